@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Backup writes a consistent copy of the store into dest, which must not
+// exist yet or be empty: dest/phananh.db (a snapshot taken with VACUUM INTO,
+// while other processes go on writing) and dest/data (the blob files).
+//
+// The snapshot is taken first and the blobs copied after: a blob is always
+// made durable before the transaction that refers to it commits, and blobs
+// never change, so every blob the snapshot refers to is copied; blobs
+// written meanwhile are copied too and are harmless.
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if err := emptyDir(dest); err != nil {
+		return err
+	}
+	snapshot := filepath.Join(dest, "phananh.db")
+	if _, err := db.w.ExecContext(ctx, `VACUUM INTO ?`, snapshot); err != nil {
+		return fmt.Errorf("backup: database snapshot: %w", err)
+	}
+	if err := os.Chmod(snapshot, 0o600); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	src := filepath.Join(db.dir, "blobs")
+	dst := filepath.Join(dest, "data", "blobs")
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
+		}
+		return copyFile(path, filepath.Join(dst, rel))
+	})
+	if err != nil {
+		return fmt.Errorf("backup: data folder: %w", err)
+	}
+	return nil
+}
+
+func emptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return os.MkdirAll(dir, 0o700)
+	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("backup: %s is not empty", dir)
+	}
+	return nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

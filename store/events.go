@@ -1,0 +1,85 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Event is one entry of a report's append-only log (SPEC 3).
+type Event struct {
+	ID        int64
+	At        time.Time
+	Actor     string // "system", "citizen", or an operator's email address
+	Command   string // the command line or what happened ("ingest", "/accept", …)
+	MessageID int64  // the incoming message that carried it, 0 if none
+	From, To  string // the report's state before and after
+	Detail    map[string]string
+}
+
+// AppendEvent adds an event to a report's log.
+func (t *Tx) AppendEvent(reportID int64, e Event) error {
+	id, err := t.nextID("events")
+	if err != nil {
+		return err
+	}
+	var detail []byte
+	if len(e.Detail) > 0 {
+		b, err := json.Marshal(e.Detail)
+		if err != nil {
+			return fmt.Errorf("store: event detail: %w", err)
+		}
+		detail = t.db.keys.seal("events", "detail", id, string(b))
+	}
+	var msg any
+	if e.MessageID != 0 {
+		msg = e.MessageID
+	}
+	_, err = t.exec(`INSERT INTO events (id, report_id, at, actor, command, message_id, from_state, to_state, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, reportID, e.At.Unix(), e.Actor,
+		t.db.keys.seal("events", "command", id, e.Command), msg, e.From, e.To, detail)
+	if err != nil {
+		return fmt.Errorf("store: append event: %w", err)
+	}
+	return nil
+}
+
+// Events returns a report's log, oldest first.
+func (t *Tx) Events(reportID int64) ([]Event, error) {
+	rows, err := t.query(`SELECT id, at, actor, command, coalesce(message_id, 0), from_state, to_state, detail
+		FROM events WHERE report_id = ? ORDER BY id`, reportID)
+	if err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	defer rows.Close()
+	var events []Event
+	for rows.Next() {
+		var e Event
+		var at int64
+		var command, detail []byte
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &command, &e.MessageID, &e.From, &e.To, &detail); err != nil {
+			return nil, fmt.Errorf("store: events: %w", err)
+		}
+		e.At = time.Unix(at, 0).UTC()
+		if e.Command, err = t.db.keys.open("events", "command", e.ID, command); err != nil {
+			return nil, err
+		}
+		if e.Detail, err = t.openDetail(e.ID, detail); err != nil {
+			return nil, err
+		}
+		events = append(events, e)
+	}
+	return events, rows.Err()
+}
+
+func (t *Tx) openDetail(id int64, sealed []byte) (map[string]string, error) {
+	s, err := t.db.keys.open("events", "detail", id, sealed)
+	if err != nil || s == "" {
+		return nil, err
+	}
+	var d map[string]string
+	if err := json.Unmarshal([]byte(s), &d); err != nil {
+		return nil, fmt.Errorf("store: event %d detail: %w", id, err)
+	}
+	return d, nil
+}

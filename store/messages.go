@@ -1,0 +1,101 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Message is what the store remembers of one incoming message: where it was
+// found, its fingerprints, and what became of it.
+type Message struct {
+	ID int64
+	// Mailbox, UIDValidity and UID locate it on the IMAP server; empty for
+	// a message ingested from a file.
+	Mailbox     string
+	UIDValidity uint32
+	UID         uint32
+	MessageID   string // the Message-ID header, kept only as an HMAC
+	RawKey      string // the blob of the raw message, also its content hash
+	RawSize     int64
+	Sender      string // the From address, kept only as an HMAC
+	Kind        string // report, reply, command, bounce, autoreply, junk, duplicate, quarantine
+	ReportCode  string // the report it created or belongs to, "" if none
+	Reason      string // why it was quarantined or not answered; never personal data
+	ReceivedAt  time.Time
+	ProcessedAt time.Time
+}
+
+// RecordMessage records the outcome of one incoming message.
+func (t *Tx) RecordMessage(m Message) (int64, error) {
+	rid, err := t.reportID(m.ReportCode)
+	if err != nil {
+		return 0, err
+	}
+	k := t.db.keys
+	var mailbox, uidv, uid any
+	if m.Mailbox != "" {
+		mailbox, uidv, uid = m.Mailbox, int64(m.UIDValidity), int64(m.UID)
+	}
+	res, err := t.exec(`INSERT INTO messages (mailbox, uidvalidity, uid, message_id_idx, raw_key, raw_size,
+		sender_idx, kind, report_id, reason, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		mailbox, uidv, uid, k.indexOf(IndexMessageID, m.MessageID), m.RawKey, m.RawSize,
+		k.indexOf(IndexEmail, m.Sender), m.Kind, rid, m.Reason, m.ReceivedAt.Unix(), m.ProcessedAt.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("store: record message: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// SeenUID returns the message recorded for a mailbox UID, or ErrNotFound.
+func (t *Tx) SeenUID(mailbox string, uidValidity, uid uint32) (Message, error) {
+	return t.scanMessage(t.queryRow(`SELECT `+messageColumns+` FROM messages m LEFT JOIN reports r ON r.id = m.report_id
+		WHERE m.mailbox = ? AND m.uidvalidity = ? AND m.uid = ?`, mailbox, int64(uidValidity), int64(uid)))
+}
+
+// SeenContent returns the first message recorded with the same content and,
+// when messageID is not empty, the same Message-ID, or ErrNotFound.
+func (t *Tx) SeenContent(messageID, rawKey string) (Message, error) {
+	idx := t.db.keys.indexOf(IndexMessageID, messageID)
+	return t.scanMessage(t.queryRow(`SELECT `+messageColumns+` FROM messages m LEFT JOIN reports r ON r.id = m.report_id
+		WHERE m.raw_key = ? AND (m.message_id_idx IS ? OR m.message_id_idx = ?) AND m.kind != 'duplicate'
+		ORDER BY m.id LIMIT 1`, rawKey, idx, idx))
+}
+
+const messageColumns = `m.id, coalesce(m.mailbox, ''), coalesce(m.uidvalidity, 0), coalesce(m.uid, 0), m.raw_key, m.raw_size,
+	m.kind, coalesce(r.code, ''), m.reason, m.received_at, m.processed_at`
+
+func (t *Tx) scanMessage(row *sql.Row) (Message, error) {
+	var m Message
+	var uidv, uid, received, processed int64
+	err := row.Scan(&m.ID, &m.Mailbox, &uidv, &uid, &m.RawKey, &m.RawSize, &m.Kind, &m.ReportCode, &m.Reason, &received, &processed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, ErrNotFound
+	}
+	if err != nil {
+		return m, fmt.Errorf("store: message: %w", err)
+	}
+	m.UIDValidity, m.UID = uint32(uidv), uint32(uid)
+	m.ReceivedAt, m.ProcessedAt = time.Unix(received, 0).UTC(), time.Unix(processed, 0).UTC()
+	return m, nil
+}
+
+// MessageCounts returns how many messages were recorded of each kind.
+func (t *Tx) MessageCounts() (map[string]int, error) {
+	rows, err := t.query(`SELECT kind, count(*) FROM messages GROUP BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("store: message counts: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return nil, err
+		}
+		counts[kind] = n
+	}
+	return counts, rows.Err()
+}

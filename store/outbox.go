@@ -1,0 +1,223 @@
+package store
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Mail is one message owed to someone, kept in the outbox until the SMTP
+// server accepts it and afterwards as the record of what was sent.
+type Mail struct {
+	ID         int64
+	ReportID   int64  // 0 for mail about no single report
+	ReportCode string // filled in by the store when read
+	Kind       string // the template that renders it
+	To         string // the recipient's address
+	Role       string // citizen, receiver, handler, approver, leader, admin, escalation
+	MessageID  string // our Message-ID, without angle brackets; minted by Enqueue when empty
+	InReplyTo  string
+	References []string
+	Lang       string          // vi or en
+	Data       json.RawMessage // the template's data
+	State      string          // queued, sent, failed, suppressed
+	Attempts   int
+	NextAt     time.Time
+	LastError  string
+	CreatedAt  time.Time
+	SentAt     time.Time
+	SentKey    string // the blob of the bytes the server accepted
+}
+
+// Mail states.
+const (
+	MailQueued     = "queued"
+	MailSent       = "sent"
+	MailFailed     = "failed"     // refused for good by the server
+	MailSuppressed = "suppressed" // recorded, never sent (automatic-reply limit)
+)
+
+type thread struct {
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	References []string `json:"references,omitempty"`
+}
+
+// Enqueue writes a mail to the outbox in the current transaction, so it is
+// owed exactly when the change that owes it is committed. A mail with State
+// MailSuppressed is recorded but never sent.
+func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
+	id, err := t.nextID("outbox")
+	if err != nil {
+		return m, err
+	}
+	m.ID = id
+	if m.State == "" {
+		m.State = MailQueued
+	}
+	if m.MessageID == "" {
+		m.MessageID = t.db.NewMessageID(m.ReportCode, m.Kind)
+	}
+	if m.Lang == "" {
+		m.Lang = "vi"
+	}
+	m.CreatedAt, m.NextAt = now, now
+	k := t.db.keys
+	th, err := json.Marshal(thread{m.InReplyTo, m.References})
+	if err != nil {
+		return m, err
+	}
+	var rid any
+	if m.ReportID != 0 {
+		rid = m.ReportID
+	}
+	_, err = t.exec(`INSERT INTO outbox (id, report_id, kind, rcpt, rcpt_idx, rcpt_role, message_id, thread, lang, data,
+		state, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, rid, m.Kind, k.seal("outbox", "rcpt", id, m.To), k.indexOf(IndexEmail, m.To), m.Role, m.MessageID,
+		k.seal("outbox", "thread", id, string(th)), m.Lang, k.seal("outbox", "data", id, string(m.Data)),
+		m.State, now.Unix(), now.Unix())
+	if err != nil {
+		return m, fmt.Errorf("store: enqueue %s mail: %w", m.Kind, err)
+	}
+	return m, nil
+}
+
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// NewMessageID mints a Message-ID (without angle brackets) for a mail about
+// the report code: the code helps a human reading headers, the random part
+// makes it unique.
+func (db *DB) NewMessageID(code, kind string) string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	prefix := "phananh"
+	if code != "" {
+		prefix = code
+	}
+	return fmt.Sprintf("%s.%s.%s@%s", prefix, kind, idEncoding.EncodeToString(b), db.domain)
+}
+
+// DueMail returns up to limit queued mails whose next attempt is due.
+func (t *Tx) DueMail(now time.Time, limit int) ([]Mail, error) {
+	return t.mails(`o.state = 'queued' AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, now.Unix(), limit)
+}
+
+// NextMailAt returns when the next queued mail is due, or the zero time.
+func (t *Tx) NextMailAt() (time.Time, error) {
+	var next sql.NullInt64
+	err := t.queryRow(`SELECT min(next_at) FROM outbox WHERE state = 'queued'`).Scan(&next)
+	return fromUnix(next), err
+}
+
+// MailByMessageID returns the mail we sent with a Message-ID.
+func (t *Tx) MailByMessageID(messageID string) (Mail, error) {
+	ms, err := t.mails(`o.message_id = ?`, strings.Trim(messageID, "<> "))
+	if err != nil {
+		return Mail{}, err
+	}
+	if len(ms) == 0 {
+		return Mail{}, fmt.Errorf("mail %s: %w", messageID, ErrNotFound)
+	}
+	return ms[0], nil
+}
+
+// ReportMail returns every mail owed or sent about a report, oldest first.
+func (t *Tx) ReportMail(reportID int64) ([]Mail, error) {
+	return t.mails(`o.report_id = ? ORDER BY o.id`, reportID)
+}
+
+// RepliesSince counts the automatic replies to an address created since a
+// time, sent or not (the limit of SPEC 4.7).
+func (t *Tx) RepliesSince(to string, since time.Time) (int, error) {
+	var n int
+	err := t.queryRow(`SELECT count(*) FROM outbox WHERE rcpt_idx = ? AND created_at >= ? AND rcpt_role = 'citizen'`,
+		t.db.keys.indexOf(IndexEmail, to), since.Unix()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: replies: %w", err)
+	}
+	return n, nil
+}
+
+// MailSent records that the SMTP server accepted a mail.
+func (t *Tx) MailSent(id int64, at time.Time, sentKey string) error {
+	return t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent_key = ? WHERE id = ?`,
+		at.Unix(), sentKey, id)
+}
+
+// MailRetry records a failed attempt and when to try again.
+func (t *Tx) MailRetry(id int64, next time.Time, reason string) error {
+	return t.mailUpdate(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`,
+		next.Unix(), t.db.keys.seal("outbox", "last_error", id, reason), id)
+}
+
+// MailFailed records that the server refused a mail for good.
+func (t *Tx) MailFailed(id int64, reason string) error {
+	return t.mailUpdate(`UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`,
+		t.db.keys.seal("outbox", "last_error", id, reason), id)
+}
+
+func (t *Tx) mailUpdate(query string, args ...any) error {
+	res, err := t.exec(query, args...)
+	if err != nil {
+		return fmt.Errorf("store: outbox: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("store: outbox: %w", ErrNotFound)
+	}
+	return nil
+}
+
+func (t *Tx) mails(where string, args ...any) ([]Mail, error) {
+	rows, err := t.query(`SELECT o.id, coalesce(o.report_id, 0), coalesce(r.code, ''), o.kind, o.rcpt, o.rcpt_role,
+		o.message_id, o.thread, o.lang, o.data, o.state, o.attempts, o.next_at, o.last_error, o.created_at, o.sent_at,
+		coalesce(o.sent_key, '') FROM outbox o LEFT JOIN reports r ON r.id = o.report_id WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []Mail
+	for rows.Next() {
+		m, err := t.scanMail(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func (t *Tx) scanMail(rows *sql.Rows) (Mail, error) {
+	var m Mail
+	var rcpt, th, data, lastErr []byte
+	var next, created int64
+	var sent sql.NullInt64
+	if err := rows.Scan(&m.ID, &m.ReportID, &m.ReportCode, &m.Kind, &rcpt, &m.Role, &m.MessageID, &th, &m.Lang, &data,
+		&m.State, &m.Attempts, &next, &lastErr, &created, &sent, &m.SentKey); err != nil {
+		return m, fmt.Errorf("store: outbox: %w", err)
+	}
+	m.NextAt, m.CreatedAt, m.SentAt = time.Unix(next, 0).UTC(), time.Unix(created, 0).UTC(), fromUnix(sent)
+	k := t.db.keys
+	var errs [4]error
+	m.To, errs[0] = k.open("outbox", "rcpt", m.ID, rcpt)
+	ths, e := k.open("outbox", "thread", m.ID, th)
+	errs[1] = e
+	d, e := k.open("outbox", "data", m.ID, data)
+	errs[2] = e
+	m.Data = json.RawMessage(d)
+	m.LastError, errs[3] = k.open("outbox", "last_error", m.ID, lastErr)
+	if err := errors.Join(errs[:]...); err != nil {
+		return m, err
+	}
+	var tr thread
+	if ths != "" {
+		if err := json.Unmarshal([]byte(ths), &tr); err != nil {
+			return m, fmt.Errorf("store: outbox %d thread: %w", m.ID, err)
+		}
+	}
+	m.InReplyTo, m.References = tr.InReplyTo, tr.References
+	return m, nil
+}

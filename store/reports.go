@@ -1,0 +1,195 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Report is one field report. Text fields hold clear values: the store
+// seals them on the way in and opens them on the way out.
+type Report struct {
+	ID         int64
+	Code       string // PA-YYYY-NNNNNN
+	State      string // a state of SPEC 3
+	ReceivedAt time.Time
+	Lang       string // "vi" or "en": the language of the citizen's mail
+
+	Citizen       Citizen
+	Location      string // where it happened, as the citizen wrote it
+	IncidentTime  string // when it happened, as the citizen wrote it
+	DeclaredField string // the field the citizen named, if any
+	Subject       string
+	Content       string
+
+	Routing  Routing // the current field, unit and agency
+	Proposal Routing // what routing proposed at intake
+
+	Urgent, Complex, Confidential bool
+	Missing                       []string // codes of the form items missing (SPEC 4.5)
+	DuplicateOf                   string   // the code of the report this one repeats
+	CallFailures                  int
+	Rating                        string
+	Undeliverable                 bool
+	UpdatedAt                     time.Time
+}
+
+// Citizen is who sent a report.
+type Citizen struct {
+	Email, Name, Phone, Address, Workplace string
+}
+
+// Routing is where a report goes and why.
+type Routing struct {
+	Field, Unit, Agency string
+	Rule, Why, Ruleset  string
+}
+
+// ErrNotFound is returned for a report, message or mail that does not exist.
+var ErrNotFound = errors.New("not found")
+
+// CreateReport stores a new report, giving it the next code of its year of
+// receipt, and returns it with its ID and Code set.
+func (t *Tx) CreateReport(r Report) (Report, error) {
+	id, err := t.nextID("reports")
+	if err != nil {
+		return r, err
+	}
+	code, err := t.nextCode(r.ReceivedAt)
+	if err != nil {
+		return r, err
+	}
+	r.ID, r.Code = id, code
+	if r.UpdatedAt.IsZero() {
+		r.UpdatedAt = r.ReceivedAt
+	}
+	k := t.db.keys
+	s := func(col, v string) []byte { return k.seal("reports", col, id, v) }
+	dup, err := t.reportID(r.DuplicateOf)
+	if err != nil {
+		return r, err
+	}
+	_, err = t.exec(`INSERT INTO reports (id, code, state, received_at, lang,
+		citizen_email, citizen_idx, citizen_name, phone, phone_idx, address, workplace,
+		location, incident_time, declared_field, subject, content, content_idx,
+		field, unit, agency, rule, why, ruleset, proposed_field, proposed_unit, proposed_agency,
+		urgent, complex, confidential, missing, duplicate_of, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, code, r.State, r.ReceivedAt.Unix(), r.Lang,
+		s("citizen_email", r.Citizen.Email), k.indexOf(IndexEmail, r.Citizen.Email), s("citizen_name", r.Citizen.Name),
+		s("phone", r.Citizen.Phone), k.indexOf(IndexPhone, r.Citizen.Phone), s("address", r.Citizen.Address),
+		s("workplace", r.Citizen.Workplace), s("location", r.Location), s("incident_time", r.IncidentTime),
+		s("declared_field", r.DeclaredField), s("subject", r.Subject), s("content", r.Content), t.contentIndex(r.Content),
+		r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, r.Routing.Why, r.Routing.Ruleset,
+		r.Proposal.Field, r.Proposal.Unit, r.Proposal.Agency,
+		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), strings.Join(r.Missing, ","), dup, r.UpdatedAt.Unix())
+	if err != nil {
+		return r, fmt.Errorf("store: new report: %w", err)
+	}
+	return r, nil
+}
+
+// contentIndex fingerprints report text for the duplicate check (SPEC 4.7):
+// the same words in the same order, whatever the spacing and case.
+func (t *Tx) contentIndex(content string) []byte {
+	return t.db.keys.indexOf(IndexContent, strings.Join(strings.Fields(content), " "))
+}
+
+// nextCode gives out the next PA-YYYY-NNNNNN of the year of t in Vietnam.
+func (t *Tx) nextCode(received time.Time) (string, error) {
+	year := received.In(vietnam).Year()
+	var n int64
+	err := t.queryRow(`INSERT INTO report_seq (year, last) VALUES (?, 1)
+		ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`, year).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("store: report code: %w", err)
+	}
+	if n > 999999 {
+		return "", fmt.Errorf("store: report code: year %d has used all 999999 numbers", year)
+	}
+	return fmt.Sprintf("PA-%04d-%06d", year, n), nil
+}
+
+// reportID returns the id of the report with code, or nil for "".
+func (t *Tx) reportID(code string) (any, error) {
+	if code == "" {
+		return nil, nil
+	}
+	var id int64
+	err := t.queryRow(`SELECT id FROM reports WHERE code = ?`, code).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: report %s: %w", code, ErrNotFound)
+	}
+	return id, err
+}
+
+const reportColumns = `r.id, r.code, r.state, r.received_at, r.lang,
+	r.citizen_email, r.citizen_name, r.phone, r.address, r.workplace,
+	r.location, r.incident_time, r.declared_field, r.subject, r.content,
+	r.field, r.unit, r.agency, r.rule, r.why, r.ruleset, r.proposed_field, r.proposed_unit, r.proposed_agency,
+	r.urgent, r.complex, r.confidential, r.missing, coalesce(d.code, ''), r.call_failures, r.rating, r.undeliverable, r.updated_at`
+
+const reportFrom = ` FROM reports r LEFT JOIN reports d ON d.id = r.duplicate_of `
+
+// Report returns the report with code.
+func (t *Tx) Report(code string) (Report, error) {
+	return t.scanReport(t.queryRow(`SELECT `+reportColumns+reportFrom+`WHERE r.code = ?`, code), code)
+}
+
+// ReportByID returns the report with id.
+func (t *Tx) ReportByID(id int64) (Report, error) {
+	return t.scanReport(t.queryRow(`SELECT `+reportColumns+reportFrom+`WHERE r.id = ?`, id), fmt.Sprint("#", id))
+}
+
+func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
+	var r Report
+	var received, updated int64
+	var sealed [10][]byte
+	var missing string
+	var urgent, complex, confidential, undeliverable int
+	err := row.Scan(&r.ID, &r.Code, &r.State, &received, &r.Lang,
+		&sealed[0], &sealed[1], &sealed[2], &sealed[3], &sealed[4],
+		&sealed[5], &sealed[6], &sealed[7], &sealed[8], &sealed[9],
+		&r.Routing.Field, &r.Routing.Unit, &r.Routing.Agency, &r.Routing.Rule, &r.Routing.Why, &r.Routing.Ruleset,
+		&r.Proposal.Field, &r.Proposal.Unit, &r.Proposal.Agency,
+		&urgent, &complex, &confidential, &missing, &r.DuplicateOf, &r.CallFailures, &r.Rating, &undeliverable, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("report %s: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("store: report %s: %w", name, err)
+	}
+	r.ReceivedAt, r.UpdatedAt = time.Unix(received, 0).UTC(), time.Unix(updated, 0).UTC()
+	r.Urgent, r.Complex, r.Confidential, r.Undeliverable = urgent != 0, complex != 0, confidential != 0, undeliverable != 0
+	if missing != "" {
+		r.Missing = strings.Split(missing, ",")
+	}
+	cols := []string{"citizen_email", "citizen_name", "phone", "address", "workplace", "location", "incident_time", "declared_field", "subject", "content"}
+	dst := []*string{&r.Citizen.Email, &r.Citizen.Name, &r.Citizen.Phone, &r.Citizen.Address, &r.Citizen.Workplace,
+		&r.Location, &r.IncidentTime, &r.DeclaredField, &r.Subject, &r.Content}
+	for i, col := range cols {
+		if *dst[i], err = t.db.keys.open("reports", col, r.ID, sealed[i]); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// RecentReportBy returns the code of the latest report from the same citizen
+// address with the same content received at or after since, or "" (the
+// duplicate check of SPEC 4.7).
+func (t *Tx) RecentReportBy(email, content string, since time.Time) (string, error) {
+	idx := t.db.keys.indexOf(IndexEmail, email)
+	if idx == nil {
+		return "", nil
+	}
+	var code string
+	err := t.queryRow(`SELECT code FROM reports WHERE citizen_idx = ? AND received_at >= ? AND content_idx = ?
+		AND duplicate_of IS NULL ORDER BY received_at DESC LIMIT 1`, idx, since.Unix(), t.contentIndex(content)).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return code, err
+}

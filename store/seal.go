@@ -1,0 +1,152 @@
+package store
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Keys derived from the one encryption key of the configuration. Each use
+// has its own key so that, for instance, the lookup index cannot be turned
+// into a decryption oracle.
+type keys struct {
+	field cipher.AEAD // personal data in columns
+	index []byte      // HMAC index of email addresses and phone numbers
+	blobs []byte      // per-blob keys of the data folder
+	names []byte      // blob names (keyed content hashes)
+}
+
+func deriveKeys(master []byte) (*keys, error) {
+	if len(master) != 32 {
+		return nil, fmt.Errorf("encryption key is %d bytes, want 32", len(master))
+	}
+	aead, err := newAEAD(derive(master, "phananh field encryption v1"))
+	if err != nil {
+		return nil, err
+	}
+	return &keys{
+		field: aead,
+		index: derive(master, "phananh lookup index v1"),
+		blobs: derive(master, "phananh blob encryption v1"),
+		names: derive(master, "phananh blob names v1"),
+	}, nil
+}
+
+// derive returns HMAC-SHA-256(master, label): a key for one purpose.
+func derive(master []byte, label string) []byte {
+	m := hmac.New(sha256.New, master)
+	m.Write([]byte(label))
+	return m.Sum(nil)
+}
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, fmt.Errorf("encryption key: %w", err)
+	}
+	return cipher.NewGCM(block)
+}
+
+const sealVersion = 1
+
+// errOpen is returned when a sealed value does not open: a wrong key, a
+// value moved to another row or column, or a damaged database.
+var errOpen = errors.New("sealed value does not open (wrong key, or moved or damaged data)")
+
+// seal encrypts a column value with AES-256-GCM, bound to its table, column
+// and row so that a value copied elsewhere in the database does not open.
+// The empty string seals to nil (NULL).
+func (k *keys) seal(table, column string, row int64, value string) []byte {
+	if value == "" {
+		return nil
+	}
+	nonce := make([]byte, k.field.NonceSize(), k.field.NonceSize()+len(value)+k.field.Overhead()+1)
+	if _, err := rand.Read(nonce); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err)) // never fails on supported systems
+	}
+	out := append([]byte{sealVersion}, nonce...)
+	return k.field.Seal(out, nonce, []byte(value), binding(table, column, row))
+}
+
+// open decrypts a value sealed by seal for the same table, column and row.
+func (k *keys) open(table, column string, row int64, sealed []byte) (string, error) {
+	if len(sealed) == 0 {
+		return "", nil
+	}
+	ns := k.field.NonceSize()
+	if sealed[0] != sealVersion || len(sealed) < 1+ns+k.field.Overhead() {
+		return "", fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
+	}
+	plain, err := k.field.Open(nil, sealed[1:1+ns], sealed[1+ns:], binding(table, column, row))
+	if err != nil {
+		return "", fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
+	}
+	return string(plain), nil
+}
+
+func binding(table, column string, row int64) []byte {
+	return []byte(table + "." + column + "#" + strconv.FormatInt(row, 10))
+}
+
+// IndexKind separates the HMAC index of different kinds of value.
+type IndexKind string
+
+// Kinds of indexed values.
+const (
+	IndexEmail     IndexKind = "email"
+	IndexPhone     IndexKind = "phone"
+	IndexContent   IndexKind = "content"    // report text, for duplicates
+	IndexMessageID IndexKind = "message-id" // Message-ID headers we received
+)
+
+// index returns the lookup HMAC of a value: email addresses are compared
+// case-insensitively, phone numbers by their digits. Empty values have no
+// index (nil).
+func (k *keys) indexOf(kind IndexKind, value string) []byte {
+	v := normalizeIndexed(kind, value)
+	if v == "" {
+		return nil
+	}
+	m := hmac.New(sha256.New, k.index)
+	m.Write([]byte(kind))
+	m.Write([]byte{0})
+	m.Write([]byte(v))
+	return m.Sum(nil)
+}
+
+func normalizeIndexed(kind IndexKind, value string) string {
+	switch kind {
+	case IndexPhone:
+		return phoneDigits(value)
+	case IndexContent, IndexMessageID:
+		return value
+	default:
+		return strings.ToLower(norm.NFC.String(strings.TrimSpace(value)))
+	}
+}
+
+// phoneDigits reduces a Vietnamese phone number to its national digits, so
+// that "+84 912 345 678", "84912345678" and "0912.345.678" index alike.
+func phoneDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	d := b.String()
+	switch {
+	case strings.HasPrefix(d, "84") && len(d) >= 11:
+		return "0" + d[2:]
+	default:
+		return d
+	}
+}

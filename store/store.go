@@ -1,0 +1,287 @@
+// Package store keeps phananh's state: one SQLite file (reports, the event
+// log, the messages seen, attachments' metadata, deadlines and the outbox)
+// and the encrypted blob files of the data folder. It is the only package
+// that knows SQL.
+//
+// Personal data is encrypted before it reaches SQLite (SPEC 10.2), so the
+// database file alone reveals no name, phone number, address, email address
+// or report text; see seal.go and blobs.go.
+//
+// One process writes through one connection, with every transaction begun
+// IMMEDIATE, so that `phananh ingest` or `phananh show` can run beside
+// `phananh serve`: the busy timeout makes the second writer wait its turn.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "time/tzdata" // Asia/Ho_Chi_Minh on machines without zone files
+
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, no cgo
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Options says where the store lives and how to unlock it.
+type Options struct {
+	Path       string // the SQLite file
+	DataDir    string // the folder of blobs
+	Key        []byte // the 32-byte encryption key
+	MailDomain string // the domain of the Message-IDs we mint
+}
+
+// DB is an open store.
+type DB struct {
+	w      *sql.DB // the single writer connection
+	r      *sql.DB // readers
+	keys   *keys
+	blobs  *Blobs
+	domain string
+	path   string
+	dir    string
+}
+
+// ErrWrongKey is returned by Open when the key is not the one the database
+// was created with.
+var ErrWrongKey = errors.New("the encryption key does not open this database (is security.encryption_key_file the right file?)")
+
+// Open opens (creating if needed) the store and brings its schema up to date.
+func Open(ctx context.Context, opt Options) (*DB, error) {
+	k, err := deriveKeys(opt.Key)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(opt.Path), 0o700); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	w, err := sql.Open("sqlite", dsn(opt.Path, true))
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", opt.Path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", dsn(opt.Path, false))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store %s: %w", opt.Path, err)
+	}
+	r.SetMaxOpenConns(4)
+	db := &DB{w: w, r: r, keys: k, domain: opt.MailDomain, path: opt.Path, dir: opt.DataDir}
+	if err := db.init(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.blobs, err = newBlobs(opt.DataDir, k); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// dsn is the modernc.org/sqlite data source name: WAL, a busy timeout,
+// foreign keys, and IMMEDIATE transactions for the writer (LIBRARY-NOTES:
+// without it concurrent read-then-write transactions fail with SQLITE_BUSY).
+func dsn(path string, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+func (db *DB) init(ctx context.Context) error {
+	if err := os.Chmod(db.path, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("store: %w", err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		return err
+	}
+	return db.checkKey(ctx)
+}
+
+// migrate applies the embedded migrations not yet applied, each in its own
+// transaction, in the order of their numbers.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`); err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("store: migration %s: no version number", base)
+		}
+		if err := db.apply(ctx, v, name); err != nil {
+			return fmt.Errorf("store: migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) apply(ctx context.Context, version int, name string) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, time.Now().Unix()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// checkKey seals a known value in a new database and, in an existing one,
+// checks that it opens: a wrong key fails at start, not at the first report.
+func (db *DB) checkKey(ctx context.Context) error {
+	const probe = "phananh key check"
+	var sealed []byte
+	err := db.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'key_check'`).Scan(&sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		_, err = db.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('key_check', ?)`, db.keys.seal("meta", "value", 0, probe))
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if v, err := db.keys.open("meta", "value", 0, sealed); err != nil || v != probe {
+		return ErrWrongKey
+	}
+	return nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	return errors.Join(db.w.Close(), db.r.Close())
+}
+
+// Blobs is the encrypted blob store of the data folder.
+func (db *DB) Blobs() *Blobs { return db.blobs }
+
+// Tx is a transaction; its methods are the store's whole vocabulary.
+type Tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+	db  *DB
+}
+
+// Write runs fn in one IMMEDIATE transaction and commits it when fn returns
+// nil; any error rolls everything back.
+func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, db.w, fn)
+}
+
+// Read runs fn in a read-only transaction that sees one consistent snapshot.
+func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, db.r, fn)
+}
+
+func (db *DB) run(ctx context.Context, conn *sql.DB, fn func(*Tx) error) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{ctx: ctx, tx: tx, db: db}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, query, args...)
+}
+
+func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, query, args...)
+}
+
+func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
+// nextID returns the id the next row of table will get. Sealed columns are
+// bound to their row, so the id must be known before the row is written;
+// the single writer makes max+1 safe.
+func (t *Tx) nextID(table string) (int64, error) {
+	var id int64
+	err := t.queryRow(`SELECT coalesce(max(id), 0) + 1 FROM ` + table).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: %s: %w", table, err)
+	}
+	return id, nil
+}
+
+// unix converts a time to the stored form; the zero time is NULL.
+func unix(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Unix()
+}
+
+// fromUnix converts a stored time back; NULL is the zero time.
+func fromUnix(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.Unix(v.Int64, 0).UTC()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// vietnam is the zone of report codes' years and of every time shown.
+var vietnam = mustZone("Asia/Ho_Chi_Minh")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // time/tzdata is linked in: the zone always exists
+	}
+	return loc
+}
