@@ -1,0 +1,75 @@
+package templates
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// funcs are the helpers every template may call, in its language.
+func funcs(lang string) map[string]any {
+	return map[string]any{
+		"when":  func(t time.Time) string { return when(lang, t) },
+		"item":  func(code string) string { return item(lang, code) },
+		"items": func(codes []string) string { return items(lang, codes) },
+		"size":  size,
+		"join":  strings.Join,
+		"inc":   func(i int) int { return i + 1 },
+	}
+}
+
+// when formats an instant in Vietnam's time, the way each language writes
+// it: "08:30 ngày 23/11/2026", "08:30, 23 Nov 2026".
+func when(lang string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(vietnam)
+	if lang == English {
+		return t.Format("15:04, 2 Jan 2006")
+	}
+	return t.Format("15:04 ngày 02/01/2006")
+}
+
+// itemNames name the items of the citizen form (SPEC 4.4) by the codes the
+// form reader uses for missing items.
+var itemNames = map[string][2]string{
+	"name":      {"họ tên", "your name"},
+	"phone":     {"số điện thoại", "a phone number"},
+	"address":   {"địa chỉ", "your address"},
+	"content":   {"nội dung phản ánh", "what happened"},
+	"location":  {"địa điểm xảy ra", "where it happened"},
+	"workplace": {"nơi làm việc", "your workplace"},
+	"time":      {"thời gian xảy ra", "when it happened"},
+}
+
+func item(lang, code string) string {
+	n, ok := itemNames[code]
+	if !ok {
+		return code
+	}
+	if lang == English {
+		return n[1]
+	}
+	return n[0]
+}
+
+func items(lang string, codes []string) string {
+	names := make([]string, len(codes))
+	for i, c := range codes {
+		names[i] = item(lang, c)
+	}
+	return strings.Join(names, ", ")
+}
+
+// size writes a byte count for people: "850 KB", "12.4 MB".
+func size(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%d KB", (n+500)/1000)
+	default:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+}

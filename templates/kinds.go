@@ -1,0 +1,126 @@
+package templates
+
+import "time"
+
+// kind describes one kind of mail: the languages it is written in (the
+// first is the default) and its data.
+type kind struct {
+	langs  []string
+	new    func() any // a pointer to zero data, for decoding
+	sample func() any // data that exercises every branch, for Load's check
+}
+
+var kinds = map[string]kind{
+	"ack":        {[]string{Vietnamese, English}, func() any { return new(Ack) }, func() any { return sampleAck() }},
+	"triage":     {[]string{Vietnamese}, func() any { return new(Triage) }, func() any { return sampleTriage() }},
+	"quarantine": {[]string{Vietnamese}, func() any { return new(Quarantine) }, func() any { return sampleQuarantine() }},
+}
+
+// Kinds returns the names of every kind of mail.
+func Kinds() []string {
+	out := make([]string, 0, len(kinds))
+	for k := range kinds {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Ack is the citizen's acknowledgement (SPEC 8.4). It names only what we
+// understood, from our own tables, and never repeats the citizen's text or
+// links: the address must not relay what someone else wrote.
+type Ack struct {
+	Code         string
+	ReceivedAt   time.Time
+	Field        string    // the field's name in our table, "" if none was understood
+	Unit         string    // the administrative unit's name in our table, "" if none
+	Urgent       bool      // handled as urgent
+	IntakeDue    time.Time // when the Center will have forwarded or answered it
+	Missing      []string  // codes of the form items missing
+	Refused      []Refused // attachments not kept
+	Confidential bool      // the citizen asked to stay anonymous
+	DuplicateOf  string    // the code of the earlier report this one repeats
+}
+
+// Refused is an attachment that was not kept, named by its position and
+// type only, so that no citizen-chosen file name is echoed.
+type Refused struct {
+	Index  int
+	Type   string
+	Reason string
+}
+
+// Triage is the notice to the Center's receivers for a new report: all of
+// it, the routing proposal, and the commands to answer with.
+type Triage struct {
+	Code         string
+	ReceivedAt   time.Time
+	IntakeDue    time.Time
+	Citizen      Person
+	Subject      string
+	Content      string
+	Location     string
+	IncidentTime string
+	Declared     string // the field the citizen declared, as written
+	Proposal     Proposal
+	Urgent       bool
+	Confidential bool
+	Missing      []string
+	Attachments  []File
+	DuplicateOf  string
+	English      bool // the citizen wrote English: mail to them is in English
+}
+
+// Person is the citizen as the receivers see them.
+type Person struct {
+	Name, Phone, Email, Address, Workplace string
+}
+
+// Proposal is routing's proposal with names from the table.
+type Proposal struct {
+	Field, FieldName   string
+	Unit, UnitName     string
+	Agency, AgencyName string
+	Rule, Why          string
+	AutoForward        bool
+}
+
+// File is an attachment as listed to staff.
+type File struct {
+	Name    string
+	Type    string
+	Size    int64
+	Refused string
+	Taken   time.Time
+	GPS     string // "lat, lon" when the photo has a position
+}
+
+// Quarantine tells the Center that a message could not be processed and
+// where it was put (SPEC 10.3).
+type Quarantine struct {
+	ReceivedAt time.Time
+	Reason     string
+	Folder     string
+	Size       int64
+}
+
+var sampleTime = time.Date(2026, 11, 23, 8, 30, 0, 0, vietnam)
+
+func sampleAck() *Ack {
+	return &Ack{Code: "PA-2026-000042", ReceivedAt: sampleTime, Field: "Điện", Unit: "huyện Vị Thủy", Urgent: true,
+		IntakeDue: sampleTime.Add(2 * time.Hour), Missing: []string{"name", "phone"},
+		Refused: []Refused{{1, "application/x-msdownload", "type"}}, Confidential: true, DuplicateOf: "PA-2026-000041"}
+}
+
+func sampleTriage() *Triage {
+	return &Triage{Code: "PA-2026-000042", ReceivedAt: sampleTime, IntakeDue: sampleTime.Add(2 * time.Hour),
+		Citizen: Person{Name: "Nguyễn Văn An", Phone: "0912345678", Email: "an@example.com", Address: "Vị Thủy", Workplace: "x"},
+		Subject: "Mất điện", Content: "Khu vực ấp 3 bị cúp điện.", Location: "ấp 3", IncidentTime: "sáng nay", Declared: "Điện",
+		Proposal: Proposal{"dien", "Điện", "vi-thuy", "huyện Vị Thủy", "dien-luc", "Công ty Điện lực Hậu Giang", "dien/*", "keywords", true},
+		Urgent:   true, Confidential: true, Missing: []string{"address"}, DuplicateOf: "PA-2026-000041", English: true,
+		Attachments: []File{{Name: "anh.jpg", Type: "image/jpeg", Size: 123456, Taken: sampleTime, GPS: "9.78, 105.47"},
+			{Name: "x.exe", Type: "application/x-msdownload", Size: 10, Refused: "type"}}}
+}
+
+func sampleQuarantine() *Quarantine {
+	return &Quarantine{ReceivedAt: sampleTime, Reason: "header too large", Folder: "Quarantine", Size: 300000}
+}

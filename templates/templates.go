@@ -1,0 +1,210 @@
+// Package templates holds the text of every mail phananh sends, as Go
+// templates embedded in the binary: for each kind of mail a plain-text
+// template (KIND.LANG.txt, which also defines the "subject") and an HTML
+// template (KIND.LANG.html, inside layout.html). A folder named in the
+// configuration may hold files of the same names that replace the embedded
+// ones; Load checks that every kind renders in every language it needs.
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	texttemplate "text/template"
+	"time"
+)
+
+//go:embed *.txt *.html
+var embedded embed.FS
+
+// Languages mail is written in: Vietnamese by default, English when the
+// citizen wrote English (Art 6.1). Staff mail is Vietnamese.
+const (
+	Vietnamese = "vi"
+	English    = "en"
+)
+
+// Set is a loaded set of templates.
+type Set struct {
+	text map[string]*texttemplate.Template // by "kind.lang"
+	html map[string]*htmltemplate.Template
+}
+
+// Rendered is one mail's subject and bodies.
+type Rendered struct {
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// Load parses the embedded templates, each replaced by the file of the same
+// name in dir when dir is not "".
+func Load(dir string) (*Set, error) {
+	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	layout, err := read(dir, "layout.html")
+	if err != nil {
+		return nil, err
+	}
+	for kind, k := range kinds {
+		for _, lang := range k.langs {
+			if err := s.parse(dir, kind, lang, layout); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Set) parse(dir, kind, lang, layout string) error {
+	name := kind + "." + lang
+	txt, err := read(dir, name+".txt")
+	if err != nil {
+		return err
+	}
+	partialTxt, err := read(dir, "partials."+lang+".txt")
+	if err != nil {
+		return err
+	}
+	t, err := texttemplate.New(name + ".txt").Funcs(funcs(lang)).Option("missingkey=error").Parse(txt + partialTxt)
+	if err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	if t.Lookup("subject") == nil {
+		return fmt.Errorf("templates: %s.txt defines no \"subject\"", name)
+	}
+	html, err := read(dir, name+".html")
+	if err != nil {
+		return err
+	}
+	partialHTML, err := read(dir, "partials."+lang+".html")
+	if err != nil {
+		return err
+	}
+	h, err := htmltemplate.New("layout.html").Funcs(htmltemplate.FuncMap(funcs(lang))).Option("missingkey=error").Parse(layout)
+	if err == nil {
+		h, err = h.New("partials." + lang + ".html").Parse(partialHTML)
+	}
+	if err == nil {
+		h, err = h.New(name + ".html").Parse(html)
+	}
+	if err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	s.text[name], s.html[name] = t, h
+	return nil
+}
+
+// check renders every template with its sample data, so that a broken
+// override fails at start rather than at the first mail.
+func (s *Set) check() error {
+	for kind, k := range kinds {
+		for _, lang := range k.langs {
+			if _, err := s.render(kind, lang, k.sample()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// read returns a template file: the override in dir if there is one, else
+// the embedded one.
+func read(dir, name string) (string, error) {
+	if dir != "" {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err == nil {
+			return string(b), nil
+		}
+		if !os.IsNotExist(err) {
+			return "", fmt.Errorf("templates: %w", err)
+		}
+	}
+	b, err := fs.ReadFile(embedded, name)
+	if err != nil {
+		return "", fmt.Errorf("templates: %s: %w", name, err)
+	}
+	return string(b), nil
+}
+
+// Render renders the mail of a kind in a language from its data, given as
+// the JSON the outbox keeps.
+func (s *Set) Render(kind, lang string, data json.RawMessage) (Rendered, error) {
+	k, ok := kinds[kind]
+	if !ok {
+		return Rendered{}, fmt.Errorf("templates: no mail kind %q", kind)
+	}
+	v := k.new()
+	if err := json.Unmarshal(data, v); err != nil {
+		return Rendered{}, fmt.Errorf("templates: %s data: %w", kind, err)
+	}
+	return s.render(kind, pickLang(k.langs, lang), v)
+}
+
+func pickLang(langs []string, lang string) string {
+	for _, l := range langs {
+		if l == lang {
+			return l
+		}
+	}
+	return langs[0]
+}
+
+func (s *Set) render(kind, lang string, data any) (Rendered, error) {
+	name := kind + "." + lang
+	var subject, text, html bytes.Buffer
+	t := s.text[name]
+	if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {
+		return Rendered{}, fmt.Errorf("templates: %s subject: %w", name, err)
+	}
+	if err := t.Execute(&text, data); err != nil {
+		return Rendered{}, fmt.Errorf("templates: %s.txt: %w", name, err)
+	}
+	if err := s.html[name].ExecuteTemplate(&html, "layout.html", data); err != nil {
+		return Rendered{}, fmt.Errorf("templates: %s.html: %w", name, err)
+	}
+	return Rendered{
+		Subject: strings.Join(strings.Fields(subject.String()), " "),
+		Text:    tidy(text.String()),
+		HTML:    html.String(),
+	}, nil
+}
+
+// tidy trims trailing spaces and runs of blank lines that conditional
+// sections leave in plain text.
+func tidy(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	var out []string
+	blank := 0
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t")
+		if l == "" {
+			blank++
+			if blank > 1 || len(out) == 0 {
+				continue
+			}
+		} else {
+			blank = 0
+		}
+		out = append(out, l)
+	}
+	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
+}
+
+var vietnam = mustZone("Asia/Ho_Chi_Minh")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}

@@ -1,0 +1,111 @@
+package templates
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestGolden renders every kind in every language with its sample data and
+// compares subject and text with testdata/KIND.LANG.golden.
+func TestGolden(t *testing.T) {
+	s, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, k := range kinds {
+		for _, lang := range k.langs {
+			data, _ := json.Marshal(k.sample())
+			r, err := s.Render(name, lang, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := "Subject: " + r.Subject + "\n\n" + r.Text
+			for _, part := range []string{r.Subject, r.Text, r.HTML} {
+				if !norm.NFC.IsNormalString(part) {
+					t.Errorf("%s.%s: output is not NFC", name, lang)
+				}
+			}
+			if !strings.Contains(r.HTML, "<!DOCTYPE html>") {
+				t.Errorf("%s.%s: HTML has no layout", name, lang)
+			}
+			golden := filepath.Join("testdata", name+"."+lang+".golden")
+			if *update {
+				os.MkdirAll("testdata", 0o755)
+				os.WriteFile(golden, []byte(got), 0o644)
+				continue
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s.%s differs from %s:\n%s", name, lang, golden, got)
+			}
+		}
+	}
+}
+
+func TestEveryTemplateFileIsNFC(t *testing.T) {
+	entries, _ := embedded.ReadDir(".")
+	for _, e := range entries {
+		b, _ := embedded.ReadFile(e.Name())
+		if !norm.NFC.IsNormal(b) {
+			t.Errorf("%s is not NFC", e.Name())
+		}
+	}
+}
+
+func TestOverride(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "ack.vi.txt"), []byte(`{{define "subject"}}Khác{{end}}Mã {{.Code}}`), 0o644)
+	s, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Render("ack", "vi", json.RawMessage(`{"Code":"PA-2026-000001"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Subject != "Khác" || r.Text != "Mã PA-2026-000001\n" {
+		t.Errorf("override not used: %q %q", r.Subject, r.Text)
+	}
+	// The English template was not overridden and still renders.
+	if r, err := s.Render("ack", "en", json.RawMessage(`{"Code":"PA-2026-000001"}`)); err != nil || !strings.Contains(r.Text, "Report code: PA-2026-000001") {
+		t.Errorf("English: %v %q", err, r.Text)
+	}
+}
+
+func TestBrokenOverrideFailsAtLoad(t *testing.T) {
+	for name, body := range map[string]string{
+		"ack.vi.txt":    `{{define "subject"}}x{{end}}{{.NoSuchField}}`,
+		"triage.vi.txt": `no subject here`,
+		"ack.en.html":   `{{define "body"}}{{.Code}`,
+	} {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
+		if _, err := Load(dir); err == nil {
+			t.Errorf("override %s: Load succeeded", name)
+		}
+	}
+}
+
+func TestRenderUnknownKindAndFallbackLanguage(t *testing.T) {
+	s, _ := Load("")
+	if _, err := s.Render("nope", "vi", json.RawMessage(`{}`)); err == nil {
+		t.Error("unknown kind rendered")
+	}
+	// Staff mail exists only in Vietnamese: asking for English gives Vietnamese.
+	data, _ := json.Marshal(sampleQuarantine())
+	r, err := s.Render("quarantine", "en", data)
+	if err != nil || !strings.Contains(r.Text, "Lý do") {
+		t.Errorf("fallback: %v %q", err, r.Text)
+	}
+}
