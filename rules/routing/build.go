@@ -1,0 +1,403 @@
+package routing
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// codePattern is what agency, unit and field codes look like.
+var codePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Limits of an agency's resolve time, in working days (Art 8.3: at most 6).
+const (
+	minResolveDays = 1
+	maxResolveDays = 6
+)
+
+// builder turns a document into a Table, collecting every problem.
+type builder struct {
+	name     string
+	t        *Table
+	problems []Problem
+
+	agencyLine map[string]int
+	unitLine   map[string]int
+	ruleLine   map[string]int
+	fieldLine  map[string]int        // the rule that first named the field
+	aliasOwner map[string]aliasOwner // alias words → the unit that has it
+	unitRecord []*record             // by unit index
+	eachUnit   int                   // line of the first each-unit rule, 0 if none
+}
+
+type aliasOwner struct {
+	unit string
+	line int
+}
+
+// build checks doc and, when it has no problem, returns its table.
+func build(name string, doc *document) (*Table, []Problem) {
+	b := &builder{
+		name: name,
+		t: &Table{name: name, agencyIndex: map[string]int{}, unitIndex: map[string]int{},
+			fieldIndex: map[string]int{}},
+		agencyLine: map[string]int{}, unitLine: map[string]int{}, ruleLine: map[string]int{},
+		fieldLine: map[string]int{}, aliasOwner: map[string]aliasOwner{},
+	}
+	counts := map[string]int{}
+	for _, kind := range tableKinds {
+		for _, r := range doc.tables {
+			if r.kind != kind {
+				continue
+			}
+			counts[kind]++
+			switch kind {
+			case "agency":
+				b.agency(r)
+			case "unit":
+				b.unit(r)
+			case "rule":
+				b.rule(r)
+			}
+		}
+		if kind == "unit" {
+			b.linkUnits()
+		}
+	}
+	for _, kind := range []string{"agency", "rule"} {
+		if counts[kind] == 0 {
+			b.bad("", 0, "no [[%s]] table", kind)
+		}
+	}
+	b.committees()
+	b.top(doc.top)
+	if len(b.problems) > 0 {
+		sort.SliceStable(b.problems, func(i, j int) bool { return b.problems[i].Line < b.problems[j].Line })
+		return nil, b.problems
+	}
+	b.t.match = compile(b.t)
+	return b.t, nil
+}
+
+// bad records a problem of the record named by who ("" for the file).
+func (b *builder) bad(who string, line int, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if who != "" {
+		msg = who + ": " + msg
+	}
+	b.problems = append(b.problems, Problem{File: b.name, Line: line, Msg: msg})
+}
+
+// in returns the problem reporter of one record, for the record's accessors.
+func (b *builder) in(who string) func(line int, format string, args ...any) {
+	return func(line int, format string, args ...any) { b.bad(who, line, format, args...) }
+}
+
+// clean returns a name, alias or keyword as the table keeps it: NFC, trimmed.
+func clean(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
+
+// code reads a record's code-like key, which must be present and well formed.
+func (b *builder) code(r *record, who, key string) (string, int, bool) {
+	s, line, ok := r.String(key, b.in(who))
+	switch {
+	case !ok && r.keys[key] == nil:
+		b.bad(who, r.line, "%s: missing", key)
+	case ok && !codePattern.MatchString(s):
+		b.bad(who, line, "%s %q: use lower-case ASCII letters, digits and single hyphens", key, s)
+		ok = false
+	}
+	return s, line, ok
+}
+
+// label reads a record's required name.
+func (b *builder) label(r *record, who string) (string, int) {
+	s, line, ok := r.String("name", b.in(who))
+	s = clean(s)
+	if ok && s == "" {
+		b.bad(who, line, "name: must not be empty")
+	} else if !ok && r.keys["name"] == nil {
+		b.bad(who, r.line, "name: missing")
+	}
+	return s, line
+}
+
+func (b *builder) top(r *record) {
+	r.unknownKeys([]string{"center", "fallback"}, b.in(""))
+	if code, line, ok := b.code(r, "", "center"); ok {
+		if i, found := b.t.agencyIndex[code]; found {
+			b.t.center = i
+		} else {
+			b.bad("", line, "center: unknown agency %q", code)
+		}
+	}
+	if code, line, ok := b.code(r, "", "fallback"); ok {
+		if i, found := b.t.fieldIndex[code]; found {
+			b.t.fallback = i
+		} else {
+			b.bad("", line, "fallback: unknown field %q (no rule has it)", code)
+		}
+	}
+}
+
+func (b *builder) agency(r *record) {
+	code, line, ok := b.code(r, "agency", "code")
+	who := "agency " + code
+	if !ok {
+		who = "agency"
+	}
+	r.unknownKeys([]string{"code", "name", "resolve_days"}, b.in(who))
+	name, _ := b.label(r, who)
+	days, daysLine, daysOK := r.Int("resolve_days", b.in(who))
+	switch {
+	case !daysOK && r.keys["resolve_days"] == nil:
+		b.bad(who, r.line, "resolve_days: missing")
+	case daysOK && (days < minResolveDays || days > maxResolveDays):
+		b.bad(who, daysLine, "resolve_days: %d is out of range (%d to %d working days)", days, minResolveDays, maxResolveDays)
+	}
+	if !ok {
+		return
+	}
+	if first, dup := b.agencyLine[code]; dup {
+		b.bad(who, line, "code already used at line %d", first)
+		return
+	}
+	b.agencyLine[code] = line
+	b.t.agencyIndex[code] = len(b.t.agencies)
+	b.t.agencies = append(b.t.agencies, Agency{Code: code, Name: name, ResolveDays: days})
+}
+
+func (b *builder) unit(r *record) {
+	code, line, ok := b.code(r, "unit", "code")
+	who := "unit " + code
+	if !ok {
+		who = "unit"
+	}
+	r.unknownKeys([]string{"code", "name", "aliases", "parent", "committee"}, b.in(who))
+	u := Unit{Code: code}
+	var nameLine int
+	u.Name, nameLine = b.label(r, who)
+	items, _ := r.Strings("aliases", b.in(who))
+	if s, _, present := r.String("parent", b.in(who)); present {
+		u.Parent = s
+	}
+	if s, _, present := r.String("committee", b.in(who)); present {
+		u.Committee = s
+	}
+	if !ok {
+		return
+	}
+	if first, dup := b.unitLine[code]; dup {
+		b.bad(who, line, "code already used at line %d", first)
+		return
+	}
+	if u.Name != "" {
+		b.alias(who, code, u.Name, nameLine)
+	}
+	for _, item := range items {
+		a := clean(item.text)
+		if b.alias(who, code, a, item.line) {
+			u.Aliases = append(u.Aliases, a)
+		}
+	}
+	b.unitLine[code] = line
+	b.t.unitIndex[code] = len(b.t.units)
+	b.t.units = append(b.t.units, u)
+	b.unitRecord = append(b.unitRecord, r)
+}
+
+// alias claims an alias for a unit; an alias of two units could never decide
+// between them, so it is refused.
+func (b *builder) alias(who, unit, a string, line int) bool {
+	ws := words(a)
+	if len(ws) == 0 {
+		b.bad(who, line, "alias %q has no letters or digits", a)
+		return false
+	}
+	key := strings.Join(ws, " ")
+	if prev, taken := b.aliasOwner[key]; taken {
+		if prev.unit == unit {
+			b.bad(who, line, "alias %q given twice (first at line %d)", a, prev.line)
+		} else {
+			b.bad(who, line, "alias %q already names unit %s (line %d): an alias of two units decides nothing, leave it out", a, prev.unit, prev.line)
+		}
+		return false
+	}
+	b.aliasOwner[key] = aliasOwner{unit: unit, line: line}
+	return true
+}
+
+// linkUnits checks every unit's parent and committee.
+func (b *builder) linkUnits() {
+	for i, u := range b.t.units {
+		r, who := b.unitRecord[i], "unit "+u.Code
+		if u.Committee != "" {
+			if _, ok := b.t.agencyIndex[u.Committee]; !ok {
+				b.bad(who, r.keys["committee"].line, "committee: unknown agency %q", u.Committee)
+			}
+		}
+		if u.Parent == "" {
+			continue
+		}
+		if _, ok := b.t.unitIndex[u.Parent]; !ok {
+			b.bad(who, r.keys["parent"].line, "parent: unknown unit %q", u.Parent)
+			continue
+		}
+		seen := map[string]bool{u.Code: true}
+		for p := u.Parent; p != ""; p = b.t.units[b.t.unitIndex[p]].Parent {
+			if seen[p] {
+				b.bad(who, r.keys["parent"].line, "parent: the chain of parents comes back to %s", p)
+				break
+			}
+			seen[p] = true
+			if _, ok := b.t.unitIndex[p]; !ok {
+				break
+			}
+		}
+	}
+}
+
+// committees checks that each-unit rules find a committee for every unit.
+func (b *builder) committees() {
+	if b.eachUnit == 0 {
+		return
+	}
+	for i, u := range b.t.units {
+		if !b.hasCommittee(u) {
+			b.bad("unit "+u.Code, b.unitRecord[i].line,
+				"no committee, of its own or of a parent, for the each-unit rules (the first at line %d)", b.eachUnit)
+		}
+	}
+}
+
+// hasCommittee reports whether a unit or one of its parents names a
+// committee (whether that agency exists is checked on the unit that names it).
+func (b *builder) hasCommittee(u Unit) bool {
+	for range b.t.units {
+		if u.Committee != "" {
+			return true
+		}
+		i, ok := b.t.unitIndex[u.Parent]
+		if !ok {
+			return false
+		}
+		u = b.t.units[i]
+	}
+	return false
+}
+
+func (b *builder) rule(r *record) {
+	field, _, fieldOK := b.code(r, "rule", "field")
+	scope, scopeLine, scopeOK := r.String("scope", b.in("rule"))
+	if !scopeOK && r.keys["scope"] == nil {
+		b.bad("rule", r.line, "scope: missing")
+	}
+	ru := Rule{ID: field + "/" + scope, Field: field, Scope: scope, Line: r.line}
+	who := "rule " + ru.ID
+	if !fieldOK || !scopeOK {
+		who = "rule"
+	}
+	r.unknownKeys([]string{"field", "name", "scope", "agency", "keywords", "urgent_keywords", "auto_forward"}, b.in(who))
+	name, nameLine := b.label(r, who)
+	if scopeOK && scope != ScopeProvince && scope != ScopeEachUnit {
+		if _, ok := b.t.unitIndex[scope]; !ok {
+			b.bad(who, scopeLine, "scope %q: want \"*\", \"each-unit\" or a unit code", scope)
+			scopeOK = false
+		}
+	}
+	b.ruleAgency(r, who, &ru)
+	ru.Keywords = b.keywords(r, who, "keywords")
+	ru.UrgentKeywords = b.keywords(r, who, "urgent_keywords")
+	ru.AutoForward = r.Bool("auto_forward", b.in(who))
+	if !fieldOK || !scopeOK {
+		return
+	}
+	if first, dup := b.ruleLine[ru.ID]; dup {
+		b.bad(who, r.line, "rule defined twice (first at line %d)", first)
+		return
+	}
+	b.ruleLine[ru.ID] = r.line
+	if scope == ScopeEachUnit && b.eachUnit == 0 {
+		b.eachUnit = r.line
+	}
+	b.field(who, ru, name, nameLine)
+	b.t.rules = append(b.t.rules, ru)
+}
+
+func (b *builder) ruleAgency(r *record, who string, ru *Rule) {
+	agency, line, ok := r.String("agency", b.in(who))
+	switch {
+	case ru.Scope == ScopeEachUnit && r.keys["agency"] != nil:
+		b.bad(who, line, "agency: an each-unit rule goes to the committee of the report's unit; leave agency out")
+	case ru.Scope == ScopeEachUnit:
+	case !ok && r.keys["agency"] == nil:
+		b.bad(who, r.line, "agency: missing")
+	case ok:
+		if _, known := b.t.agencyIndex[agency]; !known {
+			b.bad(who, line, "unknown agency %q", agency)
+		}
+		ru.Agency = agency
+	}
+}
+
+// keywords reads a rule's list of keywords.
+func (b *builder) keywords(r *record, who, key string) []string {
+	items, _ := r.Strings(key, b.in(who))
+	var out []string
+	first := map[string]int{}
+	for _, item := range items {
+		k := clean(item.text)
+		ws := words(k)
+		switch {
+		case k == "":
+			b.bad(who, item.line, "%s: empty keyword", key)
+			continue
+		case len(ws) == 0:
+			b.bad(who, item.line, "%s: %q has no letters or digits", key, k)
+			continue
+		}
+		key := strings.Join(ws, " ")
+		if line, dup := first[key]; dup {
+			b.bad(who, item.line, "%s: %q given twice (first at line %d)", key, k, line)
+			continue
+		}
+		first[key] = item.line
+		out = append(out, k)
+	}
+	return out
+}
+
+// field records the field of a rule: its name must be the same on all its
+// rules, and its urgent keywords are those of all its rules.
+func (b *builder) field(who string, ru Rule, name string, nameLine int) {
+	i, known := b.t.fieldIndex[ru.Field]
+	if !known {
+		i = len(b.t.fields)
+		b.t.fieldIndex[ru.Field] = i
+		b.t.fields = append(b.t.fields, Field{Code: ru.Field, Name: name})
+		b.fieldLine[ru.Field] = nameLine
+	} else if f := &b.t.fields[i]; f.Name == "" {
+		f.Name = name
+	} else if name != "" && f.Name != name {
+		b.bad(who, nameLine, "name %q differs from %q given to field %s at line %d", name, f.Name, ru.Field, b.fieldLine[ru.Field])
+	}
+	f := &b.t.fields[i]
+	for _, k := range ru.UrgentKeywords {
+		if !containsPhrase(f.Urgent, k) {
+			f.Urgent = append(f.Urgent, k)
+		}
+	}
+}
+
+// containsPhrase reports whether list holds a phrase of the same words as p.
+func containsPhrase(list []string, p string) bool {
+	key := strings.Join(words(p), " ")
+	for _, s := range list {
+		if strings.Join(words(s), " ") == key {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,58 @@
+package routing
+
+import (
+	"strings"
+)
+
+// Labels of the citizen's form (SPEC 4.4) that routing reads, without
+// diacritics: a label is recognised with or without them, in any case.
+const (
+	labelField    = "linh vuc"
+	labelPlace    = "dia diem"
+	labelAddress  = "dia chi"
+	maxLabelWords = 2
+)
+
+// withForm fills the input's declared field and location from the form's
+// lines in its text ("Lĩnh vực: Điện", "Địa điểm: huyện Vị Thủy") when the
+// caller left them empty. The location is the Địa điểm line, else the Địa chỉ
+// line.
+func withForm(in Input) Input {
+	if in.Field != "" && in.Location != "" {
+		return in
+	}
+	var field, place, address string
+	for line := range strings.Lines(in.Text) {
+		label, value, ok := strings.Cut(line, ":")
+		value = strings.TrimSpace(value)
+		if !ok || value == "" {
+			continue
+		}
+		ws := words(label)
+		if len(ws) != maxLabelWords {
+			continue
+		}
+		for i, w := range ws {
+			ws[i] = fold(w)
+		}
+		switch strings.Join(ws, " ") {
+		case labelField:
+			field = first(field, value)
+		case labelPlace:
+			place = first(place, value)
+		case labelAddress:
+			address = first(address, value)
+		}
+	}
+	in.Field = first(in.Field, field)
+	in.Location = first(in.Location, first(place, address))
+	return in
+}
+
+// first returns a unless it is empty, else b.
+func first(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

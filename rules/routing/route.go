@@ -1,0 +1,421 @@
+package routing
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Input is what routing reads of a report.
+type Input struct {
+	Subject string
+	Text    string // the content
+	// Field is the field the citizen declared (its name or code, with or
+	// without diacritics), "" if none.
+	Field string
+	// Location is the declared Địa điểm, or else Địa chỉ, "" if none.
+	Location string
+	// Unit is the code of a unit already known (a receiver's /unit), "" if
+	// none.
+	Unit string
+}
+
+// Decision is routing's proposal for a report, with its reasons.
+type Decision struct {
+	Field       string   // a field code of the table
+	Unit        string   // a unit code, "" when none was found or it is ambiguous
+	Agency      string   // the agency that should handle the report
+	Urgent      bool     // an urgent keyword of the field occurs in the report
+	Rule        string   // the id of the rule that decided, "" when none did
+	Why         string   // one sentence: the keywords, scores and alias that decided
+	Keywords    []string // the deciding rule's keywords found in the report
+	Alias       string   // the alias that gave the unit, as the table writes it
+	AutoForward bool     // the rule forwards without a receiver's /accept
+	Version     string   // the table's version
+}
+
+// Route proposes a field, a unit and an agency for a report (SPEC 6.2).
+//
+//   - Words are compared as the phraseSet's find describes: a word typed with
+//     diacritics must be the keyword's; one typed without matches the
+//     keyword's word without them.
+//   - Unit: a known unit (in.Unit) first; else the longest alias found in the
+//     declared location, else in the subject and content. Aliases of two
+//     units equally long leave the unit empty, as does no alias at all.
+//   - Rule: the score of a rule is the sum of the lengths in words of its
+//     distinct keywords found in the subject and content. Candidates are the
+//     "*" and each-unit rules, and the rules of the report's unit and of the
+//     units above it; a declared field keeps only that field's rules. The best
+//     score wins; at equal scores the more specific scope wins (see rank);
+//     still tied between different agencies, the Center decides.
+//   - A declared field whose rules find no keyword still applies: its rule for
+//     the unit, or its "*" rule, or its each-unit rule.
+//   - Agency: the rule's; for an each-unit rule, the committee of the unit, or
+//     the Center when there is no unit. No rule: the table's fallback field,
+//     and the Center.
+//   - Urgent: an urgent keyword of the chosen field found in the subject or
+//     content.
+//
+// When in.Field or in.Location is empty, Route reads them from the form's
+// "Lĩnh vực:", "Địa điểm:" and "Địa chỉ:" lines in in.Text if there are any,
+// so that a text explained from the command line routes as the same mail does.
+func (t *Table) Route(in Input) Decision {
+	in = withForm(in)
+	r := routing{t: t, d: Decision{Version: t.version}, field: -1}
+	r.declared(in.Field)
+	subject, content := newText(in.Subject), newText(in.Text)
+	r.unit(in, subject, content)
+	r.found = t.match.findKeywords(subject, content)
+	if !r.best() {
+		r.fallback()
+	}
+	r.urgent()
+	r.d.AutoForward = r.d.AutoForward && r.d.Agency != t.Center().Code
+	r.d.Why = r.why.String()
+	return r.d
+}
+
+// routing is one run of Route.
+type routing struct {
+	t     *Table
+	d     Decision
+	field int // the declared field's index, -1 if none
+	found found
+	why   reasons
+}
+
+// reasons are the parts of a decision's Why, in the order they are told.
+type reasons struct {
+	declared, rule, unit, agency, urgent string
+}
+
+func (w reasons) String() string {
+	var parts []string
+	for _, s := range []string{w.declared, w.rule, w.unit, w.agency, w.urgent} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// declared finds the declared field: the field whose code, name, or a
+// comma-separated part of whose name is exactly the declared text.
+func (r *routing) declared(s string) {
+	if strings.TrimSpace(s) == "" {
+		return
+	}
+	m := &r.t.match
+	tx := newText(s)
+	var fields []int
+	m.fieldNames.find(tx, func(id, start int) {
+		if start == 0 && m.fieldNames.words[id] == len(tx.words) {
+			for _, f := range m.fieldByName[id] {
+				if !slices.Contains(fields, f) {
+					fields = append(fields, f)
+				}
+			}
+		}
+	})
+	switch len(fields) {
+	case 0:
+		r.why.declared = fmt.Sprintf("declared field %q is no field of the table and is ignored", s)
+	case 1:
+		r.field = fields[0]
+		r.why.declared = fmt.Sprintf("declared field %q is %s", s, r.t.fields[r.field].Code)
+	default:
+		codes := make([]string, len(fields))
+		for i, f := range fields {
+			codes[i] = r.t.fields[f].Code
+		}
+		r.why.declared = fmt.Sprintf("declared field %q could be %s and is ignored", s, strings.Join(codes, " or "))
+	}
+}
+
+func (r *routing) unitNote(s string) {
+	if r.why.unit != "" {
+		r.why.unit += ", then "
+	}
+	r.why.unit += s
+}
+
+// unit finds the report's unit.
+func (r *routing) unit(in Input, subject, content text) {
+	if in.Unit != "" {
+		if _, ok := r.t.unitIndex[in.Unit]; ok {
+			r.d.Unit = in.Unit
+			r.unitNote(fmt.Sprintf("unit %s as given", in.Unit))
+			return
+		}
+		r.unitNote(fmt.Sprintf("unit %q given is not in the table", in.Unit))
+	}
+	if in.Location != "" {
+		if r.alias(" in the declared location", newText(in.Location)) {
+			return
+		}
+	}
+	r.alias("", subject, content)
+}
+
+// alias looks for the longest alias in the texts and reports whether it
+// decided the unit (false when there is none, or aliases of different units
+// are equally long).
+func (r *routing) alias(where string, texts ...text) bool {
+	m := &r.t.match
+	best, aliases := 0, []int(nil)
+	for _, tx := range texts {
+		m.aliases.find(tx, func(id, _ int) {
+			n := m.aliases.words[id]
+			switch {
+			case n > best:
+				best, aliases = n, []int{id}
+			case n == best && !slices.Contains(aliases, id):
+				aliases = append(aliases, id)
+			}
+		})
+	}
+	if len(aliases) == 0 {
+		if where == "" {
+			r.unitNote("no unit alias found")
+		}
+		return false
+	}
+	units := map[int]bool{}
+	for _, a := range aliases {
+		units[m.aliasUnit[a]] = true
+	}
+	if len(units) > 1 {
+		quoted := make([]string, len(aliases))
+		for i, a := range aliases {
+			quoted[i] = fmt.Sprintf("%q (%s)", m.aliasText[a], r.t.units[m.aliasUnit[a]].Code)
+		}
+		r.unitNote(fmt.Sprintf("unit left empty: aliases %s%s are equally long", strings.Join(quoted, ", "), where))
+		return false
+	}
+	a := aliases[0]
+	r.d.Unit, r.d.Alias = r.t.units[m.aliasUnit[a]].Code, m.aliasText[a]
+	r.unitNote(fmt.Sprintf("unit %s from alias %q%s", r.d.Unit, r.d.Alias, where))
+	return true
+}
+
+// applies reports whether a rule can route this report: it belongs to the
+// declared field if there is one, and its scope holds the report's unit.
+func (r *routing) applies(rule int) bool {
+	if r.field >= 0 && r.t.match.ruleField[rule] != r.field {
+		return false
+	}
+	switch scope := r.t.rules[rule].Scope; scope {
+	case ScopeProvince, ScopeEachUnit:
+		return true
+	default:
+		return r.d.Unit != "" && r.t.within(r.d.Unit, scope)
+	}
+}
+
+// best scores the candidate rules and applies the best one; false when no
+// rule scores.
+func (r *routing) best() bool {
+	m := &r.t.match
+	scores := map[int]int{}
+	for _, id := range r.found {
+		for _, rule := range m.keywordRules[id] {
+			if r.applies(rule) {
+				scores[rule] += m.keywords.words[id]
+			}
+		}
+	}
+	if len(scores) == 0 {
+		return false
+	}
+	top, tied := 0, []int(nil)
+	for rule, s := range scores {
+		switch {
+		case s > top:
+			top, tied = s, []int{rule}
+		case s == top:
+			tied = append(tied, rule)
+		}
+	}
+	slices.Sort(tied)
+	specific := r.mostSpecific(tied)
+	agencies := map[string]bool{}
+	for _, rule := range specific {
+		agencies[r.agencyOf(rule)] = true
+	}
+	if len(agencies) > 1 {
+		r.tie(specific, top)
+		return true
+	}
+	r.apply(specific[0])
+	r.d.Keywords = r.keywordsOf(specific[0])
+	note := fmt.Sprintf("%s %s the best score, %d", quoteScored(r.d.Keywords), r.d.Rule, top)
+	if len(tied) > 1 {
+		others := slices.DeleteFunc(slices.Clone(tied), func(x int) bool { return x == specific[0] })
+		note += fmt.Sprintf(", tied with %s (%s)", ids(r.t, others), tieBreak(len(specific), len(tied)))
+	}
+	r.why.rule = note
+	r.eachUnitNote()
+	return true
+}
+
+// tieBreak says why the first of tied rules won.
+func tieBreak(specific, tied int) string {
+	if specific < tied {
+		return "its scope is more specific"
+	}
+	return "same agency, first in the table"
+}
+
+// mostSpecific keeps the rules of the highest rank.
+func (r *routing) mostSpecific(rules []int) []int {
+	top := -1
+	for _, rule := range rules {
+		top = max(top, r.t.match.rank[rule])
+	}
+	return slices.DeleteFunc(slices.Clone(rules), func(rule int) bool { return r.t.match.rank[rule] < top })
+}
+
+// tie hands the report to the Center: rules of different agencies have the
+// same best score and the same specificity.
+func (r *routing) tie(rules []int, score int) {
+	field := r.t.match.ruleField[rules[0]]
+	for _, rule := range rules {
+		if r.t.match.ruleField[rule] != field {
+			field = r.t.fallback
+		}
+		r.d.Keywords = append(r.d.Keywords, r.keywordsOf(rule)...)
+	}
+	slices.Sort(r.d.Keywords)
+	r.d.Keywords = slices.Compact(r.d.Keywords)
+	r.d.Field, r.d.Agency = r.t.fields[field].Code, r.t.Center().Code
+	parts := make([]string, len(rules))
+	for i, rule := range rules {
+		parts[i] = fmt.Sprintf("%s (%s)", r.t.rules[rule].ID, r.agencyOf(rule))
+	}
+	r.why.rule = fmt.Sprintf("%s tie at score %d: the Center decides", strings.Join(parts, " and "), score)
+}
+
+// fallback routes a report no rule scored: to the declared field's own
+// rule, or to the fallback field and the Center.
+func (r *routing) fallback() {
+	if r.field >= 0 {
+		if rule, ok := r.defaultRule(r.field); ok {
+			r.apply(rule)
+			r.why.rule = fmt.Sprintf("no keyword of field %s found: its rule %s applies", r.d.Field, r.d.Rule)
+			r.eachUnitNote()
+			return
+		}
+		r.d.Field, r.d.Agency = r.t.fields[r.field].Code, r.t.Center().Code
+		r.why.rule = fmt.Sprintf("no keyword of field %s found and no rule of it fits: the Center decides", r.d.Field)
+		return
+	}
+	r.d.Field, r.d.Agency = r.t.Fallback().Code, r.t.Center().Code
+	r.why.rule = fmt.Sprintf("no keyword of any rule found: field %s, the Center decides", r.d.Field)
+}
+
+// defaultRule is the rule of a field that applies when none of its keywords
+// is found. With a unit: the field's rule for the unit (the most specific),
+// else its each-unit rule, else its "*" rule. Without: its "*" rule, else its
+// each-unit rule (which then leaves the agency to the Center).
+func (r *routing) defaultRule(field int) (int, bool) {
+	unitRule, unitRank, each, province := -1, -1, -1, -1
+	for _, rule := range r.t.match.fieldRules[field] {
+		if !r.applies(rule) {
+			continue
+		}
+		switch rk := r.t.match.rank[rule]; {
+		case rk >= 2 && rk > unitRank:
+			unitRule, unitRank = rule, rk
+		case rk == 1 && each < 0:
+			each = rule
+		case rk == 0 && province < 0:
+			province = rule
+		}
+	}
+	order := []int{province, each}
+	if r.d.Unit != "" {
+		order = []int{unitRule, each, province}
+	}
+	for _, rule := range order {
+		if rule >= 0 {
+			return rule, true
+		}
+	}
+	return -1, false
+}
+
+// apply takes a rule's field, agency and id.
+func (r *routing) apply(rule int) {
+	ru := r.t.rules[rule]
+	r.d.Rule, r.d.Field, r.d.Agency, r.d.AutoForward = ru.ID, ru.Field, r.agencyOf(rule), ru.AutoForward
+}
+
+// agencyOf returns the agency a rule sends this report to.
+func (r *routing) agencyOf(rule int) string {
+	ru := r.t.rules[rule]
+	if ru.Scope != ScopeEachUnit {
+		return ru.Agency
+	}
+	if c, ok := r.t.Committee(r.d.Unit); ok {
+		return c.Code
+	}
+	return r.t.Center().Code
+}
+
+func (r *routing) eachUnitNote() {
+	if !strings.HasSuffix(r.d.Rule, "/"+ScopeEachUnit) {
+		return
+	}
+	if r.d.Unit == "" {
+		r.why.agency = "an each-unit rule without a unit: the Center decides"
+		return
+	}
+	r.why.agency = fmt.Sprintf("agency %s, the committee of %s", r.d.Agency, r.d.Unit)
+}
+
+// keywordsOf returns a rule's keywords found in the report, in its order.
+func (r *routing) keywordsOf(rule int) []string {
+	var out []string
+	for j, id := range r.t.match.ruleKeywords[rule] {
+		if r.found.has(id) {
+			out = append(out, r.t.rules[rule].Keywords[j])
+		}
+	}
+	return out
+}
+
+// urgent flags the report when an urgent keyword of its field occurs.
+func (r *routing) urgent() {
+	f := r.t.fieldIndex[r.d.Field]
+	var hits []string
+	for j, id := range r.t.match.fieldUrgent[f] {
+		if r.found.has(id) {
+			hits = append(hits, fmt.Sprintf("%q", r.t.fields[f].Urgent[j]))
+		}
+	}
+	if len(hits) > 0 {
+		r.d.Urgent = true
+		r.why.urgent = fmt.Sprintf("urgent: %s", strings.Join(hits, ", "))
+	}
+}
+
+// quoteScored writes keywords with their length in words:
+// "mất điện" (2), "cúp điện" (2).
+func quoteScored(keywords []string) string {
+	parts := make([]string, len(keywords))
+	for i, k := range keywords {
+		parts[i] = fmt.Sprintf("%q (%d)", k, len(words(k)))
+	}
+	if len(parts) == 1 {
+		return "keyword " + parts[0] + " gives"
+	}
+	return "keywords " + strings.Join(parts, ", ") + " give"
+}
+
+func ids(t *Table, rules []int) string {
+	out := make([]string, len(rules))
+	for i, rule := range rules {
+		out[i] = t.rules[rule].ID
+	}
+	return strings.Join(out, ", ")
+}
