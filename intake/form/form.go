@@ -1,0 +1,223 @@
+// Package form reads the citizen's report form (SPEC 4.4–4.5) out of the
+// text of a message: labelled fields when the citizen filled in the form
+// the acknowledgement shows, and otherwise what free text still tells (a
+// phone number, a signature name, a request to stay anonymous).
+package form
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Form is what a report's text says about the citizen and the incident.
+type Form struct {
+	Name, Phone, Address, Workplace string
+	Field, Location, Time, Content  string
+	// Confidential is set by "Giữ bí mật: có" or a request in free text to
+	// stay anonymous ("giấu tên", "giữ bí mật", "không công khai").
+	Confidential bool
+	// Labelled is set when the text used the form: two labels or more.
+	Labelled bool
+}
+
+// Missing lists, as stable codes, what a report needs and the text lacks
+// (SPEC 4.5): "name", "phone", "address", "content", "location".
+func (f Form) Missing() []string {
+	var out []string
+	for _, c := range []struct {
+		code, value string
+	}{{"name", f.Name}, {"phone", f.Phone}, {"address", f.Address}, {"content", f.Content}, {"location", f.Location}} {
+		if strings.TrimSpace(c.value) == "" {
+			out = append(out, c.code)
+		}
+	}
+	return out
+}
+
+// field names a form field.
+type field int
+
+const (
+	fieldNone field = iota
+	fieldName
+	fieldPhone
+	fieldAddress
+	fieldWorkplace
+	fieldField
+	fieldLocation
+	fieldTime
+	fieldContent
+	fieldConfidential
+)
+
+// labels maps each label, folded (lower case, no diacritics), to its field.
+var labels = map[string]field{
+	"ho ten": fieldName, "ho va ten": fieldName, "ten": fieldName, "ho & ten": fieldName, "ten nguoi phan anh": fieldName,
+	"nguoi phan anh": fieldName, "name": fieldName, "full name": fieldName, "your name": fieldName,
+	"so dien thoai": fieldPhone, "sdt": fieldPhone, "dien thoai": fieldPhone, "dt": fieldPhone, "so dt": fieldPhone,
+	"dtdd": fieldPhone, "di dong": fieldPhone, "so di dong": fieldPhone, "dien thoai lien he": fieldPhone,
+	"phone": fieldPhone, "phone number": fieldPhone, "tel": fieldPhone, "mobile": fieldPhone,
+	"dia chi": fieldAddress, "dia chi lien he": fieldAddress, "dia chi thuong tru": fieldAddress, "noi o": fieldAddress,
+	"address":      fieldAddress,
+	"noi lam viec": fieldWorkplace, "co quan": fieldWorkplace, "co quan cong tac": fieldWorkplace,
+	"don vi cong tac": fieldWorkplace, "workplace": fieldWorkplace,
+	"linh vuc": fieldField, "field": fieldField, "category": fieldField,
+	"dia diem": fieldLocation, "vi tri": fieldLocation, "noi xay ra": fieldLocation, "dia diem xay ra": fieldLocation,
+	"noi xay ra su viec": fieldLocation, "location": fieldLocation, "place": fieldLocation,
+	"thoi gian": fieldTime, "thoi gian xay ra": fieldTime, "thoi diem": fieldTime, "time": fieldTime, "when": fieldTime,
+	"noi dung": fieldContent, "noi dung phan anh": fieldContent, "mo ta": fieldContent, "content": fieldContent,
+	"description": fieldContent, "details": fieldContent,
+	"giu bi mat": fieldConfidential, "bao mat": fieldConfidential, "giu bi mat thong tin": fieldConfidential,
+	"an danh": fieldConfidential, "confidential": fieldConfidential,
+}
+
+// Read reads a report's text. Labels are matched with or without
+// diacritics, in any case, with their synonyms, at the start of a line
+// (after a bullet or number) and before a colon; a value runs on over the
+// following lines up to the next label. Without labels the whole text is
+// the content. Either way a phone number is normalised to its 0… form, a
+// missing phone is looked for in the text, a missing name in a "Tôi tên
+// là …" phrase or the signature, and an anonymity request flags the form
+// confidential.
+func Read(text string) Form {
+	text = norm.NFC.String(strings.ReplaceAll(text, "\r\n", "\n"))
+	var (
+		f       Form
+		values  = map[field][]string{}
+		current = fieldNone
+		free    []string // lines that belong to no label
+		found   = map[field]bool{}
+	)
+	for _, line := range strings.Split(text, "\n") {
+		if fl, value, ok := labelLine(line); ok {
+			current = fl
+			found[fl] = true
+			values[fl] = append(values[fl], value)
+			continue
+		}
+		if current != fieldNone {
+			values[current] = append(values[current], line)
+			continue
+		}
+		free = append(free, line)
+	}
+	f.Labelled = len(found) >= 2
+	if !f.Labelled {
+		return freeText(text)
+	}
+	get := func(fl field) string { return strings.TrimSpace(strings.Join(values[fl], "\n")) }
+	f.Name, f.Address, f.Workplace = oneLine(get(fieldName)), get(fieldAddress), get(fieldWorkplace)
+	f.Field, f.Location, f.Time, f.Content = get(fieldField), get(fieldLocation), get(fieldTime), get(fieldContent)
+	f.Phone = get(fieldPhone)
+	if p := Phone(f.Phone); p != "" {
+		f.Phone = p
+	}
+	if f.Content == "" {
+		f.Content = strings.TrimSpace(strings.Join(free, "\n"))
+	}
+	if found[fieldConfidential] {
+		f.Confidential = yes(get(fieldConfidential))
+	} else {
+		f.Confidential = asksAnonymity(text)
+	}
+	if f.Phone == "" {
+		f.Phone = Phone(text)
+	}
+	if f.Name == "" {
+		f.Name = nameInText(text)
+	}
+	return f
+}
+
+// freeText reads a text without a form.
+func freeText(text string) Form {
+	return Form{
+		Content:      strings.TrimSpace(text),
+		Phone:        Phone(text),
+		Name:         nameInText(text),
+		Confidential: asksAnonymity(text),
+	}
+}
+
+// labelLine reports whether line starts with a label and a colon, and
+// returns the field and the value after the colon.
+func labelLine(line string) (field, string, bool) {
+	i := strings.IndexAny(line, ":：")
+	if i <= 0 || i > 60 {
+		return fieldNone, "", false
+	}
+	label := fold(line[:i])
+	label = strings.TrimLeft(label, " \t-*•+·.)(0123456789")
+	if j := strings.IndexByte(label, '('); j > 0 {
+		label = label[:j] // "Số điện thoại (bắt buộc)"
+	}
+	label = strings.Join(strings.Fields(strings.Trim(label, " \t*_")), " ")
+	fl, ok := labels[label]
+	if !ok {
+		return fieldNone, "", false
+	}
+	_, size := firstRune(line[i:])
+	return fl, strings.TrimSpace(line[i+size:]), true
+}
+
+func firstRune(s string) (rune, int) {
+	for _, r := range s {
+		return r, len(string(r))
+	}
+	return 0, 0
+}
+
+// oneLine joins a multi-line value into one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// yes reads a yes/no answer: có, co, yes, x, đồng ý… are yes.
+func yes(v string) bool {
+	switch w := fold(strings.Trim(strings.TrimSpace(v), ".!")); {
+	case w == "", strings.HasPrefix(w, "khong"), strings.HasPrefix(w, "no"), w == "false", w == "0":
+		return false
+	case strings.HasPrefix(w, "co"), strings.HasPrefix(w, "yes"), w == "x", w == "true", w == "1",
+		strings.HasPrefix(w, "dong y"), strings.HasPrefix(w, "can"), strings.HasPrefix(w, "muon"):
+		return true
+	}
+	return false
+}
+
+var anonymityPhrases = []string{"giau ten", "giu bi mat", "khong cong khai", "an danh", "bao mat danh tinh",
+	"bao mat thong tin", "giu kin", "keep my name", "keep my identity", "anonymous", "do not publish my"}
+
+// asksAnonymity reports a request in free text to stay anonymous, unless
+// negated ("không cần giữ bí mật").
+func asksAnonymity(text string) bool {
+	f := fold(text)
+	for _, p := range anonymityPhrases {
+		for from := 0; ; {
+			i := strings.Index(f[from:], p)
+			if i < 0 {
+				break
+			}
+			i += from
+			before := f[max(0, i-20):i]
+			if !strings.Contains(before, "khong can") && !strings.Contains(before, "khong yeu cau") &&
+				!strings.Contains(before, "khong muon") && !strings.Contains(before, "no need") {
+				return true
+			}
+			from = i + len(p)
+		}
+	}
+	return false
+}
+
+var foldMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// fold lower-cases and removes diacritics ("Đ" becomes "d").
+func fold(s string) string {
+	out, _, err := transform.String(foldMarks, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(strings.NewReplacer("đ", "d", "Đ", "D").Replace(out))
+}

@@ -1,0 +1,271 @@
+package parse
+
+import (
+	"encoding/base64"
+	"mime"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/textproto"
+	"golang.org/x/text/unicode/norm"
+)
+
+// headerText decodes a header value for display: raw 8-bit bytes (RFC 6532
+// UTF-8, or a legacy charset read as hint's), RFC 2047 encoded words, NFC.
+func headerText(raw, hint string) string {
+	s, _ := repairUTF8(raw, hint)
+	return norm.NFC.String(strings.TrimSpace(decodeWords(s)))
+}
+
+var encodedWord = regexp.MustCompile(`=\?([^?\s]+)\?([bBqQ])\?(.*?)\?=`)
+
+// decodeWords decodes RFC 2047 encoded words leniently: words with spaces
+// inside, words in the middle of a token, a multi-byte character split
+// across two words, unknown charsets (the word is kept as it was) and bad
+// encodings (likewise). White space between two encoded words is dropped.
+func decodeWords(s string) string {
+	if !strings.Contains(s, "=?") {
+		return s
+	}
+	var (
+		b    strings.Builder
+		run  []byte // decoded bytes of adjacent words in one charset
+		cs   string // the run's charset
+		raw  string // the run as written
+		last = 0
+		prev = false // the previous piece was an encoded word
+	)
+	flush := func() {
+		if cs == "" {
+			return
+		}
+		if out, ok := decodeCharset(cs, run); ok {
+			b.WriteString(strings.ToValidUTF8(out, "\uFFFD"))
+		} else {
+			b.WriteString(raw)
+		}
+		run, cs, raw = nil, "", ""
+	}
+	for _, m := range encodedWord.FindAllStringSubmatchIndex(s, -1) {
+		between, word := s[last:m[0]], s[m[0]:m[1]]
+		wcs, enc, text := s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]]
+		last = m[1]
+		joined := prev && strings.TrimSpace(between) == ""
+		data, ok := decodeWordText(enc, text)
+		switch {
+		case !ok:
+			flush()
+			b.WriteString(between)
+			b.WriteString(word)
+			prev = false
+			continue
+		case joined && strings.EqualFold(wcs, cs):
+			run = append(run, data...)
+			raw += between + word
+		default:
+			flush()
+			if !joined {
+				b.WriteString(between)
+			}
+			run, cs, raw = data, wcs, word
+		}
+		prev = true
+	}
+	flush()
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// decodeWordText decodes the text of one encoded word.
+func decodeWordText(enc, text string) ([]byte, bool) {
+	if enc == "b" || enc == "B" {
+		t := strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+				return -1
+			}
+			return r
+		}, text)
+		if out, err := base64.StdEncoding.DecodeString(t); err == nil {
+			return out, true
+		}
+		out, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(t, "="))
+		return out, err == nil
+	}
+	out := make([]byte, 0, len(text))
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '_':
+			out = append(out, ' ')
+		case c == '=' && i+2 < len(text) && isHex(text[i+1]) && isHex(text[i+2]):
+			out = append(out, unhex(text[i+1])<<4|unhex(text[i+2]))
+			i += 2
+		default:
+			out = append(out, c)
+		}
+	}
+	return out, true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
+
+var wordDecoder = &mime.WordDecoder{CharsetReader: newCharsetReader}
+
+// addressList parses an address header. Addresses net/mail cannot parse are
+// still picked out one by one, so a malformed header loses only its broken
+// entries.
+func addressList(raw, hint string) []Address {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil
+	}
+	s, _ := repairUTF8(raw, hint)
+	p := mail.AddressParser{WordDecoder: wordDecoder}
+	if list, err := p.ParseList(s); err == nil {
+		out := make([]Address, 0, len(list))
+		for _, a := range list {
+			out = append(out, Address{Name: headerText(a.Name, hint), Addr: a.Address})
+		}
+		return out
+	}
+	var out []Address
+	for _, part := range splitAddresses(s) {
+		if a, err := p.Parse(part); err == nil {
+			out = append(out, Address{Name: headerText(a.Name, hint), Addr: a.Address})
+			continue
+		}
+		if addr := looseAddr.FindString(part); addr != "" {
+			name := strings.TrimSpace(strings.Replace(part, addr, "", 1))
+			name = strings.Trim(name, `<>"' `)
+			out = append(out, Address{Name: headerText(name, hint), Addr: addr})
+		}
+	}
+	return out
+}
+
+var looseAddr = regexp.MustCompile(`[^\s<>"'(),;:]+@[^\s<>"'(),;:]+`)
+
+// splitAddresses splits an address list at commas outside quotes and angle
+// brackets.
+func splitAddresses(s string) []string {
+	var (
+		out   []string
+		quote bool
+		angle int
+		start int
+	)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			quote = !quote
+		case '<':
+			angle++
+		case '>':
+			angle--
+		case ',', ';':
+			if !quote && angle <= 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}
+
+var msgIDPattern = regexp.MustCompile(`<([^<>\s]+)>`)
+
+// messageIDs returns the ids in a Message-ID, In-Reply-To or References
+// value, without angle brackets. Ids written without brackets are taken
+// word by word.
+func messageIDs(v string) []string {
+	var out []string
+	for _, m := range msgIDPattern.FindAllStringSubmatch(v, -1) {
+		out = append(out, m[1])
+	}
+	if out == nil {
+		for _, f := range strings.Fields(v) {
+			if strings.Contains(f, "@") {
+				out = append(out, strings.Trim(f, "<>,"))
+			}
+		}
+	}
+	return out
+}
+
+// parseDate reads a Date header: RFC 5322 through net/mail, then common
+// broken forms. It returns the zero time when nothing fits.
+func parseDate(v string) time.Time {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}
+	}
+	if t, err := mail.ParseDate(v); err == nil {
+		return t
+	}
+	if i := strings.IndexByte(v, '('); i > 0 {
+		if t, err := mail.ParseDate(strings.TrimSpace(v[:i])); err == nil {
+			return t
+		}
+	}
+	for _, layout := range []string{time.RFC3339, "Mon, 2 Jan 2006 15:04:05 -0700 MST", "2 Jan 2006 15:04:05 -0700",
+		"Mon, 2 Jan 2006 15:04 -0700", "Mon Jan 2 15:04:05 2006", "Mon, 02 Jan 2006 15:04:05 MST", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// readHeaders fills the header fields of m from h; hint is the charset of
+// the message's text, used for raw 8-bit header bytes.
+func readHeaders(m *Message, h textproto.Header, hint string) {
+	first := func(k string) string { return h.Get(k) }
+	if ids := messageIDs(first("Message-Id")); len(ids) > 0 {
+		m.MessageID = ids[0]
+	}
+	m.InReplyTo = messageIDs(first("In-Reply-To"))
+	m.References = messageIDs(strings.Join(h.Values("References"), " "))
+	if from := addressList(first("From"), hint); len(from) > 0 {
+		m.From = from[0]
+	}
+	m.Sender = addressList(first("Sender"), hint)
+	m.ReplyTo = addressList(first("Reply-To"), hint)
+	m.To = addressList(strings.Join(h.Values("To"), ", "), hint)
+	m.Cc = addressList(strings.Join(h.Values("Cc"), ", "), hint)
+	for _, k := range []string{"Delivered-To", "X-Original-To"} {
+		for _, v := range h.Values(k) {
+			if v = strings.Trim(strings.TrimSpace(v), "<>"); v != "" {
+				m.DeliveredTo = append(m.DeliveredTo, v)
+			}
+		}
+	}
+	if h.Has("Return-Path") {
+		m.ReturnPathPresent = true
+		rp := strings.TrimSpace(first("Return-Path"))
+		if a := msgIDPattern.FindStringSubmatch(rp); a != nil {
+			rp = a[1]
+		} else {
+			rp = strings.Trim(rp, "<> ")
+		}
+		m.ReturnPath = rp
+	}
+	m.Subject = headerText(first("Subject"), hint)
+	m.Date = parseDate(first("Date"))
+	m.AutoSubmitted = strings.TrimSpace(first("Auto-Submitted"))
+	m.Precedence = strings.TrimSpace(first("Precedence"))
+	m.ListID = strings.TrimSpace(first("List-Id"))
+	m.AuthResults = h.Values("Authentication-Results")
+}

@@ -1,0 +1,49 @@
+package parse
+
+import (
+	"strings"
+	"unicode"
+)
+
+// englishWords are frequent English function words and words citizens use
+// in reports.
+var englishWords = map[string]bool{
+	"the": true, "and": true, "is": true, "are": true, "was": true, "were": true, "to": true, "of": true, "in": true,
+	"on": true, "at": true, "a": true, "an": true, "i": true, "my": true, "we": true, "our": true, "you": true,
+	"there": true, "this": true, "that": true, "it": true, "for": true, "with": true, "from": true, "have": true,
+	"has": true, "not": true, "be": true, "please": true, "near": true, "street": true, "road": true, "been": true,
+	"since": true, "would": true, "could": true, "can": true, "hello": true, "dear": true, "thank": true,
+	"thanks": true, "regards": true, "report": true, "by": true, "its": true, "very": true, "no": true,
+}
+
+// isEnglish decides that a citizen wrote in English, so the replies go out
+// in English: the text has no Vietnamese letter (ă â đ ê ô ơ ư or a tone
+// mark), at least three words, at least two English function words, and
+// such words make up at least a fifth of it. Anything else (Vietnamese
+// without diacritics included) is answered in Vietnamese, the default.
+func isEnglish(s string) bool {
+	words, english := 0, 0
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+		for _, r := range w {
+			if isVietnameseLetter(r) || r > unicode.MaxLatin1 && unicode.IsLetter(r) {
+				return false
+			}
+		}
+		words++
+		if englishWords[strings.Trim(w, "'")] {
+			english++
+		}
+	}
+	return words >= 3 && english >= 2 && english*5 >= words
+}
+
+// isVietnameseLetter reports the letters only Vietnamese uses among Latin
+// scripts: ă â đ ê ô ơ ư and the precomposed tone-marked vowels.
+func isVietnameseLetter(r rune) bool {
+	switch r {
+	case 'ă', 'â', 'đ', 'ê', 'ô', 'ơ', 'ư', 'Ă', 'Â', 'Đ', 'Ê', 'Ô', 'Ơ', 'Ư', 'à', 'ả', 'ã', 'á', 'ạ', 'ì', 'ỉ', 'ĩ', 'í',
+		'ị', 'ò', 'ỏ', 'õ', 'ó', 'ọ', 'ù', 'ủ', 'ũ', 'ú', 'ụ', 'ỳ', 'ỷ', 'ỹ', 'ý', 'ỵ', 'è', 'ẻ', 'ẽ', 'é', 'ẹ':
+		return true
+	}
+	return r >= 0x1EA0 && r <= 0x1EF9 || unicode.Is(unicode.Mn, r)
+}

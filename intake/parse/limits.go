@@ -1,0 +1,123 @@
+package parse
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrLimit is wrapped by the error Read returns for a message past one of
+// its Limits; the error's text names the limit. The intake pipeline
+// quarantines such a message.
+var ErrLimit = errors.New("message exceeds a limit")
+
+// Limits bound what one message may cost to read. A zero field takes its
+// value from DefaultLimits, so a caller sets only what it changes.
+//
+// The message limits (size, header, fields, depth, parts, line length) make
+// Read fail with an error wrapping ErrLimit. The attachment limits never
+// fail a message: an attachment past one is recorded as refused with its
+// reason and its bytes are dropped. Text past MaxTextBytes is cut, with a
+// note.
+type Limits struct {
+	MaxMessageBytes int64 // the raw message
+	MaxHeaderBytes  int64 // one header block (the message's or a part's)
+	MaxHeaderFields int   // fields in one header block
+	MaxDepth        int   // MIME nesting, message/rfc822 included
+	MaxParts        int   // MIME parts in the whole message
+	MaxLineBytes    int   // one line of the raw message
+
+	MaxTextBytes int64 // text kept in memory, all text parts together
+
+	MaxAttachmentBytes  int64 // one attachment, decoded
+	MaxAttachmentsBytes int64 // all stored attachments of the message
+	MaxAttachments      int   // stored attachments of the message
+
+	// AllowedTypes lists the sniffed media types accepted as attachments:
+	// exact types ("application/pdf") or families ("image/*"). Types
+	// outside it are refused.
+	AllowedTypes []string
+}
+
+// DefaultLimits returns limits that real mail never reaches, and the
+// allow-list of SPEC 4.6 and 10.2: images (HEIC too), video, audio
+// (citizens send voice recordings), PDF, office documents without macros,
+// plain text and CSV. Executables, scripts, macro-enabled office files, SVG,
+// HTML and archives are outside it.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxMessageBytes:     200 << 20,
+		MaxHeaderBytes:      1 << 20,
+		MaxHeaderFields:     2000,
+		MaxDepth:            20,
+		MaxParts:            1000,
+		MaxLineBytes:        1 << 20,
+		MaxTextBytes:        4 << 20,
+		MaxAttachmentBytes:  100 << 20,
+		MaxAttachmentsBytes: 150 << 20,
+		MaxAttachments:      50,
+		AllowedTypes:        DefaultAllowedTypes(),
+	}
+}
+
+// DefaultAllowedTypes is the default attachment allow-list (see
+// DefaultLimits).
+func DefaultAllowedTypes() []string {
+	return []string{
+		"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff",
+		"image/heic", "image/heif", "image/avif",
+		"video/*", "audio/*",
+		"application/pdf",
+		"application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+		"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		"application/vnd.openxmlformats-officedocument.presentationml.presentation",
+		"application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+		"application/vnd.oasis.opendocument.presentation",
+		"application/rtf",
+		"text/plain", "text/csv",
+	}
+}
+
+// withDefaults fills the zero fields of l from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxMessageBytes <= 0 {
+		l.MaxMessageBytes = d.MaxMessageBytes
+	}
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	if l.MaxHeaderFields <= 0 {
+		l.MaxHeaderFields = d.MaxHeaderFields
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	if l.MaxParts <= 0 {
+		l.MaxParts = d.MaxParts
+	}
+	if l.MaxLineBytes <= 0 {
+		l.MaxLineBytes = d.MaxLineBytes
+	}
+	if l.MaxTextBytes <= 0 {
+		l.MaxTextBytes = d.MaxTextBytes
+	}
+	if l.MaxAttachmentBytes <= 0 {
+		l.MaxAttachmentBytes = d.MaxAttachmentBytes
+	}
+	if l.MaxAttachmentsBytes <= 0 {
+		l.MaxAttachmentsBytes = d.MaxAttachmentsBytes
+	}
+	if l.MaxAttachments <= 0 {
+		l.MaxAttachments = d.MaxAttachments
+	}
+	if l.AllowedTypes == nil {
+		l.AllowedTypes = d.AllowedTypes
+	}
+	return l
+}
+
+// limitError returns an error wrapping ErrLimit that names the limit.
+func limitError(limit string, max int64) error {
+	return fmt.Errorf("%w: %s over %d", ErrLimit, limit, max)
+}

@@ -1,0 +1,202 @@
+package parse
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// NewText returns what a reply adds to the conversation: the text above the
+// quoted history and without the signature. History starts at the first
+// of: a ">" quoted line (or The Bat!'s "AB>" initials form); an attribution
+// line ("On … wrote:" as Gmail, Apple Mail and Thunderbird write it, over
+// up to three lines; the Vietnamese "Vào … đã viết:" with or without
+// diacritics); Outlook's "-----Original Message-----" or its
+// "From:/Sent:/To:/Subject:" block (English or Vietnamese labels, after a
+// "____" rule or not); a forwarded-message marker. The signature starts at
+// a "-- " line; a trailing "Sent from my iPhone" line goes too. A
+// bottom-posted reply (nothing above the quote) gives the unquoted text
+// after the last quoted line.
+func NewText(text string) string {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	lines := strings.Split(text, "\n")
+	cut := historyStart(lines)
+	fresh := lines[:cut]
+	if blank(fresh) && cut < len(lines) {
+		last := cut
+		for i := cut; i < len(lines); i++ {
+			if isQuoted(lines[i]) || isAttribution(lines, i) > 0 {
+				last = i
+			}
+		}
+		fresh = lines[last+1:]
+		if c := historyStart(fresh); c < len(fresh) {
+			fresh = fresh[:c]
+		}
+	}
+	fresh = cutSignature(fresh)
+	return strings.TrimSpace(strings.Join(fresh, "\n"))
+}
+
+// historyStart returns the index of the first line of quoted history, or
+// len(lines).
+func historyStart(lines []string) int {
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if isQuoted(line) || isAttribution(lines, i) > 0 || isSeparator(lines, i) || isHeaderBlock(lines, i) {
+			return i
+		}
+	}
+	return len(lines)
+}
+
+func blank(lines []string) bool {
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+var initialsQuote = regexp.MustCompile(`^\s*[\p{Lu}]{1,4}>`)
+
+// isQuoted reports a quoted line: ">" first, or initials then ">".
+func isQuoted(line string) bool {
+	t := strings.TrimLeft(line, " \t")
+	return strings.HasPrefix(t, ">") || initialsQuote.MatchString(line)
+}
+
+var (
+	attributionEnd   = regexp.MustCompile(`(?i)(wrote|writes|a écrit|schrieb|escribió|ha scritto|schreef|da viet)\s*:\s*$`)
+	attributionStart = regexp.MustCompile(`(?i)^\s*(on|le|am|el|il|op|vao|luc|ngay|vào|lúc|ngày)\b`)
+)
+
+// isAttribution reports whether an attribution ("On … wrote:") starts at
+// line i, and over how many lines (0 when none). An attribution starts
+// with "On"/"Vào"/… or carries an address or a digit, or is followed by a
+// quoted line.
+func isAttribution(lines []string, i int) int {
+	if isQuoted(lines[i]) {
+		return 0
+	}
+	joined := ""
+	for n := 1; n <= 3 && i+n <= len(lines); n++ {
+		line := strings.TrimSpace(lines[i+n-1])
+		if n > 1 && line == "" {
+			return 0
+		}
+		joined = strings.TrimSpace(joined + " " + line)
+		if len(joined) > 400 {
+			return 0
+		}
+		folded := fold(joined)
+		if !attributionEnd.MatchString(folded) {
+			continue
+		}
+		if attributionStart.MatchString(folded) || strings.ContainsAny(joined, "@0123456789") || quotedAfter(lines, i+n) {
+			return n
+		}
+		return 0
+	}
+	return 0
+}
+
+// quotedAfter reports whether the next non-blank line from i is quoted.
+func quotedAfter(lines []string, i int) bool {
+	for ; i < len(lines); i++ {
+		if strings.TrimSpace(lines[i]) != "" {
+			return isQuoted(lines[i])
+		}
+	}
+	return false
+}
+
+var separator = regexp.MustCompile(`(?i)^\s*(-{2,}|_{2,}|={2,})?\s*(original message|forwarded message|forwarded by|begin forwarded message|thu goc|thu da chuyen tiep|thu chuyen tiep|tin nhan goc|bat dau thu duoc chuyen tiep|message transfere|urspr.ngliche nachricht)\b.*$`)
+
+// isSeparator reports a line that opens quoted or forwarded history:
+// "-----Original Message-----", "---------- Forwarded message ---------",
+// "Begin forwarded message:", their Vietnamese forms, and a long "____"
+// rule followed by a header block.
+func isSeparator(lines []string, i int) bool {
+	t := strings.TrimSpace(lines[i])
+	f := fold(t)
+	if separator.MatchString(f) && (strings.HasPrefix(t, "-") || strings.HasPrefix(t, "_") || strings.HasPrefix(t, "=") ||
+		strings.HasSuffix(t, ":") || strings.HasSuffix(t, "-")) {
+		return true
+	}
+	if len(t) >= 10 && strings.Trim(t, "_") == "" || len(t) >= 20 && strings.Trim(t, "-") == "" {
+		for j := i + 1; j < len(lines) && j <= i+2; j++ {
+			if isHeaderBlock(lines, j) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var (
+	fromLabel = regexp.MustCompile(`(?i)^\s*\*?(from|tu|de|von|nguoi gui)\s*:`)
+	dateLabel = regexp.MustCompile(`(?i)^\s*\*?(sent|date|da gui|ngay gui|ngay|gui|envoye|gesendet)\s*:`)
+	toLabel   = regexp.MustCompile(`(?i)^\s*\*?(to|den|toi|subject|chu de|tieu de|objet|betreff)\s*:`)
+)
+
+// isHeaderBlock reports Outlook's quoted header: a "From:" line with a
+// "Sent:"/"Date:" line and a "To:"/"Subject:" line among the next five
+// (English or Vietnamese labels, with or without diacritics, bold or not).
+func isHeaderBlock(lines []string, i int) bool {
+	if !fromLabel.MatchString(fold(lines[i])) {
+		return false
+	}
+	var date, to bool
+	for j := i + 1; j < len(lines) && j <= i+5; j++ {
+		f := fold(lines[j])
+		date = date || dateLabel.MatchString(f)
+		to = to || toLabel.MatchString(f)
+	}
+	return date && to
+}
+
+var mobileSignature = regexp.MustCompile(`(?i)^\s*(sent from my|sent from mail for|sent from yahoo|sent from outlook|get outlook for|sent via|gui tu|duoc gui tu|gui tu iphone|gui tu dien thoai)\b`)
+
+// cutSignature drops a "-- " signature and a trailing "Sent from my …"
+// line.
+func cutSignature(lines []string) []string {
+	for i, l := range lines {
+		if l == "-- " || l == "--" || l == "-- \r" {
+			lines = lines[:i]
+			break
+		}
+	}
+	for n := 0; n < 3 && len(lines) > 0; n++ {
+		last := len(lines) - 1
+		for last >= 0 && strings.TrimSpace(lines[last]) == "" {
+			last--
+		}
+		if last < 0 || !mobileSignature.MatchString(fold(lines[last])) {
+			break
+		}
+		lines = lines[:last]
+	}
+	return lines
+}
+
+var foldMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// fold removes diacritics and lower-cases, for matching Vietnamese labels
+// written with or without them ("đã viết" and "da viet" alike).
+func fold(s string) string {
+	out, _, err := transform.String(foldMarks, s)
+	if err != nil {
+		out = s
+	}
+	out = strings.NewReplacer("đ", "d", "Đ", "D").Replace(out)
+	return strings.ToLower(out)
+}

@@ -1,0 +1,195 @@
+package parse
+
+import (
+	"bufio"
+	"io"
+	"strings"
+
+	"github.com/emersion/go-message/textproto"
+	"golang.org/x/text/unicode/norm"
+)
+
+// textPart is one text part as read, with where it sits among
+// alternatives.
+type textPart struct {
+	text    string
+	newText string // for HTML: the text before the first quoted-history element
+	html    bool
+	alt     string // key of the nearest multipart/alternative ancestor, "" when none
+	branch  int    // which alternative the part belongs to
+}
+
+// text reads a text part within the text budget.
+func (p *parser) text(st *state, path []int, mt string, body io.Reader, charset string) error {
+	tp := textPart{html: mt == "text/html"}
+	for i := len(path) - 1; i >= 0; i-- {
+		if st.containers[pathKey(path[:i])] == "multipart/alternative" {
+			tp.alt, tp.branch = pathKey(path[:i]), path[i]
+			break
+		}
+	}
+	budget := p.lim.MaxTextBytes - p.textBytes
+	var (
+		truncated bool
+		err       error
+	)
+	if tp.html {
+		tp.text, tp.newText, truncated, err = htmlToText(body, budget, p.lim.MaxLineBytes)
+	} else {
+		var data []byte
+		data, err = io.ReadAll(io.LimitReader(body, budget+1))
+		if int64(len(data)) > budget {
+			data, truncated = data[:budget], true
+		}
+		tp.text = string(data)
+	}
+	if p.in.err != nil {
+		return p.in.err
+	}
+	if err != nil {
+		st.note("text part read up to an error: %s", shorten(err.Error()))
+	}
+	if truncated {
+		st.note("text past %d bytes cut", p.lim.MaxTextBytes)
+		if _, err := io.Copy(io.Discard, body); err != nil && p.in.err != nil {
+			return p.in.err
+		}
+	}
+	var repaired bool
+	if tp.text, repaired = repairUTF8(tp.text, ""); repaired {
+		st.note("text that was not valid in its charset read as windows-1258")
+		tp.newText, _ = repairUTF8(tp.newText, "")
+	}
+	if st.charset == "" && charset != "" {
+		st.charset = charset
+	}
+	p.textBytes += int64(len(tp.text))
+	st.texts = append(st.texts, tp)
+	return nil
+}
+
+// assemble chooses the text parts to show: all of them, except that of the
+// branches of a multipart/alternative only the first with plain text is
+// kept (the last HTML one when none has plain text). It returns the text,
+// the new text and whether the text came from HTML alone.
+func assemble(texts []textPart) (text, newText string, htmlOnly bool) {
+	chosen := map[string]int{}
+	plainBranch := map[string]int{}
+	for _, tp := range texts {
+		if tp.alt == "" {
+			continue
+		}
+		if b, ok := chosen[tp.alt]; !ok || tp.branch > b {
+			chosen[tp.alt] = tp.branch // the last branch, when none has plain text
+		}
+		if _, ok := plainBranch[tp.alt]; !ok && !tp.html {
+			plainBranch[tp.alt] = tp.branch
+		}
+	}
+	for alt, b := range plainBranch {
+		chosen[alt] = b
+	}
+	var all, fresh []string
+	plain, html := false, false
+	for _, tp := range texts {
+		if tp.alt != "" && chosen[tp.alt] != tp.branch {
+			continue
+		}
+		t := strings.TrimSpace(cleanText(tp.text))
+		if t == "" {
+			continue
+		}
+		all = append(all, t)
+		if tp.html {
+			html = true
+			fresh = append(fresh, cleanText(tp.newText))
+		} else {
+			plain = true
+			fresh = append(fresh, t)
+		}
+	}
+	text = norm.NFC.String(strings.Join(all, "\n\n"))
+	if html && !plain {
+		return text, NewText(norm.NFC.String(strings.Join(fresh, "\n\n"))), true
+	}
+	return text, NewText(text), false
+}
+
+// cleanText drops NUL bytes and other C0 controls but tab and newline, and
+// trailing white space on each line.
+func cleanText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// finish fills the message from what the walk read.
+func (p *parser) finish(st *state, h textproto.Header) {
+	m := st.m
+	readHeaders(m, h, st.charset)
+	m.Text, m.NewText, m.HTMLOnly = assemble(st.texts)
+	m.English = isEnglish(m.Subject + "\n" + m.NewText)
+	if m.Forwarded == nil {
+		m.Forwarded = inlineForward(m.Text)
+	}
+	switch {
+	case st.report != nil:
+		m.DSN = st.report
+	case looksLikeBounce(m):
+		m.DSN = textBounce(m.Text)
+	}
+}
+
+// enclosed reads a message/rfc822 part: inside a delivery report it is the
+// returned message (its Message-ID is wanted); elsewhere the first one is
+// the forwarded message, read in full.
+func (p *parser) enclosed(st *state, body io.Reader) error {
+	if st.report != nil {
+		return p.returnedHeaders(st, body)
+	}
+	if st.m.Forwarded != nil {
+		st.note("a further attached message was not read")
+		_, err := io.Copy(io.Discard, body)
+		return p.readErr(err)
+	}
+	fw, err := p.message(bufio.NewReader(body), st.depth+1)
+	if err != nil {
+		return err
+	}
+	st.m.Forwarded = fw
+	return nil
+}
+
+// returnedHeaders reads the header of the message a DSN returns.
+func (p *parser) returnedHeaders(st *state, body io.Reader) error {
+	h, rest, _, err := readHeaderBlock(bufio.NewReader(body), p.lim)
+	if err != nil {
+		return err
+	}
+	if st.report == nil {
+		st.report = &DSN{}
+	}
+	if ids := messageIDs(h.Get("Message-Id")); len(ids) > 0 && st.report.OriginalMessageID == "" {
+		st.report.OriginalMessageID = ids[0]
+	}
+	_, err = io.Copy(io.Discard, rest)
+	return p.readErr(err)
+}
+
+// readErr turns a read error into the limit error behind it, if any; other
+// read errors (bad base64 in a part being skipped) are not the message's
+// undoing.
+func (p *parser) readErr(err error) error {
+	if p.in.err != nil {
+		return p.in.err
+	}
+	return nil
+}
