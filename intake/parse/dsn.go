@@ -93,17 +93,20 @@ func first(values ...string) string {
 	return ""
 }
 
-var bounceSubject = regexp.MustCompile(`(?i)(undeliver|undelivered mail|delivery status notification|delivery failure|delivery has failed|returned mail|mail delivery failed|failure notice|mail delivery system|could not be delivered|non.?delivery|not delivered|delivery problem|rejected|bounce|unzustellbar|không gửi được|khong gui duoc)`)
+var bounceSubject = regexp.MustCompile(`(?i)(undeliver|undelivered mail|delivery status notification|delivery failure|delivery has failed|returned mail|mail delivery failed|failure notice|mail delivery system|could not be delivered|non.?delivery|not delivered|delivery problem|rejected|bounce|unzustellbar|không gửi được|khong gui duoc|メールエラー|配信エラー)`)
 
 // looksLikeBounce recognises a non-standard bounce: from a mail system
-// (MAILER-DAEMON, postmaster) with a bounce-like subject, or a bounce-like
-// subject on mail with an empty return path.
+// (MAILER-DAEMON, postmaster) with a bounce-like subject or an empty return
+// path, or a bounce-like subject on mail with an empty return path or a
+// returned message enclosed.
 func looksLikeBounce(m *Message) bool {
 	local, _, _ := strings.Cut(strings.ToLower(m.From.Addr), "@")
-	system := local == "mailer-daemon" || local == "postmaster" || strings.Contains(strings.ToLower(m.From.Name), "mail delivery")
+	name := strings.ToLower(m.From.Name)
+	system := local == "mailer-daemon" || local == "postmaster" || name == "mailer-daemon" ||
+		strings.Contains(name, "mail delivery")
 	subject := bounceSubject.MatchString(m.Subject)
 	emptyPath := m.ReturnPathPresent && m.ReturnPath == ""
-	return system && (subject || emptyPath) || subject && emptyPath
+	return system && (subject || emptyPath) || subject && (emptyPath || m.Forwarded != nil)
 }
 
 var (

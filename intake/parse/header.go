@@ -147,9 +147,9 @@ func addressList(raw, hint string) []Address {
 			out = append(out, Address{Name: headerText(a.Name, hint), Addr: a.Address})
 			continue
 		}
-		if addr := looseAddr.FindString(part); addr != "" {
-			name := strings.TrimSpace(strings.Replace(part, addr, "", 1))
-			name = strings.Trim(name, `<>"' `)
+		addr := looseAddr.FindString(part)
+		name := strings.Trim(strings.TrimSpace(strings.Replace(part, addr, "", 1)), `<>"' `)
+		if addr != "" || name != "" {
 			out = append(out, Address{Name: headerText(name, hint), Addr: addr})
 		}
 	}

@@ -34,7 +34,7 @@ func readHeaderBlock(br *bufio.Reader, lim Limits) (textproto.Header, io.Reader,
 		if first {
 			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
 		}
-		content := bytes.TrimRight(line, "\n")
+		content := bytes.TrimRight(line, "\r\n")
 		switch {
 		case len(content) == 0 && len(line) > 0:
 			err = io.EOF // the blank line ends the header

@@ -1,6 +1,9 @@
 package parse
 
-import "io"
+import (
+	"io"
+	"math"
+)
 
 // input reads the raw message for the MIME parser. It counts the message
 // size and the length of each line against the limits, and turns CRLF and
@@ -67,4 +70,11 @@ func (in *input) convert(p []byte) int {
 		w++
 	}
 	return w
+}
+
+// lineEndings converts the line endings of an enclosed message (a decoded
+// message/rfc822 body) as input does for the outer one; the outer input
+// already bounds its size.
+func lineEndings(r io.Reader) io.Reader {
+	return &input{r: r, maxBytes: math.MaxInt64, maxLine: math.MaxInt}
 }

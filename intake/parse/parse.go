@@ -2,10 +2,12 @@ package parse
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -64,6 +66,7 @@ type state struct {
 	texts      []textPart
 	charset    string // charset of the first text part: the hint for raw 8-bit headers
 	report     *DSN   // set inside a multipart/report delivery-status
+	captures   map[string]*capture
 }
 
 func (st *state) note(format string, args ...any) {
@@ -76,7 +79,7 @@ func (p *parser) message(br *bufio.Reader, depth int) (*Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &state{m: &Message{Notes: notes}, depth: depth, containers: map[string]string{}}
+	st := &state{m: &Message{Notes: notes}, depth: depth, containers: map[string]string{}, captures: map[string]*capture{}}
 	ent, entErr := message.New(message.Header{Header: h}, body)
 	if ent == nil {
 		return nil, fmt.Errorf("reading the message body: %w", entErr)
@@ -84,6 +87,7 @@ func (p *parser) message(br *bufio.Reader, depth int) (*Message, error) {
 	if err := p.walk(st, ent, nil, entErr); err != nil {
 		return nil, err
 	}
+	p.captured(st)
 	p.finish(st, h)
 	return st.m, nil
 }
@@ -129,6 +133,7 @@ func (p *parser) part(st *state, path []int, e *message.Entity, decodeErr error)
 			return err
 		}
 	}
+	st.partSeen(path)
 	parent := ""
 	if len(path) > 0 {
 		parent = st.containers[pathKey(path[:len(path)-1])]
@@ -163,37 +168,102 @@ func (p *parser) part(st *state, path []int, e *message.Entity, decodeErr error)
 	})
 }
 
-// multipart records a container. go-message splits it only when it can
-// parse the Content-Type itself; when it cannot (a boundary with characters
-// that need quoting, say) but a boundary is there, the part is rebuilt
-// with a clean Content-Type and walked.
+// multipart records a container. go-message splits it only when it parses
+// the Content-Type itself; when it cannot (a boundary with characters that
+// need quoting, a stray ";") but a boundary is there, the part is rebuilt
+// with a clean Content-Type and its parts walked here. A multipart without
+// a boundary is read as text. Otherwise go-message splits it, and its first
+// bytes are kept aside until its first part shows: a multipart whose
+// boundary never appears is read as text (see captured).
 func (p *parser) multipart(st *state, path []int, e *message.Entity, mt string, params map[string]string) error {
-	st.containers[pathKey(path)] = mt
+	key := pathKey(path)
+	st.containers[key] = mt
 	if mt == "multipart/report" {
 		rt := strings.ToLower(params["report-type"])
-		if rt == "delivery-status" || rt == "global-delivery-status" {
-			if st.report == nil {
-				st.report = &DSN{}
-			}
+		if (rt == "delivery-status" || rt == "global-delivery-status") && st.report == nil {
+			st.report = &DSN{}
 		}
 	}
-	if e.MultipartReader() != nil {
+	_, goParams, _ := e.Header.ContentType()
+	goSplits := e.MultipartReader() != nil && goParams["boundary"] != ""
+	if goSplits {
+		c := &capture{max: captureBytes}
+		st.captures[key] = c
+		e.Body = io.TeeReader(e.Body, c)
 		return nil
 	}
 	boundary := params["boundary"]
 	ct := mime.FormatMediaType(mt, map[string]string{"boundary": boundary})
+	var err error
 	if boundary == "" || ct == "" {
 		st.note("%s without a usable boundary read as text", mt)
-		return p.text(st, path, "text/plain", e.Body, params["charset"])
+		err = p.text(st, path, "text/plain", e.Body, params["charset"])
+	} else {
+		h := e.Header.Copy()
+		h.Set("Content-Type", ct)
+		ne, _ := message.New(h, e.Body)
+		st.note("malformed %s header repaired", mt)
+		err = p.walkChildren(st, ne, path)
 	}
-	h := e.Header.Copy()
-	h.Set("Content-Type", ct)
-	ne, err := message.New(h, e.Body)
-	if ne == nil || ne.MultipartReader() == nil {
-		return fmt.Errorf("rebuilding %s: %v", mt, err)
+	if e.MultipartReader() != nil {
+		// go-message would split the body again with its empty
+		// boundary and fail: give it a multipart without parts.
+		empty, _ := message.NewMultipart(message.Header{}, nil)
+		e.Body = empty.Body
 	}
-	st.note("malformed %s header repaired", mt)
-	return p.walkChildren(st, ne, path)
+	return err
+}
+
+// captureBytes is how much of a multipart body is kept until its first
+// part shows.
+const captureBytes = 64 << 10
+
+// capture keeps the first bytes of a multipart body until its first part
+// is seen.
+type capture struct {
+	buf  []byte
+	max  int
+	seen bool
+}
+
+func (c *capture) Write(p []byte) (int, error) {
+	if !c.seen && len(c.buf) < c.max {
+		c.buf = append(c.buf, p[:min(len(p), c.max-len(c.buf))]...)
+	}
+	return len(p), nil
+}
+
+// partSeen tells the capture of the part's container that it has parts.
+func (st *state) partSeen(path []int) {
+	if len(path) == 0 {
+		return
+	}
+	if c := st.captures[pathKey(path[:len(path)-1])]; c != nil && !c.seen {
+		c.seen, c.buf = true, nil
+	}
+}
+
+// captured reads, as text, the multiparts in which no part was found: a
+// "multipart" that is plain text, or one whose boundary is never used.
+func (p *parser) captured(st *state) {
+	keys := make([]string, 0, len(st.captures))
+	for k, c := range st.captures {
+		if !c.seen && len(bytes.TrimSpace(c.buf)) > 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		var lines []string
+		for _, l := range strings.Split(string(st.captures[k].buf), "\n") {
+			if !strings.HasPrefix(l, "--") {
+				lines = append(lines, l)
+			}
+		}
+		text, _ := repairUTF8(strings.Join(lines, "\n"), "")
+		st.note("%s without parts read as text", st.containers[k])
+		st.texts = append(st.texts, textPart{text: text})
+	}
 }
 
 // walkChildren walks the parts of a rebuilt multipart entity.

@@ -160,7 +160,7 @@ func (p *parser) enclosed(st *state, body io.Reader) error {
 		_, err := io.Copy(io.Discard, body)
 		return p.readErr(err)
 	}
-	fw, err := p.message(bufio.NewReader(body), st.depth+1)
+	fw, err := p.message(bufio.NewReader(lineEndings(body)), st.depth+1)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (p *parser) enclosed(st *state, body io.Reader) error {
 
 // returnedHeaders reads the header of the message a DSN returns.
 func (p *parser) returnedHeaders(st *state, body io.Reader) error {
-	h, rest, _, err := readHeaderBlock(bufio.NewReader(body), p.lim)
+	h, rest, _, err := readHeaderBlock(bufio.NewReader(lineEndings(body)), p.lim)
 	if err != nil {
 		return err
 	}
