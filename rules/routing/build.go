@@ -358,12 +358,12 @@ func (b *builder) keywords(r *record, who, key string) []string {
 			b.bad(who, item.line, "%s: %q has no letters or digits", key, k)
 			continue
 		}
-		key := strings.Join(ws, " ")
-		if line, dup := first[key]; dup {
+		phrase := strings.Join(ws, " ")
+		if line, dup := first[phrase]; dup {
 			b.bad(who, item.line, "%s: %q given twice (first at line %d)", key, k, line)
 			continue
 		}
-		first[key] = item.line
+		first[phrase] = item.line
 		out = append(out, k)
 	}
 	return out

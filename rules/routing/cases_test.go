@@ -9,7 +9,7 @@ import (
 
 // routingCase is one labelled row of testdata/routing-cases.tsv.
 type routingCase struct {
-	ID, Subject, Body            string
+	ID, Subject, Body           string
 	Field, Unit, Agency, Urgent string
 }
 

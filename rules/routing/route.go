@@ -270,9 +270,19 @@ func tieBreak(specific, tied int) string {
 func (r *routing) mostSpecific(rules []int) []int {
 	top := -1
 	for _, rule := range rules {
-		top = max(top, r.t.match.rank[rule])
+		top = max(top, r.rank(rule))
 	}
-	return slices.DeleteFunc(slices.Clone(rules), func(rule int) bool { return r.t.match.rank[rule] < top })
+	return slices.DeleteFunc(slices.Clone(rules), func(rule int) bool { return r.rank(rule) < top })
+}
+
+// rank is a rule's specificity for this report (see the function rank). An
+// each-unit rule is specific only when the report has a unit: without one it
+// could only hand the report to the Center, so it ranks below "*" rules.
+func (r *routing) rank(rule int) int {
+	if r.d.Unit == "" && r.t.rules[rule].Scope == ScopeEachUnit {
+		return -1
+	}
+	return r.t.match.rank[rule]
 }
 
 // tie hands the report to the Center: rules of different agencies have the

@@ -44,10 +44,10 @@ func fold(w string) string {
 }
 
 // plain reports whether a word was typed without diacritics, so that it may
-// match a keyword's word with its diacritics folded away.
-func plain(w string) bool {
-	return isASCII(w) || fold(w) == w
-}
+// match a keyword's word with its diacritics folded away. Every Vietnamese
+// letter without its marks is an ASCII letter, so a plain word is an ASCII
+// one; words of other scripts are compared as written.
+func plain(w string) bool { return isASCII(w) }
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
