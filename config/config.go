@@ -1,0 +1,485 @@
+// Package config reads and validates phananh's TOML configuration (SPEC 12.2).
+//
+// Every key has a working default except those that name the servers the
+// daemon talks to; relative paths resolve against the folder of the config
+// file; secrets never live in the file itself but in files it names or in
+// PHANANH_… environment variables. Unknown keys are refused, so that a typo
+// fails at start instead of silently leaving a default in place.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	IMAP      IMAP            `toml:"imap"`
+	SMTP      SMTP            `toml:"smtp"`
+	Store     Store           `toml:"store"`
+	Calendar  calendar.Config `toml:"calendar"`
+	Rules     Rules           `toml:"rules"`
+	Security  Security        `toml:"security"`
+	HTTP      HTTP            `toml:"http"`
+	Intake    Intake          `toml:"intake"`
+	Process   Process         `toml:"process"`
+	Templates Templates       `toml:"templates"`
+	Reports   Reports         `toml:"reports"`
+	Operators []Operator      `toml:"operators"`
+
+	// Path is the absolute path of the file the configuration came from, and
+	// Dir its folder ("" and the working directory for Default).
+	Path string `toml:"-"`
+	Dir  string `toml:"-"`
+}
+
+// IMAP is the [imap] table: the mailbox citizens and staff write to.
+type IMAP struct {
+	Host              string   `toml:"host"`
+	Port              int      `toml:"port"`
+	TLS               TLSMode  `toml:"tls"`
+	Username          string   `toml:"username"`
+	PasswordFile      string   `toml:"password_file"`
+	CAFile            string   `toml:"ca_file"`
+	Mailbox           string   `toml:"mailbox"`
+	ProcessedMailbox  string   `toml:"processed_mailbox"`
+	QuarantineMailbox string   `toml:"quarantine_mailbox"`
+	PollInterval      Duration `toml:"poll_interval"`
+}
+
+// SMTP is the [smtp] table: the submission server the outbox sends through.
+type SMTP struct {
+	Host         string   `toml:"host"`
+	Port         int      `toml:"port"`
+	TLS          TLSMode  `toml:"tls"`
+	Username     string   `toml:"username"`
+	PasswordFile string   `toml:"password_file"`
+	CAFile       string   `toml:"ca_file"`
+	From         string   `toml:"from"`
+	FromName     string   `toml:"from_name"`
+	Timeout      Duration `toml:"timeout"`
+	// RetryMax caps the backoff between attempts to send one mail.
+	RetryMax Duration `toml:"retry_max"`
+}
+
+// Store is the [store] table.
+type Store struct {
+	Path    string `toml:"path"`
+	DataDir string `toml:"data_dir"`
+}
+
+// Rules is the [rules] table.
+type Rules struct {
+	// File is the routing table; "" means the table shipped in the binary.
+	File string `toml:"file"`
+}
+
+// Security is the [security] table.
+type Security struct {
+	TokenKeyFile string `toml:"token_key_file"`
+	// PreviousTokenKeyFile holds the key being rolled out: tokens it signed
+	// stay valid until they expire, new tokens use TokenKeyFile.
+	PreviousTokenKeyFile         string   `toml:"previous_token_key_file"`
+	EncryptionKeyFile            string   `toml:"encryption_key_file"`
+	TrustedAuthservID            string   `toml:"trusted_authserv_id"`
+	RequireAuthenticationResults bool     `toml:"require_authentication_results"`
+	TokenTTL                     Duration `toml:"token_ttl"`
+}
+
+// HTTP is the [http] table: health, metrics and public statistics.
+type HTTP struct {
+	Listen string `toml:"listen"`
+}
+
+// Intake is the [intake] table: what the daemon accepts from the mailbox.
+type Intake struct {
+	// ForwardingAddresses may forward a citizen's mail; the forwarded
+	// message becomes a report of its original sender (SPEC 4.3).
+	ForwardingAddresses []string `toml:"forwarding_addresses"`
+
+	MaxMessageBytes     int64    `toml:"max_message_bytes"`
+	MaxHeaderBytes      int64    `toml:"max_header_bytes"`
+	MaxHeaderFields     int      `toml:"max_header_fields"`
+	MaxDepth            int      `toml:"max_depth"`
+	MaxParts            int      `toml:"max_parts"`
+	MaxLineBytes        int      `toml:"max_line_bytes"`
+	MaxAttachmentBytes  int64    `toml:"max_attachment_bytes"`
+	MaxAttachmentsBytes int64    `toml:"max_attachments_bytes"`
+	MaxAttachments      int      `toml:"max_attachments"`
+	AllowedTypes        []string `toml:"allowed_types"`
+
+	// AutoRepliesPerHour caps the automatic replies one sender gets (SPEC 4.7).
+	AutoRepliesPerHour int `toml:"auto_replies_per_hour"`
+	// DuplicateWindow is how long the same content from the same sender is
+	// linked to the first report as a duplicate (SPEC 4.7).
+	DuplicateWindow Duration `toml:"duplicate_window"`
+}
+
+// Process is the [process] table: knobs of the report lifecycle.
+type Process struct {
+	// CallAttempts is the failed verification call that rejects a report
+	// (SPEC 3, Art 7.1).
+	CallAttempts int `toml:"call_attempts"`
+	// EscalationAddress receives escalated reports (the Dept. of I&C).
+	EscalationAddress string `toml:"escalation_address"`
+}
+
+// Templates is the [templates] table.
+type Templates struct {
+	// Dir, when set, holds templates that replace the embedded ones of the
+	// same name.
+	Dir string `toml:"dir"`
+}
+
+// Reports is the [reports] table: who receives the periodic reports.
+type Reports struct {
+	Recipients []string `toml:"recipients"`
+}
+
+// Operator is one [[operators]] entry: a member of staff who acts by mail.
+type Operator struct {
+	Email  string `toml:"email"`
+	Name   string `toml:"name"`
+	Role   Role   `toml:"role"`
+	Agency string `toml:"agency"`
+}
+
+// Role is an operator's role (SPEC 7.2).
+type Role string
+
+// The roles of SPEC 7.2.
+const (
+	RoleReceiver Role = "receiver"
+	RoleApprover Role = "approver"
+	RoleHandler  Role = "handler"
+	RoleLeader   Role = "leader"
+	RoleAdmin    Role = "admin"
+)
+
+var roles = []Role{RoleReceiver, RoleApprover, RoleHandler, RoleLeader, RoleAdmin}
+
+// TLSMode says how a connection is secured.
+type TLSMode string
+
+// The TLS modes of SPEC 12.2.
+const (
+	TLSNone     TLSMode = "none"
+	TLSStartTLS TLSMode = "starttls"
+	TLSImplicit TLSMode = "tls"
+)
+
+// Duration is a time.Duration written as a Go duration string ("30s").
+type Duration struct{ time.Duration }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("not a duration like \"30s\" or \"2m\": %q", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Load reads, completes and validates the configuration in path.
+func Load(path string) (*Config, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	cfg := Default(filepath.Dir(abs))
+	cfg.Path = abs
+	md, err := toml.DecodeFile(abs, cfg)
+	if err != nil {
+		return nil, decodeError(abs, err)
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		keys := make([]string, len(undecoded))
+		for i, k := range undecoded {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("%s: unknown key %s", abs, strings.Join(keys, ", "))
+	}
+	cfg.resolvePaths()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", abs, err)
+	}
+	return cfg, nil
+}
+
+// decodeError names the file and, for syntax and type errors, the line.
+func decodeError(path string, err error) error {
+	var perr toml.ParseError
+	if errors.As(err, &perr) {
+		return fmt.Errorf("%s:%d: %s", path, perr.Position.Line, perr.Message)
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// Default returns the configuration used for every key a file leaves out,
+// with relative paths resolved against dir.
+func Default(dir string) *Config {
+	cfg := &Config{
+		IMAP: IMAP{
+			Port: 993, TLS: TLSImplicit, Mailbox: "INBOX",
+			ProcessedMailbox: "Processed", QuarantineMailbox: "Quarantine",
+			PollInterval: Duration{time.Minute},
+		},
+		SMTP: SMTP{
+			Port: 587, TLS: TLSStartTLS,
+			From:     "phananh@haugiang.gov.vn",
+			FromName: "Trung tâm Giám sát, điều hành đô thị thông minh tỉnh Hậu Giang",
+			Timeout:  Duration{30 * time.Second}, RetryMax: Duration{time.Hour},
+		},
+		Store:    Store{Path: "phananh.db", DataDir: "data"},
+		Calendar: calendar.Default(),
+		Security: Security{
+			TokenKeyFile:                 "keys/token.key",
+			EncryptionKeyFile:            "keys/encryption.key",
+			TrustedAuthservID:            "mail.haugiang.gov.vn",
+			RequireAuthenticationResults: true,
+			TokenTTL:                     Duration{30 * 24 * time.Hour},
+		},
+		HTTP:    HTTP{Listen: "127.0.0.1:8080"},
+		Intake:  defaultIntake(),
+		Process: Process{CallAttempts: 3},
+		Dir:     dir,
+	}
+	cfg.resolvePaths()
+	return cfg
+}
+
+func defaultIntake() Intake {
+	return Intake{
+		MaxMessageBytes:     200 << 20,
+		MaxHeaderBytes:      1 << 20,
+		MaxHeaderFields:     2000,
+		MaxDepth:            20,
+		MaxParts:            1000,
+		MaxLineBytes:        1 << 20,
+		MaxAttachmentBytes:  100 << 20,
+		MaxAttachmentsBytes: 150 << 20,
+		MaxAttachments:      50,
+		AutoRepliesPerHour:  5,
+		DuplicateWindow:     Duration{24 * time.Hour},
+	}
+}
+
+// resolvePaths makes every relative path absolute against c.Dir.
+func (c *Config) resolvePaths() {
+	for _, p := range []*string{
+		&c.IMAP.PasswordFile, &c.IMAP.CAFile, &c.SMTP.PasswordFile, &c.SMTP.CAFile,
+		&c.Store.Path, &c.Store.DataDir, &c.Rules.File,
+		&c.Security.TokenKeyFile, &c.Security.PreviousTokenKeyFile, &c.Security.EncryptionKeyFile,
+		&c.Templates.Dir,
+	} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(c.Dir, *p)
+		}
+	}
+}
+
+// Validate checks every key and names the first one that is wrong.
+func (c *Config) Validate() error {
+	checks := []func() error{
+		c.IMAP.validate, c.SMTP.validate, c.Store.validate, c.Security.validate,
+		c.HTTP.validate, c.Intake.validate, c.Process.validate, c.Reports.validate, c.validateOperators,
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m IMAP) validate() error {
+	if err := validateEndpoint("imap", m.Host, m.Port, m.TLS); err != nil {
+		return err
+	}
+	for key, v := range map[string]string{"mailbox": m.Mailbox, "processed_mailbox": m.ProcessedMailbox, "quarantine_mailbox": m.QuarantineMailbox} {
+		if strings.TrimSpace(v) == "" {
+			return fmt.Errorf("imap.%s: must not be empty", key)
+		}
+	}
+	if m.ProcessedMailbox == m.Mailbox || m.QuarantineMailbox == m.Mailbox || m.ProcessedMailbox == m.QuarantineMailbox {
+		return errors.New("imap.mailbox, imap.processed_mailbox and imap.quarantine_mailbox must be three different mailboxes")
+	}
+	if m.PollInterval.Duration < time.Second {
+		return fmt.Errorf("imap.poll_interval: %s is too short (at least 1s)", m.PollInterval)
+	}
+	return nil
+}
+
+func (s SMTP) validate() error {
+	if err := validateEndpoint("smtp", s.Host, s.Port, s.TLS); err != nil {
+		return err
+	}
+	if err := validateAddress("smtp.from", s.From); err != nil {
+		return err
+	}
+	if strings.Contains(s.From, "+") {
+		return fmt.Errorf("smtp.from: %q must not hold a '+': reply addresses add one", s.From)
+	}
+	if s.Timeout.Duration <= 0 {
+		return errors.New("smtp.timeout: must be positive")
+	}
+	if s.RetryMax.Duration < time.Second {
+		return errors.New("smtp.retry_max: must be at least 1s")
+	}
+	return nil
+}
+
+// validateEndpoint checks a server's port and TLS mode. The host may be
+// empty (commands that do not talk to the server need none); tls = "none"
+// is accepted only for loopback hosts (SPEC 10.2).
+func validateEndpoint(table, host string, port int, mode TLSMode) error {
+	if port < 1 || port > 65535 {
+		return fmt.Errorf("%s.port: %d is not a port (1-65535)", table, port)
+	}
+	switch mode {
+	case TLSNone:
+		if host != "" && !isLoopback(host) {
+			return fmt.Errorf("%s.tls: \"none\" is accepted only for a loopback host, not %q", table, host)
+		}
+	case TLSStartTLS, TLSImplicit:
+	default:
+		return fmt.Errorf("%s.tls: %q is not one of \"none\", \"starttls\", \"tls\"", table, mode)
+	}
+	return nil
+}
+
+func (s Store) validate() error {
+	if s.Path == "" {
+		return errors.New("store.path: must not be empty")
+	}
+	if s.DataDir == "" {
+		return errors.New("store.data_dir: must not be empty")
+	}
+	return nil
+}
+
+func (s Security) validate() error {
+	if s.TokenKeyFile == "" {
+		return errors.New("security.token_key_file: must not be empty")
+	}
+	if s.EncryptionKeyFile == "" {
+		return errors.New("security.encryption_key_file: must not be empty")
+	}
+	if s.RequireAuthenticationResults && strings.TrimSpace(s.TrustedAuthservID) == "" {
+		return errors.New("security.trusted_authserv_id: must be set when require_authentication_results is on")
+	}
+	if s.TokenTTL.Duration < time.Hour {
+		return fmt.Errorf("security.token_ttl: %s is too short (at least 1h)", s.TokenTTL)
+	}
+	return nil
+}
+
+func (h HTTP) validate() error {
+	if h.Listen == "" {
+		return nil
+	}
+	if _, _, err := splitHostPort(h.Listen); err != nil {
+		return fmt.Errorf("http.listen: %w", err)
+	}
+	return nil
+}
+
+func (in Intake) validate() error {
+	for key, v := range map[string]int64{
+		"max_message_bytes": in.MaxMessageBytes, "max_header_bytes": in.MaxHeaderBytes,
+		"max_header_fields": int64(in.MaxHeaderFields), "max_depth": int64(in.MaxDepth),
+		"max_parts": int64(in.MaxParts), "max_line_bytes": int64(in.MaxLineBytes),
+		"max_attachment_bytes": in.MaxAttachmentBytes, "max_attachments_bytes": in.MaxAttachmentsBytes,
+		"max_attachments": int64(in.MaxAttachments), "auto_replies_per_hour": int64(in.AutoRepliesPerHour),
+	} {
+		if v <= 0 {
+			return fmt.Errorf("intake.%s: must be positive, not %d", key, v)
+		}
+	}
+	for i, a := range in.ForwardingAddresses {
+		if err := validateAddress(fmt.Sprintf("intake.forwarding_addresses[%d]", i), a); err != nil {
+			return err
+		}
+	}
+	for i, t := range in.AllowedTypes {
+		if !strings.Contains(t, "/") {
+			return fmt.Errorf("intake.allowed_types[%d]: %q is not a media type like \"image/*\" or \"application/pdf\"", i, t)
+		}
+	}
+	if in.DuplicateWindow.Duration < 0 {
+		return errors.New("intake.duplicate_window: must not be negative")
+	}
+	return nil
+}
+
+func (p Process) validate() error {
+	if p.CallAttempts < 1 || p.CallAttempts > 10 {
+		return fmt.Errorf("process.call_attempts: %d is out of range (1-10)", p.CallAttempts)
+	}
+	if p.EscalationAddress != "" {
+		return validateAddress("process.escalation_address", p.EscalationAddress)
+	}
+	return nil
+}
+
+func (r Reports) validate() error {
+	for i, a := range r.Recipients {
+		if err := validateAddress(fmt.Sprintf("reports.recipients[%d]", i), a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateOperators() error {
+	seen := map[string]bool{}
+	for i, op := range c.Operators {
+		key := fmt.Sprintf("operators[%d]", i)
+		if err := validateAddress(key+".email", op.Email); err != nil {
+			return err
+		}
+		addr := strings.ToLower(op.Email)
+		if seen[addr+"/"+string(op.Role)] {
+			return fmt.Errorf("%s.email: %s is listed twice with role %s", key, op.Email, op.Role)
+		}
+		seen[addr+"/"+string(op.Role)] = true
+		if !slices.Contains(roles, op.Role) {
+			return fmt.Errorf("%s.role: %q is not one of receiver, approver, handler, leader, admin", key, op.Role)
+		}
+		needsAgency := op.Role == RoleHandler || op.Role == RoleLeader
+		if needsAgency && op.Agency == "" {
+			return fmt.Errorf("%s.agency: a %s must name the agency (a code of the routing table)", key, op.Role)
+		}
+		if !needsAgency && op.Agency != "" {
+			return fmt.Errorf("%s.agency: only handlers and leaders belong to an agency, not a %s", key, op.Role)
+		}
+	}
+	return nil
+}
+
+func validateAddress(key, addr string) error {
+	a, err := mail.ParseAddress(addr)
+	if err != nil || a.Address != addr || a.Name != "" {
+		return fmt.Errorf("%s: %q is not a plain email address", key, addr)
+	}
+	return nil
+}
+
+// MailDomain is the domain of smtp.from, where reply addresses live.
+func (c *Config) MailDomain() string {
+	_, domain, _ := strings.Cut(c.SMTP.From, "@")
+	return domain
+}

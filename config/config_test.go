@@ -1,0 +1,140 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func write(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "phananh.toml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestExampleLoadsAndDocumentsEveryKey(t *testing.T) {
+	cfg, err := Load("../config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.IMAP.Host != "mail.haugiang.gov.vn" || len(cfg.Operators) == 0 {
+		t.Errorf("example not read: %+v", cfg.IMAP)
+	}
+	example, _ := os.ReadFile("../config.example.toml")
+	for _, key := range tomlKeys(reflect.TypeOf(Config{}), "") {
+		name := key[strings.LastIndex(key, ".")+1:]
+		if !strings.Contains(string(example), "\n"+name+" =") && !strings.Contains(string(example), "# "+name+" =") &&
+			!strings.Contains(string(example), "["+name+"]") && !strings.Contains(string(example), "[["+name+"]]") {
+			t.Errorf("config.example.toml does not document %s", key)
+		}
+	}
+}
+
+// tomlKeys lists the dotted TOML keys of a struct type.
+func tomlKeys(t reflect.Type, prefix string) []string {
+	var keys []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("toml")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		ft := f.Type
+		if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct {
+			ft = ft.Elem()
+		}
+		keys = append(keys, prefix+tag)
+		if ft.Kind() == reflect.Struct && ft != reflect.TypeOf(Duration{}) {
+			keys = append(keys, tomlKeys(ft, prefix+tag+".")...)
+		}
+	}
+	return keys
+}
+
+func TestDefaultsAndRelativePaths(t *testing.T) {
+	p := write(t, "[store]\npath = \"db/phananh.db\"\n")
+	cfg, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(p)
+	if cfg.Store.Path != filepath.Join(dir, "db/phananh.db") || cfg.Store.DataDir != filepath.Join(dir, "data") {
+		t.Errorf("paths not resolved against the config's folder: %q %q", cfg.Store.Path, cfg.Store.DataDir)
+	}
+	if cfg.IMAP.PollInterval.Duration != time.Minute || !cfg.Security.RequireAuthenticationResults || cfg.Process.CallAttempts != 3 {
+		t.Errorf("defaults not applied: %+v", cfg)
+	}
+}
+
+func TestBadConfigNamesKeyAndProblem(t *testing.T) {
+	cases := map[string]string{
+		"[imap]\nport = 70000\n":                                  "imap.port",
+		"[imap]\ntls = \"ssl\"\n":                                 "imap.tls",
+		"[imap]\nhost = \"mail.example\"\ntls = \"none\"\n":       "loopback",
+		"[imap]\npoll_interval = \"soon\"\n":                      "duration",
+		"[imap]\nmailbox = \"X\"\nprocessed_mailbox = \"X\"\n":    "three different mailboxes",
+		"[smtp]\nfrom = \"not an address\"\n":                     "smtp.from",
+		"[imap]\nhostname = \"x\"\n":                              "unknown key imap.hostname",
+		"[[operators]]\nemail = \"a@b.vn\"\nrole = \"boss\"\n":    "operators[0].role",
+		"[[operators]]\nemail = \"a@b.vn\"\nrole = \"handler\"\n": "operators[0].agency",
+		"[security]\ntoken_ttl = \"1m\"\n":                        "security.token_ttl",
+		"[intake]\nmax_parts = 0\n":                               "intake.max_parts",
+		"[process]\ncall_attempts = 0\n":                          "process.call_attempts",
+		"[imap\nport = 1\n":                                       "phananh.toml:2",
+	}
+	for body, want := range cases {
+		_, err := Load(write(t, body))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("config %q: error %v, want it to mention %q", body, err, want)
+		}
+	}
+}
+
+func TestKeyFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "k", "enc.key")
+	if err := WriteKeyFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteKeyFile(path); err == nil {
+		t.Error("WriteKeyFile replaced an existing key")
+	}
+	info, _ := os.Stat(path)
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %o, want 600", info.Mode().Perm())
+	}
+	k, err := ReadKeyFile(path)
+	if err != nil || len(k) != KeySize {
+		t.Fatalf("read: %d bytes, %v", len(k), err)
+	}
+	os.Chmod(path, 0o644)
+	if _, err := ReadKeyFile(path); err == nil || !strings.Contains(err.Error(), "readable by others") {
+		t.Errorf("a world-readable key was accepted: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "short.key"), []byte("abcd\n"), 0o600)
+	if _, err := ReadKeyFile(filepath.Join(dir, "short.key")); err == nil {
+		t.Error("a short key was accepted")
+	}
+}
+
+func TestSecretsFromEnvironment(t *testing.T) {
+	cfg := Default(t.TempDir())
+	t.Setenv(EnvIMAPPassword, "s3cret")
+	t.Setenv(EnvEncryptionKey, strings.Repeat("ab", 32))
+	if pw, err := cfg.IMAPPassword(); err != nil || pw != "s3cret" {
+		t.Errorf("imap password: %q, %v", pw, err)
+	}
+	if k, err := cfg.EncryptionKey(); err != nil || k[0] != 0xab {
+		t.Errorf("encryption key: %v", err)
+	}
+	t.Setenv(EnvTokenKey, "nothex")
+	if _, _, err := cfg.TokenKeys(); err == nil || !strings.Contains(err.Error(), EnvTokenKey) {
+		t.Errorf("bad token key from the environment: %v", err)
+	}
+}
