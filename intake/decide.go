@@ -1,0 +1,111 @@
+package intake
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// decide says what a parsed message is and makes the changes it calls for.
+func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
+	m := in.msg
+	prev, err := tx.SeenContent(m.MessageID, in.raw.key)
+	switch {
+	case err == nil:
+		return p.withState(tx, Outcome{Kind: KindDuplicate, Code: prev.ReportCode, Reason: "the same message was processed before"})
+	case !errors.Is(err, store.ErrNotFound):
+		return Outcome{}, err
+	}
+	if isBounce(m) {
+		return p.bounce(tx, in)
+	}
+	if sameMailbox(p.Address, m.From.Addr) {
+		return Outcome{Kind: KindJunk, Reason: "sent from our own address"}, nil
+	}
+	code, err := p.thread(tx, in)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if reason := automatic(m); reason != "" {
+		return p.withState(tx, Outcome{Kind: KindAutoreply, Code: code, Reason: reason})
+	}
+	if code != "" {
+		return p.reply(tx, in, code)
+	}
+	if strings.TrimSpace(m.Text) == "" && len(keptAttachments(m)) == 0 {
+		return Outcome{Kind: KindJunk, Reason: "no text and no attachment"}, nil
+	}
+	return p.newReport(tx, in)
+}
+
+// withState fills in the state of the outcome's report.
+func (p *Pipeline) withState(tx *store.Tx, out Outcome) (Outcome, error) {
+	if out.Code == "" {
+		return out, nil
+	}
+	r, err := tx.Report(out.Code)
+	if err != nil {
+		return out, err
+	}
+	out.State, out.Field, out.Unit, out.Agency = r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency
+	return out, nil
+}
+
+// quarantine returns the decision for a message that cannot be processed:
+// recorded with its reason, and the receivers told where it was put.
+func (p *Pipeline) quarantine(in *incoming, reason string) func(*store.Tx, *incoming) (Outcome, error) {
+	return func(tx *store.Tx, in *incoming) (Outcome, error) {
+		data, err := json.Marshal(templates.Quarantine{
+			ReceivedAt: in.src.ReceivedAt, Reason: reason, Folder: p.QuarantineFolder, Size: in.raw.size,
+		})
+		if err != nil {
+			return Outcome{}, err
+		}
+		for _, op := range p.Staff.WithRole("receiver") {
+			if _, err := tx.Enqueue(store.Mail{Kind: "quarantine", To: op.Email, Role: op.Role, Data: data}, in.now); err != nil {
+				return Outcome{}, err
+			}
+		}
+		return Outcome{Kind: KindQuarantine, Reason: reason}, nil
+	}
+}
+
+// reply records a message in an existing report's thread. Citizens'
+// clarifications and ratings and operators' commands are applied by the
+// lifecycle; here the message is linked to its report and logged.
+func (p *Pipeline) reply(tx *store.Tx, in *incoming, code string) (Outcome, error) {
+	kind, actor := KindReply, "citizen"
+	if p.Staff.Is(in.msg.From.Addr) {
+		kind, actor = KindCommand, strings.ToLower(in.msg.From.Addr)
+	}
+	out, err := p.withState(tx, Outcome{Kind: kind, Code: code})
+	if err != nil {
+		return out, err
+	}
+	r, err := tx.Report(code)
+	if err != nil {
+		return out, err
+	}
+	in.after = append(in.after, func(tx *store.Tx, msgID int64) error {
+		return tx.AppendEvent(r.ID, store.Event{At: in.now, Actor: actor, Command: kind, MessageID: msgID, From: r.State, To: r.State})
+	})
+	return out, nil
+}
+
+// bounce records a delivery failure report and links it to the report
+// whose mail failed, found by the returned Message-ID.
+func (p *Pipeline) bounce(tx *store.Tx, in *incoming) (Outcome, error) {
+	out := Outcome{Kind: KindBounce, Reason: "delivery status notification"}
+	if id := in.msg.DSN.OriginalMessageID; id != "" {
+		mail, err := tx.MailByMessageID(id)
+		if err == nil {
+			out.Code = mail.ReportCode
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return out, err
+		}
+	}
+	return p.withState(tx, out)
+}

@@ -1,0 +1,91 @@
+package intake
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"haugiang.gov.vn/phananh/intake/parse"
+	"haugiang.gov.vn/phananh/store"
+)
+
+// incoming is one message on its way through the pipeline.
+type incoming struct {
+	src        Source
+	raw        spooled
+	msg        *parse.Message
+	now        time.Time
+	messageRow int64
+	// after holds the writes that need the messages row (events and
+	// attachments point to the message that carried them).
+	after []func(tx *store.Tx, messageID int64) error
+}
+
+func (in *incoming) afterRecord(tx *store.Tx, id int64) error {
+	for _, fn := range in.after {
+		if err := fn(tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// spooled is the raw message, kept encrypted in the blob store: its key is
+// also the message's content hash.
+type spooled struct {
+	key      string
+	size     int64
+	tooLarge bool
+}
+
+// spool stores the raw message as it streams in, up to the size limit; the
+// rest of a larger message is read and dropped so the connection stays
+// usable, and the message is quarantined.
+func (p *Pipeline) spool(body io.Reader) (spooled, error) {
+	w, err := p.DB.Blobs().Create()
+	if err != nil {
+		return spooled{}, err
+	}
+	limit := p.Limits.MaxMessageBytes
+	n, err := io.Copy(w, io.LimitReader(body, limit+1))
+	if err != nil {
+		w.Abort()
+		return spooled{}, fmt.Errorf("intake: reading the message: %w", err)
+	}
+	if n > limit {
+		w.Abort()
+		rest, err := io.Copy(io.Discard, body)
+		if err != nil {
+			return spooled{}, fmt.Errorf("intake: reading the message: %w", err)
+		}
+		return spooled{size: n + rest, tooLarge: true}, nil
+	}
+	key, err := w.Commit()
+	if err != nil {
+		return spooled{}, err
+	}
+	return spooled{key: key, size: n}, nil
+}
+
+// parse reads the spooled message. An error is the reason to quarantine.
+func (p *Pipeline) parse(in *incoming) error {
+	r, err := p.DB.Blobs().Open(in.raw.key)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	in.msg, err = parse.Read(r, sink{p.DB.Blobs()}, p.Limits)
+	if errors.Is(err, parse.ErrLimit) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("unreadable message: %w", err)
+	}
+	return nil
+}
+
+// sink lets the parser stream attachments into the blob store.
+type sink struct{ blobs *store.Blobs }
+
+func (s sink) Create() (parse.Blob, error) { return s.blobs.Create() }

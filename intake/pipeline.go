@@ -1,0 +1,184 @@
+// Package intake turns incoming mail into reports and recorded outcomes
+// (SPEC 4). Pipeline.Process takes one raw message — from the IMAP mailbox
+// or from a file — and, in one store transaction, records what it became
+// together with the mail it owes; the mailbox watcher (package
+// intake/mailbox) moves it out of the inbox only after that commit.
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"haugiang.gov.vn/phananh/intake/parse"
+	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
+)
+
+// Pipeline processes incoming messages.
+type Pipeline struct {
+	DB       *store.DB
+	Routing  func() *routing.Table // the current table (reloaded on SIGHUP)
+	Calendar *calendar.Calendar
+	Limits   parse.Limits
+	Tokens   *token.Keys
+	// Address is our own mailbox (phananh@haugiang.gov.vn).
+	Address string
+	// Staff are the operators of the configuration.
+	Staff Staff
+	// QuarantineFolder is the mailbox quarantined messages are moved to,
+	// named in the notice to the receivers.
+	QuarantineFolder string
+	// RepliesPerHour caps the automatic replies one sender gets.
+	RepliesPerHour int
+	// DuplicateWindow links the same content from the same sender.
+	DuplicateWindow time.Duration
+	Log             *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// AfterCommit, when set, is called after an outcome is committed and
+	// before Process returns: tests stop the process there.
+	AfterCommit func(Outcome)
+}
+
+// Source is one raw message to process.
+type Source struct {
+	// Mailbox, UIDValidity and UID locate it on the IMAP server; zero for
+	// a file.
+	Mailbox     string
+	UIDValidity uint32
+	UID         uint32
+	// ReceivedAt is when our mail server accepted it (IMAP INTERNALDATE),
+	// the start of every deadline.
+	ReceivedAt time.Time
+	Body       io.Reader
+}
+
+// Outcome is what a message became.
+type Outcome struct {
+	Kind   string // report, reply, command, bounce, autoreply, junk, duplicate, quarantine
+	Code   string // the report it created or belongs to
+	State  string // that report's state
+	Field  string
+	Unit   string
+	Agency string
+	// Reason says why a message was quarantined or not answered.
+	Reason string
+	// Repeated is set when the message had been processed before (same
+	// mailbox UID): nothing new was recorded.
+	Repeated bool
+}
+
+// Quarantined reports whether the message belongs in the quarantine
+// folder rather than the processed one.
+func (o Outcome) Quarantined() bool { return o.Kind == KindQuarantine || o.Kind == KindJunk }
+
+// The kinds of outcome (SPEC 4.2, 12.1).
+const (
+	KindReport     = "report"
+	KindReply      = "reply"
+	KindCommand    = "command"
+	KindBounce     = "bounce"
+	KindAutoreply  = "autoreply"
+	KindJunk       = "junk"
+	KindDuplicate  = "duplicate"
+	KindQuarantine = "quarantine"
+)
+
+func (p *Pipeline) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+// Seen returns the recorded outcome of a mailbox UID, and whether there is
+// one. The watcher asks before fetching, so a message committed before a
+// crash is only moved, never fetched again.
+func (p *Pipeline) Seen(ctx context.Context, mailbox string, uidValidity, uid uint32) (Outcome, bool, error) {
+	var m store.Message
+	err := p.DB.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		m, err = tx.SeenUID(mailbox, uidValidity, uid)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return Outcome{}, false, nil
+	}
+	if err != nil {
+		return Outcome{}, false, err
+	}
+	return Outcome{Kind: m.Kind, Code: m.ReportCode, Reason: m.Reason, Repeated: true}, true, nil
+}
+
+// Process reads one message to its end and records what it became. An
+// error means nothing was recorded (the store failed, or the body could
+// not be read): the message must stay where it is, to be tried again.
+// Messages that cannot be understood are not errors: they are recorded as
+// quarantined with the reason.
+func (p *Pipeline) Process(ctx context.Context, src Source) (Outcome, error) {
+	if src.UID != 0 {
+		if out, ok, err := p.Seen(ctx, src.Mailbox, src.UIDValidity, src.UID); err != nil || ok {
+			if err == nil {
+				_, err = io.Copy(io.Discard, src.Body)
+			}
+			return out, err
+		}
+	}
+	raw, err := p.spool(src.Body)
+	if err != nil {
+		return Outcome{}, err
+	}
+	in := &incoming{src: src, raw: raw, now: p.now()}
+	if raw.tooLarge {
+		return p.commit(ctx, in, p.quarantine(in, fmt.Sprintf("message larger than %d bytes", p.Limits.MaxMessageBytes)))
+	}
+	if err := p.parse(in); err != nil {
+		return p.commit(ctx, in, p.quarantine(in, err.Error()))
+	}
+	return p.commit(ctx, in, p.decide)
+}
+
+// commit runs decide in one write transaction, records the message in the
+// same transaction, and calls AfterCommit.
+func (p *Pipeline) commit(ctx context.Context, in *incoming, decide func(*store.Tx, *incoming) (Outcome, error)) (Outcome, error) {
+	var out Outcome
+	err := p.DB.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if out, err = decide(tx, in); err != nil {
+			return err
+		}
+		return p.record(tx, in, out)
+	})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("intake: %w", err)
+	}
+	p.Log.Info("message processed", "kind", out.Kind, "report", out.Code, "uid", in.src.UID, "reason", out.Reason)
+	if p.AfterCommit != nil {
+		p.AfterCommit(out)
+	}
+	return out, nil
+}
+
+// record writes the messages row of an outcome.
+func (p *Pipeline) record(tx *store.Tx, in *incoming, out Outcome) error {
+	m := store.Message{
+		Mailbox: in.src.Mailbox, UIDValidity: in.src.UIDValidity, UID: in.src.UID,
+		RawKey: in.raw.key, RawSize: in.raw.size, Kind: out.Kind, ReportCode: out.Code, Reason: out.Reason,
+		ReceivedAt: in.src.ReceivedAt, ProcessedAt: in.now,
+	}
+	if in.msg != nil {
+		m.MessageID, m.Sender = in.msg.MessageID, in.msg.From.Addr
+	}
+	id, err := tx.RecordMessage(m)
+	in.messageRow = id
+	if err != nil {
+		return err
+	}
+	return in.afterRecord(tx, id)
+}

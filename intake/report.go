@@ -1,0 +1,261 @@
+package intake
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"haugiang.gov.vn/phananh/intake/form"
+	"haugiang.gov.vn/phananh/intake/parse"
+	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/rules/deadline"
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// newReport turns a citizen's message into a report: what the form and
+// routing understood, its intake deadline, its attachments, the
+// acknowledgement to the citizen and the triage notice to each receiver.
+func (p *Pipeline) newReport(tx *store.Tx, in *incoming) (Outcome, error) {
+	m := in.msg
+	text := m.NewText
+	if strings.TrimSpace(text) == "" {
+		text = m.Text
+	}
+	f := form.Read(text)
+	content := text
+	if f.Labelled && f.Content != "" {
+		content = f.Content
+	}
+	table := p.Routing()
+	decision := table.Route(routing.Input{Subject: m.Subject, Text: content, Field: f.Field, Location: first(f.Location, f.Address)})
+	received := in.src.ReceivedAt
+	intake := deadline.Intake(p.Calendar, received, decision.Urgent, false)
+
+	r := store.Report{
+		State: "received", ReceivedAt: received, Lang: lang(m),
+		Citizen: store.Citizen{Email: m.From.Addr, Name: first(f.Name, m.From.Name), Phone: f.Phone,
+			Address: f.Address, Workplace: f.Workplace},
+		Location: f.Location, IncidentTime: f.Time, DeclaredField: f.Field, Subject: m.Subject, Content: content,
+		Routing:  routingOf(decision),
+		Proposal: routingOf(decision),
+		Urgent:   decision.Urgent, Confidential: f.Confidential,
+		Missing: missing(f, m, decision),
+	}
+	dup, err := tx.RecentReportBy(r.Citizen.Email, content, received.Add(-p.DuplicateWindow))
+	if err != nil {
+		return Outcome{}, err
+	}
+	r.DuplicateOf = dup
+	if r, err = tx.CreateReport(r); err != nil {
+		return Outcome{}, err
+	}
+	if _, err := tx.SetDeadline(r.ID, storeDeadline(p, intake)); err != nil {
+		return Outcome{}, err
+	}
+	in.after = append(in.after, func(tx *store.Tx, msgID int64) error {
+		return p.reportRecords(tx, in, r, decision, msgID)
+	})
+	if err := p.acknowledge(tx, in, r, table, intake.Due); err != nil {
+		return Outcome{}, err
+	}
+	if err := p.notifyReceivers(tx, in, r, table, intake.Due); err != nil {
+		return Outcome{}, err
+	}
+	return Outcome{Kind: KindReport, Code: r.Code, State: r.State, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency}, nil
+}
+
+// reportRecords writes what points to the message row: the report's first
+// event and its attachments.
+func (p *Pipeline) reportRecords(tx *store.Tx, in *incoming, r store.Report, d routing.Decision, msgID int64) error {
+	err := tx.AppendEvent(r.ID, store.Event{At: in.now, Actor: "system", Command: "ingest", MessageID: msgID, To: r.State,
+		Detail: map[string]string{"rule": d.Rule, "why": d.Why, "ruleset": d.Version}})
+	if err != nil {
+		return err
+	}
+	for _, a := range in.msg.Attachments {
+		if _, err := tx.AddAttachment(r.ID, storeAttachment(a, "report", msgID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func storeAttachment(a parse.Attachment, role string, msgID int64) store.Attachment {
+	sa := store.Attachment{MessageID: msgID, Role: role, Name: a.Name, Type: a.Type, DeclaredType: a.DeclaredType,
+		Size: a.Size, BlobKey: a.Key, Refused: a.Refused, Inline: a.Inline}
+	if a.Photo != nil {
+		sa.Photo = &store.Photo{Taken: a.Photo.Taken, HasGPS: a.Photo.HasGPS, Lat: a.Photo.Lat, Lon: a.Photo.Lon}
+	}
+	return sa
+}
+
+// acknowledge owes the citizen the acknowledgement, unless the sender has
+// had their share of automatic replies this hour (then it is recorded as
+// suppressed) or gave no address to answer.
+func (p *Pipeline) acknowledge(tx *store.Tx, in *incoming, r store.Report, table *routing.Table, due time.Time) error {
+	if r.Citizen.Email == "" {
+		return nil
+	}
+	ack := templates.Ack{Code: r.Code, ReceivedAt: r.ReceivedAt, Urgent: r.Urgent, IntakeDue: due, Missing: r.Missing,
+		Refused: refused(in.msg), Confidential: r.Confidential, DuplicateOf: r.DuplicateOf}
+	if f, ok := table.Field(r.Routing.Field); ok && r.Routing.Rule != "" {
+		ack.Field = f.Name
+	}
+	if u, ok := table.Unit(r.Routing.Unit); ok {
+		ack.Unit = u.Name
+	}
+	data, err := json.Marshal(ack)
+	if err != nil {
+		return err
+	}
+	mail := store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: r.Citizen.Email, Role: "citizen", Lang: r.Lang,
+		ReplyTo:   token.Address(p.Address, p.Tokens.Mint(r.ID, token.Citizen, r.Citizen.Email, in.now)),
+		InReplyTo: in.msg.MessageID, References: in.msg.References, Data: data}
+	n, err := tx.RepliesSince(r.Citizen.Email, in.now.Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if n >= p.RepliesPerHour {
+		mail.State = store.MailSuppressed
+		p.Log.Warn("automatic reply limit reached: acknowledgement recorded, not sent", "report", r.Code)
+	}
+	_, err = tx.Enqueue(mail, in.now)
+	return err
+}
+
+// notifyReceivers owes each receiver the triage notice.
+func (p *Pipeline) notifyReceivers(tx *store.Tx, in *incoming, r store.Report, table *routing.Table, due time.Time) error {
+	receivers := p.Staff.WithRole("receiver")
+	if len(receivers) == 0 {
+		p.Log.Warn("no receiver configured: nobody is told of the new report", "report", r.Code)
+		return nil
+	}
+	data, err := json.Marshal(p.triage(in, r, table, due))
+	if err != nil {
+		return err
+	}
+	for _, op := range receivers {
+		_, err := tx.Enqueue(store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "triage", To: op.Email, Role: op.Role,
+			ReplyTo: token.Address(p.Address, p.Tokens.Mint(r.ID, token.Operator, op.Email, in.now)), Data: data}, in.now)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *Pipeline) triage(in *incoming, r store.Report, table *routing.Table, due time.Time) templates.Triage {
+	t := templates.Triage{
+		Code: r.Code, ReceivedAt: r.ReceivedAt, IntakeDue: due,
+		Citizen: templates.Person{Name: r.Citizen.Name, Phone: r.Citizen.Phone, Email: r.Citizen.Email,
+			Address: r.Citizen.Address, Workplace: r.Citizen.Workplace},
+		Subject: r.Subject, Content: r.Content, Location: r.Location, IncidentTime: r.IncidentTime,
+		Declared: r.DeclaredField, Urgent: r.Urgent, Confidential: r.Confidential, Missing: r.Missing,
+		DuplicateOf: r.DuplicateOf, English: r.Lang == templates.English,
+		Proposal: templates.Proposal{Field: r.Proposal.Field, Unit: r.Proposal.Unit, Agency: r.Proposal.Agency,
+			Rule: r.Proposal.Rule, Why: r.Proposal.Why},
+	}
+	if f, ok := table.Field(r.Proposal.Field); ok {
+		t.Proposal.FieldName = f.Name
+	}
+	if u, ok := table.Unit(r.Proposal.Unit); ok {
+		t.Proposal.UnitName = u.Name
+	}
+	if a, ok := table.Agency(r.Proposal.Agency); ok {
+		t.Proposal.AgencyName = a.Name
+	}
+	for _, a := range in.msg.Attachments {
+		f := templates.File{Name: a.Name, Type: a.Type, Size: a.Size, Refused: refusalCode(a.Refused)}
+		if a.Photo != nil {
+			f.Taken = a.Photo.Taken
+			if a.Photo.HasGPS {
+				f.GPS = fmt.Sprintf("%.6f, %.6f", a.Photo.Lat, a.Photo.Lon)
+			}
+		}
+		t.Attachments = append(t.Attachments, f)
+	}
+	return t
+}
+
+func routingOf(d routing.Decision) store.Routing {
+	return store.Routing{Field: d.Field, Unit: d.Unit, Agency: d.Agency, Rule: d.Rule, Why: d.Why, Ruleset: d.Version}
+}
+
+func storeDeadline(p *Pipeline, d deadline.Deadline) store.Deadline {
+	return store.Deadline{Kind: string(d.Kind), Start: d.Start, Due: d.Due, SoonAt: d.SoonAt(p.Calendar), Clock: d.Clock}
+}
+
+func lang(m *parse.Message) string {
+	if m.English {
+		return templates.English
+	}
+	return templates.Vietnamese
+}
+
+// missing lists what the report lacks (SPEC 4.5). A name in the From
+// header counts as the citizen's name, and a text that names an
+// administrative unit gives the location.
+func missing(f form.Form, m *parse.Message, d routing.Decision) []string {
+	var out []string
+	for _, item := range f.Missing() {
+		if item == "name" && strings.TrimSpace(m.From.Name) != "" || item == "location" && d.Unit != "" {
+			continue
+		}
+		out = append(out, item)
+	}
+	return out
+}
+
+// keptAttachments returns the attachments that were stored.
+func keptAttachments(m *parse.Message) []parse.Attachment {
+	var out []parse.Attachment
+	for _, a := range m.Attachments {
+		if a.Refused == "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// refused lists the refused attachments for the acknowledgement, by
+// position and type, never by the citizen's file name.
+func refused(m *parse.Message) []templates.Refused {
+	var out []templates.Refused
+	for i, a := range m.Attachments {
+		if a.Refused != "" {
+			out = append(out, templates.Refused{Index: i + 1, Type: a.Type, Reason: refusalCode(a.Refused)})
+		}
+	}
+	return out
+}
+
+// refusalCode reduces the parser's refusal reason to the codes the
+// templates word in each language.
+func refusalCode(reason string) string {
+	r := strings.ToLower(reason)
+	switch {
+	case r == "":
+		return ""
+	case strings.Contains(r, "type"):
+		return "type"
+	case strings.Contains(r, "total") || strings.Contains(r, "message"):
+		return "total"
+	case strings.Contains(r, "many") || strings.Contains(r, "count"):
+		return "count"
+	case strings.Contains(r, "large") || strings.Contains(r, "size"):
+		return "size"
+	}
+	return reason
+}
+
+func first(values ...string) string {
+	for _, v := range values {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
