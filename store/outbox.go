@@ -21,6 +21,7 @@ type Mail struct {
 	To         string // the recipient's address
 	Role       string // citizen, receiver, handler, approver, leader, admin, escalation
 	MessageID  string // our Message-ID, without angle brackets; minted by Enqueue when empty
+	ReplyTo    string // the Reply-To address: a token-bearing reply address, "" for none
 	InReplyTo  string
 	References []string
 	Lang       string          // vi or en
@@ -43,6 +44,7 @@ const (
 )
 
 type thread struct {
+	ReplyTo    string   `json:"reply_to,omitempty"`
 	InReplyTo  string   `json:"in_reply_to,omitempty"`
 	References []string `json:"references,omitempty"`
 }
@@ -67,7 +69,7 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 	}
 	m.CreatedAt, m.NextAt = now, now
 	k := t.db.keys
-	th, err := json.Marshal(thread{m.InReplyTo, m.References})
+	th, err := json.Marshal(thread{m.ReplyTo, m.InReplyTo, m.References})
 	if err != nil {
 		return m, err
 	}
@@ -218,6 +220,6 @@ func (t *Tx) scanMail(rows *sql.Rows) (Mail, error) {
 			return m, fmt.Errorf("store: outbox %d thread: %w", m.ID, err)
 		}
 	}
-	m.InReplyTo, m.References = tr.InReplyTo, tr.References
+	m.ReplyTo, m.InReplyTo, m.References = tr.ReplyTo, tr.InReplyTo, tr.References
 	return m, nil
 }

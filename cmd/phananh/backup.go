@@ -7,6 +7,25 @@ import (
 )
 
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "phananh backup: not built yet")
-	return exitFailed
+	fs := newFlagSet("backup", "backup --config FILE DESTDIR\n\nCopies the database (a consistent snapshot) and the data folder into DESTDIR, which must be\nnew or empty, while the daemon runs. The keys are not copied: keep them apart from the backup.", stderr)
+	configPath := fs.String("config", "", "the configuration `file`")
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *configPath == "" || fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	a, err := openApp(ctx, *configPath, newLogger(stderr))
+	if err != nil {
+		fmt.Fprintf(stderr, "phananh backup: %v\n", err)
+		return exitFailed
+	}
+	defer a.Close()
+	if err := a.db.Backup(ctx, fs.Arg(0)); err != nil {
+		fmt.Fprintf(stderr, "phananh backup: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
+	return exitOK
 }

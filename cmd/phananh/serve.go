@@ -2,11 +2,233 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"haugiang.gov.vn/phananh/config"
+	"haugiang.gov.vn/phananh/intake/mailbox"
+	"haugiang.gov.vn/phananh/mailer"
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "phananh serve: not built yet")
-	return exitFailed
+	fs := newFlagSet("serve", "serve --config FILE\n\nRuns the daemon until SIGTERM or SIGINT; SIGHUP reloads the routing table and the templates.", stderr)
+	configPath := fs.String("config", "", "the configuration `file`")
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *configPath == "" || fs.NArg() != 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	log := newLogger(stderr)
+	d, err := newDaemon(ctx, *configPath, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "phananh serve: %v\n", err)
+		return exitFailed
+	}
+	defer d.Close()
+	if err := d.Run(ctx); err != nil {
+		fmt.Fprintf(stderr, "phananh serve: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// daemon is a running `phananh serve`.
+type daemon struct {
+	*app
+	templates atomic.Pointer[templates.Set]
+	watcher   *mailbox.Watcher
+	worker    *mailer.Worker
+	lock      *os.File
+	listener  net.Listener
+}
+
+// newDaemon prepares everything and fails at start on any bad setting,
+// naming it: configuration, keys, secrets, templates, routing table, the
+// HTTP address, and a second daemon on the same data.
+func newDaemon(ctx context.Context, configPath string, log *slog.Logger) (*daemon, error) {
+	a, err := openApp(ctx, configPath, log)
+	if err != nil {
+		return nil, err
+	}
+	d := &daemon{app: a}
+	if err := d.setup(); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *daemon) setup() error {
+	cfg := d.cfg
+	if cfg.IMAP.Host == "" || cfg.SMTP.Host == "" {
+		return errors.New("imap.host and smtp.host must be set to serve")
+	}
+	lock, err := lockDataDir(cfg.Store.DataDir)
+	if err != nil {
+		return err
+	}
+	d.lock = lock
+	set, err := templates.Load(cfg.Templates.Dir)
+	if err != nil {
+		return err
+	}
+	d.templates.Store(set)
+	imapPassword, err := cfg.IMAPPassword()
+	if err != nil {
+		return err
+	}
+	smtpPassword, err := cfg.SMTPPassword()
+	if err != nil {
+		return err
+	}
+	imapCAs, err := certPool(cfg.IMAP.CAFile)
+	if err != nil {
+		return fmt.Errorf("imap.ca_file: %w", err)
+	}
+	smtpCAs, err := certPool(cfg.SMTP.CAFile)
+	if err != nil {
+		return fmt.Errorf("smtp.ca_file: %w", err)
+	}
+	d.worker = &mailer.Worker{
+		DB: d.db, Templates: d.templates.Load, From: mailer.Sender{Address: cfg.SMTP.From, Name: cfg.SMTP.FromName},
+		SMTP: mailer.SMTP{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: string(cfg.SMTP.TLS), Username: cfg.SMTP.Username,
+			Password: smtpPassword, RootCAs: smtpCAs, Timeout: cfg.SMTP.Timeout.Duration},
+		Log: d.log.With("part", "mailer"), RetryMax: cfg.SMTP.RetryMax.Duration,
+	}
+	p := d.pipeline()
+	p.Log = d.log.With("part", "intake")
+	d.watcher = &mailbox.Watcher{
+		Addr: config.Addr(cfg.IMAP.Host, cfg.IMAP.Port), TLS: string(cfg.IMAP.TLS), RootCAs: imapCAs,
+		Username: cfg.IMAP.Username, Password: imapPassword, Mailbox: cfg.IMAP.Mailbox,
+		Processed: cfg.IMAP.ProcessedMailbox, Quarantine: cfg.IMAP.QuarantineMailbox,
+		PollInterval: cfg.IMAP.PollInterval.Duration, Processor: wakeAfter{p, d.worker}, Log: d.log.With("part", "imap"),
+	}
+	if cfg.HTTP.Listen != "" {
+		if d.listener, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {
+			return fmt.Errorf("http.listen: %w", err)
+		}
+	}
+	return nil
+}
+
+// Run runs the daemon's parts until ctx is done, then lets them finish
+// what they hold: the message being processed is committed or left in the
+// mailbox, the mail being sent is recorded.
+func (d *daemon) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() { d.watcher.Run(ctx) })
+	wg.Go(func() { d.worker.Run(ctx) })
+	if d.listener != nil {
+		srv := &http.Server{Handler: d.routes(), ReadHeaderTimeout: 10 * time.Second}
+		wg.Go(func() { srv.Serve(d.listener) })
+		context.AfterFunc(ctx, func() { srv.Close() })
+	}
+	wg.Go(func() { d.reloadOnHangup(ctx) })
+	d.log.Info("phananh serving", "mailbox", d.cfg.IMAP.Mailbox, "http", d.cfg.HTTP.Listen)
+	<-ctx.Done()
+	d.log.Info("phananh stopping")
+	wg.Wait()
+	return nil
+}
+
+// reloadOnHangup reloads the routing table and the templates on SIGHUP. A
+// table or template that fails its checks is refused and the old one stays.
+func (d *daemon) reloadOnHangup(ctx context.Context) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+		}
+		if err := d.routing.Reload(d.cfg.Rules.File); err != nil {
+			d.log.Error("routing table refused; the previous one stays", "err", err)
+		} else {
+			d.log.Info("routing table reloaded", "version", d.routing.Load().Version())
+		}
+		if set, err := templates.Load(d.cfg.Templates.Dir); err != nil {
+			d.log.Error("templates refused; the previous ones stay", "err", err)
+		} else {
+			d.templates.Store(set)
+			d.log.Info("templates reloaded")
+		}
+	}
+}
+
+func (d *daemon) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := d.db.Read(r.Context(), func(*store.Tx) error { return nil }); err != nil {
+			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		if !d.watcher.Connected() {
+			http.Error(w, "imap: not connected", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	return mux
+}
+
+func (d *daemon) Close() error {
+	if d.listener != nil {
+		d.listener.Close()
+	}
+	if d.lock != nil {
+		d.lock.Close()
+	}
+	return d.app.Close()
+}
+
+// lockDataDir holds an exclusive lock on the data folder for the daemon's
+// life, so that two daemons never send the same outbox twice.
+func lockDataDir(dir string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "serve.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("another phananh serve is running on %s", dir)
+	}
+	return f, nil
+}
+
+func certPool(file string) (*x509.CertPool, error) {
+	if file == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", file)
+	}
+	return pool, nil
 }

@@ -2,11 +2,152 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"time"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/rules/deadline"
+	"haugiang.gov.vn/phananh/store"
 )
 
+// shownReport is the JSON of `phananh show` (SPEC 12.1). It carries the
+// report's process, never the citizen's personal data.
+type shownReport struct {
+	Code         string                   `json:"code"`
+	State        string                   `json:"state"`
+	Field        string                   `json:"field"`
+	Unit         string                   `json:"unit"`
+	Agency       string                   `json:"agency"`
+	Urgent       bool                     `json:"urgent"`
+	Complex      bool                     `json:"complex"`
+	Confidential bool                     `json:"confidential"`
+	ReceivedAt   string                   `json:"received_at"`
+	Rating       string                   `json:"rating"`
+	Lang         string                   `json:"lang"`
+	Rule         string                   `json:"rule"`
+	Why          string                   `json:"why"`
+	Ruleset      string                   `json:"ruleset"`
+	Missing      []string                 `json:"missing"`
+	DuplicateOf  string                   `json:"duplicate_of"`
+	Deadlines    map[string]shownDeadline `json:"deadlines"`
+	Events       []shownEvent             `json:"events"`
+	Mail         []shownMail              `json:"mail"`
+}
+
+type shownDeadline struct {
+	Due   string `json:"due"`
+	State string `json:"state"`
+}
+
+type shownEvent struct {
+	At      string `json:"at"`
+	Actor   string `json:"actor"`
+	Command string `json:"command"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+}
+
+type shownMail struct {
+	Kind      string `json:"kind"`
+	Role      string `json:"role"`
+	State     string `json:"state"`
+	MessageID string `json:"message_id"`
+	Attempts  int    `json:"attempts"`
+	CreatedAt string `json:"created_at"`
+	SentAt    string `json:"sent_at"`
+}
+
 func runShow(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "phananh show: not built yet")
-	return exitFailed
+	fs := newFlagSet("show", "show --config FILE CODE", stderr)
+	configPath := fs.String("config", "", "the configuration `file`")
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *configPath == "" || fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	a, err := openApp(ctx, *configPath, newLogger(stderr))
+	if err != nil {
+		fmt.Fprintf(stderr, "phananh show: %v\n", err)
+		return exitFailed
+	}
+	defer a.Close()
+	var out shownReport
+	err = a.db.Read(ctx, func(tx *store.Tx) error {
+		out, err = showReport(tx, a.calendar, fs.Arg(0), time.Now())
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintf(stderr, "phananh show: no report %s\n", fs.Arg(0))
+		return exitFailed
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "phananh show: %v\n", err)
+		return exitFailed
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	enc.Encode(out)
+	return exitOK
+}
+
+func showReport(tx *store.Tx, cal *calendar.Calendar, code string, now time.Time) (shownReport, error) {
+	r, err := tx.Report(code)
+	if err != nil {
+		return shownReport{}, err
+	}
+	out := shownReport{
+		Code: r.Code, State: r.State, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency,
+		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, ReceivedAt: rfc3339(r.ReceivedAt),
+		Rating: r.Rating, Lang: r.Lang, Rule: r.Routing.Rule, Why: r.Routing.Why, Ruleset: r.Routing.Ruleset,
+		Missing: nonNil(r.Missing), DuplicateOf: r.DuplicateOf, Deadlines: map[string]shownDeadline{},
+		Events: []shownEvent{}, Mail: []shownMail{},
+	}
+	deadlines, err := tx.Deadlines(r.ID)
+	if err != nil {
+		return out, err
+	}
+	for _, d := range deadlines {
+		out.Deadlines[d.Kind] = shownDeadline{Due: rfc3339(d.Due), State: deadlineState(cal, d, now)}
+	}
+	events, err := tx.Events(r.ID)
+	if err != nil {
+		return out, err
+	}
+	for _, e := range events {
+		out.Events = append(out.Events, shownEvent{At: rfc3339(e.At), Actor: e.Actor, Command: e.Command, From: e.From, To: e.To})
+	}
+	mails, err := tx.ReportMail(r.ID)
+	if err != nil {
+		return out, err
+	}
+	for _, m := range mails {
+		out.Mail = append(out.Mail, shownMail{Kind: m.Kind, Role: m.Role, State: m.State, MessageID: m.MessageID,
+			Attempts: m.Attempts, CreatedAt: rfc3339(m.CreatedAt), SentAt: rfc3339(m.SentAt)})
+	}
+	return out, nil
+}
+
+// deadlineState is a closed deadline's outcome, or an open one's state now.
+func deadlineState(cal *calendar.Calendar, d store.Deadline, now time.Time) string {
+	if d.State != "open" {
+		return d.State
+	}
+	if d.Due.IsZero() {
+		return string(deadline.OnTime) // open-ended until a date is set
+	}
+	dl := deadline.Deadline{Kind: deadline.Kind(d.Kind), Start: d.Start, Due: d.Due, Clock: d.Clock}
+	return string(dl.State(cal, now))
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

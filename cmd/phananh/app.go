@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"time"
+
+	"haugiang.gov.vn/phananh/config"
+	"haugiang.gov.vn/phananh/intake"
+	"haugiang.gov.vn/phananh/intake/parse"
+	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
+)
+
+// app is what every command that works on reports needs: the configuration,
+// the store, and the pipeline's parts.
+type app struct {
+	cfg      *config.Config
+	db       *store.DB
+	log      *slog.Logger
+	calendar *calendar.Calendar
+	routing  *routing.Holder
+	tokens   *token.Keys
+}
+
+// openApp loads the configuration, its keys, the calendar and the routing
+// table, and opens the store. On a fresh installation (no database yet) it
+// creates the key files the configuration names; it never replaces a key.
+func openApp(ctx context.Context, configPath string, log *slog.Logger) (*app, error) {
+	cfg, err := config.Load(configPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := createKeys(cfg, log); err != nil {
+		return nil, err
+	}
+	key, err := cfg.EncryptionKey()
+	if err != nil {
+		return nil, err
+	}
+	current, previous, err := cfg.TokenKeys()
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := token.NewKeys(current, previous, cfg.Security.TokenTTL.Duration)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := calendar.New(cfg.Calendar, cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Path, err)
+	}
+	holder, err := routing.NewHolder(cfg.Rules.File)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, store.Options{Path: cfg.Store.Path, DataDir: cfg.Store.DataDir, Key: key, MailDomain: cfg.MailDomain()})
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, db: db, log: log, calendar: cal, routing: holder, tokens: tokens}, nil
+}
+
+func (a *app) Close() error { return a.db.Close() }
+
+// createKeys writes the missing key files of a new installation: one
+// whose database does not exist yet, so that no data can be locked out by
+// a key made up later.
+func createKeys(cfg *config.Config, log *slog.Logger) error {
+	if _, err := os.Stat(cfg.Store.Path); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	for _, k := range []struct{ path, env string }{
+		{cfg.Security.EncryptionKeyFile, config.EnvEncryptionKey},
+		{cfg.Security.TokenKeyFile, config.EnvTokenKey},
+	} {
+		if _, ok := os.LookupEnv(k.env); ok {
+			continue
+		}
+		if _, err := os.Stat(k.path); !errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := config.WriteKeyFile(k.path); err != nil {
+			return err
+		}
+		log.Warn("new installation: key file created; back it up apart from the data", "file", k.path)
+	}
+	return nil
+}
+
+// pipeline builds the intake pipeline of the configuration.
+func (a *app) pipeline() *intake.Pipeline {
+	cfg := a.cfg
+	staff := make(intake.Staff, len(cfg.Operators))
+	for i, op := range cfg.Operators {
+		staff[i] = intake.Operator{Email: op.Email, Name: op.Name, Role: string(op.Role), Agency: op.Agency}
+	}
+	return &intake.Pipeline{
+		DB: a.db, Routing: a.routing.Load, Calendar: a.calendar, Limits: limits(cfg.Intake), Tokens: a.tokens,
+		Address: cfg.SMTP.From, Staff: staff, QuarantineFolder: cfg.IMAP.QuarantineMailbox,
+		RepliesPerHour: cfg.Intake.AutoRepliesPerHour, DuplicateWindow: cfg.Intake.DuplicateWindow.Duration, Log: a.log,
+	}
+}
+
+// limits maps the [intake] table onto the parser's limits; allowed_types
+// left out keeps the parser's default allow-list.
+func limits(in config.Intake) parse.Limits {
+	l := parse.DefaultLimits()
+	l.MaxMessageBytes, l.MaxHeaderBytes, l.MaxHeaderFields = in.MaxMessageBytes, in.MaxHeaderBytes, in.MaxHeaderFields
+	l.MaxDepth, l.MaxParts, l.MaxLineBytes = in.MaxDepth, in.MaxParts, in.MaxLineBytes
+	l.MaxAttachmentBytes, l.MaxAttachmentsBytes, l.MaxAttachments = in.MaxAttachmentBytes, in.MaxAttachmentsBytes, in.MaxAttachments
+	if len(in.AllowedTypes) > 0 {
+		l.AllowedTypes = in.AllowedTypes
+	}
+	return l
+}
+
+// newLogger logs text lines to w (JSON when PHANANH_LOG_FORMAT=json).
+func newLogger(w io.Writer) *slog.Logger {
+	if os.Getenv("PHANANH_LOG_FORMAT") == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// vietnam is the zone every time is shown in.
+var vietnam = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// rfc3339 writes a time in Vietnam's zone, "" for the zero time (SPEC 12.1).
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(vietnam).Format(time.RFC3339)
+}
