@@ -271,6 +271,7 @@ func (w *textWriter) linkTarget(l link) {
 		w.text(target)
 		return
 	}
+	w.space = true
 	w.text("(" + target + ")")
 }
 

@@ -1,0 +1,52 @@
+package parse
+
+import "testing"
+
+func TestNewText(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"quoted lines", "Đã sửa xong.\n\n> Đèn hỏng\n> ở ấp 3", "Đã sửa xong."},
+		{"gmail", "/accept\n\nOn Mon, Mar 2, 2026 at 8:15 AM Trung tâm <phananh@haugiang.gov.vn> wrote:\n> old", "/accept"},
+		{"gmail wrapped", "ok\n\nOn Mon, Mar 2, 2026 at 8:15 AM Trung tâm <\nphananh@haugiang.gov.vn> wrote:\n\n> old", "ok"},
+		{"apple mail", "ok\n\nOn 2 Mar 2026, at 08:15, Trung tâm <phananh@haugiang.gov.vn> wrote:\n\n> old", "ok"},
+		{"thunderbird", "ok\n\nTrung tâm wrote:\n> old", "ok"},
+		{"outlook original", "ok\n\n-----Original Message-----\nFrom: Trung tâm\nSent: Monday\nTo: me\nSubject: x\n\nold", "ok"},
+		{"outlook block", "ok\n\n________________________________\nFrom: Trung tâm <phananh@haugiang.gov.vn>\nSent: Monday, March 2, 2026 8:15 AM\nTo: Nguyễn An\nSubject: [PA-2026-000042]\n\nold", "ok"},
+		{"outlook bold", "ok\n\n*From:* Trung tâm\n*Sent:* Monday\n*To:* me\n*Subject:* x\nold", "ok"},
+		{"outlook vietnamese", "ok\n\nTừ: Trung tâm <phananh@haugiang.gov.vn>\nĐã gửi: Thứ Hai\nĐến: An\nChủ đề: x\n\nold", "ok"},
+		{"vietnamese gmail", "2\n\nVào Th 2, 2 thg 3, 2026 vào lúc 08:15 Trung tâm <phananh@haugiang.gov.vn> đã viết:\n> old", "2"},
+		{"vietnamese plain", "Hài lòng\n\nVao luc 08:15 ngay 2/3/2026, Trung tam da viet:\n> old", "Hài lòng"},
+		{"the bat initials", "Cảm ơn.\n\nĐTCD> old text\nĐTCD> more", "Cảm ơn."},
+		{"signature", "Đèn hỏng.\n-- \nNguyễn An\n0912345678", "Đèn hỏng."},
+		{"mobile signature", "Đèn hỏng.\n\nSent from my iPhone", "Đèn hỏng."},
+		{"vietnamese mobile", "Đèn hỏng.\n\nGửi từ iPhone của tôi", "Đèn hỏng."},
+		{"forwarded", "Xem dưới.\n\n---------- Forwarded message ---------\nFrom: A <a@example.vn>\nDate: x\nSubject: y\n\nold", "Xem dưới."},
+		{"begin forwarded", "Xem.\n\nBegin forwarded message:\n\nFrom: A <a@example.vn>\nSubject: y\n\nold", "Xem."},
+		{"bottom posting", "On Mon, Mar 2, 2026 Trung tâm <phananh@haugiang.gov.vn> wrote:\n> question\n\nanswer below", "answer below"},
+		{"no history", "Chỉ có nội dung.\nHai dòng.", "Chỉ có nội dung.\nHai dòng."},
+		{"wrote in prose", "Anh ấy wrote: nothing here\nstill text", "Anh ấy wrote: nothing here\nstill text"},
+		{"CRLF", "ok\r\n\r\n> old\r\n", "ok"},
+	}
+	for _, tt := range tests {
+		if got := NewText(tt.text); got != tt.want {
+			t.Errorf("%s: NewText = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestHTMLReplies(t *testing.T) {
+	tests := []struct{ name, html, want string }{
+		{"gmail", `<div dir="ltr">/resolve Đã sửa</div><br><div class="gmail_quote"><div class="gmail_attr">On Mon wrote:</div><blockquote class="gmail_quote">old</blockquote></div>`, "/resolve Đã sửa"},
+		{"outlook web", `<div>ok</div><hr><div id="divRplyFwdMsg"><b>From:</b> Trung tâm<br><b>Sent:</b> Monday</div><div>old</div>`, "ok"},
+		{"outlook appendonsend", `<p>ok</p><div id="appendonsend"></div><p>From: x</p>`, "ok"},
+		{"thunderbird", `<p>ok</p><div class="moz-cite-prefix">On 2/3 X wrote:</div><blockquote type="cite">old</blockquote>`, "ok"},
+		{"yahoo", `<div>ok</div><div class="yahoo_quoted">old</div>`, "ok"},
+		{"apple", `<div>ok</div><div><br><blockquote type="cite"><div>old</div></blockquote></div>`, "ok"},
+	}
+	for _, tt := range tests {
+		msg := "Subject: r\nContent-Type: text/html; charset=utf-8\n\n" + tt.html + "\n"
+		m := readString(t, msg)
+		if m.NewText != tt.want {
+			t.Errorf("%s: NewText = %q, want %q (text %q)", tt.name, m.NewText, tt.want, m.Text)
+		}
+	}
+}
