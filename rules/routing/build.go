@@ -144,10 +144,7 @@ func (b *builder) top(r *record) {
 
 func (b *builder) agency(r *record) {
 	code, line, ok := b.code(r, "agency", "code")
-	who := "agency " + code
-	if !ok {
-		who = "agency"
-	}
+	who := strings.TrimSpace("agency " + code)
 	r.unknownKeys([]string{"code", "name", "resolve_days"}, b.in(who))
 	name, _ := b.label(r, who)
 	days, daysLine, daysOK := r.Int("resolve_days", b.in(who))
@@ -171,10 +168,7 @@ func (b *builder) agency(r *record) {
 
 func (b *builder) unit(r *record) {
 	code, line, ok := b.code(r, "unit", "code")
-	who := "unit " + code
-	if !ok {
-		who = "unit"
-	}
+	who := strings.TrimSpace("unit " + code)
 	r.unknownKeys([]string{"code", "name", "aliases", "parent", "committee"}, b.in(who))
 	u := Unit{Code: code}
 	var nameLine int
@@ -296,7 +290,7 @@ func (b *builder) rule(r *record) {
 	}
 	ru := Rule{ID: field + "/" + scope, Field: field, Scope: scope, Line: r.line}
 	who := "rule " + ru.ID
-	if !fieldOK || !scopeOK {
+	if field == "" && scope == "" {
 		who = "rule"
 	}
 	r.unknownKeys([]string{"field", "name", "scope", "agency", "keywords", "urgent_keywords", "auto_forward"}, b.in(who))
