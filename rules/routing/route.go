@@ -36,9 +36,13 @@ type Decision struct {
 
 // Route proposes a field, a unit and an agency for a report (SPEC 6.2).
 //
-//   - Words are compared as the phraseSet's find describes: a word typed with
-//     diacritics must be the keyword's; one typed without matches the
-//     keyword's word without them.
+//   - Words: the subject, content, keywords and aliases are lower-cased, put
+//     in NFC and split on everything that is not a letter or a digit. A word
+//     typed with diacritics must be the table's word; a word typed without
+//     any matches the table's word with its diacritics folded (đ → d). A
+//     keyword of one word matched that way also needs the words around it to
+//     be mostly typed without diacritics, so that a correctly written "cho"
+//     is never the keyword "chợ" (see phraseSet.find).
 //   - Unit: a known unit (in.Unit) first; else the longest alias found in the
 //     declared location, else in the subject and content. Aliases of two
 //     units equally long leave the unit empty, as does no alias at all.
@@ -46,15 +50,23 @@ type Decision struct {
 //     distinct keywords found in the subject and content. Candidates are the
 //     "*" and each-unit rules, and the rules of the report's unit and of the
 //     units above it; a declared field keeps only that field's rules. The best
-//     score wins; at equal scores the more specific scope wins (see rank);
-//     still tied between different agencies, the Center decides.
-//   - A declared field whose rules find no keyword still applies: its rule for
-//     the unit, or its "*" rule, or its each-unit rule.
+//     score wins. At equal scores the more specific scope wins: a unit's rule
+//     (a commune's before its district's), then an each-unit rule, then a "*"
+//     rule; but without a unit an each-unit rule comes after the "*" rules,
+//     since it could only hand the report to the Center. Rules still tied go
+//     to the first of them in the table when they name the same agency, and
+//     to the Center when they do not (with their common field, or the
+//     fallback field).
+//   - A declared field whose rules find no keyword still applies: with a unit,
+//     its rule for the unit or its each-unit rule; else, or failing those, its
+//     "*" rule; else its each-unit rule.
 //   - Agency: the rule's; for an each-unit rule, the committee of the unit, or
-//     the Center when there is no unit. No rule: the table's fallback field,
-//     and the Center.
-//   - Urgent: an urgent keyword of the chosen field found in the subject or
-//     content.
+//     the Center when there is no unit. No rule scoring: the table's fallback
+//     field, the Center, and Rule "".
+//   - Urgent: an urgent keyword of the chosen field (of any of its rules)
+//     found in the subject or content.
+//   - AutoForward: the deciding rule's auto_forward, never when the agency is
+//     the Center.
 //
 // When in.Field or in.Location is empty, Route reads them from the form's
 // "Lĩnh vực:", "Địa điểm:" and "Địa chỉ:" lines in in.Text if there are any,

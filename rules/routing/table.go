@@ -164,7 +164,8 @@ func Parse(name string, r io.Reader) (*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("routing table %s: %w", name, err)
 	}
-	doc, problems := parseDocument(name, data)
+	// Editors on Windows may start a UTF-8 file with a byte-order mark.
+	doc, problems := parseDocument(name, bytes.TrimPrefix(data, []byte("\ufeff")))
 	if len(problems) > 0 {
 		return nil, &ValidationError{Problems: problems}
 	}

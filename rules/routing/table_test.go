@@ -36,6 +36,9 @@ func TestValidTable(t *testing.T) {
 	}
 	d := table.Route(Input{Subject: "anything"})
 	check(t, d, want{"khac", "", "c", "", false})
+	if _, err := Parse("bom.toml", strings.NewReader("\ufeff"+valid)); err != nil {
+		t.Errorf("a file starting with a byte-order mark: %v", err)
+	}
 }
 
 // TestProblems feeds tables with one kind of mistake each: every problem
