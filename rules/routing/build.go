@@ -101,7 +101,7 @@ func clean(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
 
 // code reads a record's code-like key, which must be present and well formed.
 func (b *builder) code(r *record, who, key string) (string, int, bool) {
-	s, line, ok := r.String(key, b.in(who))
+	s, line, ok := r.str(key, b.in(who))
 	switch {
 	case !ok && r.keys[key] == nil:
 		b.bad(who, r.line, "%s: missing", key)
@@ -114,7 +114,7 @@ func (b *builder) code(r *record, who, key string) (string, int, bool) {
 
 // label reads a record's required name.
 func (b *builder) label(r *record, who string) (string, int) {
-	s, line, ok := r.String("name", b.in(who))
+	s, line, ok := r.str("name", b.in(who))
 	s = clean(s)
 	if ok && s == "" {
 		b.bad(who, line, "name: must not be empty")
@@ -147,7 +147,7 @@ func (b *builder) agency(r *record) {
 	who := strings.TrimSpace("agency " + code)
 	r.unknownKeys([]string{"code", "name", "resolve_days"}, b.in(who))
 	name, _ := b.label(r, who)
-	days, daysLine, daysOK := r.Int("resolve_days", b.in(who))
+	days, daysLine, daysOK := r.integer("resolve_days", b.in(who))
 	switch {
 	case !daysOK && r.keys["resolve_days"] == nil:
 		b.bad(who, r.line, "resolve_days: missing")
@@ -173,11 +173,11 @@ func (b *builder) unit(r *record) {
 	u := Unit{Code: code}
 	var nameLine int
 	u.Name, nameLine = b.label(r, who)
-	items, _ := r.Strings("aliases", b.in(who))
-	if s, _, present := r.String("parent", b.in(who)); present {
+	items, _ := r.strs("aliases", b.in(who))
+	if s, _, present := r.str("parent", b.in(who)); present {
 		u.Parent = s
 	}
-	if s, _, present := r.String("committee", b.in(who)); present {
+	if s, _, present := r.str("committee", b.in(who)); present {
 		u.Committee = s
 	}
 	if !ok {
@@ -284,7 +284,7 @@ func (b *builder) hasCommittee(u Unit) bool {
 
 func (b *builder) rule(r *record) {
 	field, _, fieldOK := b.code(r, "rule", "field")
-	scope, scopeLine, scopeOK := r.String("scope", b.in("rule"))
+	scope, scopeLine, scopeOK := r.str("scope", b.in("rule"))
 	if !scopeOK && r.keys["scope"] == nil {
 		b.bad("rule", r.line, "scope: missing")
 	}
@@ -304,7 +304,7 @@ func (b *builder) rule(r *record) {
 	b.ruleAgency(r, who, &ru)
 	ru.Keywords = b.keywords(r, who, "keywords")
 	ru.UrgentKeywords = b.keywords(r, who, "urgent_keywords")
-	ru.AutoForward = r.Bool("auto_forward", b.in(who))
+	ru.AutoForward = r.boolean("auto_forward", b.in(who))
 	if !fieldOK || !scopeOK {
 		return
 	}
@@ -321,7 +321,7 @@ func (b *builder) rule(r *record) {
 }
 
 func (b *builder) ruleAgency(r *record, who string, ru *Rule) {
-	agency, line, ok := r.String("agency", b.in(who))
+	agency, line, ok := r.str("agency", b.in(who))
 	switch {
 	case ru.Scope == ScopeEachUnit && r.keys["agency"] != nil:
 		b.bad(who, line, "agency: an each-unit rule goes to the committee of the report's unit; leave agency out")
@@ -338,7 +338,7 @@ func (b *builder) ruleAgency(r *record, who string, ru *Rule) {
 
 // keywords reads a rule's list of keywords.
 func (b *builder) keywords(r *record, who, key string) []string {
-	items, _ := r.Strings(key, b.in(who))
+	items, _ := r.strs(key, b.in(who))
 	var out []string
 	first := map[string]int{}
 	for _, item := range items {

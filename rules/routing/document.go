@@ -149,9 +149,9 @@ func lineAt(starts []int, offset int) int {
 	return sort.Search(len(starts), func(i int) bool { return starts[i] > offset })
 }
 
-// String returns the value of key, reporting a value that is not a string.
+// str returns the value of key, reporting a value that is not a string.
 // ok is false when the key is absent or wrong.
-func (r *record) String(key string, bad func(line int, format string, args ...any)) (s string, line int, ok bool) {
+func (r *record) str(key string, bad func(line int, format string, args ...any)) (s string, line int, ok bool) {
 	e, found := r.keys[key]
 	if !found {
 		return "", r.line, false
@@ -163,8 +163,8 @@ func (r *record) String(key string, bad func(line int, format string, args ...an
 	return e.text, e.line, true
 }
 
-// Strings returns the elements of the list under key, each with its line.
-func (r *record) Strings(key string, bad func(line int, format string, args ...any)) ([]entry, bool) {
+// strs returns the elements of the list under key, each with its line.
+func (r *record) strs(key string, bad func(line int, format string, args ...any)) ([]entry, bool) {
 	e, found := r.keys[key]
 	if !found {
 		return nil, false
@@ -184,8 +184,8 @@ func (r *record) Strings(key string, bad func(line int, format string, args ...a
 	return out, true
 }
 
-// Int returns the whole number under key.
-func (r *record) Int(key string, bad func(line int, format string, args ...any)) (n, line int, ok bool) {
+// integer returns the whole number under key.
+func (r *record) integer(key string, bad func(line int, format string, args ...any)) (n, line int, ok bool) {
 	e, found := r.keys[key]
 	if !found {
 		return 0, r.line, false
@@ -198,8 +198,8 @@ func (r *record) Int(key string, bad func(line int, format string, args ...any))
 	return v, e.line, true
 }
 
-// Bool returns the true or false under key; false when absent.
-func (r *record) Bool(key string, bad func(line int, format string, args ...any)) bool {
+// boolean returns the true or false under key; false when absent.
+func (r *record) boolean(key string, bad func(line int, format string, args ...any)) bool {
 	e, found := r.keys[key]
 	if !found {
 		return false

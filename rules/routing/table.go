@@ -73,7 +73,8 @@ type Agency struct {
 	ResolveDays int // working days to resolve a report (1 to 6)
 }
 
-// Unit is an administrative unit.
+// Unit is an administrative unit. Its slice belongs to the table: do not
+// modify it.
 type Unit struct {
 	Code      string
 	Name      string
@@ -82,14 +83,16 @@ type Unit struct {
 	Committee string   // the agency code of its People's Committee, "" to use the parent's
 }
 
-// Field is a category of reports (lĩnh vực).
+// Field is a category of reports (lĩnh vực). Its slice belongs to the
+// table: do not modify it.
 type Field struct {
 	Code   string
 	Name   string
 	Urgent []string // the urgent keywords of all its rules
 }
 
-// Rule is one row of the table.
+// Rule is one row of the table. Its slices belong to the table: do not
+// modify them.
 type Rule struct {
 	ID             string // FIELD/SCOPE
 	Field          string
