@@ -105,11 +105,11 @@ func (l dayList) check() error {
 func Load(path string) (*Calendar, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("calendar: %w", err)
+		return nil, err // names the file and the problem
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Errorf("calendar: %w", err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return parse(path, data, filepath.Dir(abs))
 }
