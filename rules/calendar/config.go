@@ -86,8 +86,8 @@ func (d *Date) UnmarshalTOML(v any) error {
 	}
 }
 
-// day parses d.
-func (d Date) day() (day, error) {
+// parse returns the day d names.
+func (d Date) parse() (day, error) {
 	t, err := time.Parse(time.DateOnly, string(d))
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a date (YYYY-MM-DD)", string(d))

@@ -68,7 +68,7 @@ type dayList struct {
 // addDays parses dates into into, remembering the first source of each day.
 func addDays(into map[day]string, source string, dates []Date) error {
 	for _, s := range dates {
-		d, err := s.day()
+		d, err := s.parse()
 		if err != nil {
 			return fmt.Errorf("%s: %w", source, err)
 		}

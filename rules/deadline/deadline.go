@@ -44,7 +44,9 @@ type Deadline struct {
 	Kind Kind
 	// Start is the instant the deadline is counted from.
 	Start time.Time
-	// Due is the last instant at which the step is on time.
+	// Due is the last instant at which the step is on time. The zero time
+	// marks an open-ended deadline: a complex-case extension confirmed
+	// before its days are known (SPEC 3, Art 8.3).
 	Due time.Time
 	// Clock is true for deadlines measured in clock time: the urgent
 	// intake, and the intake of a report received outside a working day's

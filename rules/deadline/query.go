@@ -10,7 +10,8 @@ import (
 )
 
 // A Query is one computation of `phananh calendar due` and of the rows of
-// deadline-vectors.tsv: a kind of arithmetic and its argument.
+// deadline-vectors.tsv: a kind of arithmetic and its argument. Build one with
+// ParseQuery; the zero Query is the intake of a normal report.
 type Query struct {
 	kind    string
 	hours   time.Duration

@@ -50,8 +50,13 @@ func (d Deadline) Left(cal *calendar.Calendar, now time.Time) time.Duration {
 // hour is left.
 //
 // The deadline watch stores SoonAt and Due and selects on them: State is
-// DueSoon exactly when SoonAt ≤ now < Due.
+// DueSoon exactly when SoonAt ≤ now < Due. An open-ended deadline (zero Due)
+// is never due soon, and SoonAt returns the zero time: the watch must skip
+// deadlines without a due instant.
 func (d Deadline) SoonAt(cal *calendar.Calendar) time.Time {
+	if d.Due.IsZero() {
+		return time.Time{}
+	}
 	threshold := max(d.Span(cal)/4, MinSoon)
 	var at time.Time
 	if d.Clock {
@@ -68,9 +73,11 @@ func (d Deadline) SoonAt(cal *calendar.Calendar) time.Time {
 // State returns the state of the open deadline at now: Overdue from Due on,
 // DueSoon from SoonAt on, OnTime before. From Start on this is the rule of
 // SPEC 5.5 — due soon when Left(now) ≤ max(Span/4, 1 hour); before Start a
-// deadline is on time.
+// deadline is on time. An open-ended deadline (zero Due) is always on time.
 func (d Deadline) State(cal *calendar.Calendar, now time.Time) State {
 	switch {
+	case d.Due.IsZero():
+		return OnTime
 	case !now.Before(d.Due):
 		return Overdue
 	case !now.Before(d.SoonAt(cal)):
@@ -96,10 +103,13 @@ const (
 // acting at 17:00), although an open deadline is overdue from that instant
 // on. excused is true when the deadline was extended with a confirmed
 // complex-case extension (Art 8.3): a late completion is then not counted
-// late.
+// late. Under an open-ended extension (zero Due) a completion is Excused when
+// excused and Met otherwise.
 func (d Deadline) Outcome(completedAt time.Time, excused bool) Outcome {
 	switch {
-	case !completedAt.After(d.Due):
+	case d.Due.IsZero() && excused:
+		return Excused
+	case d.Due.IsZero() || !completedAt.After(d.Due):
 		return Met
 	case excused:
 		return Excused

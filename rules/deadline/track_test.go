@@ -73,6 +73,23 @@ func TestOutcome(t *testing.T) {
 	}
 }
 
+// TestOpenEnded checks a deadline extended before its days are known.
+func TestOpenEnded(t *testing.T) {
+	cal := load(t, testdata+"calendar-test.toml")
+	d := deadline.Resolve(cal, at(t, "2026-11-23T08:00:00+07:00"), 6, false)
+	d.Due = time.Time{}
+	now := at(t, "2027-06-01T08:00:00+07:00")
+	if got := d.State(cal, now); got != deadline.OnTime {
+		t.Errorf("State = %s, want on-time", got)
+	}
+	if got := d.SoonAt(cal); !got.IsZero() {
+		t.Errorf("SoonAt = %v, want the zero time", got)
+	}
+	if d.Outcome(now, true) != deadline.Excused || d.Outcome(now, false) != deadline.Met {
+		t.Errorf("Outcome = %s (excused), %s (not excused); want excused, met", d.Outcome(now, true), d.Outcome(now, false))
+	}
+}
+
 // TestPropertySoonAtMatchesState checks, on random deadlines of every kind,
 // that State is due soon exactly when SoonAt ≤ now < Due, and that from
 // Start on it follows the spec's rule: time left ≤ max(25 % of the span, 1 h).
