@@ -7,9 +7,8 @@ package form
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -211,13 +210,30 @@ func asksAnonymity(text string) bool {
 	return false
 }
 
-var foldMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
-// fold lower-cases and removes diacritics ("Đ" becomes "d").
+// fold lower-cases and removes diacritics ("Đường" becomes "duong"), for
+// matching Vietnamese words written with or without them. It is safe for
+// concurrent use.
 func fold(s string) string {
-	out, _, err := transform.String(foldMarks, s)
-	if err != nil {
-		out = s
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
 	}
-	return strings.ToLower(strings.NewReplacer("đ", "d", "Đ", "D").Replace(out))
+	if ascii {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'đ' || r == 'Đ':
+			b.WriteByte('d')
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
 }

@@ -18,7 +18,8 @@ var forwardField = regexp.MustCompile(`^\s*\*?([^:*]{1,20})\*?\s*:\s*(.*)$`)
 func inlineForward(text string) *Message {
 	lines := strings.Split(text, "\n")
 	for i, line := range lines {
-		if !forwardMarker.MatchString(fold(line)) {
+		t := strings.TrimSpace(line)
+		if !strings.HasPrefix(t, "-") && !strings.HasSuffix(t, ":") || !forwardMarker.MatchString(fold(t)) {
 			continue
 		}
 		if fw := forwardBlock(lines[i+1:]); fw != nil {

@@ -4,9 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -87,6 +86,9 @@ func isAttribution(lines []string, i int) int {
 	if isQuoted(lines[i]) {
 		return 0
 	}
+	if !colonEnd(lines, i, 3) {
+		return 0
+	}
 	joined := ""
 	for n := 1; n <= 3 && i+n <= len(lines); n++ {
 		line := strings.TrimSpace(lines[i+n-1])
@@ -109,6 +111,16 @@ func isAttribution(lines []string, i int) int {
 	return 0
 }
 
+// colonEnd reports whether one of the n lines from i ends with a colon.
+func colonEnd(lines []string, i, n int) bool {
+	for j := i; j < len(lines) && j < i+n; j++ {
+		if strings.HasSuffix(strings.TrimSpace(lines[j]), ":") {
+			return true
+		}
+	}
+	return false
+}
+
 // quotedAfter reports whether the next non-blank line from i is quoted.
 func quotedAfter(lines []string, i int) bool {
 	for ; i < len(lines); i++ {
@@ -127,9 +139,11 @@ var separator = regexp.MustCompile(`(?i)^\s*(-{2,}|_{2,}|={2,})?\s*(original mes
 // rule followed by a header block.
 func isSeparator(lines []string, i int) bool {
 	t := strings.TrimSpace(lines[i])
-	f := fold(t)
-	if separator.MatchString(f) && (strings.HasPrefix(t, "-") || strings.HasPrefix(t, "_") || strings.HasPrefix(t, "=") ||
-		strings.HasSuffix(t, ":") || strings.HasSuffix(t, "-")) {
+	if !strings.HasPrefix(t, "-") && !strings.HasPrefix(t, "_") && !strings.HasPrefix(t, "=") &&
+		!strings.HasSuffix(t, ":") && !strings.HasSuffix(t, "-") {
+		return false
+	}
+	if separator.MatchString(fold(t)) {
 		return true
 	}
 	if len(t) >= 10 && strings.Trim(t, "_") == "" || len(t) >= 20 && strings.Trim(t, "-") == "" {
@@ -152,7 +166,7 @@ var (
 // "Sent:"/"Date:" line and a "To:"/"Subject:" line among the next five
 // (English or Vietnamese labels, with or without diacritics, bold or not).
 func isHeaderBlock(lines []string, i int) bool {
-	if !fromLabel.MatchString(fold(lines[i])) {
+	if c := strings.IndexByte(lines[i], ':'); c < 0 || c > 30 || !fromLabel.MatchString(fold(lines[i][:c+1])) {
 		return false
 	}
 	var date, to bool
@@ -188,15 +202,30 @@ func cutSignature(lines []string) []string {
 	return lines
 }
 
-var foldMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
-// fold removes diacritics and lower-cases, for matching Vietnamese labels
-// written with or without them ("đã viết" and "da viet" alike).
+// fold lower-cases and removes diacritics ("Đường" becomes "duong"), for
+// matching Vietnamese words written with or without them. It is safe for
+// concurrent use.
 func fold(s string) string {
-	out, _, err := transform.String(foldMarks, s)
-	if err != nil {
-		out = s
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
 	}
-	out = strings.NewReplacer("đ", "d", "Đ", "D").Replace(out)
-	return strings.ToLower(out)
+	if ascii {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'đ' || r == 'Đ':
+			b.WriteByte('d')
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
 }

@@ -1,0 +1,88 @@
+package parse
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fuzzLimits keep each fuzz iteration small and fast.
+var fuzzLimits = Limits{MaxMessageBytes: 1 << 20, MaxTextBytes: 64 << 10, MaxParts: 100, MaxDepth: 10}
+
+func FuzzRead(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/*.eml")
+	corpusSeeds, _ := filepath.Glob("testdata/corpus/*/*")
+	for _, p := range append(seeds, corpusSeeds...) {
+		data, err := os.ReadFile(p)
+		if err == nil && len(data) < 64<<10 {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sink := newMemSink()
+		m, err := Read(bytes.NewReader(data), sink, fuzzLimits)
+		if err != nil {
+			if strings.Contains(err.Error(), "unexpected failure") {
+				t.Fatalf("panic inside Read: %v", err)
+			}
+			return
+		}
+		if m == nil {
+			t.Fatal("nil message without an error")
+		}
+		for _, a := range m.Attachments {
+			if (a.Key == "") == (a.Refused == "") {
+				t.Fatalf("attachment %+v: a key xor a refusal", a)
+			}
+			if strings.ContainsAny(a.Name, "/\\\x00\u202e") {
+				t.Fatalf("unsafe name %q", a.Name)
+			}
+		}
+	})
+}
+
+func FuzzNewText(f *testing.F) {
+	for _, s := range []string{"ok\n\n> old", "On Mon X wrote:\n> a", "ok\n-- \nsig", "Từ: a\nĐã gửi: b\nĐến: c", "ĐT> x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := NewText(s)
+		if len(out) > len(s)+1 {
+			t.Fatalf("NewText grew the text: %q -> %q", s, out)
+		}
+	})
+}
+
+func FuzzEXIF(f *testing.F) {
+	if data, err := os.ReadFile("testdata/gps.jpg"); err == nil {
+		f.Add(data)
+		if i := bytes.Index(data, []byte("II*\x00")); i > 0 {
+			f.Add(data[i:])
+		}
+	}
+	f.Add([]byte("II*\x00\x08\x00\x00\x00\xff\xff"))
+	f.Add([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, typ := range []string{"image/jpeg", "image/heic"} {
+			if p := readPhoto(typ, data); p != nil && p.HasGPS && (p.Lat < -90 || p.Lat > 90 || p.Lon < -180 || p.Lon > 180) {
+				t.Fatalf("position out of range: %+v", p)
+			}
+		}
+		parseEXIF(data)
+	})
+}
+
+// TestFuzzSeedsRead makes sure the sink and limits used by fuzzing accept
+// the plain fixture.
+func TestFuzzSeedsRead(t *testing.T) {
+	data, err := os.ReadFile("testdata/plain.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(bytes.NewReader(data), newMemSink(), fuzzLimits); err != nil && !errors.Is(err, ErrLimit) {
+		t.Fatal(err)
+	}
+}
