@@ -14,7 +14,7 @@ import (
 // holiday file's days and the table's inline holidays and extra_working_days
 // add up. Every error names the key at fault and what is wrong with it.
 func New(cfg Config, dir string) (*Calendar, error) {
-	c := &Calendar{holidays: map[day]struct{}{}, extra: map[day]struct{}{}}
+	c := &Calendar{}
 	var err error
 	if c.loc, err = loadZone(cfg.Timezone); err != nil {
 		return nil, err
@@ -28,35 +28,44 @@ func New(cfg Config, dir string) (*Calendar, error) {
 	if c.urgent, err = urgentIntake(cfg.UrgentIntakeMinutes); err != nil {
 		return nil, err
 	}
+	days, err := gatherDays(cfg, dir)
+	if err != nil {
+		return nil, err
+	}
+	c.holidays, c.extra = set(days.holidays), set(days.extra)
+	return c, nil
+}
+
+// gatherDays reads the holiday file and adds the inline days to its own.
+func gatherDays(cfg Config, dir string) (dayList, error) {
 	days := dayList{holidays: map[day]string{}, extra: map[day]string{}}
 	if cfg.HolidaysFile != "" {
 		f, name, err := readHolidayFile(cfg.HolidaysFile, dir)
 		if err != nil {
-			return nil, err
+			return days, err
 		}
 		if err := addDays(days.holidays, name+": holidays", f.Holidays); err != nil {
-			return nil, err
+			return days, err
 		}
 		if err := addDays(days.extra, name+": extra_working_days", f.ExtraWorkingDays); err != nil {
-			return nil, err
+			return days, err
 		}
 	}
 	if err := addDays(days.holidays, "calendar.holidays", cfg.Holidays); err != nil {
-		return nil, err
+		return days, err
 	}
 	if err := addDays(days.extra, "calendar.extra_working_days", cfg.ExtraWorkingDays); err != nil {
-		return nil, err
+		return days, err
 	}
-	if err := days.check(); err != nil {
-		return nil, err
+	return days, days.check()
+}
+
+func set(m map[day]string) map[day]struct{} {
+	s := make(map[day]struct{}, len(m))
+	for d := range m {
+		s[d] = struct{}{}
 	}
-	for d := range days.holidays {
-		c.holidays[d] = struct{}{}
-	}
-	for d := range days.extra {
-		c.extra[d] = struct{}{}
-	}
-	return c, nil
+	return s
 }
 
 // dayList gathers holidays and extra working days with where each came
