@@ -42,3 +42,81 @@ func TestReadFree(t *testing.T) {
 		t.Errorf("Missing = %v", m)
 	}
 }
+
+func TestLabels(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       Form
+	}{
+		{"no diacritics, any case", "HO TEN: Le Van C\nso dien thoai: 0293 3 876 543\ndia chi: ap 1\nNOI DUNG: cong nghet",
+			Form{Name: "Le Van C", Phone: "02933876543", Address: "ap 1", Content: "cong nghet", Labelled: true}},
+		{"synonyms", "Tên: A B\nĐT: 0912-345-678\nCơ quan: UBND xã\nVị trí: cầu Cái Tắc\nNơi xảy ra: bổ sung\nBảo mật: không",
+			Form{Name: "A B", Phone: "0912345678", Workplace: "UBND xã", Location: "cầu Cái Tắc\nbổ sung", Labelled: true}},
+		{"english", "Name: John Smith\nPhone: +84 (0) 912 345 678\nAddress: 1 Le Loi\nLocation: market\nContent: broken light",
+			Form{Name: "John Smith", Phone: "+84 (0) 912 345 678", Address: "1 Le Loi", Location: "market", Content: "broken light", Labelled: true}},
+		{"value on next lines", "Họ và tên:\nPhạm Thị D\nNội dung:\ndòng một\ndòng hai",
+			Form{Name: "Phạm Thị D", Content: "dòng một\ndòng hai", Labelled: true}},
+		{"bullets and notes", "1. Họ tên (bắt buộc): E F\n- SĐT: 84912345678\n* Giữ bí mật: Có",
+			Form{Name: "E F", Phone: "0912345678", Confidential: true, Labelled: true}},
+		{"preamble is the content", "Cống nghẹt trước nhà.\nHọ tên: G H\nSĐT: 0987654321",
+			Form{Name: "G H", Phone: "0987654321", Content: "Cống nghẹt trước nhà.", Labelled: true}},
+	}
+	for _, tt := range tests {
+		if got := Read(tt.text); got != tt.want {
+			t.Errorf("%s:\n got %#v\nwant %#v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestPhone(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"0912 345 678", "0912345678"},
+		{"0912.345.678", "0912345678"},
+		{"0912-345-678", "0912345678"},
+		{"+84 912 345 678", "0912345678"},
+		{"(+84) 912345678", "0912345678"},
+		{"84912345678", "0912345678"},
+		{"gọi 0293.3876.543 giờ hành chính", "02933876543"},
+		{"số nhà 12, 0123", ""},
+		{"mã 091234567890123", ""},
+		{"0112345678", ""},
+	}
+	for _, tt := range tests {
+		if got := Phone(tt.in); got != tt.want {
+			t.Errorf("Phone(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFreeText(t *testing.T) {
+	tests := []struct {
+		name, text   string
+		phone, who   string
+		confidential bool
+	}{
+		{"self introduction", "Tôi tên là Võ Văn Tám, nhà ở ấp 2. Đường ngập.", "", "Võ Văn Tám", false},
+		{"closing without diacritics", "Duong ngap.\nTran trong,\nNguyen Van Nam", "", "Nguyen Van Nam", false},
+		{"english closing", "Street flooded.\n\nRegards,\nJohn Smith", "", "John Smith", false},
+		{"not a name", "Đường ngập.\nCảm ơn,\nphường 5 thành phố", "", "", false},
+		{"anonymity without diacritics", "xin giau ten, dien thoai 0912345678", "0912345678", "", true},
+		{"do not publish", "Đề nghị không công khai thông tin của tôi.", "", "", true},
+		{"negated", "Không cần giữ bí mật.", "", "", false},
+		{"english anonymity", "Please keep my name confidential.", "", "", true},
+	}
+	for _, tt := range tests {
+		got := Read(tt.text)
+		if got.Labelled || got.Content != tt.text || got.Phone != tt.phone || got.Name != tt.who || got.Confidential != tt.confidential {
+			t.Errorf("%s: %#v", tt.name, got)
+		}
+	}
+}
+
+func TestMissing(t *testing.T) {
+	got := Form{Phone: "0912345678", Location: "x"}.Missing()
+	if !reflect.DeepEqual(got, []string{"name", "address", "content"}) {
+		t.Errorf("Missing = %v", got)
+	}
+	if got := (Form{}).Missing(); !reflect.DeepEqual(got, []string{"name", "phone", "address", "content", "location"}) {
+		t.Errorf("Missing = %v", got)
+	}
+}

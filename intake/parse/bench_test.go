@@ -13,8 +13,8 @@ import (
 // base64Body streams n decoded bytes as base64 lines, generated on the fly:
 // a JPEG signature, then pseudo-random bytes.
 type base64Body struct {
-	left int64
-	seed uint32
+	left  int64
+	seed  uint32
 	line  []byte
 	buf   []byte
 	chunk [57]byte

@@ -177,3 +177,29 @@ func readWithTimeout(t *testing.T, data []byte, d time.Duration) (*Message, erro
 		return nil, errTimeout
 	}
 }
+
+// TestCorpusCopy checks the repository's copy of the corpus: every row of
+// its index has its file, byte for byte as git keeps it (.gitattributes).
+func TestCorpusCopy(t *testing.T) {
+	dir := filepath.Join("testdata", "corpus")
+	attrs, err := os.ReadFile(filepath.Join(dir, ".gitattributes"))
+	if err != nil || !strings.Contains(string(attrs), "-text") {
+		t.Fatalf(".gitattributes: %q, %v", attrs, err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "index.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		path, _, _ := strings.Cut(line, "\t")
+		if strings.HasPrefix(path, "rt/") {
+			t.Errorf("%s: the GPL folder is not to be copied", path)
+		}
+		if _, err := os.Stat(filepath.Join(dir, path)); err != nil {
+			t.Error(err)
+		}
+		rows++
+	}
+	t.Logf("testdata/corpus: %d files", rows)
+}
