@@ -61,6 +61,7 @@ func FuzzEXIF(f *testing.F) {
 		f.Add(data)
 		if i := bytes.Index(data, []byte("II*\x00")); i > 0 {
 			f.Add(data[i:])
+			f.Add(heicWithEXIF(data[i:]))
 		}
 	}
 	f.Add([]byte("II*\x00\x08\x00\x00\x00\xff\xff"))
