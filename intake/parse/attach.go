@@ -75,11 +75,11 @@ func (p *parser) store(st *state, a *Attachment, head []byte, body io.Reader) er
 	allowance := min(p.lim.MaxAttachmentBytes, p.lim.MaxAttachmentsBytes-p.attBytes)
 	blob, err := p.sink.Create()
 	if err != nil {
-		return fmt.Errorf("%w: %w", errSink, err)
+		return fmt.Errorf("%w: %w", ErrSink, err)
 	}
 	if _, err := blob.Write(head); err != nil {
 		blob.Abort()
-		return fmt.Errorf("%w: %w", errSink, err)
+		return fmt.Errorf("%w: %w", ErrSink, err)
 	}
 	n, copyErr := copyLimited(blob, body, allowance-int64(len(head)))
 	a.Size = int64(len(head)) + n
@@ -90,7 +90,7 @@ func (p *parser) store(st *state, a *Attachment, head []byte, body io.Reader) er
 		return p.in.err
 	case errors.As(copyErr, &we):
 		blob.Abort()
-		return fmt.Errorf("%w: %w", errSink, we.err)
+		return fmt.Errorf("%w: %w", ErrSink, we.err)
 	case a.Size > allowance:
 		blob.Abort()
 		rest, err := drain(body)
@@ -106,7 +106,7 @@ func (p *parser) store(st *state, a *Attachment, head []byte, body io.Reader) er
 	}
 	key, err := blob.Commit()
 	if err != nil {
-		return fmt.Errorf("%w: %w", errSink, err)
+		return fmt.Errorf("%w: %w", ErrSink, err)
 	}
 	a.Key = key
 	p.attCount++

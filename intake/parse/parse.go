@@ -109,16 +109,17 @@ func (p *parser) walk(st *state, ent *message.Entity, prefix []int, entErr error
 		return nil
 	case p.in.err != nil:
 		return p.in.err
-	case errors.Is(err, ErrLimit), errors.Is(err, errSink):
+	case errors.Is(err, ErrLimit), errors.Is(err, ErrSink):
 		return err
 	}
 	st.note("MIME structure broken, later parts lost: %s", shorten(err.Error()))
 	return nil
 }
 
-// errSink marks failures of the blob sink: they are the store's, not the
-// message's.
-var errSink = errors.New("storing an attachment")
+// ErrSink is wrapped by the error Read returns when the sink fails (a full
+// disk, say): the fault is the store's, not the message's, so the message is
+// to be tried again rather than quarantined.
+var ErrSink = errors.New("storing an attachment")
 
 // part handles one entity of the walk.
 func (p *parser) part(st *state, path []int, e *message.Entity, decodeErr error) error {
