@@ -68,21 +68,26 @@ func (p *Pipeline) spool(body io.Reader) (spooled, error) {
 	return spooled{key: key, size: n}, nil
 }
 
-// parse reads the spooled message. An error is the reason to quarantine.
-func (p *Pipeline) parse(in *incoming) error {
+// parse reads the spooled message. It returns the reason to quarantine a
+// message that cannot be understood, or an error when the store failed
+// (the message is then left to be tried again).
+func (p *Pipeline) parse(in *incoming) (reason string, err error) {
 	r, err := p.DB.Blobs().Open(in.raw.key)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer r.Close()
 	in.msg, err = parse.Read(r, sink{p.DB.Blobs()}, p.Limits)
-	if errors.Is(err, parse.ErrLimit) {
-		return err
+	switch {
+	case err == nil:
+		return "", nil
+	case errors.Is(err, parse.ErrSink):
+		return "", fmt.Errorf("intake: storing attachments: %w", err)
+	case errors.Is(err, parse.ErrLimit):
+		return err.Error(), nil
+	default:
+		return "unreadable message: " + err.Error(), nil
 	}
-	if err != nil {
-		return fmt.Errorf("unreadable message: %w", err)
-	}
-	return nil
 }
 
 // sink lets the parser stream attachments into the blob store.

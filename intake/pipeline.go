@@ -138,8 +138,12 @@ func (p *Pipeline) Process(ctx context.Context, src Source) (Outcome, error) {
 	if raw.tooLarge {
 		return p.commit(ctx, in, p.quarantine(in, fmt.Sprintf("message larger than %d bytes", p.Limits.MaxMessageBytes)))
 	}
-	if err := p.parse(in); err != nil {
-		return p.commit(ctx, in, p.quarantine(in, err.Error()))
+	reason, err := p.parse(in)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if reason != "" {
+		return p.commit(ctx, in, p.quarantine(in, reason))
 	}
 	return p.commit(ctx, in, p.decide)
 }
