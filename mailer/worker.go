@@ -220,7 +220,7 @@ func (w *Worker) record(ctx context.Context, fn func(*store.Tx) error) error {
 // up to limit, with a tenth of jitter so that a recovered server is not hit
 // by every mail at once.
 func Backoff(attempts int, limit time.Duration) time.Duration {
-	d := 30 * time.Second
+	d := min(30*time.Second, limit)
 	for range min(attempts, 20) {
 		d *= 2
 		if d >= limit {
