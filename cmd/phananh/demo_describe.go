@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"mime"
+	"net/mail"
+	"strings"
+
+	"haugiang.gov.vn/phananh/intake"
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
+)
+
+// describe says in one line what the demo's message became.
+func describe(ctx context.Context, d *daemon, table *routing.Table, o intake.Outcome) string {
+	switch o.Kind {
+	case intake.KindReport:
+		return describeReport(ctx, d, table, o.Code)
+	case intake.KindQuarantine, intake.KindJunk:
+		return "moved to " + d.cfg.IMAP.QuarantineMailbox + ": " + o.Reason + "; the receivers are told"
+	case intake.KindAutoreply:
+		return "recorded, never answered: " + o.Reason
+	default:
+		return o.Reason
+	}
+}
+
+func describeReport(ctx context.Context, d *daemon, table *routing.Table, code string) string {
+	var r store.Report
+	var deadlines []store.Deadline
+	var files []store.Attachment
+	err := d.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if r, err = tx.Report(code); err != nil {
+			return err
+		}
+		if deadlines, err = tx.Deadlines(r.ID); err != nil {
+			return err
+		}
+		files, err = tx.Attachments(r.ID, "report")
+		return err
+	})
+	if err != nil {
+		return err.Error()
+	}
+	var parts []string
+	route, agency := "?", "?"
+	if f, ok := table.Field(r.Routing.Field); ok {
+		route = f.Name
+	}
+	if u, ok := table.Unit(r.Routing.Unit); ok {
+		route += ", " + u.Name
+	}
+	if a, ok := table.Agency(r.Routing.Agency); ok {
+		agency = a.Name
+	}
+	parts = append(parts, route+" → "+agency)
+	if r.Urgent {
+		parts = append(parts, "URGENT")
+	}
+	if r.Confidential {
+		parts = append(parts, "confidential")
+	}
+	if r.Lang == "en" {
+		parts = append(parts, "answered in English")
+	}
+	for _, f := range files {
+		p := f.Type
+		if f.Photo != nil && f.Photo.HasGPS {
+			p += " with GPS"
+		}
+		parts = append(parts, p)
+	}
+	for _, dl := range deadlines {
+		parts = append(parts, dl.Kind+" due "+dl.Due.In(vietnam).Format("15:04 02/01"))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// subjectOf is a mail's decoded Subject.
+func subjectOf(raw []byte) string {
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return "?"
+	}
+	s, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	if err != nil {
+		return m.Header.Get("Subject")
+	}
+	return s
+}
