@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,11 +16,6 @@ import (
 
 	"haugiang.gov.vn/phananh/intake"
 	"haugiang.gov.vn/phananh/intake/imaptest"
-	"haugiang.gov.vn/phananh/intake/parse"
-	"haugiang.gov.vn/phananh/intake/token"
-	"haugiang.gov.vn/phananh/rules/calendar"
-	"haugiang.gov.vn/phananh/rules/routing"
-	"haugiang.gov.vn/phananh/store"
 )
 
 // benchMessage is a citizen's report of about size bytes: text, and a
@@ -84,20 +77,9 @@ func benchPipeline(b *testing.B, size int) {
 	}
 	defer srv.Close()
 	fill(b, srv, b.N, size)
-	dir := b.TempDir()
-	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(dir, "db"), DataDir: filepath.Join(dir, "data"),
-		Key: bytes.Repeat([]byte{1}, 32), MailDomain: "haugiang.gov.vn"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	cal, _ := calendar.New(calendar.Default(), "")
-	keys, _ := token.NewKeys(bytes.Repeat([]byte{2}, 32), nil, time.Hour*24)
-	table := routing.Default()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p := &intake.Pipeline{DB: db, Routing: func() *routing.Table { return table }, Calendar: cal, Limits: parse.DefaultLimits(),
-		Tokens: keys, Address: "phananh@haugiang.gov.vn", Staff: intake.Staff{{Email: "r@example.gov.vn", Role: "receiver"}},
-		RepliesPerHour: 5, DuplicateWindow: 24 * time.Hour, Log: quiet}
+	p := newPipeline(b)
+	p.Staff = intake.Staff{{Email: "r@example.gov.vn", Role: "receiver"}}
+	quiet := p.Log
 	proc := &counting{Processor: p}
 	cfg := srv.Config()
 	w := &Watcher{Addr: cfg.Addr(), TLS: "none", Username: cfg.Username, Password: cfg.Password, Mailbox: "INBOX",
