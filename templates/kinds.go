@@ -14,6 +14,8 @@ var kinds = map[string]kind{
 	"ack":        {[]string{Vietnamese, English}, func() any { return new(Ack) }, func() any { return sampleAck() }},
 	"triage":     {[]string{Vietnamese}, func() any { return new(Triage) }, func() any { return sampleTriage() }},
 	"quarantine": {[]string{Vietnamese}, func() any { return new(Quarantine) }, func() any { return sampleQuarantine() }},
+	"reminder":   {[]string{Vietnamese}, func() any { return new(Reminder) }, func() any { return sampleReminder() }},
+	"overdue":    {[]string{Vietnamese}, func() any { return new(Overdue) }, func() any { return sampleOverdue() }},
 }
 
 // Kinds returns the names of every kind of mail.

@@ -1,0 +1,60 @@
+package templates
+
+import "time"
+
+// DeadlineNotice is what a deadline reminder and an overdue alert say of the
+// deadline (SPEC 5.5): the report, the step owed, when it is due and how its
+// time is counted. Fields, units and agencies are named from the routing
+// table; a notice carries no personal data.
+type DeadlineNotice struct {
+	Code        string
+	Step        string    // intake, return, resolve, publish or clarification
+	ReportState string    // the report's state (SPEC 3): an intake on a "returned" report reassigns it
+	Due         time.Time // the deadline
+	Working     bool      // counted in working time; else in clock time
+	Urgent      bool
+	Field       string
+	FieldName   string // "" when the table does not know the code
+	Unit        string
+	UnitName    string
+	Agency      string
+	AgencyName  string
+}
+
+// Reminder tells the people who must act that a deadline is due soon.
+type Reminder struct {
+	DeadlineNotice
+	Left Span // the time left when the reminder was written
+}
+
+// Overdue tells the people who must act, and those above them, that a
+// deadline has passed with its step not done.
+type Overdue struct {
+	DeadlineNotice
+	Late Span // how late when the alert was written; zero just after the deadline
+}
+
+// Span is a length of time as the notices write it, in whole hours and
+// minutes: working hours for a working-time deadline, clock time otherwise.
+type Span struct {
+	Hours, Minutes int
+}
+
+// SpanOf rounds d to the nearest minute; a negative d is zero.
+func SpanOf(d time.Duration) Span {
+	m := int(max(d, 0).Round(time.Minute) / time.Minute)
+	return Span{Hours: m / 60, Minutes: m % 60}
+}
+
+func sampleReminder() *Reminder {
+	return &Reminder{DeadlineNotice: DeadlineNotice{Code: "PA-2026-000042", Step: "resolve", ReportState: "forwarded",
+		Due: time.Date(2026, 12, 1, 17, 0, 0, 0, vietnam), Working: true, Urgent: true,
+		Field: "giao-thong", FieldName: "Giao thông", Unit: "vi-thuy", UnitName: "huyện Vị Thủy",
+		Agency: "ubnd-vi-thuy", AgencyName: "Ủy ban nhân dân huyện Vị Thủy"}, Left: Span{Hours: 12, Minutes: 30}}
+}
+
+func sampleOverdue() *Overdue {
+	return &Overdue{DeadlineNotice: DeadlineNotice{Code: "PA-2026-000042", Step: "intake", ReportState: "returned",
+		Due: time.Date(2026, 11, 24, 10, 15, 0, 0, vietnam), Urgent: true,
+		Field: "dien", Unit: "nga-bay", UnitName: "thành phố Ngã Bảy", Agency: "dien-luc"}, Late: Span{Hours: 0, Minutes: 5}}
+}
