@@ -324,7 +324,23 @@ func TestBounceLinkedToReport(t *testing.T) {
 	if out.Kind != KindBounce || out.Code != first.Code {
 		t.Errorf("bounce: %+v, want bounce of %s", out, first.Code)
 	}
-	f.assertNoNewMail(t, first.Code, 3)
+	mails := f.mails(t, first.Code)
+	if len(mails) != 5 || mails[3].Kind != "bounce" || mails[4].Kind != "bounce" || mails[3].Role != "receiver" {
+		t.Errorf("after the bounce: %d mails; want the receivers told", len(mails))
+	}
+	f.db.Read(context.Background(), func(tx *store.Tx) error {
+		r, _ := tx.Report(first.Code)
+		if !r.Undeliverable {
+			t.Error("the report is not marked undeliverable")
+		}
+		return nil
+	})
+	// A delay is recorded and changes nothing.
+	delayed := strings.Replace(strings.Replace(dsn, "Action: failed", "Action: delayed", 1), "dsn1@mx", "dsn2@mx", 1)
+	if out := f.process(t, strings.Replace(delayed, "Status: 5.1.1", "Status: 4.4.1", 1)); out.Kind != KindBounce {
+		t.Errorf("delay: %+v", out)
+	}
+	f.assertNoNewMail(t, first.Code, 5)
 }
 
 func (f *fixture) assertNoNewMail(t *testing.T, code string, want int) {

@@ -193,3 +193,13 @@ func (t *Tx) RecentReportBy(email, content string, since time.Time) (string, err
 	}
 	return code, err
 }
+
+// SetUndeliverable records that mail to the citizen of a report bounced
+// (SPEC 4.8): the receivers must reach them by phone.
+func (t *Tx) SetUndeliverable(reportID int64, at time.Time) error {
+	_, err := t.exec(`UPDATE reports SET undeliverable = 1, updated_at = ? WHERE id = ?`, at.Unix(), reportID)
+	if err != nil {
+		return fmt.Errorf("store: undeliverable: %w", err)
+	}
+	return nil
+}

@@ -16,6 +16,7 @@ var kinds = map[string]kind{
 	"quarantine": {[]string{Vietnamese}, func() any { return new(Quarantine) }, func() any { return sampleQuarantine() }},
 	"reminder":   {[]string{Vietnamese}, func() any { return new(Reminder) }, func() any { return sampleReminder() }},
 	"overdue":    {[]string{Vietnamese}, func() any { return new(Overdue) }, func() any { return sampleOverdue() }},
+	"bounce":     {[]string{Vietnamese}, func() any { return new(Bounce) }, func() any { return sampleBounce() }},
 }
 
 // Kinds returns the names of every kind of mail.

@@ -16,25 +16,27 @@ import (
 // shownReport is the JSON of `phananh show` (SPEC 12.1). It carries the
 // report's process, never the citizen's personal data.
 type shownReport struct {
-	Code         string                   `json:"code"`
-	State        string                   `json:"state"`
-	Field        string                   `json:"field"`
-	Unit         string                   `json:"unit"`
-	Agency       string                   `json:"agency"`
-	Urgent       bool                     `json:"urgent"`
-	Complex      bool                     `json:"complex"`
-	Confidential bool                     `json:"confidential"`
-	ReceivedAt   string                   `json:"received_at"`
-	Rating       string                   `json:"rating"`
-	Lang         string                   `json:"lang"`
-	Rule         string                   `json:"rule"`
-	Why          string                   `json:"why"`
-	Ruleset      string                   `json:"ruleset"`
-	Missing      []string                 `json:"missing"`
-	DuplicateOf  string                   `json:"duplicate_of"`
-	Deadlines    map[string]shownDeadline `json:"deadlines"`
-	Events       []shownEvent             `json:"events"`
-	Mail         []shownMail              `json:"mail"`
+	Code         string `json:"code"`
+	State        string `json:"state"`
+	Field        string `json:"field"`
+	Unit         string `json:"unit"`
+	Agency       string `json:"agency"`
+	Urgent       bool   `json:"urgent"`
+	Complex      bool   `json:"complex"`
+	Confidential bool   `json:"confidential"`
+	// Undeliverable: mail to the citizen bounced; call them.
+	Undeliverable bool                     `json:"undeliverable"`
+	ReceivedAt    string                   `json:"received_at"`
+	Rating        string                   `json:"rating"`
+	Lang          string                   `json:"lang"`
+	Rule          string                   `json:"rule"`
+	Why           string                   `json:"why"`
+	Ruleset       string                   `json:"ruleset"`
+	Missing       []string                 `json:"missing"`
+	DuplicateOf   string                   `json:"duplicate_of"`
+	Deadlines     map[string]shownDeadline `json:"deadlines"`
+	Events        []shownEvent             `json:"events"`
+	Mail          []shownMail              `json:"mail"`
 }
 
 type shownDeadline struct {
@@ -103,7 +105,7 @@ func showReport(tx *store.Tx, cal *calendar.Calendar, code string, now time.Time
 	}
 	out := shownReport{
 		Code: r.Code, State: r.State, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency,
-		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, ReceivedAt: rfc3339(r.ReceivedAt),
+		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Undeliverable: r.Undeliverable, ReceivedAt: rfc3339(r.ReceivedAt),
 		Rating: r.Rating, Lang: r.Lang, Rule: r.Routing.Rule, Why: r.Routing.Why, Ruleset: r.Routing.Ruleset,
 		Missing: nonNil(r.Missing), DuplicateOf: r.DuplicateOf, Deadlines: map[string]shownDeadline{},
 		Events: []shownEvent{}, Mail: []shownMail{},
