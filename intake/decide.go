@@ -3,6 +3,7 @@ package intake
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"haugiang.gov.vn/phananh/intake/parse"
@@ -27,6 +28,9 @@ func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
 	if sameMailbox(p.Address, m.From.Addr) {
 		return Outcome{Kind: KindJunk, Reason: "sent from our own address"}, nil
 	}
+	if in.forwarded = p.forwardedReport(m); in.forwarded != nil {
+		return p.newReport(tx, in)
+	}
 	code, err := p.thread(tx, in)
 	if err != nil {
 		return Outcome{}, err
@@ -41,6 +45,21 @@ func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
 		return Outcome{Kind: KindJunk, Reason: "no text and no attachment"}, nil
 	}
 	return p.newReport(tx, in)
+}
+
+// forwardedReport returns the citizen's message that a configured
+// forwarding address (a hotline, a partner system) forwarded, as a message
+// of its original sender with the forwarder's attachments added, or nil
+// (SPEC 4.3).
+func (p *Pipeline) forwardedReport(m *parse.Message) *parse.Message {
+	if m.Forwarded == nil || m.Forwarded.From.Addr == "" || !slices.ContainsFunc(p.Forwarders, func(a string) bool {
+		return strings.EqualFold(a, m.From.Addr)
+	}) {
+		return nil
+	}
+	f := *m.Forwarded
+	f.Attachments = append(slices.Clone(f.Attachments), m.Attachments...)
+	return &f
 }
 
 // withState fills in the state of the outcome's report.

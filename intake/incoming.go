@@ -12,14 +12,25 @@ import (
 
 // incoming is one message on its way through the pipeline.
 type incoming struct {
-	src        Source
-	raw        spooled
-	msg        *parse.Message
+	src Source
+	raw spooled
+	msg *parse.Message
+	// forwarded is the citizen's message inside msg when a forwarding
+	// address forwarded it: the report is the citizen's.
+	forwarded  *parse.Message
 	now        time.Time
 	messageRow int64
 	// after holds the writes that need the messages row (events and
 	// attachments point to the message that carried them).
 	after []func(tx *store.Tx, messageID int64) error
+}
+
+// report is the message a new report is made of.
+func (in *incoming) report() *parse.Message {
+	if in.forwarded != nil {
+		return in.forwarded
+	}
+	return in.msg
 }
 
 func (in *incoming) afterRecord(tx *store.Tx, id int64) error {

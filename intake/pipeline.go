@@ -34,6 +34,9 @@ type Pipeline struct {
 	// QuarantineFolder is the mailbox quarantined messages are moved to,
 	// named in the notice to the receivers.
 	QuarantineFolder string
+	// Forwarders are the addresses whose forwarded messages become reports
+	// of their original senders.
+	Forwarders []string
 	// RepliesPerHour caps the automatic replies one sender gets.
 	RepliesPerHour int
 	// DuplicateWindow links the same content from the same sender.

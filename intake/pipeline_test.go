@@ -402,3 +402,29 @@ func TestNoPersonalDataAtRest(t *testing.T) {
 		return nil
 	})
 }
+
+// TestForwardedReport: a message forwarded by a configured forwarding
+// address is a report of its original sender; forwarded by anyone else, it
+// is the forwarder's own report.
+func TestForwardedReport(t *testing.T) {
+	inner := report("Nguyễn Văn An <an.nguyen@gmail.com>", "orig@gmail", "Mất điện kéo dài", outage)
+	forward := func(from, id string) string {
+		return eml([]string{"From: " + from, "To: phananh@haugiang.gov.vn", "Subject: Fwd: Mất điện kéo dài",
+			"Message-ID: <" + id + ">", "MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="F"`},
+			"--F\nContent-Type: text/plain; charset=UTF-8\n\nChuyển phản ánh của người dân qua đường dây nóng.\n"+
+				"--F\nContent-Type: message/rfc822\n\n"+strings.ReplaceAll(inner, "\r\n", "\n")+"\n--F--\n")
+	}
+	f := newFixture(t)
+	f.p.Forwarders = []string{"duongdaynong@haugiang.gov.vn"}
+	out := f.process(t, forward("Đường dây nóng <DuongDayNong@haugiang.gov.vn>", "fwd1@haugiang"))
+	if out.Kind != KindReport || out.Field != "dien" {
+		t.Fatalf("forwarded: %+v", out)
+	}
+	if ack := f.mails(t, out.Code)[0]; ack.To != "an.nguyen@gmail.com" || ack.InReplyTo != "orig@gmail" {
+		t.Errorf("acknowledgement to %s in reply to %s, want the original sender and message", ack.To, ack.InReplyTo)
+	}
+	other := f.process(t, forward("ai.do@example.com", "fwd2@example"))
+	if ack := f.mails(t, other.Code)[0]; ack.To != "ai.do@example.com" {
+		t.Errorf("forwarded by someone else: acknowledgement to %s, want the forwarder", ack.To)
+	}
+}

@@ -19,7 +19,7 @@ import (
 // routing understood, its intake deadline, its attachments, the
 // acknowledgement to the citizen and the triage notice to each receiver.
 func (p *Pipeline) newReport(tx *store.Tx, in *incoming) (Outcome, error) {
-	m := in.msg
+	m := in.report()
 	text := m.NewText
 	if strings.TrimSpace(text) == "" {
 		text = m.Text
@@ -75,7 +75,7 @@ func (p *Pipeline) reportRecords(tx *store.Tx, in *incoming, r store.Report, d r
 	if err != nil {
 		return err
 	}
-	for _, a := range in.msg.Attachments {
+	for _, a := range in.report().Attachments {
 		if _, err := tx.AddAttachment(r.ID, storeAttachment(a, "report", msgID)); err != nil {
 			return err
 		}
@@ -100,7 +100,7 @@ func (p *Pipeline) acknowledge(tx *store.Tx, in *incoming, r store.Report, table
 		return nil
 	}
 	ack := templates.Ack{Code: r.Code, ReceivedAt: r.ReceivedAt, Urgent: r.Urgent, IntakeDue: due, Missing: r.Missing,
-		Refused: refused(in.msg), Confidential: r.Confidential, DuplicateOf: r.DuplicateOf}
+		Refused: refused(in.report()), Confidential: r.Confidential, DuplicateOf: r.DuplicateOf}
 	if f, ok := table.Field(r.Routing.Field); ok && r.Routing.Rule != "" {
 		ack.Field = f.Name
 	}
@@ -113,7 +113,7 @@ func (p *Pipeline) acknowledge(tx *store.Tx, in *incoming, r store.Report, table
 	}
 	mail := store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: r.Citizen.Email, Role: "citizen", Lang: r.Lang,
 		ReplyTo:   token.Address(p.Address, p.Tokens.Mint(r.ID, token.Citizen, r.Citizen.Email, in.now)),
-		InReplyTo: in.msg.MessageID, References: in.msg.References, Data: data}
+		InReplyTo: in.report().MessageID, References: in.report().References, Data: data}
 	n, err := tx.RepliesSince(r.Citizen.Email, in.now.Add(-time.Hour))
 	if err != nil {
 		return err
@@ -167,7 +167,7 @@ func (p *Pipeline) triage(in *incoming, r store.Report, table *routing.Table, du
 	if a, ok := table.Agency(r.Proposal.Agency); ok {
 		t.Proposal.AgencyName = a.Name
 	}
-	for _, a := range in.msg.Attachments {
+	for _, a := range in.report().Attachments {
 		f := templates.File{Name: a.Name, Type: a.Type, Size: a.Size, Refused: refusalCode(a.Refused)}
 		if a.Photo != nil {
 			f.Taken = a.Photo.Taken
