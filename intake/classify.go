@@ -25,8 +25,31 @@ func automatic(m *parse.Message) string {
 		return "empty return path"
 	case isMailSystem(m.From.Addr):
 		return "sent by a mail system"
+	case m.AutoReplyHeader != "":
+		return m.AutoReplyHeader
+	case autoReplySubject(m.Subject):
+		return "automatic-reply subject"
 	}
 	return ""
+}
+
+// autoReplySubjects begin the subjects of automatic replies that carry no
+// header saying so (Outlook's out-of-office replies, in the languages the
+// mailbox meets). Lower case; a citizen's report never begins so.
+var autoReplySubjects = []string{
+	"auto reply", "autoreply", "auto-reply", "auto response", "automatic reply", "out of office", "out of the office",
+	"trả lời tự động", "tra loi tu dong", "thư trả lời tự động", "vắng mặt", "automatyczna odpowied",
+	"réponse automatique", "abwesenheitsnotiz", "automatische antwort", "自動返信", "自动回复",
+}
+
+func autoReplySubject(subject string) bool {
+	s := strings.ToLower(strings.TrimSpace(subject))
+	for _, p := range autoReplySubjects {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func isBulk(precedence string) bool {

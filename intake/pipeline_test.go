@@ -175,7 +175,7 @@ func TestSameContentWithinADay(t *testing.T) {
 }
 
 func TestNeverAnswered(t *testing.T) {
-	base := []string{"To: phananh@haugiang.gov.vn", "Subject: Trả lời tự động", "Message-ID: <auto@x>"}
+	base := []string{"To: phananh@haugiang.gov.vn", "Subject: Mất điện", "Message-ID: <auto@x>"}
 	cases := []struct {
 		name    string
 		headers []string
@@ -186,6 +186,10 @@ func TestNeverAnswered(t *testing.T) {
 		{"list", []string{"From: an@gmail.com", "List-Id: <news.example.com>"}, KindAutoreply},
 		{"empty return path", []string{"From: an@gmail.com", "Return-Path: <>"}, KindAutoreply},
 		{"mailer-daemon", []string{"From: MAILER-DAEMON@mx.example.com"}, KindAutoreply},
+		{"apple vacation", []string{"From: an@gmail.com", "X-Apple-Action: VACATION"}, KindAutoreply},
+		{"x-autoreply", []string{"From: an@gmail.com", "X-Autoreply: yes"}, KindAutoreply},
+		{"outlook out of office", []string{"From: an@gmail.com", "Subject: Automatic reply: Mất điện"}, KindAutoreply},
+		{"vietnamese subject", []string{"From: an@gmail.com", "Subject: =?UTF-8?Q?Tr=E1=BA=A3_l=E1=BB=9Di_t=E1=BB=B1_=C4=91=E1=BB=99ng?="}, KindAutoreply},
 		{"our own address", []string{"From: phananh@haugiang.gov.vn"}, KindJunk},
 		{"our own reply address", []string{"From: phananh+abc@haugiang.gov.vn"}, KindJunk},
 	}

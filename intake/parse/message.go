@@ -51,6 +51,9 @@ type Message struct {
 
 	// Raw header values for RFC 3834 checks (SPEC 4.7), "" when absent.
 	AutoSubmitted, Precedence, ListID string
+	// AutoReplyHeader is "Name: value" of a header only vacation
+	// responders write (X-Autoreply, X-Apple-Action: VACATION, …), or "".
+	AutoReplyHeader string
 	// AuthResults holds the Authentication-Results values, topmost first.
 	AuthResults []string
 
