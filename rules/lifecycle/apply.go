@@ -1,0 +1,483 @@
+package lifecycle
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/rules/deadline"
+)
+
+// DefaultCallAttempts is call_attempts when the configuration leaves it
+// out: the third failed verification call rejects the report (SPEC 3).
+const DefaultCallAttempts = 3
+
+// Superseded closes a deadline whose step no longer applies: the report left
+// that stage another way (a result submitted before the return window
+// ended, a return that ends the agency's resolve deadline, an escalation, a
+// result sent back before publication). The store keeps it as the
+// deadline state "superseded"; statistics do not count it.
+const Superseded deadline.Outcome = "superseded"
+
+// Actor is who acts.
+type Actor struct {
+	Role Role
+	// Agency is the agency of a handler or leader.
+	Agency string
+}
+
+// Input is one action on one report.
+type Input struct {
+	Facts  Facts
+	Action Action
+	Actor  Actor
+	// At is when the action happened: the received time (IMAP
+	// INTERNALDATE) of the message that carried it. Deadlines count
+	// from it.
+	At time.Time
+
+	// Code is the agency of /accept (optional) and /assign, the field of
+	// /field or the unit of /unit; codes are compared in lower case.
+	Code string
+	// Text is the reason, grounds, note, result or answer a command
+	// carries, or the citizen's reply.
+	Text string
+	// Days are the working days of /extend or /confirm-extension; 0 when
+	// not given.
+	Days int
+	// Files counts the attachments of a /resolve.
+	Files int
+	// Rating is the citizen's rating (Rate).
+	Rating Rating
+
+	Calendar  *calendar.Calendar
+	Directory Directory
+	// CallAttempts is the configured call_attempts: the failed call that
+	// rejects the report. 0 means DefaultCallAttempts.
+	CallAttempts int
+}
+
+// Context returns what Check needs of the input.
+func (in Input) Context() Context {
+	f := in.Facts
+	c := Context{
+		ActorAgency:        in.Actor.Agency,
+		ReportAgency:       f.Agency,
+		Code:               normalizeCode(in.Code),
+		HasText:            strings.TrimSpace(in.Text) != "",
+		Files:              in.Files,
+		ResultText:         strings.TrimSpace(f.Result) != "",
+		ExtensionRequested: f.Extension.Requested,
+		Now:                in.At,
+		Rated:              f.Rating != "",
+	}
+	if in.Directory != nil {
+		c.Center = in.Directory.Center().Code
+	}
+	if d, ok := f.open(deadline.KindResolve); ok {
+		c.ResolveDue = d.Due
+	}
+	return c
+}
+
+// Closure is a deadline to close: met, late or excused as
+// deadline.Deadline.Outcome says, or Superseded.
+type Closure struct {
+	Kind    deadline.Kind
+	Outcome deadline.Outcome
+	At      time.Time
+}
+
+// Change is what an action does to a report. The caller writes it in one
+// transaction: the facts that Changed names, an event (Action, From, To),
+// Close before Open, and a mail per recipient of each notice.
+type Change struct {
+	Action   Action
+	From, To State
+	// Facts are the report's facts after the action, to write and to give
+	// to the next command of the same reply.
+	Facts Facts
+	// Changed names the facts that changed (see Facts): "agency",
+	// "urgent", "rating", …
+	Changed []string
+	// Close lists the open deadlines to close, in order.
+	Close []Closure
+	// Open lists the deadlines to open; each replaces the open deadline
+	// of its kind, as store.Tx.SetDeadline does. A resolve deadline opened
+	// by /sendback is the one /resolve closed, reopened with the same due
+	// instant: carry its reminder and alert marks over.
+	Open []deadline.Deadline
+	// Notices lists the mail owed.
+	Notices []Notice
+	// Reroute is set when /field or /unit changed a report not yet with an
+	// agency: run routing again with the new field and unit to refresh the
+	// proposal that a bare /accept forwards to.
+	Reroute bool
+}
+
+// Apply checks an action (see Check), looks its code up in the directory,
+// and returns what it changes. A refusal is an *Error. What each action
+// does, beyond its transition (see Transitions):
+//
+//   - Ingest opens the intake deadline (SPEC 5.3) from ReceivedAt; owes the
+//     acknowledgement and the triage notice.
+//   - Accept and Assign close the intake deadline, open the return (+4
+//     working hours) and resolve (+N working days, the agency's limit;
+//     urgent: 1) deadlines from At, set the agency and clear the extension
+//     and result of an earlier agency; owe the assignment and the
+//     forwarded notice.
+//   - Reject closes the intake deadline. CallFailed counts the failure;
+//     the CallAttempts-th rejects the report with the regulation's reason.
+//   - Return closes the return deadline (late after 4 working hours),
+//     supersedes the resolve deadline and opens a new intake deadline from
+//     At.
+//   - Resolve closes the resolve deadline — excused when late under a
+//     confirmed extension — supersedes the return window and opens the
+//     publish deadline (+2 working hours). SendBack supersedes the publish
+//     deadline and reopens the resolve deadline unchanged, so that the
+//     /resolve finally approved is the one that counts (SPEC 5.5).
+//     Approve closes the publish deadline.
+//   - Extend records the request; ConfirmExtension moves the resolve
+//     deadline by the days granted (Days, else the days asked for),
+//     counted in working days from the deadline in force (from At when it
+//     was open-ended), or makes it open-ended when no days are known;
+//     DenyExtension drops the request.
+//   - Escalate closes the intake deadline (the Center acted) and
+//     supersedes the agency's and the publication's deadlines.
+//   - Urgent and Complex recompute an open intake deadline from its start
+//     (the received time, or the return). Once forwarded, the resolve
+//     deadline stays as set at forwarding, and the handlers are told.
+//   - A citizen's Reply to a published or closed report opens the
+//     clarification deadline (+2 working days) unless one is open; Clarify
+//     closes it.
+//
+// Marking urgent, complex or confidential twice changes nothing.
+func Apply(in Input) (Change, error) {
+	if in.Calendar == nil || in.Directory == nil {
+		return Change{}, errors.New("lifecycle: Apply needs a calendar and a directory")
+	}
+	in.Code = normalizeCode(in.Code)
+	if err := Check(in.Action, in.Facts.State, in.Actor.Role, in.Context()); err != nil {
+		return Change{}, err
+	}
+	b := &builder{in: in, f: in.Facts.clone(), cal: in.Calendar}
+	b.f.State = next(in.Action, in.Actor.Role, in.Facts.State)
+	if err := b.apply(); err != nil {
+		return Change{}, err
+	}
+	return Change{
+		Action: in.Action, From: in.Facts.State, To: b.f.State, Facts: b.f,
+		Changed: changed(in.Facts, b.f), Close: b.close, Open: b.open, Notices: b.notices, Reroute: b.reroute,
+	}, nil
+}
+
+func normalizeCode(code string) string {
+	return strings.ToLower(strings.TrimSpace(code))
+}
+
+// builder accumulates a change.
+type builder struct {
+	in      Input
+	cal     *calendar.Calendar
+	f       Facts // after
+	close   []Closure
+	open    []deadline.Deadline
+	notices []Notice
+	reroute bool
+}
+
+func (b *builder) apply() error {
+	in, f := b.in, &b.f
+	switch in.Action {
+	case Ingest:
+		b.ingest()
+	case Accept:
+		code := in.Code
+		if code == "" {
+			code = f.Agency
+		}
+		return b.forward(code)
+	case Assign:
+		return b.forward(in.Code)
+	case Reject:
+		b.finish(deadline.KindIntake, false)
+		b.tell(NoticeRejection, ToCitizen)
+	case CallFailed:
+		b.callFailed()
+	case Return:
+		b.finish(deadline.KindReturn, false)
+		b.supersede(deadline.KindResolve)
+		b.start(deadline.Intake(b.cal, in.At, f.Urgent, f.Complex))
+		f.Extension = Extension{}
+		b.tell(NoticeReturned, ToReceivers)
+	case Resolve:
+		b.finish(deadline.KindResolve, f.Extension.Confirmed)
+		b.supersede(deadline.KindReturn)
+		b.start(deadline.Publish(b.cal, in.At))
+		f.Result = strings.TrimSpace(in.Text)
+		f.Extension.Requested = false
+		if !f.Extension.Confirmed {
+			f.Extension.Days = 0
+		}
+		b.tell(NoticeReview, ToApprovers)
+	case SendBack:
+		b.sendBack()
+	case Approve:
+		b.finish(deadline.KindPublish, false)
+		b.tell(NoticeResult, ToCitizen)
+		b.tellAgency(NoticeApproved)
+	case Extend:
+		f.Extension.Requested, f.Extension.Days = true, max(in.Days, 0)
+		b.tell(NoticeExtensionRequest, ToApprovers)
+	case ConfirmExtension:
+		b.confirmExtension()
+	case DenyExtension:
+		f.Extension.Requested = false
+		if !f.Extension.Confirmed {
+			f.Extension.Days = 0
+		}
+		b.tellAgency(NoticeExtensionDenied)
+	case Escalate:
+		b.escalate()
+	case Urgent, Complex:
+		b.mark()
+	case Field, Unit:
+		return b.classify()
+	case Note:
+		b.note()
+	case Confidential:
+		f.Confidential = true
+	case Clarify:
+		b.finish(deadline.KindClarification, false)
+		b.tell(NoticeClarification, ToCitizen)
+	case Status:
+		b.tell(NoticeStatus, ToActor)
+	case Help:
+		b.tell(NoticeHelp, ToActor)
+	case Report:
+		b.tell(NoticeReport, ToActor)
+	case Rate:
+		return b.rate()
+	case Reply:
+		b.reply()
+	}
+	return nil
+}
+
+func (b *builder) ingest() {
+	received := b.f.ReceivedAt
+	if received.IsZero() {
+		received = b.in.At
+		b.f.ReceivedAt = received
+	}
+	b.start(deadline.Intake(b.cal, received, b.f.Urgent, b.f.Complex))
+	b.tell(NoticeAck, ToCitizen)
+	b.tell(NoticeTriage, ToReceivers)
+}
+
+// forward sends the report to the agency with code.
+func (b *builder) forward(code string) error {
+	a, ok := b.in.Directory.Agency(code)
+	if !ok {
+		return refuse(CodeUnknownAgency, "lệnh %s: không có cơ quan xử lý mã «%s»; gửi /help để xem cách tra mã",
+			b.in.Action.Command(), code)
+	}
+	if code == b.in.Directory.Center().Code {
+		return refuse(CodeCenterTarget, "lệnh %s: không chuyển phản ánh cho chính Trung tâm; hãy chọn cơ quan xử lý",
+			b.in.Action.Command())
+	}
+	at := b.in.At
+	b.finish(deadline.KindIntake, false)
+	b.start(deadline.Return(b.cal, at))
+	b.start(deadline.Resolve(b.cal, at, a.ResolveDays, b.f.Urgent))
+	b.f.Agency, b.f.Extension, b.f.Result = code, Extension{}, ""
+	b.tellAgency(NoticeAssignment)
+	b.tell(NoticeForwarded, ToCitizen)
+	return nil
+}
+
+func (b *builder) callFailed() {
+	b.f.CallFailures++
+	attempts := b.in.CallAttempts
+	if attempts <= 0 {
+		attempts = DefaultCallAttempts
+	}
+	if b.f.CallFailures < attempts {
+		return
+	}
+	b.f.State = Rejected
+	b.finish(deadline.KindIntake, false)
+	b.tell(NoticeRejectionUnreachable, ToCitizen)
+}
+
+func (b *builder) sendBack() {
+	b.supersede(deadline.KindPublish)
+	if d, ok := b.f.Deadlines[deadline.KindResolve]; ok && !d.Open {
+		b.start(d.Deadline)
+	}
+	b.f.Result = ""
+	b.tellAgency(NoticeSentBack)
+}
+
+func (b *builder) confirmExtension() {
+	f, at := &b.f, b.in.At
+	days := b.in.Days
+	if days <= 0 {
+		days = f.Extension.Days
+	}
+	d := deadline.Deadline{Kind: deadline.KindResolve, Start: at}
+	if cur, ok := f.Deadlines[deadline.KindResolve]; ok {
+		d.Start = cur.Start
+		if days > 0 {
+			base := cur.Due
+			if base.IsZero() {
+				base = at
+			}
+			d.Due = b.cal.AddWorkingDays(base, days)
+		}
+	} else if days > 0 {
+		d.Due = b.cal.AddWorkingDays(at, days)
+	}
+	b.start(d)
+	f.Extension = Extension{Confirmed: true, Days: max(days, 0)}
+	b.tellAgency(NoticeExtensionConfirmed)
+	b.tell(NoticeExtended, ToCitizen)
+}
+
+func (b *builder) escalate() {
+	from := b.in.Facts.State
+	b.finish(deadline.KindIntake, false)
+	for _, k := range []deadline.Kind{deadline.KindReturn, deadline.KindResolve, deadline.KindPublish, deadline.KindClarification} {
+		b.supersede(k)
+	}
+	b.f.Extension = Extension{}
+	b.tell(NoticeEscalation, ToEscalation)
+	if slices.Contains(agencyStates, from) {
+		b.tellAgency(NoticeEscalated)
+	}
+}
+
+// mark handles /urgent and /complex.
+func (b *builder) mark() {
+	f := &b.f
+	if b.in.Action == Urgent {
+		if f.Urgent {
+			return
+		}
+		f.Urgent = true
+	} else {
+		if f.Complex {
+			return
+		}
+		f.Complex = true
+	}
+	if d, ok := f.open(deadline.KindIntake); ok {
+		b.start(deadline.Intake(b.cal, d.Start, f.Urgent, f.Complex))
+	}
+	if b.in.Action == Urgent && f.State == Forwarded {
+		b.tellAgency(NoticeUrgent)
+	}
+}
+
+func (b *builder) classify() error {
+	dir, code := b.in.Directory, b.in.Code
+	if b.in.Action == Field {
+		if _, ok := dir.Field(code); !ok {
+			return refuse(CodeUnknownField, "lệnh /field: không có lĩnh vực mã «%s»", code)
+		}
+		b.f.Field = code
+	} else {
+		if _, ok := dir.Unit(code); !ok {
+			return refuse(CodeUnknownUnit, "lệnh /unit: không có đơn vị hành chính mã «%s»", code)
+		}
+		b.f.Unit = code
+	}
+	switch b.f.State {
+	case Received, Returned, Escalated:
+		b.reroute = true
+	}
+	return nil
+}
+
+// note tells the other side of the report: the agency holding it hears
+// the Center's notes, and the Center hears the agency's — receivers while
+// the agency works on it, approvers once there is a result.
+func (b *builder) note() {
+	s := b.f.State
+	switch role := b.in.Actor.Role; {
+	case role == Handler || role == Leader:
+		if s == Forwarded {
+			b.tell(NoticeNote, ToReceivers)
+		} else {
+			b.tell(NoticeNote, ToApprovers)
+		}
+	case slices.Contains(agencyStates, s) && b.f.Agency != "":
+		b.tellAgency(NoticeNote)
+	}
+}
+
+func (b *builder) rate() error {
+	if !b.in.Rating.Valid() {
+		return refuse(CodeNoRating, "không đọc được mức đánh giá")
+	}
+	b.f.Rating = b.in.Rating
+	b.tell(NoticeThanks, ToCitizen)
+	return nil
+}
+
+// reply handles a citizen's reply that is not a rating: after the result a
+// question the agency must answer (Art 10), before it an addition that
+// whoever holds the report is told of.
+func (b *builder) reply() {
+	switch b.f.State {
+	case Published, Closed:
+		if _, ok := b.f.open(deadline.KindClarification); !ok {
+			b.start(deadline.Clarification(b.cal, b.in.At))
+		}
+		b.tellAgency(NoticeCitizenReply)
+	case Forwarded:
+		b.tellAgency(NoticeCitizenNote)
+	case Resolved:
+		b.tell(NoticeCitizenNote, ToApprovers)
+		b.tellAgency(NoticeCitizenNote)
+	default:
+		b.tell(NoticeCitizenNote, ToReceivers)
+	}
+}
+
+// finish closes the open deadline of a kind as completed at At.
+func (b *builder) finish(k deadline.Kind, excused bool) {
+	if d, ok := b.f.open(k); ok {
+		b.end(k, d.Outcome(b.in.At, excused))
+	}
+}
+
+// supersede closes the open deadline of a kind as no longer applying.
+func (b *builder) supersede(k deadline.Kind) {
+	if _, ok := b.f.open(k); ok {
+		b.end(k, Superseded)
+	}
+}
+
+func (b *builder) end(k deadline.Kind, o deadline.Outcome) {
+	d := b.f.Deadlines[k]
+	d.Open = false
+	b.f.Deadlines[k] = d
+	b.close = append(b.close, Closure{Kind: k, Outcome: o, At: b.in.At})
+}
+
+// start opens a deadline, replacing the open one of its kind.
+func (b *builder) start(d deadline.Deadline) {
+	b.f.Deadlines[d.Kind] = Deadline{Deadline: d, Open: true}
+	b.open = append(b.open, d)
+}
+
+func (b *builder) tell(k NoticeKind, to Recipient) {
+	b.notices = append(b.notices, Notice{Kind: k, To: to})
+}
+
+func (b *builder) tellAgency(k NoticeKind) {
+	b.notices = append(b.notices, Notice{Kind: k, To: ToHandlers, Agency: b.f.Agency})
+}

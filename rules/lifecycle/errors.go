@@ -1,0 +1,111 @@
+package lifecycle
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Code names why an action was refused. Codes are stable: tests, logs and
+// the pipeline match on them, never on the wording.
+type Code string
+
+// The refusal codes.
+const (
+	CodeUnknownAction      Code = "unknown-action"       // not an action of this package
+	CodeWrongRole          Code = "wrong-role"           // the actor's role may not do it
+	CodeWrongState         Code = "wrong-state"          // not in the report's current state
+	CodeOtherAgency        Code = "other-agency"         // a handler or leader acting on a report not with their agency
+	CodeCenterProposal     Code = "center-proposal"      // a bare /accept while the proposal is the Center itself
+	CodeCenterTarget       Code = "center-target"        // forwarding to the Center itself
+	CodeMissingCode        Code = "missing-code"         // an agency, field or unit code is needed
+	CodeUnknownAgency      Code = "unknown-agency"       // no agency with that code
+	CodeUnknownField       Code = "unknown-field"        // no field with that code
+	CodeUnknownUnit        Code = "unknown-unit"         // no unit with that code
+	CodeMissingText        Code = "missing-text"         // the command carries no text
+	CodeNoResult           Code = "no-result"            // /resolve with neither text nor attachment
+	CodeEmptyResult        Code = "empty-result"         // /approve of a result without text (SPEC 8.3)
+	CodeDeadlinePassed     Code = "deadline-passed"      // /extend after the resolve deadline
+	CodeExtensionPending   Code = "extension-pending"    // /extend while a request waits
+	CodeNoExtensionRequest Code = "no-extension-request" // /confirm-extension or /deny-extension without a request
+	CodeAlreadyRated       Code = "already-rated"        // a second rating
+	CodeNoRating           Code = "no-rating"            // a rating action without a rating
+)
+
+// Error is a refusal: nothing changes, and Message — Vietnamese, naming the
+// command and why — goes into the reply to the operator. Messages name
+// states, roles, commands and codes, never personal data.
+type Error struct {
+	Code    Code
+	Message string
+}
+
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+// Is reports whether target is an *Error with the same code, so that
+// errors.Is(err, lifecycle.ErrWrongState) works.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
+// Sentinels for errors.Is, one per code.
+var (
+	ErrUnknownAction      = &Error{Code: CodeUnknownAction}
+	ErrWrongRole          = &Error{Code: CodeWrongRole}
+	ErrWrongState         = &Error{Code: CodeWrongState}
+	ErrOtherAgency        = &Error{Code: CodeOtherAgency}
+	ErrCenterProposal     = &Error{Code: CodeCenterProposal}
+	ErrCenterTarget       = &Error{Code: CodeCenterTarget}
+	ErrMissingCode        = &Error{Code: CodeMissingCode}
+	ErrUnknownAgency      = &Error{Code: CodeUnknownAgency}
+	ErrUnknownField       = &Error{Code: CodeUnknownField}
+	ErrUnknownUnit        = &Error{Code: CodeUnknownUnit}
+	ErrMissingText        = &Error{Code: CodeMissingText}
+	ErrNoResult           = &Error{Code: CodeNoResult}
+	ErrEmptyResult        = &Error{Code: CodeEmptyResult}
+	ErrDeadlinePassed     = &Error{Code: CodeDeadlinePassed}
+	ErrExtensionPending   = &Error{Code: CodeExtensionPending}
+	ErrNoExtensionRequest = &Error{Code: CodeNoExtensionRequest}
+	ErrAlreadyRated       = &Error{Code: CodeAlreadyRated}
+	ErrNoRating           = &Error{Code: CodeNoRating}
+)
+
+func refuse(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func wrongState(a Action, allowed []State, from State) *Error {
+	labels := make([]string, len(allowed))
+	for i, s := range allowed {
+		labels[i] = stateLabel(s)
+	}
+	now := stateLabel(from)
+	return refuse(CodeWrongState, "lệnh %s chỉ dùng khi phản ánh ở trạng thái: %s; phản ánh đang ở trạng thái: %s",
+		a.Command(), strings.Join(labels, "; "), now)
+}
+
+func wrongRole(a Action, allowed []Role, role Role) *Error {
+	labels := make([]string, len(allowed))
+	for i, r := range allowed {
+		labels[i] = fmt.Sprintf("%s (%s)", r.Label(), r)
+	}
+	return refuse(CodeWrongRole, "lệnh %s dành cho: %s; bạn là: %s (%s)",
+		a.Command(), strings.Join(labels, ", "), role.Label(), role)
+}
+
+func stateLabel(s State) string {
+	if s == "" {
+		return "chưa có phản ánh"
+	}
+	return fmt.Sprintf("%s (%s)", s.Label(), s)
+}
+
+// when formats an instant as Vietnamese replies write it: "17:00 ngày
+// 01/12/2026", in loc.
+func when(t time.Time, loc *time.Location) string {
+	if loc != nil {
+		t = t.In(loc)
+	}
+	return t.Format("15:04 ngày 02/01/2006")
+}

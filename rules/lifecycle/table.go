@@ -1,0 +1,247 @@
+package lifecycle
+
+import (
+	"slices"
+	"time"
+)
+
+// A Transition is one row of the lifecycle's table (SPEC 3, 7): an action,
+// the states it is allowed from, the roles allowed, and the state it leads
+// to.
+type Transition struct {
+	Action Action
+	// From lists the states the action is allowed in. A nil From allows the
+	// action in any state and without a report (/status, /help, /report);
+	// Ingest is allowed only without a report (the empty State).
+	From  []State
+	Roles []Role
+	// To is the state after the action, "" when it stays. A /call-failed
+	// stays received until the call_attempts-th, which leads to Rejected.
+	To State
+}
+
+// Handlers and leaders act only on reports forwarded to their agency: in
+// these states, with the report's agency theirs (SPEC 7.2).
+var agencyStates = []State{Forwarded, Resolved, Published, Closed}
+
+var (
+	allStates  = States()
+	openStates = []State{Received, Forwarded, Returned, Resolved, Published, Escalated}
+	staff      = []Role{Receiver, Approver, Handler, Leader, Admin}
+	center     = []Role{Receiver, Approver}
+	agency     = []Role{Handler, Leader}
+	beforeDone = []State{Received, Forwarded, Returned, Escalated}
+)
+
+// transitions is the table. Where the spec is silent:
+//   - /urgent and /complex apply until the agency's result: afterwards they
+//     change nothing that matters;
+//   - /field and /unit apply to any open report (not closed or rejected);
+//   - /note and /confidential apply in every state: a note changes nothing
+//     but the log, and privacy is never refused;
+//   - leaders may do what their agency's handlers do;
+//   - admins (the IT team) take notes and read status; the regulation gives
+//     the decisions to receivers, approvers and handlers.
+var transitions = []Transition{
+	{Ingest, []State{""}, []Role{System}, Received},
+	{Accept, []State{Received}, []Role{Receiver}, Forwarded},
+	{Assign, []State{Received, Returned}, []Role{Receiver}, Forwarded},
+	{Assign, []State{Escalated}, center, Forwarded},
+	{Reject, []State{Received}, []Role{Receiver}, Rejected},
+	{CallFailed, []State{Received}, []Role{Receiver}, ""},
+	{Return, []State{Forwarded}, agency, Returned},
+	{Resolve, []State{Forwarded}, agency, Resolved},
+	{SendBack, []State{Resolved}, []Role{Approver}, Forwarded},
+	{Approve, []State{Resolved}, []Role{Approver}, Published},
+	{Extend, []State{Forwarded}, agency, ""},
+	{ConfirmExtension, []State{Forwarded}, []Role{Approver}, ""},
+	{DenyExtension, []State{Forwarded}, []Role{Approver}, ""},
+	{Escalate, []State{Received, Forwarded, Returned, Resolved, Published}, center, Escalated},
+	{Urgent, beforeDone, center, ""},
+	{Complex, beforeDone, center, ""},
+	{Field, openStates, center, ""},
+	{Unit, openStates, center, ""},
+	{Note, allStates, staff, ""},
+	{Confidential, allStates, center, ""},
+	{Clarify, []State{Published, Closed}, agency, ""},
+	{Status, nil, staff, ""},
+	{Help, nil, staff, ""},
+	{Report, nil, []Role{Approver, Leader}, ""},
+	{Rate, []State{Published}, []Role{Citizen}, Closed},
+	{Reply, allStates, []Role{Citizen}, ""},
+}
+
+// Transitions returns a copy of the table.
+func Transitions() []Transition {
+	out := make([]Transition, len(transitions))
+	for i, t := range transitions {
+		t.From, t.Roles = slices.Clone(t.From), slices.Clone(t.Roles)
+		out[i] = t
+	}
+	return out
+}
+
+// Context is what the guards of Check need beyond the action, the state and
+// the role. Input.Context builds it from what Apply is given.
+type Context struct {
+	// ActorAgency is the agency of a handler or leader.
+	ActorAgency string
+	// ReportAgency is the agency the report is forwarded to, or proposed
+	// for before it is forwarded.
+	ReportAgency string
+	// Center is the Center's agency code in the routing table.
+	Center string
+	// Code is the command's code argument: the agency of /accept or
+	// /assign, the field of /field, the unit of /unit; "" when none.
+	Code string
+	// HasText is set when the command carries text.
+	HasText bool
+	// Files counts the attachments that came with a /resolve.
+	Files int
+	// ResultText is set when the result waiting for approval has text.
+	ResultText bool
+	// ExtensionRequested is set while an /extend waits for the Center.
+	ExtensionRequested bool
+	// ResolveDue is the open resolve deadline's due instant; zero when
+	// there is none or it is open-ended.
+	ResolveDue time.Time
+	// Now is when the action happens.
+	Now time.Time
+	// Rated is set when the citizen has rated the result.
+	Rated bool
+}
+
+// Check says whether role may do a in state from: nil, or an *Error with
+// the reason. The role is checked first, then the state, then the agency
+// of handlers and leaders, then the guards of the action:
+//   - /accept without an agency is refused while the proposal is the Center
+//     itself, with a hint to use /assign CODE; nothing is forwarded to the
+//     Center;
+//   - /assign, /field and /unit need a code;
+//   - the commands that carry a reason or a text need one;
+//   - /resolve needs a text or an attachment; /approve needs a result with
+//     text (SPEC 8.3: the Center sends back a result without);
+//   - /extend is allowed before the resolve deadline, at most one request
+//     waiting at a time; /confirm-extension and /deny-extension need one;
+//   - a second rating is refused as already rated.
+//
+// Check does not look codes up: Apply does, in the routing table.
+func Check(a Action, from State, role Role, ctx Context) error {
+	rows := rowsOf(a)
+	if len(rows) == 0 {
+		return refuse(CodeUnknownAction, "không có lệnh %s", a.Command())
+	}
+	var mine []Transition
+	for _, r := range rows {
+		if slices.Contains(r.Roles, role) {
+			mine = append(mine, r)
+		}
+	}
+	if len(mine) == 0 {
+		return wrongRole(a, rolesOf(rows), role)
+	}
+	if a == Rate && ctx.Rated {
+		return refuse(CodeAlreadyRated, "phản ánh đã được đánh giá")
+	}
+	if !allowedIn(mine, from) {
+		return wrongState(a, statesOf(mine), from)
+	}
+	if (role == Handler || role == Leader) && from != "" &&
+		(ctx.ActorAgency == "" || ctx.ActorAgency != ctx.ReportAgency || !slices.Contains(agencyStates, from)) {
+		return refuse(CodeOtherAgency, "lệnh %s: phản ánh này không được chuyển đến cơ quan của bạn", a.Command())
+	}
+	return guard(a, ctx)
+}
+
+// textActions need a text: a reason, grounds, a note, an answer.
+var textActions = []Action{Reject, Return, SendBack, Extend, DenyExtension, Escalate, Clarify, Note}
+
+func guard(a Action, ctx Context) error {
+	switch {
+	case slices.Contains(textActions, a) && !ctx.HasText:
+		return refuse(CodeMissingText, "lệnh %s cần nội dung: ghi sau lệnh, hoặc ở các dòng dưới lệnh", a.Command())
+	case a == Accept && ctx.Code == "" && (ctx.ReportAgency == "" || ctx.ReportAgency == ctx.Center):
+		return refuse(CodeCenterProposal, "lệnh /accept: chưa xác định được cơ quan xử lý (đề xuất là Trung tâm); "+
+			"hãy dùng /assign MÃ để chuyển cơ quan có mã MÃ")
+	case (a == Accept || a == Assign) && ctx.Code != "" && ctx.Code == ctx.Center:
+		return refuse(CodeCenterTarget, "lệnh %s: không chuyển phản ánh cho chính Trung tâm; hãy chọn cơ quan xử lý", a.Command())
+	case (a == Assign || a == Field || a == Unit) && ctx.Code == "":
+		return refuse(CodeMissingCode, "lệnh %s cần một mã, ví dụ: %s", a.Command(), example(a))
+	case a == Resolve && !ctx.HasText && ctx.Files == 0:
+		return refuse(CodeNoResult, "lệnh /resolve cần nội dung kết quả xử lý (ghi sau lệnh hoặc ở các dòng dưới) "+
+			"hoặc văn bản, hình ảnh đính kèm")
+	case a == Approve && !ctx.ResultText:
+		return refuse(CodeEmptyResult, "lệnh /approve: kết quả xử lý chưa có nội dung; "+
+			"hãy dùng /sendback lý do để yêu cầu cơ quan xử lý bổ sung")
+	case a == Extend && ctx.ExtensionRequested:
+		return refuse(CodeExtensionPending, "lệnh /extend: đã có đề nghị gia hạn đang chờ Trung tâm xác nhận")
+	case a == Extend && !ctx.ResolveDue.IsZero() && ctx.Now.After(ctx.ResolveDue):
+		return refuse(CodeDeadlinePassed, "lệnh /extend phải gửi trước hạn xử lý (hạn: %s)", when(ctx.ResolveDue, nil))
+	case (a == ConfirmExtension || a == DenyExtension) && !ctx.ExtensionRequested:
+		return refuse(CodeNoExtensionRequest, "lệnh %s: không có đề nghị gia hạn nào đang chờ xác nhận", a.Command())
+	}
+	return nil
+}
+
+func example(a Action) string {
+	switch a {
+	case Field:
+		return "/field giao-thong"
+	case Unit:
+		return "/unit vi-thanh"
+	}
+	return "/assign so-gtvt"
+}
+
+func rowsOf(a Action) []Transition {
+	var out []Transition
+	for _, t := range transitions {
+		if t.Action == a {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func allowedIn(rows []Transition, from State) bool {
+	for _, r := range rows {
+		if r.From == nil || slices.Contains(r.From, from) {
+			return true
+		}
+	}
+	return false
+}
+
+func rolesOf(rows []Transition) []Role {
+	var out []Role
+	for _, r := range rows {
+		for _, role := range r.Roles {
+			if !slices.Contains(out, role) {
+				out = append(out, role)
+			}
+		}
+	}
+	return out
+}
+
+func statesOf(rows []Transition) []State {
+	var out []State
+	for _, r := range rows {
+		for _, s := range r.From {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// next returns the state a row leads to from the current one.
+func next(a Action, role Role, from State) State {
+	for _, r := range rowsOf(a) {
+		if slices.Contains(r.Roles, role) && (r.From == nil || slices.Contains(r.From, from)) && r.To != "" {
+			return r.To
+		}
+	}
+	return from
+}
