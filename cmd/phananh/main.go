@@ -37,6 +37,7 @@ var commands = []command{
 	{"demo", "run the whole pipeline on embedded defaults and write the mail it sent", runDemo},
 	{"backup", "copy the database and the data folder consistently", runBackup},
 	{"keygen", "write a new 32-byte key file", runKeygen},
+	{"operators", "list the operators and check them against the routing table", runOperators},
 	{"calendar", "working-time calendar tools (calendar due …)", runCalendar},
 	{"rules", "routing table tools (rules check …, rules explain …)", runRules},
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"haugiang.gov.vn/phananh/config"
+	"haugiang.gov.vn/phananh/rules/routing"
+)
+
+func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("operators", "operators --config FILE\n\nLists the operators and checks them against the routing table: every handler's and leader's\nagency exists, and every agency has at least one handler.", stderr)
+	configPath := fs.String("config", "", "the configuration `file`")
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *configPath == "" || fs.NArg() != 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	cfg, err := config.Load(*configPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "phananh operators: %v\n", err)
+		return exitFailed
+	}
+	table := routing.Default()
+	if cfg.Rules.File != "" {
+		if table, err = routing.Load(cfg.Rules.File); err != nil {
+			fmt.Fprintf(stderr, "phananh operators: %v\n", err)
+			return exitFailed
+		}
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "EMAIL\tROLE\tAGENCY\tNAME")
+	for _, op := range cfg.Operators {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", op.Email, op.Role, op.Agency, op.Name)
+	}
+	tw.Flush()
+	problems := checkOperators(cfg.Operators, table)
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "%s: %s\n", cfg.Path, p)
+	}
+	if len(problems) > 0 {
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "%d operators; every agency of the routing table has a handler\n", len(cfg.Operators))
+	return exitOK
+}
+
+// checkOperators checks the operators against the routing table: agencies
+// they name exist, every agency has a handler, and the Center has a
+// receiver and an approver.
+func checkOperators(ops []config.Operator, table *routing.Table) []string {
+	var problems []string
+	handlers := map[string]bool{}
+	roles := map[config.Role]bool{}
+	for i, op := range ops {
+		roles[op.Role] = true
+		if op.Agency == "" {
+			continue
+		}
+		if _, ok := table.Agency(op.Agency); !ok {
+			problems = append(problems, fmt.Sprintf("operators[%d] (%s): agency %q is not in the routing table", i, op.Email, op.Agency))
+		}
+		if op.Role == config.RoleHandler {
+			handlers[op.Agency] = true
+		}
+	}
+	var without []string
+	for _, a := range table.Agencies() {
+		if !handlers[a.Code] && a.Code != table.Center().Code {
+			without = append(without, a.Code)
+		}
+	}
+	if len(without) > 0 {
+		problems = append(problems, fmt.Sprintf("no handler for %d agencies: %s", len(without), strings.Join(without, ", ")))
+	}
+	for _, r := range []config.Role{config.RoleReceiver, config.RoleApprover} {
+		if !roles[r] {
+			problems = append(problems, fmt.Sprintf("no %s: nobody at the Center would be told", r))
+		}
+	}
+	return problems
+}
