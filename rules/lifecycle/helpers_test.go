@@ -91,6 +91,7 @@ type report struct {
 	t        testing.TB
 	cal      *calendar.Calendar
 	facts    lifecycle.Facts
+	last     lifecycle.Change // the change of the latest step
 	attempts int
 }
 
@@ -116,7 +117,7 @@ func (r *report) do(s step) lifecycle.Change {
 	if err != nil {
 		r.t.Fatalf("%s at %s: %v", s.action, s.at, err)
 	}
-	r.facts = ch.Facts
+	r.facts, r.last = ch.Facts, ch
 	return ch
 }
 

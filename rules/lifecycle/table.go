@@ -113,7 +113,8 @@ type Context struct {
 
 // Check says whether role may do a in state from: nil, or an *Error with
 // the reason. The role is checked first, then the state, then the agency
-// of handlers and leaders, then the guards of the action:
+// of handlers and leaders (for every action but /help and /report, which
+// concern no report), then the guards of the action:
 //   - /accept without an agency is refused while the proposal is the Center
 //     itself, with a hint to use /assign CODE; nothing is forwarded to the
 //     Center;
@@ -146,7 +147,7 @@ func Check(a Action, from State, role Role, ctx Context) error {
 	if !allowedIn(mine, from) {
 		return wrongState(a, statesOf(mine), from)
 	}
-	if (role == Handler || role == Leader) && from != "" &&
+	if (role == Handler || role == Leader) && from != "" && a != Help && a != Report &&
 		(ctx.ActorAgency == "" || ctx.ActorAgency != ctx.ReportAgency || !slices.Contains(agencyStates, from)) {
 		return refuse(CodeOtherAgency, "lệnh %s: phản ánh này không được chuyển đến cơ quan của bạn", a.Command())
 	}
