@@ -1,0 +1,315 @@
+package command
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxDays is the most working days an /extend or /confirm-extension may
+// give: a year's worth. The regulation sets no limit (Art 8.3); a larger
+// number is a typing mistake.
+const MaxDays = 250
+
+// parser collects the commands of a reply and the text lines around them.
+type parser struct {
+	cmds     []Command
+	parts    []textParts // parallel to cmds
+	refusals []Refusal
+	first    int      // the index of the first text-carrying command, -1 before one
+	current  int      // the index of the latest text-carrying command, -1 before one
+	above    []string // the lines before the first text-carrying command
+}
+
+// textParts are the pieces of a command's text.
+type textParts struct {
+	carries bool // a text-carrying command
+	needed  bool // its text may not be empty
+	arg     string
+	below   []string
+	name    string // as typed, for the refusal
+	spec    spec
+}
+
+func (p *parser) other(line string) {
+	if p.current >= 0 {
+		p.parts[p.current].below = append(p.parts[p.current].below, line)
+		return
+	}
+	p.above = append(p.above, line)
+}
+
+func (p *parser) refuse(line int, raw, code, format string, args ...any) {
+	if utf8.RuneCountInString(raw) > 120 {
+		raw = string([]rune(raw)[:119]) + "…"
+	}
+	p.refusals = append(p.refusals, Refusal{Line: line, Raw: raw, Code: code, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) command(line int, raw, name, rest string) {
+	typed := "/" + strings.ToLower(name)
+	a, ok := names[key(name)]
+	if !ok {
+		p.refuse(line, raw, UnknownCommand, "không có lệnh %s; gửi /help để xem các lệnh", typed)
+		return
+	}
+	sp := specs[a]
+	c := Command{Action: a, Line: line, Raw: raw}
+	arg := trimArg(rest)
+	code, reason := readArgs(&c, sp, arg, typed)
+	if code != "" {
+		p.refuse(line, raw, code, "%s", reason)
+		return
+	}
+	parts := textParts{name: typed, spec: sp}
+	switch sp.syntax {
+	case needText, extendArgs:
+		parts.carries, parts.needed, parts.arg = true, true, c.Text
+	case optText:
+		parts.carries, parts.arg = true, c.Text
+	}
+	p.cmds = append(p.cmds, c)
+	p.parts = append(p.parts, parts)
+	if parts.carries {
+		p.current = len(p.cmds) - 1
+		if p.first < 0 {
+			p.first = p.current
+		}
+	}
+}
+
+// finish gathers each text and returns the commands and the refusals, in
+// the order of their lines.
+func (p *parser) finish() ([]Command, []Refusal) {
+	var out []Command
+	for i, c := range p.cmds {
+		parts := p.parts[i]
+		if !parts.carries {
+			out = append(out, c)
+			continue
+		}
+		lines := []string{parts.arg}
+		if i == p.first {
+			lines = append(lines, p.above...)
+		}
+		c.Text = joinText(append(lines, parts.below...))
+		if parts.needed && c.Text == "" {
+			p.refuse(c.Line, c.Raw, MissingArgument, "lệnh %s cần %s: ghi sau lệnh hoặc ở các dòng dưới, ví dụ: %s",
+				parts.name, parts.spec.what, parts.spec.example)
+			continue
+		}
+		out = append(out, c)
+	}
+	slices.SortStableFunc(p.refusals, func(a, b Refusal) int { return a.Line - b.Line })
+	return out, p.refusals
+}
+
+// joinText joins lines into a text: right-trimmed, without blank lines at
+// its ends, and runs of blank lines made one.
+func joinText(lines []string) string {
+	var out []string
+	blank := false
+	for _, l := range lines {
+		l = strings.TrimRightFunc(l, unicode.IsSpace)
+		if strings.TrimSpace(l) == "" {
+			blank = len(out) > 0
+			continue
+		}
+		if blank {
+			out = append(out, "")
+			blank = false
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// trimArg removes the space around an argument and a ":" or dash that
+// separates it from the name ("/reject: lý do", "/reject – lý do").
+func trimArg(rest string) string {
+	t := strings.TrimSpace(rest)
+	for _, sep := range []string{":", "-", "–", "—"} {
+		if strings.HasPrefix(t, sep) {
+			return strings.TrimSpace(t[len(sep):])
+		}
+	}
+	return t
+}
+
+// onlyPunctuation reports whether s has no letter or digit: "/approve."
+// is a bare /approve.
+func onlyPunctuation(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0
+}
+
+var (
+	codePattern   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	reportCode    = regexp.MustCompile(`(?i)^\[?(pa-\d{4}-\d{6})\]?$`)
+	monthPattern  = regexp.MustCompile(`^(\d{4})-(\d{1,2})$`)
+	monthVietnam  = regexp.MustCompile(`^(\d{1,2})[/.-](\d{4})$`)
+	trailingPunct = ".,;!*_"
+)
+
+// readArgs fills c from the argument of its line, or returns a refusal
+// code and reason.
+func readArgs(c *Command, sp spec, arg, typed string) (code, reason string) {
+	switch sp.syntax {
+	case bare:
+		if !onlyPunctuation(arg) {
+			return ExtraArgument, fmt.Sprintf("lệnh %s không nhận thêm nội dung trên cùng dòng", typed)
+		}
+	case optCode, needCode:
+		if arg == "" && sp.syntax == needCode {
+			return MissingArgument, fmt.Sprintf("lệnh %s cần %s, ví dụ: %s", typed, sp.what, sp.example)
+		}
+		return readCode(c, arg, sp)
+	case needText, optText, helpArgs:
+		c.Text = arg
+	case extendArgs:
+		days, rest, ok := readDays(arg)
+		if !ok {
+			return BadArgument, daysReason(typed)
+		}
+		c.Days, c.Text = days, rest
+	case optDays:
+		days, rest, ok := readDays(arg)
+		if !ok {
+			return BadArgument, daysReason(typed)
+		}
+		if !onlyPunctuation(rest) {
+			return ExtraArgument, fmt.Sprintf("lệnh %s chỉ nhận số ngày gia hạn, ví dụ: %s", typed, sp.example)
+		}
+		c.Days = days
+	case statusArgs:
+		if arg != "" {
+			m := reportCode.FindStringSubmatch(strings.TrimRight(arg, trailingPunct))
+			if m == nil {
+				return BadArgument, fmt.Sprintf("«%s» không phải là mã phản ánh; ví dụ: %s", arg, sp.example)
+			}
+			c.Code = strings.ToUpper(m[1])
+		}
+	case reportArgs:
+		return readReport(c, arg, typed, sp)
+	}
+	return "", ""
+}
+
+func readCode(c *Command, arg string, sp spec) (code, reason string) {
+	if arg == "" {
+		return "", ""
+	}
+	v := strings.ToLower(strings.TrimRight(arg, trailingPunct))
+	if !codePattern.MatchString(v) || len(v) > 64 {
+		return BadArgument, fmt.Sprintf("«%s» không phải là %s: mã viết liền, không dấu, ví dụ: %s", arg, sp.what, sp.example)
+	}
+	c.Code = v
+	return "", ""
+}
+
+func daysReason(typed string) string {
+	return fmt.Sprintf("lệnh %s: số ngày gia hạn phải là số ngày làm việc từ 1 đến %d", typed, MaxDays)
+}
+
+// dayUnits may follow a number of days: "5 ngày làm việc", "5 days".
+var dayUnits = [][]string{{"ngay", "lam", "viec"}, {"working", "days"}, {"ngay"}, {"days"}, {"day"}}
+
+// readDays reads an optional number of working days at the start of arg,
+// with its unit, and returns the rest. ok is false for a number out of
+// 1..MaxDays.
+func readDays(arg string) (days int, rest string, ok bool) {
+	word, after := cutWord(arg)
+	n, err := strconv.Atoi(strings.TrimRight(word, trailingPunct))
+	if err != nil {
+		return 0, arg, true
+	}
+	if n < 1 || n > MaxDays {
+		return 0, arg, false
+	}
+	for _, unit := range dayUnits {
+		r, matched := after, true
+		for _, u := range unit {
+			var w string
+			w, r = cutWord(r)
+			if fold(strings.TrimRight(w, trailingPunct+":")) != u {
+				matched = false
+				break
+			}
+		}
+		if matched {
+			after = r
+			break
+		}
+	}
+	return n, trimArg(after), true
+}
+
+// cutWord returns the first word of s and what follows it.
+func cutWord(s string) (word, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i:]
+}
+
+// periods maps the words for a report period, folded and without hyphens,
+// to SPEC 12.1's names.
+var periods = map[string]string{
+	"monthly": "monthly", "month": "monthly", "thang": "monthly",
+	"quarterly": "quarterly", "quarter": "quarterly", "quy": "quarterly",
+	"semiannual": "semiannual", "halfyear": "semiannual", "6thang": "semiannual", "sauthang": "semiannual", "nuanam": "semiannual",
+	"annual": "annual", "yearly": "annual", "year": "annual", "nam": "annual",
+}
+
+func readReport(c *Command, arg, typed string, sp spec) (code, reason string) {
+	words := strings.Fields(arg)
+	if len(words) == 0 {
+		return MissingArgument, fmt.Sprintf("lệnh %s cần kỳ báo cáo (monthly, quarterly, semiannual, annual) và tháng, ví dụ: %s",
+			typed, sp.example)
+	}
+	if len(words) > 1 {
+		if _, ok := periods[key(words[0]+words[1])]; ok { // "6 tháng", "nửa năm"
+			words = append([]string{words[0] + words[1]}, words[2:]...)
+		}
+	}
+	period, ok := periods[key(words[0])]
+	if !ok {
+		return BadArgument, fmt.Sprintf("«%s» không phải là kỳ báo cáo: monthly (tháng), quarterly (quý), "+
+			"semiannual (6 tháng), annual (năm)", words[0])
+	}
+	c.Period = period
+	switch len(words) {
+	case 1:
+		return "", ""
+	case 2:
+		if month, ok := readMonth(words[1]); ok {
+			c.Month = month
+			return "", ""
+		}
+		return BadArgument, fmt.Sprintf("«%s» không phải là tháng; viết YYYY-MM, ví dụ: 2026-11", words[1])
+	}
+	return ExtraArgument, fmt.Sprintf("lệnh %s chỉ nhận kỳ báo cáo và tháng, ví dụ: %s", typed, sp.example)
+}
+
+// readMonth reads "2026-11" or the Vietnamese "11/2026" and returns
+// "2026-11".
+func readMonth(s string) (string, bool) {
+	var year, month string
+	if m := monthPattern.FindStringSubmatch(s); m != nil {
+		year, month = m[1], m[2]
+	} else if m := monthVietnam.FindStringSubmatch(s); m != nil {
+		year, month = m[2], m[1]
+	} else {
+		return "", false
+	}
+	n, _ := strconv.Atoi(month)
+	if n < 1 || n > 12 {
+		return "", false
+	}
+	return fmt.Sprintf("%s-%02d", year, n), true
+}

@@ -1,0 +1,110 @@
+package command
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"haugiang.gov.vn/phananh/rules/lifecycle"
+)
+
+// syntax is what a command takes after its name.
+type syntax int
+
+const (
+	bare       syntax = iota // nothing
+	optCode                  // an optional agency code: /accept [CODE]
+	needCode                 // a code: /assign CODE, /field CODE, /unit CODE
+	needText                 // a text, on the line or below it
+	optText                  // a text that may be empty: /call-failed [note], /resolve (attachments may carry the result)
+	extendArgs               // [days] grounds
+	optDays                  // [days]
+	statusArgs               // [PA-YYYY-NNNNNN]
+	helpArgs                 // anything: a topic
+	reportArgs               // period [YYYY-MM]
+)
+
+type spec struct {
+	action lifecycle.Action
+	syntax syntax
+	// what names the argument in refusals: "mã cơ quan xử lý", "lý do", …
+	what    string
+	example string
+}
+
+var specs = map[lifecycle.Action]spec{
+	lifecycle.Accept:           {lifecycle.Accept, optCode, "mã cơ quan xử lý", "/accept hoặc /accept so-gtvt"},
+	lifecycle.Assign:           {lifecycle.Assign, needCode, "mã cơ quan xử lý", "/assign so-gtvt"},
+	lifecycle.Reject:           {lifecycle.Reject, needText, "lý do từ chối", "/reject Nội dung không thuộc phạm vi phản ánh hiện trường"},
+	lifecycle.CallFailed:       {lifecycle.CallFailed, optText, "ghi chú", "/call-failed Gọi 2 lần không bắt máy"},
+	lifecycle.Return:           {lifecycle.Return, needText, "nguyên nhân, căn cứ và đề xuất", "/return Không thuộc thẩm quyền vì …; căn cứ …; đề xuất chuyển …"},
+	lifecycle.Resolve:          {lifecycle.Resolve, optText, "kết quả xử lý", "/resolve Đã xử lý xong …"},
+	lifecycle.SendBack:         {lifecycle.SendBack, needText, "lý do yêu cầu sửa", "/sendback Kết quả chưa nêu thời gian hoàn thành"},
+	lifecycle.Approve:          {lifecycle.Approve, bare, "", "/approve"},
+	lifecycle.Extend:           {lifecycle.Extend, extendArgs, "căn cứ và nguyên nhân gia hạn", "/extend 5 Cần khảo sát hiện trường"},
+	lifecycle.ConfirmExtension: {lifecycle.ConfirmExtension, optDays, "số ngày gia hạn", "/confirm-extension hoặc /confirm-extension 5"},
+	lifecycle.DenyExtension:    {lifecycle.DenyExtension, needText, "lý do không gia hạn", "/deny-extension Không đủ căn cứ"},
+	lifecycle.Escalate:         {lifecycle.Escalate, needText, "ghi chú", "/escalate Liên quan nhiều cơ quan, chưa thống nhất"},
+	lifecycle.Urgent:           {lifecycle.Urgent, bare, "", "/urgent"},
+	lifecycle.Complex:          {lifecycle.Complex, bare, "", "/complex"},
+	lifecycle.Field:            {lifecycle.Field, needCode, "mã lĩnh vực", "/field giao-thong"},
+	lifecycle.Unit:             {lifecycle.Unit, needCode, "mã đơn vị hành chính", "/unit vi-thanh"},
+	lifecycle.Note:             {lifecycle.Note, needText, "nội dung ghi chú", "/note Đã gọi điện xác minh"},
+	lifecycle.Confidential:     {lifecycle.Confidential, bare, "", "/confidential"},
+	lifecycle.Clarify:          {lifecycle.Clarify, needText, "nội dung giải trình", "/clarify Đơn vị xin giải trình …"},
+	lifecycle.Status:           {lifecycle.Status, statusArgs, "mã phản ánh", "/status PA-2026-000042"},
+	lifecycle.Help:             {lifecycle.Help, helpArgs, "", "/help"},
+	lifecycle.Report:           {lifecycle.Report, reportArgs, "kỳ báo cáo", "/report monthly 2026-11"},
+}
+
+// names maps a command name, folded (see key), to its action: the English
+// names of SPEC 7.1 and the Vietnamese aliases without diacritics, plus
+// /linhvuc and /diaban for /field and /unit.
+var names = map[string]lifecycle.Action{
+	"accept": lifecycle.Accept, "tiepnhan": lifecycle.Accept,
+	"assign": lifecycle.Assign, "chuyen": lifecycle.Assign,
+	"reject": lifecycle.Reject, "tuchoi": lifecycle.Reject,
+	"callfailed": lifecycle.CallFailed, "goikhongduoc": lifecycle.CallFailed,
+	"return": lifecycle.Return, "tralai": lifecycle.Return,
+	"resolve": lifecycle.Resolve, "ketqua": lifecycle.Resolve,
+	"sendback": lifecycle.SendBack, "yeucausua": lifecycle.SendBack,
+	"approve": lifecycle.Approve, "duyet": lifecycle.Approve,
+	"extend": lifecycle.Extend, "giahan": lifecycle.Extend,
+	"confirmextension": lifecycle.ConfirmExtension, "duyetgiahan": lifecycle.ConfirmExtension,
+	"denyextension": lifecycle.DenyExtension, "khonggiahan": lifecycle.DenyExtension,
+	"escalate": lifecycle.Escalate, "chuyencap": lifecycle.Escalate,
+	"urgent": lifecycle.Urgent, "khancap": lifecycle.Urgent,
+	"complex": lifecycle.Complex, "phuctap": lifecycle.Complex,
+	"field": lifecycle.Field, "linhvuc": lifecycle.Field,
+	"unit": lifecycle.Unit, "diaban": lifecycle.Unit,
+	"note": lifecycle.Note, "ghichu": lifecycle.Note,
+	"confidential": lifecycle.Confidential, "baomat": lifecycle.Confidential,
+	"clarify": lifecycle.Clarify, "giaitrinh": lifecycle.Clarify,
+	"status": lifecycle.Status, "tinhtrang": lifecycle.Status,
+	"help": lifecycle.Help, "huongdan": lifecycle.Help,
+	"report": lifecycle.Report, "baocao": lifecycle.Report,
+}
+
+// key folds a command name for lookup: lower case, no diacritics (đ is d),
+// no hyphens or underscores. So /call-failed, /call_failed and /CallFailed
+// are one command, and so are /tiepnhan, /tiếp-nhận and /TiepNhan.
+func key(name string) string {
+	return strings.NewReplacer("-", "", "_", "").Replace(fold(name))
+}
+
+// fold lower-cases s and removes its diacritics (đ becomes d), for matching
+// words written with or without them.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'đ' || r == 'Đ':
+			b.WriteByte('d')
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
