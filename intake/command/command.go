@@ -80,8 +80,9 @@ func (r Refusal) String() string {
 //
 // Reading stops at quoted history (a ">" line, "On … wrote:", "Vào … đã
 // viết:", an Outlook "From:/Sent:" block, "-----Original Message-----"),
-// at a "-- " signature or a "Sent from my …" line, and a closing line
-// ("Trân trọng", "Best regards") ends the text when no command follows it.
+// at a "-- " signature or a "Sent from my …" line; and the last closing line
+// ("Trân trọng", "Best regards") ends the text when no command and at most
+// six other lines follow it (a signature block).
 //
 // The text of a text-carrying command is the rest of its line followed by
 // the other lines that are not commands: the lines below it up to the next

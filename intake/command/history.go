@@ -10,8 +10,9 @@ import (
 // ownLines returns how many of the lines, from the top, the operator wrote
 // in this reply: the lines before quoted history, an attribution, an
 // original or forwarded message block, a block of mail headers, or a
-// signature; a closing ("Trân trọng", "Best regards") and the lines under it
-// go too when no command follows. The pipeline already cuts these
+// signature; the last closing ("Trân trọng", "Best regards") and the lines
+// under it go too, when no command follows and at most a signature's worth
+// of lines (maxSignatureLines) does. The pipeline already cuts these
 // (parse.Message.NewText); this is the second line of defence, since a
 // command read from quoted history — our own notices list the commands —
 // would act on a report.
@@ -29,12 +30,30 @@ func ownLines(lines []string) int {
 			lastCommand = i
 		}
 	}
-	for i := lastCommand + 1; i < end; i++ {
+	for i := end - 1; i > lastCommand; i-- {
 		if isClosing(lines[i]) {
-			return i
+			if nonBlank(lines[i+1:end]) <= maxSignatureLines {
+				return i
+			}
+			break
 		}
 	}
 	return end
+}
+
+// maxSignatureLines is the most lines a closing may have under it to be
+// taken, with them, for the end of a letter: a name, a title, a service,
+// a telephone number, an address.
+const maxSignatureLines = 6
+
+func nonBlank(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			n++
+		}
+	}
+	return n
 }
 
 var (
