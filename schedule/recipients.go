@@ -1,0 +1,77 @@
+package schedule
+
+import (
+	"strings"
+
+	"haugiang.gov.vn/phananh/intake"
+)
+
+// An audience is the operators of one role; bound audiences are only those
+// of the report's agency (handlers and leaders, SPEC 7.2).
+type audience struct {
+	role  string
+	bound bool
+}
+
+var (
+	receivers = audience{"receiver", false}
+	approvers = audience{"approver", false}
+	handlers  = audience{"handler", true}
+	leaders   = audience{"leader", true}
+)
+
+// told says who gets the reminder and who gets the overdue alert of each
+// deadline (SPEC 3, 5.5). A reminder goes to those who must act; the alert
+// goes to them and to those above them: "handlers, the agency's leader, and
+// the Center", where the Center is its approvers.
+//
+//   - intake (forward or reject, the Center's receivers): reminder to the
+//     receivers; alert to the receivers and the approvers.
+//   - return (an agency may return a wrong assignment): reminder to the
+//     agency's handlers. It has no alert: the deadline closes a window
+//     rather than owing a step — past it the agency keeps the report and its
+//     resolve deadline runs — so telling the leaders and the Center would
+//     be a false alarm on every report forwarded. A late return is still
+//     recorded late when it happens.
+//   - resolve and clarification (the agency's work): reminder to the
+//     agency's handlers; alert to them, the agency's leaders and the
+//     approvers.
+//   - publish (the Center approves the result): reminder and alert to the
+//     approvers.
+var told = map[string]struct{ reminder, overdue []audience }{
+	"intake":        {[]audience{receivers}, []audience{receivers, approvers}},
+	"return":        {[]audience{handlers}, nil},
+	"resolve":       {[]audience{handlers}, []audience{handlers, leaders, approvers}},
+	"publish":       {[]audience{approvers}, []audience{approvers}},
+	"clarification": {[]audience{handlers}, []audience{handlers, leaders, approvers}},
+}
+
+// members returns the operators of an audience for a report of agency,
+// nobody when the audience is bound and the report has no agency.
+func (a audience) members(staff intake.Staff, agency string) []intake.Operator {
+	if a.bound && agency == "" {
+		return nil
+	}
+	var out []intake.Operator
+	for _, op := range staff.WithRole(a.role) {
+		if !a.bound || op.Agency == agency {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// addOnce appends the operators whose address is not yet in to: someone
+// configured under two roles gets one mail, under the first role met.
+func addOnce(to, ops []intake.Operator) []intake.Operator {
+	for _, op := range ops {
+		seen := false
+		for _, t := range to {
+			seen = seen || strings.EqualFold(t.Email, op.Email)
+		}
+		if !seen {
+			to = append(to, op)
+		}
+	}
+	return to
+}

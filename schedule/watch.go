@@ -1,0 +1,238 @@
+package schedule
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"haugiang.gov.vn/phananh/intake"
+	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/rules/deadline"
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// DefaultBatch is how many deadlines one transaction of the watch handles
+// when Watch.Batch is 0.
+const DefaultBatch = 100
+
+// Watch is the deadline watch (SPEC 5.5): it sends one reminder when a
+// deadline becomes due soon and one overdue alert when it passes, never
+// more than one of each, to the people the told table names.
+//
+// Each batch of deadlines is one transaction: the notices are written to
+// the outbox and the deadlines marked together, so a crash or a restart can
+// neither lose a notice nor send one twice. The watch trusts the deadline's
+// state: the lifecycle closes a deadline when its step is done and opens it
+// again (store.Tx.SetDeadline) when the step is owed again, after a
+// /sendback for instance.
+type Watch struct {
+	DB       *store.DB
+	Calendar *calendar.Calendar
+	// Routing gives the current routing table, which names fields, units
+	// and agencies in the notices; nil leaves their codes alone.
+	Routing func() *routing.Table
+	// Staff are the configured operators the notices go to.
+	Staff intake.Staff
+	// Tokens and Address mint each operator's reply address (SPEC 7.3), so
+	// that a command answered to a notice is accepted. Address is our own
+	// mailbox; nil Tokens leaves the notices without a reply address.
+	Tokens  *token.Keys
+	Address string
+	// Batch is how many deadlines one transaction handles; 0 means
+	// DefaultBatch.
+	Batch int
+	Log   *slog.Logger
+}
+
+// A notice is one of the two mails a deadline gets.
+type notice struct {
+	kind string // the mail kind: "reminder" or "overdue"
+	due  func(tx *store.Tx, now time.Time, limit int) ([]store.DueDeadline, error)
+	mark func(tx *store.Tx, id int64, at time.Time) error
+}
+
+var (
+	reminder = notice{"reminder", (*store.Tx).DueReminders, (*store.Tx).MarkReminded}
+	overdue  = notice{"overdue", (*store.Tx).DueAlerts, (*store.Tx).MarkAlerted}
+)
+
+// Run sends what is owed at now and returns how many deadlines got a
+// reminder and how many an overdue alert. Alerts go first: a deadline first
+// seen after its due instant (the daemon was stopped) gets the alert alone,
+// which marks it reminded too.
+//
+// A deadline due soon from its very start (an urgent intake of 15 minutes)
+// gets no reminder: the notice that opened it already said how little time
+// there is. A deadline whose audience has no operator configured is logged
+// and marked all the same, so the warning is not repeated every minute.
+func (w *Watch) Run(ctx context.Context, now time.Time) (reminded, alerted int, err error) {
+	if alerted, err = w.drain(ctx, now, overdue); err != nil {
+		return 0, alerted, err
+	}
+	reminded, err = w.drain(ctx, now, reminder)
+	return reminded, alerted, err
+}
+
+// Job returns the job that runs the watch on spec (EveryMinute by default)
+// and logs each pass's counts: at info level when it sent anything, at
+// debug level otherwise.
+func (w *Watch) Job(spec string) Job {
+	return Job{Name: "deadline-watch", Spec: spec, Run: func(ctx context.Context, now time.Time) error {
+		start := time.Now()
+		reminded, alerted, err := w.Run(ctx, now)
+		level := slog.LevelDebug
+		if reminded+alerted > 0 {
+			level = slog.LevelInfo
+		}
+		w.Log.Log(ctx, level, "deadline watch pass", "reminded", reminded, "alerted", alerted, "took", time.Since(start))
+		return err
+	}}
+}
+
+// drain handles the deadlines owing one notice, a batch per transaction,
+// until a batch comes back short.
+func (w *Watch) drain(ctx context.Context, now time.Time, n notice) (int, error) {
+	limit := w.Batch
+	if limit <= 0 {
+		limit = DefaultBatch
+	}
+	total := 0
+	for {
+		var sent, seen int
+		err := w.DB.Write(ctx, func(tx *store.Tx) error {
+			sent = 0
+			ds, err := n.due(tx, now, limit)
+			seen = len(ds)
+			if err != nil {
+				return err
+			}
+			for _, d := range ds {
+				ok, err := w.notify(tx, n, d, now)
+				if err != nil {
+					return err
+				}
+				if ok {
+					sent++
+				}
+				if err := n.mark(tx, d.ID, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return total, fmt.Errorf("deadline watch: %s: %w", n.kind, err)
+		}
+		total += sent
+		if seen < limit {
+			return total, nil
+		}
+	}
+}
+
+// notify writes a deadline's notice to each of its recipients and reports
+// whether anyone was owed one.
+func (w *Watch) notify(tx *store.Tx, n notice, d store.DueDeadline, now time.Time) (bool, error) {
+	if n.kind == reminder.kind && !d.SoonAt.After(d.Start) {
+		return false, nil
+	}
+	to := w.recipients(n, d)
+	if len(to) == 0 {
+		return false, nil
+	}
+	data, err := json.Marshal(w.data(n, d, now))
+	if err != nil {
+		return false, err
+	}
+	threads := w.threads(tx, d)
+	for _, op := range to {
+		m := store.Mail{ReportID: d.ReportID, ReportCode: d.Code, Kind: n.kind, To: op.Email, Role: op.Role,
+			Lang: templates.Vietnamese, References: threads[strings.ToLower(op.Email)], Data: data}
+		if w.Tokens != nil {
+			m.ReplyTo = token.Address(w.Address, w.Tokens.Mint(d.ReportID, token.Operator, op.Email, now))
+		}
+		if _, err := tx.Enqueue(m, now); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// recipients returns who gets a deadline's notice, each address once,
+// warning about every audience that has nobody configured.
+func (w *Watch) recipients(n notice, d store.DueDeadline) []intake.Operator {
+	policy, ok := told[d.Kind]
+	if !ok {
+		w.Log.Warn("deadline of an unknown kind: nobody told", "report", d.Code, "deadline", d.Kind)
+		return nil
+	}
+	audiences := policy.reminder
+	if n.kind == overdue.kind {
+		audiences = policy.overdue
+	}
+	var to []intake.Operator
+	for _, a := range audiences {
+		ops := a.members(w.Staff, d.Agency)
+		if len(ops) == 0 {
+			args := []any{"report", d.Code, "deadline", d.Kind, "notice", n.kind, "role", a.role}
+			if a.bound {
+				args = append(args, "agency", d.Agency)
+			}
+			w.Log.Warn("no operator configured for a deadline notice", args...)
+		}
+		to = addOnce(to, ops)
+	}
+	return to
+}
+
+// data is the template data of a deadline's notice: how much time is left,
+// or how late it is, in the deadline's own measure.
+func (w *Watch) data(n notice, d store.DueDeadline, now time.Time) any {
+	dl := deadline.Deadline{Kind: deadline.Kind(d.Kind), Start: d.Start, Due: d.Due, Clock: d.Clock}
+	left := dl.Left(w.Calendar, now)
+	dn := templates.DeadlineNotice{Code: d.Code, Step: d.Kind, ReportState: d.ReportState, Due: d.Due,
+		Working: !d.Clock, Urgent: d.Urgent, Field: d.Field, Unit: d.Unit, Agency: d.Agency}
+	if w.Routing != nil {
+		table := w.Routing()
+		if f, ok := table.Field(d.Field); ok {
+			dn.FieldName = f.Name
+		}
+		if u, ok := table.Unit(d.Unit); ok {
+			dn.UnitName = u.Name
+		}
+		if a, ok := table.Agency(d.Agency); ok {
+			dn.AgencyName = a.Name
+		}
+	}
+	if n.kind == overdue.kind {
+		return templates.Overdue{DeadlineNotice: dn, Late: templates.SpanOf(-left)}
+	}
+	return templates.Reminder{DeadlineNotice: dn, Left: templates.SpanOf(left)}
+}
+
+// threads returns, by lower-cased address, the References of a notice that
+// continues the last mail each operator had about the report (the triage
+// notice, the assignment, an earlier reminder), so that mail programs show
+// them as one conversation. In-Reply-To stays empty: a notice answers no
+// message, and the mailer marks it auto-generated. A thread that cannot be
+// read is logged and left out; the notice goes without it.
+func (w *Watch) threads(tx *store.Tx, d store.DueDeadline) map[string][]string {
+	mails, err := tx.ReportMail(d.ReportID)
+	if err != nil {
+		w.Log.Warn("report's mail unreadable: the notice starts a new thread", "report", d.Code, "err", err)
+		return nil
+	}
+	out := map[string][]string{}
+	for _, m := range mails {
+		if m.Role != "citizen" {
+			out[strings.ToLower(m.To)] = append(append([]string(nil), m.References...), m.MessageID)
+		}
+	}
+	return out
+}
