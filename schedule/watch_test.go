@@ -35,7 +35,7 @@ var staff = intake.Staff{
 
 // fixture is a store, a calendar and a watch over them, with the watch's log.
 type fixture struct {
-	t    *testing.T
+	t    testing.TB
 	dir  string
 	db   *store.DB
 	cal  *calendar.Calendar
@@ -43,7 +43,7 @@ type fixture struct {
 	logs *bytes.Buffer
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	cal, err := calendar.New(calendar.Default(), "")
 	if err != nil {
