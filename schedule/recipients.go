@@ -21,23 +21,7 @@ var (
 )
 
 // told says who gets the reminder and who gets the overdue alert of each
-// deadline (SPEC 3, 5.5). A reminder goes to those who must act; the alert
-// goes to them and to those above them: "handlers, the agency's leader, and
-// the Center", where the Center is its approvers.
-//
-//   - intake (forward or reject, the Center's receivers): reminder to the
-//     receivers; alert to the receivers and the approvers.
-//   - return (an agency may return a wrong assignment): reminder to the
-//     agency's handlers. It has no alert: the deadline closes a window
-//     rather than owing a step — past it the agency keeps the report and its
-//     resolve deadline runs — so telling the leaders and the Center would
-//     be a false alarm on every report forwarded. A late return is still
-//     recorded late when it happens.
-//   - resolve and clarification (the agency's work): reminder to the
-//     agency's handlers; alert to them, the agency's leaders and the
-//     approvers.
-//   - publish (the Center approves the result): reminder and alert to the
-//     approvers.
+// kind of deadline: the table of Watch's documentation.
 var told = map[string]struct{ reminder, overdue []audience }{
 	"intake":        {[]audience{receivers}, []audience{receivers, approvers}},
 	"return":        {[]audience{handlers}, nil},

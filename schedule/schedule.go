@@ -18,8 +18,8 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// Zone is the time zone every schedule is read in.
-var Zone = mustZone("Asia/Ho_Chi_Minh")
+// zone is the time zone every schedule is read in.
+var zone = mustZone("Asia/Ho_Chi_Minh")
 
 func mustZone(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
@@ -39,9 +39,9 @@ const (
 type Job struct {
 	// Name names the job in the logs.
 	Name string
-	// Spec says when it runs, read in Zone: five cron fields (minute, hour,
-	// day of month, month, day of week) or a descriptor such as @daily or
-	// @every 10m.
+	// Spec says when it runs, in Asia/Ho_Chi_Minh time: five cron fields
+	// (minute, hour, day of month, month, day of week) or a descriptor such
+	// as @daily or @every 10m.
 	Spec string
 	// Run does the job's work as of now. An error is logged; the job runs
 	// again at its next time.
@@ -76,12 +76,12 @@ func New(log *slog.Logger, jobs ...Job) (*Scheduler, error) {
 // warning, and a panicking run is logged with its stack and does not stop
 // the job's later runs.
 func (s *Scheduler) Run(ctx context.Context) {
-	c := cron.New(cron.WithLocation(Zone), cron.WithLogger(cronLogger{s.log}))
+	c := cron.New(cron.WithLocation(zone), cron.WithLogger(cronLogger{s.log}))
 	for i, j := range s.jobs {
 		c.Schedule(s.specs[i], s.wrap(ctx, j))
+		s.log.Info("job scheduled", "job", j.Name, "spec", j.Spec, "zone", zone.String())
 	}
 	c.Start()
-	s.log.Info("scheduler started", "jobs", len(s.jobs))
 	<-ctx.Done()
 	<-c.Stop().Done()
 	s.log.Info("scheduler stopped")

@@ -18,7 +18,8 @@ import (
 // not asked for: it is announced later in the year, so a January warning
 // about it would fire every year and could not be acted on.
 //
-// Outside January it returns 0 and false. The daily digest calls it too.
+// Outside January it returns 0 and false. The daily digest can say the
+// same from it.
 func MissingTet(cal *calendar.Calendar, now time.Time) (year int, missing bool) {
 	t := now.In(cal.Location())
 	if t.Month() != time.January {

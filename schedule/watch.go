@@ -23,7 +23,24 @@ const DefaultBatch = 100
 
 // Watch is the deadline watch (SPEC 5.5): it sends one reminder when a
 // deadline becomes due soon and one overdue alert when it passes, never
-// more than one of each, to the people the told table names.
+// more than one of each. A reminder goes to those who must act; an alert
+// goes to them and to those above them — "handlers, the agency's leader,
+// and the Center", the Center being its approvers. Handlers and leaders are
+// those of the report's agency (Operator.Agency):
+//
+//	deadline       reminder                 overdue alert
+//	intake         receivers                receivers, approvers
+//	return         the agency's handlers    none (see below)
+//	resolve        the agency's handlers    handlers, the agency's leaders, approvers
+//	publish        approvers                approvers
+//	clarification  the agency's handlers    handlers, the agency's leaders, approvers
+//
+// The return deadline closes a window rather than owing a step: past it the
+// agency keeps the report and its resolve deadline runs, so an alert to the
+// leaders and the Center would be a false alarm on nearly every report
+// forwarded. Its reminder tells the handlers the window is closing; a late
+// return is still recorded late when it happens. Someone configured under
+// two roles gets one mail.
 //
 // Each batch of deadlines is one transaction: the notices are written to
 // the outbox and the deadlines marked together, so a crash or a restart can
@@ -47,7 +64,9 @@ type Watch struct {
 	// Batch is how many deadlines one transaction handles; 0 means
 	// DefaultBatch.
 	Batch int
-	Log   *slog.Logger
+	// Log is required. It gets report codes, deadline kinds, roles and
+	// agency codes, never an address or a name.
+	Log *slog.Logger
 }
 
 // A notice is one of the two mails a deadline gets.
@@ -198,8 +217,7 @@ func (w *Watch) data(n notice, d store.DueDeadline, now time.Time) any {
 	left := dl.Left(w.Calendar, now)
 	dn := templates.DeadlineNotice{Code: d.Code, Step: d.Kind, ReportState: d.ReportState, Due: d.Due,
 		Working: !d.Clock, Urgent: d.Urgent, Field: d.Field, Unit: d.Unit, Agency: d.Agency}
-	if w.Routing != nil {
-		table := w.Routing()
+	if table := w.table(); table != nil {
 		if f, ok := table.Field(d.Field); ok {
 			dn.FieldName = f.Name
 		}
@@ -214,6 +232,13 @@ func (w *Watch) data(n notice, d store.DueDeadline, now time.Time) any {
 		return templates.Overdue{DeadlineNotice: dn, Late: templates.SpanOf(-left)}
 	}
 	return templates.Reminder{DeadlineNotice: dn, Left: templates.SpanOf(left)}
+}
+
+func (w *Watch) table() *routing.Table {
+	if w.Routing == nil {
+		return nil
+	}
+	return w.Routing()
 }
 
 // threads returns, by lower-cased address, the References of a notice that
