@@ -27,6 +27,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -66,13 +67,14 @@ type Options struct {
 
 // Server is an IMAP server listening on 127.0.0.1.
 type Server struct {
-	opt  Options
-	imap *imapserver.Server
-	user *imapmemserver.User
-	ln   net.Listener
-	pool *x509.CertPool
-	done chan struct{} // closed when the accept loop has ended
-	caps imap.CapSet
+	opt     Options
+	imap    *imapserver.Server
+	user    *imapmemserver.User
+	ln      net.Listener
+	pool    *x509.CertPool
+	certPEM []byte        // the certificate, PEM-encoded
+	done    chan struct{} // closed when the accept loop has ended
+	caps    imap.CapSet
 
 	mu      sync.Mutex
 	conns   map[net.Conn]struct{} // the TCP connections, to drop them
@@ -123,6 +125,7 @@ func NewServer(opt Options) (*Server, error) {
 			return nil, fmt.Errorf("imaptest: %w", err)
 		}
 		s.pool = pool
+		s.certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	serverOpt := &imapserver.Options{
@@ -177,6 +180,10 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 // CertPool trusts the server's certificate; nil when the server is in plain
 // text.
 func (s *Server) CertPool() *x509.CertPool { return s.pool }
+
+// CertPEM is the server's certificate in PEM, for a configuration's
+// ca_file; nil when the server is in plain text.
+func (s *Server) CertPEM() []byte { return s.certPEM }
 
 // Config is how to reach the server's account, with the daemon's default
 // mailbox names (only INBOX exists at first).

@@ -16,6 +16,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"log/slog"
 	"net"
@@ -76,11 +77,12 @@ type Received struct {
 
 // Server is an SMTP server listening on 127.0.0.1.
 type Server struct {
-	opt  Options
-	smtp *smtp.Server
-	ln   net.Listener
-	pool *x509.CertPool
-	done chan struct{} // closed when the accept loop has ended
+	opt     Options
+	smtp    *smtp.Server
+	ln      net.Listener
+	pool    *x509.CertPool
+	certPEM []byte        // the certificate, PEM-encoded
+	done    chan struct{} // closed when the accept loop has ended
 
 	mu       sync.Mutex
 	msgs     []Received
@@ -133,6 +135,7 @@ func NewServer(opt Options) (*Server, error) {
 			return nil, fmt.Errorf("smtptest: %w", err)
 		}
 		s.pool = pool
+		s.certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})
 		config := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		if opt.TLS == StartTLS {
 			s.smtp.TLSConfig = config
@@ -164,6 +167,10 @@ func (s *Server) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
 // CertPool trusts the server's certificate; nil when the server is in plain
 // text.
 func (s *Server) CertPool() *x509.CertPool { return s.pool }
+
+// CertPEM is the server's certificate in PEM, for a configuration's
+// ca_file; nil when the server is in plain text.
+func (s *Server) CertPEM() []byte { return s.certPEM }
 
 // Messages returns the messages accepted so far, oldest first. The caller
 // must not change them.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"os"
 	"path/filepath"
@@ -34,7 +35,9 @@ func newServer(t *testing.T, opt Options) *Server {
 
 // dial connects a go-smtp client the way the server's mode wants.
 func dial(s *Server) (*smtp.Client, error) {
-	config := &tls.Config{RootCAs: s.CertPool(), ServerName: "127.0.0.1"}
+	pool := x509.NewCertPool() // from CertPEM, which thus matches CertPool
+	pool.AppendCertsFromPEM(s.CertPEM())
+	config := &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
 	switch s.opt.TLS {
 	case StartTLS:
 		return smtp.DialStartTLS(s.Addr(), config)

@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -54,6 +55,7 @@ const (
 type Backend struct {
 	cfg    imaptest.Config
 	server *imaptest.Server
+	caFile string
 	prefix string
 	delim  rune
 }
@@ -79,6 +81,14 @@ func New(tb testing.TB, opt imaptest.Options) *Backend {
 		}
 		tb.Cleanup(func() { b.server.Close() })
 		cfg = b.server.Config()
+		if pem := b.server.CertPEM(); pem != nil {
+			b.caFile = filepath.Join(tb.TempDir(), "imap-ca.pem")
+			if err := os.WriteFile(b.caFile, pem, 0o600); err != nil {
+				tb.Fatalf("imap test backend: %v", err)
+			}
+		}
+	} else {
+		b.caFile = os.Getenv(EnvCAFile)
 	}
 	b.cfg = cfg
 
@@ -156,6 +166,11 @@ func randomHex(n int) string {
 
 // Config is how to reach the account, with this test's mailbox names.
 func (b *Backend) Config() imaptest.Config { return b.cfg }
+
+// CAFile is a PEM file of the certificates to trust for the server, for a
+// configuration's ca_file; "" when the server is in plain text or has a
+// certificate the system trusts.
+func (b *Backend) CAFile() string { return b.caFile }
 
 // Server is the in-process server, for what only it can do (drop
 // connections, inject faults); nil on a real server, where such a test

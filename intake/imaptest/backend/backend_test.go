@@ -3,6 +3,7 @@ package backend
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"os"
 	"slices"
@@ -54,6 +55,22 @@ func TestInProcess(t *testing.T) {
 			b := New(t, opt)
 			if b.Server() == nil {
 				t.Fatal("no in-process server")
+			}
+			if (opt.TLS == imaptest.StartTLS) != (b.CAFile() != "") {
+				t.Errorf("CAFile() = %q with TLS %q", b.CAFile(), opt.TLS)
+			}
+			if b.CAFile() != "" {
+				cfg := b.Config()
+				cfg.RootCAs = x509.NewCertPool()
+				pem, err := os.ReadFile(b.CAFile())
+				if err != nil || !cfg.RootCAs.AppendCertsFromPEM(pem) {
+					t.Fatalf("CAFile: %v", err)
+				}
+				a, err := imaptest.Dial(context.Background(), cfg)
+				if err != nil {
+					t.Fatalf("with the certificate of CAFile: %v", err)
+				}
+				a.Close()
 			}
 			exercise(t, b)
 		})
