@@ -64,6 +64,10 @@ type Watch struct {
 	// Batch is how many deadlines one transaction handles; 0 means
 	// DefaultBatch.
 	Batch int
+	// Wake, when set, is called after each transaction that queued mail:
+	// the mail worker's Wake, so that notices leave at once rather than at
+	// the worker's next poll.
+	Wake func()
 	// Log is required. It gets report codes, deadline kinds, roles and
 	// agency codes, never an address or a name.
 	Log *slog.Logger
@@ -149,6 +153,9 @@ func (w *Watch) drain(ctx context.Context, now time.Time, n notice) (int, error)
 			return total, fmt.Errorf("deadline watch: %s: %w", n.kind, err)
 		}
 		total += sent
+		if sent > 0 && w.Wake != nil {
+			w.Wake()
+		}
 		if seen < limit {
 			return total, nil
 		}

@@ -383,10 +383,12 @@ func TestNobodyConfigured(t *testing.T) {
 }
 
 // TestBatches: more deadlines than a batch holds are all handled in one
-// pass, each once.
+// pass, each once, and the mail worker is woken after each batch.
 func TestBatches(t *testing.T) {
 	f := newFixture(t)
 	f.w.Batch = 3
+	wakes := 0
+	f.w.Wake = func() { wakes++ }
 	dl := deadline.Publish(f.cal, f.at("08:15"))
 	for range 7 {
 		f.report("ubnd-vi-thanh", false, dl)
@@ -394,6 +396,9 @@ func TestBatches(t *testing.T) {
 	f.run(f.at("09:15"), 7, 0)
 	f.run(f.at("10:15"), 0, 7)
 	f.run(f.at("10:16"), 0, 0)
+	if wakes != 6 { // three batches a pass, each waking the mail worker
+		t.Errorf("%d wakes, want 6", wakes)
+	}
 }
 
 func TestCanceledRunCommitsNothingHalfDone(t *testing.T) {
