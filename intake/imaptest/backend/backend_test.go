@@ -177,6 +177,33 @@ func exercise(t *testing.T, b *Backend) {
 		t.Fatal("no EXISTS during IDLE")
 	})
 
+	// Mail that arrives between a client's last command and IDLE is
+	// announced as IDLE begins.
+	t.Run("idle after delivery", func(t *testing.T) {
+		c, exists := idleClient(t, cfg)
+		if !c.Caps().Has(imap.CapIdle) {
+			t.Skip("the server has no IDLE")
+		}
+		n, err := a.Count(ctx, cfg.Mailbox)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Append(ctx, cfg.Mailbox, message("Ngập nước"), time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		idle, err := c.Idle()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer idle.Close()
+		for got := range exists {
+			if got == uint32(n+1) {
+				return
+			}
+		}
+		t.Fatal("no EXISTS during IDLE")
+	})
+
 	t.Run("move", func(t *testing.T) {
 		if err := a.Create(ctx, cfg.Processed); err != nil {
 			t.Fatal(err)
