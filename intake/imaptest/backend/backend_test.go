@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -46,11 +45,11 @@ func TestE2EBackend(t *testing.T) {
 }
 
 func TestInProcess(t *testing.T) {
-	for _, opt := range []imaptest.Options{
-		{TLS: imaptest.StartTLS},
-		{NoMove: true, NoUIDPlus: true, NoIdle: true},
+	for name, opt := range map[string]imaptest.Options{
+		"starttls":          {TLS: imaptest.StartTLS},
+		"imap4rev1 no idle": {NoMove: true, NoUIDPlus: true, NoIdle: true},
 	} {
-		t.Run(fmt.Sprintf("%+v", opt), func(t *testing.T) {
+		t.Run(name, func(t *testing.T) {
 			t.Setenv(EnvAddr, "")
 			b := New(t, opt)
 			if b.Server() == nil {
