@@ -95,13 +95,18 @@ func createKeys(cfg *config.Config, log *slog.Logger) error {
 	return nil
 }
 
-// pipeline builds the intake pipeline of the configuration.
-func (a *app) pipeline() *intake.Pipeline {
-	cfg := a.cfg
-	staff := make(intake.Staff, len(cfg.Operators))
-	for i, op := range cfg.Operators {
+// staff is the configuration's operators.
+func (a *app) staff() intake.Staff {
+	staff := make(intake.Staff, len(a.cfg.Operators))
+	for i, op := range a.cfg.Operators {
 		staff[i] = intake.Operator{Email: op.Email, Name: op.Name, Role: string(op.Role), Agency: op.Agency}
 	}
+	return staff
+}
+
+// pipeline builds the intake pipeline of the configuration.
+func (a *app) pipeline() *intake.Pipeline {
+	cfg, staff := a.cfg, a.staff()
 	return &intake.Pipeline{
 		DB: a.db, Routing: a.routing.Load, Calendar: a.calendar, Limits: limits(cfg.Intake), Tokens: a.tokens,
 		Address: cfg.SMTP.From, Staff: staff, QuarantineFolder: cfg.IMAP.QuarantineMailbox, Forwarders: cfg.Intake.ForwardingAddresses,

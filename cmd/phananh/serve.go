@@ -20,6 +20,7 @@ import (
 	"haugiang.gov.vn/phananh/config"
 	"haugiang.gov.vn/phananh/intake/mailbox"
 	"haugiang.gov.vn/phananh/mailer"
+	"haugiang.gov.vn/phananh/schedule"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -54,6 +55,7 @@ type daemon struct {
 	templates atomic.Pointer[templates.Set]
 	watcher   *mailbox.Watcher
 	worker    *mailer.Worker
+	scheduler *schedule.Scheduler
 	lock      *os.File
 	listener  net.Listener
 }
@@ -119,6 +121,9 @@ func (d *daemon) setup() error {
 		Processed: cfg.IMAP.ProcessedMailbox, Quarantine: cfg.IMAP.QuarantineMailbox,
 		PollInterval: cfg.IMAP.PollInterval.Duration, Processor: wakeAfter{p, d.worker}, Log: d.log.With("part", "imap"),
 	}
+	if err := d.setupSchedule(); err != nil {
+		return err
+	}
 	if cfg.HTTP.Listen != "" {
 		if d.listener, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {
 			return fmt.Errorf("http.listen: %w", err)
@@ -136,6 +141,8 @@ func (d *daemon) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { d.watcher.Run(ctx) })
 	wg.Go(func() { d.worker.Run(ctx) })
+	wg.Go(func() { d.scheduler.Run(ctx) })
+	d.tetCheck(ctx)
 	if d.listener != nil {
 		srv := &http.Server{Handler: d.routes(), ReadHeaderTimeout: 10 * time.Second}
 		wg.Go(func() { srv.Serve(d.listener) })
