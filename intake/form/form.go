@@ -114,6 +114,8 @@ func Read(text string) Form {
 	f.Phone = get(fieldPhone)
 	if p := Phone(f.Phone); p != "" {
 		f.Phone = p
+	} else if !strings.ContainsAny(f.Phone, "0123456789") {
+		f.Phone = "" // "SĐT: không có" gives no number to call
 	}
 	if f.Content == "" {
 		f.Content = strings.TrimSpace(strings.Join(free, "\n"))
