@@ -83,19 +83,5 @@ func (t *Tx) scanMessage(row *sql.Row) (Message, error) {
 
 // MessageCounts returns how many messages were recorded of each kind.
 func (t *Tx) MessageCounts() (map[string]int, error) {
-	rows, err := t.query(`SELECT kind, count(*) FROM messages GROUP BY kind`)
-	if err != nil {
-		return nil, fmt.Errorf("store: message counts: %w", err)
-	}
-	defer rows.Close()
-	counts := map[string]int{}
-	for rows.Next() {
-		var kind string
-		var n int
-		if err := rows.Scan(&kind, &n); err != nil {
-			return nil, err
-		}
-		counts[kind] = n
-	}
-	return counts, rows.Err()
+	return t.countBy(`SELECT kind, count(*) FROM messages GROUP BY kind`)
 }

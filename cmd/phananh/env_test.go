@@ -31,6 +31,7 @@ type env struct {
 	imap    *backend.Backend
 	account *imaptest.Account
 	sink    *smtptest.Server
+	daemon  *daemon // the daemon startDaemon runs in the test's process
 	dir     string
 	config  string
 	// onAccepted, when set, is called by the sink after it keeps a mail and
@@ -41,6 +42,7 @@ type env struct {
 type envOptions struct {
 	imap  imaptest.Options
 	extra string // more TOML for the configuration
+	http  bool   // serve HTTP on a free loopback port
 }
 
 const testOperators = `
@@ -76,11 +78,15 @@ func newEnv(t *testing.T, opt envOptions) *env {
 	}
 	t.Cleanup(func() { sink.Close() })
 	e.sink = sink
-	e.config = e.writeConfig(opt.extra)
+	listen := ""
+	if opt.http {
+		listen = "127.0.0.1:0"
+	}
+	e.config = e.writeConfig(opt.extra, listen)
 	return e
 }
 
-func (e *env) writeConfig(extra string) string {
+func (e *env) writeConfig(extra, listen string) string {
 	c := e.imap.Config()
 	pw := filepath.Join(e.dir, "imap.password")
 	if err := os.WriteFile(pw, []byte(c.Password), 0o600); err != nil {
@@ -111,9 +117,9 @@ retry_max = "2s"
 require_authentication_results = false
 
 [http]
-listen = ""
+listen = %q
 %s
-%s`, c.Host, c.Port, string(c.TLS), c.Username, pw, caFile, c.Mailbox, c.Processed, c.Quarantine, host, port, extra, testOperators)
+%s`, c.Host, c.Port, string(c.TLS), c.Username, pw, caFile, c.Mailbox, c.Processed, c.Quarantine, host, port, listen, extra, testOperators)
 	path := filepath.Join(e.dir, "phananh.toml")
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		e.t.Fatal(err)
@@ -163,6 +169,7 @@ func (e *env) startDaemon() (stop func()) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	e.daemon = d
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -195,6 +195,7 @@ func (d *daemon) routes() http.Handler {
 		}
 		fmt.Fprintln(w, "ok")
 	})
+	mux.HandleFunc("GET /metrics", d.metrics)
 	return mux
 }
 
