@@ -156,8 +156,7 @@ func (d *daemon) Run(ctx context.Context) error {
 	return nil
 }
 
-// reloadOnHangup reloads the routing table and the templates on SIGHUP. A
-// table or template that fails its checks is refused and the old one stays.
+// reloadOnHangup calls reload on each SIGHUP.
 func (d *daemon) reloadOnHangup(ctx context.Context) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -167,19 +166,30 @@ func (d *daemon) reloadOnHangup(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-hup:
-		}
-		if err := d.routing.Reload(d.cfg.Rules.File); err != nil {
-			d.log.Error("routing table refused; the previous one stays", "err", err)
-		} else {
-			d.log.Info("routing table reloaded", "version", d.routing.Load().Version())
-		}
-		if set, err := templates.Load(d.cfg.Templates.Dir); err != nil {
-			d.log.Error("templates refused; the previous ones stay", "err", err)
-		} else {
-			d.templates.Store(set)
-			d.log.Info("templates reloaded")
+			d.reload()
 		}
 	}
+}
+
+// reload reloads the routing table and the templates. A table or a
+// template that fails its checks is refused and the one in use stays; the
+// error is logged, and returned for tests.
+func (d *daemon) reload() error {
+	var errs []error
+	if err := d.routing.Reload(d.cfg.Rules.File); err != nil {
+		d.log.Error("routing table refused; the previous one stays", "err", err)
+		errs = append(errs, err)
+	} else {
+		d.log.Info("routing table reloaded", "version", d.routing.Load().Version())
+	}
+	if set, err := templates.Load(d.cfg.Templates.Dir); err != nil {
+		d.log.Error("templates refused; the previous ones stay", "err", err)
+		errs = append(errs, err)
+	} else {
+		d.templates.Store(set)
+		d.log.Info("templates reloaded")
+	}
+	return errors.Join(errs...)
 }
 
 func (d *daemon) routes() http.Handler {
