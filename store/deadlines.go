@@ -79,3 +79,11 @@ func scanDeadlines(rows *sql.Rows) ([]Deadline, error) {
 	}
 	return out, rows.Err()
 }
+
+// SupersedeDeadline marks a deadline superseded, whatever its state: a
+// resolve deadline that /resolve closed and /sendback opened again (a new
+// row) no longer counts, so that the /resolve finally approved is the one
+// the statistics see (SPEC 5.5).
+func (t *Tx) SupersedeDeadline(id int64) error {
+	return t.markDeadline(`UPDATE deadlines SET state = 'superseded' WHERE id = ?`, id)
+}

@@ -26,13 +26,16 @@ type Mail struct {
 	References []string
 	Lang       string          // vi or en
 	Data       json.RawMessage // the template's data
-	State      string          // queued, sent, failed, suppressed
-	Attempts   int
-	NextAt     time.Time
-	LastError  string
-	CreatedAt  time.Time
-	SentAt     time.Time
-	SentKey    string // the blob of the bytes the server accepted
+	// Attachments are the stored files sent with the mail (the result
+	// notice's documents and photos, SPEC 8.3).
+	Attachments []MailFile
+	State       string // queued, sent, failed, suppressed
+	Attempts    int
+	NextAt      time.Time
+	LastError   string
+	CreatedAt   time.Time
+	SentAt      time.Time
+	SentKey     string // the blob of the bytes the server accepted
 }
 
 // Mail states.
@@ -42,6 +45,13 @@ const (
 	MailFailed     = "failed"     // refused for good by the server
 	MailSuppressed = "suppressed" // recorded, never sent (automatic-reply limit)
 )
+
+// MailFile is a stored file a mail carries.
+type MailFile struct {
+	BlobKey string `json:"blob"`
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+}
 
 type thread struct {
 	ReplyTo    string   `json:"reply_to,omitempty"`
@@ -77,11 +87,19 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 	if m.ReportID != 0 {
 		rid = m.ReportID
 	}
+	var files []byte
+	if len(m.Attachments) > 0 {
+		b, err := json.Marshal(m.Attachments)
+		if err != nil {
+			return m, err
+		}
+		files = k.seal("outbox", "attachments", id, string(b))
+	}
 	_, err = t.exec(`INSERT INTO outbox (id, report_id, kind, rcpt, rcpt_idx, rcpt_role, message_id, thread, lang, data,
-		state, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		state, next_at, created_at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, rid, m.Kind, k.seal("outbox", "rcpt", id, m.To), k.indexOf(IndexEmail, m.To), m.Role, m.MessageID,
 		k.seal("outbox", "thread", id, string(th)), m.Lang, k.seal("outbox", "data", id, string(m.Data)),
-		m.State, now.Unix(), now.Unix())
+		m.State, now.Unix(), now.Unix(), files)
 	if err != nil {
 		return m, fmt.Errorf("store: enqueue %s mail: %w", m.Kind, err)
 	}
@@ -144,6 +162,24 @@ func (t *Tx) RepliesSince(to string, since time.Time) (int, error) {
 	return n, nil
 }
 
+// MailsSince counts the mails of the given kinds written to an address
+// since a time, sent or not: the rate limit of the answers to refused and
+// unauthenticated commands (SPEC 7.3).
+func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error) {
+	idx := t.db.keys.indexOf(IndexEmail, to)
+	n := 0
+	for _, kind := range kinds {
+		var c int
+		err := t.queryRow(`SELECT count(*) FROM outbox WHERE rcpt_idx = ? AND created_at >= ? AND kind = ?`,
+			idx, since.Unix(), kind).Scan(&c)
+		if err != nil {
+			return 0, fmt.Errorf("store: mails since: %w", err)
+		}
+		n += c
+	}
+	return n, nil
+}
+
 // MailSent records that the SMTP server accepted a mail.
 func (t *Tx) MailSent(id int64, at time.Time, sentKey string) error {
 	return t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent_key = ? WHERE id = ?`,
@@ -176,7 +212,7 @@ func (t *Tx) mailUpdate(query string, args ...any) error {
 func (t *Tx) mails(where string, args ...any) ([]Mail, error) {
 	rows, err := t.query(`SELECT o.id, coalesce(o.report_id, 0), coalesce(r.code, ''), o.kind, o.rcpt, o.rcpt_role,
 		o.message_id, o.thread, o.lang, o.data, o.state, o.attempts, o.next_at, o.last_error, o.created_at, o.sent_at,
-		coalesce(o.sent_key, '') FROM outbox o LEFT JOIN reports r ON r.id = o.report_id WHERE `+where, args...)
+		coalesce(o.sent_key, ''), o.attachments FROM outbox o LEFT JOIN reports r ON r.id = o.report_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox: %w", err)
 	}
@@ -194,16 +230,21 @@ func (t *Tx) mails(where string, args ...any) ([]Mail, error) {
 
 func (t *Tx) scanMail(rows *sql.Rows) (Mail, error) {
 	var m Mail
-	var rcpt, th, data, lastErr []byte
+	var rcpt, th, data, lastErr, files []byte
 	var next, created int64
 	var sent sql.NullInt64
 	if err := rows.Scan(&m.ID, &m.ReportID, &m.ReportCode, &m.Kind, &rcpt, &m.Role, &m.MessageID, &th, &m.Lang, &data,
-		&m.State, &m.Attempts, &next, &lastErr, &created, &sent, &m.SentKey); err != nil {
+		&m.State, &m.Attempts, &next, &lastErr, &created, &sent, &m.SentKey, &files); err != nil {
 		return m, fmt.Errorf("store: outbox: %w", err)
 	}
 	m.NextAt, m.CreatedAt, m.SentAt = time.Unix(next, 0).UTC(), time.Unix(created, 0).UTC(), fromUnix(sent)
 	k := t.db.keys
-	var errs [4]error
+	var errs [5]error
+	fs, e := k.open("outbox", "attachments", m.ID, files)
+	errs[4] = e
+	if fs != "" && e == nil {
+		errs[4] = json.Unmarshal([]byte(fs), &m.Attachments)
+	}
 	m.To, errs[0] = k.open("outbox", "rcpt", m.ID, rcpt)
 	ths, e := k.open("outbox", "thread", m.ID, th)
 	errs[1] = e

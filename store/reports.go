@@ -34,6 +34,29 @@ type Report struct {
 	Rating                        string
 	Undeliverable                 bool
 	UpdatedAt                     time.Time
+
+	// Result is the text of the result the agency submitted with /resolve,
+	// waiting for approval or approved; "" when none.
+	Result string
+	// ResultMessageID is the incoming message that carried that /resolve:
+	// its attachments of role "result" are the result's documents and
+	// photos (SPEC 8.3). 0 when none.
+	ResultMessageID int64
+	// ResolvedAt is when the result was submitted (the received time of
+	// the /resolve): the "completion time" of the result notice.
+	ResolvedAt time.Time
+	// PublishedAt is when the Center approved the result; RatedAt when
+	// the citizen rated it.
+	PublishedAt, RatedAt time.Time
+	// Extension is the state of a complex-case extension (Art 8.3).
+	Extension Extension
+}
+
+// Extension is the state of a complex-case extension request (Art 8.3).
+type Extension struct {
+	Requested bool // an /extend waits for the Center
+	Days      int  // working days asked for or granted, 0 when not known
+	Confirmed bool // the Center granted it: the result is never counted late
 }
 
 // Citizen is who sent a report.
@@ -129,7 +152,9 @@ const reportColumns = `r.id, r.code, r.state, r.received_at, r.lang,
 	r.citizen_email, r.citizen_name, r.phone, r.address, r.workplace,
 	r.location, r.incident_time, r.declared_field, r.subject, r.content,
 	r.field, r.unit, r.agency, r.rule, r.why, r.ruleset, r.proposed_field, r.proposed_unit, r.proposed_agency,
-	r.urgent, r.complex, r.confidential, r.missing, coalesce(d.code, ''), r.call_failures, r.rating, r.undeliverable, r.updated_at`
+	r.urgent, r.complex, r.confidential, r.missing, coalesce(d.code, ''), r.call_failures, r.rating, r.undeliverable, r.updated_at,
+	r.result, coalesce(r.result_message_id, 0), r.resolved_at, r.published_at, r.rated_at,
+	r.extension_requested, r.extension_days, r.extension_confirmed`
 
 const reportFrom = ` FROM reports r LEFT JOIN reports d ON d.id = r.duplicate_of `
 
@@ -148,13 +173,16 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	var received, updated int64
 	var sealed [10][]byte
 	var missing string
-	var urgent, complex, confidential, undeliverable int
+	var urgent, complex, confidential, undeliverable, extRequested, extConfirmed int
+	var result []byte
+	var resolved, published, rated sql.NullInt64
 	err := row.Scan(&r.ID, &r.Code, &r.State, &received, &r.Lang,
 		&sealed[0], &sealed[1], &sealed[2], &sealed[3], &sealed[4],
 		&sealed[5], &sealed[6], &sealed[7], &sealed[8], &sealed[9],
 		&r.Routing.Field, &r.Routing.Unit, &r.Routing.Agency, &r.Routing.Rule, &r.Routing.Why, &r.Routing.Ruleset,
 		&r.Proposal.Field, &r.Proposal.Unit, &r.Proposal.Agency,
-		&urgent, &complex, &confidential, &missing, &r.DuplicateOf, &r.CallFailures, &r.Rating, &undeliverable, &updated)
+		&urgent, &complex, &confidential, &missing, &r.DuplicateOf, &r.CallFailures, &r.Rating, &undeliverable, &updated,
+		&result, &r.ResultMessageID, &resolved, &published, &rated, &extRequested, &r.Extension.Days, &extConfirmed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("report %s: %w", name, ErrNotFound)
 	}
@@ -163,6 +191,11 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	}
 	r.ReceivedAt, r.UpdatedAt = time.Unix(received, 0).UTC(), time.Unix(updated, 0).UTC()
 	r.Urgent, r.Complex, r.Confidential, r.Undeliverable = urgent != 0, complex != 0, confidential != 0, undeliverable != 0
+	r.ResolvedAt, r.PublishedAt, r.RatedAt = fromUnix(resolved), fromUnix(published), fromUnix(rated)
+	r.Extension.Requested, r.Extension.Confirmed = extRequested != 0, extConfirmed != 0
+	if r.Result, err = t.db.keys.open("reports", "result", r.ID, result); err != nil {
+		return r, err
+	}
 	if missing != "" {
 		r.Missing = strings.Split(missing, ",")
 	}
@@ -200,6 +233,32 @@ func (t *Tx) SetUndeliverable(reportID int64, at time.Time) error {
 	_, err := t.exec(`UPDATE reports SET undeliverable = 1, updated_at = ? WHERE id = ?`, at.Unix(), reportID)
 	if err != nil {
 		return fmt.Errorf("store: undeliverable: %w", err)
+	}
+	return nil
+}
+
+// UpdateReport writes what the lifecycle changes of a report (SPEC 3): its
+// state, routing, marks, call failures, rating, result and extension, and
+// updated_at = at. What the citizen sent (text, contact, received time,
+// the intake proposal) never changes.
+func (t *Tx) UpdateReport(r Report, at time.Time) error {
+	var resultMsg any
+	if r.ResultMessageID != 0 {
+		resultMsg = r.ResultMessageID
+	}
+	res, err := t.exec(`UPDATE reports SET state = ?, field = ?, unit = ?, agency = ?, rule = ?, why = ?, ruleset = ?,
+		urgent = ?, complex = ?, confidential = ?, call_failures = ?, rating = ?,
+		result = ?, result_message_id = ?, resolved_at = ?, published_at = ?, rated_at = ?,
+		extension_requested = ?, extension_days = ?, extension_confirmed = ?, updated_at = ? WHERE id = ?`,
+		r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, r.Routing.Why, r.Routing.Ruleset,
+		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), r.CallFailures, r.Rating,
+		t.db.keys.seal("reports", "result", r.ID, r.Result), resultMsg, unix(r.ResolvedAt), unix(r.PublishedAt), unix(r.RatedAt),
+		boolInt(r.Extension.Requested), r.Extension.Days, boolInt(r.Extension.Confirmed), at.Unix(), r.ID)
+	if err != nil {
+		return fmt.Errorf("store: update report %s: %w", r.Code, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("store: update report %s: %w", r.Code, ErrNotFound)
 	}
 	return nil
 }
