@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // MaxDays is the most working days an /extend or /confirm-extension may
@@ -234,7 +236,7 @@ func readDays(arg string) (days int, rest string, ok bool) {
 		for _, u := range unit {
 			var w string
 			w, r = cutWord(r)
-			if fold(strings.TrimRight(w, trailingPunct+":")) != u {
+			if fold.String(strings.TrimRight(w, trailingPunct+":")) != u {
 				matched = false
 				break
 			}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // ownLines returns how many of the lines, from the top, the operator wrote
@@ -74,7 +76,7 @@ func startsHistory(lines []string, i int) bool {
 	if t == "" {
 		return false
 	}
-	f := fold(t)
+	f := fold.String(t)
 	switch {
 	case strings.HasPrefix(t, ">") || initials.MatchString(line):
 		return true
@@ -82,7 +84,7 @@ func startsHistory(lines []string, i int) bool {
 		return true
 	case separator.MatchString(f) || rule.MatchString(t) || mobileFooter.MatchString(f):
 		return true
-	case headerLabel.MatchString(f) && i+1 < len(lines) && headerLabel.MatchString(fold(strings.TrimSpace(lines[i+1]))):
+	case headerLabel.MatchString(f) && i+1 < len(lines) && headerLabel.MatchString(fold.String(strings.TrimSpace(lines[i+1]))):
 		return true
 	}
 	return isAttribution(lines, i)
@@ -100,7 +102,7 @@ func isAttribution(lines []string, i int) bool {
 			return false
 		}
 		joined = strings.TrimSpace(joined + " " + next)
-		f := fold(joined)
+		f := fold.String(joined)
 		if attribEnd.MatchString(f) {
 			return attribStart.MatchString(f) || strings.ContainsAny(joined, "@0123456789")
 		}
@@ -119,7 +121,7 @@ var closings = []string{
 // isClosing reports a line that is only a closing, such as "Trân
 // trọng./." or "Best regards,".
 func isClosing(line string) bool {
-	f := strings.Join(strings.FieldsFunc(fold(line), func(r rune) bool {
+	f := strings.Join(strings.FieldsFunc(fold.String(line), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}), " ")
 	return slices.Contains(closings, f)

@@ -2,11 +2,10 @@ package command
 
 import (
 	"strings"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	"haugiang.gov.vn/phananh/rules/lifecycle"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // syntax is what a command takes after its name.
@@ -90,21 +89,5 @@ var names = map[string]lifecycle.Action{
 // no hyphens or underscores. So /call-failed, /call_failed and /CallFailed
 // are one command, and so are /tiepnhan, /tiếp-nhận and /TiepNhan.
 func key(name string) string {
-	return strings.NewReplacer("-", "", "_", "").Replace(fold(name))
-}
-
-// fold lower-cases s and removes its diacritics (đ becomes d), for matching
-// words written with or without them.
-func fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ' || r == 'Đ':
-			b.WriteByte('d')
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
+	return strings.NewReplacer("-", "", "_", "").Replace(fold.String(name))
 }

@@ -6,10 +6,10 @@ package form
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // Form is what a report's text says about the citizen and the incident.
@@ -151,7 +151,7 @@ func labelLine(line string) (field, string, bool) {
 	if i <= 0 || i > 60 {
 		return fieldNone, "", false
 	}
-	label := fold(line[:i])
+	label := fold.String(line[:i])
 	label = strings.TrimLeft(label, " \t-*•+·.)(0123456789")
 	if j := strings.IndexByte(label, '('); j > 0 {
 		label = label[:j] // "Số điện thoại (bắt buộc)"
@@ -177,7 +177,7 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // yes reads a yes/no answer: có, co, yes, x, đồng ý… are yes.
 func yes(v string) bool {
-	switch w := fold(strings.Trim(strings.TrimSpace(v), ".!")); {
+	switch w := fold.String(strings.Trim(strings.TrimSpace(v), ".!")); {
 	case w == "", strings.HasPrefix(w, "khong"), strings.HasPrefix(w, "no"), w == "false", w == "0":
 		return false
 	case strings.HasPrefix(w, "co"), strings.HasPrefix(w, "yes"), w == "x", w == "true", w == "1",
@@ -193,7 +193,7 @@ var anonymityPhrases = []string{"giau ten", "giu bi mat", "khong cong khai", "an
 // asksAnonymity reports a request in free text to stay anonymous, unless
 // negated ("không cần giữ bí mật").
 func asksAnonymity(text string) bool {
-	f := fold(text)
+	f := fold.String(text)
 	for _, p := range anonymityPhrases {
 		for from := 0; ; {
 			i := strings.Index(f[from:], p)
@@ -210,32 +210,4 @@ func asksAnonymity(text string) bool {
 		}
 	}
 	return false
-}
-
-// fold lower-cases and removes diacritics ("Đường" becomes "duong"), for
-// matching Vietnamese words written with or without them. It is safe for
-// concurrent use.
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ' || r == 'Đ':
-			b.WriteByte('d')
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
 }

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // closings are the folded words a letter ends with before the signature.
@@ -40,7 +42,7 @@ func nameInText(text string) string {
 
 // isClosing reports a closing line ("Trân trọng,", "Xin cảm ơn!").
 func isClosing(line string) bool {
-	f := strings.Trim(fold(strings.TrimSpace(line)), " ,.!")
+	f := strings.Trim(fold.String(strings.TrimSpace(line)), " ,.!")
 	for _, c := range closings {
 		if f == c || strings.HasPrefix(f, c+" ") && len(f) < len(c)+25 {
 			return true

@@ -3,6 +3,8 @@ package parse
 import (
 	"regexp"
 	"strings"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 var forwardMarker = regexp.MustCompile(`(?i)^\s*(-{2,}\s*(forwarded message|thu da chuyen tiep|thu chuyen tiep|original message|thu goc)\s*-{2,}|begin forwarded message:|bat dau thu duoc chuyen tiep:)\s*$`)
@@ -19,7 +21,7 @@ func inlineForward(text string) *Message {
 	lines := strings.Split(text, "\n")
 	for i, line := range lines {
 		t := strings.TrimSpace(line)
-		if !strings.HasPrefix(t, "-") && !strings.HasSuffix(t, ":") || !forwardMarker.MatchString(fold(t)) {
+		if !strings.HasPrefix(t, "-") && !strings.HasSuffix(t, ":") || !forwardMarker.MatchString(fold.String(t)) {
 			continue
 		}
 		if fw := forwardBlock(lines[i+1:]); fw != nil {
@@ -48,7 +50,7 @@ func forwardBlock(lines []string) *Message {
 			break
 		}
 		value := strings.TrimSpace(m[2])
-		switch fold(strings.TrimSpace(m[1])) {
+		switch fold.String(strings.TrimSpace(m[1])) {
 		case "from", "tu", "nguoi gui":
 			if a := addressList(value, ""); len(a) > 0 {
 				fw.From = a[0]

@@ -3,10 +3,8 @@ package parse
 import (
 	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // NewText returns what a reply adds to the conversation: the text above the
@@ -99,7 +97,7 @@ func isAttribution(lines []string, i int) int {
 		if len(joined) > 400 {
 			return 0
 		}
-		folded := fold(joined)
+		folded := fold.String(joined)
 		if !attributionEnd.MatchString(folded) {
 			continue
 		}
@@ -143,7 +141,7 @@ func isSeparator(lines []string, i int) bool {
 		!strings.HasSuffix(t, ":") && !strings.HasSuffix(t, "-") {
 		return false
 	}
-	if separator.MatchString(fold(t)) {
+	if separator.MatchString(fold.String(t)) {
 		return true
 	}
 	if len(t) >= 10 && strings.Trim(t, "_") == "" || len(t) >= 20 && strings.Trim(t, "-") == "" {
@@ -166,12 +164,12 @@ var (
 // "Sent:"/"Date:" line and a "To:"/"Subject:" line among the next five
 // (English or Vietnamese labels, with or without diacritics, bold or not).
 func isHeaderBlock(lines []string, i int) bool {
-	if c := strings.IndexByte(lines[i], ':'); c < 0 || c > 30 || !fromLabel.MatchString(fold(lines[i][:c+1])) {
+	if c := strings.IndexByte(lines[i], ':'); c < 0 || c > 30 || !fromLabel.MatchString(fold.String(lines[i][:c+1])) {
 		return false
 	}
 	var date, to bool
 	for j := i + 1; j < len(lines) && j <= i+5; j++ {
-		f := fold(lines[j])
+		f := fold.String(lines[j])
 		date = date || dateLabel.MatchString(f)
 		to = to || toLabel.MatchString(f)
 	}
@@ -194,38 +192,10 @@ func cutSignature(lines []string) []string {
 		for last >= 0 && strings.TrimSpace(lines[last]) == "" {
 			last--
 		}
-		if last < 0 || !mobileSignature.MatchString(fold(lines[last])) {
+		if last < 0 || !mobileSignature.MatchString(fold.String(lines[last])) {
 			break
 		}
 		lines = lines[:last]
 	}
 	return lines
-}
-
-// fold lower-cases and removes diacritics ("Đường" becomes "duong"), for
-// matching Vietnamese words written with or without them. It is safe for
-// concurrent use.
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ' || r == 'Đ':
-			b.WriteByte('d')
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
 }

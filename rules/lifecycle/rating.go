@@ -2,10 +2,8 @@ package lifecycle
 
 import (
 	"slices"
-	"strings"
-	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // Rating is a citizen's rating of a result (Art 10, SPEC 7.4). The strings
@@ -71,7 +69,7 @@ var ratingPrefixes = [][]string{{"danh", "gia"}, {"muc", "do"}, {"muc"}, {"chung
 // makes it no rating: "Hài lòng nhưng …" is a question for the agency,
 // not a rating, and the reply is a clarification (SPEC 3).
 func ParseRating(firstLine string) (Rating, bool) {
-	words := foldWords(firstLine)
+	words := fold.Words(firstLine)
 	for {
 		i := slices.IndexFunc(ratingPrefixes, func(p []string) bool { return hasPrefix(words, p) })
 		if i < 0 {
@@ -101,22 +99,4 @@ func ParseRating(firstLine string) (Rating, bool) {
 
 func hasPrefix(words, prefix []string) bool {
 	return len(words) > len(prefix) && slices.Equal(words[:len(prefix)], prefix)
-}
-
-// foldWords splits s into words of letters and digits, lower-cased and
-// without diacritics (đ becomes d).
-func foldWords(s string) []string {
-	var b strings.Builder
-	for _, r := range norm.NFKD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ' || r == 'Đ':
-			b.WriteByte('d')
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		default:
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Fields(b.String())
 }

@@ -1,0 +1,40 @@
+package fold
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestString(t *testing.T) {
+	for in, want := range map[string]string{
+		"Đường Nguyễn Trãi":         "duong nguyen trai",
+		"điện":                      "dien",
+		"Vie\u0302\u0323t":          "viet", // decomposed, as windows-1258 sends it
+		"Rất Hài Lòng":              "rat hai long",
+		"KHÔNG HÀI LÒNG":            "khong hai long",
+		"mat dien":                  "mat dien",
+		"ASCII Only":                "ascii only",
+		"Ỳ ỷ ỹ ỵ":                   "y y y y",
+		"Ơ Ư Ă Â Ê Ô ơ ư ă â ê ô đ": "o u a a e o o u a a e o d",
+		"":                          "",
+	} {
+		if got := String(in); got != want {
+			t.Errorf("String(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWordsAndPlain(t *testing.T) {
+	if got := Words("Hài lòng!!! (2)"); !slices.Equal(got, []string{"hai", "long", "2"}) {
+		t.Errorf("Words: %q", got)
+	}
+	if !Plain("mat dien") || Plain("mất điện") || Plain("Đ") {
+		t.Error("Plain")
+	}
+}
+
+func BenchmarkString(b *testing.B) {
+	for b.Loop() {
+		String("Khu vực ấp 3 xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng")
+	}
+}
