@@ -2,6 +2,8 @@ package routing
 
 import (
 	"strings"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // Labels of the citizen's form (SPEC 4.4) that routing reads, without
@@ -33,7 +35,7 @@ func withForm(in Input) Input {
 			continue
 		}
 		for i, w := range ws {
-			ws[i] = fold(w)
+			ws[i] = fold.String(w)
 		}
 		switch strings.Join(ws, " ") {
 		case labelField:

@@ -3,6 +3,8 @@ package routing
 import (
 	"strings"
 	"unicode"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // A phraseSet finds the table's phrases (keywords, unit aliases) in a text in
@@ -36,7 +38,7 @@ func (s *phraseSet) add(ws []string) int {
 				n.folded = map[string][]*trieNode{}
 			}
 			n.exact[w] = child
-			f := fold(w)
+			f := fold.String(w)
 			n.folded[f] = append(n.folded[f], child)
 		}
 		n = child
@@ -69,7 +71,7 @@ func newText(s string) text {
 	t.loose = make([]bool, n)
 	lettered := make([]bool, n)
 	for i, w := range t.words {
-		t.plain[i] = plain(w)
+		t.plain[i] = fold.Plain(w)
 		lettered[i] = strings.IndexFunc(w, unicode.IsLetter) >= 0
 	}
 	for i := range t.words {
