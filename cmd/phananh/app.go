@@ -70,6 +70,21 @@ func openApp(ctx context.Context, configPath string, log *slog.Logger) (*app, er
 
 func (a *app) Close() error { return a.db.Close() }
 
+// withApp opens the app of the configuration for the subcommand name, runs
+// fn, and turns a failure of either into "phananh NAME: error" and exit 1.
+func withApp(ctx context.Context, name, configPath string, stderr io.Writer, fn func(*app) error) int {
+	a, err := openApp(ctx, configPath, newLogger(stderr))
+	if err == nil {
+		err = fn(a)
+		a.Close()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "phananh %s: %v\n", name, err)
+		return exitFailed
+	}
+	return exitOK
+}
+
 // createKeys writes the missing key files of a new installation: one
 // whose database does not exist yet, so that no data can be locked out by
 // a key made up later.

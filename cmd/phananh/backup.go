@@ -16,16 +16,11 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fs.Usage()
 		return exitUsage
 	}
-	a, err := openApp(ctx, *configPath, newLogger(stderr))
-	if err != nil {
-		fmt.Fprintf(stderr, "phananh backup: %v\n", err)
-		return exitFailed
-	}
-	defer a.Close()
-	if err := a.db.Backup(ctx, fs.Arg(0)); err != nil {
-		fmt.Fprintf(stderr, "phananh backup: %v\n", err)
-		return exitFailed
-	}
-	fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
-	return exitOK
+	return withApp(ctx, "backup", *configPath, stderr, func(a *app) error {
+		if err := a.db.Backup(ctx, fs.Arg(0)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
+		return nil
+	})
 }

@@ -72,30 +72,24 @@ func runShow(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	a, err := openApp(ctx, *configPath, newLogger(stderr))
-	if err != nil {
-		fmt.Fprintf(stderr, "phananh show: %v\n", err)
-		return exitFailed
-	}
-	defer a.Close()
-	var out shownReport
-	err = a.db.Read(ctx, func(tx *store.Tx) error {
-		out, err = showReport(tx, a.calendar, fs.Arg(0), time.Now())
-		return err
+	return withApp(ctx, "show", *configPath, stderr, func(a *app) error {
+		var out shownReport
+		err := a.db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			out, err = showReport(tx, a.calendar, fs.Arg(0), time.Now())
+			return err
+		})
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no report %s", fs.Arg(0))
+		}
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		fmt.Fprintf(stderr, "phananh show: no report %s\n", fs.Arg(0))
-		return exitFailed
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "phananh show: %v\n", err)
-		return exitFailed
-	}
-	enc := json.NewEncoder(stdout)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	enc.Encode(out)
-	return exitOK
 }
 
 func showReport(tx *store.Tx, cal *calendar.Calendar, code string, now time.Time) (shownReport, error) {

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = dispatch(context.Background(), args, &o, &e)
+	return o.String(), e.String(), code
+}
+
+// TestIngestShowBackup runs the file commands as an operator would.
+func TestIngestShowBackup(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "phananh.toml", "[security]\nrequire_authentication_results = false\n"+testOperators)
+	report := writeFile(t, dir, "r.eml", citizenReport(1, "an@example.com"))
+	var nested strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&nested, "--b%d\r\nContent-Type: multipart/mixed; boundary=b%d\r\n\r\n", i, i+1)
+	}
+	bomb := writeFile(t, dir, "bomb.eml", "From: x@example.net\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n"+nested.String())
+	out, _, code := run(t, "ingest", "--config", cfg, "--received", "2026-11-23T08:15:00+07:00", report, report, bomb, filepath.Join(dir, "none.eml"))
+	if code != exitFailed {
+		t.Errorf("exit %d, want 1 (two files failed)", code)
+	}
+	var lines []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("%v: %s", err, sc.Text())
+		}
+		if len(m) != 8 {
+			t.Errorf("line %s has %d keys, want all 8", sc.Text(), len(m))
+		}
+		lines = append(lines, m)
+	}
+	want := []string{"report PA-2026-000001 received dien vi-thuy dien-luc", "duplicate PA-2026-000001 received dien vi-thuy dien-luc", "error     ", "error     "}
+	for i, w := range want {
+		l := lines[i]
+		got := strings.Join([]string{l["kind"].(string), l["code"].(string), l["state"].(string), l["field"].(string), l["unit"].(string), l["agency"].(string)}, " ")
+		if got != w {
+			t.Errorf("line %d: %q, want %q", i, got, w)
+		}
+	}
+	if e := lines[2]["error"].(string); !strings.Contains(e, "MIME depth") {
+		t.Errorf("quarantined file's error %q", e)
+	}
+
+	out, _, code = run(t, "show", "--config", cfg, "PA-2026-000001")
+	var shown map[string]any
+	if err := json.Unmarshal([]byte(out), &shown); err != nil || code != exitOK {
+		t.Fatalf("show: %v, exit %d: %s", err, code, out)
+	}
+	for key, want := range map[string]any{"code": "PA-2026-000001", "state": "received", "field": "dien", "unit": "vi-thuy",
+		"agency": "dien-luc", "urgent": false, "confidential": false, "received_at": "2026-11-23T08:15:00+07:00", "rating": ""} {
+		if shown[key] != want {
+			t.Errorf("show %s = %v, want %v", key, shown[key], want)
+		}
+	}
+	intake := shown["deadlines"].(map[string]any)["intake"].(map[string]any)
+	if intake["due"] != "2026-11-23T10:15:00+07:00" || intake["state"] != "overdue" {
+		t.Errorf("intake deadline %v", intake)
+	}
+	events := shown["events"].([]any)
+	if e := events[0].(map[string]any); len(events) != 1 || e["actor"] != "system" || e["to"] != "received" || e["from"] != "" {
+		t.Errorf("events %v", events)
+	}
+	if _, _, code := run(t, "show", "--config", cfg, "PA-2026-000002"); code != exitFailed {
+		t.Errorf("show of a missing report: exit %d", code)
+	}
+
+	dest := filepath.Join(dir, "backup")
+	if _, errOut, code := run(t, "backup", "--config", cfg, dest); code != exitOK {
+		t.Fatalf("backup: %s", errOut)
+	}
+	for _, p := range []string{"phananh.db", "data/blobs"} {
+		if _, err := os.Stat(filepath.Join(dest, p)); err != nil {
+			t.Errorf("backup lacks %s", p)
+		}
+	}
+	if _, _, code := run(t, "backup", "--config", cfg, dest); code != exitFailed {
+		t.Error("a backup over a non-empty folder succeeded")
+	}
+}
+
+func TestKeygen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k")
+	if _, e, code := run(t, "keygen", path); code != exitOK {
+		t.Fatal(e)
+	}
+	b, _ := os.ReadFile(path)
+	if len(strings.TrimSpace(string(b))) != 64 {
+		t.Errorf("key file %q", b)
+	}
+	if _, _, code := run(t, "keygen", path); code != exitFailed {
+		t.Error("keygen replaced a key")
+	}
+	if _, _, code := run(t, "keygen"); code != exitUsage {
+		t.Error("keygen without a file is not bad usage")
+	}
+}
+
+func TestUsage(t *testing.T) {
+	for _, args := range [][]string{{}, {"nope"}, {"ingest"}, {"show", "--config"}, {"serve", "extra"}} {
+		if _, _, code := run(t, args...); code != exitUsage {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+	for _, c := range commands {
+		if o, e, code := run(t, c.name, "--help"); code != exitOK || !strings.Contains(o+e, "usage: phananh "+c.name) {
+			t.Errorf("%s --help: exit %d: %s%s", c.name, code, o, e)
+		}
+	}
+}
+
+func TestBadConfigFailsAtStart(t *testing.T) {
+	cfg := writeFile(t, t.TempDir(), "phananh.toml", "[imap]\nport = 0\n")
+	_, e, code := run(t, "serve", "--config", cfg)
+	if code != exitFailed || !strings.Contains(e, "imap.port") || !strings.Contains(e, "phananh.toml") {
+		t.Errorf("serve with a bad config: exit %d: %s", code, e)
+	}
+}
