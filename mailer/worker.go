@@ -176,7 +176,7 @@ func (w *Worker) send(ctx context.Context, client *gomail.Client, m store.Mail) 
 			w.Log.Error("mail refused", "mail", m.ID, "kind", m.Kind, "code", serr.ErrorCode())
 			return false, w.record(ctx, func(tx *store.Tx) error { return tx.MailFailed(m.ID, err.Error()) })
 		}
-		w.Log.Warn("mail delayed", "mail", m.ID, "kind", m.Kind, "attempt", m.Attempts+1, "err", err)
+		w.Log.Warn("mail delayed", "mail", m.ID, "kind", m.Kind, "attempt", m.Attempts+1, "err", logSafe(err))
 		client.Reset()
 		return false, w.retry(ctx, m, err)
 	}
@@ -188,6 +188,18 @@ func (w *Worker) send(ctx context.Context, client *gomail.Client, m store.Mail) 
 	}
 	w.Log.Info("mail sent", "mail", m.ID, "kind", m.Kind, "report", m.ReportCode, "role", m.Role)
 	return true, w.record(ctx, func(tx *store.Tx) error { return tx.MailSent(m.ID, w.now(), key) })
+}
+
+// logSafe describes a sending error for the log without the recipient
+// addresses that go-mail's error text lists: the SMTP reply code, or the
+// error itself when it is not the server's refusal (a connection failure).
+// The full text is kept, sealed, with the mail.
+func logSafe(err error) string {
+	var serr *gomail.SendError
+	if errors.As(err, &serr) {
+		return fmt.Sprintf("%s: smtp %d %s", serr.Reason, serr.ErrorCode(), serr.EnhancedStatusCode())
+	}
+	return err.Error()
 }
 
 // archive stores a message's bytes in the blob store.
