@@ -95,6 +95,9 @@ func (d *daemon) setup() error {
 	if err != nil {
 		return err
 	}
+	if cfg.IMAP.Username == "" || imapPassword == "" {
+		return fmt.Errorf("imap.username and imap.password_file (or %s) must be set to serve", config.EnvIMAPPassword)
+	}
 	smtpPassword, err := cfg.SMTPPassword()
 	if err != nil {
 		return err
