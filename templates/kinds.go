@@ -17,6 +17,52 @@ var kinds = map[string]kind{
 	"reminder":   {[]string{Vietnamese}, func() any { return new(Reminder) }, func() any { return sampleReminder() }},
 	"overdue":    {[]string{Vietnamese}, func() any { return new(Overdue) }, func() any { return sampleOverdue() }},
 	"bounce":     {[]string{Vietnamese}, func() any { return new(Bounce) }, func() any { return sampleBounce() }},
+
+	// To the citizen, in their language (SPEC 7.4, 8.3, 8.4).
+	"forwarded":             citizenKind(),
+	"rejection":             citizenKind(),
+	"rejection-unreachable": citizenKind(),
+	"extended":              citizenKind(),
+	"clarification":         citizenKind(),
+	"thanks":                citizenKind(),
+	"already-rated":         citizenKind(),
+	"result":                {[]string{Vietnamese, English}, func() any { return new(Result) }, func() any { return sampleResult() }},
+
+	// To staff, about what was done on a report (SPEC 3).
+	"assignment":          noticeKind(sampleNotice),
+	"returned":            noticeKind(sampleNotice),
+	"review":              noticeKind(sampleNotice),
+	"sent-back":           noticeKind(sampleNotice),
+	"approved":            noticeKind(sampleNotice),
+	"extension-request":   noticeKind(sampleNotice),
+	"extension-confirmed": noticeKind(sampleNotice),
+	"extension-denied":    noticeKind(sampleNotice),
+	"escalation":          noticeKind(hiddenNotice),
+	"escalated":           noticeKind(sampleNotice),
+	"urgent":              noticeKind(sampleNotice),
+	"note":                noticeKind(hiddenNotice),
+	"citizen-reply":       noticeKind(sampleNotice),
+	"citizen-note":        noticeKind(hiddenNotice),
+
+	// To the operator who sent commands, at their configured address (SPEC 7).
+	"confirmation":    answerKind(),
+	"status":          answerKind(),
+	"help":            answerKind(),
+	"report":          {[]string{Vietnamese}, func() any { return new(ReportAnswer) }, func() any { return sampleReportAnswer() }},
+	"refused":         {[]string{Vietnamese}, func() any { return new(Refusal) }, func() any { return sampleRefusal() }},
+	"unauthenticated": {[]string{Vietnamese}, func() any { return new(Unauthenticated) }, func() any { return sampleUnauthenticated() }},
+}
+
+func citizenKind() kind {
+	return kind{[]string{Vietnamese, English}, func() any { return new(CitizenNotice) }, func() any { return sampleCitizenNotice() }}
+}
+
+func noticeKind(sample func() *Notice) kind {
+	return kind{[]string{Vietnamese}, func() any { return new(Notice) }, func() any { return sample() }}
+}
+
+func answerKind() kind {
+	return kind{[]string{Vietnamese}, func() any { return new(Answer) }, func() any { return sampleAnswer() }}
 }
 
 // Kinds returns the names of every kind of mail.

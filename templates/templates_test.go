@@ -14,7 +14,8 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // TestGolden renders every kind in every language with its sample data and
-// compares subject and text with testdata/KIND.LANG.golden.
+// compares subject and text with testdata/KIND.LANG.golden, and the HTML
+// with testdata/KIND.LANG.html.golden.
 func TestGolden(t *testing.T) {
 	s, err := Load("")
 	if err != nil {
@@ -36,20 +37,26 @@ func TestGolden(t *testing.T) {
 			if !strings.Contains(r.HTML, "<!DOCTYPE html>") {
 				t.Errorf("%s.%s: HTML has no layout", name, lang)
 			}
-			golden := filepath.Join("testdata", name+"."+lang+".golden")
-			if *update {
-				os.MkdirAll("testdata", 0o755)
-				os.WriteFile(golden, []byte(got), 0o644)
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s.%s differs from %s:\n%s", name, lang, golden, got)
-			}
+			base := filepath.Join("testdata", name+"."+lang)
+			compareGolden(t, base+".golden", got)
+			compareGolden(t, base+".html.golden", r.HTML)
 		}
+	}
+}
+
+func compareGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		os.WriteFile(golden, []byte(got), 0o644)
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s:\n%s", golden, got)
 	}
 }
 

@@ -1,0 +1,240 @@
+package templates
+
+import "time"
+
+// Case is a report as a notice to staff shows it (SPEC 8.4): what the
+// citizen sent, where routing and the Center put it, its marks, its open
+// deadlines and its result. The citizen's identity is left out (Hidden)
+// for those who may not see it: the agency and outside addresses, when the
+// report is confidential (Art 6.4).
+type Case struct {
+	Code       string
+	State      string // the state's name (SPEC 3)
+	StateLabel string // the state as staff read it
+	ReceivedAt time.Time
+
+	Citizen Person
+	Hidden  bool // the citizen's identity is kept from this recipient
+
+	Subject      string
+	Content      string
+	Location     string
+	IncidentTime string
+	Files        []File // what the citizen sent with the report
+
+	Field, FieldName   string
+	Unit, UnitName     string
+	Agency, AgencyName string
+
+	Urgent, Complex, Confidential bool
+	// Undeliverable: mail to the citizen bounced; they must be called.
+	Undeliverable bool
+	CallFailures  int
+	// Deadlines are the open deadlines, in the order of the process.
+	Deadlines []Due
+	// Extension is a complex-case extension asked for or granted.
+	ExtensionRequested, ExtensionConfirmed bool
+	ExtensionDays                          int
+
+	// Result is the agency's result, waiting for approval or approved,
+	// with its documents and photos.
+	Result      string
+	ResultFiles []File
+	ResolvedAt  time.Time
+	Rating      string // the citizen's rating: rat-hai-long, hai-long, khong-hai-long or ""
+}
+
+// Due is an open deadline.
+type Due struct {
+	Kind string    // intake, return, resolve, publish, clarification
+	Due  time.Time // zero: open-ended, an extension whose days are not known yet
+}
+
+// Notice tells staff what was done on a report and what they must do now:
+// the assignment to an agency, a return, a result to review, a result sent
+// back or approved, an extension asked, granted or refused, an escalation,
+// a report become urgent, a note, and the citizen's replies (SPEC 3).
+type Notice struct {
+	Case
+	// Role is the recipient's role: it decides the commands listed. The
+	// escalation address has the role "escalation" and no commands.
+	Role string
+	// By says who acted: a role and, for staff, the name configured.
+	ByRole, ByName string
+	// Text is what the action carried: the cause of a return, the reason
+	// of a sendback or a refused extension, the grounds of an extension,
+	// the note, the citizen's words re-rendered as plain text.
+	Text string
+	// Days are the working days asked for or granted.
+	Days int
+	// Late is set for a return after its 4 working hours.
+	Late bool
+	// ReplyFiles are the files that came with the citizen's reply.
+	ReplyFiles []File
+	// Attached says the files listed are attached to this mail: the
+	// report's to an assignment, the result's to a review, the reply's to
+	// the citizen's reply and note.
+	Attached bool
+}
+
+// CitizenNotice tells the citizen where their report stands: forwarded to
+// an agency, rejected (with the reason, or after the failed calls), taking
+// longer (Art 8.3), the agency's answer to their reply, and the answers to
+// a rating. It names agencies, fields and units from our table, and
+// carries the text staff wrote, never text someone else can inject.
+type CitizenNotice struct {
+	Code       string
+	ReceivedAt time.Time
+	FieldName  string
+	UnitName   string
+	AgencyName string
+	// Text is the reason of a rejection or the agency's answer.
+	Text string
+	// Days are the working days of an extension, 0 when not known yet;
+	// ResolveDue is the new deadline, zero when not known yet.
+	Days       int
+	ResolveDue time.Time
+	// Attempts is how many verification calls failed.
+	Attempts int
+	// Rating is the citizen's rating (rat-hai-long, hai-long,
+	// khong-hai-long).
+	Rating string
+}
+
+// Result is the result notice of Appendix II (SPEC 8.3), in its order:
+// the report, the citizen addressed, the agency's result with its files,
+// and how to rate it.
+type Result struct {
+	Code       string
+	ReceivedAt time.Time
+	// Name is the citizen's name, "" when unknown; a confidential report
+	// shows "Được giữ bí mật" and addresses nobody by name.
+	Name         string
+	Confidential bool
+	Summary      string // the report's content, shortened
+	Location     string // where it happened, else the unit's name
+	FieldName    string
+	ResolveDue   time.Time // the deadline the result answered; zero when open-ended
+	AgencyName   string
+	Result       string
+	CompletedAt  time.Time // when the agency submitted the result
+	// Files name the documents and photos attached to the mail; Withheld
+	// those kept at the Center because their location data could not be
+	// removed.
+	Files    []string
+	Withheld []string
+}
+
+// Answer is the answer to an operator's commands, at the address
+// configured for them (SPEC 7.1): the confirmation of what was applied with
+// the report's new state and deadlines, the status, and the help.
+type Answer struct {
+	Role string
+	// Commands name the commands applied, in order ("/accept"); Applied
+	// are their lines as written.
+	Commands []string
+	Applied  []string
+	// Case is the report after the commands; its Code is "" for an answer
+	// outside a report thread (/help).
+	Case Case
+	// Help asks for the commands of the role.
+	Help bool
+}
+
+// ReportAnswer answers /report (SPEC 9.5).
+type ReportAnswer struct {
+	Period, Month string
+	// Available is false while the periodic reports cannot be made.
+	Available bool
+}
+
+// Refusal answers a reply whose commands were refused, all of them (SPEC
+// 7.1): each refused line and why. It says nothing of the report beyond
+// its code.
+type Refusal struct {
+	Code       string
+	ReceivedAt time.Time
+	Lines      []RefusedLine
+	// NoCommand is set when the reply held no command line at all.
+	NoCommand bool
+}
+
+// RefusedLine is one refused command line.
+type RefusedLine struct {
+	Line   int
+	Raw    string
+	Reason string
+}
+
+// Unauthenticated tells an operator that a mail in their name was not
+// applied because it could not be authenticated (SPEC 7.3). It names no
+// report: whoever forged it learns nothing, and the operator learns what to
+// check.
+type Unauthenticated struct {
+	ReceivedAt time.Time
+	// Reason is "token" (not sent to the reply address of a notice, or
+	// the address expired), "auth" (our mail server did not authenticate
+	// the sender's domain) or "thread" (a command that needs a report,
+	// outside one).
+	Reason string
+}
+
+func sampleCase() Case {
+	return Case{Code: "PA-2026-000042", State: "forwarded", StateLabel: "đã chuyển cơ quan xử lý", ReceivedAt: sampleTime,
+		Citizen: Person{Name: "Nguyễn Văn An", Phone: "0912345678", Email: "an@example.com", Address: "ấp 3, xã Vị Đông"},
+		Subject: "Mất điện", Content: "Khu vực ấp 3 bị cúp điện từ sáng.", Location: "ấp 3, xã Vị Đông", IncidentTime: "sáng nay",
+		Files: []File{{Name: "anh.jpg", Type: "image/jpeg", Size: 123456, Taken: sampleTime, GPS: "9.780000, 105.470000"}},
+		Field: "dien", FieldName: "Điện", Unit: "vi-thuy", UnitName: "huyện Vị Thủy",
+		Agency: "dien-luc", AgencyName: "Công ty Điện lực Hậu Giang",
+		Urgent: true, Complex: true, Confidential: true, Undeliverable: true, CallFailures: 1,
+		Deadlines: []Due{{Kind: "return", Due: sampleTime.Add(4 * time.Hour)}, {Kind: "resolve"}},
+		ExtensionRequested: true, ExtensionDays: 5,
+		Result: "Đã thay dây dẫn, cấp điện lại lúc 15:00.", ResolvedAt: sampleTime.Add(6 * time.Hour),
+		ResultFiles: []File{{Name: "bien-ban.pdf", Type: "application/pdf", Size: 45000}}, Rating: "hai-long"}
+}
+
+func sampleNotice() *Notice {
+	return &Notice{Case: sampleCase(), Role: "handler", ByRole: "receiver", ByName: "Tổ tiếp nhận",
+		Text: "Không thuộc thẩm quyền.\nCăn cứ: Quyết định 12/2025.\nĐề xuất chuyển UBND huyện.", Days: 5, Late: true,
+		ReplyFiles: []File{{Name: "bo-sung.jpg", Type: "image/jpeg", Size: 2048}}, Attached: true}
+}
+
+// hiddenNotice is the sample as the agency sees a confidential report.
+func hiddenNotice() *Notice {
+	n := sampleNotice()
+	n.Hidden, n.Role = true, "approver"
+	return n
+}
+
+func sampleCitizenNotice() *CitizenNotice {
+	return &CitizenNotice{Code: "PA-2026-000042", ReceivedAt: sampleTime, FieldName: "Điện", UnitName: "huyện Vị Thủy",
+		AgencyName: "Công ty Điện lực Hậu Giang", Text: "Nội dung không thuộc phạm vi phản ánh hiện trường.",
+		Days: 5, ResolveDue: sampleTime.Add(10 * 24 * time.Hour), Attempts: 3, Rating: "khong-hai-long"}
+}
+
+func sampleResult() *Result {
+	return &Result{Code: "PA-2026-000042", ReceivedAt: sampleTime, Name: "Nguyễn Văn An",
+		Summary: "Khu vực ấp 3 bị cúp điện từ sáng.", Location: "ấp 3, xã Vị Đông", FieldName: "Điện",
+		ResolveDue: sampleTime.Add(6 * 24 * time.Hour), AgencyName: "Công ty Điện lực Hậu Giang",
+		Result:      "Đã thay dây dẫn bị đứt.\nĐã cấp điện lại lúc 15:00.", CompletedAt: sampleTime.Add(30 * time.Hour),
+		Files: []string{"anh-sau-xu-ly.jpg", "bien-ban.pdf"}, Withheld: []string{"hien-truong.heic"}}
+}
+
+func sampleAnswer() *Answer {
+	return &Answer{Role: "receiver", Commands: []string{"/accept", "/urgent"}, Applied: []string{"/tiepnhan", "/khancap"},
+		Case: sampleCase(), Help: true}
+}
+
+func sampleReportAnswer() *ReportAnswer {
+	return &ReportAnswer{Period: "monthly", Month: "2026-11"}
+}
+
+func sampleRefusal() *Refusal {
+	return &Refusal{Code: "PA-2026-000042", ReceivedAt: sampleTime, Lines: []RefusedLine{
+		{Line: 1, Raw: "/aprove", Reason: "không có lệnh /aprove; gửi /help để xem các lệnh"},
+		{Line: 3, Raw: "/assign", Reason: "lệnh /assign cần mã cơ quan xử lý, ví dụ: /assign so-gtvt"}}}
+}
+
+func sampleUnauthenticated() *Unauthenticated {
+	return &Unauthenticated{ReceivedAt: sampleTime, Reason: "token"}
+}
