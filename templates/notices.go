@@ -187,7 +187,7 @@ func sampleCase() Case {
 		Field: "dien", FieldName: "Điện", Unit: "vi-thuy", UnitName: "huyện Vị Thủy",
 		Agency: "dien-luc", AgencyName: "Công ty Điện lực Hậu Giang",
 		Urgent: true, Complex: true, Confidential: true, Undeliverable: true, CallFailures: 1,
-		Deadlines: []Due{{Kind: "return", Due: sampleTime.Add(4 * time.Hour)}, {Kind: "resolve"}},
+		Deadlines:          []Due{{Kind: "return", Due: sampleTime.Add(4 * time.Hour)}, {Kind: "resolve"}},
 		ExtensionRequested: true, ExtensionDays: 5,
 		Result: "Đã thay dây dẫn, cấp điện lại lúc 15:00.", ResolvedAt: sampleTime.Add(6 * time.Hour),
 		ResultFiles: []File{{Name: "bien-ban.pdf", Type: "application/pdf", Size: 45000}}, Rating: "hai-long"}
@@ -216,7 +216,7 @@ func sampleResult() *Result {
 	return &Result{Code: "PA-2026-000042", ReceivedAt: sampleTime, Name: "Nguyễn Văn An",
 		Summary: "Khu vực ấp 3 bị cúp điện từ sáng.", Location: "ấp 3, xã Vị Đông", FieldName: "Điện",
 		ResolveDue: sampleTime.Add(6 * 24 * time.Hour), AgencyName: "Công ty Điện lực Hậu Giang",
-		Result:      "Đã thay dây dẫn bị đứt.\nĐã cấp điện lại lúc 15:00.", CompletedAt: sampleTime.Add(30 * time.Hour),
+		Result: "Đã thay dây dẫn bị đứt.\nĐã cấp điện lại lúc 15:00.", CompletedAt: sampleTime.Add(30 * time.Hour),
 		Files: []string{"anh-sau-xu-ly.jpg", "bien-ban.pdf"}, Withheld: []string{"hien-truong.heic"}}
 }
 
