@@ -170,6 +170,16 @@ func (w *Worker) send(ctx context.Context, client *gomail.Client, m store.Mail) 
 		w.Log.Error("mail cannot be rendered", "mail", m.ID, "kind", m.Kind, "err", err)
 		return false, w.record(ctx, func(tx *store.Tx) error { return tx.MailFailed(m.ID, err.Error()) })
 	}
+	release, err := w.attach(msg, m)
+	if errors.Is(err, store.ErrNoBlob) {
+		w.Log.Error("mail's file missing from the data folder", "mail", m.ID, "kind", m.Kind, "err", err)
+		return false, w.record(ctx, func(tx *store.Tx) error { return tx.MailFailed(m.ID, err.Error()) })
+	}
+	if err != nil {
+		w.Log.Warn("mail's files unreadable, mail delayed", "mail", m.ID, "kind", m.Kind, "err", err)
+		return false, w.retry(ctx, m, err)
+	}
+	defer release()
 	if err := client.Send(msg); err != nil {
 		var serr *gomail.SendError
 		if errors.As(err, &serr) && !serr.IsTemp() && serr.ErrorCode() >= 500 {

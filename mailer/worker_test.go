@@ -6,193 +6,99 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"mime"
-	"net/mail"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	gomessage "github.com/emersion/go-message/mail"
 
 	"haugiang.gov.vn/phananh/mailer/smtptest"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
 
-type fixture struct {
-	db     *store.DB
-	sink   *smtptest.Server
-	worker *Worker
-	now    time.Time
-}
-
-func newFixture(t *testing.T) *fixture {
-	t.Helper()
+// TestSendResultWithFiles sends a result notice with a photo and a
+// document stored in the encrypted blob store: both arrive attached, the
+// photo without its GPS position, and no temporary file stays behind.
+func TestSendResultWithFiles(t *testing.T) {
 	dir := t.TempDir()
-	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(dir, "db"), DataDir: filepath.Join(dir, "data"),
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{Path: filepath.Join(dir, "db"), DataDir: filepath.Join(dir, "data"),
 		Key: bytes.Repeat([]byte{5}, 32), MailDomain: "haugiang.gov.vn"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	defer db.Close()
+	photo, _ := os.ReadFile("testdata/gps.jpg")
+	doc := []byte("%PDF-1.4 biên bản nghiệm thu")
+	photoKey, _, err := db.Blobs().Put(bytes.NewReader(photo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docKey, _, _ := db.Blobs().Put(bytes.NewReader(doc))
+	data, _ := json.Marshal(templates.Result{Code: "PA-2026-000001", Result: "Đã xử lý.", Files: []string{"ảnh sau xử lý.jpg", "biên bản.pdf"}})
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Enqueue(store.Mail{Kind: "result", To: "an@example.com", Role: "citizen", Data: data,
+			Attachments: []store.MailFile{{BlobKey: photoKey, Name: "ảnh sau xử lý.jpg", Type: "image/jpeg"},
+				{BlobKey: docKey, Name: "biên bản.pdf", Type: "application/pdf"}}}, now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	sink, err := smtptest.NewServer(smtptest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { sink.Close() })
+	defer sink.Close()
 	set, err := templates.Load("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, sink: sink, now: time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC)}
-	f.worker = &Worker{DB: db, Templates: func() *templates.Set { return set },
-		From: Sender{Address: "phananh@haugiang.gov.vn", Name: "Trung tâm Giám sát, điều hành"},
-		SMTP: SMTP{Host: "127.0.0.1", Port: sink.Port(), TLS: "none", Timeout: 5 * time.Second},
-		Log:  slog.New(slog.NewTextHandler(io.Discard, nil)), RetryMax: time.Hour, Now: func() time.Time { return f.now }}
-	return f
-}
-
-// queueAck owes one acknowledgement of a new report.
-func (f *fixture) queueAck(t *testing.T) store.Mail {
-	t.Helper()
-	var m store.Mail
-	err := f.db.Write(context.Background(), func(tx *store.Tx) error {
-		r, err := tx.CreateReport(store.Report{State: "received", ReceivedAt: f.now})
-		if err != nil {
-			return err
-		}
-		data, _ := json.Marshal(templates.Ack{Code: r.Code, ReceivedAt: f.now, Field: "Điện", Unit: "huyện Vị Thủy"})
-		m, err = tx.Enqueue(store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: "an@example.com", Role: "citizen",
-			ReplyTo: "phananh+abc@haugiang.gov.vn", InReplyTo: "orig@mail.example.com", References: []string{"older@mail.example.com"},
-			Data: data}, f.now)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func TestSendAndHeaders(t *testing.T) {
-	f := newFixture(t)
-	queued := f.queueAck(t)
-	n, err := f.worker.SendDue(context.Background())
-	if err != nil || n != 1 {
+	host, port, _ := strings.Cut(sink.Addr(), ":")
+	p, _ := strconv.Atoi(port)
+	w := &Worker{DB: db, Templates: func() *templates.Set { return set }, From: Sender{Address: "phananh@haugiang.gov.vn"},
+		SMTP: SMTP{Host: host, Port: p, TLS: "none", Timeout: 10 * time.Second}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		RetryMax: time.Minute, Now: func() time.Time { return now }}
+	if n, err := w.SendDue(ctx); err != nil || n != 1 {
 		t.Fatalf("sent %d, %v", n, err)
 	}
-	got := f.sink.Messages()
-	if len(got) != 1 || got[0].From != "phananh@haugiang.gov.vn" || got[0].To[0] != "an@example.com" || got[0].MessageID != queued.MessageID {
-		t.Fatalf("accepted %+v", got)
+	files := attachments(t, sink.Messages()[0].Data)
+	if got := files["biên bản.pdf"]; !bytes.Equal(got, doc) {
+		t.Errorf("document arrived as %q", got)
 	}
-	m, err := mail.ReadMessage(bytes.NewReader(got[0].Data))
-	if err != nil {
-		t.Fatal(err)
+	jpg, ok := files["ảnh sau xử lý.jpg"]
+	if !ok || bytes.Contains(jpg, []byte("Exif")) || !bytes.HasPrefix(jpg, []byte{0xFF, 0xD8}) {
+		t.Errorf("photo: present %v, %d bytes, still with Exif or not a JPEG", ok, len(jpg))
 	}
-	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	checks := map[string]bool{
-		"subject tag":    strings.HasPrefix(subject, "["+queued.ReportCode+"] "),
-		"in-reply-to":    m.Header.Get("In-Reply-To") == "<orig@mail.example.com>",
-		"references":     m.Header.Get("References") == "<older@mail.example.com> <orig@mail.example.com>",
-		"auto-submitted": m.Header.Get("Auto-Submitted") == "auto-replied",
-		"reply-to":       strings.Contains(m.Header.Get("Reply-To"), "phananh+abc@haugiang.gov.vn"),
-		"alternatives":   strings.HasPrefix(m.Header.Get("Content-Type"), "multipart/alternative"),
-		"date":           m.Header.Get("Date") != "",
-	}
-	for name, ok := range checks {
-		if !ok {
-			t.Errorf("%s wrong:\n%s", name, got[0].Data)
-		}
-	}
-	// The exact bytes accepted are archived, and the mail is recorded sent.
-	var sent store.Mail
-	f.db.Read(context.Background(), func(tx *store.Tx) error { sent, _ = tx.MailByMessageID(queued.MessageID); return nil })
-	if sent.State != store.MailSent || sent.SentKey == "" {
-		t.Fatalf("recorded %+v", sent)
-	}
-	rc, err := f.db.Blobs().Open(sent.SentKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	archived, _ := io.ReadAll(rc)
-	rc.Close()
-	if !bytes.Equal(bytes.ReplaceAll(archived, []byte("\r\n"), []byte("\n")), bytes.ReplaceAll(got[0].Data, []byte("\r\n"), []byte("\n"))) {
-		t.Error("the archived copy differs from what the server accepted")
-	}
-	// Nothing is sent twice.
-	if n, _ := f.worker.SendDue(context.Background()); n != 0 || len(f.sink.Messages()) != 1 {
-		t.Errorf("a second pass sent %d", n)
+	if left, _ := os.ReadDir(db.Blobs().TempDir()); len(left) != 0 {
+		t.Errorf("%d temporary files left", len(left))
 	}
 }
 
-func TestTemporaryAndPermanentFailures(t *testing.T) {
-	f := newFixture(t)
-	queued := f.queueAck(t)
-	f.sink.FailNext(1, 451)
-	if n, _ := f.worker.SendDue(context.Background()); n != 0 {
-		t.Fatalf("sent %d through a 451", n)
-	}
-	m := f.byID(t, queued.MessageID)
-	if m.State != store.MailQueued || m.Attempts != 1 || !m.NextAt.After(f.now) || !strings.Contains(m.LastError, "451") {
-		t.Fatalf("after a 451: %+v", m)
-	}
-	// Not due yet: nothing happens until the backoff has passed.
-	if n, _ := f.worker.SendDue(context.Background()); n != 0 {
-		t.Fatal("retried before the backoff")
-	}
-	f.now = m.NextAt
-	if n, _ := f.worker.SendDue(context.Background()); n != 1 {
-		t.Fatal("not retried after the backoff")
-	}
-	second := f.queueAck(t)
-	f.sink.FailNext(1, 550)
-	f.worker.SendDue(context.Background())
-	if m := f.byID(t, second.MessageID); m.State != store.MailFailed {
-		t.Errorf("after a 550: %s, want failed", m.State)
-	}
-}
-
-func TestOutageDelaysAndLosesNothing(t *testing.T) {
-	f := newFixture(t)
-	var ids []string
-	for range 3 {
-		ids = append(ids, f.queueAck(t).MessageID)
-	}
-	f.sink.SetDown(true)
-	if n, _ := f.worker.SendDue(context.Background()); n != 0 {
-		t.Fatal("sent through an outage")
-	}
-	f.sink.SetDown(false)
-	f.now = f.now.Add(time.Hour)
-	if n, err := f.worker.SendDue(context.Background()); n != 3 || err != nil {
-		t.Fatalf("after the outage: sent %d, %v", n, err)
-	}
-	for _, id := range ids {
-		if m := f.byID(t, id); m.State != store.MailSent {
-			t.Errorf("%s: %s", id, m.State)
-		}
-	}
-}
-
-func (f *fixture) byID(t *testing.T, messageID string) store.Mail {
+// attachments returns the attachments of a raw message by file name.
+func attachments(t *testing.T, raw []byte) map[string][]byte {
 	t.Helper()
-	var m store.Mail
-	f.db.Read(context.Background(), func(tx *store.Tx) error {
-		var err error
-		m, err = tx.MailByMessageID(messageID)
-		return err
-	})
-	return m
-}
-
-func TestBackoff(t *testing.T) {
-	for _, c := range []struct {
-		attempts int
-		limit    time.Duration
-		want     time.Duration
-	}{{0, time.Hour, 30 * time.Second}, {1, time.Hour, time.Minute}, {3, time.Hour, 4 * time.Minute},
-		{10, time.Hour, time.Hour}, {1000, time.Hour, time.Hour}, {0, 2 * time.Second, 2 * time.Second}} {
-		got := Backoff(c.attempts, c.limit)
-		if got > c.want || got < c.want-c.want/10 {
-			t.Errorf("Backoff(%d, %s) = %s, want %s less up to a tenth", c.attempts, c.limit, got, c.want)
+	r, err := gomessage.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h, ok := p.Header.(*gomessage.AttachmentHeader); ok {
+			name, _ := h.Filename()
+			out[name], _ = io.ReadAll(p.Body)
 		}
 	}
 }

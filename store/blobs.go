@@ -323,3 +323,7 @@ func (br *blobReader) next() error {
 }
 
 func (br *blobReader) Close() error { return br.f.Close() }
+
+// TempDir is the data folder's folder of temporary files: files there are
+// the process's own, removed at the next start when a crash left them.
+func (b *Blobs) TempDir() string { return filepath.Join(b.dir, "tmp") }

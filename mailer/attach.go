@@ -1,0 +1,80 @@
+package mailer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"haugiang.gov.vn/phananh/store"
+)
+
+// attach adds the stored files a mail carries (the result's documents and
+// photos, SPEC 8.3) without holding any of them in memory: each blob is
+// decrypted into a temporary file of the data folder, unlinked at once so
+// that nothing is left behind whatever happens, and handed to go-mail as a
+// ReadSeeker, which it copies at each write (the send, then the archived
+// copy). JPEG photos are copied without their location data (StripJPEG); a
+// photo that cannot be read as a JPEG is left out rather than sent with
+// what it may hold. The returned function closes the files.
+func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
+	var open []*os.File
+	release := func() {
+		for _, f := range open {
+			f.Close()
+		}
+	}
+	for i, file := range m.Attachments {
+		f, err := spool(w.DB.Blobs(), file)
+		if errors.Is(err, ErrNotJPEG) {
+			w.Log.Warn("photo left out of a mail: not a readable JPEG", "mail", m.ID, "kind", m.Kind, "file", i+1)
+			continue
+		}
+		if err != nil {
+			release()
+			return nil, fmt.Errorf("mail %d: file %d: %w", m.ID, i+1, err)
+		}
+		open = append(open, f)
+		msg.AttachReadSeeker(file.Name, f, gomail.WithFileContentType(gomail.ContentType(contentType(file.Type))))
+	}
+	return release, nil
+}
+
+// spool decrypts a blob into an unlinked temporary file, positioned at its
+// start.
+func spool(blobs *store.Blobs, file store.MailFile) (*os.File, error) {
+	r, err := blobs.Open(file.BlobKey)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	f, err := os.CreateTemp(blobs.TempDir(), "mail-*")
+	if err != nil {
+		return nil, err
+	}
+	os.Remove(f.Name()) // the open file stays readable; its name goes now
+	if file.Type == "image/jpeg" {
+		err = StripJPEG(f, r)
+	} else {
+		_, err = io.Copy(f, r)
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// contentType is the type a file is sent with: the sniffed type, or
+// application/octet-stream when none was found.
+func contentType(t string) string {
+	if t == "" {
+		return "application/octet-stream"
+	}
+	return t
+}
