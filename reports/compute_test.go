@@ -1,0 +1,160 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"haugiang.gov.vn/phananh/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test ./reports -update rewrites it); got:\n%s", name, got)
+	}
+}
+
+func compute(t *testing.T, w *world, p Period, mode Mode) *Report {
+	t.Helper()
+	var r *Report
+	err := w.db.Read(context.Background(), func(tx *store.Tx) error {
+		var err error
+		r, err = Compute(tx, p, mode, w.options())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.GeneratedAt = at(2026, 12, 20, 7, 30)
+	return r
+}
+
+func ending(t *testing.T, kind Kind, month string, mode Mode) Period {
+	t.Helper()
+	year, m, err := ParseMonth(month)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Ending(kind, year, m, mode, vietnam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestGolden computes the report of each kind of period over the seeded
+// history and compares its CSV, which holds every figure, with the golden
+// files.
+func TestGolden(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	for _, tc := range []struct {
+		file   string
+		period Period
+		mode   Mode
+	}{
+		{"daily-2026-02-23.csv", Digest(at(2026, 2, 23, 7, 30), w.cal), Decree},
+		{"monthly-2026-03.csv", ending(t, Monthly, "2026-03", Decree), Decree},
+		{"monthly-2026-02-calendar.csv", ending(t, Monthly, "2026-02", Calendar), Calendar},
+		{"quarterly-2026-03.csv", ending(t, Quarterly, "2026-03", Decree), Decree},
+		{"semiannual-2026-06.csv", ending(t, Semiannual, "2026-06", Decree), Decree},
+		{"annual-2026-12.csv", ending(t, Annual, "2026-12", Decree), Decree},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := compute(t, w, tc.period, tc.mode).WriteCSV(&buf); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join("golden", tc.file), buf.Bytes())
+		})
+	}
+}
+
+// TestMonthlyFigures checks the March 2026 report (15 February – 14
+// March) against figures worked out by hand from the seeded history.
+func TestMonthlyFigures(t *testing.T) {
+	w := newWorld(t)
+	codes := w.seed()
+	r := compute(t, w, ending(t, Monthly, "2026-03", Decree), Decree)
+	want := Counts{
+		Received:  7, // R9–R15
+		Forwarded: 4, // R9, R10, R11, R13
+		Escalated: 1, // R14
+		SentBack:  1, // R10
+		// R7 on time thanks to Tết, R11 on time, R10 late (its first
+		// result was sent back), R8 excused by its extension.
+		Resolved: 4, OnTime: 2, Late: 1, Excused: 1,
+		Published: 3, // R7, R8, R10
+		// At 15 March 00:00: R9 (forwarded), R11 (resolved, not published)
+		// and R12 (received) overdue; R13, R14 (escalated), R15 within.
+		Open: 6, OpenOverdue: 3,
+		VerySatisfied: 1, // R8
+	}
+	if r.Totals != want {
+		t.Errorf("totals\n%+v\nwant\n%+v", r.Totals, want)
+	}
+	wantOverdue := []struct {
+		code, step, agency string
+		days               int
+		hours              time.Duration
+	}{
+		{codes[8], "resolve", "so-xd", 12, 64 * time.Hour},     // due 3 March 17:00
+		{codes[10], "publish", "ttgsdh", 11, 63 * time.Hour},   // due 4 March 08:00
+		{codes[11], "intake", "ttgsdh", 5, 28 * time.Hour},     // due 10 March 11:00
+	}
+	if len(r.Overdue) != len(wantOverdue) {
+		t.Fatalf("overdue %+v", r.Overdue)
+	}
+	for i, o := range wantOverdue {
+		got := r.Overdue[i]
+		if got.Code != o.code || got.Step != o.step || got.Agency != o.agency || got.DaysLate != o.days || got.HoursLate != o.hours {
+			t.Errorf("overdue %d: %s %s %s %d days %s, want %+v", i, got.Code, got.Step, got.Agency, got.DaysLate, got.HoursLate, o)
+		}
+	}
+	stages := map[string]Stage{}
+	for _, s := range r.Stages {
+		stages[s.Code] = s
+	}
+	for code, want := range map[string]Stage{
+		// 10 min, 30 min, 30 min, 1 h (R9: Tết is no working time), 1 h.
+		"intake": {N: 5, Mean: 38 * time.Minute, P90: time.Hour},
+		// R11 13 h 50, R7 41 h, R8 54 h 30, R10 61 h.
+		"resolve": {N: 4, Mean: (13*time.Hour + 50*time.Minute + 41*time.Hour + 54*time.Hour + 30*time.Minute + 61*time.Hour) / 4, P90: 61 * time.Hour},
+		"publish": {N: 3, Mean: time.Hour, P90: time.Hour},
+		// R7 43 h, R8 56 h, R10 62 h 30.
+		"total": {N: 3, Mean: (43*time.Hour + 56*time.Hour + 62*time.Hour + 30*time.Minute) / 3, P90: 62*time.Hour + 30*time.Minute},
+	} {
+		got := stages[code]
+		if got.N != want.N || got.Mean != want.Mean || got.P90 != want.P90 {
+			t.Errorf("stage %s: %d steps, mean %s, p90 %s; want %d, %s, %s", code, got.N, got.Mean, got.P90, want.N, want.Mean, want.P90)
+		}
+	}
+	var places []string
+	for _, k := range r.Ranking {
+		places = append(places, fmt.Sprintf("%d %s %.0f%%", k.Place, k.Agency, k.Rate*100))
+	}
+	if got, want := strings.Join(places, ", "), "1 ca-tinh 100%, 1 dien-luc 100%, 1 so-gtvt 100%, 4 ubnd-vi-thanh 0%, 4 so-xd 0%"; got != want {
+		t.Errorf("ranking %s, want %s", got, want)
+	}
+}
