@@ -119,9 +119,9 @@ func TestMonthlyFigures(t *testing.T) {
 		days               int
 		hours              time.Duration
 	}{
-		{codes[8], "resolve", "so-xd", 12, 64 * time.Hour},     // due 3 March 17:00
-		{codes[10], "publish", "ttgsdh", 11, 63 * time.Hour},   // due 4 March 08:00
-		{codes[11], "intake", "ttgsdh", 5, 28 * time.Hour},     // due 10 March 11:00
+		{codes[8], "resolve", "so-xd", 12, 64 * time.Hour},   // due 3 March 17:00
+		{codes[10], "publish", "ttgsdh", 11, 63 * time.Hour}, // due 4 March 08:00
+		{codes[11], "intake", "ttgsdh", 5, 28 * time.Hour},   // due 10 March 11:00
 	}
 	if len(r.Overdue) != len(wantOverdue) {
 		t.Fatalf("overdue %+v", r.Overdue)

@@ -53,9 +53,9 @@ func (w *world) options() Options {
 
 // intake is what a new report is routed to, and its marks.
 type intake struct {
-	field, unit, agency     string
-	urgent, confidential    bool
-	duplicateOf             string
+	field, unit, agency  string
+	urgent, confidential bool
+	duplicateOf          string
 }
 
 // ingest stores a new report received at at, as the intake pipeline does.
@@ -85,7 +85,7 @@ var roles = map[lifecycle.Action]lifecycle.Role{
 	lifecycle.Accept: lifecycle.Receiver, lifecycle.Assign: lifecycle.Receiver, lifecycle.Reject: lifecycle.Receiver,
 	lifecycle.CallFailed: lifecycle.Receiver, lifecycle.Escalate: lifecycle.Receiver,
 	lifecycle.Return: lifecycle.Handler, lifecycle.Resolve: lifecycle.Handler, lifecycle.Extend: lifecycle.Handler,
-	lifecycle.Clarify: lifecycle.Handler,
+	lifecycle.Clarify:  lifecycle.Handler,
 	lifecycle.SendBack: lifecycle.Approver, lifecycle.Approve: lifecycle.Approver, lifecycle.ConfirmExtension: lifecycle.Approver,
 	lifecycle.Rate: lifecycle.Citizen, lifecycle.Reply: lifecycle.Citizen,
 }
