@@ -168,5 +168,5 @@ func (p Period) Title() string {
 
 // Dates gives the period's first and last days: "15/11/2026 – 14/12/2026".
 func (p Period) Dates() string {
-	return p.Start.Format("02/01/2006") + " – " + p.End.Add(-time.Nanosecond).Format("02/01/2006")
+	return p.Start.Format("02/01/2006") + " – " + p.End.AddDate(0, 0, -1).Format("02/01/2006")
 }

@@ -110,7 +110,7 @@ func (r *Report) aboutTable() Table {
 			{"kind", "Loại báo cáo", kindTitles[p.Kind]},
 			{"period", "Kỳ báo cáo", p.Title()},
 			{"from", "Từ ngày", Day(p.Start)},
-			{"to", "Đến hết ngày", Day(p.End.Add(-time.Nanosecond))},
+			{"to", "Đến hết ngày", Day(p.End.AddDate(0, 0, -1))},
 			{"mode", "Cách tính kỳ", modeTitle(p.Kind, r.Mode)},
 			{"generated", "Lập lúc", r.GeneratedAt.In(p.End.Location())},
 		}}
