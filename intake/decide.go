@@ -38,8 +38,11 @@ func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
 	if reason := automatic(m); reason != "" {
 		return p.withState(tx, Outcome{Kind: KindAutoreply, Code: code, Reason: reason})
 	}
+	if p.Staff.Is(m.From.Addr) && (code != "" || hasCommands(m)) {
+		return p.command(tx, in, code)
+	}
 	if code != "" {
-		return p.reply(tx, in, code)
+		return p.citizenReply(tx, in, code)
 	}
 	if strings.TrimSpace(m.Text) == "" && len(keptAttachments(m)) == 0 {
 		return Outcome{Kind: KindJunk, Reason: "no text and no attachment"}, nil
@@ -92,28 +95,6 @@ func (p *Pipeline) quarantine(in *incoming, reason string) func(*store.Tx, *inco
 		}
 		return Outcome{Kind: KindQuarantine, Reason: reason}, nil
 	}
-}
-
-// reply records a message in an existing report's thread. Citizens'
-// clarifications and ratings and operators' commands are applied by the
-// lifecycle; here the message is linked to its report and logged.
-func (p *Pipeline) reply(tx *store.Tx, in *incoming, code string) (Outcome, error) {
-	kind, actor := KindReply, "citizen"
-	if p.Staff.Is(in.msg.From.Addr) {
-		kind, actor = KindCommand, strings.ToLower(in.msg.From.Addr)
-	}
-	out, err := p.withState(tx, Outcome{Kind: kind, Code: code})
-	if err != nil {
-		return out, err
-	}
-	r, err := tx.Report(code)
-	if err != nil {
-		return out, err
-	}
-	in.after = append(in.after, func(tx *store.Tx, msgID int64) error {
-		return tx.AppendEvent(r.ID, store.Event{At: in.now, Actor: actor, Command: kind, MessageID: msgID, From: r.State, To: r.State})
-	})
-	return out, nil
 }
 
 // bounce records a delivery failure report and links it to the report

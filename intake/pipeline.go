@@ -41,7 +41,19 @@ type Pipeline struct {
 	RepliesPerHour int
 	// DuplicateWindow links the same content from the same sender.
 	DuplicateWindow time.Duration
-	Log             *slog.Logger
+	// CallAttempts is process.call_attempts: the failed verification call
+	// that rejects a report (0: lifecycle.DefaultCallAttempts).
+	CallAttempts int
+	// EscalationAddress is process.escalation_address, the Dept. of
+	// Information and Communications: escalated reports go there.
+	EscalationAddress string
+	// RequireAuth is security.require_authentication_results: commands
+	// are applied only when our border server authenticated the sender's
+	// domain, in the Authentication-Results header carrying
+	// TrustedAuthservID (SPEC 7.3).
+	RequireAuth       bool
+	TrustedAuthservID string
+	Log               *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// AfterCommit, when set, is called after an outcome is committed and

@@ -10,6 +10,7 @@ import (
 	"haugiang.gov.vn/phananh/intake/parse"
 	"haugiang.gov.vn/phananh/intake/token"
 	"haugiang.gov.vn/phananh/rules/deadline"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -52,7 +53,8 @@ func (p *Pipeline) newReport(tx *store.Tx, in *incoming) (Outcome, error) {
 	if r, err = tx.CreateReport(r); err != nil {
 		return Outcome{}, err
 	}
-	if _, err := tx.SetDeadline(r.ID, storeDeadline(p, intake)); err != nil {
+	intakeRow := storeDeadline(p, intake)
+	if _, err := tx.SetDeadline(r.ID, intakeRow); err != nil {
 		return Outcome{}, err
 	}
 	in.after = append(in.after, func(tx *store.Tx, msgID int64) error {
@@ -61,10 +63,41 @@ func (p *Pipeline) newReport(tx *store.Tx, in *incoming) (Outcome, error) {
 	if err := p.acknowledge(tx, in, r, table, intake.Due); err != nil {
 		return Outcome{}, err
 	}
-	if err := p.notifyReceivers(tx, in, r, table, intake.Due); err != nil {
+	if err := p.notifyReceivers(tx, in, r, table, intake.Due, decision.AutoForward); err != nil {
 		return Outcome{}, err
 	}
-	return Outcome{Kind: KindReport, Code: r.Code, State: r.State, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency}, nil
+	out := Outcome{Kind: KindReport, Code: r.Code, State: r.State, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency}
+	if decision.AutoForward {
+		intakeRow.State = "open"
+		return p.autoForward(in, &caseFile{r: r, facts: factsOf(r, []store.Deadline{intakeRow})}, decision, out)
+	}
+	return out, nil
+}
+
+// autoForward forwards a new report to the agency its rule names, without
+// a receiver's /accept, when the rule has auto_forward (SPEC 6.2): the
+// system accepts it on the receivers' behalf at its received time, with
+// the assignment to the agency's handlers and the "forwarded" notice to
+// the citizen. The receivers still get the triage notice, which says the
+// report was forwarded automatically, and may reassign it.
+func (p *Pipeline) autoForward(in *incoming, cf *caseFile, d routing.Decision, out Outcome) (Outcome, error) {
+	li := p.input(cf.facts, lifecycle.Accept, cf.r.ReceivedAt)
+	li.Actor = lifecycle.Actor{Role: lifecycle.Receiver}
+	ch, err := lifecycle.Apply(li)
+	le, err := applyError(err)
+	if err != nil {
+		return out, err
+	}
+	if le != nil {
+		p.Log.Warn("automatic forwarding refused: the report waits for a receiver", "report", cf.r.Code, "reason", le.Code)
+		return out, nil
+	}
+	st := step{change: ch, at: cf.r.ReceivedAt, actor: "system", role: lifecycle.System, autoRule: d.Rule}
+	in.after = append(in.after, func(tx *store.Tx, msgID int64) error {
+		_, err := p.writeSteps(tx, in, cf, []step{st}, noFiles, msgID)
+		return err
+	})
+	return outcomeOf(out, ch.Facts), nil
 }
 
 // reportRecords writes what points to the message row: the report's first
@@ -127,13 +160,15 @@ func (p *Pipeline) acknowledge(tx *store.Tx, in *incoming, r store.Report, table
 }
 
 // notifyReceivers owes each receiver the triage notice.
-func (p *Pipeline) notifyReceivers(tx *store.Tx, in *incoming, r store.Report, table *routing.Table, due time.Time) error {
+func (p *Pipeline) notifyReceivers(tx *store.Tx, in *incoming, r store.Report, table *routing.Table, due time.Time, auto bool) error {
 	receivers := p.Staff.WithRole("receiver")
 	if len(receivers) == 0 {
 		p.Log.Warn("no receiver configured: nobody is told of the new report", "report", r.Code)
 		return nil
 	}
-	data, err := json.Marshal(p.triage(in, r, table, due))
+	t := p.triage(in, r, table, due)
+	t.Proposal.AutoForward = auto
+	data, err := json.Marshal(t)
 	if err != nil {
 		return err
 	}

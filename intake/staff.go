@@ -24,6 +24,37 @@ func (s Staff) WithRole(role string) []Operator {
 	return out
 }
 
+// Roles returns the entries of the operator with the address addr, in the
+// order of the configuration: one address may hold several roles.
+func (s Staff) Roles(addr string) []Operator {
+	var out []Operator
+	for _, op := range s {
+		if strings.EqualFold(op.Email, strings.TrimSpace(addr)) {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// Handlers returns who gets the mail for an agency's handlers: its
+// handlers, or its leaders when it has no handler configured, so that no
+// assignment is lost to a gap in the configuration (`phananh operators`
+// reports the gap).
+func (s Staff) Handlers(agency string) []Operator {
+	for _, role := range []string{"handler", "leader"} {
+		var out []Operator
+		for _, op := range s.WithRole(role) {
+			if op.Agency == agency {
+				out = append(out, op)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
 // Is reports whether addr is an operator's address.
 func (s Staff) Is(addr string) bool {
 	for _, op := range s {

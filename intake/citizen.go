@@ -1,0 +1,124 @@
+package intake
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
+	"haugiang.gov.vn/phananh/store"
+)
+
+// citizenReply handles a message in a report's thread from anyone but
+// staff (SPEC 7.4). It counts as the citizen's only when it comes from the
+// report's address and carries the citizen's reply token, or refers to a
+// mail we sent that address about the report: report codes are guessable
+// and a From is easy to forge. Anything else changes nothing, is logged
+// as a security event and gets no answer.
+//
+// The citizen's reply to a published or closed report is a rating when its
+// first new line is one of the three levels: the first rating closes the
+// report, a later one is answered "already rated". Any other reply is
+// handled by the lifecycle (lifecycle.Reply): after the result, a question
+// for the agency, forwarded to its handlers re-rendered as plain text, with
+// the clarification deadline; before it, the citizen's note added to the
+// report, whoever holds it told.
+func (p *Pipeline) citizenReply(tx *store.Tx, in *incoming, code string) (Outcome, error) {
+	cf, err := p.loadCase(tx, code)
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := outcomeOf(Outcome{Kind: KindReply, Code: code}, cf.facts)
+	ok, err := p.citizenAuthentic(tx, in, cf.r)
+	if err != nil || !ok {
+		if err == nil {
+			p.security("citizen-reply-unauthenticated", "not from the report's address with its reply token or thread", "", code)
+			out.Reason = "reply not authenticated: not from the report's address with its reply token or thread"
+		}
+		return out, err
+	}
+	text := strings.TrimSpace(in.msg.NewText)
+	files := keptAttachments(in.msg)
+	if text == "" && len(files) == 0 {
+		out.Reason = "reply with nothing new"
+		return out, nil
+	}
+	li := p.input(cf.facts, lifecycle.Reply, in.src.ReceivedAt)
+	li.Actor, li.Text = lifecycle.Actor{Role: lifecycle.Citizen}, text
+	if s := cf.facts.State; s == lifecycle.Published || s == lifecycle.Closed {
+		if rating, ok := lifecycle.ParseRating(firstLine(text)); ok {
+			li.Action, li.Rating = lifecycle.Rate, rating
+		}
+	}
+	ch, err := lifecycle.Apply(li)
+	if errors.Is(err, lifecycle.ErrAlreadyRated) {
+		out.Reason = "already rated"
+		return out, p.alreadyRated(tx, in, cf)
+	}
+	le, err := applyError(err)
+	if err != nil {
+		return out, err
+	}
+	if le != nil {
+		out.Reason = "reply refused: " + string(le.Code)
+		return out, nil
+	}
+	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: text}
+	if li.Action == lifecycle.Reply {
+		for _, a := range files {
+			st.replyFiles = append(st.replyFiles, storeAttachment(a, "reply", 0))
+		}
+	}
+	in.after = append(in.after, func(tx *store.Tx, msgID int64) error {
+		_, err := p.writeSteps(tx, in, cf, []step{st}, replyFiles, msgID)
+		return err
+	})
+	return outcomeOf(out, ch.Facts), nil
+}
+
+// citizenAuthentic says whether a reply is the citizen's (SPEC 7.4).
+func (p *Pipeline) citizenAuthentic(tx *store.Tx, in *incoming, r store.Report) (bool, error) {
+	if r.Citizen.Email == "" || !strings.EqualFold(strings.TrimSpace(in.msg.From.Addr), r.Citizen.Email) {
+		return false, nil
+	}
+	if p.hasToken(in, token.Citizen, r.ID) {
+		return true, nil
+	}
+	return refersToMail(tx, in, r.ID, func(sent store.Mail) bool { return sent.Role == "citizen" })
+}
+
+// alreadyRated answers a second rating, within the automatic replies a
+// sender may get in an hour (SPEC 4.7).
+func (p *Pipeline) alreadyRated(tx *store.Tx, in *incoming, cf *caseFile) error {
+	s, err := p.snapshot(tx, cf.r.ID)
+	if err != nil {
+		return err
+	}
+	data, err := jsonOf(s.citizenNotice(step{}))
+	if err != nil {
+		return err
+	}
+	m := store.Mail{ReportID: cf.r.ID, ReportCode: cf.r.Code, Kind: string(lifecycle.NoticeAlreadyRated), To: cf.r.Citizen.Email,
+		Role: "citizen", Lang: cf.r.Lang, ReplyTo: p.citizenReplyTo(cf.r, in.now), InReplyTo: in.msg.MessageID,
+		References: in.msg.References, Data: data}
+	n, err := tx.RepliesSince(cf.r.Citizen.Email, in.now.Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if n >= p.RepliesPerHour {
+		m.State = store.MailSuppressed
+	}
+	_, err = tx.Enqueue(m, in.now)
+	return err
+}
+
+// firstLine is the first line of a text that is not blank.
+func firstLine(text string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) != "" {
+			return l
+		}
+	}
+	return ""
+}

@@ -1,0 +1,272 @@
+package intake
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// TestSeveralCommandsAllOrNone applies a reply's commands in order, each
+// on the facts the one before left, or none of them.
+func TestSeveralCommandsAllOrNone(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	mark := 0
+	w.sentSince(&mark)
+	out := w.reply(receiver, "/khancap\n/phuctap\n/assign khong-co-ma\n/chuyen\n")
+	if out.Kind != KindCommand || out.State != "received" || !strings.Contains(out.Reason, "line 3, line 4") {
+		t.Errorf("%+v", out)
+	}
+	if r := w.report(); r.Urgent || r.Complex {
+		t.Error("a refused reply applied its first commands")
+	}
+	sent := w.sentSince(&mark)
+	if owed(sent) != "refused→"+receiver {
+		t.Fatalf("mail owed %s", owed(sent))
+	}
+	text := w.renderAll()["refused"][0].Text
+	for _, want := range []string{`dòng 3: "/assign khong-co-ma" — lệnh /assign: không có cơ quan xử lý mã «khong-co-ma»`,
+		`dòng 4: "/chuyen" — `} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the refusal does not say %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "dòng 1") || strings.Contains(text, "Nguyễn Văn An") || strings.Contains(text, "cúp điện") {
+		t.Errorf("the refusal names a good line or report details:\n%s", text)
+	}
+
+	// /field before /accept: routing runs again and the bare /accept
+	// forwards to the new proposal.
+	out = w.reply(receiver, "/field cap-nuoc\n/accept\n/urgent\n")
+	if out.State != "forwarded" || out.Agency != "cap-nuoc" || out.Field != "cap-nuoc" {
+		t.Errorf("/field then /accept: %+v", out)
+	}
+	sent = w.sentSince(&mark)
+	// The water company has no handler in this configuration: no assignment.
+	if owed(sent) != "forwarded→"+citizen+" confirmation→"+receiver {
+		t.Errorf("mail owed %s", owed(sent))
+	}
+	r := w.report()
+	if !r.Urgent || r.Routing.Rule == "" || r.Routing.Rule == "dien/*" {
+		t.Errorf("after rerouting: urgent %v, rule %q", r.Urgent, r.Routing.Rule)
+	}
+}
+
+// TestRefusalAnswersRateLimited answers refused commands once an hour.
+func TestRefusalAnswersRateLimited(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	mark := 0
+	w.sentSince(&mark)
+	w.reply(receiver, "/aprove")
+	w.reply(receiver, "/asign so-gtvt")
+	if got := owed(w.sentSince(&mark)); got != "refused→"+receiver {
+		t.Errorf("two refusals in an hour owe %q", got)
+	}
+	now := w.p.now().Add(61 * time.Minute)
+	w.p.Now = func() time.Time { return now }
+	w.reply(receiver, "/asign so-gtvt")
+	if got := owed(w.sentSince(&mark)); got != "refused→"+receiver {
+		t.Errorf("a refusal an hour later owes %q", got)
+	}
+	// A good command is always answered.
+	w.command(receiver, "/accept", "forwarded")
+	if got := owed(w.sentSince(&mark)); !strings.HasSuffix(got, "confirmation→"+receiver) {
+		t.Errorf("/accept owes %q", got)
+	}
+}
+
+// TestAnswersGoToTheConfiguredAddress: the From may spell the address
+// otherwise; the answer goes to the address of [[operators]].
+func TestAnswersGoToTheConfiguredAddress(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	mark := 0
+	w.sentSince(&mark)
+	out := w.reply("Tổ Tiếp Nhận <TiepNhan@Example.GOV.vn>", "/tinhtrang\n/huongdan")
+	if out.Kind != KindCommand || out.Reason != "" {
+		t.Fatalf("%+v", out)
+	}
+	sent := w.sentSince(&mark)
+	if owed(sent) != "status→"+receiver {
+		t.Fatalf("mail owed %s", owed(sent))
+	}
+	var a templates.Answer
+	json.Unmarshal(sent[0].Data, &a)
+	if !a.Help || a.Case.Code != w.code || a.Case.State != "received" {
+		t.Errorf("status answer %+v", a)
+	}
+}
+
+// TestStandaloneCommands: outside any report's thread, /status CODE, /help
+// and /report are answered; the others are refused.
+func TestStandaloneCommands(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	mark := 0
+	w.sentSince(&mark)
+	newMail := func(from, id, body string) Outcome {
+		return w.send(eml([]string{"From: " + from, "To: phananh@haugiang.gov.vn", "Subject: hỏi", "Message-ID: <" + id + "@x>"}, body))
+	}
+	out := newMail(receiver, "s1", "/status "+strings.ToLower(w.code)+"\n/help\n")
+	if out.Kind != KindCommand || out.Code != "" {
+		t.Errorf("%+v", out)
+	}
+	if got := owed(w.sentSince(&mark)); got != "status→"+receiver+" help→"+receiver {
+		t.Errorf("standalone /status and /help owe %q", got)
+	}
+	if e := w.events(); e[len(e)-1].Command != "/status" || e[len(e)-1].Actor != receiver {
+		t.Errorf("no /status event: %+v", e[len(e)-1])
+	}
+	newMail(approver, "s2", "/baocao monthly 2026-11\n")
+	if got := owed(w.sentSince(&mark)); got != "report→"+approver {
+		t.Errorf("/report owes %q", got)
+	}
+	out = newMail(receiver, "s3", "/accept\n")
+	if got := owed(w.sentSince(&mark)); got != "refused→"+receiver || w.report().State != "received" {
+		t.Errorf("a standalone /accept: %+v, owes %q", out, got)
+	}
+	// A report's handler of another agency gets no status of it.
+	out = newMail(districtH, "s4", "/status "+w.code)
+	if w.sentSince(&mark); out.Kind != KindCommand || !strings.Contains(out.Reason, "refused") {
+		t.Errorf("status of another agency's report: %+v", out)
+	}
+	// Staff mail without commands outside a thread is a report.
+	if out := newMail(receiver, "s5", "Người dân gọi điện báo đèn đường hư ở phường 1, Vị Thanh.\n"); out.Kind != KindReport {
+		t.Errorf("staff's report: %+v", out)
+	}
+}
+
+// TestCallAttempts rejects a report at the call_attempts-th failed call,
+// with the regulation's reason to the citizen.
+func TestCallAttempts(t *testing.T) {
+	for _, attempts := range []int{3, 4} {
+		w := newWalker(t)
+		w.p.CallAttempts = attempts
+		w.ingest(outage)
+		mark := 0
+		w.sentSince(&mark)
+		for i := 1; i <= 3; i++ {
+			w.reply(receiver, "/goikhongduoc Gọi lần "+string(rune('0'+i))+", không bắt máy.")
+		}
+		r := w.report()
+		sent := w.sentSince(&mark)
+		switch attempts {
+		case 3:
+			if r.State != "rejected" || r.CallFailures != 3 || !strings.Contains(owed(sent), "rejection-unreachable→"+citizen) {
+				t.Errorf("call_attempts 3: %s after %d calls, owes %s", r.State, r.CallFailures, owed(sent))
+			}
+			if d := w.deadlines()["intake"]; d.State != "met" {
+				t.Errorf("intake deadline %s", d.State)
+			}
+			if text := w.renderAll()["rejection-unreachable"][0].Text; !strings.Contains(text, "sau 3 lần gọi") {
+				t.Errorf("rejection:\n%s", text)
+			}
+		case 4:
+			if r.State != "received" || r.CallFailures != 3 || strings.Contains(owed(sent), "rejection") {
+				t.Errorf("call_attempts 4: %s after %d calls, owes %s", r.State, r.CallFailures, owed(sent))
+			}
+		}
+	}
+}
+
+// TestExtension: /extend, then /confirm-extension moves the resolve
+// deadline and tells the citizen; /deny-extension keeps it.
+func TestExtension(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.command(receiver, "/accept", "forwarded")
+	due := w.deadlines()["resolve"].Due
+	mark := 0
+	w.sentSince(&mark)
+	w.command(handler, "/giahan 3 Cần thay trạm biến áp, chờ vật tư.", "forwarded")
+	if got := owed(w.sentSince(&mark)); got != "extension-request→"+approver+" confirmation→"+handler {
+		t.Errorf("/extend owes %s", got)
+	}
+	w.command(approver, "/duyetgiahan", "forwarded")
+	if got := owed(w.sentSince(&mark)); got != "extension-confirmed→"+handler+" extended→"+citizen+" confirmation→"+approver {
+		t.Errorf("/confirm-extension owes %s", got)
+	}
+	// Three working days after Thursday 26 November 17:00: Tuesday 1 December 17:00.
+	if d := w.deadlines()["resolve"]; !d.Due.Equal(time.Date(2026, 12, 1, 17, 0, 0, 0, vietnam)) || d.Due.Equal(due) {
+		t.Errorf("resolve due %v after the extension", d.Due)
+	}
+	if r := w.report(); !r.Extension.Confirmed || r.Extension.Days != 3 {
+		t.Errorf("extension %+v", r.Extension)
+	}
+	w.command(handler, "/extend Cần thêm thời gian.", "forwarded")
+	w.command(approver, "/khonggiahan Đã gia hạn một lần.", "forwarded")
+	if r := w.report(); r.Extension.Requested || !r.Extension.Confirmed {
+		t.Errorf("after the refusal: %+v", r.Extension)
+	}
+}
+
+// TestEscalation: the Center escalates a published result; the Dept. of
+// I&C gets the case, the agency is told, and the Center assigns it again.
+func TestEscalation(t *testing.T) {
+	w := publishedReport(t)
+	mark := 0
+	w.sentSince(&mark)
+	w.command(approver, "/chuyencap Kết quả chưa triệt để, liên quan nhiều cơ quan.", "escalated")
+	if got := owed(w.sentSince(&mark)); got != "escalation→sotttt@haugiang.gov.vn escalated→"+handler+" confirmation→"+approver {
+		t.Errorf("/escalate owes %s", got)
+	}
+	w.command(approver, "/assign ubnd-vi-thuy", "forwarded")
+	if r := w.report(); r.Routing.Agency != "ubnd-vi-thuy" || r.Result != "" {
+		t.Errorf("after reassignment: %s, result %q", r.Routing.Agency, r.Result)
+	}
+}
+
+// TestConfidentialReport keeps the citizen's identity from the agency and
+// the escalation address; the Center sees it.
+func TestConfidentialReport(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage + "\nĐề nghị giữ bí mật thông tin người phản ánh.\n")
+	w.command(receiver, "/baomat\n/accept", "forwarded")
+	for _, m := range w.mails(t, w.code) {
+		leak := bytes.Contains(m.Data, []byte("0912")) || bytes.Contains(m.Data, []byte(citizen)) || bytes.Contains(m.Data, []byte("Văn An"))
+		if m.Kind == "assignment" && leak {
+			t.Errorf("the assignment to %s names the citizen", m.To)
+		}
+		if m.Kind == "confirmation" && !leak {
+			t.Errorf("the Center's confirmation hides the citizen from the Center")
+		}
+	}
+	w.command(handler, "/resolve Đã xử lý.", "resolved")
+	w.command(approver, "/approve", "published")
+	text := w.renderAll()["result"][0].Text
+	if !strings.Contains(text, "Người phản ánh: Được giữ bí mật") || !strings.Contains(text, "Kính gửi: Quý Ông/Bà.\n") {
+		t.Errorf("confidential result notice:\n%s", text)
+	}
+}
+
+// TestAutoForward forwards a report whose rule has auto_forward at intake.
+func TestAutoForward(t *testing.T) {
+	w := newWalker(t)
+	table, err := routing.Parse("auto.toml", bytes.NewReader(bytes.Replace(routing.DefaultFile(),
+		[]byte("agency = \"dien-luc\"\n"), []byte("agency = \"dien-luc\"\nauto_forward = true\n"), 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.p.Routing = func() *routing.Table { return table }
+	out := w.ingest(outage)
+	if out.State != "forwarded" || out.Agency != "dien-luc" {
+		t.Fatalf("%+v", out)
+	}
+	mark := 0
+	if got := owed(w.sentSince(&mark)); got != "ack→"+citizen+" triage→"+receiver+" assignment→"+handler+" forwarded→"+citizen {
+		t.Errorf("auto-forwarding owes %s", got)
+	}
+	es := w.events()
+	if len(es) != 2 || es[1].Actor != "system" || es[1].Command != "/accept" || es[1].Detail["auto_forward"] != "dien/*" {
+		t.Errorf("events %+v", es)
+	}
+	if !strings.Contains(w.renderAll()["triage"][0].Text, "chuyển tự động") {
+		t.Error("the triage notice does not say the report was forwarded automatically")
+	}
+}
