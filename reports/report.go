@@ -50,6 +50,8 @@ type Report struct {
 	Period      Period
 	Mode        Mode
 	GeneratedAt time.Time
+	// Center is the Center's agency code.
+	Center string
 
 	// Totals are the figures of the whole province.
 	Totals Counts
