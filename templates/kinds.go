@@ -51,6 +51,9 @@ var kinds = map[string]kind{
 	"report":          {[]string{Vietnamese}, func() any { return new(ReportAnswer) }, func() any { return sampleReportAnswer() }},
 	"refused":         {[]string{Vietnamese}, func() any { return new(Refusal) }, func() any { return sampleRefusal() }},
 	"unauthenticated": {[]string{Vietnamese}, func() any { return new(Unauthenticated) }, func() any { return sampleUnauthenticated() }},
+
+	// The periodic reports and the daily digest (SPEC 9).
+	"periodic-report": {[]string{Vietnamese}, func() any { return new(PeriodicReport) }, func() any { return samplePeriodicReport() }},
 }
 
 func citizenKind() kind {
