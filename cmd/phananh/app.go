@@ -126,6 +126,8 @@ func (a *app) pipeline() *intake.Pipeline {
 		DB: a.db, Routing: a.routing.Load, Calendar: a.calendar, Limits: limits(cfg.Intake), Tokens: a.tokens,
 		Address: cfg.SMTP.From, Staff: staff, QuarantineFolder: cfg.IMAP.QuarantineMailbox, Forwarders: cfg.Intake.ForwardingAddresses,
 		RepliesPerHour: cfg.Intake.AutoRepliesPerHour, DuplicateWindow: cfg.Intake.DuplicateWindow.Duration, Log: a.log,
+		CallAttempts: cfg.Process.CallAttempts, EscalationAddress: cfg.Process.EscalationAddress,
+		RequireAuth: cfg.Security.RequireAuthenticationResults, TrustedAuthservID: cfg.Security.TrustedAuthservID,
 	}
 }
 
