@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/robfig/cron/v3"
 
 	"haugiang.gov.vn/phananh/rules/calendar"
 )
@@ -140,9 +141,80 @@ type Templates struct {
 	Dir string `toml:"dir"`
 }
 
-// Reports is the [reports] table: who receives the periodic reports.
+// Reports is the [reports] table: the periodic reports and the daily
+// digest (SPEC 9): who receives each kind, when it is sent, and how periods
+// are cut.
 type Reports struct {
+	// Recipients receive every periodic report: monthly, quarterly,
+	// 6-monthly and annual.
 	Recipients []string `toml:"recipients"`
+	// PeriodMode cuts periods as Decree 09/2019/NĐ-CP does
+	// (PeriodDecree: from the 15th to the 14th) or by calendar months.
+	PeriodMode string `toml:"period_mode"`
+
+	// The schedules (five cron fields or a descriptor, in Vietnam's time;
+	// "" sends no report of that kind) and the recipients of each kind
+	// beside Recipients. The daily digest goes to the Center's receivers
+	// and approvers and to DailyRecipients, on working days only.
+	DailySchedule        string   `toml:"daily_schedule"`
+	DailyRecipients      []string `toml:"daily_recipients"`
+	MonthlySchedule      string   `toml:"monthly_schedule"`
+	MonthlyRecipients    []string `toml:"monthly_recipients"`
+	QuarterlySchedule    string   `toml:"quarterly_schedule"`
+	QuarterlyRecipients  []string `toml:"quarterly_recipients"`
+	SemiannualSchedule   string   `toml:"semiannual_schedule"`
+	SemiannualRecipients []string `toml:"semiannual_recipients"`
+	AnnualSchedule       string   `toml:"annual_schedule"`
+	AnnualRecipients     []string `toml:"annual_recipients"`
+}
+
+// The period modes of [reports] period_mode.
+const (
+	PeriodDecree   = "decree"
+	PeriodCalendar = "calendar"
+)
+
+// defaultReports sends each report on the days of SPEC 9.1, at 07:30: the
+// digest every working day, the monthly report on the 15th, the quarterly
+// on the 15th of a quarter's last month, the 6-monthly in June and
+// December, the annual on 15 December — all before the 20th (Art 13.4).
+func defaultReports() Reports {
+	return Reports{
+		PeriodMode:         PeriodDecree,
+		DailySchedule:      "30 7 * * *",
+		MonthlySchedule:    "30 7 15 * *",
+		QuarterlySchedule:  "30 7 15 3,6,9,12 *",
+		SemiannualSchedule: "30 7 15 6,12 *",
+		AnnualSchedule:     "30 7 15 12 *",
+	}
+}
+
+// Kind returns the schedule and the recipients of a kind of report:
+// "daily", "monthly", "quarterly", "semiannual" or "annual". Recipients
+// come first, then the kind's own, each address once; the daily digest has
+// its own alone.
+func (r Reports) Kind(kind string) (schedule string, recipients []string) {
+	var own []string
+	switch kind {
+	case "daily":
+		return r.DailySchedule, slices.Clone(r.DailyRecipients)
+	case "monthly":
+		schedule, own = r.MonthlySchedule, r.MonthlyRecipients
+	case "quarterly":
+		schedule, own = r.QuarterlySchedule, r.QuarterlyRecipients
+	case "semiannual":
+		schedule, own = r.SemiannualSchedule, r.SemiannualRecipients
+	case "annual":
+		schedule, own = r.AnnualSchedule, r.AnnualRecipients
+	default:
+		return "", nil
+	}
+	for _, a := range slices.Concat(r.Recipients, own) {
+		if !slices.ContainsFunc(recipients, func(b string) bool { return strings.EqualFold(a, b) }) {
+			recipients = append(recipients, a)
+		}
+	}
+	return schedule, recipients
 }
 
 // Operator is one [[operators]] entry: a member of staff who acts by mail.
@@ -255,6 +327,7 @@ func Default(dir string) *Config {
 		HTTP:    HTTP{Listen: "127.0.0.1:8080"},
 		Intake:  defaultIntake(),
 		Process: Process{CallAttempts: 3},
+		Reports: defaultReports(),
 		Dir:     dir,
 	}
 	cfg.resolvePaths()
@@ -436,9 +509,31 @@ func (p Process) validate() error {
 }
 
 func (r Reports) validate() error {
-	for i, a := range r.Recipients {
-		if err := validateAddress(fmt.Sprintf("reports.recipients[%d]", i), a); err != nil {
-			return err
+	if r.PeriodMode != PeriodDecree && r.PeriodMode != PeriodCalendar {
+		return fmt.Errorf("reports.period_mode: %q is not %q or %q", r.PeriodMode, PeriodDecree, PeriodCalendar)
+	}
+	lists := []struct {
+		key  string
+		list []string
+	}{
+		{"recipients", r.Recipients}, {"daily_recipients", r.DailyRecipients}, {"monthly_recipients", r.MonthlyRecipients},
+		{"quarterly_recipients", r.QuarterlyRecipients}, {"semiannual_recipients", r.SemiannualRecipients},
+		{"annual_recipients", r.AnnualRecipients},
+	}
+	for _, l := range lists {
+		for i, a := range l.list {
+			if err := validateAddress(fmt.Sprintf("reports.%s[%d]", l.key, i), a); err != nil {
+				return err
+			}
+		}
+	}
+	schedules := [][2]string{
+		{"daily_schedule", r.DailySchedule}, {"monthly_schedule", r.MonthlySchedule}, {"quarterly_schedule", r.QuarterlySchedule},
+		{"semiannual_schedule", r.SemiannualSchedule}, {"annual_schedule", r.AnnualSchedule},
+	}
+	for _, s := range schedules {
+		if _, err := cron.ParseStandard(s[1]); s[1] != "" && err != nil {
+			return fmt.Errorf("reports.%s: %q is not a schedule like \"30 7 15 * *\" (minute hour day month weekday): %w", s[0], s[1], err)
 		}
 	}
 	return nil
