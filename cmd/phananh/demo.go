@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"embed"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
+	"mime"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"sort"
@@ -27,6 +31,12 @@ import (
 //
 //go:embed demo/*.eml
 var demoMail embed.FS
+
+// The photo the power company sends with its result in the demo's walk: a
+// JPEG with a GPS position, which the result notice sends without it.
+//
+//go:embed demo/walk/hien-truong.jpg
+var demoPhoto []byte
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("demo", "demo [--out DIR]\n\nRuns the whole pipeline on this machine: an IMAP server and an SMTP sink in the process, on\nloopback, a database in a temporary folder, and sample reports; prints what became of each\nmessage and writes every mail the daemon sent into DIR as .eml files.", stderr)
@@ -96,7 +106,15 @@ func demo(ctx context.Context, out string, keep bool, stdout, stderr io.Writer) 
 	if err := waitForDemo(ctx, d, rec, len(names)); err != nil {
 		return err
 	}
-	return printDemo(ctx, stdout, d, rec, names, sink, out)
+	w := &demoWalk{d: d, imap: imapSrv, sink: sink, rec: rec, processed: len(names)}
+	code := rec.codeOf(names, demoWalkSample)
+	if err := w.run(ctx, code); err != nil {
+		return fmt.Errorf("the lifecycle walk: %w", err)
+	}
+	if err := printDemo(ctx, stdout, d, rec, names, sink, out); err != nil {
+		return err
+	}
+	return printWalk(ctx, stdout, d, code)
 }
 
 func writeDemoConfig(dir string, imapSrv *imaptest.Server, sink *smtptest.Server) (string, error) {
@@ -190,6 +208,18 @@ func (r *recorder) Process(ctx context.Context, src intake.Source) (intake.Outco
 	return out, err
 }
 
+// codeOf returns the report code of the sample file name.
+func (r *recorder) codeOf(names map[uint32]string, name string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for uid, n := range names {
+		if n == name {
+			return r.outcomes[uid].Code
+		}
+	}
+	return ""
+}
+
 func (r *recorder) count() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -244,4 +274,89 @@ func printDemo(ctx context.Context, w io.Writer, d *daemon, rec *recorder, names
 		fmt.Fprintf(w, "  to %-34s %s\n", strings.Join(m.To, ", "), subjectOf(m.Data))
 	}
 	return nil
+}
+
+// demoWalkSample is the sample report the demo walks through its whole
+// life (SPEC 11): triage, forwarding, result with a photo, approval, rating.
+const demoWalkSample = "01-mat-dien.eml"
+
+// The demo's operators and the sample's citizen, as writeDemoConfig and
+// the sample have them.
+const (
+	demoReceiver = "tiepnhan@ttgsdh.example.gov.vn"
+	demoApprover = "lanhdao@ttgsdh.example.gov.vn"
+	demoHandler  = "xuly@dienluc.example.gov.vn"
+	demoCitizen  = "an.nguyen@example.com"
+)
+
+// demoWalk answers the daemon's mail the way staff and the citizen would:
+// each reply goes to the Reply-To address of the mail it answers, in its
+// thread, and is delivered to the mailbox like any mail.
+type demoWalk struct {
+	d         *daemon
+	imap      *imaptest.Server
+	sink      *smtptest.Server
+	rec       *recorder
+	processed int
+}
+
+func (w *demoWalk) run(ctx context.Context, code string) error {
+	if code == "" {
+		return fmt.Errorf("%s made no report", demoWalkSample)
+	}
+	steps := []struct {
+		kind, to, from string
+		text           string
+		photo          bool
+	}{
+		{"triage", demoReceiver, demoReceiver, "/tiepnhan\n", false},
+		{"assignment", demoHandler, demoHandler, "Đã thay dây dẫn bị đứt tại ấp 3, cấp điện trở lại lúc 11:20.\n/ketqua\n", true},
+		{"review", demoApprover, demoApprover, "/duyet\n", false},
+		{"result", demoCitizen, demoCitizen, "Rất hài lòng\n\nCảm ơn ngành điện đã xử lý nhanh.\n", false},
+	}
+	for i, st := range steps {
+		m, err := w.find(code, st.kind, st.to)
+		if err != nil {
+			return err
+		}
+		raw := demoReply(st.from, m, st.text, st.photo, i)
+		if _, err := w.imap.Deliver("INBOX", raw, time.Time{}); err != nil {
+			return err
+		}
+		w.processed++
+		if err := waitForDemo(ctx, w.d, w.rec, w.processed); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// find returns the mail of a kind about the report that the sink took for
+// an address; our Message-IDs name the report and the kind.
+func (w *demoWalk) find(code, kind, to string) (*mail.Message, error) {
+	for _, r := range w.sink.Messages() {
+		if strings.HasPrefix(r.MessageID, code+"."+kind+".") && len(r.To) == 1 && strings.EqualFold(r.To[0], to) {
+			return mail.ReadMessage(bytes.NewReader(r.Data))
+		}
+	}
+	return nil, fmt.Errorf("no %s mail to %s about %s", kind, to, code)
+}
+
+// demoReply is a reply to m from an address, with the demo's photo
+// attached when photo is set.
+func demoReply(from string, m *mail.Message, text string, photo bool, n int) []byte {
+	var b bytes.Buffer
+	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	id := m.Header.Get("Message-ID")
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <demo-walk-%d@example.gov.vn>\r\nIn-Reply-To: %s\r\nReferences: %s\r\nMIME-Version: 1.0\r\n",
+		from, m.Header.Get("Reply-To"), mime.QEncoding.Encode("utf-8", "Re: "+subject), n, id, id)
+	plain := "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + strings.ReplaceAll(text, "\n", "\r\n")
+	if !photo {
+		b.WriteString(plain)
+		return b.Bytes()
+	}
+	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=\"walk\"\r\n\r\n--walk\r\n%s\r\n--walk\r\n", plain)
+	b.WriteString("Content-Type: image/jpeg; name=\"hien-truong.jpg\"\r\nContent-Disposition: attachment; filename=\"hien-truong.jpg\"\r\n" +
+		"Content-Transfer-Encoding: base64\r\n\r\n" + base64.StdEncoding.EncodeToString(demoPhoto) + "\r\n--walk--\r\n")
+	return b.Bytes()
 }

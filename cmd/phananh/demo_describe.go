@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"mime"
 	"net/mail"
 	"strings"
+	"text/tabwriter"
 
 	"haugiang.gov.vn/phananh/intake"
 	"haugiang.gov.vn/phananh/rules/routing"
@@ -73,7 +76,12 @@ func describeReport(ctx context.Context, d *daemon, table *routing.Table, code s
 		parts = append(parts, p)
 	}
 	for _, dl := range deadlines {
-		parts = append(parts, dl.Kind+" due "+dl.Due.In(vietnam).Format("15:04 02/01"))
+		if dl.State == "open" && !dl.Due.IsZero() {
+			parts = append(parts, dl.Kind+" due "+dl.Due.In(vietnam).Format("15:04 02/01"))
+		}
+	}
+	if r.State != "received" {
+		parts = append(parts, "now "+r.State)
 	}
 	return strings.Join(parts, "; ")
 }
@@ -87,6 +95,47 @@ func subjectOf(raw []byte) string {
 	s, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
 	if err != nil {
 		return m.Header.Get("Subject")
+	}
+	return s
+}
+
+// printWalk says what the walk did to its report: each event of its log,
+// and the mail the report had.
+func printWalk(ctx context.Context, w io.Writer, d *daemon, code string) error {
+	var r store.Report
+	var events []store.Event
+	var mails []store.Mail
+	err := d.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if r, err = tx.Report(code); err != nil {
+			return err
+		}
+		if events, err = tx.Events(r.ID); err != nil {
+			return err
+		}
+		mails, err = tx.ReportMail(r.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nThe lifecycle of %s (%s), walked by mail:\n", code, demoWalkSample)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, e := range events {
+		fmt.Fprintf(tw, "  %s\t%s\t%s → %s\n", e.Command, e.Actor, first(e.From, "—"), e.To)
+	}
+	tw.Flush()
+	var kinds []string
+	for _, m := range mails {
+		kinds = append(kinds, m.Kind+" to "+m.Role)
+	}
+	fmt.Fprintf(w, "  now %s, rated %q; its mail: %s\n", r.State, r.Rating, strings.Join(kinds, ", "))
+	return nil
+}
+
+func first(s, otherwise string) string {
+	if s == "" {
+		return otherwise
 	}
 	return s
 }

@@ -26,15 +26,30 @@ func TestDemo(t *testing.T) {
 		"Rác thải, vệ sinh đô thị, thành phố Ngã Bảy",
 		"06-tu-dong-tra-loi.eml   autoreply",
 		"07-long-nhau.eml         quarantine",
-		"Mail sent (11)",
+		"Mail sent (20)",
+		"The lifecycle of PA-2026-000001 (01-mat-dien.eml), walked by mail:",
+		"/accept   tiepnhan@ttgsdh.example.gov.vn  received → forwarded",
+		"/resolve  xuly@dienluc.example.gov.vn     forwarded → resolved",
+		"/approve  lanhdao@ttgsdh.example.gov.vn   resolved → published",
+		"rate      citizen                         published → closed",
+		`now closed, rated "rat-hai-long"`,
 	} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("the demo does not say %q:\n%s", want, stdout.String())
 		}
 	}
 	files, _ := filepath.Glob(filepath.Join(out, "*.eml"))
-	if len(files) != 11 {
-		t.Errorf("%d .eml files written, want 11", len(files))
+	if len(files) != 20 {
+		t.Errorf("%d .eml files written, want 20", len(files))
+	}
+	result, _ := filepath.Glob(filepath.Join(out, "*PA-2026-000001.result.*.eml"))
+	if len(result) != 1 {
+		t.Fatalf("result notices written: %v", result)
+	}
+	raw, _ := os.ReadFile(result[0])
+	photo := (sentMail{t, raw}).files()["hien-truong.jpg"]
+	if len(photo) == 0 || bytes.Contains(photo, []byte("Exif")) {
+		t.Errorf("the result notice's photo: %d bytes, with EXIF %v", len(photo), bytes.Contains(photo, []byte("Exif")))
 	}
 	for _, f := range files {
 		if b, _ := os.ReadFile(f); !bytes.Contains(b, []byte("Auto-Submitted:")) {
