@@ -1,0 +1,180 @@
+package reports
+
+import (
+	"fmt"
+	htmltemplate "html/template"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// MailOverdue is how many overdue reports a mail lists; the workbook and
+// the CSV attached hold them all.
+const MailOverdue = 30
+
+// mailColumns are the columns a mail shows of each table, narrower than the
+// workbook's so that it reads on a phone. A table missing here is not
+// mailed: the report's heading says what "ky-bao-cao" holds.
+var mailColumns = map[string][]string{
+	"tong-hop":  {"chi_tieu", "count"},
+	"linh-vuc":  {"ten", "received", "resolved", "on_time", "late", "excused", "open_overdue"},
+	"co-quan":   {"ten", "forwarded", "returned", "resolved", "on_time", "late", "excused", "open_overdue"},
+	"don-vi":    {"ten", "received", "resolved", "on_time", "late", "excused", "open_overdue"},
+	"tu-choi":   {"ly_do", "count"},
+	"thoi-gian": {"giai_doan", "count", "mean_hours", "p90_hours"},
+	"danh-gia":  {"muc_do", "count", "share"},
+	"qua-han":   {"ma", "buoc", "ten_co_quan", "han", "days_late"},
+	"xep-hang":  {"place", "co_quan", "on_time", "late", "overdue", "rate"},
+}
+
+// digestTables are the tables the daily digest mails: what happened, who
+// holds what, and what is overdue.
+var digestTables = []string{"tong-hop", "co-quan", "qua-han"}
+
+// tableNotes explain tables in a sentence.
+var tableNotes = map[string]string{
+	"co-quan": "Mỗi cơ quan được tính các bước mình thực hiện trong kỳ và các phản ánh mình giữ khi hết kỳ; " +
+		"Trung tâm được tính các phản ánh chờ chuyển xử lý, chờ công khai kết quả và đã chuyển Sở Thông tin và Truyền thông.",
+	"thoi-gian": "Tính theo giờ làm việc của lịch làm việc, không kể ngày nghỉ, ngày lễ, Tết; " +
+		"cột cuối: 90% số lượt xong trong thời gian này.",
+	"qua-han": "Phản ánh chưa xong bước đang chờ khi hết kỳ mà đã quá hạn; số ngày quá hạn tính theo ngày lịch " +
+		"từ hạn đến hết kỳ, số giờ quá hạn theo giờ làm việc.",
+	"xep-hang": "Tỷ lệ đúng hạn = kết quả đúng hạn (kể cả được gia hạn, Điều 8.3) / " +
+		"(kết quả trong kỳ + phản ánh tồn quá hạn khi hết kỳ).",
+}
+
+// View lays the report out for the periodic-report template. A mail
+// (full false) shows the main columns of each table — of the summary, the
+// agencies and the overdue list for the daily digest — and the first
+// MailOverdue overdue reports; the HTML file (full true) every table,
+// column and row. chart is the chart image's source, "" for none.
+func (r *Report) View(full bool, chart string) templates.PeriodicReport {
+	p := r.Period
+	v := templates.PeriodicReport{
+		Kind: string(p.Kind), KindTitle: kindTitles[p.Kind], Title: p.Title(), Dates: p.Dates(),
+		Mode: modeTitle(p.Kind, r.Mode), GeneratedAt: r.GeneratedAt, Chart: htmltemplate.URL(chart),
+		Highlights: r.highlights(),
+	}
+	for _, t := range r.Tables() {
+		cols, ok := mailColumns[t.Code]
+		if !ok || (!full && p.Kind == Daily && !slices.Contains(digestTables, t.Code)) {
+			continue
+		}
+		if full {
+			cols = nil
+			for _, c := range t.Columns {
+				cols = append(cols, c.Code)
+			}
+		}
+		rows := t.Rows
+		more := 0
+		if !full && t.Code == "qua-han" && len(rows) > MailOverdue {
+			rows, more = rows[:MailOverdue], len(rows)-MailOverdue
+		}
+		v.Tables = append(v.Tables, viewTable(t, cols, rows, more))
+	}
+	return v
+}
+
+func (r *Report) highlights() []templates.Figure {
+	t := r.Totals
+	rate := "–"
+	if t.Resolved > 0 {
+		rate = percent(Percent(float64(t.OnTime+t.Excused) / float64(t.Resolved)))
+	}
+	return []templates.Figure{
+		{Label: mReceived.title, Value: number(t.Received)},
+		{Label: mResolved.title, Value: number(t.Resolved)},
+		{Label: "Tỷ lệ đúng hạn", Value: rate},
+		{Label: mOpen.title, Value: number(t.Open)},
+		{Label: mOpenOverdue.title, Value: number(t.OpenOverdue)},
+	}
+}
+
+// viewTable keeps the columns named by cols, in that order, and writes
+// the values for people.
+func viewTable(t Table, cols []string, rows [][]any, more int) templates.ReportTable {
+	idx := make([]int, 0, len(cols))
+	for _, code := range cols {
+		if i := slices.IndexFunc(t.Columns, func(c Column) bool { return c.Code == code }); i >= 0 {
+			idx = append(idx, i)
+		}
+	}
+	out := templates.ReportTable{Title: t.Title, More: more, Note: tableNotes[t.Code], Rows: [][]string{}}
+	for _, i := range idx {
+		out.Columns = append(out.Columns, t.Columns[i].Title)
+		out.Numeric = append(out.Numeric, numeric(t.Rows, i))
+	}
+	for _, row := range rows {
+		cells := make([]string, len(idx))
+		for j, i := range idx {
+			cells[j] = human(row[i])
+		}
+		out.Rows = append(out.Rows, cells)
+	}
+	return out
+}
+
+// numeric reports whether column i holds figures.
+func numeric(rows [][]any, i int) bool {
+	for _, row := range rows {
+		switch row[i].(type) {
+		case int, Hours, Percent, nil:
+		default:
+			return false
+		}
+	}
+	return len(rows) > 0
+}
+
+// human writes a value the Vietnamese way: "1.234", "12,5", "87,5" (a
+// percentage), "03/03/2026 17:00"; no figure is "–".
+func human(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "–"
+	case int:
+		return number(v)
+	case Hours:
+		return decimal(time.Duration(v).Hours())
+	case Percent:
+		return decimal(float64(v) * 100) // the column's heading says "(%)"
+	case Day:
+		return time.Time(v).Format("02/01/2006")
+	case time.Time:
+		return v.Format("02/01/2006 15:04")
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// number writes a whole number with dots between thousands.
+func number(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// decimal writes a number with one decimal and a comma.
+func decimal(f float64) string {
+	r := math.Round(f*10) / 10
+	whole := math.Trunc(r)
+	return number(int(whole)) + "," + strconv.Itoa(int(math.Round(math.Abs(r-whole)*10)))
+}
+
+func percent(p Percent) string { return decimal(float64(p)*100) + " %" }
