@@ -159,3 +159,30 @@ func TestSendBackKeepsDeadlineMarks(t *testing.T) {
 		return nil
 	})
 }
+
+// TestResultNoticeFiles: the result notice carries the result's files,
+// JPEG photos included (the mailer strips their position), keeps at the
+// Center the photos whose position it cannot strip and what does not fit
+// in one mail, and says so.
+func TestResultNoticeFiles(t *testing.T) {
+	gps := &store.Photo{HasGPS: true, Lat: 9.78, Lon: 105.47}
+	s := &snapshot{table: newFixture(t).p.Routing(), result: []store.Attachment{
+		{Name: "a.jpg", Type: "image/jpeg", Size: 1 << 20, BlobKey: "k1", Photo: gps},
+		{Name: "b.heic", Type: "image/heic", Size: 1 << 20, BlobKey: "k2", Photo: gps},
+		{Name: "c.mp4", Type: "video/mp4", Size: 13 << 20, BlobKey: "k3"},
+		{Name: "d.pdf", Type: "application/pdf", Size: 2 << 20, BlobKey: "k4"},
+		{Name: "e.png", Type: "image/png", Size: 1000, BlobKey: "k5"},
+		{Name: "x.exe", Type: "application/x-msdownload", Size: 10, Refused: "type"},
+	}}
+	res, files := s.resultNotice()
+	var sent []string
+	for _, f := range files {
+		sent = append(sent, f.Name)
+	}
+	if strings.Join(sent, " ") != "a.jpg c.mp4 e.png" || strings.Join(res.Files, " ") != "a.jpg c.mp4 e.png" {
+		t.Errorf("attached %v, listed %v", sent, res.Files)
+	}
+	if strings.Join(res.Withheld, " ") != "b.heic d.pdf" {
+		t.Errorf("kept at the Center: %v", res.Withheld)
+	}
+}

@@ -207,15 +207,27 @@ func listFiles(as []store.Attachment) []templates.File {
 	return out
 }
 
-// mailFiles are the stored files of as that a mail can carry.
-func mailFiles(as []store.Attachment) []store.MailFile {
-	var out []store.MailFile
+// MaxMailFiles is the most file data one mail carries: base64 makes it a
+// third larger, and mail servers commonly refuse messages over 25 MB. The
+// files beyond it stay at the Center and the mail says so.
+const MaxMailFiles = 15 << 20
+
+// mailFiles are the stored files of as that a mail can carry, in order,
+// up to MaxMailFiles in all; left are those that did not fit.
+func mailFiles(as []store.Attachment) (files []store.MailFile, left []store.Attachment) {
+	var total int64
 	for _, a := range as {
-		if a.BlobKey != "" && a.Refused == "" {
-			out = append(out, store.MailFile{BlobKey: a.BlobKey, Name: a.Name, Type: a.Type})
+		if a.BlobKey == "" || a.Refused != "" {
+			continue
 		}
+		if total+a.Size > MaxMailFiles {
+			left = append(left, a)
+			continue
+		}
+		total += a.Size
+		files = append(files, store.MailFile{BlobKey: a.BlobKey, Name: a.Name, Type: a.Type})
 	}
-	return out
+	return files, left
 }
 
 // A recipient is one address a notice goes to.
@@ -338,12 +350,12 @@ func (p *Pipeline) noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, r
 	var files []store.MailFile
 	switch kind {
 	case lifecycle.NoticeAssignment:
-		files = mailFiles(s.files)
+		files, _ = mailFiles(s.files)
 	case lifecycle.NoticeReview:
-		files = mailFiles(s.result)
+		files, _ = mailFiles(s.result)
 	case lifecycle.NoticeCitizenReply, lifecycle.NoticeCitizenNote:
 		n.ReplyFiles = listFiles(st.replyFiles)
-		files = mailFiles(st.replyFiles)
+		files, _ = mailFiles(st.replyFiles)
 	case lifecycle.NoticeReturned:
 		n.Late = slices.ContainsFunc(st.change.Close, func(c lifecycle.Closure) bool {
 			return c.Kind == deadline.KindReturn && c.Outcome == deadline.Late
@@ -372,8 +384,9 @@ const summaryRunes = 300
 
 // resultNotice is the Appendix II notice (SPEC 8.3) and the files it
 // carries: the result's documents and photos. A photo that is not a JPEG
-// and holds a GPS position is kept at the Center, named as such: the
-// mailer can remove the position from JPEG files only.
+// and holds a GPS position is kept at the Center, named as such — the
+// mailer can remove the position from JPEG files only — and so are the
+// files beyond MaxMailFiles.
 func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 	r := s.r
 	res := templates.Result{Code: r.Code, ReceivedAt: r.ReceivedAt, Name: r.Citizen.Name, Confidential: r.Confidential,
@@ -390,9 +403,12 @@ func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 		}
 		send = append(send, a)
 	}
-	files := mailFiles(send)
+	files, left := mailFiles(send)
 	for _, f := range files {
 		res.Files = append(res.Files, f.Name)
+	}
+	for _, a := range left {
+		res.Withheld = append(res.Withheld, a.Name)
 	}
 	return res, files
 }

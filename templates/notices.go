@@ -119,8 +119,8 @@ type Result struct {
 	Result       string
 	CompletedAt  time.Time // when the agency submitted the result
 	// Files name the documents and photos attached to the mail; Withheld
-	// those kept at the Center because their location data could not be
-	// removed.
+	// those kept at the Center: photos whose location data the mailer
+	// cannot remove, and files beyond what one mail can carry.
 	Files    []string
 	Withheld []string
 }
