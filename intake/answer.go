@@ -1,14 +1,10 @@
 package intake
 
 import (
-	"encoding/json"
-
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
-
-func jsonOf(v any) (json.RawMessage, error) { return json.Marshal(v) }
 
 // answer writes the one answer to a reply whose commands were applied, at
 // the operator's configured address (SPEC 7.1): the confirmation of what

@@ -100,14 +100,14 @@ func (p *Pipeline) rerouted(r store.Report, st *step) {
 	st.reroute = &d
 }
 
-// files says what becomes of a message's attachments when its steps are
+// kept says what becomes of a message's attachments when its steps are
 // written: kept as the result's documents and photos (role "result"), as
 // an addition to the report (role "reply"), or not recorded again (the
 // report's own attachments, already recorded at intake).
-type files int
+type kept int
 
 const (
-	noFiles files = iota
+	noFiles kept = iota
 	replyFiles
 	resultFiles
 )
@@ -117,7 +117,7 @@ const (
 // deadlines it closes and opens and its event, then the message's files,
 // the report's new facts, and the mail owed — each notice to each of its
 // recipients. It returns the report as written, with what its notices show.
-func (p *Pipeline) writeSteps(tx *store.Tx, in *incoming, cf *caseFile, steps []step, keep files, msgID int64) (*snapshot, error) {
+func (p *Pipeline) writeSteps(tx *store.Tx, in *incoming, cf *caseFile, steps []step, keep kept, msgID int64) (*snapshot, error) {
 	r := cf.r
 	for _, st := range steps {
 		if err := p.writeDeadlines(tx, r.ID, st.change); err != nil {
@@ -278,7 +278,7 @@ const signatureImage = 10 << 10
 // keepFiles records the message's stored attachments on the report: as the
 // result's documents and photos for a /resolve — but for small inline
 // images, a signature's, kept as the reply's — or as the reply's.
-func (p *Pipeline) keepFiles(tx *store.Tx, in *incoming, reportID int64, keep files, msgID int64) error {
+func (p *Pipeline) keepFiles(tx *store.Tx, in *incoming, reportID int64, keep kept, msgID int64) error {
 	if keep == noFiles {
 		return nil
 	}

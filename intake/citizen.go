@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -95,7 +96,7 @@ func (p *Pipeline) alreadyRated(tx *store.Tx, in *incoming, cf *caseFile) error 
 	if err != nil {
 		return err
 	}
-	data, err := jsonOf(s.citizenNotice(step{}))
+	data, err := json.Marshal(s.citizenNotice(step{}))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -43,13 +44,7 @@ func (p *Pipeline) command(tx *store.Tx, in *incoming, code string) (Outcome, er
 		return out, err
 	}
 	if ok, reason := auth.Authorize(verdict); !ok {
-		p.security("command-unauthenticated", reason, ops[0].Email, code)
-		out.Reason = "command not authenticated: " + reason
-		why := "token"
-		if verdict.RequireAuth && verdict.Auth.Status != auth.Pass {
-			why = "auth"
-		}
-		return out, p.answerOnce(tx, in, ops[0], nil, "unauthenticated", templates.Unauthenticated{ReceivedAt: in.src.ReceivedAt, Reason: why})
+		return p.unauthenticated(tx, in, ops[0], verdict, reason, out)
 	}
 	var lines []templates.RefusedLine
 	for _, r := range refused {
@@ -73,7 +68,6 @@ func (p *Pipeline) command(tx *store.Tx, in *incoming, code string) (Outcome, er
 		return p.refuseAll(tx, in, ops[0], cf, out, lines)
 	}
 	if cf == nil {
-		out.Reason = "answered outside a report's thread"
 		in.after = append(in.after, func(tx *store.Tx, msgID int64) error { return p.answerStandalone(tx, in, steps, msgID) })
 		return out, nil
 	}
@@ -89,6 +83,20 @@ func (p *Pipeline) command(tx *store.Tx, in *incoming, code string) (Outcome, er
 		return p.answer(tx, in, s, steps)
 	})
 	return outcomeOf(out, steps[len(steps)-1].change.Facts), nil
+}
+
+// unauthenticated records a command mail that could not be authenticated:
+// nothing changes, a security event is logged, and the operator the mail
+// claims to be is told once an hour, at their configured address, without
+// any report detail.
+func (p *Pipeline) unauthenticated(tx *store.Tx, in *incoming, op Operator, v auth.Inputs, reason string, out Outcome) (Outcome, error) {
+	p.security("command-unauthenticated", reason, op.Email, out.Code)
+	out.Reason = "command not authenticated: " + reason
+	why := "token"
+	if v.RequireAuth && v.Auth.Status != auth.Pass {
+		why = "auth"
+	}
+	return out, p.answerOnce(tx, in, op, nil, "unauthenticated", templates.Unauthenticated{ReceivedAt: in.src.ReceivedAt, Reason: why})
 }
 
 // hasCommands reports whether a message's new text holds command lines. A
@@ -330,7 +338,7 @@ func (p *Pipeline) answerOnce(tx *store.Tx, in *incoming, op Operator, r *store.
 // answerMail writes an answer to the operator's configured address, in
 // reply to their message.
 func (p *Pipeline) answerMail(tx *store.Tx, in *incoming, op Operator, r *store.Report, kind string, data any, files []store.MailFile) error {
-	b, err := jsonOf(data)
+	b, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
