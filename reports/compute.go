@@ -18,6 +18,9 @@ func Compute(tx *store.Tx, p Period, mode Mode, opt Options) (*Report, error) {
 		return nil, errors.New("reports: a calendar and a routing table are needed")
 	}
 	c := newCollector(p, opt)
+	if !opt.Now.IsZero() && opt.Now.Before(p.End) {
+		c.asOf = opt.Now
+	}
 	if err := tx.ReceivedBetween(p.Start, p.End, c.received); err != nil {
 		return nil, err
 	}
@@ -27,7 +30,7 @@ func Compute(tx *store.Tx, p Period, mode Mode, opt Options) (*Report, error) {
 	if err := tx.StepsBetween(p.Start, p.End, c.step); err != nil {
 		return nil, err
 	}
-	if err := tx.OpenAt(p.End, c.open); err != nil {
+	if err := tx.OpenAt(c.asOf, c.open); err != nil {
 		return nil, err
 	}
 	r := c.report()
@@ -38,6 +41,7 @@ func Compute(tx *store.Tx, p Period, mode Mode, opt Options) (*Report, error) {
 // collector adds up the figures as the store hands over the rows.
 type collector struct {
 	p        Period
+	asOf     time.Time // when open reports are counted
 	opt      Options
 	center   string
 	attempts int
@@ -56,7 +60,7 @@ const (
 )
 
 func newCollector(p Period, opt Options) *collector {
-	c := &collector{p: p, opt: opt, center: opt.Table.Center().Code, attempts: opt.CallAttempts,
+	c := &collector{p: p, asOf: p.End, opt: opt, center: opt.Table.Center().Code, attempts: opt.CallAttempts,
 		reasons: map[string]int{}, times: map[string][]time.Duration{}, resolve: map[string][]time.Duration{}}
 	if c.attempts <= 0 {
 		c.attempts = lifecycle.DefaultCallAttempts
@@ -182,7 +186,7 @@ func (c *collector) open(o store.OpenReport) error {
 	if o.State == string(lifecycle.Forwarded) {
 		who = o.Agency
 	}
-	end := c.p.End
+	end := c.asOf
 	late := !o.Due.IsZero() && !o.Due.After(end)
 	c.add(o.Report, who, func(n *Counts) {
 		n.Open++
@@ -206,7 +210,7 @@ func (c *collector) open(o store.OpenReport) error {
 
 func (c *collector) report() *Report {
 	t := c.opt.Table
-	r := &Report{Period: c.p, Center: c.center, Totals: c.totals,
+	r := &Report{Period: c.p, Center: c.center, AsOf: c.asOf.In(c.p.End.Location()), Totals: c.totals,
 		ByField:  groups(c.groups[byField], fieldCodes(t), func(code string) string { return fieldName(t, code) }),
 		ByAgency: groups(c.groups[byAgency], agencyCodes(t), func(code string) string { return agencyName(t, code) }),
 		ByUnit:   groups(c.groups[byUnit], unitCodes(t), func(code string) string { return unitName(t, code) }),

@@ -158,3 +158,26 @@ func TestMonthlyFigures(t *testing.T) {
 		t.Errorf("ranking %s, want %s", got, want)
 	}
 }
+
+// TestPeriodNotOver counts the reports open when a report of a period not
+// yet over is made, not those that will be open at its end.
+func TestPeriodNotOver(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	opt := w.options()
+	opt.Now = at(2026, 3, 5, 12, 0)
+	var r *Report
+	err := w.db.Read(context.Background(), func(tx *store.Tx) error {
+		var err error
+		r, err = Compute(tx, ending(t, Monthly, "2026-03", Decree), Decree, opt)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// R9 forwarded and overdue, R10 sent back and within its time, R11
+	// waiting for publication since 4 March 08:00.
+	if !r.AsOf.Equal(opt.Now) || r.Totals.Open != 3 || r.Totals.OpenOverdue != 2 {
+		t.Errorf("as of %s: %d open, %d overdue; want as of %s: 3 open, 2 overdue", r.AsOf, r.Totals.Open, r.Totals.OpenOverdue, opt.Now)
+	}
+}

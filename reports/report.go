@@ -43,6 +43,10 @@ type Options struct {
 	// that many failed calls was rejected as unreachable, when the log does
 	// not record the reason. 0 means 3.
 	CallAttempts int
+	// Now is when the report is made. A period not over yet counts the
+	// reports open now rather than at its end; zero means the period is
+	// over.
+	Now time.Time
 }
 
 // Report is one computed report.
@@ -52,6 +56,9 @@ type Report struct {
 	GeneratedAt time.Time
 	// Center is the Center's agency code.
 	Center string
+	// AsOf is when the open reports were counted: the period's end, or
+	// the time the report was made while the period was not over.
+	AsOf time.Time
 
 	// Totals are the figures of the whole province.
 	Totals Counts

@@ -112,6 +112,7 @@ func (r *Report) aboutTable() Table {
 			{"from", "Từ ngày", Day(p.Start)},
 			{"to", "Đến hết ngày", Day(p.End.AddDate(0, 0, -1))},
 			{"mode", "Cách tính kỳ", modeTitle(p.Kind, r.Mode)},
+			{"as_of", "Tồn tính đến", r.AsOf},
 			{"generated", "Lập lúc", r.GeneratedAt.In(p.End.Location())},
 		}}
 }

@@ -40,6 +40,8 @@ var commands = []command{
 	{"operators", "list the operators and check them against the routing table", runOperators},
 	{"calendar", "working-time calendar tools (calendar due …)", runCalendar},
 	{"rules", "routing table tools (rules check …, rules explain …)", runRules},
+	{"report", "write a period's report: HTML, XLSX, CSV and chart", runReport},
+	{"stats", "write the public statistics: stats.json and index.html", runStats},
 }
 
 func main() {
