@@ -72,10 +72,3 @@ func (p *Pipeline) answerStandalone(tx *store.Tx, in *incoming, steps []step, ms
 	}
 	return nil
 }
-
-// answerReport answers /report period [YYYY-MM] (SPEC 9.5). The periodic
-// reports are not part of this build: the answer says so, and nothing
-// changes.
-func (p *Pipeline) answerReport(tx *store.Tx, in *incoming, op Operator, st step) error {
-	return p.answerMail(tx, in, op, nil, "report", templates.ReportAnswer{Period: st.period, Month: st.month}, nil)
-}

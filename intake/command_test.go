@@ -3,6 +3,7 @@ package intake
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -124,8 +125,28 @@ func TestStandaloneCommands(t *testing.T) {
 		t.Errorf("no /status event: %+v", e[len(e)-1])
 	}
 	newMail(approver, "s2", "/baocao monthly 2026-11\n")
+	sent := w.sentSince(&mark)
+	if got := owed(sent); got != "periodic-report→"+approver {
+		t.Fatalf("/report owes %q", got)
+	}
+	var names []string
+	for _, f := range sent[0].Attachments {
+		names = append(names, fmt.Sprintf("%s:%v", f.Name, f.Inline))
+	}
+	if strings.Join(names, " ") != "report.xlsx:false report.csv:false chart.png:true" {
+		t.Errorf("the report mail carries %v", names)
+	}
+	var rep templates.PeriodicReport
+	json.Unmarshal(sent[0].Data, &rep)
+	if !rep.Asked || rep.Kind != "monthly" || rep.Chart != "cid:chart.png" {
+		t.Errorf("report %+v", rep)
+	}
+	w.renderAll()
+	// A report that cannot be made is answered as not available.
+	w.p.ReportMode = "weekly"
+	newMail(approver, "s2b", "/report quarterly\n")
 	if got := owed(w.sentSince(&mark)); got != "report→"+approver {
-		t.Errorf("/report owes %q", got)
+		t.Errorf("an impossible /report owes %q", got)
 	}
 	out = newMail(receiver, "s3", "/accept\n")
 	if got := owed(w.sentSince(&mark)); got != "refused→"+receiver || w.report().State != "received" {

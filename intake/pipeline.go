@@ -53,6 +53,9 @@ type Pipeline struct {
 	// TrustedAuthservID (SPEC 7.3).
 	RequireAuth       bool
 	TrustedAuthservID string
+	// ReportMode is reports.period_mode: how /report cuts its periods
+	// ("decree", the default, or "calendar").
+	ReportMode string
 	Log               *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time

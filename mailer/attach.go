@@ -18,7 +18,9 @@ import (
 // ReadSeeker, which it copies at each write (the send, then the archived
 // copy). JPEG photos are copied without their location data (StripJPEG); a
 // photo that cannot be read as a JPEG is left out rather than sent with
-// what it may hold. The returned function closes the files.
+// what it may hold. An inline file (a report's chart) is embedded with the
+// Content-ID <NAME>, for the HTML's "cid:NAME". The returned function
+// closes the files.
 func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
 	var open []*os.File
 	release := func() {
@@ -37,7 +39,12 @@ func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
 			return nil, fmt.Errorf("mail %d: file %d: %w", m.ID, i+1, err)
 		}
 		open = append(open, f)
-		msg.AttachReadSeeker(file.Name, f, gomail.WithFileContentType(gomail.ContentType(contentType(file.Type))))
+		typ := gomail.WithFileContentType(gomail.ContentType(contentType(file.Type)))
+		if file.Inline {
+			msg.EmbedReadSeeker(file.Name, f, typ, gomail.WithFileContentID("<"+file.Name+">"))
+			continue
+		}
+		msg.AttachReadSeeker(file.Name, f, typ)
 	}
 	return release, nil
 }

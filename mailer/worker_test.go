@@ -20,10 +20,10 @@ import (
 	"haugiang.gov.vn/phananh/templates"
 )
 
-// TestSendResultWithFiles sends a result notice with a photo and a
-// document stored in the encrypted blob store: both arrive attached, the
-// photo without its GPS position, and no temporary file stays behind.
-func TestSendResultWithFiles(t *testing.T) {
+// sendOne stores blobs, queues one mail built from their keys, sends it
+// through an SMTP sink and returns what the sink received, with the store.
+func sendOne(t *testing.T, blobs [][]byte, mail func(keys []string) store.Mail) ([]byte, *store.DB) {
+	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
 	db, err := store.Open(ctx, store.Options{Path: filepath.Join(dir, "db"), DataDir: filepath.Join(dir, "data"),
@@ -31,23 +31,17 @@ func TestSendResultWithFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	photo, _ := os.ReadFile("testdata/gps.jpg")
-	doc := []byte("%PDF-1.4 biên bản nghiệm thu")
-	photoKey, _, err := db.Blobs().Put(bytes.NewReader(photo))
-	if err != nil {
-		t.Fatal(err)
+	t.Cleanup(func() { db.Close() })
+	var keys []string
+	for _, b := range blobs {
+		k, _, err := db.Blobs().Put(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
 	}
-	docKey, _, _ := db.Blobs().Put(bytes.NewReader(doc))
-	data, _ := json.Marshal(templates.Result{Code: "PA-2026-000001", Result: "Đã xử lý.", Files: []string{"ảnh sau xử lý.jpg", "biên bản.pdf"}})
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	err = db.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Enqueue(store.Mail{Kind: "result", To: "an@example.com", Role: "citizen", Data: data,
-			Attachments: []store.MailFile{{BlobKey: photoKey, Name: "ảnh sau xử lý.jpg", Type: "image/jpeg"},
-				{BlobKey: docKey, Name: "biên bản.pdf", Type: "application/pdf"}}}, now)
-		return err
-	})
-	if err != nil {
+	if err := db.Write(ctx, func(tx *store.Tx) error { _, err := tx.Enqueue(mail(keys), now); return err }); err != nil {
 		t.Fatal(err)
 	}
 	sink, err := smtptest.NewServer(smtptest.Options{})
@@ -67,7 +61,22 @@ func TestSendResultWithFiles(t *testing.T) {
 	if n, err := w.SendDue(ctx); err != nil || n != 1 {
 		t.Fatalf("sent %d, %v", n, err)
 	}
-	files := attachments(t, sink.Messages()[0].Data)
+	return sink.Messages()[0].Data, db
+}
+
+// TestSendResultWithFiles sends a result notice with a photo and a
+// document stored in the encrypted blob store: both arrive attached, the
+// photo without its GPS position, and no temporary file stays behind.
+func TestSendResultWithFiles(t *testing.T) {
+	photo, _ := os.ReadFile("testdata/gps.jpg")
+	doc := []byte("%PDF-1.4 biên bản nghiệm thu")
+	data, _ := json.Marshal(templates.Result{Code: "PA-2026-000001", Result: "Đã xử lý.", Files: []string{"ảnh sau xử lý.jpg", "biên bản.pdf"}})
+	raw, db := sendOne(t, [][]byte{photo, doc}, func(keys []string) store.Mail {
+		return store.Mail{Kind: "result", To: "an@example.com", Role: "citizen", Data: data,
+			Attachments: []store.MailFile{{BlobKey: keys[0], Name: "ảnh sau xử lý.jpg", Type: "image/jpeg"},
+				{BlobKey: keys[1], Name: "biên bản.pdf", Type: "application/pdf"}}}
+	})
+	files := attachments(t, raw)
 	if got := files["biên bản.pdf"]; !bytes.Equal(got, doc) {
 		t.Errorf("document arrived as %q", got)
 	}
@@ -77,6 +86,23 @@ func TestSendResultWithFiles(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(db.Blobs().TempDir()); len(left) != 0 {
 		t.Errorf("%d temporary files left", len(left))
+	}
+}
+
+// TestSendInlineFile embeds an inline file with the Content-ID its name
+// gives, for the HTML's "cid:" reference.
+func TestSendInlineFile(t *testing.T) {
+	png := []byte("\x89PNG\r\n\x1a\nchart")
+	data, _ := json.Marshal(templates.ReportAnswer{Period: "monthly", Month: "2026-11", Available: true})
+	raw, _ := sendOne(t, [][]byte{png}, func(keys []string) store.Mail {
+		return store.Mail{Kind: "report", To: "lanhdao@example.gov.vn", Role: "approver", Data: data,
+			Attachments: []store.MailFile{{BlobKey: keys[0], Name: "chart.png", Type: "image/png", Inline: true}}}
+	})
+	if !bytes.Contains(raw, []byte("Content-Id: <chart.png>")) && !bytes.Contains(raw, []byte("Content-ID: <chart.png>")) {
+		t.Errorf("no Content-ID for the inline chart:\n%s", raw)
+	}
+	if !bytes.Contains(raw, []byte("Content-Disposition: inline")) || len(attachments(t, raw)) != 0 {
+		t.Error("the chart is not inline")
 	}
 }
 

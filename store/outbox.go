@@ -51,6 +51,9 @@ type MailFile struct {
 	BlobKey string `json:"blob"`
 	Name    string `json:"name"`
 	Type    string `json:"type"`
+	// Inline files are shown in the mail's HTML, which refers to them as
+	// "cid:NAME" (a report's chart); the others are attachments.
+	Inline bool `json:"inline,omitempty"`
 }
 
 type thread struct {
