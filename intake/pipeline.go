@@ -56,7 +56,7 @@ type Pipeline struct {
 	// ReportMode is reports.period_mode: how /report cuts its periods
 	// ("decree", the default, or "calendar").
 	ReportMode string
-	Log               *slog.Logger
+	Log        *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// AfterCommit, when set, is called after an outcome is committed and
