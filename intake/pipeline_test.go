@@ -81,7 +81,7 @@ func (f *fixture) process(t *testing.T, raw string) Outcome {
 	return out
 }
 
-func (f *fixture) mails(t *testing.T, code string) []store.Mail {
+func (f *fixture) mails(t testing.TB, code string) []store.Mail {
 	t.Helper()
 	var mails []store.Mail
 	f.db.Read(context.Background(), func(tx *store.Tx) error {

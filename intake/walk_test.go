@@ -29,13 +29,13 @@ const (
 // the citizen would write them.
 type walker struct {
 	*fixture
-	t    *testing.T
+	t    testing.TB
 	code string
 	at   time.Time // the received time of the next message
 	n    int
 }
 
-func newWalker(t *testing.T) *walker {
+func newWalker(t testing.TB) *walker {
 	f := newFixture(t)
 	f.p.Staff = Staff{
 		{Email: receiver, Name: "Tổ tiếp nhận", Role: "receiver"},
