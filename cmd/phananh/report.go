@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"haugiang.gov.vn/phananh/reports"
+	"haugiang.gov.vn/phananh/schedule"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -60,6 +61,37 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		return err
 	})
+}
+
+// reportSender is the daemon's sender of the daily digest and the
+// periodic reports (SPEC 9.1); wake is the mail worker's Wake.
+func (a *app) reportSender(wake func()) *reports.Sender {
+	return &reports.Sender{
+		DB: a.db, Calendar: a.calendar, Routing: a.routing.Load, Config: a.cfg.Reports, Operators: a.cfg.Operators,
+		CallAttempts: a.cfg.Process.CallAttempts, Wake: wake, Log: a.log.With("part", "reports"),
+		MissingTet: func(now time.Time) (int, bool) { return schedule.MissingTet(a.calendar, now) },
+	}
+}
+
+// reportCatchUp is how often the sender looks for a report its scheduled
+// run failed to send (a full disk, say): the next scheduled run of the
+// kind is a period away.
+const reportCatchUp = "@hourly"
+
+// reportJobs are the scheduler's jobs of the sender: one for each kind of
+// report that has a schedule, at its time, and the hourly catch-up. The
+// daemon also calls the sender's CatchUp once at start, for the runs missed
+// while it was stopped. Sending twice is harmless: a period's report is
+// recorded in the transaction that queues it.
+func reportJobs(s *reports.Sender) []schedule.Job {
+	jobs := []schedule.Job{{Name: "reports-catch-up", Spec: reportCatchUp, Run: s.CatchUp}}
+	for _, kind := range reports.Kinds() {
+		if spec := s.Schedule(kind); spec != "" {
+			jobs = append(jobs, schedule.Job{Name: "report-" + string(kind), Spec: spec,
+				Run: func(ctx context.Context, now time.Time) error { return s.Run(ctx, kind, now) }})
+		}
+	}
+	return jobs
 }
 
 // reportOptions are what computing a report needs of the configuration.

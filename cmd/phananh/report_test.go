@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"haugiang.gov.vn/phananh/schedule"
 )
 
 // TestReportAndStats ingests three reports (one confidential) and writes
@@ -87,5 +92,30 @@ func TestReportUsage(t *testing.T) {
 		if _, _, code := run(t, args...); code != exitUsage {
 			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+// TestReportJobs checks the jobs the daemon runs for the reports: one per
+// kind on its default schedule and the catch-up, all accepted by the
+// scheduler; a kind without a schedule has no job.
+func TestReportJobs(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "phananh.toml", "[reports]\nannual_schedule = \"\"\n"+testOperators)
+	code := withApp(context.Background(), "test", cfg, io.Discard, func(a *app) error {
+		jobs := reportJobs(a.reportSender(nil))
+		var got []string
+		for _, j := range jobs {
+			got = append(got, j.Name+" "+j.Spec)
+		}
+		want := []string{"reports-catch-up @hourly", "report-daily 30 7 * * *", "report-monthly 30 7 15 * *",
+			"report-quarterly 30 7 15 3,6,9,12 *", "report-semiannual 30 7 15 6,12 *"}
+		if !slices.Equal(got, want) {
+			t.Errorf("jobs %q, want %q", got, want)
+		}
+		_, err := schedule.New(a.log, jobs...)
+		return err
+	})
+	if code != exitOK {
+		t.Errorf("exit %d", code)
 	}
 }
