@@ -133,12 +133,12 @@ func TestStandaloneCommands(t *testing.T) {
 	for _, f := range sent[0].Attachments {
 		names = append(names, fmt.Sprintf("%s:%v", f.Name, f.Inline))
 	}
-	if strings.Join(names, " ") != "report.xlsx:false report.csv:false chart.png:true" {
+	if strings.Join(names, " ") != "bao-cao-thang-2026-11.xlsx:false bao-cao-thang-2026-11.csv:false bieu-do-bao-cao-thang-2026-11.png:true" {
 		t.Errorf("the report mail carries %v", names)
 	}
 	var rep templates.PeriodicReport
 	json.Unmarshal(sent[0].Data, &rep)
-	if !rep.Asked || rep.Kind != "monthly" || rep.Chart != "cid:chart.png" {
+	if !rep.Asked || rep.Kind != "monthly" || rep.Chart != "cid:bieu-do-bao-cao-thang-2026-11.png" {
 		t.Errorf("report %+v", rep)
 	}
 	w.renderAll()

@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"bytes"
 	"time"
 
 	"haugiang.gov.vn/phananh/reports"
@@ -22,10 +21,11 @@ func (p *Pipeline) answerReport(tx *store.Tx, in *incoming, op Operator, st step
 		p.Log.Error("periodic report asked by mail could not be made", "period", st.period, "month", st.month, "err", err)
 		return p.answerMail(tx, in, op, nil, "report", templates.ReportAnswer{Period: st.period, Month: st.month}, nil)
 	}
-	return p.answerMail(tx, in, op, nil, "periodic-report", data, files)
+	return p.answerMail(tx, in, op, nil, reports.MailKind, data, files)
 }
 
-// periodicReport computes a periodic report and stores its files.
+// periodicReport computes a periodic report and stores its files, as the
+// scheduled reports do (reports.Report.Mail).
 func (p *Pipeline) periodicReport(tx *store.Tx, period, month string, received, now time.Time) (templates.PeriodicReport, []store.MailFile, error) {
 	var view templates.PeriodicReport
 	kind, err := reports.ParseKind(period)
@@ -50,39 +50,10 @@ func (p *Pipeline) periodicReport(tx *store.Tx, period, month string, received, 
 	if err != nil {
 		return view, nil, err
 	}
-	out, err := rep.Render()
+	view, files, err := rep.Mail(p.DB.Blobs())
 	if err != nil {
 		return view, nil, err
 	}
-	var files []store.MailFile
-	for _, f := range []struct {
-		name, typ string
-		data      []byte
-		inline    bool
-	}{
-		{reports.FileXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", out.XLSX, false},
-		{reports.FileCSV, "text/csv", out.CSV, false},
-		{reports.FileChart, "image/png", out.Chart, true},
-	} {
-		if len(f.data) == 0 {
-			continue
-		}
-		key, _, err := p.DB.Blobs().Put(bytes.NewReader(f.data))
-		if err != nil {
-			return view, nil, err
-		}
-		files = append(files, store.MailFile{BlobKey: key, Name: f.name, Type: f.typ, Inline: f.inline})
-	}
-	chart := ""
-	if len(out.Chart) > 0 {
-		chart = "cid:" + reports.FileChart
-	}
-	view = rep.View(false, chart)
 	view.Asked = true
-	for _, f := range files {
-		if !f.Inline {
-			view.Attached = append(view.Attached, f.Name)
-		}
-	}
 	return view, files, nil
 }
