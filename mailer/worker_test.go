@@ -93,7 +93,7 @@ func TestSendResultWithFiles(t *testing.T) {
 // gives, for the HTML's "cid:" reference.
 func TestSendInlineFile(t *testing.T) {
 	png := []byte("\x89PNG\r\n\x1a\nchart")
-	data, _ := json.Marshal(templates.ReportAnswer{Period: "monthly", Month: "2026-11", Available: true})
+	data, _ := json.Marshal(templates.ReportAnswer{Period: "monthly", Month: "2026-11"})
 	raw, _ := sendOne(t, [][]byte{png}, func(keys []string) store.Mail {
 		return store.Mail{Kind: "report", To: "lanhdao@example.gov.vn", Role: "approver", Data: data,
 			Attachments: []store.MailFile{{BlobKey: keys[0], Name: "chart.png", Type: "image/png", Inline: true}}}

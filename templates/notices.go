@@ -141,11 +141,11 @@ type Answer struct {
 	Help bool
 }
 
-// ReportAnswer answers /report (SPEC 9.5).
+// ReportAnswer answers a /report (SPEC 9.5) whose report could not be
+// made; a report that could is answered with the periodic report's own
+// mail (PeriodicReport).
 type ReportAnswer struct {
 	Period, Month string
-	// Available is false while the periodic reports cannot be made.
-	Available bool
 }
 
 // Refusal answers a reply whose commands were refused, all of them (SPEC
