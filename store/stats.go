@@ -36,7 +36,8 @@ type Transition struct {
 	// Agency is the report's agency just after the change: the one it was
 	// forwarded to, or that returned or resolved it. Events that do not
 	// record it take the latest one recorded before them, else the
-	// report's current agency.
+	// report's current agency. It is "" for a receipt or a rejection,
+	// which no agency answers for.
 	Agency string
 	// Reason is the category of a rejection, "" when not recorded.
 	Reason string
@@ -53,8 +54,8 @@ type Step struct {
 	Done    time.Time
 	Clock   bool
 	Outcome string // met, late, excused
-	// Agency is the report's agency when the step was done, as for
-	// Transition.Agency.
+	// Agency is the report's agency when a return or resolve step was
+	// done, as for Transition.Agency; "" for the Center's steps.
 	Agency string
 }
 
@@ -63,7 +64,9 @@ type Step struct {
 type OpenReport struct {
 	Report StatReport
 	State  string // the state at the instant
-	Agency string // the agency at the instant, as for Transition.Agency
+	// Agency is the agency holding a report forwarded at the instant, as
+	// for Transition.Agency; "" in the other states.
+	Agency string
 	// Kind, Due and Clock are those of the deadline of the state's step in
 	// force at the instant (intake while received or returned, resolve
 	// while forwarded, publish while resolved); Kind is "" when there is
@@ -156,7 +159,8 @@ func (t *Tx) ReceivedBetween(from, to time.Time, fn func(StatReport) error) erro
 // [from, to), in time order. Events that leave the state as it
 // was (notes, marks, replies) are not changes.
 func (t *Tx) TransitionsBetween(from, to time.Time, fn func(Transition) error) error {
-	q := `SELECT ` + statColumns + `, e.at, e.from_state, e.to_state, ` + agencyBefore(`a.id <= e.id`) + `, e.reason
+	q := `SELECT ` + statColumns + `, e.at, e.from_state, e.to_state,
+		CASE WHEN e.to_state IN ('received', 'rejected') THEN '' ELSE ` + agencyBefore(`a.id <= e.id`) + ` END, e.reason
 		FROM events e INDEXED BY events_moves JOIN reports r ON r.id = e.report_id
 		WHERE e.from_state != e.to_state AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id`
 	return t.each("transitions", q, []any{from.Unix(), to.Unix()}, func(rows *sql.Rows) error {
@@ -173,7 +177,8 @@ func (t *Tx) TransitionsBetween(from, to time.Time, fn func(Transition) error) e
 // StepsBetween calls fn for each deadline completed (met, late or
 // excused) in [from, to), in the order of completion.
 func (t *Tx) StepsBetween(from, to time.Time, fn func(Step) error) error {
-	q := `SELECT ` + statColumns + `, d.kind, d.start_at, d.due_at, d.done_at, d.clock, d.state, ` + agencyBefore(`a.at <= d.done_at`) + `
+	q := `SELECT ` + statColumns + `, d.kind, d.start_at, d.due_at, d.done_at, d.clock, d.state,
+		CASE WHEN d.kind IN ('return', 'resolve') THEN ` + agencyBefore(`a.at <= d.done_at`) + ` ELSE '' END
 		FROM deadlines d INDEXED BY deadlines_done JOIN reports r ON r.id = d.report_id
 		WHERE d.state IN ('met', 'late', 'excused') AND d.done_at >= ? AND d.done_at < ? ORDER BY d.done_at, d.id`
 	return t.each("steps", q, []any{from.Unix(), to.Unix()}, func(rows *sql.Rows) error {
@@ -210,7 +215,8 @@ var openAtQuery = `WITH cand(id) AS (
 			AND coalesce(d.opened_at, d.start_at) <= ?1 ORDER BY d.id DESC LIMIT 1) AS dl
 		FROM s WHERE s.state_at IN ('received', 'forwarded', 'returned', 'resolved', 'escalated')
 	)
-	SELECT ` + statColumns + `, o.state_at, ` + agencyBefore(`a.at < ?1`) + `, coalesce(d.kind, ''), d.due_at, coalesce(d.clock, 0), d.done_at
+	SELECT ` + statColumns + `, o.state_at, CASE WHEN o.state_at = 'forwarded' THEN ` + agencyBefore(`a.at < ?1`) + ` ELSE '' END,
+		coalesce(d.kind, ''), d.due_at, coalesce(d.clock, 0), d.done_at
 	FROM o JOIN reports r ON r.id = o.id LEFT JOIN deadlines d ON d.id = o.dl ORDER BY r.id`
 
 // OpenAt calls fn for each report open at the instant at, with its state,

@@ -108,10 +108,10 @@ func TestTransitionsAndSteps(t *testing.T) {
 	a, b, _ := history(t, db)
 	got := transitions(t, db, vn(1, 0, 0), vn(15, 0, 0))
 	want := []string{
-		a.Code + ` >received 02 08:00 so-gtvt ""`,
+		a.Code + ` >received 02 08:00  ""`,
 		a.Code + ` received>forwarded 02 09:00 so-gtvt ""`,
-		b.Code + ` >received 03 09:00 dien-luc ""`,
-		b.Code + ` received>rejected 03 09:30 dien-luc ""`,
+		b.Code + ` >received 03 09:00  ""`,
+		b.Code + ` received>rejected 03 09:30  ""`,
 		a.Code + ` forwarded>resolved 05 10:00 so-gtvt ""`,
 		a.Code + ` resolved>forwarded 05 14:00 so-gtvt ""`,
 		a.Code + ` forwarded>resolved 12 09:00 so-gtvt ""`,
@@ -171,12 +171,12 @@ func TestOpenAt(t *testing.T) {
 		at   time.Time
 		want []string
 	}{
-		{vn(2, 8, 30), []string{a.Code + " received so-gtvt intake 02 10:00"}},
-		{vn(3, 9, 15), []string{a.Code + " forwarded so-gtvt resolve 10 17:00", b.Code + " received dien-luc intake 03 11:00"}},
-		{vn(5, 11, 0), []string{a.Code + " resolved so-gtvt publish 05 15:00"}},
+		{vn(2, 8, 30), []string{a.Code + " received  intake 02 10:00"}},
+		{vn(3, 9, 15), []string{a.Code + " forwarded so-gtvt resolve 10 17:00", b.Code + " received  intake 03 11:00"}},
+		{vn(5, 11, 0), []string{a.Code + " resolved  publish 05 15:00"}},
 		{vn(11, 0, 0), []string{a.Code + " forwarded so-gtvt resolve 10 17:00"}},
 		// C was received before the cut-off though ingested after it.
-		{vn(15, 0, 0), []string{c.Code + " received dien-luc intake 15 23:59"}},
+		{vn(15, 0, 0), []string{c.Code + " received  intake 15 23:59"}},
 	} {
 		if got := openAt(t, db, tc.at); !slices.Equal(got, tc.want) {
 			t.Errorf("open at %s:\n%s\nwant:\n%s", tc.at.Format("02 15:04"), strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
@@ -232,7 +232,7 @@ func TestRecordedAgencyAndReason(t *testing.T) {
 	}
 	got := transitions(t, db, vn(1, 0, 0), vn(15, 0, 0))
 	want := []string{
-		d.Code + ` >received 02 08:00 so-gtvt ""`,
+		d.Code + ` >received 02 08:00  ""`,
 		d.Code + ` received>forwarded 02 09:00 so-xd ""`,
 		d.Code + ` forwarded>returned 02 11:00 so-xd ""`,
 		d.Code + ` returned>forwarded 03 08:00 so-gtvt ""`,
