@@ -118,7 +118,11 @@ func (s *Sender) send(ctx context.Context, kind Kind, due, now time.Time) (bool,
 	}
 	recipients := s.recipients(kind)
 	if len(recipients) == 0 {
-		s.Log.Warn("periodic report has no recipient; set [reports] recipients", "kind", kind, "period", p.Name)
+		hint := "[reports] recipients or " + string(kind) + "_recipients"
+		if kind == Daily {
+			hint = "receivers or approvers in [[operators]], or [reports] daily_recipients"
+		}
+		s.Log.Warn("periodic report not sent: no recipient", "kind", kind, "period", p.Name, "set", hint)
 		return false, nil
 	}
 	var r *Report

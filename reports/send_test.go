@@ -181,7 +181,7 @@ func TestNothingToReport(t *testing.T) {
 	if got := w.queued(t); len(got) != 0 {
 		t.Errorf("queued %q", got)
 	}
-	if !strings.Contains(log.String(), "no recipient") {
+	if !strings.Contains(log.String(), "no recipient") || !strings.Contains(log.String(), "monthly_recipients") {
 		t.Errorf("no warning: %s", log.String())
 	}
 	s.Config.Recipients = []string{"lanhdao@haugiang.gov.vn"}

@@ -108,7 +108,7 @@ type Handler struct {
 	Routing func() *routing.Table
 	// MaxAge is how long figures are served again; 0 means DefaultMaxAge.
 	MaxAge time.Duration
-	// Log gets the errors; never personal data.
+	// Log gets the errors, when set; never personal data.
 	Log *slog.Logger
 
 	mu     sync.Mutex
@@ -130,7 +130,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		h.Log.Error("public statistics", "err", err)
+		if h.Log != nil {
+			h.Log.Error("public statistics", "err", err)
+		}
 		http.Error(w, "thống kê tạm thời không có", http.StatusServiceUnavailable)
 		return
 	}
