@@ -49,6 +49,7 @@ type collector struct {
 	groups   [3]map[string]*Counts // by field, agency, unit
 	reasons  map[string]int
 	times    map[string][]time.Duration // working time per stage
+	late     map[string]int             // late steps per stage
 	resolve  map[string][]time.Duration // per agency
 	overdue  []Overdue
 }
@@ -61,7 +62,7 @@ const (
 
 func newCollector(p Period, opt Options) *collector {
 	c := &collector{p: p, asOf: p.End, opt: opt, center: opt.Table.Center().Code, attempts: opt.CallAttempts,
-		reasons: map[string]int{}, times: map[string][]time.Duration{}, resolve: map[string][]time.Duration{}}
+		reasons: map[string]int{}, times: map[string][]time.Duration{}, late: map[string]int{}, resolve: map[string][]time.Duration{}}
 	if c.attempts <= 0 {
 		c.attempts = lifecycle.DefaultCallAttempts
 	}
@@ -155,6 +156,9 @@ func (c *collector) rating(t store.Transition) {
 func (c *collector) step(s store.Step) error {
 	cal := c.opt.Calendar
 	c.times[s.Kind] = append(c.times[s.Kind], cal.WorkingTime(s.Start, s.Done))
+	if s.Outcome == "late" {
+		c.late[s.Kind]++
+	}
 	switch s.Kind {
 	case "resolve":
 		c.resolve[s.Agency] = append(c.resolve[s.Agency], cal.WorkingTime(s.Start, s.Done))
@@ -221,6 +225,7 @@ func (c *collector) report() *Report {
 		r.Rejections = append(r.Rejections, reason)
 	}
 	for _, s := range stages {
+		s.Late = c.late[s.Code]
 		r.Stages = append(r.Stages, stage(s, c.times[s.Code]))
 	}
 	slices.SortStableFunc(r.Overdue, func(a, b Overdue) int {

@@ -121,6 +121,9 @@ type Stage struct {
 	Code string // intake, return, resolve, publish, clarification, total
 	Name string
 	N    int
+	// Late counts the steps done after their deadline (and not excused);
+	// the whole ("total") has no deadline of its own.
+	Late int
 	// Mean and P90 are the average and the 90th percentile (nearest rank:
 	// the smallest time at least 90 % of the steps took no longer than),
 	// in working time; zero when N is 0.

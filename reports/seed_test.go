@@ -216,7 +216,8 @@ func (w *world) seed() []string {
 	w.do(r4, at(2026, 1, 6, 8, 20), lifecycle.Reject, "")
 
 	// R5: returned late by the water company, assigned to the city,
-	// resolved on time, published late, rated satisfied.
+	// resolved on time, published at the very end of its 2 working hours
+	// (10:00 + 1 h before noon + 1 h after), rated satisfied.
 	r5 := add(w.ingest(at(2026, 1, 7, 9, 0), intake{field: "cap-nuoc", unit: "vi-thanh", agency: "cap-nuoc"}))
 	w.do(r5, at(2026, 1, 7, 10, 0), lifecycle.Accept, "")
 	w.do(r5, at(2026, 1, 8, 8, 0), lifecycle.Return, "")

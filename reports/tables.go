@@ -159,10 +159,14 @@ func (r *Report) rejectionTable() Table {
 
 func (r *Report) stageTable() Table {
 	t := Table{Code: "thoi-gian", Title: "Thời gian xử lý", Keys: 2,
-		Columns: []Column{{"ma", "Mã"}, {"giai_doan", "Giai đoạn"}, {"count", "Số lượt"},
+		Columns: []Column{{"ma", "Mã"}, {"giai_doan", "Giai đoạn"}, {"count", "Số lượt"}, {"late", "Quá hạn"},
 			{"mean_hours", "Trung bình (giờ làm việc)"}, {"p90_hours", "90% xong trong (giờ làm việc)"}}}
 	for _, s := range r.Stages {
-		t.Rows = append(t.Rows, []any{s.Code, s.Name, s.N, hours(s.N, s.Mean), hours(s.N, s.P90)})
+		late := any(s.Late)
+		if s.Code == "total" {
+			late = nil
+		}
+		t.Rows = append(t.Rows, []any{s.Code, s.Name, s.N, late, hours(s.N, s.Mean), hours(s.N, s.P90)})
 	}
 	return t
 }

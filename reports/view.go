@@ -25,7 +25,7 @@ var mailColumns = map[string][]string{
 	"co-quan":   {"ten", "forwarded", "returned", "resolved", "on_time", "late", "excused", "open_overdue"},
 	"don-vi":    {"ten", "received", "resolved", "on_time", "late", "excused", "open_overdue"},
 	"tu-choi":   {"ly_do", "count"},
-	"thoi-gian": {"giai_doan", "count", "mean_hours", "p90_hours"},
+	"thoi-gian": {"giai_doan", "count", "late", "mean_hours", "p90_hours"},
 	"danh-gia":  {"muc_do", "count", "share"},
 	"qua-han":   {"ma", "buoc", "ten_co_quan", "han", "days_late"},
 	"xep-hang":  {"place", "co_quan", "on_time", "late", "overdue", "rate"},
