@@ -12,7 +12,7 @@ import (
 )
 
 // Compute computes the report of a period from the store, in one read or
-// write transaction.
+// write transaction. The report is dated opt.Now.
 func Compute(tx *store.Tx, p Period, mode Mode, opt Options) (*Report, error) {
 	if opt.Calendar == nil || opt.Table == nil {
 		return nil, errors.New("reports: a calendar and a routing table are needed")
@@ -34,7 +34,7 @@ func Compute(tx *store.Tx, p Period, mode Mode, opt Options) (*Report, error) {
 		return nil, err
 	}
 	r := c.report()
-	r.Mode = mode
+	r.Mode, r.GeneratedAt = mode, opt.Now
 	return r, nil
 }
 

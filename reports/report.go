@@ -43,9 +43,9 @@ type Options struct {
 	// that many failed calls was rejected as unreachable, when the log does
 	// not record the reason. 0 means 3.
 	CallAttempts int
-	// Now is when the report is made. A period not over yet counts the
-	// reports open now rather than at its end; zero means the period is
-	// over.
+	// Now is when the report is made: its date, and, for a period not
+	// over yet, when the open reports are counted rather than at its end.
+	// Zero leaves the report undated and counts at the period's end.
 	Now time.Time
 }
 
