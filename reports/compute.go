@@ -155,13 +155,14 @@ func (c *collector) rating(t store.Transition) {
 
 func (c *collector) step(s store.Step) error {
 	cal := c.opt.Calendar
-	c.times[s.Kind] = append(c.times[s.Kind], cal.WorkingTime(s.Start, s.Done))
+	took := cal.WorkingTime(s.Start, s.Done)
+	c.times[s.Kind] = append(c.times[s.Kind], took)
 	if s.Outcome == "late" {
 		c.late[s.Kind]++
 	}
 	switch s.Kind {
 	case "resolve":
-		c.resolve[s.Agency] = append(c.resolve[s.Agency], cal.WorkingTime(s.Start, s.Done))
+		c.resolve[s.Agency] = append(c.resolve[s.Agency], took)
 		c.add(s.Report, s.Agency, func(n *Counts) {
 			n.Resolved++
 			switch s.Outcome {
