@@ -51,7 +51,8 @@ var tableNotes = map[string]string{
 // (full false) shows the main columns of each table — of the summary, the
 // agencies and the overdue list for the daily digest — and the first
 // MailOverdue overdue reports; the HTML file (full true) every table,
-// column and row. chart is the chart image's source, "" for none.
+// column and row but the codes beside names (the workbook has them).
+// chart is the chart image's source, "" for none.
 func (r *Report) View(full bool, chart string) templates.PeriodicReport {
 	p := r.Period
 	v := templates.PeriodicReport{
@@ -66,8 +67,10 @@ func (r *Report) View(full bool, chart string) templates.PeriodicReport {
 		}
 		if full {
 			cols = nil
-			for _, c := range t.Columns {
-				cols = append(cols, c.Code)
+			for i, c := range t.Columns {
+				if i > 0 || t.Keys < 2 { // names, not codes, head the rows
+					cols = append(cols, c.Code)
+				}
 			}
 		}
 		rows := t.Rows
