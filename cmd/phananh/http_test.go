@@ -23,6 +23,13 @@ func TestE2EHealthAndMetrics(t *testing.T) {
 			strings.Contains(m, "phananh_imap_connected 1") &&
 			strings.Contains(m, `phananh_reports{state="received"} 1`)
 	})
+	eventually(t, 70*time.Second, "the public statistics", func() bool {
+		j := get(t, base+"/stats.json")
+		return strings.Contains(j, `"dien"`) && !strings.Contains(j, "a@example.com") && !strings.Contains(j, "0912")
+	})
+	if page := get(t, base+"/stats"); !strings.Contains(page, "<html") {
+		t.Errorf("/stats is no page: %.200s", page)
+	}
 }
 
 func get(t *testing.T, url string) string {

@@ -20,6 +20,8 @@ import (
 	"haugiang.gov.vn/phananh/config"
 	"haugiang.gov.vn/phananh/intake/mailbox"
 	"haugiang.gov.vn/phananh/mailer"
+	"haugiang.gov.vn/phananh/reports"
+	"haugiang.gov.vn/phananh/reports/stats"
 	"haugiang.gov.vn/phananh/schedule"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -56,6 +58,7 @@ type daemon struct {
 	watcher   *mailbox.Watcher
 	worker    *mailer.Worker
 	scheduler *schedule.Scheduler
+	reports   *reports.Sender
 	lock      *os.File
 	listener  net.Listener
 }
@@ -145,7 +148,7 @@ func (d *daemon) Run(ctx context.Context) error {
 	wg.Go(func() { d.watcher.Run(ctx) })
 	wg.Go(func() { d.worker.Run(ctx) })
 	wg.Go(func() { d.scheduler.Run(ctx) })
-	d.tetCheck(ctx)
+	wg.Go(func() { d.startupChecks(ctx) })
 	if d.listener != nil {
 		srv := &http.Server{Handler: d.routes(), ReadHeaderTimeout: 10 * time.Second}
 		wg.Go(func() { srv.Serve(d.listener) })
@@ -209,6 +212,9 @@ func (d *daemon) routes() http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /metrics", d.metrics)
+	st := &stats.Handler{DB: d.db, Routing: d.routing.Load, Log: d.log.With("part", "stats")}
+	mux.Handle("GET /stats", st)
+	mux.Handle("GET /stats.json", st)
 	return mux
 }
 
