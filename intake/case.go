@@ -120,10 +120,14 @@ const (
 func (p *Pipeline) writeSteps(tx *store.Tx, in *incoming, cf *caseFile, steps []step, keep kept, msgID int64) (*snapshot, error) {
 	r := cf.r
 	for _, st := range steps {
-		if err := p.writeDeadlines(tx, r.ID, st.change); err != nil {
+		if err := p.writeDeadlines(tx, r.ID, st.change, st.at); err != nil {
 			return nil, err
 		}
-		if err := tx.AppendEvent(r.ID, event(st, msgID)); err != nil {
+		ev := event(st, msgID)
+		if ev.Reason == "other" && r.DuplicateOf != "" {
+			ev.Reason = "duplicate"
+		}
+		if err := tx.AppendEvent(r.ID, ev); err != nil {
 			return nil, err
 		}
 	}
@@ -149,15 +153,16 @@ func (p *Pipeline) writeSteps(tx *store.Tx, in *incoming, cf *caseFile, steps []
 	return snap, nil
 }
 
-// writeDeadlines closes, then opens, the deadlines of a change (SPEC 5).
-func (p *Pipeline) writeDeadlines(tx *store.Tx, reportID int64, ch lifecycle.Change) error {
+// writeDeadlines closes, then opens, the deadlines of a change made at a
+// time (SPEC 5).
+func (p *Pipeline) writeDeadlines(tx *store.Tx, reportID int64, ch lifecycle.Change, at time.Time) error {
 	for _, c := range ch.Close {
 		if err := tx.CloseDeadline(reportID, string(c.Kind), string(c.Outcome), c.At); err != nil {
 			return err
 		}
 	}
 	for _, d := range ch.Open {
-		if err := p.openDeadline(tx, reportID, d); err != nil {
+		if err := p.openDeadline(tx, reportID, d, at); err != nil {
 			return err
 		}
 	}
@@ -170,12 +175,12 @@ func (p *Pipeline) writeDeadlines(tx *store.Tx, reportID int64, ch lifecycle.Cha
 // it keeps the reminder and the alert it already had, so the watch does not
 // send them twice, and the closed row is superseded, so that only the
 // /resolve finally approved counts (SPEC 5.5).
-func (p *Pipeline) openDeadline(tx *store.Tx, reportID int64, d deadline.Deadline) error {
+func (p *Pipeline) openDeadline(tx *store.Tx, reportID int64, d deadline.Deadline, at time.Time) error {
 	ds, err := tx.Deadlines(reportID)
 	if err != nil {
 		return err
 	}
-	id, err := tx.SetDeadline(reportID, storeDeadline(p, d))
+	id, err := tx.SetDeadline(reportID, storeDeadline(p, d, at))
 	if err != nil {
 		return err
 	}
@@ -238,7 +243,22 @@ func event(st step, msgID int64) store.Event {
 		detail["auto_forward"] = st.autoRule
 	}
 	return store.Event{At: st.at, Actor: st.actor, Command: ch.Action.Command(), MessageID: msgID,
-		From: string(ch.From), To: string(ch.To), Detail: detail}
+		From: string(ch.From), To: string(ch.To), Agency: ch.Facts.Agency, Reason: rejection(ch), Detail: detail}
+}
+
+// rejection is the category of a rejection the statistics count (SPEC 9.3):
+// unreachable after the last failed call (Art 7.1), other for a receiver's
+// /reject (writeSteps makes that duplicate for a report that repeats an
+// earlier one); "" when the change rejects nothing.
+func rejection(ch lifecycle.Change) string {
+	switch {
+	case ch.To != lifecycle.Rejected || ch.From == lifecycle.Rejected:
+		return ""
+	case ch.Action == lifecycle.CallFailed:
+		return "unreachable"
+	default:
+		return "other"
+	}
 }
 
 // applyFacts puts the facts after the last step into the report, with the

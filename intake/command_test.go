@@ -185,6 +185,9 @@ func TestCallAttempts(t *testing.T) {
 			if d := w.deadlines()["intake"]; d.State != "met" {
 				t.Errorf("intake deadline %s", d.State)
 			}
+			if ev := w.events(); ev[len(ev)-1].To != "rejected" || ev[len(ev)-1].Reason != "unreachable" {
+				t.Errorf("the rejection's event %+v, want reason unreachable", ev[len(ev)-1])
+			}
 			if text := w.renderAll()["rejection-unreachable"][0].Text; !strings.Contains(text, "sau 3 lần gọi") {
 				t.Errorf("rejection:\n%s", text)
 			}
@@ -202,6 +205,9 @@ func TestExtension(t *testing.T) {
 	w := newWalker(t)
 	w.ingest(outage)
 	w.command(receiver, "/accept", "forwarded")
+	if ev := w.events(); ev[len(ev)-1].Agency != "dien-luc" || ev[0].Agency != "dien-luc" {
+		t.Errorf("events' agencies %q, %q; want the proposed and forwarded agency", ev[0].Agency, ev[len(ev)-1].Agency)
+	}
 	due := w.deadlines()["resolve"].Due
 	mark := 0
 	w.sentSince(&mark)

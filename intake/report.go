@@ -53,7 +53,7 @@ func (p *Pipeline) newReport(tx *store.Tx, in *incoming) (Outcome, error) {
 	if r, err = tx.CreateReport(r); err != nil {
 		return Outcome{}, err
 	}
-	intakeRow := storeDeadline(p, intake)
+	intakeRow := storeDeadline(p, intake, received)
 	if _, err := tx.SetDeadline(r.ID, intakeRow); err != nil {
 		return Outcome{}, err
 	}
@@ -103,7 +103,7 @@ func (p *Pipeline) autoForward(in *incoming, cf *caseFile, d routing.Decision, o
 // reportRecords writes what points to the message row: the report's first
 // event and its attachments.
 func (p *Pipeline) reportRecords(tx *store.Tx, in *incoming, r store.Report, d routing.Decision, msgID int64) error {
-	err := tx.AppendEvent(r.ID, store.Event{At: in.now, Actor: "system", Command: "ingest", MessageID: msgID, To: r.State,
+	err := tx.AppendEvent(r.ID, store.Event{At: in.now, Actor: "system", Command: "ingest", MessageID: msgID, To: r.State, Agency: r.Routing.Agency,
 		Detail: map[string]string{"rule": d.Rule, "why": d.Why, "ruleset": d.Version}})
 	if err != nil {
 		return err
@@ -219,8 +219,9 @@ func routingOf(d routing.Decision) store.Routing {
 	return store.Routing{Field: d.Field, Unit: d.Unit, Agency: d.Agency, Rule: d.Rule, Why: d.Why, Ruleset: d.Version}
 }
 
-func storeDeadline(p *Pipeline, d deadline.Deadline) store.Deadline {
-	return store.Deadline{Kind: string(d.Kind), Start: d.Start, Due: d.Due, SoonAt: d.SoonAt(p.Calendar), Clock: d.Clock}
+// storeDeadline is a deadline as the store keeps it, opened at a time.
+func storeDeadline(p *Pipeline, d deadline.Deadline, opened time.Time) store.Deadline {
+	return store.Deadline{Kind: string(d.Kind), Start: d.Start, Due: d.Due, SoonAt: d.SoonAt(p.Calendar), Clock: d.Clock, OpenedAt: opened}
 }
 
 func lang(m *parse.Message) string {

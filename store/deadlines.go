@@ -15,7 +15,10 @@ type Deadline struct {
 	Due      time.Time // zero: open-ended (an extension without a date yet)
 	SoonAt   time.Time // when it becomes due soon
 	Clock    bool      // measured in clock time rather than working time
-	State    string    // open, met, late, excused, superseded
+	// OpenedAt is when the row was written: the deadline in force at a past
+	// instant is the one opened last before it (Start when zero).
+	OpenedAt time.Time
+	State    string // open, met, late, excused, superseded
 	DoneAt   time.Time
 	// RemindedAt and AlertedAt record the one reminder and the one overdue
 	// alert each deadline gets.
@@ -30,8 +33,12 @@ func (t *Tx) SetDeadline(reportID int64, d Deadline) (int64, error) {
 		reportID, d.Kind); err != nil {
 		return 0, fmt.Errorf("store: deadline: %w", err)
 	}
-	res, err := t.exec(`INSERT INTO deadlines (report_id, kind, start_at, due_at, soon_at, clock) VALUES (?, ?, ?, ?, ?, ?)`,
-		reportID, d.Kind, d.Start.Unix(), unix(d.Due), unix(d.SoonAt), boolInt(d.Clock))
+	opened := d.OpenedAt
+	if opened.IsZero() {
+		opened = d.Start
+	}
+	res, err := t.exec(`INSERT INTO deadlines (report_id, kind, start_at, due_at, soon_at, clock, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		reportID, d.Kind, d.Start.Unix(), unix(d.Due), unix(d.SoonAt), boolInt(d.Clock), opened.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("store: deadline: %w", err)
 	}

@@ -14,6 +14,8 @@ type Event struct {
 	Command   string // the command line or what happened ("ingest", "/accept", …)
 	MessageID int64  // the incoming message that carried it, 0 if none
 	From, To  string // the report's state before and after
+	Agency    string // the agency holding the report after it, for the statistics
+	Reason    string // a rejection's category (unreachable, duplicate, other), for the statistics
 	Detail    map[string]string
 }
 
@@ -35,9 +37,9 @@ func (t *Tx) AppendEvent(reportID int64, e Event) error {
 	if e.MessageID != 0 {
 		msg = e.MessageID
 	}
-	_, err = t.exec(`INSERT INTO events (id, report_id, at, actor, command, message_id, from_state, to_state, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, reportID, e.At.Unix(), e.Actor,
-		t.db.keys.seal("events", "command", id, e.Command), msg, e.From, e.To, detail)
+	_, err = t.exec(`INSERT INTO events (id, report_id, at, actor, command, message_id, from_state, to_state, detail, agency, reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, reportID, e.At.Unix(), e.Actor,
+		t.db.keys.seal("events", "command", id, e.Command), msg, e.From, e.To, detail, e.Agency, e.Reason)
 	if err != nil {
 		return fmt.Errorf("store: append event: %w", err)
 	}
@@ -46,7 +48,7 @@ func (t *Tx) AppendEvent(reportID int64, e Event) error {
 
 // Events returns a report's log, oldest first.
 func (t *Tx) Events(reportID int64) ([]Event, error) {
-	rows, err := t.query(`SELECT id, at, actor, command, coalesce(message_id, 0), from_state, to_state, detail
+	rows, err := t.query(`SELECT id, at, actor, command, coalesce(message_id, 0), from_state, to_state, detail, agency, reason
 		FROM events WHERE report_id = ? ORDER BY id`, reportID)
 	if err != nil {
 		return nil, fmt.Errorf("store: events: %w", err)
@@ -57,7 +59,7 @@ func (t *Tx) Events(reportID int64) ([]Event, error) {
 		var e Event
 		var at int64
 		var command, detail []byte
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &command, &e.MessageID, &e.From, &e.To, &detail); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &command, &e.MessageID, &e.From, &e.To, &detail, &e.Agency, &e.Reason); err != nil {
 			return nil, fmt.Errorf("store: events: %w", err)
 		}
 		e.At = time.Unix(at, 0).UTC()
