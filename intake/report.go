@@ -82,7 +82,7 @@ func (p *Pipeline) newReport(tx *store.Tx, in *incoming) (Outcome, error) {
 // report was forwarded automatically, and may reassign it.
 func (p *Pipeline) autoForward(in *incoming, cf *caseFile, d routing.Decision, out Outcome) (Outcome, error) {
 	li := p.input(cf.facts, lifecycle.Accept, cf.r.ReceivedAt)
-	li.Actor = lifecycle.Actor{Role: lifecycle.Receiver}
+	li.Actor = lifecycle.Actor{Role: lifecycle.System}
 	ch, err := lifecycle.Apply(li)
 	le, err := applyError(err)
 	if err != nil {

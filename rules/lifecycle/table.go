@@ -44,7 +44,7 @@ var (
 //     the decisions to receivers, approvers and handlers.
 var transitions = []Transition{
 	{Ingest, []State{""}, []Role{System}, Received},
-	{Accept, []State{Received}, []Role{Receiver}, Forwarded},
+	{Accept, []State{Received}, []Role{Receiver, System}, Forwarded}, // System: auto_forward (SPEC 6.2)
 	{Assign, []State{Received, Returned}, []Role{Receiver}, Forwarded},
 	{Assign, []State{Escalated}, center, Forwarded},
 	{Reject, []State{Received}, []Role{Receiver}, Rejected},
