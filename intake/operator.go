@@ -22,10 +22,12 @@ import (
 // mail is authentic (SPEC 7.3, package auth), all of them or none, in one
 // transaction with the mail they owe; the operator gets one answer at the
 // address configured for them, never at the From. A mail that is not
-// authentic changes nothing and is logged as a security event; so is one
-// whose commands are refused. Their answers, which name no report detail,
-// go at most once an hour to an address, so that forged mail cannot turn
-// the daemon into a mail bomb.
+// authentic changes nothing, is logged as a security event, and is
+// answered — without any report detail — at most once an hour to an
+// address, so that forged mail cannot turn the daemon into a mail bomb. An
+// authentic mail whose commands are refused is logged too and always gets
+// its answer naming each refused line and why (SPEC 7.1): an operator
+// correcting a typo must hear back every time.
 func (p *Pipeline) command(tx *store.Tx, in *incoming, code string) (Outcome, error) {
 	m := in.msg
 	ops := p.Staff.Roles(m.From.Addr)
@@ -309,16 +311,14 @@ func (p *Pipeline) refuseAll(tx *store.Tx, in *incoming, op Operator, cf *caseFi
 	if cf != nil {
 		data.Code, r = cf.r.Code, &cf.r
 	}
-	return out, p.answerOnce(tx, in, op, r, "refused", data)
+	return out, p.answerMail(tx, in, op, r, "refused", data, nil)
 }
 
 // answerKinds are the answers sent at most once an hour to an address.
-var answerKinds = []string{"refused", "unauthenticated"}
+var answerKinds = []string{"unauthenticated"}
 
-// answerOnce writes an answer to a refused or unauthenticated command
-// mail, unless the address had one in the last hour. Only an
-// authenticated operator's answer carries the report's code and a reply
-// token.
+// answerOnce writes the answer to an unauthenticated command mail, unless
+// the address had one in the last hour.
 func (p *Pipeline) answerOnce(tx *store.Tx, in *incoming, op Operator, r *store.Report, kind string, data any) error {
 	n, err := tx.MailsSince(op.Email, answerKinds, in.now.Add(-time.Hour))
 	if err != nil {
@@ -329,7 +329,7 @@ func (p *Pipeline) answerOnce(tx *store.Tx, in *incoming, op Operator, r *store.
 		if r != nil {
 			code = r.Code
 		}
-		p.Log.Info("answer to a refused command not sent: one an hour", "operator", op.Email, "report", code)
+		p.Log.Info("answer to an unauthenticated command not sent: one an hour", "operator", op.Email, "report", code)
 		return nil
 	}
 	return p.answerMail(tx, in, op, r, kind, data, nil)
