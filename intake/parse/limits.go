@@ -81,40 +81,27 @@ func DefaultAllowedTypes() []string {
 // withDefaults fills the zero fields of l from DefaultLimits.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.MaxMessageBytes <= 0 {
-		l.MaxMessageBytes = d.MaxMessageBytes
-	}
-	if l.MaxHeaderBytes <= 0 {
-		l.MaxHeaderBytes = d.MaxHeaderBytes
-	}
-	if l.MaxHeaderFields <= 0 {
-		l.MaxHeaderFields = d.MaxHeaderFields
-	}
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = d.MaxDepth
-	}
-	if l.MaxParts <= 0 {
-		l.MaxParts = d.MaxParts
-	}
-	if l.MaxLineBytes <= 0 {
-		l.MaxLineBytes = d.MaxLineBytes
-	}
-	if l.MaxTextBytes <= 0 {
-		l.MaxTextBytes = d.MaxTextBytes
-	}
-	if l.MaxAttachmentBytes <= 0 {
-		l.MaxAttachmentBytes = d.MaxAttachmentBytes
-	}
-	if l.MaxAttachmentsBytes <= 0 {
-		l.MaxAttachmentsBytes = d.MaxAttachmentsBytes
-	}
-	if l.MaxAttachments <= 0 {
-		l.MaxAttachments = d.MaxAttachments
-	}
+	orDefault(&l.MaxMessageBytes, d.MaxMessageBytes)
+	orDefault(&l.MaxHeaderBytes, d.MaxHeaderBytes)
+	orDefault(&l.MaxHeaderFields, d.MaxHeaderFields)
+	orDefault(&l.MaxDepth, d.MaxDepth)
+	orDefault(&l.MaxParts, d.MaxParts)
+	orDefault(&l.MaxLineBytes, d.MaxLineBytes)
+	orDefault(&l.MaxTextBytes, d.MaxTextBytes)
+	orDefault(&l.MaxAttachmentBytes, d.MaxAttachmentBytes)
+	orDefault(&l.MaxAttachmentsBytes, d.MaxAttachmentsBytes)
+	orDefault(&l.MaxAttachments, d.MaxAttachments)
 	if l.AllowedTypes == nil {
 		l.AllowedTypes = d.AllowedTypes
 	}
 	return l
+}
+
+// orDefault sets a limit that is zero or negative to its default.
+func orDefault[T int | int64](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // limitError returns an error wrapping ErrLimit that names the limit.
