@@ -31,6 +31,11 @@ func TestReplies(t *testing.T) {
 		{"outlook-empty.eml", ""},
 		// Written under the quote.
 		{"bottom-posted.eml", "1 sendback text=\"Kết quả chưa có ảnh hiện trường.\""},
+		// Gmail's multipart/alternative at the top: the plain "ok" is
+		// read, not a command that only the HTML holds.
+		{"alternative-html-only-command.eml", ""},
+		// Text the HTML hides is never a command.
+		{"hidden-html-command.eml", "1 urgent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -25,9 +26,13 @@ func htmlToText(r io.Reader, max int64, maxToken int) (text, newText string, tru
 	w := &textWriter{}
 	cut := -1
 	var (
-		skip  string // the element whose content is skipped
-		depth int    // nesting of skip inside itself
-		links []link
+		skip   string // the element whose content is skipped
+		depth  int    // nesting of skip inside itself
+		style  bool   // inside a <style> element while skipping
+		sheet  styleSheet
+		styled bool // the style sheet was compiled
+		links  []link
+		open   openElements
 	)
 	for {
 		tt := z.Next()
@@ -45,21 +50,45 @@ func htmlToText(r io.Reader, max int64, maxToken int) (text, newText string, tru
 		name := tok.Data
 		if skip != "" {
 			switch {
+			case tt == html.TextToken && (style || skip == "style"):
+				sheet.write(tok.Data)
+			case tt == html.StartTagToken && name == "style":
+				style = true
+			case tt == html.EndTagToken && name == "style":
+				style = false
+			}
+			switch {
 			case tt == html.StartTagToken && name == skip:
 				depth++
 			case tt == html.EndTagToken && name == skip:
 				if depth--; depth < 0 {
-					skip, depth = "", 0
+					skip, depth, style = "", 0, false
 				}
 			}
 			continue
 		}
 		switch tt {
 		case html.TextToken:
-			w.text(tok.Data)
+			if !open.hidden() {
+				w.text(tok.Data)
+			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			if skippedElements[name] && tt == html.StartTagToken {
-				skip, depth = name, 0
+				skip, depth, styled = name, 0, false
+				continue
+			}
+			if !styled {
+				sheet.compile()
+				styled = true
+			}
+			for _, e := range open.implyEnd(name) {
+				w.end(e, &links)
+			}
+			hidden := open.hidden() || sheet.hides(tok)
+			if tt == html.StartTagToken && !voidElements[name] {
+				open.push(name, hidden)
+			}
+			if hidden {
 				continue
 			}
 			if cut < 0 && startsHistory(tok) {
@@ -67,7 +96,13 @@ func htmlToText(r io.Reader, max int64, maxToken int) (text, newText string, tru
 			}
 			w.start(tok, &links, tt == html.SelfClosingTagToken)
 		case html.EndTagToken:
-			w.end(name, &links)
+			closed, ok := open.close(name)
+			for _, e := range closed {
+				w.end(e, &links)
+			}
+			if !ok && !open.hidden() {
+				w.end(name, &links) // a stray end tag: "</p>" still ends a paragraph
+			}
 		}
 	}
 	text = tidy(w.b.String())
@@ -76,6 +111,100 @@ func htmlToText(r io.Reader, max int64, maxToken int) (text, newText string, tru
 	}
 	return text, tidy(w.b.String()[:cut]), truncated, err
 }
+
+// voidElements have no content and no end tag.
+var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true,
+	"img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true, "param": true,
+	"keygen": true}
+
+// openElements is the stack of open elements, enough of HTML's tree
+// building to know where a hidden element ends: explicit end tags close
+// the elements opened after the one they name, and the start tags that
+// end an element implicitly (a <p> by a block, an <li> by the next item,
+// a cell by the next cell or row) do so.
+type openElements []openElement
+
+type openElement struct {
+	name   string
+	hidden bool // the element or one it is inside is hidden
+}
+
+// maxOpenElements bounds the stack: deeper elements are read as if they
+// were closed at once.
+const maxOpenElements = 512
+
+func (o *openElements) push(name string, hidden bool) {
+	if len(*o) < maxOpenElements {
+		*o = append(*o, openElement{name, hidden})
+	}
+}
+
+// hidden reports whether text at this point is hidden.
+func (o openElements) hidden() bool {
+	return len(o) > 0 && o[len(o)-1].hidden
+}
+
+// close pops the element name and those opened after it, and returns the
+// names of the shown ones, innermost first. ok is false when no such
+// element is open.
+func (o *openElements) close(name string) (shown []string, ok bool) {
+	for i := len(*o) - 1; i >= 0; i-- {
+		if (*o)[i].name == name {
+			return o.popTo(i), true
+		}
+	}
+	return nil, false
+}
+
+// popTo pops the elements from index i on, and returns the names of the
+// shown ones, innermost first.
+func (o *openElements) popTo(i int) []string {
+	var shown []string
+	for j := len(*o) - 1; j >= i; j-- {
+		if !(*o)[j].hidden {
+			shown = append(shown, (*o)[j].name)
+		}
+	}
+	*o = (*o)[:i]
+	return shown
+}
+
+// implyEnd closes what the start of element name ends implicitly, and
+// returns the names of the shown elements closed.
+func (o *openElements) implyEnd(name string) []string {
+	var ends, bounds []string
+	switch {
+	case name == "li":
+		ends, bounds = []string{"li"}, []string{"ul", "ol", "menu", "table", "td", "th"}
+	case name == "dd" || name == "dt":
+		ends, bounds = []string{"dd", "dt"}, []string{"dl", "table", "td", "th"}
+	case name == "td" || name == "th":
+		ends, bounds = []string{"td", "th"}, []string{"tr", "table"}
+	case name == "tr":
+		ends, bounds = []string{"tr"}, []string{"table", "tbody", "thead", "tfoot"}
+	case closesParagraph[name]:
+		ends, bounds = []string{"p"}, []string{"table", "td", "th", "caption", "button", "object", "template"}
+	default:
+		return nil
+	}
+	for i := len(*o) - 1; i >= 0; i-- {
+		n := (*o)[i].name
+		if slices.Contains(ends, n) {
+			return o.popTo(i)
+		}
+		if slices.Contains(bounds, n) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// closesParagraph are the elements whose start ends an open <p>.
+var closesParagraph = map[string]bool{"address": true, "article": true, "aside": true, "blockquote": true,
+	"center": true, "details": true, "dialog": true, "dir": true, "div": true, "dl": true, "fieldset": true,
+	"figcaption": true, "figure": true, "footer": true, "form": true, "h1": true, "h2": true, "h3": true, "h4": true,
+	"h5": true, "h6": true, "header": true, "hgroup": true, "hr": true, "main": true, "menu": true, "nav": true,
+	"ol": true, "p": true, "pre": true, "section": true, "table": true, "ul": true}
 
 var skippedElements = map[string]bool{"script": true, "style": true, "head": true, "title": true, "template": true,
 	"noscript": true, "svg": true, "object": true, "iframe": true}

@@ -3,6 +3,7 @@ package parse
 import (
 	"bufio"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-message/textproto"
@@ -15,17 +16,22 @@ type textPart struct {
 	text    string
 	newText string // for HTML: the text before the first quoted-history element
 	html    bool
-	alt     string // key of the nearest multipart/alternative ancestor, "" when none
-	branch  int    // which alternative the part belongs to
+	alts    []branch // the alternatives it belongs to, outermost first
+}
+
+// branch is one alternative of a multipart/alternative: the container's
+// path key and the alternative's index in it.
+type branch struct {
+	alt   string
+	index int
 }
 
 // text reads a text part within the text budget.
 func (p *parser) text(st *state, path []int, mt string, body io.Reader, charset string) error {
 	tp := textPart{html: mt == "text/html"}
-	for i := len(path) - 1; i >= 0; i-- {
+	for i := range path {
 		if st.containers[pathKey(path[:i])] == "multipart/alternative" {
-			tp.alt, tp.branch = pathKey(path[:i]), path[i]
-			break
+			tp.alts = append(tp.alts, branch{pathKey(path[:i]), path[i]})
 		}
 	}
 	budget := p.lim.MaxTextBytes - p.textBytes
@@ -68,31 +74,18 @@ func (p *parser) text(st *state, path []int, mt string, body io.Reader, charset 
 	return nil
 }
 
-// assemble chooses the text parts to show: all of them, except that of the
-// branches of a multipart/alternative only the first with plain text is
-// kept (the last HTML one when none has plain text). It returns the text,
-// the new text and whether the text came from HTML alone.
+// assemble chooses the text parts to show: all of them, except that of
+// each multipart/alternative, at every level including the message's own,
+// exactly one alternative is read (SPEC 4.3): the first one with plain
+// text, else the last one with any text (HTML turned into text). It
+// returns the text, the new text and whether the text came from HTML
+// alone.
 func assemble(texts []textPart) (text, newText string, htmlOnly bool) {
-	chosen := map[string]int{}
-	plainBranch := map[string]int{}
-	for _, tp := range texts {
-		if tp.alt == "" {
-			continue
-		}
-		if b, ok := chosen[tp.alt]; !ok || tp.branch > b {
-			chosen[tp.alt] = tp.branch // the last branch, when none has plain text
-		}
-		if _, ok := plainBranch[tp.alt]; !ok && !tp.html {
-			plainBranch[tp.alt] = tp.branch
-		}
-	}
-	for alt, b := range plainBranch {
-		chosen[alt] = b
-	}
+	chosen := chooseAlternatives(texts)
 	var all, fresh []string
 	plain, html := false, false
 	for _, tp := range texts {
-		if tp.alt != "" && chosen[tp.alt] != tp.branch {
+		if slices.ContainsFunc(tp.alts, func(b branch) bool { return chosen[b.alt] != b.index }) {
 			continue
 		}
 		t := strings.TrimSpace(cleanText(tp.text))
@@ -113,6 +106,28 @@ func assemble(texts []textPart) (text, newText string, htmlOnly bool) {
 		return text, NewText(norm.NFC.String(strings.Join(fresh, "\n\n"))), true
 	}
 	return text, NewText(text), false
+}
+
+// chooseAlternatives returns, for each multipart/alternative holding
+// text, the index of the alternative to read: the first that holds plain
+// text, else the last that holds any.
+func chooseAlternatives(texts []textPart) map[string]int {
+	chosen := map[string]int{}
+	withPlain := map[string]bool{}
+	for _, tp := range texts {
+		if strings.TrimSpace(cleanText(tp.text)) == "" {
+			continue
+		}
+		for _, b := range tp.alts {
+			switch {
+			case !tp.html && !withPlain[b.alt]:
+				chosen[b.alt], withPlain[b.alt] = b.index, true
+			case !withPlain[b.alt]:
+				chosen[b.alt] = max(chosen[b.alt], b.index)
+			}
+		}
+	}
+	return chosen
 }
 
 // cleanText drops NUL bytes and other C0 controls but tab and newline, and
