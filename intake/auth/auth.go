@@ -3,14 +3,13 @@
 // authenticated the From domain (Check), and whether the whole rule —
 // operator, reply token or reference, authentication — holds (Authorize).
 //
-// Check trusts only the Authentication-Results header (RFC 8601) that our
-// own border server wrote: the topmost one carrying the configured
-// authserv-id. Headers further down were written before the message reached
-// us, by anyone; the border server must also remove incoming headers that
-// carry our id (RFC 8601 §5), a deployment requirement. With servers that
-// write one header per method (OpenDKIM and OpenDMARC as separate milters),
-// only the topmost counts: put the DMARC result on top, or have one filter
-// write every result.
+// Check trusts the Authentication-Results headers (RFC 8601) that carry the
+// configured authserv-id, all of them: separate filters write one header
+// each (OpenDKIM its dkim result, then OpenDMARC its dmarc result above
+// it), and the border server removes every incoming header that carries
+// our id (RFC 8601 §5), a deployment requirement that docs/mail-server.md
+// shows how to meet. Headers with other ids were written by others and
+// count for nothing.
 package auth
 
 import (
@@ -27,8 +26,8 @@ type Status string
 
 // The verdicts.
 const (
-	Pass Status = "pass" // dmarc=pass, or dkim=pass aligned with the From domain
-	Fail Status = "fail" // our server's header says anything else, or cannot be read
+	Pass Status = "pass" // dmarc=pass for the From domain, or dkim=pass aligned with it
+	Fail Status = "fail" // our server's headers say anything else, or cannot be read
 	None Status = "none" // no header from our server
 )
 
@@ -37,52 +36,67 @@ type Result struct {
 	Status Status
 	// Method is "dmarc" or "dkim" when Status is Pass.
 	Method string
-	// Reason says what the header showed, for the security log: methods,
+	// Reason says what the headers showed, for the security log: methods,
 	// results and domains, never an address.
 	Reason string
 }
 
 // Check reads the Authentication-Results values of a message (topmost
-// first, as parse.Message.AuthResults holds them) and says whether the
-// topmost one carrying trustedID authenticates the domain of fromAddr:
+// first, as parse.Message.AuthResults holds them) and says whether those
+// carrying trustedID, taken together, authenticate the domain of fromAddr:
 //
-//   - dmarc=pass, whose header.from (when given) is the From domain; or
-//   - dkim=pass with a signing domain (header.d, else the domain of
+//   - none of them shows dmarc=fail, whatever domain it names; and
+//   - one shows dmarc=pass with a header.from equal to the From domain, or
+//     dkim=pass with a signing domain (header.d, else the domain of
 //     header.i) aligned with the From domain in DMARC's relaxed mode: the
-//     same organisational domain.
+//     same organisational domain. The second lets a staff domain that
+//     publishes no DMARC record (dmarc=none) command with aligned DKIM.
 //
 // spf=pass alone is not enough: SPF checks the envelope sender, not From.
 // The organisational domain is the registrable domain of the Public Suffix
 // List compiled into golang.org/x/net/publicsuffix: haugiang.gov.vn for
 // mail.haugiang.gov.vn (gov.vn is a public suffix), so a signature by
 // another gov.vn domain is not aligned. Domains are compared in their ASCII
-// (IDNA) form, without case. Comments in the header are removed before it
-// is read, so that a comment cannot pass for a property.
+// (IDNA) form, without case. Comments in the headers are removed before
+// they are read, so that a comment cannot pass for a property or an id. A
+// header of ours that cannot be read fails the whole.
 func Check(authResults []string, fromAddr, trustedID string) Result {
 	if strings.TrimSpace(trustedID) == "" {
 		return Result{Status: None, Reason: "no trusted authserv-id configured"}
 	}
+	var results []authres.Result
+	found := false
 	for _, v := range authResults {
 		v = stripComments(v)
 		if !strings.EqualFold(servID(v), trustedID) {
 			continue
 		}
-		from, err := domain(fromAddr)
-		if err != nil {
-			return Result{Status: Fail, Reason: "From address: " + err.Error()}
-		}
-		_, results, err := authres.Parse(v)
+		found = true
+		_, rs, err := authres.Parse(v)
 		if err != nil {
 			return Result{Status: Fail, Reason: "unreadable Authentication-Results: " + err.Error()}
 		}
-		return judge(results, from)
+		results = append(results, rs...)
 	}
-	return Result{Status: None, Reason: fmt.Sprintf("no Authentication-Results header from %s", trustedID)}
+	if !found {
+		return Result{Status: None, Reason: fmt.Sprintf("no Authentication-Results header from %s", trustedID)}
+	}
+	from, err := domain(fromAddr)
+	if err != nil {
+		return Result{Status: Fail, Reason: "From address: " + err.Error()}
+	}
+	return judge(results, from)
 }
 
-// judge applies the rule to the results of our server's header: DMARC
-// first, then DKIM; otherwise it says what failed.
+// judge applies the rule to the results of our server's headers: any
+// DMARC failure fails; then DMARC, then DKIM, may pass; otherwise it says
+// what the headers showed.
 func judge(results []authres.Result, from string) Result {
+	for _, r := range results {
+		if r, ok := r.(*authres.DMARCResult); ok && r.Value == authres.ResultFail {
+			return Result{Status: Fail, Reason: describeAll(results, from)}
+		}
+	}
 	for _, r := range results {
 		if r, ok := r.(*authres.DMARCResult); ok && r.Value == authres.ResultPass && dmarcFor(r, from) {
 			return Result{Status: Pass, Method: "dmarc", Reason: "dmarc=pass"}
@@ -93,13 +107,23 @@ func judge(results []authres.Result, from string) Result {
 			return Result{Status: Pass, Method: "dkim", Reason: "dkim=pass header.d=" + signingDomain(r)}
 		}
 	}
+	return Result{Status: Fail, Reason: describeAll(results, from)}
+}
+
+// describeAll says what the results showed, in their order.
+func describeAll(results []authres.Result, from string) string {
 	var seen []string
 	for _, r := range results {
 		switch r := r.(type) {
 		case *authres.DMARCResult:
-			seen = append(seen, describe("dmarc", r.Value, "header.from", unquote(r.From), from))
+			s := describe("dmarc", r.Value, "header.from", unquote(r.From), from, dmarcFor(r, from))
+			if r.Value == authres.ResultPass && unquote(r.From) == "" {
+				s += " without header.from"
+			}
+			seen = append(seen, s)
 		case *authres.DKIMResult:
-			seen = append(seen, describe("dkim", r.Value, "header.d", signingDomain(r), from))
+			d := signingDomain(r)
+			seen = append(seen, describe("dkim", r.Value, "header.d", d, from, aligned(d, from)))
 		case *authres.SPFResult:
 			s := "spf=" + string(r.Value)
 			if r.Value == authres.ResultPass {
@@ -109,23 +133,26 @@ func judge(results []authres.Result, from string) Result {
 		}
 	}
 	if len(seen) == 0 {
-		return Result{Status: Fail, Reason: "no DMARC, DKIM or SPF result"}
+		return "no DMARC, DKIM or SPF result"
 	}
-	return Result{Status: Fail, Reason: strings.Join(seen, "; ")}
+	return strings.Join(seen, "; ")
 }
 
 // dmarcFor reports whether a DMARC result is about the From domain: its
-// header.from names it, or names nothing.
+// header.from names exactly that domain. A result that names no domain
+// may be about another message's From, or none.
 func dmarcFor(r *authres.DMARCResult, from string) bool {
 	hf := unquote(r.From)
-	return hf == "" || sameDomain(hf, from)
+	return hf != "" && sameDomain(hf, from)
 }
 
-func describe(method string, value authres.ResultValue, prop, d, from string) string {
+// describe names one result: method=value, the domain it names and,
+// for a pass that does not count, why.
+func describe(method string, value authres.ResultValue, prop, d, from string, forFrom bool) string {
 	s := fmt.Sprintf("%s=%s", method, value)
 	switch {
 	case d == "":
-	case value == authres.ResultPass:
+	case value == authres.ResultPass && !forFrom:
 		s += fmt.Sprintf(" %s=%s (not aligned with %s)", prop, d, from)
 	default:
 		s += fmt.Sprintf(" %s=%s", prop, d)
