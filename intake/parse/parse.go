@@ -158,7 +158,7 @@ func (p *parser) part(st *state, path []int, e *message.Entity, decodeErr error)
 	case mt == "message/delivery-status" || mt == "message/global-delivery-status":
 		return p.deliveryStatus(st, body)
 	case isBodyText(mt) && disp != "attachment" && (name == "" || disp == "inline"):
-		return p.text(st, path, mt, body, hint)
+		return p.text(st, path, mt, params, body)
 	}
 	if mt == "application/ms-tnef" || mt == "application/vnd.ms-tnef" || strings.EqualFold(name, "winmail.dat") {
 		st.note("TNEF (winmail.dat) part: its content is not read")
@@ -198,7 +198,7 @@ func (p *parser) multipart(st *state, path []int, e *message.Entity, mt string, 
 	var err error
 	if boundary == "" || ct == "" {
 		st.note("%s without a usable boundary read as text", mt)
-		err = p.text(st, path, "text/plain", e.Body, params["charset"])
+		err = p.text(st, path, "text/plain", map[string]string{"charset": params["charset"]}, e.Body)
 	} else {
 		h := e.Header.Copy()
 		h.Set("Content-Type", ct)

@@ -27,7 +27,7 @@ type branch struct {
 }
 
 // text reads a text part within the text budget.
-func (p *parser) text(st *state, path []int, mt string, body io.Reader, charset string) error {
+func (p *parser) text(st *state, path []int, mt string, params map[string]string, body io.Reader) error {
 	tp := textPart{html: mt == "text/html"}
 	for i := range path {
 		if st.containers[pathKey(path[:i])] == "multipart/alternative" {
@@ -48,6 +48,9 @@ func (p *parser) text(st *state, path []int, mt string, body io.Reader, charset 
 			data, truncated = data[:budget], true
 		}
 		tp.text = string(data)
+		if strings.EqualFold(params["format"], "flowed") {
+			tp.text = reflow(tp.text, strings.EqualFold(params["delsp"], "yes"))
+		}
 	}
 	if p.in.err != nil {
 		return p.in.err
@@ -66,8 +69,8 @@ func (p *parser) text(st *state, path []int, mt string, body io.Reader, charset 
 		st.note("text that was not valid in its charset read as windows-1258")
 		tp.newText, _ = repairUTF8(tp.newText, "")
 	}
-	if st.charset == "" && charset != "" {
-		st.charset = charset
+	if st.charset == "" && params["charset"] != "" {
+		st.charset = params["charset"]
 	}
 	p.textBytes += int64(len(tp.text))
 	st.texts = append(st.texts, tp)
