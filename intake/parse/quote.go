@@ -3,6 +3,8 @@ package parse
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"haugiang.gov.vn/phananh/rules/fold"
 )
@@ -77,20 +79,20 @@ var (
 )
 
 // isAttribution reports whether an attribution ("On … wrote:") starts at
-// line i, and over how many lines (0 when none). An attribution starts
-// with "On"/"Vào"/… or carries an address or a digit, or is followed by a
-// quoted line.
+// line i, and over how many lines (0 when none). An attribution is the
+// line that ends in "wrote:" ("đã viết:", …) and starts with "On"/"Vào"/…
+// or carries an address or a digit, or is followed by a quoted line; or
+// such a line wrapped over two or three lines (see wrapped). A command
+// line is never part of one: Gmail for Android writes the attribution
+// right under the new text, with no blank line between.
 func isAttribution(lines []string, i int) int {
-	if isQuoted(lines[i]) {
-		return 0
-	}
-	if !colonEnd(lines, i, 3) {
+	if isQuoted(lines[i]) || looksLikeCommand(lines[i]) || !colonEnd(lines, i, 3) {
 		return 0
 	}
 	joined := ""
 	for n := 1; n <= 3 && i+n <= len(lines); n++ {
 		line := strings.TrimSpace(lines[i+n-1])
-		if n > 1 && line == "" {
+		if n > 1 && (line == "" || isQuoted(line) || looksLikeCommand(line)) {
 			return 0
 		}
 		joined = strings.TrimSpace(joined + " " + line)
@@ -101,12 +103,62 @@ func isAttribution(lines []string, i int) int {
 		if !attributionEnd.MatchString(folded) {
 			continue
 		}
+		if n > 1 {
+			if wrapped(lines[i : i+n]) {
+				return n
+			}
+			return 0
+		}
 		if attributionStart.MatchString(folded) || strings.ContainsAny(joined, "@0123456789") || quotedAfter(lines, i+n) {
 			return n
 		}
 		return 0
 	}
 	return 0
+}
+
+// wrapWidth is the narrowest width at which mail clients wrap a line.
+const wrapWidth = 60
+
+// wrapped reports whether lines, which end in "wrote:", are one
+// attribution that a mail client wrapped: each line but the last is long
+// enough that the next word did not fit on it, and the first opens an
+// attribution ("On", "Vào", …) or holds the address being wrapped ("<",
+// "@") with no later line opening one. Text written right above an
+// attribution is so kept out of it.
+func wrapped(lines []string) bool {
+	for j := 0; j < len(lines)-1; j++ {
+		next := strings.Fields(lines[j+1])
+		if len(next) == 0 || utf8.RuneCountInString(strings.TrimSpace(lines[j]))+1+utf8.RuneCountInString(next[0]) <= wrapWidth {
+			return false
+		}
+	}
+	if attributionStart.MatchString(fold.String(lines[0])) {
+		return true
+	}
+	for _, l := range lines[1:] {
+		if attributionStart.MatchString(fold.String(l)) {
+			return false
+		}
+	}
+	return strings.ContainsAny(lines[0], "<@")
+}
+
+// looksLikeCommand reports a line that begins, after spaces and a list
+// bullet, with "/" (or the full-width "／") and a letter: an operator's
+// command (SPEC 7.1), which is never quoted history.
+func looksLikeCommand(line string) bool {
+	t := strings.TrimLeft(line, " \t*_-•·+")
+	if d := strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' }); d > 0 && d <= 2 && (t[d] == '.' || t[d] == ')') {
+		t = strings.TrimLeft(t[d+1:], " ")
+	}
+	for _, slash := range []string{"/", "／"} {
+		if rest, ok := strings.CutPrefix(t, slash); ok {
+			r, _ := utf8.DecodeRuneInString(rest)
+			return unicode.IsLetter(r)
+		}
+	}
+	return false
 }
 
 // colonEnd reports whether one of the n lines from i ends with a colon.

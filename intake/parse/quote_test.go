@@ -25,6 +25,15 @@ func TestNewText(t *testing.T) {
 		{"no history", "Chỉ có nội dung.\nHai dòng.", "Chỉ có nội dung.\nHai dòng."},
 		{"wrote in prose", "Anh ấy wrote: nothing here\nstill text", "Anh ấy wrote: nothing here\nstill text"},
 		{"CRLF", "ok\r\n\r\n> old\r\n", "ok"},
+		// Gmail for Android writes the attribution right under the new
+		// text, with no blank line.
+		{"command above gmail android", "/ketqua Đã thay bóng đèn\nOn Sat, 28 Nov 2026, 12:36 \"Trung tâm\" <phananh+abc@haugiang.gov.vn> wrote:\n\n> old", "/ketqua Đã thay bóng đèn"},
+		{"text above gmail android", "Đã xử lý xong.\nOn 28 Nov 2026 12:36, \"Trung tâm\" <phananh@haugiang.gov.vn> wrote:\n> old", "Đã xử lý xong."},
+		{"short line above an attribution", "Ngày mai tôi gọi lại\nOn 28 Nov 2026 12:36, Trung tâm <phananh@haugiang.gov.vn> wrote:\n> old", "Ngày mai tôi gọi lại"},
+		{"command above a wrapped attribution", "/duyet\nOn Sat, 28 Nov 2026, 12:36 Trung tâm tiếp nhận phản ánh hiện trường <\nphananh@haugiang.gov.vn> wrote:\n\n> old", "/duyet"},
+		{"command above vietnamese", "- /tiepnhan\nVào Th 7, 28 thg 11, 2026 lúc 12:36 Trung tâm <phananh@haugiang.gov.vn> đã viết:\n> old", "- /tiepnhan"},
+		{"vietnamese wrapped over three lines", "ok\n\nVào Th 7, 28 thg 11, 2026 vào lúc 12:36 Trung tâm tiếp nhận và xử lý\nphản ánh hiện trường tỉnh Hậu Giang <\nphananh@haugiang.gov.vn> đã viết:\n> old", "ok"},
+		{"a command that ends in wrote", "/note khách nói anh ấy wrote:\n> old", "/note khách nói anh ấy wrote:"},
 	}
 	for _, tt := range tests {
 		if got := NewText(tt.text); got != tt.want {
