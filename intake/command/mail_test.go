@@ -34,6 +34,9 @@ func TestReplies(t *testing.T) {
 		// Gmail's multipart/alternative at the top: the plain "ok" is
 		// read, not a command that only the HTML holds.
 		{"alternative-html-only-command.eml", ""},
+		// Gmail for Android: the attribution right under the command,
+		// with no blank line.
+		{"gmail-android.eml", "1 resolve text=\"Đã thay bóng đèn\""},
 		// Text the HTML hides is never a command.
 		{"hidden-html-command.eml", "1 urgent"},
 	}
