@@ -92,7 +92,8 @@ func (p *Pipeline) rerouted(r store.Report, st *step) {
 		return
 	}
 	f := &st.change.Facts
-	d := p.Routing().Route(routing.Input{Subject: r.Subject, Text: r.Content, Field: f.Field, Unit: f.Unit})
+	d := p.Routing().Route(routing.Input{Subject: r.Subject, Text: r.Content, Field: f.Field, Unit: f.Unit,
+		Location: r.Location, Address: r.Citizen.Address})
 	f.Agency, f.Field = d.Agency, d.Field
 	if d.Unit != "" {
 		f.Unit = d.Unit

@@ -31,7 +31,7 @@ func (p *Pipeline) newReport(tx *store.Tx, in *incoming) (Outcome, error) {
 		content = f.Content
 	}
 	table := p.Routing()
-	decision := table.Route(routing.Input{Subject: m.Subject, Text: content, Field: f.Field, Location: first(f.Location, f.Address)})
+	decision := table.Route(routing.Input{Subject: m.Subject, Text: content, Field: f.Field, Location: f.Location, Address: f.Address})
 	received := in.src.ReceivedAt
 	intake := deadline.Intake(p.Calendar, received, decision.Urgent, false)
 

@@ -38,3 +38,28 @@ func BenchmarkString(b *testing.B) {
 		String("Khu vực ấp 3 xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng")
 	}
 }
+
+func TestTone(t *testing.T) {
+	for in, want := range map[string]string{
+		"hoà":                   "hòa",
+		"Hoà An":                "Hòa An",
+		"HOÀ":                   "HÒA",
+		"thuỷ":                  "thủy",
+		"Vị Thuỷ":               "Vị Thủy",
+		"khoẻ":                  "khỏe",
+		"hoả hoạn":              "hỏa hoạn",
+		"oà":                    "òa",
+		"hòa":                   "hòa",   // already so
+		"quý":                   "quý",   // qu + y
+		"hoàng":                 "hoàng", // a closed syllable keeps it
+		"thuyền":                "thuyền",
+		"hoa":                   "hoa",
+		"hoà,thuỷ":              "hòa,thủy",
+		"ho\u0061\u0300":        "hòa", // decomposed
+		"xã Hoà An, Phụng Hiệp": "xã Hòa An, Phụng Hiệp",
+	} {
+		if got := Tone(in); got != want {
+			t.Errorf("Tone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -15,12 +15,12 @@ const (
 	maxLabelWords = 2
 )
 
-// withForm fills the input's declared field and location from the form's
+// withForm fills the input's declared field, location and address from the form's
 // lines in its text ("Lĩnh vực: Điện", "Địa điểm: huyện Vị Thủy") when the
-// caller left them empty. The location is the Địa điểm line, else the Địa chỉ
-// line.
+// caller left them empty: the field from the Lĩnh vực line, the location
+// from the Địa điểm line, the address from the Địa chỉ line.
 func withForm(in Input) Input {
-	if in.Field != "" && in.Location != "" {
+	if in.Field != "" && in.Location != "" && in.Address != "" {
 		return in
 	}
 	var field, place, address string
@@ -47,7 +47,8 @@ func withForm(in Input) Input {
 		}
 	}
 	in.Field = first(in.Field, field)
-	in.Location = first(in.Location, first(place, address))
+	in.Location = first(in.Location, place)
+	in.Address = first(in.Address, address)
 	return in
 }
 

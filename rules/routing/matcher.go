@@ -28,7 +28,7 @@ type matcher struct {
 func compile(t *Table) matcher {
 	var m matcher
 	keyword := func(k string) int {
-		id := m.keywords.add(words(k))
+		id, _ := m.keywords.addText(k) // the loader refuses a keyword without words
 		for len(m.keywordRules) <= id {
 			m.keywordRules = append(m.keywordRules, nil)
 		}
@@ -56,7 +56,7 @@ func compile(t *Table) matcher {
 	}
 	for i, u := range t.units {
 		for _, a := range append([]string{u.Name}, u.Aliases...) {
-			if id := m.aliases.add(words(a)); id == len(m.aliasUnit) {
+			if id, _ := m.aliases.addText(a); id == len(m.aliasUnit) {
 				m.aliasUnit = append(m.aliasUnit, i)
 				m.aliasText = append(m.aliasText, a)
 			}
@@ -65,11 +65,10 @@ func compile(t *Table) matcher {
 	for i, f := range t.fields {
 		names := append([]string{f.Code, f.Name}, strings.Split(f.Name, ",")...)
 		for _, n := range names {
-			ws := words(n)
-			if len(ws) == 0 {
+			id, ok := m.fieldNames.addText(n)
+			if !ok {
 				continue
 			}
-			id := m.fieldNames.add(ws)
 			for len(m.fieldByName) <= id {
 				m.fieldByName = append(m.fieldByName, nil)
 			}

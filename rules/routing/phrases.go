@@ -1,9 +1,6 @@
 package routing
 
 import (
-	"strings"
-	"unicode"
-
 	"haugiang.gov.vn/phananh/rules/fold"
 )
 
@@ -19,20 +16,22 @@ type phraseSet struct {
 }
 
 type trieNode struct {
-	word   string                 // the word that leads here, as the table writes it
 	exact  map[string]*trieNode   // children by the word as the table writes it
 	folded map[string][]*trieNode // children by that word without diacritics
 	phrase int                    // 1 + the id of the phrase that ends here; 0 if none
+	// punct: a phrase through here has punctuation before this word (a
+	// field's name, "Văn hóa, thể thao, du lịch"), so the text may too.
+	punct bool
 }
 
-// add puts the phrase ws (from words, not empty) in the set and returns its
-// id; adding the same words again returns the same id.
-func (s *phraseSet) add(ws []string) int {
+// add puts a phrase (from split, not empty) in the set and returns its id;
+// adding the same words again returns the same id.
+func (s *phraseSet) add(ws []string, stop []bool) int {
 	n := &s.root
-	for _, w := range ws {
+	for i, w := range ws {
 		child := n.exact[w]
 		if child == nil {
-			child = &trieNode{word: w}
+			child = &trieNode{}
 			if n.exact == nil {
 				n.exact = map[string]*trieNode{}
 				n.folded = map[string][]*trieNode{}
@@ -41,6 +40,7 @@ func (s *phraseSet) add(ws []string) int {
 			f := fold.String(w)
 			n.folded[f] = append(n.folded[f], child)
 		}
+		child.punct = child.punct || stop[i]
 		n = child
 	}
 	if n.phrase == 0 {
@@ -50,58 +50,53 @@ func (s *phraseSet) add(ws []string) int {
 	return n.phrase - 1
 }
 
-// text is a report's text split into words. A word is plain when it was
-// typed without diacritics, and loose when, besides, fewer than half of the
-// words around it (up to three on each side, counting only words with
-// letters) carry diacritics: the citizen was typing without them there.
-type text struct {
-	words []string
-	plain []bool
-	loose []bool
+// addText puts the phrase written s in the set; ok is false when s has no
+// word.
+func (s *phraseSet) addText(p string) (id int, ok bool) {
+	ws, stop := split(p)
+	if len(ws) == 0 {
+		return 0, false
+	}
+	return s.add(ws, stop), true
 }
 
-// contextWords is how many words on each side decide whether a plain word is
-// loose.
-const contextWords = 3
+// text is one text of a report (its subject, its content, a line of its
+// form) split into words for matching.
+//
+// SPEC 6.2: a text written in Vietnamese with its diacritics — any word
+// carrying one — is compared exactly, word for word with the table; a text
+// written entirely without them ("mat dien o xa Vi Dong"), or written in
+// English (which quotes Vietnamese terms but writes place names bare), is
+// compared with the table's words folded (fold.String). Folding a text
+// that has diacritics would make "ăn chay" (vegetarian) "cháy" (fire) and
+// "hàng cam" (oranges) "hàng cấm" (contraband), so it is never done.
+type text struct {
+	words  []string // as compared: folded when folded is set
+	stop   []bool   // punctuation before the word (see split)
+	folded bool
+}
 
 func newText(s string) text {
-	t := text{words: words(s)}
-	n := len(t.words)
-	t.plain = make([]bool, n)
-	t.loose = make([]bool, n)
-	lettered := make([]bool, n)
-	for i, w := range t.words {
-		t.plain[i] = fold.Plain(w)
-		lettered[i] = strings.IndexFunc(w, unicode.IsLetter) >= 0
+	t := text{}
+	t.words, t.stop = split(s)
+	marked := 0
+	for _, w := range t.words {
+		if !fold.Plain(w) {
+			marked++
+		}
 	}
-	for i := range t.words {
-		if !t.plain[i] {
-			continue
+	if marked == 0 || english(t.words, marked) {
+		t.folded = true
+		for i, w := range t.words {
+			t.words[i] = fold.String(w)
 		}
-		total, marked := 0, 0
-		for j := max(0, i-contextWords); j <= min(n-1, i+contextWords); j++ {
-			if j != i && lettered[j] {
-				total++
-				if !t.plain[j] {
-					marked++
-				}
-			}
-		}
-		t.loose[i] = 2*marked < total || total == 0
 	}
 	return t
 }
 
 // find calls found with the id of every phrase of the set that occurs in t,
-// once per occurrence, with the index of the occurrence's first word.
-//
-// A word typed with diacritics must equal the phrase's word: "chạy" never
-// matches "cháy". A plain word matches the phrase's word with its diacritics
-// folded ("mat dien" matches "mất điện", "duong" matches "đường"), with one
-// restriction that keeps correctly written words from standing for others:
-// a phrase of a single word matched that way counts only where the word is
-// loose. In "nguy hiểm cho người", "cho" is a word of its own, not "chợ"
-// typed without diacritics; in "ban hang o cho dem" it is "chợ".
+// once per occurrence, with the index of the occurrence's first word. An
+// occurrence never spans punctuation that the phrase does not have.
 func (s *phraseSet) find(t text, found func(id, start int)) {
 	var cur, next []*trieNode
 	for i := range t.words {
@@ -110,18 +105,32 @@ func (s *phraseSet) find(t text, found func(id, start int)) {
 			w := t.words[j]
 			next = next[:0]
 			for _, n := range cur {
-				if t.plain[j] {
+				if t.folded {
 					next = append(next, n.folded[w]...)
 				} else if c := n.exact[w]; c != nil {
 					next = append(next, c)
 				}
 			}
+			if j > i && t.stop[j] {
+				next = dropUnpunctuated(next)
+			}
 			for _, n := range next {
-				if n.phrase > 0 && (j > i || n.word == w || t.loose[i]) {
+				if n.phrase > 0 {
 					found(n.phrase-1, i)
 				}
 			}
 			cur, next = next, cur
 		}
 	}
+}
+
+// dropUnpunctuated keeps the nodes that may follow punctuation.
+func dropUnpunctuated(nodes []*trieNode) []*trieNode {
+	out := nodes[:0]
+	for _, n := range nodes {
+		if n.punct {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -13,8 +13,11 @@ type Input struct {
 	// Field is the field the citizen declared (its name or code, with or
 	// without diacritics), "" if none.
 	Field string
-	// Location is the declared Địa điểm, or else Địa chỉ, "" if none.
+	// Location is the declared Địa điểm: where the problem is, "" if none.
 	Location string
+	// Address is the declared Địa chỉ: the citizen's own address, read
+	// for the unit only when neither the location nor the text names one.
+	Address string
 	// Unit is the code of a unit already known (a receiver's /unit), "" if
 	// none.
 	Unit string
@@ -37,15 +40,17 @@ type Decision struct {
 // Route proposes a field, a unit and an agency for a report (SPEC 6.2).
 //
 //   - Words: the subject, content, keywords and aliases are lower-cased, put
-//     in NFC and split on everything that is not a letter or a digit. A word
-//     typed with diacritics must be the table's word; a word typed without
-//     any matches the table's word with its diacritics folded (đ → d). A
-//     keyword of one word matched that way also needs the words around it to
-//     be mostly typed without diacritics, so that a correctly written "cho"
-//     is never the keyword "chợ" (see phraseSet.find).
+//     in NFC with one place of the tone mark ("hoà" is "hòa"), and split on
+//     everything that is not a letter or a digit; a phrase never matches
+//     across punctuation (see split). The subject, the content and each
+//     form line are read on their own: one written with diacritics is
+//     compared exactly, one written without any, or in English, with the
+//     table's words folded (see text).
 //   - Unit: a known unit (in.Unit) first; else the longest alias found in the
-//     declared location, else in the subject and content. Aliases of two
-//     units equally long leave the unit empty, as does no alias at all.
+//     declared location (Địa điểm), else in the subject and content, else in
+//     the declared address (Địa chỉ: where the citizen lives, not
+//     necessarily where the problem is). Aliases of two units equally long
+//     leave the unit empty, as does no alias at all.
 //   - Rule: the score of a rule is the sum of the lengths in words of its
 //     distinct keywords found in the subject and content. Candidates are the
 //     "*" and each-unit rules, and the rules of the report's unit and of the
@@ -68,8 +73,8 @@ type Decision struct {
 //   - AutoForward: the deciding rule's auto_forward, never when the agency is
 //     the Center.
 //
-// When in.Field or in.Location is empty, Route reads them from the form's
-// "Lĩnh vực:", "Địa điểm:" and "Địa chỉ:" lines in in.Text if there are any,
+// When in.Field, in.Location or in.Address is empty, Route reads it from the
+// form's "Lĩnh vực:", "Địa điểm:" or "Địa chỉ:" line in in.Text if there is one,
 // so that a text explained from the command line routes as the same mail does.
 func (t *Table) Route(in Input) Decision {
 	in = withForm(in)
@@ -161,12 +166,18 @@ func (r *routing) unit(in Input, subject, content text) {
 		}
 		r.unitNote(fmt.Sprintf("unit %q given is not in the table", in.Unit))
 	}
-	if in.Location != "" {
-		if r.alias(" in the declared location", newText(in.Location)) {
-			return
-		}
+	if in.Location != "" && r.alias(" in the declared location", newText(in.Location)) {
+		return
 	}
-	r.alias("", subject, content)
+	if r.alias("", subject, content) {
+		return
+	}
+	if in.Address != "" && r.alias(" in the declared address", newText(in.Address)) {
+		return
+	}
+	if r.why.unit == "" {
+		r.unitNote("no unit alias found")
+	}
 }
 
 // alias looks for the longest alias in the texts and reports whether it
@@ -187,9 +198,6 @@ func (r *routing) alias(where string, texts ...text) bool {
 		})
 	}
 	if len(aliases) == 0 {
-		if where == "" {
-			r.unitNote("no unit alias found")
-		}
 		return false
 	}
 	units := map[int]bool{}

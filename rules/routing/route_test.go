@@ -51,7 +51,7 @@ func TestFolding(t *testing.T) {
 		{"cho is not chợ", "Đề nghị", "Đoạn này rất nguy hiểm cho người đi bộ, đề nghị quan tâm.", want{"khac", "", "ttgsdh", "", false}},
 		{"cho typed plain is chợ", "ban hang", "nguoi ta ban hang o cho dem", want{"thuong-mai", "", "so-ct", "thuong-mai/*", false}},
 		{"mat dien", "Mat dien", "mat dien tu sang", want{"dien", "", "dien-luc", "dien/*", false}},
-		{"word by word", "Mất dien", "", want{"dien", "", "dien-luc", "dien/*", false}},
+		{"a text with diacritics is compared exactly", "Mất dien", "", want{"khac", "", "ttgsdh", "", false}},
 		{"wrong tone never matches", "Mát điện", "", want{"khac", "", "ttgsdh", "", false}},
 		{"đ folds to d", "duong hem lay loi", "", want{"giao-thong", "", "ttgsdh", "giao-thong/each-unit", false}},
 		{"decomposed input", norm.NFD.String("Mất điện"), "", want{"dien", "", "dien-luc", "dien/*", false}},
@@ -60,6 +60,35 @@ func TestFolding(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			check(t, table.Route(Input{Subject: c.subject, Text: c.text}), c.want)
+		})
+	}
+}
+
+// TestMatching holds the rules of SPEC 6.2 on how text is compared.
+func TestMatching(t *testing.T) {
+	table := Default()
+	for _, c := range []struct {
+		name          string
+		subject, text string
+		want          want
+	}{
+		{"old place of the tone mark in the text", "Hoả hoạn", "", want{"phong-chay", "", "ca-tinh", "phong-chay/*", true}},
+		{"old place of the tone mark in a unit", "Mất điện", "ở huyện Vị Thuỷ", want{"dien", "vi-thuy", "dien-luc", "dien/*", false}},
+		{"no phrase across a comma", "Góp ý", "Nhà tôi bị mất, điện thoại thì hỏng", want{"khac", "", "ttgsdh", "", false}},
+		{"no phrase across a full stop", "Góp ý", "Tôi bị mất. Điện thoại không gọi được", want{"khac", "", "ttgsdh", "", false}},
+		{"an abbreviation's stop is no punctuation", "Mất điện", "ở TP. Vị Thanh", want{"dien", "vi-thanh", "dien-luc", "dien/*", false}},
+		{"a hyphen is no punctuation", "mất-điện", "", want{"dien", "", "dien-luc", "dien/*", false}},
+		{"a line break is no punctuation", "Phản ánh", "nhà tôi bị mất\nđiện từ sáng", want{"dien", "", "dien-luc", "dien/*", false}},
+		{"hàng cam is not hàng cấm", "Góp ý", "Người dân trồng cam, hàng cam tồn nhiều.", want{"khac", "", "ttgsdh", "", false}},
+		{"ăn chay is not cháy", "Góp ý", "Quán ăn chay mở cửa đến khuya.", want{"khac", "", "ttgsdh", "", false}},
+		{"a plain word in a text with diacritics", "Góp ý", "Đường hẻm bi ngap sau mưa", want{"giao-thong", "", "ttgsdh", "giao-thong/each-unit", false}},
+		{"a text without diacritics is folded", "mat dien", "o TP Vi Thanh", want{"dien", "vi-thanh", "dien-luc", "dien/*", false}},
+		{"English quoting Vietnamese", "Fire", "There is a fire (cháy nhà) near the market of Vi Thanh city.",
+			want{"phong-chay", "vi-thanh", "ca-tinh", "phong-chay/*", true}},
+		{"Vietnamese with a few plain words is not English", "Góp ý", "Tôi ăn chay in the morning ở nhà.", want{"khac", "", "ttgsdh", "", false}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			check(t, table.Route(Input{Subject: c.subject, Text: strings.ReplaceAll(c.text, `\n`, "\n")}), c.want)
 		})
 	}
 }
@@ -85,6 +114,9 @@ func TestUnits(t *testing.T) {
 		{"declared location first", Input{Text: "tôi ở thành phố Vị Thanh", Location: "huyện Vị Thủy"}, "vi-thuy"},
 		{"form location", Input{Text: "Địa điểm: Nàng Mau\nNội dung: thành phố Vị Thanh"}, "vi-thuy"},
 		{"form address when no place", Input{Text: "Địa chỉ: Ngã Bảy\nNội dung: ..."}, "nga-bay"},
+		{"the text before the address", Input{Text: "Địa chỉ: Ngã Bảy\nNội dung: mất điện ở TP Vị Thanh"}, "vi-thanh"},
+		{"the declared address last", Input{Text: "mất điện", Address: "thị trấn Nàng Mau"}, "vi-thuy"},
+		{"the declared location before the text", Input{Text: "ở Ngã Bảy", Location: "Nàng Mau", Address: "Vị Thanh"}, "vi-thuy"},
 		{"location without alias: the text", Input{Text: "ở Vị Thanh", Location: "ấp 3"}, "vi-thanh"},
 		{"location ambiguous: the text", Input{Text: "ở huyện Long Mỹ", Location: "Long Mỹ"}, "h-long-my"},
 		{"known unit", Input{Text: "ở Vị Thanh", Unit: "nga-bay"}, "nga-bay"},

@@ -3,20 +3,69 @@ package routing
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
-// words splits s into the words that matching compares: s is lower-cased and
-// normalised to NFC, and every run of characters that are not letters, digits
-// or combining marks separates two words ("H. Châu Thành" is "h", "châu",
-// "thành"). Only the table's side of a comparison is ever folded
-// (fold.String): a citizen's word is compared with a folded keyword only
-// when the citizen typed no diacritics at all (fold.Plain). Folding both
-// sides would make "chạy" (run) match "cháy" (fire).
+// words splits s into the words that matching compares (see split).
 func words(s string) []string {
-	s = norm.NFC.String(strings.ToLower(s))
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
-	})
+	ws, _ := split(s)
+	return ws
+}
+
+// split splits s into the words that matching compares, and tells where
+// punctuation stands between them. s is lower-cased, normalised to NFC and
+// to one place of the tone mark (fold.Tone: "hoà" is "hòa"); a word is a run
+// of letters, digits and combining marks. stop[i] is true when punctuation
+// separates word i from the word before it, since a phrase never matches
+// across it ("TP Vị Thanh, 1 căn nhà" holds no "Vị Thanh 1", SPEC 6.2).
+// Spaces, line breaks and hyphens are not punctuation here ("mất-điện" is
+// "mất điện", and a phrase may be wrapped onto the next line), and neither
+// is the full stop of an abbreviation: a stop right after a word of one or
+// two letters ("TP. Vị Thanh", "P.1", "H. Châu Thành").
+func split(s string) (ws []string, stop []bool) {
+	s = fold.Tone(norm.NFC.String(strings.ToLower(s)))
+	inWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+	punct := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !inWord(r) {
+			if len(ws) > 0 && !softSeparator(r, ws[len(ws)-1], s[:i]) {
+				punct = true
+			}
+			i += size
+			continue
+		}
+		j := i
+		for j < len(s) {
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if !inWord(r) {
+				break
+			}
+			j += size
+		}
+		ws = append(ws, s[i:j])
+		stop = append(stop, punct && len(ws) > 1)
+		punct = false
+		i = j
+	}
+	return ws, stop
+}
+
+// softSeparator reports whether r, found after the word last (which ends
+// before, the text so far), separates words without being punctuation: a
+// space, a hyphen, or the one full stop of an abbreviation of one or two
+// letters.
+func softSeparator(r rune, last, before string) bool {
+	switch {
+	case unicode.IsSpace(r) || r == '-':
+		return true
+	case r == '.':
+		return strings.HasSuffix(before, last) && utf8.RuneCountInString(last) <= 2 &&
+			strings.IndexFunc(last, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsMark(c) }) < 0
+	}
+	return false
 }
