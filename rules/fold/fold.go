@@ -122,6 +122,6 @@ func moveTone(w []rune) bool {
 			return false
 		}
 	}
-	w[n-3], w[n-2], w[n-1] = w[n-3], w[n-1], w[n-2]
+	w[n-2], w[n-1] = w[n-1], w[n-2]
 	return true
 }
