@@ -60,8 +60,7 @@ type Decision struct {
 //     rule; but without a unit an each-unit rule comes after the "*" rules,
 //     since it could only hand the report to the Center. Rules still tied go
 //     to the first of them in the table when they name the same agency, and
-//     to the Center when they do not (with their common field, or the
-//     fallback field).
+//     to the Center with the fallback field when they do not.
 //   - A declared field whose rules find no keyword still applies: with a unit,
 //     its rule for the unit or its each-unit rule; else, or failing those, its
 //     "*" rule; else its each-unit rule.
@@ -305,19 +304,16 @@ func (r *routing) rank(rule int) int {
 	return r.t.match.rank[rule]
 }
 
-// tie hands the report to the Center: rules of different agencies have the
-// same best score and the same specificity.
+// tie hands the report to the Center with the fallback field (SPEC 6.2:
+// "khac"): rules of different agencies have the same best score and the
+// same specificity, and the receiver decides.
 func (r *routing) tie(rules []int, score int) {
-	field := r.t.match.ruleField[rules[0]]
 	for _, rule := range rules {
-		if r.t.match.ruleField[rule] != field {
-			field = r.t.fallback
-		}
 		r.d.Keywords = append(r.d.Keywords, r.keywordsOf(rule)...)
 	}
 	slices.Sort(r.d.Keywords)
 	r.d.Keywords = slices.Compact(r.d.Keywords)
-	r.d.Field, r.d.Agency = r.t.fields[field].Code, r.t.Center().Code
+	r.d.Field, r.d.Agency = r.t.Fallback().Code, r.t.Center().Code
 	parts := make([]string, len(rules))
 	for i, rule := range rules {
 		parts[i] = fmt.Sprintf("%s (%s)", r.t.rules[rule].ID, r.agencyOf(rule))
