@@ -4,11 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
-	"strings"
 	"time"
 
-	"haugiang.gov.vn/phananh/intake/parse"
 	"haugiang.gov.vn/phananh/rules/deadline"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
@@ -204,64 +201,6 @@ func (p *Pipeline) openDeadline(tx *store.Tx, reportID int64, d deadline.Deadlin
 	return nil
 }
 
-// event is a step's entry in the report's log: the command (as the
-// lifecycle names it: aliases become the English command), the states, and
-// in the sealed detail the line as written, the text it carried and the
-// deadlines it closed and opened.
-func event(st step, msgID int64) store.Event {
-	ch := st.change
-	detail := map[string]string{}
-	if st.line != "" {
-		detail["line"] = st.line
-	}
-	if st.text != "" {
-		detail["text"] = st.text
-	}
-	var closed, opened []string
-	for _, c := range ch.Close {
-		closed = append(closed, string(c.Kind)+"="+string(c.Outcome))
-	}
-	for _, d := range ch.Open {
-		due := "open-ended"
-		if !d.Due.IsZero() {
-			due = d.Due.In(vietnam).Format(time.RFC3339)
-		}
-		opened = append(opened, string(d.Kind)+"="+due)
-	}
-	if len(closed) > 0 {
-		detail["closed"] = strings.Join(closed, ",")
-	}
-	if len(opened) > 0 {
-		detail["opened"] = strings.Join(opened, ",")
-	}
-	if len(ch.Changed) > 0 {
-		detail["changed"] = strings.Join(ch.Changed, ",")
-	}
-	if st.reroute != nil {
-		detail["rule"], detail["why"] = st.reroute.Rule, st.reroute.Why
-	}
-	if st.autoRule != "" {
-		detail["auto_forward"] = st.autoRule
-	}
-	return store.Event{At: st.at, Actor: st.actor, Command: ch.Action.Command(), MessageID: msgID,
-		From: string(ch.From), To: string(ch.To), Agency: ch.Facts.Agency, Reason: rejection(ch), Detail: detail}
-}
-
-// rejection is the category of a rejection the statistics count (SPEC 9.3):
-// unreachable after the last failed call (Art 7.1), other for a receiver's
-// /reject (writeSteps makes that duplicate for a report that repeats an
-// earlier one); "" when the change rejects nothing.
-func rejection(ch lifecycle.Change) string {
-	switch {
-	case ch.To != lifecycle.Rejected || ch.From == lifecycle.Rejected:
-		return ""
-	case ch.Action == lifecycle.CallFailed:
-		return "unreachable"
-	default:
-		return "other"
-	}
-}
-
 // applyFacts puts the facts after the last step into the report, with the
 // times and the message that the steps give them.
 func applyFacts(r store.Report, steps []step, msgID int64) store.Report {
@@ -292,10 +231,6 @@ func applyFacts(r store.Report, steps []step, msgID int64) store.Report {
 	return r
 }
 
-// signatureImage is the size under which an inline image is taken for a
-// signature's logo, not a photo of the result (SPEC 8.3).
-const signatureImage = 10 << 10
-
 // keepFiles records the message's stored attachments on the report: as the
 // result's documents and photos for a /resolve — but for small inline
 // images, a signature's, kept as the reply's — or as the reply's.
@@ -315,21 +250,6 @@ func (p *Pipeline) keepFiles(tx *store.Tx, in *incoming, reportID int64, keep ke
 	return nil
 }
 
-func isSignatureImage(a parse.Attachment) bool {
-	return a.Inline && strings.HasPrefix(a.Type, "image/") && a.Size < signatureImage
-}
-
-// resultFileCount counts the attachments a /resolve takes as the result's.
-func resultFileCount(m *parse.Message) int {
-	n := 0
-	for _, a := range keptAttachments(m) {
-		if !isSignatureImage(a) {
-			n++
-		}
-	}
-	return n
-}
-
 // applyError is a refusal of the lifecycle, or nil when err is nil. Any
 // other error is the program's, not the sender's.
 func applyError(err error) (*lifecycle.Error, error) {
@@ -341,11 +261,4 @@ func applyError(err error) (*lifecycle.Error, error) {
 		return le, nil
 	}
 	return nil, fmt.Errorf("lifecycle: %w", err)
-}
-
-// deadlineOrder is the order deadlines are listed in: the process's.
-var deadlineOrder = map[string]int{"intake": 0, "return": 1, "resolve": 2, "publish": 3, "clarification": 4}
-
-func sortDeadlines(ds []store.Deadline) {
-	sort.SliceStable(ds, func(i, j int) bool { return deadlineOrder[ds[i].Kind] < deadlineOrder[ds[j].Kind] })
 }

@@ -18,7 +18,7 @@ func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
 	prev, err := tx.SeenContent(m.MessageID, in.raw.key)
 	switch {
 	case err == nil:
-		return p.withState(tx, Outcome{Kind: KindDuplicate, Code: prev.ReportCode, Reason: "the same message was processed before"})
+		return withState(tx, Outcome{Kind: KindDuplicate, Code: prev.ReportCode, Reason: "the same message was processed before"})
 	case !errors.Is(err, store.ErrNotFound):
 		return Outcome{}, err
 	}
@@ -36,7 +36,7 @@ func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
 		return Outcome{}, err
 	}
 	if reason := automatic(m); reason != "" {
-		return p.withState(tx, Outcome{Kind: KindAutoreply, Code: code, Reason: reason})
+		return withState(tx, Outcome{Kind: KindAutoreply, Code: code, Reason: reason})
 	}
 	if p.Staff.Is(m.From.Addr) && (code != "" || hasCommands(m)) {
 		return p.command(tx, in, code)
@@ -63,19 +63,6 @@ func (p *Pipeline) forwardedReport(m *parse.Message) *parse.Message {
 	f := *m.Forwarded
 	f.Attachments = append(slices.Clone(f.Attachments), m.Attachments...)
 	return &f
-}
-
-// withState fills in the state of the outcome's report.
-func (p *Pipeline) withState(tx *store.Tx, out Outcome) (Outcome, error) {
-	if out.Code == "" {
-		return out, nil
-	}
-	r, err := tx.Report(out.Code)
-	if err != nil {
-		return out, err
-	}
-	out.State, out.Field, out.Unit, out.Agency = r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency
-	return out, nil
 }
 
 // quarantine returns the decision for a message that cannot be processed:
@@ -121,7 +108,7 @@ func (p *Pipeline) bounce(tx *store.Tx, in *incoming) (Outcome, error) {
 			return out, err
 		}
 	}
-	return p.withState(tx, out)
+	return withState(tx, out)
 }
 
 // failedStatus returns the status code of a permanent failure of addr in a

@@ -109,12 +109,6 @@ func hasCommands(m *parse.Message) bool {
 	return len(cmds)+len(refused) > 0
 }
 
-// outcomeOf fills an outcome with a report's state and routing.
-func outcomeOf(out Outcome, f lifecycle.Facts) Outcome {
-	out.State, out.Field, out.Unit, out.Agency = string(f.State), f.Field, f.Unit, f.Agency
-	return out
-}
-
 // inThread applies the commands of a reply to its report, in order, each
 // on the facts the previous one left, and returns the steps, or the lines
 // refused and why. A refused line does not stop the others from being

@@ -77,37 +77,6 @@ type Source struct {
 	Body       io.Reader
 }
 
-// Outcome is what a message became.
-type Outcome struct {
-	Kind   string // report, reply, command, bounce, autoreply, junk, duplicate, quarantine
-	Code   string // the report it created or belongs to
-	State  string // that report's state
-	Field  string
-	Unit   string
-	Agency string
-	// Reason says why a message was quarantined or not answered.
-	Reason string
-	// Repeated is set when the message had been processed before (same
-	// mailbox UID): nothing new was recorded.
-	Repeated bool
-}
-
-// Quarantined reports whether the message belongs in the quarantine
-// folder rather than the processed one.
-func (o Outcome) Quarantined() bool { return o.Kind == KindQuarantine || o.Kind == KindJunk }
-
-// The kinds of outcome (SPEC 4.2, 12.1).
-const (
-	KindReport     = "report"
-	KindReply      = "reply"
-	KindCommand    = "command"
-	KindBounce     = "bounce"
-	KindAutoreply  = "autoreply"
-	KindJunk       = "junk"
-	KindDuplicate  = "duplicate"
-	KindQuarantine = "quarantine"
-)
-
 func (p *Pipeline) now() time.Time {
 	if p.Now != nil {
 		return p.Now()

@@ -116,15 +116,6 @@ func (p *Pipeline) reportRecords(tx *store.Tx, in *incoming, r store.Report, d r
 	return nil
 }
 
-func storeAttachment(a parse.Attachment, role string, msgID int64) store.Attachment {
-	sa := store.Attachment{MessageID: msgID, Role: role, Name: a.Name, Type: a.Type, DeclaredType: a.DeclaredType,
-		Size: a.Size, BlobKey: a.Key, Refused: a.Refused, Inline: a.Inline}
-	if a.Photo != nil {
-		sa.Photo = &store.Photo{Taken: a.Photo.Taken, HasGPS: a.Photo.HasGPS, Lat: a.Photo.Lat, Lon: a.Photo.Lon}
-	}
-	return sa
-}
-
 // acknowledge owes the citizen the acknowledgement, unless the sender has
 // had their share of automatic replies this hour (then it is recorded as
 // suppressed) or gave no address to answer.
@@ -243,48 +234,6 @@ func missing(f form.Form, m *parse.Message, d routing.Decision) []string {
 		out = append(out, item)
 	}
 	return out
-}
-
-// keptAttachments returns the attachments that were stored.
-func keptAttachments(m *parse.Message) []parse.Attachment {
-	var out []parse.Attachment
-	for _, a := range m.Attachments {
-		if a.Refused == "" {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// refused lists the refused attachments for the acknowledgement, by
-// position and type, never by the citizen's file name.
-func refused(m *parse.Message) []templates.Refused {
-	var out []templates.Refused
-	for i, a := range m.Attachments {
-		if a.Refused != "" {
-			out = append(out, templates.Refused{Index: i + 1, Type: a.Type, Reason: refusalCode(a.Refused)})
-		}
-	}
-	return out
-}
-
-// refusalCode reduces the parser's refusal reason to the codes the
-// templates word in each language.
-func refusalCode(reason string) string {
-	r := strings.ToLower(reason)
-	switch {
-	case r == "":
-		return ""
-	case strings.Contains(r, "type"):
-		return "type"
-	case strings.Contains(r, "total") || strings.Contains(r, "message"):
-		return "total"
-	case strings.Contains(r, "many") || strings.Contains(r, "count"):
-		return "count"
-	case strings.Contains(r, "large") || strings.Contains(r, "size"):
-		return "size"
-	}
-	return reason
 }
 
 func first(values ...string) string {
