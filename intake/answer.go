@@ -1,74 +1,141 @@
 package intake
 
 import (
+	"encoding/json"
+	"log/slog"
+	"time"
+
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
 
-// answer writes the one answer to a reply whose commands were applied, at
-// the operator's configured address (SPEC 7.1): the confirmation of what
-// was done with the report's new state and deadlines, or — for a reply that
-// only asked — the status or the help. A /report is answered apart, with
-// the periodic report.
-func (p *Pipeline) answer(tx *store.Tx, in *incoming, s *snapshot, steps []step) error {
+// answers writes the answer an operator gets to a command mail, at the
+// address configured for them and never at the From (SPEC 7.1): the
+// confirmation, the status, the help, the periodic report, the refusal or
+// the notice that the mail was not authenticated.
+type answers struct {
+	notices  *notifier
+	periodic periodicReports
+	addrs    replyAddrs
+	log      *slog.Logger
+}
+
+// applied writes the one answer to a reply whose commands were applied
+// (SPEC 7.1): the confirmation of what was done with the report's new
+// state and deadlines, or — for a reply that only asked — the status or
+// the help. A /report is answered apart, with the periodic report.
+func (a *answers) applied(tx *store.Tx, in *incoming, s *snapshot, steps []step) error {
 	op := steps[0].op
-	a := templates.Answer{Role: op.Role}
+	ans := templates.Answer{Role: op.Role}
 	kind := ""
 	for _, st := range steps {
 		switch st.change.Action {
 		case lifecycle.Help:
-			a.Help = true
+			ans.Help = true
 		case lifecycle.Status:
 			kind = first(kind, "status")
 		case lifecycle.Report:
-			if err := p.answerReport(tx, in, op, st); err != nil {
+			if err := a.report(tx, in, op, st); err != nil {
 				return err
 			}
 			continue
 		default:
 			kind = "confirmation"
 		}
-		a.Commands = append(a.Commands, st.change.Action.Command())
-		a.Applied = append(a.Applied, st.line)
+		ans.Commands = append(ans.Commands, st.change.Action.Command())
+		ans.Applied = append(ans.Applied, st.line)
 	}
-	if len(a.Commands) == 0 {
+	if len(ans.Commands) == 0 {
 		return nil
 	}
 	kind = first(kind, "help")
-	a.Case = s.staffCase(op.Role)
-	return p.answerMail(tx, in, op, &s.r, kind, a, nil)
+	ans.Case = s.staffCase(op.Role)
+	return a.write(tx, in, op, &s.r, kind, ans, nil)
 }
 
-// answerStandalone answers the commands of a mail outside any report's
-// thread: the status of each report named, with an event in its log; the
-// help; the periodic report.
-func (p *Pipeline) answerStandalone(tx *store.Tx, in *incoming, steps []step, msgID int64) error {
+// standalone answers the commands of a mail outside any report's thread:
+// the status of each report named, with an event in its log; the help;
+// the periodic report.
+func (a *answers) standalone(tx *store.Tx, in *incoming, steps []step, msgID int64) error {
 	for _, st := range steps {
+		var err error
 		switch st.change.Action {
 		case lifecycle.Status:
-			r := st.target.r
-			if err := tx.AppendEvent(r.ID, event(st, msgID)); err != nil {
-				return err
-			}
-			s, err := p.snapshot(tx, r.ID)
-			if err != nil {
-				return err
-			}
-			a := templates.Answer{Role: st.op.Role, Commands: []string{"/status"}, Applied: []string{st.line}, Case: s.staffCase(st.op.Role)}
-			if err := p.answerMail(tx, in, st.op, &s.r, "status", a, nil); err != nil {
-				return err
-			}
+			err = a.status(tx, in, st, msgID)
 		case lifecycle.Help:
-			a := templates.Answer{Role: st.op.Role, Commands: []string{"/help"}, Applied: []string{st.line}, Help: true}
-			if err := p.answerMail(tx, in, st.op, nil, "help", a, nil); err != nil {
-				return err
-			}
+			ans := templates.Answer{Role: st.op.Role, Commands: []string{"/help"}, Applied: []string{st.line}, Help: true}
+			err = a.write(tx, in, st.op, nil, "help", ans, nil)
 		case lifecycle.Report:
-			if err := p.answerReport(tx, in, st.op, st); err != nil {
-				return err
-			}
+			err = a.report(tx, in, st.op, st)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// status answers a /status CODE outside the report's thread, with an event
+// in the report's log.
+func (a *answers) status(tx *store.Tx, in *incoming, st step, msgID int64) error {
+	r := st.target.r
+	if err := tx.AppendEvent(r.ID, event(st, msgID)); err != nil {
+		return err
+	}
+	s, err := a.notices.snapshot(tx, r.ID)
+	if err != nil {
+		return err
+	}
+	ans := templates.Answer{Role: st.op.Role, Commands: []string{"/status"}, Applied: []string{st.line}, Case: s.staffCase(st.op.Role)}
+	return a.write(tx, in, st.op, &s.r, "status", ans, nil)
+}
+
+// refusal answers a reply none of whose commands was applied, with each
+// refused line and why.
+func (a *answers) refusal(tx *store.Tx, in *incoming, op Operator, cf *caseFile, lines []templates.RefusedLine) error {
+	data := templates.Refusal{ReceivedAt: in.src.ReceivedAt, Lines: lines, NoCommand: len(lines) == 0}
+	var r *store.Report
+	if cf != nil {
+		data.Code, r = cf.r.Code, &cf.r
+	}
+	return a.write(tx, in, op, r, "refused", data, nil)
+}
+
+// onceAnHourKinds are the answers sent at most once an hour to an address.
+var onceAnHourKinds = []string{"unauthenticated"}
+
+// onceAnHour writes the answer to an unauthenticated command mail, unless
+// the address had one in the last hour.
+func (a *answers) onceAnHour(tx *store.Tx, in *incoming, op Operator, r *store.Report, kind string, data any) error {
+	n, err := tx.MailsSince(op.Email, onceAnHourKinds, in.now.Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		code := ""
+		if r != nil {
+			code = r.Code
+		}
+		a.log.Info("answer to an unauthenticated command not sent: one an hour", "operator", op.Email, "report", code)
+		return nil
+	}
+	return a.write(tx, in, op, r, kind, data, nil)
+}
+
+// write writes an answer to the operator's configured address, in reply
+// to their message.
+func (a *answers) write(tx *store.Tx, in *incoming, op Operator, r *store.Report, kind string, data any, files []store.MailFile) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	m := store.Mail{Kind: kind, To: op.Email, Role: op.Role, Lang: templates.Vietnamese, Data: b, Attachments: files,
+		InReplyTo: in.msg.MessageID, References: in.msg.References}
+	if r != nil {
+		m.ReportID, m.ReportCode = r.ID, r.Code
+		m.ReplyTo = a.addrs.operator(r.ID, op.Email, in.now)
+	}
+	_, err = tx.Enqueue(m, in.now)
+	return err
 }

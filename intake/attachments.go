@@ -9,6 +9,9 @@ import (
 	"haugiang.gov.vn/phananh/templates"
 )
 
+// storeAttachment is a parsed attachment as the store records it on a
+// report, in a role ("report", "reply", "result"), with the message that
+// carried it.
 func storeAttachment(a parse.Attachment, role string, msgID int64) store.Attachment {
 	sa := store.Attachment{MessageID: msgID, Role: role, Name: a.Name, Type: a.Type, DeclaredType: a.DeclaredType,
 		Size: a.Size, BlobKey: a.Key, Refused: a.Refused, Inline: a.Inline}

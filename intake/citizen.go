@@ -3,6 +3,7 @@ package intake
 import (
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -11,8 +12,20 @@ import (
 	"haugiang.gov.vn/phananh/store"
 )
 
-// citizenReply handles a message in a report's thread from anyone but
-// staff (SPEC 7.4). It counts as the citizen's only when it comes from the
+// citizenReplies handles the mail in a report's thread that is not from
+// staff: the citizen's notes, questions and ratings, once the mail is
+// shown to be the citizen's.
+type citizenReplies struct {
+	rules          caseRules
+	writer         *caseWriter
+	notices        *notifier
+	addrs          replyAddrs
+	repliesPerHour int
+	log            *slog.Logger
+}
+
+// handle handles a message in a report's thread from anyone but staff
+// (SPEC 7.4). It counts as the citizen's only when it comes from the
 // report's address and carries the citizen's reply token, or refers to a
 // mail we sent that address about the report: report codes are guessable
 // and a From is easy to forge. Anything else changes nothing, is logged
@@ -25,16 +38,16 @@ import (
 // for the agency, forwarded to its handlers re-rendered as plain text, with
 // the clarification deadline; before it, the citizen's note added to the
 // report, whoever holds it told.
-func (p *Pipeline) citizenReply(tx *store.Tx, in *incoming, code string) (Outcome, error) {
-	cf, err := p.loadCase(tx, code)
+func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outcome, error) {
+	cf, err := loadCase(tx, code)
 	if err != nil {
 		return Outcome{}, err
 	}
 	out := outcomeOf(Outcome{Kind: KindReply, Code: code}, cf.facts)
-	ok, err := p.citizenAuthentic(tx, in, cf.r)
+	ok, err := cr.authentic(tx, in, cf.r)
 	if err != nil || !ok {
 		if err == nil {
-			p.security("citizen-reply-unauthenticated", "not from the report's address with its reply token or thread", "", code)
+			securityEvent(cr.log, "citizen-reply-unauthenticated", "not from the report's address with its reply token or thread", "", code)
 			out.Reason = "reply not authenticated: not from the report's address with its reply token or thread"
 		}
 		return out, err
@@ -45,7 +58,7 @@ func (p *Pipeline) citizenReply(tx *store.Tx, in *incoming, code string) (Outcom
 		out.Reason = "reply with nothing new"
 		return out, nil
 	}
-	li := p.input(cf.facts, lifecycle.Reply, in.src.ReceivedAt)
+	li := cr.rules.input(cf.facts, lifecycle.Reply, in.src.ReceivedAt)
 	li.Actor, li.Text = lifecycle.Actor{Role: lifecycle.Citizen}, text
 	if s := cf.facts.State; s == lifecycle.Published || s == lifecycle.Closed {
 		if rating, ok := lifecycle.ParseRating(firstLine(text)); ok {
@@ -55,7 +68,7 @@ func (p *Pipeline) citizenReply(tx *store.Tx, in *incoming, code string) (Outcom
 	ch, err := lifecycle.Apply(li)
 	if errors.Is(err, lifecycle.ErrAlreadyRated) {
 		out.Reason = "already rated"
-		return out, p.alreadyRated(tx, in, cf)
+		return out, cr.alreadyRated(tx, in, cf)
 	}
 	le, err := applyError(err)
 	if err != nil {
@@ -72,18 +85,18 @@ func (p *Pipeline) citizenReply(tx *store.Tx, in *incoming, code string) (Outcom
 		}
 	}
 	in.after = append(in.after, func(tx *store.Tx, msgID int64) error {
-		_, err := p.writeSteps(tx, in, cf, []step{st}, replyFiles, msgID)
+		_, err := cr.writer.write(tx, in, cf, []step{st}, replyFiles, msgID)
 		return err
 	})
 	return outcomeOf(out, ch.Facts), nil
 }
 
-// citizenAuthentic says whether a reply is the citizen's (SPEC 7.4).
-func (p *Pipeline) citizenAuthentic(tx *store.Tx, in *incoming, r store.Report) (bool, error) {
+// authentic says whether a reply is the citizen's (SPEC 7.4).
+func (cr *citizenReplies) authentic(tx *store.Tx, in *incoming, r store.Report) (bool, error) {
 	if r.Citizen.Email == "" || !strings.EqualFold(strings.TrimSpace(in.msg.From.Addr), r.Citizen.Email) {
 		return false, nil
 	}
-	if p.hasToken(in, token.Citizen, r.ID) {
+	if cr.addrs.carries(in, token.Citizen, r.ID) {
 		return true, nil
 	}
 	return refersToMail(tx, in, r.ID, func(sent store.Mail) bool { return sent.Role == "citizen" })
@@ -91,8 +104,8 @@ func (p *Pipeline) citizenAuthentic(tx *store.Tx, in *incoming, r store.Report) 
 
 // alreadyRated answers a second rating, within the automatic replies a
 // sender may get in an hour (SPEC 4.7).
-func (p *Pipeline) alreadyRated(tx *store.Tx, in *incoming, cf *caseFile) error {
-	s, err := p.snapshot(tx, cf.r.ID)
+func (cr *citizenReplies) alreadyRated(tx *store.Tx, in *incoming, cf *caseFile) error {
+	s, err := cr.notices.snapshot(tx, cf.r.ID)
 	if err != nil {
 		return err
 	}
@@ -101,13 +114,13 @@ func (p *Pipeline) alreadyRated(tx *store.Tx, in *incoming, cf *caseFile) error 
 		return err
 	}
 	m := store.Mail{ReportID: cf.r.ID, ReportCode: cf.r.Code, Kind: string(lifecycle.NoticeAlreadyRated), To: cf.r.Citizen.Email,
-		Role: "citizen", Lang: cf.r.Lang, ReplyTo: p.citizenReplyTo(cf.r, in.now), InReplyTo: in.msg.MessageID,
+		Role: "citizen", Lang: cf.r.Lang, ReplyTo: cr.addrs.citizen(cf.r, in.now), InReplyTo: in.msg.MessageID,
 		References: in.msg.References, Data: data}
 	n, err := tx.RepliesSince(cf.r.Citizen.Email, in.now.Add(-time.Hour))
 	if err != nil {
 		return err
 	}
-	if n >= p.RepliesPerHour {
+	if n >= cr.repliesPerHour {
 		m.State = store.MailSuppressed
 	}
 	_, err = tx.Enqueue(m, in.now)

@@ -3,12 +3,93 @@ package intake
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 
+	"haugiang.gov.vn/phananh/intake/command"
 	"haugiang.gov.vn/phananh/intake/parse"
 	"haugiang.gov.vn/phananh/intake/token"
 	"haugiang.gov.vn/phananh/store"
 )
+
+// classifier tells what a message is (SPEC 4.2) — the same message again,
+// a delivery failure report, our own mail, automatic mail, staff's
+// commands, a reply in a report's thread, an empty message, or a new
+// report — and finds the report whose thread it is in.
+type classifier struct {
+	addrs      replyAddrs
+	forwarders []string // intake.forwarding_addresses
+	staff      Staff
+}
+
+// A class is what a message is.
+type class int
+
+const (
+	classNew       class = iota // a new report, the sender's or forwarded
+	classDuplicate              // the same message, processed before
+	classBounce                 // a delivery failure report
+	classOwn                    // sent from our own address
+	classAutomatic              // automatic mail, never answered
+	classCommand                // staff's commands, or staff's mail in a report's thread
+	classReply                  // anyone else's mail in a report's thread
+	classEmpty                  // no text and no attachment
+)
+
+// A verdict is what the classifier says of a message.
+type verdict struct {
+	class  class
+	code   string // the report whose thread the message is in
+	reason string // why it is a duplicate, automatic or junk
+	// forwarded is the citizen's message that a forwarding address
+	// forwarded: the new report is the citizen's.
+	forwarded *parse.Message
+}
+
+// classify says what a message is. Only a failing store is an error.
+func (c *classifier) classify(tx *store.Tx, in *incoming) (verdict, error) {
+	m := in.msg
+	prev, err := tx.SeenContent(m.MessageID, in.raw.key)
+	switch {
+	case err == nil:
+		return verdict{class: classDuplicate, code: prev.ReportCode, reason: "the same message was processed before"}, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return verdict{}, err
+	}
+	if isBounce(m) {
+		return verdict{class: classBounce}, nil
+	}
+	if sameMailbox(c.addrs.mailbox, m.From.Addr) {
+		return verdict{class: classOwn, reason: "sent from our own address"}, nil
+	}
+	if f := c.forwardedReport(m); f != nil {
+		return verdict{class: classNew, forwarded: f}, nil
+	}
+	code, err := c.thread(tx, in)
+	if err != nil {
+		return verdict{}, err
+	}
+	return c.byContent(m, code), nil
+}
+
+// byContent classifies a message that is neither a duplicate nor a
+// bounce, ours or forwarded, by what it says and who sent it; code is the
+// report whose thread it is in, or "".
+func (c *classifier) byContent(m *parse.Message, code string) verdict {
+	if reason := automatic(m); reason != "" {
+		return verdict{class: classAutomatic, code: code, reason: reason}
+	}
+	if c.staff.Is(m.From.Addr) && (code != "" || hasCommands(m)) {
+		return verdict{class: classCommand, code: code}
+	}
+	if code != "" {
+		return verdict{class: classReply, code: code}
+	}
+	if strings.TrimSpace(m.Text) == "" && len(keptAttachments(m)) == 0 {
+		return verdict{class: classEmpty, reason: "no text and no attachment"}
+	}
+	return verdict{class: classNew}
+}
 
 // isBounce reports whether a message is a delivery failure report.
 func isBounce(m *parse.Message) bool {
@@ -33,9 +114,9 @@ var tagPattern = regexp.MustCompile(`\[(PA-\d{4}-\d{6})\]`)
 // recipients, by our Message-IDs in In-Reply-To and References, or by the
 // tag in its subject. It returns "" when the message starts no thread of
 // ours.
-func (p *Pipeline) thread(tx *store.Tx, in *incoming) (string, error) {
+func (c *classifier) thread(tx *store.Tx, in *incoming) (string, error) {
 	m := in.msg
-	if code, err := p.threadByToken(tx, in); code != "" || err != nil {
+	if code, err := c.threadByToken(tx, in); code != "" || err != nil {
 		return code, err
 	}
 	ids := append(append([]string{}, m.InReplyTo...), m.References...)
@@ -61,20 +142,17 @@ func (p *Pipeline) thread(tx *store.Tx, in *incoming) (string, error) {
 	return "", nil
 }
 
-func (p *Pipeline) threadByToken(tx *store.Tx, in *incoming) (string, error) {
+// threadByToken finds the report of a valid reply token, of either
+// audience, in the message's recipients.
+func (c *classifier) threadByToken(tx *store.Tx, in *incoming) (string, error) {
 	m := in.msg
-	var rcpts []string
-	for _, a := range append(append([]parse.Address{}, m.To...), m.Cc...) {
-		rcpts = append(rcpts, a.Addr)
-	}
-	rcpts = append(rcpts, m.DeliveredTo...)
-	for _, addr := range rcpts {
-		tok := token.FromAddress(p.Address, addr)
+	for _, addr := range recipientAddrs(m) {
+		tok := token.FromAddress(c.addrs.mailbox, addr)
 		if tok == "" {
 			continue
 		}
 		for _, aud := range []token.Audience{token.Citizen, token.Operator} {
-			id, err := p.Tokens.Check(tok, aud, m.From.Addr, in.now)
+			id, err := c.addrs.keys.Check(tok, aud, m.From.Addr, in.now)
 			if err != nil {
 				continue
 			}
@@ -86,4 +164,27 @@ func (p *Pipeline) threadByToken(tx *store.Tx, in *incoming) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// forwardedReport returns the citizen's message that a configured
+// forwarding address (a hotline, a partner system) forwarded, as a message
+// of its original sender with the forwarder's attachments added, or nil
+// (SPEC 4.3).
+func (c *classifier) forwardedReport(m *parse.Message) *parse.Message {
+	if m.Forwarded == nil || m.Forwarded.From.Addr == "" || !slices.ContainsFunc(c.forwarders, func(a string) bool {
+		return strings.EqualFold(a, m.From.Addr)
+	}) {
+		return nil
+	}
+	f := *m.Forwarded
+	f.Attachments = append(slices.Clone(f.Attachments), m.Attachments...)
+	return &f
+}
+
+// hasCommands reports whether a message's new text holds command lines. A
+// mail from staff outside any report's thread without any is a report:
+// staff may pass on what they saw too.
+func hasCommands(m *parse.Message) bool {
+	cmds, refused := command.Parse(m.NewText)
+	return len(cmds)+len(refused) > 0
 }

@@ -53,7 +53,7 @@ func event(st step, msgID int64) store.Event {
 
 // rejection is the category of a rejection the statistics count (SPEC 9.3):
 // unreachable after the last failed call (Art 7.1), other for a receiver's
-// /reject (writeSteps makes that duplicate for a report that repeats an
+// /reject (caseWriter.write makes that duplicate for a report that repeats an
 // earlier one); "" when the change rejects nothing.
 func rejection(ch lifecycle.Change) string {
 	switch {

@@ -2,16 +2,27 @@ package intake
 
 import (
 	"encoding/json"
+	"log/slog"
 	"slices"
 	"strings"
-	"time"
 
-	"haugiang.gov.vn/phananh/intake/token"
-	"haugiang.gov.vn/phananh/rules/deadline"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
+
+// notifier writes the notices a report's changes owe (SPEC 8): it reads
+// the report as the notices show it (a snapshot), chooses each notice's
+// recipients, builds the template data and enqueues one mail per
+// recipient, each on its thread and with its reply address.
+type notifier struct {
+	staff      Staff
+	escalation string // process.escalation_address
+	routing    func() *routing.Table
+	addrs      replyAddrs
+	log        *slog.Logger
+}
 
 // A recipient is one address a notice goes to.
 type recipient struct {
@@ -20,8 +31,8 @@ type recipient struct {
 }
 
 // recipients returns who gets a notice, each address once. Notices to the
-// actor are left to the answer (see answer).
-func (p *Pipeline) recipients(s *snapshot, n lifecycle.Notice) []recipient {
+// actor are left to the answer (see answers.applied).
+func (nf *notifier) recipients(s *snapshot, n lifecycle.Notice) []recipient {
 	var ops []Operator
 	switch n.To {
 	case lifecycle.ToCitizen:
@@ -30,20 +41,20 @@ func (p *Pipeline) recipients(s *snapshot, n lifecycle.Notice) []recipient {
 		}
 		return []recipient{{email: s.r.Citizen.Email, role: "citizen"}}
 	case lifecycle.ToEscalation:
-		if p.EscalationAddress == "" {
-			p.Log.Warn("no escalation address configured: the escalation notice is not sent", "report", s.r.Code)
+		if nf.escalation == "" {
+			nf.log.Warn("no escalation address configured: the escalation notice is not sent", "report", s.r.Code)
 			return nil
 		}
-		return []recipient{{email: p.EscalationAddress, role: "escalation"}}
+		return []recipient{{email: nf.escalation, role: "escalation"}}
 	case lifecycle.ToReceivers, lifecycle.ToApprovers:
-		ops = p.Staff.WithRole(string(n.To))
+		ops = nf.staff.WithRole(string(n.To))
 	case lifecycle.ToHandlers:
-		ops = p.Staff.Handlers(n.Agency)
+		ops = nf.staff.Handlers(n.Agency)
 	default:
 		return nil
 	}
 	if len(ops) == 0 {
-		p.Log.Warn("no operator configured for a notice", "report", s.r.Code, "notice", n.Kind, "to", n.To, "agency", n.Agency)
+		nf.log.Warn("no operator configured for a notice", "report", s.r.Code, "notice", n.Kind, "to", n.To, "agency", n.Agency)
 	}
 	var out []recipient
 	for _, op := range ops {
@@ -57,14 +68,14 @@ func (p *Pipeline) recipients(s *snapshot, n lifecycle.Notice) []recipient {
 // owe writes the mail a step owes, one per recipient of each notice. A
 // report made urgent in the reply that forwards it (forwarded) gets no
 // separate "urgent" notice: the assignment already says so.
-func (p *Pipeline) owe(tx *store.Tx, in *incoming, s *snapshot, st step, forwarded bool) error {
+func (nf *notifier) owe(tx *store.Tx, in *incoming, s *snapshot, st step, forwarded bool) error {
 	for _, n := range st.change.Notices {
 		if n.Kind == lifecycle.NoticeUrgent && forwarded {
 			continue
 		}
-		for _, rc := range p.recipients(s, n) {
-			data, files := p.noticeData(s, st, n.Kind, rc)
-			if err := p.enqueue(tx, in, s, string(n.Kind), rc, data, files); err != nil {
+		for _, rc := range nf.recipients(s, n) {
+			data, files := noticeData(s, st, n.Kind, rc)
+			if err := nf.enqueue(tx, in, s, string(n.Kind), rc, data, files); err != nil {
 				return err
 			}
 		}
@@ -76,7 +87,7 @@ func (p *Pipeline) owe(tx *store.Tx, in *incoming, s *snapshot, st step, forward
 // the citizen, with the citizen's reply token; in Vietnamese to staff,
 // with the operator's reply token; continuing the thread the recipient
 // already has about the report.
-func (p *Pipeline) enqueue(tx *store.Tx, in *incoming, s *snapshot, kind string, rc recipient, data any, files []store.MailFile) error {
+func (nf *notifier) enqueue(tx *store.Tx, in *incoming, s *snapshot, kind string, rc recipient, data any, files []store.MailFile) error {
 	b, err := json.Marshal(data)
 	if err != nil {
 		return err
@@ -86,48 +97,10 @@ func (p *Pipeline) enqueue(tx *store.Tx, in *incoming, s *snapshot, kind string,
 	switch {
 	case rc.role == "citizen":
 		m.Lang = s.r.Lang
-		m.ReplyTo = p.citizenReplyTo(s.r, in.now)
+		m.ReplyTo = nf.addrs.citizen(s.r, in.now)
 	case rc.staff:
-		m.ReplyTo = token.Address(p.Address, p.Tokens.Mint(s.r.ID, token.Operator, rc.email, in.now))
+		m.ReplyTo = nf.addrs.operator(s.r.ID, rc.email, in.now)
 	}
 	_, err = tx.Enqueue(m, in.now)
 	return err
-}
-
-// citizenReplyTo is the reply address of a report's citizen: every mail to
-// them carries it (SPEC 7.4).
-func (p *Pipeline) citizenReplyTo(r store.Report, now time.Time) string {
-	return token.Address(p.Address, p.Tokens.Mint(r.ID, token.Citizen, r.Citizen.Email, now))
-}
-
-// noticeData is the template data of a notice to one recipient, and the
-// files the mail carries.
-func (p *Pipeline) noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (any, []store.MailFile) {
-	switch kind {
-	case lifecycle.NoticeResult:
-		return s.resultNotice()
-	case lifecycle.NoticeForwarded, lifecycle.NoticeRejection, lifecycle.NoticeRejectionUnreachable, lifecycle.NoticeExtended,
-		lifecycle.NoticeClarification, lifecycle.NoticeThanks, lifecycle.NoticeAlreadyRated:
-		return s.citizenNotice(st), nil
-	}
-	n := templates.Notice{Case: s.staffCase(rc.role), Role: rc.role, ByRole: string(st.role), ByName: st.op.Name,
-		Text: st.text, Days: st.days}
-	var files []store.MailFile
-	switch kind {
-	case lifecycle.NoticeAssignment:
-		files, _ = mailFiles(s.files)
-	case lifecycle.NoticeReview:
-		files, _ = mailFiles(s.result)
-	case lifecycle.NoticeCitizenReply, lifecycle.NoticeCitizenNote:
-		n.ReplyFiles = listFiles(st.replyFiles)
-		files, _ = mailFiles(st.replyFiles)
-	case lifecycle.NoticeReturned:
-		n.Late = slices.ContainsFunc(st.change.Close, func(c lifecycle.Closure) bool {
-			return c.Kind == deadline.KindReturn && c.Outcome == deadline.Late
-		})
-	case lifecycle.NoticeExtensionConfirmed, lifecycle.NoticeExtensionRequest:
-		n.Days = st.change.Facts.Extension.Days
-	}
-	n.Attached = len(files) > 0
-	return n, files
 }

@@ -8,25 +8,33 @@ import (
 	"haugiang.gov.vn/phananh/templates"
 )
 
-// answerReport answers /report period [YYYY-MM] (SPEC 9.5) with the
-// periodic report of the period that ends in that month — without a month,
-// in the month the command was received — computed now from the event log:
-// the same mail a scheduled report is, marked as asked for, with its
-// workbook and CSV attached and its chart shown inline. A report that
-// cannot be computed is logged and answered as not available; the command
-// changes nothing either way.
-func (p *Pipeline) answerReport(tx *store.Tx, in *incoming, op Operator, st step) error {
-	data, files, err := p.periodicReport(tx, st.period, st.month, in.src.ReceivedAt, in.now)
+// report answers /report period [YYYY-MM] (SPEC 9.5) with the periodic
+// report of the period that ends in that month — without a month, in the
+// month the command was received — computed now from the event log: the
+// same mail a scheduled report is, marked as asked for, with its workbook
+// and CSV attached and its chart shown inline. A report that cannot be
+// computed is logged and answered as not available; the command changes
+// nothing either way.
+func (a *answers) report(tx *store.Tx, in *incoming, op Operator, st step) error {
+	data, files, err := a.periodic.compute(tx, st.period, st.month, in.src.ReceivedAt, in.now)
 	if err != nil {
-		p.Log.Error("periodic report asked by mail could not be made", "period", st.period, "month", st.month, "err", err)
-		return p.answerMail(tx, in, op, nil, "report", templates.ReportAnswer{Period: st.period, Month: st.month}, nil)
+		a.log.Error("periodic report asked by mail could not be made", "period", st.period, "month", st.month, "err", err)
+		return a.write(tx, in, op, nil, "report", templates.ReportAnswer{Period: st.period, Month: st.month}, nil)
 	}
-	return p.answerMail(tx, in, op, nil, reports.MailKind, data, files)
+	return a.write(tx, in, op, nil, reports.MailKind, data, files)
 }
 
-// periodicReport computes a periodic report and stores its files, as the
-// scheduled reports do (reports.Report.Mail).
-func (p *Pipeline) periodicReport(tx *store.Tx, period, month string, received, now time.Time) (templates.PeriodicReport, []store.MailFile, error) {
+// periodicReports computes the periodic reports asked for by mail, as the
+// scheduled reports do (reports.Report.Mail), and stores their files.
+type periodicReports struct {
+	blobs *store.Blobs
+	rules caseRules // the statistics replay the lifecycle's rules
+	mode  string    // reports.period_mode: "decree" (the default) or "calendar"
+}
+
+// compute computes the report of a period, ending in month (YYYY-MM) or,
+// without one, in the month of received.
+func (pr periodicReports) compute(tx *store.Tx, period, month string, received, now time.Time) (templates.PeriodicReport, []store.MailFile, error) {
 	var view templates.PeriodicReport
 	kind, err := reports.ParseKind(period)
 	if err != nil {
@@ -38,7 +46,7 @@ func (p *Pipeline) periodicReport(tx *store.Tx, period, month string, received, 
 			return view, nil, err
 		}
 	}
-	mode := reports.Mode(p.ReportMode)
+	mode := reports.Mode(pr.mode)
 	if mode == "" {
 		mode = reports.Decree
 	}
@@ -46,11 +54,12 @@ func (p *Pipeline) periodicReport(tx *store.Tx, period, month string, received, 
 	if err != nil {
 		return view, nil, err
 	}
-	rep, err := reports.Compute(tx, span, mode, reports.Options{Calendar: p.Calendar, Table: p.Routing(), CallAttempts: p.CallAttempts, Now: now})
+	rep, err := reports.Compute(tx, span, mode, reports.Options{Calendar: pr.rules.calendar, Table: pr.rules.routing(),
+		CallAttempts: pr.rules.callAttempts, Now: now})
 	if err != nil {
 		return view, nil, err
 	}
-	view, files, err := rep.Mail(p.DB.Blobs())
+	view, files, err := rep.Mail(pr.blobs)
 	if err != nil {
 		return view, nil, err
 	}

@@ -3,6 +3,20 @@
 // or from a file — and, in one store transaction, records what it became
 // together with the mail it owes; the mailbox watcher (package
 // intake/mailbox) moves it out of the inbox only after that commit.
+//
+// The Pipeline spools and parses the message (incoming), has the
+// classifier say what it is, and hands it to the part for that kind of
+// mail, each holding only what it needs of the configuration:
+//
+//   - classifier: the same message again, a bounce, our own or automatic
+//     mail, staff's commands, a reply in a report's thread, or a new report.
+//   - reception: a new report — routing, records, acknowledgement, triage.
+//   - commands, citizenReplies, bounces: work on an existing report — staff's
+//     commands, the citizen's replies and ratings, delivery failures; the
+//     caseWriter writes the lifecycle's steps, and answers writes the
+//     operator's answer.
+//   - notifier: the notices a report's changes owe, drawn from a snapshot
+//     of the report, each to its recipients with its reply address.
 package intake
 
 import (

@@ -1,0 +1,44 @@
+package intake
+
+import (
+	"encoding/json"
+	"time"
+
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// acknowledge owes the citizen the acknowledgement, unless the sender has
+// had their share of automatic replies this hour (then it is recorded as
+// suppressed) or gave no address to answer.
+func (rc *reception) acknowledge(tx *store.Tx, in *incoming, r store.Report, table *routing.Table, due time.Time) error {
+	if r.Citizen.Email == "" {
+		return nil
+	}
+	ack := templates.Ack{Code: r.Code, ReceivedAt: r.ReceivedAt, Urgent: r.Urgent, IntakeDue: due, Missing: r.Missing,
+		Refused: refused(in.report()), Confidential: r.Confidential, DuplicateOf: r.DuplicateOf}
+	if f, ok := table.Field(r.Routing.Field); ok && r.Routing.Rule != "" {
+		ack.Field = f.Name
+	}
+	if u, ok := table.Unit(r.Routing.Unit); ok {
+		ack.Unit = u.Name
+	}
+	data, err := json.Marshal(ack)
+	if err != nil {
+		return err
+	}
+	mail := store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: r.Citizen.Email, Role: "citizen", Lang: r.Lang,
+		ReplyTo:   rc.addrs.citizen(r, in.now),
+		InReplyTo: in.report().MessageID, References: in.report().References, Data: data}
+	n, err := tx.RepliesSince(r.Citizen.Email, in.now.Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if n >= rc.repliesPerHour {
+		mail.State = store.MailSuppressed
+		rc.log.Warn("automatic reply limit reached: acknowledgement recorded, not sent", "report", r.Code)
+	}
+	_, err = tx.Enqueue(mail, in.now)
+	return err
+}

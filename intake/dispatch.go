@@ -1,0 +1,87 @@
+package intake
+
+import (
+	"encoding/json"
+
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// decide says what a parsed message is and hands it to the part that
+// makes the changes it calls for.
+func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
+	h := p.handlers()
+	v, err := h.classifier.classify(tx, in)
+	if err != nil {
+		return Outcome{}, err
+	}
+	in.forwarded = v.forwarded
+	switch v.class {
+	case classDuplicate:
+		return withState(tx, Outcome{Kind: KindDuplicate, Code: v.code, Reason: v.reason})
+	case classBounce:
+		return h.bounces.handle(tx, in)
+	case classOwn, classEmpty:
+		return Outcome{Kind: KindJunk, Reason: v.reason}, nil
+	case classAutomatic:
+		return withState(tx, Outcome{Kind: KindAutoreply, Code: v.code, Reason: v.reason})
+	case classCommand:
+		return h.commands.handle(tx, in, v.code)
+	case classReply:
+		return h.replies.handle(tx, in, v.code)
+	default:
+		return h.reception.receive(tx, in)
+	}
+}
+
+// handlers are the parts a message is handed to, each holding only what
+// it needs of the configuration. They are made for each message from the
+// Pipeline's fields as they are then.
+type handlers struct {
+	classifier *classifier
+	reception  *reception
+	commands   *commands
+	replies    *citizenReplies
+	bounces    *bounces
+}
+
+// handlers makes the parts from the configuration: the routing table is
+// passed as the function that reads it, so that each use reads the
+// current one.
+func (p *Pipeline) handlers() handlers {
+	addrs := replyAddrs{mailbox: p.Address, keys: p.Tokens}
+	rules := caseRules{calendar: p.Calendar, routing: p.Routing, callAttempts: p.CallAttempts}
+	notices := &notifier{staff: p.Staff, escalation: p.EscalationAddress, routing: p.Routing, addrs: addrs, log: p.Log}
+	writer := &caseWriter{calendar: p.Calendar, notices: notices}
+	answers := &answers{notices: notices, periodic: periodicReports{blobs: p.DB.Blobs(), rules: rules, mode: p.ReportMode},
+		addrs: addrs, log: p.Log}
+	return handlers{
+		classifier: &classifier{addrs: addrs, forwarders: p.Forwarders, staff: p.Staff},
+		reception: &reception{rules: rules, writer: writer, staff: p.Staff, addrs: addrs,
+			duplicateWindow: p.DuplicateWindow, repliesPerHour: p.RepliesPerHour, log: p.Log},
+		commands: &commands{staff: p.Staff, requireAuth: p.RequireAuth, authservID: p.TrustedAuthservID,
+			rules: rules, writer: writer, answers: answers, addrs: addrs, log: p.Log},
+		replies: &citizenReplies{rules: rules, writer: writer, notices: notices, addrs: addrs,
+			repliesPerHour: p.RepliesPerHour, log: p.Log},
+		bounces: &bounces{staff: p.Staff, addrs: addrs},
+	}
+}
+
+// quarantine returns the decision for a message that cannot be processed:
+// recorded with its reason, and the receivers told where it was put.
+func (p *Pipeline) quarantine(in *incoming, reason string) func(*store.Tx, *incoming) (Outcome, error) {
+	return func(tx *store.Tx, in *incoming) (Outcome, error) {
+		data, err := json.Marshal(templates.Quarantine{
+			ReceivedAt: in.src.ReceivedAt, Reason: reason, Folder: p.QuarantineFolder, Size: in.raw.size,
+		})
+		if err != nil {
+			return Outcome{}, err
+		}
+		for _, op := range p.Staff.WithRole("receiver") {
+			if _, err := tx.Enqueue(store.Mail{Kind: "quarantine", To: op.Email, Role: op.Role, Data: data}, in.now); err != nil {
+				return Outcome{}, err
+			}
+		}
+		return Outcome{Kind: KindQuarantine, Reason: reason}, nil
+	}
+}

@@ -1,0 +1,73 @@
+package intake
+
+import (
+	"strings"
+	"time"
+
+	"haugiang.gov.vn/phananh/intake/form"
+	"haugiang.gov.vn/phananh/intake/parse"
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// draft is the report a message makes, before it is stored: what the form
+// read in its new text (or the whole text), and what the routing table
+// proposes for it.
+func draft(m *parse.Message, received time.Time, table *routing.Table) (store.Report, routing.Decision) {
+	text := m.NewText
+	if strings.TrimSpace(text) == "" {
+		text = m.Text
+	}
+	f := form.Read(text)
+	content := text
+	if f.Labelled && f.Content != "" {
+		content = f.Content
+	}
+	decision := table.Route(routing.Input{Subject: m.Subject, Text: content, Field: f.Field, Location: f.Location, Address: f.Address})
+	r := store.Report{
+		State: "received", ReceivedAt: received, Lang: lang(m),
+		Citizen: store.Citizen{Email: m.From.Addr, Name: first(f.Name, m.From.Name), Phone: f.Phone,
+			Address: f.Address, Workplace: f.Workplace},
+		Location: f.Location, IncidentTime: f.Time, DeclaredField: f.Field, Subject: m.Subject, Content: content,
+		Routing:  routingOf(decision),
+		Proposal: routingOf(decision),
+		Urgent:   decision.Urgent, Confidential: f.Confidential,
+		Missing: missing(f, m, decision),
+	}
+	return r, decision
+}
+
+func routingOf(d routing.Decision) store.Routing {
+	return store.Routing{Field: d.Field, Unit: d.Unit, Agency: d.Agency, Rule: d.Rule, Why: d.Why, Ruleset: d.Version}
+}
+
+func lang(m *parse.Message) string {
+	if m.English {
+		return templates.English
+	}
+	return templates.Vietnamese
+}
+
+// missing lists what the report lacks (SPEC 4.5). A name in the From
+// header counts as the citizen's name, and a text that names an
+// administrative unit gives the location.
+func missing(f form.Form, m *parse.Message, d routing.Decision) []string {
+	var out []string
+	for _, item := range f.Missing() {
+		if item == "name" && strings.TrimSpace(m.From.Name) != "" || item == "location" && d.Unit != "" {
+			continue
+		}
+		out = append(out, item)
+	}
+	return out
+}
+
+func first(values ...string) string {
+	for _, v := range values {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,132 @@
+package intake
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"haugiang.gov.vn/phananh/rules/deadline"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// noticeData is the template data of a notice to one recipient, and the
+// files the mail carries.
+func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (any, []store.MailFile) {
+	switch kind {
+	case lifecycle.NoticeResult:
+		return s.resultNotice()
+	case lifecycle.NoticeForwarded, lifecycle.NoticeRejection, lifecycle.NoticeRejectionUnreachable, lifecycle.NoticeExtended,
+		lifecycle.NoticeClarification, lifecycle.NoticeThanks, lifecycle.NoticeAlreadyRated:
+		return s.citizenNotice(st), nil
+	}
+	n := templates.Notice{Case: s.staffCase(rc.role), Role: rc.role, ByRole: string(st.role), ByName: st.op.Name,
+		Text: st.text, Days: st.days}
+	var files []store.MailFile
+	switch kind {
+	case lifecycle.NoticeAssignment:
+		files, _ = mailFiles(s.files)
+	case lifecycle.NoticeReview:
+		files, _ = mailFiles(s.result)
+	case lifecycle.NoticeCitizenReply, lifecycle.NoticeCitizenNote:
+		n.ReplyFiles = listFiles(st.replyFiles)
+		files, _ = mailFiles(st.replyFiles)
+	case lifecycle.NoticeReturned:
+		n.Late = slices.ContainsFunc(st.change.Close, func(c lifecycle.Closure) bool {
+			return c.Kind == deadline.KindReturn && c.Outcome == deadline.Late
+		})
+	case lifecycle.NoticeExtensionConfirmed, lifecycle.NoticeExtensionRequest:
+		n.Days = st.change.Facts.Extension.Days
+	}
+	n.Attached = len(files) > 0
+	return n, files
+}
+
+// citizenNotice is what a notice to the citizen says: names from our
+// table, the deadline in force, and the text staff wrote.
+func (s *snapshot) citizenNotice(st step) templates.CitizenNotice {
+	c := templates.CitizenNotice{Code: s.r.Code, ReceivedAt: s.r.ReceivedAt, FieldName: s.fieldName(), UnitName: s.unitName(),
+		AgencyName: s.agencyName(), Text: st.text, Days: st.change.Facts.Extension.Days, Attempts: s.r.CallFailures, Rating: s.r.Rating}
+	if d, ok := s.deadline(deadline.KindResolve); ok && d.State == "open" {
+		c.ResolveDue = d.Due
+	}
+	return c
+}
+
+// summaryRunes is how much of the report's content the result notice
+// repeats (SPEC 8.3: a summary).
+const summaryRunes = 300
+
+// resultNotice is the Appendix II notice (SPEC 8.3) and the files it
+// carries: the result's documents and photos. A photo that is not a JPEG
+// and holds a GPS position is kept at the Center, named as such — the
+// mailer can remove the position from JPEG files only — and so are the
+// files beyond MaxMailFiles.
+func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
+	r := s.r
+	res := templates.Result{Code: r.Code, ReceivedAt: r.ReceivedAt, Name: r.Citizen.Name, Confidential: r.Confidential,
+		Summary: summary(r.Content), Location: first(r.Location, s.unitName()), FieldName: s.fieldName(),
+		AgencyName: s.agencyName(), Result: r.Result, CompletedAt: r.ResolvedAt}
+	if d, ok := s.deadline(deadline.KindResolve); ok {
+		res.ResolveDue = d.Due
+	}
+	var send []store.Attachment
+	for _, a := range s.result {
+		if a.Photo != nil && a.Photo.HasGPS && a.Type != "image/jpeg" {
+			res.Withheld = append(res.Withheld, a.Name)
+			continue
+		}
+		send = append(send, a)
+	}
+	files, left := mailFiles(send)
+	for _, f := range files {
+		res.Files = append(res.Files, f.Name)
+	}
+	for _, a := range left {
+		res.Withheld = append(res.Withheld, a.Name)
+	}
+	return res, files
+}
+
+// summary shortens a text to about summaryRunes, on a word boundary, on
+// one line.
+func summary(text string) string {
+	s := strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(s) <= summaryRunes {
+		return s
+	}
+	cut := string([]rune(s)[:summaryRunes])
+	if i := strings.LastIndexByte(cut, ' '); i > summaryRunes/2 {
+		cut = cut[:i]
+	}
+	return cut + " …"
+}
+
+// staffCase is the report as a member of staff of role sees it.
+func (s *snapshot) staffCase(role string) templates.Case {
+	r := s.r
+	c := templates.Case{
+		Code: r.Code, State: r.State, StateLabel: lifecycle.State(r.State).Label(), ReceivedAt: r.ReceivedAt,
+		Hidden:  r.Confidential && !seesCitizen(role),
+		Subject: r.Subject, Content: r.Content, Location: r.Location, IncidentTime: r.IncidentTime,
+		Field: r.Routing.Field, FieldName: s.fieldName(), Unit: r.Routing.Unit, UnitName: s.unitName(),
+		Agency: r.Routing.Agency, AgencyName: s.agencyName(),
+		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Undeliverable: r.Undeliverable,
+		CallFailures: r.CallFailures, Rating: r.Rating, Result: r.Result, ResolvedAt: r.ResolvedAt,
+		ExtensionRequested: r.Extension.Requested, ExtensionConfirmed: r.Extension.Confirmed, ExtensionDays: r.Extension.Days,
+		Files: listFiles(s.files), ResultFiles: listFiles(s.result),
+	}
+	if c.Hidden {
+		c.Subject, c.Content = hideCitizen(c.Subject, r.Citizen), hideCitizen(c.Content, r.Citizen)
+	} else {
+		c.Citizen = templates.Person{Name: r.Citizen.Name, Phone: r.Citizen.Phone, Email: r.Citizen.Email,
+			Address: r.Citizen.Address, Workplace: r.Citizen.Workplace}
+	}
+	for _, d := range s.deadlines {
+		if d.State == "open" {
+			c.Deadlines = append(c.Deadlines, templates.Due{Kind: d.Kind, Due: d.Due})
+		}
+	}
+	return c
+}
