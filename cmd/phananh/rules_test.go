@@ -163,6 +163,7 @@ func TestRulesCheck(t *testing.T) {
 	bad := filepath.Join(dir, "bad.toml")
 	table := bytes.Replace(routing.DefaultFile(), []byte(`agency = "so-gtvt"`), []byte(`agency = "so-gtvx"`), 1)
 	table = bytes.Replace(table, []byte("resolve_days = 3"), []byte("resolve_days = 7"), 1)
+	table = bytes.Replace(table, []byte(`email = "sxd@haugiang.gov.vn"`), []byte(`email = "sxd@haugiang"`), 1)
 	for path, data := range map[string][]byte{good: routing.DefaultFile(), bad: table} {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
@@ -181,9 +182,10 @@ func TestRulesCheck(t *testing.T) {
 		{"good", []string{good}, exitOK,
 			good + ": good: 24 agencies, 8 units, 23 fields, 25 rules; version " + routing.Default().Version() + "\n", ""},
 		{"bad", []string{bad}, exitFailed, "",
-			line("resolve_days = 7") + ": agency ca-tinh: resolve_days: 7 is out of range (1 to 6 working days)\n" +
+			line(`email = "sxd@haugiang"`) + ": agency so-xd: email \"sxd@haugiang\": want one address alone, like \"sxd@cantho.gov.vn\"\n" +
+				line("resolve_days = 7") + ": agency ca-tinh: resolve_days: 7 is out of range (1 to 6 working days)\n" +
 				line(`agency = "so-gtvx"`) + ": rule giao-thong/*: unknown agency \"so-gtvx\"\n" +
-				"phananh rules check: 2 problem(s); the table is refused\n"},
+				"phananh rules check: 3 problem(s); the table is refused\n"},
 		{"no file", nil, exitUsage, "", "name one table file"},
 		{"missing file", []string{filepath.Join(dir, "none.toml")}, exitFailed, "", "none.toml: no such file"},
 	} {

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"fmt"
+	"net/mail"
 	"regexp"
 	"sort"
 	"strings"
@@ -145,8 +146,9 @@ func (b *builder) top(r *record) {
 func (b *builder) agency(r *record) {
 	code, line, ok := b.code(r, "agency", "code")
 	who := strings.TrimSpace("agency " + code)
-	r.unknownKeys([]string{"code", "name", "resolve_days"}, b.in(who))
+	r.unknownKeys([]string{"code", "name", "resolve_days", "email"}, b.in(who))
 	name, _ := b.label(r, who)
+	email := b.email(r, who)
 	days, daysLine, daysOK := r.integer("resolve_days", b.in(who))
 	switch {
 	case !daysOK && r.keys["resolve_days"] == nil:
@@ -163,7 +165,28 @@ func (b *builder) agency(r *record) {
 	}
 	b.agencyLine[code] = line
 	b.t.agencyIndex[code] = len(b.t.agencies)
-	b.t.agencies = append(b.t.agencies, Agency{Code: code, Name: name, ResolveDays: days})
+	b.t.agencies = append(b.t.agencies, Agency{Code: code, Name: name, ResolveDays: days, Email: email})
+}
+
+// email reads an agency's official mailbox: one bare address whose domain
+// has a dot, kept with the domain in lower case; "" when the key is absent.
+func (b *builder) email(r *record, who string) string {
+	s, line, ok := r.str("email", b.in(who))
+	if !ok {
+		return ""
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		b.bad(who, line, "email: must not be empty (leave the key out for an agency without a mailbox)")
+		return ""
+	}
+	a, err := mail.ParseAddress(s)
+	local, domain, _ := strings.Cut(s, "@")
+	if err != nil || a.Name != "" || a.Address != s || local == "" || !strings.Contains(strings.Trim(domain, "."), ".") {
+		b.bad(who, line, "email %q: want one address alone, like \"sxd@cantho.gov.vn\"", s)
+		return ""
+	}
+	return local + "@" + strings.ToLower(domain)
 }
 
 func (b *builder) unit(r *record) {

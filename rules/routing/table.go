@@ -26,6 +26,8 @@
 //	code = "so-gtvt"            # ASCII: lower-case letters, digits, hyphens
 //	name = "Sở Giao thông vận tải"
 //	resolve_days = 6            # working days to resolve a report, 1 to 6
+//	email = "sgtvt@haugiang.gov.vn" # optional: the official mailbox, which gets the
+//	                            # agency's notices when no handler of it is configured
 //
 //	[[unit]]
 //	code = "vi-thanh"
@@ -71,6 +73,10 @@ type Agency struct {
 	Code        string
 	Name        string
 	ResolveDays int // working days to resolve a report (1 to 6)
+	// Email is the agency's official mailbox (SPEC 6.1): its notices go
+	// there when no handler of it is configured. "" when the table gives
+	// none.
+	Email string
 }
 
 // Unit is an administrative unit. Its slice belongs to the table: do not

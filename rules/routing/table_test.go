@@ -55,8 +55,38 @@ func TestProblems(t *testing.T) {
 		{"plain table", valid + "[agency]\ncode = \"x\"\n",
 			[]string{`t.toml:12: [agency]: write each record as [[agency]], [[unit]] or [[rule]]`}},
 		{"unknown keys", strings.Replace(valid, "resolve_days = 6", "resolve_days = 6\nlimit = 6\ncolour = \"red\"", 1),
-			[]string{`t.toml:7: agency c: limit: unknown key (known: code, name, resolve_days)`,
-				`t.toml:8: agency c: colour: unknown key (known: code, name, resolve_days)`}},
+			[]string{`t.toml:7: agency c: limit: unknown key (known: code, name, resolve_days, email)`,
+				`t.toml:8: agency c: colour: unknown key (known: code, name, resolve_days, email)`}},
+		{"bad emails", valid + `[[agency]]
+code = "a"
+name = "A"
+resolve_days = 6
+email = "Sở A <sa@haugiang.gov.vn>"
+[[agency]]
+code = "b"
+name = "B"
+resolve_days = 6
+email = "sb@"
+[[agency]]
+code = "d"
+name = "D"
+resolve_days = 6
+email = ""
+[[agency]]
+code = "e"
+name = "E"
+resolve_days = 6
+email = "se@localhost"
+[[agency]]
+code = "f"
+name = "F"
+resolve_days = 6
+email = ["sf@haugiang.gov.vn"]
+`, []string{`t.toml:16: agency a: email "Sở A <sa@haugiang.gov.vn>": want one address alone, like "sxd@cantho.gov.vn"`,
+			`t.toml:21: agency b: email "sb@": want one address alone, like "sxd@cantho.gov.vn"`,
+			`t.toml:26: agency d: email: must not be empty (leave the key out for an agency without a mailbox)`,
+			`t.toml:31: agency e: email "se@localhost": want one address alone, like "sxd@cantho.gov.vn"`,
+			`t.toml:36: agency f: email: want a string in quotes`}},
 		{"key given twice", strings.Replace(valid, "name = \"Khác\"", "name = \"Khác\"\nname = \"Khác\"", 1),
 			[]string{`t.toml:10: name: key given twice (first at line 9)`}},
 		{"wrong types", strings.Replace(strings.Replace(valid, "resolve_days = 6", "resolve_days = \"6\"", 1),
@@ -135,6 +165,22 @@ scope = "each-unit"
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 			}
 		})
+	}
+}
+
+func TestAgencyEmail(t *testing.T) {
+	table, err := Parse("t.toml", strings.NewReader(strings.Replace(valid, "resolve_days = 6",
+		"resolve_days = 6\nemail = \" ttgsdh@HauGiang.gov.vn \"", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := table.Agency("c"); a.Email != "ttgsdh@haugiang.gov.vn" {
+		t.Errorf("email %q, want it trimmed, its domain in lower case", a.Email)
+	}
+	for _, a := range Default().Agencies() {
+		if !strings.HasSuffix(a.Email, "@haugiang.gov.vn") {
+			t.Errorf("agency %s of the built-in table: email %q", a.Code, a.Email)
+		}
 	}
 }
 
