@@ -101,8 +101,8 @@ var bounceSubject = regexp.MustCompile(`(?i)(undeliver|undelivered mail|delivery
 // returned message enclosed.
 func looksLikeBounce(m *Message) bool {
 	local, _, _ := strings.Cut(strings.ToLower(m.From.Addr), "@")
-	name := strings.ToLower(m.From.Name)
-	system := local == "mailer-daemon" || local == "postmaster" || name == "mailer-daemon" ||
+	name := strings.ToLower(m.From.Name + m.FromText) // FromText: "MAILER-DAEMON <>" has no address
+	system := local == "mailer-daemon" || local == "postmaster" || strings.HasPrefix(name, "mailer-daemon") ||
 		strings.Contains(name, "mail delivery")
 	subject := bounceSubject.MatchString(m.Subject)
 	emptyPath := m.ReturnPathPresent && m.ReturnPath == ""

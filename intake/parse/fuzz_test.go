@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // fuzzLimits keep each fuzz iteration small and fast.
@@ -86,4 +87,40 @@ func TestFuzzSeedsRead(t *testing.T) {
 	if _, err := Read(bytes.NewReader(data), newMemSink(), fuzzLimits); err != nil && !errors.Is(err, ErrLimit) {
 		t.Fatal(err)
 	}
+}
+
+// FuzzFrom checks the From parser: an address comes only from exactly one
+// From header that parses, never from decoded text (it stands as written
+// in the header), and is fit to write to.
+func FuzzFrom(f *testing.F) {
+	for _, s := range []string{
+		"An <an@example.vn>", `"tiepnhan@haugiang.gov.vn" <attacker@evil.example`, "=?utf-8?Q?=5Fvictim=40evil.example=0D=0A?= <a@b.example>",
+		"=?utf-8?Q?_victim@evil.example=0D=0A?=", "a@example.vn, b@example.vn", "an@example.vn (Nguyễn Văn An)",
+		"MAILER-DAEMON <>", "undisclosed-recipients:;", "<\"a b\"@example.vn>", "<an@bưuđiện.vn>", "\u212Aiemtra@example.vn",
+	} {
+		f.Add(s, "")
+		f.Add(s, "x@example.vn")
+	}
+	f.Fuzz(func(t *testing.T, first, second string) {
+		values := []string{first}
+		if second != "" {
+			values = append(values, second)
+		}
+		from, problem, text := parseFrom(values, "")
+		if strings.ContainsAny(text+from.Name, "\r\n") {
+			t.Fatalf("a line break in %q / %q", text, from.Name)
+		}
+		if problem != "" {
+			if from != (Address{}) {
+				t.Fatalf("problem %q with an address %+v", problem, from)
+			}
+			return
+		}
+		if len(values) != 1 || !mailboxAddr(from.Addr) || strings.ContainsAny(from.Addr, " \t\r\n<>\"") {
+			t.Fatalf("%q gave %+v", values, from)
+		}
+		if utf8.ValidString(first) && !strings.Contains(first, from.Addr) {
+			t.Fatalf("%q gave %q, which it does not hold as written", first, from.Addr)
+		}
+	})
 }

@@ -124,39 +124,66 @@ func unhex(c byte) byte {
 
 var wordDecoder = &mime.WordDecoder{CharsetReader: newCharsetReader}
 
-// addressList parses an address header. Addresses net/mail cannot parse are
-// still picked out one by one, so a malformed header loses only its broken
-// entries.
+// addressList parses an address header leniently: an entry net/mail
+// cannot parse still gives the address in its angle brackets (closed or
+// not), in Outlook's "[mailto:…]", or written bare, and the rest as the
+// name; an address is never taken out of a display name. The From header
+// is read strictly instead (parseFrom).
 func addressList(raw, hint string) []Address {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil
 	}
 	s, _ := repairUTF8(raw, hint)
-	p := mail.AddressParser{WordDecoder: wordDecoder}
+	p := mail.AddressParser{WordDecoder: nameDecoder}
 	if list, err := p.ParseList(s); err == nil {
 		out := make([]Address, 0, len(list))
 		for _, a := range list {
-			out = append(out, Address{Name: headerText(a.Name, hint), Addr: a.Address})
+			out = append(out, Address{Name: cleanName(headerText(a.Name, hint)), Addr: a.Address})
 		}
 		return out
 	}
 	var out []Address
 	for _, part := range splitAddresses(s) {
 		if a, err := p.Parse(part); err == nil {
-			out = append(out, Address{Name: headerText(a.Name, hint), Addr: a.Address})
+			out = append(out, Address{Name: cleanName(headerText(a.Name, hint)), Addr: a.Address})
 			continue
 		}
-		addr := looseAddr.FindString(part)
-		name := strings.Trim(strings.TrimSpace(strings.Replace(part, addr, "", 1)), `<>"' `)
+		addr, name := looseAddress(part)
 		if addr != "" || name != "" {
-			out = append(out, Address{Name: headerText(name, hint), Addr: addr})
+			out = append(out, Address{Name: cleanName(headerText(name, hint)), Addr: addr})
 		}
 	}
 	return out
 }
 
-var looseAddr = regexp.MustCompile(`[^\s<>"'(),;:]+@[^\s<>"'(),;:]+`)
+// looseAddress reads one entry of an address list that does not parse:
+// the address in its last angle brackets, in "[mailto:…]", or the whole
+// entry when it is a bare address; the name is what stands before.
+func looseAddress(part string) (addr, name string) {
+	part = strings.TrimSpace(part)
+	if i := strings.LastIndexByte(part, '<'); i >= 0 {
+		a, _, _ := strings.Cut(part[i+1:], ">")
+		if a = strings.TrimSpace(a); mailboxAddr(a) {
+			return a, unquote(part[:i])
+		}
+	}
+	if i := strings.Index(strings.ToLower(part), "[mailto:"); i >= 0 {
+		a, _, _ := strings.Cut(part[i+len("[mailto:"):], "]")
+		if a = strings.TrimSpace(a); mailboxAddr(a) {
+			return a, unquote(part[:i])
+		}
+	}
+	if mailboxAddr(part) {
+		return part, ""
+	}
+	return "", unquote(part)
+}
+
+// unquote trims the quotes and brackets around a display name.
+func unquote(s string) string {
+	return strings.Trim(strings.TrimSpace(s), `<>"' `)
+}
 
 // splitAddresses splits an address list at commas outside quotes and angle
 // brackets.
@@ -238,9 +265,7 @@ func readHeaders(m *Message, h textproto.Header, hint string) {
 	}
 	m.InReplyTo = messageIDs(first("In-Reply-To"))
 	m.References = messageIDs(strings.Join(h.Values("References"), " "))
-	if from := addressList(first("From"), hint); len(from) > 0 {
-		m.From = from[0]
-	}
+	m.From, m.FromProblem, m.FromText = parseFrom(h.Values("From"), hint)
 	m.Sender = addressList(first("Sender"), hint)
 	m.ReplyTo = addressList(first("Reply-To"), hint)
 	m.To = addressList(strings.Join(h.Values("To"), ", "), hint)

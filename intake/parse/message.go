@@ -38,7 +38,22 @@ type Message struct {
 	InReplyTo  []string // ids without angle brackets
 	References []string // ids without angle brackets
 
-	From        Address
+	// From is the author: set only when the message has exactly one From
+	// header holding exactly one address that parses (see FromProblem).
+	From Address
+	// FromProblem is "" when From is set, else why not: FromMissing,
+	// FromRepeated (more than one From header: DKIM and DMARC verifiers
+	// read another one than the topmost), FromMany, FromUnparseable. An
+	// address is never guessed out of a broken From header. Such a
+	// message is no operator's and gets no automatic answer (SPEC 7.3):
+	// its sender is not known.
+	FromProblem string
+	// FromText is the From header as written, decoded for display (RFC
+	// 2047, NFC, no control characters), several headers joined by "; ",
+	// when FromProblem is set: for the receivers to read, never an
+	// address to write to.
+	FromText string
+
 	Sender      []Address
 	ReplyTo     []Address
 	To, Cc      []Address
