@@ -129,15 +129,39 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	slices.Sort(names)
-	for _, name := range names {
+	versions := make([]int, len(names))
+	for i, name := range names {
 		base := filepath.Base(name)
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
+		if versions[i], err = strconv.Atoi(strings.SplitN(base, "_", 2)[0]); err != nil {
 			return fmt.Errorf("store: migration %s: no version number", base)
 		}
-		if err := db.apply(ctx, v, name); err != nil {
-			return fmt.Errorf("store: migration %s: %w", base, err)
+	}
+	if err := db.refuseNewer(ctx, slices.Max(versions)); err != nil {
+		return err
+	}
+	for i, name := range names {
+		if err := db.apply(ctx, versions[i], name); err != nil {
+			return fmt.Errorf("store: migration %s: %w", filepath.Base(name), err)
 		}
+	}
+	return nil
+}
+
+// ErrNewerSchema is returned by Open for a database that a newer release
+// of phananh has migrated: this one does not know its tables, and writing
+// to them could damage it.
+var ErrNewerSchema = errors.New("the database was written by a newer phananh")
+
+// refuseNewer fails when the database holds a migration newer than known,
+// the newest this binary carries.
+func (db *DB) refuseNewer(ctx context.Context, known int) error {
+	var newest int
+	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if newest > known {
+		return fmt.Errorf("store %s: %w (schema version %d; this one knows up to %d): run that release again, or restore a backup made with this one",
+			db.path, ErrNewerSchema, newest, known)
 	}
 	return nil
 }
