@@ -42,6 +42,7 @@ var commands = []command{
 	{"rules", "routing table tools (rules check …, rules explain …)", runRules},
 	{"report", "write a period's report: HTML, XLSX, CSV and chart", runReport},
 	{"stats", "write the public statistics: stats.json and index.html", runStats},
+	{"version", "print the version, commit and build date", runVersion},
 }
 
 func main() {
