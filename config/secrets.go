@@ -73,7 +73,7 @@ func (c *Config) TokenKeys() (current, previous []byte, err error) {
 
 func key(name, path, env string) ([]byte, error) {
 	if v, ok := os.LookupEnv(env); ok {
-		k, err := parseKey(v)
+		k, err := ParseKey(v)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", env, err)
 		}
@@ -93,14 +93,15 @@ func ReadKeyFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := parseKey(string(b))
+	k, err := ParseKey(string(b))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return k, nil
 }
 
-func parseKey(s string) ([]byte, error) {
+// ParseKey reads a key written as 64 hexadecimal characters.
+func ParseKey(s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
 	k, err := hex.DecodeString(s)
 	if err != nil || len(k) != KeySize {

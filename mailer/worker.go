@@ -131,7 +131,7 @@ func (w *Worker) SendDue(ctx context.Context) (int, error) {
 // sendBatch sends mails over one connection. A connection that cannot be
 // opened delays them all; a refusal delays or fails just that mail.
 func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, error) {
-	client, err := w.client()
+	client, err := w.SMTP.client()
 	if err != nil {
 		return 0, err
 	}
@@ -253,8 +253,7 @@ func Backoff(attempts int, limit time.Duration) time.Duration {
 	return d - time.Duration(rand.Int64N(int64(d/10)+1))
 }
 
-func (w *Worker) client() (*gomail.Client, error) {
-	s := w.SMTP
+func (s SMTP) client() (*gomail.Client, error) {
 	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(s.Timeout), gomail.WithoutNoop(),
 		gomail.WithTLSConfig(&tls.Config{ServerName: s.Host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12})}
 	switch s.TLS {

@@ -192,10 +192,13 @@ func (db *DB) apply(ctx context.Context, version int, name string) error {
 	return tx.Commit()
 }
 
+// keyProbe is the value sealed in meta.key_check.
+const keyProbe = "phananh key check"
+
 // checkKey seals a known value in a new database and, in an existing one,
 // checks that it opens: a wrong key fails at start, not at the first report.
 func (db *DB) checkKey(ctx context.Context) error {
-	const probe = "phananh key check"
+	const probe = keyProbe
 	var sealed []byte
 	err := db.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'key_check'`).Scan(&sealed)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -17,6 +17,8 @@ var kinds = map[string]kind{
 	"reminder":   {[]string{Vietnamese}, func() any { return new(Reminder) }, func() any { return sampleReminder() }},
 	"overdue":    {[]string{Vietnamese}, func() any { return new(Overdue) }, func() any { return sampleOverdue() }},
 	"bounce":     {[]string{Vietnamese}, func() any { return new(Bounce) }, func() any { return sampleBounce() }},
+	// The test mail of `phananh check --send-test`.
+	"check": {[]string{Vietnamese}, func() any { return new(Check) }, func() any { return sampleCheck() }},
 
 	// To the citizen, in their language (SPEC 7.4, 8.3, 8.4).
 	"forwarded":             citizenKind(),

@@ -1,0 +1,545 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"haugiang.gov.vn/phananh/config"
+	"haugiang.gov.vn/phananh/intake/mailbox"
+	"haugiang.gov.vn/phananh/mailer"
+	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return check(ctx, args, stdout, stderr, time.Now())
+}
+
+// check is `phananh check` at the instant now.
+func check(ctx context.Context, args []string, stdout, stderr io.Writer, now time.Time) int {
+	fs := newFlagSet("check", "check --config FILE [--send-test ADDRESS]\n\n"+
+		"Checks a deployment before citizens write: the configuration and its key and password files, the\n"+
+		"database, the routing table and the operators, the templates, the calendar, the HTTP address, the\n"+
+		"IMAP mailbox and the SMTP server. One line per check: ok, warn or fail, with the fix. Exit status 1\n"+
+		"when any check fails. It changes nothing (no file, no folder on the server); --send-test sends one\n"+
+		"test mail to ADDRESS.", stderr)
+	configPath := fs.String("config", "", "the configuration `file`")
+	sendTo := fs.String("send-test", "", "send a test mail to `ADDRESS` through the SMTP server")
+	if ok, code := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *configPath == "" || fs.NArg() != 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	c := &checker{w: stdout, now: now, timeout: 30 * time.Second}
+	c.run(ctx, *configPath, *sendTo)
+	if c.failed {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// checker runs the checks of `phananh check` and writes one line each.
+type checker struct {
+	w       io.Writer
+	now     time.Time
+	timeout time.Duration // for each server's checks
+	failed  bool
+}
+
+func (c *checker) ok(name, format string, args ...any) {
+	c.line("ok", name, fmt.Sprintf(format, args...), "")
+}
+
+func (c *checker) warn(name, detail, fix string) { c.line("warn", name, detail, fix) }
+
+func (c *checker) fail(name, detail, fix string) {
+	c.failed = true
+	c.line("fail", name, detail, fix)
+}
+
+func (c *checker) line(status, name, detail, fix string) {
+	if fix != "" {
+		detail += " — fix: " + fix
+	}
+	fmt.Fprintf(c.w, "%-4s  %-16s %s\n", status, name, detail)
+}
+
+func (c *checker) run(ctx context.Context, path, sendTo string) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		c.fail("config", err.Error(), "correct the file where named (config.example.toml documents every key)")
+		return
+	}
+	c.configFile(cfg)
+	key := c.secrets(cfg)
+	c.store(ctx, cfg, key)
+	if table := c.routing(cfg); table != nil {
+		c.operators(cfg, table)
+	}
+	set := c.templates(cfg)
+	c.calendar(cfg)
+	c.http(ctx, cfg)
+	c.imap(ctx, cfg)
+	c.smtp(ctx, cfg, set, sendTo)
+}
+
+func (c *checker) configFile(cfg *config.Config) {
+	info, err := os.Stat(cfg.Path)
+	if err != nil {
+		c.fail("config", err.Error(), "")
+		return
+	}
+	if perm := info.Mode().Perm(); perm&0o022 != 0 {
+		c.fail("config", fmt.Sprintf("%s can be changed by others (mode %04o): whoever edits it chooses the keys and the servers", cfg.Path, perm),
+			"chmod 640 "+cfg.Path)
+		return
+	}
+	c.ok("config", "%s", cfg.Path)
+}
+
+// secrets checks the key and password files and returns the encryption
+// key, or nil when it cannot be read.
+func (c *checker) secrets(cfg *config.Config) []byte {
+	_, err := os.Stat(cfg.Store.Path)
+	fresh := errors.Is(err, os.ErrNotExist)
+	s := cfg.Security
+	key := c.key("encryption key", "security.encryption_key_file", s.EncryptionKeyFile, config.EnvEncryptionKey, fresh)
+	c.key("token key", "security.token_key_file", s.TokenKeyFile, config.EnvTokenKey, fresh)
+	if s.PreviousTokenKeyFile != "" {
+		c.key("previous token", "security.previous_token_key_file", s.PreviousTokenKeyFile, "", false)
+	}
+	c.password("imap password", "imap.password_file", cfg.IMAP.PasswordFile, config.EnvIMAPPassword, true)
+	c.password("smtp password", "smtp.password_file", cfg.SMTP.PasswordFile, config.EnvSMTPPassword, cfg.SMTP.Username != "")
+	return key
+}
+
+// key checks one key: from its environment variable, or its file (mode
+// 0600, 64 hexadecimal characters). A missing key file is only a warning
+// on a new installation, where serve creates it.
+func (c *checker) key(name, setting, path, env string, fresh bool) []byte {
+	if v, ok := os.LookupEnv(env); ok && env != "" {
+		k, err := config.ParseKey(v)
+		if err != nil {
+			c.fail(name, env+": "+err.Error(), "")
+			return nil
+		}
+		c.ok(name, "from %s", env)
+		return k
+	}
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist) && fresh:
+		c.warn(name, path+" does not exist yet: phananh serve creates it at its first start",
+			"none, or `phananh keygen "+path+"` now; either way, keep a copy apart from the backups")
+		return nil
+	case errors.Is(err, os.ErrNotExist):
+		c.fail(name, path+" does not exist, and the database does", "restore the key file from its copy: the data cannot be read without it")
+		return nil
+	case err != nil:
+		c.fail(name, err.Error(), "")
+		return nil
+	case info.Mode().Perm()&0o077 != 0:
+		c.fail(name, fmt.Sprintf("%s is readable by others (mode %04o)", path, info.Mode().Perm()), "chmod 600 "+path)
+		return nil
+	}
+	k, err := config.ReadKeyFile(path)
+	if err != nil {
+		c.fail(name, err.Error(), "set "+setting+" to the right file; restore the key from its copy")
+		return nil
+	}
+	c.ok(name, "%s (mode %04o)", path, info.Mode().Perm())
+	return k
+}
+
+func (c *checker) password(name, setting, path, env string, required bool) {
+	if _, ok := os.LookupEnv(env); ok {
+		c.ok(name, "from %s", env)
+		return
+	}
+	if path == "" {
+		if required {
+			c.fail(name, setting+" is not set", "write the password in a file of mode 0600 and name it in "+setting+", or set "+env)
+		} else {
+			c.ok(name, "none: the server takes mail from this machine without a login")
+		}
+		return
+	}
+	info, err := os.Stat(path)
+	switch {
+	case err != nil:
+		c.fail(name, err.Error(), "write the password in "+path+" (mode 0600), or set "+env)
+	case info.Mode().Perm()&0o077 != 0:
+		c.fail(name, fmt.Sprintf("%s is readable by others (mode %04o)", path, info.Mode().Perm()), "chmod 600 "+path)
+	case info.Size() == 0:
+		c.fail(name, path+" is empty", "write the password in it")
+	default:
+		c.ok(name, "%s (mode %04o)", path, info.Mode().Perm())
+	}
+}
+
+func (c *checker) store(ctx context.Context, cfg *config.Config, key []byte) {
+	path := cfg.Store.Path
+	info, err := store.Inspect(ctx, path, key)
+	switch {
+	case errors.Is(err, store.ErrWrongKey):
+		c.fail("store", "the encryption key does not open "+path,
+			"security.encryption_key_file must be the key this database was made with: restore it from its copy")
+		return
+	case err != nil:
+		c.fail("store", err.Error(), "")
+		return
+	case !info.Exists:
+		c.ok("store", "no database yet: phananh serve creates %s and %s", path, cfg.Store.DataDir)
+		return
+	case info.Version > info.Known:
+		c.fail("store", fmt.Sprintf("%s was written by a newer phananh (schema %d; this one knows %d)", path, info.Version, info.Known),
+			"install that release again, or restore a backup made with this one")
+		return
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Store.DataDir, "blobs")); err != nil {
+		c.fail("store", "the data folder of "+path+": "+err.Error(), "restore "+cfg.Store.DataDir+" from the backup taken with the database")
+		return
+	}
+	detail := fmt.Sprintf("%s: %d reports", path, info.Reports)
+	if info.Version < info.Known {
+		detail += fmt.Sprintf("; schema %d, migrated to %d at the next start (take a backup first)", info.Version, info.Known)
+	}
+	if serveRunning(cfg.Store.DataDir) {
+		detail += "; a phananh serve is running on it"
+	}
+	c.ok("store", "%s", detail)
+}
+
+// serveRunning reports whether a serve holds the data folder's lock.
+func serveRunning(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, "serve.lock"))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		return true
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return false
+}
+
+func (c *checker) routing(cfg *config.Config) *routing.Table {
+	table := routing.Default()
+	if cfg.Rules.File != "" {
+		var err error
+		if table, err = routing.Load(cfg.Rules.File); err != nil {
+			c.fail("routing table", err.Error(), "correct the table where named (phananh rules check FILE)")
+			return nil
+		}
+	}
+	c.ok("routing table", "%s (version %s): %d agencies, %d units, %d rules",
+		table.Name(), table.Version(), len(table.Agencies()), len(table.Units()), len(table.Rules()))
+	return table
+}
+
+func (c *checker) operators(cfg *config.Config, table *routing.Table) {
+	if len(cfg.Operators) == 0 {
+		c.fail("operators", "none configured: nobody would be told of a report",
+			"add [[operators]] tables: the Center's receivers and approvers, and a handler for each agency")
+		return
+	}
+	problems := checkOperators(cfg.Operators, table)
+	if len(problems) > 0 {
+		c.fail("operators", strings.Join(problems, "; "), "add the missing [[operators]] in "+cfg.Path)
+		return
+	}
+	c.ok("operators", "%d; every agency has a handler, the Center a receiver and an approver", len(cfg.Operators))
+}
+
+func (c *checker) templates(cfg *config.Config) *templates.Set {
+	set, err := templates.Load(cfg.Templates.Dir)
+	if err != nil {
+		c.fail("templates", err.Error(), "correct or remove the file named in "+cfg.Templates.Dir)
+		return nil
+	}
+	if cfg.Templates.Dir == "" {
+		c.ok("templates", "the embedded ones")
+	} else {
+		c.ok("templates", "embedded, with the overrides of %s", cfg.Templates.Dir)
+	}
+	return set
+}
+
+// calendar checks the clock's zone and that the holiday file holds this
+// year's Tết (SPEC 5.1).
+func (c *checker) calendar(cfg *config.Config) {
+	cal, err := calendar.New(cfg.Calendar, cfg.Dir)
+	if err != nil {
+		c.fail("calendar", err.Error(), "correct [calendar] or the holiday file")
+		return
+	}
+	loc := cal.Location()
+	now := c.now.In(loc)
+	clock := fmt.Sprintf("%s in %s; deadlines are counted in this zone, whatever the machine's", now.Format("2006-01-02 15:04 -07:00"), loc)
+	if loc.String() != "Asia/Ho_Chi_Minh" {
+		c.warn("clock", clock, `calendar.timezone = "Asia/Ho_Chi_Minh", unless the province means another`)
+	} else {
+		c.ok("clock", "%s", clock)
+	}
+	year := now.Year()
+	switch {
+	case !cal.HasTet(year):
+		c.fail("holidays", fmt.Sprintf("the holiday file has no Tết %d: deadlines would count its days as working days", year),
+			"add this year's Tết and swapped days to calendar.holidays_file (or calendar.holidays and extra_working_days)")
+	case now.Month() == time.December && !cal.HasTet(year+1):
+		c.warn("holidays", fmt.Sprintf("Tết %d is there; Tết %d not yet", year, year+1), "add it as soon as it is announced")
+	default:
+		c.ok("holidays", "Tết %d is in the holiday file", year)
+	}
+}
+
+func (c *checker) http(ctx context.Context, cfg *config.Config) {
+	addr := cfg.HTTP.Listen
+	if addr == "" {
+		c.ok("http", "off (http.listen is empty): no /healthz, /metrics or /stats")
+		return
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err == nil {
+		ln.Close()
+		c.ok("http", "%s is free for /healthz, /metrics and /stats", addr)
+		return
+	}
+	if phananhAnswers(ctx, addr) {
+		c.ok("http", "%s is served by a running phananh", addr)
+		return
+	}
+	c.fail("http", "http.listen "+addr+": "+err.Error(), "another program holds it, or the address is not this machine's: change http.listen")
+}
+
+// phananhAnswers reports whether a phananh serve answers /healthz at addr.
+func phananhAnswers(ctx context.Context, addr string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/healthz", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
+	return strings.HasPrefix(string(b), "ok") || strings.HasPrefix(string(b), "imap: not connected")
+}
+
+func (c *checker) imap(ctx context.Context, cfg *config.Config) {
+	in := cfg.IMAP
+	if in.Host == "" {
+		c.fail("imap", "imap.host is not set", "set [imap] host, port and tls to the mailbox's server")
+		return
+	}
+	password, err := cfg.IMAPPassword()
+	if err != nil || password == "" {
+		return // said by "imap password"
+	}
+	pool, err := certPool(in.CAFile)
+	if err != nil {
+		c.fail("imap connect", "imap.ca_file: "+err.Error(), "name a PEM file of the CA that signed the server's certificate")
+		return
+	}
+	addr := config.Addr(in.Host, in.Port)
+	w := &mailbox.Watcher{Addr: addr, TLS: string(in.TLS), RootCAs: pool, Username: in.Username, Password: password,
+		Mailbox: in.Mailbox, Processed: in.ProcessedMailbox, Quarantine: in.QuarantineMailbox}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	p, err := w.Probe(ctx)
+	var perr *mailbox.ProbeError
+	if errors.As(err, &perr) {
+		switch perr.Step {
+		case "connect":
+			c.fail("imap connect", fmt.Sprintf("tls = %q: %v", in.TLS, perr.Err), connectFix("imap", perr.Err))
+		case "login":
+			c.fail("imap login", fmt.Sprintf("the server refused %q: %v", in.Username, perr.Err),
+				"check imap.username and the password in "+passwordSource(in.PasswordFile, config.EnvIMAPPassword))
+		default:
+			c.fail("imap mailbox", perr.Err.Error(), "set imap.mailbox to the folder the mail arrives in (INBOX on most servers)")
+		}
+		return
+	}
+	if err != nil {
+		c.fail("imap", err.Error(), "")
+		return
+	}
+	c.ok("imap connect", "%s, %s", addr, security(string(in.TLS)))
+	c.ok("imap login", "as %s", in.Username)
+	c.ok("imap mailbox", "%s: %d messages waiting", in.Mailbox, p.Messages)
+	c.folders(in, p)
+	if p.Idle {
+		c.ok("imap IDLE", "new mail is seen as it arrives")
+	} else {
+		c.warn("imap IDLE", fmt.Sprintf("the server has no IDLE: phananh looks for mail every %s", in.PollInterval),
+			"lower imap.poll_interval to see mail sooner, or enable IDLE on the server")
+	}
+	if p.Move {
+		c.ok("imap MOVE", "messages are moved to their folder in one step")
+	} else {
+		c.warn("imap MOVE", "the server has no MOVE: phananh copies each message, then flags it \\Deleted and expunges it by UID",
+			"none needed; MOVE, where the server has it, is one step instead of three")
+	}
+	switch {
+	case p.UIDPlus:
+		c.ok("imap UIDPLUS", "present")
+	case p.Move:
+		c.ok("imap UIDPLUS", "absent, and not needed with MOVE")
+	default:
+		c.warn("imap UIDPLUS", "no MOVE and no UIDPLUS: processed messages are copied to their folder and stay in the mailbox, flagged \\Deleted",
+			"expunge the mailbox now and then from a mail client (phananh never expunges the whole mailbox), or enable UIDPLUS on the server")
+	}
+}
+
+func (c *checker) folders(in config.IMAP, p mailbox.Probe) {
+	var missing []string
+	for _, f := range []string{in.ProcessedMailbox, in.QuarantineMailbox} {
+		if !p.Folders[f] {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) > 0 {
+		c.warn("imap folders", strings.Join(missing, " and ")+" do not exist yet: phananh serve creates them at start",
+			"none, if the account may create folders; otherwise create them on the server")
+		return
+	}
+	c.ok("imap folders", "%s and %s exist", in.ProcessedMailbox, in.QuarantineMailbox)
+}
+
+func (c *checker) smtp(ctx context.Context, cfg *config.Config, set *templates.Set, sendTo string) {
+	out := cfg.SMTP
+	if out.Host == "" {
+		c.fail("smtp", "smtp.host is not set", "set [smtp] host, port and tls to the submission server")
+		return
+	}
+	password, err := cfg.SMTPPassword()
+	if err != nil || (out.Username != "" && password == "") {
+		return // said by "smtp password"
+	}
+	pool, err := certPool(out.CAFile)
+	if err != nil {
+		c.fail("smtp connect", "smtp.ca_file: "+err.Error(), "name a PEM file of the CA that signed the server's certificate")
+		return
+	}
+	addr := config.Addr(out.Host, out.Port)
+	s := mailer.SMTP{Host: out.Host, Port: out.Port, TLS: string(out.TLS), Username: out.Username, Password: password,
+		RootCAs: pool, Timeout: out.Timeout.Duration}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	p, err := s.Probe(ctx)
+	var perr *mailer.ProbeError
+	if errors.As(err, &perr) {
+		switch perr.Step {
+		case "connect":
+			c.fail("smtp connect", fmt.Sprintf("%s (tls = %q): %v", addr, out.TLS, perr.Err), connectFix("smtp", perr.Err))
+		case "starttls":
+			fix := connectFix("smtp", perr.Err)
+			if errors.Is(perr.Err, mailer.ErrNoStartTLS) {
+				fix = fmt.Sprintf("the server must offer STARTTLS on port %d (usually 587), or set smtp.tls = \"tls\" and its implicit-TLS port (465)", out.Port)
+			}
+			c.fail("smtp STARTTLS", perr.Err.Error(), fix)
+		default:
+			detail := fmt.Sprintf("the server refused %q: %v", out.Username, perr.Err)
+			fix := "check smtp.username and the password in " + passwordSource(out.PasswordFile, config.EnvSMTPPassword)
+			if errors.Is(perr.Err, mailer.ErrNoAuth) {
+				detail = fmt.Sprintf("%v (it offers %q)", perr.Err, strings.Join(p.Auth, " "))
+				fix = "enable PLAIN or LOGIN over TLS on the server, or leave smtp.username empty for a relay that trusts this machine"
+			}
+			c.fail("smtp AUTH", detail, fix)
+		}
+		return
+	}
+	if err != nil {
+		c.fail("smtp", err.Error(), "")
+		return
+	}
+	c.ok("smtp connect", "%s", addr)
+	if out.TLS == config.TLSNone && p.StartTLS {
+		c.warn("smtp STARTTLS", "the server offers STARTTLS but smtp.tls is \"none\"", `smtp.tls = "starttls"`)
+	} else {
+		c.ok("smtp STARTTLS", "%s", security(string(out.TLS)))
+	}
+	if out.Username == "" {
+		c.ok("smtp AUTH", "no login: the server must relay mail from this machine (--send-test shows whether it does)")
+	} else {
+		c.ok("smtp AUTH", "logged in as %s (%s)", out.Username, p.Mech)
+	}
+	if sendTo != "" {
+		c.sendTest(ctx, cfg, s, set, sendTo)
+	}
+}
+
+func (c *checker) sendTest(ctx context.Context, cfg *config.Config, s mailer.SMTP, set *templates.Set, to string) {
+	if set == nil {
+		return // said by "templates"
+	}
+	host, _ := os.Hostname()
+	data := templates.Check{Host: host, Server: config.Addr(s.Host, s.Port), Version: currentBuild().Version, At: c.now}
+	id, err := mailer.SendTest(ctx, s, set, mailer.Sender{Address: cfg.SMTP.From, Name: cfg.SMTP.FromName}, to, data)
+	if err != nil {
+		c.fail("smtp test mail", fmt.Sprintf("to %s: %v", to, err),
+			"the server must accept mail from "+cfg.SMTP.From+" (smtp.from) for any address: see its log for this Message-ID")
+		return
+	}
+	c.ok("smtp test mail", "accepted for %s (Message-ID <%s>): check that it arrived, and not as spam", to, id)
+}
+
+// security says how a connection of tls mode is secured.
+func security(mode string) string {
+	switch mode {
+	case "tls":
+		return "implicit TLS, certificate valid"
+	case "starttls":
+		return "STARTTLS, certificate valid"
+	default:
+		return "plain text, on loopback"
+	}
+}
+
+func passwordSource(file, env string) string {
+	if _, ok := os.LookupEnv(env); ok {
+		return env
+	}
+	return file
+}
+
+// connectFix is the fix for a failed connection to the server of kind
+// ("imap" or "smtp").
+func connectFix(kind string, err error) string {
+	var verr *tls.CertificateVerificationError
+	var uerr x509.UnknownAuthorityError
+	var herr x509.HostnameError
+	var rerr tls.RecordHeaderError
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &verr) || errors.As(err, &uerr) || errors.As(err, &herr):
+		return kind + ".ca_file must name the CA that signed the server's certificate, and " + kind + ".host the name it was issued for"
+	case errors.As(err, &rerr):
+		return kind + `.tls does not match the port: "tls" for implicit TLS (993, 465), "starttls" for 143 and 587`
+	case errors.As(err, &dnsErr):
+		return kind + ".host does not resolve: check the name and this machine's DNS"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "nothing listens there: check " + kind + ".host and " + kind + ".port"
+	default:
+		return "check " + kind + ".host, " + kind + ".port and " + kind + ".tls, and that the network lets this machine through"
+	}
+}
