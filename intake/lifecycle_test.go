@@ -69,9 +69,13 @@ func TestLifecycleWalk(t *testing.T) {
 		t.Errorf("resolve deadline after /sendback: %+v, want reopened with due %v", d, firstResolve.Due)
 	}
 
-	body = "--P\nContent-Type: text/plain; charset=UTF-8\n\nĐã kéo lại dây dẫn, cấp điện trở lại lúc 10:30 ngày 23/11/2026.\n/resolve\n" + photoPart(t, "P", "hien-truong.jpg") + "--P--\n"
+	// A greeting above the command is no part of the result (SPEC 7.1).
+	body = "--P\nContent-Type: text/plain; charset=UTF-8\n\nKính gửi Trung tâm,\n/resolve\nĐã kéo lại dây dẫn, cấp điện trở lại lúc 10:30 ngày 23/11/2026.\n" + photoPart(t, "P", "hien-truong.jpg") + "--P--\n"
 	if out := w.reply(districtH, body, "MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="P"`); out.State != "resolved" {
 		t.Fatalf("second /resolve: %+v", out)
+	}
+	if r := w.report(); r.Result != "Đã kéo lại dây dẫn, cấp điện trở lại lúc 10:30 ngày 23/11/2026." {
+		t.Errorf("result after a greeting: %q", r.Result)
 	}
 	w.sentSince(&mark)
 	w.command(approver, "/duyet", "published")

@@ -310,7 +310,7 @@ func (w *demoWalk) run(ctx context.Context, code string) error {
 		photo          bool
 	}{
 		{"triage", demoReceiver, demoReceiver, "/tiepnhan\n", false},
-		{"assignment", demoHandler, demoHandler, "Đã thay dây dẫn bị đứt tại ấp 3, cấp điện trở lại lúc 11:20.\n/ketqua\n", true},
+		{"assignment", demoHandler, demoHandler, "Kính gửi Trung tâm,\n/ketqua Đã thay dây dẫn bị đứt tại ấp 3, cấp điện trở lại lúc 11:20.\n", true},
 		{"review", demoApprover, demoApprover, "/duyet\n", false},
 		{"result", demoCitizen, demoCitizen, "Rất hài lòng\n\nCảm ơn ngành điện đã xử lý nhanh.\n", false},
 	}

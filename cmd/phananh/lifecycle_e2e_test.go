@@ -78,12 +78,17 @@ func TestE2ELifecycle(t *testing.T) {
 	}
 	e.replyTo(review, e2eApprover, next(), "/yeucausua Cần nêu thời gian hoàn thành.\n", "")
 	sentBack := e.waitMail("sent-back", e2eDistrict, 1)
-	e.replyTo(sentBack, e2eDistrict, next(), "Đã kéo lại dây dẫn, cấp điện trở lại lúc 10:30 ngày 23/11/2026.\n/resolve\n", "hien-truong.jpg")
+	// A greeting above /ketqua is no part of the result (SPEC 7.1): the
+	// citizen's Appendix II notice below carries only what is under it.
+	e.replyTo(sentBack, e2eDistrict, next(), "Kính gửi Trung tâm,\n\n/ketqua\nĐã kéo lại dây dẫn, cấp điện trở lại lúc 10:30 ngày 23/11/2026.\n", "hien-truong.jpg")
 	review = e.waitMail("review", e2eApprover, 2)
 	e.replyTo(review, e2eApprover, next(), "/duyet\n", "")
 
 	result := e.waitMail("result", e2eCitizen, 1)
 	checkResultNotice(t, result, code)
+	if strings.Contains(result.text(), "Kính gửi Trung tâm") {
+		t.Errorf("the handler's greeting went into the citizen's result notice:\n%s", result.text())
+	}
 	e.waitMail("approved", e2eDistrict, 1)
 
 	e.replyTo(result, e2eCitizen, next(), "hai long\n\nCảm ơn.\n", "")

@@ -17,14 +17,19 @@ import (
 // number is a typing mistake.
 const MaxDays = 250
 
-// parser collects the commands of a reply and the text lines around them.
+// parser collects the commands of a reply and the text lines under them.
 type parser struct {
 	cmds     []Command
 	parts    []textParts // parallel to cmds
 	refusals []Refusal
-	first    int      // the index of the first text-carrying command, -1 before one
-	current  int      // the index of the latest text-carrying command, -1 before one
-	above    []string // the lines before the first text-carrying command
+	// current is the index of the latest command, -1 before the first, or
+	// after a refused line; the lines under it are its text when it
+	// carries one.
+	current int
+	// above is set when the operator wrote something above the first
+	// command: a greeting, or a result written first, which no command
+	// takes (the refusal of a text command without text says so).
+	above bool
 }
 
 // textParts are the pieces of a command's text.
@@ -37,12 +42,17 @@ type textParts struct {
 	spec    spec
 }
 
+// other takes a line that is not a command: into the text of the command
+// above it when that command carries one; a line above the first command,
+// or under a command that carries no text, belongs to no command (SPEC
+// 7.1).
 func (p *parser) other(line string) {
-	if p.current >= 0 {
+	switch {
+	case p.current >= 0 && p.parts[p.current].carries:
 		p.parts[p.current].below = append(p.parts[p.current].below, line)
-		return
+	case len(p.cmds) == 0 && len(p.refusals) == 0 && strings.TrimSpace(line) != "":
+		p.above = true
 	}
-	p.above = append(p.above, line)
 }
 
 func (p *parser) refuse(line int, raw, code, format string, args ...any) {
@@ -65,6 +75,7 @@ func (p *parser) command(line int, raw, name, rest string) {
 	code, reason := readArgs(&c, sp, arg, typed)
 	if code != "" {
 		p.refuse(line, raw, code, "%s", reason)
+		p.current = -1
 		return
 	}
 	parts := textParts{name: typed, spec: sp}
@@ -76,12 +87,7 @@ func (p *parser) command(line int, raw, name, rest string) {
 	}
 	p.cmds = append(p.cmds, c)
 	p.parts = append(p.parts, parts)
-	if parts.carries {
-		p.current = len(p.cmds) - 1
-		if p.first < 0 {
-			p.first = p.current
-		}
-	}
+	p.current = len(p.cmds) - 1
 }
 
 // finish gathers each text and returns the commands and the refusals, in
@@ -94,14 +100,14 @@ func (p *parser) finish() ([]Command, []Refusal) {
 			out = append(out, c)
 			continue
 		}
-		lines := []string{parts.arg}
-		if i == p.first {
-			lines = append(lines, p.above...)
-		}
-		c.Text = joinText(append(lines, parts.below...))
+		c.Text = joinText(append([]string{parts.arg}, parts.below...))
 		if parts.needed && c.Text == "" {
-			p.refuse(c.Line, c.Raw, MissingArgument, "lệnh %s cần %s: ghi sau lệnh hoặc ở các dòng dưới, ví dụ: %s",
-				parts.name, parts.spec.what, parts.spec.example)
+			hint := ""
+			if p.above {
+				hint = "; các dòng phía trên lệnh đầu tiên (lời chào, …) không thuộc lệnh nào"
+			}
+			p.refuse(c.Line, c.Raw, MissingArgument, "lệnh %s cần %s: ghi sau lệnh hoặc ở các dòng dưới, ví dụ: %s%s",
+				parts.name, parts.spec.what, parts.spec.example, hint)
 			continue
 		}
 		out = append(out, c)

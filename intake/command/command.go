@@ -38,8 +38,8 @@ type Command struct {
 	// /reject, /sendback and /deny-extension, the cause of /return, the
 	// result of /resolve, the grounds of /extend, the note of /escalate,
 	// /note and /call-failed, the answer of /clarify: the rest of its line
-	// followed by the reply's other lines that are not commands (see
-	// Parse). For /help, the rest of the line (a topic).
+	// followed by the lines under it up to the next command (see Parse).
+	// For /help, the rest of the line (a topic).
 	Text string
 	// Period and Month are the arguments of /report: monthly, quarterly,
 	// semiannual or annual, and YYYY-MM — "" for the period that ends in
@@ -85,18 +85,18 @@ func (r Refusal) String() string {
 // six other lines follow it (a signature block).
 //
 // The text of a text-carrying command is the rest of its line followed by
-// the other lines that are not commands: the lines below it up to the next
-// text-carrying command and, for the first one, the lines above it too (a
-// reply that writes the result first and "/resolve" under it).
-// Blank lines at its ends go, and runs of them become one. Lines that no
-// text-carrying command takes (a greeting above "/approve") are ignored.
+// the lines under it up to the next command line (SPEC 7.1). Blank lines at
+// its ends go, and runs of them become one. Lines above the first command
+// (a greeting such as "Kính gửi Trung tâm,"), lines under a command that
+// carries no text ("Cảm ơn anh" under "/approve") and the signature belong
+// to no command and are ignored.
 //
 // Refusals name the line and why; the caller refuses the whole reply when
 // there is any (all or none, SPEC 7.1).
 func Parse(text string) ([]Command, []Refusal) {
 	lines := splitLines(text)
 	lines = lines[:ownLines(lines)]
-	p := parser{first: -1, current: -1}
+	p := parser{current: -1}
 	for i, line := range lines {
 		name, rest, ok := split(line)
 		if !ok {

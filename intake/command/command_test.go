@@ -53,15 +53,19 @@ func TestParse(t *testing.T) {
 		{"greeting and thanks ignored", "Chào anh,\n\n/duyet\nCảm ơn anh", "3 approve"},
 		{"text below the command", "/reject Trùng với phản ánh trước\nĐã có PA-2026-000041.\n\n\nĐề nghị theo dõi.",
 			"1 reject text=\"Trùng với phản ánh trước\\nĐã có PA-2026-000041.\\n\\nĐề nghị theo dõi.\""},
-		{"text above the command", "Kính gửi Trung tâm,\nĐơn vị đã vá ổ gà.\n/resolve",
-			"3 resolve text=\"Kính gửi Trung tâm,\\nĐơn vị đã vá ổ gà.\""},
-		{"text on both sides", "Đã vá xong.\n/ketqua Kết quả:\nCó ảnh kèm theo.",
-			"2 resolve text=\"Kết quả:\\nĐã vá xong.\\nCó ảnh kèm theo.\""},
+		// SPEC 7.1: lines above the first command belong to no command.
+		{"a greeting above the command is no result", "Kính gửi Trung tâm,\n/ketqua A\nB",
+			"2 resolve text=\"A\\nB\""},
+		{"text above the command is no command's", "Kính gửi Trung tâm,\nĐơn vị đã vá ổ gà.\n/resolve", "3 resolve"},
+		{"text on both sides: only what is under", "Đã vá xong.\n/ketqua Kết quả:\nCó ảnh kèm theo.",
+			"2 resolve text=\"Kết quả:\\nCó ảnh kèm theo.\""},
+		{"a greeting above a reason it does not join", "Kính gửi anh,\n\n/tuchoi Trùng lặp\nĐã có PA-2026-000041.",
+			"3 reject text=\"Trùng lặp\\nĐã có PA-2026-000041.\""},
 		{"two texts", "/note A\nline a\n/reject B\nline b", "1 note text=\"A\\nline a\"\n3 reject text=\"B\\nline b\""},
-		{"lines after a bare command go to the text command below", "/urgent\nGhi chú thêm\n/note Gọi lại",
-			"1 urgent\n3 note text=\"Gọi lại\\nGhi chú thêm\""},
-		{"lines after a bare command stay with the text above", "/note Gọi lại\n/urgent\nGhi chú thêm",
-			"1 note text=\"Gọi lại\\nGhi chú thêm\"\n2 urgent"},
+		{"lines under a bare command are no command's", "/urgent\nGhi chú thêm\n/note Gọi lại",
+			"1 urgent\n3 note text=\"Gọi lại\""},
+		{"a text ends at the next command", "/note Gọi lại\n/urgent\nGhi chú thêm",
+			"1 note text=\"Gọi lại\"\n2 urgent"},
 		{"resolve without text: the attachments may carry it", "/resolve", "1 resolve"},
 		{"call-failed without a note", "/goikhongduoc", "1 call-failed"},
 		{"call-failed with a note", "/call-failed Không bắt máy", `1 call-failed text="Không bắt máy"`},
@@ -96,7 +100,7 @@ func TestParse(t *testing.T) {
 			"1 resolve text=\"Đã xong.\\nCảm ơn\\nẢnh kèm theo.\""},
 		{"a closing with a long text under it stays", "/note a\nThanks\n1\n2\n3\n4\n5\n6\n7",
 			"1 note text=\"a\\nThanks\\n1\\n2\\n3\\n4\\n5\\n6\\n7\""},
-		{"a closing above a command stays text", "Cảm ơn\n/note ok", "2 note text=\"ok\\nCảm ơn\""},
+		{"a closing above a command is no command's", "Cảm ơn\n/note ok", "2 note text=\"ok\""},
 		{"mobile footer", "/approve\n\nSent from my iPhone", "1 approve"},
 		{"Vietnamese mobile footer", "/note Đã xem\nGửi từ iPhone của tôi", `1 note text="Đã xem"`},
 
@@ -218,6 +222,9 @@ func TestRefusalText(t *testing.T) {
 			"ví dụ: /reject Nội dung không thuộc phạm vi phản ánh hiện trường"},
 		{"/xoa PA-2026-000042", "dòng 1: «/xoa PA-2026-000042» — không có lệnh /xoa; gửi /help để xem các lệnh"},
 		{"/duyet ok", "dòng 1: «/duyet ok» — lệnh /duyet không nhận thêm nội dung trên cùng dòng"},
+		{"Kính gửi Trung tâm,\nĐã xử lý xong.\n/tuchoi", "dòng 3: «/tuchoi» — lệnh /tuchoi cần lý do từ chối: ghi sau lệnh hoặc ở " +
+			"các dòng dưới, ví dụ: /reject Nội dung không thuộc phạm vi phản ánh hiện trường; các dòng phía trên lệnh đầu tiên " +
+			"(lời chào, …) không thuộc lệnh nào"},
 		{"/assign Sở GTVT", "dòng 1: «/assign Sở GTVT» — «Sở GTVT» không phải là mã cơ quan xử lý: mã viết liền, không dấu, " +
 			"ví dụ: /assign so-gtvt"},
 	}
