@@ -16,8 +16,9 @@ import (
 type Form struct {
 	Name, Phone, Address, Workplace string
 	Field, Location, Time, Content  string
-	// Confidential is set by "Giữ bí mật: có" or a request in free text to
-	// stay anonymous ("giấu tên", "giữ bí mật", "không công khai").
+	// Confidential is set by "Giữ bí mật: có" or, when the form gives no
+	// answer, a request in free text to stay anonymous ("giấu tên", "giữ
+	// bí mật", "không công khai") that nothing negates (see confidential).
 	Confidential bool
 	// Labelled is set when the text used the form: two labels or more.
 	Labelled bool
@@ -71,7 +72,8 @@ var labels = map[string]field{
 	"noi dung": fieldContent, "noi dung phan anh": fieldContent, "mo ta": fieldContent, "content": fieldContent,
 	"description": fieldContent, "details": fieldContent,
 	"giu bi mat": fieldConfidential, "bao mat": fieldConfidential, "giu bi mat thong tin": fieldConfidential,
-	"an danh": fieldConfidential, "confidential": fieldConfidential,
+	"an danh": fieldConfidential, "confidential": fieldConfidential, "giau ten": fieldConfidential,
+	"keep my identity confidential": fieldConfidential, "keep my name confidential": fieldConfidential,
 }
 
 // Read reads a report's text. Labels are matched with or without
@@ -120,11 +122,7 @@ func Read(text string) Form {
 	if f.Content == "" {
 		f.Content = strings.TrimSpace(strings.Join(free, "\n"))
 	}
-	if found[fieldConfidential] {
-		f.Confidential = yes(get(fieldConfidential))
-	} else {
-		f.Confidential = asksAnonymity(text)
-	}
+	f.Confidential = confidential(text)
 	if f.Phone == "" {
 		f.Phone = Phone(text)
 	}
@@ -140,7 +138,7 @@ func freeText(text string) Form {
 		Content:      strings.TrimSpace(text),
 		Phone:        Phone(text),
 		Name:         nameInText(text),
-		Confidential: asksAnonymity(text),
+		Confidential: confidential(text),
 	}
 }
 
@@ -174,40 +172,3 @@ func firstRune(s string) (rune, int) {
 
 // oneLine joins a multi-line value into one line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// yes reads a yes/no answer: có, co, yes, x, đồng ý… are yes.
-func yes(v string) bool {
-	switch w := fold.String(strings.Trim(strings.TrimSpace(v), ".!")); {
-	case w == "", strings.HasPrefix(w, "khong"), strings.HasPrefix(w, "no"), w == "false", w == "0":
-		return false
-	case strings.HasPrefix(w, "co"), strings.HasPrefix(w, "yes"), w == "x", w == "true", w == "1",
-		strings.HasPrefix(w, "dong y"), strings.HasPrefix(w, "can"), strings.HasPrefix(w, "muon"):
-		return true
-	}
-	return false
-}
-
-var anonymityPhrases = []string{"giau ten", "giu bi mat", "khong cong khai", "an danh", "bao mat danh tinh",
-	"bao mat thong tin", "giu kin", "keep my name", "keep my identity", "anonymous", "do not publish my"}
-
-// asksAnonymity reports a request in free text to stay anonymous, unless
-// negated ("không cần giữ bí mật").
-func asksAnonymity(text string) bool {
-	f := fold.String(text)
-	for _, p := range anonymityPhrases {
-		for from := 0; ; {
-			i := strings.Index(f[from:], p)
-			if i < 0 {
-				break
-			}
-			i += from
-			before := f[max(0, i-20):i]
-			if !strings.Contains(before, "khong can") && !strings.Contains(before, "khong yeu cau") &&
-				!strings.Contains(before, "khong muon") && !strings.Contains(before, "no need") {
-				return true
-			}
-			from = i + len(p)
-		}
-	}
-	return false
-}

@@ -120,3 +120,47 @@ func TestMissing(t *testing.T) {
 		t.Errorf("Missing = %v", got)
 	}
 }
+
+// TestConfidentiality checks that the form's explicit answer wins and that
+// negated phrases are not requests to stay anonymous.
+func TestConfidentiality(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Đường ngập ở ấp 3.\nGiữ bí mật: không", false},
+		{"Đường ngập ở ấp 3, xin giấu tên.\nGiữ bí mật: không", false},
+		{"Họ tên: An\nSĐT: 0912345678\nNội dung: xin giấu tên giúp tôi\nGiữ bí mật: không", false},
+		{"Đường ngập.\nGiữ bí mật: có", true},
+		{"Đường ngập.\nGiấu tên: có", true},
+		{"Đường ngập.\nGiữ bí mật: có/không", false},
+		{"Đường ngập, xin giấu tên.\nGiữ bí mật: có/không", true},
+		{"Họ tên:\nSố điện thoại:\nNội dung: đèn hỏng\nGiữ bí mật: có / không", false},
+		{"Street flooded.\nKeep my identity confidential: no", false},
+		{"Street flooded.\nKeep my identity confidential: yes/no", false},
+		{"Street flooded.\nKeep my identity confidential: yes", true},
+		{"Tôi không giấu tên, số điện thoại 0912345678.", false},
+		{"Tôi không cần giấu tên.", false},
+		{"ko cần giữ bí mật", false},
+		{"Tôi hông cần giấu tên", false},
+		{"Tôi không muốn giấu tên", false},
+		{"Tôi không hề muốn giấu tên", false},
+		{"Chưa cần giữ bí mật thông tin", false},
+		{"Không giữ bí mật.", false},
+		{"No need to keep my name confidential.", false},
+		{"I do not need to stay anonymous.", false},
+		{"Xin giấu tên.", true},
+		{"Đèn hỏng, xin giấu tên.", true},
+		{"Tôi muốn được giấu tên.", true},
+		{"Đề nghị giữ bí mật, không tiết lộ danh tính.", true},
+		{"Đề nghị không công khai thông tin của tôi.", true},
+		{"Đừng công khai tên tôi.", true},
+		{"Tôi không ngại, nhưng xin giấu tên.", true},
+		{"Please keep my name confidential.", true},
+	}
+	for _, tt := range tests {
+		if got := Read(tt.text).Confidential; got != tt.want {
+			t.Errorf("%q: confidential %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
