@@ -76,7 +76,8 @@ func forwardBlock(lines []string) *Message {
 		return nil
 	}
 	fw.Text = strings.TrimSpace(strings.Join(lines[i:], "\n"))
-	fw.NewText = NewText(fw.Text)
+	fw.NewText, fw.Signature = splitNewText(fw.Text)
+	fw.BlankBody = blankBody(fw.Text)
 	fw.English = isEnglish(fw.Subject + "\n" + fw.NewText)
 	return fw
 }

@@ -79,6 +79,16 @@ type Message struct {
 	// NewText is what a reply adds: Text without quoted history, the
 	// attribution line, forwarded blocks and the signature.
 	NewText string
+	// Signature is the signature cut from NewText: the lines under its
+	// "-- " line, without a "Sent from my iPhone"-style line. Contact
+	// details stand there (SPEC 4.4).
+	Signature string
+	// BlankBody is set when the text holds nothing of the sender's own:
+	// no text, or only a signature ("-- " and what follows) and a mail
+	// client's "Sent from my iPhone" / "Gửi từ iPhone của tôi" line.
+	// Attachments are not counted. A message whose subject alone says
+	// something is still a report (SPEC 4.2): the subject is its content.
+	BlankBody bool
 	// HTMLOnly is set when the text came from HTML alone.
 	HTMLOnly bool
 	// English is set when the sender wrote in English (see isEnglish).

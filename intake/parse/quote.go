@@ -21,24 +21,38 @@ import (
 // bottom-posted reply (nothing above the quote) gives the unquoted text
 // after the last quoted line.
 func NewText(text string) string {
+	fresh, _ := splitNewText(text)
+	return fresh
+}
+
+// splitNewText returns what NewText returns, and the signature it cut: the
+// lines after the "-- " line, without a "Sent from my …" line.
+func splitNewText(text string) (fresh, signature string) {
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	lines := strings.Split(text, "\n")
 	cut := historyStart(lines)
-	fresh := lines[:cut]
-	if blank(fresh) && cut < len(lines) {
+	own := lines[:cut]
+	if blank(own) && cut < len(lines) {
 		last := cut
 		for i := cut; i < len(lines); i++ {
 			if isQuoted(lines[i]) || isAttribution(lines, i) > 0 {
 				last = i
 			}
 		}
-		fresh = lines[last+1:]
-		if c := historyStart(fresh); c < len(fresh) {
-			fresh = fresh[:c]
+		own = lines[last+1:]
+		if c := historyStart(own); c < len(own) {
+			own = own[:c]
 		}
 	}
-	fresh = cutSignature(fresh)
-	return strings.TrimSpace(strings.Join(fresh, "\n"))
+	body, sig := splitSignature(own)
+	return strings.TrimSpace(strings.Join(body, "\n")), strings.TrimSpace(strings.Join(sig, "\n"))
+}
+
+// blankBody reports whether text holds nothing but a signature and a
+// mail client's "Sent from my iPhone" line.
+func blankBody(text string) bool {
+	body, _ := splitSignature(strings.Split(strings.ReplaceAll(text, "\r", "\n"), "\n"))
+	return blank(body)
 }
 
 // historyStart returns the index of the first line of quoted history, or
@@ -230,15 +244,21 @@ func isHeaderBlock(lines []string, i int) bool {
 
 var mobileSignature = regexp.MustCompile(`(?i)^\s*(sent from my|sent from mail for|sent from yahoo|sent from outlook|get outlook for|sent via|gui tu|duoc gui tu|gui tu iphone|gui tu dien thoai)\b`)
 
-// cutSignature drops a "-- " signature and a trailing "Sent from my …"
-// line.
-func cutSignature(lines []string) []string {
+// splitSignature splits lines at a "-- " signature line, and drops a
+// trailing "Sent from my …" line from both parts.
+func splitSignature(lines []string) (body, signature []string) {
+	body = lines
 	for i, l := range lines {
 		if l == "-- " || l == "--" || l == "-- \r" {
-			lines = lines[:i]
+			body, signature = lines[:i], lines[i+1:]
 			break
 		}
 	}
+	return cutMobileSignature(body), cutMobileSignature(signature)
+}
+
+// cutMobileSignature drops up to three trailing "Sent from my …" lines.
+func cutMobileSignature(lines []string) []string {
 	for n := 0; n < 3 && len(lines) > 0; n++ {
 		last := len(lines) - 1
 		for last >= 0 && strings.TrimSpace(lines[last]) == "" {

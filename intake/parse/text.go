@@ -81,11 +81,12 @@ func (p *parser) text(st *state, path []int, mt string, params map[string]string
 // each multipart/alternative, at every level including the message's own,
 // exactly one alternative is read (SPEC 4.3): the first one with plain
 // text, else the last one with any text (HTML turned into text). It
-// returns the text, the new text and whether the text came from HTML
+// returns the text, the text to cut the new text from (for HTML, what
+// precedes its quoted-history element) and whether the text came from HTML
 // alone.
-func assemble(texts []textPart) (text, newText string, htmlOnly bool) {
+func assemble(texts []textPart) (text, fresh string, htmlOnly bool) {
 	chosen := chooseAlternatives(texts)
-	var all, fresh []string
+	var all, own []string
 	plain, html := false, false
 	for _, tp := range texts {
 		if slices.ContainsFunc(tp.alts, func(b branch) bool { return chosen[b.alt] != b.index }) {
@@ -98,17 +99,17 @@ func assemble(texts []textPart) (text, newText string, htmlOnly bool) {
 		all = append(all, t)
 		if tp.html {
 			html = true
-			fresh = append(fresh, cleanText(tp.newText))
+			own = append(own, cleanText(tp.newText))
 		} else {
 			plain = true
-			fresh = append(fresh, t)
+			own = append(own, t)
 		}
 	}
 	text = norm.NFC.String(strings.Join(all, "\n\n"))
 	if html && !plain {
-		return text, NewText(norm.NFC.String(strings.Join(fresh, "\n\n"))), true
+		return text, norm.NFC.String(strings.Join(own, "\n\n")), true
 	}
-	return text, NewText(text), false
+	return text, text, false
 }
 
 // chooseAlternatives returns, for each multipart/alternative holding
@@ -153,7 +154,10 @@ func cleanText(s string) string {
 func (p *parser) finish(st *state, h textproto.Header) {
 	m := st.m
 	readHeaders(m, h, st.charset)
-	m.Text, m.NewText, m.HTMLOnly = assemble(st.texts)
+	var fresh string
+	m.Text, fresh, m.HTMLOnly = assemble(st.texts)
+	m.NewText, m.Signature = splitNewText(fresh)
+	m.BlankBody = blankBody(m.Text)
 	m.English = isEnglish(m.Subject + "\n" + m.NewText)
 	if m.Forwarded == nil {
 		m.Forwarded = inlineForward(m.Text)
