@@ -164,3 +164,32 @@ func TestConfidentiality(t *testing.T) {
 		}
 	}
 }
+
+// TestSignature checks that name, phone and address are looked for in the
+// signature too (SPEC 4.4): Thunderbird's "-- " block is cut from the text
+// the form is read from.
+func TestSignature(t *testing.T) {
+	tests := []struct {
+		name, text, signature string
+		want                  Form
+	}{
+		{"thunderbird", "Đèn đường ở ấp 3 tắt cả tuần.\n\nTrân trọng,", "Nguyễn Văn An\nĐT: 0912 345 678\nĐịa chỉ: ấp 3, xã Vị Đông",
+			Form{Content: "Đèn đường ở ấp 3 tắt cả tuần.\n\nTrân trọng,", Name: "Nguyễn Văn An", Phone: "0912345678", Address: "ấp 3, xã Vị Đông"}},
+		{"phone alone", "Cống nghẹt.", "0912.345.678",
+			Form{Content: "Cống nghẹt.", Phone: "0912345678"}},
+		{"the text's own details win", "Cống nghẹt. Tôi tên là Trần Văn Bình, số 0987654321.", "Nguyễn Văn An\n0912 345 678",
+			Form{Content: "Cống nghẹt. Tôi tên là Trần Văn Bình, số 0987654321.", Name: "Trần Văn Bình", Phone: "0987654321"}},
+		{"labelled form and a signature", "Họ tên: Lê C\nNội dung: ngập", "Lê Văn C\nSĐT: 0912345678",
+			Form{Name: "Lê C", Content: "ngập", Phone: "0912345678", Labelled: true}},
+		{"a closing first", "Ngập.", "Trân trọng,\nNguyễn Văn An\nPhòng Kế toán",
+			Form{Content: "Ngập.", Name: "Nguyễn Văn An"}},
+		{"not a name", "Ngập.", "www.example.vn\nhttps://x.example",
+			Form{Content: "Ngập."}},
+		{"no signature", "Ngập.", "", Form{Content: "Ngập."}},
+	}
+	for _, tt := range tests {
+		if got := Read(tt.text).WithSignature(tt.signature); got != tt.want {
+			t.Errorf("%s:\n got %#v\nwant %#v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -71,3 +71,58 @@ func isName(s string) bool {
 	}
 	return true
 }
+
+// WithSignature fills what the form lacks — name, phone, address — from
+// the signature a mail client put under "-- " (SPEC 4.4), which is cut
+// from the text the form is read from: a labelled line there ("ĐT: …",
+// "Địa chỉ: …"), a phone number anywhere in it, and a name on one of its
+// first lines.
+func (f Form) WithSignature(signature string) Form {
+	if strings.TrimSpace(signature) == "" {
+		return f
+	}
+	s := Read(signature)
+	if f.Phone == "" {
+		f.Phone = s.Phone
+	}
+	if f.Name == "" {
+		f.Name = first(s.Name, signatureName(signature))
+	}
+	if f.Address == "" {
+		for _, line := range strings.Split(signature, "\n") {
+			if fl, value, ok := labelLine(line); ok && fl == fieldAddress && value != "" {
+				f.Address = value
+				break
+			}
+		}
+	}
+	return f
+}
+
+// signatureName returns the name a signature starts with: the first of its
+// first three lines that reads as a name, after a closing if there is one.
+func signatureName(signature string) string {
+	n := 0
+	for _, line := range strings.Split(signature, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || isClosing(t) {
+			continue
+		}
+		if isName(t) {
+			return t
+		}
+		if n++; n == 3 {
+			break
+		}
+	}
+	return ""
+}
+
+func first(values ...string) string {
+	for _, v := range values {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
