@@ -12,14 +12,14 @@ import (
 )
 
 // draft is the report a message makes, before it is stored: what the form
-// read in its new text (or the whole text), and what the routing table
-// proposes for it.
+// read in its new text (or the whole text) and its signature, and what the
+// routing table proposes for it.
 func draft(m *parse.Message, received time.Time, table *routing.Table) (store.Report, routing.Decision) {
 	text := m.NewText
 	if strings.TrimSpace(text) == "" {
 		text = m.Text
 	}
-	f := form.Read(text)
+	f := form.Read(text).WithSignature(m.Signature)
 	content := text
 	if f.Labelled && f.Content != "" {
 		content = f.Content

@@ -2,9 +2,8 @@ package intake
 
 import (
 	"slices"
-	"strings"
-	"unicode/utf8"
 
+	"haugiang.gov.vn/phananh/intake/form"
 	"haugiang.gov.vn/phananh/rules/deadline"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
@@ -54,10 +53,6 @@ func (s *snapshot) citizenNotice(st step) templates.CitizenNotice {
 	return c
 }
 
-// summaryRunes is how much of the report's content the result notice
-// repeats (SPEC 8.3: a summary).
-const summaryRunes = 300
-
 // resultNotice is the Appendix II notice (SPEC 8.3) and the files it
 // carries: the result's documents and photos. A photo that is not a JPEG
 // and holds a GPS position is kept at the Center, named as such — the
@@ -66,7 +61,7 @@ const summaryRunes = 300
 func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 	r := s.r
 	res := templates.Result{Code: r.Code, ReceivedAt: r.ReceivedAt, Name: r.Citizen.Name, Confidential: r.Confidential,
-		Summary: summary(r.Content), Location: first(r.Location, s.unitName()), FieldName: s.fieldName(),
+		Summary: form.Summary(r.Content), Location: first(r.Location, s.unitName()), FieldName: s.fieldName(),
 		AgencyName: s.agencyName(), Result: r.Result, CompletedAt: r.ResolvedAt}
 	if d, ok := s.deadline(deadline.KindResolve); ok {
 		res.ResolveDue = d.Due
@@ -87,20 +82,6 @@ func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 		res.Withheld = append(res.Withheld, a.Name)
 	}
 	return res, files
-}
-
-// summary shortens a text to about summaryRunes, on a word boundary, on
-// one line.
-func summary(text string) string {
-	s := strings.Join(strings.Fields(text), " ")
-	if utf8.RuneCountInString(s) <= summaryRunes {
-		return s
-	}
-	cut := string([]rune(s)[:summaryRunes])
-	if i := strings.LastIndexByte(cut, ' '); i > summaryRunes/2 {
-		cut = cut[:i]
-	}
-	return cut + " …"
 }
 
 // staffCase is the report as a member of staff of role sees it.
