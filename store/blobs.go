@@ -12,8 +12,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Blobs is the encrypted, content-addressed file store in the data folder:
@@ -49,7 +51,9 @@ func newBlobs(dir string, k *keys) (*Blobs, error) {
 	return b, b.cleanTemp()
 }
 
-// cleanTemp removes the partial blobs a stopped process left behind.
+// cleanTemp removes the partial blobs a stopped process left behind: those
+// untouched for an hour, since another process (`phananh ingest` beside
+// `phananh serve`) may be writing the newer ones.
 func (b *Blobs) cleanTemp() error {
 	tmp := filepath.Join(b.dir, "tmp")
 	entries, err := os.ReadDir(tmp)
@@ -57,7 +61,11 @@ func (b *Blobs) cleanTemp() error {
 		return fmt.Errorf("data folder: %w", err)
 	}
 	for _, e := range entries {
-		if err := os.Remove(filepath.Join(tmp, e.Name())); err != nil {
+		info, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) || err == nil && time.Since(info.ModTime()) < time.Hour {
+			continue
+		}
+		if err := os.Remove(filepath.Join(tmp, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("data folder: %w", err)
 		}
 	}
