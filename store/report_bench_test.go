@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,5 +122,72 @@ func BenchmarkMonthlyReport(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(r.Overdue)), "overdue")
 		})
+	}
+}
+
+// BenchmarkShowReport reads what `phananh show` reads of one report — the
+// report, its deadlines, its eight events and its eleven mails, as the
+// demo's walked report has them — each in a new transaction, as each
+// `show` is: the cost of opening a report's personal data.
+func BenchmarkShowReport(b *testing.B) {
+	dir := b.TempDir()
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{Path: filepath.Join(dir, "phananh.db"),
+		DataDir: filepath.Join(dir, "data"), Key: make([]byte, 32), MailDomain: "haugiang.gov.vn"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2026, 11, 23, 1, 10, 0, 0, time.UTC)
+	var code string
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		r, err := tx.CreateReport(store.Report{State: "closed", ReceivedAt: at, Lang: "vi",
+			Citizen: store.Citizen{Email: "an.nguyen@example.com", Name: "Nguyễn Văn An", Phone: "0912 345 678"},
+			Subject: "Mất điện kéo dài", Content: strings.Repeat("Khu vực ấp 3, xã Vị Đông bị cúp điện. ", 8),
+			Routing: store.Routing{Field: "dien", Unit: "vi-thuy", Agency: "dien-luc"}})
+		if err != nil {
+			return err
+		}
+		code = r.Code
+		for i, c := range []string{"ingest", "/accept", "/note đã gọi", "/resolve Đã thay dây", "/approve", "rate", "reply", "/clarify"} {
+			if err := tx.AppendEvent(r.ID, store.Event{At: at.Add(time.Duration(i) * time.Hour), Actor: "system", Command: c,
+				Detail: map[string]string{"note": "chi tiết"}}); err != nil {
+				return err
+			}
+		}
+		for i := range 11 {
+			if _, err := tx.Enqueue(store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: "an.nguyen@example.com",
+				Role: "citizen", Data: []byte(`{"name":"Nguyễn Văn An","text":"` + strings.Repeat("x", 400) + `"}`)}, at.Add(time.Duration(i)*time.Minute)); err != nil {
+				return err
+			}
+		}
+		for _, k := range []string{"intake", "resolve", "publish"} {
+			if _, err := tx.SetDeadline(r.ID, store.Deadline{Kind: k, Start: at, Due: at.Add(48 * time.Hour)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		err := db.Read(ctx, func(tx *store.Tx) error {
+			r, err := tx.Report(code)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Deadlines(r.ID); err != nil {
+				return err
+			}
+			if _, err := tx.Events(r.ID); err != nil {
+				return err
+			}
+			_, err = tx.ReportMail(r.ID)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }
