@@ -76,6 +76,10 @@ type SMTP struct {
 type Store struct {
 	Path    string `toml:"path"`
 	DataDir string `toml:"data_dir"`
+	// KeysPath is the key store of the reports' data keys, kept apart
+	// from the database and the data folder, and out of their backups
+	// (SPEC 10.5).
+	KeysPath string `toml:"keys_path"`
 }
 
 // Rules is the [rules] table.
@@ -315,7 +319,7 @@ func Default(dir string) *Config {
 			FromName: "Trung tâm Giám sát, điều hành đô thị thông minh tỉnh Hậu Giang",
 			Timeout:  Duration{30 * time.Second}, RetryMax: Duration{time.Hour},
 		},
-		Store:    Store{Path: "phananh.db", DataDir: "data"},
+		Store:    Store{Path: "phananh.db", DataDir: "data", KeysPath: "keys/data-keys.db"},
 		Calendar: calendar.Default(),
 		Security: Security{
 			TokenKeyFile:                 "keys/token.key",
@@ -354,7 +358,7 @@ func defaultIntake() Intake {
 func (c *Config) resolvePaths() {
 	for _, p := range []*string{
 		&c.IMAP.PasswordFile, &c.IMAP.CAFile, &c.SMTP.PasswordFile, &c.SMTP.CAFile,
-		&c.Store.Path, &c.Store.DataDir, &c.Rules.File,
+		&c.Store.Path, &c.Store.DataDir, &c.Store.KeysPath, &c.Rules.File,
 		&c.Security.TokenKeyFile, &c.Security.PreviousTokenKeyFile, &c.Security.EncryptionKeyFile,
 		&c.Templates.Dir,
 	} {
@@ -440,6 +444,12 @@ func (s Store) validate() error {
 	}
 	if s.DataDir == "" {
 		return errors.New("store.data_dir: must not be empty")
+	}
+	if s.KeysPath == "" {
+		return errors.New("store.keys_path: must not be empty")
+	}
+	if s.KeysPath == s.Path || isWithin(s.DataDir, s.KeysPath) {
+		return fmt.Errorf("store.keys_path: %s must be apart from the database and the data folder, which backups copy", s.KeysPath)
 	}
 	return nil
 }
@@ -571,6 +581,12 @@ func validateAddress(key, addr string) error {
 		return fmt.Errorf("%s: %q is not a plain email address", key, addr)
 	}
 	return nil
+}
+
+// isWithin reports whether path is inside dir.
+func isWithin(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // MailDomain is the domain of smtp.from, where reply addresses live.

@@ -17,7 +17,7 @@ type Attachment struct {
 	Type         string // sniffed media type
 	DeclaredType string
 	Size         int64
-	BlobKey      string // "" when refused
+	BlobKey      string // the blob reference, "" when refused
 	Refused      string // why it was not kept
 	Inline       bool
 	Photo        *Photo
@@ -36,7 +36,10 @@ func (t *Tx) AddAttachment(reportID int64, a Attachment) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	k := t.db.keys
+	k, err := t.keyFor(reportID)
+	if err != nil {
+		return 0, err
+	}
 	var taken any
 	var gps []byte
 	if a.Photo != nil {
@@ -50,9 +53,9 @@ func (t *Tx) AddAttachment(reportID int64, a Attachment) (int64, error) {
 		msg = a.MessageID
 	}
 	_, err = t.exec(`INSERT INTO attachments (id, report_id, message_id, role, name, type, declared_type, size,
-		blob_key, refused, inline, taken_at, gps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		blob, refused, inline, taken_at, gps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, reportID, msg, a.Role, k.seal("attachments", "name", id, a.Name), a.Type, a.DeclaredType, a.Size,
-		a.BlobKey, a.Refused, boolInt(a.Inline), taken, gps)
+		k.seal("attachments", "blob", id, a.BlobKey), a.Refused, boolInt(a.Inline), taken, gps)
 	if err != nil {
 		return 0, fmt.Errorf("store: add attachment: %w", err)
 	}
@@ -61,7 +64,11 @@ func (t *Tx) AddAttachment(reportID int64, a Attachment) (int64, error) {
 
 // Attachments returns a report's attachments of a role ("" for all).
 func (t *Tx) Attachments(reportID int64, role string) ([]Attachment, error) {
-	rows, err := t.query(`SELECT id, coalesce(message_id, 0), role, name, type, declared_type, size, blob_key, refused,
+	k, err := t.keyFor(reportID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.query(`SELECT id, coalesce(message_id, 0), role, name, type, declared_type, size, blob_key, blob, refused,
 		inline, taken_at, gps FROM attachments WHERE report_id = ? AND (? = '' OR role = ?) ORDER BY id`, reportID, role, role)
 	if err != nil {
 		return nil, fmt.Errorf("store: attachments: %w", err)
@@ -70,18 +77,23 @@ func (t *Tx) Attachments(reportID int64, role string) ([]Attachment, error) {
 	var out []Attachment
 	for rows.Next() {
 		var a Attachment
-		var name, gps []byte
+		var name, blob, gps []byte
 		var inline int
 		var taken sql.NullInt64
-		if err := rows.Scan(&a.ID, &a.MessageID, &a.Role, &name, &a.Type, &a.DeclaredType, &a.Size, &a.BlobKey,
+		if err := rows.Scan(&a.ID, &a.MessageID, &a.Role, &name, &a.Type, &a.DeclaredType, &a.Size, &a.BlobKey, &blob,
 			&a.Refused, &inline, &taken, &gps); err != nil {
 			return nil, fmt.Errorf("store: attachments: %w", err)
 		}
 		a.Inline = inline != 0
-		if a.Name, err = t.db.keys.open("attachments", "name", a.ID, name); err != nil {
+		if a.Name, err = k.open("attachments", "name", a.ID, name); err != nil {
 			return nil, err
 		}
-		if a.Photo, err = t.openPhoto(a.ID, taken, gps); err != nil {
+		if blob != nil { // else a version 1 blob, named in blob_key
+			if a.BlobKey, err = k.open("attachments", "blob", a.ID, blob); err != nil {
+				return nil, err
+			}
+		}
+		if a.Photo, err = openPhoto(k, a.ID, taken, gps); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
@@ -89,12 +101,12 @@ func (t *Tx) Attachments(reportID int64, role string) ([]Attachment, error) {
 	return out, rows.Err()
 }
 
-func (t *Tx) openPhoto(id int64, taken sql.NullInt64, gps []byte) (*Photo, error) {
+func openPhoto(k *rowKey, id int64, taken sql.NullInt64, gps []byte) (*Photo, error) {
 	if !taken.Valid && gps == nil {
 		return nil, nil
 	}
 	p := &Photo{Taken: fromUnix(taken)}
-	s, err := t.db.keys.open("attachments", "gps", id, gps)
+	s, err := k.open("attachments", "gps", id, gps)
 	if err != nil || s == "" {
 		return p, err
 	}

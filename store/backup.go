@@ -12,7 +12,9 @@ import (
 
 // Backup writes a consistent copy of the store into dest, which must not
 // exist yet or be empty: dest/phananh.db (a snapshot taken with VACUUM INTO,
-// while other processes go on writing) and dest/data (the blob files).
+// while other processes go on writing) and dest/data (the blob files). The
+// key store is not in it (BackupKeys): a data backup holds no data key, so
+// that erasing a report's key erases it from every data backup too.
 //
 // The snapshot is taken first and the blobs copied after: a blob is always
 // made durable before the transaction that refers to it commits, and blobs
@@ -48,6 +50,22 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("backup: data folder: %w", err)
 	}
 	return nil
+}
+
+// KeysBackupName is the key store's file in a directory BackupKeys wrote.
+const KeysBackupName = "data-keys.db"
+
+// BackupKeys writes a consistent copy of the key store into dest, which
+// must not exist yet or be empty, as dest/data-keys.db. Restoring a store
+// is putting phananh.db and data from a data backup back in place, and
+// data-keys.db from the latest key-store backup at the key store's path:
+// a data backup restored with a newer key store opens every report but
+// those erased since, which stay erased.
+func (db *DB) BackupKeys(ctx context.Context, dest string) error {
+	if err := emptyDir(dest); err != nil {
+		return err
+	}
+	return db.keystore.backup(ctx, filepath.Join(dest, KeysBackupName))
 }
 
 func emptyDir(dir string) error {

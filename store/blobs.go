@@ -15,27 +15,40 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
-// Blobs is the encrypted, content-addressed file store in the data folder:
-// raw messages, attachments and the mail we sent. A blob is named by a keyed
-// hash (HMAC-SHA-256) of its plain content, so equal content is stored once
-// and the names reveal nothing to someone without the key; its bytes are
-// encrypted with AES-256-GCM in 64 KiB chunks (the STREAM construction:
-// each chunk's nonce holds its number and whether it is the last, so chunks
-// cannot be reordered, dropped or truncated unnoticed), under a key derived
-// for that blob from a random salt. Blobs are written to a temporary file and
-// renamed into place only when complete, and never change afterwards.
+// Blobs is the encrypted file store in the data folder: raw messages,
+// attachments and the mail we sent. Each blob has a random name and a random
+// key of its own; its bytes are encrypted with AES-256-GCM in 64 KiB chunks
+// (the STREAM construction: each chunk's nonce holds its number and whether
+// it is the last, so chunks cannot be reordered, dropped or truncated
+// unnoticed). Blobs are written to a temporary file and renamed into place
+// only when complete, and never change afterwards.
+//
+// A blob is read back through its reference, "NAME-KEY-HASH" in
+// hexadecimal: the file's name, the blob's key, and a keyed hash
+// (HMAC-SHA-256) of its content, the fingerprint the duplicate check looks
+// up. A reference opens its blob, so the store seals every reference it
+// keeps under the data key of the report the row belongs to (SPEC 10.5):
+// once that key is destroyed, no copy of the data folder opens the report's
+// files. Blobs written before data keys (version 1) were named by the keyed
+// hash of their content, which is their whole reference, and encrypted
+// under a key derived from the encryption key; they are still read.
 type Blobs struct {
 	dir  string
 	keys *keys
 }
 
 const (
-	blobMagic     = "PAB1"
-	blobSaltSize  = 16
-	blobChunkSize = 64 << 10
+	blobMagic      = "PAB2"
+	blobMagicV1    = "PAB1"
+	blobSaltSize   = 16 // version 1 blobs
+	blobChunkSize  = 64 << 10
+	blobNameSize   = 16 // random bytes of a blob's name
+	blobKeySize    = 32
+	legacyBlobName = 64 // hexadecimal digits of a version 1 blob's name
 )
 
 // ErrNoBlob is returned by Open for a key the store does not hold.
@@ -72,14 +85,56 @@ func (b *Blobs) cleanTemp() error {
 	return nil
 }
 
-func (b *Blobs) path(key string) (string, error) {
-	if len(key) != 64 {
-		return "", fmt.Errorf("blob key %q: %w", key, ErrNoBlob)
+// blobRef is a parsed blob reference.
+type blobRef struct {
+	name string // the file's name, hexadecimal
+	key  []byte // nil for a version 1 blob
+	hash string // the keyed content hash, hexadecimal
+}
+
+func (r blobRef) String() string {
+	if r.key == nil {
+		return r.name
 	}
-	if _, err := hex.DecodeString(key); err != nil {
-		return "", fmt.Errorf("blob key %q: %w", key, ErrNoBlob)
+	return r.name + "-" + hex.EncodeToString(r.key) + "-" + r.hash
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
 	}
-	return filepath.Join(b.dir, "blobs", key[:2], key), nil
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// parseRef reads a blob reference of either version.
+func parseRef(ref string) (blobRef, error) {
+	if isHex(ref, legacyBlobName) {
+		return blobRef{name: ref, hash: ref}, nil
+	}
+	parts := strings.Split(ref, "-")
+	if len(parts) == 3 && isHex(parts[0], 2*blobNameSize) && isHex(parts[1], 2*blobKeySize) && isHex(parts[2], 64) {
+		key, _ := hex.DecodeString(parts[1])
+		return blobRef{name: parts[0], key: key, hash: parts[2]}, nil
+	}
+	return blobRef{}, fmt.Errorf("blob reference %.12q…: %w", ref, ErrNoBlob)
+}
+
+// contentHash is the keyed content hash a reference carries; a string that
+// is no reference is its own fingerprint.
+func contentHash(ref string) string {
+	r, err := parseRef(ref)
+	if err != nil {
+		return ref
+	}
+	return r.hash
+}
+
+// legacyRef reports whether ref is a version 1 blob's.
+func legacyRef(ref string) bool { return isHex(ref, legacyBlobName) }
+
+func (b *Blobs) path(name string) string {
+	return filepath.Join(b.dir, "blobs", name[:2], name)
 }
 
 // BlobWriter writes one blob. Nothing is visible until Commit.
@@ -87,6 +142,7 @@ type BlobWriter struct {
 	blobs *Blobs
 	f     *os.File
 	w     *bufio.Writer
+	key   []byte
 	aead  cipher.AEAD
 	name  hash.Hash
 	buf   []byte
@@ -101,24 +157,23 @@ func (b *Blobs) Create() (*BlobWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new blob: %w", err)
 	}
-	salt := make([]byte, blobSaltSize)
-	if _, err := rand.Read(salt); err != nil {
+	key := make([]byte, blobKeySize)
+	if _, err := rand.Read(key); err != nil {
 		f.Close()
 		os.Remove(f.Name())
 		return nil, fmt.Errorf("new blob: %w", err)
 	}
-	aead, err := newAEAD(derive(b.keys.blobs, string(salt)))
+	aead, err := newAEAD(key)
 	if err != nil {
 		f.Close()
 		os.Remove(f.Name())
 		return nil, err
 	}
 	w := &BlobWriter{
-		blobs: b, f: f, w: bufio.NewWriterSize(f, blobChunkSize+64), aead: aead,
+		blobs: b, f: f, w: bufio.NewWriterSize(f, blobChunkSize+64), key: key, aead: aead,
 		name: hmac.New(sha256.New, b.keys.names), buf: make([]byte, 0, blobChunkSize+aead.Overhead()),
 	}
 	w.w.WriteString(blobMagic)
-	w.w.Write(salt)
 	return w, nil
 }
 
@@ -166,7 +221,8 @@ func chunkNonce(n uint64, last bool) []byte {
 	return nonce
 }
 
-// Commit seals the last chunk, makes the blob durable and returns its key.
+// Commit seals the last chunk, makes the blob durable and returns its
+// reference.
 func (w *BlobWriter) Commit() (string, error) {
 	if w.err != nil {
 		w.Abort()
@@ -180,15 +236,13 @@ func (w *BlobWriter) Commit() (string, error) {
 		w.Abort()
 		return "", err
 	}
-	key := hex.EncodeToString(w.name.Sum(nil))
-	final, _ := w.blobs.path(key)
+	rnd := make([]byte, blobNameSize)
+	rand.Read(rnd)
+	ref := blobRef{name: hex.EncodeToString(rnd), key: w.key, hash: hex.EncodeToString(w.name.Sum(nil))}
+	final := w.blobs.path(ref.name)
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
 		os.Remove(w.f.Name())
 		return "", fmt.Errorf("blob: %w", err)
-	}
-	if _, err := os.Stat(final); err == nil {
-		os.Remove(w.f.Name()) // the same content is already stored
-		return key, nil
 	}
 	if err := os.Rename(w.f.Name(), final); err != nil {
 		os.Remove(w.f.Name())
@@ -197,7 +251,7 @@ func (w *BlobWriter) Commit() (string, error) {
 	if err := syncDir(filepath.Dir(final)); err != nil {
 		return "", err
 	}
-	return key, nil
+	return ref.String(), nil
 }
 
 func (w *BlobWriter) finish() error {
@@ -251,30 +305,53 @@ func (b *Blobs) Put(r io.Reader) (key string, size int64, err error) {
 
 // Open returns a reader of a blob's plain content. A damaged or truncated
 // blob reads as an error, never as short content.
-func (b *Blobs) Open(key string) (io.ReadCloser, error) {
-	p, err := b.path(key)
+func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
+	r, err := parseRef(ref)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(p)
+	f, err := os.Open(b.path(r.name))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("blob %s: %w", key, ErrNoBlob)
+		return nil, fmt.Errorf("blob %s: %w", r.name, ErrNoBlob)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("blob %s: %w", key, err)
+		return nil, fmt.Errorf("blob %s: %w", r.name, err)
 	}
-	r := bufio.NewReaderSize(f, blobChunkSize+64)
-	head := make([]byte, len(blobMagic)+blobSaltSize)
-	if _, err := io.ReadFull(r, head); err != nil || string(head[:len(blobMagic)]) != blobMagic {
-		f.Close()
-		return nil, fmt.Errorf("blob %s: not a blob file", key)
-	}
-	aead, err := newAEAD(derive(b.keys.blobs, string(head[len(blobMagic):])))
+	br := bufio.NewReaderSize(f, blobChunkSize+64)
+	aead, err := b.header(br, r)
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, fmt.Errorf("blob %s: %w", r.name, err)
 	}
-	return &blobReader{key: key, f: f, r: r, aead: aead, sealed: make([]byte, blobChunkSize+aead.Overhead())}, nil
+	return &blobReader{key: r.name, f: f, r: br, aead: aead, sealed: make([]byte, blobChunkSize+aead.Overhead())}, nil
+}
+
+// header reads a blob file's header and returns the cipher of its chunks.
+func (b *Blobs) header(br *bufio.Reader, r blobRef) (cipher.AEAD, error) {
+	magic, salt := blobMagic, 0
+	if r.key == nil {
+		magic, salt = blobMagicV1, blobSaltSize
+	}
+	head := make([]byte, len(magic)+salt)
+	if _, err := io.ReadFull(br, head); err != nil || string(head[:len(magic)]) != magic {
+		return nil, errors.New("not a blob file")
+	}
+	if r.key == nil {
+		return newAEAD(derive(b.keys.blobs, string(head[len(magic):])))
+	}
+	return newAEAD(r.key)
+}
+
+// remove deletes a blob's file; a file already gone is no error.
+func (b *Blobs) remove(ref string) error {
+	r, err := parseRef(ref)
+	if err != nil {
+		return nil
+	}
+	if err := os.Remove(b.path(r.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("blob %s: %w", r.name, err)
+	}
+	return nil
 }
 
 type blobReader struct {

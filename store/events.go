@@ -25,13 +25,17 @@ func (t *Tx) AppendEvent(reportID int64, e Event) error {
 	if err != nil {
 		return err
 	}
+	k, err := t.keyFor(reportID)
+	if err != nil {
+		return err
+	}
 	var detail []byte
 	if len(e.Detail) > 0 {
 		b, err := json.Marshal(e.Detail)
 		if err != nil {
 			return fmt.Errorf("store: event detail: %w", err)
 		}
-		detail = t.db.keys.seal("events", "detail", id, string(b))
+		detail = k.seal("events", "detail", id, string(b))
 	}
 	var msg any
 	if e.MessageID != 0 {
@@ -39,7 +43,7 @@ func (t *Tx) AppendEvent(reportID int64, e Event) error {
 	}
 	_, err = t.exec(`INSERT INTO events (id, report_id, at, actor, command, message_id, from_state, to_state, detail, agency, reason)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, reportID, e.At.Unix(), e.Actor,
-		t.db.keys.seal("events", "command", id, e.Command), msg, e.From, e.To, detail, e.Agency, e.Reason)
+		k.seal("events", "command", id, e.Command), msg, e.From, e.To, detail, e.Agency, e.Reason)
 	if err != nil {
 		return fmt.Errorf("store: append event: %w", err)
 	}
@@ -48,6 +52,10 @@ func (t *Tx) AppendEvent(reportID int64, e Event) error {
 
 // Events returns a report's log, oldest first.
 func (t *Tx) Events(reportID int64) ([]Event, error) {
+	k, err := t.keyFor(reportID)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := t.query(`SELECT id, at, actor, command, coalesce(message_id, 0), from_state, to_state, detail, agency, reason
 		FROM events WHERE report_id = ? ORDER BY id`, reportID)
 	if err != nil {
@@ -63,10 +71,10 @@ func (t *Tx) Events(reportID int64) ([]Event, error) {
 			return nil, fmt.Errorf("store: events: %w", err)
 		}
 		e.At = time.Unix(at, 0).UTC()
-		if e.Command, err = t.db.keys.open("events", "command", e.ID, command); err != nil {
+		if e.Command, err = k.open("events", "command", e.ID, command); err != nil {
 			return nil, err
 		}
-		if e.Detail, err = t.openDetail(e.ID, detail); err != nil {
+		if e.Detail, err = openDetail(k, e.ID, detail); err != nil {
 			return nil, err
 		}
 		events = append(events, e)
@@ -74,8 +82,8 @@ func (t *Tx) Events(reportID int64) ([]Event, error) {
 	return events, rows.Err()
 }
 
-func (t *Tx) openDetail(id int64, sealed []byte) (map[string]string, error) {
-	s, err := t.db.keys.open("events", "detail", id, sealed)
+func openDetail(k *rowKey, id int64, sealed []byte) (map[string]string, error) {
+	s, err := k.open("events", "detail", id, sealed)
 	if err != nil || s == "" {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ type Message struct {
 	UIDValidity uint32
 	UID         uint32
 	MessageID   string // the Message-ID header, kept only as an HMAC
-	RawKey      string // the blob of the raw message, also its content hash
+	RawKey      string // the blob reference of the raw message
 	RawSize     int64
 	Sender      string // the From address, kept only as an HMAC
 	Kind        string // report, reply, command, bounce, autoreply, junk, duplicate, quarantine
@@ -33,19 +33,28 @@ func (t *Tx) RecordMessage(m Message) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	k := t.db.keys
+	id, err := t.nextID("messages")
+	if err != nil {
+		return 0, err
+	}
+	report, _ := rid.(int64)
+	k, err := t.keyFor(report)
+	if err != nil {
+		return 0, err
+	}
+	ix := t.db.keys
 	var mailbox, uidv, uid any
 	if m.Mailbox != "" {
 		mailbox, uidv, uid = m.Mailbox, int64(m.UIDValidity), int64(m.UID)
 	}
-	res, err := t.exec(`INSERT INTO messages (mailbox, uidvalidity, uid, message_id_idx, raw_key, raw_size,
-		sender_idx, kind, report_id, reason, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		mailbox, uidv, uid, k.indexOf(IndexMessageID, m.MessageID), m.RawKey, m.RawSize,
-		k.indexOf(IndexEmail, m.Sender), m.Kind, rid, m.Reason, m.ReceivedAt.Unix(), m.ProcessedAt.Unix())
+	_, err = t.exec(`INSERT INTO messages (id, mailbox, uidvalidity, uid, message_id_idx, raw_key, raw, raw_size,
+		sender_idx, kind, report_id, reason, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, mailbox, uidv, uid, ix.indexOf(IndexMessageID, m.MessageID), contentHash(m.RawKey), k.seal("messages", "raw", id, m.RawKey),
+		m.RawSize, ix.indexOf(IndexEmail, m.Sender), m.Kind, rid, m.Reason, m.ReceivedAt.Unix(), m.ProcessedAt.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("store: record message: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // SeenUID returns the message recorded for a mailbox UID, or ErrNotFound.
@@ -54,22 +63,24 @@ func (t *Tx) SeenUID(mailbox string, uidValidity, uid uint32) (Message, error) {
 		WHERE m.mailbox = ? AND m.uidvalidity = ? AND m.uid = ?`, mailbox, int64(uidValidity), int64(uid)))
 }
 
-// SeenContent returns the first message recorded with the same content and,
-// when messageID is not empty, the same Message-ID, or ErrNotFound.
+// SeenContent returns the first message recorded with the same content (the
+// raw message's blob reference, or its content hash) and, when messageID is
+// not empty, the same Message-ID, or ErrNotFound.
 func (t *Tx) SeenContent(messageID, rawKey string) (Message, error) {
 	idx := t.db.keys.indexOf(IndexMessageID, messageID)
 	return t.scanMessage(t.queryRow(`SELECT `+messageColumns+` FROM messages m LEFT JOIN reports r ON r.id = m.report_id
 		WHERE m.raw_key = ? AND (m.message_id_idx IS ? OR m.message_id_idx = ?) AND m.kind != 'duplicate'
-		ORDER BY m.id LIMIT 1`, rawKey, idx, idx))
+		ORDER BY m.id LIMIT 1`, contentHash(rawKey), idx, idx))
 }
 
-const messageColumns = `m.id, coalesce(m.mailbox, ''), coalesce(m.uidvalidity, 0), coalesce(m.uid, 0), m.raw_key, m.raw_size,
-	m.kind, coalesce(r.code, ''), m.reason, m.received_at, m.processed_at`
+const messageColumns = `m.id, coalesce(m.mailbox, ''), coalesce(m.uidvalidity, 0), coalesce(m.uid, 0), m.raw_key, m.raw, m.raw_size,
+	m.kind, coalesce(m.report_id, 0), coalesce(r.code, ''), m.reason, m.received_at, m.processed_at`
 
-func (t *Tx) scanMessage(row *sql.Row) (Message, error) {
+func (t *Tx) scanMessage(row interface{ Scan(...any) error }) (Message, error) {
 	var m Message
-	var uidv, uid, received, processed int64
-	err := row.Scan(&m.ID, &m.Mailbox, &uidv, &uid, &m.RawKey, &m.RawSize, &m.Kind, &m.ReportCode, &m.Reason, &received, &processed)
+	var uidv, uid, received, processed, report int64
+	var raw []byte
+	err := row.Scan(&m.ID, &m.Mailbox, &uidv, &uid, &m.RawKey, &raw, &m.RawSize, &m.Kind, &report, &m.ReportCode, &m.Reason, &received, &processed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, ErrNotFound
 	}
@@ -78,6 +89,15 @@ func (t *Tx) scanMessage(row *sql.Row) (Message, error) {
 	}
 	m.UIDValidity, m.UID = uint32(uidv), uint32(uid)
 	m.ReceivedAt, m.ProcessedAt = time.Unix(received, 0).UTC(), time.Unix(processed, 0).UTC()
+	if raw != nil { // else a version 1 blob, named by the content hash
+		k, err := t.keyFor(report)
+		if err != nil {
+			return m, err
+		}
+		if m.RawKey, err = k.open("messages", "raw", m.ID, raw); err != nil {
+			return m, err
+		}
+	}
 	return m, nil
 }
 

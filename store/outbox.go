@@ -81,7 +81,10 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 		m.Lang = "vi"
 	}
 	m.CreatedAt, m.NextAt = now, now
-	k := t.db.keys
+	k, err := t.keyFor(m.ReportID)
+	if err != nil {
+		return m, err
+	}
 	th, err := json.Marshal(thread{m.ReplyTo, m.InReplyTo, m.References})
 	if err != nil {
 		return m, err
@@ -100,7 +103,7 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 	}
 	_, err = t.exec(`INSERT INTO outbox (id, report_id, kind, rcpt, rcpt_idx, rcpt_role, message_id, thread, lang, data,
 		state, next_at, created_at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, rid, m.Kind, k.seal("outbox", "rcpt", id, m.To), k.indexOf(IndexEmail, m.To), m.Role, m.MessageID,
+		id, rid, m.Kind, k.seal("outbox", "rcpt", id, m.To), t.db.keys.indexOf(IndexEmail, m.To), m.Role, m.MessageID,
 		k.seal("outbox", "thread", id, string(th)), m.Lang, k.seal("outbox", "data", id, string(m.Data)),
 		m.State, now.Unix(), now.Unix(), files)
 	if err != nil {
@@ -183,22 +186,35 @@ func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error)
 	return n, nil
 }
 
-// MailSent records that the SMTP server accepted a mail.
+// MailSent records that the SMTP server accepted a mail, and the blob of
+// the bytes it was given.
 func (t *Tx) MailSent(id int64, at time.Time, sentKey string) error {
-	return t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent_key = ? WHERE id = ?`,
-		at.Unix(), sentKey, id)
+	k, err := t.keyOfRow("outbox", id)
+	if err != nil {
+		return err
+	}
+	return t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent = ? WHERE id = ?`,
+		at.Unix(), k.seal("outbox", "sent", id, sentKey), id)
 }
 
 // MailRetry records a failed attempt and when to try again.
 func (t *Tx) MailRetry(id int64, next time.Time, reason string) error {
+	k, err := t.keyOfRow("outbox", id)
+	if err != nil {
+		return err
+	}
 	return t.mailUpdate(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`,
-		next.Unix(), t.db.keys.seal("outbox", "last_error", id, reason), id)
+		next.Unix(), k.seal("outbox", "last_error", id, reason), id)
 }
 
 // MailFailed records that the server refused a mail for good.
 func (t *Tx) MailFailed(id int64, reason string) error {
+	k, err := t.keyOfRow("outbox", id)
+	if err != nil {
+		return err
+	}
 	return t.mailUpdate(`UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`,
-		t.db.keys.seal("outbox", "last_error", id, reason), id)
+		k.seal("outbox", "last_error", id, reason), id)
 }
 
 func (t *Tx) mailUpdate(query string, args ...any) error {
@@ -215,7 +231,7 @@ func (t *Tx) mailUpdate(query string, args ...any) error {
 func (t *Tx) mails(where string, args ...any) ([]Mail, error) {
 	rows, err := t.query(`SELECT o.id, coalesce(o.report_id, 0), coalesce(r.code, ''), o.kind, o.rcpt, o.rcpt_role,
 		o.message_id, o.thread, o.lang, o.data, o.state, o.attempts, o.next_at, o.last_error, o.created_at, o.sent_at,
-		coalesce(o.sent_key, ''), o.attachments FROM outbox o LEFT JOIN reports r ON r.id = o.report_id WHERE `+where, args...)
+		coalesce(o.sent_key, ''), o.sent, o.attachments FROM outbox o LEFT JOIN reports r ON r.id = o.report_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox: %w", err)
 	}
@@ -233,15 +249,23 @@ func (t *Tx) mails(where string, args ...any) ([]Mail, error) {
 
 func (t *Tx) scanMail(rows *sql.Rows) (Mail, error) {
 	var m Mail
-	var rcpt, th, data, lastErr, files []byte
+	var rcpt, th, data, lastErr, files, sentRef []byte
 	var next, created int64
 	var sent sql.NullInt64
 	if err := rows.Scan(&m.ID, &m.ReportID, &m.ReportCode, &m.Kind, &rcpt, &m.Role, &m.MessageID, &th, &m.Lang, &data,
-		&m.State, &m.Attempts, &next, &lastErr, &created, &sent, &m.SentKey, &files); err != nil {
+		&m.State, &m.Attempts, &next, &lastErr, &created, &sent, &m.SentKey, &sentRef, &files); err != nil {
 		return m, fmt.Errorf("store: outbox: %w", err)
 	}
 	m.NextAt, m.CreatedAt, m.SentAt = time.Unix(next, 0).UTC(), time.Unix(created, 0).UTC(), fromUnix(sent)
-	k := t.db.keys
+	k, err := t.keyFor(m.ReportID)
+	if err != nil {
+		return m, err
+	}
+	if sentRef != nil { // else a version 1 blob, named in sent_key
+		if m.SentKey, err = k.open("outbox", "sent", m.ID, sentRef); err != nil {
+			return m, err
+		}
+	}
 	var errs [5]error
 	fs, e := k.open("outbox", "attachments", m.ID, files)
 	errs[4] = e

@@ -50,6 +50,9 @@ type Report struct {
 	PublishedAt, RatedAt time.Time
 	// Extension is the state of a complex-case extension (Art 8.3).
 	Extension Extension
+	// ErasedAt is when the report's personal data was last destroyed
+	// (SPEC 10.5): its texts read as "" since. Zero when never.
+	ErasedAt time.Time
 }
 
 // Extension is the state of a complex-case extension request (Art 8.3).
@@ -88,7 +91,11 @@ func (t *Tx) CreateReport(r Report) (Report, error) {
 	if r.UpdatedAt.IsZero() {
 		r.UpdatedAt = r.ReceivedAt
 	}
-	k := t.db.keys
+	k, keyID, err := t.newReportKey(id)
+	if err != nil {
+		return r, err
+	}
+	ix := t.db.keys
 	s := func(col, v string) []byte { return k.seal("reports", col, id, v) }
 	dup, err := t.reportID(r.DuplicateOf)
 	if err != nil {
@@ -98,16 +105,16 @@ func (t *Tx) CreateReport(r Report) (Report, error) {
 		citizen_email, citizen_idx, citizen_name, phone, phone_idx, address, workplace,
 		location, incident_time, declared_field, subject, content, content_idx,
 		field, unit, agency, rule, why, ruleset, proposed_field, proposed_unit, proposed_agency,
-		urgent, complex, confidential, missing, duplicate_of, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		urgent, complex, confidential, missing, duplicate_of, updated_at, key_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, code, r.State, r.ReceivedAt.Unix(), r.Lang,
-		s("citizen_email", r.Citizen.Email), k.indexOf(IndexEmail, r.Citizen.Email), s("citizen_name", r.Citizen.Name),
-		s("phone", r.Citizen.Phone), k.indexOf(IndexPhone, r.Citizen.Phone), s("address", r.Citizen.Address),
+		s("citizen_email", r.Citizen.Email), ix.indexOf(IndexEmail, r.Citizen.Email), s("citizen_name", r.Citizen.Name),
+		s("phone", r.Citizen.Phone), ix.indexOf(IndexPhone, r.Citizen.Phone), s("address", r.Citizen.Address),
 		s("workplace", r.Citizen.Workplace), s("location", r.Location), s("incident_time", r.IncidentTime),
 		s("declared_field", r.DeclaredField), s("subject", r.Subject), s("content", r.Content), t.contentIndex(r.Content),
 		r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, r.Routing.Why, r.Routing.Ruleset,
 		r.Proposal.Field, r.Proposal.Unit, r.Proposal.Agency,
-		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), strings.Join(r.Missing, ","), dup, r.UpdatedAt.Unix())
+		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), strings.Join(r.Missing, ","), dup, r.UpdatedAt.Unix(), keyID)
 	if err != nil {
 		return r, fmt.Errorf("store: new report: %w", err)
 	}
@@ -154,7 +161,7 @@ const reportColumns = `r.id, r.code, r.state, r.received_at, r.lang,
 	r.field, r.unit, r.agency, r.rule, r.why, r.ruleset, r.proposed_field, r.proposed_unit, r.proposed_agency,
 	r.urgent, r.complex, r.confidential, r.missing, coalesce(d.code, ''), r.call_failures, r.rating, r.undeliverable, r.updated_at,
 	r.result, coalesce(r.result_message_id, 0), r.resolved_at, r.published_at, r.rated_at,
-	r.extension_requested, r.extension_days, r.extension_confirmed`
+	r.extension_requested, r.extension_days, r.extension_confirmed, coalesce(r.key_id, ''), r.erased_at`
 
 const reportFrom = ` FROM reports r LEFT JOIN reports d ON d.id = r.duplicate_of `
 
@@ -175,14 +182,15 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	var missing string
 	var urgent, complex, confidential, undeliverable, extRequested, extConfirmed int
 	var result []byte
-	var resolved, published, rated sql.NullInt64
+	var resolved, published, rated, erased sql.NullInt64
+	var keyID string
 	err := row.Scan(&r.ID, &r.Code, &r.State, &received, &r.Lang,
 		&sealed[0], &sealed[1], &sealed[2], &sealed[3], &sealed[4],
 		&sealed[5], &sealed[6], &sealed[7], &sealed[8], &sealed[9],
 		&r.Routing.Field, &r.Routing.Unit, &r.Routing.Agency, &r.Routing.Rule, &r.Routing.Why, &r.Routing.Ruleset,
 		&r.Proposal.Field, &r.Proposal.Unit, &r.Proposal.Agency,
 		&urgent, &complex, &confidential, &missing, &r.DuplicateOf, &r.CallFailures, &r.Rating, &undeliverable, &updated,
-		&result, &r.ResultMessageID, &resolved, &published, &rated, &extRequested, &r.Extension.Days, &extConfirmed)
+		&result, &r.ResultMessageID, &resolved, &published, &rated, &extRequested, &r.Extension.Days, &extConfirmed, &keyID, &erased)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("report %s: %w", name, ErrNotFound)
 	}
@@ -193,7 +201,12 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	r.Urgent, r.Complex, r.Confidential, r.Undeliverable = urgent != 0, complex != 0, confidential != 0, undeliverable != 0
 	r.ResolvedAt, r.PublishedAt, r.RatedAt = fromUnix(resolved), fromUnix(published), fromUnix(rated)
 	r.Extension.Requested, r.Extension.Confirmed = extRequested != 0, extConfirmed != 0
-	if r.Result, err = t.db.keys.open("reports", "result", r.ID, result); err != nil {
+	r.ErasedAt = fromUnix(erased)
+	k, err := t.reportKey(r.ID, keyID, erased.Valid)
+	if err != nil {
+		return r, err
+	}
+	if r.Result, err = k.open("reports", "result", r.ID, result); err != nil {
 		return r, err
 	}
 	if missing != "" {
@@ -203,7 +216,7 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	dst := []*string{&r.Citizen.Email, &r.Citizen.Name, &r.Citizen.Phone, &r.Citizen.Address, &r.Citizen.Workplace,
 		&r.Location, &r.IncidentTime, &r.DeclaredField, &r.Subject, &r.Content}
 	for i, col := range cols {
-		if *dst[i], err = t.db.keys.open("reports", col, r.ID, sealed[i]); err != nil {
+		if *dst[i], err = k.open("reports", col, r.ID, sealed[i]); err != nil {
 			return r, err
 		}
 	}
@@ -246,13 +259,17 @@ func (t *Tx) UpdateReport(r Report, at time.Time) error {
 	if r.ResultMessageID != 0 {
 		resultMsg = r.ResultMessageID
 	}
+	k, err := t.keyFor(r.ID)
+	if err != nil {
+		return fmt.Errorf("store: update report %s: %w", r.Code, err)
+	}
 	res, err := t.exec(`UPDATE reports SET state = ?, field = ?, unit = ?, agency = ?, rule = ?, why = ?, ruleset = ?,
 		urgent = ?, complex = ?, confidential = ?, call_failures = ?, rating = ?,
 		result = ?, result_message_id = ?, resolved_at = ?, published_at = ?, rated_at = ?,
 		extension_requested = ?, extension_days = ?, extension_confirmed = ?, updated_at = ? WHERE id = ?`,
 		r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, r.Routing.Why, r.Routing.Ruleset,
 		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), r.CallFailures, r.Rating,
-		t.db.keys.seal("reports", "result", r.ID, r.Result), resultMsg, unix(r.ResolvedAt), unix(r.PublishedAt), unix(r.RatedAt),
+		k.seal("reports", "result", r.ID, r.Result), resultMsg, unix(r.ResolvedAt), unix(r.PublishedAt), unix(r.RatedAt),
 		boolInt(r.Extension.Requested), r.Extension.Days, boolInt(r.Extension.Confirmed), at.Unix(), r.ID)
 	if err != nil {
 		return fmt.Errorf("store: update report %s: %w", r.Code, err)

@@ -18,22 +18,28 @@ import (
 // has its own key so that, for instance, the lookup index cannot be turned
 // into a decryption oracle.
 type keys struct {
-	field cipher.AEAD // personal data in columns
+	field cipher.AEAD // personal data in rows about no report (version 1)
+	wrap  cipher.AEAD // the reports' data keys, in the key store
 	index []byte      // HMAC index of email addresses and phone numbers
-	blobs []byte      // per-blob keys of the data folder
-	names []byte      // blob names (keyed content hashes)
+	blobs []byte      // per-blob keys of the data folder's version 1 blobs
+	names []byte      // keyed content hashes of blobs
 }
 
 func deriveKeys(master []byte) (*keys, error) {
 	if len(master) != 32 {
 		return nil, fmt.Errorf("encryption key is %d bytes, want 32", len(master))
 	}
-	aead, err := newAEAD(derive(master, "phananh field encryption v1"))
+	field, err := newAEAD(derive(master, "phananh field encryption v1"))
+	if err != nil {
+		return nil, err
+	}
+	wrap, err := newAEAD(derive(master, "phananh data keys v2"))
 	if err != nil {
 		return nil, err
 	}
 	return &keys{
-		field: aead,
+		field: field,
+		wrap:  wrap,
 		index: derive(master, "phananh lookup index v1"),
 		blobs: derive(master, "phananh blob encryption v1"),
 		names: derive(master, "phananh blob names v1"),
@@ -55,7 +61,15 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-const sealVersion = 1
+// The first byte of a sealed value says which key sealed it.
+const (
+	// sealGeneral: the key derived from the encryption key, for rows about
+	// no report (and every row of a database not yet migrated to data
+	// keys).
+	sealGeneral = 1
+	// sealReport: the data key of the row's report (SPEC 10.5).
+	sealReport = 2
+)
 
 // errOpen is returned when a sealed value does not open: a wrong key, a
 // value moved to another row or column, or a damaged database.
@@ -64,32 +78,45 @@ var errOpen = errors.New("sealed value does not open (wrong key, or moved or dam
 // seal encrypts a column value with AES-256-GCM, bound to its table, column
 // and row so that a value copied elsewhere in the database does not open.
 // The empty string seals to nil (NULL).
-func (k *keys) seal(table, column string, row int64, value string) []byte {
+func seal(aead cipher.AEAD, version byte, table, column string, row int64, value string) []byte {
 	if value == "" {
 		return nil
 	}
-	nonce := make([]byte, k.field.NonceSize(), k.field.NonceSize()+len(value)+k.field.Overhead()+1)
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(value)+aead.Overhead()+1)
 	if _, err := rand.Read(nonce); err != nil {
 		panic(fmt.Sprintf("crypto/rand: %v", err)) // never fails on supported systems
 	}
-	out := append([]byte{sealVersion}, nonce...)
-	return k.field.Seal(out, nonce, []byte(value), binding(table, column, row))
+	out := append([]byte{version}, nonce...)
+	return aead.Seal(out, nonce, []byte(value), binding(table, column, row))
 }
 
 // open decrypts a value sealed by seal for the same table, column and row.
-func (k *keys) open(table, column string, row int64, sealed []byte) (string, error) {
-	if len(sealed) == 0 {
-		return "", nil
-	}
-	ns := k.field.NonceSize()
-	if sealed[0] != sealVersion || len(sealed) < 1+ns+k.field.Overhead() {
+func open(aead cipher.AEAD, table, column string, row int64, sealed []byte) (string, error) {
+	ns := aead.NonceSize()
+	if len(sealed) < 1+ns+aead.Overhead() {
 		return "", fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
 	}
-	plain, err := k.field.Open(nil, sealed[1:1+ns], sealed[1+ns:], binding(table, column, row))
+	plain, err := aead.Open(nil, sealed[1:1+ns], sealed[1+ns:], binding(table, column, row))
 	if err != nil {
 		return "", fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
 	}
 	return string(plain), nil
+}
+
+// seal seals a value of a row about no report with the general key.
+func (k *keys) seal(table, column string, row int64, value string) []byte {
+	return seal(k.field, sealGeneral, table, column, row, value)
+}
+
+// open opens a value sealed with the general key.
+func (k *keys) open(table, column string, row int64, sealed []byte) (string, error) {
+	if len(sealed) == 0 {
+		return "", nil
+	}
+	if sealed[0] != sealGeneral {
+		return "", fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
+	}
+	return open(k.field, table, column, row, sealed)
 }
 
 func binding(table, column string, row int64) []byte {

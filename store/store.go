@@ -5,7 +5,10 @@
 //
 // Personal data is encrypted before it reaches SQLite (SPEC 10.2), so the
 // database file alone reveals no name, phone number, address, email address
-// or report text; see seal.go and blobs.go.
+// or report text; see seal.go and blobs.go. Each report's personal data is
+// sealed under a data key of its own, kept in the key store apart from the
+// database (SPEC 10.5; datakeys.go, keystore.go), so that destroying one
+// small key erases a report from the database and every copy of it.
 //
 // One process writes through one connection, with every transaction begun
 // IMMEDIATE, so that `phananh ingest` or `phananh show` can run beside
@@ -37,21 +40,33 @@ var migrations embed.FS
 
 // Options says where the store lives and how to unlock it.
 type Options struct {
-	Path       string // the SQLite file
-	DataDir    string // the folder of blobs
+	Path    string // the SQLite file
+	DataDir string // the folder of blobs
+	// KeysPath is the key store of the reports' data keys, a file apart
+	// from the database and the data folder (SPEC 10.5); "" is Path with
+	// "-keys" added before its extension.
+	KeysPath   string
 	Key        []byte // the 32-byte encryption key
 	MailDomain string // the domain of the Message-IDs we mint
 }
 
+// DefaultKeysPath is the key store of a database at path when Options
+// names none: "phananh.db" keeps its keys in "phananh-keys.db".
+func DefaultKeysPath(path string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "-keys" + ext
+}
+
 // DB is an open store.
 type DB struct {
-	w      *sql.DB // the single writer connection
-	r      *sql.DB // readers
-	keys   *keys
-	blobs  *Blobs
-	domain string
-	path   string
-	dir    string
+	w        *sql.DB // the single writer connection
+	r        *sql.DB // readers
+	keys     *keys
+	keystore *keyStore
+	blobs    *Blobs
+	domain   string
+	path     string
+	dir      string
 }
 
 // ErrWrongKey is returned by Open when the key is not the one the database
@@ -88,7 +103,43 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	keysPath := opt.KeysPath
+	if keysPath == "" {
+		keysPath = DefaultKeysPath(opt.Path)
+	}
+	if err := db.openKeyStore(ctx, keysPath); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.migrateKeys(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// openKeyStore opens the key store of the reports' data keys: created with
+// a new database (or one from before data keys), and from then on required
+// to be the one the database recorded.
+func (db *DB) openKeyStore(ctx context.Context, path string) error {
+	var want []byte
+	err := db.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'keystore_id'`).Scan(&want)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: %w", err)
+	}
+	ks, id, err := openKeyStore(ctx, path, db.keys, want == nil)
+	if err != nil {
+		return err
+	}
+	db.keystore = ks
+	if want == nil {
+		_, err := db.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('keystore_id', ?)`, []byte(id))
+		return err
+	}
+	if string(want) != id {
+		return fmt.Errorf("key store %s: not this database's key store (another installation's?)", path)
+	}
+	return nil
 }
 
 // dsn is the modernc.org/sqlite data source name: WAL, a busy timeout,
@@ -216,7 +267,11 @@ func (db *DB) checkKey(ctx context.Context) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
-	return errors.Join(db.w.Close(), db.r.Close())
+	err := errors.Join(db.w.Close(), db.r.Close())
+	if db.keystore != nil {
+		err = errors.Join(err, db.keystore.close())
+	}
+	return err
 }
 
 // Blobs is the encrypted blob store of the data folder.
@@ -224,30 +279,37 @@ func (db *DB) Blobs() *Blobs { return db.blobs }
 
 // Tx is a transaction; its methods are the store's whole vocabulary.
 type Tx struct {
-	ctx context.Context
-	tx  *sql.Tx
-	db  *DB
+	ctx      context.Context
+	tx       *sql.Tx
+	db       *DB
+	writable bool
+	keys     map[int64]*rowKey // the reports' keys looked up so far
+	err      error             // a failure that rolls the transaction back
 }
 
 // Write runs fn in one IMMEDIATE transaction and commits it when fn returns
 // nil; any error rolls everything back.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.w, fn)
+	return db.run(ctx, db.w, true, fn)
 }
 
 // Read runs fn in a read-only transaction that sees one consistent snapshot.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.r, fn)
+	return db.run(ctx, db.r, false, fn)
 }
 
-func (db *DB) run(ctx context.Context, conn *sql.DB, fn func(*Tx) error) error {
+func (db *DB) run(ctx context.Context, conn *sql.DB, writable bool, fn func(*Tx) error) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(&Tx{ctx: ctx, tx: tx, db: db}); err != nil {
+	t := &Tx{ctx: ctx, tx: tx, db: db, writable: writable}
+	if err := fn(t); err != nil {
 		return err
+	}
+	if t.err != nil {
+		return t.err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)

@@ -185,12 +185,13 @@ func TestBlobTamperDetected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path, _ := db.Blobs().path(key)
+	ref, _ := parseRef(key)
+	path := db.Blobs().path(ref.name)
 	orig, _ := os.ReadFile(path)
 	damage := map[string][]byte{
 		"flipped byte":    flip(orig, len(orig)/2),
 		"truncated chunk": orig[:len(orig)-10],
-		"dropped chunk":   orig[:len(blobMagic)+blobSaltSize+blobChunkSize+16],
+		"dropped chunk":   orig[:len(blobMagic)+blobChunkSize+16],
 	}
 	for name, b := range damage {
 		os.Chmod(path, 0o600)
@@ -350,26 +351,33 @@ func TestBackupWhileWriting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	copyDB, err := Open(ctx, Options{Path: filepath.Join(dest, "phananh.db"), DataDir: filepath.Join(dest, "data"), Key: testKey})
+	copyDB, err := Open(ctx, Options{Path: filepath.Join(dest, "phananh.db"), DataDir: filepath.Join(dest, "data"),
+		KeysPath: filepath.Join(dir, "phananh-keys.db"), Key: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer copyDB.Close()
 	// Every blob the snapshot refers to must be in the copied data folder.
 	var keys []string
-	copyDB.Read(ctx, func(tx *Tx) error {
-		rows, err := tx.query(`SELECT blob_key FROM attachments`)
+	err = copyDB.Read(ctx, func(tx *Tx) error {
+		ids, err := tx.ids(`SELECT id FROM reports`)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			rows.Scan(&k)
-			keys = append(keys, k)
+		for _, id := range ids {
+			as, err := tx.Attachments(id, "")
+			if err != nil {
+				return err
+			}
+			for _, a := range as {
+				keys = append(keys, a.BlobKey)
+			}
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(keys) == 0 {
 		t.Fatal("the backup holds no report")
 	}

@@ -61,7 +61,8 @@ func openApp(ctx context.Context, configPath string, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, store.Options{Path: cfg.Store.Path, DataDir: cfg.Store.DataDir, Key: key, MailDomain: cfg.MailDomain()})
+	db, err := store.Open(ctx, store.Options{Path: cfg.Store.Path, DataDir: cfg.Store.DataDir, KeysPath: cfg.Store.KeysPath,
+		Key: key, MailDomain: cfg.MailDomain()})
 	if err != nil {
 		return nil, err
 	}

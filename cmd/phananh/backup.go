@@ -7,8 +7,15 @@ import (
 )
 
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("backup", "backup --config FILE DESTDIR\n\nCopies the database (a consistent snapshot) and the data folder into DESTDIR, which must be\nnew or empty, while the daemon runs. The keys are not copied: keep them apart from the backup.", stderr)
+	fs := newFlagSet("backup", `backup --config FILE [--keys] DESTDIR
+
+Copies the database (a consistent snapshot, DESTDIR/phananh.db) and the data folder (DESTDIR/data)
+into DESTDIR, which must be new or empty, while the daemon runs. The reports' data keys are not in
+it: with --keys, copies the key store alone (DESTDIR/data-keys.db) instead. Keep key-store copies
+apart from the data backups and on a short rotation: an erasure is complete everywhere once the
+last key-store copy older than it is gone.`, stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
+	keys := fs.Bool("keys", false, "copy the key store (store.keys_path) instead of the database and the data folder")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -17,10 +24,14 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitUsage
 	}
 	return withApp(ctx, "backup", *configPath, stderr, func(a *app) error {
-		if err := a.db.Backup(ctx, fs.Arg(0)); err != nil {
+		what, backup := "backup", a.db.Backup
+		if *keys {
+			what, backup = "key store backup", a.db.BackupKeys
+		}
+		if err := backup(ctx, fs.Arg(0)); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
+		fmt.Fprintf(stdout, "%s written to %s\n", what, fs.Arg(0))
 		return nil
 	})
 }

@@ -101,6 +101,16 @@ func TestIngestShowBackup(t *testing.T) {
 	if _, _, code := run(t, "backup", "--config", cfg, dest); code != exitFailed {
 		t.Error("a backup over a non-empty folder succeeded")
 	}
+	if _, err := os.Stat(filepath.Join(dest, "keys")); err == nil {
+		t.Error("the data backup holds the keys")
+	}
+	keys := filepath.Join(dir, "keys-backup")
+	if _, errOut, code := run(t, "backup", "--config", cfg, "--keys", keys); code != exitOK {
+		t.Fatalf("backup --keys: %s", errOut)
+	}
+	if entries, _ := os.ReadDir(keys); len(entries) != 1 || entries[0].Name() != "data-keys.db" {
+		t.Errorf("the key backup holds %v, want data-keys.db alone", entries)
+	}
 }
 
 func TestKeygen(t *testing.T) {

@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"crypto/cipher"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// keyStore holds the reports' data keys (SPEC 10.5): a SQLite file of its
+// own, apart from the database, so that a data backup never holds a key
+// and erasing a report is destroying one small row. Each data key is a
+// random AES-256 key, stored sealed by the encryption key (envelope
+// encryption): the key store alone opens nothing either.
+//
+// A destroyed key leaves a tombstone (its id and when), so that a database
+// restored from a backup older than the erasure learns that the report was
+// erased. The file is kept in rollback-journal mode with secure_delete on:
+// a destroyed key is overwritten in the file, and no write-ahead log keeps
+// an old copy of its page.
+type keyStore struct {
+	db   *sql.DB
+	wrap cipher.AEAD
+	path string
+
+	mu   sync.Mutex
+	pool []dataKey // keys already durable in the store, not yet given to a report
+}
+
+// dataKey is one report's data key, unwrapped.
+type dataKey struct {
+	id   string
+	aead cipher.AEAD
+}
+
+// keyPool is how many keys one write to the key store makes ahead: a new
+// report takes one without waiting for a write of its own.
+const keyPool = 64
+
+// errKeyMissing is returned for a key the key store has never held, or
+// lost: the key store is not this database's, or older than it.
+var errKeyMissing = errors.New("data key missing from the key store (store.keys_path): restore the key store from its latest copy (phananh backup --keys)")
+
+// keyDestroyed is returned for a key destroyed by an erasure.
+type keyDestroyed struct{ at time.Time }
+
+func (e keyDestroyed) Error() string { return "data key destroyed at " + e.at.Format(time.RFC3339) }
+
+const keyStoreSchema = `
+CREATE TABLE IF NOT EXISTS meta (
+	key   TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS data_keys (
+	id         TEXT PRIMARY KEY,
+	wrapped    BLOB    NOT NULL,
+	created_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS destroyed (
+	id TEXT PRIMARY KEY,
+	at INTEGER NOT NULL
+) STRICT;`
+
+// openKeyStore opens the key store at path, creating it when create is
+// set, and checks that the encryption key opens it. It returns the store's
+// id, which the database records so that another installation's key store
+// is refused.
+func openKeyStore(ctx context.Context, path string, k *keys, create bool) (*keyStore, string, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if !create {
+			return nil, "", fmt.Errorf("key store %s: missing; the database's data keys are there: restore it from its latest copy (phananh backup --keys)", path)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, "", fmt.Errorf("key store: %w", err)
+		}
+		// Created here with mode 0600, so that SQLite's journal, which
+		// takes the database file's mode, is private too.
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, "", fmt.Errorf("key store: %w", err)
+		}
+		f.Close()
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(DELETE)")
+	q.Add("_pragma", "secure_delete(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, "", fmt.Errorf("key store %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(2)
+	ks := &keyStore{db: db, wrap: k.wrap, path: path}
+	id, err := ks.init(ctx, k)
+	if err != nil {
+		db.Close()
+		return nil, "", fmt.Errorf("key store %s: %w", path, err)
+	}
+	return ks, id, nil
+}
+
+// init creates the tables, and the store's id and key check when new.
+func (ks *keyStore) init(ctx context.Context, k *keys) (string, error) {
+	if _, err := ks.db.ExecContext(ctx, keyStoreSchema); err != nil {
+		return "", err
+	}
+	const probe = "phananh key store check"
+	var id, check []byte
+	err := ks.db.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'id'), (SELECT value FROM meta WHERE key = 'key_check')`).Scan(&id, &check)
+	if err != nil {
+		return "", err
+	}
+	if id == nil {
+		id = []byte(newKeyID())
+		_, err := ks.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('id', ?), ('key_check', ?)`,
+			id, k.seal("meta", "value", 1, probe))
+		return string(id), err
+	}
+	if v, err := k.open("meta", "value", 1, check); err != nil || v != probe {
+		return "", ErrWrongKey
+	}
+	return string(id), nil
+}
+
+func (ks *keyStore) close() error { return ks.db.Close() }
+
+// newKeyID returns a random id: 16 bytes, hexadecimal.
+func newKeyID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// take returns a new data key, already durable in the store.
+func (ks *keyStore) take(ctx context.Context) (dataKey, error) {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	if len(ks.pool) == 0 {
+		if err := ks.fill(ctx); err != nil {
+			return dataKey{}, err
+		}
+	}
+	k := ks.pool[len(ks.pool)-1]
+	ks.pool = ks.pool[:len(ks.pool)-1]
+	return k, nil
+}
+
+// fill makes keyPool new keys in one transaction.
+func (ks *keyStore) fill(ctx context.Context) error {
+	tx, err := ks.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("key store: %w", err)
+	}
+	defer tx.Rollback()
+	now := time.Now().Unix()
+	made := make([]dataKey, 0, keyPool)
+	for range keyPool {
+		raw := make([]byte, 32)
+		rand.Read(raw)
+		aead, err := newAEAD(raw)
+		if err != nil {
+			return err
+		}
+		id := newKeyID()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO data_keys (id, wrapped, created_at) VALUES (?, ?, ?)`,
+			id, ks.wrapKey(id, raw), now); err != nil {
+			return fmt.Errorf("key store: %w", err)
+		}
+		made = append(made, dataKey{id, aead})
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("key store: %w", err)
+	}
+	ks.pool = append(ks.pool, made...)
+	return nil
+}
+
+func (ks *keyStore) wrapKey(id string, raw []byte) []byte {
+	return seal(ks.wrap, sealReport, "data_keys", id, 0, string(raw))
+}
+
+// get returns the key with id: errKeyMissing when the store never held it,
+// a keyDestroyed when an erasure destroyed it.
+func (ks *keyStore) get(ctx context.Context, id string) (cipher.AEAD, error) {
+	var wrapped []byte
+	err := ks.db.QueryRowContext(ctx, `SELECT wrapped FROM data_keys WHERE id = ?`, id).Scan(&wrapped)
+	if errors.Is(err, sql.ErrNoRows) {
+		var at int64
+		err := ks.db.QueryRowContext(ctx, `SELECT at FROM destroyed WHERE id = ?`, id).Scan(&at)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errKeyMissing
+		}
+		if err != nil {
+			return nil, fmt.Errorf("key store: %w", err)
+		}
+		return nil, keyDestroyed{time.Unix(at, 0).UTC()}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("key store: %w", err)
+	}
+	raw, err := open(ks.wrap, "data_keys", id, 0, wrapped)
+	if err != nil {
+		return nil, fmt.Errorf("key store: key %s: %w", id, err)
+	}
+	return newAEAD([]byte(raw))
+}
+
+// has reports whether the store holds the key with id.
+func (ks *keyStore) has(ctx context.Context, id string) (bool, error) {
+	var n int
+	err := ks.db.QueryRowContext(ctx, `SELECT count(*) FROM data_keys WHERE id = ?`, id).Scan(&n)
+	return n > 0, err
+}
+
+// destroy deletes a key and leaves its tombstone; destroying a key again
+// (or one never held) only writes the tombstone.
+func (ks *keyStore) destroy(ctx context.Context, id string, at time.Time) error {
+	tx, err := ks.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("key store: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM data_keys WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("key store: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO destroyed (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, id, at.Unix()); err != nil {
+		return fmt.Errorf("key store: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("key store: %w", err)
+	}
+	return nil
+}
+
+// backup writes a consistent copy of the key store to dest (VACUUM INTO:
+// a fresh file, without the free pages of destroyed keys).
+func (ks *keyStore) backup(ctx context.Context, dest string) error {
+	f, err := os.OpenFile(dest, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600) // VACUUM INTO takes an empty file
+	if err != nil {
+		return fmt.Errorf("key store backup: %w", err)
+	}
+	f.Close()
+	if _, err := ks.db.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+		return fmt.Errorf("key store backup: %w", err)
+	}
+	return nil
+}
