@@ -146,12 +146,19 @@ func Digest(day time.Time, cal *calendar.Calendar) Period {
 }
 
 // Title names the period as the report's heading does: "Tháng 12/2026",
-// "Quý IV/2026", "6 tháng cuối năm 2026", "Năm 2026", "Ngày 16/03/2026".
+// "Quý IV/2026", "6 tháng cuối năm 2026", "Năm 2026". A digest names the
+// days it covers, not the day it is sent (a digest caught up after a
+// restart leaves days later): "Ngày 16/03/2026", or for Monday's "Từ ngày
+// 13/03/2026 đến ngày 15/03/2026".
 func (p Period) Title() string {
 	last := p.End.Add(-time.Nanosecond) // the period's last instant
 	switch p.Kind {
 	case Daily:
-		return "Ngày " + p.End.Format("02/01/2006")
+		first, end := p.Start.Format("02/01/2006"), last.Format("02/01/2006")
+		if first == end {
+			return "Ngày " + first
+		}
+		return "Từ ngày " + first + " đến ngày " + end
 	case Monthly:
 		return fmt.Sprintf("Tháng %d/%d", last.Month(), last.Year())
 	case Quarterly:

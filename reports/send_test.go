@@ -75,8 +75,8 @@ func TestSendOnce(t *testing.T) {
 	}
 	// On Sunday the 15th: the quarter, and Friday's digest, missed.
 	want = append(want,
-		"periodic-report Ngày 13/03/2026 tiepnhan@haugiang.gov.vn receiver 3 files, chart 2",
-		"periodic-report Ngày 13/03/2026 pheduyet@haugiang.gov.vn approver 3 files, chart 2",
+		"periodic-report Ngày 12/03/2026 tiepnhan@haugiang.gov.vn receiver 3 files, chart 2",
+		"periodic-report Ngày 12/03/2026 pheduyet@haugiang.gov.vn approver 3 files, chart 2",
 		"periodic-report Quý I/2026 lanhdao@haugiang.gov.vn reports 3 files, chart 2")
 	if got := w.queued(t); !slices.Equal(got, want) {
 		t.Errorf("after catching up on Sunday 15 March:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -99,8 +99,8 @@ func TestCatchUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"periodic-report Ngày 17/03/2026 tiepnhan@haugiang.gov.vn receiver 3 files, chart 2",
-		"periodic-report Ngày 17/03/2026 pheduyet@haugiang.gov.vn approver 3 files, chart 2",
+		"periodic-report Ngày 16/03/2026 tiepnhan@haugiang.gov.vn receiver 3 files, chart 2",
+		"periodic-report Ngày 16/03/2026 pheduyet@haugiang.gov.vn approver 3 files, chart 2",
 		"periodic-report Tháng 3/2026 lanhdao@haugiang.gov.vn reports 3 files, chart 2",
 		"periodic-report Quý I/2026 lanhdao@haugiang.gov.vn reports 3 files, chart 2",
 	}
@@ -190,5 +190,43 @@ func TestNothingToReport(t *testing.T) {
 	}
 	if got := w.queued(t); len(got) != 1 {
 		t.Errorf("once recipients are set: %q", got)
+	}
+}
+
+// TestCatchUpDigestNamesItsDay restarts the daemon on Saturday 5 December
+// 2026, after Friday's digest was missed: the catch-up sends Friday's
+// digest, which covers Thursday 3 December, and its title names that day
+// — not the Friday it was due, nor the Saturday it leaves. Monday's digest
+// covers Friday and the weekend, and its title names the three days.
+func TestCatchUpDigestNamesItsDay(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	var log bytes.Buffer
+	s := w.sender(&log)
+	s.Config.Recipients, s.Config.SemiannualRecipients = nil, nil
+	if err := s.CatchUp(context.Background(), at(2026, 12, 5, 10, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(context.Background(), Daily, at(2026, 12, 7, 7, 30)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err := w.db.Read(context.Background(), func(tx *store.Tx) error {
+		mails, err := tx.DueMail(at(2030, 1, 1, 0, 0), 10)
+		for _, m := range mails {
+			var v templates.PeriodicReport
+			json.Unmarshal(m.Data, &v)
+			if m.Role == "receiver" {
+				got = append(got, v.Title+" | "+v.Dates)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Ngày 03/12/2026 | 03/12/2026 – 03/12/2026", "Từ ngày 04/12/2026 đến ngày 06/12/2026 | 04/12/2026 – 06/12/2026"}
+	if !slices.Equal(got, want) {
+		t.Errorf("digests %q, want %q", got, want)
 	}
 }

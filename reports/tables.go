@@ -119,7 +119,7 @@ func (r *Report) aboutTable() Table {
 
 func modeTitle(k Kind, m Mode) string {
 	if k == Daily {
-		return "Từ đầu ngày làm việc trước đến đầu ngày gửi"
+		return "Ngày làm việc liền trước ngày gửi theo lịch, cùng các ngày nghỉ sau nó"
 	}
 	return modeTitles[m]
 }
