@@ -19,6 +19,11 @@ type session struct {
 	c           *imapclient.Client
 	uidValidity uint32
 	news        chan struct{}
+	// moved are the messages this session copied out and flagged
+	// \Deleted on a server without UIDPLUS, and tidy is set when there may
+	// be such messages to expunge (see expunge).
+	moved map[imap.UID]bool
+	tidy  bool
 }
 
 // errVanished: the message was expunged by someone else before we read it.
@@ -56,7 +61,7 @@ func (s *session) processAll(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
+	return s.expunge(ctx)
 }
 
 // broken reports whether the connection is gone.
@@ -143,7 +148,7 @@ func (s *session) fetch(ctx context.Context, uid imap.UID, received time.Time) (
 // it; otherwise COPY, and only once the copy succeeded, \Deleted and UID
 // EXPUNGE of that one message (LIBRARY-NOTES: go-imap's own fallback can
 // delete mail). Without UIDPLUS the message is left flagged \Deleted, which
-// the search skips: a plain EXPUNGE could remove other clients' messages.
+// the search skips, until expunge finds it safe to remove.
 func (s *session) move(uid imap.UID, dest string) error {
 	set := imap.UIDSetNum(uid)
 	seen := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}
@@ -168,7 +173,9 @@ func (s *session) move(uid imap.UID, dest string) error {
 		if err := s.c.UIDExpunge(set).Close(); err != nil {
 			return fmt.Errorf("imap uid expunge %d: %w", uid, err)
 		}
+		return nil
 	}
+	s.moved[uid], s.tidy = true, true
 	return nil
 }
 
@@ -208,4 +215,59 @@ func (s *session) wait(ctx context.Context) error {
 		cause = fmt.Errorf("imap idle: %w", err)
 	}
 	return cause
+}
+
+// expunge removes, on a server without UIDPLUS, the messages moved out and
+// left flagged \Deleted — older Exchange and some hosted servers would
+// otherwise keep every message ever processed in the mailbox. Without UID
+// EXPUNGE only a plain EXPUNGE can, and it removes every \Deleted message
+// of the mailbox, another client's too: so it is sent only when SEARCH
+// DELETED finds nothing but messages we moved — this session's, or an
+// earlier one's (their outcome is recorded; we flag a message \Deleted
+// only after its copy succeeded). Otherwise the mailbox is left as it is
+// and the watcher warns, once until an expunge succeeds again. A message
+// another client flags \Deleted between the SEARCH and the EXPUNGE is
+// removed with ours, as that client's own EXPUNGE would have removed it.
+func (s *session) expunge(ctx context.Context) error {
+	caps := s.c.Caps()
+	if !s.tidy || caps.Has(imap.CapMove) || caps.Has(imap.CapUIDPlus) {
+		return nil
+	}
+	data, err := s.c.UIDSearch(&imap.SearchCriteria{Flag: []imap.Flag{imap.FlagDeleted}}, nil).Wait()
+	if err != nil {
+		return fmt.Errorf("imap search deleted: %w", err)
+	}
+	deleted := data.AllUIDs()
+	others := 0
+	for _, uid := range deleted {
+		if s.moved[uid] {
+			continue
+		}
+		_, seen, err := s.w.Processor.Seen(ctx, s.w.Mailbox, s.uidValidity, uint32(uid))
+		if err != nil {
+			return err
+		}
+		if !seen {
+			others++
+		}
+	}
+	s.tidy = false
+	if others > 0 {
+		if s.w.expungeWarned.CompareAndSwap(false, true) {
+			s.w.Log.Warn("processed messages not expunged: the server has no UIDPLUS, and the mailbox holds messages "+
+				"another client flagged \\Deleted that a plain EXPUNGE would remove too; they stay flagged until that client expunges",
+				"mailbox", s.w.Mailbox, "ours", len(deleted)-others, "others", others)
+		}
+		return nil
+	}
+	if len(deleted) == 0 {
+		return nil
+	}
+	if err := s.c.Expunge().Close(); err != nil {
+		return fmt.Errorf("imap expunge: %w", err)
+	}
+	clear(s.moved)
+	s.w.expungeWarned.Store(false)
+	s.w.Log.Info("processed messages expunged", "mailbox", s.w.Mailbox, "messages", len(deleted))
+	return nil
 }

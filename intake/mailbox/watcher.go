@@ -49,6 +49,9 @@ type Watcher struct {
 	BeforeMove func(uid uint32)
 
 	connected atomic.Bool
+	// expungeWarned is set once the watcher has warned that it leaves
+	// processed messages flagged \Deleted (see session.expunge).
+	expungeWarned atomic.Bool
 }
 
 // Connected reports whether the watcher holds an open session (for
@@ -102,7 +105,7 @@ func (w *Watcher) session(ctx context.Context) error {
 	}
 	w.connected.Store(true)
 	w.Log.Info("imap session open", "mailbox", w.Mailbox, "messages", sel.NumMessages, "idle", c.Caps().Has(imap.CapIdle), "move", c.Caps().Has(imap.CapMove))
-	s := &session{w: w, c: c, uidValidity: sel.UIDValidity, news: news}
+	s := &session{w: w, c: c, uidValidity: sel.UIDValidity, news: news, moved: map[imap.UID]bool{}, tidy: true}
 	for {
 		if err := s.processAll(ctx); err != nil {
 			return err
