@@ -405,8 +405,9 @@ func (c *checker) imap(ctx context.Context, cfg *config.Config) {
 	case p.Move:
 		c.ok("imap UIDPLUS", "absent, and not needed with MOVE")
 	default:
-		c.warn("imap UIDPLUS", "no MOVE and no UIDPLUS: processed messages are copied to their folder and stay in the mailbox, flagged \\Deleted",
-			"expunge the mailbox now and then from a mail client (phananh never expunges the whole mailbox), or enable UIDPLUS on the server")
+		c.warn("imap UIDPLUS", "no MOVE and no UIDPLUS: processed messages are copied to their folder and flagged \\Deleted; "+
+			"phananh expunges the mailbox only while every \\Deleted message in it is one it moved",
+			"let no other mail client leave messages flagged \\Deleted in the mailbox (phananh then warns and leaves them all), or enable UIDPLUS on the server")
 	}
 }
 

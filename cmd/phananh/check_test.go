@@ -239,7 +239,7 @@ func TestCheckFaults(t *testing.T) {
 		{name: "no MOVE", opt: deploymentOptions{folders: true, imap: imaptest.Options{NoMove: true}},
 			check: "imap MOVE", status: "warn", want: "copies each message"},
 		{name: "no MOVE nor UIDPLUS", opt: deploymentOptions{folders: true, imap: imaptest.Options{NoMove: true, NoUIDPlus: true}},
-			check: "imap UIDPLUS", status: "warn", want: "stay in the mailbox"},
+			check: "imap UIDPLUS", status: "warn", want: "phananh expunges the mailbox only while"},
 		{name: "IMAP certificate of an unknown CA", opt: deploymentOptions{folders: true, imap: imaptest.Options{TLS: imaptest.ImplicitTLS},
 			settings: map[string]string{"imap.ca_file": q("")}},
 			check: "imap connect", status: "fail", want: "imap.ca_file must name the CA"},
