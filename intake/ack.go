@@ -9,9 +9,9 @@ import (
 	"haugiang.gov.vn/phananh/templates"
 )
 
-// acknowledge owes the citizen the acknowledgement, unless the sender has
-// had their share of automatic replies this hour (then it is recorded as
-// suppressed) or gave no address to answer.
+// acknowledge owes the citizen the acknowledgement, unless the sender is
+// looping — they had their share of automatic replies this hour: then it
+// is recorded as suppressed — or gave no address to answer.
 func (rc *reception) acknowledge(tx *store.Tx, in *incoming, r store.Report, table *routing.Table, due time.Time) error {
 	if r.Citizen.Email == "" {
 		return nil
@@ -31,11 +31,11 @@ func (rc *reception) acknowledge(tx *store.Tx, in *incoming, r store.Report, tab
 	mail := store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: r.Citizen.Email, Role: "citizen", Lang: r.Lang,
 		ReplyTo:   rc.addrs.citizen(r, in.now),
 		InReplyTo: in.report().MessageID, References: in.report().References, Data: data}
-	n, err := tx.RepliesSince(r.Citizen.Email, in.now.Add(-time.Hour))
+	loop, err := looping(tx, r.Citizen.Email, in.now, rc.repliesPerHour)
 	if err != nil {
 		return err
 	}
-	if n >= rc.repliesPerHour {
+	if loop {
 		mail.State = store.MailSuppressed
 		rc.log.Warn("automatic reply limit reached: acknowledgement recorded, not sent", "report", r.Code)
 	}

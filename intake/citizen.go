@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
-	"time"
 
 	"haugiang.gov.vn/phananh/intake/token"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
@@ -116,11 +115,11 @@ func (cr *citizenReplies) alreadyRated(tx *store.Tx, in *incoming, cf *caseFile)
 	m := store.Mail{ReportID: cf.r.ID, ReportCode: cf.r.Code, Kind: string(lifecycle.NoticeAlreadyRated), To: cf.r.Citizen.Email,
 		Role: "citizen", Lang: cf.r.Lang, ReplyTo: cr.addrs.citizen(cf.r, in.now), InReplyTo: in.msg.MessageID,
 		References: in.msg.References, Data: data}
-	n, err := tx.RepliesSince(cf.r.Citizen.Email, in.now.Add(-time.Hour))
+	loop, err := looping(tx, cf.r.Citizen.Email, in.now, cr.repliesPerHour)
 	if err != nil {
 		return err
 	}
-	if n >= cr.repliesPerHour {
+	if loop {
 		m.State = store.MailSuppressed
 	}
 	_, err = tx.Enqueue(m, in.now)

@@ -432,3 +432,39 @@ func TestForwardedReport(t *testing.T) {
 		t.Errorf("forwarded by someone else: acknowledgement to %s, want the forwarder", ack.To)
 	}
 }
+
+// TestAcknowledgementAfterStaffActivity: the hourly cap counts only the
+// automatic replies to a sender's own mail (SPEC 4.7). A citizen whose
+// report was just forwarded, published and rated — four mails in the hour,
+// three of them caused by staff or the rating — still gets the
+// acknowledgement of the next report.
+func TestAcknowledgementAfterStaffActivity(t *testing.T) {
+	w := publishedReport(t)
+	w.p.RepliesPerHour = 4
+	w.reply(citizen, "Hài lòng")
+	var toCitizen int
+	for _, m := range w.mails(t, w.code) {
+		if m.To == citizen {
+			toCitizen++
+		}
+	}
+	if toCitizen < w.p.RepliesPerHour {
+		t.Fatalf("%d mails to the citizen: the test needs at least %d", toCitizen, w.p.RepliesPerHour)
+	}
+	out := w.send(report("Nguyễn Văn An <"+citizen+">", "r2@mail.gmail.com", "Đèn đường hư", "Đèn đường ấp 4 xã Vị Đông hư.\n"))
+	if ack := firstOf(t, w.mails(t, out.Code), "ack"); ack.State != store.MailQueued {
+		t.Errorf("the next report's acknowledgement is %s, want queued", ack.State)
+	}
+}
+
+// firstOf returns the first mail of a kind.
+func firstOf(t *testing.T, ms []store.Mail, kind string) store.Mail {
+	t.Helper()
+	for _, m := range ms {
+		if m.Kind == kind {
+			return m
+		}
+	}
+	t.Fatalf("no %s mail in %s", kind, owed(ms))
+	return store.Mail{}
+}

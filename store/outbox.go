@@ -156,21 +156,10 @@ func (t *Tx) ReportMail(reportID int64) ([]Mail, error) {
 	return t.mails(`o.report_id = ? ORDER BY o.id`, reportID)
 }
 
-// RepliesSince counts the automatic replies to an address created since a
-// time, sent or not (the limit of SPEC 4.7).
-func (t *Tx) RepliesSince(to string, since time.Time) (int, error) {
-	var n int
-	err := t.queryRow(`SELECT count(*) FROM outbox WHERE rcpt_idx = ? AND created_at >= ? AND rcpt_role = 'citizen'`,
-		t.db.keys.indexOf(IndexEmail, to), since.Unix()).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: replies: %w", err)
-	}
-	return n, nil
-}
-
 // MailsSince counts the mails of the given kinds written to an address
-// since a time, sent or not: the rate limit of the answers to refused and
-// unauthenticated commands (SPEC 7.3).
+// since a time, sent or not: the rate limits of the automatic replies to a
+// sender (SPEC 4.7) and of the answers to refused and unauthenticated
+// commands (SPEC 7.3).
 func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error) {
 	idx := t.db.keys.indexOf(IndexEmail, to)
 	n := 0
