@@ -7,7 +7,8 @@ import (
 )
 
 // automatic returns why a message must never be answered (RFC 3834, SPEC
-// 4.7), or "" for mail a person wrote.
+// 4.7) by its header, or "" for mail a person wrote. The subject alone
+// decides nothing here: see classifier.autoReply.
 func automatic(m *parse.Message) string {
 	as := strings.ToLower(strings.TrimSpace(m.AutoSubmitted))
 	switch {
@@ -23,24 +24,29 @@ func automatic(m *parse.Message) string {
 		return "sent by a mail system"
 	case m.AutoReplyHeader != "":
 		return m.AutoReplyHeader
-	case autoReplySubject(m.Subject):
-		return "automatic-reply subject"
 	}
 	return ""
 }
 
-// autoReplySubjects begin the subjects of automatic replies that carry no
-// header saying so (Outlook's out-of-office replies, in the languages the
-// mailbox meets). Lower case; a citizen's report never begins so.
-var autoReplySubjects = []string{
-	"auto reply", "autoreply", "auto-reply", "auto response", "automatic reply", "out of office", "out of the office",
-	"trả lời tự động", "tra loi tu dong", "thư trả lời tự động", "vắng mặt", "automatyczna odpowied",
-	"réponse automatique", "abwesenheitsnotiz", "automatische antwort", "自動返信", "自动回复",
+// autoReplyPrefixes are the exact subject prefixes that mail clients write
+// on automatic replies, some without any header saying so: Outlook and
+// Exchange in English ("Automatic reply:", older "Out of Office:") and
+// Vietnamese ("Trả lời tự động:"), "Auto:", Apple's and webmail's "Auto
+// reply:", and Outlook's in the other languages the mailbox meets. Lower
+// case; the colon is part of the prefix, so that a complaint that begins
+// with the same words ("Vắng mặt cán bộ…", "Out of office hours…") is not
+// one.
+var autoReplyPrefixes = []string{
+	"automatic reply:", "out of office:", "trả lời tự động:", "thư trả lời tự động:", "auto:", "auto reply:",
+	"auto-reply:", "autoreply:", "réponse automatique :", "réponse automatique:", "automatische antwort:",
+	"abwesenheitsnotiz:", "automatyczna odpowiedź:", "自動返信:", "自动回复:",
 }
 
+// autoReplySubject reports whether a subject begins with a client's
+// automatic-reply prefix.
 func autoReplySubject(subject string) bool {
 	s := strings.ToLower(strings.TrimSpace(subject))
-	for _, p := range autoReplySubjects {
+	for _, p := range autoReplyPrefixes {
 		if strings.HasPrefix(s, p) {
 			return true
 		}

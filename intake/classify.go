@@ -7,8 +7,10 @@ import (
 	"strings"
 
 	"haugiang.gov.vn/phananh/intake/command"
+	"haugiang.gov.vn/phananh/intake/form"
 	"haugiang.gov.vn/phananh/intake/parse"
 	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 )
 
@@ -20,6 +22,7 @@ type classifier struct {
 	addrs      replyAddrs
 	forwarders []string // intake.forwarding_addresses
 	staff      Staff
+	routing    func() *routing.Table // to tell whether a text names a place
 }
 
 // A class is what a message is.
@@ -79,6 +82,9 @@ func (c *classifier) byContent(m *parse.Message, code string) verdict {
 	if reason := automatic(m); reason != "" {
 		return verdict{class: classAutomatic, code: code, reason: reason}
 	}
+	if c.autoReply(m) {
+		return verdict{class: classAutomatic, code: code, reason: "automatic-reply subject"}
+	}
 	if c.staff.Is(m.From.Addr) && (code != "" || hasCommands(m)) {
 		return verdict{class: classCommand, code: code}
 	}
@@ -89,6 +95,34 @@ func (c *classifier) byContent(m *parse.Message, code string) verdict {
 		return verdict{class: classEmpty, reason: "no text and no attachment"}
 	}
 	return verdict{class: classNew}
+}
+
+// autoReply reports whether a message without an automatic-reply header
+// is one by its subject: a mail client's exact prefix, and a text that does
+// not read as a report (SPEC 4.2). Words alone ("Vắng mặt cán bộ…") make
+// nothing automatic: when in doubt a message is a report.
+func (c *classifier) autoReply(m *parse.Message) bool {
+	return autoReplySubject(m.Subject) && !readsAsReport(bodyText(m), c.routing())
+}
+
+// readsAsReport reports whether a text reads as a citizen's report: it
+// fills in the form, gives a phone number, or names a place — a location,
+// or an administrative unit of the routing table.
+func readsAsReport(text string, table *routing.Table) bool {
+	f := form.Read(text)
+	if f.Labelled || f.Phone != "" || f.Location != "" {
+		return true
+	}
+	return table.Route(routing.Input{Text: text}).Unit != ""
+}
+
+// bodyText is what a message's sender wrote: its new text, else (when all
+// of it reads as quoted or signature) the whole text.
+func bodyText(m *parse.Message) string {
+	if strings.TrimSpace(m.NewText) != "" {
+		return m.NewText
+	}
+	return m.Text
 }
 
 // isBounce reports whether a message is a delivery failure report.

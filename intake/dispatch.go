@@ -56,7 +56,7 @@ func (p *Pipeline) handlers() handlers {
 	answers := &answers{notices: notices, periodic: periodicReports{blobs: p.DB.Blobs(), rules: rules, mode: p.ReportMode},
 		addrs: addrs, log: p.Log}
 	return handlers{
-		classifier: &classifier{addrs: addrs, forwarders: p.Forwarders, staff: p.Staff},
+		classifier: &classifier{addrs: addrs, forwarders: p.Forwarders, staff: p.Staff, routing: p.Routing},
 		reception: &reception{rules: rules, writer: writer, staff: p.Staff, addrs: addrs,
 			duplicateWindow: p.DuplicateWindow, repliesPerHour: p.RepliesPerHour, log: p.Log},
 		commands: &commands{staff: p.Staff, requireAuth: p.RequireAuth, authservID: p.TrustedAuthservID,

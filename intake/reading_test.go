@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"mime"
 	"strings"
 	"testing"
 )
@@ -54,3 +55,35 @@ func TestResultNoticeSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoReplySubjects: a subject makes a message an automatic reply
+// only with a known client's exact prefix, and never when the text reads
+// as a report (SPEC 4.2). A complaint about absent officials is a report.
+func TestAutoReplySubjects(t *testing.T) {
+	const absent = "Sáng nay 8 giờ tôi đến bộ phận một cửa xã Vị Đông, huyện Vị Thủy nhưng không có cán bộ nào làm việc.\n" +
+		"Số điện thoại: 0912 345 678\n"
+	for _, c := range []struct {
+		name, subject, body, kind string
+	}{
+		{"absent officials", "Vắng mặt cán bộ tại bộ phận một cửa xã", absent, KindReport},
+		{"absent officials, no form", "Vắng mặt cán bộ tại bộ phận một cửa xã", "Không có ai làm việc cả buổi sáng.\n", KindReport},
+		{"out of office words", "Out of office hours noise from the karaoke bar", "Loud music every night until 2 am.\n", KindReport},
+		{"outlook", "Automatic reply: Mất điện", "I am out of the office until Monday.\n", KindAutoreply},
+		{"outlook in Vietnamese", "Trả lời tự động: Mất điện", "Tôi đang nghỉ phép đến thứ Hai.\n", KindAutoreply},
+		{"auto", "Auto: Mất điện", "I am away.\n", KindAutoreply},
+		{"old outlook", "Out of Office: Mất điện", "I am away.\n", KindAutoreply},
+		{"prefix, but a report", "Automatic reply: Mất điện", absent, KindReport},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			out := f.process(t, report("Nguyễn Văn An <an@gmail.com>", "a@x", encodeSubject(c.subject), c.body))
+			if out.Kind != c.kind {
+				t.Errorf("%q: %s (%s), want %s", c.subject, out.Kind, out.Reason, c.kind)
+			}
+		})
+	}
+}
+
+// encodeSubject writes a subject as mail clients do: RFC 2047 when it is
+// not ASCII.
+func encodeSubject(s string) string { return mime.BEncoding.Encode("UTF-8", s) }
