@@ -36,7 +36,7 @@ const (
 	classAutomatic              // automatic mail, never answered
 	classCommand                // staff's commands, or staff's mail in a report's thread
 	classReply                  // anyone else's mail in a report's thread
-	classEmpty                  // no text and no attachment
+	classEmpty                  // no subject, no text and no attachment
 )
 
 // A verdict is what the classifier says of a message.
@@ -91,8 +91,8 @@ func (c *classifier) byContent(m *parse.Message, code string) verdict {
 	if code != "" {
 		return verdict{class: classReply, code: code}
 	}
-	if strings.TrimSpace(m.Text) == "" && len(keptAttachments(m)) == 0 {
-		return verdict{class: classEmpty, reason: "no text and no attachment"}
+	if strings.TrimSpace(m.Subject) == "" && strings.TrimSpace(bodyText(m)) == "" && len(keptAttachments(m)) == 0 {
+		return verdict{class: classEmpty, reason: "no subject, no text and no attachment"}
 	}
 	return verdict{class: classNew}
 }
@@ -116,11 +116,16 @@ func readsAsReport(text string, table *routing.Table) bool {
 	return table.Route(routing.Input{Text: text}).Unit != ""
 }
 
-// bodyText is what a message's sender wrote: its new text, else (when all
-// of it reads as quoted or signature) the whole text.
+// bodyText is what a message's sender wrote in its body: its new text,
+// else, when all of it reads as quoted or forwarded, the whole text; ""
+// when the body is empty or holds only a signature or a phone's "Sent from
+// my iPhone" (a report written in its subject alone).
 func bodyText(m *parse.Message) string {
-	if strings.TrimSpace(m.NewText) != "" {
+	switch {
+	case strings.TrimSpace(m.NewText) != "":
 		return m.NewText
+	case m.BlankBody:
+		return ""
 	}
 	return m.Text
 }

@@ -12,19 +12,21 @@ import (
 )
 
 // draft is the report a message makes, before it is stored: what the form
-// read in its new text (or the whole text) and its signature, and what the
-// routing table proposes for it.
+// read in what the sender wrote (see bodyText), and what the routing table
+// proposes for it. A report written in its subject alone — an empty body,
+// or only a signature — has the subject for its content (SPEC 4.2); its
+// signature still gives the form a name and a phone number.
 func draft(m *parse.Message, received time.Time, table *routing.Table) (store.Report, routing.Decision) {
-	text := m.NewText
-	if strings.TrimSpace(text) == "" {
-		text = m.Text
-	}
+	text := bodyText(m)
 	f := form.Read(text).WithSignature(m.Signature)
 	content := text
 	if f.Labelled && f.Content != "" {
 		content = f.Content
 	}
 	decision := table.Route(routing.Input{Subject: m.Subject, Text: content, Field: f.Field, Location: f.Location, Address: f.Address})
+	if strings.TrimSpace(text) == "" {
+		content, f.Content = m.Subject, m.Subject
+	}
 	r := store.Report{
 		State: "received", ReceivedAt: received, Lang: lang(m),
 		Citizen: store.Citizen{Email: m.From.Addr, Name: first(f.Name, m.From.Name), Phone: f.Phone,

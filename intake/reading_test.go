@@ -2,6 +2,7 @@ package intake
 
 import (
 	"mime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -87,3 +88,77 @@ func TestAutoReplySubjects(t *testing.T) {
 // encodeSubject writes a subject as mail clients do: RFC 2047 when it is
 // not ASCII.
 func encodeSubject(s string) string { return mime.BEncoding.Encode("UTF-8", s) }
+
+// TestSubjectOnlyReport: a report written in the subject alone — an empty
+// body, a body that is only a signature or a phone's "Sent from my
+// iPhone", or only photos — is a report whose content is the subject, with
+// its acknowledgement and triage notice (SPEC 4.2). Junk is only a message
+// with no subject text, no body text and no attachment.
+func TestSubjectOnlyReport(t *testing.T) {
+	const subject = "Cây xanh ngã chắn đường Trần Hưng Đạo, phường 1, Vị Thanh"
+	photo := func(t *testing.T, text string) (string, []string) {
+		return "--M\nContent-Type: text/plain; charset=UTF-8\n\n" + text + "\n" + photoPart(t, "M", "IMG_0042.jpg") + "--M--\n",
+			[]string{"MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="M"`}
+	}
+	for _, c := range []struct {
+		name, body string
+		phone      string // the phone the signature gives
+		mime       bool   // the body is the photo's multipart
+	}{
+		{name: "empty body", body: ""},
+		{name: "blank lines", body: "\n\n  \n"},
+		{name: "iPhone", body: "\n\nSent from my iPhone\n"},
+		{name: "Vietnamese iPhone", body: "Gửi từ iPhone của tôi\n"},
+		{name: "signature", body: "-- \nNguyễn Văn An\nĐT: 0912 345 678\n", phone: "0912345678"},
+		{name: "photo only", mime: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWalker(t)
+			headers := []string{"From: Nguyễn Văn An <" + citizen + ">", "To: phananh@haugiang.gov.vn",
+				"Subject: " + encodeSubject(subject), "Message-ID: <s1@mail.gmail.com>", "Date: Mon, 23 Nov 2026 08:10:00 +0700"}
+			body := c.body
+			if c.mime {
+				var h []string
+				body, h = photo(t, "")
+				headers = append(headers, h...)
+			}
+			out := w.send(eml(headers, body))
+			if out.Kind != KindReport {
+				t.Fatalf("%+v, want a report", out)
+			}
+			w.code = out.Code
+			r := w.report()
+			if r.Content != subject || r.Citizen.Phone != c.phone {
+				t.Errorf("content %q, phone %q; want the subject and %q", r.Content, r.Citizen.Phone, c.phone)
+			}
+			if slices.Contains(r.Missing, "content") {
+				t.Errorf("missing %v: the subject is the content", r.Missing)
+			}
+			mark := 0
+			if got := owed(w.sentSince(&mark)); got != "ack→"+citizen+" triage→"+receiver {
+				t.Errorf("mail owed %s", got)
+			}
+			triage := w.renderAll()["triage"][0].Text
+			if strings.Count(triage, "Cây xanh ngã") != 1 || strings.Contains(triage, "iPhone") {
+				t.Errorf("the triage notice does not show the subject once as the report:\n%s", triage)
+			}
+		})
+	}
+}
+
+// TestJunk: junk is only a message with no subject text, no body text and
+// no attachment; a body that is only a phone's signature is no text.
+func TestJunk(t *testing.T) {
+	for _, body := range []string{"", "\n \n", "Sent from my iPhone\n"} {
+		f := newFixture(t)
+		out := f.process(t, report("an@gmail.com", "e@x", "", body))
+		if out.Kind != KindJunk || !out.Quarantined() {
+			t.Errorf("%q: %+v, want junk", body, out)
+		}
+		f.assertNoMail(t)
+	}
+	f := newFixture(t)
+	if out := f.process(t, report("an@gmail.com", "e@x", "", "Cột điện nghiêng ở ấp 2.\n")); out.Kind != KindReport {
+		t.Errorf("a body without a subject: %+v, want a report", out)
+	}
+}
