@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"mime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// citizenMail is a citizen's new message as a mail client sends it.
+func citizenMail(from, msgID, subject, body string, headers ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: %s\r\nTo: phananh@haugiang.gov.vn\r\nSubject: %s\r\nMessage-ID: <%s>\r\nDate: Mon, 23 Nov 2026 08:10:00 +0700\r\n",
+		from, mime.BEncoding.Encode("UTF-8", subject), msgID)
+	for _, h := range headers {
+		b.WriteString(h + "\r\n")
+	}
+	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+	b.WriteString(strings.ReplaceAll(body, "\n", "\r\n"))
+	return b.String()
+}
+
+// TestE2ECitizensMail delivers the commonest shapes of citizens' mail
+// through the IMAP server and checks the mail that comes out of the SMTP
+// server: a report written in the subject alone from an iPhone, a
+// complaint about absent officials (no out-of-office reply), and an
+// empty message (junk, unanswered).
+func TestE2ECitizensMail(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	const (
+		iphone = "binh.tran@icloud.com"
+		absent = "cuong.le@yahoo.com.vn"
+		empty  = "dung.pham@gmail.com"
+	)
+	e.deliver(receivedAt,
+		citizenMail("Trần Bình <"+iphone+">", "subject-only@icloud.com", "Cây xanh ngã chắn đường Trần Hưng Đạo, phường 1, Vị Thanh",
+			"\n\nSent from my iPhone\n"),
+		citizenMail("Lê Cường <"+absent+">", "absent@yahoo.com.vn", "Vắng mặt cán bộ tại bộ phận một cửa xã",
+			"Sáng nay tôi đến bộ phận một cửa xã Vị Đông, huyện Vị Thủy lúc 8 giờ nhưng không có cán bộ nào làm việc.\n"),
+		citizenMail(empty, "empty@gmail.com", "", "\n"),
+	)
+	e.waitMail("ack", iphone, 1)
+	e.waitMail("ack", absent, 1)
+	eventually(t, 30*time.Second, "an empty inbox", func() bool { return e.count(e.imap.Config().Mailbox) == 0 })
+	if q := e.count(e.imap.Config().Quarantine); q != 1 {
+		t.Errorf("%d messages in quarantine, want the empty one", q)
+	}
+	triage := map[string]string{}
+	for i := 1; i <= 2; i++ {
+		body := e.waitMail("triage", e2eReceiver, i).text()
+		switch {
+		case strings.Contains(body, iphone):
+			triage[iphone] = body
+		case strings.Contains(body, absent):
+			triage[absent] = body
+		}
+	}
+	if b := triage[iphone]; strings.Count(b, "Cây xanh ngã") != 1 || strings.Contains(b, "iPhone") || !strings.Contains(b, "chỉ viết tiêu đề") {
+		t.Errorf("the subject-only report's triage notice:\n%s", b)
+	}
+	if b := triage[absent]; !strings.Contains(b, "không có cán bộ nào làm việc") {
+		t.Errorf("the complaint's triage notice:\n%s", b)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := len(e.mailsOf("ack", empty)); n != 0 {
+		t.Errorf("%d acknowledgements of the empty message", n)
+	}
+}
