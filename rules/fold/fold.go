@@ -55,73 +55,79 @@ func isASCII(s string) bool {
 	return true
 }
 
-// Tone marks and the vowels they may sit on in the syllables whose two
-// spellings Tone unifies.
-const (
-	grave, acute, tilde, hook, dotBelow = '\u0300', '\u0301', '\u0303', '\u0309', '\u0323'
-)
-
-func isTone(r rune) bool {
-	switch r {
-	case grave, acute, tilde, hook, dotBelow:
-		return true
+// toned maps the vowels that end an "oa", "oe" or "uy" syllable, with a
+// tone mark, to the vowel alone and its mark ("à" is 'a' and U+0300).
+var toned = func() map[rune][2]rune {
+	m := map[rune][2]rune{}
+	for _, v := range "aeyAEY" {
+		for _, mark := range "\u0300\u0301\u0303\u0309\u0323" {
+			c := []rune(norm.NFC.String(string(v) + string(mark)))
+			m[c[0]] = [2]rune{v, mark}
+		}
 	}
-	return false
-}
+	return m
+}()
 
 // Tone writes the tone mark of each word of s in one place. Vietnamese has
 // two spellings of the open syllables ending in "oa", "oe" and "uy": the
 // mark on the second vowel ("hoà", "khoẻ", "thuỷ") or on the first ("hòa",
 // "khỏe", "thủy"); both are in official use, and place names are written
 // both ways ("Vị Thuỷ", "Vị Thủy"). Tone moves the mark to the first vowel,
-// so that the two compare equal; every other word is left as it is (the
-// result is NFC). "quý" keeps its mark, since its "u" belongs to the "qu".
+// so that the two compare equal; every other word is left as it is. s must
+// be NFC, and so is the result. "quý" keeps its mark, since its "u" belongs
+// to the "qu". It does not allocate when nothing moves.
 func Tone(s string) string {
-	if isASCII(s) {
-		return s
-	}
-	d := []rune(norm.NFD.String(s))
-	changed := false
-	start := 0
-	for i := 0; i <= len(d); i++ {
-		if i < len(d) && (unicode.IsLetter(d[i]) || unicode.Is(unicode.Mn, d[i])) {
+	var b strings.Builder
+	done := 0 // s[:done] is in b
+	for i, r := range s {
+		if r < 0xC0 {
 			continue
 		}
-		if moveTone(d[start:i]) {
-			changed = true
+		vt, ok := toned[r]
+		if !ok {
+			continue
 		}
-		start = i + 1
+		first, size := utf8.DecodeLastRuneInString(s[:i])
+		end := i + utf8.RuneLen(r)
+		next, _ := utf8.DecodeRuneInString(s[end:])
+		if end < len(s) && (unicode.IsLetter(next) || unicode.IsMark(next)) || !opensSyllable(s[:i-size], first, vt[0]) {
+			continue
+		}
+		b.WriteString(s[done : i-size])
+		b.WriteString(norm.NFC.String(string(first) + string(vt[1])))
+		b.WriteRune(vt[0])
+		done = end
 	}
-	if !changed {
-		return norm.NFC.String(s)
+	if done == 0 {
+		return s
 	}
-	return norm.NFC.String(string(d))
+	b.WriteString(s[done:])
+	return b.String()
 }
 
-// moveTone rewrites one decomposed word in place, and reports whether it
-// changed: a word that ends in o-a, o-e or u-y with the tone mark after the
-// last vowel, and has only consonants before them, gets the mark after the
-// first vowel.
-func moveTone(w []rune) bool {
-	n := len(w)
-	if n < 3 || !isTone(w[n-1]) {
-		return false
-	}
-	first, second := unicode.ToLower(w[n-3]), unicode.ToLower(w[n-2])
-	switch {
-	case first == 'o' && (second == 'a' || second == 'e'):
-	case first == 'u' && second == 'y':
-		if n >= 4 && unicode.ToLower(w[n-4]) == 'q' {
-			return false
-		}
+// opensSyllable reports whether first and second, at the end of a word that
+// starts after the last non-letter of before, are the vowels "oa", "oe" or
+// "uy" of a syllable whose onset has only consonants (and is not "qu" for
+// "uy").
+func opensSyllable(before string, first, second rune) bool {
+	switch f, sec := unicode.ToLower(first), unicode.ToLower(second); {
+	case f == 'o' && (sec == 'a' || sec == 'e'):
+	case f == 'u' && sec == 'y':
 	default:
 		return false
 	}
-	for _, r := range w[:n-3] {
-		if !unicode.IsLetter(r) || strings.ContainsRune("aăâeêioôơuưy", unicode.ToLower(r)) {
+	for i := len(before); i > 0; {
+		r, size := utf8.DecodeLastRuneInString(before[:i])
+		i -= size
+		switch l := unicode.ToLower(r); {
+		case !unicode.IsLetter(r):
+			return true
+		case l == 'q' && i+size == len(before) && unicode.ToLower(first) == 'u':
 			return false
+		case l == 'đ' || l < utf8.RuneSelf && !strings.ContainsRune("aeiouy", l):
+		default:
+			return false // a vowel: another syllable shape ("khuya", "ngoài")
 		}
 	}
-	w[n-2], w[n-1] = w[n-1], w[n-2]
 	return true
 }
