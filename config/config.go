@@ -20,6 +20,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/rules/routing"
 )
 
 // Config is the whole configuration file.
@@ -84,8 +85,20 @@ type Store struct {
 
 // Rules is the [rules] table.
 type Rules struct {
-	// File is the routing table; "" means the table shipped in the binary.
+	// Table names the built-in routing table: "appendix1" (the default, the
+	// regulation's Appendix I) or "2025" (the two-tier government from
+	// 1 July 2025).
+	Table string `toml:"table"`
+	// File is a routing table file; when set, it replaces the built-in
+	// table, whichever Table names.
 	File string `toml:"file"`
+}
+
+func (r Rules) validate() error {
+	if r.Table != "" && !slices.Contains(routing.BuiltinNames(), r.Table) {
+		return fmt.Errorf("[rules] table %q: no such built-in table (there are %s)", r.Table, strings.Join(routing.BuiltinNames(), ", "))
+	}
+	return nil
 }
 
 // Security is the [security] table.
@@ -372,7 +385,7 @@ func (c *Config) resolvePaths() {
 func (c *Config) Validate() error {
 	checks := []func() error{
 		c.IMAP.validate, c.SMTP.validate, c.Store.validate, c.Security.validate,
-		c.HTTP.validate, c.Intake.validate, c.Process.validate, c.Reports.validate, c.validateOperators,
+		c.HTTP.validate, c.Intake.validate, c.Process.validate, c.Reports.validate, c.Rules.validate, c.validateOperators,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

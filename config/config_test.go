@@ -86,6 +86,7 @@ func TestBadConfigNamesKeyAndProblem(t *testing.T) {
 		"[security]\ntoken_ttl = \"1m\"\n":                        "security.token_ttl",
 		"[intake]\nmax_parts = 0\n":                               "intake.max_parts",
 		"[process]\ncall_attempts = 0\n":                          "process.call_attempts",
+		"[rules]\ntable = \"2024\"\n":                             `[rules] table "2024": no such built-in table (there are appendix1, 2025)`,
 		"[imap\nport = 1\n":                                       "phananh.toml:2",
 	}
 	for body, want := range cases {

@@ -57,7 +57,7 @@ func openApp(ctx context.Context, configPath string, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.Path, err)
 	}
-	holder, err := routing.NewHolder(cfg.Rules.File)
+	holder, err := routing.NewHolder(cfg.Rules.File, cfg.Rules.Table)
 	if err != nil {
 		return nil, err
 	}

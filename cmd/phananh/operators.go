@@ -26,12 +26,10 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "phananh operators: %v\n", err)
 		return exitFailed
 	}
-	table := routing.Default()
-	if cfg.Rules.File != "" {
-		if table, err = routing.Load(cfg.Rules.File); err != nil {
-			fmt.Fprintf(stderr, "phananh operators: %v\n", err)
-			return exitFailed
-		}
+	table, err := routing.Open(cfg.Rules.File, cfg.Rules.Table)
+	if err != nil {
+		fmt.Fprintf(stderr, "phananh operators: %v\n", err)
+		return exitFailed
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "EMAIL\tROLE\tAGENCY\tNAME")

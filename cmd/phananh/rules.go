@@ -14,11 +14,11 @@ import (
 	"haugiang.gov.vn/phananh/rules/routing"
 )
 
-const rulesSynopsis = `rules check FILE
+const rulesSynopsis = `rules check FILE | --table NAME
        phananh rules explain --config FILE [--field CODE] [--unit CODE] < REPORT
 
-check:   validates a routing table file; prints a summary, or every problem
-         with its line (exit 1).
+check:   validates a routing table file, or a built-in table (appendix1,
+         2025); prints a summary, or every problem with its line (exit 1).
 explain: routes a report read from standard input (first line: subject; the
          rest: content) with the table of the configuration and prints the
          decision as one JSON object.`
@@ -51,20 +51,33 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // runRulesCheck validates a table file: a one-line summary when it is good,
 // every problem on stderr when it is not.
 func runRulesCheck(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("rules check", "rules check FILE", stderr)
+	fs := newFlagSet("rules check", "rules check FILE | --table NAME", stderr)
+	builtin := fs.String("table", "", "a built-in table `NAME` to check instead of a file: "+strings.Join(routing.BuiltinNames(), ", "))
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "phananh rules check: name one table file\nusage: phananh rules check FILE")
+	if (fs.NArg() == 1) == (*builtin != "") || fs.NArg() > 1 {
+		fmt.Fprintln(stderr, "phananh rules check: name one table file, or one built-in table with --table\nusage: phananh rules check FILE | --table NAME")
 		return exitUsage
 	}
-	t, err := routing.Load(fs.Arg(0))
+	name := fs.Arg(0)
+	t, err := routing.Open(name, *builtin)
 	if err != nil {
 		return reportTableError(stderr, "rules check", err)
 	}
-	fmt.Fprintf(stdout, "%s: good: %d agencies, %d units, %d fields, %d rules; version %s\n",
-		fs.Arg(0), len(t.Agencies()), len(t.Units()), len(t.Fields()), len(t.Rules()), t.Version())
+	if name == "" {
+		name = t.Name()
+	}
+	units := fmt.Sprintf("%d units", len(t.Units()))
+	if n := len(t.Formers()); n > 0 {
+		units += fmt.Sprintf(" (and %d former units)", n)
+	}
+	edition := ""
+	if t.Edition() != "" {
+		edition = "edition " + t.Edition() + ", "
+	}
+	fmt.Fprintf(stdout, "%s: good: %d agencies, %s, %d fields, %d rules; %sversion %s\n",
+		name, len(t.Agencies()), units, len(t.Fields()), len(t.Rules()), edition, t.Version())
 	return exitOK
 }
 
@@ -109,11 +122,9 @@ func runRulesExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "phananh rules explain: %v\n", err)
 		return exitFailed
 	}
-	table := routing.Default()
-	if cfg.Rules.File != "" {
-		if table, err = routing.Load(cfg.Rules.File); err != nil {
-			return reportTableError(stderr, "rules explain", err)
-		}
+	table, err := routing.Open(cfg.Rules.File, cfg.Rules.Table)
+	if err != nil {
+		return reportTableError(stderr, "rules explain", err)
 	}
 	if _, ok := table.Field(*field); *field != "" && !ok {
 		fmt.Fprintf(stderr, "phananh rules explain: --field: no field %q in %s\n", *field, table.Name())

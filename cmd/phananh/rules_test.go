@@ -52,19 +52,42 @@ func writeConfig(t *testing.T, table string, data []byte) string {
 	return path
 }
 
+// builtinConfig writes a configuration that names a built-in table.
+func builtinConfig(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "phananh.toml")
+	if err := os.WriteFile(path, []byte("[rules]\ntable = \""+name+"\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // TestRulesExplainCases runs every labelled report of the routing package's
-// routing-cases.tsv through "rules explain", with the table named by the
-// configuration and with the built-in one.
+// routing-cases.tsv and routing-cases-2025.tsv through "rules explain",
+// with the table named by the configuration — a file, or a built-in table —
+// and, for the first, with the default one.
 func TestRulesExplainCases(t *testing.T) {
-	f, err := os.Open("../../rules/routing/testdata/routing-cases.tsv")
+	t.Run("appendix1", func(t *testing.T) {
+		explainCases(t, "routing-cases.tsv", 36, map[string]string{
+			"named table":    writeConfig(t, "tables/rules.toml", routing.DefaultFile()),
+			"built-in table": builtinConfig(t, "appendix1"),
+			"default table":  writeConfig(t, "", nil),
+		})
+	})
+	t.Run("2025", func(t *testing.T) {
+		explainCases(t, "routing-cases-2025.tsv", 32, map[string]string{
+			"named table":    writeConfig(t, "tables/rules.toml", routing.BuiltinFile("2025")),
+			"built-in table": builtinConfig(t, "2025"),
+		})
+	})
+}
+
+func explainCases(t *testing.T, file string, want int, configs map[string]string) {
+	f, err := os.Open("../../rules/routing/testdata/" + file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	configs := map[string]string{
-		"named table":    writeConfig(t, "tables/rules.toml", routing.DefaultFile()),
-		"built-in table": writeConfig(t, "", nil),
-	}
 	rows := 0
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -95,8 +118,8 @@ func TestRulesExplainCases(t *testing.T) {
 			})
 		}
 	}
-	if rows != 36 {
-		t.Errorf("read %d cases, want 36", rows)
+	if rows != want {
+		t.Errorf("read %d cases, want %d", rows, want)
 	}
 }
 
@@ -119,8 +142,14 @@ func TestRulesExplainOutput(t *testing.T) {
 			`{"field":"phong-chay","unit":"nga-bay","agency":"ca-tinh","urgent":true,"rule":"phong-chay/*","why":"keyword \"cháy\" (1) gives phong-chay/* the best score, 1; unit nga-bay from alias \"Ngã Bảy\"; urgent: \"cháy\""}`},
 		{"empty input", "", nil,
 			`{"field":"khac","unit":"","agency":"ttgsdh","urgent":false,"rule":"","why":"no keyword of any rule found: field khac, the Center decides; no unit alias found"}`},
+		{"an old name, 2025", "Sạt lở\nBờ kênh qua ấp 3, xã Hỏa Tiến, TP Vị Thanh bị sạt lở.", []string{"2025"},
+			`{"field":"nong-nghiep","unit":"xa-hoa-luu","agency":"so-nnmt","urgent":true,"rule":"nong-nghiep/*","why":"keyword \"sạt lở\" (2) gives nong-nghiep/* the best score, 2; unit xa-hoa-luu from alias \"xã Hỏa Tiến\": xã Hỏa Tiến (cũ) → xã Hỏa Lựu; urgent: \"sạt lở\""}`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			cfg := cfg
+			if len(c.args) == 1 && c.args[0] == "2025" {
+				cfg, c.args = builtinConfig(t, "2025"), nil
+			}
 			code, stdout, stderr := explain(t, c.report, append([]string{"--config", cfg}, c.args...)...)
 			if code != exitOK || stdout != c.want+"\n" {
 				t.Errorf("exit %d, stdout:\n%s\nwant:\n%s\nstderr: %s", code, stdout, c.want, stderr)
@@ -158,6 +187,7 @@ func TestRulesExplainErrors(t *testing.T) {
 }
 
 func TestRulesCheck(t *testing.T) {
+	t2025, _ := routing.Builtin("2025")
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.toml")
 	bad := filepath.Join(dir, "bad.toml")
@@ -180,13 +210,17 @@ func TestRulesCheck(t *testing.T) {
 		stdout, stderr string // stderr: all of it when the exit is 1 from a table's problems, else a part
 	}{
 		{"good", []string{good}, exitOK,
-			good + ": good: 24 agencies, 8 units, 23 fields, 25 rules; version " + routing.Default().Version() + "\n", ""},
+			good + ": good: 24 agencies, 8 units, 23 fields, 25 rules; edition appendix1, version " + routing.Default().Version() + "\n", ""},
+		{"built-in 2025", []string{"--table", "2025"}, exitOK,
+			"2025.toml: good: 41 agencies, 28 units (and 83 former units), 23 fields, 25 rules; edition 2025, version " + t2025.Version() + "\n", ""},
+		{"built-in unknown", []string{"--table", "2030"}, exitFailed, "", `no built-in table "2030" (there are appendix1, 2025)`},
+		{"a file and a built-in table", []string{"--table", "2025", good}, exitUsage, "", "name one table file, or one built-in table"},
 		{"bad", []string{bad}, exitFailed, "",
 			line(`email = "sxd@haugiang"`) + ": agency so-xd: email \"sxd@haugiang\": want one address alone, like \"sxd@cantho.gov.vn\"\n" +
 				line("resolve_days = 7") + ": agency ca-tinh: resolve_days: 7 is out of range (1 to 6 working days)\n" +
 				line(`agency = "so-gtvx"`) + ": rule giao-thong/*: unknown agency \"so-gtvx\"\n" +
 				"phananh rules check: 3 problem(s); the table is refused\n"},
-		{"no file", nil, exitUsage, "", "name one table file"},
+		{"no file", nil, exitUsage, "", "name one table file, or one built-in table"},
 		{"missing file", []string{filepath.Join(dir, "none.toml")}, exitFailed, "", "none.toml: no such file"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -182,7 +182,7 @@ func (d *daemon) reloadOnHangup(ctx context.Context) {
 // error is logged, and returned for tests.
 func (d *daemon) reload() error {
 	var errs []error
-	if err := d.routing.Reload(d.cfg.Rules.File); err != nil {
+	if err := d.routing.Reload(d.cfg.Rules.File, d.cfg.Rules.Table); err != nil {
 		d.log.Error("routing table refused; the previous one stays", "err", err)
 		errs = append(errs, err)
 	} else {

@@ -13,6 +13,10 @@ import (
 // codePattern is what agency, unit and field codes look like.
 var codePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// officialPattern is what the state's codes of administrative units look
+// like ("31321").
+var officialPattern = regexp.MustCompile(`^[0-9]{1,10}$`)
+
 // Limits of an agency's resolve time, in working days (Art 8.3: at most 6).
 const (
 	minResolveDays = 1
@@ -27,6 +31,7 @@ type builder struct {
 
 	agencyLine map[string]int
 	unitLine   map[string]int
+	formerLine map[string]int
 	ruleLine   map[string]int
 	fieldLine  map[string]int        // the rule that first named the field
 	aliasOwner map[string]aliasOwner // alias words → the unit that has it
@@ -35,7 +40,7 @@ type builder struct {
 }
 
 type aliasOwner struct {
-	unit string
+	who  string // "unit CODE" or "former CODE"
 	line int
 }
 
@@ -44,8 +49,8 @@ func build(name string, doc *document) (*Table, []Problem) {
 	b := &builder{
 		name: name,
 		t: &Table{name: name, agencyIndex: map[string]int{}, unitIndex: map[string]int{},
-			fieldIndex: map[string]int{}},
-		agencyLine: map[string]int{}, unitLine: map[string]int{}, ruleLine: map[string]int{},
+			formerIndex: map[string]int{}, fieldIndex: map[string]int{}},
+		agencyLine: map[string]int{}, unitLine: map[string]int{}, formerLine: map[string]int{}, ruleLine: map[string]int{},
 		fieldLine: map[string]int{}, aliasOwner: map[string]aliasOwner{},
 	}
 	counts := map[string]int{}
@@ -60,6 +65,8 @@ func build(name string, doc *document) (*Table, []Problem) {
 				b.agency(r)
 			case "unit":
 				b.unit(r)
+			case "former":
+				b.former(r)
 			case "rule":
 				b.rule(r)
 			}
@@ -126,7 +133,12 @@ func (b *builder) label(r *record, who string) (string, int) {
 }
 
 func (b *builder) top(r *record) {
-	r.unknownKeys([]string{"center", "fallback"}, b.in(""))
+	r.unknownKeys([]string{"center", "fallback", "edition"}, b.in(""))
+	if _, present := r.keys["edition"]; present {
+		if code, _, ok := b.code(r, "", "edition"); ok {
+			b.t.edition = code
+		}
+	}
 	if code, line, ok := b.code(r, "", "center"); ok {
 		if i, found := b.t.agencyIndex[code]; found {
 			b.t.center = i
@@ -192,8 +204,8 @@ func (b *builder) email(r *record, who string) string {
 func (b *builder) unit(r *record) {
 	code, line, ok := b.code(r, "unit", "code")
 	who := strings.TrimSpace("unit " + code)
-	r.unknownKeys([]string{"code", "name", "aliases", "parent", "committee"}, b.in(who))
-	u := Unit{Code: code}
+	r.unknownKeys([]string{"code", "name", "aliases", "parent", "committee", "official"}, b.in(who))
+	u := Unit{Code: code, Official: b.official(r, who)}
 	var nameLine int
 	u.Name, nameLine = b.label(r, who)
 	items, _ := r.strs("aliases", b.in(who))
@@ -211,23 +223,30 @@ func (b *builder) unit(r *record) {
 		return
 	}
 	if u.Name != "" {
-		b.alias(who, code, u.Name, nameLine)
+		b.alias(who, u.Name, nameLine)
 	}
-	for _, item := range items {
-		a := clean(item.text)
-		if b.alias(who, code, a, item.line) {
-			u.Aliases = append(u.Aliases, a)
-		}
-	}
+	u.Aliases = b.aliases(who, items)
 	b.unitLine[code] = line
 	b.t.unitIndex[code] = len(b.t.units)
 	b.t.units = append(b.t.units, u)
 	b.unitRecord = append(b.unitRecord, r)
 }
 
-// alias claims an alias for a unit; an alias of two units could never decide
-// between them, so it is refused.
-func (b *builder) alias(who, unit, a string, line int) bool {
+// aliases claims a record's aliases and returns those it may have.
+func (b *builder) aliases(who string, items []entry) []string {
+	var out []string
+	for _, item := range items {
+		a := clean(item.text)
+		if b.alias(who, a, item.line) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// alias claims an alias for a unit or a former unit (who); an alias of two
+// could never decide between them, so it is refused.
+func (b *builder) alias(who, a string, line int) bool {
 	ws := words(a)
 	if len(ws) == 0 {
 		b.bad(who, line, "alias %q has no letters or digits", a)
@@ -235,15 +254,54 @@ func (b *builder) alias(who, unit, a string, line int) bool {
 	}
 	key := strings.Join(ws, " ")
 	if prev, taken := b.aliasOwner[key]; taken {
-		if prev.unit == unit {
+		if prev.who == who {
 			b.bad(who, line, "alias %q given twice (first at line %d)", a, prev.line)
 		} else {
-			b.bad(who, line, "alias %q already names unit %s (line %d): an alias of two units decides nothing, leave it out", a, prev.unit, prev.line)
+			b.bad(who, line, "alias %q already names %s (line %d): an alias of two units decides nothing, leave it out", a, prev.who, prev.line)
 		}
 		return false
 	}
-	b.aliasOwner[key] = aliasOwner{unit: unit, line: line}
+	b.aliasOwner[key] = aliasOwner{who: who, line: line}
 	return true
+}
+
+// official reads a record's optional official code.
+func (b *builder) official(r *record, who string) string {
+	s, line, ok := r.str("official", b.in(who))
+	if ok && !officialPattern.MatchString(s) {
+		b.bad(who, line, "official %q: want the state's code of the unit, digits only", s)
+		return ""
+	}
+	return s
+}
+
+// former reads a unit that a reorganisation abolished. The units are read
+// before, so its became key is checked here.
+func (b *builder) former(r *record) {
+	code, line, ok := b.code(r, "former", "code")
+	who := strings.TrimSpace("former " + code)
+	r.unknownKeys([]string{"code", "name", "aliases", "became", "official"}, b.in(who))
+	f := Former{Code: code, Official: b.official(r, who)}
+	f.Name, _ = b.label(r, who)
+	items, _ := r.strs("aliases", b.in(who))
+	if s, becameLine, present := r.str("became", b.in(who)); present {
+		if _, known := b.t.unitIndex[s]; known {
+			f.Became = s
+		} else {
+			b.bad(who, becameLine, "became: unknown unit %q (leave it out for a unit split among several)", s)
+		}
+	}
+	if !ok {
+		return
+	}
+	if first, dup := b.formerLine[code]; dup {
+		b.bad(who, line, "code already used at line %d", first)
+		return
+	}
+	f.Aliases = b.aliases(who, items)
+	b.formerLine[code] = line
+	b.t.formerIndex[code] = len(b.t.formers)
+	b.t.formers = append(b.t.formers, f)
 }
 
 // linkUnits checks every unit's parent and committee.

@@ -7,7 +7,8 @@ import (
 	"testing"
 )
 
-// routingCase is one labelled row of testdata/routing-cases.tsv.
+// routingCase is one labelled row of testdata/routing-cases.tsv or
+// routing-cases-2025.tsv.
 type routingCase struct {
 	ID, Subject, Body           string
 	Field, Unit, Agency, Urgent string
@@ -15,9 +16,9 @@ type routingCase struct {
 
 // readCases reads the labelled reports: tab-separated, "\n" in the body
 // stands for a line break, lines starting with "#" are comments.
-func readCases(t testing.TB) []routingCase {
+func readCases(t testing.TB, name string) []routingCase {
 	t.Helper()
-	f, err := os.Open("testdata/routing-cases.tsv")
+	f, err := os.Open("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func readCases(t testing.TB) []routingCase {
 		}
 		c := strings.Split(line, "\t")
 		if len(c) != 7 {
-			t.Fatalf("routing-cases.tsv: %d columns in %q", len(c), line)
+			t.Fatalf("%s: %d columns in %q", name, len(c), line)
 		}
 		cases = append(cases, routingCase{ID: c[0], Subject: c[1], Body: strings.ReplaceAll(c[2], `\n`, "\n"),
 			Field: c[3], Unit: c[4], Agency: c[5], Urgent: c[6]})
@@ -40,16 +41,22 @@ func readCases(t testing.TB) []routingCase {
 		t.Fatal(err)
 	}
 	if len(cases) == 0 {
-		t.Fatal("routing-cases.tsv: no cases")
+		t.Fatalf("%s: no cases", name)
 	}
 	return cases
 }
 
-// TestRoutingCases runs every labelled report through Route: each must get
-// the field, unit, agency and urgency a receiver would give it.
+// TestRoutingCases runs every labelled report through Route with the table
+// it is labelled for: each must get the field, unit, agency and urgency a
+// receiver would give it.
 func TestRoutingCases(t *testing.T) {
-	table := Default()
-	for _, c := range readCases(t) {
+	t.Run("appendix1", func(t *testing.T) { testCases(t, Default(), "routing-cases.tsv") })
+	t2025, _ := Builtin("2025")
+	t.Run("2025", func(t *testing.T) { testCases(t, t2025, "routing-cases-2025.tsv") })
+}
+
+func testCases(t *testing.T, table *Table, file string) {
+	for _, c := range readCases(t, file) {
 		t.Run(c.ID, func(t *testing.T) {
 			d := table.Route(Input{Subject: c.Subject, Text: c.Body})
 			urgent := "false"

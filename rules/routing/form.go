@@ -30,12 +30,9 @@ func withForm(in Input) Input {
 		if !ok || value == "" {
 			continue
 		}
-		ws := words(label)
+		ws := fold.Words(label)
 		if len(ws) != maxLabelWords {
 			continue
-		}
-		for i, w := range ws {
-			ws[i] = fold.String(w)
 		}
 		switch strings.Join(ws, " ") {
 		case labelField:

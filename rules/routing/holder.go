@@ -8,9 +8,10 @@ type Holder struct {
 	table atomic.Pointer[Table]
 }
 
-// NewHolder loads the table at path ("" for the built-in table).
-func NewHolder(path string) (*Holder, error) {
-	t, err := open(path)
+// NewHolder loads the table at path, or the built-in table of that name
+// when path is "" (see Open).
+func NewHolder(path, name string) (*Holder, error) {
+	t, err := Open(path, name)
 	if err != nil {
 		return nil, err
 	}
@@ -22,22 +23,14 @@ func NewHolder(path string) (*Holder, error) {
 // Load returns the table in use.
 func (h *Holder) Load() *Table { return h.table.Load() }
 
-// Reload loads the table at path ("" for the built-in table) and puts it in
-// use. When the file cannot be read or has a problem, the table in use stays
-// and the error says why.
-func (h *Holder) Reload(path string) error {
-	t, err := open(path)
+// Reload loads the table at path, or the built-in table of that name when
+// path is "" (see Open), and puts it in use. When the file cannot be read or
+// has a problem, the table in use stays and the error says why.
+func (h *Holder) Reload(path, name string) error {
+	t, err := Open(path, name)
 	if err != nil {
 		return err
 	}
 	h.table.Store(t)
 	return nil
-}
-
-// open loads the table at path, or returns the built-in table for "".
-func open(path string) (*Table, error) {
-	if path == "" {
-		return Default(), nil
-	}
-	return Load(path)
 }

@@ -17,9 +17,10 @@ type matcher struct {
 	ruleField    []int   // rule → its field
 	rank         []int   // rule → specificity: "*" 0, each-unit 1, a unit 2 + its depth
 
-	aliases   phraseSet
-	aliasUnit []int    // alias phrase → unit
-	aliasText []string // alias phrase → as the table writes it
+	aliases     phraseSet
+	aliasUnit   []int    // alias phrase → unit, -1 for a former unit split among several
+	aliasFormer []int    // alias phrase → former unit, -1 for a unit's own alias
+	aliasText   []string // alias phrase → as the table writes it
 
 	fieldNames  phraseSet
 	fieldByName [][]int // name phrase → the fields it names
@@ -54,12 +55,25 @@ func compile(t *Table) matcher {
 		}
 		m.fieldUrgent = append(m.fieldUrgent, ids)
 	}
+	alias := func(a string, unit, former int) {
+		if id, _ := m.aliases.addText(a); id == len(m.aliasUnit) {
+			m.aliasUnit = append(m.aliasUnit, unit)
+			m.aliasFormer = append(m.aliasFormer, former)
+			m.aliasText = append(m.aliasText, a)
+		}
+	}
 	for i, u := range t.units {
 		for _, a := range append([]string{u.Name}, u.Aliases...) {
-			if id, _ := m.aliases.addText(a); id == len(m.aliasUnit) {
-				m.aliasUnit = append(m.aliasUnit, i)
-				m.aliasText = append(m.aliasText, a)
-			}
+			alias(a, i, -1)
+		}
+	}
+	for i, f := range t.formers {
+		unit := -1
+		if f.Became != "" {
+			unit = t.unitIndex[f.Became]
+		}
+		for _, a := range f.Aliases {
+			alias(a, unit, i)
 		}
 	}
 	for i, f := range t.fields {

@@ -25,16 +25,21 @@ type Input struct {
 
 // Decision is routing's proposal for a report, with its reasons.
 type Decision struct {
-	Field       string   // a field code of the table
-	Unit        string   // a unit code, "" when none was found or it is ambiguous
-	Agency      string   // the agency that should handle the report
-	Urgent      bool     // an urgent keyword of the field occurs in the report
-	Rule        string   // the id of the rule that decided, "" when none did
-	Why         string   // one sentence: the keywords, scores and alias that decided
-	Keywords    []string // the deciding rule's keywords found in the report
-	Alias       string   // the alias that gave the unit, as the table writes it
-	AutoForward bool     // the rule forwards without a receiver's /accept
-	Version     string   // the table's version
+	Field    string   // a field code of the table
+	Unit     string   // a unit code, "" when none was found or it is ambiguous
+	Agency   string   // the agency that should handle the report
+	Urgent   bool     // an urgent keyword of the field occurs in the report
+	Rule     string   // the id of the rule that decided, "" when none did
+	Why      string   // one sentence: the keywords, scores and alias that decided
+	Keywords []string // the deciding rule's keywords found in the report
+	Alias    string   // the alias that gave the unit, as the table writes it
+	// Former is the code of the former unit whose alias gave the unit, ""
+	// when the alias is the unit's own: the citizen wrote a name that a
+	// reorganisation abolished ("xã Hỏa Tiến", now part of xã Hỏa Lựu).
+	Former      string
+	AutoForward bool   // the rule forwards without a receiver's /accept
+	Version     string // the table's version
+	Edition     string // the table's edition
 }
 
 // Route proposes a field, a unit and an agency for a report (SPEC 6.2).
@@ -77,7 +82,7 @@ type Decision struct {
 // so that a text explained from the command line routes as the same mail does.
 func (t *Table) Route(in Input) Decision {
 	in = withForm(in)
-	r := routing{t: t, d: Decision{Version: t.version}, field: -1}
+	r := routing{t: t, d: Decision{Version: t.version, Edition: t.edition}, field: -1}
 	r.declared(in.Field)
 	subject, content := newText(in.Subject), newText(in.Text)
 	r.unit(in, subject, content)
@@ -146,75 +151,6 @@ func (r *routing) declared(s string) {
 		}
 		r.why.declared = fmt.Sprintf("declared field %q could be %s and is ignored", s, strings.Join(codes, " or "))
 	}
-}
-
-func (r *routing) unitNote(s string) {
-	if r.why.unit != "" {
-		r.why.unit += ", then "
-	}
-	r.why.unit += s
-}
-
-// unit finds the report's unit.
-func (r *routing) unit(in Input, subject, content text) {
-	if in.Unit != "" {
-		if _, ok := r.t.unitIndex[in.Unit]; ok {
-			r.d.Unit = in.Unit
-			r.unitNote(fmt.Sprintf("unit %s as given", in.Unit))
-			return
-		}
-		r.unitNote(fmt.Sprintf("unit %q given is not in the table", in.Unit))
-	}
-	if in.Location != "" && r.alias(" in the declared location", newText(in.Location)) {
-		return
-	}
-	if r.alias("", subject, content) {
-		return
-	}
-	if in.Address != "" && r.alias(" in the declared address", newText(in.Address)) {
-		return
-	}
-	if r.why.unit == "" {
-		r.unitNote("no unit alias found")
-	}
-}
-
-// alias looks for the longest alias in the texts and reports whether it
-// decided the unit (false when there is none, or aliases of different units
-// are equally long).
-func (r *routing) alias(where string, texts ...text) bool {
-	m := &r.t.match
-	best, aliases := 0, []int(nil)
-	for _, tx := range texts {
-		m.aliases.find(tx, func(id, _ int) {
-			n := m.aliases.words[id]
-			switch {
-			case n > best:
-				best, aliases = n, []int{id}
-			case n == best && !slices.Contains(aliases, id):
-				aliases = append(aliases, id)
-			}
-		})
-	}
-	if len(aliases) == 0 {
-		return false
-	}
-	units := map[int]bool{}
-	for _, a := range aliases {
-		units[m.aliasUnit[a]] = true
-	}
-	if len(units) > 1 {
-		quoted := make([]string, len(aliases))
-		for i, a := range aliases {
-			quoted[i] = fmt.Sprintf("%q (%s)", m.aliasText[a], r.t.units[m.aliasUnit[a]].Code)
-		}
-		r.unitNote(fmt.Sprintf("unit left empty: aliases %s%s are equally long", strings.Join(quoted, ", "), where))
-		return false
-	}
-	a := aliases[0]
-	r.d.Unit, r.d.Alias = r.t.units[m.aliasUnit[a]].Code, m.aliasText[a]
-	r.unitNote(fmt.Sprintf("unit %s from alias %q%s", r.d.Unit, r.d.Alias, where))
-	return true
 }
 
 // applies reports whether a rule can route this report: it belongs to the

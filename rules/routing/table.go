@@ -17,10 +17,11 @@
 // configuration is TOML too. Errors still name the line: the file is read
 // with go-toml's parser, which keeps every key's position.
 //
-// The file holds two top-level keys and three kinds of tables:
+// The file holds three top-level keys and four kinds of tables:
 //
 //	center = "ttgsdh"   # the agency code of the Center
 //	fallback = "khac"   # the field of a report that no rule's keywords match
+//	edition = "2025"    # optional: the administrative map the table describes
 //
 //	[[agency]]
 //	code = "so-gtvt"            # ASCII: lower-case letters, digits, hyphens
@@ -35,6 +36,15 @@
 //	aliases = ["TP Vị Thanh", "Vị Thanh"]
 //	committee = "ubnd-vi-thanh" # its People's Committee: the agency of each-unit rules
 //	parent = ""                 # optional; a unit without a committee uses its parent's
+//	official = "31321"          # optional: its code in the state's list of units
+//
+//	[[former]]                  # a unit that a reorganisation abolished
+//	code = "xa-hoa-tien"
+//	name = "xã Hỏa Tiến"        # how notices name it; not an alias by itself
+//	aliases = ["xã Hỏa Tiến", "X. Hỏa Tiến"]
+//	became = "xa-hoa-luu"       # the unit it is part of now; left out when it
+//	                            # was split among several (a former district)
+//	official = "31339"
 //
 //	[[rule]]
 //	field = "giao-thong"
@@ -45,6 +55,15 @@
 //	urgent_keywords = ["sập cầu"]
 //	auto_forward = false        # true: forwarded without a receiver's /accept
 //
+// Citizens keep writing the names of abolished units for years, so a former
+// unit's aliases route as its new unit's do, and the decision names both
+// (Decision.Former, Table.UnitLabel). A former unit that became several
+// units (a district abolished in 2025) names no unit: its aliases only keep
+// the shorter aliases inside them from counting ("thị xã Vị Thanh" is not
+// "xã Vị Thanh"). The edition names the set of units and agencies the table
+// describes, so that a report routed with it can be told from one routed
+// with another table (SPEC 6.4).
+//
 // A rule scoped "each-unit" is one rule whose agency is the committee of the
 // report's unit. A rule scoped to a unit code applies to reports of that unit
 // and of the units below it. A rule may have no keywords: it never scores, but
@@ -54,18 +73,24 @@
 //
 // Loading checks everything and reports every problem with the file's name
 // and the line, as "rules.toml:42: rule giao-thong/*: unknown agency
-// \"so-gtvx\"". The default table, appendix1.toml, is built into the binary.
+// \"so-gtvx\"". Two tables are built into the binary (Builtin): the default,
+// appendix1.toml (the regulation's Appendix I, before the 2025
+// reorganisation), and 2025.toml (the two-tier government from 1 July 2025),
+// which is generated from the official mapping of old to new units by the
+// program in ./gen (see its documentation).
 package routing
 
 import (
 	"bytes"
 	"crypto/sha256"
-	_ "embed"
+	"embed"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
+	"sync"
 )
 
 // Agency is a body that handles reports.
@@ -87,6 +112,17 @@ type Unit struct {
 	Aliases   []string // as the table writes them; the name is an alias too
 	Parent    string   // the code of the unit above it, "" if none
 	Committee string   // the agency code of its People's Committee, "" to use the parent's
+	Official  string   // its code in the state's list of administrative units, "" if not given
+}
+
+// Former is an administrative unit that a reorganisation abolished. Its
+// slice belongs to the table: do not modify it.
+type Former struct {
+	Code     string
+	Name     string   // as notices name it: "xã Hỏa Tiến"
+	Aliases  []string // as the table writes them; the name is not an alias unless listed
+	Became   string   // the code of the unit it is part of now; "" when it was split among several
+	Official string   // its code in the state's list of administrative units, "" if not given
 }
 
 // Field is a category of reports (lĩnh vực). Its slice belongs to the
@@ -121,40 +157,109 @@ const (
 type Table struct {
 	name     string
 	version  string
+	edition  string
 	center   int // index in agencies
 	fallback int // index in fields
 
 	agencies []Agency
 	units    []Unit
+	formers  []Former
 	fields   []Field
 	rules    []Rule
 
 	agencyIndex map[string]int
 	unitIndex   map[string]int
+	formerIndex map[string]int
 	fieldIndex  map[string]int
 
 	match matcher
 }
 
-//go:embed appendix1.toml
-var defaultFile []byte
+// DefaultName is the built-in table used when the configuration names none.
+const DefaultName = "appendix1"
 
-// defaultTable is parsed once; the shipped file is checked by the tests.
-var defaultTable = func() *Table {
-	t, err := Parse("appendix1.toml", bytes.NewReader(defaultFile))
-	if err != nil {
-		panic(fmt.Sprintf("routing: the built-in table is invalid: %v", err))
+//go:generate go run ./gen -sources sources/2025 -o 2025.toml
+//go:embed appendix1.toml 2025.toml
+var builtinFiles embed.FS
+
+// builtinNames are the built-in tables, the default first: each is the
+// embedded file NAME.toml.
+var builtinNames = []string{"appendix1", "2025"}
+
+// builtins parses each built-in table once, when it is first asked for; the
+// shipped files are checked by the tests.
+var builtins = func() map[string]func() (*Table, []byte) {
+	m := map[string]func() (*Table, []byte){}
+	for _, name := range builtinNames {
+		m[name] = builtin(name)
 	}
-	return t
+	return m
 }()
 
-// Default returns the table built into the binary: the content of Appendix I
-// that the project ships.
-func Default() *Table { return defaultTable }
+func builtin(name string) func() (*Table, []byte) {
+	return sync.OnceValues(func() (*Table, []byte) {
+		data, err := builtinFiles.ReadFile(name + ".toml")
+		if err == nil {
+			var t *Table
+			if t, err = Parse(name+".toml", bytes.NewReader(data)); err == nil {
+				return t, data
+			}
+		}
+		panic(fmt.Sprintf("routing: the built-in table %s is invalid: %v", name, err))
+	})
+}
 
-// DefaultFile returns the bytes of the built-in table, for an operator who
-// wants a file to start editing from.
-func DefaultFile() []byte { return slices.Clone(defaultFile) }
+// Builtin returns the built-in table of that name: "appendix1" (the
+// default: Appendix I as the regulation has it, before the 2025
+// reorganisation) or "2025" (the two-tier government from 1 July 2025).
+func Builtin(name string) (*Table, bool) {
+	f, ok := builtins[name]
+	if !ok {
+		return nil, false
+	}
+	t, _ := f()
+	return t, true
+}
+
+// BuiltinFile returns the bytes of a built-in table, for an operator who
+// wants a file to start editing from; nil for an unknown name.
+func BuiltinFile(name string) []byte {
+	f, ok := builtins[name]
+	if !ok {
+		return nil
+	}
+	_, data := f()
+	return slices.Clone(data)
+}
+
+// BuiltinNames returns the names of the built-in tables, the default first.
+func BuiltinNames() []string { return slices.Clone(builtinNames) }
+
+// Default returns the default built-in table: the content of Appendix I
+// that the project ships.
+func Default() *Table {
+	t, _ := Builtin(DefaultName)
+	return t
+}
+
+// DefaultFile returns the bytes of the default built-in table.
+func DefaultFile() []byte { return BuiltinFile(DefaultName) }
+
+// Open returns the table a configuration names: the file at path when path
+// is not "", else the built-in table of that name ("" for the default).
+func Open(path, name string) (*Table, error) {
+	if path != "" {
+		return Load(path)
+	}
+	if name == "" {
+		name = DefaultName
+	}
+	t, ok := Builtin(name)
+	if !ok {
+		return nil, fmt.Errorf("routing table: no built-in table %q (there are %s)", name, strings.Join(BuiltinNames(), ", "))
+	}
+	return t, nil
+}
 
 // Load reads and checks the table file at path.
 func Load(path string) (*Table, error) {
@@ -195,11 +300,19 @@ func (t *Table) Name() string { return t.name }
 // with (SPEC 6.4); any change to the file changes it.
 func (t *Table) Version() string { return t.version }
 
+// Edition names the administrative map the table describes ("appendix1",
+// "2025"), as its file's edition key gives it; "" when the file gives none.
+// A report records it (SPEC 6.4).
+func (t *Table) Edition() string { return t.edition }
+
 // Agency returns the agency with the code.
 func (t *Table) Agency(code string) (Agency, bool) { return lookup(t.agencies, t.agencyIndex, code) }
 
 // Unit returns the administrative unit with the code.
 func (t *Table) Unit(code string) (Unit, bool) { return lookup(t.units, t.unitIndex, code) }
+
+// Former returns the abolished unit with the code.
+func (t *Table) Former(code string) (Former, bool) { return lookup(t.formers, t.formerIndex, code) }
 
 // Field returns the field with the code.
 func (t *Table) Field(code string) (Field, bool) { return lookup(t.fields, t.fieldIndex, code) }
@@ -216,6 +329,9 @@ func (t *Table) Agencies() []Agency { return slices.Clone(t.agencies) }
 
 // Units returns the administrative units in the table's order.
 func (t *Table) Units() []Unit { return slices.Clone(t.units) }
+
+// Formers returns the abolished units in the table's order.
+func (t *Table) Formers() []Former { return slices.Clone(t.formers) }
 
 // Fields returns the fields in the order they first appear in the table.
 func (t *Table) Fields() []Field { return slices.Clone(t.fields) }

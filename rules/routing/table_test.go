@@ -51,9 +51,9 @@ func TestProblems(t *testing.T) {
 		{"syntax", "center = \"c\nfallback = \"khac\"\n",
 			[]string{`t.toml:1: TOML syntax: basic strings cannot have new lines`}},
 		{"unknown table", valid + "[[agencies]]\ncode = \"x\"\n",
-			[]string{`t.toml:12: [[agencies]]: unknown table (the tables are [[agency]], [[unit]] and [[rule]])`}},
+			[]string{`t.toml:12: [[agencies]]: unknown table (the tables are [[agency]], [[unit]], [[former]] and [[rule]])`}},
 		{"plain table", valid + "[agency]\ncode = \"x\"\n",
-			[]string{`t.toml:12: [agency]: write each record as [[agency]], [[unit]] or [[rule]]`}},
+			[]string{`t.toml:12: [agency]: write each record as [[agency]], [[unit]], [[former]] or [[rule]]`}},
 		{"unknown keys", strings.Replace(valid, "resolve_days = 6", "resolve_days = 6\nlimit = 6\ncolour = \"red\"", 1),
 			[]string{`t.toml:7: agency c: limit: unknown key (known: code, name, resolve_days, email)`,
 				`t.toml:8: agency c: colour: unknown key (known: code, name, resolve_days, email)`}},
@@ -150,7 +150,7 @@ scope = "each-unit"
 			[]string{`t.toml:19: rule x/u: unknown agency "nobody"`}},
 		{"top level", "centre = \"c\"\n" + strings.Replace(valid, "center = \"c\"\nfallback = \"khac\"\n", "", 1),
 			[]string{`t.toml: center: missing`, `t.toml: fallback: missing`,
-				`t.toml:1: centre: unknown key (known: center, fallback)`}},
+				`t.toml:1: centre: unknown key (known: center, fallback, edition)`}},
 		{"empty file", "",
 			[]string{`t.toml: no [[agency]] table`, `t.toml: no [[rule]] table`, `t.toml: center: missing`, `t.toml: fallback: missing`}},
 	} {
@@ -222,14 +222,14 @@ func TestVersion(t *testing.T) {
 func TestHolder(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "rules.toml")
-	h, err := NewHolder("")
+	h, err := NewHolder("", "")
 	if err != nil || h.Load() != Default() {
 		t.Fatalf("NewHolder(\"\") = %v, %v", h, err)
 	}
 	if err := os.WriteFile(path, []byte(valid), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Reload(path); err != nil {
+	if err := h.Reload(path, ""); err != nil {
 		t.Fatal(err)
 	}
 	good := h.Load()
@@ -239,14 +239,23 @@ func TestHolder(t *testing.T) {
 	if err := os.WriteFile(path, []byte(valid+"[[rule]]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Reload(path); err == nil {
+	if err := h.Reload(path, ""); err == nil {
 		t.Fatal("a bad table was accepted")
 	}
 	if h.Load() != good {
 		t.Error("a bad table replaced the good one")
 	}
-	if _, err := NewHolder(filepath.Join(dir, "missing.toml")); err == nil {
+	if _, err := NewHolder(filepath.Join(dir, "missing.toml"), ""); err == nil {
 		t.Error("NewHolder of a missing file succeeded")
+	}
+	if h, err := NewHolder("", "2025"); err != nil || h.Load().Edition() != "2025" {
+		t.Errorf("NewHolder of the built-in table 2025: %v", err)
+	}
+	if err := h.Reload("", "2025"); err != nil || h.Load().Edition() != "2025" {
+		t.Errorf("Reload to the built-in table 2025: %v", err)
+	}
+	if err := h.Reload("", "2024"); err == nil || h.Load().Edition() != "2025" {
+		t.Errorf("Reload to an unknown built-in table: %v", err)
 	}
 }
 

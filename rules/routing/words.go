@@ -69,3 +69,8 @@ func softSeparator(r rune, last, before string) bool {
 	}
 	return false
 }
+
+// Words returns the words that matching compares in s: lower case, NFC, one
+// place of the tone mark. Two aliases with the same words are the same
+// alias; tools that write tables use it to find them.
+func Words(s string) []string { return words(s) }

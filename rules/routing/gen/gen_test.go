@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"haugiang.gov.vn/phananh/rules/routing"
+)
+
+// TestShipped2025: the committed 2025.toml is what its sources make; after a
+// change to them, run go generate ./rules/routing.
+func TestShipped2025(t *testing.T) {
+	made, err := Generate("../sources/2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := os.ReadFile("../2025.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(made, shipped) {
+		t.Error("rules/routing/2025.toml is not what its sources make: run go generate ./rules/routing")
+	}
+}
+
+// TestNextReorganisation makes the table of a reorganisation after one
+// that already had former units: those are carried over to the unit their
+// unit went into, an older unit of the same name as one just abolished
+// keeps its own code, and a split one stays split.
+func TestNextReorganisation(t *testing.T) {
+	data, err := Generate("testdata/next")
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := routing.Parse("next.toml", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ text, unit, former string }{
+		{"ổ gà ở xã Phú An", "phuong-an-tan", "xa-phu-an"},
+		{"ổ gà ở xã An Bình", "phuong-an-tan", "xa-an-binh"},
+		{"ổ gà ở X. Tân An", "phuong-an-tan", "xa-tan-an"},
+		{"ổ gà ở P. An Tân", "phuong-an-tan", ""},
+		{"ổ gà ở huyện Cũ", "", ""},
+	} {
+		d := table.Route(routing.Input{Text: c.text})
+		if d.Unit != c.unit || d.Former != c.former || d.Agency != "so-xd" {
+			t.Errorf("%q: unit %q, former %q, agency %q; want %q, %q, so-xd\nwhy: %s", c.text, d.Unit, d.Former, d.Agency, c.unit, c.former, d.Why)
+		}
+	}
+	if f, ok := table.Former("xa-an-binh-90001"); !ok || f.Became != "phuong-an-tan" {
+		t.Errorf("the older xã An Bình: %+v", f)
+	}
+	if table.Edition() != "next" || !strings.Contains(string(data), `email = "ubndphuongantan@example.gov.vn"`) {
+		t.Errorf("edition %q, or the committee's email is not the pattern's", table.Edition())
+	}
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"haugiang.gov.vn/phananh/rules/routing"
+)
+
+// write writes the table's file.
+func (m *mapping) write(dir string) ([]byte, error) {
+	w := &bytes.Buffer{}
+	m.header(w, dir)
+	if err := m.agencies(w); err != nil {
+		return nil, err
+	}
+	m.writeUnits(w)
+	if err := m.rules(w); err != nil {
+		return nil, err
+	}
+	return w.Bytes(), nil
+}
+
+func (m *mapping) header(w *bytes.Buffer, dir string) {
+	src := filepath.ToSlash(dir)
+	if i := strings.Index(src, "sources/"); i >= 0 {
+		src = src[i:]
+	}
+	fmt.Fprintf(w, `# Routing table %q:
+# %s.
+#
+# Made by the program in gen/ (go generate ./rules/routing) from %s/units.tsv,
+# the official mapping of old units to new ones, and %s/edition.toml, with the
+# rules of %s. Do not edit it: change those and make it again. A deployment
+# that wants its own table copies this file, edits the copy, names it in its
+# configuration ([rules] file) and checks it with "phananh rules check FILE".
+#
+# Codes are ASCII (lower case, digits, hyphens); names, aliases and keywords are
+# Vietnamese, written with their diacritics: a citizen who types without them
+# still matches ("mat dien" finds "mất điện"), the other way round never does.
+
+center = %s
+fallback = %s
+edition = %s
+`, m.ed.Edition, m.ed.Title, src, src, filepath.Base(m.ed.Base), quote(m.ed.Center), quote(m.base.Fallback().Code), quote(m.ed.Edition))
+}
+
+func (m *mapping) agencies(w *bytes.Buffer) error {
+	fmt.Fprint(w, `
+# Agencies. resolve_days: the time to resolve a report, in working days (1-6).
+# email: the agency's official mailbox, which receives its notices when no
+# handler of it is configured. These follow the naming of official mailboxes
+# and must be checked by the deployment before use.
+`)
+	for _, a := range m.ed.Agency {
+		agency(w, a.Code, a.Name, a.ResolveDays, a.Email)
+	}
+	fmt.Fprint(w, "\n# The People's Committees of the units.\n")
+	for _, u := range m.units {
+		agency(w, u.committee, expand(m.ed.Committee.Name, u), m.ed.Committee.ResolveDays, expand(m.ed.Committee.Email, u))
+	}
+	return nil
+}
+
+func agency(w *bytes.Buffer, code, name string, days int, email string) {
+	fmt.Fprintf(w, "\n[[agency]]\ncode = %s\nname = %s\nresolve_days = %d\n", quote(code), quote(name), days)
+	if email != "" {
+		fmt.Fprintf(w, "email = %s\n", quote(email))
+	}
+}
+
+func (m *mapping) writeUnits(w *bytes.Buffer) {
+	fmt.Fprintf(w, `
+# Administrative units: each new unit, then the old units that went into it
+# ([[former]]: their aliases lead to the new unit, and notices name both). An
+# alias is written as citizens type it; a name that two units could mean is
+# no alias of either, and a comment says why.
+`)
+	for _, u := range m.units {
+		fmt.Fprintln(w)
+		notes(w, u)
+		fmt.Fprintf(w, "[[unit]]\ncode = %s\nname = %s\nofficial = %s\naliases = %s\ncommittee = %s\n",
+			quote(u.code), quote(u.name), quote(u.official), list(u.aliases), quote(u.committee))
+		for _, f := range m.formers {
+			if f.kind == oldUnit && f.became == u.code {
+				fmt.Fprintln(w)
+				former(w, f)
+			}
+		}
+	}
+	fmt.Fprint(w, `
+# Former districts. One split among several units (no became) names no unit,
+# and keeps the shorter aliases inside its names from counting; a commune named
+# beside it decides.
+`)
+	for _, f := range m.formers {
+		if f.kind == district {
+			fmt.Fprintln(w)
+			former(w, f)
+		}
+	}
+	if carried := m.carried(); len(carried) > 0 {
+		fmt.Fprint(w, "\n# Former units of the base table, carried over.\n")
+		for _, f := range carried {
+			fmt.Fprintln(w)
+			former(w, f)
+		}
+	}
+}
+
+// carried returns the base table's former units.
+func (m *mapping) carried() []*place {
+	var out []*place
+	for _, f := range m.formers {
+		if f.kind == carried {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func former(w *bytes.Buffer, f *place) {
+	notes(w, f)
+	fmt.Fprintf(w, "[[former]]\ncode = %s\nname = %s\n", quote(f.code), quote(f.name))
+	if f.official != "" {
+		fmt.Fprintf(w, "official = %s\n", quote(f.official))
+	}
+	if f.became != "" {
+		fmt.Fprintf(w, "became = %s\n", quote(f.became))
+	}
+	fmt.Fprintf(w, "aliases = %s\n", list(f.aliases))
+}
+
+func notes(w *bytes.Buffer, p *place) {
+	for _, n := range p.notes {
+		fmt.Fprintf(w, "# %s\n", n)
+	}
+	for _, to := range p.lostOrder {
+		quoted := make([]string, len(p.lost[to]))
+		for i, a := range p.lost[to] {
+			quoted[i] = fmt.Sprintf("%q", a)
+		}
+		what := "an alias"
+		if len(quoted) > 1 {
+			what = "aliases"
+		}
+		fmt.Fprintf(w, "# %s: %s of unit %s.\n", strings.Join(quoted, ", "), what, to)
+	}
+}
+
+// rules writes the base table's rules with their agencies mapped.
+func (m *mapping) rules(w *bytes.Buffer) error {
+	takes := map[string]string{}
+	for _, a := range m.ed.Agency {
+		for _, old := range a.TakesOver {
+			takes[old] = a.Code
+		}
+	}
+	fmt.Fprint(w, `
+# Rules, those of the base table with their agencies mapped. scope: "*" (the
+# whole area), "each-unit" (one rule whose agency is the People's Committee of
+# the report's unit), or a unit code. The best keyword score wins; specificity
+# only breaks ties (SPEC 6.2). urgent_keywords flag a report urgent.
+`)
+	for _, r := range m.base.Rules() {
+		f, _ := m.base.Field(r.Field)
+		fmt.Fprintf(w, "\n[[rule]]\nfield = %s\nname = %s\nscope = %s\n", quote(r.Field), quote(f.Name), quote(r.Scope))
+		switch r.Scope {
+		case routing.ScopeEachUnit:
+		case routing.ScopeProvince:
+			a, ok := takes[r.Agency]
+			if !ok {
+				return fmt.Errorf("rule %s of the base table: no agency of edition.toml takes over %s", r.ID, r.Agency)
+			}
+			fmt.Fprintf(w, "agency = %s\n", quote(a))
+		default:
+			return fmt.Errorf("rule %s of the base table is scoped to a unit of it: write it in edition.toml's units' terms by hand", r.ID)
+		}
+		fmt.Fprintf(w, "keywords = %s\n", list(r.Keywords))
+		if len(r.UrgentKeywords) > 0 {
+			fmt.Fprintf(w, "urgent_keywords = %s\n", list(r.UrgentKeywords))
+		}
+		if r.AutoForward {
+			fmt.Fprint(w, "auto_forward = true\n")
+		}
+	}
+	return nil
+}
+
+// quote writes a TOML basic string.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func list(items []string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = quote(s)
+	}
+	return "[" + strings.Join(out, ", ") + "]"
+}
