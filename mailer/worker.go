@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"regexp"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -167,7 +168,7 @@ func (w *Worker) send(ctx context.Context, client *gomail.Client, m store.Mail) 
 	msg, err := Compose(w.Templates(), w.From, m)
 	if err != nil {
 		// A mail that cannot be rendered will not render next time either.
-		w.Log.Error("mail cannot be rendered", "mail", m.ID, "kind", m.Kind, "err", err)
+		w.Log.Error("mail cannot be rendered", "mail", m.ID, "kind", m.Kind, "err", logSafe(err))
 		return false, w.record(ctx, func(tx *store.Tx) error { return tx.MailFailed(m.ID, err.Error()) })
 	}
 	release, err := w.attach(msg, m)
@@ -200,17 +201,25 @@ func (w *Worker) send(ctx context.Context, client *gomail.Client, m store.Mail) 
 	return true, w.record(ctx, func(tx *store.Tx) error { return tx.MailSent(m.ID, w.now(), key) })
 }
 
-// logSafe describes a sending error for the log without the recipient
-// addresses that go-mail's error text lists: the SMTP reply code, or the
-// error itself when it is not the server's refusal (a connection failure).
-// The full text is kept, sealed, with the mail.
+// logSafe describes an error for the log without the addresses its text
+// may hold: for the server's refusal, the SMTP reply code (go-mail's error
+// text lists the recipients); otherwise the error with every quoted value
+// and anything shaped like an address left out (net/mail quotes the
+// address it could not parse). The full text is kept, sealed, with the
+// mail.
 func logSafe(err error) string {
 	var serr *gomail.SendError
 	if errors.As(err, &serr) {
 		return fmt.Sprintf("%s: smtp %d %s", serr.Reason, serr.ErrorCode(), serr.EnhancedStatusCode())
 	}
-	return err.Error()
+	s := quoted.ReplaceAllString(err.Error(), `"…"`)
+	return addressLike.ReplaceAllString(s, "…")
 }
+
+var (
+	quoted      = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+	addressLike = regexp.MustCompile(`[^\s"<>()\[\],;:]*@[^\s"<>()\[\],;:]*`)
+)
 
 // archive stores a message's bytes in the blob store.
 func (w *Worker) archive(msg *gomail.Msg) (string, error) {

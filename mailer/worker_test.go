@@ -128,3 +128,55 @@ func attachments(t *testing.T, raw []byte) map[string][]byte {
 		}
 	}
 }
+
+// TestUnrenderableMailLogsNoAddress: a mail whose recipient address cannot
+// be written (a display name decoded with a line break once made one) fails
+// for good, and the log says which mail and why without the address.
+func TestUnrenderableMailLogsNoAddress(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{Path: filepath.Join(dir, "db"), DataDir: filepath.Join(dir, "data"),
+		Key: bytes.Repeat([]byte{5}, 32), MailDomain: "haugiang.gov.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	const bad = "_victim@evil.example\r\nBcc: an.nguyen@gmail.com"
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Enqueue(store.Mail{Kind: "ack", To: bad, Role: "citizen", Data: []byte(`{"Code":"PA-2026-000001"}`)}, now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink, err := smtptest.NewServer(smtptest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	set, err := templates.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := strings.Cut(sink.Addr(), ":")
+	p, _ := strconv.Atoi(port)
+	var logged bytes.Buffer
+	w := &Worker{DB: db, Templates: func() *templates.Set { return set }, From: Sender{Address: "phananh@haugiang.gov.vn"},
+		SMTP: SMTP{Host: host, Port: p, TLS: "none", Timeout: 10 * time.Second}, Log: slog.New(slog.NewJSONHandler(&logged, nil)),
+		RetryMax: time.Minute, Now: func() time.Time { return now }}
+	if n, err := w.SendDue(ctx); err != nil || n != 0 {
+		t.Fatalf("sent %d, %v", n, err)
+	}
+	if len(sink.Messages()) != 0 {
+		t.Fatal("the mail went out")
+	}
+	if !strings.Contains(logged.String(), "cannot be rendered") {
+		t.Fatalf("the failure is not logged:\n%s", logged.String())
+	}
+	for _, needle := range []string{"victim", "evil.example", "an.nguyen", "gmail"} {
+		if strings.Contains(logged.String(), needle) {
+			t.Errorf("the log names %q:\n%s", needle, logged.String())
+		}
+	}
+}
