@@ -13,7 +13,7 @@ func automatic(m *parse.Message) string {
 	as := strings.ToLower(strings.TrimSpace(m.AutoSubmitted))
 	switch {
 	case as != "" && as != "no":
-		return "Auto-Submitted: " + as
+		return "Auto-Submitted: " + headerToken(as)
 	case isBulk(m.Precedence):
 		return "Precedence: " + strings.ToLower(strings.TrimSpace(m.Precedence))
 	case m.ListID != "":
@@ -23,7 +23,8 @@ func automatic(m *parse.Message) string {
 	case isMailSystem(m.From.Addr):
 		return "sent by a mail system"
 	case m.AutoReplyHeader != "":
-		return m.AutoReplyHeader
+		name, value, _ := strings.Cut(m.AutoReplyHeader, ":")
+		return name + ": " + headerToken(value)
 	}
 	return ""
 }

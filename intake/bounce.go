@@ -58,7 +58,7 @@ func failedStatus(dsn *parse.DSN, addr string) string {
 			if r.Status == "" {
 				return "5.0.0"
 			}
-			return r.Status
+			return headerToken(r.Status)
 		}
 	}
 	return ""

@@ -97,7 +97,7 @@ func (p *Pipeline) parse(in *incoming) (reason string, err error) {
 	case errors.Is(err, parse.ErrLimit):
 		return err.Error(), nil
 	default:
-		return "unreadable message: " + err.Error(), nil
+		return "unreadable message: " + errorReason(err), nil
 	}
 }
 
