@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -10,7 +11,7 @@ import (
 type Event struct {
 	ID        int64
 	At        time.Time
-	Actor     string // "system", "citizen", or an operator's email address
+	Actor     string // "system", "citizen", or an operator's email address (kept sealed)
 	Command   string // the command line or what happened ("ingest", "/accept", …)
 	MessageID int64  // the incoming message that carried it, 0 if none
 	From, To  string // the report's state before and after
@@ -18,6 +19,10 @@ type Event struct {
 	Reason    string // a rejection's category (unreachable, duplicate, other), for the statistics
 	Detail    map[string]string
 }
+
+// ActorOperator is what the actor column holds for an event an operator
+// caused: their address is sealed in actor_address.
+const ActorOperator = "operator"
 
 // AppendEvent adds an event to a report's log.
 func (t *Tx) AppendEvent(reportID int64, e Event) error {
@@ -41,9 +46,14 @@ func (t *Tx) AppendEvent(reportID int64, e Event) error {
 	if e.MessageID != 0 {
 		msg = e.MessageID
 	}
-	_, err = t.exec(`INSERT INTO events (id, report_id, at, actor, command, message_id, from_state, to_state, detail, agency, reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, reportID, e.At.Unix(), e.Actor,
-		k.seal("events", "command", id, e.Command), msg, e.From, e.To, detail, e.Agency, e.Reason)
+	actor, address := e.Actor, ""
+	if strings.Contains(actor, "@") {
+		actor, address = ActorOperator, e.Actor
+	}
+	_, err = t.exec(`INSERT INTO events (id, report_id, at, actor, actor_address, command, message_id, from_state, to_state,
+		detail, agency, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, reportID, e.At.Unix(), actor,
+		k.seal("events", "actor_address", id, address), k.seal("events", "command", id, e.Command), msg,
+		e.From, e.To, detail, e.Agency, e.Reason)
 	if err != nil {
 		return fmt.Errorf("store: append event: %w", err)
 	}
@@ -56,8 +66,8 @@ func (t *Tx) Events(reportID int64) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.query(`SELECT id, at, actor, command, coalesce(message_id, 0), from_state, to_state, detail, agency, reason
-		FROM events WHERE report_id = ? ORDER BY id`, reportID)
+	rows, err := t.query(`SELECT id, at, actor, actor_address, command, coalesce(message_id, 0), from_state, to_state, detail,
+		agency, reason FROM events WHERE report_id = ? ORDER BY id`, reportID)
 	if err != nil {
 		return nil, fmt.Errorf("store: events: %w", err)
 	}
@@ -66,11 +76,16 @@ func (t *Tx) Events(reportID int64) ([]Event, error) {
 	for rows.Next() {
 		var e Event
 		var at int64
-		var command, detail []byte
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &command, &e.MessageID, &e.From, &e.To, &detail, &e.Agency, &e.Reason); err != nil {
+		var address, command, detail []byte
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &address, &command, &e.MessageID, &e.From, &e.To, &detail, &e.Agency, &e.Reason); err != nil {
 			return nil, fmt.Errorf("store: events: %w", err)
 		}
 		e.At = time.Unix(at, 0).UTC()
+		if e.Actor == ActorOperator {
+			if e.Actor, err = k.open("events", "actor_address", e.ID, address); err != nil {
+				return nil, err
+			}
+		}
 		if e.Command, err = k.open("events", "command", e.ID, command); err != nil {
 			return nil, err
 		}

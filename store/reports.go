@@ -112,7 +112,7 @@ func (t *Tx) CreateReport(r Report) (Report, error) {
 		s("phone", r.Citizen.Phone), ix.indexOf(IndexPhone, r.Citizen.Phone), s("address", r.Citizen.Address),
 		s("workplace", r.Citizen.Workplace), s("location", r.Location), s("incident_time", r.IncidentTime),
 		s("declared_field", r.DeclaredField), s("subject", r.Subject), s("content", r.Content), t.contentIndex(r.Content),
-		r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, r.Routing.Why, r.Routing.Ruleset,
+		r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, s("why", r.Routing.Why), r.Routing.Ruleset,
 		r.Proposal.Field, r.Proposal.Unit, r.Proposal.Agency,
 		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), strings.Join(r.Missing, ","), dup, r.UpdatedAt.Unix(), keyID)
 	if err != nil {
@@ -181,13 +181,13 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	var sealed [10][]byte
 	var missing string
 	var urgent, complex, confidential, undeliverable, extRequested, extConfirmed int
-	var result []byte
+	var result, why []byte
 	var resolved, published, rated, erased sql.NullInt64
 	var keyID string
 	err := row.Scan(&r.ID, &r.Code, &r.State, &received, &r.Lang,
 		&sealed[0], &sealed[1], &sealed[2], &sealed[3], &sealed[4],
 		&sealed[5], &sealed[6], &sealed[7], &sealed[8], &sealed[9],
-		&r.Routing.Field, &r.Routing.Unit, &r.Routing.Agency, &r.Routing.Rule, &r.Routing.Why, &r.Routing.Ruleset,
+		&r.Routing.Field, &r.Routing.Unit, &r.Routing.Agency, &r.Routing.Rule, &why, &r.Routing.Ruleset,
 		&r.Proposal.Field, &r.Proposal.Unit, &r.Proposal.Agency,
 		&urgent, &complex, &confidential, &missing, &r.DuplicateOf, &r.CallFailures, &r.Rating, &undeliverable, &updated,
 		&result, &r.ResultMessageID, &resolved, &published, &rated, &extRequested, &r.Extension.Days, &extConfirmed, &keyID, &erased)
@@ -207,6 +207,9 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 		return r, err
 	}
 	if r.Result, err = k.open("reports", "result", r.ID, result); err != nil {
+		return r, err
+	}
+	if r.Routing.Why, err = k.open("reports", "why", r.ID, why); err != nil {
 		return r, err
 	}
 	if missing != "" {
@@ -267,7 +270,8 @@ func (t *Tx) UpdateReport(r Report, at time.Time) error {
 		urgent = ?, complex = ?, confidential = ?, call_failures = ?, rating = ?,
 		result = ?, result_message_id = ?, resolved_at = ?, published_at = ?, rated_at = ?,
 		extension_requested = ?, extension_days = ?, extension_confirmed = ?, updated_at = ? WHERE id = ?`,
-		r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, r.Routing.Why, r.Routing.Ruleset,
+		r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, k.seal("reports", "why", r.ID, r.Routing.Why),
+		r.Routing.Ruleset,
 		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), r.CallFailures, r.Rating,
 		k.seal("reports", "result", r.ID, r.Result), resultMsg, unix(r.ResolvedAt), unix(r.PublishedAt), unix(r.RatedAt),
 		boolInt(r.Extension.Requested), r.Extension.Days, boolInt(r.Extension.Confirmed), at.Unix(), r.ID)

@@ -19,10 +19,10 @@ type sealedTable struct {
 // TestSealedColumnsListed holds the schema to this list.
 var sealedColumns = []sealedTable{
 	{"reports", "id", []string{"citizen_email", "citizen_name", "phone", "address", "workplace", "location",
-		"incident_time", "declared_field", "subject", "content", "result"}},
+		"incident_time", "declared_field", "subject", "content", "result", "why"}},
 	{"messages", "report_id", []string{"raw"}},
 	{"attachments", "report_id", []string{"name", "gps", "blob"}},
-	{"events", "report_id", []string{"command", "detail"}},
+	{"events", "report_id", []string{"command", "detail", "actor_address"}},
 	{"outbox", "report_id", []string{"rcpt", "thread", "data", "last_error", "attachments", "sent"}},
 }
 

@@ -82,6 +82,9 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(opt.Path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
+	if err := createPrivate(opt.Path); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
 	w, err := sql.Open("sqlite", dsn(opt.Path, true))
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", opt.Path, err)
@@ -115,6 +118,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.sealClearTexts(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -143,8 +150,9 @@ func (db *DB) openKeyStore(ctx context.Context, path string) error {
 }
 
 // dsn is the modernc.org/sqlite data source name: WAL, a busy timeout,
-// foreign keys, and IMMEDIATE transactions for the writer (LIBRARY-NOTES:
-// without it concurrent read-then-write transactions fail with SQLITE_BUSY).
+// foreign keys, and for the writer secure deletion and IMMEDIATE
+// transactions (LIBRARY-NOTES: without them concurrent read-then-write
+// transactions fail with SQLITE_BUSY).
 func dsn(path string, writer bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -152,6 +160,9 @@ func dsn(path string, writer bool) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
 	if writer {
+		// Deleted and overwritten values are zeroed, not left in the
+		// file's free space.
+		q.Add("_pragma", "secure_delete(1)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")
@@ -159,10 +170,27 @@ func dsn(path string, writer bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-func (db *DB) init(ctx context.Context) error {
-	if err := os.Chmod(db.path, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("store: %w", err)
+// createPrivate creates the database file readable by its owner only
+// before SQLite opens it (SPEC 10.2): SQLite gives the WAL and shared-memory
+// files the mode of the database file, so they are born 0600 too, whatever
+// the umask. The files of an existing database are set to 0600.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
 	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) init(ctx context.Context) error {
 	if err := db.migrate(ctx); err != nil {
 		return err
 	}

@@ -14,7 +14,8 @@ import (
 )
 
 // shownReport is the JSON of `phananh show` (SPEC 12.1). It carries the
-// report's process, never the citizen's personal data.
+// report's process, never the citizen's personal data: not the routing's
+// explanation either, which quotes the field the citizen declared.
 type shownReport struct {
 	Code         string `json:"code"`
 	State        string `json:"state"`
@@ -30,7 +31,6 @@ type shownReport struct {
 	Rating        string                   `json:"rating"`
 	Lang          string                   `json:"lang"`
 	Rule          string                   `json:"rule"`
-	Why           string                   `json:"why"`
 	Ruleset       string                   `json:"ruleset"`
 	Missing       []string                 `json:"missing"`
 	DuplicateOf   string                   `json:"duplicate_of"`
@@ -100,7 +100,7 @@ func showReport(tx *store.Tx, cal *calendar.Calendar, code string, now time.Time
 	out := shownReport{
 		Code: r.Code, State: r.State, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency,
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Undeliverable: r.Undeliverable, ReceivedAt: rfc3339(r.ReceivedAt),
-		Rating: r.Rating, Lang: r.Lang, Rule: r.Routing.Rule, Why: r.Routing.Why, Ruleset: r.Routing.Ruleset,
+		Rating: r.Rating, Lang: r.Lang, Rule: r.Routing.Rule, Ruleset: r.Routing.Ruleset,
 		Missing: nonNil(r.Missing), DuplicateOf: r.DuplicateOf, Deadlines: map[string]shownDeadline{},
 		Events: []shownEvent{}, Mail: []shownMail{},
 	}
