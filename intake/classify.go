@@ -47,15 +47,17 @@ type verdict struct {
 	// forwarded is the citizen's message that a forwarding address
 	// forwarded: the new report is the citizen's.
 	forwarded *parse.Message
+	// previous is the outcome kind of the first copy of a duplicate.
+	previous string
 }
 
 // classify says what a message is. Only a failing store is an error.
 func (c *classifier) classify(tx *store.Tx, in *incoming) (verdict, error) {
 	m := in.msg
-	prev, err := tx.SeenContent(m.MessageID, in.raw.key)
+	prev, err := tx.SeenContent(m.MessageID, in.raw.key, in.raw.digest)
 	switch {
 	case err == nil:
-		return verdict{class: classDuplicate, code: prev.ReportCode, reason: "the same message was processed before"}, nil
+		return verdict{class: classDuplicate, code: prev.ReportCode, reason: "the same message was processed before", previous: prev.Kind}, nil
 	case !errors.Is(err, store.ErrNotFound):
 		return verdict{}, err
 	}

@@ -18,6 +18,9 @@ func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
 	in.forwarded = v.forwarded
 	switch v.class {
 	case classDuplicate:
+		if v.previous == KindCommand {
+			securityEvent(p.Log, "command-repeated", "a command mail already processed came again: nothing applied", "", v.code)
+		}
 		return withState(tx, Outcome{Kind: KindDuplicate, Code: v.code, Reason: v.reason})
 	case classBounce:
 		return h.bounces.handle(tx, in)

@@ -43,9 +43,11 @@ func (in *incoming) afterRecord(tx *store.Tx, id int64) error {
 }
 
 // spooled is the raw message, kept encrypted in the blob store: its key is
-// also the message's content hash.
+// also the message's content hash; digest is the hash without its trace
+// fields (see digester).
 type spooled struct {
 	key      string
+	digest   string
 	size     int64
 	tooLarge bool
 }
@@ -59,7 +61,8 @@ func (p *Pipeline) spool(body io.Reader) (spooled, error) {
 		return spooled{}, err
 	}
 	limit := p.Limits.MaxMessageBytes
-	n, err := io.Copy(w, io.LimitReader(body, limit+1))
+	d := newDigester()
+	n, err := io.Copy(io.MultiWriter(w, d), io.LimitReader(body, limit+1))
 	if err != nil {
 		w.Abort()
 		return spooled{}, fmt.Errorf("intake: reading the message: %w", err)
@@ -76,7 +79,7 @@ func (p *Pipeline) spool(body io.Reader) (spooled, error) {
 	if err != nil {
 		return spooled{}, err
 	}
-	return spooled{key: key, size: n}, nil
+	return spooled{key: key, digest: d.Sum(), size: n}, nil
 }
 
 // parse reads the spooled message. It returns the reason to quarantine a

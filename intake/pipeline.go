@@ -174,7 +174,7 @@ func (p *Pipeline) commit(ctx context.Context, in *incoming, decide func(*store.
 func (p *Pipeline) record(tx *store.Tx, in *incoming, out Outcome) error {
 	m := store.Message{
 		Mailbox: in.src.Mailbox, UIDValidity: in.src.UIDValidity, UID: in.src.UID,
-		RawKey: in.raw.key, RawSize: in.raw.size, Kind: out.Kind, ReportCode: out.Code, Reason: out.Reason,
+		RawKey: in.raw.key, Digest: in.raw.digest, RawSize: in.raw.size, Kind: out.Kind, ReportCode: out.Code, Reason: out.Reason,
 		ReceivedAt: in.src.ReceivedAt, ProcessedAt: in.now,
 	}
 	if in.msg != nil {

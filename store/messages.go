@@ -18,6 +18,10 @@ type Message struct {
 	UID         uint32
 	MessageID   string // the Message-ID header, kept only as an HMAC
 	RawKey      string // the blob reference of the raw message
+	// Digest is a hash of the message without the header fields that mail
+	// servers add on the way (Received, Delivered-To, …), kept only as an
+	// HMAC: the same message delivered again has the same digest.
+	Digest      string
 	RawSize     int64
 	Sender      string // the From address, kept only as an HMAC
 	Kind        string // report, reply, command, bounce, autoreply, junk, duplicate, quarantine
@@ -47,10 +51,10 @@ func (t *Tx) RecordMessage(m Message) (int64, error) {
 	if m.Mailbox != "" {
 		mailbox, uidv, uid = m.Mailbox, int64(m.UIDValidity), int64(m.UID)
 	}
-	_, err = t.exec(`INSERT INTO messages (id, mailbox, uidvalidity, uid, message_id_idx, raw_key, raw, raw_size,
-		sender_idx, kind, report_id, reason, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, mailbox, uidv, uid, ix.indexOf(IndexMessageID, m.MessageID), contentHash(m.RawKey), k.seal("messages", "raw", id, m.RawKey),
-		m.RawSize, ix.indexOf(IndexEmail, m.Sender), m.Kind, rid, m.Reason, m.ReceivedAt.Unix(), m.ProcessedAt.Unix())
+	_, err = t.exec(`INSERT INTO messages (id, mailbox, uidvalidity, uid, message_id_idx, raw_key, digest_idx, raw, raw_size,
+		sender_idx, kind, report_id, reason, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, mailbox, uidv, uid, ix.indexOf(IndexMessageID, m.MessageID), contentHash(m.RawKey), ix.indexOf(IndexDigest, m.Digest),
+		k.seal("messages", "raw", id, m.RawKey), m.RawSize, ix.indexOf(IndexEmail, m.Sender), m.Kind, rid, m.Reason, m.ReceivedAt.Unix(), m.ProcessedAt.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("store: record message: %w", err)
 	}
@@ -63,14 +67,18 @@ func (t *Tx) SeenUID(mailbox string, uidValidity, uid uint32) (Message, error) {
 		WHERE m.mailbox = ? AND m.uidvalidity = ? AND m.uid = ?`, mailbox, int64(uidValidity), int64(uid)))
 }
 
-// SeenContent returns the first message recorded with the same content (the
-// raw message's blob reference, or its content hash) and, when messageID is
-// not empty, the same Message-ID, or ErrNotFound.
-func (t *Tx) SeenContent(messageID, rawKey string) (Message, error) {
-	idx := t.db.keys.indexOf(IndexMessageID, messageID)
+// SeenContent returns the first message recorded with the same Message-ID
+// (or none, as this one) and the same content — the raw message's content
+// hash, or the digest without its trace fields (Message.Digest) — or
+// ErrNotFound (SPEC 4.1, 7.3).
+func (t *Tx) SeenContent(messageID, rawKey, digest string) (Message, error) {
+	k := t.db.keys
+	idx, dig := k.indexOf(IndexMessageID, messageID), k.indexOf(IndexDigest, digest)
 	return t.scanMessage(t.queryRow(`SELECT `+messageColumns+` FROM messages m LEFT JOIN reports r ON r.id = m.report_id
-		WHERE m.raw_key = ? AND (m.message_id_idx IS ? OR m.message_id_idx = ?) AND m.kind != 'duplicate'
-		ORDER BY m.id LIMIT 1`, contentHash(rawKey), idx, idx))
+		WHERE m.id = (SELECT min(id) FROM (
+			SELECT id, message_id_idx, kind FROM messages WHERE raw_key = ?
+			UNION ALL SELECT id, message_id_idx, kind FROM messages WHERE digest_idx = ?)
+		WHERE (message_id_idx IS ? OR message_id_idx = ?) AND kind != 'duplicate')`, contentHash(rawKey), dig, idx, idx))
 }
 
 const messageColumns = `m.id, coalesce(m.mailbox, ''), coalesce(m.uidvalidity, 0), coalesce(m.uid, 0), m.raw_key, m.raw, m.raw_size,

@@ -132,6 +132,7 @@ const (
 	IndexPhone     IndexKind = "phone"
 	IndexContent   IndexKind = "content"    // report text, for duplicates
 	IndexMessageID IndexKind = "message-id" // Message-ID headers we received
+	IndexDigest    IndexKind = "digest"     // messages without their trace fields, for replays
 )
 
 // index returns the lookup HMAC of a value: email addresses are compared
@@ -153,7 +154,7 @@ func normalizeIndexed(kind IndexKind, value string) string {
 	switch kind {
 	case IndexPhone:
 		return phoneDigits(value)
-	case IndexContent, IndexMessageID:
+	case IndexContent, IndexMessageID, IndexDigest:
 		return value
 	default:
 		return strings.ToLower(norm.NFC.String(strings.TrimSpace(value)))

@@ -1,0 +1,226 @@
+package intake
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/store"
+)
+
+// TestReplayedCommandChangesNothing: the regression of the three copies of
+// one /call-failed that rejected a report. The mail is applied once; the
+// copies — a server's retry with one more Received, the copy delivered to
+// our bare address, a replay with fresh Authentication-Results — are
+// recorded as duplicates and change nothing.
+func TestReplayedCommandChangesNothing(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.p.CallAttempts = 3
+	mail := eml([]string{"From: " + receiver, "To: " + w.replyAddr(token.Operator, receiver), "Cc: phananh@haugiang.gov.vn",
+		"Subject: Re: [" + w.code + "] Phản ánh mới", "Message-ID: <goi-1@example.gov.vn>", "Date: Mon, 23 Nov 2026 09:00:00 +0700",
+		"DKIM-Signature: v=1; a=rsa-sha256; d=example.gov.vn; s=mail; h=from:to:subject; bh=abc; b=def"},
+		"/goikhongduoc Gọi hai lần không ai nghe máy.\n")
+	first := w.send("Received: from mail.example.gov.vn by mx.haugiang.gov.vn; Mon, 23 Nov 2026 09:00:01 +0700\r\n" +
+		"Delivered-To: phananh+" + token.FromAddress(w.p.Address, w.replyAddr(token.Operator, receiver)) + "@haugiang.gov.vn\r\n" + mail)
+	if first.Kind != KindCommand || first.Reason != "" {
+		t.Fatalf("first copy: %+v", first)
+	}
+	mark := 0
+	w.sentSince(&mark)
+	before, events := w.report(), len(w.events())
+	copies := []string{
+		"Received: from mx.haugiang.gov.vn by mx.haugiang.gov.vn; Mon, 23 Nov 2026 09:05:00 +0700\r\n" +
+			"Received: from mail.example.gov.vn by mx.haugiang.gov.vn; Mon, 23 Nov 2026 09:00:01 +0700\r\n" + mail,
+		"Return-Path: <tiepnhan@example.gov.vn>\r\nDelivered-To: phananh@haugiang.gov.vn\r\nX-Original-To: phananh@haugiang.gov.vn\r\n" + mail,
+		"Authentication-Results: mail.haugiang.gov.vn; dkim=pass header.d=example.gov.vn; dmarc=pass header.from=example.gov.vn\r\n" +
+			"Received: from evil.example by mx.haugiang.gov.vn; Tue, 24 Nov 2026 10:00:00 +0700\r\n" + strings.ReplaceAll(mail, "\r\n", "\n"),
+	}
+	for i, c := range copies {
+		out := w.send(c)
+		if out.Kind != KindDuplicate || out.Code != w.code {
+			t.Errorf("copy %d: %+v, want a duplicate of %s", i+1, out, w.code)
+		}
+	}
+	after := w.report()
+	if after.State != before.State || after.CallFailures != 1 || len(w.events()) != events {
+		t.Errorf("the copies changed the report: %s → %s, %d failed calls, %d events (want %d)",
+			before.State, after.State, after.CallFailures, len(w.events()), events)
+	}
+	if got := owed(w.sentSince(&mark)); got != "" {
+		t.Errorf("the copies owe %q", got)
+	}
+	// A copy whose text someone changed is another message: it is judged
+	// as one (here applied: the token is the operator's).
+	changed := strings.Replace(mail, "Gọi hai lần", "Gọi ba lần", 1)
+	if out := w.send(changed); out.Kind != KindCommand || w.report().CallFailures != 2 {
+		t.Errorf("a changed copy: %+v, %d failed calls", out, w.report().CallFailures)
+	}
+}
+
+// TestDigestIgnoresTraceOnly: the digest leaves out the trace fields and
+// line endings, and nothing else.
+func TestDigestIgnoresTraceOnly(t *testing.T) {
+	sum := func(raw string) string {
+		d := newDigester()
+		// Feed it in small pieces, so that fields and line ends fall
+		// across writes.
+		for b := []byte(raw); len(b) > 0; b = b[min(len(b), 7):] {
+			d.Write(b[:min(len(b), 7)])
+		}
+		return d.Sum()
+	}
+	base := "From: a@b.vn\r\nTo: phananh@haugiang.gov.vn\r\nSubject: x\r\n  folded\r\nMessage-ID: <m@b.vn>\r\n\r\n/accept\r\n"
+	same := []string{
+		"Received: from x\r\n\tby y; Mon, 23 Nov 2026\r\n" + base,
+		"X-Received: by 2002:a05\r\nARC-Seal: i=1; a=rsa-sha256\r\nARC-Message-Signature: i=1\r\n" + base,
+		strings.Replace(base, "Subject: x", "Delivered-To: phananh+abc@haugiang.gov.vn\r\nsubject: x", 1) + "",
+		strings.ReplaceAll(base, "\r\n", "\n"),
+		"Return-Path: <a@b.vn>\r\nAuthentication-Results: mx; dkim=pass\r\nReceived-SPF: pass\r\nX-Spam-Status: No\r\n" + base,
+	}
+	// The lower-case "subject" is another spelling of the same field name,
+	// but not the same bytes: only trace fields are ignored.
+	same[2] = strings.Replace(base, "Subject: x", "Delivered-To: phananh+abc@haugiang.gov.vn\r\nSubject: x", 1)
+	for i, s := range same {
+		if sum(s) != sum(base) {
+			t.Errorf("variant %d has another digest", i)
+		}
+	}
+	other := []string{
+		strings.Replace(base, "/accept", "/reject", 1),
+		strings.Replace(base, "Subject: x", "Subject: y", 1),
+		strings.Replace(base, "folded", "fold", 1),
+		strings.Replace(base, "To: phananh@", "To: phananh+x@", 1),
+		"Cc: c@d.vn\r\n" + base,
+		"Receivedx: 1\r\n" + base,
+	}
+	for i, s := range other {
+		if sum(s) == sum(base) {
+			t.Errorf("changed message %d has the same digest", i)
+		}
+	}
+}
+
+// TestAcceptedCommandMailAgainChangesNothing is the property of SPEC 7.3:
+// any command mail that was applied, delivered again — with trace fields
+// added or changed, to another of our addresses, with other line endings,
+// after a restart — is a duplicate and changes nothing: not the report, not
+// its events or deadlines, and no mail is owed.
+func TestAcceptedCommandMailAgainChangesNothing(t *testing.T) {
+	type command struct{ from, body string }
+	commands := []command{
+		{receiver, "/accept"}, {receiver, "/khancap"}, {receiver, "/phuctap"}, {receiver, "/baomat"},
+		{receiver, "/call-failed Không nghe máy."}, {receiver, "/reject Nội dung không rõ."}, {receiver, "/note Đã gọi."},
+		{receiver, "/field cap-nuoc"}, {receiver, "/assign ubnd-vi-thuy"}, {receiver, "/status"}, {receiver, "/help"},
+		{approver, "/escalate Cần Sở xem xét."}, {approver, "/note Theo dõi."}, {receiver, "/urgent\n/accept"},
+	}
+	pass := "Authentication-Results: mail.haugiang.gov.vn; dkim=pass header.d=example.gov.vn; dmarc=pass header.from=example.gov.vn"
+	rng := rand.New(rand.NewPCG(12, 7))
+	for i := range 40 {
+		c := commands[rng.IntN(len(commands))]
+		name := fmt.Sprintf("%d %s %s", i, c.from, strings.Fields(c.body)[0])
+		t.Run(name, func(t *testing.T) {
+			w := newWalker(t)
+			w.p.RequireAuth = true
+			w.ingest(outage)
+			standalone := rng.IntN(4) == 0
+			to, subject, body := w.replyAddr(token.Operator, c.from), "Re: ["+w.code+"] Thông báo", c.body
+			if standalone {
+				to, subject, body = w.p.Address, "Hỏi tình trạng", "/status "+w.code
+			}
+			mail := eml([]string{"From: " + c.from, "To: " + to, "Subject: " + subject,
+				fmt.Sprintf("Message-ID: <cmd-%d@example.gov.vn>", i), "Date: Mon, 23 Nov 2026 09:00:00 +0700"}, body+"\n")
+			first := w.send(trace(rng, w, pass) + mail)
+			if first.Kind != KindCommand || first.Reason != "" {
+				t.Fatalf("the command was not applied: %+v", first)
+			}
+			if rng.IntN(3) == 0 {
+				w.restart()
+			}
+			mark := 0
+			w.sentSince(&mark)
+			before := w.state()
+			again := mail
+			if rng.IntN(2) == 0 {
+				again = strings.ReplaceAll(again, "\r\n", "\n")
+			}
+			out := w.send(trace(rng, w, pass) + again)
+			if out.Kind != KindDuplicate {
+				t.Errorf("delivered again: %+v, want a duplicate", out)
+			}
+			if after := w.state(); after != before {
+				t.Errorf("delivered again, the report changed:\n%s\nwas\n%s", after, before)
+			}
+			if got := owed(w.sentSince(&mark)); got != "" {
+				t.Errorf("delivered again, it owes %q", got)
+			}
+		})
+	}
+}
+
+// trace returns random trace fields as servers add them, on the way to one
+// of our addresses.
+func trace(rng *rand.Rand, w *walker, pass string) string {
+	var b strings.Builder
+	for range rng.IntN(4) {
+		fmt.Fprintf(&b, "Received: from relay%d.example.net (relay%d.example.net [192.0.2.%d])\r\n\tby mx.haugiang.gov.vn with ESMTPS id %x;\r\n\tMon, 23 Nov 2026 09:%02d:00 +0700\r\n",
+			rng.IntN(9), rng.IntN(9), rng.IntN(250), rng.Uint32(), rng.IntN(60))
+	}
+	ours := []string{w.p.Address, "phananh+" + strings.Repeat("a", 32) + "@haugiang.gov.vn", "PhanAnh@haugiang.gov.vn"}
+	if rng.IntN(2) == 0 {
+		a := ours[rng.IntN(len(ours))]
+		fmt.Fprintf(&b, "Delivered-To: %s\r\nX-Original-To: %s\r\n", a, a)
+	}
+	if rng.IntN(2) == 0 {
+		fmt.Fprintf(&b, "Return-Path: <bounce-%d@example.gov.vn>\r\n", rng.IntN(100))
+	}
+	// The mail must authenticate: our border writes this each time.
+	b.WriteString(pass + "\r\n")
+	if rng.IntN(2) == 0 {
+		b.WriteString("ARC-Seal: i=1; a=rsa-sha256; t=1; cv=none; d=relay.example.net; s=arc; b=xyz\r\n")
+	}
+	return b.String()
+}
+
+// state is everything about the walker's report that a message could
+// change, as text: the report, its events, deadlines and mail.
+func (w *walker) state() string {
+	var b strings.Builder
+	w.db.Read(context.Background(), func(tx *store.Tx) error {
+		r, err := tx.Report(w.code)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		r.UpdatedAt = time.Time{}
+		fmt.Fprintf(&b, "%+v\n", r)
+		es, _ := tx.Events(r.ID)
+		ds, _ := tx.Deadlines(r.ID)
+		ms, _ := tx.ReportMail(r.ID)
+		fmt.Fprintf(&b, "%d events, %d deadlines %+v, %d mails", len(es), len(ds), ds, len(ms))
+		return nil
+	})
+	return b.String()
+}
+
+// restart closes the store and opens it again under a new pipeline, as a
+// restarted daemon would.
+func (w *walker) restart() {
+	w.t.Helper()
+	ctx := context.Background()
+	w.db.Close()
+	db, err := store.Open(ctx, store.Options{Path: filepath.Join(w.dir, "phananh.db"), DataDir: filepath.Join(w.dir, "data"),
+		Key: bytes.Repeat([]byte{3}, 32), MailDomain: "haugiang.gov.vn"})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.t.Cleanup(func() { db.Close() })
+	p := *w.p
+	p.DB = db
+	w.p, w.db = &p, db
+}
