@@ -135,6 +135,12 @@ type Intake struct {
 	MaxAttachments      int      `toml:"max_attachments"`
 	AllowedTypes        []string `toml:"allowed_types"`
 
+	// SpamMarks are the "Header: value" marks our border's spam filter
+	// adds to spam; a message that passed our border (its
+	// Authentication-Results header with security.trusted_authserv_id)
+	// and carries one is junk (SPEC 4.2).
+	SpamMarks []string `toml:"spam_marks"`
+
 	// AutoRepliesPerHour caps the automatic replies one sender gets (SPEC 4.7).
 	AutoRepliesPerHour int `toml:"auto_replies_per_hour"`
 	// DuplicateWindow is how long the same content from the same sender is
@@ -362,6 +368,7 @@ func defaultIntake() Intake {
 		MaxAttachmentBytes:  100 << 20,
 		MaxAttachmentsBytes: 150 << 20,
 		MaxAttachments:      50,
+		SpamMarks:           []string{"X-Spam-Flag: YES", "X-Spam: Yes"},
 		AutoRepliesPerHour:  5,
 		DuplicateWindow:     Duration{24 * time.Hour},
 	}
@@ -518,7 +525,23 @@ func (in Intake) validate() error {
 	if in.DuplicateWindow.Duration < 0 {
 		return errors.New("intake.duplicate_window: must not be negative")
 	}
+	for i, m := range in.SpamMarks {
+		if _, _, err := SpamMark(m); err != nil {
+			return fmt.Errorf("intake.spam_marks[%d]: %w", i, err)
+		}
+	}
 	return nil
+}
+
+// SpamMark splits a mark of intake.spam_marks, "X-Spam-Flag: YES", into
+// its header name and value.
+func SpamMark(mark string) (header, value string, err error) {
+	header, value, ok := strings.Cut(mark, ":")
+	header, value = strings.TrimSpace(header), strings.TrimSpace(value)
+	if !ok || header == "" || value == "" || strings.IndexFunc(header, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
+		return "", "", fmt.Errorf("%q is not a header and its value, like \"X-Spam-Flag: YES\"", mark)
+	}
+	return header, value, nil
 }
 
 func (p Process) validate() error {

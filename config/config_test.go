@@ -85,6 +85,7 @@ func TestBadConfigNamesKeyAndProblem(t *testing.T) {
 		"[[operators]]\nemail = \"a@b.vn\"\nrole = \"handler\"\n": "operators[0].agency",
 		"[security]\ntoken_ttl = \"1m\"\n":                        "security.token_ttl",
 		"[intake]\nmax_parts = 0\n":                               "intake.max_parts",
+		"[intake]\nspam_marks = [\"X-Spam-Flag YES\"]\n":          "intake.spam_marks[0]",
 		"[process]\ncall_attempts = 0\n":                          "process.call_attempts",
 		"[rules]\ntable = \"2024\"\n":                             `[rules] table "2024": no such built-in table (there are appendix1, 2025)`,
 		"[imap\nport = 1\n":                                       "phananh.toml:2",

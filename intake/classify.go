@@ -23,6 +23,8 @@ type classifier struct {
 	forwarders []string // intake.forwarding_addresses
 	staff      Staff
 	routing    func() *routing.Table // to tell whether a text names a place
+	spamMarks  []SpamMark            // intake.spam_marks
+	authservID string                // security.trusted_authserv_id: our border's
 }
 
 // A class is what a message is.
@@ -37,6 +39,7 @@ const (
 	classCommand                // staff's commands, or staff's mail in a report's thread
 	classReply                  // anyone else's mail in a report's thread
 	classEmpty                  // no subject, no text and no attachment
+	classSpam                   // marked as spam by our border
 )
 
 // A verdict is what the classifier says of a message.
@@ -70,9 +73,12 @@ func (c *classifier) classify(tx *store.Tx, in *incoming) (verdict, error) {
 	if f := c.forwardedReport(m); f != nil {
 		return verdict{class: classNew, forwarded: f}, nil
 	}
-	code, err := c.thread(tx, in)
+	code, byToken, err := c.thread(tx, in)
 	if err != nil {
 		return verdict{}, err
+	}
+	if mark := spam(m, c.spamMarks, c.authservID); mark != "" && !byToken {
+		return verdict{class: classSpam, reason: spamReason + mark}, nil
 	}
 	return c.byContent(m, code), nil
 }
@@ -152,13 +158,13 @@ func sameMailbox(ours, addr string) bool {
 var tagPattern = regexp.MustCompile(`\[(PA-\d{4}-\d{6})\]`)
 
 // thread finds the report a message answers: by a valid reply token in its
-// recipients, by our Message-IDs in In-Reply-To and References, or by the
-// tag in its subject. It returns "" when the message starts no thread of
-// ours.
-func (c *classifier) thread(tx *store.Tx, in *incoming) (string, error) {
+// recipients (byToken), by our Message-IDs in In-Reply-To and References,
+// or by the tag in its subject. It returns "" when the message starts no
+// thread of ours.
+func (c *classifier) thread(tx *store.Tx, in *incoming) (code string, byToken bool, err error) {
 	m := in.msg
 	if code, err := c.threadByToken(tx, in); code != "" || err != nil {
-		return code, err
+		return code, code != "", err
 	}
 	ids := append(append([]string{}, m.InReplyTo...), m.References...)
 	for _, id := range ids {
@@ -167,20 +173,20 @@ func (c *classifier) thread(tx *store.Tx, in *incoming) (string, error) {
 			continue
 		}
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		if mail.ReportCode != "" {
-			return mail.ReportCode, nil
+			return mail.ReportCode, false, nil
 		}
 	}
 	if match := tagPattern.FindStringSubmatch(m.Subject); match != nil {
 		if _, err := tx.Report(match[1]); err == nil {
-			return match[1], nil
+			return match[1], false, nil
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return "", err
+			return "", false, err
 		}
 	}
-	return "", nil
+	return "", false, nil
 }
 
 // threadByToken finds the report of a valid reply token, of either

@@ -24,7 +24,7 @@ func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
 		return withState(tx, Outcome{Kind: KindDuplicate, Code: v.code, Reason: v.reason})
 	case classBounce:
 		return h.bounces.handle(tx, in)
-	case classOwn, classEmpty:
+	case classOwn, classEmpty, classSpam:
 		return Outcome{Kind: KindJunk, Reason: v.reason}, nil
 	case classAutomatic:
 		return withState(tx, Outcome{Kind: KindAutoreply, Code: v.code, Reason: v.reason})
@@ -59,7 +59,8 @@ func (p *Pipeline) handlers() handlers {
 	answers := &answers{notices: notices, periodic: periodicReports{blobs: p.DB.Blobs(), rules: rules, mode: p.ReportMode},
 		addrs: addrs, log: p.Log}
 	return handlers{
-		classifier: &classifier{addrs: addrs, forwarders: p.Forwarders, staff: p.Staff, routing: p.Routing},
+		classifier: &classifier{addrs: addrs, forwarders: p.Forwarders, staff: p.Staff, routing: p.Routing,
+			spamMarks: p.SpamMarks, authservID: p.TrustedAuthservID},
 		reception: &reception{rules: rules, writer: writer, staff: p.Staff, addrs: addrs,
 			duplicateWindow: p.DuplicateWindow, repliesPerHour: p.RepliesPerHour, log: p.Log},
 		commands: &commands{staff: p.Staff, requireAuth: p.RequireAuth, authservID: p.TrustedAuthservID,

@@ -51,6 +51,10 @@ type Pipeline struct {
 	// Forwarders are the addresses whose forwarded messages become reports
 	// of their original senders.
 	Forwarders []string
+	// SpamMarks are the headers and values by which our border's spam
+	// filter marks spam (intake.spam_marks); honoured only on messages
+	// that passed our border (see TrustedAuthservID).
+	SpamMarks []SpamMark
 	// RepliesPerHour caps the automatic replies one sender gets.
 	RepliesPerHour int
 	// DuplicateWindow links the same content from the same sender.

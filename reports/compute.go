@@ -35,6 +35,10 @@ func Compute(tx *store.Tx, p Period, mode Mode, opt Options) (*Report, error) {
 	}
 	r := c.report()
 	r.Mode, r.GeneratedAt = mode, opt.Now
+	var err error
+	if r.Spam, err = tx.SpamBetween(p.Start, p.End); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

@@ -181,3 +181,23 @@ func TestPeriodNotOver(t *testing.T) {
 		t.Errorf("as of %s: %d open, %d overdue; want as of %s: 3 open, 2 overdue", r.AsOf, r.Totals.Open, r.Totals.OpenOverdue, opt.Now)
 	}
 }
+
+// TestSpamCounted: the spam our border marked, which gets no notice of its
+// own, is counted in the period it was received, the daily digest's
+// included (SPEC 4.2).
+func TestSpamCounted(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	for _, c := range []struct {
+		period Period
+		want   int
+	}{
+		{Digest(at(2026, 2, 23, 7, 30), w.cal), 1},
+		{ending(t, Monthly, "2026-03", Decree), 2},
+		{ending(t, Monthly, "2026-02", Decree), 0},
+	} {
+		if got := compute(t, w, c.period, Decree).Spam; got != c.want {
+			t.Errorf("%s: %d spam, want %d", c.period.Dates(), got, c.want)
+		}
+	}
+}

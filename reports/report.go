@@ -79,6 +79,10 @@ type Report struct {
 	Overdue []Overdue
 	// Ranking ranks the agencies (the Center aside) by on-time rate.
 	Ranking []Rank
+	// Spam counts the messages received in the period that our border's
+	// spam filter marked: quarantined unanswered, with no notice of their
+	// own, so that the Center sees them here (SPEC 4.2).
+	Spam int
 }
 
 // Counts are the figures of a report, for the province or one group.

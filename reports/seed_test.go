@@ -253,6 +253,10 @@ func (w *world) seed() []string {
 	w.do(r8, at(2026, 3, 2, 10, 0), lifecycle.Approve, "")
 	w.do(r8, at(2026, 3, 3, 9, 0), lifecycle.Rate, "rat-hai-long")
 
+	// Spam our border marked, during Tết and after it.
+	w.spam(at(2026, 2, 21, 23, 0))
+	w.spam(at(2026, 2, 25, 3, 0))
+
 	// R9: received during Tết, forwarded late after it, never resolved.
 	r9 := add(w.ingest(at(2026, 2, 16, 9, 0), intake{field: "xay-dung", unit: "vi-thanh", agency: "so-xd"}))
 	w.do(r9, at(2026, 2, 23, 8, 0), lifecycle.Accept, "")
@@ -304,4 +308,18 @@ func (w *world) seed() []string {
 	w.do(r18, at(2026, 5, 4, 9, 0), lifecycle.Accept, "")
 	w.do(r18, at(2026, 5, 4, 11, 0), lifecycle.Return, "")
 	return codes
+}
+
+// spam records a message that our border marked as spam, received at at,
+// as the intake pipeline records it: junk, with the mark as its reason.
+func (w *world) spam(at time.Time) {
+	w.t.Helper()
+	err := w.db.Write(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.RecordMessage(store.Message{RawKey: "spam", Kind: "junk", Reason: "spam: X-Spam-Flag: YES",
+			ReceivedAt: at, ProcessedAt: at})
+		return err
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
 }

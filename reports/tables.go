@@ -130,6 +130,7 @@ func (r *Report) summaryTable() Table {
 	for _, m := range summaryMetrics {
 		t.Rows = append(t.Rows, []any{m.code, m.title, m.get(r.Totals)})
 	}
+	t.Rows = append(t.Rows, []any{"spam", "Thư rác đã cách ly, không trả lời", r.Spam})
 	return t
 }
 

@@ -113,3 +113,17 @@ func (t *Tx) scanMessage(row interface{ Scan(...any) error }) (Message, error) {
 func (t *Tx) MessageCounts() (map[string]int, error) {
 	return t.countBy(`SELECT kind, count(*) FROM messages GROUP BY kind`)
 }
+
+// SpamBetween counts the messages received in [start, end) that were
+// recorded as junk because our border's spam filter marked them (their
+// reason begins "spam: "): the daily digest's count, since spam gets no
+// notice of its own (SPEC 4.2).
+func (t *Tx) SpamBetween(start, end time.Time) (int, error) {
+	var n int
+	err := t.queryRow(`SELECT count(*) FROM messages WHERE kind = 'junk' AND reason LIKE 'spam: %'
+		AND received_at >= ? AND received_at < ?`, start.Unix(), end.Unix()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: spam: %w", err)
+	}
+	return n, nil
+}

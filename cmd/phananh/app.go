@@ -129,8 +129,20 @@ func (a *app) pipeline() *intake.Pipeline {
 		RepliesPerHour: cfg.Intake.AutoRepliesPerHour, DuplicateWindow: cfg.Intake.DuplicateWindow.Duration, Log: a.log,
 		CallAttempts: cfg.Process.CallAttempts, EscalationAddress: cfg.Process.EscalationAddress,
 		RequireAuth: cfg.Security.RequireAuthenticationResults, TrustedAuthservID: cfg.Security.TrustedAuthservID,
-		ReportMode: cfg.Reports.PeriodMode,
+		ReportMode: cfg.Reports.PeriodMode, SpamMarks: spamMarks(cfg.Intake.SpamMarks),
 	}
+}
+
+// spamMarks reads intake.spam_marks, checked when the configuration was
+// loaded.
+func spamMarks(marks []string) []intake.SpamMark {
+	var out []intake.SpamMark
+	for _, m := range marks {
+		if h, v, err := config.SpamMark(m); err == nil {
+			out = append(out, intake.SpamMark{Header: h, Value: v})
+		}
+	}
+	return out
 }
 
 // limits maps the [intake] table onto the parser's limits; allowed_types

@@ -24,8 +24,8 @@ func citizenMail(from, msgID, subject, body string, headers ...string) string {
 // TestE2ECitizensMail delivers the commonest shapes of citizens' mail
 // through the IMAP server and checks the mail that comes out of the SMTP
 // server: a report written in the subject alone from an iPhone, a
-// complaint about absent officials (no out-of-office reply), and an
-// empty message (junk, unanswered).
+// complaint about absent officials (no out-of-office reply), an empty
+// message and spam our border marked (junk, unanswered, in quarantine).
 func TestE2ECitizensMail(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
@@ -33,6 +33,7 @@ func TestE2ECitizensMail(t *testing.T) {
 		iphone = "binh.tran@icloud.com"
 		absent = "cuong.le@yahoo.com.vn"
 		empty  = "dung.pham@gmail.com"
+		spam   = "vaynhanh@promo.example"
 	)
 	e.deliver(receivedAt,
 		citizenMail("Trần Bình <"+iphone+">", "subject-only@icloud.com", "Cây xanh ngã chắn đường Trần Hưng Đạo, phường 1, Vị Thanh",
@@ -40,12 +41,14 @@ func TestE2ECitizensMail(t *testing.T) {
 		citizenMail("Lê Cường <"+absent+">", "absent@yahoo.com.vn", "Vắng mặt cán bộ tại bộ phận một cửa xã",
 			"Sáng nay tôi đến bộ phận một cửa xã Vị Đông, huyện Vị Thủy lúc 8 giờ nhưng không có cán bộ nào làm việc.\n"),
 		citizenMail(empty, "empty@gmail.com", "", "\n"),
+		citizenMail(spam, "spam@promo.example", "Vay tiền nhanh trong ngày tại Vị Thanh", "Gọi ngay 0912 345 678.\n",
+			"Authentication-Results: mail.haugiang.gov.vn; spf=pass smtp.mailfrom=promo.example", "X-Spam-Flag: YES"),
 	)
 	e.waitMail("ack", iphone, 1)
 	e.waitMail("ack", absent, 1)
 	eventually(t, 30*time.Second, "an empty inbox", func() bool { return e.count(e.imap.Config().Mailbox) == 0 })
-	if q := e.count(e.imap.Config().Quarantine); q != 1 {
-		t.Errorf("%d messages in quarantine, want the empty one", q)
+	if q := e.count(e.imap.Config().Quarantine); q != 2 {
+		t.Errorf("%d messages in quarantine, want the empty one and the spam", q)
 	}
 	triage := map[string]string{}
 	for i := 1; i <= 2; i++ {
@@ -64,7 +67,12 @@ func TestE2ECitizensMail(t *testing.T) {
 		t.Errorf("the complaint's triage notice:\n%s", b)
 	}
 	time.Sleep(500 * time.Millisecond)
-	if n := len(e.mailsOf("ack", empty)); n != 0 {
-		t.Errorf("%d acknowledgements of the empty message", n)
+	for _, to := range []string{empty, spam} {
+		if n := len(e.mailsOf("ack", to)); n != 0 {
+			t.Errorf("%d acknowledgements to %s", n, to)
+		}
+	}
+	if n := len(e.mailsOf("quarantine", e2eReceiver)); n != 0 {
+		t.Errorf("%d quarantine notices: junk is told to nobody", n)
 	}
 }

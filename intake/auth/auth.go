@@ -88,6 +88,23 @@ func Check(authResults []string, fromAddr, trustedID string) Result {
 	return judge(results, from)
 }
 
+// FromBorder reports whether a message passed our border server: it
+// carries an Authentication-Results header with trustedID, which the border
+// adds to every message it accepts and strips from incoming mail. What the
+// border adds beside it, such as its spam filter's mark, is then the
+// border's own (SPEC 4.2).
+func FromBorder(authResults []string, trustedID string) bool {
+	if strings.TrimSpace(trustedID) == "" {
+		return false
+	}
+	for _, v := range authResults {
+		if strings.EqualFold(servID(stripComments(v)), trustedID) {
+			return true
+		}
+	}
+	return false
+}
+
 // judge applies the rule to the results of our server's headers: any
 // DMARC failure fails; then DMARC, then DKIM, may pass; otherwise it says
 // what the headers showed.

@@ -200,3 +200,22 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	}
 }
+
+func TestFromBorder(t *testing.T) {
+	for _, c := range []struct {
+		headers []string
+		id      string
+		want    bool
+	}{
+		{[]string{"mail.haugiang.gov.vn; spf=pass smtp.mailfrom=example.net"}, "mail.haugiang.gov.vn", true},
+		{[]string{"mx.example.net; spf=pass", "MAIL.haugiang.gov.vn 1; dkim=none"}, "mail.haugiang.gov.vn", true},
+		{[]string{"mx.example.net; spf=pass"}, "mail.haugiang.gov.vn", false},
+		{[]string{"(mail.haugiang.gov.vn) mx.example.net; spf=pass"}, "mail.haugiang.gov.vn", false},
+		{nil, "mail.haugiang.gov.vn", false},
+		{[]string{"mail.haugiang.gov.vn; spf=pass"}, "", false},
+	} {
+		if got := auth.FromBorder(c.headers, c.id); got != c.want {
+			t.Errorf("FromBorder(%q, %q) = %v, want %v", c.headers, c.id, got, c.want)
+		}
+	}
+}

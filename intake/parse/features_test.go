@@ -377,3 +377,12 @@ func TestEnglish(t *testing.T) {
 		}
 	}
 }
+
+// TestRawHeader: the message's own header is kept for the checks the
+// parsed fields do not cover (the border's spam mark).
+func TestRawHeader(t *testing.T) {
+	m := readString(t, "From: a@example.com\r\nX-Spam-Flag: YES\r\nx-spam: Yes\r\nSubject: =?UTF-8?Q?M=E1=BA=A5t?=\r\n\r\nhi\r\n")
+	if m.Header.Get("X-Spam-Flag") != "YES" || m.Header.Get("X-SPAM") != "Yes" || m.Header.Get("Subject") != "=?UTF-8?Q?M=E1=BA=A5t?=" {
+		t.Errorf("header %v", m.Header)
+	}
+}

@@ -294,6 +294,7 @@ func readHeaders(m *Message, h textproto.Header, hint string) {
 	m.ListID = strings.TrimSpace(first("List-Id"))
 	m.AutoReplyHeader = autoReplyHeader(first)
 	m.AuthResults = h.Values("Authentication-Results")
+	m.Header = h.Map()
 }
 
 // autoReplyHeader returns "Name: value" of the first header that only

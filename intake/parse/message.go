@@ -13,6 +13,7 @@ package parse
 
 import (
 	"io"
+	"net/textproto"
 	"time"
 )
 
@@ -71,6 +72,10 @@ type Message struct {
 	AutoReplyHeader string
 	// AuthResults holds the Authentication-Results values, topmost first.
 	AuthResults []string
+	// Header is the message's own header, every field as written, values
+	// raw (RFC 2047 not decoded): for the checks the fields above do not
+	// cover, such as the spam mark our border's filter adds (SPEC 4.2).
+	Header textproto.MIMEHeader
 
 	// Text is the whole readable text, NFC: the text/plain parts, or the
 	// HTML ones turned into text where a message (or an alternative) has
