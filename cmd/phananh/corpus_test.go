@@ -12,9 +12,10 @@ import (
 )
 
 // corpusDirs are the real-world corpus: the copy in the repository (without
-// the folders whose licence forbids it) and, when present, the whole shared
-// corpus beside the checkout.
-var corpusDirs = []string{"../../intake/parse/testdata/corpus", "../../../shared/corpus/real"}
+// the folders whose licence forbids it), citizens' reports in the shapes of
+// their mail clients, and, when present, the whole shared corpus beside the
+// checkout.
+var corpusDirs = []string{"../../intake/parse/testdata/corpus", "../../intake/parse/testdata/clients", "../../../shared/corpus/real"}
 
 // TestCorpusThroughIngest feeds every real-world message through `phananh
 // ingest`: each gets exactly one outcome, none is lost to an error that is
@@ -71,6 +72,8 @@ func checkCorpusOutcome(t *testing.T, path, label string, line ingestLine) {
 	switch {
 	case line.Kind == "error" && !strings.Contains(line.Error, "limit") && !strings.Contains(line.Error, "unreadable"):
 		t.Errorf("%s: failed without a reason to quarantine: %s", path, line.Error)
+	case label == "report" && line.Kind != "report":
+		t.Errorf("%s: a citizen's report, recorded as %s %s", path, line.Kind, line.Error)
 	case label == "bounce" && line.Kind == "report", label == "autoreply" && line.Kind == "report":
 		t.Errorf("%s: labelled %s, taken for a citizen's report (it would be answered)", path, label)
 	case label == "bounce" && line.Kind != "bounce", label == "autoreply" && line.Kind != "autoreply":
