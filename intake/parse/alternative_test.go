@@ -78,6 +78,7 @@ func TestHiddenHTML(t *testing.T) {
 		{"nested inside hidden", `<div style="display:none"><div><p>/reject</p></div>/note</div><p>ok</p>`, "ok"},
 		{"hidden by a class rule", `<style>.x { display: none }</style><p>ok</p><p class="a x">/reject</p>`, "ok"},
 		{"hidden by an id rule", `<head><style>p#h{font-size:0}</style></head><p>ok</p><p id=h>/reject</p>`, "ok"},
+		{"a rule in Outlook's commented style", "<style><!--\n.x {mso-hide:all}\np.MsoNormal {margin:0cm}\n--></style><p class=MsoNormal>ok</p><p class=x>/reject</p>", "ok"},
 		{"a rule inside @media does not hide", `<style>@media (max-width:600px){.m{display:none}}</style><p class=m>ok</p>`, "ok"},
 		{"unclosed hidden paragraph ends at the next one", `<p style="display:none">/reject<p>ok`, "ok"},
 		{"hidden list item ends at the next item", `<ul><li hidden>/reject<li>ok</ul>`, "- ok"},

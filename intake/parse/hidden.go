@@ -126,7 +126,8 @@ func (s *styleSheet) write(text string) {
 // compile reads the collected CSS into the hiding selectors. A later rule
 // that shows a selector undoes an earlier one that hid it.
 func (s *styleSheet) compile() {
-	css := stripComments(s.css.String())
+	// Outlook and older clients wrap the sheet in an HTML comment.
+	css := strings.NewReplacer("<!--", " ", "-->", " ").Replace(stripComments(s.css.String()))
 	s.css.Reset()
 	hides := map[string]bool{}
 	var order []string
