@@ -1,8 +1,11 @@
 package parse
 
 import (
+	"bytes"
 	"encoding/base64"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -100,3 +103,45 @@ func BenchmarkRead200KB(b *testing.B) { benchmarkRead(b, 50<<10, 110<<10) }
 // BenchmarkRead50MBAttachment shows memory flat in the attachment's size:
 // compare its peak heap with BenchmarkRead200KB's.
 func BenchmarkRead50MBAttachment(b *testing.B) { benchmarkRead(b, 5<<10, 50<<20) }
+
+// BenchmarkReadClientReports reads the ten client-shaped reports of
+// testdata/clients (HTML alternatives, Word HTML, flowed text, photos): the
+// cost of choosing the alternative and of tracking hidden HTML.
+func BenchmarkReadClientReports(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "clients", "*.eml"))
+	var msgs [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		msgs = append(msgs, data)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, data := range msgs {
+			if _, err := Read(bytes.NewReader(data), discardSink{}, Limits{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkHTMLToText turns a 200 KB Outlook-style HTML part into text.
+func BenchmarkHTMLToText(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`<html><head><style><!--p.MsoNormal{margin:0cm} .x{mso-hide:all}--></style></head><body><div class=WordSection1>`)
+	for sb.Len() < 200<<10 {
+		sb.WriteString(`<p class=MsoNormal>Đèn đường ở ấp 3 bị hỏng đã lâu, <span style="color:red">buổi tối rất tối</span>.<o:p></o:p></p>`)
+		sb.WriteString(`<p class=x>ẩn</p><table><tr><td>Ngày<td>2/3</table>`)
+	}
+	sb.WriteString(`</div></body></html>`)
+	html := sb.String()
+	b.SetBytes(int64(len(html)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, _, err := htmlToText(strings.NewReader(html), 4<<20, 1<<20); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
