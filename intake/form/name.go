@@ -86,7 +86,10 @@ func (f Form) WithSignature(signature string) Form {
 		f.Phone = s.Phone
 	}
 	if f.Name == "" {
-		f.Name = first(s.Name, signatureName(signature))
+		f.Name = s.Name
+	}
+	if f.Name == "" {
+		f.Name = signatureName(signature)
 	}
 	if f.Address == "" {
 		for _, line := range strings.Split(signature, "\n") {
@@ -113,15 +116,6 @@ func signatureName(signature string) string {
 		}
 		if n++; n == 3 {
 			break
-		}
-	}
-	return ""
-}
-
-func first(values ...string) string {
-	for _, v := range values {
-		if strings.TrimSpace(v) != "" {
-			return v
 		}
 	}
 	return ""
