@@ -86,6 +86,8 @@ func TestHiddenHTML(t *testing.T) {
 		{"display none then visible", `<span style="display:none">a</span><span style="display:inline">ok</span>`, "ok"},
 		{"non-zero font size", `<p style="font-size:10px">ok</p><p style="font-size:0.5em">vẫn đọc</p>`, "ok\n\nvẫn đọc"},
 	}
+	deep := strings.Repeat("<div>", 600) + `<p style="display:none">/reject</p>` + strings.Repeat("</div>", 600)
+	tests = append(tests, struct{ name, html, want string }{"hidden under deep nesting", "<p>ok</p>" + deep + "<p>hết</p>", "ok\n\nhết"})
 	for _, tt := range tests {
 		msg := "Subject: r\nContent-Type: text/html; charset=utf-8\n\n" + tt.html + "\n"
 		m := readString(t, msg)

@@ -122,34 +122,44 @@ var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col"
 // the elements opened after the one they name, and the start tags that
 // end an element implicitly (a <p> by a block, an <li> by the next item,
 // a cell by the next cell or row) do so.
-type openElements []openElement
+type openElements struct {
+	stack  []openElement
+	deeper int // elements opened past maxOpenElements, all read as hidden
+}
 
 type openElement struct {
 	name   string
 	hidden bool // the element or one it is inside is hidden
 }
 
-// maxOpenElements bounds the stack: deeper elements are read as if they
-// were closed at once.
+// maxOpenElements bounds the stack. What is nested deeper is never shown
+// by a mail client's layout either, and is read as hidden: a command
+// cannot hide from the tracking behind deep nesting.
 const maxOpenElements = 512
 
 func (o *openElements) push(name string, hidden bool) {
-	if len(*o) < maxOpenElements {
-		*o = append(*o, openElement{name, hidden})
+	if len(o.stack) < maxOpenElements {
+		o.stack = append(o.stack, openElement{name, hidden})
+		return
 	}
+	o.deeper++
 }
 
 // hidden reports whether text at this point is hidden.
-func (o openElements) hidden() bool {
-	return len(o) > 0 && o[len(o)-1].hidden
+func (o *openElements) hidden() bool {
+	return o.deeper > 0 || len(o.stack) > 0 && o.stack[len(o.stack)-1].hidden
 }
 
 // close pops the element name and those opened after it, and returns the
 // names of the shown ones, innermost first. ok is false when no such
 // element is open.
 func (o *openElements) close(name string) (shown []string, ok bool) {
-	for i := len(*o) - 1; i >= 0; i-- {
-		if (*o)[i].name == name {
+	if o.deeper > 0 {
+		o.deeper--
+		return nil, true
+	}
+	for i := len(o.stack) - 1; i >= 0; i-- {
+		if o.stack[i].name == name {
 			return o.popTo(i), true
 		}
 	}
@@ -160,12 +170,12 @@ func (o *openElements) close(name string) (shown []string, ok bool) {
 // shown ones, innermost first.
 func (o *openElements) popTo(i int) []string {
 	var shown []string
-	for j := len(*o) - 1; j >= i; j-- {
-		if !(*o)[j].hidden {
-			shown = append(shown, (*o)[j].name)
+	for j := len(o.stack) - 1; j >= i; j-- {
+		if !o.stack[j].hidden {
+			shown = append(shown, o.stack[j].name)
 		}
 	}
-	*o = (*o)[:i]
+	o.stack = o.stack[:i]
 	return shown
 }
 
@@ -187,8 +197,11 @@ func (o *openElements) implyEnd(name string) []string {
 	default:
 		return nil
 	}
-	for i := len(*o) - 1; i >= 0; i-- {
-		n := (*o)[i].name
+	if o.deeper > 0 {
+		return nil
+	}
+	for i := len(o.stack) - 1; i >= 0; i-- {
+		n := o.stack[i].name
 		if slices.Contains(ends, n) {
 			return o.popTo(i)
 		}
