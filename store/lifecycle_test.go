@@ -23,6 +23,7 @@ func TestUpdateReportRoundTrip(t *testing.T) {
 			return err
 		}
 		r.State, r.Routing.Agency, r.Urgent, r.Complex, r.Confidential = "resolved", "so-gtvt", true, true, true
+		r.Routing.Unit, r.Routing.Former, r.Routing.Edition = "xa-hoa-luu", "xa-hoa-tien", "2025"
 		r.CallFailures, r.Rating, r.Result, r.ResultMessageID = 2, "hai-long", "Đã vá ổ gà.", msg
 		r.ResolvedAt, r.PublishedAt, r.RatedAt = at, at.Add(time.Hour), at.Add(2*time.Hour)
 		r.Extension = Extension{Requested: true, Days: 5, Confirmed: true}

@@ -21,7 +21,7 @@ var codeOnly = []string{
 	"meta.key",
 	"reports.code", "reports.state", "reports.lang", "reports.field", "reports.unit", "reports.agency", "reports.rule",
 	"reports.ruleset", "reports.proposed_field", "reports.proposed_unit", "reports.proposed_agency", "reports.missing",
-	"reports.rating", "reports.key_id",
+	"reports.rating", "reports.key_id", "reports.edition", "reports.former_unit",
 	"messages.mailbox", "messages.raw_key", "messages.kind", "messages.reason",
 	"attachments.role", "attachments.type", "attachments.declared_type", "attachments.blob_key", "attachments.refused",
 	"events.actor", "events.from_state", "events.to_state", "events.agency", "events.reason",

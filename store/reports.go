@@ -71,6 +71,12 @@ type Citizen struct {
 type Routing struct {
 	Field, Unit, Agency string
 	Rule, Why, Ruleset  string
+	// Edition is the routing table's edition ("appendix1", "2025"), "" for
+	// reports routed before it was recorded (SPEC 6.4).
+	Edition string
+	// Former is the code of the former unit whose name the citizen wrote
+	// for the unit ("xa-hoa-tien"), "" when none.
+	Former string
 }
 
 // ErrNotFound is returned for a report, message or mail that does not exist.
@@ -104,16 +110,16 @@ func (t *Tx) CreateReport(r Report) (Report, error) {
 	_, err = t.exec(`INSERT INTO reports (id, code, state, received_at, lang,
 		citizen_email, citizen_idx, citizen_name, phone, phone_idx, address, workplace,
 		location, incident_time, declared_field, subject, content, content_idx,
-		field, unit, agency, rule, why, ruleset, proposed_field, proposed_unit, proposed_agency,
+		field, unit, agency, rule, why, ruleset, edition, former_unit, proposed_field, proposed_unit, proposed_agency,
 		urgent, complex, confidential, missing, duplicate_of, updated_at, key_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, code, r.State, r.ReceivedAt.Unix(), r.Lang,
 		s("citizen_email", r.Citizen.Email), ix.indexOf(IndexEmail, r.Citizen.Email), s("citizen_name", r.Citizen.Name),
 		s("phone", r.Citizen.Phone), ix.indexOf(IndexPhone, r.Citizen.Phone), s("address", r.Citizen.Address),
 		s("workplace", r.Citizen.Workplace), s("location", r.Location), s("incident_time", r.IncidentTime),
 		s("declared_field", r.DeclaredField), s("subject", r.Subject), s("content", r.Content), t.contentIndex(r.Content),
 		r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, s("why", r.Routing.Why), r.Routing.Ruleset,
-		r.Proposal.Field, r.Proposal.Unit, r.Proposal.Agency,
+		r.Routing.Edition, r.Routing.Former, r.Proposal.Field, r.Proposal.Unit, r.Proposal.Agency,
 		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), strings.Join(r.Missing, ","), dup, r.UpdatedAt.Unix(), keyID)
 	if err != nil {
 		return r, fmt.Errorf("store: new report: %w", err)
@@ -158,7 +164,7 @@ func (t *Tx) reportID(code string) (any, error) {
 const reportColumns = `r.id, r.code, r.state, r.received_at, r.lang,
 	r.citizen_email, r.citizen_name, r.phone, r.address, r.workplace,
 	r.location, r.incident_time, r.declared_field, r.subject, r.content,
-	r.field, r.unit, r.agency, r.rule, r.why, r.ruleset, r.proposed_field, r.proposed_unit, r.proposed_agency,
+	r.field, r.unit, r.agency, r.rule, r.why, r.ruleset, r.edition, r.former_unit, r.proposed_field, r.proposed_unit, r.proposed_agency,
 	r.urgent, r.complex, r.confidential, r.missing, coalesce(d.code, ''), r.call_failures, r.rating, r.undeliverable, r.updated_at,
 	r.result, coalesce(r.result_message_id, 0), r.resolved_at, r.published_at, r.rated_at,
 	r.extension_requested, r.extension_days, r.extension_confirmed, coalesce(r.key_id, ''), r.erased_at`
@@ -188,7 +194,7 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 		&sealed[0], &sealed[1], &sealed[2], &sealed[3], &sealed[4],
 		&sealed[5], &sealed[6], &sealed[7], &sealed[8], &sealed[9],
 		&r.Routing.Field, &r.Routing.Unit, &r.Routing.Agency, &r.Routing.Rule, &why, &r.Routing.Ruleset,
-		&r.Proposal.Field, &r.Proposal.Unit, &r.Proposal.Agency,
+		&r.Routing.Edition, &r.Routing.Former, &r.Proposal.Field, &r.Proposal.Unit, &r.Proposal.Agency,
 		&urgent, &complex, &confidential, &missing, &r.DuplicateOf, &r.CallFailures, &r.Rating, &undeliverable, &updated,
 		&result, &r.ResultMessageID, &resolved, &published, &rated, &extRequested, &r.Extension.Days, &extConfirmed, &keyID, &erased)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -267,11 +273,11 @@ func (t *Tx) UpdateReport(r Report, at time.Time) error {
 		return fmt.Errorf("store: update report %s: %w", r.Code, err)
 	}
 	res, err := t.exec(`UPDATE reports SET state = ?, field = ?, unit = ?, agency = ?, rule = ?, why = ?, ruleset = ?,
-		urgent = ?, complex = ?, confidential = ?, call_failures = ?, rating = ?,
+		edition = ?, former_unit = ?, urgent = ?, complex = ?, confidential = ?, call_failures = ?, rating = ?,
 		result = ?, result_message_id = ?, resolved_at = ?, published_at = ?, rated_at = ?,
 		extension_requested = ?, extension_days = ?, extension_confirmed = ?, updated_at = ? WHERE id = ?`,
 		r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, k.seal("reports", "why", r.ID, r.Routing.Why),
-		r.Routing.Ruleset,
+		r.Routing.Ruleset, r.Routing.Edition, r.Routing.Former,
 		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), r.CallFailures, r.Rating,
 		k.seal("reports", "result", r.ID, r.Result), resultMsg, unix(r.ResolvedAt), unix(r.PublishedAt), unix(r.RatedAt),
 		boolInt(r.Extension.Requested), r.Extension.Days, boolInt(r.Extension.Confirmed), at.Unix(), r.ID)

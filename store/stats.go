@@ -20,6 +20,7 @@ type StatReport struct {
 	State        string // the state now
 	Field, Unit  string
 	Agency       string // the agency now: forwarded to, or proposed before
+	Edition      string // the edition of the routing table it was routed with, "" if not recorded
 	Urgent       bool
 	Complex      bool
 	Confidential bool
@@ -97,7 +98,7 @@ type PeriodicReport struct {
 // ErrExists is returned when recording what is already recorded.
 var ErrExists = errors.New("already recorded")
 
-const statColumns = `r.id, r.code, r.received_at, r.state, r.field, r.unit, r.agency,
+const statColumns = `r.id, r.code, r.received_at, r.state, r.field, r.unit, r.agency, r.edition,
 	r.urgent, r.complex, r.confidential, r.duplicate_of IS NOT NULL, r.call_failures, r.rating`
 
 // agencyBefore is the agency the report had at an event of the log: the
@@ -114,7 +115,7 @@ type scanner interface{ Scan(...any) error }
 func scanStat(s scanner, r *StatReport, more ...any) error {
 	var received int64
 	var urgent, complex, confidential, duplicate int
-	dest := append([]any{&r.ID, &r.Code, &received, &r.State, &r.Field, &r.Unit, &r.Agency,
+	dest := append([]any{&r.ID, &r.Code, &received, &r.State, &r.Field, &r.Unit, &r.Agency, &r.Edition,
 		&urgent, &complex, &confidential, &duplicate, &r.CallFailures, &r.Rating}, more...)
 	if err := s.Scan(dest...); err != nil {
 		return err
