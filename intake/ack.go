@@ -21,9 +21,7 @@ func (rc *reception) acknowledge(tx *store.Tx, in *incoming, r store.Report, tab
 	if f, ok := table.Field(r.Routing.Field); ok && r.Routing.Rule != "" {
 		ack.Field = f.Name
 	}
-	if u, ok := table.Unit(r.Routing.Unit); ok {
-		ack.Unit = u.Name
-	}
+	ack.Unit = table.UnitLabel(r.Routing.Unit, r.Routing.Former, r.Lang == templates.English)
 	data, err := json.Marshal(ack)
 	if err != nil {
 		return err

@@ -41,7 +41,8 @@ func draft(m *parse.Message, received time.Time, table *routing.Table) (store.Re
 }
 
 func routingOf(d routing.Decision) store.Routing {
-	return store.Routing{Field: d.Field, Unit: d.Unit, Agency: d.Agency, Rule: d.Rule, Why: d.Why, Ruleset: d.Version}
+	return store.Routing{Field: d.Field, Unit: d.Unit, Agency: d.Agency, Rule: d.Rule, Why: d.Why, Ruleset: d.Version,
+		Edition: d.Edition, Former: d.Former}
 }
 
 func lang(m *parse.Message) string {

@@ -45,7 +45,7 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 // citizenNotice is what a notice to the citizen says: names from our
 // table, the deadline in force, and the text staff wrote.
 func (s *snapshot) citizenNotice(st step) templates.CitizenNotice {
-	c := templates.CitizenNotice{Code: s.r.Code, ReceivedAt: s.r.ReceivedAt, FieldName: s.fieldName(), UnitName: s.unitName(),
+	c := templates.CitizenNotice{Code: s.r.Code, ReceivedAt: s.r.ReceivedAt, FieldName: s.fieldName(), UnitName: s.unitName(s.r.Lang == templates.English),
 		AgencyName: s.agencyName(), Text: st.text, Days: st.change.Facts.Extension.Days, Attempts: s.r.CallFailures, Rating: s.r.Rating}
 	if d, ok := s.deadline(deadline.KindResolve); ok && d.State == "open" {
 		c.ResolveDue = d.Due
@@ -61,7 +61,7 @@ func (s *snapshot) citizenNotice(st step) templates.CitizenNotice {
 func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 	r := s.r
 	res := templates.Result{Code: r.Code, ReceivedAt: r.ReceivedAt, Name: r.Citizen.Name, Confidential: r.Confidential,
-		Summary: form.Summary(r.Content), Location: first(r.Location, s.unitName()), FieldName: s.fieldName(),
+		Summary: form.Summary(r.Content), Location: first(r.Location, s.unitName(r.Lang == templates.English)), FieldName: s.fieldName(),
 		AgencyName: s.agencyName(), Result: r.Result, CompletedAt: r.ResolvedAt}
 	if d, ok := s.deadline(deadline.KindResolve); ok {
 		res.ResolveDue = d.Due
@@ -91,7 +91,7 @@ func (s *snapshot) staffCase(role string) templates.Case {
 		Code: r.Code, State: r.State, StateLabel: lifecycle.State(r.State).Label(), ReceivedAt: r.ReceivedAt,
 		Hidden:  r.Confidential && !seesCitizen(role),
 		Subject: r.Subject, Content: r.Content, Location: r.Location, IncidentTime: r.IncidentTime,
-		Field: r.Routing.Field, FieldName: s.fieldName(), Unit: r.Routing.Unit, UnitName: s.unitName(),
+		Field: r.Routing.Field, FieldName: s.fieldName(), Unit: r.Routing.Unit, UnitName: s.unitName(false),
 		Agency: r.Routing.Agency, AgencyName: s.agencyName(),
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Undeliverable: r.Undeliverable,
 		CallFailures: r.CallFailures, Rating: r.Rating, Result: r.Result, ResolvedAt: r.ResolvedAt,

@@ -61,21 +61,20 @@ func (s *snapshot) deadline(kind deadline.Kind) (store.Deadline, bool) {
 }
 
 func (s *snapshot) fieldName() string {
-	if f, ok := s.table.Field(s.r.Routing.Field); ok {
+	if f, ok := s.table.RecordedField(s.r.Routing.Field); ok {
 		return f.Name
 	}
 	return ""
 }
 
-func (s *snapshot) unitName() string {
-	if u, ok := s.table.Unit(s.r.Routing.Unit); ok {
-		return u.Name
-	}
-	return ""
+// unitName names the report's unit, and the old unit the citizen wrote
+// (routing.Table.UnitLabel); english for a notice in English.
+func (s *snapshot) unitName(english bool) string {
+	return s.table.UnitLabel(s.r.Routing.Unit, s.r.Routing.Former, english)
 }
 
 func (s *snapshot) agencyName() string {
-	if a, ok := s.table.Agency(s.r.Routing.Agency); ok {
+	if a, ok := s.table.RecordedAgency(s.r.Routing.Agency); ok {
 		return a.Name
 	}
 	return s.r.Routing.Agency

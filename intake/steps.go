@@ -129,6 +129,9 @@ func applyFacts(r store.Report, steps []step, msgID int64) store.Report {
 	}
 	f := steps[len(steps)-1].change.Facts
 	r.State = string(f.State)
+	if f.Unit != r.Routing.Unit {
+		r.Routing.Former = "" // the old name the citizen wrote was of the unit before
+	}
 	r.Routing.Agency, r.Routing.Field, r.Routing.Unit = f.Agency, f.Field, f.Unit
 	r.Urgent, r.Complex, r.Confidential = f.Urgent, f.Complex, f.Confidential
 	r.CallFailures, r.Rating, r.Result = f.CallFailures, string(f.Rating), f.Result
@@ -145,7 +148,7 @@ func applyFacts(r store.Report, steps []step, msgID int64) store.Report {
 			r.RatedAt = st.at
 		}
 		if d := st.reroute; d != nil {
-			r.Routing.Rule, r.Routing.Why, r.Routing.Ruleset = d.Rule, d.Why, d.Version
+			r.Routing.Rule, r.Routing.Why, r.Routing.Ruleset, r.Routing.Edition = d.Rule, d.Why, d.Version, d.Edition
 		}
 	}
 	return r

@@ -49,9 +49,7 @@ func triage(in *incoming, r store.Report, table *routing.Table, due time.Time) t
 	if f, ok := table.Field(r.Proposal.Field); ok {
 		t.Proposal.FieldName = f.Name
 	}
-	if u, ok := table.Unit(r.Proposal.Unit); ok {
-		t.Proposal.UnitName = u.Name
-	}
+	t.Proposal.UnitName = table.UnitLabel(r.Proposal.Unit, r.Routing.Former, false)
 	if a, ok := table.Agency(r.Proposal.Agency); ok {
 		t.Proposal.AgencyName = a.Name
 	}

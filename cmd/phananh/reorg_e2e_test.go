@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"haugiang.gov.vn/phananh/store"
+)
+
+// TestE2EOldUnitName: with the 2025 table, a report that names its commune
+// by its old name ("xã Vị Đông, huyện Vị Thủy") is routed to the unit it
+// became, and the acknowledgement, the triage notice and the "forwarded"
+// notice name the new unit and the old one, so that the citizen learns the
+// new name.
+func TestE2EOldUnitName(t *testing.T) {
+	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n"})
+	e.startDaemon()
+	e.deliver(receivedAt, citizenReport(7, e2eCitizen))
+	const label = "xã Vị Thanh 1 (xã Vị Đông cũ)"
+	ack := e.waitMail("ack", e2eCitizen, 1)
+	if body := ack.text(); !strings.Contains(body, "Địa bàn: "+label) {
+		t.Errorf("the acknowledgement does not name the new unit and the old one:\n%s", body)
+	}
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	if body := triage.text(); !strings.Contains(body, label+" (xa-vi-thanh-1)") || !strings.Contains(body, "xã Vị Đông (cũ) → xã Vị Thanh 1") {
+		t.Errorf("the triage notice does not name the new unit and the old one:\n%s", body)
+	}
+	e.replyTo(triage, e2eReceiver, receivedAt.Add(20*60e9), "/tiepnhan\n", "")
+	if body := e.waitMail("forwarded", e2eCitizen, 1).text(); !strings.Contains(body, "Địa bàn: "+label) {
+		t.Errorf("the forwarded notice does not name the new unit and the old one:\n%s", body)
+	}
+	var r store.Report
+	e.openStore().Read(context.Background(), func(tx *store.Tx) error {
+		r, _ = tx.Report(ack.code())
+		return nil
+	})
+	if r.Routing.Unit != "xa-vi-thanh-1" || r.Routing.Former != "xa-vi-dong" || r.Routing.Edition != "2025" || r.Routing.Agency != "dien-luc" {
+		t.Errorf("report routed %+v", r.Routing)
+	}
+}
