@@ -1,7 +1,9 @@
 // Package form reads the citizen's report form (SPEC 4.4–4.5) out of the
 // text of a message: labelled fields when the citizen filled in the form
-// the acknowledgement shows, and otherwise what free text still tells (a
-// phone number, a signature name, a request to stay anonymous).
+// the acknowledgement shows, and otherwise what free text and the
+// signature still tell (a phone number, a signature name, a request to
+// stay anonymous). Summary makes the report's summary that the result
+// notice repeats (SPEC 8.3).
 package form
 
 import (

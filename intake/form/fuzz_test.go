@@ -3,6 +3,7 @@ package form
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func FuzzFormRead(f *testing.F) {
@@ -18,5 +19,27 @@ func FuzzFormRead(f *testing.F) {
 			t.Fatalf("phone %q from %q", got.Phone, s)
 		}
 		_ = got.Missing()
+	})
+}
+
+// FuzzSummary checks the summary's promises whatever the text: at most
+// SummaryRunes characters, valid UTF-8, one line, and no phone number.
+func FuzzSummary(f *testing.F) {
+	for _, s := range []string{"Kính gửi Trung tâm,\n\nĐường ngập.\nSĐT: 0912 345 678\n\nTrân trọng,\nAn",
+		"Họ tên: A\nNội dung: cống nghẹt, gọi 0912.345.678", "gọi +84 912 345 678 hoặc an@example.vn (mailto:an@example.vn)",
+		strings.Repeat("Đèn hỏng ", 100)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Summary(s)
+		if n := utf8.RuneCountInString(got); n > SummaryRunes || !utf8.ValidString(got) && utf8.ValidString(s) {
+			t.Fatalf("%d characters: %q", n, got)
+		}
+		if strings.Contains(got, "\n") {
+			t.Fatalf("a line break in %q", got)
+		}
+		if p := Phone(got); p != "" {
+			t.Fatalf("phone number %s in %q (from %q)", p, got, s)
+		}
 	})
 }
