@@ -342,14 +342,14 @@ func (b *Blobs) header(br *bufio.Reader, r blobRef) (cipher.AEAD, error) {
 	return newAEAD(r.key)
 }
 
-// remove deletes a blob's file; a file already gone is no error.
-func (b *Blobs) remove(ref string) error {
-	r, err := parseRef(ref)
-	if err != nil {
-		return nil
+// removeName deletes the blob file of a name; a file already gone is no
+// error.
+func (b *Blobs) removeName(name string) error {
+	if !isHex(name, 2*blobNameSize) && !isHex(name, legacyBlobName) {
+		return fmt.Errorf("blob %q: %w", name, ErrNoBlob)
 	}
-	if err := os.Remove(b.path(r.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("blob %s: %w", r.name, err)
+	if err := os.Remove(b.path(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("blob %s: %w", name, err)
 	}
 	return nil
 }

@@ -176,14 +176,37 @@ func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error)
 }
 
 // MailSent records that the SMTP server accepted a mail, and the blob of
-// the bytes it was given.
+// the bytes it was given; for a mail about a report, the access log records
+// who received it.
 func (t *Tx) MailSent(id int64, at time.Time, sentKey string) error {
 	k, err := t.keyOfRow("outbox", id)
 	if err != nil {
 		return err
 	}
-	return t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent = ? WHERE id = ?`,
+	err = t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent = ? WHERE id = ?`,
 		at.Unix(), k.seal("outbox", "sent", id, sentKey), id)
+	if err != nil {
+		return err
+	}
+	return t.logNotice(k, id, at)
+}
+
+// logNotice records in the access log that a mail about a report, which
+// carries its personal data, went to its recipient.
+func (t *Tx) logNotice(k *rowKey, id int64, at time.Time) error {
+	if k.report == 0 {
+		return nil // mail about no report: periodic reports, answers to commands
+	}
+	var role string
+	var rcpt []byte
+	if err := t.queryRow(`SELECT rcpt_role, rcpt FROM outbox WHERE id = ?`, id).Scan(&role, &rcpt); err != nil {
+		return fmt.Errorf("store: outbox: %w", err)
+	}
+	to, err := k.open("outbox", "rcpt", id, rcpt)
+	if err != nil {
+		return err
+	}
+	return t.LogAccess(Access{At: at, Action: AccessNotice, ReportID: k.report, Role: role, Recipient: to, MailID: id})
 }
 
 // MailRetry records a failed attempt and when to try again.

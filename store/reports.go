@@ -53,6 +53,16 @@ type Report struct {
 	// ErasedAt is when the report's personal data was last destroyed
 	// (SPEC 10.5): its texts read as "" since. Zero when never.
 	ErasedAt time.Time
+	// ClosedAt is when the report last reached an end — published,
+	// closed or rejected — from which its retention counts; zero while it
+	// is open. The store keeps it as UpdateReport changes the state.
+	ClosedAt time.Time
+	// Hold is the reason of an admin's hold (an archive, a dispute),
+	// which keeps the report's personal data past its retention until
+	// released; HeldAt is when it was put, zero when the report is not
+	// held.
+	Hold   string
+	HeldAt time.Time
 }
 
 // Extension is the state of a complex-case extension request (Art 8.3).
@@ -167,7 +177,8 @@ const reportColumns = `r.id, r.code, r.state, r.received_at, r.lang,
 	r.field, r.unit, r.agency, r.rule, r.why, r.ruleset, r.edition, r.former_unit, r.proposed_field, r.proposed_unit, r.proposed_agency,
 	r.urgent, r.complex, r.confidential, r.missing, coalesce(d.code, ''), r.call_failures, r.rating, r.undeliverable, r.updated_at,
 	r.result, coalesce(r.result_message_id, 0), r.resolved_at, r.published_at, r.rated_at,
-	r.extension_requested, r.extension_days, r.extension_confirmed, coalesce(r.key_id, ''), r.erased_at`
+	r.extension_requested, r.extension_days, r.extension_confirmed, coalesce(r.key_id, ''), r.erased_at,
+	r.closed_at, r.held_at, r.hold`
 
 const reportFrom = ` FROM reports r LEFT JOIN reports d ON d.id = r.duplicate_of `
 
@@ -188,15 +199,17 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	var missing string
 	var urgent, complex, confidential, undeliverable, extRequested, extConfirmed int
 	var result, why []byte
-	var resolved, published, rated, erased sql.NullInt64
+	var resolved, published, rated, erased, closed, held sql.NullInt64
 	var keyID string
+	var hold []byte
 	err := row.Scan(&r.ID, &r.Code, &r.State, &received, &r.Lang,
 		&sealed[0], &sealed[1], &sealed[2], &sealed[3], &sealed[4],
 		&sealed[5], &sealed[6], &sealed[7], &sealed[8], &sealed[9],
 		&r.Routing.Field, &r.Routing.Unit, &r.Routing.Agency, &r.Routing.Rule, &why, &r.Routing.Ruleset,
 		&r.Routing.Edition, &r.Routing.Former, &r.Proposal.Field, &r.Proposal.Unit, &r.Proposal.Agency,
 		&urgent, &complex, &confidential, &missing, &r.DuplicateOf, &r.CallFailures, &r.Rating, &undeliverable, &updated,
-		&result, &r.ResultMessageID, &resolved, &published, &rated, &extRequested, &r.Extension.Days, &extConfirmed, &keyID, &erased)
+		&result, &r.ResultMessageID, &resolved, &published, &rated, &extRequested, &r.Extension.Days, &extConfirmed, &keyID, &erased,
+		&closed, &held, &hold)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("report %s: %w", name, ErrNotFound)
 	}
@@ -207,9 +220,12 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	r.Urgent, r.Complex, r.Confidential, r.Undeliverable = urgent != 0, complex != 0, confidential != 0, undeliverable != 0
 	r.ResolvedAt, r.PublishedAt, r.RatedAt = fromUnix(resolved), fromUnix(published), fromUnix(rated)
 	r.Extension.Requested, r.Extension.Confirmed = extRequested != 0, extConfirmed != 0
-	r.ErasedAt = fromUnix(erased)
+	r.ErasedAt, r.ClosedAt, r.HeldAt = fromUnix(erased), fromUnix(closed), fromUnix(held)
 	k, err := t.reportKey(r.ID, keyID, erased.Valid)
 	if err != nil {
+		return r, err
+	}
+	if r.Hold, err = k.open("reports", "hold", r.ID, hold); err != nil {
 		return r, err
 	}
 	if r.Result, err = k.open("reports", "result", r.ID, result); err != nil {
@@ -260,9 +276,11 @@ func (t *Tx) SetUndeliverable(reportID int64, at time.Time) error {
 }
 
 // UpdateReport writes what the lifecycle changes of a report (SPEC 3): its
-// state, routing, marks, call failures, rating, result and extension, and
-// updated_at = at. What the citizen sent (text, contact, received time,
-// the intake proposal) never changes.
+// state, routing, marks, call failures, rating, result, extension and hold,
+// and updated_at = at; and closed_at = at when the state reaches an end
+// (published, closed, rejected) from another, none when it leaves the ends.
+// What the citizen sent (text, contact, received time, the intake
+// proposal) never changes.
 func (t *Tx) UpdateReport(r Report, at time.Time) error {
 	var resultMsg any
 	if r.ResultMessageID != 0 {
@@ -275,12 +293,15 @@ func (t *Tx) UpdateReport(r Report, at time.Time) error {
 	res, err := t.exec(`UPDATE reports SET state = ?, field = ?, unit = ?, agency = ?, rule = ?, why = ?, ruleset = ?,
 		edition = ?, former_unit = ?, urgent = ?, complex = ?, confidential = ?, call_failures = ?, rating = ?,
 		result = ?, result_message_id = ?, resolved_at = ?, published_at = ?, rated_at = ?,
-		extension_requested = ?, extension_days = ?, extension_confirmed = ?, updated_at = ? WHERE id = ?`,
+		extension_requested = ?, extension_days = ?, extension_confirmed = ?, updated_at = ?,
+		closed_at = CASE WHEN ? NOT IN ('published', 'closed', 'rejected') THEN NULL WHEN state = ? THEN closed_at ELSE ? END,
+		hold = ?, held_at = ? WHERE id = ?`,
 		r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, k.seal("reports", "why", r.ID, r.Routing.Why),
 		r.Routing.Ruleset, r.Routing.Edition, r.Routing.Former,
 		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), r.CallFailures, r.Rating,
 		k.seal("reports", "result", r.ID, r.Result), resultMsg, unix(r.ResolvedAt), unix(r.PublishedAt), unix(r.RatedAt),
-		boolInt(r.Extension.Requested), r.Extension.Days, boolInt(r.Extension.Confirmed), at.Unix(), r.ID)
+		boolInt(r.Extension.Requested), r.Extension.Days, boolInt(r.Extension.Confirmed), at.Unix(),
+		r.State, r.State, at.Unix(), k.seal("reports", "hold", r.ID, r.Hold), unix(r.HeldAt), r.ID)
 	if err != nil {
 		return fmt.Errorf("store: update report %s: %w", r.Code, err)
 	}

@@ -19,7 +19,7 @@ type sealedTable struct {
 // TestSealedColumnsListed holds the schema to this list.
 var sealedColumns = []sealedTable{
 	{"reports", "id", []string{"citizen_email", "citizen_name", "phone", "address", "workplace", "location",
-		"incident_time", "declared_field", "subject", "content", "result", "why"}},
+		"incident_time", "declared_field", "subject", "content", "result", "why", "hold"}},
 	{"messages", "report_id", []string{"raw"}},
 	{"attachments", "report_id", []string{"name", "gps", "blob"}},
 	{"events", "report_id", []string{"command", "detail", "actor_address"}},
@@ -36,8 +36,12 @@ var indexColumns = []sealedTable{
 }
 
 // notPersonalBlobs are the BLOB columns that hold no report's personal
-// data: the meta table's values, and values sealed under the general key
-// of rows about no report.
-var notPersonalBlobs = []string{"meta.value"}
+// data, or hold what must outlive it: the meta table's values, and the
+// records of the personal data law's own duties — erasures, the access log
+// and data-subject requests — sealed under the general key (the access
+// log seals a citizen's own address under the report's key: an erasure
+// takes it too).
+var notPersonalBlobs = []string{"meta.value", "erasures.reason", "erasures.actor",
+	"access_log.os_user", "access_log.reason", "access_log.recipient", "access_log.query", "requests.note"}
 
 func (s sealedTable) list() string { return strings.Join(s.columns, ", ") }
