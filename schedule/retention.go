@@ -1,0 +1,108 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"haugiang.gov.vn/phananh/store"
+)
+
+// Nightly is when the retention job runs by default: 02:00 each day.
+const Nightly = "0 2 * * *"
+
+// retentionBatch is how many reports one query of the retention job takes.
+const retentionBatch = 100
+
+// Retention is the daily job of the personal data law (SPEC 10.5): it
+// erases the personal data of the reports past [privacy] retention —
+// ended, not held, no deadline open — keeping what the statistics read,
+// and records each erasure. An erasure is one transaction that takes the
+// report out of the job's next selection, so each report is erased once
+// whatever the restarts; an erasure a crash left half-done (its files and
+// key not yet destroyed) is finished first, and a data key a restored key
+// store brought back is destroyed again.
+type Retention struct {
+	DB *store.DB
+	// Cutoff is the latest closing time past retention at now; the zero
+	// time keeps everything (retention = "0").
+	Cutoff func(now time.Time) time.Time
+	// Check decides whether a report may be erased (rules/privacy).
+	Check store.ErasureCheck
+	// Actor is who the erasures are recorded as done by: the daemon's OS
+	// user.
+	Actor string
+	Log   *slog.Logger
+}
+
+// Run erases what is past retention at now and returns how many reports.
+func (r *Retention) Run(ctx context.Context, now time.Time) (int, error) {
+	if n, err := r.DB.FinishErasures(ctx, now); err != nil {
+		return 0, err
+	} else if n > 0 {
+		r.Log.Info("erasures finished", "count", n)
+	}
+	if n, err := r.DB.ReconcileKeys(ctx); err != nil {
+		return 0, err
+	} else if n > 0 {
+		r.Log.Warn("data keys of erased reports found in the key store (restored from an older copy?) and destroyed again", "count", n)
+	}
+	cutoff := r.Cutoff(now)
+	if cutoff.IsZero() {
+		return 0, nil
+	}
+	erased, skip := 0, map[string]bool{}
+	for {
+		var codes []string
+		err := r.DB.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			codes, err = tx.RetentionDue(cutoff, retentionBatch+len(skip))
+			return err
+		})
+		if err != nil {
+			return erased, err
+		}
+		progress := false
+		for _, code := range codes {
+			if skip[code] {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return erased, err
+			}
+			_, err := r.DB.Erase(ctx, code, store.Erasure{At: now, Cause: store.ErasureRetention, Actor: r.Actor}, r.Check)
+			switch {
+			case errors.Is(err, store.ErrErased):
+			case err != nil:
+				// Refused (a check this selection does not make) or failed:
+				// logged, and left for the next run.
+				r.Log.Warn("retention: report not erased", "report", code, "err", err)
+				skip[code] = true
+			default:
+				erased++
+				progress = true
+				r.Log.Info("retention: personal data erased", "report", code)
+			}
+		}
+		if !progress || len(codes) < retentionBatch+len(skip) {
+			return erased, nil
+		}
+	}
+}
+
+// Job returns the job that runs the retention on spec (Nightly by default).
+func (r *Retention) Job(spec string) Job {
+	return Job{Name: "retention", Spec: spec, Run: func(ctx context.Context, now time.Time) error {
+		n, err := r.Run(ctx, now)
+		r.Log.Log(ctx, levelOf(n), "retention pass", "erased", n)
+		return err
+	}}
+}
+
+func levelOf(n int) slog.Level {
+	if n > 0 {
+		return slog.LevelInfo
+	}
+	return slog.LevelDebug
+}
