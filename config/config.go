@@ -36,6 +36,7 @@ type Config struct {
 	Process   Process         `toml:"process"`
 	Templates Templates       `toml:"templates"`
 	Reports   Reports         `toml:"reports"`
+	Privacy   Privacy         `toml:"privacy"`
 	Operators []Operator      `toml:"operators"`
 
 	// Path is the absolute path of the file the configuration came from, and
@@ -351,6 +352,7 @@ func Default(dir string) *Config {
 		Intake:  defaultIntake(),
 		Process: Process{CallAttempts: 3},
 		Reports: defaultReports(),
+		Privacy: Privacy{Retention: DefaultRetention},
 		Dir:     dir,
 	}
 	cfg.resolvePaths()
@@ -392,7 +394,8 @@ func (c *Config) resolvePaths() {
 func (c *Config) Validate() error {
 	checks := []func() error{
 		c.IMAP.validate, c.SMTP.validate, c.Store.validate, c.Security.validate,
-		c.HTTP.validate, c.Intake.validate, c.Process.validate, c.Reports.validate, c.Rules.validate, c.validateOperators,
+		c.HTTP.validate, c.Intake.validate, c.Process.validate, c.Reports.validate, c.Rules.validate, c.Privacy.validate,
+		c.validateOperators,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

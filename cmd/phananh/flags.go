@@ -32,3 +32,19 @@ func parseFlags(fs *flag.FlagSet, args []string) (ok bool, code int) {
 		return false, exitUsage
 	}
 }
+
+// parseInterspersed is parseFlags for commands whose flags may also follow
+// their arguments ("erase --config FILE CODE --reason TEXT", SPEC 12.1):
+// it returns the arguments that are not flags, in order.
+func parseInterspersed(fs *flag.FlagSet, args []string) (ok bool, code int, rest []string) {
+	for {
+		if ok, code := parseFlags(fs, args); !ok {
+			return false, code, nil
+		}
+		if fs.NArg() == 0 {
+			return true, exitOK, rest
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}

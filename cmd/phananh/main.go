@@ -44,6 +44,12 @@ var commands = []command{
 	{"report", "write a period's report: HTML, XLSX, CSV and chart", runReport},
 	{"stats", "write the public statistics: stats.json and index.html", runStats},
 	{"version", "print the version, commit and build date", runVersion},
+	{"export", "write a report's whole record, decrypted, for a lawful request", runExport},
+	{"subject", "list a person's reports, by email address or phone number", runSubject},
+	{"erase", "destroy a report's personal data beyond recovery", runErase},
+	{"hold", "keep a report past its retention (an archive, a dispute), or release it", runHold},
+	{"request", "track data-subject requests and their legal deadlines", runRequest},
+	{"access-log", "print who read or handled personal data, as JSON lines", runAccessLog},
 }
 
 func main() {

@@ -59,6 +59,7 @@ type daemon struct {
 	worker    *mailer.Worker
 	scheduler *schedule.Scheduler
 	reports   *reports.Sender
+	retention *schedule.Retention
 	lock      *os.File
 	listener  net.Listener
 }

@@ -37,6 +37,14 @@ type shownReport struct {
 	Deadlines     map[string]shownDeadline `json:"deadlines"`
 	Events        []shownEvent             `json:"events"`
 	Mail          []shownMail              `json:"mail"`
+	// Held and ErasedAt are the personal data law's (SPEC 10.5): an admin's
+	// hold keeps the report past its retention; its personal data was
+	// destroyed at ErasedAt.
+	Held     bool   `json:"held"`
+	ClosedAt string `json:"closed_at"`
+	ErasedAt string `json:"erased_at"`
+
+	id int64
 }
 
 type shownDeadline struct {
@@ -63,24 +71,29 @@ type shownMail struct {
 }
 
 func runShow(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("show", "show --config FILE CODE", stderr)
+	fs := newFlagSet("show", "show --config FILE CODE [--reason TEXT]\n\nRecorded, with the OS user and the reason, in the access log.", stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
-	if ok, code := parseFlags(fs, args); !ok {
+	reason := fs.String("reason", "", "why the report is read, for the access log")
+	ok, code, rest := parseInterspersed(fs, args)
+	if !ok {
 		return code
 	}
-	if *configPath == "" || fs.NArg() != 1 {
+	if *configPath == "" || len(rest) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
 	return withApp(ctx, "show", *configPath, stderr, func(a *app) error {
 		var out shownReport
-		err := a.db.Read(ctx, func(tx *store.Tx) error {
+		now := time.Now()
+		err := a.db.Write(ctx, func(tx *store.Tx) error {
 			var err error
-			out, err = showReport(tx, a.calendar, fs.Arg(0), time.Now())
-			return err
+			if out, err = showReport(tx, a.calendar, rest[0], now); err != nil {
+				return err
+			}
+			return tx.LogAccess(store.Access{At: now, Action: store.AccessShow, ReportID: out.id, OSUser: osUser(), Reason: *reason})
 		})
 		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no report %s", fs.Arg(0))
+			return fmt.Errorf("no report %s", rest[0])
 		}
 		if err != nil {
 			return err
@@ -103,6 +116,7 @@ func showReport(tx *store.Tx, cal *calendar.Calendar, code string, now time.Time
 		Rating: r.Rating, Lang: r.Lang, Rule: r.Routing.Rule, Ruleset: r.Routing.Ruleset,
 		Missing: nonNil(r.Missing), DuplicateOf: r.DuplicateOf, Deadlines: map[string]shownDeadline{},
 		Events: []shownEvent{}, Mail: []shownMail{},
+		Held: !r.HeldAt.IsZero(), ClosedAt: rfc3339(r.ClosedAt), ErasedAt: rfc3339(r.ErasedAt), id: r.ID,
 	}
 	deadlines, err := tx.Deadlines(r.ID)
 	if err != nil {
