@@ -50,7 +50,7 @@ func (rc *reception) receive(tx *store.Tx, in *incoming) (Outcome, error) {
 	if err := rc.acknowledge(tx, in, r, table, intake.Due); err != nil {
 		return Outcome{}, err
 	}
-	if err := rc.notifyReceivers(tx, in, r, table, intake.Due, decision.AutoForward); err != nil {
+	if err := rc.notifyReceivers(tx, in, r, decision, table, intake.Due); err != nil {
 		return Outcome{}, err
 	}
 	out := Outcome{Kind: KindReport, Code: r.Code, State: r.State, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency}

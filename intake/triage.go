@@ -11,14 +11,14 @@ import (
 )
 
 // notifyReceivers owes each receiver the triage notice.
-func (rc *reception) notifyReceivers(tx *store.Tx, in *incoming, r store.Report, table *routing.Table, due time.Time, auto bool) error {
+func (rc *reception) notifyReceivers(tx *store.Tx, in *incoming, r store.Report, d routing.Decision, table *routing.Table, due time.Time) error {
 	receivers := rc.staff.WithRole("receiver")
 	if len(receivers) == 0 {
 		rc.log.Warn("no receiver configured: nobody is told of the new report", "report", r.Code)
 		return nil
 	}
-	t := triage(in, r, table, due)
-	t.Proposal.AutoForward = auto
+	t := triage(in, r, due)
+	t.Proposal = proposal(d, table)
 	data, err := json.Marshal(t)
 	if err != nil {
 		return err
@@ -35,7 +35,7 @@ func (rc *reception) notifyReceivers(tx *store.Tx, in *incoming, r store.Report,
 
 // triage is the triage notice of a new report: what the citizen sent and
 // what routing proposes.
-func triage(in *incoming, r store.Report, table *routing.Table, due time.Time) templates.Triage {
+func triage(in *incoming, r store.Report, due time.Time) templates.Triage {
 	t := templates.Triage{
 		Code: r.Code, ReceivedAt: r.ReceivedAt, IntakeDue: due,
 		Citizen: templates.Person{Name: r.Citizen.Name, Phone: r.Citizen.Phone, Email: r.Citizen.Email,
@@ -43,15 +43,6 @@ func triage(in *incoming, r store.Report, table *routing.Table, due time.Time) t
 		Subject: r.Subject, Content: r.Content, Location: r.Location, IncidentTime: r.IncidentTime,
 		Declared: r.DeclaredField, Urgent: r.Urgent, Confidential: r.Confidential, Missing: r.Missing,
 		DuplicateOf: r.DuplicateOf, English: r.Lang == templates.English,
-		Proposal: templates.Proposal{Field: r.Proposal.Field, Unit: r.Proposal.Unit, Agency: r.Proposal.Agency,
-			Rule: r.Proposal.Rule, Why: r.Proposal.Why},
-	}
-	if f, ok := table.Field(r.Proposal.Field); ok {
-		t.Proposal.FieldName = f.Name
-	}
-	t.Proposal.UnitName = table.UnitLabel(r.Proposal.Unit, r.Routing.Former, false)
-	if a, ok := table.Agency(r.Proposal.Agency); ok {
-		t.Proposal.AgencyName = a.Name
 	}
 	for _, a := range in.report().Attachments {
 		f := templates.File{Name: a.Name, Type: a.Type, Size: a.Size, Refused: refusalCode(a.Refused)}
@@ -64,4 +55,35 @@ func triage(in *incoming, r store.Report, table *routing.Table, due time.Time) t
 		t.Attachments = append(t.Attachments, f)
 	}
 	return t
+}
+
+// proposal is routing's decision as the triage notice shows it: codes
+// with their names from the table, the grounds in Vietnamese, and the
+// rules that came next.
+func proposal(d routing.Decision, table *routing.Table) templates.Proposal {
+	p := templates.Proposal{Field: d.Field, Unit: d.Unit, Agency: d.Agency, Rule: d.Rule, Grounds: d.Grounds,
+		AutoForward: d.AutoForward}
+	p.FieldName, p.UnitName, p.AgencyName = fieldName(table, d.Field), table.UnitLabel(d.Unit, d.Former, false), agencyName(table, d.Agency)
+	for _, c := range d.Runners {
+		p.Runners = append(p.Runners, templates.Runner{Rule: c.Rule, Field: c.Field, FieldName: fieldName(table, c.Field),
+			Unit: c.Unit, UnitName: unitName(table, c.Unit), Agency: c.Agency, AgencyName: agencyName(table, c.Agency), Score: c.Score})
+	}
+	return p
+}
+
+// fieldName, unitName and agencyName name a code from the table, "" when
+// the table does not know it.
+func fieldName(table *routing.Table, code string) string {
+	f, _ := table.Field(code)
+	return f.Name
+}
+
+func unitName(table *routing.Table, code string) string {
+	u, _ := table.Unit(code)
+	return u.Name
+}
+
+func agencyName(table *routing.Table, code string) string {
+	a, _ := table.Agency(code)
+	return a.Name
 }

@@ -134,8 +134,24 @@ type Proposal struct {
 	Field, FieldName   string
 	Unit, UnitName     string
 	Agency, AgencyName string
-	Rule, Why          string
-	AutoForward        bool
+	Rule               string
+	// Grounds say, in Vietnamese, what decided it: keywords and score,
+	// the unit's alias, ties (the "Căn cứ" line).
+	Grounds     string
+	AutoForward bool
+	// Runners are the other rules that scored, best first: what the
+	// receiver may choose instead, with the codes to answer with.
+	Runners []Runner
+}
+
+// Runner is a rule that scored but did not win, and where it would send
+// the report.
+type Runner struct {
+	Rule               string
+	Field, FieldName   string
+	Unit, UnitName     string // "" for a rule of the whole province
+	Agency, AgencyName string
+	Score              int
 }
 
 // File is an attachment as listed to staff.
@@ -169,8 +185,14 @@ func sampleTriage() *Triage {
 	return &Triage{Code: "PA-2026-000042", ReceivedAt: sampleTime, IntakeDue: sampleTime.Add(2 * time.Hour),
 		Citizen: Person{Name: "Nguyễn Văn An", Phone: "0912345678", Email: "an@example.com", Address: "Vị Thủy", Workplace: "x"},
 		Subject: "Mất điện", Content: "Khu vực ấp 3 bị cúp điện.", Location: "ấp 3", IncidentTime: "sáng nay", Declared: "Điện",
-		Proposal: Proposal{"dien", "Điện", "vi-thuy", "huyện Vị Thủy", "dien-luc", "Công ty Điện lực Hậu Giang", "dien/*", "keywords", true},
-		Urgent:   true, Confidential: true, Missing: []string{"address"}, DuplicateOf: "PA-2026-000041", English: true,
+		Proposal: Proposal{Field: "dien", FieldName: "Điện", Unit: "vi-thuy", UnitName: "huyện Vị Thủy", Agency: "dien-luc",
+			AgencyName: "Công ty Điện lực Hậu Giang", Rule: "dien/*", AutoForward: true,
+			Grounds: "từ khóa «mất điện» (2 từ), «cúp điện» (2 từ): quy tắc dien/* có điểm cao nhất, 4; địa bàn vi-thuy theo tên «Vị Thủy»",
+			Runners: []Runner{{Rule: "giao-thong/*", Field: "giao-thong", FieldName: "Giao thông", Agency: "so-gtvt",
+				AgencyName: "Sở Giao thông vận tải", Score: 2}, {Rule: "trat-tu-do-thi/each-unit", Field: "trat-tu-do-thi",
+				FieldName: "Trật tự đô thị", Unit: "vi-thuy", UnitName: "huyện Vị Thủy", Agency: "ubnd-vi-thuy",
+				AgencyName: "Ủy ban nhân dân huyện Vị Thủy", Score: 1}}},
+		Urgent: true, Confidential: true, Missing: []string{"address"}, DuplicateOf: "PA-2026-000041", English: true,
 		Attachments: []File{{Name: "anh.jpg", Type: "image/jpeg", Size: 123456, Taken: sampleTime, GPS: "9.78, 105.47"},
 			{Name: "x.exe", Type: "application/x-msdownload", Size: 10, Refused: "type"}}}
 }

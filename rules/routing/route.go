@@ -31,6 +31,7 @@ type Decision struct {
 	Urgent   bool     // an urgent keyword of the field occurs in the report
 	Rule     string   // the id of the rule that decided, "" when none did
 	Why      string   // one sentence: the keywords, scores and alias that decided
+	Grounds  string   // Why in Vietnamese, for the receivers (the triage notice's "Căn cứ")
 	Keywords []string // the deciding rule's keywords found in the report
 	Alias    string   // the alias that gave the unit, as the table writes it
 	// Former is the code of the former unit whose alias gave the unit, ""
@@ -40,7 +41,25 @@ type Decision struct {
 	AutoForward bool   // the rule forwards without a receiver's /accept
 	Version     string // the table's version
 	Edition     string // the table's edition
+	// Runners are the other rules that scored, best first (at most
+	// MaxRunners): what a receiver may choose instead. For a tie they
+	// are the rules that tied.
+	Runners []Candidate
 }
+
+// A Candidate is a rule that scored for a report, with where it would send
+// it.
+type Candidate struct {
+	Rule   string // the rule's id, FIELD/SCOPE
+	Field  string
+	Scope  string // "*", "each-unit" or a unit code
+	Unit   string // the unit the rule applies in: its scope's, or for an each-unit rule the report's; "" for "*"
+	Agency string // where it would send the report
+	Score  int
+}
+
+// MaxRunners is the most runner-up rules a decision lists.
+const MaxRunners = 3
 
 // Route proposes a field, a unit and an agency for a report (SPEC 6.2).
 //
@@ -92,7 +111,7 @@ func (t *Table) Route(in Input) Decision {
 	}
 	r.urgent()
 	r.d.AutoForward = r.d.AutoForward && r.d.Agency != t.Center().Code
-	r.d.Why = r.why.String()
+	r.d.Why, r.d.Grounds = r.why.String(en), r.why.String(vi)
 	return r.d
 }
 
@@ -103,21 +122,6 @@ type routing struct {
 	field int // the declared field's index, -1 if none
 	found found
 	why   reasons
-}
-
-// reasons are the parts of a decision's Why, in the order they are told.
-type reasons struct {
-	declared, rule, unit, agency, urgent string
-}
-
-func (w reasons) String() string {
-	var parts []string
-	for _, s := range []string{w.declared, w.rule, w.unit, w.agency, w.urgent} {
-		if s != "" {
-			parts = append(parts, s)
-		}
-	}
-	return strings.Join(parts, "; ")
 }
 
 // declared finds the declared field: the field whose code, name, or a
@@ -140,16 +144,16 @@ func (r *routing) declared(s string) {
 	})
 	switch len(fields) {
 	case 0:
-		r.why.declared = fmt.Sprintf("declared field %q is no field of the table and is ignored", s)
+		r.why.declaredUnknown(s)
 	case 1:
 		r.field = fields[0]
-		r.why.declared = fmt.Sprintf("declared field %q is %s", s, r.t.fields[r.field].Code)
+		r.why.declaredIs(s, r.t.fields[r.field].Code)
 	default:
 		codes := make([]string, len(fields))
 		for i, f := range fields {
 			codes[i] = r.t.fields[f].Code
 		}
-		r.why.declared = fmt.Sprintf("declared field %q could be %s and is ignored", s, strings.Join(codes, " or "))
+		r.why.declaredAmbiguous(s, codes)
 	}
 }
 
@@ -199,26 +203,48 @@ func (r *routing) best() bool {
 	}
 	if len(agencies) > 1 {
 		r.tie(specific, top)
+		r.runners(scores, -1)
 		return true
 	}
 	r.apply(specific[0])
 	r.d.Keywords = r.keywordsOf(specific[0])
-	note := fmt.Sprintf("%s %s the best score, %d", quoteScored(r.d.Keywords), r.d.Rule, top)
+	others := ""
 	if len(tied) > 1 {
-		others := slices.DeleteFunc(slices.Clone(tied), func(x int) bool { return x == specific[0] })
-		note += fmt.Sprintf(", tied with %s (%s)", ids(r.t, others), tieBreak(len(specific), len(tied)))
+		others = ids(r.t, slices.DeleteFunc(slices.Clone(tied), func(x int) bool { return x == specific[0] }))
 	}
-	r.why.rule = note
+	r.why.ruleBest(r.d.Keywords, r.d.Rule, top, others, len(specific) < len(tied))
 	r.eachUnitNote()
+	r.runners(scores, specific[0])
 	return true
 }
 
-// tieBreak says why the first of tied rules won.
-func tieBreak(specific, tied int) string {
-	if specific < tied {
-		return "its scope is more specific"
+// runners lists the rules that scored, but the winner, best first, then
+// in the table's order.
+func (r *routing) runners(scores map[int]int, winner int) {
+	var rules []int
+	for rule := range scores {
+		if rule != winner {
+			rules = append(rules, rule)
+		}
 	}
-	return "same agency, first in the table"
+	slices.SortFunc(rules, func(a, b int) int {
+		if scores[a] != scores[b] {
+			return scores[b] - scores[a]
+		}
+		return a - b
+	})
+	for _, rule := range rules[:min(len(rules), MaxRunners)] {
+		ru := r.t.rules[rule]
+		c := Candidate{Rule: ru.ID, Field: ru.Field, Scope: ru.Scope, Agency: r.agencyOf(rule), Score: scores[rule]}
+		switch ru.Scope {
+		case ScopeProvince:
+		case ScopeEachUnit:
+			c.Unit = r.d.Unit
+		default:
+			c.Unit = ru.Scope
+		}
+		r.d.Runners = append(r.d.Runners, c)
+	}
 }
 
 // mostSpecific keeps the rules of the highest rank.
@@ -254,7 +280,7 @@ func (r *routing) tie(rules []int, score int) {
 	for i, rule := range rules {
 		parts[i] = fmt.Sprintf("%s (%s)", r.t.rules[rule].ID, r.agencyOf(rule))
 	}
-	r.why.rule = fmt.Sprintf("%s tie at score %d: the Center decides", strings.Join(parts, " and "), score)
+	r.why.ruleTie(parts, score)
 }
 
 // fallback routes a report no rule scored: to the declared field's own
@@ -263,16 +289,16 @@ func (r *routing) fallback() {
 	if r.field >= 0 {
 		if rule, ok := r.defaultRule(r.field); ok {
 			r.apply(rule)
-			r.why.rule = fmt.Sprintf("no keyword of field %s found: its rule %s applies", r.d.Field, r.d.Rule)
+			r.why.ruleDefault(r.d.Field, r.d.Rule)
 			r.eachUnitNote()
 			return
 		}
 		r.d.Field, r.d.Agency = r.t.fields[r.field].Code, r.t.Center().Code
-		r.why.rule = fmt.Sprintf("no keyword of field %s found and no rule of it fits: the Center decides", r.d.Field)
+		r.why.ruleNoneOfField(r.d.Field)
 		return
 	}
 	r.d.Field, r.d.Agency = r.t.Fallback().Code, r.t.Center().Code
-	r.why.rule = fmt.Sprintf("no keyword of any rule found: field %s, the Center decides", r.d.Field)
+	r.why.ruleNone(r.d.Field)
 }
 
 // defaultRule is the rule of a field that applies when none of its keywords
@@ -329,10 +355,10 @@ func (r *routing) eachUnitNote() {
 		return
 	}
 	if r.d.Unit == "" {
-		r.why.agency = "an each-unit rule without a unit: the Center decides"
+		r.why.eachUnitWithoutUnit()
 		return
 	}
-	r.why.agency = fmt.Sprintf("agency %s, the committee of %s", r.d.Agency, r.d.Unit)
+	r.why.eachUnitCommittee(r.d.Agency, r.d.Unit)
 }
 
 // keywordsOf returns a rule's keywords found in the report, in its order.
@@ -352,26 +378,13 @@ func (r *routing) urgent() {
 	var hits []string
 	for j, id := range r.t.match.fieldUrgent[f] {
 		if r.found.has(id) {
-			hits = append(hits, fmt.Sprintf("%q", r.t.fields[f].Urgent[j]))
+			hits = append(hits, r.t.fields[f].Urgent[j])
 		}
 	}
 	if len(hits) > 0 {
 		r.d.Urgent = true
-		r.why.urgent = fmt.Sprintf("urgent: %s", strings.Join(hits, ", "))
+		r.why.urgentHits(hits)
 	}
-}
-
-// quoteScored writes keywords with their length in words:
-// "mất điện" (2), "cúp điện" (2).
-func quoteScored(keywords []string) string {
-	parts := make([]string, len(keywords))
-	for i, k := range keywords {
-		parts[i] = fmt.Sprintf("%q (%d)", k, len(words(k)))
-	}
-	if len(parts) == 1 {
-		return "keyword " + parts[0] + " gives"
-	}
-	return "keywords " + strings.Join(parts, ", ") + " give"
 }
 
 func ids(t *Table, rules []int) string {

@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -234,6 +235,11 @@ func TestDecisionDetails(t *testing.T) {
 	if d.Why != why {
 		t.Errorf("why:\n%s\nwant:\n%s", d.Why, why)
 	}
+	// The same in Vietnamese, for the receivers (SPEC 8.4).
+	const grounds = `từ khóa «mất điện» (2 từ), «cúp điện» (2 từ): quy tắc dien/* có điểm cao nhất, 4; địa bàn vi-thuy theo tên «huyện Vị Thủy»`
+	if d.Grounds != grounds {
+		t.Errorf("grounds:\n%s\nwant:\n%s", d.Grounds, grounds)
+	}
 	if d.Version != Default().Version() || d.AutoForward {
 		t.Errorf("version %q, auto-forward %v", d.Version, d.AutoForward)
 	}
@@ -244,5 +250,69 @@ func TestDecisionDetails(t *testing.T) {
 	}
 	if d := small.Route(Input{Text: "mất điện, ổ gà"}); d.AutoForward || !strings.Contains(d.Why, "the Center decides") {
 		t.Errorf("a tie never forwards by itself: %+v", d)
+	}
+}
+
+// TestGroundsAreVietnamese: every reason routing gives reaches the
+// receivers in Vietnamese, the English words staying in Why.
+func TestGroundsAreVietnamese(t *testing.T) {
+	table, small := Default(), smallTable(t)
+	for _, c := range []struct {
+		table *Table
+		in    Input
+	}{
+		{table, Input{Subject: "Mất điện", Text: "ở huyện Vị Thủy", Field: "Điện"}},
+		{table, Input{Subject: "Góp ý", Field: "Không có"}},
+		{table, Input{Subject: "Góp ý", Text: "abc"}},
+		{table, Input{Subject: "Cháy nhà", Location: "Vị Thanh"}},
+		{table, Input{Subject: "Hẻm lầy lội", Address: "Long Mỹ"}},
+		{table, Input{Subject: "Mất điện", Unit: "khong-co"}},
+		{small, Input{Text: "mất điện, ổ gà"}},
+		{small, Input{Text: "hẻm ở Châu Thành A"}},
+		{small, Input{Text: "hẻm"}},
+	} {
+		d := c.table.Route(c.in)
+		if d.Grounds == "" {
+			t.Errorf("%+v: no grounds (why: %s)", c.in, d.Why)
+		}
+		for _, english := range []string{"keyword", "score", " unit ", "declared", "alias", "the Center", "agency", "tie", "found", "urgent", "then"} {
+			if strings.Contains(d.Grounds, english) {
+				t.Errorf("%+v: grounds hold %q: %s", c.in, english, d.Grounds)
+			}
+		}
+	}
+}
+
+// TestRunners lists the other rules that scored, for the receiver who
+// chooses instead: best first, with where each would send the report; for
+// a tie, the rules that tied.
+func TestRunners(t *testing.T) {
+	d := Default().Route(Input{Subject: "Ổ gà và mất điện", Text: "Đường ở huyện Vị Thủy có ổ gà, cột điện nghiêng, mất điện"})
+	want := []Candidate{{Rule: "giao-thong/*", Field: "giao-thong", Scope: "*", Agency: "so-gtvt", Score: 2}}
+	if d.Rule != "dien/*" || !slices.Equal(d.Runners, want) {
+		t.Errorf("%s, runners %+v; want dien/* and %+v", d.Rule, d.Runners, want)
+	}
+	runners := func(d Decision) []string {
+		var out []string
+		for _, c := range d.Runners {
+			out = append(out, strings.TrimSpace(fmt.Sprintf("%s %s %d %s", c.Rule, c.Agency, c.Score, c.Unit)))
+		}
+		return out
+	}
+	d = smallTable(t).Route(Input{Text: "mất điện, ổ gà"})
+	if want := []string{"dien/* power 2", "duong/* roads 2", "duong/each-unit center 2"}; d.Agency != "center" || !slices.Equal(runners(d), want) {
+		t.Errorf("tie to %s, runners %q; want the Center and %q", d.Agency, runners(d), want)
+	}
+	// With a unit, the each-unit rule is the more specific and wins.
+	d = smallTable(t).Route(Input{Text: "mất điện, ổ gà ở Châu Thành A"})
+	if want := []string{"dien/* power 2", "duong/* roads 2"}; d.Rule != "duong/each-unit" || !slices.Equal(runners(d), want) {
+		t.Errorf("%s, runners %q; want duong/each-unit and %q", d.Rule, runners(d), want)
+	}
+	d = smallTable(t).Route(Input{Text: "cầu khỉ, cột ở Châu Thành A"})
+	if want := []string{"duong/* roads 1"}; d.Rule != "duong/a" || !slices.Equal(runners(d), want) {
+		t.Errorf("%s, runners %q; want duong/a and %q", d.Rule, runners(d), want)
+	}
+	if d := Default().Route(Input{Subject: "Góp ý"}); len(d.Runners) != 0 {
+		t.Errorf("runners without any score: %+v", d.Runners)
 	}
 }

@@ -6,13 +6,6 @@ import (
 	"strings"
 )
 
-func (r *routing) unitNote(s string) {
-	if r.why.unit != "" {
-		r.why.unit += ", then "
-	}
-	r.why.unit += s
-}
-
 // unit finds the report's unit: the one given, else from the declared
 // location, else from the subject and content, else from the declared
 // address (SPEC 6.2).
@@ -20,22 +13,22 @@ func (r *routing) unit(in Input, subject, content text) {
 	if in.Unit != "" {
 		if _, ok := r.t.unitIndex[in.Unit]; ok {
 			r.d.Unit = in.Unit
-			r.unitNote(fmt.Sprintf("unit %s as given", in.Unit))
+			r.why.unitGiven(in.Unit)
 			return
 		}
-		r.unitNote(fmt.Sprintf("unit %q given is not in the table", in.Unit))
+		r.why.unitUnknown(in.Unit)
 	}
-	if in.Location != "" && r.alias(" in the declared location", newText(in.Location)) {
+	if in.Location != "" && r.alias(inLocation, newText(in.Location)) {
 		return
 	}
-	if r.alias("", subject, content) {
+	if r.alias(inText, subject, content) {
 		return
 	}
-	if in.Address != "" && r.alias(" in the declared address", newText(in.Address)) {
+	if in.Address != "" && r.alias(inAddress, newText(in.Address)) {
 		return
 	}
-	if r.why.unit == "" {
-		r.unitNote("no unit alias found")
+	if r.why.unit[en] == "" {
+		r.why.unitNone()
 	}
 }
 
@@ -48,7 +41,7 @@ type occurrence struct{ id, start, end int }
 // the unit empty. An alias of a former unit split among several units (a
 // district abolished in 2025) names no unit, and the aliases inside it do
 // not count: "thị xã Vị Thanh" holds "xã Vị Thanh" but is not it.
-func (r *routing) alias(where string, texts ...text) bool {
+func (r *routing) alias(where int, texts ...text) bool {
 	m := &r.t.match
 	var aliases, split []int
 	best := 0
@@ -78,11 +71,13 @@ func (r *routing) alias(where string, texts ...text) bool {
 		units[m.aliasUnit[a]] = true
 	}
 	if len(units) > 1 {
-		quoted := make([]string, len(aliases))
-		for i, a := range aliases {
-			quoted[i] = fmt.Sprintf("%q (%s)", m.aliasText[a], r.t.units[m.aliasUnit[a]].Code)
+		var quoted [2][]string
+		for _, a := range aliases {
+			code := r.t.units[m.aliasUnit[a]].Code
+			quoted[en] = append(quoted[en], fmt.Sprintf("%q (%s)", m.aliasText[a], code))
+			quoted[vi] = append(quoted[vi], fmt.Sprintf("%s (%s)", quoteVi(m.aliasText[a]), code))
 		}
-		r.unitNote(fmt.Sprintf("unit left empty: aliases %s%s are equally long", strings.Join(quoted, ", "), where))
+		r.why.unitAmbiguous(quoted, where)
 		return false
 	}
 	// The unit's own name, when the citizen wrote it too, before a former
@@ -90,12 +85,12 @@ func (r *routing) alias(where string, texts ...text) bool {
 	slices.SortStableFunc(aliases, func(a, b int) int { return m.aliasFormer[a] - m.aliasFormer[b] })
 	a := aliases[0]
 	r.d.Unit, r.d.Alias = r.t.units[m.aliasUnit[a]].Code, m.aliasText[a]
-	note := fmt.Sprintf("unit %s from alias %q%s", r.d.Unit, r.d.Alias, where)
+	former := ""
 	if f := m.aliasFormer[a]; f >= 0 {
 		r.d.Former = r.t.formers[f].Code
-		note += fmt.Sprintf(": %s (cũ) → %s", r.t.formers[f].Name, r.t.units[m.aliasUnit[a]].Name)
+		former = fmt.Sprintf(": %s (cũ) → %s", r.t.formers[f].Name, r.t.units[m.aliasUnit[a]].Name)
 	}
-	r.unitNote(note)
+	r.why.unitAlias(r.d.Unit, r.d.Alias, where, former)
 	return true
 }
 
@@ -116,16 +111,18 @@ func (r *routing) occurrences(tx text) (found, split []occurrence) {
 
 // splitNote tells that the aliases found name former units split among
 // several: no unit.
-func (r *routing) splitNote(split []int, where string) {
+func (r *routing) splitNote(split []int, where int) {
 	if len(split) == 0 {
 		return
 	}
 	m := &r.t.match
-	parts := make([]string, len(split))
-	for i, a := range split {
-		parts[i] = fmt.Sprintf("alias %q%s names %s (cũ), now split among several units", m.aliasText[a], where, r.t.formers[m.aliasFormer[a]].Name)
+	var parts [2][]string
+	for _, a := range split {
+		alias, former := m.aliasText[a], r.t.formers[m.aliasFormer[a]].Name
+		parts[en] = append(parts[en], fmt.Sprintf("alias %q%s names %s (cũ), now split among several units", alias, whereAlias[where][en], former))
+		parts[vi] = append(parts[vi], fmt.Sprintf("tên %s%s là %s (cũ), nay đã chia cho nhiều đơn vị", quoteVi(alias), whereAlias[where][vi], former))
 	}
-	r.unitNote(strings.Join(parts, ", ") + ": no unit")
+	r.why.unitNote(say(strings.Join(parts[en], ", ")+": no unit", strings.Join(parts[vi], ", ")+": không xác định được địa bàn"))
 }
 
 // appendNew appends x to list unless it is there.
