@@ -72,11 +72,12 @@ func (p *Pipeline) handlers() handlers {
 }
 
 // quarantine returns the decision for a message that cannot be processed:
-// recorded with its reason, and the receivers told where it was put.
-func (p *Pipeline) quarantine(in *incoming, reason string) func(*store.Tx, *incoming) (Outcome, error) {
+// recorded with its reason, and the receivers told, in Vietnamese, why and
+// where it was put.
+func (p *Pipeline) quarantine(in *incoming, q quarantined) func(*store.Tx, *incoming) (Outcome, error) {
 	return func(tx *store.Tx, in *incoming) (Outcome, error) {
 		data, err := json.Marshal(templates.Quarantine{
-			ReceivedAt: in.src.ReceivedAt, Reason: reason, Folder: p.QuarantineFolder, Size: in.raw.size,
+			ReceivedAt: in.src.ReceivedAt, Cause: q.cause, Limit: q.limit, Folder: p.QuarantineFolder, Size: in.raw.size,
 		})
 		if err != nil {
 			return Outcome{}, err
@@ -86,6 +87,6 @@ func (p *Pipeline) quarantine(in *incoming, reason string) func(*store.Tx, *inco
 				return Outcome{}, err
 			}
 		}
-		return Outcome{Kind: KindQuarantine, Reason: reason}, nil
+		return Outcome{Kind: KindQuarantine, Reason: q.reason}, nil
 	}
 }

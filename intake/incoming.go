@@ -8,6 +8,7 @@ import (
 
 	"haugiang.gov.vn/phananh/intake/parse"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // incoming is one message on its way through the pipeline.
@@ -82,25 +83,42 @@ func (p *Pipeline) spool(body io.Reader) (spooled, error) {
 	return spooled{key: key, digest: d.Sum(), size: n}, nil
 }
 
-// parse reads the spooled message. It returns the reason to quarantine a
-// message that cannot be understood, or an error when the store failed
-// (the message is then left to be tried again).
-func (p *Pipeline) parse(in *incoming) (reason string, err error) {
+// quarantined says why a message cannot be processed: reason in English,
+// for the message's record and the log; cause and limit for the
+// receivers' notice, which words them in Vietnamese.
+type quarantined struct {
+	reason string
+	cause  string // a templates.Cause… constant
+	limit  int64  // the limit passed, for the causes that are limits
+}
+
+// limitCauses name the parser's limits for the receivers' notice.
+var limitCauses = map[string]string{
+	"message size": templates.CauseMessageSize, "header size": templates.CauseHeaderSize,
+	"header fields": templates.CauseHeaderFields, "line length": templates.CauseLineLength,
+	"MIME parts": templates.CauseParts, "MIME depth": templates.CauseDepth,
+}
+
+// parse reads the spooled message. It returns why to quarantine a message
+// that cannot be understood (no reason when it can), or an error when the
+// store failed (the message is then left to be tried again).
+func (p *Pipeline) parse(in *incoming) (quarantined, error) {
 	r, err := p.DB.Blobs().Open(in.raw.key)
 	if err != nil {
-		return "", err
+		return quarantined{}, err
 	}
 	defer r.Close()
 	in.msg, err = parse.Read(r, sink{p.DB.Blobs()}, p.Limits)
+	var limit *parse.LimitError
 	switch {
 	case err == nil:
-		return "", nil
+		return quarantined{}, nil
 	case errors.Is(err, parse.ErrSink):
-		return "", fmt.Errorf("intake: storing attachments: %w", err)
-	case errors.Is(err, parse.ErrLimit):
-		return err.Error(), nil
+		return quarantined{}, fmt.Errorf("intake: storing attachments: %w", err)
+	case errors.As(err, &limit):
+		return quarantined{reason: err.Error(), cause: limitCauses[limit.Limit], limit: limit.Max}, nil
 	default:
-		return "unreadable message: " + errorReason(err), nil
+		return quarantined{reason: "unreadable message: " + errorReason(err), cause: templates.CauseUnreadable}, nil
 	}
 }
 

@@ -32,6 +32,7 @@ import (
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // Pipeline processes incoming messages.
@@ -141,14 +142,17 @@ func (p *Pipeline) Process(ctx context.Context, src Source) (Outcome, error) {
 	}
 	in := &incoming{src: src, raw: raw, now: p.now()}
 	if raw.tooLarge {
-		return p.commit(ctx, in, p.quarantine(in, fmt.Sprintf("message larger than %d bytes", p.Limits.MaxMessageBytes)))
+		return p.commit(ctx, in, p.quarantine(in, quarantined{
+			reason: fmt.Sprintf("message larger than %d bytes", p.Limits.MaxMessageBytes),
+			cause:  templates.CauseMessageSize, limit: p.Limits.MaxMessageBytes,
+		}))
 	}
-	reason, err := p.parse(in)
+	q, err := p.parse(in)
 	if err != nil {
 		return Outcome{}, err
 	}
-	if reason != "" {
-		return p.commit(ctx, in, p.quarantine(in, reason))
+	if q.reason != "" {
+		return p.commit(ctx, in, p.quarantine(in, q))
 	}
 	return p.commit(ctx, in, p.decide)
 }

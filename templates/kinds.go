@@ -165,13 +165,27 @@ type File struct {
 }
 
 // Quarantine tells the Center that a message could not be processed and
-// where it was put (SPEC 10.3).
+// where it was put (SPEC 10.3). The template words the cause in
+// Vietnamese; the parser's English reason stays in the record and the log.
 type Quarantine struct {
 	ReceivedAt time.Time
-	Reason     string
+	Cause      string // one of the Cause… constants
+	Limit      int64  // the limit passed: bytes, header fields, parts or levels
 	Folder     string
 	Size       int64
 }
+
+// Why a message was quarantined: a limit it passed (SPEC 4.3, 10.3), or
+// it could not be read at all.
+const (
+	CauseMessageSize  = "message-size"
+	CauseHeaderSize   = "header-size"
+	CauseHeaderFields = "header-fields"
+	CauseLineLength   = "line-length"
+	CauseParts        = "mime-parts"
+	CauseDepth        = "mime-depth"
+	CauseUnreadable   = "unreadable"
+)
 
 var sampleTime = time.Date(2026, 11, 23, 8, 30, 0, 0, vietnam)
 
@@ -198,5 +212,5 @@ func sampleTriage() *Triage {
 }
 
 func sampleQuarantine() *Quarantine {
-	return &Quarantine{ReceivedAt: sampleTime, Reason: "header too large", Folder: "Quarantine", Size: 300000}
+	return &Quarantine{ReceivedAt: sampleTime, Cause: CauseDepth, Limit: 20, Folder: "Quarantine", Size: 300000}
 }

@@ -116,7 +116,7 @@ func TestE2EQuarantineDoesNotBlock(t *testing.T) {
 	}
 	eventually(t, 30*time.Second, "the quarantine notice", func() bool {
 		for _, m := range e.sent() {
-			if strings.Contains(decodedBody(t, m), "MIME depth over 5") {
+			if strings.Contains(decodedBody(t, m), "Lý do: thư có các phần MIME lồng nhau quá 5 lớp") {
 				return true
 			}
 		}

@@ -104,7 +104,20 @@ func orDefault[T int | int64](v *T, def T) {
 	}
 }
 
-// limitError returns an error wrapping ErrLimit that names the limit.
+// LimitError is the error of a message past one of its Limits. It wraps
+// ErrLimit; its text names the limit ("MIME depth over 20").
+type LimitError struct {
+	// Limit names the limit passed: "message size", "header size",
+	// "header fields", "line length", "MIME parts" or "MIME depth".
+	Limit string
+	Max   int64 // the limit's value: bytes, fields, parts or levels
+}
+
+func (e *LimitError) Error() string { return fmt.Sprintf("%s: %s over %d", ErrLimit, e.Limit, e.Max) }
+
+func (e *LimitError) Unwrap() error { return ErrLimit }
+
+// limitError returns the error of a message past a limit.
 func limitError(limit string, max int64) error {
-	return fmt.Errorf("%w: %s over %d", ErrLimit, limit, max)
+	return &LimitError{Limit: limit, Max: max}
 }
