@@ -56,6 +56,7 @@ type collector struct {
 	late     map[string]int             // late steps per stage
 	resolve  map[string][]time.Duration // per agency
 	overdue  []Overdue
+	editions map[string]map[int64]bool // the reports counted, by the edition of the table that routed them
 }
 
 const (
@@ -66,7 +67,8 @@ const (
 
 func newCollector(p Period, opt Options) *collector {
 	c := &collector{p: p, asOf: p.End, opt: opt, center: opt.Table.Center().Code, attempts: opt.CallAttempts,
-		reasons: map[string]int{}, times: map[string][]time.Duration{}, late: map[string]int{}, resolve: map[string][]time.Duration{}}
+		reasons: map[string]int{}, times: map[string][]time.Duration{}, late: map[string]int{}, resolve: map[string][]time.Duration{},
+		editions: map[string]map[int64]bool{}}
 	if c.attempts <= 0 {
 		c.attempts = lifecycle.DefaultCallAttempts
 	}
@@ -79,6 +81,7 @@ func newCollector(p Period, opt Options) *collector {
 // add applies f to the totals and to the report's field and unit, and to
 // agency unless it is "" (a figure no agency answers for).
 func (c *collector) add(r store.StatReport, agency string, f func(*Counts)) {
+	c.seen(r)
 	f(&c.totals)
 	for i, code := range []string{r.Field, agency, r.Unit} {
 		if i == byAgency && agency == "" {
@@ -91,6 +94,18 @@ func (c *collector) add(r store.StatReport, agency string, f func(*Counts)) {
 		}
 		f(g)
 	}
+}
+
+// seen records the edition of the routing table a counted report was
+// routed with.
+func (c *collector) seen(r store.StatReport) {
+	if r.Edition == "" {
+		return // routed before the edition was recorded
+	}
+	if c.editions[r.Edition] == nil {
+		c.editions[r.Edition] = map[int64]bool{}
+	}
+	c.editions[r.Edition][r.ID] = true
 }
 
 func (c *collector) received(r store.StatReport) error {
@@ -237,7 +252,25 @@ func (c *collector) report() *Report {
 		return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.Code, b.Code))
 	})
 	r.Ranking = c.ranking(r.ByAgency)
+	r.Editions = c.tables()
 	return r
+}
+
+// tables lists the editions of the routing tables that routed the reports
+// counted, the one of the earliest report first.
+func (c *collector) tables() []Edition {
+	var out []Edition
+	first := map[string]int64{}
+	for code, ids := range c.editions {
+		e := Edition{Code: code, Title: c.opt.Table.EditionTitle(code), Reports: len(ids)}
+		first[code] = math.MaxInt64
+		for id := range ids {
+			first[code] = min(first[code], id)
+		}
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b Edition) int { return cmp.Compare(first[a.Code], first[b.Code]) })
+	return out
 }
 
 // groups lists the groups with figures: those of the table's codes in

@@ -7,14 +7,16 @@ import (
 	"haugiang.gov.vn/phananh/rules/routing"
 )
 
-// Names come from the routing table in use; a code the table no longer
-// has (SPEC 6.4) is shown as it was recorded.
+// Names come from the routing table in use, else from the built-in table
+// of another edition that has the code (a report keeps the codes it was
+// routed with, SPEC 6.4); a code no table at hand has is shown as it was
+// recorded.
 
 // none names the group of reports without a unit (or field, or agency).
 const none = "(chưa xác định)"
 
 func fieldName(t *routing.Table, code string) string {
-	if f, ok := t.Field(code); ok {
+	if f, ok := t.RecordedField(code); ok {
 		return f.Name
 	}
 	return orNone(code)
@@ -23,7 +25,7 @@ func fieldName(t *routing.Table, code string) string {
 // unitName capitalises the table's name, written for the middle of a
 // sentence ("thành phố Vị Thanh"), to head a row.
 func unitName(t *routing.Table, code string) string {
-	if u, ok := t.Unit(code); ok {
+	if u, ok := t.RecordedUnit(code); ok {
 		r, size := utf8.DecodeRuneInString(u.Name)
 		return string(unicode.ToUpper(r)) + u.Name[size:]
 	}
@@ -31,7 +33,7 @@ func unitName(t *routing.Table, code string) string {
 }
 
 func agencyName(t *routing.Table, code string) string {
-	if a, ok := t.Agency(code); ok {
+	if a, ok := t.RecordedAgency(code); ok {
 		return a.Name
 	}
 	return orNone(code)

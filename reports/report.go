@@ -79,10 +79,23 @@ type Report struct {
 	Overdue []Overdue
 	// Ranking ranks the agencies (the Center aside) by on-time rate.
 	Ranking []Rank
+	// Editions are the routing tables that routed the reports counted, the
+	// one of the earliest report first. A period that spans a
+	// reorganisation has two: each report counts under the field, unit and
+	// agency it recorded (SPEC 6.4), so old and new units and agencies
+	// both have rows, and the report says why.
+	Editions []Edition
 	// Spam counts the messages received in the period that our border's
 	// spam filter marked: quarantined unanswered, with no notice of their
 	// own, so that the Center sees them here (SPEC 4.2).
 	Spam int
+}
+
+// Edition is a routing table that routed reports counted in a report.
+type Edition struct {
+	Code    string // the table's edition: "appendix1", "2025"
+	Title   string // how reports name it
+	Reports int    // the reports counted that it routed
 }
 
 // Counts are the figures of a report, for the province or one group.

@@ -54,6 +54,7 @@ func (w *world) options() Options {
 // intake is what a new report is routed to, and its marks.
 type intake struct {
 	field, unit, agency  string
+	edition              string // of the routing table, "" when not recorded
 	urgent, confidential bool
 	duplicateOf          string
 }
@@ -65,7 +66,7 @@ func (w *world) ingest(at time.Time, in intake) string {
 	err := w.db.Write(context.Background(), func(tx *store.Tx) error {
 		r, err := tx.CreateReport(store.Report{State: "received", ReceivedAt: at, Lang: "vi",
 			Citizen: store.Citizen{Email: "nguoidan@example.com", Name: "Nguyễn Văn An", Phone: "0912345678"},
-			Content: "nội dung", Routing: store.Routing{Field: in.field, Unit: in.unit, Agency: in.agency},
+			Content: "nội dung", Routing: store.Routing{Field: in.field, Unit: in.unit, Agency: in.agency, Edition: in.edition},
 			Proposal: store.Routing{Field: in.field, Unit: in.unit, Agency: in.agency},
 			Urgent:   in.urgent, Confidential: in.confidential, DuplicateOf: in.duplicateOf})
 		if err != nil {

@@ -60,6 +60,9 @@ func (r *Report) View(full bool, chart string) templates.PeriodicReport {
 		Mode: modeTitle(p.Kind, r.Mode), GeneratedAt: r.GeneratedAt, Chart: htmltemplate.URL(chart),
 		Highlights: r.highlights(),
 	}
+	if note := r.editionsNote(); note != "" {
+		v.Notes = append(v.Notes, note)
+	}
 	for _, t := range r.Tables() {
 		cols, ok := mailColumns[t.Code]
 		if !ok || (!full && p.Kind == Daily && !slices.Contains(digestTables, t.Code)) {
@@ -81,6 +84,26 @@ func (r *Report) View(full bool, chart string) templates.PeriodicReport {
 		v.Tables = append(v.Tables, viewTable(t, cols, rows, more))
 	}
 	return v
+}
+
+// editionsNote says that the period's reports were routed with several
+// routing tables (a reorganisation, SPEC 6.4), "" when one routed them all.
+func (r *Report) editionsNote() string {
+	if len(r.Editions) < 2 {
+		return ""
+	}
+	parts := make([]string, len(r.Editions))
+	for i, e := range r.Editions {
+		parts[i] = fmt.Sprintf("%s (%s phản ánh)", e.Title, number(e.Reports))
+	}
+	count := fmt.Sprint(len(parts))
+	if len(parts) == 2 {
+		count = "hai"
+	}
+	return fmt.Sprintf("kỳ báo cáo có phản ánh được phân loại theo %s bảng phân loại: %s và %s. "+
+		"Mỗi phản ánh được thống kê theo lĩnh vực, đơn vị hành chính và cơ quan xử lý đã ghi nhận khi phân loại, "+
+		"nên các bảng dưới đây có cả đơn vị hành chính, cơ quan trước và sau khi sắp xếp.",
+		count, strings.Join(parts[:len(parts)-1], ", "), parts[len(parts)-1])
 }
 
 func (r *Report) highlights() []templates.Figure {

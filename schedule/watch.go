@@ -225,13 +225,13 @@ func (w *Watch) data(n notice, d store.DueDeadline, now time.Time) any {
 	dn := templates.DeadlineNotice{Code: d.Code, Step: d.Kind, ReportState: d.ReportState, Due: d.Due,
 		Working: !d.Clock, Urgent: d.Urgent, Field: d.Field, Unit: d.Unit, Agency: d.Agency}
 	if table := w.table(); table != nil {
-		if f, ok := table.Field(d.Field); ok {
+		if f, ok := table.RecordedField(d.Field); ok {
 			dn.FieldName = f.Name
 		}
-		if u, ok := table.Unit(d.Unit); ok {
+		if u, ok := table.RecordedUnit(d.Unit); ok {
 			dn.UnitName = u.Name
 		}
-		if a, ok := table.Agency(d.Agency); ok {
+		if a, ok := table.RecordedAgency(d.Agency); ok {
 			dn.AgencyName = a.Name
 		}
 	}

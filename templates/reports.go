@@ -35,6 +35,9 @@ type PeriodicReport struct {
 	// Asked is set for a report asked for with /report rather than sent on
 	// schedule.
 	Asked bool
+	// Notes are sentences about the whole report, shown before its
+	// figures: that its period spans two routing tables, for one.
+	Notes []string
 }
 
 // Figure is one figure with its label.

@@ -32,6 +32,8 @@ type shownReport struct {
 	Lang          string                   `json:"lang"`
 	Rule          string                   `json:"rule"`
 	Ruleset       string                   `json:"ruleset"`
+	Edition       string                   `json:"edition"`     // of the routing table that routed it
+	FormerUnit    string                   `json:"former_unit"` // the old unit whose name the citizen wrote
 	Missing       []string                 `json:"missing"`
 	DuplicateOf   string                   `json:"duplicate_of"`
 	Deadlines     map[string]shownDeadline `json:"deadlines"`
@@ -114,6 +116,7 @@ func showReport(tx *store.Tx, cal *calendar.Calendar, code string, now time.Time
 		Code: r.Code, State: r.State, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency,
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Undeliverable: r.Undeliverable, ReceivedAt: rfc3339(r.ReceivedAt),
 		Rating: r.Rating, Lang: r.Lang, Rule: r.Routing.Rule, Ruleset: r.Routing.Ruleset,
+		Edition: r.Routing.Edition, FormerUnit: r.Routing.Former,
 		Missing: nonNil(r.Missing), DuplicateOf: r.DuplicateOf, Deadlines: map[string]shownDeadline{},
 		Events: []shownEvent{}, Mail: []shownMail{},
 		Held: !r.HeldAt.IsZero(), ClosedAt: rfc3339(r.ClosedAt), ErasedAt: rfc3339(r.ErasedAt), id: r.ID,

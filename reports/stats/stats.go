@@ -93,13 +93,13 @@ func Compute(tx *store.Tx, table *routing.Table, now time.Time) (*Stats, error) 
 		unitOrder = append(unitOrder, u.Code)
 	}
 	s.ByField = ordered(fields, fieldOrder, func(code string) string {
-		if f, ok := table.Field(code); ok {
+		if f, ok := table.RecordedField(code); ok {
 			return f.Name
 		}
 		return orUnknown(code)
 	})
 	s.ByUnit = ordered(units, unitOrder, func(code string) string {
-		if u, ok := table.Unit(code); ok {
+		if u, ok := table.RecordedUnit(code); ok {
 			return capitalise(u.Name)
 		}
 		return orUnknown(code)

@@ -133,7 +133,10 @@ func (b *builder) label(r *record, who string) (string, int) {
 }
 
 func (b *builder) top(r *record) {
-	r.unknownKeys([]string{"center", "fallback", "edition"}, b.in(""))
+	r.unknownKeys([]string{"center", "fallback", "edition", "title"}, b.in(""))
+	if s, _, ok := r.str("title", b.in("")); ok {
+		b.t.title = clean(s)
+	}
 	if _, present := r.keys["edition"]; present {
 		if code, _, ok := b.code(r, "", "edition"); ok {
 			b.t.edition = code

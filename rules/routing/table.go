@@ -22,6 +22,7 @@
 //	center = "ttgsdh"   # the agency code of the Center
 //	fallback = "khac"   # the field of a report that no rule's keywords match
 //	edition = "2025"    # optional: the administrative map the table describes
+//	title = "…"         # optional: how reports name the table, in Vietnamese
 //
 //	[[agency]]
 //	code = "so-gtvt"            # ASCII: lower-case letters, digits, hyphens
@@ -158,6 +159,7 @@ type Table struct {
 	name     string
 	version  string
 	edition  string
+	title    string
 	center   int // index in agencies
 	fallback int // index in fields
 
@@ -304,6 +306,29 @@ func (t *Table) Version() string { return t.version }
 // "2025"), as its file's edition key gives it; "" when the file gives none.
 // A report records it (SPEC 6.4).
 func (t *Table) Edition() string { return t.edition }
+
+// Title is how reports name the table, in Vietnamese, as its file's title
+// key gives it; the edition, else the file's name, when it gives none.
+func (t *Table) Title() string {
+	for _, s := range []string{t.title, t.edition} {
+		if s != "" {
+			return s
+		}
+	}
+	return t.name
+}
+
+// EditionTitle names the table of an edition that reports recorded: this
+// table's title, or a built-in table's; the edition itself when no table
+// at hand has it.
+func (t *Table) EditionTitle(edition string) string {
+	for _, table := range t.withBuiltins() {
+		if table.edition == edition && edition != "" {
+			return table.Title()
+		}
+	}
+	return edition
+}
 
 // Agency returns the agency with the code.
 func (t *Table) Agency(code string) (Agency, bool) { return lookup(t.agencies, t.agencyIndex, code) }

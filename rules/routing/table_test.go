@@ -150,7 +150,7 @@ scope = "each-unit"
 			[]string{`t.toml:19: rule x/u: unknown agency "nobody"`}},
 		{"top level", "centre = \"c\"\n" + strings.Replace(valid, "center = \"c\"\nfallback = \"khac\"\n", "", 1),
 			[]string{`t.toml: center: missing`, `t.toml: fallback: missing`,
-				`t.toml:1: centre: unknown key (known: center, fallback, edition)`}},
+				`t.toml:1: centre: unknown key (known: center, fallback, edition, title)`}},
 		{"empty file", "",
 			[]string{`t.toml: no [[agency]] table`, `t.toml: no [[rule]] table`, `t.toml: center: missing`, `t.toml: fallback: missing`}},
 	} {

@@ -29,8 +29,7 @@ func (m *mapping) header(w *bytes.Buffer, dir string) {
 	if i := strings.Index(src, "sources/"); i >= 0 {
 		src = src[i:]
 	}
-	fmt.Fprintf(w, `# Routing table %q:
-# %s.
+	fmt.Fprintf(w, `# Routing table %q: %s.
 #
 # Made by the program in gen/ (go generate ./rules/routing) from %s/units.tsv,
 # the official mapping of old units to new ones, and %s/edition.toml, with the
@@ -45,7 +44,8 @@ func (m *mapping) header(w *bytes.Buffer, dir string) {
 center = %s
 fallback = %s
 edition = %s
-`, m.ed.Edition, m.ed.Title, src, src, filepath.Base(m.ed.Base), quote(m.ed.Center), quote(m.base.Fallback().Code), quote(m.ed.Edition))
+title = %s
+`, m.ed.Edition, m.ed.Title, src, src, filepath.Base(m.ed.Base), quote(m.ed.Center), quote(m.base.Fallback().Code), quote(m.ed.Edition), quote(m.ed.Title))
 }
 
 func (m *mapping) agencies(w *bytes.Buffer) error {
