@@ -370,6 +370,10 @@ func TestEnglish(t *testing.T) {
 		{"Đèn đường bị hỏng gần chợ.", false},
 		{"Den duong bi hong gan cho, mong duoc sua som.", false},
 		{"OK", false},
+		{"There is a big pothole on Trần Hưng Đạo street in Vị Thanh city.", true},
+		{"Please send someone: Mr Nguyễn Văn An at hamlet 3 has no power.", true},
+		{"Tôi thấy biển ghi No parking in this area nhưng xe vẫn đỗ trên vỉa hè suốt ngày.", false},
+		{"Đường Trần Hưng Đạo is the street", false},
 	}
 	for _, tt := range tests {
 		if got := isEnglish(tt.text); got != tt.want {

@@ -17,24 +17,24 @@ var englishWords = map[string]bool{
 }
 
 // isEnglish decides that a citizen wrote in English, so the replies go out
-// in English: the text has no Vietnamese letter (ă â đ ê ô ơ ư or a tone
-// mark), at least three words, at least two English function words, and
-// such words make up at least a fifth of it. Anything else (Vietnamese
+// in English: at least three words, at least two English function words,
+// such words making up at least a fifth of it, and fewer than half its
+// words written with Vietnamese letters (ă â đ ê ô ơ ư or a tone mark) —
+// English mail names Vietnamese streets, places and people as they are
+// written ("a pothole on Trần Hưng Đạo street"). Anything else (Vietnamese
 // without diacritics included) is answered in Vietnamese, the default.
 func isEnglish(s string) bool {
-	words, english := 0, 0
+	words, english, vietnamese := 0, 0, 0
 	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
-		for _, r := range w {
-			if isVietnameseLetter(r) || r > unicode.MaxLatin1 && unicode.IsLetter(r) {
-				return false
-			}
-		}
 		words++
-		if englishWords[strings.Trim(w, "'")] {
+		switch {
+		case strings.ContainsFunc(w, func(r rune) bool { return isVietnameseLetter(r) || r > unicode.MaxLatin1 && unicode.IsLetter(r) }):
+			vietnamese++
+		case englishWords[strings.Trim(w, "'")]:
 			english++
 		}
 	}
-	return words >= 3 && english >= 2 && english*5 >= words
+	return words >= 3 && english >= 2 && english*5 >= words && vietnamese*2 < words
 }
 
 // isVietnameseLetter reports the letters only Vietnamese uses among Latin
