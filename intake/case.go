@@ -71,6 +71,8 @@ type step struct {
 	target *caseFile
 	// replyFiles are the files of the citizen's reply.
 	replyFiles []store.Attachment
+	// followUp is who sent a follow-up, an unverified note (SPEC 4.2).
+	followUp *sender
 	// reroute is the new routing when /field or /unit changed a report
 	// not yet with an agency.
 	reroute *routing.Decision

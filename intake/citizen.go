@@ -64,6 +64,10 @@ func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outco
 			li.Action, li.Rating = lifecycle.Rate, rating
 		}
 	}
+	said := text
+	if li.Action == lifecycle.Rate {
+		said = reason(text)
+	}
 	ch, err := lifecycle.Apply(li)
 	if errors.Is(err, lifecycle.ErrAlreadyRated) {
 		out.Reason = "already rated"
@@ -77,7 +81,7 @@ func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outco
 		out.Reason = "reply refused: " + string(le.Code)
 		return out, nil
 	}
-	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: text}
+	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: said}
 	if li.Action == lifecycle.Reply {
 		for _, a := range files {
 			st.replyFiles = append(st.replyFiles, storeAttachment(a, "reply", 0))
@@ -124,6 +128,13 @@ func (cr *citizenReplies) alreadyRated(tx *store.Tx, in *incoming, cf *caseFile)
 	}
 	_, err = tx.Enqueue(m, in.now)
 	return err
+}
+
+// reason is a rating's reason: the lines after the rating (SPEC 7.4).
+func reason(text string) string {
+	first := firstLine(text)
+	_, rest, _ := strings.Cut(text, first)
+	return strings.TrimSpace(rest)
 }
 
 // firstLine is the first line of a text that is not blank.

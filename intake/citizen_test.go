@@ -7,20 +7,22 @@ import (
 
 // TestRatings reads the first new line of the citizen's reply to the
 // result as a rating, longest phrase first: "không hài lòng" is never
-// "hài lòng".
+// "hài lòng". The agency's handlers are told of every rating, the
+// approvers of a dissatisfied one (SPEC 7.4).
 func TestRatings(t *testing.T) {
+	const told = " rated→" + handler
 	for _, c := range []struct {
 		reply, rating, state, mail string
 	}{
-		{"Không hài lòng\n\nĐường dây vẫn chùng.", "khong-hai-long", "closed", "thanks"},
-		{"khong hai long", "khong-hai-long", "closed", "thanks"},
-		{"Chưa hài lòng.", "khong-hai-long", "closed", "thanks"},
-		{"3", "khong-hai-long", "closed", "thanks"},
-		{"Rất hài lòng!", "rat-hai-long", "closed", "thanks"},
-		{"hai long", "hai-long", "closed", "thanks"},
-		{"2 – Hài lòng", "hai-long", "closed", "thanks"},
-		{"Hài lòng nhưng dây vẫn chùng, đề nghị kiểm tra lại.", "", "published", "citizen-reply"},
-		{"Tôi không hài lòng vì chưa sửa xong.", "", "published", "citizen-reply"},
+		{"Không hài lòng\n\nĐường dây vẫn chùng.", "khong-hai-long", "closed", "thanks→" + citizen + told + " rated→" + approver},
+		{"khong hai long", "khong-hai-long", "closed", "thanks→" + citizen + told + " rated→" + approver},
+		{"Chưa hài lòng.", "khong-hai-long", "closed", "thanks→" + citizen + told + " rated→" + approver},
+		{"3", "khong-hai-long", "closed", "thanks→" + citizen + told + " rated→" + approver},
+		{"Rất hài lòng!", "rat-hai-long", "closed", "thanks→" + citizen + told},
+		{"hai long", "hai-long", "closed", "thanks→" + citizen + told},
+		{"2 – Hài lòng", "hai-long", "closed", "thanks→" + citizen + told},
+		{"Hài lòng nhưng dây vẫn chùng, đề nghị kiểm tra lại.", "", "published", "citizen-reply→" + handler},
+		{"Tôi không hài lòng vì chưa sửa xong.", "", "published", "citizen-reply→" + handler},
 	} {
 		t.Run(c.reply, func(t *testing.T) {
 			w := publishedReport(t)
@@ -31,11 +33,52 @@ func TestRatings(t *testing.T) {
 			if out.Kind != KindReply || r.State != c.state || r.Rating != c.rating {
 				t.Errorf("%+v: state %s, rating %q; want %s, %q", out, r.State, r.Rating, c.state, c.rating)
 			}
-			sent := w.sentSince(&mark)
-			if len(sent) != 1 || sent[0].Kind != c.mail {
-				t.Errorf("mail owed %s, want one %s", owed(sent), c.mail)
+			if got := owed(w.sentSince(&mark)); got != c.mail {
+				t.Errorf("mail owed %s, want %s", got, c.mail)
 			}
 		})
+	}
+}
+
+// TestRatingReason: the lines under a rating are its reason, kept with the
+// rating and shown to the handlers and the Center; a dissatisfied rating
+// goes with its reason to the approvers (SPEC 7.4). On a confidential
+// report the agency reads the reason without the citizen's identity.
+func TestRatingReason(t *testing.T) {
+	w := publishedReport(t)
+	w.reply(citizen, "Không hài lòng\n\nĐiện có lại nhưng tối nào cũng chập chờn.\nNguyễn Văn An, 0912 345 678\n")
+	es := w.events()
+	if e := es[len(es)-1]; e.Command != "rate" || e.Detail["text"] != "Điện có lại nhưng tối nào cũng chập chờn.\nNguyễn Văn An, 0912 345 678" {
+		t.Errorf("the rating's event %+v", e)
+	}
+	rated := w.renderAll()["rated"]
+	if len(rated) != 2 {
+		t.Fatalf("%d rated notices, want the handler's and the approver's", len(rated))
+	}
+	for _, r := range rated {
+		if !strings.Contains(r.Text, "Không hài lòng") || !strings.Contains(r.Text, "tối nào cũng chập chờn") {
+			t.Errorf("the rated notice lacks the rating or its reason:\n%s", r.Text)
+		}
+	}
+	if !strings.Contains(rated[1].Text, "/escalate") {
+		t.Errorf("the approver is not told how to escalate:\n%s", rated[1].Text)
+	}
+	// The Center's /status shows the reason too.
+	mark := 0
+	w.sentSince(&mark)
+	w.reply(receiver, "/status")
+	status := w.renderAll()["status"]
+	if len(status) == 0 || !strings.Contains(status[len(status)-1].Text, "Lý do người phản ánh nêu: Điện có lại") {
+		t.Errorf("/status does not show the rating's reason")
+	}
+
+	w = publishedReport(t)
+	w.command(receiver, "/confidential", "published")
+	w.reply(citizen, "3\nNguyễn Văn An, 0912 345 678: chưa sửa xong.")
+	for _, m := range w.mails(t, w.code) {
+		if m.Kind == "rated" && m.To == handler && (strings.Contains(string(m.Data), "0912") || strings.Contains(string(m.Data), "Nguyễn Văn An")) {
+			t.Errorf("the agency reads the confidential citizen's identity: %s", m.Data)
+		}
 	}
 }
 

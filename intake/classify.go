@@ -40,6 +40,7 @@ const (
 	classReply                  // anyone else's mail in a report's thread
 	classEmpty                  // no subject, no text and no attachment
 	classSpam                   // marked as spam by our border
+	classFollowUp               // a new mail with a report's tag, no token and no reference of ours
 )
 
 // A verdict is what the classifier says of a message.
@@ -73,14 +74,18 @@ func (c *classifier) classify(tx *store.Tx, in *incoming) (verdict, error) {
 	if f := c.forwardedReport(m); f != nil {
 		return verdict{class: classNew, forwarded: f}, nil
 	}
-	code, byToken, err := c.thread(tx, in)
+	code, via, err := c.thread(tx, in)
 	if err != nil {
 		return verdict{}, err
 	}
-	if mark := spam(m, c.spamMarks, c.authservID); mark != "" && !byToken {
+	if mark := spam(m, c.spamMarks, c.authservID); mark != "" && via != viaToken {
 		return verdict{class: classSpam, reason: spamReason + mark}, nil
 	}
-	return c.byContent(m, code), nil
+	v := c.byContent(m, code)
+	if v.class == classReply && via == viaTag {
+		v.class = classFollowUp
+	}
+	return v, nil
 }
 
 // byContent classifies a message that is neither a duplicate nor a
@@ -157,14 +162,24 @@ func sameMailbox(ours, addr string) bool {
 
 var tagPattern = regexp.MustCompile(`\[(PA-\d{4}-\d{6})\]`)
 
+// How a message was found to be in a report's thread.
+type via int
+
+const (
+	viaNone      via = iota
+	viaToken         // a valid reply token in its recipients
+	viaReference     // our Message-ID in In-Reply-To or References, or a reply token not valid for the sender
+	viaTag           // only the report's tag in its subject
+)
+
 // thread finds the report a message answers: by a valid reply token in its
-// recipients (byToken), by our Message-IDs in In-Reply-To and References,
-// or by the tag in its subject. It returns "" when the message starts no
-// thread of ours.
-func (c *classifier) thread(tx *store.Tx, in *incoming) (code string, byToken bool, err error) {
+// recipients, by our Message-IDs in In-Reply-To and References, or by the
+// tag in its subject, and says which. It returns "" when the message starts
+// no thread of ours.
+func (c *classifier) thread(tx *store.Tx, in *incoming) (string, via, error) {
 	m := in.msg
 	if code, err := c.threadByToken(tx, in); code != "" || err != nil {
-		return code, code != "", err
+		return code, viaToken, err
 	}
 	ids := append(append([]string{}, m.InReplyTo...), m.References...)
 	for _, id := range ids {
@@ -173,20 +188,23 @@ func (c *classifier) thread(tx *store.Tx, in *incoming) (code string, byToken bo
 			continue
 		}
 		if err != nil {
-			return "", false, err
+			return "", viaNone, err
 		}
 		if mail.ReportCode != "" {
-			return mail.ReportCode, false, nil
+			return mail.ReportCode, viaReference, nil
 		}
 	}
 	if match := tagPattern.FindStringSubmatch(m.Subject); match != nil {
 		if _, err := tx.Report(match[1]); err == nil {
-			return match[1], false, nil
+			if c.addrs.anyToken(m) {
+				return match[1], viaReference, nil // a reply to our mail, with a token not its sender's
+			}
+			return match[1], viaTag, nil
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return "", false, err
+			return "", viaNone, err
 		}
 	}
-	return "", false, nil
+	return "", viaNone, nil
 }
 
 // threadByToken finds the report of a valid reply token, of either

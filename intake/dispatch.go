@@ -32,6 +32,8 @@ func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
 		return h.commands.handle(tx, in, v.code)
 	case classReply:
 		return h.replies.handle(tx, in, v.code)
+	case classFollowUp:
+		return h.followUps.handle(tx, in, v.code)
 	default:
 		return h.reception.receive(tx, in)
 	}
@@ -45,6 +47,7 @@ type handlers struct {
 	reception  *reception
 	commands   *commands
 	replies    *citizenReplies
+	followUps  *followUps
 	bounces    *bounces
 }
 
@@ -67,7 +70,8 @@ func (p *Pipeline) handlers() handlers {
 			rules: rules, writer: writer, answers: answers, addrs: addrs, log: p.Log},
 		replies: &citizenReplies{rules: rules, writer: writer, notices: notices, addrs: addrs,
 			repliesPerHour: p.RepliesPerHour, log: p.Log},
-		bounces: &bounces{staff: p.Staff, addrs: addrs},
+		followUps: &followUps{rules: rules, writer: writer, addrs: addrs, repliesPerHour: p.RepliesPerHour, log: p.Log},
+		bounces:   &bounces{staff: p.Staff, addrs: addrs},
 	}
 }
 

@@ -134,20 +134,21 @@ func (w *walker) triage() store.Mail {
 }
 
 // TestCitizenForgeries: a citizen's /approve is no command, and a rating
-// from the citizen's address without the token or the thread is no rating.
+// from the citizen's address without the token or the thread is no rating:
+// a follow-up, an unverified note (SPEC 4.2).
 func TestCitizenForgeries(t *testing.T) {
 	w := publishedReport(t)
 	mark := 0
 	w.sentSince(&mark)
 	raw := eml([]string{"From: " + citizen, "To: phananh@haugiang.gov.vn", "Subject: Re: [" + w.code + "] Thông báo kết quả",
 		"Message-ID: <forged-rating@x>"}, "Rất hài lòng\n")
-	if out := w.send(raw); out.Kind != KindReply || out.State != "published" || !strings.Contains(out.Reason, "not authenticated") {
+	if out := w.send(raw); out.Kind != KindReply || out.State != "published" || !strings.Contains(out.Reason, "follow-up") {
 		t.Errorf("a rating without the token: %+v", out)
 	}
 	if r := w.report(); r.Rating != "" || r.State != "published" {
 		t.Errorf("report after a forged rating: %s %q", r.State, r.Rating)
 	}
-	if got := owed(w.sentSince(&mark)); got != "" {
+	if got := owed(w.sentSince(&mark)); got != "citizen-note→"+handler+" follow-up→"+citizen {
 		t.Errorf("a forged rating owes %q", got)
 	}
 	// A stranger with the citizen's token gets nothing either.

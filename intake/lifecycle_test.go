@@ -97,7 +97,7 @@ func TestLifecycleWalk(t *testing.T) {
 	if r := w.report(); r.Rating != "hai-long" || r.RatedAt.IsZero() {
 		t.Errorf("rating %q at %v", r.Rating, r.RatedAt)
 	}
-	if got := owed(w.sentSince(&mark)); got != "thanks→"+citizen {
+	if got := owed(w.sentSince(&mark)); got != "thanks→"+citizen+" rated→"+districtH {
 		t.Errorf("the rating owes %s", got)
 	}
 

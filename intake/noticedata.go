@@ -31,6 +31,12 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 	case lifecycle.NoticeCitizenReply, lifecycle.NoticeCitizenNote:
 		n.ReplyFiles = listFiles(st.replyFiles)
 		files, _ = mailFiles(st.replyFiles)
+		if f := st.followUp; f != nil {
+			n.FollowUp, n.OtherSender = true, !f.citizen
+			if !f.citizen && !n.Hidden {
+				n.Sender = f.addr
+			}
+		}
 	case lifecycle.NoticeReturned:
 		n.Late = slices.ContainsFunc(st.change.Close, func(c lifecycle.Closure) bool {
 			return c.Kind == deadline.KindReturn && c.Outcome == deadline.Late
@@ -38,8 +44,17 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 	case lifecycle.NoticeExtensionConfirmed, lifecycle.NoticeExtensionRequest:
 		n.Days = st.change.Facts.Extension.Days
 	}
+	if n.Hidden && citizensWords(kind) {
+		n.Text = hideCitizen(n.Text, s.r.Citizen)
+	}
 	n.Attached = len(files) > 0
 	return n, files
+}
+
+// citizensWords reports whether a notice carries the citizen's own words:
+// their reply, note or follow-up, or the reason of their rating.
+func citizensWords(kind lifecycle.NoticeKind) bool {
+	return kind == lifecycle.NoticeCitizenReply || kind == lifecycle.NoticeCitizenNote || kind == lifecycle.NoticeRated
 }
 
 // citizenNotice is what a notice to the citizen says: names from our
@@ -94,12 +109,13 @@ func (s *snapshot) staffCase(role string) templates.Case {
 		Field: r.Routing.Field, FieldName: s.fieldName(), Unit: r.Routing.Unit, UnitName: s.unitName(false),
 		Agency: r.Routing.Agency, AgencyName: s.agencyName(),
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Undeliverable: r.Undeliverable,
-		CallFailures: r.CallFailures, Rating: r.Rating, Result: r.Result, ResolvedAt: r.ResolvedAt,
+		CallFailures: r.CallFailures, Rating: r.Rating, RatingReason: s.ratingReason(), Result: r.Result, ResolvedAt: r.ResolvedAt,
 		ExtensionRequested: r.Extension.Requested, ExtensionConfirmed: r.Extension.Confirmed, ExtensionDays: r.Extension.Days,
 		Files: listFiles(s.files), ResultFiles: listFiles(s.result),
 	}
 	if c.Hidden {
 		c.Subject, c.Content = hideCitizen(c.Subject, r.Citizen), hideCitizen(c.Content, r.Citizen)
+		c.RatingReason = hideCitizen(c.RatingReason, r.Citizen)
 	} else {
 		c.Citizen = templates.Person{Name: r.Citizen.Name, Phone: r.Citizen.Phone, Email: r.Citizen.Email,
 			Address: r.Citizen.Address, Workplace: r.Citizen.Workplace}

@@ -43,6 +43,17 @@ func (a replyAddrs) carries(in *incoming, aud token.Audience, reportID int64) bo
 	return false
 }
 
+// anyToken reports whether a message was addressed to any reply address
+// of ours, valid for its sender or not: it answers our mail.
+func (a replyAddrs) anyToken(m *parse.Message) bool {
+	for _, addr := range recipientAddrs(m) {
+		if token.FromAddress(a.mailbox, addr) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // recipientAddrs are the addresses a message was sent to: To, Cc and the
 // Delivered-To headers the server adds.
 func recipientAddrs(m *parse.Message) []string {

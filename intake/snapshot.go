@@ -6,20 +6,22 @@ import (
 	"strings"
 
 	"haugiang.gov.vn/phananh/rules/deadline"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 )
 
 // A snapshot is a report as its notices show it, read once after the
 // message's changes were written: the report, its deadlines, its files and
-// the result's, the mail it already had, and the routing table that names
-// its codes.
+// the result's, the mail it already had, its events, and the routing table
+// that names its codes.
 type snapshot struct {
 	r         store.Report
 	deadlines []store.Deadline
 	files     []store.Attachment // what the citizen sent with the report
 	result    []store.Attachment // the result's documents and photos
 	mail      []store.Mail
+	events    []store.Event
 	table     *routing.Table
 }
 
@@ -46,8 +48,22 @@ func (nf *notifier) snapshot(tx *store.Tx, reportID int64) (*snapshot, error) {
 			s.result = append(s.result, a)
 		}
 	}
-	s.mail, err = tx.ReportMail(r.ID)
+	if s.mail, err = tx.ReportMail(r.ID); err != nil {
+		return nil, err
+	}
+	s.events, err = tx.Events(r.ID)
 	return s, err
+}
+
+// ratingReason is what the citizen wrote under their rating: kept in the
+// rating's event (SPEC 7.4).
+func (s *snapshot) ratingReason() string {
+	for _, e := range s.events {
+		if e.Command == lifecycle.Rate.Command() {
+			return e.Detail["text"]
+		}
+	}
+	return ""
 }
 
 // deadline returns the latest deadline of a kind, open or closed.

@@ -28,6 +28,7 @@ var kinds = map[string]kind{
 	"clarification":         citizenKind(),
 	"thanks":                citizenKind(),
 	"already-rated":         citizenKind(),
+	"follow-up":             {[]string{Vietnamese, English}, func() any { return new(FollowUpAnswer) }, func() any { return &FollowUpAnswer{Reply: true} }},
 	"result":                {[]string{Vietnamese, English}, func() any { return new(Result) }, func() any { return sampleResult() }},
 
 	// To staff, about what was done on a report (SPEC 3).
@@ -44,7 +45,8 @@ var kinds = map[string]kind{
 	"urgent":              noticeKind(sampleNotice),
 	"note":                noticeKind(hiddenNotice),
 	"citizen-reply":       noticeKind(sampleNotice),
-	"citizen-note":        noticeKind(hiddenNotice),
+	"citizen-note":        noticeKind(followUpNotice),
+	"rated":               noticeKind(ratedNotice),
 
 	// To the operator who sent commands, at their configured address (SPEC 7).
 	"confirmation":    answerKind(),

@@ -42,6 +42,8 @@ type Case struct {
 	ResultFiles []File
 	ResolvedAt  time.Time
 	Rating      string // the citizen's rating: rat-hai-long, hai-long, khong-hai-long or ""
+	// RatingReason is what the citizen wrote under the rating (SPEC 7.4).
+	RatingReason string
 }
 
 // Due is an open deadline.
@@ -71,10 +73,27 @@ type Notice struct {
 	Late bool
 	// ReplyFiles are the files that came with the citizen's reply.
 	ReplyFiles []File
+	// FollowUp is set for a citizen's note that came as a new mail with
+	// the report's tag and no reply address of ours: its sender is not
+	// verified (SPEC 4.2). OtherSender says it came from another address
+	// than the report's; Sender is that address, for those who may see
+	// the citizen.
+	FollowUp, OtherSender bool
+	Sender                string
 	// Attached says the files listed are attached to this mail: the
 	// report's to an assignment, the result's to a review, the reply's to
 	// the citizen's reply and note.
 	Attached bool
+}
+
+// FollowUpAnswer is the short answer to a follow-up (SPEC 4.2): the mail
+// was passed on. It names nothing of the report: its sender is not
+// verified.
+type FollowUpAnswer struct {
+	// Reply is set when the follow-up came from the report's own address:
+	// this answer then carries the citizen's reply address, and a reply
+	// to it reaches the report as theirs.
+	Reply bool
 }
 
 // CitizenNotice tells the citizen where their report stands: forwarded to
@@ -203,6 +222,23 @@ func sampleNotice() *Notice {
 func hiddenNotice() *Notice {
 	n := sampleNotice()
 	n.Hidden, n.Role = true, "approver"
+	return n
+}
+
+// followUpNotice is the sample of a citizen's note that came as a follow-up
+// from another address, as the Center sees it.
+func followUpNotice() *Notice {
+	n := hiddenNotice()
+	n.Hidden, n.FollowUp, n.OtherSender, n.Sender = false, true, true, "hang.xom@example.com"
+	return n
+}
+
+// ratedNotice is the sample of a dissatisfied rating, to an approver.
+func ratedNotice() *Notice {
+	n := sampleNotice()
+	n.State, n.StateLabel, n.Role, n.Rating = "closed", "đã đóng", "approver", "khong-hai-long"
+	n.Text = "Điện đã có lại nhưng vẫn chập chờn mỗi tối."
+	n.RatingReason, n.Deadlines, n.ExtensionRequested = n.Text, nil, false
 	return n
 }
 

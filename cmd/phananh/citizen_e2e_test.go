@@ -76,3 +76,50 @@ func TestE2ECitizensMail(t *testing.T) {
 		t.Errorf("%d quarantine notices: junk is told to nobody", n)
 	}
 }
+
+// TestE2EFollowUpAndRating walks a citizen's report through IMAP and SMTP:
+// a follow-up sent as a new mail with the report's tag reaches the
+// receivers as an unverified note and gets a short answer; a "Không hài
+// lòng" rating with its reason reaches the agency's handlers and the
+// approvers; and the citizen's next report, within the hour, still gets
+// its acknowledgement (only automatic replies count against the cap).
+func TestE2EFollowUpAndRating(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	next := func() time.Time { at = at.Add(10 * time.Minute); return at }
+
+	e.deliver(at, citizenReport(51, e2eCitizen))
+	code := e.waitMail("ack", e2eCitizen, 1).code()
+	triage := e.waitMail("triage", e2eReceiver, 1)
+
+	e.deliver(next(), citizenMail("Người dân 51 <"+e2eCitizen+">", "follow-51@mail.example.com", "["+code+"] bổ sung",
+		"Tối qua điện chập chờn rồi mất hẳn, nhiều nhà bị hỏng quạt.\n"))
+	note := e.waitMail("citizen-note", e2eReceiver, 1).text()
+	if !strings.Contains(note, "chưa được xác thực") || !strings.Contains(note, "nhiều nhà bị hỏng quạt") {
+		t.Errorf("the receivers' note of the follow-up:\n%s", note)
+	}
+	answer := e.waitMail("follow-up", e2eCitizen, 1)
+	if answer.header("In-Reply-To") != "<follow-51@mail.example.com>" || strings.Contains(answer.text(), "Điện") {
+		t.Errorf("the answer to the follow-up: In-Reply-To %q\n%s", answer.header("In-Reply-To"), answer.text())
+	}
+
+	e.replyTo(triage, e2eReceiver, next(), "/accept\n", "")
+	assignment := e.waitMail("assignment", e2eHandler, 1)
+	e.replyTo(assignment, e2eHandler, next(), "/resolve Đã thay dây dẫn, cấp điện lại.\n", "")
+	review := e.waitMail("review", e2eApprover, 1)
+	e.replyTo(review, e2eApprover, next(), "/approve\n", "")
+	result := e.waitMail("result", e2eCitizen, 1)
+	e.replyTo(result, e2eCitizen, next(), "Không hài lòng\n\nBuổi tối vẫn mất điện từ 19 giờ.\n", "")
+	e.waitMail("thanks", e2eCitizen, 1)
+	for _, to := range []string{e2eHandler, e2eApprover} {
+		body := e.waitMail("rated", to, 1).text()
+		if !strings.Contains(body, "Không hài lòng") || !strings.Contains(body, "Buổi tối vẫn mất điện từ 19 giờ.") {
+			t.Errorf("the rating told to %s:\n%s", to, body)
+		}
+	}
+
+	e.deliver(next(), citizenMail("Người dân 51 <"+e2eCitizen+">", "report-52@mail.example.com", "Đèn đường hư",
+		"Đèn đường ấp 4 xã Vị Đông, huyện Vị Thủy hư ba hôm nay.\n"))
+	e.waitMail("ack", e2eCitizen, 2)
+}

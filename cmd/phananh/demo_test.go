@@ -26,7 +26,7 @@ func TestDemo(t *testing.T) {
 		"Rác thải, vệ sinh đô thị, thành phố Ngã Bảy",
 		"06-tu-dong-tra-loi.eml   autoreply",
 		"07-long-nhau.eml         quarantine",
-		"Mail sent (20)",
+		"Mail sent (21)",
 		"The lifecycle of PA-2026-000001 (01-mat-dien.eml), walked by mail:",
 		"/accept   tiepnhan@ttgsdh.example.gov.vn  received → forwarded",
 		"/resolve  xuly@dienluc.example.gov.vn     forwarded → resolved",
@@ -39,8 +39,8 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	files, _ := filepath.Glob(filepath.Join(out, "*.eml"))
-	if len(files) != 20 {
-		t.Errorf("%d .eml files written, want 20", len(files))
+	if len(files) != 21 {
+		t.Errorf("%d .eml files written, want 21", len(files))
 	}
 	result, _ := filepath.Glob(filepath.Join(out, "*PA-2026-000001.result.*.eml"))
 	if len(result) != 1 {

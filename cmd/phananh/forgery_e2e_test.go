@@ -40,10 +40,10 @@ const (
 // require_authentication_results on: no token, another operator's token, a
 // failed and an unaligned authentication, a command in the quoted part, a
 // stranger with a receiver's reply address, the citizen's /approve and a
-// rating from the citizen's address without the token. None changes the
-// report; the operators whose addresses were claimed get one answer each at
-// their configured address, nobody else gets anything. Then an authentic
-// reply is applied.
+// rating from the citizen's address without the token (a follow-up: an
+// unverified note). None changes the report; the operators whose addresses
+// were claimed get one answer each at their configured address, nobody
+// else gets anything. Then an authentic reply is applied.
 func TestE2EForgeries(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.requireAuthentication()
@@ -83,11 +83,16 @@ func TestE2EForgeries(t *testing.T) {
 		})
 	}
 	read()
-	if r.State != "received" || r.Routing.Agency != "dien-luc" || len(events) != 2 || events[1].Command != "reply" {
+	// The citizen's "Rất hài lòng" without the token is a follow-up, an
+	// unverified note; their /approve with it, a note: neither changes the
+	// report.
+	if r.State != "received" || r.Rating != "" || r.Routing.Agency != "dien-luc" || len(events) != 3 ||
+		events[1].Command != "followup" || events[2].Command != "reply" {
 		t.Fatalf("after the forgeries: %s, %d events %+v", r.State, len(events), events)
 	}
-	// Each claimed operator hears once; the citizen's /approve is a note the receivers get.
-	e.waitMail("citizen-note", e2eReceiver, 1)
+	// Each claimed operator hears once; the receivers get both notes.
+	e.waitMail("citizen-note", e2eReceiver, 2)
+	e.waitMail("follow-up", e2eCitizen, 1)
 	e.waitMail("unauthenticated", e2eApprover, 1)
 	e.waitMail("unauthenticated", e2eReceiver, 1)
 	e.waitMail("refused", e2eReceiver, 1)

@@ -262,6 +262,8 @@ func (b *builder) apply() error {
 		return b.rate()
 	case Reply:
 		b.reply()
+	case FollowUp:
+		b.followUp()
 	}
 	return nil
 }
@@ -424,6 +426,10 @@ func (b *builder) rate() error {
 	}
 	b.f.Rating = b.in.Rating
 	b.tell(NoticeThanks, ToCitizen)
+	b.tellAgency(NoticeRated)
+	if b.f.Rating == Dissatisfied {
+		b.tell(NoticeRated, ToApprovers)
+	}
 	return nil
 }
 
@@ -438,6 +444,22 @@ func (b *builder) reply() {
 		}
 		b.tellAgency(NoticeCitizenReply)
 	case Forwarded:
+		b.tellAgency(NoticeCitizenNote)
+	case Resolved:
+		b.tell(NoticeCitizenNote, ToApprovers)
+		b.tellAgency(NoticeCitizenNote)
+	default:
+		b.tell(NoticeCitizenNote, ToReceivers)
+	}
+}
+
+// followUp handles a follow-up: a new mail with the report's tag and no
+// reply token, so its sender is not verified (SPEC 4.2). It is a note for
+// whoever holds the report — after the result, the agency, without the
+// clarification deadline a verified reply opens — and changes nothing else.
+func (b *builder) followUp() {
+	switch b.f.State {
+	case Forwarded, Published, Closed:
 		b.tellAgency(NoticeCitizenNote)
 	case Resolved:
 		b.tell(NoticeCitizenNote, ToApprovers)

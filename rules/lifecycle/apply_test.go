@@ -88,7 +88,7 @@ func TestMainLine(t *testing.T) {
 	ch = r.do(step{action: lifecycle.Clarify, actor: handler, at: "2026-12-01 08:00", text: "Ổ gà thứ hai thuộc đường tỉnh."})
 	check(t, ch, "", "clarification late", "clarification→citizen")
 	ch = r.do(step{action: lifecycle.Rate, actor: citizen, at: "2026-12-01 09:00", rating: lifecycle.VerySatisfied})
-	check(t, ch, "", "", "thanks→citizen")
+	check(t, ch, "", "", "thanks→citizen rated→handler:so-gtvt")
 	if r.facts.State != lifecycle.Closed || r.facts.Rating != lifecycle.VerySatisfied {
 		t.Fatalf("after rating: %s %s", r.facts.State, r.facts.Rating)
 	}
@@ -320,6 +320,21 @@ func TestEscalate(t *testing.T) {
 	check(t, ch, "", "publish superseded", "escalation→escalation escalated→handler:so-gtvt")
 }
 
+// TestEscalateAfterABadRating: a closed report re-opens when the Center
+// escalates it, as a "Không hài lòng" rating often asks (SPEC 3, 7.4).
+func TestEscalateAfterABadRating(t *testing.T) {
+	r := newReport(t, "2026-11-23 08:00", false)
+	r.do(step{action: lifecycle.Accept, actor: receiver, at: "2026-11-23 08:10"})
+	r.do(step{action: lifecycle.Resolve, actor: handler, at: "2026-11-23 09:10", text: "Xong."})
+	r.do(step{action: lifecycle.Approve, actor: approver, at: "2026-11-23 09:20"})
+	r.do(step{action: lifecycle.Rate, actor: citizen, at: "2026-11-23 10:00", rating: lifecycle.Dissatisfied})
+	ch := r.do(step{action: lifecycle.Escalate, actor: approver, at: "2026-11-23 10:30", text: "Người dân chưa hài lòng."})
+	check(t, ch, "", "", "escalation→escalation escalated→handler:so-gtvt")
+	if r.facts.State != lifecycle.Escalated || r.facts.Rating != lifecycle.Dissatisfied {
+		t.Errorf("after escalating a closed report: %s, rating %s", r.facts.State, r.facts.Rating)
+	}
+}
+
 // TestNotices lists the notices of the actions not walked above.
 func TestNotices(t *testing.T) {
 	tests := []struct {
@@ -368,6 +383,21 @@ func TestNotices(t *testing.T) {
 		{name: "citizen writes after a rejection", steps: []step{{action: lifecycle.Reject, actor: receiver, at: "2026-11-23 08:10", text: "x"},
 			{action: lifecycle.Reply, actor: citizen, at: "2026-11-23 08:20", text: "Số tôi là 0912345678."}},
 			notices: "citizen-note→receiver"},
+		{name: "follow-up before forwarding", steps: []step{{action: lifecycle.FollowUp, actor: citizen, at: "2026-11-23 08:10", text: "Thêm ảnh."}},
+			notices: "citizen-note→receiver"},
+		{name: "follow-up while forwarded", steps: []step{{action: lifecycle.Accept, actor: receiver, at: "2026-11-23 08:10"},
+			{action: lifecycle.FollowUp, actor: citizen, at: "2026-11-23 08:20", text: "Vẫn chưa sửa."}},
+			notices: "citizen-note→handler:so-gtvt"},
+		{name: "follow-up after the result", steps: []step{{action: lifecycle.Accept, actor: receiver, at: "2026-11-23 08:10"},
+			{action: lifecycle.Resolve, actor: handler, at: "2026-11-23 09:10", text: "Xong."},
+			{action: lifecycle.Approve, actor: approver, at: "2026-11-23 09:20"},
+			{action: lifecycle.FollowUp, actor: citizen, at: "2026-11-23 09:30", text: "3"}},
+			notices: "citizen-note→handler:so-gtvt"},
+		{name: "dissatisfied rating", steps: []step{{action: lifecycle.Accept, actor: receiver, at: "2026-11-23 08:10"},
+			{action: lifecycle.Resolve, actor: handler, at: "2026-11-23 09:10", text: "Xong."},
+			{action: lifecycle.Approve, actor: approver, at: "2026-11-23 09:20"},
+			{action: lifecycle.Rate, actor: citizen, at: "2026-11-23 09:30", rating: lifecycle.Dissatisfied, text: "Vẫn còn ổ gà."}},
+			notices: "thanks→citizen rated→handler:so-gtvt rated→approver", changed: "state rating"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -383,6 +413,24 @@ func TestNotices(t *testing.T) {
 				t.Errorf("changed: got %q, want %q", got, tt.changed)
 			}
 		})
+	}
+}
+
+// TestFollowUp: a follow-up — a new mail with the report's tag and no
+// reply token — is a note and nothing else: no state, no deadline, no
+// rating (SPEC 4.2).
+func TestFollowUp(t *testing.T) {
+	r := newReport(t, "2026-11-23 08:00", false)
+	r.do(step{action: lifecycle.Accept, actor: receiver, at: "2026-11-23 08:10"})
+	r.do(step{action: lifecycle.Resolve, actor: handler, at: "2026-11-23 09:10", text: "Xong."})
+	r.do(step{action: lifecycle.Approve, actor: approver, at: "2026-11-23 09:20"})
+	ch := r.do(step{action: lifecycle.FollowUp, actor: citizen, at: "2026-11-23 09:30", text: "Rất hài lòng"})
+	check(t, ch, "", "", "citizen-note→handler:so-gtvt")
+	if ch.To != lifecycle.Published || ch.Facts.Rating != "" || len(ch.Changed) != 0 {
+		t.Errorf("a follow-up changed the report: %s, rating %q, changed %v", ch.To, ch.Facts.Rating, ch.Changed)
+	}
+	if err := r.try(step{action: lifecycle.FollowUp, actor: receiver, at: "2026-11-23 09:40", text: "x"}); err == nil {
+		t.Error("a follow-up from staff was accepted")
 	}
 }
 

@@ -150,7 +150,7 @@ func TestRefusals(t *testing.T) {
 		{name: "accept twice", action: lifecycle.Accept, from: lifecycle.Forwarded, actor: receiver, want: lifecycle.ErrWrongState},
 		{name: "reject a forwarded report", action: lifecycle.Reject, from: lifecycle.Forwarded, actor: receiver, want: lifecycle.ErrWrongState},
 		{name: "call-failed after forwarding", action: lifecycle.CallFailed, from: lifecycle.Forwarded, actor: receiver, want: lifecycle.ErrWrongState},
-		{name: "escalate a closed report", action: lifecycle.Escalate, from: lifecycle.Closed, actor: approver, want: lifecycle.ErrWrongState},
+		{name: "escalate a rejected report", action: lifecycle.Escalate, from: lifecycle.Rejected, actor: approver, want: lifecycle.ErrWrongState},
 		{name: "urgent after the result", action: lifecycle.Urgent, from: lifecycle.Published, actor: receiver, want: lifecycle.ErrWrongState},
 		{name: "field of a rejected report", action: lifecycle.Field, from: lifecycle.Rejected, actor: receiver, want: lifecycle.ErrWrongState},
 		{name: "clarify before the result", action: lifecycle.Clarify, from: lifecycle.Forwarded, actor: handler, want: lifecycle.ErrWrongState},

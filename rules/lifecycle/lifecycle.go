@@ -129,21 +129,22 @@ const (
 	Report           Action = "report"            // ask for a periodic report
 	Rate             Action = "rate"              // the citizen rates the result
 	Reply            Action = "reply"             // the citizen writes again
+	FollowUp         Action = "followup"          // a new mail with the report's tag: an unverified note
 )
 
 // Actions lists every action.
 func Actions() []Action {
 	return []Action{Ingest, Accept, Assign, Reject, CallFailed, Return, Resolve, SendBack, Approve, Extend,
 		ConfirmExtension, DenyExtension, Escalate, Urgent, Complex, Field, Unit, Note, Confidential, Clarify,
-		Status, Help, Report, Rate, Reply}
+		Status, Help, Report, Rate, Reply, FollowUp}
 }
 
 // Command returns how the action is written in the event log and in
-// replies: "/accept" for operators' commands, "ingest", "rate" and "reply"
-// for the others.
+// replies: "/accept" for operators' commands, "ingest", "rate", "reply" and
+// "followup" for the others.
 func (a Action) Command() string {
 	switch a {
-	case Ingest, Rate, Reply:
+	case Ingest, Rate, Reply, FollowUp:
 		return string(a)
 	}
 	return "/" + string(a)

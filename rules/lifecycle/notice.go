@@ -29,6 +29,7 @@ const (
 	NoticeCitizenReply         NoticeKind = "citizen-reply"         // the agency's handlers: the citizen asks about the result (Art 10)
 	NoticeCitizenNote          NoticeKind = "citizen-note"          // whoever holds the report: the citizen added something
 	NoticeThanks               NoticeKind = "thanks"                // citizen: thanks for the rating
+	NoticeRated                NoticeKind = "rated"                 // the agency's handlers, and the approvers when dissatisfied: the rating and its reason
 	NoticeAlreadyRated         NoticeKind = "already-rated"         // citizen: the answer to a refused second rating
 	NoticeStatus               NoticeKind = "status"                // the operator who asked: the report's state and deadlines
 	NoticeHelp                 NoticeKind = "help"                  // the operator who asked: the commands of their role

@@ -56,7 +56,7 @@ var transitions = []Transition{
 	{Extend, []State{Forwarded}, agency, ""},
 	{ConfirmExtension, []State{Forwarded}, []Role{Approver}, ""},
 	{DenyExtension, []State{Forwarded}, []Role{Approver}, ""},
-	{Escalate, []State{Received, Forwarded, Returned, Resolved, Published}, center, Escalated},
+	{Escalate, []State{Received, Forwarded, Returned, Resolved, Published, Closed}, center, Escalated},
 	{Urgent, beforeDone, center, ""},
 	{Complex, beforeDone, center, ""},
 	{Field, openStates, center, ""},
@@ -69,6 +69,7 @@ var transitions = []Transition{
 	{Report, nil, []Role{Approver, Leader}, ""},
 	{Rate, []State{Published}, []Role{Citizen}, Closed},
 	{Reply, allStates, []Role{Citizen}, ""},
+	{FollowUp, allStates, []Role{Citizen}, ""},
 }
 
 // Transitions returns a copy of the table.

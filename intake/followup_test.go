@@ -1,0 +1,126 @@
+package intake
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// followUp is a new mail — no reply token, no reference — with the
+// report's tag in its subject, as a citizen writes one from the
+// acknowledgement's advice.
+func (w *walker) followUp(from, body string, headers ...string) Outcome {
+	w.t.Helper()
+	w.n++
+	h := append([]string{"From: " + from, "To: phananh@haugiang.gov.vn", "Subject: Re: [" + w.code + "]",
+		fmt.Sprintf("Message-ID: <follow-%d@example.net>", w.n)}, headers...)
+	return w.send(eml(h, body))
+}
+
+// TestFollowUp: a citizen's new mail with the report's tag is an
+// unverified note on that report, shown to whoever holds it, with one
+// short answer to the sender; it changes no state (SPEC 4.2).
+func TestFollowUp(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	mark := 0
+	w.sentSince(&mark)
+	body := "--M\nContent-Type: text/plain; charset=UTF-8\n\nGửi thêm ảnh cột điện đổ.\n" + photoPart(t, "M", "cot-dien.jpg") + "--M--\n"
+	out := w.followUp("Nguyễn Văn An <"+citizen+">", body, "MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="M"`)
+	if out.Kind != KindReply || out.Code != w.code || out.State != "received" || !strings.Contains(out.Reason, "follow-up") {
+		t.Fatalf("%+v", out)
+	}
+	sent := w.sentSince(&mark)
+	if got := owed(sent); got != "citizen-note→"+receiver+" follow-up→"+citizen {
+		t.Fatalf("mail owed %s", got)
+	}
+	var n templates.Notice
+	json.Unmarshal(sent[0].Data, &n)
+	if !n.FollowUp || n.OtherSender || n.Text != "Gửi thêm ảnh cột điện đổ." || len(sent[0].Attachments) != 1 {
+		t.Errorf("the receiver's notice: %+v, %d files", n, len(sent[0].Attachments))
+	}
+	answer := sent[1]
+	if answer.InReplyTo != "follow-1@example.net" || token.FromAddress(w.p.Address, answer.ReplyTo) == "" || answer.State != store.MailQueued {
+		t.Errorf("the answer: %+v", answer)
+	}
+	rendered := w.renderAll()
+	if text := rendered["follow-up"][0].Text; strings.Contains(text, w.code) || strings.Contains(text, "Điện") {
+		t.Errorf("the answer names the report:\n%s", text)
+	}
+	if text := rendered["citizen-note"][0].Text; !strings.Contains(text, "chưa được xác thực") {
+		t.Errorf("the receiver is not told the sender is unverified:\n%s", text)
+	}
+	es := w.events()
+	if e := es[len(es)-1]; e.Command != "followup" || e.Actor != "citizen" || e.From != e.To {
+		t.Errorf("event %+v", e)
+	}
+	if files := w.attachments("reply"); len(files) != 1 {
+		t.Errorf("%d files kept with the follow-up", len(files))
+	}
+}
+
+// TestFollowUpToTheAgency: a follow-up from another address on a
+// forwarded confidential report reaches the agency's handlers without the
+// citizen's identity and without the sender's address; its answer carries
+// no reply address and is in the sender's language.
+func TestFollowUpToTheAgency(t *testing.T) {
+	w := newWalker(t)
+	w.ingest("Giữ bí mật: có\nHọ tên: Nguyễn Văn An\nSĐT: 0912 345 678\nNội dung: Khu vực ấp 3 xã Vị Đông, huyện Vị Thủy mất điện.\n")
+	w.command(receiver, "/accept", "forwarded")
+	mark := 0
+	w.sentSince(&mark)
+	w.followUp("neighbour@example.com", "There is still no power in the hamlet. Call Mr Nguyễn Văn An at 0912 345 678 for the details.\n")
+	sent := w.sentSince(&mark)
+	if got := owed(sent); got != "citizen-note→"+handler+" follow-up→neighbour@example.com" {
+		t.Fatalf("mail owed %s", got)
+	}
+	note, answer := sent[0], sent[1]
+	for _, leak := range []string{"neighbour@", "0912", "Nguyễn Văn An"} {
+		if strings.Contains(string(note.Data), leak) {
+			t.Errorf("the agency reads %q: %s", leak, note.Data)
+		}
+	}
+	if answer.ReplyTo != "" || answer.Lang != "en" {
+		t.Errorf("the answer to another address: reply-to %q, language %s", answer.ReplyTo, answer.Lang)
+	}
+	if r := w.report(); r.State != "forwarded" {
+		t.Errorf("state %s", r.State)
+	}
+}
+
+// TestFollowUpAnswersAreCapped: the answer to a follow-up is an automatic
+// reply, within the sender's hourly share (SPEC 4.7).
+func TestFollowUpAnswersAreCapped(t *testing.T) {
+	w := newWalker(t)
+	w.p.RepliesPerHour = 3
+	w.ingest(outage)
+	var states []string
+	for i := range 3 {
+		w.followUp(citizen, fmt.Sprintf("Bổ sung lần %d.\n", i+1))
+		for _, m := range w.mails(t, w.code) {
+			if m.Kind == kindFollowUpAnswer && m.InReplyTo == fmt.Sprintf("follow-%d@example.net", i+1) {
+				states = append(states, m.State)
+			}
+		}
+	}
+	if got := strings.Join(states, " "); got != "queued queued suppressed" {
+		t.Errorf("answers %s, want the third suppressed (the acknowledgement counts)", got)
+	}
+}
+
+// attachments returns the report's stored files of a role.
+func (w *walker) attachments(role string) []store.Attachment {
+	var out []store.Attachment
+	w.db.Read(context.Background(), func(tx *store.Tx) error {
+		r, _ := tx.Report(w.code)
+		out, _ = tx.Attachments(r.ID, role)
+		return nil
+	})
+	return out
+}
