@@ -240,16 +240,13 @@ func serveRunning(dir string) bool {
 }
 
 func (c *checker) routing(cfg *config.Config) *routing.Table {
-	table := routing.Default()
-	if cfg.Rules.File != "" {
-		var err error
-		if table, err = routing.Load(cfg.Rules.File); err != nil {
-			c.fail("routing table", err.Error(), "correct the table where named (phananh rules check FILE)")
-			return nil
-		}
+	table, err := routing.Open(cfg.Rules.File, cfg.Rules.Table)
+	if err != nil {
+		c.fail("routing table", err.Error(), "correct the table where named (phananh rules check FILE)")
+		return nil
 	}
-	c.ok("routing table", "%s (version %s): %d agencies, %d units, %d rules",
-		table.Name(), table.Version(), len(table.Agencies()), len(table.Units()), len(table.Rules()))
+	c.ok("routing table", "%s (edition %s, version %s): %d agencies, %d units, %d rules",
+		table.Name(), table.Edition(), table.Version(), len(table.Agencies()), len(table.Units()), len(table.Rules()))
 	return table
 }
 

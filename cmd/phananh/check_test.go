@@ -265,6 +265,8 @@ func TestCheckFaults(t *testing.T) {
 		{name: "routing table with a fault", opt: deploymentOptions{folders: true, settings: map[string]string{"rules.file": q("table.toml")}},
 			change: func(d *deployment) { d.file("table.toml", []byte("[[agencies]]\ncode = \"x\"\nnmae = \"X\"\n"), 0o644) },
 			check:  "routing table", status: "fail", want: "table.toml:"},
+		{name: "operators against the built-in 2025 table", opt: deploymentOptions{folders: true, settings: map[string]string{"rules.table": q("2025")}},
+			check: "operators", status: "fail", want: "ubnd-xa-hoa-luu"},
 		{name: "an agency without a handler", opt: deploymentOptions{folders: true},
 			change: func(d *deployment) {
 				body, _ := os.ReadFile(d.config)
