@@ -14,9 +14,7 @@ import (
 func (m *mapping) write(dir string) ([]byte, error) {
 	w := &bytes.Buffer{}
 	m.header(w, dir)
-	if err := m.agencies(w); err != nil {
-		return nil, err
-	}
+	m.agencies(w)
 	m.writeUnits(w)
 	if err := m.rules(w); err != nil {
 		return nil, err
@@ -48,7 +46,7 @@ title = %s
 `, m.ed.Edition, m.ed.Title, src, src, filepath.Base(m.ed.Base), quote(m.ed.Center), quote(m.base.Fallback().Code), quote(m.ed.Edition), quote(m.ed.Title))
 }
 
-func (m *mapping) agencies(w *bytes.Buffer) error {
+func (m *mapping) agencies(w *bytes.Buffer) {
 	fmt.Fprint(w, `
 # Agencies. resolve_days: the time to resolve a report, in working days (1-6).
 # email: the agency's official mailbox, which receives its notices when no
@@ -62,7 +60,6 @@ func (m *mapping) agencies(w *bytes.Buffer) error {
 	for _, u := range m.units {
 		agency(w, u.committee, expand(m.ed.Committee.Name, u), m.ed.Committee.ResolveDays, expand(m.ed.Committee.Email, u))
 	}
-	return nil
 }
 
 func agency(w *bytes.Buffer, code, name string, days int, email string) {
