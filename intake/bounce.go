@@ -54,7 +54,7 @@ func failedStatus(dsn *parse.DSN, addr string) string {
 		return "5.0.0"
 	}
 	for _, r := range dsn.Recipients {
-		if strings.EqualFold(r.Action, "failed") && (r.Addr == "" || strings.EqualFold(r.Addr, addr) || len(dsn.Recipients) == 1) {
+		if strings.EqualFold(r.Action, "failed") && (r.Addr == "" || sameAddress(r.Addr, addr) || len(dsn.Recipients) == 1) {
 			if r.Status == "" {
 				return "5.0.0"
 			}

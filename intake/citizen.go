@@ -96,7 +96,7 @@ func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outco
 
 // authentic says whether a reply is the citizen's (SPEC 7.4).
 func (cr *citizenReplies) authentic(tx *store.Tx, in *incoming, r store.Report) (bool, error) {
-	if r.Citizen.Email == "" || !strings.EqualFold(strings.TrimSpace(in.msg.From.Addr), r.Citizen.Email) {
+	if !sameAddress(r.Citizen.Email, in.msg.From.Addr) {
 		return false, nil
 	}
 	if cr.addrs.carries(in, token.Citizen, r.ID) {

@@ -10,6 +10,7 @@ import (
 	"haugiang.gov.vn/phananh/intake/form"
 	"haugiang.gov.vn/phananh/intake/parse"
 	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 )
@@ -151,8 +152,8 @@ func isBounce(m *parse.Message) bool {
 // sameMailbox reports whether addr is our mailbox, with or without a
 // +token.
 func sameMailbox(ours, addr string) bool {
-	ol, od, _ := strings.Cut(strings.ToLower(ours), "@")
-	al, ad, ok := strings.Cut(strings.ToLower(strings.TrimSpace(addr)), "@")
+	ol, od, _ := strings.Cut(fold.Address(ours), "@")
+	al, ad, ok := strings.Cut(fold.Address(addr), "@")
 	if !ok || ad != od {
 		return false
 	}
@@ -237,7 +238,7 @@ func (c *classifier) threadByToken(tx *store.Tx, in *incoming) (string, error) {
 // (SPEC 4.3).
 func (c *classifier) forwardedReport(m *parse.Message) *parse.Message {
 	if m.Forwarded == nil || m.Forwarded.From.Addr == "" || !slices.ContainsFunc(c.forwarders, func(a string) bool {
-		return strings.EqualFold(a, m.From.Addr)
+		return sameAddress(a, m.From.Addr)
 	}) {
 		return nil
 	}

@@ -104,10 +104,3 @@ func (fu *followUps) answer(tx *store.Tx, in *incoming, r store.Report, from sen
 	_, err = tx.Enqueue(m, in.now)
 	return err
 }
-
-// sameAddress reports whether two addresses are the same mailbox, as the
-// citizen's replies are matched (citizenReplies.authentic).
-func sameAddress(a, b string) bool {
-	a = strings.TrimSpace(a)
-	return a != "" && strings.EqualFold(a, strings.TrimSpace(b))
-}

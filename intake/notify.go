@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"slices"
-	"strings"
 
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
@@ -58,7 +57,7 @@ func (nf *notifier) recipients(s *snapshot, n lifecycle.Notice) []recipient {
 	}
 	var out []recipient
 	for _, op := range ops {
-		if !slices.ContainsFunc(out, func(r recipient) bool { return strings.EqualFold(r.email, op.Email) }) {
+		if !slices.ContainsFunc(out, func(r recipient) bool { return sameAddress(r.email, op.Email) }) {
 			out = append(out, recipient{email: op.Email, role: op.Role, staff: true})
 		}
 	}

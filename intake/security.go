@@ -3,7 +3,6 @@ package intake
 import (
 	"errors"
 	"log/slog"
-	"strings"
 
 	"haugiang.gov.vn/phananh/store"
 )
@@ -21,7 +20,7 @@ func refersToMail(tx *store.Tx, in *incoming, reportID int64, ok func(store.Mail
 		if err != nil {
 			return false, err
 		}
-		if sent.ReportID == reportID && strings.EqualFold(sent.To, m.From.Addr) && ok(sent) {
+		if sent.ReportID == reportID && sameAddress(sent.To, m.From.Addr) && ok(sent) {
 			return true, nil
 		}
 	}

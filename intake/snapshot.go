@@ -3,7 +3,6 @@ package intake
 import (
 	"slices"
 	"sort"
-	"strings"
 
 	"haugiang.gov.vn/phananh/rules/deadline"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
@@ -102,7 +101,7 @@ func (s *snapshot) agencyName() string {
 func (s *snapshot) thread(addr string) []string {
 	for i := len(s.mail) - 1; i >= 0; i-- {
 		m := s.mail[i]
-		if !strings.EqualFold(m.To, addr) {
+		if !sameAddress(m.To, addr) {
 			continue
 		}
 		refs := slices.Clone(m.References)

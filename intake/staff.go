@@ -1,6 +1,6 @@
 package intake
 
-import "strings"
+import "haugiang.gov.vn/phananh/rules/fold"
 
 // Operator is a member of staff who acts by mail ([[operators]], SPEC 7.2).
 type Operator struct {
@@ -29,7 +29,7 @@ func (s Staff) WithRole(role string) []Operator {
 func (s Staff) Roles(addr string) []Operator {
 	var out []Operator
 	for _, op := range s {
-		if strings.EqualFold(op.Email, strings.TrimSpace(addr)) {
+		if sameAddress(op.Email, addr) {
 			out = append(out, op)
 		}
 	}
@@ -56,11 +56,14 @@ func (s Staff) Handlers(agency string) []Operator {
 }
 
 // Is reports whether addr is an operator's address.
-func (s Staff) Is(addr string) bool {
-	for _, op := range s {
-		if strings.EqualFold(op.Email, addr) {
-			return true
-		}
-	}
-	return false
+func (s Staff) Is(addr string) bool { return len(s.Roles(addr)) > 0 }
+
+// sameAddress reports whether two addresses are the same mailbox, compared
+// without ASCII case and nothing more (fold.Address): every match of a
+// sender — an operator, a report's citizen, the recipient of a mail we
+// sent, a forwarding address — goes through it (SPEC 7.3). An empty
+// address is nobody's.
+func sameAddress(a, b string) bool {
+	a = fold.Address(a)
+	return a != "" && a == fold.Address(b)
 }

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -43,6 +44,9 @@ func triage(in *incoming, r store.Report, due time.Time) templates.Triage {
 		Subject: r.Subject, Content: r.Content, Location: r.Location, IncidentTime: r.IncidentTime,
 		Declared: r.DeclaredField, Urgent: r.Urgent, Confidential: r.Confidential, Missing: r.Missing,
 		DuplicateOf: r.DuplicateOf, English: r.Lang == templates.English,
+	}
+	if m := in.report(); m.FromProblem != "" {
+		t.UnreadableFrom = cmp.Or(m.FromText, "—")
 	}
 	for _, a := range in.report().Attachments {
 		f := templates.File{Name: a.Name, Type: a.Type, Size: a.Size, Refused: refusalCode(a.Refused)}

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/text/unicode/norm"
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // Keys derived from the one encryption key of the configuration. Each use
@@ -136,7 +136,7 @@ const (
 )
 
 // index returns the lookup HMAC of a value: email addresses are compared
-// case-insensitively, phone numbers by their digits. Empty values have no
+// without ASCII case (fold.Address), phone numbers by their digits. Empty values have no
 // index (nil).
 func (k *keys) indexOf(kind IndexKind, value string) []byte {
 	v := normalizeIndexed(kind, value)
@@ -157,7 +157,7 @@ func normalizeIndexed(kind IndexKind, value string) string {
 	case IndexContent, IndexMessageID, IndexDigest:
 		return value
 	default:
-		return strings.ToLower(norm.NFC.String(strings.TrimSpace(value)))
+		return fold.Address(value) // ASCII case only (SPEC 7.3)
 	}
 }
 

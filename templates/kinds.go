@@ -124,6 +124,10 @@ type Triage struct {
 	Attachments  []File
 	DuplicateOf  string
 	English      bool // the citizen wrote English: mail to them is in English
+	// UnreadableFrom is the From header as written when it is not exactly
+	// one address that parses (SPEC 7.3): the sender is unknown, is no
+	// operator and got no acknowledgement. "" when the From was read.
+	UnreadableFrom string
 }
 
 // Person is the citizen as the receivers see them.
@@ -209,6 +213,7 @@ func sampleTriage() *Triage {
 				FieldName: "Trật tự đô thị", Unit: "vi-thuy", UnitName: "huyện Vị Thủy", Agency: "ubnd-vi-thuy",
 				AgencyName: "Ủy ban nhân dân huyện Vị Thủy", Score: 1}}},
 		Urgent: true, Confidential: true, Missing: []string{"address"}, DuplicateOf: "PA-2026-000041", English: true,
+		UnreadableFrom: `"tiepnhan@haugiang.gov.vn" <nguoi.gui@example.com`,
 		Attachments: []File{{Name: "anh.jpg", Type: "image/jpeg", Size: 123456, Taken: sampleTime, GPS: "9.78, 105.47"},
 			{Name: "x.exe", Type: "application/x-msdownload", Size: 10, Refused: "type"}}}
 }

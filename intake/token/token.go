@@ -21,6 +21,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // Audience is who a token was given to.
@@ -118,7 +120,7 @@ func mac(key, payload []byte, aud Audience, addr string) []byte {
 	m.Write([]byte("phananh reply token\x00"))
 	m.Write(payload)
 	m.Write([]byte{byte(aud), 0})
-	m.Write([]byte(strings.ToLower(strings.TrimSpace(addr))))
+	m.Write([]byte(fold.Address(addr)))
 	return m.Sum(nil)[:macSize]
 }
 
@@ -133,12 +135,12 @@ func Address(mailbox, tok string) string {
 // when the address is not ours or carries none.
 func FromAddress(mailbox, addr string) string {
 	local, domain, _ := strings.Cut(mailbox, "@")
-	l, d, ok := strings.Cut(strings.ToLower(strings.TrimSpace(addr)), "@")
-	if !ok || d != strings.ToLower(domain) {
+	l, d, ok := strings.Cut(fold.Address(addr), "@")
+	if !ok || d != fold.Address(domain) {
 		return ""
 	}
 	base, tok, ok := strings.Cut(l, "+")
-	if !ok || base != strings.ToLower(local) || len(tok) != tokenLen {
+	if !ok || base != fold.Address(local) || len(tok) != tokenLen {
 		return ""
 	}
 	return tok

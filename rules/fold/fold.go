@@ -42,6 +42,28 @@ func Words(s string) []string {
 	return strings.FieldsFunc(String(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
+// Address folds an email address for comparison (SPEC 7.3): surrounding
+// space goes and the ASCII letters A–Z become a–z; nothing else changes.
+// Unicode case folding would make an address with the Kelvin sign "K"
+// (U+212A) or a dotted "İ" the same as another person's; RFC 5321 leaves
+// even ASCII case in the local part to the receiving server, and the
+// servers staff use ignore it.
+func Address(s string) string {
+	s = strings.TrimSpace(s)
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
 // Plain reports whether s was typed without diacritics: every Vietnamese
 // letter without its marks is an ASCII letter.
 func Plain(s string) bool { return isASCII(s) }

@@ -69,3 +69,17 @@ func TestTone(t *testing.T) {
 		}
 	}
 }
+
+func TestAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		" TiepNhan@HauGiang.gov.VN ":   "tiepnhan@haugiang.gov.vn",
+		"kiemtra@haugiang.gov.vn":      "kiemtra@haugiang.gov.vn",
+		"\u212Aiemtra@haugiang.gov.vn": "\u212Aiemtra@haugiang.gov.vn", // the Kelvin sign stays itself
+		"\u0130nfo@example.vn":         "\u0130nfo@example.vn",
+		"NGUYỄN@Example.VN":            "nguyỄn@example.vn",
+	} {
+		if got := Address(in); got != want {
+			t.Errorf("Address(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
