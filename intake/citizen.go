@@ -30,20 +30,21 @@ type citizenReplies struct {
 // and a From is easy to forge. Anything else changes nothing, is logged
 // as a security event and gets no answer.
 //
-// The citizen's reply to a published or closed report is a rating when its
-// first new line is one of the three levels: the first rating closes the
-// report, a later one is answered "already rated". Any other reply is
-// handled by the lifecycle (lifecycle.Reply): after the result, a question
-// for the agency, forwarded to its handlers re-rendered as plain text, with
-// the clarification deadline; before it, the citizen's note added to the
-// report, whoever holds it told.
+// The citizen's reply to a published or closed report that carries the
+// citizen's token is a rating when its first new line is one of the three
+// levels: the first rating closes the report, a later one is answered
+// "already rated". Any other reply — a rating by reference only included —
+// is handled by the lifecycle (lifecycle.Reply): after the result, a
+// question for the agency, forwarded to its handlers re-rendered as plain
+// text, with the clarification deadline; before it, the citizen's note
+// added to the report, whoever holds it told.
 func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outcome, error) {
 	cf, err := loadCase(tx, code)
 	if err != nil {
 		return Outcome{}, err
 	}
 	out := outcomeOf(Outcome{Kind: KindReply, Code: code}, cf.facts)
-	ok, err := cr.authentic(tx, in, cf.r)
+	ok, withToken, err := cr.authentic(tx, in, cf.r)
 	if err != nil || !ok {
 		if err == nil {
 			securityEvent(cr.log, "citizen-reply-unauthenticated", "not from the report's address with its reply token or thread", "", code)
@@ -59,7 +60,7 @@ func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outco
 	}
 	li := cr.rules.input(cf.facts, lifecycle.Reply, in.src.ReceivedAt)
 	li.Actor, li.Text = lifecycle.Actor{Role: lifecycle.Citizen}, text
-	if s := cf.facts.State; s == lifecycle.Published || s == lifecycle.Closed {
+	if s := cf.facts.State; withToken && (s == lifecycle.Published || s == lifecycle.Closed) {
 		if rating, ok := lifecycle.ParseRating(firstLine(text)); ok {
 			li.Action, li.Rating = lifecycle.Rate, rating
 		}
@@ -94,15 +95,19 @@ func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outco
 	return outcomeOf(out, ch.Facts), nil
 }
 
-// authentic says whether a reply is the citizen's (SPEC 7.4).
-func (cr *citizenReplies) authentic(tx *store.Tx, in *incoming, r store.Report) (bool, error) {
+// authentic says whether a reply is the citizen's (SPEC 7.4), and whether
+// it carries the citizen's token: only then may it rate the result. A
+// reply that only refers to our mail by its Message-ID — which staff see
+// in show — is the citizen's clarification or note.
+func (cr *citizenReplies) authentic(tx *store.Tx, in *incoming, r store.Report) (ok, withToken bool, err error) {
 	if !sameAddress(r.Citizen.Email, in.msg.From.Addr) {
-		return false, nil
+		return false, false, nil
 	}
 	if cr.addrs.carries(in, token.Citizen, r.ID) {
-		return true, nil
+		return true, true, nil
 	}
-	return refersToMail(tx, in, r.ID, func(sent store.Mail) bool { return sent.Role == "citizen" })
+	ok, err = refersToMail(tx, in, r.ID, func(sent store.Mail) bool { return sent.Role == "citizen" })
+	return ok, false, err
 }
 
 // alreadyRated answers a second rating, within the automatic replies a

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
+	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
 
@@ -72,5 +74,31 @@ func TestUnreadableFromToldToReceivers(t *testing.T) {
 				t.Errorf("the triage notice does not say so:\n%s", text)
 			}
 		})
+	}
+}
+
+// TestRatingNeedsTheToken: a reply from the citizen's address that only
+// refers to the result notice by its Message-ID — which staff can read in
+// show — is the citizen's clarification, never a rating (SPEC 7.4).
+func TestRatingNeedsTheToken(t *testing.T) {
+	w := publishedReport(t)
+	var notice store.Mail
+	for _, m := range w.mails(t, w.code) {
+		if m.Kind == "result" {
+			notice = m
+		}
+	}
+	raw := eml([]string{"From: " + citizen, "To: phananh@haugiang.gov.vn", "Subject: Re: [" + w.code + "] Thông báo kết quả",
+		"Message-ID: <by-reference@x>", "In-Reply-To: <" + notice.MessageID + ">"}, "3\n")
+	out := w.send(raw)
+	if r := w.report(); r.Rating != "" || r.State == "closed" {
+		t.Errorf("a reply by reference rated the result: %+v, rating %q", out, r.Rating)
+	}
+	if out.Kind != KindReply || out.Reason != "" {
+		t.Errorf("a reply by reference: %+v, want the citizen's clarification", out)
+	}
+	// With the token, the same reply rates.
+	if w.reply(citizen, "3\n"); w.report().Rating != string(lifecycle.Dissatisfied) {
+		t.Errorf("a rating with the token: %q", w.report().Rating)
 	}
 }
