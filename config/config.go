@@ -112,6 +112,9 @@ type Security struct {
 	TrustedAuthservID            string   `toml:"trusted_authserv_id"`
 	RequireAuthenticationResults bool     `toml:"require_authentication_results"`
 	TokenTTL                     Duration `toml:"token_ttl"`
+	// AnswersPerHour caps the answers one operator gets to their command
+	// mail in an hour, authentic or not (SPEC 7.3).
+	AnswersPerHour int `toml:"answers_per_hour"`
 }
 
 // HTTP is the [http] table: health, metrics and public statistics.
@@ -347,6 +350,7 @@ func Default(dir string) *Config {
 			TrustedAuthservID:            "mail.haugiang.gov.vn",
 			RequireAuthenticationResults: true,
 			TokenTTL:                     Duration{30 * 24 * time.Hour},
+			AnswersPerHour:               30,
 		},
 		HTTP:    HTTP{Listen: "127.0.0.1:8080"},
 		Intake:  defaultIntake(),
@@ -489,6 +493,9 @@ func (s Security) validate() error {
 	}
 	if s.TokenTTL.Duration < time.Hour {
 		return fmt.Errorf("security.token_ttl: %s is too short (at least 1h)", s.TokenTTL)
+	}
+	if s.AnswersPerHour <= 0 {
+		return fmt.Errorf("security.answers_per_hour: must be positive, not %d", s.AnswersPerHour)
 	}
 	return nil
 }

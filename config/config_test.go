@@ -84,6 +84,7 @@ func TestBadConfigNamesKeyAndProblem(t *testing.T) {
 		"[[operators]]\nemail = \"a@b.vn\"\nrole = \"boss\"\n":    "operators[0].role",
 		"[[operators]]\nemail = \"a@b.vn\"\nrole = \"handler\"\n": "operators[0].agency",
 		"[security]\ntoken_ttl = \"1m\"\n":                        "security.token_ttl",
+		"[security]\nanswers_per_hour = 0\n":                      "security.answers_per_hour",
 		"[intake]\nmax_parts = 0\n":                               "intake.max_parts",
 		"[intake]\nspam_marks = [\"X-Spam-Flag YES\"]\n":          "intake.spam_marks[0]",
 		"[process]\ncall_attempts = 0\n":                          "process.call_attempts",

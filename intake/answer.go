@@ -1,10 +1,12 @@
 package intake
 
 import (
+	"cmp"
 	"encoding/json"
 	"log/slog"
 	"time"
 
+	"haugiang.gov.vn/phananh/reports"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -18,6 +20,7 @@ type answers struct {
 	notices  *notifier
 	periodic periodicReports
 	addrs    replyAddrs
+	perHour  int // security.answers_per_hour
 	log      *slog.Logger
 }
 
@@ -49,7 +52,11 @@ func (a *answers) applied(tx *store.Tx, in *incoming, s *snapshot, steps []step)
 	if len(ans.Commands) == 0 {
 		return nil
 	}
-	kind = first(kind, "help")
+	if kind == "" {
+		// The help alone names nothing of the report: a handler of
+		// another agency may ask it in the report's thread (SPEC 7.3).
+		return a.write(tx, in, op, &s.r, "help", ans, nil)
+	}
 	ans.Case = s.staffCase(op.Role)
 	return a.write(tx, in, op, &s.r, kind, ans, nil)
 }
@@ -102,29 +109,31 @@ func (a *answers) refusal(tx *store.Tx, in *incoming, op Operator, cf *caseFile,
 	return a.write(tx, in, op, r, "refused", data, nil)
 }
 
-// onceAnHourKinds are the answers sent at most once an hour to an address.
-var onceAnHourKinds = []string{"unauthenticated"}
-
-// onceAnHour writes the answer to an unauthenticated command mail, unless
-// the address had one in the last hour.
-func (a *answers) onceAnHour(tx *store.Tx, in *incoming, op Operator, r *store.Report, kind string, data any) error {
-	n, err := tx.MailsSince(op.Email, onceAnHourKinds, in.now.Add(-time.Hour))
+// unauthenticated writes the answer to a command mail that could not be
+// authenticated, unless the operator had one in the last hour: forgeries
+// must not make the daemon a mail bomb.
+func (a *answers) unauthenticated(tx *store.Tx, in *incoming, op Operator, data templates.Unauthenticated) error {
+	n, err := tx.MailsSince(op.Email, []string{"unauthenticated"}, in.now.Add(-time.Hour))
 	if err != nil {
 		return err
 	}
 	if n > 0 {
-		code := ""
-		if r != nil {
-			code = r.Code
-		}
-		a.log.Info("answer to an unauthenticated command not sent: one an hour", "operator", op.Email, "report", code)
+		a.log.Info("answer to an unauthenticated command not sent: one an hour", "operator", op.logName())
 		return nil
 	}
-	return a.write(tx, in, op, r, kind, data, nil)
+	return a.write(tx, in, op, nil, "unauthenticated", data, nil)
 }
 
+// answerKinds are the kinds of mail write writes, which the hourly cap
+// counts: with the periodic reports, those mailed on schedule count too.
+var answerKinds = []string{"confirmation", "status", "help", "refused", "unauthenticated", "report", reports.MailKind}
+
+// DefaultAnswersPerHour is security.answers_per_hour's default.
+const DefaultAnswersPerHour = 30
+
 // write writes an answer to the operator's configured address, in reply
-// to their message.
+// to their message. Past the hourly cap of answers to one operator (SPEC
+// 7.3: even when authentic) it is recorded as suppressed, not sent.
 func (a *answers) write(tx *store.Tx, in *incoming, op Operator, r *store.Report, kind string, data any, files []store.MailFile) error {
 	b, err := json.Marshal(data)
 	if err != nil {
@@ -135,6 +144,15 @@ func (a *answers) write(tx *store.Tx, in *incoming, op Operator, r *store.Report
 	if r != nil {
 		m.ReportID, m.ReportCode = r.ID, r.Code
 		m.ReplyTo = a.addrs.operator(r.ID, op.Email, in.now)
+	}
+	n, err := tx.MailsSince(op.Email, answerKinds, in.now.Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if limit := cmp.Or(a.perHour, DefaultAnswersPerHour); n >= limit {
+		m.State = store.MailSuppressed
+		a.log.Warn("answers to an operator capped: answer recorded, not sent", "operator", op.logName(), "kind", kind,
+			"report", m.ReportCode, "per_hour", limit)
 	}
 	_, err = tx.Enqueue(m, in.now)
 	return err

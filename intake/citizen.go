@@ -47,7 +47,7 @@ func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outco
 	ok, withToken, err := cr.authentic(tx, in, cf.r)
 	if err != nil || !ok {
 		if err == nil {
-			securityEvent(cr.log, "citizen-reply-unauthenticated", "not from the report's address with its reply token or thread", "", code)
+			securityEvent(cr.log, "citizen-reply-unauthenticated", "not from the report's address with its reply token or thread", Operator{}, code)
 			out.Reason = "reply not authenticated: not from the report's address with its reply token or thread"
 		}
 		return out, err

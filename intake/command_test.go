@@ -106,7 +106,8 @@ func TestStandaloneCommands(t *testing.T) {
 	mark := 0
 	w.sentSince(&mark)
 	newMail := func(from, id, body string) Outcome {
-		return w.send(eml([]string{"From: " + from, "To: phananh@haugiang.gov.vn", "Subject: hỏi", "Message-ID: <" + id + "@x>"}, body))
+		return w.send(eml([]string{"From: " + from, "To: phananh@haugiang.gov.vn", "Subject: hỏi", "Message-ID: <" + id + "@x>",
+			authPass}, body))
 	}
 	out := newMail(receiver, "s1", "/status "+strings.ToLower(w.code)+"\n/help\n")
 	if out.Kind != KindCommand || out.Code != "" {

@@ -19,7 +19,7 @@ func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
 	switch v.class {
 	case classDuplicate:
 		if v.previous == KindCommand {
-			securityEvent(p.Log, "command-repeated", "a command mail already processed came again: nothing applied", "", v.code)
+			securityEvent(p.Log, "command-repeated", "a command mail already processed came again: nothing applied", Operator{}, v.code)
 		}
 		return withState(tx, Outcome{Kind: KindDuplicate, Code: v.code, Reason: v.reason})
 	case classBounce:
@@ -60,7 +60,7 @@ func (p *Pipeline) handlers() handlers {
 	notices := &notifier{staff: p.Staff, escalation: p.EscalationAddress, routing: p.Routing, addrs: addrs, log: p.Log}
 	writer := &caseWriter{calendar: p.Calendar, notices: notices}
 	answers := &answers{notices: notices, periodic: periodicReports{blobs: p.DB.Blobs(), rules: rules, mode: p.ReportMode},
-		addrs: addrs, log: p.Log}
+		addrs: addrs, perHour: p.AnswersPerHour, log: p.Log}
 	return handlers{
 		classifier: &classifier{addrs: addrs, forwarders: p.Forwarders, staff: p.Staff, routing: p.Routing,
 			spamMarks: p.SpamMarks, authservID: p.TrustedAuthservID},

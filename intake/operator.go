@@ -61,6 +61,9 @@ func (cs *commands) handle(tx *store.Tx, in *incoming, code string) (Outcome, er
 	if ok, reason := auth.Authorize(verdict); !ok {
 		return cs.unauthenticated(tx, in, ops[0], verdict, reason, out)
 	}
+	if n := len(cmds) + len(refused); n > MaxCommandLines {
+		return cs.refuseAll(tx, in, ops[0], cf, out, []templates.RefusedLine{tooManyLines(cmds, refused, n)})
+	}
 	steps, lines, err := cs.check(tx, in, ops, cf, cmds, refused)
 	if err != nil {
 		return out, err
@@ -69,6 +72,28 @@ func (cs *commands) handle(tx *store.Tx, in *incoming, code string) (Outcome, er
 		return cs.refuseAll(tx, in, ops[0], cf, out, lines)
 	}
 	return cs.accept(in, cf, steps, out), nil
+}
+
+// MaxCommandLines is the most command lines one mail may hold: a mail with
+// more is refused whole (SPEC 7.1), so that one mail cannot write hundreds
+// of events or answers.
+const MaxCommandLines = 20
+
+// tooManyLines is the refusal of a mail with n command lines: it names the
+// first line past the limit.
+func tooManyLines(cmds []command.Command, refused []command.Refusal, n int) templates.RefusedLine {
+	lines := make([]templates.RefusedLine, 0, n)
+	for _, c := range cmds {
+		lines = append(lines, templates.RefusedLine{Line: c.Line, Raw: c.Raw})
+	}
+	for _, r := range refused {
+		lines = append(lines, templates.RefusedLine{Line: r.Line, Raw: r.Raw})
+	}
+	slices.SortFunc(lines, func(a, b templates.RefusedLine) int { return a.Line - b.Line })
+	l := lines[MaxCommandLines]
+	l.Reason = fmt.Sprintf("thư có %d dòng lệnh, nhiều hơn %d dòng được phép trong một thư: cả thư bị từ chối, "+
+		"không lệnh nào được thực hiện; hãy gửi các lệnh trong nhiều thư", n, MaxCommandLines)
+	return l
 }
 
 // check checks every line of an authentic command mail: it returns the
@@ -123,13 +148,13 @@ func (cs *commands) accept(in *incoming, cf *caseFile, steps []step, out Outcome
 // claims to be is told once an hour, at their configured address, without
 // any report detail.
 func (cs *commands) unauthenticated(tx *store.Tx, in *incoming, op Operator, v auth.Inputs, reason string, out Outcome) (Outcome, error) {
-	securityEvent(cs.log, "command-unauthenticated", reason, op.Email, out.Code)
+	securityEvent(cs.log, "command-unauthenticated", reason, op, out.Code)
 	out.Reason = "command not authenticated: " + reason
 	why := "token"
-	if v.RequireAuth && v.Auth.Status != auth.Pass {
+	if (v.RequireAuth || v.Standalone) && v.Auth.Status != auth.Pass {
 		why = "auth"
 	}
-	return out, cs.answers.onceAnHour(tx, in, op, nil, "unauthenticated", templates.Unauthenticated{ReceivedAt: in.src.ReceivedAt, Reason: why})
+	return out, cs.answers.unauthenticated(tx, in, op, templates.Unauthenticated{ReceivedAt: in.src.ReceivedAt, Reason: why})
 }
 
 // refuseAll records a reply none of whose commands was applied, as a
@@ -143,7 +168,7 @@ func (cs *commands) refuseAll(tx *store.Tx, in *incoming, op Operator, cf *caseF
 	if len(why) > 0 {
 		reason = "refused: " + strings.Join(why, ", ")
 	}
-	securityEvent(cs.log, "command-refused", reason, op.Email, out.Code)
+	securityEvent(cs.log, "command-refused", reason, op, out.Code)
 	out.Reason = "command " + reason
 	return out, cs.answers.refusal(tx, in, op, cf, lines)
 }

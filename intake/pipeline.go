@@ -72,6 +72,9 @@ type Pipeline struct {
 	// TrustedAuthservID (SPEC 7.3).
 	RequireAuth       bool
 	TrustedAuthservID string
+	// AnswersPerHour is security.answers_per_hour: the most answers one
+	// operator gets in an hour, authentic or not (0: 30, SPEC 7.3).
+	AnswersPerHour int
 	// ReportMode is reports.period_mode: how /report cuts its periods
 	// ("decree", the default, or "calendar").
 	ReportMode string

@@ -28,8 +28,12 @@ func refersToMail(tx *store.Tx, in *incoming, reportID int64, ok func(store.Mail
 }
 
 // securityEvent logs a security event (SPEC 7.3): what happened and why,
-// the operator address the mail claimed and the report code — nothing else
-// of the mail.
-func securityEvent(log *slog.Logger, event, reason, operator, code string) {
-	log.Warn("security event", "event", event, "reason", reason, "operator", operator, "report", code)
+// the operator the mail claimed to be — by configured name or short id,
+// never by address — and the report code; nothing else of the mail.
+func securityEvent(log *slog.Logger, event, reason string, op Operator, code string) {
+	name := ""
+	if op.Email != "" {
+		name = op.logName()
+	}
+	log.Warn("security event", "event", event, "reason", reason, "operator", name, "report", code)
 }

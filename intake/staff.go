@@ -1,6 +1,11 @@
 package intake
 
-import "haugiang.gov.vn/phananh/rules/fold"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"haugiang.gov.vn/phananh/rules/fold"
+)
 
 // Operator is a member of staff who acts by mail ([[operators]], SPEC 7.2).
 type Operator struct {
@@ -66,4 +71,14 @@ func (s Staff) Is(addr string) bool { return len(s.Roles(addr)) > 0 }
 func sameAddress(a, b string) bool {
 	a = fold.Address(a)
 	return a != "" && a == fold.Address(b)
+}
+
+// logName names an operator in the log: by the configured name, else by a
+// short id derived from the address, never by the address (SPEC 10.2).
+func (op Operator) logName() string {
+	if op.Name != "" {
+		return op.Name
+	}
+	sum := sha256.Sum256([]byte(fold.Address(op.Email)))
+	return "operator-" + hex.EncodeToString(sum[:4])
 }

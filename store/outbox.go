@@ -157,15 +157,14 @@ func (t *Tx) ReportMail(reportID int64) ([]Mail, error) {
 }
 
 // MailsSince counts the mails of the given kinds written to an address
-// since a time, sent or not: the rate limits of the automatic replies to a
-// sender (SPEC 4.7) and of the answers to refused and unauthenticated
-// commands (SPEC 7.3).
+// since a time to be sent — queued, sent or failed, not suppressed: the
+// hourly caps of the answers to operators (SPEC 7.3).
 func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error) {
 	idx := t.db.keys.indexOf(IndexEmail, to)
 	n := 0
 	for _, kind := range kinds {
 		var c int
-		err := t.queryRow(`SELECT count(*) FROM outbox WHERE rcpt_idx = ? AND created_at >= ? AND kind = ?`,
+		err := t.queryRow(`SELECT count(*) FROM outbox WHERE rcpt_idx = ? AND created_at >= ? AND kind = ? AND state != 'suppressed'`,
 			idx, since.Unix(), kind).Scan(&c)
 		if err != nil {
 			return 0, fmt.Errorf("store: mails since: %w", err)

@@ -129,7 +129,7 @@ func (a *app) pipeline() *intake.Pipeline {
 		RepliesPerHour: cfg.Intake.AutoRepliesPerHour, DuplicateWindow: cfg.Intake.DuplicateWindow.Duration, Log: a.log,
 		CallAttempts: cfg.Process.CallAttempts, EscalationAddress: cfg.Process.EscalationAddress,
 		RequireAuth: cfg.Security.RequireAuthenticationResults, TrustedAuthservID: cfg.Security.TrustedAuthservID,
-		ReportMode: cfg.Reports.PeriodMode, SpamMarks: spamMarks(cfg.Intake.SpamMarks),
+		AnswersPerHour: cfg.Security.AnswersPerHour, ReportMode: cfg.Reports.PeriodMode, SpamMarks: spamMarks(cfg.Intake.SpamMarks),
 	}
 }
 

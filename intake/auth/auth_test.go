@@ -156,7 +156,8 @@ func TestAuthorize(t *testing.T) {
 		{"neither token nor reference", auth.Inputs{Operator: true, Auth: pass, RequireAuth: true}, false, "neither"},
 		{"outside a thread", auth.Inputs{Operator: true, Standalone: true, Auth: pass, RequireAuth: true}, true, "outside a report thread"},
 		{"outside a thread, authentication failed", auth.Inputs{Operator: true, Standalone: true, Auth: fail, RequireAuth: true}, false, "not passed"},
-		{"outside a thread, not required", auth.Inputs{Operator: true, Standalone: true, Auth: none}, true, "not required"},
+		{"outside a thread, not required", auth.Inputs{Operator: true, Standalone: true, Auth: none}, false, "need passing authentication"},
+		{"outside a thread, not required but passed", auth.Inputs{Operator: true, Standalone: true, Auth: pass}, true, "outside a report thread"},
 		{"outside a thread, not an operator", auth.Inputs{Standalone: true, Auth: pass, RequireAuth: true}, false, "not an active operator"},
 	}
 	for _, tt := range tests {

@@ -12,7 +12,8 @@ type Inputs struct {
 	// Message-ID we sent to that operator.
 	Reference bool
 	// Standalone is set for commands outside a report thread — /status
-	// CODE, /help, /report — which need (a) and (c) only.
+	// CODE, /help, /report — which need (a) and a passing (c), whatever
+	// RequireAuth says: outside a thread nothing else proves the sender.
 	Standalone bool
 	// Auth is Check's result: (c).
 	Auth Result
@@ -27,6 +28,9 @@ type Inputs struct {
 //
 //   - (a) always;
 //   - (c) where RequireAuth is on: Auth passed;
+//   - outside a report thread, (c) even where RequireAuth is off: no
+//     token or thread can stand in for it there, and a forged From with
+//     hundreds of /status and /report lines would otherwise be obeyed;
 //   - in a report thread, (b): the reply token, or else the reference to a
 //     Message-ID we sent that operator. The reference is accepted only when
 //     Auth passed, even with RequireAuth off: Message-IDs travel in
@@ -41,8 +45,10 @@ func Authorize(in Inputs) (ok bool, reason string) {
 	switch {
 	case in.RequireAuth && in.Auth.Status != Pass:
 		return false, "authentication results required and not passed: " + authReason(in.Auth)
+	case in.Standalone && in.Auth.Status == Pass:
+		return true, "operator outside a report thread; authenticated: " + in.Auth.Reason
 	case in.Standalone:
-		return true, "operator outside a report thread; " + holdsBecause(in)
+		return false, "outside a report thread, commands need passing authentication results: " + authReason(in.Auth)
 	case in.Token:
 		return true, "reply token; " + holdsBecause(in)
 	case in.Reference && in.Auth.Status == Pass:

@@ -115,7 +115,9 @@ type Context struct {
 // Check says whether role may do a in state from: nil, or an *Error with
 // the reason. The role is checked first, then the state, then the agency
 // of handlers and leaders (for every action but /help and /report, which
-// concern no report), then the guards of the action:
+// concern no report) — but a handler or leader of another agency is
+// refused before the state is, so that they learn nothing of the report,
+// not even its state (SPEC 7.3) — then the guards of the action:
 //   - /accept without an agency is refused while the proposal is the Center
 //     itself, with a hint to use /assign CODE; nothing is forwarded to the
 //     Center;
@@ -145,18 +147,25 @@ func Check(a Action, from State, role Role, ctx Context) error {
 	if a == Rate && ctx.Rated {
 		return refuse(CodeAlreadyRated, "phản ánh đã được đánh giá")
 	}
+	agencyBound := (role == Handler || role == Leader) && from != "" && a != Help && a != Report
+	if agencyBound && (ctx.ActorAgency == "" || ctx.ActorAgency != ctx.ReportAgency) {
+		return otherAgency(a)
+	}
 	if !allowedIn(mine, from) {
 		return wrongState(a, statesOf(mine), from)
 	}
-	if (role == Handler || role == Leader) && from != "" && a != Help && a != Report &&
-		(ctx.ActorAgency == "" || ctx.ActorAgency != ctx.ReportAgency || !slices.Contains(agencyStates, from)) {
-		return refuse(CodeOtherAgency, "lệnh %s: phản ánh này không được chuyển đến cơ quan của bạn", a.Command())
+	if agencyBound && !slices.Contains(agencyStates, from) {
+		return otherAgency(a)
 	}
 	return guard(a, ctx)
 }
 
 // textActions need a text: a reason, grounds, a note, an answer.
 var textActions = []Action{Reject, Return, SendBack, Extend, DenyExtension, Escalate, Clarify, Note}
+
+func otherAgency(a Action) error {
+	return refuse(CodeOtherAgency, "lệnh %s: phản ánh này không được chuyển đến cơ quan của bạn", a.Command())
+}
 
 func guard(a Action, ctx Context) error {
 	switch {
