@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"haugiang.gov.vn/phananh/intake/parse"
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/deadline"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
@@ -73,6 +74,9 @@ type step struct {
 	replyFiles []store.Attachment
 	// followUp is who sent a follow-up, an unverified note (SPEC 4.2).
 	followUp *sender
+	// citizenMail is the citizen's message the step came in: its event
+	// keeps its Message-ID for the citizen's conversation (see thread.go).
+	citizenMail *parse.Message
 	// reroute is the new routing when /field or /unit changed a report
 	// not yet with an agency.
 	reroute *routing.Decision

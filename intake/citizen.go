@@ -82,7 +82,7 @@ func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outco
 		out.Reason = "reply refused: " + string(le.Code)
 		return out, nil
 	}
-	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: said}
+	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: said, citizenMail: in.msg}
 	if li.Action == lifecycle.Reply {
 		for _, a := range files {
 			st.replyFiles = append(st.replyFiles, storeAttachment(a, "reply", 0))
@@ -122,8 +122,8 @@ func (cr *citizenReplies) alreadyRated(tx *store.Tx, in *incoming, cf *caseFile)
 		return err
 	}
 	m := store.Mail{ReportID: cf.r.ID, ReportCode: cf.r.Code, Kind: string(lifecycle.NoticeAlreadyRated), To: cf.r.Citizen.Email,
-		Role: "citizen", Lang: cf.r.Lang, ReplyTo: cr.addrs.citizen(cf.r, in.now), InReplyTo: in.msg.MessageID,
-		References: in.msg.References, Data: data}
+		Role: "citizen", Lang: cf.r.Lang, ReplyTo: cr.addrs.citizen(cf.r, in.now), Data: data}
+	m.InReplyTo, m.References = s.answering(in)
 	loop, err := looping(tx, cf.r.Citizen.Email, in.now, cr.repliesPerHour)
 	if err != nil {
 		return err

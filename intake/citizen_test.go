@@ -177,7 +177,7 @@ func TestEnglishCitizen(t *testing.T) {
 			t.Errorf("%s to the citizen in %s", m.Kind, m.Lang)
 		}
 	}
-	if text := w.renderAll()["result"][0].Text; !strings.Contains(text, "Report code: "+w.code) || !strings.Contains(text, "Handling agency: Công ty Điện lực Hậu Giang") {
+	if text := w.renderAll()["result"][0].Text; !strings.Contains(text, "Reference number: "+w.code) || !strings.Contains(text, "Agency: Công ty Điện lực Hậu Giang") {
 		t.Errorf("English result notice:\n%s", text)
 	}
 }

@@ -48,7 +48,8 @@ func event(st step, msgID int64) store.Event {
 		detail["auto_forward"] = st.autoRule
 	}
 	return store.Event{At: st.at, Actor: st.actor, Command: ch.Action.Command(), MessageID: msgID,
-		From: string(ch.From), To: string(ch.To), Agency: ch.Facts.Agency, Reason: rejection(ch), Detail: detail}
+		From: string(ch.From), To: string(ch.To), Agency: ch.Facts.Agency, Reason: rejection(ch),
+		Detail: withDetail(detail, citizenMessage(st.citizenMail))}
 }
 
 // rejection is the category of a rejection the statistics count (SPEC 9.3):

@@ -61,17 +61,20 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 	}
 	from := sender{addr: in.msg.From.Addr, citizen: sameAddress(in.msg.From.Addr, cf.r.Citizen.Email)}
 	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: text, followUp: &from}
-	if !from.citizen {
+	if from.citizen {
+		st.citizenMail = in.msg
+	} else {
 		st.actor = "unverified"
 	}
 	for _, a := range files {
 		st.replyFiles = append(st.replyFiles, storeAttachment(a, "reply", 0))
 	}
 	in.after = append(in.after, func(tx *store.Tx, msgID int64) error {
-		if _, err := fu.writer.write(tx, in, cf, []step{st}, replyFiles, msgID); err != nil {
+		snap, err := fu.writer.write(tx, in, cf, []step{st}, replyFiles, msgID)
+		if err != nil {
 			return err
 		}
-		return fu.answer(tx, in, cf.r, from)
+		return fu.answer(tx, in, snap, from)
 	})
 	return outcomeOf(out, ch.Facts), nil
 }
@@ -80,7 +83,8 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 // passed on. From the report's own address it carries the citizen's reply
 // address, so that a reply to it is the citizen's; from any other address
 // it carries none and names nothing of the report.
-func (fu *followUps) answer(tx *store.Tx, in *incoming, r store.Report, from sender) error {
+func (fu *followUps) answer(tx *store.Tx, in *incoming, s *snapshot, from sender) error {
+	r := s.r
 	if from.addr == "" || in.msg.FromProblem != "" {
 		return nil
 	}
@@ -92,6 +96,7 @@ func (fu *followUps) answer(tx *store.Tx, in *incoming, r store.Report, from sen
 		Lang: lang(in.msg), InReplyTo: in.msg.MessageID, References: in.msg.References, Data: data}
 	if from.citizen {
 		m.Lang, m.ReplyTo = r.Lang, fu.addrs.citizen(r, in.now)
+		m.InReplyTo, m.References = s.answering(in)
 	}
 	loop, err := looping(tx, from.addr, in.now, fu.repliesPerHour)
 	if err != nil {

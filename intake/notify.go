@@ -97,6 +97,7 @@ func (nf *notifier) enqueue(tx *store.Tx, in *incoming, s *snapshot, kind string
 	case rc.role == "citizen":
 		m.Lang = s.r.Lang
 		m.ReplyTo = nf.addrs.citizen(s.r, in.now)
+		m.InReplyTo, m.References = s.citizenThread()
 	case rc.staff:
 		m.ReplyTo = nf.addrs.operator(s.r.ID, rc.email, in.now)
 	}

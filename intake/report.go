@@ -91,7 +91,7 @@ func (rc *reception) autoForward(in *incoming, cf *caseFile, d routing.Decision,
 // event and its attachments.
 func reportRecords(tx *store.Tx, in *incoming, r store.Report, d routing.Decision, msgID int64) error {
 	err := tx.AppendEvent(r.ID, store.Event{At: in.now, Actor: "system", Command: "ingest", MessageID: msgID, To: r.State, Agency: r.Routing.Agency,
-		Detail: map[string]string{"rule": d.Rule, "why": d.Why, "ruleset": d.Version}})
+		Detail: withDetail(map[string]string{"rule": d.Rule, "why": d.Why, "ruleset": d.Version}, citizenMessage(in.report()))})
 	if err != nil {
 		return err
 	}

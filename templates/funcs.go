@@ -19,14 +19,14 @@ func funcs(lang string) map[string]any {
 }
 
 // when formats an instant in Vietnam's time, the way each language writes
-// it: "08:30 ngày 23/11/2026", "08:30, 23 Nov 2026".
+// it: "08:30 ngày 23/11/2026", "08:30 on 23 November 2026".
 func when(lang string, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	t = t.In(vietnam)
 	if lang == English {
-		return t.Format("15:04, 2 Jan 2006")
+		return t.Format("15:04 on 2 January 2006")
 	}
 	return t.Format("15:04 ngày 02/01/2006")
 }
@@ -35,10 +35,10 @@ func when(lang string, t time.Time) string {
 // form reader uses for missing items.
 var itemNames = map[string][2]string{
 	"name":      {"họ tên", "your name"},
-	"phone":     {"số điện thoại", "a phone number"},
+	"phone":     {"số điện thoại", "your phone number"},
 	"address":   {"địa chỉ", "your address"},
-	"content":   {"nội dung phản ánh", "what happened"},
-	"location":  {"địa điểm xảy ra", "where it happened"},
+	"content":   {"nội dung phản ánh", "a description of the problem"},
+	"location":  {"địa điểm xảy ra", "where the problem is"},
 	"workplace": {"nơi làm việc", "your workplace"},
 	"time":      {"thời gian xảy ra", "when it happened"},
 }
@@ -54,10 +54,16 @@ func item(lang, code string) string {
 	return n[0]
 }
 
+// items names form items as a list: "họ tên, số điện thoại" in
+// Vietnamese; "your name, your phone number or your address" in English,
+// whose sentences say what a report does not include.
 func items(lang string, codes []string) string {
 	names := make([]string, len(codes))
 	for i, c := range codes {
 		names[i] = item(lang, c)
+	}
+	if lang == English && len(names) > 1 {
+		return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 	}
 	return strings.Join(names, ", ")
 }

@@ -85,7 +85,7 @@ func TestOverride(t *testing.T) {
 		t.Errorf("override not used: %q %q", r.Subject, r.Text)
 	}
 	// The English template was not overridden and still renders.
-	if r, err := s.Render("ack", "en", json.RawMessage(`{"Code":"PA-2026-000001"}`)); err != nil || !strings.Contains(r.Text, "Report code: PA-2026-000001") {
+	if r, err := s.Render("ack", "en", json.RawMessage(`{"Code":"PA-2026-000001"}`)); err != nil || !strings.Contains(r.Text, "Reference number: PA-2026-000001") {
 		t.Errorf("English: %v %q", err, r.Text)
 	}
 }

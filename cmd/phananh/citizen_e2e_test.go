@@ -83,6 +83,7 @@ func TestE2ECitizensMail(t *testing.T) {
 // lòng" rating with its reason reaches the agency's handlers and the
 // approvers; and the citizen's next report, within the hour, still gets
 // its acknowledgement (only automatic replies count against the cap).
+// Every mail to the citizen about the report threads as one conversation.
 func TestE2EFollowUpAndRating(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
@@ -122,4 +123,25 @@ func TestE2EFollowUpAndRating(t *testing.T) {
 	e.deliver(next(), citizenMail("Người dân 51 <"+e2eCitizen+">", "report-52@mail.example.com", "Đèn đường hư",
 		"Đèn đường ấp 4 xã Vị Đông, huyện Vị Thủy hư ba hôm nay.\n"))
 	e.waitMail("ack", e2eCitizen, 2)
+
+	// One conversation per report: every mail to the citizen about it has
+	// the same subject, answers one of their messages and references the
+	// report's own message first.
+	subjects := map[string]bool{}
+	for _, kind := range []string{"ack", "follow-up", "forwarded", "result", "thanks"} {
+		m := e.waitMail(kind, e2eCitizen, 1)
+		subject, _ := new(mime.WordDecoder).DecodeHeader(m.header("Subject"))
+		subjects[subject] = true
+		refs := strings.Fields(m.header("References"))
+		if m.header("In-Reply-To") == "" || len(refs) == 0 || refs[0] != "<report-51@mail.example.com>" ||
+			refs[len(refs)-1] != m.header("In-Reply-To") {
+			t.Errorf("%s: In-Reply-To %q, References %q", kind, m.header("In-Reply-To"), refs)
+		}
+	}
+	if len(subjects) != 1 {
+		t.Errorf("the citizen's mails about %s have %d subjects: %v", code, len(subjects), subjects)
+	}
+	if irt := e.waitMail("thanks", e2eCitizen, 1).header("In-Reply-To"); !strings.HasPrefix(irt, "<reply-") {
+		t.Errorf("the thanks answers %q, not the rating", irt)
+	}
 }
