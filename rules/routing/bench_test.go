@@ -30,7 +30,7 @@ func BenchmarkRoute(b *testing.B) {
 }
 
 // BenchmarkRoute2025 routes the same report with the 2025 table: 28 units,
-// 83 former units and some 500 aliases against appendix1's 8 units and 30
+// 83 former units and 230 aliases against appendix1's 8 units and 35
 // aliases.
 func BenchmarkRoute2025(b *testing.B) {
 	benchmarkRoute(b, table2025(b))
