@@ -58,6 +58,7 @@ func (a *answers) applied(tx *store.Tx, in *incoming, s *snapshot, steps []step)
 		return a.write(tx, in, op, &s.r, "help", ans, nil)
 	}
 	ans.Case = s.staffCase(op.Role)
+	ans.Usable = a.notices.menu.usable(op.Role, op.Agency, s.facts(), s.table)
 	return a.write(tx, in, op, &s.r, kind, ans, nil)
 }
 
@@ -71,7 +72,8 @@ func (a *answers) standalone(tx *store.Tx, in *incoming, steps []step, msgID int
 		case lifecycle.Status:
 			err = a.status(tx, in, st, msgID)
 		case lifecycle.Help:
-			ans := templates.Answer{Role: st.op.Role, Commands: []string{"/help"}, Applied: []string{st.line}, Help: true}
+			ans := templates.Answer{Role: st.op.Role, Commands: []string{"/help"}, Applied: []string{st.line}, Help: true,
+				Usable: a.notices.menu.usable(st.op.Role, st.op.Agency, lifecycle.Facts{}, a.notices.routing())}
 			err = a.write(tx, in, st.op, nil, "help", ans, nil)
 		case lifecycle.Report:
 			err = a.report(tx, in, st.op, st)
@@ -94,7 +96,8 @@ func (a *answers) status(tx *store.Tx, in *incoming, st step, msgID int64) error
 	if err != nil {
 		return err
 	}
-	ans := templates.Answer{Role: st.op.Role, Commands: []string{"/status"}, Applied: []string{st.line}, Case: s.staffCase(st.op.Role)}
+	ans := templates.Answer{Role: st.op.Role, Commands: []string{"/status"}, Applied: []string{st.line}, Case: s.staffCase(st.op.Role),
+		Usable: a.notices.menu.usable(st.op.Role, st.op.Agency, s.facts(), s.table)}
 	return a.write(tx, in, st.op, &s.r, "status", ans, nil)
 }
 

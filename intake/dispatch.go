@@ -57,14 +57,15 @@ type handlers struct {
 func (p *Pipeline) handlers() handlers {
 	addrs := replyAddrs{mailbox: p.Address, keys: p.Tokens}
 	rules := caseRules{calendar: p.Calendar, routing: p.Routing, callAttempts: p.CallAttempts}
-	notices := &notifier{staff: p.Staff, escalation: p.EscalationAddress, routing: p.Routing, addrs: addrs, log: p.Log}
+	menu := menu{escalation: p.EscalationAddress}
+	notices := &notifier{menu: menu, staff: p.Staff, escalation: p.EscalationAddress, routing: p.Routing, addrs: addrs, log: p.Log}
 	writer := &caseWriter{calendar: p.Calendar, notices: notices}
 	answers := &answers{notices: notices, periodic: periodicReports{blobs: p.DB.Blobs(), rules: rules, mode: p.ReportMode},
 		addrs: addrs, perHour: p.AnswersPerHour, log: p.Log}
 	return handlers{
 		classifier: &classifier{addrs: addrs, forwarders: p.Forwarders, staff: p.Staff, routing: p.Routing,
 			spamMarks: p.SpamMarks, authservID: p.TrustedAuthservID},
-		reception: &reception{rules: rules, writer: writer, staff: p.Staff, addrs: addrs,
+		reception: &reception{rules: rules, writer: writer, menu: menu, staff: p.Staff, addrs: addrs,
 			duplicateWindow: p.DuplicateWindow, repliesPerHour: p.RepliesPerHour, log: p.Log},
 		commands: &commands{staff: p.Staff, requireAuth: p.RequireAuth, authservID: p.TrustedAuthservID,
 			rules: rules, writer: writer, answers: answers, addrs: addrs, log: p.Log},

@@ -16,6 +16,7 @@ import (
 // recipients, builds the template data and enqueues one mail per
 // recipient, each on its thread and with its reply address.
 type notifier struct {
+	menu       menu
 	staff      Staff
 	escalation string // process.escalation_address
 	routing    func() *routing.Table
@@ -26,7 +27,8 @@ type notifier struct {
 // A recipient is one address a notice goes to.
 type recipient struct {
 	email, role string
-	staff       bool // an operator, who gets a reply token
+	agency      string // a handler's or leader's agency
+	staff       bool   // an operator, who gets a reply token
 }
 
 // recipients returns who gets a notice, each address once. Notices to the
@@ -58,7 +60,7 @@ func (nf *notifier) recipients(s *snapshot, n lifecycle.Notice) []recipient {
 	var out []recipient
 	for _, op := range ops {
 		if !slices.ContainsFunc(out, func(r recipient) bool { return sameAddress(r.email, op.Email) }) {
-			out = append(out, recipient{email: op.Email, role: op.Role, staff: true})
+			out = append(out, recipient{email: op.Email, role: op.Role, agency: op.Agency, staff: true})
 		}
 	}
 	return out
@@ -74,6 +76,10 @@ func (nf *notifier) owe(tx *store.Tx, in *incoming, s *snapshot, st step, forwar
 		}
 		for _, rc := range nf.recipients(s, n) {
 			data, files := noticeData(s, st, n.Kind, rc)
+			if notice, ok := data.(templates.Notice); ok && rc.staff {
+				notice.Usable = nf.menu.usable(rc.role, rc.agency, s.facts(), s.table)
+				data = notice
+			}
 			if err := nf.enqueue(tx, in, s, string(n.Kind), rc, data, files); err != nil {
 				return err
 			}

@@ -17,6 +17,7 @@ import (
 type reception struct {
 	rules           caseRules
 	writer          *caseWriter // for the automatic forwarding
+	menu            menu
 	staff           Staff
 	addrs           replyAddrs
 	duplicateWindow time.Duration // intake.duplicate_window

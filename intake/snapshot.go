@@ -65,6 +65,9 @@ func (s *snapshot) ratingReason() string {
 	return ""
 }
 
+// facts is the report as the lifecycle reads it now.
+func (s *snapshot) facts() lifecycle.Facts { return factsOf(s.r, s.deadlines) }
+
 // deadline returns the latest deadline of a kind, open or closed.
 func (s *snapshot) deadline(kind deadline.Kind) (store.Deadline, bool) {
 	for _, d := range s.deadlines {

@@ -1,8 +1,10 @@
 package intake
 
 import (
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"haugiang.gov.vn/phananh/intake/parse"
 )
@@ -69,5 +71,87 @@ func TestQuarantineReasonInVietnamese(t *testing.T) {
 				t.Errorf("quarantine notice %d holds the English %q:\n%s", i+1, english, text)
 			}
 		}
+	}
+}
+
+// TestNoticesListOnlyUsableCommands: each notice lists only the commands
+// its reader can use in the report's state (SPEC 8.4) — after approval the
+// handler is offered /clarify, no longer /return, /resolve or /extend —
+// and the plain-text cheat sheet's columns line up.
+func TestNoticesListOnlyUsableCommands(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	triage := w.renderAll()["triage"][0].Text
+	checkCheatSheet(t, "triage", triage, []string{"/accept", "/assign", "/reject", "/call-failed", "/escalate", "/urgent"}, nil)
+	w.command(receiver, "/accept", "forwarded")
+	w.command(handler, "/resolve Đã thay dây dẫn.", "resolved")
+	w.command(approver, "/approve", "published")
+	all := w.renderAll()
+	approved := all["approved"][0].Text
+	checkCheatSheet(t, "approved", approved, []string{"/clarify", "/note", "/status", "/help"}, []string{"/return", "/resolve", "/extend"})
+	confirmation := all["confirmation"]
+	if got := confirmation[len(confirmation)-1].Text; strings.Contains(got, "/approve ") {
+		t.Errorf("the approver's confirmation after /approve offers /approve again:\n%s", got)
+	}
+}
+
+// cheatLine is a line of a plain-text cheat sheet: the command as used,
+// its alias and what it does, the last two columns marked.
+var cheatLine = regexp.MustCompile(`^/\S.*?\s{2,}(/\S+)\s{2,}(\S.*)$`)
+
+// checkCheatSheet checks that a notice's cheat sheet lists want and none
+// of unwanted, and that its three columns line up.
+func checkCheatSheet(t *testing.T, kind, text string, want, unwanted []string) {
+	t.Helper()
+	_, sheet, ok := strings.Cut(text, "Trả lời thư này, mỗi lệnh một dòng ở đầu thư")
+	if !ok {
+		t.Fatalf("%s: no cheat sheet:\n%s", kind, text)
+	}
+	var aliasAt, whatAt []int
+	listed := map[string]bool{}
+	for _, l := range strings.Split(sheet, "\n")[1:] {
+		m := cheatLine.FindStringSubmatchIndex(l)
+		if m == nil {
+			break
+		}
+		listed[strings.Fields(l)[0]] = true
+		aliasAt = append(aliasAt, utf8.RuneCountInString(l[:m[2]]))
+		whatAt = append(whatAt, utf8.RuneCountInString(l[:m[4]]))
+	}
+	if len(aliasAt) == 0 {
+		t.Fatalf("%s: the cheat sheet has no line:\n%s", kind, sheet)
+	}
+	for i := range aliasAt {
+		if aliasAt[i] != aliasAt[0] || whatAt[i] != whatAt[0] {
+			t.Errorf("%s: the cheat sheet's columns do not line up:\n%s", kind, sheet)
+			break
+		}
+	}
+	for _, c := range want {
+		if !listed[c] {
+			t.Errorf("%s: the cheat sheet lacks %s:\n%s", kind, c, sheet)
+		}
+	}
+	for _, c := range unwanted {
+		if listed[c] {
+			t.Errorf("%s: the cheat sheet offers %s, which the reader cannot use now:\n%s", kind, c, sheet)
+		}
+	}
+}
+
+// TestRefusalReplyTellsTheTruth: an authentic operator's refused reply is
+// answered every time, so the answer does not say that at most one such
+// mail an hour is sent.
+func TestRefusalReplyTellsTheTruth(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.reply(receiver, "/foo\n")
+	w.reply(receiver, "/foo\n")
+	refused := w.renderAll()["refused"]
+	if len(refused) != 2 {
+		t.Fatalf("%d refusals, want one for each reply", len(refused))
+	}
+	if text := refused[1].Text; strings.Contains(text, "tối đa một thư") || !strings.Contains(text, "dòng 1: \"/foo\"") {
+		t.Errorf("the refusal:\n%s", text)
 	}
 }

@@ -20,6 +20,7 @@ func (rc *reception) notifyReceivers(tx *store.Tx, in *incoming, r store.Report,
 	}
 	t := triage(in, r, due)
 	t.Proposal = proposal(d, table)
+	t.Usable = rc.menu.usable("receiver", "", factsOf(r, nil), table)
 	data, err := json.Marshal(t)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -15,6 +16,10 @@ func funcs(lang string) map[string]any {
 		"size":  size,
 		"join":  strings.Join,
 		"inc":   func(i int) int { return i + 1 },
+		// The cheat sheet of the commands a reader can use.
+		"cheatsheet":  cheatsheet,
+		"commandRows": commandRows,
+		"has":         func(list []string, s string) bool { return slices.Contains(list, s) },
 	}
 }
 

@@ -33,18 +33,18 @@ var kinds = map[string]kind{
 
 	// To staff, about what was done on a report (SPEC 3).
 	"assignment":          noticeKind(sampleNotice),
-	"returned":            noticeKind(sampleNotice),
-	"review":              noticeKind(sampleNotice),
+	"returned":            noticeKind(noticeTo("receiver", "returned", receiverReturned...)),
+	"review":              noticeKind(noticeTo("approver", "resolved", approverResolved...)),
 	"sent-back":           noticeKind(sampleNotice),
-	"approved":            noticeKind(sampleNotice),
-	"extension-request":   noticeKind(sampleNotice),
+	"approved":            noticeKind(noticeTo("handler", "published", "clarify", "note", "status", "help")),
+	"extension-request":   noticeKind(noticeTo("approver", "forwarded", approverExtension...)),
 	"extension-confirmed": noticeKind(sampleNotice),
 	"extension-denied":    noticeKind(sampleNotice),
-	"escalation":          noticeKind(hiddenNotice),
-	"escalated":           noticeKind(sampleNotice),
+	"escalation":          noticeKind(escalationNotice),
+	"escalated":           noticeKind(noticeTo("handler", "escalated", "help")),
 	"urgent":              noticeKind(sampleNotice),
 	"note":                noticeKind(hiddenNotice),
-	"citizen-reply":       noticeKind(sampleNotice),
+	"citizen-reply":       noticeKind(noticeTo("handler", "published", "clarify", "note", "status", "help")),
 	"citizen-note":        noticeKind(followUpNotice),
 	"rated":               noticeKind(ratedNotice),
 
@@ -128,6 +128,8 @@ type Triage struct {
 	// one address that parses (SPEC 7.3): the sender is unknown, is no
 	// operator and got no acknowledgement. "" when the From was read.
 	UnreadableFrom string
+	// Usable names the commands a receiver can use on the new report.
+	Usable []string
 }
 
 // Person is the citizen as the receivers see them.
@@ -214,6 +216,8 @@ func sampleTriage() *Triage {
 				AgencyName: "Ủy ban nhân dân huyện Vị Thủy", Score: 1}}},
 		Urgent: true, Confidential: true, Missing: []string{"address"}, DuplicateOf: "PA-2026-000041", English: true,
 		UnreadableFrom: `"tiepnhan@haugiang.gov.vn" <nguoi.gui@example.com`,
+		Usable: []string{"accept", "assign", "reject", "call-failed", "escalate", "urgent", "complex", "field", "unit", "confidential",
+			"note", "status", "help"},
 		Attachments: []File{{Name: "anh.jpg", Type: "image/jpeg", Size: 123456, Taken: sampleTime, GPS: "9.78, 105.47"},
 			{Name: "x.exe", Type: "application/x-msdownload", Size: 10, Refused: "type"}}}
 }

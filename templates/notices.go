@@ -58,9 +58,14 @@ type Due struct {
 // a report become urgent, a note, and the citizen's replies (SPEC 3).
 type Notice struct {
 	Case
-	// Role is the recipient's role: it decides the commands listed. The
-	// escalation address has the role "escalation" and no commands.
+	// Role is the recipient's role. The escalation address has the role
+	// "escalation", an agency's official mailbox "mailbox" (SPEC 6.1):
+	// neither sends commands.
 	Role string
+	// Usable names the commands the recipient can use on the report in
+	// its state (lifecycle actions: "resolve", "note"…): the cheat sheet
+	// lists these only (SPEC 8.4).
+	Usable []string
 	// By says who acted: a role and, for staff, the name configured.
 	ByRole, ByName string
 	// Text is what the action carried: the cause of a return, the reason
@@ -158,6 +163,9 @@ type Answer struct {
 	Case Case
 	// Help asks for the commands of the role.
 	Help bool
+	// Usable names the commands the operator can use: on the report in
+	// its state, or every command of the role outside a report's thread.
+	Usable []string
 }
 
 // ReportAnswer answers a /report (SPEC 9.5) whose report could not be
@@ -213,15 +221,47 @@ func sampleCase() Case {
 }
 
 func sampleNotice() *Notice {
-	return &Notice{Case: sampleCase(), Role: "handler", ByRole: "receiver", ByName: "Tổ tiếp nhận",
+	return &Notice{Case: sampleCase(), Role: "handler", Usable: []string{"return", "resolve", "extend", "note", "status", "help"},
+		ByRole: "receiver", ByName: "Tổ tiếp nhận",
 		Text: "Không thuộc thẩm quyền.\nCăn cứ: Quyết định 12/2025.\nĐề xuất chuyển UBND huyện.", Days: 5, Late: true,
 		ReplyFiles: []File{{Name: "bo-sung.jpg", Type: "image/jpeg", Size: 2048}}, Attached: true}
 }
 
-// hiddenNotice is the sample as the agency sees a confidential report.
+// The commands of the Center's samples: a receiver on a returned report,
+// an approver on a result to review and on an extension asked for.
+var (
+	receiverReturned  = []string{"assign", "escalate", "urgent", "complex", "field", "unit", "confidential", "note", "status", "help"}
+	approverResolved  = []string{"approve", "sendback", "escalate", "field", "unit", "confidential", "note", "status", "help", "report"}
+	approverExtension = []string{"confirm-extension", "deny-extension", "escalate", "urgent", "complex", "field", "unit", "confidential",
+		"note", "status", "help", "report"}
+)
+
+// noticeTo is the sample as a reader of role sees it in state, with the
+// commands they can use there.
+func noticeTo(role, state string, usable ...string) func() *Notice {
+	return func() *Notice {
+		n := sampleNotice()
+		n.Role, n.State, n.Usable = role, state, usable
+		n.StateLabel = map[string]string{"returned": "bị cơ quan xử lý trả lại", "resolved": "đã có kết quả, chờ Trung tâm duyệt",
+			"published": "đã thông báo kết quả", "escalated": "đã chuyển Sở Thông tin và Truyền thông"}[state]
+		return n
+	}
+}
+
+// hiddenNotice is the sample as an agency's official mailbox sees a
+// confidential report: without the citizen's identity, and without
+// commands.
 func hiddenNotice() *Notice {
 	n := sampleNotice()
-	n.Hidden, n.Role = true, "approver"
+	n.Hidden, n.Role, n.Usable = true, "mailbox", nil
+	return n
+}
+
+// escalationNotice is the sample as the Dept. of Information and
+// Communications sees it.
+func escalationNotice() *Notice {
+	n := hiddenNotice()
+	n.Role = "escalation"
 	return n
 }
 
@@ -230,6 +270,7 @@ func hiddenNotice() *Notice {
 func followUpNotice() *Notice {
 	n := hiddenNotice()
 	n.Hidden, n.FollowUp, n.OtherSender, n.Sender = false, true, true, "hang.xom@example.com"
+	n.Role, n.Usable = "approver", []string{"escalate", "urgent", "complex", "field", "unit", "confidential", "note", "status", "help", "report"}
 	return n
 }
 
@@ -239,6 +280,7 @@ func ratedNotice() *Notice {
 	n.State, n.StateLabel, n.Role, n.Rating = "closed", "đã đóng", "approver", "khong-hai-long"
 	n.Text = "Điện đã có lại nhưng vẫn chập chờn mỗi tối."
 	n.RatingReason, n.Deadlines, n.ExtensionRequested = n.Text, nil, false
+	n.Usable = []string{"escalate", "confidential", "note", "status", "help", "report"}
 	return n
 }
 
@@ -258,7 +300,8 @@ func sampleResult() *Result {
 
 func sampleAnswer() *Answer {
 	return &Answer{Role: "receiver", Commands: []string{"/accept", "/urgent"}, Applied: []string{"/tiepnhan", "/khancap"},
-		Case: sampleCase(), Help: true}
+		Case: sampleCase(), Help: true, Usable: []string{"accept", "assign", "reject", "call-failed", "escalate", "urgent", "complex",
+			"field", "unit", "confidential", "note", "status", "help"}}
 }
 
 func sampleReportAnswer() *ReportAnswer {

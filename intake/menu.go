@@ -1,0 +1,28 @@
+package intake
+
+import (
+	"haugiang.gov.vn/phananh/rules/lifecycle"
+	"haugiang.gov.vn/phananh/rules/routing"
+)
+
+// menu says which commands a notice to staff lists (SPEC 8.4: only those
+// its reader can use in the report's state): those the lifecycle allows
+// the reader's role in the state, less those the configuration would make
+// fail — /escalate with no escalation address.
+type menu struct {
+	escalation string // process.escalation_address
+}
+
+// usable names the commands an operator of role (of agency, for handlers
+// and leaders) can use on a report with facts f; f with no state asks for
+// every command of the role.
+func (m menu) usable(role, agency string, f lifecycle.Facts, table *routing.Table) []string {
+	var out []string
+	for _, a := range lifecycle.Usable(lifecycle.Role(role), agency, f, table.Center().Code) {
+		if a == lifecycle.Escalate && m.escalation == "" {
+			continue
+		}
+		out = append(out, string(a))
+	}
+	return out
+}

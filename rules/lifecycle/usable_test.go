@@ -1,0 +1,75 @@
+package lifecycle_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"haugiang.gov.vn/phananh/rules/lifecycle"
+)
+
+func commands(as []lifecycle.Action) string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Command())
+	}
+	return strings.Join(out, " ")
+}
+
+// TestUsable lists what each reader of a notice can do in the report's
+// state: after approval the agency's handler can no longer /return,
+// /resolve or /extend; a bare /accept is not offered while the proposal
+// is the Center; the confirmation of an extension only while one waits.
+func TestUsable(t *testing.T) {
+	const center = "ttgsdh"
+	for _, c := range []struct {
+		name   string
+		role   lifecycle.Role
+		agency string
+		facts  lifecycle.Facts
+		want   string
+	}{
+		{"receiver, new report", lifecycle.Receiver, "", lifecycle.Facts{State: lifecycle.Received, Agency: "dien-luc"},
+			"/accept /assign /reject /call-failed /escalate /urgent /complex /field /unit /confidential /note /status /help"},
+		{"receiver, proposal the Center", lifecycle.Receiver, "", lifecycle.Facts{State: lifecycle.Received, Agency: center},
+			"/assign /reject /call-failed /escalate /urgent /complex /field /unit /confidential /note /status /help"},
+		{"handler, forwarded", lifecycle.Handler, "dien-luc", lifecycle.Facts{State: lifecycle.Forwarded, Agency: "dien-luc"},
+			"/return /resolve /extend /note /status /help"},
+		{"handler, extension waiting", lifecycle.Handler, "dien-luc",
+			lifecycle.Facts{State: lifecycle.Forwarded, Agency: "dien-luc", Extension: lifecycle.Extension{Requested: true}},
+			"/return /resolve /note /status /help"},
+		{"handler, published", lifecycle.Handler, "dien-luc", lifecycle.Facts{State: lifecycle.Published, Agency: "dien-luc"},
+			"/clarify /note /status /help"},
+		{"handler of another agency", lifecycle.Handler, "so-gtvt", lifecycle.Facts{State: lifecycle.Forwarded, Agency: "dien-luc"},
+			"/help"},
+		{"handler, escalated", lifecycle.Handler, "dien-luc", lifecycle.Facts{State: lifecycle.Escalated, Agency: "dien-luc"},
+			"/help"},
+		{"leader, forwarded", lifecycle.Leader, "dien-luc", lifecycle.Facts{State: lifecycle.Forwarded, Agency: "dien-luc"},
+			"/return /resolve /extend /note /status /help /report"},
+		{"approver, result with text", lifecycle.Approver, "", lifecycle.Facts{State: lifecycle.Resolved, Agency: "dien-luc", Result: "Đã xử lý."},
+			"/approve /sendback /escalate /field /unit /confidential /note /status /help /report"},
+		{"approver, result without text", lifecycle.Approver, "", lifecycle.Facts{State: lifecycle.Resolved, Agency: "dien-luc"},
+			"/sendback /escalate /field /unit /confidential /note /status /help /report"},
+		{"approver, extension waiting", lifecycle.Approver, "",
+			lifecycle.Facts{State: lifecycle.Forwarded, Agency: "dien-luc", Extension: lifecycle.Extension{Requested: true}},
+			"/confirm-extension /deny-extension /escalate /urgent /complex /field /unit /confidential /note /status /help /report"},
+		{"approver, escalated", lifecycle.Approver, "", lifecycle.Facts{State: lifecycle.Escalated, Agency: "dien-luc"},
+			"/assign /urgent /complex /field /unit /confidential /note /status /help /report"},
+		{"admin", lifecycle.Admin, "", lifecycle.Facts{State: lifecycle.Forwarded, Agency: "dien-luc"}, "/note /status /help"},
+		{"handler, no report: every command of the role", lifecycle.Handler, "dien-luc", lifecycle.Facts{},
+			"/return /resolve /extend /clarify /note /status /help"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := commands(lifecycle.Usable(c.role, c.agency, c.facts, center)); got != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+		})
+	}
+	// Every operator's command is in the cheat sheet's order once.
+	for _, a := range lifecycle.Actions() {
+		in := slices.Contains(lifecycle.Commands(), a)
+		if operator := a != lifecycle.Ingest && a != lifecycle.Rate && a != lifecycle.Reply; in != operator {
+			t.Errorf("%s: in Commands %v", a, in)
+		}
+	}
+}
