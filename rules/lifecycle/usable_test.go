@@ -68,7 +68,7 @@ func TestUsable(t *testing.T) {
 	// Every operator's command is in the cheat sheet's order once.
 	for _, a := range lifecycle.Actions() {
 		in := slices.Contains(lifecycle.Commands(), a)
-		if operator := a != lifecycle.Ingest && a != lifecycle.Rate && a != lifecycle.Reply; in != operator {
+		if operator := strings.HasPrefix(a.Command(), "/"); in != operator {
 			t.Errorf("%s: in Commands %v", a, in)
 		}
 	}
