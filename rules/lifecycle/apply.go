@@ -437,20 +437,14 @@ func (b *builder) rate() error {
 // question the agency must answer (Art 10), before it an addition that
 // whoever holds the report is told of.
 func (b *builder) reply() {
-	switch b.f.State {
-	case Published, Closed:
+	if s := b.f.State; s == Published || s == Closed {
 		if _, ok := b.f.open(deadline.KindClarification); !ok {
 			b.start(deadline.Clarification(b.cal, b.in.At))
 		}
 		b.tellAgency(NoticeCitizenReply)
-	case Forwarded:
-		b.tellAgency(NoticeCitizenNote)
-	case Resolved:
-		b.tell(NoticeCitizenNote, ToApprovers)
-		b.tellAgency(NoticeCitizenNote)
-	default:
-		b.tell(NoticeCitizenNote, ToReceivers)
+		return
 	}
+	b.tellHolder(NoticeCitizenNote)
 }
 
 // followUp handles a follow-up: a new mail with the report's tag and no
@@ -458,14 +452,21 @@ func (b *builder) reply() {
 // whoever holds the report — after the result, the agency, without the
 // clarification deadline a verified reply opens — and changes nothing else.
 func (b *builder) followUp() {
+	b.tellHolder(NoticeCitizenNote)
+}
+
+// tellHolder tells whoever holds the report: the agency once it is
+// forwarded (and after its result), the approvers and the agency while
+// the result waits for approval, the receivers otherwise.
+func (b *builder) tellHolder(k NoticeKind) {
 	switch b.f.State {
 	case Forwarded, Published, Closed:
-		b.tellAgency(NoticeCitizenNote)
+		b.tellAgency(k)
 	case Resolved:
-		b.tell(NoticeCitizenNote, ToApprovers)
-		b.tellAgency(NoticeCitizenNote)
+		b.tell(k, ToApprovers)
+		b.tellAgency(k)
 	default:
-		b.tell(NoticeCitizenNote, ToReceivers)
+		b.tell(k, ToReceivers)
 	}
 }
 
