@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"haugiang.gov.vn/phananh/intake/parse"
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // automatic returns why a message must never be answered (RFC 3834, SPEC
@@ -66,6 +67,6 @@ func isBulk(precedence string) bool {
 // isMailSystem reports whether an address is a mail system's own
 // (MAILER-DAEMON, postmaster), which only ever sends robots' mail.
 func isMailSystem(addr string) bool {
-	local, _, _ := strings.Cut(strings.ToLower(addr), "@")
+	local, _, _ := strings.Cut(fold.Address(addr), "@")
 	return local == "mailer-daemon" || local == "postmaster"
 }
