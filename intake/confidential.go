@@ -1,11 +1,28 @@
 package intake
 
 import (
+	"fmt"
+	"mime"
+	"path/filepath"
 	"regexp"
 	"strings"
 
+	"haugiang.gov.vn/phananh/intake/form"
+	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/store"
 )
+
+// A confidential report shows the agency no identity (SPEC 10.2, Art 6.4):
+// not in notices, not in attachment names, not in the citizen's later
+// replies, follow-ups and rating reasons. The Center's staff see everything
+// and decide what the agency must know: their own words (a note, a reason)
+// lose only the citizen's name, phone, email and addresses as the report
+// recorded them, so that a receiver can still tell the agency where the
+// problem is. The citizen's words lose, besides, every email address and
+// phone number, every street address (a house number and its street, or
+// what follows "nhà ở", "địa chỉ" …) and the name they sign or introduce
+// themselves with. What the citizen declared as the place of the problem
+// (Địa điểm) and the administrative unit stay: the agency must find it.
 
 // seesCitizen says whether a role may see a confidential report's citizen:
 // the Center's staff may (Art 6.4: the Center keeps the identity secret);
@@ -18,19 +35,54 @@ func seesCitizen(role string) bool {
 // text.
 const hidden = "[giữ bí mật]"
 
-var phonePattern = regexp.MustCompile(`\+?\d[\d .\-]{7,}\d`)
+var (
+	emailPattern = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+`)
+	// phonePattern: Vietnamese numbers, mobile and fixed, as people write
+	// them: 0912 345 678, 0912.345.678, +84 912 345 678, 0293 3876 543.
+	phonePattern = regexp.MustCompile(`(?:\+\s?84|\b84|\b0)(?:[ .\-]?\d){8,10}\b`)
+	// streetPattern: a house number (12, 12A, 5/3) and the capitalised
+	// street after it, through an alley or street word ("12 Trần Hưng
+	// Đạo", "số 5/3 hẻm 7 đường Nguyễn Trãi"). A hamlet's or a group's
+	// number ("ấp 3", "tổ 5") is followed by no capitalised name and stays.
+	streetPattern = regexp.MustCompile(`(?:(?i:số nhà|nhà số|số)[ \t]+)?\b\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)*[ \t]+` +
+		`(?:(?i:đường|phố|hẻm|ngõ|ngách|kiệt)[ \t]+(?:\d{1,4}[ \t]+(?:(?i:đường|phố)[ \t]+)?)?)?\p{Lu}\p{L}*(?:[ \t]+\p{Lu}\p{L}*){0,4}`)
+	// homePhrase: a phrase that gives one's home; homePattern: one and
+	// the rest of its clause.
+	homePhrase = `(?i:nhà ở|nhà tại|ngụ tại|ngụ ở|cư trú tại|thường trú tại|tạm trú tại|sống ở|sống tại|` +
+		`địa chỉ(?: nhà)?(?: là)?[ \t]*:?|i live at|my address is|address[ \t]*:)`
+	homePattern = regexp.MustCompile(homePhrase + `[ \t]*[^,.;\n]+`)
+	homeWords   = regexp.MustCompile(`^` + homePhrase)
+)
 
-// hideCitizen removes from a confidential report's text what the citizen
-// wrote of themselves — their name, phone number, email and home address —
-// as the form read them, for recipients who may not know who reported
-// (Art 6.4). Text written without a form keeps what the form could not
-// recognise; the Center reads such reports before forwarding them.
-func hideCitizen(text string, c store.Citizen) string {
-	for _, v := range []string{c.Email, c.Address, c.Workplace, c.Name} {
-		if len([]rune(strings.TrimSpace(v))) >= 3 {
-			text = replaceFold(text, strings.TrimSpace(v), hidden)
-		}
+// maskIdentity masks in the citizen's words of a confidential report what
+// could tell who wrote them: what hideCitizen masks, every email address,
+// phone number and street address, and the name, phone, address and
+// workplace the words themselves give (a labelled line, a "Tôi là …", a
+// signature).
+func maskIdentity(text string, c store.Citizen) string {
+	if strings.TrimSpace(text) == "" {
+		return text
 	}
+	f := form.Read(text)
+	text = hideValues(hideCitizen(text, c), f.Name, f.Address, f.Workplace)
+	text = emailPattern.ReplaceAllString(text, hidden)
+	text = phonePattern.ReplaceAllString(text, hidden)
+	text = homePattern.ReplaceAllStringFunc(text, maskTail)
+	return streetPattern.ReplaceAllString(text, hidden)
+}
+
+// maskTail keeps the words of a home phrase ("nhà ở") and masks what
+// follows them.
+func maskTail(m string) string {
+	loc := homeWords.FindStringIndex(m)
+	return m[:loc[1]] + " " + hidden
+}
+
+// hideCitizen removes from a text what the report recorded of its
+// citizen — their name, phone number, email, home address and workplace —
+// with or without diacritics and in any case.
+func hideCitizen(text string, c store.Citizen) string {
+	text = hideValues(text, c.Email, c.Address, c.Workplace, c.Name)
 	if digits := phoneKey(c.Phone); digits != "" {
 		text = phonePattern.ReplaceAllStringFunc(text, func(m string) string {
 			if phoneKey(m) == digits {
@@ -42,23 +94,50 @@ func hideCitizen(text string, c store.Citizen) string {
 	return text
 }
 
-// replaceFold replaces every occurrence of old in s, in any case.
-func replaceFold(s, old, repl string) string {
-	lower, lowOld := strings.ToLower(s), strings.ToLower(old)
-	if len(lower) != len(s) || len(lowOld) != len(old) {
-		return strings.ReplaceAll(s, old, repl) // case mapping changed the lengths: exact matches only
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(lower, lowOld)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
+// hideValues masks each value of three characters or more wherever it
+// occurs in text, with or without diacritics, in any case.
+func hideValues(text string, values ...string) string {
+	for _, v := range values {
+		if v = strings.TrimSpace(v); len([]rune(v)) >= 3 {
+			text = replaceFolded(text, v, hidden)
 		}
-		b.WriteString(s[:i])
-		b.WriteString(repl)
-		s, lower = s[i+len(old):], lower[i+len(old):]
 	}
+	return text
+}
+
+// replaceFolded replaces every occurrence of old in s, compared folded
+// (fold.String: without diacritics and case), so that "Nguyen Van An"
+// written without marks is found as "Nguyễn Văn An". s is NFC.
+func replaceFolded(s, old, repl string) string {
+	needle := fold.String(old)
+	if needle == "" {
+		return s
+	}
+	var folded strings.Builder
+	var at []int // at[i]: where in s the rune of folded byte i begins
+	for i, r := range s {
+		f := fold.String(string(r))
+		folded.WriteString(f)
+		for range len(f) {
+			at = append(at, i)
+		}
+	}
+	at = append(at, len(s))
+	hay := folded.String()
+	var b strings.Builder
+	last := 0
+	for from := 0; ; {
+		i := strings.Index(hay[from:], needle)
+		if i < 0 {
+			break
+		}
+		start, end := at[from+i], at[from+i+len(needle)]
+		b.WriteString(s[last:start])
+		b.WriteString(repl)
+		last, from = end, from+i+len(needle)
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // phoneKey reduces a phone number to its national digits.
@@ -75,3 +154,29 @@ func phoneKey(s string) string {
 	}
 	return d
 }
+
+// anonymousFiles renames files by their position ("tep-1.jpg"), keeping
+// the extension their type gives: a citizen's file names often carry a
+// name or a phone number.
+func anonymousFiles(as []store.Attachment) []store.Attachment {
+	out := make([]store.Attachment, len(as))
+	for i, a := range as {
+		a.Name = fmt.Sprintf("tep-%d%s", i+1, extension(a))
+		out[i] = a
+	}
+	return out
+}
+
+// extension is the extension of an attachment's name when it is short and
+// plain (".jpg"), else the first one its type has, else "".
+func extension(a store.Attachment) string {
+	if ext := strings.ToLower(filepath.Ext(a.Name)); plainExtension.MatchString(ext) {
+		return ext
+	}
+	if exts, _ := mime.ExtensionsByType(a.Type); len(exts) > 0 {
+		return exts[0]
+	}
+	return ""
+}
+
+var plainExtension = regexp.MustCompile(`^\.[a-z0-9]{1,5}$`)

@@ -25,12 +25,16 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 	var files []store.MailFile
 	switch kind {
 	case lifecycle.NoticeAssignment:
-		files, _ = mailFiles(s.files)
+		files, _ = mailFiles(s.citizenFiles(n.Hidden))
 	case lifecycle.NoticeReview:
 		files, _ = mailFiles(s.result)
 	case lifecycle.NoticeCitizenReply, lifecycle.NoticeCitizenNote:
-		n.ReplyFiles = listFiles(st.replyFiles)
-		files, _ = mailFiles(st.replyFiles)
+		replyFiles := st.replyFiles
+		if n.Hidden {
+			replyFiles = anonymousFiles(replyFiles)
+		}
+		n.ReplyFiles = listFiles(replyFiles)
+		files, _ = mailFiles(replyFiles)
 		if f := st.followUp; f != nil {
 			n.FollowUp, n.OtherSender = true, !f.citizen
 			if !f.citizen && !n.Hidden {
@@ -44,7 +48,10 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 	case lifecycle.NoticeExtensionConfirmed, lifecycle.NoticeExtensionRequest:
 		n.Days = st.change.Facts.Extension.Days
 	}
-	if n.Hidden && citizensWords(kind) {
+	switch {
+	case n.Hidden && citizensWords(kind):
+		n.Text = maskIdentity(n.Text, s.r.Citizen)
+	case n.Hidden:
 		n.Text = hideCitizen(n.Text, s.r.Citizen)
 	}
 	n.Attached = len(files) > 0
@@ -99,7 +106,18 @@ func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 	return res, files
 }
 
-// staffCase is the report as a member of staff of role sees it.
+// citizenFiles are the files the citizen sent with the report, renamed by
+// position for a recipient from whom the citizen is hidden.
+func (s *snapshot) citizenFiles(hidden bool) []store.Attachment {
+	if hidden {
+		return anonymousFiles(s.files)
+	}
+	return s.files
+}
+
+// staffCase is the report as a member of staff of role sees it: for a
+// recipient from whom a confidential report's citizen is hidden, without
+// the citizen and with the citizen's words masked (see maskIdentity).
 func (s *snapshot) staffCase(role string) templates.Case {
 	r := s.r
 	c := templates.Case{
@@ -111,11 +129,13 @@ func (s *snapshot) staffCase(role string) templates.Case {
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Undeliverable: r.Undeliverable,
 		CallFailures: r.CallFailures, Rating: r.Rating, RatingReason: s.ratingReason(), Result: r.Result, ResolvedAt: r.ResolvedAt,
 		ExtensionRequested: r.Extension.Requested, ExtensionConfirmed: r.Extension.Confirmed, ExtensionDays: r.Extension.Days,
-		Files: listFiles(s.files), ResultFiles: listFiles(s.result),
+		ResultFiles: listFiles(s.result),
 	}
+	c.Files = listFiles(s.citizenFiles(c.Hidden))
 	if c.Hidden {
-		c.Subject, c.Content = hideCitizen(c.Subject, r.Citizen), hideCitizen(c.Content, r.Citizen)
-		c.RatingReason = hideCitizen(c.RatingReason, r.Citizen)
+		c.Subject, c.Content = maskIdentity(c.Subject, r.Citizen), maskIdentity(c.Content, r.Citizen)
+		c.RatingReason = maskIdentity(c.RatingReason, r.Citizen)
+		c.Location = hideCitizen(c.Location, r.Citizen)
 	} else {
 		c.Citizen = templates.Person{Name: r.Citizen.Name, Phone: r.Citizen.Phone, Email: r.Citizen.Email,
 			Address: r.Citizen.Address, Workplace: r.Citizen.Workplace}
