@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -117,9 +118,16 @@ type Security struct {
 	AnswersPerHour int `toml:"answers_per_hour"`
 }
 
-// HTTP is the [http] table: health, metrics and public statistics.
+// HTTP is the [http] table: health, metrics, public statistics and
+// results.
 type HTTP struct {
 	Listen string `toml:"listen"`
+	// PublicURL is the address the public reads the results at (this
+	// listener behind a proxy, or the provincial portal that serves
+	// `phananh publish`'s files), without the final slash: the links of
+	// the results' JSON and Open311 answers start with it. "" writes them
+	// from the site's root ("/ket-qua/…").
+	PublicURL string `toml:"public_url"`
 }
 
 // Intake is the [intake] table: what the daemon accepts from the mailbox.
@@ -501,6 +509,12 @@ func (s Security) validate() error {
 }
 
 func (h HTTP) validate() error {
+	if h.PublicURL != "" {
+		u, err := url.Parse(h.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("http.public_url: %q is no http or https address without query (https://phananh.haugiang.gov.vn)", h.PublicURL)
+		}
+	}
 	if h.Listen == "" {
 		return nil
 	}

@@ -43,6 +43,7 @@ var commands = []command{
 	{"rules", "routing table tools (rules check …, rules explain …)", runRules},
 	{"report", "write a period's report: HTML, XLSX, CSV and chart", runReport},
 	{"stats", "write the public statistics: stats.json and index.html", runStats},
+	{"publish", "write the public results: pages, JSON and Open311 files", runPublish},
 	{"version", "print the version, commit and build date", runVersion},
 	{"export", "write a report's whole record, decrypted, for a lawful request", runExport},
 	{"subject", "list a person's reports, by email address or phone number", runSubject},

@@ -21,6 +21,7 @@ import (
 	"haugiang.gov.vn/phananh/intake/mailbox"
 	"haugiang.gov.vn/phananh/mailer"
 	"haugiang.gov.vn/phananh/reports"
+	"haugiang.gov.vn/phananh/reports/publish"
 	"haugiang.gov.vn/phananh/reports/stats"
 	"haugiang.gov.vn/phananh/schedule"
 	"haugiang.gov.vn/phananh/store"
@@ -216,6 +217,8 @@ func (d *daemon) routes() http.Handler {
 	st := &stats.Handler{DB: d.db, Routing: d.routing.Load, Log: d.log.With("part", "stats")}
 	mux.Handle("GET /stats", st)
 	mux.Handle("GET /stats.json", st)
+	pub := &publish.Handler{DB: d.db, Routing: d.routing.Load, BaseURL: d.cfg.HTTP.PublicURL, Log: d.log.With("part", "publish")}
+	pub.Routes(mux)
 	return mux
 }
 

@@ -1,0 +1,165 @@
+package publish
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+//go:embed pages.html
+var pagesHTML string
+
+var pages = template.Must(template.New("pages").Funcs(template.FuncMap{
+	"inc": func(i int) int { return i + 1 },
+}).Parse(pagesHTML))
+
+// IndexSize is how many of the latest results the index page lists; the
+// others are on the month pages.
+const IndexSize = 100
+
+// excerptRunes is how much of a summary the lists show.
+const excerptRunes = 160
+
+// day is the results approved on one day, as a list shows them.
+type day struct {
+	Date  string
+	Items []item
+}
+
+type item struct {
+	Code, FieldName, UnitName, AgencyName, Excerpt string
+}
+
+// month names the results approved in one month.
+type month struct {
+	Key   string // 2026-11
+	Name  string // 11/2026
+	Count int
+}
+
+// Index is the page of the latest results by date, with the search by
+// code and the months.
+func (p *Publication) Index() ([]byte, error) {
+	shown := p.Results[:min(len(p.Results), IndexSize)]
+	return render("index", struct {
+		UpdatedAt    string
+		Count, Shown int
+		More         bool
+		Days         []day
+		Months       []month
+	}{at(p.UpdatedAt), len(p.Results), len(shown), len(shown) < len(p.Results), days(shown), p.months()})
+}
+
+// Months returns the keys (2026-11) of the months that have results, the
+// latest first.
+func (p *Publication) Months() []string {
+	var keys []string
+	for _, m := range p.months() {
+		keys = append(keys, m.Key)
+	}
+	return keys
+}
+
+func (p *Publication) months() []month {
+	var out []month
+	for _, r := range p.Results {
+		t := r.PublishedAt.In(vietnam)
+		key := t.Format("2006-01")
+		if len(out) == 0 || out[len(out)-1].Key != key {
+			out = append(out, month{Key: key, Name: t.Format("01/2006")})
+		}
+		out[len(out)-1].Count++
+	}
+	return out
+}
+
+// Month is the page of the results approved in a month ("2026-11"); false
+// when the month has none.
+func (p *Publication) Month(key string) ([]byte, bool, error) {
+	var in []Result
+	name := ""
+	for _, r := range p.Results {
+		if t := r.PublishedAt.In(vietnam); t.Format("2006-01") == key {
+			in, name = append(in, r), t.Format("01/2006")
+		}
+	}
+	if len(in) == 0 {
+		return nil, false, nil
+	}
+	b, err := render("month", struct {
+		Name string
+		Days []day
+	}{name, days(in)})
+	return b, true, err
+}
+
+// days groups results by the day they were approved, keeping their order.
+func days(results []Result) []day {
+	var out []day
+	for _, r := range results {
+		date := r.PublishedAt.In(vietnam).Format("02/01/2006")
+		if len(out) == 0 || out[len(out)-1].Date != date {
+			out = append(out, day{Date: date})
+		}
+		d := &out[len(out)-1]
+		d.Items = append(d.Items, item{Code: r.Code, FieldName: r.FieldName, UnitName: r.UnitName, AgencyName: r.AgencyName,
+			Excerpt: cut(r.Summary, excerptRunes)})
+	}
+	return out
+}
+
+// Page is one report's page.
+func (r Result) Page() ([]byte, error) {
+	var photos []string
+	for _, p := range r.Photos {
+		photos = append(photos, p.Name)
+	}
+	rating := ""
+	if r.Rating != "" {
+		rating = r.Rating.Label()
+	}
+	return render("report", struct {
+		Code, ReceivedAt, FieldName, UnitName, Summary, AgencyName, Text, CompletedAt, PublishedAt, Rating string
+		Photos                                                                                             []string
+	}{r.Code, at(r.ReceivedAt), r.FieldName, r.UnitName, r.Summary, r.AgencyName, r.Text, at(r.CompletedAt), at(r.PublishedAt),
+		rating, photos})
+}
+
+// NotFound is the page that answers a search for a code without a public
+// result; query is what was searched for. It says the same whether the
+// report does not exist, is not approved yet, or is confidential.
+func NotFound(query string) ([]byte, error) {
+	return render("notfound", query)
+}
+
+func render(name string, data any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+		return nil, fmt.Errorf("publish: page %s: %w", name, err)
+	}
+	return b.Bytes(), nil
+}
+
+// at writes a time as the pages show it: "08:15 ngày 23/11/2026".
+func at(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(vietnam).Format("15:04 ngày 02/01/2006")
+}
+
+// cut shortens s to at most n characters, at a word, with " …".
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	runes := []rune(s)[:n]
+	if i := strings.LastIndexByte(string(runes), ' '); i > 0 {
+		return string(runes)[:i] + " …"
+	}
+	return string(runes) + " …"
+}

@@ -1,0 +1,267 @@
+// Package publish makes the public results of SPEC 9.6 (Art 4.2, 9.1, 9.3):
+// once the Center approves a result, what the agency did about a report is
+// public — unless the citizen asked for confidentiality or the result holds
+// state secrets. For each published report the public reads its code, when
+// it was received, its field, its administrative unit (never a street
+// address), the summary of SPEC 8.3, the agency, the result text, when it
+// was completed, the result's JPEG photos without their metadata, and the
+// citizen's rating when given.
+//
+// Nothing personal is published: the summary is form.Summary (no greeting,
+// signature, contact line, phone number or email address), and the citizen's
+// name, email address, phone number, home address, workplace and the place
+// they gave are masked wherever the summary or the result text still holds
+// them. Documents, and photos other than JPEG (whose metadata we cannot
+// remove), stay at the Center.
+//
+// The same publication is served by the daemon's HTTP listener (Handler)
+// and written as static files for the provincial portal (WriteFiles), in
+// one layout:
+//
+//	ket-qua/index.html               the latest results by date, a search by code
+//	ket-qua/thang-YYYY-MM.html       the results approved in one month
+//	ket-qua/PA-YYYY-NNNNNN.html      one report's page
+//	ket-qua/PA-YYYY-NNNNNN/anh-N.jpg its result's photos
+//	ket-qua/ket-qua.json             every result, as JSON
+//	ket-qua/PA-YYYY-NNNNNN.json      one result, as JSON
+//	open311/v2/services.json         Open311 GeoReport v2: the fields
+//	open311/v2/requests.json         Open311 GeoReport v2: the results
+//	open311/v2/requests/CODE.json    Open311 GeoReport v2: one result
+//
+// and the daemon answers the search at ket-qua/tim?ma=CODE.
+package publish
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"haugiang.gov.vn/phananh/intake/form"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
+)
+
+// Publication is every public result at one moment, with the fields that
+// the Open311 interface lists as services.
+type Publication struct {
+	// UpdatedAt is the latest approval or rating of the results, zero
+	// when there is none: the pages say "as of" it, so that the same
+	// results always make the same bytes.
+	UpdatedAt time.Time
+	// Results are the public results, the latest approved first.
+	Results []Result
+	// Fields are the routing table's fields.
+	Fields []Field
+	// BaseURL is what links in the JSON start with: the address the public
+	// reads the results at, without the final slash ("" for links from the
+	// site's root).
+	BaseURL string
+}
+
+// Result is what the public reads of one report.
+type Result struct {
+	Code        string
+	ReceivedAt  time.Time
+	Field       string
+	FieldName   string
+	Unit        string // "" when not known
+	UnitName    string // the unit and the one above it, "Xã Vị Đông, huyện Vị Thủy"
+	Summary     string // SPEC 8.3's summary, without personal data
+	Agency      string
+	AgencyName  string
+	Text        string // the approved result, without personal data
+	CompletedAt time.Time
+	PublishedAt time.Time
+	// UpdatedAt is the last change the public can see: the rating, else
+	// the approval.
+	UpdatedAt time.Time
+	Rating    lifecycle.Rating // "" when not rated
+	Photos    []Photo
+}
+
+// Photo is one JPEG photo of a result, published without its metadata.
+type Photo struct {
+	Name    string // anh-1.jpg, anh-2.jpg …: never the name it was sent with
+	blobKey string
+}
+
+// Field is a field of the routing table, an Open311 service.
+type Field struct {
+	Code, Name string
+	Keywords   []string
+}
+
+// Build reads the public results from the store and names their codes
+// from the routing table.
+func Build(tx *store.Tx, table *routing.Table, baseURL string) (*Publication, error) {
+	reports, err := tx.PublishedReports()
+	if err != nil {
+		return nil, err
+	}
+	p := &Publication{Results: []Result{}, Fields: fields(table), BaseURL: strings.TrimRight(baseURL, "/")}
+	for _, r := range reports {
+		res, err := result(tx, table, r)
+		if err != nil {
+			return nil, err
+		}
+		if res.UpdatedAt.After(p.UpdatedAt) {
+			p.UpdatedAt = res.UpdatedAt
+		}
+		p.Results = append(p.Results, res)
+	}
+	return p, nil
+}
+
+func result(tx *store.Tx, table *routing.Table, r store.Report) (Result, error) {
+	res := Result{Code: r.Code, ReceivedAt: r.ReceivedAt, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency,
+		Summary: withoutPerson(form.Summary(r.Content), r), Text: withoutPerson(r.Result, r),
+		CompletedAt: r.ResolvedAt, PublishedAt: r.PublishedAt, UpdatedAt: latest(r.PublishedAt, r.RatedAt),
+		Rating: lifecycle.Rating(r.Rating), FieldName: r.Routing.Field, AgencyName: r.Routing.Agency, Photos: []Photo{}}
+	if f, ok := table.RecordedField(r.Routing.Field); ok {
+		res.FieldName = f.Name
+	}
+	if a, ok := table.RecordedAgency(r.Routing.Agency); ok {
+		res.AgencyName = a.Name
+	}
+	res.UnitName = unitName(table, r.Routing.Unit)
+	files, err := tx.Attachments(r.ID, "result")
+	if err != nil {
+		return res, err
+	}
+	for _, a := range files {
+		if a.MessageID == r.ResultMessageID && r.ResultMessageID != 0 && a.Type == "image/jpeg" && a.BlobKey != "" && a.Refused == "" {
+			res.Photos = append(res.Photos, Photo{Name: fmt.Sprintf("anh-%d.jpg", len(res.Photos)+1), blobKey: a.BlobKey})
+		}
+	}
+	return res, nil
+}
+
+// unitName names a unit and the unit above it, from the most specific, as
+// an address is written; "" when the unit is not known.
+func unitName(table *routing.Table, code string) string {
+	u, ok := table.RecordedUnit(code)
+	if !ok {
+		return ""
+	}
+	name := capitalise(u.Name)
+	if p, ok := table.RecordedUnit(u.Parent); ok && u.Parent != "" {
+		name += ", " + p.Name
+	}
+	return name
+}
+
+func fields(table *routing.Table) []Field {
+	var out []Field
+	for _, f := range table.Fields() {
+		field := Field{Code: f.Code, Name: f.Name}
+		for _, rule := range table.Rules() {
+			if rule.Field != f.Code {
+				continue
+			}
+			for _, k := range rule.Keywords {
+				if !slices.Contains(field.Keywords, k) {
+					field.Keywords = append(field.Keywords, k)
+				}
+			}
+		}
+		out = append(out, field)
+	}
+	return out
+}
+
+// Result returns the public result with code.
+func (p *Publication) Result(code string) (Result, bool) {
+	for _, r := range p.Results {
+		if r.Code == code {
+			return r, true
+		}
+	}
+	return Result{}, false
+}
+
+// masked stands for what was removed from a published text.
+const masked = "[…]"
+
+var (
+	emailPattern = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}.\-]+\.\p{L}{2,}`)
+	phonePattern = regexp.MustCompile(`\+?\(?\d[\d .\-()]{7,}\d`)
+	// streetPattern is a street address: a street named after its word
+	// ("đường Trần Hưng Đạo", "hẻm 3/2"), with the house number before it
+	// ("số 15 đường …", "nhà số 15, đường …"), or a house number alone
+	// ("số nhà 15", "nhà số 15A", "sn 7/2").
+	streetPattern = regexp.MustCompile(`(?:` + house + `\s*,?\s*)?(?:(?i:số)\s*\d+[\p{L}\d/\-]*\s*,?\s*)?` +
+		`(?i:đường|phố|hẻm|ngõ|ngách|kiệt)\s+` + streetName + `(?:\s+` + streetName + `)*|` + house)
+)
+
+const (
+	house      = `(?i:số nhà|nhà số|sn)\s*\d+[\p{L}\d/\-]*`
+	streetName = `(?:\p{Lu}\p{L}*|\d+(?:/\d+)*)`
+)
+
+// withoutPerson masks in a text what identifies the citizen of a report:
+// their name, email address, home address, workplace and the place they
+// gave, as the form read them (in any case), every email address, every
+// street address (streetPattern), and every run of nine digits or more — a
+// phone number, an identity card — so that the summary and the result an
+// agency wrote for the citizen can be published. Hamlets and units stay:
+// they are no finer than the places the statistics name.
+func withoutPerson(text string, r store.Report) string {
+	c := r.Citizen
+	for _, v := range []string{c.Email, c.Address, c.Workplace, r.Location, c.Name, c.Phone} {
+		if v = strings.TrimSpace(v); utf8.RuneCountInString(v) >= 3 {
+			text = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(v)).ReplaceAllLiteralString(text, masked)
+		}
+	}
+	text = emailPattern.ReplaceAllString(text, masked)
+	text = streetPattern.ReplaceAllString(text, masked)
+	return phonePattern.ReplaceAllStringFunc(text, func(m string) string {
+		if digits(m) >= 9 {
+			return masked
+		}
+		return m
+	})
+}
+
+func digits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// capitalise heads a unit's name, written for the middle of a sentence.
+func capitalise(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+var vietnam = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// rfc3339 writes a time in Vietnam's zone, "" for the zero time (SPEC 12.1).
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(vietnam).Format(time.RFC3339)
+}
