@@ -1,0 +1,213 @@
+package publish
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
+)
+
+func TestWithoutPerson(t *testing.T) {
+	r := store.Report{Citizen: store.Citizen{Name: "Nguyễn Văn An", Email: "an@example.com", Phone: "0912 345 678",
+		Address: "số 15 đường Trần Hưng Đạo, ấp 3", Workplace: "Trường THCS Vị Đông"}, Location: "trước cổng chợ Vị Đông"}
+	for _, tc := range []struct{ in, want string }{
+		{"Tôi là NGUYỄN VĂN AN, ở ấp 3, xã Vị Đông.", "Tôi là […], ở ấp 3, xã Vị Đông."},
+		{"Nhà tôi số 15 đường Trần Hưng Đạo bị ngập.", "Nhà tôi […] bị ngập."},
+		{"Đường Nguyễn Huệ, phường 1 ngập sâu.", "[…], phường 1 ngập sâu."},
+		{"Hẻm 3/2 đường 30/4 tối om.", "[…] […] tối om."},
+		{"Ông ở số nhà 12A, ấp Mái Dầm.", "Ông ở […], ấp Mái Dầm."},
+		{"Đèn đường bị hỏng ở trước cổng chợ Vị Đông.", "Đèn đường bị hỏng ở […]."},
+		{"Gọi 0912.345.678, +84 912 345 678 hoặc viết an.nguyen@gmail.com.", "Gọi […], […] hoặc viết […]."},
+		{"Giáo viên Trường THCS Vị Đông phản ánh.", "Giáo viên […] phản ánh."},
+		{"Cấp điện lại lúc 10:30 ngày 23/11/2026, 3 hộ, mã 12345678.", "Cấp điện lại lúc 10:30 ngày 23/11/2026, 3 hộ, mã 12345678."},
+	} {
+		if got := withoutPerson(tc.in, r); got != tc.want {
+			t.Errorf("withoutPerson(%q)\n = %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// reports are the seeded reports: only the first two are public.
+var reports = []struct {
+	state                string
+	confidential, secret bool
+}{
+	{state: "closed"},
+	{state: "published"},
+	{state: "published", confidential: true},
+	{state: "published", secret: true},
+	{state: "resolved"},
+	{state: "escalated"},
+}
+
+var received = time.Date(2026, 11, 23, 1, 15, 0, 0, time.UTC)
+
+func seed(t *testing.T) *store.DB {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(dir, "phananh.db"),
+		DataDir: filepath.Join(dir, "data"), Key: make([]byte, 32), MailDomain: "haugiang.gov.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	err = db.Write(context.Background(), func(tx *store.Tx) error {
+		for i, s := range reports {
+			at := received.Add(time.Duration(i) * time.Hour)
+			r, err := tx.CreateReport(store.Report{State: s.state, ReceivedAt: at, Confidential: s.confidential,
+				Citizen: store.Citizen{Name: "Lê Thị Cúc", Phone: "0987654321"}, Content: "Cột điện nghiêng sắp đổ, gọi Lê Thị Cúc 0987654321.",
+				Routing: store.Routing{Field: "dien", Unit: "vi-thuy", Agency: "dien-luc"}})
+			if err != nil {
+				return err
+			}
+			r.Result, r.ResolvedAt, r.PublishedAt = "Đã dựng lại cột điện.", at.Add(time.Hour), at.Add(2*time.Hour)
+			if err := tx.UpdateReport(r, at.Add(2*time.Hour)); err != nil {
+				return err
+			}
+			if s.secret {
+				if err := tx.AppendEvent(r.ID, store.Event{At: at, Actor: "system", Command: store.CommandSecret}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func build(t *testing.T, db *store.DB) *Publication {
+	t.Helper()
+	var p *Publication
+	err := db.Read(context.Background(), func(tx *store.Tx) error {
+		var err error
+		p, err = Build(tx, routing.Default(), "https://phananh.haugiang.gov.vn/")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestOnlyApprovedPublicResults: a result is public when approved (the
+// report published or closed), neither confidential nor secret; the latest
+// approved first; its texts without the citizen's name and phone.
+func TestOnlyApprovedPublicResults(t *testing.T) {
+	db := seed(t)
+	p := build(t, db)
+	var codes []string
+	for _, r := range p.Results {
+		codes = append(codes, r.Code)
+		if strings.Contains(r.Summary+r.Text, "Cúc") || strings.Contains(r.Summary+r.Text, "0987") {
+			t.Errorf("%s: %q / %q", r.Code, r.Summary, r.Text)
+		}
+	}
+	if got := strings.Join(codes, " "); got != "PA-2026-000002 PA-2026-000001" {
+		t.Errorf("public results %s, want PA-2026-000002 PA-2026-000001", got)
+	}
+	if !p.UpdatedAt.Equal(received.Add(3 * time.Hour)) {
+		t.Errorf("updated at %v", p.UpdatedAt)
+	}
+	js, _ := p.JSON()
+	if !strings.Contains(string(js), `"https://phananh.haugiang.gov.vn/ket-qua/PA-2026-000002.html"`) {
+		t.Errorf("the JSON's links do not start with the base URL:\n%s", js)
+	}
+}
+
+// TestWriteFilesRemovesWhatIsNoLongerPublic: a second run after a report
+// was marked secret leaves none of its files.
+func TestWriteFilesRemovesWhatIsNoLongerPublic(t *testing.T) {
+	db := seed(t)
+	dir := t.TempDir()
+	if _, err := build(t, db).WriteFiles(dir, db.Blobs()); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"ket-qua/PA-2026-000001.html", "open311/v2/requests/PA-2026-000001.xml"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
+		return tx.AppendEvent(1, store.Event{At: received, Actor: "system", Command: store.CommandSecret + " nội dung mật"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build(t, db).WriteFiles(dir, db.Blobs()); err != nil {
+		t.Fatal(err)
+	}
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if b, _ := os.ReadFile(path); strings.Contains(path, "PA-2026-000001") || strings.Contains(string(b), "PA-2026-000001") {
+			t.Errorf("%s is left of a secret result", path)
+		}
+		return nil
+	})
+}
+
+// TestHandler: the search, the pages' headers, Open311's arguments and
+// errors, and a result marked secret gone at the next request.
+func TestHandler(t *testing.T) {
+	db := seed(t)
+	h := &Handler{DB: db, Routing: routing.Default, Now: func() time.Time { return received.Add(24 * time.Hour) }}
+	mux := http.NewServeMux()
+	h.Routes(mux)
+	get := func(path string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		return w
+	}
+	for _, tc := range []struct {
+		path, location string
+		status         int
+		contains       string
+	}{
+		{"/ket-qua", "/ket-qua/", http.StatusMovedPermanently, ""},
+		{"/ket-qua/tim?ma=+pa+2026+000002+", "/ket-qua/PA-2026-000002.html", http.StatusSeeOther, ""},
+		{"/ket-qua/tim?ma=PA-2026-000003", "", http.StatusNotFound, "Không có kết quả công khai của phản ánh «PA-2026-000003»"},
+		{"/ket-qua/tim?ma=%3Cb%3E", "", http.StatusNotFound, "«&lt;b&gt;»"},
+		{"/ket-qua/PA-2026-000004.html", "", http.StatusNotFound, "Tra cứu"},
+		{"/ket-qua/PA-2026-000001/anh-1.jpg", "", http.StatusNotFound, ""},
+		{"/ket-qua/thang-2026-11.html", "", http.StatusOK, "PA-2026-000002"},
+		{"/ket-qua/thang-2026-10.html", "", http.StatusNotFound, ""},
+		{"/open311/v2/requests.json?status=pending", "", http.StatusBadRequest, `"status: must be open or closed"`},
+		{"/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-12-01T00:00:00Z", "", http.StatusBadRequest, "90 days"},
+		{"/open311/v2/requests.json?status=open", "", http.StatusOK, "[]"},
+		{"/open311/v2/requests.json?service_code=dien", "", http.StatusOK, `"service_request_id": "PA-2026-000002"`},
+		{"/open311/v2/requests.json?service_code=giao-thong", "", http.StatusOK, "[]"},
+		{"/open311/v2/requests.json?start_date=2026-12-01T00:00:00Z", "", http.StatusOK, "[]"},
+		{"/open311/v2/requests/PA-2026-000003.xml", "", http.StatusNotFound, "<errors>\n  <error>\n    <code>404</code>"},
+		{"/open311/v2/discovery.json", "", http.StatusNotFound, `"code": 404`},
+	} {
+		w := get(tc.path)
+		if w.Code != tc.status || w.Header().Get("Location") != tc.location || !strings.Contains(w.Body.String(), tc.contains) {
+			t.Errorf("GET %s: %d to %q, want %d to %q with %q:\n%.400s", tc.path, w.Code, w.Header().Get("Location"),
+				tc.status, tc.location, tc.contains, w.Body.String())
+		}
+	}
+	page := get("/ket-qua/")
+	if csp := page.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script") {
+		t.Errorf("the pages' Content-Security-Policy: %q", csp)
+	}
+	var all []map[string]any
+	json.Unmarshal(get("/open311/v2/requests.json").Body.Bytes(), &all)
+	if len(all) != 2 {
+		t.Fatalf("%d requests in the last 90 days, want 2", len(all))
+	}
+	db.Write(context.Background(), func(tx *store.Tx) error {
+		return tx.AppendEvent(2, store.Event{At: received, Actor: "system", Command: store.CommandSecret})
+	})
+	if w := get("/ket-qua/PA-2026-000002.html"); w.Code != http.StatusNotFound {
+		t.Errorf("a result marked secret is still served: %d", w.Code)
+	}
+}
