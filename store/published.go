@@ -3,55 +3,64 @@ package store
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // The queries of the public results (SPEC 9.6): which reports' results the
-// Center publishes, and whether that set changed.
+// Center publishes, and whether they changed.
 
 // publicResults selects the reports whose result the Center approved —
 // published, or closed by the citizen's rating — that are not confidential
 // and whose personal data was not erased (SPEC 10.5: nothing is left to
 // show). A report escalated after its result is not among them: the result
-// is being reconsidered.
-const publicResults = `FROM reports WHERE state IN ('published', 'closed') AND confidential = 0 AND erased_at IS NULL`
+// is being reconsidered. Reports marked secret are among them: Secret
+// tells them apart.
+const publicResults = ` FROM reports r WHERE r.state IN ('published', 'closed') AND r.confidential = 0 AND r.erased_at IS NULL`
 
-// PublishedReports returns the reports whose approved result may be
-// published (SPEC 9.6), the latest approved first: published or closed,
-// neither confidential nor secret (Secret), their personal data not
-// erased. The caller decides what of each the public sees.
-func (t *Tx) PublishedReports() ([]Report, error) {
-	ids, err := t.ids(`SELECT id ` + publicResults + ` ORDER BY coalesce(published_at, updated_at) DESC, id DESC`)
-	if err != nil {
-		return nil, fmt.Errorf("store: published reports: %w", err)
-	}
-	var out []Report
-	for _, id := range ids {
-		secret, err := t.Secret(id)
-		if err != nil {
-			return nil, err
-		}
-		if secret {
-			continue
-		}
-		r, err := t.ReportByID(id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
+// lastEvent is the id of a report's latest event.
+const lastEvent = `(SELECT coalesce(max(e.id), 0) FROM events e WHERE e.report_id = r.id)`
+
+// PublicStamp is a report whose approved result may be published, and
+// what changes whenever anything the public reads of it may have changed:
+// its update time (approval, rating, a mark) and its latest event (any
+// command, /secret included).
+type PublicStamp struct {
+	ID        int64
+	UpdatedAt time.Time
+	LastEvent int64
 }
 
-// PublishedVersion changes whenever the set of PublishedReports or one of
-// them may have changed — a new approval, a rating, a report reopened or
-// marked confidential update a report; any command, /secret included,
-// adds an event — so that pages built from them can be kept until it does.
-func (t *Tx) PublishedVersion() (string, error) {
-	var n, updated, sum, event int64
-	err := t.queryRow(`SELECT count(*), coalesce(max(updated_at), 0), coalesce(sum(id), 0),
-		(SELECT coalesce(max(id), 0) FROM events) `+publicResults).Scan(&n, &updated, &sum, &event)
+// PublicStamps returns the reports whose approved result may be published
+// (publicResults), the latest approved first. Read each with ReportByID,
+// and leave out those that Secret marks.
+func (t *Tx) PublicStamps() ([]PublicStamp, error) {
+	rows, err := t.query(`SELECT r.id, r.updated_at, ` + lastEvent + publicResults +
+		` ORDER BY coalesce(r.published_at, r.updated_at) DESC, r.id DESC`)
 	if err != nil {
-		return "", fmt.Errorf("store: published version: %w", err)
+		return nil, fmt.Errorf("store: public results: %w", err)
+	}
+	defer rows.Close()
+	var out []PublicStamp
+	for rows.Next() {
+		var s PublicStamp
+		var updated int64
+		if err := rows.Scan(&s.ID, &updated, &s.LastEvent); err != nil {
+			return nil, fmt.Errorf("store: public results: %w", err)
+		}
+		s.UpdatedAt = time.Unix(updated, 0).UTC()
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// PublicVersion changes whenever PublicStamps does, in one row: pages
+// built from the public results can be kept until it changes.
+func (t *Tx) PublicVersion() (string, error) {
+	var n, updated, sum, event int64
+	err := t.queryRow(`SELECT count(*), coalesce(max(r.updated_at), 0), coalesce(sum(r.id), 0), coalesce(max(`+lastEvent+`), 0)`+
+		publicResults).Scan(&n, &updated, &sum, &event)
+	if err != nil {
+		return "", fmt.Errorf("store: public results: %w", err)
 	}
 	return fmt.Sprintf("%d-%d-%d-%d", n, updated, sum, event), nil
 }
@@ -62,8 +71,8 @@ const CommandSecret = "/secret"
 
 // Secret reports whether a report's result holds state secrets (Art 9.1c):
 // an approver's /secret is in its event log. Every reader of that fact
-// goes through this function, so that a column recording it replaces the
-// log's reading here alone.
+// goes through this function, so that a column recording it would replace
+// the log's reading here alone.
 func (t *Tx) Secret(reportID int64) (bool, error) {
 	events, err := t.Events(reportID)
 	if err != nil {

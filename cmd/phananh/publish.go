@@ -30,7 +30,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		var p *publish.Publication
 		err := a.db.Read(ctx, func(tx *store.Tx) error {
 			var err error
-			p, err = publish.Build(tx, a.routing.Load(), a.cfg.HTTP.PublicURL)
+			p, err = publish.Build(tx, a.routing.Load(), a.cfg.HTTP.PublicURL, nil)
 			return err
 		})
 		if err != nil {

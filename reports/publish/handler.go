@@ -20,8 +20,9 @@ import (
 // /ket-qua/ and /open311/v2/ (see the package documentation), and answers
 // the search by code at /ket-qua/tim?ma=CODE. It builds the publication
 // again only when the store says that the results may have changed
-// (store.Tx.PublishedVersion), so that an approval is public at the next
-// request and a crowd of visitors costs one small query each.
+// (store.Tx.PublicVersion), and then reads only the reports that changed,
+// so that an approval is public at the next request and a crowd of
+// visitors costs one small query each.
 type Handler struct {
 	DB *store.DB
 	// Routing gives the routing table in use, which names fields, units
@@ -229,12 +230,12 @@ func (h *Handler) publication(r *http.Request) (*Publication, error) {
 	table := h.Routing()
 	var p *Publication
 	err := h.DB.Read(r.Context(), func(tx *store.Tx) error {
-		version, err := tx.PublishedVersion()
+		version, err := tx.PublicVersion()
 		if err != nil || (version == h.version && table == h.table && h.cached != nil) {
 			p = h.cached
 			return err
 		}
-		if p, err = Build(tx, table, h.BaseURL); err == nil {
+		if p, err = Build(tx, table, h.BaseURL, h.cached); err == nil {
 			h.cached, h.version, h.table = p, version, table
 		}
 		return err

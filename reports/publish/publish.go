@@ -61,6 +61,9 @@ type Publication struct {
 	// reads the results at, without the final slash ("" for links from the
 	// site's root).
 	BaseURL string
+
+	table *routing.Table
+	read  map[int64]read
 }
 
 // Result is what the public reads of one report.
@@ -97,24 +100,63 @@ type Field struct {
 }
 
 // Build reads the public results from the store and names their codes
-// from the routing table.
-func Build(tx *store.Tx, table *routing.Table, baseURL string) (*Publication, error) {
-	reports, err := tx.PublishedReports()
+// from the routing table. Given the previous publication, it reads again
+// only the reports that changed since (store.PublicStamp), so that one
+// approval costs one report's reading, not every report's.
+func Build(tx *store.Tx, table *routing.Table, baseURL string, previous *Publication) (*Publication, error) {
+	stamps, err := tx.PublicStamps()
 	if err != nil {
 		return nil, err
 	}
-	p := &Publication{Results: []Result{}, Fields: fields(table), BaseURL: strings.TrimRight(baseURL, "/")}
-	for _, r := range reports {
-		res, err := result(tx, table, r)
-		if err != nil {
-			return nil, err
+	p := &Publication{Results: []Result{}, Fields: fields(table), BaseURL: strings.TrimRight(baseURL, "/"),
+		table: table, read: map[int64]read{}}
+	for _, s := range stamps {
+		r, ok := previous.reuse(s, table)
+		if !ok {
+			if r, err = readResult(tx, table, s.ID); err != nil {
+				return nil, err
+			}
 		}
-		if res.UpdatedAt.After(p.UpdatedAt) {
-			p.UpdatedAt = res.UpdatedAt
+		p.read[s.ID] = read{stamp: s, result: r}
+		if r == nil {
+			continue // secret
 		}
-		p.Results = append(p.Results, res)
+		if r.UpdatedAt.After(p.UpdatedAt) {
+			p.UpdatedAt = r.UpdatedAt
+		}
+		p.Results = append(p.Results, *r)
 	}
 	return p, nil
+}
+
+// read is a report as a publication read it: nil when secret.
+type read struct {
+	stamp  store.PublicStamp
+	result *Result
+}
+
+// reuse returns what p read of a report, when the report and the table are
+// the same since.
+func (p *Publication) reuse(s store.PublicStamp, table *routing.Table) (*Result, bool) {
+	if p == nil || p.table != table {
+		return nil, false
+	}
+	r, ok := p.read[s.ID]
+	return r.result, ok && r.stamp == s
+}
+
+// readResult reads a public report: nil when it is secret.
+func readResult(tx *store.Tx, table *routing.Table, id int64) (*Result, error) {
+	secret, err := tx.Secret(id)
+	if err != nil || secret {
+		return nil, err
+	}
+	r, err := tx.ReportByID(id)
+	if err != nil {
+		return nil, err
+	}
+	res, err := result(tx, table, r)
+	return &res, err
 }
 
 func result(tx *store.Tx, table *routing.Table, r store.Report) (Result, error) {

@@ -91,7 +91,7 @@ func build(t *testing.T, db *store.DB) *Publication {
 	var p *Publication
 	err := db.Read(context.Background(), func(tx *store.Tx) error {
 		var err error
-		p, err = Build(tx, routing.Default(), "https://phananh.haugiang.gov.vn/")
+		p, err = Build(tx, routing.Default(), "https://phananh.haugiang.gov.vn/", nil)
 		return err
 	})
 	if err != nil {
