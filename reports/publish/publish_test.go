@@ -46,6 +46,7 @@ var reports = []struct {
 	{state: "published", secret: true},
 	{state: "resolved"},
 	{state: "escalated"},
+	{state: "closed"}, // erased below
 }
 
 var received = time.Date(2026, 11, 23, 1, 15, 0, 0, time.UTC)
@@ -101,10 +102,16 @@ func build(t *testing.T, db *store.DB) *Publication {
 }
 
 // TestOnlyApprovedPublicResults: a result is public when approved (the
-// report published or closed), neither confidential nor secret; the latest
-// approved first; its texts without the citizen's name and phone.
+// report published or closed), neither confidential nor secret, its
+// personal data not erased; the latest approved first; its texts without
+// the citizen's name and phone.
 func TestOnlyApprovedPublicResults(t *testing.T) {
 	db := seed(t)
+	_, err := db.Erase(context.Background(), "PA-2026-000007", store.Erasure{At: received.Add(48 * time.Hour), Cause: store.ErasureRequest,
+		Reason: "yêu cầu của chủ thể dữ liệu", Actor: "test"}, func(store.Report, []store.Deadline) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
 	p := build(t, db)
 	var codes []string
 	for _, r := range p.Results {
@@ -201,8 +208,8 @@ func TestHandler(t *testing.T) {
 	}
 	var all []map[string]any
 	json.Unmarshal(get("/open311/v2/requests.json").Body.Bytes(), &all)
-	if len(all) != 2 {
-		t.Fatalf("%d requests in the last 90 days, want 2", len(all))
+	if len(all) != 3 {
+		t.Fatalf("%d requests in the last 90 days, want 3", len(all))
 	}
 	db.Write(context.Background(), func(tx *store.Tx) error {
 		return tx.AppendEvent(2, store.Event{At: received, Actor: "system", Command: store.CommandSecret})
