@@ -116,3 +116,43 @@ func TestRenderUnknownKindAndFallbackLanguage(t *testing.T) {
 		t.Errorf("fallback: %v %q", err, r.Text)
 	}
 }
+
+// TestEnglishAsANativeWrites: English mail greets the citizen by name or as
+// "Sir or Madam", lists what a report lacks as a sentence, and writes
+// dates and counts as English does.
+func TestEnglishAsANativeWrites(t *testing.T) {
+	s, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(kind string, data any) string {
+		b, _ := json.Marshal(data)
+		r, err := s.Render(kind, English, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Text
+	}
+	res := sampleResult()
+	if text := render("result", res); !strings.Contains(text, "Dear Nguyễn Văn An,\n") || strings.Contains(text, "(Nguyễn Văn An)") {
+		t.Errorf("the result notice's greeting:\n%s", text)
+	}
+	res.Confidential = true
+	if text := render("result", res); !strings.Contains(text, "Dear Sir or Madam,\n") || strings.Contains(text, "Nguyễn Văn An") {
+		t.Errorf("a confidential report's greeting:\n%s", text)
+	}
+	ack := sampleAck()
+	ack.Missing = []string{"phone", "address", "location"}
+	text := render("ack", ack)
+	for _, want := range []string{"does not include your phone number, your address or where the problem is.",
+		"Received: 08:30 on 23 November 2026"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the acknowledgement lacks %q:\n%s", want, text)
+		}
+	}
+	ext := sampleCitizenNotice()
+	ext.Days = 1
+	if text := render("extended", ext); !strings.Contains(text, "an extension of 1 working day.") {
+		t.Errorf("one working day:\n%s", text)
+	}
+}
