@@ -309,13 +309,13 @@ func (c *checker) calendar(cfg *config.Config) {
 func (c *checker) http(ctx context.Context, cfg *config.Config) {
 	addr := cfg.HTTP.Listen
 	if addr == "" {
-		c.ok("http", "off (http.listen is empty): no /healthz, /metrics or /stats")
+		c.ok("http", "off (http.listen is empty): no /healthz, /metrics, /stats or public results")
 		return
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err == nil {
 		ln.Close()
-		c.ok("http", "%s is free for /healthz, /metrics and /stats", addr)
+		c.ok("http", "%s is free for /healthz, /metrics, /stats and the public results (/ket-qua/, /open311/v2/)", addr)
 		return
 	}
 	if phananhAnswers(ctx, addr) {
