@@ -36,6 +36,8 @@ func (a *answers) applied(tx *store.Tx, in *incoming, s *snapshot, steps []step)
 		switch st.change.Action {
 		case lifecycle.Help:
 			ans.Help = true
+		case lifecycle.Codes:
+			ans.Codes = directory(s.table, st.text)
 		case lifecycle.Status:
 			kind = first(kind, "status")
 		case lifecycle.Report:
@@ -53,8 +55,13 @@ func (a *answers) applied(tx *store.Tx, in *incoming, s *snapshot, steps []step)
 		return nil
 	}
 	if kind == "" {
-		// The help alone names nothing of the report: a handler of
-		// another agency may ask it in the report's thread (SPEC 7.3).
+		// The help and the codes alone name nothing of the report, not
+		// even the commands its state allows: a handler of another agency
+		// may ask them in the report's thread (SPEC 7.3).
+		ans.Usable = a.notices.menu.usable(op.Role, op.Agency, lifecycle.Facts{}, s.table)
+		if ans.Codes != nil && !ans.Help {
+			return a.write(tx, in, op, &s.r, "codes", ans, nil)
+		}
 		return a.write(tx, in, op, &s.r, "help", ans, nil)
 	}
 	ans.Case = s.staffCase(op.Role)
@@ -77,6 +84,10 @@ func (a *answers) standalone(tx *store.Tx, in *incoming, steps []step, msgID int
 			err = a.write(tx, in, st.op, nil, "help", ans, nil)
 		case lifecycle.Report:
 			err = a.report(tx, in, st.op, st)
+		case lifecycle.Codes:
+			ans := templates.Answer{Role: st.op.Role, Commands: []string{"/codes"}, Applied: []string{st.line},
+				Codes: directory(a.notices.routing(), st.text)}
+			err = a.write(tx, in, st.op, nil, "codes", ans, nil)
 		}
 		if err != nil {
 			return err

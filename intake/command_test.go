@@ -31,7 +31,7 @@ func TestSeveralCommandsAllOrNone(t *testing.T) {
 		t.Fatalf("mail owed %s", owed(sent))
 	}
 	text := w.renderAll()["refused"][0].Text
-	for _, want := range []string{`dòng 3: "/assign khong-co-ma" — lệnh /assign: không có cơ quan xử lý mã «khong-co-ma»`,
+	for _, want := range []string{`dòng 3: "/assign khong-co-ma" — lệnh /assign: không có cơ quan xử lý nào có mã hoặc tên «khong-co-ma»; gửi /codes`,
 		`dòng 4: "/chuyen" — `} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the refusal does not say %q:\n%s", want, text)

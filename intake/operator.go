@@ -207,9 +207,10 @@ func (cs *commands) inThread(in *incoming, ops []Operator, cf *caseFile, cmds []
 // reason of the role that came closest.
 func (cs *commands) apply(in *incoming, ops []Operator, facts lifecycle.Facts, c command.Command) (step, *lifecycle.Error, error) {
 	li := cs.rules.input(facts, c.Action, in.src.ReceivedAt)
+	var unnamed *lifecycle.Error // the refusal when the lifecycle knows no such code
 	switch c.Action {
 	case lifecycle.Accept, lifecycle.Assign, lifecycle.Field, lifecycle.Unit:
-		li.Code = c.Code
+		li.Code, unnamed = cs.rules.named(c)
 	case lifecycle.Resolve:
 		li.Files = resultFileCount(in.msg)
 	}
@@ -225,6 +226,9 @@ func (cs *commands) apply(in *incoming, ops []Operator, facts lifecycle.Facts, c
 		if le == nil {
 			return step{change: ch, at: li.At, actor: op.Email, role: li.Actor.Role, op: op, line: c.Raw, text: c.Text,
 				days: c.Days, period: c.Period, month: c.Month}, nil, nil
+		}
+		if unnamed != nil && unknownCode(le) {
+			le = unnamed
 		}
 		if refusal == nil || errors.Is(refusal, lifecycle.ErrWrongRole) {
 			refusal = le
@@ -246,7 +250,7 @@ func (cs *commands) standalone(tx *store.Tx, in *incoming, ops []Operator, cmds 
 		var facts lifecycle.Facts
 		var target *caseFile
 		switch c.Action {
-		case lifecycle.Help, lifecycle.Report:
+		case lifecycle.Help, lifecycle.Report, lifecycle.Codes:
 		case lifecycle.Status:
 			if c.Code == "" {
 				refuse(c, "lệnh /status ngoài thư về một phản ánh cần mã phản ánh, ví dụ: /status PA-2026-000042")

@@ -155,3 +155,65 @@ func TestRefusalReplyTellsTheTruth(t *testing.T) {
 		t.Errorf("the refusal:\n%s", text)
 	}
 }
+
+// TestCommandsTakeNames: /assign, /field and /unit take a name or alias
+// of the routing table, with or without diacritics, when it names exactly
+// one entry (SPEC 7.1); otherwise the refusal lists the entries it names
+// or the closest, with their codes.
+func TestCommandsTakeNames(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.command(receiver, "/linhvuc giao thong\n/diaban TP Vị Thanh\n", "received")
+	if r := w.report(); r.Routing.Field != "giao-thong" || r.Routing.Unit != "vi-thanh" {
+		t.Errorf("field %s, unit %s; want giao-thong, vi-thanh", r.Routing.Field, r.Routing.Unit)
+	}
+	for _, c := range []struct{ line, want string }{
+		{"/assign so xay dng", "không có cơ quan xử lý nào có mã hoặc tên «so xay dng»; có phải: Sở Xây dựng (so-xd)?"},
+		{"/chuyen long my", "«long my» ứng với nhiều cơ quan xử lý: Ủy ban nhân dân thị xã Long Mỹ (ubnd-tx-long-my); " +
+			"Ủy ban nhân dân huyện Long Mỹ (ubnd-h-long-my); hãy ghi mã"},
+		{"/assign so-gtvx", "có phải: Sở Giao thông vận tải (so-gtvt)?"},
+		{"/unit Vi Dong xa", "không có đơn vị hành chính nào có mã hoặc tên «Vi Dong xa»"},
+	} {
+		out := w.reply(receiver, c.line+"\n")
+		if out.State != "received" || !strings.HasPrefix(out.Reason, "command refused") {
+			t.Errorf("%s: %+v, want refused", c.line, out)
+		}
+		refused := w.renderAll()["refused"]
+		if text := refused[len(refused)-1].Text; !strings.Contains(text, c.want) {
+			t.Errorf("%s: the refusal lacks %q:\n%s", c.line, c.want, text)
+		}
+	}
+	w.command(receiver, "/assign So Xay Dung", "forwarded")
+	if r := w.report(); r.Routing.Agency != "so-xd" {
+		t.Errorf("forwarded to %s, want so-xd", r.Routing.Agency)
+	}
+}
+
+// TestCodesCommand: /codes (/danhmuc) answers the routing table's fields,
+// units and agencies with their codes, in a report's thread and outside
+// any, all of them or those a filter names.
+func TestCodesCommand(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.command(receiver, "/danhmuc\n", "received")
+	codes := w.renderAll()["codes"]
+	if len(codes) != 1 {
+		t.Fatalf("%d answers of kind codes, want 1", len(codes))
+	}
+	for _, want := range []string{"LĨNH VỰC (/field)\n", "giao-thong ", "ĐỊA BÀN (/unit)\n", "vi-thuy ", "huyện Vị Thủy — còn gọi: ",
+		"CƠ QUAN XỬ LÝ (/assign)\n", "so-xd ", "Sở Xây dựng\n", "ubnd-vi-thuy "} {
+		if !strings.Contains(codes[0].Text, want) {
+			t.Errorf("the codes lack %q:\n%s", want, codes[0].Text)
+		}
+	}
+	out := w.send(eml([]string{"From: " + receiver, "To: phananh@haugiang.gov.vn", "Subject: mã", "Message-ID: <codes@x>",
+		"Authentication-Results: mail.haugiang.gov.vn; dmarc=pass header.from=example.gov.vn"}, "/codes xây dựng\n"))
+	if out.Kind != KindCommand || out.Reason != "" {
+		t.Fatalf("/codes outside a thread: %+v", out)
+	}
+	codes = w.renderAll()["codes"]
+	text := codes[len(codes)-1].Text
+	if !strings.Contains(text, "so-xd ") || strings.Contains(text, "dien-luc ") {
+		t.Errorf("/codes xây dựng answered:\n%s", text)
+	}
+}

@@ -71,3 +71,21 @@ func cheatsheet(names []string) string {
 // width is how many columns s takes in a fixed-width font: one a rune, the
 // text being NFC.
 func width(s string) int { return utf8.RuneCountInString(s) }
+
+// codeTable writes directory entries as plain text, one a line: the code
+// padded to the longest, then the name and a unit's other names.
+func codeTable(entries []Code) string {
+	w := 0
+	for _, e := range entries {
+		w = max(w, width(e.Code))
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		b.WriteString(e.Code + strings.Repeat(" ", w-width(e.Code)+2) + e.Name)
+		if len(e.Aliases) > 0 {
+			b.WriteString(" — còn gọi: " + strings.Join(e.Aliases, ", "))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

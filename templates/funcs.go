@@ -19,6 +19,7 @@ func funcs(lang string) map[string]any {
 		// The cheat sheet of the commands a reader can use.
 		"cheatsheet":  cheatsheet,
 		"commandRows": commandRows,
+		"codeTable":   codeTable,
 		"has":         func(list []string, s string) bool { return slices.Contains(list, s) },
 	}
 }

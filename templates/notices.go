@@ -166,6 +166,25 @@ type Answer struct {
 	// Usable names the commands the operator can use: on the report in
 	// its state, or every command of the role outside a report's thread.
 	Usable []string
+	// Codes answers a /codes: the routing table's codes; nil when not
+	// asked.
+	Codes *Directory
+}
+
+// Directory is the answer to /codes (SPEC 7.1): the fields, administrative
+// units and agencies of the routing table with their codes, as the
+// commands take them.
+type Directory struct {
+	// Filter is the text the operator wrote after /codes, "" for the
+	// whole table.
+	Filter                  string
+	Fields, Units, Agencies []Code
+}
+
+// Code is one entry of the directory.
+type Code struct {
+	Code, Name string
+	Aliases    []string // a unit's other names, as the table writes them
 }
 
 // ReportAnswer answers a /report (SPEC 9.5) whose report could not be
@@ -221,7 +240,7 @@ func sampleCase() Case {
 }
 
 func sampleNotice() *Notice {
-	return &Notice{Case: sampleCase(), Role: "handler", Usable: []string{"return", "resolve", "extend", "note", "status", "help"},
+	return &Notice{Case: sampleCase(), Role: "handler", Usable: []string{"return", "resolve", "extend", "note", "status", "help", "codes"},
 		ByRole: "receiver", ByName: "Tổ tiếp nhận",
 		Text: "Không thuộc thẩm quyền.\nCăn cứ: Quyết định 12/2025.\nĐề xuất chuyển UBND huyện.", Days: 5, Late: true,
 		ReplyFiles: []File{{Name: "bo-sung.jpg", Type: "image/jpeg", Size: 2048}}, Attached: true}
@@ -230,10 +249,10 @@ func sampleNotice() *Notice {
 // The commands of the Center's samples: a receiver on a returned report,
 // an approver on a result to review and on an extension asked for.
 var (
-	receiverReturned  = []string{"assign", "escalate", "urgent", "complex", "field", "unit", "confidential", "note", "status", "help"}
-	approverResolved  = []string{"approve", "sendback", "escalate", "field", "unit", "confidential", "note", "status", "help", "report"}
+	receiverReturned  = []string{"assign", "escalate", "urgent", "complex", "field", "unit", "confidential", "note", "status", "help", "codes"}
+	approverResolved  = []string{"approve", "sendback", "escalate", "field", "unit", "confidential", "note", "status", "help", "report", "codes"}
 	approverExtension = []string{"confirm-extension", "deny-extension", "escalate", "urgent", "complex", "field", "unit", "confidential",
-		"note", "status", "help", "report"}
+		"note", "status", "help", "report", "codes"}
 )
 
 // noticeTo is the sample as a reader of role sees it in state, with the
@@ -270,7 +289,7 @@ func escalationNotice() *Notice {
 func followUpNotice() *Notice {
 	n := hiddenNotice()
 	n.Hidden, n.FollowUp, n.OtherSender, n.Sender = false, true, true, "hang.xom@example.com"
-	n.Role, n.Usable = "approver", []string{"escalate", "urgent", "complex", "field", "unit", "confidential", "note", "status", "help", "report"}
+	n.Role, n.Usable = "approver", []string{"escalate", "urgent", "complex", "field", "unit", "confidential", "note", "status", "help", "report", "codes"}
 	return n
 }
 
@@ -280,7 +299,7 @@ func ratedNotice() *Notice {
 	n.State, n.StateLabel, n.Role, n.Rating = "closed", "đã đóng", "approver", "khong-hai-long"
 	n.Text = "Điện đã có lại nhưng vẫn chập chờn mỗi tối."
 	n.RatingReason, n.Deadlines, n.ExtensionRequested = n.Text, nil, false
-	n.Usable = []string{"escalate", "confidential", "note", "status", "help", "report"}
+	n.Usable = []string{"escalate", "confidential", "note", "status", "help", "report", "codes"}
 	return n
 }
 
@@ -301,7 +320,15 @@ func sampleResult() *Result {
 func sampleAnswer() *Answer {
 	return &Answer{Role: "receiver", Commands: []string{"/accept", "/urgent"}, Applied: []string{"/tiepnhan", "/khancap"},
 		Case: sampleCase(), Help: true, Usable: []string{"accept", "assign", "reject", "call-failed", "escalate", "urgent", "complex",
-			"field", "unit", "confidential", "note", "status", "help"}}
+			"field", "unit", "confidential", "note", "status", "help", "codes"}, Codes: sampleDirectory()}
+}
+
+func sampleDirectory() *Directory {
+	return &Directory{
+		Fields: []Code{{Code: "dien", Name: "Điện"}, {Code: "giao-thong", Name: "Giao thông, hạ tầng đường bộ"}},
+		Units:  []Code{{Code: "vi-thuy", Name: "huyện Vị Thủy", Aliases: []string{"H. Vị Thủy", "Vị Thủy", "Nàng Mau"}}},
+		Agencies: []Code{{Code: "dien-luc", Name: "Công ty Điện lực Hậu Giang"},
+			{Code: "ubnd-vi-thuy", Name: "Ủy ban nhân dân huyện Vị Thủy"}}}
 }
 
 func sampleReportAnswer() *ReportAnswer {

@@ -206,17 +206,26 @@ func readArgs(c *Command, sp spec, arg, typed string) (code, reason string) {
 	return "", ""
 }
 
+// readCode reads the agency, field or unit a command names: a code, or
+// else a name or alias for the caller to look up in the routing table.
 func readCode(c *Command, arg string, sp spec) (code, reason string) {
-	if arg == "" {
+	v := strings.TrimSpace(strings.TrimRight(arg, trailingPunct))
+	switch {
+	case v == "":
 		return "", ""
+	case codePattern.MatchString(strings.ToLower(v)) && len(v) <= 64:
+		c.Code = strings.ToLower(v)
+	case utf8.RuneCountInString(v) > maxName || onlyPunctuation(v):
+		return BadArgument, fmt.Sprintf("«%s» không phải là %s; ví dụ: %s", arg, sp.what, sp.example)
+	default:
+		c.Name = v
 	}
-	v := strings.ToLower(strings.TrimRight(arg, trailingPunct))
-	if !codePattern.MatchString(v) || len(v) > 64 {
-		return BadArgument, fmt.Sprintf("«%s» không phải là %s: mã viết liền, không dấu, ví dụ: %s", arg, sp.what, sp.example)
-	}
-	c.Code = v
 	return "", ""
 }
+
+// maxName is the longest name a command may give for an agency, a field or
+// a unit: the longest names of the routing table are about 70 characters.
+const maxName = 120
 
 func daysReason(typed string) string {
 	return fmt.Sprintf("lệnh %s: số ngày gia hạn phải là số ngày làm việc từ 1 đến %d", typed, MaxDays)

@@ -31,6 +31,11 @@ type Command struct {
 	// (a field code) and /unit (a unit code), in lower case; or of /status
 	// (a report code, PA-YYYY-NNNNNN, in upper case). "" when not given.
 	Code string
+	// Name is the argument of /accept, /assign, /field and /unit when it
+	// is not written as a code: a name or alias of the routing table, as
+	// written ("Sở Xây dựng", "so xay dung"), which the caller looks up
+	// (routing.Table.FindAgency…). "" when the argument is a code.
+	Name string
 	// Days are the working days of /extend and /confirm-extension, 0 when
 	// not given.
 	Days int

@@ -18,6 +18,9 @@ func format(cmds []command.Command, refusals []command.Refusal) string {
 		if c.Code != "" {
 			s += " code=" + c.Code
 		}
+		if c.Name != "" {
+			s += " name=" + c.Name
+		}
 		if c.Days != 0 {
 			s += fmt.Sprintf(" days=%d", c.Days)
 		}
@@ -160,9 +163,16 @@ func TestParse(t *testing.T) {
 		{"confirm with words", "/confirm-extension đồng ý", "1 extra-argument"},
 		{"approve with words", "/approve ok luôn", "1 extra-argument"},
 		{"urgent with words", "/urgent lắm", "1 extra-argument"},
-		{"code with spaces", "/assign Sở GTVT", "1 bad-argument"},
-		{"code with diacritics", "/assign sở-gtvt", "1 bad-argument"},
-		{"accept with two words", "/accept tiếp nhận, chuyển cơ quan", "1 bad-argument"},
+		{"a name", "/assign Sở GTVT", "1 assign name=Sở GTVT"},
+		{"a name without diacritics", "/chuyen so xay dung.", "1 assign name=so xay dung"},
+		{"a code with diacritics is a name", "/assign sở-gtvt", "1 assign name=sở-gtvt"},
+		{"a unit's name", "/diaban TP Vị Thanh", "1 unit name=TP Vị Thanh"},
+		{"a field's name", "/field Giao thông", "1 field name=Giao thông"},
+		{"accept with words", "/accept tiếp nhận, chuyển cơ quan", "1 accept name=tiếp nhận, chuyển cơ quan"},
+		{"only punctuation", "/assign ---?", "1 bad-argument"},
+		{"a name too long", "/assign " + strings.Repeat("sở ", 50), "1 bad-argument"},
+		{"codes", "/codes", "1 codes"},
+		{"codes in Vietnamese, with a filter", "/danhmuc xây dựng", `1 codes text="xây dựng"`},
 		{"status with a bad code", "/status 42", "1 bad-argument"},
 		{"report without a period", "/report", "1 missing-argument"},
 		{"report with an unknown period", "/report weekly", "1 bad-argument"},
@@ -216,7 +226,7 @@ func TestAliases(t *testing.T) {
 // TestRefusalText checks the wording of a refusal as the operator reads it.
 func TestRefusalText(t *testing.T) {
 	tests := []struct{ text, want string }{
-		{"Chào anh\n/chuyen", "dòng 2: «/chuyen» — lệnh /chuyen cần mã cơ quan xử lý, ví dụ: /assign so-gtvt"},
+		{"Chào anh\n/chuyen", "dòng 2: «/chuyen» — lệnh /chuyen cần mã hoặc tên cơ quan xử lý, ví dụ: /assign so-gtvt hoặc /assign Sở Giao thông vận tải"},
 		{"/tuchoi", "dòng 1: «/tuchoi» — lệnh /tuchoi cần lý do từ chối: ghi sau lệnh hoặc ở các dòng dưới, " +
 			"ví dụ: /reject Nội dung không thuộc phạm vi phản ánh hiện trường"},
 		{"/xoa PA-2026-000042", "dòng 1: «/xoa PA-2026-000042» — không có lệnh /xoa; gửi /help để xem các lệnh"},
@@ -224,8 +234,8 @@ func TestRefusalText(t *testing.T) {
 		{"Kính gửi Trung tâm,\nĐã xử lý xong.\n/tuchoi", "dòng 3: «/tuchoi» — lệnh /tuchoi cần lý do từ chối: ghi sau lệnh hoặc ở " +
 			"các dòng dưới, ví dụ: /reject Nội dung không thuộc phạm vi phản ánh hiện trường; các dòng phía trên lệnh đầu tiên " +
 			"(lời chào, …) không thuộc lệnh nào"},
-		{"/assign Sở GTVT", "dòng 1: «/assign Sở GTVT» — «Sở GTVT» không phải là mã cơ quan xử lý: mã viết liền, không dấu, " +
-			"ví dụ: /assign so-gtvt"},
+		{"/assign ???", "dòng 1: «/assign ???» — «???» không phải là mã hoặc tên cơ quan xử lý; ví dụ: /assign so-gtvt " +
+			"hoặc /assign Sở Giao thông vận tải"},
 	}
 	for _, tt := range tests {
 		_, refusals := command.Parse(tt.text)

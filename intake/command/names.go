@@ -33,8 +33,8 @@ type spec struct {
 }
 
 var specs = map[lifecycle.Action]spec{
-	lifecycle.Accept:           {lifecycle.Accept, optCode, "mã cơ quan xử lý", "/accept hoặc /accept so-gtvt"},
-	lifecycle.Assign:           {lifecycle.Assign, needCode, "mã cơ quan xử lý", "/assign so-gtvt"},
+	lifecycle.Accept:           {lifecycle.Accept, optCode, "mã hoặc tên cơ quan xử lý", "/accept hoặc /accept so-gtvt"},
+	lifecycle.Assign:           {lifecycle.Assign, needCode, "mã hoặc tên cơ quan xử lý", "/assign so-gtvt hoặc /assign Sở Giao thông vận tải"},
 	lifecycle.Reject:           {lifecycle.Reject, needText, "lý do từ chối", "/reject Nội dung không thuộc phạm vi phản ánh hiện trường"},
 	lifecycle.CallFailed:       {lifecycle.CallFailed, optText, "ghi chú", "/call-failed Gọi 2 lần không bắt máy"},
 	lifecycle.Return:           {lifecycle.Return, needText, "nguyên nhân, căn cứ và đề xuất", "/return Không thuộc thẩm quyền vì …; căn cứ …; đề xuất chuyển …"},
@@ -47,19 +47,20 @@ var specs = map[lifecycle.Action]spec{
 	lifecycle.Escalate:         {lifecycle.Escalate, needText, "ghi chú", "/escalate Liên quan nhiều cơ quan, chưa thống nhất"},
 	lifecycle.Urgent:           {lifecycle.Urgent, bare, "", "/urgent"},
 	lifecycle.Complex:          {lifecycle.Complex, bare, "", "/complex"},
-	lifecycle.Field:            {lifecycle.Field, needCode, "mã lĩnh vực", "/field giao-thong"},
-	lifecycle.Unit:             {lifecycle.Unit, needCode, "mã đơn vị hành chính", "/unit vi-thanh"},
+	lifecycle.Field:            {lifecycle.Field, needCode, "mã hoặc tên lĩnh vực", "/field giao-thong"},
+	lifecycle.Unit:             {lifecycle.Unit, needCode, "mã hoặc tên đơn vị hành chính", "/unit vi-thanh"},
 	lifecycle.Note:             {lifecycle.Note, needText, "nội dung ghi chú", "/note Đã gọi điện xác minh"},
 	lifecycle.Confidential:     {lifecycle.Confidential, bare, "", "/confidential"},
 	lifecycle.Clarify:          {lifecycle.Clarify, needText, "nội dung giải trình", "/clarify Đơn vị xin giải trình …"},
 	lifecycle.Status:           {lifecycle.Status, statusArgs, "mã phản ánh", "/status PA-2026-000042"},
 	lifecycle.Help:             {lifecycle.Help, helpArgs, "", "/help"},
 	lifecycle.Report:           {lifecycle.Report, reportArgs, "kỳ báo cáo", "/report monthly 2026-11"},
+	lifecycle.Codes:            {lifecycle.Codes, helpArgs, "", "/codes"},
 }
 
 // names maps a command name, folded (see key), to its action: the English
-// names of SPEC 7.1 and the Vietnamese aliases without diacritics, plus
-// /linhvuc and /diaban for /field and /unit.
+// names of SPEC 7.1 and the Vietnamese aliases without diacritics, /codes
+// and /danhmuc, and /linhvuc and /diaban for /field and /unit.
 var names = map[string]lifecycle.Action{
 	"accept": lifecycle.Accept, "tiepnhan": lifecycle.Accept,
 	"assign": lifecycle.Assign, "chuyen": lifecycle.Assign,
@@ -83,6 +84,7 @@ var names = map[string]lifecycle.Action{
 	"status": lifecycle.Status, "tinhtrang": lifecycle.Status,
 	"help": lifecycle.Help, "huongdan": lifecycle.Help,
 	"report": lifecycle.Report, "baocao": lifecycle.Report,
+	"codes": lifecycle.Codes, "danhmuc": lifecycle.Codes,
 }
 
 // key folds a command name for lookup: lower case, no diacritics (đ is d),

@@ -258,6 +258,8 @@ func (b *builder) apply() error {
 		b.tell(NoticeHelp, ToActor)
 	case Report:
 		b.tell(NoticeReport, ToActor)
+	case Codes:
+		b.tell(NoticeCodes, ToActor)
 	case Rate:
 		return b.rate()
 	case Reply:

@@ -127,6 +127,7 @@ const (
 	Status           Action = "status"            // ask for the report's state
 	Help             Action = "help"              // ask for the commands
 	Report           Action = "report"            // ask for a periodic report
+	Codes            Action = "codes"             // ask for the codes of fields, units and agencies
 	Rate             Action = "rate"              // the citizen rates the result
 	Reply            Action = "reply"             // the citizen writes again
 	FollowUp         Action = "followup"          // a new mail with the report's tag: an unverified note
@@ -136,7 +137,7 @@ const (
 func Actions() []Action {
 	return []Action{Ingest, Accept, Assign, Reject, CallFailed, Return, Resolve, SendBack, Approve, Extend,
 		ConfirmExtension, DenyExtension, Escalate, Urgent, Complex, Field, Unit, Note, Confidential, Clarify,
-		Status, Help, Report, Rate, Reply, FollowUp}
+		Status, Help, Report, Codes, Rate, Reply, FollowUp}
 }
 
 // Command returns how the action is written in the event log and in

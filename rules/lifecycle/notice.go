@@ -34,6 +34,7 @@ const (
 	NoticeStatus               NoticeKind = "status"                // the operator who asked: the report's state and deadlines
 	NoticeHelp                 NoticeKind = "help"                  // the operator who asked: the commands of their role
 	NoticeReport               NoticeKind = "report"                // the operator who asked: a periodic report
+	NoticeCodes                NoticeKind = "codes"                 // the operator who asked: the routing table's codes
 )
 
 // Recipient is who a notice goes to. The strings, except ToActor, are the

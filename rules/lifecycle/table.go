@@ -66,6 +66,7 @@ var transitions = []Transition{
 	{Clarify, []State{Published, Closed}, agency, ""},
 	{Status, nil, staff, ""},
 	{Help, nil, staff, ""},
+	{Codes, nil, staff, ""},
 	{Report, nil, []Role{Approver, Leader}, ""},
 	{Rate, []State{Published}, []Role{Citizen}, Closed},
 	{Reply, allStates, []Role{Citizen}, ""},
@@ -114,7 +115,7 @@ type Context struct {
 
 // Check says whether role may do a in state from: nil, or an *Error with
 // the reason. The role is checked first, then the state, then the agency
-// of handlers and leaders (for every action but /help and /report, which
+// of handlers and leaders (for every action but /help, /report and /codes, which
 // concern no report) — but a handler or leader of another agency is
 // refused before the state is, so that they learn nothing of the report,
 // not even its state (SPEC 7.3) — then the guards of the action:
@@ -147,7 +148,7 @@ func Check(a Action, from State, role Role, ctx Context) error {
 	if a == Rate && ctx.Rated {
 		return refuse(CodeAlreadyRated, "phản ánh đã được đánh giá")
 	}
-	agencyBound := (role == Handler || role == Leader) && from != "" && a != Help && a != Report
+	agencyBound := (role == Handler || role == Leader) && from != "" && a != Help && a != Report && a != Codes
 	if agencyBound && (ctx.ActorAgency == "" || ctx.ActorAgency != ctx.ReportAgency) {
 		return otherAgency(a)
 	}

@@ -7,7 +7,7 @@ import "slices"
 // those that concern no report.
 func Commands() []Action {
 	return []Action{Accept, Assign, Reject, CallFailed, Return, Resolve, Extend, Clarify, Approve, SendBack,
-		ConfirmExtension, DenyExtension, Escalate, Urgent, Complex, Field, Unit, Confidential, Note, Status, Help, Report}
+		ConfirmExtension, DenyExtension, Escalate, Urgent, Complex, Field, Unit, Confidential, Note, Status, Help, Report, Codes}
 }
 
 // Usable lists the commands an operator of role (of agency, for handlers

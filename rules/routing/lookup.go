@@ -1,0 +1,206 @@
+package routing
+
+import (
+	"slices"
+	"strings"
+
+	"haugiang.gov.vn/phananh/rules/fold"
+)
+
+// An Entry is an agency, a field or a unit of the table, as the answer to
+// /codes and a refusal list it.
+type Entry struct{ Code, Name string }
+
+// Found is what a text that a command gives for an agency, a field or a
+// unit names in the table (SPEC 7.1).
+type Found struct {
+	// Code is the entry the text names, "" when it names none or several.
+	Code string
+	// Several is set when the text names more than one entry.
+	Several bool
+	// Candidates are, when Code is "", the entries the text names (when
+	// Several) or may have meant, best first, at most MaxCandidates.
+	Candidates []Entry
+}
+
+// MaxCandidates is the most entries Found lists.
+const MaxCandidates = 5
+
+// FindAgency finds the agency a text names: its code, or its name, whole
+// or a run of its words, with or without diacritics ("so-xd", "Sở Xây
+// dựng", "so xay dung", "điện lực").
+func (t *Table) FindAgency(s string) Found {
+	var names []named
+	for _, a := range t.agencies {
+		names = append(names, named{Entry{a.Code, a.Name}, []string{a.Code, a.Name}})
+	}
+	return find(names, s)
+}
+
+// FindField finds the field a text names: its code, its name or a
+// comma-separated part of its name, whole or a run of its words, with or
+// without diacritics.
+func (t *Table) FindField(s string) Found {
+	var names []named
+	for _, f := range t.fields {
+		n := named{Entry{f.Code, f.Name}, []string{f.Code, f.Name}}
+		for _, part := range strings.Split(f.Name, ",") {
+			n.names = append(n.names, strings.TrimSpace(part))
+		}
+		names = append(names, n)
+	}
+	return find(names, s)
+}
+
+// FindUnit finds the administrative unit a text names: its code, its name
+// or an alias, whole or a run of its words, with or without diacritics.
+func (t *Table) FindUnit(s string) Found {
+	var names []named
+	for _, u := range t.units {
+		names = append(names, named{Entry{u.Code, u.Name}, append([]string{u.Code, u.Name}, u.Aliases...)})
+	}
+	return find(names, s)
+}
+
+// named is an entry and the texts that name it.
+type named struct {
+	entry Entry
+	names []string
+}
+
+// find finds the entry a text names. Texts are compared word by word as
+// routing compares them (words): exactly when the text has diacritics,
+// folded when it has none. A text that is a whole name of one entry names
+// it; else a text that ends one entry's name ("huyện Châu Thành" ends
+// "Ủy ban nhân dân huyện Châu Thành", not "… huyện Châu Thành A"); else a
+// text that is a run of the words of one entry's names ("điện lực"); else
+// it names nothing, and the candidates are the entries sharing most of its
+// words or spelt closest to it (a typing mistake).
+func find(entries []named, s string) Found {
+	q := lookupWords(s, fold.Plain(s))
+	if len(q) == 0 {
+		return Found{}
+	}
+	plain := fold.Plain(s)
+	for _, match := range []func(q, name []string) bool{slices.Equal[[]string], endsWith, containsRun} {
+		var hits []Entry
+		for _, e := range entries {
+			if slices.ContainsFunc(e.names, func(n string) bool { return match(q, lookupWords(n, plain)) }) {
+				hits = append(hits, e.entry)
+			}
+		}
+		switch {
+		case len(hits) == 1:
+			return Found{Code: hits[0].Code}
+		case len(hits) > 1:
+			return Found{Several: true, Candidates: hits[:min(len(hits), MaxCandidates)]}
+		}
+	}
+	return Found{Candidates: closest(entries, q)}
+}
+
+// lookupWords are the words of s as find compares them: folded when plain.
+func lookupWords(s string, plain bool) []string {
+	ws := words(s)
+	if plain {
+		for i, w := range ws {
+			ws[i] = fold.String(w)
+		}
+	}
+	return ws
+}
+
+// endsWith reports whether q is the last words of name.
+func endsWith(q, name []string) bool {
+	return len(q) <= len(name) && slices.Equal(q, name[len(name)-len(q):])
+}
+
+// containsRun reports whether q is a run of consecutive words of name.
+func containsRun(q, name []string) bool {
+	for i := 0; i+len(q) <= len(name); i++ {
+		if slices.Equal(q, name[i:i+len(q)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// closest returns the entries a text that names none may have meant: those
+// spelt within a few letters of one of their names (a typing mistake, or
+// marks written wrong), compared folded, closest first; failing those, the
+// entries sharing most of its words of three letters or more.
+func closest(entries []named, q []string) []Entry {
+	fq := foldAll(q)
+	joined := strings.Join(fq, " ")
+	type scored struct {
+		e             Entry
+		shared, spelt int
+	}
+	var all []scored
+	for _, e := range entries {
+		best := scored{e: e.entry, spelt: len(joined) + 1}
+		for _, n := range e.names {
+			fn := foldAll(words(n))
+			shared := 0
+			for _, w := range fq {
+				if len(w) >= 3 && slices.Contains(fn, w) { // "sở", "xã" say little
+					shared++
+				}
+			}
+			best.shared = max(best.shared, shared)
+			best.spelt = min(best.spelt, distance(joined, strings.Join(fn, " ")))
+		}
+		all = append(all, best)
+	}
+	near := max(1, len(joined)/4)
+	keep := func(s scored) bool { return s.spelt <= near }
+	if !slices.ContainsFunc(all, keep) {
+		most := 0
+		for _, s := range all {
+			most = max(most, s.shared)
+		}
+		keep = func(s scored) bool { return most > 0 && s.shared == most }
+	}
+	var out []scored
+	for _, s := range all {
+		if keep(s) {
+			out = append(out, s)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b scored) int { return a.spelt - b.spelt })
+	var found []Entry
+	for _, s := range out[:min(len(out), MaxCandidates)] {
+		found = append(found, s.e)
+	}
+	return found
+}
+
+func foldAll(ws []string) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = fold.String(w)
+	}
+	return out
+}
+
+// distance is the Levenshtein distance between a and b, in bytes (the
+// texts are folded to ASCII).
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
