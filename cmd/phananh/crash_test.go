@@ -99,15 +99,17 @@ type child struct {
 func startChild(t *testing.T, config, crash string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperDaemon$", "-test.v=false")
-	cmd.Env = append(os.Environ(), envDaemon+"="+config, envCrash+"="+crash)
+	cmd.Env = append(os.Environ(), envDaemon+"="+config, envCrash+"="+crash, "PHANANH_LOG_FORMAT=json")
+	logs, logged := e2eLogs.stream()
+	cmd.Stderr = logs
 	if testing.Verbose() {
-		cmd.Stderr = os.Stderr
+		cmd.Stderr = io.MultiWriter(logs, os.Stderr)
 	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	c := &child{cmd: cmd, done: make(chan struct{})}
-	go func() { cmd.Wait(); close(c.done) }()
+	go func() { cmd.Wait(); logged(); close(c.done) }()
 	return c
 }
 

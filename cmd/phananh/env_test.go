@@ -187,12 +187,14 @@ func (e *env) startDaemon() (stop func()) {
 	return stop
 }
 
-// testLogger logs to the test's output when -v, else nowhere.
+// testLogger logs JSON into e2eLogs, which TestMain checks for personal
+// data, and, with -v, text to the test's output.
 func testLogger(t *testing.T) *slog.Logger {
-	if !testing.Verbose() {
-		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := slog.Handler(slog.NewJSONHandler(&e2eLogs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if testing.Verbose() {
+		h = slog.NewMultiHandler(h, slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return slog.New(h)
 }
 
 type tWriter struct{ t *testing.T }
