@@ -24,14 +24,7 @@ import (
 // through an SMTP sink and returns what the sink received, with the store.
 func sendOne(t *testing.T, blobs [][]byte, mail func(keys []string) store.Mail) ([]byte, *store.DB) {
 	t.Helper()
-	dir := t.TempDir()
-	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{Path: filepath.Join(dir, "db"), DataDir: filepath.Join(dir, "data"),
-		Key: bytes.Repeat([]byte{5}, 32), MailDomain: "haugiang.gov.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openStore(t)
 	var keys []string
 	for _, b := range blobs {
 		k, _, err := db.Blobs().Put(bytes.NewReader(b))
@@ -40,28 +33,52 @@ func sendOne(t *testing.T, blobs [][]byte, mail func(keys []string) store.Mail) 
 		}
 		keys = append(keys, k)
 	}
-	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	if err := db.Write(ctx, func(tx *store.Tx) error { _, err := tx.Enqueue(mail(keys), now); return err }); err != nil {
+	w, sink := newWorker(t, db, io.Discard)
+	enqueue(t, w, mail(keys))
+	if n, err := w.SendDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("sent %d, %v", n, err)
+	}
+	return sink.Messages()[0].Data, db
+}
+
+func openStore(t *testing.T) *store.DB {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(dir, "db"), DataDir: filepath.Join(dir, "data"),
+		Key: bytes.Repeat([]byte{5}, 32), MailDomain: "haugiang.gov.vn"})
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// newWorker returns a worker sending db's outbox to an SMTP sink, logging
+// JSON to log, with its clock stopped at 24 November 2026, 09:00 UTC.
+func newWorker(t *testing.T, db *store.DB, log io.Writer) (*Worker, *smtptest.Server) {
+	t.Helper()
 	sink, err := smtptest.NewServer(smtptest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sink.Close()
+	t.Cleanup(func() { sink.Close() })
 	set, err := templates.Load("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	host, port, _ := strings.Cut(sink.Addr(), ":")
 	p, _ := strconv.Atoi(port)
-	w := &Worker{DB: db, Templates: func() *templates.Set { return set }, From: Sender{Address: "phananh@haugiang.gov.vn"},
-		SMTP: SMTP{Host: host, Port: p, TLS: "none", Timeout: 10 * time.Second}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		RetryMax: time.Minute, Now: func() time.Time { return now }}
-	if n, err := w.SendDue(ctx); err != nil || n != 1 {
-		t.Fatalf("sent %d, %v", n, err)
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	return &Worker{DB: db, Templates: func() *templates.Set { return set }, From: Sender{Address: "phananh@haugiang.gov.vn"},
+		SMTP: SMTP{Host: host, Port: p, TLS: "none", Timeout: 10 * time.Second}, Log: slog.New(slog.NewJSONHandler(log, nil)),
+		RetryMax: time.Minute, Now: func() time.Time { return now }}, sink
+}
+
+func enqueue(t *testing.T, w *Worker, m store.Mail) {
+	t.Helper()
+	if err := w.DB.Write(context.Background(), func(tx *store.Tx) error { _, err := tx.Enqueue(m, w.Now()); return err }); err != nil {
+		t.Fatal(err)
 	}
-	return sink.Messages()[0].Data, db
 }
 
 // TestSendResultWithFiles sends a result notice with a photo and a
@@ -133,39 +150,11 @@ func attachments(t *testing.T, raw []byte) map[string][]byte {
 // be written (a display name decoded with a line break once made one) fails
 // for good, and the log says which mail and why without the address.
 func TestUnrenderableMailLogsNoAddress(t *testing.T) {
-	dir := t.TempDir()
-	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{Path: filepath.Join(dir, "db"), DataDir: filepath.Join(dir, "data"),
-		Key: bytes.Repeat([]byte{5}, 32), MailDomain: "haugiang.gov.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	const bad = "_victim@evil.example\r\nBcc: an.nguyen@gmail.com"
-	err = db.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Enqueue(store.Mail{Kind: "ack", To: bad, Role: "citizen", Data: []byte(`{"Code":"PA-2026-000001"}`)}, now)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink, err := smtptest.NewServer(smtptest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sink.Close()
-	set, err := templates.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, port, _ := strings.Cut(sink.Addr(), ":")
-	p, _ := strconv.Atoi(port)
 	var logged bytes.Buffer
-	w := &Worker{DB: db, Templates: func() *templates.Set { return set }, From: Sender{Address: "phananh@haugiang.gov.vn"},
-		SMTP: SMTP{Host: host, Port: p, TLS: "none", Timeout: 10 * time.Second}, Log: slog.New(slog.NewJSONHandler(&logged, nil)),
-		RetryMax: time.Minute, Now: func() time.Time { return now }}
-	if n, err := w.SendDue(ctx); err != nil || n != 0 {
+	w, sink := newWorker(t, openStore(t), &logged)
+	enqueue(t, w, store.Mail{Kind: "ack", To: "_victim@evil.example\r\nBcc: an.nguyen@gmail.com", Role: "citizen",
+		Data: []byte(`{"Code":"PA-2026-000001"}`)})
+	if n, err := w.SendDue(context.Background()); err != nil || n != 0 {
 		t.Fatalf("sent %d, %v", n, err)
 	}
 	if len(sink.Messages()) != 0 {
