@@ -21,6 +21,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 )
 
@@ -163,7 +164,8 @@ type Intake struct {
 // Process is the [process] table: knobs of the report lifecycle.
 type Process struct {
 	// CallAttempts is the failed verification call that rejects a report
-	// (SPEC 3, Art 7.1).
+	// (SPEC 3, Art 7.1): by default the fourth, since the regulation
+	// rejects after "more than 3 calls".
 	CallAttempts int `toml:"call_attempts"`
 	// EscalationAddress receives escalated reports (the Dept. of I&C).
 	EscalationAddress string `toml:"escalation_address"`
@@ -362,7 +364,7 @@ func Default(dir string) *Config {
 		},
 		HTTP:    HTTP{Listen: "127.0.0.1:8080"},
 		Intake:  defaultIntake(),
-		Process: Process{CallAttempts: 3},
+		Process: Process{CallAttempts: lifecycle.DefaultCallAttempts},
 		Reports: defaultReports(),
 		Privacy: Privacy{Retention: DefaultRetention},
 		Dir:     dir,

@@ -67,7 +67,7 @@ func TestDefaultsAndRelativePaths(t *testing.T) {
 	if cfg.Store.Path != filepath.Join(dir, "db/phananh.db") || cfg.Store.DataDir != filepath.Join(dir, "data") {
 		t.Errorf("paths not resolved against the config's folder: %q %q", cfg.Store.Path, cfg.Store.DataDir)
 	}
-	if cfg.IMAP.PollInterval.Duration != time.Minute || !cfg.Security.RequireAuthenticationResults || cfg.Process.CallAttempts != 3 {
+	if cfg.IMAP.PollInterval.Duration != time.Minute || !cfg.Security.RequireAuthenticationResults || cfg.Process.CallAttempts != 4 {
 		t.Errorf("defaults not applied: %+v", cfg)
 	}
 }

@@ -159,9 +159,11 @@ func TestStandaloneCommands(t *testing.T) {
 }
 
 // TestCallAttempts rejects a report at the call_attempts-th failed call,
-// with the regulation's reason to the citizen.
+// with the regulation's reason to the citizen and the time of each call;
+// without call_attempts, three failed calls do not reject (Art 7.1: "more
+// than 3 calls").
 func TestCallAttempts(t *testing.T) {
-	for _, attempts := range []int{3, 4} {
+	for _, attempts := range []int{3, 0} {
 		w := newWalker(t)
 		w.p.CallAttempts = attempts
 		w.ingest(outage)
@@ -183,12 +185,13 @@ func TestCallAttempts(t *testing.T) {
 			if ev := w.events(); ev[len(ev)-1].To != "rejected" || ev[len(ev)-1].Reason != "unreachable" {
 				t.Errorf("the rejection's event %+v, want reason unreachable", ev[len(ev)-1])
 			}
-			if text := w.renderAll()["rejection-unreachable"][0].Text; !strings.Contains(text, "sau 3 lần gọi") {
+			text := w.renderAll()["rejection-unreachable"][0].Text
+			if !strings.Contains(text, "sau 3 lần gọi") || !strings.Contains(text, "1. 08:25 ngày 23/11/2026\n2. 08:35 ngày 23/11/2026\n3. 08:45 ngày 23/11/2026\n") {
 				t.Errorf("rejection:\n%s", text)
 			}
-		case 4:
+		case 0:
 			if r.State != "received" || r.CallFailures != 3 || strings.Contains(owed(sent), "rejection") {
-				t.Errorf("call_attempts 4: %s after %d calls, owes %s", r.State, r.CallFailures, owed(sent))
+				t.Errorf("call_attempts by default: %s after %d calls, owes %s", r.State, r.CallFailures, owed(sent))
 			}
 		}
 	}

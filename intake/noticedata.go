@@ -68,7 +68,8 @@ func citizensWords(kind lifecycle.NoticeKind) bool {
 // table, the deadline in force, and the text staff wrote.
 func (s *snapshot) citizenNotice(st step) templates.CitizenNotice {
 	c := templates.CitizenNotice{Code: s.r.Code, ReceivedAt: s.r.ReceivedAt, FieldName: s.fieldName(), UnitName: s.unitName(s.r.Lang == templates.English),
-		AgencyName: s.agencyName(), Text: st.text, Days: st.change.Facts.Extension.Days, Attempts: s.r.CallFailures, Rating: s.r.Rating}
+		AgencyName: s.agencyName(), Text: st.text, Days: st.change.Facts.Extension.Days, Attempts: s.r.CallFailures, Rating: s.r.Rating,
+		Calls: s.calls()}
 	if d, ok := s.deadline(deadline.KindResolve); ok && d.State == "open" {
 		c.ResolveDue = d.Due
 	}

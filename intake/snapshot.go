@@ -3,6 +3,7 @@ package intake
 import (
 	"slices"
 	"sort"
+	"time"
 
 	"haugiang.gov.vn/phananh/rules/deadline"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
@@ -63,6 +64,18 @@ func (s *snapshot) ratingReason() string {
 		}
 	}
 	return ""
+}
+
+// calls are the times of the failed verification calls (/call-failed),
+// the first first.
+func (s *snapshot) calls() []time.Time {
+	var out []time.Time
+	for _, e := range s.events {
+		if e.Command == lifecycle.CallFailed.Command() {
+			out = append(out, e.At)
+		}
+	}
+	return out
 }
 
 // facts is the report as the lifecycle reads it now.

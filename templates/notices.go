@@ -118,8 +118,11 @@ type CitizenNotice struct {
 	// ResolveDue is the new deadline, zero when not known yet.
 	Days       int
 	ResolveDue time.Time
-	// Attempts is how many verification calls failed.
+	// Attempts is how many verification calls failed; Calls are when
+	// they were logged (/call-failed), the first first: the rejection
+	// cites them (Art 7.1).
 	Attempts int
+	Calls    []time.Time
 	// Rating is the citizen's rating (rat-hai-long, hai-long,
 	// khong-hai-long).
 	Rating string
@@ -306,7 +309,9 @@ func ratedNotice() *Notice {
 func sampleCitizenNotice() *CitizenNotice {
 	return &CitizenNotice{Code: "PA-2026-000042", ReceivedAt: sampleTime, FieldName: "Điện", UnitName: "huyện Vị Thủy",
 		AgencyName: "Công ty Điện lực Hậu Giang", Text: "Nội dung không thuộc phạm vi phản ánh hiện trường.",
-		Days: 5, ResolveDue: sampleTime.Add(10 * 24 * time.Hour), Attempts: 3, Rating: "khong-hai-long"}
+		Days: 5, ResolveDue: sampleTime.Add(10 * 24 * time.Hour), Attempts: 4, Rating: "khong-hai-long",
+		Calls: []time.Time{sampleTime.Add(10 * time.Minute), sampleTime.Add(40 * time.Minute), sampleTime.Add(95 * time.Minute),
+			sampleTime.Add(5*time.Hour + 30*time.Minute)}}
 }
 
 func sampleResult() *Result {

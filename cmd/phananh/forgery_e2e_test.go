@@ -125,10 +125,12 @@ func TestE2EForgeries(t *testing.T) {
 	}
 }
 
-// TestE2ECallAttempts rejects a report at the call_attempts-th failed
-// verification call, with the regulation's reason to the citizen.
+// TestE2ECallAttempts rejects a report at the fourth failed verification
+// call when call_attempts is not configured (Art 7.1: "more than 3
+// calls"), with the regulation's reason and the time of each call to the
+// citizen.
 func TestE2ECallAttempts(t *testing.T) {
-	e := newEnv(t, envOptions{extra: "[process]\ncall_attempts = 4\n"})
+	e := newEnv(t, envOptions{})
 	e.startDaemon()
 	e.deliver(receivedAt, citizenReport(9, e2eCitizen))
 	triage := e.waitMail("triage", e2eReceiver, 1)
@@ -139,8 +141,9 @@ func TestE2ECallAttempts(t *testing.T) {
 			t.Fatal("rejected at the third failed call with call_attempts = 4")
 		}
 	}
-	body := e.waitMail("rejection-unreachable", e2eCitizen, 1).text()
-	if !strings.Contains(body, "sau 4 lần gọi") || !strings.Contains(body, "khoản 1 Điều 7") {
+	body := strings.ReplaceAll(e.waitMail("rejection-unreachable", e2eCitizen, 1).text(), "\r\n", "\n")
+	calls := "Thời điểm các lần gọi:\n1. 08:25 ngày 23/11/2026\n2. 08:35 ngày 23/11/2026\n3. 08:45 ngày 23/11/2026\n4. 08:55 ngày 23/11/2026\n"
+	if !strings.Contains(body, "sau 4 lần gọi") || !strings.Contains(body, "khoản 1 Điều 7") || !strings.Contains(body, calls) {
 		t.Errorf("rejection:\n%s", body)
 	}
 	if c := e.waitMail("confirmation", e2eReceiver, 4).text(); !strings.Contains(c, "Tình trạng: đã từ chối") {

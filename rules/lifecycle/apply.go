@@ -11,8 +11,10 @@ import (
 )
 
 // DefaultCallAttempts is call_attempts when the configuration leaves it
-// out: the third failed verification call rejects the report (SPEC 3).
-const DefaultCallAttempts = 3
+// out: the fourth failed verification call rejects the report. Art 7.1
+// rejects a sender who cannot be reached "quá 03 lần gọi", in more than
+// three calls (SPEC 3, 4.5).
+const DefaultCallAttempts = 4
 
 // Superseded closes a deadline whose step no longer applies: the report left
 // that stage another way (a result submitted before the return window

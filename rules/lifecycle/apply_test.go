@@ -203,6 +203,24 @@ func TestCallFailed(t *testing.T) {
 	}
 }
 
+// TestCallAttemptsByDefault: without call_attempts configured the third
+// failed call leaves the report received and the fourth rejects it, since
+// Art 7.1 rejects a sender not reached "quá 03 lần gọi", in more than three
+// calls.
+func TestCallAttemptsByDefault(t *testing.T) {
+	r := newReport(t, "2026-11-23 08:00", false)
+	for i := 1; i <= 3; i++ {
+		if ch := r.do(step{action: lifecycle.CallFailed, actor: receiver, at: fmt.Sprintf("2026-11-23 08:%02d", 10*i)}); ch.To != lifecycle.Received {
+			t.Fatalf("call %d rejects the report", i)
+		}
+	}
+	ch := r.do(step{action: lifecycle.CallFailed, actor: receiver, at: "2026-11-23 09:00"})
+	check(t, ch, "", "intake met", "rejection-unreachable→citizen")
+	if ch.To != lifecycle.Rejected || r.facts.CallFailures != 4 {
+		t.Errorf("the fourth call: %s after %d calls", ch.To, r.facts.CallFailures)
+	}
+}
+
 // TestReturn: a return after 4 working hours is recorded late, and ends
 // the agency's resolve deadline.
 func TestReturn(t *testing.T) {
