@@ -35,7 +35,7 @@ func TestLifecycleWalk(t *testing.T) {
 		t.Errorf("resolve due %v (soon %v), want %v", ds["resolve"].Due, ds["resolve"].SoonAt, want)
 	}
 
-	w.command(handler, "/tralai Không thuộc thẩm quyền: đường dây hạ thế do xã quản lý.\nCăn cứ: phân cấp quản lý lưới điện nông thôn.\nĐề xuất: UBND huyện Vị Thủy.\n", "returned")
+	w.command(handler, "/tralai Nguyên nhân: không thuộc thẩm quyền, đường dây hạ thế do xã quản lý.\nCăn cứ: phân cấp quản lý lưới điện nông thôn.\nĐề xuất: UBND huyện Vị Thủy.\n", "returned")
 	if got := owed(w.sentSince(&mark)); got != "returned→"+receiver+" confirmation→"+handler {
 		t.Errorf("/return owes %s", got)
 	}

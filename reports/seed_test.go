@@ -110,6 +110,8 @@ func (w *world) do(code string, at time.Time, action lifecycle.Action, arg strin
 			fmt.Sscan(arg, &in.Days)
 		case lifecycle.Rate:
 			in.Rating = lifecycle.Rating(arg)
+		case lifecycle.Return:
+			in.Text = "Nguyên nhân: không thuộc thẩm quyền.\nCăn cứ: phân cấp quản lý.\nĐề xuất: UBND xã."
 		}
 		return w.apply(tx, r, in)
 	})

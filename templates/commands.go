@@ -14,7 +14,7 @@ var commandHelp = map[string]struct{ usage, alias, what string }{
 	"assign":            {"/assign MÃ", "/chuyen", "chuyển cơ quan xử lý có mã (hoặc tên) MÃ"},
 	"reject":            {"/reject lý do", "/tuchoi", "từ chối; lý do được gửi cho người phản ánh"},
 	"call-failed":       {"/call-failed [ghi chú]", "/goikhongduoc", "gọi điện xác minh không được"},
-	"return":            {"/return lý do", "/tralai", "trả lại phản ánh không thuộc thẩm quyền: nguyên nhân, căn cứ pháp lý, đề xuất"},
+	"return":            {"/return lý do", "/tralai", "trả lại phản ánh không thuộc thẩm quyền; ghi đủ «Nguyên nhân:», «Căn cứ:», «Đề xuất:»"},
 	"resolve":           {"/resolve kết quả", "/ketqua", "báo cáo kết quả xử lý; văn bản, hình ảnh gửi kèm thư"},
 	"extend":            {"/extend [số ngày] căn cứ", "/giahan", "đề nghị gia hạn vụ việc phức tạp, trước hạn xử lý"},
 	"clarify":           {"/clarify nội dung", "/giaitrinh", "giải trình ý kiến của người phản ánh về kết quả"},

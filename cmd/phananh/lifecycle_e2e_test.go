@@ -41,8 +41,8 @@ const (
 )
 
 // TestE2ELifecycle walks one report through its whole life by mail, through
-// the IMAP server and the SMTP sink: acknowledged; accepted; returned by
-// the power company; assigned to the district; resolved with a photo; sent
+// the IMAP server and the SMTP sink: acknowledged; accepted; a return
+// without its legal basis refused (Art 8.1); returned by the power company; assigned to the district; resolved with a photo; sent
 // back; resolved again with a photo; approved — the citizen's Appendix II
 // notice has every heading and the photo, without its GPS position — and
 // rated "hai long", which closes the report.
@@ -66,7 +66,18 @@ func TestE2ELifecycle(t *testing.T) {
 		t.Errorf("the confirmation does not give the new state:\n%s", c)
 	}
 
-	e.replyTo(assignment, e2eHandler, next(), "/return Không thuộc thẩm quyền: đường dây hạ thế do xã quản lý.\nCăn cứ: phân cấp quản lý lưới điện.\nĐề xuất: UBND huyện Vị Thủy.\n", "")
+	// The assignment shows the three parts a return must hold (Art 8.1);
+	// a return without its legal basis is refused, naming it.
+	labels := "/return\r\nNguyên nhân: (vì sao không thuộc thẩm quyền)\r\nCăn cứ: (văn bản quy định thẩm quyền)\r\nĐề xuất: (cơ quan có thẩm quyền xử lý)"
+	if body := assignment.text(); !strings.Contains(body, labels) {
+		t.Errorf("the assignment does not show the labels of a return:\n%s", body)
+	}
+	e.replyTo(assignment, e2eHandler, at.Add(10*time.Minute), "/return Không thuộc thẩm quyền: đường dây hạ thế do xã quản lý.\nĐề xuất: UBND huyện Vị Thủy.\n", "")
+	refused := e.waitMail("refused", e2eHandler, 1).text()
+	if !strings.Contains(refused, "thiếu: Nguyên nhân, Căn cứ.") {
+		t.Errorf("the refusal of an incomplete return does not name what it lacks:\n%s", refused)
+	}
+	e.replyTo(assignment, e2eHandler, next(), "/return Nguyên nhân: đường dây hạ thế do xã quản lý.\nCăn cứ: phân cấp quản lý lưới điện.\nĐề xuất: UBND huyện Vị Thủy.\n", "")
 	returned := e.waitMail("returned", e2eReceiver, 1)
 	e.replyTo(returned, e2eReceiver, next(), "/assign ubnd-vi-thuy\n", "")
 	district := e.waitMail("assignment", e2eDistrict, 1)

@@ -78,6 +78,9 @@ func (in Input) Context() Context {
 	if in.Directory != nil {
 		c.Center = in.Directory.Center().Code
 	}
+	if in.Action == Return {
+		c.ReturnMissing = MissingReturnParts(in.Text)
+	}
 	if d, ok := f.open(deadline.KindResolve); ok {
 		c.ResolveDue = d.Due
 	}

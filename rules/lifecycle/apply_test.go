@@ -138,11 +138,11 @@ func TestDeadlines(t *testing.T) {
 			open:  "return 2026-11-27 14:10; resolve 2026-11-30 17:00"},
 		{name: "return: a new intake counted from the return", received: "2026-11-23 08:00",
 			steps: []step{{action: lifecycle.Accept, actor: receiver, at: "2026-11-23 08:30"},
-				{action: lifecycle.Return, actor: handler, at: "2026-11-23 10:00", text: "Không thuộc thẩm quyền."}},
+				{action: lifecycle.Return, actor: handler, at: "2026-11-23 10:00", text: completeReturn}},
 			open: "intake 2026-11-23 14:00"},
 		{name: "reassigned after a return", received: "2026-11-23 08:00",
 			steps: []step{{action: lifecycle.Accept, actor: receiver, at: "2026-11-23 08:30"},
-				{action: lifecycle.Return, actor: handler, at: "2026-11-23 10:00", text: "Không thuộc thẩm quyền."},
+				{action: lifecycle.Return, actor: handler, at: "2026-11-23 10:00", text: completeReturn},
 				{action: lifecycle.Assign, actor: receiver, at: "2026-11-23 13:30", code: "dien-luc"}},
 			open: "return 2026-11-24 07:30; resolve 2026-11-26 17:00"},
 		{name: "publish: 2 working hours over the weekend", received: "2026-11-23 08:00",
@@ -230,7 +230,7 @@ func TestReturn(t *testing.T) {
 	} {
 		r := newReport(t, "2026-11-23 08:00", false)
 		r.do(step{action: lifecycle.Accept, actor: receiver, at: "2026-11-23 09:00"})
-		ch := r.do(step{action: lifecycle.Return, actor: leader, at: tt.at, text: "Không thuộc thẩm quyền; đề xuất UBND."})
+		ch := r.do(step{action: lifecycle.Return, actor: leader, at: tt.at, text: completeReturn})
 		check(t, ch, "intake "+tt.intake, "return "+tt.outcome+"; resolve superseded", "returned→receiver")
 	}
 }

@@ -40,9 +40,14 @@ func happy(t *testing.T, a lifecycle.Action, from lifecycle.State, actor lifecyc
 		in.Code = "vi-thanh"
 	case lifecycle.Rate:
 		in.Rating = lifecycle.Satisfied
+	case lifecycle.Return:
+		in.Text = completeReturn
 	}
 	return in
 }
+
+// completeReturn holds the three parts of a return (Art 8.1).
+const completeReturn = "Nguyên nhân: không thuộc thẩm quyền.\nCăn cứ: phân cấp quản lý.\nĐề xuất: UBND huyện."
 
 func actorFor(role lifecycle.Role) lifecycle.Actor {
 	for _, a := range allActors {

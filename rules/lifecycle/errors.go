@@ -23,6 +23,7 @@ const (
 	CodeUnknownField       Code = "unknown-field"        // no field with that code
 	CodeUnknownUnit        Code = "unknown-unit"         // no unit with that code
 	CodeMissingText        Code = "missing-text"         // the command carries no text
+	CodeIncompleteReturn   Code = "incomplete-return"    // a /return without its cause, legal basis or proposal (Art 8.1)
 	CodeNoResult           Code = "no-result"            // /resolve with neither text nor attachment
 	CodeEmptyResult        Code = "empty-result"         // /approve of a result without text (SPEC 8.3)
 	CodeDeadlinePassed     Code = "deadline-passed"      // /extend after the resolve deadline
@@ -62,6 +63,7 @@ var (
 	ErrUnknownField       = &Error{Code: CodeUnknownField}
 	ErrUnknownUnit        = &Error{Code: CodeUnknownUnit}
 	ErrMissingText        = &Error{Code: CodeMissingText}
+	ErrIncompleteReturn   = &Error{Code: CodeIncompleteReturn}
 	ErrNoResult           = &Error{Code: CodeNoResult}
 	ErrEmptyResult        = &Error{Code: CodeEmptyResult}
 	ErrDeadlinePassed     = &Error{Code: CodeDeadlinePassed}

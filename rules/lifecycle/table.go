@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -98,6 +99,9 @@ type Context struct {
 	Code string
 	// HasText is set when the command carries text.
 	HasText bool
+	// ReturnMissing lists the labelled parts a /return's text lacks
+	// (MissingReturnParts); nil for other actions.
+	ReturnMissing []string
 	// Files counts the attachments that came with a /resolve.
 	Files int
 	// ResultText is set when the result waiting for approval has text.
@@ -123,7 +127,10 @@ type Context struct {
 //     itself, with a hint to use /assign CODE; nothing is forwarded to the
 //     Center;
 //   - /assign, /field and /unit need a code;
-//   - the commands that carry a reason or a text need one;
+//   - the commands that carry a reason or a text need one; a /return's
+//     text holds the cause, the legal basis and the proposal, each
+//     labelled (Art 8.1, MissingReturnParts), and a return lacking one is
+//     refused naming it;
 //   - /resolve needs a text or an attachment; /approve needs a result with
 //     text (SPEC 8.3: the Center sends back a result without);
 //   - /extend is allowed before the resolve deadline, at most one request
@@ -172,6 +179,8 @@ func guard(a Action, ctx Context) error {
 	switch {
 	case slices.Contains(textActions, a) && !ctx.HasText:
 		return refuse(CodeMissingText, "lệnh %s cần nội dung: ghi sau lệnh, hoặc ở các dòng dưới lệnh", a.Command())
+	case a == Return && len(ctx.ReturnMissing) > 0:
+		return incompleteReturn(ctx.ReturnMissing)
 	case a == Accept && ctx.Code == "" && (ctx.ReportAgency == "" || ctx.ReportAgency == ctx.Center):
 		return refuse(CodeCenterProposal, "lệnh /accept: chưa xác định được cơ quan xử lý (đề xuất là Trung tâm); "+
 			"hãy dùng /assign MÃ để chuyển cơ quan có mã MÃ")
@@ -193,6 +202,16 @@ func guard(a Action, ctx Context) error {
 		return refuse(CodeNoExtensionRequest, "lệnh %s: không có đề nghị gia hạn nào đang chờ xác nhận", a.Command())
 	}
 	return nil
+}
+
+// incompleteReturn refuses a /return that lacks parts, naming them.
+func incompleteReturn(missing []string) *Error {
+	var labels []string
+	for _, l := range ReturnLabels {
+		labels = append(labels, "«"+l+":»")
+	}
+	return refuse(CodeIncompleteReturn, "lệnh /return phải nêu rõ nguyên nhân, căn cứ và đề xuất (khoản 1 Điều 8); thiếu: %s. "+
+		"Ghi mỗi phần trên một dòng, bắt đầu bằng %s", strings.Join(missing, ", "), strings.Join(labels, ", "))
 }
 
 func example(a Action) string {
