@@ -17,7 +17,8 @@ func (rc *reception) acknowledge(tx *store.Tx, in *incoming, r store.Report, tab
 		return nil
 	}
 	ack := templates.Ack{Code: r.Code, ReceivedAt: r.ReceivedAt, Urgent: r.Urgent, IntakeDue: due, Missing: r.Missing,
-		Refused: refused(in.report()), Confidential: r.Confidential, DuplicateOf: r.DuplicateOf}
+		Refused: refused(in.report()), Confidential: r.Confidential, DuplicateOf: r.DuplicateOf,
+		Privacy: rc.privacy}
 	if f, ok := table.Field(r.Routing.Field); ok && r.Routing.Rule != "" {
 		ack.Field = f.Name
 	}

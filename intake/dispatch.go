@@ -66,7 +66,7 @@ func (p *Pipeline) handlers() handlers {
 		classifier: &classifier{addrs: addrs, forwarders: p.Forwarders, staff: p.Staff, routing: p.Routing,
 			spamMarks: p.SpamMarks, authservID: p.TrustedAuthservID},
 		reception: &reception{rules: rules, writer: writer, menu: menu, staff: p.Staff, addrs: addrs,
-			duplicateWindow: p.DuplicateWindow, repliesPerHour: p.RepliesPerHour, log: p.Log},
+			duplicateWindow: p.DuplicateWindow, repliesPerHour: p.RepliesPerHour, privacy: p.Privacy, log: p.Log},
 		commands: &commands{staff: p.Staff, requireAuth: p.RequireAuth, authservID: p.TrustedAuthservID,
 			rules: rules, writer: writer, answers: answers, addrs: addrs, log: p.Log},
 		replies: &citizenReplies{rules: rules, writer: writer, notices: notices, addrs: addrs,

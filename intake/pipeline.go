@@ -78,7 +78,11 @@ type Pipeline struct {
 	// ReportMode is reports.period_mode: how /report cuts its periods
 	// ("decree", the default, or "calendar").
 	ReportMode string
-	Log        *slog.Logger
+	// Privacy is what the processing notice of each acknowledgement says
+	// of [privacy]: the data protection unit's contact and the retention
+	// (SPEC 10.5).
+	Privacy templates.Privacy
+	Log     *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// AfterCommit, when set, is called after an outcome is committed and

@@ -8,6 +8,7 @@ import (
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // reception turns a citizen's message into a new report (SPEC 4): it
@@ -22,6 +23,7 @@ type reception struct {
 	addrs           replyAddrs
 	duplicateWindow time.Duration // intake.duplicate_window
 	repliesPerHour  int           // intake.auto_replies_per_hour
+	privacy         templates.Privacy
 	log             *slog.Logger
 }
 

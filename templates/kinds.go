@@ -96,6 +96,18 @@ type Ack struct {
 	Refused      []Refused // attachments not kept
 	Confidential bool      // the citizen asked to stay anonymous
 	DuplicateOf  string    // the code of the earlier report this one repeats
+	Privacy      Privacy   // the processing notice (SPEC 10.5)
+}
+
+// Privacy is what the processing notice of an acknowledgement says that
+// depends on the configuration (SPEC 10.5, [privacy]): how long personal
+// data is kept after the report is closed — RetentionYears or
+// RetentionDays, both 0 for ever — and the data protection unit's contact,
+// "" to have the citizen reply to the acknowledgement.
+type Privacy struct {
+	Contact        string
+	RetentionYears int
+	RetentionDays  int
 }
 
 // Refused is an attachment that was not kept, named by its position and
@@ -201,7 +213,8 @@ var sampleTime = time.Date(2026, 11, 23, 8, 30, 0, 0, vietnam)
 func sampleAck() *Ack {
 	return &Ack{Code: "PA-2026-000042", ReceivedAt: sampleTime, Field: "Điện", Unit: "huyện Vị Thủy", Urgent: true,
 		IntakeDue: sampleTime.Add(2 * time.Hour), Missing: []string{"name", "phone"},
-		Refused: []Refused{{1, "application/x-msdownload", "type"}}, Confidential: true, DuplicateOf: "PA-2026-000041"}
+		Refused: []Refused{{1, "application/x-msdownload", "type"}}, Confidential: true, DuplicateOf: "PA-2026-000041",
+		Privacy: Privacy{Contact: "Phòng Hành chính - Tổng hợp, ĐT 0293 3123 456, dulieucanhan@haugiang.gov.vn", RetentionYears: 5}}
 }
 
 func sampleTriage() *Triage {

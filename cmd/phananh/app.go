@@ -17,6 +17,7 @@ import (
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // app is what every command that works on reports needs: the configuration,
@@ -130,6 +131,8 @@ func (a *app) pipeline() *intake.Pipeline {
 		CallAttempts: cfg.Process.CallAttempts, EscalationAddress: cfg.Process.EscalationAddress,
 		RequireAuth: cfg.Security.RequireAuthenticationResults, TrustedAuthservID: cfg.Security.TrustedAuthservID,
 		AnswersPerHour: cfg.Security.AnswersPerHour, ReportMode: cfg.Reports.PeriodMode, SpamMarks: spamMarks(cfg.Intake.SpamMarks),
+		Privacy: templates.Privacy{Contact: cfg.Privacy.Contact, RetentionYears: cfg.Privacy.Retention.Years,
+			RetentionDays: cfg.Privacy.Retention.Days},
 	}
 }
 
