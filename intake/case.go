@@ -42,6 +42,7 @@ func factsOf(r store.Report, ds []store.Deadline) lifecycle.Facts {
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential,
 		CallFailures: r.CallFailures, Rating: lifecycle.Rating(r.Rating), Result: r.Result,
 		Extension: lifecycle.Extension{Requested: r.Extension.Requested, Days: r.Extension.Days, Confirmed: r.Extension.Confirmed},
+		Held:      !r.HeldAt.IsZero(), Hold: r.Hold,
 		Deadlines: map[deadline.Kind]lifecycle.Deadline{},
 	}
 	for _, d := range ds {

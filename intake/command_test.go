@@ -295,3 +295,26 @@ func TestAutoForward(t *testing.T) {
 		t.Error("the triage notice does not say the report was forwarded automatically")
 	}
 }
+
+// TestAdminHold: an admin's /hold keeps a report past its retention, with
+// its reason, until the admin's /release; no one else may put one, and a
+// report is held or released once.
+func TestAdminHold(t *testing.T) {
+	w := publishedReport(t)
+	w.command(admin, "/giulai Hồ sơ đang được thanh tra, lưu giữ đến khi có kết luận.", "published")
+	if r := w.report(); r.HeldAt.IsZero() || r.Hold != "Hồ sơ đang được thanh tra, lưu giữ đến khi có kết luận." {
+		t.Errorf("after /hold: held at %s, reason %q", r.HeldAt, r.Hold)
+	}
+	for _, c := range []struct{ from, body string }{{approver, "/hold x"}, {admin, "/hold lần hai"}, {admin, "/hold"}} {
+		if out := w.reply(c.from, c.body); out.Reason == "" {
+			t.Errorf("%s %q applied", c.from, c.body)
+		}
+	}
+	w.command(admin, "/release", "published")
+	if r := w.report(); !r.HeldAt.IsZero() || r.Hold != "" {
+		t.Errorf("after /release: held at %s, reason %q", r.HeldAt, r.Hold)
+	}
+	if out := w.reply(admin, "/bogiu"); !strings.Contains(out.Reason, "line 1") {
+		t.Errorf("a second /release: %+v", out)
+	}
+}

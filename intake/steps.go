@@ -136,6 +136,7 @@ func applyFacts(r store.Report, steps []step, msgID int64) store.Report {
 	r.Urgent, r.Complex, r.Confidential = f.Urgent, f.Complex, f.Confidential
 	r.CallFailures, r.Rating, r.Result = f.CallFailures, string(f.Rating), f.Result
 	r.Extension = store.Extension{Requested: f.Extension.Requested, Days: f.Extension.Days, Confirmed: f.Extension.Confirmed}
+	r.Hold = f.Hold
 	for _, st := range steps {
 		switch st.change.Action {
 		case lifecycle.Resolve:
@@ -146,6 +147,10 @@ func applyFacts(r store.Report, steps []step, msgID int64) store.Report {
 			r.PublishedAt = st.at
 		case lifecycle.Rate:
 			r.RatedAt = st.at
+		case lifecycle.Hold:
+			r.HeldAt = st.at
+		case lifecycle.Release:
+			r.HeldAt = time.Time{}
 		}
 		if d := st.reroute; d != nil {
 			r.Routing.Rule, r.Routing.Why, r.Routing.Ruleset, r.Routing.Edition = d.Rule, d.Why, d.Version, d.Edition

@@ -16,12 +16,14 @@ import (
 )
 
 // The staff of the lifecycle tests: the Center's receiver and approver,
-// the power company's handler, and a district's handler.
+// the power company's handler, a district's handler, and the IT team's
+// admin.
 const (
 	receiver  = "tiepnhan@example.gov.vn"
 	approver  = "pheduyet@example.gov.vn"
 	handler   = "xuly@dienluc.example.gov.vn"
 	districtH = "xuly@vithuy.example.gov.vn"
+	admin     = "quantri@example.gov.vn"
 	citizen   = "an.nguyen@gmail.com"
 )
 
@@ -42,6 +44,7 @@ func newWalker(t testing.TB) *walker {
 		{Email: approver, Name: "Lãnh đạo Trung tâm", Role: "approver"},
 		{Email: handler, Name: "Điện lực Hậu Giang", Role: "handler", Agency: "dien-luc"},
 		{Email: districtH, Name: "UBND huyện Vị Thủy", Role: "handler", Agency: "ubnd-vi-thuy"},
+		{Email: admin, Name: "Quản trị hệ thống", Role: "admin"},
 	}
 	f.p.EscalationAddress = "sotttt@haugiang.gov.vn"
 	f.p.TrustedAuthservID = "mail.haugiang.gov.vn"

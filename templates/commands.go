@@ -29,6 +29,8 @@ var commandHelp = map[string]struct{ usage, alias, what string }{
 	"unit":              {"/unit MÃ", "/diaban", "đổi địa bàn (mã hoặc tên)"},
 	"confidential":      {"/confidential", "/baomat", "giữ bí mật người phản ánh"},
 	"note":              {"/note nội dung", "/ghichu", "ghi chú"},
+	"hold":              {"/hold lý do", "/giulai", "giữ lại dữ liệu quá thời hạn lưu trữ (lưu trữ, tranh chấp)"},
+	"release":           {"/release", "/bogiu", "bỏ giữ lại"},
 	"status":            {"/status", "/tinhtrang", "tình trạng phản ánh"},
 	"help":              {"/help", "/huongdan", "hướng dẫn các lệnh"},
 	"report":            {"/report kỳ [YYYY-MM]", "/baocao", "báo cáo định kỳ: monthly, quarterly, semiannual, annual"},

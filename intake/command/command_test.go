@@ -200,7 +200,7 @@ func TestAliases(t *testing.T) {
 		"giaitrinh": lifecycle.Clarify, "giahan": lifecycle.Extend, "duyetgiahan": lifecycle.ConfirmExtension,
 		"khonggiahan": lifecycle.DenyExtension, "duyet": lifecycle.Approve, "yeucausua": lifecycle.SendBack,
 		"chuyencap": lifecycle.Escalate, "ghichu": lifecycle.Note, "tinhtrang": lifecycle.Status,
-		"huongdan": lifecycle.Help, "baocao": lifecycle.Report,
+		"huongdan": lifecycle.Help, "baocao": lifecycle.Report, "giulai": lifecycle.Hold, "bogiu": lifecycle.Release,
 	}
 	for _, a := range lifecycle.Actions() {
 		if !strings.HasPrefix(a.Command(), "/") {
@@ -212,6 +212,7 @@ func TestAliases(t *testing.T) {
 		lifecycle.Assign: " so-gtvt", lifecycle.Field: " dien", lifecycle.Unit: " vi-thanh", lifecycle.Report: " monthly",
 		lifecycle.Reject: " x", lifecycle.Return: " x", lifecycle.SendBack: " x", lifecycle.Extend: " x",
 		lifecycle.DenyExtension: " x", lifecycle.Escalate: " x", lifecycle.Clarify: " x", lifecycle.Note: " x",
+		lifecycle.Hold: " x",
 	}
 	for name, want := range aliases {
 		for _, written := range []string{name, strings.ToUpper(name)} {

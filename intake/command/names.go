@@ -56,6 +56,8 @@ var specs = map[lifecycle.Action]spec{
 	lifecycle.Help:             {lifecycle.Help, helpArgs, "", "/help"},
 	lifecycle.Report:           {lifecycle.Report, reportArgs, "kỳ báo cáo", "/report monthly 2026-11"},
 	lifecycle.Codes:            {lifecycle.Codes, helpArgs, "", "/codes"},
+	lifecycle.Hold:             {lifecycle.Hold, needText, "lý do giữ lại", "/hold Hồ sơ đang khiếu nại"},
+	lifecycle.Release:          {lifecycle.Release, bare, "", "/release"},
 }
 
 // names maps a command name, folded (see key), to its action: the English
@@ -85,6 +87,8 @@ var names = map[string]lifecycle.Action{
 	"help": lifecycle.Help, "huongdan": lifecycle.Help,
 	"report": lifecycle.Report, "baocao": lifecycle.Report,
 	"codes": lifecycle.Codes, "danhmuc": lifecycle.Codes,
+	"hold": lifecycle.Hold, "giulai": lifecycle.Hold,
+	"release": lifecycle.Release, "bogiu": lifecycle.Release,
 }
 
 // key folds a command name for lookup: lower case, no diacritics (đ is d),

@@ -74,6 +74,7 @@ func (in Input) Context() Context {
 		ExtensionRequested: f.Extension.Requested,
 		Now:                in.At,
 		Rated:              f.Rating != "",
+		Held:               f.Held,
 	}
 	if in.Directory != nil {
 		c.Center = in.Directory.Center().Code
@@ -254,6 +255,10 @@ func (b *builder) apply() error {
 		b.note()
 	case Confidential:
 		f.Confidential = true
+	case Hold:
+		f.Held, f.Hold = true, strings.TrimSpace(in.Text)
+	case Release:
+		f.Held, f.Hold = false, ""
 	case Clarify:
 		b.finish(deadline.KindClarification, false)
 		b.tell(NoticeClarification, ToCitizen)

@@ -17,7 +17,8 @@ var agencyStates = []lifecycle.State{lifecycle.Forwarded, lifecycle.Resolved, li
 
 // happy returns an input for a in state from by actor that every guard
 // lets through: a report with so-gtvt, an open resolve deadline far ahead,
-// a result with text, an extension request waiting when a needs one.
+// a result with text, an extension request waiting when a needs one, a
+// hold when a releases one.
 func happy(t *testing.T, a lifecycle.Action, from lifecycle.State, actor lifecycle.Actor) lifecycle.Input {
 	now := at(t, "2026-11-24 09:00")
 	f := lifecycle.Facts{
@@ -28,6 +29,9 @@ func happy(t *testing.T, a lifecycle.Action, from lifecycle.State, actor lifecyc
 	}
 	if a == lifecycle.ConfirmExtension || a == lifecycle.DenyExtension {
 		f.Extension = lifecycle.Extension{Requested: true, Days: 3}
+	}
+	if a == lifecycle.Release {
+		f.Held, f.Hold = true, "khiếu nại đang giải quyết"
 	}
 	in := lifecycle.Input{Facts: f, Action: a, Actor: actor, At: now, Text: "nội dung", Calendar: testCalendar(t),
 		Directory: directory{}}

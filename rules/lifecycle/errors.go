@@ -31,6 +31,8 @@ const (
 	CodeNoExtensionRequest Code = "no-extension-request" // /confirm-extension or /deny-extension without a request
 	CodeAlreadyRated       Code = "already-rated"        // a second rating
 	CodeNoRating           Code = "no-rating"            // a rating action without a rating
+	CodeHeld               Code = "held"                 // /hold on a report already held
+	CodeNotHeld            Code = "not-held"             // /release on a report not held
 )
 
 // Error is a refusal: nothing changes, and Message — Vietnamese, naming the
@@ -71,6 +73,8 @@ var (
 	ErrNoExtensionRequest = &Error{Code: CodeNoExtensionRequest}
 	ErrAlreadyRated       = &Error{Code: CodeAlreadyRated}
 	ErrNoRating           = &Error{Code: CodeNoRating}
+	ErrHeld               = &Error{Code: CodeHeld}
+	ErrNotHeld            = &Error{Code: CodeNotHeld}
 )
 
 func refuse(code Code, format string, args ...any) *Error {

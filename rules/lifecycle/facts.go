@@ -32,6 +32,10 @@ type Facts struct {
 	Result string
 	// Extension is the state of a complex-case extension (Art 8.3).
 	Extension Extension
+	// Held is set while an admin's hold keeps the report's personal data
+	// past its retention (SPEC 10.5); Hold is the hold's reason.
+	Held bool
+	Hold string
 	// Deadlines holds the latest deadline of each kind, open or closed, as
 	// store.Tx.Deadlines returns them.
 	Deadlines map[deadline.Kind]Deadline
@@ -75,7 +79,7 @@ func (f Facts) clone() Facts {
 
 // changed names the facts that differ between before and after, in the
 // order of Facts: "state", "agency", "field", "unit", "urgent", "complex",
-// "confidential", "call-failures", "rating", "result", "extension".
+// "confidential", "call-failures", "rating", "result", "extension", "hold".
 func changed(before, after Facts) []string {
 	var out []string
 	add := func(differ bool, name string) {
@@ -94,5 +98,6 @@ func changed(before, after Facts) []string {
 	add(before.Rating != after.Rating, "rating")
 	add(before.Result != after.Result, "result")
 	add(before.Extension != after.Extension, "extension")
+	add(before.Held != after.Held || before.Hold != after.Hold, "hold")
 	return out
 }

@@ -131,13 +131,15 @@ const (
 	Rate             Action = "rate"              // the citizen rates the result
 	Reply            Action = "reply"             // the citizen writes again
 	FollowUp         Action = "followup"          // a new mail with the report's tag: an unverified note
+	Hold             Action = "hold"              // an admin keeps the report's personal data past retention (SPEC 10.5)
+	Release          Action = "release"           // an admin releases the hold
 )
 
 // Actions lists every action.
 func Actions() []Action {
 	return []Action{Ingest, Accept, Assign, Reject, CallFailed, Return, Resolve, SendBack, Approve, Extend,
 		ConfirmExtension, DenyExtension, Escalate, Urgent, Complex, Field, Unit, Note, Confidential, Clarify,
-		Status, Help, Report, Codes, Rate, Reply, FollowUp}
+		Status, Help, Report, Codes, Rate, Reply, FollowUp, Hold, Release}
 }
 
 // Command returns how the action is written in the event log and in

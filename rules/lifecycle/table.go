@@ -42,7 +42,9 @@ var (
 //     but the log, and privacy is never refused;
 //   - leaders may do what their agency's handlers do;
 //   - admins (the IT team) take notes and read status; the regulation gives
-//     the decisions to receivers, approvers and handlers.
+//     the decisions to receivers, approvers and handlers;
+//   - admins put and release the holds of the personal data law (SPEC
+//     10.5), in any state: a hold changes nothing of the report's handling.
 var transitions = []Transition{
 	{Ingest, []State{""}, []Role{System}, Received},
 	{Accept, []State{Received}, []Role{Receiver, System}, Forwarded}, // System: auto_forward (SPEC 6.2)
@@ -72,6 +74,8 @@ var transitions = []Transition{
 	{Rate, []State{Published}, []Role{Citizen}, Closed},
 	{Reply, allStates, []Role{Citizen}, ""},
 	{FollowUp, allStates, []Role{Citizen}, ""},
+	{Hold, allStates, []Role{Admin}, ""},
+	{Release, allStates, []Role{Admin}, ""},
 }
 
 // Transitions returns a copy of the table.
@@ -115,6 +119,8 @@ type Context struct {
 	Now time.Time
 	// Rated is set when the citizen has rated the result.
 	Rated bool
+	// Held is set while an admin's hold keeps the report (SPEC 10.5).
+	Held bool
 }
 
 // Check says whether role may do a in state from: nil, or an *Error with
@@ -169,7 +175,7 @@ func Check(a Action, from State, role Role, ctx Context) error {
 }
 
 // textActions need a text: a reason, grounds, a note, an answer.
-var textActions = []Action{Reject, Return, SendBack, Extend, DenyExtension, Escalate, Clarify, Note}
+var textActions = []Action{Reject, Return, SendBack, Extend, DenyExtension, Escalate, Clarify, Note, Hold}
 
 func otherAgency(a Action) error {
 	return refuse(CodeOtherAgency, "lệnh %s: phản ánh này không được chuyển đến cơ quan của bạn", a.Command())
@@ -198,6 +204,10 @@ func guard(a Action, ctx Context) error {
 		return refuse(CodeExtensionPending, "lệnh /extend: đã có đề nghị gia hạn đang chờ Trung tâm xác nhận")
 	case a == Extend && !ctx.ResolveDue.IsZero() && ctx.Now.After(ctx.ResolveDue):
 		return refuse(CodeDeadlinePassed, "lệnh /extend phải gửi trước hạn xử lý (hạn: %s)", when(ctx.ResolveDue, nil))
+	case a == Hold && ctx.Held:
+		return refuse(CodeHeld, "lệnh /hold: phản ánh đang được giữ lại; gửi /release để bỏ giữ trước")
+	case a == Release && !ctx.Held:
+		return refuse(CodeNotHeld, "lệnh /release: phản ánh không đang được giữ lại")
 	case (a == ConfirmExtension || a == DenyExtension) && !ctx.ExtensionRequested:
 		return refuse(CodeNoExtensionRequest, "lệnh %s: không có đề nghị gia hạn nào đang chờ xác nhận", a.Command())
 	}

@@ -7,7 +7,8 @@ import "slices"
 // those that concern no report.
 func Commands() []Action {
 	return []Action{Accept, Assign, Reject, CallFailed, Return, Resolve, Extend, Clarify, Approve, SendBack,
-		ConfirmExtension, DenyExtension, Escalate, Urgent, Complex, Field, Unit, Confidential, Note, Status, Help, Report, Codes}
+		ConfirmExtension, DenyExtension, Escalate, Urgent, Complex, Field, Unit, Confidential, Note, Hold, Release,
+		Status, Help, Report, Codes}
 }
 
 // Usable lists the commands an operator of role (of agency, for handlers
@@ -29,7 +30,7 @@ func Usable(role Role, agency string, f Facts, center string) []Action {
 			continue
 		}
 		ctx := Context{ActorAgency: agency, ReportAgency: f.Agency, Center: center, HasText: true, Files: 1,
-			ResultText: f.Result != "", ExtensionRequested: f.Extension.Requested, Rated: f.Rating != ""}
+			ResultText: f.Result != "", ExtensionRequested: f.Extension.Requested, Rated: f.Rating != "", Held: f.Held}
 		if a == Assign || a == Field || a == Unit {
 			ctx.Code = "-" // any code but the Center's
 		}

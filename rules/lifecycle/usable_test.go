@@ -55,7 +55,9 @@ func TestUsable(t *testing.T) {
 			"/confirm-extension /deny-extension /escalate /urgent /complex /field /unit /confidential /note /status /help /report /codes"},
 		{"approver, escalated", lifecycle.Approver, "", lifecycle.Facts{State: lifecycle.Escalated, Agency: "dien-luc"},
 			"/assign /urgent /complex /field /unit /confidential /note /status /help /report /codes"},
-		{"admin", lifecycle.Admin, "", lifecycle.Facts{State: lifecycle.Forwarded, Agency: "dien-luc"}, "/note /status /help /codes"},
+		{"admin", lifecycle.Admin, "", lifecycle.Facts{State: lifecycle.Forwarded, Agency: "dien-luc"}, "/note /hold /status /help /codes"},
+		{"admin, held", lifecycle.Admin, "", lifecycle.Facts{State: lifecycle.Closed, Agency: "dien-luc", Held: true},
+			"/note /release /status /help /codes"},
 		{"handler, no report: every command of the role", lifecycle.Handler, "dien-luc", lifecycle.Facts{},
 			"/return /resolve /extend /clarify /note /status /help /codes"},
 	} {
