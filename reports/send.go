@@ -12,8 +12,10 @@ import (
 
 	"haugiang.gov.vn/phananh/config"
 	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/rules/privacy"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // Sender mails the daily digest and the periodic reports on their
@@ -126,6 +128,7 @@ func (s *Sender) send(ctx context.Context, kind Kind, due, now time.Time) (bool,
 		return false, nil
 	}
 	var r *Report
+	var requests []store.Request
 	err = s.DB.Read(ctx, func(tx *store.Tx) error {
 		if sent, err := tx.PeriodicReportSent(string(kind), p.Name); err != nil || sent {
 			return err
@@ -134,6 +137,9 @@ func (s *Sender) send(ctx context.Context, kind Kind, due, now time.Time) (bool,
 			return err
 		}
 		r, err = Compute(tx, p, mode, Options{Calendar: s.Calendar, Table: s.Routing(), CallAttempts: s.CallAttempts, Now: now})
+		if err == nil && kind == Daily {
+			requests, err = tx.Requests(false)
+		}
 		return err
 	})
 	if err != nil || r == nil {
@@ -144,6 +150,7 @@ func (s *Sender) send(ctx context.Context, kind Kind, due, now time.Time) (bool,
 	if err != nil {
 		return false, err
 	}
+	view.Requests = subjectRequests(s.Calendar, requests, now)
 	if kind == Daily && s.MissingTet != nil {
 		if year, missing := s.MissingTet(now); missing {
 			view.TetMissing = year
@@ -209,6 +216,20 @@ func (s *Sender) recipients(kind Kind) []recipient {
 	_, configured := s.Config.Kind(string(kind))
 	for _, a := range configured {
 		add(a, RoleReports)
+	}
+	return out
+}
+
+// subjectRequests lays out the data subjects' requests still unanswered,
+// with the state of their deadlines at now, for the daily digest (SPEC
+// 10.5).
+func subjectRequests(cal *calendar.Calendar, rs []store.Request, now time.Time) []templates.SubjectRequest {
+	var out []templates.SubjectRequest
+	for _, r := range rs {
+		out = append(out, templates.SubjectRequest{ID: r.ID, Kind: r.Kind, ReceivedAt: r.ReceivedAt, AckDue: r.AckDue, Due: r.Due,
+			AckState:     privacy.State(cal, r.ReceivedAt, r.AckDue, r.AcknowledgedAt, now, true),
+			State:        privacy.State(cal, r.ReceivedAt, r.Due, r.DoneAt, now, false),
+			Acknowledged: !r.AcknowledgedAt.IsZero(), Extended: !r.ExtendedAt.IsZero()})
 	}
 	return out
 }

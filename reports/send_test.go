@@ -230,3 +230,68 @@ func TestCatchUpDigestNamesItsDay(t *testing.T) {
 		t.Errorf("digests %q, want %q", got, want)
 	}
 }
+
+// TestDigestRequests: the daily digest lists the data subjects' requests
+// not yet answered, with the state of their deadlines; an answered one
+// is not listed, and the monthly report lists none.
+func TestDigestRequests(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	var log bytes.Buffer
+	s := w.sender(&log)
+	err := w.db.Write(context.Background(), func(tx *store.Tx) error {
+		for _, r := range []store.Request{
+			{Kind: "copy", ReceivedAt: at(2026, 3, 5, 9, 0), AckDue: at(2026, 3, 9, 17, 0), Due: at(2026, 3, 16, 17, 0)},
+			{Kind: "erasure", ReceivedAt: at(2026, 3, 2, 9, 0), AckDue: at(2026, 3, 4, 17, 0), Due: at(2026, 3, 23, 17, 0),
+				AcknowledgedAt: at(2026, 3, 3, 9, 0)},
+			{Kind: "other", ReceivedAt: at(2026, 3, 1, 9, 0), AckDue: at(2026, 3, 3, 17, 0), Due: at(2026, 3, 11, 17, 0),
+				DoneAt: at(2026, 3, 6, 9, 0)},
+		} {
+			added, err := tx.AddRequest(r)
+			if err != nil {
+				return err
+			}
+			r.ID = added.ID
+			if err := tx.UpdateRequest(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(context.Background(), Daily, at(2026, 3, 16, 7, 30)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(context.Background(), Monthly, at(2026, 3, 16, 7, 30)); err != nil {
+		t.Fatal(err)
+	}
+	err = w.db.Read(context.Background(), func(tx *store.Tx) error {
+		mails, err := tx.DueMail(at(2030, 1, 1, 0, 0), 10)
+		kinds := map[string]int{}
+		for _, m := range mails {
+			var v templates.PeriodicReport
+			json.Unmarshal(m.Data, &v)
+			kinds[v.Kind]++
+			var got []string
+			for _, r := range v.Requests {
+				got = append(got, fmt.Sprintf("%d %s ack %s due %s", r.ID, r.Kind, r.AckState, r.State))
+			}
+			want := "1 copy ack overdue due due-soon; 2 erasure ack met due on-time"
+			if v.Kind != "daily" {
+				want = ""
+			}
+			if strings.Join(got, "; ") != want {
+				t.Errorf("%s to %s lists %q, want %q", v.Kind, m.To, got, want)
+			}
+		}
+		if kinds["daily"] == 0 || kinds["monthly"] == 0 {
+			t.Errorf("mails queued: %v", kinds)
+		}
+		return err
+	})
+	if err != nil {
+		t.Error(err)
+	}
+}

@@ -38,6 +38,24 @@ type PeriodicReport struct {
 	// Notes are sentences about the whole report, shown before its
 	// figures: that its period spans two routing tables, for one.
 	Notes []string
+	// Requests are the data subjects' requests not yet answered, with
+	// their deadlines (the daily digest, SPEC 10.5): numbers, kinds and
+	// dates, never who asked.
+	Requests []SubjectRequest
+}
+
+// SubjectRequest is a data subject's request waiting for its answer.
+type SubjectRequest struct {
+	ID         int64
+	Kind       string // copy, erasure, other
+	ReceivedAt time.Time
+	// AckDue and Due are the deadlines to acknowledge and to answer it;
+	// AckState and State theirs: on-time, due-soon, overdue (met or late
+	// once acknowledged).
+	AckDue, Due     time.Time
+	AckState, State string
+	Acknowledged    bool
+	Extended        bool
 }
 
 // Figure is one figure with its label.
@@ -77,5 +95,11 @@ func samplePeriodicReport() *PeriodicReport {
 		},
 		Chart: "cid:chart.png", Attached: []string{"bao-cao-thang-2026-03.xlsx", "bao-cao-thang-2026-03.csv", "bieu-do.png"},
 		TetMissing: 2027, Asked: true,
+		Requests: []SubjectRequest{
+			{ID: 3, Kind: "erasure", ReceivedAt: time.Date(2026, 3, 10, 9, 0, 0, 0, vietnam), AckDue: time.Date(2026, 3, 12, 17, 0, 0, 0, vietnam),
+				Due: time.Date(2026, 3, 30, 17, 0, 0, 0, vietnam), AckState: "met", State: "on-time", Acknowledged: true},
+			{ID: 4, Kind: "copy", ReceivedAt: time.Date(2026, 3, 11, 15, 0, 0, 0, vietnam), AckDue: time.Date(2026, 3, 13, 17, 0, 0, 0, vietnam),
+				Due: time.Date(2026, 3, 23, 17, 0, 0, 0, vietnam), AckState: "overdue", State: "on-time"},
+		},
 	}
 }
