@@ -48,8 +48,9 @@ func TestSeveralCommandsAllOrNone(t *testing.T) {
 		t.Errorf("/field then /accept: %+v", out)
 	}
 	sent = w.sentSince(&mark)
-	// The water company has no handler in this configuration: no assignment.
-	if owed(sent) != "forwarded→"+citizen+" confirmation→"+receiver {
+	// The water company has no handler in this configuration: the
+	// assignment goes to its official mailbox (SPEC 6.1).
+	if owed(sent) != "assignment→capnuoc@haugiang.gov.vn forwarded→"+citizen+" confirmation→"+receiver {
 		t.Errorf("mail owed %s", owed(sent))
 	}
 	r := w.report()

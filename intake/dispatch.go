@@ -57,7 +57,7 @@ type handlers struct {
 func (p *Pipeline) handlers() handlers {
 	addrs := replyAddrs{mailbox: p.Address, keys: p.Tokens}
 	rules := caseRules{calendar: p.Calendar, routing: p.Routing, callAttempts: p.CallAttempts}
-	menu := menu{escalation: p.EscalationAddress}
+	menu := menu{escalation: p.EscalationAddress, staff: p.Staff}
 	notices := &notifier{menu: menu, staff: p.Staff, escalation: p.EscalationAddress, routing: p.Routing, addrs: addrs, log: p.Log}
 	writer := &caseWriter{calendar: p.Calendar, notices: notices}
 	answers := &answers{notices: notices, periodic: periodicReports{blobs: p.DB.Blobs(), rules: rules, mode: p.ReportMode},
@@ -67,7 +67,7 @@ func (p *Pipeline) handlers() handlers {
 			spamMarks: p.SpamMarks, authservID: p.TrustedAuthservID},
 		reception: &reception{rules: rules, writer: writer, menu: menu, staff: p.Staff, addrs: addrs,
 			duplicateWindow: p.DuplicateWindow, repliesPerHour: p.RepliesPerHour, privacy: p.Privacy, log: p.Log},
-		commands: &commands{staff: p.Staff, requireAuth: p.RequireAuth, authservID: p.TrustedAuthservID,
+		commands: &commands{staff: p.Staff, escalation: p.EscalationAddress, requireAuth: p.RequireAuth, authservID: p.TrustedAuthservID,
 			rules: rules, writer: writer, answers: answers, addrs: addrs, log: p.Log},
 		replies: &citizenReplies{rules: rules, writer: writer, notices: notices, addrs: addrs,
 			repliesPerHour: p.RepliesPerHour, log: p.Log},

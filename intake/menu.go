@@ -8,9 +8,11 @@ import (
 // menu says which commands a notice to staff lists (SPEC 8.4: only those
 // its reader can use in the report's state): those the lifecycle allows
 // the reader's role in the state, less those the configuration would make
-// fail — /escalate with no escalation address.
+// fail — /escalate with no escalation address, a bare /accept to an agency
+// nobody would hear from.
 type menu struct {
 	escalation string // process.escalation_address
+	staff      Staff
 }
 
 // usable names the commands an operator of role (of agency, for handlers
@@ -19,7 +21,7 @@ type menu struct {
 func (m menu) usable(role, agency string, f lifecycle.Facts, table *routing.Table) []string {
 	var out []string
 	for _, a := range lifecycle.Usable(lifecycle.Role(role), agency, f, table.Center().Code) {
-		if a == lifecycle.Escalate && m.escalation == "" {
+		if a == lifecycle.Escalate && m.escalation == "" || a == lifecycle.Accept && !m.staff.Reachable(f.Agency, table) {
 			continue
 		}
 		out = append(out, string(a))

@@ -24,6 +24,10 @@ type notifier struct {
 	log        *slog.Logger
 }
 
+// RoleMailbox is the outbox role of mail to an agency's official mailbox
+// (SPEC 6.1): no operator, so no reply address and no commands.
+const RoleMailbox = "mailbox"
+
 // A recipient is one address a notice goes to.
 type recipient struct {
 	email, role string
@@ -31,8 +35,10 @@ type recipient struct {
 	staff       bool   // an operator, who gets a reply token
 }
 
-// recipients returns who gets a notice, each address once. Notices to the
-// actor are left to the answer (see answers.applied).
+// recipients returns who gets a notice, each address once: the agency's
+// notices go to its handlers, else to its leaders and its official mailbox
+// (SPEC 6.1). Notices to the actor are left to the answer (see
+// answers.applied).
 func (nf *notifier) recipients(s *snapshot, n lifecycle.Notice) []recipient {
 	var ops []Operator
 	switch n.To {
@@ -54,14 +60,20 @@ func (nf *notifier) recipients(s *snapshot, n lifecycle.Notice) []recipient {
 	default:
 		return nil
 	}
-	if len(ops) == 0 {
-		nf.log.Warn("no operator configured for a notice", "report", s.r.Code, "notice", n.Kind, "to", n.To, "agency", n.Agency)
-	}
 	var out []recipient
 	for _, op := range ops {
 		if !slices.ContainsFunc(out, func(r recipient) bool { return sameAddress(r.email, op.Email) }) {
 			out = append(out, recipient{email: op.Email, role: op.Role, agency: op.Agency, staff: true})
 		}
+	}
+	// An agency without a handler: its official mailbox too (SPEC 6.1).
+	if box := ""; n.To == lifecycle.ToHandlers {
+		if box = nf.staff.Mailbox(n.Agency, s.table); box != "" && !slices.ContainsFunc(out, func(r recipient) bool { return sameAddress(r.email, box) }) {
+			out = append(out, recipient{email: box, role: RoleMailbox, agency: n.Agency})
+		}
+	}
+	if len(out) == 0 {
+		nf.log.Warn("nobody configured for a notice", "report", s.r.Code, "notice", n.Kind, "to", n.To, "agency", n.Agency)
 	}
 	return out
 }

@@ -21,6 +21,7 @@ import (
 // none.
 type commands struct {
 	staff       Staff
+	escalation  string // process.escalation_address
 	requireAuth bool   // security.require_authentication_results
 	authservID  string // security.trusted_authserv_id
 	rules       caseRules
@@ -224,6 +225,9 @@ func (cs *commands) apply(in *incoming, ops []Operator, facts lifecycle.Facts, c
 			return step{}, nil, err
 		}
 		if le == nil {
+			le = cs.deliverable(ch)
+		}
+		if le == nil {
 			return step{change: ch, at: li.At, actor: op.Email, role: li.Actor.Role, op: op, line: c.Raw, text: c.Text,
 				days: c.Days, period: c.Period, month: c.Month}, nil, nil
 		}
@@ -301,4 +305,35 @@ func (cs *commands) authenticate(tx *store.Tx, in *incoming, cf *caseFile) (auth
 		return sent.Role != "citizen" && sent.Role != "escalation"
 	})
 	return v, err
+}
+
+// codeUndeliverable refuses a command whose mail would reach nobody.
+const codeUndeliverable lifecycle.Code = "undeliverable"
+
+// deliverable refuses a change whose mail nobody would receive: forwarding
+// to an agency with no handler or leader configured and no official
+// mailbox in the routing table (the report would wait, unseen, until it
+// is overdue), or an escalation with no escalation address. The refusal
+// says what to configure.
+func (cs *commands) deliverable(ch lifecycle.Change) *lifecycle.Error {
+	switch ch.Action {
+	case lifecycle.Accept, lifecycle.Assign:
+		table := cs.rules.routing()
+		if code := ch.Facts.Agency; !cs.staff.Reachable(code, table) {
+			name := code
+			if a, ok := table.RecordedAgency(code); ok {
+				name = fmt.Sprintf("%s (%s)", a.Name, code)
+			}
+			return &lifecycle.Error{Code: codeUndeliverable, Message: fmt.Sprintf("lệnh %s: %s chưa có người xử lý nào được "+
+				"cấu hình và bảng định tuyến không có hộp thư công vụ của cơ quan, nên thư chuyển xử lý không đến được ai; "+
+				"hãy chọn cơ quan khác, hoặc đề nghị bộ phận quản trị bổ sung người xử lý ([[operators]]) hoặc hộp thư "+
+				"(email của cơ quan trong bảng định tuyến)", ch.Action.Command(), name)}
+		}
+	case lifecycle.Escalate:
+		if cs.escalation == "" {
+			return &lifecycle.Error{Code: codeUndeliverable, Message: "lệnh /escalate: chưa cấu hình địa chỉ thư của Sở Thông tin " +
+				"và Truyền thông (process.escalation_address), nên thư chuyển cấp không đến được ai; đề nghị bộ phận quản trị cấu hình địa chỉ này"}
+		}
+	}
+	return nil
 }

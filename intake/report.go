@@ -53,6 +53,11 @@ func (rc *reception) receive(tx *store.Tx, in *incoming) (Outcome, error) {
 	if err := rc.acknowledge(tx, in, r, table, intake.Due); err != nil {
 		return Outcome{}, err
 	}
+	if decision.AutoForward && !rc.staff.Reachable(decision.Agency, table) {
+		rc.log.Warn("automatic forwarding not done: nobody configured for the agency; the report waits for a receiver",
+			"report", r.Code, "agency", decision.Agency)
+		decision.AutoForward = false
+	}
 	if err := rc.notifyReceivers(tx, in, r, decision, table, intake.Due); err != nil {
 		return Outcome{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 
 	"haugiang.gov.vn/phananh/rules/fold"
+	"haugiang.gov.vn/phananh/rules/routing"
 )
 
 // Operator is a member of staff who acts by mail ([[operators]], SPEC 7.2).
@@ -81,4 +82,41 @@ func (op Operator) logName() string {
 	}
 	sum := sha256.Sum256([]byte(fold.Address(op.Email)))
 	return "operator-" + hex.EncodeToString(sum[:4])
+}
+
+// Mailbox returns the official mailbox of an agency that has no handler
+// configured — SPEC 6.1: it receives the agency's notices then (its
+// leaders, who may act as its handlers do, get them too) — or "" when the
+// agency has a handler, or the routing table gives it no mailbox.
+func (s Staff) Mailbox(agency string, table *routing.Table) string {
+	for _, op := range s.WithRole("handler") {
+		if op.Agency == agency {
+			return ""
+		}
+	}
+	a, ok := table.RecordedAgency(agency)
+	if !ok {
+		return ""
+	}
+	return a.Email
+}
+
+// Reachable reports whether anyone gets an agency's notices: a handler or
+// a leader of it, or its official mailbox. An agency nobody would hear
+// from is refused as a target (/accept, /assign, automatic forwarding).
+func (s Staff) Reachable(agency string, table *routing.Table) bool {
+	return len(s.Handlers(agency)) > 0 || s.Mailbox(agency, table) != ""
+}
+
+// Unreachable lists the agencies of the table, the Center apart, that
+// nobody would hear from (see Reachable): `serve` and `phananh operators`
+// warn of each.
+func (s Staff) Unreachable(table *routing.Table) []routing.Agency {
+	var out []routing.Agency
+	for _, a := range table.Agencies() {
+		if a.Code != table.Center().Code && !s.Reachable(a.Code, table) {
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -1,12 +1,16 @@
 package intake
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"haugiang.gov.vn/phananh/intake/parse"
+	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
 )
 
 // The tests of what staff read in their mail (SPEC 8.4): everything in
@@ -215,5 +219,76 @@ func TestCodesCommand(t *testing.T) {
 	text := codes[len(codes)-1].Text
 	if !strings.Contains(text, "so-xd ") || strings.Contains(text, "dien-luc ") {
 		t.Errorf("/codes xây dựng answered:\n%s", text)
+	}
+}
+
+// withoutMailbox makes the walker's routing table the default one with
+// the health department's official mailbox taken out: an agency that
+// nobody would hear from, the walker's staff having no handler for it.
+func withoutMailbox(t *testing.T, w *walker) {
+	b, err := os.ReadFile("../rules/routing/appendix1.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(b), "email = \"syt@haugiang.gov.vn\"\n", "", 1)
+	path := filepath.Join(t.TempDir(), "rules.toml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	table, err := routing.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.p.Routing = func() *routing.Table { return table }
+}
+
+// TestAgencyOfficialMailbox: an agency with no handler has its notices
+// sent to its official mailbox from the routing table (SPEC 6.1), without
+// a reply address, the citizen's identity when confidential, or commands
+// it cannot send; an agency with neither is refused as a target, and so is
+// /escalate without an escalation address, each with the reason.
+func TestAgencyOfficialMailbox(t *testing.T) {
+	w := newWalker(t)
+	withoutMailbox(t, w)
+	w.p.EscalationAddress = ""
+	w.ingest(outage)
+	if text := w.renderAll()["triage"][0].Text; strings.Contains(text, "/escalate") {
+		t.Errorf("the triage notice offers /escalate with no escalation address:\n%s", text)
+	}
+	for _, c := range []struct{ line, want string }{
+		{"/assign so-yt", "lệnh /assign: Sở Y tế (so-yt) chưa có người xử lý nào được cấu hình và bảng định tuyến không có " +
+			"hộp thư công vụ của cơ quan, nên thư chuyển xử lý không đến được ai"},
+		{"/escalate Vượt thẩm quyền", "lệnh /escalate: chưa cấu hình địa chỉ thư của Sở Thông tin và Truyền thông " +
+			"(process.escalation_address), nên thư chuyển cấp không đến được ai"},
+	} {
+		if out := w.reply(receiver, c.line+"\n"); out.State != "received" {
+			t.Errorf("%s: %+v, want refused", c.line, out)
+		}
+		refused := w.renderAll()["refused"]
+		if text := refused[len(refused)-1].Text; !strings.Contains(text, c.want) {
+			t.Errorf("%s: the refusal lacks %q:\n%s", c.line, c.want, text)
+		}
+	}
+	w.command(receiver, "/confidential\n/assign so-xd\n", "forwarded")
+	mark := 0
+	var box []store.Mail
+	for _, m := range w.sentSince(&mark) {
+		if m.Kind == "assignment" {
+			box = append(box, m)
+		}
+	}
+	if len(box) != 1 || box[0].To != "sxd@haugiang.gov.vn" || box[0].Role != "mailbox" || box[0].ReplyTo != "" {
+		t.Fatalf("the assignment went to %+v, want the mailbox sxd@haugiang.gov.vn without a reply address", box)
+	}
+	text := w.renderAll()["assignment"][0].Text
+	for _, want := range []string{"hộp thư công vụ của cơ quan", "Được giữ bí mật"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the mailbox's assignment lacks %q:\n%s", want, text)
+		}
+	}
+	for _, unwanted := range []string{"Nguyễn Văn An", "0912", "/resolve", "/return", "Trả lời thư này, mỗi lệnh"} {
+		if strings.Contains(text, unwanted) {
+			t.Errorf("the mailbox's assignment holds %q:\n%s", unwanted, text)
+		}
 	}
 }

@@ -172,15 +172,16 @@ func (w *Watch) notify(tx *store.Tx, n notice, d store.DueDeadline, now time.Tim
 	if len(to) == 0 {
 		return false, nil
 	}
-	data, err := json.Marshal(w.data(n, d, now))
-	if err != nil {
-		return false, err
-	}
 	threads := w.threads(tx, d)
 	for _, op := range to {
+		mailbox := op.Role == intake.RoleMailbox
+		data, err := json.Marshal(w.data(n, d, now, mailbox))
+		if err != nil {
+			return false, err
+		}
 		m := store.Mail{ReportID: d.ReportID, ReportCode: d.Code, Kind: n.kind, To: op.Email, Role: op.Role,
 			Lang: templates.Vietnamese, References: threads[strings.ToLower(op.Email)], Data: data}
-		if w.Tokens != nil {
+		if w.Tokens != nil && !mailbox {
 			m.ReplyTo = token.Address(w.Address, w.Tokens.Mint(d.ReportID, token.Operator, op.Email, now))
 		}
 		if _, err := tx.Enqueue(m, now); err != nil {
@@ -205,6 +206,12 @@ func (w *Watch) recipients(n notice, d store.DueDeadline) []intake.Operator {
 	var to []intake.Operator
 	for _, a := range audiences {
 		ops := a.members(w.Staff, d.Agency)
+		if a == handlers && d.Agency != "" && w.table() != nil {
+			// No handler: the agency's official mailbox (SPEC 6.1).
+			if box := w.Staff.Mailbox(d.Agency, w.table()); box != "" {
+				ops = append(ops, intake.Operator{Email: box, Role: intake.RoleMailbox, Agency: d.Agency})
+			}
+		}
 		if len(ops) == 0 {
 			args := []any{"report", d.Code, "deadline", d.Kind, "notice", n.kind, "role", a.role}
 			if a.bound {
@@ -218,12 +225,13 @@ func (w *Watch) recipients(n notice, d store.DueDeadline) []intake.Operator {
 }
 
 // data is the template data of a deadline's notice: how much time is left,
-// or how late it is, in the deadline's own measure.
-func (w *Watch) data(n notice, d store.DueDeadline, now time.Time) any {
+// or how late it is, in the deadline's own measure; for an agency's
+// official mailbox, which sends no commands.
+func (w *Watch) data(n notice, d store.DueDeadline, now time.Time, mailbox bool) any {
 	dl := deadline.Deadline{Kind: deadline.Kind(d.Kind), Start: d.Start, Due: d.Due, Clock: d.Clock}
 	left := dl.Left(w.Calendar, now)
 	dn := templates.DeadlineNotice{Code: d.Code, Step: d.Kind, ReportState: d.ReportState, Due: d.Due,
-		Working: !d.Clock, Urgent: d.Urgent, Field: d.Field, Unit: d.Unit, Agency: d.Agency}
+		Working: !d.Clock, Urgent: d.Urgent, Field: d.Field, Unit: d.Unit, Agency: d.Agency, Mailbox: mailbox}
 	if table := w.table(); table != nil {
 		if f, ok := table.RecordedField(d.Field); ok {
 			dn.FieldName = f.Name

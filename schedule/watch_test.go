@@ -361,25 +361,42 @@ func TestOtherSteps(t *testing.T) {
 }
 
 // TestNobodyConfigured: a notice whose audience has no operator is logged,
-// without personal data, once, and the watch goes on.
+// without personal data, once, and the watch goes on. An agency without a
+// handler has its notices sent to its official mailbox from the routing
+// table (SPEC 6.1), without a reply address and without commands.
 func TestNobodyConfigured(t *testing.T) {
 	f := newFixture(t)
 	dl := deadline.Resolve(f.cal, f.at("08:15"), 1, true)
-	orphan := f.report("so-yt", false, dl) // no handler, no leader for the health department
+	orphan := f.report("so-cu", false, dl)  // an agency no longer in the table: no handler, no mailbox
+	mailbox := f.report("so-yt", false, dl) // no handler, no leader: the health department's mailbox
 	other := f.report("ubnd-vi-thanh", false, dl)
-	f.run(dl.SoonAt(f.cal), 1, 0)
-	f.run(dl.Due, 0, 2) // the approvers still hear of the orphan
+	f.run(dl.SoonAt(f.cal), 2, 0)
+	f.run(dl.Due, 0, 3) // the approvers still hear of the orphan
 	f.run(dl.Due.Add(time.Hour), 0, 0)
 	f.wantMail(orphan, "overdue duyet@example.gov.vn")
+	f.wantMail(mailbox, "reminder syt@haugiang.gov.vn", "overdue syt@haugiang.gov.vn", "overdue duyet@example.gov.vn")
 	f.wantMail(other, "reminder xuly.vithanh@example.gov.vn",
 		"overdue xuly.vithanh@example.gov.vn", "overdue lanhdao.vithanh@example.gov.vn", "overdue duyet@example.gov.vn")
 	logs := f.logs.String()
-	if n := strings.Count(logs, "no operator configured"); n != 3 { // handler (reminder), handler and leader (alert)
+	// The orphan: handler (reminder), handler and leader (alert); the
+	// health department: its leader (alert).
+	if n := strings.Count(logs, "no operator configured"); n != 4 {
 		t.Errorf("%d warnings:\n%s", n, logs)
 	}
-	if !strings.Contains(logs, "agency=so-yt") || !strings.Contains(logs, "report="+orphan.Code) || strings.Contains(logs, "@") {
+	if !strings.Contains(logs, "agency=so-cu") || !strings.Contains(logs, "report="+orphan.Code) || strings.Contains(logs, "@") {
 		t.Errorf("warnings:\n%s", logs)
 	}
+	f.db.Read(context.Background(), func(tx *store.Tx) error {
+		mails, _ := tx.ReportMail(mailbox.ID)
+		for _, m := range mails {
+			var dn templates.DeadlineNotice
+			json.Unmarshal(m.Data, &dn)
+			if (m.Role == "mailbox") != (m.To == "syt@haugiang.gov.vn") || m.Role == "mailbox" && (m.ReplyTo != "" || !dn.Mailbox) {
+				t.Errorf("%s to %s (%s): reply to %q, mailbox %v", m.Kind, m.To, m.Role, m.ReplyTo, dn.Mailbox)
+			}
+		}
+		return nil
+	})
 }
 
 // TestBatches: more deadlines than a batch holds are all handled in one

@@ -19,6 +19,10 @@ type DeadlineNotice struct {
 	UnitName    string
 	Agency      string
 	AgencyName  string
+	// Mailbox is set for the agency's official mailbox, which gets the
+	// notice when the agency has no handler (SPEC 6.1) and sends no
+	// commands.
+	Mailbox bool
 }
 
 // Reminder tells the people who must act that a deadline is due soon.

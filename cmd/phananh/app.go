@@ -113,9 +113,12 @@ func createKeys(cfg *config.Config, log *slog.Logger) error {
 }
 
 // staff is the configuration's operators.
-func (a *app) staff() intake.Staff {
-	staff := make(intake.Staff, len(a.cfg.Operators))
-	for i, op := range a.cfg.Operators {
+func (a *app) staff() intake.Staff { return staffOf(a.cfg.Operators) }
+
+// staffOf is the operators of a configuration as the pipeline knows them.
+func staffOf(ops []config.Operator) intake.Staff {
+	staff := make(intake.Staff, len(ops))
+	for i, op := range ops {
 		staff[i] = intake.Operator{Email: op.Email, Name: op.Name, Role: string(op.Role), Agency: op.Agency}
 	}
 	return staff

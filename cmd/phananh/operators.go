@@ -74,7 +74,12 @@ func checkOperators(ops []config.Operator, table *routing.Table) []string {
 		}
 	}
 	if len(without) > 0 {
-		problems = append(problems, fmt.Sprintf("no handler for %d agencies: %s", len(without), strings.Join(without, ", ")))
+		problems = append(problems, fmt.Sprintf("no handler for %d agencies (their notices go to their leaders and "+
+			"their official mailbox, email in the routing table): %s", len(without), strings.Join(without, ", ")))
+	}
+	for _, a := range staffOf(ops).Unreachable(table) {
+		problems = append(problems, fmt.Sprintf("agency %s (%s) has no handler, no leader and no official mailbox: "+
+			"forwarding to it is refused until one is configured", a.Code, a.Name))
 	}
 	for _, r := range []config.Role{config.RoleReceiver, config.RoleApprover} {
 		if !roles[r] {

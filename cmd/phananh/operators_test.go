@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"haugiang.gov.vn/phananh/config"
 	"haugiang.gov.vn/phananh/rules/routing"
 )
 
@@ -24,7 +26,13 @@ func TestOperators(t *testing.T) {
 		stderr     string
 	}{
 		{"complete", all.String(), exitOK, ""},
-		{"missing handlers", testOperators, exitFailed, "no handler for 22 agencies: so-tttt, so-gtvt"},
+		{"missing handlers", testOperators, exitFailed, "no handler for 22 agencies (their notices go to their leaders and " +
+			"their official mailbox, email in the routing table): so-tttt, so-gtvt"},
+		{"an agency nobody hears from", unreachableTable(t) + "[[operators]]\nemail = \"r@example.gov.vn\"\nrole = \"receiver\"\n" +
+			"[[operators]]\nemail = \"a@example.gov.vn\"\nrole = \"approver\"\n" +
+			"[[operators]]\nemail = \"h@example.gov.vn\"\nrole = \"handler\"\nagency = \"power\"\n" +
+			"[[operators]]\nemail = \"l@example.gov.vn\"\nrole = \"leader\"\nagency = \"ubnd-a\"\n",
+			exitFailed, "agency roads (Sở Giao thông) has no handler, no leader and no official mailbox: forwarding to it is refused"},
 		{"unknown agency", all.String() + "[[operators]]\nemail = \"x@example.gov.vn\"\nrole = \"leader\"\nagency = \"so-khong-co\"\n",
 			exitFailed, `agency "so-khong-co" is not in the routing table`},
 		{"no approver", strings.Replace(all.String(), `role = "approver"`, `role = "admin"`, 1), exitFailed, "no approver"},
@@ -41,5 +49,42 @@ func TestOperators(t *testing.T) {
 				t.Errorf("stderr %q lacks %q", stderr.String(), c.stderr)
 			}
 		})
+	}
+}
+
+// unreachableTable is the [rules] table of a configuration naming the
+// small test table, whose agencies have no official mailbox.
+func unreachableTable(t *testing.T) string {
+	path, err := filepath.Abs("../../rules/routing/testdata/small.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("[rules]\nfile = %q\n\n", path)
+}
+
+// TestServeWarnsOfUnreachableAgencies: at start, `serve` warns of each
+// agency nobody would hear from, and of a missing escalation address.
+func TestServeWarnsOfUnreachableAgencies(t *testing.T) {
+	path, _ := filepath.Abs("../../rules/routing/testdata/small.toml")
+	table, err := routing.NewHolder(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	d := &daemon{app: &app{cfg: &config.Config{Operators: []config.Operator{
+		{Email: "h@example.gov.vn", Role: config.RoleHandler, Agency: "power"},
+		{Email: "l@example.gov.vn", Role: config.RoleLeader, Agency: "ubnd-a"}}},
+		routing: table, log: slog.New(slog.NewTextHandler(&log, nil))}}
+	d.warnUnreachable()
+	got := log.String()
+	for _, want := range []string{"agency=roads", "agency=ubnd-b", "no escalation address"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the warnings lack %q:\n%s", want, got)
+		}
+	}
+	for _, reached := range []string{"agency=power", "agency=ubnd-a", "agency=center"} {
+		if strings.Contains(got, reached) {
+			t.Errorf("a warning names %s:\n%s", reached, got)
+		}
 	}
 }

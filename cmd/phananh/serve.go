@@ -158,6 +158,7 @@ func (d *daemon) Run(ctx context.Context) error {
 	}
 	wg.Go(func() { d.reloadOnHangup(ctx) })
 	d.log.Info("phananh serving", "mailbox", d.cfg.IMAP.Mailbox, "http", d.cfg.HTTP.Listen)
+	d.warnUnreachable()
 	<-ctx.Done()
 	d.log.Info("phananh stopping")
 	wg.Wait()
@@ -189,6 +190,7 @@ func (d *daemon) reload() error {
 		errs = append(errs, err)
 	} else {
 		d.log.Info("routing table reloaded", "version", d.routing.Load().Version())
+		d.warnUnreachable()
 	}
 	if set, err := templates.Load(d.cfg.Templates.Dir); err != nil {
 		d.log.Error("templates refused; the previous ones stay", "err", err)
@@ -262,4 +264,19 @@ func certPool(file string) (*x509.CertPool, error) {
 		return nil, fmt.Errorf("%s holds no PEM certificate", file)
 	}
 	return pool, nil
+}
+
+// warnUnreachable warns, at start and after each reload of the routing
+// table, of every agency whose mail nobody would receive — no handler or
+// leader configured, no official mailbox in the table: forwarding to it is
+// refused — and of a missing escalation address, which makes /escalate
+// refused.
+func (d *daemon) warnUnreachable() {
+	for _, a := range d.staff().Unreachable(d.routing.Load()) {
+		d.log.Warn("agency without a handler, a leader or an official mailbox: forwarding to it is refused",
+			"agency", a.Code, "fix", "add a handler in [[operators]], or the agency's email in the routing table")
+	}
+	if d.cfg.Process.EscalationAddress == "" {
+		d.log.Warn("no escalation address: /escalate is refused", "fix", "set process.escalation_address")
+	}
 }

@@ -1,0 +1,42 @@
+package templates
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+)
+
+// TestGoldenVariants renders the notices whose text depends on who reads
+// them beyond the sample of their kind, and compares them with
+// testdata/KIND.VARIANT.vi.golden: the assignment and the reminder as an
+// agency's official mailbox gets them (SPEC 6.1: no commands), the triage
+// notice of a report whose proposal is the Center.
+func TestGoldenVariants(t *testing.T) {
+	s, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mailboxReminder := sampleReminder()
+	mailboxReminder.Mailbox = true
+	centerTriage := sampleTriage()
+	centerTriage.Proposal = Proposal{Field: "khac", FieldName: "Khác", Agency: "ttgsdh",
+		AgencyName: "Trung tâm Giám sát, điều hành đô thị thông minh tỉnh Hậu Giang",
+		Grounds:    "không tìm thấy từ khóa của quy tắc nào: lĩnh vực khac, Trung tâm quyết định; không tìm thấy tên địa bàn nào"}
+	centerTriage.Usable = []string{"assign", "reject", "call-failed", "urgent", "complex", "field", "unit", "confidential", "note",
+		"status", "help", "codes"}
+	for name, c := range map[string]struct {
+		kind string
+		data any
+	}{
+		"assignment.mailbox": {"assignment", hiddenNotice()},
+		"reminder.mailbox":   {"reminder", mailboxReminder},
+		"triage.center":      {"triage", centerTriage},
+	} {
+		data, _ := json.Marshal(c.data)
+		r, err := s.Render(c.kind, Vietnamese, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareGolden(t, filepath.Join("testdata", name+".vi.golden"), "Subject: "+r.Subject+"\n\n"+r.Text)
+	}
+}
