@@ -25,15 +25,21 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		return err
 	}
 	snapshot := filepath.Join(dest, "phananh.db")
+	// VACUUM INTO takes an empty file: made first, it is the owner's only
+	// from the start.
+	f, err := os.OpenFile(snapshot, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		err = f.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	if _, err := db.w.ExecContext(ctx, `VACUUM INTO ?`, snapshot); err != nil {
 		return fmt.Errorf("backup: database snapshot: %w", err)
 	}
-	if err := os.Chmod(snapshot, 0o600); err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
 	src := filepath.Join(db.dir, "blobs")
 	dst := filepath.Join(dest, "data", "blobs")
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

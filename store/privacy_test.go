@@ -158,6 +158,22 @@ func TestNewDatabaseFilesPrivate(t *testing.T) {
 	checkModes(t, path, 0o600)
 }
 
+// TestBackupPrivate: the backup's copy of the database is its owner's only
+// from its creation, whatever the umask.
+func TestBackupPrivate(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	db := openTest(t, t.TempDir(), testKey)
+	dest := filepath.Join(t.TempDir(), "backup")
+	if err := db.Backup(context.Background(), dest); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dest, "phananh.db"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the backup's database: %v, %v", fi.Mode(), err)
+	}
+}
+
 func checkModes(t *testing.T, path string, want fs.FileMode) {
 	t.Helper()
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
