@@ -39,7 +39,7 @@ func factsOf(r store.Report, ds []store.Deadline) lifecycle.Facts {
 	f := lifecycle.Facts{
 		State: lifecycle.State(r.State), ReceivedAt: r.ReceivedAt,
 		Agency: r.Routing.Agency, Field: r.Routing.Field, Unit: r.Routing.Unit,
-		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential,
+		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Secret: r.Secret,
 		CallFailures: r.CallFailures, Rating: lifecycle.Rating(r.Rating), Result: r.Result,
 		Extension: lifecycle.Extension{Requested: r.Extension.Requested, Days: r.Extension.Days, Confirmed: r.Extension.Confirmed},
 		Held:      !r.HeldAt.IsZero(), Hold: r.Hold,

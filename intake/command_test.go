@@ -319,3 +319,26 @@ func TestAdminHold(t *testing.T) {
 		t.Errorf("a second /release: %+v", out)
 	}
 }
+
+// TestSecretInAnyOrder: a /secret written after the /approve of the same
+// reply still keeps the result from the citizen's mail (Art 9.1c): the
+// citizen is told to contact the agency, whatever the order of the lines.
+func TestSecretInAnyOrder(t *testing.T) {
+	for _, reply := range []string{"/secret\n/approve", "/approve\n/secret"} {
+		w := resolvedReport(t)
+		mark := 0
+		w.sentSince(&mark)
+		w.command(approver, reply, "published")
+		if got := owed(w.sentSince(&mark)); got != "secret-result→"+citizen+" approved→"+handler+" confirmation→"+approver {
+			t.Errorf("%q owes %s", reply, got)
+		}
+		if r := w.report(); !r.Secret {
+			t.Errorf("%q: the report is not secret", reply)
+		}
+		for _, m := range w.renderAll()["approved"] {
+			if strings.Contains(m.Text, "Đã thay dây dẫn") {
+				t.Errorf("%q: the agency's notice carries the secret result:\n%s", reply, m.Text)
+			}
+		}
+	}
+}

@@ -17,6 +17,7 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 	case lifecycle.NoticeResult:
 		return s.resultNotice()
 	case lifecycle.NoticeForwarded, lifecycle.NoticeRejection, lifecycle.NoticeRejectionUnreachable, lifecycle.NoticeExtended,
+		lifecycle.NoticeSecretResult,
 		lifecycle.NoticeClarification, lifecycle.NoticeThanks, lifecycle.NoticeAlreadyRated:
 		return s.citizenNotice(st), nil
 	}
@@ -27,7 +28,9 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 	case lifecycle.NoticeAssignment:
 		files, _ = mailFiles(s.citizenFiles(n.Hidden))
 	case lifecycle.NoticeReview:
-		files, _ = mailFiles(s.result)
+		if !s.r.Secret {
+			files, _ = mailFiles(s.result)
+		}
 	case lifecycle.NoticeCitizenReply, lifecycle.NoticeCitizenNote:
 		replyFiles := st.replyFiles
 		if n.Hidden {
@@ -72,6 +75,9 @@ func (s *snapshot) citizenNotice(st step) templates.CitizenNotice {
 		Calls: s.calls()}
 	if d, ok := s.deadline(deadline.KindResolve); ok && d.State == "open" {
 		c.ResolveDue = d.Due
+	}
+	if a, ok := s.table.RecordedAgency(s.r.Routing.Agency); ok {
+		c.AgencyEmail = a.Email
 	}
 	return c
 }
@@ -127,7 +133,7 @@ func (s *snapshot) staffCase(role string) templates.Case {
 		Subject: r.Subject, Content: r.Content, Location: r.Location, IncidentTime: r.IncidentTime,
 		Field: r.Routing.Field, FieldName: s.fieldName(), Unit: r.Routing.Unit, UnitName: s.unitName(false),
 		Agency: r.Routing.Agency, AgencyName: s.agencyName(),
-		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Undeliverable: r.Undeliverable,
+		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Secret: r.Secret, Undeliverable: r.Undeliverable,
 		CallFailures: r.CallFailures, Rating: r.Rating, RatingReason: s.ratingReason(), Result: r.Result, ResolvedAt: r.ResolvedAt,
 		ExtensionRequested: r.Extension.Requested, ExtensionConfirmed: r.Extension.Confirmed, ExtensionDays: r.Extension.Days,
 		ResultFiles: listFiles(s.result),
@@ -140,6 +146,9 @@ func (s *snapshot) staffCase(role string) templates.Case {
 	} else {
 		c.Citizen = templates.Person{Name: r.Citizen.Name, Phone: r.Citizen.Phone, Email: r.Citizen.Email,
 			Address: r.Citizen.Address, Workplace: r.Citizen.Workplace}
+	}
+	if c.Secret {
+		c.Result, c.ResultFiles = "", nil // state secrets travel by no mail (Art 9.1c)
 	}
 	for _, d := range s.deadlines {
 		if d.State == "open" {

@@ -86,6 +86,9 @@ func (nf *notifier) owe(tx *store.Tx, in *incoming, s *snapshot, st step, forwar
 		if n.Kind == lifecycle.NoticeUrgent && forwarded {
 			continue
 		}
+		if n.Kind == lifecycle.NoticeResult && s.r.Secret {
+			n.Kind = lifecycle.NoticeSecretResult // a /secret after /approve in the same mail
+		}
 		for _, rc := range nf.recipients(s, n) {
 			data, files := noticeData(s, st, n.Kind, rc)
 			if notice, ok := data.(templates.Notice); ok && rc.staff {

@@ -1,8 +1,9 @@
 package store
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -65,23 +66,17 @@ func (t *Tx) PublicVersion() (string, error) {
 	return fmt.Sprintf("%d-%d-%d-%d", n, updated, sum, event), nil
 }
 
-// CommandSecret is the command that marks a report's result as holding
-// state secrets (SPEC 3, Art 9.1c): it is neither published nor mailed.
-const CommandSecret = "/secret"
-
-// Secret reports whether a report's result holds state secrets (Art 9.1c):
-// an approver's /secret is in its event log. Every reader of that fact
-// goes through this function, so that a column recording it would replace
-// the log's reading here alone.
+// Secret reports whether a report's result holds state secrets (Art 9.1c,
+// an approver's /secret): it is neither published nor mailed
+// (Report.Secret).
 func (t *Tx) Secret(reportID int64) (bool, error) {
-	events, err := t.Events(reportID)
+	var secret bool
+	err := t.queryRow(`SELECT secret != 0 FROM reports WHERE id = ?`, reportID).Scan(&secret)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("store: report #%d: %w", reportID, ErrNotFound)
+	}
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("store: secret: %w", err)
 	}
-	for _, e := range events {
-		if command, _, _ := strings.Cut(e.Command, " "); command == CommandSecret {
-			return true, nil
-		}
-	}
-	return false, nil
+	return secret, nil
 }

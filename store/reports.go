@@ -28,12 +28,15 @@ type Report struct {
 	Proposal Routing // what routing proposed at intake
 
 	Urgent, Complex, Confidential bool
-	Missing                       []string // codes of the form items missing (SPEC 4.5)
-	DuplicateOf                   string   // the code of the report this one repeats
-	CallFailures                  int
-	Rating                        string
-	Undeliverable                 bool
-	UpdatedAt                     time.Time
+	// Secret is set when an approver found that the result holds state
+	// secrets (Art 9.1c, /secret): it is neither published nor mailed.
+	Secret        bool
+	Missing       []string // codes of the form items missing (SPEC 4.5)
+	DuplicateOf   string   // the code of the report this one repeats
+	CallFailures  int
+	Rating        string
+	Undeliverable bool
+	UpdatedAt     time.Time
 
 	// Result is the text of the result the agency submitted with /resolve,
 	// waiting for approval or approved; "" when none.
@@ -178,7 +181,7 @@ const reportColumns = `r.id, r.code, r.state, r.received_at, r.lang,
 	r.urgent, r.complex, r.confidential, r.missing, coalesce(d.code, ''), r.call_failures, r.rating, r.undeliverable, r.updated_at,
 	r.result, coalesce(r.result_message_id, 0), r.resolved_at, r.published_at, r.rated_at,
 	r.extension_requested, r.extension_days, r.extension_confirmed, coalesce(r.key_id, ''), r.erased_at,
-	r.closed_at, r.held_at, r.hold`
+	r.closed_at, r.held_at, r.hold, r.secret`
 
 const reportFrom = ` FROM reports r LEFT JOIN reports d ON d.id = r.duplicate_of `
 
@@ -197,7 +200,7 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	var received, updated int64
 	var sealed [10][]byte
 	var missing string
-	var urgent, complex, confidential, undeliverable, extRequested, extConfirmed int
+	var urgent, complex, confidential, secret, undeliverable, extRequested, extConfirmed int
 	var result, why []byte
 	var resolved, published, rated, erased, closed, held sql.NullInt64
 	var keyID string
@@ -209,7 +212,7 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 		&r.Routing.Edition, &r.Routing.Former, &r.Proposal.Field, &r.Proposal.Unit, &r.Proposal.Agency,
 		&urgent, &complex, &confidential, &missing, &r.DuplicateOf, &r.CallFailures, &r.Rating, &undeliverable, &updated,
 		&result, &r.ResultMessageID, &resolved, &published, &rated, &extRequested, &r.Extension.Days, &extConfirmed, &keyID, &erased,
-		&closed, &held, &hold)
+		&closed, &held, &hold, &secret)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("report %s: %w", name, ErrNotFound)
 	}
@@ -218,6 +221,7 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	}
 	r.ReceivedAt, r.UpdatedAt = time.Unix(received, 0).UTC(), time.Unix(updated, 0).UTC()
 	r.Urgent, r.Complex, r.Confidential, r.Undeliverable = urgent != 0, complex != 0, confidential != 0, undeliverable != 0
+	r.Secret = secret != 0
 	r.ResolvedAt, r.PublishedAt, r.RatedAt = fromUnix(resolved), fromUnix(published), fromUnix(rated)
 	r.Extension.Requested, r.Extension.Confirmed = extRequested != 0, extConfirmed != 0
 	r.ErasedAt, r.ClosedAt, r.HeldAt = fromUnix(erased), fromUnix(closed), fromUnix(held)
@@ -276,7 +280,7 @@ func (t *Tx) SetUndeliverable(reportID int64, at time.Time) error {
 }
 
 // UpdateReport writes what the lifecycle changes of a report (SPEC 3): its
-// state, routing, marks, call failures, rating, result, extension and hold,
+// state, routing, marks (secret included), call failures, rating, result, extension and hold,
 // and updated_at = at; and closed_at = at when the state reaches an end
 // (published, closed, rejected) from another, none when it leaves the ends.
 // What the citizen sent (text, contact, received time, the intake
@@ -291,14 +295,14 @@ func (t *Tx) UpdateReport(r Report, at time.Time) error {
 		return fmt.Errorf("store: update report %s: %w", r.Code, err)
 	}
 	res, err := t.exec(`UPDATE reports SET state = ?, field = ?, unit = ?, agency = ?, rule = ?, why = ?, ruleset = ?,
-		edition = ?, former_unit = ?, urgent = ?, complex = ?, confidential = ?, call_failures = ?, rating = ?,
+		edition = ?, former_unit = ?, urgent = ?, complex = ?, confidential = ?, secret = ?, call_failures = ?, rating = ?,
 		result = ?, result_message_id = ?, resolved_at = ?, published_at = ?, rated_at = ?,
 		extension_requested = ?, extension_days = ?, extension_confirmed = ?, updated_at = ?,
 		closed_at = CASE WHEN ? NOT IN ('published', 'closed', 'rejected') THEN NULL WHEN state = ? THEN closed_at ELSE ? END,
 		hold = ?, held_at = ? WHERE id = ?`,
 		r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, k.seal("reports", "why", r.ID, r.Routing.Why),
 		r.Routing.Ruleset, r.Routing.Edition, r.Routing.Former,
-		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), r.CallFailures, r.Rating,
+		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), boolInt(r.Secret), r.CallFailures, r.Rating,
 		k.seal("reports", "result", r.ID, r.Result), resultMsg, unix(r.ResolvedAt), unix(r.PublishedAt), unix(r.RatedAt),
 		boolInt(r.Extension.Requested), r.Extension.Days, boolInt(r.Extension.Confirmed), at.Unix(),
 		r.State, r.State, at.Unix(), k.seal("reports", "hold", r.ID, r.Hold), unix(r.HeldAt), r.ID)

@@ -28,6 +28,7 @@ var commandHelp = map[string]struct{ usage, alias, what string }{
 	"field":             {"/field MÃ", "/linhvuc", "đổi lĩnh vực (mã hoặc tên)"},
 	"unit":              {"/unit MÃ", "/diaban", "đổi địa bàn (mã hoặc tên)"},
 	"confidential":      {"/confidential", "/baomat", "giữ bí mật người phản ánh"},
+	"secret":            {"/secret", "/bimatnhanuoc", "kết quả thuộc bí mật nhà nước: không gửi thư, không công khai"},
 	"note":              {"/note nội dung", "/ghichu", "ghi chú"},
 	"hold":              {"/hold lý do", "/giulai", "giữ lại dữ liệu quá thời hạn lưu trữ (lưu trữ, tranh chấp)"},
 	"release":           {"/release", "/bogiu", "bỏ giữ lại"},

@@ -30,6 +30,7 @@ var kinds = map[string]kind{
 	"already-rated":         citizenKind(),
 	"follow-up":             {[]string{Vietnamese, English}, func() any { return new(FollowUpAnswer) }, func() any { return &FollowUpAnswer{Reply: true} }},
 	"result":                {[]string{Vietnamese, English}, func() any { return new(Result) }, func() any { return sampleResult() }},
+	"secret-result":         citizenKind(),
 
 	// To staff, about what was done on a report (SPEC 3).
 	"assignment":          noticeKind(sampleNotice),

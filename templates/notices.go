@@ -27,6 +27,9 @@ type Case struct {
 	Agency, AgencyName string
 
 	Urgent, Complex, Confidential bool
+	// Secret: the result holds state secrets (Art 9.1c); the notice
+	// carries neither its text nor its files.
+	Secret bool
 	// Undeliverable: mail to the citizen bounced; they must be called.
 	Undeliverable bool
 	CallFailures  int
@@ -112,6 +115,10 @@ type CitizenNotice struct {
 	FieldName  string
 	UnitName   string
 	AgencyName string
+	// AgencyEmail is the agency's official mailbox, where the citizen may
+	// ask for a result that cannot be mailed (Art 9.1c); "" when the
+	// table gives none.
+	AgencyEmail string
 	// Text is the reason of a rejection or the agency's answer.
 	Text string
 	// Days are the working days of an extension, 0 when not known yet;
@@ -308,7 +315,8 @@ func ratedNotice() *Notice {
 
 func sampleCitizenNotice() *CitizenNotice {
 	return &CitizenNotice{Code: "PA-2026-000042", ReceivedAt: sampleTime, FieldName: "Điện", UnitName: "huyện Vị Thủy",
-		AgencyName: "Công ty Điện lực Hậu Giang", Text: "Nội dung không thuộc phạm vi phản ánh hiện trường.",
+		AgencyName: "Công ty Điện lực Hậu Giang", AgencyEmail: "pakn@dienluc.example.gov.vn",
+		Text: "Nội dung không thuộc phạm vi phản ánh hiện trường.",
 		Days: 5, ResolveDue: sampleTime.Add(10 * 24 * time.Hour), Attempts: 4, Rating: "khong-hai-long",
 		Calls: []time.Time{sampleTime.Add(10 * time.Minute), sampleTime.Add(40 * time.Minute), sampleTime.Add(95 * time.Minute),
 			sampleTime.Add(5*time.Hour + 30*time.Minute)}}

@@ -197,7 +197,7 @@ func TestE2EPublishedResults(t *testing.T) {
 }
 
 // markSecret records an approver's /secret on a report, as the lifecycle
-// writes it in the report's log.
+// writes it: the report's mark, and the command in its log.
 func markSecret(t *testing.T, e *env, code string) {
 	t.Helper()
 	err := e.openStore().Write(context.Background(), func(tx *store.Tx) error {
@@ -205,7 +205,11 @@ func markSecret(t *testing.T, e *env, code string) {
 		if err != nil {
 			return err
 		}
-		return tx.AppendEvent(r.ID, store.Event{At: receivedAt.Add(3 * time.Hour), Actor: e2eApprover, Command: store.CommandSecret,
+		r.Secret = true
+		if err := tx.UpdateReport(r, receivedAt.Add(3*time.Hour)); err != nil {
+			return err
+		}
+		return tx.AppendEvent(r.ID, store.Event{At: receivedAt.Add(3 * time.Hour), Actor: e2eApprover, Command: "/secret",
 			From: r.State, To: r.State})
 	})
 	if err != nil {

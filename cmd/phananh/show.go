@@ -25,6 +25,9 @@ type shownReport struct {
 	Urgent       bool   `json:"urgent"`
 	Complex      bool   `json:"complex"`
 	Confidential bool   `json:"confidential"`
+	// Secret: the result holds state secrets (Art 9.1c); it is neither
+	// published nor mailed.
+	Secret bool `json:"secret"`
 	// Undeliverable: mail to the citizen bounced; call them.
 	Undeliverable bool                     `json:"undeliverable"`
 	ReceivedAt    string                   `json:"received_at"`
@@ -114,7 +117,7 @@ func showReport(tx *store.Tx, cal *calendar.Calendar, code string, now time.Time
 	}
 	out := shownReport{
 		Code: r.Code, State: r.State, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency,
-		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Undeliverable: r.Undeliverable, ReceivedAt: rfc3339(r.ReceivedAt),
+		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Secret: r.Secret, Undeliverable: r.Undeliverable, ReceivedAt: rfc3339(r.ReceivedAt),
 		Rating: r.Rating, Lang: r.Lang, Rule: r.Routing.Rule, Ruleset: r.Routing.Ruleset,
 		Edition: r.Routing.Edition, FormerUnit: r.Routing.Former,
 		Missing: nonNil(r.Missing), DuplicateOf: r.DuplicateOf, Deadlines: map[string]shownDeadline{},

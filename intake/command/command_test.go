@@ -201,6 +201,7 @@ func TestAliases(t *testing.T) {
 		"khonggiahan": lifecycle.DenyExtension, "duyet": lifecycle.Approve, "yeucausua": lifecycle.SendBack,
 		"chuyencap": lifecycle.Escalate, "ghichu": lifecycle.Note, "tinhtrang": lifecycle.Status,
 		"huongdan": lifecycle.Help, "baocao": lifecycle.Report, "giulai": lifecycle.Hold, "bogiu": lifecycle.Release,
+		"bimatnhanuoc": lifecycle.Secret,
 	}
 	for _, a := range lifecycle.Actions() {
 		if !strings.HasPrefix(a.Command(), "/") {

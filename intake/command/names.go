@@ -37,7 +37,7 @@ var specs = map[lifecycle.Action]spec{
 	lifecycle.Assign:           {lifecycle.Assign, needCode, "mã hoặc tên cơ quan xử lý", "/assign so-gtvt hoặc /assign Sở Giao thông vận tải"},
 	lifecycle.Reject:           {lifecycle.Reject, needText, "lý do từ chối", "/reject Nội dung không thuộc phạm vi phản ánh hiện trường"},
 	lifecycle.CallFailed:       {lifecycle.CallFailed, optText, "ghi chú", "/call-failed Gọi 2 lần không bắt máy"},
-	lifecycle.Return:           {lifecycle.Return, needText, "nguyên nhân, căn cứ và đề xuất", "/return Không thuộc thẩm quyền vì …; căn cứ …; đề xuất chuyển …"},
+	lifecycle.Return:           {lifecycle.Return, needText, "nguyên nhân, căn cứ và đề xuất", "/return Nguyên nhân: … Căn cứ: … Đề xuất: …"},
 	lifecycle.Resolve:          {lifecycle.Resolve, optText, "kết quả xử lý", "/resolve Đã xử lý xong …"},
 	lifecycle.SendBack:         {lifecycle.SendBack, needText, "lý do yêu cầu sửa", "/sendback Kết quả chưa nêu thời gian hoàn thành"},
 	lifecycle.Approve:          {lifecycle.Approve, bare, "", "/approve"},
@@ -51,6 +51,7 @@ var specs = map[lifecycle.Action]spec{
 	lifecycle.Unit:             {lifecycle.Unit, needCode, "mã hoặc tên đơn vị hành chính", "/unit vi-thanh"},
 	lifecycle.Note:             {lifecycle.Note, needText, "nội dung ghi chú", "/note Đã gọi điện xác minh"},
 	lifecycle.Confidential:     {lifecycle.Confidential, bare, "", "/confidential"},
+	lifecycle.Secret:           {lifecycle.Secret, bare, "", "/secret"},
 	lifecycle.Clarify:          {lifecycle.Clarify, needText, "nội dung giải trình", "/clarify Đơn vị xin giải trình …"},
 	lifecycle.Status:           {lifecycle.Status, statusArgs, "mã phản ánh", "/status PA-2026-000042"},
 	lifecycle.Help:             {lifecycle.Help, helpArgs, "", "/help"},
@@ -62,7 +63,8 @@ var specs = map[lifecycle.Action]spec{
 
 // names maps a command name, folded (see key), to its action: the English
 // names of SPEC 7.1 and the Vietnamese aliases without diacritics, /codes
-// and /danhmuc, and /linhvuc and /diaban for /field and /unit.
+// and /danhmuc, /linhvuc and /diaban for /field and /unit, and
+// /bimatnhanuoc ("bí mật nhà nước", state secret) for /secret.
 var names = map[string]lifecycle.Action{
 	"accept": lifecycle.Accept, "tiepnhan": lifecycle.Accept,
 	"assign": lifecycle.Assign, "chuyen": lifecycle.Assign,
@@ -82,6 +84,7 @@ var names = map[string]lifecycle.Action{
 	"unit": lifecycle.Unit, "diaban": lifecycle.Unit,
 	"note": lifecycle.Note, "ghichu": lifecycle.Note,
 	"confidential": lifecycle.Confidential, "baomat": lifecycle.Confidential,
+	"secret": lifecycle.Secret, "bimatnhanuoc": lifecycle.Secret,
 	"clarify": lifecycle.Clarify, "giaitrinh": lifecycle.Clarify,
 	"status": lifecycle.Status, "tinhtrang": lifecycle.Status,
 	"help": lifecycle.Help, "huongdan": lifecycle.Help,

@@ -74,7 +74,7 @@ func seed(t *testing.T) *store.DB {
 				return err
 			}
 			if s.secret {
-				if err := tx.AppendEvent(r.ID, store.Event{At: at, Actor: "system", Command: store.CommandSecret}); err != nil {
+				if err := markSecret(tx, r.ID, at); err != nil {
 					return err
 				}
 			}
@@ -146,7 +146,7 @@ func TestWriteFilesRemovesWhatIsNoLongerPublic(t *testing.T) {
 		}
 	}
 	err := db.Write(context.Background(), func(tx *store.Tx) error {
-		return tx.AppendEvent(1, store.Event{At: received, Actor: "system", Command: store.CommandSecret + " nội dung mật"})
+		return markSecret(tx, 1, received)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -212,9 +212,23 @@ func TestHandler(t *testing.T) {
 		t.Fatalf("%d requests in the last 90 days, want 3", len(all))
 	}
 	db.Write(context.Background(), func(tx *store.Tx) error {
-		return tx.AppendEvent(2, store.Event{At: received, Actor: "system", Command: store.CommandSecret})
+		return markSecret(tx, 2, received)
 	})
 	if w := get("/ket-qua/PA-2026-000002.html"); w.Code != http.StatusNotFound {
 		t.Errorf("a result marked secret is still served: %d", w.Code)
 	}
+}
+
+// markSecret marks a report secret as an approver's /secret does: the
+// report's mark, and the command in its log.
+func markSecret(tx *store.Tx, id int64, at time.Time) error {
+	r, err := tx.ReportByID(id)
+	if err != nil {
+		return err
+	}
+	r.Secret = true
+	if err := tx.UpdateReport(r, at); err != nil {
+		return err
+	}
+	return tx.AppendEvent(id, store.Event{At: at, Actor: "system", Command: "/secret", From: r.State, To: r.State})
 }

@@ -144,7 +144,9 @@ type Change struct {
 //     publish deadline (+2 working hours). SendBack supersedes the publish
 //     deadline and reopens the resolve deadline unchanged, so that the
 //     /resolve finally approved is the one that counts (SPEC 5.5).
-//     Approve closes the publish deadline.
+//     Approve closes the publish deadline and owes the citizen the result
+//     notice — or, when the report is Secret, the notice that the result
+//     is given at the agency (Art 9.1c).
 //   - Extend records the request; ConfirmExtension moves the resolve
 //     deadline by the days granted (Days, else the days asked for),
 //     counted in working days from the deadline in force (from At when it
@@ -159,7 +161,8 @@ type Change struct {
 //     clarification deadline (+2 working days) unless one is open; Clarify
 //     closes it.
 //
-// Marking urgent, complex or confidential twice changes nothing.
+// Secret marks the report: its result is neither published nor mailed.
+// Marking urgent, complex, confidential or secret twice changes nothing.
 func Apply(in Input) (Change, error) {
 	if in.Calendar == nil || in.Directory == nil {
 		return Change{}, errors.New("lifecycle: Apply needs a calendar and a directory")
@@ -232,7 +235,11 @@ func (b *builder) apply() error {
 		b.sendBack()
 	case Approve:
 		b.finish(deadline.KindPublish, false)
-		b.tell(NoticeResult, ToCitizen)
+		if f.Secret {
+			b.tell(NoticeSecretResult, ToCitizen)
+		} else {
+			b.tell(NoticeResult, ToCitizen)
+		}
 		b.tellAgency(NoticeApproved)
 	case Extend:
 		f.Extension.Requested, f.Extension.Days = true, max(in.Days, 0)
@@ -259,6 +266,8 @@ func (b *builder) apply() error {
 		f.Held, f.Hold = true, strings.TrimSpace(in.Text)
 	case Release:
 		f.Held, f.Hold = false, ""
+	case Secret:
+		f.Secret = true
 	case Clarify:
 		b.finish(deadline.KindClarification, false)
 		b.tell(NoticeClarification, ToCitizen)

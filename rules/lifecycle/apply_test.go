@@ -1,6 +1,7 @@
 package lifecycle_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -475,5 +476,35 @@ func TestApplyKeepsInput(t *testing.T) {
 	}
 	if in.Facts.Deadlines[deadline.KindIntake] != before || len(in.Facts.Deadlines) != 1 {
 		t.Errorf("input facts changed: %+v", in.Facts.Deadlines)
+	}
+}
+
+// TestSecret: an approver's /secret marks a report whose result holds
+// state secrets (Art 9.1c); at approval the citizen is told to ask the
+// agency for the result instead of receiving it, and the agency hears that
+// its result was approved. Only approvers may, and not on a rejected
+// report.
+func TestSecret(t *testing.T) {
+	r := newReport(t, "2026-11-23 08:00", false)
+	r.do(step{action: lifecycle.Accept, actor: receiver, at: "2026-11-23 08:10"})
+	r.do(step{action: lifecycle.Resolve, actor: handler, at: "2026-11-23 09:10", text: "Đã xử lý theo quy định."})
+	if err := r.try(step{action: lifecycle.Secret, actor: receiver, at: "2026-11-23 09:15"}); !errors.Is(err, lifecycle.ErrWrongRole) {
+		t.Errorf("a receiver's /secret: %v", err)
+	}
+	ch := r.do(step{action: lifecycle.Secret, actor: approver, at: "2026-11-23 09:20"})
+	check(t, ch, "", "", "")
+	if !r.facts.Secret || strings.Join(ch.Changed, ",") != "secret" || ch.To != lifecycle.Resolved {
+		t.Errorf("after /secret: secret %v, changed %v, state %s", r.facts.Secret, ch.Changed, ch.To)
+	}
+	if ch := r.do(step{action: lifecycle.Secret, actor: approver, at: "2026-11-23 09:21"}); len(ch.Changed) != 0 {
+		t.Errorf("a second /secret changed %v", ch.Changed)
+	}
+	ch = r.do(step{action: lifecycle.Approve, actor: approver, at: "2026-11-23 09:30"})
+	check(t, ch, "", "publish met", "secret-result→citizen approved→handler:so-gtvt")
+
+	rejected := newReport(t, "2026-11-23 08:00", false)
+	rejected.do(step{action: lifecycle.Reject, actor: receiver, at: "2026-11-23 08:10", text: "Trùng lặp."})
+	if err := rejected.try(step{action: lifecycle.Secret, actor: approver, at: "2026-11-23 08:20"}); !errors.Is(err, lifecycle.ErrWrongState) {
+		t.Errorf("/secret on a rejected report: %v", err)
 	}
 }

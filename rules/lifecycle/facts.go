@@ -23,6 +23,10 @@ type Facts struct {
 	Field, Unit string
 
 	Urgent, Complex, Confidential bool
+	// Secret is set once an approver found that the report or its result
+	// holds state secrets (Art 9.1c, /secret): the result is neither
+	// published nor mailed, and the citizen is told to contact the agency.
+	Secret bool
 	// CallFailures counts the failed verification calls (/call-failed).
 	CallFailures int
 	// Rating is the citizen's rating, "" before one.
@@ -79,7 +83,7 @@ func (f Facts) clone() Facts {
 
 // changed names the facts that differ between before and after, in the
 // order of Facts: "state", "agency", "field", "unit", "urgent", "complex",
-// "confidential", "call-failures", "rating", "result", "extension", "hold".
+// "confidential", "secret", "call-failures", "rating", "result", "extension", "hold".
 func changed(before, after Facts) []string {
 	var out []string
 	add := func(differ bool, name string) {
@@ -94,6 +98,7 @@ func changed(before, after Facts) []string {
 	add(before.Urgent != after.Urgent, "urgent")
 	add(before.Complex != after.Complex, "complex")
 	add(before.Confidential != after.Confidential, "confidential")
+	add(before.Secret != after.Secret, "secret")
 	add(before.CallFailures != after.CallFailures, "call-failures")
 	add(before.Rating != after.Rating, "rating")
 	add(before.Result != after.Result, "result")

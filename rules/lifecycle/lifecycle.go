@@ -123,6 +123,7 @@ const (
 	Unit             Action = "unit"              // set the administrative unit
 	Note             Action = "note"              // add a note to the log
 	Confidential     Action = "confidential"      // keep the citizen's identity and the result unpublished
+	Secret           Action = "secret"            // the result holds state secrets: neither published nor mailed (Art 9.1c)
 	Clarify          Action = "clarify"           // the agency answers the citizen's reply
 	Status           Action = "status"            // ask for the report's state
 	Help             Action = "help"              // ask for the commands
@@ -138,7 +139,7 @@ const (
 // Actions lists every action.
 func Actions() []Action {
 	return []Action{Ingest, Accept, Assign, Reject, CallFailed, Return, Resolve, SendBack, Approve, Extend,
-		ConfirmExtension, DenyExtension, Escalate, Urgent, Complex, Field, Unit, Note, Confidential, Clarify,
+		ConfirmExtension, DenyExtension, Escalate, Urgent, Complex, Field, Unit, Note, Confidential, Secret, Clarify,
 		Status, Help, Report, Codes, Rate, Reply, FollowUp, Hold, Release}
 }
 

@@ -16,6 +16,7 @@ const (
 	NoticeReview               NoticeKind = "review"                // approvers: a result to review
 	NoticeSentBack             NoticeKind = "sent-back"             // the agency's handlers: redo the result, with the reason
 	NoticeResult               NoticeKind = "result"                // citizen: the result notice of Appendix II (SPEC 8.3)
+	NoticeSecretResult         NoticeKind = "secret-result"         // citizen: the result holds state secrets; ask the agency for it (Art 9.1c)
 	NoticeApproved             NoticeKind = "approved"              // the agency's handlers: their result went to the citizen
 	NoticeExtensionRequest     NoticeKind = "extension-request"     // approvers: an agency asks for an extension
 	NoticeExtensionConfirmed   NoticeKind = "extension-confirmed"   // the agency's handlers: extension granted, new deadline

@@ -32,6 +32,9 @@ var (
 	center     = []Role{Receiver, Approver}
 	agency     = []Role{Handler, Leader}
 	beforeDone = []State{Received, Forwarded, Returned, Escalated}
+	// secretStates are those of a report that has or may get a result: a
+	// rejected report has none to keep secret.
+	secretStates = []State{Received, Forwarded, Returned, Resolved, Published, Closed, Escalated}
 )
 
 // transitions is the table. Where the spec is silent:
@@ -39,7 +42,9 @@ var (
 //     change nothing that matters;
 //   - /field and /unit apply to any open report (not closed or rejected);
 //   - /note and /confidential apply in every state: a note changes nothing
-//     but the log, and privacy is never refused;
+//     but the log, and privacy is never refused; /secret (the approver's:
+//     the Center answers for what it publishes) in every state but
+//     rejected, which has no result;
 //   - leaders may do what their agency's handlers do;
 //   - admins (the IT team) take notes and read status; the regulation gives
 //     the decisions to receivers, approvers and handlers;
@@ -66,6 +71,7 @@ var transitions = []Transition{
 	{Unit, openStates, center, ""},
 	{Note, allStates, staff, ""},
 	{Confidential, allStates, center, ""},
+	{Secret, secretStates, []Role{Approver}, ""},
 	{Clarify, []State{Published, Closed}, agency, ""},
 	{Status, nil, staff, ""},
 	{Help, nil, staff, ""},

@@ -7,7 +7,7 @@ import "slices"
 // those that concern no report.
 func Commands() []Action {
 	return []Action{Accept, Assign, Reject, CallFailed, Return, Resolve, Extend, Clarify, Approve, SendBack,
-		ConfirmExtension, DenyExtension, Escalate, Urgent, Complex, Field, Unit, Confidential, Note, Hold, Release,
+		ConfirmExtension, DenyExtension, Escalate, Urgent, Complex, Field, Unit, Confidential, Secret, Note, Hold, Release,
 		Status, Help, Report, Codes}
 }
 
