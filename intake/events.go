@@ -48,16 +48,19 @@ func event(st step, msgID int64) store.Event {
 		detail["auto_forward"] = st.autoRule
 	}
 	return store.Event{At: st.at, Actor: st.actor, Command: ch.Action.Command(), MessageID: msgID,
-		From: string(ch.From), To: string(ch.To), Agency: ch.Facts.Agency, Reason: rejection(ch),
+		From: string(ch.From), To: string(ch.To), Agency: ch.Facts.Agency, Reason: statReason(ch),
 		Detail: withDetail(detail, citizenMessage(st.citizenMail))}
 }
 
-// rejection is the category of a rejection the statistics count (SPEC 9.3):
-// unreachable after the last failed call (Art 7.1), other for a receiver's
-// /reject (caseWriter.write makes that duplicate for a report that repeats an
-// earlier one); "" when the change rejects nothing.
-func rejection(ch lifecycle.Change) string {
+// statReason is what the statistics count of a change (SPEC 9.3): the level
+// of a rating, or the category of a rejection — unreachable after the last
+// failed call (Art 7.1), other for a receiver's /reject (caseWriter.write
+// makes that duplicate for a report that repeats an earlier one); "" for
+// the other changes.
+func statReason(ch lifecycle.Change) string {
 	switch {
+	case ch.Action == lifecycle.Rate:
+		return string(ch.Facts.Rating)
 	case ch.To != lifecycle.Rejected || ch.From == lifecycle.Rejected:
 		return ""
 	case ch.Action == lifecycle.CallFailed:

@@ -56,10 +56,14 @@ func (nf *notifier) snapshot(tx *store.Tx, reportID int64) (*snapshot, error) {
 }
 
 // ratingReason is what the citizen wrote under their rating: kept in the
-// rating's event (SPEC 7.4).
+// rating's event (SPEC 7.4). A report re-opened and rated again shows the
+// latest rating's; one re-opened and not yet rated again, none.
 func (s *snapshot) ratingReason() string {
-	for _, e := range s.events {
-		if e.Command == lifecycle.Rate.Command() {
+	if s.r.Rating == "" {
+		return ""
+	}
+	for i := len(s.events) - 1; i >= 0; i-- {
+		if e := s.events[i]; e.Command == lifecycle.Rate.Command() {
 			return e.Detail["text"]
 		}
 	}

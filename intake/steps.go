@@ -141,8 +141,10 @@ func applyFacts(r store.Report, steps []step, msgID int64) store.Report {
 		switch st.change.Action {
 		case lifecycle.Resolve:
 			r.ResultMessageID, r.ResolvedAt = msgID, st.at
-		case lifecycle.Accept, lifecycle.Assign, lifecycle.SendBack:
+		case lifecycle.SendBack:
 			r.ResultMessageID, r.ResolvedAt = 0, time.Time{}
+		case lifecycle.Accept, lifecycle.Assign:
+			r.ResultMessageID, r.ResolvedAt, r.RatedAt = 0, time.Time{}, time.Time{}
 		case lifecycle.Approve:
 			r.PublishedAt = st.at
 		case lifecycle.Rate:

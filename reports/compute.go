@@ -161,8 +161,16 @@ func (c *collector) reason(t store.Transition) string {
 	return "other"
 }
 
+// rating counts the rating that closed a report: the one its event
+// records, else — for events written before ratings were recorded there —
+// the report's. A report re-opened after its rating and rated again is
+// counted at each closing, each with its own rating.
 func (c *collector) rating(t store.Transition) {
-	switch lifecycle.Rating(t.Report.Rating) {
+	rating := lifecycle.Rating(t.Reason)
+	if !rating.Valid() {
+		rating = lifecycle.Rating(t.Report.Rating)
+	}
+	switch rating {
 	case lifecycle.VerySatisfied:
 		c.add(t.Report, t.Agency, func(n *Counts) { n.VerySatisfied++ })
 	case lifecycle.Satisfied:

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
 )
 
@@ -199,5 +200,26 @@ func TestSpamCounted(t *testing.T) {
 		if got := compute(t, w, c.period, Decree).Spam; got != c.want {
 			t.Errorf("%s: %d spam, want %d", c.period.Dates(), got, c.want)
 		}
+	}
+}
+
+// TestRatedAgain counts each rating of a report that was re-opened after a
+// "Không hài lòng" rating (escalated, assigned again) and rated again: one
+// dissatisfied and one very satisfied, not the latest rating twice.
+func TestRatedAgain(t *testing.T) {
+	w := newWorld(t)
+	code := w.ingest(at(2026, 3, 2, 8, 0), intake{field: "giao-thong", unit: "vi-thanh", agency: "so-gtvt"})
+	w.do(code, at(2026, 3, 2, 9, 0), lifecycle.Accept, "")
+	w.do(code, at(2026, 3, 3, 9, 0), lifecycle.Resolve, "")
+	w.do(code, at(2026, 3, 3, 10, 0), lifecycle.Approve, "")
+	w.do(code, at(2026, 3, 4, 9, 0), lifecycle.Rate, "khong-hai-long")
+	w.do(code, at(2026, 3, 4, 10, 0), lifecycle.Escalate, "")
+	w.do(code, at(2026, 3, 4, 11, 0), lifecycle.Assign, "ubnd-vi-thanh")
+	w.do(code, at(2026, 3, 5, 9, 0), lifecycle.Resolve, "")
+	w.do(code, at(2026, 3, 5, 10, 0), lifecycle.Approve, "")
+	w.do(code, at(2026, 3, 6, 9, 0), lifecycle.Rate, "rat-hai-long")
+	r := compute(t, w, ending(t, Monthly, "2026-03", Decree), Decree)
+	if r.Totals.Dissatisfied != 1 || r.Totals.VerySatisfied != 1 || r.Totals.Published != 2 {
+		t.Errorf("totals %+v, want one dissatisfied and one very satisfied rating of two results", r.Totals)
 	}
 }

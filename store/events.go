@@ -16,7 +16,7 @@ type Event struct {
 	MessageID int64  // the incoming message that carried it, 0 if none
 	From, To  string // the report's state before and after
 	Agency    string // the agency holding the report after it, for the statistics
-	Reason    string // a rejection's category (unreachable, duplicate, other), for the statistics
+	Reason    string // a rejection's category (unreachable, duplicate, other), or a rating's level, for the statistics
 	Detail    map[string]string
 }
 

@@ -40,7 +40,8 @@ type Transition struct {
 	// report's current agency. It is "" for a receipt or a rejection,
 	// which no agency answers for.
 	Agency string
-	// Reason is the category of a rejection, "" when not recorded.
+	// Reason is the category of a rejection, or the level of the rating
+	// that closed the report; "" when not recorded.
 	Reason string
 }
 

@@ -61,3 +61,60 @@ func TestE2ESecret(t *testing.T) {
 		t.Errorf("the secret result is published: %d\n%.300s", status, b)
 	}
 }
+
+// TestE2EEscalateAfterRating: a citizen rates the result "Không hài lòng";
+// the approver, told with the reason, escalates the closed report (Art
+// 4.7), which re-opens it: the Dept. of I&C gets the escalation, the
+// approver assigns it again, the agency's second result is approved, and
+// the citizen's rating of it closes the report again.
+func TestE2EEscalateAfterRating(t *testing.T) {
+	e := newEnv(t, envOptions{extra: lifecycleExtra})
+	e.startDaemon()
+	at := receivedAt
+	next := func() time.Time { at = at.Add(20 * time.Minute); return at }
+	e.deliver(at, citizenReport(8, e2eCitizen))
+	code := e.waitMail("ack", e2eCitizen, 1).code()
+	result := e.walk(code, e2eCitizen, &at, "Đã kéo lại dây dẫn.", "", true)
+
+	e.replyTo(result, e2eCitizen, next(), "Không hài lòng\n\nTối nào điện cũng chập chờn.\n", "")
+	e.waitMail("thanks", e2eCitizen, 1)
+	rated := e.waitMail("rated", e2eApprover, 1)
+	e.replyTo(rated, e2eApprover, next(), "/chuyencap Người dân không hài lòng: kết quả chưa triệt để.\n", "")
+	if body := e.waitMail("escalation", "sotttt@haugiang.gov.vn", 1).text(); !strings.Contains(body, "kết quả chưa triệt để") {
+		t.Errorf("the escalation does not carry the note:\n%s", body)
+	}
+	e.waitMail("escalated", e2eHandler, 1)
+	e.replyTo(e.waitMail("confirmation", e2eApprover, 2), e2eApprover, next(), "/assign dien-luc\n", "")
+	e.replyTo(e.waitMail("assignment", e2eHandler, 2), e2eHandler, next(), "/ketqua Đã thay toàn bộ đường dây hạ thế.\n", "")
+	e.replyTo(e.waitMail("review", e2eApprover, 2), e2eApprover, next(), "/duyet\n", "")
+	second := e.waitMail("result", e2eCitizen, 2)
+	if !strings.Contains(second.text(), "Đã thay toàn bộ đường dây hạ thế.") {
+		t.Errorf("the second result notice:\n%s", second.text())
+	}
+	e.replyTo(second, e2eCitizen, next(), "1\n", "")
+	e.waitMail("thanks", e2eCitizen, 2)
+	if n := len(e.mailsOf("already-rated", e2eCitizen)); n != 0 {
+		t.Errorf("the rating of the second result was refused as a second rating")
+	}
+
+	var r store.Report
+	var log []string
+	e.openStore().Read(context.Background(), func(tx *store.Tx) error {
+		r, _ = tx.Report(code)
+		events, _ := tx.Events(r.ID)
+		for _, ev := range events {
+			if ev.From != ev.To {
+				log = append(log, ev.Command+" "+ev.To)
+			}
+		}
+		return nil
+	})
+	if r.State != "closed" || r.Rating != "rat-hai-long" || r.ClosedAt.IsZero() {
+		t.Errorf("report %s: %s, rating %q, closed at %v", code, r.State, r.Rating, r.ClosedAt)
+	}
+	want := "ingest received,/accept forwarded,/resolve resolved,/approve published,rate closed,/escalate escalated," +
+		"/assign forwarded,/resolve resolved,/approve published,rate closed"
+	if strings.Join(log, ",") != want {
+		t.Errorf("events:\n%s\nwant\n%s", strings.Join(log, ","), want)
+	}
+}

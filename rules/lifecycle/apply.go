@@ -131,9 +131,11 @@ type Change struct {
 //     acknowledgement and the triage notice.
 //   - Accept and Assign close the intake deadline, open the return (+4
 //     working hours) and resolve (+N working days, the agency's limit;
-//     urgent: 1) deadlines from At, set the agency and clear the extension
-//     and result of an earlier agency; owe the assignment and the
-//     forwarded notice.
+//     urgent: 1) deadlines from At, set the agency and clear the extension,
+//     result and rating of an earlier handling — a report escalated after
+//     its rating is handled again, and its next result rated again (Art
+//     4.7, 10); the log keeps the earlier rating — and owe the assignment
+//     and the forwarded notice.
 //   - Reject closes the intake deadline. CallFailed counts the failure;
 //     the CallAttempts-th rejects the report with the regulation's reason.
 //   - Return closes the return deadline (late after 4 working hours),
@@ -153,7 +155,9 @@ type Change struct {
 //     was open-ended), or makes it open-ended when no days are known;
 //     DenyExtension drops the request.
 //   - Escalate closes the intake deadline (the Center acted) and
-//     supersedes the agency's and the publication's deadlines.
+//     supersedes the agency's and the publication's deadlines. From
+//     published or closed it re-opens the report (SPEC 3): a result that
+//     was not thorough, often what a "Không hài lòng" rating says.
 //   - Urgent and Complex recompute an open intake deadline from its start
 //     (the received time, or the return). Once forwarded, the resolve
 //     deadline stays as set at forwarding, and the handlers are told.
@@ -315,7 +319,7 @@ func (b *builder) forward(code string) error {
 	b.finish(deadline.KindIntake, false)
 	b.start(deadline.Return(b.cal, at))
 	b.start(deadline.Resolve(b.cal, at, a.ResolveDays, b.f.Urgent))
-	b.f.Agency, b.f.Extension, b.f.Result = code, Extension{}, ""
+	b.f.Agency, b.f.Extension, b.f.Result, b.f.Rating = code, Extension{}, "", ""
 	b.tellAgency(NoticeAssignment)
 	b.tell(NoticeForwarded, ToCitizen)
 	return nil

@@ -340,7 +340,9 @@ func TestEscalate(t *testing.T) {
 }
 
 // TestEscalateAfterABadRating: a closed report re-opens when the Center
-// escalates it, as a "Không hài lòng" rating often asks (SPEC 3, 7.4).
+// escalates it, as a "Không hài lòng" rating often asks (SPEC 3, 7.4): it
+// keeps its rating while escalated; assigned again, it is handled anew, and
+// its next result is rated again and closes it.
 func TestEscalateAfterABadRating(t *testing.T) {
 	r := newReport(t, "2026-11-23 08:00", false)
 	r.do(step{action: lifecycle.Accept, actor: receiver, at: "2026-11-23 08:10"})
@@ -351,6 +353,17 @@ func TestEscalateAfterABadRating(t *testing.T) {
 	check(t, ch, "", "", "escalation→escalation escalated→handler:so-gtvt")
 	if r.facts.State != lifecycle.Escalated || r.facts.Rating != lifecycle.Dissatisfied {
 		t.Errorf("after escalating a closed report: %s, rating %s", r.facts.State, r.facts.Rating)
+	}
+	ch = r.do(step{action: lifecycle.Assign, actor: approver, at: "2026-11-23 14:00", code: "dien-luc"})
+	check(t, ch, "return 2026-11-24 08:00; resolve 2026-11-26 17:00", "", "assignment→handler:dien-luc forwarded→citizen")
+	if r.facts.Rating != "" || r.facts.Result != "" || !slices.Contains(ch.Changed, "rating") {
+		t.Errorf("assigned again: rating %q, result %q, changed %v", r.facts.Rating, r.facts.Result, ch.Changed)
+	}
+	r.do(step{action: lifecycle.Resolve, actor: stranger, at: "2026-11-24 09:00", text: "Đã thay toàn bộ đường dây."})
+	r.do(step{action: lifecycle.Approve, actor: approver, at: "2026-11-24 09:30"})
+	ch = r.do(step{action: lifecycle.Rate, actor: citizen, at: "2026-11-24 10:00", rating: lifecycle.VerySatisfied})
+	if ch.To != lifecycle.Closed || r.facts.Rating != lifecycle.VerySatisfied {
+		t.Errorf("the second result's rating: %s, %s", ch.To, r.facts.Rating)
 	}
 }
 
