@@ -159,7 +159,7 @@ func SendTest(ctx context.Context, s SMTP, set *templates.Set, from Sender, to s
 	if err != nil {
 		return "", err
 	}
-	client, err := s.client()
+	client, err := s.client(needsUTF8(from.Address, to))
 	if err != nil {
 		return "", err
 	}

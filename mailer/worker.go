@@ -129,10 +129,53 @@ func (w *Worker) SendDue(ctx context.Context) (int, error) {
 	}
 }
 
-// sendBatch sends mails over one connection. A connection that cannot be
-// opened delays them all; a refusal delays or fails just that mail.
+// sendBatch sends mails over one connection, or two when some need
+// SMTPUTF8: those go over a connection that asks for it, the others over
+// one that does not (RFC 6531 asks it only of mail that needs it, and a
+// server returns the mail that it cannot deliver with a DSN in the format
+// the submission asked for: RFC 3464, or RFC 6533's global one).
 func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, error) {
-	client, err := w.SMTP.client()
+	var ascii, intl []store.Mail
+	for _, m := range due {
+		if needsUTF8(w.From.Address, m.To) {
+			intl = append(intl, m)
+		} else {
+			ascii = append(ascii, m)
+		}
+	}
+	sent := 0
+	for _, group := range []struct {
+		mails []store.Mail
+		utf8  bool
+	}{{ascii, false}, {intl, true}} {
+		if len(group.mails) == 0 {
+			continue
+		}
+		n, err := w.sendOver(ctx, group.mails, group.utf8)
+		sent += n
+		if err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// needsUTF8 reports whether an envelope address is not all ASCII.
+func needsUTF8(addrs ...string) bool {
+	for _, a := range addrs {
+		for i := 0; i < len(a); i++ {
+			if a[i] >= 0x80 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sendOver sends mails over one connection. A connection that cannot be
+// opened delays them all; a refusal delays or fails just that mail.
+func (w *Worker) sendOver(ctx context.Context, due []store.Mail, utf8 bool) (int, error) {
+	client, err := w.SMTP.client(utf8)
 	if err != nil {
 		return 0, err
 	}
@@ -262,9 +305,14 @@ func Backoff(attempts int, limit time.Duration) time.Duration {
 	return d - time.Duration(rand.Int64N(int64(d/10)+1))
 }
 
-func (s SMTP) client() (*gomail.Client, error) {
+// client makes a client for the submission server; utf8 says whether it
+// asks for SMTPUTF8 when the server offers it.
+func (s SMTP) client(utf8 bool) (*gomail.Client, error) {
 	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(s.Timeout), gomail.WithoutNoop(),
 		gomail.WithTLSConfig(&tls.Config{ServerName: s.Host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12})}
+	if !utf8 {
+		opts = append(opts, gomail.WithoutSMTPUTF8())
+	}
 	switch s.TLS {
 	case "tls":
 		opts = append(opts, gomail.WithSSL())

@@ -81,6 +81,25 @@ func enqueue(t *testing.T, w *Worker, m store.Mail) {
 	}
 }
 
+// TestSMTPUTF8OnlyWhenNeeded sends mail to an address in ASCII and to one
+// with Vietnamese letters through a server that offers SMTPUTF8: only the
+// second asks for it, and both arrive.
+func TestSMTPUTF8OnlyWhenNeeded(t *testing.T) {
+	w, sink := newWorker(t, openStore(t), io.Discard)
+	data, _ := json.Marshal(templates.Ack{Code: "PA-2026-000001"})
+	for _, to := range []string{"nguyen.dan@example.com", "người.dân@ví-dụ.vn"} {
+		enqueue(t, w, store.Mail{Kind: "ack", To: to, Role: "citizen", Data: data})
+	}
+	if n, err := w.SendDue(context.Background()); err != nil || n != 2 {
+		t.Fatalf("sent %d, %v", n, err)
+	}
+	for _, r := range sink.Messages() {
+		if want := r.To[0] != "nguyen.dan@example.com"; r.UTF8 != want {
+			t.Errorf("mail to %s: SMTPUTF8 %v, want %v", r.To[0], r.UTF8, want)
+		}
+	}
+}
+
 // TestSendResultWithFiles sends a result notice with a photo and a
 // document stored in the encrypted blob store: both arrive attached, the
 // photo without its GPS position, and no temporary file stays behind.

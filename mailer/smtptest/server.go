@@ -63,6 +63,14 @@ type Options struct {
 	OnAccepted func(Received)
 	// Logger receives the server's errors; nil discards them.
 	Logger *slog.Logger
+	// Addr is the address to listen on; "" is a free port of 127.0.0.1.
+	// A fixed address is for a server that another mail server delivers
+	// to.
+	Addr string
+	// Keep, when set, says which accepted messages are kept: the others
+	// are answered 250 and dropped, as a mail server drops mail into
+	// mailboxes that are not the test's.
+	Keep func(Received) bool
 }
 
 // Received is one accepted message.
@@ -73,9 +81,12 @@ type Received struct {
 	// MessageID is the Message-ID header without its angle brackets, or
 	// "" when there is none.
 	MessageID string
+	// UTF8 is set when the sender asked for SMTPUTF8 (RFC 6531) in MAIL
+	// FROM.
+	UTF8 bool
 }
 
-// Server is an SMTP server listening on 127.0.0.1.
+// Server is an SMTP server listening on loopback.
 type Server struct {
 	opt     Options
 	smtp    *smtp.Server
@@ -94,7 +105,8 @@ type Server struct {
 	closed   bool
 }
 
-// NewServer starts a server on a free port of 127.0.0.1. Close it when done.
+// NewServer starts a server on opt.Addr, by default a free port of
+// 127.0.0.1. Close it when done.
 func NewServer(opt Options) (*Server, error) {
 	switch opt.TLS {
 	case "":
@@ -143,7 +155,11 @@ func NewServer(opt Options) (*Server, error) {
 			ln.tls = config
 		}
 	}
-	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := opt.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	tcp, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("smtptest: listen: %w", err)
 	}
@@ -265,6 +281,9 @@ func (s *Server) failure() int {
 
 // keep records an accepted message, writing it to Dir first.
 func (s *Server) keep(r Received) error {
+	if s.opt.Keep != nil && !s.opt.Keep(r) {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.opt.Dir != "" {

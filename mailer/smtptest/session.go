@@ -16,6 +16,7 @@ type session struct {
 	authed bool
 	from   string
 	to     []string
+	utf8   bool // SMTPUTF8 in MAIL FROM
 }
 
 var _ smtp.AuthSession = (*session)(nil)
@@ -43,11 +44,12 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 	}), nil
 }
 
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	if s.srv.opt.Username != "" && !s.authed {
 		return smtp.ErrAuthRequired
 	}
 	s.from = from
+	s.utf8 = opts != nil && opts.UTF8
 	return nil
 }
 
@@ -70,7 +72,7 @@ func (s *session) Data(r io.Reader) error {
 			Message:      fmt.Sprintf("Refused (injected failure %d)", code),
 		}
 	}
-	msg := Received{From: s.from, To: slices.Clone(s.to), Data: data, MessageID: messageID(data)}
+	msg := Received{From: s.from, To: slices.Clone(s.to), Data: data, MessageID: messageID(data), UTF8: s.utf8}
 	if err := s.srv.keep(msg); err != nil {
 		s.srv.opt.Logger.Error("smtp test server could not keep a message", "err", err)
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Local error in processing"}
@@ -82,7 +84,7 @@ func (s *session) Data(r io.Reader) error {
 }
 
 func (s *session) Reset() {
-	s.from, s.to = "", nil
+	s.from, s.to, s.utf8 = "", nil, false
 }
 
 func (s *session) Logout() error { return nil }
