@@ -37,6 +37,9 @@ type env struct {
 	// onAccepted, when set, is called by the sink after it keeps a mail and
 	// before it answers 250.
 	onAccepted atomic.Pointer[func(smtptest.Received)]
+	// smtpSection, when set, is the configuration's [smtp] table in place
+	// of the sink's (a real submission server: mta_test.go).
+	smtpSection string
 }
 
 type envOptions struct {
@@ -94,6 +97,16 @@ func (e *env) writeConfig(extra, listen string) string {
 	}
 	caFile := os.Getenv(backend.EnvCAFile)
 	host, port := splitAddr(e.t, e.sink.Addr())
+	smtpSection := e.smtpSection
+	if smtpSection == "" {
+		smtpSection = fmt.Sprintf(`[smtp]
+host = %q
+port = %d
+tls = "none"
+from = "phananh@haugiang.gov.vn"
+retry_max = "2s"
+`, host, port)
+	}
 	body := fmt.Sprintf(`[imap]
 host = %q
 port = %d
@@ -106,20 +119,14 @@ processed_mailbox = %q
 quarantine_mailbox = %q
 poll_interval = "2s"
 
-[smtp]
-host = %q
-port = %d
-tls = "none"
-from = "phananh@haugiang.gov.vn"
-retry_max = "2s"
-
+%s
 [security]
 require_authentication_results = false
 
 [http]
 listen = %q
 %s
-%s`, c.Host, c.Port, string(c.TLS), c.Username, pw, caFile, c.Mailbox, c.Processed, c.Quarantine, host, port, listen, extra, testOperators)
+%s`, c.Host, c.Port, string(c.TLS), c.Username, pw, caFile, c.Mailbox, c.Processed, c.Quarantine, smtpSection, listen, extra, testOperators)
 	path := filepath.Join(e.dir, "phananh.toml")
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		e.t.Fatal(err)

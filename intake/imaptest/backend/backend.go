@@ -119,6 +119,35 @@ func New(tb testing.TB, opt imaptest.Options) *Backend {
 	return b
 }
 
+// NewAccount returns the backend of another account of the real server the
+// environment names, one whose mail a mail server delivers (over LMTP, to
+// its INBOX) rather than the test: Config().Mailbox is "INBOX", and the
+// processed and quarantine folders are "Processed" and "Quarantine". The
+// account is the test's alone (the server makes it at the first login), so
+// nothing is removed at the end. It fails the test when the environment
+// names no server.
+func NewAccount(tb testing.TB, username, password string) *Backend {
+	tb.Helper()
+	cfg, external, err := FromEnv()
+	if err != nil || !external {
+		tb.Fatalf("imap test backend: account %s needs a real server: %v", username, err)
+	}
+	cfg.Username, cfg.Password = username, password
+	cfg.Mailbox, cfg.Processed, cfg.Quarantine = "INBOX", "Processed", "Quarantine"
+	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
+	defer cancel()
+	a, err := imaptest.Dial(ctx, cfg)
+	if err != nil {
+		tb.Fatalf("imap test backend %s: %v", cfg.Addr(), err)
+	}
+	defer a.Close()
+	b := &Backend{cfg: cfg, caFile: os.Getenv(EnvCAFile)}
+	if b.delim, err = a.Delimiter(ctx); err != nil {
+		tb.Fatalf("imap test backend: %v", err)
+	}
+	return b
+}
+
 // FromEnv reads the environment: external is false when no server is named.
 // The mailbox names are left empty.
 func FromEnv() (cfg imaptest.Config, external bool, err error) {
@@ -180,6 +209,9 @@ func (b *Backend) Server() *imaptest.Server { return b.server }
 // Name is the full name of one of this test's mailboxes: Name("Archive") is
 // "t-1a2b3c4d/Archive".
 func (b *Backend) Name(mailbox string) string {
+	if b.prefix == "" {
+		return mailbox
+	}
 	if b.delim == 0 {
 		return b.prefix + "-" + mailbox
 	}
