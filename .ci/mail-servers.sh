@@ -15,8 +15,15 @@
 #                                   start the servers, run CMD with the
 #                                   PHANANH_TEST_* variables below, stop the
 #                                   servers; exit with CMD's status
-#   .ci/mail-servers.sh guide       print docs/mail-server.md as generated
-#                                   from docs/mail-server/ and its template
+#   .ci/mail-servers.sh ci          what CI runs (from .ci/run): the guide
+#                                   checked against docs/mail-server/, the
+#                                   packages, every end-to-end test (TestE2E…)
+#                                   behind the servers, and the same test
+#                                   without the border's header_checks, which
+#                                   must fail (a forged command is applied)
+#
+# PHANANH_MAIL_STRIP=off starts the border without its header_checks rule
+# (the removal of forged Authentication-Results headers).
 #
 # Inside the namespace:
 #
@@ -48,8 +55,8 @@
 # Logs go to the temporary folder's var/log/, shown when CMD fails.
 # PHANANH_MAIL_KEEP=1 keeps the folder.
 set -euo pipefail
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/.."
-repo=$(pwd)
 
 die() { echo "mail-servers.sh: $*" >&2; exit 1; }
 say() { echo "mail-servers.sh: $*" >&2; }
@@ -238,6 +245,10 @@ inside() {
 	for f in $(cd docs/mail-server && find opendkim opendmarc postfix dovecot -type f); do
 		render "docs/mail-server/$f" "$root/etc/$f"
 	done
+	if [ "${PHANANH_MAIL_STRIP:-on}" = off ]; then
+		echo "# PHANANH_MAIL_STRIP=off: no rule" >"$root/etc/postfix/header_checks"
+		say "the border keeps incoming Authentication-Results headers (PHANANH_MAIL_STRIP=off)"
+	fi
 	mv "$root/etc/opendkim/opendkim.conf" "$root/etc/opendkim.conf"
 	mv "$root/etc/opendmarc/opendmarc.conf" "$root/etc/opendmarc.conf"
 	mkdir -p "$root/etc/opendkim/keys"
@@ -296,8 +307,29 @@ inside() {
 	return $status
 }
 
-guide() {
-	bash .ci/mail/guide.sh
+section() {
+	printf '\n==== %s (%s, at %ds) ====\n' "$1" "$(date -u +%H:%M:%S)" "$SECONDS"
+}
+
+ci() {
+	section "mail servers: docs/mail-server.md against docs/mail-server/"
+	bash .ci/mail/guide.sh --check
+	section "mail servers: install"
+	install
+	section "end-to-end tests behind Postfix, OpenDKIM, OpenDMARC and Dovecot: go test -count=1 -run E2E ./..."
+	bash "$self" run go test -count=1 -run 'E2E' ./...
+	section "the same border without its header_checks: TestE2EBorderCommands must fail"
+	local out
+	if out=$(PHANANH_MAIL_STRIP=off bash "$self" run go test -count=1 -run '^TestE2EBorderCommands$' ./cmd/phananh 2>&1); then
+		echo "$out" | tail -n 20
+		die "TestE2EBorderCommands passed with forged Authentication-Results left in place"
+	fi
+	if ! grep -q "a forgery was applied" <<<"$out"; then
+		echo "$out" | tail -n 40
+		die "TestE2EBorderCommands failed without the border's stripping, but not for a forgery applied"
+	fi
+	grep -m1 "a forgery was applied" <<<"$out"
+	echo "as it must: without the stripping, a forged command is applied"
 }
 
 case "${1:-}" in
@@ -306,12 +338,12 @@ run)
 	shift
 	[ $# -gt 0 ] || die "usage: $0 run CMD…"
 	[ "$(id -u)" -eq 0 ] || die "run needs root (namespaces, ports 25 and 53, the servers' users)"
-	exec unshare --net --mount --propagation private -- bash "$0" inside "$@"
+	exec unshare --net --mount --propagation private -- bash "$self" inside "$@"
 	;;
 inside)
 	shift
 	inside "$@"
 	;;
-guide) guide ;;
-*) die "usage: $0 install | run CMD… | guide" ;;
+ci) ci ;;
+*) die "usage: $0 install | run CMD… | ci" ;;
 esac
