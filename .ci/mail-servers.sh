@@ -20,7 +20,9 @@
 #                                   packages, every end-to-end test (TestE2E…)
 #                                   behind the servers, and the same test
 #                                   without the border's header_checks, which
-#                                   must fail (a forged command is applied)
+#                                   must fail (a forged command is applied);
+#                                   then every end-to-end test against Cyrus
+#                                   IMAP (.ci/cyrus.sh), a second IMAP server
 #
 # PHANANH_MAIL_STRIP=off starts the border without its header_checks rule
 # (the removal of forged Authentication-Results headers).
@@ -330,6 +332,10 @@ ci() {
 	fi
 	grep -m1 "a forgery was applied" <<<"$out"
 	echo "as it must: without the stripping, a forged command is applied"
+	section "Cyrus IMAP (.ci/cyrus.sh): install"
+	bash .ci/cyrus.sh install
+	section "end-to-end tests against Cyrus IMAP, a second IMAP server: go test -count=1 -run E2E ./..."
+	bash .ci/cyrus.sh run go test -count=1 -run 'E2E' ./...
 }
 
 case "${1:-}" in

@@ -81,13 +81,19 @@ func (a *Account) do(ctx context.Context, what string, f func() error) error {
 	return nil
 }
 
-// Create makes a mailbox; one that exists already is no error.
+// Create makes a mailbox; one that exists already is no error, whether
+// the server says so with ALREADYEXISTS (RFC 5530) or in words (Cyrus).
 func (a *Account) Create(ctx context.Context, mailbox string) error {
 	return a.do(ctx, "create "+mailbox, func() error {
 		err := a.c.Create(mailbox, nil).Wait()
 		var ierr *imap.Error
 		if errors.As(err, &ierr) && ierr.Code == imap.ResponseCodeAlreadyExists {
 			return nil
+		}
+		if errors.As(err, &ierr) {
+			if boxes, lerr := a.c.List("", mailbox, nil).Collect(); lerr == nil && len(boxes) == 1 {
+				return nil
+			}
 		}
 		return err
 	})
@@ -228,6 +234,29 @@ func (a *Account) Delimiter(ctx context.Context) (rune, error) {
 		return nil
 	})
 	return delim, err
+}
+
+// PersonalPrefix is the prefix of the account's personal namespace
+// (RFC 2342): "" on the in-process server and on Dovecot, "INBOX." on
+// servers such as Cyrus in its standard namespace or Courier, where every
+// folder of the account is under the INBOX. It is "" when the server does
+// not support NAMESPACE.
+func (a *Account) PersonalPrefix(ctx context.Context) (string, error) {
+	if !a.c.Caps().Has(imap.CapNamespace) {
+		return "", nil
+	}
+	var prefix string
+	err := a.do(ctx, "namespace", func() error {
+		ns, err := a.c.Namespace().Wait()
+		if err != nil {
+			return err
+		}
+		if len(ns.Personal) > 0 {
+			prefix = ns.Personal[0].Prefix
+		}
+		return nil
+	})
+	return prefix, err
 }
 
 // List returns the names of the mailboxes that match an IMAP LIST pattern

@@ -6,8 +6,9 @@
 // Tests that share one account on a real server must not see each other's
 // mail: each Backend works under its own mailbox prefix, t-<random>, with
 // the hierarchy separator the server uses (t-1a2b3c4d/INBOX,
-// t-1a2b3c4d/Processed, t-1a2b3c4d/Quarantine), and deletes everything under
-// it when the test ends. The prefix is used on the in-process server too, so
+// t-1a2b3c4d/Processed, t-1a2b3c4d/Quarantine), inside the account's
+// personal namespace (INBOX.t-1a2b3c4d.INBOX on Cyrus's standard
+// namespace), and deletes everything under it when the test ends. The prefix is used on the in-process server too, so
 // that code which assumes "INBOX" shows up in every run.
 //
 // The environment:
@@ -102,7 +103,11 @@ func New(tb testing.TB, opt imaptest.Options) *Backend {
 	if b.delim, err = a.Delimiter(ctx); err != nil {
 		tb.Fatalf("imap test backend: %v", err)
 	}
-	b.prefix = "t-" + randomHex(4)
+	personal, err := a.PersonalPrefix(ctx)
+	if err != nil {
+		tb.Fatalf("imap test backend: %v", err)
+	}
+	b.prefix = personal + "t-" + randomHex(4)
 	b.cfg.Mailbox = b.Name("INBOX")
 	b.cfg.Processed = b.Name("Processed")
 	b.cfg.Quarantine = b.Name("Quarantine")
