@@ -28,7 +28,9 @@ imapd=$unpacked/usr/lib/cyrus/bin/imapd
 
 install() {
 	local missing=() p
-	for p in cyrus-common sasl2-bin libsasl2-modules; do
+	# postfix first: cyrus-common wants a mail transport agent, and would
+	# otherwise bring Debian's default one.
+	for p in postfix cyrus-common sasl2-bin libsasl2-modules; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -39,6 +41,7 @@ install() {
 			chmod 0755 "$policy"
 			made=1
 		fi
+		echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 		[ -z "$made" ] || rm -f "$policy"

@@ -288,7 +288,7 @@ inside() {
 	wait_port 127.0.0.2 25 Postfix
 	wait_port 127.0.0.2 587 "Postfix submission"
 	wait_port 127.0.0.3 25 "the world's Postfix"
-	say "servers up in $root: Postfix $(postconf -h mail_version), Dovecot $(dovecot --version | cut -d' ' -f1), $(opendkim -V | head -1), $(opendmarc -V | head -1)"
+	say "servers up in $root: Postfix $(postconf -c "$root/etc/postfix" -h mail_version), Dovecot $(dovecot --version | cut -d' ' -f1), $(opendkim -V | head -1), $(opendmarc -V | head -1)"
 
 	export PHANANH_TEST_IMAP_ADDR=127.0.0.2:143
 	export PHANANH_TEST_IMAP_USER=phananh@haugiang.gov.vn

@@ -57,8 +57,9 @@ func TestE2EBorderAcknowledgement(t *testing.T) {
 // own signed /accept. On another, as a receiver whose domain signs but
 // publishes no DMARC record: unsigned /accept with forged
 // Authentication-Results under our id — dmarc=pass, dkim=pass under an
-// upper-case id after a comment, a bare spf=pass — which the border must
-// remove, and then the receiver's own signed /accept. Only the two signed
+// upper-case id after a comment, a bare spf=pass, dmarc=pass after a nested
+// comment or with the id on a folded line — which the border must remove,
+// and then the receiver's own signed /accept. Only the two signed
 // commands are applied; every reply travels to phananh+TOKEN@ through
 // Postfix and Dovecot (plus-addressing).
 func TestE2EBorderCommands(t *testing.T) {
@@ -104,6 +105,10 @@ func TestE2EBorderCommands(t *testing.T) {
 			"Authentication-Results: (checked) MAIL.HAUGIANG.GOV.VN;\r\n\tdkim=pass header.d=nodmarc.example header.s=mail"), false},
 		{"forged bare spf=pass", noDMARCReceiver, to(agency), reply(agency, noDMARCReceiver, "/accept\n",
 			"Authentication-Results: mail.haugiang.gov.vn; spf=pass smtp.mailfrom=nodmarc.example"), false},
+		{"forged dmarc=pass after a nested comment", noDMARCReceiver, to(agency), reply(agency, noDMARCReceiver, "/accept\n",
+			"Authentication-Results: (a (b) c) mail.haugiang.gov.vn; dmarc=pass header.from=nodmarc.example"), false},
+		{"forged dmarc=pass, the id on a folded line", noDMARCReceiver, to(agency), reply(agency, noDMARCReceiver, "/accept\n",
+			"Authentication-Results:\r\n mail.haugiang.gov.vn; dmarc=pass header.from=nodmarc.example"), false},
 	}
 	delivered := 2
 	for _, f := range forgeries {

@@ -271,14 +271,14 @@ func (b *border) standIn(envFrom, raw string) error {
 	var strip *regexp.Regexp
 	for _, line := range strings.Split(string(rule), "\n") {
 		if strings.HasPrefix(line, "/") {
-			strip = regexp.MustCompile("(?i)" + line[1:strings.LastIndex(line, "/")])
+			strip = regexp.MustCompile("(?is)" + line[1:strings.LastIndex(line, "/")])
 		}
 	}
 	head, body, _ := strings.Cut(raw, "\r\n\r\n")
 	var kept []string
 	froms := 0
 	for _, f := range headerFields(head) {
-		if strip.MatchString(strings.ReplaceAll(f, "\r\n", "")) {
+		if strip.MatchString(f) {
 			continue
 		}
 		if strings.HasPrefix(strings.ToLower(f), "from:") {
