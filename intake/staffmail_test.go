@@ -1,9 +1,12 @@
 package intake
 
 import (
+	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -291,4 +294,55 @@ func TestAgencyOfficialMailbox(t *testing.T) {
 			t.Errorf("the mailbox's assignment holds %q:\n%s", unwanted, text)
 		}
 	}
+}
+
+// TestTriageCarriesTheFiles: the triage notice shows the citizen's photos
+// inline and attaches the other files, up to 15 MB in all; a file beyond
+// stays at the Center and the notice says so (SPEC 8.4).
+func TestTriageCarriesTheFiles(t *testing.T) {
+	w := newWalker(t)
+	video := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), make([]byte, 16<<20)...)
+	body := "--P\nContent-Type: text/plain; charset=UTF-8\n\n" + outage + photoPart(t, "P", "hiện trường.jpg") +
+		"--P\nContent-Type: application/pdf; name=\"don.pdf\"\nContent-Disposition: attachment; filename=\"don.pdf\"\n" +
+		"Content-Transfer-Encoding: base64\n\n" + base64.StdEncoding.EncodeToString([]byte("%PDF-1.4 đơn phản ánh")) + "\n" +
+		"--P\nContent-Type: video/mp4; name=\"clip.mp4\"\nContent-Disposition: attachment; filename=\"clip.mp4\"\n" +
+		"Content-Transfer-Encoding: base64\n\n" + wrap76(base64.StdEncoding.EncodeToString(video)) + "\n--P--\n"
+	w.code = w.send(eml([]string{"From: Nguyễn Văn An <" + citizen + ">", "To: phananh@haugiang.gov.vn", "Subject: Mất điện",
+		"Message-ID: <files@mail.gmail.com>", "MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="P"`}, body)).Code
+	mark := 0
+	var triage store.Mail
+	for _, m := range w.sentSince(&mark) {
+		if m.Kind == "triage" {
+			triage = m
+		}
+	}
+	var got []string
+	for _, f := range triage.Attachments {
+		got = append(got, fmt.Sprintf("%s %s inline=%v cid=%s", f.Name, f.Type, f.Inline, f.CID))
+	}
+	want := []string{"hiện trường.jpg image/jpeg inline=true cid=anh-1." + w.code + "@haugiang.gov.vn", "don.pdf application/pdf inline=false cid="}
+	if !slices.Equal(got, want) {
+		t.Errorf("the triage notice carries %q, want %q", got, want)
+	}
+	r := w.renderAll()["triage"][0]
+	for _, want := range []string{"1. hiện trường.jpg (image/jpeg, ", "– ảnh hiển thị trong thư\n", "2. don.pdf (application/pdf, ",
+		"– đính kèm thư này\n", "3. clip.mp4 (video/mp4, 16.8 MB) – lưu tại Trung tâm"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("the triage notice lacks %q:\n%s", want, r.Text)
+		}
+	}
+	if !strings.Contains(r.HTML, `<img src="cid:anh-1.`+w.code+`@haugiang.gov.vn"`) {
+		t.Errorf("the triage notice's HTML does not show the photo:\n%s", r.HTML)
+	}
+}
+
+// wrap76 breaks base64 text into lines of 76 characters, as mail programs
+// write it.
+func wrap76(s string) string {
+	var b strings.Builder
+	for len(s) > 76 {
+		b.WriteString(s[:76] + "\n")
+		s = s[76:]
+	}
+	return b.String() + s
 }

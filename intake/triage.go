@@ -11,7 +11,8 @@ import (
 	"haugiang.gov.vn/phananh/templates"
 )
 
-// notifyReceivers owes each receiver the triage notice.
+// notifyReceivers owes each receiver the triage notice, with the
+// citizen's files (see triageFiles).
 func (rc *reception) notifyReceivers(tx *store.Tx, in *incoming, r store.Report, d routing.Decision, table *routing.Table, due time.Time) error {
 	receivers := rc.staff.WithRole("receiver")
 	if len(receivers) == 0 {
@@ -21,13 +22,14 @@ func (rc *reception) notifyReceivers(tx *store.Tx, in *incoming, r store.Report,
 	t := triage(in, r, due)
 	t.Proposal = proposal(d, table)
 	t.Usable = rc.menu.usable("receiver", "", factsOf(r, nil), table)
+	files := triageFiles(&t, in.report().Attachments, rc.addrs.mailbox)
 	data, err := json.Marshal(t)
 	if err != nil {
 		return err
 	}
 	for _, op := range receivers {
 		_, err := tx.Enqueue(store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "triage", To: op.Email, Role: op.Role,
-			ReplyTo: rc.addrs.operator(r.ID, op.Email, in.now), Data: data}, in.now)
+			ReplyTo: rc.addrs.operator(r.ID, op.Email, in.now), Data: data, Attachments: files}, in.now)
 		if err != nil {
 			return err
 		}

@@ -18,9 +18,10 @@ import (
 // ReadSeeker, which it copies at each write (the send, then the archived
 // copy). JPEG photos are copied without their location data (StripJPEG); a
 // photo that cannot be read as a JPEG is left out rather than sent with
-// what it may hold. An inline file (a report's chart) is embedded with the
-// Content-ID <NAME>, for the HTML's "cid:NAME". The returned function
-// closes the files.
+// what it may hold. An inline file (a report's chart, the citizen's photos
+// in the triage notice) is embedded with the Content-ID <CID>, or <NAME>
+// when it has no CID, for the HTML's "cid:" reference. The returned
+// function closes the files.
 func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
 	var open []*os.File
 	release := func() {
@@ -41,7 +42,11 @@ func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
 		open = append(open, f)
 		typ := gomail.WithFileContentType(gomail.ContentType(contentType(file.Type)))
 		if file.Inline {
-			msg.EmbedReadSeeker(file.Name, f, typ, gomail.WithFileContentID("<"+file.Name+">"))
+			cid := file.CID
+			if cid == "" {
+				cid = file.Name
+			}
+			msg.EmbedReadSeeker(file.Name, f, typ, gomail.WithFileContentID("<"+cid+">"))
 			continue
 		}
 		msg.AttachReadSeeker(file.Name, f, typ)

@@ -142,6 +142,25 @@ func TestSendInlineFile(t *testing.T) {
 	}
 }
 
+// TestSendInlinePhoto embeds a photo under the Content-ID it was given,
+// whatever its file name, without its location data.
+func TestSendInlinePhoto(t *testing.T) {
+	photo, _ := os.ReadFile("testdata/gps.jpg")
+	data, _ := json.Marshal(templates.ReportAnswer{Period: "monthly", Month: "2026-11"})
+	raw, _ := sendOne(t, [][]byte{photo}, func(keys []string) store.Mail {
+		return store.Mail{Kind: "report", To: "tiepnhan@example.gov.vn", Role: "receiver", Data: data,
+			Attachments: []store.MailFile{{BlobKey: keys[0], Name: "ảnh hiện trường 1.jpg", Type: "image/jpeg", Inline: true,
+				CID: "anh-1.PA-2026-000001@phananh"}}}
+	})
+	if !bytes.Contains(raw, []byte("Content-Id: <anh-1.PA-2026-000001@phananh>")) &&
+		!bytes.Contains(raw, []byte("Content-ID: <anh-1.PA-2026-000001@phananh>")) {
+		t.Errorf("no Content-ID for the inline photo:\n%s", raw)
+	}
+	if !bytes.Contains(raw, []byte("multipart/related")) || len(attachments(t, raw)) != 0 {
+		t.Error("the photo is not inline, beside the HTML")
+	}
+}
+
 // attachments returns the attachments of a raw message by file name.
 func attachments(t *testing.T, raw []byte) map[string][]byte {
 	t.Helper()

@@ -52,8 +52,11 @@ type MailFile struct {
 	Name    string `json:"name"`
 	Type    string `json:"type"`
 	// Inline files are shown in the mail's HTML, which refers to them as
-	// "cid:NAME" (a report's chart); the others are attachments.
-	Inline bool `json:"inline,omitempty"`
+	// "cid:CID" (the citizen's photos in the triage notice), or
+	// "cid:NAME" when CID is empty (a report's chart); the others are
+	// attachments.
+	Inline bool   `json:"inline,omitempty"`
+	CID    string `json:"cid,omitempty"`
 }
 
 type thread struct {

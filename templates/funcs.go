@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	htmltemplate "html/template"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +22,9 @@ func funcs(lang string) map[string]any {
 		"commandRows": commandRows,
 		"codeTable":   codeTable,
 		"has":         func(list []string, s string) bool { return slices.Contains(list, s) },
+		// cid is the source of an image the mail carries inline: the
+		// Content-ID is ours (intake makes it), never text received.
+		"cid": func(id string) htmltemplate.URL { return htmltemplate.URL("cid:" + id) },
 	}
 }
 

@@ -184,6 +184,12 @@ type File struct {
 	Refused string
 	Taken   time.Time
 	GPS     string // "lat, lon" when the photo has a position
+	// Mail says what the notice did with the file: "inline" (shown in
+	// the mail), "attached", "kept" (at the Center only: a mail carries
+	// 15 MB of files at most); "" when it only lists it.
+	Mail string
+	// CID is the Content-ID of a file shown in the mail's HTML.
+	CID string
 }
 
 // Quarantine tells the Center that a message could not be processed and
@@ -233,7 +239,10 @@ func sampleTriage() *Triage {
 		UnreadableFrom: `"tiepnhan@haugiang.gov.vn" <nguoi.gui@example.com`,
 		Usable: []string{"accept", "assign", "reject", "call-failed", "escalate", "urgent", "complex", "field", "unit", "confidential",
 			"note", "status", "help", "codes"},
-		Attachments: []File{{Name: "anh.jpg", Type: "image/jpeg", Size: 123456, Taken: sampleTime, GPS: "9.78, 105.47"},
+		Attachments: []File{{Name: "anh.jpg", Type: "image/jpeg", Size: 123456, Taken: sampleTime, GPS: "9.78, 105.47",
+			Mail: "inline", CID: "anh-1.PA-2026-000042@haugiang.gov.vn"},
+			{Name: "bien-ban.pdf", Type: "application/pdf", Size: 45000, Mail: "attached"},
+			{Name: "video.mp4", Type: "video/mp4", Size: 48000000, Mail: "kept"},
 			{Name: "x.exe", Type: "application/x-msdownload", Size: 10, Refused: "type"}}}
 }
 
