@@ -90,6 +90,11 @@ func TestBadConfigNamesKeyAndProblem(t *testing.T) {
 		"[process]\ncall_attempts = 0\n":                          "process.call_attempts",
 		"[rules]\ntable = \"2024\"\n":                             `[rules] table "2024": no such built-in table (there are appendix1, 2025)`,
 		"[imap\nport = 1\n":                                       "phananh.toml:2",
+		"[privacy]\nretention = \"5 years\"\n":                    "privacy.retention",
+		"[privacy]\nretention = \"-1y\"\n":                        "privacy.retention",
+		"[privacy]\nretention = \"1000y\"\n":                      "privacy.retention: 1000y is longer than a century",
+		"[store]\nkeys_path = \"data/keys.db\"\n":                 "store.keys_path",
+		"[store]\nkeys_path = \"phananh.db\"\n":                   "store.keys_path",
 	}
 	for body, want := range cases {
 		_, err := Load(write(t, body))
@@ -139,5 +144,25 @@ func TestSecretsFromEnvironment(t *testing.T) {
 	t.Setenv(EnvTokenKey, "nothex")
 	if _, _, err := cfg.TokenKeys(); err == nil || !strings.Contains(err.Error(), EnvTokenKey) {
 		t.Errorf("bad token key from the environment: %v", err)
+	}
+}
+
+// TestRetention reads [privacy] retention: years, days, or 0 for ever, five
+// years by default; the cutoff is that long before now.
+func TestRetention(t *testing.T) {
+	now := time.Date(2031, 12, 1, 2, 0, 0, 0, time.UTC)
+	for body, want := range map[string]time.Time{
+		"":                                 time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC),
+		"[privacy]\nretention = \"2y\"\n":  time.Date(2029, 12, 1, 2, 0, 0, 0, time.UTC),
+		"[privacy]\nretention = \"90d\"\n": time.Date(2031, 9, 2, 2, 0, 0, 0, time.UTC),
+		"[privacy]\nretention = \"0\"\n":   {},
+	} {
+		cfg, err := Load(write(t, body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.Privacy.Retention.Cutoff(now); !got.Equal(want) {
+			t.Errorf("%q: cutoff %s, want %s", body, got, want)
+		}
 	}
 }
