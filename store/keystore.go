@@ -34,7 +34,26 @@ type keyStore struct {
 
 	mu   sync.Mutex
 	pool []dataKey // keys already durable in the store, not yet given to a report
+
+	// cache keeps the keys read lately, for cacheTTL, so that the reports a
+	// process works on cost one read of the key store a minute. A report
+	// erased meanwhile no longer names its key (reports.key_id), so a
+	// cached key opens nothing of it; destroy drops it at once here.
+	cacheMu  sync.Mutex
+	cache    map[string]cachedKey
+	cacheTTL time.Duration
 }
+
+type cachedKey struct {
+	aead cipher.AEAD
+	at   time.Time
+}
+
+// keyCacheTTL and keyCacheSize bound the cache of keys read.
+const (
+	keyCacheTTL  = time.Minute
+	keyCacheSize = 4096
+)
 
 // dataKey is one report's data key, unwrapped.
 type dataKey struct {
@@ -101,7 +120,7 @@ func openKeyStore(ctx context.Context, path string, k *keys, create bool) (*keyS
 		return nil, "", fmt.Errorf("key store %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(2)
-	ks := &keyStore{db: db, wrap: k.wrap, path: path}
+	ks := &keyStore{db: db, wrap: k.wrap, path: path, cache: map[string]cachedKey{}, cacheTTL: keyCacheTTL}
 	id, err := ks.init(ctx, k)
 	if err != nil {
 		db.Close()
@@ -193,6 +212,43 @@ func (ks *keyStore) wrapKey(id string, raw []byte) []byte {
 // get returns the key with id: errKeyMissing when the store never held it,
 // a keyDestroyed when an erasure destroyed it.
 func (ks *keyStore) get(ctx context.Context, id string) (cipher.AEAD, error) {
+	if aead := ks.cached(id); aead != nil {
+		return aead, nil
+	}
+	aead, err := ks.read(ctx, id)
+	if err == nil {
+		ks.remember(id, aead)
+	}
+	return aead, err
+}
+
+func (ks *keyStore) cached(id string) cipher.AEAD {
+	ks.cacheMu.Lock()
+	defer ks.cacheMu.Unlock()
+	c, ok := ks.cache[id]
+	if !ok || time.Since(c.at) >= ks.cacheTTL {
+		return nil
+	}
+	return c.aead
+}
+
+func (ks *keyStore) remember(id string, aead cipher.AEAD) {
+	ks.cacheMu.Lock()
+	defer ks.cacheMu.Unlock()
+	if len(ks.cache) >= keyCacheSize {
+		clear(ks.cache)
+	}
+	ks.cache[id] = cachedKey{aead, time.Now()}
+}
+
+func (ks *keyStore) forget(id string) {
+	ks.cacheMu.Lock()
+	defer ks.cacheMu.Unlock()
+	delete(ks.cache, id)
+}
+
+// read reads and unwraps a key from the file.
+func (ks *keyStore) read(ctx context.Context, id string) (cipher.AEAD, error) {
 	var wrapped []byte
 	err := ks.db.QueryRowContext(ctx, `SELECT wrapped FROM data_keys WHERE id = ?`, id).Scan(&wrapped)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -226,6 +282,7 @@ func (ks *keyStore) has(ctx context.Context, id string) (bool, error) {
 // destroy deletes a key and leaves its tombstone; destroying a key again
 // (or one never held) only writes the tombstone.
 func (ks *keyStore) destroy(ctx context.Context, id string, at time.Time) error {
+	ks.forget(id)
 	tx, err := ks.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("key store: %w", err)
