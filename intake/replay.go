@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
@@ -62,12 +63,12 @@ func (d *digester) Write(p []byte) (int, error) {
 		}
 		switch d.state {
 		case inBody:
-			j := i
-			for j < len(p) && p[j] != '\r' {
-				j++
+			j := bytes.IndexByte(p[i:], '\r')
+			if j < 0 {
+				j = len(p) - i
 			}
-			d.h.Write(p[i:j])
-			i = j - 1
+			d.h.Write(p[i : i+j])
+			i += j - 1
 		case lineStart:
 			d.lineStart(c)
 		case inName:
