@@ -96,6 +96,11 @@ func TestErase(t *testing.T) {
 		}
 		return nil
 	})
+	// Nor in any file: the database, its WAL, the key store, the data folder.
+	for _, f := range scanTree(t, dir, []string{a.Citizen.Name, a.Citizen.Email, a.Citizen.Phone, "0912345678",
+		"Trần Hưng Đạo", "photo A bytes"}) {
+		t.Error(f)
+	}
 	after := dumpStore(t, db)
 	if got, want := (dump{Reports: after.Reports[1:]}).json(t), (dump{Reports: before.Reports[1:]}).json(t); string(got) != string(want) {
 		t.Errorf("the other report changed:\n%s\nwant\n%s", got, want)
