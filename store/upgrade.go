@@ -9,15 +9,16 @@ import (
 // seals each report's routing explanation and the operator address of each
 // event an operator caused under the report's data key, a batch per
 // transaction (a crash resumes where it stopped), then drops the clear
-// column, gives the sealed one its name and compacts the database. A database that has done so
+// column, gives the sealed one its name and, when it sealed anything,
+// compacts the database. A database that has done so
 // has no why_sealed column, and nothing is done.
 func (db *DB) sealClearTexts(ctx context.Context) error {
 	pending, err := db.hasColumn(ctx, "reports", "why_sealed")
 	if err != nil || !pending {
 		return err
 	}
-	steps := []func(*Tx) (int, error){sealWhys, sealActors}
-	for _, step := range steps {
+	sealed := 0
+	for _, step := range []func(*Tx) (int, error){sealWhys, sealActors} {
 		for {
 			n := 0
 			err := db.Write(ctx, func(tx *Tx) error {
@@ -31,6 +32,7 @@ func (db *DB) sealClearTexts(ctx context.Context) error {
 			if n == 0 {
 				break
 			}
+			sealed += n
 		}
 	}
 	err = db.Write(ctx, func(tx *Tx) error {
@@ -42,6 +44,9 @@ func (db *DB) sealClearTexts(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("store: sealing clear texts: %w", err)
+	}
+	if sealed == 0 {
+		return nil // a new database: nothing was ever in clear
 	}
 	return db.compact(ctx)
 }
