@@ -62,24 +62,14 @@ func (b *inbox) all() int {
 	return int(sel.NumMessages)
 }
 
-// deleteOne flags the INBOX's message uid \Deleted, as a mail program does
-// before its own EXPUNGE.
-func (b *inbox) deleteOne(uid imap.UID) {
+// flagDeleted adds (op StoreFlagsAdd) or takes off (StoreFlagsDel) the
+// \Deleted flag of the INBOX's message uid, as a mail program does before
+// its own EXPUNGE, or when it undeletes.
+func (b *inbox) flagDeleted(uid imap.UID, op imap.StoreFlagsOp) {
 	if _, err := b.c.Select("INBOX", nil).Wait(); err != nil {
 		b.t.Fatal(err)
 	}
-	flags := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
-	if err := b.c.Store(imap.UIDSetNum(uid), flags, nil).Close(); err != nil {
-		b.t.Fatal(err)
-	}
-}
-
-// undelete takes the \Deleted flag off the INBOX's message uid.
-func (b *inbox) undelete(uid imap.UID) {
-	if _, err := b.c.Select("INBOX", nil).Wait(); err != nil {
-		b.t.Fatal(err)
-	}
-	flags := &imap.StoreFlags{Op: imap.StoreFlagsDel, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
+	flags := &imap.StoreFlags{Op: op, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
 	if err := b.c.Store(imap.UIDSetNum(uid), flags, nil).Close(); err != nil {
 		b.t.Fatal(err)
 	}
@@ -107,7 +97,7 @@ func TestExpungeWithoutUIDPlus(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				box.deleteOne(uid)
+				box.flagDeleted(uid, imap.StoreFlagsAdd)
 			}
 			for i := range 3 {
 				if _, err := srv.Deliver("INBOX", benchMessage(i, 2000), time.Time{}); err != nil {
@@ -150,7 +140,7 @@ func TestExpungeWithoutUIDPlus(t *testing.T) {
 				t.Fatal(err)
 			}
 			wait("the fourth message processed", func() bool { return proc.n.Load() == 4 })
-			box.undelete(1)
+			box.flagDeleted(1, imap.StoreFlagsDel)
 			wait("an expunged INBOX", func() bool { return box.all() == 0 })
 			if n := strings.Count(log.String(), warning); n != 1 {
 				t.Errorf("warned %d times, want once:\n%s", n, log.String())
