@@ -1,10 +1,9 @@
 package intake
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -229,20 +228,34 @@ func TestCodesCommand(t *testing.T) {
 // the health department's official mailbox taken out: an agency that
 // nobody would hear from, the walker's staff having no handler for it.
 func withoutMailbox(t *testing.T, w *walker) {
-	b, err := os.ReadFile("../rules/routing/appendix1.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := strings.Replace(string(b), "email = \"syt@haugiang.gov.vn\"\n", "", 1)
-	path := filepath.Join(t.TempDir(), "rules.toml")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	table, err := routing.Load(path)
+	table, err := routing.Parse("rules.toml", bytes.NewReader(bytes.Replace(routing.DefaultFile(),
+		[]byte("email = \"syt@haugiang.gov.vn\"\n"), nil, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.p.Routing = func() *routing.Table { return table }
+}
+
+// TestAutoForwardNeedsSomeoneToTell: a rule with auto_forward does not
+// forward to an agency nobody would hear from; the report waits for a
+// receiver, whose triage notice does not claim it was forwarded.
+func TestAutoForwardNeedsSomeoneToTell(t *testing.T) {
+	w := newWalker(t)
+	file := bytes.Replace(routing.DefaultFile(), []byte("agency = \"dien-luc\"\n"), []byte("agency = \"dien-luc\"\nauto_forward = true\n"), 1)
+	file = bytes.Replace(file, []byte("email = \"dienluc@haugiang.gov.vn\"\n"), nil, 1)
+	table, err := routing.Parse("auto.toml", bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.p.Routing = func() *routing.Table { return table }
+	w.p.Staff = slices.DeleteFunc(slices.Clone(w.p.Staff), func(op Operator) bool { return op.Agency == "dien-luc" })
+	if out := w.ingest(outage); out.State != "received" || out.Agency != "dien-luc" {
+		t.Fatalf("%+v, want the report received, proposed for dien-luc", out)
+	}
+	text := w.renderAll()["triage"][0].Text
+	if strings.Contains(text, "chuyển tự động") || strings.Contains(text, "/accept ") {
+		t.Errorf("the triage notice claims an automatic forwarding, or offers /accept to nobody:\n%s", text)
+	}
 }
 
 // TestAgencyOfficialMailbox: an agency with no handler has its notices
