@@ -10,8 +10,8 @@ import (
 // event an operator caused under the report's data key, a batch per
 // transaction (a crash resumes where it stopped), then drops the clear
 // column, gives the sealed one its name and, when it sealed anything,
-// compacts the database. A database that has done so
-// has no why_sealed column, and nothing is done.
+// compacts the database. A database that has done so has no why_sealed
+// column, and nothing is done.
 func (db *DB) sealClearTexts(ctx context.Context) error {
 	pending, err := db.hasColumn(ctx, "reports", "why_sealed")
 	if err != nil || !pending {
