@@ -53,17 +53,32 @@ func lang(m *parse.Message) string {
 }
 
 // missing lists what the report lacks (SPEC 4.5). A name in the From
-// header counts as the citizen's name, and a text that names an
-// administrative unit gives the location.
+// header counts as the citizen's name, a text that names an administrative
+// unit gives the location, and a subject with a date or an hour, or a
+// photo's capture time, gives the time of the event (Art 6.2).
 func missing(f form.Form, m *parse.Message, d routing.Decision) []string {
 	var out []string
 	for _, item := range f.Missing() {
-		if item == "name" && strings.TrimSpace(m.From.Name) != "" || item == "location" && d.Unit != "" {
-			continue
+		switch {
+		case item == "name" && strings.TrimSpace(m.From.Name) != "":
+		case item == "location" && d.Unit != "":
+		case item == "time" && (form.MentionsTime(m.Subject) || photoTaken(m)):
+		default:
+			out = append(out, item)
 		}
-		out = append(out, item)
 	}
 	return out
+}
+
+// photoTaken reports whether a kept photo of the message records when it
+// was taken (EXIF).
+func photoTaken(m *parse.Message) bool {
+	for _, a := range keptAttachments(m) {
+		if a.Photo != nil && !a.Photo.Taken.IsZero() {
+			return true
+		}
+	}
+	return false
 }
 
 func first(values ...string) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -116,5 +117,39 @@ func TestE2EEscalateAfterRating(t *testing.T) {
 		"/assign forwarded,/resolve resolved,/approve published,rate closed"
 	if strings.Join(log, ",") != want {
 		t.Errorf("events:\n%s\nwant\n%s", strings.Join(log, ","), want)
+	}
+}
+
+// TestE2EAckCompleteness: the acknowledgement reminds the sender that they
+// answer for the truth of the report (Art 6.4), and the time of the event
+// counts in completeness (Art 6.2): a report that says nothing of when is
+// acknowledged, and triaged, with the time as missing; one whose text
+// gives an hour, or whose photo records when it was taken, is not.
+func TestE2EAckCompleteness(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	const undated, dated, photo = "a@example.com", "b@example.com", "c@example.com"
+	body := "Đèn đường ở ấp 4, xã Vị Đông, huyện Vị Thủy bị hư%s.\nSố điện thoại: 0912 345 678\n"
+	e.deliver(receivedAt,
+		citizenMail("Nguyễn Văn A <"+undated+">", "undated@example.com", "Đèn đường hư", fmt.Sprintf(body, "")),
+		citizenMail("Nguyễn Văn B <"+dated+">", "dated@example.com", "Đèn đường hư", fmt.Sprintf(body, " từ 19 giờ hôm qua")),
+		threadReply("Nguyễn Văn C <"+photo+">", "phananh@haugiang.gov.vn", "Đèn đường hư", "", fmt.Sprintf(body, ""), "den-duong.jpg"))
+	const responsible = "Quý Ông/Bà chịu toàn bộ trách nhiệm về tính trung thực, chính xác của thông tin phản ánh (khoản 4 Điều 6"
+	for _, c := range []struct {
+		from        string
+		missingTime bool
+	}{{undated, true}, {dated, false}, {photo, false}} {
+		ack := e.waitMail("ack", c.from, 1)
+		text := strings.Join(strings.Fields(ack.text()), " ")
+		if !strings.Contains(text, responsible) {
+			t.Errorf("%s: the acknowledgement does not remind the sender of Art 6.4:\n%s", c.from, ack.text())
+		}
+		if got := strings.Contains(text, "thời gian xảy ra"); got != c.missingTime {
+			t.Errorf("%s: the time listed as missing: %v, want %v:\n%s", c.from, got, c.missingTime, ack.text())
+		}
+		triage := e.mailAbout("triage", e2eReceiver, ack.code())
+		if got := strings.Contains(triage.text(), "thời gian xảy ra"); got != c.missingTime {
+			t.Errorf("%s: the triage notice lists the time as missing: %v, want %v", c.from, got, c.missingTime)
+		}
 	}
 }

@@ -24,10 +24,14 @@ type Form struct {
 	Confidential bool
 	// Labelled is set when the text used the form: two labels or more.
 	Labelled bool
+	// Dated is set when the text says when the event happened, with or
+	// without the form's label: a date or an hour (MentionsTime).
+	Dated bool
 }
 
 // Missing lists, as stable codes, what a report needs and the text lacks
-// (SPEC 4.5): "name", "phone", "address", "content", "location".
+// (SPEC 4.5): "name", "phone", "address", "content", "location", and
+// "time" when the text says nothing of when the event happened (Art 6.2).
 func (f Form) Missing() []string {
 	var out []string
 	for _, c := range []struct {
@@ -36,6 +40,9 @@ func (f Form) Missing() []string {
 		if strings.TrimSpace(c.value) == "" {
 			out = append(out, c.code)
 		}
+	}
+	if strings.TrimSpace(f.Time) == "" && !f.Dated {
+		out = append(out, "time")
 	}
 	return out
 }
@@ -125,6 +132,7 @@ func Read(text string) Form {
 		f.Content = strings.TrimSpace(strings.Join(free, "\n"))
 	}
 	f.Confidential = confidential(text)
+	f.Dated = MentionsTime(text)
 	if f.Phone == "" {
 		f.Phone = Phone(text)
 	}
@@ -141,6 +149,7 @@ func freeText(text string) Form {
 		Phone:        Phone(text),
 		Name:         nameInText(text),
 		Confidential: confidential(text),
+		Dated:        MentionsTime(text),
 	}
 }
 

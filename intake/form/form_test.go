@@ -2,6 +2,7 @@ package form
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -23,7 +24,7 @@ Giữ bí mật: có`
 	want := Form{
 		Name: "Nguyễn Văn An", Phone: "0912345678", Address: "12 Trần Hưng Đạo, phường 1,\nthành phố Vị Thanh",
 		Workplace: "Trường THCS Vị Thanh", Field: "Giao thông", Location: "Quốc lộ 61, km 5", Time: "sáng 2/3/2026",
-		Content: "Mặt đường có ổ gà lớn,\nnhiều xe ngã.", Confidential: true, Labelled: true,
+		Content: "Mặt đường có ổ gà lớn,\nnhiều xe ngã.", Confidential: true, Labelled: true, Dated: true,
 	}
 	if got != want {
 		t.Errorf("Read =\n%#v\nwant\n%#v", got, want)
@@ -38,7 +39,7 @@ func TestReadFree(t *testing.T) {
 	if got.Labelled || got.Phone != "0912345678" || got.Name != "Trần Thị Bình" || !got.Confidential {
 		t.Errorf("Read = %#v", got)
 	}
-	if m := got.Missing(); !reflect.DeepEqual(m, []string{"address", "location"}) {
+	if m := got.Missing(); !reflect.DeepEqual(m, []string{"address", "location", "time"}) {
 		t.Errorf("Missing = %v", m)
 	}
 }
@@ -111,13 +112,18 @@ func TestFreeText(t *testing.T) {
 	}
 }
 
+// TestMissing lists what a report lacks (SPEC 4.5); the time of the event
+// is given by the form's label or by a date or hour in the text (Art 6.2).
 func TestMissing(t *testing.T) {
-	got := Form{Phone: "0912345678", Location: "x"}.Missing()
+	got := Form{Phone: "0912345678", Location: "x", Time: "sáng nay"}.Missing()
 	if !reflect.DeepEqual(got, []string{"name", "address", "content"}) {
 		t.Errorf("Missing = %v", got)
 	}
-	if got := (Form{}).Missing(); !reflect.DeepEqual(got, []string{"name", "phone", "address", "content", "location"}) {
+	if got := (Form{}).Missing(); !reflect.DeepEqual(got, []string{"name", "phone", "address", "content", "location", "time"}) {
 		t.Errorf("Missing = %v", got)
+	}
+	if got := Read("Cột điện nghiêng ở ấp 2 từ 15h hôm qua.").Missing(); slices.Contains(got, "time") {
+		t.Errorf("a text with its hour: Missing = %v", got)
 	}
 }
 
