@@ -53,27 +53,38 @@ type handlers struct {
 
 // handlers makes the parts from the configuration: the routing table is
 // passed as the function that reads it, so that each use reads the
-// current one.
+// current one; the operators are read once, so that one message sees one
+// set of them, old or new.
 func (p *Pipeline) handlers() handlers {
 	addrs := replyAddrs{mailbox: p.Address, keys: p.Tokens}
+	staff := p.staff()
 	rules := caseRules{calendar: p.Calendar, routing: p.Routing, callAttempts: p.CallAttempts}
-	menu := menu{escalation: p.EscalationAddress, staff: p.Staff}
-	notices := &notifier{menu: menu, staff: p.Staff, escalation: p.EscalationAddress, routing: p.Routing, addrs: addrs, log: p.Log}
+	menu := menu{escalation: p.EscalationAddress, staff: staff}
+	notices := &notifier{menu: menu, staff: staff, escalation: p.EscalationAddress, routing: p.Routing, addrs: addrs, log: p.Log}
 	writer := &caseWriter{calendar: p.Calendar, notices: notices}
 	answers := &answers{notices: notices, periodic: periodicReports{blobs: p.DB.Blobs(), rules: rules, mode: p.ReportMode},
 		addrs: addrs, perHour: p.AnswersPerHour, log: p.Log}
 	return handlers{
-		classifier: &classifier{addrs: addrs, forwarders: p.Forwarders, staff: p.Staff, routing: p.Routing,
+		classifier: &classifier{addrs: addrs, forwarders: p.Forwarders, staff: staff, routing: p.Routing,
 			spamMarks: p.SpamMarks, authservID: p.TrustedAuthservID},
-		reception: &reception{rules: rules, writer: writer, menu: menu, staff: p.Staff, addrs: addrs,
+		reception: &reception{rules: rules, writer: writer, menu: menu, staff: staff, addrs: addrs,
 			duplicateWindow: p.DuplicateWindow, repliesPerHour: p.RepliesPerHour, privacy: p.Privacy, log: p.Log},
-		commands: &commands{staff: p.Staff, escalation: p.EscalationAddress, requireAuth: p.RequireAuth, authservID: p.TrustedAuthservID,
+		commands: &commands{staff: staff, escalation: p.EscalationAddress, requireAuth: p.RequireAuth, authservID: p.TrustedAuthservID,
 			rules: rules, writer: writer, answers: answers, addrs: addrs, log: p.Log},
 		replies: &citizenReplies{rules: rules, writer: writer, notices: notices, addrs: addrs,
 			repliesPerHour: p.RepliesPerHour, log: p.Log},
 		followUps: &followUps{rules: rules, writer: writer, addrs: addrs, repliesPerHour: p.RepliesPerHour, log: p.Log},
-		bounces:   &bounces{staff: p.Staff, addrs: addrs},
+		bounces:   &bounces{staff: staff, addrs: addrs},
 	}
+}
+
+// staff returns the operators in use; none when the pipeline has no
+// Staff.
+func (p *Pipeline) staff() Staff {
+	if p.Staff == nil {
+		return nil
+	}
+	return p.Staff()
 }
 
 // quarantine returns the decision for a message that cannot be processed:
@@ -87,7 +98,7 @@ func (p *Pipeline) quarantine(in *incoming, q quarantined) func(*store.Tx, *inco
 		if err != nil {
 			return Outcome{}, err
 		}
-		for _, op := range p.Staff.WithRole("receiver") {
+		for _, op := range p.staff().WithRole("receiver") {
 			if _, err := tx.Enqueue(store.Mail{Kind: "quarantine", To: op.Email, Role: op.Role, Data: data}, in.now); err != nil {
 				return Outcome{}, err
 			}

@@ -44,8 +44,10 @@ type Pipeline struct {
 	Tokens   *token.Keys
 	// Address is our own mailbox (phananh@haugiang.gov.vn).
 	Address string
-	// Staff are the operators of the configuration.
-	Staff Staff
+	// Staff gives the operators of the configuration in use (replaced on
+	// SIGHUP, SPEC 11: staff changes need no restart); each message reads
+	// them once. Nil: no operators.
+	Staff func() Staff
 	// QuarantineFolder is the mailbox quarantined messages are moved to,
 	// named in the notice to the receivers.
 	QuarantineFolder string

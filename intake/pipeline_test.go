@@ -47,8 +47,8 @@ func newFixture(t testing.TB) *fixture {
 	p := &Pipeline{
 		DB: db, Routing: func() *routing.Table { return table }, Calendar: cal, Limits: parse.DefaultLimits(), Tokens: keys,
 		Address: "phananh@haugiang.gov.vn", QuarantineFolder: "Quarantine",
-		Staff: Staff{{Email: "tiepnhan1@example.gov.vn", Role: "receiver"}, {Email: "tiepnhan2@example.gov.vn", Role: "receiver"},
-			{Email: "xuly@dienluc.example.gov.vn", Role: "handler", Agency: "dien-luc"}},
+		Staff: fixedStaff(Staff{{Email: "tiepnhan1@example.gov.vn", Role: "receiver"}, {Email: "tiepnhan2@example.gov.vn", Role: "receiver"},
+			{Email: "xuly@dienluc.example.gov.vn", Role: "handler", Agency: "dien-luc"}}),
 		RepliesPerHour: 5, DuplicateWindow: 24 * time.Hour,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return received.Add(time.Minute) },
@@ -472,3 +472,6 @@ func firstOf(t *testing.T, ms []store.Mail, kind string) store.Mail {
 	t.Fatalf("no %s mail in %s", kind, owed(ms))
 	return store.Mail{}
 }
+
+// fixedStaff gives the same operators every time.
+func fixedStaff(s Staff) func() Staff { return func() Staff { return s } }

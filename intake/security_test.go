@@ -196,7 +196,7 @@ func TestSecurityLogNamesNoAddress(t *testing.T) {
 	w.ingest(outage)
 	w.send(eml([]string{"From: " + receiver, "To: phananh@haugiang.gov.vn", "Subject: Re: [" + w.code + "]", "Message-ID: <f@x>"}, "/accept\n"))
 	w.reply(receiver, "/aprove\n")
-	w.p.Staff = append(w.p.Staff, Operator{Email: "lanhdao@example.gov.vn", Role: "approver"})
+	w.p.Staff = fixedStaff(append(w.p.Staff(), Operator{Email: "lanhdao@example.gov.vn", Role: "approver"}))
 	w.send(eml([]string{"From: lanhdao@example.gov.vn", "To: phananh@haugiang.gov.vn", "Subject: Re: [" + w.code + "]", "Message-ID: <g@x>"}, "/approve\n"))
 	log := logged.String()
 	if n := strings.Count(log, "security event"); n != 3 {
@@ -218,7 +218,7 @@ func TestSecurityLogNamesNoAddress(t *testing.T) {
 func TestFoldedAddressIsNoOperator(t *testing.T) {
 	w := newWalker(t)
 	const kiemtra = "kiemtra@example.gov.vn"
-	w.p.Staff = append(w.p.Staff, Operator{Email: kiemtra, Name: "Kiểm tra", Role: "receiver"})
+	w.p.Staff = fixedStaff(append(w.p.Staff(), Operator{Email: kiemtra, Name: "Kiểm tra", Role: "receiver"}))
 	w.ingest(outage)
 	mark := 0
 	w.sentSince(&mark)

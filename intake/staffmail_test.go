@@ -248,7 +248,7 @@ func TestAutoForwardNeedsSomeoneToTell(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.p.Routing = func() *routing.Table { return table }
-	w.p.Staff = slices.DeleteFunc(slices.Clone(w.p.Staff), func(op Operator) bool { return op.Agency == "dien-luc" })
+	w.p.Staff = fixedStaff(slices.DeleteFunc(slices.Clone(w.p.Staff()), func(op Operator) bool { return op.Agency == "dien-luc" }))
 	if out := w.ingest(outage); out.State != "received" || out.Agency != "dien-luc" {
 		t.Fatalf("%+v, want the report received, proposed for dien-luc", out)
 	}

@@ -39,13 +39,13 @@ type walker struct {
 
 func newWalker(t testing.TB) *walker {
 	f := newFixture(t)
-	f.p.Staff = Staff{
+	f.p.Staff = fixedStaff(Staff{
 		{Email: receiver, Name: "Tổ tiếp nhận", Role: "receiver"},
 		{Email: approver, Name: "Lãnh đạo Trung tâm", Role: "approver"},
 		{Email: handler, Name: "Điện lực Hậu Giang", Role: "handler", Agency: "dien-luc"},
 		{Email: districtH, Name: "UBND huyện Vị Thủy", Role: "handler", Agency: "ubnd-vi-thuy"},
 		{Email: admin, Name: "Quản trị hệ thống", Role: "admin"},
-	}
+	})
 	f.p.EscalationAddress = "sotttt@haugiang.gov.vn"
 	f.p.TrustedAuthservID = "mail.haugiang.gov.vn"
 	return &walker{fixture: f, t: t, at: received}

@@ -29,9 +29,9 @@ type Sender struct {
 	Routing func() *routing.Table
 	// Config is the [reports] table: schedules, recipients, period mode.
 	Config config.Reports
-	// Operators are the configured staff: the Center's receivers and
-	// approvers get the daily digest.
-	Operators []config.Operator
+	// Operators gives the configured staff (replaced on SIGHUP): the
+	// Center's receivers and approvers get the daily digest. Nil: none.
+	Operators func() []config.Operator
 	// CallAttempts is the configured call_attempts (see Options).
 	CallAttempts int
 	// MissingTet, when set, says whether the holiday file lacks the Tết
@@ -206,8 +206,8 @@ func (s *Sender) recipients(kind Kind) []recipient {
 		}
 		out = append(out, recipient{address, role})
 	}
-	if kind == Daily {
-		for _, op := range s.Operators {
+	if kind == Daily && s.Operators != nil {
+		for _, op := range s.Operators() {
 			if op.Role == config.RoleReceiver || op.Role == config.RoleApprover {
 				add(op.Email, string(op.Role))
 			}

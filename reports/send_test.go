@@ -24,10 +24,12 @@ func (w *world) sender(log *bytes.Buffer) *Sender {
 	cfg.Recipients = []string{"lanhdao@haugiang.gov.vn"}
 	cfg.SemiannualRecipients = []string{"sonoivu@haugiang.gov.vn", "LANHDAO@haugiang.gov.vn"}
 	return &Sender{DB: w.db, Calendar: w.cal, Routing: func() *routing.Table { return w.table }, Config: cfg,
-		Operators: []config.Operator{
-			{Email: "tiepnhan@haugiang.gov.vn", Role: config.RoleReceiver},
-			{Email: "pheduyet@haugiang.gov.vn", Role: config.RoleApprover},
-			{Email: "xuly@dienluc.gov.vn", Role: config.RoleHandler, Agency: "dien-luc"},
+		Operators: func() []config.Operator {
+			return []config.Operator{
+				{Email: "tiepnhan@haugiang.gov.vn", Role: config.RoleReceiver},
+				{Email: "pheduyet@haugiang.gov.vn", Role: config.RoleApprover},
+				{Email: "xuly@dienluc.gov.vn", Role: config.RoleHandler, Agency: "dien-luc"},
+			}
 		},
 		CallAttempts: 3, Log: slog.New(slog.NewTextHandler(log, nil))}
 }

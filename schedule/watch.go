@@ -54,8 +54,9 @@ type Watch struct {
 	// Routing gives the current routing table, which names fields, units
 	// and agencies in the notices; nil leaves their codes alone.
 	Routing func() *routing.Table
-	// Staff are the configured operators the notices go to.
-	Staff intake.Staff
+	// Staff gives the configured operators the notices go to (replaced on
+	// SIGHUP); nil: none.
+	Staff func() intake.Staff
 	// Tokens and Address mint each operator's reply address (SPEC 7.3), so
 	// that a command answered to a notice is accepted. Address is our own
 	// mailbox; nil Tokens leaves the notices without a reply address.
@@ -204,11 +205,15 @@ func (w *Watch) recipients(n notice, d store.DueDeadline) []intake.Operator {
 		audiences = policy.overdue
 	}
 	var to []intake.Operator
+	var staff intake.Staff
+	if w.Staff != nil {
+		staff = w.Staff()
+	}
 	for _, a := range audiences {
-		ops := a.members(w.Staff, d.Agency)
+		ops := a.members(staff, d.Agency)
 		if a == handlers && d.Agency != "" && w.table() != nil {
 			// No handler: the agency's official mailbox (SPEC 6.1).
-			if box := w.Staff.Mailbox(d.Agency, w.table()); box != "" {
+			if box := staff.Mailbox(d.Agency, w.table()); box != "" {
 				ops = append(ops, intake.Operator{Email: box, Role: intake.RoleMailbox, Agency: d.Agency})
 			}
 		}

@@ -56,7 +56,7 @@ func newFixture(t testing.TB) *fixture {
 	f := &fixture{t: t, dir: t.TempDir(), cal: cal, logs: &bytes.Buffer{}}
 	f.open()
 	table := routing.Default()
-	f.w = &Watch{DB: f.db, Calendar: cal, Routing: func() *routing.Table { return table }, Staff: staff,
+	f.w = &Watch{DB: f.db, Calendar: cal, Routing: func() *routing.Table { return table }, Staff: func() intake.Staff { return staff },
 		Tokens: tokens, Address: mailbox, Log: slog.New(slog.NewTextHandler(f.logs, nil))}
 	return f
 }

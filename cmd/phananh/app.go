@@ -29,6 +29,8 @@ type app struct {
 	calendar *calendar.Calendar
 	routing  *routing.Holder
 	tokens   *token.Keys
+	// operators are the configured operators in use (see reloadOperators).
+	operators *operators
 }
 
 // openApp loads the configuration, its keys, the calendar and the routing
@@ -67,7 +69,7 @@ func openApp(ctx context.Context, configPath string, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, db: db, log: log, calendar: cal, routing: holder, tokens: tokens}, nil
+	return &app{cfg: cfg, db: db, log: log, calendar: cal, routing: holder, tokens: tokens, operators: newOperators(cfg.Operators)}, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }
@@ -112,24 +114,15 @@ func createKeys(cfg *config.Config, log *slog.Logger) error {
 	return nil
 }
 
-// staff is the configuration's operators.
-func (a *app) staff() intake.Staff { return staffOf(a.cfg.Operators) }
-
-// staffOf is the operators of a configuration as the pipeline knows them.
-func staffOf(ops []config.Operator) intake.Staff {
-	staff := make(intake.Staff, len(ops))
-	for i, op := range ops {
-		staff[i] = intake.Operator{Email: op.Email, Name: op.Name, Role: string(op.Role), Agency: op.Agency}
-	}
-	return staff
-}
+// staff is the operators in use.
+func (a *app) staff() intake.Staff { return a.operators.Staff() }
 
 // pipeline builds the intake pipeline of the configuration.
 func (a *app) pipeline() *intake.Pipeline {
-	cfg, staff := a.cfg, a.staff()
+	cfg := a.cfg
 	return &intake.Pipeline{
 		DB: a.db, Routing: a.routing.Load, Calendar: a.calendar, Limits: limits(cfg.Intake), Tokens: a.tokens,
-		Address: cfg.SMTP.From, Staff: staff, QuarantineFolder: cfg.IMAP.QuarantineMailbox, Forwarders: cfg.Intake.ForwardingAddresses,
+		Address: cfg.SMTP.From, Staff: a.operators.Staff, QuarantineFolder: cfg.IMAP.QuarantineMailbox, Forwarders: cfg.Intake.ForwardingAddresses,
 		RepliesPerHour: cfg.Intake.AutoRepliesPerHour, DuplicateWindow: cfg.Intake.DuplicateWindow.Duration, Log: a.log,
 		CallAttempts: cfg.Process.CallAttempts, EscalationAddress: cfg.Process.EscalationAddress,
 		RequireAuth: cfg.Security.RequireAuthenticationResults, TrustedAuthservID: cfg.Security.TrustedAuthservID,

@@ -8,11 +8,12 @@ import (
 	"text/tabwriter"
 
 	"haugiang.gov.vn/phananh/config"
+	"haugiang.gov.vn/phananh/intake"
 	"haugiang.gov.vn/phananh/rules/routing"
 )
 
 func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("operators", "operators --config FILE\n\nLists the operators and checks them against the routing table: every handler's and leader's\nagency exists, and every agency has at least one handler.", stderr)
+	fs := newFlagSet("operators", "operators --config FILE\n\nLists the operators and checks them against the routing table: every handler's and leader's\nagency exists, and every agency has at least one handler and one leader (Art 15.3).", stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
@@ -37,14 +38,14 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", op.Email, op.Role, op.Agency, op.Name)
 	}
 	tw.Flush()
-	problems := checkOperators(cfg.Operators, table)
+	problems := append(checkOperators(cfg.Operators, table), checkLeaders(cfg.Operators, table)...)
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "%s: %s\n", cfg.Path, p)
 	}
 	if len(problems) > 0 {
 		return exitFailed
 	}
-	fmt.Fprintf(stdout, "%d operators; every agency of the routing table has a handler\n", len(cfg.Operators))
+	fmt.Fprintf(stdout, "%d operators; every agency of the routing table has a handler and a leader\n", len(cfg.Operators))
 	return exitOK
 }
 
@@ -87,4 +88,36 @@ func checkOperators(ops []config.Operator, table *routing.Table) []string {
 		}
 	}
 	return problems
+}
+
+// checkLeaders checks that every agency of the routing table but the
+// Center has a leader among the operators: Art 15.3 has each agency name a
+// leader and a handler, and the overdue alerts of its reports go to its
+// leaders (SPEC 5.5). `phananh operators` fails without one; `serve` warns.
+func checkLeaders(ops []config.Operator, table *routing.Table) []string {
+	if without := leaderless(staffOf(ops), table); len(without) > 0 {
+		codes := make([]string, len(without))
+		for i, a := range without {
+			codes[i] = a.Code
+		}
+		return []string{fmt.Sprintf("no leader for %d agencies (Art 15.3: each agency names a leader, who gets the "+
+			"overdue alerts of its reports): %s", len(without), strings.Join(codes, ", "))}
+	}
+	return nil
+}
+
+// leaderless lists the agencies of the table, the Center's aside, that no
+// operator leads.
+func leaderless(staff intake.Staff, table *routing.Table) []routing.Agency {
+	led := map[string]bool{}
+	for _, op := range staff.WithRole(string(config.RoleLeader)) {
+		led[op.Agency] = true
+	}
+	var out []routing.Agency
+	for _, a := range table.Agencies() {
+		if !led[a.Code] && a.Code != table.Center().Code {
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -17,8 +17,14 @@ import (
 func TestOperators(t *testing.T) {
 	var all strings.Builder
 	all.WriteString("[[operators]]\nemail = \"r@example.gov.vn\"\nrole = \"receiver\"\n[[operators]]\nemail = \"a@example.gov.vn\"\nrole = \"approver\"\n")
+	var handlers strings.Builder // a handler but no leader for each agency
 	for _, a := range routing.Default().Agencies() {
-		fmt.Fprintf(&all, "[[operators]]\nemail = \"h@%s.example.gov.vn\"\nrole = \"handler\"\nagency = %q\n", a.Code, a.Code)
+		fmt.Fprintf(&handlers, "[[operators]]\nemail = \"h@%s.example.gov.vn\"\nrole = \"handler\"\nagency = %q\n", a.Code, a.Code)
+	}
+	all.WriteString(handlers.String())
+	noLeader := all.String()
+	for _, a := range routing.Default().Agencies() {
+		fmt.Fprintf(&all, "[[operators]]\nemail = \"l@%s.example.gov.vn\"\nrole = \"leader\"\nagency = %q\n", a.Code, a.Code)
 	}
 	cases := []struct {
 		name, body string
@@ -26,6 +32,9 @@ func TestOperators(t *testing.T) {
 		stderr     string
 	}{
 		{"complete", all.String(), exitOK, ""},
+		{"no leader (Art 15.3)", strings.Replace(noLeader, "[[operators]]", "[[operators]]\nemail = \"l@ubnd-vi-thuy.example.gov.vn\"\n"+
+			"role = \"leader\"\nagency = \"ubnd-vi-thuy\"\n[[operators]]", 1), exitFailed,
+			"no leader for 22 agencies (Art 15.3: each agency names a leader, who gets the overdue alerts of its reports): so-tttt, so-gtvt"},
 		{"missing handlers", testOperators, exitFailed, "no handler for 22 agencies (their notices go to their leaders and " +
 			"their official mailbox, email in the routing table): so-tttt, so-gtvt"},
 		{"an agency nobody hears from", unreachableTable(t) + "[[operators]]\nemail = \"r@example.gov.vn\"\nrole = \"receiver\"\n" +
@@ -63,7 +72,8 @@ func unreachableTable(t *testing.T) string {
 }
 
 // TestServeWarnsOfUnreachableAgencies: at start, `serve` warns of each
-// agency nobody would hear from, and of a missing escalation address.
+// agency nobody would hear from, of the agencies without a leader (Art
+// 15.3), and of a missing escalation address.
 func TestServeWarnsOfUnreachableAgencies(t *testing.T) {
 	path, _ := filepath.Abs("../../rules/routing/testdata/small.toml")
 	table, err := routing.NewHolder(path, "")
@@ -71,13 +81,14 @@ func TestServeWarnsOfUnreachableAgencies(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
-	d := &daemon{app: &app{cfg: &config.Config{Operators: []config.Operator{
+	ops := []config.Operator{
 		{Email: "h@example.gov.vn", Role: config.RoleHandler, Agency: "power"},
-		{Email: "l@example.gov.vn", Role: config.RoleLeader, Agency: "ubnd-a"}}},
+		{Email: "l@example.gov.vn", Role: config.RoleLeader, Agency: "ubnd-a"}}
+	d := &daemon{app: &app{cfg: &config.Config{Operators: ops}, operators: newOperators(ops),
 		routing: table, log: slog.New(slog.NewTextHandler(&log, nil))}}
 	d.warnUnreachable()
 	got := log.String()
-	for _, want := range []string{"agency=roads", "agency=ubnd-b", "no escalation address"} {
+	for _, want := range []string{"agency=roads", "agency=ubnd-b", "no escalation address", "without a leader", "agencies=power,roads,ubnd-b"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the warnings lack %q:\n%s", want, got)
 		}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -151,5 +154,47 @@ func TestE2EAckCompleteness(t *testing.T) {
 		if got := strings.Contains(triage.text(), "thời gian xảy ra"); got != c.missingTime {
 			t.Errorf("%s: the triage notice lists the time as missing: %v, want %v", c.from, got, c.missingTime)
 		}
+	}
+}
+
+// TestE2EReloadOperators: an agency changes its handler (Art 15.3) and the
+// IT team edits [[operators]] and sends SIGHUP to the running daemon. The
+// handler who left can no longer command; the new one gets the next notice
+// and submits the result, with no restart.
+func TestE2EReloadOperators(t *testing.T) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP) // the test process survives a SIGHUP whoever else listens
+	defer signal.Stop(hup)
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	const newHandler = "moi@dienluc.example.gov.vn"
+	at := receivedAt
+	next := func() time.Time { at = at.Add(20 * time.Minute); return at }
+	e.deliver(at, citizenReport(9, e2eCitizen))
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	e.replyTo(triage, e2eReceiver, next(), "/tiepnhan\n", "")
+	assignment := e.waitMail("assignment", e2eHandler, 1)
+
+	cfg, err := os.ReadFile(e.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(e.config, []byte(strings.Replace(string(cfg), e2eHandler, newHandler, 1)), 0o600)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, "the new operators in use", func() bool {
+		return e.daemon.operators.Staff().Is(newHandler) && !e.daemon.operators.Staff().Is(e2eHandler)
+	})
+
+	e.replyTo(assignment, e2eHandler, next(), "/ketqua Đã xử lý.\n", "")
+	e.replyTo(triage, e2eReceiver, next(), "/khancap\n", "")
+	urgent := e.waitMail("urgent", newHandler, 1)
+	if n := len(e.mailsOf("review", e2eApprover)); n != 0 {
+		t.Fatalf("the handler who left submitted a result")
+	}
+	e.replyTo(urgent, newHandler, next(), "/ketqua Đã kéo lại dây dẫn.\n", "")
+	if body := e.waitMail("review", e2eApprover, 1).text(); !strings.Contains(body, "Đã kéo lại dây dẫn.") {
+		t.Errorf("the review does not carry the new handler's result:\n%s", body)
 	}
 }

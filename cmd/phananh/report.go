@@ -67,7 +67,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // periodic reports (SPEC 9.1); wake is the mail worker's Wake.
 func (a *app) reportSender(wake func()) *reports.Sender {
 	return &reports.Sender{
-		DB: a.db, Calendar: a.calendar, Routing: a.routing.Load, Config: a.cfg.Reports, Operators: a.cfg.Operators,
+		DB: a.db, Calendar: a.calendar, Routing: a.routing.Load, Config: a.cfg.Reports, Operators: a.operators.Config,
 		CallAttempts: a.cfg.Process.CallAttempts, Wake: wake, Log: a.log.With("part", "reports"),
 		MissingTet: func(now time.Time) (int, bool) { return schedule.MissingTet(a.calendar, now) },
 	}

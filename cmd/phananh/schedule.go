@@ -15,7 +15,7 @@ import (
 func (d *daemon) setupSchedule() error {
 	d.reports = d.reportSender(d.worker.Wake)
 	watch := &schedule.Watch{
-		DB: d.db, Calendar: d.calendar, Routing: d.routing.Load, Staff: d.staff(), Tokens: d.tokens,
+		DB: d.db, Calendar: d.calendar, Routing: d.routing.Load, Staff: d.operators.Staff, Tokens: d.tokens,
 		Address: d.cfg.SMTP.From, Wake: d.worker.Wake, Log: d.log.With("part", "deadlines"),
 	}
 	d.retention = &schedule.Retention{DB: d.db, Cutoff: d.cfg.Privacy.Retention.Cutoff, Check: erasable, Actor: osUser(),

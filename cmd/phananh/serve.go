@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -29,7 +30,7 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("serve", "serve --config FILE\n\nRuns the daemon until SIGTERM or SIGINT; SIGHUP reloads the routing table and the templates.", stderr)
+	fs := newFlagSet("serve", "serve --config FILE\n\nRuns the daemon until SIGTERM or SIGINT; SIGHUP reloads the routing table, the templates and the\noperators.", stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
@@ -180,9 +181,10 @@ func (d *daemon) reloadOnHangup(ctx context.Context) {
 	}
 }
 
-// reload reloads the routing table and the templates. A table or a
-// template that fails its checks is refused and the one in use stays; the
-// error is logged, and returned for tests.
+// reload reloads the routing table, the templates and the operators. A
+// table, a template or a configuration file that fails its checks is
+// refused and the one in use stays; the error is logged, and returned for
+// tests.
 func (d *daemon) reload() error {
 	var errs []error
 	if err := d.routing.Reload(d.cfg.Rules.File, d.cfg.Rules.Table); err != nil {
@@ -190,8 +192,11 @@ func (d *daemon) reload() error {
 		errs = append(errs, err)
 	} else {
 		d.log.Info("routing table reloaded", "version", d.routing.Load().Version())
-		d.warnUnreachable()
 	}
+	if err := d.reloadOperators(); err != nil {
+		errs = append(errs, err)
+	}
+	d.warnUnreachable()
 	if set, err := templates.Load(d.cfg.Templates.Dir); err != nil {
 		d.log.Error("templates refused; the previous ones stay", "err", err)
 		errs = append(errs, err)
@@ -200,6 +205,22 @@ func (d *daemon) reload() error {
 		d.log.Info("templates reloaded")
 	}
 	return errors.Join(errs...)
+}
+
+// reloadOperators reads the configuration file again and puts its
+// [[operators]] in use: when an agency changes its staff (Art 15.3), the
+// new handler gets the next notice and may command at once, and the one who
+// left may not, without a restart. A file that does not load is refused and
+// the operators in use stay. The other settings are read at start only.
+func (d *daemon) reloadOperators() error {
+	cfg, err := config.Load(d.cfg.Path)
+	if err != nil {
+		d.log.Error("configuration refused; the operators in use stay", "err", err)
+		return err
+	}
+	d.operators.Store(cfg.Operators)
+	d.log.Info("operators reloaded", "operators", len(cfg.Operators), "note", "other settings take effect at restart")
+	return nil
 }
 
 func (d *daemon) routes() http.Handler {
@@ -266,15 +287,24 @@ func certPool(file string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// warnUnreachable warns, at start and after each reload of the routing
-// table, of every agency whose mail nobody would receive — no handler or
-// leader configured, no official mailbox in the table: forwarding to it is
-// refused — and of a missing escalation address, which makes /escalate
-// refused.
+// warnUnreachable warns, at start and after each reload, of every agency
+// whose mail nobody would receive — no handler or leader configured, no
+// official mailbox in the table: forwarding to it is refused — of every
+// agency without a leader (Art 15.3), whose overdue alerts reach no leader,
+// and of a missing escalation address, which makes /escalate refused.
 func (d *daemon) warnUnreachable() {
-	for _, a := range d.staff().Unreachable(d.routing.Load()) {
+	staff, table := d.staff(), d.routing.Load()
+	for _, a := range staff.Unreachable(table) {
 		d.log.Warn("agency without a handler, a leader or an official mailbox: forwarding to it is refused",
 			"agency", a.Code, "fix", "add a handler in [[operators]], or the agency's email in the routing table")
+	}
+	if without := leaderless(staff, table); len(without) > 0 {
+		codes := make([]string, len(without))
+		for i, a := range without {
+			codes[i] = a.Code
+		}
+		d.log.Warn("agencies without a leader (Art 15.3): their overdue alerts reach no leader", "agencies", strings.Join(codes, ","),
+			"fix", "add a leader for each in [[operators]]")
 	}
 	if d.cfg.Process.EscalationAddress == "" {
 		d.log.Warn("no escalation address: /escalate is refused", "fix", "set process.escalation_address")

@@ -78,7 +78,7 @@ func benchPipeline(b *testing.B, size int) {
 	defer srv.Close()
 	fill(b, srv, b.N, size)
 	p := newPipeline(b)
-	p.Staff = intake.Staff{{Email: "r@example.gov.vn", Role: "receiver"}}
+	p.Staff = func() intake.Staff { return intake.Staff{{Email: "r@example.gov.vn", Role: "receiver"}} }
 	quiet := p.Log
 	proc := &counting{Processor: p}
 	cfg := srv.Config()
