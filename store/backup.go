@@ -37,22 +37,7 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	if _, err := db.w.ExecContext(ctx, `VACUUM INTO ?`, snapshot); err != nil {
 		return fmt.Errorf("backup: database snapshot: %w", err)
 	}
-	src := filepath.Join(db.dir, "blobs")
-	dst := filepath.Join(dest, "data", "blobs")
-	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
-		}
-		return copyFile(path, filepath.Join(dst, rel))
-	})
-	if err != nil {
+	if err := copyTree(ctx, filepath.Join(db.dir, "blobs"), filepath.Join(dest, "data", "blobs")); err != nil {
 		return fmt.Errorf("backup: data folder: %w", err)
 	}
 	return nil

@@ -36,6 +36,7 @@ var commands = []command{
 	{"show", "print a report and its events as JSON", runShow},
 	{"demo", "run the whole pipeline on embedded defaults and write the mail it sent", runDemo},
 	{"backup", "copy the database and the data folder consistently", runBackup},
+	{"restore", "bring a backup back into an empty database and data folder, checked with the key", runRestore},
 	{"check", "check a deployment: configuration, keys, table, operators, mailbox, SMTP server", runCheck},
 	{"keygen", "write a new 32-byte key file", runKeygen},
 	{"operators", "list the operators and check them against the routing table", runOperators},
