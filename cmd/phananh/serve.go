@@ -64,6 +64,8 @@ type daemon struct {
 	retention *schedule.Retention
 	lock      *os.File
 	listener  net.Listener
+	notifier  notifier    // systemd's, when it runs the daemon
+	ready     atomic.Bool // READY=1 was sent
 }
 
 // newDaemon prepares everything and fails at start on any bad setting,
@@ -74,7 +76,7 @@ func newDaemon(ctx context.Context, configPath string, log *slog.Logger) (*daemo
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon{app: a}
+	d := &daemon{app: a, notifier: newNotifier()}
 	if err := d.setup(); err != nil {
 		d.Close()
 		return nil, err
@@ -158,10 +160,12 @@ func (d *daemon) Run(ctx context.Context) error {
 		context.AfterFunc(ctx, func() { srv.Close() })
 	}
 	wg.Go(func() { d.reloadOnHangup(ctx) })
+	wg.Go(func() { d.reportReadiness(ctx) })
 	d.log.Info("phananh serving", "mailbox", d.cfg.IMAP.Mailbox, "http", d.cfg.HTTP.Listen)
 	d.warnUnreachable()
 	<-ctx.Done()
 	d.log.Info("phananh stopping")
+	d.tell("STOPPING=1", "STATUS=stopping: finishing the message and the mail in hand")
 	wg.Wait()
 	return nil
 }
@@ -176,7 +180,13 @@ func (d *daemon) reloadOnHangup(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-hup:
+			if !d.ready.Load() {
+				d.reload()
+				continue
+			}
+			d.tell("RELOADING=1", "STATUS=reloading the routing table and the templates")
 			d.reload()
+			d.tell("READY=1", "STATUS=serving: reloaded")
 		}
 	}
 }
