@@ -5,7 +5,8 @@
 #
 # It builds the binary with build.sh (GOARCH picks the architecture), makes
 # the packaged configuration from config.example.toml (the same file, with
-# the database and the data folder under /var/lib/phananh; keys and
+# the database, the data folder and the key store under /var/lib/phananh,
+# where the service may write; the encryption and token keys and the
 # passwords resolve to /etc/phananh/keys and /etc/phananh/secrets), and
 # packs them with nfpm, a Go tool of the module (`go tool nfpm`): nothing
 # to install but Go.
@@ -20,8 +21,9 @@ export ARCH
 # service may write.
 sed -e 's|^path = "phananh.db"$|path = "/var/lib/phananh/phananh.db"|' \
 	-e 's|^data_dir = "data"$|data_dir = "/var/lib/phananh/data"|' \
+	-e 's|^keys_path = "keys/data-keys.db"$|keys_path = "/var/lib/phananh/keys/data-keys.db"|' \
 	config.example.toml >dist/config.toml
-for want in 'path = "/var/lib/phananh/phananh.db"' 'data_dir = "/var/lib/phananh/data"'; do
+for want in 'path = "/var/lib/phananh/phananh.db"' 'data_dir = "/var/lib/phananh/data"' 'keys_path = "/var/lib/phananh/keys/data-keys.db"'; do
 	grep -qxF "$want" dist/config.toml || { echo "build-deb.sh: config.example.toml's [store] lines changed: update the sed above" >&2; exit 1; }
 done
 

@@ -106,6 +106,7 @@ from = "phananh@haugiang.gov.vn"
 [store]
 path = "/var/lib/phananh/phananh.db"
 data_dir = "/var/lib/phananh/data"
+keys_path = "/var/lib/phananh/keys/data-keys.db"
 
 [http]
 listen = "$listen"
@@ -155,7 +156,7 @@ dpkg -i "$deb"
 grep -qx "# changed by the operator" /etc/phananh/config.toml || fail "the reinstall replaced the operator's config.toml"
 dpkg -r phananh
 [ ! -e /usr/bin/phananh ] || fail "dpkg -r left the binary"
-for f in /etc/phananh/config.toml /etc/phananh/keys/encryption.key /var/lib/phananh/phananh.db; do
+for f in /etc/phananh/config.toml /etc/phananh/keys/encryption.key /var/lib/phananh/phananh.db /var/lib/phananh/keys/data-keys.db; do
 	[ -f "$f" ] || fail "dpkg -r removed $f"
 done
 dpkg --purge phananh

@@ -146,6 +146,24 @@ func emptyValue(table, column string) string {
 
 // reportBlobs returns the names of the blob files of a report's rows.
 func (t *Tx) reportBlobs(reportID int64) ([]string, error) {
+	refs, err := t.reportRefs(reportID)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var names []string
+	for _, ref := range refs {
+		if r, err := parseRef(ref); err == nil && !seen[r.name] {
+			seen[r.name] = true
+			names = append(names, r.name)
+		}
+	}
+	return names, nil
+}
+
+// reportRefs returns the blob references of a report's rows: its messages,
+// attachments, the mail sent about it and the files that mail carried.
+func (t *Tx) reportRefs(reportID int64) ([]string, error) {
 	var refs []string
 	ms, err := t.ReportMessages(reportID)
 	if err != nil {
@@ -165,21 +183,20 @@ func (t *Tx) reportBlobs(reportID int64) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return append(refs, mailRefs(mails)...), nil
+}
+
+// mailRefs returns the blob references of mails: the bytes sent and the
+// files carried.
+func mailRefs(mails []Mail) []string {
+	var refs []string
 	for _, m := range mails {
 		refs = append(refs, m.SentKey)
 		for _, f := range m.Attachments {
 			refs = append(refs, f.BlobKey)
 		}
 	}
-	seen := map[string]bool{}
-	var names []string
-	for _, ref := range refs {
-		if r, err := parseRef(ref); err == nil && !seen[r.name] {
-			seen[r.name] = true
-			names = append(names, r.name)
-		}
-	}
-	return names, nil
+	return refs
 }
 
 // ReportMessages returns the messages recorded for a report, oldest first.

@@ -21,14 +21,23 @@ type Info struct {
 	// Known, and refuses one whose Version is newer.
 	Version, Known int
 	Reports        int
+	// KeyStore is whether the database keeps its reports' data keys in a
+	// key store (a database from before data keys does not yet).
+	KeyStore bool
 }
+
+// ErrKeyStore is returned by Inspect when the database's key store is
+// missing, or is another's.
+var ErrKeyStore = errors.New("key store")
 
 // Inspect looks at the database at path without changing it: no
 // migration, no file created. It reports the schema version and the number
 // of reports and, when key is not nil, checks that the key opens the
-// database (ErrWrongKey otherwise). A database that does not exist is no
-// error: Info.Exists is false.
-func Inspect(ctx context.Context, path string, key []byte) (Info, error) {
+// database (ErrWrongKey otherwise) and, when keysPath is not "", that the
+// key store there is the database's and opens with the key (ErrKeyStore
+// otherwise). A database that does not exist is no error: Info.Exists is
+// false.
+func Inspect(ctx context.Context, path, keysPath string, key []byte) (Info, error) {
 	info := Info{Known: knownVersion()}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return info, nil
@@ -50,6 +59,13 @@ func Inspect(ctx context.Context, path string, key []byte) (Info, error) {
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM reports`).Scan(&info.Reports); err != nil {
 		return info, fmt.Errorf("store %s: %w", path, err)
 	}
+	var sealed, storeID []byte
+	err = db.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'key_check'), (SELECT value FROM meta WHERE key = 'keystore_id')`).
+		Scan(&sealed, &storeID)
+	if err != nil {
+		return info, fmt.Errorf("store %s: key check: %w", path, err)
+	}
+	info.KeyStore = storeID != nil
 	if key == nil {
 		return info, nil
 	}
@@ -57,15 +73,38 @@ func Inspect(ctx context.Context, path string, key []byte) (Info, error) {
 	if err != nil {
 		return info, err
 	}
-	var sealed []byte
-	err = db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'key_check'`).Scan(&sealed)
-	if err != nil {
-		return info, fmt.Errorf("store %s: key check: %w", path, err)
-	}
 	if v, err := k.open("meta", "value", 0, sealed); err != nil || v != keyProbe {
 		return info, ErrWrongKey
 	}
-	return info, nil
+	if keysPath == "" || storeID == nil {
+		return info, nil
+	}
+	return info, inspectKeyStore(ctx, keysPath, string(storeID), k)
+}
+
+// inspectKeyStore checks, read-only, that the key store at path is the one
+// with id and that k opens it.
+func inspectKeyStore(ctx context.Context, path, id string, k *keys) error {
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("%w %s: %w; the reports' data keys are there: restore it from its latest copy (phananh backup --keys)", ErrKeyStore, path, err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("%w %s: %w", ErrKeyStore, path, err)
+	}
+	defer db.Close()
+	var gotID, check []byte
+	err = db.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'id'), (SELECT value FROM meta WHERE key = 'key_check')`).Scan(&gotID, &check)
+	if err != nil {
+		return fmt.Errorf("%w %s: not a key store: %w", ErrKeyStore, path, err)
+	}
+	if string(gotID) != id {
+		return fmt.Errorf("%w %s: not this database's key store (another installation's?)", ErrKeyStore, path)
+	}
+	if v, err := k.open("meta", "value", 1, check); err != nil || v != keyStoreProbe {
+		return fmt.Errorf("%w %s: %w", ErrKeyStore, path, ErrWrongKey)
+	}
+	return nil
 }
 
 // knownVersion is the newest migration this binary carries.

@@ -129,12 +129,14 @@ func openKeyStore(ctx context.Context, path string, k *keys, create bool) (*keyS
 	return ks, id, nil
 }
 
+// keyStoreProbe is the value sealed in the key store's meta.key_check.
+const keyStoreProbe = "phananh key store check"
+
 // init creates the tables, and the store's id and key check when new.
 func (ks *keyStore) init(ctx context.Context, k *keys) (string, error) {
 	if _, err := ks.db.ExecContext(ctx, keyStoreSchema); err != nil {
 		return "", err
 	}
-	const probe = "phananh key store check"
 	var id, check []byte
 	err := ks.db.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'id'), (SELECT value FROM meta WHERE key = 'key_check')`).Scan(&id, &check)
 	if err != nil {
@@ -143,10 +145,10 @@ func (ks *keyStore) init(ctx context.Context, k *keys) (string, error) {
 	if id == nil {
 		id = []byte(newKeyID())
 		_, err := ks.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('id', ?), ('key_check', ?)`,
-			id, k.seal("meta", "value", 1, probe))
+			id, k.seal("meta", "value", 1, keyStoreProbe))
 		return string(id), err
 	}
-	if v, err := k.open("meta", "value", 1, check); err != nil || v != probe {
+	if v, err := k.open("meta", "value", 1, check); err != nil || v != keyStoreProbe {
 		return "", ErrWrongKey
 	}
 	return string(id), nil

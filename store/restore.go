@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,8 +13,11 @@ import (
 // Restored is what Restore brought back.
 type Restored struct {
 	Reports int
-	Blobs   int   // files of the data folder the database refers to, each read and checked
+	Blobs   int   // files the database refers to, each read through its key
 	Bytes   int64 // their plain size
+	// KeyStore is the key store the restored database uses: the one
+	// restored beside it, or the one already in place.
+	KeyStore string
 }
 
 // ErrNotEmpty is returned by Restore when the place to restore into already
@@ -24,13 +26,23 @@ var ErrNotEmpty = errors.New("already holds a database or data; restore only int
 
 // Restore brings a backup written by Backup (src/phananh.db and
 // src/data/blobs) back to opt.Path and opt.DataDir, which must hold no
-// database and no blob. It checks the key against the backup before it
-// writes anything, then stages the copy beside its final place, opens it
-// (migrating a backup of an older release), reads every file the database
-// refers to through the key, and only then moves the copy into place. On
-// any failure nothing is left behind.
-func Restore(ctx context.Context, src string, opt Options) (Restored, error) {
+// database and no blob, with the reports' data keys from keys, a folder
+// written by BackupKeys (keys/data-keys.db), copied to opt.KeysPath; or,
+// when keys is "", from the key store already at opt.KeysPath (SPEC 10.5:
+// a data backup restored with today's key store opens every report but
+// those erased since, which stay erased).
+//
+// It checks the encryption key against the backup before it writes
+// anything, then stages the copy beside its final place, opens it (which
+// checks the key store against the database, and migrates a backup of an
+// older release), reads every report and every file it refers to through
+// their keys, and only then moves the copy into place. On any failure
+// nothing is left behind.
+func Restore(ctx context.Context, src, keys string, opt Options) (Restored, error) {
 	var r Restored
+	if opt.KeysPath == "" {
+		opt.KeysPath = DefaultKeysPath(opt.Path)
+	}
 	if err := checkEmpty(opt); err != nil {
 		return r, err
 	}
@@ -40,22 +52,38 @@ func Restore(ctx context.Context, src string, opt Options) (Restored, error) {
 			return r, fmt.Errorf("restore: %s is not a backup of phananh: %w", src, err)
 		}
 	}
-	info, err := Inspect(ctx, srcDB, opt.Key)
+	info, err := Inspect(ctx, srcDB, "", opt.Key)
 	if err != nil {
 		return r, fmt.Errorf("restore: %s: %w", src, err)
 	}
 	if info.Version > info.Known {
 		return r, fmt.Errorf("restore: %s: %w (schema version %d; this one knows up to %d)", src, ErrNewerSchema, info.Version, info.Known)
 	}
-	staged := Options{Path: opt.Path + ".restoring", DataDir: opt.DataDir + ".restoring", Key: opt.Key, MailDomain: opt.MailDomain}
+	staged := Options{Path: opt.Path + ".restoring", DataDir: opt.DataDir + ".restoring", KeysPath: opt.KeysPath,
+		Key: opt.Key, MailDomain: opt.MailDomain}
+	_, err = os.Stat(opt.KeysPath)
+	liveKeys := err == nil
+	switch {
+	case keys != "" && liveKeys:
+		return r, fmt.Errorf("restore: a key store is already at %s: move it aside to restore the one of %s, or restore without --keys to use it", opt.KeysPath, keys)
+	case !liveKeys:
+		// Restored (or, for a backup from before data keys, made) beside
+		// its place, and moved there with the rest.
+		staged.KeysPath = opt.KeysPath + ".restoring"
+	}
 	cleanup := func() {
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			os.Remove(staged.Path + suffix)
+		for _, p := range []string{staged.Path, staged.KeysPath} {
+			if p == opt.KeysPath {
+				continue
+			}
+			for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+				os.Remove(p + suffix)
+			}
 		}
 		os.RemoveAll(staged.DataDir)
 	}
 	cleanup() // what an interrupted restore left
-	r, err = stage(ctx, srcDB, srcBlobs, staged)
+	r, err = stage(ctx, srcDB, srcBlobs, keys, staged)
 	if err != nil {
 		cleanup()
 		return r, err
@@ -64,6 +92,7 @@ func Restore(ctx context.Context, src string, opt Options) (Restored, error) {
 		cleanup()
 		return r, err
 	}
+	r.KeyStore = opt.KeysPath
 	return r, nil
 }
 
@@ -85,15 +114,23 @@ func checkEmpty(opt Options) error {
 	return nil
 }
 
-// stage copies the backup to staged, opens it and reads every blob it
-// refers to.
-func stage(ctx context.Context, srcDB, srcBlobs string, staged Options) (Restored, error) {
+// stage copies the backup to staged, opens it and reads every report and
+// every file.
+func stage(ctx context.Context, srcDB, srcBlobs, keys string, staged Options) (Restored, error) {
 	var r Restored
 	if err := os.MkdirAll(filepath.Dir(staged.Path), 0o700); err != nil {
 		return r, fmt.Errorf("restore: %w", err)
 	}
 	if err := copyFile(srcDB, staged.Path); err != nil {
 		return r, fmt.Errorf("restore: database: %w", err)
+	}
+	if keys != "" {
+		if err := os.MkdirAll(filepath.Dir(staged.KeysPath), 0o700); err != nil {
+			return r, fmt.Errorf("restore: %w", err)
+		}
+		if err := copyFile(filepath.Join(keys, KeysBackupName), staged.KeysPath); err != nil {
+			return r, fmt.Errorf("restore: key store: %w", err)
+		}
 	}
 	if err := copyTree(ctx, srcBlobs, filepath.Join(staged.DataDir, "blobs")); err != nil {
 		return r, fmt.Errorf("restore: data folder: %w", err)
@@ -103,16 +140,43 @@ func stage(ctx context.Context, srcDB, srcBlobs string, staged Options) (Restore
 		return r, fmt.Errorf("restore: %w", err)
 	}
 	defer db.Close()
-	err = db.Read(ctx, func(tx *Tx) error {
-		if err := tx.queryRow(`SELECT count(*) FROM reports`).Scan(&r.Reports); err != nil {
-			return err
-		}
-		keys, err := tx.blobKeys()
+	if r, err = db.verify(ctx); err != nil {
+		return r, fmt.Errorf("restore: %w", err)
+	}
+	return r, db.Close()
+}
+
+// verify opens every report through its data key, and reads every file
+// the database refers to, to its end.
+func (db *DB) verify(ctx context.Context) (Restored, error) {
+	var r Restored
+	err := db.Read(ctx, func(tx *Tx) error {
+		ids, err := tx.reportIDs()
 		if err != nil {
 			return err
 		}
-		for _, key := range keys {
-			n, err := db.readBlob(ctx, key)
+		refs, err := tx.refsOfNoReport()
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := tx.ReportByID(id); err != nil {
+				return err
+			}
+			more, err := tx.reportRefs(id)
+			if err != nil {
+				return err
+			}
+			refs = append(refs, more...)
+		}
+		r.Reports = len(ids)
+		seen := map[string]bool{}
+		for _, ref := range refs {
+			if ref == "" || seen[ref] {
+				continue
+			}
+			seen[ref] = true
+			n, err := db.readBlob(ctx, ref)
 			if err != nil {
 				return err
 			}
@@ -121,10 +185,51 @@ func stage(ctx context.Context, srcDB, srcBlobs string, staged Options) (Restore
 		}
 		return nil
 	})
+	return r, err
+}
+
+func (t *Tx) reportIDs() ([]int64, error) {
+	rows, err := t.query(`SELECT id FROM reports ORDER BY id`)
 	if err != nil {
-		return r, fmt.Errorf("restore: %w", err)
+		return nil, err
 	}
-	return r, db.Close()
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// refsOfNoReport returns the blob references of the rows about no report:
+// messages that made none (junk, quarantine) and mail about none (the
+// periodic reports).
+func (t *Tx) refsOfNoReport() ([]string, error) {
+	var refs []string
+	rows, err := t.query(`SELECT ` + messageColumns + ` FROM messages m LEFT JOIN reports r ON r.id = m.report_id WHERE m.report_id IS NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := t.scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, m.RawKey)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	mails, err := t.mails(`o.report_id IS NULL`)
+	if err != nil {
+		return nil, err
+	}
+	return append(refs, mailRefs(mails)...), nil
 }
 
 // readBlob reads a blob to its end, which checks every chunk against the
@@ -141,59 +246,6 @@ func (db *DB) readBlob(ctx context.Context, key string) (int64, error) {
 	return io.Copy(io.Discard, b)
 }
 
-// blobKeys returns every blob the database refers to, each once: raw
-// messages, attachments, the mail sent and the files mail carries.
-func (t *Tx) blobKeys() ([]string, error) {
-	seen := map[string]bool{}
-	var keys []string
-	add := func(k string) {
-		if k != "" && !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	rows, err := t.query(`SELECT raw_key FROM messages UNION SELECT blob_key FROM attachments
-		UNION SELECT sent_key FROM outbox WHERE sent_key IS NOT NULL`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		add(k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	files, err := t.query(`SELECT id, attachments FROM outbox WHERE attachments IS NOT NULL`)
-	if err != nil {
-		return nil, err
-	}
-	defer files.Close()
-	for files.Next() {
-		var id int64
-		var sealed []byte
-		if err := files.Scan(&id, &sealed); err != nil {
-			return nil, err
-		}
-		s, err := t.db.keys.open("outbox", "attachments", id, sealed)
-		if err != nil {
-			return nil, err
-		}
-		var list []MailFile
-		if err := json.Unmarshal([]byte(s), &list); err != nil {
-			return nil, fmt.Errorf("outbox %d attachments: %w", id, err)
-		}
-		for _, f := range list {
-			add(f.BlobKey)
-		}
-	}
-	return keys, files.Err()
-}
-
 // place moves the staged copy to its final place: the blobs first, then
 // the database, whose presence marks the restore done.
 func place(staged, opt Options) error {
@@ -208,8 +260,21 @@ func place(staged, opt Options) error {
 	if err := os.Rename(filepath.Join(staged.DataDir, "blobs"), blobs); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
+	if staged.KeysPath != opt.KeysPath {
+		if err := os.MkdirAll(filepath.Dir(opt.KeysPath), 0o700); err != nil {
+			os.RemoveAll(blobs)
+			return fmt.Errorf("restore: %w", err)
+		}
+		if err := os.Rename(staged.KeysPath, opt.KeysPath); err != nil {
+			os.RemoveAll(blobs)
+			return fmt.Errorf("restore: %w", err)
+		}
+	}
 	if err := os.Rename(staged.Path, opt.Path); err != nil {
 		os.RemoveAll(blobs)
+		if staged.KeysPath != opt.KeysPath {
+			os.Rename(opt.KeysPath, staged.KeysPath)
+		}
 		return fmt.Errorf("restore: %w", err)
 	}
 	os.RemoveAll(staged.DataDir)

@@ -194,8 +194,11 @@ func (c *checker) password(name, setting, path, env string, required bool) {
 
 func (c *checker) store(ctx context.Context, cfg *config.Config, key []byte) {
 	path := cfg.Store.Path
-	info, err := store.Inspect(ctx, path, key)
+	info, err := store.Inspect(ctx, path, cfg.Store.KeysPath, key)
 	switch {
+	case errors.Is(err, store.ErrKeyStore):
+		c.fail("store", err.Error(), "store.keys_path must name this database's key store; put back its latest copy (phananh backup --keys)")
+		return
 	case errors.Is(err, store.ErrWrongKey):
 		c.fail("store", "the encryption key does not open "+path,
 			"security.encryption_key_file must be the key this database was made with: restore it from its copy")
@@ -216,6 +219,9 @@ func (c *checker) store(ctx context.Context, cfg *config.Config, key []byte) {
 		return
 	}
 	detail := fmt.Sprintf("%s: %d reports", path, info.Reports)
+	if info.KeyStore {
+		detail += ", data keys in " + cfg.Store.KeysPath
+	}
 	if info.Version < info.Known {
 		detail += fmt.Sprintf("; schema %d, migrated to %d at the next start (take a backup first)", info.Version, info.Known)
 	}

@@ -330,9 +330,16 @@ func TestCheckStore(t *testing.T) {
 	if statusOf(out, "store") != "ok" || !strings.Contains(lineOf(out, "store"), "0 reports") {
 		t.Errorf("store of a new database:\n%s", out)
 	}
+	keyStore := filepath.Join(d.dir, "keys", "data-keys.db")
+	os.Rename(keyStore, keyStore+".aside")
+	out, code := d.check()
+	if statusOf(out, "store") != "fail" || !strings.Contains(lineOf(out, "store"), "backup --keys") || code != exitFailed {
+		t.Errorf("store without its key store:\n%s", out)
+	}
+	os.Rename(keyStore+".aside", keyStore)
 	os.Remove(filepath.Join(d.dir, "keys", "encryption.key"))
 	d.key("encryption.key")
-	out, code := d.check()
+	out, code = d.check()
 	if statusOf(out, "store") != "fail" || !strings.Contains(lineOf(out, "store"), "does not open") || code != exitFailed {
 		t.Errorf("store with another key:\n%s", out)
 	}
@@ -355,7 +362,7 @@ func TestCheckNewerDatabase(t *testing.T) {
 	if statusOf(out, "store") != "fail" || !strings.Contains(lineOf(out, "store"), "newer phananh") || code != exitFailed {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
-	if info, _ := store.Inspect(context.Background(), filepath.Join(d.dir, "phananh.db"), nil); info.Version != 9999 {
+	if info, _ := store.Inspect(context.Background(), filepath.Join(d.dir, "phananh.db"), "", nil); info.Version != 9999 {
 		t.Errorf("check changed the database: schema %d", info.Version)
 	}
 	var stderr bytes.Buffer

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -11,14 +10,17 @@ import (
 )
 
 func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("restore", "restore BACKUPDIR --config FILE\n\n"+
+	fs := newFlagSet("restore", "restore BACKUPDIR [--keys KEYSDIR] --config FILE\n\n"+
 		"Brings a backup written by `phananh backup` back to the database and data folder of the\n"+
-		"configuration, which must hold neither (a restore never overwrites data: move it aside first).\n"+
-		"The encryption key of the configuration must be the one the backup was made with: put its copy\n"+
-		"back first. The key is checked against the backup before anything is written, and every file\n"+
-		"the database refers to is read through it before the copy takes its place.", stderr)
+		"configuration, which must hold neither (a restore never overwrites data: move it aside first),\n"+
+		"with the reports' data keys of the key-store copy in KEYSDIR (`phananh backup --keys`) put at\n"+
+		"store.keys_path, or, without --keys, of the key store already there. The encryption key of the\n"+
+		"configuration must be the one the backup was made with: put its copy back first. The key is\n"+
+		"checked against the backup before anything is written, and every report and every file is read\n"+
+		"through its key before the copy takes its place.", stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
-	positional, ok, code := parseInterspersed(fs, args)
+	keys := fs.String("keys", "", "the `folder` of a key-store copy (data-keys.db) to restore at store.keys_path")
+	ok, code, positional := parseInterspersed(fs, args)
 	if !ok {
 		return code
 	}
@@ -26,7 +28,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fs.Usage()
 		return exitUsage
 	}
-	if err := restore(ctx, positional[0], *configPath, stdout); err != nil {
+	if err := restore(ctx, positional[0], *keys, *configPath, stdout); err != nil {
 		fmt.Fprintf(stderr, "phananh restore: %v\n", err)
 		return exitFailed
 	}
@@ -36,7 +38,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // restore restores the backup in dir with the configuration at path. It
 // opens no app: that would create missing key files, and a new key opens
 // no backup.
-func restore(ctx context.Context, dir, path string, stdout io.Writer) error {
+func restore(ctx context.Context, dir, keys, path string, stdout io.Writer) error {
 	cfg, err := config.Load(path)
 	if err != nil {
 		return err
@@ -50,27 +52,12 @@ func restore(ctx context.Context, dir, path string, stdout io.Writer) error {
 		return err
 	}
 	defer lock.Close()
-	r, err := store.Restore(ctx, dir, store.Options{Path: cfg.Store.Path, DataDir: cfg.Store.DataDir, Key: key, MailDomain: cfg.MailDomain()})
+	r, err := store.Restore(ctx, dir, keys, store.Options{Path: cfg.Store.Path, DataDir: cfg.Store.DataDir,
+		KeysPath: cfg.Store.KeysPath, Key: key, MailDomain: cfg.MailDomain()})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %s to %s and %s: %d reports, %d files (%d bytes) read and checked with the key\n",
-		dir, cfg.Store.Path, cfg.Store.DataDir, r.Reports, r.Blobs, r.Bytes)
+	fmt.Fprintf(stdout, "restored %s to %s and %s, with the key store %s: %d reports, %d files (%d bytes) read and checked with their keys\n",
+		dir, cfg.Store.Path, cfg.Store.DataDir, r.KeyStore, r.Reports, r.Blobs, r.Bytes)
 	return nil
-}
-
-// parseInterspersed parses flags placed before, between or after the
-// positional arguments ("restore DIR --config FILE"), which flag.Parse
-// alone stops at, and returns the positional ones.
-func parseInterspersed(fs *flag.FlagSet, args []string) (positional []string, ok bool, code int) {
-	for {
-		if ok, code := parseFlags(fs, args); !ok {
-			return nil, false, code
-		}
-		if fs.NArg() == 0 {
-			return positional, true, exitOK
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }

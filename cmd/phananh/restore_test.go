@@ -59,29 +59,69 @@ func TestBackupUnderLoadRestore(t *testing.T) {
 		t.Fatalf("backup: exit %d: %s%s", code, out, errOut)
 	}
 	wg.Wait()
+	keysBackup := filepath.Join(t.TempDir(), "keys")
+	if out, errOut, code := run(t, "backup", "--config", e.config, "--keys", keysBackup); code != exitOK {
+		t.Fatalf("backup --keys: exit %d: %s%s", code, out, errOut)
+	}
 	deliver(3) // after the backup: not in it
 	eventually(t, time.Minute, "every report", func() bool { return e.count(e.imap.Config().Processed) == delivered })
 	stop()
 
-	info, err := store.Inspect(context.Background(), filepath.Join(backup, "phananh.db"), nil)
+	info, err := store.Inspect(context.Background(), filepath.Join(backup, "phananh.db"), "", nil)
 	if err != nil || info.Reports < 3 || info.Reports >= delivered {
 		t.Fatalf("the backup holds %d reports of %d delivered (%v)", info.Reports, delivered, err)
 	}
-	target := e.restoreConfig(e.dir)
-	out, errOut, code = run(t, "restore", backup, "--config", target)
+
+	// On a new machine: the keys put back from their copies, the key store
+	// from `backup --keys`.
+	elsewhere := t.TempDir()
+	copyKeys(t, e.dir, elsewhere)
+	target := e.restoreConfig(elsewhere)
+	out, errOut, code = run(t, "restore", backup, "--keys", keysBackup, "--config", target)
 	if code != exitOK || !strings.Contains(out, fmt.Sprintf(": %d reports, ", info.Reports)) {
 		t.Fatalf("restore: exit %d: %s%s", code, out, errOut)
 	}
-	for i := 1; i <= info.Reports; i++ {
+	showAll(t, target, info.Reports)
+
+	// Where only the data was lost: the key store in place is used.
+	target = e.restoreConfig(e.dir)
+	out, errOut, code = run(t, "restore", "--config", target, backup)
+	if code != exitOK || !strings.Contains(out, filepath.Join(e.dir, "keys", "data-keys.db")) {
+		t.Fatalf("restore with the key store in place: exit %d: %s%s", code, out, errOut)
+	}
+	showAll(t, target, info.Reports)
+}
+
+// showAll runs `phananh show` for the n reports a store holds, and for one
+// more, which it does not hold.
+func showAll(t *testing.T, config string, n int) {
+	t.Helper()
+	for i := 1; i <= n; i++ {
 		code := fmt.Sprintf("PA-2026-%06d", i)
-		out, errOut, status := run(t, "show", "--config", target, code)
+		out, errOut, status := run(t, "show", "--config", config, code)
 		var shown shownReport
 		if err := json.Unmarshal([]byte(out), &shown); err != nil || status != exitOK || shown.Code != code || len(shown.Events) == 0 {
 			t.Errorf("show %s after the restore: exit %d, %v: %s%s", code, status, err, out, errOut)
 		}
 	}
-	if _, _, status := run(t, "show", "--config", target, fmt.Sprintf("PA-2026-%06d", info.Reports+1)); status == exitOK {
+	if _, _, status := run(t, "show", "--config", config, fmt.Sprintf("PA-2026-%06d", n+1)); status == exitOK {
 		t.Errorf("the restored store shows a report the backup did not hold")
+	}
+}
+
+// copyKeys copies the encryption and token keys of the folder from to to,
+// as an operator puts them back from their copies.
+func copyKeys(t *testing.T, from, to string) {
+	t.Helper()
+	for _, k := range []string{"encryption.key", "token.key"} {
+		b, err := os.ReadFile(filepath.Join(from, "keys", k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Join(to, "keys"), 0o700)
+		if err := os.WriteFile(filepath.Join(to, "keys", k), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -109,7 +149,6 @@ func TestRestoreRefuses(t *testing.T) {
 
 	elsewhere := t.TempDir()
 	target := e.restoreConfig(elsewhere)
-	restored := filepath.Join(elsewhere, "restored.db")
 	_, errOut, code = run(t, "restore", backup, "--config", target)
 	if code != exitFailed || !strings.Contains(errOut, "put back the key") {
 		t.Errorf("restore without the key: exit %d: %s", code, errOut)
@@ -121,12 +160,27 @@ func TestRestoreRefuses(t *testing.T) {
 	if code != exitFailed || !strings.Contains(errOut, "does not open") {
 		t.Errorf("restore with another key: exit %d: %s", code, errOut)
 	}
-	if _, err := os.Stat(restored); err == nil {
-		t.Errorf("a refused restore left %s", restored)
+	noLeftovers(t, elsewhere)
+
+	elsewhere = t.TempDir()
+	copyKeys(t, e.dir, elsewhere)
+	target = e.restoreConfig(elsewhere)
+	_, errOut, code = run(t, "restore", backup, "--config", target)
+	if code != exitFailed || !strings.Contains(errOut, "backup --keys") {
+		t.Errorf("restore without a key store: exit %d: %s", code, errOut)
+	}
+	noLeftovers(t, elsewhere)
+
+	keysBackup := filepath.Join(t.TempDir(), "keys")
+	if out, errOut, code := run(t, "backup", "--config", e.config, "--keys", keysBackup); code != exitOK {
+		t.Fatalf("backup --keys: exit %d: %s%s", code, out, errOut)
+	}
+	target = e.restoreConfig(e.dir)
+	_, errOut, code = run(t, "restore", backup, "--keys", keysBackup, "--config", target)
+	if code != exitFailed || !strings.Contains(errOut, "a key store is already at") {
+		t.Errorf("restore of a key store over the one in place: exit %d: %s", code, errOut)
 	}
 
-	target = e.restoreConfig(e.dir)
-	restored = filepath.Join(e.dir, "restored.db")
 	blobs, _ := filepath.Glob(filepath.Join(backup, "data", "blobs", "*", "*"))
 	if len(blobs) == 0 {
 		t.Fatal("the backup holds no file")
@@ -136,7 +190,21 @@ func TestRestoreRefuses(t *testing.T) {
 	if code != exitFailed || !strings.Contains(errOut, filepath.Base(blobs[0])) {
 		t.Errorf("restore of a backup missing a file: exit %d: %s", code, errOut)
 	}
-	if _, err := os.Stat(restored); err == nil {
-		t.Errorf("a refused restore left %s", restored)
+	if _, err := os.Stat(filepath.Join(e.dir, "restored.db")); err == nil {
+		t.Errorf("a refused restore left its database")
+	}
+}
+
+// noLeftovers fails when a refused restore left a database, a key store or
+// blobs in dir.
+func noLeftovers(t *testing.T, dir string) {
+	t.Helper()
+	for _, p := range []string{"restored.db", "restored.db.restoring", "keys/data-keys.db", "keys/data-keys.db.restoring", "restored-data.restoring"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			t.Errorf("a refused restore left %s", p)
+		}
+	}
+	if blobs, _ := filepath.Glob(filepath.Join(dir, "restored-data", "blobs", "*")); len(blobs) > 0 {
+		t.Errorf("a refused restore left blobs: %v", blobs)
 	}
 }
