@@ -256,18 +256,37 @@ func (c *checker) routing(cfg *config.Config) *routing.Table {
 	return table
 }
 
+// operators checks the operators against the routing table. An agency
+// without a handler is a failure when it has no leader and no official
+// mailbox either (forwarding to it is refused), and a warning otherwise:
+// its notices go to its leaders and its mailbox, where nobody may act on
+// them as its handler.
 func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	if len(cfg.Operators) == 0 {
 		c.fail("operators", "none configured: nobody would be told of a report",
 			"add [[operators]] tables: the Center's receivers and approvers, and a handler for each agency")
 		return
 	}
-	problems := checkOperators(cfg.Operators, table)
-	if len(problems) > 0 {
-		c.fail("operators", strings.Join(problems, "; "), "add the missing [[operators]] in "+cfg.Path)
-		return
+	problems := append(unknownAgencies(cfg.Operators, table), unreachable(cfg.Operators, table)...)
+	problems = append(problems, missingRoles(cfg.Operators)...)
+	var notes []string
+	if without := withoutHandler(cfg.Operators, table); len(without) > 0 {
+		notes = append(notes, fmt.Sprintf("%d agencies have no handler: their notices go to their leaders and official mailbox: %s",
+			len(without), agencyCodes(without)))
 	}
-	c.ok("operators", "%d; every agency has a handler, the Center a receiver and an approver", len(cfg.Operators))
+	notes = append(notes, checkLeaders(cfg.Operators, table)...)
+	note := strings.Join(notes, "; ")
+	switch {
+	case len(problems) > 0:
+		if note != "" {
+			problems = append(problems, note)
+		}
+		c.fail("operators", strings.Join(problems, "; "), "add the missing [[operators]] in "+cfg.Path+", or the agencies' email in the routing table")
+	case note != "":
+		c.warn("operators", note, "add a handler and a leader of each in "+cfg.Path)
+	default:
+		c.ok("operators", "%d; every agency has a handler and a leader, the Center a receiver and an approver", len(cfg.Operators))
+	}
 }
 
 func (c *checker) templates(cfg *config.Config) *templates.Set {

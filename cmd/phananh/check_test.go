@@ -110,8 +110,8 @@ func configTOML(settings map[string]string) string {
 	return b.String()
 }
 
-// allOperators is a receiver, an approver and a handler for every agency of
-// the shipped routing table.
+// allOperators is a receiver, an approver, and a handler and a leader for
+// every agency of the shipped routing table.
 func allOperators() string {
 	var b strings.Builder
 	b.WriteString("[[operators]]\nemail = \"tiepnhan@haugiang.gov.vn\"\nrole = \"receiver\"\n\n")
@@ -120,6 +120,7 @@ func allOperators() string {
 	for _, a := range routing.Default().Agencies() {
 		if a.Code != center {
 			fmt.Fprintf(&b, "[[operators]]\nemail = \"xuly@%s.haugiang.gov.vn\"\nrole = \"handler\"\nagency = %q\n\n", a.Code, a.Code)
+			fmt.Fprintf(&b, "[[operators]]\nemail = \"lanhdao@%s.haugiang.gov.vn\"\nrole = \"leader\"\nagency = %q\n\n", a.Code, a.Code)
 		}
 	}
 	return b.String()
@@ -225,6 +226,7 @@ func TestCheckFaults(t *testing.T) {
 		name   string
 		opt    deploymentOptions
 		change func(d *deployment)
+		extra  string // more operators
 		check  string // the line that shows the fault
 		status string
 		want   string // in that line
@@ -267,12 +269,20 @@ func TestCheckFaults(t *testing.T) {
 			check:  "routing table", status: "fail", want: "table.toml:"},
 		{name: "operators against the built-in 2025 table", opt: deploymentOptions{folders: true, settings: map[string]string{"rules.table": q("2025")}},
 			check: "operators", status: "fail", want: "ubnd-xa-hoa-luu"},
-		{name: "an agency without a handler", opt: deploymentOptions{folders: true},
+		{name: "an agency without a handler, with a mailbox", opt: deploymentOptions{folders: true},
+			change: func(d *deployment) { dropHandler(d, "so-xd") },
+			check:  "operators", status: "warn", want: "their leaders and official mailbox: so-xd"},
+		{name: "an agency with neither a handler nor a mailbox", opt: deploymentOptions{folders: true, settings: map[string]string{"rules.file": q("table.toml")}},
 			change: func(d *deployment) {
-				body, _ := os.ReadFile(d.config)
-				os.WriteFile(d.config, bytes.Replace(body, []byte(`agency = "dien-luc"`), []byte(`agency = "so-xay-dung"`), 1), 0o640)
+				table := bytes.Replace(routing.DefaultFile(), []byte(`email = "sxd@haugiang.gov.vn"`+"\n"), nil, 1)
+				d.file("table.toml", table, 0o644)
+				dropHandler(d, "so-xd")
+				dropLeader(d, "so-xd")
 			},
-			check: "operators", status: "fail", want: "dien-luc"},
+			check: "operators", status: "fail", want: "agency so-xd (Sở Xây dựng) has no handler, no leader and no official mailbox"},
+		{name: "a handler of an agency not in the table", opt: deploymentOptions{folders: true},
+			extra: "[[operators]]\nemail = \"x@haugiang.gov.vn\"\nrole = \"handler\"\nagency = \"so-khong-co\"\n\n",
+			check: "operators", status: "fail", want: `agency "so-khong-co" is not in the routing table`},
 		{name: "HTTP address in use", opt: deploymentOptions{folders: true, settings: map[string]string{"http.listen": q(busy.Addr().String())}},
 			check: "http", status: "fail", want: "change http.listen"},
 		{name: "clock in another zone", opt: deploymentOptions{folders: true, settings: map[string]string{"calendar.timezone": q("UTC")}},
@@ -280,6 +290,7 @@ func TestCheckFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			tt.opt.extra += tt.extra
 			d := newDeployment(t, tt.opt)
 			if tt.change != nil {
 				tt.change(d)
@@ -297,6 +308,25 @@ func TestCheckFaults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dropHandler removes the handler of an agency from the configuration.
+func dropHandler(d *deployment, agency string) {
+	d.t.Helper()
+	body, _ := os.ReadFile(d.config)
+	handler := fmt.Sprintf("[[operators]]\nemail = \"xuly@%s.haugiang.gov.vn\"\nrole = \"handler\"\nagency = %q\n", agency, agency)
+	if !bytes.Contains(body, []byte(handler)) {
+		d.t.Fatalf("no handler of %s in the configuration", agency)
+	}
+	d.file("phananh.toml", bytes.Replace(body, []byte(handler), nil, 1), 0o640)
+}
+
+// dropLeader removes the leader of an agency from the configuration.
+func dropLeader(d *deployment, agency string) {
+	d.t.Helper()
+	body, _ := os.ReadFile(d.config)
+	leader := fmt.Sprintf("[[operators]]\nemail = \"lanhdao@%s.haugiang.gov.vn\"\nrole = \"leader\"\nagency = %q\n", agency, agency)
+	d.file("phananh.toml", bytes.Replace(body, []byte(leader), nil, 1), 0o640)
 }
 
 func lineOf(out, name string) string {

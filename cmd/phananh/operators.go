@@ -53,35 +53,47 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // they name exist, every agency has a handler, and the Center has a
 // receiver and an approver.
 func checkOperators(ops []config.Operator, table *routing.Table) []string {
+	problems := unknownAgencies(ops, table)
+	if without := withoutHandler(ops, table); len(without) > 0 {
+		problems = append(problems, fmt.Sprintf("no handler for %d agencies (their notices go to their leaders and "+
+			"their official mailbox, email in the routing table): %s", len(without), agencyCodes(without)))
+	}
+	problems = append(problems, unreachable(ops, table)...)
+	return append(problems, missingRoles(ops)...)
+}
+
+// unknownAgencies finds operators of agencies the table lacks.
+func unknownAgencies(ops []config.Operator, table *routing.Table) []string {
 	var problems []string
-	handlers := map[string]bool{}
-	roles := map[config.Role]bool{}
 	for i, op := range ops {
-		roles[op.Role] = true
 		if op.Agency == "" {
 			continue
 		}
 		if _, ok := table.Agency(op.Agency); !ok {
 			problems = append(problems, fmt.Sprintf("operators[%d] (%s): agency %q is not in the routing table", i, op.Email, op.Agency))
 		}
-		if op.Role == config.RoleHandler {
-			handlers[op.Agency] = true
-		}
 	}
-	var without []string
-	for _, a := range table.Agencies() {
-		if !handlers[a.Code] && a.Code != table.Center().Code {
-			without = append(without, a.Code)
-		}
-	}
-	if len(without) > 0 {
-		problems = append(problems, fmt.Sprintf("no handler for %d agencies (their notices go to their leaders and "+
-			"their official mailbox, email in the routing table): %s", len(without), strings.Join(without, ", ")))
-	}
+	return problems
+}
+
+// unreachable names the agencies with no handler, no leader and no
+// official mailbox: nobody would receive their reports.
+func unreachable(ops []config.Operator, table *routing.Table) []string {
+	var problems []string
 	for _, a := range staffOf(ops).Unreachable(table) {
 		problems = append(problems, fmt.Sprintf("agency %s (%s) has no handler, no leader and no official mailbox: "+
 			"forwarding to it is refused until one is configured", a.Code, a.Name))
 	}
+	return problems
+}
+
+// missingRoles finds a Center without a receiver or an approver.
+func missingRoles(ops []config.Operator) []string {
+	roles := map[config.Role]bool{}
+	for _, op := range ops {
+		roles[op.Role] = true
+	}
+	var problems []string
 	for _, r := range []config.Role{config.RoleReceiver, config.RoleApprover} {
 		if !roles[r] {
 			problems = append(problems, fmt.Sprintf("no %s: nobody at the Center would be told", r))
@@ -120,4 +132,30 @@ func leaderless(staff intake.Staff, table *routing.Table) []routing.Agency {
 		}
 	}
 	return out
+}
+
+// withoutHandler returns the agencies of the table, but the Center, that no
+// operator handles.
+func withoutHandler(ops []config.Operator, table *routing.Table) []routing.Agency {
+	handlers := map[string]bool{}
+	for _, op := range ops {
+		if op.Role == config.RoleHandler {
+			handlers[op.Agency] = true
+		}
+	}
+	var without []routing.Agency
+	for _, a := range table.Agencies() {
+		if !handlers[a.Code] && a.Code != table.Center().Code {
+			without = append(without, a)
+		}
+	}
+	return without
+}
+
+func agencyCodes(agencies []routing.Agency) string {
+	codes := make([]string, len(agencies))
+	for i, a := range agencies {
+		codes[i] = a.Code
+	}
+	return strings.Join(codes, ", ")
 }
