@@ -151,7 +151,7 @@ func stage(ctx context.Context, srcDB, srcBlobs, keys string, staged Options) (R
 func (db *DB) verify(ctx context.Context) (Restored, error) {
 	var r Restored
 	err := db.Read(ctx, func(tx *Tx) error {
-		ids, err := tx.reportIDs()
+		ids, err := tx.ids(`SELECT id FROM reports ORDER BY id`)
 		if err != nil {
 			return err
 		}
@@ -186,23 +186,6 @@ func (db *DB) verify(ctx context.Context) (Restored, error) {
 		return nil
 	})
 	return r, err
-}
-
-func (t *Tx) reportIDs() ([]int64, error) {
-	rows, err := t.query(`SELECT id FROM reports ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // refsOfNoReport returns the blob references of the rows about no report:
