@@ -52,15 +52,18 @@ func event(st step, msgID int64) store.Event {
 		Detail: withDetail(detail, citizenMessage(st.citizenMail))}
 }
 
-// statReason is what the statistics count of a change (SPEC 9.3): the level
-// of a rating, or the category of a rejection — unreachable after the last
-// failed call (Art 7.1), other for a receiver's /reject (caseWriter.write
-// makes that duplicate for a report that repeats an earlier one); "" for
-// the other changes.
+// statReason is what the statistics count of a change (SPEC 9.3, 9.5):
+// the level of a rating, "extended" for a confirmed extension, or the
+// category of a rejection — unreachable after the last failed call (Art
+// 7.1), other for a receiver's /reject (caseWriter.write makes that
+// duplicate for a report that repeats an earlier one); "" for the other
+// changes.
 func statReason(ch lifecycle.Change) string {
 	switch {
 	case ch.Action == lifecycle.Rate:
 		return string(ch.Facts.Rating)
+	case ch.Action == lifecycle.ConfirmExtension:
+		return store.ReasonExtended
 	case ch.To != lifecycle.Rejected || ch.From == lifecycle.Rejected:
 		return ""
 	case ch.Action == lifecycle.CallFailed:

@@ -33,6 +33,9 @@ func Compute(tx *store.Tx, p Period, mode Mode, opt Options) (*Report, error) {
 	if err := tx.OpenAt(c.asOf, c.open); err != nil {
 		return nil, err
 	}
+	if err := c.difficulties(tx); err != nil {
+		return nil, err
+	}
 	r := c.report()
 	r.Mode, r.GeneratedAt = mode, opt.Now
 	var err error
@@ -56,7 +59,9 @@ type collector struct {
 	late     map[string]int             // late steps per stage
 	resolve  map[string][]time.Duration // per agency
 	overdue  []Overdue
-	editions map[string]map[int64]bool // the reports counted, by the edition of the table that routed them
+	// difficulty holds the period's difficulties by report id (SPEC 9.5).
+	difficulty map[int64]*Difficulty
+	editions   map[string]map[int64]bool // the reports counted, by the edition of the table that routed them
 }
 
 const (
@@ -68,7 +73,7 @@ const (
 func newCollector(p Period, opt Options) *collector {
 	c := &collector{p: p, asOf: p.End, opt: opt, center: opt.Table.Center().Code, attempts: opt.CallAttempts,
 		reasons: map[string]int{}, times: map[string][]time.Duration{}, late: map[string]int{}, resolve: map[string][]time.Duration{},
-		editions: map[string]map[int64]bool{}}
+		editions: map[string]map[int64]bool{}, difficulty: map[int64]*Difficulty{}}
 	if c.attempts <= 0 {
 		c.attempts = lifecycle.DefaultCallAttempts
 	}
@@ -126,6 +131,7 @@ func (c *collector) transition(t store.Transition) error {
 		c.add(t.Report, t.Agency, func(n *Counts) { n.Returned++ })
 	case to == lifecycle.Escalated:
 		c.add(t.Report, c.holder(t), func(n *Counts) { n.Escalated++ })
+		c.escalated(t)
 	case to == lifecycle.Published:
 		c.add(t.Report, t.Agency, func(n *Counts) { n.Published++ })
 	case to == lifecycle.Closed:
@@ -186,6 +192,11 @@ func (c *collector) step(s store.Step) error {
 	c.times[s.Kind] = append(c.times[s.Kind], took)
 	if s.Outcome == "late" {
 		c.late[s.Kind]++
+		who := s.Agency
+		if who == "" {
+			who = c.center
+		}
+		c.overdueTwice(s.Report, who, s.Kind, s.Start, s.Due, s.Done, s.Clock)
 	}
 	switch s.Kind {
 	case "resolve":
@@ -227,6 +238,7 @@ func (c *collector) open(o store.OpenReport) error {
 		}
 	})
 	if late {
+		c.overdueTwice(o.Report, who, o.Kind, o.Start, o.Due, end, o.Clock)
 		t := c.opt.Table
 		c.overdue = append(c.overdue, Overdue{
 			Code: o.Report.Code, State: o.State, Step: o.Kind,
@@ -246,7 +258,7 @@ func (c *collector) report() *Report {
 		ByField:  groups(c.groups[byField], fieldCodes(t), func(code string) string { return fieldName(t, code) }),
 		ByAgency: groups(c.groups[byAgency], agencyCodes(t), func(code string) string { return agencyName(t, code) }),
 		ByUnit:   groups(c.groups[byUnit], unitCodes(t), func(code string) string { return unitName(t, code) }),
-		Overdue:  c.overdue,
+		Overdue:  c.overdue, Difficulties: c.listDifficulties(),
 	}
 	for _, reason := range reasons {
 		reason.N = c.reasons[reason.Code]

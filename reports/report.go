@@ -77,6 +77,10 @@ type Report struct {
 	// Overdue lists the reports open and overdue at the period's end,
 	// most overdue first.
 	Overdue []Overdue
+	// Difficulties list the period's difficulties (SPEC 9.5, Art 13.4):
+	// the reports escalated, returned more than once, overdue by more than
+	// their own limit, or extended in the period.
+	Difficulties []Difficulty
 	// Ranking ranks the agencies (the Center aside) by on-time rate.
 	Ranking []Rank
 	// Editions are the routing tables that routed the reports counted, the

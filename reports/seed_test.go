@@ -147,9 +147,12 @@ func (w *world) apply(tx *store.Tx, r store.Report, in lifecycle.Input) error {
 	if to == "" {
 		to = ch.From
 	}
-	var reason string
-	if in.Action == lifecycle.Rate {
-		reason = string(f.Rating) // as the daemon records it
+	var reason string // as the daemon records it
+	switch in.Action {
+	case lifecycle.Rate:
+		reason = string(f.Rating)
+	case lifecycle.ConfirmExtension:
+		reason = store.ReasonExtended
 	}
 	if err := tx.AppendEvent(r.ID, store.Event{At: in.At, Actor: string(in.Actor.Role), Command: in.Action.Command(),
 		From: string(ch.From), To: string(to), Reason: reason}); err != nil {

@@ -98,7 +98,7 @@ func (r *Report) Tables() []Table {
 		groupTable("linh-vuc", "Theo lĩnh vực", "Lĩnh vực", r.ByField, areaMetrics),
 		groupTable("co-quan", "Theo cơ quan xử lý", "Cơ quan xử lý", r.ByAgency, agencyMetrics),
 		groupTable("don-vi", "Theo đơn vị hành chính", "Đơn vị hành chính", r.ByUnit, areaMetrics),
-		r.rejectionTable(), r.stageTable(), r.ratingTable(), r.overdueTable(), r.rankingTable(),
+		r.rejectionTable(), r.stageTable(), r.ratingTable(), r.overdueTable(), r.difficultyTable(), r.rankingTable(),
 	}
 }
 

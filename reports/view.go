@@ -12,8 +12,8 @@ import (
 	"haugiang.gov.vn/phananh/templates"
 )
 
-// MailOverdue is how many overdue reports a mail lists; the workbook and
-// the CSV attached hold them all.
+// MailOverdue is how many overdue reports, and how many difficulties, a
+// mail lists; the workbook and the CSV attached hold them all.
 const MailOverdue = 30
 
 // mailColumns are the columns a mail shows of each table, narrower than the
@@ -28,6 +28,7 @@ var mailColumns = map[string][]string{
 	"thoi-gian": {"giai_doan", "count", "late", "mean_hours", "p90_hours"},
 	"danh-gia":  {"muc_do", "count", "share"},
 	"qua-han":   {"ma", "buoc", "ten_co_quan", "han", "days_late"},
+	"vuong-mac": {"ma", "ten_co_quan", "tom_tat"},
 	"xep-hang":  {"place", "co_quan", "on_time", "late", "overdue", "rate"},
 }
 
@@ -43,6 +44,8 @@ var tableNotes = map[string]string{
 		"cột cuối: 90% số lượt xong trong thời gian này.",
 	"qua-han": "Phản ánh chưa xong bước đang chờ khi hết kỳ mà đã quá hạn; số ngày quá hạn tính theo ngày lịch " +
 		"từ hạn đến hết kỳ, số giờ quá hạn theo giờ làm việc.",
+	"vuong-mac": "Vướng mắc của kỳ (khoản 4 Điều 13): phản ánh chuyển Sở Thông tin và Truyền thông, bị trả lại từ hai lần, " +
+		"quá hạn lâu hơn chính thời hạn của bước, hoặc được gia hạn trong kỳ.",
 	"xep-hang": "Tỷ lệ đúng hạn = kết quả đúng hạn (kể cả được gia hạn, Điều 8.3) / " +
 		"(kết quả trong kỳ + phản ánh tồn quá hạn khi hết kỳ).",
 }
@@ -78,7 +81,7 @@ func (r *Report) View(full bool, chart string) templates.PeriodicReport {
 		}
 		rows := t.Rows
 		more := 0
-		if !full && t.Code == "qua-han" && len(rows) > MailOverdue {
+		if !full && (t.Code == "qua-han" || t.Code == "vuong-mac") && len(rows) > MailOverdue {
 			rows, more = rows[:MailOverdue], len(rows)-MailOverdue
 		}
 		v.Tables = append(v.Tables, viewTable(t, cols, rows, more))
@@ -118,6 +121,7 @@ func (r *Report) highlights() []templates.Figure {
 		{Label: "Tỷ lệ đúng hạn", Value: rate},
 		{Label: mOpen.title, Value: number(t.Open)},
 		{Label: mOpenOverdue.title, Value: number(t.OpenOverdue)},
+		{Label: "Vướng mắc", Value: number(len(r.Difficulties))},
 	}
 }
 

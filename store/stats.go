@@ -69,11 +69,12 @@ type OpenReport struct {
 	// Agency is the agency holding a report forwarded at the instant, as
 	// for Transition.Agency; "" in the other states.
 	Agency string
-	// Kind, Due and Clock are those of the deadline of the state's step in
-	// force at the instant (intake while received or returned, resolve
-	// while forwarded, publish while resolved); Kind is "" when there is
-	// none (escalated), and Due is zero when it is open-ended.
+	// Kind, Start, Due and Clock are those of the deadline of the state's
+	// step in force at the instant (intake while received or returned,
+	// resolve while forwarded, publish while resolved); Kind is "" when
+	// there is none (escalated), and Due is zero when it is open-ended.
 	Kind  string
+	Start time.Time
 	Due   time.Time
 	Clock bool
 }
@@ -218,7 +219,7 @@ var openAtQuery = `WITH cand(id) AS (
 		FROM s WHERE s.state_at IN ('received', 'forwarded', 'returned', 'resolved', 'escalated')
 	)
 	SELECT ` + statColumns + `, o.state_at, CASE WHEN o.state_at = 'forwarded' THEN ` + agencyBefore(`a.at < ?1`) + ` ELSE '' END,
-		coalesce(d.kind, ''), d.due_at, coalesce(d.clock, 0), d.done_at
+		coalesce(d.kind, ''), d.start_at, d.due_at, coalesce(d.clock, 0), d.done_at
 	FROM o JOIN reports r ON r.id = o.id LEFT JOIN deadlines d ON d.id = o.dl ORDER BY r.id`
 
 // OpenAt calls fn for each report open at the instant at, with its state,
@@ -226,16 +227,16 @@ var openAtQuery = `WITH cand(id) AS (
 func (t *Tx) OpenAt(at time.Time, fn func(OpenReport) error) error {
 	return t.each("open reports", openAtQuery, []any{at.Unix()}, func(rows *sql.Rows) error {
 		var o OpenReport
-		var due, done sql.NullInt64
+		var start, due, done sql.NullInt64
 		var clock int
-		if err := scanStat(rows, &o.Report, &o.State, &o.Agency, &o.Kind, &due, &clock, &done); err != nil {
+		if err := scanStat(rows, &o.Report, &o.State, &o.Agency, &o.Kind, &start, &due, &clock, &done); err != nil {
 			return fmt.Errorf("store: open reports: %w", err)
 		}
 		if done.Valid && done.Int64 <= at.Unix() {
 			// The step's deadline was closed by then: none was in force.
-			o.Kind, due, clock = "", sql.NullInt64{}, 0
+			o.Kind, start, due, clock = "", sql.NullInt64{}, sql.NullInt64{}, 0
 		}
-		o.Due, o.Clock = fromUnix(due), clock != 0
+		o.Start, o.Due, o.Clock = fromUnix(start), fromUnix(due), clock != 0
 		return fn(o)
 	})
 }

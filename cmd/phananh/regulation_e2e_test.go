@@ -198,3 +198,27 @@ func TestE2EReloadOperators(t *testing.T) {
 		t.Errorf("the review does not carry the new handler's result:\n%s", body)
 	}
 }
+
+// TestE2EDifficulties: a report the power company returns twice is among
+// the period's difficulties (SPEC 9.5, Art 13.4) in the monthly report an
+// approver asks for by mail.
+func TestE2EDifficulties(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	next := func() time.Time { at = at.Add(20 * time.Minute); return at }
+	e.deliver(at, citizenReport(10, e2eCitizen))
+	code := e.waitMail("ack", e2eCitizen, 1).code()
+	e.replyTo(e.waitMail("triage", e2eReceiver, 1), e2eReceiver, next(), "/tiepnhan\n", "")
+	const back = "/tralai\nNguyên nhân: đường dây do xã quản lý.\nCăn cứ: phân cấp quản lý lưới điện.\nĐề xuất: UBND huyện Vị Thủy.\n"
+	e.replyTo(e.waitMail("assignment", e2eHandler, 1), e2eHandler, next(), back, "")
+	e.replyTo(e.waitMail("returned", e2eReceiver, 1), e2eReceiver, next(), "/assign dien-luc\n", "")
+	e.replyTo(e.waitMail("assignment", e2eHandler, 2), e2eHandler, next(), back, "")
+	e.waitMail("returned", e2eReceiver, 2)
+
+	e.deliver(next(), threadReply(e2eApprover, "phananh@haugiang.gov.vn", "Báo cáo tháng", "", "/baocao thang 2026-12\n", "", authPass))
+	body := strings.Join(strings.Fields(e.waitMail("periodic-report", e2eApprover, 1).text()), " ")
+	if !strings.Contains(body, "Vướng mắc trong kỳ - "+code+" — ") || !strings.Contains(body, "Vướng mắc: bị trả lại 2 lần") {
+		t.Errorf("the monthly report does not list the report returned twice:\n%s", body)
+	}
+}
