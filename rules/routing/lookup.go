@@ -53,11 +53,20 @@ func (t *Table) FindField(s string) Found {
 }
 
 // FindUnit finds the administrative unit a text names: its code, its name
-// or an alias, whole or a run of its words, with or without diacritics.
+// or an alias, or an alias of a former unit that became it ("xã Hỏa
+// Tiến", now part of xã Hỏa Lựu, as routing reads it), whole or a run of
+// its words, with or without diacritics.
 func (t *Table) FindUnit(s string) Found {
 	var names []named
+	at := map[string]int{}
 	for _, u := range t.units {
+		at[u.Code] = len(names)
 		names = append(names, named{Entry{u.Code, u.Name}, append([]string{u.Code, u.Name}, u.Aliases...)})
+	}
+	for _, f := range t.formers {
+		if i, ok := at[f.Became]; ok {
+			names[i].names = append(names[i].names, f.Aliases...)
+		}
 	}
 	return find(names, s)
 }
@@ -75,17 +84,26 @@ type named struct {
 // "Ủy ban nhân dân huyện Châu Thành", not "… huyện Châu Thành A"); else a
 // text that is a run of the words of one entry's names ("điện lực"); else
 // it names nothing, and the candidates are the entries sharing most of its
-// words or spelt closest to it (a typing mistake).
+// words or spelt closest to it (a typing mistake). The text is tried as
+// written and with its abbreviations written out ("UBND TP. Vị Thanh",
+// see expand), the names as the table writes them.
 func find(entries []named, s string) Found {
-	q := lookupWords(s, fold.Plain(s))
+	plain := fold.Plain(s)
+	q := lookupWords(s, plain)
 	if len(q) == 0 {
 		return Found{}
 	}
-	plain := fold.Plain(s)
+	queries := [][]string{q}
+	if x := expand(q); !slices.Equal(x, q) {
+		queries = append(queries, foldIf(x, plain))
+	}
 	for _, match := range []func(q, name []string) bool{slices.Equal[[]string], endsWith, containsRun} {
 		var hits []Entry
 		for _, e := range entries {
-			if slices.ContainsFunc(e.names, func(n string) bool { return match(q, lookupWords(n, plain)) }) {
+			if slices.ContainsFunc(e.names, func(n string) bool {
+				name := lookupWords(n, plain)
+				return slices.ContainsFunc(queries, func(q []string) bool { return match(q, name) })
+			}) {
 				hits = append(hits, e.entry)
 			}
 		}
@@ -96,18 +114,74 @@ func find(entries []named, s string) Found {
 			return Found{Several: true, Candidates: hits[:min(len(hits), MaxCandidates)]}
 		}
 	}
-	return Found{Candidates: closest(entries, q)}
+	return Found{Candidates: closest(entries, queries[len(queries)-1])}
 }
 
 // lookupWords are the words of s as find compares them: folded when plain.
 func lookupWords(s string, plain bool) []string {
-	ws := words(s)
+	return foldIf(words(s), plain)
+}
+
+func foldIf(ws []string, plain bool) []string {
 	if plain {
 		for i, w := range ws {
 			ws[i] = fold.String(w)
 		}
 	}
 	return ws
+}
+
+// abbreviations are the short forms that Vietnamese administrative
+// writing uses for the words of agency and unit names ("UBND huyện Vị
+// Thủy", "UBND TP. Vị Thanh", "Sở GTVT", "Sở TN&MT", "H. Châu Thành"),
+// keyed by their letters folded and run together: "TN&MT", "TN-MT" and
+// "TNMT" are all "tnmt".
+var abbreviations = map[string]string{
+	"ubnd": "ủy ban nhân dân", "hdnd": "hội đồng nhân dân", "vp": "văn phòng",
+	"tp": "thành phố", "tx": "thị xã", "h": "huyện", "x": "xã", "p": "phường",
+	"ca": "công an", "cty": "công ty", "xd": "xây dựng", "yt": "y tế", "nv": "nội vụ",
+	"gtvt": "giao thông vận tải", "tnmt": "tài nguyên và môi trường", "gddt": "giáo dục và đào tạo",
+	"khcn": "khoa học và công nghệ", "vhttdl": "văn hóa thể thao và du lịch", "tttt": "thông tin và truyền thông",
+	"ldtbxh": "lao động thương binh và xã hội", "nnptnt": "nông nghiệp và phát triển nông thôn",
+	"nnmt": "nông nghiệp và môi trường", "khdt": "kế hoạch và đầu tư",
+}
+
+// expand writes out the abbreviations among ws: a run of up to four words
+// written without diacritics (but "đ": "GD&ĐT") whose letters, run
+// together, are one of abbreviations, the longest such run first.
+func expand(ws []string) []string {
+	var out []string
+	for i := 0; i < len(ws); {
+		n, full, joined := 0, "", ""
+		for j := i; j < len(ws) && j < i+4 && abbreviated(ws[j]); j++ {
+			joined += fold.String(ws[j])
+			if f, ok := abbreviations[joined]; ok {
+				n, full = j-i+1, f
+			}
+		}
+		if n == 0 {
+			out = append(out, ws[i])
+			i++
+			continue
+		}
+		out = append(out, words(full)...)
+		i += n
+	}
+	return out
+}
+
+// abbreviated reports a word that can be part of an abbreviation: short,
+// of letters without diacritics but "đ".
+func abbreviated(w string) bool {
+	if len(w) > 8 {
+		return false
+	}
+	for _, r := range w {
+		if (r < 'a' || r > 'z') && r != 'đ' {
+			return false
+		}
+	}
+	return true
 }
 
 // endsWith reports whether q is the last words of name.

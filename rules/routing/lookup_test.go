@@ -48,6 +48,16 @@ func TestFind(t *testing.T) {
 		{"agency", "Sở Xay dựng", "several=false so-xd"},
 		{"agency", "qwerty", "several=false "},
 		{"agency", "", "several=false "},
+		{"agency", "UBND huyện Vị Thủy", "ubnd-vi-thuy"},
+		{"agency", "ubnd huyen vi thuy", "ubnd-vi-thuy"},
+		{"agency", "UBND TP. Vị Thanh", "ubnd-vi-thanh"},
+		{"agency", "UBND TX Long Mỹ", "ubnd-tx-long-my"},
+		{"agency", "Sở GTVT", "so-gtvt"},
+		{"agency", "Sở TN&MT", "so-tnmt"},
+		{"agency", "so TN-MT", "so-tnmt"},
+		{"agency", "Sở GD&ĐT", "so-gddt"},
+		{"agency", "CA tỉnh", "ca-tinh"},
+		{"agency", "ubnd-vi-thuy", "ubnd-vi-thuy"},
 		{"field", "dien", "dien"},
 		{"field", "Điện", "dien"},
 		{"field", "giao thong", "giao-thong"},
@@ -69,5 +79,26 @@ func TestFind(t *testing.T) {
 		if got := show(f); got != c.want {
 			t.Errorf("%s %q: %s, want %s", c.kind, c.text, got, c.want)
 		}
+	}
+}
+
+// TestFindFormerUnits: with the 2025 table, /unit takes the names of the
+// units a reorganisation abolished, as routing reads them, and the
+// abbreviations staff write.
+func TestFindFormerUnits(t *testing.T) {
+	table, _ := Builtin("2025")
+	for text, want := range map[string]string{
+		"xã Hỏa Tiến": "xa-hoa-luu", "Hoa Tien": "xa-hoa-luu", "X. Hỏa Tiến": "xa-hoa-luu",
+		"phường 1": "phuong-vi-thanh", "P1": "phuong-vi-thanh", "Hỏa Lựu": "xa-hoa-luu",
+	} {
+		if got := table.FindUnit(text); got.Code != want {
+			t.Errorf("unit %q: %+v, want %s", text, got, want)
+		}
+	}
+	if got := table.FindAgency("UBND xã Hỏa Lựu"); got.Code != "ubnd-xa-hoa-luu" {
+		t.Errorf("agency \"UBND xã Hỏa Lựu\": %+v", got)
+	}
+	if got := table.FindUnit("Vị Thanh"); !got.Several {
+		t.Errorf("unit \"Vị Thanh\" (phường Vị Thanh, or xã Vị Thanh before 2025): %+v, want several", got)
 	}
 }

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"mime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// outlookReply is an operator's reply as Outlook for Windows writes it, in
+// the shape of the corpus's talon/standard_replies/outlook.eml: a
+// multipart/alternative whose plain part holds the new text on top, then
+// the answered mail under an unquoted "From: … [mailto:…] / Sent: / To: /
+// Subject:" block; the HTML part is Word's.
+func outlookReply(m sentMail, from string, n int, text string) string {
+	subject, _ := new(mime.WordDecoder).DecodeHeader(m.header("Subject"))
+	irt := m.header("Message-ID")
+	history := strings.ReplaceAll(m.text(), "\r\n", "\n")
+	plain := text + "\n\nFrom: phananh@haugiang.gov.vn [mailto:phananh@haugiang.gov.vn]\nSent: Monday, November 23, 2026 8:30 AM\nTo: " +
+		from + "\nSubject: " + subject + "\n\n" + history
+	var html strings.Builder
+	html.WriteString("<html><head><meta name=Generator content=\"Microsoft Word 15 (filtered medium)\"><style>p.MsoNormal{margin:0cm;font-size:11.0pt}</style></head><body lang=VI><div class=WordSection1>")
+	for _, l := range strings.Split(text, "\n") {
+		if l == "" {
+			l = "<o:p>&nbsp;</o:p>"
+		}
+		html.WriteString("<p class=MsoNormal>" + l + "<o:p></o:p></p>\r\n")
+	}
+	html.WriteString("<div style='border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm'><p class=MsoNormal><b>From:</b> phananh@haugiang.gov.vn<br><b>Sent:</b> Monday, November 23, 2026 8:30 AM<br><b>To:</b> " +
+		from + "<br><b>Subject:</b> " + subject + "<o:p></o:p></p></div>")
+	for _, l := range strings.Split(history, "\n") {
+		html.WriteString("<p class=MsoNormal>" + l + "<o:p></o:p></p>\r\n")
+	}
+	html.WriteString("</div></body></html>")
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: Mon, 23 Nov 2026 09:00:00 +0700\r\nMessage-ID: <00%04d01db5d1a$5c8e6f20$15ab4d60$@example.gov.vn>\r\n",
+		from, m.header("Reply-To"), mime.QEncoding.Encode("utf-8", "RE: "+subject), n)
+	fmt.Fprintf(&b, "In-Reply-To: %s\r\nReferences: %s\r\nMIME-Version: 1.0\r\nX-Mailer: Microsoft Outlook 16.0\r\nThread-Index: AdtdGlyOb5Kx3bJkTQ2nZfQ5b1n8Aw==\r\nContent-Language: vi\r\n", irt, irt)
+	b.WriteString("Content-Type: multipart/alternative;\r\n\tboundary=\"----=_NextPart_000_0007_01DB5D55.08F0B7A0\"\r\n\r\nThis is a multipart message in MIME format.\r\n\r\n")
+	b.WriteString("------=_NextPart_000_0007_01DB5D55.08F0B7A0\r\nContent-Type: text/plain;\r\n\tcharset=\"utf-8\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+	b.WriteString(strings.ReplaceAll(plain, "\n", "\r\n"))
+	b.WriteString("\r\n\r\n------=_NextPart_000_0007_01DB5D55.08F0B7A0\r\nContent-Type: text/html;\r\n\tcharset=\"utf-8\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+	b.WriteString(html.String() + "\r\n\r\n------=_NextPart_000_0007_01DB5D55.08F0B7A0--\r\n")
+	return b.String()
+}
+
+// TestE2EStaffNameAgenciesAsTheyWrite: receivers name agencies and units
+// the way Vietnamese administrative mail writes them — "UBND" for Ủy ban
+// nhân dân, "TP." for thành phố, "Sở GTVT" — and the command acts on the
+// one entry the name means.
+func TestE2EStaffNameAgenciesAsTheyWrite(t *testing.T) {
+	e := newEnv(t, envOptions{extra: lifecycleExtra})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at, citizenReport(61, e2eCitizen))
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	e.deliver(at.Add(10*time.Minute), outlookReply(triage, e2eReceiver, 1,
+		"Dạ,\n/chuyen UBND huyện Vị Thủy\n/ghichu Đã gọi điện xác minh với người dân.\n\nTrân trọng!\nBộ phận tiếp nhận"))
+	if c := e.waitAnswer(e2eReceiver, 1).text(); !strings.Contains(c, "Cơ quan xử lý: Ủy ban nhân dân huyện Vị Thủy (ubnd-vi-thuy)") {
+		t.Errorf("the confirmation:\n%s", c)
+	}
+	e.waitMail("assignment", e2eDistrict, 1)
+}
+
+// waitAnswer waits for the nth answer to an operator's command mail — a
+// confirmation or a refusal — and fails the test with the refusal's text
+// when it is one.
+func (e *env) waitAnswer(to string, n int) sentMail {
+	e.t.Helper()
+	var answer sentMail
+	eventually(e.t, 30*time.Second, "an answer to the command mail", func() bool {
+		done, refused := e.mailsOf("confirmation", to), e.mailsOf("refused", to)
+		if len(done)+len(refused) < n {
+			return false
+		}
+		if len(refused) > 0 {
+			e.t.Fatalf("the command mail was refused:\n%s", refused[0].text())
+		}
+		answer = done[n-1]
+		return true
+	})
+	return answer
+}
+
+// TestE2EStaffNameFormerUnits: with the 2025 table, a receiver who reads
+// "xã Hỏa Tiến" in the citizen's mail and answers /diaban with that old
+// name sets the unit it became, as routing does; "UBND xã Hỏa Lựu" names
+// its People's Committee.
+func TestE2EStaffNameFormerUnits(t *testing.T) {
+	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n"})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at, citizenMail("Trần Văn Hùng <hung.tran@gmail.com>", "hoa-tien@gmail.com", "Cây ngã đè dây điện",
+		"Kính gửi Trung tâm,\nCây ngã đè dây điện ở ấp 3 xã Hỏa Tiến, sáng nay chưa ai xử lý.\nSĐT 0913 222 111\n"))
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	e.deliver(at.Add(10*time.Minute), outlookReply(triage, e2eReceiver, 1, "/diaban Hỏa Tiến\n/chuyen UBND xã Hỏa Lựu"))
+	c := e.waitAnswer(e2eReceiver, 1).text()
+	for _, want := range []string{"Địa bàn: xã Hỏa Lựu", "Cơ quan xử lý: Ủy ban nhân dân xã Hỏa Lựu (ubnd-xa-hoa-luu)"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("the confirmation lacks %q:\n%s", want, c)
+		}
+	}
+	e.waitMail("assignment", "ubndxahoaluu@cantho.gov.vn", 1)
+}
