@@ -109,7 +109,7 @@ var contactLabels = []string{"email", "e-mail", "mail", "thu dien tu", "zalo", "
 
 // isContactLine reports a line that gives the citizen's details: a form
 // label for them, a contact label, or a phone number or an email address
-// with at most two other words.
+// with at most two other words or after a label of a few words.
 func isContactLine(line string) bool {
 	if fl, _, ok := labelLine(line); ok {
 		switch fl {
@@ -126,7 +126,11 @@ func isContactLine(line string) bool {
 		}
 	}
 	rest := withoutContacts(line)
-	return rest != strings.TrimSpace(line) && len(strings.Fields(rest)) <= 2
+	if rest == strings.TrimSpace(line) {
+		return false
+	}
+	n := len(strings.Fields(rest))
+	return n <= 2 || n <= 6 && strings.HasSuffix(rest, ":") // "Số điện thoại liên hệ: 0912 345 678"
 }
 
 var (

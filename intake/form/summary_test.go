@@ -30,6 +30,9 @@ func TestSummary(t *testing.T) {
 		{"a phone's line", "Cây đổ chắn đường.\n\nSent from my iPhone", "Cây đổ chắn đường."},
 		{"a self-introduction with a number", "Tôi là An, số điện thoại 0912345678. Đèn đường hỏng.", "Tôi là An, số điện thoại. Đèn đường hỏng."},
 		{"money is no phone number", "Thu phí 15.000.000 đồng và 1.500.000.000 đồng không có biên lai.", "Thu phí 15.000.000 đồng và 1.500.000.000 đồng không có biên lai."},
+		{"a contact line with a longer label",
+			"Mất điện từ 6 giờ sáng.\n\nSố điện thoại liên hệ: 0912 345 678\nLiên lạc qua Zalo số: 0987654321\n\nTrân trọng,\nNguyễn Văn An",
+			"Mất điện từ 6 giờ sáng."},
 		{"nothing but contacts", "SĐT: 0912345678\nEmail: an@example.vn", ""},
 	}
 	for _, tt := range tests {

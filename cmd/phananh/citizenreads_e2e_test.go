@@ -1,0 +1,37 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// appendixContent is the "Nội dung phản ánh" line of an Appendix II result
+// notice.
+var appendixContent = regexp.MustCompile(`(?m)^Nội dung phản ánh: (.*)$`)
+
+// TestE2EResultNoticeRepeatsNoContactLabel: the demo's power-cut report
+// gives its phone number on a line of its own, "Số điện thoại liên hệ: 0912
+// 345 678"; the result notice's "Nội dung phản ánh" repeats what the citizen
+// reported, not that label without its number.
+func TestE2EResultNoticeRepeatsNoContactLabel(t *testing.T) {
+	raw, err := os.ReadFile("demo/01-mat-dien.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at, string(raw))
+	code := e.waitMail("ack", "an.nguyen@example.com", 1).code()
+	result := e.walk(code, "an.nguyen@example.com", &at, "Đã thay dây dẫn bị đứt, cấp điện trở lại lúc 11:20.", "", true)
+	m := appendixContent.FindStringSubmatch(strings.ReplaceAll(result.text(), "\r\n", "\n"))
+	if m == nil {
+		t.Fatalf("no «Nội dung phản ánh» in the result notice:\n%s", result.text())
+	}
+	content := strings.TrimSpace(m[1])
+	if strings.Contains(content, "điện thoại") || strings.HasSuffix(content, ":") || !strings.HasSuffix(content, "kiểm tra sớm.") {
+		t.Errorf("the result notice repeats %q", content)
+	}
+}
