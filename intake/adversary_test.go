@@ -1,0 +1,42 @@
+package intake
+
+import (
+	"strings"
+	"testing"
+
+	"haugiang.gov.vn/phananh/intake/token"
+)
+
+// TestReplayWithAddedHeaderChangesNothing: a copy of a signed command mail
+// with a header field added that its DKIM signature does not cover — what
+// anyone holding the copy can do without breaking the signature, so that
+// our border writes dmarc=pass again — is the same command mail: its
+// Message-ID, from the same operator, was applied already.
+func TestReplayWithAddedHeaderChangesNothing(t *testing.T) {
+	w := newWalker(t)
+	w.p.RequireAuth = true
+	w.p.CallAttempts = 3
+	w.ingest(outage)
+	pass := "Authentication-Results: mail.haugiang.gov.vn; dkim=pass header.d=example.gov.vn; dmarc=pass header.from=example.gov.vn\r\n"
+	mail := eml([]string{"From: " + receiver, "To: " + w.replyAddr(token.Operator, receiver),
+		"Subject: Re: [" + w.code + "] Phản ánh mới", "Message-ID: <goi-1@example.gov.vn>", "Date: Mon, 23 Nov 2026 09:00:00 +0700",
+		"DKIM-Signature: v=1; a=rsa-sha256; d=example.gov.vn; s=mail; h=from:to:subject:date:message-id; bh=abc; b=def"},
+		"/goikhongduoc Gọi hai lần không ai nghe máy.\n")
+	if out := w.send(pass + mail); out.Kind != KindCommand || out.Reason != "" {
+		t.Fatalf("first copy: %+v", out)
+	}
+	copies := []string{
+		pass + "X-Replayed: 1\r\n" + mail,
+		pass + "Comments: again\r\n" + mail,
+		pass + strings.Replace(mail, "\r\n\r\n", "\r\nCc: someone@example.net\r\n\r\n", 1),
+		pass + strings.Replace(mail, "MIME-Version: 1.0", "MIME-Version: 1.0 ", 1),
+	}
+	for i, c := range copies {
+		if out := w.send(c); out.Kind != KindDuplicate {
+			t.Errorf("copy %d: %+v, want a duplicate", i+1, out)
+		}
+	}
+	if r := w.report(); r.CallFailures != 1 || r.State != "received" {
+		t.Errorf("the copies changed the report: %s, %d failed calls", r.State, r.CallFailures)
+	}
+}
