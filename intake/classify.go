@@ -83,10 +83,28 @@ func (c *classifier) classify(tx *store.Tx, in *incoming) (verdict, error) {
 		return verdict{class: classSpam, reason: spamReason + mark}, nil
 	}
 	v := c.byContent(m, code)
-	if v.class == classReply && via == viaTag {
+	switch {
+	case v.class == classReply && via == viaTag:
 		v.class = classFollowUp
+	case v.class == classCommand:
+		return sameCommand(tx, m, v)
 	}
 	return v, nil
+}
+
+// sameCommand returns the verdict of a command mail: a duplicate when the
+// sender's mail with its Message-ID was processed as a command before,
+// whatever was added to its header since (SPEC 7.3), else v.
+func sameCommand(tx *store.Tx, m *parse.Message, v verdict) (verdict, error) {
+	prev, err := tx.SeenCommand(m.MessageID, m.From.Addr)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return v, nil
+	case err != nil:
+		return verdict{}, err
+	}
+	return verdict{class: classDuplicate, code: prev.ReportCode, previous: prev.Kind,
+		reason: "a command mail with the same Message-ID from the same sender was processed before"}, nil
 }
 
 // byContent classifies a message that is neither a duplicate nor a

@@ -56,9 +56,9 @@ func TestReplayedCommandChangesNothing(t *testing.T) {
 	if got := owed(w.sentSince(&mark)); got != "" {
 		t.Errorf("the copies owe %q", got)
 	}
-	// A copy whose text someone changed is another message: it is judged
-	// as one (here applied: the token is the operator's).
-	changed := strings.Replace(mail, "Gọi hai lần", "Gọi ba lần", 1)
+	// Another mail, with its own Message-ID, is judged as one (here
+	// applied: the token is the operator's).
+	changed := strings.Replace(strings.Replace(mail, "Gọi hai lần", "Gọi ba lần", 1), "goi-1@", "goi-2@", 1)
 	if out := w.send(changed); out.Kind != KindCommand || w.report().CallFailures != 2 {
 		t.Errorf("a changed copy: %+v, %d failed calls", out, w.report().CallFailures)
 	}

@@ -81,6 +81,22 @@ func (t *Tx) SeenContent(messageID, rawKey, digest string) (Message, error) {
 		WHERE (message_id_idx IS ? OR message_id_idx = ?) AND kind != 'duplicate')`, contentHash(rawKey), dig, idx, idx))
 }
 
+// SeenCommand returns the first command mail recorded with the Message-ID
+// from the sender, or ErrNotFound. A command mail is applied at most once
+// (SPEC 7.3): a copy whose digest differs because someone added a header
+// field that the sender's DKIM signature does not cover (so that it still
+// authenticates) is still the same mail. A message without a Message-ID is
+// never found.
+func (t *Tx) SeenCommand(messageID, sender string) (Message, error) {
+	k := t.db.keys
+	idx, from := k.indexOf(IndexMessageID, messageID), k.indexOf(IndexEmail, sender)
+	if idx == nil || from == nil {
+		return Message{}, ErrNotFound
+	}
+	return t.scanMessage(t.queryRow(`SELECT `+messageColumns+` FROM messages m LEFT JOIN reports r ON r.id = m.report_id
+		WHERE m.message_id_idx = ? AND m.sender_idx = ? AND m.kind = 'command' ORDER BY m.id LIMIT 1`, idx, from))
+}
+
 const messageColumns = `m.id, coalesce(m.mailbox, ''), coalesce(m.uidvalidity, 0), coalesce(m.uid, 0), m.raw_key, m.raw, m.raw_size,
 	m.kind, coalesce(m.report_id, 0), coalesce(r.code, ''), m.reason, m.received_at, m.processed_at`
 
