@@ -58,7 +58,8 @@ func TestE2EBorderAcknowledgement(t *testing.T) {
 // publishes no DMARC record: unsigned /accept with forged
 // Authentication-Results under our id — dmarc=pass, dkim=pass under an
 // upper-case id after a comment, a bare spf=pass, dmarc=pass after a nested
-// comment or with the id on a folded line — which the border must remove,
+// comment, with the id on a folded line or with white space before the
+// colon (which Postfix reads as the same field) — which the border must remove,
 // and then the receiver's own signed /accept. Only the two signed
 // commands are applied; every reply travels to phananh+TOKEN@ through
 // Postfix and Dovecot (plus-addressing).
@@ -109,6 +110,10 @@ func TestE2EBorderCommands(t *testing.T) {
 			"Authentication-Results: (a (b) c) mail.haugiang.gov.vn; dmarc=pass header.from=nodmarc.example"), false},
 		{"forged dmarc=pass, the id on a folded line", noDMARCReceiver, to(agency), reply(agency, noDMARCReceiver, "/accept\n",
 			"Authentication-Results:\r\n mail.haugiang.gov.vn; dmarc=pass header.from=nodmarc.example"), false},
+		{"forged dmarc=pass, a space before the colon", noDMARCReceiver, to(agency), reply(agency, noDMARCReceiver, "/accept\n",
+			"Authentication-Results : mail.haugiang.gov.vn; dmarc=pass header.from=nodmarc.example"), false},
+		{"forged dkim=pass, a space before the colon", noDMARCReceiver, to(agency), reply(agency, noDMARCReceiver, "/accept\n",
+			"Authentication-Results\t: mail.haugiang.gov.vn; dkim=pass header.d=nodmarc.example header.s=mail"), false},
 	}
 	delivered := 2
 	for _, f := range forgeries {

@@ -278,6 +278,7 @@ func (b *border) standIn(envFrom, raw string) error {
 	var kept []string
 	froms := 0
 	for _, f := range headerFields(head) {
+		f = postfixName(f)
 		if strip.MatchString(f) {
 			continue
 		}
@@ -380,6 +381,17 @@ func headerFields(head string) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// postfixName writes a field's name as Postfix passes it on to its
+// header_checks and milters: without the white space that the obsolete
+// syntax allows before the colon ("Authentication-Results : …").
+func postfixName(f string) string {
+	name, rest, ok := strings.Cut(f, ":")
+	if trimmed := strings.TrimRight(name, " \t"); ok && trimmed != name && !strings.ContainsAny(trimmed, " \t\r\n") {
+		return trimmed + ":" + rest
+	}
+	return f
 }
 
 // refused reports whether err is the border's permanent refusal.
