@@ -38,7 +38,7 @@ func loadCase(tx *store.Tx, code string) (*caseFile, error) {
 func factsOf(r store.Report, ds []store.Deadline) lifecycle.Facts {
 	f := lifecycle.Facts{
 		State: lifecycle.State(r.State), ReceivedAt: r.ReceivedAt,
-		Agency: r.Routing.Agency, Field: r.Routing.Field, Unit: r.Routing.Unit,
+		Agency: r.Routing.Agency, CoAgencies: r.CoAgencies, Field: r.Routing.Field, Unit: r.Routing.Unit,
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Secret: r.Secret,
 		CallFailures: r.CallFailures, Rating: lifecycle.Rating(r.Rating), Result: r.Result,
 		Extension: lifecycle.Extension{Requested: r.Extension.Requested, Days: r.Extension.Days, Confirmed: r.Extension.Confirmed},

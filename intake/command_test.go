@@ -342,3 +342,37 @@ func TestSecretInAnyOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestAssignLeadAndCoAgencies: /assign names the lead then its co-agencies
+// (Art 7.1), by name separated by semicolons or commas, or by code
+// separated by spaces; a co-agency the table does not know refuses the
+// command, naming it.
+func TestAssignLeadAndCoAgencies(t *testing.T) {
+	for _, line := range []string{"/chuyen Công ty Điện lực Hậu Giang; Ủy ban nhân dân huyện Vị Thủy", "/assign dien-luc ubnd-vi-thuy",
+		"/assign dien-luc, ubnd vi thuy"} {
+		w := newWalker(t)
+		w.ingest(outage)
+		mark := 0
+		w.sentSince(&mark)
+		w.command(receiver, line, "forwarded")
+		if got := owed(w.sentSince(&mark)); got != "assignment→"+handler+" coordination→"+districtH+" forwarded→"+citizen+" confirmation→"+receiver {
+			t.Errorf("%q owes %s", line, got)
+		}
+		if r := w.report(); r.Routing.Agency != "dien-luc" || strings.Join(r.CoAgencies, ",") != "ubnd-vi-thuy" {
+			t.Errorf("%q: lead %s, co-agencies %v", line, r.Routing.Agency, r.CoAgencies)
+		}
+		if ev := w.events(); strings.Join(ev[len(ev)-1].CoAgencies, ",") != "ubnd-vi-thuy" {
+			t.Errorf("%q: the event records co-agencies %v", line, ev[len(ev)-1].CoAgencies)
+		}
+	}
+	w := newWalker(t)
+	w.ingest(outage)
+	mark := 0
+	w.sentSince(&mark)
+	if out := w.reply(receiver, "/assign dien-luc; Sở Không Có"); out.State != "received" {
+		t.Fatalf("an unknown co-agency: %+v", out)
+	}
+	if text := w.renderAll()["refused"][0].Text; !strings.Contains(text, "«Sở Không Có»") {
+		t.Errorf("the refusal does not name the unknown co-agency:\n%s", text)
+	}
+}

@@ -48,7 +48,7 @@ func event(st step, msgID int64) store.Event {
 		detail["auto_forward"] = st.autoRule
 	}
 	return store.Event{At: st.at, Actor: st.actor, Command: ch.Action.Command(), MessageID: msgID,
-		From: string(ch.From), To: string(ch.To), Agency: ch.Facts.Agency, Reason: statReason(ch),
+		From: string(ch.From), To: string(ch.To), Agency: ch.Facts.Agency, CoAgencies: ch.Facts.CoAgencies, Reason: statReason(ch),
 		Detail: withDetail(detail, citizenMessage(st.citizenMail))}
 }
 

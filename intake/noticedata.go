@@ -25,7 +25,7 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		Text: st.text, Days: st.days}
 	var files []store.MailFile
 	switch kind {
-	case lifecycle.NoticeAssignment:
+	case lifecycle.NoticeAssignment, lifecycle.NoticeCoordination:
 		files, _ = mailFiles(s.citizenFiles(n.Hidden))
 	case lifecycle.NoticeReview:
 		if !s.r.Secret {
@@ -92,6 +92,9 @@ func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 	res := templates.Result{Code: r.Code, ReceivedAt: r.ReceivedAt, Name: r.Citizen.Name, Confidential: r.Confidential,
 		Summary: form.Summary(r.Content), Location: first(r.Location, s.unitName(r.Lang == templates.English)), FieldName: s.fieldName(),
 		AgencyName: s.agencyName(), Result: r.Result, CompletedAt: r.ResolvedAt}
+	for _, a := range s.coAgencies() {
+		res.CoAgencyNames = append(res.CoAgencyNames, a.Name)
+	}
 	if d, ok := s.deadline(deadline.KindResolve); ok {
 		res.ResolveDue = d.Due
 	}
@@ -132,7 +135,7 @@ func (s *snapshot) staffCase(role string) templates.Case {
 		Hidden:  r.Confidential && !seesCitizen(role),
 		Subject: r.Subject, Content: r.Content, Location: r.Location, IncidentTime: r.IncidentTime,
 		Field: r.Routing.Field, FieldName: s.fieldName(), Unit: r.Routing.Unit, UnitName: s.unitName(false),
-		Agency: r.Routing.Agency, AgencyName: s.agencyName(),
+		Agency: r.Routing.Agency, AgencyName: s.agencyName(), CoAgencies: s.coAgencies(),
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Secret: r.Secret, Undeliverable: r.Undeliverable,
 		CallFailures: r.CallFailures, Rating: r.Rating, RatingReason: s.ratingReason(), Result: r.Result, ResolvedAt: r.ResolvedAt,
 		ExtensionRequested: r.Extension.Requested, ExtensionConfirmed: r.Extension.Confirmed, ExtensionDays: r.Extension.Days,

@@ -210,7 +210,9 @@ func (cs *commands) apply(in *incoming, ops []Operator, facts lifecycle.Facts, c
 	li := cs.rules.input(facts, c.Action, in.src.ReceivedAt)
 	var unnamed *lifecycle.Error // the refusal when the lifecycle knows no such code
 	switch c.Action {
-	case lifecycle.Accept, lifecycle.Assign, lifecycle.Field, lifecycle.Unit:
+	case lifecycle.Assign:
+		li.Code, li.CoAgencies, unnamed = cs.rules.assignees(c)
+	case lifecycle.Accept, lifecycle.Field, lifecycle.Unit:
 		li.Code, unnamed = cs.rules.named(c)
 	case lifecycle.Resolve:
 		li.Files = resultFileCount(in.msg)
@@ -311,15 +313,18 @@ func (cs *commands) authenticate(tx *store.Tx, in *incoming, cf *caseFile) (auth
 const codeUndeliverable lifecycle.Code = "undeliverable"
 
 // deliverable refuses a change whose mail nobody would receive: forwarding
-// to an agency with no handler or leader configured and no official
-// mailbox in the routing table (the report would wait, unseen, until it
-// is overdue), or an escalation with no escalation address. The refusal
-// says what to configure.
+// to an agency — the lead or a co-agency — with no handler or leader
+// configured and no official mailbox in the routing table (the report
+// would wait, unseen, until it is overdue), or an escalation with no
+// escalation address. The refusal says what to configure.
 func (cs *commands) deliverable(ch lifecycle.Change) *lifecycle.Error {
 	switch ch.Action {
 	case lifecycle.Accept, lifecycle.Assign:
 		table := cs.rules.routing()
-		if code := ch.Facts.Agency; !cs.staff.Reachable(code, table) {
+		for _, code := range append([]string{ch.Facts.Agency}, ch.Facts.CoAgencies...) {
+			if cs.staff.Reachable(code, table) {
+				continue
+			}
 			name := code
 			if a, ok := table.RecordedAgency(code); ok {
 				name = fmt.Sprintf("%s (%s)", a.Name, code)

@@ -9,6 +9,7 @@ import (
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // A snapshot is a report as its notices show it, read once after the
@@ -108,11 +109,24 @@ func (s *snapshot) unitName(english bool) string {
 	return s.table.UnitLabel(s.r.Routing.Unit, s.r.Routing.Former, english)
 }
 
-func (s *snapshot) agencyName() string {
-	if a, ok := s.table.RecordedAgency(s.r.Routing.Agency); ok {
+func (s *snapshot) agencyName() string { return s.nameOf(s.r.Routing.Agency) }
+
+// nameOf names an agency of the report's table, or gives its code.
+func (s *snapshot) nameOf(code string) string {
+	if a, ok := s.table.RecordedAgency(code); ok {
 		return a.Name
 	}
-	return s.r.Routing.Agency
+	return code
+}
+
+// coAgencies are the agencies working with the lead on the report (Art
+// 7.1), with their names.
+func (s *snapshot) coAgencies() []templates.Code {
+	var out []templates.Code
+	for _, c := range s.r.CoAgencies {
+		out = append(out, templates.Code{Code: c, Name: s.nameOf(c)})
+	}
+	return out
 }
 
 // thread returns the References of a new mail to addr about the report:

@@ -132,7 +132,7 @@ func applyFacts(r store.Report, steps []step, msgID int64) store.Report {
 	if f.Unit != r.Routing.Unit {
 		r.Routing.Former = "" // the old name the citizen wrote was of the unit before
 	}
-	r.Routing.Agency, r.Routing.Field, r.Routing.Unit = f.Agency, f.Field, f.Unit
+	r.Routing.Agency, r.Routing.Field, r.Routing.Unit, r.CoAgencies = f.Agency, f.Field, f.Unit, f.CoAgencies
 	r.Urgent, r.Complex, r.Confidential, r.Secret = f.Urgent, f.Complex, f.Confidential, f.Secret
 	r.CallFailures, r.Rating, r.Result = f.CallFailures, string(f.Rating), f.Result
 	r.Extension = store.Extension{Requested: f.Extension.Requested, Days: f.Extension.Days, Confirmed: f.Extension.Confirmed}

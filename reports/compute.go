@@ -92,6 +92,10 @@ func (c *collector) add(r store.StatReport, agency string, f func(*Counts)) {
 		if i == byAgency && agency == "" {
 			continue
 		}
+		if i == byAgency {
+			f(c.agencyGroup(code))
+			continue
+		}
 		g := c.groups[i][code]
 		if g == nil {
 			g = &Counts{}
@@ -99,6 +103,16 @@ func (c *collector) add(r store.StatReport, agency string, f func(*Counts)) {
 		}
 		f(g)
 	}
+}
+
+// agencyGroup returns the figures of an agency, made when first needed.
+func (c *collector) agencyGroup(code string) *Counts {
+	g := c.groups[byAgency][code]
+	if g == nil {
+		g = &Counts{}
+		c.groups[byAgency][code] = g
+	}
+	return g
 }
 
 // seen records the edition of the routing table a counted report was
@@ -127,6 +141,9 @@ func (c *collector) transition(t store.Transition) error {
 		c.add(t.Report, t.Agency, func(n *Counts) { n.SentBack++ })
 	case to == lifecycle.Forwarded:
 		c.add(t.Report, t.Agency, func(n *Counts) { n.Forwarded++ })
+		for _, co := range t.CoAgencies {
+			c.agencyGroup(co).Coordinated++
+		}
 	case to == lifecycle.Returned:
 		c.add(t.Report, t.Agency, func(n *Counts) { n.Returned++ })
 	case to == lifecycle.Escalated:

@@ -223,3 +223,27 @@ func TestRatedAgain(t *testing.T) {
 		t.Errorf("totals %+v, want one dissatisfied and one very satisfied rating of two results", r.Totals)
 	}
 }
+
+// TestCoAgencies names the co-agencies of a report in the agencies'
+// figures (Art 7.1): the lead's row counts the forwarding and the result,
+// each co-agency's the report it worked on.
+func TestCoAgencies(t *testing.T) {
+	w := newWorld(t)
+	code := w.ingest(at(2026, 3, 2, 8, 0), intake{field: "giao-thong", unit: "vi-thanh", agency: "so-gtvt"})
+	w.do(code, at(2026, 3, 2, 9, 0), lifecycle.Assign, "so-gtvt dien-luc ubnd-vi-thanh")
+	w.do(code, at(2026, 3, 3, 9, 0), lifecycle.Resolve, "")
+	r := compute(t, w, ending(t, Monthly, "2026-03", Decree), Decree)
+	got := map[string][3]int{}
+	for _, g := range r.ByAgency {
+		got[g.Code] = [3]int{g.Forwarded, g.Coordinated, g.Resolved}
+	}
+	want := map[string][3]int{"so-gtvt": {1, 0, 1}, "dien-luc": {0, 1, 0}, "ubnd-vi-thanh": {0, 1, 0}}
+	for code, w := range want {
+		if got[code] != w {
+			t.Errorf("agency %s: forwarded, coordinated, resolved %v, want %v", code, got[code], w)
+		}
+	}
+	if r.Totals.Forwarded != 1 || r.Totals.Coordinated != 0 {
+		t.Errorf("totals: %d forwarded, %d coordinated; want one forwarding", r.Totals.Forwarded, r.Totals.Coordinated)
+	}
+}

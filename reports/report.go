@@ -107,7 +107,10 @@ type Counts struct {
 	Received  int // reports received in the period
 	Rejected  int
 	Forwarded int // to an agency, after intake, a return or an escalation
-	Returned  int // by an agency: not its authority (Art 8.1)
+	// Coordinated counts, in an agency's row only, the reports forwarded
+	// to another lead agency with this one to work with it (Art 7.1).
+	Coordinated int
+	Returned    int // by an agency: not its authority (Art 8.1)
 	// ReturnedLate counts returns made after their 4 working hours.
 	ReturnedLate int
 	Escalated    int // to the Dept. of Information and Communications

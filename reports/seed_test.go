@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,8 +93,9 @@ var roles = map[lifecycle.Action]lifecycle.Role{
 }
 
 // do applies an action to a report at at. arg is the agency of /accept
-// and /assign, the days of /extend and /confirm-extension, the rating of
-// a rate.
+// and /assign (with /assign, the lead then its co-agencies, separated by
+// spaces), the days of /extend and /confirm-extension, the rating of a
+// rate.
 func (w *world) do(code string, at time.Time, action lifecycle.Action, arg string) {
 	w.t.Helper()
 	err := w.db.Write(context.Background(), func(tx *store.Tx) error {
@@ -105,7 +107,9 @@ func (w *world) do(code string, at time.Time, action lifecycle.Action, arg strin
 			Actor: lifecycle.Actor{Role: roles[action], Agency: r.Routing.Agency}}
 		switch action {
 		case lifecycle.Accept, lifecycle.Assign:
-			in.Code = arg
+			if codes := strings.Fields(arg); len(codes) > 0 {
+				in.Code, in.CoAgencies = codes[0], codes[1:]
+			}
 		case lifecycle.Extend, lifecycle.ConfirmExtension:
 			fmt.Sscan(arg, &in.Days)
 		case lifecycle.Rate:
@@ -136,7 +140,7 @@ func (w *world) apply(tx *store.Tx, r store.Report, in lifecycle.Input) error {
 		return err
 	}
 	f := ch.Facts
-	r.State, r.Routing.Agency, r.Routing.Field, r.Routing.Unit = string(f.State), f.Agency, f.Field, f.Unit
+	r.State, r.Routing.Agency, r.Routing.Field, r.Routing.Unit, r.CoAgencies = string(f.State), f.Agency, f.Field, f.Unit, f.CoAgencies
 	r.Urgent, r.Complex, r.Confidential, r.CallFailures, r.Rating = f.Urgent, f.Complex, f.Confidential, f.CallFailures, string(f.Rating)
 	r.Result = f.Result
 	r.Extension = store.Extension{Requested: f.Extension.Requested, Days: f.Extension.Days, Confirmed: f.Extension.Confirmed}
@@ -155,7 +159,7 @@ func (w *world) apply(tx *store.Tx, r store.Report, in lifecycle.Input) error {
 		reason = store.ReasonExtended
 	}
 	if err := tx.AppendEvent(r.ID, store.Event{At: in.At, Actor: string(in.Actor.Role), Command: in.Action.Command(),
-		From: string(ch.From), To: string(to), Reason: reason}); err != nil {
+		From: string(ch.From), To: string(to), Reason: reason, CoAgencies: f.CoAgencies}); err != nil {
 		return err
 	}
 	for _, c := range ch.Close {

@@ -47,6 +47,7 @@ var (
 	mReceived      = metric{"received", "Tiếp nhận", func(c Counts) int { return c.Received }}
 	mRejected      = metric{"rejected", "Từ chối", func(c Counts) int { return c.Rejected }}
 	mForwarded     = metric{"forwarded", "Chuyển xử lý", func(c Counts) int { return c.Forwarded }}
+	mCoordinated   = metric{"coordinated", "Phối hợp xử lý", func(c Counts) int { return c.Coordinated }}
 	mReturned      = metric{"returned", "Trả lại", func(c Counts) int { return c.Returned }}
 	mReturnedLate  = metric{"returned_late", "Trả lại quá 4 giờ làm việc", func(c Counts) int { return c.ReturnedLate }}
 	mEscalated     = metric{"escalated", "Chuyển Sở Thông tin và Truyền thông", func(c Counts) int { return c.Escalated }}
@@ -63,13 +64,14 @@ var (
 	mSatisfied     = metric{"satisfied", "Hài lòng", func(c Counts) int { return c.Satisfied }}
 	mDissatisfied  = metric{"dissatisfied", "Không hài lòng", func(c Counts) int { return c.Dissatisfied }}
 
-	// summaryMetrics are every figure; areaMetrics those of a field or a
-	// unit; agencyMetrics those an agency answers for.
+	// summaryMetrics are every figure of the province; areaMetrics those
+	// of a field or a unit; agencyMetrics those an agency answers for, and
+	// the reports it worked on with another lead agency.
 	summaryMetrics = []metric{mReceived, mRejected, mForwarded, mReturned, mReturnedLate, mEscalated, mSentBack,
 		mResolved, mOnTime, mLate, mExcused, mPublished, mOpen, mOpenWithin, mOpenOverdue, mVerySatisfied, mSatisfied, mDissatisfied}
 	areaMetrics = []metric{mReceived, mRejected, mForwarded, mReturned, mResolved, mOnTime, mLate, mExcused, mPublished,
 		mOpen, mOpenWithin, mOpenOverdue, mVerySatisfied, mSatisfied, mDissatisfied}
-	agencyMetrics = []metric{mForwarded, mReturned, mReturnedLate, mEscalated, mSentBack, mResolved, mOnTime, mLate, mExcused,
+	agencyMetrics = []metric{mForwarded, mCoordinated, mReturned, mReturnedLate, mEscalated, mSentBack, mResolved, mOnTime, mLate, mExcused,
 		mPublished, mOpen, mOpenWithin, mOpenOverdue, mVerySatisfied, mSatisfied, mDissatisfied}
 )
 

@@ -22,7 +22,7 @@ const MailOverdue = 30
 var mailColumns = map[string][]string{
 	"tong-hop":  {"chi_tieu", "count"},
 	"linh-vuc":  {"ten", "received", "resolved", "on_time", "late", "excused", "open_overdue"},
-	"co-quan":   {"ten", "forwarded", "returned", "resolved", "on_time", "late", "excused", "open_overdue"},
+	"co-quan":   {"ten", "forwarded", "coordinated", "returned", "resolved", "on_time", "late", "excused", "open_overdue"},
 	"don-vi":    {"ten", "received", "resolved", "on_time", "late", "excused", "open_overdue"},
 	"tu-choi":   {"ly_do", "count"},
 	"thoi-gian": {"giai_doan", "count", "late", "mean_hours", "p90_hours"},

@@ -17,7 +17,10 @@ type Event struct {
 	From, To  string // the report's state before and after
 	Agency    string // the agency holding the report after it, for the statistics
 	Reason    string // a rejection's category (unreachable, duplicate, other), or a rating's level, for the statistics
-	Detail    map[string]string
+	// CoAgencies are the report's co-agencies after it (Art 7.1), for the
+	// statistics.
+	CoAgencies []string
+	Detail     map[string]string
 }
 
 // ActorOperator is what the actor column holds for an event an operator
@@ -51,9 +54,9 @@ func (t *Tx) AppendEvent(reportID int64, e Event) error {
 		actor, address = ActorOperator, e.Actor
 	}
 	_, err = t.exec(`INSERT INTO events (id, report_id, at, actor, actor_address, command, message_id, from_state, to_state,
-		detail, agency, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, reportID, e.At.Unix(), actor,
+		detail, agency, reason, co_agencies) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, reportID, e.At.Unix(), actor,
 		k.seal("events", "actor_address", id, address), k.seal("events", "command", id, e.Command), msg,
-		e.From, e.To, detail, e.Agency, e.Reason)
+		e.From, e.To, detail, e.Agency, e.Reason, strings.Join(e.CoAgencies, ","))
 	if err != nil {
 		return fmt.Errorf("store: append event: %w", err)
 	}
@@ -67,7 +70,7 @@ func (t *Tx) Events(reportID int64) ([]Event, error) {
 		return nil, err
 	}
 	rows, err := t.query(`SELECT id, at, actor, actor_address, command, coalesce(message_id, 0), from_state, to_state, detail,
-		agency, reason FROM events WHERE report_id = ? ORDER BY id`, reportID)
+		agency, reason, co_agencies FROM events WHERE report_id = ? ORDER BY id`, reportID)
 	if err != nil {
 		return nil, fmt.Errorf("store: events: %w", err)
 	}
@@ -77,10 +80,11 @@ func (t *Tx) Events(reportID int64) ([]Event, error) {
 		var e Event
 		var at int64
 		var address, command, detail []byte
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &address, &command, &e.MessageID, &e.From, &e.To, &detail, &e.Agency, &e.Reason); err != nil {
+		var co string
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &address, &command, &e.MessageID, &e.From, &e.To, &detail, &e.Agency, &e.Reason, &co); err != nil {
 			return nil, fmt.Errorf("store: events: %w", err)
 		}
-		e.At = time.Unix(at, 0).UTC()
+		e.At, e.CoAgencies = time.Unix(at, 0).UTC(), splitCodes(co)
 		if e.Actor == ActorOperator {
 			if e.Actor, err = k.open("events", "actor_address", e.ID, address); err != nil {
 				return nil, err

@@ -24,8 +24,11 @@ type Report struct {
 	Subject       string
 	Content       string
 
-	Routing  Routing // the current field, unit and agency
-	Proposal Routing // what routing proposed at intake
+	Routing Routing // the current field, unit and agency (the lead, when several handle it)
+	// CoAgencies are the agencies the report was forwarded to with its
+	// lead (Art 7.1), codes of the routing table; nil when none.
+	CoAgencies []string
+	Proposal   Routing // what routing proposed at intake
 
 	Urgent, Complex, Confidential bool
 	// Secret is set when an approver found that the result holds state
@@ -181,7 +184,7 @@ const reportColumns = `r.id, r.code, r.state, r.received_at, r.lang,
 	r.urgent, r.complex, r.confidential, r.missing, coalesce(d.code, ''), r.call_failures, r.rating, r.undeliverable, r.updated_at,
 	r.result, coalesce(r.result_message_id, 0), r.resolved_at, r.published_at, r.rated_at,
 	r.extension_requested, r.extension_days, r.extension_confirmed, coalesce(r.key_id, ''), r.erased_at,
-	r.closed_at, r.held_at, r.hold, r.secret`
+	r.closed_at, r.held_at, r.hold, r.secret, r.co_agencies`
 
 const reportFrom = ` FROM reports r LEFT JOIN reports d ON d.id = r.duplicate_of `
 
@@ -199,7 +202,7 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	var r Report
 	var received, updated int64
 	var sealed [10][]byte
-	var missing string
+	var missing, coAgencies string
 	var urgent, complex, confidential, secret, undeliverable, extRequested, extConfirmed int
 	var result, why []byte
 	var resolved, published, rated, erased, closed, held sql.NullInt64
@@ -212,7 +215,7 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 		&r.Routing.Edition, &r.Routing.Former, &r.Proposal.Field, &r.Proposal.Unit, &r.Proposal.Agency,
 		&urgent, &complex, &confidential, &missing, &r.DuplicateOf, &r.CallFailures, &r.Rating, &undeliverable, &updated,
 		&result, &r.ResultMessageID, &resolved, &published, &rated, &extRequested, &r.Extension.Days, &extConfirmed, &keyID, &erased,
-		&closed, &held, &hold, &secret)
+		&closed, &held, &hold, &secret, &coAgencies)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("report %s: %w", name, ErrNotFound)
 	}
@@ -241,6 +244,7 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	if missing != "" {
 		r.Missing = strings.Split(missing, ",")
 	}
+	r.CoAgencies = splitCodes(coAgencies)
 	cols := []string{"citizen_email", "citizen_name", "phone", "address", "workplace", "location", "incident_time", "declared_field", "subject", "content"}
 	dst := []*string{&r.Citizen.Email, &r.Citizen.Name, &r.Citizen.Phone, &r.Citizen.Address, &r.Citizen.Workplace,
 		&r.Location, &r.IncidentTime, &r.DeclaredField, &r.Subject, &r.Content}
@@ -280,7 +284,7 @@ func (t *Tx) SetUndeliverable(reportID int64, at time.Time) error {
 }
 
 // UpdateReport writes what the lifecycle changes of a report (SPEC 3): its
-// state, routing, marks (secret included), call failures, rating, result, extension and hold,
+// state, routing (co-agencies included), marks (secret included), call failures, rating, result, extension and hold,
 // and updated_at = at; and closed_at = at when the state reaches an end
 // (published, closed, rejected) from another, none when it leaves the ends.
 // What the citizen sent (text, contact, received time, the intake
@@ -295,13 +299,13 @@ func (t *Tx) UpdateReport(r Report, at time.Time) error {
 		return fmt.Errorf("store: update report %s: %w", r.Code, err)
 	}
 	res, err := t.exec(`UPDATE reports SET state = ?, field = ?, unit = ?, agency = ?, rule = ?, why = ?, ruleset = ?,
-		edition = ?, former_unit = ?, urgent = ?, complex = ?, confidential = ?, secret = ?, call_failures = ?, rating = ?,
+		edition = ?, former_unit = ?, co_agencies = ?, urgent = ?, complex = ?, confidential = ?, secret = ?, call_failures = ?, rating = ?,
 		result = ?, result_message_id = ?, resolved_at = ?, published_at = ?, rated_at = ?,
 		extension_requested = ?, extension_days = ?, extension_confirmed = ?, updated_at = ?,
 		closed_at = CASE WHEN ? NOT IN ('published', 'closed', 'rejected') THEN NULL WHEN state = ? THEN closed_at ELSE ? END,
 		hold = ?, held_at = ? WHERE id = ?`,
 		r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, k.seal("reports", "why", r.ID, r.Routing.Why),
-		r.Routing.Ruleset, r.Routing.Edition, r.Routing.Former,
+		r.Routing.Ruleset, r.Routing.Edition, r.Routing.Former, strings.Join(r.CoAgencies, ","),
 		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), boolInt(r.Secret), r.CallFailures, r.Rating,
 		k.seal("reports", "result", r.ID, r.Result), resultMsg, unix(r.ResolvedAt), unix(r.PublishedAt), unix(r.RatedAt),
 		boolInt(r.Extension.Requested), r.Extension.Days, boolInt(r.Extension.Confirmed), at.Unix(),
@@ -313,4 +317,12 @@ func (t *Tx) UpdateReport(r Report, at time.Time) error {
 		return fmt.Errorf("store: update report %s: %w", r.Code, ErrNotFound)
 	}
 	return nil
+}
+
+// splitCodes reads a comma-separated list of codes; nil for "".
+func splitCodes(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }

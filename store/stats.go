@@ -43,6 +43,9 @@ type Transition struct {
 	// Reason is the category of a rejection, or the level of the rating
 	// that closed the report; "" when not recorded.
 	Reason string
+	// CoAgencies are the report's co-agencies just after the change (Art
+	// 7.1): those it was forwarded to with the lead.
+	CoAgencies []string
 }
 
 // Step is a deadline completed — met, late or excused — with its report:
@@ -163,16 +166,17 @@ func (t *Tx) ReceivedBetween(from, to time.Time, fn func(StatReport) error) erro
 // was (notes, marks, replies) are not changes.
 func (t *Tx) TransitionsBetween(from, to time.Time, fn func(Transition) error) error {
 	q := `SELECT ` + statColumns + `, e.at, e.from_state, e.to_state,
-		CASE WHEN e.to_state IN ('received', 'rejected') THEN '' ELSE ` + agencyBefore(`a.id <= e.id`) + ` END, e.reason
+		CASE WHEN e.to_state IN ('received', 'rejected') THEN '' ELSE ` + agencyBefore(`a.id <= e.id`) + ` END, e.reason, e.co_agencies
 		FROM events e INDEXED BY events_moves JOIN reports r ON r.id = e.report_id
 		WHERE e.from_state != e.to_state AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id`
 	return t.each("transitions", q, []any{from.Unix(), to.Unix()}, func(rows *sql.Rows) error {
 		var tr Transition
 		var at int64
-		if err := scanStat(rows, &tr.Report, &at, &tr.From, &tr.To, &tr.Agency, &tr.Reason); err != nil {
+		var co string
+		if err := scanStat(rows, &tr.Report, &at, &tr.From, &tr.To, &tr.Agency, &tr.Reason, &co); err != nil {
 			return fmt.Errorf("store: transitions: %w", err)
 		}
-		tr.At = time.Unix(at, 0).UTC()
+		tr.At, tr.CoAgencies = time.Unix(at, 0).UTC(), splitCodes(co)
 		return fn(tr)
 	})
 }

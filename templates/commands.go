@@ -11,7 +11,7 @@ import (
 // its reader can use in the report's state (Notice.Usable).
 var commandHelp = map[string]struct{ usage, alias, what string }{
 	"accept":            {"/accept", "/tiepnhan", "tiếp nhận, chuyển cơ quan được đề xuất"},
-	"assign":            {"/assign MÃ", "/chuyen", "chuyển cơ quan xử lý có mã (hoặc tên) MÃ"},
+	"assign":            {"/assign MÃ [MÃ …]", "/chuyen", "chuyển cơ quan xử lý có mã (hoặc tên) MÃ; các mã sau: cơ quan phối hợp"},
 	"reject":            {"/reject lý do", "/tuchoi", "từ chối; lý do được gửi cho người phản ánh"},
 	"call-failed":       {"/call-failed [ghi chú]", "/goikhongduoc", "gọi điện xác minh không được"},
 	"return":            {"/return lý do", "/tralai", "trả lại phản ánh không thuộc thẩm quyền; ghi đủ «Nguyên nhân:», «Căn cứ:», «Đề xuất:»"},

@@ -34,6 +34,7 @@ var kinds = map[string]kind{
 
 	// To staff, about what was done on a report (SPEC 3).
 	"assignment":          noticeKind(sampleNotice),
+	"coordination":        noticeKind(coordinationNotice),
 	"returned":            noticeKind(noticeTo("receiver", "returned", receiverReturned...)),
 	"review":              noticeKind(noticeTo("approver", "resolved", approverResolved...)),
 	"sent-back":           noticeKind(sampleNotice),

@@ -25,6 +25,9 @@ type Case struct {
 	Field, FieldName   string
 	Unit, UnitName     string
 	Agency, AgencyName string
+	// CoAgencies are the agencies working with the lead (Agency) on the
+	// report (Art 7.1), with their names.
+	CoAgencies []Code
 
 	Urgent, Complex, Confidential bool
 	// Secret: the result holds state secrets (Art 9.1c); the notice
@@ -150,8 +153,10 @@ type Result struct {
 	FieldName    string
 	ResolveDue   time.Time // the deadline the result answered; zero when open-ended
 	AgencyName   string
-	Result       string
-	CompletedAt  time.Time // when the agency submitted the result
+	// CoAgencyNames name the agencies that worked with it (Art 7.1).
+	CoAgencyNames []string
+	Result        string
+	CompletedAt   time.Time // when the agency submitted the result
 	// Files name the documents and photos attached to the mail; Withheld
 	// those kept at the Center: photos whose location data the mailer
 	// cannot remove, and files beyond what one mail can carry.
@@ -242,7 +247,8 @@ func sampleCase() Case {
 		Files: []File{{Name: "anh.jpg", Type: "image/jpeg", Size: 123456, Taken: sampleTime, GPS: "9.780000, 105.470000"}},
 		Field: "dien", FieldName: "Điện", Unit: "vi-thuy", UnitName: "huyện Vị Thủy",
 		Agency: "dien-luc", AgencyName: "Công ty Điện lực Hậu Giang",
-		Urgent: true, Complex: true, Confidential: true, Undeliverable: true, CallFailures: 1,
+		CoAgencies: []Code{{Code: "ubnd-vi-thuy", Name: "Ủy ban nhân dân huyện Vị Thủy"}, {Code: "so-ct", Name: "Sở Công Thương"}},
+		Urgent:     true, Complex: true, Confidential: true, Undeliverable: true, CallFailures: 1,
 		Deadlines:          []Due{{Kind: "return", Due: sampleTime.Add(4 * time.Hour)}, {Kind: "resolve"}},
 		ExtensionRequested: true, ExtensionDays: 5,
 		Result: "Đã thay dây dẫn, cấp điện lại lúc 15:00.", ResolvedAt: sampleTime.Add(6 * time.Hour),
@@ -271,10 +277,19 @@ func noticeTo(role, state string, usable ...string) func() *Notice {
 	return func() *Notice {
 		n := sampleNotice()
 		n.Role, n.State, n.Usable = role, state, usable
-		n.StateLabel = map[string]string{"returned": "bị cơ quan xử lý trả lại", "resolved": "đã có kết quả, chờ Trung tâm duyệt",
+		n.StateLabel = map[string]string{"forwarded": "đã chuyển cơ quan xử lý", "returned": "bị cơ quan xử lý trả lại", "resolved": "đã có kết quả, chờ Trung tâm duyệt",
 			"published": "đã thông báo kết quả", "escalated": "đã chuyển Sở Thông tin và Truyền thông"}[state]
 		return n
 	}
+}
+
+// coordinationNotice is the sample of a report sent to a co-agency (Art
+// 7.1), which sees a confidential report without the citizen's identity
+// and may add notes.
+func coordinationNotice() *Notice {
+	n := noticeTo("handler", "forwarded", "note", "status", "help", "codes")()
+	n.Hidden, n.Citizen = true, Person{}
+	return n
 }
 
 // hiddenNotice is the sample as an agency's official mailbox sees a
@@ -326,7 +341,8 @@ func sampleResult() *Result {
 	return &Result{Code: "PA-2026-000042", ReceivedAt: sampleTime, Name: "Nguyễn Văn An",
 		Summary: "Khu vực ấp 3 bị cúp điện từ sáng.", Location: "ấp 3, xã Vị Đông", FieldName: "Điện",
 		ResolveDue: sampleTime.Add(6 * 24 * time.Hour), AgencyName: "Công ty Điện lực Hậu Giang",
-		Result: "Đã thay dây dẫn bị đứt.\nĐã cấp điện lại lúc 15:00.", CompletedAt: sampleTime.Add(30 * time.Hour),
+		CoAgencyNames: []string{"Ủy ban nhân dân huyện Vị Thủy", "Sở Công Thương"},
+		Result:        "Đã thay dây dẫn bị đứt.\nĐã cấp điện lại lúc 15:00.", CompletedAt: sampleTime.Add(30 * time.Hour),
 		Files: []string{"anh-sau-xu-ly.jpg", "bien-ban.pdf"}, Withheld: []string{"hien-truong.heic"}}
 }
 

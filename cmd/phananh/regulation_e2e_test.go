@@ -222,3 +222,69 @@ func TestE2EDifficulties(t *testing.T) {
 		t.Errorf("the monthly report does not list the report returned twice:\n%s", body)
 	}
 }
+
+// TestE2ELeadAgency: a report that concerns two agencies is assigned to
+// the power company as the lead and to the district as its co-agency (Art
+// 7.1). The district gets the report — without the confidential citizen's
+// identity (SPEC 10.2) — and the commands a co-agency has; its note reaches
+// the Center and the lead, its /resolve is refused; the lead's result,
+// approved, names the co-agency in the citizen's notice, and both agencies
+// hear of the approval.
+func TestE2ELeadAgency(t *testing.T) {
+	e := newEnv(t, envOptions{extra: lifecycleExtra})
+	e.startDaemon()
+	at := receivedAt
+	next := func() time.Time { at = at.Add(20 * time.Minute); return at }
+	e.deliver(at, citizenMail("Trần Văn Bảy <"+e2eCitizen+">", "lead@example.com", "Cột điện nghiêng trên đường ấp 5",
+		"Họ tên: Trần Văn Bảy\nSố điện thoại: 0912 777 888\nĐịa điểm: ấp 5, xã Vị Bình, huyện Vị Thủy\n"+
+			"Nội dung: Cột điện nghiêng ra mặt đường, sắp đổ.\nGiữ bí mật: có\n"))
+	code := e.waitMail("ack", e2eCitizen, 1).code()
+	e.replyTo(e.waitMail("triage", e2eReceiver, 1), e2eReceiver, next(), "/assign dien-luc ubnd-vi-thuy\n", "")
+
+	lead := e.waitMail("assignment", e2eHandler, 1).text()
+	if !strings.Contains(lead, "Công ty Điện lực Hậu Giang là cơ quan chủ trì") || !strings.Contains(lead, "Cơ quan phối hợp: Ủy ban nhân dân huyện Vị Thủy (ubnd-vi-thuy)") {
+		t.Errorf("the lead's assignment does not name its part and the co-agency:\n%s", lead)
+	}
+	coordination := e.waitMail("coordination", e2eDistrict, 1)
+	body := coordination.text()
+	if !strings.Contains(body, "phối hợp với Công ty Điện lực Hậu Giang, cơ quan chủ trì") || !strings.Contains(body, "/note") {
+		t.Errorf("the co-agency's notice:\n%s", body)
+	}
+	for _, secret := range []string{"Trần Văn Bảy", "0912 777 888", "0912777888", e2eCitizen, "/ketqua", "/resolve", "/return"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("the co-agency's notice holds %q:\n%s", secret, body)
+		}
+	}
+	if n := len(e.mailsOf("assignment", e2eDistrict)); n != 0 {
+		t.Errorf("the co-agency got %d assignments as a lead", n)
+	}
+
+	e.replyTo(coordination, e2eDistrict, next(), "/ghichu Xã đã cử cán bộ hỗ trợ cắt điện.\n", "")
+	for _, to := range []string{e2eReceiver, e2eHandler} {
+		if note := e.waitMail("note", to, 1).text(); !strings.Contains(note, "Xã đã cử cán bộ hỗ trợ cắt điện.") {
+			t.Errorf("the co-agency's note to %s:\n%s", to, note)
+		}
+	}
+	e.replyTo(coordination, e2eDistrict, next(), "/ketqua Đã xong.\n", "")
+	if refused := e.waitMail("refused", e2eDistrict, 1).text(); !strings.Contains(refused, "không được chuyển đến cơ quan của bạn") {
+		t.Errorf("the co-agency's /resolve:\n%s", refused)
+	}
+
+	e.replyTo(e.waitMail("assignment", e2eHandler, 1), e2eHandler, next(), "/ketqua Đã dựng lại cột điện, phối hợp với xã.\n", "")
+	e.replyTo(e.waitMail("review", e2eApprover, 1), e2eApprover, next(), "/duyet\n", "")
+	result := strings.ReplaceAll(e.waitMail("result", e2eCitizen, 1).text(), "\r\n", "\n")
+	if !strings.Contains(result, "Cơ quan xử lý: Công ty Điện lực Hậu Giang\nCơ quan phối hợp: Ủy ban nhân dân huyện Vị Thủy\n") {
+		t.Errorf("the result notice does not name the co-agency:\n%s", result)
+	}
+	e.waitMail("approved", e2eHandler, 1)
+	e.waitMail("approved", e2eDistrict, 1)
+
+	var r store.Report
+	e.openStore().Read(context.Background(), func(tx *store.Tx) error {
+		r, _ = tx.Report(code)
+		return nil
+	})
+	if r.Routing.Agency != "dien-luc" || strings.Join(r.CoAgencies, ",") != "ubnd-vi-thuy" {
+		t.Errorf("report %s: lead %s, co-agencies %v", code, r.Routing.Agency, r.CoAgencies)
+	}
+}

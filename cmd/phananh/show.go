@@ -17,14 +17,16 @@ import (
 // report's process, never the citizen's personal data: not the routing's
 // explanation either, which quotes the field the citizen declared.
 type shownReport struct {
-	Code         string `json:"code"`
-	State        string `json:"state"`
-	Field        string `json:"field"`
-	Unit         string `json:"unit"`
-	Agency       string `json:"agency"`
-	Urgent       bool   `json:"urgent"`
-	Complex      bool   `json:"complex"`
-	Confidential bool   `json:"confidential"`
+	Code   string `json:"code"`
+	State  string `json:"state"`
+	Field  string `json:"field"`
+	Unit   string `json:"unit"`
+	Agency string `json:"agency"`
+	// CoAgencies are the agencies working with the lead (Agency), Art 7.1.
+	CoAgencies   []string `json:"co_agencies"`
+	Urgent       bool     `json:"urgent"`
+	Complex      bool     `json:"complex"`
+	Confidential bool     `json:"confidential"`
 	// Secret: the result holds state secrets (Art 9.1c); it is neither
 	// published nor mailed.
 	Secret bool `json:"secret"`
@@ -116,7 +118,7 @@ func showReport(tx *store.Tx, cal *calendar.Calendar, code string, now time.Time
 		return shownReport{}, err
 	}
 	out := shownReport{
-		Code: r.Code, State: r.State, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency,
+		Code: r.Code, State: r.State, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency, CoAgencies: nonNil(r.CoAgencies),
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Secret: r.Secret, Undeliverable: r.Undeliverable, ReceivedAt: rfc3339(r.ReceivedAt),
 		Rating: r.Rating, Lang: r.Lang, Rule: r.Routing.Rule, Ruleset: r.Routing.Ruleset,
 		Edition: r.Routing.Edition, FormerUnit: r.Routing.Former,

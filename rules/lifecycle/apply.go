@@ -8,6 +8,7 @@ import (
 
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/deadline"
+	"haugiang.gov.vn/phananh/rules/routing"
 )
 
 // DefaultCallAttempts is call_attempts when the configuration leaves it
@@ -43,6 +44,9 @@ type Input struct {
 	// Code is the agency of /accept (optional) and /assign, the field of
 	// /field or the unit of /unit; codes are compared in lower case.
 	Code string
+	// CoAgencies are the agencies an /assign names after the lead, which
+	// work with it (Art 7.1); codes in lower case.
+	CoAgencies []string
 	// Text is the reason, grounds, note, result or answer a command
 	// carries, or the citizen's reply.
 	Text string
@@ -67,6 +71,7 @@ func (in Input) Context() Context {
 	c := Context{
 		ActorAgency:        in.Actor.Agency,
 		ReportAgency:       f.Agency,
+		CoAgencies:         f.CoAgencies,
 		Code:               normalizeCode(in.Code),
 		HasText:            strings.TrimSpace(in.Text) != "",
 		Files:              in.Files,
@@ -131,7 +136,10 @@ type Change struct {
 //     acknowledgement and the triage notice.
 //   - Accept and Assign close the intake deadline, open the return (+4
 //     working hours) and resolve (+N working days, the agency's limit;
-//     urgent: 1) deadlines from At, set the agency and clear the extension,
+//     urgent: 1) deadlines from At, set the agency — with Assign, the lead
+//     and its co-agencies (Art 7.1): the deadlines are the lead's, which
+//     gets the assignment, and each co-agency the request to work with
+//     it — and clear the extension,
 //     result and rating of an earlier handling — a report escalated after
 //     its rating is handled again, and its next result rated again (Art
 //     4.7, 10); the log keeps the earlier rating — and owe the assignment
@@ -139,8 +147,8 @@ type Change struct {
 //   - Reject closes the intake deadline. CallFailed counts the failure;
 //     the CallAttempts-th rejects the report with the regulation's reason.
 //   - Return closes the return deadline (late after 4 working hours),
-//     supersedes the resolve deadline and opens a new intake deadline from
-//     At.
+//     supersedes the resolve deadline, opens a new intake deadline from
+//     At, and ends the co-agencies' part: the Center assigns anew.
 //   - Resolve closes the resolve deadline — excused when late under a
 //     confirmed extension — supersedes the return window and opens the
 //     publish deadline (+2 working hours). SendBack supersedes the publish
@@ -211,9 +219,9 @@ func (b *builder) apply() error {
 		if code == "" {
 			code = f.Agency
 		}
-		return b.forward(code)
+		return b.forward(code, nil)
 	case Assign:
-		return b.forward(in.Code)
+		return b.forward(in.Code, in.CoAgencies)
 	case Reject:
 		b.finish(deadline.KindIntake, false)
 		b.tell(NoticeRejection, ToCitizen)
@@ -223,7 +231,7 @@ func (b *builder) apply() error {
 		b.finish(deadline.KindReturn, false)
 		b.supersede(deadline.KindResolve)
 		b.start(deadline.Intake(b.cal, in.At, f.Urgent, f.Complex))
-		f.Extension = Extension{}
+		f.Extension, f.CoAgencies = Extension{}, nil
 		b.tell(NoticeReturned, ToReceivers)
 	case Resolve:
 		b.finish(deadline.KindResolve, f.Extension.Confirmed)
@@ -244,7 +252,7 @@ func (b *builder) apply() error {
 		} else {
 			b.tell(NoticeResult, ToCitizen)
 		}
-		b.tellAgency(NoticeApproved)
+		b.tellAgencies(NoticeApproved)
 	case Extend:
 		f.Extension.Requested, f.Extension.Days = true, max(in.Days, 0)
 		b.tell(NoticeExtensionRequest, ToApprovers)
@@ -304,25 +312,51 @@ func (b *builder) ingest() {
 	b.tell(NoticeTriage, ToReceivers)
 }
 
-// forward sends the report to the agency with code.
-func (b *builder) forward(code string) error {
-	a, ok := b.in.Directory.Agency(code)
-	if !ok {
-		return refuse(CodeUnknownAgency, "lệnh %s: không có cơ quan xử lý mã «%s»; gửi /help để xem cách tra mã",
-			b.in.Action.Command(), code)
+// forward sends the report to the agency with code, the lead, and to the
+// co-agencies named after it (Art 7.1). The deadlines are the lead's: it
+// resolves the report and answers for them.
+func (b *builder) forward(code string, co []string) error {
+	a, err := b.agency(code)
+	if err != nil {
+		return err
 	}
-	if code == b.in.Directory.Center().Code {
-		return refuse(CodeCenterTarget, "lệnh %s: không chuyển phản ánh cho chính Trung tâm; hãy chọn cơ quan xử lý",
-			b.in.Action.Command())
+	var others []string
+	for _, c := range co {
+		c = normalizeCode(c)
+		if c == code || slices.Contains(others, c) {
+			continue // named twice: once is enough
+		}
+		if _, err := b.agency(c); err != nil {
+			return err
+		}
+		others = append(others, c)
 	}
 	at := b.in.At
 	b.finish(deadline.KindIntake, false)
 	b.start(deadline.Return(b.cal, at))
 	b.start(deadline.Resolve(b.cal, at, a.ResolveDays, b.f.Urgent))
-	b.f.Agency, b.f.Extension, b.f.Result, b.f.Rating = code, Extension{}, "", ""
+	b.f.Agency, b.f.CoAgencies, b.f.Extension, b.f.Result, b.f.Rating = code, others, Extension{}, "", ""
 	b.tellAgency(NoticeAssignment)
+	for _, c := range others {
+		b.notices = append(b.notices, Notice{Kind: NoticeCoordination, To: ToHandlers, Agency: c})
+	}
 	b.tell(NoticeForwarded, ToCitizen)
 	return nil
+}
+
+// agency looks up an agency a report is forwarded to: one of the table,
+// not the Center itself.
+func (b *builder) agency(code string) (routing.Agency, error) {
+	a, ok := b.in.Directory.Agency(code)
+	if !ok {
+		return a, refuse(CodeUnknownAgency, "lệnh %s: không có cơ quan xử lý mã «%s»; gửi /help để xem cách tra mã",
+			b.in.Action.Command(), code)
+	}
+	if code == b.in.Directory.Center().Code {
+		return a, refuse(CodeCenterTarget, "lệnh %s: không chuyển phản ánh cho chính Trung tâm; hãy chọn cơ quan xử lý",
+			b.in.Action.Command())
+	}
+	return a, nil
 }
 
 func (b *builder) callFailed() {
@@ -382,7 +416,7 @@ func (b *builder) escalate() {
 	b.f.Extension = Extension{}
 	b.tell(NoticeEscalation, ToEscalation)
 	if slices.Contains(agencyStates, from) {
-		b.tellAgency(NoticeEscalated)
+		b.tellAgencies(NoticeEscalated)
 	}
 }
 
@@ -428,9 +462,11 @@ func (b *builder) classify() error {
 	return nil
 }
 
-// note tells the other side of the report: the agency holding it hears
-// the Center's notes, and the Center hears the agency's — receivers while
-// the agency works on it, approvers once there is a result.
+// note tells the other side of the report: the agencies handling it hear
+// the Center's notes, and the Center hears the agencies' — receivers while
+// they work on it, approvers once there is a result; an agency's note
+// reaches the other agencies handling the report too, the lead and its
+// co-agencies (Art 7.1: they exchange what they know).
 func (b *builder) note() {
 	s := b.f.State
 	switch role := b.in.Actor.Role; {
@@ -440,8 +476,13 @@ func (b *builder) note() {
 		} else {
 			b.tell(NoticeNote, ToApprovers)
 		}
+		for _, a := range b.agencies() {
+			if a != b.in.Actor.Agency {
+				b.notices = append(b.notices, Notice{Kind: NoticeNote, To: ToHandlers, Agency: a})
+			}
+		}
 	case slices.Contains(agencyStates, s) && b.f.Agency != "":
-		b.tellAgency(NoticeNote)
+		b.tellAgencies(NoticeNote)
 	}
 }
 
@@ -528,4 +569,17 @@ func (b *builder) tell(k NoticeKind, to Recipient) {
 
 func (b *builder) tellAgency(k NoticeKind) {
 	b.notices = append(b.notices, Notice{Kind: k, To: ToHandlers, Agency: b.f.Agency})
+}
+
+// tellAgencies tells the lead agency's handlers, then each co-agency's.
+func (b *builder) tellAgencies(k NoticeKind) {
+	for _, a := range b.agencies() {
+		b.notices = append(b.notices, Notice{Kind: k, To: ToHandlers, Agency: a})
+	}
+}
+
+// agencies are the agencies handling the report: the lead, then the
+// co-agencies.
+func (b *builder) agencies() []string {
+	return append([]string{b.f.Agency}, b.f.CoAgencies...)
 }

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"maps"
+	"slices"
 	"time"
 
 	"haugiang.gov.vn/phananh/rules/deadline"
@@ -17,8 +18,14 @@ type Facts struct {
 	ReceivedAt time.Time
 	// Agency is the agency the report is forwarded to, or proposed for
 	// before it is forwarded. A return leaves it: the state says the
-	// agency no longer holds the report.
+	// agency no longer holds the report. When several agencies handle it,
+	// Agency is the lead (cơ quan chủ trì, Art 7.1), which resolves it and
+	// answers for its deadline.
 	Agency string
+	// CoAgencies are the agencies the report was forwarded to with the
+	// lead, to work with it (cơ quan phối hợp): they get the assignment,
+	// may add notes, and are named in the result notice; nil when none.
+	CoAgencies []string
 	// Field and Unit are the report's current field and unit codes.
 	Field, Unit string
 
@@ -75,6 +82,7 @@ func (f Facts) open(k deadline.Kind) (deadline.Deadline, bool) {
 // clone returns a copy of f that shares nothing with it.
 func (f Facts) clone() Facts {
 	f.Deadlines = maps.Clone(f.Deadlines)
+	f.CoAgencies = slices.Clone(f.CoAgencies)
 	if f.Deadlines == nil {
 		f.Deadlines = map[deadline.Kind]Deadline{}
 	}
@@ -82,7 +90,7 @@ func (f Facts) clone() Facts {
 }
 
 // changed names the facts that differ between before and after, in the
-// order of Facts: "state", "agency", "field", "unit", "urgent", "complex",
+// order of Facts: "state", "agency", "co-agencies", "field", "unit", "urgent", "complex",
 // "confidential", "secret", "call-failures", "rating", "result", "extension", "hold".
 func changed(before, after Facts) []string {
 	var out []string
@@ -93,6 +101,7 @@ func changed(before, after Facts) []string {
 	}
 	add(before.State != after.State, "state")
 	add(before.Agency != after.Agency, "agency")
+	add(!slices.Equal(before.CoAgencies, after.CoAgencies), "co-agencies")
 	add(before.Field != after.Field, "field")
 	add(before.Unit != after.Unit, "unit")
 	add(before.Urgent != after.Urgent, "urgent")

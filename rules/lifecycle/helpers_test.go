@@ -83,6 +83,7 @@ type step struct {
 	days   int
 	files  int
 	rating lifecycle.Rating
+	co     []string // the co-agencies of an /assign
 }
 
 // report walks a report through steps, starting from an ingest at
@@ -105,7 +106,7 @@ func newReport(t testing.TB, received string, urgent bool) *report {
 
 func (r *report) input(s step) lifecycle.Input {
 	return lifecycle.Input{
-		Facts: r.facts, Action: s.action, Actor: s.actor, At: at(r.t, s.at), Code: s.code, Text: s.text,
+		Facts: r.facts, Action: s.action, Actor: s.actor, At: at(r.t, s.at), Code: s.code, CoAgencies: s.co, Text: s.text,
 		Days: s.days, Files: s.files, Rating: s.rating, Calendar: r.cal, Directory: directory{}, CallAttempts: r.attempts,
 	}
 }

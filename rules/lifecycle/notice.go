@@ -9,6 +9,7 @@ const (
 	NoticeAck                  NoticeKind = "ack"                   // citizen: new report received, with its code
 	NoticeTriage               NoticeKind = "triage"                // receivers: a new report to forward or reject
 	NoticeAssignment           NoticeKind = "assignment"            // the agency's handlers: a report with its deadlines
+	NoticeCoordination         NoticeKind = "coordination"          // a co-agency's handlers: a report to work on with its lead (Art 7.1)
 	NoticeForwarded            NoticeKind = "forwarded"             // citizen: forwarded to agency X
 	NoticeRejection            NoticeKind = "rejection"             // citizen: rejected, with the receiver's reason
 	NoticeRejectionUnreachable NoticeKind = "rejection-unreachable" // citizen: rejected after the failed calls (Art 7.1's reason)

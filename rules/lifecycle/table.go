@@ -99,9 +99,11 @@ func Transitions() []Transition {
 type Context struct {
 	// ActorAgency is the agency of a handler or leader.
 	ActorAgency string
-	// ReportAgency is the agency the report is forwarded to, or proposed
-	// for before it is forwarded.
+	// ReportAgency is the agency the report is forwarded to (the lead), or
+	// proposed for before it is forwarded; CoAgencies those it was
+	// forwarded to with the lead.
 	ReportAgency string
+	CoAgencies   []string
 	// Center is the Center's agency code in the routing table.
 	Center string
 	// Code is the command's code argument: the agency of /accept or
@@ -131,7 +133,8 @@ type Context struct {
 
 // Check says whether role may do a in state from: nil, or an *Error with
 // the reason. The role is checked first, then the state, then the agency
-// of handlers and leaders (for every action but /help, /report and /codes, which
+// of handlers and leaders — the report's lead agency, or for /note and
+// /status one of its co-agencies — (for every action but /help, /report and /codes, which
 // concern no report) — but a handler or leader of another agency is
 // refused before the state is, so that they learn nothing of the report,
 // not even its state (SPEC 7.3) — then the guards of the action:
@@ -168,7 +171,7 @@ func Check(a Action, from State, role Role, ctx Context) error {
 		return refuse(CodeAlreadyRated, "phản ánh đã được đánh giá")
 	}
 	agencyBound := (role == Handler || role == Leader) && from != "" && a != Help && a != Report && a != Codes
-	if agencyBound && (ctx.ActorAgency == "" || ctx.ActorAgency != ctx.ReportAgency) {
+	if agencyBound && (ctx.ActorAgency == "" || ctx.ActorAgency != ctx.ReportAgency) && !coAgencyMay(a, ctx) {
 		return otherAgency(a)
 	}
 	if !allowedIn(mine, from) {
@@ -178,6 +181,17 @@ func Check(a Action, from State, role Role, ctx Context) error {
 		return otherAgency(a)
 	}
 	return guard(a, ctx)
+}
+
+// coAgencyActions are what a co-agency's handlers and leaders may do on a
+// report they work on with the lead (Art 7.1): add notes and ask for its
+// state. Returning, resolving and extending are the lead's.
+var coAgencyActions = []Action{Note, Status}
+
+// coAgencyMay reports whether the actor's agency is a co-agency of the
+// report and the action one a co-agency may take.
+func coAgencyMay(a Action, ctx Context) bool {
+	return ctx.ActorAgency != "" && slices.Contains(ctx.CoAgencies, ctx.ActorAgency) && slices.Contains(coAgencyActions, a)
 }
 
 // textActions need a text: a reason, grounds, a note, an answer.
