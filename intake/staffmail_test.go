@@ -29,14 +29,14 @@ func TestTriageGroundsInVietnamese(t *testing.T) {
 		"Đường ở huyện Vị Thủy có ổ gà, cột điện nghiêng, mất điện từ sáng.\nSố điện thoại: 0912 345 678\n")).Code
 	text := w.renderAll()["triage"][0].Text
 	for _, want := range []string{
-		"Căn cứ: từ khóa «mất điện» (2 từ), «cột điện» (2 từ): quy tắc dien/* có điểm cao nhất, 4; địa bàn vi-thuy theo tên «huyện Vị Thủy»\n",
-		"Các quy tắc khác cũng có điểm:\n- Giao thông, hạ tầng đường bộ (giao-thong), toàn tỉnh: Sở Giao thông vận tải (so-gtvt), 2 điểm\n",
+		"Căn cứ: từ khóa «mất điện» (2 từ), «cột điện» (2 từ): quy tắc lĩnh vực Điện (mọi địa bàn) có điểm cao nhất, 4; địa bàn theo tên «huyện Vị Thủy»\n",
+		"Các quy tắc khác cũng có điểm:\n- Giao thông, hạ tầng đường bộ (giao-thong), mọi địa bàn: Sở Giao thông vận tải (so-gtvt), 2 điểm\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the triage notice lacks %q:\n%s", want, text)
 		}
 	}
-	for _, english := range []string{"keyword", "score", "alias", "unit vi-thuy"} {
+	for _, english := range []string{"keyword", "score", "alias", "unit vi-thuy", "dien/", "each-unit"} {
 		if strings.Contains(text, english) {
 			t.Errorf("the triage notice holds the English %q:\n%s", english, text)
 		}

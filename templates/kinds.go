@@ -231,7 +231,7 @@ func sampleTriage() *Triage {
 		Subject: "Mất điện", Content: "Khu vực ấp 3 bị cúp điện.", Location: "ấp 3", IncidentTime: "sáng nay", Declared: "Điện",
 		Proposal: Proposal{Field: "dien", FieldName: "Điện", Unit: "vi-thuy", UnitName: "huyện Vị Thủy", Agency: "dien-luc",
 			AgencyName: "Công ty Điện lực Hậu Giang", Rule: "dien/*", AutoForward: true,
-			Grounds: "từ khóa «mất điện» (2 từ), «cúp điện» (2 từ): quy tắc dien/* có điểm cao nhất, 4; địa bàn vi-thuy theo tên «Vị Thủy»",
+			Grounds: "từ khóa «mất điện» (2 từ), «cúp điện» (2 từ): quy tắc lĩnh vực Điện (mọi địa bàn) có điểm cao nhất, 4; địa bàn huyện Vị Thủy theo tên «Vị Thủy»",
 			Runners: []Runner{{Rule: "giao-thong/*", Field: "giao-thong", FieldName: "Giao thông", Agency: "so-gtvt",
 				AgencyName: "Sở Giao thông vận tải", Score: 2}, {Rule: "trat-tu-do-thi/each-unit", Field: "trat-tu-do-thi",
 				FieldName: "Trật tự đô thị", Unit: "vi-thuy", UnitName: "huyện Vị Thủy", Agency: "ubnd-vi-thuy",

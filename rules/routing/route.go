@@ -1,7 +1,6 @@
 package routing
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -101,7 +100,7 @@ const MaxRunners = 3
 // so that a text explained from the command line routes as the same mail does.
 func (t *Table) Route(in Input) Decision {
 	in = withForm(in)
-	r := routing{t: t, d: Decision{Version: t.version, Edition: t.edition}, field: -1}
+	r := routing{t: t, d: Decision{Version: t.version, Edition: t.edition}, field: -1, why: reasons{t: t}}
 	r.declared(in.Field)
 	subject, content := newText(in.Subject), newText(in.Text)
 	r.unit(in, subject, content)
@@ -208,7 +207,7 @@ func (r *routing) best() bool {
 	}
 	r.apply(specific[0])
 	r.d.Keywords = r.keywordsOf(specific[0])
-	others := ""
+	var others []string
 	if len(tied) > 1 {
 		others = ids(r.t, slices.DeleteFunc(slices.Clone(tied), func(x int) bool { return x == specific[0] }))
 	}
@@ -276,11 +275,11 @@ func (r *routing) tie(rules []int, score int) {
 	slices.Sort(r.d.Keywords)
 	r.d.Keywords = slices.Compact(r.d.Keywords)
 	r.d.Field, r.d.Agency = r.t.Fallback().Code, r.t.Center().Code
-	parts := make([]string, len(rules))
+	agencies := make([]string, len(rules))
 	for i, rule := range rules {
-		parts[i] = fmt.Sprintf("%s (%s)", r.t.rules[rule].ID, r.agencyOf(rule))
+		agencies[i] = r.agencyOf(rule)
 	}
-	r.why.ruleTie(parts, score)
+	r.why.ruleTie(ids(r.t, rules), agencies, score)
 }
 
 // fallback routes a report no rule scored: to the declared field's own
@@ -387,10 +386,10 @@ func (r *routing) urgent() {
 	}
 }
 
-func ids(t *Table, rules []int) string {
+func ids(t *Table, rules []int) []string {
 	out := make([]string, len(rules))
 	for i, rule := range rules {
 		out[i] = t.rules[rule].ID
 	}
-	return strings.Join(out, ", ")
+	return out
 }

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -236,7 +237,7 @@ func TestDecisionDetails(t *testing.T) {
 		t.Errorf("why:\n%s\nwant:\n%s", d.Why, why)
 	}
 	// The same in Vietnamese, for the receivers (SPEC 8.4).
-	const grounds = `từ khóa «mất điện» (2 từ), «cúp điện» (2 từ): quy tắc dien/* có điểm cao nhất, 4; địa bàn vi-thuy theo tên «huyện Vị Thủy»`
+	const grounds = `từ khóa «mất điện» (2 từ), «cúp điện» (2 từ): quy tắc lĩnh vực Điện (mọi địa bàn) có điểm cao nhất, 4; địa bàn theo tên «huyện Vị Thủy»`
 	if d.Grounds != grounds {
 		t.Errorf("grounds:\n%s\nwant:\n%s", d.Grounds, grounds)
 	}
@@ -254,7 +255,10 @@ func TestDecisionDetails(t *testing.T) {
 }
 
 // TestGroundsAreVietnamese: every reason routing gives reaches the
-// receivers in Vietnamese, the English words staying in Why.
+// receivers in Vietnamese, the English words staying in Why; rules,
+// fields, units and agencies are named, never written as the table's ids
+// and codes ("dien/*", "each-unit", "khac"), which the notice gives on
+// its lines above.
 func TestGroundsAreVietnamese(t *testing.T) {
 	table, small := Default(), smallTable(t)
 	for _, c := range []struct {
@@ -270,18 +274,33 @@ func TestGroundsAreVietnamese(t *testing.T) {
 		{small, Input{Text: "mất điện, ổ gà"}},
 		{small, Input{Text: "hẻm ở Châu Thành A"}},
 		{small, Input{Text: "hẻm"}},
+		{table, Input{Subject: "Lấn chiếm vỉa hè", Text: "ở thành phố Vị Thanh"}},
+		{table, Input{Subject: "Đèn đường hư", Text: "học sinh đi học về rất tối, đèn chiếu sáng hỏng ở Vị Thủy"}},
+		{table, Input{Subject: "Mất điện", Unit: "vi-thuy"}},
+		{table, Input{Subject: "Đường hư", Field: "giao thong"}},
 	} {
 		d := c.table.Route(c.in)
 		if d.Grounds == "" {
 			t.Errorf("%+v: no grounds (why: %s)", c.in, d.Why)
 		}
-		for _, english := range []string{"keyword", "score", " unit ", "declared", "alias", "the Center", "agency", "tie", "found", "urgent", "then"} {
+		for _, english := range []string{"keyword", "score", " unit ", "declared", "alias", "the Center", "agency", "tie", "found", "urgent", "then", "each"} {
 			if strings.Contains(d.Grounds, english) {
 				t.Errorf("%+v: grounds hold %q: %s", c.in, english, d.Grounds)
 			}
 		}
+		if code := tableCode.FindString(quoted.ReplaceAllString(d.Grounds, "")); code != "" {
+			t.Errorf("%+v: grounds hold the code %q: %s", c.in, code, d.Grounds)
+		}
 	}
 }
+
+// tableCode is a routing table's code or rule id as it could leak into
+// the grounds: "vi-thuy", "dien/*", "khac".
+// Outside «», where the grounds quote what was written.
+var (
+	tableCode = regexp.MustCompile(`[a-z0-9]+(-[a-z0-9]+)+|[a-z0-9-]+/|/[a-z*-]+|\bkhac\b`)
+	quoted    = regexp.MustCompile(`«[^»]*»`)
+)
 
 // TestRunners lists the other rules that scored, for the receiver who
 // chooses instead: best first, with where each would send the report; for

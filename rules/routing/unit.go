@@ -75,7 +75,7 @@ func (r *routing) alias(where int, texts ...text) bool {
 		for _, a := range aliases {
 			code := r.t.units[m.aliasUnit[a]].Code
 			quoted[en] = append(quoted[en], fmt.Sprintf("%q (%s)", m.aliasText[a], code))
-			quoted[vi] = append(quoted[vi], fmt.Sprintf("%s (%s)", quoteVi(m.aliasText[a]), code))
+			quoted[vi] = append(quoted[vi], fmt.Sprintf("%s (%s)", quoteVi(m.aliasText[a]), r.t.units[m.aliasUnit[a]].Name))
 		}
 		r.why.unitAmbiguous(quoted, where)
 		return false

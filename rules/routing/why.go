@@ -3,6 +3,8 @@ package routing
 import (
 	"fmt"
 	"strings"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // The languages a decision's reasons are told in: English for `phananh
@@ -14,8 +16,12 @@ const (
 )
 
 // reasons are the parts of a decision's reasons, in the order they are
-// told, each in both languages.
+// told, each in both languages. The English names the table's entries by
+// their codes and rule ids; the Vietnamese, which the receivers read, by
+// their names ("quy tắc lĩnh vực Điện (mọi địa bàn)", "địa bàn huyện Vị
+// Thủy"), the codes being on the notice's lines above.
 type reasons struct {
+	t                                    *Table
 	declared, rule, unit, agency, urgent [2]string
 }
 
@@ -43,12 +49,16 @@ func (w *reasons) declaredUnknown(s string) {
 
 func (w *reasons) declaredIs(s, code string) {
 	w.declared = say(fmt.Sprintf("declared field %q is %s", s, code),
-		fmt.Sprintf("lĩnh vực người phản ánh ghi %s là %s", quoteVi(s), code))
+		fmt.Sprintf("lĩnh vực người phản ánh ghi %s là %s", quoteVi(s), w.fieldVi(code)))
 }
 
 func (w *reasons) declaredAmbiguous(s string, codes []string) {
+	names := make([]string, len(codes))
+	for i, c := range codes {
+		names[i] = w.fieldVi(c)
+	}
 	w.declared = say(fmt.Sprintf("declared field %q could be %s and is ignored", s, strings.Join(codes, " or ")),
-		fmt.Sprintf("lĩnh vực người phản ánh ghi %s có thể là %s nên không xét", quoteVi(s), strings.Join(codes, " hoặc ")))
+		fmt.Sprintf("lĩnh vực người phản ánh ghi %s có thể là %s nên không xét", quoteVi(s), strings.Join(names, " hoặc ")))
 }
 
 // unitNote adds a step of the search for the unit.
@@ -62,7 +72,7 @@ func (w *reasons) unitNote(s [2]string) {
 }
 
 func (w *reasons) unitGiven(code string) {
-	w.unitNote(say(fmt.Sprintf("unit %s as given", code), fmt.Sprintf("địa bàn %s như đã chọn", code)))
+	w.unitNote(say(fmt.Sprintf("unit %s as given", code), fmt.Sprintf("địa bàn %s như đã chọn", w.unitVi(code))))
 }
 
 func (w *reasons) unitUnknown(code string) {
@@ -93,48 +103,61 @@ func (w *reasons) unitAmbiguous(quoted [2][]string, where int) {
 // a former unit's, is ": NAME (cũ) → NEW NAME", the same in both
 // languages.
 func (w *reasons) unitAlias(code, alias string, where int, former string) {
+	name := w.unitVi(code) + " "
+	if strings.EqualFold(fold.Tone(alias), fold.Tone(name[:len(name)-1])) {
+		name = ""
+	}
 	w.unitNote(say(fmt.Sprintf("unit %s from alias %q%s%s", code, alias, whereAlias[where][en], former),
-		fmt.Sprintf("địa bàn %s theo tên %s%s%s", code, quoteVi(alias), whereAlias[where][vi], former)))
+		fmt.Sprintf("địa bàn %stheo tên %s%s%s", name, quoteVi(alias), whereAlias[where][vi], former)))
 }
 
 // ruleBest tells why a rule won: its keywords and score, and the rules it
 // tied with when there were (tied: their ids; specific: the tie went to
 // the more specific scope, else to the first of the same agency).
-func (w *reasons) ruleBest(keywords []string, rule string, score int, tied string, specific bool) {
+func (w *reasons) ruleBest(keywords []string, rule string, score int, tied []string, specific bool) {
 	english := fmt.Sprintf("%s %s the best score, %d", quoteScored(keywords), rule, score)
-	vietnamese := fmt.Sprintf("%s: quy tắc %s có điểm cao nhất, %d", quoteScoredVi(keywords), rule, score)
-	if tied != "" {
+	vietnamese := fmt.Sprintf("%s: %s có điểm cao nhất, %d", quoteScoredVi(keywords), w.ruleVi(rule), score)
+	if len(tied) > 0 {
+		others := make([]string, len(tied))
+		for i, id := range tied {
+			others[i] = w.ruleVi(id)
+		}
 		if specific {
-			english += fmt.Sprintf(", tied with %s (its scope is more specific)", tied)
-			vietnamese += fmt.Sprintf(", bằng điểm với %s (chọn quy tắc có phạm vi hẹp hơn)", tied)
+			english += fmt.Sprintf(", tied with %s (its scope is more specific)", strings.Join(tied, ", "))
+			vietnamese += fmt.Sprintf(", bằng điểm với %s (chọn quy tắc có phạm vi hẹp hơn)", strings.Join(others, ", "))
 		} else {
-			english += fmt.Sprintf(", tied with %s (same agency, first in the table)", tied)
-			vietnamese += fmt.Sprintf(", bằng điểm với %s (cùng cơ quan xử lý, chọn quy tắc đứng trước trong bảng)", tied)
+			english += fmt.Sprintf(", tied with %s (same agency, first in the table)", strings.Join(tied, ", "))
+			vietnamese += fmt.Sprintf(", bằng điểm với %s (cùng cơ quan xử lý, chọn quy tắc đứng trước trong bảng)", strings.Join(others, ", "))
 		}
 	}
 	w.rule = say(english, vietnamese)
 }
 
-// ruleTie tells that rules of different agencies tied: parts are "ID
-// (agency)".
-func (w *reasons) ruleTie(parts []string, score int) {
-	w.rule = say(fmt.Sprintf("%s tie at score %d: the Center decides", strings.Join(parts, " and "), score),
-		fmt.Sprintf("%s bằng điểm (%d) mà khác cơ quan xử lý: Trung tâm quyết định", strings.Join(parts, " và "), score))
+// ruleTie tells that rules of different agencies tied: rules are their
+// ids, agencies the agency each sends the report to.
+func (w *reasons) ruleTie(rules, agencies []string, score int) {
+	en, vi := make([]string, len(rules)), make([]string, len(rules))
+	for i := range rules {
+		en[i] = fmt.Sprintf("%s (%s)", rules[i], agencies[i])
+		vi[i] = fmt.Sprintf("%s, chuyển %s", w.ruleVi(rules[i]), w.agencyVi(agencies[i]))
+	}
+	w.rule = say(fmt.Sprintf("%s tie at score %d: the Center decides", strings.Join(en, " and "), score),
+		fmt.Sprintf("các quy tắc cùng %d điểm nhưng khác cơ quan xử lý (%s): Trung tâm quyết định", score, strings.Join(vi, "; ")))
 }
 
 func (w *reasons) ruleDefault(field, rule string) {
 	w.rule = say(fmt.Sprintf("no keyword of field %s found: its rule %s applies", field, rule),
-		fmt.Sprintf("không có từ khóa nào của lĩnh vực %s: áp dụng quy tắc %s của lĩnh vực này", field, rule))
+		fmt.Sprintf("không có từ khóa nào của %s: áp dụng %s", w.fieldVi(field), w.ruleVi(rule)))
 }
 
 func (w *reasons) ruleNoneOfField(field string) {
 	w.rule = say(fmt.Sprintf("no keyword of field %s found and no rule of it fits: the Center decides", field),
-		fmt.Sprintf("không có từ khóa nào của lĩnh vực %s và không quy tắc nào của lĩnh vực này phù hợp: Trung tâm quyết định", field))
+		fmt.Sprintf("không có từ khóa nào của %s và không quy tắc nào của lĩnh vực này phù hợp: Trung tâm quyết định", w.fieldVi(field)))
 }
 
 func (w *reasons) ruleNone(field string) {
 	w.rule = say(fmt.Sprintf("no keyword of any rule found: field %s, the Center decides", field),
-		fmt.Sprintf("không tìm thấy từ khóa của quy tắc nào: lĩnh vực %s, Trung tâm quyết định", field))
+		fmt.Sprintf("không tìm thấy từ khóa của quy tắc nào: %s, Trung tâm quyết định", w.fieldVi(field)))
 }
 
 func (w *reasons) eachUnitWithoutUnit() {
@@ -144,7 +167,7 @@ func (w *reasons) eachUnitWithoutUnit() {
 
 func (w *reasons) eachUnitCommittee(agency, unit string) {
 	w.agency = say(fmt.Sprintf("agency %s, the committee of %s", agency, unit),
-		fmt.Sprintf("cơ quan xử lý %s, Ủy ban nhân dân của địa bàn %s", agency, unit))
+		fmt.Sprintf("cơ quan xử lý theo địa bàn: %s", w.agencyVi(agency)))
 }
 
 func (w *reasons) urgentHits(hits []string) {
@@ -153,6 +176,46 @@ func (w *reasons) urgentHits(hits []string) {
 		en[i], vi[i] = fmt.Sprintf("%q", h), quoteVi(h)
 	}
 	w.urgent = say("urgent: "+strings.Join(en, ", "), "khẩn cấp: "+strings.Join(vi, ", "))
+}
+
+// fieldVi names a field for the receivers: "lĩnh vực Điện".
+func (w *reasons) fieldVi(code string) string {
+	if f, ok := w.t.Field(code); ok {
+		return "lĩnh vực " + f.Name
+	}
+	return "lĩnh vực " + code
+}
+
+// unitVi names a unit for the receivers: "huyện Vị Thủy".
+func (w *reasons) unitVi(code string) string {
+	if u, ok := w.t.Unit(code); ok {
+		return u.Name
+	}
+	return code
+}
+
+// agencyVi names an agency for the receivers.
+func (w *reasons) agencyVi(code string) string {
+	if a, ok := w.t.Agency(code); ok {
+		return a.Name
+	}
+	return code
+}
+
+// ruleVi names a rule (its id is FIELD/SCOPE) for the receivers, by its
+// field and where it applies: "quy tắc lĩnh vực Điện (mọi địa bàn)",
+// "quy tắc lĩnh vực Trật tự đô thị (theo từng địa bàn)", "quy tắc lĩnh
+// vực Điện (huyện Vị Thủy)".
+func (w *reasons) ruleVi(id string) string {
+	field, scope, _ := strings.Cut(id, "/")
+	where := w.unitVi(scope)
+	switch scope {
+	case ScopeProvince:
+		where = "mọi địa bàn"
+	case ScopeEachUnit:
+		where = "theo từng địa bàn"
+	}
+	return fmt.Sprintf("quy tắc %s (%s)", w.fieldVi(field), where)
 }
 
 // quoteScored writes keywords with their length in words:
