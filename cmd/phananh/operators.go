@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 
 	"haugiang.gov.vn/phananh/config"
-	"haugiang.gov.vn/phananh/intake"
 	"haugiang.gov.vn/phananh/rules/routing"
 )
 
@@ -107,45 +106,31 @@ func missingRoles(ops []config.Operator) []string {
 // leader and a handler, and the overdue alerts of its reports go to its
 // leaders (SPEC 5.5). `phananh operators` fails without one; `serve` warns.
 func checkLeaders(ops []config.Operator, table *routing.Table) []string {
-	if without := leaderless(staffOf(ops), table); len(without) > 0 {
-		codes := make([]string, len(without))
-		for i, a := range without {
-			codes[i] = a.Code
-		}
+	if without := withoutRole(ops, table, config.RoleLeader); len(without) > 0 {
 		return []string{fmt.Sprintf("no leader for %d agencies (Art 15.3: each agency names a leader, who gets the "+
-			"overdue alerts of its reports): %s", len(without), strings.Join(codes, ", "))}
+			"overdue alerts of its reports): %s", len(without), agencyCodes(without))}
 	}
 	return nil
-}
-
-// leaderless lists the agencies of the table, the Center's aside, that no
-// operator leads.
-func leaderless(staff intake.Staff, table *routing.Table) []routing.Agency {
-	led := map[string]bool{}
-	for _, op := range staff.WithRole(string(config.RoleLeader)) {
-		led[op.Agency] = true
-	}
-	var out []routing.Agency
-	for _, a := range table.Agencies() {
-		if !led[a.Code] && a.Code != table.Center().Code {
-			out = append(out, a)
-		}
-	}
-	return out
 }
 
 // withoutHandler returns the agencies of the table, but the Center, that no
 // operator handles.
 func withoutHandler(ops []config.Operator, table *routing.Table) []routing.Agency {
-	handlers := map[string]bool{}
+	return withoutRole(ops, table, config.RoleHandler)
+}
+
+// withoutRole returns the agencies of the table, but the Center, that no
+// operator of a role (handler, leader) serves.
+func withoutRole(ops []config.Operator, table *routing.Table, role config.Role) []routing.Agency {
+	served := map[string]bool{}
 	for _, op := range ops {
-		if op.Role == config.RoleHandler {
-			handlers[op.Agency] = true
+		if op.Role == role {
+			served[op.Agency] = true
 		}
 	}
 	var without []routing.Agency
 	for _, a := range table.Agencies() {
-		if !handlers[a.Code] && a.Code != table.Center().Code {
+		if !served[a.Code] && a.Code != table.Center().Code {
 			without = append(without, a)
 		}
 	}

@@ -88,7 +88,7 @@ func TestServeWarnsOfUnreachableAgencies(t *testing.T) {
 		routing: table, log: slog.New(slog.NewTextHandler(&log, nil))}}
 	d.warnUnreachable()
 	got := log.String()
-	for _, want := range []string{"agency=roads", "agency=ubnd-b", "no escalation address", "without a leader", "agencies=power,roads,ubnd-b"} {
+	for _, want := range []string{"agency=roads", "agency=ubnd-b", "no escalation address", "without a leader", `agencies="power, roads, ubnd-b"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the warnings lack %q:\n%s", want, got)
 		}

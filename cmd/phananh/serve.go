@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -303,17 +302,13 @@ func certPool(file string) (*x509.CertPool, error) {
 // agency without a leader (Art 15.3), whose overdue alerts reach no leader,
 // and of a missing escalation address, which makes /escalate refused.
 func (d *daemon) warnUnreachable() {
-	staff, table := d.staff(), d.routing.Load()
-	for _, a := range staff.Unreachable(table) {
+	table := d.routing.Load()
+	for _, a := range d.staff().Unreachable(table) {
 		d.log.Warn("agency without a handler, a leader or an official mailbox: forwarding to it is refused",
 			"agency", a.Code, "fix", "add a handler in [[operators]], or the agency's email in the routing table")
 	}
-	if without := leaderless(staff, table); len(without) > 0 {
-		codes := make([]string, len(without))
-		for i, a := range without {
-			codes[i] = a.Code
-		}
-		d.log.Warn("agencies without a leader (Art 15.3): their overdue alerts reach no leader", "agencies", strings.Join(codes, ","),
+	if without := withoutRole(d.operators.Config(), table, config.RoleLeader); len(without) > 0 {
+		d.log.Warn("agencies without a leader (Art 15.3): their overdue alerts reach no leader", "agencies", agencyCodes(without),
 			"fix", "add a leader for each in [[operators]]")
 	}
 	if d.cfg.Process.EscalationAddress == "" {
