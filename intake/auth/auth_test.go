@@ -220,3 +220,28 @@ func TestFromBorder(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckReadsOurIDInASCII: the border's rule that strips forged
+// headers compares our id as ASCII text (Postfix's regular expression), so
+// only ASCII case folding may make a header ours: with an id holding an
+// "s" or a "k", a forged header written with the long s "ſ" or the Kelvin
+// sign "K", which Unicode folds to them, passes the border and must count
+// for nothing.
+func TestCheckReadsOurIDInASCII(t *testing.T) {
+	for _, c := range []struct{ id, written, domain string }{
+		{"mail.soctrang.gov.vn", "mail.\u017Foctrang.gov.vn", "soctrang.gov.vn"},
+		{"mx.kontum.gov.vn", "mx.\u212Aontum.gov.vn", "kontum.gov.vn"},
+	} {
+		forged := []string{c.written + "; dmarc=pass header.from=" + c.domain}
+		if r := auth.Check(forged, "a@"+c.domain, c.id); r.Status != auth.None {
+			t.Errorf("%q read as %q: %+v", c.written, c.id, r)
+		}
+		if auth.FromBorder(forged, c.id) {
+			t.Errorf("%q read as our border's %q", c.written, c.id)
+		}
+		upper := []string{strings.ToUpper(c.id) + "; dmarc=pass header.from=" + c.domain}
+		if r := auth.Check(upper, "a@"+c.domain, c.id); r.Status != auth.Pass {
+			t.Errorf("%q in upper case not read as ours: %+v", c.id, r)
+		}
+	}
+}
