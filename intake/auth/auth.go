@@ -19,6 +19,8 @@ import (
 	"github.com/emersion/go-msgauth/authres"
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // Status is the verdict of Check.
@@ -68,7 +70,7 @@ func Check(authResults []string, fromAddr, trustedID string) Result {
 	found := false
 	for _, v := range authResults {
 		v = stripComments(v)
-		if !strings.EqualFold(servID(v), trustedID) {
+		if !ours(servID(v), trustedID) {
 			continue
 		}
 		found = true
@@ -98,7 +100,7 @@ func FromBorder(authResults []string, trustedID string) bool {
 		return false
 	}
 	for _, v := range authResults {
-		if strings.EqualFold(servID(stripComments(v)), trustedID) {
+		if ours(servID(stripComments(v)), trustedID) {
 			return true
 		}
 	}
@@ -187,6 +189,14 @@ func signingDomain(r *authres.DKIMResult) string {
 		}
 	}
 	return d
+}
+
+// ours reports whether an authserv-id is the trusted one, compared with
+// ASCII case folding only: the border's rule that strips incoming headers
+// with our id compares ASCII text, and Unicode folding would take a
+// Kelvin sign for a "k" that the rule does not see (SPEC 7.3).
+func ours(id, trustedID string) bool {
+	return fold.Address(id) == fold.Address(trustedID)
 }
 
 // servID returns the authserv-id of a header value: its first word.
