@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -38,5 +39,31 @@ func TestReplayWithAddedHeaderChangesNothing(t *testing.T) {
 	}
 	if r := w.report(); r.CallFailures != 1 || r.State != "received" {
 		t.Errorf("the copies changed the report: %s, %d failed calls", r.State, r.CallFailures)
+	}
+}
+
+// TestCodesAnswersCapped: the answers to /codes count against the hourly
+// cap of answers to one operator like every other answer (SPEC 7.3); a
+// standalone mail of twenty /codes lines, sent again and again, once got
+// twenty answers each time.
+func TestCodesAnswersCapped(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.p.AnswersPerHour = 3
+	mark := 0
+	w.sentSince(&mark)
+	for i := range 2 {
+		if out := w.standalone(receiver, fmt.Sprintf("codes-%d", i), strings.Repeat("/codes\n", 20), authPass); out.Reason != "" {
+			t.Fatalf("/codes: %+v", out)
+		}
+	}
+	if got := strings.Count(owed(w.sentSince(&mark)), "→"); got != 3 {
+		t.Errorf("%d answers owed, want the cap, 3", got)
+	}
+	if out := w.reply(receiver, "/danhmuc\n"); out.Reason != "" {
+		t.Fatalf("/danhmuc in the thread: %+v", out)
+	}
+	if got := owed(w.sentSince(&mark)); got != "" {
+		t.Errorf("past the cap, /danhmuc in the thread owes %q", got)
 	}
 }
