@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // TestReplayWithAddedHeaderChangesNothing: a copy of a signed command mail
@@ -65,5 +66,61 @@ func TestCodesAnswersCapped(t *testing.T) {
 	}
 	if got := owed(w.sentSince(&mark)); got != "" {
 		t.Errorf("past the cap, /danhmuc in the thread owes %q", got)
+	}
+}
+
+// TestConfidentialDocumentsStayAtTheCenter: a document's properties name
+// its author — Word writes the name of its user into a .docx and into the
+// PDF it exports — where no renaming reaches, so a confidential report's
+// documents stay at the Center, listed to the agency as such; its photos,
+// whose metadata the mailer strips, still go (SPEC 10.2).
+func TestConfidentialDocumentsStayAtTheCenter(t *testing.T) {
+	w := newWalker(t)
+	pdf := "%PDF-1.4\n1 0 obj\n<< /Author (Nguyen Van An) /Creator (Microsoft Word) >>\nendobj\ntrailer\n<< /Info 1 0 R >>\n%%EOF\n"
+	body := "--P\nContent-Type: text/plain; charset=UTF-8\n\n" + outage + "\nĐề nghị giữ bí mật thông tin người phản ánh.\n" +
+		photoPart(t, "P", "anh.jpg") +
+		"--P\nContent-Type: application/pdf; name=\"don.pdf\"\nContent-Disposition: attachment; filename=\"don.pdf\"\n\n" + pdf + "--P--\n"
+	out := w.send(eml([]string{"From: Nguyễn Văn An <" + citizen + ">", "To: phananh@haugiang.gov.vn", "Subject: Mất điện kéo dài",
+		"Message-ID: <conf-doc@mail.gmail.com>", "MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="P"`}, body))
+	w.code = out.Code
+	if !w.report().Confidential {
+		t.Fatal("the report is not confidential")
+	}
+	mark := 0
+	w.sentSince(&mark)
+	w.command(receiver, "/accept", "forwarded")
+	set, err := templates.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := false
+	for _, m := range w.sentSince(&mark) {
+		if m.To != handler || m.Kind != "assignment" {
+			continue
+		}
+		seen = true
+		var types []string
+		for _, f := range m.Attachments {
+			types = append(types, f.Type)
+		}
+		if strings.Join(types, " ") != "image/jpeg" {
+			t.Errorf("the assignment carries %v, want the photo alone", types)
+		}
+		r, err := set.Render(m.Kind, m.Lang, m.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Text, "tep-2.pdf") || !strings.Contains(r.Text, "lưu tại Trung tâm") {
+			t.Errorf("the assignment does not say the document stays at the Center:\n%s", r.Text)
+		}
+	}
+	if !seen {
+		t.Fatal("no assignment to the agency's handler")
+	}
+	// The Center's notices still carry it.
+	for _, m := range w.mails(t, w.code) {
+		if m.Kind == "triage" && len(m.Attachments) != 2 {
+			t.Errorf("the triage notice carries %d files, want both", len(m.Attachments))
+		}
 	}
 }
