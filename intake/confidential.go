@@ -10,6 +10,7 @@ import (
 	"haugiang.gov.vn/phananh/intake/form"
 	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // A confidential report shows the agency no identity (SPEC 10.2, Art 6.4):
@@ -157,12 +158,39 @@ func phoneKey(s string) string {
 
 // anonymousFiles renames files by their position ("tep-1.jpg"), keeping
 // the extension their type gives: a citizen's file names often carry a
-// name or a phone number.
+// name or a phone number. Only the photos and videos are sent on (the
+// mailer strips a JPEG's metadata; the position of the others stays, as
+// the place of the problem does): every other file stays at the Center
+// (its reference cleared, so that no mail carries it), since a document's
+// properties name its author where no renaming reaches — Word writes its
+// user's name into a .docx and into the PDF it exports.
 func anonymousFiles(as []store.Attachment) []store.Attachment {
 	out := make([]store.Attachment, len(as))
 	for i, a := range as {
 		a.Name = fmt.Sprintf("tep-%d%s", i+1, extension(a))
+		if withheld(a) {
+			a.BlobKey = ""
+		}
 		out[i] = a
+	}
+	return out
+}
+
+// withheld reports whether a confidential report's file stays at the
+// Center: a kept file that is neither a photo nor a video.
+func withheld(a store.Attachment) bool {
+	media := strings.HasPrefix(a.Type, "image/") && a.Type != "image/tiff" || strings.HasPrefix(a.Type, "video/")
+	return a.Refused == "" && !media
+}
+
+// listAnonymous lists a confidential report's files as anonymousFiles
+// left them, saying which stay at the Center.
+func listAnonymous(as []store.Attachment) []templates.File {
+	out := listFiles(as)
+	for i, a := range as {
+		if withheld(a) {
+			out[i].Mail = fileWithheld
+		}
 	}
 	return out
 }

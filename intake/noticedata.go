@@ -35,8 +35,10 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		replyFiles := st.replyFiles
 		if n.Hidden {
 			replyFiles = anonymousFiles(replyFiles)
+			n.ReplyFiles = listAnonymous(replyFiles)
+		} else {
+			n.ReplyFiles = listFiles(replyFiles)
 		}
-		n.ReplyFiles = listFiles(replyFiles)
 		files, _ = mailFiles(replyFiles)
 		if f := st.followUp; f != nil {
 			n.FollowUp, n.OtherSender = true, !f.citizen
@@ -141,7 +143,9 @@ func (s *snapshot) staffCase(role string) templates.Case {
 		ExtensionRequested: r.Extension.Requested, ExtensionConfirmed: r.Extension.Confirmed, ExtensionDays: r.Extension.Days,
 		ResultFiles: listFiles(s.result),
 	}
-	c.Files = listFiles(s.citizenFiles(c.Hidden))
+	if c.Files = listFiles(s.files); c.Hidden {
+		c.Files = listAnonymous(s.citizenFiles(true))
+	}
 	if c.Hidden {
 		c.Subject, c.Content = maskIdentity(c.Subject, r.Citizen), maskIdentity(c.Content, r.Citizen)
 		c.RatingReason = maskIdentity(c.RatingReason, r.Citizen)

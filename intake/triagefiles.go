@@ -20,6 +20,7 @@ const (
 	fileInline   = "inline"   // shown in the mail
 	fileAttached = "attached" // attached to the mail
 	fileKept     = "kept"     // at the Center only: the mail carries MaxMailFiles at most
+	fileWithheld = "withheld" // at the Center only: a confidential report's document (anonymousFiles)
 )
 
 // triageFiles are the files the triage notice carries, so that a receiver

@@ -187,7 +187,9 @@ type File struct {
 	GPS     string // "lat, lon" when the photo has a position
 	// Mail says what the notice did with the file: "inline" (shown in
 	// the mail), "attached", "kept" (at the Center only: a mail carries
-	// 15 MB of files at most); "" when it only lists it.
+	// 15 MB of files at most), "withheld" (at the Center only: a
+	// confidential report's document, whose properties may name its
+	// author, listed to an agency); "" when it only lists it.
 	Mail string
 	// CID is the Content-ID of a file shown in the mail's HTML.
 	CID string
