@@ -35,6 +35,25 @@ func TestWithoutPerson(t *testing.T) {
 	}
 }
 
+// TestWithoutPersonUnaccented: a handler who types without diacritics
+// names the citizen "Nguyen Van An" in the result, and people write a
+// house's address without the word for street ("12 Trần Hưng Đạo", "nhà
+// số 45B Lê Lợi"): neither may be published (SPEC 9.6).
+func TestWithoutPersonUnaccented(t *testing.T) {
+	r := store.Report{Citizen: store.Citizen{Name: "Nguyễn Văn An", Phone: "0912345678", Address: "12 Trần Hưng Đạo, phường 1"}}
+	for _, tc := range []struct{ in, want string }{
+		{"Đã làm việc với ông Nguyen Van An tại nhà.", "Đã làm việc với ông […] tại nhà."},
+		{"Cây đổ trước nhà 12 Tran Hung Dao.", "Cây đổ trước nhà […]."},
+		{"Cây đổ trước nhà 7 Nguyễn Trãi, phường 1.", "Cây đổ trước nhà […], phường 1."},
+		{"Cây đổ trước nhà số 45B Lê Lợi, phường 5.", "Cây đổ trước […], phường 5."},
+		{"Ngập ở ấp 3, xã Vị Đông, 3 hộ bị ảnh hưởng.", "Ngập ở ấp 3, xã Vị Đông, 3 hộ bị ảnh hưởng."},
+	} {
+		if got := withoutPerson(tc.in, r); got != tc.want {
+			t.Errorf("withoutPerson(%q)\n = %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 // reports are the seeded reports: only the first two are public.
 var reports = []struct {
 	state                string
