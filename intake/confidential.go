@@ -100,45 +100,10 @@ func hideCitizen(text string, c store.Citizen) string {
 func hideValues(text string, values ...string) string {
 	for _, v := range values {
 		if v = strings.TrimSpace(v); len([]rune(v)) >= 3 {
-			text = replaceFolded(text, v, hidden)
+			text = fold.ReplaceAll(text, v, hidden)
 		}
 	}
 	return text
-}
-
-// replaceFolded replaces every occurrence of old in s, compared folded
-// (fold.String: without diacritics and case), so that "Nguyen Van An"
-// written without marks is found as "Nguyễn Văn An". s is NFC.
-func replaceFolded(s, old, repl string) string {
-	needle := fold.String(old)
-	if needle == "" {
-		return s
-	}
-	var folded strings.Builder
-	var at []int // at[i]: where in s the rune of folded byte i begins
-	for i, r := range s {
-		f := fold.String(string(r))
-		folded.WriteString(f)
-		for range len(f) {
-			at = append(at, i)
-		}
-	}
-	at = append(at, len(s))
-	hay := folded.String()
-	var b strings.Builder
-	last := 0
-	for from := 0; ; {
-		i := strings.Index(hay[from:], needle)
-		if i < 0 {
-			break
-		}
-		start, end := at[from+i], at[from+i+len(needle)]
-		b.WriteString(s[last:start])
-		b.WriteString(repl)
-		last, from = end, from+i+len(needle)
-	}
-	b.WriteString(s[last:])
-	return b.String()
 }
 
 // phoneKey reduces a phone number to its national digits.

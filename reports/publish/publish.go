@@ -41,6 +41,7 @@ import (
 	"unicode/utf8"
 
 	"haugiang.gov.vn/phananh/intake/form"
+	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
@@ -234,10 +235,15 @@ var (
 	phonePattern = regexp.MustCompile(`\+?\(?\d[\d .\-()]{7,}\d`)
 	// streetPattern is a street address: a street named after its word
 	// ("đường Trần Hưng Đạo", "hẻm 3/2"), with the house number before it
-	// ("số 15 đường …", "nhà số 15, đường …"), or a house number alone
-	// ("số nhà 15", "nhà số 15A", "sn 7/2").
+	// ("số 15 đường …", "nhà số 15, đường …"); a house number followed by
+	// the capitalised name of its street, as addresses are written
+	// ("12 Trần Hưng Đạo", "nhà số 45B Lê Lợi", "12 Tran Hung Dao"); or a
+	// house number alone ("số nhà 15", "nhà số 15A", "sn 7/2"). A hamlet's
+	// or a group's number ("ấp 3", "tổ 5") is followed by no capitalised
+	// name and stays.
 	streetPattern = regexp.MustCompile(`(?:` + house + `\s*,?\s*)?(?:(?i:số)\s*\d+[\p{L}\d/\-]*\s*,?\s*)?` +
-		`(?i:đường|phố|hẻm|ngõ|ngách|kiệt)\s+` + streetName + `(?:\s+` + streetName + `)*|` + house)
+		`(?i:đường|phố|hẻm|ngõ|ngách|kiệt)\s+` + streetName + `(?:\s+` + streetName + `)*|` +
+		`(?:` + house + `|(?:(?i:số)[ \t]+)?\b\d{1,4}\p{L}?(?:/\d{1,4}\p{L}?)*)[ \t]+\p{Lu}\p{L}*(?:[ \t]+\p{Lu}\p{L}*){0,4}|` + house)
 )
 
 const (
@@ -247,16 +253,17 @@ const (
 
 // withoutPerson masks in a text what identifies the citizen of a report:
 // their name, email address, home address, workplace and the place they
-// gave, as the form read them (in any case), every email address, every
-// street address (streetPattern), and every run of nine digits or more — a
-// phone number, an identity card — so that the summary and the result an
-// agency wrote for the citizen can be published. Hamlets and units stay:
+// gave, as the form read them (in any case, with or without diacritics),
+// every email address, every street address (streetPattern), and every
+// run of nine digits or more — a phone number, an identity card — so that
+// the summary and the result an agency wrote for the citizen can be
+// published. Hamlets and units stay:
 // they are no finer than the places the statistics name.
 func withoutPerson(text string, r store.Report) string {
 	c := r.Citizen
 	for _, v := range []string{c.Email, c.Address, c.Workplace, r.Location, c.Name, c.Phone} {
 		if v = strings.TrimSpace(v); utf8.RuneCountInString(v) >= 3 {
-			text = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(v)).ReplaceAllLiteralString(text, masked)
+			text = fold.ReplaceAll(text, v, masked)
 		}
 	}
 	text = emailPattern.ReplaceAllString(text, masked)
