@@ -141,7 +141,7 @@ func (s *snapshot) staffCase(role string) templates.Case {
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Secret: r.Secret, Undeliverable: r.Undeliverable,
 		CallFailures: r.CallFailures, Rating: r.Rating, RatingReason: s.ratingReason(), Result: r.Result, ResolvedAt: r.ResolvedAt,
 		ExtensionRequested: r.Extension.Requested, ExtensionConfirmed: r.Extension.Confirmed, ExtensionDays: r.Extension.Days,
-		ResultFiles: listFiles(s.result),
+		ResultFiles: listFiles(s.result), English: r.Lang == templates.English,
 	}
 	if c.Files = listFiles(s.files); c.Hidden {
 		c.Files = listAnonymous(s.citizenFiles(true))

@@ -50,6 +50,10 @@ type Case struct {
 	Rating      string // the citizen's rating: rat-hai-long, hai-long, khong-hai-long or ""
 	// RatingReason is what the citizen wrote under the rating (SPEC 7.4).
 	RatingReason string
+	// English: the citizen wrote in English, so their mail is in English
+	// and what staff write for them (a reason, a result, an answer) reaches
+	// them word for word inside it.
+	English bool
 }
 
 // Due is an open deadline.

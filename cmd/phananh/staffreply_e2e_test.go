@@ -103,3 +103,28 @@ func TestE2EStaffNameFormerUnits(t *testing.T) {
 	}
 	e.waitMail("assignment", "ubndxahoaluu@cantho.gov.vn", 1)
 }
+
+// TestE2EStaffToldTheCitizenReadsEnglish: a citizen who wrote in English
+// gets their mail in English, and what staff write for them — the reason
+// of a rejection, the result — goes into it word for word; every notice
+// that asks staff for such words says so: the triage notice to the
+// receiver, the assignment to the handler and the review to the approver.
+func TestE2EStaffToldTheCitizenReadsEnglish(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	const sarah = "sarah.jones@icloud.com"
+	e.deliver(at, citizenMail("Sarah Jones <"+sarah+">", "english@icloud.com", "Power cut in Vi Dong commune",
+		"Hi,\n\nThere has been a power outage (mat dien) in hamlet 3, Vi Dong commune, Vi Thuy district since 6am. Please send someone to fix it.\n\nThanks,\nSarah\n+84 912 888 777\n\nSent from my iPhone\n"))
+	code := e.waitMail("ack", sarah, 1).code()
+	const told = "nên viết bằng tiếng Anh"
+	if text := e.waitMail("triage", e2eReceiver, 1).text(); !strings.Contains(text, told) {
+		t.Errorf("the triage notice does not tell the receiver to write the reason in English:\n%s", text)
+	}
+	e.walk(code, sarah, &at, "Đã thay dây dẫn.", "", false)
+	for kind, to := range map[string]string{"assignment": e2eHandler, "review": e2eApprover} {
+		if text := e.mailAbout(kind, to, code).text(); !strings.Contains(text, told) {
+			t.Errorf("the %s does not say the citizen reads English:\n%s", kind, text)
+		}
+	}
+}
