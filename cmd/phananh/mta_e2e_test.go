@@ -158,6 +158,20 @@ func TestE2EBorderCommands(t *testing.T) {
 	}
 }
 
+// TestE2EBorderSpamMarkFromOutside: a spam mark that a message brings
+// with it — set by the sender's own server, or by the sender — is no
+// verdict of our border's: the border removes it (header_checks), and the
+// citizen's report is a report, acknowledged, not junk (SPEC 4.2).
+func TestE2EBorderSpamMarkFromOutside(t *testing.T) {
+	e, b := newBorderEnv(t, "")
+	e.startDaemon()
+	report := strings.Replace(citizenReport(40, e2eCitizen), "MIME-Version:", "X-Spam-Flag: YES\r\nX-Spam: Yes\r\nMIME-Version:", 1)
+	if err := b.send(e2eCitizen, b.ours, report); err != nil {
+		t.Fatalf("the border refused a citizen's report: %v", err)
+	}
+	e.waitMail("ack", e2eCitizen, 1)
+}
+
 // TestE2EBorderBounces sends the acknowledgements of two reports to
 // addresses that the citizens' server refuses, one of them with Vietnamese
 // letters: the border's Postfix returns each with a DSN, the first in RFC
