@@ -140,6 +140,7 @@ func (b *Blobs) path(name string) string {
 // BlobWriter writes one blob. Nothing is visible until Commit.
 type BlobWriter struct {
 	blobs *Blobs
+	batch *BlobBatch // nil: Commit makes the blob durable itself
 	f     *os.File
 	w     *bufio.Writer
 	key   []byte
@@ -241,12 +242,16 @@ func (w *BlobWriter) Commit() (string, error) {
 	ref := blobRef{name: hex.EncodeToString(rnd), key: w.key, hash: hex.EncodeToString(w.name.Sum(nil))}
 	final := w.blobs.path(ref.name)
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
-		os.Remove(w.f.Name())
+		w.Abort()
 		return "", fmt.Errorf("blob: %w", err)
 	}
 	if err := os.Rename(w.f.Name(), final); err != nil {
-		os.Remove(w.f.Name())
+		w.Abort()
 		return "", fmt.Errorf("blob: %w", err)
+	}
+	if w.batch != nil {
+		w.batch.added(w.f, filepath.Dir(final))
+		return ref.String(), nil
 	}
 	if err := syncDir(filepath.Dir(final)); err != nil {
 		return "", err
@@ -257,6 +262,9 @@ func (w *BlobWriter) Commit() (string, error) {
 func (w *BlobWriter) finish() error {
 	if err := w.w.Flush(); err != nil {
 		return fmt.Errorf("blob: %w", err)
+	}
+	if w.batch != nil {
+		return nil // synced and closed by the batch
 	}
 	if err := w.f.Sync(); err != nil {
 		return fmt.Errorf("blob: %w", err)

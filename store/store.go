@@ -28,6 +28,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "time/tzdata" // Asia/Ho_Chi_Minh on machines without zone files
@@ -67,6 +68,15 @@ type DB struct {
 	domain   string
 	path     string
 	dir      string
+
+	// Prepared statements, by connection pool (stmts.go).
+	writeStmts, readStmts stmtCache
+
+	// The writer goroutine (writer.go).
+	queue    chan *writeReq
+	stop     chan struct{}
+	stopOnce sync.Once
+	stopped  chan struct{}
 }
 
 // ErrWrongKey is returned by Open when the key is not the one the database
@@ -98,6 +108,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	db := &DB{w: w, r: r, keys: k, domain: opt.MailDomain, path: opt.Path, dir: opt.DataDir}
+	db.startWriter()
 	if err := db.init(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -295,6 +306,9 @@ func (db *DB) checkKey(ctx context.Context) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stopWriter()
+	db.writeStmts.close()
+	db.readStmts.close()
 	err := errors.Join(db.w.Close(), db.r.Close())
 	if db.keystore != nil {
 		err = errors.Join(err, db.keystore.close())
@@ -315,24 +329,14 @@ type Tx struct {
 	err      error             // a failure that rolls the transaction back
 }
 
-// Write runs fn in one IMMEDIATE transaction and commits it when fn returns
-// nil; any error rolls everything back.
-func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.w, true, fn)
-}
-
 // Read runs fn in a read-only transaction that sees one consistent snapshot.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.r, false, fn)
-}
-
-func (db *DB) run(ctx context.Context, conn *sql.DB, writable bool, fn func(*Tx) error) error {
-	tx, err := conn.BeginTx(ctx, nil)
+	tx, err := db.r.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	t := &Tx{ctx: ctx, tx: tx, db: db, writable: writable}
+	t := &Tx{ctx: ctx, tx: tx, db: db}
 	if err := fn(t); err != nil {
 		return err
 	}
@@ -342,19 +346,41 @@ func (db *DB) run(ctx context.Context, conn *sql.DB, writable bool, fn func(*Tx)
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	db.readStmts.prepareWanted(db.r)
 	return nil
 }
 
 func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	if st := t.prepared(query); st != nil {
+		return st.ExecContext(t.ctx, args...)
+	}
 	return t.tx.ExecContext(t.ctx, query, args...)
 }
 
+// query runs a query whose rows the caller iterates. It is prepared anew
+// each time: a caller may run the same query again while iterating.
 func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, query, args...)
 }
 
 func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+	if st := t.prepared(query); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
+	}
 	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
+// prepared returns the transaction's form of the statement cached for
+// query, or nil when it is not cached (yet: see stmtCache).
+func (t *Tx) prepared(query string) *sql.Stmt {
+	cache := &t.db.readStmts
+	if t.writable {
+		cache = &t.db.writeStmts
+	}
+	if st := cache.lookup(query); st != nil {
+		return t.tx.StmtContext(t.ctx, st)
+	}
+	return nil
 }
 
 // nextID returns the id the next row of table will get. Sealed columns are

@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// The writer is one goroutine that owns the writer connection and commits
+// the write transactions of the whole process — intake's messages, the
+// outbox's records, the deadline watch, the commands — in groups: it takes
+// every transaction queued while it was committing the previous group,
+// runs each in a savepoint of its own, in the order queued, and makes them
+// all durable with one commit (group commit, as databases do with their
+// log). To its caller each is a transaction of its own: it sees everything
+// committed or run before it, and when it fails, only its own changes are
+// rolled back. A transaction queued while the writer is idle is committed
+// at once, alone: grouping adds no wait.
+
+// maxGroup bounds the transactions one commit takes, so that a long queue
+// is committed in steps and its first callers are not kept waiting for the
+// last.
+const maxGroup = 512
+
+// errClosed is returned for a transaction queued after Close.
+var errClosed = errors.New("store: closed")
+
+// errGroupFailed is returned to a transaction that succeeded in a group
+// that another's failure rolled back entirely (the database refused its
+// savepoint's rollback: the disk is full, say).
+var errGroupFailed = errors.New("store: rolled back with the transactions committed beside it")
+
+// writeReq is one caller's transactions, waiting for the writer.
+type writeReq struct {
+	ctx  context.Context
+	fns  []func(*Tx) error
+	errs []error
+	done chan struct{}
+}
+
+// startWriter starts the writer goroutine; Close stops it.
+func (db *DB) startWriter() {
+	db.queue = make(chan *writeReq) // unbuffered: a request is queued only when the writer takes it
+	db.stop = make(chan struct{})
+	db.stopped = make(chan struct{})
+	go db.writeLoop()
+}
+
+// stopWriter stops the writer once the group it runs, if any, is
+// committed; transactions queued later fail with errClosed.
+func (db *DB) stopWriter() {
+	if db.stop == nil {
+		return
+	}
+	db.stopOnce.Do(func() { close(db.stop) })
+	<-db.stopped
+}
+
+// Write runs fn in one IMMEDIATE transaction and commits it when fn returns
+// nil; any error rolls everything fn did back. Statements run to their end
+// once fn has begun, even when ctx is cancelled: a cancelled caller must
+// not interrupt, and so roll back, the transactions committed beside its
+// own; a ctx already done when the writer comes to fn skips it.
+func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	return db.WriteEach(ctx, fn)[0]
+}
+
+// WriteEach runs fns in order, each as a transaction of its own (as
+// Write): each sees the changes of those before it, and one that fails is
+// rolled back alone. They are committed together, and with whatever else
+// was queued beside them, by one commit. It returns each fn's error, or
+// the commit's.
+func (db *DB) WriteEach(ctx context.Context, fns ...func(*Tx) error) []error {
+	req := &writeReq{ctx: ctx, fns: fns, errs: make([]error, len(fns)), done: make(chan struct{})}
+	select {
+	case db.queue <- req:
+	case <-db.stop:
+		fill(req.errs, errClosed)
+		return req.errs
+	case <-ctx.Done():
+		fill(req.errs, ctx.Err())
+		return req.errs
+	}
+	<-req.done
+	return req.errs
+}
+
+func fill(errs []error, err error) {
+	for i := range errs {
+		if errs[i] == nil {
+			errs[i] = err
+		}
+	}
+}
+
+func (db *DB) writeLoop() {
+	defer close(db.stopped)
+	for {
+		var first *writeReq
+		select {
+		case first = <-db.queue:
+		case <-db.stop:
+			return
+		}
+		group, n := []*writeReq{first}, len(first.fns)
+	more:
+		for n < maxGroup {
+			select {
+			case r := <-db.queue:
+				group, n = append(group, r), n+len(r.fns)
+			default:
+				break more
+			}
+		}
+		db.commitGroup(group)
+		for _, r := range group {
+			close(r.done)
+		}
+		db.writeStmts.prepareWanted(db.w)
+	}
+}
+
+// commitGroup runs a group's transactions in one database transaction and
+// commits it. The statements run under a context of their own: see Write.
+func (db *DB) commitGroup(group []*writeReq) {
+	failAll := func(err error) {
+		for _, r := range group {
+			fill(r.errs, err)
+		}
+	}
+	tx, err := db.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		failAll(fmt.Errorf("store: begin: %w", err))
+		return
+	}
+	defer tx.Rollback()
+	for _, r := range group {
+		for i, fn := range r.fns {
+			if err := r.ctx.Err(); err != nil {
+				r.errs[i] = err
+				continue
+			}
+			var broken error
+			r.errs[i], broken = db.runSavepoint(tx, r.ctx, fn)
+			if broken != nil {
+				failAll(fmt.Errorf("%w: %w", errGroupFailed, broken))
+				return
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		failAll(fmt.Errorf("store: commit: %w", err))
+	}
+}
+
+// runSavepoint runs one transaction of a group in a savepoint, and rolls
+// the savepoint back when fn fails. broken is set when the database
+// transaction itself is lost.
+func (db *DB) runSavepoint(tx *sql.Tx, ctx context.Context, fn func(*Tx) error) (err, broken error) {
+	bg := context.Background()
+	if _, err := tx.ExecContext(bg, `SAVEPOINT tx`); err != nil {
+		return err, err
+	}
+	t := &Tx{ctx: context.WithoutCancel(ctx), tx: tx, db: db, writable: true}
+	err = fn(t)
+	if err == nil {
+		err = t.err
+	}
+	if err != nil {
+		if _, rerr := tx.ExecContext(bg, `ROLLBACK TO tx`); rerr != nil {
+			return err, rerr
+		}
+	}
+	if _, rerr := tx.ExecContext(bg, `RELEASE tx`); rerr != nil {
+		return err, rerr
+	}
+	return err, nil
+}

@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestWriteEachFailsAlone commits transactions together: one that fails,
+// by its error or by a value it could not seal, is rolled back alone; the
+// others are committed, each seeing the changes of those before it.
+func TestWriteEachFailsAlone(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+	var codes [4]string
+	create := func(i int) func(*Tx) error {
+		return func(tx *Tx) error {
+			r, err := tx.CreateReport(sample(at))
+			codes[i] = r.Code
+			return err
+		}
+	}
+	stop := errors.New("stop")
+	errs := db.WriteEach(ctx,
+		create(0),
+		func(tx *Tx) error { create(1)(tx); return stop },
+		func(tx *Tx) error { create(2)(tx); tx.fail(stop); return nil },
+		create(3),
+	)
+	for i, want := range []error{nil, stop, stop, nil} {
+		if !errors.Is(errs[i], want) {
+			t.Errorf("transaction %d: %v, want %v", i, errs[i], want)
+		}
+	}
+	// The failed ones gave their codes back: no gaps.
+	if codes[0] != "PA-2026-000001" || codes[3] != "PA-2026-000002" {
+		t.Errorf("codes %v, want PA-2026-000001 then PA-2026-000002", codes)
+	}
+	var n int
+	db.Read(ctx, func(tx *Tx) error { return tx.queryRow(`SELECT count(*) FROM reports`).Scan(&n) })
+	if n != 2 {
+		t.Errorf("%d reports committed, want 2", n)
+	}
+}
+
+// TestWritesGrouped queues transactions from many goroutines at once: all
+// are committed, each exactly once, and a failing one takes nothing else
+// with it.
+func TestWritesGrouped(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make([]error, 64)
+	for i := range errs {
+		wg.Go(func() {
+			errs[i] = db.Write(ctx, func(tx *Tx) error {
+				if _, err := tx.CreateReport(sample(time.Now())); err != nil {
+					return err
+				}
+				if i%8 == 0 {
+					return errors.New("refused")
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	failed := 0
+	for i, err := range errs {
+		switch {
+		case i%8 == 0 && err == nil:
+			t.Errorf("transaction %d: no error", i)
+		case i%8 == 0:
+			failed++
+		case err != nil:
+			t.Errorf("transaction %d: %v", i, err)
+		}
+	}
+	var n, distinct int
+	db.Read(ctx, func(tx *Tx) error {
+		return tx.queryRow(`SELECT count(*), count(DISTINCT code) FROM reports`).Scan(&n, &distinct)
+	})
+	if n != len(errs)-failed || distinct != n {
+		t.Errorf("%d reports (%d distinct codes), want %d", n, distinct, len(errs)-failed)
+	}
+}
+
+// TestWriteCancelledBeforeRun skips a transaction whose context ended
+// while it waited; one whose context ends while it runs still completes.
+func TestWriteCancelledBeforeRun(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ran := false
+	if err := db.Write(ctx, func(*Tx) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
+		t.Errorf("cancelled before: ran %v, err %v", ran, err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	err := db.Write(ctx, func(tx *Tx) error {
+		cancel()
+		_, err := tx.CreateReport(sample(time.Now()))
+		return err
+	})
+	if err != nil {
+		t.Errorf("cancelled while running: %v", err)
+	}
+}
+
+// TestWriteAfterClose fails, rather than hanging.
+func TestWriteAfterClose(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	db.Close()
+	if err := db.Write(context.Background(), func(*Tx) error { return nil }); !errors.Is(err, errClosed) {
+		t.Errorf("write after close: %v", err)
+	}
+}
