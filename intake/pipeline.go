@@ -22,7 +22,6 @@ package intake
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"time"
@@ -90,6 +89,9 @@ type Pipeline struct {
 	// AfterCommit, when set, is called after an outcome is committed and
 	// before Process returns: tests stop the process there.
 	AfterCommit func(Outcome)
+	// AfterBlobs, when set, is called when a batch's files are durable and
+	// nothing of it is committed yet: tests stop the process there.
+	AfterBlobs func()
 }
 
 // Source is one raw message to process.
@@ -131,6 +133,26 @@ func (p *Pipeline) Seen(ctx context.Context, mailbox string, uidValidity, uid ui
 	return Outcome{Kind: m.Kind, Code: m.ReportCode, Reason: m.Reason, Repeated: true}, true, nil
 }
 
+// Recorded returns the recorded outcomes of those of a mailbox's UIDs
+// that have one: Seen for many messages at once.
+func (p *Pipeline) Recorded(ctx context.Context, mailbox string, uidValidity uint32, uids []uint32) (map[uint32]Outcome, error) {
+	outs := map[uint32]Outcome{}
+	err := p.DB.Read(ctx, func(tx *store.Tx) error {
+		for _, uid := range uids {
+			m, err := tx.SeenUID(mailbox, uidValidity, uid)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			outs[uid] = Outcome{Kind: m.Kind, Code: m.ReportCode, Reason: m.Reason, Repeated: true}
+		}
+		return nil
+	})
+	return outs, err
+}
+
 // Process reads one message to its end and records what it became. An
 // error means nothing was recorded (the store failed, or the body could
 // not be read): the message must stay where it is, to be tried again.
@@ -145,46 +167,8 @@ func (p *Pipeline) Process(ctx context.Context, src Source) (Outcome, error) {
 			return out, err
 		}
 	}
-	raw, err := p.spool(src.Body)
-	if err != nil {
-		return Outcome{}, err
-	}
-	in := &incoming{src: src, raw: raw, now: p.now()}
-	if raw.tooLarge {
-		return p.commit(ctx, in, p.quarantine(in, quarantined{
-			reason: fmt.Sprintf("message larger than %d bytes", p.Limits.MaxMessageBytes),
-			cause:  templates.CauseMessageSize, limit: p.Limits.MaxMessageBytes,
-		}))
-	}
-	q, err := p.parse(in)
-	if err != nil {
-		return Outcome{}, err
-	}
-	if q.reason != "" {
-		return p.commit(ctx, in, p.quarantine(in, q))
-	}
-	return p.commit(ctx, in, p.decide)
-}
-
-// commit runs decide in one write transaction, records the message in the
-// same transaction, and calls AfterCommit.
-func (p *Pipeline) commit(ctx context.Context, in *incoming, decide func(*store.Tx, *incoming) (Outcome, error)) (Outcome, error) {
-	var out Outcome
-	err := p.DB.Write(ctx, func(tx *store.Tx) error {
-		var err error
-		if out, err = decide(tx, in); err != nil {
-			return err
-		}
-		return p.record(tx, in, out)
-	})
-	if err != nil {
-		return Outcome{}, fmt.Errorf("intake: %w", err)
-	}
-	p.Log.Info("message processed", "kind", out.Kind, "report", out.Code, "uid", in.src.UID, "reason", out.Reason)
-	if p.AfterCommit != nil {
-		p.AfterCommit(out)
-	}
-	return out, nil
+	r := p.ProcessAll(ctx, func(yield func(Source) bool) { yield(src) })[0]
+	return r.Outcome, r.Err
 }
 
 // record writes the messages row of an outcome.

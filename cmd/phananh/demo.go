@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"log/slog"
 	"mime"
 	"net/mail"
@@ -198,14 +199,16 @@ type recorder struct {
 	outcomes map[uint32]intake.Outcome
 }
 
-func (r *recorder) Process(ctx context.Context, src intake.Source) (intake.Outcome, error) {
-	out, err := r.Processor.Process(ctx, src)
-	if err == nil {
-		r.mu.Lock()
-		r.outcomes[src.UID] = out
-		r.mu.Unlock()
+func (r *recorder) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
+	rs := r.Processor.ProcessAll(ctx, srcs)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, res := range rs {
+		if res.Err == nil {
+			r.outcomes[res.UID] = res.Outcome
+		}
 	}
-	return out, err
+	return rs
 }
 
 // codeOf returns the report code of the sample file name.

@@ -2,22 +2,21 @@ package main
 
 import (
 	"context"
+	"iter"
 
 	"haugiang.gov.vn/phananh/intake"
 	"haugiang.gov.vn/phananh/mailer"
 )
 
-// wakeAfter wakes the mail worker after each processed message, so the
-// acknowledgement leaves at once rather than at the next poll.
+// wakeAfter wakes the mail worker after each processed batch of messages,
+// so the acknowledgements leave at once rather than at the next poll.
 type wakeAfter struct {
 	*intake.Pipeline
 	worker *mailer.Worker
 }
 
-func (w wakeAfter) Process(ctx context.Context, src intake.Source) (intake.Outcome, error) {
-	out, err := w.Pipeline.Process(ctx, src)
-	if err == nil {
-		w.worker.Wake()
-	}
-	return out, err
+func (w wakeAfter) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
+	rs := w.Pipeline.ProcessAll(ctx, srcs)
+	w.worker.Wake()
+	return rs
 }

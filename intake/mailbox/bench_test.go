@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -62,12 +63,14 @@ type counting struct {
 	n atomic.Int64
 }
 
-func (c *counting) Process(ctx context.Context, src intake.Source) (intake.Outcome, error) {
-	out, err := c.Processor.Process(ctx, src)
-	if err == nil {
-		c.n.Add(1)
+func (c *counting) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
+	rs := c.Processor.ProcessAll(ctx, srcs)
+	for _, r := range rs {
+		if r.Err == nil {
+			c.n.Add(1)
+		}
 	}
-	return out, err
+	return rs
 }
 
 func benchPipeline(b *testing.B, size int) {

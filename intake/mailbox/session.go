@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"iter"
 	"slices"
 	"time"
 
@@ -26,15 +28,15 @@ type session struct {
 	tidy  bool
 }
 
-// errVanished: the message was expunged by someone else before we read it.
-var errVanished = errors.New("message vanished")
-
-const datesBatch = 200
+// DefaultBatchSize is Watcher.BatchSize when unset: enough to make a
+// commit's fsyncs and a move's round trip cheap per message, few enough to
+// keep a batch's files and parsed messages small.
+const DefaultBatchSize = 200
 
 // processAll handles every message in the mailbox not flagged \Deleted,
-// oldest first. A message whose processing fails is left in place and tried
-// again next round; it never blocks the ones behind it. A connection
-// failure ends the session.
+// oldest first, in batches. A message whose processing fails is left in
+// place and tried again next round; it never blocks the ones behind it. A
+// connection failure ends the session.
 func (s *session) processAll(ctx context.Context) error {
 	data, err := s.c.UIDSearch(&imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}}, nil).Wait()
 	if err != nil {
@@ -42,26 +44,85 @@ func (s *session) processAll(ctx context.Context) error {
 	}
 	uids := data.AllUIDs()
 	slices.Sort(uids)
+	size := s.w.BatchSize
+	if size <= 0 {
+		size = DefaultBatchSize
+	}
 	for len(uids) > 0 {
-		chunk := uids[:min(len(uids), datesBatch)]
-		uids = uids[len(chunk):]
-		dates, err := s.internalDates(chunk)
-		if err != nil {
-			return err
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		for _, uid := range chunk {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if err := s.handle(ctx, uid, dates[uid]); err != nil {
-				if s.broken() {
-					return err
-				}
-				s.w.Log.Error("message left in the mailbox, to try again", "uid", uid, "err", err)
-			}
+		chunk := uids[:min(len(uids), size)]
+		uids = uids[len(chunk):]
+		if err := s.processBatch(ctx, chunk); err != nil {
+			return err
 		}
 	}
 	return s.expunge(ctx)
+}
+
+// processBatch processes the messages of uids not processed before (a
+// crash may have come between a commit and the move) as one batch, then
+// moves them all, each set to its folder with one command. It returns an
+// error only when the connection is gone.
+func (s *session) processBatch(ctx context.Context, uids []imap.UID) error {
+	recorded, err := s.w.Processor.Recorded(ctx, s.w.Mailbox, s.uidValidity, uint32s(uids))
+	if err != nil {
+		s.w.Log.Error("messages left in the mailbox, to try again", "uids", len(uids), "err", err)
+		return nil
+	}
+	dests := map[string][]imap.UID{}
+	var todo []imap.UID
+	for _, uid := range uids {
+		if out, ok := recorded[uint32(uid)]; ok {
+			dests[s.dest(out)] = append(dests[s.dest(out)], uid)
+		} else {
+			todo = append(todo, uid)
+		}
+	}
+	if len(todo) > 0 {
+		var fetchErr error
+		for _, r := range s.w.Processor.ProcessAll(ctx, s.bodies(todo, &fetchErr)) {
+			if r.Err != nil {
+				s.w.Log.Error("message left in the mailbox, to try again", "uid", r.UID, "err", r.Err)
+				continue
+			}
+			dests[s.dest(r.Outcome)] = append(dests[s.dest(r.Outcome)], imap.UID(r.UID))
+		}
+		if fetchErr != nil {
+			if s.broken() {
+				return fetchErr
+			}
+			s.w.Log.Error("messages left in the mailbox, to try again", "err", fetchErr)
+		}
+	}
+	for _, dest := range []string{s.w.Processed, s.w.Quarantine} {
+		if len(dests[dest]) == 0 {
+			continue
+		}
+		if err := s.move(dests[dest], dest); err != nil {
+			if s.broken() {
+				return err
+			}
+			s.w.Log.Error("messages left in the mailbox, to move again", "messages", len(dests[dest]), "err", err)
+		}
+	}
+	return nil
+}
+
+func (s *session) dest(out intake.Outcome) string {
+	if out.Quarantined() {
+		return s.w.Quarantine
+	}
+	return s.w.Processed
+}
+
+func uint32s(uids []imap.UID) []uint32 {
+	out := make([]uint32, len(uids))
+	for i, uid := range uids {
+		out[i] = uint32(uid)
+	}
+	return out
 }
 
 // broken reports whether the connection is gone.
@@ -74,108 +135,122 @@ func (s *session) broken() bool {
 	}
 }
 
-// internalDates fetches when the server received each message: the
-// received time of a report, never the sender's Date header (SPEC 4.1).
-func (s *session) internalDates(uids []imap.UID) (map[imap.UID]time.Time, error) {
-	msgs, err := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, InternalDate: true}).Collect()
-	if err != nil {
-		return nil, fmt.Errorf("imap fetch dates: %w", err)
+// bodies yields the messages of uids, streamed by one UID FETCH of the set
+// with each message's INTERNALDATE — the received time of a report, never
+// the sender's Date header (SPEC 4.1). A message whose body the server
+// sends before its UID or date (servers choose the order) is fetched
+// again alone afterwards; one the server no longer has (another client
+// expunged it) is left out. The fetch's failure is left in *ferr.
+func (s *session) bodies(uids []imap.UID, ferr *error) iter.Seq[intake.Source] {
+	return func(yield func(intake.Source) bool) {
+		done := map[imap.UID]bool{}
+		stopped := false
+		cmd := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, InternalDate: true,
+			BodySection: []*imap.FetchItemBodySection{{Peek: true}}})
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			var uid imap.UID
+			var received time.Time
+			for item := msg.Next(); item != nil; item = msg.Next() {
+				switch item := item.(type) {
+				case imapclient.FetchItemDataUID:
+					uid = item.UID
+				case imapclient.FetchItemDataInternalDate:
+					received = item.Time
+				case imapclient.FetchItemDataBodySection:
+					if stopped || item.Literal == nil || uid == 0 || received.IsZero() || done[uid] {
+						continue // msg.Next discards the body
+					}
+					done[uid] = true
+					stopped = !yield(s.source(uid, received, item.Literal))
+				}
+			}
+		}
+		if err := cmd.Close(); err != nil {
+			*ferr = fmt.Errorf("imap fetch: %w", err)
+			return
+		}
+		for _, uid := range uids {
+			if stopped || done[uid] {
+				continue
+			}
+			if err := s.fetchOne(uid, func(src intake.Source) { stopped = !yield(src) }); err != nil {
+				*ferr = err
+				return
+			}
+		}
 	}
-	dates := make(map[imap.UID]time.Time, len(msgs))
-	for _, m := range msgs {
-		dates[m.UID] = m.InternalDate
-	}
-	return dates, nil
 }
 
-// handle processes one message, unless it was processed before a crash,
-// and moves it to its folder.
-func (s *session) handle(ctx context.Context, uid imap.UID, received time.Time) error {
-	out, seen, err := s.w.Processor.Seen(ctx, s.w.Mailbox, s.uidValidity, uint32(uid))
-	if err != nil {
-		return err
-	}
-	if !seen {
-		out, err = s.fetch(ctx, uid, received)
-		if errors.Is(err, errVanished) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if s.w.BeforeMove != nil {
-		s.w.BeforeMove(uint32(uid))
-	}
-	dest := s.w.Processed
-	if out.Quarantined() {
-		dest = s.w.Quarantine
-	}
-	return s.move(uid, dest)
+func (s *session) source(uid imap.UID, received time.Time, body io.Reader) intake.Source {
+	return intake.Source{Mailbox: s.w.Mailbox, UIDValidity: s.uidValidity, UID: uint32(uid), ReceivedAt: received, Body: body}
 }
 
-// fetch streams one message's body into the pipeline.
-func (s *session) fetch(ctx context.Context, uid imap.UID, received time.Time) (intake.Outcome, error) {
+// fetchOne streams one message, its date fetched first, to fn; a message
+// the server no longer has is left out.
+func (s *session) fetchOne(uid imap.UID, fn func(intake.Source)) error {
+	msgs, err := s.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, InternalDate: true}).Collect()
+	if err != nil {
+		return fmt.Errorf("imap fetch date %d: %w", uid, err)
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	received := msgs[0].InternalDate
 	if received.IsZero() {
 		received = time.Now()
 	}
 	cmd := s.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}})
-	var out intake.Outcome
-	var perr error
-	processed := false
+	read := false
 	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
 		for item := msg.Next(); item != nil; item = msg.Next() {
-			body, ok := item.(imapclient.FetchItemDataBodySection)
-			if !ok || processed || body.Literal == nil {
-				continue
+			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && body.Literal != nil && !read {
+				read = true
+				fn(s.source(uid, received, body.Literal))
 			}
-			processed = true
-			out, perr = s.w.Processor.Process(ctx, intake.Source{
-				Mailbox: s.w.Mailbox, UIDValidity: s.uidValidity, UID: uint32(uid), ReceivedAt: received, Body: body.Literal,
-			})
 		}
 	}
 	if err := cmd.Close(); err != nil {
-		return out, fmt.Errorf("imap fetch %d: %w", uid, err)
+		return fmt.Errorf("imap fetch %d: %w", uid, err)
 	}
-	if !processed {
-		return out, errVanished
-	}
-	return out, perr
+	return nil
 }
 
-// move flags a message \Seen and moves it: with MOVE where the server has
-// it; otherwise COPY, and only once the copy succeeded, \Deleted and UID
-// EXPUNGE of that one message (LIBRARY-NOTES: go-imap's own fallback can
-// delete mail). Without UIDPLUS the message is left flagged \Deleted, which
-// the search skips, until expunge finds it safe to remove.
-func (s *session) move(uid imap.UID, dest string) error {
-	set := imap.UIDSetNum(uid)
+// move flags messages \Seen and moves them: with one MOVE of the set
+// where the server has it; otherwise one COPY, and only once the copy
+// succeeded, \Deleted and one UID EXPUNGE of the set (LIBRARY-NOTES:
+// go-imap's own fallback can delete mail). Without UIDPLUS the messages
+// are left flagged \Deleted, which the search skips, until expunge finds
+// it safe to remove them.
+func (s *session) move(uids []imap.UID, dest string) error {
+	set := imap.UIDSetNum(uids...)
 	seen := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}
 	if err := s.c.Store(set, seen, nil).Close(); err != nil {
-		return fmt.Errorf("imap store \\Seen %d: %w", uid, err)
+		return fmt.Errorf("imap store \\Seen %v: %w", set, err)
 	}
 	caps := s.c.Caps()
 	if caps.Has(imap.CapMove) {
 		if _, err := s.c.Move(set, dest).Wait(); err != nil {
-			return fmt.Errorf("imap move %d to %s: %w", uid, dest, err)
+			return fmt.Errorf("imap move %v to %s: %w", set, dest, err)
 		}
 		return nil
 	}
 	if _, err := s.c.Copy(set, dest).Wait(); err != nil {
-		return fmt.Errorf("imap copy %d to %s: %w", uid, dest, err)
+		return fmt.Errorf("imap copy %v to %s: %w", set, dest, err)
 	}
 	deleted := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
 	if err := s.c.Store(set, deleted, nil).Close(); err != nil {
-		return fmt.Errorf("imap store \\Deleted %d: %w", uid, err)
+		return fmt.Errorf("imap store \\Deleted %v: %w", set, err)
 	}
 	if caps.Has(imap.CapUIDPlus) {
 		if err := s.c.UIDExpunge(set).Close(); err != nil {
-			return fmt.Errorf("imap uid expunge %d: %w", uid, err)
+			return fmt.Errorf("imap uid expunge %v: %w", set, err)
 		}
 		return nil
 	}
-	s.moved[uid], s.tidy = true, true
+	for _, uid := range uids {
+		s.moved[uid] = true
+	}
+	s.tidy = true
 	return nil
 }
 
@@ -238,19 +313,17 @@ func (s *session) expunge(ctx context.Context) error {
 		return fmt.Errorf("imap search deleted: %w", err)
 	}
 	deleted := data.AllUIDs()
-	others := 0
+	var unknown []imap.UID
 	for _, uid := range deleted {
-		if s.moved[uid] {
-			continue
-		}
-		_, seen, err := s.w.Processor.Seen(ctx, s.w.Mailbox, s.uidValidity, uint32(uid))
-		if err != nil {
-			return err
-		}
-		if !seen {
-			others++
+		if !s.moved[uid] {
+			unknown = append(unknown, uid)
 		}
 	}
+	recorded, err := s.w.Processor.Recorded(ctx, s.w.Mailbox, s.uidValidity, uint32s(unknown))
+	if err != nil {
+		return err
+	}
+	others := len(unknown) - len(recorded)
 	s.tidy = false
 	if others > 0 {
 		if s.w.expungeWarned.CompareAndSwap(false, true) {

@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -25,8 +26,12 @@ import (
 
 // Processor is what the watcher hands messages to: *intake.Pipeline.
 type Processor interface {
-	Seen(ctx context.Context, mailbox string, uidValidity, uid uint32) (intake.Outcome, bool, error)
-	Process(ctx context.Context, src intake.Source) (intake.Outcome, error)
+	// Recorded returns the outcomes recorded of those of uids processed
+	// before (a crash came between the commit and the move).
+	Recorded(ctx context.Context, mailbox string, uidValidity uint32, uids []uint32) (map[uint32]intake.Outcome, error)
+	// ProcessAll reads each message srcs yields to its end and commits
+	// what they became together (see intake.Pipeline.ProcessAll).
+	ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result
 }
 
 // Watcher reads one mailbox.
@@ -42,11 +47,11 @@ type Watcher struct {
 	Quarantine string
 	// PollInterval is how often to look for mail without IDLE.
 	PollInterval time.Duration
-	Processor    Processor
-	Log          *slog.Logger
-	// BeforeMove, when set, is called after a message was processed and
-	// before it is moved: tests stop the process there.
-	BeforeMove func(uid uint32)
+	// BatchSize is the most messages fetched, committed together and moved
+	// with one command (DefaultBatchSize when 0).
+	BatchSize int
+	Processor Processor
+	Log       *slog.Logger
 
 	connected atomic.Bool
 	// expungeWarned is set once the watcher has warned that it leaves

@@ -1,0 +1,140 @@
+package intake
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"runtime"
+	"sync"
+
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// Result is what became of one message of ProcessAll.
+type Result struct {
+	UID     uint32 // the message's Source.UID
+	Outcome Outcome
+	// Err is set when nothing of the message was recorded: it must stay
+	// where it is, to be tried again.
+	Err error
+}
+
+// ProcessAll processes the messages srcs yields as one batch (group
+// commit): each is read to its end as it comes — its raw copy and
+// attachments written to the blob store — and parsed in the background,
+// on every core; then the batch's files are made durable together, and
+// every message's decision and record is committed by one transaction,
+// each message in a savepoint of its own, in the order given. A message
+// sees what those before it became, as if each were committed alone (a
+// command and its replay, a sender's fifth and sixth mail in one batch);
+// one that fails is rolled back alone and reported in its Result, the
+// others are committed. A message is recorded, as with Process, before
+// anything moves it out of the mailbox.
+func (p *Pipeline) ProcessAll(ctx context.Context, srcs iter.Seq[Source]) []Result {
+	b := &batch{p: p, blobs: p.DB.Blobs().Batch(), parsers: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	for src := range srcs {
+		b.add(src)
+	}
+	return b.commit(ctx)
+}
+
+// batch is the messages of one ProcessAll.
+type batch struct {
+	p       *Pipeline
+	blobs   *store.BlobBatch
+	items   []*item
+	wg      sync.WaitGroup
+	parsers chan struct{} // bounds the messages parsed at once
+}
+
+// item is one message of a batch.
+type item struct {
+	in     *incoming
+	decide func(*store.Tx, *incoming) (Outcome, error)
+	err    error
+	out    Outcome
+}
+
+// add spools a message and starts parsing it.
+func (b *batch) add(src Source) {
+	it := &item{in: &incoming{src: src}}
+	b.items = append(b.items, it)
+	raw, err := b.p.spool(b.blobs, src.Body)
+	if err != nil {
+		it.err = err
+		return
+	}
+	it.in.raw, it.in.now = raw, b.p.now()
+	if raw.tooLarge {
+		it.decide = b.p.quarantine(it.in, quarantined{
+			reason: fmt.Sprintf("message larger than %d bytes", b.p.Limits.MaxMessageBytes),
+			cause:  templates.CauseMessageSize, limit: b.p.Limits.MaxMessageBytes,
+		})
+		return
+	}
+	b.parsers <- struct{}{}
+	b.wg.Go(func() {
+		defer func() { <-b.parsers }()
+		q, err := b.p.parse(b.blobs, it.in)
+		switch {
+		case err != nil:
+			it.err = err
+		case q.reason != "":
+			it.decide = b.p.quarantine(it.in, q)
+		default:
+			it.decide = b.p.decide
+		}
+	})
+}
+
+// commit waits for the parsers, makes the batch's files durable, and
+// commits every message that was read and parsed.
+func (b *batch) commit(ctx context.Context) []Result {
+	b.wg.Wait()
+	p := b.p
+	results := make([]Result, len(b.items))
+	for i, it := range b.items {
+		results[i] = Result{UID: it.in.src.UID, Err: it.err}
+	}
+	if err := b.blobs.Sync(); err != nil {
+		b.blobs.Close()
+		for i := range results {
+			results[i].Err = fmt.Errorf("intake: %w", err)
+		}
+		return results
+	}
+	if p.AfterBlobs != nil {
+		p.AfterBlobs()
+	}
+	var fns []func(*store.Tx) error
+	var todo []int
+	for i, it := range b.items {
+		if it.err != nil {
+			continue
+		}
+		todo = append(todo, i)
+		fns = append(fns, func(tx *store.Tx) error {
+			out, err := it.decide(tx, it.in)
+			if err != nil {
+				return err
+			}
+			it.out = out
+			return p.record(tx, it.in, out)
+		})
+	}
+	for j, err := range p.DB.WriteEach(ctx, fns...) {
+		i := todo[j]
+		if err != nil {
+			results[i].Err = fmt.Errorf("intake: %w", err)
+			continue
+		}
+		out := b.items[i].out
+		results[i].Outcome = out
+		p.Log.Info("message processed", "kind", out.Kind, "report", out.Code, "uid", results[i].UID, "reason", out.Reason)
+		if p.AfterCommit != nil {
+			p.AfterCommit(out)
+		}
+	}
+	return results
+}
