@@ -28,7 +28,9 @@ type SMTP struct {
 	Timeout  time.Duration
 }
 
-// Worker sends the outbox's due mail, one mail at a time, oldest first.
+// Worker sends the outbox's due mail, oldest first, on one SMTP session
+// kept open for mail after mail; each mail is rendered ahead of its send,
+// and the outcomes of a batch are recorded together.
 type Worker struct {
 	DB        *store.DB
 	Templates func() *templates.Set // the current set (reloaded on SIGHUP)
@@ -44,9 +46,15 @@ type Worker struct {
 	Now func() time.Time
 
 	wake chan struct{}
+	sess *session // kept open between batches, closed when idle
 }
 
-const batch = 50
+// batch is the most mails read, sent and recorded together.
+const batch = 100
+
+// idleHangUp is how long the session stays open with nothing to send:
+// less than the five minutes after which servers close idle sessions.
+const idleHangUp = time.Minute
 
 // Wake tells the worker that mail was queued.
 func (w *Worker) Wake() {
@@ -77,9 +85,13 @@ func (w *Worker) Run(ctx context.Context) error {
 	if poll <= 0 {
 		poll = 5 * time.Second
 	}
+	defer w.hangUp()
 	for {
-		if _, err := w.SendDue(ctx); err != nil && ctx.Err() == nil {
+		if _, err := w.sendDue(ctx); err != nil && ctx.Err() == nil {
 			w.Log.Error("outbox", "err", err)
+		}
+		if w.sess != nil && time.Since(w.sess.used) > idleHangUp {
+			w.hangUp()
 		}
 		wait := poll
 		if next, err := w.nextAt(ctx); err == nil && !next.IsZero() {
@@ -110,6 +122,13 @@ func (w *Worker) nextAt(ctx context.Context) (time.Time, error) {
 // SendDue sends every mail due now, over one SMTP connection, and returns
 // how many the server accepted.
 func (w *Worker) SendDue(ctx context.Context) (int, error) {
+	defer w.hangUp()
+	return w.sendDue(ctx)
+}
+
+// sendDue sends every mail due now, in batches, over the session kept
+// open between calls.
+func (w *Worker) sendDue(ctx context.Context) (int, error) {
 	sent := 0
 	for {
 		var due []store.Mail
@@ -129,38 +148,36 @@ func (w *Worker) SendDue(ctx context.Context) (int, error) {
 	}
 }
 
-// sendBatch sends mails over one connection, or two when some need
-// SMTPUTF8: those go over a connection that asks for it, the others over
-// one that does not (RFC 6531 asks it only of mail that needs it, and a
-// server returns the mail that it cannot deliver with a DSN in the format
-// the submission asked for: RFC 3464, or RFC 6533's global one).
+// sendBatch sends mails one after another on the session, each rendered
+// ahead on another core, and records their outcomes together. A session
+// that cannot be opened delays them all; a refusal delays or fails just
+// that mail.
 func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, error) {
-	var ascii, intl []store.Mail
-	for _, m := range due {
-		if needsUTF8(w.From.Address, m.To) {
-			intl = append(intl, m)
-		} else {
-			ascii = append(ascii, m)
+	out := w.newOutcomes()
+	if err := w.connect(ctx); err != nil {
+		w.Log.Warn("smtp unreachable, mail delayed", "server", w.SMTP.Host, "queued", len(due), "err", err)
+		for _, m := range due {
+			out.retry(m, err)
 		}
+		return 0, out.flush(ctx)
 	}
-	sent := 0
-	for _, group := range []struct {
-		mails []store.Mail
-		utf8  bool
-	}{{ascii, false}, {intl, true}} {
-		if len(group.mails) == 0 {
-			continue
+	rr := w.renderAll(due)
+	sent, i := 0, 0
+	for ; i < len(due) && ctx.Err() == nil; i++ {
+		if w.deliver(ctx, rr.next(i), out) {
+			sent++
 		}
-		n, err := w.sendOver(ctx, group.mails, group.utf8)
-		sent += n
-		if err != nil {
-			return sent, err
-		}
+		rr.done(i)
 	}
-	return sent, nil
+	rr.close(i)
+	return sent, out.flush(ctx)
 }
 
-// needsUTF8 reports whether an envelope address is not all ASCII.
+// needsUTF8 reports whether an envelope address is not all ASCII: only
+// then does a mail ask for SMTPUTF8 (RFC 6531 asks it only of mail that
+// needs it, and a server returns the mail that it cannot deliver with a
+// DSN in the format the submission asked for: RFC 3464, or RFC 6533's
+// global one).
 func needsUTF8(addrs ...string) bool {
 	for _, a := range addrs {
 		for i := 0; i < len(a); i++ {
@@ -172,76 +189,75 @@ func needsUTF8(addrs ...string) bool {
 	return false
 }
 
-// sendOver sends mails over one connection. A connection that cannot be
-// opened delays them all; a refusal delays or fails just that mail.
-func (w *Worker) sendOver(ctx context.Context, due []store.Mail, utf8 bool) (int, error) {
-	client, err := w.SMTP.client(utf8)
-	if err != nil {
-		return 0, err
+// deliver sends one rendered mail and notes its outcome. It reports
+// whether the server accepted it.
+func (w *Worker) deliver(ctx context.Context, r *rendering, out *outcomes) bool {
+	m := r.mail
+	switch {
+	case r.fatal:
+		out.failed(m, r.err)
+		return false
+	case r.err != nil:
+		out.retry(m, r.err)
+		return false
 	}
-	if err := client.DialWithContext(ctx); err != nil {
-		w.Log.Warn("smtp unreachable, mail delayed", "server", w.SMTP.Host, "queued", len(due), "err", err)
-		for _, m := range due {
-			if err := w.retry(ctx, m, err); err != nil {
-				return 0, err
-			}
-		}
-		return 0, nil
+	err := w.transmit(ctx, r)
+	var serr *sendError
+	switch {
+	case err == nil:
+		out.accepted(m, r.body)
+		return true
+	case errors.As(err, &serr) && serr.permanent():
+		w.Log.Error("mail refused", "mail", m.ID, "kind", m.Kind, "code", serr.code())
+		out.failed(m, err)
+	default:
+		w.Log.Warn("mail delayed", "mail", m.ID, "kind", m.Kind, "attempt", m.Attempts+1, "err", logSafe(err))
+		out.retry(m, err)
 	}
-	defer client.Close()
-	sent := 0
-	for _, m := range due {
-		if ctx.Err() != nil {
-			return sent, nil
-		}
-		ok, err := w.send(ctx, client, m)
-		if err != nil {
-			return sent, err
-		}
-		if ok {
-			sent++
-		}
-	}
-	return sent, nil
+	return false
 }
 
-// send sends one mail and records the outcome. It reports whether the
-// server accepted it.
-func (w *Worker) send(ctx context.Context, client *gomail.Client, m store.Mail) (bool, error) {
-	msg, err := Compose(w.Templates(), w.From, m)
-	if err != nil {
-		// A mail that cannot be rendered will not render next time either.
-		w.Log.Error("mail cannot be rendered", "mail", m.ID, "kind", m.Kind, "err", logSafe(err))
-		return false, w.record(ctx, func(tx *store.Tx) error { return tx.MailFailed(m.ID, err.Error()) })
-	}
-	release, err := w.attach(msg, m)
-	if errors.Is(err, store.ErrNoBlob) {
-		w.Log.Error("mail's file missing from the data folder", "mail", m.ID, "kind", m.Kind, "err", err)
-		return false, w.record(ctx, func(tx *store.Tx) error { return tx.MailFailed(m.ID, err.Error()) })
-	}
-	if err != nil {
-		w.Log.Warn("mail's files unreadable, mail delayed", "mail", m.ID, "kind", m.Kind, "err", err)
-		return false, w.retry(ctx, m, err)
-	}
-	defer release()
-	if err := client.Send(msg); err != nil {
-		var serr *gomail.SendError
-		if errors.As(err, &serr) && !serr.IsTemp() && serr.ErrorCode() >= 500 {
-			w.Log.Error("mail refused", "mail", m.ID, "kind", m.Kind, "code", serr.ErrorCode())
-			return false, w.record(ctx, func(tx *store.Tx) error { return tx.MailFailed(m.ID, err.Error()) })
+// transmit sends a mail on the session, opening a new one first when the
+// last failed. A session the server closed while it was idle is found out
+// by the mail's first command, which it never took: the mail goes again
+// at once on a new session.
+func (w *Worker) transmit(ctx context.Context, r *rendering) error {
+	for attempt := 0; ; attempt++ {
+		if err := w.connect(ctx); err != nil {
+			return err
 		}
-		w.Log.Warn("mail delayed", "mail", m.ID, "kind", m.Kind, "attempt", m.Attempts+1, "err", logSafe(err))
-		client.Reset()
-		return false, w.retry(ctx, m, err)
+		body, err := r.body.reader()
+		if err != nil {
+			return err
+		}
+		err = w.sess.send(r.from, r.rcpts, needsUTF8(w.From.Address, r.mail.To), body)
+		var serr *sendError
+		if err == nil || attempt > 0 || !errors.As(err, &serr) || !serr.unsent() {
+			return err
+		}
 	}
-	// The server has the mail. Keep the exact bytes it was given: the
-	// message's boundaries were fixed by the send, so this is that copy.
-	key, err := w.archive(msg)
+}
+
+// connect opens a session unless one is open and sound.
+func (w *Worker) connect(ctx context.Context) error {
+	if w.sess != nil && !w.sess.broken {
+		return nil
+	}
+	w.hangUp()
+	s, err := w.SMTP.open(ctx)
 	if err != nil {
-		w.Log.Error("sent mail not archived", "mail", m.ID, "err", err)
+		return err
 	}
-	w.Log.Info("mail sent", "mail", m.ID, "kind", m.Kind, "report", m.ReportCode, "role", m.Role)
-	return true, w.record(ctx, func(tx *store.Tx) error { return tx.MailSent(m.ID, w.now(), key) })
+	w.sess = s
+	return nil
+}
+
+// hangUp closes the session, if any.
+func (w *Worker) hangUp() {
+	if w.sess != nil {
+		w.sess.close()
+		w.sess = nil
+	}
 }
 
 // logSafe describes an error for the log without the addresses its text
@@ -263,32 +279,6 @@ var (
 	quoted      = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 	addressLike = regexp.MustCompile(`[^\s"<>()\[\],;:]*@[^\s"<>()\[\],;:]*`)
 )
-
-// archive stores a message's bytes in the blob store.
-func (w *Worker) archive(msg *gomail.Msg) (string, error) {
-	b, err := w.DB.Blobs().Create()
-	if err != nil {
-		return "", err
-	}
-	if _, err := msg.WriteTo(b); err != nil {
-		b.Abort()
-		return "", err
-	}
-	return b.Commit()
-}
-
-func (w *Worker) retry(ctx context.Context, m store.Mail, cause error) error {
-	next := w.now().Add(Backoff(m.Attempts, w.RetryMax))
-	return w.record(ctx, func(tx *store.Tx) error { return tx.MailRetry(m.ID, next, cause.Error()) })
-}
-
-// record writes an outcome even while ctx is being cancelled: a mail the
-// server accepted must be recorded as sent if at all possible.
-func (w *Worker) record(ctx context.Context, fn func(*store.Tx) error) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	return w.DB.Write(ctx, fn)
-}
 
 // Backoff is the wait before attempt number attempts+1: 30 seconds doubling
 // up to limit, with a tenth of jitter so that a recovered server is not hit

@@ -1,0 +1,104 @@
+package mailer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"haugiang.gov.vn/phananh/store"
+)
+
+// outcomes are the results of a batch's sends, recorded together: the
+// bytes of each accepted mail are archived as blobs made durable at once,
+// then every acceptance, retry and failure of the batch is written by one
+// group of transactions. A process stopped before the record sends the
+// batch's accepted mails again, with their Message-IDs (SPEC 8.2): only
+// mails whose acceptance was not yet recorded, at most one batch.
+type outcomes struct {
+	w     *Worker
+	blobs *store.BlobBatch
+	list  []outcome
+}
+
+// outcome is one mail's record to write.
+type outcome struct {
+	mail    store.Mail
+	sentKey string    // the archive of the accepted bytes
+	sent    bool      // accepted, at time at
+	next    time.Time // retried at next
+	cause   error     // why it was retried or failed
+	at      time.Time
+}
+
+func (w *Worker) newOutcomes() *outcomes {
+	return &outcomes{w: w, blobs: w.DB.Blobs().Batch()}
+}
+
+// accepted archives the bytes the server accepted and records the send.
+func (o *outcomes) accepted(m store.Mail, body *spill) {
+	key, err := o.archive(body)
+	if err != nil {
+		o.w.Log.Error("sent mail not archived", "mail", m.ID, "err", err)
+	}
+	o.w.Log.Info("mail sent", "mail", m.ID, "kind", m.Kind, "report", m.ReportCode, "role", m.Role)
+	o.list = append(o.list, outcome{mail: m, sent: true, sentKey: key, at: o.w.now()})
+}
+
+func (o *outcomes) archive(body *spill) (string, error) {
+	r, err := body.reader()
+	if err != nil {
+		return "", err
+	}
+	b, err := o.blobs.Create()
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.Copy(b, r); err != nil {
+		b.Abort()
+		return "", err
+	}
+	return b.Commit()
+}
+
+// retry records a failed attempt, to try again after the backoff.
+func (o *outcomes) retry(m store.Mail, cause error) {
+	o.list = append(o.list, outcome{mail: m, cause: cause, next: o.w.now().Add(Backoff(m.Attempts, o.w.RetryMax))})
+}
+
+// failed records that the mail will never go.
+func (o *outcomes) failed(m store.Mail, cause error) {
+	o.list = append(o.list, outcome{mail: m, cause: cause})
+}
+
+// flush writes the records, even while ctx is being cancelled: a mail the
+// server accepted must be recorded as sent if at all possible.
+func (o *outcomes) flush(ctx context.Context) error {
+	if len(o.list) == 0 {
+		return nil
+	}
+	if err := o.blobs.Sync(); err != nil {
+		o.w.Log.Error("sent mail not archived", "mails", len(o.list), "err", err)
+		o.blobs.Close()
+		for i := range o.list {
+			o.list[i].sentKey = "" // not durable: name nothing
+		}
+	}
+	fns := make([]func(*store.Tx) error, len(o.list))
+	for i, r := range o.list {
+		fns[i] = func(tx *store.Tx) error {
+			switch {
+			case r.sent:
+				return tx.MailSent(r.mail.ID, r.at, r.sentKey)
+			case r.next.IsZero():
+				return tx.MailFailed(r.mail.ID, r.cause.Error())
+			default:
+				return tx.MailRetry(r.mail.ID, r.next, r.cause.Error())
+			}
+		}
+	}
+	o.list = o.list[:0]
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	return errors.Join(o.w.DB.WriteEach(ctx, fns...)...)
+}

@@ -1,0 +1,192 @@
+package mailer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+
+	"haugiang.gov.vn/phananh/store"
+)
+
+// rendering is one mail made ready ahead of its send, on its own
+// goroutine: composed from its template, with its files, written out as
+// the exact bytes the server will be given.
+type rendering struct {
+	mail  store.Mail
+	from  string
+	rcpts []string
+	body  *spill
+	// err is set when the mail cannot go now; fatal when it never will
+	// (it does not render, or a file it carries is gone).
+	err   error
+	fatal bool
+	done  chan struct{}
+}
+
+// render makes one mail ready to send, logging why it cannot be.
+func (w *Worker) render(r *rendering) {
+	m := r.mail
+	msg, err := Compose(w.Templates(), w.From, m)
+	if err != nil {
+		// A mail that cannot be rendered will not render next time either.
+		w.Log.Error("mail cannot be rendered", "mail", m.ID, "kind", m.Kind, "err", logSafe(err))
+		r.err, r.fatal = err, true
+		return
+	}
+	release, err := w.attach(msg, m)
+	if errors.Is(err, store.ErrNoBlob) {
+		w.Log.Error("mail's file missing from the data folder", "mail", m.ID, "kind", m.Kind, "err", err)
+		r.err, r.fatal = err, true
+		return
+	}
+	if err != nil {
+		w.Log.Warn("mail's files unreadable, mail delayed", "mail", m.ID, "kind", m.Kind, "err", err)
+		r.err = err
+		return
+	}
+	defer release()
+	if r.from, err = msg.GetSender(false); err == nil {
+		r.rcpts, err = msg.GetRecipients()
+	}
+	if err != nil {
+		w.Log.Error("mail cannot be rendered", "mail", m.ID, "kind", m.Kind, "err", logSafe(err))
+		r.err, r.fatal = fmt.Errorf("mail %d: %w", m.ID, err), true
+		return
+	}
+	r.body = &spill{dir: w.DB.Blobs().TempDir()}
+	if _, err := msg.WriteTo(r.body); err != nil {
+		w.Log.Warn("mail cannot be written out, mail delayed", "mail", m.ID, "kind", m.Kind, "err", err)
+		r.body.close()
+		r.body, r.err = nil, fmt.Errorf("mail %d: %w", m.ID, err)
+	}
+}
+
+// renderAhead bounds the mails rendered and not yet sent.
+const renderAhead = 32
+
+// renderer renders a batch's mails in order on every core, at most
+// renderAhead ahead of the sender.
+type renderer struct {
+	w      *Worker
+	rs     []*rendering
+	ahead  chan struct{}
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	handed int // the next mail given to a rendering goroutine, under mu
+	mu     sync.Mutex
+}
+
+func (w *Worker) renderAll(due []store.Mail) *renderer {
+	rr := &renderer{w: w, rs: make([]*rendering, len(due)), ahead: make(chan struct{}, renderAhead), stop: make(chan struct{})}
+	for i, m := range due {
+		rr.rs[i] = &rendering{mail: m, done: make(chan struct{})}
+	}
+	for range min(runtime.GOMAXPROCS(0), len(due)) {
+		rr.wg.Go(rr.work)
+	}
+	return rr
+}
+
+// work renders the next mail not yet taken, while the window allows.
+func (rr *renderer) work() {
+	for {
+		select {
+		case rr.ahead <- struct{}{}:
+		case <-rr.stop:
+			return
+		}
+		rr.mu.Lock()
+		i := rr.handed
+		rr.handed++
+		rr.mu.Unlock()
+		if i >= len(rr.rs) {
+			<-rr.ahead
+			return
+		}
+		rr.w.render(rr.rs[i])
+		close(rr.rs[i].done)
+	}
+}
+
+// next waits for mail i, in order; the caller calls done(i) when it has
+// sent it.
+func (rr *renderer) next(i int) *rendering {
+	<-rr.rs[i].done
+	return rr.rs[i]
+}
+
+// done releases mail i's bytes and makes room for another rendering.
+func (rr *renderer) done(i int) {
+	if b := rr.rs[i].body; b != nil {
+		b.close()
+	}
+	<-rr.ahead
+}
+
+// close stops rendering and releases what was rendered and not sent:
+// from mail from on.
+func (rr *renderer) close(from int) {
+	close(rr.stop)
+	rr.wg.Wait()
+	rr.mu.Lock()
+	handed := rr.handed
+	rr.mu.Unlock()
+	for i := from; i < min(handed, len(rr.rs)); i++ {
+		if b := rr.rs[i].body; b != nil {
+			b.close()
+		}
+	}
+}
+
+// spillAt is the size past which a mail's bytes go to a temporary file
+// rather than memory: mail with photos and documents is never held whole
+// in memory.
+const spillAt = 1 << 20
+
+// spill holds a mail's bytes: in memory up to spillAt, beyond that in an
+// unlinked temporary file of the data folder, gone whatever happens.
+type spill struct {
+	dir string
+	mem bytes.Buffer
+	f   *os.File
+}
+
+func (s *spill) Write(p []byte) (int, error) {
+	if s.f == nil && s.mem.Len()+len(p) <= spillAt {
+		return s.mem.Write(p)
+	}
+	if s.f == nil {
+		f, err := os.CreateTemp(s.dir, "mail-*")
+		if err != nil {
+			return 0, err
+		}
+		os.Remove(f.Name())
+		s.f = f
+		if _, err := s.mem.WriteTo(f); err != nil {
+			return 0, err
+		}
+	}
+	return s.f.Write(p)
+}
+
+// reader reads the bytes from their start.
+func (s *spill) reader() (io.Reader, error) {
+	if s.f == nil {
+		return bytes.NewReader(s.mem.Bytes()), nil
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return s.f, nil
+}
+
+func (s *spill) close() {
+	if s.f != nil {
+		s.f.Close()
+	}
+	s.mem = bytes.Buffer{}
+}
