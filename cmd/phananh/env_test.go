@@ -27,7 +27,7 @@ import (
 // real server the environment names), an SMTP sink on loopback, and a
 // configuration file for the daemon under test.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	imap    *backend.Backend
 	account *imaptest.Account
 	sink    *smtptest.Server
@@ -66,7 +66,7 @@ role = "handler"
 agency = "dien-luc"
 `
 
-func newEnv(t *testing.T, opt envOptions) *env {
+func newEnv(t testing.TB, opt envOptions) *env {
 	t.Helper()
 	e := &env{t: t, dir: t.TempDir()}
 	e.imap = backend.New(t, opt.imap)
@@ -134,7 +134,7 @@ listen = %q
 	return path
 }
 
-func splitAddr(t *testing.T, addr string) (string, int) {
+func splitAddr(t testing.TB, addr string) (string, int) {
 	i := strings.LastIndex(addr, ":")
 	var port int
 	fmt.Sscan(addr[i+1:], &port)
@@ -196,7 +196,7 @@ func (e *env) startDaemon() (stop func()) {
 
 // testLogger logs JSON into e2eLogs, which TestMain checks for personal
 // data, and, with -v, text to the test's output.
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	h := slog.Handler(slog.NewJSONHandler(&e2eLogs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if testing.Verbose() {
 		h = slog.NewMultiHandler(h, slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -204,7 +204,7 @@ func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(h)
 }
 
-type tWriter struct{ t *testing.T }
+type tWriter struct{ t testing.TB }
 
 func (w tWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
@@ -212,7 +212,7 @@ func (w tWriter) Write(p []byte) (int, error) {
 }
 
 // eventually waits until cond holds, failing the test after timeout.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -257,7 +257,7 @@ func citizenReport(n int, from string) string {
 }
 
 // decodedBody returns the plain-text alternative of a mail, decoded.
-func decodedBody(t *testing.T, m *mail.Message) string {
+func decodedBody(t testing.TB, m *mail.Message) string {
 	t.Helper()
 	var buf bytes.Buffer
 	for k, v := range m.Header {

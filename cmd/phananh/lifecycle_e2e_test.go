@@ -172,7 +172,7 @@ func checkResultNotice(t *testing.T, m sentMail, code string) {
 
 // sentMail is a mail the sink accepted.
 type sentMail struct {
-	t   *testing.T
+	t   testing.TB
 	raw []byte
 }
 

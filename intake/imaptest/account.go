@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"slices"
 	"time"
@@ -190,6 +191,34 @@ func (a *Account) InternalDate(ctx context.Context, mailbox string, uid imap.UID
 		return time.Time{}, err
 	}
 	return msg.InternalDate, nil
+}
+
+// ReadAll streams the body of every message of a mailbox in one UID FETCH
+// and discards it, as a client reading its mail as fast as it can: the
+// yardstick of the throughput benchmarks. It returns how many messages and
+// bytes it read.
+func (a *Account) ReadAll(ctx context.Context, mailbox string) (n int, size int64, err error) {
+	err = a.do(ctx, "read "+mailbox, func() error {
+		if err := a.examine(mailbox); err != nil {
+			return err
+		}
+		all := imap.UIDSet{imap.UIDRange{Start: 1, Stop: 0}}
+		cmd := a.c.Fetch(all, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}})
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			for item := msg.Next(); item != nil; item = msg.Next() {
+				if body, ok := item.(imapclient.FetchItemDataBodySection); ok && body.Literal != nil {
+					m, err := io.Copy(io.Discard, body.Literal)
+					if err != nil {
+						cmd.Close()
+						return err
+					}
+					n, size = n+1, size+m
+				}
+			}
+		}
+		return cmd.Close()
+	})
+	return n, size, err
 }
 
 func (a *Account) fetchOne(ctx context.Context, mailbox string, uid imap.UID, opts *imap.FetchOptions) (*imapclient.FetchMessageBuffer, error) {
