@@ -154,6 +154,18 @@ func (t *Tx) MailByMessageID(messageID string) (Mail, error) {
 	return ms[0], nil
 }
 
+// MailByID returns the outbox's mail with an id.
+func (t *Tx) MailByID(id int64) (Mail, error) {
+	ms, err := t.mails(`o.id = ?`, id)
+	if err != nil {
+		return Mail{}, err
+	}
+	if len(ms) == 0 {
+		return Mail{}, fmt.Errorf("mail #%d: %w", id, ErrNotFound)
+	}
+	return ms[0], nil
+}
+
 // ReportMail returns every mail owed or sent about a report, oldest first.
 func (t *Tx) ReportMail(reportID int64) ([]Mail, error) {
 	return t.mails(`o.report_id = ? ORDER BY o.id`, reportID)

@@ -31,6 +31,7 @@ func (l *listener) Accept() (net.Conn, error) {
 		down := l.srv.down
 		if !down {
 			l.srv.conns[tcp] = struct{}{}
+			l.srv.accepted++
 		}
 		l.srv.mu.Unlock()
 		if down {

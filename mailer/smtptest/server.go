@@ -102,6 +102,7 @@ type Server struct {
 	failN    int
 	failCode int
 	conns    map[net.Conn]struct{}
+	accepted int // connections accepted, outages aside
 	closed   bool
 }
 
@@ -201,17 +202,25 @@ func (s *Server) Messages() []Received {
 func (s *Server) WaitFor(ctx context.Context, n int) ([]Received, error) {
 	for {
 		s.mu.Lock()
-		msgs, changed := append([]Received(nil), s.msgs...), s.changed
+		count, changed := len(s.msgs), s.changed
 		s.mu.Unlock()
-		if len(msgs) >= n {
-			return msgs, nil
+		if count >= n {
+			return s.Messages(), nil
 		}
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			return msgs, fmt.Errorf("smtptest: %d of %d messages: %w", len(msgs), n, ctx.Err())
+			return s.Messages(), fmt.Errorf("smtptest: %d of %d messages: %w", count, n, ctx.Err())
 		}
 	}
+}
+
+// Connections is the number of connections the server has taken, those
+// turned away during an outage left out.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accepted
 }
 
 // SetDown starts or ends an outage: while down, the server cuts its open

@@ -1,0 +1,161 @@
+package mailer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+
+	"haugiang.gov.vn/phananh/mailer/smtptest"
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// acks queues n acknowledgements to distinct citizens.
+func acks(t *testing.T, w *Worker, n int) {
+	t.Helper()
+	data, _ := json.Marshal(templates.Ack{Code: "PA-2026-000001"})
+	for i := range n {
+		enqueue(t, w, store.Mail{Kind: "ack", To: fmt.Sprintf("dan%d@example.com", i), Role: "citizen", Data: data})
+	}
+}
+
+// states returns the outbox's mails by id: state and attempts.
+func states(t *testing.T, db *store.DB) map[int64]string {
+	t.Helper()
+	out := map[int64]string{}
+	db.Read(context.Background(), func(tx *store.Tx) error {
+		for id := int64(1); ; id++ {
+			m, err := tx.MailByID(id)
+			if err != nil {
+				return nil
+			}
+			out[id] = fmt.Sprintf("%s/%d", m.State, m.Attempts)
+		}
+	})
+	return out
+}
+
+// TestOneSessionForManyMails sends two rounds of mail, as the daemon does
+// when new mail is queued: one SMTP session carries them all, and each
+// mail is recorded as sent once.
+func TestOneSessionForManyMails(t *testing.T) {
+	db := openStore(t)
+	w, sink := newWorker(t, db, io.Discard)
+	defer w.hangUp()
+	ctx := context.Background()
+	for round := range 2 {
+		acks(t, w, 3)
+		if n, err := w.sendDue(ctx); err != nil || n != 3 {
+			t.Fatalf("round %d: sent %d, %v", round, n, err)
+		}
+	}
+	if got := sink.Connections(); got != 1 {
+		t.Errorf("%d connections for 6 mails, want 1", got)
+	}
+	for id, s := range states(t, db) {
+		if s != "sent/1" {
+			t.Errorf("mail %d: %s, want sent/1", id, s)
+		}
+	}
+}
+
+// TestSessionClosedWhileIdle: the server closes the session while it is
+// idle; the next mail finds out at its first command, which the server
+// never took, and goes at once on a new session, not delayed.
+func TestSessionClosedWhileIdle(t *testing.T) {
+	db := openStore(t)
+	w, sink := newWorker(t, db, io.Discard)
+	defer w.hangUp()
+	ctx := context.Background()
+	acks(t, w, 1)
+	if n, err := w.sendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("sent %d, %v", n, err)
+	}
+	sink.DropConnections()
+	acks(t, w, 1)
+	if n, err := w.sendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("after the server hung up: sent %d, %v", n, err)
+	}
+	if got := sink.Connections(); got != 2 {
+		t.Errorf("%d connections, want 2", got)
+	}
+	if s := states(t, db); s[2] != "sent/1" {
+		t.Errorf("the second mail is %s, want sent/1", s[2])
+	}
+}
+
+// TestRefusalsOnOneSession: a mail refused for good fails, one refused for
+// now waits for its retry, one whose acceptance the connection lost before
+// we heard it waits too; the mails after them go on, and nothing is sent
+// twice in the batch.
+func TestRefusalsOnOneSession(t *testing.T) {
+	db := openStore(t)
+	w, sink := newWorker(t, db, io.Discard)
+	defer w.hangUp()
+	acks(t, w, 5)
+	sink.FailNext(1, 550)
+	if n, err := w.sendDue(context.Background()); err != nil || n != 4 {
+		t.Fatalf("sent %d, %v", n, err)
+	}
+	sink.FailNext(1, 451)
+	acks(t, w, 2)
+	if n, err := w.sendDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("sent %d, %v", n, err)
+	}
+	got := states(t, db)
+	want := map[int64]string{1: "failed/1", 2: "sent/1", 3: "sent/1", 4: "sent/1", 5: "sent/1", 6: "queued/1", 7: "sent/1"}
+	for id, s := range want {
+		if got[id] != s {
+			t.Errorf("mail %d: %s, want %s", id, got[id], s)
+		}
+	}
+	if n := len(sink.Messages()); n != 5 {
+		t.Errorf("%d mails accepted, want 5", n)
+	}
+}
+
+// TestAcceptedButUnheard: the connection breaks after the server kept a
+// mail and before it said so. The mail waits for its retry, to go again
+// with the same Message-ID (SPEC 8.2), and the mail after it goes on a new
+// session.
+func TestAcceptedButUnheard(t *testing.T) {
+	db := openStore(t)
+	w, _ := newWorker(t, db, io.Discard)
+	defer w.hangUp()
+	var sink *smtptest.Server
+	dropped := false
+	sink, err := smtptest.NewServer(smtptest.Options{OnAccepted: func(smtptest.Received) {
+		if !dropped {
+			dropped = true
+			sink.DropConnections()
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	host, port, _ := strings.Cut(sink.Addr(), ":")
+	w.SMTP.Host, w.SMTP.Port = host, atoi(port)
+	acks(t, w, 2)
+	if n, err := w.sendDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("sent %d, %v", n, err)
+	}
+	if s := states(t, db); s[1] != "queued/1" || s[2] != "sent/1" {
+		t.Errorf("mails %v, want the first queued for its retry and the second sent", s)
+	}
+	msgs := sink.Messages()
+	var queued store.Mail
+	db.Read(context.Background(), func(tx *store.Tx) error { queued, _ = tx.MailByID(1); return nil })
+	if len(msgs) != 2 || msgs[0].MessageID != queued.MessageID {
+		t.Errorf("accepted %d mails, the first %s; want 2, the first the one queued again (%s)", len(msgs), msgs[0].MessageID, queued.MessageID)
+	}
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
