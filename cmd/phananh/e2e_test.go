@@ -39,7 +39,14 @@ func TestE2EReportsAreAcknowledged(t *testing.T) {
 				e.deliver(receivedAt, citizenReport(i, fmt.Sprintf("dan%d@example.com", i)))
 			}
 			// Each report: one acknowledgement and one triage notice (one receiver).
-			eventually(t, 30*time.Second, "the acknowledgements", func() bool { return len(e.sink.Messages()) >= 2*n })
+			eventually(t, 30*time.Second, "the acknowledgements and the triage notices", func() bool {
+				for i := range n {
+					if len(e.mailsOf("ack", fmt.Sprintf("dan%d@example.com", i))) == 0 {
+						return false
+					}
+				}
+				return len(e.mailsOf("triage", e2eReceiver)) >= n
+			})
 			eventually(t, 10*time.Second, "an empty inbox", func() bool { return e.count(e.imap.Config().Mailbox) == 0 })
 			if got := e.count(e.imap.Config().Processed); got != n {
 				t.Errorf("%d messages in the processed folder, want %d", got, n)
@@ -181,4 +188,27 @@ func reportCount(t *testing.T, db *store.DB) map[string]int {
 		return err
 	})
 	return counts
+}
+
+// TestE2EDigestCaughtUpAtStart stops the daemon over the morning of a
+// working day and starts it again after the digest's time: at start it
+// sends the digest it missed, of the day before, to the Center's receiver
+// and approver. The daemon's timed jobs follow the test's clock.
+func TestE2EDigestCaughtUpAtStart(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	stop := e.startDaemon()
+	e.deliver(receivedAt, citizenReport(1, "a@example.com"))
+	e.waitMail("triage", e2eReceiver, 1)
+	stop()
+	if n := len(e.mailsOf("periodic-report", e2eReceiver)); n != 0 {
+		t.Fatalf("%d digests sent before the day's end", n)
+	}
+	e.now = time.Date(2026, 11, 24, 9, 0, 0, 0, vietnam) // Tuesday, after the digest's 07:30
+	e.startDaemon()
+	for _, to := range []string{e2eReceiver, e2eApprover} {
+		subject, _ := new(mime.WordDecoder).DecodeHeader(e.waitMail("periodic-report", to, 1).header("Subject"))
+		if !strings.Contains(subject, "Ngày 23/11/2026") {
+			t.Errorf("digest to %s: subject %q, want the digest of 23/11/2026", to, subject)
+		}
+	}
 }

@@ -40,6 +40,14 @@ type env struct {
 	// smtpSection, when set, is the configuration's [smtp] table in place
 	// of the sink's (a real submission server: mta_test.go).
 	smtpSection string
+	// now is the instant the daemon's timed jobs run at (the deadline
+	// watch, the digest and the periodic reports, their catch-up at
+	// start): receivedAt unless a test sets another before startDaemon.
+	// The tests' mail is received on their own time line, days or years
+	// from the day they run; on the machine's clock every deadline would
+	// be overdue and a digest due, and their mail would come out among the
+	// mail a test waits for, or not, as the minute turns.
+	now time.Time
 }
 
 type envOptions struct {
@@ -68,7 +76,7 @@ agency = "dien-luc"
 
 func newEnv(t testing.TB, opt envOptions) *env {
 	t.Helper()
-	e := &env{t: t, dir: t.TempDir()}
+	e := &env{t: t, dir: t.TempDir(), now: receivedAt}
 	e.imap = backend.New(t, opt.imap)
 	e.account = e.imap.Account(t)
 	sink, err := smtptest.NewServer(smtptest.Options{OnAccepted: func(r smtptest.Received) {
@@ -176,6 +184,8 @@ func (e *env) startDaemon() (stop func()) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	now := e.now
+	d.now = func() time.Time { return now }
 	e.daemon = d
 	done := make(chan struct{})
 	go func() {

@@ -26,8 +26,12 @@ func (d *daemon) setupSchedule() error {
 		d.retention.Job(schedule.Nightly),
 	}, reportJobs(d.reports)...)
 	s, err := schedule.New(d.log.With("part", "schedule"), jobs...)
+	if err != nil {
+		return err
+	}
+	s.Now = func() time.Time { return d.now() }
 	d.scheduler = s
-	return err
+	return nil
 }
 
 // startupChecks run once at start: the Tết check, so that a daemon
@@ -36,11 +40,12 @@ func (d *daemon) setupSchedule() error {
 // was missed while the daemon was stopped (a few seconds over a million
 // reports, so the caller runs it beside the rest).
 func (d *daemon) startupChecks(ctx context.Context) {
-	schedule.TetJob("", d.calendar, d.log.With("part", "calendar")).Run(ctx, time.Now())
-	if err := d.reports.CatchUp(ctx, time.Now()); err != nil && ctx.Err() == nil {
+	now := d.now()
+	schedule.TetJob("", d.calendar, d.log.With("part", "calendar")).Run(ctx, now)
+	if err := d.reports.CatchUp(ctx, now); err != nil && ctx.Err() == nil {
 		d.log.Error("reports catch-up", "err", err)
 	}
-	if _, err := d.retention.Run(ctx, time.Now()); err != nil && ctx.Err() == nil {
+	if _, err := d.retention.Run(ctx, now); err != nil && ctx.Err() == nil {
 		d.log.Error("retention at start", "err", err)
 	}
 }

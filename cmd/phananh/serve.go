@@ -65,6 +65,9 @@ type daemon struct {
 	listener  net.Listener
 	notifier  notifier    // systemd's, when it runs the daemon
 	ready     atomic.Bool // READY=1 was sent
+	// now is the clock of the timed jobs and the checks at start: time.Now,
+	// or a test's own, set before Run.
+	now func() time.Time
 }
 
 // newDaemon prepares everything and fails at start on any bad setting,
@@ -75,7 +78,7 @@ func newDaemon(ctx context.Context, configPath string, log *slog.Logger) (*daemo
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon{app: a, notifier: newNotifier()}
+	d := &daemon{app: a, notifier: newNotifier(), now: time.Now}
 	if err := d.setup(); err != nil {
 		d.Close()
 		return nil, err
