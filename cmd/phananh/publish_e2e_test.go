@@ -45,8 +45,15 @@ func publicReport() string {
 // result notice to the citizen, when approved.
 func (e *env) walk(code, citizen string, at *time.Time, result, photo string, approve bool) sentMail {
 	e.t.Helper()
+	return e.walkFrom("/tiepnhan", code, citizen, at, result, photo, approve)
+}
+
+// walkFrom is walk with the receiver's command on the triage notice:
+// "/assign dien-luc ubnd-vi-thuy" for a lead and a co-agency.
+func (e *env) walkFrom(triage, code, citizen string, at *time.Time, result, photo string, approve bool) sentMail {
+	e.t.Helper()
 	next := func() time.Time { *at = at.Add(20 * time.Minute); return *at }
-	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, next(), "/tiepnhan\n", "")
+	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, next(), triage+"\n", "")
 	e.replyTo(e.mailAbout("assignment", e2eHandler, code), e2eHandler, next(), "/ketqua\n"+result+"\n", photo)
 	if !approve {
 		e.mailAbout("review", e2eApprover, code)
@@ -73,7 +80,7 @@ func (e *env) mailAbout(kind, to, code string) sentMail {
 }
 
 // TestE2EPublishedResults runs four reports through the daemon by mail — one
-// approved and rated, one confidential and approved, one resolved but not
+// handled by a lead and a co-agency, approved and rated, one confidential and approved, one resolved but not
 // approved, one approved and marked secret — and reads the public results
 // from the daemon's HTTP listener: the pages, the JSON and the Open311
 // answers match their golden files, the Open311 answers hold only GeoReport
@@ -82,7 +89,7 @@ func (e *env) mailAbout(kind, to, code string) sentMail {
 // metadata, the search by code finds the report, and `phananh publish`
 // writes the same bytes as the daemon serves.
 func TestE2EPublishedResults(t *testing.T) {
-	e := newEnv(t, envOptions{http: true})
+	e := newEnv(t, envOptions{http: true, extra: lifecycleExtra})
 	e.startDaemon()
 	base := "http://" + e.daemon.listener.Addr().String()
 	at := receivedAt
@@ -96,7 +103,7 @@ func TestE2EPublishedResults(t *testing.T) {
 		{unapproved, "cuong.le@example.com"}, {secret, "dung.pham@example.com"}} {
 		e.mailAbout("ack", c.citizen, c.code)
 	}
-	notice := e.walk(public, pubCitizen, &at, "Đã thay dây dẫn hạ thế bị đứt, cấp điện trở lại lúc 10:30 ngày 23/11/2026. "+
+	notice := e.walkFrom("/assign dien-luc ubnd-vi-thuy", public, pubCitizen, &at, "Đã thay dây dẫn hạ thế bị đứt, cấp điện trở lại lúc 10:30 ngày 23/11/2026. "+
 		"Đã báo ông "+pubName+" qua số "+pubPhone+".", "hien-truong.jpg", true)
 	e.walk(confidential, "binh.tran@example.com", &at, "Đã sửa chữa đường dây; bí mật kết quả.", "", true)
 	e.walk(unapproved, "cuong.le@example.com", &at, "Chưa được duyệt: kết quả nháp.", "", false)

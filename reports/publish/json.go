@@ -8,23 +8,30 @@ import (
 // resultJSON is a result in the publication's own JSON. Every key is always
 // present; absent text and times are "" (SPEC 12.1).
 type resultJSON struct {
-	Code        string   `json:"code"`
-	URL         string   `json:"url"`
-	ReceivedAt  string   `json:"received_at"`
-	Field       string   `json:"field"`
-	FieldName   string   `json:"field_name"`
-	Unit        string   `json:"unit"`
-	UnitName    string   `json:"unit_name"`
-	Summary     string   `json:"summary"`
-	Agency      string   `json:"agency"`
-	AgencyName  string   `json:"agency_name"`
-	Result      string   `json:"result"`
-	CompletedAt string   `json:"completed_at"`
-	PublishedAt string   `json:"published_at"`
-	UpdatedAt   string   `json:"updated_at"`
-	Rating      string   `json:"rating"`
-	RatingName  string   `json:"rating_name"`
-	Photos      []string `json:"photos"`
+	Code        string       `json:"code"`
+	URL         string       `json:"url"`
+	ReceivedAt  string       `json:"received_at"`
+	Field       string       `json:"field"`
+	FieldName   string       `json:"field_name"`
+	Unit        string       `json:"unit"`
+	UnitName    string       `json:"unit_name"`
+	Summary     string       `json:"summary"`
+	Agency      string       `json:"agency"`
+	AgencyName  string       `json:"agency_name"`
+	CoAgencies  []agencyJSON `json:"co_agencies"`
+	Result      string       `json:"result"`
+	CompletedAt string       `json:"completed_at"`
+	PublishedAt string       `json:"published_at"`
+	UpdatedAt   string       `json:"updated_at"`
+	Rating      string       `json:"rating"`
+	RatingName  string       `json:"rating_name"`
+	Photos      []string     `json:"photos"`
+}
+
+// agencyJSON is a co-agency in the publication's JSON.
+type agencyJSON struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
 }
 
 // The paths of the layout, from the site's root.
@@ -39,7 +46,11 @@ func (p *Publication) resultJSON(r Result) resultJSON {
 	out := resultJSON{Code: r.Code, URL: p.url(dirResults + "/" + r.Code + ".html"), ReceivedAt: rfc3339(r.ReceivedAt),
 		Field: r.Field, FieldName: r.FieldName, Unit: r.Unit, UnitName: r.UnitName, Summary: r.Summary,
 		Agency: r.Agency, AgencyName: r.AgencyName, Result: r.Text, CompletedAt: rfc3339(r.CompletedAt),
-		PublishedAt: rfc3339(r.PublishedAt), UpdatedAt: rfc3339(r.UpdatedAt), Rating: string(r.Rating), Photos: []string{}}
+		PublishedAt: rfc3339(r.PublishedAt), UpdatedAt: rfc3339(r.UpdatedAt), Rating: string(r.Rating), Photos: []string{},
+		CoAgencies: []agencyJSON{}}
+	for _, a := range r.CoAgencies {
+		out.CoAgencies = append(out.CoAgencies, agencyJSON{Code: a.Code, Name: a.Name})
+	}
 	if r.Rating != "" {
 		out.RatingName = r.Rating.Label()
 	}

@@ -15,7 +15,8 @@ import (
 // (https://wiki.open311.org/GeoReport_v2). Services are the routing
 // table's fields; service requests are the public results, each "closed"
 // (the specification's "it has been resolved") with the result as its
-// status_notes. A request's address is its administrative unit, and lat,
+// status_notes and the agencies that handled it as agency_responsible (the
+// lead, then its co-agencies). A request's address is its administrative unit, and lat,
 // long, address_id and zipcode are never given: no location finer than the
 // unit is published. POST and tokens are not offered: reports come by mail.
 
@@ -69,12 +70,22 @@ func (p *Publication) Services() []Service {
 // Request is a result as a GeoReport v2 service request.
 func (p *Publication) Request(r Result) Request {
 	q := Request{ServiceRequestID: r.Code, Status: "closed", StatusNotes: r.Text, ServiceName: r.FieldName, ServiceCode: r.Field,
-		Description: r.Summary, AgencyResponsible: r.AgencyName, RequestedDatetime: rfc3339(r.ReceivedAt),
+		Description: r.Summary, AgencyResponsible: responsible(r), RequestedDatetime: rfc3339(r.ReceivedAt),
 		UpdatedDatetime: rfc3339(r.UpdatedAt), Address: r.UnitName}
 	if len(r.Photos) > 0 {
 		q.MediaURL = p.photoURL(r, r.Photos[0])
 	}
 	return q
+}
+
+// responsible names the agencies of a result as one line:
+// "Công ty Điện lực Hậu Giang (chủ trì); phối hợp: Ủy ban nhân dân huyện Vị
+// Thủy", the lead alone when it had no co-agency.
+func responsible(r Result) string {
+	if len(r.CoAgencies) == 0 {
+		return r.AgencyName
+	}
+	return r.AgencyName + " (chủ trì); phối hợp: " + r.CoAgencyNames()
 }
 
 // Query is the optional arguments of GET Service Requests.

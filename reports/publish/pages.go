@@ -31,7 +31,8 @@ type day struct {
 }
 
 type item struct {
-	Code, FieldName, UnitName, AgencyName, Excerpt string
+	Code, FieldName, UnitName, Excerpt string
+	Agencies                           string // the lead, then "phối hợp:" the co-agencies
 }
 
 // month names the results approved in one month.
@@ -106,7 +107,11 @@ func days(results []Result) []day {
 			out = append(out, day{Date: date})
 		}
 		d := &out[len(out)-1]
-		d.Items = append(d.Items, item{Code: r.Code, FieldName: r.FieldName, UnitName: r.UnitName, AgencyName: r.AgencyName,
+		agencies := r.AgencyName
+		if co := r.CoAgencyNames(); co != "" {
+			agencies += ", phối hợp: " + co
+		}
+		d.Items = append(d.Items, item{Code: r.Code, FieldName: r.FieldName, UnitName: r.UnitName, Agencies: agencies,
 			Excerpt: cut(r.Summary, excerptRunes)})
 	}
 	return out
@@ -123,10 +128,10 @@ func (r Result) Page() ([]byte, error) {
 		rating = r.Rating.Label()
 	}
 	return render("report", struct {
-		Code, ReceivedAt, FieldName, UnitName, Summary, AgencyName, Text, CompletedAt, PublishedAt, Rating string
-		Photos                                                                                             []string
-	}{r.Code, at(r.ReceivedAt), r.FieldName, r.UnitName, r.Summary, r.AgencyName, r.Text, at(r.CompletedAt), at(r.PublishedAt),
-		rating, photos})
+		Code, ReceivedAt, FieldName, UnitName, Summary, AgencyName, CoAgencies, Text, CompletedAt, PublishedAt, Rating string
+		Photos                                                                                                         []string
+	}{r.Code, at(r.ReceivedAt), r.FieldName, r.UnitName, r.Summary, r.AgencyName, r.CoAgencyNames(), r.Text, at(r.CompletedAt),
+		at(r.PublishedAt), rating, photos})
 }
 
 // NotFound is the page that answers a search for a code without a public

@@ -3,7 +3,7 @@
 // public — unless the citizen asked for confidentiality or the result holds
 // state secrets. For each published report the public reads its code, when
 // it was received, its field, its administrative unit (never a street
-// address), the summary of SPEC 8.3, the agency, the result text, when it
+// address), the summary of SPEC 8.3, the agency and its co-agencies, the result text, when it
 // was completed, the result's JPEG photos without their metadata, and the
 // citizen's rating when given.
 //
@@ -69,15 +69,18 @@ type Publication struct {
 
 // Result is what the public reads of one report.
 type Result struct {
-	Code        string
-	ReceivedAt  time.Time
-	Field       string
-	FieldName   string
-	Unit        string // "" when not known
-	UnitName    string // the unit and the one above it, "Xã Vị Đông, huyện Vị Thủy"
-	Summary     string // SPEC 8.3's summary, without personal data
-	Agency      string
-	AgencyName  string
+	Code       string
+	ReceivedAt time.Time
+	Field      string
+	FieldName  string
+	Unit       string // "" when not known
+	UnitName   string // the unit and the one above it, "Xã Vị Đông, huyện Vị Thủy"
+	Summary    string // SPEC 8.3's summary, without personal data
+	Agency     string
+	AgencyName string
+	// CoAgencies are the agencies that worked with the lead (Agency) on
+	// the report (Art 7.1), in the order /assign named them.
+	CoAgencies  []Agency
 	Text        string // the approved result, without personal data
 	CompletedAt time.Time
 	PublishedAt time.Time
@@ -86,6 +89,19 @@ type Result struct {
 	UpdatedAt time.Time
 	Rating    lifecycle.Rating // "" when not rated
 	Photos    []Photo
+}
+
+// Agency is an agency as the public reads it.
+type Agency struct{ Code, Name string }
+
+// CoAgencyNames names the co-agencies, "" when there is none:
+// "Ủy ban nhân dân huyện Vị Thủy, Sở Công Thương".
+func (r Result) CoAgencyNames() string {
+	names := make([]string, len(r.CoAgencies))
+	for i, a := range r.CoAgencies {
+		names[i] = a.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 // Photo is one JPEG photo of a result, published without its metadata.
@@ -164,12 +180,14 @@ func result(tx *store.Tx, table *routing.Table, r store.Report) (Result, error) 
 	res := Result{Code: r.Code, ReceivedAt: r.ReceivedAt, Field: r.Routing.Field, Unit: r.Routing.Unit, Agency: r.Routing.Agency,
 		Summary: withoutPerson(form.Summary(r.Content), r), Text: withoutPerson(r.Result, r),
 		CompletedAt: r.ResolvedAt, PublishedAt: r.PublishedAt, UpdatedAt: latest(r.PublishedAt, r.RatedAt),
-		Rating: lifecycle.Rating(r.Rating), FieldName: r.Routing.Field, AgencyName: r.Routing.Agency, Photos: []Photo{}}
+		Rating: lifecycle.Rating(r.Rating), FieldName: r.Routing.Field, Photos: []Photo{}}
 	if f, ok := table.RecordedField(r.Routing.Field); ok {
 		res.FieldName = f.Name
 	}
-	if a, ok := table.RecordedAgency(r.Routing.Agency); ok {
-		res.AgencyName = a.Name
+	res.AgencyName = agencyName(table, r.Routing.Agency)
+	res.CoAgencies = []Agency{}
+	for _, code := range r.CoAgencies {
+		res.CoAgencies = append(res.CoAgencies, Agency{Code: code, Name: agencyName(table, code)})
 	}
 	res.UnitName = unitName(table, r.Routing.Unit)
 	files, err := tx.Attachments(r.ID, "result")
@@ -182,6 +200,14 @@ func result(tx *store.Tx, table *routing.Table, r store.Report) (Result, error) 
 		}
 	}
 	return res, nil
+}
+
+// agencyName names an agency of the table, or gives its code.
+func agencyName(table *routing.Table, code string) string {
+	if a, ok := table.RecordedAgency(code); ok {
+		return a.Name
+	}
+	return code
 }
 
 // unitName names a unit and the unit above it, from the most specific, as

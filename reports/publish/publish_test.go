@@ -251,3 +251,49 @@ func markSecret(tx *store.Tx, id int64, at time.Time) error {
 	}
 	return tx.AppendEvent(id, store.Event{At: at, Actor: "system", Command: "/secret", From: r.State, To: r.State})
 }
+
+// TestCoAgenciesPublished: a report handled by a lead agency with
+// co-agencies (Art 7.1) names them all in its public result (SPEC 9.6):
+// the JSON, the report's page, the list and Open311's agency_responsible.
+func TestCoAgenciesPublished(t *testing.T) {
+	db := seed(t)
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
+		r, err := tx.Report("PA-2026-000002")
+		if err != nil {
+			return err
+		}
+		r.CoAgencies = []string{"ubnd-vi-thuy", "so-ct"}
+		return tx.UpdateReport(r, received.Add(3*time.Hour))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := build(t, db)
+	r, ok := p.Result("PA-2026-000002")
+	if !ok {
+		t.Fatal("no public result")
+	}
+	js, _ := p.ResultJSON(r)
+	var got struct {
+		CoAgencies []struct{ Code, Name string } `json:"co_agencies"`
+	}
+	json.Unmarshal(js, &got)
+	if len(got.CoAgencies) != 2 || got.CoAgencies[0].Code != "ubnd-vi-thuy" || got.CoAgencies[0].Name != "Ủy ban nhân dân huyện Vị Thủy" ||
+		got.CoAgencies[1].Name != "Sở Công Thương" {
+		t.Errorf("the JSON's co-agencies: %+v\n%s", got.CoAgencies, js)
+	}
+	const named = "Cơ quan phối hợp</dt><dd>Ủy ban nhân dân huyện Vị Thủy, Sở Công Thương</dd>"
+	if page, _ := r.Page(); !strings.Contains(string(page), named) {
+		t.Errorf("the page does not name the co-agencies:\n%s", page)
+	}
+	if index, _ := p.Index(); !strings.Contains(string(index), "Công ty Điện lực Hậu Giang, phối hợp: Ủy ban nhân dân huyện Vị Thủy, Sở Công Thương") {
+		t.Errorf("the list does not name the co-agencies:\n%s", index)
+	}
+	const responsible = "Công ty Điện lực Hậu Giang (chủ trì); phối hợp: Ủy ban nhân dân huyện Vị Thủy, Sở Công Thương"
+	if q := p.Request(r); q.AgencyResponsible != responsible {
+		t.Errorf("agency_responsible %q, want %q", q.AgencyResponsible, responsible)
+	}
+	if alone, _ := p.Result("PA-2026-000001"); p.Request(alone).AgencyResponsible != "Công ty Điện lực Hậu Giang" {
+		t.Errorf("agency_responsible of a report without co-agencies: %q", p.Request(alone).AgencyResponsible)
+	}
+}
