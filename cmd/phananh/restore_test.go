@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -181,14 +182,20 @@ func TestRestoreRefuses(t *testing.T) {
 		t.Errorf("restore of a key store over the one in place: exit %d: %s", code, errOut)
 	}
 
+	// The backup's files go, all of them: the daemon ran during the backup,
+	// so a file among them may be a sent mail archived after the database's
+	// snapshot, which the snapshot does not refer to and the restore rightly
+	// ignores; the report's raw message is one the snapshot refers to.
 	blobs, _ := filepath.Glob(filepath.Join(backup, "data", "blobs", "*", "*"))
 	if len(blobs) == 0 {
 		t.Fatal("the backup holds no file")
 	}
-	os.Remove(blobs[0])
+	for _, b := range blobs {
+		os.Remove(b)
+	}
 	_, errOut, code = run(t, "restore", backup, "--config", target)
-	if code != exitFailed || !strings.Contains(errOut, filepath.Base(blobs[0])) {
-		t.Errorf("restore of a backup missing a file: exit %d: %s", code, errOut)
+	if code != exitFailed || !slices.ContainsFunc(blobs, func(b string) bool { return strings.Contains(errOut, filepath.Base(b)) }) {
+		t.Errorf("restore of a backup missing its files: exit %d: %s", code, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(e.dir, "restored.db")); err == nil {
 		t.Errorf("a refused restore left its database")
