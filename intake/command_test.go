@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -219,7 +220,7 @@ func TestExtension(t *testing.T) {
 		t.Errorf("/confirm-extension owes %s", got)
 	}
 	// Three working days after Thursday 26 November 17:00: Tuesday 1 December 17:00.
-	if d := w.deadlines()["resolve"]; !d.Due.Equal(time.Date(2026, 12, 1, 17, 0, 0, 0, vietnam)) || d.Due.Equal(due) {
+	if d := w.deadlines()["resolve"]; !d.Due.Equal(time.Date(2026, 12, 1, 17, 0, 0, 0, calendar.Vietnam)) || d.Due.Equal(due) {
 		t.Errorf("resolve due %v after the extension", d.Due)
 	}
 	if r := w.report(); !r.Extension.Confirmed || r.Extension.Days != 3 {

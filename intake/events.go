@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
 )
@@ -28,7 +29,7 @@ func event(st step, msgID int64) store.Event {
 	for _, d := range ch.Open {
 		due := "open-ended"
 		if !d.Due.IsZero() {
-			due = d.Due.In(vietnam).Format(time.RFC3339)
+			due = d.Due.In(calendar.Vietnam).Format(time.RFC3339)
 		}
 		opened = append(opened, string(d.Kind)+"="+due)
 	}
@@ -72,11 +73,3 @@ func statReason(ch lifecycle.Change) string {
 		return "other"
 	}
 }
-
-var vietnam = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		panic(err) // the store links time/tzdata in: the zone always exists
-	}
-	return loc
-}()

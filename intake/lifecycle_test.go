@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/store"
 )
 
@@ -31,7 +32,7 @@ func TestLifecycleWalk(t *testing.T) {
 		t.Errorf("after /accept: %+v", ds)
 	}
 	// Forwarded at 08:25 on Monday: the power company's 3 working days end Thursday 17:00.
-	if want := time.Date(2026, 11, 26, 17, 0, 0, 0, vietnam); !ds["resolve"].Due.Equal(want) || ds["resolve"].SoonAt.IsZero() {
+	if want := time.Date(2026, 11, 26, 17, 0, 0, 0, calendar.Vietnam); !ds["resolve"].Due.Equal(want) || ds["resolve"].SoonAt.IsZero() {
 		t.Errorf("resolve due %v (soon %v), want %v", ds["resolve"].Due, ds["resolve"].SoonAt, want)
 	}
 

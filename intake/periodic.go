@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"haugiang.gov.vn/phananh/reports"
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -40,7 +41,7 @@ func (pr periodicReports) compute(tx *store.Tx, period, month string, received, 
 	if err != nil {
 		return view, nil, err
 	}
-	year, mon := received.In(vietnam).Year(), received.In(vietnam).Month()
+	year, mon := received.In(calendar.Vietnam).Year(), received.In(calendar.Vietnam).Month()
 	if month != "" {
 		if year, mon, err = reports.ParseMonth(month); err != nil {
 			return view, nil, err
@@ -50,7 +51,7 @@ func (pr periodicReports) compute(tx *store.Tx, period, month string, received, 
 	if mode == "" {
 		mode = reports.Decree
 	}
-	span, err := reports.Ending(kind, year, mon, mode, vietnam)
+	span, err := reports.Ending(kind, year, mon, mode, calendar.Vietnam)
 	if err != nil {
 		return view, nil, err
 	}

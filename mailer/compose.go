@@ -7,10 +7,10 @@ package mailer
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	gomail "github.com/wneessen/go-mail"
 
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -47,7 +47,7 @@ func Compose(set *templates.Set, from Sender, m store.Mail) (*gomail.Msg, error)
 	}
 	msg.Subject(Subject(m.ReportCode, r.Subject))
 	msg.SetMessageIDWithValue(m.MessageID)
-	msg.SetDateWithValue(m.CreatedAt.In(vietnam))
+	msg.SetDateWithValue(m.CreatedAt.In(calendar.Vietnam))
 	if m.InReplyTo != "" {
 		msg.SetGenHeader(gomail.HeaderInReplyTo, angle(m.InReplyTo))
 	}
@@ -92,14 +92,4 @@ func references(m store.Mail) string {
 		ids = append(ids, angle(m.InReplyTo))
 	}
 	return strings.Join(ids, " ")
-}
-
-var vietnam = mustZone("Asia/Ho_Chi_Minh")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
 )
@@ -57,7 +58,7 @@ func ending(t *testing.T, kind Kind, month string, mode Mode) Period {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Ending(kind, year, m, mode, vietnam)
+	p, err := Ending(kind, year, m, mode, calendar.Vietnam)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,17 +7,9 @@ import (
 	"haugiang.gov.vn/phananh/rules/calendar"
 )
 
-var vietnam = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
 // at is a wall-clock time in Vietnam.
 func at(year int, month time.Month, day, hour, minute int) time.Time {
-	return time.Date(year, month, day, hour, minute, 0, 0, vietnam)
+	return time.Date(year, month, day, hour, minute, 0, 0, calendar.Vietnam)
 }
 
 // testCalendar is the calendar of SPEC's calendar-test.toml: 2026's

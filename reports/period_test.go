@@ -3,6 +3,8 @@ package reports
 import (
 	"testing"
 	"time"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
 )
 
 func TestEnding(t *testing.T) {
@@ -35,12 +37,12 @@ func TestEnding(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := Ending(tc.kind, year, month, tc.mode, vietnam)
+		p, err := Ending(tc.kind, year, month, tc.mode, calendar.Vietnam)
 		if err != nil {
 			t.Fatal(err)
 		}
 		last := p.End.Add(-time.Second)
-		if got := p.Start.Format(time.DateOnly); got != tc.start || p.Start.Hour() != 0 || p.Start.Location() != vietnam {
+		if got := p.Start.Format(time.DateOnly); got != tc.start || p.Start.Hour() != 0 || p.Start.Location() != calendar.Vietnam {
 			t.Errorf("%s %s %s: start %s, want %s 00:00 in Vietnam", tc.kind, tc.at, tc.mode, p.Start, tc.start)
 		}
 		if got := last.Format(time.DateOnly); got != tc.end || p.End.Hour() != 0 {
@@ -53,10 +55,10 @@ func TestEnding(t *testing.T) {
 }
 
 func TestEndingRefuses(t *testing.T) {
-	if _, err := Ending(Daily, 2026, 3, Decree, vietnam); err == nil {
+	if _, err := Ending(Daily, 2026, 3, Decree, calendar.Vietnam); err == nil {
 		t.Error("a daily period of a month was accepted")
 	}
-	if _, err := Ending(Monthly, 2026, 3, "weekly", vietnam); err == nil {
+	if _, err := Ending(Monthly, 2026, 3, "weekly", calendar.Vietnam); err == nil {
 		t.Error("an unknown mode was accepted")
 	}
 	for _, s := range []string{"2026-13", "2026", "12-2026", ""} {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
 )
 
 // TestXLSXReadBack reads the workbook of the March report back, cell by
@@ -99,8 +101,8 @@ func checkCell(t *testing.T, f *excelize.File, sheet, ref string, v any) {
 		}
 		raw := rawNumber(t, f, sheet, ref)
 		got, err := excelize.ExcelDateToTime(raw, false)
-		if err != nil || got.Format("2006-01-02 15:04") != tm.In(vietnam).Format("2006-01-02 15:04") {
-			t.Errorf("%s!%s = %v (%v), want %s", sheet, ref, got, err, tm.In(vietnam))
+		if err != nil || got.Format("2006-01-02 15:04") != tm.In(calendar.Vietnam).Format("2006-01-02 15:04") {
+			t.Errorf("%s!%s = %v (%v), want %s", sheet, ref, got, err, tm.In(calendar.Vietnam))
 		}
 		return
 	default:

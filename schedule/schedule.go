@@ -13,21 +13,10 @@ import (
 	"log/slog"
 	"time"
 
-	_ "time/tzdata" // Asia/Ho_Chi_Minh on machines without zone files
-
 	"github.com/robfig/cron/v3"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
 )
-
-// zone is the time zone every schedule is read in.
-var zone = mustZone("Asia/Ho_Chi_Minh")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // time/tzdata is linked in: the zone always exists
-	}
-	return loc
-}
 
 // Schedules the daemon runs by default.
 const (
@@ -82,10 +71,10 @@ func New(log *slog.Logger, jobs ...Job) (*Scheduler, error) {
 // warning, and a panicking run is logged with its stack and does not stop
 // the job's later runs.
 func (s *Scheduler) Run(ctx context.Context) {
-	c := cron.New(cron.WithLocation(zone), cron.WithLogger(cronLogger{s.log}))
+	c := cron.New(cron.WithLocation(calendar.Vietnam), cron.WithLogger(cronLogger{s.log}))
 	for i, j := range s.jobs {
 		c.Schedule(s.specs[i], s.wrap(ctx, j))
-		s.log.Info("job scheduled", "job", j.Name, "spec", j.Spec, "zone", zone.String())
+		s.log.Info("job scheduled", "job", j.Name, "spec", j.Spec, "zone", calendar.ZoneName)
 	}
 	c.Start()
 	<-ctx.Done()

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
 )
 
 // Erasure is one destruction of a report's personal data (SPEC 10.5).
@@ -52,7 +54,7 @@ func (db *DB) Erase(ctx context.Context, code string, e Erasure, check ErasureCh
 			return err
 		}
 		if !keyID.Valid {
-			return fmt.Errorf("report %s: %w (%s)", code, ErrErased, r.ErasedAt.In(vietnam).Format(time.RFC3339))
+			return fmt.Errorf("report %s: %w (%s)", code, ErrErased, r.ErasedAt.In(calendar.Vietnam).Format(time.RFC3339))
 		}
 		ds, err := tx.Deadlines(r.ID)
 		if err != nil {

@@ -15,8 +15,6 @@ import (
 	"haugiang.gov.vn/phananh/store"
 )
 
-var vietnam, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
-
 // history opens a store holding n reports received from 1 January 2025 to
 // 15 December 2026 (the end of the monthly period of December 2026), as
 // BulkSeed writes them.
@@ -41,7 +39,7 @@ func history(tb testing.TB, n int) (*store.DB, reports.Options) {
 		agencies = append(agencies, a.Code)
 	}
 	start := time.Now()
-	store.BulkSeed(tb, db, n, time.Date(2025, 1, 1, 0, 0, 0, 0, vietnam), time.Date(2026, 12, 15, 0, 0, 0, 0, vietnam), fields, units, agencies)
+	store.BulkSeed(tb, db, n, time.Date(2025, 1, 1, 0, 0, 0, 0, calendar.Vietnam), time.Date(2026, 12, 15, 0, 0, 0, 0, calendar.Vietnam), fields, units, agencies)
 	tb.Logf("%d reports seeded in %s", n, time.Since(start).Round(time.Millisecond))
 	cal, err := calendar.New(calendar.Default(), "")
 	if err != nil {
@@ -52,7 +50,7 @@ func history(tb testing.TB, n int) (*store.DB, reports.Options) {
 
 func monthly(tb testing.TB, db *store.DB, opt reports.Options, year int, month time.Month) *reports.Report {
 	tb.Helper()
-	p, err := reports.Ending(reports.Monthly, year, month, reports.Decree, vietnam)
+	p, err := reports.Ending(reports.Monthly, year, month, reports.Decree, calendar.Vietnam)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
 )
 
 // Report is one field report. Text fields hold clear values: the store
@@ -151,7 +153,7 @@ func (t *Tx) contentIndex(content string) []byte {
 
 // nextCode gives out the next PA-YYYY-NNNNNN of the year of t in Vietnam.
 func (t *Tx) nextCode(received time.Time) (string, error) {
-	year := received.In(vietnam).Year()
+	year := received.In(calendar.Vietnam).Year()
 	var n int64
 	err := t.queryRow(`INSERT INTO report_seq (year, last) VALUES (?, 1)
 		ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`, year).Scan(&n)

@@ -8,11 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
 )
 
 // vn is a wall-clock time of March 2026 in Vietnam.
 func vn(day, hour, minute int) time.Time {
-	return time.Date(2026, 3, day, hour, minute, 0, 0, vietnam)
+	return time.Date(2026, 3, day, hour, minute, 0, 0, calendar.Vietnam)
 }
 
 // history writes what the lifecycle writes for a few reports:
@@ -93,7 +95,7 @@ func transitions(t *testing.T, db *DB, from, to time.Time) []string {
 	var got []string
 	err := db.Read(context.Background(), func(tx *Tx) error {
 		return tx.TransitionsBetween(from, to, func(tr Transition) error {
-			got = append(got, fmt.Sprintf("%s %s>%s %s %s %q", tr.Report.Code, tr.From, tr.To, tr.At.In(vietnam).Format("02 15:04"), tr.Agency, tr.Reason))
+			got = append(got, fmt.Sprintf("%s %s>%s %s %s %q", tr.Report.Code, tr.From, tr.To, tr.At.In(calendar.Vietnam).Format("02 15:04"), tr.Agency, tr.Reason))
 			return nil
 		})
 	})
@@ -124,7 +126,7 @@ func TestTransitionsAndSteps(t *testing.T) {
 	var steps []string
 	err := db.Read(context.Background(), func(tx *Tx) error {
 		return tx.StepsBetween(vn(1, 0, 0), vn(15, 0, 0), func(s Step) error {
-			steps = append(steps, fmt.Sprintf("%s %s %s %s", s.Report.Code, s.Kind, s.Outcome, s.Done.In(vietnam).Format("02 15:04")))
+			steps = append(steps, fmt.Sprintf("%s %s %s %s", s.Report.Code, s.Kind, s.Outcome, s.Done.In(calendar.Vietnam).Format("02 15:04")))
 			return nil
 		})
 	})
@@ -151,7 +153,7 @@ func openAt(t *testing.T, db *DB, at time.Time) []string {
 		return tx.OpenAt(at, func(o OpenReport) error {
 			due := "-"
 			if !o.Due.IsZero() {
-				due = o.Due.In(vietnam).Format("02 15:04")
+				due = o.Due.In(calendar.Vietnam).Format("02 15:04")
 			}
 			got = append(got, fmt.Sprintf("%s %s %s %s %s", o.Report.Code, o.State, o.Agency, o.Kind, due))
 			return nil

@@ -31,8 +31,6 @@ import (
 	"sync"
 	"time"
 
-	_ "time/tzdata" // Asia/Ho_Chi_Minh on machines without zone files
-
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, no cgo
 )
 
@@ -416,15 +414,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// vietnam is the zone of report codes' years and of every time shown.
-var vietnam = mustZone("Asia/Ho_Chi_Minh")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // time/tzdata is linked in: the zone always exists
-	}
-	return loc
 }

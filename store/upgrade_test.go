@@ -20,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
 )
 
 // release1 is the first released migration set; testdata/release1 holds
@@ -170,7 +172,7 @@ func (w *release1Writer) blob(content []byte) string {
 // The fixture's facts, as release 1 wrote them and as today's code must
 // read them.
 var (
-	r1Received = time.Date(2026, 11, 23, 8, 10, 0, 0, vietnam)
+	r1Received = time.Date(2026, 11, 23, 8, 10, 0, 0, calendar.Vietnam)
 	r1Raw      = bytes.Repeat([]byte("Khu vực ấp 3 bị cúp điện từ sáng.\r\n"), 3000) // three chunks
 	r1Photo    = []byte("\xff\xd8\xff\xe0 a small JPEG")
 	r1Sent     = []byte("Message-ID: <PA-2026-000001.ack.x@haugiang.gov.vn>\r\n\r\nĐã tiếp nhận.\r\n")

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
 )
 
 // funcs are the helpers every template may call, in its language.
@@ -34,7 +36,7 @@ func when(lang string, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.In(vietnam)
+	t = t.In(calendar.Vietnam)
 	if lang == English {
 		return t.Format("15:04 on 2 January 2006")
 	}

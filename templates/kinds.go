@@ -1,6 +1,10 @@
 package templates
 
-import "time"
+import (
+	"time"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
+)
 
 // kind describes one kind of mail: the languages it is written in (the
 // first is the default) and its data.
@@ -218,7 +222,7 @@ const (
 	CauseUnreadable   = "unreadable"
 )
 
-var sampleTime = time.Date(2026, 11, 23, 8, 30, 0, 0, vietnam)
+var sampleTime = time.Date(2026, 11, 23, 8, 30, 0, 0, calendar.Vietnam)
 
 func sampleAck() *Ack {
 	return &Ack{Code: "PA-2026-000042", ReceivedAt: sampleTime, Field: "Điện", Unit: "huyện Vị Thủy", Urgent: true,

@@ -3,6 +3,8 @@ package templates
 import (
 	htmltemplate "html/template"
 	"time"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
 )
 
 // PeriodicReport is a report of SPEC 9 — the daily digest to the Center,
@@ -81,7 +83,7 @@ func samplePeriodicReport() *PeriodicReport {
 	return &PeriodicReport{
 		Kind: "monthly", KindTitle: "Báo cáo tháng", Title: "Tháng 3/2026", Dates: "15/02/2026 – 14/03/2026",
 		Mode:        "Theo Nghị định 09/2019/NĐ-CP: từ ngày 15 tháng trước đến ngày 14",
-		GeneratedAt: time.Date(2026, 3, 15, 7, 30, 0, 0, vietnam),
+		GeneratedAt: time.Date(2026, 3, 15, 7, 30, 0, 0, calendar.Vietnam),
 		Highlights: []Figure{{"Tiếp nhận", "1.234"}, {"Có kết quả xử lý", "980"}, {"Đúng hạn", "912"},
 			{"Tỷ lệ đúng hạn", "93,1 %"}, {"Tồn quá hạn cuối kỳ", "7"}},
 		Tables: []ReportTable{
@@ -96,10 +98,10 @@ func samplePeriodicReport() *PeriodicReport {
 		Chart: "cid:chart.png", Attached: []string{"bao-cao-thang-2026-03.xlsx", "bao-cao-thang-2026-03.csv", "bieu-do.png"},
 		TetMissing: 2027, Asked: true,
 		Requests: []SubjectRequest{
-			{ID: 3, Kind: "erasure", ReceivedAt: time.Date(2026, 3, 10, 9, 0, 0, 0, vietnam), AckDue: time.Date(2026, 3, 12, 17, 0, 0, 0, vietnam),
-				Due: time.Date(2026, 3, 30, 17, 0, 0, 0, vietnam), AckState: "met", State: "on-time", Acknowledged: true},
-			{ID: 4, Kind: "copy", ReceivedAt: time.Date(2026, 3, 11, 15, 0, 0, 0, vietnam), AckDue: time.Date(2026, 3, 13, 17, 0, 0, 0, vietnam),
-				Due: time.Date(2026, 3, 23, 17, 0, 0, 0, vietnam), AckState: "overdue", State: "on-time"},
+			{ID: 3, Kind: "erasure", ReceivedAt: time.Date(2026, 3, 10, 9, 0, 0, 0, calendar.Vietnam), AckDue: time.Date(2026, 3, 12, 17, 0, 0, 0, calendar.Vietnam),
+				Due: time.Date(2026, 3, 30, 17, 0, 0, 0, calendar.Vietnam), AckState: "met", State: "on-time", Acknowledged: true},
+			{ID: 4, Kind: "copy", ReceivedAt: time.Date(2026, 3, 11, 15, 0, 0, 0, calendar.Vietnam), AckDue: time.Date(2026, 3, 13, 17, 0, 0, 0, calendar.Vietnam),
+				Due: time.Date(2026, 3, 23, 17, 0, 0, 0, calendar.Vietnam), AckState: "overdue", State: "on-time"},
 		},
 	}
 }

@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"strings"
 	texttemplate "text/template"
-	"time"
 )
 
 //go:embed *.txt *.html
@@ -197,14 +196,4 @@ func tidy(s string) string {
 		out = append(out, l)
 	}
 	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
-}
-
-var vietnam = mustZone("Asia/Ho_Chi_Minh")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
 }

@@ -1,6 +1,10 @@
 package templates
 
-import "time"
+import (
+	"time"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
+)
 
 // DeadlineNotice is what a deadline reminder and an overdue alert say of the
 // deadline (SPEC 5.5): the report, the step owed, when it is due and how its
@@ -52,13 +56,13 @@ func SpanOf(d time.Duration) Span {
 
 func sampleReminder() *Reminder {
 	return &Reminder{DeadlineNotice: DeadlineNotice{Code: "PA-2026-000042", Step: "resolve", ReportState: "forwarded",
-		Due: time.Date(2026, 12, 1, 17, 0, 0, 0, vietnam), Working: true, Urgent: true,
+		Due: time.Date(2026, 12, 1, 17, 0, 0, 0, calendar.Vietnam), Working: true, Urgent: true,
 		Field: "giao-thong", FieldName: "Giao thông", Unit: "vi-thuy", UnitName: "huyện Vị Thủy",
 		Agency: "ubnd-vi-thuy", AgencyName: "Ủy ban nhân dân huyện Vị Thủy"}, Left: Span{Hours: 12, Minutes: 30}}
 }
 
 func sampleOverdue() *Overdue {
 	return &Overdue{DeadlineNotice: DeadlineNotice{Code: "PA-2026-000042", Step: "intake", ReportState: "returned",
-		Due: time.Date(2026, 11, 24, 10, 15, 0, 0, vietnam), Urgent: true,
+		Due: time.Date(2026, 11, 24, 10, 15, 0, 0, calendar.Vietnam), Urgent: true,
 		Field: "dien", Unit: "nga-bay", UnitName: "thành phố Ngã Bảy", Agency: "dien-luc"}, Late: Span{Hours: 0, Minutes: 5}}
 }

@@ -165,19 +165,10 @@ func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// vietnam is the zone every time is shown in.
-var vietnam = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
 // rfc3339 writes a time in Vietnam's zone, "" for the zero time (SPEC 12.1).
 func rfc3339(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(vietnam).Format(time.RFC3339)
+	return t.In(calendar.Vietnam).Format(time.RFC3339)
 }

@@ -314,8 +314,8 @@ func (c *checker) calendar(cfg *config.Config) {
 	loc := cal.Location()
 	now := c.now.In(loc)
 	clock := fmt.Sprintf("%s in %s; deadlines are counted in this zone, whatever the machine's", now.Format("2006-01-02 15:04 -07:00"), loc)
-	if loc.String() != "Asia/Ho_Chi_Minh" {
-		c.warn("clock", clock, `calendar.timezone = "Asia/Ho_Chi_Minh", unless the province means another`)
+	if loc.String() != calendar.ZoneName {
+		c.warn("clock", clock, `calendar.timezone = "`+calendar.ZoneName+`", unless the province means another`)
 	} else {
 		c.ok("clock", "%s", clock)
 	}

@@ -18,6 +18,7 @@ import (
 	"haugiang.gov.vn/phananh/config"
 	"haugiang.gov.vn/phananh/intake/imaptest"
 	"haugiang.gov.vn/phananh/mailer/smtptest"
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 )
@@ -169,7 +170,7 @@ func (d *deployment) createFolders(names ...string) {
 
 // checkTime is when the tests run `phananh check`: a day whose year's Tết
 // is in the shipped holiday file, and not in December.
-var checkTime = time.Date(2026, 6, 1, 9, 0, 0, 0, vietnam)
+var checkTime = time.Date(2026, 6, 1, 9, 0, 0, 0, calendar.Vietnam)
 
 // check runs `phananh check` on the deployment.
 func (d *deployment) check(args ...string) (string, int) {
@@ -423,9 +424,9 @@ func TestCheckTet(t *testing.T) {
 		now    time.Time
 		status string
 	}{
-		{time.Date(2026, 6, 1, 9, 0, 0, 0, vietnam), "ok"},
-		{time.Date(2026, 12, 1, 9, 0, 0, 0, vietnam), "warn"}, // Tết 2027 not in the shipped file yet
-		{time.Date(2027, 1, 10, 9, 0, 0, 0, vietnam), "fail"},
+		{time.Date(2026, 6, 1, 9, 0, 0, 0, calendar.Vietnam), "ok"},
+		{time.Date(2026, 12, 1, 9, 0, 0, 0, calendar.Vietnam), "warn"}, // Tết 2027 not in the shipped file yet
+		{time.Date(2027, 1, 10, 9, 0, 0, 0, calendar.Vietnam), "fail"},
 	} {
 		var out bytes.Buffer
 		c := &checker{w: &out, now: tt.now, timeout: time.Minute}

@@ -19,6 +19,7 @@ import (
 	"haugiang.gov.vn/phananh/intake"
 	"haugiang.gov.vn/phananh/intake/mailbox"
 	"haugiang.gov.vn/phananh/mailer/smtptest"
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/store"
 )
 
@@ -282,7 +283,7 @@ func checkDeliveries(t *testing.T, db *store.DB, got []smtptest.Received, n int,
 	}
 	db.Read(context.Background(), func(tx *store.Tx) error {
 		for i := 1; i <= n; i++ {
-			r, err := tx.Report(fmt.Sprintf("PA-%d-%06d", time.Now().In(vietnam).Year(), i))
+			r, err := tx.Report(fmt.Sprintf("PA-%d-%06d", time.Now().In(calendar.Vietnam).Year(), i))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"haugiang.gov.vn/phananh/intake"
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 )
@@ -77,7 +78,7 @@ func describeReport(ctx context.Context, d *daemon, table *routing.Table, code s
 	}
 	for _, dl := range deadlines {
 		if dl.State == "open" && !dl.Due.IsZero() {
-			parts = append(parts, dl.Kind+" due "+dl.Due.In(vietnam).Format("15:04 02/01"))
+			parts = append(parts, dl.Kind+" due "+dl.Due.In(calendar.Vietnam).Format("15:04 02/01"))
 		}
 	}
 	if r.State != "received" {

@@ -12,10 +12,11 @@ import (
 
 	"haugiang.gov.vn/phananh/intake/imaptest"
 	"haugiang.gov.vn/phananh/mailer/smtptest"
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/store"
 )
 
-var receivedAt = time.Date(2026, 11, 23, 8, 15, 0, 0, vietnam)
+var receivedAt = time.Date(2026, 11, 23, 8, 15, 0, 0, calendar.Vietnam)
 
 // TestE2EReportsAreAcknowledged delivers reports to the mailbox and checks
 // the mail that comes out of the SMTP server and where the messages went.
@@ -203,7 +204,7 @@ func TestE2EDigestCaughtUpAtStart(t *testing.T) {
 	if n := len(e.mailsOf("periodic-report", e2eReceiver)); n != 0 {
 		t.Fatalf("%d digests sent before the day's end", n)
 	}
-	e.now = time.Date(2026, 11, 24, 9, 0, 0, 0, vietnam) // Tuesday, after the digest's 07:30
+	e.now = time.Date(2026, 11, 24, 9, 0, 0, 0, calendar.Vietnam) // Tuesday, after the digest's 07:30
 	e.startDaemon()
 	for _, to := range []string{e2eReceiver, e2eApprover} {
 		subject, _ := new(mime.WordDecoder).DecodeHeader(e.waitMail("periodic-report", to, 1).header("Subject"))

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/deadline"
 	"haugiang.gov.vn/phananh/rules/privacy"
 	"haugiang.gov.vn/phananh/store"
@@ -236,7 +237,7 @@ func parseSince(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02", s, vietnam); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, calendar.Vietnam); err == nil {
 		return t, nil
 	}
 	t, err := time.Parse(time.RFC3339, s)

@@ -16,6 +16,7 @@ import (
 
 	"haugiang.gov.vn/phananh/reports"
 	"haugiang.gov.vn/phananh/reports/stats"
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/store"
 )
 
@@ -82,12 +83,12 @@ func statistics(t *testing.T, cfg string, asOf time.Time) string {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	at := asOf.In(vietnam)
+	at := asOf.In(calendar.Vietnam)
 	if at.Day() >= 15 {
 		at = at.AddDate(0, 1, -at.Day()+1)
 	}
 	mode := reports.Mode(a.cfg.Reports.PeriodMode)
-	p, err := reports.Ending(reports.Monthly, at.Year(), at.Month(), mode, vietnam)
+	p, err := reports.Ending(reports.Monthly, at.Year(), at.Month(), mode, calendar.Vietnam)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +302,7 @@ func TestErasureBeyondRecovery(t *testing.T) {
 	if notices["citizen"] != 4 || notices["receiver"] == 0 || notices["handler"] == 0 || notices["approver"] == 0 {
 		t.Errorf("notices logged by role: %v", notices)
 	}
-	since := jsonLines(t, mustRun(t, "access-log", "--config", cfg, "--since", time.Now().In(vietnam).Format("2006-01-02")))
+	since := jsonLines(t, mustRun(t, "access-log", "--config", cfg, "--since", time.Now().In(calendar.Vietnam).Format("2006-01-02")))
 	if len(since) == 0 {
 		t.Error("access-log --since today lists nothing")
 	}

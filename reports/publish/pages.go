@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"haugiang.gov.vn/phananh/rules/calendar"
 )
 
 //go:embed pages.html
@@ -68,7 +70,7 @@ func (p *Publication) Months() []string {
 func (p *Publication) months() []month {
 	var out []month
 	for _, r := range p.Results {
-		t := r.PublishedAt.In(vietnam)
+		t := r.PublishedAt.In(calendar.Vietnam)
 		key := t.Format("2006-01")
 		if len(out) == 0 || out[len(out)-1].Key != key {
 			out = append(out, month{Key: key, Name: t.Format("01/2006")})
@@ -84,7 +86,7 @@ func (p *Publication) Month(key string) ([]byte, bool, error) {
 	var in []Result
 	name := ""
 	for _, r := range p.Results {
-		if t := r.PublishedAt.In(vietnam); t.Format("2006-01") == key {
+		if t := r.PublishedAt.In(calendar.Vietnam); t.Format("2006-01") == key {
 			in, name = append(in, r), t.Format("01/2006")
 		}
 	}
@@ -102,7 +104,7 @@ func (p *Publication) Month(key string) ([]byte, bool, error) {
 func days(results []Result) []day {
 	var out []day
 	for _, r := range results {
-		date := r.PublishedAt.In(vietnam).Format("02/01/2006")
+		date := r.PublishedAt.In(calendar.Vietnam).Format("02/01/2006")
 		if len(out) == 0 || out[len(out)-1].Date != date {
 			out = append(out, day{Date: date})
 		}
@@ -154,7 +156,7 @@ func at(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(vietnam).Format("15:04 ngày 02/01/2006")
+	return t.In(calendar.Vietnam).Format("15:04 ngày 02/01/2006")
 }
 
 // cut shortens s to at most n characters, at a word, with " …".

@@ -41,6 +41,7 @@ import (
 	"unicode/utf8"
 
 	"haugiang.gov.vn/phananh/intake/form"
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
@@ -325,18 +326,10 @@ func capitalise(s string) string {
 	return string(unicode.ToUpper(r)) + s[size:]
 }
 
-var vietnam = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
 // rfc3339 writes a time in Vietnam's zone, "" for the zero time (SPEC 12.1).
 func rfc3339(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(vietnam).Format(time.RFC3339)
+	return t.In(calendar.Vietnam).Format(time.RFC3339)
 }

@@ -17,6 +17,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
@@ -73,7 +74,7 @@ func Compute(tx *store.Tx, table *routing.Table, now time.Time) (*Stats, error) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Stats{GeneratedAt: now.In(vietnam).Format(time.RFC3339), ByState: []State{}, ByField: []Group{}, ByUnit: []Group{}}
+	s := &Stats{GeneratedAt: now.In(calendar.Vietnam).Format(time.RFC3339), ByState: []State{}, ByField: []Group{}, ByUnit: []Group{}}
 	byState := map[string]int{}
 	fields, units := map[string]*Group{}, map[string]*Group{}
 	for _, c := range counts {
@@ -164,11 +165,3 @@ func (s *Stats) JSON() ([]byte, error) {
 	}
 	return append(b, '\n'), nil
 }
-
-var vietnam = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()

@@ -55,7 +55,7 @@ type Config struct {
 // result never changes another caller's defaults.
 func Default() Config {
 	return Config{
-		Timezone:            "Asia/Ho_Chi_Minh",
+		Timezone:            ZoneName,
 		WorkingWeekdays:     []int{1, 2, 3, 4, 5},
 		WorkingHours:        []string{"07:00-11:00", "13:00-17:00"},
 		UrgentIntakeMinutes: 15,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/deadline"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 )
@@ -18,7 +19,7 @@ func formatOpen(ds []deadline.Deadline) string {
 	for _, d := range ds {
 		due := "open-ended"
 		if !d.Due.IsZero() {
-			due = d.Due.In(zone).Format("2006-01-02 15:04")
+			due = d.Due.In(calendar.Vietnam).Format("2006-01-02 15:04")
 		}
 		if d.Clock {
 			due += " (clock)"

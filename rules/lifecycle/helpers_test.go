@@ -42,18 +42,10 @@ func (directory) Unit(code string) (routing.Unit, bool) {
 	return routing.Unit{Code: code}, code == "vi-thanh" || code == "nga-bay"
 }
 
-var zone = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
 // at reads "2006-01-02 15:04" in Vietnam's zone.
 func at(t testing.TB, s string) time.Time {
 	t.Helper()
-	v, err := time.ParseInLocation("2006-01-02 15:04", s, zone)
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, calendar.Vietnam)
 	if err != nil {
 		t.Fatal(err)
 	}

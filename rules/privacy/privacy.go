@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/deadline"
 )
 
@@ -52,21 +53,11 @@ func Erasable(r Report) error {
 	switch {
 	case r.Held:
 		return &NotErasable{r.Code, fmt.Sprintf("on hold since %s (%s); release the hold first",
-			r.HeldAt.In(vietnam).Format(time.RFC3339), r.Hold)}
+			r.HeldAt.In(calendar.Vietnam).Format(time.RFC3339), r.Hold)}
 	case !Ended(r.State):
 		return &NotErasable{r.Code, fmt.Sprintf("it is still being handled (state %s): its data is needed until the report ends (Law 91/2025/QH15 art. 14.2)", r.State)}
 	case len(r.Open) > 0:
 		return &NotErasable{r.Code, fmt.Sprintf("its %s deadline is still open: the agency owes the citizen an answer (Law 91/2025/QH15 art. 14.2)", r.Open[0])}
 	}
 	return nil
-}
-
-var vietnam = mustZone("Asia/Ho_Chi_Minh")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
 }
