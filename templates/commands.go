@@ -34,7 +34,7 @@ var commandHelp = map[string]struct{ usage, alias, what string }{
 	"release":           {"/release", "/bogiu", "bỏ giữ lại"},
 	"status":            {"/status", "/tinhtrang", "tình trạng phản ánh"},
 	"help":              {"/help", "/huongdan", "hướng dẫn các lệnh"},
-	"report":            {"/report kỳ [YYYY-MM]", "/baocao", "báo cáo định kỳ: monthly, quarterly, semiannual, annual"},
+	"report":            {"/report kỳ [YYYY-MM]", "/baocao", "báo cáo định kỳ; kỳ: thang, quy, 6thang hoặc nam"},
 	"codes":             {"/codes", "/danhmuc", "danh mục mã lĩnh vực, địa bàn, cơ quan xử lý"},
 }
 

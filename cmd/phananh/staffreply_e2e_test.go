@@ -128,3 +128,24 @@ func TestE2EStaffToldTheCitizenReadsEnglish(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EReportPeriodsInVietnamese: an approver's cheat sheet and the
+// refusal of a /baocao without its period name the periods by the
+// Vietnamese words the command takes (thang, quy, 6thang, nam), not
+// English ones.
+func TestE2EReportPeriodsInVietnamese(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at, citizenReport(72, e2eCitizen))
+	code := e.waitMail("ack", e2eCitizen, 1).code()
+	e.walk(code, e2eCitizen, &at, "Đã sửa.", "", false)
+	review := e.mailAbout("review", e2eApprover, code)
+	e.replyTo(review, e2eApprover, at.Add(time.Minute), "/baocao\n", "")
+	refusal := e.waitMail("refused", e2eApprover, 1).text()
+	for name, text := range map[string]string{"the review's cheat sheet": review.text(), "the refusal": refusal} {
+		if !strings.Contains(text, "thang, quy, 6thang") || strings.Contains(text, "monthly") {
+			t.Errorf("%s does not name the periods in Vietnamese:\n%s", name, text)
+		}
+	}
+}

@@ -286,7 +286,7 @@ var periods = map[string]string{
 func readReport(c *Command, arg, typed string, sp spec) (code, reason string) {
 	words := strings.Fields(arg)
 	if len(words) == 0 {
-		return MissingArgument, fmt.Sprintf("lệnh %s cần kỳ báo cáo (monthly, quarterly, semiannual, annual) và tháng, ví dụ: %s",
+		return MissingArgument, fmt.Sprintf("lệnh %s cần kỳ báo cáo (thang, quy, 6thang hoặc nam) và có thể thêm tháng, ví dụ: %s",
 			typed, sp.example)
 	}
 	if len(words) > 1 {
@@ -296,8 +296,7 @@ func readReport(c *Command, arg, typed string, sp spec) (code, reason string) {
 	}
 	period, ok := periods[key(words[0])]
 	if !ok {
-		return BadArgument, fmt.Sprintf("«%s» không phải là kỳ báo cáo: monthly (tháng), quarterly (quý), "+
-			"semiannual (6 tháng), annual (năm)", words[0])
+		return BadArgument, fmt.Sprintf("«%s» không phải là kỳ báo cáo: thang, quy, 6thang hoặc nam (báo cáo tháng, quý, 6 tháng, năm)", words[0])
 	}
 	c.Period = period
 	switch len(words) {

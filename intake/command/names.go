@@ -55,7 +55,7 @@ var specs = map[lifecycle.Action]spec{
 	lifecycle.Clarify:          {lifecycle.Clarify, needText, "nội dung giải trình", "/clarify Đơn vị xin giải trình …"},
 	lifecycle.Status:           {lifecycle.Status, statusArgs, "mã phản ánh", "/status PA-2026-000042"},
 	lifecycle.Help:             {lifecycle.Help, helpArgs, "", "/help"},
-	lifecycle.Report:           {lifecycle.Report, reportArgs, "kỳ báo cáo", "/report monthly 2026-11"},
+	lifecycle.Report:           {lifecycle.Report, reportArgs, "kỳ báo cáo", "/baocao thang 2026-11"},
 	lifecycle.Codes:            {lifecycle.Codes, helpArgs, "", "/codes"},
 	lifecycle.Hold:             {lifecycle.Hold, needText, "lý do giữ lại", "/hold Hồ sơ đang khiếu nại"},
 	lifecycle.Release:          {lifecycle.Release, bare, "", "/release"},
