@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"haugiang.gov.vn/phananh/intake/command"
 	"haugiang.gov.vn/phananh/reports"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
@@ -48,7 +49,7 @@ func (a *answers) applied(tx *store.Tx, in *incoming, s *snapshot, steps []step)
 		default:
 			kind = "confirmation"
 		}
-		ans.Commands = append(ans.Commands, st.change.Action.Command())
+		ans.Commands = append(ans.Commands, first(command.Written(st.line), st.change.Action.Command()))
 		ans.Applied = append(ans.Applied, st.line)
 	}
 	if len(ans.Commands) == 0 {

@@ -41,7 +41,7 @@ func (cr caseRules) named(c command.Command) (string, *lifecycle.Error) {
 	for _, e := range found.Candidates {
 		list = append(list, fmt.Sprintf("%s (%s)", e.Name, e.Code))
 	}
-	cmd := c.Action.Command()
+	cmd := first(command.Written(c.Raw), c.Action.Command())
 	var msg string
 	switch {
 	case found.Several:

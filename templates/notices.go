@@ -173,8 +173,8 @@ type Result struct {
 // the report's new state and deadlines, the status, and the help.
 type Answer struct {
 	Role string
-	// Commands name the commands applied, in order ("/accept"); Applied
-	// are their lines as written.
+	// Commands name the commands applied, in order, as the operator wrote
+	// them ("/tiepnhan", "/accept"); Applied are their lines as written.
 	Commands []string
 	Applied  []string
 	// Case is the report after the commands; its Code is "" for an answer

@@ -48,7 +48,8 @@ func outlookReply(m sentMail, from string, n int, text string) string {
 // TestE2EStaffNameAgenciesAsTheyWrite: receivers name agencies and units
 // the way Vietnamese administrative mail writes them — "UBND" for Ủy ban
 // nhân dân, "TP." for thành phố, "Sở GTVT" — and the command acts on the
-// one entry the name means.
+// one entry the name means; the confirmation names the commands by the
+// Vietnamese names the receiver used.
 func TestE2EStaffNameAgenciesAsTheyWrite(t *testing.T) {
 	e := newEnv(t, envOptions{extra: lifecycleExtra})
 	e.startDaemon()
@@ -57,8 +58,13 @@ func TestE2EStaffNameAgenciesAsTheyWrite(t *testing.T) {
 	triage := e.waitMail("triage", e2eReceiver, 1)
 	e.deliver(at.Add(10*time.Minute), outlookReply(triage, e2eReceiver, 1,
 		"Dạ,\n/chuyen UBND huyện Vị Thủy\n/ghichu Đã gọi điện xác minh với người dân.\n\nTrân trọng!\nBộ phận tiếp nhận"))
-	if c := e.waitAnswer(e2eReceiver, 1).text(); !strings.Contains(c, "Cơ quan xử lý: Ủy ban nhân dân huyện Vị Thủy (ubnd-vi-thuy)") {
+	answer := e.waitAnswer(e2eReceiver, 1)
+	if c := answer.text(); !strings.Contains(c, "Cơ quan xử lý: Ủy ban nhân dân huyện Vị Thủy (ubnd-vi-thuy)") {
 		t.Errorf("the confirmation:\n%s", c)
+	}
+	// The subject names the commands as the receiver wrote them.
+	if subject, _ := new(mime.WordDecoder).DecodeHeader(answer.header("Subject")); !strings.HasSuffix(subject, "Đã thực hiện: /chuyen, /ghichu") {
+		t.Errorf("the confirmation's subject: %q", subject)
 	}
 	e.waitMail("assignment", e2eDistrict, 1)
 }

@@ -163,6 +163,18 @@ func split(line string) (name, rest string, ok bool) {
 	return name, rest, true
 }
 
+// Written returns the command of a command line as the operator wrote it,
+// in lower case ("/chuyen" for "/Chuyen UBND huyện Vị Thủy", "/accept"),
+// and "" for a line that is no command: what answers to the operator name
+// it by.
+func Written(line string) string {
+	name, _, ok := split(line)
+	if !ok {
+		return ""
+	}
+	return "/" + strings.ToLower(name)
+}
+
 // isCommandLine reports whether a line is a command line.
 func isCommandLine(line string) bool {
 	_, _, ok := split(line)

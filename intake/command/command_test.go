@@ -254,3 +254,15 @@ func TestLongLineShortened(t *testing.T) {
 		t.Fatalf("%+v", refusals)
 	}
 }
+
+// TestWritten names a command as the operator wrote it.
+func TestWritten(t *testing.T) {
+	for line, want := range map[string]string{
+		"/Chuyen UBND huyện Vị Thủy": "/chuyen", "- /tiepnhan": "/tiepnhan", "*/duyet*": "/duyet",
+		"／ketqua Đã xong": "/ketqua", "/accept": "/accept", "Kính gửi Trung tâm,": "",
+	} {
+		if got := command.Written(line); got != want {
+			t.Errorf("Written(%q) = %q, want %q", line, got, want)
+		}
+	}
+}
