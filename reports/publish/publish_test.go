@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -235,6 +236,33 @@ func TestHandler(t *testing.T) {
 	})
 	if w := get("/ket-qua/PA-2026-000002.html"); w.Code != http.StatusNotFound {
 		t.Errorf("a result marked secret is still served: %d", w.Code)
+	}
+}
+
+// TestOpen311ListsBounded: a GET Service Requests with tens of thousands of
+// ids or service codes in its URL — a megabyte of them, which the server
+// reads — cost a comparison of each against every result: it is refused,
+// as more than the limit of requests one answer holds.
+func TestOpen311ListsBounded(t *testing.T) {
+	db := seed(t)
+	h := &Handler{DB: db, Routing: routing.Default, Now: func() time.Time { return received.Add(24 * time.Hour) }}
+	mux := http.NewServeMux()
+	h.Routes(mux)
+	ids := make([]string, Open311Limit+1)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("PA-2026-%06d", i+10)
+	}
+	for _, key := range []string{"service_request_id", "service_code"} {
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, httptest.NewRequest("GET", "/open311/v2/requests.json?"+key+"="+strings.Join(ids, ","), nil))
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), key) {
+			t.Errorf("%d values of %s: %d %.200s", len(ids), key, w.Code, w.Body.String())
+		}
+	}
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, httptest.NewRequest("GET", "/open311/v2/requests.json?service_request_id="+strings.Join(ids[:Open311Limit-1], ",")+",PA-2026-000002", nil))
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "PA-2026-000002") {
+		t.Errorf("%d ids: %d %.200s", Open311Limit, w.Code, w.Body.String())
 	}
 }
 
