@@ -187,6 +187,11 @@ func (h *Handler) query(v url.Values) (q Query, problem string) {
 		return out
 	}
 	q.IDs, q.Services, q.Statuses = list("service_request_id"), list("service_code"), list("status")
+	for key, l := range map[string][]string{"service_request_id": q.IDs, "service_code": q.Services} {
+		if len(l) > Open311Limit {
+			return q, fmt.Sprintf("%s: at most %d values", key, Open311Limit)
+		}
+	}
 	for _, s := range q.Statuses {
 		if s != "open" && s != "closed" {
 			return q, "status: must be open or closed"
