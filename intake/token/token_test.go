@@ -73,6 +73,23 @@ func TestKeyRollover(t *testing.T) {
 	}
 }
 
+// TestKeyRolloverSameKeyID: a key names itself in a token by one byte, so
+// one new key in 256 shares it with the key it replaces; the tokens of
+// both must still hold while the new key is rolled in.
+func TestKeyRolloverSameKeyID(t *testing.T) {
+	next := bytes.Repeat([]byte{3}, 32)
+	for i := 0; keyID(next) != keyID(keyA); i++ {
+		next[0], next[1] = byte(i), byte(i>>8)
+	}
+	rolled, _ := NewKeys(next, keyA, 30*24*time.Hour)
+	old, _ := NewKeys(keyA, nil, 30*24*time.Hour)
+	for name, tok := range map[string]string{"old": old.Mint(7, Citizen, "dan@gmail.com", now), "new": rolled.Mint(7, Citizen, "dan@gmail.com", now)} {
+		if id, err := rolled.Check(tok, Citizen, "dan@gmail.com", now); err != nil || id != 7 {
+			t.Errorf("%s token while the keys share their id: %d, %v", name, id, err)
+		}
+	}
+}
+
 func TestFromAddress(t *testing.T) {
 	tok := strings.Repeat("a", 32)
 	for addr, want := range map[string]string{
