@@ -87,8 +87,7 @@ func (k *Keys) Check(tok string, aud Audience, addr string, now time.Time) (int6
 	if err != nil || len(tok) != tokenLen || len(raw) != rawSize || raw[0] != version {
 		return 0, ErrMalformed
 	}
-	key := k.keyFor(raw[1])
-	if key == nil || !hmac.Equal(raw[8:], mac(key, raw[:8], aud, addr)) {
+	if !k.signed(raw, aud, addr) {
 		return 0, ErrForged
 	}
 	expiry := epoch.Add(time.Duration(binary.BigEndian.Uint16(raw[6:8])) * 24 * time.Hour)
@@ -98,14 +97,16 @@ func (k *Keys) Check(tok string, aud Audience, addr string, now time.Time) (int6
 	return int64(binary.BigEndian.Uint32(raw[2:6])), nil
 }
 
-func (k *Keys) keyFor(id byte) []byte {
-	switch {
-	case id == keyID(k.current):
-		return k.current
-	case k.previous != nil && id == keyID(k.previous):
-		return k.previous
+// signed reports whether a token's MAC is that of a key in use whose id
+// it names: the current key, or the previous one (both, when the two
+// share their one-byte id).
+func (k *Keys) signed(raw []byte, aud Audience, addr string) bool {
+	for _, key := range [][]byte{k.current, k.previous} {
+		if key != nil && raw[1] == keyID(key) && hmac.Equal(raw[8:], mac(key, raw[:8], aud, addr)) {
+			return true
+		}
 	}
-	return nil
+	return false
 }
 
 // keyID names a key by one byte of its hash, so a check knows which key
