@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // appendixContent is the "Nội dung phản ánh" line of an Appendix II result
@@ -33,5 +34,26 @@ func TestE2EResultNoticeRepeatsNoContactLabel(t *testing.T) {
 	content := strings.TrimSpace(m[1])
 	if strings.Contains(content, "điện thoại") || strings.HasSuffix(content, ":") || !strings.HasSuffix(content, "kiểm tra sớm.") {
 		t.Errorf("the result notice repeats %q", content)
+	}
+}
+
+// TestE2ERatingWithPoliteWords: Vietnamese citizens answer politely — "Dạ,
+// rất hài lòng ạ." — and that is a rating: it closes the report and the
+// agency is told, rather than being asked to clarify a result nobody
+// questioned.
+func TestE2ERatingWithPoliteWords(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at, citizenReport(81, e2eCitizen))
+	code := e.waitMail("ack", e2eCitizen, 1).code()
+	result := e.walk(code, e2eCitizen, &at, "Đã thay dây dẫn.", "", true)
+	e.replyTo(result, e2eCitizen, at.Add(time.Hour), "Dạ, rất hài lòng ạ.\n\nCảm ơn các anh chị đã xử lý nhanh.\n", "")
+	rated := e.mailAbout("rated", e2eHandler, code).text()
+	if !strings.Contains(rated, "Rất hài lòng") || !strings.Contains(rated, "Cảm ơn các anh chị đã xử lý nhanh.") {
+		t.Errorf("the agency's notice of the rating:\n%s", rated)
+	}
+	if n := len(e.mailsOf("citizen-reply", e2eHandler)); n != 0 {
+		t.Errorf("the rating went to the agency as %d replies to clarify", n)
 	}
 }

@@ -57,15 +57,20 @@ var ratingPhrases = []struct {
 var ratingDigits = map[string]Rating{"1": VerySatisfied, "2": Satisfied, "3": Dissatisfied}
 
 // ratingPrefixes may open the line: "Đánh giá: …", "Mức 1", "Tôi rất hài
-// lòng".
-var ratingPrefixes = [][]string{{"danh", "gia"}, {"muc", "do"}, {"muc"}, {"chung", "toi"}, {"toi"}, {"em"}, {"rating"}}
+// lòng", and the polite "Dạ," and "Vâng,".
+var ratingPrefixes = [][]string{{"danh", "gia"}, {"muc", "do"}, {"muc"}, {"chung", "toi"}, {"toi"}, {"em"}, {"rating"},
+	{"da"}, {"vang"}}
+
+// ratingParticles may close the line: the polite "ạ", "nhé", "nha".
+var ratingParticles = []string{"a", "nhe", "nha", "ah"}
 
 // ParseRating reads a rating from the first new line of a citizen's reply
 // to the result notice (SPEC 7.4): "1" or "Rất hài lòng", "2" or "Hài
 // lòng", "3" or "Không hài lòng" (also "Chưa hài lòng"), with or without
 // diacritics, in any case, with punctuation and emoji ignored. The line may
 // copy the notice's list ("1 – Rất hài lòng"), when the digit and the words
-// agree, and may open with "Đánh giá:", "Mức" or "Tôi". Any other word
+// agree, may open with "Đánh giá:", "Mức", "Tôi" or a polite "Dạ," and
+// close with a polite "ạ" or "nhé" ("Dạ, rất hài lòng ạ."). Any other word
 // makes it no rating: "Hài lòng nhưng …" is a question for the agency,
 // not a rating, and the reply is a clarification (SPEC 3).
 func ParseRating(firstLine string) (Rating, bool) {
@@ -76,6 +81,9 @@ func ParseRating(firstLine string) (Rating, bool) {
 			break
 		}
 		words = words[len(ratingPrefixes[i]):]
+	}
+	for len(words) > 1 && slices.Contains(ratingParticles, words[len(words)-1]) {
+		words = words[:len(words)-1]
 	}
 	var byDigit Rating
 	if len(words) > 0 {

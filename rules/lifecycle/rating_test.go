@@ -37,6 +37,9 @@ func TestParseRating(t *testing.T) {
 		{"Đánh giá: Hài lòng", lifecycle.Satisfied},
 		{"Mức 1", lifecycle.VerySatisfied},
 		{"Tôi rất hài lòng.", lifecycle.VerySatisfied},
+		{"Dạ, rất hài lòng ạ.", lifecycle.VerySatisfied},
+		{"Vâng, hài lòng nhé!", lifecycle.Satisfied},
+		{"Da khong hai long a", lifecycle.Dissatisfied},
 		{"Very satisfied", lifecycle.VerySatisfied},
 		{"Satisfied", lifecycle.Satisfied},
 		{"Not satisfied", lifecycle.Dissatisfied},
@@ -49,6 +52,8 @@ func TestParseRating(t *testing.T) {
 		{"12", ""},
 		{"1 - Không hài lòng", ""}, // the digit and the words disagree
 		{"Hài lòng nhưng ổ gà vẫn còn", ""},
+		{"Dạ", ""},
+		{"ạ", ""},
 		{"Tôi không hài lòng vì ổ gà vẫn còn", ""},
 		{"Cảm ơn", ""},
 		{"Tôi", ""},
