@@ -155,3 +155,33 @@ func TestE2EReportPeriodsInVietnamese(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EResultWithoutTheHandlersSignature: a handler answers from Outlook
+// with the signature a district office writes — a closing, then name,
+// title, office, address, telephone, email and website, or the official
+// "TM. … / KT. …" sign-off — and none of it goes into the result that the
+// citizen's Appendix II notice carries.
+func TestE2EResultWithoutTheHandlersSignature(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	signatures := []string{
+		"Trân trọng,\nNguyễn Văn Bình\nChuyên viên Phòng Kinh tế và Hạ tầng\nCông ty Điện lực Hậu Giang\nĐịa chỉ: Quốc lộ 61, thị trấn Nàng Mau, huyện Vị Thủy\n" +
+			"ĐT: 0293.3870.123 – Fax: 0293.3870.456\nEmail: kythuat@dienluc.example.gov.vn\nWebsite: dienluc.example.gov.vn",
+		"Thanks & Best Regards!\n\nNguyễn Văn Bình",
+		"TM. CÔNG TY ĐIỆN LỰC\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nNguyễn Văn Bình",
+	}
+	for i, sig := range signatures {
+		e.deliver(at, citizenReport(90+i, e2eCitizen))
+		code := e.waitMail("ack", e2eCitizen, i+1).code()
+		e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(10*time.Minute), "/tiepnhan\n", "")
+		assignment := e.mailAbout("assignment", e2eHandler, code)
+		e.deliver(at.Add(20*time.Minute), outlookReply(assignment, e2eHandler, 10+i,
+			"Kính gửi Trung tâm,\n\n/ketqua Đã thay dây dẫn bị đứt, cấp điện trở lại lúc 10 giờ 30.\n\n"+sig))
+		e.replyTo(e.mailAbout("review", e2eApprover, code), e2eApprover, at.Add(30*time.Minute), "/duyet\n", "")
+		text := strings.ReplaceAll(e.mailAbout("result", e2eCitizen, code).text(), "\r\n", "\n")
+		if !strings.Contains(text, "Kết quả xử lý:\nĐã thay dây dẫn bị đứt, cấp điện trở lại lúc 10 giờ 30.\n\nCơ quan xử lý:") {
+			t.Errorf("signature %d went into the result notice:\n%s", i+1, text)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"haugiang.gov.vn/phananh/rules/fold"
 )
@@ -12,7 +13,8 @@ import (
 // ownLines returns how many of the lines, from the top, the operator wrote
 // in this reply: the lines before quoted history, an attribution, an
 // original or forwarded message block, a block of mail headers, or a
-// signature; the last closing ("Trân trọng", "Best regards") and the lines
+// signature; the last closing ("Trân trọng", "Best regards") or official
+// sign-off ("TM. ỦY BAN NHÂN DÂN") and the lines
 // under it go too, when no command follows and at most a signature's worth
 // of lines (maxSignatureLines) does. The pipeline already cuts these
 // (parse.Message.NewText); this is the second line of defence, since a
@@ -33,20 +35,51 @@ func ownLines(lines []string) int {
 		}
 	}
 	for i := end - 1; i > lastCommand; i-- {
-		if isClosing(lines[i]) {
-			if nonBlank(lines[i+1:end]) <= maxSignatureLines {
-				return i
+		if isClosing(lines[i]) || isSignOff(lines[i]) {
+			if !signatureBlock(lines[i+1 : end]) {
+				break
 			}
-			break
+			for i-1 > lastCommand && (isSignOff(lines[i-1]) || isClosing(lines[i-1])) { // "TM. …" above "KT. …"
+				i--
+			}
+			return i
 		}
 	}
 	return end
 }
 
-// maxSignatureLines is the most lines a closing may have under it to be
-// taken, with them, for the end of a letter: a name, a title, a service,
-// a telephone number, an address.
-const maxSignatureLines = 6
+// signatureBlock reports whether lines, under a closing, can be a
+// signature: at most maxSignatureLines short lines — a name, a title, a
+// service, its address, telephone, fax, email and website.
+func signatureBlock(lines []string) bool {
+	n := 0
+	for _, l := range lines {
+		if t := strings.TrimSpace(l); t != "" {
+			if n++; n > maxSignatureLines || utf8.RuneCountInString(t) > maxSignatureWidth {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// maxSignatureLines and maxSignatureWidth bound what a closing may have
+// under it to be taken, with it, for the end of a letter.
+const (
+	maxSignatureLines = 10
+	maxSignatureWidth = 100
+)
+
+// signOff is the first line of an official signature block: "TM. ỦY BAN
+// NHÂN DÂN" (on behalf of), "KT. CHỦ TỊCH" (signing for), "TL." and
+// "TUQ." (by order, by delegation), written in capitals.
+var signOff = regexp.MustCompile(`^(TM|KT|TL|TUQ|Q)\. +\p{Lu}`)
+
+// isSignOff reports the first line of an official signature block.
+func isSignOff(line string) bool {
+	t := strings.TrimSpace(line)
+	return signOff.MatchString(t) && strings.ToUpper(t) == t
+}
 
 func nonBlank(lines []string) int {
 	n := 0
@@ -115,7 +148,8 @@ func isAttribution(lines []string, i int) bool {
 var closings = []string{
 	"tran trong", "tran trong cam on", "tran trong kinh chao", "kinh thu", "kinh chao", "than ai", "than chao",
 	"xin cam on", "cam on", "best regards", "kind regards", "regards", "best", "thanks", "thank you",
-	"many thanks", "cheers",
+	"many thanks", "cheers", "thanks best regards", "thanks and best regards", "thanks and regards",
+	"thanks regards", "best wishes", "warm regards", "sincerely", "yours sincerely", "xin tran trong cam on",
 }
 
 // isClosing reports a line that is only a closing, such as "Trân
