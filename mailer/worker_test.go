@@ -3,6 +3,7 @@ package mailer
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -206,4 +207,86 @@ func TestUnrenderableMailLogsNoAddress(t *testing.T) {
 			t.Errorf("the log names %q:\n%s", needle, logged.String())
 		}
 	}
+}
+
+// TestSendLeavesNoClearTextOnDisk: a mail with a citizen's files is too
+// large to hold in memory, and its bytes and its files go through
+// temporary files of the data folder, unlinked at once; what those files
+// hold on the disk is encrypted, so that the blocks they free keep no
+// clear text of the citizen's data. The sink looks at every unlinked file
+// the process holds open when the mail arrives.
+func TestSendLeavesNoClearTextOnDisk(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	secret := "Nguyễn Văn An 0912345678 "
+	doc := []byte("%PDF-1.4 " + strings.Repeat(secret, (2<<20)/len(secret)))
+	db := openStore(t)
+	key, _, err := db.Blobs().Put(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := newWorker(t, db, io.Discard)
+	sink, err := smtptest.NewServer(smtptest.Options{Keep: func(smtptest.Received) bool {
+		for _, leak := range clearTextInTempFiles(t, db.Blobs().TempDir(), secret) {
+			t.Errorf("an unlinked temporary file holds the citizen's data in clear: %s", leak)
+		}
+		return true
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	host, port, _ := strings.Cut(sink.Addr(), ":")
+	w.SMTP.Host, w.SMTP.Port = host, must(strconv.Atoi(port))
+	data, _ := json.Marshal(templates.Result{Code: "PA-2026-000001", Name: "Nguyễn Văn An", Result: "Đã xử lý.", Files: []string{"biên bản.pdf"}})
+	enqueue(t, w, store.Mail{Kind: "result", To: "an@example.com", Role: "citizen", Data: data,
+		Attachments: []store.MailFile{{BlobKey: key, Name: "biên bản.pdf", Type: "application/pdf"}}})
+	if n, err := w.SendDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("sent %d, %v", n, err)
+	}
+	if got := attachments(t, sink.Messages()[0].Data)["biên bản.pdf"]; !bytes.Equal(got, doc) {
+		t.Errorf("the document arrived as %d bytes, want %d", len(got), len(doc))
+	}
+}
+
+// clearTextInTempFiles returns the unlinked files under dir that the
+// process holds open and that hold s, as it is or as base64 or
+// quoted-printable would write it.
+func clearTextInTempFiles(t *testing.T, dir, s string) []string {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forms := []string{s}
+	for k := range 3 { // the three alignments of s in base64's groups of three bytes
+		forms = append(forms, base64.StdEncoding.EncodeToString([]byte(strings.Repeat("x", k) + s + s + s))[8:24])
+	}
+	var out []string
+	for _, fd := range fds {
+		p := filepath.Join("/proc/self/fd", fd.Name())
+		target, err := os.Readlink(p)
+		if err != nil || !strings.HasPrefix(target, dir) {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		for _, f := range forms {
+			if bytes.Contains(b, []byte(f)) {
+				out = append(out, target)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
