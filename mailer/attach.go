@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -13,17 +12,16 @@ import (
 
 // attach adds the stored files a mail carries (the result's documents and
 // photos, SPEC 8.3) without holding any of them in memory: each blob is
-// decrypted into a temporary file of the data folder, unlinked at once so
-// that nothing is left behind whatever happens, and handed to go-mail as a
-// ReadSeeker, which it copies at each write (the send, then the archived
-// copy). JPEG photos are copied without their location data (StripJPEG); a
+// decrypted into a temporary file of the data folder, encrypted under a
+// key of its own and unlinked at once (tempFile), and handed to go-mail as
+// a ReadSeeker, which it copies at each write. JPEG photos are copied without their location data (StripJPEG); a
 // photo that cannot be read as a JPEG is left out rather than sent with
 // what it may hold. An inline file (a report's chart, the citizen's photos
 // in the triage notice) is embedded with the Content-ID <CID>, or <NAME>
 // when it has no CID, for the HTML's "cid:" reference. The returned
 // function closes the files.
 func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
-	var open []*os.File
+	var open []*tempFile
 	release := func() {
 		for _, f := range open {
 			f.Close()
@@ -54,26 +52,25 @@ func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
 	return release, nil
 }
 
-// spool decrypts a blob into an unlinked temporary file, positioned at its
-// start.
-func spool(blobs *store.Blobs, file store.MailFile) (*os.File, error) {
+// spool decrypts a blob into an encrypted temporary file (tempFile),
+// rewound to its start.
+func spool(blobs *store.Blobs, file store.MailFile) (*tempFile, error) {
 	r, err := blobs.Open(file.BlobKey)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	f, err := os.CreateTemp(blobs.TempDir(), "mail-*")
+	f, err := newTempFile(blobs.TempDir())
 	if err != nil {
 		return nil, err
 	}
-	os.Remove(f.Name()) // the open file stays readable; its name goes now
 	if file.Type == "image/jpeg" {
 		err = StripJPEG(f, r)
 	} else {
 		_, err = io.Copy(f, r)
 	}
 	if err == nil {
-		_, err = f.Seek(0, io.SeekStart)
+		err = f.Rewind()
 	}
 	if err != nil {
 		f.Close()

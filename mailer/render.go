@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"sync"
 
@@ -148,11 +147,12 @@ func (rr *renderer) close(from int) {
 const spillAt = 1 << 20
 
 // spill holds a mail's bytes: in memory up to spillAt, beyond that in an
-// unlinked temporary file of the data folder, gone whatever happens.
+// encrypted temporary file of the data folder, unlinked at once
+// (tempFile): no clear text on the disk, nothing left behind.
 type spill struct {
 	dir string
 	mem bytes.Buffer
-	f   *os.File
+	f   *tempFile
 }
 
 func (s *spill) Write(p []byte) (int, error) {
@@ -160,11 +160,10 @@ func (s *spill) Write(p []byte) (int, error) {
 		return s.mem.Write(p)
 	}
 	if s.f == nil {
-		f, err := os.CreateTemp(s.dir, "mail-*")
+		f, err := newTempFile(s.dir)
 		if err != nil {
 			return 0, err
 		}
-		os.Remove(f.Name())
 		s.f = f
 		if _, err := s.mem.WriteTo(f); err != nil {
 			return 0, err
@@ -178,7 +177,7 @@ func (s *spill) reader() (io.Reader, error) {
 	if s.f == nil {
 		return bytes.NewReader(s.mem.Bytes()), nil
 	}
-	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+	if err := s.f.Rewind(); err != nil {
 		return nil, err
 	}
 	return s.f, nil
