@@ -8,10 +8,10 @@
 // citizen's rating when given.
 //
 // Nothing personal is published: the summary is form.Summary (no greeting,
-// signature, contact line, phone number or email address), and the citizen's
-// name, email address, phone number, home address, workplace and the place
-// they gave are masked wherever the summary or the result text still holds
-// them. Documents, and photos other than JPEG (whose metadata we cannot
+// signature, contact line, phone number or email address), and the summary
+// and the result text lose all that a confidential report's notices hide
+// from the agency (mask.Identity), the place the citizen gave and every
+// street (withoutPerson). Documents, and photos other than JPEG (whose metadata we cannot
 // remove), stay at the Center.
 //
 // The same publication is served by the daemon's HTTP listener (Handler)
@@ -41,6 +41,7 @@ import (
 	"unicode/utf8"
 
 	"haugiang.gov.vn/phananh/intake/form"
+	"haugiang.gov.vn/phananh/intake/mask"
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
@@ -257,60 +258,30 @@ func (p *Publication) Result(code string) (Result, bool) {
 // masked stands for what was removed from a published text.
 const masked = "[…]"
 
-var (
-	emailPattern = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}.\-]+\.\p{L}{2,}`)
-	phonePattern = regexp.MustCompile(`\+?\(?\d[\d .\-()]{7,}\d`)
-	// streetPattern is a street address: a street named after its word
-	// ("đường Trần Hưng Đạo", "hẻm 3/2"), with the house number before it
-	// ("số 15 đường …", "nhà số 15, đường …"); a house number followed by
-	// the capitalised name of its street, as addresses are written
-	// ("12 Trần Hưng Đạo", "nhà số 45B Lê Lợi", "12 Tran Hung Dao"); or a
-	// house number alone ("số nhà 15", "nhà số 15A", "sn 7/2"). A hamlet's
-	// or a group's number ("ấp 3", "tổ 5") is followed by no capitalised
-	// name and stays.
-	streetPattern = regexp.MustCompile(`(?:` + house + `\s*,?\s*)?(?:(?i:số)\s*\d+[\p{L}\d/\-]*\s*,?\s*)?` +
-		`(?i:đường|phố|hẻm|ngõ|ngách|kiệt)\s+` + streetName + `(?:\s+` + streetName + `)*|` +
-		`(?:` + house + `|(?:(?i:số)[ \t]+)?\b\d{1,4}\p{L}?(?:/\d{1,4}\p{L}?)*)[ \t]+\p{Lu}\p{L}*(?:[ \t]+\p{Lu}\p{L}*){0,4}|` + house)
-)
+// placePattern is a street, which places a report finer than its unit:
+// a street named after its word ("đường Trần Hưng Đạo", "hẻm 3/2"), with
+// the house number before it ("số 15 đường …", "nhà số 15, đường …").
+var placePattern = regexp.MustCompile(`(?:(?i:số nhà|nhà số|sn)\s*\d+[\p{L}\d/\-]*\s*,?\s*)?(?:(?i:số)\s*\d+[\p{L}\d/\-]*\s*,?\s*)?` +
+	`(?i:đường|phố|hẻm|ngõ|ngách|kiệt)\s+` + streetName + `(?:\s+` + streetName + `)*`)
 
-const (
-	house      = `(?i:số nhà|nhà số|sn)\s*\d+[\p{L}\d/\-]*`
-	streetName = `(?:\p{Lu}\p{L}*|\d+(?:/\d+)*)`
-)
+const streetName = `(?:\p{Lu}\p{L}*|\d+(?:/\d+)*)`
 
-// withoutPerson masks in a text what identifies the citizen of a report:
-// their name, email address, home address, workplace and the place they
-// gave, as the form read them (in any case, with or without diacritics),
-// every email address, every street address (streetPattern), and every
-// run of nine digits or more — a phone number, an identity card — so that
-// the summary and the result an agency wrote for the citizen can be
-// published. Hamlets and units stay:
-// they are no finer than the places the statistics name.
+// withoutPerson masks in a text what identifies the citizen of a report,
+// so that the summary and the result an agency wrote for the citizen can
+// be published: all that a confidential report's notices hide from the
+// agency (mask.Identity) — the citizen's name, phone number, email
+// address, home and workplace, as the report recorded them and as the text
+// gives them, every email address, phone number, run of nine digits or
+// more and street address — and, besides, what the agency reads and the
+// public may not: the place the citizen gave and every street
+// (placePattern). Hamlets and units stay: they are no finer than the
+// places the statistics name.
 func withoutPerson(text string, r store.Report) string {
-	c := r.Citizen
-	for _, v := range []string{c.Email, c.Address, c.Workplace, r.Location, c.Name, c.Phone} {
-		if v = strings.TrimSpace(v); utf8.RuneCountInString(v) >= 3 {
-			text = fold.ReplaceAll(text, v, masked)
-		}
+	if v := strings.TrimSpace(r.Location); utf8.RuneCountInString(v) >= 3 {
+		text = fold.ReplaceAll(text, v, masked)
 	}
-	text = emailPattern.ReplaceAllString(text, masked)
-	text = streetPattern.ReplaceAllString(text, masked)
-	return phonePattern.ReplaceAllStringFunc(text, func(m string) string {
-		if digits(m) >= 9 {
-			return masked
-		}
-		return m
-	})
-}
-
-func digits(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			n++
-		}
-	}
-	return n
+	text = mask.Identity(text, mask.Citizen(r.Citizen), masked)
+	return placePattern.ReplaceAllString(text, masked)
 }
 
 func latest(a, b time.Time) time.Time {

@@ -55,6 +55,23 @@ func TestWithoutPersonUnaccented(t *testing.T) {
 	}
 }
 
+// TestWithoutPersonNoWeakerThanTheAgencys: what a confidential report's
+// notices hide from the agency (SPEC 10.2) is never published either —
+// the name a citizen introduces or signs with, their home, an identity
+// card's number — whatever the report recorded of them.
+func TestWithoutPersonNoWeakerThanTheAgencys(t *testing.T) {
+	r := store.Report{Citizen: store.Citizen{Name: "Nguyễn Văn An", Email: "an@example.com"}}
+	for _, tc := range []struct{ in, want string }{
+		{"Tôi tên là Lê Thị Bình, nhà ở ấp 4 xã Vị Bình, CCCD 093184000123.", "Tôi tên là […], nhà ở […], CCCD […]."},
+		{"Đã liên hệ.\n\nTrân trọng,\nPhạm Minh Quân\n", "Đã liên hệ.\n\nTrân trọng,\n[…]\n"},
+		{"Đã gọi 0293.3876.543, thư binh.le@yahoo.com.vn.", "Đã gọi […], thư […]."},
+	} {
+		if got := withoutPerson(tc.in, r); got != tc.want {
+			t.Errorf("withoutPerson(%q)\n = %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 // reports are the seeded reports: only the first two are public.
 var reports = []struct {
 	state                string
