@@ -140,8 +140,9 @@ func (a *answers) unauthenticated(tx *store.Tx, in *incoming, op Operator, data 
 }
 
 // answerKinds are the kinds of mail write writes, which the hourly cap
-// counts: with the periodic reports, those mailed on schedule count too.
-var answerKinds = []string{"confirmation", "status", "help", "codes", "refused", "unauthenticated", "report", reports.MailKind}
+// counts: answers to an operator's mail only, not the periodic reports
+// mailed to them on schedule.
+var answerKinds = []string{"confirmation", "status", "help", "codes", "refused", "unauthenticated", "report", reports.AskedMailKind}
 
 // DefaultAnswersPerHour is security.answers_per_hour's default.
 const DefaultAnswersPerHour = 30

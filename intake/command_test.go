@@ -123,7 +123,7 @@ func TestStandaloneCommands(t *testing.T) {
 	}
 	newMail(approver, "s2", "/baocao monthly 2026-11\n")
 	sent := w.sentSince(&mark)
-	if got := owed(sent); got != "periodic-report→"+approver {
+	if got := owed(sent); got != "asked-report→"+approver {
 		t.Fatalf("/report owes %q", got)
 	}
 	var names []string

@@ -12,7 +12,8 @@ import (
 // report answers /report period [YYYY-MM] (SPEC 9.5) with the periodic
 // report of the period that ends in that month — without a month, in the
 // month the command was received — computed now from the event log: the
-// same mail a scheduled report is, marked as asked for, with its workbook
+// same mail a scheduled report is, of its own kind (an answer) and marked
+// as asked for, with its workbook
 // and CSV attached and its chart shown inline. A report that cannot be
 // computed is logged and answered as not available; the command changes
 // nothing either way.
@@ -22,7 +23,7 @@ func (a *answers) report(tx *store.Tx, in *incoming, op Operator, st step) error
 		a.log.Error("periodic report asked by mail could not be made", "period", st.period, "month", st.month, "err", err)
 		return a.write(tx, in, op, nil, "report", templates.ReportAnswer{Period: st.period, Month: st.month}, nil)
 	}
-	return a.write(tx, in, op, nil, reports.MailKind, data, files)
+	return a.write(tx, in, op, nil, reports.AskedMailKind, data, files)
 }
 
 // periodicReports computes the periodic reports asked for by mail, as the

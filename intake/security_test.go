@@ -2,12 +2,14 @@ package intake
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
 	"testing"
 
 	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/reports"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -123,6 +125,42 @@ func TestAnswersCappedPerOperator(t *testing.T) {
 	// Another operator has answers of their own.
 	if w.reply(approver, "/note Theo dõi.\n"); !strings.HasSuffix(owed(w.sentSince(&mark)), "confirmation→"+approver) {
 		t.Error("another operator got no answer")
+	}
+}
+
+// TestScheduledReportsAreNoAnswers: the periodic reports mailed to an
+// operator on schedule answer none of their mail and leave the hourly cap
+// of answers to them whole (SPEC 7.3); a report they ask for by mail
+// (/report) is an answer and counts.
+func TestScheduledReportsAreNoAnswers(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.p.AnswersPerHour = 2
+	err := w.db.Write(context.Background(), func(tx *store.Tx) error {
+		for range 2 {
+			m := store.Mail{Kind: reports.MailKind, To: receiver, Role: "receiver", Lang: templates.Vietnamese, Data: []byte(`{}`)}
+			if _, err := tx.Enqueue(m, w.p.now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mark := 0
+	w.sentSince(&mark)
+	w.reply(receiver, "/note Đã gọi.\n")
+	if got := owed(w.sentSince(&mark)); got != "confirmation→"+receiver {
+		t.Errorf("after two scheduled reports, a command owes %q, want its confirmation", got)
+	}
+	w.standalone(approver, "asked", "/baocao monthly 2026-11\n", authPass)
+	w.reply(approver, "/note Theo dõi.\n")
+	if got := owed(w.sentSince(&mark)); got != reports.AskedMailKind+"→"+approver+" confirmation→"+approver {
+		t.Errorf("/report and a command owe %q, want two answers", got)
+	}
+	if w.reply(approver, "/note Theo dõi tiếp.\n"); owed(w.sentSince(&mark)) != "" {
+		t.Error("past the cap, the answer to a command was owed: the asked report did not count")
 	}
 }
 

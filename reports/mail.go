@@ -8,8 +8,12 @@ import (
 	"haugiang.gov.vn/phananh/templates"
 )
 
-// MailKind is the template kind of a report's mail.
-const MailKind = "periodic-report"
+// The template kinds of a report's mail: on schedule (MailKind), and in
+// answer to an operator's /report (AskedMailKind), with the same content.
+const (
+	MailKind      = "periodic-report"
+	AskedMailKind = "asked-report"
+)
 
 // fileSlugs name each kind's files in a mail, so that a recipient who saves
 // the reports of several periods tells them apart.

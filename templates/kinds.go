@@ -63,8 +63,22 @@ var kinds = map[string]kind{
 	"refused":         {[]string{Vietnamese}, func() any { return new(Refusal) }, func() any { return sampleRefusal() }},
 	"unauthenticated": {[]string{Vietnamese}, func() any { return new(Unauthenticated) }, func() any { return sampleUnauthenticated() }},
 
-	// The periodic reports and the daily digest (SPEC 9).
+	// The periodic reports and the daily digest (SPEC 9), and a periodic
+	// report an operator asked for by mail (/report, SPEC 9.5), written
+	// with the same templates.
 	"periodic-report": {[]string{Vietnamese}, func() any { return new(PeriodicReport) }, func() any { return samplePeriodicReport() }},
+	"asked-report":    {[]string{Vietnamese}, func() any { return new(PeriodicReport) }, func() any { return samplePeriodicReport() }},
+}
+
+// borrowed names the kinds written with another kind's template files.
+var borrowed = map[string]string{"asked-report": "periodic-report"}
+
+// files returns the name a kind's template files start with.
+func files(kind string) string {
+	if f, ok := borrowed[kind]; ok {
+		return f
+	}
+	return kind
 }
 
 func citizenKind() kind {

@@ -64,8 +64,8 @@ func Load(dir string) (*Set, error) {
 }
 
 func (s *Set) parse(dir, kind, lang, layout string) error {
-	name := kind + "." + lang
-	txt, err := read(dir, name+".txt")
+	name, file := kind+"."+lang, files(kind)+"."+lang
+	txt, err := read(dir, file+".txt")
 	if err != nil {
 		return err
 	}
@@ -73,14 +73,14 @@ func (s *Set) parse(dir, kind, lang, layout string) error {
 	if err != nil {
 		return err
 	}
-	t, err := texttemplate.New(name + ".txt").Funcs(funcs(lang)).Option("missingkey=error").Parse(txt + partialTxt)
+	t, err := texttemplate.New(file + ".txt").Funcs(funcs(lang)).Option("missingkey=error").Parse(txt + partialTxt)
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
 	if t.Lookup("subject") == nil {
-		return fmt.Errorf("templates: %s.txt defines no \"subject\"", name)
+		return fmt.Errorf("templates: %s.txt defines no \"subject\"", file)
 	}
-	html, err := read(dir, name+".html")
+	html, err := read(dir, file+".html")
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Set) parse(dir, kind, lang, layout string) error {
 		h, err = h.New("partials." + lang + ".html").Parse(partialHTML)
 	}
 	if err == nil {
-		h, err = h.New(name + ".html").Parse(html)
+		h, err = h.New(file + ".html").Parse(html)
 	}
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)

@@ -217,7 +217,7 @@ func TestE2EDifficulties(t *testing.T) {
 	e.waitMail("returned", e2eReceiver, 2)
 
 	e.deliver(next(), threadReply(e2eApprover, "phananh@haugiang.gov.vn", "Báo cáo tháng", "", "/baocao thang 2026-12\n", "", authPass))
-	body := strings.Join(strings.Fields(e.waitMail("periodic-report", e2eApprover, 1).text()), " ")
+	body := strings.Join(strings.Fields(e.waitMail("asked-report", e2eApprover, 1).text()), " ")
 	if !strings.Contains(body, "Vướng mắc trong kỳ - "+code+" — ") || !strings.Contains(body, "Vướng mắc: bị trả lại 2 lần") {
 		t.Errorf("the monthly report does not list the report returned twice:\n%s", body)
 	}

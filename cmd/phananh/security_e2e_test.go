@@ -59,7 +59,7 @@ func TestE2ECommandMailReplayAndCaps(t *testing.T) {
 		t.Errorf("%d events, want the intake and one failed call", len(events))
 	}
 	time.Sleep(time.Second) // anything else owed would be sent by now
-	for kind, want := range map[string]int{"confirmation": 1, "refused": 1, "status": 0, "periodic-report": 0} {
+	for kind, want := range map[string]int{"confirmation": 1, "refused": 1, "status": 0, "periodic-report": 0, "asked-report": 0} {
 		if n := len(e.mailsOf(kind, e2eReceiver)) + len(e.mailsOf(kind, e2eApprover)); n != want {
 			t.Errorf("%d %s mails, want %d", n, kind, want)
 		}
