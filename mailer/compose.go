@@ -24,7 +24,8 @@ type Sender struct {
 // Compose turns an outbox mail into a message ready to send: UTF-8, plain
 // text and HTML alternatives, the report's tag in the subject, our
 // Message-ID, the thread's In-Reply-To and References, the reply address,
-// and Auto-Submitted so that no robot answers it (RFC 3834, SPEC 4.7).
+// and Auto-Submitted, as the kind of mail says, so that no robot answers
+// it (RFC 3834, SPEC 4.7).
 func Compose(set *templates.Set, from Sender, m store.Mail) (*gomail.Msg, error) {
 	r, err := set.Render(m.Kind, m.Lang, m.Data)
 	if err != nil {
@@ -54,7 +55,7 @@ func Compose(set *templates.Set, from Sender, m store.Mail) (*gomail.Msg, error)
 	if refs := references(m); refs != "" {
 		msg.SetGenHeader(gomail.HeaderReferences, refs)
 	}
-	msg.SetGenHeader("Auto-Submitted", autoSubmitted(m))
+	msg.SetGenHeader("Auto-Submitted", templates.AutoSubmitted(m.Kind))
 	msg.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
 	msg.SetGenHeader(gomail.HeaderContentLang, m.Lang)
 	msg.SetBodyString(gomail.TypeTextPlain, r.Text)
@@ -68,15 +69,6 @@ func Subject(code, subject string) string {
 		return subject
 	}
 	return "[" + code + "] " + subject
-}
-
-// autoSubmitted is "auto-replied" for a mail answering a message (the
-// acknowledgement) and "auto-generated" for the rest (RFC 3834 section 5).
-func autoSubmitted(m store.Mail) string {
-	if m.InReplyTo != "" {
-		return "auto-replied"
-	}
-	return "auto-generated"
 }
 
 func angle(id string) string { return "<" + strings.Trim(id, "<> ") + ">" }

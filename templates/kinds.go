@@ -81,6 +81,27 @@ func files(kind string) string {
 	return kind
 }
 
+// replies are the kinds of mail that answer a message their recipient sent:
+// the acknowledgement of a report, the answers to a citizen's follow-up and
+// rating, and the answers to an operator's commands.
+var replies = map[string]bool{
+	"ack": true, "follow-up": true, "thanks": true, "already-rated": true,
+	"confirmation": true, "status": true, "help": true, "codes": true, "report": true, "asked-report": true,
+	"refused": true, "unauthenticated": true,
+}
+
+// AutoSubmitted returns the Auto-Submitted header of a kind of mail (RFC
+// 3834 section 5): "auto-replied" for the kinds that answer a message their
+// recipient sent (replies), "auto-generated" for the rest — the notices
+// that staff's actions, deadlines and schedules cause, the citizen's among
+// them, though they continue the thread of the citizen's report.
+func AutoSubmitted(kind string) string {
+	if replies[kind] {
+		return "auto-replied"
+	}
+	return "auto-generated"
+}
+
 func citizenKind() kind {
 	return kind{[]string{Vietnamese, English}, func() any { return new(CitizenNotice) }, func() any { return sampleCitizenNotice() }}
 }

@@ -160,9 +160,14 @@ func TestEnglishAsANativeWrites(t *testing.T) {
 	}
 }
 
-// TestKindTables: the kinds written with another kind's files, and those
-// files' kinds, are kinds of mail.
+// TestKindTables: the kinds that answer their recipient's mail, and those
+// written with another kind's files, are kinds of mail.
 func TestKindTables(t *testing.T) {
+	for name := range replies {
+		if _, ok := kinds[name]; !ok {
+			t.Errorf("replies names %q, no kind of mail", name)
+		}
+	}
 	for name, lender := range borrowed {
 		if _, ok := kinds[name]; !ok {
 			t.Errorf("borrowed names %q, no kind of mail", name)
@@ -170,5 +175,8 @@ func TestKindTables(t *testing.T) {
 		if _, ok := kinds[lender]; !ok {
 			t.Errorf("%s borrows the files of %q, no kind of mail", name, lender)
 		}
+	}
+	if AutoSubmitted("ack") != "auto-replied" || AutoSubmitted("result") != "auto-generated" {
+		t.Errorf("ack %s, result %s", AutoSubmitted("ack"), AutoSubmitted("result"))
 	}
 }

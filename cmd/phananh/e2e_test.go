@@ -213,3 +213,27 @@ func TestE2EDigestCaughtUpAtStart(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EAutoSubmitted: what answers its recipient's own mail says so —
+// Auto-Submitted: auto-replied, the acknowledgement and the answer to a
+// command — and what staff's actions cause says auto-generated, even the
+// citizen's notice that continues the thread of their report (RFC 3834
+// section 5).
+func TestE2EAutoSubmitted(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	e.deliver(receivedAt, citizenReport(1, e2eCitizen))
+	e.replyTo(e.waitMail("triage", e2eReceiver, 1), e2eReceiver, receivedAt.Add(20*time.Minute), "/tiepnhan\n", "")
+	for _, c := range []struct{ kind, to, want string }{
+		{"ack", e2eCitizen, "auto-replied"},
+		{"triage", e2eReceiver, "auto-generated"},
+		{"confirmation", e2eReceiver, "auto-replied"},
+		{"forwarded", e2eCitizen, "auto-generated"},
+		{"assignment", e2eHandler, "auto-generated"},
+	} {
+		m := e.waitMail(c.kind, c.to, 1)
+		if got := m.header("Auto-Submitted"); got != c.want {
+			t.Errorf("%s (In-Reply-To %q): Auto-Submitted %q, want %q", c.kind, m.header("In-Reply-To"), got, c.want)
+		}
+	}
+}
