@@ -185,3 +185,28 @@ func TestE2EResultWithoutTheHandlersSignature(t *testing.T) {
 		}
 	}
 }
+
+// TestE2ERefusalsNameStatesAndRoles: a refusal tells staff the report's
+// state and who may use the command in Vietnamese, without the states' and
+// roles' English codes, and in the register of the other notices.
+func TestE2ERefusalsNameStatesAndRoles(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at, citizenReport(95, e2eCitizen))
+	code := e.waitMail("ack", e2eCitizen, 1).code()
+	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(10*time.Minute), "/tiepnhan\n", "")
+	assignment := e.mailAbout("assignment", e2eHandler, code)
+	e.replyTo(assignment, e2eHandler, at.Add(20*time.Minute), "/duyet\n", "")
+	refused := e.waitMail("refused", e2eHandler, 1).text()
+	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(30*time.Minute), "/tuchoi Trùng phản ánh cũ.\n", "")
+	refused += e.waitMail("refused", e2eReceiver, 1).text()
+	for _, code := range []string{"(approver)", "(handler)", "(received)", "(forwarded)", "bạn"} {
+		if strings.Contains(refused, code) {
+			t.Errorf("a refusal holds %q:\n%s", code, refused)
+		}
+	}
+	if !strings.Contains(refused, "người duyệt") || !strings.Contains(refused, "đã chuyển cơ quan xử lý") {
+		t.Errorf("the refusals do not say who may use the command and the report's state:\n%s", refused)
+	}
+}

@@ -146,10 +146,10 @@ func TestRefusals(t *testing.T) {
 	}{
 		{name: "approve before a result", action: lifecycle.Approve, from: lifecycle.Forwarded, actor: approver,
 			want: lifecycle.ErrWrongState,
-			msg: "lệnh /approve chỉ dùng khi phản ánh ở trạng thái: đã có kết quả, chờ Trung tâm duyệt (resolved); " +
-				"phản ánh đang ở trạng thái: đã chuyển cơ quan xử lý (forwarded)"},
+			msg: "lệnh /approve chỉ dùng khi phản ánh ở trạng thái: đã có kết quả, chờ Trung tâm duyệt; " +
+				"phản ánh đang ở trạng thái: đã chuyển cơ quan xử lý"},
 		{name: "handler approves", action: lifecycle.Approve, from: lifecycle.Resolved, actor: handler,
-			want: lifecycle.ErrWrongRole, msg: "lệnh /approve dành cho: người duyệt (approver); bạn là: người xử lý (handler)"},
+			want: lifecycle.ErrWrongRole, msg: "lệnh /approve dành cho: người duyệt; Quý Ông/Bà là: người xử lý"},
 		{name: "citizen approves", action: lifecycle.Approve, from: lifecycle.Resolved, actor: citizen, want: lifecycle.ErrWrongRole},
 		{name: "citizen accepts", action: lifecycle.Accept, from: lifecycle.Received, actor: citizen, want: lifecycle.ErrWrongRole},
 		{name: "admin accepts", action: lifecycle.Accept, from: lifecycle.Received, actor: admin, want: lifecycle.ErrWrongRole},
@@ -166,7 +166,7 @@ func TestRefusals(t *testing.T) {
 		{name: "rate before the result", action: lifecycle.Rate, from: lifecycle.Forwarded, actor: citizen, want: lifecycle.ErrWrongState},
 		{name: "ingest twice", action: lifecycle.Ingest, from: lifecycle.Received, actor: system, want: lifecycle.ErrWrongState},
 		{name: "handler of another agency resolves", action: lifecycle.Resolve, from: lifecycle.Forwarded, actor: stranger,
-			want: lifecycle.ErrOtherAgency, msg: "lệnh /resolve: phản ánh này không được chuyển đến cơ quan của bạn"},
+			want: lifecycle.ErrOtherAgency, msg: "lệnh /resolve: phản ánh này không được chuyển đến cơ quan của Quý Ông/Bà"},
 		{name: "handler of another agency asks status", action: lifecycle.Status, from: lifecycle.Forwarded, actor: stranger,
 			want: lifecycle.ErrOtherAgency},
 		{name: "handler notes a report still at the Center", action: lifecycle.Note, from: lifecycle.Received, actor: handler,

@@ -37,7 +37,8 @@ const (
 
 // Error is a refusal: nothing changes, and Message — Vietnamese, naming the
 // command and why — goes into the reply to the operator. Messages name
-// states, roles, commands and codes, never personal data.
+// states and roles as staff read them (never their codes), commands and
+// the routing table's codes, never personal data.
 type Error struct {
 	Code    Code
 	Message string
@@ -94,17 +95,17 @@ func wrongState(a Action, allowed []State, from State) *Error {
 func wrongRole(a Action, allowed []Role, role Role) *Error {
 	labels := make([]string, len(allowed))
 	for i, r := range allowed {
-		labels[i] = fmt.Sprintf("%s (%s)", r.Label(), r)
+		labels[i] = r.Label()
 	}
-	return refuse(CodeWrongRole, "lệnh %s dành cho: %s; bạn là: %s (%s)",
-		a.Command(), strings.Join(labels, ", "), role.Label(), role)
+	return refuse(CodeWrongRole, "lệnh %s dành cho: %s; Quý Ông/Bà là: %s",
+		a.Command(), strings.Join(labels, ", "), role.Label())
 }
 
 func stateLabel(s State) string {
 	if s == "" {
 		return "chưa có phản ánh"
 	}
-	return fmt.Sprintf("%s (%s)", s.Label(), s)
+	return s.Label()
 }
 
 // when formats an instant as Vietnamese replies write it: "17:00 ngày

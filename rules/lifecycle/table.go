@@ -198,7 +198,7 @@ func coAgencyMay(a Action, ctx Context) bool {
 var textActions = []Action{Reject, Return, SendBack, Extend, DenyExtension, Escalate, Clarify, Note, Hold}
 
 func otherAgency(a Action) error {
-	return refuse(CodeOtherAgency, "lệnh %s: phản ánh này không được chuyển đến cơ quan của bạn", a.Command())
+	return refuse(CodeOtherAgency, "lệnh %s: phản ánh này không được chuyển đến cơ quan của Quý Ông/Bà", a.Command())
 }
 
 func guard(a Action, ctx Context) error {
