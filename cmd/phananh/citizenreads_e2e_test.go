@@ -57,3 +57,20 @@ func TestE2ERatingWithPoliteWords(t *testing.T) {
 		t.Errorf("the rating went to the agency as %d replies to clarify", n)
 	}
 }
+
+// TestE2EExtensionToldByTheCenterFullName: the citizen told of an
+// extension reads the Center's name whole, as in every other mail to them.
+func TestE2EExtensionToldByTheCenterFullName(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at, citizenReport(96, e2eCitizen))
+	code := e.waitMail("ack", e2eCitizen, 1).code()
+	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(10*time.Minute), "/tiepnhan\n", "")
+	e.replyTo(e.mailAbout("assignment", e2eHandler, code), e2eHandler, at.Add(20*time.Minute), "/giahan 5 Cần thay cột điện, chờ vật tư.\n", "")
+	e.replyTo(e.mailAbout("extension-request", e2eApprover, code), e2eApprover, at.Add(30*time.Minute), "/duyetgiahan\n", "")
+	text := strings.Join(strings.Fields(e.mailAbout("extended", e2eCitizen, code).text()), " ")
+	if !strings.Contains(text, "đã được Trung tâm Giám sát, điều hành đô thị thông minh tỉnh Hậu Giang đồng ý gia hạn") {
+		t.Errorf("the extension notice names the Center:\n%s", text)
+	}
+}
