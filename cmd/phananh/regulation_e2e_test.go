@@ -266,7 +266,7 @@ func TestE2ELeadAgency(t *testing.T) {
 		}
 	}
 	e.replyTo(coordination, e2eDistrict, next(), "/ketqua Đã xong.\n", "")
-	if refused := e.waitMail("refused", e2eDistrict, 1).text(); !strings.Contains(refused, "không được chuyển đến cơ quan của bạn") {
+	if refused := e.waitMail("refused", e2eDistrict, 1).text(); !strings.Contains(refused, "không được chuyển đến cơ quan của Quý Ông/Bà") {
 		t.Errorf("the co-agency's /resolve:\n%s", refused)
 	}
 
