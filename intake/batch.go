@@ -51,6 +51,7 @@ type batch struct {
 // item is one message of a batch.
 type item struct {
 	in     *incoming
+	blobs  *store.BlobBatch // its raw copy and attachments
 	decide func(*store.Tx, *incoming) (Outcome, error)
 	err    error
 	out    Outcome
@@ -58,9 +59,9 @@ type item struct {
 
 // add spools a message and starts parsing it.
 func (b *batch) add(src Source) {
-	it := &item{in: &incoming{src: src}}
+	it := &item{in: &incoming{src: src}, blobs: b.blobs.Sub()}
 	b.items = append(b.items, it)
-	raw, err := b.p.spool(b.blobs, src.Body)
+	raw, err := b.p.spool(it.blobs, src.Body)
 	if err != nil {
 		it.err = err
 		return
@@ -76,7 +77,7 @@ func (b *batch) add(src Source) {
 	b.parsers <- struct{}{}
 	b.wg.Go(func() {
 		defer func() { <-b.parsers }()
-		q, err := b.p.parse(b.blobs, it.in)
+		q, err := b.p.parse(it.blobs, it.in)
 		switch {
 		case err != nil:
 			it.err = err
@@ -89,7 +90,7 @@ func (b *batch) add(src Source) {
 }
 
 // commit waits for the parsers, makes the batch's files durable, and
-// commits every message that was read and parsed.
+// commits every message that was read and parsed, with its small blobs.
 func (b *batch) commit(ctx context.Context) []Result {
 	b.wg.Wait()
 	p := b.p
@@ -115,6 +116,9 @@ func (b *batch) commit(ctx context.Context) []Result {
 		}
 		todo = append(todo, i)
 		fns = append(fns, func(tx *store.Tx) error {
+			if err := tx.KeepBlobs(it.blobs); err != nil {
+				return err
+			}
 			out, err := it.decide(tx, it.in)
 			if err != nil {
 				return err

@@ -53,16 +53,10 @@ type spooled struct {
 	tooLarge bool
 }
 
-// blobCreator starts blobs: the store's own (*store.Blobs), or a batch's
-// (*store.BlobBatch), which the batch makes durable together.
-type blobCreator interface {
-	Create() (*store.BlobWriter, error)
-}
-
 // spool stores the raw message as it streams in, up to the size limit; the
 // rest of a larger message is read and dropped so the connection stays
 // usable, and the message is quarantined.
-func (p *Pipeline) spool(blobs blobCreator, body io.Reader) (spooled, error) {
+func (p *Pipeline) spool(blobs *store.BlobBatch, body io.Reader) (spooled, error) {
 	w, err := blobs.Create()
 	if err != nil {
 		return spooled{}, err
@@ -108,8 +102,8 @@ var limitCauses = map[string]string{
 // parse reads the spooled message. It returns why to quarantine a message
 // that cannot be understood (no reason when it can), or an error when the
 // store failed (the message is then left to be tried again).
-func (p *Pipeline) parse(blobs blobCreator, in *incoming) (quarantined, error) {
-	r, err := p.DB.Blobs().Open(in.raw.key)
+func (p *Pipeline) parse(blobs *store.BlobBatch, in *incoming) (quarantined, error) {
+	r, err := blobs.Open(in.raw.key)
 	if err != nil {
 		return quarantined{}, err
 	}
@@ -128,7 +122,8 @@ func (p *Pipeline) parse(blobs blobCreator, in *incoming) (quarantined, error) {
 	}
 }
 
-// sink lets the parser stream attachments into the blob store.
-type sink struct{ blobs blobCreator }
+// sink lets the parser stream attachments into the blob store, as files
+// (SPEC 4.6).
+type sink struct{ blobs *store.BlobBatch }
 
-func (s sink) Create() (parse.Blob, error) { return s.blobs.Create() }
+func (s sink) Create() (parse.Blob, error) { return s.blobs.CreateFile() }

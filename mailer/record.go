@@ -24,7 +24,8 @@ type outcomes struct {
 // outcome is one mail's record to write.
 type outcome struct {
 	mail    store.Mail
-	sentKey string    // the archive of the accepted bytes
+	archive *store.BlobBatch // holds the archive, when small
+	sentKey string           // the archive of the accepted bytes
 	sent    bool      // accepted, at time at
 	next    time.Time // retried at next
 	cause   error     // why it was retried or failed
@@ -37,20 +38,21 @@ func (w *Worker) newOutcomes() *outcomes {
 
 // accepted archives the bytes the server accepted and records the send.
 func (o *outcomes) accepted(m store.Mail, body *spill) {
-	key, err := o.archive(body)
+	archive := o.blobs.Sub()
+	key, err := archiveTo(archive, body)
 	if err != nil {
 		o.w.Log.Error("sent mail not archived", "mail", m.ID, "err", err)
 	}
 	o.w.Log.Info("mail sent", "mail", m.ID, "kind", m.Kind, "report", m.ReportCode, "role", m.Role)
-	o.list = append(o.list, outcome{mail: m, sent: true, sentKey: key, at: o.w.now()})
+	o.list = append(o.list, outcome{mail: m, sent: true, archive: archive, sentKey: key, at: o.w.now()})
 }
 
-func (o *outcomes) archive(body *spill) (string, error) {
+func archiveTo(blobs *store.BlobBatch, body *spill) (string, error) {
 	r, err := body.reader()
 	if err != nil {
 		return "", err
 	}
-	b, err := o.blobs.Create()
+	b, err := blobs.Create()
 	if err != nil {
 		return "", err
 	}
@@ -89,6 +91,9 @@ func (o *outcomes) flush(ctx context.Context) error {
 		fns[i] = func(tx *store.Tx) error {
 			switch {
 			case r.sent:
+				if err := tx.KeepBlobs(r.archive); err != nil {
+					return err
+				}
 				return tx.MailSent(r.mail.ID, r.at, r.sentKey)
 			case r.next.IsZero():
 				return tx.MailFailed(r.mail.ID, r.cause.Error())

@@ -1,40 +1,86 @@
 package store
 
 import (
+	"bytes"
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 )
 
-// BlobBatch makes many blobs durable together, as a group commit does
-// for transactions: each blob written through it is complete and in place
-// when its Commit returns, and Sync then flushes all of their data, and
-// the folder entries that name them, at once — the file system coalesces
-// the flushes of concurrent fsyncs into a few journal commits, where
-// syncing each blob alone waits for one commit per file. Until Sync
-// returns, a crash may lose those blobs or leave them truncated, so no
-// row may name one before: the intake commits a batch's messages, and the
-// mailer records a group's acceptances, only after their Sync.
+// BlobBatch writes the blobs of a batch of work — the messages intake
+// commits together, the mails the outbox records together — and makes
+// them durable at once, as a group commit does for transactions.
 //
-// A BlobBatch is safe for concurrent use and may be used again after
-// Sync.
+// A blob that fits in one chunk (a raw message or a mail of up to 64 KiB:
+// nearly every one) and is made with Create is no file: its bytes, the
+// same as a file's would be, are held in memory and written to the
+// database by the transaction that names it (Tx.KeepBlobs), so it costs no
+// file, no fsync and no folder entry, and is rolled back with that
+// transaction. Creating a file is the dearest thing a small blob would
+// cost; SQLite reads and writes small blobs faster than a file system
+// does. Larger blobs, and the files of CreateFile (attachments: SPEC 4.6
+// keeps them in the data folder), are files, complete and in place when
+// their Commit returns; Sync then flushes all of their data, and the
+// folder entries that name them, at once — the file system coalesces the
+// flushes of concurrent fsyncs into a few journal commits, where syncing
+// each file alone waits for one commit per file. Until Sync returns, a
+// crash may lose those files or leave them truncated, so no row may name
+// one before.
+//
+// A batch's Sub batches share its files and its Sync; each keeps its own
+// small blobs, for the transaction of its own message or mail. A
+// BlobBatch is safe for concurrent use; Sync may be called again for the
+// files written since.
 type BlobBatch struct {
 	blobs *Blobs
+	root  *BlobBatch
 	mu    sync.Mutex
+	small []smallBlob // this batch's own
+	// The root's:
 	files []*os.File
 	dirs  map[string]bool
+	room  int // bytes of small blobs the batch may still hold in memory
 }
+
+type smallBlob struct {
+	name string
+	data []byte
+}
+
+// batchMemory bounds the small blobs a batch holds in memory: past it, they
+// are files.
+const batchMemory = 32 << 20
 
 // syncers bounds the fsyncs Sync has in flight at once.
 const syncers = 16
 
 // Batch returns a new, empty batch of blobs.
-func (b *Blobs) Batch() *BlobBatch { return &BlobBatch{blobs: b, dirs: map[string]bool{}} }
+func (b *Blobs) Batch() *BlobBatch {
+	g := &BlobBatch{blobs: b, dirs: map[string]bool{}, room: batchMemory}
+	g.root = g
+	return g
+}
 
-// Create starts a blob whose Commit leaves making it durable to Sync.
+// Sub returns a batch of its own small blobs whose files are g's.
+func (g *BlobBatch) Sub() *BlobBatch { return &BlobBatch{blobs: g.blobs, root: g.root} }
+
+// Create starts a blob, kept in the database when it is small.
 func (g *BlobBatch) Create() (*BlobWriter, error) {
+	w, err := g.blobs.newWriter()
+	if err != nil {
+		return nil, err
+	}
+	w.batch = g
+	return w, nil
+}
+
+// CreateFile starts a blob that is a file whatever its size.
+func (g *BlobBatch) CreateFile() (*BlobWriter, error) {
 	w, err := g.blobs.Create()
 	if err != nil {
 		return nil, err
@@ -43,30 +89,80 @@ func (g *BlobBatch) Create() (*BlobWriter, error) {
 	return w, nil
 }
 
+// keepSmall takes a small blob's bytes, when the batch has room for them.
+func (g *BlobBatch) keepSmall(name string, data []byte) bool {
+	r := g.root
+	r.mu.Lock()
+	ok := r.room >= len(data)
+	if ok {
+		r.room -= len(data)
+	}
+	r.mu.Unlock()
+	if ok {
+		g.mu.Lock()
+		g.small = append(g.small, smallBlob{name, data})
+		g.mu.Unlock()
+	}
+	return ok
+}
+
 // added takes a committed blob's open file and folder, to sync.
 func (g *BlobBatch) added(f *os.File, dir string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.files = append(g.files, f)
-	g.dirs[dir] = true
-	g.dirs[filepath.Dir(dir)] = true // the entry of a folder MkdirAll made
+	r := g.root
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.files = append(r.files, f)
+	r.dirs[dir] = true
+	r.dirs[filepath.Dir(dir)] = true // the entry of a folder MkdirAll made
 }
 
-// Len is the number of blobs committed and not yet synced.
-func (g *BlobBatch) Len() int {
+// Open returns a reader of a blob's plain content: a small blob of this
+// batch not yet kept in the database, or any other.
+func (g *BlobBatch) Open(ref string) (io.ReadCloser, error) {
+	r, err := parseRef(ref)
+	if err != nil {
+		return nil, err
+	}
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	return len(g.files)
-}
-
-// Sync makes every blob committed so far durable: their data, then their
-// folders' entries. The files are synced through the descriptors they
-// were written with, so that a write-back error is never missed.
-func (g *BlobBatch) Sync() error {
-	g.mu.Lock()
-	files, dirs := g.files, g.dirs
-	g.files, g.dirs = nil, map[string]bool{}
+	var data []byte
+	for _, s := range g.small {
+		if s.name == r.name {
+			data = s.data
+		}
+	}
 	g.mu.Unlock()
+	if data == nil {
+		return g.blobs.Open(ref)
+	}
+	rd := bytes.NewReader(data)
+	return g.blobs.read(r, rd, io.NopCloser(rd))
+}
+
+// KeepBlobs writes the small blobs of g in the transaction: they are
+// durable, and open for everyone, when it commits, and gone when it rolls
+// back. The transaction that names a batch's blobs calls it.
+func (t *Tx) KeepBlobs(g *BlobBatch) error {
+	g.mu.Lock()
+	small := g.small
+	g.mu.Unlock()
+	for _, s := range small {
+		if _, err := t.exec(`INSERT INTO blob_data (name, data) VALUES (?, ?)`, s.name, s.data); err != nil {
+			return fmt.Errorf("store: blob %s: %w", s.name, err)
+		}
+	}
+	return nil
+}
+
+// Sync makes every file of the batch committed so far durable: their
+// data, then their folders' entries. The files are synced through the
+// descriptors they were written with, so that a write-back error is never
+// missed.
+func (g *BlobBatch) Sync() error {
+	r := g.root
+	r.mu.Lock()
+	files, dirs := r.files, r.dirs
+	r.files, r.dirs = nil, map[string]bool{}
+	r.mu.Unlock()
 	err := parallel(len(files), func(i int) error {
 		err := files[i].Sync()
 		if cerr := files[i].Close(); err == nil {
@@ -87,15 +183,40 @@ func (g *BlobBatch) Sync() error {
 	return parallel(len(names), func(i int) error { return syncDir(names[i]) })
 }
 
-// Close gives up the blobs not yet synced: they stay in place, named by
+// Close gives up the files not yet synced: they stay in place, named by
 // nothing, as after a crash.
 func (g *BlobBatch) Close() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for _, f := range g.files {
+	r := g.root
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, f := range r.files {
 		f.Close()
 	}
-	g.files, g.dirs = nil, map[string]bool{}
+	r.files, r.dirs = nil, map[string]bool{}
+}
+
+// small returns the bytes of a small blob kept in the database.
+func (b *Blobs) small(name string) ([]byte, error) {
+	var data []byte
+	err := b.db.Read(context.Background(), func(tx *Tx) error {
+		return tx.queryRow(`SELECT data FROM blob_data WHERE name = ?`, name).Scan(&data)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("blob %s: %w", name, ErrNoBlob)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("blob %s: %w", name, err)
+	}
+	return data, nil
+}
+
+// removeSmall deletes a small blob from the database (its bytes are
+// zeroed in the file: secure_delete).
+func (b *Blobs) removeSmall(name string) error {
+	return b.db.Write(context.Background(), func(tx *Tx) error {
+		_, err := tx.exec(`DELETE FROM blob_data WHERE name = ?`, name)
+		return err
+	})
 }
 
 // parallel runs fn(0) … fn(n-1), at most syncers at a time, and returns

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/rand"
@@ -25,7 +26,9 @@ import (
 // (the STREAM construction: each chunk's nonce holds its number and whether
 // it is the last, so chunks cannot be reordered, dropped or truncated
 // unnoticed). Blobs are written to a temporary file and renamed into place
-// only when complete, and never change afterwards.
+// only when complete, and never change afterwards. A small blob written by
+// a batch — a raw message or a mail sent, of one chunk — is kept in the
+// database instead, with the same bytes under the same name (blobbatch.go).
 //
 // A blob is read back through its reference, "NAME-KEY-HASH" in
 // hexadecimal: the file's name, the blob's key, and a keyed hash
@@ -39,6 +42,7 @@ import (
 type Blobs struct {
 	dir  string
 	keys *keys
+	db   *DB // of the small blobs (blobbatch.go)
 }
 
 const (
@@ -141,8 +145,9 @@ func (b *Blobs) path(name string) string {
 type BlobWriter struct {
 	blobs *Blobs
 	batch *BlobBatch // nil: Commit makes the blob durable itself
-	f     *os.File
+	f     *os.File   // nil while the blob is held in memory (a batch's small blob)
 	w     *bufio.Writer
+	mem   []byte // the blob's bytes while f is nil
 	key   []byte
 	aead  cipher.AEAD
 	name  hash.Hash
@@ -154,28 +159,44 @@ type BlobWriter struct {
 
 // Create starts a new blob.
 func (b *Blobs) Create() (*BlobWriter, error) {
-	f, err := os.CreateTemp(filepath.Join(b.dir, "tmp"), "blob-*")
+	w, err := b.newWriter()
 	if err != nil {
-		return nil, fmt.Errorf("new blob: %w", err)
+		return nil, err
 	}
+	if err := w.toFile(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// newWriter starts a blob held in memory until toFile.
+func (b *Blobs) newWriter() (*BlobWriter, error) {
 	key := make([]byte, blobKeySize)
 	if _, err := rand.Read(key); err != nil {
-		f.Close()
-		os.Remove(f.Name())
 		return nil, fmt.Errorf("new blob: %w", err)
 	}
 	aead, err := newAEAD(key)
 	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
 		return nil, err
 	}
-	w := &BlobWriter{
-		blobs: b, f: f, w: bufio.NewWriterSize(f, blobChunkSize+64), key: key, aead: aead,
+	return &BlobWriter{
+		blobs: b, mem: []byte(blobMagic), key: key, aead: aead,
 		name: hmac.New(sha256.New, b.keys.names), buf: make([]byte, 0, blobChunkSize+aead.Overhead()),
+	}, nil
+}
+
+// toFile moves the blob's bytes so far to a temporary file, where the rest
+// goes.
+func (w *BlobWriter) toFile() error {
+	f, err := os.CreateTemp(filepath.Join(w.blobs.dir, "tmp"), "blob-*")
+	if err != nil {
+		w.err = fmt.Errorf("new blob: %w", err)
+		return w.err
 	}
-	w.w.WriteString(blobMagic)
-	return w, nil
+	w.f, w.w = f, bufio.NewWriterSize(f, blobChunkSize+64)
+	w.w.Write(w.mem)
+	w.mem = nil
+	return nil
 }
 
 // Write adds p to the blob.
@@ -204,7 +225,14 @@ func (w *BlobWriter) Size() int64 { return w.size }
 
 func (w *BlobWriter) flushChunk(last bool) error {
 	sealed := w.aead.Seal(w.buf[:0], chunkNonce(w.chunk, last), w.buf, nil)
-	if _, err := w.w.Write(sealed); err != nil {
+	if w.f == nil && !last {
+		if err := w.toFile(); err != nil {
+			return err
+		}
+	}
+	if w.f == nil {
+		w.mem = append(w.mem, sealed...)
+	} else if _, err := w.w.Write(sealed); err != nil {
 		w.err = fmt.Errorf("blob: %w", err)
 		return w.err
 	}
@@ -233,13 +261,21 @@ func (w *BlobWriter) Commit() (string, error) {
 		w.Abort()
 		return "", err
 	}
+	rnd := make([]byte, blobNameSize)
+	rand.Read(rnd)
+	ref := blobRef{name: hex.EncodeToString(rnd), key: w.key, hash: hex.EncodeToString(w.name.Sum(nil))}
+	if w.f == nil {
+		if w.batch != nil && w.batch.keepSmall(ref.name, w.mem) {
+			return ref.String(), nil
+		}
+		if err := w.toFile(); err != nil {
+			return "", err
+		}
+	}
 	if err := w.finish(); err != nil {
 		w.Abort()
 		return "", err
 	}
-	rnd := make([]byte, blobNameSize)
-	rand.Read(rnd)
-	ref := blobRef{name: hex.EncodeToString(rnd), key: w.key, hash: hex.EncodeToString(w.name.Sum(nil))}
 	final := w.blobs.path(ref.name)
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
 		w.Abort()
@@ -278,6 +314,10 @@ func (w *BlobWriter) finish() error {
 // Abort discards the blob.
 func (w *BlobWriter) Abort() error {
 	w.err = errors.New("blob: aborted")
+	if w.f == nil {
+		w.mem = nil
+		return nil
+	}
 	w.f.Close()
 	if err := os.Remove(w.f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("blob: %w", err)
@@ -320,18 +360,28 @@ func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
 	}
 	f, err := os.Open(b.path(r.name))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("blob %s: %w", r.name, ErrNoBlob)
+		data, err := b.small(r.name)
+		if err != nil {
+			return nil, err
+		}
+		rd := bytes.NewReader(data)
+		return b.read(r, rd, io.NopCloser(rd))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("blob %s: %w", r.name, err)
 	}
-	br := bufio.NewReaderSize(f, blobChunkSize+64)
+	return b.read(r, f, f)
+}
+
+// read opens the blob src holds; c closes src.
+func (b *Blobs) read(r blobRef, src io.Reader, c io.Closer) (io.ReadCloser, error) {
+	br := bufio.NewReaderSize(src, blobChunkSize+64)
 	aead, err := b.header(br, r)
 	if err != nil {
-		f.Close()
+		c.Close()
 		return nil, fmt.Errorf("blob %s: %w", r.name, err)
 	}
-	return &blobReader{key: r.name, f: f, r: br, aead: aead, sealed: make([]byte, blobChunkSize+aead.Overhead())}, nil
+	return &blobReader{key: r.name, c: c, r: br, aead: aead, sealed: make([]byte, blobChunkSize+aead.Overhead())}, nil
 }
 
 // header reads a blob file's header and returns the cipher of its chunks.
@@ -350,8 +400,8 @@ func (b *Blobs) header(br *bufio.Reader, r blobRef) (cipher.AEAD, error) {
 	return newAEAD(r.key)
 }
 
-// removeName deletes the blob file of a name; a file already gone is no
-// error.
+// removeName deletes the blob of a name, a file or a small blob of the
+// database; a blob already gone is no error.
 func (b *Blobs) removeName(name string) error {
 	if !isHex(name, 2*blobNameSize) && !isHex(name, legacyBlobName) {
 		return fmt.Errorf("blob %q: %w", name, ErrNoBlob)
@@ -359,12 +409,12 @@ func (b *Blobs) removeName(name string) error {
 	if err := os.Remove(b.path(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("blob %s: %w", name, err)
 	}
-	return nil
+	return b.removeSmall(name)
 }
 
 type blobReader struct {
 	key    string
-	f      *os.File
+	c      io.Closer
 	r      *bufio.Reader
 	aead   cipher.AEAD
 	sealed []byte
@@ -415,7 +465,7 @@ func (br *blobReader) next() error {
 	return nil
 }
 
-func (br *blobReader) Close() error { return br.f.Close() }
+func (br *blobReader) Close() error { return br.c.Close() }
 
 // TempDir is the data folder's folder of temporary files: files there are
 // the process's own, removed at the next start when a crash left them.

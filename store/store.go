@@ -115,6 +115,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	db.blobs.db = db
 	keysPath := opt.KeysPath
 	if keysPath == "" {
 		keysPath = DefaultKeysPath(opt.Path)

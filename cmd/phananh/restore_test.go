@@ -131,7 +131,9 @@ func copyKeys(t *testing.T, from, to string) {
 func TestRestoreRefuses(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	stop := e.startDaemon()
-	e.deliver(receivedAt, citizenReport(1, "dan1@example.com"))
+	// With a photo: the data folder holds its file (a small raw message
+	// and the mails sent are kept in the database).
+	e.deliver(receivedAt, photoReport(t, 1, "dan1@example.com"))
 	eventually(t, time.Minute, "the report", func() bool { return e.count(e.imap.Config().Processed) == 1 })
 	backup := filepath.Join(t.TempDir(), "backup")
 	if out, errOut, code := run(t, "backup", "--config", e.config, backup); code != exitOK {

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func put(t *testing.T, create func() (*BlobWriter, error), content []byte) string {
+	t.Helper()
+	w, err := create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(content); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := w.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+func read(open func(string) (io.ReadCloser, error), ref string) ([]byte, error) {
+	r, err := open(ref)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+func isFile(db *DB, ref string) bool {
+	r, _ := parseRef(ref)
+	_, err := os.Stat(db.blobs.path(r.name))
+	return err == nil
+}
+
+// TestSmallBlobs: a batch's small blob is no file. The batch reads it back
+// at once; everyone reads it once the transaction that keeps it commits,
+// no one when that transaction rolls back. A larger blob, or one made with
+// CreateFile, is a file; an erasure deletes a small blob as a file.
+func TestSmallBlobs(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	g := db.Blobs().Batch()
+	msg := g.Sub()
+	small := []byte(strings.Repeat("Mất điện ấp 3. ", 100))
+	large := bytes.Repeat([]byte("ảnh "), blobChunkSize/4)
+	kept, dropped := put(t, msg.Create, small), put(t, msg.Create, []byte("bị bỏ"))
+	bigRef, fileRef := put(t, msg.Create, large), put(t, msg.CreateFile, small)
+	if isFile(db, kept) || !isFile(db, bigRef) || !isFile(db, fileRef) {
+		t.Errorf("files: small %v, large %v, CreateFile %v; want false, true, true", isFile(db, kept), isFile(db, bigRef), isFile(db, fileRef))
+	}
+	if got, err := read(msg.Open, kept); err != nil || !bytes.Equal(got, small) {
+		t.Fatalf("the batch reads its small blob: %q, %v", got, err)
+	}
+	if _, err := read(db.Blobs().Open, kept); !errors.Is(err, ErrNoBlob) {
+		t.Errorf("a small blob not kept yet opens: %v", err)
+	}
+	if err := g.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("stop")
+	errs := db.WriteEach(ctx,
+		func(tx *Tx) error { return tx.KeepBlobs(msg) },
+		func(tx *Tx) error {
+			other := g.Sub()
+			dropped = put(t, other.Create, []byte("bị bỏ"))
+			tx.KeepBlobs(other)
+			return stop
+		})
+	if errs[0] != nil || !errors.Is(errs[1], stop) {
+		t.Fatal(errs)
+	}
+	for ref, want := range map[string][]byte{kept: small, bigRef: large, fileRef: small} {
+		if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("blob %.8s… reads %d bytes, %v; want %d", ref, len(got), err, len(want))
+		}
+	}
+	if _, err := read(db.Blobs().Open, dropped); !errors.Is(err, ErrNoBlob) {
+		t.Errorf("a small blob whose transaction rolled back opens: %v", err)
+	}
+	r, _ := parseRef(kept)
+	if err := db.blobs.removeName(r.name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := read(db.Blobs().Open, kept); !errors.Is(err, ErrNoBlob) {
+		t.Errorf("a removed small blob opens: %v", err)
+	}
+}
+
+// TestEraseSmallBlobs erases a report whose raw message is a small blob:
+// its row goes with the report's files.
+func TestEraseSmallBlobs(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	g := db.Blobs().Batch()
+	var code, raw string
+	err := db.Write(ctx, func(tx *Tx) error {
+		r, err := tx.CreateReport(sample(time.Now()))
+		if err != nil {
+			return err
+		}
+		code = r.Code
+		raw = put(t, g.Create, []byte("From: "+r.Citizen.Email+"\r\n\r\n"+r.Content))
+		if err := tx.KeepBlobs(g); err != nil {
+			return err
+		}
+		_, err = tx.RecordMessage(Message{RawKey: raw, Sender: r.Citizen.Email, Kind: "report", ReportCode: code,
+			ReceivedAt: r.ReceivedAt, ProcessedAt: r.ReceivedAt})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeReport(t, db, code, time.Now())
+	if _, err := db.Erase(ctx, code, Erasure{At: time.Now(), Cause: ErasureRequest}, allowAll); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	db.Read(ctx, func(tx *Tx) error { return tx.queryRow(`SELECT count(*) FROM blob_data`).Scan(&n) })
+	if n != 0 {
+		t.Errorf("%d small blobs left after the erasure", n)
+	}
+}
