@@ -11,20 +11,22 @@ import (
 )
 
 // attach adds the stored files a mail carries (the result's documents and
-// photos, SPEC 8.3) without holding any of them in memory: each blob is
-// decrypted into a temporary file of the data folder, encrypted under a
-// key of its own and unlinked at once (tempFile), and handed to go-mail as
-// a ReadSeeker, which it copies at each write. JPEG photos are copied without their location data (StripJPEG); a
-// photo that cannot be read as a JPEG is left out rather than sent with
-// what it may hold. An inline file (a report's chart, the citizen's photos
-// in the triage notice) is embedded with the Content-ID <CID>, or <NAME>
-// when it has no CID, for the HTML's "cid:" reference. The returned
-// function closes the files.
+// photos, SPEC 8.3) without holding any but small ones in memory: each blob
+// is decrypted into memory when it fits in one of the blob store's chunks
+// (which the store reads whole anyway), otherwise into a temporary file of
+// the data folder, encrypted under a key of its own and unlinked at once
+// (tempFile), and handed to go-mail as a ReadSeeker, which it copies when
+// the mail is written out. JPEG photos are copied without their location
+// data (StripJPEG); a photo that cannot be read as a JPEG is left out
+// rather than sent with what it may hold. An inline file (a report's
+// chart, the citizen's photos in the triage notice) is embedded with the
+// Content-ID <CID>, or <NAME> when it has no CID, for the HTML's "cid:"
+// reference. The returned function releases the files.
 func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
-	var open []*tempFile
+	var open []*spill
 	release := func() {
 		for _, f := range open {
-			f.Close()
+			f.close()
 		}
 	}
 	for i, file := range m.Attachments {
@@ -38,42 +40,45 @@ func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
 			return nil, fmt.Errorf("mail %d: file %d: %w", m.ID, i+1, err)
 		}
 		open = append(open, f)
+		r, err := f.reader()
+		if err != nil {
+			release()
+			return nil, fmt.Errorf("mail %d: file %d: %w", m.ID, i+1, err)
+		}
 		typ := gomail.WithFileContentType(gomail.ContentType(contentType(file.Type)))
 		if file.Inline {
 			cid := file.CID
 			if cid == "" {
 				cid = file.Name
 			}
-			msg.EmbedReadSeeker(file.Name, f, typ, gomail.WithFileContentID("<"+cid+">"))
+			msg.EmbedReadSeeker(file.Name, r, typ, gomail.WithFileContentID("<"+cid+">"))
 			continue
 		}
-		msg.AttachReadSeeker(file.Name, f, typ)
+		msg.AttachReadSeeker(file.Name, r, typ)
 	}
 	return release, nil
 }
 
-// spool decrypts a blob into an encrypted temporary file (tempFile),
-// rewound to its start.
-func spool(blobs *store.Blobs, file store.MailFile) (*tempFile, error) {
+// spoolChunk is the size of file held in memory: one chunk of the blob
+// store.
+const spoolChunk = 64 << 10
+
+// spool decrypts a blob, into memory when it is small, otherwise into an
+// encrypted temporary file (tempFile).
+func spool(blobs *store.Blobs, file store.MailFile) (*spill, error) {
 	r, err := blobs.Open(file.BlobKey)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	f, err := newTempFile(blobs.TempDir())
-	if err != nil {
-		return nil, err
-	}
+	f := &spill{dir: blobs.TempDir(), limit: spoolChunk}
 	if file.Type == "image/jpeg" {
 		err = StripJPEG(f, r)
 	} else {
 		_, err = io.Copy(f, r)
 	}
-	if err == nil {
-		err = f.Rewind()
-	}
 	if err != nil {
-		f.Close()
+		f.close()
 		return nil, err
 	}
 	return f, nil

@@ -146,17 +146,22 @@ func (rr *renderer) close(from int) {
 // in memory.
 const spillAt = 1 << 20
 
-// spill holds a mail's bytes: in memory up to spillAt, beyond that in an
-// encrypted temporary file of the data folder, unlinked at once
+// spill holds bytes: in memory up to limit (spillAt when 0), beyond that in
+// an encrypted temporary file of the data folder, unlinked at once
 // (tempFile): no clear text on the disk, nothing left behind.
 type spill struct {
-	dir string
-	mem bytes.Buffer
-	f   *tempFile
+	dir   string
+	limit int
+	mem   bytes.Buffer
+	f     *tempFile
 }
 
 func (s *spill) Write(p []byte) (int, error) {
-	if s.f == nil && s.mem.Len()+len(p) <= spillAt {
+	limit := s.limit
+	if limit == 0 {
+		limit = spillAt
+	}
+	if s.f == nil && s.mem.Len()+len(p) <= limit {
 		return s.mem.Write(p)
 	}
 	if s.f == nil {
@@ -173,7 +178,7 @@ func (s *spill) Write(p []byte) (int, error) {
 }
 
 // reader reads the bytes from their start.
-func (s *spill) reader() (io.Reader, error) {
+func (s *spill) reader() (io.ReadSeeker, error) {
 	if s.f == nil {
 		return bytes.NewReader(s.mem.Bytes()), nil
 	}
