@@ -26,9 +26,9 @@ type outcome struct {
 	mail    store.Mail
 	archive *store.BlobBatch // holds the archive, when small
 	sentKey string           // the archive of the accepted bytes
-	sent    bool      // accepted, at time at
-	next    time.Time // retried at next
-	cause   error     // why it was retried or failed
+	sent    bool             // accepted, at time at
+	next    time.Time        // retried at next
+	cause   error            // why it was retried or failed
 	at      time.Time
 }
 
@@ -73,6 +73,20 @@ func (o *outcomes) failed(m store.Mail, cause error) {
 	o.list = append(o.list, outcome{mail: m, cause: cause})
 }
 
+func (r outcome) record(tx *store.Tx) error {
+	switch {
+	case r.sent:
+		if err := tx.KeepBlobs(r.archive); err != nil {
+			return err
+		}
+		return tx.MailSent(r.mail.ID, r.at, r.sentKey)
+	case r.next.IsZero():
+		return tx.MailFailed(r.mail.ID, r.cause.Error())
+	default:
+		return tx.MailRetry(r.mail.ID, r.next, r.cause.Error())
+	}
+}
+
 // flush writes the records, even while ctx is being cancelled: a mail the
 // server accepted must be recorded as sent if at all possible.
 func (o *outcomes) flush(ctx context.Context) error {
@@ -86,20 +100,28 @@ func (o *outcomes) flush(ctx context.Context) error {
 			o.list[i].sentKey = "" // not durable: name nothing
 		}
 	}
-	fns := make([]func(*store.Tx) error, len(o.list))
-	for i, r := range o.list {
+	// The records of one report's mails go in one transaction, which looks
+	// up the report's data key once.
+	var groups [][]outcome
+	byReport := map[int64]int{}
+	for _, r := range o.list {
+		i, ok := byReport[r.mail.ReportID]
+		if !ok || r.mail.ReportID == 0 {
+			i = len(groups)
+			byReport[r.mail.ReportID] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], r)
+	}
+	fns := make([]func(*store.Tx) error, len(groups))
+	for i, g := range groups {
 		fns[i] = func(tx *store.Tx) error {
-			switch {
-			case r.sent:
-				if err := tx.KeepBlobs(r.archive); err != nil {
+			for _, r := range g {
+				if err := r.record(tx); err != nil {
 					return err
 				}
-				return tx.MailSent(r.mail.ID, r.at, r.sentKey)
-			case r.next.IsZero():
-				return tx.MailFailed(r.mail.ID, r.cause.Error())
-			default:
-				return tx.MailRetry(r.mail.ID, r.next, r.cause.Error())
 			}
+			return nil
 		}
 	}
 	o.list = o.list[:0]
