@@ -85,6 +85,7 @@ func (b *batch) add(src Source) {
 			it.decide = b.p.quarantine(it.in, q)
 		default:
 			it.decide = b.p.decide
+			it.in.predraft(b.p.Routing())
 		}
 	})
 }

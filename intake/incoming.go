@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"haugiang.gov.vn/phananh/intake/parse"
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -24,6 +25,35 @@ type incoming struct {
 	// after holds the writes that need the messages row (events and
 	// attachments point to the message that carried them).
 	after []func(tx *store.Tx, messageID int64) error
+	// drafted is the report msg would make, drafted while it was parsed,
+	// on another core than the store's writer (see draftReport).
+	drafted *drafted
+}
+
+// drafted is a draft made ahead, and what it was made of.
+type drafted struct {
+	msg      *parse.Message
+	table    *routing.Table
+	report   store.Report
+	decision routing.Decision
+}
+
+// predraft drafts, ahead of the decision, the report the message would
+// make: drafting is pure work on the message (reading the form, routing),
+// done beside the parse rather than in the store's transaction.
+func (in *incoming) predraft(table *routing.Table) {
+	r, d := draft(in.msg, in.src.ReceivedAt, table)
+	in.drafted = &drafted{msg: in.msg, table: table, report: r, decision: d}
+}
+
+// draftReport is draft of the message a report is made of, the one made
+// ahead when it was made of the same message and routing table.
+func (in *incoming) draftReport(table *routing.Table) (store.Report, routing.Decision) {
+	m := in.report()
+	if d := in.drafted; d != nil && d.msg == m && d.table == table {
+		return d.report, d.decision
+	}
+	return draft(m, in.src.ReceivedAt, table)
 }
 
 // report is the message a new report is made of.

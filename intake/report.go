@@ -33,7 +33,7 @@ type reception struct {
 func (rc *reception) receive(tx *store.Tx, in *incoming) (Outcome, error) {
 	table := rc.rules.routing()
 	received := in.src.ReceivedAt
-	r, decision := draft(in.report(), received, table)
+	r, decision := in.draftReport(table)
 	intake := deadline.Intake(rc.rules.calendar, received, decision.Urgent, false)
 	dup, err := tx.RecentReportBy(r.Citizen.Email, r.Content, received.Add(-rc.duplicateWindow))
 	if err != nil {
