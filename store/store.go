@@ -70,7 +70,8 @@ type DB struct {
 	// Prepared statements, by connection pool (stmts.go).
 	writeStmts, readStmts stmtCache
 
-	// The writer goroutine (writer.go).
+	// The writer goroutine (writer.go), and the next ids of its group.
+	nextIDs  map[string]int64
 	queue    chan *writeReq
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -173,6 +174,9 @@ func dsn(path string, writer bool) string {
 		// Deleted and overwritten values are zeroed, not left in the
 		// file's free space.
 		q.Add("_pragma", "secure_delete(1)")
+		// The journal of a savepoint (writer.go) stays in memory rather
+		// than going to a temporary file past 64 KiB.
+		q.Add("_pragma", "temp_store(MEMORY)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")
@@ -384,12 +388,23 @@ func (t *Tx) prepared(query string) *sql.Stmt {
 
 // nextID returns the id the next row of table will get. Sealed columns are
 // bound to their row, so the id must be known before the row is written;
-// the single writer makes max+1 safe.
+// the single writer makes max+1 safe. Within a group of the writer
+// (writer.go), which holds the database's write lock throughout, the ids
+// are counted from the first max+1 on, until a savepoint rolls back.
 func (t *Tx) nextID(table string) (int64, error) {
+	if t.writable {
+		if id, ok := t.db.nextIDs[table]; ok {
+			t.db.nextIDs[table] = id + 1
+			return id, nil
+		}
+	}
 	var id int64
 	err := t.queryRow(`SELECT coalesce(max(id), 0) + 1 FROM ` + table).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: %s: %w", table, err)
+	}
+	if t.writable && t.db.nextIDs != nil {
+		t.db.nextIDs[table] = id + 1
 	}
 	return id, nil
 }

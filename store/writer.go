@@ -135,6 +135,8 @@ func (db *DB) commitGroup(group []*writeReq) {
 		return
 	}
 	defer tx.Rollback()
+	db.nextIDs = map[string]int64{}
+	defer func() { db.nextIDs = nil }()
 	for _, r := range group {
 		for i, fn := range r.fns {
 			if err := r.ctx.Err(); err != nil {
@@ -168,6 +170,7 @@ func (db *DB) runSavepoint(tx *sql.Tx, ctx context.Context, fn func(*Tx) error) 
 		err = t.err
 	}
 	if err != nil {
+		clear(db.nextIDs) // the ids taken since are free again
 		if _, rerr := tx.ExecContext(bg, `ROLLBACK TO tx`); rerr != nil {
 			return err, rerr
 		}
