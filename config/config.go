@@ -21,6 +21,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 )
@@ -247,7 +248,7 @@ func (r Reports) Kind(kind string) (schedule string, recipients []string) {
 		return "", nil
 	}
 	for _, a := range slices.Concat(r.Recipients, own) {
-		if !slices.ContainsFunc(recipients, func(b string) bool { return strings.EqualFold(a, b) }) {
+		if !slices.ContainsFunc(recipients, func(b string) bool { return fold.Address(a) == fold.Address(b) }) {
 			recipients = append(recipients, a)
 		}
 	}
@@ -618,7 +619,7 @@ func (c *Config) validateOperators() error {
 		if err := validateAddress(key+".email", op.Email); err != nil {
 			return err
 		}
-		addr := strings.ToLower(op.Email)
+		addr := fold.Address(op.Email)
 		if seen[addr+"/"+string(op.Role)] {
 			return fmt.Errorf("%s.email: %s is listed twice with role %s", key, op.Email, op.Role)
 		}

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
 	"haugiang.gov.vn/phananh/config"
 	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/rules/privacy"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
@@ -193,14 +193,15 @@ type recipient struct{ address, role string }
 // RoleReports is the outbox role of a configured report recipient.
 const RoleReports = "reports"
 
-// recipients lists who gets a kind of report, each address once: for the
+// recipients lists who gets a kind of report, each address once (in ASCII
+// case, fold.Address): for the
 // digest the Center's receivers and approvers, then [reports]
 // daily_recipients; for the others [reports] recipients and the kind's.
 func (s *Sender) recipients(kind Kind) []recipient {
 	var out []recipient
 	add := func(address, role string) {
 		for _, r := range out {
-			if strings.EqualFold(r.address, address) {
+			if fold.Address(r.address) == fold.Address(address) {
 				return
 			}
 		}

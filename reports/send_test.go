@@ -297,3 +297,22 @@ func TestDigestRequests(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestRecipientsFoldASCIICaseOnly: recipients are the same address when
+// they differ in ASCII case only (SPEC 7.3); an address with a Kelvin sign
+// "K" (U+212A) is another one, which Unicode case folding took for
+// "kiemtra@" and left without its digest.
+func TestRecipientsFoldASCIICaseOnly(t *testing.T) {
+	s := &Sender{Config: config.Reports{DailyRecipients: []string{"\u212aiemtra@haugiang.gov.vn", "KIEMTRA@haugiang.gov.vn"}},
+		Operators: func() []config.Operator {
+			return []config.Operator{{Email: "kiemtra@haugiang.gov.vn", Role: config.RoleReceiver}}
+		}}
+	var got []string
+	for _, r := range s.recipients(Daily) {
+		got = append(got, r.address+" "+r.role)
+	}
+	want := []string{"kiemtra@haugiang.gov.vn receiver", "\u212aiemtra@haugiang.gov.vn reports"}
+	if !slices.Equal(got, want) {
+		t.Errorf("digest recipients %q, want %q", got, want)
+	}
+}

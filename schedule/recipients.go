@@ -1,9 +1,8 @@
 package schedule
 
 import (
-	"strings"
-
 	"haugiang.gov.vn/phananh/intake"
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // An audience is the operators of one role; bound audiences are only those
@@ -45,13 +44,14 @@ func (a audience) members(staff intake.Staff, agency string) []intake.Operator {
 	return out
 }
 
-// addOnce appends the operators whose address is not yet in to: someone
-// configured under two roles gets one mail, under the first role met.
+// addOnce appends the operators whose address is not yet in to, in ASCII
+// case (fold.Address): someone configured under two roles gets one mail,
+// under the first role met.
 func addOnce(to, ops []intake.Operator) []intake.Operator {
 	for _, op := range ops {
 		seen := false
 		for _, t := range to {
-			seen = seen || strings.EqualFold(t.Email, op.Email)
+			seen = seen || fold.Address(t.Email) == fold.Address(op.Email)
 		}
 		if !seen {
 			to = append(to, op)

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"haugiang.gov.vn/phananh/intake"
 	"haugiang.gov.vn/phananh/intake/token"
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/deadline"
+	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -181,7 +181,7 @@ func (w *Watch) notify(tx *store.Tx, n notice, d store.DueDeadline, now time.Tim
 			return false, err
 		}
 		m := store.Mail{ReportID: d.ReportID, ReportCode: d.Code, Kind: n.kind, To: op.Email, Role: op.Role,
-			Lang: templates.Vietnamese, References: threads[strings.ToLower(op.Email)], Data: data}
+			Lang: templates.Vietnamese, References: threads[fold.Address(op.Email)], Data: data}
 		if w.Tokens != nil && !mailbox {
 			m.ReplyTo = token.Address(w.Address, w.Tokens.Mint(d.ReportID, token.Operator, op.Email, now))
 		}
@@ -261,7 +261,7 @@ func (w *Watch) table() *routing.Table {
 	return w.Routing()
 }
 
-// threads returns, by lower-cased address, the References of a notice that
+// threads returns, by address folded in ASCII case (fold.Address), the References of a notice that
 // continues the last mail each operator had about the report (the triage
 // notice, the assignment, an earlier reminder), so that mail programs show
 // them as one conversation. In-Reply-To stays empty: a notice answers no
@@ -276,7 +276,7 @@ func (w *Watch) threads(tx *store.Tx, d store.DueDeadline) map[string][]string {
 	out := map[string][]string{}
 	for _, m := range mails {
 		if m.Role != "citizen" {
-			out[strings.ToLower(m.To)] = append(append([]string(nil), m.References...), m.MessageID)
+			out[fold.Address(m.To)] = append(append([]string(nil), m.References...), m.MessageID)
 		}
 	}
 	return out

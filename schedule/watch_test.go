@@ -430,3 +430,37 @@ func TestCanceledRunCommitsNothingHalfDone(t *testing.T) {
 	f.wantMail(r)
 	f.run(f.at("09:15"), 1, 0)
 }
+
+// TestAddressesFoldASCIICaseOnly: an operator under two roles gets one
+// notice when the addresses differ in ASCII case only (SPEC 7.3); an
+// address with a Kelvin sign "K" (U+212A) is someone else's, who gets their
+// own notice in their own thread, not another's.
+func TestAddressesFoldASCIICaseOnly(t *testing.T) {
+	f := newFixture(t)
+	f.w.Staff = func() intake.Staff {
+		return intake.Staff{{Email: "kiemtra@example.gov.vn", Role: "receiver"}, {Email: "\u212aiemtra@example.gov.vn", Role: "approver"},
+			{Email: "KIEMTRA@example.gov.vn", Role: "approver"}}
+	}
+	r := f.report("ubnd-vi-thanh", false, deadline.Intake(f.cal, f.at("08:15"), false, false))
+	var triage store.Mail
+	err := f.db.Write(context.Background(), func(tx *store.Tx) error {
+		var err error
+		triage, err = tx.Enqueue(store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "triage", To: "kiemtra@example.gov.vn",
+			Role: "receiver", Lang: "vi", Data: []byte(`{}`)}, f.at("08:15"))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.run(f.at("10:15"), 0, 1)
+	f.wantMail(r, "triage kiemtra@example.gov.vn", "overdue kiemtra@example.gov.vn", "overdue \u212aiemtra@example.gov.vn")
+	f.db.Read(context.Background(), func(tx *store.Tx) error {
+		ms, _ := tx.ReportMail(r.ID)
+		for _, m := range ms {
+			if m.Kind == "overdue" && slices.Contains(m.References, triage.MessageID) != (m.To == "kiemtra@example.gov.vn") {
+				t.Errorf("the alert to %s has References %q", m.To, m.References)
+			}
+		}
+		return nil
+	})
+}

@@ -24,6 +24,7 @@ import (
 	"haugiang.gov.vn/phananh/intake/imaptest"
 	"haugiang.gov.vn/phananh/intake/mailbox"
 	"haugiang.gov.vn/phananh/mailer/smtptest"
+	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/store"
 )
 
@@ -338,7 +339,7 @@ func (w *demoWalk) run(ctx context.Context, code string) error {
 // an address; our Message-IDs name the report and the kind.
 func (w *demoWalk) find(code, kind, to string) (*mail.Message, error) {
 	for _, r := range w.sink.Messages() {
-		if strings.HasPrefix(r.MessageID, code+"."+kind+".") && len(r.To) == 1 && strings.EqualFold(r.To[0], to) {
+		if strings.HasPrefix(r.MessageID, code+"."+kind+".") && len(r.To) == 1 && fold.Address(r.To[0]) == fold.Address(to) {
 			return mail.ReadMessage(bytes.NewReader(r.Data))
 		}
 	}
