@@ -1,8 +1,11 @@
 package reports
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
@@ -43,6 +46,27 @@ func TestPeriodAcrossTables(t *testing.T) {
 	if len(v.Notes) != 1 || !strings.Contains(v.Notes[0], "hai bảng phân loại: Phụ lục I của Quy chế") ||
 		!strings.Contains(v.Notes[0], "bảng năm 2025 (chính quyền địa phương hai cấp từ ngày 01/7/2025) (2 phản ánh)") {
 		t.Errorf("notes %q", v.Notes)
+	}
+
+	// The workbook and the CSV say it too, in the period's sheet and lines.
+	var csvOut, xlsxOut bytes.Buffer
+	if err := r.WriteCSV(&csvOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(csvOut.String(), "ky-bao-cao,note,Lưu ý,value,Nội dung,\"kỳ báo cáo có phản ánh được phân loại theo hai bảng phân loại") {
+		t.Errorf("the CSV does not say that two tables routed the period:\n%s", csvOut.String())
+	}
+	if err := r.WriteXLSX(&xlsxOut); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&xlsxOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("Kỳ báo cáo")
+	if last := rows[len(rows)-1]; len(last) != 3 || last[1] != "Lưu ý" || last[2] != v.Notes[0] {
+		t.Errorf("the workbook's period sheet ends with %q, want the note", last)
 	}
 
 	one := compute(t, w, ending(t, Monthly, "2025-08", Decree), Decree)

@@ -104,9 +104,12 @@ func (r *Report) Tables() []Table {
 	}
 }
 
+// aboutTable is the period's table; for a period whose reports several
+// routing tables routed, it ends with the note the mail and the HTML file
+// head the report with (editionsNote).
 func (r *Report) aboutTable() Table {
 	p := r.Period
-	return Table{Code: "ky-bao-cao", Title: "Kỳ báo cáo", Keys: 2,
+	t := Table{Code: "ky-bao-cao", Title: "Kỳ báo cáo", Keys: 2,
 		Columns: []Column{{"ma", "Mã"}, {"muc", "Mục"}, {"value", "Nội dung"}},
 		Rows: [][]any{
 			{"kind", "Loại báo cáo", kindTitles[p.Kind]},
@@ -117,6 +120,10 @@ func (r *Report) aboutTable() Table {
 			{"as_of", "Tồn tính đến", r.AsOf},
 			{"generated", "Lập lúc", r.GeneratedAt.In(p.End.Location())},
 		}}
+	if note := r.editionsNote(); note != "" {
+		t.Rows = append(t.Rows, []any{"note", "Lưu ý", note})
+	}
+	return t
 }
 
 func modeTitle(k Kind, m Mode) string {
