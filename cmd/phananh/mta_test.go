@@ -93,7 +93,7 @@ func newBorderEnv(t *testing.T, extra string) (*env, *border) {
 	}
 	user := "phananh-t" + randomHex(4) + "@haugiang.gov.vn"
 	password := os.Getenv(envMailPassword)
-	e := &env{t: t, dir: t.TempDir()}
+	e := &env{t: t, dir: t.TempDir(), now: receivedAt}
 	e.imap = backend.NewAccount(t, user, password)
 	e.account = e.imap.Account(t)
 	sink, err := smtptest.NewServer(smtptest.Options{Addr: os.Getenv(envWorldSink),
