@@ -335,3 +335,17 @@ func TestRunners(t *testing.T) {
 		t.Errorf("runners without any score: %+v", d.Runners)
 	}
 }
+
+// TestGroundsDoNotRepeat: the grounds name a declared field or an alias
+// once when the citizen wrote the table's own name.
+func TestGroundsDoNotRepeat(t *testing.T) {
+	d := Default().Route(Input{Subject: "Lấn chiếm vỉa hè", Field: "Trật tự đô thị", Location: "thành phố Vị Thanh"})
+	for _, twice := range []string{"«Trật tự đô thị» là lĩnh vực Trật tự đô thị", "địa bàn thành phố Vị Thanh theo tên «thành phố Vị Thanh»"} {
+		if strings.Contains(d.Grounds, twice) {
+			t.Errorf("the grounds say %q: %s", twice, d.Grounds)
+		}
+	}
+	if d := Default().Route(Input{Subject: "Đường hư", Field: "giao thong"}); !strings.Contains(d.Grounds, "«giao thong» là lĩnh vực Giao thông, hạ tầng đường bộ") {
+		t.Errorf("the grounds do not say what the declared field is: %s", d.Grounds)
+	}
+}

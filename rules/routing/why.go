@@ -48,8 +48,11 @@ func (w *reasons) declaredUnknown(s string) {
 }
 
 func (w *reasons) declaredIs(s, code string) {
-	w.declared = say(fmt.Sprintf("declared field %q is %s", s, code),
-		fmt.Sprintf("lĩnh vực người phản ánh ghi %s là %s", quoteVi(s), w.fieldVi(code)))
+	vi := fmt.Sprintf("lĩnh vực người phản ánh ghi %s", quoteVi(s))
+	if f, ok := w.t.Field(code); !ok || !strings.EqualFold(fold.Tone(strings.TrimSpace(s)), fold.Tone(f.Name)) {
+		vi += " là " + w.fieldVi(code)
+	}
+	w.declared = say(fmt.Sprintf("declared field %q is %s", s, code), vi)
 }
 
 func (w *reasons) declaredAmbiguous(s string, codes []string) {
