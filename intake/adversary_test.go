@@ -77,15 +77,8 @@ func TestCodesAnswersCapped(t *testing.T) {
 func TestConfidentialDocumentsStayAtTheCenter(t *testing.T) {
 	w := newWalker(t)
 	pdf := "%PDF-1.4\n1 0 obj\n<< /Author (Nguyen Van An) /Creator (Microsoft Word) >>\nendobj\ntrailer\n<< /Info 1 0 R >>\n%%EOF\n"
-	body := "--P\nContent-Type: text/plain; charset=UTF-8\n\n" + outage + "\nĐề nghị giữ bí mật thông tin người phản ánh.\n" +
-		photoPart(t, "P", "anh.jpg") +
-		"--P\nContent-Type: application/pdf; name=\"don.pdf\"\nContent-Disposition: attachment; filename=\"don.pdf\"\n\n" + pdf + "--P--\n"
-	out := w.send(eml([]string{"From: Nguyễn Văn An <" + citizen + ">", "To: phananh@haugiang.gov.vn", "Subject: Mất điện kéo dài",
-		"Message-ID: <conf-doc@mail.gmail.com>", "MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="P"`}, body))
-	w.code = out.Code
-	if !w.report().Confidential {
-		t.Fatal("the report is not confidential")
-	}
+	w.confidential("conf-doc@mail.gmail.com", photoPart(t, "P", "anh.jpg"),
+		"--P\nContent-Type: application/pdf; name=\"don.pdf\"\nContent-Disposition: attachment; filename=\"don.pdf\"\n\n"+pdf)
 	mark := 0
 	w.sentSince(&mark)
 	w.command(receiver, "/accept", "forwarded")

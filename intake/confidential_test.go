@@ -21,14 +21,7 @@ var identity = []string{"Nguyễn Văn An", "Nguyen Van An", "Văn An", "0912", 
 // Center still sees everything, and what the citizen reports still reads.
 func TestConfidentialIdentityNeverReachesTheAgency(t *testing.T) {
 	w := newWalker(t)
-	body := "--P\nContent-Type: text/plain; charset=UTF-8\n\n" + outage + "\nĐề nghị giữ bí mật thông tin người phản ánh.\n" +
-		photoPart(t, "P", "Nguyễn Văn An 0912345678.jpg") + "--P--\n"
-	out := w.send(eml([]string{"From: Nguyễn Văn An <" + citizen + ">", "To: phananh@haugiang.gov.vn", "Subject: Mất điện kéo dài",
-		"Message-ID: <conf@mail.gmail.com>", "MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="P"`}, body))
-	w.code = out.Code
-	if !w.report().Confidential {
-		t.Fatal("the report is not confidential")
-	}
+	w.confidential("conf@mail.gmail.com", photoPart(t, "P", "Nguyễn Văn An 0912345678.jpg"))
 	mark := 0
 	w.sentSince(&mark)
 	w.command(receiver, "/accept", "forwarded")
@@ -63,6 +56,21 @@ func TestConfidentialIdentityNeverReachesTheAgency(t *testing.T) {
 		if m.Kind == "confirmation" && m.To == receiver && !strings.Contains(string(m.Data), "Nguyễn Văn An") {
 			t.Error("the Center's confirmation hides the citizen from the Center")
 		}
+	}
+}
+
+// confidential sends the citizen's report asking for confidentiality, with
+// more MIME parts of the boundary "P" after its text, and checks that it
+// is confidential.
+func (w *walker) confidential(messageID string, parts ...string) {
+	w.t.Helper()
+	body := "--P\nContent-Type: text/plain; charset=UTF-8\n\n" + outage + "\nĐề nghị giữ bí mật thông tin người phản ánh.\n" +
+		strings.Join(parts, "") + "--P--\n"
+	out := w.send(eml([]string{"From: Nguyễn Văn An <" + citizen + ">", "To: phananh@haugiang.gov.vn", "Subject: Mất điện kéo dài",
+		"Message-ID: <" + messageID + ">", "MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="P"`}, body))
+	w.code = out.Code
+	if !w.report().Confidential {
+		w.t.Fatal("the report is not confidential")
 	}
 }
 
