@@ -52,6 +52,9 @@ func (cr caseRules) named(c command.Command) (string, *lifecycle.Error) {
 	default:
 		msg = fmt.Sprintf("lệnh %s: không có %s nào có mã hoặc tên «%s»; gửi /codes để xem danh mục mã", cmd, what, arg)
 	}
+	if c.Action == lifecycle.Assign && strings.HasPrefix(fold.String(arg), "cap ") {
+		msg += "; để chuyển cấp, viết liền: /chuyencap ghi chú" // "/chuyển cấp …" read as /chuyen
+	}
 	return arg, &lifecycle.Error{Code: unknown, Message: msg}
 }
 

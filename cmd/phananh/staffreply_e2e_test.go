@@ -210,3 +210,22 @@ func TestE2ERefusalsNameStatesAndRoles(t *testing.T) {
 		t.Errorf("the refusals do not say who may use the command and the report's state:\n%s", refused)
 	}
 }
+
+// TestE2ECommandsWrittenInSyllables: Vietnamese is written in syllables,
+// and staff type the commands' Vietnamese names so — "/tiếp nhận", "/kết
+// quả …", "/duyệt" — as naturally as the cheat sheet's "/tiepnhan".
+func TestE2ECommandsWrittenInSyllables(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at, citizenReport(97, e2eCitizen))
+	code := e.waitMail("ack", e2eCitizen, 1).code()
+	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(10*time.Minute), "/Tiếp nhận\n/ghi chú Đã gọi điện xác minh.\n", "")
+	if subject, _ := new(mime.WordDecoder).DecodeHeader(e.waitAnswer(e2eReceiver, 1).header("Subject")); !strings.HasSuffix(subject, "Đã thực hiện: /tiếp nhận, /ghi chú") {
+		t.Errorf("the confirmation's subject: %q", subject)
+	}
+	e.replyTo(e.mailAbout("assignment", e2eHandler, code), e2eHandler, at.Add(20*time.Minute), "/kết quả Đã thay dây dẫn.\n", "")
+	e.waitAnswer(e2eHandler, 1)
+	e.replyTo(e.mailAbout("review", e2eApprover, code), e2eApprover, at.Add(30*time.Minute), "/duyệt\n", "")
+	e.mailAbout("result", e2eCitizen, code)
+}

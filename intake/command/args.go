@@ -63,8 +63,7 @@ func (p *parser) refuse(line int, raw, code, format string, args ...any) {
 }
 
 func (p *parser) command(line int, raw, name, rest string) {
-	typed := "/" + strings.ToLower(name)
-	a, ok := names[key(name)]
+	a, typed, rest, ok := lookup(name, rest)
 	if !ok {
 		p.refuse(line, raw, UnknownCommand, "không có lệnh %s; gửi /help để xem các lệnh", typed)
 		return

@@ -168,11 +168,12 @@ func split(line string) (name, rest string, ok bool) {
 // and "" for a line that is no command: what answers to the operator name
 // it by.
 func Written(line string) string {
-	name, _, ok := split(line)
+	name, rest, ok := split(line)
 	if !ok {
 		return ""
 	}
-	return "/" + strings.ToLower(name)
+	_, typed, _, _ := lookup(name, rest)
+	return typed
 }
 
 // isCommandLine reports whether a line is a command line.

@@ -274,3 +274,29 @@ func TestWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestSyllables reads the Vietnamese names of the commands written in
+// syllables, as Vietnamese is written.
+func TestSyllables(t *testing.T) {
+	for text, want := range map[string]string{
+		"/Tiếp nhận":                     "1 accept",
+		"/từ chối Thông tin không đúng":  `1 reject text="Thông tin không đúng"`,
+		"/ghi chú: Đã gọi":               `1 note text="Đã gọi"`,
+		"/gọi không được":                "1 call-failed",
+		"/gia hạn 5 Chờ vật tư":          `1 extend days=5 text="Chờ vật tư"`,
+		"/duyệt gia hạn 5":               "1 confirm-extension days=5",
+		"/không gia hạn Không đủ căn cứ": `1 deny-extension text="Không đủ căn cứ"`,
+		"/bí mật nhà nước":               "1 secret",
+		"/yêu cầu sửa Thiếu ảnh":         `1 sendback text="Thiếu ảnh"`,
+		"/chuyển cấp nước":               "1 assign name=cấp nước", // a word that names a command taking an argument is that command
+		"/duyệt ok":                      "1 extra-argument",
+		"/tiếp theo":                     "1 unknown-command",
+	} {
+		if got := format(command.Parse(text)); got != want {
+			t.Errorf("Parse(%q) = %s, want %s", text, got, want)
+		}
+	}
+	if got := command.Written("/Gọi không được lần 2"); got != "/gọi không được" {
+		t.Errorf("Written: %q", got)
+	}
+}

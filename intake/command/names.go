@@ -2,10 +2,10 @@ package command
 
 import (
 	"strings"
-
-	"haugiang.gov.vn/phananh/rules/lifecycle"
+	"unicode"
 
 	"haugiang.gov.vn/phananh/rules/fold"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
 )
 
 // syntax is what a command takes after its name.
@@ -92,6 +92,36 @@ var names = map[string]lifecycle.Action{
 	"codes": lifecycle.Codes, "danhmuc": lifecycle.Codes,
 	"hold": lifecycle.Hold, "giulai": lifecycle.Hold,
 	"release": lifecycle.Release, "bogiu": lifecycle.Release,
+}
+
+// lookup finds the command a line names: by its first word, or — since
+// Vietnamese is written in syllables — by its first two to four words run
+// together ("/tiếp nhận", "/gọi không được", "/bí mật nhà nước") when the
+// first word alone names no command, or names one that takes no argument
+// while words follow it ("/duyệt gia hạn"). A word that alone names a
+// command taking an argument is that command ("/chuyển cấp nước" assigns;
+// the escalation is "/chuyencap"). It returns the action, the command as
+// typed (lower case, for the answers), and the rest of the line.
+func lookup(name, rest string) (a lifecycle.Action, typed, after string, ok bool) {
+	typed = "/" + strings.ToLower(name)
+	a, ok = names[key(name)]
+	words := strings.Fields(rest)
+	if ok && (specs[a].syntax != bare || len(words) == 0) {
+		return a, typed, rest, true
+	}
+	joined, written, pos := key(name), typed, 0
+	for n := 0; n < 3 && n < len(words); n++ {
+		pos += strings.Index(rest[pos:], words[n]) + len(words[n])
+		w := strings.TrimSuffix(words[n], ":")
+		if w == "" || strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) }) >= 0 {
+			break
+		}
+		joined, written = joined+key(w), written+" "+strings.ToLower(w)
+		if b, found := names[joined]; found {
+			return b, written, rest[pos:], true
+		}
+	}
+	return a, typed, rest, ok
 }
 
 // key folds a command name for lookup: lower case, no diacritics (đ is d),
