@@ -3,7 +3,6 @@ package reports
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/store/storetest"
 )
 
 // world is a store with the test calendar and routing table, and a small
@@ -29,13 +29,7 @@ type world struct {
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
-	dir := t.TempDir()
-	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(dir, "phananh.db"),
-		DataDir: filepath.Join(dir, "data"), Key: make([]byte, 32), MailDomain: "haugiang.gov.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	return &world{t: t, db: db, cal: testCalendar(t), table: testTable(t)}
 }
 

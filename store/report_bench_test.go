@@ -13,6 +13,7 @@ import (
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/store/storetest"
 )
 
 // history opens a store holding n reports received from 1 January 2025 to
@@ -20,13 +21,7 @@ import (
 // BulkSeed writes them.
 func history(tb testing.TB, n int) (*store.DB, reports.Options) {
 	tb.Helper()
-	dir := tb.TempDir()
-	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(dir, "phananh.db"),
-		DataDir: filepath.Join(dir, "data"), Key: make([]byte, 32), MailDomain: "haugiang.gov.vn"})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db := storetest.Open(tb)
 	table := routing.Default()
 	var fields, units, agencies []string
 	for _, f := range table.Fields() {

@@ -3,12 +3,12 @@ package publish
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/store/storetest"
 )
 
 // BenchmarkBuild builds the publication of 2 000 public results — a year of
@@ -71,14 +71,8 @@ func BenchmarkRebuild(b *testing.B) {
 
 func seedMany(b *testing.B, n int) *store.DB {
 	b.Helper()
-	dir := b.TempDir()
-	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(dir, "phananh.db"),
-		DataDir: filepath.Join(dir, "data"), Key: make([]byte, 32), MailDomain: "haugiang.gov.vn"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	err = db.Write(context.Background(), func(tx *store.Tx) error {
+	db := storetest.Open(b)
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
 		for i := range n {
 			at := received.Add(time.Duration(i) * time.Hour)
 			r, err := tx.CreateReport(store.Report{State: "closed", ReceivedAt: at, Rating: "hai-long",

@@ -14,6 +14,7 @@ import (
 
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/store/storetest"
 )
 
 func TestWithoutPerson(t *testing.T) {
@@ -90,14 +91,8 @@ var received = time.Date(2026, 11, 23, 1, 15, 0, 0, time.UTC)
 
 func seed(t *testing.T) *store.DB {
 	t.Helper()
-	dir := t.TempDir()
-	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(dir, "phananh.db"),
-		DataDir: filepath.Join(dir, "data"), Key: make([]byte, 32), MailDomain: "haugiang.gov.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	err = db.Write(context.Background(), func(tx *store.Tx) error {
+	db := storetest.Open(t)
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
 		for i, s := range reports {
 			at := received.Add(time.Duration(i) * time.Hour)
 			r, err := tx.CreateReport(store.Report{State: s.state, ReceivedAt: at, Confidential: s.confidential,

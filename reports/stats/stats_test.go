@@ -13,6 +13,7 @@ import (
 
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/store/storetest"
 )
 
 // citizens hold the personal data the statistics must never show.
@@ -40,14 +41,8 @@ var history = []seeded{
 
 func seed(t *testing.T) *store.DB {
 	t.Helper()
-	dir := t.TempDir()
-	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(dir, "phananh.db"),
-		DataDir: filepath.Join(dir, "data"), Key: make([]byte, 32), MailDomain: "haugiang.gov.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	err = db.Write(context.Background(), func(tx *store.Tx) error {
+	db := storetest.Open(t)
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
 		for i, h := range history {
 			c := citizens[i%len(citizens)]
 			_, err := tx.CreateReport(store.Report{State: h.state, ReceivedAt: time.Date(2026, 3, 2, 8, i, 0, 0, time.UTC),
