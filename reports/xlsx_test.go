@@ -20,15 +20,7 @@ func TestXLSXReadBack(t *testing.T) {
 	w := newWorld(t)
 	w.seed()
 	r := compute(t, w, ending(t, Monthly, "2026-03", Decree), Decree)
-	var buf bytes.Buffer
-	if err := r.WriteXLSX(&buf); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := readXLSX(t, r)
 	tables := r.Tables()
 	var titles []string
 	for _, tb := range tables {
@@ -55,6 +47,21 @@ func TestXLSXReadBack(t *testing.T) {
 	if cells < 300 {
 		t.Errorf("only %d cells checked", cells)
 	}
+}
+
+// readXLSX writes a report's workbook and opens it, to be read back.
+func readXLSX(t *testing.T, r *Report) *excelize.File {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := r.WriteXLSX(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 func cell(t *testing.T, col, row int) string {
