@@ -29,7 +29,7 @@ func draft(m *parse.Message, received time.Time, table *routing.Table) (store.Re
 	}
 	r := store.Report{
 		State: "received", ReceivedAt: received, Lang: lang(m),
-		Citizen: store.Citizen{Email: m.From.Addr, Name: first(f.Name, m.From.Name), Phone: f.Phone,
+		Citizen: store.Citizen{Email: m.From.Addr, Name: first(f.Name, form.PersonName(m.From.Name)), Phone: f.Phone,
 			Address: f.Address, Workplace: f.Workplace},
 		Location: f.Location, IncidentTime: f.Time, DeclaredField: f.Field, Subject: m.Subject, Content: content,
 		Routing:  routingOf(decision),
@@ -52,15 +52,15 @@ func lang(m *parse.Message) string {
 	return templates.Vietnamese
 }
 
-// missing lists what the report lacks (SPEC 4.5). A name in the From
-// header counts as the citizen's name, a text that names an administrative
+// missing lists what the report lacks (SPEC 4.5). A person's name in the
+// From header counts as the citizen's name, a text that names an administrative
 // unit gives the location, and a subject with a date or an hour, or a
 // photo's capture time, gives the time of the event (Art 6.2).
 func missing(f form.Form, m *parse.Message, d routing.Decision) []string {
 	var out []string
 	for _, item := range f.Missing() {
 		switch {
-		case item == "name" && strings.TrimSpace(m.From.Name) != "":
+		case item == "name" && form.PersonName(m.From.Name) != "":
 		case item == "location" && d.Unit != "":
 		case item == "time" && (form.MentionsTime(m.Subject) || photoTaken(m)):
 		default:

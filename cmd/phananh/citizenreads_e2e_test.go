@@ -74,3 +74,32 @@ func TestE2EExtensionToldByTheCenterFullName(t *testing.T) {
 		t.Errorf("the extension notice names the Center:\n%s", text)
 	}
 }
+
+// TestE2EDisplayNamesThatAreNoNames: many citizens' mail accounts carry a
+// nickname ("Bé Heo 🐷") or a placeholder ("admin") for a display name.
+// The report's name is the one the citizen signed with, beside their
+// phone number; a display name that is no person's name is not put in the
+// Appendix II notice's "Kính gửi: Quý Ông/Bà …", and the receivers are
+// told the name is missing.
+func TestE2EDisplayNamesThatAreNoNames(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at,
+		citizenMail("Bé Heo 🐷 <behe@gmail.com>", "nick@gmail.com", "Mất điện",
+			"Ấp 3 xã Vị Đông huyện Vị Thủy mất điện từ sáng.\n\nNguyễn Văn An\n0912 345 678\n"),
+		citizenMail("admin <admin123@gmail.com>", "admin@gmail.com", "Mất điện",
+			"Ấp 5 xã Vị Đông huyện Vị Thủy mất điện từ sáng.\nSĐT 0912 345 670\n"))
+	nick := e.waitMail("ack", "behe@gmail.com", 1).code()
+	admin := e.waitMail("ack", "admin123@gmail.com", 1).code()
+	if text := strings.ReplaceAll(e.mailAbout("triage", e2eReceiver, nick).text(), "\r\n", "\n"); !strings.Contains(text, "Họ tên: Nguyễn Văn An\n") {
+		t.Errorf("the signed name is not the report's:\n%s", text)
+	}
+	if text := strings.ReplaceAll(e.mailAbout("triage", e2eReceiver, admin).text(), "\r\n", "\n"); !strings.Contains(text, "Họ tên:\n") || !strings.Contains(text, "Còn thiếu (cần xác minh qua điện thoại): họ tên") {
+		t.Errorf("a placeholder is taken for the citizen's name:\n%s", text)
+	}
+	result := e.walk(admin, "admin123@gmail.com", &at, "Đã sửa.", "", true).text()
+	if strings.Contains(result, "admin") || !strings.Contains(result, "Kính gửi: Quý Ông/Bà.") {
+		t.Errorf("the result notice greets a placeholder:\n%s", result)
+	}
+}

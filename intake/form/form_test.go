@@ -103,6 +103,10 @@ func TestFreeText(t *testing.T) {
 		{"do not publish", "Đề nghị không công khai thông tin của tôi.", "", "", true},
 		{"negated", "Không cần giữ bí mật.", "", "", false},
 		{"english anonymity", "Please keep my name confidential.", "", "", true},
+		{"a name above the phone", "Mất điện.\n\nNguyễn Văn An\n0912 345 678", "0912345678", "Nguyễn Văn An", false},
+		{"a name beside the phone", "Mất điện.\nLê Văn Tám - 0903 456 789", "0903456789", "Lê Văn Tám", false},
+		{"a place above the phone", "Mất điện.\nẤp Long Hòa\n0912 345 678", "0912345678", "", false},
+		{"a name far from the phone", "Nguyễn Văn An báo mất điện.\nCần sửa gấp.\n0912 345 678", "0912345678", "", false},
 	}
 	for _, tt := range tests {
 		got := Read(tt.text)
@@ -196,6 +200,21 @@ func TestSignature(t *testing.T) {
 	for _, tt := range tests {
 		if got := Read(tt.text).WithSignature(tt.signature); got != tt.want {
 			t.Errorf("%s:\n got %#v\nwant %#v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestPersonName keeps a display name that can be a person's and drops
+// nicknames with emoji, placeholders and addresses.
+func TestPersonName(t *testing.T) {
+	for display, want := range map[string]string{
+		"Nguyễn Văn An": "Nguyễn Văn An", "NGUYEN VAN BINH": "NGUYEN VAN BINH", "Sarah Jones": "Sarah Jones",
+		"Lan": "Lan", "Mary O'Neil": "Mary O'Neil", "nguyen van an": "nguyen van an", "Bé Heo 🐷": "", "admin": "",
+		"Admin": "", "an.nguyen": "", "tuan1990": "",
+		"an.nguyen@gmail.com": "", "0912345678": "", "Tran, Thi C": "", "": "",
+	} {
+		if got := PersonName(display); got != want {
+			t.Errorf("PersonName(%q) = %q, want %q", display, got, want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"haugiang.gov.vn/phananh/rules/fold"
 )
@@ -37,7 +38,90 @@ func nameInText(text string) string {
 			}
 		}
 	}
+	return signedBesidePhone(lines)
+}
+
+// signedBesidePhone finds a name signed without a closing, the way a
+// citizen ends a report with their contact: among the last four lines, a
+// Vietnamese full name on the line of a phone number ("Lê Văn Tám -
+// 0903 456 789") or right above or under it ("Nguyễn Văn An" then "0912
+// 345 678").
+func signedBesidePhone(lines []string) string {
+	var last []string
+	for i := len(lines) - 1; i >= 0 && len(last) < 4; i-- {
+		if t := strings.TrimSpace(lines[i]); t != "" {
+			last = append([]string{t}, last...)
+		}
+	}
+	for i, l := range last {
+		if loc := phonePattern.FindStringIndex(l); loc != nil {
+			if name := strings.Trim(l[:loc[0]], " -–—,:|/"); vietnameseName(name) {
+				return name
+			}
+			continue
+		}
+		if !vietnameseName(l) {
+			continue
+		}
+		if i > 0 && Phone(last[i-1]) != "" || i+1 < len(last) && Phone(last[i+1]) != "" {
+			return l
+		}
+	}
 	return ""
+}
+
+// surnames are the Vietnamese family names, folded: a full name starts
+// with one of them.
+var surnames = map[string]bool{
+	"nguyen": true, "tran": true, "le": true, "pham": true, "hoang": true, "huynh": true, "phan": true, "vu": true,
+	"vo": true, "dang": true, "bui": true, "do": true, "ho": true, "ngo": true, "duong": true, "ly": true,
+	"dinh": true, "truong": true, "doan": true, "lam": true, "mai": true, "trinh": true, "luong": true, "cao": true,
+	"ta": true, "quach": true, "luu": true, "ha": true, "thai": true, "to": true, "chau": true, "tang": true,
+	"kieu": true, "la": true, "lai": true, "vuong": true, "giang": true, "tong": true, "thach": true, "danh": true,
+	"kim": true, "diep": true, "quan": true, "khuu": true, "hua": true, "chu": true, "ong": true, "mac": true,
+	"tieu": true, "son": true, "lieu": true, "nghiem": true, "ton": true, "au": true, "on": true, "trieu": true,
+}
+
+// vietnameseName reports a full name: two to five capitalised words, the
+// first a Vietnamese family name ("Nguyễn Văn An", not "Ấp Long Hòa").
+func vietnameseName(s string) bool {
+	words := strings.Fields(s)
+	return isName(s) && surnames[fold.String(words[0])]
+}
+
+// placeholders are display names that name no one.
+var placeholders = map[string]bool{"admin": true, "administrator": true, "user": true, "info": true, "contact": true,
+	"support": true, "noreply": true, "no reply": true, "office": true, "mail": true, "test": true, "me": true,
+	"unknown": true, "webmaster": true, "guest": true}
+
+// PersonName returns a mail's display name when it can be a person's
+// name — one to six words of letters (and digits, ".", "-", "'"), a single
+// word capitalised and without digits — and "" for a nickname with emoji
+// or symbols ("Bé Heo 🐷"), a placeholder ("admin"), a user name
+// ("an.nguyen") or an address: a report's citizen is named by what they
+// signed, else by such a display name, else left to the receiver's call.
+func PersonName(display string) string {
+	display = strings.TrimSpace(display)
+	words := strings.Fields(display)
+	if len(words) == 0 || len(words) > 6 || placeholders[fold.String(display)] {
+		return ""
+	}
+	letters := false
+	for _, w := range words {
+		for _, c := range w {
+			switch {
+			case unicode.IsLetter(c) || unicode.Is(unicode.Mn, c):
+				letters = true
+			case unicode.IsDigit(c) && len(words) > 1, strings.ContainsRune(".-'’", c):
+			default:
+				return ""
+			}
+		}
+	}
+	if first, _ := utf8.DecodeRuneInString(display); !letters || len(words) == 1 && !unicode.IsUpper(first) {
+		return ""
+	}
+	return display
 }
 
 // isClosing reports a closing line ("Trân trọng,", "Xin cảm ơn!").
