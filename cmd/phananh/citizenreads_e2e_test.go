@@ -45,8 +45,7 @@ func TestE2ERatingWithPoliteWords(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
 	at := receivedAt
-	e.deliver(at, citizenReport(81, e2eCitizen))
-	code := e.waitMail("ack", e2eCitizen, 1).code()
+	code := e.reported(81, 1, at)
 	result := e.walk(code, e2eCitizen, &at, "Đã thay dây dẫn.", "", true)
 	e.replyTo(result, e2eCitizen, at.Add(time.Hour), "Dạ, rất hài lòng ạ.\n\nCảm ơn các anh chị đã xử lý nhanh.\n", "")
 	rated := e.mailAbout("rated", e2eHandler, code).text()
@@ -64,10 +63,8 @@ func TestE2EExtensionToldByTheCenterFullName(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
 	at := receivedAt
-	e.deliver(at, citizenReport(96, e2eCitizen))
-	code := e.waitMail("ack", e2eCitizen, 1).code()
-	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(10*time.Minute), "/tiepnhan\n", "")
-	e.replyTo(e.mailAbout("assignment", e2eHandler, code), e2eHandler, at.Add(20*time.Minute), "/giahan 5 Cần thay cột điện, chờ vật tư.\n", "")
+	code, assignment := e.forwarded(96, 1, at)
+	e.replyTo(assignment, e2eHandler, at.Add(20*time.Minute), "/giahan 5 Cần thay cột điện, chờ vật tư.\n", "")
 	e.replyTo(e.mailAbout("extension-request", e2eApprover, code), e2eApprover, at.Add(30*time.Minute), "/duyetgiahan\n", "")
 	text := strings.Join(strings.Fields(e.mailAbout("extended", e2eCitizen, code).text()), " ")
 	if !strings.Contains(text, "đã được Trung tâm Giám sát, điều hành đô thị thông minh tỉnh Hậu Giang đồng ý gia hạn") {

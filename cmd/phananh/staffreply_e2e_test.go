@@ -143,8 +143,7 @@ func TestE2EReportPeriodsInVietnamese(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
 	at := receivedAt
-	e.deliver(at, citizenReport(72, e2eCitizen))
-	code := e.waitMail("ack", e2eCitizen, 1).code()
+	code := e.reported(72, 1, at)
 	e.walk(code, e2eCitizen, &at, "Đã sửa.", "", false)
 	review := e.mailAbout("review", e2eApprover, code)
 	e.replyTo(review, e2eApprover, at.Add(time.Minute), "/baocao\n", "")
@@ -172,10 +171,7 @@ func TestE2EResultWithoutTheHandlersSignature(t *testing.T) {
 		"TM. CÔNG TY ĐIỆN LỰC\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nNguyễn Văn Bình",
 	}
 	for i, sig := range signatures {
-		e.deliver(at, citizenReport(90+i, e2eCitizen))
-		code := e.waitMail("ack", e2eCitizen, i+1).code()
-		e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(10*time.Minute), "/tiepnhan\n", "")
-		assignment := e.mailAbout("assignment", e2eHandler, code)
+		code, assignment := e.forwarded(90+i, i+1, at)
 		e.deliver(at.Add(20*time.Minute), outlookReply(assignment, e2eHandler, 10+i,
 			"Kính gửi Trung tâm,\n\n/ketqua Đã thay dây dẫn bị đứt, cấp điện trở lại lúc 10 giờ 30.\n\n"+sig))
 		e.replyTo(e.mailAbout("review", e2eApprover, code), e2eApprover, at.Add(30*time.Minute), "/duyet\n", "")
@@ -193,10 +189,7 @@ func TestE2ERefusalsNameStatesAndRoles(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
 	at := receivedAt
-	e.deliver(at, citizenReport(95, e2eCitizen))
-	code := e.waitMail("ack", e2eCitizen, 1).code()
-	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(10*time.Minute), "/tiepnhan\n", "")
-	assignment := e.mailAbout("assignment", e2eHandler, code)
+	code, assignment := e.forwarded(95, 1, at)
 	e.replyTo(assignment, e2eHandler, at.Add(20*time.Minute), "/duyet\n", "")
 	refused := e.waitMail("refused", e2eHandler, 1).text()
 	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(30*time.Minute), "/tuchoi Trùng phản ánh cũ.\n", "")
@@ -218,8 +211,7 @@ func TestE2ECommandsWrittenInSyllables(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
 	at := receivedAt
-	e.deliver(at, citizenReport(97, e2eCitizen))
-	code := e.waitMail("ack", e2eCitizen, 1).code()
+	code := e.reported(97, 1, at)
 	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(10*time.Minute), "/Tiếp nhận\n/ghi chú Đã gọi điện xác minh.\n", "")
 	if subject, _ := new(mime.WordDecoder).DecodeHeader(e.waitAnswer(e2eReceiver, 1).header("Subject")); !strings.HasSuffix(subject, "Đã thực hiện: /tiếp nhận, /ghi chú") {
 		t.Errorf("the confirmation's subject: %q", subject)
@@ -228,4 +220,22 @@ func TestE2ECommandsWrittenInSyllables(t *testing.T) {
 	e.waitAnswer(e2eHandler, 1)
 	e.replyTo(e.mailAbout("review", e2eApprover, code), e2eApprover, at.Add(30*time.Minute), "/duyệt\n", "")
 	e.mailAbout("result", e2eCitizen, code)
+}
+
+// reported delivers the citizen's report n, received at at, and returns
+// its code from the citizen's nth acknowledgement (the test's nth report).
+func (e *env) reported(n, nth int, at time.Time) string {
+	e.t.Helper()
+	e.deliver(at, citizenReport(n, e2eCitizen))
+	return e.waitMail("ack", e2eCitizen, nth).code()
+}
+
+// forwarded delivers a report as reported does and has the receiver
+// accept it ten minutes later; it returns the report's code and the
+// handler's assignment.
+func (e *env) forwarded(n, nth int, at time.Time) (string, sentMail) {
+	e.t.Helper()
+	code := e.reported(n, nth, at)
+	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(10*time.Minute), "/tiepnhan\n", "")
+	return code, e.mailAbout("assignment", e2eHandler, code)
 }
