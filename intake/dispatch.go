@@ -60,7 +60,8 @@ func (p *Pipeline) handlers() handlers {
 	staff := p.staff()
 	rules := caseRules{calendar: p.Calendar, routing: p.Routing, callAttempts: p.CallAttempts}
 	menu := menu{escalation: p.EscalationAddress, staff: staff}
-	notices := &notifier{menu: menu, staff: staff, escalation: p.EscalationAddress, routing: p.Routing, addrs: addrs, log: p.Log}
+	notices := &notifier{menu: menu, staff: staff, escalation: p.EscalationAddress, callAttempts: p.CallAttempts, routing: p.Routing,
+		addrs: addrs, log: p.Log}
 	writer := &caseWriter{calendar: p.Calendar, notices: notices}
 	answers := &answers{notices: notices, periodic: periodicReports{blobs: p.DB.Blobs(), rules: rules, mode: p.ReportMode},
 		addrs: addrs, perHour: p.AnswersPerHour, log: p.Log}

@@ -139,7 +139,7 @@ func (s *snapshot) staffCase(role string) templates.Case {
 		Field: r.Routing.Field, FieldName: s.fieldName(), Unit: r.Routing.Unit, UnitName: s.unitName(false),
 		Agency: r.Routing.Agency, AgencyName: s.agencyName(), CoAgencies: s.coAgencies(),
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Secret: r.Secret, Undeliverable: r.Undeliverable,
-		CallFailures: r.CallFailures, Rating: r.Rating, RatingReason: s.ratingReason(), Result: r.Result, ResolvedAt: r.ResolvedAt,
+		CallFailures: r.CallFailures, CallAttempts: s.callAttempts, Rating: r.Rating, RatingReason: s.ratingReason(), Result: r.Result, ResolvedAt: r.ResolvedAt,
 		ExtensionRequested: r.Extension.Requested, ExtensionConfirmed: r.Extension.Confirmed, ExtensionDays: r.Extension.Days,
 		ResultFiles: listFiles(s.result), English: r.Lang == templates.English,
 	}

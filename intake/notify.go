@@ -19,9 +19,12 @@ type notifier struct {
 	menu       menu
 	staff      Staff
 	escalation string // process.escalation_address
-	routing    func() *routing.Table
-	addrs      replyAddrs
-	log        *slog.Logger
+	// callAttempts is process.call_attempts: the failed verification
+	// call that rejects a report (0: lifecycle.DefaultCallAttempts).
+	callAttempts int
+	routing      func() *routing.Table
+	addrs        replyAddrs
+	log          *slog.Logger
 }
 
 // RoleMailbox is the outbox role of mail to an agency's official mailbox

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"time"
@@ -24,6 +25,9 @@ type snapshot struct {
 	mail      []store.Mail
 	events    []store.Event
 	table     *routing.Table
+	// callAttempts is the failed verification call that rejects the
+	// report (process.call_attempts).
+	callAttempts int
 }
 
 // snapshot reads a report as its notices show it.
@@ -32,7 +36,7 @@ func (nf *notifier) snapshot(tx *store.Tx, reportID int64) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &snapshot{r: r, table: nf.routing()}
+	s := &snapshot{r: r, table: nf.routing(), callAttempts: cmp.Or(nf.callAttempts, lifecycle.DefaultCallAttempts)}
 	if s.deadlines, err = tx.Deadlines(r.ID); err != nil {
 		return nil, err
 	}

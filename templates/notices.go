@@ -36,6 +36,9 @@ type Case struct {
 	// Undeliverable: mail to the citizen bounced; they must be called.
 	Undeliverable bool
 	CallFailures  int
+	// CallAttempts is the failed verification call that rejects the
+	// report (Art 7.1, process.call_attempts).
+	CallAttempts int
 	// Deadlines are the open deadlines, in the order of the process.
 	Deadlines []Due
 	// Extension is a complex-case extension asked for or granted.
@@ -252,7 +255,7 @@ func sampleCase() Case {
 		Field: "dien", FieldName: "Điện", Unit: "vi-thuy", UnitName: "huyện Vị Thủy",
 		Agency: "dien-luc", AgencyName: "Công ty Điện lực Hậu Giang",
 		CoAgencies: []Code{{Code: "ubnd-vi-thuy", Name: "Ủy ban nhân dân huyện Vị Thủy"}, {Code: "so-ct", Name: "Sở Công Thương"}},
-		Urgent:     true, Complex: true, Confidential: true, Undeliverable: true, CallFailures: 1,
+		Urgent:     true, Complex: true, Confidential: true, Undeliverable: true, CallFailures: 1, CallAttempts: 4,
 		Deadlines:          []Due{{Kind: "return", Due: sampleTime.Add(4 * time.Hour)}, {Kind: "resolve"}},
 		ExtensionRequested: true, ExtensionDays: 5,
 		Result: "Đã thay dây dẫn, cấp điện lại lúc 15:00.", ResolvedAt: sampleTime.Add(6 * time.Hour),

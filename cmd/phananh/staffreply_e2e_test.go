@@ -239,3 +239,23 @@ func (e *env) forwarded(n, nth int, at time.Time) (string, sentMail) {
 	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(10*time.Minute), "/tiepnhan\n", "")
 	return code, e.mailAbout("assignment", e2eHandler, code)
 }
+
+// TestE2ECallsLeftBeforeRejection: a receiver who records failed
+// verification calls is told, with each, how many the regulation allows
+// before the report is rejected and the citizen told (Art 7.1), so that
+// the last /goikhongduoc is sent knowingly.
+func TestE2ECallsLeftBeforeRejection(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	code := e.reported(98, 1, at)
+	triage := e.mailAbout("triage", e2eReceiver, code)
+	for i := 1; i <= 3; i++ {
+		e.replyTo(triage, e2eReceiver, at.Add(time.Duration(i)*10*time.Minute), "/goikhongduoc\n", "")
+		e.waitAnswer(e2eReceiver, i)
+	}
+	if text := e.waitAnswer(e2eReceiver, 3).text(); !strings.Contains(text, "Số lần gọi xác minh không được: 3/4") ||
+		!strings.Contains(text, "lần thứ 4") {
+		t.Errorf("the third confirmation does not say the next failed call rejects the report:\n%s", text)
+	}
+}
