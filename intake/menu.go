@@ -3,6 +3,7 @@ package intake
 import (
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
 )
 
 // menu says which commands a notice to staff lists (SPEC 8.4: only those
@@ -27,4 +28,12 @@ func (m menu) usable(role, agency string, f lifecycle.Facts, table *routing.Tabl
 		out = append(out, string(a))
 	}
 	return out
+}
+
+// Usable names the commands an operator can use on a report in its state,
+// as every notice to them lists them (SPEC 8.4), for the notices written
+// outside intake (the deadline watch's): r and ds are the report and its
+// deadlines, escalation is process.escalation_address.
+func Usable(op Operator, r store.Report, ds []store.Deadline, staff Staff, escalation string, table *routing.Table) []string {
+	return menu{escalation: escalation, staff: staff}.usable(op.Role, op.Agency, factsOf(r, ds), table)
 }

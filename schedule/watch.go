@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"haugiang.gov.vn/phananh/intake"
@@ -12,6 +13,7 @@ import (
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/deadline"
 	"haugiang.gov.vn/phananh/rules/fold"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -40,7 +42,10 @@ const DefaultBatch = 100
 // leaders and the Center would be a false alarm on nearly every report
 // forwarded. Its reminder tells the handlers the window is closing; a late
 // return is still recorded late when it happens. Someone configured under
-// two roles gets one mail.
+// two roles gets one mail. Each reader is written to as their role allows
+// (intake.Usable): the one who owes the step is told the command that
+// takes it, the others whose step it is, and each gets the commands they
+// can use on the report.
 //
 // Each batch of deadlines is one transaction: the notices are written to
 // the outbox and the deadlines marked together, so a crash or a restart can
@@ -57,6 +62,9 @@ type Watch struct {
 	// Staff gives the configured operators the notices go to (replaced on
 	// SIGHUP); nil: none.
 	Staff func() intake.Staff
+	// EscalationAddress is process.escalation_address: without it no
+	// notice offers /escalate.
+	EscalationAddress string
 	// Tokens and Address mint each operator's reply address (SPEC 7.3), so
 	// that a command answered to a notice is accepted. Address is our own
 	// mailbox; nil Tokens leaves the notices without a reply address.
@@ -174,9 +182,17 @@ func (w *Watch) notify(tx *store.Tx, n notice, d store.DueDeadline, now time.Tim
 		return false, nil
 	}
 	threads := w.threads(tx, d)
+	usable, err := w.usable(tx, n, d)
+	if err != nil {
+		return false, err
+	}
 	for _, op := range to {
 		mailbox := op.Role == intake.RoleMailbox
-		data, err := json.Marshal(w.data(n, d, now, mailbox))
+		reader := templates.Reader{Mailbox: true}
+		if !mailbox {
+			reader = templates.Reader{Role: op.Role, Usable: usable(op)}
+		}
+		data, err := json.Marshal(w.data(n, d, now, reader))
 		if err != nil {
 			return false, err
 		}
@@ -229,14 +245,43 @@ func (w *Watch) recipients(n notice, d store.DueDeadline) []intake.Operator {
 	return to
 }
 
-// data is the template data of a deadline's notice: how much time is left,
-// or how late it is, in the deadline's own measure; for an agency's
-// official mailbox, which sends no commands.
-func (w *Watch) data(n notice, d store.DueDeadline, now time.Time, mailbox bool) any {
+// usable returns what names the commands each reader of a deadline's
+// notice can use on its report in its state: the notice tells the one
+// who owes the step to take it, and the others whose step it is (SPEC
+// 8.4). Past the resolve deadline an /extend is refused (Art 8.3): its
+// alert does not offer it.
+func (w *Watch) usable(tx *store.Tx, n notice, d store.DueDeadline) (func(intake.Operator) []string, error) {
+	r, err := tx.ReportByID(d.ReportID)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := tx.Deadlines(d.ReportID)
+	if err != nil {
+		return nil, err
+	}
+	var staff intake.Staff
+	if w.Staff != nil {
+		staff = w.Staff()
+	}
+	return func(op intake.Operator) []string {
+		if w.table() == nil {
+			return nil
+		}
+		usable := intake.Usable(op, r, ds, staff, w.EscalationAddress, w.table())
+		if n.kind == overdue.kind && d.Kind == string(deadline.KindResolve) {
+			usable = slices.DeleteFunc(usable, func(a string) bool { return a == string(lifecycle.Extend) })
+		}
+		return usable
+	}, nil
+}
+
+// data is the template data of a deadline's notice to a reader: how much
+// time is left, or how late it is, in the deadline's own measure.
+func (w *Watch) data(n notice, d store.DueDeadline, now time.Time, reader templates.Reader) any {
 	dl := deadline.Deadline{Kind: deadline.Kind(d.Kind), Start: d.Start, Due: d.Due, Clock: d.Clock}
 	left := dl.Left(w.Calendar, now)
 	dn := templates.DeadlineNotice{Code: d.Code, Step: d.Kind, ReportState: d.ReportState, Due: d.Due,
-		Working: !d.Clock, Urgent: d.Urgent, Field: d.Field, Unit: d.Unit, Agency: d.Agency, Mailbox: mailbox}
+		Working: !d.Clock, Urgent: d.Urgent, Field: d.Field, Unit: d.Unit, Agency: d.Agency, Reader: reader}
 	if table := w.table(); table != nil {
 		if f, ok := table.RecordedField(d.Field); ok {
 			dn.FieldName = f.Name

@@ -23,6 +23,18 @@ type DeadlineNotice struct {
 	UnitName    string
 	Agency      string
 	AgencyName  string
+	Reader
+}
+
+// Reader is who a deadline's notice is written for: the one who owes the
+// step is told to take it, the others whose step it is, and each gets the
+// commands they can use (SPEC 8.4).
+type Reader struct {
+	// Role is the reader's role: receiver, approver, handler, leader.
+	Role string
+	// Usable names the commands the reader can use on the report in its
+	// state (lifecycle actions).
+	Usable []string
 	// Mailbox is set for the agency's official mailbox, which gets the
 	// notice when the agency has no handler (SPEC 6.1) and sends no
 	// commands.
@@ -58,11 +70,15 @@ func sampleReminder() *Reminder {
 	return &Reminder{DeadlineNotice: DeadlineNotice{Code: "PA-2026-000042", Step: "resolve", ReportState: "forwarded",
 		Due: time.Date(2026, 12, 1, 17, 0, 0, 0, calendar.Vietnam), Working: true, Urgent: true,
 		Field: "giao-thong", FieldName: "Giao thông", Unit: "vi-thuy", UnitName: "huyện Vị Thủy",
-		Agency: "ubnd-vi-thuy", AgencyName: "Ủy ban nhân dân huyện Vị Thủy"}, Left: Span{Hours: 12, Minutes: 30}}
+		Agency: "ubnd-vi-thuy", AgencyName: "Ủy ban nhân dân huyện Vị Thủy",
+		Reader: Reader{Role: "handler", Usable: []string{"return", "resolve", "extend", "note", "status", "help", "codes"}}},
+		Left: Span{Hours: 12, Minutes: 30}}
 }
 
 func sampleOverdue() *Overdue {
 	return &Overdue{DeadlineNotice: DeadlineNotice{Code: "PA-2026-000042", Step: "intake", ReportState: "returned",
 		Due: time.Date(2026, 11, 24, 10, 15, 0, 0, calendar.Vietnam), Urgent: true,
-		Field: "dien", Unit: "nga-bay", UnitName: "thành phố Ngã Bảy", Agency: "dien-luc"}, Late: Span{Hours: 0, Minutes: 5}}
+		Field: "dien", Unit: "nga-bay", UnitName: "thành phố Ngã Bảy", Agency: "dien-luc",
+		Reader: Reader{Role: "approver", Usable: []string{"escalate", "urgent", "complex", "field", "unit", "confidential", "note",
+			"status", "help", "report", "codes"}}}, Late: Span{Hours: 0, Minutes: 5}}
 }

@@ -14,14 +14,15 @@ import (
 // (SPEC 9.1).
 func (d *daemon) setupSchedule() error {
 	d.reports = d.reportSender(d.worker.Wake)
-	watch := &schedule.Watch{
+	d.watch = &schedule.Watch{
 		DB: d.db, Calendar: d.calendar, Routing: d.routing.Load, Staff: d.operators.Staff, Tokens: d.tokens,
-		Address: d.cfg.SMTP.From, Wake: d.worker.Wake, Log: d.log.With("part", "deadlines"),
+		Address: d.cfg.SMTP.From, EscalationAddress: d.cfg.Process.EscalationAddress, Wake: d.worker.Wake,
+		Log: d.log.With("part", "deadlines"),
 	}
 	d.retention = &schedule.Retention{DB: d.db, Cutoff: d.cfg.Privacy.Retention.Cutoff, Check: erasable, Actor: osUser(),
 		Log: d.log.With("part", "retention")}
 	jobs := append([]schedule.Job{
-		watch.Job(schedule.EveryMinute),
+		d.watch.Job(schedule.EveryMinute),
 		schedule.TetJob(schedule.JanuaryMornings, d.calendar, d.log.With("part", "calendar")),
 		d.retention.Job(schedule.Nightly),
 	}, reportJobs(d.reports)...)

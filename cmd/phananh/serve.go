@@ -59,6 +59,7 @@ type daemon struct {
 	watcher   *mailbox.Watcher
 	worker    *mailer.Worker
 	scheduler *schedule.Scheduler
+	watch     *schedule.Watch
 	reports   *reports.Sender
 	retention *schedule.Retention
 	lock      *os.File
