@@ -10,7 +10,8 @@ import (
 // them beyond the sample of their kind, and compares them with
 // testdata/KIND.VARIANT.vi.golden: the assignment and the reminder as an
 // agency's official mailbox gets them (SPEC 6.1: no commands), the triage
-// notice of a report whose proposal is the Center.
+// notice of a report whose proposal is the Center, the citizen's note on a
+// report the Center rejected.
 func TestGoldenVariants(t *testing.T) {
 	s, err := Load("")
 	if err != nil {
@@ -24,13 +25,18 @@ func TestGoldenVariants(t *testing.T) {
 		Grounds:    "không tìm thấy từ khóa của quy tắc nào: lĩnh vực khac, Trung tâm quyết định; không tìm thấy tên địa bàn nào"}
 	centerTriage.Usable = []string{"assign", "reject", "call-failed", "urgent", "complex", "field", "unit", "confidential", "note",
 		"status", "help", "codes"}
+	rejectedNote := followUpNotice()
+	rejectedNote.FollowUp, rejectedNote.OtherSender, rejectedNote.Sender = false, false, ""
+	rejectedNote.Role, rejectedNote.State, rejectedNote.StateLabel = "receiver", "rejected", "đã từ chối"
+	rejectedNote.Deadlines, rejectedNote.Usable = nil, []string{"confidential", "note", "status", "help", "codes"}
 	for name, c := range map[string]struct {
 		kind string
 		data any
 	}{
-		"assignment.mailbox": {"assignment", hiddenNotice()},
-		"reminder.mailbox":   {"reminder", mailboxReminder},
-		"triage.center":      {"triage", centerTriage},
+		"assignment.mailbox":    {"assignment", hiddenNotice()},
+		"reminder.mailbox":      {"reminder", mailboxReminder},
+		"triage.center":         {"triage", centerTriage},
+		"citizen-note.rejected": {"citizen-note", rejectedNote},
 	} {
 		data, _ := json.Marshal(c.data)
 		r, err := s.Render(c.kind, Vietnamese, data)
