@@ -255,7 +255,7 @@ func (d *daemon) routes() http.Handler {
 	mux.Handle("GET /stats.json", st)
 	pub := &publish.Handler{DB: d.db, Routing: d.routing.Load, BaseURL: d.cfg.HTTP.PublicURL, Log: d.log.With("part", "publish")}
 	pub.Routes(mux)
-	return mux
+	return withSafeHeaders(mux)
 }
 
 func (d *daemon) Close() error {

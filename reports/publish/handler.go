@@ -64,7 +64,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/"+dirOpen311+"/"); ok {
 		h.open311(w, r, p, rest)
@@ -256,7 +255,6 @@ func (h *Handler) page(w http.ResponseWriter, status int) func([]byte, error) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		w.WriteHeader(status)
 		w.Write(b)
 	}
