@@ -90,11 +90,16 @@ func (p *Pipeline) staff() Staff {
 
 // quarantine returns the decision for a message that cannot be processed:
 // recorded with its reason, and the receivers told, in Vietnamese, why and
-// where it was put.
+// where it was put, with what its header says of it (sender, subject,
+// date, Message-ID), so that they can find it and call its sender. The
+// Center's receivers see the citizen's address, as on the triage notice;
+// the log does not.
 func (p *Pipeline) quarantine(in *incoming, q quarantined) func(*store.Tx, *incoming) (Outcome, error) {
 	return func(tx *store.Tx, in *incoming) (Outcome, error) {
+		h := in.raw.head
 		data, err := json.Marshal(templates.Quarantine{
 			ReceivedAt: in.src.ReceivedAt, Cause: q.cause, Limit: q.limit, Folder: p.QuarantineFolder, Size: in.raw.size,
+			From: h.From, Subject: h.Subject, Sent: h.Date, MessageID: h.MessageID,
 		})
 		if err != nil {
 			return Outcome{}, err

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -81,6 +82,9 @@ type spooled struct {
 	digest   string
 	size     int64
 	tooLarge bool
+	// head is what the message's header says of it, read when it is
+	// quarantined: the receivers' notice names it by it.
+	head parse.Head
 }
 
 // spool stores the raw message as it streams in, up to the size limit; the
@@ -93,7 +97,8 @@ func (p *Pipeline) spool(blobs *store.BlobBatch, body io.Reader) (spooled, error
 	}
 	limit := p.Limits.MaxMessageBytes
 	d := newDigester()
-	n, err := io.Copy(io.MultiWriter(w, d), io.LimitReader(body, limit+1))
+	var head headCatcher
+	n, err := io.Copy(io.MultiWriter(w, d, &head), io.LimitReader(body, limit+1))
 	if err != nil {
 		w.Abort()
 		return spooled{}, fmt.Errorf("intake: reading the message: %w", err)
@@ -104,13 +109,31 @@ func (p *Pipeline) spool(blobs *store.BlobBatch, body io.Reader) (spooled, error
 		if err != nil {
 			return spooled{}, fmt.Errorf("intake: reading the message: %w", err)
 		}
-		return spooled{size: n + rest, tooLarge: true}, nil
+		return spooled{size: n + rest, tooLarge: true, head: parse.ReadHead(bytes.NewReader(head.b))}, nil
 	}
 	key, err := w.Commit()
 	if err != nil {
 		return spooled{}, err
 	}
 	return spooled{key: key, digest: d.Sum(), size: n}, nil
+}
+
+// headCatcher keeps the start of a message as it streams in, up to the
+// blank line that ends its header (parse.HeadBytes at most): what names a
+// message too large to keep.
+type headCatcher struct {
+	b    []byte
+	done bool
+}
+
+func (h *headCatcher) Write(p []byte) (int, error) {
+	if room := parse.HeadBytes - len(h.b); !h.done && room > 0 {
+		from := max(len(h.b)-3, 0)
+		h.b = append(h.b, p[:min(room, len(p))]...)
+		end := h.b[from:]
+		h.done = bytes.Contains(end, []byte("\n\n")) || bytes.Contains(end, []byte("\n\r\n"))
+	}
+	return len(p), nil
 }
 
 // quarantined says why a message cannot be processed: reason in English,
@@ -146,10 +169,24 @@ func (p *Pipeline) parse(blobs *store.BlobBatch, in *incoming) (quarantined, err
 	case errors.Is(err, parse.ErrSink):
 		return quarantined{}, fmt.Errorf("intake: storing attachments: %w", err)
 	case errors.As(err, &limit):
+		in.raw.head = readHead(blobs, in.raw.key)
 		return quarantined{reason: err.Error(), cause: limitCauses[limit.Limit], limit: limit.Max}, nil
 	default:
+		in.raw.head = readHead(blobs, in.raw.key)
 		return quarantined{reason: "unreadable message: " + errorReason(err), cause: templates.CauseUnreadable}, nil
 	}
+}
+
+// readHead reads what the header of a stored message says of it; nothing
+// when the copy cannot be read (the notice then names it by its size and
+// time alone).
+func readHead(blobs *store.BlobBatch, key string) parse.Head {
+	r, err := blobs.Open(key)
+	if err != nil {
+		return parse.Head{}
+	}
+	defer r.Close()
+	return parse.ReadHead(r)
 }
 
 // sink lets the parser stream attachments into the blob store, as files

@@ -243,6 +243,13 @@ type Quarantine struct {
 	Limit      int64  // the limit passed: bytes, header fields, parts or levels
 	Folder     string
 	Size       int64
+	// From, Subject, Sent and MessageID are what the message's header
+	// says of it, as written — the From decoded for display, Sent the
+	// sender's Date — so that the receivers find it in the folder and can
+	// call its sender; "" (zero) when the header does not say.
+	From, Subject string
+	Sent          time.Time
+	MessageID     string
 }
 
 // Why a message was quarantined: a limit it passed (SPEC 4.3, 10.3), or
@@ -289,5 +296,7 @@ func sampleTriage() *Triage {
 }
 
 func sampleQuarantine() *Quarantine {
-	return &Quarantine{ReceivedAt: sampleTime, Cause: CauseDepth, Limit: 20, Folder: "Quarantine", Size: 300000}
+	return &Quarantine{ReceivedAt: sampleTime, Cause: CauseMessageSize, Limit: 200 << 20, Folder: "Quarantine", Size: 230 << 20,
+		From: "Lê Thị Hoa <hoa.le@icloud.com>", Subject: "Video ngập nước đường Trần Hưng Đạo", Sent: sampleTime.Add(-10 * time.Minute),
+		MessageID: "9C5B2D4E-1F3A-4B7C-8E6D-2A1F0B3C4D5E@icloud.com"}
 }
