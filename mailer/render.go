@@ -152,14 +152,21 @@ const spillAt = 1 << 20
 type spill struct {
 	dir   string
 	limit int
-	mem   bytes.Buffer
+	mem   *bytes.Buffer // from buffers
 	f     *tempFile
 }
+
+// buffers are the memory of spills, used in turn: a mail would otherwise
+// allocate its buffer anew, doubling it as it grows.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func (s *spill) Write(p []byte) (int, error) {
 	limit := s.limit
 	if limit == 0 {
 		limit = spillAt
+	}
+	if s.mem == nil && s.f == nil {
+		s.mem = buffers.Get().(*bytes.Buffer)
 	}
 	if s.f == nil && s.mem.Len()+len(p) <= limit {
 		return s.mem.Write(p)
@@ -170,7 +177,9 @@ func (s *spill) Write(p []byte) (int, error) {
 			return 0, err
 		}
 		s.f = f
-		if _, err := s.mem.WriteTo(f); err != nil {
+		_, err = s.mem.WriteTo(f)
+		s.free()
+		if err != nil {
 			return 0, err
 		}
 	}
@@ -180,6 +189,9 @@ func (s *spill) Write(p []byte) (int, error) {
 // reader reads the bytes from their start.
 func (s *spill) reader() (io.ReadSeeker, error) {
 	if s.f == nil {
+		if s.mem == nil {
+			return bytes.NewReader(nil), nil
+		}
 		return bytes.NewReader(s.mem.Bytes()), nil
 	}
 	if err := s.f.Rewind(); err != nil {
@@ -188,9 +200,18 @@ func (s *spill) reader() (io.ReadSeeker, error) {
 	return s.f, nil
 }
 
+// free gives the memory back.
+func (s *spill) free() {
+	if s.mem != nil && s.mem.Cap() <= 2*spillAt {
+		s.mem.Reset()
+		buffers.Put(s.mem)
+	}
+	s.mem = nil
+}
+
 func (s *spill) close() {
 	if s.f != nil {
 		s.f.Close()
 	}
-	s.mem = bytes.Buffer{}
+	s.free()
 }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -146,8 +147,7 @@ type BlobWriter struct {
 	blobs *Blobs
 	batch *BlobBatch // nil: Commit makes the blob durable itself
 	f     *os.File   // nil while the blob is held in memory (a batch's small blob)
-	w     *bufio.Writer
-	mem   []byte // the blob's bytes while f is nil
+	mem   []byte     // the blob's bytes while f is nil
 	key   []byte
 	aead  cipher.AEAD
 	name  hash.Hash
@@ -181,8 +181,31 @@ func (b *Blobs) newWriter() (*BlobWriter, error) {
 	}
 	return &BlobWriter{
 		blobs: b, mem: []byte(blobMagic), key: key, aead: aead,
-		name: hmac.New(sha256.New, b.keys.names), buf: make([]byte, 0, blobChunkSize+aead.Overhead()),
+		name: hmac.New(sha256.New, b.keys.names), buf: getChunk(),
 	}, nil
+}
+
+// chunks are the buffers of one sealed chunk that writers and readers
+// use in turn: a blob would otherwise allocate, and the collector sweep,
+// 64 KiB or more for a message of a few.
+var chunks = sync.Pool{New: func() any {
+	b := make([]byte, 0, blobChunkSize+16) // 16: AES-GCM's overhead
+	return &b
+}}
+
+func getChunk() []byte { return (*chunks.Get().(*[]byte))[:0] }
+
+func putChunk(b []byte) {
+	if cap(b) == blobChunkSize+16 {
+		b = b[:0]
+		chunks.Put(&b)
+	}
+}
+
+// release gives the writer's chunk buffer back.
+func (w *BlobWriter) release() {
+	putChunk(w.buf)
+	w.buf = nil
 }
 
 // toFile moves the blob's bytes so far to a temporary file, where the rest
@@ -193,8 +216,11 @@ func (w *BlobWriter) toFile() error {
 		w.err = fmt.Errorf("new blob: %w", err)
 		return w.err
 	}
-	w.f, w.w = f, bufio.NewWriterSize(f, blobChunkSize+64)
-	w.w.Write(w.mem)
+	w.f = f
+	if _, err := f.Write(w.mem); err != nil {
+		w.err = fmt.Errorf("blob: %w", err)
+		return w.err
+	}
 	w.mem = nil
 	return nil
 }
@@ -232,7 +258,7 @@ func (w *BlobWriter) flushChunk(last bool) error {
 	}
 	if w.f == nil {
 		w.mem = append(w.mem, sealed...)
-	} else if _, err := w.w.Write(sealed); err != nil {
+	} else if _, err := w.f.Write(sealed); err != nil {
 		w.err = fmt.Errorf("blob: %w", err)
 		return w.err
 	}
@@ -261,6 +287,7 @@ func (w *BlobWriter) Commit() (string, error) {
 		w.Abort()
 		return "", err
 	}
+	w.release()
 	rnd := make([]byte, blobNameSize)
 	rand.Read(rnd)
 	ref := blobRef{name: hex.EncodeToString(rnd), key: w.key, hash: hex.EncodeToString(w.name.Sum(nil))}
@@ -296,9 +323,6 @@ func (w *BlobWriter) Commit() (string, error) {
 }
 
 func (w *BlobWriter) finish() error {
-	if err := w.w.Flush(); err != nil {
-		return fmt.Errorf("blob: %w", err)
-	}
 	if w.batch != nil {
 		return nil // synced and closed by the batch
 	}
@@ -314,6 +338,7 @@ func (w *BlobWriter) finish() error {
 // Abort discards the blob.
 func (w *BlobWriter) Abort() error {
 	w.err = errors.New("blob: aborted")
+	w.release()
 	if w.f == nil {
 		w.mem = nil
 		return nil
@@ -375,14 +400,19 @@ func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
 
 // read opens the blob src holds; c closes src.
 func (b *Blobs) read(r blobRef, src io.Reader, c io.Closer) (io.ReadCloser, error) {
-	br := bufio.NewReaderSize(src, blobChunkSize+64)
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(src)
 	aead, err := b.header(br, r)
 	if err != nil {
+		readers.Put(br)
 		c.Close()
 		return nil, fmt.Errorf("blob %s: %w", r.name, err)
 	}
-	return &blobReader{key: r.name, c: c, r: br, aead: aead, sealed: make([]byte, blobChunkSize+aead.Overhead())}, nil
+	return &blobReader{key: r.name, c: c, r: br, aead: aead, sealed: getChunk()[:blobChunkSize+aead.Overhead()]}, nil
 }
+
+// readers are the buffered readers of blobs, used in turn.
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, blobChunkSize+64) }}
 
 // header reads a blob file's header and returns the cipher of its chunks.
 func (b *Blobs) header(br *bufio.Reader, r blobRef) (cipher.AEAD, error) {
@@ -465,7 +495,17 @@ func (br *blobReader) next() error {
 	return nil
 }
 
-func (br *blobReader) Close() error { return br.c.Close() }
+// Close closes the blob and gives its buffers back.
+func (br *blobReader) Close() error {
+	if br.r != nil {
+		br.r.Reset(nil)
+		readers.Put(br.r)
+		putChunk(br.sealed)
+		br.r, br.sealed, br.plain = nil, nil, nil
+		br.err = errors.New("blob: closed")
+	}
+	return br.c.Close()
+}
 
 // TempDir is the data folder's folder of temporary files: files there are
 // the process's own, removed at the next start when a crash left them.
