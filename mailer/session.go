@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/textproto"
+	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail/smtp"
@@ -20,6 +21,9 @@ type session struct {
 	timeout time.Duration
 	used    time.Time // the end of its last transaction
 	broken  bool      // the connection failed: open another
+	// stepwise sends each command after the reply to the one before,
+	// even to a server that offers PIPELINING (tests).
+	stepwise bool
 }
 
 // open connects to the server.
@@ -75,41 +79,133 @@ func (e *sendError) unsent() bool {
 
 // send runs one mail transaction and reports the server's acceptance as a
 // nil error; utf8 says whether it asks for SMTPUTF8 (when the server
-// offers it). A refused transaction is reset so that the session can go
-// on; a failed connection marks the session broken.
+// offers it). With PIPELINING (RFC 2920), which submission servers offer,
+// MAIL, RCPT and DATA go out together and their replies are read
+// together: two round trips a mail instead of four. A refused transaction
+// is reset so that the session can go on; a failed connection marks the
+// session broken.
 func (s *session) send(from string, rcpts []string, utf8 bool, body io.Reader) error {
-	fail := func(stage string, err error) error {
-		e := &sendError{stage, err}
-		if e.code() == 0 || e.code() == 421 {
-			s.broken = true
-		} else if stage != "end of data" && s.c.Reset() != nil {
-			s.broken = true
-		}
-		return e
-	}
 	if err := s.c.UpdateDeadline(s.timeout); err != nil {
-		return fail("mail", err)
+		return s.fail("mail", err)
 	}
-	s.c.SkipSMTPUTF8(!utf8)
-	if err := s.c.Mail(from); err != nil {
-		return fail("mail", err)
+	var err error
+	if ok, _ := s.c.Extension("PIPELINING"); ok && !s.stepwise {
+		err = s.envelopePipelined(from, rcpts, utf8)
+	} else {
+		err = s.envelope(from, rcpts, utf8)
 	}
-	for _, r := range rcpts {
-		if err := s.c.Rcpt(r); err != nil {
-			return fail("rcpt", err)
-		}
-	}
-	w, err := s.c.Data()
 	if err != nil {
-		return fail("data", err)
+		return err
 	}
+	w := s.c.Text.DotWriter()
 	if _, err := io.Copy(w, body); err != nil {
 		w.Close()
-		return fail("data", err)
+		return s.fail("data", err)
 	}
 	if err := w.Close(); err != nil {
-		return fail("end of data", err)
+		return s.fail("data", err)
+	}
+	if _, _, err := s.c.Text.ReadResponse(250); err != nil {
+		return s.fail("end of data", err)
 	}
 	s.used = time.Now()
 	return nil
+}
+
+// envelope sends MAIL, RCPT and DATA one at a time, each after the reply
+// to the one before.
+func (s *session) envelope(from string, rcpts []string, utf8 bool) error {
+	s.c.SkipSMTPUTF8(!utf8)
+	if err := s.c.Mail(from); err != nil {
+		return s.fail("mail", err)
+	}
+	for _, r := range rcpts {
+		if err := s.c.Rcpt(r); err != nil {
+			return s.fail("rcpt", err)
+		}
+	}
+	if _, _, err := s.command(354, "DATA"); err != nil {
+		return s.fail("data", err)
+	}
+	return nil
+}
+
+// command sends one command and reads its reply.
+func (s *session) command(expect int, line string) (int, string, error) {
+	if err := s.c.Text.PrintfLine("%s", line); err != nil {
+		return 0, "", err
+	}
+	return s.c.Text.ReadResponse(expect)
+}
+
+// envelopePipelined sends MAIL, RCPT and DATA in one write and reads
+// their replies in order; the first refusal is the transaction's.
+func (s *session) envelopePipelined(from string, rcpts []string, utf8 bool) error {
+	for _, a := range append([]string{from}, rcpts...) {
+		if strings.ContainsAny(a, "\r\n") {
+			return s.fail("mail", errors.New("smtp: an address holds a line break"))
+		}
+	}
+	var params string
+	if ok, _ := s.c.Extension("8BITMIME"); ok {
+		params += " BODY=8BITMIME"
+	}
+	if ok, _ := s.c.Extension("SMTPUTF8"); ok && utf8 {
+		params += " SMTPUTF8"
+	}
+	t := s.c.Text
+	fmt.Fprintf(t.W, "MAIL FROM:%s%s\r\n", from, params)
+	for _, r := range rcpts {
+		fmt.Fprintf(t.W, "RCPT TO:%s\r\n", r)
+	}
+	t.W.WriteString("DATA\r\n")
+	if err := t.W.Flush(); err != nil {
+		return s.fail("mail", err)
+	}
+	var refused *sendError
+	dataOpen := false
+	replies := append(append([]string{"mail"}, make([]string, len(rcpts))...), "data")
+	for i, stage := range replies {
+		expect := 250
+		switch {
+		case stage == "":
+			stage, expect = "rcpt", 25
+		case stage == "data":
+			expect = 354
+		}
+		_, _, err := t.ReadResponse(expect)
+		if err == nil {
+			dataOpen = i == len(replies)-1
+			continue
+		}
+		if c := (&sendError{stage, err}).code(); c == 0 || c == 421 {
+			return s.fail(stage, err) // the connection failed or closes: read no more
+		}
+		if refused == nil {
+			refused = &sendError{stage, err}
+		}
+	}
+	if refused == nil {
+		return nil
+	}
+	if dataOpen {
+		// The server took DATA though it refused what came before:
+		// there is no telling what it would do with the message.
+		s.broken = true
+		return refused
+	}
+	return s.fail(refused.stage, refused.err)
+}
+
+// fail notes a failed transaction: a refused one is reset so that the
+// session can go on; a failed connection, or a server closing it (421),
+// marks the session broken.
+func (s *session) fail(stage string, err error) error {
+	e := &sendError{stage, err}
+	if e.code() == 0 || e.code() == 421 {
+		s.broken = true
+	} else if stage != "end of data" && s.c.Reset() != nil {
+		s.broken = true
+	}
+	return e
 }

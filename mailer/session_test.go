@@ -56,6 +56,9 @@ func TestOneSessionForManyMails(t *testing.T) {
 	if got := sink.Connections(); got != 1 {
 		t.Errorf("%d connections for 6 mails, want 1", got)
 	}
+	if ok, _ := w.sess.c.Extension("PIPELINING"); !ok {
+		t.Error("the sink offers no PIPELINING: the pipelined send went untested")
+	}
 	for id, s := range states(t, db) {
 		if s != "sent/1" {
 			t.Errorf("mail %d: %s, want sent/1", id, s)
@@ -93,8 +96,17 @@ func TestSessionClosedWhileIdle(t *testing.T) {
 // we heard it waits too; the mails after them go on, and nothing is sent
 // twice in the batch.
 func TestRefusalsOnOneSession(t *testing.T) {
+	for _, stepwise := range []bool{false, true} {
+		t.Run(map[bool]string{false: "pipelined", true: "stepwise"}[stepwise], func(t *testing.T) {
+			testRefusals(t, stepwise)
+		})
+	}
+}
+
+func testRefusals(t *testing.T, stepwise bool) {
 	db := openStore(t)
 	w, sink := newWorker(t, db, io.Discard)
+	w.stepwise = stepwise
 	defer w.hangUp()
 	acks(t, w, 5)
 	sink.FailNext(1, 550)
@@ -158,4 +170,41 @@ func TestAcceptedButUnheard(t *testing.T) {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// TestRecipientRefused: the server refuses a recipient at RCPT, which a
+// pipelined session learns with the replies to MAIL and DATA. That mail
+// fails (550) or waits for its retry (450); the session is reset and the
+// mails after it go on.
+func TestRecipientRefused(t *testing.T) {
+	for _, stepwise := range []bool{false, true} {
+		t.Run(map[bool]string{false: "pipelined", true: "stepwise"}[stepwise], func(t *testing.T) {
+			db := openStore(t)
+			w, _ := newWorker(t, db, io.Discard)
+			w.stepwise = stepwise
+			defer w.hangUp()
+			sink, err := smtptest.NewServer(smtptest.Options{RefuseRcpt: func(to string) int {
+				return map[string]int{"dan1@example.com": 550, "dan2@example.com": 450}[to]
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sink.Close()
+			host, port, _ := strings.Cut(sink.Addr(), ":")
+			w.SMTP.Host, w.SMTP.Port = host, atoi(port)
+			acks(t, w, 4)
+			if n, err := w.sendDue(context.Background()); err != nil || n != 2 {
+				t.Fatalf("sent %d, %v", n, err)
+			}
+			got := states(t, db)
+			for id, want := range map[int64]string{1: "sent/1", 2: "failed/1", 3: "queued/1", 4: "sent/1"} {
+				if got[id] != want {
+					t.Errorf("mail %d: %s, want %s", id, got[id], want)
+				}
+			}
+			if sink.Connections() != 1 {
+				t.Errorf("%d connections, want 1", sink.Connections())
+			}
+		})
+	}
 }

@@ -47,6 +47,9 @@ type Worker struct {
 
 	wake chan struct{}
 	sess *session // kept open between batches, closed when idle
+	// stepwise makes sessions wait for each reply (tests of servers
+	// without PIPELINING).
+	stepwise bool
 }
 
 // batch is the most mails read, sent and recorded together.
@@ -248,6 +251,7 @@ func (w *Worker) connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.stepwise = w.stepwise
 	w.sess = s
 	return nil
 }

@@ -71,6 +71,9 @@ type Options struct {
 	// are answered 250 and dropped, as a mail server drops mail into
 	// mailboxes that are not the test's.
 	Keep func(Received) bool
+	// RefuseRcpt, when set, returns the code (4xx or 5xx) to refuse a
+	// recipient with, or 0 to take it.
+	RefuseRcpt func(to string) int
 }
 
 // Received is one accepted message.

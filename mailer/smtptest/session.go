@@ -54,6 +54,11 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if f := s.srv.opt.RefuseRcpt; f != nil {
+		if code := f(to); code != 0 {
+			return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 1, 1}, Message: "Recipient refused (injected)"}
+		}
+	}
 	s.to = append(s.to, to)
 	return nil
 }
