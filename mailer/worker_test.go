@@ -42,7 +42,7 @@ func sendOne(t *testing.T, blobs [][]byte, mail func(keys []string) store.Mail) 
 	return sink.Messages()[0].Data, db
 }
 
-func openStore(t *testing.T) *store.DB {
+func openStore(t testing.TB) *store.DB {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(dir, "db"), DataDir: filepath.Join(dir, "data"),
@@ -56,7 +56,7 @@ func openStore(t *testing.T) *store.DB {
 
 // newWorker returns a worker sending db's outbox to an SMTP sink, logging
 // JSON to log, with its clock stopped at 24 November 2026, 09:00 UTC.
-func newWorker(t *testing.T, db *store.DB, log io.Writer) (*Worker, *smtptest.Server) {
+func newWorker(t testing.TB, db *store.DB, log io.Writer) (*Worker, *smtptest.Server) {
 	t.Helper()
 	sink, err := smtptest.NewServer(smtptest.Options{})
 	if err != nil {
