@@ -140,18 +140,12 @@ func TestAcceptedButUnheard(t *testing.T) {
 	defer w.hangUp()
 	var sink *smtptest.Server
 	dropped := false
-	sink, err := smtptest.NewServer(smtptest.Options{OnAccepted: func(smtptest.Received) {
+	sink = sendTo(t, w, smtptest.Options{OnAccepted: func(smtptest.Received) {
 		if !dropped {
 			dropped = true
 			sink.DropConnections()
 		}
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sink.Close()
-	host, port, _ := strings.Cut(sink.Addr(), ":")
-	w.SMTP.Host, w.SMTP.Port = host, atoi(port)
 	acks(t, w, 2)
 	if n, err := w.sendDue(context.Background()); err != nil || n != 1 {
 		t.Fatalf("sent %d, %v", n, err)
@@ -167,9 +161,19 @@ func TestAcceptedButUnheard(t *testing.T) {
 	}
 }
 
-func atoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
+// sendTo starts an SMTP sink with opt, closed when the test ends, and
+// points the worker at it.
+func sendTo(t *testing.T, w *Worker, opt smtptest.Options) *smtptest.Server {
+	t.Helper()
+	sink, err := smtptest.NewServer(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	host, port, _ := strings.Cut(sink.Addr(), ":")
+	w.SMTP.Host = host
+	w.SMTP.Port, _ = strconv.Atoi(port)
+	return sink
 }
 
 // TestRecipientRefused: the server refuses a recipient at RCPT, which a
@@ -183,15 +187,9 @@ func TestRecipientRefused(t *testing.T) {
 			w, _ := newWorker(t, db, io.Discard)
 			w.stepwise = stepwise
 			defer w.hangUp()
-			sink, err := smtptest.NewServer(smtptest.Options{RefuseRcpt: func(to string) int {
+			sink := sendTo(t, w, smtptest.Options{RefuseRcpt: func(to string) int {
 				return map[string]int{"dan1@example.com": 550, "dan2@example.com": 450}[to]
 			}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer sink.Close()
-			host, port, _ := strings.Cut(sink.Addr(), ":")
-			w.SMTP.Host, w.SMTP.Port = host, atoi(port)
 			acks(t, w, 4)
 			if n, err := w.sendDue(context.Background()); err != nil || n != 2 {
 				t.Fatalf("sent %d, %v", n, err)

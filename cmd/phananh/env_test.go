@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -264,6 +265,19 @@ func citizenReport(n int, from string) string {
 		"Message-ID: <report-%d@mail.example.com>\r\nDate: Mon, 23 Nov 2026 08:10:00 +0700\r\nMIME-Version: 1.0\r\n"+
 		"Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"+
 		"Khu vực ấp %d, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng, mã số %d.\r\nSố điện thoại: 0912 345 %03d\r\n", n, from, n, n, n, n, n%1000)
+}
+
+// base64Lines is data in base64, in lines of 76 characters, each ending
+// with CRLF, as a mail program writes an attachment.
+func base64Lines(data []byte) string {
+	enc := base64.StdEncoding.EncodeToString(data)
+	var b strings.Builder
+	for len(enc) > 76 {
+		b.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc + "\r\n")
+	return b.String()
 }
 
 // decodedBody returns the plain-text alternative of a mail, decoded.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"os"
 	"slices"
@@ -110,11 +109,6 @@ func benchReport(i int, photo []byte) string {
 	fmt.Fprintf(&s, "Nội dung: Khu vực ấp %d bị cúp điện từ sáng đến giờ chưa có lại, mã số %d. Đường dây trước nhà bị đứt sau cơn mưa lớn tối qua, "+
 		"rất nguy hiểm cho người đi đường và trẻ em đi học.\r\n\r\nTrân trọng.\r\n", i%50, i)
 	s.WriteString("\r\n--b1\r\nContent-Type: image/jpeg; name=\"anh.jpg\"\r\nContent-Disposition: attachment; filename=\"anh.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
-	enc := base64.StdEncoding.EncodeToString(photo)
-	for len(enc) > 76 {
-		s.WriteString(enc[:76] + "\r\n")
-		enc = enc[76:]
-	}
-	s.WriteString(enc + "\r\n--b1--\r\n")
+	s.WriteString(base64Lines(photo) + "--b1--\r\n")
 	return s.String()
 }
