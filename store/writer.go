@@ -36,7 +36,11 @@ type writeReq struct {
 	ctx  context.Context
 	fns  []func(*Tx) error
 	errs []error
-	done chan struct{}
+	// panicked is what a transaction that panicked panicked with: it is
+	// rolled back, and the panic goes on in the caller's goroutine, where
+	// a job's recovery (cron.Recover) or a crash reports it as before.
+	panicked any
+	done     chan struct{}
 }
 
 // startWriter starts the writer goroutine; Close stops it.
@@ -83,6 +87,9 @@ func (db *DB) WriteEach(ctx context.Context, fns ...func(*Tx) error) []error {
 		return req.errs
 	}
 	<-req.done
+	if req.panicked != nil {
+		panic(req.panicked)
+	}
 	return req.errs
 }
 
@@ -144,7 +151,7 @@ func (db *DB) commitGroup(group []*writeReq) {
 				continue
 			}
 			var broken error
-			r.errs[i], broken = db.runSavepoint(tx, r.ctx, fn)
+			r.errs[i], broken = db.runSavepoint(tx, r.ctx, fn, &r.panicked)
 			if broken != nil {
 				failAll(fmt.Errorf("%w: %w", errGroupFailed, broken))
 				return
@@ -157,15 +164,15 @@ func (db *DB) commitGroup(group []*writeReq) {
 }
 
 // runSavepoint runs one transaction of a group in a savepoint, and rolls
-// the savepoint back when fn fails. broken is set when the database
-// transaction itself is lost.
-func (db *DB) runSavepoint(tx *sql.Tx, ctx context.Context, fn func(*Tx) error) (err, broken error) {
+// the savepoint back when fn fails or panics (its panic is left in
+// *panicked). broken is set when the database transaction itself is lost.
+func (db *DB) runSavepoint(tx *sql.Tx, ctx context.Context, fn func(*Tx) error, panicked *any) (err, broken error) {
 	bg := context.Background()
 	if _, err := tx.ExecContext(bg, `SAVEPOINT tx`); err != nil {
 		return err, err
 	}
 	t := &Tx{ctx: context.WithoutCancel(ctx), tx: tx, db: db, writable: true}
-	err = fn(t)
+	err = run(t, fn, panicked)
 	if err == nil {
 		err = t.err
 	}
@@ -179,4 +186,15 @@ func (db *DB) runSavepoint(tx *sql.Tx, ctx context.Context, fn func(*Tx) error) 
 		return err, rerr
 	}
 	return err, nil
+}
+
+// run calls fn, turning a panic into an error.
+func run(t *Tx, fn func(*Tx) error, panicked *any) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			*panicked = v
+			err = fmt.Errorf("store: transaction panicked: %v", v)
+		}
+	}()
+	return fn(t)
 }

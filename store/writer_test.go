@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -115,5 +116,32 @@ func TestWriteAfterClose(t *testing.T) {
 	db.Close()
 	if err := db.Write(context.Background(), func(*Tx) error { return nil }); !errors.Is(err, errClosed) {
 		t.Errorf("write after close: %v", err)
+	}
+}
+
+// TestWritePanics: a transaction that panics is rolled back, the panic
+// goes on in its caller (where a job's recovery catches it), and the
+// writer goes on committing the others.
+func TestWritePanics(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	func() {
+		defer func() {
+			if v := recover(); v != "boom" {
+				t.Errorf("recovered %v, want the panic", v)
+			}
+		}()
+		db.Write(ctx, func(tx *Tx) error {
+			tx.CreateReport(sample(time.Now()))
+			panic("boom")
+		})
+	}()
+	var code string
+	if err := db.Write(ctx, func(tx *Tx) error {
+		r, err := tx.CreateReport(sample(time.Now()))
+		code = r.Code
+		return err
+	}); err != nil || !strings.HasSuffix(code, "000001") {
+		t.Errorf("after the panic: %s, %v; want the first report", code, err)
 	}
 }
