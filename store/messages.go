@@ -52,9 +52,9 @@ func (t *Tx) RecordMessage(m Message) (int64, error) {
 		mailbox, uidv, uid = m.Mailbox, int64(m.UIDValidity), int64(m.UID)
 	}
 	_, err = t.exec(`INSERT INTO messages (id, mailbox, uidvalidity, uid, message_id_idx, raw_key, digest_idx, raw, raw_size,
-		sender_idx, kind, report_id, reason, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sender_idx, sender_cap, kind, report_id, reason, received_at, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, mailbox, uidv, uid, ix.indexOf(IndexMessageID, m.MessageID), contentHash(m.RawKey), ix.indexOf(IndexDigest, m.Digest),
-		k.seal("messages", "raw", id, m.RawKey), m.RawSize, ix.indexOf(IndexEmail, m.Sender), m.Kind, rid, m.Reason, m.ReceivedAt.Unix(), m.ProcessedAt.Unix())
+		k.seal("messages", "raw", id, m.RawKey), m.RawSize, ix.indexOf(IndexEmail, m.Sender), ix.indexOf(IndexMailbox, m.Sender), m.Kind, rid, m.Reason, m.ReceivedAt.Unix(), m.ProcessedAt.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("store: record message: %w", err)
 	}

@@ -104,9 +104,9 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 		}
 		files = k.seal("outbox", "attachments", id, string(b))
 	}
-	_, err = t.exec(`INSERT INTO outbox (id, report_id, kind, rcpt, rcpt_idx, rcpt_role, message_id, thread, lang, data,
-		state, next_at, created_at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, rid, m.Kind, k.seal("outbox", "rcpt", id, m.To), t.db.keys.indexOf(IndexEmail, m.To), m.Role, m.MessageID,
+	_, err = t.exec(`INSERT INTO outbox (id, report_id, kind, rcpt, rcpt_idx, rcpt_cap, rcpt_role, message_id, thread, lang, data,
+		state, next_at, created_at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, rid, m.Kind, k.seal("outbox", "rcpt", id, m.To), t.db.keys.indexOf(IndexEmail, m.To), t.db.keys.indexOf(IndexMailbox, m.To), m.Role, m.MessageID,
 		k.seal("outbox", "thread", id, string(th)), m.Lang, k.seal("outbox", "data", id, string(m.Data)),
 		m.State, now.Unix(), now.Unix(), files)
 	if err != nil {
@@ -171,16 +171,19 @@ func (t *Tx) ReportMail(reportID int64) ([]Mail, error) {
 	return t.mails(`o.report_id = ? ORDER BY o.id`, reportID)
 }
 
-// MailsSince counts the mails of the given kinds written to an address
-// since a time to be sent — queued, sent or failed, not suppressed: the
-// hourly caps of the answers to operators (SPEC 7.3).
+// MailsSince counts the mails of the given kinds written to an address's
+// mailbox since a time to be sent — queued, sent or failed, not
+// suppressed: the hourly caps of the automatic replies to a sender (SPEC
+// 4.7) and of the answers to operators (SPEC 7.3). Every address that
+// delivers to the same mailbox (fold.Mailbox: "an+1@" and "an+2@")
+// counts as one.
 func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error) {
-	idx := t.db.keys.indexOf(IndexEmail, to)
+	idx := t.db.keys.indexOf(IndexMailbox, to)
 	n := 0
 	for _, kind := range kinds {
 		var c int
-		err := t.queryRow(`SELECT count(*) FROM outbox WHERE rcpt_idx = ? AND created_at >= ? AND kind = ? AND state != 'suppressed'`,
-			idx, since.Unix(), kind).Scan(&c)
+		err := t.queryRow(`SELECT count(*) FROM outbox WHERE rcpt_cap = ? AND kind = ? AND created_at >= ? AND state != 'suppressed'`,
+			idx, kind, since.Unix()).Scan(&c)
 		if err != nil {
 			return 0, fmt.Errorf("store: mails since: %w", err)
 		}

@@ -133,6 +133,9 @@ const (
 	IndexContent   IndexKind = "content"    // report text, for duplicates
 	IndexMessageID IndexKind = "message-id" // Message-ID headers we received
 	IndexDigest    IndexKind = "digest"     // messages without their trace fields, for replays
+	// IndexMailbox indexes an email address by the mailbox it delivers
+	// to (fold.Mailbox), as the hourly caps count a sender.
+	IndexMailbox IndexKind = "mailbox"
 )
 
 // index returns the lookup HMAC of a value: email addresses are compared
@@ -156,6 +159,8 @@ func normalizeIndexed(kind IndexKind, value string) string {
 		return phoneDigits(value)
 	case IndexContent, IndexMessageID, IndexDigest:
 		return value
+	case IndexMailbox:
+		return fold.Mailbox(value)
 	default:
 		return fold.Address(value) // ASCII case only (SPEC 7.3)
 	}

@@ -31,8 +31,8 @@ var sealedColumns = []sealedTable{
 // given address or phone number wrote: an erasure empties them too.
 var indexColumns = []sealedTable{
 	{"reports", "id", []string{"citizen_idx", "phone_idx", "content_idx"}},
-	{"messages", "report_id", []string{"message_id_idx", "sender_idx", "raw_key", "digest_idx"}},
-	{"outbox", "report_id", []string{"rcpt_idx"}},
+	{"messages", "report_id", []string{"message_id_idx", "sender_idx", "sender_cap", "raw_key", "digest_idx"}},
+	{"outbox", "report_id", []string{"rcpt_idx", "rcpt_cap"}},
 }
 
 // notPersonalBlobs are the BLOB columns that hold no report's personal

@@ -64,6 +64,39 @@ func Address(s string) string {
 	return s
 }
 
+// Mailbox folds an address to the mailbox it delivers to, as the hourly
+// caps count a sender (SPEC 4.7, 7.3): Address's folding, then the
+// +detail of the local part goes (subaddressing, RFC 5233: "an+1@x.vn"
+// and "an+2@x.vn" are "an@x.vn"), and at Gmail — gmail.com and
+// googlemail.com are one domain there, whose servers ignore the dots of a
+// local part — the dots go too ("a.n@googlemail.com" is "an@gmail.com").
+// Other providers' dots are kept: Outlook, Yahoo and the province's own
+// servers deliver "a.n@" and "an@" to different people.
+//
+// It may merge addresses that a server keeps apart (one that does not
+// know subaddressing): a cap then counts two people as one, which errs
+// toward fewer automatic mails and never loses a report. So it is for the
+// caps only, never for who an address is (ratings, operators, a data
+// subject's reports): those compare with Address.
+func Mailbox(s string) string {
+	s = Address(s)
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 {
+		return s
+	}
+	local, domain := s[:at], s[at+1:]
+	if i := strings.IndexByte(local, '+'); i > 0 {
+		local = local[:i]
+	}
+	if domain == "gmail.com" || domain == "googlemail.com" {
+		if l := strings.ReplaceAll(local, ".", ""); l != "" {
+			local = l
+		}
+		domain = "gmail.com"
+	}
+	return local + "@" + domain
+}
+
 // Plain reports whether s was typed without diacritics: every Vietnamese
 // letter without its marks is an ASCII letter.
 func Plain(s string) bool { return isASCII(s) }

@@ -83,3 +83,25 @@ func TestAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestMailbox: the caps count a sender by the mailbox an address delivers
+// to; only Gmail's dots are its own.
+func TestMailbox(t *testing.T) {
+	for in, want := range map[string]string{
+		"An@Example.VN":                   "an@example.vn",
+		"an+1@example.vn":                 "an@example.vn",
+		"an+phan+anh@example.vn":          "an@example.vn",
+		"+1@example.vn":                   "+1@example.vn", // no local part without the detail: kept
+		"nguyen.van.an@gmail.com":         "nguyenvanan@gmail.com",
+		"Nguyen.Van.An+pa@GoogleMail.com": "nguyenvanan@gmail.com",
+		"nguyen.van.an@outlook.com":       "nguyen.van.an@outlook.com",
+		"nguyen.van.an@haugiang.gov.vn":   "nguyen.van.an@haugiang.gov.vn",
+		"...@gmail.com":                   "...@gmail.com",
+		"no-domain":                       "no-domain",
+		"":                                "",
+	} {
+		if got := Mailbox(in); got != want {
+			t.Errorf("Mailbox(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
