@@ -19,10 +19,11 @@ func (rc *reception) acknowledge(tx *store.Tx, in *incoming, r store.Report, tab
 	ack := templates.Ack{Code: r.Code, ReceivedAt: r.ReceivedAt, Urgent: r.Urgent, IntakeDue: due, Missing: r.Missing,
 		Refused: refused(in.report()), Confidential: r.Confidential, DuplicateOf: r.DuplicateOf,
 		Privacy: rc.privacy}
+	english := r.Lang == templates.English
 	if f, ok := table.Field(r.Routing.Field); ok && r.Routing.Rule != "" {
-		ack.Field = f.Name
+		ack.Field = f.NameFor(english)
 	}
-	ack.Unit = table.UnitLabel(r.Routing.Unit, r.Routing.Former, r.Lang == templates.English)
+	ack.Unit = table.UnitLabel(r.Routing.Unit, r.Routing.Former, english)
 	data, err := json.Marshal(ack)
 	if err != nil {
 		return err

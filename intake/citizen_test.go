@@ -177,7 +177,20 @@ func TestEnglishCitizen(t *testing.T) {
 			t.Errorf("%s to the citizen in %s", m.Kind, m.Lang)
 		}
 	}
-	if text := w.renderAll()["result"][0].Text; !strings.Contains(text, "Reference number: "+w.code) || !strings.Contains(text, "Agency: Công ty Điện lực Hậu Giang") {
-		t.Errorf("English result notice:\n%s", text)
+	mail := w.renderAll()
+	for kind, want := range map[string][]string{
+		"ack":       {"Category: Electricity"},
+		"forwarded": {"to Hậu Giang Power Company, the agency responsible", "Category: Electricity"},
+		"result":    {"Reference number: " + w.code, "Category: Electricity", "Agency: Hậu Giang Power Company"},
+	} {
+		text := mail[kind][0].Text
+		for _, s := range want {
+			if !strings.Contains(text, s) {
+				t.Errorf("the English %s lacks %q:\n%s", kind, s, text)
+			}
+		}
+		if strings.Contains(text, "Điện") {
+			t.Errorf("the English %s names the field or the agency in Vietnamese:\n%s", kind, text)
+		}
 	}
 }

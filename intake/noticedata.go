@@ -72,8 +72,9 @@ func citizensWords(kind lifecycle.NoticeKind) bool {
 // citizenNotice is what a notice to the citizen says: names from our
 // table, the deadline in force, and the text staff wrote.
 func (s *snapshot) citizenNotice(st step) templates.CitizenNotice {
-	c := templates.CitizenNotice{Code: s.r.Code, ReceivedAt: s.r.ReceivedAt, FieldName: s.fieldName(), UnitName: s.unitName(s.r.Lang == templates.English),
-		AgencyName: s.agencyName(), Text: st.text, Days: st.change.Facts.Extension.Days, Attempts: s.r.CallFailures, Rating: s.r.Rating,
+	english := s.r.Lang == templates.English
+	c := templates.CitizenNotice{Code: s.r.Code, ReceivedAt: s.r.ReceivedAt, FieldName: s.fieldName(english), UnitName: s.unitName(english),
+		AgencyName: s.agencyName(english), Text: st.text, Days: st.change.Facts.Extension.Days, Attempts: s.r.CallFailures, Rating: s.r.Rating,
 		Calls: s.calls()}
 	if d, ok := s.deadline(deadline.KindResolve); ok && d.State == "open" {
 		c.ResolveDue = d.Due
@@ -91,11 +92,12 @@ func (s *snapshot) citizenNotice(st step) templates.CitizenNotice {
 // files beyond MaxMailFiles.
 func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 	r := s.r
+	english := r.Lang == templates.English
 	res := templates.Result{Code: r.Code, ReceivedAt: r.ReceivedAt, Name: r.Citizen.Name, Confidential: r.Confidential,
-		Summary: form.Summary(r.Content), Location: first(r.Location, s.unitName(r.Lang == templates.English)), FieldName: s.fieldName(),
-		AgencyName: s.agencyName(), Result: r.Result, CompletedAt: r.ResolvedAt}
-	for _, a := range s.coAgencies() {
-		res.CoAgencyNames = append(res.CoAgencyNames, a.Name)
+		Summary: form.Summary(r.Content), Location: first(r.Location, s.unitName(english)), FieldName: s.fieldName(english),
+		AgencyName: s.agencyName(english), Result: r.Result, CompletedAt: r.ResolvedAt}
+	for _, c := range r.CoAgencies {
+		res.CoAgencyNames = append(res.CoAgencyNames, s.nameOf(c, english))
 	}
 	if d, ok := s.deadline(deadline.KindResolve); ok {
 		res.ResolveDue = d.Due
@@ -136,8 +138,8 @@ func (s *snapshot) staffCase(role string) templates.Case {
 		Code: r.Code, State: r.State, StateLabel: lifecycle.State(r.State).Label(), ReceivedAt: r.ReceivedAt,
 		Hidden:  r.Confidential && !seesCitizen(role),
 		Subject: r.Subject, Content: r.Content, Location: r.Location, IncidentTime: r.IncidentTime,
-		Field: r.Routing.Field, FieldName: s.fieldName(), Unit: r.Routing.Unit, UnitName: s.unitName(false),
-		Agency: r.Routing.Agency, AgencyName: s.agencyName(), CoAgencies: s.coAgencies(),
+		Field: r.Routing.Field, FieldName: s.fieldName(false), Unit: r.Routing.Unit, UnitName: s.unitName(false),
+		Agency: r.Routing.Agency, AgencyName: s.agencyName(false), CoAgencies: s.coAgencies(),
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Secret: r.Secret, Undeliverable: r.Undeliverable,
 		CallFailures: r.CallFailures, CallAttempts: s.callAttempts, Rating: r.Rating, RatingReason: s.ratingReason(), Result: r.Result, ResolvedAt: r.ResolvedAt,
 		ExtensionRequested: r.Extension.Requested, ExtensionConfirmed: r.Extension.Confirmed, ExtensionDays: r.Extension.Days,

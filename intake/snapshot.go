@@ -100,9 +100,10 @@ func (s *snapshot) deadline(kind deadline.Kind) (store.Deadline, bool) {
 	return store.Deadline{}, false
 }
 
-func (s *snapshot) fieldName() string {
+// fieldName names the report's field; english for a notice in English.
+func (s *snapshot) fieldName(english bool) string {
 	if f, ok := s.table.RecordedField(s.r.Routing.Field); ok {
-		return f.Name
+		return f.NameFor(english)
 	}
 	return ""
 }
@@ -113,12 +114,14 @@ func (s *snapshot) unitName(english bool) string {
 	return s.table.UnitLabel(s.r.Routing.Unit, s.r.Routing.Former, english)
 }
 
-func (s *snapshot) agencyName() string { return s.nameOf(s.r.Routing.Agency) }
+// agencyName names the report's agency; english for a notice in English.
+func (s *snapshot) agencyName(english bool) string { return s.nameOf(s.r.Routing.Agency, english) }
 
-// nameOf names an agency of the report's table, or gives its code.
-func (s *snapshot) nameOf(code string) string {
+// nameOf names an agency of the report's table, or gives its code;
+// english for a notice in English.
+func (s *snapshot) nameOf(code string, english bool) string {
 	if a, ok := s.table.RecordedAgency(code); ok {
-		return a.Name
+		return a.NameFor(english)
 	}
 	return code
 }
@@ -128,7 +131,7 @@ func (s *snapshot) nameOf(code string) string {
 func (s *snapshot) coAgencies() []templates.Code {
 	var out []templates.Code
 	for _, c := range s.r.CoAgencies {
-		out = append(out, templates.Code{Code: c, Name: s.nameOf(c)})
+		out = append(out, templates.Code{Code: c, Name: s.nameOf(c, false)})
 	}
 	return out
 }

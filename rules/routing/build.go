@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // codePattern is what agency, unit and field codes look like.
@@ -34,6 +37,7 @@ type builder struct {
 	formerLine map[string]int
 	ruleLine   map[string]int
 	fieldLine  map[string]int        // the rule that first named the field
+	englishAt  map[string]int        // the line that first named the field in English
 	aliasOwner map[string]aliasOwner // alias words → the unit that has it
 	unitRecord []*record             // by unit index
 	eachUnit   int                   // line of the first each-unit rule, 0 if none
@@ -51,7 +55,7 @@ func build(name string, doc *document) (*Table, []Problem) {
 		t: &Table{name: name, agencyIndex: map[string]int{}, unitIndex: map[string]int{},
 			formerIndex: map[string]int{}, fieldIndex: map[string]int{}},
 		agencyLine: map[string]int{}, unitLine: map[string]int{}, formerLine: map[string]int{}, ruleLine: map[string]int{},
-		fieldLine: map[string]int{}, aliasOwner: map[string]aliasOwner{},
+		fieldLine: map[string]int{}, englishAt: map[string]int{}, aliasOwner: map[string]aliasOwner{},
 	}
 	counts := map[string]int{}
 	for _, kind := range tableKinds {
@@ -81,6 +85,7 @@ func build(name string, doc *document) (*Table, []Problem) {
 		}
 	}
 	b.committees()
+	b.englishNames()
 	b.top(doc.top)
 	if len(b.problems) > 0 {
 		sort.SliceStable(b.problems, func(i, j int) bool { return b.problems[i].Line < b.problems[j].Line })
@@ -132,6 +137,16 @@ func (b *builder) label(r *record, who string) (string, int) {
 	return s, line
 }
 
+// englishLabel reads a record's optional English name (name_en), which
+// mail to a citizen who wrote in English uses; "" when the key is absent.
+func (b *builder) englishLabel(r *record, who string) (string, int) {
+	s, line, ok := r.str("name_en", b.in(who))
+	if s = clean(s); ok && s == "" {
+		b.bad(who, line, "name_en: must not be empty (leave the key out, or name it in English)")
+	}
+	return s, line
+}
+
 func (b *builder) top(r *record) {
 	r.unknownKeys([]string{"center", "fallback", "edition", "title"}, b.in(""))
 	if s, _, ok := r.str("title", b.in("")); ok {
@@ -161,8 +176,9 @@ func (b *builder) top(r *record) {
 func (b *builder) agency(r *record) {
 	code, line, ok := b.code(r, "agency", "code")
 	who := strings.TrimSpace("agency " + code)
-	r.unknownKeys([]string{"code", "name", "resolve_days", "email"}, b.in(who))
+	r.unknownKeys([]string{"code", "name", "name_en", "resolve_days", "email"}, b.in(who))
 	name, _ := b.label(r, who)
+	english, _ := b.englishLabel(r, who)
 	email := b.email(r, who)
 	days, daysLine, daysOK := r.integer("resolve_days", b.in(who))
 	switch {
@@ -180,7 +196,7 @@ func (b *builder) agency(r *record) {
 	}
 	b.agencyLine[code] = line
 	b.t.agencyIndex[code] = len(b.t.agencies)
-	b.t.agencies = append(b.t.agencies, Agency{Code: code, Name: name, ResolveDays: days, Email: email})
+	b.t.agencies = append(b.t.agencies, Agency{Code: code, Name: name, English: english, ResolveDays: days, Email: email})
 }
 
 // email reads an agency's official mailbox: one bare address whose domain
@@ -377,8 +393,10 @@ func (b *builder) rule(r *record) {
 	if field == "" && scope == "" {
 		who = "rule"
 	}
-	r.unknownKeys([]string{"field", "name", "scope", "agency", "keywords", "urgent_keywords", "auto_forward"}, b.in(who))
+	r.unknownKeys([]string{"field", "name", "name_en", "scope", "agency", "keywords", "keywords_en", "urgent_keywords",
+		"urgent_keywords_en", "auto_forward"}, b.in(who))
 	name, nameLine := b.label(r, who)
+	english, englishLine := b.englishLabel(r, who)
 	if scopeOK && scope != ScopeProvince && scope != ScopeEachUnit {
 		if _, ok := b.t.unitIndex[scope]; !ok {
 			b.bad(who, scopeLine, "scope %q: want \"*\", \"each-unit\" or a unit code", scope)
@@ -386,8 +404,11 @@ func (b *builder) rule(r *record) {
 		}
 	}
 	b.ruleAgency(r, who, &ru)
-	ru.Keywords = b.keywords(r, who, "keywords")
-	ru.UrgentKeywords = b.keywords(r, who, "urgent_keywords")
+	listed, urgent := map[string]int{}, map[string]int{}
+	ru.Keywords = b.keywords(r, who, "keywords", listed)
+	ru.EnglishKeywords = b.keywords(r, who, "keywords_en", listed)
+	ru.UrgentKeywords = b.keywords(r, who, "urgent_keywords", urgent)
+	ru.EnglishUrgentKeywords = b.keywords(r, who, "urgent_keywords_en", urgent)
 	ru.AutoForward = r.boolean("auto_forward", b.in(who))
 	if !fieldOK || !scopeOK {
 		return
@@ -401,6 +422,7 @@ func (b *builder) rule(r *record) {
 		b.eachUnit = r.line
 	}
 	b.field(who, ru, name, nameLine)
+	b.fieldEnglish(who, ru.Field, english, englishLine)
 	b.t.rules = append(b.t.rules, ru)
 }
 
@@ -420,11 +442,15 @@ func (b *builder) ruleAgency(r *record, who string, ru *Rule) {
 	}
 }
 
-// keywords reads a rule's list of keywords.
-func (b *builder) keywords(r *record, who, key string) []string {
+// keywords reads a rule's list of keywords; first holds the phrases of the
+// rule's lists read before that may not come again (its keywords in
+// Vietnamese and in English, or its urgent ones), with their lines. The
+// English lists (KEY_en) hold words without diacritics: Vietnamese
+// keywords go in the other list, where a citizen who types without
+// diacritics still finds them.
+func (b *builder) keywords(r *record, who, key string, first map[string]int) []string {
 	items, _ := r.strs(key, b.in(who))
 	var out []string
-	first := map[string]int{}
 	for _, item := range items {
 		k := clean(item.text)
 		ws := words(k)
@@ -434,6 +460,10 @@ func (b *builder) keywords(r *record, who, key string) []string {
 			continue
 		case len(ws) == 0:
 			b.bad(who, item.line, "%s: %q has no letters or digits", key, k)
+			continue
+		case strings.HasSuffix(key, "_en") && !fold.Plain(k):
+			b.bad(who, item.line, "%s: %q has diacritics: English keywords are written without, Vietnamese ones go in %s",
+				key, k, strings.TrimSuffix(key, "_en"))
 			continue
 		}
 		phrase := strings.Join(ws, " ")
@@ -462,7 +492,7 @@ func (b *builder) field(who string, ru Rule, name string, nameLine int) {
 		b.bad(who, nameLine, "name %q differs from %q given to field %s at line %d", name, f.Name, ru.Field, b.fieldLine[ru.Field])
 	}
 	f := &b.t.fields[i]
-	for _, k := range ru.UrgentKeywords {
+	for _, k := range append(slices.Clone(ru.UrgentKeywords), ru.EnglishUrgentKeywords...) {
 		if !containsPhrase(f.Urgent, k) {
 			f.Urgent = append(f.Urgent, k)
 		}
@@ -478,4 +508,51 @@ func containsPhrase(list []string, p string) bool {
 		}
 	}
 	return false
+}
+
+// fieldEnglish records a field's English name: the same on all its rules
+// that give one.
+func (b *builder) fieldEnglish(who, field, english string, line int) {
+	if english == "" {
+		return
+	}
+	f := &b.t.fields[b.t.fieldIndex[field]]
+	switch {
+	case f.English == "":
+		f.English = english
+		b.englishAt[field] = line
+	case f.English != english:
+		b.bad(who, line, "name_en %q differs from %q given to field %s at line %d", english, f.English, field, b.englishAt[field])
+	}
+}
+
+// englishNames checks that a table naming some fields or agencies in
+// English names them all: mail to a citizen who wrote in English would
+// name the others in Vietnamese.
+func (b *builder) englishNames() {
+	var fields, agencies []string
+	for _, f := range b.t.fields {
+		if f.English != "" {
+			fields = append(fields, f.Code)
+		}
+	}
+	for _, a := range b.t.agencies {
+		if a.English != "" {
+			agencies = append(agencies, a.Code)
+		}
+	}
+	if len(fields) > 0 {
+		for _, f := range b.t.fields {
+			if f.English == "" {
+				b.bad("field "+f.Code, b.fieldLine[f.Code], "name_en: missing, while field %s has one: name every field in English or none", fields[0])
+			}
+		}
+	}
+	if len(agencies) > 0 {
+		for _, a := range b.t.agencies {
+			if a.English == "" {
+				b.bad("agency "+a.Code, b.agencyLine[a.Code], "name_en: missing, while agency %s has one: name every agency in English or none", agencies[0])
+			}
+		}
+	}
 }

@@ -38,14 +38,20 @@ func (t *Table) FindAgency(s string) Found {
 }
 
 // FindField finds the field a text names: its code, its name or a
-// comma-separated part of its name, whole or a run of its words, with or
-// without diacritics.
+// comma-separated part of its name, in Vietnamese or in English, whole or
+// a run of its words, with or without diacritics.
 func (t *Table) FindField(s string) Found {
 	var names []named
 	for _, f := range t.fields {
-		n := named{Entry{f.Code, f.Name}, []string{f.Code, f.Name}}
-		for _, part := range strings.Split(f.Name, ",") {
-			n.names = append(n.names, strings.TrimSpace(part))
+		n := named{Entry{f.Code, f.Name}, []string{f.Code}}
+		for _, name := range []string{f.Name, f.English} {
+			if name == "" {
+				continue
+			}
+			n.names = append(n.names, name)
+			for _, part := range strings.Split(name, ",") {
+				n.names = append(n.names, strings.TrimSpace(part))
+			}
 		}
 		names = append(names, n)
 	}

@@ -11,7 +11,7 @@ import (
 type matcher struct {
 	keywords     phraseSet
 	keywordRules [][]int // keyword phrase → the rules that list it
-	ruleKeywords [][]int // rule → its keyword phrases, in the rule's order
+	ruleKeywords [][]int // rule → its keyword phrases, in the order of Rule.allKeywords
 	fieldUrgent  [][]int // field → its urgent keyword phrases, in Field.Urgent's order
 	fieldRules   [][]int // field → its rules
 	ruleField    []int   // rule → its field
@@ -37,8 +37,8 @@ func compile(t *Table) matcher {
 	}
 	m.fieldRules = make([][]int, len(t.fields))
 	for i, r := range t.rules {
-		ids := make([]int, len(r.Keywords))
-		for j, k := range r.Keywords {
+		ids := make([]int, len(r.Keywords)+len(r.EnglishKeywords))
+		for j, k := range r.allKeywords() {
 			ids[j] = keyword(k)
 			m.keywordRules[ids[j]] = append(m.keywordRules[ids[j]], i)
 		}
@@ -78,6 +78,9 @@ func compile(t *Table) matcher {
 	}
 	for i, f := range t.fields {
 		names := append([]string{f.Code, f.Name}, strings.Split(f.Name, ",")...)
+		if f.English != "" {
+			names = append(append(names, f.English), strings.Split(f.English, ",")...)
+		}
 		for _, n := range names {
 			id, ok := m.fieldNames.addText(n)
 			if !ok {
@@ -128,4 +131,9 @@ func (m *matcher) findKeywords(texts ...text) found {
 func (f found) has(id int) bool {
 	_, ok := slices.BinarySearch(f, id)
 	return ok
+}
+
+// allKeywords returns the rule's keywords, in Vietnamese then in English.
+func (r Rule) allKeywords() []string {
+	return append(slices.Clone(r.Keywords), r.EnglishKeywords...)
 }

@@ -124,7 +124,8 @@ type routing struct {
 }
 
 // declared finds the declared field: the field whose code, name, or a
-// comma-separated part of whose name is exactly the declared text.
+// comma-separated part of whose name, in Vietnamese or in English, is
+// exactly the declared text.
 func (r *routing) declared(s string) {
 	if strings.TrimSpace(s) == "" {
 		return
@@ -363,9 +364,10 @@ func (r *routing) eachUnitNote() {
 // keywordsOf returns a rule's keywords found in the report, in its order.
 func (r *routing) keywordsOf(rule int) []string {
 	var out []string
+	all := r.t.rules[rule].allKeywords()
 	for j, id := range r.t.match.ruleKeywords[rule] {
 		if r.found.has(id) {
-			out = append(out, r.t.rules[rule].Keywords[j])
+			out = append(out, all[j])
 		}
 	}
 	return out

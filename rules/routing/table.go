@@ -27,6 +27,7 @@
 //	[[agency]]
 //	code = "so-gtvt"            # ASCII: lower-case letters, digits, hyphens
 //	name = "Sở Giao thông vận tải"
+//	name_en = "Department of Transport" # optional: for mail to a citizen who wrote English
 //	resolve_days = 6            # working days to resolve a report, 1 to 6
 //	email = "sgtvt@haugiang.gov.vn" # optional: the official mailbox, which gets the
 //	                            # agency's notices when no handler of it is configured
@@ -50,10 +51,13 @@
 //	[[rule]]
 //	field = "giao-thong"
 //	name = "Giao thông, hạ tầng đường bộ"  # the field's name, the same on all its rules
+//	name_en = "Roads and transport"        # optional: in English, the same on all its rules
 //	scope = "*"                 # "*", "each-unit", or a unit code
 //	agency = "so-gtvt"          # left out for an each-unit rule
 //	keywords = ["ổ gà", "quốc lộ"]
+//	keywords_en = ["pothole", "potholes"] # optional: in English, without diacritics
 //	urgent_keywords = ["sập cầu"]
+//	urgent_keywords_en = ["bridge collapsed"]
 //	auto_forward = false        # true: forwarded without a receiver's /accept
 //
 // Citizens keep writing the names of abolished units for years, so a former
@@ -64,6 +68,14 @@
 // "xã Vị Thanh"). The edition names the set of units and agencies the table
 // describes, so that a report routed with it can be told from one routed
 // with another table (SPEC 6.4).
+//
+// English names (name_en) are for mail to a citizen who wrote in English
+// (SPEC 8.4): a table that names one field, or one agency, in English names
+// them all. English keywords (keywords_en) route a report written in
+// English that quotes no Vietnamese term ("power outage", "pothole"); such
+// a text is compared with the table's words folded (SPEC 6.2), so they are
+// written without diacritics, and only where the English word means one
+// field.
 //
 // A rule scoped "each-unit" is one rule whose agency is the committee of the
 // report's unit. A rule scoped to a unit code applies to reports of that unit
@@ -96,8 +108,11 @@ import (
 
 // Agency is a body that handles reports.
 type Agency struct {
-	Code        string
-	Name        string
+	Code string
+	Name string
+	// English is the agency's name in English, for mail to a citizen who
+	// wrote in English; "" when the table gives none.
+	English     string
 	ResolveDays int // working days to resolve a report (1 to 6)
 	// Email is the agency's official mailbox (SPEC 6.1): its notices go
 	// there when no handler of it is configured. "" when the table gives
@@ -129,9 +144,27 @@ type Former struct {
 // Field is a category of reports (lĩnh vực). Its slice belongs to the
 // table: do not modify it.
 type Field struct {
-	Code   string
-	Name   string
-	Urgent []string // the urgent keywords of all its rules
+	Code string
+	Name string
+	// English is the field's name in English, for mail to a citizen who
+	// wrote in English; "" when the table gives none.
+	English string
+	Urgent  []string // the urgent keywords of all its rules, in Vietnamese, then in English
+}
+
+// NameFor returns the field's name for a reader: in English when english
+// is set and the table gives one, else in Vietnamese.
+func (f Field) NameFor(english bool) string { return nameFor(f.Name, f.English, english) }
+
+// NameFor returns the agency's name for a reader: in English when english
+// is set and the table gives one, else in Vietnamese.
+func (a Agency) NameFor(english bool) string { return nameFor(a.Name, a.English, english) }
+
+func nameFor(vietnamese, inEnglish string, english bool) string {
+	if english && inEnglish != "" {
+		return inEnglish
+	}
+	return vietnamese
 }
 
 // Rule is one row of the table. Its slices belong to the table: do not
@@ -143,8 +176,13 @@ type Rule struct {
 	Agency         string // "" for an each-unit rule
 	Keywords       []string
 	UrgentKeywords []string
-	AutoForward    bool
-	Line           int // where the rule starts in its file
+	// EnglishKeywords and EnglishUrgentKeywords are the rule's keywords
+	// in English, for reports written in English: they count as the
+	// others do.
+	EnglishKeywords       []string
+	EnglishUrgentKeywords []string
+	AutoForward           bool
+	Line                  int // where the rule starts in its file
 }
 
 // Scopes a rule can have besides a unit code.

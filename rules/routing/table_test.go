@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // valid is the smallest table the checks accept; each problem case below
@@ -55,8 +57,8 @@ func TestProblems(t *testing.T) {
 		{"plain table", valid + "[agency]\ncode = \"x\"\n",
 			[]string{`t.toml:12: [agency]: write each record as [[agency]], [[unit]], [[former]] or [[rule]]`}},
 		{"unknown keys", strings.Replace(valid, "resolve_days = 6", "resolve_days = 6\nlimit = 6\ncolour = \"red\"", 1),
-			[]string{`t.toml:7: agency c: limit: unknown key (known: code, name, resolve_days, email)`,
-				`t.toml:8: agency c: colour: unknown key (known: code, name, resolve_days, email)`}},
+			[]string{`t.toml:7: agency c: limit: unknown key (known: code, name, name_en, resolve_days, email)`,
+				`t.toml:8: agency c: colour: unknown key (known: code, name, name_en, resolve_days, email)`}},
 		{"bad emails", valid + `[[agency]]
 code = "a"
 name = "A"
@@ -118,6 +120,37 @@ email = ["sf@haugiang.gov.vn"]
 				`t.toml:14: rule khac/*: urgent_keywords: empty keyword`}},
 		{"field with two names", valid + "[[rule]]\nfield = \"khac\"\nname = \"Khác nữa\"\nscope = \"each-unit\"\n",
 			[]string{`t.toml:14: rule khac/each-unit: name "Khác nữa" differs from "Khác" given to field khac at line 9`}},
+		{"english names", strings.Replace(valid, "name = \"Khác\"", "name = \"Khác\"\nname_en = \"Other\"", 1) + `[[rule]]
+field = "khac"
+name = "Khác"
+name_en = "Others"
+scope = "each-unit"
+[[rule]]
+field = "dien"
+name = "Điện"
+scope = "*"
+agency = "c"
+[[rule]]
+field = "nuoc"
+name = "Nước"
+name_en = " "
+scope = "*"
+agency = "c"
+[[agency]]
+code = "d"
+name = "D"
+name_en = "Department D"
+resolve_days = 6
+`, []string{`t.toml:4: agency c: name_en: missing, while agency d has one: name every agency in English or none`,
+			`t.toml:16: rule khac/each-unit: name_en "Others" differs from "Other" given to field khac at line 10`,
+			`t.toml:20: field dien: name_en: missing, while field khac has one: name every field in English or none`,
+			`t.toml:25: field nuoc: name_en: missing, while field khac has one: name every field in English or none`,
+			`t.toml:26: rule nuoc/*: name_en: must not be empty (leave the key out, or name it in English)`}},
+		{"english keywords", valid + "keywords = [\"mất điện\"]\nkeywords_en = [\"power cut\", \"mất  điện\", \"Power  Cut\"]\n" +
+			"urgent_keywords = [\"điện giật\"]\nurgent_keywords_en = [\"electric shock\", \"điện giật\"]\n",
+			[]string{`t.toml:13: rule khac/*: keywords_en: "mất  điện" has diacritics: English keywords are written without, Vietnamese ones go in keywords`,
+				`t.toml:13: rule khac/*: keywords_en: "Power  Cut" given twice (first at line 13)`,
+				`t.toml:15: rule khac/*: urgent_keywords_en: "điện giật" has diacritics: English keywords are written without, Vietnamese ones go in urgent_keywords`}},
 		{"rule twice", valid + "[[rule]]\nfield = \"khac\"\nname = \"Khác\"\nscope = \"*\"\nagency = \"c\"\n",
 			[]string{`t.toml:12: rule khac/*: rule defined twice (first at line 7)`}},
 		{"each-unit with an agency", valid + "[[rule]]\nfield = \"x\"\nname = \"X\"\nscope = \"each-unit\"\nagency = \"c\"\n",
@@ -343,5 +376,39 @@ func checkRuleRow(t *testing.T, table *Table, cells []string) {
 	if f.Name != cells[1] || r.Agency != agency || !slices.Equal(r.Keywords, list(cells[4])) ||
 		!slices.Equal(r.UrgentKeywords, list(cells[5])) || r.AutoForward {
 		t.Errorf("rule %s: %+v, want %q", id, r, cells)
+	}
+}
+
+// TestEnglishNames: both built-in tables name every field and agency in
+// English, for mail to citizens who write English, and a name in English
+// is a declared field as the Vietnamese one is.
+func TestEnglishNames(t *testing.T) {
+	for _, name := range BuiltinNames() {
+		table, _ := Builtin(name)
+		for _, f := range table.Fields() {
+			if f.English == "" || !fold.Plain(strings.ReplaceAll(f.English, "Internet", "")) || f.NameFor(true) != f.English || f.NameFor(false) != f.Name {
+				t.Errorf("%s: field %s: English name %q", name, f.Code, f.English)
+			}
+		}
+		for _, a := range table.Agencies() {
+			if a.English == "" || a.NameFor(true) != a.English || a.NameFor(false) != a.Name {
+				t.Errorf("%s: agency %s: English name %q", name, a.Code, a.English)
+			}
+		}
+		for _, declared := range []string{"Electricity", "electricity", "ELECTRICITY"} {
+			if d := table.Route(Input{Text: "The lights went off.", Field: declared}); d.Field != "dien" {
+				t.Errorf("%s: declared field %q: %s (%s)", name, declared, d.Field, d.Why)
+			}
+		}
+		if found := table.FindField("drainage and flooding"); found.Code != "thoat-nuoc" {
+			t.Errorf("%s: FindField of an English name: %+v", name, found)
+		}
+	}
+	if a, _ := Default().Agency("dien-luc"); a.English != "Hậu Giang Power Company" {
+		t.Errorf("the power company in English: %q", a.English)
+	}
+	t2025, _ := Builtin("2025")
+	if a, _ := t2025.Agency("ubnd-xa-hoa-luu"); a.English != "People's Committee of Hỏa Lựu Commune" {
+		t.Errorf("a committee of 2025 in English: %q", a.English)
 	}
 }

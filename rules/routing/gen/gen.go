@@ -256,7 +256,9 @@ func orList(items []string) string {
 }
 
 // expand fills a committee pattern: {code}, {compact} (the code without
-// hyphens) and {name}.
+// hyphens), {name} and {name_en} (the name as English writes it: "Hỏa
+// Lựu Commune").
 func expand(pattern string, u *place) string {
-	return strings.NewReplacer("{code}", u.code, "{compact}", strings.ReplaceAll(u.code, "-", ""), "{name}", u.name).Replace(pattern)
+	return strings.NewReplacer("{code}", u.code, "{compact}", strings.ReplaceAll(u.code, "-", ""), "{name}", u.name,
+		"{name_en}", u.bare+" "+typeOf(u.typ).english).Replace(pattern)
 }

@@ -13,17 +13,18 @@ import (
 type unitType struct {
 	word    string   // as names write it, in lower case: "thị trấn"
 	abbrevs []string // "TT"
+	english string   // the word English writes after the name: "Township"
 }
 
 // unitTypes are the type words of the units of provinces and cities, and of
 // the districts abolished in 2025.
 var unitTypes = []unitType{
-	{"thành phố", []string{"TP"}},
-	{"thị trấn", []string{"TT"}},
-	{"thị xã", []string{"TX"}},
-	{"phường", []string{"P."}},
-	{"huyện", []string{"H."}},
-	{"xã", []string{"X."}},
+	{"thành phố", []string{"TP"}, "City"},
+	{"thị trấn", []string{"TT"}, "Township"},
+	{"thị xã", []string{"TX"}, "Town"},
+	{"phường", []string{"P."}, "Ward"},
+	{"huyện", []string{"H."}, "District"},
+	{"xã", []string{"X."}, "Commune"},
 }
 
 // typed splits a unit's name into its type word and the rest: "Phường Vị

@@ -20,7 +20,8 @@ type edition struct {
 	Center    string
 	Committee struct {
 		Code, Name, Email string
-		ResolveDays       int `toml:"resolve_days"`
+		English           string `toml:"name_en"`
+		ResolveDays       int    `toml:"resolve_days"`
 	}
 	Agency []agencySource
 	Alias  []struct {
@@ -31,6 +32,7 @@ type edition struct {
 
 type agencySource struct {
 	Code, Name, Email string
+	English           string   `toml:"name_en"`
 	ResolveDays       int      `toml:"resolve_days"`
 	TakesOver         []string `toml:"takes_over"`
 }

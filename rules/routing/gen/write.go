@@ -38,6 +38,9 @@ func (m *mapping) header(w *bytes.Buffer, dir string) {
 # Codes are ASCII (lower case, digits, hyphens); names, aliases and keywords are
 # Vietnamese, written with their diacritics: a citizen who types without them
 # still matches ("mat dien" finds "mất điện"), the other way round never does.
+# name_en, keywords_en and urgent_keywords_en are English, for citizens who
+# write in English: the names their mail shows, and keywords (without
+# diacritics) that each mean their field only.
 
 center = %s
 fallback = %s
@@ -54,16 +57,21 @@ func (m *mapping) agencies(w *bytes.Buffer) {
 # and must be checked by the deployment before use.
 `)
 	for _, a := range m.ed.Agency {
-		agency(w, a.Code, a.Name, a.ResolveDays, a.Email)
+		agency(w, a.Code, a.Name, a.English, a.ResolveDays, a.Email)
 	}
 	fmt.Fprint(w, "\n# The People's Committees of the units.\n")
+	c := m.ed.Committee
 	for _, u := range m.units {
-		agency(w, u.committee, expand(m.ed.Committee.Name, u), m.ed.Committee.ResolveDays, expand(m.ed.Committee.Email, u))
+		agency(w, u.committee, expand(c.Name, u), expand(c.English, u), c.ResolveDays, expand(c.Email, u))
 	}
 }
 
-func agency(w *bytes.Buffer, code, name string, days int, email string) {
-	fmt.Fprintf(w, "\n[[agency]]\ncode = %s\nname = %s\nresolve_days = %d\n", quote(code), quote(name), days)
+func agency(w *bytes.Buffer, code, name, english string, days int, email string) {
+	fmt.Fprintf(w, "\n[[agency]]\ncode = %s\nname = %s\n", quote(code), quote(name))
+	if english != "" {
+		fmt.Fprintf(w, "name_en = %s\n", quote(english))
+	}
+	fmt.Fprintf(w, "resolve_days = %d\n", days)
 	if email != "" {
 		fmt.Fprintf(w, "email = %s\n", quote(email))
 	}
@@ -164,7 +172,11 @@ func (m *mapping) rules(w *bytes.Buffer) error {
 `)
 	for _, r := range m.base.Rules() {
 		f, _ := m.base.Field(r.Field)
-		fmt.Fprintf(w, "\n[[rule]]\nfield = %s\nname = %s\nscope = %s\n", quote(r.Field), quote(f.Name), quote(r.Scope))
+		fmt.Fprintf(w, "\n[[rule]]\nfield = %s\nname = %s\n", quote(r.Field), quote(f.Name))
+		if f.English != "" {
+			fmt.Fprintf(w, "name_en = %s\n", quote(f.English))
+		}
+		fmt.Fprintf(w, "scope = %s\n", quote(r.Scope))
 		switch r.Scope {
 		case routing.ScopeEachUnit:
 		case routing.ScopeProvince:
@@ -176,9 +188,14 @@ func (m *mapping) rules(w *bytes.Buffer) error {
 		default:
 			return fmt.Errorf("rule %s of the base table is scoped to a unit of it: write it in edition.toml's units' terms by hand", r.ID)
 		}
-		fmt.Fprintf(w, "keywords = %s\n", list(r.Keywords))
-		if len(r.UrgentKeywords) > 0 {
-			fmt.Fprintf(w, "urgent_keywords = %s\n", list(r.UrgentKeywords))
+		for _, l := range []struct {
+			key   string
+			words []string
+		}{{"keywords", r.Keywords}, {"keywords_en", r.EnglishKeywords}, {"urgent_keywords", r.UrgentKeywords},
+			{"urgent_keywords_en", r.EnglishUrgentKeywords}} {
+			if len(l.words) > 0 || l.key == "keywords" {
+				fmt.Fprintf(w, "%s = %s\n", l.key, list(l.words))
+			}
 		}
 		if r.AutoForward {
 			fmt.Fprint(w, "auto_forward = true\n")
