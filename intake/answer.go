@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"haugiang.gov.vn/phananh/intake/command"
+	"haugiang.gov.vn/phananh/mailer/thread"
 	"haugiang.gov.vn/phananh/reports"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
@@ -148,7 +149,8 @@ var answerKinds = []string{"confirmation", "status", "help", "codes", "refused",
 const DefaultAnswersPerHour = 30
 
 // write writes an answer to the operator's configured address, in reply
-// to their message. Past the hourly cap of answers to one operator (SPEC
+// to their message and, for an answer about a report, in their
+// conversation about it (thread.Answer). Past the hourly cap of answers to one operator (SPEC
 // 7.3: even when authentic) it is recorded as suppressed, not sent.
 func (a *answers) write(tx *store.Tx, in *incoming, op Operator, r *store.Report, kind string, data any, files []store.MailFile) error {
 	b, err := json.Marshal(data)
@@ -160,6 +162,11 @@ func (a *answers) write(tx *store.Tx, in *incoming, op Operator, r *store.Report
 	if r != nil {
 		m.ReportID, m.ReportCode = r.ID, r.Code
 		m.ReplyTo = a.addrs.operator(r.ID, op.Email, in.now)
+		prior, err := tx.ReportMail(r.ID)
+		if err != nil {
+			return err
+		}
+		thread.Answer(prior, op.Email, in.msg.MessageID, in.msg.References, in.now).Set(&m)
 	}
 	n, err := tx.MailsSince(op.Email, answerKinds, in.now.Add(-time.Hour))
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"haugiang.gov.vn/phananh/intake/parse"
+	"haugiang.gov.vn/phananh/mailer/thread"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -82,9 +83,15 @@ func (b *bounces) citizenUnreachable(tx *store.Tx, in *incoming, failed store.Ma
 	if err != nil {
 		return err
 	}
+	prior, err := tx.ReportMail(r.ID)
+	if err != nil {
+		return err
+	}
 	for _, op := range b.staff.WithRole("receiver") {
-		if _, err := tx.Enqueue(store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "bounce", To: op.Email, Role: op.Role,
-			ReplyTo: b.addrs.operator(r.ID, op.Email, in.now), Data: data}, in.now); err != nil {
+		m := store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "bounce", To: op.Email, Role: op.Role,
+			ReplyTo: b.addrs.operator(r.ID, op.Email, in.now), Data: data}
+		thread.Notice(prior, op.Email, in.now).Set(&m)
+		if _, err := tx.Enqueue(m, in.now); err != nil {
 			return err
 		}
 	}

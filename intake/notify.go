@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"slices"
 
+	"haugiang.gov.vn/phananh/mailer/thread"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
@@ -108,23 +109,28 @@ func (nf *notifier) owe(tx *store.Tx, in *incoming, s *snapshot, st step, forwar
 
 // enqueue writes one notice to the outbox: in the citizen's language to
 // the citizen, with the citizen's reply token; in Vietnamese to staff,
-// with the operator's reply token; continuing the thread the recipient
-// already has about the report.
+// with the operator's reply token; continuing the conversation the
+// recipient already has about the report (thread.Notice for staff).
 func (nf *notifier) enqueue(tx *store.Tx, in *incoming, s *snapshot, kind string, rc recipient, data any, files []store.MailFile) error {
 	b, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
 	m := store.Mail{ReportID: s.r.ID, ReportCode: s.r.Code, Kind: kind, To: rc.email, Role: rc.role, Lang: templates.Vietnamese,
-		References: s.thread(rc.email), Data: b, Attachments: files}
-	switch {
-	case rc.role == "citizen":
+		Data: b, Attachments: files}
+	if rc.role == "citizen" {
 		m.Lang = s.r.Lang
 		m.ReplyTo = nf.addrs.citizen(s.r, in.now)
 		m.InReplyTo, m.References = s.citizenThread()
-	case rc.staff:
+	} else {
+		thread.Notice(s.mail, rc.email, in.now).Set(&m)
+	}
+	if rc.staff {
 		m.ReplyTo = nf.addrs.operator(s.r.ID, rc.email, in.now)
 	}
-	_, err = tx.Enqueue(m, in.now)
+	m, err = tx.Enqueue(m, in.now)
+	if err == nil {
+		s.mail = append(s.mail, m) // a later notice of the step continues it
+	}
 	return err
 }

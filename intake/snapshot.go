@@ -2,7 +2,6 @@ package intake
 
 import (
 	"cmp"
-	"slices"
 	"sort"
 	"time"
 
@@ -134,24 +133,6 @@ func (s *snapshot) coAgencies() []templates.Code {
 		out = append(out, templates.Code{Code: c, Name: s.nameOf(c, false)})
 	}
 	return out
-}
-
-// thread returns the References of a new mail to addr about the report:
-// those of the last mail addr had about it, then that mail, so that mail
-// programs show one conversation.
-func (s *snapshot) thread(addr string) []string {
-	for i := len(s.mail) - 1; i >= 0; i-- {
-		m := s.mail[i]
-		if !sameAddress(m.To, addr) {
-			continue
-		}
-		refs := slices.Clone(m.References)
-		if m.InReplyTo != "" && !slices.Contains(refs, m.InReplyTo) {
-			refs = append(refs, m.InReplyTo)
-		}
-		return append(refs, m.MessageID)
-	}
-	return nil
 }
 
 // deadlineOrder is the order deadlines are listed in: the process's.

@@ -1,10 +1,10 @@
 package intake
 
 import (
-	"slices"
 	"strings"
 
 	"haugiang.gov.vn/phananh/intake/parse"
+	"haugiang.gov.vn/phananh/mailer/thread"
 )
 
 // The citizen's conversation (SPEC 8.1): every mail to the citizen about a
@@ -18,10 +18,6 @@ const (
 	detailMessageID  = "message_id"
 	detailReferences = "references"
 )
-
-// maxReferences bounds the References of our mail: the first (the report's
-// own message) and the latest of a long conversation.
-const maxReferences = 20
 
 // citizenMessage is the detail that records a message of the citizen's in
 // their conversation, or nil for a message without a Message-ID.
@@ -52,24 +48,7 @@ func (s *snapshot) citizenThread() (string, []string) {
 		}
 		latest, refs = id, strings.Fields(e.Detail[detailReferences])
 	}
-	return latest, chain(root, refs, latest)
-}
-
-// chain is the References of a mail answering the message id, whose own
-// References are refs, in the conversation that began with root: root
-// first, then refs, then id, each once, at most maxReferences of them
-// (the first and the latest kept).
-func chain(root string, refs []string, id string) []string {
-	var out []string
-	for _, r := range append(append([]string{root}, refs...), id) {
-		if r != "" && !slices.Contains(out, r) {
-			out = append(out, r)
-		}
-	}
-	if len(out) > maxReferences {
-		out = append(out[:1], out[len(out)-maxReferences+1:]...)
-	}
-	return out
+	return latest, thread.Chain(root, refs, latest)
 }
 
 // answering returns the In-Reply-To and References of a mail to the
@@ -77,7 +56,7 @@ func chain(root string, refs []string, id string) []string {
 // conversation.
 func (s *snapshot) answering(in *incoming) (string, []string) {
 	root, _ := s.citizenRoot()
-	return in.msg.MessageID, chain(root, in.msg.References, in.msg.MessageID)
+	return in.msg.MessageID, thread.Chain(root, in.msg.References, in.msg.MessageID)
 }
 
 // citizenRoot returns the Message-ID of the message the report came in.

@@ -3,7 +3,6 @@ package intake
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"haugiang.gov.vn/phananh/store"
@@ -46,19 +45,6 @@ func TestCitizenConversation(t *testing.T) {
 	}
 	if len(subjects) != 1 {
 		t.Errorf("the citizen's mails have %d subjects, want one: %v", len(subjects), subjects)
-	}
-}
-
-// TestReferencesBounded: a long conversation keeps its first message and
-// its latest ones in References.
-func TestReferencesBounded(t *testing.T) {
-	var refs []string
-	for i := range 40 {
-		refs = append(refs, strings.Repeat("x", i+1)+"@example.net")
-	}
-	got := chain("root@x", refs, "last@x")
-	if len(got) != maxReferences || got[0] != "root@x" || got[len(got)-1] != "last@x" || got[len(got)-2] != refs[39] {
-		t.Errorf("chain of %d: %d kept, %q … %q", len(refs)+2, len(got), got[0], got[len(got)-1])
 	}
 }
 

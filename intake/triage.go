@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"haugiang.gov.vn/phananh/mailer/thread"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -28,9 +29,10 @@ func (rc *reception) notifyReceivers(tx *store.Tx, in *incoming, r store.Report,
 		return err
 	}
 	for _, op := range receivers {
-		_, err := tx.Enqueue(store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "triage", To: op.Email, Role: op.Role,
-			ReplyTo: rc.addrs.operator(r.ID, op.Email, in.now), Data: data, Attachments: files}, in.now)
-		if err != nil {
+		m := store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "triage", To: op.Email, Role: op.Role,
+			ReplyTo: rc.addrs.operator(r.ID, op.Email, in.now), Data: data, Attachments: files}
+		thread.Notice(nil, op.Email, in.now).Set(&m) // the report's first mail to staff
+		if _, err := tx.Enqueue(m, in.now); err != nil {
 			return err
 		}
 	}

@@ -25,7 +25,10 @@ type Sender struct {
 // text and HTML alternatives, the report's tag in the subject, our
 // Message-ID, the thread's In-Reply-To and References, the reply address,
 // and Auto-Submitted, as the kind of mail says, so that no robot answers
-// it (RFC 3834, SPEC 4.7).
+// it (RFC 3834, SPEC 4.7). A staff member's mail about a report (one with
+// a Thread-Index) has the subject of their conversation about it, the
+// same for every notice, and says what happened in its first line (see
+// package mailer/thread).
 func Compose(set *templates.Set, from Sender, m store.Mail) (*gomail.Msg, error) {
 	r, err := set.Render(m.Kind, m.Lang, m.Data)
 	if err != nil {
@@ -46,7 +49,16 @@ func Compose(set *templates.Set, from Sender, m store.Mail) (*gomail.Msg, error)
 			return nil, fmt.Errorf("mail %d: reply-to: %w", m.ID, err)
 		}
 	}
-	msg.Subject(Subject(m.ReportCode, r.Subject))
+	subject := r.Subject
+	if m.ThreadIndex != "" {
+		subject = set.Thread(m.Lang)
+	}
+	subject = Subject(m.ReportCode, subject)
+	msg.Subject(subject)
+	if m.ThreadIndex != "" {
+		msg.SetGenHeader("Thread-Topic", subject)
+		msg.SetGenHeaderPreformatted("Thread-Index", m.ThreadIndex)
+	}
 	msg.SetMessageIDWithValue(m.MessageID)
 	msg.SetDateWithValue(m.CreatedAt.In(calendar.Vietnam))
 	if m.InReplyTo != "" {

@@ -10,9 +10,9 @@ import (
 
 	"haugiang.gov.vn/phananh/intake"
 	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/mailer/thread"
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/deadline"
-	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
@@ -181,7 +181,7 @@ func (w *Watch) notify(tx *store.Tx, n notice, d store.DueDeadline, now time.Tim
 	if len(to) == 0 {
 		return false, nil
 	}
-	threads := w.threads(tx, d)
+	mails := w.mails(tx, d)
 	usable, err := w.usable(tx, n, d)
 	if err != nil {
 		return false, err
@@ -197,7 +197,8 @@ func (w *Watch) notify(tx *store.Tx, n notice, d store.DueDeadline, now time.Tim
 			return false, err
 		}
 		m := store.Mail{ReportID: d.ReportID, ReportCode: d.Code, Kind: n.kind, To: op.Email, Role: op.Role,
-			Lang: templates.Vietnamese, References: threads[fold.Address(op.Email)], Data: data}
+			Lang: templates.Vietnamese, Data: data}
+		thread.Notice(mails, op.Email, now).Set(&m)
 		if w.Tokens != nil && !mailbox {
 			m.ReplyTo = token.Address(w.Address, w.Tokens.Mint(d.ReportID, token.Operator, op.Email, now))
 		}
@@ -306,23 +307,15 @@ func (w *Watch) table() *routing.Table {
 	return w.Routing()
 }
 
-// threads returns, by address folded in ASCII case (fold.Address), the References of a notice that
-// continues the last mail each operator had about the report (the triage
-// notice, the assignment, an earlier reminder), so that mail programs show
-// them as one conversation. In-Reply-To stays empty: a notice answers no
-// message, and the mailer marks it auto-generated. A thread that cannot be
-// read is logged and left out; the notice goes without it.
-func (w *Watch) threads(tx *store.Tx, d store.DueDeadline) map[string][]string {
+// mails returns the report's mail so far, in which each reader's notice
+// continues their conversation about the report (thread.Notice): the
+// triage notice, the assignment, an earlier reminder. Mail that cannot be
+// read is logged and left out; the notice then starts a conversation.
+func (w *Watch) mails(tx *store.Tx, d store.DueDeadline) []store.Mail {
 	mails, err := tx.ReportMail(d.ReportID)
 	if err != nil {
 		w.Log.Warn("report's mail unreadable: the notice starts a new thread", "report", d.Code, "err", err)
 		return nil
 	}
-	out := map[string][]string{}
-	for _, m := range mails {
-		if m.Role != "citizen" {
-			out[fold.Address(m.To)] = append(append([]string(nil), m.References...), m.MessageID)
-		}
-	}
-	return out
+	return mails
 }

@@ -203,10 +203,12 @@ func TestIntakeReminderAndAlert(t *testing.T) {
 		if od.Step != "intake" || od.Late != (templates.Span{}) || !od.Due.Equal(dl.Due) {
 			t.Errorf("overdue data %+v", od)
 		}
-		// The receiver who had the triage notice gets the next ones in its thread.
-		if !slices.Equal(ms[1].References, []string{triage}) || len(ms[2].References) != 0 ||
-			!slices.Equal(ms[4].References, []string{triage, ms[1].MessageID}) || ms[4].InReplyTo != "" {
-			t.Errorf("threads: %v, %v, %v", ms[1].References, ms[2].References, ms[4].References)
+		// The receiver who had the triage notice gets the next ones in its
+		// conversation, each answering the triage notice; the one who had
+		// none starts one.
+		if !slices.Equal(ms[1].References, []string{triage}) || len(ms[2].References) != 0 || ms[2].ThreadIndex == "" ||
+			!slices.Equal(ms[4].References, []string{triage, ms[1].MessageID}) || ms[1].InReplyTo != triage || ms[4].InReplyTo != triage {
+			t.Errorf("threads: %v, %v, %v; %s answers %q", ms[1].References, ms[2].References, ms[4].References, ms[4].Kind, ms[4].InReplyTo)
 		}
 		return nil
 	})

@@ -36,6 +36,10 @@ type Mail struct {
 	CreatedAt   time.Time
 	SentAt      time.Time
 	SentKey     string // the blob of the bytes the server accepted
+	// ThreadIndex is the Thread-Index (base64) of a staff member's mail
+	// in their conversation about a report; such mail has the
+	// conversation's subject (see package mailer/thread).
+	ThreadIndex string
 }
 
 // Mail states.
@@ -63,6 +67,7 @@ type thread struct {
 	ReplyTo    string   `json:"reply_to,omitempty"`
 	InReplyTo  string   `json:"in_reply_to,omitempty"`
 	References []string `json:"references,omitempty"`
+	Index      string   `json:"thread_index,omitempty"`
 }
 
 // Enqueue writes a mail to the outbox in the current transaction, so it is
@@ -88,7 +93,7 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 	if err != nil {
 		return m, err
 	}
-	th, err := json.Marshal(thread{m.ReplyTo, m.InReplyTo, m.References})
+	th, err := json.Marshal(thread{m.ReplyTo, m.InReplyTo, m.References, m.ThreadIndex})
 	if err != nil {
 		return m, err
 	}
@@ -317,6 +322,6 @@ func (t *Tx) scanMail(rows *sql.Rows) (Mail, error) {
 			return m, fmt.Errorf("store: outbox %d thread: %w", m.ID, err)
 		}
 	}
-	m.ReplyTo, m.InReplyTo, m.References = tr.ReplyTo, tr.InReplyTo, tr.References
+	m.ReplyTo, m.InReplyTo, m.References, m.ThreadIndex = tr.ReplyTo, tr.InReplyTo, tr.References, tr.Index
 	return m, nil
 }

@@ -33,6 +33,9 @@ const (
 type Set struct {
 	text map[string]*texttemplate.Template // by "kind.lang"
 	html map[string]*htmltemplate.Template
+	// thread is the title of a report's conversation (the "thread"
+	// partial), by language.
+	thread map[string]string
 }
 
 // Rendered is one mail's subject and bodies.
@@ -45,7 +48,7 @@ type Rendered struct {
 // Load parses the embedded templates, each replaced by the file of the same
 // name in dir when dir is not "".
 func Load(dir string) (*Set, error) {
-	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, thread: map[string]string{}}
 	layout, err := read(dir, "layout.html")
 	if err != nil {
 		return nil, err
@@ -99,7 +102,26 @@ func (s *Set) parse(dir, kind, lang, layout string) error {
 		return fmt.Errorf("templates: %w", err)
 	}
 	s.text[name], s.html[name] = t, h
+	if _, ok := s.thread[lang]; !ok && t.Lookup("thread") != nil {
+		var b bytes.Buffer
+		if err := t.ExecuteTemplate(&b, "thread", nil); err != nil {
+			return fmt.Errorf("templates: partials.%s.txt thread: %w", lang, err)
+		}
+		s.thread[lang] = strings.Join(strings.Fields(b.String()), " ")
+	}
 	return nil
+}
+
+// Thread returns the title of a report's conversation in a language
+// (Vietnamese when the language has none): the subject, after the
+// report's tag, of every mail a staff member gets about a report, so that
+// the mail programs that group by subject keep it in one conversation
+// (see package mailer/thread).
+func (s *Set) Thread(lang string) string {
+	if t, ok := s.thread[lang]; ok {
+		return t
+	}
+	return s.thread[Vietnamese]
 }
 
 // check renders every template with its sample data, so that a broken
