@@ -157,6 +157,12 @@ type Intake struct {
 
 	// AutoRepliesPerHour caps the automatic replies one sender gets (SPEC 4.7).
 	AutoRepliesPerHour int `toml:"auto_replies_per_hour"`
+	// FollowUpsPerSender and FollowUpsPerReport cap the follow-ups
+	// forwarded to a report's holders in an hour, from one sender and to
+	// one report (SPEC 4.2); the rest are recorded on the report and
+	// counted in the daily digest.
+	FollowUpsPerSender int `toml:"follow_ups_per_sender_per_hour"`
+	FollowUpsPerReport int `toml:"follow_ups_per_report_per_hour"`
 	// DuplicateWindow is how long the same content from the same sender is
 	// linked to the first report as a duplicate (SPEC 4.7).
 	DuplicateWindow Duration `toml:"duplicate_window"`
@@ -387,6 +393,8 @@ func defaultIntake() Intake {
 		MaxAttachments:      50,
 		SpamMarks:           []string{"X-Spam-Flag: YES", "X-Spam: Yes"},
 		AutoRepliesPerHour:  5,
+		FollowUpsPerSender:  5,
+		FollowUpsPerReport:  10,
 		DuplicateWindow:     Duration{24 * time.Hour},
 	}
 }
@@ -534,6 +542,7 @@ func (in Intake) validate() error {
 		"max_parts": int64(in.MaxParts), "max_line_bytes": int64(in.MaxLineBytes),
 		"max_attachment_bytes": in.MaxAttachmentBytes, "max_attachments_bytes": in.MaxAttachmentsBytes,
 		"max_attachments": int64(in.MaxAttachments), "auto_replies_per_hour": int64(in.AutoRepliesPerHour),
+		"follow_ups_per_sender_per_hour": int64(in.FollowUpsPerSender), "follow_ups_per_report_per_hour": int64(in.FollowUpsPerReport),
 	} {
 		if v <= 0 {
 			return fmt.Errorf("intake.%s: must be positive, not %d", key, v)

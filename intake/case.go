@@ -75,6 +75,9 @@ type step struct {
 	replyFiles []store.Attachment
 	// followUp is who sent a follow-up, an unverified note (SPEC 4.2).
 	followUp *sender
+	// held is set on a follow-up past the hourly caps: recorded on the
+	// report, forwarded to nobody.
+	held bool
 	// citizenMail is the citizen's message the step came in: its event
 	// keeps its Message-ID for the citizen's conversation (see thread.go).
 	citizenMail *parse.Message

@@ -74,8 +74,9 @@ func (p *Pipeline) handlers() handlers {
 			rules: rules, writer: writer, answers: answers, addrs: addrs, log: p.Log},
 		replies: &citizenReplies{rules: rules, writer: writer, notices: notices, addrs: addrs,
 			repliesPerHour: p.RepliesPerHour, log: p.Log},
-		followUps: &followUps{rules: rules, writer: writer, addrs: addrs, repliesPerHour: p.RepliesPerHour, log: p.Log},
-		bounces:   &bounces{staff: staff, addrs: addrs},
+		followUps: &followUps{rules: rules, writer: writer, addrs: addrs, repliesPerHour: p.RepliesPerHour,
+			perSender: p.FollowUpsPerSender, perReport: p.FollowUpsPerReport, log: p.Log},
+		bounces: &bounces{staff: staff, addrs: addrs},
 	}
 }
 

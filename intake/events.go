@@ -48,6 +48,9 @@ func event(st step, msgID int64) store.Event {
 	if st.autoRule != "" {
 		detail["auto_forward"] = st.autoRule
 	}
+	if st.held {
+		detail["forwarded"] = "no: over the hourly cap"
+	}
 	return store.Event{At: st.at, Actor: st.actor, Command: ch.Action.Command(), MessageID: msgID,
 		From: string(ch.From), To: string(ch.To), Agency: ch.Facts.Agency, CoAgencies: ch.Facts.CoAgencies, Reason: statReason(ch),
 		Detail: withDetail(detail, citizenMessage(st.citizenMail))}

@@ -1,9 +1,14 @@
 package intake
 
 import (
+	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"haugiang.gov.vn/phananh/store"
 )
 
 // TestAutomaticReplyLimitCountsTheMailbox: the variants of one address —
@@ -22,5 +27,71 @@ func TestAutomaticReplyLimitCountsTheMailbox(t *testing.T) {
 	want := "queued queued queued queued queued suppressed suppressed"
 	if got := strings.Join(states, " "); got != want {
 		t.Errorf("acknowledgement states %s, want %s", got, want)
+	}
+}
+
+// TestFollowUpFloodIsCapped: follow-ups past the hourly caps — their
+// sender's mailbox (any variant of its address), or their report's, from
+// every sender — are recorded on the report with their text and forwarded
+// to nobody (SPEC 4.2); the counts live in the store, so a restart
+// forgets none, and the next hour forwards again. The daily digest's
+// count names the held ones.
+func TestFollowUpFloodIsCapped(t *testing.T) {
+	w := newWalker(t)
+	w.p.FollowUpsPerSender, w.p.FollowUpsPerReport = 2, 4
+	w.ingest(outage)
+	mark := 0
+	w.sentSince(&mark)
+	steps := []struct {
+		from    string
+		restart bool
+		later   bool
+		notices int
+	}{
+		{from: "an.nguyen+pa@gmail.com", notices: 1},
+		{from: "AnNguyen@googlemail.com", notices: 1},
+		{from: citizen, notices: 0}, // the citizen's mailbox has had its 2
+		{from: "hangxom1@example.com", notices: 1},
+		{from: "hangxom2@example.com", notices: 1, restart: true},
+		{from: "hangxom3@example.com", notices: 0}, // the report has had its 4
+		{from: "hangxom3@example.com", notices: 1, later: true},
+	}
+	for i, s := range steps {
+		if s.restart {
+			w.restart()
+		}
+		if s.later {
+			w.p.Now = func() time.Time { return received.Add(62 * time.Minute) }
+		}
+		out := w.followUp(s.from, fmt.Sprintf("Bổ sung lần %d: vẫn mất điện.\n", i+1))
+		notes := 0
+		for _, m := range w.sentSince(&mark) {
+			if m.Kind == "citizen-note" {
+				notes++
+			}
+		}
+		held := out.Reason == store.ReasonFollowUpHeld
+		if notes != s.notices || held != (s.notices == 0) || out.Kind != KindReply {
+			t.Errorf("follow-up %d from %s: %d notices, outcome %+v; want %d", i+1, s.from, notes, out, s.notices)
+		}
+	}
+	var texts []string
+	for _, e := range w.events() {
+		if e.Command == "followup" {
+			texts = append(texts, e.Detail["text"])
+		}
+	}
+	if len(texts) != len(steps) || texts[2] != "Bổ sung lần 3: vẫn mất điện." {
+		t.Errorf("follow-ups recorded on the report: %q", texts)
+	}
+	var held []store.HeldFollowUps
+	w.db.Read(context.Background(), func(tx *store.Tx) error {
+		var err error
+		held, err = tx.HeldFollowUpsBetween(received, received.Add(24*time.Hour))
+		return err
+	})
+	want := []store.HeldFollowUps{{Code: w.code, N: 2, Citizen: true, Others: 1}}
+	if !reflect.DeepEqual(held, want) {
+		t.Errorf("held follow-ups %+v, want %+v", held, want)
 	}
 }

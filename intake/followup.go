@@ -1,9 +1,11 @@
 package intake
 
 import (
+	"cmp"
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"time"
 
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
@@ -23,8 +25,23 @@ type followUps struct {
 	writer         *caseWriter
 	addrs          replyAddrs
 	repliesPerHour int
-	log            *slog.Logger
+	// perSender and perReport cap the follow-ups forwarded in an hour
+	// from one sender's mailbox, to every report, and to one report, from
+	// every sender (intake.follow_ups_per_sender_per_hour and
+	// follow_ups_per_report_per_hour; 0: the defaults).
+	perSender, perReport int
+	log                  *slog.Logger
 }
+
+// The defaults of the hourly caps of follow-ups forwarded. A citizen
+// sending their photos one mail at a time fits in a sender's share; a
+// report's share leaves room for a few neighbours besides. Past them a
+// report's holders stop getting one notice per mail: the follow-ups are
+// still recorded on the report, and the daily digest names them.
+const (
+	DefaultFollowUpsPerSender = 5
+	DefaultFollowUpsPerReport = 10
+)
 
 // A sender is who wrote a follow-up, as the notices describe them.
 type sender struct {
@@ -43,7 +60,7 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 	if err != nil {
 		return Outcome{}, err
 	}
-	out := outcomeOf(Outcome{Kind: KindReply, Code: code, Reason: "follow-up without reply token: an unverified note"}, cf.facts)
+	out := outcomeOf(Outcome{Kind: KindReply, Code: code, Reason: store.ReasonFollowUp}, cf.facts)
 	text := strings.TrimSpace(bodyText(in.msg))
 	files := keptAttachments(in.msg)
 	if text == "" && len(files) == 0 {
@@ -61,6 +78,14 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 	}
 	from := sender{addr: in.msg.From.Addr, citizen: sameAddress(in.msg.From.Addr, cf.r.Citizen.Email)}
 	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: text, followUp: &from}
+	held, err := fu.overCap(tx, in, cf.r.ID)
+	if err != nil {
+		return out, err
+	}
+	if held {
+		out.Reason, st.change.Notices, st.held = store.ReasonFollowUpHeld, nil, true
+		fu.log.Warn("follow-up over the hourly cap: recorded on the report, not forwarded", "report", code)
+	}
 	if from.citizen {
 		st.citizenMail = in.msg
 	} else {
@@ -77,6 +102,24 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		return fu.answer(tx, in, snap, from)
 	})
 	return outcomeOf(out, ch.Facts), nil
+}
+
+// overCap reports whether a follow-up is past the hourly caps: its
+// sender's mailbox (fold.Mailbox) or its report has had its hour's share
+// of follow-ups forwarded. The count is of the messages recorded, in the
+// store, so a restart forgets nothing; the message itself is not recorded
+// yet.
+func (fu *followUps) overCap(tx *store.Tx, in *incoming, reportID int64) (bool, error) {
+	q := store.Recent{Kind: KindReply, Reason: store.ReasonFollowUp, Since: in.now.Add(-time.Hour), ReportID: reportID}
+	n, err := tx.CountRecent(q)
+	if err != nil || n >= cmp.Or(fu.perReport, DefaultFollowUpsPerReport) {
+		return err == nil, err
+	}
+	if q.ReportID, q.Sender = 0, in.msg.From.Addr; q.Sender == "" {
+		return false, nil
+	}
+	n, err = tx.CountRecent(q)
+	return n >= cmp.Or(fu.perSender, DefaultFollowUpsPerSender), err
 }
 
 // answer owes the sender of a follow-up the short answer that it was

@@ -59,6 +59,10 @@ type Pipeline struct {
 	SpamMarks []SpamMark
 	// RepliesPerHour caps the automatic replies one sender gets.
 	RepliesPerHour int
+	// FollowUpsPerSender and FollowUpsPerReport cap the follow-ups
+	// forwarded in an hour from one sender and to one report (0: the
+	// defaults); the others are recorded on their report, not forwarded.
+	FollowUpsPerSender, FollowUpsPerReport int
 	// DuplicateWindow links the same content from the same sender.
 	DuplicateWindow time.Duration
 	// CallAttempts is process.call_attempts: the failed verification call

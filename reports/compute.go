@@ -42,6 +42,11 @@ func Compute(tx *store.Tx, p Period, mode Mode, opt Options) (*Report, error) {
 	if r.Spam, err = tx.SpamBetween(p.Start, p.End); err != nil {
 		return nil, err
 	}
+	if p.Kind == Daily {
+		if err := floods(tx, r); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 

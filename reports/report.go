@@ -31,6 +31,7 @@ import (
 
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
 )
 
 // Options are what computing a report needs beside the store.
@@ -93,6 +94,12 @@ type Report struct {
 	// spam filter marked: quarantined unanswered, with no notice of their
 	// own, so that the Center sees them here (SPEC 4.2).
 	Spam int
+	// HeldFollowUps are, by report, the follow-ups received in the period
+	// that an hourly cap kept from the report's holders (recorded on the
+	// report, nobody told), and Bursts one sender's reports sent in bursts
+	// (BurstReports within an hour): the daily digest's alone.
+	HeldFollowUps []store.HeldFollowUps
+	Bursts        []Burst
 }
 
 // Edition is a routing table that routed reports counted in a report.

@@ -95,13 +95,26 @@ var stepTitles = map[string]string{
 // Tables lays the report out as its tables, in the order the workbook
 // and the mail show them.
 func (r *Report) Tables() []Table {
-	return []Table{
+	return append([]Table{
 		r.aboutTable(), r.summaryTable(),
 		groupTable("linh-vuc", "Theo lĩnh vực", "Lĩnh vực", r.ByField, areaMetrics),
 		groupTable("co-quan", "Theo cơ quan xử lý", "Cơ quan xử lý", r.ByAgency, agencyMetrics),
 		groupTable("don-vi", "Theo đơn vị hành chính", "Đơn vị hành chính", r.ByUnit, areaMetrics),
 		r.rejectionTable(), r.stageTable(), r.ratingTable(), r.overdueTable(), r.difficultyTable(), r.rankingTable(),
+	}, r.floodTables()...)
+}
+
+// floodTables are the daily digest's tables of floods, when it has any:
+// the follow-ups held by an hourly cap and the bursts of reports.
+func (r *Report) floodTables() []Table {
+	var out []Table
+	if len(r.HeldFollowUps) > 0 {
+		out = append(out, r.heldTable())
 	}
+	if len(r.Bursts) > 0 {
+		out = append(out, r.burstTable())
+	}
+	return out
 }
 
 // aboutTable is the period's table; for a period whose reports several

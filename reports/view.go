@@ -30,11 +30,14 @@ var mailColumns = map[string][]string{
 	"qua-han":   {"ma", "buoc", "ten_co_quan", "han", "days_late"},
 	"vuong-mac": {"ma", "ten_co_quan", "tom_tat"},
 	"xep-hang":  {"place", "co_quan", "on_time", "late", "overdue", "rate"},
+
+	"bo-sung-khong-chuyen": {"ma", "nguoi_gui", "count"},
+	"gui-don-dap":          {"cac_phan_anh", "from", "to"},
 }
 
 // digestTables are the tables the daily digest mails: what happened, who
 // holds what, and what is overdue.
-var digestTables = []string{"tong-hop", "co-quan", "qua-han"}
+var digestTables = []string{"tong-hop", "co-quan", "qua-han", "bo-sung-khong-chuyen", "gui-don-dap"}
 
 // tableNotes explain tables in a sentence.
 var tableNotes = map[string]string{
@@ -46,6 +49,10 @@ var tableNotes = map[string]string{
 		"từ hạn đến hết kỳ, số giờ quá hạn theo giờ làm việc.",
 	"vuong-mac": "Vướng mắc của kỳ (khoản 4 Điều 13): phản ánh chuyển Sở Thông tin và Truyền thông, bị trả lại từ hai lần, " +
 		"quá hạn lâu hơn chính thời hạn của bước, hoặc được gia hạn trong kỳ.",
+	"bo-sung-khong-chuyen": "Thư bổ sung (thư mới có mã phản ánh trong tiêu đề) vượt giới hạn mỗi giờ của người gửi hoặc của " +
+		"phản ánh: đã lưu vào hồ sơ phản ánh, không gửi thông báo cho người đang giữ phản ánh.",
+	"gui-don-dap": "Cùng một người gửi từ " + strconv.Itoa(BurstReports) + " phản ánh trở lên trong một giờ. Mỗi phản ánh vẫn được tiếp nhận và " +
+		"thông báo như thường; nên xem chung để phát hiện phản ánh trùng lặp.",
 	"xep-hang": "Tỷ lệ đúng hạn = kết quả đúng hạn (kể cả được gia hạn, Điều 8.3) / " +
 		"(kết quả trong kỳ + phản ánh tồn quá hạn khi hết kỳ).",
 }
