@@ -87,24 +87,31 @@ func (c *classifier) classify(tx *store.Tx, in *incoming) (verdict, error) {
 	case v.class == classReply && via == viaTag:
 		v.class = classFollowUp
 	case v.class == classCommand:
-		return sameCommand(tx, m, v)
+		return sameCommand(tx, in, v)
 	}
 	return v, nil
 }
 
 // sameCommand returns the verdict of a command mail: a duplicate when the
-// sender's mail with its Message-ID was processed as a command before,
-// whatever was added to its header since (SPEC 7.3), else v.
-func sameCommand(tx *store.Tx, m *parse.Message, v verdict) (verdict, error) {
+// sender's mail with its Message-ID, or with its signed keys (the sender,
+// Date, Subject and body as its DKIM signature covers them: see
+// signedReader), was processed as a command before, whatever was added to
+// its header or changed outside its signature since (SPEC 7.3), else v.
+func sameCommand(tx *store.Tx, in *incoming, v verdict) (verdict, error) {
+	m := in.msg
+	reason := "a command mail with the same Message-ID from the same sender was processed before"
 	prev, err := tx.SeenCommand(m.MessageID, m.From.Addr)
+	if errors.Is(err, store.ErrNotFound) {
+		reason = "a command mail with the same sender, Date, Subject and signed body was processed before"
+		prev, err = tx.SeenSigned(signedKeys(m.From.Addr, in.raw.signed))
+	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return v, nil
 	case err != nil:
 		return verdict{}, err
 	}
-	return verdict{class: classDuplicate, code: prev.ReportCode, previous: prev.Kind,
-		reason: "a command mail with the same Message-ID from the same sender was processed before"}, nil
+	return verdict{class: classDuplicate, code: prev.ReportCode, previous: prev.Kind, reason: reason}, nil
 }
 
 // byContent classifies a message that is neither a duplicate nor a

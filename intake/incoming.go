@@ -76,10 +76,12 @@ func (in *incoming) afterRecord(tx *store.Tx, id int64) error {
 
 // spooled is the raw message, kept encrypted in the blob store: its key is
 // also the message's content hash; digest is the hash without its trace
-// fields (see digester).
+// fields (see digester); signed are the parts of its signed keys besides
+// the sender (see signedReader).
 type spooled struct {
 	key      string
 	digest   string
+	signed   []string
 	size     int64
 	tooLarge bool
 	// head is what the message's header says of it, read when it is
@@ -96,9 +98,9 @@ func (p *Pipeline) spool(blobs *store.BlobBatch, body io.Reader) (spooled, error
 		return spooled{}, err
 	}
 	limit := p.Limits.MaxMessageBytes
-	d := newDigester()
+	d, s := newDigester(), newSignedReader()
 	var head headCatcher
-	n, err := io.Copy(io.MultiWriter(w, d, &head), io.LimitReader(body, limit+1))
+	n, err := io.Copy(io.MultiWriter(w, d, s, &head), io.LimitReader(body, limit+1))
 	if err != nil {
 		w.Abort()
 		return spooled{}, fmt.Errorf("intake: reading the message: %w", err)
@@ -115,7 +117,7 @@ func (p *Pipeline) spool(blobs *store.BlobBatch, body io.Reader) (spooled, error
 	if err != nil {
 		return spooled{}, err
 	}
-	return spooled{key: key, digest: d.Sum(), size: n}, nil
+	return spooled{key: key, digest: d.Sum(), signed: s.parts(), size: n}, nil
 }
 
 // headCatcher keeps the start of a message as it streams in, up to the

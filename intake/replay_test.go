@@ -240,3 +240,83 @@ func BenchmarkDigest(b *testing.B) {
 		d.Sum()
 	}
 }
+
+// TestCommandReplayWithNewMessageIDChangesNothing is the property of the
+// second replay key (SPEC 7.3): a command mail that was applied, delivered
+// again with a new Message-ID and any header field its DKIM signature does
+// not cover added or changed — an X- field, a second Date or Subject above
+// the signed one, a body grown past a signature's l= — is recognised by its
+// sender, its Date and its Subject, recorded as a duplicate, and changes
+// nothing. The operator who sends the same command text again, in a new
+// mail (a new Date), has it applied.
+func TestCommandReplayWithNewMessageIDChangesNothing(t *testing.T) {
+	type command struct{ from, body string }
+	commands := []command{
+		{receiver, "/accept"}, {receiver, "/khancap"}, {receiver, "/baomat"}, {receiver, "/call-failed Không nghe máy."},
+		{receiver, "/reject Nội dung không rõ."}, {receiver, "/note Đã gọi."}, {receiver, "/assign ubnd-vi-thuy"},
+		{receiver, "/status"}, {approver, "/escalate Cần Sở xem xét."}, {approver, "/note Theo dõi."},
+	}
+	unsigned := []func(rng *rand.Rand, mail string) string{
+		func(rng *rand.Rand, mail string) string { // a field of the attacker's own
+			return fmt.Sprintf("X-Replay-%d: %x\r\n", rng.IntN(100), rng.Uint64()) + mail
+		},
+		func(rng *rand.Rand, mail string) string { // a changed unsigned field
+			return strings.Replace(mail, "X-Mailer: Microsoft Outlook 16.0", fmt.Sprintf("X-Mailer: Thunderbird %d", rng.IntN(200)), 1)
+		},
+		func(rng *rand.Rand, mail string) string { // a Date above the signed one: DKIM reads the last
+			return fmt.Sprintf("Date: Tue, 24 Nov 2026 %02d:%02d:00 +0700\r\n", rng.IntN(24), rng.IntN(60)) + mail
+		},
+		func(rng *rand.Rand, mail string) string { // a Subject above the signed one
+			return fmt.Sprintf("Subject: Re: chuyển tiếp %d\r\n", rng.IntN(1000)) + mail
+		},
+		func(rng *rand.Rand, mail string) string { // the body grown past l=
+			return mail + fmt.Sprintf("\r\n-- \r\nthêm %d\r\n", rng.IntN(1000))
+		},
+		func(rng *rand.Rand, mail string) string { // the folding of a signed field (relaxed canonicalisation)
+			return strings.Replace(mail, "Date: Mon, 23 Nov 2026", "Date: Mon,\r\n  23 Nov   2026", 1)
+		},
+	}
+	pass := "Authentication-Results: mail.haugiang.gov.vn; dkim=pass header.d=example.gov.vn; dmarc=pass header.from=example.gov.vn"
+	rng := rand.New(rand.NewPCG(5, 18))
+	for i := range 30 {
+		c := commands[rng.IntN(len(commands))]
+		t.Run(fmt.Sprintf("%d %s %s", i, c.from, strings.Fields(c.body)[0]), func(t *testing.T) {
+			w := newWalker(t)
+			w.p.RequireAuth = true
+			w.ingest(outage)
+			head := func(msgID, date string) []string {
+				return []string{"From: " + c.from, "To: " + w.replyAddr(token.Operator, c.from), "Subject: Re: [" + w.code + "] Thông báo",
+					"Message-ID: <" + msgID + ">", "Date: " + date, "X-Mailer: Microsoft Outlook 16.0",
+					// l= is the length of the body signed, in the relaxed form.
+					fmt.Sprintf("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.gov.vn; s=mail; l=%d; h=from:to:subject:date; bh=abc; b=def",
+						len(c.body)+2)}
+			}
+			mail := eml(head(fmt.Sprintf("cmd-%d@example.gov.vn", i), "Mon, 23 Nov 2026 09:00:07 +0700"), c.body+"\n")
+			if first := w.send(pass + "\r\n" + mail); first.Kind != KindCommand || first.Reason != "" {
+				t.Fatalf("the command was not applied: %+v", first)
+			}
+			mark := 0
+			w.sentSince(&mark)
+			before := w.state()
+			again := strings.Replace(mail, fmt.Sprintf("<cmd-%d@", i), fmt.Sprintf("<%x@", rng.Uint64()), 1)
+			for _, j := range rng.Perm(len(unsigned))[:1+rng.IntN(3)] {
+				again = unsigned[j](rng, again)
+			}
+			out := w.send(trace(rng, w, pass) + again)
+			if out.Kind != KindDuplicate {
+				t.Errorf("replayed with a new Message-ID: %+v, want a duplicate\n%s", out, again)
+			}
+			if after := w.state(); after != before {
+				t.Errorf("replayed with a new Message-ID, the report changed:\n%s\nwas\n%s", after, before)
+			}
+			if got := owed(w.sentSince(&mark)); got != "" {
+				t.Errorf("replayed with a new Message-ID, it owes %q", got)
+			}
+			// The same text again in a new mail, written a minute later.
+			resent := eml(head(fmt.Sprintf("cmd-%d-again@example.gov.vn", i), "Mon, 23 Nov 2026 09:01:07 +0700"), c.body+"\n")
+			if out := w.send(trace(rng, w, pass) + resent); out.Kind != KindCommand {
+				t.Errorf("the same command in a new mail: %+v, want it judged as a command", out)
+			}
+		})
+	}
+}

@@ -91,7 +91,8 @@ func (w *walker) reply(from, body string, headers ...string) Outcome {
 	}
 	w.n++
 	h := append([]string{"From: " + from, "To: " + w.replyAddr(aud, addr), "Subject: Re: [" + w.code + "] thư thông báo",
-		fmt.Sprintf("Message-ID: <reply-%d@example.net>", w.n), "Date: Mon, 23 Nov 2026 09:00:00 +0700"}, headers...)
+		// Each mail a client sends has its own Date, to the second.
+		fmt.Sprintf("Message-ID: <reply-%d@example.net>", w.n), fmt.Sprintf("Date: Mon, 23 Nov 2026 09:%02d:%02d +0700", w.n/60%60, w.n%60)}, headers...)
 	return w.send(eml(h, body))
 }
 

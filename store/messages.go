@@ -21,9 +21,13 @@ type Message struct {
 	// Digest is a hash of the message without the header fields that mail
 	// servers add on the way (Received, Delivered-To, …), kept only as an
 	// HMAC: the same message delivered again has the same digest.
-	Digest      string
-	RawSize     int64
-	Sender      string // the From address, kept only as an HMAC
+	Digest  string
+	RawSize int64
+	Sender  string // the From address, kept only as an HMAC
+	// SignedKeys are a command mail's keys over what its DKIM signatures
+	// cover (intake/signed.go), kept only as HMACs: a copy with another
+	// Message-ID has the same.
+	SignedKeys  []string
 	Kind        string // report, reply, command, bounce, autoreply, junk, duplicate, quarantine
 	ReportCode  string // the report it created or belongs to, "" if none
 	Reason      string // why it was quarantined or not answered; never personal data
@@ -57,6 +61,12 @@ func (t *Tx) RecordMessage(m Message) (int64, error) {
 		k.seal("messages", "raw", id, m.RawKey), m.RawSize, ix.indexOf(IndexEmail, m.Sender), ix.indexOf(IndexMailbox, m.Sender), m.Kind, rid, m.Reason, m.ReceivedAt.Unix(), m.ProcessedAt.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("store: record message: %w", err)
+	}
+	for _, key := range m.SignedKeys {
+		if _, err := t.exec(`INSERT INTO signed_keys (message_id, report_id, key_idx) VALUES (?, ?, ?)`,
+			id, rid, ix.indexOf(IndexSigned, key)); err != nil {
+			return 0, fmt.Errorf("store: record message: %w", err)
+		}
 	}
 	return id, nil
 }
@@ -95,6 +105,23 @@ func (t *Tx) SeenCommand(messageID, sender string) (Message, error) {
 	}
 	return t.scanMessage(t.queryRow(`SELECT `+messageColumns+` FROM messages m LEFT JOIN reports r ON r.id = m.report_id
 		WHERE m.message_id_idx = ? AND m.sender_idx = ? AND m.kind = 'command' ORDER BY m.id LIMIT 1`, idx, from))
+}
+
+// SeenSigned returns the first command mail recorded with one of the signed
+// keys, or ErrNotFound (SPEC 7.3): a copy whose Message-ID, or a header
+// field its DKIM signature does not cover, was changed is still the same
+// mail (Message.SignedKeys).
+func (t *Tx) SeenSigned(keys []string) (Message, error) {
+	k := t.db.keys
+	for _, key := range keys {
+		m, err := t.scanMessage(t.queryRow(`SELECT `+messageColumns+` FROM messages m LEFT JOIN reports r ON r.id = m.report_id
+			WHERE m.id = (SELECT min(s.message_id) FROM signed_keys s JOIN messages c ON c.id = s.message_id
+				WHERE s.key_idx = ? AND c.kind = 'command')`, k.indexOf(IndexSigned, key)))
+		if !errors.Is(err, ErrNotFound) {
+			return m, err
+		}
+	}
+	return Message{}, ErrNotFound
 }
 
 const messageColumns = `m.id, coalesce(m.mailbox, ''), coalesce(m.uidvalidity, 0), coalesce(m.uid, 0), m.raw_key, m.raw, m.raw_size,

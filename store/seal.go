@@ -133,6 +133,7 @@ const (
 	IndexContent   IndexKind = "content"    // report text, for duplicates
 	IndexMessageID IndexKind = "message-id" // Message-ID headers we received
 	IndexDigest    IndexKind = "digest"     // messages without their trace fields, for replays
+	IndexSigned    IndexKind = "signed"     // command mails by what DKIM signs, for replays
 	// IndexMailbox indexes an email address by the mailbox it delivers
 	// to (fold.Mailbox), as the hourly caps count a sender.
 	IndexMailbox IndexKind = "mailbox"
@@ -157,7 +158,7 @@ func normalizeIndexed(kind IndexKind, value string) string {
 	switch kind {
 	case IndexPhone:
 		return phoneDigits(value)
-	case IndexContent, IndexMessageID, IndexDigest:
+	case IndexContent, IndexMessageID, IndexDigest, IndexSigned:
 		return value
 	case IndexMailbox:
 		return fold.Mailbox(value)

@@ -33,6 +33,7 @@ var indexColumns = []sealedTable{
 	{"reports", "id", []string{"citizen_idx", "phone_idx", "content_idx"}},
 	{"messages", "report_id", []string{"message_id_idx", "sender_idx", "sender_cap", "raw_key", "digest_idx"}},
 	{"outbox", "report_id", []string{"rcpt_idx", "rcpt_cap"}},
+	{"signed_keys", "report_id", []string{"key_idx"}},
 }
 
 // notPersonalBlobs are the BLOB columns that hold no report's personal

@@ -262,8 +262,9 @@ var replies atomic.Int64
 // threadReply is a reply in the thread of the message inReplyTo.
 func threadReply(from, to, subject, inReplyTo, text, photo string, headers ...string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <reply-%d@example.net>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0700\r\n",
-		from, to, mime.QEncoding.Encode("utf-8", subject), replies.Add(1))
+	n := replies.Add(1)
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <reply-%d@example.net>\r\nDate: %s\r\n",
+		from, to, mime.QEncoding.Encode("utf-8", subject), n, sentAt(n))
 	if inReplyTo != "" {
 		fmt.Fprintf(&b, "In-Reply-To: %s\r\nReferences: %s\r\n", inReplyTo, inReplyTo)
 	}
@@ -284,6 +285,12 @@ func threadReply(from, to, subject, inReplyTo, text, photo string, headers ...st
 	fmt.Fprintf(&b, "Content-Type: image/jpeg; name=%q\r\nContent-Disposition: attachment; filename=%q\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n--P--\r\n",
 		photo, photo, base64.StdEncoding.EncodeToString(jpg))
 	return b.String()
+}
+
+// sentAt is the Date of the nth mail a test writes: a client writes its
+// own, to the second, on every mail it sends.
+func sentAt(n int64) string {
+	return time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("", 7*3600)).Add(time.Duration(n) * time.Second).Format(time.RFC1123Z)
 }
 
 func keys(m map[string][]byte) []string {

@@ -34,8 +34,8 @@ func outlookReply(m sentMail, from string, n int, text string) string {
 	}
 	html.WriteString("</div></body></html>")
 	var b strings.Builder
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: Mon, 23 Nov 2026 09:00:00 +0700\r\nMessage-ID: <00%04d01db5d1a$5c8e6f20$15ab4d60$@example.gov.vn>\r\n",
-		from, m.header("Reply-To"), mime.QEncoding.Encode("utf-8", "RE: "+subject), n)
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <00%04d01db5d1a$5c8e6f20$15ab4d60$@example.gov.vn>\r\n",
+		from, m.header("Reply-To"), mime.QEncoding.Encode("utf-8", "RE: "+subject), sentAt(int64(n)+1000), n)
 	fmt.Fprintf(&b, "In-Reply-To: %s\r\nReferences: %s\r\nMIME-Version: 1.0\r\nX-Mailer: Microsoft Outlook 16.0\r\nThread-Index: AdtdGlyOb5Kx3bJkTQ2nZfQ5b1n8Aw==\r\nContent-Language: vi\r\n", irt, irt)
 	b.WriteString("Content-Type: multipart/alternative;\r\n\tboundary=\"----=_NextPart_000_0007_01DB5D55.08F0B7A0\"\r\n\r\nThis is a multipart message in MIME format.\r\n\r\n")
 	b.WriteString("------=_NextPart_000_0007_01DB5D55.08F0B7A0\r\nContent-Type: text/plain;\r\n\tcharset=\"utf-8\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")

@@ -1,0 +1,281 @@
+package intake
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"slices"
+	"strconv"
+	"strings"
+
+	"haugiang.gov.vn/phananh/rules/fold"
+)
+
+// A command mail is recognised a second way (SPEC 7.3): by what its DKIM
+// signature covers in practice and a legitimate operator never repeats.
+// Anyone holding a copy can change what the signature does not cover — a
+// Message-ID the signer left out of h=, a header field of their own, a
+// Date or Subject above the signed one (a verifier reads the last), text
+// appended past a body length l= — and have it authenticate again. The
+// signed key of a mail is a hash of:
+//
+//   - the sender, folded (ASCII case);
+//   - the last Date field and the last Subject field, the ones a verifier
+//     reads, in DKIM's relaxed form (unfolded, runs of white space as one
+//     space): an operator's client writes a new Date, to the second, on
+//     every mail it sends;
+//   - a digest of the body as each DKIM signature covers it: canonicalised
+//     as its c= says, and only the first l= octets when it has l=. A mail
+//     has one key per signature (a relay may add its own, a replayer a
+//     forged one: the key of the one that verifies is among them), or one
+//     over its whole body in the relaxed form when it has no signature.
+//
+// A mail without a Date has no signed key: nothing then tells a second
+// mail from a copy.
+
+// maxSignatures bounds the DKIM signatures read: more are ignored.
+const maxSignatures = 8
+
+// maxSignedField bounds the bytes kept of a Date, Subject or
+// DKIM-Signature field; a longer one is dropped.
+const maxSignedField = 16 << 10
+
+// signedReader reads, as the raw message streams in, what its signed keys
+// are made of: the Date and Subject fields and the body's digests. The
+// header is read field by field; no more than maxSignedField bytes are
+// kept of one field.
+type signedReader struct {
+	line    []byte // the header line being read
+	long    bool   // the line passed maxSignedField
+	field   []byte // the field being read, its lines joined
+	keep    bool   // the field is one of ours
+	date    string // the last Date, relaxed
+	subject string // the last Subject, relaxed
+	sigs    []string
+	inBody  bool
+	bodies  []*bodyCanon
+}
+
+func newSignedReader() *signedReader { return &signedReader{} }
+
+// Write reads p; it never fails.
+func (s *signedReader) Write(p []byte) (int, error) {
+	for i := 0; i < len(p); i++ {
+		if s.inBody {
+			for _, b := range s.bodies {
+				b.Write(p[i:])
+			}
+			return len(p), nil
+		}
+		c := p[i]
+		if c != '\n' {
+			if len(s.line) < maxSignedField {
+				s.line = append(s.line, c)
+			} else {
+				s.long = true
+			}
+			continue
+		}
+		s.headerLine()
+	}
+	return len(p), nil
+}
+
+// headerLine takes the header line read: a field's first line, a folded
+// continuation, or the blank line that ends the header.
+func (s *signedReader) headerLine() {
+	line := strings.TrimSuffix(string(s.line), "\r")
+	long := s.long
+	s.line, s.long = s.line[:0], false
+	switch {
+	case line == "" && !long:
+		s.endField()
+		s.startBody()
+	case line[0] == ' ' || line[0] == '\t':
+		if s.keep && !long && len(s.field)+len(line) <= maxSignedField {
+			s.field = append(s.field, line...)
+		} else {
+			s.keep = false
+		}
+	default:
+		s.endField()
+		name, _, ok := strings.Cut(line, ":")
+		switch strings.ToLower(strings.TrimRight(name, " \t")) {
+		case "date", "subject", "dkim-signature":
+			s.keep = ok && !long
+			s.field = append(s.field[:0], line...)
+		}
+	}
+}
+
+// endField keeps the field read, if it is one of ours.
+func (s *signedReader) endField() {
+	if !s.keep {
+		return
+	}
+	s.keep = false
+	name, value, _ := strings.Cut(string(s.field), ":")
+	switch strings.ToLower(strings.TrimRight(name, " \t")) {
+	case "date":
+		s.date = relaxed(value)
+	case "subject":
+		s.subject = relaxed(value)
+	case "dkim-signature":
+		if len(s.sigs) < maxSignatures {
+			s.sigs = append(s.sigs, value)
+		}
+	}
+}
+
+// startBody sets up a body digest for each signature, or one over the
+// whole body when there is none.
+func (s *signedReader) startBody() {
+	s.inBody = true
+	for _, sig := range s.sigs {
+		s.bodies = append(s.bodies, bodyFor(sig))
+	}
+	if len(s.bodies) == 0 {
+		s.bodies = append(s.bodies, &bodyCanon{h: sha256.New(), relaxed: true, limit: -1})
+	}
+}
+
+// parts returns what the keys are made of besides the sender: one per body
+// digest, none without a Date (or when the header never ended).
+func (s *signedReader) parts() []string {
+	if s.date == "" || !s.inBody {
+		return nil
+	}
+	var parts []string
+	for _, b := range s.bodies {
+		p := s.date + "\n" + s.subject + "\n" + b.Sum()
+		if !slices.Contains(parts, p) {
+			parts = append(parts, p)
+		}
+	}
+	return parts
+}
+
+// signedKeys returns the signed keys of a command mail from sender, given
+// the parts its raw message gave (signedReader.parts).
+func signedKeys(sender string, parts []string) []string {
+	if sender == "" {
+		return nil
+	}
+	keys := make([]string, len(parts))
+	for i, p := range parts {
+		keys[i] = fold.Address(sender) + "\n" + p
+	}
+	return keys
+}
+
+// relaxed returns a header field's value in DKIM's relaxed form (RFC 6376
+// 3.4.2): unfolded, each run of white space one space, none at the ends.
+func relaxed(v string) string {
+	return strings.Join(strings.FieldsFunc(v, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\r' || r == '\n'
+	}), " ")
+}
+
+// bodyFor returns the body digest that a DKIM-Signature's c= and l= tags
+// describe.
+func bodyFor(sig string) *bodyCanon {
+	b := &bodyCanon{h: sha256.New(), limit: -1}
+	for _, tag := range strings.Split(sig, ";") {
+		name, value, _ := strings.Cut(tag, "=")
+		value = strings.Join(strings.Fields(value), "")
+		switch strings.TrimSpace(name) {
+		case "c":
+			_, body, _ := strings.Cut(value, "/")
+			b.relaxed = body == "relaxed"
+		case "l":
+			if n, err := strconv.ParseInt(value, 10, 64); err == nil && n >= 0 {
+				b.limit = n
+			}
+		}
+	}
+	return b
+}
+
+// bodyCanon hashes a body as DKIM canonicalises it (RFC 6376 3.4.3, 3.4.4):
+// lines end in CRLF (a bare LF counts as one), empty lines at the end go,
+// and in the relaxed form runs of white space in a line are one space and
+// none ends a line. Only the first limit octets are hashed (all when
+// limit < 0), as a body length l= says.
+type bodyCanon struct {
+	h       hash.Hash
+	relaxed bool
+	limit   int64
+	n       int64 // octets hashed
+	crlfs   int   // empty lines held back: they count only if text follows
+	space   bool  // white space held back (relaxed)
+	cr      bool  // a CR held back: it may end a line
+	content bool  // the current line has text
+}
+
+var crlf = []byte("\r\n")
+
+// Write hashes p; it never fails.
+func (b *bodyCanon) Write(p []byte) (int, error) {
+	for _, c := range p {
+		if b.limit >= 0 && b.n >= b.limit {
+			break
+		}
+		if b.cr && c != '\n' {
+			b.cr = false
+			b.text('\r')
+		}
+		switch {
+		case c == '\r':
+			b.cr = true
+		case c == '\n':
+			b.cr, b.space = false, false
+			if b.content {
+				b.emit(crlf)
+			} else {
+				b.crlfs++
+			}
+			b.content = false
+		case b.relaxed && (c == ' ' || c == '\t'):
+			b.space = true
+		default:
+			b.text(c)
+		}
+	}
+	return len(p), nil
+}
+
+// text hashes one octet of a line's text, after what was held back.
+func (b *bodyCanon) text(c byte) {
+	for ; b.crlfs > 0; b.crlfs-- {
+		b.emit(crlf)
+	}
+	if b.space {
+		b.space = false
+		b.emit([]byte{' '})
+	}
+	b.emit([]byte{c})
+	b.content = true
+}
+
+// emit hashes p, up to the limit.
+func (b *bodyCanon) emit(p []byte) {
+	if b.limit >= 0 && b.n+int64(len(p)) > b.limit {
+		p = p[:b.limit-b.n]
+	}
+	b.h.Write(p)
+	b.n += int64(len(p))
+}
+
+// Sum returns the digest in hexadecimal: a body that does not end in a line
+// end is hashed as if it did.
+func (b *bodyCanon) Sum() string {
+	if b.cr {
+		b.cr = false
+		b.text('\r')
+	}
+	if b.content {
+		b.content = false
+		b.emit(crlf)
+	}
+	return hex.EncodeToString(b.h.Sum(nil))
+}
