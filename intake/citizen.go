@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"haugiang.gov.vn/phananh/intake/form"
 	"haugiang.gov.vn/phananh/intake/token"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
@@ -60,6 +61,7 @@ func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outco
 	}
 	li := cr.rules.input(cf.facts, lifecycle.Reply, in.src.ReceivedAt)
 	li.Actor, li.Text = lifecycle.Actor{Role: lifecycle.Citizen}, text
+	li.AsksConfidential = form.Confidential(text)
 	if s := cf.facts.State; withToken && (s == lifecycle.Published || s == lifecycle.Closed) {
 		if rating, ok := lifecycle.ParseRating(firstLine(text)); ok {
 			li.Action, li.Rating = lifecycle.Rate, rating

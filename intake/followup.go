@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"haugiang.gov.vn/phananh/intake/form"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -67,8 +68,12 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		out.Reason = "follow-up with nothing new"
 		return out, nil
 	}
+	from := sender{addr: in.msg.From.Addr, citizen: sameAddress(in.msg.From.Addr, cf.r.Citizen.Email)}
 	li := fu.rules.input(cf.facts, lifecycle.FollowUp, in.src.ReceivedAt)
 	li.Actor, li.Text = lifecycle.Actor{Role: lifecycle.Citizen}, text
+	// Another sender asking for confidentiality speaks of themselves, not
+	// of the report's citizen.
+	li.AsksConfidential = from.citizen && form.Confidential(text)
 	ch, err := lifecycle.Apply(li)
 	if le, err := applyError(err); err != nil || le != nil {
 		if le != nil {
@@ -76,7 +81,6 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		}
 		return out, err
 	}
-	from := sender{addr: in.msg.From.Addr, citizen: sameAddress(in.msg.From.Addr, cf.r.Citizen.Email)}
 	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: text, followUp: &from}
 	held, err := fu.overCap(tx, in, cf.r.ID)
 	if err != nil {

@@ -124,3 +124,48 @@ func (w *walker) attachments(role string) []store.Attachment {
 	})
 	return out
 }
+
+// TestConfidentialityAskedInFollowUp: a follow-up from the report's own
+// address asking to keep the citizen's name confidential makes the report
+// confidential; the agency holding it reads it masked, and the receivers
+// are told that what the agency received cannot be recalled. The same
+// words from another address speak of their writer: they change nothing.
+func TestConfidentialityAskedInFollowUp(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.command(receiver, "/accept", "forwarded")
+	w.followUp("neighbour@example.com", "Please keep my name confidential.\n")
+	if w.report().Confidential {
+		t.Fatalf("another sender's request made the report confidential")
+	}
+	mark := 0
+	w.sentSince(&mark)
+	w.followUp("Nguyễn Văn An <"+citizen+">", "Đề nghị giấu tên tôi. Nguyễn Văn An, 0912 345 678.\n")
+	if !w.report().Confidential {
+		t.Fatalf("the citizen's request did not make the report confidential")
+	}
+	sent := w.sentSince(&mark)
+	if got := owed(sent); got != "citizen-note→"+receiver+" citizen-note→"+handler+" follow-up→"+citizen {
+		t.Errorf("mail owed %s", got)
+	}
+	set, err := templates.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range sent[:min(2, len(sent))] {
+		n, err := set.Render(m.Kind, m.Lang, m.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case m.To == handler && (strings.Contains(n.Text, "0912") || strings.Contains(n.Text, "Nguyễn Văn An")):
+			t.Errorf("the agency reads the citizen's identity:\n%s", n.Text)
+		case m.To == receiver && !strings.Contains(n.Text, "không thể thu hồi"):
+			t.Errorf("the receivers are not told what was sent cannot be recalled:\n%s", n.Text)
+		}
+	}
+	es := w.events()
+	if e := es[len(es)-1]; e.Command != "followup" || e.Detail["changed"] != "confidential" {
+		t.Errorf("the request is not recorded: %+v", e)
+	}
+}

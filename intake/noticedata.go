@@ -46,6 +46,8 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 				n.Sender = f.addr
 			}
 		}
+		n.ConfidentialAsked = askedConfidential(st)
+		n.Disclosed = n.ConfidentialAsked && !n.Hidden && lifecycle.Disclosed(st.change.Facts)
 	case lifecycle.NoticeReturned:
 		n.Late = slices.ContainsFunc(st.change.Close, func(c lifecycle.Closure) bool {
 			return c.Kind == deadline.KindReturn && c.Outcome == deadline.Late
@@ -61,6 +63,16 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 	}
 	n.Attached = len(files) > 0
 	return n, files
+}
+
+// askedConfidential reports whether the citizen's mail of a step made the
+// report confidential (lifecycle.Input.AsksConfidential).
+func askedConfidential(st step) bool {
+	switch st.change.Action {
+	case lifecycle.Reply, lifecycle.FollowUp, lifecycle.Rate:
+		return slices.Contains(st.change.Changed, "confidential")
+	}
+	return false
 }
 
 // citizensWords reports whether a notice carries the citizen's own words:

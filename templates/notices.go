@@ -98,6 +98,12 @@ type Notice struct {
 	// the citizen.
 	FollowUp, OtherSender bool
 	Sender                string
+	// ConfidentialAsked is set on the notices of a citizen's reply,
+	// follow-up or rating that asked to keep their identity confidential:
+	// the report is confidential from then on. Disclosed says, to the
+	// Center, that the identity had already left it (an agency had the
+	// report): what was sent cannot be recalled.
+	ConfidentialAsked, Disclosed bool
 	// Attached says the files listed are attached to this mail: the
 	// report's to an assignment, the result's to a review, the reply's to
 	// the citizen's reply and note.

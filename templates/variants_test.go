@@ -29,14 +29,26 @@ func TestGoldenVariants(t *testing.T) {
 	rejectedNote.FollowUp, rejectedNote.OtherSender, rejectedNote.Sender = false, false, ""
 	rejectedNote.Role, rejectedNote.State, rejectedNote.StateLabel = "receiver", "rejected", "đã từ chối"
 	rejectedNote.Deadlines, rejectedNote.Usable = nil, []string{"confidential", "note", "status", "help", "codes"}
+	// The citizen asked for confidentiality in a later mail: the Center is
+	// told that what the agency received cannot be recalled; the agency
+	// reads the reply masked.
+	askedCenter := followUpNotice()
+	askedCenter.FollowUp, askedCenter.OtherSender, askedCenter.Sender = false, false, ""
+	askedCenter.Role, askedCenter.ConfidentialAsked, askedCenter.Disclosed = "receiver", true, true
+	askedCenter.Usable = []string{"escalate", "field", "unit", "confidential", "note", "status", "help", "codes"}
+	askedAgency := noticeTo("handler", "published", "clarify", "note", "status", "help", "codes")()
+	askedAgency.Hidden, askedAgency.Citizen, askedAgency.ConfidentialAsked = true, Person{}, true
+	askedAgency.Text = "Xin giữ bí mật danh tính của tôi."
 	for name, c := range map[string]struct {
 		kind string
 		data any
 	}{
-		"assignment.mailbox":    {"assignment", hiddenNotice()},
-		"reminder.mailbox":      {"reminder", mailboxReminder},
-		"triage.center":         {"triage", centerTriage},
-		"citizen-note.rejected": {"citizen-note", rejectedNote},
+		"assignment.mailbox":               {"assignment", hiddenNotice()},
+		"reminder.mailbox":                 {"reminder", mailboxReminder},
+		"triage.center":                    {"triage", centerTriage},
+		"citizen-note.rejected":            {"citizen-note", rejectedNote},
+		"citizen-note.confidential-asked":  {"citizen-note", askedCenter},
+		"citizen-reply.confidential-asked": {"citizen-reply", askedAgency},
 	} {
 		data, _ := json.Marshal(c.data)
 		r, err := s.Render(c.kind, Vietnamese, data)

@@ -8,6 +8,11 @@ import (
 	"haugiang.gov.vn/phananh/rules/fold"
 )
 
+// Confidential reports whether a text asks to keep its writer's identity
+// confidential, as a report's form or free text would (see confidential):
+// the citizen may ask it in a later reply or follow-up.
+func Confidential(text string) bool { return confidential(text) }
+
 // confidential reads whether the citizen asks to stay anonymous (SPEC 4.4,
 // Art 6.4). The form's explicit answer wins ("Giữ bí mật: không", with or
 // without the rest of the form); a label left as the form shows it ("có/

@@ -57,6 +57,10 @@ type Input struct {
 	Files int
 	// Rating is the citizen's rating (Rate).
 	Rating Rating
+	// AsksConfidential is set when the citizen's Reply, FollowUp or
+	// rating asks to keep their identity confidential (Art 6.4): the
+	// report is confidential from then on (see askConfidential).
+	AsksConfidential bool
 
 	Calendar  *calendar.Calendar
 	Directory Directory
@@ -491,6 +495,7 @@ func (b *builder) rate() error {
 		return refuse(CodeNoRating, "không đọc được mức đánh giá")
 	}
 	b.f.Rating = b.in.Rating
+	b.askConfidential()
 	b.tell(NoticeThanks, ToCitizen)
 	b.tellAgency(NoticeRated)
 	if b.f.Rating == Dissatisfied {
@@ -503,6 +508,7 @@ func (b *builder) rate() error {
 // question the agency must answer (Art 10), before it an addition that
 // whoever holds the report is told of.
 func (b *builder) reply() {
+	b.askConfidential()
 	if s := b.f.State; s == Published || s == Closed {
 		if _, ok := b.f.open(deadline.KindClarification); !ok {
 			b.start(deadline.Clarification(b.cal, b.in.At))
@@ -518,7 +524,33 @@ func (b *builder) reply() {
 // whoever holds the report — after the result, the agency, without the
 // clarification deadline a verified reply opens — and changes nothing else.
 func (b *builder) followUp() {
+	b.askConfidential()
 	b.tellHolder(NoticeCitizenNote)
+}
+
+// askConfidential marks the report confidential when the citizen asks for
+// it after their report (Art 6.4, SPEC 10.2): from then on no notice shows
+// an agency who they are. Whoever holds the report is told by the notice
+// of the reply; when an agency holds it, the receivers are told too (the
+// citizen's note, which says so), since what the agency already received
+// cannot be recalled (Disclosed): the Center may ask it to disregard it.
+func (b *builder) askConfidential() {
+	if !b.in.AsksConfidential || b.f.Confidential {
+		return
+	}
+	b.f.Confidential = true
+	switch b.f.State {
+	case Forwarded, Resolved, Published, Closed:
+		b.tell(NoticeCitizenNote, ToReceivers)
+	}
+}
+
+// Disclosed reports whether a report's citizen may be known outside the
+// Center: the report was forwarded to an agency at some time (it has had a
+// resolve deadline), or escalated.
+func Disclosed(f Facts) bool {
+	_, forwarded := f.Deadlines[deadline.KindResolve]
+	return forwarded || f.State == Escalated
 }
 
 // tellHolder tells whoever holds the report: the agency once it is
