@@ -51,7 +51,11 @@ func (a *answers) applied(tx *store.Tx, in *incoming, s *snapshot, steps []step)
 			kind = "confirmation"
 		}
 		ans.Commands = append(ans.Commands, first(command.Written(st.line), st.change.Action.Command()))
-		ans.Applied = append(ans.Applied, st.line)
+		line := st.line
+		if st.absorbed != "" {
+			line += " — " + st.absorbed
+		}
+		ans.Applied = append(ans.Applied, line)
 	}
 	if len(ans.Commands) == 0 {
 		return nil

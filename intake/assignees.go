@@ -1,9 +1,11 @@
 package intake
 
 import (
+	"fmt"
 	"strings"
 
 	"haugiang.gov.vn/phananh/intake/command"
+	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 )
 
@@ -52,4 +54,36 @@ func (cr caseRules) assigneeParts(arg string) []string {
 		}
 	}
 	return words
+}
+
+// absorbedNote tells which agencies an /accept or /assign named by the
+// name of an agency a reorganisation merged into another ("/assign Sở
+// GTVT" under the 2025 table: Sở Xây dựng), and where each went, so that
+// the confirmation says why the report went to another name than the one
+// written: "«Sở GTVT»: Sở Giao thông vận tải nay đã hợp nhất vào Sở Xây
+// dựng thành phố Cần Thơ (so-xd)". "" when it named none.
+func (cr caseRules) absorbedNote(c command.Command) string {
+	arg := first(c.Name, c.Code)
+	if arg == "" || (c.Action != lifecycle.Assign && c.Action != lifecycle.Accept) {
+		return ""
+	}
+	parts := []string{arg}
+	if c.Action == lifecycle.Assign {
+		parts = cr.assigneeParts(arg)
+	}
+	table := cr.routing()
+	var notes []string
+	for _, part := range parts {
+		f := table.FindAgency(part)
+		a, ok := table.Agency(f.Code)
+		if !ok || f.Absorbed == "" {
+			continue
+		}
+		note := fmt.Sprintf("%s nay đã hợp nhất vào %s (%s)", f.Absorbed, a.Name, a.Code)
+		if strings.Join(fold.Words(part), " ") != strings.Join(fold.Words(f.Absorbed), " ") {
+			note = fmt.Sprintf("«%s»: %s", part, note)
+		}
+		notes = append(notes, note)
+	}
+	return strings.Join(notes, "; ")
 }

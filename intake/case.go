@@ -84,6 +84,9 @@ type step struct {
 	// reroute is the new routing when /field or /unit changed a report
 	// not yet with an agency.
 	reroute *routing.Decision
+	// absorbed tells, for the confirmation, the abolished agencies an
+	// /accept or /assign named and where they went (see absorbedNote).
+	absorbed string
 }
 
 // caseRules is what the lifecycle needs of the configuration to act on a

@@ -231,7 +231,7 @@ func (cs *commands) apply(in *incoming, ops []Operator, facts lifecycle.Facts, c
 		}
 		if le == nil {
 			return step{change: ch, at: li.At, actor: op.Email, role: li.Actor.Role, op: op, line: c.Raw, text: c.Text,
-				days: c.Days, period: c.Period, month: c.Month}, nil, nil
+				days: c.Days, period: c.Period, month: c.Month, absorbed: cs.rules.absorbedNote(c)}, nil, nil
 		}
 		if unnamed != nil && unknownCode(le) {
 			le = unnamed

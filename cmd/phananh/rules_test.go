@@ -143,7 +143,7 @@ func TestRulesExplainOutput(t *testing.T) {
 		{"empty input", "", nil,
 			`{"field":"khac","unit":"","agency":"ttgsdh","urgent":false,"rule":"","why":"no keyword of any rule found: field khac, the Center decides; no unit alias found"}`},
 		{"an old name, 2025", "Sạt lở\nBờ kênh qua ấp 3, xã Hỏa Tiến, TP Vị Thanh bị sạt lở.", []string{"2025"},
-			`{"field":"nong-nghiep","unit":"xa-hoa-luu","agency":"so-nnmt","urgent":true,"rule":"nong-nghiep/*","why":"keyword \"sạt lở\" (2) gives nong-nghiep/* the best score, 2; unit xa-hoa-luu from alias \"xã Hỏa Tiến\": xã Hỏa Tiến (cũ) → xã Hỏa Lựu; urgent: \"sạt lở\""}`},
+			`{"field":"nong-nghiep","unit":"xa-hoa-luu","agency":"so-nnmt","urgent":true,"rule":"nong-nghiep/*","why":"keyword \"sạt lở\" (2) gives nong-nghiep/* the best score, 2; unit xa-hoa-luu from alias \"xã Hỏa Tiến\": xã Hỏa Tiến (cũ) → xã Hỏa Lựu; agency so-nnmt absorbed Sở Tài nguyên và Môi trường, Sở Nông nghiệp và Phát triển nông thôn; urgent: \"sạt lở\""}`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := cfg

@@ -39,12 +39,13 @@ type builder struct {
 	fieldLine  map[string]int        // the rule that first named the field
 	englishAt  map[string]int        // the line that first named the field in English
 	aliasOwner map[string]aliasOwner // alias words → the unit that has it
+	absorber   map[string]aliasOwner // absorbed name's words → the agency that absorbed it
 	unitRecord []*record             // by unit index
 	eachUnit   int                   // line of the first each-unit rule, 0 if none
 }
 
 type aliasOwner struct {
-	who  string // "unit CODE" or "former CODE"
+	who  string // "unit CODE", "former CODE" or "agency CODE"
 	line int
 }
 
@@ -56,6 +57,7 @@ func build(name string, doc *document) (*Table, []Problem) {
 			formerIndex: map[string]int{}, fieldIndex: map[string]int{}},
 		agencyLine: map[string]int{}, unitLine: map[string]int{}, formerLine: map[string]int{}, ruleLine: map[string]int{},
 		fieldLine: map[string]int{}, englishAt: map[string]int{}, aliasOwner: map[string]aliasOwner{},
+		absorber: map[string]aliasOwner{},
 	}
 	counts := map[string]int{}
 	for _, kind := range tableKinds {
@@ -86,6 +88,7 @@ func build(name string, doc *document) (*Table, []Problem) {
 	}
 	b.committees()
 	b.englishNames()
+	b.absorbedNames()
 	b.top(doc.top)
 	if len(b.problems) > 0 {
 		sort.SliceStable(b.problems, func(i, j int) bool { return b.problems[i].Line < b.problems[j].Line })
@@ -176,7 +179,7 @@ func (b *builder) top(r *record) {
 func (b *builder) agency(r *record) {
 	code, line, ok := b.code(r, "agency", "code")
 	who := strings.TrimSpace("agency " + code)
-	r.unknownKeys([]string{"code", "name", "name_en", "resolve_days", "email"}, b.in(who))
+	r.unknownKeys([]string{"code", "name", "name_en", "resolve_days", "email", "absorbed"}, b.in(who))
 	name, _ := b.label(r, who)
 	english, _ := b.englishLabel(r, who)
 	email := b.email(r, who)
@@ -196,7 +199,40 @@ func (b *builder) agency(r *record) {
 	}
 	b.agencyLine[code] = line
 	b.t.agencyIndex[code] = len(b.t.agencies)
-	b.t.agencies = append(b.t.agencies, Agency{Code: code, Name: name, English: english, ResolveDays: days, Email: email})
+	b.t.agencies = append(b.t.agencies, Agency{Code: code, Name: name, English: english, ResolveDays: days, Email: email,
+		Absorbed: b.absorbed(r, who)})
+}
+
+// absorbed reads the names of the agencies merged into one. A name is
+// absorbed by one agency only; whether it is another agency's name is
+// checked once all are read (see absorbedNames).
+func (b *builder) absorbed(r *record, who string) []string {
+	items, _ := r.strs("absorbed", b.in(who))
+	var out []string
+	for _, item := range items {
+		name := clean(item.text)
+		key := strings.Join(words(name), " ")
+		switch prev, taken := b.absorber[key]; {
+		case key == "":
+			b.bad(who, item.line, "absorbed: %q has no letters or digits", name)
+		case taken:
+			b.bad(who, item.line, "absorbed: %q is already absorbed by %s (line %d): an agency merges into one", name, prev.who, prev.line)
+		default:
+			b.absorber[key] = aliasOwner{who: who, line: item.line}
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// absorbedNames checks that no absorbed name is the name of an agency of
+// the table: that one still exists, and the name is its.
+func (b *builder) absorbedNames() {
+	for _, a := range b.t.agencies {
+		if prev, taken := b.absorber[strings.Join(words(a.Name), " ")]; taken {
+			b.bad(prev.who, prev.line, "absorbed: %q is the name of agency %s (line %d), which the table still has", a.Name, a.Code, b.agencyLine[a.Code])
+		}
+	}
 }
 
 // email reads an agency's official mailbox: one bare address whose domain

@@ -21,6 +21,10 @@ type Found struct {
 	// Candidates are, when Code is "", the entries the text names (when
 	// Several) or may have meant, best first, at most MaxCandidates.
 	Candidates []Entry
+	// Absorbed is, for an agency, the name of the abolished agency the
+	// text named, which a reorganisation merged into Code (Agency.Absorbed);
+	// "" when the text names Code itself.
+	Absorbed string
 }
 
 // MaxCandidates is the most entries Found lists.
@@ -28,13 +32,31 @@ const MaxCandidates = 5
 
 // FindAgency finds the agency a text names: its code, or its name, whole
 // or a run of its words, with or without diacritics ("so-xd", "Sở Xây
-// dựng", "so xay dung", "điện lực").
+// dựng", "so xay dung", "điện lực"); else the name of an agency merged into
+// it ("Sở Giao thông vận tải", "Sở GTVT" in the 2025 table), and then
+// Found.Absorbed is that name. A text that could be an agency's own name
+// means that agency, whatever it absorbed.
 func (t *Table) FindAgency(s string) Found {
-	var names []named
+	var own, all []named
 	for _, a := range t.agencies {
-		names = append(names, named{Entry{a.Code, a.Name}, []string{a.Code, a.Name}})
+		n := named{Entry{a.Code, a.Name}, []string{a.Code, a.Name}}
+		own = append(own, n)
+		n.names = append(slices.Clip(n.names), a.Absorbed...)
+		all = append(all, n)
 	}
-	return find(names, s)
+	if f := find(own, s); f.Code != "" || f.Several {
+		return f
+	}
+	f := find(all, s)
+	if a, ok := t.Agency(f.Code); ok {
+		for _, name := range a.Absorbed {
+			if find([]named{{Entry{a.Code, name}, []string{name}}}, s).Code != "" {
+				f.Absorbed = name
+				break
+			}
+		}
+	}
+	return f
 }
 
 // FindField finds the field a text names: its code, its name or a

@@ -108,6 +108,7 @@ func (t *Table) Route(in Input) Decision {
 	if !r.best() {
 		r.fallback()
 	}
+	r.absorbedNote()
 	r.urgent()
 	r.d.AutoForward = r.d.AutoForward && r.d.Agency != t.Center().Code
 	r.d.Why, r.d.Grounds = r.why.String(en), r.why.String(vi)
@@ -348,6 +349,15 @@ func (r *routing) agencyOf(rule int) string {
 		return c.Code
 	}
 	return r.t.Center().Code
+}
+
+// absorbedNote tells, when a rule chose an agency that a reorganisation
+// merged others into, which: receivers who knew the old table learn why a
+// pothole goes to the Department of Construction.
+func (r *routing) absorbedNote() {
+	if a, ok := r.t.Agency(r.d.Agency); ok && r.d.Rule != "" && len(a.Absorbed) > 0 {
+		r.why.agencyAbsorbed(a)
+	}
 }
 
 func (r *routing) eachUnitNote() {

@@ -31,6 +31,8 @@
 //	resolve_days = 6            # working days to resolve a report, 1 to 6
 //	email = "sgtvt@haugiang.gov.vn" # optional: the official mailbox, which gets the
 //	                            # agency's notices when no handler of it is configured
+//	absorbed = ["Sở Giao thông vận tải"] # optional: the agencies a reorganisation
+//	                            # merged into this one, which staff still name
 //
 //	[[unit]]
 //	code = "vi-thanh"
@@ -118,6 +120,11 @@ type Agency struct {
 	// there when no handler of it is configured. "" when the table gives
 	// none.
 	Email string
+	// Absorbed are the names of the agencies a reorganisation merged into
+	// this one ("Sở Giao thông vận tải" into Sở Xây dựng in 2025): staff
+	// who write them mean this agency (FindAgency), and routing says so.
+	// Its slice belongs to the table: do not modify it.
+	Absorbed []string
 }
 
 // Unit is an administrative unit. Its slice belongs to the table: do not

@@ -3,6 +3,7 @@ package routing
 import (
 	"bufio"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -265,5 +266,45 @@ func TestTable2025(t *testing.T) {
 		if b, _ := Builtin(name); b.Edition() != name {
 			t.Errorf("built-in table %s has edition %q", name, b.Edition())
 		}
+	}
+}
+
+// TestAbsorbedAgencies: under the 2025 table the names of the departments
+// merged away name the departments that absorbed them, written whole,
+// abbreviated or without diacritics, and the lookup says which old name it
+// read; a department's own name still names it alone, and under the
+// regulation's table the old names are agencies of their own.
+func TestAbsorbedAgencies(t *testing.T) {
+	t2025 := table2025(t)
+	for _, c := range []struct{ text, code, absorbed string }{
+		{"Sở GTVT", "so-xd", "Sở Giao thông vận tải"},
+		{"Sở Giao thông vận tải", "so-xd", "Sở Giao thông vận tải"},
+		{"so giao thong van tai", "so-xd", "Sở Giao thông vận tải"},
+		{"so-gtvt", "so-xd", "Sở Giao thông vận tải"},
+		{"Sở TT&TT", "so-khcn", "Sở Thông tin và Truyền thông"},
+		{"Sở Thông tin và Truyền thông", "so-khcn", "Sở Thông tin và Truyền thông"},
+		{"Sở LĐTBXH", "so-nv", "Sở Lao động - Thương binh và Xã hội"},
+		{"Sở Lao động, Thương binh và Xã hội", "so-nv", "Sở Lao động - Thương binh và Xã hội"},
+		{"Sở TN&MT", "so-nnmt", "Sở Tài nguyên và Môi trường"},
+		{"Sở NN&PTNT", "so-nnmt", "Sở Nông nghiệp và Phát triển nông thôn"},
+		{"Công an tỉnh", "ca-tp", "Công an tỉnh Hậu Giang"},
+		{"Sở Xây dựng", "so-xd", ""},
+		{"Sở Nông nghiệp", "so-nnmt", ""},
+		{"so-xd", "so-xd", ""},
+	} {
+		if f := t2025.FindAgency(c.text); f.Code != c.code || f.Absorbed != c.absorbed {
+			t.Errorf("2025: FindAgency(%q) = %+v, want %s absorbing %q", c.text, f, c.code, c.absorbed)
+		}
+	}
+	if f := Default().FindAgency("Sở GTVT"); f.Code != "so-gtvt" || f.Absorbed != "" {
+		t.Errorf("appendix1: FindAgency(Sở GTVT) = %+v", f)
+	}
+	if a, _ := t2025.Agency("so-xd"); !slices.Equal(a.Absorbed, []string{"Sở Giao thông vận tải"}) {
+		t.Errorf("so-xd absorbed %q", a.Absorbed)
+	}
+	d := t2025.Route(Input{Subject: "Ổ gà", Text: "Đoạn quốc lộ 61 qua xã Hỏa Tiến có nhiều ổ gà."})
+	if d.Agency != "so-xd" || !strings.Contains(d.Grounds, "Sở Xây dựng thành phố Cần Thơ đã hợp nhất Sở Giao thông vận tải") ||
+		!strings.Contains(d.Why, "agency so-xd absorbed Sở Giao thông vận tải") {
+		t.Errorf("the routing of a pothole does not say the department absorbed transport:\n%s\n%s", d.Why, d.Grounds)
 	}
 }

@@ -57,8 +57,8 @@ func TestProblems(t *testing.T) {
 		{"plain table", valid + "[agency]\ncode = \"x\"\n",
 			[]string{`t.toml:12: [agency]: write each record as [[agency]], [[unit]], [[former]] or [[rule]]`}},
 		{"unknown keys", strings.Replace(valid, "resolve_days = 6", "resolve_days = 6\nlimit = 6\ncolour = \"red\"", 1),
-			[]string{`t.toml:7: agency c: limit: unknown key (known: code, name, name_en, resolve_days, email)`,
-				`t.toml:8: agency c: colour: unknown key (known: code, name, name_en, resolve_days, email)`}},
+			[]string{`t.toml:7: agency c: limit: unknown key (known: code, name, name_en, resolve_days, email, absorbed)`,
+				`t.toml:8: agency c: colour: unknown key (known: code, name, name_en, resolve_days, email, absorbed)`}},
 		{"bad emails", valid + `[[agency]]
 code = "a"
 name = "A"
@@ -151,6 +151,19 @@ resolve_days = 6
 			[]string{`t.toml:13: rule khac/*: keywords_en: "mất  điện" has diacritics: English keywords are written without, Vietnamese ones go in keywords`,
 				`t.toml:13: rule khac/*: keywords_en: "Power  Cut" given twice (first at line 13)`,
 				`t.toml:15: rule khac/*: urgent_keywords_en: "điện giật" has diacritics: English keywords are written without, Vietnamese ones go in urgent_keywords`}},
+		{"absorbed agencies", valid + `[[agency]]
+code = "a"
+name = "Sở A"
+resolve_days = 6
+absorbed = ["Sở B", "", "Trung tâm"]
+[[agency]]
+code = "d"
+name = "Sở D"
+resolve_days = 6
+absorbed = ["sở  b"]
+`, []string{`t.toml:16: agency a: absorbed: "" has no letters or digits`,
+			`t.toml:16: agency a: absorbed: "Trung tâm" is the name of agency c (line 4), which the table still has`,
+			`t.toml:21: agency d: absorbed: "sở  b" is already absorbed by agency a (line 16): an agency merges into one`}},
 		{"rule twice", valid + "[[rule]]\nfield = \"khac\"\nname = \"Khác\"\nscope = \"*\"\nagency = \"c\"\n",
 			[]string{`t.toml:12: rule khac/*: rule defined twice (first at line 7)`}},
 		{"each-unit with an agency", valid + "[[rule]]\nfield = \"x\"\nname = \"X\"\nscope = \"each-unit\"\nagency = \"c\"\n",

@@ -181,6 +181,13 @@ func (w *reasons) urgentHits(hits []string) {
 	w.urgent = say("urgent: "+strings.Join(en, ", "), "khẩn cấp: "+strings.Join(vi, ", "))
 }
 
+// agencyAbsorbed tells the agencies a reorganisation merged into the one
+// chosen.
+func (w *reasons) agencyAbsorbed(a Agency) {
+	w.agency = say(fmt.Sprintf("agency %s absorbed %s", a.Code, strings.Join(a.Absorbed, ", ")),
+		fmt.Sprintf("%s đã hợp nhất %s", a.Name, strings.Join(a.Absorbed, ", ")))
+}
+
 // fieldVi names a field for the receivers: "lĩnh vực Điện".
 func (w *reasons) fieldVi(code string) string {
 	if f, ok := w.t.Field(code); ok {

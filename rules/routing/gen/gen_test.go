@@ -50,6 +50,12 @@ func TestNextReorganisation(t *testing.T) {
 			t.Errorf("%q: unit %q, former %q, agency %q; want %q, %q, so-xd\nwhy: %s", c.text, d.Unit, d.Former, d.Agency, c.unit, c.former, d.Why)
 		}
 	}
+	if a, _ := table.Agency("so-xd"); strings.Join(a.Absorbed, ",") != "Sở Giao thông" || table.FindAgency("Sở Giao thông").Code != "so-xd" {
+		t.Errorf("the agency that took over the base's roads: absorbed %q", a.Absorbed)
+	}
+	if a, _ := table.Agency("center"); len(a.Absorbed) > 0 {
+		t.Errorf("an agency that keeps its code absorbed %q", a.Absorbed)
+	}
 	if f, ok := table.Former("xa-an-binh-90001"); !ok || f.Became != "phuong-an-tan" {
 		t.Errorf("the older xã An Bình: %+v", f)
 	}

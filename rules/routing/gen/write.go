@@ -54,19 +54,33 @@ func (m *mapping) agencies(w *bytes.Buffer) {
 # Agencies. resolve_days: the time to resolve a report, in working days (1-6).
 # email: the agency's official mailbox, which receives its notices when no
 # handler of it is configured. These follow the naming of official mailboxes
-# and must be checked by the deployment before use.
+# and must be checked by the deployment before use. absorbed: the base table's
+# agencies merged into this one, whose names staff still write.
 `)
 	for _, a := range m.ed.Agency {
-		agency(w, a.Code, a.Name, a.English, a.ResolveDays, a.Email)
+		agency(w, a.Code, a.Name, a.English, a.ResolveDays, a.Email, m.absorbed(a))
 	}
 	fmt.Fprint(w, "\n# The People's Committees of the units.\n")
 	c := m.ed.Committee
 	for _, u := range m.units {
-		agency(w, u.committee, expand(c.Name, u), expand(c.English, u), c.ResolveDays, expand(c.Email, u))
+		agency(w, u.committee, expand(c.Name, u), expand(c.English, u), c.ResolveDays, expand(c.Email, u), nil)
 	}
 }
 
-func agency(w *bytes.Buffer, code, name, english string, days int, email string) {
+// absorbed names the base table's agencies that an agency takes over and
+// that the new table no longer has under their code: "Sở Giao thông vận
+// tải", merged into Sở Xây dựng.
+func (m *mapping) absorbed(a agencySource) []string {
+	var out []string
+	for _, code := range a.TakesOver {
+		if old, ok := m.base.Agency(code); ok && code != a.Code {
+			out = append(out, old.Name)
+		}
+	}
+	return out
+}
+
+func agency(w *bytes.Buffer, code, name, english string, days int, email string, absorbed []string) {
 	fmt.Fprintf(w, "\n[[agency]]\ncode = %s\nname = %s\n", quote(code), quote(name))
 	if english != "" {
 		fmt.Fprintf(w, "name_en = %s\n", quote(english))
@@ -74,6 +88,9 @@ func agency(w *bytes.Buffer, code, name, english string, days int, email string)
 	fmt.Fprintf(w, "resolve_days = %d\n", days)
 	if email != "" {
 		fmt.Fprintf(w, "email = %s\n", quote(email))
+	}
+	if len(absorbed) > 0 {
+		fmt.Fprintf(w, "absorbed = %s\n", list(absorbed))
 	}
 }
 
