@@ -275,7 +275,7 @@ func printDemo(ctx context.Context, w io.Writer, d *daemon, rec *recorder, names
 	msgs := sink.Messages()
 	fmt.Fprintf(w, "\nMail sent (%d), written to %s:\n", len(msgs), out)
 	for _, m := range msgs {
-		fmt.Fprintf(w, "  to %-34s %s\n", strings.Join(m.To, ", "), subjectOf(m.Data))
+		fmt.Fprintf(w, "  to %-34s %s\n", strings.Join(m.To, ", "), headlineOf(m.Data))
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"net/mail"
 	"strings"
 	"text/tabwriter"
+
+	gomessage "github.com/emersion/go-message/mail"
 
 	"haugiang.gov.vn/phananh/intake"
 	"haugiang.gov.vn/phananh/rules/calendar"
@@ -85,6 +88,32 @@ func describeReport(ctx context.Context, d *daemon, table *routing.Table, code s
 		parts = append(parts, "now "+r.State)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// headlineOf is a mail's decoded Subject and the first line of its text,
+// which says what happened: a staff member's mail about a report has the
+// subject of their conversation about it.
+func headlineOf(raw []byte) string {
+	subject := subjectOf(raw)
+	r, err := gomessage.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		return subject
+	}
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			return subject
+		}
+		if h, ok := p.Header.(*gomessage.InlineHeader); ok {
+			if t, _, _ := h.ContentType(); t == "text/plain" {
+				line, _ := bufio.NewReader(p.Body).ReadString('\n')
+				if line = strings.TrimSpace(line); line != "" && line != subject {
+					return subject + " — " + line
+				}
+				return subject
+			}
+		}
+	}
 }
 
 // subjectOf is a mail's decoded Subject.

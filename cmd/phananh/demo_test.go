@@ -27,6 +27,9 @@ func TestDemo(t *testing.T) {
 		"06-tu-dong-tra-loi.eml   autoreply",
 		"07-long-nhau.eml         quarantine",
 		"Mail sent (21)",
+		// Each mail's subject, and the first line that says what happened.
+		"[PA-2026-000003] Phản ánh hiện trường — PHẢN ÁNH MỚI CẦN TIẾP NHẬN – KHẨN CẤP",
+		"[PA-2026-000001] Phản ánh hiện trường — ĐÃ THỰC HIỆN LỆNH: /duyet",
 		"The lifecycle of PA-2026-000001 (01-mat-dien.eml), walked by mail:",
 		"/accept   tiepnhan@ttgsdh.example.gov.vn  received → forwarded",
 		"/resolve  xuly@dienluc.example.gov.vn     forwarded → resolved",
