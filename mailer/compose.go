@@ -27,8 +27,9 @@ type Sender struct {
 // and Auto-Submitted, as the kind of mail says, so that no robot answers
 // it (RFC 3834, SPEC 4.7). A staff member's mail about a report (one with
 // a Thread-Index) has the subject of their conversation about it, the
-// same for every notice, and says what happened in its first line (see
-// package mailer/thread).
+// same for every notice, says what happened in its first line (see
+// package mailer/thread), and has Importance high when the report is
+// urgent.
 func Compose(set *templates.Set, from Sender, m store.Mail) (*gomail.Msg, error) {
 	r, err := set.Render(m.Kind, m.Lang, m.Data)
 	if err != nil {
@@ -58,6 +59,10 @@ func Compose(set *templates.Set, from Sender, m store.Mail) (*gomail.Msg, error)
 	if m.ThreadIndex != "" {
 		msg.SetGenHeader("Thread-Topic", subject)
 		msg.SetGenHeaderPreformatted("Thread-Index", m.ThreadIndex)
+		if r.Urgent {
+			// The subject cannot say it: Outlook marks the mail in its list.
+			msg.SetGenHeader(gomail.HeaderImportance, "high")
+		}
 	}
 	msg.SetMessageIDWithValue(m.MessageID)
 	msg.SetDateWithValue(m.CreatedAt.In(calendar.Vietnam))

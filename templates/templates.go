@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	texttemplate "text/template"
 )
@@ -43,6 +44,9 @@ type Rendered struct {
 	Subject string
 	Text    string
 	HTML    string
+	// Urgent is set when the mail is about a report handled as urgent
+	// (its data's Urgent).
+	Urgent bool
 }
 
 // Load parses the embedded templates, each replaced by the file of the same
@@ -167,7 +171,20 @@ func (s *Set) Render(kind, lang string, data json.RawMessage) (Rendered, error) 
 	if err := json.Unmarshal(data, v); err != nil {
 		return Rendered{}, fmt.Errorf("templates: %s data: %w", kind, err)
 	}
-	return s.render(kind, pickLang(k.langs, lang), v)
+	r, err := s.render(kind, pickLang(k.langs, lang), v)
+	r.Urgent = urgent(v)
+	return r, err
+}
+
+// urgent reports whether mail data says its report is urgent: a field
+// Urgent of its own or of a struct it embeds.
+func urgent(v any) bool {
+	rv := reflect.Indirect(reflect.ValueOf(v))
+	if rv.Kind() != reflect.Struct {
+		return false
+	}
+	f := rv.FieldByName("Urgent")
+	return f.IsValid() && f.Kind() == reflect.Bool && f.Bool()
 }
 
 func pickLang(langs []string, lang string) string {
