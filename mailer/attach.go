@@ -3,10 +3,10 @@ package mailer
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	gomail "github.com/wneessen/go-mail"
 
+	"haugiang.gov.vn/phananh/mailer/strip"
 	"haugiang.gov.vn/phananh/store"
 )
 
@@ -16,9 +16,9 @@ import (
 // (which the store reads whole anyway), otherwise into a temporary file of
 // the data folder, encrypted under a key of its own and unlinked at once
 // (tempFile), and handed to go-mail as a ReadSeeker, which it copies when
-// the mail is written out. JPEG photos are copied without their location
-// data (StripJPEG); a photo that cannot be read as a JPEG is left out
-// rather than sent with what it may hold. An inline file (a report's
+// the mail is written out. JPEG and PNG photos are copied without their
+// metadata (strip.File); a photo that cannot be read as its type is left
+// out rather than sent with what it may hold. An inline file (a report's
 // chart, the citizen's photos in the triage notice) is embedded with the
 // Content-ID <CID>, or <NAME> when it has no CID, for the HTML's "cid:"
 // reference. The returned function releases the files.
@@ -31,8 +31,9 @@ func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
 	}
 	for i, file := range m.Attachments {
 		f, err := spool(w.DB.Blobs(), file)
-		if errors.Is(err, ErrNotJPEG) {
-			w.Log.Warn("photo left out of a mail: not a readable JPEG", "mail", m.ID, "kind", m.Kind, "file", i+1)
+		var unreadable strip.FormatError
+		if errors.As(err, &unreadable) {
+			w.Log.Warn("photo left out of a mail: not readable as its type", "mail", m.ID, "kind", m.Kind, "file", i+1, "type", file.Type)
 			continue
 		}
 		if err != nil {
@@ -72,12 +73,7 @@ func spool(blobs *store.Blobs, file store.MailFile) (*spill, error) {
 	}
 	defer r.Close()
 	f := &spill{dir: blobs.TempDir(), limit: spoolChunk}
-	if file.Type == "image/jpeg" {
-		err = StripJPEG(f, r)
-	} else {
-		_, err = io.Copy(f, r)
-	}
-	if err != nil {
+	if err := strip.File(f, r, file.Type); err != nil {
 		f.close()
 		return nil, err
 	}

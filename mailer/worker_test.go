@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"image/png"
 	"io"
 	"log/slog"
 	"os"
@@ -126,12 +127,49 @@ func TestSendResultWithFiles(t *testing.T) {
 	}
 }
 
+// TestSendPNGWithoutMetadata sends a PNG photo (testdata/gps.png: a
+// picture written by image/png with the Exif block of gps.jpg in an eXIf
+// chunk, an author in tEXt, XMP with a GPS position in iTXt, and tIME)
+// without any of them, the picture kept; a file that only starts like a
+// PNG is left out, not sent with what it may hold.
+func TestSendPNGWithoutMetadata(t *testing.T) {
+	photo, _ := os.ReadFile("testdata/gps.png")
+	fake := []byte("\x89PNG\r\n\x1a\nnot a PNG: Nguyen Van An")
+	data, _ := json.Marshal(templates.Result{Code: "PA-2026-000001", Result: "Đã xử lý.", Files: []string{"anh.png", "gia.png"}})
+	raw, _ := sendOne(t, [][]byte{photo, fake}, func(keys []string) store.Mail {
+		return store.Mail{Kind: "result", To: "an@example.com", Role: "citizen", Data: data,
+			Attachments: []store.MailFile{{BlobKey: keys[0], Name: "anh.png", Type: "image/png"},
+				{BlobKey: keys[1], Name: "gia.png", Type: "image/png"}}}
+	})
+	files := attachments(t, raw)
+	got, ok := files["anh.png"]
+	if !ok {
+		t.Fatal("the photo was not sent")
+	}
+	for _, leak := range []string{"eXIf", "tEXt", "iTXt", "tIME", "Nguyen", "GPS", "xmpmeta"} {
+		if bytes.Contains(got, []byte(leak)) {
+			t.Errorf("%q is still in the photo", leak)
+		}
+	}
+	before, err := png.Decode(bytes.NewReader(photo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := png.Decode(bytes.NewReader(got))
+	if err != nil || after.Bounds() != before.Bounds() || after.At(10, 20) != before.At(10, 20) {
+		t.Errorf("the picture changed: %v", err)
+	}
+	if _, sent := files["gia.png"]; sent {
+		t.Error("a file that is no PNG was sent as one")
+	}
+}
+
 // TestSendInlineFile embeds an inline file with the Content-ID its name
 // gives, for the HTML's "cid:" reference.
 func TestSendInlineFile(t *testing.T) {
-	png := []byte("\x89PNG\r\n\x1a\nchart")
+	chart, _ := os.ReadFile("testdata/gps.png")
 	data, _ := json.Marshal(templates.ReportAnswer{Period: "monthly", Month: "2026-11"})
-	raw, _ := sendOne(t, [][]byte{png}, func(keys []string) store.Mail {
+	raw, _ := sendOne(t, [][]byte{chart}, func(keys []string) store.Mail {
 		return store.Mail{Kind: "report", To: "lanhdao@example.gov.vn", Role: "approver", Data: data,
 			Attachments: []store.MailFile{{BlobKey: keys[0], Name: "chart.png", Type: "image/png", Inline: true}}}
 	})

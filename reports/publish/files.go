@@ -8,20 +8,20 @@ import (
 	"os"
 	"path/filepath"
 
-	"haugiang.gov.vn/phananh/mailer"
+	"haugiang.gov.vn/phananh/mailer/strip"
 	"haugiang.gov.vn/phananh/store"
 )
 
-// CopyPhoto writes a result's photo without its metadata (mailer.StripJPEG:
-// no Exif, XMP, IPTC or comment, the orientation kept), streamed from the
-// encrypted store.
+// CopyPhoto writes a result's photo without its metadata (strip.File: no
+// Exif, XMP, IPTC, text chunk or comment, the orientation kept), streamed
+// from the encrypted store.
 func CopyPhoto(w io.Writer, blobs *store.Blobs, ph Photo) error {
 	r, err := blobs.Open(ph.blobKey)
 	if err != nil {
 		return fmt.Errorf("publish: photo %s: %w", ph.Name, err)
 	}
 	defer r.Close()
-	if err := mailer.StripJPEG(w, r); err != nil {
+	if err := strip.File(w, r, ph.typ); err != nil {
 		return fmt.Errorf("publish: photo %s: %w", ph.Name, err)
 	}
 	return nil
@@ -42,7 +42,7 @@ func (r Result) Photo(name string) (Photo, bool) {
 // wrote. Each file is written whole, then renamed into place; files of an
 // earlier run under ket-qua/ and open311/v2/ that this one did not write —
 // a result reopened or marked secret since — are removed. A photo that
-// cannot be read as a JPEG is left out, and named in the error.
+// cannot be read as its type is left out, and named in the error.
 func (p *Publication) WriteFiles(dir string, blobs *store.Blobs) ([]string, error) {
 	w := &writer{dir: dir, written: map[string]bool{}}
 	var errs []error
@@ -54,7 +54,8 @@ func (p *Publication) WriteFiles(dir string, blobs *store.Blobs) ([]string, erro
 	for _, r := range p.Results {
 		for _, ph := range r.Photos {
 			err := w.stream(dirResults+"/"+r.Code+"/"+ph.Name, func(out io.Writer) error { return CopyPhoto(out, blobs, ph) })
-			if errors.Is(err, mailer.ErrNotJPEG) {
+			var unreadable strip.FormatError
+			if errors.As(err, &unreadable) {
 				errs = append(errs, fmt.Errorf("%s: %w", r.Code, err))
 				continue
 			}

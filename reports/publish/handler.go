@@ -125,7 +125,7 @@ func (h *Handler) photo(w http.ResponseWriter, p *Publication, rest string) {
 		http.NotFound(w, nil)
 		return
 	}
-	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Content-Type", ph.typ)
 	if err := CopyPhoto(w, h.DB.Blobs(), ph); err != nil && h.Log != nil {
 		h.Log.Error("public result photo", "code", code, "photo", name, "err", err)
 	}

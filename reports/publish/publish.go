@@ -4,15 +4,15 @@
 // state secrets. For each published report the public reads its code, when
 // it was received, its field, its administrative unit (never a street
 // address), the summary of SPEC 8.3, the agency and its co-agencies, the result text, when it
-// was completed, the result's JPEG photos without their metadata, and the
+// was completed, the result's JPEG and PNG photos without their metadata, and the
 // citizen's rating when given.
 //
 // Nothing personal is published: the summary is form.Summary (no greeting,
 // signature, contact line, phone number or email address), and the summary
 // and the result text lose all that a confidential report's notices hide
 // from the agency (mask.Identity), the place the citizen gave and every
-// street (withoutPerson). Documents, and photos other than JPEG (whose metadata we cannot
-// remove), stay at the Center.
+// street (withoutPerson). Documents, and photos other than JPEG and PNG
+// (whose metadata we do not remove: strip.Cleans), stay at the Center.
 //
 // The same publication is served by the daemon's HTTP listener (Handler)
 // and written as static files for the provincial portal (WriteFiles), in
@@ -21,7 +21,7 @@
 //	ket-qua/index.html               the latest results by date, a search by code
 //	ket-qua/thang-YYYY-MM.html       the results approved in one month
 //	ket-qua/PA-YYYY-NNNNNN.html      one report's page
-//	ket-qua/PA-YYYY-NNNNNN/anh-N.jpg its result's photos
+//	ket-qua/PA-YYYY-NNNNNN/anh-N.jpg its result's photos (.png for a PNG)
 //	ket-qua/ket-qua.json             every result, as JSON
 //	ket-qua/PA-YYYY-NNNNNN.json      one result, as JSON
 //	open311/v2/services.json         Open311 GeoReport v2: the fields
@@ -42,6 +42,7 @@ import (
 
 	"haugiang.gov.vn/phananh/intake/form"
 	"haugiang.gov.vn/phananh/intake/mask"
+	"haugiang.gov.vn/phananh/mailer/strip"
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
@@ -108,7 +109,8 @@ func (r Result) CoAgencyNames() string {
 
 // Photo is one JPEG photo of a result, published without its metadata.
 type Photo struct {
-	Name    string // anh-1.jpg, anh-2.jpg …: never the name it was sent with
+	Name    string // anh-1.jpg, anh-2.png …: never the name it was sent with
+	typ     string // image/jpeg or image/png
 	blobKey string
 }
 
@@ -197,12 +199,17 @@ func result(tx *store.Tx, table *routing.Table, r store.Report) (Result, error) 
 		return res, err
 	}
 	for _, a := range files {
-		if a.MessageID == r.ResultMessageID && r.ResultMessageID != 0 && a.Type == "image/jpeg" && a.BlobKey != "" && a.Refused == "" {
-			res.Photos = append(res.Photos, Photo{Name: fmt.Sprintf("anh-%d.jpg", len(res.Photos)+1), blobKey: a.BlobKey})
+		if a.MessageID == r.ResultMessageID && r.ResultMessageID != 0 && strip.Cleans(a.Type) && a.BlobKey != "" && a.Refused == "" {
+			name := fmt.Sprintf("anh-%d%s", len(res.Photos)+1, photoExt[a.Type])
+			res.Photos = append(res.Photos, Photo{Name: name, typ: a.Type, blobKey: a.BlobKey})
 		}
 	}
 	return res, nil
 }
+
+// photoExt is the extension of a published photo of each type strip
+// cleans.
+var photoExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png"}
 
 // agencyName names an agency of the table, or gives its code.
 func agencyName(table *routing.Table, code string) string {

@@ -1,4 +1,4 @@
-package mailer
+package strip
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ func TestStripJPEG(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := StripJPEG(&out, bytes.NewReader(in)); err != nil {
+	if err := JPEG(&out, bytes.NewReader(in)); err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Contains(out.Bytes(), []byte("Exif")) || bytes.Contains(out.Bytes(), []byte{0xFF, markerAPP1}) {
@@ -45,7 +45,7 @@ func TestStripJPEGKeepsOrientation(t *testing.T) {
 	writeAll(markerAPP13, []byte("Photoshop 3.0\x00location"))
 	b.Write(in[2:])
 	var out bytes.Buffer
-	if err := StripJPEG(&out, &b); err != nil {
+	if err := JPEG(&out, &b); err != nil {
 		t.Fatal(err)
 	}
 	for _, leak := range []string{"GPS 9.78", "Nguyen Trai", "location", "II*"} {
@@ -66,7 +66,7 @@ func TestStripJPEGKeepsOrientation(t *testing.T) {
 
 func TestStripJPEGRefusesOtherFiles(t *testing.T) {
 	for _, in := range []string{"", "GIF89a", "\xFF\xD8\xFF\xE1\x00"} {
-		if err := StripJPEG(&bytes.Buffer{}, bytes.NewReader([]byte(in))); err == nil {
+		if err := JPEG(&bytes.Buffer{}, bytes.NewReader([]byte(in))); err == nil {
 			t.Errorf("%q: no error", in)
 		}
 	}
@@ -102,7 +102,7 @@ func TestStripJPEGEndsAtItsImage(t *testing.T) {
 	b.Write(in[2:])
 	b.WriteString("\x00\x00\x00\x18ftypmp42 motion photo video, ©xyz+09.78+105.47/")
 	var out bytes.Buffer
-	if err := StripJPEG(&out, bytes.NewReader(b.Bytes())); err != nil {
+	if err := JPEG(&out, bytes.NewReader(b.Bytes())); err != nil {
 		t.Fatal(err)
 	}
 	for _, leak := range []string{"GPS", "Nguyen", "second picture", "ftyp", "©xyz", "Ducky", "GoPro", "MPF"} {
@@ -139,7 +139,7 @@ func TestStripJPEGProgressive(t *testing.T) {
 	b.Write(seg(markerCOM, "taken at 27 Nguyen Trai"))
 	b.Write(in[third:])
 	var out bytes.Buffer
-	if err := StripJPEG(&out, bytes.NewReader(b.Bytes())); err != nil {
+	if err := JPEG(&out, bytes.NewReader(b.Bytes())); err != nil {
 		t.Fatal(err)
 	}
 	for _, leak := range []string{"GPS", "Nguyen", "Exif"} {

@@ -1,19 +1,18 @@
-package mailer
+package strip
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 )
 
-// ErrNotJPEG is returned by StripJPEG for input that is not a JPEG file it
+// ErrNotJPEG is returned by JPEG for input that is not a JPEG file it
 // can read to its image data.
-var ErrNotJPEG = errors.New("not a readable JPEG file")
+var ErrNotJPEG error = FormatError("JPEG")
 
-// JPEG markers StripJPEG looks at.
+// The markers JPEG looks at.
 const (
 	markerSOI   = 0xD8
 	markerEOI   = 0xD9
@@ -23,7 +22,7 @@ const (
 	markerCOM   = 0xFE // free-text comment
 )
 
-// StripJPEG copies a JPEG file from src to dst without the metadata that
+// JPEG copies a JPEG file from src to dst without the metadata that
 // can say where a photo was taken or by whom (SPEC 8.3: GPS data is
 // stripped from the photos we send; 9.6: the public photos carry none):
 // the Exif and XMP segments (APP1), Photoshop's IPTC segment (APP13),
@@ -39,7 +38,7 @@ const (
 //
 // It streams: only one marker segment (at most 64 KB) is held at a time,
 // and the compressed image data is copied through up to each marker.
-func StripJPEG(dst io.Writer, src io.Reader) error {
+func JPEG(dst io.Writer, src io.Reader) error {
 	r := bufio.NewReaderSize(src, 64<<10)
 	w := bufio.NewWriterSize(dst, 64<<10)
 	var soi [2]byte
@@ -171,62 +170,4 @@ func writeSegment(w *bufio.Writer, m byte, payload []byte) {
 	w.Write([]byte{0xFF, m})
 	binary.Write(w, binary.BigEndian, uint16(len(payload)+2))
 	w.Write(payload)
-}
-
-var exifHeader = []byte("Exif\x00\x00")
-
-// exifOrientation returns the orientation tag (0x0112) of IFD0 in an APP1
-// Exif payload, or 0 when there is none or it cannot be read.
-func exifOrientation(p []byte) int {
-	if !bytes.HasPrefix(p, exifHeader) {
-		return 0
-	}
-	tiff := p[len(exifHeader):]
-	if len(tiff) < 8 {
-		return 0
-	}
-	var order binary.ByteOrder
-	switch string(tiff[:2]) {
-	case "II":
-		order = binary.LittleEndian
-	case "MM":
-		order = binary.BigEndian
-	default:
-		return 0
-	}
-	ifd := int(order.Uint32(tiff[4:8]))
-	if ifd < 8 || ifd+2 > len(tiff) {
-		return 0
-	}
-	n := int(order.Uint16(tiff[ifd:]))
-	for i := range n {
-		e := ifd + 2 + 12*i
-		if e+12 > len(tiff) {
-			return 0
-		}
-		if order.Uint16(tiff[e:]) == 0x0112 && order.Uint16(tiff[e+2:]) == 3 {
-			if o := int(order.Uint16(tiff[e+8:])); o >= 1 && o <= 8 {
-				return o
-			}
-			return 0
-		}
-	}
-	return 0
-}
-
-// orientationExif is an Exif payload holding the orientation tag alone.
-func orientationExif(o int) []byte {
-	var b bytes.Buffer
-	b.Write(exifHeader)
-	b.WriteString("MM")
-	binary.Write(&b, binary.BigEndian, uint16(42))
-	binary.Write(&b, binary.BigEndian, uint32(8)) // IFD0 right after the header
-	binary.Write(&b, binary.BigEndian, uint16(1)) // one entry
-	binary.Write(&b, binary.BigEndian, uint16(0x0112))
-	binary.Write(&b, binary.BigEndian, uint16(3)) // SHORT
-	binary.Write(&b, binary.BigEndian, uint32(1))
-	binary.Write(&b, binary.BigEndian, uint16(o))
-	binary.Write(&b, binary.BigEndian, uint16(0)) // padding of the value field
-	binary.Write(&b, binary.BigEndian, uint32(0)) // no next IFD
-	return b.Bytes()
 }

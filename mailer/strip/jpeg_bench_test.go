@@ -1,4 +1,4 @@
-package mailer
+package strip
 
 import (
 	"bytes"
@@ -34,7 +34,7 @@ func BenchmarkStripJPEG(b *testing.B) {
 	for b.Loop() {
 		out.Reset()
 		// Plain Reader and Writer: no WriterTo or ReaderFrom shortcut, as with a blob and a file.
-		if err := StripJPEG(struct{ io.Writer }{&out}, struct{ io.Reader }{bytes.NewReader(photo.Bytes())}); err != nil {
+		if err := JPEG(struct{ io.Writer }{&out}, struct{ io.Reader }{bytes.NewReader(photo.Bytes())}); err != nil {
 			b.Fatal(err)
 		}
 	}
