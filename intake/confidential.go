@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"haugiang.gov.vn/phananh/intake/mask"
+	"haugiang.gov.vn/phananh/mailer/strip"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -51,12 +52,13 @@ func hideCitizen(text string, c store.Citizen) string {
 
 // anonymousFiles renames files by their position ("tep-1.jpg"), keeping
 // the extension their type gives: a citizen's file names often carry a
-// name or a phone number. Only the photos and videos are sent on (the
-// mailer strips a JPEG's metadata; the position of the others stays, as
-// the place of the problem does): every other file stays at the Center
-// (its reference cleared, so that no mail carries it), since a document's
-// properties name its author where no renaming reaches — Word writes its
-// user's name into a .docx and into the PDF it exports.
+// name or a phone number. Only the photos whose metadata the mailer
+// removes (JPEG and PNG: strip.Cleans) are sent on; every other file stays
+// at the Center (its reference cleared, so that no mail carries it), since
+// what it carries may name its owner where no renaming reaches — Word
+// writes its user's name into a .docx and into the PDF it exports, a
+// camera its owner's into the Exif of a HEIC photo or a video, and GIF,
+// WebP and video files carry comments, XMP and user data as they are.
 func anonymousFiles(as []store.Attachment) []store.Attachment {
 	out := make([]store.Attachment, len(as))
 	for i, a := range as {
@@ -70,10 +72,9 @@ func anonymousFiles(as []store.Attachment) []store.Attachment {
 }
 
 // withheld reports whether a confidential report's file stays at the
-// Center: a kept file that is neither a photo nor a video.
+// Center: a kept file whose metadata the mailer does not remove.
 func withheld(a store.Attachment) bool {
-	media := strings.HasPrefix(a.Type, "image/") && a.Type != "image/tiff" || strings.HasPrefix(a.Type, "video/")
-	return a.Refused == "" && !media
+	return a.Refused == "" && !strip.Cleans(a.Type)
 }
 
 // listAnonymous lists a confidential report's files as anonymousFiles

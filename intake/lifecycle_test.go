@@ -166,7 +166,7 @@ func TestSendBackKeepsDeadlineMarks(t *testing.T) {
 }
 
 // TestResultNoticeFiles: the result notice carries the result's files,
-// JPEG photos included (the mailer strips their position), keeps at the
+// JPEG and PNG photos included (the mailer strips their position), keeps at the
 // Center the photos whose position it cannot strip and what does not fit
 // in one mail, and says so.
 func TestResultNoticeFiles(t *testing.T) {
@@ -176,7 +176,7 @@ func TestResultNoticeFiles(t *testing.T) {
 		{Name: "b.heic", Type: "image/heic", Size: 1 << 20, BlobKey: "k2", Photo: gps},
 		{Name: "c.mp4", Type: "video/mp4", Size: 13 << 20, BlobKey: "k3"},
 		{Name: "d.pdf", Type: "application/pdf", Size: 2 << 20, BlobKey: "k4"},
-		{Name: "e.png", Type: "image/png", Size: 1000, BlobKey: "k5"},
+		{Name: "e.png", Type: "image/png", Size: 1000, BlobKey: "k5", Photo: gps},
 		{Name: "x.exe", Type: "application/x-msdownload", Size: 10, Refused: "type"},
 	}}
 	res, files := s.resultNotice()

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"haugiang.gov.vn/phananh/intake/form"
+	"haugiang.gov.vn/phananh/mailer/strip"
 	"haugiang.gov.vn/phananh/rules/deadline"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
@@ -98,10 +99,10 @@ func (s *snapshot) citizenNotice(st step) templates.CitizenNotice {
 }
 
 // resultNotice is the Appendix II notice (SPEC 8.3) and the files it
-// carries: the result's documents and photos. A photo that is not a JPEG
-// and holds a GPS position is kept at the Center, named as such — the
-// mailer can remove the position from JPEG files only — and so are the
-// files beyond MaxMailFiles.
+// carries: the result's documents and photos. A photo that holds a GPS
+// position the mailer does not remove (one other than JPEG and PNG:
+// strip.Cleans) is kept at the Center, named as such, and so are the files
+// beyond MaxMailFiles.
 func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 	r := s.r
 	english := r.Lang == templates.English
@@ -116,7 +117,7 @@ func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 	}
 	var send []store.Attachment
 	for _, a := range s.result {
-		if a.Photo != nil && a.Photo.HasGPS && a.Type != "image/jpeg" {
+		if a.Photo != nil && a.Photo.HasGPS && !strip.Cleans(a.Type) {
 			res.Withheld = append(res.Withheld, a.Name)
 			continue
 		}

@@ -12,9 +12,11 @@ import (
 // keep local time, and Vietnam has one zone and no daylight saving.
 var vietnamTime = time.FixedZone("+07", 7*3600)
 
-// readPhoto reads the capture time and GPS position of a JPEG or HEIC
-// photo from its first bytes (headBytes of them: the EXIF block comes
-// first in both). It returns nil when there is nothing to read.
+// readPhoto reads the capture time and GPS position of a JPEG, HEIC or
+// PNG photo from its first bytes (headBytes of them: the EXIF block comes
+// first in JPEG and HEIC, and before the image data in a PNG as GIMP,
+// ImageMagick and libpng write it; a PNG's eXIf chunk beyond them is not
+// read). It returns nil when there is nothing to read.
 func readPhoto(typ string, head []byte) *Photo {
 	var tiff []byte
 	switch typ {
@@ -22,6 +24,8 @@ func readPhoto(typ string, head []byte) *Photo {
 		tiff = jpegEXIF(head)
 	case "image/heic", "image/heif", "image/avif":
 		tiff = heifEXIF(head)
+	case "image/png":
+		tiff = pngEXIF(head)
 	}
 	if tiff == nil {
 		return nil
@@ -55,6 +59,29 @@ func jpegEXIF(b []byte) []byte {
 			return seg[6:]
 		}
 		i += 2 + size
+	}
+	return nil
+}
+
+// pngEXIF returns the TIFF block of a PNG's eXIf chunk when it lies
+// within b (without the "Exif\0\0" that some writers put before it).
+func pngEXIF(b []byte) []byte {
+	if !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
+		return nil
+	}
+	for i := 8; i+8 <= len(b); {
+		size := int64(binary.BigEndian.Uint32(b[i:]))
+		end := int64(i) + 8 + size
+		if end > int64(len(b)) {
+			return nil
+		}
+		if string(b[i+4:i+8]) == "eXIf" {
+			return bytes.TrimPrefix(b[i+8:end], []byte("Exif\x00\x00"))
+		}
+		if string(b[i+4:i+8]) == "IEND" {
+			return nil
+		}
+		i = int(end) + 4 // the CRC
 	}
 	return nil
 }

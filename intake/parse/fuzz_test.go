@@ -63,12 +63,16 @@ func FuzzEXIF(f *testing.F) {
 		if i := bytes.Index(data, []byte("II*\x00")); i > 0 {
 			f.Add(data[i:])
 			f.Add(heicWithEXIF(data[i:]))
+			f.Add(pngWithEXIF(data[i:]))
 		}
+	}
+	if data, err := os.ReadFile("testdata/gps.png"); err == nil {
+		f.Add(data)
 	}
 	f.Add([]byte("II*\x00\x08\x00\x00\x00\xff\xff"))
 	f.Add([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, typ := range []string{"image/jpeg", "image/heic"} {
+		for _, typ := range []string{"image/jpeg", "image/heic", "image/png"} {
 			if p := readPhoto(typ, data); p != nil && p.HasGPS && (p.Lat < -90 || p.Lat > 90 || p.Lon < -180 || p.Lon > 180) {
 				t.Fatalf("position out of range: %+v", p)
 			}

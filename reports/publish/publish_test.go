@@ -1,9 +1,11 @@
 package publish
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -331,5 +333,79 @@ func TestCoAgenciesPublished(t *testing.T) {
 	}
 	if alone, _ := p.Result("PA-2026-000001"); p.Request(alone).AgencyResponsible != "Công ty Điện lực Hậu Giang" {
 		t.Errorf("agency_responsible of a report without co-agencies: %q", p.Request(alone).AgencyResponsible)
+	}
+}
+
+// TestPublishedPhotos: a result's JPEG and PNG photos are published,
+// renamed by position, without their metadata (the PNG's Exif with its GPS
+// position, its author, XMP and time) and served with their own type; a
+// HEIC photo, whose metadata is not removed, and a document stay at the
+// Center.
+func TestPublishedPhotos(t *testing.T) {
+	db := seed(t)
+	jpg, _ := os.ReadFile("testdata/gps.jpg")
+	pic, _ := os.ReadFile("testdata/gps.png")
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
+		r, err := tx.Report("PA-2026-000001")
+		if err != nil {
+			return err
+		}
+		msg, err := tx.RecordMessage(store.Message{RawKey: "k", Kind: "command", ReportCode: r.Code, ReceivedAt: received, ProcessedAt: received})
+		if err != nil {
+			return err
+		}
+		for _, f := range []struct {
+			name, typ string
+			data      []byte
+		}{{"IMG_1.jpg", "image/jpeg", jpg}, {"IMG_2.heic", "image/heic", []byte("\x00\x00\x00\x18ftypheic")},
+			{"Screenshot.png", "image/png", pic}, {"bien-ban.pdf", "application/pdf", []byte("%PDF-1.4")}} {
+			key, _, err := db.Blobs().Put(bytes.NewReader(f.data))
+			if err != nil {
+				return err
+			}
+			a := store.Attachment{MessageID: msg, Role: "result", Name: f.name, Type: f.typ, Size: int64(len(f.data)), BlobKey: key}
+			if _, err := tx.AddAttachment(r.ID, a); err != nil {
+				return err
+			}
+		}
+		r.ResultMessageID = msg
+		return tx.UpdateReport(r, received)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := build(t, db).Result("PA-2026-000001")
+	var names []string
+	for _, ph := range res.Photos {
+		names = append(names, ph.Name)
+	}
+	if got := strings.Join(names, " "); got != "anh-1.jpg anh-2.png" {
+		t.Fatalf("photos %q, want anh-1.jpg anh-2.png", got)
+	}
+	h := &Handler{DB: db, Routing: routing.Default, Now: func() time.Time { return received.Add(24 * time.Hour) }}
+	mux := http.NewServeMux()
+	h.Routes(mux)
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, httptest.NewRequest("GET", "/ket-qua/PA-2026-000001/anh-2.png", nil))
+	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "image/png" {
+		t.Fatalf("GET anh-2.png: %d, %s", w.Code, w.Header().Get("Content-Type"))
+	}
+	dir := t.TempDir()
+	if _, err := build(t, db).WriteFiles(dir, db.Blobs()); err != nil {
+		t.Fatal(err)
+	}
+	written, err := os.ReadFile(filepath.Join(dir, "ket-qua", "PA-2026-000001", "anh-2.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range [][]byte{w.Body.Bytes(), written} {
+		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+			t.Errorf("the published PNG is no PNG: %v", err)
+		}
+		for _, leak := range []string{"eXIf", "tEXt", "iTXt", "tIME", "Nguyen", "GPS"} {
+			if bytes.Contains(b, []byte(leak)) {
+				t.Errorf("%q is still in the published PNG", leak)
+			}
+		}
 	}
 }
