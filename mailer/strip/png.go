@@ -49,8 +49,8 @@ func PNG(dst io.Writer, src io.Reader) error {
 	c.w.Write(sig[:])
 	var header, data bool // IHDR, IDAT seen
 	for {
-		var h [8]byte
-		if _, err := io.ReadFull(c.r, h[:]); err != nil {
+		h := c.head[:]
+		if _, err := io.ReadFull(c.r, h); err != nil {
 			return ErrNotPNG
 		}
 		length, typ := binary.BigEndian.Uint32(h[:4]), string(h[4:8])
@@ -62,9 +62,9 @@ func PNG(dst io.Writer, src io.Reader) error {
 		case typ == "eXIf" && header && !data:
 			err = c.orientation(length)
 		case pngKept[typ] && header || typ == "IHDR":
-			err = c.chunk(c.w, h, length)
+			err = c.chunk(c.w, length)
 		default:
-			err = c.chunk(nil, h, length)
+			err = c.chunk(nil, length)
 		}
 		if err != nil {
 			return err
@@ -95,18 +95,21 @@ func pngMisplaced(typ string, length uint32, header, data bool) bool {
 
 // pngCopier reads a PNG file's chunks and writes those it keeps.
 type pngCopier struct {
-	r   *bufio.Reader
-	w   *bufio.Writer
-	buf [32 << 10]byte
+	r    *bufio.Reader
+	w    *bufio.Writer
+	head [8]byte // the length and type of the chunk being read
+	sum  [4]byte // its CRC
+	buf  [32 << 10]byte
 }
 
-// chunk reads the payload and CRC of the chunk whose length and type are h
-// and checks the CRC; it copies the whole chunk to w unless w is nil.
-func (c *pngCopier) chunk(w *bufio.Writer, h [8]byte, length uint32) error {
+// chunk reads the payload and CRC of the chunk whose length and type were
+// read into c.head and checks the CRC; it copies the whole chunk to w
+// unless w is nil.
+func (c *pngCopier) chunk(w *bufio.Writer, length uint32) error {
 	if w != nil {
-		w.Write(h[:])
+		w.Write(c.head[:])
 	}
-	return c.rest(w, crc32.ChecksumIEEE(h[4:]), int64(length))
+	return c.rest(w, crc32.ChecksumIEEE(c.head[4:]), int64(length))
 }
 
 // rest reads the last n bytes of a chunk's payload, copying them to w
@@ -124,12 +127,11 @@ func (c *pngCopier) rest(w *bufio.Writer, crc uint32, n int64) error {
 		}
 		n -= int64(len(b))
 	}
-	var sum [4]byte
-	if _, err := io.ReadFull(c.r, sum[:]); err != nil || binary.BigEndian.Uint32(sum[:]) != crc {
+	if _, err := io.ReadFull(c.r, c.sum[:]); err != nil || binary.BigEndian.Uint32(c.sum[:]) != crc {
 		return ErrNotPNG
 	}
 	if w != nil {
-		w.Write(sum[:])
+		w.Write(c.sum[:])
 	}
 	return nil
 }
