@@ -54,21 +54,28 @@ func tiffOrientation(tiff []byte) int {
 // orientationExif is an APP1 Exif payload holding the orientation tag
 // alone.
 func orientationExif(o int) []byte {
-	return append(bytes.Clone(exifHeader), orientationTIFF(o)...)
+	return appendOrientation(append(make([]byte, 0, len(exifHeader)+orientationSize), exifHeader...), o)
 }
 
 // orientationTIFF is a TIFF block holding the orientation tag alone.
 func orientationTIFF(o int) []byte {
-	var b bytes.Buffer
-	b.WriteString("MM")
-	binary.Write(&b, binary.BigEndian, uint16(42))
-	binary.Write(&b, binary.BigEndian, uint32(8)) // IFD0 right after the header
-	binary.Write(&b, binary.BigEndian, uint16(1)) // one entry
-	binary.Write(&b, binary.BigEndian, uint16(0x0112))
-	binary.Write(&b, binary.BigEndian, uint16(3)) // SHORT
-	binary.Write(&b, binary.BigEndian, uint32(1))
-	binary.Write(&b, binary.BigEndian, uint16(o))
-	binary.Write(&b, binary.BigEndian, uint16(0)) // padding of the value field
-	binary.Write(&b, binary.BigEndian, uint32(0)) // no next IFD
-	return b.Bytes()
+	return appendOrientation(make([]byte, 0, orientationSize), o)
+}
+
+// orientationSize is the size of the TIFF block of appendOrientation.
+const orientationSize = 26
+
+// appendOrientation appends a TIFF block holding the orientation tag alone.
+func appendOrientation(b []byte, o int) []byte {
+	be := binary.BigEndian
+	b = append(b, "MM"...)
+	b = be.AppendUint16(b, 42)
+	b = be.AppendUint32(b, 8) // IFD0 right after the header
+	b = be.AppendUint16(b, 1) // one entry
+	b = be.AppendUint16(b, 0x0112)
+	b = be.AppendUint16(b, 3) // SHORT
+	b = be.AppendUint32(b, 1)
+	b = be.AppendUint16(b, uint16(o))
+	b = be.AppendUint16(b, 0)    // padding of the value field
+	return be.AppendUint32(b, 0) // no next IFD
 }
