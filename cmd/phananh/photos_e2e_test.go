@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"image/png"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	gomessage "github.com/emersion/go-message"
+)
+
+// TestE2EConfidentialPNGAndVideo: a confidential report with a PNG photo
+// (Exif with its GPS position, an author, XMP and a time in its chunks)
+// and a phone's video. The Center's receiver sees the PNG inline, stripped,
+// with the position read from its eXIf chunk, and the video attached; the
+// agency's handler gets the PNG alone, stripped and renamed, and is told
+// that the video, which the mailer cannot clean, stays at the Center.
+func TestE2EConfidentialPNGAndVideo(t *testing.T) {
+	photo, err := os.ReadFile("testdata/gps.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	video := []byte("\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  \x00\x00\x00\x20udta\x00\x00\x00\x18\xa9autNguyen Van An")
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: Nguyễn Văn An <%s>\r\nTo: phananh@haugiang.gov.vn\r\nSubject: =?UTF-8?Q?M=E1=BA=A5t_=C4=91i=E1=BB=87n?=\r\n"+
+		"Message-ID: <png-video@mail.example.com>\r\nDate: Mon, 23 Nov 2026 08:10:00 +0700\r\nMIME-Version: 1.0\r\n"+
+		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n"+
+		"Content-Transfer-Encoding: 8bit\r\n\r\nKhu vực ấp 3, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng, cột điện nghiêng.\r\n"+
+		"Đề nghị giữ bí mật thông tin người phản ánh.\r\n\r\n", e2eCitizen)
+	for _, f := range []struct {
+		name, typ string
+		data      []byte
+	}{{"Nguyen Van An.png", "image/png", photo}, {"IMG_0042.MOV", "video/quicktime", video}} {
+		fmt.Fprintf(&b, "--b1\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\n"+
+			"Content-Transfer-Encoding: base64\r\n\r\n%s", f.typ, f.name, f.name, base64Lines(f.data))
+	}
+	b.WriteString("--b1--\r\n")
+	e.deliver(receivedAt, b.String())
+
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	if text := triage.text(); !strings.Contains(text, "vị trí GPS 9.790000, 105.470000") {
+		t.Errorf("the triage notice does not show the PNG's position:\n%s", text)
+	}
+	if files := triage.files(); len(files) != 1 || !bytes.Equal(files["IMG_0042.MOV"], video) {
+		t.Errorf("the triage notice attaches %v, want the video as it came", keys(files))
+	}
+	checkStripped(t, "the triage notice's PNG", partOfType(t, triage.raw, "image/png"), photo)
+
+	e.replyTo(triage, e2eReceiver, receivedAt.Add(10*time.Minute), "/accept\n", "")
+	assignment := e.waitMail("assignment", e2eHandler, 1)
+	files := assignment.files()
+	if len(files) != 1 {
+		t.Fatalf("the assignment carries %v, want tep-1.png alone", keys(files))
+	}
+	checkStripped(t, "the assignment's PNG", files["tep-1.png"], photo)
+	if text := assignment.text(); !strings.Contains(text, "tep-2.mov") || !strings.Contains(text, "lưu tại Trung tâm") {
+		t.Errorf("the assignment does not say the video stays at the Center:\n%s", text)
+	}
+	if raw := string(assignment.raw); strings.Contains(raw, "Nguyen") || strings.Contains(raw, "Nguy=E1=BB=85n") {
+		t.Error("the assignment names the citizen")
+	}
+}
+
+// partOfType returns the body of a mail's first part of type typ.
+func partOfType(t *testing.T, raw []byte, typ string) []byte {
+	t.Helper()
+	var data []byte
+	walk(t, raw, func(path []string, h gomessage.Header, body io.Reader) {
+		if ct, _, _ := h.ContentType(); ct == typ && data == nil {
+			data, _ = io.ReadAll(body)
+		}
+	})
+	if data == nil {
+		t.Fatalf("no %s part", typ)
+	}
+	return data
+}
+
+// checkStripped fails unless got is the PNG original without its
+// metadata: the same picture, none of its eXIf, text and time chunks.
+func checkStripped(t *testing.T, what string, got, original []byte) {
+	t.Helper()
+	for _, leak := range []string{"eXIf", "tEXt", "iTXt", "tIME", "Nguyen", "GPS"} {
+		if bytes.Contains(got, []byte(leak)) {
+			t.Errorf("%s holds %q", what, leak)
+		}
+	}
+	before, _ := png.Decode(bytes.NewReader(original))
+	after, err := png.Decode(bytes.NewReader(got))
+	if err != nil || after.Bounds() != before.Bounds() || after.At(30, 20) != before.At(30, 20) {
+		t.Errorf("%s is not the picture sent: %v", what, err)
+	}
+}
