@@ -107,7 +107,8 @@ func (r Result) CoAgencyNames() string {
 	return strings.Join(names, ", ")
 }
 
-// Photo is one JPEG photo of a result, published without its metadata.
+// Photo is one JPEG or PNG photo of a result, published without its
+// metadata.
 type Photo struct {
 	Name    string // anh-1.jpg, anh-2.png …: never the name it was sent with
 	typ     string // image/jpeg or image/png
