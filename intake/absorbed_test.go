@@ -43,3 +43,18 @@ func TestAssignAbolishedAgency(t *testing.T) {
 		})
 	}
 }
+
+// TestCodesNameAbsorbedAgencies: under the 2025 table /codes lists, beside
+// each department, the agencies merged into it, and a filter with an old
+// name finds the department that absorbed it.
+func TestCodesNameAbsorbedAgencies(t *testing.T) {
+	w := newWalker(t)
+	table, _ := routing.Builtin("2025")
+	w.p.Routing = func() *routing.Table { return table }
+	w.ingest(outage)
+	w.command(receiver, "/codes giao thông vận tải\n", "received")
+	text := w.renderAll()["codes"][0].Text
+	if !strings.Contains(text, "so-xd  Sở Xây dựng thành phố Cần Thơ — đã hợp nhất: Sở Giao thông vận tải\n") {
+		t.Errorf("/codes giao thông vận tải answered:\n%s", text)
+	}
+}

@@ -70,7 +70,8 @@ func unknownCode(le *lifecycle.Error) bool {
 
 // directory is the answer to /codes (SPEC 7.1): the table's fields, units
 // and agencies with their codes, or those matching filter — words of a
-// code, name or alias, compared folded — when it is not empty.
+// code, name or alias, or of an agency merged into one, compared folded —
+// when it is not empty.
 func directory(table *routing.Table, filter string) *templates.Directory {
 	d := &templates.Directory{Filter: filter}
 	keep := func(texts ...string) bool {
@@ -93,8 +94,8 @@ func directory(table *routing.Table, filter string) *templates.Directory {
 		}
 	}
 	for _, a := range table.Agencies() {
-		if keep(a.Code, a.Name) {
-			d.Agencies = append(d.Agencies, templates.Code{Code: a.Code, Name: a.Name})
+		if keep(append([]string{a.Code, a.Name}, a.Absorbed...)...) {
+			d.Agencies = append(d.Agencies, templates.Code{Code: a.Code, Name: a.Name, Absorbed: a.Absorbed})
 		}
 	}
 	return d

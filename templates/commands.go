@@ -76,7 +76,8 @@ func cheatsheet(names []string) string {
 func width(s string) int { return utf8.RuneCountInString(s) }
 
 // codeTable writes directory entries as plain text, one a line: the code
-// padded to the longest, then the name and a unit's other names.
+// padded to the longest, then the name and a unit's other names or the
+// agencies merged into an agency.
 func codeTable(entries []Code) string {
 	w := 0
 	for _, e := range entries {
@@ -87,6 +88,9 @@ func codeTable(entries []Code) string {
 		b.WriteString(e.Code + strings.Repeat(" ", w-width(e.Code)+2) + e.Name)
 		if len(e.Aliases) > 0 {
 			b.WriteString(" — còn gọi: " + strings.Join(e.Aliases, ", "))
+		}
+		if len(e.Absorbed) > 0 {
+			b.WriteString(" — đã hợp nhất: " + strings.Join(e.Absorbed, ", "))
 		}
 		b.WriteString("\n")
 	}

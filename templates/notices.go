@@ -213,6 +213,7 @@ type Directory struct {
 type Code struct {
 	Code, Name string
 	Aliases    []string // a unit's other names, as the table writes them
+	Absorbed   []string // an agency's: the agencies a reorganisation merged into it
 }
 
 // ReportAnswer answers a /report (SPEC 9.5) whose report could not be
@@ -370,6 +371,7 @@ func sampleDirectory() *Directory {
 		Fields: []Code{{Code: "dien", Name: "Điện"}, {Code: "giao-thong", Name: "Giao thông, hạ tầng đường bộ"}},
 		Units:  []Code{{Code: "vi-thuy", Name: "huyện Vị Thủy", Aliases: []string{"H. Vị Thủy", "Vị Thủy", "Nàng Mau"}}},
 		Agencies: []Code{{Code: "dien-luc", Name: "Công ty Điện lực Hậu Giang"},
+			{Code: "so-xd", Name: "Sở Xây dựng thành phố Cần Thơ", Absorbed: []string{"Sở Giao thông vận tải"}},
 			{Code: "ubnd-vi-thuy", Name: "Ủy ban nhân dân huyện Vị Thủy"}}}
 }
 
