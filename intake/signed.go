@@ -205,24 +205,28 @@ type bodyCanon struct {
 	h       hash.Hash
 	relaxed bool
 	limit   int64
-	n       int64 // octets hashed
-	crlfs   int   // empty lines held back: they count only if text follows
-	space   bool  // white space held back (relaxed)
-	cr      bool  // a CR held back: it may end a line
-	content bool  // the current line has text
+	n       int64  // octets hashed
+	crlfs   int    // empty lines held back: they count only if text follows
+	space   bool   // white space held back (relaxed)
+	cr      bool   // a CR held back: it may end a line
+	content bool   // the current line has text
+	buf     []byte // what is to be hashed, in blocks of bufSize
 }
 
-var crlf = []byte("\r\n")
+var (
+	crlf  = []byte("\r\n")
+	space = []byte(" ")
+	cr    = []byte("\r")
+)
 
-// Write hashes p; it never fails.
+// Write hashes p; it never fails. Runs of text go to the hash whole.
 func (b *bodyCanon) Write(p []byte) (int, error) {
-	for _, c := range p {
-		if b.limit >= 0 && b.n >= b.limit {
-			break
-		}
+	n := len(p)
+	for len(p) > 0 && (b.limit < 0 || b.n < b.limit) {
+		c := p[0]
 		if b.cr && c != '\n' {
 			b.cr = false
-			b.text('\r')
+			b.text(cr)
 		}
 		switch {
 		case c == '\r':
@@ -238,22 +242,35 @@ func (b *bodyCanon) Write(p []byte) (int, error) {
 		case b.relaxed && (c == ' ' || c == '\t'):
 			b.space = true
 		default:
-			b.text(c)
+			run := 1
+			for run < len(p) && !b.special(p[run]) {
+				run++
+			}
+			b.text(p[:run])
+			p = p[run:]
+			continue
 		}
+		p = p[1:]
 	}
-	return len(p), nil
+	return n, nil
 }
 
-// text hashes one octet of a line's text, after what was held back.
-func (b *bodyCanon) text(c byte) {
+// special reports whether an octet is one that canonicalisation looks at:
+// a line end, or white space in the relaxed form.
+func (b *bodyCanon) special(c byte) bool {
+	return c == '\r' || c == '\n' || b.relaxed && (c == ' ' || c == '\t')
+}
+
+// text hashes a run of a line's text, after what was held back.
+func (b *bodyCanon) text(run []byte) {
 	for ; b.crlfs > 0; b.crlfs-- {
 		b.emit(crlf)
 	}
 	if b.space {
 		b.space = false
-		b.emit([]byte{' '})
+		b.emit(space)
 	}
-	b.emit([]byte{c})
+	b.emit(run)
 	b.content = true
 }
 
@@ -262,20 +279,37 @@ func (b *bodyCanon) emit(p []byte) {
 	if b.limit >= 0 && b.n+int64(len(p)) > b.limit {
 		p = p[:b.limit-b.n]
 	}
-	b.h.Write(p)
 	b.n += int64(len(p))
+	if len(b.buf)+len(p) > bufSize {
+		b.h.Write(b.buf)
+		b.buf = b.buf[:0]
+		if len(p) >= bufSize {
+			b.h.Write(p)
+			return
+		}
+	}
+	if b.buf == nil {
+		b.buf = make([]byte, 0, bufSize)
+	}
+	b.buf = append(b.buf, p...)
 }
+
+// bufSize is the size of the blocks hashed: short writes cost a hash
+// little this way.
+const bufSize = 4096
 
 // Sum returns the digest in hexadecimal: a body that does not end in a line
 // end is hashed as if it did.
 func (b *bodyCanon) Sum() string {
 	if b.cr {
 		b.cr = false
-		b.text('\r')
+		b.text(cr)
 	}
 	if b.content {
 		b.content = false
 		b.emit(crlf)
 	}
+	b.h.Write(b.buf)
+	b.buf = b.buf[:0]
 	return hex.EncodeToString(b.h.Sum(nil))
 }
