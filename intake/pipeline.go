@@ -185,7 +185,8 @@ func (p *Pipeline) record(tx *store.Tx, in *incoming, out Outcome) error {
 	if in.msg != nil {
 		m.MessageID, m.Sender = in.msg.MessageID, in.msg.From.Addr
 		if out.Kind == KindCommand {
-			m.SignedKeys = signedKeys(in.msg.From.Addr, in.raw.signed)
+			keys := signedKeys(in.msg.From.Addr, in.raw.signed)
+			m.SignedKeys = keys[:min(len(keys), maxRecordedKeys)]
 		}
 	}
 	id, err := tx.RecordMessage(m)

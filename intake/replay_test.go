@@ -272,6 +272,14 @@ func TestCommandReplayWithNewMessageIDChangesNothing(t *testing.T) {
 		func(rng *rand.Rand, mail string) string { // the body grown past l=
 			return mail + fmt.Sprintf("\r\n-- \r\nthêm %d\r\n", rng.IntN(1000))
 		},
+		func(rng *rand.Rand, mail string) string { // forged signatures above the real one, each with its own l=
+			var b strings.Builder
+			for range 10 + rng.IntN(30) {
+				form := []string{"simple", "relaxed"}[rng.IntN(2)]
+				fmt.Fprintf(&b, "DKIM-Signature: v=1; a=rsa-sha256; c=%s/%s; d=evil.example; s=x; l=%d; h=from; bh=x; b=y\r\n", form, form, rng.IntN(9))
+			}
+			return b.String() + mail
+		},
 		func(rng *rand.Rand, mail string) string { // the folding of a signed field (relaxed canonicalisation)
 			return strings.Replace(mail, "Date: Mon, 23 Nov 2026", "Date: Mon,\r\n  23 Nov   2026", 1)
 		},

@@ -26,15 +26,23 @@ import (
 //     every mail it sends;
 //   - a digest of the body as each DKIM signature covers it: canonicalised
 //     as its c= says, and only the first l= octets when it has l=. A mail
-//     has one key per signature (a relay may add its own, a replayer a
-//     forged one: the key of the one that verifies is among them), or one
-//     over its whole body in the relaxed form when it has no signature.
+//     has one key per signature (a relay may add its own, a replayer any
+//     number of forged ones: the key of the one that verifies is among
+//     them, wherever it stands), or one over its whole body in the relaxed
+//     form when it has no signature. The body is read once per form
+//     (simple, relaxed), its digest taken at each l= on the way.
 //
 // A mail without a Date has no signed key: nothing then tells a second
 // mail from a copy.
 
-// maxSignatures bounds the DKIM signatures read: more are ignored.
-const maxSignatures = 8
+// maxCoverages bounds the different coverages (c= and l=) read: a header
+// with more fields than this is refused by the parser anyway
+// (parse.Limits.MaxHeaderFields).
+const maxCoverages = 2000
+
+// maxRecordedKeys bounds the signed keys recorded of one command mail:
+// an operator's mail carries a signature or two.
+const maxRecordedKeys = 16
 
 // maxSignedField bounds the bytes kept of a Date, Subject or
 // DKIM-Signature field; a longer one is dropped.
@@ -45,15 +53,22 @@ const maxSignedField = 16 << 10
 // header is read field by field; no more than maxSignedField bytes are
 // kept of one field.
 type signedReader struct {
-	line    []byte // the header line being read
-	long    bool   // the line passed maxSignedField
-	field   []byte // the field being read, its lines joined
-	keep    bool   // the field is one of ours
-	date    string // the last Date, relaxed
-	subject string // the last Subject, relaxed
-	sigs    []string
+	line    []byte     // the header line being read
+	long    bool       // the line passed maxSignedField
+	field   []byte     // the field being read, its lines joined
+	keep    bool       // the field is one of ours
+	date    string     // the last Date, relaxed
+	subject string     // the last Subject, relaxed
+	covers  []coverage // what each signature covers of the body, each once
 	inBody  bool
-	bodies  []*bodyCanon
+	forms   map[bool]*bodyCanon // by relaxed
+}
+
+// A coverage is what a DKIM signature covers of the body: its
+// canonicalisation and its l= (-1 for the whole body).
+type coverage struct {
+	relaxed bool
+	limit   int64
 }
 
 func newSignedReader() *signedReader { return &signedReader{} }
@@ -62,7 +77,7 @@ func newSignedReader() *signedReader { return &signedReader{} }
 func (s *signedReader) Write(p []byte) (int, error) {
 	for i := 0; i < len(p); i++ {
 		if s.inBody {
-			for _, b := range s.bodies {
+			for _, b := range s.forms {
 				b.Write(p[i:])
 			}
 			return len(p), nil
@@ -121,33 +136,46 @@ func (s *signedReader) endField() {
 	case "subject":
 		s.subject = relaxed(value)
 	case "dkim-signature":
-		if len(s.sigs) < maxSignatures {
-			s.sigs = append(s.sigs, value)
+		if c := coverageOf(value); len(s.covers) < maxCoverages && !slices.Contains(s.covers, c) {
+			s.covers = append(s.covers, c)
 		}
 	}
 }
 
-// startBody sets up a body digest for each signature, or one over the
-// whole body when there is none.
+// startBody sets up a body digest for each form of canonicalisation the
+// signatures use, or one of the whole body in the relaxed form when there
+// is no signature.
 func (s *signedReader) startBody() {
 	s.inBody = true
-	for _, sig := range s.sigs {
-		s.bodies = append(s.bodies, bodyFor(sig))
+	if len(s.covers) == 0 {
+		s.covers = []coverage{{relaxed: true, limit: -1}}
 	}
-	if len(s.bodies) == 0 {
-		s.bodies = append(s.bodies, &bodyCanon{h: sha256.New(), relaxed: true, limit: -1})
+	s.forms = map[bool]*bodyCanon{}
+	for _, c := range s.covers {
+		b := s.forms[c.relaxed]
+		if b == nil {
+			b = &bodyCanon{h: sha256.New(), relaxed: c.relaxed, sums: map[int64]string{}}
+			s.forms[c.relaxed] = b
+		}
+		if c.limit >= 0 {
+			b.marks = append(b.marks, c.limit)
+		}
+	}
+	for _, b := range s.forms {
+		slices.Sort(b.marks)
+		b.marks = slices.Compact(b.marks)
 	}
 }
 
-// parts returns what the keys are made of besides the sender: one per body
-// digest, none without a Date (or when the header never ended).
+// parts returns what the keys are made of besides the sender: one per
+// coverage, none without a Date (or when the header never ended).
 func (s *signedReader) parts() []string {
 	if s.date == "" || !s.inBody {
 		return nil
 	}
 	var parts []string
-	for _, b := range s.bodies {
-		p := s.date + "\n" + s.subject + "\n" + b.Sum()
+	for _, c := range s.covers {
+		p := s.date + "\n" + s.subject + "\n" + s.forms[c.relaxed].digest(c.limit)
 		if !slices.Contains(parts, p) {
 			parts = append(parts, p)
 		}
@@ -176,41 +204,44 @@ func relaxed(v string) string {
 	}), " ")
 }
 
-// bodyFor returns the body digest that a DKIM-Signature's c= and l= tags
-// describe.
-func bodyFor(sig string) *bodyCanon {
-	b := &bodyCanon{h: sha256.New(), limit: -1}
+// coverageOf returns what a DKIM-Signature's c= and l= tags say it covers
+// of the body.
+func coverageOf(sig string) coverage {
+	c := coverage{limit: -1}
 	for _, tag := range strings.Split(sig, ";") {
 		name, value, _ := strings.Cut(tag, "=")
 		value = strings.Join(strings.Fields(value), "")
 		switch strings.TrimSpace(name) {
 		case "c":
 			_, body, _ := strings.Cut(value, "/")
-			b.relaxed = body == "relaxed"
+			c.relaxed = body == "relaxed"
 		case "l":
 			if n, err := strconv.ParseInt(value, 10, 64); err == nil && n >= 0 {
-				b.limit = n
+				c.limit = n
 			}
 		}
 	}
-	return b
+	return c
 }
 
 // bodyCanon hashes a body as DKIM canonicalises it (RFC 6376 3.4.3, 3.4.4):
 // lines end in CRLF (a bare LF counts as one), empty lines at the end go,
 // and in the relaxed form runs of white space in a line are one space and
-// none ends a line. Only the first limit octets are hashed (all when
-// limit < 0), as a body length l= says.
+// none ends a line. The digest of the first l octets is taken on the way
+// for each l of marks, as a body length l= says; digest gives them, and
+// that of the whole body.
 type bodyCanon struct {
 	h       hash.Hash
 	relaxed bool
-	limit   int64
-	n       int64  // octets hashed
-	crlfs   int    // empty lines held back: they count only if text follows
-	space   bool   // white space held back (relaxed)
-	cr      bool   // a CR held back: it may end a line
-	content bool   // the current line has text
-	buf     []byte // what is to be hashed, in blocks of bufSize
+	marks   []int64          // the l= still ahead, ascending
+	sums    map[int64]string // the digests at the l= passed
+	n       int64            // octets hashed
+	crlfs   int              // empty lines held back: they count only if text follows
+	space   bool             // white space held back (relaxed)
+	cr      bool             // a CR held back: it may end a line
+	content bool             // the current line has text
+	buf     []byte           // what is to be hashed, in blocks of bufSize
+	whole   string           // the digest of the whole body, once read
 }
 
 var (
@@ -222,7 +253,7 @@ var (
 // Write hashes p; it never fails. Runs of text go to the hash whole.
 func (b *bodyCanon) Write(p []byte) (int, error) {
 	n := len(p)
-	for len(p) > 0 && (b.limit < 0 || b.n < b.limit) {
+	for len(p) > 0 {
 		c := p[0]
 		if b.cr && c != '\n' {
 			b.cr = false
@@ -274,11 +305,20 @@ func (b *bodyCanon) text(run []byte) {
 	b.content = true
 }
 
-// emit hashes p, up to the limit.
+// emit hashes p, taking the digest at each mark it passes.
 func (b *bodyCanon) emit(p []byte) {
-	if b.limit >= 0 && b.n+int64(len(p)) > b.limit {
-		p = p[:b.limit-b.n]
+	for len(b.marks) > 0 && b.n+int64(len(p)) >= b.marks[0] {
+		cut := b.marks[0] - b.n
+		b.write(p[:cut])
+		p = p[cut:]
+		b.sums[b.marks[0]] = b.sum()
+		b.marks = b.marks[1:]
 	}
+	b.write(p)
+}
+
+// write hashes p through the buffer.
+func (b *bodyCanon) write(p []byte) {
 	b.n += int64(len(p))
 	if len(b.buf)+len(p) > bufSize {
 		b.h.Write(b.buf)
@@ -294,22 +334,35 @@ func (b *bodyCanon) emit(p []byte) {
 	b.buf = append(b.buf, p...)
 }
 
+// sum returns the digest of what was hashed so far, in hexadecimal.
+func (b *bodyCanon) sum() string {
+	b.h.Write(b.buf)
+	b.buf = b.buf[:0]
+	return hex.EncodeToString(b.h.Sum(nil))
+}
+
 // bufSize is the size of the blocks hashed: short writes cost a hash
 // little this way.
 const bufSize = 4096
 
-// Sum returns the digest in hexadecimal: a body that does not end in a line
-// end is hashed as if it did.
-func (b *bodyCanon) Sum() string {
-	if b.cr {
-		b.cr = false
-		b.text(cr)
+// digest returns the digest of the first limit octets of the body, or of
+// all of it when limit < 0 or the body is shorter (a signature then fails
+// anyway). A body that does not end in a line end is hashed as if it did.
+// Nothing may be written after.
+func (b *bodyCanon) digest(limit int64) string {
+	if b.whole == "" {
+		if b.cr {
+			b.cr = false
+			b.text(cr)
+		}
+		if b.content {
+			b.content = false
+			b.emit(crlf)
+		}
+		b.whole = b.sum()
 	}
-	if b.content {
-		b.content = false
-		b.emit(crlf)
+	if d, ok := b.sums[limit]; ok && limit >= 0 {
+		return d
 	}
-	b.h.Write(b.buf)
-	b.buf = b.buf[:0]
-	return hex.EncodeToString(b.h.Sum(nil))
+	return b.whole
 }
