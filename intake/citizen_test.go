@@ -3,6 +3,8 @@ package intake
 import (
 	"strings"
 	"testing"
+
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // TestRatings reads the first new line of the citizen's reply to the
@@ -192,5 +194,45 @@ func TestEnglishCitizen(t *testing.T) {
 		if strings.Contains(text, "Điện") {
 			t.Errorf("the English %s names the field or the agency in Vietnamese:\n%s", kind, text)
 		}
+	}
+}
+
+// TestConfidentialityAskedInRating: a rating whose reason asks to keep the
+// citizen's name confidential closes the report as any rating and makes it
+// confidential: the agency reads the reason masked and told of the
+// request; the receivers are told what the agency received cannot be
+// recalled.
+func TestConfidentialityAskedInRating(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.command(receiver, "/accept", "forwarded")
+	w.command(handler, "/resolve Đã cấp điện lại.", "resolved")
+	w.command(approver, "/approve", "published")
+	mark := 0
+	w.sentSince(&mark)
+	if out := w.reply(citizen, "3\nĐiện vẫn chập chờn. Đề nghị giấu tên tôi, Nguyễn Văn An, 0912 345 678.\n"); out.State != "closed" {
+		t.Fatalf("the rating: %+v", out)
+	}
+	if !w.report().Confidential {
+		t.Fatalf("the rating's request did not make the report confidential")
+	}
+	set, err := templates.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := map[string]string{}
+	for _, m := range w.sentSince(&mark) {
+		r, err := set.Render(m.Kind, m.Lang, m.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		told[m.Kind+"→"+m.To] = r.Text
+	}
+	rated := told["rated→"+handler]
+	if strings.Contains(rated, "0912") || strings.Contains(rated, "Nguyễn Văn An") || !strings.Contains(rated, "đề nghị giữ bí mật danh tính") {
+		t.Errorf("the agency's rating notice:\n%s", rated)
+	}
+	if center := told["citizen-note→"+receiver]; !strings.Contains(center, "không thể thu hồi") {
+		t.Errorf("the receivers' notice:\n%s", center)
 	}
 }

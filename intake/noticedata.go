@@ -47,14 +47,16 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 				n.Sender = f.addr
 			}
 		}
-		n.ConfidentialAsked = askedConfidential(st)
-		n.Disclosed = n.ConfidentialAsked && !n.Hidden && lifecycle.Disclosed(st.change.Facts)
 	case lifecycle.NoticeReturned:
 		n.Late = slices.ContainsFunc(st.change.Close, func(c lifecycle.Closure) bool {
 			return c.Kind == deadline.KindReturn && c.Outcome == deadline.Late
 		})
 	case lifecycle.NoticeExtensionConfirmed, lifecycle.NoticeExtensionRequest:
 		n.Days = st.change.Facts.Extension.Days
+	}
+	if citizensWords(kind) {
+		n.ConfidentialAsked = askedConfidential(st)
+		n.Disclosed = n.ConfidentialAsked && !n.Hidden && lifecycle.Disclosed(st.change.Facts)
 	}
 	switch {
 	case n.Hidden && citizensWords(kind):
