@@ -23,7 +23,9 @@ type attachmentInfo struct {
 // refuses it: the bytes are read and dropped (Blob.Abort when writing had
 // begun) and the reason recorded.
 func (p *parser) attachment(st *state, body io.Reader, info attachmentInfo) error {
-	head := make([]byte, headBytes)
+	buf := heads.Get().(*[]byte)
+	defer heads.Put(buf)
+	head := *buf
 	n, err := io.ReadFull(body, head)
 	head = head[:n]
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
@@ -126,7 +128,9 @@ func copyLimited(w io.Writer, r io.Reader, max int64) (int64, error) {
 	if max < 0 {
 		max = -1
 	}
-	buf := make([]byte, 32<<10)
+	pooled := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(pooled)
+	buf := *pooled
 	var total int64
 	for {
 		n, err := r.Read(buf)

@@ -29,7 +29,8 @@ func Read(r io.Reader, sink Sink, lim Limits) (m *Message, err error) {
 			m, err = nil, fmt.Errorf("parse: unexpected failure: %v", v)
 		}
 	}()
-	br := bufio.NewReaderSize(p.in, 32<<10)
+	br := getReader(p.in)
+	defer putReader(br)
 	m, err = p.message(br, 0)
 	if err == nil {
 		// The rest (an epilogue, trailing garbage) still counts against

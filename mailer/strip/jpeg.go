@@ -39,8 +39,8 @@ const (
 // It streams: only one marker segment (at most 64 KB) is held at a time,
 // and the compressed image data is copied through up to each marker.
 func JPEG(dst io.Writer, src io.Reader) error {
-	r := bufio.NewReaderSize(src, 64<<10)
-	w := bufio.NewWriterSize(dst, 64<<10)
+	r, w, release := jpegBuffers(src, dst)
+	defer release()
 	var soi [2]byte
 	if _, err := io.ReadFull(r, soi[:]); err != nil || soi != [2]byte{0xFF, markerSOI} {
 		return ErrNotJPEG
