@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -23,6 +24,7 @@ import (
 //	fetch/s     a bare streaming fetch of the same mailbox (one UID FETCH)
 //	cpu-ms/report  the CPU time this process (the daemon, and the
 //	            in-process servers) used a report, on every core
+//	alloc-KB/report  the bytes they allocated a report
 //	latency-ms  then, the daemon waiting in IDLE, one new report's delivery
 //	            to its last mail accepted (the median of 5)
 //
@@ -47,12 +49,12 @@ func BenchmarkThroughput(b *testing.B) {
 	b.SetBytes(size / int64(n))
 
 	b.ResetTimer()
-	start, cpu := time.Now(), cpuTime()
+	start, cpu, alloc := time.Now(), cpuTime(), allocated()
 	e.startDaemon()
 	if _, err := e.sink.WaitFor(ctx, 2*b.N); err != nil {
 		b.Fatal(err)
 	}
-	drained, cpu := time.Since(start), cpuTime()-cpu
+	drained, cpu, alloc := time.Since(start), cpuTime()-cpu, allocated()-alloc
 	b.StopTimer()
 	eventually(b, time.Minute, "an empty inbox", func() bool { return e.count(e.imap.Config().Mailbox) == 0 })
 
@@ -71,6 +73,7 @@ func BenchmarkThroughput(b *testing.B) {
 
 	b.ReportMetric(float64(b.N)/drained.Seconds(), "reports/s")
 	b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu-ms/report")
+	b.ReportMetric(float64(alloc>>10)/float64(b.N), "alloc-KB/report")
 	b.ReportMetric(float64(n)/fetch.Seconds(), "fetch/s")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "latency-ms")
 	b.ReportMetric(0, "ns/op")
@@ -82,6 +85,14 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// allocated is the bytes the process has allocated on the heap so far:
+// what the collector will have to clear up, whatever else the machine runs.
+func allocated() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.TotalAlloc
 }
 
 // benchPhoto is a small photo with its EXIF block, padded to about 3 KB.
