@@ -183,16 +183,18 @@ func (t *Tx) ReportMail(reportID int64) ([]Mail, error) {
 // delivers to the same mailbox (fold.Mailbox: "an+1@" and "an+2@")
 // counts as one.
 func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error) {
-	idx := t.db.keys.indexOf(IndexMailbox, to)
-	n := 0
+	if len(kinds) == 0 {
+		return 0, nil
+	}
+	args := []any{t.db.keys.indexOf(IndexMailbox, to), since.Unix()}
 	for _, kind := range kinds {
-		var c int
-		err := t.queryRow(`SELECT count(*) FROM outbox WHERE rcpt_cap = ? AND kind = ? AND created_at >= ? AND state != 'suppressed'`,
-			idx, kind, since.Unix()).Scan(&c)
-		if err != nil {
-			return 0, fmt.Errorf("store: mails since: %w", err)
-		}
-		n += c
+		args = append(args, kind)
+	}
+	var n int
+	err := t.queryRow(`SELECT count(*) FROM outbox WHERE rcpt_cap = ? AND created_at >= ? AND kind IN (?`+
+		strings.Repeat(", ?", len(kinds)-1)+`) AND state != 'suppressed'`, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: mails since: %w", err)
 	}
 	return n, nil
 }
@@ -201,34 +203,42 @@ func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error)
 // the bytes it was given; for a mail about a report, the access log records
 // who received it.
 func (t *Tx) MailSent(id int64, at time.Time, sentKey string) error {
-	k, err := t.keyOfRow("outbox", id)
+	// One statement reads what the record needs: the report's key, and the
+	// recipient the access log names.
+	var report int64
+	var role string
+	var rcpt []byte
+	var keyID sql.NullString
+	var erased sql.NullInt64
+	err := t.queryRow(`SELECT coalesce(o.report_id, 0), o.rcpt_role, o.rcpt, r.key_id, r.erased_at
+		FROM outbox o LEFT JOIN reports r ON r.id = o.report_id WHERE o.id = ?`, id).Scan(&report, &role, &rcpt, &keyID, &erased)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: outbox #%d: %w", id, ErrNotFound)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("store: outbox #%d: %w", id, err)
+	}
+	k := &rowKey{tx: t, general: t.db.keys}
+	if report != 0 {
+		if k, err = t.reportKey(report, keyID.String, erased.Valid); err != nil {
+			return err
+		}
 	}
 	err = t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent = ? WHERE id = ?`,
 		at.Unix(), k.seal("outbox", "sent", id, sentKey), id)
 	if err != nil {
 		return err
 	}
-	return t.logNotice(k, id, at)
-}
-
-// logNotice records in the access log that a mail about a report, which
-// carries its personal data, went to its recipient.
-func (t *Tx) logNotice(k *rowKey, id int64, at time.Time) error {
-	if k.report == 0 {
+	if report == 0 {
 		return nil // mail about no report: periodic reports, answers to commands
 	}
-	var role string
-	var rcpt []byte
-	if err := t.queryRow(`SELECT rcpt_role, rcpt FROM outbox WHERE id = ?`, id).Scan(&role, &rcpt); err != nil {
-		return fmt.Errorf("store: outbox: %w", err)
-	}
+	// The access log records that the mail, which carries the report's
+	// personal data, went to its recipient.
 	to, err := k.open("outbox", "rcpt", id, rcpt)
 	if err != nil {
 		return err
 	}
-	return t.LogAccess(Access{At: at, Action: AccessNotice, ReportID: k.report, Role: role, Recipient: to, MailID: id})
+	return t.LogAccess(Access{At: at, Action: AccessNotice, ReportID: report, Role: role, Recipient: to, MailID: id})
 }
 
 // MailRetry records a failed attempt and when to try again.

@@ -14,12 +14,31 @@ import (
 // A statement is prepared between transactions, never in one: the
 // writer's single connection is busy with its transaction, and preparing
 // would wait for it. A transaction that meets a statement not cached yet
-// runs it unprepared and asks for it; prepareWanted prepares the asked
-// statements once the transaction has ended.
+// asks for it, and runs it unprepared — or, in the writer, prepared on the
+// group's transaction for the rest of the group (groupStmt); prepareWanted
+// prepares the asked statements once the transaction has ended.
 type stmtCache struct {
 	mu   sync.Mutex
 	m    map[string]*sql.Stmt
 	want map[string]bool
+}
+
+// groupStmt returns the statement for query that the writer's group
+// prepared on its transaction, preparing it the first time: a group of
+// hundreds of messages would otherwise compile each of its statements for
+// each message, before the cache has it. The transaction closes them when
+// it ends. It returns nil when query does not prepare: running it reports
+// the error.
+func (db *DB) groupStmt(t *Tx, query string) *sql.Stmt {
+	if st, ok := db.groupStmts[query]; ok {
+		return st
+	}
+	st, err := t.tx.PrepareContext(t.ctx, query)
+	if err != nil {
+		return nil
+	}
+	db.groupStmts[query] = st
+	return st
 }
 
 // maxStmts bounds a cache: the store's statements are a fixed set, and a

@@ -67,8 +67,10 @@ type DB struct {
 	path     string
 	dir      string
 
-	// Prepared statements, by connection pool (stmts.go).
+	// Prepared statements, by connection pool (stmts.go), and those the
+	// writer's group prepared for itself while the cache lacked them.
 	writeStmts, readStmts stmtCache
+	groupStmts            map[string]*sql.Stmt
 
 	// The writer goroutine (writer.go), and the next ids of its group.
 	nextIDs  map[string]int64
@@ -382,6 +384,9 @@ func (t *Tx) prepared(query string) *sql.Stmt {
 	}
 	if st := cache.lookup(query); st != nil {
 		return t.tx.StmtContext(t.ctx, st)
+	}
+	if t.writable && t.db.groupStmts != nil {
+		return t.db.groupStmt(t, query)
 	}
 	return nil
 }

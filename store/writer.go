@@ -142,8 +142,8 @@ func (db *DB) commitGroup(group []*writeReq) {
 		return
 	}
 	defer tx.Rollback()
-	db.nextIDs = map[string]int64{}
-	defer func() { db.nextIDs = nil }()
+	db.nextIDs, db.groupStmts = map[string]int64{}, map[string]*sql.Stmt{}
+	defer func() { db.nextIDs, db.groupStmts = nil, nil }()
 	for _, r := range group {
 		for i, fn := range r.fns {
 			if err := r.ctx.Err(); err != nil {
