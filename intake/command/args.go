@@ -30,6 +30,9 @@ type parser struct {
 	// command: a greeting, or a result written first, which no command
 	// takes (the refusal of a text command without text says so).
 	above bool
+	// repeated are the command lines that repeat what others wrote on
+	// the report (Theirs), which are no commands.
+	repeated []Refusal
 }
 
 // textParts are the pieces of a command's text.

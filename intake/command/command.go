@@ -99,18 +99,29 @@ func (r Refusal) String() string {
 // Refusals name the line and why; the caller refuses the whole reply when
 // there is any (all or none, SPEC 7.1).
 func Parse(text string) ([]Command, []Refusal) {
+	cmds, refused, _ := parse(text, Theirs{})
+	return cmds, refused
+}
+
+// parse reads the commands of text, leaving out the command lines that
+// repeat theirs.
+func parse(text string, theirs Theirs) ([]Command, []Refusal, []Refusal) {
 	lines := splitLines(text)
 	lines = lines[:ownLines(lines)]
 	p := parser{current: -1}
 	for i, line := range lines {
 		name, rest, ok := split(line)
-		if !ok {
+		switch {
+		case !ok:
 			p.other(line)
-			continue
+		case theirs.repeats(name, rest) || cheatSheetRow(name, rest):
+			p.repeat(i+1, strings.TrimSpace(line))
+		default:
+			p.command(i+1, strings.TrimSpace(line), name, rest)
 		}
-		p.command(i+1, strings.TrimSpace(line), name, rest)
 	}
-	return p.finish()
+	cmds, refused := p.finish()
+	return cmds, refused, p.repeated
 }
 
 // splitLines returns the lines of text, NFC, with invisible characters

@@ -93,11 +93,11 @@ func nonBlank(lines []string) int {
 
 var (
 	initials     = regexp.MustCompile(`^\s*\p{Lu}{1,4}>`)
-	separator    = regexp.MustCompile(`^[-_=*\s]*(original message|forwarded message|begin forwarded message|thu goc|thu chuyen tiep|thu da chuyen tiep|tin nhan goc|tin nhan chuyen tiep)\b`)
+	separator    = regexp.MustCompile(`^[-_=*\s]*(original message|forwarded message|begin forwarded message|thu goc|thu chuyen tiep|thu da chuyen tiep|tin nhan goc|tin nhan chuyen tiep|messaggio originale|mensaje original|mail original|mensagem original|исходное сообщение)\b`)
 	rule         = regexp.MustCompile(`^(_{10,}|-{20,}|={20,})$`)
-	attribEnd    = regexp.MustCompile(`(wrote|writes|da viet|viet)\s*:$`)
+	attribEnd    = regexp.MustCompile(`(wrote|writes|da viet|viet)(\s+on\s.*\d.*)?\s*:$`)
 	attribStart  = regexp.MustCompile(`^(on|vao|luc|ngay|le|am|el)\b`)
-	headerLabel  = regexp.MustCompile(`^\*?(from|sent|date|to|cc|subject|tu|nguoi gui|gui|da gui|ngay gui|den|toi|chu de|tieu de)\*?\s*:`)
+	headerLabel  = regexp.MustCompile(`^\*?(from|sent|date|to|cc|subject|tu|nguoi gui|gui|da gui|ngay gui|den|toi|chu de|tieu de|de|von|da|enviado el|inviato|para|asunto|oggetto|от|отправлено|кому|тема)\*?\s*:`)
 	mobileFooter = regexp.MustCompile(`^(sent from my|sent from mail for|sent from outlook|get outlook for|sent via|gui tu|duoc gui tu)\b`)
 )
 

@@ -14,7 +14,7 @@ import (
 // of: a ">" quoted line (or The Bat!'s "AB>" initials form); an attribution
 // line ("On … wrote:" as Gmail, Apple Mail and Thunderbird write it, over
 // up to three lines; the Vietnamese "Vào … đã viết:" with or without
-// diacritics); Outlook's "-----Original Message-----" or its
+// diacritics; HCL (Lotus) Notes' "… wrote on 23/11/2026 08:15:31 AM:"); Outlook's "-----Original Message-----" or its
 // "From:/Sent:/To:/Subject:" block (English or Vietnamese labels, after a
 // "____" rule or not); a forwarded-message marker. The signature starts at
 // a "-- " line; a trailing "Sent from my iPhone" line goes too. A
@@ -88,7 +88,7 @@ func isQuoted(line string) bool {
 }
 
 var (
-	attributionEnd   = regexp.MustCompile(`(?i)(wrote|writes|a écrit|schrieb|escribió|ha scritto|schreef|da viet)\s*:\s*$`)
+	attributionEnd   = regexp.MustCompile(`(?i)(wrote|writes|a écrit|schrieb|escribió|ha scritto|schreef|da viet)(\s+on\s.*\d.*)?\s*:\s*$`)
 	attributionStart = regexp.MustCompile(`(?i)^\s*(on|le|am|el|il|op|vao|luc|ngay|vào|lúc|ngày)\b`)
 )
 
@@ -195,7 +195,7 @@ func quotedAfter(lines []string, i int) bool {
 	return false
 }
 
-var separator = regexp.MustCompile(`(?i)^\s*(-{2,}|_{2,}|={2,})?\s*(original message|forwarded message|forwarded by|begin forwarded message|thu goc|thu da chuyen tiep|thu chuyen tiep|tin nhan goc|bat dau thu duoc chuyen tiep|message transfere|urspr.ngliche nachricht)\b.*$`)
+var separator = regexp.MustCompile(`(?i)^\s*(-{2,}|_{2,}|={2,})?\s*(original message|forwarded message|forwarded by|begin forwarded message|thu goc|thu da chuyen tiep|thu chuyen tiep|tin nhan goc|bat dau thu duoc chuyen tiep|message transfere|urspr.ngliche nachricht|messaggio originale|mensaje original|mail original|mensagem original|исходное сообщение)\b.*$`)
 
 // isSeparator reports a line that opens quoted or forwarded history:
 // "-----Original Message-----", "---------- Forwarded message ---------",
@@ -221,14 +221,16 @@ func isSeparator(lines []string, i int) bool {
 }
 
 var (
-	fromLabel = regexp.MustCompile(`(?i)^\s*\*?(from|tu|de|von|nguoi gui)\s*:`)
-	dateLabel = regexp.MustCompile(`(?i)^\s*\*?(sent|date|da gui|ngay gui|ngay|gui|envoye|gesendet)\s*:`)
-	toLabel   = regexp.MustCompile(`(?i)^\s*\*?(to|den|toi|subject|chu de|tieu de|objet|betreff)\s*:`)
+	fromLabel = regexp.MustCompile(`(?i)^\s*\*?(from|tu|de|von|da|от|nguoi gui)\s*:`)
+	dateLabel = regexp.MustCompile(`(?i)^\s*\*?(sent|date|da gui|ngay gui|ngay|gui|envoye|gesendet|enviado el|enviado|inviato|data|отправлено|дата)\s*:`)
+	toLabel   = regexp.MustCompile(`(?i)^\s*\*?(to|den|toi|subject|chu de|tieu de|objet|betreff|para|a|asunto|oggetto|кому|тема)\s*:`)
 )
 
 // isHeaderBlock reports Outlook's quoted header: a "From:" line with a
 // "Sent:"/"Date:" line and a "To:"/"Subject:" line among the next five
-// (English or Vietnamese labels, with or without diacritics, bold or not).
+// (English or Vietnamese labels, with or without diacritics, bold or not;
+// the French, German, Spanish, Italian and Russian ones of Outlook and
+// Zimbra in those languages).
 func isHeaderBlock(lines []string, i int) bool {
 	if c := strings.IndexByte(lines[i], ':'); c < 0 || c > 30 || !fromLabel.MatchString(fold.String(lines[i][:c+1])) {
 		return false
