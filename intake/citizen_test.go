@@ -70,7 +70,7 @@ func TestRatingReason(t *testing.T) {
 	w.sentSince(&mark)
 	w.reply(receiver, "/status")
 	status := w.renderAll()["status"]
-	if len(status) == 0 || !strings.Contains(status[len(status)-1].Text, "Lý do người phản ánh nêu: Điện có lại") {
+	if len(status) == 0 || !strings.Contains(status[len(status)-1].Text, "Lý do người phản ánh nêu:\n| Điện có lại") {
 		t.Errorf("/status does not show the rating's reason")
 	}
 

@@ -23,7 +23,7 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		return s.citizenNotice(st), nil
 	}
 	n := templates.Notice{Case: s.staffCase(rc.role), Role: rc.role, ByRole: string(st.role), ByName: st.op.Name,
-		Text: st.text, Days: st.days}
+		Text: templates.Reproduced(st.text), Days: st.days}
 	var files []store.MailFile
 	switch kind {
 	case lifecycle.NoticeAssignment, lifecycle.NoticeCoordination:
@@ -60,9 +60,9 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 	}
 	switch {
 	case n.Hidden && citizensWords(kind):
-		n.Text = maskIdentity(n.Text, s.r.Citizen)
+		n.Text = templates.Reproduced(maskIdentity(st.text, s.r.Citizen))
 	case n.Hidden:
-		n.Text = hideCitizen(n.Text, s.r.Citizen)
+		n.Text = templates.Reproduced(hideCitizen(st.text, s.r.Citizen))
 	}
 	n.Attached = len(files) > 0
 	return n, files
@@ -152,11 +152,11 @@ func (s *snapshot) staffCase(role string) templates.Case {
 	c := templates.Case{
 		Code: r.Code, State: r.State, StateLabel: lifecycle.State(r.State).Label(), ReceivedAt: r.ReceivedAt,
 		Hidden:  r.Confidential && !seesCitizen(role),
-		Subject: r.Subject, Content: r.Content, Location: r.Location, IncidentTime: r.IncidentTime,
+		Subject: r.Subject, Content: templates.Reproduced(r.Content), Location: r.Location, IncidentTime: r.IncidentTime,
 		Field: r.Routing.Field, FieldName: s.fieldName(false), Unit: r.Routing.Unit, UnitName: s.unitName(false),
 		Agency: r.Routing.Agency, AgencyName: s.agencyName(false), CoAgencies: s.coAgencies(),
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Secret: r.Secret, Undeliverable: r.Undeliverable,
-		CallFailures: r.CallFailures, CallAttempts: s.callAttempts, Rating: r.Rating, RatingReason: s.ratingReason(), Result: r.Result, ResolvedAt: r.ResolvedAt,
+		CallFailures: r.CallFailures, CallAttempts: s.callAttempts, Rating: r.Rating, RatingReason: templates.Reproduced(s.ratingReason()), Result: templates.Reproduced(r.Result), ResolvedAt: r.ResolvedAt,
 		ExtensionRequested: r.Extension.Requested, ExtensionConfirmed: r.Extension.Confirmed, ExtensionDays: r.Extension.Days,
 		ResultFiles: listFiles(s.result), English: r.Lang == templates.English,
 	}
@@ -164,8 +164,8 @@ func (s *snapshot) staffCase(role string) templates.Case {
 		c.Files = listAnonymous(s.citizenFiles(true))
 	}
 	if c.Hidden {
-		c.Subject, c.Content = maskIdentity(c.Subject, r.Citizen), maskIdentity(c.Content, r.Citizen)
-		c.RatingReason = maskIdentity(c.RatingReason, r.Citizen)
+		c.Subject, c.Content = maskIdentity(c.Subject, r.Citizen), templates.Reproduced(maskIdentity(r.Content, r.Citizen))
+		c.RatingReason = templates.Reproduced(maskIdentity(s.ratingReason(), r.Citizen))
 		c.Location = hideCitizen(c.Location, r.Citizen)
 	} else {
 		c.Citizen = templates.Person{Name: r.Citizen.Name, Phone: r.Citizen.Phone, Email: r.Citizen.Email,

@@ -45,22 +45,29 @@ type commands struct {
 func (cs *commands) handle(tx *store.Tx, in *incoming, code string) (Outcome, error) {
 	m := in.msg
 	ops := cs.staff.Roles(m.From.Addr)
-	cmds, refused := command.Parse(m.NewText)
 	out := Outcome{Kind: KindCommand, Code: code}
 	var cf *caseFile
+	var theirs command.Theirs
 	if code != "" {
 		var err error
 		if cf, err = loadCase(tx, code); err != nil {
 			return out, err
 		}
 		out = outcomeOf(out, cf.facts)
+		if theirs, err = reproduced(tx, cf.r); err != nil {
+			return out, err
+		}
 	}
+	cmds, refused, repeated := command.ParseReply(m.NewText, theirs)
 	verdict, err := cs.authenticate(tx, in, cf)
 	if err != nil {
 		return out, err
 	}
 	if ok, reason := auth.Authorize(verdict); !ok {
 		return cs.unauthenticated(tx, in, ops[0], verdict, reason, out)
+	}
+	if len(repeated) > 0 {
+		securityEvent(cs.log, "command-repeated", fmt.Sprintf("%d command lines repeat text the notices reproduce", len(repeated)), ops[0], out.Code)
 	}
 	if n := len(cmds) + len(refused); n > MaxCommandLines {
 		return cs.refuseAll(tx, in, ops[0], cf, out, []templates.RefusedLine{tooManyLines(cmds, refused, n)})
@@ -69,10 +76,56 @@ func (cs *commands) handle(tx *store.Tx, in *incoming, code string) (Outcome, er
 	if err != nil {
 		return out, err
 	}
+	if len(lines) == 0 && len(steps) == 0 {
+		lines = refusedLines(repeated)
+	}
 	if len(lines) > 0 || len(steps) == 0 {
 		return cs.refuseAll(tx, in, ops[0], cf, out, lines)
 	}
-	return cs.accept(in, cf, steps, out), nil
+	return cs.accept(in, cf, steps, refusedLines(repeated), out), nil
+}
+
+// reproduced is what others wrote on a report, which our notices
+// reproduce and a reply must not have read as its sender's commands
+// (command.Theirs): the citizen's report — its subject, text, the place,
+// time and field declared, the name and address given, the names of the
+// files — the texts of its events — the citizen's replies, follow-ups and
+// rating reasons, staff's notes, reasons and results — and the result, each
+// also as an agency reads it when the citizen is kept secret (the masks
+// change the words).
+func reproduced(tx *store.Tx, r store.Report) (command.Theirs, error) {
+	es, err := tx.Events(r.ID)
+	if err != nil {
+		return command.Theirs{}, err
+	}
+	files, err := tx.Attachments(r.ID, "")
+	if err != nil {
+		return command.Theirs{}, err
+	}
+	texts := []string{r.Subject, r.Content, r.Location, r.IncidentTime, r.DeclaredField, r.Result,
+		r.Citizen.Name, r.Citizen.Address, r.Citizen.Workplace}
+	for _, e := range es {
+		texts = append(texts, e.Detail["text"])
+	}
+	for _, f := range files {
+		texts = append(texts, f.Name)
+	}
+	if r.Confidential {
+		for _, t := range texts[:len(texts):len(texts)] {
+			texts = append(texts, maskIdentity(t, r.Citizen), hideCitizen(t, r.Citizen))
+		}
+	}
+	return command.Reproduce(texts...), nil
+}
+
+// refusedLines are the command package's refusals as an answer lists
+// them.
+func refusedLines(rs []command.Refusal) []templates.RefusedLine {
+	var out []templates.RefusedLine
+	for _, r := range rs {
+		out = append(out, templates.RefusedLine{Line: r.Line, Raw: r.Raw, Reason: r.Reason})
+	}
+	return out
 }
 
 // MaxCommandLines is the most command lines one mail may hold: a mail with
@@ -102,9 +155,7 @@ func tooManyLines(cmds []command.Command, refused []command.Refusal, n int) temp
 // order, each with why.
 func (cs *commands) check(tx *store.Tx, in *incoming, ops []Operator, cf *caseFile, cmds []command.Command, refused []command.Refusal) ([]step, []templates.RefusedLine, error) {
 	var lines []templates.RefusedLine
-	for _, r := range refused {
-		lines = append(lines, templates.RefusedLine{Line: r.Line, Raw: r.Raw, Reason: r.Reason})
-	}
+	lines = append(lines, refusedLines(refused)...)
 	var steps []step
 	if len(cmds) > 0 {
 		var more []templates.RefusedLine
@@ -125,7 +176,7 @@ func (cs *commands) check(tx *store.Tx, in *incoming, ops []Operator, cf *caseFi
 
 // accept has the steps of a mail whose commands were all allowed written
 // and answered once the message's row exists, and returns the outcome.
-func (cs *commands) accept(in *incoming, cf *caseFile, steps []step, out Outcome) Outcome {
+func (cs *commands) accept(in *incoming, cf *caseFile, steps []step, ignored []templates.RefusedLine, out Outcome) Outcome {
 	if cf == nil {
 		in.after = append(in.after, func(tx *store.Tx, msgID int64) error { return cs.answers.standalone(tx, in, steps, msgID) })
 		return out
@@ -139,7 +190,7 @@ func (cs *commands) accept(in *incoming, cf *caseFile, steps []step, out Outcome
 		if err != nil {
 			return err
 		}
-		return cs.answers.applied(tx, in, s, steps)
+		return cs.answers.applied(tx, in, s, steps, ignored)
 	})
 	return outcomeOf(out, steps[len(steps)-1].change.Facts)
 }

@@ -46,7 +46,7 @@ func triage(in *incoming, r store.Report, due time.Time) templates.Triage {
 		Code: r.Code, ReceivedAt: r.ReceivedAt, IntakeDue: due,
 		Citizen: templates.Person{Name: r.Citizen.Name, Phone: r.Citizen.Phone, Email: r.Citizen.Email,
 			Address: r.Citizen.Address, Workplace: r.Citizen.Workplace},
-		Subject: r.Subject, Content: r.Content, Location: r.Location, IncidentTime: r.IncidentTime,
+		Subject: r.Subject, Content: templates.Reproduced(r.Content), Location: r.Location, IncidentTime: r.IncidentTime,
 		Declared: r.DeclaredField, Urgent: r.Urgent, Confidential: r.Confidential, Missing: r.Missing,
 		DuplicateOf: r.DuplicateOf, English: r.Lang == templates.English,
 	}

@@ -162,12 +162,13 @@ type Refused struct {
 // Triage is the notice to the Center's receivers for a new report: all of
 // it, the routing proposal, and the commands to answer with.
 type Triage struct {
-	Code         string
-	ReceivedAt   time.Time
-	IntakeDue    time.Time
-	Citizen      Person
-	Subject      string
-	Content      string
+	Code       string
+	ReceivedAt time.Time
+	IntakeDue  time.Time
+	Citizen    Person
+	Subject    string
+	// Content is the citizen's text, behind Reproduced's mark.
+	Content      Reproduced
 	Location     string
 	IncidentTime string
 	Declared     string // the field the citizen declared, as written

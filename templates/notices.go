@@ -16,8 +16,9 @@ type Case struct {
 	Citizen Person
 	Hidden  bool // the citizen's identity is kept from this recipient
 
-	Subject      string
-	Content      string
+	Subject string
+	// Content is the citizen's text, behind Reproduced's mark.
+	Content      Reproduced
 	Location     string
 	IncidentTime string
 	Files        []File // what the citizen sent with the report
@@ -47,12 +48,12 @@ type Case struct {
 
 	// Result is the agency's result, waiting for approval or approved,
 	// with its documents and photos.
-	Result      string
+	Result      Reproduced
 	ResultFiles []File
 	ResolvedAt  time.Time
 	Rating      string // the citizen's rating: rat-hai-long, hai-long, khong-hai-long or ""
 	// RatingReason is what the citizen wrote under the rating (SPEC 7.4).
-	RatingReason string
+	RatingReason Reproduced
 	// English: the citizen wrote in English, so their mail is in English
 	// and what staff write for them (a reason, a result, an answer) reaches
 	// them word for word inside it.
@@ -83,8 +84,9 @@ type Notice struct {
 	ByRole, ByName string
 	// Text is what the action carried: the cause of a return, the reason
 	// of a sendback or a refused extension, the grounds of an extension,
-	// the note, the citizen's words re-rendered as plain text.
-	Text string
+	// the note, the citizen's words re-rendered as plain text: someone
+	// else's words, behind Reproduced's mark.
+	Text Reproduced
 	// Days are the working days asked for or granted.
 	Days int
 	// Late is set for a return after its 4 working hours.
@@ -197,6 +199,10 @@ type Answer struct {
 	// Codes answers a /codes: the routing table's codes; nil when not
 	// asked.
 	Codes *Directory
+	// Ignored are the reply's command lines that repeat what others wrote
+	// on the report, or our cheat sheet, as a notice reproduced them: no
+	// commands (command.Theirs), and the operator is told.
+	Ignored []RefusedLine
 }
 
 // Directory is the answer to /codes (SPEC 7.1): the fields, administrative
@@ -362,7 +368,8 @@ func sampleResult() *Result {
 
 func sampleAnswer() *Answer {
 	return &Answer{Role: "receiver", Commands: []string{"/accept", "/urgent"}, Applied: []string{"/tiepnhan", "/khancap"},
-		Case: sampleCase(), Help: true, Usable: []string{"accept", "assign", "reject", "call-failed", "escalate", "urgent", "complex",
+		Ignored: []RefusedLine{{Line: 9, Raw: "/reject Nội dung sai sự thật"}},
+		Case:    sampleCase(), Help: true, Usable: []string{"accept", "assign", "reject", "call-failed", "escalate", "urgent", "complex",
 			"field", "unit", "confidential", "note", "status", "help", "codes"}, Codes: sampleDirectory()}
 }
 

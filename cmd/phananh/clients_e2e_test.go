@@ -54,11 +54,12 @@ func TestE2EClientReports(t *testing.T) {
 		}
 		e.deliver(receivedAt, string(raw))
 	}
-	// The triage notices, by their kind: the receiver may get other mail.
+	// The triage notices, by their kind: the receiver may get other mail;
+	// the citizen's lines read without the mark before them.
 	triage := func() []string {
 		var out []string
 		for _, m := range e.mailsOf("triage", e2eReceiver) {
-			out = append(out, strings.ReplaceAll(m.text(), "\r\n", "\n"))
+			out = append(out, unmarked(strings.ReplaceAll(m.text(), "\r\n", "\n")))
 		}
 		return out
 	}

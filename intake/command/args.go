@@ -103,6 +103,10 @@ func (p *parser) finish() ([]Command, []Refusal) {
 			continue
 		}
 		c.Text = joinText(append([]string{parts.arg}, parts.below...))
+		if c.Text != "" && blankForm(c.Text) {
+			p.repeated = append(p.repeated, Refusal{Line: c.Line, Raw: c.Raw, Code: Repeated, Reason: formReason})
+			continue
+		}
 		if parts.needed && c.Text == "" {
 			hint := ""
 			if p.above {

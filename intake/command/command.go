@@ -10,6 +10,7 @@ package command
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -114,13 +115,14 @@ func parse(text string, theirs Theirs) ([]Command, []Refusal, []Refusal) {
 		switch {
 		case !ok:
 			p.other(line)
-		case theirs.repeats(name, rest) || cheatSheetRow(name, rest):
+		case theirs.repeats(line) || cheatSheetRow(name, rest):
 			p.repeat(i+1, strings.TrimSpace(line))
 		default:
 			p.command(i+1, strings.TrimSpace(line), name, rest)
 		}
 	}
 	cmds, refused := p.finish()
+	slices.SortStableFunc(p.repeated, func(a, b Refusal) int { return a.Line - b.Line })
 	return cmds, refused, p.repeated
 }
 
@@ -129,7 +131,13 @@ func parse(text string, theirs Theirs) ([]Command, []Refusal, []Refusal) {
 func splitLines(text string) []string {
 	text = norm.NFC.String(text)
 	text = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(text)
-	text = strings.Map(func(r rune) rune {
+	return strings.Split(plain(text), "\n")
+}
+
+// plain removes invisible characters from text and makes unusual spaces
+// plain.
+func plain(text string) string {
+	return strings.Map(func(r rune) rune {
 		switch r {
 		case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
 			return -1
@@ -138,7 +146,6 @@ func splitLines(text string) []string {
 		}
 		return r
 	}, text)
-	return strings.Split(text, "\n")
 }
 
 // split reads a command line: the name after "/" and the rest of the line.

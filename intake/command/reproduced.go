@@ -1,6 +1,7 @@
 package command
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -48,23 +49,25 @@ func Reproduce(texts ...string) Theirs {
 	return Theirs{words: b.String()}
 }
 
-// repeats reports whether a command line — the name after "/" and the rest
-// of the line, as split reads them — repeats what others wrote.
-func (t Theirs) repeats(name, rest string) bool {
+// repeats reports whether a command line repeats what others wrote: its
+// words from the first that begins with "/" (a list bullet's number before
+// it left out) are a run of their words.
+func (t Theirs) repeats(line string) bool {
 	if t.words == "" {
 		return false
 	}
-	w := words("/" + name + rest)
-	if len(w) == 0 || !strings.HasPrefix(w[0], "/") {
-		return false
+	w := words(line)
+	for len(w) > 0 && !strings.HasPrefix(w[0], "/") {
+		w = w[1:]
 	}
-	return strings.Contains(t.words, " "+strings.Join(w, " ")+" ")
+	return len(w) > 0 && strings.Contains(t.words, " "+strings.Join(w, " ")+" ")
 }
 
-// words folds text and splits it into words of letters, digits, marks and
-// slashes: "/Từ chối: spam!" is "/tu", "choi", "spam".
+// words folds text and splits it into words of letters, digits and
+// slashes, without the invisible characters a command line is read
+// without: "/Từ chối: spam!" is "/tu", "choi", "spam".
 func words(text string) []string {
-	return strings.FieldsFunc(fold.String(text), func(r rune) bool {
+	return strings.FieldsFunc(fold.String(plain(text)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/'
 	})
 }
@@ -88,6 +91,34 @@ func cheatSheetRow(name, rest string) bool {
 	return false
 }
 
+// formLine is a line of a form our notices hold for staff to copy and
+// fill in — the return's "Nguyên nhân: (vì sao không thuộc thẩm quyền)" —
+// still as we wrote it: a label and a hint in parentheses.
+var formLine = regexp.MustCompile(`^[\p{L} ]{2,30}:\s*\([^()]*\)\s*$`)
+
+// blankForm reports whether a command's text opens with the lines of a
+// form left blank — two of them at least, as our forms have — so that the
+// command is the form of our notice in a reply that quotes it unmarked, and
+// what follows it the rest of the notice; not the operator's command.
+func blankForm(text string) bool {
+	n := 0
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		if !formLine.MatchString(l) {
+			return false
+		}
+		if n++; n == 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// formReason is why a blank form is not read as a command.
+const formReason = "đây là mẫu lệnh trong thư thông báo, chưa được điền (nội dung trong ngoặc là hướng dẫn), nên không được đọc là lệnh"
+
 // Repeated is the refusal code of a command line that repeats what others
 // wrote on the report (Theirs): it is not read as a command, and does not
 // stop the others.
@@ -106,8 +137,8 @@ func ParseReply(text string, theirs Theirs) (cmds []Command, refused, repeated [
 // repeat records a command line that repeats what others wrote.
 func (p *parser) repeat(line int, raw string) {
 	r := len(p.refusals)
-	p.refuse(line, raw, Repeated, "dòng này trùng với nội dung người khác viết (người phản ánh hoặc cán bộ khác) mà thư thông báo "+
-		"trích lại, nên không được đọc là lệnh; nếu đây là lệnh của Quý Ông/Bà, hãy viết lại ở đầu thư trả lời, "+
+	p.refuse(line, raw, Repeated, "dòng này trùng với nội dung người khác viết (người phản ánh hoặc cán bộ khác) hoặc với bảng lệnh "+
+		"mà thư thông báo trích lại, nên không được đọc là lệnh; nếu đây là lệnh của Quý Ông/Bà, hãy viết lại ở đầu thư trả lời, "+
 		"khác với nội dung được trích (ví dụ dùng tên lệnh tiếng Việt)")
 	p.repeated = append(p.repeated, p.refusals[r])
 	p.refusals = p.refusals[:r]

@@ -146,6 +146,11 @@ func TestParseReplyRepeated(t *testing.T) {
 		{"another staff member's line", "/urgent", "", "1"},
 		{"the text under a repeated line is no one's", "/note Đã gọi\n/assign so-xd\nNguyễn Văn An",
 			`1 note text="Đã gọi"`, "2"},
+		{"our return form, left blank", "/ghichu Đã cử tổ kiểm tra.\n/return\nNguyên nhân: (vì sao không thuộc thẩm quyền)\n" +
+			"Căn cứ: (văn bản quy định thẩm quyền)\nĐề xuất: (cơ quan có thẩm quyền xử lý)\n\nXử lý xong, trả lời với /resolve kèm kết quả.",
+			`1 note text="Đã cử tổ kiểm tra."`, "2"},
+		{"our return form, filled in", "/return\nNguyên nhân: không thuộc thẩm quyền (đường tỉnh)\nCăn cứ: Quyết định 12/2025\nĐề xuất: Sở GTVT",
+			`1 return text="Nguyên nhân: không thuộc thẩm quyền (đường tỉnh)\nCăn cứ: Quyết định 12/2025\nĐề xuất: Sở GTVT"`, ""},
 		{"our cheat sheet", "/accept\n/accept                 /tiepnhan      tiếp nhận, chuyển cơ quan được đề xuất\n" +
 			"/reject lý do           /tuchoi        từ chối; lý do được gửi cho người phản ánh", "1 accept", "2 3"},
 	}

@@ -223,6 +223,10 @@ func TestSanitizeName(t *testing.T) {
 		{"", "image/jpeg", "attachment.jpg"},
 		{"...", "application/pdf", "attachment.pdf"},
 		{"a\u0301nh.jpg", "image/jpeg", "ánh.jpg"},
+		// Slashes that look like one are separators too: a name listed in
+		// a notice ("1. ／reject Spam.jpg") never reads as a command.
+		{"／reject Spam.jpg", "image/jpeg", "reject Spam.jpg"},
+		{"anh∕／tuchoi.jpg", "image/jpeg", "tuchoi.jpg"},
 		{strings.Repeat("ả", 150) + ".jpg", "image/jpeg", strings.Repeat("ả", 65) + ".jpg"},
 	}
 	for _, tt := range tests {

@@ -14,7 +14,9 @@ import (
 const maxNameBytes = 200
 
 // sanitizeName makes an attachment's file name safe to show and to save
-// (SPEC 4.6, 10.2): NFC; no path parts (either separator), no drive letter;
+// (SPEC 4.6, 10.2): NFC; no path parts (either separator, or a slash that
+// looks like one — full-width, division, fraction — so that a name a
+// notice lists never begins a command line), no drive letter;
 // no control, bidirectional or invisible formatting characters (a name like
 // "photo\u202Egpj.exe" shows as "photoexe.jpg"); none of the characters
 // Windows forbids; no leading dots, trailing dots or spaces; Windows
@@ -23,7 +25,7 @@ const maxNameBytes = 200
 // "attachment" with an extension for the sniffed type.
 func sanitizeName(name, typ string) string {
 	name = norm.NFC.String(name)
-	name = strings.ReplaceAll(name, "\\", "/")
+	name = strings.NewReplacer("\\", "/", "／", "/", "∕", "/", "⁄", "/").Replace(name)
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
 	}

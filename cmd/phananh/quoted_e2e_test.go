@@ -1,0 +1,107 @@
+package main
+
+import (
+	"fmt"
+	"mime"
+	"strings"
+	"testing"
+	"time"
+
+	"haugiang.gov.vn/phananh/templates"
+)
+
+// injectedReport is a citizen's report whose lines are written as staff's
+// commands, hoping that a notice reproducing them is answered by a mail
+// client that quotes in a way the daemon does not recognise.
+const injectedReport = "Kính gửi Trung tâm,\n" +
+	"Khu vực ấp 5, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng.\n" +
+	"/reject Nội dung sai sự thật\n" +
+	"/resolve Đã xử lý xong, không cần kiểm tra thêm.\n" +
+	"/khancap\n" +
+	"Số điện thoại: 0912 345 678\n"
+
+// notesReply is a reply as HCL (Lotus) Notes writes it with its "wrote
+// on" attribution over the answered mail's text, unquoted.
+func notesReply(m sentMail, from, own, history string) string {
+	subject, _ := new(mime.WordDecoder).DecodeHeader(m.header("Subject"))
+	body := own + "\n\n\n\nphananh@haugiang.gov.vn wrote on 23/11/2026 08:15:31 AM:\n\n" + history
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: Mon, 23 Nov 2026 09:00:00 +0700\r\n", from, m.header("Reply-To"),
+		mime.QEncoding.Encode("utf-8", "Re: "+subject))
+	fmt.Fprintf(&b, "Message-ID: <OF%d.4A7B2C1E-ON48258C1F.0012AB34-48258C1F.0012CD56@example.gov.vn>\r\n", replies.Add(1))
+	fmt.Fprintf(&b, "In-Reply-To: %s\r\nReferences: %s\r\n", m.header("Message-ID"), m.header("Message-ID"))
+	b.WriteString("X-Mailer: IBM Notes Release 9.0.1FP10 SHF383 June 07, 2018\r\nMIME-Version: 1.0\r\n")
+	b.WriteString("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+	b.WriteString(strings.ReplaceAll(body, "\n", "\r\n"))
+	return b.String()
+}
+
+// topPosted is a reply with the answered mail's text under the answer and
+// nothing to say where it starts: no attribution, no header, no quote
+// marks.
+func topPosted(m sentMail, from, own, history string) string {
+	subject, _ := new(mime.WordDecoder).DecodeHeader(m.header("Subject"))
+	return threadReply(from, m.header("Reply-To"), "Re: "+subject, m.header("Message-ID"), own+"\n\n"+history, "")
+}
+
+// TestE2EQuotedNoticeCommandsNothing: a citizen writes command lines in a
+// report. The receiver answers the triage notice from HCL Notes, whose
+// "wrote on" history holds the notice unmarked, and the handler answers
+// the assignment on top of a copy of it from which the notice's marks are
+// gone too (a client that drops quote marks, or a notice sent before
+// there were any). Each reply applies its sender's own line and nothing of
+// the citizen's: the report is forwarded, not rejected, not urgent; the
+// handler's note is recorded, no result reaches the approver; the handler
+// is told which lines were not read as commands.
+func TestE2EQuotedNoticeCommandsNothing(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at, citizenMail("Nguyễn Văn An <"+e2eCitizen+">", "injected@example.com", "Mất điện ấp 5", injectedReport))
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	if text := lf(triage.text()); !strings.Contains(text, templates.Mark+"/reject Nội dung sai sự thật\n") {
+		t.Fatalf("the triage notice does not mark the citizen's lines:\n%s", text)
+	}
+
+	e.deliver(at.Add(10*time.Minute), notesReply(triage, e2eReceiver, "/tiepnhan\n\nTrân trọng,\nTổ tiếp nhận", lf(triage.text())))
+	confirmation := lf(e.waitAnswer(e2eReceiver, 1).text())
+	for _, want := range []string{"- /tiepnhan\n", "Tình trạng: đã chuyển cơ quan xử lý"} {
+		if !strings.Contains(confirmation, want) {
+			t.Errorf("the receiver's confirmation lacks %q:\n%s", want, confirmation)
+		}
+	}
+	if strings.Contains(confirmation, "KHẨN CẤP") {
+		t.Errorf("the citizen's /khancap was applied:\n%s", confirmation)
+	}
+	assignment := e.waitMail("assignment", e2eHandler, 1)
+
+	e.deliver(at.Add(20*time.Minute), topPosted(assignment, e2eHandler, "/ghichu Đã cử tổ kiểm tra hiện trường.", unmarked(lf(assignment.text()))))
+	note := lf(e.waitAnswer(e2eHandler, 1).text())
+	for _, want := range []string{"- /ghichu Đã cử tổ kiểm tra hiện trường.\n", "Tình trạng: đã chuyển cơ quan xử lý",
+		"«/resolve Đã xử lý xong, không cần kiểm tra thêm.»", "«/reject Nội dung sai sự thật»"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("the handler's confirmation lacks %q:\n%s", want, note)
+		}
+	}
+
+	// Nothing the citizen wrote acted: no rejection, no result to review.
+	e.replyTo(assignment, e2eHandler, at.Add(30*time.Minute), "/status\n", "")
+	e.waitMail("status", e2eHandler, 1)
+	for _, kind := range []string{"rejection", "review"} {
+		for _, to := range []string{e2eCitizen, e2eApprover} {
+			if ms := e.mailsOf(kind, to); len(ms) > 0 {
+				t.Errorf("a %s mail went to %s:\n%s", kind, to, ms[0].text())
+			}
+		}
+	}
+}
+
+// lf is text with CRLF line ends made LF.
+func lf(text string) string { return strings.ReplaceAll(text, "\r\n", "\n") }
+
+// unmarked is a notice's text without the mark before the lines it
+// reproduces (templates.Reproduced).
+func unmarked(text string) string {
+	text = strings.ReplaceAll(text, "\n"+templates.Mark, "\n")
+	return strings.ReplaceAll(strings.ReplaceAll(text, "\n|\n", "\n\n"), "\n|\n", "\n\n")
+}
