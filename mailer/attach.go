@@ -16,8 +16,8 @@ import (
 // (which the store reads whole anyway), otherwise into a temporary file of
 // the data folder, encrypted under a key of its own and unlinked at once
 // (tempFile), and handed to go-mail as a ReadSeeker, which it copies when
-// the mail is written out. JPEG and PNG photos are copied without their
-// metadata (strip.File); a photo that cannot be read as its type is left
+// the mail is written out. JPEG, PNG and WebP photos are copied without
+// their metadata (strip.File); a photo that cannot be read as its type is left
 // out rather than sent with what it may hold. An inline file (a report's
 // chart, the citizen's photos in the triage notice) is embedded with the
 // Content-ID <CID>, or <NAME> when it has no CID, for the HTML's "cid:"

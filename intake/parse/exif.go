@@ -12,11 +12,12 @@ import (
 // keep local time, and Vietnam has one zone and no daylight saving.
 var vietnamTime = time.FixedZone("+07", 7*3600)
 
-// readPhoto reads the capture time and GPS position of a JPEG, HEIC or
-// PNG photo from its first bytes (headBytes of them: the EXIF block comes
-// first in JPEG and HEIC, and before the image data in a PNG as GIMP,
-// ImageMagick and libpng write it; a PNG's eXIf chunk beyond them is not
-// read). It returns nil when there is nothing to read.
+// readPhoto reads the capture time and GPS position of a JPEG, HEIC, PNG
+// or WebP photo from its first bytes (headBytes of them: the EXIF block
+// comes first in JPEG and HEIC, and before the image data in a PNG as
+// GIMP, ImageMagick and libpng write it; a WebP's comes after its image,
+// within them for a small file only). It returns nil when there is nothing
+// to read.
 func readPhoto(typ string, head []byte) *Photo {
 	var tiff []byte
 	switch typ {
@@ -26,6 +27,8 @@ func readPhoto(typ string, head []byte) *Photo {
 		tiff = heifEXIF(head)
 	case "image/png":
 		tiff = pngEXIF(head)
+	case "image/webp":
+		tiff = webpEXIF(head)
 	}
 	if tiff == nil {
 		return nil
@@ -82,6 +85,26 @@ func pngEXIF(b []byte) []byte {
 			return nil
 		}
 		i = int(end) + 4 // the CRC
+	}
+	return nil
+}
+
+// webpEXIF returns the TIFF block of a WebP's EXIF chunk when it lies
+// within b (without the "Exif\0\0" that some writers put before it).
+func webpEXIF(b []byte) []byte {
+	if len(b) < 12 || string(b[:4]) != "RIFF" || string(b[8:12]) != "WEBP" {
+		return nil
+	}
+	for i := 12; i+8 <= len(b); {
+		size := int64(binary.LittleEndian.Uint32(b[i+4:]))
+		end := int64(i) + 8 + size
+		if end > int64(len(b)) {
+			return nil
+		}
+		if string(b[i:i+4]) == "EXIF" {
+			return bytes.TrimPrefix(b[i+8:end], []byte("Exif\x00\x00"))
+		}
+		i = int(end + size&1) // chunks are padded to an even length
 	}
 	return nil
 }

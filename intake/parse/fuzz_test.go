@@ -66,13 +66,15 @@ func FuzzEXIF(f *testing.F) {
 			f.Add(pngWithEXIF(data[i:]))
 		}
 	}
-	if data, err := os.ReadFile("testdata/gps.png"); err == nil {
-		f.Add(data)
+	for _, name := range []string{"testdata/gps.png", "testdata/gps.webp"} {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
 	}
 	f.Add([]byte("II*\x00\x08\x00\x00\x00\xff\xff"))
 	f.Add([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, typ := range []string{"image/jpeg", "image/heic", "image/png"} {
+		for _, typ := range []string{"image/jpeg", "image/heic", "image/png", "image/webp"} {
 			if p := readPhoto(typ, data); p != nil && p.HasGPS && (p.Lat < -90 || p.Lat > 90 || p.Lon < -180 || p.Lon > 180) {
 				t.Fatalf("position out of range: %+v", p)
 			}

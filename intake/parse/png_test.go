@@ -61,3 +61,23 @@ func pngWithEXIF(exif []byte) []byte {
 	}
 	return append(b, 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82)
 }
+
+// TestWebPPhoto reads the capture time and GPS position of a WebP's EXIF
+// chunk (testdata/gps.webp: cwebp -metadata all of gps.jpg) when it lies
+// in the bytes read.
+func TestWebPPhoto(t *testing.T) {
+	data, err := os.ReadFile("testdata/gps.webp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if typ := sniffType(data, "anh.webp"); typ != "image/webp" {
+		t.Fatalf("sniffed %q", typ)
+	}
+	p := readPhoto("image/webp", data)
+	if p == nil || !p.HasGPS || math.Abs(p.Lat-9.79) > 1e-6 || math.Abs(p.Lon-105.47) > 1e-6 || p.Taken.IsZero() {
+		t.Fatalf("photo = %+v", p)
+	}
+	if p := readPhoto("image/webp", data[:len(data)-40]); p != nil {
+		t.Errorf("cut in the EXIF chunk: photo = %+v", p)
+	}
+}

@@ -3,11 +3,15 @@ package strip
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
+	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/image/webp"
 )
 
 // FuzzStripJPEG: whatever the input, JPEG does not panic; what it
@@ -152,4 +156,65 @@ func fixCRCs(in []byte) []byte {
 		i += 12 + n
 	}
 	return b
+}
+
+// FuzzStripWebP: whatever the input, WebP does not panic; what it writes
+// is a WebP file of the length its header gives, whose chunks are kept
+// ones or padding of zeros, whose header announces no metadata, and that
+// stripping again leaves as it is; it decodes (with image/webp) when the
+// input does, to the same picture.
+func FuzzStripWebP(f *testing.F) {
+	files, err := filepath.Glob("testdata/webp/*.webp")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var out bytes.Buffer
+		if err := WebP(&out, bytes.NewReader(in)); err != nil {
+			return
+		}
+		for _, fourcc := range webpChunks(t, out.Bytes()) {
+			if !webpKept[fourcc] && fourcc != "JUNK" {
+				t.Fatalf("chunk %q copied", fourcc)
+			}
+		}
+		if b := out.Bytes(); string(b[12:16]) == "VP8X" && b[20]&(vp8xEXIF|vp8xXMP) != 0 {
+			t.Fatalf("the header announces metadata: %#x", b[20])
+		}
+		var again bytes.Buffer
+		if err := WebP(&again, bytes.NewReader(out.Bytes())); err != nil {
+			t.Fatalf("stripped output refused: %v", err)
+		}
+		if !bytes.Equal(again.Bytes(), out.Bytes()) {
+			t.Fatalf("stripping twice changed the file:\n%x\n%x", out.Bytes(), again.Bytes())
+		}
+		before, errIn := decodeWebP(in)
+		after, errOut := decodeWebP(out.Bytes())
+		if (errIn == nil) != (errOut == nil) {
+			t.Fatalf("the input decodes: %v; the output: %v", errIn, errOut)
+		}
+		if errIn == nil {
+			sameImage(t, before, after)
+		}
+	})
+}
+
+// decodeWebP decodes b with image/webp, for a picture of at most a
+// million pixels.
+func decodeWebP(b []byte) (image.Image, error) {
+	cfg, err := webp.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Width*cfg.Height > 1<<20 {
+		return nil, errors.New("too large to compare")
+	}
+	return webp.Decode(bytes.NewReader(b))
 }

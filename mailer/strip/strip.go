@@ -5,11 +5,10 @@
 // 10.2: a confidential report shows agencies no identity). Each function
 // streams: the file is never held in memory.
 //
-// JPEG and PNG are stripped. Other types are not, and Cleans says so: a
-// WebP file (RIFF) gives its length at its head, so that removing its EXIF
-// and XMP chunks takes two passes over the file or the file in memory;
-// HEIC, TIFF and GIF photos, video and audio keep what they carry. Their
-// callers decide what such a file may reach.
+// JPEG, PNG and WebP are stripped. Other types are not, and Cleans says
+// so: HEIC and video keep their metadata in trees of boxes whose offsets a
+// removal must rewrite, and GIF, TIFF and audio files are not read either.
+// Their callers decide what such a file may reach.
 package strip
 
 import "io"
@@ -25,17 +24,19 @@ func (e FormatError) Error() string { return "not a readable " + string(e) + " f
 // Cleans reports whether File removes the metadata of files of the MIME
 // type typ.
 func Cleans(typ string) bool {
-	return typ == "image/jpeg" || typ == "image/png"
+	return typ == "image/jpeg" || typ == "image/png" || typ == "image/webp"
 }
 
 // File copies a file of the MIME type typ from src to dst, without its
-// metadata when Cleans(typ) (JPEG, PNG), else as it is.
+// metadata when Cleans(typ) (JPEG, PNG, WebP), else as it is.
 func File(dst io.Writer, src io.Reader, typ string) error {
 	switch typ {
 	case "image/jpeg":
 		return JPEG(dst, src)
 	case "image/png":
 		return PNG(dst, src)
+	case "image/webp":
+		return WebP(dst, src)
 	}
 	_, err := io.Copy(dst, src)
 	return err

@@ -4,14 +4,14 @@
 // state secrets. For each published report the public reads its code, when
 // it was received, its field, its administrative unit (never a street
 // address), the summary of SPEC 8.3, the agency and its co-agencies, the result text, when it
-// was completed, the result's JPEG and PNG photos without their metadata, and the
+// was completed, the result's JPEG, PNG and WebP photos without their metadata, and the
 // citizen's rating when given.
 //
 // Nothing personal is published: the summary is form.Summary (no greeting,
 // signature, contact line, phone number or email address), and the summary
 // and the result text lose all that a confidential report's notices hide
 // from the agency (mask.Identity), the place the citizen gave and every
-// street (withoutPerson). Documents, and photos other than JPEG and PNG
+// street (withoutPerson). Documents, and photos other than JPEG, PNG and WebP
 // (whose metadata we do not remove: strip.Cleans), stay at the Center.
 //
 // The same publication is served by the daemon's HTTP listener (Handler)
@@ -21,7 +21,7 @@
 //	ket-qua/index.html               the latest results by date, a search by code
 //	ket-qua/thang-YYYY-MM.html       the results approved in one month
 //	ket-qua/PA-YYYY-NNNNNN.html      one report's page
-//	ket-qua/PA-YYYY-NNNNNN/anh-N.jpg its result's photos (.png for a PNG)
+//	ket-qua/PA-YYYY-NNNNNN/anh-N.jpg its result's photos (.png, .webp)
 //	ket-qua/ket-qua.json             every result, as JSON
 //	ket-qua/PA-YYYY-NNNNNN.json      one result, as JSON
 //	open311/v2/services.json         Open311 GeoReport v2: the fields
@@ -107,11 +107,11 @@ func (r Result) CoAgencyNames() string {
 	return strings.Join(names, ", ")
 }
 
-// Photo is one JPEG or PNG photo of a result, published without its
-// metadata.
+// Photo is one JPEG, PNG or WebP photo of a result, published without
+// its metadata.
 type Photo struct {
 	Name    string // anh-1.jpg, anh-2.png …: never the name it was sent with
-	typ     string // image/jpeg or image/png
+	typ     string // image/jpeg, image/png or image/webp
 	blobKey string
 }
 
@@ -210,7 +210,7 @@ func result(tx *store.Tx, table *routing.Table, r store.Report) (Result, error) 
 
 // photoExt is the extension of a published photo of each type strip
 // cleans.
-var photoExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png"}
+var photoExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 
 // agencyName names an agency of the table, or gives its code.
 func agencyName(table *routing.Table, code string) string {

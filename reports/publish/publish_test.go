@@ -336,7 +336,7 @@ func TestCoAgenciesPublished(t *testing.T) {
 	}
 }
 
-// TestPublishedPhotos: a result's JPEG and PNG photos are published,
+// TestPublishedPhotos: a result's JPEG, PNG and WebP photos are published,
 // renamed by position, without their metadata (the PNG's Exif with its GPS
 // position, its author, XMP and time) and served with their own type; a
 // HEIC photo, whose metadata is not removed, and a document stay at the
@@ -345,6 +345,7 @@ func TestPublishedPhotos(t *testing.T) {
 	db := seed(t)
 	jpg, _ := os.ReadFile("testdata/gps.jpg")
 	pic, _ := os.ReadFile("testdata/gps.png")
+	webp, _ := os.ReadFile("testdata/gps.webp")
 	err := db.Write(context.Background(), func(tx *store.Tx) error {
 		r, err := tx.Report("PA-2026-000001")
 		if err != nil {
@@ -358,7 +359,8 @@ func TestPublishedPhotos(t *testing.T) {
 			name, typ string
 			data      []byte
 		}{{"IMG_1.jpg", "image/jpeg", jpg}, {"IMG_2.heic", "image/heic", []byte("\x00\x00\x00\x18ftypheic")},
-			{"Screenshot.png", "image/png", pic}, {"bien-ban.pdf", "application/pdf", []byte("%PDF-1.4")}} {
+			{"Screenshot.png", "image/png", pic}, {"bien-ban.pdf", "application/pdf", []byte("%PDF-1.4")},
+			{"anh.webp", "image/webp", webp}} {
 			key, _, err := db.Blobs().Put(bytes.NewReader(f.data))
 			if err != nil {
 				return err
@@ -379,8 +381,8 @@ func TestPublishedPhotos(t *testing.T) {
 	for _, ph := range res.Photos {
 		names = append(names, ph.Name)
 	}
-	if got := strings.Join(names, " "); got != "anh-1.jpg anh-2.png" {
-		t.Fatalf("photos %q, want anh-1.jpg anh-2.png", got)
+	if got := strings.Join(names, " "); got != "anh-1.jpg anh-2.png anh-3.webp" {
+		t.Fatalf("photos %q, want anh-1.jpg anh-2.png anh-3.webp", got)
 	}
 	h := &Handler{DB: db, Routing: routing.Default, Now: func() time.Time { return received.Add(24 * time.Hour) }}
 	mux := http.NewServeMux()
@@ -397,6 +399,9 @@ func TestPublishedPhotos(t *testing.T) {
 	written, err := os.ReadFile(filepath.Join(dir, "ket-qua", "PA-2026-000001", "anh-2.png"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if w, err := os.ReadFile(filepath.Join(dir, "ket-qua", "PA-2026-000001", "anh-3.webp")); err != nil || bytes.Contains(w, []byte("EXIF")) {
+		t.Errorf("the published WebP: %v, EXIF left %v", err, bytes.Contains(w, []byte("EXIF")))
 	}
 	for _, b := range [][]byte{w.Body.Bytes(), written} {
 		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
