@@ -153,26 +153,9 @@ func TestStripJPEGProgressive(t *testing.T) {
 	samePicture(t, in, out.Bytes())
 }
 
-// samePicture fails unless the stripped file decodes to the picture of the
-// original, pixel by pixel.
+// samePicture fails unless the stripped JPEG decodes to the picture of
+// the original, pixel by pixel.
 func samePicture(t *testing.T, original, stripped []byte) {
 	t.Helper()
-	before, err := jpeg.Decode(bytes.NewReader(original))
-	if err != nil {
-		t.Fatal(err)
-	}
-	after, err := jpeg.Decode(bytes.NewReader(stripped))
-	if err != nil {
-		t.Fatalf("the stripped file is no JPEG: %v", err)
-	}
-	if before.Bounds() != after.Bounds() {
-		t.Fatalf("the picture is %v, was %v", after.Bounds(), before.Bounds())
-	}
-	for y := before.Bounds().Min.Y; y < before.Bounds().Max.Y; y++ {
-		for x := before.Bounds().Min.X; x < before.Bounds().Max.X; x++ {
-			if before.At(x, y) != after.At(x, y) {
-				t.Fatalf("the picture changed at %d,%d", x, y)
-			}
-		}
-	}
+	samePictureAs(t, jpeg.Decode, original, stripped)
 }

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -240,17 +241,24 @@ func jpegTIFF(t testing.TB, jpg []byte) []byte {
 	return jpg[i+len(exifHeader) : i-2+size]
 }
 
-// samePNG fails unless the stripped file decodes to the picture of the
+// samePNG fails unless the stripped PNG decodes to the picture of the
 // original, pixel by pixel.
 func samePNG(t testing.TB, original, stripped []byte) {
 	t.Helper()
-	before, err := png.Decode(bytes.NewReader(original))
+	samePictureAs(t, png.Decode, original, stripped)
+}
+
+// samePictureAs fails unless decode reads from the stripped file the
+// picture it reads from the original, pixel by pixel.
+func samePictureAs(t testing.TB, decode func(io.Reader) (image.Image, error), original, stripped []byte) {
+	t.Helper()
+	before, err := decode(bytes.NewReader(original))
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, err := png.Decode(bytes.NewReader(stripped))
+	after, err := decode(bytes.NewReader(stripped))
 	if err != nil {
-		t.Fatalf("the stripped file is no PNG: %v", err)
+		t.Fatalf("the stripped file does not decode: %v", err)
 	}
 	sameImage(t, before, after)
 }

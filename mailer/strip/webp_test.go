@@ -153,17 +153,9 @@ func webpChunks(t testing.TB, b []byte) []string {
 	return types
 }
 
-// sameWebP fails unless the stripped file decodes to the picture of the
+// sameWebP fails unless the stripped WebP decodes to the picture of the
 // original, pixel by pixel.
 func sameWebP(t testing.TB, original, stripped []byte) {
 	t.Helper()
-	before, err := webp.Decode(bytes.NewReader(original))
-	if err != nil {
-		t.Fatal(err)
-	}
-	after, err := webp.Decode(bytes.NewReader(stripped))
-	if err != nil {
-		t.Fatalf("the stripped file is no WebP: %v", err)
-	}
-	sameImage(t, before, after)
+	samePictureAs(t, webp.Decode, original, stripped)
 }
