@@ -26,8 +26,9 @@
 // former units, carried over to the unit they are part of now; and the base
 // table's rules with their agencies mapped. Every name gets the aliases
 // citizens type: with its type word, abbreviated ("P. Vị Tân", "TT Cây
-// Dương", "X. Hỏa Tiến", "P.1" for Phường I), and the new units, the old
-// towns and the former districts without it. A name that two units could
+// Dương", "X. Hỏa Tiến", "P.1" for Phường I), the type word after it as
+// English writes it ("Vị Tân Ward", "Hỏa Tiến Commune", "Ward 1"), and the
+// new units, the old towns and the former districts without it. A name that two units could
 // mean is no alias of either, with two exceptions: a unit's own name with
 // its type word means that unit even where an old unit of the same name went
 // elsewhere ("xã Vị Thủy" today is the new commune), and a name of old units

@@ -153,8 +153,9 @@ type claim struct {
 
 // forms returns the aliases a place wants: its name with its type word and
 // its abbreviations, the Arabic number of a Roman ward ("phường 1", "P1",
-// "P.1" for Phường I), and its bare name, claimed when bare is true and
-// shadowed otherwise.
+// "P.1" for Phường I), its name as English writes it, the type word after
+// ("Vị Tân Ward", "Hỏa Tiến Commune", "Ward 1"), and its bare name,
+// claimed when bare is true and shadowed otherwise.
 func (p *place) forms(bare bool) []claim {
 	t := typeOf(p.typ)
 	out := []claim{{p, p.name, typedName}}
@@ -167,11 +168,13 @@ func (p *place) forms(bare bool) []claim {
 			a = strings.TrimSuffix(a, ".")
 			out = append(out, claim{p, a + "." + n, typedForm}, claim{p, a + n, typedForm})
 		}
-		return out // a bare number names nothing
+		out = append(out, claim{p, t.english + " " + n, typedForm}) // "Ward 1"
+		return out                                                  // a bare number names nothing
 	}
 	for _, a := range t.abbrevs {
 		out = append(out, claim{p, a + " " + p.bare, typedForm})
 	}
+	out = append(out, claim{p, p.bare + " " + t.english, typedForm}) // "Vị Tân Ward", as English writes it
 	kind := shadow
 	if bare {
 		kind = bareName
