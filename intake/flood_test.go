@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // TestAutomaticReplyLimitCountsTheMailbox: the variants of one address —
@@ -34,8 +36,9 @@ func TestAutomaticReplyLimitCountsTheMailbox(t *testing.T) {
 // sender's mailbox (any variant of its address), or their report's, from
 // every sender — are recorded on the report with their text and forwarded
 // to nobody (SPEC 4.2); the counts live in the store, so a restart
-// forgets none, and the next hour forwards again. The daily digest's
-// count names the held ones.
+// forgets none, and the next hour forwards again. The next notice tells
+// the holders how many they were not told of, and the daily digest's
+// count names them.
 func TestFollowUpFloodIsCapped(t *testing.T) {
 	w := newWalker(t)
 	w.p.FollowUpsPerSender, w.p.FollowUpsPerReport = 2, 4
@@ -47,14 +50,15 @@ func TestFollowUpFloodIsCapped(t *testing.T) {
 		restart bool
 		later   bool
 		notices int
+		held    int // what the notice says was held before it
 	}{
 		{from: "an.nguyen+pa@gmail.com", notices: 1},
 		{from: "AnNguyen@googlemail.com", notices: 1},
 		{from: citizen, notices: 0}, // the citizen's mailbox has had its 2
-		{from: "hangxom1@example.com", notices: 1},
+		{from: "hangxom1@example.com", notices: 1, held: 1},
 		{from: "hangxom2@example.com", notices: 1, restart: true},
 		{from: "hangxom3@example.com", notices: 0}, // the report has had its 4
-		{from: "hangxom3@example.com", notices: 1, later: true},
+		{from: "hangxom3@example.com", notices: 1, held: 1, later: true},
 	}
 	for i, s := range steps {
 		if s.restart {
@@ -66,8 +70,12 @@ func TestFollowUpFloodIsCapped(t *testing.T) {
 		out := w.followUp(s.from, fmt.Sprintf("Bổ sung lần %d: vẫn mất điện.\n", i+1))
 		notes := 0
 		for _, m := range w.sentSince(&mark) {
-			if m.Kind == "citizen-note" {
+			var n templates.Notice
+			if m.Kind == "citizen-note" && json.Unmarshal(m.Data, &n) == nil {
 				notes++
+				if n.HeldFollowUps != s.held {
+					t.Errorf("follow-up %d: the notice says %d held before it, want %d", i+1, n.HeldFollowUps, s.held)
+				}
 			}
 		}
 		held := out.Reason == store.ReasonFollowUpHeld

@@ -49,6 +49,9 @@ type sender struct {
 	addr string
 	// citizen is set when the From is the report's own address.
 	citizen bool
+	// held counts the follow-ups to the report that an hourly cap kept
+	// from its holders since the last one they were told of.
+	held int
 }
 
 // handle adds a follow-up to its report as an unverified note, shown to
@@ -89,6 +92,8 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 	if held {
 		out.Reason, st.change.Notices, st.held = store.ReasonFollowUpHeld, nil, true
 		fu.log.Warn("follow-up over the hourly cap: recorded on the report, not forwarded", "report", code)
+	} else if from.held, err = tx.HeldSinceForwarded(cf.r.ID); err != nil {
+		return out, err
 	}
 	if from.citizen {
 		st.citizenMail = in.msg

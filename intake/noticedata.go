@@ -42,7 +42,7 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		}
 		files, _ = mailFiles(replyFiles)
 		if f := st.followUp; f != nil {
-			n.FollowUp, n.OtherSender = true, !f.citizen
+			n.FollowUp, n.OtherSender, n.HeldFollowUps = true, !f.citizen, f.held
 			if !f.citizen && !n.Hidden {
 				n.Sender = f.addr
 			}

@@ -45,6 +45,20 @@ func (t *Tx) CountRecent(q Recent) (int, error) {
 	return n, nil
 }
 
+// HeldSinceForwarded counts the follow-ups to a report held by an hourly
+// cap since the last one forwarded: what the next follow-up's notice
+// tells its holders they were not told of.
+func (t *Tx) HeldSinceForwarded(reportID int64) (int, error) {
+	var n int
+	err := t.queryRow(`SELECT count(*) FROM messages WHERE report_id = ? AND kind = 'reply' AND reason = ?
+		AND id > coalesce((SELECT max(id) FROM messages WHERE report_id = ? AND kind = 'reply' AND reason = ?), 0)`,
+		reportID, ReasonFollowUpHeld, reportID, ReasonFollowUp).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: held follow-ups: %w", err)
+	}
+	return n, nil
+}
+
 // HeldFollowUps are the follow-ups to one report received in a period
 // and recorded without being forwarded (ReasonFollowUpHeld).
 type HeldFollowUps struct {

@@ -100,6 +100,11 @@ type Notice struct {
 	// the citizen.
 	FollowUp, OtherSender bool
 	Sender                string
+	// HeldFollowUps counts, on a follow-up's notice, the follow-ups to
+	// the report since the last one its holders were told of that an
+	// hourly cap kept from them: recorded on the report, not forwarded
+	// (SPEC 4.2).
+	HeldFollowUps int
 	// ConfidentialAsked is set on the notices of a citizen's reply,
 	// follow-up or rating that asked to keep their identity confidential:
 	// the report is confidential from then on. Disclosed says, to the
@@ -333,7 +338,7 @@ func escalationNotice() *Notice {
 // from another address, as the Center sees it.
 func followUpNotice() *Notice {
 	n := hiddenNotice()
-	n.Hidden, n.FollowUp, n.OtherSender, n.Sender = false, true, true, "hang.xom@example.com"
+	n.Hidden, n.FollowUp, n.OtherSender, n.Sender, n.HeldFollowUps = false, true, true, "hang.xom@example.com", 3
 	n.Role, n.Usable = "approver", []string{"escalate", "urgent", "complex", "field", "unit", "confidential", "note", "status", "help", "report", "codes"}
 	return n
 }

@@ -15,9 +15,9 @@ import (
 // others — and counts the mail that comes out of the SMTP sink: the
 // receiver gets a notice of the first follow-ups of the hour only, the
 // sender's and the report's hourly caps holding the rest, across a
-// restart of the daemon; the citizen's forms of one address share one
-// sender's automatic replies; and every follow-up is recorded on the
-// report.
+// restart of the daemon, and the next notice says how many were held;
+// the citizen's forms of one address share one sender's automatic
+// replies; and every follow-up is recorded on the report.
 func TestE2EFollowUpFlood(t *testing.T) {
 	e := newEnv(t, envOptions{extra: "[intake]\nauto_replies_per_hour = 3\n" +
 		"follow_ups_per_sender_per_hour = 2\nfollow_ups_per_report_per_hour = 3\n"})
@@ -37,8 +37,12 @@ func TestE2EFollowUpFlood(t *testing.T) {
 	}
 	e.drained(len(froms) + 1)
 
-	if got := len(e.mailsOf("citizen-note", e2eReceiver)); got != 3 {
-		t.Errorf("the receiver got %d notices of follow-ups, want 3 (the citizen's 2, then the report's third)", got)
+	notes := e.mailsOf("citizen-note", e2eReceiver)
+	if len(notes) != 3 {
+		t.Fatalf("the receiver got %d notices of follow-ups, want 3 (the citizen's 2, then the report's third)", len(notes))
+	}
+	if text := notes[2].text(); !strings.Contains(text, "Trước thư này, 1 thư bổ sung khác cho phản ánh "+code) {
+		t.Errorf("the notice after a held follow-up does not say so:\n%s", text)
 	}
 	answers := map[string]int{}
 	for _, r := range e.sink.Messages() {
