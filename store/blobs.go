@@ -304,11 +304,7 @@ func (w *BlobWriter) Commit() (string, error) {
 		return "", err
 	}
 	final := w.blobs.path(ref.name)
-	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
-		w.Abort()
-		return "", fmt.Errorf("blob: %w", err)
-	}
-	if err := os.Rename(w.f.Name(), final); err != nil {
+	if err := w.rename(final); err != nil {
 		w.Abort()
 		return "", fmt.Errorf("blob: %w", err)
 	}
@@ -320,6 +316,19 @@ func (w *BlobWriter) Commit() (string, error) {
 		return "", err
 	}
 	return ref.String(), nil
+}
+
+// rename moves the finished file to its place, making its folder only when
+// it is missing (for the first blobs of a data folder): making sure of the
+// folder before every rename would cost as much as the rename.
+func (w *BlobWriter) rename(final string) error {
+	err := os.Rename(w.f.Name(), final)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(filepath.Dir(final), 0o700); err == nil {
+			err = os.Rename(w.f.Name(), final)
+		}
+	}
+	return err
 }
 
 func (w *BlobWriter) finish() error {
