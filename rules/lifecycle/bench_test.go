@@ -27,3 +27,15 @@ func BenchmarkParseRating(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkUsable lists a receiver's commands on a new report, as every
+// triage notice does.
+func BenchmarkUsable(b *testing.B) {
+	f := lifecycle.Facts{State: lifecycle.Received, Agency: "SXD"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(lifecycle.Usable(lifecycle.Receiver, "", f, "TTPVHCC")) == 0 {
+			b.Fatal("no command")
+		}
+	}
+}

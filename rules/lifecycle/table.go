@@ -254,15 +254,19 @@ func example(a Action) string {
 	return "/assign so-gtvt"
 }
 
-func rowsOf(a Action) []Transition {
-	var out []Transition
+// rowsOf returns the transitions of an action, in the table's order. The
+// slice is shared: callers only read it.
+func rowsOf(a Action) []Transition { return transitionsOf[a] }
+
+// transitionsOf is the table by action, built once: every notice asks
+// for the rows of every command (Usable).
+var transitionsOf = func() map[Action][]Transition {
+	m := map[Action][]Transition{}
 	for _, t := range transitions {
-		if t.Action == a {
-			out = append(out, t)
-		}
+		m[t.Action] = append(m[t.Action], t)
 	}
-	return out
-}
+	return m
+}()
 
 func allowedIn(rows []Transition, from State) bool {
 	for _, r := range rows {

@@ -23,10 +23,22 @@ func Commands() []Action {
 func Usable(role Role, agency string, f Facts, center string) []Action {
 	var out []Action
 	for _, a := range Commands() {
+		// The transitions of a that the role may take, in the state: without
+		// one, Check refuses a whatever else holds, and is not asked (its
+		// refusal would write a message that no one reads).
+		var mine []Transition
+		for _, t := range rowsOf(a) {
+			if slices.Contains(t.Roles, role) {
+				mine = append(mine, t)
+			}
+		}
 		if f.State == "" {
-			if slices.ContainsFunc(rowsOf(a), func(t Transition) bool { return slices.Contains(t.Roles, role) }) {
+			if len(mine) > 0 {
 				out = append(out, a)
 			}
+			continue
+		}
+		if !allowedIn(mine, f.State) {
 			continue
 		}
 		ctx := Context{ActorAgency: agency, ReportAgency: f.Agency, CoAgencies: f.CoAgencies, Center: center, HasText: true, Files: 1,
