@@ -198,15 +198,18 @@ func pickLang(langs []string, lang string) string {
 
 func (s *Set) render(kind, lang string, data any) (Rendered, error) {
 	name := kind + "." + lang
-	var subject, text, html bytes.Buffer
+	var subject bytes.Buffer
+	text, html := getBuffer(), getBuffer()
+	defer putBuffer(text)
+	defer putBuffer(html)
 	t := s.text[name]
 	if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {
 		return Rendered{}, fmt.Errorf("templates: %s subject: %w", name, err)
 	}
-	if err := t.Execute(&text, data); err != nil {
+	if err := t.Execute(text, data); err != nil {
 		return Rendered{}, fmt.Errorf("templates: %s.txt: %w", name, err)
 	}
-	if err := s.html[name].ExecuteTemplate(&html, "layout.html", data); err != nil {
+	if err := s.html[name].ExecuteTemplate(html, "layout.html", data); err != nil {
 		return Rendered{}, fmt.Errorf("templates: %s.html: %w", name, err)
 	}
 	return Rendered{
