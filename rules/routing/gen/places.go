@@ -168,8 +168,8 @@ func (p *place) forms(bare bool) []claim {
 			a = strings.TrimSuffix(a, ".")
 			out = append(out, claim{p, a + "." + n, typedForm}, claim{p, a + n, typedForm})
 		}
-		out = append(out, claim{p, t.english + " " + n, typedForm}) // "Ward 1"
-		return out                                                  // a bare number names nothing
+		// "Ward 1" as English writes it; a bare number names nothing.
+		return append(out, claim{p, t.english + " " + n, typedForm})
 	}
 	for _, a := range t.abbrevs {
 		out = append(out, claim{p, a + " " + p.bare, typedForm})
