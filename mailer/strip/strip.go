@@ -14,9 +14,10 @@ package strip
 import "io"
 
 // FormatError is returned for input that cannot be read as the type it was
-// given as: the file is not copied (what was written of it must be
-// discarded), so that a file that hides its metadata from the reader never
-// passes with it.
+// given as, so that a file that hides its metadata from the reader never
+// passes with it. What was written before the fault was found holds no
+// metadata either, but is not a whole file: callers discard it (a mail
+// leaves the file out, the public pages too).
 type FormatError string
 
 func (e FormatError) Error() string { return "not a readable " + string(e) + " file" }
