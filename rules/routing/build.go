@@ -151,7 +151,8 @@ func (b *builder) englishLabel(r *record, who string) (string, int) {
 }
 
 func (b *builder) top(r *record) {
-	r.unknownKeys([]string{"center", "fallback", "edition", "title"}, b.in(""))
+	r.unknownKeys(append([]string{"center", "fallback", "edition", "title"}, bodyKeys...), b.in(""))
+	b.bodies(r)
 	if s, _, ok := r.str("title", b.in("")); ok {
 		b.t.title = clean(s)
 	}

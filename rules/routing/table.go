@@ -17,12 +17,18 @@
 // configuration is TOML too. Errors still name the line: the file is read
 // with go-toml's parser, which keeps every key's position.
 //
-// The file holds three top-level keys and four kinds of tables:
+// The file holds top-level keys and four kinds of tables:
 //
 //	center = "ttgsdh"   # the agency code of the Center
 //	fallback = "khac"   # the field of a report that no rule's keywords match
 //	edition = "2025"    # optional: the administrative map the table describes
 //	title = "…"         # optional: how reports name the table, in Vietnamese
+//
+//	# Optional: the bodies mail and reports name (Table.Bodies).
+//	center_short = "Trung tâm Giám sát, điều hành đô thị thông minh"
+//	center_english = "Hậu Giang Smart City Monitoring and Operations Center"
+//	area = "tỉnh Hậu Giang"     # the province or city the Center serves
+//	escalation = "so-tttt"      # the agency escalated reports go to (Art 4.7)
 //
 //	[[agency]]
 //	code = "so-gtvt"            # ASCII: lower-case letters, digits, hyphens
@@ -207,6 +213,7 @@ type Table struct {
 	title    string
 	center   int // index in agencies
 	fallback int // index in fields
+	bodies   tableBodies
 
 	agencies []Agency
 	units    []Unit

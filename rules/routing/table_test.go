@@ -196,7 +196,7 @@ scope = "each-unit"
 			[]string{`t.toml:19: rule x/u: unknown agency "nobody"`}},
 		{"top level", "centre = \"c\"\n" + strings.Replace(valid, "center = \"c\"\nfallback = \"khac\"\n", "", 1),
 			[]string{`t.toml: center: missing`, `t.toml: fallback: missing`,
-				`t.toml:1: centre: unknown key (known: center, fallback, edition, title)`}},
+				`t.toml:1: centre: unknown key (known: center, fallback, edition, title, center_short, center_english, area, escalation)`}},
 		{"empty file", "",
 			[]string{`t.toml: no [[agency]] table`, `t.toml: no [[rule]] table`, `t.toml: center: missing`, `t.toml: fallback: missing`}},
 	} {

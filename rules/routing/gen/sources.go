@@ -28,6 +28,14 @@ type edition struct {
 		To      string
 		Aliases []string
 	}
+
+	// The bodies mail and reports name: the Center without its area and
+	// in English, the city or province it serves, the agency escalated
+	// reports go to (the table's keys of the same names).
+	CenterShort   string `toml:"center_short"`
+	CenterEnglish string `toml:"center_english"`
+	Area          string
+	Escalation    string
 }
 
 type agencySource struct {

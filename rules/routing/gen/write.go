@@ -47,6 +47,28 @@ fallback = %s
 edition = %s
 title = %s
 `, m.ed.Edition, m.ed.Title, src, src, filepath.Base(m.ed.Base), quote(m.ed.Center), quote(m.base.Fallback().Code), quote(m.ed.Edition), quote(m.ed.Title))
+	m.bodies(w)
+}
+
+// bodies writes the keys that name the bodies mail and reports speak of,
+// those the edition gives.
+func (m *mapping) bodies(w *bytes.Buffer) {
+	keys := []struct{ key, value string }{{"center_short", m.ed.CenterShort}, {"center_english", m.ed.CenterEnglish},
+		{"area", m.ed.Area}, {"escalation", m.ed.Escalation}}
+	var b bytes.Buffer
+	for _, k := range keys {
+		if k.value != "" {
+			fmt.Fprintf(&b, "%s = %s\n", k.key, quote(k.value))
+		}
+	}
+	if b.Len() == 0 {
+		return
+	}
+	fmt.Fprint(w, `# The bodies that mail and reports name besides the agencies: the Center's
+# name without its area and in English (its full name is its agency's), the
+# city or province it serves, and the agency escalated reports go to.
+`)
+	w.Write(b.Bytes())
 }
 
 func (m *mapping) agencies(w *bytes.Buffer) {
