@@ -33,6 +33,7 @@ type Config struct {
 	Store     Store           `toml:"store"`
 	Calendar  calendar.Config `toml:"calendar"`
 	Rules     Rules           `toml:"rules"`
+	Center    Center          `toml:"center"`
 	Security  Security        `toml:"security"`
 	HTTP      HTTP            `toml:"http"`
 	Intake    Intake          `toml:"intake"`
@@ -71,7 +72,7 @@ type SMTP struct {
 	PasswordFile string   `toml:"password_file"`
 	CAFile       string   `toml:"ca_file"`
 	From         string   `toml:"from"`
-	FromName     string   `toml:"from_name"`
+	FromName     string   `toml:"from_name"` // "" for the Center's name ([center], routing.Bodies)
 	Timeout      Duration `toml:"timeout"`
 	// RetryMax caps the backoff between attempts to send one mail.
 	RetryMax Duration `toml:"retry_max"`
@@ -174,7 +175,8 @@ type Process struct {
 	// (SPEC 3, Art 7.1): by default the fourth, since the regulation
 	// rejects after "more than 3 calls".
 	CallAttempts int `toml:"call_attempts"`
-	// EscalationAddress receives escalated reports (the Dept. of I&C).
+	// EscalationAddress receives escalated reports: the department the
+	// routing table names for them (routing.Bodies).
 	EscalationAddress string `toml:"escalation_address"`
 }
 
@@ -355,9 +357,8 @@ func Default(dir string) *Config {
 		},
 		SMTP: SMTP{
 			Port: 587, TLS: TLSStartTLS,
-			From:     "phananh@haugiang.gov.vn",
-			FromName: "Trung tâm Giám sát, điều hành đô thị thông minh tỉnh Hậu Giang",
-			Timeout:  Duration{30 * time.Second}, RetryMax: Duration{time.Hour},
+			From:    "phananh@haugiang.gov.vn",
+			Timeout: Duration{30 * time.Second}, RetryMax: Duration{time.Hour},
 		},
 		Store:    Store{Path: "phananh.db", DataDir: "data", KeysPath: "keys/data-keys.db"},
 		Calendar: calendar.Default(),
@@ -417,7 +418,7 @@ func (c *Config) resolvePaths() {
 func (c *Config) Validate() error {
 	checks := []func() error{
 		c.IMAP.validate, c.SMTP.validate, c.Store.validate, c.Security.validate,
-		c.HTTP.validate, c.Intake.validate, c.Process.validate, c.Reports.validate, c.Rules.validate, c.Privacy.validate,
+		c.HTTP.validate, c.Intake.validate, c.Process.validate, c.Reports.validate, c.Rules.validate, c.Center.validate, c.Privacy.validate,
 		c.validateOperators,
 	}
 	for _, check := range checks {

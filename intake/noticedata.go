@@ -150,7 +150,7 @@ func (s *snapshot) citizenFiles(hidden bool) []store.Attachment {
 func (s *snapshot) staffCase(role string) templates.Case {
 	r := s.r
 	c := templates.Case{
-		Code: r.Code, State: r.State, StateLabel: lifecycle.State(r.State).Label(), ReceivedAt: r.ReceivedAt,
+		Code: r.Code, State: r.State, StateLabel: lifecycle.State(r.State).Label(s.table.Bodies()), ReceivedAt: r.ReceivedAt,
 		Hidden:  r.Confidential && !seesCitizen(role),
 		Subject: r.Subject, Content: templates.Reproduced(r.Content), Location: r.Location, IncidentTime: r.IncidentTime,
 		Field: r.Routing.Field, FieldName: s.fieldName(false), Unit: r.Routing.Unit, UnitName: s.unitName(false),

@@ -68,8 +68,9 @@ type Pipeline struct {
 	// CallAttempts is process.call_attempts: the failed verification call
 	// that rejects a report (0: lifecycle.DefaultCallAttempts).
 	CallAttempts int
-	// EscalationAddress is process.escalation_address, the Dept. of
-	// Information and Communications: escalated reports go there.
+	// EscalationAddress is process.escalation_address, the department
+	// the routing table names for escalations (routing.Bodies): escalated
+	// reports go there.
 	EscalationAddress string
 	// RequireAuth is security.require_authentication_results: commands
 	// are applied only when our border server authenticated the sender's

@@ -11,6 +11,7 @@ import (
 	"haugiang.gov.vn/phananh/intake/token"
 	"haugiang.gov.vn/phananh/reports"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -198,7 +199,7 @@ func TestOtherAgencyLearnsNothing(t *testing.T) {
 	w.ingest(outage)
 	labels := []string{}
 	for _, s := range lifecycle.States() {
-		labels = append(labels, s.Label())
+		labels = append(labels, s.Label(routing.Default().Bodies()))
 	}
 	check := func(what string) {
 		t.Helper()

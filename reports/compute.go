@@ -276,7 +276,7 @@ func (c *collector) open(o store.OpenReport) error {
 
 func (c *collector) report() *Report {
 	t := c.opt.Table
-	r := &Report{Period: c.p, Center: c.center, AsOf: c.asOf.In(c.p.End.Location()), Totals: c.totals,
+	r := &Report{Period: c.p, Center: c.center, Escalation: t.Bodies().Escalation, AsOf: c.asOf.In(c.p.End.Location()), Totals: c.totals,
 		ByField:  groups(c.groups[byField], fieldCodes(t), func(code string) string { return fieldName(t, code) }),
 		ByAgency: groups(c.groups[byAgency], agencyCodes(t), func(code string) string { return agencyName(t, code) }),
 		ByUnit:   groups(c.groups[byUnit], unitCodes(t), func(code string) string { return unitName(t, code) }),

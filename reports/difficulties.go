@@ -140,10 +140,10 @@ func (d Difficulty) overdueDetail() string {
 
 // summary says in a sentence what made the report difficult, as a mail
 // lists it.
-func (d Difficulty) summary() string {
+func (d Difficulty) summary(escalation string) string {
 	var parts []string
 	if !d.Escalated.IsZero() {
-		parts = append(parts, "chuyển Sở Thông tin và Truyền thông lúc "+human(d.Escalated))
+		parts = append(parts, "chuyển "+escalation+" lúc "+human(d.Escalated))
 	}
 	if d.Returns > 0 {
 		parts = append(parts, fmt.Sprintf("bị trả lại %d lần", d.Returns))
@@ -171,10 +171,10 @@ func (r *Report) difficultyTable() Table {
 	t := Table{Code: "vuong-mac", Title: "Vướng mắc trong kỳ", Keys: 1,
 		Columns: []Column{{"ma", "Mã phản ánh"}, {"co_quan", "Mã cơ quan"}, {"ten_co_quan", "Cơ quan"},
 			{"linh_vuc", "Lĩnh vực"}, {"don_vi", "Đơn vị hành chính"}, {"tom_tat", "Vướng mắc"},
-			{"escalated", "Chuyển Sở Thông tin và Truyền thông lúc"}, {"returns", "Số lần bị trả lại"},
+			{"escalated", "Chuyển " + r.Escalation + " lúc"}, {"returns", "Số lần bị trả lại"},
 			{"overdue", "Quá hạn lâu hơn thời hạn của bước"}, {"extended", "Được gia hạn lúc"}}}
 	for _, d := range r.Difficulties {
-		t.Rows = append(t.Rows, []any{d.Code, d.Agency, d.AgencyName, d.FieldName, d.UnitName, d.summary(), instant(d.Escalated),
+		t.Rows = append(t.Rows, []any{d.Code, d.Agency, d.AgencyName, d.FieldName, d.UnitName, d.summary(r.Escalation), instant(d.Escalated),
 			count(d.Returns), text(d.overdueDetail()), instant(d.Extended)})
 	}
 	return t

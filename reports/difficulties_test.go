@@ -46,7 +46,7 @@ func TestDifficulties(t *testing.T) {
 	r := compute(t, w, ending(t, Monthly, "2026-04", Decree), Decree)
 	got := map[string]string{}
 	for _, d := range r.Difficulties {
-		got[d.Code] = d.summary()
+		got[d.Code] = d.summary(r.Escalation)
 	}
 	for code, want := range map[string]string{
 		returned:  "bị trả lại 2 lần",

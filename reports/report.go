@@ -57,6 +57,9 @@ type Report struct {
 	GeneratedAt time.Time
 	// Center is the Center's agency code.
 	Center string
+	// Escalation names the body escalated reports go to (routing.Bodies):
+	// the department of the routing table's edition.
+	Escalation string
 	// AsOf is when the open reports were counted: the period's end, or
 	// the time the report was made while the period was not over.
 	AsOf time.Time
@@ -120,7 +123,7 @@ type Counts struct {
 	Returned    int // by an agency: not its authority (Art 8.1)
 	// ReturnedLate counts returns made after their 4 working hours.
 	ReturnedLate int
-	Escalated    int // to the Dept. of Information and Communications
+	Escalated    int // to the department of Report.Escalation (Art 4.7)
 	SentBack     int // results the Center asked the agency to redo
 	// Resolved counts the results submitted (and not sent back):
 	// OnTime + Late + Excused.

@@ -50,7 +50,7 @@ var (
 	mCoordinated   = metric{"coordinated", "Phối hợp xử lý", func(c Counts) int { return c.Coordinated }}
 	mReturned      = metric{"returned", "Trả lại", func(c Counts) int { return c.Returned }}
 	mReturnedLate  = metric{"returned_late", "Trả lại quá 4 giờ làm việc", func(c Counts) int { return c.ReturnedLate }}
-	mEscalated     = metric{"escalated", "Chuyển Sở Thông tin và Truyền thông", func(c Counts) int { return c.Escalated }}
+	mEscalated     = metric{"escalated", "Chuyển cấp", func(c Counts) int { return c.Escalated }} // titled by the body (Report.title)
 	mSentBack      = metric{"sent_back", "Yêu cầu sửa kết quả", func(c Counts) int { return c.SentBack }}
 	mResolved      = metric{"resolved", "Có kết quả xử lý", func(c Counts) int { return c.Resolved }}
 	mOnTime        = metric{"on_time", "Đúng hạn", func(c Counts) int { return c.OnTime }}
@@ -97,9 +97,9 @@ var stepTitles = map[string]string{
 func (r *Report) Tables() []Table {
 	return append([]Table{
 		r.aboutTable(), r.summaryTable(),
-		groupTable("linh-vuc", "Theo lĩnh vực", "Lĩnh vực", r.ByField, areaMetrics),
-		groupTable("co-quan", "Theo cơ quan xử lý", "Cơ quan xử lý", r.ByAgency, agencyMetrics),
-		groupTable("don-vi", "Theo đơn vị hành chính", "Đơn vị hành chính", r.ByUnit, areaMetrics),
+		r.groupTable("linh-vuc", "Theo lĩnh vực", "Lĩnh vực", r.ByField, areaMetrics),
+		r.groupTable("co-quan", "Theo cơ quan xử lý", "Cơ quan xử lý", r.ByAgency, agencyMetrics),
+		r.groupTable("don-vi", "Theo đơn vị hành chính", "Đơn vị hành chính", r.ByUnit, areaMetrics),
 		r.rejectionTable(), r.stageTable(), r.ratingTable(), r.overdueTable(), r.difficultyTable(), r.rankingTable(),
 	}, r.floodTables()...)
 }
@@ -150,16 +150,25 @@ func (r *Report) summaryTable() Table {
 	t := Table{Code: "tong-hop", Title: "Tổng hợp", Keys: 2,
 		Columns: []Column{{"ma", "Mã"}, {"chi_tieu", "Chỉ tiêu"}, {"count", "Số lượng"}}}
 	for _, m := range summaryMetrics {
-		t.Rows = append(t.Rows, []any{m.code, m.title, m.get(r.Totals)})
+		t.Rows = append(t.Rows, []any{m.code, r.title(m), m.get(r.Totals)})
 	}
 	t.Rows = append(t.Rows, []any{"spam", "Thư rác đã cách ly, không trả lời", r.Spam})
 	return t
 }
 
-func groupTable(code, title, name string, groups []Group, metrics []metric) Table {
+// title is a metric's title; the escalated reports' names the body they
+// went to.
+func (r *Report) title(m metric) string {
+	if m.code == mEscalated.code {
+		return "Chuyển " + r.Escalation
+	}
+	return m.title
+}
+
+func (r *Report) groupTable(code, title, name string, groups []Group, metrics []metric) Table {
 	t := Table{Code: code, Title: title, Keys: 2, Columns: []Column{{"ma", "Mã"}, {"ten", name}}}
 	for _, m := range metrics {
-		t.Columns = append(t.Columns, Column{m.code, m.title})
+		t.Columns = append(t.Columns, Column{m.code, r.title(m)})
 	}
 	for _, g := range groups {
 		row := []any{g.Code, g.Name}

@@ -39,15 +39,16 @@ var mailColumns = map[string][]string{
 // holds what, and what is overdue.
 var digestTables = []string{"tong-hop", "co-quan", "qua-han", "bo-sung-khong-chuyen", "gui-don-dap"}
 
-// tableNotes explain tables in a sentence.
+// tableNotes explain tables in a sentence; {escalation} stands for the
+// name of the body escalated reports go to (Report.note).
 var tableNotes = map[string]string{
 	"co-quan": "Mỗi cơ quan được tính các bước mình thực hiện trong kỳ và các phản ánh mình giữ khi hết kỳ; " +
-		"Trung tâm được tính các phản ánh chờ chuyển xử lý, chờ công khai kết quả và đã chuyển Sở Thông tin và Truyền thông.",
+		"Trung tâm được tính các phản ánh chờ chuyển xử lý, chờ công khai kết quả và đã chuyển {escalation}.",
 	"thoi-gian": "Tính theo giờ làm việc của lịch làm việc, không kể ngày nghỉ, ngày lễ, Tết; " +
 		"cột cuối: 90% số lượt xong trong thời gian này.",
 	"qua-han": "Phản ánh chưa xong bước đang chờ khi hết kỳ mà đã quá hạn; số ngày quá hạn tính theo ngày lịch " +
 		"từ hạn đến hết kỳ, số giờ quá hạn theo giờ làm việc.",
-	"vuong-mac": "Vướng mắc của kỳ (khoản 4 Điều 13): phản ánh chuyển Sở Thông tin và Truyền thông, bị trả lại từ hai lần, " +
+	"vuong-mac": "Vướng mắc của kỳ (khoản 4 Điều 13): phản ánh chuyển {escalation}, bị trả lại từ hai lần, " +
 		"quá hạn lâu hơn chính thời hạn của bước, hoặc được gia hạn trong kỳ.",
 	"bo-sung-khong-chuyen": "Thư bổ sung (thư mới có mã phản ánh trong tiêu đề) vượt giới hạn mỗi giờ của người gửi hoặc của " +
 		"phản ánh: đã lưu vào hồ sơ phản ánh, không gửi thông báo cho người đang giữ phản ánh.",
@@ -91,7 +92,7 @@ func (r *Report) View(full bool, chart string) templates.PeriodicReport {
 		if !full && (t.Code == "qua-han" || t.Code == "vuong-mac") && len(rows) > MailOverdue {
 			rows, more = rows[:MailOverdue], len(rows)-MailOverdue
 		}
-		v.Tables = append(v.Tables, viewTable(t, cols, rows, more))
+		v.Tables = append(v.Tables, viewTable(t, cols, rows, more, r.note(t.Code)))
 	}
 	return v
 }
@@ -134,14 +135,14 @@ func (r *Report) highlights() []templates.Figure {
 
 // viewTable keeps the columns named by cols, in that order, and writes
 // the values for people.
-func viewTable(t Table, cols []string, rows [][]any, more int) templates.ReportTable {
+func viewTable(t Table, cols []string, rows [][]any, more int, note string) templates.ReportTable {
 	idx := make([]int, 0, len(cols))
 	for _, code := range cols {
 		if i := slices.IndexFunc(t.Columns, func(c Column) bool { return c.Code == code }); i >= 0 {
 			idx = append(idx, i)
 		}
 	}
-	out := templates.ReportTable{Title: t.Title, More: more, Note: tableNotes[t.Code], Rows: [][]string{}}
+	out := templates.ReportTable{Title: t.Title, More: more, Note: note, Rows: [][]string{}}
 	for _, i := range idx {
 		out.Columns = append(out.Columns, t.Columns[i].Title)
 		out.Numeric = append(out.Numeric, numeric(t.Rows, i))
@@ -215,3 +216,8 @@ func decimal(f float64) string {
 }
 
 func percent(p Percent) string { return decimal(float64(p)*100) + " %" }
+
+// note is the note of a table, naming the body escalated reports go to.
+func (r *Report) note(code string) string {
+	return strings.ReplaceAll(tableNotes[code], "{escalation}", r.Escalation)
+}

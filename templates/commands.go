@@ -3,6 +3,8 @@ package templates
 import (
 	"strings"
 	"unicode/utf8"
+
+	"haugiang.gov.vn/phananh/rules/routing"
 )
 
 // commandHelp is how a cheat sheet writes each command staff may send
@@ -22,7 +24,7 @@ var commandHelp = map[string]struct{ usage, alias, what string }{
 	"sendback":          {"/sendback lý do", "/yeucausua", "yêu cầu cơ quan xử lý bổ sung kết quả"},
 	"confirm-extension": {"/confirm-extension [số ngày]", "/duyetgiahan", "đồng ý gia hạn"},
 	"deny-extension":    {"/deny-extension lý do", "/khonggiahan", "không đồng ý gia hạn"},
-	"escalate":          {"/escalate ghi chú", "/chuyencap", "chuyển Sở Thông tin và Truyền thông"},
+	"escalate":          {"/escalate ghi chú", "/chuyencap", "chuyển " + escalationBody},
 	"urgent":            {"/urgent", "/khancap", "đánh dấu khẩn cấp"},
 	"complex":           {"/complex", "/phuctap", "đánh dấu vụ việc phức tạp"},
 	"field":             {"/field MÃ", "/linhvuc", "đổi lĩnh vực (mã hoặc tên)"},
@@ -38,26 +40,33 @@ var commandHelp = map[string]struct{ usage, alias, what string }{
 	"codes":             {"/codes", "/danhmuc", "danh mục mã lĩnh vực, địa bàn, cơ quan xử lý"},
 }
 
+// escalationBody stands in a command's description for the name of the
+// body escalated reports go to, which the routing table's edition gives.
+const escalationBody = "{escalation}"
+
 // CommandRow is one line of a cheat sheet.
 type CommandRow struct{ Usage, Alias, What string }
 
-// commandRows are the cheat sheet's lines of the commands named, in their
-// order; names without a line are left out.
-func commandRows(names []string) []CommandRow {
+// cheatsheet writes the lines of a cheat sheet naming the bodies b.
+type cheatsheet struct{ b routing.Bodies }
+
+// rows are the cheat sheet's lines of the commands named, in their order;
+// names without a line are left out.
+func (c cheatsheet) rows(names []string) []CommandRow {
 	var out []CommandRow
 	for _, n := range names {
 		if h, ok := commandHelp[n]; ok {
-			out = append(out, CommandRow{h.usage, h.alias, h.what})
+			out = append(out, CommandRow{h.usage, h.alias, strings.ReplaceAll(h.what, escalationBody, c.b.Escalation)})
 		}
 	}
 	return out
 }
 
-// cheatsheet writes the commands named as plain text in three columns —
-// the command, its alias, what it does — each padded to its longest entry,
-// so that the columns line up in a fixed-width font.
-func cheatsheet(names []string) string {
-	rows := commandRows(names)
+// text writes the commands named as plain text in three columns — the
+// command, its alias, what it does — each padded to its longest entry, so
+// that the columns line up in a fixed-width font.
+func (c cheatsheet) text(names []string) string {
+	rows := c.rows(names)
 	usage, alias := 0, 0
 	for _, r := range rows {
 		usage, alias = max(usage, width(r.Usage)), max(alias, width(r.Alias))

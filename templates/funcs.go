@@ -11,17 +11,30 @@ import (
 )
 
 // funcs are the helpers every template may call, in its language.
-func funcs(lang string) map[string]any {
+func (s *Set) funcs(lang string) map[string]any {
+	b := s.bodies
+	center := b.Center
+	if lang == English {
+		center = b.CenterEnglish
+	}
+	sheet := cheatsheet{b}
 	return map[string]any{
-		"when":  func(t time.Time) string { return when(lang, t) },
-		"item":  func(code string) string { return item(lang, code) },
-		"items": func(codes []string) string { return items(lang, codes) },
-		"size":  size,
-		"join":  strings.Join,
-		"inc":   func(i int) int { return i + 1 },
+		// The bodies the mail names (routing.Bodies).
+		"center":         func() string { return center },
+		"centerShort":    func() string { return b.CenterShort },
+		"area":           func() string { return b.Area },
+		"committee":      b.Committee,
+		"escalationBody": func() string { return b.Escalation },
+		"upper":          strings.ToUpper,
+		"when":           func(t time.Time) string { return when(lang, t) },
+		"item":           func(code string) string { return item(lang, code) },
+		"items":          func(codes []string) string { return items(lang, codes) },
+		"size":           size,
+		"join":           strings.Join,
+		"inc":            func(i int) int { return i + 1 },
 		// The cheat sheet of the commands a reader can use.
-		"cheatsheet":  cheatsheet,
-		"commandRows": commandRows,
+		"cheatsheet":  sheet.text,
+		"commandRows": sheet.rows,
 		"codeTable":   codeTable,
 		"has":         func(list []string, s string) bool { return slices.Contains(list, s) },
 		// cid is the source of an image the mail carries inline: the

@@ -4,6 +4,12 @@
 // template (KIND.LANG.html, inside layout.html). A folder named in the
 // configuration may hold files of the same names that replace the embedded
 // ones; Load checks that every kind renders in every language it needs.
+//
+// The bodies the mail names — the Center that signs it, the province or
+// city it serves, the department escalated reports go to — are those of the
+// routing table's edition (routing.Bodies), given to LoadFor; templates write
+// them with the functions center, centerShort, area, committee and
+// escalationBody, never as text of their own.
 package templates
 
 import (
@@ -18,6 +24,8 @@ import (
 	"reflect"
 	"strings"
 	texttemplate "text/template"
+
+	"haugiang.gov.vn/phananh/rules/routing"
 )
 
 //go:embed *.txt *.html
@@ -37,6 +45,8 @@ type Set struct {
 	// thread is the title of a report's conversation (the "thread"
 	// partial), by language.
 	thread map[string]string
+	// bodies are the bodies the mail names.
+	bodies routing.Bodies
 }
 
 // Rendered is one mail's subject and bodies.
@@ -50,9 +60,15 @@ type Rendered struct {
 }
 
 // Load parses the embedded templates, each replaced by the file of the same
-// name in dir when dir is not "".
-func Load(dir string) (*Set, error) {
-	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, thread: map[string]string{}}
+// name in dir when dir is not "", to write the bodies of the default routing
+// table (Appendix I). The daemon uses LoadFor, with the bodies of the table
+// in use.
+func Load(dir string) (*Set, error) { return LoadFor(dir, routing.Default().Bodies()) }
+
+// LoadFor is Load, to write the bodies named.
+func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
+	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, thread: map[string]string{},
+		bodies: bodies}
 	layout, err := read(dir, "layout.html")
 	if err != nil {
 		return nil, err
@@ -80,7 +96,7 @@ func (s *Set) parse(dir, kind, lang, layout string) error {
 	if err != nil {
 		return err
 	}
-	t, err := texttemplate.New(file + ".txt").Funcs(funcs(lang)).Option("missingkey=error").Parse(txt + partialTxt)
+	t, err := texttemplate.New(file + ".txt").Funcs(s.funcs(lang)).Option("missingkey=error").Parse(txt + partialTxt)
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
@@ -95,7 +111,7 @@ func (s *Set) parse(dir, kind, lang, layout string) error {
 	if err != nil {
 		return err
 	}
-	h, err := htmltemplate.New("layout.html").Funcs(htmltemplate.FuncMap(funcs(lang))).Option("missingkey=error").Parse(layout)
+	h, err := htmltemplate.New("layout.html").Funcs(htmltemplate.FuncMap(s.funcs(lang))).Option("missingkey=error").Parse(layout)
 	if err == nil {
 		h, err = h.New("partials." + lang + ".html").Parse(partialHTML)
 	}

@@ -74,6 +74,16 @@ func openApp(ctx context.Context, configPath string, log *slog.Logger) (*app, er
 
 func (a *app) Close() error { return a.db.Close() }
 
+// bodies are the bodies mail and reports name: the routing table's, with
+// the Center named as the configuration says.
+func (a *app) bodies() routing.Bodies { return a.cfg.Center.Bodies(a.routing.Load().Bodies()) }
+
+// loadTemplates loads the templates, with their overrides, to name the
+// bodies of the routing table in use.
+func (a *app) loadTemplates() (*templates.Set, error) {
+	return templates.LoadFor(a.cfg.Templates.Dir, a.bodies())
+}
+
 // withApp opens the app of the configuration for the subcommand name, runs
 // fn, and turns a failure of either into "phananh NAME: error" and exit 1.
 func withApp(ctx context.Context, name, configPath string, stderr io.Writer, fn func(*app) error) int {

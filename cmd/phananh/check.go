@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -88,14 +89,18 @@ func (c *checker) run(ctx context.Context, path, sendTo string) {
 	c.configFile(cfg)
 	key := c.secrets(cfg)
 	c.store(ctx, cfg, key)
-	if table := c.routing(cfg); table != nil {
+	table := c.routing(cfg)
+	if table != nil {
 		c.operators(cfg, table)
+	} else {
+		table = routing.Default() // said by "routing table"; the templates are checked with its names
 	}
-	set := c.templates(cfg)
+	bodies := cfg.Center.Bodies(table.Bodies())
+	set := c.templates(cfg, bodies)
 	c.calendar(cfg)
 	c.http(ctx, cfg)
 	c.imap(ctx, cfg)
-	c.smtp(ctx, cfg, set, sendTo)
+	c.smtp(ctx, cfg, set, sendTo, bodies)
 }
 
 func (c *checker) configFile(cfg *config.Config) {
@@ -289,8 +294,8 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	}
 }
 
-func (c *checker) templates(cfg *config.Config) *templates.Set {
-	set, err := templates.Load(cfg.Templates.Dir)
+func (c *checker) templates(cfg *config.Config, bodies routing.Bodies) *templates.Set {
+	set, err := templates.LoadFor(cfg.Templates.Dir, bodies)
 	if err != nil {
 		c.fail("templates", err.Error(), "correct or remove the file named in "+cfg.Templates.Dir)
 		return nil
@@ -448,7 +453,7 @@ func (c *checker) folders(in config.IMAP, p mailbox.Probe) {
 	c.ok("imap folders", "%s and %s exist", in.ProcessedMailbox, in.QuarantineMailbox)
 }
 
-func (c *checker) smtp(ctx context.Context, cfg *config.Config, set *templates.Set, sendTo string) {
+func (c *checker) smtp(ctx context.Context, cfg *config.Config, set *templates.Set, sendTo string, bodies routing.Bodies) {
 	out := cfg.SMTP
 	if out.Host == "" {
 		c.fail("smtp", "smtp.host is not set", "set [smtp] host, port and tls to the submission server")
@@ -507,17 +512,18 @@ func (c *checker) smtp(ctx context.Context, cfg *config.Config, set *templates.S
 		c.ok("smtp AUTH", "logged in as %s (%s)", out.Username, p.Mech)
 	}
 	if sendTo != "" {
-		c.sendTest(ctx, cfg, s, set, sendTo)
+		c.sendTest(ctx, cfg, s, set, sendTo, bodies)
 	}
 }
 
-func (c *checker) sendTest(ctx context.Context, cfg *config.Config, s mailer.SMTP, set *templates.Set, to string) {
+func (c *checker) sendTest(ctx context.Context, cfg *config.Config, s mailer.SMTP, set *templates.Set, to string, bodies routing.Bodies) {
 	if set == nil {
 		return // said by "templates"
 	}
 	host, _ := os.Hostname()
 	data := templates.Check{Host: host, Server: config.Addr(s.Host, s.Port), Version: currentBuild().Version, At: c.now}
-	id, err := mailer.SendTest(ctx, s, set, mailer.Sender{Address: cfg.SMTP.From, Name: cfg.SMTP.FromName}, to, data)
+	from := mailer.Sender{Address: cfg.SMTP.From, Name: cmp.Or(cfg.SMTP.FromName, bodies.Center)}
+	id, err := mailer.SendTest(ctx, s, set, from, to, data)
 	if err != nil {
 		c.fail("smtp test mail", fmt.Sprintf("to %s: %v", to, err),
 			"the server must accept mail from "+cfg.SMTP.From+" (smtp.from) for any address: see its log for this Message-ID")

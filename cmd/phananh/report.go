@@ -9,7 +9,6 @@ import (
 	"haugiang.gov.vn/phananh/reports"
 	"haugiang.gov.vn/phananh/schedule"
 	"haugiang.gov.vn/phananh/store"
-	"haugiang.gov.vn/phananh/templates"
 )
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -41,7 +40,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if err != nil {
 			return err
 		}
-		set, err := templates.Load(a.cfg.Templates.Dir)
+		set, err := a.loadTemplates()
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -97,7 +98,7 @@ func (d *daemon) setup() error {
 		return err
 	}
 	d.lock = lock
-	set, err := templates.Load(cfg.Templates.Dir)
+	set, err := d.loadTemplates()
 	if err != nil {
 		return err
 	}
@@ -122,7 +123,7 @@ func (d *daemon) setup() error {
 		return fmt.Errorf("smtp.ca_file: %w", err)
 	}
 	d.worker = &mailer.Worker{
-		DB: d.db, Templates: d.templates.Load, From: mailer.Sender{Address: cfg.SMTP.From, Name: cfg.SMTP.FromName},
+		DB: d.db, Templates: d.templates.Load, From: mailer.Sender{Address: cfg.SMTP.From, Name: cmp.Or(cfg.SMTP.FromName, d.bodies().Center)},
 		SMTP: mailer.SMTP{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: string(cfg.SMTP.TLS), Username: cfg.SMTP.Username,
 			Password: smtpPassword, RootCAs: smtpCAs, Timeout: cfg.SMTP.Timeout.Duration},
 		Log: d.log.With("part", "mailer"), RetryMax: cfg.SMTP.RetryMax.Duration,
@@ -210,7 +211,7 @@ func (d *daemon) reload() error {
 		errs = append(errs, err)
 	}
 	d.warnUnreachable()
-	if set, err := templates.Load(d.cfg.Templates.Dir); err != nil {
+	if set, err := d.loadTemplates(); err != nil {
 		d.log.Error("templates refused; the previous ones stay", "err", err)
 		errs = append(errs, err)
 	} else {

@@ -86,7 +86,7 @@ func (in Input) Context() Context {
 		Held:               f.Held,
 	}
 	if in.Directory != nil {
-		c.Center = in.Directory.Center().Code
+		c.Center, c.Bodies = in.Directory.Center().Code, in.Directory.Bodies()
 	}
 	if in.Action == Return {
 		c.ReturnMissing = MissingReturnParts(in.Text)

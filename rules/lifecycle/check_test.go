@@ -148,6 +148,10 @@ func TestRefusals(t *testing.T) {
 			want: lifecycle.ErrWrongState,
 			msg: "lệnh /approve chỉ dùng khi phản ánh ở trạng thái: đã có kết quả, chờ Trung tâm duyệt; " +
 				"phản ánh đang ở trạng thái: đã chuyển cơ quan xử lý"},
+		{name: "approve an escalated report", action: lifecycle.Approve, from: lifecycle.Escalated, actor: approver,
+			want: lifecycle.ErrWrongState,
+			msg: "lệnh /approve chỉ dùng khi phản ánh ở trạng thái: đã có kết quả, chờ Trung tâm duyệt; " +
+				"phản ánh đang ở trạng thái: đã chuyển Sở Khoa học và Công nghệ thành phố Cần Thơ"},
 		{name: "handler approves", action: lifecycle.Approve, from: lifecycle.Resolved, actor: handler,
 			want: lifecycle.ErrWrongRole, msg: "lệnh /approve dành cho: người duyệt; Quý Ông/Bà là: người xử lý"},
 		{name: "citizen approves", action: lifecycle.Approve, from: lifecycle.Resolved, actor: citizen, want: lifecycle.ErrWrongRole},

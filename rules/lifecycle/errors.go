@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"haugiang.gov.vn/phananh/rules/routing"
 )
 
 // Code names why an action was refused. Codes are stable: tests, logs and
@@ -82,12 +84,12 @@ func refuse(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func wrongState(a Action, allowed []State, from State) *Error {
+func wrongState(a Action, allowed []State, from State, bodies routing.Bodies) *Error {
 	labels := make([]string, len(allowed))
 	for i, s := range allowed {
-		labels[i] = stateLabel(s)
+		labels[i] = stateLabel(s, bodies)
 	}
-	now := stateLabel(from)
+	now := stateLabel(from, bodies)
 	return refuse(CodeWrongState, "lệnh %s chỉ dùng khi phản ánh ở trạng thái: %s; phản ánh đang ở trạng thái: %s",
 		a.Command(), strings.Join(labels, "; "), now)
 }
@@ -101,11 +103,11 @@ func wrongRole(a Action, allowed []Role, role Role) *Error {
 		a.Command(), strings.Join(labels, ", "), role.Label())
 }
 
-func stateLabel(s State) string {
+func stateLabel(s State, bodies routing.Bodies) string {
 	if s == "" {
 		return "chưa có phản ánh"
 	}
-	return s.Label()
+	return s.Label(bodies)
 }
 
 // when formats an instant as Vietnamese replies write it: "17:00 ngày

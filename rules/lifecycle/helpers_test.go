@@ -22,7 +22,7 @@ func testCalendar(t testing.TB) *calendar.Calendar {
 }
 
 // directory is a small routing table: the Center, a department with 6
-// days and the power company with 3.
+// days and the power company with 3, with the bodies of the 2025 table.
 type directory struct{}
 
 var agencies = map[string]routing.Agency{
@@ -33,6 +33,12 @@ var agencies = map[string]routing.Agency{
 
 func (directory) Agency(code string) (routing.Agency, bool) { a, ok := agencies[code]; return a, ok }
 func (directory) Center() routing.Agency                    { return agencies["ttgsdh"] }
+
+// Bodies are those of the 2025 table: refusals name its escalation body.
+func (directory) Bodies() routing.Bodies {
+	t, _ := routing.Builtin("2025")
+	return t.Bodies()
+}
 
 func (directory) Field(code string) (routing.Field, bool) {
 	return routing.Field{Code: code}, code == "giao-thong" || code == "dien" || code == "khac"

@@ -30,7 +30,7 @@ const (
 	Closed    State = "closed"    // the citizen rated the result
 	Rejected  State = "rejected"  // refused at intake
 	Returned  State = "returned"  // the agency said it is not its authority
-	Escalated State = "escalated" // sent to the Dept. of Information and Communications
+	Escalated State = "escalated" // sent to the department the routing table names (routing.Bodies)
 )
 
 // States lists every state, main line first.
@@ -39,8 +39,8 @@ func States() []State {
 }
 
 // Label returns the state's Vietnamese name, as operators read it in
-// replies.
-func (s State) Label() string {
+// replies; an escalated report names the body it went to, of bodies.
+func (s State) Label(bodies routing.Bodies) string {
 	switch s {
 	case Received:
 		return "mới tiếp nhận, chờ chuyển xử lý"
@@ -57,7 +57,7 @@ func (s State) Label() string {
 	case Returned:
 		return "bị cơ quan xử lý trả lại"
 	case Escalated:
-		return "đã chuyển Sở Thông tin và Truyền thông"
+		return "đã chuyển " + bodies.Escalation
 	}
 	return string(s)
 }
@@ -116,7 +116,7 @@ const (
 	Extend           Action = "extend"            // the agency asks for a complex-case extension
 	ConfirmExtension Action = "confirm-extension" // the Center grants it
 	DenyExtension    Action = "deny-extension"    // the Center refuses it
-	Escalate         Action = "escalate"          // to the Dept. of Information and Communications
+	Escalate         Action = "escalate"          // to the department the routing table names (routing.Bodies)
 	Urgent           Action = "urgent"            // mark urgent
 	Complex          Action = "complex"           // mark complex
 	Field            Action = "field"             // reclassify the field
@@ -162,6 +162,7 @@ type Directory interface {
 	Field(code string) (routing.Field, bool)
 	Unit(code string) (routing.Unit, bool)
 	Center() routing.Agency
+	Bodies() routing.Bodies
 }
 
 var _ Directory = (*routing.Table)(nil)

@@ -23,7 +23,7 @@ const (
 	NoticeExtensionConfirmed   NoticeKind = "extension-confirmed"   // the agency's handlers: extension granted, new deadline
 	NoticeExtended             NoticeKind = "extended"              // citizen: the handling takes longer (Art 8.3)
 	NoticeExtensionDenied      NoticeKind = "extension-denied"      // the agency's handlers: extension refused, with the reason
-	NoticeEscalation           NoticeKind = "escalation"            // the escalation address (Dept. of I&C): the case and the note
+	NoticeEscalation           NoticeKind = "escalation"            // the escalation address (routing.Bodies): the case and the note
 	NoticeEscalated            NoticeKind = "escalated"             // the agency's handlers: the case left their hands
 	NoticeUrgent               NoticeKind = "urgent"                // the agency's handlers: a report they hold became urgent
 	NoticeNote                 NoticeKind = "note"                  // the other side of a report: a note from the Center or the agency

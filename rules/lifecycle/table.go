@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"haugiang.gov.vn/phananh/rules/routing"
 )
 
 // A Transition is one row of the lifecycle's table (SPEC 3, 7): an action,
@@ -104,8 +106,10 @@ type Context struct {
 	// forwarded to with the lead.
 	ReportAgency string
 	CoAgencies   []string
-	// Center is the Center's agency code in the routing table.
+	// Center is the Center's agency code in the routing table; Bodies
+	// the bodies its edition names, for the refusals' words.
 	Center string
+	Bodies routing.Bodies
 	// Code is the command's code argument: the agency of /accept or
 	// /assign, the field of /field, the unit of /unit; "" when none.
 	Code string
@@ -175,7 +179,7 @@ func Check(a Action, from State, role Role, ctx Context) error {
 		return otherAgency(a)
 	}
 	if !allowedIn(mine, from) {
-		return wrongState(a, statesOf(mine), from)
+		return wrongState(a, statesOf(mine), from, ctx.Bodies)
 	}
 	if agencyBound && !slices.Contains(agencyStates, from) {
 		return otherAgency(a)

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"mime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestE2EBodies2025: with the 2025 table, the citizen's mail is signed, and
+// sent in the name of, the Center as that table names it, and an
+// escalated report goes to the Dept. of Science and Technology of Cần Thơ
+// city, to advise the city's People's Committee: no mail names the Dept. of
+// Information and Communications or Hậu Giang province, bodies the 2025
+// reorganisation abolished.
+func TestE2EBodies2025(t *testing.T) {
+	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n\n[process]\nescalation_address = \"skhcn@cantho.gov.vn\"\n"})
+	e.startDaemon()
+	const center = "Trung tâm Giám sát, điều hành đô thị thông minh (khu vực Hậu Giang)"
+	const dept = "Sở Khoa học và Công nghệ thành phố Cần Thơ"
+	e.deliver(receivedAt, citizenReport(9, e2eCitizen))
+	ack := e.waitMail("ack", e2eCitizen, 1)
+	if body := strings.ReplaceAll(ack.text(), "\r\n", "\n"); !strings.Contains(body, "Trân trọng./.\n"+center+"\n") {
+		t.Errorf("the acknowledgement is not signed by the Center of the 2025 table:\n%s", body)
+	}
+	if from, _ := new(mime.WordDecoder).DecodeHeader(ack.header("From")); !strings.Contains(from, center) {
+		t.Errorf("From: %s", from)
+	}
+	at := receivedAt.Add(20 * time.Minute)
+	e.replyTo(e.waitMail("triage", e2eReceiver, 1), e2eReceiver, at, "/tiepnhan\n", "")
+	e.replyTo(e.waitMail("confirmation", e2eReceiver, 1), e2eReceiver, at.Add(20*time.Minute),
+		"/chuyencap Hai cơ quan chưa thống nhất phương án xử lý.\n", "")
+
+	escalation := e.waitMail("escalation", "skhcn@cantho.gov.vn", 1)
+	if body := escalation.text(); !strings.Contains(body, "PHẢN ÁNH CHUYỂN "+strings.ToUpper(dept)) ||
+		!strings.Contains(body, center+" chuyển phản ánh") ||
+		!strings.Contains(body, "đến "+dept+" để xem xét, tham mưu Ủy ban nhân dân thành phố Cần Thơ chỉ đạo") ||
+		!strings.Contains(body, "Hai cơ quan chưa thống nhất") {
+		t.Errorf("the escalation notice:\n%s", body)
+	}
+	if body := e.waitMail("escalated", e2eHandler, 1).text(); !strings.Contains(body, "đến "+dept+".") {
+		t.Errorf("the agency is not told where the report went:\n%s", body)
+	}
+	if body := e.waitMail("confirmation", e2eReceiver, 2).text(); !strings.Contains(body, "đã chuyển "+dept) {
+		t.Errorf("the confirmation does not name the report's state:\n%s", body)
+	}
+	for _, m := range e.sent() {
+		body := decodedBody(t, m)
+		for _, gone := range []string{"Thông tin và Truyền thông", "thông minh tỉnh Hậu Giang", "UBND tỉnh"} {
+			if strings.Contains(body, gone) {
+				t.Errorf("a mail to %s names %q:\n%s", m.Header.Get("To"), gone, body)
+			}
+		}
+	}
+}
+
+// TestE2ECenterNamedInConfig: the body that took the Center over, named in
+// the configuration ([center] name), signs the mail and sends it.
+func TestE2ECenterNamedInConfig(t *testing.T) {
+	const name = "Trung tâm Giám sát, điều hành đô thị thông minh thành phố Cần Thơ"
+	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n\n[center]\nname = \"" + name + "\"\n"})
+	e.startDaemon()
+	e.deliver(receivedAt, citizenReport(10, e2eCitizen))
+	ack := e.waitMail("ack", e2eCitizen, 1)
+	if body := strings.ReplaceAll(ack.text(), "\r\n", "\n"); !strings.Contains(body, "Trân trọng./.\n"+name+"\n") ||
+		!strings.Contains(body, name+" đã tiếp nhận phản ánh") {
+		t.Errorf("the acknowledgement does not name the Center as configured:\n%s", body)
+	}
+	if from, _ := new(mime.WordDecoder).DecodeHeader(ack.header("From")); !strings.Contains(from, name) {
+		t.Errorf("From: %s", from)
+	}
+}
