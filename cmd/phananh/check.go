@@ -96,6 +96,7 @@ func (c *checker) run(ctx context.Context, path, sendTo string) {
 		table = routing.Default() // said by "routing table"; the templates are checked with its names
 	}
 	bodies := cfg.Center.Bodies(table.Bodies())
+	c.bodies(cfg, bodies)
 	set := c.templates(cfg, bodies)
 	c.calendar(cfg)
 	c.http(ctx, cfg)
@@ -292,6 +293,23 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	default:
 		c.ok("operators", "%d; every agency has a handler and a leader, the Center a receiver and an approver", len(cfg.Operators))
 	}
+}
+
+// bodies says which bodies the mail and the reports name (routing.Bodies),
+// so that the operator sees them before the first mail: the Center that
+// signs, and the department escalated reports go to.
+func (c *checker) bodies(cfg *config.Config, b routing.Bodies) {
+	if b.EscalationAgency == "" {
+		c.warn("names", fmt.Sprintf("the routing table names no agency for escalated reports: the mail says they go to %q", b.Escalation),
+			"add escalation = \"CODE\" (the department that advises the "+b.Committee()+", Art 4.7) to the routing table")
+		return
+	}
+	from := "the configuration's"
+	if cfg.Center.Name == "" {
+		from = "the routing table's; [center] name in " + cfg.Path + " replaces it"
+	}
+	c.ok("names", "mail is signed %q (%s); escalated reports go to %s (%s), advising %s",
+		b.Center, from, b.Escalation, b.EscalationAgency, b.Committee())
 }
 
 func (c *checker) templates(cfg *config.Config, bodies routing.Bodies) *templates.Set {

@@ -200,7 +200,7 @@ func TestCheckPasses(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 	for _, name := range []string{"config", "encryption key", "token key", "imap password", "smtp password", "store",
-		"routing table", "operators", "templates", "clock", "holidays", "http", "imap connect", "imap login", "imap mailbox",
+		"routing table", "operators", "names", "templates", "clock", "holidays", "http", "imap connect", "imap login", "imap mailbox",
 		"imap folders", "imap IDLE", "imap MOVE", "imap UIDPLUS", "smtp connect", "smtp STARTTLS", "smtp AUTH"} {
 		if statusOf(out, name) != "ok" {
 			t.Errorf("no ok line for %q:\n%s", name, out)
@@ -471,5 +471,21 @@ func TestCheckSendTestRefused(t *testing.T) {
 	out, code := d.check("--send-test", "it@haugiang.gov.vn")
 	if code != exitFailed || statusOf(out, "smtp test mail") != "fail" {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestCheckNames: the check says which Center signs the mail and where
+// escalated reports go, under the table in use: the 2025 table's
+// department of Science and Technology, and the Center the configuration
+// names.
+func TestCheckNames(t *testing.T) {
+	const center = "Trung tâm Giám sát, điều hành đô thị thông minh thành phố Cần Thơ"
+	d := newDeployment(t, deploymentOptions{folders: true, settings: map[string]string{"rules.table": q("2025")},
+		extra: "[center]\nname = " + q(center) + "\n\n"})
+	out, _ := d.check()
+	line := lineOf(out, "names")
+	if statusOf(out, "names") != "ok" || !strings.Contains(line, center) || !strings.Contains(line, "(the configuration's)") ||
+		!strings.Contains(line, "Sở Khoa học và Công nghệ thành phố Cần Thơ (so-khcn), advising Ủy ban nhân dân thành phố Cần Thơ") {
+		t.Errorf("names:\n%s", out)
 	}
 }
