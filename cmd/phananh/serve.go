@@ -251,7 +251,8 @@ func (d *daemon) routes() http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /metrics", d.metrics)
-	st := &stats.Handler{DB: d.db, Routing: d.routing.Load, Log: d.log.With("part", "stats")}
+	st := &stats.Handler{DB: d.db, Routing: d.routing.Load, Center: func() string { return d.bodies().Center },
+		Log: d.log.With("part", "stats")}
 	mux.Handle("GET /stats", st)
 	mux.Handle("GET /stats.json", st)
 	pub := &publish.Handler{DB: d.db, Routing: d.routing.Load, BaseURL: d.cfg.HTTP.PublicURL, Log: d.log.With("part", "publish")}

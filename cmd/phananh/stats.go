@@ -34,6 +34,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if err != nil {
 			return err
 		}
+		s.Center = a.bodies().Center
 		paths, err := s.WriteFiles(*out)
 		for _, path := range paths {
 			fmt.Fprintln(stdout, path)

@@ -106,6 +106,9 @@ type Handler struct {
 	DB *store.DB
 	// Routing gives the routing table in use, which names fields and units.
 	Routing func() *routing.Table
+	// Center, when set, names the Center on the page instead of the
+	// routing table (the deployment's [center] name).
+	Center func() string
 	// MaxAge is how long figures are served again; 0 means DefaultMaxAge.
 	MaxAge time.Duration
 	// Log gets the errors, when set; never personal data.
@@ -164,6 +167,9 @@ func (h *Handler) stats(r *http.Request) (*Stats, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if h.Center != nil {
+		s.Center = h.Center()
 	}
 	h.cached, h.at = s, now
 	return s, nil

@@ -27,6 +27,10 @@ import (
 // present in the JSON; times are RFC 3339 in Vietnam's time (SPEC 12.1).
 type Stats struct {
 	GeneratedAt string `json:"generated_at"`
+	// Center names the Center that publishes them, on the page: the
+	// routing table's (routing.Bodies), which Compute gives, or the one
+	// the deployment names.
+	Center string `json:"-"`
 	// Total counts the reports that are not confidential.
 	Total int `json:"total"`
 	// ByState counts them by state, every state listed in the order of
@@ -74,7 +78,8 @@ func Compute(tx *store.Tx, table *routing.Table, now time.Time) (*Stats, error) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Stats{GeneratedAt: now.In(calendar.Vietnam).Format(time.RFC3339), ByState: []State{}, ByField: []Group{}, ByUnit: []Group{}}
+	s := &Stats{GeneratedAt: now.In(calendar.Vietnam).Format(time.RFC3339), Center: table.Bodies().Center,
+		ByState: []State{}, ByField: []Group{}, ByUnit: []Group{}}
 	byState := map[string]int{}
 	fields, units := map[string]*Group{}, map[string]*Group{}
 	for _, c := range counts {
