@@ -39,6 +39,10 @@ func (p *Pipeline) ProcessAll(ctx context.Context, srcs iter.Seq[Source]) []Resu
 	return b.commit(ctx)
 }
 
+// spoolBuffers are the buffers that raw messages are copied through to
+// the blob store (spool), used in turn rather than allocated for each.
+var spoolBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 // batch is the messages of one ProcessAll.
 type batch struct {
 	p       *Pipeline

@@ -100,7 +100,9 @@ func (p *Pipeline) spool(blobs *store.BlobBatch, body io.Reader) (spooled, error
 	limit := p.Limits.MaxMessageBytes
 	d, s := newDigester(), newSignedReader()
 	var head headCatcher
-	n, err := io.Copy(io.MultiWriter(w, d, s, &head), io.LimitReader(body, limit+1))
+	buf := spoolBuffers.Get().(*[]byte)
+	n, err := io.CopyBuffer(io.MultiWriter(w, d, s, &head), io.LimitReader(body, limit+1), *buf)
+	spoolBuffers.Put(buf)
 	if err != nil {
 		w.Abort()
 		return spooled{}, fmt.Errorf("intake: reading the message: %w", err)
