@@ -78,6 +78,8 @@ type DB struct {
 	stop     chan struct{}
 	stopOnce sync.Once
 	stopped  chan struct{}
+	// The checkpointer (checkpoint.go).
+	committed, checkpointed chan struct{}
 }
 
 // ErrWrongKey is returned by Open when the key is not the one the database
@@ -179,6 +181,9 @@ func dsn(path string, writer bool) string {
 		// The journal of a savepoint (writer.go) stays in memory rather
 		// than going to a temporary file past 64 KiB.
 		q.Add("_pragma", "temp_store(MEMORY)")
+		// The checkpointer copies the WAL into the database, not the
+		// writer's commits (checkpoint.go).
+		q.Add("_pragma", "wal_autocheckpoint(0)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")

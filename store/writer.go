@@ -48,6 +48,7 @@ func (db *DB) startWriter() {
 	db.queue = make(chan *writeReq) // unbuffered: a request is queued only when the writer takes it
 	db.stop = make(chan struct{})
 	db.stopped = make(chan struct{})
+	db.startCheckpointer()
 	go db.writeLoop()
 }
 
@@ -59,6 +60,7 @@ func (db *DB) stopWriter() {
 	}
 	db.stopOnce.Do(func() { close(db.stop) })
 	<-db.stopped
+	<-db.checkpointed
 }
 
 // Write runs fn in one IMMEDIATE transaction and commits it when fn returns
@@ -121,6 +123,7 @@ func (db *DB) writeLoop() {
 			}
 		}
 		db.commitGroup(group)
+		db.noteCommit()
 		for _, r := range group {
 			close(r.done)
 		}

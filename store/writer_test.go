@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -143,5 +145,39 @@ func TestWritePanics(t *testing.T) {
 		return err
 	}); err != nil || !strings.HasSuffix(code, "000001") {
 		t.Errorf("after the panic: %s, %v; want the first report", code, err)
+	}
+}
+
+// TestWriterDoesNotCheckpoint: the writer's commits leave copying the WAL
+// into the database file to the checkpointer, which does it beside them:
+// a few commits — far fewer pages than SQLite's automatic checkpoint waits
+// for — are soon in the database file itself, read without its WAL.
+func TestWriterDoesNotCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	db := openTest(t, dir, testKey)
+	ctx := context.Background()
+	var auto int
+	if err := db.w.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
+		t.Errorf("the writer's wal_autocheckpoint is %d (%v), want 0", auto, err)
+	}
+	at := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+	for range 3 {
+		if err := db.Write(ctx, func(tx *Tx) error { _, err := tx.CreateReport(sample(at)); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// immutable=1 reads the database file as it is, without the WAL.
+	file, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "phananh.db")+"?mode=ro&immutable=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	file.SetMaxIdleConns(0) // a new connection each time: an immutable one never reads the file again
+	var n int
+	for deadline := time.Now().Add(20 * time.Second); n != 3 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		file.QueryRowContext(ctx, `SELECT count(*) FROM reports`).Scan(&n)
+	}
+	if n != 3 {
+		t.Errorf("the database file holds %d reports, want 3: the WAL is not checkpointed", n)
 	}
 }
