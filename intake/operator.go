@@ -387,8 +387,9 @@ func (cs *commands) deliverable(ch lifecycle.Change) *lifecycle.Error {
 		}
 	case lifecycle.Escalate:
 		if cs.escalation == "" {
-			return &lifecycle.Error{Code: codeUndeliverable, Message: "lệnh /escalate: chưa cấu hình địa chỉ thư của Sở Thông tin " +
-				"và Truyền thông (process.escalation_address), nên thư chuyển cấp không đến được ai; đề nghị bộ phận quản trị cấu hình địa chỉ này"}
+			return &lifecycle.Error{Code: codeUndeliverable, Message: "lệnh /escalate: chưa cấu hình địa chỉ thư của " +
+				cs.rules.routing().Bodies().Escalation + " (process.escalation_address), nên thư chuyển cấp không đến được ai; " +
+				"đề nghị bộ phận quản trị cấu hình địa chỉ này"}
 		}
 	}
 	return nil
