@@ -36,6 +36,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if err != nil {
 			return err
 		}
+		p.Center = a.bodies().Center
 		paths, err := p.WriteFiles(*out, a.db.Blobs())
 		for _, path := range paths {
 			fmt.Fprintln(stdout, path)

@@ -255,7 +255,8 @@ func (d *daemon) routes() http.Handler {
 		Log: d.log.With("part", "stats")}
 	mux.Handle("GET /stats", st)
 	mux.Handle("GET /stats.json", st)
-	pub := &publish.Handler{DB: d.db, Routing: d.routing.Load, BaseURL: d.cfg.HTTP.PublicURL, Log: d.log.With("part", "publish")}
+	pub := &publish.Handler{DB: d.db, Routing: d.routing.Load, BaseURL: d.cfg.HTTP.PublicURL, Log: d.log.With("part", "publish"),
+		Center: func() string { return d.bodies().Center }}
 	pub.Routes(mux)
 	return withSafeHeaders(mux)
 }

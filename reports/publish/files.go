@@ -96,7 +96,7 @@ func (p *Publication) files() []file {
 	}
 	for _, r := range p.Results {
 		out = append(out,
-			file{dirResults + "/" + r.Code + ".html", r.Page},
+			file{dirResults + "/" + r.Code + ".html", func() ([]byte, error) { return p.Page(r) }},
 			file{dirResults + "/" + r.Code + ".json", func() ([]byte, error) { return p.ResultJSON(r) }})
 		open311("requests/"+r.Code, []Request{p.Request(r)})
 	}

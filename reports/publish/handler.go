@@ -35,6 +35,9 @@ type Handler struct {
 	Now func() time.Time
 	// Log gets the errors, when set; never personal data.
 	Log *slog.Logger
+	// Center, when set, names the Center on the pages instead of the
+	// routing table (the deployment's [center] name).
+	Center func() string
 
 	mu      sync.Mutex
 	cached  *Publication
@@ -79,18 +82,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.json(w)(p.JSON())
 	case strings.HasPrefix(name, "thang-") && ext == ".html":
 		b, ok, err := p.Month(strings.TrimPrefix(name, "thang-"))
-		h.pageOr404(w, b, ok, err)
+		h.pageOr404(w, p, b, ok, err)
 	case strings.Contains(rest, "/"):
 		h.photo(w, p, rest)
 	default:
 		res, ok := p.Result(name)
 		switch {
 		case ok && ext == ".html":
-			h.page(w, http.StatusOK)(res.Page())
+			h.page(w, http.StatusOK)(p.Page(res))
 		case ok && ext == ".json":
 			h.json(w)(p.ResultJSON(res))
 		default:
-			h.pageOr404(w, nil, false, nil)
+			h.pageOr404(w, p, nil, false, nil)
 		}
 	}
 }
@@ -111,7 +114,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, p *Publication)
 			return
 		}
 	}
-	h.page(w, http.StatusNotFound)(NotFound(query))
+	h.page(w, http.StatusNotFound)(p.NotFound(query))
 }
 
 func (h *Handler) photo(w http.ResponseWriter, p *Publication, rest string) {
@@ -240,6 +243,9 @@ func (h *Handler) publication(r *http.Request) (*Publication, error) {
 			return err
 		}
 		if p, err = Build(tx, table, h.BaseURL, h.cached); err == nil {
+			if h.Center != nil {
+				p.Center = h.Center()
+			}
 			h.cached, h.version, h.table = p, version, table
 		}
 		return err
@@ -272,12 +278,12 @@ func (h *Handler) json(w http.ResponseWriter) func([]byte, error) {
 }
 
 // pageOr404 writes b, or the not-found page when !ok.
-func (h *Handler) pageOr404(w http.ResponseWriter, b []byte, ok bool, err error) {
+func (h *Handler) pageOr404(w http.ResponseWriter, p *Publication, b []byte, ok bool, err error) {
 	if ok || err != nil {
 		h.page(w, http.StatusOK)(b, err)
 		return
 	}
-	h.page(w, http.StatusNotFound)(NotFound(""))
+	h.page(w, http.StatusNotFound)(p.NotFound(""))
 }
 
 func (h *Handler) fail(w http.ResponseWriter, err error) {

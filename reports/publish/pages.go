@@ -17,6 +17,11 @@ var pagesHTML string
 
 var pages = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"inc": func(i int) int { return i + 1 },
+	// head is what the head of a page shows: its title and the Center
+	// whose site it is.
+	"head": func(title, site string) struct{ Title, Site string } {
+		return struct{ Title, Site string }{title, site}
+	},
 }).Parse(pagesHTML))
 
 // IndexSize is how many of the latest results the index page lists; the
@@ -49,12 +54,13 @@ type month struct {
 func (p *Publication) Index() ([]byte, error) {
 	shown := p.Results[:min(len(p.Results), IndexSize)]
 	return render("index", struct {
+		Site         string
 		UpdatedAt    string
 		Count, Shown int
 		More         bool
 		Days         []day
 		Months       []month
-	}{at(p.UpdatedAt), len(p.Results), len(shown), len(shown) < len(p.Results), days(shown), p.months()})
+	}{p.Center, at(p.UpdatedAt), len(p.Results), len(shown), len(shown) < len(p.Results), days(shown), p.months()})
 }
 
 // Months returns the keys (2026-11) of the months that have results, the
@@ -94,9 +100,9 @@ func (p *Publication) Month(key string) ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	b, err := render("month", struct {
-		Name string
-		Days []day
-	}{name, days(in)})
+		Site, Name string
+		Days       []day
+	}{p.Center, name, days(in)})
 	return b, true, err
 }
 
@@ -120,7 +126,7 @@ func days(results []Result) []day {
 }
 
 // Page is one report's page.
-func (r Result) Page() ([]byte, error) {
+func (p *Publication) Page(r Result) ([]byte, error) {
 	var photos []string
 	for _, p := range r.Photos {
 		photos = append(photos, p.Name)
@@ -130,17 +136,17 @@ func (r Result) Page() ([]byte, error) {
 		rating = r.Rating.Label()
 	}
 	return render("report", struct {
-		Code, ReceivedAt, FieldName, UnitName, Summary, AgencyName, CoAgencies, Text, CompletedAt, PublishedAt, Rating string
-		Photos                                                                                                         []string
-	}{r.Code, at(r.ReceivedAt), r.FieldName, r.UnitName, r.Summary, r.AgencyName, r.CoAgencyNames(), r.Text, at(r.CompletedAt),
+		Site, Code, ReceivedAt, FieldName, UnitName, Summary, AgencyName, CoAgencies, Text, CompletedAt, PublishedAt, Rating string
+		Photos                                                                                                               []string
+	}{p.Center, r.Code, at(r.ReceivedAt), r.FieldName, r.UnitName, r.Summary, r.AgencyName, r.CoAgencyNames(), r.Text, at(r.CompletedAt),
 		at(r.PublishedAt), rating, photos})
 }
 
 // NotFound is the page that answers a search for a code without a public
 // result; query is what was searched for. It says the same whether the
 // report does not exist, is not approved yet, or is confidential.
-func NotFound(query string) ([]byte, error) {
-	return render("notfound", query)
+func (p *Publication) NotFound(query string) ([]byte, error) {
+	return render("notfound", struct{ Site, Query string }{p.Center, query})
 }
 
 func render(name string, data any) ([]byte, error) {

@@ -65,6 +65,10 @@ type Publication struct {
 	// reads the results at, without the final slash ("" for links from the
 	// site's root).
 	BaseURL string
+	// Center names the Center that publishes the results, on every page:
+	// the routing table's (routing.Bodies), which Build gives, or the one
+	// the deployment names.
+	Center string
 
 	table *routing.Table
 	read  map[int64]read
@@ -131,7 +135,7 @@ func Build(tx *store.Tx, table *routing.Table, baseURL string, previous *Publica
 		return nil, err
 	}
 	p := &Publication{Results: []Result{}, Fields: fields(table), BaseURL: strings.TrimRight(baseURL, "/"),
-		table: table, read: map[int64]read{}}
+		Center: table.Bodies().Center, table: table, read: map[int64]read{}}
 	for _, s := range stamps {
 		r, ok := previous.reuse(s, table)
 		if !ok {

@@ -321,7 +321,7 @@ func TestCoAgenciesPublished(t *testing.T) {
 		t.Errorf("the JSON's co-agencies: %+v\n%s", got.CoAgencies, js)
 	}
 	const named = "Cơ quan phối hợp</dt><dd>Ủy ban nhân dân huyện Vị Thủy, Sở Công Thương</dd>"
-	if page, _ := r.Page(); !strings.Contains(string(page), named) {
+	if page, _ := p.Page(r); !strings.Contains(string(page), named) {
 		t.Errorf("the page does not name the co-agencies:\n%s", page)
 	}
 	if index, _ := p.Index(); !strings.Contains(string(index), "Công ty Điện lực Hậu Giang, phối hợp: Ủy ban nhân dân huyện Vị Thủy, Sở Công Thương") {
