@@ -42,7 +42,7 @@ func TestGolden2025(t *testing.T) {
 		for _, lang := range k.langs {
 			// The data of a report under the 2025 table: its state's
 			// label names that table's escalation body.
-			data, _ := json.Marshal(k.sample())
+			data, _ := json.Marshal(sampleIn(k, lang))
 			r, err := s.Render(name, lang, json.RawMessage(rename.Replace(string(data))))
 			if err != nil {
 				t.Fatal(err)

@@ -26,7 +26,7 @@ func TestGolden(t *testing.T) {
 			continue // the lender's golden files show the same
 		}
 		for _, lang := range k.langs {
-			data, _ := json.Marshal(k.sample())
+			data, _ := json.Marshal(sampleIn(k, lang))
 			r, err := s.Render(name, lang, data)
 			if err != nil {
 				t.Fatal(err)
