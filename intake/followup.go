@@ -14,7 +14,7 @@ import (
 )
 
 // kindFollowUpAnswer is the mail that answers a follow-up: it was passed
-// on. It is an automatic reply (SPEC 4.7).
+// on, or recorded on the report. It is an automatic reply (SPEC 4.7).
 const kindFollowUpAnswer = "follow-up"
 
 // followUps handles follow-ups (SPEC 4.2): new mail — no reply token, no
@@ -57,8 +57,9 @@ type sender struct {
 // handle adds a follow-up to its report as an unverified note, shown to
 // whoever holds the report (lifecycle.FollowUp): never a state change, a
 // deadline or a rating, whatever it says. The sender gets one short answer
-// that it was passed on, naming nothing of the report, within the
-// automatic replies a sender may get in an hour.
+// that it was passed on (or, past the hourly caps, recorded on the
+// report), naming nothing of the report, within the automatic replies a
+// sender may get in an hour.
 func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, error) {
 	cf, err := loadCase(tx, code)
 	if err != nil {
@@ -108,7 +109,7 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		if err != nil {
 			return err
 		}
-		return fu.answer(tx, in, snap, from)
+		return fu.answer(tx, in, snap, from, held)
 	})
 	return outcomeOf(out, ch.Facts), nil
 }
@@ -132,15 +133,17 @@ func (fu *followUps) overCap(tx *store.Tx, in *incoming, reportID int64) (bool, 
 }
 
 // answer owes the sender of a follow-up the short answer that it was
-// passed on. From the report's own address it carries the citizen's reply
-// address, so that a reply to it is the citizen's; from any other address
-// it carries none and names nothing of the report.
-func (fu *followUps) answer(tx *store.Tx, in *incoming, s *snapshot, from sender) error {
+// passed on, or, held by the hourly caps, that it was recorded on the
+// report where its holders will see it. From the report's own address it
+// carries the citizen's reply address, so that a reply to it is the
+// citizen's; from any other address it carries none and names nothing of
+// the report.
+func (fu *followUps) answer(tx *store.Tx, in *incoming, s *snapshot, from sender, held bool) error {
 	r := s.r
 	if from.addr == "" || in.msg.FromProblem != "" {
 		return nil
 	}
-	data, err := json.Marshal(templates.FollowUpAnswer{Reply: from.citizen})
+	data, err := json.Marshal(templates.FollowUpAnswer{Reply: from.citizen, Held: held})
 	if err != nil {
 		return err
 	}

@@ -169,3 +169,42 @@ func TestConfidentialityAskedInFollowUp(t *testing.T) {
 		t.Errorf("the request is not recorded: %+v", e)
 	}
 }
+
+// TestHeldFollowUpAnswer: the answer to a follow-up held by the hourly
+// caps says what became of it — recorded on the report, where whoever
+// holds it will see it — and not that it was passed on (SPEC 4.2), in
+// Vietnamese and, to an English writer, in English; a follow-up within
+// the caps is still answered that it was passed on.
+func TestHeldFollowUpAnswer(t *testing.T) {
+	w := newWalker(t)
+	w.p.FollowUpsPerSender = 1
+	w.ingest(outage)
+	mark := 0
+	w.sentSince(&mark)
+	w.followUp(citizen, "Bổ sung lần 1: vẫn mất điện.\n")
+	w.followUp(citizen, "Bổ sung lần 2: vẫn mất điện.\n")
+	w.followUp("neighbour@example.com", "Still no power here.\n", "Content-Language: en")
+	w.followUp("neighbour@example.com", "Still no power here, and the pole is leaning.\n", "Content-Language: en")
+	answers := w.renderAll()["follow-up"]
+	if len(answers) != 4 {
+		t.Fatalf("%d answers, want 4", len(answers))
+	}
+	for i, a := range answers {
+		held := i == 1 || i == 3
+		english := i >= 2
+		passed := strings.Contains(a.Text, "chuyển đến") || strings.Contains(a.Text, "passed it on")
+		if passed == held {
+			t.Errorf("answer %d (held %v) says it was passed on: %v\n%s", i+1, held, passed, a.Text)
+		}
+		if !held {
+			continue
+		}
+		want := "lưu vào hồ sơ"
+		if english {
+			want = "added it to the record"
+		}
+		if !strings.Contains(a.Text, want) || strings.Contains(a.Text, w.code) {
+			t.Errorf("held answer %d does not say it was recorded on the report (%q), or names it:\n%s", i+1, want, a.Text)
+		}
+	}
+}

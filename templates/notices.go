@@ -118,13 +118,16 @@ type Notice struct {
 }
 
 // FollowUpAnswer is the short answer to a follow-up (SPEC 4.2): the mail
-// was passed on. It names nothing of the report: its sender is not
-// verified.
+// was passed on, or, past the hourly caps, recorded on the report. It
+// names nothing of the report: its sender is not verified.
 type FollowUpAnswer struct {
 	// Reply is set when the follow-up came from the report's own address:
 	// this answer then carries the citizen's reply address, and a reply
 	// to it reaches the report as theirs.
 	Reply bool
+	// Held is set when the follow-up was past the hourly caps: recorded
+	// on the report, where its holders see it, but not sent on to them.
+	Held bool
 }
 
 // CitizenNotice tells the citizen where their report stands: forwarded to

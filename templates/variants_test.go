@@ -11,7 +11,8 @@ import (
 // testdata/KIND.VARIANT.vi.golden: the assignment and the reminder as an
 // agency's official mailbox gets them (SPEC 6.1: no commands), the triage
 // notice of a report whose proposal is the Center, the citizen's note on a
-// report the Center rejected.
+// report the Center rejected; and the answer to a follow-up held by the
+// hourly caps, in both languages.
 func TestGoldenVariants(t *testing.T) {
 	s, err := Load("")
 	if err != nil {
@@ -56,5 +57,15 @@ func TestGoldenVariants(t *testing.T) {
 			t.Fatal(err)
 		}
 		compareGolden(t, filepath.Join("testdata", name+".vi.golden"), "Subject: "+r.Subject+"\n\n"+r.Text)
+	}
+	// A follow-up past the hourly caps: recorded on the report, not
+	// passed on.
+	for _, lang := range []string{Vietnamese, English} {
+		data, _ := json.Marshal(FollowUpAnswer{Reply: true, Held: true})
+		r, err := s.Render("follow-up", lang, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareGolden(t, filepath.Join("testdata", "follow-up.held."+lang+".golden"), "Subject: "+r.Subject+"\n\n"+r.Text)
 	}
 }
