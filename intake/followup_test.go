@@ -208,3 +208,64 @@ func TestHeldFollowUpAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestConfidentialityAskedAfterEscalationFromIntake: a report escalated
+// before any agency had it, whose citizen then asks for confidentiality:
+// the Center's note says what left it cannot be recalled, and names only
+// who was sent it — the escalation's recipient — not the agency the
+// routing proposed, which never received it.
+func TestConfidentialityAskedAfterEscalationFromIntake(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.command(receiver, "/escalate Vụ việc liên quan nhiều cơ quan.", "escalated")
+	mark := 0
+	w.sentSince(&mark)
+	w.followUp(citizen, "Đề nghị giấu tên tôi.\n")
+	if !w.report().Confidential {
+		t.Fatal("the follow-up's request did not make the report confidential")
+	}
+	var line string
+	for _, r := range w.renderAll()["citizen-note"] {
+		for l := range strings.Lines(r.Text) {
+			if strings.Contains(l, "không thể thu hồi") {
+				line = l
+			}
+		}
+	}
+	if line == "" || !strings.Contains(line, "nơi nhận chuyển cấp") {
+		t.Fatalf("the receivers are not told that the escalation's recipient had the identity: %q", line)
+	}
+	if strings.Contains(line, "Điện lực") || strings.Contains(line, "cơ quan xử lý") {
+		t.Errorf("the note names an agency that never received the report: %q", line)
+	}
+}
+
+// TestConfidentialityAskedNamesEveryAgencySent: the Center's note names
+// every agency that was sent the report: the one that holds it, and the
+// one that returned it before.
+func TestConfidentialityAskedNamesEveryAgencySent(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.command(receiver, "/accept", "forwarded")
+	w.command(handler, "/tralai Nguyên nhân: không thuộc thẩm quyền, đường dây hạ thế do xã quản lý.\nCăn cứ: phân cấp quản lý lưới điện nông thôn.\nĐề xuất: UBND huyện Vị Thủy.\n", "returned")
+	w.command(receiver, "/assign ubnd-vi-thuy", "forwarded")
+	mark := 0
+	w.sentSince(&mark)
+	w.followUp(citizen, "Đề nghị giấu tên tôi.\n")
+	var line string
+	for _, r := range w.renderAll()["citizen-note"] {
+		for l := range strings.Lines(r.Text) {
+			if strings.Contains(l, "không thể thu hồi") {
+				line = l
+			}
+		}
+	}
+	for _, sent := range []string{"Công ty Điện lực Hậu Giang", "Ủy ban nhân dân huyện Vị Thủy"} {
+		if !strings.Contains(line, sent) {
+			t.Errorf("the note does not name %s, which had the report: %q", sent, line)
+		}
+	}
+	if strings.Contains(line, "nơi nhận chuyển cấp") {
+		t.Errorf("the note names an escalation: %q", line)
+	}
+}

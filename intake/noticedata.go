@@ -57,6 +57,9 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 	if citizensWords(kind) {
 		n.ConfidentialAsked = askedConfidential(st)
 		n.Disclosed = n.ConfidentialAsked && !n.Hidden && lifecycle.Disclosed(st.change.Facts)
+		if n.Disclosed {
+			n.SentTo, n.SentEscalation = s.sentTo()
+		}
 	}
 	switch {
 	case n.Hidden && citizensWords(kind):

@@ -135,6 +135,33 @@ func (s *snapshot) coAgencies() []templates.Code {
 	return out
 }
 
+// sentTo are the agencies the report was sent to, from its events: the
+// agency holding it and its co-agencies each time it was with an agency
+// (forwarded, resolved, published, closed), in the order they had it; and
+// whether it was escalated. The agency the routing proposed while the
+// Center held the report is not among them unless it was sent the report.
+func (s *snapshot) sentTo() (agencies []templates.Code, escalated bool) {
+	seen := map[string]bool{}
+	add := func(code string) {
+		if code != "" && !seen[code] {
+			seen[code] = true
+			agencies = append(agencies, templates.Code{Code: code, Name: s.nameOf(code, false)})
+		}
+	}
+	for _, e := range s.events {
+		switch lifecycle.State(e.To) {
+		case lifecycle.Forwarded, lifecycle.Resolved, lifecycle.Published, lifecycle.Closed:
+			add(e.Agency)
+			for _, c := range e.CoAgencies {
+				add(c)
+			}
+		case lifecycle.Escalated:
+			escalated = true
+		}
+	}
+	return agencies, escalated
+}
+
 // deadlineOrder is the order deadlines are listed in: the process's.
 var deadlineOrder = map[string]int{"intake": 0, "return": 1, "resolve": 2, "publish": 3, "clarification": 4}
 

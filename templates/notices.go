@@ -111,6 +111,12 @@ type Notice struct {
 	// Center, that the identity had already left it (an agency had the
 	// report): what was sent cannot be recalled.
 	ConfidentialAsked, Disclosed bool
+	// SentTo are the agencies that were sent the report before, lead and
+	// co-agencies, and SentEscalation says it was escalated: whom a
+	// Disclosed notice names as holding the identity. An agency the
+	// routing proposed that never had the report is not among them.
+	SentTo         []Code
+	SentEscalation bool
 	// Attached says the files listed are attached to this mail: the
 	// report's to an assignment, the result's to a review, the reply's to
 	// the citizen's reply and note.

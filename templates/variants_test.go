@@ -36,6 +36,7 @@ func TestGoldenVariants(t *testing.T) {
 	askedCenter := followUpNotice()
 	askedCenter.FollowUp, askedCenter.OtherSender, askedCenter.Sender = false, false, ""
 	askedCenter.Role, askedCenter.ConfidentialAsked, askedCenter.Disclosed = "receiver", true, true
+	askedCenter.SentTo = append([]Code{{Code: askedCenter.Agency, Name: askedCenter.AgencyName}}, askedCenter.CoAgencies...)
 	askedCenter.Usable = []string{"escalate", "field", "unit", "confidential", "note", "status", "help", "codes"}
 	askedAgency := noticeTo("handler", "published", "clarify", "note", "status", "help", "codes")()
 	askedAgency.Hidden, askedAgency.Citizen, askedAgency.ConfidentialAsked = true, Person{}, true
