@@ -8,25 +8,30 @@ import (
 
 	"haugiang.gov.vn/phananh/mailer/strip"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
-// attach adds the stored files a mail carries (the result's documents and
-// photos, SPEC 8.3) without holding any but small ones in memory: each blob
-// is decrypted into memory when it fits in one of the blob store's chunks
-// (which the store reads whole anyway), otherwise into a temporary file of
-// the data folder, encrypted under a key of its own and unlinked at once
-// (tempFile), and handed to go-mail as a ReadSeeker, which it copies when
-// the mail is written out. JPEG, PNG and WebP photos are copied without
-// their metadata (strip.File); a photo that cannot be read as its type is left
-// out rather than sent with what it may hold. An inline file (a report's
-// chart, the citizen's photos in the triage notice) is embedded with the
-// Content-ID <CID>, or <NAME> when it has no CID, for the HTML's "cid:"
-// reference. The returned function releases the files.
-func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
-	var open []*spill
-	release := func() {
-		for _, f := range open {
-			f.close()
+// A spooled file is one of a mail's files made ready to be added to it.
+type spooled struct {
+	file  store.MailFile
+	spill *spill
+}
+
+// spoolFiles makes the stored files a mail carries (the result's
+// documents and photos, SPEC 8.3) ready to add to it, without holding any
+// but small ones in memory: each blob is decrypted into memory when it
+// fits in one of the blob store's chunks (which the store reads whole
+// anyway), otherwise into a temporary file of the data folder, encrypted
+// under a key of its own and unlinked at once (tempFile). JPEG, PNG and
+// WebP photos are copied without their metadata (strip.File); a photo
+// that cannot be read as its type is left out rather than sent with what
+// it may hold, and returned in left, for the notice to say that it stays
+// at the Center (templates.WithoutFiles). The returned function releases
+// the files.
+func (w *Worker) spoolFiles(m store.Mail) (files []spooled, left []templates.LeftOut, release func(), err error) {
+	release = func() {
+		for _, f := range files {
+			f.spill.close()
 		}
 	}
 	for i, file := range m.Attachments {
@@ -34,18 +39,30 @@ func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
 		var unreadable strip.FormatError
 		if errors.As(err, &unreadable) {
 			w.Log.Warn("photo left out of a mail: not readable as its type", "mail", m.ID, "kind", m.Kind, "file", i+1, "type", file.Type)
+			left = append(left, templates.LeftOut{Name: file.Name, CID: file.CID})
 			continue
 		}
 		if err != nil {
 			release()
-			return nil, fmt.Errorf("mail %d: file %d: %w", m.ID, i+1, err)
+			return nil, nil, nil, fmt.Errorf("mail %d: file %d: %w", m.ID, i+1, err)
 		}
-		open = append(open, f)
-		r, err := f.reader()
+		files = append(files, spooled{file: file, spill: f})
+	}
+	return files, left, release, nil
+}
+
+// attach adds spooled files to a mail, each handed to go-mail as a
+// ReadSeeker, which it copies when the mail is written out. An inline
+// file (a report's chart, the citizen's photos in the triage notice) is
+// embedded with the Content-ID <CID>, or <NAME> when it has no CID, for
+// the HTML's "cid:" reference.
+func attach(msg *gomail.Msg, files []spooled) error {
+	for _, f := range files {
+		r, err := f.spill.reader()
 		if err != nil {
-			release()
-			return nil, fmt.Errorf("mail %d: file %d: %w", m.ID, i+1, err)
+			return fmt.Errorf("file %s: %w", f.file.Name, err)
 		}
+		file := f.file
 		typ := gomail.WithFileContentType(gomail.ContentType(contentType(file.Type)))
 		if file.Inline {
 			cid := file.CID
@@ -57,7 +74,7 @@ func (w *Worker) attach(msg *gomail.Msg, m store.Mail) (func(), error) {
 		}
 		msg.AttachReadSeeker(file.Name, r, typ)
 	}
-	return release, nil
+	return nil
 }
 
 // spoolChunk is the size of file held in memory: one chunk of the blob

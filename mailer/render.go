@@ -8,7 +8,10 @@ import (
 	"runtime"
 	"sync"
 
+	gomail "github.com/wneessen/go-mail"
+
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // rendering is one mail made ready ahead of its send, on its own
@@ -29,14 +32,7 @@ type rendering struct {
 // render makes one mail ready to send, logging why it cannot be.
 func (w *Worker) render(r *rendering) {
 	m := r.mail
-	msg, err := Compose(w.Templates(), w.From, m)
-	if err != nil {
-		// A mail that cannot be rendered will not render next time either.
-		w.Log.Error("mail cannot be rendered", "mail", m.ID, "kind", m.Kind, "err", logSafe(err))
-		r.err, r.fatal = err, true
-		return
-	}
-	release, err := w.attach(msg, m)
+	files, left, release, err := w.spoolFiles(m)
 	if errors.Is(err, store.ErrNoBlob) {
 		w.Log.Error("mail's file missing from the data folder", "mail", m.ID, "kind", m.Kind, "err", err)
 		r.err, r.fatal = err, true
@@ -48,6 +44,18 @@ func (w *Worker) render(r *rendering) {
 		return
 	}
 	defer release()
+	msg, err := w.compose(m, left, len(files))
+	if err != nil {
+		// A mail that cannot be rendered will not render next time either.
+		w.Log.Error("mail cannot be rendered", "mail", m.ID, "kind", m.Kind, "err", logSafe(err))
+		r.err, r.fatal = err, true
+		return
+	}
+	if err := attach(msg, files); err != nil {
+		w.Log.Warn("mail's files unreadable, mail delayed", "mail", m.ID, "kind", m.Kind, "err", err)
+		r.err = fmt.Errorf("mail %d: %w", m.ID, err)
+		return
+	}
 	if r.from, err = msg.GetSender(false); err == nil {
 		r.rcpts, err = msg.GetRecipients()
 	}
@@ -62,6 +70,17 @@ func (w *Worker) render(r *rendering) {
 		r.body.close()
 		r.body, r.err = nil, fmt.Errorf("mail %d: %w", m.ID, err)
 	}
+}
+
+// compose composes a mail whose files left out (spoolFiles) its notice
+// names as kept at the Center; carried is how many it still carries.
+func (w *Worker) compose(m store.Mail, left []templates.LeftOut, carried int) (*gomail.Msg, error) {
+	data, err := templates.WithoutFiles(m.Kind, m.Data, left, carried)
+	if err != nil {
+		return nil, fmt.Errorf("mail %d: %w", m.ID, err)
+	}
+	m.Data = data
+	return Compose(w.Templates(), w.From, m)
 }
 
 // renderAhead bounds the mails rendered and not yet sent.

@@ -293,6 +293,7 @@ func sampleTriage() *Triage {
 			Mail: "inline", CID: "anh-1.PA-2026-000042@haugiang.gov.vn"},
 			{Name: "bien-ban.pdf", Type: "application/pdf", Size: 45000, Mail: "attached"},
 			{Name: "video.mp4", Type: "video/mp4", Size: 48000000, Mail: "kept"},
+			{Name: "anh-loi.jpg", Type: "image/jpeg", Size: 2048, Mail: FileUnsafe},
 			{Name: "x.exe", Type: "application/x-msdownload", Size: 10, Refused: "type"}}}
 }
 

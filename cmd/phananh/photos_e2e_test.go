@@ -97,3 +97,62 @@ func checkStripped(t *testing.T, what string, got, original []byte) {
 		t.Errorf("%s is not the picture sent: %v", what, err)
 	}
 }
+
+// TestE2EUnreadablePhotoKeptAtTheCenter: a report with a photo that only
+// starts like a JPEG, beside a real one. The mailer leaves it out of every
+// mail rather than send what it may hide, and no one is left to think it
+// was sent: the triage notice and the assignment list it as kept at the
+// Center because it could not be attached safely.
+func TestE2EUnreadablePhotoKeptAtTheCenter(t *testing.T) {
+	photo, err := os.ReadFile("testdata/gps.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := []byte("\xff\xd8\xff\xe1\x00\x10Exif\x00\x00not a JPEG")
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: Nguyễn Văn An <%s>\r\nTo: phananh@haugiang.gov.vn\r\nSubject: =?UTF-8?Q?M=E1=BA=A5t_=C4=91i=E1=BB=87n?=\r\n"+
+		"Message-ID: <broken-jpeg@mail.example.com>\r\nDate: Mon, 23 Nov 2026 08:10:00 +0700\r\nMIME-Version: 1.0\r\n"+
+		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n"+
+		"Content-Transfer-Encoding: 8bit\r\n\r\nKhu vực ấp 3, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng, cột điện nghiêng.\r\n\r\n", e2eCitizen)
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{"cot-dien.jpg", photo}, {"day-dien.jpg", broken}} {
+		fmt.Fprintf(&b, "--b1\r\nContent-Type: image/jpeg; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\n"+
+			"Content-Transfer-Encoding: base64\r\n\r\n%s", f.name, f.name, base64Lines(f.data))
+	}
+	b.WriteString("--b1--\r\n")
+	e.deliver(receivedAt, b.String())
+
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	text := triage.text()
+	if l := lineWith(text, "day-dien.jpg"); !strings.Contains(l, "lưu tại Trung tâm") || !strings.Contains(l, "không thể gửi kèm an toàn") {
+		t.Errorf("the triage notice lists the photo left out as %q", l)
+	}
+	if l := lineWith(text, "cot-dien.jpg"); !strings.Contains(l, "ảnh hiển thị trong thư") {
+		t.Errorf("the triage notice lists the photo sent as %q", l)
+	}
+	if n := strings.Count(string(triage.raw), "Content-Type: image/jpeg"); n != 1 {
+		t.Errorf("the triage notice carries %d photos, want 1", n)
+	}
+	e.replyTo(triage, e2eReceiver, receivedAt.Add(10*time.Minute), "/accept\n", "")
+	assignment := e.waitMail("assignment", e2eHandler, 1)
+	if files := assignment.files(); len(files) != 1 || files["cot-dien.jpg"] == nil {
+		t.Errorf("the assignment carries %v, want cot-dien.jpg alone", keys(files))
+	}
+	if l := lineWith(assignment.text(), "day-dien.jpg"); !strings.Contains(l, "lưu tại Trung tâm") || !strings.Contains(l, "không thể gửi kèm an toàn") {
+		t.Errorf("the assignment lists the photo left out as %q", l)
+	}
+}
+
+// lineWith returns the first line of text that holds s.
+func lineWith(text, s string) string {
+	for l := range strings.Lines(text) {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
+}

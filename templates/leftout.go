@@ -1,0 +1,84 @@
+package templates
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// FileUnsafe is what File.Mail says of a file its mail was to carry and
+// that the mailer left out: a photo that cannot be read as its type, which
+// could hide metadata the mailer cannot remove. It stays at the Center,
+// and the notice says so.
+const FileUnsafe = "unsafe"
+
+// LeftOut is a file a mail was to carry and does not: a photo that cannot
+// be read as its type (package mailer/strip), left out rather than sent
+// with what it may hide.
+type LeftOut struct {
+	Name string
+	// CID is the Content-ID of a photo shown in the mail, "" for an
+	// attachment.
+	CID string
+}
+
+// WithoutFiles returns the data of a mail of kind as it reads without the
+// files left out: each is listed as kept at the Center because it could
+// not be attached safely, as the files over the mail's size limit are
+// (the triage notice, the staff notices' lists of files, the result
+// notice's list of files kept). carried is how many files the mail still
+// carries. Files are found by Content-ID, else by name: the n-th file of
+// a name left out is the n-th of that name the notice lists as sent. The
+// data of a kind that lists no files is returned as it is.
+func WithoutFiles(kind string, data json.RawMessage, left []LeftOut, carried int) (json.RawMessage, error) {
+	k, ok := kinds[kind]
+	if !ok || len(left) == 0 {
+		return data, nil
+	}
+	v := k.new()
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, fmt.Errorf("templates: %s data: %w", kind, err)
+	}
+	switch d := v.(type) {
+	case *Triage:
+		leaveOut(d.Attachments, left)
+	case *Notice:
+		switch kind {
+		case "assignment", "coordination":
+			leaveOut(d.Files, left)
+		case "review":
+			leaveOut(d.ResultFiles, left)
+		case "citizen-reply", "citizen-note":
+			leaveOut(d.ReplyFiles, left)
+		}
+		d.Attached = carried > 0
+	case *Result:
+		for _, f := range left {
+			if i := slices.Index(d.Files, f.Name); i >= 0 {
+				d.Files = slices.Delete(d.Files, i, i+1)
+				d.Withheld = append(d.Withheld, f.Name)
+			}
+		}
+	default:
+		return data, nil
+	}
+	return json.Marshal(v)
+}
+
+// leaveOut marks the files of a list that were left out as FileUnsafe.
+func leaveOut(files []File, left []LeftOut) {
+	for _, l := range left {
+		i := slices.IndexFunc(files, func(f File) bool { return l.CID != "" && f.CID == l.CID })
+		if i < 0 {
+			i = slices.IndexFunc(files, func(f File) bool { return f.Name == l.Name && sent(f) })
+		}
+		if i >= 0 {
+			files[i].Mail, files[i].CID = FileUnsafe, ""
+		}
+	}
+}
+
+// sent reports whether a listed file may be one its mail carries.
+func sent(f File) bool {
+	return f.Refused == "" && f.Mail != "kept" && f.Mail != "withheld" && f.Mail != FileUnsafe
+}
