@@ -167,8 +167,13 @@ func (e *env) count(mailbox string) int {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	n, err := e.account.Count(ctx, mailbox)
-	if err != nil && strings.Contains(err.Error(), "NONEXISTENT") {
-		return 0 // the daemon has not created the folder yet
+	if err != nil {
+		// The daemon has not created the folder yet: servers say so in
+		// words of their own (Dovecot's NO to EXAMINE has no NONEXISTENT
+		// code), so the folder is looked for.
+		if names, lerr := e.account.List(ctx, mailbox); lerr == nil && len(names) == 0 {
+			return 0
+		}
 	}
 	if err != nil {
 		e.t.Fatal(err)
