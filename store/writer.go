@@ -170,8 +170,7 @@ func (db *DB) commitGroup(group []*writeReq) {
 // the savepoint back when fn fails or panics (its panic is left in
 // *panicked). broken is set when the database transaction itself is lost.
 func (db *DB) runSavepoint(tx *sql.Tx, ctx context.Context, fn func(*Tx) error, panicked *any) (err, broken error) {
-	bg := context.Background()
-	if _, err := tx.ExecContext(bg, `SAVEPOINT tx`); err != nil {
+	if _, err := db.execGroup(tx, `SAVEPOINT tx`); err != nil {
 		return err, err
 	}
 	t := &Tx{ctx: context.WithoutCancel(ctx), tx: tx, db: db, writable: true}
@@ -181,14 +180,25 @@ func (db *DB) runSavepoint(tx *sql.Tx, ctx context.Context, fn func(*Tx) error, 
 	}
 	if err != nil {
 		clear(db.nextIDs) // the ids taken since are free again
-		if _, rerr := tx.ExecContext(bg, `ROLLBACK TO tx`); rerr != nil {
+		if _, rerr := db.execGroup(tx, `ROLLBACK TO tx`); rerr != nil {
 			return err, rerr
 		}
 	}
-	if _, rerr := tx.ExecContext(bg, `RELEASE tx`); rerr != nil {
+	if _, rerr := db.execGroup(tx, `RELEASE tx`); rerr != nil {
 		return err, rerr
 	}
 	return err, nil
+}
+
+// execGroup runs one of the savepoint statements on the group's
+// transaction, prepared once (stmts.go) rather than compiled for each
+// transaction of each group.
+func (db *DB) execGroup(tx *sql.Tx, query string) (sql.Result, error) {
+	bg := context.Background()
+	if st := db.writeStmts.lookup(query); st != nil {
+		return tx.StmtContext(bg, st).ExecContext(bg)
+	}
+	return tx.ExecContext(bg, query)
 }
 
 // run calls fn, turning a panic into an error.
