@@ -202,3 +202,17 @@ func TestBackupKeys(t *testing.T) {
 		t.Errorf("the restored report reads %+v", got)
 	}
 }
+
+// TestTakenKeyCached: the key a new report takes is in the cache from the
+// start, so that the mailer, rendering the report's notices a moment
+// later, does not read it back from the key store.
+func TestTakenKeyCached(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	k, err := db.keystore.take(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.keystore.cached(k.id) == nil {
+		t.Error("a key just taken is not in the cache")
+	}
+}

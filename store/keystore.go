@@ -174,6 +174,9 @@ func (ks *keyStore) take(ctx context.Context) (dataKey, error) {
 	}
 	k := ks.pool[len(ks.pool)-1]
 	ks.pool = ks.pool[:len(ks.pool)-1]
+	// The report's notices are rendered a moment later: they find its key
+	// here rather than in the file.
+	ks.remember(k.id, k.aead)
 	return k, nil
 }
 
