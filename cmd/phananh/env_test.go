@@ -171,8 +171,12 @@ func (e *env) count(mailbox string) int {
 		// The daemon has not created the folder yet: servers say so in
 		// words of their own (Dovecot's NO to EXAMINE has no NONEXISTENT
 		// code), so the folder is looked for.
-		if names, lerr := e.account.List(ctx, mailbox); lerr == nil && len(names) == 0 {
+		names, lerr := e.account.List(ctx, mailbox)
+		if lerr == nil && len(names) == 0 {
 			return 0
+		}
+		if lerr == nil { // made between the two: counted now
+			n, err = e.account.Count(ctx, mailbox)
 		}
 	}
 	if err != nil {
