@@ -57,7 +57,9 @@ func parseFrom(values []string, hint string) (from Address, problem, text string
 		return Address{}, FromMany, text
 	}
 	a := list[0]
-	if !mailboxAddr(a.Address) {
+	// net/mail unquotes a quoted local part that needs no quotes
+	// ("an"@example.vn): the address must stand in the header as written.
+	if !mailboxAddr(a.Address) || !strings.Contains(s, a.Address) {
 		return Address{}, FromUnparseable, text
 	}
 	return Address{Name: cleanName(headerText(a.Name, hint)), Addr: a.Address}, "", ""
