@@ -103,3 +103,41 @@ func TestFollowUpFloodIsCapped(t *testing.T) {
 		t.Errorf("held follow-ups %+v, want %+v", held, want)
 	}
 }
+
+// TestFollowUpFloodDoesNotSilenceTheCitizen: strangers who flood a report
+// with follow-ups use up its hourly share, but not the citizen's: a
+// follow-up from the report's own address is forwarded within its
+// mailbox's share whatever others sent, so that no stranger can keep the
+// citizen's word from the report's holders (SPEC 4.2).
+func TestFollowUpFloodDoesNotSilenceTheCitizen(t *testing.T) {
+	w := newWalker(t)
+	w.p.FollowUpsPerSender, w.p.FollowUpsPerReport = 2, 3
+	w.ingest(outage)
+	mark := 0
+	w.sentSince(&mark)
+	steps := []struct {
+		from    string
+		notices int
+	}{
+		{from: "la1@example.com", notices: 1},
+		{from: "la2@example.com", notices: 1},
+		{from: "la3@example.com", notices: 1},
+		{from: "la4@example.com", notices: 0}, // the report has had its 3
+		{from: citizen, notices: 1},           // the citizen's own share
+		{from: citizen, notices: 1},
+		{from: citizen, notices: 0}, // the citizen's mailbox has had its 2
+	}
+	for i, s := range steps {
+		out := w.followUp(s.from, fmt.Sprintf("Bổ sung lần %d: vẫn mất điện.\n", i+1))
+		notes := 0
+		for _, m := range w.sentSince(&mark) {
+			if m.Kind == "citizen-note" {
+				notes++
+			}
+		}
+		held := out.Reason == store.ReasonFollowUpHeld
+		if notes != s.notices || held != (s.notices == 0) {
+			t.Errorf("follow-up %d from %s: %d notices, outcome %+v; want %d", i+1, s.from, notes, out, s.notices)
+		}
+	}
+}

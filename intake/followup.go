@@ -86,7 +86,7 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		return out, err
 	}
 	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: text, followUp: &from}
-	held, err := fu.overCap(tx, in, cf.r.ID)
+	held, err := fu.overCap(tx, in, cf.r.ID, from.citizen)
 	if err != nil {
 		return out, err
 	}
@@ -116,19 +116,23 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 
 // overCap reports whether a follow-up is past the hourly caps: its
 // sender's mailbox (fold.Mailbox) or its report has had its hour's share
-// of follow-ups forwarded. The count is of the messages recorded, in the
-// store, so a restart forgets nothing; the message itself is not recorded
-// yet.
-func (fu *followUps) overCap(tx *store.Tx, in *incoming, reportID int64) (bool, error) {
+// of follow-ups forwarded. The report's share does not hold back the
+// report's own citizen (citizen): strangers who use it up cannot keep the
+// citizen's word from the holders, and the citizen's mailbox has its own
+// share. The count is of the messages recorded, in the store, so a
+// restart forgets nothing; the message itself is not recorded yet.
+func (fu *followUps) overCap(tx *store.Tx, in *incoming, reportID int64, citizen bool) (bool, error) {
 	q := store.Recent{Kind: KindReply, Reason: store.ReasonFollowUp, Since: in.now.Add(-time.Hour), ReportID: reportID}
-	n, err := tx.CountRecent(q)
-	if err != nil || n >= cmp.Or(fu.perReport, DefaultFollowUpsPerReport) {
-		return err == nil, err
+	if !citizen {
+		n, err := tx.CountRecent(q)
+		if err != nil || n >= cmp.Or(fu.perReport, DefaultFollowUpsPerReport) {
+			return err == nil, err
+		}
 	}
 	if q.ReportID, q.Sender = 0, in.msg.From.Addr; q.Sender == "" {
 		return false, nil
 	}
-	n, err = tx.CountRecent(q)
+	n, err := tx.CountRecent(q)
 	return n >= cmp.Or(fu.perSender, DefaultFollowUpsPerSender), err
 }
 
