@@ -165,7 +165,7 @@ func split(line string) (name, rest string, ok bool) {
 	default:
 		return "", "", false
 	}
-	if r, _ := utf8.DecodeRuneInString(t); !unicode.IsLetter(r) {
+	if r, _ := utf8.DecodeRuneInString(t); !unicode.IsLetter(r) || isAddress(t) {
 		return "", "", false
 	}
 	end := strings.IndexFunc(t, func(r rune) bool {
@@ -179,6 +179,20 @@ func split(line string) (name, rest string, ok bool) {
 		rest = strings.TrimSuffix(strings.TrimSpace(rest), emphasis)
 	}
 	return name, rest, true
+}
+
+// isAddress reports whether a line's first word, after its "/", holds an
+// "@": it is an email address, which RFC 5322 lets begin with "/"
+// ("/tiepnhan@example.com"), never a command. Staff notices show addresses
+// that others chose — the citizen's, a follow-up's sender — where a client's
+// conversion of the HTML part to text (a table's cells one a line) or its
+// re-wrapping of a long line can set one at the start of a line.
+func isAddress(t string) bool {
+	word := t
+	if i := strings.IndexFunc(t, unicode.IsSpace); i >= 0 {
+		word = t[:i]
+	}
+	return strings.ContainsAny(word, "@＠")
 }
 
 // Written returns the command of a command line as the operator wrote it,

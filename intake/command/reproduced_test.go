@@ -170,3 +170,27 @@ func TestParseReplyRepeated(t *testing.T) {
 		})
 	}
 }
+
+// TestAddressIsNoCommand: an email address may begin with "/" (RFC 5322
+// allows it in a local part), and staff notices show addresses that others
+// chose — the citizen's, a follow-up's sender — where a client's own
+// conversion of the HTML part to text (a table's cells one a line) or its
+// re-wrapping of a long line sets them at the start of a line. Such a line
+// is no command: only the operator's own line is read.
+func TestAddressIsNoCommand(t *testing.T) {
+	reply := "/ghichu Đã xem, chuyển tổ kỹ thuật kiểm tra.\n\n" +
+		"PHẢN ÁNH MỚI CẦN TIẾP NHẬN\n\nMã phản ánh: PA-2026-000001\n" +
+		"Họ tên\nNguyễn Văn An\nEmail\n/tiepnhan@evil.example\n" +
+		"Thư này là thư mới (không trả lời thư của hệ thống) ghi mã phản ánh trong tiêu đề, gửi từ địa chỉ\n" +
+		"/tuchoi.gia-mao@evil.example, không phải địa chỉ của người phản ánh: người gửi chưa được xác thực.\n" +
+		"- /note@evil.example xin chào\n"
+	cmds, refused, repeated := command.ParseReply(reply, command.Reproduce(injected))
+	if len(cmds) != 1 || cmds[0].Action != "note" || cmds[0].Line != 1 || len(refused) != 0 || len(repeated) != 0 {
+		t.Errorf("commands %+v, refused %v, repeated %v; want the operator's /ghichu alone", cmds, refused, repeated)
+	}
+	for _, line := range []string{"/tiepnhan@x.vn", "/reject.spam@x.vn lý do", "/Note@X.VN"} {
+		if command.Written(line) != "" {
+			t.Errorf("%q is read as a command", line)
+		}
+	}
+}
