@@ -41,9 +41,10 @@ var demoMail embed.FS
 var demoPhoto []byte
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("demo", "demo [--out DIR]\n\nRuns the whole pipeline on this machine: an IMAP server and an SMTP sink in the process, on\nloopback, a database in a temporary folder, and sample reports; prints what became of each\nmessage and writes every mail the daemon sent into DIR as .eml files.", stderr)
+	fs := newFlagSet("demo", "demo [--out DIR] [--table appendix1|2025]\n\nRuns the whole pipeline on this machine: an IMAP server and an SMTP sink in the process, on\nloopback, a database in a temporary folder, and sample reports; prints what became of each\nmessage and writes every mail the daemon sent into DIR as .eml files.", stderr)
 	out := fs.String("out", "demo-mail", "the `folder` the mail sent is written to")
 	keep := fs.Bool("keep", false, "keep the temporary folder (configuration, database, data)")
+	table := fs.String("table", "appendix1", "the built-in routing `table`: appendix1 (before 2025) or 2025 (Cần Thơ city's communes and departments)")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -51,14 +52,18 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	if err := demo(ctx, *out, *keep, stdout, stderr); err != nil {
+	if *table != "appendix1" && *table != "2025" {
+		fmt.Fprintf(stderr, "phananh demo: --table %q: want appendix1 or 2025\n", *table)
+		return exitUsage
+	}
+	if err := demo(ctx, *out, *table, *keep, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "phananh demo: %v\n", err)
 		return exitFailed
 	}
 	return exitOK
 }
 
-func demo(ctx context.Context, out string, keep bool, stdout, stderr io.Writer) error {
+func demo(ctx context.Context, out, table string, keep bool, stdout, stderr io.Writer) error {
 	dir, err := os.MkdirTemp("", "phananh-demo-")
 	if err != nil {
 		return err
@@ -81,7 +86,7 @@ func demo(ctx context.Context, out string, keep bool, stdout, stderr io.Writer) 
 		return err
 	}
 	defer sink.Close()
-	config, err := writeDemoConfig(dir, imapSrv, sink)
+	config, err := writeDemoConfig(dir, table, imapSrv, sink)
 	if err != nil {
 		return err
 	}
@@ -100,7 +105,8 @@ func demo(ctx context.Context, out string, keep bool, stdout, stderr io.Writer) 
 	defer wg.Wait()
 	defer cancel()
 
-	fmt.Fprintf(stdout, "IMAP server on %s, SMTP sink on %s, database in %s\n\n", imapSrv.Addr(), sink.Addr(), dir)
+	fmt.Fprintf(stdout, "IMAP server on %s, SMTP sink on %s, database in %s\n", imapSrv.Addr(), sink.Addr(), dir)
+	fmt.Fprintf(stdout, "Routing table: %s (--table appendix1 or 2025)\n\n", table)
 	names, err := deliverSamples(imapSrv)
 	if err != nil {
 		return err
@@ -119,7 +125,7 @@ func demo(ctx context.Context, out string, keep bool, stdout, stderr io.Writer) 
 	return printWalk(ctx, stdout, d, code)
 }
 
-func writeDemoConfig(dir string, imapSrv *imaptest.Server, sink *smtptest.Server) (string, error) {
+func writeDemoConfig(dir, table string, imapSrv *imaptest.Server, sink *smtptest.Server) (string, error) {
 	if err := os.WriteFile(filepath.Join(dir, "imap.password"), []byte("demo"), 0o600); err != nil {
 		return "", err
 	}
@@ -138,6 +144,9 @@ poll_interval = "1s"
 host = %q
 port = %s
 tls = "none"
+
+[rules]
+table = %q
 
 [security]
 # The demo's mail does not pass through a border server that checks DKIM.
@@ -161,7 +170,7 @@ email = "xuly@dienluc.example.gov.vn"
 name = "Điện lực Hậu Giang"
 role = "handler"
 agency = "dien-luc"
-`, host, port, smtpHost, smtpPort)
+`, host, port, smtpHost, smtpPort, table)
 	path := filepath.Join(dir, "phananh.toml")
 	return path, os.WriteFile(path, []byte(body), 0o600)
 }

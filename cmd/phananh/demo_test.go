@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"mime"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,5 +59,57 @@ func TestDemo(t *testing.T) {
 		if b, _ := os.ReadFile(f); !bytes.Contains(b, []byte("Auto-Submitted:")) {
 			t.Errorf("%s has no Auto-Submitted header", f)
 		}
+	}
+}
+
+// TestDemo2025 runs the demo on the 2025 routing table, as a province
+// deploying today would configure it: the summary and every mail name the
+// bodies of Cần Thơ city's two-tier government, never the abolished
+// province, its committee, its departments or its districts, but where the
+// citizen wrote them.
+func TestDemo2025(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "mail")
+	var stdout, stderr bytes.Buffer
+	if code := dispatch(context.Background(), []string{"demo", "--table", "2025", "--out", out}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, want := range []string{
+		"Routing table: 2025",
+		"Điện, xã Vị Thanh 1 → Công ty Điện lực (khu vực Hậu Giang); now closed",
+		"Trật tự đô thị, phường Vị Thanh → Ủy ban nhân dân phường Vị Thanh",
+		"→ Công an thành phố Cần Thơ; URGENT",
+		"Mail sent (21)",
+		`now closed, rated "rat-hai-long"`,
+	} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("the demo does not say %q:\n%s", want, stdout.String())
+		}
+	}
+	// What the citizens wrote, which the mail quotes.
+	theirs := strings.NewReplacer("huyện Vị Thủy", "", "Vi Thanh city", "")
+	files, _ := filepath.Glob(filepath.Join(out, "*.eml"))
+	for _, f := range files {
+		raw, _ := os.ReadFile(f)
+		m := sentMail{t, raw}
+		from, _ := new(mime.WordDecoder).DecodeHeader(m.header("From"))
+		text := theirs.Replace(from + "\n" + m.text())
+		for _, old := range []string{"tỉnh Hậu Giang", "UBND tỉnh", "Ủy ban nhân dân tỉnh", "Thông tin và Truyền thông", "huyện", "Hau Giang Province", "Hậu Giang Province", "district"} {
+			for line := range strings.Lines(text) {
+				if strings.Contains(line, old) && !strings.Contains(line, "đã hợp nhất") {
+					t.Errorf("%s names %q: %s", filepath.Base(f), old, line)
+				}
+			}
+		}
+	}
+}
+
+// TestDemoTableUnknown refuses a table the binary does not have.
+func TestDemoTableUnknown(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := dispatch(context.Background(), []string{"demo", "--table", "2024", "--out", t.TempDir()}, &stdout, &stderr); code != exitUsage {
+		t.Fatalf("exit %d, want %d: %s", code, exitUsage, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "appendix1 or 2025") {
+		t.Errorf("stderr does not name the tables: %s", stderr.String())
 	}
 }
