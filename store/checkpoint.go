@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -43,11 +44,46 @@ func (db *DB) checkpointLoop() {
 		}
 		// A failure is left to the next pass; SQLite checkpoints when the
 		// last connection closes too.
+		db.checkpointing.Lock()
 		db.r.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
+		db.checkpointing.Unlock()
 		select {
 		case <-time.After(checkpointEvery):
 		case <-db.stop:
 			return
 		}
 	}
+}
+
+// truncateTries is how many times truncateWAL tries a busy checkpoint.
+const truncateTries = 5
+
+// truncateWAL copies the whole WAL into the database and truncates it to
+// nothing: after an erasure, the WAL would otherwise keep the pages the
+// erasure rewrote, as they were, until new commits overwrite them. The
+// database file itself keeps no copy: the writer's secure_delete zeroes
+// what it frees. It waits, up to the busy timeout, for the writer and for
+// readers of older snapshots; the writer waits for it in turn, for the time
+// of one copy of the (short: see above) WAL.
+//
+// Another process's checkpoint (phananh ingest beside serve) makes it
+// busy at once, without waiting: it tries again, a few times.
+func (db *DB) truncateWAL(ctx context.Context) error {
+	db.checkpointing.Lock()
+	defer db.checkpointing.Unlock()
+	var busy, logPages, done int
+	for try := range truncateTries {
+		if err := db.r.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
+			return fmt.Errorf("store: checkpoint: %w", err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		select {
+		case <-time.After(time.Duration(try+1) * 50 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return fmt.Errorf("store: checkpoint: the WAL could not be truncated (a long read?): the erased values' old pages stay in %s-wal until the next erasure's or the daily job's checkpoint", db.path)
 }

@@ -12,7 +12,7 @@ import (
 
 // newReport writes a report with a raw message, a photo and a mail, and
 // returns it with the blob references of the message and the photo.
-func newReport(t *testing.T, db *DB, r Report, photo string) (Report, []string) {
+func newReport(t testing.TB, db *DB, r Report, photo string) (Report, []string) {
 	t.Helper()
 	var refs []string
 	err := db.Write(context.Background(), func(tx *Tx) error {

@@ -225,7 +225,9 @@ func (t *Tx) ReportMessages(reportID int64) ([]Message, error) {
 // erasures committed but not finished — after a crash between the two, or
 // when the key store could not be written — and returns how many it
 // finished. It is what makes an erasure complete: run after every erasure,
-// at start and by the daily job.
+// at start and by the daily job. It ends with a truncating checkpoint
+// (truncateWAL), so that the pages the erasures rewrote leave no older copy
+// in the WAL.
 func (db *DB) FinishErasures(ctx context.Context, now time.Time) (int, error) {
 	type pending struct {
 		id           int64
@@ -251,6 +253,9 @@ func (db *DB) FinishErasures(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: erasures: %w", err)
 	}
+	if len(todo) == 0 {
+		return 0, nil
+	}
 	for i, p := range todo {
 		for _, name := range strings.Fields(p.blobs) {
 			if err := db.blobs.removeName(name); err != nil {
@@ -268,7 +273,7 @@ func (db *DB) FinishErasures(ctx context.Context, now time.Time) (int, error) {
 			return i, fmt.Errorf("store: erasures: %w", err)
 		}
 	}
-	return len(todo), nil
+	return len(todo), db.truncateWAL(ctx)
 }
 
 // ReconcileKeys destroys again the data keys of erased reports that the

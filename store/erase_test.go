@@ -11,7 +11,7 @@ import (
 
 func allowAll(Report, []Deadline) error { return nil }
 
-func closeReport(t *testing.T, db *DB, code string, at time.Time) {
+func closeReport(t testing.TB, db *DB, code string, at time.Time) {
 	t.Helper()
 	err := db.Write(context.Background(), func(tx *Tx) error {
 		r, err := tx.Report(code)

@@ -80,6 +80,7 @@ type DB struct {
 	stopped  chan struct{}
 	// The checkpointer (checkpoint.go).
 	committed, checkpointed chan struct{}
+	checkpointing           sync.Mutex // one checkpoint at a time in the process
 }
 
 // ErrWrongKey is returned by Open when the key is not the one the database
