@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -29,9 +30,17 @@ type Deadline struct {
 // same kind (a recomputed intake deadline, a new resolve deadline after a
 // reassignment).
 func (t *Tx) SetDeadline(reportID int64, d Deadline) (int64, error) {
-	if _, err := t.exec(`UPDATE deadlines SET state = 'superseded' WHERE report_id = ? AND kind = ? AND state = 'open'`,
-		reportID, d.Kind); err != nil {
-		return 0, fmt.Errorf("store: deadline: %w", err)
+	// A report this transaction made has no open deadline of a kind it
+	// has not set.
+	c := t.createdByID(reportID)
+	if c == nil || slices.Contains(c.deadlines, d.Kind) {
+		if _, err := t.exec(`UPDATE deadlines SET state = 'superseded' WHERE report_id = ? AND kind = ? AND state = 'open'`,
+			reportID, d.Kind); err != nil {
+			return 0, fmt.Errorf("store: deadline: %w", err)
+		}
+	}
+	if c != nil {
+		c.deadlines = append(c.deadlines, d.Kind)
 	}
 	opened := d.OpenedAt
 	if opened.IsZero() {

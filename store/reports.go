@@ -142,7 +142,21 @@ func (t *Tx) CreateReport(r Report) (Report, error) {
 	if err != nil {
 		return r, fmt.Errorf("store: new report: %w", err)
 	}
+	if t.created == nil {
+		t.created = map[string]*createdReport{}
+	}
+	t.created[code] = &createdReport{id: id}
 	return r, nil
+}
+
+// createdByID returns the report of id that this transaction made, or nil.
+func (t *Tx) createdByID(id int64) *createdReport {
+	for _, c := range t.created {
+		if c.id == id {
+			return c
+		}
+	}
+	return nil
 }
 
 // contentIndex fingerprints report text for the duplicate check (SPEC 4.7):
@@ -170,6 +184,9 @@ func (t *Tx) nextCode(received time.Time) (string, error) {
 func (t *Tx) reportID(code string) (any, error) {
 	if code == "" {
 		return nil, nil
+	}
+	if c, ok := t.created[code]; ok {
+		return c.id, nil
 	}
 	var id int64
 	err := t.queryRow(`SELECT id FROM reports WHERE code = ?`, code).Scan(&id)

@@ -338,6 +338,16 @@ type Tx struct {
 	writable bool
 	keys     map[int64]*rowKey // the reports' keys looked up so far
 	err      error             // a failure that rolls the transaction back
+	// created are the reports this transaction made, by code, with the
+	// kinds of deadline set on each since (reports.go): what the database
+	// would answer of them is known without asking it.
+	created map[string]*createdReport
+}
+
+// createdReport is a report a transaction made.
+type createdReport struct {
+	id        int64
+	deadlines []string // the kinds set on it
 }
 
 // Read runs fn in a read-only transaction that sees one consistent snapshot.

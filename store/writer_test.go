@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -179,5 +180,53 @@ func TestWriterDoesNotCheckpoint(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("the database file holds %d reports, want 3: the WAL is not checkpointed", n)
+	}
+}
+
+// TestNewReportDeadlines: a transaction that makes a report and sets its
+// deadlines, one kind twice, leaves the last of each kind open and the one
+// before it superseded, as it does for a report made earlier; and the
+// report's code names it to the statements after, in the same transaction.
+func TestNewReportDeadlines(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+	var id int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		r, err := tx.CreateReport(sample(at))
+		if err != nil {
+			return err
+		}
+		id = r.ID
+		for _, kind := range []string{"intake", "intake", "resolve"} {
+			if _, err := tx.SetDeadline(r.ID, Deadline{Kind: kind, Start: at, Due: at.Add(time.Hour)}); err != nil {
+				return err
+			}
+		}
+		got, err := tx.reportID(r.Code)
+		if got != r.ID {
+			t.Errorf("report %s: id %v (%v), want %d", r.Code, got, err, r.ID)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string][]string{}
+	db.Read(ctx, func(tx *Tx) error {
+		rows, err := tx.query(`SELECT kind, state FROM deadlines WHERE report_id = ? ORDER BY id`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var kind, state string
+			rows.Scan(&kind, &state)
+			states[kind] = append(states[kind], state)
+		}
+		return rows.Err()
+	})
+	if got := fmt.Sprint(states["intake"], states["resolve"]); got != "[superseded open] [open]" {
+		t.Errorf("deadlines %s, want [superseded open] [open]", got)
 	}
 }
