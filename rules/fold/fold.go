@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -73,6 +74,11 @@ func Address(s string) string {
 // Other providers' dots are kept: Outlook, Yahoo and the province's own
 // servers deliver "a.n@" and "an@" to different people.
 //
+// The domain is compared in its ASCII (IDNA) form, as mail is routed by
+// it: "bücher.de", "BÜCHER.de" and "xn--bcher-kva.de" are one domain, and
+// so are "gmail.com" and its full-width "ｇｍａｉｌ.com". A domain without
+// one is kept as Address folds it.
+//
 // It may merge addresses that a server keeps apart (one that does not
 // know subaddressing): a cap then counts two people as one, which errs
 // toward fewer automatic mails and never loses a report. So it is for the
@@ -85,6 +91,11 @@ func Mailbox(s string) string {
 		return s
 	}
 	local, domain := s[:at], s[at+1:]
+	if !isASCII(domain) {
+		if d, err := idna.Lookup.ToASCII(domain); err == nil {
+			domain = d
+		}
+	}
 	if i := strings.IndexByte(local, '+'); i > 0 {
 		local = local[:i]
 	}

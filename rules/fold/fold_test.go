@@ -97,6 +97,12 @@ func TestMailbox(t *testing.T) {
 		"nguyen.van.an@outlook.com":       "nguyen.van.an@outlook.com",
 		"nguyen.van.an@haugiang.gov.vn":   "nguyen.van.an@haugiang.gov.vn",
 		"...@gmail.com":                   "...@gmail.com",
+		"an@bücher.de":                    "an@xn--bcher-kva.de", // a domain is one in any of its forms
+		"an@BÜCHER.de":                    "an@xn--bcher-kva.de",
+		"an@XN--BCHER-KVA.DE":             "an@xn--bcher-kva.de",
+		"an@phản-ánh.vn":                  "an@xn--phn-nh-sta5502d.vn",
+		"n.v.an@ｇｍａｉｌ.com":                "nvan@gmail.com",           // full-width letters are Gmail's too
+		"n.v.an@GMAİL.com":                "n.v.an@xn--gmail-bgd.com", // another domain: its dots are kept
 		"no-domain":                       "no-domain",
 		"":                                "",
 	} {
