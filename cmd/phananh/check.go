@@ -297,7 +297,8 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 
 // bodies says which bodies the mail and the reports name (routing.Bodies),
 // so that the operator sees them before the first mail: the Center that
-// signs, and the department escalated reports go to.
+// signs, and the department escalated reports go to, which needs its
+// address (process.escalation_address) for /escalate to be applied.
 func (c *checker) bodies(cfg *config.Config, b routing.Bodies) {
 	if b.EscalationAgency == "" {
 		c.warn("names", fmt.Sprintf("the routing table names no agency for escalated reports: the mail says they go to %q", b.Escalation),
@@ -308,8 +309,14 @@ func (c *checker) bodies(cfg *config.Config, b routing.Bodies) {
 	if cfg.Center.Name == "" {
 		from = "the routing table's; [center] name in " + cfg.Path + " replaces it"
 	}
-	c.ok("names", "mail is signed %q (%s); escalated reports go to %s (%s), advising %s",
-		b.Center, from, b.Escalation, b.EscalationAgency, b.Committee())
+	if cfg.Process.EscalationAddress == "" {
+		c.warn("names", fmt.Sprintf("mail is signed %q (%s); escalated reports go to %s (%s), advising %s, but process.escalation_address is empty: /escalate is refused",
+			b.Center, from, b.Escalation, b.EscalationAgency, b.Committee()),
+			"set process.escalation_address in "+cfg.Path+" to the address of "+b.Escalation)
+		return
+	}
+	c.ok("names", "mail is signed %q (%s); escalated reports go to %s (%s) at %s, advising %s",
+		b.Center, from, b.Escalation, b.EscalationAgency, cfg.Process.EscalationAddress, b.Committee())
 }
 
 func (c *checker) templates(cfg *config.Config, bodies routing.Bodies) *templates.Set {

@@ -73,6 +73,7 @@ func newDeployment(t *testing.T, opt deploymentOptions) *deployment {
 		"smtp.host": q("127.0.0.1"), "smtp.port": fmt.Sprint(d.smtp.Port()), "smtp.tls": q(string(opt.smtp.TLS)),
 		"smtp.from": q("phananh@haugiang.gov.vn"), "http.listen": q("127.0.0.1:0"),
 		"security.token_key_file": q(d.key("token.key")), "security.encryption_key_file": q(d.key("encryption.key")),
+		"process.escalation_address": q("chuyencap@haugiang.gov.vn"),
 	}
 	if opt.smtpTLS != "" {
 		settings["smtp.tls"] = q(opt.smtpTLS)
@@ -99,7 +100,7 @@ func q(s string) string { return fmt.Sprintf("%q", s) }
 // configTOML writes settings ("table.key" = value) as TOML tables.
 func configTOML(settings map[string]string) string {
 	var b strings.Builder
-	for _, table := range []string{"imap", "smtp", "store", "security", "http", "calendar", "rules", "templates"} {
+	for _, table := range []string{"imap", "smtp", "store", "security", "http", "calendar", "rules", "templates", "process"} {
 		fmt.Fprintf(&b, "[%s]\n", table)
 		for k, v := range settings {
 			if t, key, _ := strings.Cut(k, "."); t == table && v != "" {
@@ -287,6 +288,8 @@ func TestCheckFaults(t *testing.T) {
 		{name: "a handler of an agency not in the table", opt: deploymentOptions{folders: true},
 			extra: "[[operators]]\nemail = \"x@haugiang.gov.vn\"\nrole = \"handler\"\nagency = \"so-khong-co\"\n\n",
 			check: "operators", status: "fail", want: `agency "so-khong-co" is not in the routing table`},
+		{name: "no escalation address", opt: deploymentOptions{folders: true, settings: map[string]string{"process.escalation_address": ""}},
+			check: "names", status: "warn", want: "but process.escalation_address is empty: /escalate is refused — fix: set process.escalation_address in "},
 		{name: "HTTP address in use", opt: deploymentOptions{folders: true, settings: map[string]string{"http.listen": q(busy.Addr().String())}},
 			check: "http", status: "fail", want: "change http.listen"},
 		{name: "clock in another zone", opt: deploymentOptions{folders: true, settings: map[string]string{"calendar.timezone": q("UTC")}},
@@ -485,7 +488,7 @@ func TestCheckNames(t *testing.T) {
 	out, _ := d.check()
 	line := lineOf(out, "names")
 	if statusOf(out, "names") != "ok" || !strings.Contains(line, center) || !strings.Contains(line, "(the configuration's)") ||
-		!strings.Contains(line, "Sở Khoa học và Công nghệ thành phố Cần Thơ (so-khcn), advising Ủy ban nhân dân thành phố Cần Thơ") {
+		!strings.Contains(line, "Sở Khoa học và Công nghệ thành phố Cần Thơ (so-khcn) at chuyencap@haugiang.gov.vn, advising Ủy ban nhân dân thành phố Cần Thơ") {
 		t.Errorf("names:\n%s", out)
 	}
 }
