@@ -48,6 +48,11 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (int, error) {
 	} else if n > 0 {
 		r.Log.Warn("data keys of erased reports found in the key store (restored from an older copy?) and destroyed again", "count", n)
 	}
+	if o, err := r.DB.SweepOrphans(ctx, now, false); err != nil {
+		return 0, err
+	} else if o != (store.Orphans{}) {
+		r.Log.Info("files and data keys a stopped process left unused removed", "files", o.Files, "keys", o.Keys)
+	}
 	cutoff := r.Cutoff(now)
 	if cutoff.IsZero() {
 		return 0, nil

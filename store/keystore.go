@@ -32,8 +32,9 @@ type keyStore struct {
 	wrap cipher.AEAD
 	path string
 
-	mu   sync.Mutex
-	pool []dataKey // keys already durable in the store, not yet given to a report
+	mu     sync.Mutex
+	pool   []dataKey // keys already durable in the store, not yet given to a report
+	poolAt time.Time // when the pool's keys were made
 
 	// cache keeps the keys read lately, for cacheTTL, so that the reports a
 	// process works on cost one read of the key store a minute. A report
@@ -163,11 +164,13 @@ func newKeyID() string {
 	return hex.EncodeToString(b)
 }
 
-// take returns a new data key, already durable in the store.
+// take returns a new data key, already durable in the store, made less
+// than keyPoolAge ago: a key older than that and named by no report is an
+// orphan to SweepOrphans, in any process.
 func (ks *keyStore) take(ctx context.Context) (dataKey, error) {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
-	if len(ks.pool) == 0 {
+	if len(ks.pool) == 0 || time.Since(ks.poolAt) >= keyPoolAge {
 		if err := ks.fill(ctx); err != nil {
 			return dataKey{}, err
 		}
@@ -180,14 +183,21 @@ func (ks *keyStore) take(ctx context.Context) (dataKey, error) {
 	return k, nil
 }
 
-// fill makes keyPool new keys in one transaction.
+// fill makes keyPool new keys in one transaction, and deletes the keys
+// left in the pool, too old to be given.
 func (ks *keyStore) fill(ctx context.Context) error {
 	tx, err := ks.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("key store: %w", err)
 	}
 	defer tx.Rollback()
-	now := time.Now().Unix()
+	for _, k := range ks.pool {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM data_keys WHERE id = ?`, k.id); err != nil {
+			return fmt.Errorf("key store: %w", err)
+		}
+	}
+	at := time.Now()
+	now := at.Unix()
 	made := make([]dataKey, 0, keyPool)
 	for range keyPool {
 		raw := make([]byte, 32)
@@ -206,7 +216,52 @@ func (ks *keyStore) fill(ctx context.Context) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("key store: %w", err)
 	}
-	ks.pool = append(ks.pool, made...)
+	ks.pool, ks.poolAt = made, at
+	return nil
+}
+
+// unusedBefore returns, in the order of their ids, the ids of the keys
+// made before cutoff that are not in this process's pool.
+func (ks *keyStore) unusedBefore(ctx context.Context, cutoff time.Time) ([]string, error) {
+	ks.mu.Lock()
+	pooled := map[string]bool{}
+	for _, k := range ks.pool {
+		pooled[k.id] = true
+	}
+	ks.mu.Unlock()
+	rows, err := ks.db.QueryContext(ctx, `SELECT id FROM data_keys WHERE created_at < ? ORDER BY id`, cutoff.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("key store: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("key store: %w", err)
+		}
+		if !pooled[id] {
+			ids = append(ids, id)
+		}
+	}
+	return ids, rows.Err()
+}
+
+// deleteUnused deletes keys that no report was ever given: no tombstone.
+func (ks *keyStore) deleteUnused(ctx context.Context, ids []string) error {
+	tx, err := ks.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("key store: %w", err)
+	}
+	defer tx.Rollback()
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM data_keys WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("key store: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("key store: %w", err)
+	}
 	return nil
 }
 

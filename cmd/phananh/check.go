@@ -235,6 +235,17 @@ func (c *checker) store(ctx context.Context, cfg *config.Config, key []byte) {
 		detail += "; a phananh serve is running on it"
 	}
 	c.ok("store", "%s", detail)
+	if key == nil || info.Version != info.Known || !info.KeyStore {
+		return
+	}
+	o, err := store.CountOrphans(ctx, store.Options{Path: path, DataDir: cfg.Store.DataDir, KeysPath: cfg.Store.KeysPath, Key: key}, time.Now())
+	switch {
+	case err != nil:
+		c.warn("orphans", "counting the files and data keys that nothing references: "+err.Error(), "")
+	case o != (store.Orphans{}):
+		c.warn("orphans", fmt.Sprintf("%d files of %s and %d data keys that nothing references, left by a process that stopped", o.Files, cfg.Store.DataDir, o.Keys),
+			"nothing to do: phananh serve removes them at start and every night")
+	}
 }
 
 // serveRunning reports whether a serve holds the data folder's lock.
