@@ -97,7 +97,7 @@ func (s *session) send(from string, rcpts []string, utf8 bool, body io.Reader) e
 	if err != nil {
 		return err
 	}
-	w := s.c.Text.DotWriter()
+	w := &dotWriter{w: s.c.Text.W}
 	if _, err := io.Copy(w, body); err != nil {
 		w.Close()
 		return s.fail("data", err)
