@@ -19,6 +19,17 @@ import (
 type Sender struct {
 	Address string // phananh@haugiang.gov.vn; also the envelope sender, so bounces come back
 	Name    string
+	// EnglishName is the name English mail is from, as its signature
+	// names the Center; "" for Name.
+	EnglishName string
+}
+
+// name is the display name of a mail in lang.
+func (s Sender) name(lang string) string {
+	if lang == "en" && s.EnglishName != "" {
+		return s.EnglishName
+	}
+	return s.Name
 }
 
 // Compose turns an outbox mail into a message ready to send: UTF-8, plain
@@ -36,7 +47,7 @@ func Compose(set *templates.Set, from Sender, m store.Mail) (*gomail.Msg, error)
 		return nil, fmt.Errorf("mail %d: %w", m.ID, err)
 	}
 	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
-	if err := msg.FromFormat(from.Name, from.Address); err != nil {
+	if err := msg.FromFormat(from.name(m.Lang), from.Address); err != nil {
 		return nil, fmt.Errorf("mail %d: from: %w", m.ID, err)
 	}
 	if err := msg.EnvelopeFrom(from.Address); err != nil {

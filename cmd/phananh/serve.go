@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -24,6 +23,7 @@ import (
 	"haugiang.gov.vn/phananh/reports"
 	"haugiang.gov.vn/phananh/reports/publish"
 	"haugiang.gov.vn/phananh/reports/stats"
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/schedule"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -123,7 +123,7 @@ func (d *daemon) setup() error {
 		return fmt.Errorf("smtp.ca_file: %w", err)
 	}
 	d.worker = &mailer.Worker{
-		DB: d.db, Templates: d.templates.Load, From: mailer.Sender{Address: cfg.SMTP.From, Name: cmp.Or(cfg.SMTP.FromName, d.bodies().Center)},
+		DB: d.db, Templates: d.templates.Load, From: sender(cfg, d.bodies()),
 		SMTP: mailer.SMTP{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: string(cfg.SMTP.TLS), Username: cfg.SMTP.Username,
 			Password: smtpPassword, RootCAs: smtpCAs, Timeout: cfg.SMTP.Timeout.Duration},
 		Log: d.log.With("part", "mailer"), RetryMax: cfg.SMTP.RetryMax.Duration,
@@ -321,4 +321,13 @@ func (d *daemon) warnUnreachable() {
 	if d.cfg.Process.EscalationAddress == "" {
 		d.log.Warn("no escalation address: /escalate is refused", "fix", "set process.escalation_address")
 	}
+}
+
+// sender is who the mail is from: smtp.from_name when set, else the Center
+// as [center] or the routing table names it, in English in English mail.
+func sender(cfg *config.Config, b routing.Bodies) mailer.Sender {
+	if cfg.SMTP.FromName != "" {
+		return mailer.Sender{Address: cfg.SMTP.From, Name: cfg.SMTP.FromName}
+	}
+	return mailer.Sender{Address: cfg.SMTP.From, Name: b.Center, EnglishName: b.CenterEnglish}
 }

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"net/mail"
+	"testing"
+)
+
+// TestE2ESenderNameInTheCitizensLanguage: the name a mail program shows as
+// the sender of a citizen's mail is the Center's in the language the mail
+// is written in — English for a citizen who wrote English, as its
+// signature — and the one [center] names where the configuration does.
+func TestE2ESenderNameInTheCitizensLanguage(t *testing.T) {
+	for _, tt := range []struct {
+		name, extra, vi, en string
+	}{
+		{"the routing table's names", "[rules]\ntable = \"2025\"\n",
+			"Trung tâm Giám sát, điều hành đô thị thông minh (khu vực Hậu Giang)",
+			"Smart City Monitoring and Operations Center (Hậu Giang area, Cần Thơ City)"},
+		{"the configuration's names", "[rules]\ntable = \"2025\"\n\n[center]\nname = \"Trung tâm Giám sát, điều hành đô thị thông minh thành phố Cần Thơ\"\nenglish_name = \"Cần Thơ Smart City Operations Center\"\n",
+			"Trung tâm Giám sát, điều hành đô thị thông minh thành phố Cần Thơ", "Cần Thơ Smart City Operations Center"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, envOptions{extra: tt.extra})
+			e.startDaemon()
+			const emma, lan = "emma.wilson@gmail.com", "lan.tran@gmail.com"
+			e.deliver(receivedAt, citizenMail("Emma Wilson <"+emma+">", "CAF=sender-en@mail.gmail.com", "Broken street light",
+				"Hello,\n\nThe street light in front of my house in Vi Tan ward has been broken for a week.\n\nBest regards,\nEmma Wilson\n+84 903 123 456\n"))
+			e.deliver(receivedAt, citizenMail("Trần Thị Lan <"+lan+">", "CAF=sender-vi@mail.gmail.com", "Đèn đường hỏng",
+				"Kính gửi Trung tâm,\n\nĐèn đường trước nhà tôi ở phường Vị Tân hỏng một tuần nay.\n\nTrần Thị Lan\n0903 123 456\n"))
+			for to, want := range map[string]string{emma: tt.en, lan: tt.vi} {
+				ack := e.waitMail("ack", to, 1)
+				from, err := mail.ParseAddress(ack.header("From"))
+				if err != nil {
+					t.Fatalf("From of the acknowledgement to %s: %v", to, err)
+				}
+				if from.Name != want || from.Address != "phananh@haugiang.gov.vn" {
+					t.Errorf("the acknowledgement to %s is from %q <%s>, want %q", to, from.Name, from.Address, want)
+				}
+			}
+		})
+	}
+}
