@@ -88,11 +88,13 @@ func (cs *commands) handle(tx *store.Tx, in *incoming, code string) (Outcome, er
 // reproduced is what others wrote on a report, which our notices
 // reproduce and a reply must not have read as its sender's commands
 // (command.Theirs): the citizen's report — its subject, text, the place,
-// time and field declared, the name and address given, the names of the
-// files — the texts of its events — the citizen's replies, follow-ups and
-// rating reasons, staff's notes, reasons and results — and the result, each
-// also as an agency reads it when the citizen is kept secret (the masks
-// change the words).
+// time and field declared, the name, phone, email, address and workplace
+// given (a form's value runs on over the lines under its label, so any of
+// them can hold a line of its own), the names of the files — the texts of
+// its events — the citizen's replies, follow-ups and rating reasons,
+// staff's notes, reasons and results — and the result, each also as an
+// agency reads it when the citizen is kept secret (the masks change the
+// words).
 func reproduced(tx *store.Tx, r store.Report) (command.Theirs, error) {
 	es, err := tx.Events(r.ID)
 	if err != nil {
@@ -103,7 +105,7 @@ func reproduced(tx *store.Tx, r store.Report) (command.Theirs, error) {
 		return command.Theirs{}, err
 	}
 	texts := []string{r.Subject, r.Content, r.Location, r.IncidentTime, r.DeclaredField, r.Result,
-		r.Citizen.Name, r.Citizen.Address, r.Citizen.Workplace}
+		r.Citizen.Name, r.Citizen.Phone, r.Citizen.Email, r.Citizen.Address, r.Citizen.Workplace}
 	for _, e := range es {
 		texts = append(texts, e.Detail["text"])
 	}
