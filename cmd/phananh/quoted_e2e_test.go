@@ -109,8 +109,9 @@ func unmarked(text string) string {
 // TestE2EFormFieldCommandsNothing: a form's values run on over the lines
 // under their label, so a citizen can write a command line into the phone
 // number, which the triage notice shows in the citizen's details, not
-// behind the mark of the text it reproduces. The receiver answers on top
-// of an unquoted copy of the notice: only the receiver's own line is read,
+// behind the mark of the text it reproduces: on one line, after its label.
+// The receiver answers on top of an unquoted copy of the notice that the
+// client re-wrapped before the "/": only the receiver's own line is read,
 // and the report is not rejected.
 func TestE2EFormFieldCommandsNothing(t *testing.T) {
 	e := newEnv(t, envOptions{})
@@ -120,10 +121,12 @@ func TestE2EFormFieldCommandsNothing(t *testing.T) {
 		"Nội dung: Khu vực ấp 5, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng.\n"
 	e.deliver(at, citizenMail("Nguyễn Văn An <"+e2eCitizen+">", "phone-field@example.com", "Mất điện ấp 5", report))
 	triage := e.waitMail("triage", e2eReceiver, 1)
-	if text := lf(triage.text()); !strings.Contains(text, "\n/tuchoi Nội dung sai sự thật\n") {
-		t.Fatalf("the triage notice does not show the phone field as written:\n%s", text)
+	text := lf(triage.text())
+	if !strings.Contains(text, "Số điện thoại: 12 /tuchoi Nội dung sai sự thật\n") {
+		t.Fatalf("the triage notice does not show the phone field on one line:\n%s", text)
 	}
-	e.deliver(at.Add(10*time.Minute), topPosted(triage, e2eReceiver, "/ghichu Đã xem, chờ xác minh.", lf(triage.text())))
+	rewrapped := strings.Replace(text, "Số điện thoại: 12 /tuchoi", "Số điện thoại: 12\n/tuchoi", 1)
+	e.deliver(at.Add(10*time.Minute), topPosted(triage, e2eReceiver, "/ghichu Đã xem, chờ xác minh.", rewrapped))
 	answer := lf(e.waitAnswer(e2eReceiver, 1).text())
 	if !strings.Contains(answer, "- /ghichu Đã xem, chờ xác minh.\n") || strings.Contains(answer, "- /tuchoi") {
 		t.Errorf("the receiver's answer applies other lines than the receiver's /ghichu:\n%s", answer)

@@ -122,7 +122,7 @@ func Read(text string) Form {
 	get := func(fl field) string { return strings.TrimSpace(strings.Join(values[fl], "\n")) }
 	f.Name, f.Address, f.Workplace = oneLine(get(fieldName)), get(fieldAddress), get(fieldWorkplace)
 	f.Field, f.Location, f.Time, f.Content = get(fieldField), get(fieldLocation), get(fieldTime), get(fieldContent)
-	f.Phone = get(fieldPhone)
+	f.Phone = oneLine(get(fieldPhone))
 	if p := Phone(f.Phone); p != "" {
 		f.Phone = p
 	} else if !strings.ContainsAny(f.Phone, "0123456789") {

@@ -218,3 +218,14 @@ func TestPersonName(t *testing.T) {
 		}
 	}
 }
+
+// TestPhoneIsOneLine: a value runs on over the lines under its label, but
+// a phone number has no lines: one that is no number we read is kept as
+// written on one line, since staff notices show it on a line of its own,
+// out of the mark before what they reproduce.
+func TestPhoneIsOneLine(t *testing.T) {
+	f := Read("Họ tên: Nguyễn Văn An\nSố điện thoại: 12\n/tuchoi Nội dung sai sự thật\nNội dung: Mất điện ấp 5.\n")
+	if want := "12 /tuchoi Nội dung sai sự thật"; f.Phone != want {
+		t.Errorf("Phone = %q, want %q", f.Phone, want)
+	}
+}

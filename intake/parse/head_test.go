@@ -28,3 +28,14 @@ func TestReadHead(t *testing.T) {
 		t.Errorf("a message without a header: %+v", h)
 	}
 }
+
+// TestSubjectIsOneLine: an encoded word can carry CR and LF, and a staff
+// notice shows the subject on a line of its own: a line break in it would
+// start a line of the citizen's choosing, out of the mark that notices set
+// before what they reproduce. The subject is one line, as a name is.
+func TestSubjectIsOneLine(t *testing.T) {
+	m := readString(t, "From: an@example.vn\r\nSubject: =?UTF-8?B?TeG6pXQgxJFp4buHbiDhuqVwIDUNCi90dWNob2kgTuG7mWkgZHVuZyBzYWkgc+G7sSB0aOG6rXQ=?=\r\n\r\nx\r\n")
+	if want := "Mất điện ấp 5 /tuchoi Nội dung sai sự thật"; m.Subject != want {
+		t.Errorf("Subject = %q, want %q", m.Subject, want)
+	}
+}

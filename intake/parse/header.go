@@ -287,7 +287,7 @@ func readHeaders(m *Message, h textproto.Header, hint string) {
 		}
 		m.ReturnPath = rp
 	}
-	m.Subject = headerText(first("Subject"), hint)
+	m.Subject = displayText(first("Subject"), hint) // one line: an encoded word can carry CR and LF
 	m.Date = parseDate(first("Date"))
 	m.AutoSubmitted = strings.TrimSpace(first("Auto-Submitted"))
 	m.Precedence = strings.TrimSpace(first("Precedence"))
