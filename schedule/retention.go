@@ -57,6 +57,9 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (int, error) {
 	if cutoff.IsZero() {
 		return 0, nil
 	}
+	if err := r.eraseStrays(ctx, cutoff); err != nil {
+		return 0, err
+	}
 	erased, skip := 0, map[string]bool{}
 	for {
 		var codes []string
@@ -92,6 +95,22 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (int, error) {
 		}
 		if !progress || len(codes) < retentionBatch+len(skip) {
 			return erased, nil
+		}
+	}
+}
+
+// eraseStrays erases the messages that became no report, processed
+// before cutoff (store.EraseStrays), a batch a transaction.
+func (r *Retention) eraseStrays(ctx context.Context, cutoff time.Time) error {
+	total := 0
+	for {
+		n, err := r.DB.EraseStrays(ctx, cutoff, retentionBatch)
+		total += n
+		if err != nil || n < retentionBatch {
+			if total > 0 {
+				r.Log.Info("retention: messages that became no report erased", "count", total)
+			}
+			return err
 		}
 	}
 }

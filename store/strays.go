@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+)
+
+// EraseStrays erases the personal data of up to limit messages that belong
+// to no report — junk, quarantined, automatic replies, bounces, commands
+// and replies about no report — processed at or before cutoff, and returns
+// how many. The retention of SPEC 10.5 counts from a report's closing; a
+// message that never became one has no closing, and is kept as long from
+// when it was processed. What is erased: the raw message (its file or small
+// blob, and its sealed reference) and every keyed hash of it (Message-ID,
+// sender, content, digest, signed keys). What stays is what the periodic
+// reports and the daily digest count: its kind, reason, times and mailbox
+// position. The IMAP folders (Quarantine included) are not touched: the
+// mailbox is the operator's to expire.
+//
+// The rows are emptied in one transaction; the files are deleted after its
+// commit, and a file a crash left is removed by SweepOrphans, which no row
+// names any more.
+func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int, error) {
+	var names []string
+	n := 0
+	err := db.Write(ctx, func(tx *Tx) error {
+		names, n = nil, 0
+		rows, err := tx.query(`SELECT id, raw FROM messages WHERE report_id IS NULL AND processed_at <= ?
+			AND (raw IS NOT NULL OR raw_key != '' OR sender_idx IS NOT NULL OR message_id_idx IS NOT NULL OR digest_idx IS NOT NULL)
+			ORDER BY processed_at, id LIMIT ?`, cutoff.Unix(), limit)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		var raws [][]byte
+		for rows.Next() {
+			var id int64
+			var raw []byte
+			if err := rows.Scan(&id, &raw); err != nil {
+				rows.Close()
+				return err
+			}
+			ids, raws = append(ids, id), append(raws, raw)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		n = len(ids)
+		k, err := tx.keyFor(0)
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			ref, err := k.open("messages", "raw", id, raws[i])
+			if err != nil {
+				return err
+			}
+			if r, err := parseRef(ref); err == nil {
+				names = append(names, r.name)
+				if _, err := tx.exec(`DELETE FROM blob_data WHERE name = ?`, r.name); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.exec(`UPDATE messages SET raw = NULL, raw_key = '', message_id_idx = NULL, sender_idx = NULL,
+				sender_cap = NULL, digest_idx = NULL WHERE id = ?`, id); err != nil {
+				return err
+			}
+			if _, err := tx.exec(`UPDATE signed_keys SET key_idx = NULL WHERE message_id = ?`, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: erase messages: %w", err)
+	}
+	for _, name := range names {
+		if err := os.Remove(db.blobs.path(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return 0, fmt.Errorf("store: erase messages: %w", err)
+		}
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	return n, db.truncateWAL(ctx)
+}
