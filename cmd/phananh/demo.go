@@ -42,7 +42,7 @@ var demoPhoto []byte
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("demo", "demo [--out DIR] [--table appendix1|2025]\n\nRuns the whole pipeline on this machine: an IMAP server and an SMTP sink in the process, on\nloopback, a database in a temporary folder, and sample reports; prints what became of each\nmessage and writes every mail the daemon sent into DIR as .eml files.", stderr)
-	out := fs.String("out", "demo-mail", "the `folder` the mail sent is written to")
+	out := fs.String("out", "demo-mail", "the `folder` the mail sent is written to, in place of an earlier run's")
 	keep := fs.Bool("keep", false, "keep the temporary folder (configuration, database, data)")
 	table := fs.String("table", "appendix1", "the built-in routing `table`: appendix1 (before 2025) or 2025 (Cần Thơ city's communes and departments)")
 	if ok, code := parseFlags(fs, args); !ok {
@@ -73,7 +73,8 @@ func demo(ctx context.Context, out, table string, keep bool, stdout, stderr io.W
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	removed, err := clearEarlierRun(out)
+	if err != nil {
 		return err
 	}
 	imapSrv, err := imaptest.NewServer(imaptest.Options{Username: "phananh", Password: "demo"})
@@ -106,7 +107,15 @@ func demo(ctx context.Context, out, table string, keep bool, stdout, stderr io.W
 	defer cancel()
 
 	fmt.Fprintf(stdout, "IMAP server on %s, SMTP sink on %s, database in %s\n", imapSrv.Addr(), sink.Addr(), dir)
-	fmt.Fprintf(stdout, "Routing table: %s (--table appendix1 or 2025)\n\n", table)
+	fmt.Fprintf(stdout, "Routing table: %s (--table appendix1 or 2025)\n", table)
+	if removed > 0 {
+		noun := "mails"
+		if removed == 1 {
+			noun = "mail"
+		}
+		fmt.Fprintf(stdout, "%d %s of an earlier run removed from %s\n", removed, noun, out)
+	}
+	fmt.Fprintln(stdout)
 	names, err := deliverSamples(imapSrv)
 	if err != nil {
 		return err
@@ -123,6 +132,25 @@ func demo(ctx context.Context, out, table string, keep bool, stdout, stderr io.W
 		return err
 	}
 	return printWalk(ctx, stdout, d, code)
+}
+
+// clearEarlierRun creates out, or removes from it the mail an earlier run
+// wrote (the sink's "NNNN-….eml" files), so that it holds this run's mail
+// alone; it returns how many files it removed.
+func clearEarlierRun(out string) (int, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return 0, err
+	}
+	earlier, err := filepath.Glob(filepath.Join(out, "[0-9][0-9][0-9][0-9]-*.eml"))
+	if err != nil {
+		return 0, err
+	}
+	for _, f := range earlier {
+		if err := os.Remove(f); err != nil {
+			return 0, err
+		}
+	}
+	return len(earlier), nil
 }
 
 func writeDemoConfig(dir, table string, imapSrv *imaptest.Server, sink *smtptest.Server) (string, error) {

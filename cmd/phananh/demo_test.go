@@ -67,8 +67,22 @@ func TestDemo(t *testing.T) {
 // bodies of Cần Thơ city's two-tier government, never the abolished
 // province, its committee, its departments or its districts, but where the
 // citizen wrote them.
+//
+// It runs into a folder an earlier run wrote to, as a newcomer trying both
+// tables does: the folder then holds this run's mail alone, and keeps the
+// files the demo did not write.
 func TestDemo2025(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "mail")
+	earlier := filepath.Join(out, "0001-PA-2026-000001.ack.earlierrun@haugiang.gov.vn.eml")
+	notes := filepath.Join(out, "notes.eml")
+	for _, f := range []string{earlier, notes} {
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte("Subject: x\r\n\r\nx\r\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var stdout, stderr bytes.Buffer
 	if code := dispatch(context.Background(), []string{"demo", "--table", "2025", "--out", out}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
@@ -84,6 +98,15 @@ func TestDemo2025(t *testing.T) {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("the demo does not say %q:\n%s", want, stdout.String())
 		}
+	}
+	if _, err := os.Stat(earlier); err == nil {
+		t.Errorf("the earlier run's mail is still in %s", out)
+	}
+	if _, err := os.Stat(notes); err != nil {
+		t.Errorf("a file the demo did not write was removed: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "1 mail of an earlier run removed from "+out) {
+		t.Errorf("the demo does not say it removed the earlier run's mail:\n%s", stdout.String())
 	}
 	// What the citizens wrote, which the mail quotes.
 	theirs := strings.NewReplacer("huyện Vị Thủy", "", "Vi Thanh city", "")
