@@ -164,6 +164,9 @@ type Intake struct {
 	// counted in the daily digest.
 	FollowUpsPerSender int `toml:"follow_ups_per_sender_per_hour"`
 	FollowUpsPerReport int `toml:"follow_ups_per_report_per_hour"`
+	// FollowUpsPerHour caps the follow-ups forwarded in an hour to every
+	// report from others than its citizen: many senders to many reports.
+	FollowUpsPerHour int `toml:"follow_ups_per_hour"`
 	// DuplicateWindow is how long the same content from the same sender is
 	// linked to the first report as a duplicate (SPEC 4.7).
 	DuplicateWindow Duration `toml:"duplicate_window"`
@@ -396,6 +399,7 @@ func defaultIntake() Intake {
 		AutoRepliesPerHour:  5,
 		FollowUpsPerSender:  5,
 		FollowUpsPerReport:  10,
+		FollowUpsPerHour:    60,
 		DuplicateWindow:     Duration{24 * time.Hour},
 	}
 }
@@ -544,6 +548,7 @@ func (in Intake) validate() error {
 		"max_attachment_bytes": in.MaxAttachmentBytes, "max_attachments_bytes": in.MaxAttachmentsBytes,
 		"max_attachments": int64(in.MaxAttachments), "auto_replies_per_hour": int64(in.AutoRepliesPerHour),
 		"follow_ups_per_sender_per_hour": int64(in.FollowUpsPerSender), "follow_ups_per_report_per_hour": int64(in.FollowUpsPerReport),
+		"follow_ups_per_hour": int64(in.FollowUpsPerHour),
 	} {
 		if v <= 0 {
 			return fmt.Errorf("intake.%s: must be positive, not %d", key, v)

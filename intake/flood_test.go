@@ -141,3 +141,40 @@ func TestFollowUpFloodDoesNotSilenceTheCitizen(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowUpFloodOfManyReportsIsCapped: report codes are guessable, and
+// a flood from many senders to many reports stays within each sender's
+// and each report's share while it notifies the holders of all of them.
+// Follow-ups from others than a report's own citizen share one hourly
+// budget, over every report; the citizen's own follow-ups do not count
+// against it, so that no flood silences them.
+func TestFollowUpFloodOfManyReportsIsCapped(t *testing.T) {
+	w := newWalker(t)
+	w.p.FollowUpsPerSender, w.p.FollowUpsPerReport, w.p.FollowUpsPerHour = 5, 100, 3
+	w.ingest(outage)
+	mark := 0
+	w.sentSince(&mark)
+	steps := []struct {
+		from    string
+		notices int
+	}{
+		{from: "la1@example.com", notices: 1},
+		{from: "la2@example.com", notices: 1},
+		{from: "la3@example.com", notices: 1},
+		{from: "la4@example.com", notices: 0}, // every report's strangers have had their 3
+		{from: citizen, notices: 1},
+	}
+	for i, s := range steps {
+		out := w.followUp(s.from, fmt.Sprintf("Bổ sung lần %d: vẫn mất điện.\n", i+1))
+		notes := 0
+		for _, m := range w.sentSince(&mark) {
+			if m.Kind == "citizen-note" {
+				notes++
+			}
+		}
+		held := out.Reason == store.ReasonFollowUpHeld
+		if notes != s.notices || held != (s.notices == 0) {
+			t.Errorf("follow-up %d from %s: %d notices, outcome %+v; want %d", i+1, s.from, notes, out, s.notices)
+		}
+	}
+}

@@ -26,12 +26,13 @@ type followUps struct {
 	writer         *caseWriter
 	addrs          replyAddrs
 	repliesPerHour int
-	// perSender and perReport cap the follow-ups forwarded in an hour
-	// from one sender's mailbox, to every report, and to one report, from
-	// every sender (intake.follow_ups_per_sender_per_hour and
-	// follow_ups_per_report_per_hour; 0: the defaults).
-	perSender, perReport int
-	log                  *slog.Logger
+	// perSender, perReport and perHour cap the follow-ups forwarded in an
+	// hour from one sender's mailbox, to every report; to one report, from
+	// every sender; and to every report, from others than its citizen
+	// (intake.follow_ups_per_sender_per_hour, follow_ups_per_report_per_hour
+	// and follow_ups_per_hour; 0: the defaults).
+	perSender, perReport, perHour int
+	log                           *slog.Logger
 }
 
 // The defaults of the hourly caps of follow-ups forwarded. A citizen
@@ -42,6 +43,7 @@ type followUps struct {
 const (
 	DefaultFollowUpsPerSender = 5
 	DefaultFollowUpsPerReport = 10
+	DefaultFollowUpsPerHour   = 60
 )
 
 // A sender is who wrote a follow-up, as the notices describe them.
@@ -116,16 +118,24 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 
 // overCap reports whether a follow-up is past the hourly caps: its
 // sender's mailbox (fold.Mailbox) or its report has had its hour's share
-// of follow-ups forwarded. The report's share does not hold back the
-// report's own citizen (citizen): strangers who use it up cannot keep the
-// citizen's word from the holders, and the citizen's mailbox has its own
-// share. The count is of the messages recorded, in the store, so a
-// restart forgets nothing; the message itself is not recorded yet.
+// of follow-ups forwarded, or, for a sender other than the report's
+// citizen, every report has had the hour's share of all follow-ups: report
+// codes are guessable, and many senders to many reports would otherwise
+// notify the holders of all of them. Neither the report's share nor every
+// report's holds back the report's own citizen (citizen): strangers who
+// use them up cannot keep the citizen's word from the holders, and the
+// citizen's mailbox has its own share. The count is of the messages
+// recorded, in the store, so a restart forgets nothing; the message itself
+// is not recorded yet.
 func (fu *followUps) overCap(tx *store.Tx, in *incoming, reportID int64, citizen bool) (bool, error) {
 	q := store.Recent{Kind: KindReply, Reason: store.ReasonFollowUp, Since: in.now.Add(-time.Hour), ReportID: reportID}
 	if !citizen {
 		n, err := tx.CountRecent(q)
 		if err != nil || n >= cmp.Or(fu.perReport, DefaultFollowUpsPerReport) {
+			return err == nil, err
+		}
+		q.ReportID = 0
+		if n, err = tx.CountRecent(q); err != nil || n >= cmp.Or(fu.perHour, DefaultFollowUpsPerHour) {
 			return err == nil, err
 		}
 	}

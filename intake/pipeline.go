@@ -60,9 +60,11 @@ type Pipeline struct {
 	// RepliesPerHour caps the automatic replies one sender gets.
 	RepliesPerHour int
 	// FollowUpsPerSender and FollowUpsPerReport cap the follow-ups
-	// forwarded in an hour from one sender and to one report (0: the
-	// defaults); the others are recorded on their report, not forwarded.
-	FollowUpsPerSender, FollowUpsPerReport int
+	// forwarded in an hour from one sender and to one report, and
+	// FollowUpsPerHour those from others than a report's citizen to every
+	// report (0: the defaults); the others are recorded on their report,
+	// not forwarded.
+	FollowUpsPerSender, FollowUpsPerReport, FollowUpsPerHour int
 	// DuplicateWindow links the same content from the same sender.
 	DuplicateWindow time.Duration
 	// CallAttempts is process.call_attempts: the failed verification call

@@ -134,7 +134,7 @@ func (a *app) pipeline() *intake.Pipeline {
 		DB: a.db, Routing: a.routing.Load, Calendar: a.calendar, Limits: limits(cfg.Intake), Tokens: a.tokens,
 		Address: cfg.SMTP.From, Staff: a.operators.Staff, QuarantineFolder: cfg.IMAP.QuarantineMailbox, Forwarders: cfg.Intake.ForwardingAddresses,
 		RepliesPerHour: cfg.Intake.AutoRepliesPerHour, FollowUpsPerSender: cfg.Intake.FollowUpsPerSender,
-		FollowUpsPerReport: cfg.Intake.FollowUpsPerReport, DuplicateWindow: cfg.Intake.DuplicateWindow.Duration, Log: a.log,
+		FollowUpsPerReport: cfg.Intake.FollowUpsPerReport, FollowUpsPerHour: cfg.Intake.FollowUpsPerHour, DuplicateWindow: cfg.Intake.DuplicateWindow.Duration, Log: a.log,
 		CallAttempts: cfg.Process.CallAttempts, EscalationAddress: cfg.Process.EscalationAddress,
 		RequireAuth: cfg.Security.RequireAuthenticationResults, TrustedAuthservID: cfg.Security.TrustedAuthservID,
 		AnswersPerHour: cfg.Security.AnswersPerHour, ReportMode: cfg.Reports.PeriodMode, SpamMarks: spamMarks(cfg.Intake.SpamMarks),
