@@ -5,8 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -67,14 +65,7 @@ func TestErasureLeavesNoCopyOnDisk(t *testing.T) {
 // scanBytes returns where in the files under dir each of needles is found.
 func scanBytes(t *testing.T, dir string, needles map[string][]byte) []string {
 	var found []string
-	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
+	readTree(t, dir, func(path string, b []byte) {
 		for what, n := range needles {
 			// The sealed bytes whole, and their last 16 (the GCM tag), which a
 			// page split would not cut.
@@ -82,7 +73,6 @@ func scanBytes(t *testing.T, dir string, needles map[string][]byte) []string {
 				found = append(found, fmt.Sprintf("%s in %s", what, filepath.Base(path)))
 			}
 		}
-		return nil
 	})
 	return found
 }

@@ -262,6 +262,18 @@ func TestNoPersonalDataInClear(t *testing.T) {
 // under dir, in UTF-8 and in the UTF-16 forms SQLite could use.
 func scanTree(t *testing.T, dir string, needles []string) []string {
 	var found []string
+	readTree(t, dir, func(path string, b []byte) {
+		for _, n := range needles {
+			if bytes.Contains(b, []byte(n)) || bytes.Contains(bytes.ToLower(b), []byte(strings.ToLower(n))) {
+				found = append(found, fmt.Sprintf("%q in %s", n, path))
+			}
+		}
+	})
+	return found
+}
+
+// readTree calls fn with the path and the bytes of every file under dir.
+func readTree(t *testing.T, dir string, fn func(path string, b []byte)) {
 	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -270,14 +282,9 @@ func scanTree(t *testing.T, dir string, needles []string) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, n := range needles {
-			if bytes.Contains(b, []byte(n)) || bytes.Contains(bytes.ToLower(b), []byte(strings.ToLower(n))) {
-				found = append(found, fmt.Sprintf("%q in %s", n, path))
-			}
-		}
+		fn(path, b)
 		return nil
 	})
-	return found
 }
 
 // TestTwoWriters runs two store handles on one file, as `phananh ingest`
