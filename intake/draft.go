@@ -54,14 +54,15 @@ func lang(m *parse.Message) string {
 
 // missing lists what the report lacks (SPEC 4.5). A person's name in the
 // From header counts as the citizen's name, a text that names an administrative
-// unit gives the location, and a subject with a date or an hour, or a
+// unit gives the location (also a former district now split, or a name two
+// units share, which the receiver decides), and a subject with a date or an hour, or a
 // photo's capture time, gives the time of the event (Art 6.2).
 func missing(f form.Form, m *parse.Message, d routing.Decision) []string {
 	var out []string
 	for _, item := range f.Missing() {
 		switch {
 		case item == "name" && form.PersonName(m.From.Name) != "":
-		case item == "location" && d.Unit != "":
+		case item == "location" && (d.Unit != "" || d.Placed):
 		case item == "time" && (form.MentionsTime(m.Subject) || photoTaken(m)):
 		default:
 			out = append(out, item)

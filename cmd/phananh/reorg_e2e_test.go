@@ -39,3 +39,26 @@ func TestE2EOldUnitName(t *testing.T) {
 		t.Errorf("report routed %+v", r.Routing)
 	}
 }
+
+// TestE2EFormerDistrictIsALocation: with the 2025 table, a report that
+// places its problem in a former district split among several communes
+// ("near the market in Vi Thanh city") has no unit, which the receiver
+// decides, but it does say where the problem is: the acknowledgement does
+// not ask the citizen for it.
+func TestE2EFormerDistrictIsALocation(t *testing.T) {
+	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n"})
+	e.startDaemon()
+	const john, an = "john.smith@example.org", "an.nguyen@gmail.com"
+	e.deliver(receivedAt, citizenMail("John Smith <"+john+">", "district-en@mail.example.org", "Pothole on Tran Hung Dao street",
+		"Hello,\n\nThere is a big pothole on Tran Hung Dao street near the market in Vi Thanh city. It is dangerous at night.\n\nBest regards,\nJohn Smith\n+84 903 123 456\n"))
+	e.deliver(receivedAt, citizenMail("Nguyễn Văn An <"+an+">", "district-vi@mail.gmail.com", "Ổ gà đường Trần Hưng Đạo",
+		"Kính gửi Trung tâm,\n\nĐường Trần Hưng Đạo gần chợ thành phố Vị Thanh có ổ gà lớn, rất nguy hiểm.\n\nNguyễn Văn An\n0903 123 456\n"))
+	for to, unwanted := range map[string]string{john: "where the problem is", an: "địa điểm xảy ra"} {
+		if body := e.waitMail("ack", to, 1).text(); strings.Contains(body, unwanted) {
+			t.Errorf("the acknowledgement to %s asks where the problem is:\n%s", to, body)
+		}
+	}
+	if body := e.waitMail("triage", e2eReceiver, 2).text(); strings.Contains(body, "địa điểm xảy ra") {
+		t.Errorf("the triage notice lists the location as missing:\n%s", body)
+	}
+}

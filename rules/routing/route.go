@@ -36,7 +36,12 @@ type Decision struct {
 	// Former is the code of the former unit whose alias gave the unit, ""
 	// when the alias is the unit's own: the citizen wrote a name that a
 	// reorganisation abolished ("xã Hỏa Tiến", now part of xã Hỏa Lựu).
-	Former      string
+	Former string
+	// Placed tells that the report names a place the table knows, a unit
+	// or a former unit, even where that decides no unit (units equally
+	// named, a former district split among several): it says where the
+	// problem is, and the receiver decides the unit.
+	Placed      bool
 	AutoForward bool   // the rule forwards without a receiver's /accept
 	Version     string // the table's version
 	Edition     string // the table's edition

@@ -210,6 +210,27 @@ func TestTraps2025(t *testing.T) {
 	}
 }
 
+// TestPlaced2025: a report that names a place the table knows says where
+// the problem is, whether or not the place decides the unit.
+func TestPlaced2025(t *testing.T) {
+	table := table2025(t)
+	for _, c := range []struct {
+		text, unit string
+		placed     bool
+	}{
+		{"ấp 3, xã Hỏa Tiến", "xa-hoa-luu", true},
+		{"gần chợ thành phố Vị Thanh", "", true},
+		{"near the market in Vi Thanh city", "", true},
+		{"từ xã Hỏa Tiến đến xã Vị Đông", "", true},
+		{"Đèn đường hỏng cả tuần nay", "", false},
+	} {
+		d := table.Route(Input{Subject: "Phản ánh", Text: c.text})
+		if d.Unit != c.unit || d.Placed != c.placed {
+			t.Errorf("%q: unit %q, placed %v; want %q, %v\nwhy: %s", c.text, d.Unit, d.Placed, c.unit, c.placed, d.Why)
+		}
+	}
+}
+
 func TestExplainFormer(t *testing.T) {
 	table := table2025(t)
 	d := table.Route(Input{Subject: "Sạt lở", Text: "Bờ kênh đoạn qua ấp 3, xã Hỏa Tiến, TP Vị Thanh bị sạt lở."})

@@ -62,6 +62,7 @@ func (r *routing) alias(where int, texts ...text) bool {
 			}
 		}
 	}
+	r.d.Placed = r.d.Placed || len(aliases) > 0 || len(split) > 0
 	if len(aliases) == 0 {
 		r.splitNote(split, where)
 		return false
