@@ -146,8 +146,8 @@ func TestFollowUpFloodDoesNotSilenceTheCitizen(t *testing.T) {
 // a flood from many senders to many reports stays within each sender's
 // and each report's share while it notifies the holders of all of them.
 // Follow-ups from others than a report's own citizen share one hourly
-// budget, over every report; the citizen's own follow-ups do not count
-// against it, so that no flood silences them.
+// budget, over every report; the citizen's own follow-ups are never held
+// by it, so that no flood silences them.
 func TestFollowUpFloodOfManyReportsIsCapped(t *testing.T) {
 	w := newWalker(t)
 	w.p.FollowUpsPerSender, w.p.FollowUpsPerReport, w.p.FollowUpsPerHour = 5, 100, 3
