@@ -56,6 +56,26 @@ func TestRetentionErasesStrays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The answers to no report: a refused command's reply, long ago and lately.
+	mails := map[time.Time]*store.Mail{old: nil, recent: nil}
+	for at := range mails {
+		err := f.db.Write(context.Background(), func(tx *store.Tx) error {
+			m, err := tx.Enqueue(store.Mail{Kind: "refused", To: "an@example.com", Role: "sender", Data: []byte(`{"line":"/dong PA-2025-000001"}`)}, at)
+			if err != nil {
+				return err
+			}
+			sent, _, err := f.db.Blobs().Put(strings.NewReader("To: an@example.com\r\n\r\nlệnh không hợp lệ"))
+			if err != nil {
+				return err
+			}
+			m.SentKey = sent
+			mails[at] = &m
+			return tx.MailSent(m.ID, at, sent)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	counts := func() (map[string]int, int) {
 		var c map[string]int
 		var spam int
@@ -105,6 +125,25 @@ func TestRetentionErasesStrays(t *testing.T) {
 			}
 		} else if m.RawKey != s.ref || openErr != nil || seen != 1 {
 			t.Errorf("the recent %s: raw %q, file %v, found by content %d", s.kind, m.RawKey, openErr, seen)
+		}
+	}
+	for at, sent := range mails {
+		var m store.Mail
+		f.db.Read(context.Background(), func(tx *store.Tx) error {
+			m, err = tx.MailByID(sent.ID)
+			return err
+		})
+		rc, openErr := f.db.Blobs().Open(sent.SentKey)
+		if openErr == nil {
+			rc.Close()
+		}
+		switch {
+		case err != nil || m.Kind != "refused" || m.State != store.MailSent:
+			t.Errorf("the mail of %s: %+v, %v", at, m, err)
+		case at.Equal(old) && (m.To != "" || len(m.Data) != 0 || m.SentKey != "" || openErr == nil):
+			t.Errorf("the old mail: to %q, data %s, sent %q, its bytes open %v", m.To, m.Data, m.SentKey, openErr == nil)
+		case at.Equal(recent) && (m.To != "an@example.com" || m.SentKey != sent.SentKey || openErr != nil):
+			t.Errorf("the recent mail: to %q, sent %q, %v", m.To, m.SentKey, openErr)
 		}
 	}
 	var reportMsg store.Message

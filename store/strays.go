@@ -19,7 +19,10 @@ import (
 // sender, content, digest, signed keys). What stays is what the periodic
 // reports and the daily digest count: its kind, reason, times and mailbox
 // position. The IMAP folders (Quarantine included) are not touched: the
-// mailbox is the operator's to expire.
+// mailbox is the operator's to expire. The mail sent about no report —
+// answers to such messages, help, refused commands, periodic reports — is
+// emptied the same way, up to limit more, by when it was written
+// (eraseStrayMail); the count returned is of both.
 //
 // The rows are emptied in one transaction; the files are deleted after its
 // commit, and a file a crash left is removed by SweepOrphans, which no row
@@ -74,7 +77,14 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 				return err
 			}
 		}
-		return nil
+		mails, err := tx.eraseStrayMail(k, cutoff, limit)
+		n += len(mails)
+		for _, name := range mails {
+			if name != "" {
+				names = append(names, name)
+			}
+		}
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: erase messages: %w", err)
@@ -88,4 +98,54 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 		return 0, nil
 	}
 	return n, db.truncateWAL(ctx)
+}
+
+// eraseStrayMail empties up to limit mails about no report — answers to
+// messages that became none, help, refused commands, periodic reports —
+// sent (or given up) at or before cutoff: the recipient, its keyed hashes,
+// the thread, the content, the error, the files' and the bytes' references.
+// It returns the names of the blobs of each mail ("" for one without),
+// their small blobs deleted; the files they carried, which no row names any
+// more, are left to SweepOrphans.
+func (t *Tx) eraseStrayMail(k *rowKey, cutoff time.Time, limit int) ([]string, error) {
+	rows, err := t.query(`SELECT id, sent FROM outbox WHERE report_id IS NULL AND created_at <= ? AND state != 'queued'
+		AND length(rcpt) > 0 ORDER BY created_at, id LIMIT ?`, cutoff.Unix(), limit)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	var refs []string
+	for rows.Next() {
+		var id int64
+		var sent []byte
+		if err := rows.Scan(&id, &sent); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+		ref, err := k.open("outbox", "sent", id, sent)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		refs = append(refs, ref)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		if r, err := parseRef(refs[i]); err == nil {
+			names[i] = r.name
+			if _, err := t.exec(`DELETE FROM blob_data WHERE name = ?`, r.name); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := t.exec(`UPDATE outbox SET rcpt = x'', rcpt_idx = x'', rcpt_cap = NULL, thread = NULL, data = x'',
+			last_error = NULL, attachments = NULL, sent = NULL, sent_key = NULL WHERE id = ?`, id); err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
 }
