@@ -41,7 +41,7 @@ var demoMail embed.FS
 var demoPhoto []byte
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("demo", "demo [--out DIR] [--table appendix1|2025]\n\nRuns the whole pipeline on this machine: an IMAP server and an SMTP sink in the process, on\nloopback, a database in a temporary folder, and sample reports; prints what became of each\nmessage and writes every mail the daemon sent into DIR as .eml files.", stderr)
+	fs := newFlagSet("demo", "demo [--out DIR] [--table appendix1|2025] [--keep]\n\nRuns the whole pipeline on this machine: an IMAP server and an SMTP sink in the process, on\nloopback, a database in a temporary folder, and sample reports; prints what became of each\nmessage and writes every mail the daemon sent into DIR as .eml files.", stderr)
 	out := fs.String("out", "demo-mail", "the `folder` the mail sent is written to, in place of an earlier run's")
 	keep := fs.Bool("keep", false, "keep the temporary folder (configuration, database, data)")
 	table := fs.String("table", "appendix1", "the built-in routing `table`: appendix1 (before 2025) or 2025 (Cần Thơ city's communes and departments)")
