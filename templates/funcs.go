@@ -25,6 +25,7 @@ func (s *Set) funcs(lang string) map[string]any {
 		"area":           func() string { return b.Area },
 		"committee":      b.Committee,
 		"escalationBody": func() string { return b.Escalation },
+		"lang":           func() string { return lang }, // the HTML's lang
 		"upper":          strings.ToUpper,
 		"when":           func(t time.Time) string { return when(lang, t) },
 		"item":           func(code string) string { return item(lang, code) },

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/mail"
+	"strings"
 	"testing"
 )
 
@@ -38,5 +39,27 @@ func TestE2ESenderNameInTheCitizensLanguage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestE2EHTMLDeclaresItsLanguage: the HTML of every mail declares the
+// language it is written in, so that a screen reader reads it with the
+// right voice and a mail program offers no translation of Vietnamese to a
+// Vietnamese reader: English for a citizen who wrote English, Vietnamese
+// for the others and for staff.
+func TestE2EHTMLDeclaresItsLanguage(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	const emma, lan = "emma.wilson@gmail.com", "lan.tran@gmail.com"
+	e.deliver(receivedAt, citizenMail("Emma Wilson <"+emma+">", "CAF=lang-en@mail.gmail.com", "Broken street light",
+		"Hello,\n\nThe street light in front of my house in Vi Thanh city has been broken for a week.\n\nBest regards,\nEmma Wilson\n+84 903 123 456\n"))
+	e.deliver(receivedAt, citizenMail("Trần Thị Lan <"+lan+">", "CAF=lang-vi@mail.gmail.com", "Đèn đường hỏng",
+		"Kính gửi Trung tâm,\n\nĐèn đường trước nhà tôi ở thành phố Vị Thanh hỏng một tuần nay.\n\nTrần Thị Lan\n0903 123 456\n"))
+	for _, c := range []struct {
+		kind, to, want string
+	}{{"ack", emma, `<html lang="en">`}, {"ack", lan, `<html lang="vi">`}, {"triage", e2eReceiver, `<html lang="vi">`}} {
+		if html := htmlPart(t, e.waitMail(c.kind, c.to, 1).raw); !strings.Contains(html, c.want) {
+			t.Errorf("the %s to %s does not begin %s:\n%.300s", c.kind, c.to, c.want, html)
+		}
 	}
 }
