@@ -5,26 +5,34 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"haugiang.gov.vn/phananh/rules/routing"
 )
 
 // sampleIn is a kind's sample data as a mail in lang carries it: in
 // English, the field and the agencies are named by the routing table's
 // English names (name_en), as the mail to an English writer names them;
-// the unit keeps its Vietnamese name, which the table gives in English
+// the unit keeps its Vietnamese name, as the table gives it in English
 // too.
 func sampleIn(k kind, lang string) any {
 	v := k.sample()
 	if lang != English {
 		return v
 	}
+	table := routing.Default()
+	field, _ := table.RecordedField("dien")
+	agency := func(code string) string {
+		a, _ := table.RecordedAgency(code)
+		return a.NameFor(true)
+	}
 	switch d := v.(type) {
 	case *Ack:
-		d.Field = "Electricity"
+		d.Field = field.NameFor(true)
 	case *CitizenNotice:
-		d.FieldName, d.AgencyName = "Electricity", "Hậu Giang Power Company"
+		d.FieldName, d.AgencyName = field.NameFor(true), agency("dien-luc")
 	case *Result:
-		d.FieldName, d.AgencyName = "Electricity", "Hậu Giang Power Company"
-		d.CoAgencyNames = []string{"People's Committee of Vị Thủy District", "Department of Industry and Trade"}
+		d.FieldName, d.AgencyName = field.NameFor(true), agency("dien-luc")
+		d.CoAgencyNames = []string{agency("ubnd-vi-thuy"), agency("so-ct")}
 	}
 	return v
 }
