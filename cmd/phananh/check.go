@@ -238,7 +238,7 @@ func (c *checker) store(ctx context.Context, cfg *config.Config, key []byte) {
 	if key == nil || info.Version != info.Known || !info.KeyStore {
 		return
 	}
-	o, err := store.CountOrphans(ctx, store.Options{Path: path, DataDir: cfg.Store.DataDir, KeysPath: cfg.Store.KeysPath, Key: key}, time.Now())
+	o, err := store.CountOrphans(ctx, store.Options{Path: path, DataDir: cfg.Store.DataDir, KeysPath: cfg.Store.KeysPath, Key: key}, c.now)
 	switch {
 	case err != nil:
 		c.warn("orphans", "counting the files and data keys that nothing references: "+err.Error(), "")

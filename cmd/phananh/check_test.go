@@ -492,3 +492,31 @@ func TestCheckNames(t *testing.T) {
 		t.Errorf("names:\n%s", out)
 	}
 }
+
+// TestCheckOrphans: a file of the data folder that no row references, left
+// longer ago than the sweep's safe age, is counted, and nothing removed.
+func TestCheckOrphans(t *testing.T) {
+	d := newDeployment(t, deploymentOptions{folders: true})
+	a, err := openApp(context.Background(), d.config, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	orphan := filepath.Join(d.dir, "data", "blobs", "ab", "ab"+strings.Repeat("0", 30))
+	if err := os.MkdirAll(filepath.Dir(orphan), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(orphan, []byte("PAB2 of a transaction never committed"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(orphan, checkTime.Add(-2*time.Hour), checkTime.Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := d.check()
+	if statusOf(out, "orphans") != "warn" || !strings.Contains(lineOf(out, "orphans"), "1 files") {
+		t.Errorf("an orphan file:\n%s", out)
+	}
+	if _, err := os.Stat(orphan); err != nil {
+		t.Errorf("check changed the data folder: %v", err)
+	}
+}
