@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"haugiang.gov.vn/phananh/intake/command"
 	"haugiang.gov.vn/phananh/intake/token"
 	"haugiang.gov.vn/phananh/reports"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
@@ -314,5 +315,30 @@ func TestUnreadableFromToldToReceivers(t *testing.T) {
 				t.Errorf("the triage notice does not say so:\n%s", text)
 			}
 		})
+	}
+}
+
+// TestUnreadableFromCommandsNothing: the triage notice shows an unreadable
+// From as written, inside a long line, and the report keeps no record of
+// it that a reply could be compared with (command.Theirs): a client that
+// re-wraps the line in a reply must not set a word of it at the start of a
+// line as a command.
+func TestUnreadableFromCommandsNothing(t *testing.T) {
+	w := newWalker(t)
+	mark := 0
+	raw := "From: Nguyen /tuchoi Noi dung sai ／tiepnhan\r\nTo: phananh@haugiang.gov.vn\r\nSubject: Mất điện\r\nMessage-ID: <u@x>\r\n" +
+		"Content-Type: text/plain; charset=UTF-8\r\n\r\n" + strings.ReplaceAll(outage, "\n", "\r\n")
+	if out := w.send(raw); out.Kind != KindReport {
+		t.Fatalf("%+v, want a report", out)
+	}
+	var tr templates.Triage
+	json.Unmarshal(w.sentSince(&mark)[0].Data, &tr)
+	if tr.UnreadableFrom == "" {
+		t.Fatal("the triage notice does not show the From")
+	}
+	for _, word := range strings.Fields(tr.UnreadableFrom) {
+		if command.Written(word) != "" {
+			t.Errorf("the From shown, %q, has a word that starts a command: %q", tr.UnreadableFrom, word)
+		}
 	}
 }

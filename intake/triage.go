@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"haugiang.gov.vn/phananh/mailer/thread"
@@ -51,7 +52,7 @@ func triage(in *incoming, r store.Report, due time.Time) templates.Triage {
 		DuplicateOf: r.DuplicateOf, English: r.Lang == templates.English,
 	}
 	if m := in.report(); m.FromProblem != "" {
-		t.UnreadableFrom = cmp.Or(m.FromText, "—")
+		t.UnreadableFrom = lookAlikeSlashes(cmp.Or(m.FromText, "—"))
 	}
 	for _, a := range in.report().Attachments {
 		f := templates.File{Name: a.Name, Type: a.Type, Size: a.Size, Refused: refusalCode(a.Refused)}
@@ -64,6 +65,16 @@ func triage(in *incoming, r store.Report, due time.Time) templates.Triage {
 		t.Attachments = append(t.Attachments, f)
 	}
 	return t
+}
+
+// lookAlikeSlashes writes the slashes of text that a notice shows and the
+// report does not record — an unreadable From as written — as the
+// division slash "∕", which looks the same and begins no command: a
+// client that re-wraps the notice's line in a reply could set a word of
+// it at the start of a line, and no record of it lets the command reader
+// know it for the sender's (command.Theirs).
+func lookAlikeSlashes(text string) string {
+	return strings.NewReplacer("/", "∕", "／", "∕").Replace(text)
 }
 
 // proposal is routing's decision as the triage notice shows it: codes
