@@ -62,9 +62,7 @@ func TestE2EConfidentialPNGAndVideo(t *testing.T) {
 	if text := assignment.text(); !strings.Contains(text, "tep-2.mov") || !strings.Contains(text, "lưu tại Trung tâm") {
 		t.Errorf("the assignment does not say the video stays at the Center:\n%s", text)
 	}
-	if raw := string(assignment.raw); strings.Contains(raw, "Nguyen") || strings.Contains(raw, "Nguy=E1=BB=85n") {
-		t.Error("the assignment names the citizen")
-	}
+	checkMasked(t, "the assignment", assignment, "Nguyen", "Nguyễn")
 }
 
 // partOfType returns the body of a mail's first part of type typ.
