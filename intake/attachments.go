@@ -103,19 +103,29 @@ func listFiles(as []store.Attachment) []templates.File {
 const MaxMailFiles = 15 << 20
 
 // mailFiles are the stored files of as that a mail can carry, in order,
-// up to MaxMailFiles in all; left are those that did not fit.
-func mailFiles(as []store.Attachment) (files []store.MailFile, left []store.Attachment) {
+// up to MaxMailFiles in all; kept are the positions in as of those that
+// did not fit, which stay at the Center.
+func mailFiles(as []store.Attachment) (files []store.MailFile, kept []int) {
 	var total int64
-	for _, a := range as {
+	for i, a := range as {
 		if a.BlobKey == "" || a.Refused != "" {
 			continue
 		}
 		if total+a.Size > MaxMailFiles {
-			left = append(left, a)
+			kept = append(kept, i)
 			continue
 		}
 		total += a.Size
 		files = append(files, store.MailFile{BlobKey: a.BlobKey, Name: a.Name, Type: a.Type})
 	}
-	return files, left
+	return files, kept
+}
+
+// markKept marks the files of a notice's list, listed from the
+// attachments given to mailFiles in their order, that mailFiles kept at
+// the Center.
+func markKept(list []templates.File, kept []int) {
+	for _, i := range kept {
+		list[i].Mail = fileKept
+	}
 }

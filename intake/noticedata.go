@@ -25,12 +25,15 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 	n := templates.Notice{Case: s.staffCase(rc.role), Role: rc.role, ByRole: string(st.role), ByName: st.op.Name,
 		Text: templates.Reproduced(st.text), Days: st.days}
 	var files []store.MailFile
+	var kept []int
 	switch kind {
 	case lifecycle.NoticeAssignment, lifecycle.NoticeCoordination:
-		files, _ = mailFiles(s.citizenFiles(n.Hidden))
+		files, kept = mailFiles(s.citizenFiles(n.Hidden))
+		markKept(n.Case.Files, kept)
 	case lifecycle.NoticeReview:
 		if !s.r.Secret {
-			files, _ = mailFiles(s.result)
+			files, kept = mailFiles(s.result)
+			markKept(n.Case.ResultFiles, kept)
 		}
 	case lifecycle.NoticeCitizenReply, lifecycle.NoticeCitizenNote:
 		replyFiles := st.replyFiles
@@ -40,7 +43,8 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		} else {
 			n.ReplyFiles = listFiles(replyFiles)
 		}
-		files, _ = mailFiles(replyFiles)
+		files, kept = mailFiles(replyFiles)
+		markKept(n.ReplyFiles, kept)
 		if f := st.followUp; f != nil {
 			n.FollowUp, n.OtherSender, n.HeldFollowUps = true, !f.citizen, f.held
 			if !f.citizen && !n.Hidden {
@@ -128,12 +132,12 @@ func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 		}
 		send = append(send, a)
 	}
-	files, left := mailFiles(send)
+	files, kept := mailFiles(send)
 	for _, f := range files {
 		res.Files = append(res.Files, f.Name)
 	}
-	for _, a := range left {
-		res.Withheld = append(res.Withheld, a.Name)
+	for _, i := range kept {
+		res.Withheld = append(res.Withheld, send[i].Name)
 	}
 	return res, files
 }

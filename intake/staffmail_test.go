@@ -349,6 +349,43 @@ func TestTriageCarriesTheFiles(t *testing.T) {
 	}
 }
 
+// TestStaffNoticesNameTheFilesKept: the files beyond the 15 MB a mail
+// carries are listed as kept at the Center, as the triage notice lists
+// them, in the text and the HTML of the assignment (the citizen's files)
+// and of the review (the result's).
+func TestStaffNoticesNameTheFilesKept(t *testing.T) {
+	w := newWalker(t)
+	video := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), make([]byte, 16<<20)...)
+	parts := func(text string) string {
+		return "--P\nContent-Type: text/plain; charset=UTF-8\n\n" + text + photoPart(t, "P", "hiện trường.jpg") +
+			"--P\nContent-Type: video/mp4; name=\"clip.mp4\"\nContent-Disposition: attachment; filename=\"clip.mp4\"\n" +
+			"Content-Transfer-Encoding: base64\n\n" + wrap76(base64.StdEncoding.EncodeToString(video)) + "\n--P--\n"
+	}
+	multipart := []string{"MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="P"`}
+	w.code = w.send(eml(append([]string{"From: Nguyễn Văn An <" + citizen + ">", "To: phananh@haugiang.gov.vn", "Subject: Mất điện",
+		"Message-ID: <kept@mail.gmail.com>"}, multipart...), parts(outage))).Code
+	w.command(receiver, "/accept", "forwarded")
+	if out := w.reply(handler, parts("/resolve Đã khắc phục, điện có lại lúc 15 giờ.\n"), multipart...); out.State != "resolved" {
+		t.Fatalf("the result was not taken: %+v", out)
+	}
+	const kept = "clip.mp4 (video/mp4, 16.8 MB) – lưu tại Trung tâm, không gửi kèm vì mỗi thư chỉ mang tối đa 15 MB tệp"
+	all := w.renderAll()
+	for _, kind := range []string{"assignment", "review"} {
+		if len(all[kind]) == 0 {
+			t.Fatalf("no %s notice", kind)
+		}
+		r := all[kind][0]
+		if !strings.Contains(r.Text, "2. "+kept) || !strings.Contains(r.HTML, "<li>"+kept) {
+			t.Errorf("the %s does not list the video as kept at the Center:\n%s\n%s", kind, r.Text, r.HTML)
+		}
+		for line := range strings.Lines(r.Text) {
+			if strings.HasPrefix(line, "1. hiện trường.jpg") && strings.Contains(line, "lưu tại Trung tâm") {
+				t.Errorf("the photo the %s carries is listed as kept: %s", kind, line)
+			}
+		}
+	}
+}
+
 // wrap76 breaks base64 text into lines of 76 characters, as mail programs
 // write it.
 func wrap76(s string) string {
