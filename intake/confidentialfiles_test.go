@@ -37,6 +37,27 @@ func TestConfidentialUncleanFilesStayAtTheCenter(t *testing.T) {
 		part("clip.mov", "video/quicktime", "\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  udta\xa9aut"+owner),
 		part("anh.webp", "image/webp", string(webp)),
 		part("anh.gif", "image/gif", "GIF89a\x01\x00\x01\x00\x00\x00\x00!\xfe"+owner))
+	types, text := assignmentOfAccepted(t, w)
+	if types != "image/jpeg image/png image/webp" {
+		t.Errorf("the assignment carries %v, want the JPEG, PNG and WebP photos alone", types)
+	}
+	for _, name := range []string{"tep-3.heic", "tep-4.mov", "tep-6.gif"} {
+		if !regexp.MustCompile(regexp.QuoteMeta(name) + `[^\n]*lưu tại Trung tâm`).MatchString(text) {
+			t.Errorf("the assignment does not say that %s stays at the Center:\n%s", name, text)
+		}
+	}
+	for _, m := range w.mails(t, w.code) {
+		if m.Kind == "triage" && len(m.Attachments) != 6 {
+			t.Errorf("the triage notice carries %d files, want all six", len(m.Attachments))
+		}
+	}
+}
+
+// assignmentOfAccepted has the receiver accept w's report and returns what
+// the agency's handler gets: the types of the files its assignment carries,
+// space-separated, and the assignment's text.
+func assignmentOfAccepted(t *testing.T, w *walker) (types, text string) {
+	t.Helper()
 	mark := 0
 	w.sentSince(&mark)
 	w.command(receiver, "/accept", "forwarded")
@@ -44,35 +65,20 @@ func TestConfidentialUncleanFilesStayAtTheCenter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := false
 	for _, m := range w.sentSince(&mark) {
 		if m.To != handler || m.Kind != "assignment" {
 			continue
 		}
-		seen = true
-		var types []string
+		var ts []string
 		for _, f := range m.Attachments {
-			types = append(types, f.Type)
-		}
-		if strings.Join(types, " ") != "image/jpeg image/png image/webp" {
-			t.Errorf("the assignment carries %v, want the JPEG, PNG and WebP photos alone", types)
+			ts = append(ts, f.Type)
 		}
 		r, err := set.Render(m.Kind, m.Lang, m.Data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"tep-3.heic", "tep-4.mov", "tep-6.gif"} {
-			if !regexp.MustCompile(regexp.QuoteMeta(name) + `[^\n]*lưu tại Trung tâm`).MatchString(r.Text) {
-				t.Errorf("the assignment does not say that %s stays at the Center:\n%s", name, r.Text)
-			}
-		}
+		return strings.Join(ts, " "), r.Text
 	}
-	if !seen {
-		t.Fatal("no assignment to the agency's handler")
-	}
-	for _, m := range w.mails(t, w.code) {
-		if m.Kind == "triage" && len(m.Attachments) != 6 {
-			t.Errorf("the triage notice carries %d files, want all six", len(m.Attachments))
-		}
-	}
+	t.Fatal("no assignment to the agency's handler")
+	return "", ""
 }
