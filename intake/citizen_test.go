@@ -61,6 +61,14 @@ func TestRatingReason(t *testing.T) {
 		if !strings.Contains(r.Text, "Không hài lòng") || !strings.Contains(r.Text, "tối nào cũng chập chờn") {
 			t.Errorf("the rated notice lacks the rating or its reason:\n%s", r.Text)
 		}
+		// The reason is the notice's news: told once, not again in the
+		// report's details below.
+		if n := strings.Count(r.Text, "tối nào cũng chập chờn"); n != 1 {
+			t.Errorf("the rated notice shows the reason %d times:\n%s", n, r.Text)
+		}
+		if n := strings.Count(r.HTML, "tối nào cũng chập chờn"); n != 1 {
+			t.Errorf("the rated notice's HTML shows the reason %d times", n)
+		}
 	}
 	if !strings.Contains(rated[1].Text, "/escalate") {
 		t.Errorf("the approver is not told how to escalate:\n%s", rated[1].Text)

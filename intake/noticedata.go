@@ -57,6 +57,8 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		})
 	case lifecycle.NoticeExtensionConfirmed, lifecycle.NoticeExtensionRequest:
 		n.Days = st.change.Facts.Extension.Days
+	case lifecycle.NoticeRated:
+		n.RatingReason = "" // the notice's news (Text): told once, not again in the details
 	}
 	if citizensWords(kind) {
 		n.ConfidentialAsked = askedConfidential(st)

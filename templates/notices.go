@@ -357,7 +357,7 @@ func ratedNotice() *Notice {
 	n := sampleNotice()
 	n.State, n.StateLabel, n.Role, n.Rating = "closed", "đã đóng", "approver", "khong-hai-long"
 	n.Text = "Điện đã có lại nhưng vẫn chập chờn mỗi tối."
-	n.RatingReason, n.Deadlines, n.ExtensionRequested = n.Text, nil, false
+	n.Deadlines, n.ExtensionRequested = nil, false // the reason is the news (Text), not repeated in the details
 	n.Usable = []string{"escalate", "confidential", "note", "status", "help", "report", "codes"}
 	return n
 }
