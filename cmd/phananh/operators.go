@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -12,7 +13,7 @@ import (
 )
 
 func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("operators", "operators --config FILE\n\nLists the operators and checks them against the routing table: every handler's and leader's\nagency exists, and every agency has at least one handler and one leader (Art 15.3).", stderr)
+	fs := newFlagSet("operators", "operators --config FILE\n\nLists the operators, then every agency of the routing table with its code, its names and its\nhandlers and leaders, and checks them: every handler's and leader's agency exists, and every agency\nhas at least one handler and one leader (Art 15.3). The agencies without a handler are listed\nlast as [[operators]] tables to copy into the configuration, with the handler's address filled in.", stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
@@ -31,12 +32,9 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "phananh operators: %v\n", err)
 		return exitFailed
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "EMAIL\tROLE\tAGENCY\tNAME")
-	for _, op := range cfg.Operators {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", op.Email, op.Role, op.Agency, op.Name)
-	}
-	tw.Flush()
+	listOperators(stdout, cfg.Operators)
+	fmt.Fprintln(stdout)
+	listAgencies(stdout, cfg.Operators, table)
 	problems := append(checkOperators(cfg.Operators, table), checkLeaders(cfg.Operators, table)...)
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "%s: %s\n", cfg.Path, p)
@@ -46,6 +44,59 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stdout, "%d operators; every agency of the routing table has a handler and a leader\n", len(cfg.Operators))
 	return exitOK
+}
+
+// listOperators writes the operators as a table.
+func listOperators(w io.Writer, ops []config.Operator) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "EMAIL\tROLE\tAGENCY\tNAME")
+	for _, op := range ops {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", op.Email, op.Role, op.Agency, op.Name)
+	}
+	tw.Flush()
+}
+
+// listAgencies writes every agency of the table with its code, its names
+// in Vietnamese and in English, and the addresses of its handlers and
+// leaders ("none" where it has none), then an [[operators]] table for each
+// agency but the Center without a handler, ready to fill in: the IT team
+// reads here the codes the configuration needs.
+func listAgencies(w io.Writer, ops []config.Operator, table *routing.Table) {
+	fmt.Fprintf(w, "Agencies of the routing table %s (%d):\n", table.Title(), len(table.Agencies()))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tNAME\tNAME IN ENGLISH\tHANDLERS\tLEADERS")
+	center := table.Center().Code
+	for _, a := range table.Agencies() {
+		handlers, leaders := servedBy(ops, a.Code, config.RoleHandler), servedBy(ops, a.Code, config.RoleLeader)
+		if a.Code == center {
+			handlers, leaders = "(the Center: its receivers and approvers)", "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Code, a.Name, cmp.Or(a.English, "-"), handlers, leaders)
+	}
+	tw.Flush()
+	without := withoutHandler(ops, table)
+	if len(without) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nNo handler for %d agencies. Add one to the configuration for each, with the handler's address:\n", len(without))
+	for _, a := range without {
+		fmt.Fprintf(w, "\n[[operators]]\nemail = \"\"\nrole = \"handler\"\nagency = %q # %s\n", a.Code, a.Name)
+	}
+}
+
+// servedBy lists the addresses of the operators of a role serving an
+// agency, "none" when there are none.
+func servedBy(ops []config.Operator, agency string, role config.Role) string {
+	var emails []string
+	for _, op := range ops {
+		if op.Role == role && op.Agency == agency {
+			emails = append(emails, op.Email)
+		}
+	}
+	if len(emails) == 0 {
+		return "none"
+	}
+	return strings.Join(emails, ", ")
 }
 
 // checkOperators checks the operators against the routing table: agencies

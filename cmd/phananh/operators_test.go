@@ -61,6 +61,30 @@ func TestOperators(t *testing.T) {
 	}
 }
 
+// TestOperatorsListsAgencies: `phananh operators` lists every agency of
+// the configured table with its code, its names and its handlers and
+// leaders, says which have none, and writes the [[operators]] tables that
+// would give them one (testdata/operators/TABLE.txt).
+func TestOperatorsListsAgencies(t *testing.T) {
+	for _, table := range routing.BuiltinNames() {
+		t.Run(table, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "phananh.toml")
+			leader := "[[operators]]\nemail = \"lanhdao@dienluc.example.gov.vn\"\nrole = \"leader\"\nagency = \"dien-luc\"\n"
+			os.WriteFile(path, []byte(fmt.Sprintf("[rules]\ntable = %q\n", table)+testOperators+leader), 0o600)
+			var stdout, stderr bytes.Buffer
+			if code := dispatch(context.Background(), []string{"operators", "--config", path}, &stdout, &stderr); code != exitFailed {
+				t.Errorf("exit %d, want %d (agencies lack handlers)", code, exitFailed)
+			}
+			goldenFile(t, filepath.Join("testdata", "operators", table+".txt"), stdout.Bytes())
+			for _, want := range []string{"so-tttt", "Sở Thông tin và Truyền thông", "Department of Information and Communications"} {
+				if table == "appendix1" && !strings.Contains(stdout.String(), want) {
+					t.Errorf("the listing lacks %q", want)
+				}
+			}
+		})
+	}
+}
+
 // unreachableTable is the [rules] table of a configuration naming the
 // small test table, whose agencies have no official mailbox.
 func unreachableTable(t *testing.T) string {

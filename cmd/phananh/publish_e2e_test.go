@@ -238,7 +238,12 @@ func getStatus(t *testing.T, url string) ([]byte, int) {
 // golden compares b with testdata/publish/name, or rewrites it with -update.
 func golden(t *testing.T, name string, b []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "publish", name)
+	goldenFile(t, filepath.Join("testdata", "publish", name), b)
+}
+
+// goldenFile compares b with the file at path, or rewrites it with -update.
+func goldenFile(t *testing.T, path string, b []byte) {
+	t.Helper()
 	if *update {
 		os.MkdirAll(filepath.Dir(path), 0o755)
 		if err := os.WriteFile(path, b, 0o644); err != nil {
@@ -251,7 +256,7 @@ func golden(t *testing.T, name string, b []byte) {
 		t.Fatalf("%v (run go test -update to write it)", err)
 	}
 	if !bytes.Equal(b, want) {
-		t.Errorf("%s differs from its golden file (go test -update rewrites it):\n%s", name, b)
+		t.Errorf("%s differs from its golden file (go test -update rewrites it):\n%s", path, b)
 	}
 }
 
