@@ -181,8 +181,27 @@ func (s *session) bodies(uids []imap.UID, ferr *error) iter.Seq[intake.Source] {
 	}
 }
 
-func (s *session) source(uid imap.UID, received time.Time, body io.Reader) intake.Source {
-	return intake.Source{Mailbox: s.w.Mailbox, UIDValidity: s.uidValidity, UID: uint32(uid), ReceivedAt: received, Body: body}
+func (s *session) source(uid imap.UID, received time.Time, body imap.LiteralReader) intake.Source {
+	return intake.Source{Mailbox: s.w.Mailbox, UIDValidity: s.uidValidity, UID: uint32(uid), ReceivedAt: received,
+		Body: &literal{r: body, left: body.Size()}}
+}
+
+// literal reads a message's body to the size the server announced: a
+// connection closed cleanly before its end (the server, or a middlebox,
+// going away in the middle of a FETCH) fails the read rather than ending
+// it, so that the part read is never taken for the whole message.
+type literal struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *literal) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	if err == io.EOF && l.left > 0 {
+		err = fmt.Errorf("imap fetch: the connection ended %d bytes before the message's end: %w", l.left, io.ErrUnexpectedEOF)
+	}
+	return n, err
 }
 
 // fetchOne streams one message, its date fetched first, to fn; a message

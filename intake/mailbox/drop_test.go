@@ -1,0 +1,159 @@
+package mailbox
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"net"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"haugiang.gov.vn/phananh/intake"
+	"haugiang.gov.vn/phananh/intake/imaptest"
+	"haugiang.gov.vn/phananh/store"
+)
+
+// cutter is a TCP proxy in front of an IMAP server that, the first time
+// the server's answer holds mark, passes on what comes before it and
+// closes both connections cleanly, as a server or a middlebox that goes
+// away in the middle of a FETCH does. Later connections pass untouched.
+type cutter struct {
+	ln   net.Listener
+	to   string
+	mark []byte
+	cut  atomic.Bool
+}
+
+func newCutter(t *testing.T, to, mark string) *cutter {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &cutter{ln: ln, to: to, mark: []byte(mark)}
+	t.Cleanup(func() { ln.Close() })
+	go c.serve()
+	return c
+}
+
+func (c *cutter) serve() {
+	for {
+		client, err := c.ln.Accept()
+		if err != nil {
+			return
+		}
+		server, err := net.Dial("tcp", c.to)
+		if err != nil {
+			client.Close()
+			continue
+		}
+		go func() { io.Copy(server, client); server.Close() }()
+		go func() { c.pass(client, server); client.Close(); server.Close() }()
+	}
+}
+
+// pass copies the server's answers to the client, cutting at the mark.
+func (c *cutter) pass(client, server net.Conn) {
+	buf := make([]byte, 32<<10)
+	var seen []byte // the tail of what was passed, to find a mark split between reads
+	for {
+		n, err := server.Read(buf)
+		if n > 0 {
+			chunk := buf[:n]
+			if !c.cut.Load() {
+				joined := append(seen, chunk...)
+				if i := bytes.Index(joined, c.mark); i >= 0 && c.cut.CompareAndSwap(false, true) {
+					client.Write(joined[len(seen):i])
+					return
+				}
+				seen = append(seen[:0], joined[max(len(joined)-len(c.mark), 0):]...)
+			}
+			if _, err := client.Write(chunk); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// uidValidity keeps the UIDVALIDITY of the messages it is given.
+type uidValidity struct {
+	Processor
+	v atomic.Uint32
+}
+
+func (u *uidValidity) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
+	return u.Processor.ProcessAll(ctx, func(yield func(intake.Source) bool) {
+		for src := range srcs {
+			u.v.Store(src.UIDValidity)
+			if !yield(src) {
+				return
+			}
+		}
+	})
+}
+
+// TestConnectionDroppedMidFetch cuts the connection in the middle of a
+// message's body, the server closing it cleanly: the part read is not a
+// message. Once the watcher is back, every message is recorded whole, as
+// the server holds it, and the inbox is empty.
+func TestConnectionDroppedMidFetch(t *testing.T) {
+	srv, err := imaptest.NewServer(imaptest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var raws [][]byte
+	for i := range 3 {
+		text := fmt.Sprintf("Đèn đường ấp %d, xã Vị Đông, huyện Vị Thủy bị hư.\r\n", i)
+		if i == 1 {
+			text += strings.Repeat("Đèn tắt cả đêm, xe qua lại rất nguy hiểm.\r\n", 40) + "CUT-HERE\r\n" +
+				strings.Repeat("Xin cơ quan chức năng sớm sửa chữa.\r\n", 40)
+		}
+		raw := []byte(fmt.Sprintf("From: Người dân <dan%d@example.com>\r\nTo: phananh@haugiang.gov.vn\r\nSubject: Đèn đường hư %d\r\n"+
+			"Message-ID: <drop-%d@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"+
+			"Content-Transfer-Encoding: 8bit\r\n\r\n%s", i, i, i, text))
+		raws = append(raws, raw)
+		if _, err := srv.Deliver("INBOX", raw, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	proxy := newCutter(t, srv.Addr(), "CUT-HERE")
+	p := newPipeline(t)
+	proc := &uidValidity{Processor: p}
+	cfg := srv.Config()
+	var log syncBuffer
+	w := &Watcher{Addr: proxy.ln.Addr().String(), TLS: "none", Username: cfg.Username, Password: cfg.Password,
+		Mailbox: "INBOX", Processed: "Processed", Quarantine: "Quarantine", PollInterval: 200 * time.Millisecond,
+		Processor: proc, Log: slog.New(slog.NewTextHandler(&log, nil))}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	box := dialInbox(t, srv)
+	for !proxy.cut.Load() || box.all() != 0 {
+		if ctx.Err() != nil {
+			t.Fatalf("the inbox was not emptied (cut: %v); log:\n%s", proxy.cut.Load(), log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.DB.Read(context.Background(), func(tx *store.Tx) error {
+		for i, raw := range raws {
+			m, err := tx.SeenUID("INBOX", proc.v.Load(), uint32(i+1))
+			if err != nil {
+				t.Fatalf("message %d: %v", i+1, err)
+			}
+			if m.RawSize != int64(len(raw)) {
+				t.Errorf("message %d recorded with %d bytes, the server holds %d", i+1, m.RawSize, len(raw))
+			}
+		}
+		return nil
+	})
+}
