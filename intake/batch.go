@@ -2,9 +2,11 @@ package intake
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"haugiang.gov.vn/phananh/store"
@@ -81,6 +83,11 @@ func (b *batch) add(src Source) {
 	b.parsers <- struct{}{}
 	b.wg.Go(func() {
 		defer func() { <-b.parsers }()
+		defer func() {
+			if v := recover(); v != nil {
+				it.decide = b.p.panicked(it, v)
+			}
+		}()
 		q, err := b.p.parse(it.blobs, it.in)
 		switch {
 		case err != nil:
@@ -96,6 +103,8 @@ func (b *batch) add(src Source) {
 
 // commit waits for the parsers, makes the batch's files durable, and
 // commits every message that was read and parsed, with its small blobs.
+// A message whose handling panics is rolled back alone, then committed
+// as quarantined.
 func (b *batch) commit(ctx context.Context) []Result {
 	b.wg.Wait()
 	p := b.p
@@ -113,14 +122,32 @@ func (b *batch) commit(ctx context.Context) []Result {
 	if p.AfterBlobs != nil {
 		p.AfterBlobs()
 	}
-	var fns []func(*store.Tx) error
 	var todo []int
 	for i, it := range b.items {
-		if it.err != nil {
-			continue
+		if it.err == nil {
+			todo = append(todo, i)
 		}
-		todo = append(todo, i)
-		fns = append(fns, func(tx *store.Tx) error {
+	}
+	todo = b.write(ctx, todo, results)
+	b.write(ctx, todo, results)
+	return results
+}
+
+// write commits the items todo names, each in a transaction of its own,
+// and fills in their results. It returns those whose handling panicked,
+// rolled back and now to be quarantined.
+func (b *batch) write(ctx context.Context, todo []int, results []Result) (panicked []int) {
+	p := b.p
+	fns := make([]func(*store.Tx) error, len(todo))
+	for j, i := range todo {
+		it := b.items[i]
+		fns[j] = func(tx *store.Tx) (err error) {
+			defer func() {
+				if v := recover(); v != nil {
+					err = &panicError{v}
+					it.decide = p.panicked(it, v)
+				}
+			}()
 			if err := tx.KeepBlobs(it.blobs); err != nil {
 				return err
 			}
@@ -130,20 +157,38 @@ func (b *batch) commit(ctx context.Context) []Result {
 			}
 			it.out = out
 			return p.record(tx, it.in, out)
-		})
+		}
 	}
 	for j, err := range p.DB.WriteEach(ctx, fns...) {
 		i := todo[j]
+		var pe *panicError
+		if errors.As(err, &pe) {
+			panicked = append(panicked, i)
+		}
 		if err != nil {
 			results[i].Err = fmt.Errorf("intake: %w", err)
 			continue
 		}
 		out := b.items[i].out
-		results[i].Outcome = out
+		results[i] = Result{UID: results[i].UID, Outcome: out}
 		p.Log.Info("message processed", "kind", out.Kind, "report", out.Code, "uid", results[i].UID, "reason", out.Reason)
 		if p.AfterCommit != nil {
 			p.AfterCommit(out)
 		}
 	}
-	return results
+	return panicked
+}
+
+// panicError is a message's handling that panicked.
+type panicError struct{ v any }
+
+func (e *panicError) Error() string { return fmt.Sprintf("unexpected failure: %v", e.v) }
+
+// panicked logs a panic in the handling of a message and returns the
+// quarantine that records it instead: fetched again, the message would
+// fail the same way each time, and the receivers are told of it.
+func (p *Pipeline) panicked(it *item, v any) func(*store.Tx, *incoming) (Outcome, error) {
+	p.Log.Error("message quarantined: its handling failed unexpectedly", "uid", it.in.src.UID, "panic", v, "stack", string(debug.Stack()))
+	it.in.raw.head = readHead(it.blobs, it.in.raw.key)
+	return p.quarantine(it.in, quarantined{reason: "unreadable message: unexpected failure", cause: templates.CauseUnreadable})
 }
