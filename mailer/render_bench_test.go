@@ -1,0 +1,78 @@
+package mailer
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"testing"
+	"time"
+
+	"haugiang.gov.vn/phananh/mailer/thread"
+	"haugiang.gov.vn/phananh/store"
+)
+
+// reportMails are the two mails a citizen's report owes, as intake queues
+// them for BenchmarkThroughput's report (testdata/bench-*.json): the
+// acknowledgement and the receiver's triage notice, in the conversation
+// about the report, with the citizen's photo (3 KB) inline.
+func reportMails(b *testing.B, db *store.DB) []store.Mail {
+	photo, err := os.ReadFile("testdata/gps.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	pad := make([]byte, 3<<10-len(photo))
+	for i := range pad {
+		pad[i] = byte(i * 7)
+	}
+	key, _, err := db.Blobs().Put(bytes.NewReader(append(photo, pad...)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2026, 11, 23, 1, 15, 0, 0, time.UTC)
+	ack := store.Mail{ID: 1, ReportID: 1, ReportCode: "PA-2026-000001", Kind: "ack", To: "dan7@example.com", Role: "citizen",
+		MessageID: "phananh.PA-2026-000001.ack.1@haugiang.gov.vn", ReplyTo: "phananh+t.AbCdEfGhIjKlMnOp@haugiang.gov.vn",
+		InReplyTo: "bench-7@mail.example.com", References: []string{"bench-7@mail.example.com"}, Lang: "vi",
+		Data: must(os.ReadFile("testdata/bench-ack.json")), CreatedAt: at}
+	triage := store.Mail{ID: 2, ReportID: 1, ReportCode: "PA-2026-000001", Kind: "triage", To: "tiepnhan@haugiang.gov.vn", Role: "receiver",
+		MessageID: "phananh.PA-2026-000001.triage.2@haugiang.gov.vn", ReplyTo: "phananh+t.QrStUvWxYzAbCdEf@haugiang.gov.vn", Lang: "vi",
+		Data: must(os.ReadFile("testdata/bench-triage.json")), CreatedAt: at,
+		Attachments: []store.MailFile{{BlobKey: key, Name: "anh.jpg", Type: "image/jpeg", Inline: true, CID: "anh-1.PA-2026-000001@haugiang.gov.vn"}}}
+	thread.Notice(nil, triage.To, at).Set(&triage)
+	return []store.Mail{ack, triage}
+}
+
+// BenchmarkRender renders the two mails a report owes and writes them as
+// DATA carries them, to nowhere: the mailer's work a report without the
+// network, the server or the store's record. One op is one report; it
+// reports the CPU time of the process a report, the collector's included.
+func BenchmarkRender(b *testing.B) {
+	db := openStore(b)
+	w, _ := newWorker(b, db, io.Discard)
+	mails := reportMails(b, db)
+	out := bufio.NewWriter(discard{})
+	b.ReportAllocs()
+	var size int
+	cpu := cpuTime()
+	for b.Loop() {
+		size = 0
+		for _, m := range mails {
+			r := &rendering{mail: m}
+			w.render(r)
+			if r.err != nil {
+				b.Fatal(r.err)
+			}
+			body, err := r.body.reader()
+			if err != nil {
+				b.Fatal(err)
+			}
+			d := &dotWriter{w: out}
+			n, _ := io.Copy(d, body)
+			d.Close()
+			size += int(n)
+			r.body.close()
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/report")
+	b.ReportMetric(float64(size), "bytes/report")
+}
