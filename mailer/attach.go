@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	gomail "github.com/wneessen/go-mail"
-
 	"haugiang.gov.vn/phananh/mailer/strip"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -51,28 +49,26 @@ func (w *Worker) spoolFiles(m store.Mail) (files []spooled, left []templates.Lef
 	return files, left, release, nil
 }
 
-// attach adds spooled files to a mail, each handed to go-mail as a
-// ReadSeeker, which it copies when the mail is written out. An inline
-// file (a report's chart, the citizen's photos in the triage notice) is
-// embedded with the Content-ID <CID>, or <NAME> when it has no CID, for
-// the HTML's "cid:" reference.
-func attach(msg *gomail.Msg, files []spooled) error {
+// attach adds spooled files to a mail, each read when the mail is
+// written out. An inline file (a report's chart, the citizen's photos in
+// the triage notice) is embedded with the Content-ID <CID>, or <NAME>
+// when it has no CID, for the HTML's "cid:" reference.
+func attach(msg *Message, files []spooled) error {
 	for _, f := range files {
 		r, err := f.spill.reader()
 		if err != nil {
 			return fmt.Errorf("file %s: %w", f.file.Name, err)
 		}
 		file := f.file
-		typ := gomail.WithFileContentType(gomail.ContentType(contentType(file.Type)))
 		if file.Inline {
 			cid := file.CID
 			if cid == "" {
 				cid = file.Name
 			}
-			msg.EmbedReadSeeker(file.Name, r, typ, gomail.WithFileContentID("<"+cid+">"))
+			msg.Embed(file.Name, contentType(file.Type), cid, r)
 			continue
 		}
-		msg.AttachReadSeeker(file.Name, r, typ)
+		msg.Attach(file.Name, contentType(file.Type), r)
 	}
 	return nil
 }

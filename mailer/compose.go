@@ -6,9 +6,9 @@ package mailer
 
 import (
 	"fmt"
+	"net/mail"
 	"strings"
-
-	gomail "github.com/wneessen/go-mail"
+	"time"
 
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/store"
@@ -41,55 +41,61 @@ func (s Sender) name(lang string) string {
 // same for every notice, says what happened in its first line (see
 // package mailer/thread), and has Importance high when the report is
 // urgent.
-func Compose(set *templates.Set, from Sender, m store.Mail) (*gomail.Msg, error) {
+func Compose(set *templates.Set, from Sender, m store.Mail) (*Message, error) {
 	r, err := set.Render(m.Kind, m.Lang, m.Data)
 	if err != nil {
 		return nil, fmt.Errorf("mail %d: %w", m.ID, err)
 	}
-	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
-	if err := msg.FromFormat(from.name(m.Lang), from.Address); err != nil {
+	sender, err := mail.ParseAddress(from.Address)
+	if err != nil {
 		return nil, fmt.Errorf("mail %d: from: %w", m.ID, err)
 	}
-	if err := msg.EnvelopeFrom(from.Address); err != nil {
-		return nil, fmt.Errorf("mail %d: envelope from: %w", m.ID, err)
-	}
-	if err := msg.To(m.To); err != nil {
+	to, err := mail.ParseAddress(m.To)
+	if err != nil {
 		return nil, fmt.Errorf("mail %d: to: %w", m.ID, err)
 	}
+	msg := &Message{From: envelope(sender), Rcpts: []string{envelope(to)}, id: m.MessageID, text: r.Text, html: r.HTML}
+	h := &msg.header
+	h.Add("Date", m.CreatedAt.In(calendar.Vietnam).Format(time.RFC1123Z))
+	h.Add("From", (&mail.Address{Name: from.name(m.Lang), Address: sender.Address}).String())
+	h.Add("To", to.String())
 	if m.ReplyTo != "" {
-		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+		replyTo, err := mail.ParseAddress(m.ReplyTo)
+		if err != nil {
 			return nil, fmt.Errorf("mail %d: reply-to: %w", m.ID, err)
 		}
+		h.Add("Reply-To", replyTo.String())
 	}
 	subject := r.Subject
 	if m.ThreadIndex != "" {
 		subject = set.Thread(m.Lang)
 	}
 	subject = Subject(m.ReportCode, subject)
-	msg.Subject(subject)
-	if m.ThreadIndex != "" {
-		msg.SetGenHeader("Thread-Topic", subject)
-		msg.SetGenHeaderPreformatted("Thread-Index", m.ThreadIndex)
-		if r.Urgent {
-			// The subject cannot say it: Outlook marks the mail in its list.
-			msg.SetGenHeader(gomail.HeaderImportance, "high")
-		}
-	}
-	msg.SetMessageIDWithValue(m.MessageID)
-	msg.SetDateWithValue(m.CreatedAt.In(calendar.Vietnam))
-	if m.InReplyTo != "" {
-		msg.SetGenHeader(gomail.HeaderInReplyTo, angle(m.InReplyTo))
+	h.AddText("Subject", subject)
+	h.Add("Message-ID", angle(m.MessageID))
+	if m.InReplyTo != "" && writable(m.InReplyTo) {
+		h.Add("In-Reply-To", angle(m.InReplyTo))
 	}
 	if refs := references(m); refs != "" {
-		msg.SetGenHeader(gomail.HeaderReferences, refs)
+		h.Add("References", refs)
 	}
-	msg.SetGenHeader("Auto-Submitted", templates.AutoSubmitted(m.Kind))
-	msg.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
-	msg.SetGenHeader(gomail.HeaderContentLang, m.Lang)
-	msg.SetBodyString(gomail.TypeTextPlain, r.Text)
-	msg.AddAlternativeString(gomail.TypeTextHTML, r.HTML)
+	if m.ThreadIndex != "" {
+		h.AddText("Thread-Topic", subject)
+		h.Add("Thread-Index", m.ThreadIndex)
+		if r.Urgent {
+			// The subject cannot say it: Outlook marks the mail in its list.
+			h.Add("Importance", "high")
+		}
+	}
+	h.Add("Auto-Submitted", templates.AutoSubmitted(m.Kind))
+	h.Add("X-Auto-Response-Suppress", "All")
+	h.Add("Content-Language", m.Lang)
+	h.Add("MIME-Version", "1.0")
 	return msg, nil
 }
+
+// envelope is an address as SMTP's envelope writes it: "<local@domain>".
+func envelope(a *mail.Address) string { return (&mail.Address{Address: a.Address}).String() }
 
 // Subject puts the report's tag before a subject: "[PA-2026-000042] …".
 func Subject(code, subject string) string {
@@ -101,14 +107,23 @@ func Subject(code, subject string) string {
 
 func angle(id string) string { return "<" + strings.Trim(id, "<> ") + ">" }
 
+// writable reports whether a message identifier received can be written
+// in a header field as it is: it holds no space, line break or other
+// control character (RFC 5322's msg-id holds none).
+func writable(id string) bool {
+	return !strings.ContainsFunc(strings.Trim(id, "<> "), func(r rune) bool { return r <= ' ' || r == 0x7f })
+}
+
 // references is the References header: the thread so far, then the message
 // answered.
 func references(m store.Mail) string {
 	var ids []string
 	for _, r := range m.References {
-		ids = append(ids, angle(r))
+		if writable(r) {
+			ids = append(ids, angle(r))
+		}
 	}
-	if m.InReplyTo != "" && !strings.Contains(strings.Join(ids, " "), angle(m.InReplyTo)) {
+	if m.InReplyTo != "" && writable(m.InReplyTo) && !strings.Contains(strings.Join(ids, " "), angle(m.InReplyTo)) {
 		ids = append(ids, angle(m.InReplyTo))
 	}
 	return strings.Join(ids, " ")

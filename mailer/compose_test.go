@@ -3,10 +3,14 @@ package mailer
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"mime"
 	"net/mail"
+	"strings"
 	"testing"
 	"time"
+
+	gomessage "github.com/emersion/go-message/mail"
 
 	"haugiang.gov.vn/phananh/mailer/thread"
 	"haugiang.gov.vn/phananh/store"
@@ -66,5 +70,93 @@ func TestStaffConversationHeaders(t *testing.T) {
 		if got := h.Header.Get("Importance") == "high"; got != c.important {
 			t.Errorf("%s: Importance %q", c.name, h.Header.Get("Importance"))
 		}
+	}
+}
+
+// TestMessageShape: a mail with a photo the HTML shows and a document
+// attached is multipart/mixed around multipart/related around the two
+// alternatives; every line ends with CRLF and keeps within 76 characters;
+// the sender's Vietnamese name, the subject and the file names decode to
+// what they were; a received identifier with a space is left out of
+// References; and the same mail is written as the same bytes.
+func TestMessageShape(t *testing.T) {
+	set, err := templates.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(templates.Ack{Code: "PA-2026-000042"})
+	m := store.Mail{ID: 1, ReportCode: "PA-2026-000042", Kind: "ack", To: "dan@example.com", Role: "citizen", Lang: "vi",
+		MessageID: "phananh.1@haugiang.gov.vn", InReplyTo: "a@example.com", References: []string{"r@example.com", "bad id@example.com"},
+		Data: data, CreatedAt: time.Date(2026, 11, 23, 1, 15, 0, 0, time.UTC)}
+	from := Sender{Address: "phananh@haugiang.gov.vn", Name: "Trung tâm Giám sát, điều hành đô thị thông minh tỉnh Hậu Giang"}
+	write := func() []byte {
+		msg, err := Compose(set, from, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg.Embed("ảnh hiện trường.jpg", "image/jpeg", "anh-1@phananh", strings.NewReader("JPEG"))
+		msg.Attach("biên bản.pdf", "application/pdf", strings.NewReader("%PDF"))
+		var b bytes.Buffer
+		if _, err := msg.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	raw := write()
+	if !bytes.Equal(raw, write()) {
+		t.Error("the same mail written twice differs")
+	}
+	for i, l := range bytes.Split(raw, []byte("\r\n")) {
+		if len(l) > 76 || bytes.ContainsAny(l, "\r\n") {
+			t.Errorf("line %d: %q", i+1, l)
+		}
+	}
+	h, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := new(mime.WordDecoder)
+	subject, _ := dec.DecodeHeader(h.Header.Get("Subject"))
+	sender, err := h.Header.AddressList("From")
+	if err != nil || len(sender) != 1 || sender[0].Name != from.Name || subject != "[PA-2026-000042] Phản ánh hiện trường" ||
+		h.Header.Get("References") != "<r@example.com> <a@example.com>" || h.Header.Get("MIME-Version") != "1.0" {
+		t.Errorf("From %v (%v), Subject %q, References %q", sender, err, subject, h.Header.Get("References"))
+	}
+	var shape []string
+	r, err := gomessage.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape = append(shape, r.Header.Get("Content-Type")[:len("multipart/mixed")])
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		typ, params, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		body, _ := io.ReadAll(p.Body)
+		switch {
+		case typ == "text/plain" && !strings.Contains(string(body), "PA-2026-000042"):
+			t.Errorf("text: %q", body)
+		case typ == "image/jpeg" && (string(body) != "JPEG" || p.Header.Get("Content-Id") != "<anh-1@phananh>"):
+			t.Errorf("photo: %q, Content-ID %q", body, p.Header.Get("Content-Id"))
+		}
+		if name := params["name"]; name != "" {
+			// Encoded words in the quotes, as Gmail and Outlook write
+			// them, which every reader decodes.
+			name, _ = dec.DecodeHeader(name)
+			typ += " " + name
+		}
+		shape = append(shape, typ)
+	}
+	want := "multipart/mixed text/plain text/html image/jpeg ảnh hiện trường.jpg application/pdf biên bản.pdf"
+	if got := strings.Join(shape, " "); got != want {
+		t.Errorf("parts %s; want %s", got, want)
+	}
+	if !bytes.Contains(raw, []byte(`multipart/related; boundary=`)) || !bytes.Contains(raw, []byte(`type="multipart/alternative"`)) {
+		t.Errorf("no multipart/related with its type:\n%s", raw)
 	}
 }

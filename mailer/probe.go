@@ -1,6 +1,7 @@
 package mailer
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -159,11 +160,16 @@ func SendTest(ctx context.Context, s SMTP, set *templates.Set, from Sender, to s
 	if err != nil {
 		return "", err
 	}
-	client, err := s.client(needsUTF8(from.Address, to))
-	if err != nil {
+	var b bytes.Buffer
+	if _, err := msg.WriteTo(&b); err != nil {
 		return "", err
 	}
-	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
+	sess, err := s.open(ctx)
+	if err != nil {
+		return "", fmt.Errorf("smtp: %s", logSafe(err))
+	}
+	defer sess.close()
+	if err := sess.send(msg.From, msg.Rcpts, needsUTF8(from.Address, to), &b); err != nil {
 		return "", fmt.Errorf("smtp: %s", logSafe(err))
 	}
 	return m.MessageID, nil

@@ -8,8 +8,6 @@ import (
 	"runtime"
 	"sync"
 
-	gomail "github.com/wneessen/go-mail"
-
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -56,14 +54,7 @@ func (w *Worker) render(r *rendering) {
 		r.err = fmt.Errorf("mail %d: %w", m.ID, err)
 		return
 	}
-	if r.from, err = msg.GetSender(false); err == nil {
-		r.rcpts, err = msg.GetRecipients()
-	}
-	if err != nil {
-		w.Log.Error("mail cannot be rendered", "mail", m.ID, "kind", m.Kind, "err", logSafe(err))
-		r.err, r.fatal = fmt.Errorf("mail %d: %w", m.ID, err), true
-		return
-	}
+	r.from, r.rcpts = msg.From, msg.Rcpts
 	r.body = &spill{dir: w.DB.Blobs().TempDir()}
 	if _, err := msg.WriteTo(r.body); err != nil {
 		w.Log.Warn("mail cannot be written out, mail delayed", "mail", m.ID, "kind", m.Kind, "err", err)
@@ -74,7 +65,7 @@ func (w *Worker) render(r *rendering) {
 
 // compose composes a mail whose files left out (spoolFiles) its notice
 // names as kept at the Center; carried is how many it still carries.
-func (w *Worker) compose(m store.Mail, left []templates.LeftOut, carried int) (*gomail.Msg, error) {
+func (w *Worker) compose(m store.Mail, left []templates.LeftOut, carried int) (*Message, error) {
 	data, err := templates.WithoutFiles(m.Kind, m.Data, left, carried)
 	if err != nil {
 		return nil, fmt.Errorf("mail %d: %w", m.ID, err)
