@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"time"
 
 	"haugiang.gov.vn/phananh/store"
@@ -63,6 +64,12 @@ func archiveTo(blobs *store.BlobBatch, body *spill) (string, error) {
 	return b.Commit()
 }
 
+// holds reports whether the outcome of the mail with id is among those
+// to record.
+func (o *outcomes) holds(id int64) bool {
+	return slices.ContainsFunc(o.list, func(r outcome) bool { return r.mail.ID == id })
+}
+
 // retry records a failed attempt, to try again after the backoff.
 func (o *outcomes) retry(m store.Mail, cause error) {
 	o.list = append(o.list, outcome{mail: m, cause: cause, next: o.w.now().Add(Backoff(m.Attempts, o.w.RetryMax))})
@@ -88,7 +95,8 @@ func (r outcome) record(tx *store.Tx) error {
 }
 
 // flush writes the records, even while ctx is being cancelled: a mail the
-// server accepted must be recorded as sent if at all possible.
+// server accepted must be recorded as sent if at all possible. The
+// outcomes it could not record stay, for another flush.
 func (o *outcomes) flush(ctx context.Context) error {
 	if len(o.list) == 0 {
 		return nil
@@ -117,15 +125,23 @@ func (o *outcomes) flush(ctx context.Context) error {
 	for i, g := range groups {
 		fns[i] = func(tx *store.Tx) error {
 			for _, r := range g {
-				if err := r.record(tx); err != nil {
+				// A mail no longer in the outbox (erased) has nothing to
+				// record.
+				if err := r.record(tx); err != nil && !errors.Is(err, store.ErrNotFound) {
 					return err
 				}
 			}
 			return nil
 		}
 	}
-	o.list = o.list[:0]
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	return errors.Join(o.w.DB.WriteEach(ctx, fns...)...)
+	errs := o.w.DB.WriteEach(ctx, fns...)
+	o.list = o.list[:0]
+	for i, err := range errs {
+		if err != nil {
+			o.list = append(o.list, groups[i]...) // to record again
+		}
+	}
+	return errors.Join(errs...)
 }

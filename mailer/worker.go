@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -47,6 +48,10 @@ type Worker struct {
 
 	wake chan struct{}
 	sess *session // kept open between batches, closed when idle
+	// unrecorded are the outcomes that could not be recorded (the disk is
+	// full): the outbox still holds those mails as due, and they are not
+	// sent again; their records are written before each round.
+	unrecorded *outcomes
 	// stepwise makes sessions wait for each reply (tests of servers
 	// without PIPELINING).
 	stepwise bool
@@ -90,14 +95,15 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	defer w.hangUp()
 	for {
-		if _, err := w.sendDue(ctx); err != nil && ctx.Err() == nil {
+		_, err := w.sendDue(ctx)
+		if err != nil && ctx.Err() == nil {
 			w.Log.Error("outbox", "err", err)
 		}
 		if w.sess != nil && time.Since(w.sess.used) > idleHangUp {
 			w.hangUp()
 		}
 		wait := poll
-		if next, err := w.nextAt(ctx); err == nil && !next.IsZero() {
+		if next, nerr := w.nextAt(ctx); err == nil && nerr == nil && !next.IsZero() {
 			wait = min(max(next.Sub(w.now()), 0), poll)
 		}
 		t := time.NewTimer(wait)
@@ -132,6 +138,12 @@ func (w *Worker) SendDue(ctx context.Context) (int, error) {
 // sendDue sends every mail due now, in batches, over the session kept
 // open between calls.
 func (w *Worker) sendDue(ctx context.Context) (int, error) {
+	var unrecorded error
+	if w.unrecorded != nil {
+		if unrecorded = w.unrecorded.flush(ctx); unrecorded == nil {
+			w.unrecorded = nil
+		}
+	}
 	sent := 0
 	for {
 		var due []store.Mail
@@ -140,8 +152,11 @@ func (w *Worker) sendDue(ctx context.Context) (int, error) {
 			due, err = tx.DueMail(w.now(), batch)
 			return err
 		})
+		if w.unrecorded != nil {
+			due = slices.DeleteFunc(due, func(m store.Mail) bool { return w.unrecorded.holds(m.ID) })
+		}
 		if err != nil || len(due) == 0 {
-			return sent, err
+			return sent, errors.Join(err, unrecorded)
 		}
 		n, err := w.sendBatch(ctx, due)
 		sent += n
@@ -162,7 +177,7 @@ func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, error) {
 		for _, m := range due {
 			out.retry(m, err)
 		}
-		return 0, out.flush(ctx)
+		return 0, w.flush(ctx, out)
 	}
 	rr := w.renderAll(due)
 	sent, i := 0, 0
@@ -173,7 +188,21 @@ func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, error) {
 		rr.done(i)
 	}
 	rr.close(i)
-	return sent, out.flush(ctx)
+	return sent, w.flush(ctx, out)
+}
+
+// flush records a batch's outcomes; those it could not record are kept
+// in w.unrecorded.
+func (w *Worker) flush(ctx context.Context, out *outcomes) error {
+	err := out.flush(ctx)
+	switch {
+	case err == nil:
+	case w.unrecorded == nil:
+		w.unrecorded = out
+	default:
+		w.unrecorded.list = append(w.unrecorded.list, out.list...)
+	}
+	return err
 }
 
 // needsUTF8 reports whether an envelope address is not all ASCII: only
