@@ -189,9 +189,9 @@ func TestEnglishCitizen(t *testing.T) {
 	}
 	mail := w.renderAll()
 	for kind, want := range map[string][]string{
-		"ack":       {"Category: Electricity"},
-		"forwarded": {"to Hậu Giang Power Company, the agency responsible", "Category: Electricity"},
-		"result":    {"Reference number: " + w.code, "Category: Electricity", "Agency: Hậu Giang Power Company"},
+		"ack":       {"Category: Electricity", "Area: Vị Thủy District"},
+		"forwarded": {"to the Hậu Giang Power Company, the agency responsible", "Category: Electricity"},
+		"result":    {"Reference number: " + w.code, "Category: Electricity", "Agency responsible: Hậu Giang Power Company"},
 	} {
 		text := mail[kind][0].Text
 		for _, s := range want {

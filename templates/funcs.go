@@ -33,6 +33,8 @@ func (s *Set) funcs(lang string) map[string]any {
 		"size":           size,
 		"join":           strings.Join,
 		"inc":            func(i int) int { return i + 1 },
+		"the":            func(name string) string { return article("the", name) },
+		"The":            func(name string) string { return article("The", name) },
 		// The cheat sheet of the commands a reader can use.
 		"cheatsheet":  sheet.text,
 		"commandRows": sheet.rows,
@@ -55,6 +57,20 @@ func when(lang string, t time.Time) string {
 		return t.Format("15:04 on 2 January 2006")
 	}
 	return t.Format("15:04 ngày 02/01/2006")
+}
+
+// article puts "the" (or "The", at the start of a sentence) before an
+// agency's name in running English text: the routing table's English names
+// (name_en) are written bare, as a label or a list shows them ("Agency:
+// Hậu Giang Power Company"), and every one of them — a department, a
+// People's Committee, a company, the police — takes the article in a
+// sentence ("passed to the Hậu Giang Power Company"). A name that already
+// starts with it keeps it once.
+func article(the, name string) string {
+	if name == "" || strings.HasPrefix(strings.ToLower(name), "the ") {
+		return name
+	}
+	return the + " " + name
 }
 
 // itemNames name the items of the citizen form (SPEC 4.4) by the codes the

@@ -1,5 +1,7 @@
 package routing
 
+import "strings"
+
 // RecordedUnit returns the unit with the code as a report may have recorded
 // it: from this table, else from a built-in table of another edition. A
 // report keeps the unit it was routed with (SPEC 6.4), and notices and
@@ -24,22 +26,55 @@ func (t *Table) RecordedField(code string) (Field, bool) {
 // UnitLabel names a report's unit in a notice: the unit's name, and, when
 // the citizen wrote the name of a former unit that is part of it now, that
 // name too, so that citizens learn the new names — "xã Hỏa Lựu (xã Hỏa
-// Tiến cũ)", in English "xã Hỏa Lựu (formerly xã Hỏa Tiến)". unit and former
-// are the codes the report recorded (Decision.Unit and Decision.Former); ""
-// when the unit is unknown.
+// Tiến cũ)", in English "Hỏa Lựu Commune (formerly Hỏa Tiến Commune)"
+// (EnglishUnitName). unit and former are the codes the report recorded
+// (Decision.Unit and Decision.Former); "" when the unit is unknown.
 func (t *Table) UnitLabel(unit, former string, english bool) string {
 	u, in, ok := t.recordedUnit(unit)
 	if !ok {
 		return ""
 	}
+	name := u.Name
+	if english {
+		name = EnglishUnitName(name)
+	}
 	f, ok := in.Former(former)
 	switch {
 	case !ok || f.Became != u.Code:
-		return u.Name
+		return name
 	case english:
-		return u.Name + " (formerly " + f.Name + ")"
+		return name + " (formerly " + EnglishUnitName(f.Name) + ")"
 	}
-	return u.Name + " (" + f.Name + " cũ)"
+	return name + " (" + f.Name + " cũ)"
+}
+
+// unitTypesEnglish are the type words that open a Vietnamese unit's name,
+// longest first, with the word English writes for them.
+var unitTypesEnglish = []struct{ word, english string }{
+	{"thành phố ", "City"}, {"thị trấn ", "Township"}, {"thị xã ", "Town"},
+	{"phường ", "Ward"}, {"huyện ", "District"}, {"tỉnh ", "Province"}, {"xã ", "Commune"},
+}
+
+// EnglishUnitName writes a unit's name as English does, its type word
+// after the name ("huyện Vị Thủy" is "Vị Thủy District"), or before a
+// number ("phường I" is "Ward I"). A name that opens with no type word is
+// returned as it is.
+func EnglishUnitName(name string) string {
+	lower := strings.ToLower(name)
+	for _, t := range unitTypesEnglish {
+		if !strings.HasPrefix(lower, t.word) {
+			continue
+		}
+		bare := strings.TrimSpace(name[len(t.word):])
+		if bare == "" {
+			return name
+		}
+		if strings.Trim(bare, "0123456789IVXLC") == "" {
+			return t.english + " " + bare
+		}
+		return bare + " " + t.english
+	}
+	return name
 }
 
 // recordedUnit returns the unit and the table that has it.

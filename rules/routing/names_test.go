@@ -11,7 +11,10 @@ func TestUnitLabel(t *testing.T) {
 		want         string
 	}{
 		{t2025, "xa-hoa-luu", "xa-hoa-tien", false, "xã Hỏa Lựu (xã Hỏa Tiến cũ)"},
-		{t2025, "xa-hoa-luu", "xa-hoa-tien", true, "xã Hỏa Lựu (formerly xã Hỏa Tiến)"},
+		{t2025, "xa-hoa-luu", "xa-hoa-tien", true, "Hỏa Lựu Commune (formerly Hỏa Tiến Commune)"},
+		{t2025, "phuong-vi-thanh", "phuong-i", true, "Vị Thanh Ward (formerly Ward I)"},
+		{t2025, "vi-thanh", "", true, "Vị Thanh City"},
+		{Default(), "vi-thuy", "", true, "Vị Thủy District"},
 		{t2025, "phuong-vi-thanh", "phuong-i", false, "phường Vị Thanh (phường I cũ)"},
 		{t2025, "xa-hoa-luu", "", false, "xã Hỏa Lựu"},
 		{t2025, "xa-hoa-luu", "phuong-i", false, "xã Hỏa Lựu"}, // the unit changed since: the old name is of another

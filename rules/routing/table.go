@@ -33,7 +33,8 @@
 //	[[agency]]
 //	code = "so-gtvt"            # ASCII: lower-case letters, digits, hyphens
 //	name = "Sở Giao thông vận tải"
-//	name_en = "Department of Transport" # optional: for mail to a citizen who wrote English
+//	name_en = "Department of Transport" # optional: for mail to a citizen who wrote English;
+//	                            # without "the", which English mail adds in a sentence
 //	resolve_days = 6            # working days to resolve a report, 1 to 6
 //	email = "sgtvt@haugiang.gov.vn" # optional: the official mailbox, which gets the
 //	                            # agency's notices when no handler of it is configured
