@@ -69,7 +69,7 @@ func TestUnreadablePhotoKeptAtTheCenter(t *testing.T) {
 					{BlobKey: keys[1], Name: "hong.jpg", Type: "image/jpeg"}}}
 		})
 		text, _ := bodies(t, raw)
-		if l := lineOf(text, "held at the Center"); !strings.Contains(l, "hong.jpg") || !strings.Contains(l, "could not be attached safely") {
+		if l := lineOf(text, "kept at the Center"); !strings.Contains(l, "hong.jpg") || !strings.Contains(l, "could not be attached safely") {
 			t.Errorf("the photo left out is not named as kept: %q\n%s", l, text)
 		}
 		if !strings.Contains(text, "1 file attached to this email") {

@@ -17,7 +17,7 @@ func TestE2EEnglishReport(t *testing.T) {
 	e.deliver(receivedAt, citizenMail("Emma Wilson <"+emma+">", "CAF=english-light@mail.gmail.com", "Broken street light",
 		"Hello,\n\nThe street light in front of my house in Vi Tan ward has been broken for a week. It is very dark at night and not safe for the children.\n\nBest regards,\nEmma Wilson\n+84 903 123 456\n"))
 	ack := e.waitMail("ack", emma, 1)
-	for _, want := range []string{"Category: Street lighting and trees", "Area: phường Vị Tân"} {
+	for _, want := range []string{"Category: Street lighting and trees", "Area: Vị Tân Ward"} {
 		if !strings.Contains(ack.text(), want) {
 			t.Errorf("the acknowledgement lacks %q:\n%s", want, ack.text())
 		}
@@ -28,7 +28,7 @@ func TestE2EEnglishReport(t *testing.T) {
 	}
 	e.replyTo(triage, e2eReceiver, receivedAt.Add(20*time.Minute), "/accept\n", "")
 	forwarded := e.waitMail("forwarded", emma, 1).text()
-	for _, want := range []string{"to Hậu Giang Water Supply, Drainage and Urban Works Joint Stock Company, the agency responsible",
+	for _, want := range []string{"to the Hậu Giang Water Supply, Drainage and Urban Works Joint Stock Company, the agency responsible",
 		"Category: Street lighting and trees"} {
 		if !strings.Contains(forwarded, want) {
 			t.Errorf("the forwarded notice lacks %q:\n%s", want, forwarded)
