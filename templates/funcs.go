@@ -35,6 +35,11 @@ func (s *Set) funcs(lang string) map[string]any {
 		"inc":            func(i int) int { return i + 1 },
 		"the":            func(name string) string { return article("the", name) },
 		"The":            func(name string) string { return article("The", name) },
+		// A field someone else wrote, in a staff notice: on its label's
+		// line when it is one line, else under it behind the mark
+		// (Reproduced), the "value" partial.
+		"multiline": func(s string) bool { return strings.ContainsAny(s, "\r\n") },
+		"mark":      func(s string) Reproduced { return Reproduced(s) },
 		// The cheat sheet of the commands a reader can use.
 		"cheatsheet":  sheet.text,
 		"commandRows": sheet.rows,

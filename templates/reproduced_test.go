@@ -39,12 +39,12 @@ func TestReproducedIsNoCommand(t *testing.T) {
 		for part, text := range map[string]string{"text": r.Text, "html": htmlText(r.HTML)} {
 			cmds, refused, _ := command.ParseReply(text, command.Theirs{})
 			for _, c := range cmds {
-				if strings.Contains(strings.ToLower(c.Raw), "chèn") || strings.Contains(c.Raw, "urgent") || strings.Contains(c.Raw, "approve") {
+				if injected(c.Raw) {
 					t.Errorf("%s %s: line %d %q read as a command", name, part, c.Line, c.Raw)
 				}
 			}
 			for _, f := range refused {
-				if strings.Contains(strings.ToLower(f.Raw), "chèn") {
+				if injected(f.Raw) {
 					t.Errorf("%s %s: line %d %q read as a command line", name, part, f.Line, f.Raw)
 				}
 			}
@@ -53,6 +53,12 @@ func TestReproducedIsNoCommand(t *testing.T) {
 			}
 		}
 	}
+}
+
+// injected reports a line of the injection.
+func injected(line string) bool {
+	line = strings.ToLower(strings.TrimSpace(line))
+	return strings.Contains(line, "chèn") || strings.Contains(line, "chen") || line == "／urgent" || line == "*/approve*"
 }
 
 // inject puts the injection into every reproduced field of a notice's
@@ -65,21 +71,37 @@ func inject(data any) bool {
 	case *Answer:
 		c = &d.Case
 	case *Triage:
-		d.Content = injection
+		d.Content, d.Citizen = injection, injectedPerson
+		d.Subject, d.Location, d.IncidentTime, d.Declared = injectedLine, injection, injection, injection
 		return true
 	default:
 		return false
 	}
 	c.Content, c.Result, c.RatingReason, c.Secret = injection, injection, injection, false
+	c.Citizen, c.Hidden = injectedPerson, false
+	c.Subject, c.Location, c.IncidentTime = injectedLine, injection, injection
 	return true
 }
 
-var tag = regexp.MustCompile(`<[^>]*>`)
+// injectedLine is a one-line field that opens with a command: a subject;
+// injectedPerson the citizen's details as a form gives them, whose values
+// run on over the lines under their label, and an address that opens with
+// a slash, as an address may.
+const injectedLine = "/reject Lệnh chèn tiêu đề"
+
+var injectedPerson = Person{Name: "/reject Lệnh chèn họ tên", Phone: "/reject Lệnh chèn số điện thoại 12", Email: "/tuchoi-chen@example.com",
+	Address: injection, Workplace: injection}
+
+var (
+	tag   = regexp.MustCompile(`<[^>]*>`)
+	block = regexp.MustCompile(`(?i)<(/?(p|div|br|tr|td|th|li|ol|ul|h[1-6]|table|blockquote)\b)[^>]*>`)
+)
 
 // htmlText is the text of an HTML part as a client that knows no
-// blockquote makes it: the markup dropped, entities read.
+// blockquote makes it: every block, and every cell of a table, on a line
+// of its own, the rest of the markup dropped, entities read.
 func htmlText(s string) string {
-	return html.UnescapeString(tag.ReplaceAllString(s, ""))
+	return html.UnescapeString(tag.ReplaceAllString(block.ReplaceAllString(s, "\n"), ""))
 }
 
 // TestReproducedString: every line behind the mark, none for no text.
