@@ -109,11 +109,11 @@ func (p *Pipeline) spool(blobs *store.BlobBatch, body io.Reader) (spooled, error
 	}
 	if n > limit {
 		w.Abort()
-		rest, err := io.Copy(io.Discard, body)
+		rest, err := io.Copy(d, body) // its digest, to know it when it comes again
 		if err != nil {
 			return spooled{}, fmt.Errorf("intake: reading the message: %w", err)
 		}
-		return spooled{size: n + rest, tooLarge: true, head: parse.ReadHead(bytes.NewReader(head.b))}, nil
+		return spooled{size: n + rest, digest: d.Sum(), tooLarge: true, head: parse.ReadHead(bytes.NewReader(head.b))}, nil
 	}
 	key, err := w.Commit()
 	if err != nil {

@@ -185,7 +185,9 @@ func (p *Pipeline) record(tx *store.Tx, in *incoming, out Outcome) error {
 		RawKey: in.raw.key, Digest: in.raw.digest, RawSize: in.raw.size, Kind: out.Kind, ReportCode: out.Code, Reason: out.Reason,
 		ReceivedAt: in.src.ReceivedAt, ProcessedAt: in.now,
 	}
-	if in.msg != nil {
+	if in.msg == nil {
+		m.MessageID = in.raw.head.MessageID // quarantined: what its header says
+	} else {
 		m.MessageID, m.Sender = in.msg.MessageID, in.msg.From.Addr
 		if out.Kind == KindCommand {
 			keys := signedKeys(in.msg.From.Addr, in.raw.signed)

@@ -80,13 +80,14 @@ func (t *Tx) SeenUID(mailbox string, uidValidity, uid uint32) (Message, error) {
 // SeenContent returns the first message recorded with the same Message-ID
 // (or none, as this one) and the same content — the raw message's content
 // hash, or the digest without its trace fields (Message.Digest) — or
-// ErrNotFound (SPEC 4.1, 7.3).
+// ErrNotFound (SPEC 4.1, 7.3). A message kept with no copy (too large) is
+// known by its digest alone.
 func (t *Tx) SeenContent(messageID, rawKey, digest string) (Message, error) {
 	k := t.db.keys
 	idx, dig := k.indexOf(IndexMessageID, messageID), k.indexOf(IndexDigest, digest)
 	return t.scanMessage(t.queryRow(`SELECT `+messageColumns+` FROM messages m LEFT JOIN reports r ON r.id = m.report_id
 		WHERE m.id = (SELECT min(id) FROM (
-			SELECT id, message_id_idx, kind FROM messages WHERE raw_key = ?
+			SELECT id, message_id_idx, kind FROM messages WHERE raw_key = ? AND raw_key != ''
 			UNION ALL SELECT id, message_id_idx, kind FROM messages WHERE digest_idx = ?)
 		WHERE (message_id_idx IS ? OR message_id_idx = ?) AND kind != 'duplicate')`, contentHash(rawKey), dig, idx, idx))
 }
