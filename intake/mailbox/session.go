@@ -311,8 +311,33 @@ func (s *session) wait(ctx context.Context) error {
 	return cause
 }
 
-// expunge removes, on a server without UIDPLUS, the messages moved out and
-// left flagged \Deleted — older Exchange and some hosted servers would
+// expungeRecorded removes, with UIDPLUS, those of the messages flagged
+// \Deleted whose outcome is recorded: a move that a crash or a dropped
+// connection cut short after its COPY and \Deleted, before its UID
+// EXPUNGE. Only the session's first round has any (moves expunge their
+// own), and another client's \Deleted messages are left alone.
+func (s *session) expungeRecorded(ctx context.Context, deleted []imap.UID) error {
+	s.tidy = false
+	recorded, err := s.w.Processor.Recorded(ctx, s.w.Mailbox, s.uidValidity, uint32s(deleted))
+	if err != nil || len(recorded) == 0 {
+		return err
+	}
+	var ours []imap.UID
+	for _, uid := range deleted {
+		if _, ok := recorded[uint32(uid)]; ok {
+			ours = append(ours, uid)
+		}
+	}
+	if err := s.c.UIDExpunge(imap.UIDSetNum(ours...)).Close(); err != nil {
+		return fmt.Errorf("imap uid expunge %d moved messages: %w", len(ours), err)
+	}
+	s.w.Log.Info("messages of a move cut short expunged", "mailbox", s.w.Mailbox, "messages", len(ours))
+	return nil
+}
+
+// expunge removes the messages moved out and left flagged \Deleted: with
+// UIDPLUS, those of a move cut short (expungeRecorded). On a server without
+// UIDPLUS, every message moved is left flagged \Deleted — older Exchange and some hosted servers would
 // otherwise keep every message ever processed in the mailbox. Without UID
 // EXPUNGE only a plain EXPUNGE can, and it removes every \Deleted message
 // of the mailbox, another client's too: so it is sent only when SEARCH
@@ -324,7 +349,7 @@ func (s *session) wait(ctx context.Context) error {
 // removed with ours, as that client's own EXPUNGE would have removed it.
 func (s *session) expunge(ctx context.Context) error {
 	caps := s.c.Caps()
-	if !s.tidy || caps.Has(imap.CapMove) || caps.Has(imap.CapUIDPlus) {
+	if !s.tidy || caps.Has(imap.CapMove) {
 		return nil
 	}
 	data, err := s.c.UIDSearch(&imap.SearchCriteria{Flag: []imap.Flag{imap.FlagDeleted}}, nil).Wait()
@@ -332,6 +357,9 @@ func (s *session) expunge(ctx context.Context) error {
 		return fmt.Errorf("imap search deleted: %w", err)
 	}
 	deleted := data.AllUIDs()
+	if caps.Has(imap.CapUIDPlus) {
+		return s.expungeRecorded(ctx, deleted)
+	}
 	var unknown []imap.UID
 	for _, uid := range deleted {
 		if !s.moved[uid] {
