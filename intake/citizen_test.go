@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/templates"
 )
 
@@ -224,7 +225,7 @@ func TestConfidentialityAskedInRating(t *testing.T) {
 	if !w.report().Confidential {
 		t.Fatalf("the rating's request did not make the report confidential")
 	}
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -275,7 +275,7 @@ func TestConfidentialReport(t *testing.T) {
 // TestAutoForward forwards a report whose rule has auto_forward at intake.
 func TestAutoForward(t *testing.T) {
 	w := newWalker(t)
-	table, err := routing.Parse("auto.toml", bytes.NewReader(bytes.Replace(routing.DefaultFile(),
+	table, err := routing.Parse("auto.toml", bytes.NewReader(bytes.Replace(routing.BuiltinFile(routing.DefaultName),
 		[]byte("agency = \"dien-luc\"\n"), []byte("agency = \"dien-luc\"\nauto_forward = true\n"), 1)))
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -78,7 +79,7 @@ func (w *walker) confidential(messageID string, parts ...string) {
 // the citizen, in its data, its rendered text or its files' names.
 func checkAgencyMail(t *testing.T, w *walker, what string, mails []store.Mail) {
 	t.Helper()
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		t.Fatal(err)
 	}

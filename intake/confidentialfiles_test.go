@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/templates"
 )
 
@@ -61,7 +62,7 @@ func assignmentOfAccepted(t *testing.T, w *walker) (types, text string) {
 	mark := 0
 	w.sentSince(&mark)
 	w.command(receiver, "/accept", "forwarded")
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		t.Fatal(err)
 	}

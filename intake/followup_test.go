@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -148,7 +149,7 @@ func TestConfidentialityAskedInFollowUp(t *testing.T) {
 	if got := owed(sent); got != "citizen-note→"+receiver+" citizen-note→"+handler+" follow-up→"+citizen {
 		t.Errorf("mail owed %s", got)
 	}
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,11 +16,6 @@ type SpamMark struct {
 	Header, Value string
 }
 
-// DefaultSpamMarks are the marks of SpamAssassin and rspamd.
-func DefaultSpamMarks() []SpamMark {
-	return []SpamMark{{"X-Spam-Flag", "YES"}, {"X-Spam", "Yes"}}
-}
-
 // String is the mark as a header line: "X-Spam-Flag: YES".
 func (s SpamMark) String() string { return s.Header + ": " + s.Value }
 

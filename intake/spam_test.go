@@ -32,7 +32,7 @@ func TestSpamMarkedByOurBorder(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t)
 			f.p.TrustedAuthservID = "mail.haugiang.gov.vn"
-			f.p.SpamMarks = append(DefaultSpamMarks(), SpamMark{Header: "X-Barracuda-Spam-Status", Value: "Yes"})
+			f.p.SpamMarks = append(defaultSpamMarks(), SpamMark{Header: "X-Barracuda-Spam-Status", Value: "Yes"})
 			h := append([]string{"From: Khuyến mãi <deal@promo.example>", "To: phananh@haugiang.gov.vn",
 				"Subject: " + encodeSubject("Vay tiền nhanh trong ngày, huyện Vị Thủy"), "Message-ID: <spam@promo.example>"}, c.headers...)
 			out := f.process(t, eml(h, "Gọi ngay 0912 345 678 để nhận khoản vay.\n"))
@@ -53,7 +53,7 @@ func TestSpamMarkedByOurBorder(t *testing.T) {
 // taken for spam: the token proves it answers us.
 func TestSpamMarkOnAReply(t *testing.T) {
 	w := newWalker(t)
-	w.p.SpamMarks = DefaultSpamMarks()
+	w.p.SpamMarks = defaultSpamMarks()
 	w.ingest(outage)
 	if out := w.reply(citizen, "Số nhà tôi là 12.", ourBorder, "X-Spam-Flag: YES"); out.Kind != KindReply {
 		t.Errorf("%+v, want the citizen's reply", out)
@@ -64,7 +64,7 @@ func TestSpamMarkOnAReply(t *testing.T) {
 func TestSpamCounted(t *testing.T) {
 	f := newFixture(t)
 	f.p.TrustedAuthservID = "mail.haugiang.gov.vn"
-	f.p.SpamMarks = DefaultSpamMarks()
+	f.p.SpamMarks = defaultSpamMarks()
 	for _, id := range []string{"s1@x", "s2@x"} {
 		f.process(t, eml([]string{"From: deal@promo.example", "Subject: Vay tiền", "Message-ID: <" + id + ">", ourBorder, "X-Spam: yes"}, "Vay nhanh.\n"))
 	}
@@ -77,4 +77,10 @@ func TestSpamCounted(t *testing.T) {
 	if n != 2 {
 		t.Errorf("%d spam counted, want 2", n)
 	}
+}
+
+// defaultSpamMarks are the marks of SpamAssassin and rspamd, as the
+// configuration's default spam_marks gives them.
+func defaultSpamMarks() []SpamMark {
+	return []SpamMark{{"X-Spam-Flag", "YES"}, {"X-Spam", "Yes"}}
 }

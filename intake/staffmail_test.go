@@ -228,7 +228,7 @@ func TestCodesCommand(t *testing.T) {
 // the health department's official mailbox taken out: an agency that
 // nobody would hear from, the walker's staff having no handler for it.
 func withoutMailbox(t *testing.T, w *walker) {
-	table, err := routing.Parse("rules.toml", bytes.NewReader(bytes.Replace(routing.DefaultFile(),
+	table, err := routing.Parse("rules.toml", bytes.NewReader(bytes.Replace(routing.BuiltinFile(routing.DefaultName),
 		[]byte("email = \"syt@haugiang.gov.vn\"\n"), nil, 1)))
 	if err != nil {
 		t.Fatal(err)
@@ -241,7 +241,7 @@ func withoutMailbox(t *testing.T, w *walker) {
 // receiver, whose triage notice does not claim it was forwarded.
 func TestAutoForwardNeedsSomeoneToTell(t *testing.T) {
 	w := newWalker(t)
-	file := bytes.Replace(routing.DefaultFile(), []byte("agency = \"dien-luc\"\n"), []byte("agency = \"dien-luc\"\nauto_forward = true\n"), 1)
+	file := bytes.Replace(routing.BuiltinFile(routing.DefaultName), []byte("agency = \"dien-luc\"\n"), []byte("agency = \"dien-luc\"\nauto_forward = true\n"), 1)
 	file = bytes.Replace(file, []byte("email = \"dienluc@haugiang.gov.vn\"\n"), nil, 1)
 	table, err := routing.Parse("auto.toml", bytes.NewReader(file))
 	if err != nil {

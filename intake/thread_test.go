@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -51,7 +52,7 @@ func TestCitizenConversation(t *testing.T) {
 // render renders a mail with the embedded templates.
 func render(t *testing.T, m store.Mail) templates.Rendered {
 	t.Helper()
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		t.Fatal(err)
 	}

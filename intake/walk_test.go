@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"haugiang.gov.vn/phananh/intake/token"
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -169,7 +170,7 @@ func owed(ms []store.Mail) string {
 // the pipeline writes must fit the templates.
 func (w *walker) renderAll() map[string][]templates.Rendered {
 	w.t.Helper()
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	gomessage "github.com/emersion/go-message/mail"
 
 	"haugiang.gov.vn/phananh/mailer/thread"
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -23,7 +24,7 @@ import (
 // its list, since the subject no longer can; mail to the citizen and mail
 // about no conversation keep their own subject.
 func TestStaffConversationHeaders(t *testing.T) {
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		t.Fatal(err)
 	}

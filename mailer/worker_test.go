@@ -18,6 +18,7 @@ import (
 	gomessage "github.com/emersion/go-message/mail"
 
 	"haugiang.gov.vn/phananh/mailer/smtptest"
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -64,7 +65,7 @@ func newWorker(t testing.TB, db *store.DB, log io.Writer) (*Worker, *smtptest.Se
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sink.Close() })
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/templates"
 )
 
@@ -34,7 +35,7 @@ func TestMail(t *testing.T) {
 	w := newWorld(t)
 	w.seed()
 	r := compute(t, w, ending(t, Monthly, "2026-03", Decree), Decree)
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestWriteFiles(t *testing.T) {
 	w := newWorld(t)
 	w.seed()
 	r := compute(t, w, ending(t, Quarterly, "2026-03", Decree), Decree)
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		t.Fatal(err)
 	}

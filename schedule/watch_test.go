@@ -183,7 +183,7 @@ func TestIntakeReminderAndAlert(t *testing.T) {
 	f.wantMail(r, append(append([]string{"triage tiepnhan1@example.gov.vn"}, reminders...), alerts...)...)
 
 	// What the mails say, and that they render.
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		t.Fatal(err)
 	}

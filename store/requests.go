@@ -11,7 +11,7 @@ import (
 // (correction, restriction, objection), with its legal deadlines.
 type Request struct {
 	ID         int64
-	Kind       string // RequestCopy, RequestErasure or RequestOther
+	Kind       string // a kind of rules/privacy: "copy", "erasure" or "other"
 	ReceivedAt time.Time
 	// Note names the request — its reference in the Center's register,
 	// the reports it concerns — rather than the person: it is kept after
@@ -24,13 +24,6 @@ type Request struct {
 	AcknowledgedAt, ExtendedAt, DoneAt time.Time
 	CreatedAt                          time.Time
 }
-
-// The kinds of request.
-const (
-	RequestCopy    = "copy"
-	RequestErasure = "erasure"
-	RequestOther   = "other"
-)
 
 // AddRequest records a request.
 func (t *Tx) AddRequest(r Request) (Request, error) {

@@ -22,7 +22,7 @@ const injection = "Kính gửi Trung tâm,\n/reject Lệnh chèn một\n  /assig
 // client converts it to text, markup dropped — as a reply that quotes
 // nothing: no line of that text is read as a command.
 func TestReproducedIsNoCommand(t *testing.T) {
-	s, err := Load("")
+	s, err := load("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func FuzzReplyToReproduced(f *testing.F) {
 		"Kính gửi,\n" + strings.Repeat("chữ ", 30) + "/reject lý do dài " + strings.Repeat("nữa ", 20)} {
 		f.Add(seed)
 	}
-	s, err := Load("")
+	s, err := load("")
 	if err != nil {
 		f.Fatal(err)
 	}

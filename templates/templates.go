@@ -59,13 +59,9 @@ type Rendered struct {
 	Urgent bool
 }
 
-// Load parses the embedded templates, each replaced by the file of the same
-// name in dir when dir is not "", to write the bodies of the default routing
-// table (Appendix I). The daemon uses LoadFor, with the bodies of the table
-// in use.
-func Load(dir string) (*Set, error) { return LoadFor(dir, routing.Default().Bodies()) }
-
-// LoadFor is Load, to write the bodies named.
+// LoadFor parses the embedded templates, each replaced by the file of the
+// same name in dir when dir is not "", to write the bodies named: those of
+// the routing table in use.
 func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, thread: map[string]string{},
 		bodies: bodies}

@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // compares subject and text with testdata/KIND.LANG.golden, and the HTML
 // with testdata/KIND.LANG.html.golden.
 func TestGolden(t *testing.T) {
-	s, err := Load("")
+	s, err := load("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestEveryTemplateFileIsNFC(t *testing.T) {
 func TestOverride(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "ack.vi.txt"), []byte(`{{define "subject"}}Khác{{end}}Mã {{.Code}}`), 0o644)
-	s, err := Load(dir)
+	s, err := load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,14 +101,14 @@ func TestBrokenOverrideFailsAtLoad(t *testing.T) {
 	} {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
-		if _, err := Load(dir); err == nil {
+		if _, err := load(dir); err == nil {
 			t.Errorf("override %s: Load succeeded", name)
 		}
 	}
 }
 
 func TestRenderUnknownKindAndFallbackLanguage(t *testing.T) {
-	s, _ := Load("")
+	s, _ := load("")
 	if _, err := s.Render("nope", "vi", json.RawMessage(`{}`)); err == nil {
 		t.Error("unknown kind rendered")
 	}
@@ -124,7 +124,7 @@ func TestRenderUnknownKindAndFallbackLanguage(t *testing.T) {
 // "Sir or Madam", lists what a report lacks as a sentence, and writes
 // dates and counts as English does.
 func TestEnglishAsANativeWrites(t *testing.T) {
-	s, err := Load("")
+	s, err := load("")
 	if err != nil {
 		t.Fatal(err)
 	}

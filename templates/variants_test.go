@@ -14,7 +14,7 @@ import (
 // report the Center rejected; and the answer to a follow-up held by the
 // hourly caps, in both languages.
 func TestGoldenVariants(t *testing.T) {
-	s, err := Load("")
+	s, err := load("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestSpanOf(t *testing.T) {
 // step, measured both ways, to one who can take the step and to one who
 // cannot, and checks the words that vary.
 func TestDeadlineNotices(t *testing.T) {
-	s, err := Load("")
+	s, err := load("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -279,7 +279,7 @@ func TestCheckFaults(t *testing.T) {
 			check:  "operators", status: "warn", want: "no leader for 1 agencies (Art 15.3: each agency names a leader, who gets the overdue alerts of its reports): so-xd"},
 		{name: "an agency with neither a handler nor a mailbox", opt: deploymentOptions{folders: true, settings: map[string]string{"rules.file": q("table.toml")}},
 			change: func(d *deployment) {
-				table := bytes.Replace(routing.DefaultFile(), []byte(`email = "sxd@haugiang.gov.vn"`+"\n"), nil, 1)
+				table := bytes.Replace(routing.BuiltinFile(routing.DefaultName), []byte(`email = "sxd@haugiang.gov.vn"`+"\n"), nil, 1)
 				d.file("table.toml", table, 0o644)
 				dropHandler(d, "so-xd")
 				dropLeader(d, "so-xd")

@@ -17,13 +17,13 @@ func TestReload(t *testing.T) {
 	table := filepath.Join(dir, "rules.toml")
 	tplDir := filepath.Join(dir, "templates")
 	os.MkdirAll(tplDir, 0o700)
-	os.WriteFile(table, routing.DefaultFile(), 0o600)
+	os.WriteFile(table, routing.BuiltinFile(routing.DefaultName), 0o600)
 	e := newEnv(t, envOptions{extra: "[rules]\nfile = " + quote(table) + "\n[templates]\ndir = " + quote(tplDir) + "\n"})
 	e.startDaemon()
 	d := e.daemon
 	before := d.routing.Load().Version()
 
-	changed := strings.Replace(string(routing.DefaultFile()), `"mất điện"`, `"mất điện", "chập chờn"`, 1)
+	changed := strings.Replace(string(routing.BuiltinFile(routing.DefaultName)), `"mất điện"`, `"mất điện", "chập chờn"`, 1)
 	os.WriteFile(table, []byte(changed), 0o600)
 	if err := d.reload(); err != nil {
 		t.Fatal(err)

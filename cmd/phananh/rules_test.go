@@ -69,7 +69,7 @@ func builtinConfig(t *testing.T, name string) string {
 func TestRulesExplainCases(t *testing.T) {
 	t.Run("appendix1", func(t *testing.T) {
 		explainCases(t, "routing-cases.tsv", 36, map[string]string{
-			"named table":    writeConfig(t, "tables/rules.toml", routing.DefaultFile()),
+			"named table":    writeConfig(t, "tables/rules.toml", routing.BuiltinFile(routing.DefaultName)),
 			"built-in table": builtinConfig(t, "appendix1"),
 			"default table":  writeConfig(t, "", nil),
 		})
@@ -191,10 +191,10 @@ func TestRulesCheck(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.toml")
 	bad := filepath.Join(dir, "bad.toml")
-	table := bytes.Replace(routing.DefaultFile(), []byte(`agency = "so-gtvt"`), []byte(`agency = "so-gtvx"`), 1)
+	table := bytes.Replace(routing.BuiltinFile(routing.DefaultName), []byte(`agency = "so-gtvt"`), []byte(`agency = "so-gtvx"`), 1)
 	table = bytes.Replace(table, []byte("resolve_days = 3"), []byte("resolve_days = 7"), 1)
 	table = bytes.Replace(table, []byte(`email = "sxd@haugiang.gov.vn"`), []byte(`email = "sxd@haugiang"`), 1)
-	for path, data := range map[string][]byte{good: routing.DefaultFile(), bad: table} {
+	for path, data := range map[string][]byte{good: routing.BuiltinFile(routing.DefaultName), bad: table} {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}

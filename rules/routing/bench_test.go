@@ -77,7 +77,7 @@ func benchmarkRoute(b *testing.B, table *Table) {
 func BenchmarkParseDefault(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Parse("appendix1.toml", bytes.NewReader(DefaultFile())); err != nil {
+		if _, err := Parse("appendix1.toml", bytes.NewReader(BuiltinFile(DefaultName))); err != nil {
 			b.Fatal(err)
 		}
 	}

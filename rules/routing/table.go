@@ -297,9 +297,6 @@ func Default() *Table {
 	return t
 }
 
-// DefaultFile returns the bytes of the default built-in table.
-func DefaultFile() []byte { return BuiltinFile(DefaultName) }
-
 // Open returns the table a configuration names: the file at path when path
 // is not "", else the built-in table of that name ("" for the default).
 func Open(path, name string) (*Table, error) {
