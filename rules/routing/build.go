@@ -73,6 +73,8 @@ func build(name string, doc *document) (*Table, []Problem) {
 				b.unit(r)
 			case "former":
 				b.former(r)
+			case "ambiguous":
+				b.ambiguous(r)
 			case "rule":
 				b.rule(r)
 			}
@@ -358,6 +360,48 @@ func (b *builder) former(r *record) {
 	b.formerLine[code] = line
 	b.t.formerIndex[code] = len(b.t.formers)
 	b.t.formers = append(b.t.formers, f)
+}
+
+// ambiguous reads a place name that could mean several units. The units
+// and former units are read before, so its name is checked against their
+// aliases: a name that decides a unit cannot be ambiguous too.
+func (b *builder) ambiguous(r *record) {
+	who := "ambiguous"
+	r.unknownKeys([]string{"name", "units"}, b.in(who))
+	name, line := b.label(r, who)
+	if name != "" {
+		who += fmt.Sprintf(" %q", name)
+	}
+	items, present := r.strs("units", b.in(who))
+	if !present {
+		b.bad(who, r.line, "units: missing (the codes of the units the name could mean)")
+	}
+	a := Ambiguous{Name: name}
+	for _, item := range items {
+		code := clean(item.text)
+		_, known := b.t.unitIndex[code]
+		switch {
+		case !known:
+			b.bad(who, item.line, "units: unknown unit %q", code)
+		case slices.Contains(a.Units, code):
+			b.bad(who, item.line, "units: %q given twice", code)
+		default:
+			a.Units = append(a.Units, code)
+		}
+	}
+	if present && len(items) < 2 {
+		b.bad(who, r.line, "units: a name is ambiguous between two units or more")
+	}
+	if name == "" {
+		return
+	}
+	if prev, taken := b.aliasOwner[strings.Join(words(name), " ")]; taken && prev.who != who {
+		b.bad(who, line, "name: an alias of %s (line %d) already: a name that decides a unit is not ambiguous", prev.who, prev.line)
+		return
+	}
+	if b.alias(who, name, line) {
+		b.t.ambiguous = append(b.t.ambiguous, a)
+	}
 }
 
 // linkUnits checks every unit's parent and committee.

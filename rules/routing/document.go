@@ -12,7 +12,7 @@ import (
 )
 
 // A document is a table file as written, before any meaning is given to it:
-// its top-level keys and its [[agency]], [[unit]], [[former]] and [[rule]] tables, each
+// its top-level keys and its [[agency]], [[unit]], [[former]], [[ambiguous]] and [[rule]] tables, each
 // key with the line it is on.
 type document struct {
 	top    *record
@@ -21,7 +21,7 @@ type document struct {
 
 // A record is the top level of the file or one [[kind]] table.
 type record struct {
-	kind string // "" for the top level, else "agency", "unit", "former" or "rule"
+	kind string // "" for the top level, else "agency", "unit", "former", "ambiguous" or "rule"
 	line int    // the line of its [[kind]] header
 	keys map[string]*entry
 }
@@ -36,7 +36,7 @@ type entry struct {
 }
 
 // Kinds of tables a file may hold.
-var tableKinds = []string{"agency", "unit", "former", "rule"}
+var tableKinds = []string{"agency", "unit", "former", "ambiguous", "rule"}
 
 // parseDocument reads the TOML file. It stops at the first syntax error,
 // since nothing after it can be trusted, but reports every misplaced table
@@ -61,9 +61,9 @@ func parseDocument(name string, data []byte) (*document, []Problem) {
 			cur = &record{kind: key, line: line, keys: map[string]*entry{}}
 			switch {
 			case expr.Kind == unstable.Table:
-				bad(line, "[%s]: write each record as [[agency]], [[unit]], [[former]] or [[rule]]", key)
+				bad(line, "[%s]: write each record as [[agency]], [[unit]], [[former]], [[ambiguous]] or [[rule]]", key)
 			case !slices.Contains(tableKinds, key):
-				bad(line, "[[%s]]: unknown table (the tables are [[agency]], [[unit]], [[former]] and [[rule]])", key)
+				bad(line, "[[%s]]: unknown table (the tables are [[agency]], [[unit]], [[former]], [[ambiguous]] and [[rule]])", key)
 			default:
 				doc.tables = append(doc.tables, cur)
 			}

@@ -17,10 +17,11 @@ type matcher struct {
 	ruleField    []int   // rule → its field
 	rank         []int   // rule → specificity: "*" 0, each-unit 1, a unit 2 + its depth
 
-	aliases     phraseSet
-	aliasUnit   []int    // alias phrase → unit, -1 for a former unit split among several
-	aliasFormer []int    // alias phrase → former unit, -1 for a unit's own alias
-	aliasText   []string // alias phrase → as the table writes it
+	aliases        phraseSet
+	aliasUnit      []int    // alias phrase → unit, -1 for a former unit split among several or an ambiguous name
+	aliasFormer    []int    // alias phrase → former unit, -1 for a unit's own alias or an ambiguous name
+	aliasAmbiguous []int    // alias phrase → ambiguous name, -1 for an alias
+	aliasText      []string // alias phrase → as the table writes it
 
 	fieldNames  phraseSet
 	fieldByName [][]int // name phrase → the fields it names
@@ -55,17 +56,21 @@ func compile(t *Table) matcher {
 		}
 		m.fieldUrgent = append(m.fieldUrgent, ids)
 	}
-	alias := func(a string, unit, former int) {
+	alias := func(a string, unit, former, ambiguous int) {
 		if id, _ := m.aliases.addText(a); id == len(m.aliasUnit) {
 			m.aliasUnit = append(m.aliasUnit, unit)
 			m.aliasFormer = append(m.aliasFormer, former)
+			m.aliasAmbiguous = append(m.aliasAmbiguous, ambiguous)
 			m.aliasText = append(m.aliasText, a)
 		}
 	}
 	for i, u := range t.units {
 		for _, a := range append([]string{u.Name}, u.Aliases...) {
-			alias(a, i, -1)
+			alias(a, i, -1, -1)
 		}
+	}
+	for i, a := range t.ambiguous {
+		alias(a.Name, -1, -1, i)
 	}
 	for i, f := range t.formers {
 		unit := -1
@@ -73,7 +78,7 @@ func compile(t *Table) matcher {
 			unit = t.unitIndex[f.Became]
 		}
 		for _, a := range f.Aliases {
-			alias(a, unit, i)
+			alias(a, unit, i, -1)
 		}
 	}
 	for i, f := range t.fields {

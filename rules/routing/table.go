@@ -17,7 +17,7 @@
 // configuration is TOML too. Errors still name the line: the file is read
 // with go-toml's parser, which keeps every key's position.
 //
-// The file holds top-level keys and four kinds of tables:
+// The file holds top-level keys and five kinds of tables:
 //
 //	center = "ttgsdh"   # the agency code of the Center
 //	fallback = "khac"   # the field of a report that no rule's keywords match
@@ -56,6 +56,10 @@
 //	became = "xa-hoa-luu"       # the unit it is part of now; left out when it
 //	                            # was split among several (a former district)
 //	official = "31339"
+//
+//	[[ambiguous]]               # a name several units could mean: it names
+//	name = "Long Mỹ"            # none, and routing tells the receiver which
+//	units = ["tx-long-my", "h-long-my"] # units it could mean, likeliest first
 //
 //	[[rule]]
 //	field = "giao-thong"
@@ -155,6 +159,17 @@ type Former struct {
 	Official string   // its code in the state's list of administrative units, "" if not given
 }
 
+// Ambiguous is a place name that could mean several units ("Ngã Bảy":
+// the ward, or the former city split among several units). It names no
+// unit (SPEC 6.2: a bare "Long Mỹ" stays ambiguous), but a report that
+// writes it names a place, and routing tells the receiver the units it
+// could mean, to choose one with /unit. Its slice belongs to the table: do
+// not modify it.
+type Ambiguous struct {
+	Name  string
+	Units []string // the codes of the units it could mean, the likeliest first
+}
+
 // Field is a category of reports (lĩnh vực). Its slice belongs to the
 // table: do not modify it.
 type Field struct {
@@ -216,11 +231,12 @@ type Table struct {
 	fallback int // index in fields
 	bodies   tableBodies
 
-	agencies []Agency
-	units    []Unit
-	formers  []Former
-	fields   []Field
-	rules    []Rule
+	agencies  []Agency
+	units     []Unit
+	formers   []Former
+	ambiguous []Ambiguous
+	fields    []Field
+	rules     []Rule
 
 	agencyIndex map[string]int
 	unitIndex   map[string]int

@@ -329,3 +329,53 @@ func TestAbsorbedAgencies(t *testing.T) {
 		t.Errorf("the routing of a pothole does not say the department absorbed transport:\n%s\n%s", d.Why, d.Grounds)
 	}
 }
+
+// TestAmbiguousNames: a name several units could mean decides no unit
+// (SPEC 6.2), but the report names a place, and the reasons list the units
+// it could mean, by code for `rules explain` and by name for the
+// receivers, who choose one with /unit. A name inside a former district's
+// alias ("TP Ngã Bảy") is that district's, not the bare name's.
+func TestAmbiguousNames(t *testing.T) {
+	t2025 := table2025(t)
+	for _, c := range []struct {
+		name   string
+		table  *Table
+		in     Input
+		why    []string // in Why
+		ground []string // in Grounds
+	}{
+		{"bare Ngã Bảy", t2025, Input{Subject: "Bán hàng giả", Text: "Cửa hàng ở chợ Ngã Bảy bán hàng giả, hàng nhái."},
+			[]string{`place "Ngã Bảy" could be phuong-nga-bay, phuong-dai-thanh: no unit`},
+			[]string{"tên «Ngã Bảy» có thể là phường Ngã Bảy, phường Đại Thành: chưa xác định được địa bàn"}},
+		{"without diacritics", t2025, Input{Subject: "Ban hang gia", Text: "cho Nga Bay ban hang gia"},
+			[]string{`place "Ngã Bảy" could be phuong-nga-bay, phuong-dai-thanh`}, nil},
+		{"in the declared location", t2025, Input{Subject: "Mất điện", Location: "Vĩnh Tường"},
+			[]string{`place "Vĩnh Tường" in the declared location could be xa-vinh-tuong, phuong-long-binh`},
+			[]string{"tên «Vĩnh Tường» trong mục Địa điểm có thể là xã Vĩnh Tường, phường Long Bình"}},
+		{"bare Long Mỹ, appendix1", Default(), Input{Subject: "Hẻm lầy lội", Text: "chợ Long Mỹ"},
+			[]string{`place "Long Mỹ" could be tx-long-my, h-long-my`},
+			[]string{"tên «Long Mỹ» có thể là thị xã Long Mỹ, huyện Long Mỹ"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := c.table.Route(c.in)
+			if d.Unit != "" || !d.Placed {
+				t.Errorf("unit %q, placed %v; want none, placed\nwhy: %s", d.Unit, d.Placed, d.Why)
+			}
+			for _, w := range c.why {
+				if !strings.Contains(d.Why, w) {
+					t.Errorf("why lacks %q:\n%s", w, d.Why)
+				}
+			}
+			for _, w := range c.ground {
+				if !strings.Contains(d.Grounds, w) {
+					t.Errorf("grounds lack %q:\n%s", w, d.Grounds)
+				}
+			}
+		})
+	}
+	for _, text := range []string{"ở TP Ngã Bảy", "chợ Ngã Bảy, phường Lái Hiếu"} {
+		if d := t2025.Route(Input{Text: text}); strings.Contains(d.Why, "could be") {
+			t.Errorf("%q: the bare name counted: %s", text, d.Why)
+		}
+	}
+}

@@ -53,9 +53,9 @@ func TestProblems(t *testing.T) {
 		{"syntax", "center = \"c\nfallback = \"khac\"\n",
 			[]string{`t.toml:1: TOML syntax: basic strings cannot have new lines`}},
 		{"unknown table", valid + "[[agencies]]\ncode = \"x\"\n",
-			[]string{`t.toml:12: [[agencies]]: unknown table (the tables are [[agency]], [[unit]], [[former]] and [[rule]])`}},
+			[]string{`t.toml:12: [[agencies]]: unknown table (the tables are [[agency]], [[unit]], [[former]], [[ambiguous]] and [[rule]])`}},
 		{"plain table", valid + "[agency]\ncode = \"x\"\n",
-			[]string{`t.toml:12: [agency]: write each record as [[agency]], [[unit]], [[former]] or [[rule]]`}},
+			[]string{`t.toml:12: [agency]: write each record as [[agency]], [[unit]], [[former]], [[ambiguous]] or [[rule]]`}},
 		{"unknown keys", strings.Replace(valid, "resolve_days = 6", "resolve_days = 6\nlimit = 6\ncolour = \"red\"", 1),
 			[]string{`t.toml:7: agency c: limit: unknown key (known: code, name, name_en, resolve_days, email, absorbed)`,
 				`t.toml:8: agency c: colour: unknown key (known: code, name, name_en, resolve_days, email, absorbed)`}},
@@ -192,6 +192,27 @@ scope = "each-unit"
 			`t.toml:18: unit w: no committee, of its own or of a parent, for the each-unit rules (the first at line 23)`,
 			`t.toml:21: unit w: alias "U" already names unit u (line 15): an alias of two units decides nothing, leave it out`,
 			`t.toml:22: unit w: parent: the chain of parents comes back to w`}},
+		{"ambiguous names", valid + `[[unit]]
+code = "u"
+name = "huyện U"
+committee = "c"
+[[unit]]
+code = "w"
+name = "xã U"
+committee = "c"
+[[ambiguous]]
+name = "huyện U"
+units = ["u", "w"]
+[[ambiguous]]
+name = "U"
+units = ["u", "v", "u"]
+[[ambiguous]]
+units = ["w"]
+`, []string{`t.toml:21: ambiguous "huyện U": name: an alias of unit u (line 14) already: a name that decides a unit is not ambiguous`,
+			`t.toml:25: ambiguous "U": units: unknown unit "v"`,
+			`t.toml:25: ambiguous "U": units: "u" given twice`,
+			`t.toml:26: ambiguous: name: missing`,
+			`t.toml:26: ambiguous: units: a name is ambiguous between two units or more`}},
 		{"unit scope", valid + "[[unit]]\ncode = \"u\"\nname = \"U\"\n[[rule]]\nfield = \"x\"\nname = \"X\"\nscope = \"u\"\nagency = \"nobody\"\n",
 			[]string{`t.toml:19: rule x/u: unknown agency "nobody"`}},
 		{"top level", "centre = \"c\"\n" + strings.Replace(valid, "center = \"c\"\nfallback = \"khac\"\n", "", 1),

@@ -43,15 +43,23 @@ type occurrence struct{ id, start, end int }
 // not count: "thị xã Vị Thanh" holds "xã Vị Thanh" but is not it.
 func (r *routing) alias(where int, texts ...text) bool {
 	m := &r.t.match
-	var aliases, split []int
+	var aliases, split, ambiguous []int
 	best := 0
 	for _, tx := range texts {
-		found, masks := r.occurrences(tx)
+		found, masks, names := r.occurrences(tx)
 		for _, o := range masks {
 			split = appendNew(split, o.id)
 		}
+		masked := func(o occurrence) bool {
+			return slices.ContainsFunc(masks, func(k occurrence) bool { return k.start <= o.start && o.end <= k.end })
+		}
+		for _, o := range names {
+			if !masked(o) {
+				ambiguous = appendNew(ambiguous, o.id)
+			}
+		}
 		for _, o := range found {
-			if slices.ContainsFunc(masks, func(k occurrence) bool { return k.start <= o.start && o.end <= k.end }) {
+			if masked(o) {
 				continue
 			}
 			switch n := o.end - o.start; {
@@ -62,9 +70,10 @@ func (r *routing) alias(where int, texts ...text) bool {
 			}
 		}
 	}
-	r.d.Placed = r.d.Placed || len(aliases) > 0 || len(split) > 0
+	r.d.Placed = r.d.Placed || len(aliases) > 0 || len(split) > 0 || len(ambiguous) > 0
 	if len(aliases) == 0 {
 		r.splitNote(split, where)
+		r.ambiguousNote(ambiguous, where)
 		return false
 	}
 	units := map[int]bool{}
@@ -96,18 +105,43 @@ func (r *routing) alias(where int, texts ...text) bool {
 }
 
 // occurrences returns the aliases found in a text: those that name a unit,
-// and those of former units split among several.
-func (r *routing) occurrences(tx text) (found, split []occurrence) {
+// those of former units split among several, and the names several units
+// could mean.
+func (r *routing) occurrences(tx text) (found, split, ambiguous []occurrence) {
 	m := &r.t.match
 	m.aliases.find(tx, func(id, start int) {
 		o := occurrence{id: id, start: start, end: start + m.aliases.words[id]}
-		if m.aliasUnit[id] < 0 {
+		switch {
+		case m.aliasAmbiguous[id] >= 0:
+			ambiguous = append(ambiguous, o)
+		case m.aliasUnit[id] < 0:
 			split = append(split, o)
-		} else {
+		default:
 			found = append(found, o)
 		}
 	})
-	return found, split
+	return found, split, ambiguous
+}
+
+// ambiguousNote tells that the names found could mean several units, and
+// which: the receiver chooses one with /unit.
+func (r *routing) ambiguousNote(ambiguous []int, where int) {
+	if len(ambiguous) == 0 {
+		return
+	}
+	m := &r.t.match
+	var parts [2][]string
+	for _, id := range ambiguous {
+		a := r.t.ambiguous[m.aliasAmbiguous[id]]
+		codes, names := make([]string, len(a.Units)), make([]string, len(a.Units))
+		for i, code := range a.Units {
+			codes[i], names[i] = code, r.why.unitVi(code)
+		}
+		parts[en] = append(parts[en], fmt.Sprintf("place %q%s could be %s", m.aliasText[id], whereAlias[where][en], strings.Join(codes, ", ")))
+		parts[vi] = append(parts[vi], fmt.Sprintf("tên %s%s có thể là %s", quoteVi(m.aliasText[id]), whereAlias[where][vi], strings.Join(names, ", ")))
+	}
+	r.why.unitNote(say(strings.Join(parts[en], ", ")+": no unit, the receiver chooses one (/unit CODE)",
+		strings.Join(parts[vi], ", ")+": chưa xác định được địa bàn, người tiếp nhận chọn một"))
 }
 
 // splitNote tells that the aliases found name former units split among

@@ -48,15 +48,23 @@ func Generate(dir string) ([]byte, error) {
 
 // mapping is the table being made.
 type mapping struct {
-	ed        *edition
-	base      *routing.Table
-	units     []*place // the new units
-	formers   []*place // old units, then former districts, then the base's former units
-	byCode    map[string]*place
-	byOld     map[string]string // an old unit's state code → its new unit's code
-	districts map[string]*place // by name
-	order     []string          // alias keys in the order first claimed
-	claimed   map[string][]claim
+	ed          *edition
+	base        *routing.Table
+	units       []*place // the new units
+	formers     []*place // old units, then former districts, then the base's former units
+	byCode      map[string]*place
+	byOld       map[string]string // an old unit's state code → its new unit's code
+	districts   map[string]*place // by name
+	order       []string          // alias keys in the order first claimed
+	claimed     map[string][]claim
+	ambiguities []ambiguity // the names left out because several units could be meant
+}
+
+// ambiguity is a name that several units could mean, and those units, the
+// new units of that name first.
+type ambiguity struct {
+	name  string
+	units []string
 }
 
 // add registers a place under its code, which must be new among places of
@@ -103,6 +111,9 @@ func (m *mapping) places(rows []row) error {
 				districts = append(districts, d)
 			} else if d.became != u.code {
 				d.became = "" // split among several units
+			}
+			if !slices.Contains(d.split, u.code) {
+				d.split = append(d.split, u.code)
 			}
 		}
 	}
@@ -227,8 +238,12 @@ func (m *mapping) give(winners, losers []claim) {
 }
 
 // ambiguous leaves an alias out: the places that wanted it are told which
-// places it could mean, one for each unit it could lead to.
+// places it could mean, one for each unit it could lead to, and the table
+// lists it with the units it could mean (see units).
 func (m *mapping) ambiguous(wanting, all []claim) {
+	if units := candidates(all); len(units) > 1 {
+		m.ambiguities = append(m.ambiguities, ambiguity{wanting[0].text, units})
+	}
 	var labels, targets []string
 	for _, c := range all {
 		i := slices.Index(targets, c.p.target())
@@ -245,6 +260,26 @@ func (m *mapping) ambiguous(wanting, all []claim) {
 			c.p.notes = append(c.p.notes, note)
 		}
 	}
+}
+
+// candidates returns the units the places of claims could mean: a new
+// unit itself, a former unit the unit it became, a former district split
+// among several units all of them; the new units first.
+func candidates(claims []claim) []string {
+	var units []string
+	for _, newFirst := range []bool{true, false} {
+		for _, c := range claims {
+			if (c.p.kind == newUnit) != newFirst {
+				continue
+			}
+			for _, u := range c.p.units() {
+				if !slices.Contains(units, u) {
+					units = append(units, u)
+				}
+			}
+		}
+	}
+	return units
 }
 
 // orList writes "a, b or c".

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -61,5 +63,27 @@ func TestNextReorganisation(t *testing.T) {
 	}
 	if table.Edition() != "next" || !strings.Contains(string(data), `email = "ubndphuongantan@example.gov.vn"`) {
 		t.Errorf("edition %q, or the committee's email is not the pattern's", table.Edition())
+	}
+}
+
+// TestAmbiguousNamesListed: every name the table leaves out because
+// several units could mean it is listed as [[ambiguous]], with those
+// units, so that routing can name them for the receiver.
+func TestAmbiguousNamesListed(t *testing.T) {
+	data, err := Generate("../sources/2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := regexp.MustCompile(`(?m)^# "([^"]+)" alone is no alias`).FindAllStringSubmatch(string(data), -1)
+	if len(left) == 0 {
+		t.Fatal("no name left out: the test's premise is gone")
+	}
+	for _, m := range left {
+		if !strings.Contains(string(data), fmt.Sprintf("[[ambiguous]]\nname = %q\nunits = [", m[1])) {
+			t.Errorf("%q is left out but not listed as [[ambiguous]]", m[1])
+		}
+	}
+	if !strings.Contains(string(data), "[[ambiguous]]\nname = \"Ngã Bảy\"\nunits = [\"phuong-nga-bay\", ") {
+		t.Error("Ngã Bảy's units do not start with phường Ngã Bảy")
 	}
 }

@@ -35,7 +35,9 @@
 // that all went into one unit is that unit's. Without its type word, a new
 // unit's name is an alias only where no old unit and no former district of
 // another unit had it ("Vị Thanh" alone is ambiguous). The file records, in
-// comments, every name it left out and why.
+// comments, every name it left out and why, and lists each name left out
+// because several units could mean it as [[ambiguous]], with those units:
+// routing names them to the receiver of a report that writes the name.
 //
 // The 2025 table is made with go generate in package routing; the tests of
 // this command check that the committed file is what its sources make.

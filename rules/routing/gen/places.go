@@ -94,9 +94,10 @@ const (
 type place struct {
 	kind                 placeKind
 	code, name, official string
-	typ, bare            string // "" for a carried former unit
-	became               string // for a former unit: its new unit, "" when split
-	committee            string // for a new unit: its People's Committee
+	typ, bare            string   // "" for a carried former unit
+	became               string   // for a former unit: its new unit, "" when split
+	split                []string // for a former district: the new units its units went into
+	committee            string   // for a new unit: its People's Committee
 	aliases              []string
 	notes                []string            // comments written before the record
 	lost                 map[string][]string // aliases it wanted that another place has, by that place's code
@@ -112,6 +113,19 @@ func (p *place) lose(text, to string) {
 		p.lostOrder = append(p.lostOrder, to)
 	}
 	p.lost[to] = append(p.lost[to], text)
+}
+
+// units returns the units a place may be now: a new unit itself, a
+// former unit the one it became, a former district all those its units
+// went into; none for a former unit of the base table split among several.
+func (p *place) units() []string {
+	switch {
+	case p.kind == newUnit:
+		return []string{p.code}
+	case p.became != "":
+		return []string{p.became}
+	}
+	return p.split
 }
 
 // target is what a place's aliases lead to: a unit's code, or, for a

@@ -153,6 +153,23 @@ func (m *mapping) writeUnits(w *bytes.Buffer) {
 			former(w, f)
 		}
 	}
+	m.writeAmbiguous(w)
+}
+
+// writeAmbiguous writes the names left out of the aliases because several
+// units could be meant, each with those units.
+func (m *mapping) writeAmbiguous(w *bytes.Buffer) {
+	if len(m.ambiguities) == 0 {
+		return
+	}
+	fmt.Fprint(w, `
+# Names that several units could mean, left out of the aliases above: such a
+# name decides no unit, and routing tells the receiver the units it could mean
+# (the new unit of that name first), to choose one with /unit.
+`)
+	for _, a := range m.ambiguities {
+		fmt.Fprintf(w, "\n[[ambiguous]]\nname = %s\nunits = %s\n", quote(a.name), list(a.units))
+	}
 }
 
 // carried returns the base table's former units.
