@@ -42,6 +42,16 @@ func (c Center) Bodies(b routing.Bodies) routing.Bodies {
 	return b
 }
 
+// NameIn names the Center of the routing tables h holds, the one in use
+// and those reloaded, as configured: as the agency of a report too, in
+// mail, reports and publication (routing.Table.NamedCenter).
+func (c Center) NameIn(h *routing.Holder) { h.NameCenter(cleanName(c.Name), cleanName(c.EnglishName)) }
+
+// Table returns t with the Center named as configured (see NameIn).
+func (c Center) Table(t *routing.Table) *routing.Table {
+	return t.NamedCenter(cleanName(c.Name), cleanName(c.EnglishName))
+}
+
 // cleanName is a name as mail writes it: NFC, trimmed.
 func cleanName(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
 

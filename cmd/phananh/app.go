@@ -64,6 +64,7 @@ func openApp(ctx context.Context, configPath string, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
+	cfg.Center.NameIn(holder)
 	db, err := store.Open(ctx, store.Options{Path: cfg.Store.Path, DataDir: cfg.Store.DataDir, KeysPath: cfg.Store.KeysPath,
 		Key: key, MailDomain: cfg.MailDomain()})
 	if err != nil {

@@ -55,7 +55,9 @@ func TestE2EBodies2025(t *testing.T) {
 }
 
 // TestE2ECenterNamedInConfig: the body that took the Center over, named in
-// the configuration ([center] name), signs the mail and sends it.
+// the configuration ([center] name), signs the mail and sends it, and is
+// named so where the Center is the agency a report is proposed to: no mail
+// names the Center as the routing table does.
 func TestE2ECenterNamedInConfig(t *testing.T) {
 	const name = "Trung tâm Giám sát, điều hành đô thị thông minh thành phố Cần Thơ"
 	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n\n[center]\nname = \"" + name + "\"\n"})
@@ -68,5 +70,15 @@ func TestE2ECenterNamedInConfig(t *testing.T) {
 	}
 	if from, _ := new(mime.WordDecoder).DecodeHeader(ack.header("From")); !strings.Contains(from, name) {
 		t.Errorf("From: %s", from)
+	}
+	e.deliver(receivedAt, strings.Replace(strings.Replace(citizenReport(11, e2eCitizen), "bị cúp điện từ sáng", "có việc cần hỏi", 1),
+		"Subject: =?UTF-8?Q?M=E1=BA=A5t_=C4=91i=E1=BB=87n_s=E1=BB=91_11?=", "Subject: Hỏi thăm", 1))
+	if body := e.waitMail("triage", e2eReceiver, 2).text(); !strings.Contains(body, "Cơ quan xử lý: "+name+" (ttgsdh)") {
+		t.Errorf("the proposal does not name the Center as configured:\n%s", body)
+	}
+	for _, m := range e.sent() {
+		if body := decodedBody(t, m); strings.Contains(body, "thông minh (khu vực Hậu Giang)") {
+			t.Errorf("a mail to %s names the Center as the table does:\n%s", m.Header.Get("To"), body)
+		}
 	}
 }

@@ -32,6 +32,7 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "phananh operators: %v\n", err)
 		return exitFailed
 	}
+	table = cfg.Center.Table(table)
 	listOperators(stdout, cfg.Operators)
 	fmt.Fprintln(stdout)
 	listAgencies(stdout, cfg.Operators, table)

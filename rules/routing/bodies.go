@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -68,6 +69,31 @@ func (t *Table) Bodies() Bodies {
 		b.Escalation, b.EscalationAgency = a.Name, a.Code
 	}
 	return b
+}
+
+// NamedCenter returns the table with its Center (its center agency) named
+// as given, in Vietnamese and in English; "" keeps the table's name. The
+// body that took the Center over is the deployment's to name (the 2025
+// table calls it "… (khu vực Hậu Giang)"): named so, it is named so
+// wherever the Center is, as the body that signs the mail and as the
+// agency of a report, in mail, reports and publication alike, and staff
+// may write that name to mean it. Codes, and so the reports' records and
+// the table's version, are unchanged.
+func (t *Table) NamedCenter(name, english string) *Table {
+	center := t.agencies[t.center]
+	if (name == "" || name == center.Name) && (english == "" || english == center.English) {
+		return t
+	}
+	c := *t
+	c.agencies = slices.Clone(t.agencies)
+	if name != "" {
+		c.agencies[c.center].Name = name
+	}
+	if english != "" {
+		c.agencies[c.center].English = english
+		c.bodies.centerEnglish = english
+	}
+	return &c
 }
 
 // tableBodies are the table's keys that name bodies.

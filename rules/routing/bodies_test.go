@@ -83,3 +83,42 @@ func mustBuiltin(t *testing.T, name string) *Table {
 	}
 	return table
 }
+
+// TestNamedCenter: the Center named by the deployment is named so wherever
+// the table names it, as the agency of a report too, and staff may write
+// that name; codes and version stay, the table itself is unchanged, and a
+// holder keeps the name across reloads.
+func TestNamedCenter(t *testing.T) {
+	const name, english = "Trung tâm Giám sát, điều hành đô thị thông minh thành phố Cần Thơ", "Cần Thơ Smart City Operations Center"
+	base, _ := Builtin("2025")
+	table := base.NamedCenter(name, english)
+	if a, _ := table.Agency("ttgsdh"); a.Name != name || a.English != english || table.Center().Name != name {
+		t.Errorf("the Center as an agency: %+v", a)
+	}
+	if a, _ := table.RecordedAgency("ttgsdh"); a.Name != name {
+		t.Errorf("the Center as a report recorded it: %q", a.Name)
+	}
+	if b := table.Bodies(); b.Center != name || b.CenterEnglish != english {
+		t.Errorf("bodies: %+v", b)
+	}
+	if f := table.FindAgency(name); f.Code != "ttgsdh" {
+		t.Errorf("FindAgency(%q) = %+v", name, f)
+	}
+	if table.Version() != base.Version() || table.Route(Input{Subject: "Góp ý"}).Agency != "ttgsdh" {
+		t.Error("naming the Center changed the table's version or routing")
+	}
+	if base.Center().Name == name || base.NamedCenter("", "") != base {
+		t.Error("the built-in table was changed, or copied for no name")
+	}
+	h, err := NewHolder("", "2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.NameCenter(name, "")
+	if h.Load().Center().Name != name {
+		t.Errorf("the holder's table names the Center %q", h.Load().Center().Name)
+	}
+	if err := h.Reload("", "appendix1"); err != nil || h.Load().Center().Name != name || h.Load().Edition() != "appendix1" {
+		t.Errorf("after a reload the Center is %q (%v)", h.Load().Center().Name, err)
+	}
+}

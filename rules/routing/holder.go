@@ -5,7 +5,8 @@ import "sync/atomic"
 // Holder keeps the table in use and swaps it on reload (SIGHUP), so that the
 // routing of each report sees one whole table, old or new.
 type Holder struct {
-	table atomic.Pointer[Table]
+	table  atomic.Pointer[Table]
+	center atomic.Pointer[[2]string] // the Center's names, see NameCenter
 }
 
 // NewHolder loads the table at path, or the built-in table of that name
@@ -31,6 +32,21 @@ func (h *Holder) Reload(path, name string) error {
 	if err != nil {
 		return err
 	}
-	h.table.Store(t)
+	h.store(t)
 	return nil
+}
+
+// NameCenter names the Center of the table in use, and of those reloaded
+// after, as the deployment does (see Table.NamedCenter); "" keeps the
+// table's name.
+func (h *Holder) NameCenter(name, english string) {
+	h.center.Store(&[2]string{name, english})
+	h.store(h.Load())
+}
+
+func (h *Holder) store(t *Table) {
+	if c := h.center.Load(); c != nil {
+		t = t.NamedCenter(c[0], c[1])
+	}
+	h.table.Store(t)
 }
