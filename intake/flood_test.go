@@ -42,16 +42,7 @@ func TestAutomaticReplyLimitCountsTheMailbox(t *testing.T) {
 func TestFollowUpFloodIsCapped(t *testing.T) {
 	w := newWalker(t)
 	w.p.FollowUpsPerSender, w.p.FollowUpsPerReport = 2, 4
-	w.ingest(outage)
-	mark := 0
-	w.sentSince(&mark)
-	steps := []struct {
-		from    string
-		restart bool
-		later   bool
-		notices int
-		held    int // what the notice says was held before it
-	}{
+	steps := []floodStep{
 		{from: "an.nguyen+pa@gmail.com", notices: 1},
 		{from: "AnNguyen@googlemail.com", notices: 1},
 		{from: citizen, notices: 0}, // the citizen's mailbox has had its 2
@@ -60,29 +51,7 @@ func TestFollowUpFloodIsCapped(t *testing.T) {
 		{from: "hangxom3@example.com", notices: 0}, // the report has had its 4
 		{from: "hangxom3@example.com", notices: 1, held: 1, later: true},
 	}
-	for i, s := range steps {
-		if s.restart {
-			w.restart()
-		}
-		if s.later {
-			w.p.Now = func() time.Time { return received.Add(62 * time.Minute) }
-		}
-		out := w.followUp(s.from, fmt.Sprintf("Bổ sung lần %d: vẫn mất điện.\n", i+1))
-		notes := 0
-		for _, m := range w.sentSince(&mark) {
-			var n templates.Notice
-			if m.Kind == "citizen-note" && json.Unmarshal(m.Data, &n) == nil {
-				notes++
-				if n.HeldFollowUps != s.held {
-					t.Errorf("follow-up %d: the notice says %d held before it, want %d", i+1, n.HeldFollowUps, s.held)
-				}
-			}
-		}
-		held := out.Reason == store.ReasonFollowUpHeld
-		if notes != s.notices || held != (s.notices == 0) || out.Kind != KindReply {
-			t.Errorf("follow-up %d from %s: %d notices, outcome %+v; want %d", i+1, s.from, notes, out, s.notices)
-		}
-	}
+	w.flood(t, steps)
 	var texts []string
 	for _, e := range w.events() {
 		if e.Command == "followup" {
@@ -112,34 +81,15 @@ func TestFollowUpFloodIsCapped(t *testing.T) {
 func TestFollowUpFloodDoesNotSilenceTheCitizen(t *testing.T) {
 	w := newWalker(t)
 	w.p.FollowUpsPerSender, w.p.FollowUpsPerReport = 2, 3
-	w.ingest(outage)
-	mark := 0
-	w.sentSince(&mark)
-	steps := []struct {
-		from    string
-		notices int
-	}{
+	w.flood(t, []floodStep{
 		{from: "la1@example.com", notices: 1},
 		{from: "la2@example.com", notices: 1},
 		{from: "la3@example.com", notices: 1},
 		{from: "la4@example.com", notices: 0}, // the report has had its 3
-		{from: citizen, notices: 1},           // the citizen's own share
+		{from: citizen, notices: 1, held: 1},  // the citizen's own share; la4's was held
 		{from: citizen, notices: 1},
 		{from: citizen, notices: 0}, // the citizen's mailbox has had its 2
-	}
-	for i, s := range steps {
-		out := w.followUp(s.from, fmt.Sprintf("Bổ sung lần %d: vẫn mất điện.\n", i+1))
-		notes := 0
-		for _, m := range w.sentSince(&mark) {
-			if m.Kind == "citizen-note" {
-				notes++
-			}
-		}
-		held := out.Reason == store.ReasonFollowUpHeld
-		if notes != s.notices || held != (s.notices == 0) {
-			t.Errorf("follow-up %d from %s: %d notices, outcome %+v; want %d", i+1, s.from, notes, out, s.notices)
-		}
-	}
+	})
 }
 
 // TestFollowUpFloodOfManyReportsIsCapped: report codes are guessable, and
@@ -151,29 +101,53 @@ func TestFollowUpFloodDoesNotSilenceTheCitizen(t *testing.T) {
 func TestFollowUpFloodOfManyReportsIsCapped(t *testing.T) {
 	w := newWalker(t)
 	w.p.FollowUpsPerSender, w.p.FollowUpsPerReport, w.p.FollowUpsPerHour = 5, 100, 3
-	w.ingest(outage)
-	mark := 0
-	w.sentSince(&mark)
-	steps := []struct {
-		from    string
-		notices int
-	}{
+	w.flood(t, []floodStep{
 		{from: "la1@example.com", notices: 1},
 		{from: "la2@example.com", notices: 1},
 		{from: "la3@example.com", notices: 1},
 		{from: "la4@example.com", notices: 0}, // every report's strangers have had their 3
-		{from: citizen, notices: 1},
-	}
+		{from: citizen, notices: 1, held: 1},  // la4's was held
+	})
+}
+
+// floodStep is one follow-up of a flood: who sends it, and how many
+// notices of it the report's holders get (0: it is held).
+type floodStep struct {
+	from    string
+	notices int
+	held    int  // how many follow-ups the notice says were held before it
+	restart bool // the process restarts before it
+	later   bool // it comes an hour after the report
+}
+
+// flood ingests the outage report and sends it the follow-ups of steps in
+// turn, "Bổ sung lần N", checking each one's outcome and notices.
+func (w *walker) flood(t *testing.T, steps []floodStep) {
+	t.Helper()
+	w.ingest(outage)
+	mark := 0
+	w.sentSince(&mark)
 	for i, s := range steps {
+		if s.restart {
+			w.restart()
+		}
+		if s.later {
+			w.p.Now = func() time.Time { return received.Add(62 * time.Minute) }
+		}
 		out := w.followUp(s.from, fmt.Sprintf("Bổ sung lần %d: vẫn mất điện.\n", i+1))
 		notes := 0
 		for _, m := range w.sentSince(&mark) {
-			if m.Kind == "citizen-note" {
-				notes++
+			var n templates.Notice
+			if m.Kind != "citizen-note" {
+				continue
+			}
+			notes++
+			if err := json.Unmarshal(m.Data, &n); err != nil || n.HeldFollowUps != s.held {
+				t.Errorf("follow-up %d: the notice says %d held before it, want %d (%v)", i+1, n.HeldFollowUps, s.held, err)
 			}
 		}
 		held := out.Reason == store.ReasonFollowUpHeld
-		if notes != s.notices || held != (s.notices == 0) {
+		if notes != s.notices || held != (s.notices == 0) || out.Kind != KindReply {
 			t.Errorf("follow-up %d from %s: %d notices, outcome %+v; want %d", i+1, s.from, notes, out, s.notices)
 		}
 	}
