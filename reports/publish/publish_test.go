@@ -123,10 +123,16 @@ func seed(t *testing.T) *store.DB {
 
 func build(t *testing.T, db *store.DB) *Publication {
 	t.Helper()
+	return buildWith(t, db, routing.Default(), "https://phananh.haugiang.gov.vn/")
+}
+
+// buildWith builds the publication with a table, at a public address.
+func buildWith(t *testing.T, db *store.DB, table *routing.Table, url string) *Publication {
+	t.Helper()
 	var p *Publication
 	err := db.Read(context.Background(), func(tx *store.Tx) error {
 		var err error
-		p, err = Build(tx, routing.Default(), "https://phananh.haugiang.gov.vn/", nil)
+		p, err = Build(tx, table, url, nil)
 		return err
 	})
 	if err != nil {

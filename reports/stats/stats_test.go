@@ -62,10 +62,16 @@ func seed(t *testing.T) *store.DB {
 
 func compute(t *testing.T, db *store.DB) *Stats {
 	t.Helper()
+	return computeWith(t, db, routing.Default())
+}
+
+// computeWith computes the statistics with a table.
+func computeWith(t *testing.T, db *store.DB, table *routing.Table) *Stats {
+	t.Helper()
 	var s *Stats
 	err := db.Read(context.Background(), func(tx *store.Tx) error {
 		var err error
-		s, err = Compute(tx, routing.Default(), time.Date(2026, 3, 15, 1, 0, 0, 0, time.UTC))
+		s, err = Compute(tx, table, time.Date(2026, 3, 15, 1, 0, 0, 0, time.UTC))
 		return err
 	})
 	if err != nil {
