@@ -14,8 +14,7 @@ import (
 // Information and Communications or Hậu Giang province, bodies the 2025
 // reorganisation abolished.
 func TestE2EBodies2025(t *testing.T) {
-	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n\n[process]\nescalation_address = \"skhcn@cantho.gov.vn\"\n"})
-	e.startDaemon()
+	e := start2025(t, "[process]\nescalation_address = \"skhcn@cantho.gov.vn\"\n")
 	const center = "Trung tâm Giám sát, điều hành đô thị thông minh (khu vực Hậu Giang)"
 	const dept = "Sở Khoa học và Công nghệ thành phố Cần Thơ"
 	e.deliver(receivedAt, citizenReport(9, e2eCitizen))
@@ -60,8 +59,7 @@ func TestE2EBodies2025(t *testing.T) {
 // names the Center as the routing table does.
 func TestE2ECenterNamedInConfig(t *testing.T) {
 	const name = "Trung tâm Giám sát, điều hành đô thị thông minh thành phố Cần Thơ"
-	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n\n[center]\nname = \"" + name + "\"\n"})
-	e.startDaemon()
+	e := start2025(t, "[center]\nname = \""+name+"\"\n")
 	e.deliver(receivedAt, citizenReport(10, e2eCitizen))
 	ack := e.waitMail("ack", e2eCitizen, 1)
 	if body := strings.ReplaceAll(ack.text(), "\r\n", "\n"); !strings.Contains(body, "Trân trọng./.\n"+name+"\n") ||

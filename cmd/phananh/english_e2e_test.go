@@ -11,27 +11,17 @@ import (
 // keywords, and the citizen's mail names its field and the agency in
 // English: the acknowledgement, and the notice that it was passed on.
 func TestE2EEnglishReport(t *testing.T) {
-	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n"})
-	e.startDaemon()
+	e := start2025(t, "")
 	const emma = "emma.wilson@gmail.com"
 	e.deliver(receivedAt, citizenMail("Emma Wilson <"+emma+">", "CAF=english-light@mail.gmail.com", "Broken street light",
 		"Hello,\n\nThe street light in front of my house in Vi Tan ward has been broken for a week. It is very dark at night and not safe for the children.\n\nBest regards,\nEmma Wilson\n+84 903 123 456\n"))
-	ack := e.waitMail("ack", emma, 1)
-	for _, want := range []string{"Category: Street lighting and trees", "Area: Vị Tân Ward"} {
-		if !strings.Contains(ack.text(), want) {
-			t.Errorf("the acknowledgement lacks %q:\n%s", want, ack.text())
-		}
-	}
+	checkHolds(t, "acknowledgement", e.waitMail("ack", emma, 1).text(), "Category: Street lighting and trees", "Area: Vị Tân Ward")
 	triage := e.waitMail("triage", e2eReceiver, 1)
 	if !strings.Contains(triage.text(), "(chieu-sang-cay-xanh)") || !strings.Contains(triage.text(), "«street light»") {
 		t.Errorf("the triage notice does not propose the field of street lights, by the English keyword:\n%s", triage.text())
 	}
 	e.replyTo(triage, e2eReceiver, receivedAt.Add(20*time.Minute), "/accept\n", "")
-	forwarded := e.waitMail("forwarded", emma, 1).text()
-	for _, want := range []string{"to the Hậu Giang Water Supply, Drainage and Urban Works Joint Stock Company, the agency responsible",
-		"Category: Street lighting and trees"} {
-		if !strings.Contains(forwarded, want) {
-			t.Errorf("the forwarded notice lacks %q:\n%s", want, forwarded)
-		}
-	}
+	checkHolds(t, "forwarded notice", e.waitMail("forwarded", emma, 1).text(),
+		"to the Hậu Giang Water Supply, Drainage and Urban Works Joint Stock Company, the agency responsible",
+		"Category: Street lighting and trees")
 }

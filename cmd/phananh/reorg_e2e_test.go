@@ -14,8 +14,7 @@ import (
 // notice name the new unit and the old one, so that the citizen learns the
 // new name.
 func TestE2EOldUnitName(t *testing.T) {
-	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n"})
-	e.startDaemon()
+	e := start2025(t, "")
 	e.deliver(receivedAt, citizenReport(7, e2eCitizen))
 	const label = "xã Vị Thanh 1 (xã Vị Đông cũ)"
 	ack := e.waitMail("ack", e2eCitizen, 1)
@@ -40,14 +39,33 @@ func TestE2EOldUnitName(t *testing.T) {
 	}
 }
 
+// start2025 starts the daemon with the 2025 routing table and the
+// configuration's other tables in extra.
+func start2025(t *testing.T, extra string) *env {
+	t.Helper()
+	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n\n" + extra})
+	e.startDaemon()
+	return e
+}
+
+// checkHolds checks that a mail's text (what names the mail) holds each
+// of wants.
+func checkHolds(t *testing.T, what, text string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(text, want) {
+			t.Errorf("the %s lacks %q:\n%s", what, want, text)
+		}
+	}
+}
+
 // TestE2EFormerDistrictIsALocation: with the 2025 table, a report that
 // places its problem in a former district split among several communes
 // ("near the market in Vi Thanh city") has no unit, which the receiver
 // decides, but it does say where the problem is: the acknowledgement does
 // not ask the citizen for it.
 func TestE2EFormerDistrictIsALocation(t *testing.T) {
-	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n"})
-	e.startDaemon()
+	e := start2025(t, "")
 	const john, an = "john.smith@example.org", "an.nguyen@gmail.com"
 	e.deliver(receivedAt, citizenMail("John Smith <"+john+">", "district-en@mail.example.org", "Pothole on Tran Hung Dao street",
 		"Hello,\n\nThere is a big pothole on Tran Hung Dao street near the market in Vi Thanh city. It is dangerous at night.\n\nBest regards,\nJohn Smith\n+84 903 123 456\n"))

@@ -94,8 +94,7 @@ func (e *env) waitAnswer(to string, n int) sentMail {
 // name sets the unit it became, as routing does; "UBND xã Hỏa Lựu" names
 // its People's Committee.
 func TestE2EStaffNameFormerUnits(t *testing.T) {
-	e := newEnv(t, envOptions{extra: "[rules]\ntable = \"2025\"\n"})
-	e.startDaemon()
+	e := start2025(t, "")
 	at := receivedAt
 	e.deliver(at, citizenMail("Trần Văn Hùng <hung.tran@gmail.com>", "hoa-tien@gmail.com", "Cây ngã đè dây điện",
 		"Kính gửi Trung tâm,\nCây ngã đè dây điện ở ấp 3 xã Hỏa Tiến, sáng nay chưa ai xử lý.\nSĐT 0913 222 111\n"))
