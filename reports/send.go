@@ -194,14 +194,14 @@ type recipient struct{ address, role string }
 const RoleReports = "reports"
 
 // recipients lists who gets a kind of report, each address once (in ASCII
-// case, fold.Address): for the
+// case, the domain in any of its forms: fold.Destination): for the
 // digest the Center's receivers and approvers, then [reports]
 // daily_recipients; for the others [reports] recipients and the kind's.
 func (s *Sender) recipients(kind Kind) []recipient {
 	var out []recipient
 	add := func(address, role string) {
 		for _, r := range out {
-			if fold.Address(r.address) == fold.Address(address) {
+			if fold.Destination(r.address) == fold.Destination(address) {
 				return
 			}
 		}

@@ -298,6 +298,24 @@ func TestDigestRequests(t *testing.T) {
 	}
 }
 
+// TestRecipientsFoldTheDomain: an address written with its domain in
+// Unicode and in its ASCII (IDNA) form, or in other case, is one
+// recipient, who gets one report; subaddresses stay apart.
+func TestRecipientsFoldTheDomain(t *testing.T) {
+	s := &Sender{Config: config.Reports{DailyRecipients: []string{"KiemTra@XN--PHN-NH-STA5502D.vn", "kiemtra+bc@phản-ánh.vn"}},
+		Operators: func() []config.Operator {
+			return []config.Operator{{Email: "kiemtra@phản-ánh.vn", Role: config.RoleApprover}}
+		}}
+	var got []string
+	for _, r := range s.recipients(Daily) {
+		got = append(got, r.address+" "+r.role)
+	}
+	want := []string{"kiemtra@phản-ánh.vn approver", "kiemtra+bc@phản-ánh.vn reports"}
+	if !slices.Equal(got, want) {
+		t.Errorf("digest recipients %q, want %q", got, want)
+	}
+}
+
 // TestRecipientsFoldASCIICaseOnly: recipients are the same address when
 // they differ in ASCII case only (SPEC 7.3); an address with a Kelvin sign
 // "K" (U+212A) is another one, which Unicode case folding took for

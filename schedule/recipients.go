@@ -45,13 +45,14 @@ func (a audience) members(staff intake.Staff, agency string) []intake.Operator {
 }
 
 // addOnce appends the operators whose address is not yet in to, in ASCII
-// case (fold.Address): someone configured under two roles gets one mail,
-// under the first role met.
+// case and with the domain in any of its forms (fold.Destination):
+// someone configured under two roles gets one mail, under the first role
+// met.
 func addOnce(to, ops []intake.Operator) []intake.Operator {
 	for _, op := range ops {
 		seen := false
 		for _, t := range to {
-			seen = seen || fold.Address(t.Email) == fold.Address(op.Email)
+			seen = seen || fold.Destination(t.Email) == fold.Destination(op.Email)
 		}
 		if !seen {
 			to = append(to, op)

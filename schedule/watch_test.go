@@ -433,6 +433,18 @@ func TestCanceledRunCommitsNothingHalfDone(t *testing.T) {
 	f.run(f.at("09:15"), 1, 0)
 }
 
+// TestAddressesFoldTheDomain: an operator whose address two roles write
+// with the domain in Unicode and in its ASCII (IDNA) form gets one alert.
+func TestAddressesFoldTheDomain(t *testing.T) {
+	f := newFixture(t)
+	f.w.Staff = func() intake.Staff {
+		return intake.Staff{{Email: "kiemtra@phản-ánh.vn", Role: "receiver"}, {Email: "KiemTra@xn--phn-nh-sta5502d.VN", Role: "approver"}}
+	}
+	r := f.report("ubnd-vi-thanh", false, deadline.Intake(f.cal, f.at("08:15"), false, false))
+	f.run(f.at("10:15"), 0, 1)
+	f.wantMail(r, "overdue kiemtra@phản-ánh.vn")
+}
+
 // TestAddressesFoldASCIICaseOnly: an operator under two roles gets one
 // notice when the addresses differ in ASCII case only (SPEC 7.3); an
 // address with a Kelvin sign "K" (U+212A) is someone else's, who gets their

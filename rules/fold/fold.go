@@ -65,8 +65,28 @@ func Address(s string) string {
 	return s
 }
 
+// Destination folds an address to where mail for it is delivered:
+// Address's folding, with the domain in its ASCII (IDNA) form, as mail is
+// routed by it ("an@bücher.de", "an@BÜCHER.de" and "an@xn--bcher-kva.de"
+// are one address, and "gmail.com" and its full-width "ｇｍａｉｌ.com" one
+// domain). The local part is kept as Address folds it: unlike Mailbox,
+// it never takes two people for one, so that a list of recipients holds
+// each address once and leaves nobody out. A domain without an ASCII form
+// is kept as Address folds it.
+func Destination(s string) string {
+	s = Address(s)
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 || isASCII(s[at+1:]) {
+		return s
+	}
+	if d, err := idna.Lookup.ToASCII(s[at+1:]); err == nil {
+		return s[:at+1] + d
+	}
+	return s
+}
+
 // Mailbox folds an address to the mailbox it delivers to, as the hourly
-// caps count a sender (SPEC 4.7, 7.3): Address's folding, then the
+// caps count a sender (SPEC 4.7, 7.3): Destination's folding, then the
 // +detail of the local part goes (subaddressing, RFC 5233: "an+1@x.vn"
 // and "an+2@x.vn" are "an@x.vn"), and at Gmail — gmail.com and
 // googlemail.com are one domain there, whose servers ignore the dots of a
@@ -85,17 +105,12 @@ func Address(s string) string {
 // caps only, never for who an address is (ratings, operators, a data
 // subject's reports): those compare with Address.
 func Mailbox(s string) string {
-	s = Address(s)
+	s = Destination(s)
 	at := strings.LastIndexByte(s, '@')
 	if at < 0 {
 		return s
 	}
 	local, domain := s[:at], s[at+1:]
-	if !isASCII(domain) {
-		if d, err := idna.Lookup.ToASCII(domain); err == nil {
-			domain = d
-		}
-	}
 	if i := strings.IndexByte(local, '+'); i > 0 {
 		local = local[:i]
 	}

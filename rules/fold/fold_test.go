@@ -111,3 +111,24 @@ func TestMailbox(t *testing.T) {
 		}
 	}
 }
+
+// TestDestination: a domain is one in any of its forms, the local part
+// stays as Address folds it.
+func TestDestination(t *testing.T) {
+	for in, want := range map[string]string{
+		" An@Example.VN ":         "an@example.vn",
+		"an+1@example.vn":         "an+1@example.vn", // another mailbox, perhaps
+		"nguyen.van.an@gmail.com": "nguyen.van.an@gmail.com",
+		"an@bücher.de":            "an@xn--bcher-kva.de",
+		"AN@BÜCHER.de":            "an@xn--bcher-kva.de",
+		"an@XN--BCHER-KVA.DE":     "an@xn--bcher-kva.de",
+		"an@ｇｍａｉｌ.com":            "an@gmail.com",
+		"\u212aiemtra@bücher.de":  "\u212aiemtra@xn--bcher-kva.de", // the Kelvin sign is no "k"
+		"no-domain":               "no-domain",
+		"":                        "",
+	} {
+		if got := Destination(in); got != want {
+			t.Errorf("Destination(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
