@@ -235,6 +235,9 @@ func (c *checker) store(ctx context.Context, cfg *config.Config, key []byte) {
 		detail += "; a phananh serve is running on it"
 	}
 	c.ok("store", "%s", detail)
+	if info.KeyStore {
+		c.keyStore(cfg.Store.KeysPath)
+	}
 	if key == nil || info.Version != info.Known || !info.KeyStore {
 		return
 	}
@@ -245,6 +248,22 @@ func (c *checker) store(ctx context.Context, cfg *config.Config, key []byte) {
 	case o != (store.Orphans{}):
 		c.warn("orphans", fmt.Sprintf("%d files of %s and %d data keys that nothing references, left by a process that stopped", o.Files, cfg.Store.DataDir, o.Keys),
 			"nothing to do: phananh serve removes them at start and every night")
+	}
+}
+
+// keyStore checks the mode of the key store, which holds every report's
+// data key: only the daemon's user may read it (Inspect has checked that
+// it is there and is the database's when the key is known).
+func (c *checker) keyStore(path string) {
+	info, err := os.Stat(path)
+	switch {
+	case err != nil:
+		c.fail("key store", err.Error(), "the reports' data keys are there: restore it from its latest copy (phananh restore --keys)")
+	case info.Mode().Perm()&0o077 != 0:
+		c.fail("key store", fmt.Sprintf("%s is readable by others (mode %04o): it holds every report's data key", path, info.Mode().Perm()),
+			"chmod 600 "+path)
+	default:
+		c.ok("key store", "%s (mode %04o)", path, info.Mode().Perm())
 	}
 }
 

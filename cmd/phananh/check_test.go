@@ -368,8 +368,17 @@ func TestCheckStore(t *testing.T) {
 		t.Errorf("store of a new database:\n%s", out)
 	}
 	keyStore := filepath.Join(d.dir, "keys", "data-keys.db")
-	os.Rename(keyStore, keyStore+".aside")
+	if statusOf(out, "key store") != "ok" || !strings.Contains(lineOf(out, "key store"), keyStore+" (mode 0600)") {
+		t.Errorf("the key store of a new database:\n%s", out)
+	}
+	os.Chmod(keyStore, 0o640)
 	out, code := d.check()
+	if statusOf(out, "key store") != "fail" || !strings.Contains(lineOf(out, "key store"), "chmod 600 "+keyStore) || code != exitFailed {
+		t.Errorf("a key store others can read:\n%s", out)
+	}
+	os.Chmod(keyStore, 0o600)
+	os.Rename(keyStore, keyStore+".aside")
+	out, code = d.check()
 	if statusOf(out, "store") != "fail" || !strings.Contains(lineOf(out, "store"), "backup --keys") || code != exitFailed {
 		t.Errorf("store without its key store:\n%s", out)
 	}

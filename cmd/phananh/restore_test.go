@@ -83,6 +83,9 @@ func TestBackupUnderLoadRestore(t *testing.T) {
 		t.Fatalf("restore: exit %d: %s%s", code, out, errOut)
 	}
 	showAll(t, target, info.Reports)
+	if fi, err := os.Stat(filepath.Join(elsewhere, "keys", "data-keys.db")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the restored key store is not of mode 0600: %v %v", fi, err)
+	}
 
 	// Where only the data was lost: the key store in place is used.
 	target = e.restoreConfig(e.dir)
