@@ -298,39 +298,34 @@ func TestDigestRequests(t *testing.T) {
 	}
 }
 
-// TestRecipientsFoldTheDomain: an address written with its domain in
-// Unicode and in its ASCII (IDNA) form, or in other case, is one
-// recipient, who gets one report; subaddresses stay apart.
-func TestRecipientsFoldTheDomain(t *testing.T) {
-	s := &Sender{Config: config.Reports{DailyRecipients: []string{"KiemTra@XN--PHN-NH-STA5502D.vn", "kiemtra+bc@phản-ánh.vn"}},
-		Operators: func() []config.Operator {
-			return []config.Operator{{Email: "kiemtra@phản-ánh.vn", Role: config.RoleApprover}}
-		}}
-	var got []string
-	for _, r := range s.recipients(Daily) {
-		got = append(got, r.address+" "+r.role)
-	}
-	want := []string{"kiemtra@phản-ánh.vn approver", "kiemtra+bc@phản-ánh.vn reports"}
-	if !slices.Equal(got, want) {
-		t.Errorf("digest recipients %q, want %q", got, want)
-	}
-}
-
-// TestRecipientsFoldASCIICaseOnly: recipients are the same address when
-// they differ in ASCII case only (SPEC 7.3); an address with a Kelvin sign
-// "K" (U+212A) is another one, which Unicode case folding took for
-// "kiemtra@" and left without its digest.
-func TestRecipientsFoldASCIICaseOnly(t *testing.T) {
-	s := &Sender{Config: config.Reports{DailyRecipients: []string{"\u212aiemtra@haugiang.gov.vn", "KIEMTRA@haugiang.gov.vn"}},
-		Operators: func() []config.Operator {
-			return []config.Operator{{Email: "kiemtra@haugiang.gov.vn", Role: config.RoleReceiver}}
-		}}
-	var got []string
-	for _, r := range s.recipients(Daily) {
-		got = append(got, r.address+" "+r.role)
-	}
-	want := []string{"kiemtra@haugiang.gov.vn receiver", "\u212aiemtra@haugiang.gov.vn reports"}
-	if !slices.Equal(got, want) {
-		t.Errorf("digest recipients %q, want %q", got, want)
+// TestRecipientsFold: the digest's recipients are the same address when
+// they differ in ASCII case (SPEC 7.3), or write the domain in Unicode and
+// in its ASCII (IDNA) form, and each gets one report; an address with a
+// Kelvin sign "K" (U+212A) is another one, which Unicode case folding took
+// for "kiemtra@" and left without its digest, and a subaddress may be
+// another mailbox.
+func TestRecipientsFold(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		daily    []string
+		operator config.Operator
+		want     []string
+	}{
+		{"ASCII case only", []string{"\u212aiemtra@haugiang.gov.vn", "KIEMTRA@haugiang.gov.vn"},
+			config.Operator{Email: "kiemtra@haugiang.gov.vn", Role: config.RoleReceiver},
+			[]string{"kiemtra@haugiang.gov.vn receiver", "\u212aiemtra@haugiang.gov.vn reports"}},
+		{"the domain", []string{"KiemTra@XN--PHN-NH-STA5502D.vn", "kiemtra+bc@phản-ánh.vn"},
+			config.Operator{Email: "kiemtra@phản-ánh.vn", Role: config.RoleApprover},
+			[]string{"kiemtra@phản-ánh.vn approver", "kiemtra+bc@phản-ánh.vn reports"}},
+	} {
+		s := &Sender{Config: config.Reports{DailyRecipients: c.daily},
+			Operators: func() []config.Operator { return []config.Operator{c.operator} }}
+		var got []string
+		for _, r := range s.recipients(Daily) {
+			got = append(got, r.address+" "+r.role)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: digest recipients %q, want %q", c.name, got, c.want)
+		}
 	}
 }
