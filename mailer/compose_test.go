@@ -81,7 +81,7 @@ func TestStaffConversationHeaders(t *testing.T) {
 // what they were; a received identifier with a space is left out of
 // References; and the same mail is written as the same bytes.
 func TestMessageShape(t *testing.T) {
-	set, err := templates.Load("")
+	set, err := templates.LoadFor("", routing.Default().Bodies())
 	if err != nil {
 		t.Fatal(err)
 	}
