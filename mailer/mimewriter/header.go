@@ -4,12 +4,14 @@
 // lines, and multipart bodies whose boundaries cannot occur in what they
 // enclose. Every line ends with CRLF and is at most 76 characters long,
 // but for a header field's single word that is longer (an address, a
-// message identifier).
+// message identifier), which an unstructured field (Subject) keeps on the
+// line of its name.
 package mimewriter
 
 import (
 	"mime"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxLine is the length lines are kept within: RFC 5322 asks at most 78
@@ -26,32 +28,90 @@ type Header struct {
 // parameter list) as given, folded at its spaces. The value must be
 // ASCII without line breaks.
 func (h *Header) Add(name, value string) {
-	h.fold(name, value)
+	h.fold(name, value, false)
 }
 
 // AddText adds an unstructured field, such as Subject: as it is when it
 // is printable ASCII, otherwise as encoded words (RFC 2047, UTF-8,
-// Q-encoding, each at most 75 characters); folded at its spaces.
+// Q-encoding), the first short enough to stay on the line of the field's
+// name and the others at most 75 characters; folded between them.
 func (h *Header) AddText(name, value string) {
-	h.fold(name, mime.QEncoding.Encode("UTF-8", value))
+	if mime.QEncoding.Encode("UTF-8", value) == value {
+		h.fold(name, value, true)
+		return
+	}
+	h.fold(name, encodedWords(value, maxLine-len(name)-2), true)
 }
+
+// encodedWords writes text as Q-encoded words (RFC 2047) separated by
+// spaces, the first at most first characters long and the others at most
+// maxLine-1, each made of whole characters: the same encoding as
+// mime.QEncoding, cut where the lines need it.
+func encodedWords(text string, first int) string {
+	const open, end = "=?UTF-8?q?", "?="
+	var b strings.Builder
+	limit := max(first, len(open)+len(end)+12) // room for one character
+	n := 0                                     // the current word's length
+	for _, r := range text {
+		var c [utf8.UTFMax]byte
+		enc := c[:utf8.EncodeRune(c[:], r)]
+		size := 3 * len(enc)
+		if len(enc) == 1 && (enc[0] == ' ' || qPlain(enc[0])) {
+			size = 1
+		}
+		if n > 0 && n+size+len(end) > limit {
+			b.WriteString(end + " ")
+			n, limit = 0, maxLine-1
+		}
+		if n == 0 {
+			b.WriteString(open)
+			n = len(open)
+		}
+		for _, x := range enc {
+			switch {
+			case x == ' ':
+				b.WriteByte('_')
+			case qPlain(x):
+				b.WriteByte(x)
+			default:
+				b.WriteByte('=')
+				b.WriteByte(upperhex[x>>4])
+				b.WriteByte(upperhex[x&0x0f])
+			}
+		}
+		n += size
+	}
+	if n > 0 {
+		b.WriteString(end)
+	}
+	return b.String()
+}
+
+// qPlain reports the bytes a Q-encoded word holds as they are.
+func qPlain(c byte) bool { return c >= '!' && c <= '~' && c != '=' && c != '?' && c != '_' }
 
 // fold writes "name: value" and a line break, breaking the line before a
 // word that would take it past maxLine (RFC 5322 folding: the break goes
-// before the space, which stays), the first word too: "Subject:" then a
-// line of encoded words.
-func (h *Header) fold(name, value string) {
+// before the space, which stays). With keepFirst, never before the first
+// word: an unstructured field's first line holds it whatever its length,
+// since a line of the name alone unfolds to a text with a leading space,
+// which Python's email package and some clients then show (AddText's
+// encoded words make the first short enough to fit anyway). A structured
+// field may break there: the space is no part of its value.
+func (h *Header) fold(name, value string, keepFirst bool) {
 	h.b = append(h.b, name...)
 	h.b = append(h.b, ':')
 	n := len(name) + 1
+	first := keepFirst
 	for word := range strings.SplitSeq(value, " ") {
-		if n+1+len(word) > maxLine {
+		if n+1+len(word) > maxLine && !first {
 			h.b = append(h.b, "\r\n"...)
 			n = 0
 		}
 		h.b = append(h.b, ' ')
 		h.b = append(h.b, word...)
 		n += 1 + len(word)
+		first = false
 	}
 	h.b = append(h.b, "\r\n"...)
 }
