@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/pprof/profile"
 )
 
 // BenchmarkThroughput runs the daemon (`phananh serve`, in this process)
@@ -24,6 +28,12 @@ import (
 //	fetch/s     a bare streaming fetch of the same mailbox (one UID FETCH)
 //	cpu-ms/report  the CPU time this process (the daemon, and the
 //	            in-process servers) used a report, on every core
+//	daemon-cpu-ms/report, servers-cpu-ms/report  that CPU time split
+//	            between the daemon and the test's servers, in the shares of
+//	            a CPU profile's samples (the servers' goroutines carry the
+//	            label "server"; the collector's own workers count as the
+//	            daemon's); not under -cpuprofile, whose profile go tool
+//	            pprof splits the same way (-tagignore server=.)
 //	user-ms/report  the part of it spent outside the kernel
 //	alloc-KB/report  the bytes they allocated a report
 //	latency-ms  then, the daemon waiting in IDLE, one new report's delivery
@@ -50,12 +60,14 @@ func BenchmarkThroughput(b *testing.B) {
 	b.SetBytes(size / int64(n))
 
 	b.ResetTimer()
+	servers := profileServers(b)
 	start, cpu, user, alloc := time.Now(), cpuTime(), userTime(), allocated()
 	e.startDaemon()
 	if _, err := e.sink.WaitFor(ctx, 2*b.N); err != nil {
 		b.Fatal(err)
 	}
 	drained, cpu, user, alloc := time.Since(start), cpuTime()-cpu, userTime()-user, allocated()-alloc
+	share, split := servers()
 	b.StopTimer()
 	eventually(b, time.Minute, "an empty inbox", func() bool { return e.count(e.imap.Config().Mailbox) == 0 })
 
@@ -75,10 +87,47 @@ func BenchmarkThroughput(b *testing.B) {
 	b.ReportMetric(float64(b.N)/drained.Seconds(), "reports/s")
 	b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu-ms/report")
 	b.ReportMetric(user.Seconds()*1000/float64(b.N), "user-ms/report")
+	if split {
+		b.ReportMetric(cpu.Seconds()*1000*(1-share)/float64(b.N), "daemon-cpu-ms/report")
+		b.ReportMetric(cpu.Seconds()*1000*share/float64(b.N), "servers-cpu-ms/report")
+	}
 	b.ReportMetric(float64(alloc>>10)/float64(b.N), "alloc-KB/report")
 	b.ReportMetric(float64(n)/fetch.Seconds(), "fetch/s")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "latency-ms")
 	b.ReportMetric(0, "ns/op")
+}
+
+// profileServers starts a CPU profile of the process; the function it
+// returns stops it and tells the share of the CPU samples that the test's
+// servers took (their goroutines carry the profile label "server"). When
+// a profile is already running (go test -cpuprofile), it says so and
+// returns split false: go tool pprof -tagignore server=. then leaves the
+// servers out of that profile.
+func profileServers(b *testing.B) func() (share float64, split bool) {
+	var buf bytes.Buffer
+	if err := pprof.StartCPUProfile(&buf); err != nil {
+		b.Logf("no split of the CPU time between daemon and servers (%v): see the profile's label server", err)
+		return func() (float64, bool) { return 0, false }
+	}
+	return func() (float64, bool) {
+		pprof.StopCPUProfile()
+		p, err := profile.Parse(&buf)
+		if err != nil {
+			b.Fatalf("CPU profile: %v", err)
+		}
+		cpu := slices.IndexFunc(p.SampleType, func(t *profile.ValueType) bool { return t.Type == "cpu" })
+		var servers, all int64
+		for _, s := range p.Sample {
+			all += s.Value[cpu]
+			if len(s.Label["server"]) > 0 {
+				servers += s.Value[cpu]
+			}
+		}
+		if all == 0 {
+			return 0, false
+		}
+		return float64(servers) / float64(all), true
+	}
 }
 
 // cpuTime is the CPU time the process has used, on every core: the

@@ -25,6 +25,7 @@ package imaptest
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
@@ -32,6 +33,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -154,12 +156,15 @@ func NewServer(opt Options) (*Server, error) {
 	if opt.NoIdle {
 		s.ln.(*listener).hideCap = imap.CapIdle
 	}
-	go func() {
+	// Every goroutine of the server carries a CPU profile label, so that
+	// a benchmark's profile tells the test's server from the code it tests
+	// (go tool pprof -tagignore server=.).
+	go pprof.Do(context.Background(), pprof.Labels("server", "imap"), func(context.Context) {
 		defer close(s.done)
 		if err := s.imap.Serve(s.ln); err != nil {
 			opt.Logger.Warn("imap test server stopped", "err", err)
 		}
-	}()
+	})
 	return s, nil
 }
 

@@ -23,6 +23,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -169,12 +170,15 @@ func NewServer(opt Options) (*Server, error) {
 	}
 	ln.Listener = tcp
 	s.ln = ln
-	go func() {
+	// Every goroutine of the server carries a CPU profile label, so that
+	// a benchmark's profile tells the test's server from the code it tests
+	// (go tool pprof -tagignore server=.).
+	go pprof.Do(context.Background(), pprof.Labels("server", "smtp"), func(context.Context) {
 		defer close(s.done)
 		if err := s.smtp.Serve(ln); err != nil {
 			opt.Logger.Warn("smtp test server stopped", "err", err)
 		}
-	}()
+	})
 	return s, nil
 }
 
