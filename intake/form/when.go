@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -31,7 +32,10 @@ func MentionsTime(text string) bool {
 		patterns = folded
 	}
 	for _, p := range patterns {
-		for _, m := range p.FindAllStringSubmatchIndex(text, -1) {
+		if !p.may(text) {
+			continue
+		}
+		for _, m := range p.re.FindAllStringSubmatchIndex(text, -1) {
 			if !isDuration(text, m, plain) {
 				return true
 			}
@@ -40,39 +44,97 @@ func MentionsTime(text string) bool {
 	return false
 }
 
+// timePattern is a pattern of dates or hours, and what a text must hold for
+// it to match: a quick test that spares most texts the pattern's scan, the
+// dearest part of reading a report's form.
+type timePattern struct {
+	re  *regexp.Regexp
+	may func(text string) bool // false only when re cannot match
+}
+
 // timePatterns are the patterns of dates and hours; w writes their
 // Vietnamese words as the text is compared: as written, or folded. A
 // pattern's first group, when it has one, is an hour whose context
 // isDuration checks.
-func timePatterns(w func(string) string) []*regexp.Regexp {
+func timePatterns(w func(string) string) []timePattern {
 	datePrefix := `(?:` + w("ngày|hôm|lúc|từ|vào|sáng|trưa|chiều|tối|đêm") + `|on|since|at)`
-	months := `(?:january|february|march|april|may|june|july|august|september|october|november|december)`
-	patterns := []string{
+	monthNames := []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+	months := `(?:` + strings.Join(monthNames, "|") + `)`
+	weekdays := []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+	relative := []string{"today", "yesterday", "tonight", "this morning", "this afternoon", "this evening", "last night"}
+	words := func(s string) []string { return strings.Split(w(s), "|") }
+	patterns := []struct {
+		re  string
+		may func(string) bool
+	}{
 		// A full date: day, month and a year; or the ISO order.
-		`\b\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(?:19|20)?\d{2}\b`,
-		`\b(?:19|20)\d{2}-\d{1,2}-\d{1,2}\b`,
+		{`\b\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(?:19|20)?\d{2}\b`, dayMonth},
+		{`\b(?:19|20)\d{2}-\d{1,2}-\d{1,2}\b`, dayMonth},
 		// A day and month after a word that introduces a date.
-		`(?:^|[^\pL])` + datePrefix + `\s+(?:` + w("ngày") + `\s+)?\d{1,2}\s*[/.\-]\s*\d{1,2}\b`,
+		{`(?:^|[^\pL])` + datePrefix + `\s+(?:` + w("ngày") + `\s+)?\d{1,2}\s*[/.\-]\s*\d{1,2}\b`, dayMonth},
 		// "ngày 23", "ngày 23 tháng 11", "mùng 5".
-		`(?:^|[^\pL])(?:` + w("ngày|mùng|mồng") + `)\s+\d{1,2}\b`,
+		{`(?:^|[^\pL])(?:` + w("ngày|mùng|mồng") + `)\s+\d{1,2}\b`, containsAny(words("ngày|mùng|mồng"))},
 		// Days named by their distance from today, and their parts.
-		`(?:^|[^\pL])(?:` + w("hôm nay|hôm qua|hôm kia|bữa nay|bữa qua") + `|(?:` + w("sáng|trưa|chiều|tối|đêm|khuya") +
-			`)\s+(?:` + w("nay|qua|hôm qua|hôm nay|hôm kia") + `))(?:$|[^\pL])`,
+		{`(?:^|[^\pL])(?:` + w("hôm nay|hôm qua|hôm kia|bữa nay|bữa qua") + `|(?:` + w("sáng|trưa|chiều|tối|đêm|khuya") +
+			`)\s+(?:` + w("nay|qua|hôm qua|hôm nay|hôm kia") + `))(?:$|[^\pL])`, containsAny(words("nay|qua|kia"))},
 		// Hours: "9h", "9h30", "9 giờ 30", "21g15".
-		`\b(\d{1,2})\s*(?:h|g|` + w("giờ") + `)(?:\s*\d{1,2}(?:\s*(?:p|` + w("phút") + `|'))?)?(?:$|[^\pL])`,
-		`\b(\d{1,2}):\d{2}\b`,
+		{`\b(\d{1,2})\s*(?:h|g|` + w("giờ") + `)(?:\s*\d{1,2}(?:\s*(?:p|` + w("phút") + `|'))?)?(?:$|[^\pL])`,
+			digitBefore(words("h|g|giờ"))},
+		{`\b(\d{1,2}):\d{2}\b`, digitBefore([]string{":"})},
 		// English.
-		`\b(?:today|yesterday|tonight|this morning|this afternoon|this evening|last night)\b`,
-		`\b(\d{1,2})(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)`,
-		`\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`,
-		`\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + months + `\b`,
-		`\b` + months + `\s+\d{1,2}\b`,
+		{`\b(?:` + strings.Join(relative, "|") + `)\b`, containsAny(relative)},
+		{`\b(\d{1,2})(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)`, containsAny([]string{"am", "pm", "a.m.", "p.m.", "o'clock"})},
+		{`\b(?:` + strings.Join(weekdays, "|") + `)\b`, containsAny(weekdays)},
+		{`\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + months + `\b`, containsAny(monthNames)},
+		{`\b` + months + `\s+\d{1,2}\b`, containsAny(monthNames)},
 	}
-	out := make([]*regexp.Regexp, len(patterns))
+	out := make([]timePattern, len(patterns))
 	for i, p := range patterns {
-		out[i] = regexp.MustCompile(p)
+		out[i] = timePattern{regexp.MustCompile(p.re), p.may}
 	}
 	return out
+}
+
+// containsAny returns a test of whether a text holds one of words.
+func containsAny(words []string) func(string) bool {
+	return func(text string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(text, w) })
+	}
+}
+
+// digitBefore returns a test of whether a text holds a digit followed,
+// after spaces, by one of words.
+func digitBefore(words []string) func(string) bool {
+	return func(text string) bool {
+		for i := range len(text) {
+			if !isDigit(text[i]) {
+				continue
+			}
+			rest := strings.TrimLeftFunc(text[i+1:], unicode.IsSpace)
+			if slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(rest, w) }) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// dayMonth reports whether a text holds two numbers with a date's
+// separator between them, spaces around it or not: "23/11", "23 - 11".
+func dayMonth(text string) bool {
+	for i := range len(text) {
+		if !isDigit(text[i]) {
+			continue
+		}
+		rest := strings.TrimLeftFunc(text[i+1:], unicode.IsSpace)
+		if rest != "" && strings.IndexByte("/.-", rest[0]) >= 0 {
+			rest = strings.TrimLeftFunc(rest[1:], unicode.IsSpace)
+			if rest != "" && isDigit(rest[0]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // The patterns for texts with diacritics, and for texts without.
