@@ -7,6 +7,7 @@ import (
 	"io"
 	"iter"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -37,6 +38,11 @@ const DefaultBatchSize = 200
 // oldest first, in batches. A message whose processing fails is left in
 // place and tried again next round; it never blocks the ones behind it. A
 // connection failure ends the session.
+//
+// The batches overlap: while one is committed (its files synced, its
+// transaction written), the next is fetched and parsed, so that both cores
+// work while the writer waits. The batches still commit one after the
+// other, in the mailbox's order, each once the one before it is moved.
 func (s *session) processAll(ctx context.Context) error {
 	data, err := s.c.UIDSearch(&imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}}, nil).Wait()
 	if err != nil {
@@ -48,63 +54,137 @@ func (s *session) processAll(ctx context.Context) error {
 	if size <= 0 {
 		size = DefaultBatchSize
 	}
-	for len(uids) > 0 {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	var prev *batch // read, and committing
+	for len(uids) > 0 && ctx.Err() == nil {
 		chunk := uids[:min(len(uids), size)]
 		uids = uids[len(chunk):]
-		if err := s.processBatch(ctx, chunk); err != nil {
+		b := s.read(ctx, chunk, prev)
+		if b.fetchErr != nil && s.broken() {
+			prev.release()
+			b.wait()
+			return b.fetchErr
+		}
+		if err := s.moveAll(prev); err != nil {
+			b.wait()
 			return err
 		}
+		prev = b
+		if !b.committing {
+			if err := s.moveAll(b); err != nil {
+				return err
+			}
+			prev = nil
+		}
+	}
+	if err := s.moveAll(prev); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	return s.expunge(ctx)
 }
 
-// processBatch processes the messages of uids not processed before (a
-// crash may have come between a commit and the move) as one batch, then
-// moves them all, each set to its folder with one command. It returns an
-// error only when the connection is gone.
-func (s *session) processBatch(ctx context.Context, uids []imap.UID) error {
+// batch is the messages of one chunk of the mailbox: those processed
+// before (a crash came between the commit and the move), and those read
+// and committed in the background.
+type batch struct {
+	dests      map[string][]imap.UID // the messages to move, by folder
+	committing bool                  // messages were read, to commit
+	done       chan struct{}         // closed when the commit has ended
+	results    []intake.Result
+	fetchErr   error
+	moved      chan struct{} // closed when the batch is moved or given up
+	once       sync.Once
+}
+
+// wait returns when the batch's commit has ended; a nil batch has none.
+func (b *batch) wait() {
+	if b != nil {
+		<-b.done
+	}
+}
+
+// release lets the next batch commit: this one is moved, or will not be.
+func (b *batch) release() {
+	if b != nil {
+		b.once.Do(func() { close(b.moved) })
+	}
+}
+
+// read fetches the messages of uids not processed before and hands them to
+// the processor, and returns once they are read: their commit goes on in
+// the background, once prev is moved.
+func (s *session) read(ctx context.Context, uids []imap.UID, prev *batch) *batch {
+	b := &batch{dests: map[string][]imap.UID{}, done: make(chan struct{}), moved: make(chan struct{})}
 	recorded, err := s.w.Processor.Recorded(ctx, s.w.Mailbox, s.uidValidity, uint32s(uids))
 	if err != nil {
 		s.w.Log.Error("messages left in the mailbox, to try again", "uids", len(uids), "err", err)
-		return nil
+		close(b.done)
+		return b
 	}
-	dests := map[string][]imap.UID{}
 	var todo []imap.UID
 	for _, uid := range uids {
 		if out, ok := recorded[uint32(uid)]; ok {
-			dests[s.dest(out)] = append(dests[s.dest(out)], uid)
+			b.dests[s.dest(out)] = append(b.dests[s.dest(out)], uid)
 		} else {
 			todo = append(todo, uid)
 		}
 	}
-	if len(todo) > 0 {
-		var fetchErr error
-		for _, r := range s.w.Processor.ProcessAll(ctx, s.bodies(todo, &fetchErr)) {
-			if r.Err != nil {
-				s.w.Log.Error("message left in the mailbox, to try again", "uid", r.UID, "err", r.Err)
-				continue
-			}
-			dests[s.dest(r.Outcome)] = append(dests[s.dest(r.Outcome)], imap.UID(r.UID))
-		}
-		if fetchErr != nil {
-			if s.broken() {
-				return fetchErr
-			}
-			s.w.Log.Error("messages left in the mailbox, to try again", "err", fetchErr)
-		}
+	if len(todo) == 0 {
+		close(b.done)
+		return b
 	}
-	for _, dest := range []string{s.w.Processed, s.w.Quarantine} {
-		if len(dests[dest]) == 0 {
+	b.committing = true
+	fetched := make(chan struct{})
+	var once sync.Once
+	endFetch := func() { once.Do(func() { close(fetched) }) }
+	go func() {
+		defer close(b.done)
+		defer endFetch()
+		b.results = s.w.Processor.ProcessAll(ctx, func(yield func(intake.Source) bool) {
+			s.bodies(todo, &b.fetchErr)(yield)
+			endFetch()
+			if prev != nil {
+				<-prev.moved // the batches commit in the mailbox's order
+			}
+		})
+	}()
+	<-fetched
+	return b
+}
+
+// moveAll waits for a batch's commit and moves its messages, each set to
+// its folder with one command. It returns an error only when the
+// connection is gone.
+func (s *session) moveAll(b *batch) error {
+	if b == nil {
+		return nil
+	}
+	defer b.release()
+	b.wait()
+	for _, r := range b.results {
+		if r.Err != nil {
+			s.w.Log.Error("message left in the mailbox, to try again", "uid", r.UID, "err", r.Err)
 			continue
 		}
-		if err := s.move(dests[dest], dest); err != nil {
+		b.dests[s.dest(r.Outcome)] = append(b.dests[s.dest(r.Outcome)], imap.UID(r.UID))
+	}
+	if b.fetchErr != nil {
+		if s.broken() {
+			return b.fetchErr
+		}
+		s.w.Log.Error("messages left in the mailbox, to try again", "err", b.fetchErr)
+	}
+	for _, dest := range []string{s.w.Processed, s.w.Quarantine} {
+		if len(b.dests[dest]) == 0 {
+			continue
+		}
+		if err := s.move(b.dests[dest], dest); err != nil {
 			if s.broken() {
 				return err
 			}
-			s.w.Log.Error("messages left in the mailbox, to move again", "messages", len(dests[dest]), "err", err)
+			s.w.Log.Error("messages left in the mailbox, to move again", "messages", len(b.dests[dest]), "err", err)
 		}
 	}
 	return nil
