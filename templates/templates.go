@@ -232,22 +232,39 @@ func (s *Set) render(kind, lang string, data any) (Rendered, error) {
 }
 
 // tidy trims trailing spaces and runs of blank lines that conditional
-// sections leave in plain text.
+// sections leave in plain text, in one pass over the text.
 func tidy(s string) string {
-	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
-	var out []string
-	blank := 0
-	for _, l := range lines {
-		l = strings.TrimRight(l, " \t")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	b := make([]byte, 0, len(s)+1)
+	blank, lines := 0, 0
+	for start := 0; start <= len(s); {
+		end := strings.IndexByte(s[start:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		l := s[start:end]
+		start = end + 1
+		for len(l) > 0 && (l[len(l)-1] == ' ' || l[len(l)-1] == '\t') {
+			l = l[:len(l)-1]
+		}
 		if l == "" {
 			blank++
-			if blank > 1 || len(out) == 0 {
+			if blank > 1 || lines == 0 {
 				continue
 			}
 		} else {
 			blank = 0
 		}
-		out = append(out, l)
+		if lines > 0 {
+			b = append(b, '\n')
+		}
+		b = append(b, l...)
+		lines++
 	}
-	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
+	for len(b) > 0 && b[len(b)-1] == '\n' {
+		b = b[:len(b)-1]
+	}
+	return string(append(b, '\n'))
 }
