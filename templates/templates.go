@@ -79,8 +79,20 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
+	if memoized {
+		// The check escaped the HTML: its partials' calls can now be
+		// replaced (memo.go).
+		for name := range s.text {
+			memoizeText(s.text[name])
+			memoizeHTML(s.html[name], "layout.html")
+		}
+	}
 	return s, nil
 }
+
+// memoized says whether Load replaces partials' calls (memo.go); tests
+// turn it off to compare.
+var memoized = true
 
 func (s *Set) parse(dir, kind, lang, layout string) error {
 	name, file := kind+"."+lang, files(kind)+"."+lang

@@ -1,0 +1,90 @@
+package templates
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestMemoizedAsExecuted: with the partials' calls replaced, every kind
+// renders in every language what the templates executed as written
+// render, the first time (the partials executed) and the second (what
+// they wrote, kept), for its sample and for a triage notice with hostile
+// text in every place a citizen writes, and the other lists of commands.
+func TestMemoizedAsExecuted(t *testing.T) {
+	memoized = false
+	plain, err := load("")
+	memoized = true
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostile := sampleTriage()
+	evil := `</p><script>alert("x")</script><a href="javascript:x">{{.Code}}`
+	hostile.Subject, hostile.Content, hostile.Location, hostile.Citizen.Name = evil, Reproduced(evil), evil, evil
+	hostile.Attachments[0].Name, hostile.UnreadableFrom = evil, evil
+	hostile.Missing = []string{"name", evil}
+	hostile.Usable = []string{"accept", evil, "note"}
+	other := sampleTriage()
+	other.Usable = []string{"note", "status"}
+	type mail struct {
+		kind, lang string
+		data       any
+	}
+	mails := []mail{{"triage", Vietnamese, hostile}, {"triage", Vietnamese, other}}
+	for name, k := range kinds {
+		for _, lang := range k.langs {
+			mails = append(mails, mail{name, lang, sampleIn(k, lang)})
+		}
+	}
+	for round := range 2 {
+		for _, m := range mails {
+			data, _ := json.Marshal(m.data)
+			want, err := plain.Render(m.kind, m.lang, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := set.Render(m.kind, m.lang, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("round %d, %s.%s: memoized output differs:\n%s\n---\n%s", round+1, m.kind, m.lang, got.HTML, want.HTML)
+			}
+		}
+	}
+	r, _ := set.Render("triage", Vietnamese, must(json.Marshal(hostile)))
+	if strings.Contains(r.HTML, "<script>") || !strings.Contains(r.HTML, "&lt;script&gt;") {
+		t.Errorf("hostile text not escaped:\n%s", r.HTML)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// BenchmarkRenderReport renders the two mails a report owes, the
+// acknowledgement and the triage notice, from their samples' JSON, as
+// the mailer does: decoding, executing, tidying. One op is one report.
+func BenchmarkRenderReport(b *testing.B) {
+	set, err := load("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ack, triage := must(json.Marshal(sampleAck())), must(json.Marshal(sampleTriage()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := set.Render("ack", Vietnamese, ack); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := set.Render("triage", Vietnamese, triage); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
