@@ -84,3 +84,62 @@ func allMessages(t *testing.T, cfg imaptest.Config) int {
 	}
 	return int(sel.NumMessages)
 }
+
+// TestE2EUIDValidityChangeAfterCommit kills the daemon after a batch is
+// committed and before it is moved; then the mailbox is rebuilt (the
+// server's index lost, a restore), its messages the same under a new
+// UIDVALIDITY and new UIDs. The restarted daemon finds no outcome for
+// those UIDs and recognises each message by its Message-ID and content
+// (SPEC 4.1): no second report, and every mail owed sent once.
+func TestE2EUIDValidityChangeAfterCommit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills processes")
+	}
+	e := newEnv(t, envOptions{})
+	cfg := e.imap.Config()
+	const n = crashBatch
+	received := time.Now().Truncate(time.Second)
+	for i := range n {
+		e.deliver(received, citizenReport(i, fmt.Sprintf("dan%d@example.com", i)))
+	}
+	e.sink.SetDown(true) // the mail is sent after the rebuild, each once
+	if !startChild(t, e.config, "after-commit:1").wait(t, time.Minute) {
+		t.Fatal("the daemon was not killed after its commit")
+	}
+	ctx := context.Background()
+	uids, err := e.account.UIDs(ctx, cfg.Mailbox)
+	if err != nil || len(uids) != n {
+		t.Fatalf("%d messages in the inbox, %v; want %d", len(uids), err, n)
+	}
+	var raws [][]byte
+	for _, uid := range uids {
+		raw, err := e.account.Fetch(ctx, cfg.Mailbox, uid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, raw)
+	}
+	if err := e.account.Delete(ctx, cfg.Mailbox); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.account.Create(ctx, cfg.Mailbox); err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range raws {
+		if _, err := e.account.Append(ctx, cfg.Mailbox, raw, received); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.sink.SetDown(false)
+	c := startChild(t, e.config, "none")
+	eventually(t, time.Minute, "an empty inbox", func() bool { return e.count(cfg.Mailbox) == 0 })
+	eventually(t, time.Minute, "every mail owed", func() bool { return distinctMessageIDs(e.sink.Messages()) >= 2*n })
+	time.Sleep(2 * time.Second)
+	c.cmd.Process.Signal(syscall.SIGTERM)
+	c.wait(t, 30*time.Second)
+	db := e.openStore()
+	if counts := reportCount(t, db); counts[intake.KindReport] != n || counts[intake.KindDuplicate] != n || len(counts) != 2 {
+		t.Errorf("outcomes %v, want %d reports and their %d duplicates", counts, n, n)
+	}
+	checkDeliveries(t, db, e.sink.Messages(), n, nil)
+}
