@@ -7,7 +7,9 @@ import (
 	"io"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"haugiang.gov.vn/phananh/mailer/smtptest"
 	"haugiang.gov.vn/phananh/store"
 )
 
@@ -75,4 +77,52 @@ func TestAcceptedMailUnrecordedIsNotSentAgain(t *testing.T) {
 	if got := len(sink.Messages()); got != 5 {
 		t.Errorf("the server accepted %d mails, want 5", got)
 	}
+}
+
+// TestOutageInTheMiddleOfABatch: the server goes down while it takes the
+// second mail of five, before it answers. The first is recorded sent; the
+// second, which the server may have kept, and the three it never saw wait
+// for their retry; when it is back each goes once more, the second with
+// its Message-ID (SPEC 8.2), and nothing else is sent twice.
+func TestOutageInTheMiddleOfABatch(t *testing.T) {
+	db := openStore(t)
+	w, _ := newWorker(t, db, io.Discard)
+	defer w.hangUp()
+	var sink *smtptest.Server
+	accepted := 0
+	sink = sendTo(t, w, smtptest.Options{OnAccepted: func(smtptest.Received) {
+		if accepted++; accepted == 2 {
+			sink.SetDown(true)
+		}
+	}})
+	acks(t, w, 5)
+	if n, err := w.sendDue(context.Background()); n != 1 || err != nil {
+		t.Fatalf("during the outage: sent %d, %v; want 1", n, err)
+	}
+	got := states(t, db)
+	for id, want := range map[int64]string{1: "sent/1", 2: "queued/1", 3: "queued/1", 4: "queued/1", 5: "queued/1"} {
+		if got[id] != want {
+			t.Errorf("during the outage, mail %d: %s, want %s", id, got[id], want)
+		}
+	}
+	sink.SetDown(false)
+	later := w.Now().Add(w.RetryMax)
+	w.Now = func() time.Time { return later }
+	if n, err := w.sendDue(context.Background()); n != 4 || err != nil {
+		t.Fatalf("after the outage: sent %d, %v; want 4", n, err)
+	}
+	delivered := map[string]int{}
+	for _, m := range sink.Messages() {
+		delivered[m.MessageID]++
+	}
+	db.Read(context.Background(), func(tx *store.Tx) error {
+		for id := int64(1); id <= 5; id++ {
+			m, _ := tx.MailByID(id)
+			want := map[bool]int{true: 2, false: 1}[id == 2]
+			if m.State != store.MailSent || delivered["<"+m.MessageID+">"]+delivered[m.MessageID] != want {
+				t.Errorf("mail %d: %s, delivered %d times; want sent, delivered %d", id, m.State, delivered[m.MessageID], want)
+			}
+		}
+		return nil
+	})
 }
