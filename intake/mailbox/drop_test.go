@@ -157,3 +157,89 @@ func TestConnectionDroppedMidFetch(t *testing.T) {
 		return nil
 	})
 }
+
+// TestFailedExpungeRetried: on a server with UIDPLUS and without MOVE, the
+// UID EXPUNGE that ends a move, in a session's later round, fails, the
+// messages copied and flagged \Deleted. They leave the inbox at a later round of the same session,
+// rather than staying there until the watcher reconnects.
+func TestFailedExpungeRetried(t *testing.T) {
+	srv, err := imaptest.NewServer(imaptest.Options{NoMove: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	proc := &counting{Processor: newPipeline(t)}
+	cfg := srv.Config()
+	var log syncBuffer
+	w := &Watcher{Addr: cfg.Addr(), TLS: "none", Username: cfg.Username, Password: cfg.Password,
+		Mailbox: "INBOX", Processed: "Processed", Quarantine: "Quarantine", PollInterval: 200 * time.Millisecond,
+		Processor: proc, Log: slog.New(slog.NewTextHandler(&log, nil))}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	box := dialInbox(t, srv)
+	// The first round, which tidies what an earlier session left, is over.
+	for !strings.Contains(log.String(), "imap session open") {
+		if ctx.Err() != nil {
+			t.Fatalf("no session; log:\n%s", log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	srv.FailNext("EXPUNGE", 1)
+	for i := range 2 {
+		if _, err := srv.Deliver("INBOX", benchMessage(i, 2000), time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for proc.n.Load() < 2 || box.all() != 0 {
+		if ctx.Err() != nil {
+			t.Fatalf("%d processed, %d in the inbox; log:\n%s", proc.n.Load(), box.all(), log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if strings.Contains(log.String(), "imap session ended") {
+		t.Errorf("the watcher reconnected:\n%s", log.String())
+	}
+}
+
+// TestExpungeRefused: a server with UIDPLUS and without MOVE refuses every
+// EXPUNGE (the account may not expunge). The messages are copied to their
+// folder and flagged \Deleted, the intake goes on, and the session is not
+// ended and opened again for it at each round.
+func TestExpungeRefused(t *testing.T) {
+	srv, err := imaptest.NewServer(imaptest.Options{NoMove: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.FailNext("EXPUNGE", 1000)
+	proc := &counting{Processor: newPipeline(t)}
+	cfg := srv.Config()
+	var log syncBuffer
+	w := &Watcher{Addr: cfg.Addr(), TLS: "none", Username: cfg.Username, Password: cfg.Password,
+		Mailbox: "INBOX", Processed: "Processed", Quarantine: "Quarantine", PollInterval: 100 * time.Millisecond,
+		Processor: proc, Log: slog.New(slog.NewTextHandler(&log, nil))}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	for i := range 4 {
+		if _, err := srv.Deliver("INBOX", benchMessage(i, 2000), time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		for proc.n.Load() < int64(i+1) {
+			if ctx.Err() != nil {
+				t.Fatalf("%d processed; log:\n%s", proc.n.Load(), log.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // rounds after the last message
+	if strings.Contains(log.String(), "imap session ended") {
+		t.Errorf("the refused EXPUNGE ended the session:\n%s", log.String())
+	}
+}

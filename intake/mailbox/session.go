@@ -342,6 +342,7 @@ func (s *session) move(uids []imap.UID, dest string) error {
 	}
 	if caps.Has(imap.CapUIDPlus) {
 		if err := s.c.UIDExpunge(set).Close(); err != nil {
+			s.tidy = true // copied and flagged: expunge tries again
 			return fmt.Errorf("imap uid expunge %v: %w", set, err)
 		}
 		return nil
@@ -394,8 +395,8 @@ func (s *session) wait(ctx context.Context) error {
 // expungeRecorded removes, with UIDPLUS, those of the messages flagged
 // \Deleted whose outcome is recorded: a move that a crash or a dropped
 // connection cut short after its COPY and \Deleted, before its UID
-// EXPUNGE. Only the session's first round has any (moves expunge their
-// own), and another client's \Deleted messages are left alone.
+// EXPUNGE, or whose UID EXPUNGE failed. Another client's \Deleted
+// messages are left alone.
 func (s *session) expungeRecorded(ctx context.Context, deleted []imap.UID) error {
 	s.tidy = false
 	recorded, err := s.w.Processor.Recorded(ctx, s.w.Mailbox, s.uidValidity, uint32s(deleted))
@@ -409,7 +410,13 @@ func (s *session) expungeRecorded(ctx context.Context, deleted []imap.UID) error
 		}
 	}
 	if err := s.c.UIDExpunge(imap.UIDSetNum(ours...)).Close(); err != nil {
-		return fmt.Errorf("imap uid expunge %d moved messages: %w", len(ours), err)
+		if s.broken() {
+			return fmt.Errorf("imap uid expunge %d moved messages: %w", len(ours), err)
+		}
+		// A server that refuses it (no right to expunge) does not stop
+		// the intake: the messages are in their folder, and skipped here.
+		s.w.Log.Error("moved messages left flagged \\Deleted in the mailbox", "mailbox", s.w.Mailbox, "messages", len(ours), "err", err)
+		return nil
 	}
 	s.w.Log.Info("messages of a move cut short expunged", "mailbox", s.w.Mailbox, "messages", len(ours))
 	return nil
