@@ -205,41 +205,45 @@ func TestFailedExpungeRetried(t *testing.T) {
 	}
 }
 
-// TestExpungeRefused: a server with UIDPLUS and without MOVE refuses every
-// EXPUNGE (the account may not expunge). The messages are copied to their
-// folder and flagged \Deleted, the intake goes on, and the session is not
-// ended and opened again for it at each round.
+// TestExpungeRefused: a server without MOVE refuses every EXPUNGE (the
+// account may not expunge), with UIDPLUS or without. The messages are
+// copied to their folder and flagged \Deleted, the intake goes on, and
+// the session is not ended and opened again for it at each round.
 func TestExpungeRefused(t *testing.T) {
-	srv, err := imaptest.NewServer(imaptest.Options{NoMove: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	srv.FailNext("EXPUNGE", 1000)
-	proc := &counting{Processor: newPipeline(t)}
-	cfg := srv.Config()
-	var log syncBuffer
-	w := &Watcher{Addr: cfg.Addr(), TLS: "none", Username: cfg.Username, Password: cfg.Password,
-		Mailbox: "INBOX", Processed: "Processed", Quarantine: "Quarantine", PollInterval: 100 * time.Millisecond,
-		Processor: proc, Log: slog.New(slog.NewTextHandler(&log, nil))}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	done := make(chan struct{})
-	go func() { w.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-	for i := range 4 {
-		if _, err := srv.Deliver("INBOX", benchMessage(i, 2000), time.Time{}); err != nil {
-			t.Fatal(err)
-		}
-		for proc.n.Load() < int64(i+1) {
-			if ctx.Err() != nil {
-				t.Fatalf("%d processed; log:\n%s", proc.n.Load(), log.String())
+	for _, uidPlus := range []bool{true, false} {
+		t.Run(map[bool]string{true: "UIDPLUS", false: "no UIDPLUS"}[uidPlus], func(t *testing.T) {
+			srv, err := imaptest.NewServer(imaptest.Options{NoMove: true, NoUIDPlus: !uidPlus})
+			if err != nil {
+				t.Fatal(err)
 			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	time.Sleep(300 * time.Millisecond) // rounds after the last message
-	if strings.Contains(log.String(), "imap session ended") {
-		t.Errorf("the refused EXPUNGE ended the session:\n%s", log.String())
+			defer srv.Close()
+			srv.FailNext("EXPUNGE", 1000)
+			proc := &counting{Processor: newPipeline(t)}
+			cfg := srv.Config()
+			var log syncBuffer
+			w := &Watcher{Addr: cfg.Addr(), TLS: "none", Username: cfg.Username, Password: cfg.Password,
+				Mailbox: "INBOX", Processed: "Processed", Quarantine: "Quarantine", PollInterval: 100 * time.Millisecond,
+				Processor: proc, Log: slog.New(slog.NewTextHandler(&log, nil))}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			done := make(chan struct{})
+			go func() { w.Run(ctx); close(done) }()
+			defer func() { cancel(); <-done }()
+			for i := range 4 {
+				if _, err := srv.Deliver("INBOX", benchMessage(i, 2000), time.Time{}); err != nil {
+					t.Fatal(err)
+				}
+				for proc.n.Load() < int64(i+1) {
+					if ctx.Err() != nil {
+						t.Fatalf("%d processed; log:\n%s", proc.n.Load(), log.String())
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+			time.Sleep(300 * time.Millisecond) // rounds after the last message
+			if strings.Contains(log.String(), "imap session ended") {
+				t.Errorf("the refused EXPUNGE ended the session:\n%s", log.String())
+			}
+		})
 	}
 }

@@ -471,7 +471,11 @@ func (s *session) expunge(ctx context.Context) error {
 		return nil
 	}
 	if err := s.c.Expunge().Close(); err != nil {
-		return fmt.Errorf("imap expunge: %w", err)
+		if s.broken() {
+			return fmt.Errorf("imap expunge: %w", err)
+		}
+		s.w.Log.Error("moved messages left flagged \\Deleted in the mailbox", "mailbox", s.w.Mailbox, "messages", len(deleted), "err", err)
+		return nil
 	}
 	clear(s.moved)
 	s.w.expungeWarned.Store(false)
