@@ -51,8 +51,9 @@ func topPosted(m sentMail, from, own, history string) string {
 // gone too (a client that drops quote marks, or a notice sent before
 // there were any). Each reply applies its sender's own line and nothing of
 // the citizen's: the report is forwarded, not rejected, not urgent; the
-// handler's note is recorded, no result reaches the approver; the handler
-// is told which lines were not read as commands.
+// handler's note is recorded, and ends where the notice starts (its
+// first line), so no line of the notice is read at all; no result reaches
+// the approver.
 func TestE2EQuotedNoticeCommandsNothing(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
@@ -77,11 +78,13 @@ func TestE2EQuotedNoticeCommandsNothing(t *testing.T) {
 
 	e.deliver(at.Add(20*time.Minute), topPosted(assignment, e2eHandler, "/ghichu Đã cử tổ kiểm tra hiện trường.", unmarked(lf(assignment.text()))))
 	note := lf(e.waitAnswer(e2eHandler, 1).text())
-	for _, want := range []string{"- /ghichu Đã cử tổ kiểm tra hiện trường.\n", "Tình trạng: đã chuyển cơ quan xử lý",
-		"«/resolve Đã xử lý xong, không cần kiểm tra thêm.»", "«/reject Nội dung sai sự thật»"} {
+	for _, want := range []string{"- /ghichu Đã cử tổ kiểm tra hiện trường.\n", "Tình trạng: đã chuyển cơ quan xử lý"} {
 		if !strings.Contains(note, want) {
 			t.Errorf("the handler's confirmation lacks %q:\n%s", want, note)
 		}
+	}
+	if strings.Contains(note, "không được đọc là lệnh") {
+		t.Errorf("lines of the notice under the handler's note were read as theirs:\n%s", note)
 	}
 
 	// Nothing the citizen wrote acted: no rejection, no result to review.

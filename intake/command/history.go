@@ -12,8 +12,8 @@ import (
 
 // ownLines returns how many of the lines, from the top, the operator wrote
 // in this reply: the lines before quoted history, an attribution, an
-// original or forwarded message block, a block of mail headers, or a
-// signature; the last closing ("Trân trọng", "Best regards") or official
+// original or forwarded message block, a block of mail headers, one of our
+// notices copied unquoted (noticeStart), or a signature; the last closing ("Trân trọng", "Best regards") or official
 // sign-off ("TM. ỦY BAN NHÂN DÂN") and the lines
 // under it go too, when no command follows and at most a signature's worth
 // of lines (maxSignatureLines) does. The pipeline already cuts these
@@ -28,6 +28,7 @@ func ownLines(lines []string) int {
 			break
 		}
 	}
+	end = min(end, noticeStart(lines))
 	lastCommand := -1
 	for i := range end {
 		if isCommandLine(lines[i]) {
