@@ -20,14 +20,32 @@ type Reproduced string
 const Mark = "| "
 
 // String returns the text with every line behind Mark ("|" alone on a
-// blank line); "" for no text.
+// blank line); "" for no text. Lines end at CRLF, CR or LF.
 func (r Reproduced) String() string {
 	if r == "" {
 		return ""
 	}
-	lines := strings.Split(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(r)), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(Mark+l, " ")
+	var b strings.Builder
+	b.Grow(len(r) + len(r)/16 + len(Mark))
+	for rest := string(r); ; {
+		i := strings.IndexAny(rest, "\r\n")
+		line := rest
+		if i >= 0 {
+			line = rest[:i]
+		}
+		if l := strings.TrimRight(line, " "); l != "" {
+			b.WriteString(Mark)
+			b.WriteString(l)
+		} else {
+			b.WriteString(strings.TrimRight(Mark, " "))
+		}
+		if i < 0 {
+			return b.String()
+		}
+		b.WriteByte('\n')
+		if rest[i] == '\r' && i+1 < len(rest) && rest[i+1] == '\n' {
+			i++
+		}
+		rest = rest[i+1:]
 	}
-	return strings.Join(lines, "\n")
 }

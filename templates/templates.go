@@ -238,30 +238,32 @@ func (s *Set) render(kind, lang string, data any) (Rendered, error) {
 	}
 	return Rendered{
 		Subject: strings.Join(strings.Fields(subject.String()), " "),
-		Text:    tidy(text.String()),
+		Text:    tidy(text.Bytes()),
 		HTML:    html.String(),
 	}, nil
 }
 
 // tidy trims trailing spaces and runs of blank lines that conditional
-// sections leave in plain text, in one pass over the text.
-func tidy(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
+// sections leave in plain text, in one pass over the text as executed.
+func tidy(s []byte) string {
 	b := make([]byte, 0, len(s)+1)
 	blank, lines := 0, 0
 	for start := 0; start <= len(s); {
-		end := strings.IndexByte(s[start:], '\n')
+		end := bytes.IndexByte(s[start:], '\n')
 		if end < 0 {
 			end = len(s)
 		} else {
 			end += start
 		}
 		l := s[start:end]
+		if end < len(s) && len(l) > 0 && l[len(l)-1] == '\r' {
+			l = l[:len(l)-1] // a CRLF line end
+		}
 		start = end + 1
 		for len(l) > 0 && (l[len(l)-1] == ' ' || l[len(l)-1] == '\t') {
 			l = l[:len(l)-1]
 		}
-		if l == "" {
+		if len(l) == 0 {
 			blank++
 			if blank > 1 || lines == 0 {
 				continue

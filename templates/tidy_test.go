@@ -37,8 +37,38 @@ func TestTidyAsByLines(t *testing.T) {
 		for range r.IntN(40) {
 			b.WriteString(pieces[r.IntN(len(pieces))])
 		}
-		if got, want := tidy(b.String()), tidyLines(b.String()); got != want {
+		if got, want := tidy([]byte(b.String())), tidyLines(b.String()); got != want {
 			t.Fatalf("%q: %q, want %q", b.String(), got, want)
+		}
+	}
+}
+
+// reproducedLines is Reproduced.String as it was first written, through
+// a replacer, a split and a join: the reference of the one-pass version.
+func reproducedLines(r Reproduced) string {
+	if r == "" {
+		return ""
+	}
+	lines := strings.Split(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(r)), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(Mark+l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestReproducedAsByLines: Reproduced.String writes what the line-by-line
+// version wrote, for every kind of line end, blank and spaced lines.
+func TestReproducedAsByLines(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"a", "/reject", " ", "\t", "\n", "\r\n", "\r", "| ", "\n\n"}
+	for range 5000 {
+		var b strings.Builder
+		for range r.IntN(30) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		in := Reproduced(b.String())
+		if got, want := in.String(), reproducedLines(in); got != want {
+			t.Fatalf("%q: %q, want %q", in, got, want)
 		}
 	}
 }
