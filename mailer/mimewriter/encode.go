@@ -3,6 +3,7 @@ package mimewriter
 import (
 	"encoding/base64"
 	"io"
+	"sync"
 )
 
 // AppendQuotedPrintable appends text encoded as quoted-printable (RFC
@@ -89,12 +90,22 @@ var plain = func() (p [256]bool) {
 // base64Chunk is the input of one base64 line of 76 characters.
 const base64Chunk = maxLine / 4 * 3
 
+// base64Buffer is what WriteBase64 reads into and encodes into.
+type base64Buffer struct {
+	in  [base64Chunk * 64]byte
+	out [(maxLine + 2) * 64]byte
+}
+
+// base64Buffers are used in turn.
+var base64Buffers = sync.Pool{New: func() any { return new(base64Buffer) }}
+
 // WriteBase64 copies r to w encoded as base64 in lines of 76 characters
 // (RFC 2045), the last one ended by CRLF too, reading and writing a few
 // kilobytes at a time; it returns the bytes written.
 func WriteBase64(w io.Writer, r io.Reader) (int64, error) {
-	var in [base64Chunk * 64]byte
-	var out [(maxLine + 2) * 64]byte
+	buf := base64Buffers.Get().(*base64Buffer)
+	defer base64Buffers.Put(buf)
+	in, out := buf.in[:], buf.out[:]
 	var written int64
 	for {
 		n, err := io.ReadFull(r, in[:])

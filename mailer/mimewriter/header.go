@@ -99,6 +99,9 @@ func qPlain(c byte) bool { return c >= '!' && c <= '~' && c != '=' && c != '?' &
 // encoded words make the first short enough to fit anyway). A structured
 // field may break there: the space is no part of its value.
 func (h *Header) fold(name, value string, keepFirst bool) {
+	if h.b == nil {
+		h.b = make([]byte, 0, 512)
+	}
 	h.b = append(h.b, name...)
 	h.b = append(h.b, ':')
 	n := len(name) + 1
@@ -119,9 +122,12 @@ func (h *Header) fold(name, value string, keepFirst bool) {
 // Fields returns the fields, each ended by CRLF.
 func (h *Header) Fields() []byte { return h.b }
 
-// Bytes returns the fields and the empty line that ends them.
+// Bytes returns the fields and the empty line that ends them, valid
+// until the header changes.
 func (h *Header) Bytes() []byte {
-	return append(h.b[:len(h.b):len(h.b)], "\r\n"...)
+	b := append(h.b, "\r\n"...)
+	h.b = b[:len(h.b)]
+	return b
 }
 
 // Reset empties the header, keeping its memory.

@@ -14,6 +14,7 @@ type Multipart struct {
 	subtype  string
 	boundary string
 	parts    int
+	scratch  []byte // the delimiter and header of a part, as written
 }
 
 // NewMultipart starts a multipart body of a subtype ("mixed", "related",
@@ -41,7 +42,7 @@ func (m *Multipart) ContentType(params ...string) string {
 
 // Part starts a part with the header h.
 func (m *Multipart) Part(h *Header) error {
-	var b []byte
+	b := m.scratch[:0]
 	if m.parts > 0 {
 		b = append(b, "\r\n"...)
 	}
@@ -49,7 +50,9 @@ func (m *Multipart) Part(h *Header) error {
 	b = append(b, "--"...)
 	b = append(b, m.boundary...)
 	b = append(b, "\r\n"...)
-	b = append(b, h.Bytes()...)
+	b = append(b, h.b...)
+	b = append(b, "\r\n"...)
+	m.scratch = b
 	_, err := m.w.Write(b)
 	return err
 }
