@@ -52,13 +52,14 @@ func hideCitizen(text string, c store.Citizen) string {
 
 // anonymousFiles renames files by their position ("tep-1.jpg"), keeping
 // the extension their type gives: a citizen's file names often carry a
-// name or a phone number. Only the photos whose metadata the mailer
-// removes (JPEG, PNG and WebP: strip.Cleans) are sent on; every other file stays
-// at the Center (its reference cleared, so that no mail carries it), since
+// name or a phone number. Only the photos and videos whose metadata the
+// mailer removes (JPEG, PNG, WebP, GIF, HEIC and other HEIF, MP4, MOV and
+// 3GP: strip.Cleans) are sent on, stripped as they are sent (a file that
+// cannot be read as its type is then left out); every other file stays at
+// the Center (its reference cleared, so that no mail carries it), since
 // what it carries may name its owner where no renaming reaches — Word
 // writes its user's name into a .docx and into the PDF it exports, a
-// camera its owner's into the Exif of a HEIC photo or a video, and GIF
-// and video files carry comments, XMP and user data as they are.
+// camera its owner's into a TIFF.
 func anonymousFiles(as []store.Attachment) []store.Attachment {
 	out := make([]store.Attachment, len(as))
 	for i, a := range as {

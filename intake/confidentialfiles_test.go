@@ -13,10 +13,11 @@ import (
 
 // TestConfidentialUncleanFilesStayAtTheCenter: a confidential report's
 // files reach the agency only when the mailer can remove their metadata
-// (JPEG, PNG and WebP): a camera writes its owner's name into the Exif of
-// a HEIC photo and of a video (Canon's OwnerName), and GIF and video carry
-// comments, XMP and user data that the mailer sends as they are. Those stay
-// at the Center, listed to the agency as such (SPEC 10.2).
+// (JPEG, PNG, WebP, GIF, HEIC and the ISO media videos: strip.Cleans) —
+// an iPhone's HEIC photo and MOV video included, which the mailer strips
+// as it sends them. The others stay at the Center, listed to the agency as
+// such (SPEC 10.2): Word and the PDF it exports carry their author's name,
+// a TIFF its camera's owner.
 func TestConfidentialUncleanFilesStayAtTheCenter(t *testing.T) {
 	w := newWalker(t)
 	png, err := os.ReadFile("testdata/gps.png")
@@ -37,19 +38,18 @@ func TestConfidentialUncleanFilesStayAtTheCenter(t *testing.T) {
 		part("anh.heic", "image/heic", "\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"+owner),
 		part("clip.mov", "video/quicktime", "\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  udta\xa9aut"+owner),
 		part("anh.webp", "image/webp", string(webp)),
-		part("anh.gif", "image/gif", "GIF89a\x01\x00\x01\x00\x00\x00\x00!\xfe"+owner))
+		part("anh.gif", "image/gif", "GIF89a\x01\x00\x01\x00\x00\x00\x00!\xfe"+owner),
+		part("bien-ban.pdf", "application/pdf", "%PDF-1.4\n1 0 obj << /Author (Nguyen Van An) >> endobj\n%%EOF\n"))
 	types, text := assignmentOfAccepted(t, w)
-	if types != "image/jpeg image/png image/webp" {
-		t.Errorf("the assignment carries %v, want the JPEG, PNG and WebP photos alone", types)
+	if types != "image/jpeg image/png image/heic video/quicktime image/webp image/gif" {
+		t.Errorf("the assignment carries %v, want the photos and the video", types)
 	}
-	for _, name := range []string{"tep-3.heic", "tep-4.mov", "tep-6.gif"} {
-		if !regexp.MustCompile(regexp.QuoteMeta(name) + `[^\n]*lưu tại Trung tâm`).MatchString(text) {
-			t.Errorf("the assignment does not say that %s stays at the Center:\n%s", name, text)
-		}
+	if !regexp.MustCompile(`tep-7\.pdf[^\n]*lưu tại Trung tâm`).MatchString(text) {
+		t.Errorf("the assignment does not say that tep-7.pdf stays at the Center:\n%s", text)
 	}
 	for _, m := range w.mails(t, w.code) {
-		if m.Kind == "triage" && len(m.Attachments) != 6 {
-			t.Errorf("the triage notice carries %d files, want all six", len(m.Attachments))
+		if m.Kind == "triage" && len(m.Attachments) != 7 {
+			t.Errorf("the triage notice carries %d files, want all seven", len(m.Attachments))
 		}
 	}
 }

@@ -166,15 +166,16 @@ func TestSendBackKeepsDeadlineMarks(t *testing.T) {
 }
 
 // TestResultNoticeFiles: the result notice carries the result's files,
-// JPEG and PNG photos included (the mailer strips their position), keeps at the
-// Center the photos whose position it cannot strip and what does not fit
-// in one mail, and says so.
+// JPEG, PNG and HEIC photos included (the mailer strips their position),
+// keeps at the Center the photos whose position it cannot strip (TIFF) and
+// what does not fit in one mail, and says so.
 func TestResultNoticeFiles(t *testing.T) {
 	gps := &store.Photo{HasGPS: true, Lat: 9.78, Lon: 105.47}
 	s := &snapshot{table: newFixture(t).p.Routing(), result: []store.Attachment{
 		{Name: "a.jpg", Type: "image/jpeg", Size: 1 << 20, BlobKey: "k1", Photo: gps},
 		{Name: "b.heic", Type: "image/heic", Size: 1 << 20, BlobKey: "k2", Photo: gps},
-		{Name: "c.mp4", Type: "video/mp4", Size: 13 << 20, BlobKey: "k3"},
+		{Name: "c.mp4", Type: "video/mp4", Size: 12 << 20, BlobKey: "k3"},
+		{Name: "t.tiff", Type: "image/tiff", Size: 1 << 20, BlobKey: "k6", Photo: gps},
 		{Name: "d.pdf", Type: "application/pdf", Size: 2 << 20, BlobKey: "k4"},
 		{Name: "e.png", Type: "image/png", Size: 1000, BlobKey: "k5", Photo: gps},
 		{Name: "x.exe", Type: "application/x-msdownload", Size: 10, Refused: "type"},
@@ -184,10 +185,10 @@ func TestResultNoticeFiles(t *testing.T) {
 	for _, f := range files {
 		sent = append(sent, f.Name)
 	}
-	if strings.Join(sent, " ") != "a.jpg c.mp4 e.png" || strings.Join(res.Files, " ") != "a.jpg c.mp4 e.png" {
+	if strings.Join(sent, " ") != "a.jpg b.heic c.mp4 e.png" || strings.Join(res.Files, " ") != "a.jpg b.heic c.mp4 e.png" {
 		t.Errorf("attached %v, listed %v", sent, res.Files)
 	}
-	if strings.Join(res.Withheld, " ") != "b.heic d.pdf" {
+	if strings.Join(res.Withheld, " ") != "t.tiff d.pdf" {
 		t.Errorf("kept at the Center: %v", res.Withheld)
 	}
 }

@@ -111,8 +111,8 @@ func (s *snapshot) citizenNotice(st step) templates.CitizenNotice {
 
 // resultNotice is the Appendix II notice (SPEC 8.3) and the files it
 // carries: the result's documents and photos. A photo that holds a GPS
-// position the mailer does not remove (one other than JPEG, PNG and WebP:
-// strip.Cleans) is kept at the Center, named as such, and so are the files
+// position the mailer does not remove (one of a type strip.Cleans does
+// not clean, a TIFF) is kept at the Center, named as such, and so are the files
 // beyond MaxMailFiles.
 func (s *snapshot) resultNotice() (templates.Result, []store.MailFile) {
 	r := s.r

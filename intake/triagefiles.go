@@ -28,8 +28,8 @@ const (
 // photos shown inline, then the other files attached, each in the
 // message's order, up to MaxMailFiles in all; the files beyond stay at the
 // Center and the notice names them so. The mailer streams each from the
-// encrypted store (never whole in memory) and sends JPEG, PNG and WebP
-// photos without their metadata. It marks each file of the notice's list with
+// encrypted store (never whole in memory) and sends the photos and videos
+// of the types strip cleans without their metadata (strip.Cleans). It marks each file of the notice's list with
 // what became of it; atts are the message's attachments, in the list's
 // order.
 func triageFiles(t *templates.Triage, atts []parse.Attachment, mailbox string) []store.MailFile {

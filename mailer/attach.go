@@ -20,10 +20,10 @@ type spooled struct {
 // but small ones in memory: each blob is decrypted into memory when it
 // fits in one of the blob store's chunks (which the store reads whole
 // anyway), otherwise into a temporary file of the data folder, encrypted
-// under a key of its own and unlinked at once (tempFile). JPEG, PNG and
-// WebP photos are copied without their metadata (strip.File); a photo
-// that cannot be read as its type is left out rather than sent with what
-// it may hold, and returned in left, for the notice to say that it stays
+// under a key of its own and unlinked at once (tempFile). Photos and
+// videos of the types strip cleans are copied without their metadata
+// (strip.File); a file that cannot be read as its type is left out rather
+// than sent with what it may hold, and returned in left, for the notice to say that it stays
 // at the Center (templates.WithoutFiles). The returned function releases
 // the files.
 func (w *Worker) spoolFiles(m store.Mail) (files []spooled, left []templates.LeftOut, release func(), err error) {

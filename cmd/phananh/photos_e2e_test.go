@@ -13,18 +13,30 @@ import (
 	gomessage "github.com/emersion/go-message"
 )
 
-// TestE2EConfidentialPNGAndVideo: a confidential report with a PNG photo
-// (Exif with its GPS position, an author, XMP and a time in its chunks)
-// and a phone's video. The Center's receiver sees the PNG inline, stripped,
-// with the position read from its eXIf chunk, and the video attached; the
-// agency's handler gets the PNG alone, stripped and renamed, and is told
-// that the video, which the mailer cannot clean, stays at the Center.
-func TestE2EConfidentialPNGAndVideo(t *testing.T) {
+// TestE2EConfidentialPhoneFiles: a confidential report with a PNG photo
+// (Exif with its GPS position, an author, XMP and a time in its chunks),
+// an iPhone's HEIC photo (an Exif item with its GPS position, camera and
+// owner; XMP) and MOV video (Apple's mdta keys: location, make, model,
+// software, creation date; XMP), and a file that only starts like a
+// video. The Center's receiver sees the PNG inline, and the positions read
+// from the PNG and the HEIC; every mail carries the photos and the video
+// stripped, the same size, and leaves out the file that cannot be read as
+// a video, saying that it stays at the Center; the agency's handler gets
+// the files renamed, and no name.
+func TestE2EConfidentialPhoneFiles(t *testing.T) {
 	photo, err := os.ReadFile("testdata/gps.png")
 	if err != nil {
 		t.Fatal(err)
 	}
-	video := []byte("\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  \x00\x00\x00\x20udta\x00\x00\x00\x18\xa9autNguyen Van An")
+	heic, err := os.ReadFile("testdata/iphone.heic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	video, err := os.ReadFile("testdata/iphone.mov")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := []byte("\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  \x00\x00\x00\x20udta\x00\x00\x00\x18\xa9autNguyen Van An")
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
 	var b strings.Builder
@@ -36,7 +48,8 @@ func TestE2EConfidentialPNGAndVideo(t *testing.T) {
 	for _, f := range []struct {
 		name, typ string
 		data      []byte
-	}{{"Nguyen Van An.png", "image/png", photo}, {"IMG_0042.MOV", "video/quicktime", video}} {
+	}{{"Nguyen Van An.png", "image/png", photo}, {"IMG_0042.MOV", "video/quicktime", video},
+		{"IMG_0043.HEIC", "image/heic", heic}, {"IMG_0044.MOV", "video/quicktime", fake}} {
 		fmt.Fprintf(&b, "--b1\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\n"+
 			"Content-Transfer-Encoding: base64\r\n\r\n%s", f.typ, f.name, f.name, base64Lines(f.data))
 	}
@@ -44,25 +57,71 @@ func TestE2EConfidentialPNGAndVideo(t *testing.T) {
 	e.deliver(receivedAt, b.String())
 
 	triage := e.waitMail("triage", e2eReceiver, 1)
-	if text := triage.text(); !strings.Contains(text, "vị trí GPS 9.790000, 105.470000") {
-		t.Errorf("the triage notice does not show the PNG's position:\n%s", text)
+	text := triage.text()
+	for _, position := range []string{"vị trí GPS 9.790000, 105.470000", "vị trí GPS 9.784500, 105.470100"} {
+		if !strings.Contains(text, position) {
+			t.Errorf("the triage notice does not show the position %s:\n%s", position, text)
+		}
 	}
-	if files := triage.files(); len(files) != 1 || !bytes.Equal(files["IMG_0042.MOV"], video) {
-		t.Errorf("the triage notice attaches %v, want the video as it came", keys(files))
+	if l := lineWith(text, "IMG_0044.MOV"); !strings.Contains(l, "lưu tại Trung tâm") || !strings.Contains(l, "không thể gửi kèm an toàn") {
+		t.Errorf("the triage notice lists the file left out as %q", l)
 	}
+	files := triage.files()
+	if len(files) != 2 {
+		t.Errorf("the triage notice attaches %v, want the video and the HEIC", keys(files))
+	}
+	checkStrippedVideo(t, "the triage notice's video", files["IMG_0042.MOV"], video)
+	checkStrippedHEIC(t, "the triage notice's HEIC", files["IMG_0043.HEIC"], heic)
 	checkStripped(t, "the triage notice's PNG", partOfType(t, triage.raw, "image/png"), photo)
 
 	e.replyTo(triage, e2eReceiver, receivedAt.Add(10*time.Minute), "/accept\n", "")
 	assignment := e.waitMail("assignment", e2eHandler, 1)
-	files := assignment.files()
-	if len(files) != 1 {
-		t.Fatalf("the assignment carries %v, want tep-1.png alone", keys(files))
+	files = assignment.files()
+	if len(files) != 3 {
+		t.Fatalf("the assignment carries %v, want tep-1.png, tep-2.mov and tep-3.heic", keys(files))
 	}
 	checkStripped(t, "the assignment's PNG", files["tep-1.png"], photo)
-	if text := assignment.text(); !strings.Contains(text, "tep-2.mov") || !strings.Contains(text, "lưu tại Trung tâm") {
-		t.Errorf("the assignment does not say the video stays at the Center:\n%s", text)
+	checkStrippedVideo(t, "the assignment's video", files["tep-2.mov"], video)
+	checkStrippedHEIC(t, "the assignment's HEIC", files["tep-3.heic"], heic)
+	if l := lineWith(assignment.text(), "tep-4.mov"); !strings.Contains(l, "lưu tại Trung tâm") {
+		t.Errorf("the assignment lists the file left out as %q", l)
 	}
 	checkMasked(t, "the assignment", assignment, "Nguyen", "Nguyễn")
+}
+
+// checkStrippedVideo fails unless got is the iPhone's MOV without its
+// metadata: the same size, the same media data, no mdta key, XMP or time.
+func checkStrippedVideo(t *testing.T, what string, got, original []byte) {
+	t.Helper()
+	if len(got) != len(original) {
+		t.Fatalf("%s: %d bytes, was %d", what, len(got), len(original))
+	}
+	for _, leak := range []string{"ISO6709", "Apple", "iPhone", "Nguyen", "XMP", "2026"} {
+		if bytes.Contains(got, []byte(leak)) {
+			t.Errorf("%s holds %q", what, leak)
+		}
+	}
+	mdat := bytes.Index(original, []byte("mdat"))
+	if mdat < 0 || !bytes.Equal(got[mdat:], original[mdat:]) {
+		t.Errorf("%s: the media data changed", what)
+	}
+}
+
+// checkStrippedHEIC fails unless got is the HEIC without its metadata: the
+// same size, no Exif or XMP left.
+func checkStrippedHEIC(t *testing.T, what string, got, original []byte) {
+	t.Helper()
+	if len(got) != len(original) {
+		t.Fatalf("%s: %d bytes, was %d", what, len(got), len(original))
+	}
+	for _, leak := range []string{"Apple", "iPhone", "Nguyen", "rdf:RDF", "2026:03:14"} {
+		if !bytes.Contains(original, []byte(leak)) {
+			t.Fatalf("the sample HEIC holds no %q", leak)
+		}
+		if bytes.Contains(got, []byte(leak)) {
+			t.Errorf("%s holds %q", what, leak)
+		}
+	}
 }
 
 // partOfType returns the body of a mail's first part of type typ.

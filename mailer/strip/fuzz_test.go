@@ -6,7 +6,9 @@ import (
 	"errors"
 	"hash/crc32"
 	"image"
+	"image/gif"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -217,4 +219,169 @@ func decodeWebP(b []byte) (image.Image, error) {
 		return nil, errors.New("too large to compare")
 	}
 	return webp.Decode(bytes.NewReader(b))
+}
+
+// isoSeeds are the seeds of FuzzStripHEIF and FuzzStripMP4: the samples,
+// and files built in the shapes phones write.
+func isoSeeds(f *testing.F) {
+	files, err := filepath.Glob("testdata/iso/*")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	exif := appleExif(f)
+	f.Add(buildHEIC(iphoneItems(exif), heicLayout{ilocVersion: 2, base: true, split: true, udes: true}))
+	items := iphoneItems(exif)
+	items[1].idat = true
+	f.Add(buildHEIC(items, heicLayout{ilocVersion: 0}))
+	f.Add(buildMOV("com.apple.quicktime.still-image-time"))
+}
+
+// FuzzStripHEIF: whatever the input, HEIF does not panic; what it writes
+// has the input's length, every box it keeps is one MP4 keeps (padding
+// holds zeros), the metadata items its item table places hold an empty
+// Exif block or zeros, and stripping again leaves it as it is.
+func FuzzStripHEIF(f *testing.F) {
+	isoSeeds(f)
+	f.Fuzz(func(t *testing.T, in []byte) { checkISO(t, HEIF, in) })
+}
+
+// FuzzStripMP4: the same for MP4, which is the same reader.
+func FuzzStripMP4(f *testing.F) {
+	isoSeeds(f)
+	f.Fuzz(func(t *testing.T, in []byte) { checkISO(t, MP4, in) })
+}
+
+func checkISO(t *testing.T, strip func(io.Writer, io.Reader) error, in []byte) {
+	var out bytes.Buffer
+	if err := strip(&out, bytes.NewReader(in)); err != nil {
+		return
+	}
+	b := out.Bytes()
+	if len(b) != len(in) {
+		t.Fatalf("%d bytes, was %d", len(b), len(in))
+	}
+	keptBoxes(t, b)
+	for _, n := range isoTree(t, b) {
+		if n.path != "meta" || len(n.payload) < 24 || string(n.payload[20:24]) != "pict" {
+			continue
+		}
+		start := int64(n.at + 8) // the payload, after the header
+		if binary.BigEndian.Uint32(b[n.at:]) == 1 {
+			start += 8 // a 64-bit size
+		}
+		items, err := heifItems(bytes.Clone(n.payload), start, start+int64(len(n.payload)))
+		if err != nil {
+			t.Fatalf("the stripped item table is refused: %v", err)
+		}
+		for _, it := range items {
+			want := make([]byte, it.end-it.off)
+			fillBlank(want, it.at, it.size, it.kind)
+			if got := b[it.off:it.end]; !bytes.Equal(got, want) {
+				t.Fatalf("a metadata item's extent holds %q", got)
+			}
+		}
+	}
+	var again bytes.Buffer
+	if err := strip(&again, bytes.NewReader(b)); err != nil {
+		t.Fatalf("stripped output refused: %v", err)
+	}
+	if !bytes.Equal(again.Bytes(), b) {
+		t.Fatalf("stripping twice changed the file:\n%x\n%x", b, again.Bytes())
+	}
+}
+
+// FuzzStripGIF: whatever the input, GIF does not panic; what it writes is
+// a GIF whose extensions are all kept ones, that ends at its trailer and
+// that stripping again leaves as it is; and when image/gif decodes the
+// input, GIF takes it and the output decodes to the same frames.
+func FuzzStripGIF(f *testing.F) {
+	files, err := filepath.Glob("testdata/gif/*.gif")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var out bytes.Buffer
+		err := GIF(&out, bytes.NewReader(in))
+		decoded := decodesGIF(in)
+		if decoded && err != nil {
+			t.Fatalf("image/gif reads the input, GIF refused it: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		gifKeptBlocks(t, out.Bytes())
+		var again bytes.Buffer
+		if err := GIF(&again, bytes.NewReader(out.Bytes())); err != nil {
+			t.Fatalf("stripped output refused: %v", err)
+		}
+		if !bytes.Equal(again.Bytes(), out.Bytes()) {
+			t.Fatalf("stripping twice changed the file:\n%x\n%x", out.Bytes(), again.Bytes())
+		}
+		if decoded {
+			sameGIF(t, in, out.Bytes())
+		}
+	})
+}
+
+// decodesGIF reports whether image/gif reads every frame of b, for frames
+// of at most a million pixels.
+func decodesGIF(b []byte) bool {
+	cfg, err := gif.DecodeConfig(bytes.NewReader(b))
+	if err != nil || cfg.Width*cfg.Height > 1<<20 {
+		return false
+	}
+	_, err = gif.DecodeAll(bytes.NewReader(b))
+	return err == nil
+}
+
+// gifKeptBlocks walks a stripped GIF's blocks and fails on an extension
+// GIF does not keep, or bytes after the trailer.
+func gifKeptBlocks(t *testing.T, b []byte) {
+	t.Helper()
+	table := func(i int, packed byte) int {
+		if packed&0x80 != 0 {
+			i += 3 << (packed&7 + 1)
+		}
+		return i
+	}
+	subBlocks := func(i int) int {
+		for i < len(b) && b[i] != 0 {
+			i += 1 + int(b[i])
+		}
+		return i + 1
+	}
+	for i := table(13, b[10]); i < len(b); {
+		switch b[i] {
+		case gifTrailer:
+			if i != len(b)-1 {
+				t.Fatalf("%d bytes after the trailer", len(b)-1-i)
+			}
+			return
+		case gifImage:
+			i = subBlocks(table(i+10, b[i+9]) + 1)
+		case gifExtension:
+			label := b[i+1]
+			if label == gifApplication && !gifLoops[string(b[i+3:i+14])] || label != gifApplication && label != gifControl && label != gifPlainText {
+				t.Fatalf("extension %#x copied: %q", label, b[i:min(i+14, len(b))])
+			}
+			i = subBlocks(i + 2)
+		default:
+			t.Fatalf("block %#x at %d", b[i], i)
+		}
+	}
+	t.Fatal("no trailer")
 }

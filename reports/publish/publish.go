@@ -4,15 +4,18 @@
 // state secrets. For each published report the public reads its code, when
 // it was received, its field, its administrative unit (never a street
 // address), the summary of SPEC 8.3, the agency and its co-agencies, the result text, when it
-// was completed, the result's JPEG, PNG and WebP photos without their metadata, and the
+// was completed, the result's photos without their metadata, and the
 // citizen's rating when given.
 //
 // Nothing personal is published: the summary is form.Summary (no greeting,
 // signature, contact line, phone number or email address), and the summary
 // and the result text lose all that a confidential report's notices hide
 // from the agency (mask.Identity), the place the citizen gave and every
-// street (withoutPerson). Documents, and photos other than JPEG, PNG and WebP
-// (whose metadata we do not remove: strip.Cleans), stay at the Center.
+// street (withoutPerson). Documents, photos whose metadata we do not remove
+// (TIFF, BMP: strip.Cleans), and videos stay at the Center: the pages serve a
+// photo as it is stripped, and a video that the stripper refuses is
+// refused only after its media data, which may hold what a refused track
+// carries (strip.MP4).
 //
 // The same publication is served by the daemon's HTTP listener (Handler)
 // and written as static files for the provincial portal (WriteFiles), in
@@ -21,7 +24,7 @@
 //	ket-qua/index.html               the latest results by date, a search by code
 //	ket-qua/thang-YYYY-MM.html       the results approved in one month
 //	ket-qua/PA-YYYY-NNNNNN.html      one report's page
-//	ket-qua/PA-YYYY-NNNNNN/anh-N.jpg its result's photos (.png, .webp)
+//	ket-qua/PA-YYYY-NNNNNN/anh-N.jpg its result's photos (.png, .webp, .gif, .heic, .avif)
 //	ket-qua/ket-qua.json             every result, as JSON
 //	ket-qua/PA-YYYY-NNNNNN.json      one result, as JSON
 //	open311/v2/services.json         Open311 GeoReport v2: the fields
@@ -111,11 +114,11 @@ func (r Result) CoAgencyNames() string {
 	return strings.Join(names, ", ")
 }
 
-// Photo is one JPEG, PNG or WebP photo of a result, published without
-// its metadata.
+// Photo is one photo of a result (JPEG, PNG, WebP, GIF, HEIC, HEIF or
+// AVIF), published without its metadata.
 type Photo struct {
 	Name    string // anh-1.jpg, anh-2.png …: never the name it was sent with
-	typ     string // image/jpeg, image/png or image/webp
+	typ     string // a key of photoExt
 	blobKey string
 }
 
@@ -204,7 +207,8 @@ func result(tx *store.Tx, table *routing.Table, r store.Report) (Result, error) 
 		return res, err
 	}
 	for _, a := range files {
-		if a.MessageID == r.ResultMessageID && r.ResultMessageID != 0 && strip.Cleans(a.Type) && a.BlobKey != "" && a.Refused == "" {
+		if a.MessageID == r.ResultMessageID && r.ResultMessageID != 0 && photoExt[a.Type] != "" && strip.Cleans(a.Type) &&
+			a.BlobKey != "" && a.Refused == "" {
 			name := fmt.Sprintf("anh-%d%s", len(res.Photos)+1, photoExt[a.Type])
 			res.Photos = append(res.Photos, Photo{Name: name, typ: a.Type, blobKey: a.BlobKey})
 		}
@@ -212,9 +216,10 @@ func result(tx *store.Tx, table *routing.Table, r store.Report) (Result, error) 
 	return res, nil
 }
 
-// photoExt is the extension of a published photo of each type strip
-// cleans.
-var photoExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+// photoExt is the extension of a published photo of each type: the
+// photos strip cleans.
+var photoExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif",
+	"image/heic": ".heic", "image/heif": ".heif", "image/avif": ".avif"}
 
 // agencyName names an agency of the table, or gives its code.
 func agencyName(table *routing.Table, code string) string {

@@ -342,16 +342,17 @@ func TestCoAgenciesPublished(t *testing.T) {
 	}
 }
 
-// TestPublishedPhotos: a result's JPEG, PNG and WebP photos are published,
-// renamed by position, without their metadata (the PNG's Exif with its GPS
-// position, its author, XMP and time) and served with their own type; a
-// HEIC photo, whose metadata is not removed, and a document stay at the
-// Center.
+// TestPublishedPhotos: a result's JPEG, HEIC, PNG and WebP photos are
+// published, renamed by position, without their metadata (the PNG's Exif
+// with its GPS position, its author, XMP and time; the HEIC's Exif and XMP
+// items) and served with their own type; a video and a document stay at
+// the Center.
 func TestPublishedPhotos(t *testing.T) {
 	db := seed(t)
 	jpg, _ := os.ReadFile("testdata/gps.jpg")
 	pic, _ := os.ReadFile("testdata/gps.png")
 	webp, _ := os.ReadFile("testdata/gps.webp")
+	heic, _ := os.ReadFile("testdata/gps.heic")
 	err := db.Write(context.Background(), func(tx *store.Tx) error {
 		r, err := tx.Report("PA-2026-000001")
 		if err != nil {
@@ -364,7 +365,8 @@ func TestPublishedPhotos(t *testing.T) {
 		for _, f := range []struct {
 			name, typ string
 			data      []byte
-		}{{"IMG_1.jpg", "image/jpeg", jpg}, {"IMG_2.heic", "image/heic", []byte("\x00\x00\x00\x18ftypheic")},
+		}{{"IMG_1.jpg", "image/jpeg", jpg}, {"IMG_2.heic", "image/heic", heic},
+			{"IMG_3.mov", "video/quicktime", []byte("\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ")},
 			{"Screenshot.png", "image/png", pic}, {"bien-ban.pdf", "application/pdf", []byte("%PDF-1.4")},
 			{"anh.webp", "image/webp", webp}} {
 			key, _, err := db.Blobs().Put(bytes.NewReader(f.data))
@@ -387,27 +389,36 @@ func TestPublishedPhotos(t *testing.T) {
 	for _, ph := range res.Photos {
 		names = append(names, ph.Name)
 	}
-	if got := strings.Join(names, " "); got != "anh-1.jpg anh-2.png anh-3.webp" {
-		t.Fatalf("photos %q, want anh-1.jpg anh-2.png anh-3.webp", got)
+	if got := strings.Join(names, " "); got != "anh-1.jpg anh-2.heic anh-3.png anh-4.webp" {
+		t.Fatalf("photos %q, want anh-1.jpg anh-2.heic anh-3.png anh-4.webp", got)
 	}
 	h := &Handler{DB: db, Routing: routing.Default, Now: func() time.Time { return received.Add(24 * time.Hour) }}
 	mux := http.NewServeMux()
 	h.Routes(mux)
 	w := httptest.NewRecorder()
-	mux.ServeHTTP(w, httptest.NewRequest("GET", "/ket-qua/PA-2026-000001/anh-2.png", nil))
+	mux.ServeHTTP(w, httptest.NewRequest("GET", "/ket-qua/PA-2026-000001/anh-3.png", nil))
 	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "image/png" {
-		t.Fatalf("GET anh-2.png: %d, %s", w.Code, w.Header().Get("Content-Type"))
+		t.Fatalf("GET anh-3.png: %d, %s", w.Code, w.Header().Get("Content-Type"))
 	}
 	dir := t.TempDir()
 	if _, err := build(t, db).WriteFiles(dir, db.Blobs()); err != nil {
 		t.Fatal(err)
 	}
-	written, err := os.ReadFile(filepath.Join(dir, "ket-qua", "PA-2026-000001", "anh-2.png"))
+	written, err := os.ReadFile(filepath.Join(dir, "ket-qua", "PA-2026-000001", "anh-3.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w, err := os.ReadFile(filepath.Join(dir, "ket-qua", "PA-2026-000001", "anh-3.webp")); err != nil || bytes.Contains(w, []byte("EXIF")) {
+	if w, err := os.ReadFile(filepath.Join(dir, "ket-qua", "PA-2026-000001", "anh-4.webp")); err != nil || bytes.Contains(w, []byte("EXIF")) {
 		t.Errorf("the published WebP: %v, EXIF left %v", err, bytes.Contains(w, []byte("EXIF")))
+	}
+	h2, err := os.ReadFile(filepath.Join(dir, "ket-qua", "PA-2026-000001", "anh-2.heic"))
+	if err != nil || len(h2) != len(heic) {
+		t.Errorf("the published HEIC: %v, %d bytes of %d", err, len(h2), len(heic))
+	}
+	for _, leak := range []string{"Apple", "iPhone", "Nguyen", "rdf:RDF"} {
+		if bytes.Contains(h2, []byte(leak)) {
+			t.Errorf("%q is still in the published HEIC", leak)
+		}
 	}
 	for _, b := range [][]byte{w.Body.Bytes(), written} {
 		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
