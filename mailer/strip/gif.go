@@ -23,12 +23,13 @@ const (
 // animation, as Netscape and as AnimExts wrote it.
 var gifLoops = map[string]bool{"NETSCAPE2.0": true, "ANIMEXTS1.0": true}
 
-// GIF copies a GIF file from src to dst without its metadata: comment
-// extensions, and application extensions other than an animation's loop
-// count (NETSCAPE2.0, ANIMEXTS1.0) — XMP ("XMP DataXMP"), colour profiles,
-// an editor's data — are left out, and so is whatever follows the
-// trailer. The screen descriptor, colour tables, graphic control and plain
-// text extensions and the images are copied as they are. A file that ends
+// GIF copies a GIF file from src to dst without its metadata: comment and
+// plain text extensions (text that no browser draws), unknown extensions,
+// and application extensions other than an animation's loop count
+// (NETSCAPE2.0, ANIMEXTS1.0) — XMP ("XMP DataXMP"), colour profiles, an
+// editor's data — are left out, and so is whatever follows the trailer.
+// The screen descriptor, colour tables, graphic control extensions and the
+// images are copied as they are. A file that ends
 // after an image without its trailer (as some encoders write it) gets one.
 //
 // A file that is not a GIF file as far as its blocks go returns ErrNotGIF:
@@ -126,10 +127,17 @@ func gifExtensionBlock(w *bufio.Writer, r *bufio.Reader) error {
 		return ErrNotGIF
 	}
 	switch label {
-	case gifControl, gifPlainText:
+	case gifControl:
 		w.WriteByte(gifExtension)
 		w.WriteByte(label)
 		return gifSubBlocks(w, r, false)
+	case gifPlainText:
+		// Text to draw over the picture, which no browser draws: a
+		// comment by another name. Its first block is the 13 bytes of its
+		// header whatever its size byte says, as image/gif reads it.
+		if _, err := r.Discard(13); err != nil {
+			return ErrNotGIF
+		}
 	case gifApplication:
 		id, err := r.Peek(12)
 		if err == nil && id[0] == 11 && gifLoops[string(id[1:12])] {

@@ -33,8 +33,8 @@ func TestStripGIFSample(t *testing.T) {
 	sameGIF(t, in, out)
 }
 
-// TestStripGIFBlocks: every extension but the graphic control, plain text
-// and loop count ones is left out, wherever it is; what follows the
+// TestStripGIFBlocks: every extension but the graphic control and loop
+// count ones is left out, wherever it is; what follows the
 // trailer is too; a file without its trailer gets one.
 func TestStripGIFBlocks(t *testing.T) {
 	var enc bytes.Buffer
@@ -53,7 +53,8 @@ func TestStripGIFBlocks(t *testing.T) {
 	xmp := append(append([]byte("\x21\xff\x0bXMP DataXMP"), "<x:xmpmeta>Nguyen</x:xmpmeta>"...), xmpMagic()...)
 	icc := []byte("\x21\xff\x0bICCRGBG1012\x04abcd\x00")
 	unknown := []byte("\x21\x99\x03abc\x00")
-	in := bytes.Join([][]byte{header, loop, comment, control, image, xmp, icc, unknown, control, image, {0x3b}, []byte("trailer Nguyen")}, nil)
+	text := []byte("\x21\x01\x0c\x00\x00\x00\x00\x02\x00\x02\x00\x01\x01\x00\x01\x06Nguyen\x00")
+	in := bytes.Join([][]byte{header, loop, comment, control, image, xmp, icc, unknown, text, control, image, {0x3b}, []byte("trailer Nguyen")}, nil)
 	out := stripWith(t, func(w *bytes.Buffer) error { return GIF(w, bytes.NewReader(in)) })
 	want := bytes.Join([][]byte{header, loop, control, image, control, image, {0x3b}}, nil)
 	if !bytes.Equal(out, want) {
