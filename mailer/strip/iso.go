@@ -56,7 +56,8 @@ func HEIF(dst io.Writer, src io.Reader) error {
 // Metadata a video carries as samples cannot be overwritten without the
 // sample tables, which phones write after the media data: a track of
 // timed metadata is refused, save Apple's (mebx) when its keys name no
-// location. A file that is refused, cut short, whose boxes overrun their
+// location, and so is a text or subtitle track (where dashcams and drones
+// write their GPS log) and any track of a type not known to hold none. A file that is refused, cut short, whose boxes overrun their
 // parents, that does not begin with a file type box (ftyp), or whose movie
 // box is compressed (cmov), returns ErrNotMP4.
 //
@@ -142,11 +143,12 @@ var (
 	// zeroed.
 	isoTimes = set("mvhd", "tkhd", "mdhd")
 	// isoHandlers are the track handlers of media whose samples hold no
-	// metadata: video, sound, subtitles and text, time codes, hints,
-	// MPEG-4's object and scene descriptions, and pictures (a HEIF
-	// sequence's), or Apple's timed metadata when its keys allow
-	// (sampleEntries).
-	isoHandlers = set("vide", "soun", "text", "sbtl", "subt", "clcp", "tmcd", "hint", "odsm", "sdsm", "pict", "auxv", "meta")
+	// metadata: video, sound, time codes, hints, MPEG-4's object and scene
+	// descriptions, and pictures (a HEIF sequence's), or Apple's timed
+	// metadata when its keys allow (sampleEntries). Text and subtitle
+	// tracks are not among them: dashcams and drones write their GPS log
+	// as subtitles.
+	isoHandlers = set("vide", "soun", "tmcd", "hint", "odsm", "sdsm", "pict", "auxv", "meta")
 )
 
 func set(names ...string) map[string]bool {

@@ -132,9 +132,9 @@ func TestStripMOViPhone(t *testing.T) {
 }
 
 // TestStripMP4Refuses: a video whose metadata cannot be overwritten in
-// place — samples of timed metadata that may hold a position, a
-// compressed movie box — or that is not one box by box is refused (and
-// stays at the Center).
+// place — samples of timed metadata or subtitles that may hold a position,
+// a compressed movie box, media in another file — or that is not one box
+// by box is refused (and stays at the Center).
 func TestStripMP4Refuses(t *testing.T) {
 	good, err := os.ReadFile("testdata/iso/android.mp4")
 	if err != nil {
@@ -142,6 +142,7 @@ func TestStripMP4Refuses(t *testing.T) {
 	}
 	gopro := bytes.Replace(buildMOV("x"), []byte("mebx"), []byte("gpmd"), 1)
 	camm := bytes.Replace(buildMOV("x"), []byte("mhlrmeta"), []byte("mhlrcamm"), 1)
+	subtitles := bytes.Replace(buildMOV("x"), []byte("mhlrmeta"), []byte("mhlrsbtl"), 1)
 	cmov := bytes.Replace(buildMOV("x"), []byte("mvhd"), []byte("cmov"), 1)
 	alias := bytes.Clone(good)
 	alias[bytes.Index(alias, []byte("url "))+7] = 0 // not self-contained: in another file
@@ -155,6 +156,7 @@ func TestStripMP4Refuses(t *testing.T) {
 		"an Apple location track": buildMOV("com.apple.quicktime.location.ISO6709"),
 		"a GoPro GPS track":       gopro,
 		"a camera motion track":   camm,
+		"a dashcam's subtitles":   subtitles,
 		"a compressed movie":      cmov,
 		"media in another file":   alias,
 		"a trailer after the end": append(bytes.Clone(good), "SEFT\x00\x00"...),
