@@ -392,10 +392,13 @@ func (c *isoCopier) handler(h boxHeader) error {
 	return nil
 }
 
-// sampleEntries copies a sample description box (stsd); a timed metadata
-// track's must describe Apple's metadata (mebx) under keys that name no
-// location.
+// sampleEntries copies a sample description box (stsd), which must follow
+// its track's handler; a timed metadata track's must describe Apple's
+// metadata (mebx) under keys that name no location.
 func (c *isoCopier) sampleEntries(h boxHeader) error {
+	if c.track == "" {
+		return c.fault // a track whose type is not known before its samples'
+	}
 	if c.track != "meta" {
 		c.writeHeader(h)
 		return c.pass(h.payload(), false)

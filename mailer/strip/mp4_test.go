@@ -143,6 +143,7 @@ func TestStripMP4Refuses(t *testing.T) {
 	gopro := bytes.Replace(buildMOV("x"), []byte("mebx"), []byte("gpmd"), 1)
 	camm := bytes.Replace(buildMOV("x"), []byte("mhlrmeta"), []byte("mhlrcamm"), 1)
 	subtitles := bytes.Replace(buildMOV("x"), []byte("mhlrmeta"), []byte("mhlrsbtl"), 1)
+	untyped := bytes.Replace(buildMOV("x"), []byte("hdlr\x00\x00\x00\x00mhlrvide"), []byte("free\x00\x00\x00\x00mhlrvide"), 1)
 	cmov := bytes.Replace(buildMOV("x"), []byte("mvhd"), []byte("cmov"), 1)
 	alias := bytes.Clone(good)
 	alias[bytes.Index(alias, []byte("url "))+7] = 0 // not self-contained: in another file
@@ -157,6 +158,7 @@ func TestStripMP4Refuses(t *testing.T) {
 		"a GoPro GPS track":       gopro,
 		"a camera motion track":   camm,
 		"a dashcam's subtitles":   subtitles,
+		"a track of no type":      untyped,
 		"a compressed movie":      cmov,
 		"media in another file":   alias,
 		"a trailer after the end": append(bytes.Clone(good), "SEFT\x00\x00"...),
