@@ -49,7 +49,7 @@ ffmpeg -v error -y -f lavfi -i testsrc=size=24x16:rate=4 -t 0.75 -loop 0 "$dir/p
 exiftool -q -o "$dir/tool-comment.gif" "-Comment=Nguyen Van An 0912345678" "-XMP-dc:Creator=Nguyen Van An" "$dir/plain.gif"
 rm "$dir"/plain.* "$dir/src.png"
 # The repository's samples.
-cp mailer/strip/testdata/iso/* mailer/strip/testdata/gif/* "$dir/"
+cp mailer/strip/testdata/iso/*.heic mailer/strip/testdata/iso/*.mov mailer/strip/testdata/iso/*.mp4 mailer/strip/testdata/gif/*.gif "$dir/"
 
 PHANANH_STRIP_DIR="$dir" go test -count=1 -run '^TestStripDir$' ./mailer/strip >/dev/null
 
