@@ -247,3 +247,87 @@ func TestExpungeRefused(t *testing.T) {
 		})
 	}
 }
+
+// holdFirst holds the first batch's commit until another session's first
+// batch is read (or a few seconds have passed), and counts the batches.
+type holdFirst struct {
+	Processor
+	calls atomic.Int32
+	third chan struct{}
+}
+
+func (h *holdFirst) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
+	n := h.calls.Add(1)
+	if n == 3 {
+		close(h.third)
+	}
+	return h.Processor.ProcessAll(ctx, func(yield func(intake.Source) bool) {
+		for src := range srcs {
+			if !yield(src) {
+				return
+			}
+		}
+		if n == 1 {
+			select {
+			case <-h.third:
+			case <-time.After(2 * time.Second):
+			}
+		}
+	})
+}
+
+// TestConnectionDroppedWhileCommitting: the connection breaks in the
+// fetch of a batch while the batch before it is still being committed.
+// The session ends only once that commit has ended, so that the next
+// session finds its messages recorded and moves them, rather than
+// fetching and processing them again beside it (their second record
+// refused, logged as a failure) — and so that at shutdown no commit
+// outlives the watcher and the store it writes to.
+func TestConnectionDroppedWhileCommitting(t *testing.T) {
+	srv, err := imaptest.NewServer(imaptest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for i := range 4 {
+		raw := benchMessage(i, 2000)
+		if i == 2 {
+			raw = bytes.Replace(raw, []byte("Khu vực"), []byte("CUT-HERE Khu vực"), 1)
+		}
+		if _, err := srv.Deliver("INBOX", raw, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	proxy := newCutter(t, srv.Addr(), "CUT-HERE")
+	p := newPipeline(t)
+	proc := &holdFirst{Processor: p, third: make(chan struct{})}
+	cfg := srv.Config()
+	var log syncBuffer
+	w := &Watcher{Addr: proxy.ln.Addr().String(), TLS: "none", Username: cfg.Username, Password: cfg.Password,
+		Mailbox: "INBOX", Processed: "Processed", Quarantine: "Quarantine", PollInterval: 200 * time.Millisecond,
+		BatchSize: 2, Processor: proc, Log: slog.New(slog.NewTextHandler(&log, nil))}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	box := dialInbox(t, srv)
+	for !proxy.cut.Load() || box.all() != 0 {
+		if ctx.Err() != nil {
+			t.Fatalf("the inbox was not emptied (cut: %v); log:\n%s", proxy.cut.Load(), log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var counts map[string]int
+	p.DB.Read(context.Background(), func(tx *store.Tx) error {
+		var err error
+		counts, err = tx.MessageCounts()
+		return err
+	})
+	if counts[intake.KindReport] != 4 || len(counts) != 1 {
+		t.Errorf("recorded %v, want the 4 reports alone", counts)
+	}
+	if strings.Contains(log.String(), "constraint failed") {
+		t.Errorf("messages being committed were fetched and processed again:\n%s", log.String())
+	}
+}

@@ -61,6 +61,7 @@ func (s *session) processAll(ctx context.Context) error {
 		b := s.read(ctx, chunk, prev)
 		if b.fetchErr != nil && s.broken() {
 			prev.release()
+			prev.wait() // its messages recorded before the next session looks
 			b.wait()
 			return b.fetchErr
 		}
