@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -36,6 +37,10 @@ import (
 //	            pprof splits the same way (-tagignore server=.)
 //	user-ms/report  the part of it spent outside the kernel
 //	alloc-KB/report  the bytes they allocated a report
+//	gc-cpu-ms/report  the CPU time the collector took a report, on every
+//	            core (runtime/metrics: its workers and the allocating
+//	            goroutines' assists)
+//	peak-heap-MB  the most heap memory in use, sampled every 10 ms
 //	latency-ms  then, the daemon waiting in IDLE, one new report's delivery
 //	            to its last mail accepted (the median of 5)
 //
@@ -61,12 +66,14 @@ func BenchmarkThroughput(b *testing.B) {
 
 	b.ResetTimer()
 	servers := profileServers(b)
-	start, cpu, user, alloc := time.Now(), cpuTime(), userTime(), allocated()
+	peak := sampleHeap()
+	start, cpu, user, alloc, gc := time.Now(), cpuTime(), userTime(), allocated(), gcTime()
 	e.startDaemon()
 	if _, err := e.sink.WaitFor(ctx, 2*b.N); err != nil {
 		b.Fatal(err)
 	}
-	drained, cpu, user, alloc := time.Since(start), cpuTime()-cpu, userTime()-user, allocated()-alloc
+	drained, cpu, user, alloc, gc := time.Since(start), cpuTime()-cpu, userTime()-user, allocated()-alloc, gcTime()-gc
+	heap := peak()
 	share, split := servers()
 	b.StopTimer()
 	eventually(b, time.Minute, "an empty inbox", func() bool { return e.count(e.imap.Config().Mailbox) == 0 })
@@ -92,6 +99,8 @@ func BenchmarkThroughput(b *testing.B) {
 		b.ReportMetric(cpu.Seconds()*1000*share/float64(b.N), "servers-cpu-ms/report")
 	}
 	b.ReportMetric(float64(alloc>>10)/float64(b.N), "alloc-KB/report")
+	b.ReportMetric(gc.Seconds()*1000/float64(b.N), "gc-cpu-ms/report")
+	b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(n)/fetch.Seconds(), "fetch/s")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "latency-ms")
 	b.ReportMetric(0, "ns/op")
@@ -153,6 +162,37 @@ func allocated() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.TotalAlloc
+}
+
+// gcTime is the CPU time the collector has taken so far, as the runtime
+// estimates it.
+func gcTime() time.Duration {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(s)
+	return time.Duration(s[0].Value.Float64() * float64(time.Second))
+}
+
+// sampleHeap samples the heap memory in use every 10 ms until the
+// function it returns is called, which returns the most seen.
+func sampleHeap() func() uint64 {
+	done, most := make(chan struct{}), make(chan uint64)
+	go func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var peak uint64
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			peak = max(peak, s[0].Value.Uint64())
+			select {
+			case <-done:
+				most <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); return <-most }
 }
 
 // benchPhoto is a small photo with its EXIF block, padded to about 3 KB.
