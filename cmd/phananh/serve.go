@@ -85,6 +85,7 @@ func newDaemon(ctx context.Context, configPath string, log *slog.Logger) (*daemo
 		d.Close()
 		return nil, err
 	}
+	tuneCollector()
 	return d, nil
 }
 
