@@ -18,11 +18,11 @@ var commandHelp = map[string]struct{ usage, alias, what string }{
 	"call-failed":       {"/call-failed [ghi chú]", "/goikhongduoc", "gọi điện xác minh không được"},
 	"return":            {"/return lý do", "/tralai", "trả lại phản ánh không thuộc thẩm quyền; ghi đủ «Nguyên nhân:», «Căn cứ:», «Đề xuất:»"},
 	"resolve":           {"/resolve kết quả", "/ketqua", "báo cáo kết quả xử lý; văn bản, hình ảnh gửi kèm thư"},
-	"extend":            {"/extend [số ngày] căn cứ", "/giahan", "đề nghị gia hạn vụ việc phức tạp, trước hạn xử lý"},
+	"extend":            {"/extend [số ngày làm việc] căn cứ", "/giahan", "đề nghị gia hạn vụ việc phức tạp, trước hạn xử lý"},
 	"clarify":           {"/clarify nội dung", "/giaitrinh", "giải trình ý kiến của người phản ánh về kết quả"},
 	"approve":           {"/approve", "/duyet", "duyệt, gửi thông báo kết quả cho người phản ánh"},
 	"sendback":          {"/sendback lý do", "/yeucausua", "yêu cầu cơ quan xử lý bổ sung kết quả"},
-	"confirm-extension": {"/confirm-extension [số ngày]", "/duyetgiahan", "đồng ý gia hạn"},
+	"confirm-extension": {"/confirm-extension [số ngày làm việc]", "/duyetgiahan", "đồng ý gia hạn"},
 	"deny-extension":    {"/deny-extension lý do", "/khonggiahan", "không đồng ý gia hạn"},
 	"escalate":          {"/escalate ghi chú", "/chuyencap", "chuyển " + escalationBody},
 	"urgent":            {"/urgent", "/khancap", "đánh dấu khẩn cấp"},
@@ -36,7 +36,7 @@ var commandHelp = map[string]struct{ usage, alias, what string }{
 	"release":           {"/release", "/bogiu", "bỏ giữ lại"},
 	"status":            {"/status", "/tinhtrang", "tình trạng phản ánh"},
 	"help":              {"/help", "/huongdan", "hướng dẫn các lệnh"},
-	"report":            {"/report kỳ [YYYY-MM]", "/baocao", "báo cáo định kỳ; kỳ: thang, quy, 6thang hoặc nam"},
+	"report":            {"/report kỳ [năm-tháng]", "/baocao", "báo cáo định kỳ; kỳ: thang, quy, 6thang hoặc nam; tháng cuối kỳ viết như 2026-03"},
 	"codes":             {"/codes", "/danhmuc", "danh mục mã lĩnh vực, địa bàn, cơ quan xử lý"},
 }
 

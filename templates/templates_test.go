@@ -180,3 +180,20 @@ func TestKindTables(t *testing.T) {
 		t.Errorf("ack %s, result %s", AutoSubmitted("ack"), AutoSubmitted("result"))
 	}
 }
+
+// TestVietnameseMailSaysWhatItMeans: staff read the day counts they are
+// asked for as working days, the unit the regulation's extensions are
+// counted in (Art 8.3), and no placeholder in English ("YYYY-MM").
+func TestVietnameseMailSaysWhatItMeans(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.vi*.golden"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		text := string(b)
+		if n, m := strings.Count(text, "[số ngày"), strings.Count(text, "[số ngày làm việc]"); n != m {
+			t.Errorf("%s: %d of %d day counts staff are asked for do not say working days", f, n-m, n)
+		}
+		if strings.Contains(text, "YYYY") {
+			t.Errorf("%s: a placeholder in English", f)
+		}
+	}
+}

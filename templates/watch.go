@@ -78,7 +78,7 @@ func sampleReminder() *Reminder {
 func sampleOverdue() *Overdue {
 	return &Overdue{DeadlineNotice: DeadlineNotice{Code: "PA-2026-000042", Step: "intake", ReportState: "returned",
 		Due: time.Date(2026, 11, 24, 10, 15, 0, 0, calendar.Vietnam), Urgent: true,
-		Field: "dien", Unit: "nga-bay", UnitName: "thành phố Ngã Bảy", Agency: "dien-luc",
+		Field: "dien", FieldName: "Điện", Unit: "nga-bay", UnitName: "thành phố Ngã Bảy", Agency: "dien-luc", AgencyName: "Công ty Điện lực Hậu Giang",
 		Reader: Reader{Role: "approver", Usable: []string{"escalate", "urgent", "complex", "field", "unit", "confidential", "note",
 			"status", "help", "report", "codes"}}}, Late: Span{Hours: 0, Minutes: 5}}
 }

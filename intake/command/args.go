@@ -313,7 +313,7 @@ func readReport(c *Command, arg, typed string, sp spec) (code, reason string) {
 			c.Month = month
 			return "", ""
 		}
-		return BadArgument, fmt.Sprintf("«%s» không phải là tháng; viết YYYY-MM, ví dụ: 2026-11", words[1])
+		return BadArgument, fmt.Sprintf("«%s» không phải là tháng; viết năm-tháng, ví dụ: 2026-11", words[1])
 	}
 	return ExtraArgument, fmt.Sprintf("lệnh %s chỉ nhận kỳ báo cáo và tháng, ví dụ: %s", typed, sp.example)
 }
