@@ -1,0 +1,143 @@
+package store_test
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/store/storetest"
+)
+
+// BenchmarkWriterReport runs the writer's part of one citizen report, as
+// the daemon's ingest and outbox queue it (cmd/phananh's
+// BenchmarkThroughput): a transaction a message — its raw copy kept, the
+// duplicate checks, the report, message, attachment, event and deadline
+// written, the automatic replies counted, two mails queued — committed
+// in groups of 256, and then a transaction a report recording its two
+// mails sent, with their copies. An op is one report: its time is the
+// writer's, which runs these alone.
+func BenchmarkWriterReport(b *testing.B) {
+	const group = 256
+	db := storetest.Open(b)
+	ctx := context.Background()
+	const raw, ack, notice = 6 << 10, 9 << 10, 21 << 10 // the sizes of the blobs a report keeps
+	data := []byte(`{"name":"Người dân","text":"` + strings.Repeat("Khu vực ấp 3 bị cúp điện. ", 40) + `"}`)
+	at := time.Date(2026, 11, 23, 1, 10, 0, 0, time.UTC)
+	n := b.N
+	blobs := db.Blobs()
+	b.ResetTimer()
+	for done := 0; done < n; done += group {
+		size := min(group, n-done)
+		b.StopTimer()
+		in, out := make([]*store.BlobBatch, size), make([]*store.BlobBatch, size)
+		refs := make([][3]string, size)
+		for i := range size {
+			in[i], out[i] = blobs.Batch(), blobs.Batch()
+			refs[i] = [3]string{keep(b, in[i], random(raw)), keep(b, out[i], random(ack)), keep(b, out[i], random(notice))}
+		}
+		b.StartTimer()
+		mails := make([][2]int64, size)
+		fns := make([]func(*store.Tx) error, size)
+		for i := range size {
+			fns[i] = func(tx *store.Tx) error {
+				j := done + i
+				email := fmt.Sprintf("dan%d@example.com", j)
+				content := fmt.Sprintf("Khu vực ấp %d bị cúp điện từ sáng đến giờ chưa có lại, mã số %d.", j%50, j)
+				if err := tx.KeepBlobs(in[i]); err != nil {
+					return err
+				}
+				if _, err := tx.SeenContent(fmt.Sprintf("bench-%d@mail.example.com", j), refs[i][0], fmt.Sprint("digest", j)); err != store.ErrNotFound {
+					return err
+				}
+				if _, err := tx.RecentReportBy(email, content, at.Add(-time.Hour)); err != nil {
+					return err
+				}
+				r, err := tx.CreateReport(store.Report{State: "received", ReceivedAt: at, Lang: "vi",
+					Citizen: store.Citizen{Email: email, Name: fmt.Sprint("Người dân ", j), Phone: "0912 345 678", Address: "ấp 3, xã Vị Đông"},
+					Subject: fmt.Sprint("Mất điện số ", j), Content: content, Location: "ấp 3",
+					Routing: store.Routing{Field: "dien", Unit: "vi-thuy", Agency: "dien-luc", Rule: "field", Why: "lĩnh vực điện"}})
+				if err != nil {
+					return err
+				}
+				m, err := tx.RecordMessage(store.Message{Mailbox: "INBOX", UIDValidity: 1, UID: uint32(j + 1),
+					MessageID: fmt.Sprintf("bench-%d@mail.example.com", j), RawKey: refs[i][0], Digest: fmt.Sprint("digest", j), RawSize: 6 << 10,
+					Sender: email, Kind: "report", ReportCode: r.Code, ReceivedAt: at, ProcessedAt: at})
+				if err != nil {
+					return err
+				}
+				if _, err := tx.AddAttachment(r.ID, store.Attachment{MessageID: m, Role: "report", Name: "anh.jpg",
+					Type: "image/jpeg", Size: 3 << 10, BlobKey: "blob"}); err != nil {
+					return err
+				}
+				if err := tx.AppendEvent(r.ID, store.Event{At: at, Actor: "citizen", Command: "ingest", MessageID: m,
+					To: "received", Agency: "trung-tam"}); err != nil {
+					return err
+				}
+				if _, err := tx.SetDeadline(r.ID, store.Deadline{Kind: "intake", Start: at, Due: at.Add(8 * time.Hour)}); err != nil {
+					return err
+				}
+				if _, err := tx.MailsSince(email, []string{"ack", "rejected", "quarantine"}, at.Add(-time.Hour)); err != nil {
+					return err
+				}
+				for k, to := range []string{email, "tiepnhan@haugiang.gov.vn"} {
+					mail, err := tx.Enqueue(store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: to,
+						Role: "citizen", Data: data}, at)
+					if err != nil {
+						return err
+					}
+					mails[i][k] = mail.ID
+				}
+				return nil
+			}
+		}
+		for _, err := range db.WriteEach(ctx, fns...) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		for i := range size {
+			fns[i] = func(tx *store.Tx) error {
+				if err := tx.KeepBlobs(out[i]); err != nil {
+					return err
+				}
+				for k, id := range mails[i] {
+					if err := tx.MailSent(id, at, refs[i][1+k]); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+		}
+		for _, err := range db.WriteEach(ctx, fns...) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func random(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
+}
+
+// keep writes a small blob of data into g, and returns its reference.
+func keep(b *testing.B, g *store.BlobBatch, data []byte) string {
+	w, err := g.Create()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		b.Fatal(err)
+	}
+	ref, err := w.Commit()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ref
+}
