@@ -185,6 +185,12 @@ func dsn(path string, writer bool) string {
 		// The checkpointer copies the WAL into the database, not the
 		// writer's commits (checkpoint.go).
 		q.Add("_pragma", "wal_autocheckpoint(0)")
+		// The page cache holds a whole group's changes (writer.go): a
+		// group of hundreds of messages with their small blobs (up to
+		// batchMemory) would otherwise overflow the default 2 MiB and be
+		// spilled to the WAL in the middle of its transaction, page by
+		// page, some pages twice. Pages are allocated as they are used.
+		q.Add("_pragma", "cache_size(-65536)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")
