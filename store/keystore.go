@@ -35,6 +35,10 @@ type keyStore struct {
 	mu     sync.Mutex
 	pool   []dataKey // keys already durable in the store, not yet given to a report
 	poolAt time.Time // when the pool's keys were made
+	// ahead is the next pool, made in the background while the last keys
+	// of this one are given; nil when none is being made.
+	ahead   *aheadPool
+	makings sync.WaitGroup
 
 	// cache keeps the keys read lately, for cacheTTL, so that the reports a
 	// process works on cost one read of the key store a minute. A report
@@ -64,7 +68,7 @@ type dataKey struct {
 
 // keyPool is how many keys one write to the key store makes ahead: a new
 // report takes one without waiting for a write of its own.
-const keyPool = 64
+const keyPool = 256
 
 // errKeyMissing is returned for a key the key store has never held, or
 // lost: the key store is not this database's, or older than it.
@@ -155,7 +159,10 @@ func (ks *keyStore) init(ctx context.Context, k *keys) (string, error) {
 	return string(id), nil
 }
 
-func (ks *keyStore) close() error { return ks.db.Close() }
+func (ks *keyStore) close() error {
+	ks.makings.Wait()
+	return ks.db.Close()
+}
 
 // newKeyID returns a random id: 16 bytes, hexadecimal.
 func newKeyID() string {
@@ -167,33 +174,94 @@ func newKeyID() string {
 // take returns a new data key, already durable in the store, made less
 // than keyPoolAge ago: a key older than that and named by no report is an
 // orphan to SweepOrphans, in any process.
+//
+// When half the pool is given, the next is made in the background, so
+// that the writer, which takes a key for each new report, does not wait
+// for the key store's commit (its fsyncs) every keyPool reports.
 func (ks *keyStore) take(ctx context.Context) (dataKey, error) {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
 	if len(ks.pool) == 0 || time.Since(ks.poolAt) >= keyPoolAge {
-		if err := ks.fill(ctx); err != nil {
-			return dataKey{}, err
+		if !ks.takeAhead() {
+			if err := ks.fill(ctx); err != nil {
+				return dataKey{}, err
+			}
 		}
 	}
 	k := ks.pool[len(ks.pool)-1]
 	ks.pool = ks.pool[:len(ks.pool)-1]
+	if len(ks.pool) == keyPool/2 && ks.ahead == nil {
+		ks.makeAhead()
+	}
 	// The report's notices are rendered a moment later: they find its key
 	// here rather than in the file.
 	ks.remember(k.id, k.aead)
 	return k, nil
 }
 
+// aheadPool is a pool being made in the background.
+type aheadPool struct {
+	done chan struct{} // closed when keys, at and err are set
+	keys []dataKey
+	at   time.Time
+	err  error
+}
+
+// makeAhead starts making the next pool. ks.mu is held.
+func (ks *keyStore) makeAhead() {
+	a := &aheadPool{done: make(chan struct{})}
+	ks.ahead = a
+	ks.makings.Go(func() {
+		defer close(a.done)
+		a.keys, a.at, a.err = ks.make(context.Background(), nil)
+	})
+}
+
+// takeAhead makes the pool made ahead, waiting for it if need be, the
+// pool; it reports whether it did. A pool made ahead that failed, or that
+// is no longer young enough, or that would leave the keys left in the pool
+// undeleted, is not taken: its keys join the pool, for fill to delete.
+// ks.mu is held.
+func (ks *keyStore) takeAhead() bool {
+	a := ks.ahead
+	if a == nil {
+		return false
+	}
+	<-a.done
+	ks.ahead = nil
+	if a.err != nil {
+		return false
+	}
+	if len(ks.pool) > 0 || time.Since(a.at) >= keyPoolAge {
+		ks.pool = append(ks.pool, a.keys...)
+		return false
+	}
+	ks.pool, ks.poolAt = a.keys, a.at
+	return true
+}
+
 // fill makes keyPool new keys in one transaction, and deletes the keys
-// left in the pool, too old to be given.
+// left in the pool, too old to be given. ks.mu is held.
 func (ks *keyStore) fill(ctx context.Context) error {
+	made, at, err := ks.make(ctx, ks.pool)
+	if err != nil {
+		return err
+	}
+	ks.pool, ks.poolAt = made, at
+	return nil
+}
+
+// make makes keyPool new keys in one transaction, which deletes the keys
+// of old, and returns them with when they were made.
+func (ks *keyStore) make(ctx context.Context, old []dataKey) ([]dataKey, time.Time, error) {
 	tx, err := ks.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("key store: %w", err)
+		return nil, time.Time{}, fmt.Errorf("key store: %w", err)
 	}
 	defer tx.Rollback()
-	for _, k := range ks.pool {
+	for _, k := range old {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM data_keys WHERE id = ?`, k.id); err != nil {
-			return fmt.Errorf("key store: %w", err)
+			return nil, time.Time{}, fmt.Errorf("key store: %w", err)
 		}
 	}
 	at := time.Now()
@@ -204,20 +272,19 @@ func (ks *keyStore) fill(ctx context.Context) error {
 		rand.Read(raw)
 		aead, err := newAEAD(raw)
 		if err != nil {
-			return err
+			return nil, time.Time{}, err
 		}
 		id := newKeyID()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO data_keys (id, wrapped, created_at) VALUES (?, ?, ?)`,
 			id, ks.wrapKey(id, raw), now); err != nil {
-			return fmt.Errorf("key store: %w", err)
+			return nil, time.Time{}, fmt.Errorf("key store: %w", err)
 		}
 		made = append(made, dataKey{id, aead})
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("key store: %w", err)
+		return nil, time.Time{}, fmt.Errorf("key store: %w", err)
 	}
-	ks.pool, ks.poolAt = made, at
-	return nil
+	return made, at, nil
 }
 
 // unusedBefore returns, in the order of their ids, the ids of the keys
@@ -227,6 +294,16 @@ func (ks *keyStore) unusedBefore(ctx context.Context, cutoff time.Time) ([]strin
 	pooled := map[string]bool{}
 	for _, k := range ks.pool {
 		pooled[k.id] = true
+	}
+	if a := ks.ahead; a != nil {
+		// Keys being made are younger than any cutoff.
+		select {
+		case <-a.done:
+			for _, k := range a.keys {
+				pooled[k.id] = true
+			}
+		default:
+		}
 	}
 	ks.mu.Unlock()
 	rows, err := ks.db.QueryContext(ctx, `SELECT id FROM data_keys WHERE created_at < ? ORDER BY id`, cutoff.Unix())

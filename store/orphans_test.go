@@ -122,3 +122,49 @@ func TestPoolGivesNoOldKey(t *testing.T) {
 		t.Error("the key given before was deleted")
 	}
 }
+
+// TestPoolMadeAhead: once half the pool is given, the next is made in the
+// background, durable before any of its keys is given; the keys of both
+// are distinct, and no sweep takes the pool made ahead for orphans.
+func TestPoolMadeAhead(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	seen := map[string]bool{}
+	take := func() dataKey {
+		t.Helper()
+		k, err := db.keystore.take(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[k.id] {
+			t.Fatalf("key %s given twice", k.id)
+		}
+		seen[k.id] = true
+		return k
+	}
+	for range keyPool/2 + 1 {
+		take()
+	}
+	db.keystore.mu.Lock()
+	ahead := db.keystore.ahead
+	db.keystore.mu.Unlock()
+	if ahead == nil {
+		t.Fatal("no pool made ahead once half the pool was given")
+	}
+	<-ahead.done
+	// The keys given, named by no report, are orphans; the pools' are not.
+	if o, err := db.SweepOrphans(ctx, time.Now().Add(orphanAge+keyPoolAge+time.Hour), true); err != nil || o.Keys != keyPool/2+1 {
+		t.Errorf("a sweep would take %d keys for orphans, want the %d given (%v)", o.Keys, keyPool/2+1, err)
+	}
+	for range keyPool {
+		k := take()
+		if has, err := db.keystore.has(ctx, k.id); err != nil || !has {
+			t.Fatalf("key %s given before it was durable: %v", k.id, err)
+		}
+	}
+	var n int
+	db.keystore.db.QueryRowContext(ctx, `SELECT count(*) FROM data_keys`).Scan(&n)
+	if n != 2*keyPool {
+		t.Errorf("%d keys in the key store, want the two pools' %d", n, 2*keyPool)
+	}
+}
