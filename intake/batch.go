@@ -148,6 +148,9 @@ func (b *batch) write(ctx context.Context, todo []int, results []Result) (panick
 					it.decide = p.panicked(it, v)
 				}
 			}()
+			// Run again, when another message of the batch fails
+			// (store.DB.WriteEach), it starts afresh.
+			it.in.after, it.in.messageRow = nil, 0
 			if err := tx.KeepBlobs(it.blobs); err != nil {
 				return err
 			}

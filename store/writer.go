@@ -11,12 +11,22 @@ import (
 // the write transactions of the whole process — intake's messages, the
 // outbox's records, the deadline watch, the commands — in groups: it takes
 // every transaction queued while it was committing the previous group,
-// runs each in a savepoint of its own, in the order queued, and makes them
-// all durable with one commit (group commit, as databases do with their
-// log). To its caller each is a transaction of its own: it sees everything
-// committed or run before it, and when it fails, only its own changes are
-// rolled back. A transaction queued while the writer is idle is committed
-// at once, alone: grouping adds no wait.
+// runs them in the order queued, and makes them all durable with one
+// commit (group commit, as databases do with their log). To its caller
+// each is a transaction of its own: it sees everything committed or run
+// before it, and when it fails, only its own changes are rolled back. A
+// transaction queued while the writer is idle is committed at once,
+// alone: grouping adds no wait.
+//
+// A transaction of Write runs in a savepoint of its own. Those of
+// WriteEach, which may be run again, run one after another in one
+// savepoint (a run): a savepoint costs SQLite a copy of every page that a
+// transaction changes for the first time since it began, and in a group
+// of hundreds of messages nearly every page a message changes was changed
+// by the one before. When one of a run fails, the run is rolled back, the
+// transactions before the failed one are run again each in a savepoint of
+// its own, and the failed one's error stands: it fails alone, as if each
+// had had its savepoint from the start.
 
 // maxGroup bounds the transactions one commit takes, so that a long queue
 // is committed in steps and its first callers are not kept waiting for the
@@ -36,6 +46,8 @@ type writeReq struct {
 	ctx  context.Context
 	fns  []func(*Tx) error
 	errs []error
+	// again is set for transactions that may be run again (WriteEach).
+	again bool
 	// panicked is what a transaction that panicked panicked with: it is
 	// rolled back, and the panic goes on in the caller's goroutine, where
 	// a job's recovery (cron.Recover) or a crash reports it as before.
@@ -67,9 +79,10 @@ func (db *DB) stopWriter() {
 // nil; any error rolls everything fn did back. Statements run to their end
 // once fn has begun, even when ctx is cancelled: a cancelled caller must
 // not interrupt, and so roll back, the transactions committed beside its
-// own; a ctx already done when the writer comes to fn skips it.
+// own; a ctx already done when the writer comes to fn skips it. fn is run
+// once.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	return db.WriteEach(ctx, fn)[0]
+	return db.write(ctx, false, fn)[0]
 }
 
 // WriteEach runs fns in order, each as a transaction of its own (as
@@ -77,8 +90,17 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 // rolled back alone. They are committed together, and with whatever else
 // was queued beside them, by one commit. It returns each fn's error, or
 // the commit's.
+//
+// A fn may be run more than once: when another fn of the group fails, the
+// fns run since the last transaction of Write are rolled back with it and
+// run again. Each fn must leave nothing behind but its changes to the
+// database, or set things afresh each time it runs.
 func (db *DB) WriteEach(ctx context.Context, fns ...func(*Tx) error) []error {
-	req := &writeReq{ctx: ctx, fns: fns, errs: make([]error, len(fns)), done: make(chan struct{})}
+	return db.write(ctx, true, fns...)
+}
+
+func (db *DB) write(ctx context.Context, again bool, fns ...func(*Tx) error) []error {
+	req := &writeReq{ctx: ctx, fns: fns, errs: make([]error, len(fns)), again: again, done: make(chan struct{})}
 	select {
 	case db.queue <- req:
 	case <-db.stop:
@@ -147,23 +169,90 @@ func (db *DB) commitGroup(group []*writeReq) {
 	defer tx.Rollback()
 	db.nextIDs, db.groupStmts = map[string]int64{}, map[string]*sql.Stmt{}
 	defer func() { db.nextIDs, db.groupStmts = nil, nil }()
+	run := &run{db: db, tx: tx}
 	for _, r := range group {
-		for i, fn := range r.fns {
+		for i := range r.fns {
 			if err := r.ctx.Err(); err != nil {
 				r.errs[i] = err
 				continue
 			}
 			var broken error
-			r.errs[i], broken = db.runSavepoint(tx, r.ctx, fn, &r.panicked)
+			if r.again {
+				broken = run.add(r, i)
+			} else if broken = run.end(); broken == nil {
+				r.errs[i], broken = db.runSavepoint(tx, r.ctx, r.fns[i], &r.panicked)
+			}
 			if broken != nil {
 				failAll(fmt.Errorf("%w: %w", errGroupFailed, broken))
 				return
 			}
 		}
 	}
+	if err := run.end(); err != nil {
+		failAll(fmt.Errorf("%w: %w", errGroupFailed, err))
+		return
+	}
 	if err := tx.Commit(); err != nil {
 		failAll(fmt.Errorf("store: commit: %w", err))
 	}
+}
+
+// A run is the transactions of WriteEach that run one after another in
+// one savepoint (see the top of this file).
+type run struct {
+	db   *DB
+	tx   *sql.Tx
+	open bool    // the run's savepoint is open
+	done []runFn // the transactions run in it so far, all succeeded
+}
+
+// runFn is fn i of a request.
+type runFn struct {
+	r *writeReq
+	i int
+}
+
+// add runs a request's fn i in the run, opening it when none is. When fn
+// fails, the run is rolled back, the transactions before it are run again
+// each in a savepoint of its own, and the run is ended. broken is set when
+// the database transaction itself is lost.
+func (u *run) add(r *writeReq, i int) (broken error) {
+	if !u.open {
+		if _, err := u.db.execGroup(u.tx, `SAVEPOINT run`); err != nil {
+			return err
+		}
+		u.open = true
+	}
+	t := &Tx{ctx: context.WithoutCancel(r.ctx), tx: u.tx, db: u.db, writable: true}
+	err := call(t, r.fns[i], &r.panicked)
+	if err == nil {
+		u.done = append(u.done, runFn{r, i})
+		return nil
+	}
+	r.errs[i] = err
+	clear(u.db.nextIDs) // the ids taken since are free again
+	if _, err := u.db.execGroup(u.tx, `ROLLBACK TO run`); err != nil {
+		return err
+	}
+	for _, f := range u.done {
+		var broken error
+		f.r.errs[f.i], broken = u.db.runSavepoint(u.tx, f.r.ctx, f.r.fns[f.i], &f.r.panicked)
+		if broken != nil {
+			return broken
+		}
+	}
+	return u.end()
+}
+
+// end releases the run's savepoint, keeping its changes in the group's
+// transaction.
+func (u *run) end() error {
+	if !u.open {
+		return nil
+	}
+	u.open, u.done = false, u.done[:0]
+	_, err := u.db.execGroup(u.tx, `RELEASE run`)
+	return err
 }
 
 // runSavepoint runs one transaction of a group in a savepoint, and rolls
@@ -174,10 +263,7 @@ func (db *DB) runSavepoint(tx *sql.Tx, ctx context.Context, fn func(*Tx) error, 
 		return err, err
 	}
 	t := &Tx{ctx: context.WithoutCancel(ctx), tx: tx, db: db, writable: true}
-	err = run(t, fn, panicked)
-	if err == nil {
-		err = t.err
-	}
+	err = call(t, fn, panicked)
 	if err != nil {
 		clear(db.nextIDs) // the ids taken since are free again
 		if _, rerr := db.execGroup(tx, `ROLLBACK TO tx`); rerr != nil {
@@ -201,13 +287,17 @@ func (db *DB) execGroup(tx *sql.Tx, query string) (sql.Result, error) {
 	return tx.ExecContext(bg, query)
 }
 
-// run calls fn, turning a panic into an error.
-func run(t *Tx, fn func(*Tx) error, panicked *any) (err error) {
+// call calls fn, turning a panic into an error, and returns its error or
+// the failure it left in t.
+func call(t *Tx, fn func(*Tx) error, panicked *any) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			*panicked = v
 			err = fmt.Errorf("store: transaction panicked: %v", v)
 		}
 	}()
-	return fn(t)
+	if err := fn(t); err != nil {
+		return err
+	}
+	return t.err
 }

@@ -50,6 +50,84 @@ func TestWriteEachFailsAlone(t *testing.T) {
 	}
 }
 
+// TestRunFailsAlone: the transactions of WriteEach run together in one
+// savepoint; when a statement of one fails (a constraint here), the ones
+// before it are run again each alone, and it is rolled back alone — its
+// changes before the statement too —, as if each had had its savepoint.
+// A transaction of Write in the same group is never run again.
+func TestRunFailsAlone(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+	var runs [5]int
+	var codes [5]string
+	create := func(i int) func(*Tx) error {
+		return func(tx *Tx) error {
+			runs[i]++
+			r, err := tx.CreateReport(sample(at))
+			codes[i] = r.Code
+			return err
+		}
+	}
+	failing := func(tx *Tx) error {
+		runs[3]++
+		if _, err := tx.CreateReport(sample(at)); err != nil {
+			return err
+		}
+		_, err := tx.exec(`INSERT INTO meta (key, value) VALUES ('key_check', x'00')`) // there already
+		return err
+	}
+	req := func(again bool, fns ...func(*Tx) error) *writeReq {
+		return &writeReq{ctx: ctx, fns: fns, errs: make([]error, len(fns)), again: again}
+	}
+	group := []*writeReq{req(true, create(0)), req(false, create(1)), req(true, create(2), failing, create(4))}
+	db.commitGroup(group)
+	for i, r := range group {
+		for j, err := range r.errs {
+			if wantErr := i == 2 && j == 1; (err != nil) != wantErr || wantErr && !strings.Contains(err.Error(), "UNIQUE") {
+				t.Errorf("request %d, transaction %d: %v", i, j, err)
+			}
+		}
+	}
+	if runs != [5]int{1, 1, 2, 1, 1} {
+		t.Errorf("runs %v: want the one of the run before the failed one run again, and only it", runs)
+	}
+	want := [5]string{"PA-2026-000001", "PA-2026-000002", "PA-2026-000003", "", "PA-2026-000004"}
+	codes[3] = ""
+	if codes != want {
+		t.Errorf("codes %v, want %v", codes, want)
+	}
+	var n, distinct int
+	db.Read(ctx, func(tx *Tx) error {
+		return tx.queryRow(`SELECT count(*), count(DISTINCT code) FROM reports`).Scan(&n, &distinct)
+	})
+	if n != 4 || distinct != 4 {
+		t.Errorf("%d reports committed (%d codes), want 4", n, distinct)
+	}
+}
+
+// TestRunPanics: a transaction of WriteEach that panics is rolled back
+// alone, the others of its run committed, and the panic goes on in the
+// caller.
+func TestRunPanics(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	create := func(tx *Tx) error { _, err := tx.CreateReport(sample(time.Now())); return err }
+	func() {
+		defer func() {
+			if v := recover(); v != "boom" {
+				t.Errorf("recovered %v, want the panic", v)
+			}
+		}()
+		db.WriteEach(ctx, create, func(tx *Tx) error { create(tx); panic("boom") }, create)
+	}()
+	var n int
+	db.Read(ctx, func(tx *Tx) error { return tx.queryRow(`SELECT count(*) FROM reports`).Scan(&n) })
+	if n != 2 {
+		t.Errorf("%d reports committed, want the 2 that did not panic", n)
+	}
+}
+
 // TestWritesGrouped queues transactions from many goroutines at once: all
 // are committed, each exactly once, and a failing one takes nothing else
 // with it.
