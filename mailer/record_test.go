@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"io"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,4 +126,42 @@ func TestOutageInTheMiddleOfABatch(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestSenderRefusedDelaysMail: the submission server refuses our sender
+// for good (5xx to MAIL FROM: the account may not send as it, or its
+// sending quota is spent) until its administrator puts it right. That
+// refusal is the same for every mail and says nothing of this one: the
+// mail waits for its retry, as in an outage, and goes once the server
+// takes our sender again, rather than failing for good, every one of it.
+func TestSenderRefusedDelaysMail(t *testing.T) {
+	db := openStore(t)
+	w, _ := newWorker(t, db, io.Discard)
+	defer w.hangUp()
+	var refused atomic.Bool
+	refused.Store(true)
+	sink := sendTo(t, w, smtptest.Options{RefuseMail: func(string) int {
+		if refused.Load() {
+			return 550
+		}
+		return 0
+	}})
+	acks(t, w, 3)
+	if n, err := w.sendDue(context.Background()); n != 0 || err != nil {
+		t.Fatalf("while the sender is refused: sent %d, %v", n, err)
+	}
+	for id, s := range states(t, db) {
+		if s != "queued/1" {
+			t.Errorf("while the sender is refused, mail %d: %s, want queued/1", id, s)
+		}
+	}
+	refused.Store(false)
+	later := w.Now().Add(w.RetryMax)
+	w.Now = func() time.Time { return later }
+	if n, err := w.sendDue(context.Background()); n != 3 || err != nil {
+		t.Fatalf("once the sender is taken: sent %d, %v; want 3", n, err)
+	}
+	if got := len(sink.Messages()); got != 3 {
+		t.Errorf("the server accepted %d mails, want 3", got)
+	}
 }

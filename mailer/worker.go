@@ -239,6 +239,12 @@ func (w *Worker) deliver(ctx context.Context, r *rendering, out *outcomes) bool 
 	case err == nil:
 		out.accepted(m, r.body)
 		return true
+	case errors.As(err, &serr) && serr.permanent() && serr.stage == "mail":
+		// Our sender refused is the same for every mail and nothing of
+		// this one's: it waits, as in an outage, until the server's
+		// administrator puts the account right.
+		w.Log.Error("the smtp server refuses our sender: mail delayed", "mail", m.ID, "kind", m.Kind, "code", serr.code())
+		out.retry(m, err)
 	case errors.As(err, &serr) && serr.permanent():
 		w.Log.Error("mail refused", "mail", m.ID, "kind", m.Kind, "code", serr.code())
 		out.failed(m, err)

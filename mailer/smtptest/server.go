@@ -75,6 +75,9 @@ type Options struct {
 	// RefuseRcpt, when set, returns the code (4xx or 5xx) to refuse a
 	// recipient with, or 0 to take it.
 	RefuseRcpt func(to string) int
+	// RefuseMail, when set, returns the code (4xx or 5xx) to refuse the
+	// sender of MAIL FROM with, or 0 to take it.
+	RefuseMail func(from string) int
 }
 
 // Received is one accepted message.

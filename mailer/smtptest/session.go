@@ -48,6 +48,11 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	if s.srv.opt.Username != "" && !s.authed {
 		return smtp.ErrAuthRequired
 	}
+	if f := s.srv.opt.RefuseMail; f != nil {
+		if code := f(from); code != 0 {
+			return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 7, 1}, Message: "Sender refused (injected)"}
+		}
+	}
 	s.from = from
 	s.utf8 = opts != nil && opts.UTF8
 	return nil
