@@ -159,3 +159,26 @@ func sameWebP(t testing.TB, original, stripped []byte) {
 	t.Helper()
 	samePictureAs(t, webp.Decode, original, stripped)
 }
+
+// TestStripWebPUnknownChunks: a chunk that WebP does not know, anywhere in
+// the file (a camera's own, with its owner's name), becomes padding of
+// zeros, and bytes after the length the header gives are not copied.
+func TestStripWebPUnknownChunks(t *testing.T) {
+	in, err := os.ReadFile("testdata/webp/gps.webp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := webpRaw("MAKR", []byte("OwnerName Nguyen Van An"))
+	b := bytes.Join([][]byte{in[:30], own, in[30:], []byte("GPS 9.79 105.47")}, nil) // after VP8X
+	binary.LittleEndian.PutUint32(b[4:], uint32(len(in)+len(own)-8))
+	var out bytes.Buffer
+	if err := WebP(&out, bytes.NewReader(b)); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(webpChunks(t, out.Bytes()), " "); got != "VP8X JUNK VP8  JUNK" {
+		t.Errorf("chunks %q", got)
+	}
+	if bytes.Contains(out.Bytes(), []byte("Nguyen")) || bytes.Contains(out.Bytes(), []byte("GPS")) {
+		t.Errorf("the unknown chunk or the bytes after the file are still there")
+	}
+}
