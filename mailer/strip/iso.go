@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
+	"math"
 	"slices"
 )
 
@@ -29,8 +30,9 @@ var (
 //
 // A file whose metadata cannot be overwritten where it lies returns
 // ErrNotHEIF: a metadata item placed before the meta box (already copied
-// when the box is read), in another file, built from other items, running
-// to the end of the file, or past it; a meta box over 16 MB.
+// when the box is read), elsewhere than in media data (mdat) or the meta
+// box's idat, in another file, built from other items, running to the end
+// of the file, or past it; a meta box over 16 MB.
 //
 // It streams: only the meta box (the item table, a few kilobytes for a
 // phone's photo) is held in memory, and the pictures' data is copied
@@ -172,9 +174,15 @@ func (c *isoCopier) file() error {
 		if err != nil {
 			return err
 		}
+		end := c.pos + h.payload()
+		if h.size < 0 {
+			end = math.MaxInt64
+		}
 		switch {
 		case first && h.typ != "ftyp":
 			return c.fault
+		case h.typ != "mdat" && c.blanked(c.pos, end):
+			return c.fault // a metadata item outside the media data
 		case h.typ == "meta":
 			err = c.meta(h)
 		case (h.typ == "moov" || h.typ == "moof") && h.size < 0:
