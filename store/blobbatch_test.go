@@ -130,3 +130,32 @@ func TestEraseSmallBlobs(t *testing.T) {
 		t.Errorf("%d small blobs left after the erasure", n)
 	}
 }
+
+// TestHalfWrittenBlob: a process dies while writing an attachment's file.
+// The file is in its place, named by no row, and nothing is left in the
+// temporary folder; once older than the safe age, the sweep removes it.
+func TestHalfWrittenBlob(t *testing.T) {
+	dir := t.TempDir()
+	db := openTest(t, dir, testKey)
+	w, err := db.Blobs().Batch().CreateFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(bytes.Repeat([]byte("video "), 30000)); err != nil {
+		t.Fatal(err)
+	}
+	path := w.f.Name() // the process dies here
+	if tmp, err := os.ReadDir(db.blobs.TempDir()); err != nil || len(tmp) != 0 {
+		t.Fatalf("the temporary folder holds %d files (%v)", len(tmp), err)
+	}
+	old := time.Now().Add(-2 * orphanAge)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := db.SweepOrphans(context.Background(), time.Now(), false); err != nil || o.Files != 1 {
+		t.Fatalf("the sweep found %+v, %v", o, err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the half-written file is still there: %v", err)
+	}
+}

@@ -26,8 +26,12 @@ import (
 // key of its own; its bytes are encrypted with AES-256-GCM in 64 KiB chunks
 // (the STREAM construction: each chunk's nonce holds its number and whether
 // it is the last, so chunks cannot be reordered, dropped or truncated
-// unnoticed). Blobs are written to a temporary file and renamed into place
-// only when complete, and never change afterwards. A small blob written by
+// unnoticed). A blob file is written in its place, under a random name
+// that no row holds until the file is complete and durable, and never
+// changes afterwards; the file a crash left half written is an orphan
+// like any other that no row names, which SweepOrphans removes (a
+// temporary file renamed into place cost a rename and a folder entry
+// more, for nothing the sweep does not do). A small blob written by
 // a batch — a raw message or a mail sent, of one chunk — is kept in the
 // database instead, with the same bytes under the same name (blobbatch.go).
 //
@@ -69,9 +73,11 @@ func newBlobs(dir string, k *keys) (*Blobs, error) {
 	return b, b.cleanTemp()
 }
 
-// cleanTemp removes the partial blobs a stopped process left behind: those
-// untouched for an hour, since another process (`phananh ingest` beside
-// `phananh serve`) may be writing the newer ones.
+// cleanTemp removes the temporary files a stopped process left behind
+// (the mailer's spilled mail, and the partial blobs of versions that
+// wrote blobs there first): those untouched for an hour, since another
+// process (`phananh ingest` beside `phananh serve`) may be writing the
+// newer ones.
 func (b *Blobs) cleanTemp() error {
 	tmp := filepath.Join(b.dir, "tmp")
 	entries, err := os.ReadDir(tmp)
@@ -147,6 +153,7 @@ type BlobWriter struct {
 	blobs *Blobs
 	batch *BlobBatch // nil: Commit makes the blob durable itself
 	f     *os.File   // nil while the blob is held in memory (a batch's small blob)
+	fname string     // the file's name, once it is a file
 	mem   []byte     // the blob's bytes while f is nil
 	key   []byte
 	aead  cipher.AEAD
@@ -208,15 +215,15 @@ func (w *BlobWriter) release() {
 	w.buf = nil
 }
 
-// toFile moves the blob's bytes so far to a temporary file, where the rest
-// goes.
+// toFile moves the blob's bytes so far to its file, where the rest goes.
 func (w *BlobWriter) toFile() error {
-	f, err := os.CreateTemp(filepath.Join(w.blobs.dir, "tmp"), "blob-*")
+	name := newBlobName()
+	f, err := createIn(w.blobs.path(name))
 	if err != nil {
 		w.err = fmt.Errorf("new blob: %w", err)
 		return w.err
 	}
-	w.f = f
+	w.f, w.fname = f, name
 	if _, err := f.Write(w.mem); err != nil {
 		w.err = fmt.Errorf("blob: %w", err)
 		return w.err
@@ -288,10 +295,9 @@ func (w *BlobWriter) Commit() (string, error) {
 		return "", err
 	}
 	w.release()
-	rnd := make([]byte, blobNameSize)
-	rand.Read(rnd)
-	ref := blobRef{name: hex.EncodeToString(rnd), key: w.key, hash: hex.EncodeToString(w.name.Sum(nil))}
+	ref := blobRef{key: w.key, hash: hex.EncodeToString(w.name.Sum(nil))}
 	if w.f == nil {
+		ref.name = newBlobName()
 		if w.batch != nil && w.batch.keepSmall(ref.name, w.mem) {
 			return ref.String(), nil
 		}
@@ -299,36 +305,40 @@ func (w *BlobWriter) Commit() (string, error) {
 			return "", err
 		}
 	}
+	ref.name = w.fname
 	if err := w.finish(); err != nil {
 		w.Abort()
 		return "", err
 	}
-	final := w.blobs.path(ref.name)
-	if err := w.rename(final); err != nil {
-		w.Abort()
-		return "", fmt.Errorf("blob: %w", err)
-	}
+	dir := filepath.Dir(w.f.Name())
 	if w.batch != nil {
-		w.batch.added(w.f, filepath.Dir(final))
+		w.batch.added(w.f, dir)
 		return ref.String(), nil
 	}
-	if err := syncDir(filepath.Dir(final)); err != nil {
+	if err := syncDir(dir); err != nil {
 		return "", err
 	}
 	return ref.String(), nil
 }
 
-// rename moves the finished file to its place, making its folder only when
-// it is missing (for the first blobs of a data folder): making sure of the
-// folder before every rename would cost as much as the rename.
-func (w *BlobWriter) rename(final string) error {
-	err := os.Rename(w.f.Name(), final)
+// newBlobName is a new blob's random name, in hexadecimal.
+func newBlobName() string {
+	rnd := make([]byte, blobNameSize)
+	rand.Read(rnd)
+	return hex.EncodeToString(rnd)
+}
+
+// createIn creates a new file at path, making its folder only when it is
+// missing (for the first blobs of a data folder): making sure of the
+// folder before every file would cost as much as the file.
+func createIn(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err = os.MkdirAll(filepath.Dir(final), 0o700); err == nil {
-			err = os.Rename(w.f.Name(), final)
+		if err = os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
+			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		}
 	}
-	return err
+	return f, err
 }
 
 func (w *BlobWriter) finish() error {
