@@ -4,6 +4,7 @@ import (
 	"errors"
 	htmltemplate "html/template"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,10 +47,11 @@ func (m *memo) call(name string, data ...any) (string, error) {
 	if len(data) > 0 {
 		arg = data[0]
 	}
-	key, keep := memoKey(name, arg)
+	var k [256]byte
+	key, keep := appendMemoKey(k[:0], name, arg)
 	if keep {
 		m.mu.RLock()
-		out, ok := m.kept[key]
+		out, ok := m.kept[string(key)] // no copy of the key made
 		m.mu.RUnlock()
 		if ok {
 			return out, nil
@@ -64,134 +66,224 @@ func (m *memo) call(name string, data ...any) (string, error) {
 	if keep {
 		m.mu.Lock()
 		if len(m.kept) < maxMemoized {
-			m.kept[key] = out
+			m.kept[string(key)] = out
 		}
 		m.mu.Unlock()
 	}
 	return out, nil
 }
 
-// memoKey is the key of a partial's output for an argument, and whether
-// the output is kept: only for no argument and for a list of strings.
-func memoKey(name string, data any) (string, bool) {
+// appendMemoKey appends the key of a partial's output for an argument to
+// b, and reports whether the output is kept: only for no argument and
+// for a list of strings.
+func appendMemoKey(b []byte, name string, data any) ([]byte, bool) {
 	switch v := data.(type) {
 	case nil:
-		return name, true
+		return append(b, name...), true
 	case []string:
-		var b strings.Builder
-		b.WriteString(name)
+		b = append(b, name...)
 		for _, s := range v {
-			b.WriteString("\x00" + strconv.Itoa(len(s)) + ":" + s)
+			b = append(b, 0)
+			b = strconv.AppendInt(b, int64(len(s)), 10)
+			b = append(b, ':')
+			b = append(b, s...)
 		}
-		return b.String(), true
+		return b, true
 	}
-	return "", false
+	return b, false
 }
 
-// memoizeText replaces the partial calls of a plain-text template set.
-func memoizeText(t *texttemplate.Template) {
+// memoizeText replaces the calls worth it (keptCalls) in a plain-text
+// template set, executed from roots with data of type data.
+func memoizeText(t *texttemplate.Template, roots []string, data reflect.Type) {
 	m := &memo{execute: t.ExecuteTemplate, kept: map[string]string{}}
 	t.Funcs(texttemplate.FuncMap{memoFunc: m.call})
-	for _, tt := range t.Templates() {
-		if tt.Tree != nil {
-			replaceCalls(tt.Tree.Root, func(name string) bool { return t.Lookup(name) != nil })
+	lookup := func(name string) *parse.Tree {
+		if tt := t.Lookup(name); tt != nil {
+			return tt.Tree
 		}
+		return nil
+	}
+	trees, calls := keptCalls(lookup, roots, data)
+	for _, tree := range trees {
+		replaceCalls(tree.Root, calls)
 	}
 }
 
-// memoizeHTML replaces the partial calls of an HTML template set whose
-// templates have all been escaped (executed once), and returns the
-// memo. Only the calls made where the text is HTML text (where
-// html/template executes the partial as it is, not a copy escaped for an
-// attribute or a script) are replaced, and only for partials that
-// html/template escapes as templates of their own, from HTML text: then
-// what the partial writes when executed alone is what it writes at the
-// call, already escaped, and the replacing call's output is written as
-// it is. Every partial is escaped before any call is replaced, so that
-// html/template never escapes a replacing call's output again.
-func memoizeHTML(h *htmltemplate.Template, root string) {
-	trees := reachable(h, root)
-	called := map[string]bool{}
-	for _, tree := range trees {
-		findCalls(tree.Root, called)
+// memoizeHTML replaces the calls worth it (keptCalls) in an HTML template
+// set whose root has been executed, which escaped it. Only the calls
+// made where the text is HTML text (where html/template executes the
+// partial as it is, not a copy escaped for an attribute or a script) are
+// replaced, and only of partials that html/template escapes as
+// templates of their own, from HTML text: then what the partial writes
+// when executed alone is what it writes at the call, already escaped,
+// and the replacing call's output is written as it is. Every such
+// partial is escaped before any call is replaced, so that html/template
+// never escapes a replacing call's output again.
+func memoizeHTML(h *htmltemplate.Template, root string, data reflect.Type) {
+	lookup := func(name string) *parse.Tree {
+		if t := h.Lookup(name); t != nil {
+			return t.Tree
+		}
+		return nil
 	}
-	ok := map[string]bool{}
-	for name := range called {
-		// Executing a partial escapes it: it fails only for want of
-		// data, or in escaping, and then its calls stay as they are.
-		err := h.ExecuteTemplate(io.Discard, name, nil)
-		var exec texttemplate.ExecError
-		ok[name] = err == nil || errors.As(err, &exec)
+	trees, calls := keptCalls(lookup, []string{root}, data)
+	escaped := map[string]bool{}
+	for call := range calls {
+		ok, done := escaped[call.Name]
+		if !done {
+			// Executing a partial escapes it: it fails only for want of
+			// data, or in escaping, and then its calls stay as they are.
+			err := h.ExecuteTemplate(io.Discard, call.Name, nil)
+			var exec texttemplate.ExecError
+			ok = err == nil || errors.As(err, &exec)
+			escaped[call.Name] = ok
+		}
+		if !ok {
+			delete(calls, call)
+		}
 	}
 	m := &memo{execute: h.ExecuteTemplate, kept: map[string]string{}}
 	h.Funcs(htmltemplate.FuncMap{memoFunc: m.call})
 	for _, tree := range trees {
-		replaceCalls(tree.Root, func(name string) bool { return ok[name] })
+		replaceCalls(tree.Root, calls)
 	}
 }
 
-// reachable returns the trees of the templates an HTML template executes:
-// root's, and those it calls, directly or not.
-func reachable(h *htmltemplate.Template, root string) []*parse.Tree {
+// keptCalls returns the calls worth replacing in the templates that roots
+// execute with a mail's data (of type data), and the trees they are in:
+// the calls with no argument, and those whose argument is a field of the
+// data that is a list of strings, made where dot is the data itself (in
+// a root, outside range and with, and so in the partials called with
+// dot), of partials that do more than the replacing call (worth). Other
+// calls are left as they are: executed through the function they would
+// be executed all the same, at a greater cost. Calls of a copy
+// of a partial that html/template escaped for another context than HTML
+// text ("NAME$htmltemplate_…") are never replaced.
+func keptCalls(lookup func(string) *parse.Tree, roots []string, data reflect.Type) ([]*parse.Tree, map[*parse.TemplateNode]bool) {
+	calls := map[*parse.TemplateNode]bool{}
 	var trees []*parse.Tree
-	seen := map[string]bool{}
-	next := []string{root}
-	for len(next) > 0 {
-		name := next[len(next)-1]
-		next = next[:len(next)-1]
-		t := h.Lookup(name)
-		if seen[name] || t == nil || t.Tree == nil {
-			continue
+	walked := map[string]bool{}
+	var walk func(node parse.Node, atData bool)
+	enter := func(name string) {
+		if tree := lookup(name); tree != nil && !walked[name] {
+			walked[name] = true
+			trees = append(trees, tree)
+			walk(tree.Root, true)
 		}
-		seen[name] = true
-		trees = append(trees, t.Tree)
-		walkLists(t.Tree.Root, func(list *parse.ListNode) {
-			for _, n := range list.Nodes {
-				if c, ok := n.(*parse.TemplateNode); ok {
-					next = append(next, c.Name)
+	}
+	walk = func(node parse.Node, atData bool) {
+		switch n := node.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c, atData)
 				}
 			}
-		})
-	}
-	return trees
-}
-
-// findCalls notes the partials called under node.
-func findCalls(node parse.Node, called map[string]bool) {
-	walkLists(node, func(list *parse.ListNode) {
-		for _, n := range list.Nodes {
-			if t, ok := n.(*parse.TemplateNode); ok && replaceable(t) {
-				called[t.Name] = true
+		case *parse.IfNode:
+			walk(n.List, atData)
+			walk(n.ElseList, atData)
+		case *parse.RangeNode:
+			walk(n.List, false)
+			walk(n.ElseList, atData)
+		case *parse.WithNode:
+			walk(n.List, false)
+			walk(n.ElseList, atData)
+		case *parse.TemplateNode:
+			plain := !strings.Contains(n.Name, "$") && worth(lookup(n.Name))
+			switch {
+			case n.Pipe == nil:
+				calls[n] = plain
+			case !atData || len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1:
+			case isDot(n.Pipe.Cmds[0].Args[0]):
+				enter(n.Name)
+			case fieldType(data, n.Pipe.Cmds[0].Args[0]) == reflect.TypeFor[[]string]():
+				calls[n] = plain
 			}
 		}
-	})
+	}
+	for _, root := range roots {
+		enter(root)
+	}
+	for n, ok := range calls {
+		if !ok {
+			delete(calls, n)
+		}
+	}
+	return trees, calls
 }
 
-// replaceable reports whether a call may be replaced: its argument is
-// none or an expression (not dot itself, which is a mail's whole data,
-// nor a declaration), and its name is the partial's own, not the name of
-// a copy html/template escaped for another context ("NAME$htmltemplate_…").
-func replaceable(t *parse.TemplateNode) bool {
-	if strings.Contains(t.Name, "$") {
+// worth reports whether a partial does more than a call of the function
+// that replaces its calls: two actions (or conditions, loops, calls) at
+// least. Text alone is written faster as it is.
+func worth(t *parse.Tree) bool {
+	if t == nil {
 		return false
 	}
-	if t.Pipe == nil {
-		return true
+	actions := 0
+	var count func(parse.Node)
+	count = func(node parse.Node) {
+		switch n := node.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					count(c)
+				}
+			}
+		case *parse.ActionNode, *parse.TemplateNode:
+			actions++
+		case *parse.IfNode:
+			actions++
+			count(n.List)
+			count(n.ElseList)
+		case *parse.RangeNode:
+			actions++
+			count(n.List)
+			count(n.ElseList)
+		case *parse.WithNode:
+			actions++
+			count(n.List)
+			count(n.ElseList)
+		}
 	}
-	if len(t.Pipe.Decl) > 0 || t.Pipe.IsAssign || len(t.Pipe.Cmds) != 1 {
-		return false
-	}
-	args := t.Pipe.Cmds[0].Args
-	_, dot := args[0].(*parse.DotNode)
-	return !(len(args) == 1 && dot)
+	count(t.Root)
+	return actions >= 2
 }
 
-// replaceCalls replaces the calls under node of the partials named.
-func replaceCalls(node parse.Node, names func(string) bool) {
+func isDot(n parse.Node) bool {
+	_, ok := n.(*parse.DotNode)
+	return ok
+}
+
+// fieldType is the type of a field node (.A.B) evaluated on data of type
+// t; nil when it is no field node or names no exported field.
+func fieldType(t reflect.Type, n parse.Node) reflect.Type {
+	f, ok := n.(*parse.FieldNode)
+	if !ok {
+		return nil
+	}
+	for _, name := range f.Ident {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return nil
+		}
+		sf, ok := t.FieldByName(name)
+		if !ok || !sf.IsExported() {
+			return nil
+		}
+		t = sf.Type
+	}
+	return t
+}
+
+// replaceCalls replaces the calls under node that are in calls.
+func replaceCalls(node parse.Node, calls map[*parse.TemplateNode]bool) {
 	walkLists(node, func(list *parse.ListNode) {
 		for i, n := range list.Nodes {
 			t, ok := n.(*parse.TemplateNode)
-			if !ok || !replaceable(t) || !names(t.Name) {
+			if !ok || !calls[t] {
 				continue
 			}
 			args := []parse.Node{parse.NewIdentifier(memoFunc).SetPos(t.Pos),

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"text/template/parse"
 )
 
 // TestMemoizedAsExecuted: with the partials' calls replaced, every kind
@@ -56,10 +57,35 @@ func TestMemoizedAsExecuted(t *testing.T) {
 			}
 		}
 	}
+	for _, calls := range []map[string]bool{callsIn(set.text["triage.vi"].Lookup("triage.vi.txt").Tree.Root),
+		callsIn(set.html["triage.vi"].Lookup("body").Tree.Root)} {
+		if calls["commands"] || !calls[memoFunc] {
+			t.Errorf("the triage notice's cheat sheet is not memoized: %v", calls)
+		}
+	}
 	r, _ := set.Render("triage", Vietnamese, must(json.Marshal(hostile)))
 	if strings.Contains(r.HTML, "<script>") || !strings.Contains(r.HTML, "&lt;script&gt;") {
 		t.Errorf("hostile text not escaped:\n%s", r.HTML)
 	}
+}
+
+// callsIn returns the partials called under node, and memoFunc when a
+// call was replaced.
+func callsIn(node parse.Node) map[string]bool {
+	calls := map[string]bool{}
+	walkLists(node, func(list *parse.ListNode) {
+		for _, n := range list.Nodes {
+			switch n := n.(type) {
+			case *parse.TemplateNode:
+				calls[n.Name] = true
+			case *parse.ActionNode:
+				if id, ok := n.Pipe.Cmds[0].Args[0].(*parse.IdentifierNode); ok && id.Ident == memoFunc {
+					calls[memoFunc] = true
+				}
+			}
+		}
+	})
+	return calls
 }
 
 func must[T any](v T, err error) T {

@@ -82,9 +82,13 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 	if memoized {
 		// The check escaped the HTML: its partials' calls can now be
 		// replaced (memo.go).
-		for name := range s.text {
-			memoizeText(s.text[name])
-			memoizeHTML(s.html[name], "layout.html")
+		for kind, k := range kinds {
+			data := reflect.TypeOf(k.new())
+			for _, lang := range k.langs {
+				name := kind + "." + lang
+				memoizeText(s.text[name], []string{files(kind) + "." + lang + ".txt", "subject"}, data)
+				memoizeHTML(s.html[name], "layout.html", data)
+			}
 		}
 	}
 	return s, nil
