@@ -339,7 +339,7 @@ func TestTriageCarriesTheFiles(t *testing.T) {
 	}
 	r := w.renderAll()["triage"][0]
 	for _, want := range []string{"1. hiện trường.jpg (image/jpeg, ", "– ảnh hiển thị trong thư\n", "2. don.pdf (application/pdf, ",
-		"– đính kèm thư này\n", "3. clip.mp4 (video/mp4, 16.8 MB) – lưu tại Trung tâm"} {
+		"– đính kèm thư này\n", "3. clip.mp4 (video/mp4, 16,8 MB) – lưu tại Trung tâm"} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("the triage notice lacks %q:\n%s", want, r.Text)
 		}
@@ -368,7 +368,7 @@ func TestStaffNoticesNameTheFilesKept(t *testing.T) {
 	if out := w.reply(handler, parts("/resolve Đã khắc phục, điện có lại lúc 15 giờ.\n"), multipart...); out.State != "resolved" {
 		t.Fatalf("the result was not taken: %+v", out)
 	}
-	const kept = "clip.mp4 (video/mp4, 16.8 MB) – lưu tại Trung tâm, không gửi kèm vì mỗi thư chỉ mang tối đa 15 MB tệp"
+	const kept = "clip.mp4 (video/mp4, 16,8 MB) – lưu tại Trung tâm, không gửi kèm vì mỗi thư chỉ mang tối đa 15 MB tệp"
 	all := w.renderAll()
 	for _, kind := range []string{"assignment", "review"} {
 		if len(all[kind]) == 0 {

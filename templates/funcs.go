@@ -30,7 +30,7 @@ func (s *Set) funcs(lang string) map[string]any {
 		"when":           func(t time.Time) string { return when(lang, t) },
 		"item":           func(code string) string { return item(lang, code) },
 		"items":          func(codes []string) string { return items(lang, codes) },
-		"size":           size,
+		"size":           func(n int64) string { return size(lang, n) },
 		"join":           strings.Join,
 		"inc":            func(i int) int { return i + 1 },
 		"the":            func(name string) string { return article("the", name) },
@@ -115,14 +115,19 @@ func items(lang string, codes []string) string {
 	return strings.Join(names, ", ")
 }
 
-// size writes a byte count for people: "850 KB", "12.4 MB".
-func size(n int64) string {
+// size writes a byte count for people in lang: "850 KB", "12,4 MB" in
+// Vietnamese, whose decimal mark is a comma (a dot groups thousands),
+// "12.4 MB" in English.
+func size(lang string, n int64) string {
 	switch {
 	case n < 1000:
 		return fmt.Sprintf("%d B", n)
 	case n < 1000*1000:
 		return fmt.Sprintf("%d KB", (n+500)/1000)
-	default:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 	}
+	s := fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	if lang != English {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

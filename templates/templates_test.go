@@ -197,3 +197,21 @@ func TestVietnameseMailSaysWhatItMeans(t *testing.T) {
 		}
 	}
 }
+
+// TestSizeByLanguage: Vietnamese writes a decimal comma ("241,2 MB"; a
+// dot groups thousands, as the periodic report's "1.234" does), English a
+// decimal point.
+func TestSizeByLanguage(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		n    int64
+		want string
+	}{
+		{Vietnamese, 241_200_000, "241,2 MB"}, {English, 241_200_000, "241.2 MB"},
+		{Vietnamese, 850_000, "850 KB"}, {Vietnamese, 12, "12 B"},
+	} {
+		if got := size(c.lang, c.n); got != c.want {
+			t.Errorf("size(%s, %d) = %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+}
