@@ -32,15 +32,33 @@ func (h *Header) Add(name, value string) {
 }
 
 // AddText adds an unstructured field, such as Subject: as it is when it
-// is printable ASCII, otherwise as encoded words (RFC 2047, UTF-8,
-// Q-encoding), the first short enough to stay on the line of the field's
-// name and the others at most 75 characters; folded between them.
+// is printable ASCII that folds into lines of 76 characters and holds no
+// "=?" (which readers would take for the start of an encoded word),
+// otherwise as encoded words (RFC 2047, UTF-8, Q-encoding), the first
+// short enough to stay on the line of the field's name and the others at
+// most 75 characters; folded between them.
 func (h *Header) AddText(name, value string) {
-	if mime.QEncoding.Encode("UTF-8", value) == value {
+	if plainText(name, value) {
 		h.fold(name, value, true)
 		return
 	}
 	h.fold(name, encodedWords(value, maxLine-len(name)-2), true)
+}
+
+// plainText reports whether an unstructured field's value can be written
+// as it is: printable ASCII, no "=?", every word short enough for a line.
+func plainText(name, value string) bool {
+	if mime.QEncoding.Encode("UTF-8", value) != value || strings.Contains(value, "=?") {
+		return false
+	}
+	limit := maxLine - len(name) - 2 // the first word, after "Name: "
+	for word := range strings.SplitSeq(value, " ") {
+		if len(word) > limit {
+			return false
+		}
+		limit = maxLine - 1
+	}
+	return true
 }
 
 // encodedWords writes text as Q-encoded words (RFC 2047) separated by
