@@ -108,10 +108,14 @@ func Subject(code, subject string) string {
 func angle(id string) string { return "<" + strings.Trim(id, "<> ") + ">" }
 
 // writable reports whether a message identifier received can be written
-// in a header field as it is: it holds no space, line break or other
-// control character (RFC 5322's msg-id holds none).
+// in a header field as it is: it is printable ASCII with no space or
+// angle bracket inside (RFC 5322's msg-id; UTF-8 would need SMTPUTF8,
+// RFC 6532), and short enough for the 998 characters of a line with the
+// field's name and the brackets: a longer one, which no mail program
+// writes, would make a line SMTP servers refuse or break.
 func writable(id string) bool {
-	return !strings.ContainsFunc(strings.Trim(id, "<> "), func(r rune) bool { return r <= ' ' || r == 0x7f })
+	id = strings.Trim(id, "<> ")
+	return len(id) <= 998-len("In-Reply-To: <>") && !strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r >= 0x7f || r == '<' || r == '>' })
 }
 
 // references is the References header: the thread so far, then the message

@@ -2,7 +2,6 @@ package mailer
 
 import (
 	"io"
-	"mime"
 	"sync"
 
 	"haugiang.gov.vn/phananh/mailer/mimewriter"
@@ -30,7 +29,8 @@ type file struct {
 }
 
 // Embed adds a file the HTML shows by its Content-ID (without angle
-// brackets); r is read when the message is written.
+// brackets), which is left out when no header field can hold it as it is
+// (writable); r is read when the message is written.
 func (m *Message) Embed(name, typ, cid string, r io.Reader) {
 	m.embeds = append(m.embeds, file{name: name, typ: typ, cid: cid, r: r})
 }
@@ -133,13 +133,13 @@ func (m *Message) writeAlternatives(w io.Writer, mp *mimewriter.Multipart) error
 func writeFiles(w io.Writer, mp *mimewriter.Multipart, disposition string, files []file) error {
 	var h mimewriter.Header
 	for _, f := range files {
-		name := `"` + mime.QEncoding.Encode("UTF-8", fileName(f.name)) + `"`
+		name, filename := mimewriter.FileParams(fileName(f.name))
 		h.Reset()
-		h.Add("Content-Type", f.typ+"; name="+name)
+		h.Add("Content-Type", f.typ+"; "+name)
 		h.Add("Content-Transfer-Encoding", "base64")
-		h.Add("Content-Disposition", disposition+"; filename="+name)
-		if f.cid != "" {
-			h.Add("Content-ID", "<"+f.cid+">")
+		h.Add("Content-Disposition", disposition+"; "+filename)
+		if f.cid != "" && writable(f.cid) {
+			h.Add("Content-ID", angle(f.cid))
 		}
 		if err := mp.Part(&h); err != nil {
 			return err

@@ -42,7 +42,7 @@ func (h *Header) AddText(name, value string) {
 		h.fold(name, value, true)
 		return
 	}
-	h.fold(name, encodedWords(value, maxLine-len(name)-2), true)
+	h.fold(name, encodedWords(value, maxLine-len(name)-2, maxLine-1), true)
 }
 
 // plainText reports whether an unstructured field's value can be written
@@ -63,9 +63,9 @@ func plainText(name, value string) bool {
 
 // encodedWords writes text as Q-encoded words (RFC 2047) separated by
 // spaces, the first at most first characters long and the others at most
-// maxLine-1, each made of whole characters: the same encoding as
+// rest, each made of whole characters: the same encoding as
 // mime.QEncoding, cut where the lines need it.
-func encodedWords(text string, first int) string {
+func encodedWords(text string, first, rest int) string {
 	const open, end = "=?UTF-8?q?", "?="
 	var b strings.Builder
 	limit := max(first, len(open)+len(end)+12) // room for one character
@@ -79,7 +79,7 @@ func encodedWords(text string, first int) string {
 		}
 		if n > 0 && n+size+len(end) > limit {
 			b.WriteString(end + " ")
-			n, limit = 0, maxLine-1
+			n, limit = 0, rest
 		}
 		if n == 0 {
 			b.WriteString(open)
@@ -105,8 +105,11 @@ func encodedWords(text string, first int) string {
 	return b.String()
 }
 
-// qPlain reports the bytes a Q-encoded word holds as they are.
-func qPlain(c byte) bool { return c >= '!' && c <= '~' && c != '=' && c != '?' && c != '_' }
+// qPlain reports the bytes a Q-encoded word holds as they are: not the
+// quote and the backslash either, so that a word can be quoted (FileParams).
+func qPlain(c byte) bool {
+	return c >= '!' && c <= '~' && c != '=' && c != '?' && c != '_' && c != '"' && c != '\\'
+}
 
 // fold writes "name: value" and a line break, breaking the line before a
 // word that would take it past maxLine (RFC 5322 folding: the break goes

@@ -38,3 +38,37 @@ func TestTextNotReadAsEncodedWords(t *testing.T) {
 		}
 	}
 }
+
+// TestFileParams: a file's name reads back from the parameters written,
+// by RFC 2231 (mime.ParseMediaType) from filename and by RFC 2047 from
+// name, whatever it holds, in lines of at most 76 characters.
+func TestFileParams(t *testing.T) {
+	names := []string{"a.jpg", "photo 1.jpg", "ảnh.jpg", `a"b\c.jpg`, "=?UTF-8?q?x?=", "100%*'();,=.pdf", "tab\there", "\xff.bin",
+		strings.Repeat("ệ", 66), strings.Repeat("x", 63), strings.Repeat("x", 64), strings.Repeat("x", 200), "Ảnh hiện trường – 1.heic"}
+	for _, file := range names {
+		name, filename := FileParams(file)
+		var h Header
+		h.Add("Content-Type", "image/jpeg; "+name)
+		h.Add("Content-Disposition", "attachment; "+filename)
+		raw := h.Bytes()
+		for l := range strings.SplitSeq(string(raw), "\r\n") {
+			if len(l) > maxLine {
+				t.Errorf("%q: line of %d: %q", file, len(l), l)
+			}
+		}
+		m, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.ToValidUTF8(file, "\uFFFD")
+		_, params, err := mime.ParseMediaType(m.Header.Get("Content-Disposition"))
+		if got := strings.ToValidUTF8(params["filename"], "\uFFFD"); err != nil || got != want {
+			t.Errorf("%q: filename %q, %v\n%s", file, got, err, raw)
+		}
+		_, params, err = mime.ParseMediaType(m.Header.Get("Content-Type"))
+		got, derr := new(mime.WordDecoder).DecodeHeader(params["name"])
+		if err != nil || derr != nil || got != want {
+			t.Errorf("%q: name %q, %v, %v\n%s", file, got, err, derr, raw)
+		}
+	}
+}
