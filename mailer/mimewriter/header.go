@@ -6,6 +6,18 @@
 // but for a header field's single word that is longer (an address, a
 // message identifier), which an unstructured field (Subject) keeps on the
 // line of its name.
+//
+// It is ours rather than go-message's writer (message.CreateWriter),
+// which the mailer would otherwise use, for three reasons. The same mail
+// is written as the same bytes: boundaries come from the Message-ID,
+// where go-message draws them at random. A file's name is written by RFC
+// 2231 (FileParams), where go-message writes encoded words inside the
+// quotes of filename=, which RFC 2047 forbids and mime/multipart does not
+// decode. And it costs less: BenchmarkRenderWriters (package mailer, a
+// report's two mails rendered and written as DATA; three runs each on 2
+// cores at a load of 11–13) measured 318–358 µs of CPU, 58.5 KB and 888
+// allocations a report with this package against 518–580 µs, 111.6 KB
+// and 1 363 allocations with go-message's writer.
 package mimewriter
 
 import (
