@@ -127,23 +127,9 @@ func TestConnectionDroppedMidFetch(t *testing.T) {
 	proxy := newCutter(t, srv.Addr(), "CUT-HERE")
 	p := newPipeline(t)
 	proc := &uidValidity{Processor: p}
-	cfg := srv.Config()
-	var log syncBuffer
-	w := &Watcher{Addr: proxy.ln.Addr().String(), TLS: "none", Username: cfg.Username, Password: cfg.Password,
-		Mailbox: "INBOX", Processed: "Processed", Quarantine: "Quarantine", PollInterval: 200 * time.Millisecond,
-		Processor: proc, Log: slog.New(slog.NewTextHandler(&log, nil))}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	done := make(chan struct{})
-	go func() { w.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	w := start(t, watcher(srv.Config(), proxy.ln.Addr().String(), proc), 30*time.Second)
 	box := dialInbox(t, srv)
-	for !proxy.cut.Load() || box.all() != 0 {
-		if ctx.Err() != nil {
-			t.Fatalf("the inbox was not emptied (cut: %v); log:\n%s", proxy.cut.Load(), log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	w.until(t, "the cut and an empty inbox", func() bool { return proxy.cut.Load() && box.all() == 0 })
 	p.DB.Read(context.Background(), func(tx *store.Tx) error {
 		for i, raw := range raws {
 			m, err := tx.SeenUID("INBOX", proc.v.Load(), uint32(i+1))
@@ -169,24 +155,10 @@ func TestFailedExpungeRetried(t *testing.T) {
 	}
 	defer srv.Close()
 	proc := &counting{Processor: newPipeline(t)}
-	cfg := srv.Config()
-	var log syncBuffer
-	w := &Watcher{Addr: cfg.Addr(), TLS: "none", Username: cfg.Username, Password: cfg.Password,
-		Mailbox: "INBOX", Processed: "Processed", Quarantine: "Quarantine", PollInterval: 200 * time.Millisecond,
-		Processor: proc, Log: slog.New(slog.NewTextHandler(&log, nil))}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	done := make(chan struct{})
-	go func() { w.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	w := start(t, watcher(srv.Config(), srv.Addr(), proc), 10*time.Second)
 	box := dialInbox(t, srv)
 	// The first round, which tidies what an earlier session left, is over.
-	for !strings.Contains(log.String(), "imap session open") {
-		if ctx.Err() != nil {
-			t.Fatalf("no session; log:\n%s", log.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	w.until(t, "a session", func() bool { return strings.Contains(w.log.String(), "imap session open") })
 	time.Sleep(500 * time.Millisecond)
 	srv.FailNext("EXPUNGE", 1)
 	for i := range 2 {
@@ -194,14 +166,9 @@ func TestFailedExpungeRetried(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for proc.n.Load() < 2 || box.all() != 0 {
-		if ctx.Err() != nil {
-			t.Fatalf("%d processed, %d in the inbox; log:\n%s", proc.n.Load(), box.all(), log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if strings.Contains(log.String(), "imap session ended") {
-		t.Errorf("the watcher reconnected:\n%s", log.String())
+	w.until(t, "the messages processed and expunged", func() bool { return proc.n.Load() == 2 && box.all() == 0 })
+	if strings.Contains(w.log.String(), "imap session ended") {
+		t.Errorf("the watcher reconnected:\n%s", w.log.String())
 	}
 }
 
@@ -219,30 +186,18 @@ func TestExpungeRefused(t *testing.T) {
 			defer srv.Close()
 			srv.FailNext("EXPUNGE", 1000)
 			proc := &counting{Processor: newPipeline(t)}
-			cfg := srv.Config()
-			var log syncBuffer
-			w := &Watcher{Addr: cfg.Addr(), TLS: "none", Username: cfg.Username, Password: cfg.Password,
-				Mailbox: "INBOX", Processed: "Processed", Quarantine: "Quarantine", PollInterval: 100 * time.Millisecond,
-				Processor: proc, Log: slog.New(slog.NewTextHandler(&log, nil))}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			done := make(chan struct{})
-			go func() { w.Run(ctx); close(done) }()
-			defer func() { cancel(); <-done }()
+			wt := watcher(srv.Config(), srv.Addr(), proc)
+			wt.PollInterval = 100 * time.Millisecond
+			w := start(t, wt, 10*time.Second)
 			for i := range 4 {
 				if _, err := srv.Deliver("INBOX", benchMessage(i, 2000), time.Time{}); err != nil {
 					t.Fatal(err)
 				}
-				for proc.n.Load() < int64(i+1) {
-					if ctx.Err() != nil {
-						t.Fatalf("%d processed; log:\n%s", proc.n.Load(), log.String())
-					}
-					time.Sleep(20 * time.Millisecond)
-				}
+				w.until(t, fmt.Sprintf("message %d processed", i+1), func() bool { return proc.n.Load() == int64(i+1) })
 			}
 			time.Sleep(300 * time.Millisecond) // rounds after the last message
-			if strings.Contains(log.String(), "imap session ended") {
-				t.Errorf("the refused EXPUNGE ended the session:\n%s", log.String())
+			if strings.Contains(w.log.String(), "imap session ended") {
+				t.Errorf("the refused EXPUNGE ended the session:\n%s", w.log.String())
 			}
 		})
 	}
@@ -301,23 +256,11 @@ func TestConnectionDroppedWhileCommitting(t *testing.T) {
 	proxy := newCutter(t, srv.Addr(), "CUT-HERE")
 	p := newPipeline(t)
 	proc := &holdFirst{Processor: p, third: make(chan struct{})}
-	cfg := srv.Config()
-	var log syncBuffer
-	w := &Watcher{Addr: proxy.ln.Addr().String(), TLS: "none", Username: cfg.Username, Password: cfg.Password,
-		Mailbox: "INBOX", Processed: "Processed", Quarantine: "Quarantine", PollInterval: 200 * time.Millisecond,
-		BatchSize: 2, Processor: proc, Log: slog.New(slog.NewTextHandler(&log, nil))}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	done := make(chan struct{})
-	go func() { w.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	wt := watcher(srv.Config(), proxy.ln.Addr().String(), proc)
+	wt.BatchSize = 2
+	w := start(t, wt, 30*time.Second)
 	box := dialInbox(t, srv)
-	for !proxy.cut.Load() || box.all() != 0 {
-		if ctx.Err() != nil {
-			t.Fatalf("the inbox was not emptied (cut: %v); log:\n%s", proxy.cut.Load(), log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	w.until(t, "the cut and an empty inbox", func() bool { return proxy.cut.Load() && box.all() == 0 })
 	var counts map[string]int
 	p.DB.Read(context.Background(), func(tx *store.Tx) error {
 		var err error
@@ -327,7 +270,45 @@ func TestConnectionDroppedWhileCommitting(t *testing.T) {
 	if counts[intake.KindReport] != 4 || len(counts) != 1 {
 		t.Errorf("recorded %v, want the 4 reports alone", counts)
 	}
-	if strings.Contains(log.String(), "constraint failed") {
-		t.Errorf("messages being committed were fetched and processed again:\n%s", log.String())
+	if strings.Contains(w.log.String(), "constraint failed") {
+		t.Errorf("messages being committed were fetched and processed again:\n%s", w.log.String())
+	}
+}
+
+// watching is a watcher of a test server's INBOX, run until the test ends.
+type watching struct {
+	ctx context.Context // done when the test's time is up
+	log *syncBuffer
+}
+
+// watcher is a watcher of the INBOX of the server cfg names, reached at
+// addr (the server's, or a proxy's in front of it), with proc, polling
+// every 200 ms.
+func watcher(cfg imaptest.Config, addr string, proc Processor) *Watcher {
+	return &Watcher{Addr: addr, TLS: "none", Username: cfg.Username, Password: cfg.Password,
+		Mailbox: "INBOX", Processed: "Processed", Quarantine: "Quarantine", PollInterval: 200 * time.Millisecond, Processor: proc}
+}
+
+// start runs w, logging to the log it returns, until the test ends or
+// timeout has passed.
+func start(t *testing.T, w *Watcher, timeout time.Duration) *watching {
+	log := &syncBuffer{}
+	w.Log = slog.New(slog.NewTextHandler(log, nil))
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return &watching{ctx, log}
+}
+
+// until waits for cond, failing the test with the watcher's log once its
+// time is up.
+func (w *watching) until(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for !cond() {
+		if w.ctx.Err() != nil {
+			t.Fatalf("timed out waiting for %s; log:\n%s", what, w.log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
