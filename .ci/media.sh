@@ -4,6 +4,7 @@
 # samples in the shapes phones write — an iPhone's HEIC with an Exif item
 # (GPS, camera, owner, time) and XMP, an iPhone's MOV with Apple's mdta
 # keys (location ISO 6709, make, model, software, creation date) and XMP,
+# its movie box before and after the media data,
 # an Android MP4 with its GPS position (©xyz) and mdta keys, an MP4 with
 # 3GP's location (loci), an animated GIF with a comment and XMP —, adds the
 # repository's samples and the files its tests build, strips them all
@@ -36,6 +37,11 @@ video "$dir/plain.mov" mov
 exiftool -q -o "$dir/tool-iphone.mov" "-Keys:GPSCoordinates=9.7845, 105.4701, 3.2" -Keys:Make=Apple \
 	"-Keys:Model=iPhone 13 Pro" -Keys:Software=17.1 "-Keys:CreationDate=2026:03:14 08:30:00+07:00" \
 	"-XMP-dc:Creator=Nguyen Van An" "-QuickTime:CreateDate=2026:03:14 01:30:00" "$dir/plain.mov"
+ffmpeg -v error -y -f lavfi -i testsrc=size=32x24:rate=5 -f lavfi -i sine=frequency=440:duration=0.4 -t 0.4 \
+	-c:v libx264 -preset ultrafast -crf 40 -c:a aac -b:a 16k -fflags +bitexact -movflags +use_metadata_tags \
+	-metadata com.apple.quicktime.location.ISO6709=+09.7845+105.4701+003.200/ -metadata com.apple.quicktime.make=Apple \
+	-metadata "com.apple.quicktime.model=iPhone 13 Pro" -metadata com.apple.quicktime.software=17.1 \
+	-metadata com.apple.quicktime.creationdate=2026-03-14T08:30:00+0700 -f mov "$dir/tool-ffmpeg-keys.mov" # mdat first
 video "$dir/plain.mp4" mp4
 exiftool -q -o "$dir/tool-android.mp4" "-UserData:GPSCoordinates=9.7845, 105.4701" -Keys:AndroidVersion=14 "$dir/plain.mp4"
 ffmpeg -v error -y -f lavfi -i testsrc=size=32x24:rate=5 -t 0.4 -c:v libx264 -preset ultrafast \

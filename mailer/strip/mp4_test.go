@@ -13,17 +13,19 @@ import (
 var identifying = []string{"Apple", "iPhone", "Nguyen", "ISO6709", "+09.78", "+9.78", "105.47", "\xa9xyz",
 	"loci", "XMP", "2026", "android"}
 
-// TestStripMP4Samples strips videos whose metadata exiftool wrote as
-// phones write it — an iPhone's MOV with its mdta keys (location ISO 6709,
-// make, model, software, creation date), XMP and creation times; an
-// Android MP4 with its GPS position (©xyz) and mdta keys: every metadata
-// box becomes padding, the times zero, and nothing else changes.
+// TestStripMP4Samples strips videos whose metadata exiftool or ffmpeg
+// wrote as phones write it — an iPhone's MOV with its mdta keys (location
+// ISO 6709, make, model, software, creation date), XMP and creation times,
+// its movie box before or, as an iPhone writes it, after the media data;
+// an Android MP4 with its GPS position (©xyz) and mdta keys: every
+// metadata box becomes padding, the times zero, and nothing else changes.
 func TestStripMP4Samples(t *testing.T) {
 	for _, tc := range []struct {
 		file  string
 		freed []string // the boxes that become padding
 	}{
 		{"iphone.mov", []string{"moov/udta", "moov/meta"}},
+		{"iphone-order.mov", []string{"wide", "moov/udta"}},
 		{"android.mp4", []string{"moov/udta", "moov/meta"}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
