@@ -10,6 +10,7 @@ package fold
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -26,17 +27,34 @@ func String(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range norm.NFKD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ' || r == 'Đ':
-			b.WriteByte('d')
-		default:
-			b.WriteRune(unicode.ToLower(r))
+	it := iters.Get().(*norm.Iter)
+	defer iters.Put(it)
+	it.InitString(norm.NFKD, s)
+	for !it.Done() {
+		seg := it.Next()
+		for len(seg) > 0 {
+			r, n := utf8.DecodeRune(seg)
+			seg = seg[n:]
+			switch {
+			case r < utf8.RuneSelf:
+				if 'A' <= r && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				b.WriteByte(byte(r))
+			case unicode.Is(unicode.Mn, r):
+			case r == 'đ' || r == 'Đ':
+				b.WriteByte('d')
+			default:
+				b.WriteRune(unicode.ToLower(r))
+			}
 		}
 	}
 	return b.String()
 }
+
+// iters are the iterators String decomposes text with, used in turn: an
+// iterator holds a buffer of its own, which each call would allocate.
+var iters = sync.Pool{New: func() any { return new(norm.Iter) }}
 
 // Words folds s and splits it into words of letters and digits.
 func Words(s string) []string {

@@ -2,7 +2,12 @@ package fold
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestString(t *testing.T) {
@@ -41,6 +46,7 @@ func BenchmarkTone(b *testing.B) {
 }
 
 func BenchmarkString(b *testing.B) {
+	b.ReportAllocs()
 	for b.Loop() {
 		String("Khu vực ấp 3 xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng")
 	}
@@ -131,4 +137,32 @@ func TestDestination(t *testing.T) {
 			t.Errorf("Destination(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzString checks String against its definition: the compatibility
+// decomposition (NFKD) without its combining marks, "đ" as "d", lower-cased.
+// (Of text that is not UTF-8, norm.NFKD.String may leave the letters after
+// a bad byte undecomposed; String decomposes them.)
+func FuzzString(f *testing.F) {
+	for _, s := range []string{"Khu vực ấp 3 xã Vị Đông", "Ｆｕｌｌ １", "ǅ ﬁ ẞ İ", "a\u0301\u0323", "\xff\xfe ạ", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		var want strings.Builder
+		for _, r := range norm.NFKD.String(s) {
+			switch {
+			case unicode.Is(unicode.Mn, r):
+			case r == 'đ' || r == 'Đ':
+				want.WriteByte('d')
+			default:
+				want.WriteRune(unicode.ToLower(r))
+			}
+		}
+		if got := String(s); got != want.String() {
+			t.Fatalf("String(%q) = %q, want %q", s, got, want.String())
+		}
+	})
 }
