@@ -33,6 +33,7 @@ func (s *Set) funcs(lang string) map[string]any {
 		"size":           func(n int64) string { return size(lang, n) },
 		"join":           strings.Join,
 		"inc":            func(i int) int { return i + 1 },
+		"month":          month,
 		"the":            func(name string) string { return article("the", name) },
 		"The":            func(name string) string { return article("The", name) },
 		// A field someone else wrote, in a staff notice: on its label's
@@ -76,6 +77,16 @@ func article(the, name string) string {
 		return name
 	}
 	return the + " " + name
+}
+
+// month writes a month given as YYYY-MM the way Vietnamese mail writes
+// it, "12/2026"; anything else as it is.
+func month(s string) string {
+	t, err := time.Parse("2006-01", s)
+	if err != nil {
+		return s
+	}
+	return t.Format("01/2006")
 }
 
 // itemNames name the items of the citizen form (SPEC 4.4) by the codes the

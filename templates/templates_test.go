@@ -215,3 +215,14 @@ func TestSizeByLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestReportAnswerMonth: the answer to a /report that failed names its
+// month as Vietnamese writes it.
+func TestReportAnswerMonth(t *testing.T) {
+	s, _ := load("")
+	data, _ := json.Marshal(ReportAnswer{Period: "quarterly", Month: "2026-12"})
+	r, err := s.Render("report", Vietnamese, data)
+	if err != nil || !strings.Contains(r.Text, "báo cáo quý (kỳ kết thúc tháng 12/2026)") {
+		t.Errorf("%v\n%s", err, r.Text)
+	}
+}

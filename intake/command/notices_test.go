@@ -57,3 +57,33 @@ func TestTextStopsAtOurNotice(t *testing.T) {
 		}
 	}
 }
+
+// commandWord is a command as a notice names it to staff: a "/" that opens
+// a word, followed by its name.
+var commandWord = regexp.MustCompile(`(?:^|[\s(>])(/[\p{L}-]+(?: nhận)?)`)
+
+// TestNoticesNameRealCommands: every command a notice to staff tells its
+// reader to use — in its sentences, its cheat sheet, its help — is one the
+// command reader knows, written as the notice writes it; the reproduced
+// text ("| ") and the refused lines an answer quotes (in quotes) are left
+// out, and so is a refusal's line, which names what was written.
+func TestNoticesNameRealCommands(t *testing.T) {
+	files, _ := filepath.Glob("../../templates/testdata/*.vi*.golden")
+	for _, f := range files {
+		if slices.Contains(citizenKinds, strings.SplitN(filepath.Base(f), ".", 2)[0]) {
+			continue
+		}
+		b, _ := os.ReadFile(f)
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "| ") || strings.Contains(line, "| /") || strings.ContainsAny(line, "«\"") ||
+				strings.Contains(line, "&#34;") || strings.Contains(line, "không có lệnh") {
+				continue
+			}
+			for _, m := range commandWord.FindAllStringSubmatch(line, -1) {
+				if _, refused := command.Parse(m[1]); len(refused) > 0 && refused[0].Code == command.UnknownCommand {
+					t.Errorf("%s: %q names no command: %q", filepath.Base(f), m[1], line)
+				}
+			}
+		}
+	}
+}
