@@ -8,8 +8,10 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
+	"sync"
 
 	"haugiang.gov.vn/phananh/rules/fold"
 )
@@ -23,6 +25,9 @@ type keys struct {
 	index []byte      // HMAC index of email addresses and phone numbers
 	blobs []byte      // per-blob keys of the data folder's version 1 blobs
 	names []byte      // keyed content hashes of blobs
+	// indexers are HMACs keyed with index, used in turn: a new one hashes
+	// its key's pads each time, a reset one starts from their saved state.
+	indexers sync.Pool
 }
 
 func deriveKeys(master []byte) (*keys, error) {
@@ -37,13 +42,15 @@ func deriveKeys(master []byte) (*keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &keys{
+	k := &keys{
 		field: field,
 		wrap:  wrap,
 		index: derive(master, "phananh lookup index v1"),
 		blobs: derive(master, "phananh blob encryption v1"),
 		names: derive(master, "phananh blob names v1"),
-	}, nil
+	}
+	k.indexers.New = func() any { return hmac.New(sha256.New, k.index) }
+	return k, nil
 }
 
 // derive returns HMAC-SHA-256(master, label): a key for one purpose.
@@ -147,7 +154,9 @@ func (k *keys) indexOf(kind IndexKind, value string) []byte {
 	if v == "" {
 		return nil
 	}
-	m := hmac.New(sha256.New, k.index)
+	m := k.indexers.Get().(hash.Hash)
+	defer k.indexers.Put(m)
+	m.Reset()
 	m.Write([]byte(kind))
 	m.Write([]byte{0})
 	m.Write([]byte(v))
