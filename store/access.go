@@ -54,9 +54,11 @@ func (t *Tx) LogAccess(a Access) error {
 	if err != nil {
 		return err
 	}
-	recipient := g.seal("access_log", "recipient", id, a.Recipient)
+	var recipient []byte
 	if a.Role == "citizen" {
 		recipient = personal.seal("access_log", "recipient", id, a.Recipient)
+	} else {
+		recipient = g.seal("access_log", "recipient", id, a.Recipient)
 	}
 	var report, mail any
 	if a.ReportID != 0 {
