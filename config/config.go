@@ -433,6 +433,15 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+// inbox returns a mailbox's name, INBOX in capitals in whatever case it
+// was written.
+func inbox(name string) string {
+	if strings.EqualFold(name, "INBOX") {
+		return "INBOX"
+	}
+	return name
+}
+
 func (m IMAP) validate() error {
 	if err := validateEndpoint("imap", m.Host, m.Port, m.TLS); err != nil {
 		return err
@@ -442,7 +451,10 @@ func (m IMAP) validate() error {
 			return fmt.Errorf("imap.%s: must not be empty", key)
 		}
 	}
-	if m.ProcessedMailbox == m.Mailbox || m.QuarantineMailbox == m.Mailbox || m.ProcessedMailbox == m.QuarantineMailbox {
+	// INBOX is INBOX in any case (RFC 3501 5.1): a message moved to
+	// "Inbox" would come back to be processed again, and again.
+	mailbox, processed, quarantine := inbox(m.Mailbox), inbox(m.ProcessedMailbox), inbox(m.QuarantineMailbox)
+	if processed == mailbox || quarantine == mailbox || processed == quarantine {
 		return errors.New("imap.mailbox, imap.processed_mailbox and imap.quarantine_mailbox must be three different mailboxes")
 	}
 	if m.PollInterval.Duration < time.Second {

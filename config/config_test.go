@@ -79,6 +79,7 @@ func TestBadConfigNamesKeyAndProblem(t *testing.T) {
 		"[imap]\nhost = \"mail.example\"\ntls = \"none\"\n":       "loopback",
 		"[imap]\npoll_interval = \"soon\"\n":                      "duration",
 		"[imap]\nmailbox = \"X\"\nprocessed_mailbox = \"X\"\n":    "three different mailboxes",
+		"[imap]\nquarantine_mailbox = \"Inbox\"\n":                "three different mailboxes",
 		"[smtp]\nfrom = \"not an address\"\n":                     "smtp.from",
 		"[imap]\nhostname = \"x\"\n":                              "unknown key imap.hostname",
 		"[[operators]]\nemail = \"a@b.vn\"\nrole = \"boss\"\n":    "operators[0].role",
