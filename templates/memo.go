@@ -21,9 +21,9 @@ import (
 // executes the partial once per argument and keeps what it wrote
 // (memoize): the same template, executed the same way, writes the same
 // bytes, because every function a template may call (funcs) gives the
-// same result for the same arguments. Lists are the only arguments kept:
-// the strings and records a notice holds may be a citizen's words, which
-// are never kept beyond their mail.
+// same result for the same arguments. Lists of codes are the only
+// arguments kept: the strings, records and other lists a notice holds may
+// be a citizen's words, which are never kept beyond their mail.
 
 // memoFunc is the name the replacing calls use: one a template cannot
 // spell, so that no template calls it by mistake.
@@ -75,7 +75,10 @@ func (m *memo) call(name string, data ...any) (string, error) {
 
 // appendMemoKey appends the key of a partial's output for an argument to
 // b, and reports whether the output is kept: only for no argument and
-// for a list of strings.
+// for a list of codes (the names of commands, of form items). A list
+// that holds anything else (file names, lines someone wrote, passed by a
+// template the operator replaced) may hold a citizen's words: its output
+// is not kept.
 func appendMemoKey(b []byte, name string, data any) ([]byte, bool) {
 	switch v := data.(type) {
 	case nil:
@@ -83,6 +86,9 @@ func appendMemoKey(b []byte, name string, data any) ([]byte, bool) {
 	case []string:
 		b = append(b, name...)
 		for _, s := range v {
+			if !code(s) {
+				return b, false
+			}
 			b = append(b, 0)
 			b = strconv.AppendInt(b, int64(len(s)), 10)
 			b = append(b, ':')
@@ -91,6 +97,17 @@ func appendMemoKey(b []byte, name string, data any) ([]byte, bool) {
 		return b, true
 	}
 	return b, false
+}
+
+// code reports whether s is a code: lowercase ASCII letters, digits and
+// hyphens ("accept", "call-failed", "phone").
+func code(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // memoizeText replaces the calls worth it (keptCalls) in a plain-text

@@ -114,3 +114,27 @@ func BenchmarkRenderReport(b *testing.B) {
 		}
 	}
 }
+
+// TestMemoKeepsNoCitizenWords: a partial's output is kept for no argument
+// and a list of codes (the commands a reader can use, the form items
+// missing), not for a list of anything else a template may pass it, such
+// as a citizen's file names, which are never kept beyond their mail.
+func TestMemoKeepsNoCitizenWords(t *testing.T) {
+	for _, c := range []struct {
+		arg  any
+		keep bool
+	}{
+		{nil, true},
+		{[]string{"accept", "call-failed", "confirm-extension"}, true},
+		{[]string{"name", "phone"}, true},
+		{[]string{"ảnh nhà ông Nguyễn Văn A.jpg"}, false},
+		{[]string{"accept", "Nguyễn Văn A"}, false},
+		{[]string{"/tiepnhan Đã xác minh"}, false},
+		{[]string{""}, false},
+		{"accept", false},
+	} {
+		if _, keep := appendMemoKey(nil, "list", c.arg); keep != c.keep {
+			t.Errorf("%q: kept %v", c.arg, keep)
+		}
+	}
+}
