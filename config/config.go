@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -322,31 +323,36 @@ func Load(path string) (*Config, error) {
 	}
 	cfg := Default(filepath.Dir(abs))
 	cfg.Path = abs
-	md, err := toml.DecodeFile(abs, cfg)
+	src, err := os.ReadFile(abs)
 	if err != nil {
-		return nil, decodeError(abs, err)
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	lines := keyLines(src)
+	md, err := toml.Decode(string(src), cfg)
+	if err != nil {
+		return nil, decodeError(abs, lines, err)
 	}
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		keys := make([]string, len(undecoded))
-		for i, k := range undecoded {
-			keys[i] = k.String()
-		}
-		return nil, fmt.Errorf("%s: unknown key %s", abs, strings.Join(keys, ", "))
+		return nil, unknownKeys(abs, lines, undecoded)
 	}
 	cfg.resolvePaths()
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", abs, err)
+		return nil, withLine(abs, lines, err)
 	}
 	return cfg, nil
 }
 
-// decodeError names the file and, for syntax and type errors, the line.
-func decodeError(path string, err error) error {
+// decodeError names the file and, for syntax and type errors, the line and
+// the key written there.
+func decodeError(path string, lines keyLineMap, err error) error {
 	var perr toml.ParseError
 	if errors.As(err, &perr) {
+		if perr.LastKey != "" && lines[perr.LastKey] == perr.Position.Line {
+			return fmt.Errorf("%s:%d: %s: %s", path, perr.Position.Line, perr.LastKey, perr.Message)
+		}
 		return fmt.Errorf("%s:%d: %s", path, perr.Position.Line, perr.Message)
 	}
-	return fmt.Errorf("%s: %w", path, err)
+	return withLine(path, lines, err)
 }
 
 // Default returns the configuration used for every key a file leaves out,

@@ -167,3 +167,28 @@ func TestRetention(t *testing.T) {
 		}
 	}
 }
+
+// An operator finds a wrong key by its line: every error naming a key that
+// the file writes says the file and the line, as the errors of TOML syntax do.
+func TestBadConfigNamesLine(t *testing.T) {
+	cases := []struct{ body, want string }{
+		{"[imap]\nhost = \"mail.example\"\n\ntls = \"ssl\"\n", "phananh.toml:4: imap.tls:"},
+		{"[imap]\nhost = \"x\"\nhostname = \"x\"\n", "phananh.toml:3: unknown key imap.hostname"},
+		{"[smtp]\n# the sender\nfrom = \"not an address\"\n", "phananh.toml:3: smtp.from:"},
+		{"[security]\n\ntoken_ttl = \"1m\"\n", "phananh.toml:3: security.token_ttl:"},
+		{"[security]\ntoken_ttl = \"30d\"\n", "phananh.toml:2: security.token_ttl: not a duration"},
+		{"[intake]\nspam_marks = [\n  \"X-Spam-Flag: YES\",\n  \"X-Spam YES\",\n]\n", "phananh.toml:2: intake.spam_marks[1]:"},
+		{"[[operators]]\nemail = \"a@b.vn\"\nrole = \"receiver\"\n\n[[operators]]\nemail = \"c@b.vn\"\nrole = \"boss\"\n",
+			"phananh.toml:7: operators[1].role:"},
+		{"[[operators]]\nemail = \"a@b.vn\"\nrole = \"receiver\"\n\n[[operators]]\nemail = \"\"\nrole = \"handler\"\nagency = \"so-xd\"\n",
+			"phananh.toml:6: operators[1].email:"},
+		{"[[operators]]\nemail = \"a@b.vn\"\nrole = \"handler\"\n", "phananh.toml:1: operators[0].agency:"},
+		{"[imap]\nport = \"993\"\n", "phananh.toml:2: imap.port:"},
+	}
+	for _, c := range cases {
+		_, err := Load(write(t, c.body))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("config %q: error %v, want it to hold %q", c.body, err, c.want)
+		}
+	}
+}
