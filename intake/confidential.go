@@ -9,6 +9,7 @@ import (
 
 	"haugiang.gov.vn/phananh/intake/mask"
 	"haugiang.gov.vn/phananh/mailer/strip"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -31,7 +32,7 @@ import (
 // the Center's staff may (Art 6.4: the Center keeps the identity secret);
 // the agency and outside addresses may not.
 func seesCitizen(role string) bool {
-	return role == "receiver" || role == "approver" || role == "admin"
+	return lifecycle.Role(role).Center()
 }
 
 // hidden replaces what identifies the citizen in a confidential report's

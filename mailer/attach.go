@@ -3,8 +3,10 @@ package mailer
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"haugiang.gov.vn/phananh/mailer/strip"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -22,10 +24,13 @@ type spooled struct {
 // anyway), otherwise into a temporary file of the data folder, encrypted
 // under a key of its own and unlinked at once (tempFile). Photos and
 // videos of the types strip cleans are copied without their metadata
-// (strip.File); a file that cannot be read as its type is left out rather
-// than sent with what it may hold, and returned in left, for the notice to say that it stays
-// at the Center (templates.WithoutFiles). The returned function releases
-// the files.
+// (strip.File). A file that cannot be read as its type is returned in
+// left, for the notice to say what became of it (templates.WithoutFiles):
+// in mail to the Center's own staff (asReceived) it is attached as the
+// citizen or the agency sent it, never shown inline, and listed as not
+// cleaned of its metadata; in any other mail it is left out rather than
+// sent with what it may hold, and listed as staying at the Center. The
+// returned function releases the files.
 func (w *Worker) spoolFiles(m store.Mail) (files []spooled, left []templates.LeftOut, release func(), err error) {
 	release = func() {
 		for _, f := range files {
@@ -33,10 +38,15 @@ func (w *Worker) spoolFiles(m store.Mail) (files []spooled, left []templates.Lef
 		}
 	}
 	for i, file := range m.Attachments {
-		f, err := spool(w.DB.Blobs(), file)
+		f, err := spool(w.DB.Blobs(), file, strip.File)
 		var unreadable strip.FormatError
-		if errors.As(err, &unreadable) {
-			w.Log.Warn("photo left out of a mail: not readable as its type", "mail", m.ID, "kind", m.Kind, "file", i+1, "type", file.Type)
+		if errors.As(err, &unreadable) && asReceived(m) {
+			w.Log.Info("file sent as received to the Center's staff: not readable as its type", "mail", m.ID, "kind", m.Kind, "file", i+1, "type", file.Type)
+			left = append(left, templates.LeftOut{Name: file.Name, CID: file.CID, Uncleaned: true})
+			file.Inline, file.CID = false, ""
+			f, err = spool(w.DB.Blobs(), file, copyFile)
+		} else if errors.As(err, &unreadable) {
+			w.Log.Warn("file left out of a mail: not readable as its type", "mail", m.ID, "kind", m.Kind, "file", i+1, "type", file.Type)
 			left = append(left, templates.LeftOut{Name: file.Name, CID: file.CID})
 			continue
 		}
@@ -77,16 +87,34 @@ func attach(msg *Message, files []spooled) error {
 // store.
 const spoolChunk = 64 << 10
 
-// spool decrypts a blob, into memory when it is small, otherwise into an
-// encrypted temporary file (tempFile).
-func spool(blobs *store.Blobs, file store.MailFile) (*spill, error) {
+// asReceived reports whether a mail may carry a file that strip cannot
+// clean as it was received: a mail has one recipient, and only the
+// Center's own staff — receivers, approvers, the IT team — are entitled to
+// the whole report, which includes what the file says of where and by
+// whom it was made (SPEC 4.6 shows them the photos' positions). An
+// agency's staff or mailbox, the Dept. of I&C, the citizen and the
+// periodic reports' readers never get one.
+func asReceived(m store.Mail) bool {
+	return lifecycle.Role(m.Role).Center()
+}
+
+// copyFile copies a file as it is, whatever its type.
+func copyFile(dst io.Writer, src io.Reader, _ string) error {
+	_, err := io.Copy(dst, src)
+	return err
+}
+
+// spool decrypts a blob through through (strip.File, or copyFile), into
+// memory when it is small, otherwise into an encrypted temporary file
+// (tempFile).
+func spool(blobs *store.Blobs, file store.MailFile, through func(dst io.Writer, src io.Reader, typ string) error) (*spill, error) {
 	r, err := blobs.Open(file.BlobKey)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
 	f := &spill{dir: blobs.TempDir(), limit: spoolChunk}
-	if err := strip.File(f, r, file.Type); err != nil {
+	if err := through(f, r, file.Type); err != nil {
 		f.close()
 		return nil, err
 	}

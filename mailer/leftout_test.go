@@ -18,12 +18,14 @@ import (
 // brokenJPEG starts as a JPEG and is none: the mailer cannot strip it.
 var brokenJPEG = []byte("\xff\xd8\xff\xe1\x00\x10Exif\x00\x00not a JPEG: Nguyen Van An")
 
-// TestUnreadablePhotoKeptAtTheCenter: a photo the mailer leaves out
-// because it cannot be read as its type is not lost silently: the mail
-// that comes out lists it as kept at the Center, not attached safely, in
-// the triage notice (not shown among the photos), in a staff notice's
-// list of files (which no longer says the files are attached when none
-// is), and in the result notice's list of files kept.
+// TestUnreadablePhotoKeptAtTheCenter: a photo the mailer cannot read as
+// its type is not lost silently. Mail to the Center's own staff carries it
+// as received, attached, not shown among the photos, listed as not cleaned
+// of its metadata and not to be forwarded (the triage notice, and an
+// approver's review of a result); any other mail leaves it out and lists it
+// as kept at the Center, not attached safely, in a staff notice's list of
+// files (which no longer says the files are attached when none is), and in
+// the result notice's list of files kept.
 func TestUnreadablePhotoKeptAtTheCenter(t *testing.T) {
 	photo, _ := os.ReadFile("testdata/gps.jpg")
 	t.Run("triage", func(t *testing.T) {
@@ -36,14 +38,32 @@ func TestUnreadablePhotoKeptAtTheCenter(t *testing.T) {
 					{BlobKey: keys[1], Name: "day-dien.jpg", Type: "image/jpeg", Inline: true, CID: "anh-2@x"}}}
 		})
 		text, html := bodies(t, raw)
-		if l := lineOf(text, "day-dien.jpg"); !strings.Contains(l, "lưu tại Trung tâm") || !strings.Contains(l, "không thể gửi kèm an toàn") {
-			t.Errorf("the photo left out is listed as %q", l)
+		if l := lineOf(text, "day-dien.jpg"); !strings.Contains(l, "chưa xóa siêu dữ liệu") || !strings.Contains(l, "không chuyển tiếp cho cơ quan xử lý") {
+			t.Errorf("the photo sent as received is listed as %q", l)
 		}
 		if l := lineOf(text, "cot-dien.jpg"); !strings.Contains(l, "ảnh hiển thị trong thư") {
 			t.Errorf("the photo sent is listed as %q", l)
 		}
 		if strings.Contains(html, "cid:anh-2@x") || !strings.Contains(html, "cid:anh-1@x") {
-			t.Error("the HTML shows the photo left out, or not the one sent")
+			t.Error("the HTML shows the photo not cleaned, or not the one cleaned")
+		}
+		if got := attachments(t, raw)["day-dien.jpg"]; !bytes.Equal(got, brokenJPEG) {
+			t.Errorf("the photo is not attached as received: %q", got)
+		}
+	})
+	t.Run("review", func(t *testing.T) {
+		data, _ := json.Marshal(templates.Notice{Case: templates.Case{Code: "PA-2026-000001", AgencyName: "Công ty Điện lực Hậu Giang",
+			ResultFiles: []templates.File{{Name: "hien-truong.jpg", Type: "image/jpeg", Size: int64(len(brokenJPEG))}}}, Role: "approver", Attached: true})
+		raw, _ := sendOne(t, [][]byte{brokenJPEG}, func(keys []string) store.Mail {
+			return store.Mail{Kind: "review", To: "pheduyet@haugiang.gov.vn", Role: "approver", Data: data,
+				Attachments: []store.MailFile{{BlobKey: keys[0], Name: "hien-truong.jpg", Type: "image/jpeg"}}}
+		})
+		text, _ := bodies(t, raw)
+		if l := lineOf(text, "hien-truong.jpg"); !strings.Contains(l, "chưa xóa siêu dữ liệu") {
+			t.Errorf("the photo sent as received is listed as %q", l)
+		}
+		if got := attachments(t, raw)["hien-truong.jpg"]; !bytes.Equal(got, brokenJPEG) {
+			t.Errorf("the photo is not attached as received: %q", got)
 		}
 	})
 	t.Run("assignment", func(t *testing.T) {

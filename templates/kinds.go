@@ -229,7 +229,10 @@ type File struct {
 	// the mail), "attached", "kept" (at the Center only: a mail carries
 	// 15 MB of files at most), "withheld" (at the Center only: a
 	// confidential report's document, whose properties may name its
-	// author, listed to an agency); "" when it only lists it.
+	// author, listed to an agency), FileUnsafe (at the Center only: it
+	// cannot be read as its type), FileUncleaned (attached as received,
+	// its metadata not removed: mail to the Center's staff only); "" when
+	// it only lists it.
 	Mail string
 	// CID is the Content-ID of a file shown in the mail's HTML.
 	CID string
@@ -294,6 +297,7 @@ func sampleTriage() *Triage {
 			{Name: "bien-ban.pdf", Type: "application/pdf", Size: 45000, Mail: "attached"},
 			{Name: "video.mp4", Type: "video/mp4", Size: 48000000, Mail: "kept"},
 			{Name: "anh-loi.jpg", Type: "image/jpeg", Size: 2048, Mail: FileUnsafe},
+			{Name: "camera-hanh-trinh.mov", Type: "video/quicktime", Size: 3000000, Mail: FileUncleaned},
 			{Name: "x.exe", Type: "application/x-msdownload", Size: 10, Refused: "type"}}}
 }
 

@@ -12,22 +12,33 @@ import (
 // and the notice says so.
 const FileUnsafe = "unsafe"
 
-// LeftOut is a file a mail was to carry and does not: a photo that cannot
-// be read as its type (package mailer/strip), left out rather than sent
-// with what it may hide.
+// FileUncleaned is what File.Mail says of a file that cannot be read as
+// its type and that a mail to the Center's own staff carries as it was
+// received, attached, its metadata not removed: the notice tells its
+// reader not to forward it to the agency.
+const FileUncleaned = "uncleaned"
+
+// LeftOut is a file a mail was to carry and does not carry as the notice
+// says: a photo or video that cannot be read as its type (package
+// mailer/strip), left out rather than sent with what it may hide, or, in
+// mail to the Center's own staff, attached as it was received (Uncleaned).
 type LeftOut struct {
 	Name string
 	// CID is the Content-ID of a photo shown in the mail, "" for an
 	// attachment.
 	CID string
+	// Uncleaned is set when the mail carries the file as received,
+	// attached rather than shown, its metadata not removed.
+	Uncleaned bool
 }
 
 // WithoutFiles returns the data of a mail of kind as it reads without the
 // files left out: each is listed as kept at the Center because it could
 // not be attached safely, as the files over the mail's size limit are
 // (the triage notice, the staff notices' lists of files, the result
-// notice's list of files kept). carried is how many files the mail still
-// carries. Files are found by Content-ID, else by name: the n-th file of
+// notice's list of files kept), or, when Uncleaned, as attached without
+// its metadata removed. carried is how many files the mail carries,
+// uncleaned ones included. Files are found by Content-ID, else by name: the n-th file of
 // a name left out is the n-th of that name the notice lists as sent. The
 // data of a kind that lists no files is returned as it is.
 func WithoutFiles(kind string, data json.RawMessage, left []LeftOut, carried int) (json.RawMessage, error) {
@@ -65,7 +76,8 @@ func WithoutFiles(kind string, data json.RawMessage, left []LeftOut, carried int
 	return json.Marshal(v)
 }
 
-// leaveOut marks the files of a list that were left out as FileUnsafe.
+// leaveOut marks the files of a list that were left out as FileUnsafe,
+// and those sent as received as FileUncleaned.
 func leaveOut(files []File, left []LeftOut) {
 	for _, l := range left {
 		i := slices.IndexFunc(files, func(f File) bool { return l.CID != "" && f.CID == l.CID })
@@ -74,11 +86,14 @@ func leaveOut(files []File, left []LeftOut) {
 		}
 		if i >= 0 {
 			files[i].Mail, files[i].CID = FileUnsafe, ""
+			if l.Uncleaned {
+				files[i].Mail = FileUncleaned
+			}
 		}
 	}
 }
 
 // sent reports whether a listed file may be one its mail carries.
 func sent(f File) bool {
-	return f.Refused == "" && f.Mail != "kept" && f.Mail != "withheld" && f.Mail != FileUnsafe
+	return f.Refused == "" && f.Mail != "kept" && f.Mail != "withheld" && f.Mail != FileUnsafe && f.Mail != FileUncleaned
 }

@@ -20,9 +20,10 @@ import (
 // software, creation date; XMP), and a file that only starts like a
 // video. The Center's receiver sees the PNG inline, and the positions read
 // from the PNG and the HEIC; every mail carries the photos and the video
-// stripped, the same size, and leaves out the file that cannot be read as
-// a video, saying that it stays at the Center; the agency's handler gets
-// the files renamed, and no name.
+// stripped, the same size; the receiver's carries the file that cannot be
+// read as a video as it was sent, saying that it is not cleaned, and the
+// agency's leaves it out, saying that it stays at the Center; the agency's
+// handler gets the files renamed, and no name.
 func TestE2EConfidentialPhoneFiles(t *testing.T) {
 	photo, err := os.ReadFile("testdata/gps.png")
 	if err != nil {
@@ -63,12 +64,12 @@ func TestE2EConfidentialPhoneFiles(t *testing.T) {
 			t.Errorf("the triage notice does not show the position %s:\n%s", position, text)
 		}
 	}
-	if l := lineWith(text, "IMG_0044.MOV"); !strings.Contains(l, "lưu tại Trung tâm") || !strings.Contains(l, "không thể gửi kèm an toàn") {
-		t.Errorf("the triage notice lists the file left out as %q", l)
+	if l := lineWith(text, "IMG_0044.MOV"); !strings.Contains(l, "chưa xóa siêu dữ liệu") {
+		t.Errorf("the triage notice lists the file not cleaned as %q", l)
 	}
 	files := triage.files()
-	if len(files) != 2 {
-		t.Errorf("the triage notice attaches %v, want the video and the HEIC", keys(files))
+	if len(files) != 3 || !bytes.Equal(files["IMG_0044.MOV"], fake) {
+		t.Errorf("the triage notice attaches %v, want the videos (one as sent) and the HEIC", keys(files))
 	}
 	checkStrippedVideo(t, "the triage notice's video", files["IMG_0042.MOV"], video)
 	checkStrippedHEIC(t, "the triage notice's HEIC", files["IMG_0043.HEIC"], heic)
@@ -156,10 +157,11 @@ func checkStripped(t *testing.T, what string, got, original []byte) {
 }
 
 // TestE2EUnreadablePhotoKeptAtTheCenter: a report with a photo that only
-// starts like a JPEG, beside a real one. The mailer leaves it out of every
-// mail rather than send what it may hide, and no one is left to think it
-// was sent: the triage notice and the assignment list it as kept at the
-// Center because it could not be attached safely.
+// starts like a JPEG, beside a real one. The mailer leaves it out of the
+// agency's mail rather than send what it may hide, and no one is left to
+// think it was sent: the assignment lists it as kept at the Center because
+// it could not be attached safely. The receiver's triage notice attaches
+// it as sent, not shown, and says it is not cleaned.
 func TestE2EUnreadablePhotoKeptAtTheCenter(t *testing.T) {
 	photo, err := os.ReadFile("testdata/gps.jpg")
 	if err != nil {
@@ -185,14 +187,14 @@ func TestE2EUnreadablePhotoKeptAtTheCenter(t *testing.T) {
 
 	triage := e.waitMail("triage", e2eReceiver, 1)
 	text := triage.text()
-	if l := lineWith(text, "day-dien.jpg"); !strings.Contains(l, "lưu tại Trung tâm") || !strings.Contains(l, "không thể gửi kèm an toàn") {
-		t.Errorf("the triage notice lists the photo left out as %q", l)
+	if l := lineWith(text, "day-dien.jpg"); !strings.Contains(l, "chưa xóa siêu dữ liệu") {
+		t.Errorf("the triage notice lists the photo not cleaned as %q", l)
 	}
 	if l := lineWith(text, "cot-dien.jpg"); !strings.Contains(l, "ảnh hiển thị trong thư") {
 		t.Errorf("the triage notice lists the photo sent as %q", l)
 	}
-	if n := strings.Count(string(triage.raw), "Content-Type: image/jpeg"); n != 1 {
-		t.Errorf("the triage notice carries %d photos, want 1", n)
+	if files := triage.files(); len(files) != 1 || !bytes.Equal(files["day-dien.jpg"], broken) {
+		t.Errorf("the triage notice attaches %v, want day-dien.jpg as sent", keys(files))
 	}
 	e.replyTo(triage, e2eReceiver, receivedAt.Add(10*time.Minute), "/accept\n", "")
 	assignment := e.waitMail("assignment", e2eHandler, 1)

@@ -77,6 +77,14 @@ const (
 	System   Role = "system"   // the daemon
 )
 
+// Center reports whether the role is the Center's own staff — its
+// receivers, approvers and IT team — who are entitled to the whole report,
+// the citizen's identity and files as sent included (SPEC 1, Art 6.4); an
+// agency's staff, the citizen and outside addresses are not.
+func (r Role) Center() bool {
+	return r == Receiver || r == Approver || r == Admin
+}
+
 // Label returns the role's Vietnamese name.
 func (r Role) Label() string {
 	switch r {
