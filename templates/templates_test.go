@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -224,5 +225,22 @@ func TestReportAnswerMonth(t *testing.T) {
 	r, err := s.Render("report", Vietnamese, data)
 	if err != nil || !strings.Contains(r.Text, "báo cáo quý (kỳ kết thúc tháng 12/2026)") {
 		t.Errorf("%v\n%s", err, r.Text)
+	}
+}
+
+// TestBounceNamesTheMailInVietnamese: the notice of a bounced mail names
+// the mail that bounced in Vietnamese, whichever mail to the citizen it
+// was, never by its kind's code ("result").
+func TestBounceNamesTheMailInVietnamese(t *testing.T) {
+	s, _ := load("")
+	for name, k := range kinds {
+		if !slices.Contains(k.langs, English) { // the kinds of mail citizens get
+			continue
+		}
+		data, _ := json.Marshal(Bounce{Code: "PA-2026-000042", Kind: name, Status: "5.1.1", SentAt: sampleTime})
+		r, err := s.Render("bounce", Vietnamese, data)
+		if err != nil || strings.Contains(r.Text, "("+name+",") || strings.Contains(r.HTML, "("+name+",") {
+			t.Errorf("%s: %v\n%s", name, err, r.Text)
+		}
 	}
 }
