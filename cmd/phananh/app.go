@@ -87,8 +87,13 @@ func (a *app) loadTemplates() (*templates.Set, error) {
 
 // withApp opens the app of the configuration for the subcommand name, runs
 // fn, and turns a failure of either into "phananh NAME: error" and exit 1.
+//
+// It works on a deployment's reports, so it refuses a configuration whose
+// database does not exist, rather than making an empty one and keys (a
+// mistyped store.path would otherwise back up, show and count nothing, and
+// succeed): only serve and ingest start a new installation.
 func withApp(ctx context.Context, name, configPath string, stderr io.Writer, fn func(*app) error) int {
-	a, err := openApp(ctx, configPath, newLogger(stderr))
+	a, err := openExistingApp(ctx, configPath, newLogger(stderr))
 	if err == nil {
 		err = fn(a)
 		a.Close()
@@ -98,6 +103,19 @@ func withApp(ctx context.Context, name, configPath string, stderr io.Writer, fn 
 		return exitFailed
 	}
 	return exitOK
+}
+
+// openExistingApp is openApp for a deployment whose database exists.
+func openExistingApp(ctx context.Context, configPath string, log *slog.Logger) (*app, error) {
+	cfg, err := config.Load(configPath)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(cfg.Store.Path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no database at %s (store.path in %s): correct store.path, or start phananh serve, "+
+			"which creates it, first", cfg.Store.Path, cfg.Path)
+	}
+	return openApp(ctx, configPath, log)
 }
 
 // createKeys writes the missing key files of a new installation: one

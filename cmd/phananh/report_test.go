@@ -101,21 +101,23 @@ func TestReportUsage(t *testing.T) {
 func TestReportJobs(t *testing.T) {
 	dir := t.TempDir()
 	cfg := writeFile(t, dir, "phananh.toml", "[reports]\nannual_schedule = \"\"\n"+testOperators)
-	code := withApp(context.Background(), "test", cfg, io.Discard, func(a *app) error {
-		jobs := reportJobs(a.reportSender(nil))
-		var got []string
-		for _, j := range jobs {
-			got = append(got, j.Name+" "+j.Spec)
-		}
-		want := []string{"reports-catch-up @hourly", "report-daily 30 7 * * *", "report-monthly 30 7 15 * *",
-			"report-quarterly 30 7 15 3,6,9,12 *", "report-semiannual 30 7 15 6,12 *"}
-		if !slices.Equal(got, want) {
-			t.Errorf("jobs %q, want %q", got, want)
-		}
-		_, err := schedule.New(a.log, jobs...)
-		return err
-	})
-	if code != exitOK {
-		t.Errorf("exit %d", code)
+	// A new installation: openApp, as serve does, makes the database.
+	a, err := openApp(context.Background(), cfg, newLogger(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	jobs := reportJobs(a.reportSender(nil))
+	var got []string
+	for _, j := range jobs {
+		got = append(got, j.Name+" "+j.Spec)
+	}
+	want := []string{"reports-catch-up @hourly", "report-daily 30 7 * * *", "report-monthly 30 7 15 * *",
+		"report-quarterly 30 7 15 3,6,9,12 *", "report-semiannual 30 7 15 6,12 *"}
+	if !slices.Equal(got, want) {
+		t.Errorf("jobs %q, want %q", got, want)
+	}
+	if _, err := schedule.New(a.log, jobs...); err != nil {
+		t.Error(err)
 	}
 }
