@@ -5,7 +5,8 @@
 #
 #   1. the release build (packaging/build.sh) is static and stamped
 #   2. the Debian package builds (packaging/build-deb.sh) and installs with
-#      dpkg -i: the phananh user, /var/lib/phananh, the keys, the conffile
+#      dpkg -i: the phananh user, /var/lib/phananh, the keys, the conffile,
+#      the documentation the README names
 #   3. the systemd unit passes `systemd-analyze verify`; its exposure score
 #      (`systemd-analyze security`) stays under 2.0
 #   4. the installed `phananh version` and `phananh check` (as the phananh
@@ -56,6 +57,9 @@ for key in encryption token; do
 	[ "$(stat -c %U:%a /etc/phananh/keys/$key.key)" = phananh:600 ] || fail "the $key key is $(stat -c %U:%a /etc/phananh/keys/$key.key)"
 done
 dpkg-query -W -f='${Conffiles}\n' phananh | grep -q '/etc/phananh/config.toml' || fail "config.toml is not a conffile"
+for doc in README.md config.example.toml docs/mail-server.md docs/mail-server/postfix/main.cf; do
+	[ -f "/usr/share/doc/phananh/$doc" ] || fail "/usr/share/doc/phananh/$doc is not installed (the README names it)"
+done
 
 step "systemd unit"
 unit=/usr/lib/systemd/system/phananh.service
