@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -13,7 +14,7 @@ import (
 )
 
 func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("operators", "operators --config FILE\n\nLists the operators, then every agency of the routing table with its code, its names and its\nhandlers and leaders, and checks them: every handler's and leader's agency exists, and every agency\nhas at least one handler and one leader (Art 15.3). The agencies without a handler are listed\nlast as [[operators]] tables to copy into the configuration, with the handler's address filled in.", stderr)
+	fs := newFlagSet("operators", "operators --config FILE\n\nLists the operators, then every agency of the routing table with its code, its names and its\nhandlers and leaders, and checks them: every handler's and leader's agency exists, and every agency\nhas at least one handler and one leader (Art 15.3). The handlers and leaders the agencies lack are\nlisted last as [[operators]] tables to copy into the configuration, each with the person's address filled in.", stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
@@ -60,8 +61,8 @@ func listOperators(w io.Writer, ops []config.Operator) {
 // listAgencies writes every agency of the table with its code, its names
 // in Vietnamese and in English, and the addresses of its handlers and
 // leaders ("none" where it has none), then an [[operators]] table for each
-// agency but the Center without a handler, ready to fill in: the IT team
-// reads here the codes the configuration needs.
+// handler and each leader an agency but the Center lacks, ready to fill in:
+// the IT team reads here the codes the configuration needs.
 func listAgencies(w io.Writer, ops []config.Operator, table *routing.Table) {
 	fmt.Fprintf(w, "Agencies of the routing table %s (%d):\n", table.Title(), len(table.Agencies()))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -75,13 +76,25 @@ func listAgencies(w io.Writer, ops []config.Operator, table *routing.Table) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Code, a.Name, cmp.Or(a.English, "-"), handlers, leaders)
 	}
 	tw.Flush()
-	without := withoutHandler(ops, table)
-	if len(without) == 0 {
+	noHandler, noLeader := withoutHandler(ops, table), withoutRole(ops, table, config.RoleLeader)
+	if len(noHandler)+len(noLeader) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nNo handler for %d agencies. Add one to the configuration for each, with the handler's address:\n", len(without))
-	for _, a := range without {
-		fmt.Fprintf(w, "\n[[operators]]\nemail = \"\"\nrole = \"handler\"\nagency = %q # %s\n", a.Code, a.Name)
+	fmt.Fprintf(w, "\nNo handler for %d agencies, no leader for %d (Art 15.3 asks for both). Add these to the "+
+		"configuration, each with the person's address:\n", len(noHandler), len(noLeader))
+	lacks := func(list []routing.Agency, code string) bool {
+		return slices.ContainsFunc(list, func(a routing.Agency) bool { return a.Code == code })
+	}
+	missing := []struct {
+		role config.Role
+		of   []routing.Agency
+	}{{config.RoleHandler, noHandler}, {config.RoleLeader, noLeader}}
+	for _, a := range table.Agencies() {
+		for _, m := range missing {
+			if lacks(m.of, a.Code) {
+				fmt.Fprintf(w, "\n[[operators]]\nemail = \"\"\nrole = %q\nagency = %q # %s\n", m.role, a.Code, a.Name)
+			}
+		}
 	}
 }
 

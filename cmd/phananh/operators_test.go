@@ -123,3 +123,32 @@ func TestServeWarnsOfUnreachableAgencies(t *testing.T) {
 		}
 	}
 }
+
+// TestOperatorsTablesComplete: the [[operators]] tables `phananh operators`
+// writes, their addresses filled in and appended to the configuration, give
+// every agency the handler and the leader it lacked: the command then passes.
+func TestOperatorsTablesComplete(t *testing.T) {
+	for _, table := range routing.BuiltinNames() {
+		t.Run(table, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "phananh.toml")
+			body := fmt.Sprintf("[rules]\ntable = %q\n", table) + testOperators
+			os.WriteFile(path, []byte(body), 0o600)
+			var stdout, stderr bytes.Buffer
+			dispatch(context.Background(), []string{"operators", "--config", path}, &stdout, &stderr)
+			i := strings.Index(stdout.String(), "\n[[operators]]")
+			if i < 0 {
+				t.Fatalf("no [[operators]] table to fill in:\n%s", stdout.String())
+			}
+			tables := strings.Split(stdout.String()[i:], `email = ""`)
+			for n := range tables[1:] {
+				tables[n+1] = fmt.Sprintf("email = \"p%d@example.gov.vn\"", n) + tables[n+1]
+			}
+			os.WriteFile(path, []byte(body+strings.Join(tables, "")), 0o600)
+			stdout.Reset()
+			stderr.Reset()
+			if code := dispatch(context.Background(), []string{"operators", "--config", path}, &stdout, &stderr); code != exitOK {
+				t.Errorf("filled in: exit %d: %s", code, stderr.String())
+			}
+		})
+	}
+}
