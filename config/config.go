@@ -273,6 +273,10 @@ type Operator struct {
 	Name   string `toml:"name"`
 	Role   Role   `toml:"role"`
 	Agency string `toml:"agency"`
+	// Line is the line of the configuration file that writes the
+	// operator's agency, else its [[operators]] header; 0 when not read
+	// from a file.
+	Line int `toml:"-"`
 }
 
 // Role is an operator's role (SPEC 7.2).
@@ -336,6 +340,9 @@ func Load(path string) (*Config, error) {
 		return nil, unknownKeys(abs, lines, undecoded)
 	}
 	cfg.resolvePaths()
+	for i := range cfg.Operators {
+		cfg.Operators[i].Line = lines.lineOf(fmt.Sprintf("operators[%d].agency", i))
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, withLine(abs, lines, err)
 	}

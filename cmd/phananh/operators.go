@@ -134,7 +134,12 @@ func unknownAgencies(ops []config.Operator, table *routing.Table) []string {
 			continue
 		}
 		if _, ok := table.Agency(op.Agency); !ok {
-			problems = append(problems, fmt.Sprintf("operators[%d] (%s): agency %q is not in the routing table", i, op.Email, op.Agency))
+			at := op.Email
+			if op.Line > 0 {
+				at = fmt.Sprintf("line %d, %s", op.Line, op.Email)
+			}
+			problems = append(problems, fmt.Sprintf("operators[%d] (%s): agency %q is not in the routing table "+
+				"(`phananh operators` lists its codes)", i, at, op.Agency))
 		}
 	}
 	return problems

@@ -152,3 +152,21 @@ func TestOperatorsTablesComplete(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownAgencyNamesLine: an operator's agency code the routing table
+// lacks is named with the line of the configuration that writes it.
+func TestUnknownAgencyNamesLine(t *testing.T) {
+	body := testOperators + "\n[[operators]]\nemail = \"x@example.gov.vn\"\nrole = \"leader\"\nagency = \"so-khong-co\"\n"
+	path := filepath.Join(t.TempDir(), "phananh.toml")
+	os.WriteFile(path, []byte(body), 0o600)
+	want := fmt.Sprintf("line %d", strings.Count(body, "\n"))
+	for _, cmd := range []string{"operators", "check"} {
+		var stdout, stderr bytes.Buffer
+		dispatch(context.Background(), []string{cmd, "--config", path}, &stdout, &stderr)
+		out := stdout.String() + stderr.String()
+		i := strings.Index(out, `agency "so-khong-co" is not in the routing table`)
+		if i < 0 || !strings.Contains(out[max(0, i-80):i], want) {
+			t.Errorf("%s: the unknown agency is not named with %s:\n%s", cmd, want, out)
+		}
+	}
+}
