@@ -281,3 +281,55 @@ func TestHostileMailInPython(t *testing.T) {
 func base64Reader(b []byte) io.Reader {
 	return base64.NewDecoder(base64.StdEncoding, bytes.NewReader(b))
 }
+
+// TestEmptyBodiesAndManyPhotos: a mail whose text and HTML are empty,
+// with an empty file attached and 40 photos shown, reads back whole with
+// mime/multipart and Python's email package: every file under its name,
+// with its bytes.
+func TestEmptyBodiesAndManyPhotos(t *testing.T) {
+	msg := &Message{id: "phananh.1@haugiang.gov.vn"}
+	msg.header.Add("From", "phananh@haugiang.gov.vn")
+	msg.header.Add("MIME-Version", "1.0")
+	msg.Attach("trống.txt", "text/plain", strings.NewReader(""))
+	var want []string
+	for i := range 40 {
+		name := fmt.Sprintf("ảnh %d.jpg", i+1)
+		want = append(want, name)
+		msg.Embed(name, "image/jpeg", fmt.Sprintf("anh-%d@haugiang.gov.vn", i+1), bytes.NewReader(bytes.Repeat([]byte{byte(i)}, 5000+i)))
+	}
+	want = append(want, "trống.txt")
+	raw := []byte(writeOut(t, msg))
+	var got []string
+	walk(t, raw, func(p *multipart.Part, body string) {
+		if p.FileName() == "" {
+			if body != "" {
+				t.Errorf("body %q", body)
+			}
+			return
+		}
+		var i int
+		if _, err := fmt.Sscanf(p.FileName(), "ảnh %d.jpg", &i); err == nil && body != string(bytes.Repeat([]byte{byte(i - 1)}, 5000+i-1)) {
+			t.Errorf("%s: %d bytes", p.FileName(), len(body))
+		}
+		got = append(got, p.FileName())
+	})
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("files %q", got)
+	}
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		return
+	}
+	path := filepath.Join(t.TempDir(), "m.eml")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(python, "testdata/readmail.py", path).CombinedOutput()
+	var read struct {
+		Files   []string
+		Defects []string
+	}
+	if err != nil || json.Unmarshal(out, &read) != nil || len(read.Defects) > 0 || strings.Join(read.Files, "|") != strings.Join(want, "|") {
+		t.Errorf("Python reads %s, %v", out, err)
+	}
+}

@@ -27,8 +27,8 @@ for i, part in enumerate(m.walk()):
     defects("part %d" % i, part)
     if part.is_multipart():
         continue
-    if part.get_content_type() == "text/plain":
-        out["Text"] = part.get_content()
-    elif part.get_content_type() != "text/html":
+    if part.get_filename() is not None or not part.get_content_type().startswith("text/"):
         out["Files"].append(part.get_filename())
+    elif part.get_content_type() == "text/plain":
+        out["Text"] = part.get_content()
 json.dump(out, sys.stdout, ensure_ascii=False)
