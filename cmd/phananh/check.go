@@ -296,7 +296,8 @@ func (c *checker) routing(cfg *config.Config) *routing.Table {
 // without a handler is a failure when it has no leader and no official
 // mailbox either (forwarding to it is refused), and a warning otherwise:
 // its notices go to its leaders and its mailbox, where nobody may act on
-// them as its handler.
+// them as its handler. An address that is the Center's staff and an
+// agency's too is a warning (centerAndAgency).
 func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	if len(cfg.Operators) == 0 {
 		c.fail("operators", "none configured: nobody would be told of a report",
@@ -311,6 +312,7 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 			len(without), agencyCodes(without)))
 	}
 	notes = append(notes, checkLeaders(cfg.Operators, table)...)
+	notes = append(notes, centerAndAgency(cfg.Operators, table)...)
 	note := strings.Join(notes, "; ")
 	switch {
 	case len(problems) > 0:
@@ -319,7 +321,7 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 		}
 		c.fail("operators", strings.Join(problems, "; "), "add the missing [[operators]] in "+cfg.Path+", or the agencies' email in the routing table")
 	case note != "":
-		c.warn("operators", note, "add a handler and a leader of each in "+cfg.Path)
+		c.warn("operators", note, "add a handler and a leader of each in "+cfg.Path+", and give an agency's staff only its roles")
 	default:
 		c.ok("operators", "%d; every agency has a handler and a leader, the Center a receiver and an approver", len(cfg.Operators))
 	}

@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 
 	"haugiang.gov.vn/phananh/config"
+	"haugiang.gov.vn/phananh/rules/fold"
+	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/rules/routing"
 )
 
@@ -40,6 +42,9 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	problems := append(checkOperators(cfg.Operators, table), checkLeaders(cfg.Operators, table)...)
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "%s: %s\n", cfg.Path, p)
+	}
+	for _, w := range centerAndAgency(cfg.Operators, table) {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", cfg.Path, w)
 	}
 	if len(problems) > 0 {
 		return exitFailed
@@ -124,6 +129,41 @@ func checkOperators(ops []config.Operator, table *routing.Table) []string {
 	}
 	problems = append(problems, unreachable(ops, table)...)
 	return append(problems, missingRoles(ops)...)
+}
+
+// centerAndAgency names the addresses that are the Center's staff and an
+// agency's too — an operator's of the Center (lifecycle.Role.Center) that
+// is also a handler's or a leader's, or an agency's official mailbox. The
+// notices they get as the Center's show a confidential report's citizen
+// and carry the files the mailer cannot clean as they were received: the
+// agency would see both. A warning, not a failure: a small deployment may
+// have one person do both on purpose.
+func centerAndAgency(ops []config.Operator, table *routing.Table) []string {
+	agencyRoles := func(addr string) []string {
+		var as []string
+		for _, op := range ops {
+			if (op.Role == config.RoleHandler || op.Role == config.RoleLeader) && fold.Address(op.Email) == addr {
+				as = append(as, fmt.Sprintf("the %s of %s", op.Role, op.Agency))
+			}
+		}
+		for _, a := range table.Agencies() {
+			if a.Code != table.Center().Code && a.Email != "" && fold.Address(a.Email) == addr {
+				as = append(as, "the official mailbox of "+a.Code)
+			}
+		}
+		return as
+	}
+	var warnings []string
+	for _, op := range ops {
+		if !lifecycle.Role(op.Role).Center() {
+			continue
+		}
+		if as := agencyRoles(fold.Address(op.Email)); len(as) > 0 {
+			warnings = append(warnings, fmt.Sprintf("%s is the Center's %s and %s: its notices as the Center's show "+
+				"confidential reports' citizens and carry files not cleaned of their metadata", op.Email, op.Role, strings.Join(as, " and ")))
+		}
+	}
+	return warnings
 }
 
 // unknownAgencies finds operators of agencies the table lacks.

@@ -45,6 +45,9 @@ func TestOperators(t *testing.T) {
 		{"unknown agency", all.String() + "[[operators]]\nemail = \"x@example.gov.vn\"\nrole = \"leader\"\nagency = \"so-khong-co\"\n",
 			exitFailed, `agency "so-khong-co" is not in the routing table`},
 		{"no approver", strings.Replace(all.String(), `role = "approver"`, `role = "admin"`, 1), exitFailed, "no approver"},
+		{"a receiver who is an agency's handler too", all.String() + "[[operators]]\nemail = \"H@dien-luc.example.gov.vn\"\nrole = \"receiver\"\n",
+			exitOK, "warning: H@dien-luc.example.gov.vn is the Center's receiver and the handler of dien-luc: " +
+				"its notices as the Center's show confidential reports' citizens and carry files not cleaned of their metadata"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
