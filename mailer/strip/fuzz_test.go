@@ -21,13 +21,7 @@ import (
 // before or between the scans, nothing after the end of the image, and
 // stripping it again changes nothing.
 func FuzzStripJPEG(f *testing.F) {
-	for _, name := range []string{"testdata/gps.jpg", "testdata/progressive.jpg"} {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	seedFiles(f, []string{"testdata/gps.jpg", "testdata/progressive.jpg"})
 	f.Add([]byte("\xFF\xD8\xFF\xDA\x00\x02\x01\xFF\x00\xFF\xD9trailer"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var out bytes.Buffer
@@ -35,13 +29,7 @@ func FuzzStripJPEG(f *testing.F) {
 			return
 		}
 		segments(t, out.Bytes())
-		var again bytes.Buffer
-		if err := JPEG(&again, bytes.NewReader(out.Bytes())); err != nil {
-			t.Fatalf("stripped output refused: %v", err)
-		}
-		if !bytes.Equal(again.Bytes(), out.Bytes()) {
-			t.Fatalf("stripping twice changed the file:\n%x\n%x", out.Bytes(), again.Bytes())
-		}
+		stripsOnce(t, JPEG, out.Bytes())
 	})
 }
 
@@ -87,17 +75,7 @@ func segments(t *testing.T, b []byte) {
 // output decodes to the same picture. With fixCRC the input's chunk CRCs
 // are made right first, so that the fuzzer reaches past them.
 func FuzzStripPNG(f *testing.F) {
-	files, err := filepath.Glob("testdata/png/*.png")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b, false)
-	}
+	seedGlob(f, "testdata/png/*.png", false)
 	f.Add(testPNG(f, 3, 2), false)
 	f.Add(insertChunks(testPNG(f, 2, 2), [][]byte{pngRaw("eXIf", orientationTIFF(8)), pngRaw("tEXt", []byte("a\x00b"))}, nil), true)
 	f.Fuzz(func(t *testing.T, in []byte, fixCRC bool) {
@@ -125,13 +103,7 @@ func FuzzStripPNG(f *testing.F) {
 				t.Fatalf("eXIf holds more than the orientation: %x", e)
 			}
 		}
-		var again bytes.Buffer
-		if err := PNG(&again, bytes.NewReader(out.Bytes())); err != nil {
-			t.Fatalf("stripped output refused: %v", err)
-		}
-		if !bytes.Equal(again.Bytes(), out.Bytes()) {
-			t.Fatalf("stripping twice changed the file:\n%x\n%x", out.Bytes(), again.Bytes())
-		}
+		stripsOnce(t, PNG, out.Bytes())
 	})
 }
 
@@ -166,17 +138,7 @@ func fixCRCs(in []byte) []byte {
 // stripping again leaves as it is; it decodes (with image/webp) when the
 // input does, to the same picture.
 func FuzzStripWebP(f *testing.F) {
-	files, err := filepath.Glob("testdata/webp/*.webp")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	seedGlob(f, "testdata/webp/*.webp")
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var out bytes.Buffer
 		if err := WebP(&out, bytes.NewReader(in)); err != nil {
@@ -190,13 +152,7 @@ func FuzzStripWebP(f *testing.F) {
 		if b := out.Bytes(); string(b[12:16]) == "VP8X" && b[20]&(vp8xEXIF|vp8xXMP) != 0 {
 			t.Fatalf("the header announces metadata: %#x", b[20])
 		}
-		var again bytes.Buffer
-		if err := WebP(&again, bytes.NewReader(out.Bytes())); err != nil {
-			t.Fatalf("stripped output refused: %v", err)
-		}
-		if !bytes.Equal(again.Bytes(), out.Bytes()) {
-			t.Fatalf("stripping twice changed the file:\n%x\n%x", out.Bytes(), again.Bytes())
-		}
+		stripsOnce(t, WebP, out.Bytes())
 		before, errIn := decodeWebP(in)
 		after, errOut := decodeWebP(out.Bytes())
 		if (errIn == nil) != (errOut == nil) {
@@ -224,17 +180,7 @@ func decodeWebP(b []byte) (image.Image, error) {
 // isoSeeds are the seeds of FuzzStripHEIF and FuzzStripMP4: the samples,
 // and files built in the shapes phones write.
 func isoSeeds(f *testing.F) {
-	files, err := filepath.Glob("testdata/iso/*")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	seedGlob(f, "testdata/iso/*")
 	exif := appleExif(f)
 	f.Add(buildHEIC(iphoneItems(exif), heicLayout{ilocVersion: 2, base: true, split: true, udes: true}))
 	items := iphoneItems(exif)
@@ -288,13 +234,7 @@ func checkISO(t *testing.T, strip func(io.Writer, io.Reader) error, in []byte) {
 			}
 		}
 	}
-	var again bytes.Buffer
-	if err := strip(&again, bytes.NewReader(b)); err != nil {
-		t.Fatalf("stripped output refused: %v", err)
-	}
-	if !bytes.Equal(again.Bytes(), b) {
-		t.Fatalf("stripping twice changed the file:\n%x\n%x", b, again.Bytes())
-	}
+	stripsOnce(t, strip, b)
 }
 
 // FuzzStripGIF: whatever the input, GIF does not panic; what it writes is
@@ -302,17 +242,7 @@ func checkISO(t *testing.T, strip func(io.Writer, io.Reader) error, in []byte) {
 // that stripping again leaves as it is; and when image/gif decodes the
 // input, GIF takes it and the output decodes to the same frames.
 func FuzzStripGIF(f *testing.F) {
-	files, err := filepath.Glob("testdata/gif/*.gif")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	seedGlob(f, "testdata/gif/*.gif")
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var out bytes.Buffer
 		err := GIF(&out, bytes.NewReader(in))
@@ -324,13 +254,7 @@ func FuzzStripGIF(f *testing.F) {
 			return
 		}
 		gifKeptBlocks(t, out.Bytes())
-		var again bytes.Buffer
-		if err := GIF(&again, bytes.NewReader(out.Bytes())); err != nil {
-			t.Fatalf("stripped output refused: %v", err)
-		}
-		if !bytes.Equal(again.Bytes(), out.Bytes()) {
-			t.Fatalf("stripping twice changed the file:\n%x\n%x", out.Bytes(), again.Bytes())
-		}
+		stripsOnce(t, GIF, out.Bytes())
 		if decoded {
 			sameGIF(t, in, out.Bytes())
 		}
@@ -384,4 +308,40 @@ func gifKeptBlocks(t *testing.T, b []byte) {
 		}
 	}
 	t.Fatal("no trailer")
+}
+
+// seedGlob adds each file that pattern matches to f's corpus, followed by
+// the fuzz target's other arguments, extra.
+func seedGlob(f *testing.F, pattern string, extra ...any) {
+	f.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		f.Fatal(err)
+	}
+	seedFiles(f, files, extra...)
+}
+
+// seedFiles adds each named file to f's corpus, followed by extra.
+func seedFiles(f *testing.F, names []string, extra ...any) {
+	f.Helper()
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(append([]any{b}, extra...)...)
+	}
+}
+
+// stripsOnce fails unless stripping out, the output of strip, again
+// takes it and leaves it as it is.
+func stripsOnce(t *testing.T, strip func(io.Writer, io.Reader) error, out []byte) {
+	t.Helper()
+	var again bytes.Buffer
+	if err := strip(&again, bytes.NewReader(out)); err != nil {
+		t.Fatalf("stripped output refused: %v", err)
+	}
+	if !bytes.Equal(again.Bytes(), out) {
+		t.Fatalf("stripping twice changed the file:\n%x\n%x", out, again.Bytes())
+	}
 }
