@@ -192,13 +192,21 @@ func TestLoadHolidayFiles(t *testing.T) {
 	writeFile(t, dir, "conf/days/holidays.toml", "holidays = [\"2026-12-24\", 2026-12-25]\nextra_working_days = [\"2026-12-26\"]\n")
 	writeFile(t, dir, "conf/bad.toml", "# days off\nholidays = [\"2026-12-24\",,]\n")
 	writeFile(t, dir, "conf/keys.toml", "holiday = [\"2026-12-24\"]\n")
+	writeFile(t, dir, "conf/keys2.toml", "holidays = [\"2026-12-24\"]\n\nextra_working_day = [\"2026-12-26\"]\n")
+	writeFile(t, dir, "conf/date.toml", "holidays = [\n  \"2027-01-01\",\n  \"2027-02-30\", # Tết\n]\nextra_working_days = [\"2027-1-9\"]\n")
+	writeFile(t, dir, "conf/extra.toml", "holidays = [\"2027-01-01\"]\nextra_working_days = [\"2027-1-9\"]\n")
 	for _, tc := range []struct {
 		name, content, want string
 	}{
 		{"relative.toml", "[calendar]\nholidays_file = \"days/holidays.toml\"\nholidays = [\"2026-12-31\"]\n", ""},
 		{"bad.toml.cal", "[calendar]\nholidays_file = \"bad.toml\"\n", filepath.Join(dir, "conf/bad.toml") + ":2: "},
 		{"keys.toml.cal", "[calendar]\nholidays_file = \"keys.toml\"\n",
-			filepath.Join(dir, "conf/keys.toml") + ": unknown key holiday (a holiday file holds holidays and extra_working_days)"},
+			filepath.Join(dir, "conf/keys.toml") + ":1: unknown key holiday (a holiday file holds holidays and extra_working_days)"},
+		{"keys2.toml.cal", "[calendar]\nholidays_file = \"keys2.toml\"\n", filepath.Join(dir, "conf/keys2.toml") + ":3: unknown key extra_working_day"},
+		{"date.toml.cal", "[calendar]\nholidays_file = \"date.toml\"\n",
+			filepath.Join(dir, "conf/date.toml") + `:3: holidays: "2027-02-30" is not a date (YYYY-MM-DD)`},
+		{"extra.toml.cal", "[calendar]\nholidays_file = \"extra.toml\"\n",
+			filepath.Join(dir, "conf/extra.toml") + `:2: extra_working_days: "2027-1-9" is not a date (YYYY-MM-DD)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeFile(t, dir, "conf/"+tc.name, tc.content)

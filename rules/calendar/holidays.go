@@ -1,6 +1,8 @@
 package calendar
 
 import (
+	"bytes"
+	"cmp"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -56,9 +58,31 @@ func decodeHolidays(name string, data []byte) (holidayFile, error) {
 		return f, decodeError(name, err)
 	}
 	if keys := md.Undecoded(); len(keys) > 0 {
-		return f, fmt.Errorf("%s: unknown key %s (a holiday file holds holidays and extra_working_days)", name, keys[0])
+		at := lineOf(data, regexp.MustCompile(`(?m)^[ \t]*["']?`+regexp.QuoteMeta(keys[0].String())+`["']?[ \t]*=`))
+		return f, fmt.Errorf("%s%s: unknown key %s (a holiday file holds holidays and extra_working_days)", name, at, keys[0])
+	}
+	for _, list := range []struct {
+		key   string
+		dates []Date
+	}{{"holidays", f.Holidays}, {"extra_working_days", f.ExtraWorkingDays}} {
+		for _, d := range list.dates {
+			if _, err := d.parse(); err != nil {
+				q := regexp.QuoteMeta(string(d))
+				at := cmp.Or(lineOf(data, regexp.MustCompile(`["']`+q+`["']`)), lineOf(data, regexp.MustCompile(q)))
+				return f, fmt.Errorf("%s%s: %s: %w", name, at, list.key, err)
+			}
+		}
 	}
 	return f, nil
+}
+
+// lineOf is ":LINE", the line of data where re first matches, or "".
+func lineOf(data []byte, re *regexp.Regexp) string {
+	loc := re.FindIndex(data)
+	if loc == nil {
+		return ""
+	}
+	return fmt.Sprintf(":%d", bytes.Count(data[:loc[0]], []byte("\n"))+1)
 }
 
 // typeError matches the decoder's message for a value of the wrong type.
