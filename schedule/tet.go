@@ -33,7 +33,7 @@ func MissingTet(cal *calendar.Calendar, now time.Time) (year int, missing bool) 
 func TetJob(spec string, cal *calendar.Calendar, log *slog.Logger) Job {
 	return Job{Name: "tet-check", Spec: spec, Run: func(_ context.Context, now time.Time) error {
 		if year, missing := MissingTet(cal, now); missing {
-			log.Warn("the holiday file has no Tết for this year: deadlines count its days as working days until it is added (calendar.holidays_file, or calendar.holidays)",
+			log.Warn("the holiday file has no Tết for this year: deadlines count its days as working days until its days are added to calendar.holidays (they add to the holiday file's days; a holiday file of its own replaces the shipped one)",
 				"year", year)
 		}
 		return nil

@@ -382,12 +382,17 @@ func (c *checker) calendar(cfg *config.Config) {
 		c.ok("clock", "%s", clock)
 	}
 	year := now.Year()
+	// The fix names the keys whose days add to the holiday file's: a
+	// holiday file of one's own replaces the shipped one, every day of it.
+	addTet := func(y int) string {
+		return fmt.Sprintf("write Tết %d's days off in calendar.holidays in %s, and the Saturdays worked in exchange in "+
+			"calendar.extra_working_days (they add to the holiday file's days)", y, cfg.Path)
+	}
 	switch {
 	case !cal.HasTet(year):
-		c.fail("holidays", fmt.Sprintf("the holiday file has no Tết %d: deadlines would count its days as working days", year),
-			"add this year's Tết and swapped days to calendar.holidays_file (or calendar.holidays and extra_working_days)")
+		c.fail("holidays", fmt.Sprintf("the holiday file has no Tết %d: deadlines would count its days as working days", year), addTet(year))
 	case now.Month() == time.December && !cal.HasTet(year+1):
-		c.warn("holidays", fmt.Sprintf("Tết %d is there; Tết %d not yet", year, year+1), "add it as soon as it is announced")
+		c.warn("holidays", fmt.Sprintf("Tết %d is there; Tết %d not yet", year, year+1), addTet(year+1)+" as soon as they are announced")
 	default:
 		c.ok("holidays", "Tết %d is in the holiday file", year)
 	}

@@ -452,6 +452,24 @@ func TestCheckTet(t *testing.T) {
 		if statusOf(out.String(), "holidays") != tt.status {
 			t.Errorf("at %s:\n%s", tt.now, out.String())
 		}
+		// The fix names the key to set in this file, whose days add to the
+		// shipped file's (a holiday file of one's own replaces it).
+		if fix := "calendar.holidays in " + d.config; tt.status != "ok" && !strings.Contains(out.String(), fix) {
+			t.Errorf("at %s: the fix does not name %s:\n%s", tt.now, fix, out.String())
+		}
+	}
+	// Doing what it says: Tết 2027 (5–11 February) in calendar.holidays.
+	body, err := os.ReadFile(d.config)
+	if err != nil || !bytes.Contains(body, []byte("\n[calendar]\n")) {
+		t.Fatalf("no [calendar] in %s (%v)", d.config, err)
+	}
+	tet := `holidays = ["2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11"]`
+	os.WriteFile(d.config, bytes.Replace(body, []byte("\n[calendar]\n"), []byte("\n[calendar]\n"+tet+"\n"), 1), 0o600)
+	var out bytes.Buffer
+	c := &checker{w: &out, now: time.Date(2026, 12, 1, 9, 0, 0, 0, calendar.Vietnam), timeout: time.Minute}
+	c.run(context.Background(), d.config, "")
+	if statusOf(out.String(), "holidays") != "ok" {
+		t.Errorf("with Tết 2027 in calendar.holidays:\n%s", out.String())
 	}
 }
 
