@@ -314,14 +314,15 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	notes = append(notes, checkLeaders(cfg.Operators, table)...)
 	notes = append(notes, centerAndAgency(cfg.Operators, table)...)
 	note := strings.Join(notes, "; ")
+	tables := "; `phananh operators --config " + cfg.Path + "` lists the agencies' codes and writes the [[operators]] tables to fill in"
 	switch {
 	case len(problems) > 0:
 		if note != "" {
 			problems = append(problems, note)
 		}
-		c.fail("operators", strings.Join(problems, "; "), "add the missing [[operators]] in "+cfg.Path+", or the agencies' email in the routing table")
+		c.fail("operators", strings.Join(problems, "; "), "add the missing [[operators]] in "+cfg.Path+", or the agencies' email in the routing table"+tables)
 	case note != "":
-		c.warn("operators", note, "add a handler and a leader of each in "+cfg.Path+", and give an agency's staff only its roles")
+		c.warn("operators", note, "add a handler and a leader of each in "+cfg.Path+", and give an agency's staff only its roles"+tables)
 	default:
 		c.ok("operators", "%d; every agency has a handler and a leader, the Center a receiver and an approver", len(cfg.Operators))
 	}

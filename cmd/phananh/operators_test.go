@@ -171,5 +171,8 @@ func TestUnknownAgencyNamesLine(t *testing.T) {
 		if i < 0 || !strings.Contains(out[max(0, i-80):i], want) {
 			t.Errorf("%s: the unknown agency is not named with %s:\n%s", cmd, want, out)
 		}
+		if hint := "phananh operators --config " + path; cmd == "check" && !strings.Contains(out, hint) {
+			t.Errorf("check: the fix does not point to %s:\n%s", hint, out)
+		}
 	}
 }
