@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -164,6 +166,10 @@ func (c *checker) key(name, setting, path, env string, fresh bool) []byte {
 		return nil
 	}
 	k, err := config.ReadKeyFile(path)
+	if errors.Is(err, fs.ErrPermission) {
+		c.fail(name, err.Error(), unreadableFix(path))
+		return nil
+	}
 	if err != nil {
 		c.fail(name, err.Error(), "set "+setting+" to the right file; restore the key from its copy")
 		return nil
@@ -191,11 +197,29 @@ func (c *checker) password(name, setting, path, env string, required bool) {
 		c.fail(name, err.Error(), "write the password in "+path+" (mode 0600), or set "+env)
 	case info.Mode().Perm()&0o077 != 0:
 		c.fail(name, fmt.Sprintf("%s is readable by others (mode %04o)", path, info.Mode().Perm()), "chmod 600 "+path)
+	case !info.Mode().IsRegular():
+		c.fail(name, path+" cannot be read: it is not a file", "write the password in "+path+" (mode 0600), or set "+env)
 	case info.Size() == 0:
 		c.fail(name, path+" is empty", "write the password in it")
 	default:
+		// Read it, as serve will: a file of mode 0600 owned by another
+		// user than the one the service runs as cannot be.
+		if _, err := os.ReadFile(path); err != nil {
+			c.fail(name, path+" cannot be read: "+err.Error(), unreadableFix(path))
+			return
+		}
 		c.ok(name, "%s (mode %04o)", path, info.Mode().Perm())
 	}
+}
+
+// unreadableFix is the fix for a key or password file this user cannot
+// read: the service's user must own it (run check as that user).
+func unreadableFix(path string) string {
+	name := "phananh"
+	if u, err := user.Current(); err == nil && u.Uid != "0" {
+		name = u.Username
+	}
+	return fmt.Sprintf("give it to the user the service runs as, which runs check too: chown %s %s; chmod 600 %s", name, path, path)
 }
 
 func (c *checker) store(ctx context.Context, cfg *config.Config, key []byte) {

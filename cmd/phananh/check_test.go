@@ -255,6 +255,13 @@ func TestCheckFaults(t *testing.T) {
 			check: "smtp AUTH", status: "fail", want: "check smtp.username and the password in"},
 		{name: "SMTP server down", opt: deploymentOptions{folders: true, settings: map[string]string{"smtp.port": fmt.Sprint(closedPort)}},
 			check: "smtp connect", status: "fail", want: "nothing listens there"},
+		{name: "password file a folder", opt: deploymentOptions{folders: true},
+			change: func(d *deployment) {
+				path := filepath.Join(d.dir, "imap.password")
+				os.Remove(path)
+				os.Mkdir(path, 0o700)
+			},
+			check: "imap password", status: "fail", want: "cannot be read"},
 		{name: "key file 0644", opt: deploymentOptions{folders: true},
 			change: func(d *deployment) { os.Chmod(filepath.Join(d.dir, "keys", "encryption.key"), 0o644) },
 			check:  "encryption key", status: "fail", want: "chmod 600"},
