@@ -156,11 +156,19 @@ func TestPoolMadeAhead(t *testing.T) {
 	if o, err := db.SweepOrphans(ctx, time.Now().Add(orphanAge+keyPoolAge+time.Hour), true); err != nil || o.Keys != keyPool/2+1 {
 		t.Errorf("a sweep would take %d keys for orphans, want the %d given (%v)", o.Keys, keyPool/2+1, err)
 	}
-	for range keyPool {
+	// The rest of the first pool and less than half the second: taking
+	// half the second would start a third in the background.
+	for range keyPool - 2 {
 		k := take()
 		if has, err := db.keystore.has(ctx, k.id); err != nil || !has {
 			t.Fatalf("key %s given before it was durable: %v", k.id, err)
 		}
+	}
+	db.keystore.mu.Lock()
+	third := db.keystore.ahead
+	db.keystore.mu.Unlock()
+	if third != nil {
+		t.Fatal("a third pool made before half the second was given")
 	}
 	var n int
 	db.keystore.db.QueryRowContext(ctx, `SELECT count(*) FROM data_keys`).Scan(&n)
