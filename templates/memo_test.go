@@ -2,8 +2,11 @@ package templates
 
 import (
 	"encoding/json"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	texttemplate "text/template"
 	"text/template/parse"
 )
 
@@ -136,5 +139,38 @@ func TestMemoKeepsNoCitizenWords(t *testing.T) {
 		if _, keep := appendMemoKey(nil, "list", c.arg); keep != c.keep {
 			t.Errorf("%q: kept %v", c.arg, keep)
 		}
+	}
+}
+
+// TestKeptCallsWhereDotIsData: a call with a list field as argument is
+// replaced at the top of a template and inside a condition, where dot is
+// the mail's data, and not inside range or with, where dot is something
+// else and the field may not be the list it names on the data.
+func TestKeptCallsWhereDotIsData(t *testing.T) {
+	set := texttemplate.Must(texttemplate.New("").Parse(`{{define "root"}}` +
+		`{{template "p" .Codes}}{{if .Codes}}{{template "p" .Codes}}{{else}}{{template "p" .Codes}}{{end}}` +
+		`{{range .Items}}{{template "p" .Codes}}{{else}}{{template "p" .Codes}}{{end}}` +
+		`{{with .Inner}}{{template "p" .Codes}}{{end}}{{end}}` +
+		`{{define "p"}}{{range .}}{{.}}{{end}}{{end}}`))
+	lookup := func(name string) *parse.Tree {
+		if t := set.Lookup(name); t != nil {
+			return t.Tree
+		}
+		return nil
+	}
+	type codes struct{ Codes []string }
+	data := reflect.TypeFor[struct {
+		Codes []string
+		Items []codes
+		Inner codes
+	}]()
+	_, calls := keptCalls(lookup, []string{"root"}, data)
+	if len(calls) != 4 {
+		var at []int
+		for n := range calls {
+			at = append(at, int(n.Pos))
+		}
+		slices.Sort(at)
+		t.Errorf("calls at %v replaced, want 4: at the top, in if and else, in range's else", at)
 	}
 }
