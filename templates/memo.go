@@ -197,15 +197,6 @@ func keptCalls(lookup func(string) *parse.Tree, roots []string, data reflect.Typ
 					walk(c, atData)
 				}
 			}
-		case *parse.IfNode:
-			walk(n.List, atData)
-			walk(n.ElseList, atData)
-		case *parse.RangeNode:
-			walk(n.List, false)
-			walk(n.ElseList, atData)
-		case *parse.WithNode:
-			walk(n.List, false)
-			walk(n.ElseList, atData)
 		case *parse.TemplateNode:
 			plain := !strings.Contains(n.Name, "$") && worth(lookup(n.Name))
 			switch {
@@ -216,6 +207,12 @@ func keptCalls(lookup func(string) *parse.Tree, roots []string, data reflect.Typ
 				enter(n.Name)
 			case fieldType(data, n.Pipe.Cmds[0].Args[0]) == reflect.TypeFor[[]string]():
 				calls[n] = plain
+			}
+		default:
+			if b := branch(node); b != nil {
+				// Only a condition leaves dot as it is; range and with move it.
+				walk(b.List, atData && b.NodeType == parse.NodeIf)
+				walk(b.ElseList, atData)
 			}
 		}
 	}
@@ -249,18 +246,12 @@ func worth(t *parse.Tree) bool {
 			}
 		case *parse.ActionNode, *parse.TemplateNode:
 			actions++
-		case *parse.IfNode:
-			actions++
-			count(n.List)
-			count(n.ElseList)
-		case *parse.RangeNode:
-			actions++
-			count(n.List)
-			count(n.ElseList)
-		case *parse.WithNode:
-			actions++
-			count(n.List)
-			count(n.ElseList)
+		default:
+			if b := branch(node); b != nil {
+				actions++
+				count(b.List)
+				count(b.ElseList)
+			}
 		}
 	}
 	count(t.Root)
@@ -326,14 +317,24 @@ func walkLists(node parse.Node, f func(*parse.ListNode)) {
 		for _, c := range n.Nodes {
 			walkLists(c, f)
 		}
-	case *parse.IfNode:
-		walkLists(n.List, f)
-		walkLists(n.ElseList, f)
-	case *parse.RangeNode:
-		walkLists(n.List, f)
-		walkLists(n.ElseList, f)
-	case *parse.WithNode:
-		walkLists(n.List, f)
-		walkLists(n.ElseList, f)
+	default:
+		if b := branch(node); b != nil {
+			walkLists(b.List, f)
+			walkLists(b.ElseList, f)
+		}
 	}
+}
+
+// branch returns the condition, loop or with that node is, nil when it
+// is none of them.
+func branch(node parse.Node) *parse.BranchNode {
+	switch n := node.(type) {
+	case *parse.IfNode:
+		return &n.BranchNode
+	case *parse.RangeNode:
+		return &n.BranchNode
+	case *parse.WithNode:
+		return &n.BranchNode
+	}
+	return nil
 }
