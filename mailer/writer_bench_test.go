@@ -8,6 +8,8 @@ import (
 
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/textproto"
+
+	"haugiang.gov.vn/phananh/store"
 )
 
 // BenchmarkRenderWriters is BenchmarkRender with each of two MIME
@@ -23,45 +25,22 @@ func BenchmarkRenderWriters(b *testing.B) {
 		{"go-message", writeGoMessage},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			db := openStore(b)
-			w, _ := newWorker(b, db, io.Discard)
-			mails := reportMails(b, db)
-			out := bufio.NewWriter(discard{})
-			b.ReportAllocs()
-			var size int
-			cpu := cpuTime()
-			for b.Loop() {
-				size = 0
-				for _, m := range mails {
-					files, left, release, err := w.spoolFiles(m)
-					if err != nil {
-						b.Fatal(err)
-					}
-					msg, err := w.compose(m, left, len(files))
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := attach(msg, files); err != nil {
-						b.Fatal(err)
-					}
-					body := &spill{dir: db.Blobs().TempDir()}
-					if err := c.write(body, msg); err != nil {
-						b.Fatal(err)
-					}
-					release()
-					r, err := body.reader()
-					if err != nil {
-						b.Fatal(err)
-					}
-					d := &dotWriter{w: out}
-					n, _ := io.Copy(d, r)
-					d.Close()
-					size += int(n)
-					body.close()
+			benchReports(b, func(w *Worker, db *store.DB, m store.Mail) (*spill, error) {
+				files, left, release, err := w.spoolFiles(m)
+				if err != nil {
+					return nil, err
 				}
-			}
-			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/report")
-			b.ReportMetric(float64(size), "bytes/report")
+				defer release()
+				msg, err := w.compose(m, left, len(files))
+				if err != nil {
+					return nil, err
+				}
+				if err := attach(msg, files); err != nil {
+					return nil, err
+				}
+				body := &spill{dir: db.Blobs().TempDir()}
+				return body, c.write(body, msg)
+			})
 		})
 	}
 }
