@@ -48,6 +48,8 @@ type Config struct {
 	// Dir its folder ("" and the working directory for Default).
 	Path string `toml:"-"`
 	Dir  string `toml:"-"`
+	// lines are the lines of Path that write each key, for errors.
+	lines keyLineMap
 }
 
 // IMAP is the [imap] table: the mailbox citizens and staff write to.
@@ -332,6 +334,7 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	lines := keyLines(src)
+	cfg.lines = lines
 	md, err := toml.Decode(string(src), cfg)
 	if err != nil {
 		return nil, decodeError(abs, lines, err)

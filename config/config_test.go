@@ -192,3 +192,30 @@ func TestBadConfigNamesLine(t *testing.T) {
 		}
 	}
 }
+
+// A key or password file that cannot be read is named with the line of the
+// configuration that names it, and what to do.
+func TestSecretErrorsNameLine(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "open.key"), []byte(strings.Repeat("ab", 32)+"\n"), 0o644)
+	p := write(t, "[security]\nencryption_key_file = \""+filepath.Join(dir, "lost.key")+"\"\n"+
+		"token_key_file = \""+filepath.Join(dir, "open.key")+"\"\n\n[imap]\npassword_file = \""+filepath.Join(dir, "none")+"\"\n")
+	cfg, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cfg.EncryptionKey()
+	if want := "phananh.toml:2: security.encryption_key_file: "; err == nil || !strings.Contains(err.Error(), want) ||
+		!strings.Contains(err.Error(), "from its copy") {
+		t.Errorf("missing encryption key: %v, want %q and what to do", err, want)
+	}
+	_, _, err = cfg.TokenKeys()
+	if want := "phananh.toml:3: security.token_key_file: "; err == nil || !strings.Contains(err.Error(), want) ||
+		!strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("token key readable by others: %v, want %q", err, want)
+	}
+	_, err = cfg.IMAPPassword()
+	if want := "phananh.toml:6: imap.password_file: "; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("missing password file: %v, want %q", err, want)
+	}
+}

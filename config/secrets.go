@@ -26,14 +26,25 @@ const (
 // IMAPPassword returns the IMAP password from PHANANH_IMAP_PASSWORD or, when
 // that is unset, from imap.password_file.
 func (c *Config) IMAPPassword() (string, error) {
-	return password("imap.password_file", c.IMAP.PasswordFile, EnvIMAPPassword)
+	p, err := password("imap.password_file", c.IMAP.PasswordFile, EnvIMAPPassword)
+	return p, c.named(err)
 }
 
 // SMTPPassword returns the SMTP password from PHANANH_SMTP_PASSWORD or, when
 // that is unset, from smtp.password_file; "" when neither is set (a relay
 // that takes mail without authentication).
 func (c *Config) SMTPPassword() (string, error) {
-	return password("smtp.password_file", c.SMTP.PasswordFile, EnvSMTPPassword)
+	p, err := password("smtp.password_file", c.SMTP.PasswordFile, EnvSMTPPassword)
+	return p, c.named(err)
+}
+
+// named writes an error that starts with a key ("imap.password_file: …")
+// as path:LINE: error, when the configuration was read from a file.
+func (c *Config) named(err error) error {
+	if err == nil || c.Path == "" {
+		return err
+	}
+	return withLine(c.Path, c.lines, err)
 }
 
 func password(key, path, env string) (string, error) {
@@ -53,7 +64,8 @@ func password(key, path, env string) (string, error) {
 // EncryptionKey returns the key that encrypts personal data at rest, from
 // PHANANH_ENCRYPTION_KEY or security.encryption_key_file.
 func (c *Config) EncryptionKey() ([]byte, error) {
-	return key("security.encryption_key_file", c.Security.EncryptionKeyFile, EnvEncryptionKey)
+	k, err := key("security.encryption_key_file", c.Security.EncryptionKeyFile, EnvEncryptionKey)
+	return k, c.named(err)
 }
 
 // TokenKeys returns the key that signs reply tokens, from PHANANH_TOKEN_KEY
@@ -62,11 +74,11 @@ func (c *Config) EncryptionKey() ([]byte, error) {
 func (c *Config) TokenKeys() (current, previous []byte, err error) {
 	current, err = key("security.token_key_file", c.Security.TokenKeyFile, EnvTokenKey)
 	if err != nil || c.Security.PreviousTokenKeyFile == "" {
-		return current, nil, err
+		return current, nil, c.named(err)
 	}
 	previous, err = ReadKeyFile(c.Security.PreviousTokenKeyFile)
 	if err != nil {
-		return nil, nil, fmt.Errorf("security.previous_token_key_file: %w", err)
+		return nil, nil, c.named(fmt.Errorf("security.previous_token_key_file: %w", err))
 	}
 	return current, previous, nil
 }
@@ -80,6 +92,12 @@ func key(name, path, env string) ([]byte, error) {
 		return k, nil
 	}
 	k, err := ReadKeyFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A new installation's keys are made before they are read: this
+		// one was lost, or the setting names the wrong file.
+		return nil, fmt.Errorf("%s: %s does not exist: put the key file back from its copy, or correct %s "+
+			"(without the key the data cannot be read)", name, path, name)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
