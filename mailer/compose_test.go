@@ -123,20 +123,8 @@ func TestMessageShape(t *testing.T) {
 		h.Header.Get("References") != "<r@example.com> <a@example.com>" || h.Header.Get("MIME-Version") != "1.0" {
 		t.Errorf("From %v (%v), Subject %q, References %q", sender, err, subject, h.Header.Get("References"))
 	}
-	var shape []string
-	r, err := gomessage.CreateReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	shape = append(shape, r.Header.Get("Content-Type")[:len("multipart/mixed")])
-	for {
-		p, err := r.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	shape := []string{h.Header.Get("Content-Type")[:len("multipart/mixed")]}
+	goParts(t, raw, func(p *gomessage.Part) {
 		typ, params, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
 		body, _ := io.ReadAll(p.Body)
 		switch {
@@ -152,7 +140,7 @@ func TestMessageShape(t *testing.T) {
 			typ += " " + name
 		}
 		shape = append(shape, typ)
-	}
+	})
 	want := "multipart/mixed text/plain text/html image/jpeg ảnh hiện trường.jpg application/pdf biên bản.pdf"
 	if got := strings.Join(shape, " "); got != want {
 		t.Errorf("parts %s; want %s", got, want)

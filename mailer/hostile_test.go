@@ -138,19 +138,8 @@ func TestHostileMailReadsBack(t *testing.T) {
 	if got, want := strings.Join(files, "|"), strings.Join(sanitized(), "|"); got != want {
 		t.Errorf("mime/multipart reads files\n %q\nwant\n %q", got, want)
 	}
-	r, err := gomessage.CreateReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
 	files = nil
-	for {
-		p, err := r.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	goParts(t, raw, func(p *gomessage.Part) {
 		a, ok := p.Header.(*gomessage.AttachmentHeader)
 		if h, inline := p.Header.(*gomessage.InlineHeader); inline && !strings.HasPrefix(h.Get("Content-Type"), "text/") {
 			a, ok = &gomessage.AttachmentHeader{Header: h.Header}, true
@@ -162,7 +151,7 @@ func TestHostileMailReadsBack(t *testing.T) {
 			}
 			files = append(files, name)
 		}
-	}
+	})
 	if got, want := strings.Join(files, "|"), strings.Join(sanitized(), "|"); got != want {
 		t.Errorf("go-message reads files\n %q\nwant\n %q", got, want)
 	}

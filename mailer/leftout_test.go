@@ -104,21 +104,10 @@ func TestUnreadablePhotoKeptAtTheCenter(t *testing.T) {
 // bodies returns the plain text and the HTML of a raw message.
 func bodies(t *testing.T, raw []byte) (text, html string) {
 	t.Helper()
-	r, err := gomessage.CreateReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p, err := r.NextPart()
-		if err == io.EOF {
-			return text, html
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	goParts(t, raw, func(p *gomessage.Part) {
 		h, ok := p.Header.(*gomessage.InlineHeader)
 		if !ok {
-			continue
+			return
 		}
 		typ, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 		b, _ := io.ReadAll(p.Body)
@@ -128,7 +117,8 @@ func bodies(t *testing.T, raw []byte) (text, html string) {
 		case "text/html":
 			html = string(b)
 		}
-	}
+	})
+	return text, html
 }
 
 // lineOf returns the first line of text that holds s.

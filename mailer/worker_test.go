@@ -204,23 +204,32 @@ func TestSendInlinePhoto(t *testing.T) {
 // attachments returns the attachments of a raw message by file name.
 func attachments(t *testing.T, raw []byte) map[string][]byte {
 	t.Helper()
-	r, err := gomessage.CreateReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]byte{}
-	for {
-		p, err := r.NextPart()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	goParts(t, raw, func(p *gomessage.Part) {
 		if h, ok := p.Header.(*gomessage.AttachmentHeader); ok {
 			name, _ := h.Filename()
 			out[name], _ = io.ReadAll(p.Body)
 		}
+	})
+	return out
+}
+
+// goParts calls f with each part of a raw message as go-message reads it.
+func goParts(t *testing.T, raw []byte, f func(*gomessage.Part)) {
+	t.Helper()
+	r, err := gomessage.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		f(p)
 	}
 }
 
