@@ -70,14 +70,8 @@ func TestAcceptedMailUnrecordedIsNotSentAgain(t *testing.T) {
 	if n, err := w.sendDue(ctx); n != 1 || err != nil {
 		t.Fatalf("with the store back: sent %d, %v; want the new mail alone", n, err)
 	}
-	for id, s := range states(t, db) {
-		if s != "sent/1" {
-			t.Errorf("mail %d: %s, want sent/1", id, s)
-		}
-	}
-	if got := len(sink.Messages()); got != 5 {
-		t.Errorf("the server accepted %d mails, want 5", got)
-	}
+	wantAllStates(t, db, "", "sent/1")
+	wantAccepted(t, sink, 5)
 }
 
 // TestOutageInTheMiddleOfABatch: the server goes down while it takes the
@@ -100,12 +94,7 @@ func TestOutageInTheMiddleOfABatch(t *testing.T) {
 	if n, err := w.sendDue(context.Background()); n != 1 || err != nil {
 		t.Fatalf("during the outage: sent %d, %v; want 1", n, err)
 	}
-	got := states(t, db)
-	for id, want := range map[int64]string{1: "sent/1", 2: "queued/1", 3: "queued/1", 4: "queued/1", 5: "queued/1"} {
-		if got[id] != want {
-			t.Errorf("during the outage, mail %d: %s, want %s", id, got[id], want)
-		}
-	}
+	wantStates(t, db, "during the outage, ", map[int64]string{1: "sent/1", 2: "queued/1", 3: "queued/1", 4: "queued/1", 5: "queued/1"})
 	sink.SetDown(false)
 	later := w.Now().Add(w.RetryMax)
 	w.Now = func() time.Time { return later }
@@ -150,18 +139,12 @@ func TestSenderRefusedDelaysMail(t *testing.T) {
 	if n, err := w.sendDue(context.Background()); n != 0 || err != nil {
 		t.Fatalf("while the sender is refused: sent %d, %v", n, err)
 	}
-	for id, s := range states(t, db) {
-		if s != "queued/1" {
-			t.Errorf("while the sender is refused, mail %d: %s, want queued/1", id, s)
-		}
-	}
+	wantAllStates(t, db, "while the sender is refused, ", "queued/1")
 	refused.Store(false)
 	later := w.Now().Add(w.RetryMax)
 	w.Now = func() time.Time { return later }
 	if n, err := w.sendDue(context.Background()); n != 3 || err != nil {
 		t.Fatalf("once the sender is taken: sent %d, %v; want 3", n, err)
 	}
-	if got := len(sink.Messages()); got != 3 {
-		t.Errorf("the server accepted %d mails, want 3", got)
-	}
+	wantAccepted(t, sink, 3)
 }

@@ -39,6 +39,38 @@ func states(t *testing.T, db *store.DB) map[int64]string {
 	return out
 }
 
+// wantStates fails t for each mail of want whose state and attempts in
+// the outbox (states) are not those want gives it; when says when, in the
+// failure.
+func wantStates(t *testing.T, db *store.DB, when string, want map[int64]string) {
+	t.Helper()
+	got := states(t, db)
+	for id, s := range want {
+		if got[id] != s {
+			t.Errorf("%smail %d: %s, want %s", when, id, got[id], s)
+		}
+	}
+}
+
+// wantAllStates fails t for each mail of the outbox whose state and
+// attempts are not want.
+func wantAllStates(t *testing.T, db *store.DB, when string, want string) {
+	t.Helper()
+	for id, s := range states(t, db) {
+		if s != want {
+			t.Errorf("%smail %d: %s, want %s", when, id, s, want)
+		}
+	}
+}
+
+// wantAccepted fails t unless the server accepted n mails.
+func wantAccepted(t *testing.T, sink *smtptest.Server, n int) {
+	t.Helper()
+	if got := len(sink.Messages()); got != n {
+		t.Errorf("the server accepted %d mails, want %d", got, n)
+	}
+}
+
 // TestOneSessionForManyMails sends two rounds of mail, as the daemon does
 // when new mail is queued: one SMTP session carries them all, and each
 // mail is recorded as sent once.
@@ -59,11 +91,7 @@ func TestOneSessionForManyMails(t *testing.T) {
 	if ok, _ := w.sess.c.Extension("PIPELINING"); !ok {
 		t.Error("the sink offers no PIPELINING: the pipelined send went untested")
 	}
-	for id, s := range states(t, db) {
-		if s != "sent/1" {
-			t.Errorf("mail %d: %s, want sent/1", id, s)
-		}
-	}
+	wantAllStates(t, db, "", "sent/1")
 }
 
 // TestSessionClosedWhileIdle: the server closes the session while it is
@@ -118,16 +146,8 @@ func testRefusals(t *testing.T, stepwise bool) {
 	if n, err := w.sendDue(context.Background()); err != nil || n != 1 {
 		t.Fatalf("sent %d, %v", n, err)
 	}
-	got := states(t, db)
-	want := map[int64]string{1: "failed/1", 2: "sent/1", 3: "sent/1", 4: "sent/1", 5: "sent/1", 6: "queued/1", 7: "sent/1"}
-	for id, s := range want {
-		if got[id] != s {
-			t.Errorf("mail %d: %s, want %s", id, got[id], s)
-		}
-	}
-	if n := len(sink.Messages()); n != 5 {
-		t.Errorf("%d mails accepted, want 5", n)
-	}
+	wantStates(t, db, "", map[int64]string{1: "failed/1", 2: "sent/1", 3: "sent/1", 4: "sent/1", 5: "sent/1", 6: "queued/1", 7: "sent/1"})
+	wantAccepted(t, sink, 5)
 }
 
 // TestAcceptedButUnheard: the connection breaks after the server kept a
@@ -194,12 +214,7 @@ func TestRecipientRefused(t *testing.T) {
 			if n, err := w.sendDue(context.Background()); err != nil || n != 2 {
 				t.Fatalf("sent %d, %v", n, err)
 			}
-			got := states(t, db)
-			for id, want := range map[int64]string{1: "sent/1", 2: "failed/1", 3: "queued/1", 4: "sent/1"} {
-				if got[id] != want {
-					t.Errorf("mail %d: %s, want %s", id, got[id], want)
-				}
-			}
+			wantStates(t, db, "", map[int64]string{1: "sent/1", 2: "failed/1", 3: "queued/1", 4: "sent/1"})
 			if sink.Connections() != 1 {
 				t.Errorf("%d connections, want 1", sink.Connections())
 			}
