@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -28,20 +27,8 @@ func TestE2ECenterGetsUncleanableFiles(t *testing.T) {
 	broken := []byte("\xff\xd8\xff\xe1\x00\x10Exif\x00\x00not a JPEG")
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
-	var b strings.Builder
-	fmt.Fprintf(&b, "From: Nguyễn Văn An <%s>\r\nTo: phananh@haugiang.gov.vn\r\nSubject: =?UTF-8?Q?M=E1=BA=A5t_=C4=91i=E1=BB=87n?=\r\n"+
-		"Message-ID: <dashcam@mail.example.com>\r\nDate: Mon, 23 Nov 2026 08:10:00 +0700\r\nMIME-Version: 1.0\r\n"+
-		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n"+
-		"Content-Transfer-Encoding: 8bit\r\n\r\nKhu vực ấp 3, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng, cột điện nghiêng.\r\n\r\n", e2eCitizen)
-	for _, f := range []struct {
-		name, typ string
-		data      []byte
-	}{{"DASHCAM_0001.MOV", "video/quicktime", dashcam}, {"day-dien.jpg", "image/jpeg", broken}} {
-		fmt.Fprintf(&b, "--b1\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\n"+
-			"Content-Transfer-Encoding: base64\r\n\r\n%s", f.typ, f.name, f.name, base64Lines(f.data))
-	}
-	b.WriteString("--b1--\r\n")
-	e.deliver(receivedAt, b.String())
+	e.deliver(receivedAt, reportWithFiles("dashcam@mail.example.com", "",
+		sentFile{"DASHCAM_0001.MOV", "video/quicktime", dashcam}, sentFile{"day-dien.jpg", "image/jpeg", broken}))
 
 	triage := e.waitMail("triage", e2eReceiver, 1)
 	files := triage.files()

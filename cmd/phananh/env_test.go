@@ -276,6 +276,30 @@ func citizenReport(n int, from string) string {
 		"Khu vực ấp %d, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng, mã số %d.\r\nSố điện thoại: 0912 345 %03d\r\n", n, from, n, n, n, n, n%1000)
 }
 
+// sentFile is a file a citizen attaches to a report.
+type sentFile struct {
+	name, typ string
+	data      []byte
+}
+
+// reportWithFiles is e2eCitizen's report of a power cut, with Message-ID
+// <id>, extra (lines ending with CRLF) after its first line of text, and
+// files attached in base64, as a mail program sends it.
+func reportWithFiles(id, extra string, files ...sentFile) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: Nguyễn Văn An <%s>\r\nTo: phananh@haugiang.gov.vn\r\nSubject: =?UTF-8?Q?M=E1=BA=A5t_=C4=91i=E1=BB=87n?=\r\n"+
+		"Message-ID: <%s>\r\nDate: Mon, 23 Nov 2026 08:10:00 +0700\r\nMIME-Version: 1.0\r\n"+
+		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n"+
+		"Content-Transfer-Encoding: 8bit\r\n\r\nKhu vực ấp 3, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng, cột điện nghiêng.\r\n%s\r\n",
+		e2eCitizen, id, extra)
+	for _, f := range files {
+		fmt.Fprintf(&b, "--b1\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\n"+
+			"Content-Transfer-Encoding: base64\r\n\r\n%s", f.typ, f.name, f.name, base64Lines(f.data))
+	}
+	b.WriteString("--b1--\r\n")
+	return b.String()
+}
+
 // base64Lines is data in base64, in lines of 76 characters, each ending
 // with CRLF, as a mail program writes an attachment.
 func base64Lines(data []byte) string {

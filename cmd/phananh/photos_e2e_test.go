@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"image/png"
 	"io"
 	"os"
@@ -40,22 +39,9 @@ func TestE2EConfidentialPhoneFiles(t *testing.T) {
 	fake := []byte("\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  \x00\x00\x00\x20udta\x00\x00\x00\x18\xa9autNguyen Van An")
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
-	var b strings.Builder
-	fmt.Fprintf(&b, "From: Nguyễn Văn An <%s>\r\nTo: phananh@haugiang.gov.vn\r\nSubject: =?UTF-8?Q?M=E1=BA=A5t_=C4=91i=E1=BB=87n?=\r\n"+
-		"Message-ID: <png-video@mail.example.com>\r\nDate: Mon, 23 Nov 2026 08:10:00 +0700\r\nMIME-Version: 1.0\r\n"+
-		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n"+
-		"Content-Transfer-Encoding: 8bit\r\n\r\nKhu vực ấp 3, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng, cột điện nghiêng.\r\n"+
-		"Đề nghị giữ bí mật thông tin người phản ánh.\r\n\r\n", e2eCitizen)
-	for _, f := range []struct {
-		name, typ string
-		data      []byte
-	}{{"Nguyen Van An.png", "image/png", photo}, {"IMG_0042.MOV", "video/quicktime", video},
-		{"IMG_0043.HEIC", "image/heic", heic}, {"IMG_0044.MOV", "video/quicktime", fake}} {
-		fmt.Fprintf(&b, "--b1\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\n"+
-			"Content-Transfer-Encoding: base64\r\n\r\n%s", f.typ, f.name, f.name, base64Lines(f.data))
-	}
-	b.WriteString("--b1--\r\n")
-	e.deliver(receivedAt, b.String())
+	e.deliver(receivedAt, reportWithFiles("png-video@mail.example.com", "Đề nghị giữ bí mật thông tin người phản ánh.\r\n",
+		sentFile{"Nguyen Van An.png", "image/png", photo}, sentFile{"IMG_0042.MOV", "video/quicktime", video},
+		sentFile{"IMG_0043.HEIC", "image/heic", heic}, sentFile{"IMG_0044.MOV", "video/quicktime", fake}))
 
 	triage := e.waitMail("triage", e2eReceiver, 1)
 	text := triage.text()
@@ -170,20 +156,8 @@ func TestE2EUnreadablePhotoKeptAtTheCenter(t *testing.T) {
 	broken := []byte("\xff\xd8\xff\xe1\x00\x10Exif\x00\x00not a JPEG")
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
-	var b strings.Builder
-	fmt.Fprintf(&b, "From: Nguyễn Văn An <%s>\r\nTo: phananh@haugiang.gov.vn\r\nSubject: =?UTF-8?Q?M=E1=BA=A5t_=C4=91i=E1=BB=87n?=\r\n"+
-		"Message-ID: <broken-jpeg@mail.example.com>\r\nDate: Mon, 23 Nov 2026 08:10:00 +0700\r\nMIME-Version: 1.0\r\n"+
-		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n"+
-		"Content-Transfer-Encoding: 8bit\r\n\r\nKhu vực ấp 3, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng, cột điện nghiêng.\r\n\r\n", e2eCitizen)
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{"cot-dien.jpg", photo}, {"day-dien.jpg", broken}} {
-		fmt.Fprintf(&b, "--b1\r\nContent-Type: image/jpeg; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\n"+
-			"Content-Transfer-Encoding: base64\r\n\r\n%s", f.name, f.name, base64Lines(f.data))
-	}
-	b.WriteString("--b1--\r\n")
-	e.deliver(receivedAt, b.String())
+	e.deliver(receivedAt, reportWithFiles("broken-jpeg@mail.example.com", "",
+		sentFile{"cot-dien.jpg", "image/jpeg", photo}, sentFile{"day-dien.jpg", "image/jpeg", broken}))
 
 	triage := e.waitMail("triage", e2eReceiver, 1)
 	text := triage.text()
