@@ -27,7 +27,7 @@ const (
 // that is unset, from imap.password_file.
 func (c *Config) IMAPPassword() (string, error) {
 	p, err := password("imap.password_file", c.IMAP.PasswordFile, EnvIMAPPassword)
-	return p, c.named(err)
+	return p, c.Named(err)
 }
 
 // SMTPPassword returns the SMTP password from PHANANH_SMTP_PASSWORD or, when
@@ -35,14 +35,15 @@ func (c *Config) IMAPPassword() (string, error) {
 // that takes mail without authentication).
 func (c *Config) SMTPPassword() (string, error) {
 	p, err := password("smtp.password_file", c.SMTP.PasswordFile, EnvSMTPPassword)
-	return p, c.named(err)
+	return p, c.Named(err)
 }
 
-// named writes an error that starts with a key ("imap.password_file: …")
-// as path:LINE: error, when the configuration was read from a file.
-func (c *Config) named(err error) error {
-	if err == nil || c.Path == "" {
-		return err
+// Named writes an error that starts with a key ("imap.password_file: …")
+// as path:LINE: error, when the configuration was read from a file; any
+// other error is returned as it is.
+func (c *Config) Named(err error) error {
+	if err == nil || c.Path == "" || !keyInError.MatchString(err.Error()) {
+		return err // no key of this file: it names its own file (a holiday file's error)
 	}
 	return withLine(c.Path, c.lines, err)
 }
@@ -65,7 +66,7 @@ func password(key, path, env string) (string, error) {
 // PHANANH_ENCRYPTION_KEY or security.encryption_key_file.
 func (c *Config) EncryptionKey() ([]byte, error) {
 	k, err := key("security.encryption_key_file", c.Security.EncryptionKeyFile, EnvEncryptionKey)
-	return k, c.named(err)
+	return k, c.Named(err)
 }
 
 // TokenKeys returns the key that signs reply tokens, from PHANANH_TOKEN_KEY
@@ -74,11 +75,11 @@ func (c *Config) EncryptionKey() ([]byte, error) {
 func (c *Config) TokenKeys() (current, previous []byte, err error) {
 	current, err = key("security.token_key_file", c.Security.TokenKeyFile, EnvTokenKey)
 	if err != nil || c.Security.PreviousTokenKeyFile == "" {
-		return current, nil, c.named(err)
+		return current, nil, c.Named(err)
 	}
 	previous, err = ReadKeyFile(c.Security.PreviousTokenKeyFile)
 	if err != nil {
-		return nil, nil, c.named(fmt.Errorf("security.previous_token_key_file: %w", err))
+		return nil, nil, c.Named(fmt.Errorf("security.previous_token_key_file: %w", err))
 	}
 	return current, previous, nil
 }

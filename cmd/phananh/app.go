@@ -58,7 +58,7 @@ func openApp(ctx context.Context, configPath string, log *slog.Logger) (*app, er
 	}
 	cal, err := calendar.New(cfg.Calendar, cfg.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", cfg.Path, err)
+		return nil, cfg.Named(err)
 	}
 	holder, err := routing.NewHolder(cfg.Rules.File, cfg.Rules.Table)
 	if err != nil {

@@ -395,7 +395,7 @@ func (c *checker) templates(cfg *config.Config, bodies routing.Bodies) *template
 func (c *checker) calendar(cfg *config.Config) {
 	cal, err := calendar.New(cfg.Calendar, cfg.Dir)
 	if err != nil {
-		c.fail("calendar", err.Error(), "correct [calendar] or the holiday file")
+		c.fail("calendar", cfg.Named(err).Error(), "correct [calendar] or the holiday file")
 		return
 	}
 	loc := cal.Location()

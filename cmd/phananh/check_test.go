@@ -255,6 +255,8 @@ func TestCheckFaults(t *testing.T) {
 			check: "smtp AUTH", status: "fail", want: "check smtp.username and the password in"},
 		{name: "SMTP server down", opt: deploymentOptions{folders: true, settings: map[string]string{"smtp.port": fmt.Sprint(closedPort)}},
 			check: "smtp connect", status: "fail", want: "nothing listens there"},
+		{name: "a holiday that is no date", opt: deploymentOptions{folders: true, settings: map[string]string{"calendar.holidays": `["2026-13-01"]`}},
+			check: "calendar", status: "fail", want: `phananh.toml:`},
 		{name: "password file a folder", opt: deploymentOptions{folders: true},
 			change: func(d *deployment) {
 				path := filepath.Join(d.dir, "imap.password")
