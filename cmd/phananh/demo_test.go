@@ -18,7 +18,7 @@ func TestDemo(t *testing.T) {
 	if code := dispatch(context.Background(), []string{"demo", "--out", out}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	for _, want := range []string{
+	wantSays(t, stdout.String(),
 		"01-mat-dien.eml          report      PA-",
 		"Điện, huyện Vị Thủy → Công ty Điện lực Hậu Giang",
 		"confidential; image/jpeg with GPS",
@@ -37,11 +37,7 @@ func TestDemo(t *testing.T) {
 		"/approve  lanhdao@ttgsdh.example.gov.vn   resolved → published",
 		"rate      citizen                         published → closed",
 		`now closed, rated "rat-hai-long"`,
-	} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("the demo does not say %q:\n%s", want, stdout.String())
-		}
-	}
+	)
 	files, _ := filepath.Glob(filepath.Join(out, "*.eml"))
 	if len(files) != 21 {
 		t.Errorf("%d .eml files written, want 21", len(files))
@@ -87,18 +83,14 @@ func TestDemo2025(t *testing.T) {
 	if code := dispatch(context.Background(), []string{"demo", "--table", "2025", "--out", out}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	for _, want := range []string{
+	wantSays(t, stdout.String(),
 		"Routing table: 2025",
 		"Điện, xã Vị Thanh 1 → Công ty Điện lực (khu vực Hậu Giang); now closed",
 		"Trật tự đô thị, phường Vị Thanh → Ủy ban nhân dân phường Vị Thanh",
 		"→ Công an thành phố Cần Thơ; URGENT",
 		"Mail sent (21)",
 		`now closed, rated "rat-hai-long"`,
-	} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("the demo does not say %q:\n%s", want, stdout.String())
-		}
-	}
+	)
 	if _, err := os.Stat(earlier); err == nil {
 		t.Errorf("the earlier run's mail is still in %s", out)
 	}
@@ -134,5 +126,15 @@ func TestDemoTableUnknown(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "appendix1 or 2025") {
 		t.Errorf("stderr does not name the tables: %s", stderr.String())
+	}
+}
+
+// wantSays checks that the demo's output says each of wants.
+func wantSays(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("the demo does not say %q:\n%s", want, out)
+		}
 	}
 }

@@ -23,11 +23,7 @@ func TestE2ESenderNameInTheCitizensLanguage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, envOptions{extra: tt.extra})
 			e.startDaemon()
-			const emma, lan = "emma.wilson@gmail.com", "lan.tran@gmail.com"
-			e.deliver(receivedAt, citizenMail("Emma Wilson <"+emma+">", "CAF=sender-en@mail.gmail.com", "Broken street light",
-				"Hello,\n\nThe street light in front of my house in Vi Tan ward has been broken for a week.\n\nBest regards,\nEmma Wilson\n+84 903 123 456\n"))
-			e.deliver(receivedAt, citizenMail("Trần Thị Lan <"+lan+">", "CAF=sender-vi@mail.gmail.com", "Đèn đường hỏng",
-				"Kính gửi Trung tâm,\n\nĐèn đường trước nhà tôi ở phường Vị Tân hỏng một tuần nay.\n\nTrần Thị Lan\n0903 123 456\n"))
+			deliverLightReports(e, "sender", "Vi Tan ward", "phường Vị Tân")
 			for to, want := range map[string]string{emma: tt.en, lan: tt.vi} {
 				ack := e.waitMail("ack", to, 1)
 				from, err := mail.ParseAddress(ack.header("From"))
@@ -50,11 +46,7 @@ func TestE2ESenderNameInTheCitizensLanguage(t *testing.T) {
 func TestE2EHTMLDeclaresItsLanguage(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
-	const emma, lan = "emma.wilson@gmail.com", "lan.tran@gmail.com"
-	e.deliver(receivedAt, citizenMail("Emma Wilson <"+emma+">", "CAF=lang-en@mail.gmail.com", "Broken street light",
-		"Hello,\n\nThe street light in front of my house in Vi Thanh city has been broken for a week.\n\nBest regards,\nEmma Wilson\n+84 903 123 456\n"))
-	e.deliver(receivedAt, citizenMail("Trần Thị Lan <"+lan+">", "CAF=lang-vi@mail.gmail.com", "Đèn đường hỏng",
-		"Kính gửi Trung tâm,\n\nĐèn đường trước nhà tôi ở thành phố Vị Thanh hỏng một tuần nay.\n\nTrần Thị Lan\n0903 123 456\n"))
+	deliverLightReports(e, "lang", "Vi Thanh city", "thành phố Vị Thanh")
 	for _, c := range []struct {
 		kind, to, want string
 	}{{"ack", emma, `<html lang="en">`}, {"ack", lan, `<html lang="vi">`}, {"triage", e2eReceiver, `<html lang="vi">`}} {
@@ -62,4 +54,18 @@ func TestE2EHTMLDeclaresItsLanguage(t *testing.T) {
 			t.Errorf("the %s to %s does not begin %s:\n%.300s", c.kind, c.to, c.want, html)
 		}
 	}
+}
+
+// The two citizens of the tests of language: Emma writes English, Lan
+// Vietnamese.
+const emma, lan = "emma.wilson@gmail.com", "lan.tran@gmail.com"
+
+// deliverLightReports delivers Emma's and Lan's reports of a broken street
+// light at the place named in English (placeEN) and in Vietnamese
+// (placeVI); tag makes their Message-IDs.
+func deliverLightReports(e *env, tag, placeEN, placeVI string) {
+	e.deliver(receivedAt, citizenMail("Emma Wilson <"+emma+">", "CAF="+tag+"-en@mail.gmail.com", "Broken street light",
+		"Hello,\n\nThe street light in front of my house in "+placeEN+" has been broken for a week.\n\nBest regards,\nEmma Wilson\n+84 903 123 456\n"))
+	e.deliver(receivedAt, citizenMail("Trần Thị Lan <"+lan+">", "CAF="+tag+"-vi@mail.gmail.com", "Đèn đường hỏng",
+		"Kính gửi Trung tâm,\n\nĐèn đường trước nhà tôi ở "+placeVI+" hỏng một tuần nay.\n\nTrần Thị Lan\n0903 123 456\n"))
 }
