@@ -59,12 +59,10 @@ type verdict struct {
 // classify says what a message is. Only a failing store is an error.
 func (c *classifier) classify(tx *store.Tx, in *incoming) (verdict, error) {
 	m := in.msg
-	prev, err := tx.SeenContent(m.MessageID, in.raw.key, in.raw.digest)
-	switch {
-	case err == nil:
-		return verdict{class: classDuplicate, code: prev.ReportCode, reason: "the same message was processed before", previous: prev.Kind}, nil
-	case !errors.Is(err, store.ErrNotFound):
+	if prev, seen, err := seenBefore(tx, in, m.MessageID); err != nil {
 		return verdict{}, err
+	} else if seen {
+		return verdict{class: classDuplicate, code: prev.ReportCode, reason: sameMessage, previous: prev.Kind}, nil
 	}
 	if isBounce(m) {
 		return verdict{class: classBounce}, nil
@@ -278,4 +276,22 @@ func (c *classifier) forwardedReport(m *parse.Message) *parse.Message {
 func hasCommands(m *parse.Message) bool {
 	cmds, refused := command.Parse(m.NewText)
 	return len(cmds)+len(refused) > 0
+}
+
+// sameMessage is the reason a message processed before is a duplicate.
+const sameMessage = "the same message was processed before"
+
+// seenBefore returns the first record of the same message — the same
+// Message-ID (or none) and the same content (SPEC 4.1) — and whether there
+// is one: a server's retry, or the mailbox's UIDs renumbered before the
+// message was moved.
+func seenBefore(tx *store.Tx, in *incoming, messageID string) (store.Message, bool, error) {
+	prev, err := tx.SeenContent(messageID, in.raw.key, in.raw.digest)
+	switch {
+	case err == nil:
+		return prev, true, nil
+	case errors.Is(err, store.ErrNotFound):
+		return store.Message{}, false, nil
+	}
+	return store.Message{}, false, err
 }

@@ -2,7 +2,6 @@ package intake
 
 import (
 	"encoding/json"
-	"errors"
 
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -99,13 +98,11 @@ func (p *Pipeline) staff() Staff {
 func (p *Pipeline) quarantine(in *incoming, q quarantined) func(*store.Tx, *incoming) (Outcome, error) {
 	return func(tx *store.Tx, in *incoming) (Outcome, error) {
 		h := in.raw.head
-		// The same message again (a server's retry, the mailbox's UIDs
-		// renumbered before it was moved) is not quarantined twice.
-		switch prev, err := tx.SeenContent(h.MessageID, in.raw.key, in.raw.digest); {
-		case err == nil:
-			return Outcome{Kind: KindDuplicate, Code: prev.ReportCode, Reason: "the same message was processed before"}, nil
-		case !errors.Is(err, store.ErrNotFound):
+		// The same message again is not quarantined twice.
+		if prev, seen, err := seenBefore(tx, in, h.MessageID); err != nil {
 			return Outcome{}, err
+		} else if seen {
+			return Outcome{Kind: KindDuplicate, Code: prev.ReportCode, Reason: sameMessage}, nil
 		}
 		data, err := json.Marshal(templates.Quarantine{
 			ReceivedAt: in.src.ReceivedAt, Cause: q.cause, Limit: q.limit, Folder: p.QuarantineFolder, Size: in.raw.size,
