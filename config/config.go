@@ -43,6 +43,12 @@ type Config struct {
 	Reports   Reports         `toml:"reports"`
 	Privacy   Privacy         `toml:"privacy"`
 	Operators []Operator      `toml:"operators"`
+	// Unfilled are the [[operators]] tables whose email is left empty, as
+	// `phananh operators` writes them for IT to fill in: not yet operators,
+	// Load leaves them out of Operators, each with Line the line of its
+	// email (else of its header). Their other keys are checked as an
+	// operator's; `check`, `operators` and serve warn of each.
+	Unfilled []Operator `toml:"-"`
 
 	// Path is the absolute path of the file the configuration came from, and
 	// Dir its folder ("" and the working directory for Default).
@@ -349,7 +355,35 @@ func Load(path string) (*Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, withLine(abs, lines, err)
 	}
+	cfg.setAsideUnfilled()
 	return cfg, nil
+}
+
+// setAsideUnfilled moves the [[operators]] tables whose email is empty from
+// Operators to Unfilled: a table pasted from `phananh operators` and not
+// yet filled in makes nobody an operator, and stops nothing from starting.
+func (c *Config) setAsideUnfilled() {
+	var ops []Operator
+	for i, op := range c.Operators {
+		if op.Email != "" {
+			ops = append(ops, op)
+			continue
+		}
+		op.Line = c.lines.lineOf(fmt.Sprintf("operators[%d].email", i))
+		c.Unfilled = append(c.Unfilled, op)
+	}
+	c.Operators = ops
+}
+
+// UnfilledWarning says where an [[operators]] table of Unfilled is and
+// what it lacks.
+func (c *Config) UnfilledWarning(op Operator) string {
+	who := string(op.Role)
+	if op.Agency != "" {
+		who += " of " + op.Agency
+	}
+	return fmt.Sprintf("%s:%d: an [[operators]] table (%s) with an empty email: not yet an operator; "+
+		"write the person's address there, or delete the table", c.Path, op.Line, who)
 }
 
 // decodeError names the file and, for syntax and type errors, the line and
@@ -659,14 +693,16 @@ func (c *Config) validateOperators() error {
 	seen := map[string]bool{}
 	for i, op := range c.Operators {
 		key := fmt.Sprintf("operators[%d]", i)
-		if err := validateAddress(key+".email", op.Email); err != nil {
-			return err
+		if op.Email != "" { // empty: a table not yet filled in (Unfilled)
+			if err := validateAddress(key+".email", op.Email); err != nil {
+				return err
+			}
+			addr := fold.Address(op.Email)
+			if seen[addr+"/"+string(op.Role)] {
+				return fmt.Errorf("%s.email: %s is listed twice with role %s", key, op.Email, op.Role)
+			}
+			seen[addr+"/"+string(op.Role)] = true
 		}
-		addr := fold.Address(op.Email)
-		if seen[addr+"/"+string(op.Role)] {
-			return fmt.Errorf("%s.email: %s is listed twice with role %s", key, op.Email, op.Role)
-		}
-		seen[addr+"/"+string(op.Role)] = true
 		if !slices.Contains(roles, op.Role) {
 			return fmt.Errorf("%s.role: %q is not one of receiver, approver, handler, leader, admin", key, op.Role)
 		}

@@ -180,8 +180,12 @@ func TestBadConfigNamesLine(t *testing.T) {
 		{"[intake]\nspam_marks = [\n  \"X-Spam-Flag: YES\",\n  \"X-Spam YES\",\n]\n", "phananh.toml:2: intake.spam_marks[1]:"},
 		{"[[operators]]\nemail = \"a@b.vn\"\nrole = \"receiver\"\n\n[[operators]]\nemail = \"c@b.vn\"\nrole = \"boss\"\n",
 			"phananh.toml:7: operators[1].role:"},
-		{"[[operators]]\nemail = \"a@b.vn\"\nrole = \"receiver\"\n\n[[operators]]\nemail = \"\"\nrole = \"handler\"\nagency = \"so-xd\"\n",
-			"phananh.toml:6: operators[1].email:"},
+		// A table whose email is left empty is not yet an operator, but
+		// its other keys are checked all the same.
+		{"[[operators]]\nemail = \"a@b.vn\"\nrole = \"receiver\"\n\n[[operators]]\nemail = \"\"\nrole = \"handlr\"\nagency = \"so-xd\"\n",
+			"phananh.toml:7: operators[1].role:"},
+		{"[[operators]]\nemail = \"\"\nrole = \"leader\"\n", "phananh.toml:1: operators[0].agency:"},
+		{"[[operators]]\nemail = \" \"\nrole = \"leader\"\nagency = \"so-xd\"\n", "phananh.toml:2: operators[0].email:"},
 		{"[[operators]]\nemail = \"a@b.vn\"\nrole = \"handler\"\n", "phananh.toml:1: operators[0].agency:"},
 		{"[imap]\nport = \"993\"\n", "phananh.toml:2: imap.port:"},
 	}

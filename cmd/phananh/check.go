@@ -321,7 +321,8 @@ func (c *checker) routing(cfg *config.Config) *routing.Table {
 // mailbox either (forwarding to it is refused), and a warning otherwise:
 // its notices go to its leaders and its mailbox, where nobody may act on
 // them as its handler. An address that is the Center's staff and an
-// agency's too is a warning (centerAndAgency).
+// agency's too is a warning (centerAndAgency), and so is an [[operators]]
+// table whose email is left empty (config.Config.Unfilled).
 func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	if len(cfg.Operators) == 0 {
 		c.fail("operators", "none configured: nobody would be told of a report",
@@ -337,6 +338,9 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	}
 	notes = append(notes, checkLeaders(cfg.Operators, table)...)
 	notes = append(notes, centerAndAgency(cfg.Operators, table)...)
+	for _, op := range cfg.Unfilled {
+		notes = append(notes, cfg.UnfilledWarning(op))
+	}
 	note := strings.Join(notes, "; ")
 	tables := "; `phananh operators --config " + cfg.Path + "` lists the agencies' codes and writes the [[operators]] tables to fill in"
 	switch {

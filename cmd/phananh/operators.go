@@ -46,6 +46,9 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	for _, w := range centerAndAgency(cfg.Operators, table) {
 		fmt.Fprintf(stderr, "%s: warning: %s\n", cfg.Path, w)
 	}
+	for _, op := range cfg.Unfilled {
+		fmt.Fprintf(stderr, "warning: %s\n", cfg.UnfilledWarning(op))
+	}
 	if len(problems) > 0 {
 		return exitFailed
 	}
@@ -67,7 +70,9 @@ func listOperators(w io.Writer, ops []config.Operator) {
 // in Vietnamese and in English, and the addresses of its handlers and
 // leaders ("none" where it has none), then an [[operators]] table for each
 // handler and each leader an agency but the Center lacks, ready to fill in:
-// the IT team reads here the codes the configuration needs.
+// the IT team reads here the codes the configuration needs. A table pasted
+// with its email left empty is not yet an operator (config.Config.Unfilled):
+// the configuration still loads, and check, operators and serve warn of it.
 func listAgencies(w io.Writer, ops []config.Operator, table *routing.Table) {
 	fmt.Fprintf(w, "Agencies of the routing table %s (%d):\n", table.Title(), len(table.Agencies()))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -86,7 +91,8 @@ func listAgencies(w io.Writer, ops []config.Operator, table *routing.Table) {
 		return
 	}
 	fmt.Fprintf(w, "\nNo handler for %d agencies, no leader for %d (Art 15.3 asks for both). Add these to the "+
-		"configuration, each with the person's address:\n", len(noHandler), len(noLeader))
+		"configuration, each with the person's address (a table whose email is left empty is not yet an operator: "+
+		"check and serve warn of it):\n", len(noHandler), len(noLeader))
 	lacks := func(list []routing.Agency, code string) bool {
 		return slices.ContainsFunc(list, func(a routing.Agency) bool { return a.Code == code })
 	}
@@ -174,12 +180,14 @@ func unknownAgencies(ops []config.Operator, table *routing.Table) []string {
 			continue
 		}
 		if _, ok := table.Agency(op.Agency); !ok {
-			at := op.Email
+			// The index is the table's in the file only without the
+			// tables set aside as not filled in: the line names it.
+			at := fmt.Sprintf("operators[%d] (%s)", i, op.Email)
 			if op.Line > 0 {
-				at = fmt.Sprintf("line %d, %s", op.Line, op.Email)
+				at = fmt.Sprintf("the operator at line %d (%s)", op.Line, op.Email)
 			}
-			problems = append(problems, fmt.Sprintf("operators[%d] (%s): agency %q is not in the routing table "+
-				"(`phananh operators` lists its codes)", i, at, op.Agency))
+			problems = append(problems, fmt.Sprintf("%s: agency %q is not in the routing table "+
+				"(`phananh operators` lists its codes)", at, op.Agency))
 		}
 	}
 	return problems

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -173,6 +174,61 @@ func TestUnknownAgencyNamesLine(t *testing.T) {
 		}
 		if hint := "phananh operators --config " + path; cmd == "check" && !strings.Contains(out, hint) {
 			t.Errorf("check: the fix does not point to %s:\n%s", hint, out)
+		}
+	}
+}
+
+// TestOperatorsTablesHalfFilled: the [[operators]] tables `phananh
+// operators` writes, pasted into the configuration with only the first
+// address filled in, do not stop it from loading: the filled one is an
+// operator, the others are not yet, and `operators`, `check` and serve's
+// start log warn of each with the file and the line of its empty email.
+func TestOperatorsTablesHalfFilled(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "phananh.toml")
+	os.WriteFile(path, []byte(testOperators), 0o600)
+	var stdout, stderr bytes.Buffer
+	dispatch(context.Background(), []string{"operators", "--config", path}, &stdout, &stderr)
+	i := strings.Index(stdout.String(), "\n[[operators]]")
+	if i < 0 {
+		t.Fatalf("no [[operators]] table to fill in:\n%s", stdout.String())
+	}
+	first := strings.Index(stdout.String()[i:], `email = ""`)
+	pasted := stdout.String()[i:][:first] + `email = "xd@example.gov.vn"` + stdout.String()[i:][first+len(`email = ""`):]
+	body := testOperators + pasted
+	os.WriteFile(path, []byte(body), 0o600)
+	var empty []string // path:LINE of each email left empty
+	for n, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, `email = ""`) {
+			empty = append(empty, fmt.Sprintf("%s:%d:", path, n+1))
+		}
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatalf("the pasted tables, half filled in, do not load: %v", err)
+	}
+	if len(cfg.Unfilled) != len(empty) || !slices.ContainsFunc(cfg.Operators, func(op config.Operator) bool { return op.Email == "xd@example.gov.vn" }) {
+		t.Errorf("%d operators, %d tables not filled in (want %d), the filled one in: %v", len(cfg.Operators), len(cfg.Unfilled), len(empty), cfg.Operators)
+	}
+	if slices.ContainsFunc(cfg.Operators, func(op config.Operator) bool { return op.Email == "" }) {
+		t.Errorf("an operator without an address: %v", cfg.Operators)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := dispatch(context.Background(), []string{"operators", "--config", path}, &stdout, &stderr); code != exitFailed {
+		t.Errorf("operators: exit %d, want %d: the agencies still lack handlers", code, exitFailed)
+	}
+	var log bytes.Buffer
+	warnUnfilled(slog.New(slog.NewTextHandler(&log, nil)), cfg)
+	var checked bytes.Buffer
+	dispatch(context.Background(), []string{"check", "--config", path}, &checked, &checked)
+	for name, out := range map[string]string{"operators": stderr.String(), "check": lineOf(checked.String(), "operators"), "serve's log": log.String()} {
+		for _, at := range empty {
+			if !strings.Contains(out, at) {
+				t.Errorf("%s does not name the empty email at %s:\n%s", name, at, out)
+			}
+		}
+		if strings.Count(out, "not yet an operator") != len(empty) {
+			t.Errorf("%s: want %d tables said not yet an operator:\n%s", name, len(empty), out)
 		}
 	}
 }

@@ -167,6 +167,7 @@ func (d *daemon) Run(ctx context.Context) error {
 	wg.Go(func() { d.reloadOnHangup(ctx) })
 	wg.Go(func() { d.reportReadiness(ctx) })
 	d.log.Info("phananh serving", "mailbox", d.cfg.IMAP.Mailbox, "http", d.cfg.HTTP.Listen)
+	warnUnfilled(d.log, d.cfg)
 	d.warnUnreachable()
 	<-ctx.Done()
 	d.log.Info("phananh stopping")
@@ -235,7 +236,17 @@ func (d *daemon) reloadOperators() error {
 	}
 	d.operators.Store(cfg.Operators)
 	d.log.Info("operators reloaded", "operators", len(cfg.Operators), "note", "other settings take effect at restart")
+	warnUnfilled(d.log, cfg)
 	return nil
+}
+
+// warnUnfilled warns of each [[operators]] table whose email is left
+// empty: pasted from `phananh operators` and not yet filled in, it makes
+// nobody an operator, and the agency it names still lacks one.
+func warnUnfilled(log *slog.Logger, cfg *config.Config) {
+	for _, op := range cfg.Unfilled {
+		log.Warn(cfg.UnfilledWarning(op))
+	}
 }
 
 func (d *daemon) routes() http.Handler {
