@@ -270,7 +270,11 @@ func (c *isoCopier) header(n int64) (boxHeader, error) {
 		if _, err := io.ReadFull(c.r, h.raw[8:16]); err != nil {
 			return h, c.fault
 		}
-		h.head, h.size = 16, int64(binary.BigEndian.Uint64(h.raw[8:16]))
+		large := binary.BigEndian.Uint64(h.raw[8:16])
+		if large > math.MaxInt64 {
+			return h, c.fault // no stream is that long; negative as int64
+		}
+		h.head, h.size = 16, int64(large)
 	case 0:
 		if n >= 0 {
 			return h, c.fault
