@@ -23,11 +23,13 @@ func be16(v int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(v)) }
 func be32(v int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(v)) }
 
 // An isoNode is a box of a file as isoTree reads it: its path from the
-// top ("moov/trak/mdia/hdlr"), where it starts and its payload.
+// top ("moov/trak/mdia/hdlr"), its type and its parent's ("" at the top;
+// a type may itself hold a slash), where it starts and its payload.
 type isoNode struct {
-	path    string
-	at      int
-	payload []byte
+	path        string
+	typ, parent string
+	at          int
+	payload     []byte
 }
 
 // isoTree lists the boxes of a file, descending into the containers that
@@ -36,8 +38,8 @@ type isoNode struct {
 func isoTree(t testing.TB, b []byte) []isoNode {
 	t.Helper()
 	var out []isoNode
-	var walk func(prefix string, at int, p []byte)
-	walk = func(prefix string, at int, p []byte) {
+	var walk func(prefix, parent string, at int, p []byte)
+	walk = func(prefix, parent string, at int, p []byte) {
 		for i := 0; i < len(p); {
 			if len(p)-i < 8 {
 				t.Fatalf("%s: %d bytes left over at %d", prefix, len(p)-i, at+i)
@@ -58,17 +60,17 @@ func isoTree(t testing.TB, b []byte) []isoNode {
 			if typ == "free" && bytes.Count(payload, []byte{0}) != len(payload) {
 				t.Fatalf("%s at %d holds more than zeros", path, at+i)
 			}
-			out = append(out, isoNode{path, at + i, payload})
+			out = append(out, isoNode{path, typ, parent, at + i, payload})
 			switch {
 			case isoKept[typ] != nil && !strings.HasPrefix(path, "meta/"):
-				walk(path+"/", at+i+head, payload)
+				walk(path+"/", typ, at+i+head, payload)
 			case path == "meta":
-				walk(path+"/", at+i+head+4, payload[4:])
+				walk(path+"/", typ, at+i+head+4, payload[4:])
 			}
 			i += size
 		}
 	}
-	walk("", 0, b)
+	walk("", "", 0, b)
 	return out
 }
 
@@ -98,13 +100,7 @@ func isoPaths(t testing.TB, b []byte) []string {
 func keptBoxes(t testing.TB, b []byte) {
 	t.Helper()
 	for _, n := range isoTree(t, b) {
-		parent, typ := "", n.path
-		if i := bytes.LastIndexByte([]byte(n.path), '/'); i >= 0 {
-			parent, typ = n.path[:i], n.path[i+1:]
-			if j := bytes.LastIndexByte([]byte(parent), '/'); j >= 0 {
-				parent = parent[j+1:]
-			}
-		}
+		parent, typ := n.parent, n.typ
 		switch {
 		case typ == "free":
 		case parent == "":
