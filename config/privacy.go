@@ -14,6 +14,10 @@ type Privacy struct {
 	// processing notice of every acknowledgement: a name with an address
 	// or a phone number.
 	Contact string `toml:"contact"`
+	// EnglishContact is the contact as the acknowledgements of reports
+	// written in English name it; left empty, they name Contact as
+	// written (its phone number and address serve a reader of English).
+	EnglishContact string `toml:"english_contact"`
 	// Retention is how long a report's personal data is kept after it is
 	// closed: the daily job then erases it. Zero keeps it for ever.
 	Retention Retention `toml:"retention"`
@@ -75,8 +79,10 @@ func (r Retention) Cutoff(now time.Time) time.Time {
 }
 
 func (p Privacy) validate() error {
-	if len(p.Contact) > 500 {
-		return fmt.Errorf("privacy.contact: %d characters is too long for a notice (at most 500)", len(p.Contact))
+	for _, c := range []struct{ key, s string }{{"contact", p.Contact}, {"english_contact", p.EnglishContact}} {
+		if len(c.s) > 500 {
+			return fmt.Errorf("privacy.%s: %d characters is too long for a notice (at most 500)", c.key, len(c.s))
+		}
 	}
 	if p.Retention.Years > 100 || p.Retention.Days > 36500 {
 		return fmt.Errorf("privacy.retention: %s is longer than a century: \"0\" keeps data for ever", p.Retention)

@@ -144,9 +144,12 @@ type Ack struct {
 // depends on the configuration (SPEC 10.5, [privacy]): how long personal
 // data is kept after the report is closed — RetentionYears or
 // RetentionDays, both 0 for ever — and the data protection unit's contact,
-// "" to have the citizen reply to the acknowledgement.
+// "" to have the citizen reply to the acknowledgement. English mail names
+// EnglishContact, else Contact as written in Vietnamese: its phone number
+// and address serve a reader of English too.
 type Privacy struct {
 	Contact        string
+	EnglishContact string
 	RetentionYears int
 	RetentionDays  int
 }
@@ -274,7 +277,8 @@ func sampleAck() *Ack {
 	return &Ack{Code: "PA-2026-000042", ReceivedAt: sampleTime, Field: "Điện", Unit: "huyện Vị Thủy", Urgent: true,
 		IntakeDue: sampleTime.Add(2 * time.Hour), Missing: []string{"name", "phone"},
 		Refused: []Refused{{1, "application/x-msdownload", "type"}}, Confidential: true, DuplicateOf: "PA-2026-000041",
-		Privacy: Privacy{Contact: "Phòng Hành chính - Tổng hợp, ĐT 0293 3123 456, dulieucanhan@haugiang.gov.vn", RetentionYears: 5}}
+		Privacy: Privacy{Contact: "Phòng Hành chính - Tổng hợp, ĐT 0293 3123 456, dulieucanhan@haugiang.gov.vn",
+			EnglishContact: "Administration Office, tel. +84 293 3123 456, dulieucanhan@haugiang.gov.vn", RetentionYears: 5}}
 }
 
 func sampleTriage() *Triage {

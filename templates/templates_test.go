@@ -244,3 +244,39 @@ func TestBounceNamesTheMailInVietnamese(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivacyContactByLanguage: English mail names the data protection
+// unit's contact in English when one is configured, else as the
+// Vietnamese one writes it (its phone and address serve anyone), and asks
+// for a reply when there is none; Vietnamese mail names the Vietnamese one.
+func TestPrivacyContactByLanguage(t *testing.T) {
+	s, err := load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const vi, en = "Phòng Hành chính - Tổng hợp, ĐT 0293 3123 456", "Administration Office, tel. 0293 3123 456"
+	cases := []struct {
+		lang    string
+		privacy Privacy
+		want    string
+	}{
+		{English, Privacy{Contact: vi, EnglishContact: en}, "To use these rights, contact: " + en + "."},
+		{English, Privacy{Contact: vi}, "To use these rights, contact: " + vi + "."},
+		{English, Privacy{}, "To use these rights, reply to this message."},
+		{Vietnamese, Privacy{Contact: vi, EnglishContact: en}, "xin liên hệ: " + vi + "."},
+	}
+	for _, c := range cases {
+		ack := sampleAck()
+		ack.Privacy = c.privacy
+		b, _ := json.Marshal(ack)
+		r, err := s.Render("ack", c.lang, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for part, text := range map[string]string{"text": r.Text, "HTML": r.HTML} {
+			if !strings.Contains(text, c.want) {
+				t.Errorf("%s %s with %+v lacks %q:\n%s", c.lang, part, c.privacy, c.want, text)
+			}
+		}
+	}
+}

@@ -157,8 +157,8 @@ func (a *app) pipeline() *intake.Pipeline {
 		CallAttempts: cfg.Process.CallAttempts, EscalationAddress: cfg.Process.EscalationAddress,
 		RequireAuth: cfg.Security.RequireAuthenticationResults, TrustedAuthservID: cfg.Security.TrustedAuthservID,
 		AnswersPerHour: cfg.Security.AnswersPerHour, ReportMode: cfg.Reports.PeriodMode, SpamMarks: spamMarks(cfg.Intake.SpamMarks),
-		Privacy: templates.Privacy{Contact: cfg.Privacy.Contact, RetentionYears: cfg.Privacy.Retention.Years,
-			RetentionDays: cfg.Privacy.Retention.Days},
+		Privacy: templates.Privacy{Contact: cfg.Privacy.Contact, EnglishContact: cfg.Privacy.EnglishContact,
+			RetentionYears: cfg.Privacy.Retention.Years, RetentionDays: cfg.Privacy.Retention.Days},
 	}
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"html"
 	"strings"
 	"testing"
 	"time"
@@ -24,4 +26,27 @@ func TestE2EEnglishReport(t *testing.T) {
 	checkHolds(t, "forwarded notice", e.waitMail("forwarded", emma, 1).text(),
 		"to the Hậu Giang Water Supply, Drainage and Urban Works Joint Stock Company, the agency responsible",
 		"Category: Street lighting and trees")
+}
+
+// TestE2EPrivacyContactInEnglish: the acknowledgement of a report written
+// in English names the data protection unit's contact as
+// [privacy] english_contact writes it; a Vietnamese one as contact does.
+func TestE2EPrivacyContactInEnglish(t *testing.T) {
+	const vi = "Phòng Hành chính - Tổng hợp, ĐT 0293 3123 456, dulieucanhan@haugiang.gov.vn"
+	const en = "Administration Office, tel. +84 293 3123 456, dulieucanhan@haugiang.gov.vn"
+	e := newEnv(t, envOptions{extra: fmt.Sprintf("[privacy]\ncontact = %q\nenglish_contact = %q\n", vi, en)})
+	e.startDaemon()
+	const emma, an = "emma.wilson@gmail.com", "an.nguyen@gmail.com"
+	e.deliver(receivedAt,
+		citizenMail("Emma Wilson <"+emma+">", "CAF=english-contact@mail.gmail.com", "Power cut",
+			"Hello,\n\nThere has been no electricity on my street in Vi Thuy since this morning.\n\nBest regards,\nEmma Wilson\n"),
+		citizenMail("Nguyễn Văn An <"+an+">", "CAF=vi-contact@mail.gmail.com", "Mất điện",
+			"Kính gửi Trung tâm,\n\nKhu vực ấp 3, huyện Vị Thủy bị cúp điện từ sáng nay.\n\nNguyễn Văn An\n"))
+	english := e.waitMail("ack", emma, 1)
+	checkHolds(t, "English acknowledgement", english.text(), "To use these rights, contact: "+en+".")
+	checkHolds(t, "English acknowledgement (HTML)", html.UnescapeString(htmlPart(t, english.raw)), "contact: "+en+".")
+	if strings.Contains(english.text()+html.UnescapeString(htmlPart(t, english.raw)), "Phòng Hành chính") {
+		t.Errorf("the English acknowledgement names the contact in Vietnamese:\n%s", english.text())
+	}
+	checkHolds(t, "Vietnamese acknowledgement", e.waitMail("ack", an, 1).text(), "xin liên hệ: "+vi+".")
 }
