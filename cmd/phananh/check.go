@@ -152,8 +152,12 @@ func (c *checker) key(name, setting, path, env string, fresh bool) []byte {
 	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist) && fresh:
+		keygen := "phananh keygen " + path
+		if _, err := os.Stat(filepath.Dir(path)); err != nil {
+			keygen = "install -d -m 700 " + filepath.Dir(path) + " && " + keygen
+		}
 		c.warn(name, path+" does not exist yet: phananh serve creates it at its first start",
-			"none, or `phananh keygen "+path+"` now; either way, keep a copy apart from the backups")
+			"none, or `"+keygen+"` now; either way, keep a copy apart from the backups")
 		return nil
 	case errors.Is(err, os.ErrNotExist):
 		c.fail(name, path+" does not exist, and the database does", "restore the key file from its copy: the data cannot be read without it")

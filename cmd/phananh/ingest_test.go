@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,6 +129,27 @@ func TestKeygen(t *testing.T) {
 	}
 	if _, _, code := run(t, "keygen"); code != exitUsage {
 		t.Error("keygen without a file is not bad usage")
+	}
+}
+
+// TestKeygenRefusesMissingFolder: a key file's path whose folder does not
+// exist — a mistyped path — is refused with the folder named, and no
+// folder is made: a key nobody knows the place of is a key nobody keeps a
+// copy of.
+func TestKeygenRefusesMissingFolder(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "kyes")
+	_, errOut, code := run(t, "keygen", filepath.Join(missing, "encryption.key"))
+	if code != exitFailed || !strings.Contains(errOut, missing+" does not exist") {
+		t.Errorf("exit %d, want %d naming %s: %s", code, exitFailed, missing, errOut)
+	}
+	if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("keygen made the folder %s", missing)
+	}
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, nil, 0o600)
+	if _, errOut, code := run(t, "keygen", filepath.Join(file, "encryption.key")); code != exitFailed || !strings.Contains(errOut, file+" is not a folder") {
+		t.Errorf("a file for a folder: exit %d: %s", code, errOut)
 	}
 }
 

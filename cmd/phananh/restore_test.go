@@ -159,6 +159,7 @@ func TestRestoreRefuses(t *testing.T) {
 	if code != exitFailed || !strings.Contains(errOut, "put back the key") {
 		t.Errorf("restore without the key: exit %d: %s", code, errOut)
 	}
+	os.Mkdir(filepath.Join(elsewhere, "keys"), 0o700)
 	if out, _, code := run(t, "keygen", filepath.Join(elsewhere, "keys", "encryption.key")); code != exitOK {
 		t.Fatal(out)
 	}
