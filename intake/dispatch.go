@@ -75,7 +75,8 @@ func (p *Pipeline) handlers() handlers {
 		replies: &citizenReplies{rules: rules, writer: writer, notices: notices, addrs: addrs,
 			repliesPerHour: p.RepliesPerHour, log: p.Log},
 		followUps: &followUps{rules: rules, writer: writer, addrs: addrs, repliesPerHour: p.RepliesPerHour,
-			perSender: p.FollowUpsPerSender, perReport: p.FollowUpsPerReport, perHour: p.FollowUpsPerHour, log: p.Log},
+			perSender: p.FollowUpsPerSender, perReport: p.FollowUpsPerReport, perHour: p.FollowUpsPerHour,
+			authservID: p.TrustedAuthservID, log: p.Log},
 		bounces: &bounces{staff: staff, addrs: addrs},
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"haugiang.gov.vn/phananh/intake/auth"
 	"haugiang.gov.vn/phananh/intake/form"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
@@ -32,7 +33,10 @@ type followUps struct {
 	// (intake.follow_ups_per_sender_per_hour, follow_ups_per_report_per_hour
 	// and follow_ups_per_hour; 0: the defaults).
 	perSender, perReport, perHour int
-	log                           *slog.Logger
+	// authservID is security.trusted_authserv_id: the border server's
+	// Authentication-Results that show a follow-up is the citizen's own.
+	authservID string
+	log        *slog.Logger
 }
 
 // The defaults of the hourly caps of follow-ups forwarded. A citizen
@@ -51,6 +55,13 @@ type sender struct {
 	addr string
 	// citizen is set when the From is the report's own address.
 	citizen bool
+	// verified is set when, besides, our border authenticated the From
+	// domain (verifiedCitizen): the follow-up is the citizen's own.
+	verified bool
+	// asks is set when the follow-up asks to keep the citizen's identity
+	// confidential and its sender is not verified: the report is not made
+	// confidential, and its notice asks a person at the Center to decide.
+	asks bool
 	// held counts the follow-ups to the report that an hourly cap kept
 	// from its holders since the last one they were told of.
 	held int
@@ -58,7 +69,19 @@ type sender struct {
 
 // handle adds a follow-up to its report as an unverified note, shown to
 // whoever holds the report (lifecycle.FollowUp): never a state change, a
-// deadline or a rating, whatever it says. The sender gets one short answer
+// deadline or a rating, whatever it says.
+//
+// A follow-up that asks to keep the citizen's identity confidential (SPEC
+// 3: "giấu tên", "giữ bí mật"…) makes the report confidential at once only
+// when it is verifiably the citizen's (verifiedCitizen): SPEC 3 flags a
+// citizen's request at intake, and such a mail proves its sender as well
+// as a command's authentication does. Any other — a From anyone may forge,
+// with a guessable code — changes nothing: confidentiality cannot be
+// undone, and it keeps the result from publication (SPEC 9.6) and the
+// citizen's contact from the agency. Its notice shows the request to
+// whoever holds the report and, when an agency holds it, to the receivers,
+// with the command that grants it (/confidential), so that a person at the
+// Center decides. The sender gets one short answer
 // that it was passed on (or, past the hourly caps, recorded on the
 // report), naming nothing of the report, within the automatic replies a
 // sender may get in an hour.
@@ -75,11 +98,12 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		return out, nil
 	}
 	from := sender{addr: in.msg.From.Addr, citizen: sameAddress(in.msg.From.Addr, cf.r.Citizen.Email)}
+	from.verified = from.citizen && fu.verifiedCitizen(in)
+	asks := form.Confidential(text)
+	from.asks = asks && !from.verified && !cf.r.Confidential
 	li := fu.rules.input(cf.facts, lifecycle.FollowUp, in.src.ReceivedAt)
 	li.Actor, li.Text = lifecycle.Actor{Role: lifecycle.Citizen}, text
-	// Another sender asking for confidentiality speaks of themselves, not
-	// of the report's citizen.
-	li.AsksConfidential = from.citizen && form.Confidential(text)
+	li.AsksConfidential, li.RequestsConfidential = asks && from.verified, from.asks
 	ch, err := lifecycle.Apply(li)
 	if le, err := applyError(err); err != nil || le != nil {
 		if le != nil {
@@ -114,6 +138,17 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		return fu.answer(tx, in, snap, from, held)
 	})
 	return outcomeOf(out, ch.Facts), nil
+}
+
+// verifiedCitizen says whether a follow-up from the report's own address
+// is verifiably the citizen's: one From, whose domain the Authentication-
+// Results of our border server authenticate as SPEC 7.3 (c) requires of a
+// command — dmarc=pass, or dkim=pass aligned with the From domain, and no
+// dmarc=fail. It asks for that whatever require_authentication_results
+// says: nothing else proves a follow-up's sender.
+func (fu *followUps) verifiedCitizen(in *incoming) bool {
+	m := in.msg
+	return m.FromProblem == "" && auth.Check(m.AuthResults, m.From.Addr, fu.authservID).Status == auth.Pass
 }
 
 // overCap reports whether a follow-up is past the hourly caps: its

@@ -126,11 +126,16 @@ func (w *walker) attachments(role string) []store.Attachment {
 	return out
 }
 
+// citizenAuthenticated is the Authentication-Results header our border
+// server writes on the citizen's mail from Gmail: DKIM and DMARC pass for
+// the From domain.
+const citizenAuthenticated = "Authentication-Results: mail.haugiang.gov.vn; dkim=pass header.d=gmail.com; dmarc=pass header.from=gmail.com"
+
 // TestConfidentialityAskedInFollowUp: a follow-up from the report's own
-// address asking to keep the citizen's name confidential makes the report
-// confidential; the agency holding it reads it masked, and the receivers
-// are told that what the agency received cannot be recalled. The same
-// words from another address speak of their writer: they change nothing.
+// address, authenticated by our border, asking to keep the citizen's name
+// confidential makes the report confidential; the agency holding it reads
+// it masked, and the receivers are told that what the agency received
+// cannot be recalled. The same words from another address change nothing.
 func TestConfidentialityAskedInFollowUp(t *testing.T) {
 	w := newWalker(t)
 	w.ingest(outage)
@@ -141,7 +146,7 @@ func TestConfidentialityAskedInFollowUp(t *testing.T) {
 	}
 	mark := 0
 	w.sentSince(&mark)
-	w.followUp("Nguyễn Văn An <"+citizen+">", "Đề nghị giấu tên tôi. Nguyễn Văn An, 0912 345 678.\n")
+	w.followUp("Nguyễn Văn An <"+citizen+">", "Đề nghị giấu tên tôi. Nguyễn Văn An, 0912 345 678.\n", citizenAuthenticated)
 	if !w.report().Confidential {
 		t.Fatalf("the citizen's request did not make the report confidential")
 	}
@@ -221,7 +226,7 @@ func TestConfidentialityAskedAfterEscalationFromIntake(t *testing.T) {
 	w.command(receiver, "/escalate Vụ việc liên quan nhiều cơ quan.", "escalated")
 	mark := 0
 	w.sentSince(&mark)
-	w.followUp(citizen, "Đề nghị giấu tên tôi.\n")
+	w.followUp(citizen, "Đề nghị giấu tên tôi.\n", citizenAuthenticated)
 	if !w.report().Confidential {
 		t.Fatal("the follow-up's request did not make the report confidential")
 	}
@@ -252,7 +257,7 @@ func TestConfidentialityAskedNamesEveryAgencySent(t *testing.T) {
 	w.command(receiver, "/assign ubnd-vi-thuy", "forwarded")
 	mark := 0
 	w.sentSince(&mark)
-	w.followUp(citizen, "Đề nghị giấu tên tôi.\n")
+	w.followUp(citizen, "Đề nghị giấu tên tôi.\n", citizenAuthenticated)
 	var line string
 	for _, r := range w.renderAll()["citizen-note"] {
 		for l := range strings.Lines(r.Text) {
@@ -270,3 +275,64 @@ func TestConfidentialityAskedNamesEveryAgencySent(t *testing.T) {
 		t.Errorf("the note names an escalation: %q", line)
 	}
 }
+
+// TestUnverifiedFollowUpAsksConfidentiality: a follow-up asking to keep
+// the citizen's identity confidential whose sender is not verified — the
+// citizen's address with no authentication from our border, a failed or
+// unaligned one, one another server wrote, or another address with a
+// passing one — leaves the report as it was (SPEC 4.2): nothing records a
+// change. The agency holding the report and the receivers, who alone may
+// grant it, are told of the request, the receivers with the command.
+func TestUnverifiedFollowUpAsksConfidentiality(t *testing.T) {
+	for name, c := range map[string]struct{ from, header string }{
+		"no authentication":         {from: citizen},
+		"dmarc fail":                {citizen, "Authentication-Results: mail.haugiang.gov.vn; dkim=pass header.d=gmail.com; dmarc=fail header.from=gmail.com"},
+		"unaligned dkim":            {citizen, "Authentication-Results: mail.haugiang.gov.vn; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=gmail.com"},
+		"another server's":          {citizen, "Authentication-Results: mx.evil.example; dkim=pass header.d=gmail.com; dmarc=pass header.from=gmail.com"},
+		"another address, verified": {"an.nguyen.work@gmail.com", citizenAuthenticated},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := newWalker(t)
+			w.ingest(outage)
+			w.command(receiver, "/accept", "forwarded")
+			mark := 0
+			w.sentSince(&mark)
+			var headers []string
+			if c.header != "" {
+				headers = append(headers, c.header)
+			}
+			w.followUp(c.from, "Tôi xin giấu tên, đề nghị không công khai kết quả.\n", headers...)
+			if r := w.report(); r.Confidential || r.State != "forwarded" {
+				t.Errorf("the report after the follow-up: confidential %v, state %s", r.Confidential, r.State)
+			}
+			es := w.events()
+			if e := es[len(es)-1]; e.Command != "followup" || e.Detail["changed"] != "" {
+				t.Errorf("event %+v", e)
+			}
+			sent := w.sentSince(&mark)
+			if got := owed(sent); got != "citizen-note→"+handler+" citizen-note→"+receiver+" follow-up→"+c.from {
+				t.Fatalf("mail owed %s", got)
+			}
+			set, err := templates.LoadFor("", routing.Default().Bodies())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range sent[:2] {
+				var n templates.Notice
+				json.Unmarshal(m.Data, &n)
+				if !n.ConfidentialRequested || n.ConfidentialAsked || n.Confidential {
+					t.Errorf("the notice to %s: requested %v, asked %v, confidential %v", m.To, n.ConfidentialRequested, n.ConfidentialAsked, n.Confidential)
+				}
+				r, err := set.Render(m.Kind, m.Lang, m.Data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				command := strings.Contains(r.Text, "/confidential (hoặc /baomat)")
+				if !strings.Contains(r.Subject, "Đề nghị giữ bí mật danh tính") || command != (m.To == receiver) {
+					t.Errorf("the note to %s (%q) names the command: %v\n%s", m.To, r.Subject, command, r.Text)
+				}
+			}
+		})
+	}
+}
+

@@ -47,6 +47,7 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		markKept(n.ReplyFiles, kept)
 		if f := st.followUp; f != nil {
 			n.FollowUp, n.OtherSender, n.HeldFollowUps = true, !f.citizen, f.held
+			n.ConfidentialRequested = f.asks
 			if !f.citizen && !n.Hidden {
 				n.Sender = f.addr
 			}

@@ -111,6 +111,12 @@ type Notice struct {
 	// Center, that the identity had already left it (an agency had the
 	// report): what was sent cannot be recalled.
 	ConfidentialAsked, Disclosed bool
+	// ConfidentialRequested is set on the notice of a follow-up whose
+	// sender is not verified and that asks to keep an identity
+	// confidential (SPEC 4.2): the report was not made confidential; the
+	// notice asks the Center to decide, and tells those who may grant it
+	// the command that does (/confidential).
+	ConfidentialRequested bool
 	// SentTo are the agencies that were sent the report before, lead and
 	// co-agencies, and SentEscalation says it was escalated: whom a
 	// Disclosed notice names as holding the identity. An agency the

@@ -41,16 +41,30 @@ func TestGoldenVariants(t *testing.T) {
 	askedAgency := noticeTo("handler", "published", "clarify", "note", "status", "help", "codes")()
 	askedAgency.Hidden, askedAgency.Citizen, askedAgency.ConfidentialAsked = true, Person{}, true
 	askedAgency.Text = "Xin giữ bí mật danh tính của tôi."
+	// A follow-up from the citizen's address, not verified, asks for
+	// confidentiality: the Center decides, and its receivers read the
+	// command that grants it; the agency holding the report reads that
+	// the Center decides.
+	requestedCenter := followUpNotice()
+	requestedCenter.OtherSender, requestedCenter.Sender, requestedCenter.HeldFollowUps = false, "", 0
+	requestedCenter.Role, requestedCenter.ConfidentialRequested, requestedCenter.Confidential = "receiver", true, false
+	requestedCenter.Text = "Tôi xin giấu tên, đề nghị không công khai kết quả."
+	requestedCenter.Usable = []string{"escalate", "field", "unit", "confidential", "note", "status", "help", "codes"}
+	requestedAgency := noticeTo("handler", "forwarded", "return", "resolve", "extend", "note", "status", "help", "codes")()
+	requestedAgency.FollowUp, requestedAgency.ConfidentialRequested, requestedAgency.Confidential = true, true, false
+	requestedAgency.Text = requestedCenter.Text
 	for name, c := range map[string]struct {
 		kind string
 		data any
 	}{
-		"assignment.mailbox":               {"assignment", hiddenNotice()},
-		"reminder.mailbox":                 {"reminder", mailboxReminder},
-		"triage.center":                    {"triage", centerTriage},
-		"citizen-note.rejected":            {"citizen-note", rejectedNote},
-		"citizen-note.confidential-asked":  {"citizen-note", askedCenter},
-		"citizen-reply.confidential-asked": {"citizen-reply", askedAgency},
+		"assignment.mailbox":                         {"assignment", hiddenNotice()},
+		"reminder.mailbox":                           {"reminder", mailboxReminder},
+		"triage.center":                              {"triage", centerTriage},
+		"citizen-note.rejected":                      {"citizen-note", rejectedNote},
+		"citizen-note.confidential-asked":            {"citizen-note", askedCenter},
+		"citizen-reply.confidential-asked":           {"citizen-reply", askedAgency},
+		"citizen-note.confidential-requested":        {"citizen-note", requestedCenter},
+		"citizen-note.confidential-requested-agency": {"citizen-note", requestedAgency},
 	} {
 		data, _ := json.Marshal(c.data)
 		r, err := s.Render(c.kind, Vietnamese, data)

@@ -17,7 +17,7 @@ var noticeHeadings = []string{
 	"co quan xu ly tra lai phan anh", "ket qua xu ly cho duyet", "ket qua xu ly da duoc duyet",
 	"trung tam yeu cau bo sung ket qua xu ly", "de nghi gia han xu ly", "trung tam dong y gia han xu ly",
 	"trung tam khong dong y gia han", "phan anh khan cap", "ghi chu ve phan anh", "y kien cua nguoi phan anh ve ket qua xu ly",
-	"nguoi phan anh bo sung thong tin", "thu bo sung thong tin chua xac thuc nguoi gui",
+	"nguoi phan anh bo sung thong tin", "thu bo sung thong tin chua xac thuc nguoi gui", "de nghi giu bi mat danh tinh chua xac thuc nguoi gui",
 	"nguoi phan anh danh gia ket qua xu ly", "nhac han", "qua han", "tinh trang phan anh", "danh muc ma",
 	"lenh khong duoc thuc hien", "thu gui lenh khong duoc thuc hien", "bao cao dinh ky",
 	"ket qua tiep nhan xu ly phan anh hien truong", "he thong khong xu ly duoc mot thu gui den hop thu phan anh",

@@ -59,8 +59,15 @@ type Input struct {
 	Rating Rating
 	// AsksConfidential is set when the citizen's Reply, FollowUp or
 	// rating asks to keep their identity confidential (Art 6.4): the
-	// report is confidential from then on (see askConfidential).
+	// report is confidential from then on (see askConfidential). The
+	// caller sets it only for mail shown to be the citizen's.
 	AsksConfidential bool
+	// RequestsConfidential is set when a FollowUp whose sender is not
+	// verified asks to keep the citizen's identity confidential: the
+	// report is not made confidential, and the Center, which alone grants
+	// it (/confidential), is told so that a person decides (see
+	// followUp).
+	RequestsConfidential bool
 
 	Calendar  *calendar.Calendar
 	Directory Directory
@@ -523,9 +530,19 @@ func (b *builder) reply() {
 // reply token, so its sender is not verified (SPEC 4.2). It is a note for
 // whoever holds the report — after the result, the agency, without the
 // clarification deadline a verified reply opens — and changes nothing else.
+// A request for confidentiality in it (RequestsConfidential) is the
+// Center's to grant: when an agency holds the report, the receivers are
+// told too.
 func (b *builder) followUp() {
 	b.askConfidential()
 	b.tellHolder(NoticeCitizenNote)
+	if !b.in.RequestsConfidential || b.f.Confidential {
+		return
+	}
+	switch b.f.State {
+	case Forwarded, Published, Closed:
+		b.tell(NoticeCitizenNote, ToReceivers)
+	}
 }
 
 // askConfidential marks the report confidential when the citizen asks for

@@ -467,6 +467,48 @@ func TestFollowUp(t *testing.T) {
 	}
 }
 
+// TestFollowUpRequestsConfidential: an unverified follow-up asking for
+// confidentiality leaves the report as it is; whoever holds it is told, and
+// the receivers too when an agency holds it: only the Center grants it
+// (SPEC 3, 4.2). A report already confidential tells no one more.
+func TestFollowUpRequestsConfidential(t *testing.T) {
+	r := newReport(t, "2026-11-23 08:00", false)
+	requested := func(at string) lifecycle.Change {
+		t.Helper()
+		in := r.input(step{action: lifecycle.FollowUp, actor: citizen, at: at, text: "Xin giấu tên tôi."})
+		in.RequestsConfidential = true
+		ch, err := lifecycle.Apply(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.facts = ch.Facts
+		return ch
+	}
+	for _, tt := range []struct {
+		before      step
+		at, notices string
+	}{
+		{at: "2026-11-23 08:05", notices: "citizen-note→receiver"},
+		{before: step{action: lifecycle.Accept, actor: receiver, at: "2026-11-23 08:10"},
+			at: "2026-11-23 08:20", notices: "citizen-note→handler:so-gtvt citizen-note→receiver"},
+		{before: step{action: lifecycle.Resolve, actor: handler, at: "2026-11-23 09:10", text: "Xong."},
+			at: "2026-11-23 09:15", notices: "citizen-note→approver citizen-note→handler:so-gtvt"},
+		{before: step{action: lifecycle.Approve, actor: approver, at: "2026-11-23 09:20"},
+			at: "2026-11-23 09:30", notices: "citizen-note→handler:so-gtvt citizen-note→receiver"},
+	} {
+		if tt.before.action != "" {
+			r.do(tt.before)
+		}
+		ch := requested(tt.at)
+		check(t, ch, "", "", tt.notices)
+		if ch.Facts.Confidential || len(ch.Changed) != 0 || ch.From != ch.To {
+			t.Errorf("in %s the request changed the report: confidential %v, changed %v", ch.From, ch.Facts.Confidential, ch.Changed)
+		}
+	}
+	r.do(step{action: lifecycle.Confidential, actor: receiver, at: "2026-11-23 09:40"})
+	check(t, requested("2026-11-23 09:50"), "", "", "citizen-note→handler:so-gtvt")
+}
+
 // TestReroute: a new field or unit before forwarding asks for a new
 // proposal; after forwarding it only reclassifies.
 func TestReroute(t *testing.T) {

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"haugiang.gov.vn/phananh/store"
+)
+
+// TestE2EForgedFollowUpAsksConfidentiality: a new mail with only the
+// report's tag in its subject and the citizen's address forged in its From
+// asks to keep the citizen's identity secret. A follow-up is an unverified
+// note (SPEC 4.2): the report stays as it was — not confidential, its
+// result still to be published — and a person decides. The handler holding
+// the report reads the request, told that the Center decides; the receiver
+// reads it with the command that grants it, and a receiver's /baomat in
+// reply to that note makes the report confidential.
+func TestE2EForgedFollowUpAsksConfidentiality(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	citizen := "Nguyễn Văn An <" + e2eCitizen + ">"
+	e.deliver(receivedAt, threadReply(citizen, "phananh@haugiang.gov.vn", "Mất điện kéo dài", "",
+		"Khu vực ấp 3, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng.\nTôi là Nguyễn Văn An, số điện thoại 0912 345 678.\n", ""))
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	code := triage.code()
+	e.replyTo(triage, e2eReceiver, receivedAt.Add(10*time.Minute), "/accept\n", "")
+	e.waitMail("assignment", e2eHandler, 1)
+	e.waitMail("forwarded", e2eCitizen, 1)
+
+	e.deliver(receivedAt.Add(30*time.Minute), threadReply(citizen, "phananh@haugiang.gov.vn", "["+code+"]", "",
+		"Tôi xin giấu tên, đề nghị không công khai kết quả.\n", ""))
+	toHandler := e.waitMail("citizen-note", e2eHandler, 1)
+	toReceiver := e.waitMail("citizen-note", e2eReceiver, 1)
+	e.waitMail("follow-up", e2eCitizen, 1)
+
+	db := e.openStore()
+	read := func() (r store.Report, events []store.Event) {
+		db.Read(context.Background(), func(tx *store.Tx) error {
+			r, _ = tx.Report(code)
+			events, _ = tx.Events(r.ID)
+			return nil
+		})
+		return r, events
+	}
+	r, events := read()
+	if r.Confidential {
+		t.Errorf("a forged follow-up made the report confidential")
+	}
+	if slices.ContainsFunc(events, func(ev store.Event) bool { return strings.Contains(ev.Detail["changed"], "confidential") }) {
+		t.Errorf("an event records a change of confidentiality: %+v", events)
+	}
+	text := toReceiver.text()
+	if title, _, _ := strings.Cut(text, "\n"); strings.TrimSpace(title) != "ĐỀ NGHỊ GIỮ BÍ MẬT DANH TÍNH – CHƯA XÁC THỰC NGƯỜI GỬI" {
+		t.Errorf("the receiver's note is not titled as an unverified request: %q", title)
+	}
+	for _, s := range []string{"chưa được xác thực", "chưa được giữ bí mật", "/confidential", "/baomat", "xin giấu tên"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("the receiver's note lacks %q:\n%s", s, text)
+		}
+	}
+	if strings.Contains(text, "không thể thu hồi") || strings.Contains(text, "từ nay phản ánh được giữ bí mật") {
+		t.Errorf("the receiver's note says the report became confidential:\n%s", text)
+	}
+	handlerText := toHandler.text()
+	for _, s := range []string{"chưa được xác thực", "chưa được giữ bí mật", "Trung tâm", "xin giấu tên"} {
+		if !strings.Contains(handlerText, s) {
+			t.Errorf("the handler's note lacks %q:\n%s", s, handlerText)
+		}
+	}
+
+	e.replyTo(toReceiver, e2eReceiver, receivedAt.Add(50*time.Minute), "/baomat\n", "")
+	eventually(t, 30*time.Second, "the receiver's /baomat applied", func() bool { r, _ := read(); return r.Confidential })
+	_, events = read()
+	last := events[len(events)-1]
+	if last.Command != "/confidential" || last.Actor != e2eReceiver {
+		t.Errorf("the report was made confidential by %s (%s), want the receiver's /confidential", last.Actor, last.Command)
+	}
+}
