@@ -122,9 +122,13 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 	} else if from.held, err = tx.HeldSinceForwarded(cf.r.ID); err != nil {
 		return out, err
 	}
-	if from.citizen {
+	// Only the citizen's own mail continues their conversation: the next
+	// mail to them would otherwise answer whatever Message-ID and
+	// References a forger wrote.
+	switch {
+	case from.verified:
 		st.citizenMail = in.msg
-	} else {
+	case !from.citizen:
 		st.actor = "unverified"
 	}
 	for _, a := range files {

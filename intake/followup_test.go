@@ -336,3 +336,37 @@ func TestUnverifiedFollowUpAsksConfidentiality(t *testing.T) {
 	}
 }
 
+// TestUnverifiedFollowUpLeavesTheThread: the mail we send the citizen
+// after a follow-up continues the conversation of their own messages. A
+// follow-up from the citizen's address that is not verified may be
+// anyone's, with any Message-ID and References: it does not become part
+// of that conversation, so a forger cannot thread our next notice to the
+// citizen under a mail of theirs. A verified one does.
+func TestUnverifiedFollowUpLeavesTheThread(t *testing.T) {
+	for _, verified := range []bool{false, true} {
+		w := newWalker(t)
+		w.ingest(outage)
+		headers := []string{"References: <phish@evil.example>"}
+		if verified {
+			headers = append(headers, citizenAuthenticated)
+		}
+		w.followUp(citizen, "Gửi thêm thông tin: vẫn mất điện.\n", headers...)
+		mark := 0
+		w.sentSince(&mark)
+		w.command(receiver, "/accept", "forwarded")
+		var forwarded *store.Mail
+		for _, m := range w.sentSince(&mark) {
+			if m.Kind == "forwarded" {
+				forwarded = &m
+			}
+		}
+		if forwarded == nil {
+			t.Fatal("no forwarded notice to the citizen")
+		}
+		refs := strings.Join(forwarded.References, " ")
+		threaded := forwarded.InReplyTo == "follow-1@example.net"
+		if threaded != verified || (!verified && (forwarded.InReplyTo != "r1@mail.gmail.com" || strings.Contains(refs, "evil"))) {
+			t.Errorf("verified %v: the citizen's next notice answers %q, references %q", verified, forwarded.InReplyTo, refs)
+		}
+	}
+}
