@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"html"
 	"mime"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -137,4 +139,58 @@ func TestE2EFormFieldCommandsNothing(t *testing.T) {
 	if ms := e.mailsOf("rejection", e2eCitizen); len(ms) > 0 {
 		t.Errorf("the citizen's report was rejected:\n%s", ms[0].text())
 	}
+}
+
+// cellPerLine is an HTML part made text as Outlook's and webmail's
+// conversion of a reply makes it: each paragraph, list item, table row and
+// table cell a line of its own, the tags gone, the entities decoded.
+func cellPerLine(part string) string {
+	blocks := regexp.MustCompile(`(?i)<(/?(p|div|br|tr|td|th|li|ul|ol|h[1-6]|table|blockquote|pre)\b)[^>]*>`)
+	text := regexp.MustCompile(`<[^>]*>`).ReplaceAllString(blocks.ReplaceAllString(part, "\n"), "")
+	return regexp.MustCompile(`\n{3,}`).ReplaceAllString(html.UnescapeString(text), "\n\n")
+}
+
+// TestE2EThanksOverNoticeCommandsNothing: a receiver answers without a
+// command on top of a copy of our notice, unquoted, that the client made
+// text one table cell and one list item a line: the triage notice, whose
+// cheat sheet's commands are then each alone on a line, and a
+// confirmation, whose commands done are too. Neither reply commands
+// anything — the report is not accepted, the note is not recorded twice —
+// and each is answered that it held no command.
+func TestE2EThanksOverNoticeCommandsNothing(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at, citizenReport(71, e2eCitizen))
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	answers := func() int {
+		return len(e.mailsOf("confirmation", e2eReceiver)) + len(e.mailsOf("refused", e2eReceiver))
+	}
+	noCommand := func(n int) {
+		t.Helper()
+		eventually(t, 30*time.Second, "the answer to the reply without a command", func() bool { return answers() >= n })
+		if done := e.mailsOf("confirmation", e2eReceiver); len(done) > 1 || (n == 1 && len(done) > 0) {
+			t.Fatalf("a reply without a command applied commands of the notice under it:\n%s", done[len(done)-1].text())
+		}
+		if refused := e.mailsOf("refused", e2eReceiver); len(refused) < n-1 || !strings.Contains(lf(refused[len(refused)-1].text()), "không có lệnh nào") {
+			t.Errorf("the answer to the reply without a command is not that it held none")
+		}
+	}
+
+	copied := cellPerLine(htmlPart(t, triage.raw))
+	if !strings.Contains(copied, "\n/tiepnhan\n") {
+		t.Fatalf("the converted triage notice does not set its cheat sheet's commands alone on a line:\n%s", copied)
+	}
+	e.deliver(at.Add(5*time.Minute), topPosted(triage, e2eReceiver, "Đã nhận.\n\nTrân trọng,\nTổ tiếp nhận", copied))
+	noCommand(1)
+
+	e.replyTo(triage, e2eReceiver, at.Add(10*time.Minute), "/ghichu Đã gọi điện xác minh với người dân.\n", "")
+	eventually(t, 30*time.Second, "the confirmation of the note", func() bool { return answers() >= 2 })
+	confirmation := e.mailsOf("confirmation", e2eReceiver)[0]
+	copied = cellPerLine(htmlPart(t, confirmation.raw))
+	if !strings.Contains(copied, "\n/ghichu Đã gọi điện xác minh với người dân.\n") {
+		t.Fatalf("the converted confirmation does not set the command done alone on a line:\n%s", copied)
+	}
+	e.deliver(at.Add(20*time.Minute), topPosted(confirmation, e2eReceiver, "Cảm ơn.\n\nTrân trọng,\nTổ tiếp nhận", copied))
+	noCommand(3)
 }

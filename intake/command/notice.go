@@ -40,8 +40,10 @@ var noticeCode = regexp.MustCompile(`^PA-\d{4}-\d{6}$`)
 // client that top-posts over an unquoted copy, or drops the "> "), or
 // len(lines) when none does. It finds the first line that only our
 // notices write — the first row of the report's details ("Mã phản ánh:
-// PA-…" over "Tình trạng:" or "Thời gian tiếp nhận:"), the line that
-// opens the cheat sheet, the line that closes every notice — and the
+// PA-…" over "Tình trạng:" or "Thời gian tiếp nhận:"), the lines that
+// open the cheat sheet and a confirmation's list of the commands done (a
+// reply with no command of its own must not take them for its first), the
+// line that closes every notice — and the
 // notice starts at the first heading of one of our notices above it (the
 // notice's own first line: a heading is a line of its own, word for word),
 // else at that line. It never starts at or above the operator's first
@@ -71,6 +73,7 @@ func noticeMark(lines []string, i int) bool {
 	t := strings.Trim(lines[i], " *_")
 	switch {
 	case strings.HasPrefix(t, "Trả lời thư này, mỗi lệnh một dòng ở đầu thư"),
+		strings.HasPrefix(t, "Các lệnh sau đã được thực hiện, theo thứ tự"),
 		t == "Thư này được gửi tự động từ hệ thống tiếp nhận phản ánh hiện trường.":
 		return true
 	case !strings.HasPrefix(t, "Mã phản ánh"):

@@ -58,6 +58,37 @@ func TestTextStopsAtOurNotice(t *testing.T) {
 	}
 }
 
+// TestNoticeUnderWordsCommandsNothing: a reply that holds no command of
+// its own — a thanks, a signature, nothing — over one of our notices that
+// the client copied under it unquoted, its text part or its HTML part made
+// text one table cell and one list item a line (as Outlook and webmail
+// convert HTML), commands nothing: not the cheat sheet's rows, not the
+// commands a confirmation lists as done.
+func TestNoticeUnderWordsCommandsNothing(t *testing.T) {
+	files, _ := filepath.Glob("../../templates/testdata/*.vi*.golden")
+	for _, f := range files {
+		if slices.Contains(citizenKinds, strings.SplitN(filepath.Base(f), ".", 2)[0]) {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notice := string(b)
+		if strings.HasSuffix(f, ".html.golden") {
+			notice = html.UnescapeString(htmlTag.ReplaceAllString(htmlBlock.ReplaceAllString(notice, "\n"), ""))
+		} else {
+			_, notice, _ = strings.Cut(notice, "\n\n") // the golden's Subject line
+		}
+		for _, own := range []string{"", "Cảm ơn anh chị.", "Trân trọng,\nLê Thị Thu\nTổ tiếp nhận"} {
+			cmds, refused, repeated := command.ParseReply(own+"\n\n"+notice, command.Theirs{})
+			if len(cmds)+len(refused)+len(repeated) > 0 {
+				t.Errorf("%s under %q: got %s; want nothing read", filepath.Base(f), own, format(cmds, append(refused, repeated...)))
+			}
+		}
+	}
+}
+
 // commandWord is a command as a notice names it to staff: a "/" that opens
 // a word, followed by its name.
 var commandWord = regexp.MustCompile(`(?:^|[\s(>])(/[\p{L}-]+(?: nhận)?)`)
