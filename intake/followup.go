@@ -187,16 +187,17 @@ func (fu *followUps) overCap(tx *store.Tx, in *incoming, reportID int64, citizen
 
 // answer owes the sender of a follow-up the short answer that it was
 // passed on, or, held by the hourly caps, that it was recorded on the
-// report where its holders will see it. From the report's own address it
-// carries the citizen's reply address, so that a reply to it is the
-// citizen's; from any other address it carries none and names nothing of
-// the report.
+// report where its holders will see it; to an unverified request for
+// confidentiality, that it waits for the Center, and that a reply to our
+// mail makes it at once. From the report's own address it carries the
+// citizen's reply address, so that a reply to it is the citizen's; from
+// any other address it carries none and names nothing of the report.
 func (fu *followUps) answer(tx *store.Tx, in *incoming, s *snapshot, from sender, held bool) error {
 	r := s.r
 	if from.addr == "" || in.msg.FromProblem != "" {
 		return nil
 	}
-	data, err := json.Marshal(templates.FollowUpAnswer{Reply: from.citizen, Held: held})
+	data, err := json.Marshal(templates.FollowUpAnswer{Reply: from.citizen, Held: held, Confidential: from.asks})
 	if err != nil {
 		return err
 	}

@@ -282,7 +282,8 @@ func TestConfidentialityAskedNamesEveryAgencySent(t *testing.T) {
 // unaligned one, one another server wrote, or another address with a
 // passing one — leaves the report as it was (SPEC 4.2): nothing records a
 // change. The agency holding the report and the receivers, who alone may
-// grant it, are told of the request, the receivers with the command.
+// grant it, are told of the request, the receivers with the command; the
+// sender is told that it waits for the Center.
 func TestUnverifiedFollowUpAsksConfidentiality(t *testing.T) {
 	for name, c := range map[string]struct{ from, header string }{
 		"no authentication":         {from: citizen},
@@ -312,6 +313,11 @@ func TestUnverifiedFollowUpAsksConfidentiality(t *testing.T) {
 			sent := w.sentSince(&mark)
 			if got := owed(sent); got != "citizen-note→"+handler+" citizen-note→"+receiver+" follow-up→"+c.from {
 				t.Fatalf("mail owed %s", got)
+			}
+			var answer templates.FollowUpAnswer
+			json.Unmarshal(sent[2].Data, &answer)
+			if !answer.Confidential || answer.Reply != (c.from == citizen) {
+				t.Errorf("the answer to the sender: %+v", answer)
 			}
 			set, err := templates.LoadFor("", routing.Default().Bodies())
 			if err != nil {

@@ -140,6 +140,12 @@ type FollowUpAnswer struct {
 	// Held is set when the follow-up was past the hourly caps: recorded
 	// on the report, where its holders see it, but not sent on to them.
 	Held bool
+	// Confidential is set when the follow-up asked to keep an identity
+	// confidential and its sender could not be verified: the answer says
+	// that the request waits for the Center, and how the citizen makes it
+	// take effect at once (a reply to our mail, which carries their
+	// token).
+	Confidential bool
 }
 
 // CitizenNotice tells the citizen where their report stands: forwarded to

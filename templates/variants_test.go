@@ -11,8 +11,8 @@ import (
 // testdata/KIND.VARIANT.vi.golden: the assignment and the reminder as an
 // agency's official mailbox gets them (SPEC 6.1: no commands), the triage
 // notice of a report whose proposal is the Center, the citizen's note on a
-// report the Center rejected; and the answer to a follow-up held by the
-// hourly caps, in both languages.
+// report the Center rejected; and the answers to a follow-up held by the
+// hourly caps and to one that asks for confidentiality, in both languages.
 func TestGoldenVariants(t *testing.T) {
 	s, err := load("")
 	if err != nil {
@@ -82,5 +82,20 @@ func TestGoldenVariants(t *testing.T) {
 			t.Fatal(err)
 		}
 		compareGolden(t, filepath.Join("testdata", "follow-up.held."+lang+".golden"), "Subject: "+r.Subject+"\n\n"+r.Text)
+	}
+	// A follow-up that asks for confidentiality, whose sender is not
+	// verified: from the report's address (the answer carries the
+	// citizen's reply address) and, in English, from another.
+	for name, a := range map[string]FollowUpAnswer{
+		"follow-up.confidential.vi":       {Reply: true, Confidential: true},
+		"follow-up.confidential.en":       {Reply: true, Confidential: true},
+		"follow-up.confidential-other.en": {Confidential: true},
+	} {
+		data, _ := json.Marshal(a)
+		r, err := s.Render("follow-up", filepath.Ext(name)[1:], data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareGolden(t, filepath.Join("testdata", name+".golden"), "Subject: "+r.Subject+"\n\n"+r.Text)
 	}
 }

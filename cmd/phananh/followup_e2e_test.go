@@ -79,3 +79,43 @@ func TestE2EForgedFollowUpAsksConfidentiality(t *testing.T) {
 		t.Errorf("the report was made confidential by %s (%s), want the receiver's /confidential", last.Actor, last.Command)
 	}
 }
+
+// TestE2EFollowUpConfidentialityFromTheCitizen: a follow-up asking for
+// confidentiality that our border authenticated as the citizen's (DMARC
+// pass for the From domain) makes the report confidential at once (SPEC
+// 3). One without authentication does not, and its answer, sent to the
+// report's address, tells the citizen so; the citizen's reply to that
+// answer, which carries their reply token, makes it confidential.
+func TestE2EFollowUpConfidentialityFromTheCitizen(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	citizen := "Nguyễn Văn An <" + e2eCitizen + ">"
+	const border = "Authentication-Results: mail.haugiang.gov.vn; dkim=pass header.d=example.com; dmarc=pass header.from=example.com"
+	e.deliver(receivedAt, citizenReport(1, e2eCitizen), citizenReport(2, e2eCitizen))
+	first, second := e.waitMail("ack", e2eCitizen, 1).code(), e.waitMail("ack", e2eCitizen, 2).code()
+	db := e.openStore()
+	confidential := func(code string) bool {
+		var r store.Report
+		db.Read(context.Background(), func(tx *store.Tx) error { r, _ = tx.Report(code); return nil })
+		return r.Confidential
+	}
+
+	e.deliver(receivedAt.Add(10*time.Minute),
+		threadReply(citizen, "phananh@haugiang.gov.vn", "["+first+"]", "", "Đề nghị giữ bí mật danh tính của tôi.\n", "", border))
+	eventually(t, 30*time.Second, "the authenticated request applied", func() bool { return confidential(first) })
+
+	e.deliver(receivedAt.Add(20*time.Minute),
+		threadReply(citizen, "phananh@haugiang.gov.vn", "["+second+"]", "", "Đề nghị giữ bí mật danh tính của tôi.\n", ""))
+	e.waitMail("follow-up", e2eCitizen, 2)
+	answers := e.mailsOf("follow-up", e2eCitizen)
+	if confidential(second) {
+		t.Fatal("a follow-up without authentication made the report confidential")
+	}
+	i := slices.IndexFunc(answers, func(m sentMail) bool { return strings.Contains(m.text(), "chưa được thực hiện ngay") })
+	if i < 0 || answers[i].code() != second || !strings.Contains(answers[i].text(), "trả lời ngay thư này") {
+		t.Fatalf("no answer tells the citizen how to confirm the request:\n%s\n%s", answers[0].text(), answers[1].text())
+	}
+	answer := answers[i]
+	e.replyTo(answer, citizen, receivedAt.Add(30*time.Minute), "Tôi là người phản ánh, đề nghị giữ bí mật danh tính của tôi.\n", "")
+	eventually(t, 30*time.Second, "the citizen's reply applied", func() bool { return confidential(second) })
+}
