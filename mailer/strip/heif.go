@@ -325,9 +325,17 @@ func (r *reader) bytes(n int) []byte {
 	return b
 }
 
-// mergeBlanks adds extents to those by offset, keeping them in order.
-func mergeBlanks(blanks, more []blank) []blank {
+// mergeBlanks adds extents to those by offset, keeping them in order. It
+// reports false when two extents overlap other than as the same bytes of
+// the same item: each would overwrite the other's part, which no writer's
+// file has.
+func mergeBlanks(blanks, more []blank) ([]blank, bool) {
 	out := append(blanks, more...)
 	slices.SortStableFunc(out, func(a, b blank) int { return cmp.Compare(a.off, b.off) })
-	return out
+	for i := 1; i < len(out); i++ {
+		if out[i].off < out[i-1].end && out[i] != out[i-1] {
+			return out, false
+		}
+	}
+	return out, true
 }

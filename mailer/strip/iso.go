@@ -474,9 +474,11 @@ func (c *isoCopier) meta(h boxHeader) error {
 	if err != nil {
 		return c.fault
 	}
-	if c.blanks = mergeBlanks(c.blanks, items); len(c.blanks) > maxBlanks {
+	blanks, ok := mergeBlanks(c.blanks, items)
+	if !ok || len(blanks) > maxBlanks {
 		return c.fault
 	}
+	c.blanks = blanks
 	c.writeHeader(h)
 	c.emit(p)
 	return nil
