@@ -2,15 +2,19 @@ package intake
 
 import (
 	"encoding/json"
+	"log/slog"
 
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
 
 // decide says what a parsed message is and hands it to the part that
-// makes the changes it calls for.
+// makes the changes it calls for. What they log is written once the
+// message's transaction is committed (store.Tx.Logger): not twice when the
+// store runs it again, not at all when it is rolled back.
 func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
-	h := p.handlers()
+	log := tx.Logger(p.Log)
+	h := p.handlers(log)
 	v, err := h.classifier.classify(tx, in)
 	if err != nil {
 		return Outcome{}, err
@@ -19,7 +23,7 @@ func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
 	switch v.class {
 	case classDuplicate:
 		if v.previous == KindCommand {
-			securityEvent(p.Log, "command-repeated", "a command mail already processed came again: nothing applied", Operator{}, v.code)
+			securityEvent(log, "command-repeated", "a command mail already processed came again: nothing applied", Operator{}, v.code)
 		}
 		return withState(tx, Outcome{Kind: KindDuplicate, Code: v.code, Reason: v.reason})
 	case classBounce:
@@ -41,7 +45,7 @@ func (p *Pipeline) decide(tx *store.Tx, in *incoming) (Outcome, error) {
 
 // handlers are the parts a message is handed to, each holding only what
 // it needs of the configuration. They are made for each message from the
-// Pipeline's fields as they are then.
+// Pipeline's fields as they are then, and log to log.
 type handlers struct {
 	classifier *classifier
 	reception  *reception
@@ -55,28 +59,28 @@ type handlers struct {
 // passed as the function that reads it, so that each use reads the
 // current one; the operators are read once, so that one message sees one
 // set of them, old or new.
-func (p *Pipeline) handlers() handlers {
+func (p *Pipeline) handlers(log *slog.Logger) handlers {
 	addrs := replyAddrs{mailbox: p.Address, keys: p.Tokens}
 	staff := p.staff()
 	rules := caseRules{calendar: p.Calendar, routing: p.Routing, callAttempts: p.CallAttempts}
 	menu := menu{escalation: p.EscalationAddress, staff: staff}
 	notices := &notifier{menu: menu, staff: staff, escalation: p.EscalationAddress, callAttempts: p.CallAttempts, routing: p.Routing,
-		addrs: addrs, log: p.Log}
+		addrs: addrs, log: log}
 	writer := &caseWriter{calendar: p.Calendar, notices: notices}
 	answers := &answers{notices: notices, periodic: periodicReports{blobs: p.DB.Blobs(), rules: rules, mode: p.ReportMode},
-		addrs: addrs, perHour: p.AnswersPerHour, log: p.Log}
+		addrs: addrs, perHour: p.AnswersPerHour, log: log}
 	return handlers{
 		classifier: &classifier{addrs: addrs, forwarders: p.Forwarders, staff: staff, routing: p.Routing,
 			spamMarks: p.SpamMarks, authservID: p.TrustedAuthservID},
 		reception: &reception{rules: rules, writer: writer, menu: menu, staff: staff, addrs: addrs,
-			duplicateWindow: p.DuplicateWindow, repliesPerHour: p.RepliesPerHour, privacy: p.Privacy, log: p.Log},
+			duplicateWindow: p.DuplicateWindow, repliesPerHour: p.RepliesPerHour, privacy: p.Privacy, log: log},
 		commands: &commands{staff: staff, escalation: p.EscalationAddress, requireAuth: p.RequireAuth, authservID: p.TrustedAuthservID,
-			rules: rules, writer: writer, answers: answers, addrs: addrs, log: p.Log},
+			rules: rules, writer: writer, answers: answers, addrs: addrs, log: log},
 		replies: &citizenReplies{rules: rules, writer: writer, notices: notices, addrs: addrs,
-			repliesPerHour: p.RepliesPerHour, log: p.Log},
+			repliesPerHour: p.RepliesPerHour, log: log},
 		followUps: &followUps{rules: rules, writer: writer, addrs: addrs, repliesPerHour: p.RepliesPerHour,
 			perSender: p.FollowUpsPerSender, perReport: p.FollowUpsPerReport, perHour: p.FollowUpsPerHour,
-			authservID: p.TrustedAuthservID, log: p.Log},
+			authservID: p.TrustedAuthservID, log: log},
 		bounces: &bounces{staff: staff, addrs: addrs},
 	}
 }

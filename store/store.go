@@ -348,6 +348,9 @@ type Tx struct {
 	// kinds of deadline set on each since (reports.go): what the database
 	// would answer of them is known without asking it.
 	created map[string]*createdReport
+	// logs are the records of its logger (Tx.Logger), written once it
+	// is committed.
+	logs []logged
 }
 
 // createdReport is a report a transaction made.

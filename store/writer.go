@@ -48,6 +48,9 @@ type writeReq struct {
 	errs []error
 	// again is set for transactions that may be run again (WriteEach).
 	again bool
+	// logs are the records of each fn's committed run (Tx.Logger), set
+	// by the writer and written by the caller.
+	logs [][]logged
 	// panicked is what a transaction that panicked panicked with: it is
 	// rolled back, and the panic goes on in the caller's goroutine, where
 	// a job's recovery (cron.Recover) or a crash reports it as before.
@@ -94,7 +97,8 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 // A fn may be run more than once: when another fn of the group fails, the
 // fns run since the last transaction of Write are rolled back with it and
 // run again. Each fn must leave nothing behind but its changes to the
-// database, or set things afresh each time it runs.
+// database, or set things afresh each time it runs; what it logs through
+// tx.Logger is written once, for the run committed.
 func (db *DB) WriteEach(ctx context.Context, fns ...func(*Tx) error) []error {
 	return db.write(ctx, true, fns...)
 }
@@ -111,6 +115,7 @@ func (db *DB) write(ctx context.Context, again bool, fns ...func(*Tx) error) []e
 		return req.errs
 	}
 	<-req.done
+	req.writeLogs()
 	if req.panicked != nil {
 		panic(req.panicked)
 	}
@@ -180,7 +185,7 @@ func (db *DB) commitGroup(group []*writeReq) {
 			if r.again {
 				broken = run.add(r, i)
 			} else if broken = run.end(); broken == nil {
-				r.errs[i], broken = db.runSavepoint(tx, r.ctx, r.fns[i], &r.panicked)
+				broken = db.runSavepoint(tx, r, i)
 			}
 			if broken != nil {
 				failAll(fmt.Errorf("%w: %w", errGroupFailed, broken))
@@ -225,6 +230,7 @@ func (u *run) add(r *writeReq, i int) (broken error) {
 	}
 	t := &Tx{ctx: context.WithoutCancel(r.ctx), tx: u.tx, db: u.db, writable: true}
 	err := call(t, r.fns[i], &r.panicked)
+	r.keepLogs(i, t)
 	if err == nil {
 		u.done = append(u.done, runFn{r, i})
 		return nil
@@ -235,9 +241,7 @@ func (u *run) add(r *writeReq, i int) (broken error) {
 		return err
 	}
 	for _, f := range u.done {
-		var broken error
-		f.r.errs[f.i], broken = u.db.runSavepoint(u.tx, f.r.ctx, f.r.fns[f.i], &f.r.panicked)
-		if broken != nil {
+		if broken := u.db.runSavepoint(u.tx, f.r, f.i); broken != nil {
 			return broken
 		}
 	}
@@ -255,25 +259,30 @@ func (u *run) end() error {
 	return err
 }
 
-// runSavepoint runs one transaction of a group in a savepoint, and rolls
-// the savepoint back when fn fails or panics (its panic is left in
-// *panicked). broken is set when the database transaction itself is lost.
-func (db *DB) runSavepoint(tx *sql.Tx, ctx context.Context, fn func(*Tx) error, panicked *any) (err, broken error) {
+// runSavepoint runs a request's fn i, one transaction of a group, in a
+// savepoint, and rolls the savepoint back when it fails or panics (its
+// error is left in r.errs[i], its panic in r.panicked, the records it
+// logged in r.logs[i]). broken is set when the database transaction itself
+// is lost.
+func (db *DB) runSavepoint(tx *sql.Tx, r *writeReq, i int) (broken error) {
 	if _, err := db.execGroup(tx, `SAVEPOINT tx`); err != nil {
-		return err, err
+		r.errs[i] = err
+		return err
 	}
-	t := &Tx{ctx: context.WithoutCancel(ctx), tx: tx, db: db, writable: true}
-	err = call(t, fn, panicked)
+	t := &Tx{ctx: context.WithoutCancel(r.ctx), tx: tx, db: db, writable: true}
+	err := call(t, r.fns[i], &r.panicked)
+	r.errs[i] = err
+	r.keepLogs(i, t)
 	if err != nil {
 		clear(db.nextIDs) // the ids taken since are free again
 		if _, rerr := db.execGroup(tx, `ROLLBACK TO tx`); rerr != nil {
-			return err, rerr
+			return rerr
 		}
 	}
 	if _, rerr := db.execGroup(tx, `RELEASE tx`); rerr != nil {
-		return err, rerr
+		return rerr
 	}
-	return err, nil
+	return nil
 }
 
 // execGroup runs one of the savepoint statements on the group's
