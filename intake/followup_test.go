@@ -376,3 +376,36 @@ func TestUnverifiedFollowUpLeavesTheThread(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowUpChangesNothingElse: whatever an unverified follow-up says —
+// a rating, an emergency, a name, phone, address and field in the form's
+// labels, a request for confidentiality — it changes nothing of the report
+// (SPEC 4.2): not its state, rating, urgency, routing, deadlines, the
+// citizen's details or what is missing of them, before the result and
+// after it.
+func TestFollowUpChangesNothingElse(t *testing.T) {
+	const says = "Rất hài lòng\nKHẨN CẤP: dây điện đứt đang tóe lửa, nguy hiểm!\nHọ tên: Trần Thị Bình\n" +
+		"Số điện thoại: 0987 654 321\nĐịa chỉ: 5 Lê Lợi, phường 5\nLĩnh vực: Giao thông\nĐịa điểm: xã Hỏa Lựu\nGiữ bí mật: có\n"
+	for _, published := range []bool{false, true} {
+		w := newWalker(t)
+		w.ingest(outage)
+		if published {
+			w.command(receiver, "/accept", "forwarded")
+			w.command(handler, "/resolve Đã cấp điện lại.", "resolved")
+			w.command(approver, "/approve", "published")
+		}
+		before, deadlines := w.report(), w.deadlines()
+		for _, from := range []string{"Trần Thị Bình <" + citizen + ">", "binh.tran@example.com"} {
+			w.followUp(from, says)
+		}
+		after := w.report()
+		if after.State != before.State || after.Rating != before.Rating || !after.RatedAt.Equal(before.RatedAt) ||
+			after.Urgent != before.Urgent || after.Confidential || after.Routing != before.Routing ||
+			after.Citizen != before.Citizen || strings.Join(after.Missing, ",") != strings.Join(before.Missing, ",") {
+			t.Errorf("published %v: the report changed:\n before %+v\n after  %+v", published, before, after)
+		}
+		if got := w.deadlines(); fmt.Sprint(got) != fmt.Sprint(deadlines) {
+			t.Errorf("published %v: the deadlines changed:\n before %v\n after  %v", published, deadlines, got)
+		}
+	}
+}
