@@ -89,13 +89,23 @@ func seal(aead cipher.AEAD, version byte, table, column string, row int64, value
 	if value == "" {
 		return nil
 	}
-	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(value)+aead.Overhead()+1)
+	// One buffer holds the version, the nonce and the value, which is
+	// encrypted where it lies: the writer seals several values a report.
+	ns := aead.NonceSize()
+	out := make([]byte, 1+ns, 1+ns+len(value)+aead.Overhead())
+	out[0] = version
+	nonce := out[1:]
 	if _, err := rand.Read(nonce); err != nil {
 		panic(fmt.Sprintf("crypto/rand: %v", err)) // never fails on supported systems
 	}
-	out := append([]byte{version}, nonce...)
-	return aead.Seal(out, nonce, []byte(value), binding(table, column, row))
+	plain := append(out, value...)[len(out):]
+	var ad [bindingSize]byte
+	return aead.Seal(out, nonce, plain, appendBinding(ad[:0], table, column, row))
 }
+
+// opened are the buffers values are decrypted into before they are
+// copied into their string, used in turn and cleared after each use.
+var opened = sync.Pool{New: func() any { return new([]byte) }}
 
 // open decrypts a value sealed by seal for the same table, column and row.
 func open(aead cipher.AEAD, table, column string, row int64, sealed []byte) (string, error) {
@@ -103,12 +113,24 @@ func open(aead cipher.AEAD, table, column string, row int64, sealed []byte) (str
 	if len(sealed) < 1+ns+aead.Overhead() {
 		return "", fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
 	}
-	plain, err := aead.Open(nil, sealed[1:1+ns], sealed[1+ns:], binding(table, column, row))
+	buf := opened.Get().(*[]byte)
+	defer opened.Put(buf)
+	var ad [bindingSize]byte
+	plain, err := aead.Open((*buf)[:0], sealed[1:1+ns], sealed[1+ns:], appendBinding(ad[:0], table, column, row))
 	if err != nil {
 		return "", fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
 	}
-	return string(plain), nil
+	value := string(plain)
+	clear(plain) // the buffer keeps no clear text
+	if cap(plain) <= maxOpened {
+		*buf = plain[:0]
+	}
+	return value, nil
 }
+
+// maxOpened bounds the buffers kept for open: a larger value's is left
+// to the collector.
+const maxOpened = 64 << 10
 
 // seal seals a value of a row about no report with the general key.
 func (k *keys) seal(table, column string, row int64, value string) []byte {
@@ -126,9 +148,18 @@ func (k *keys) open(table, column string, row int64, sealed []byte) (string, err
 	return open(k.field, table, column, row, sealed)
 }
 
-func binding(table, column string, row int64) []byte {
-	return []byte(table + "." + column + "#" + strconv.FormatInt(row, 10))
+// appendBinding appends what binds a value to its place to b:
+// "table.column#row".
+func appendBinding(b []byte, table, column string, row int64) []byte {
+	b = append(b, table...)
+	b = append(b, '.')
+	b = append(b, column...)
+	b = append(b, '#')
+	return strconv.AppendInt(b, row, 10)
 }
+
+// bindingSize is room enough for nearly every binding.
+const bindingSize = 64
 
 // IndexKind separates the HMAC index of different kinds of value.
 type IndexKind string
