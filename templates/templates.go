@@ -249,8 +249,11 @@ func (s *Set) render(kind, lang string, data any) (Rendered, error) {
 
 // tidy trims trailing spaces and runs of blank lines that conditional
 // sections leave in plain text, in one pass over the text as executed.
+// It tidies s in place, which it may: what it writes never overtakes what
+// it has read, a line at most as long as the line and line end it came
+// from; s is left with the tidied text's bytes, which the string copies.
 func tidy(s []byte) string {
-	b := make([]byte, 0, len(s)+1)
+	b := s[:0]
 	blank, lines := 0, 0
 	for start := 0; start <= len(s); {
 		end := bytes.IndexByte(s[start:], '\n')
