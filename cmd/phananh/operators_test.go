@@ -136,25 +136,31 @@ func TestOperatorsTablesComplete(t *testing.T) {
 		t.Run(table, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "phananh.toml")
 			body := fmt.Sprintf("[rules]\ntable = %q\n", table) + testOperators
-			os.WriteFile(path, []byte(body), 0o600)
-			var stdout, stderr bytes.Buffer
-			dispatch(context.Background(), []string{"operators", "--config", path}, &stdout, &stderr)
-			i := strings.Index(stdout.String(), "\n[[operators]]")
-			if i < 0 {
-				t.Fatalf("no [[operators]] table to fill in:\n%s", stdout.String())
-			}
-			tables := strings.Split(stdout.String()[i:], `email = ""`)
+			tables := strings.Split(tablesToFill(t, path, body), `email = ""`)
 			for n := range tables[1:] {
 				tables[n+1] = fmt.Sprintf("email = \"p%d@example.gov.vn\"", n) + tables[n+1]
 			}
 			os.WriteFile(path, []byte(body+strings.Join(tables, "")), 0o600)
-			stdout.Reset()
-			stderr.Reset()
+			var stdout, stderr bytes.Buffer
 			if code := dispatch(context.Background(), []string{"operators", "--config", path}, &stdout, &stderr); code != exitOK {
 				t.Errorf("filled in: exit %d: %s", code, stderr.String())
 			}
 		})
 	}
+}
+
+// tablesToFill writes the configuration body in path and returns the
+// [[operators]] tables `phananh operators` then writes to fill in.
+func tablesToFill(t *testing.T, path, body string) string {
+	t.Helper()
+	os.WriteFile(path, []byte(body), 0o600)
+	var stdout, stderr bytes.Buffer
+	dispatch(context.Background(), []string{"operators", "--config", path}, &stdout, &stderr)
+	i := strings.Index(stdout.String(), "\n[[operators]]")
+	if i < 0 {
+		t.Fatalf("no [[operators]] table to fill in:\n%s", stdout.String())
+	}
+	return stdout.String()[i:]
 }
 
 // TestUnknownAgencyNamesLine: an operator's agency code the routing table
@@ -185,15 +191,7 @@ func TestUnknownAgencyNamesLine(t *testing.T) {
 // start log warn of each with the file and the line of its empty email.
 func TestOperatorsTablesHalfFilled(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "phananh.toml")
-	os.WriteFile(path, []byte(testOperators), 0o600)
-	var stdout, stderr bytes.Buffer
-	dispatch(context.Background(), []string{"operators", "--config", path}, &stdout, &stderr)
-	i := strings.Index(stdout.String(), "\n[[operators]]")
-	if i < 0 {
-		t.Fatalf("no [[operators]] table to fill in:\n%s", stdout.String())
-	}
-	first := strings.Index(stdout.String()[i:], `email = ""`)
-	pasted := stdout.String()[i:][:first] + `email = "xd@example.gov.vn"` + stdout.String()[i:][first+len(`email = ""`):]
+	pasted := strings.Replace(tablesToFill(t, path, testOperators), `email = ""`, `email = "xd@example.gov.vn"`, 1)
 	body := testOperators + pasted
 	os.WriteFile(path, []byte(body), 0o600)
 	var empty []string // path:LINE of each email left empty
@@ -212,8 +210,7 @@ func TestOperatorsTablesHalfFilled(t *testing.T) {
 	if slices.ContainsFunc(cfg.Operators, func(op config.Operator) bool { return op.Email == "" }) {
 		t.Errorf("an operator without an address: %v", cfg.Operators)
 	}
-	stdout.Reset()
-	stderr.Reset()
+	var stdout, stderr bytes.Buffer
 	if code := dispatch(context.Background(), []string{"operators", "--config", path}, &stdout, &stderr); code != exitFailed {
 		t.Errorf("operators: exit %d, want %d: the agencies still lack handlers", code, exitFailed)
 	}

@@ -22,50 +22,17 @@ var (
 	htmlTag   = regexp.MustCompile(`<[^>]*>`)
 )
 
-// TestTextStopsAtOurNotice: a text command over one of our notices that
-// the client copied under it unquoted — every notice to staff, its text
-// part and its HTML part as a client makes it text — has the operator's
-// words for its text and nothing of the notice: not its heading, not the
-// report's details, not its cheat sheet.
-func TestTextStopsAtOurNotice(t *testing.T) {
+// staffNotices returns every notice to staff of the templates' golden
+// files, by file name, as a client copies it under a reply: its text part,
+// and its HTML part made text one paragraph, table cell and list item a
+// line.
+func staffNotices(t *testing.T) map[string]string {
+	t.Helper()
 	files, _ := filepath.Glob("../../templates/testdata/*.vi*.golden")
 	if len(files) == 0 {
 		t.Fatal("no notice")
 	}
-	for _, f := range files {
-		kind := strings.SplitN(filepath.Base(f), ".", 2)[0]
-		if slices.Contains(citizenKinds, kind) {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		notice := string(b)
-		if strings.HasSuffix(f, ".html.golden") {
-			notice = html.UnescapeString(htmlTag.ReplaceAllString(htmlBlock.ReplaceAllString(notice, "\n"), ""))
-		} else {
-			_, notice, _ = strings.Cut(notice, "\n\n") // the golden's Subject line
-		}
-		for _, own := range []string{"/ghichu Đã cử tổ kiểm tra hiện trường.\nSẽ báo cáo kết quả trong ngày.",
-			"/ghichu Đã cử tổ kiểm tra hiện trường.\nSẽ báo cáo kết quả trong ngày.\n\nTrân trọng,\nLê Thị Thu"} {
-			reply := own + "\n\n" + notice
-			cmds, refused, _ := command.ParseReply(reply, command.Theirs{})
-			if len(cmds) != 1 || len(refused) != 0 || cmds[0].Text != "Đã cử tổ kiểm tra hiện trường.\nSẽ báo cáo kết quả trong ngày." {
-				t.Errorf("%s: got %s; want the note and its two lines alone", filepath.Base(f), format(cmds, refused))
-			}
-		}
-	}
-}
-
-// TestNoticeUnderWordsCommandsNothing: a reply that holds no command of
-// its own — a thanks, a signature, nothing — over one of our notices that
-// the client copied under it unquoted, its text part or its HTML part made
-// text one table cell and one list item a line (as Outlook and webmail
-// convert HTML), commands nothing: not the cheat sheet's rows, not the
-// commands a confirmation lists as done.
-func TestNoticeUnderWordsCommandsNothing(t *testing.T) {
-	files, _ := filepath.Glob("../../templates/testdata/*.vi*.golden")
+	notices := map[string]string{}
 	for _, f := range files {
 		if slices.Contains(citizenKinds, strings.SplitN(filepath.Base(f), ".", 2)[0]) {
 			continue
@@ -80,10 +47,41 @@ func TestNoticeUnderWordsCommandsNothing(t *testing.T) {
 		} else {
 			_, notice, _ = strings.Cut(notice, "\n\n") // the golden's Subject line
 		}
+		notices[filepath.Base(f)] = notice
+	}
+	return notices
+}
+
+// TestTextStopsAtOurNotice: a text command over one of our notices that
+// the client copied under it unquoted — every notice to staff, its text
+// part and its HTML part as a client makes it text — has the operator's
+// words for its text and nothing of the notice: not its heading, not the
+// report's details, not its cheat sheet.
+func TestTextStopsAtOurNotice(t *testing.T) {
+	for name, notice := range staffNotices(t) {
+		for _, own := range []string{"/ghichu Đã cử tổ kiểm tra hiện trường.\nSẽ báo cáo kết quả trong ngày.",
+			"/ghichu Đã cử tổ kiểm tra hiện trường.\nSẽ báo cáo kết quả trong ngày.\n\nTrân trọng,\nLê Thị Thu"} {
+			reply := own + "\n\n" + notice
+			cmds, refused, _ := command.ParseReply(reply, command.Theirs{})
+			if len(cmds) != 1 || len(refused) != 0 || cmds[0].Text != "Đã cử tổ kiểm tra hiện trường.\nSẽ báo cáo kết quả trong ngày." {
+				t.Errorf("%s: got %s; want the note and its two lines alone", name, format(cmds, refused))
+			}
+		}
+	}
+}
+
+// TestNoticeUnderWordsCommandsNothing: a reply that holds no command of
+// its own — a thanks, a signature, nothing — over one of our notices that
+// the client copied under it unquoted, its text part or its HTML part made
+// text one table cell and one list item a line (as Outlook and webmail
+// convert HTML), commands nothing: not the cheat sheet's rows, not the
+// commands a confirmation lists as done.
+func TestNoticeUnderWordsCommandsNothing(t *testing.T) {
+	for name, notice := range staffNotices(t) {
 		for _, own := range []string{"", "Cảm ơn anh chị.", "Trân trọng,\nLê Thị Thu\nTổ tiếp nhận"} {
 			cmds, refused, repeated := command.ParseReply(own+"\n\n"+notice, command.Theirs{})
 			if len(cmds)+len(refused)+len(repeated) > 0 {
-				t.Errorf("%s under %q: got %s; want nothing read", filepath.Base(f), own, format(cmds, append(refused, repeated...)))
+				t.Errorf("%s under %q: got %s; want nothing read", name, own, format(cmds, append(refused, repeated...)))
 			}
 		}
 	}
