@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -333,7 +334,7 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 			"add [[operators]] tables: the Center's receivers and approvers, and a handler for each agency")
 		return
 	}
-	problems := append(unknownAgencies(cfg.Operators, table), unreachable(cfg.Operators, table)...)
+	problems := slices.Concat(unknownAgencies(cfg.Operators, table), unknownAgencies(cfg.Unfilled, table), unreachable(cfg.Operators, table))
 	problems = append(problems, missingRoles(cfg.Operators)...)
 	var notes []string
 	if without := withoutHandler(cfg.Operators, table); len(without) > 0 {

@@ -39,7 +39,7 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	listOperators(stdout, cfg.Operators)
 	fmt.Fprintln(stdout)
 	listAgencies(stdout, cfg.Operators, table)
-	problems := append(checkOperators(cfg.Operators, table), checkLeaders(cfg.Operators, table)...)
+	problems := slices.Concat(checkOperators(cfg.Operators, table), checkLeaders(cfg.Operators, table), unknownAgencies(cfg.Unfilled, table))
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "%s: %s\n", cfg.Path, p)
 	}
@@ -172,7 +172,9 @@ func centerAndAgency(ops []config.Operator, table *routing.Table) []string {
 	return warnings
 }
 
-// unknownAgencies finds operators of agencies the table lacks.
+// unknownAgencies finds operators of agencies the table lacks, and
+// [[operators]] tables not filled in (config.Config.Unfilled) that name
+// one: a code mistyped there is said before the address is written.
 func unknownAgencies(ops []config.Operator, table *routing.Table) []string {
 	var problems []string
 	for i, op := range ops {
@@ -182,9 +184,10 @@ func unknownAgencies(ops []config.Operator, table *routing.Table) []string {
 		if _, ok := table.Agency(op.Agency); !ok {
 			// The index is the table's in the file only without the
 			// tables set aside as not filled in: the line names it.
-			at := fmt.Sprintf("operators[%d] (%s)", i, op.Email)
+			who := cmp.Or(op.Email, "its email not filled in")
+			at := fmt.Sprintf("operators[%d] (%s)", i, who)
 			if op.Line > 0 {
-				at = fmt.Sprintf("the operator at line %d (%s)", op.Line, op.Email)
+				at = fmt.Sprintf("the operator at line %d (%s)", op.Line, who)
 			}
 			problems = append(problems, fmt.Sprintf("%s: agency %q is not in the routing table "+
 				"(`phananh operators` lists its codes)", at, op.Agency))

@@ -45,6 +45,8 @@ func TestOperators(t *testing.T) {
 			exitFailed, "agency roads (Sở Giao thông) has no handler, no leader and no official mailbox: forwarding to it is refused"},
 		{"unknown agency", all.String() + "[[operators]]\nemail = \"x@example.gov.vn\"\nrole = \"leader\"\nagency = \"so-khong-co\"\n",
 			exitFailed, `agency "so-khong-co" is not in the routing table`},
+		{"unknown agency in a table not filled in", all.String() + "[[operators]]\nemail = \"\"\nrole = \"leader\"\nagency = \"so-khong-co\"\n",
+			exitFailed, `(its email not filled in): agency "so-khong-co" is not in the routing table`},
 		{"no approver", strings.Replace(all.String(), `role = "approver"`, `role = "admin"`, 1), exitFailed, "no approver"},
 		{"a receiver who is an agency's handler too", all.String() + "[[operators]]\nemail = \"H@dien-luc.example.gov.vn\"\nrole = \"receiver\"\n",
 			exitOK, "warning: H@dien-luc.example.gov.vn is the Center's receiver and the handler of dien-luc: " +
