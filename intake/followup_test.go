@@ -283,7 +283,8 @@ func TestConfidentialityAskedNamesEveryAgencySent(t *testing.T) {
 // passing one — leaves the report as it was (SPEC 4.2): nothing records a
 // change. The agency holding the report and the receivers, who alone may
 // grant it, are told of the request, the receivers with the command; the
-// sender is told that it waits for the Center.
+// sender is told that it waits for the Center. Another address that asks
+// for it may speak of its writer: only the Center sees that address.
 func TestUnverifiedFollowUpAsksConfidentiality(t *testing.T) {
 	for name, c := range map[string]struct{ from, header string }{
 		"no authentication":         {from: citizen},
@@ -328,6 +329,9 @@ func TestUnverifiedFollowUpAsksConfidentiality(t *testing.T) {
 				json.Unmarshal(m.Data, &n)
 				if !n.ConfidentialRequested || n.ConfidentialAsked || n.Confidential {
 					t.Errorf("the notice to %s: requested %v, asked %v, confidential %v", m.To, n.ConfidentialRequested, n.ConfidentialAsked, n.Confidential)
+				}
+				if shown := strings.Contains(string(m.Data), c.from); c.from != citizen && shown != (m.To == receiver) {
+					t.Errorf("the notice to %s shows the other sender's address: %v", m.To, shown)
 				}
 				r, err := set.Render(m.Kind, m.Lang, m.Data)
 				if err != nil {
