@@ -33,12 +33,20 @@ type Result struct {
 // one that fails is rolled back alone and reported in its Result, the
 // others are committed. A message is recorded, as with Process, before
 // anything moves it out of the mailbox.
-func (p *Pipeline) ProcessAll(ctx context.Context, srcs iter.Seq[Source]) []Result {
+//
+// turn, when not nil, is the batch's turn to commit: ProcessAll calls it
+// once the batch's files are durable, before its transaction, and commits
+// nothing when it returns an error (each message's Result then carries
+// it: the messages stay where they are, to be tried again). A caller that
+// commits batches one after another in order passes a turn that returns
+// when the batch before has committed: the files of one are synced while
+// the transaction of the other is written.
+func (p *Pipeline) ProcessAll(ctx context.Context, srcs iter.Seq[Source], turn func(context.Context) error) []Result {
 	b := &batch{p: p, blobs: p.DB.Blobs().Batch(), parsers: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	for src := range srcs {
 		b.add(src)
 	}
-	return b.commit(ctx)
+	return b.commit(ctx, turn)
 }
 
 // spoolBuffers are the buffers that raw messages are copied through to
@@ -101,23 +109,28 @@ func (b *batch) add(src Source) {
 	})
 }
 
-// commit waits for the parsers, makes the batch's files durable, and
-// commits every message that was read and parsed, with its small blobs.
-// A message whose handling panics is rolled back alone, then committed
-// as quarantined.
-func (b *batch) commit(ctx context.Context) []Result {
+// commit waits for the parsers, makes the batch's files durable, waits
+// for its turn, and commits every message that was read and parsed, with
+// its small blobs. A message whose handling panics is rolled back alone,
+// then committed as quarantined.
+func (b *batch) commit(ctx context.Context, turn func(context.Context) error) []Result {
 	b.wg.Wait()
 	p := b.p
 	results := make([]Result, len(b.items))
 	for i, it := range b.items {
 		results[i] = Result{UID: it.in.src.UID, Err: it.err}
 	}
-	if err := b.blobs.Sync(); err != nil {
+	fail := func(err error) []Result {
 		b.blobs.Close()
 		for i := range results {
-			results[i].Err = fmt.Errorf("intake: %w", err)
+			if results[i].Err == nil {
+				results[i].Err = fmt.Errorf("intake: %w", err)
+			}
 		}
 		return results
+	}
+	if err := b.blobs.Sync(); err != nil {
+		return fail(err)
 	}
 	if p.AfterBlobs != nil {
 		p.AfterBlobs()
@@ -128,8 +141,17 @@ func (b *batch) commit(ctx context.Context) []Result {
 			todo = append(todo, i)
 		}
 	}
-	todo = b.write(ctx, todo, results)
-	b.write(ctx, todo, results)
+	if len(todo) == 0 {
+		return results
+	}
+	if turn != nil {
+		if err := turn(ctx); err != nil {
+			return fail(err)
+		}
+	}
+	if panicked := b.write(ctx, todo, results); len(panicked) > 0 {
+		b.write(ctx, panicked, results)
+	}
 	return results
 }
 
@@ -162,7 +184,10 @@ func (b *batch) write(ctx context.Context, todo []int, results []Result) (panick
 			return p.record(tx, it.in, out)
 		}
 	}
-	for j, err := range p.DB.WriteEach(ctx, fns...) {
+	if p.BeforeCommit != nil {
+		fns = append(fns, func(*store.Tx) error { p.BeforeCommit(); return nil })
+	}
+	for j, err := range p.DB.WriteEach(ctx, fns...)[:len(todo)] {
 		i := todo[j]
 		var pe *panicError
 		if errors.As(err, &pe) {

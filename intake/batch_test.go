@@ -14,6 +14,11 @@ import (
 // processAll processes raws as one batch, UIDs 1, 2, … of INBOX unless
 // uids names them.
 func (f *fixture) processAll(raws []string, uids ...uint32) []Result {
+	return f.processInTurn(nil, raws, uids...)
+}
+
+// processInTurn is processAll committing in turn.
+func (f *fixture) processInTurn(turn func(context.Context) error, raws []string, uids ...uint32) []Result {
 	return f.p.ProcessAll(context.Background(), func(yield func(Source) bool) {
 		for i, raw := range raws {
 			uid := uint32(i + 1)
@@ -24,7 +29,47 @@ func (f *fixture) processAll(raws []string, uids ...uint32) []Result {
 				return
 			}
 		}
-	})
+	}, turn)
+}
+
+// TestBatchWaitsForItsTurn: a batch's turn is taken once its files are
+// durable, before its transaction; a turn that fails commits nothing, and
+// each message's result says why.
+func TestBatchWaitsForItsTurn(t *testing.T) {
+	f := newFixture(t)
+	var steps []string
+	f.p.AfterBlobs = func() { steps = append(steps, "files synced") }
+	f.p.BeforeCommit = func() { steps = append(steps, "transaction") }
+	refused := errors.New("no turn")
+	raws := []string{
+		report("b@example.com", "b@x", "Mất điện ấp 1", "Ấp 1 xã Vị Đông, huyện Vị Thủy mất điện.\n"),
+		report("c@example.com", "c@x", "Mất điện ấp 2", "Ấp 2 xã Vị Đông, huyện Vị Thủy mất điện.\n"),
+	}
+	for _, c := range []struct {
+		err   error
+		steps string
+	}{
+		{refused, "files synced, turn"},
+		{nil, "files synced, turn, transaction"},
+	} {
+		steps = nil
+		rs := f.processInTurn(func(context.Context) error { steps = append(steps, "turn"); return c.err }, raws)
+		if got := strings.Join(steps, ", "); got != c.steps {
+			t.Errorf("turn %v: steps %s, want %s", c.err, got, c.steps)
+		}
+		for _, r := range rs {
+			if c.err != nil && !errors.Is(r.Err, c.err) || c.err == nil && (r.Err != nil || r.Outcome.Kind != KindReport) {
+				t.Errorf("turn %v: result %+v", c.err, r)
+			}
+		}
+		want := 0
+		if c.err == nil {
+			want = 2
+		}
+		if n := f.counts(t)[KindReport]; n != want {
+			t.Errorf("turn %v: %d reports recorded, want %d", c.err, n, want)
+		}
+	}
 }
 
 // TestBatchMessageFailsAlone commits a batch in which the store refuses
@@ -110,7 +155,7 @@ func TestBatchUnreadableBodyFailsAlone(t *testing.T) {
 			Body: strings.NewReader(report("b@example.com", "b@x", "Mất điện", outage))}) {
 			yield(Source{Mailbox: "INBOX", UIDValidity: 7, UID: 2, ReceivedAt: received, Body: &failingReader{err: broken}})
 		}
-	})
+	}, nil)
 	if len(rs) != 2 || rs[0].Err != nil || !errors.Is(rs[1].Err, broken) {
 		t.Fatalf("results %+v", rs)
 	}

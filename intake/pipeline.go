@@ -99,6 +99,10 @@ type Pipeline struct {
 	// AfterBlobs, when set, is called when a batch's files are durable and
 	// nothing of it is committed yet: tests stop the process there.
 	AfterBlobs func()
+	// BeforeCommit, when set, is called in a batch's transaction once its
+	// messages are recorded, before the commit (again when the
+	// transaction is run again): tests stop the process there.
+	BeforeCommit func()
 }
 
 // Source is one raw message to process.
@@ -174,7 +178,7 @@ func (p *Pipeline) Process(ctx context.Context, src Source) (Outcome, error) {
 			return out, err
 		}
 	}
-	r := p.ProcessAll(ctx, func(yield func(Source) bool) { yield(src) })[0]
+	r := p.ProcessAll(ctx, func(yield func(Source) bool) { yield(src) }, nil)[0]
 	return r.Outcome, r.Err
 }
 

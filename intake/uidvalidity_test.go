@@ -30,7 +30,7 @@ func TestUIDValidityChangeReprocessesNothing(t *testing.T) {
 					return
 				}
 			}
-		})
+		}, nil)
 	}
 	for i, r := range run(7) {
 		if want := []string{KindReport, KindCommand, KindQuarantine}[i]; r.Err != nil || r.Outcome.Kind != want {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +33,9 @@ import (
 //	                the batch's earlier messages read and not committed
 //	after-blobs:N   when the Nth batch's files are durable, before its
 //	                commit
+//	overlap:N       when the Nth batch's files are durable while the
+//	                transaction of the batch before it is open (held
+//	                open, its messages recorded, until then)
 //	after-commit:N  after the Nth batch is committed, before its messages
 //	                are moved out of the inbox
 //	none            never (the parent stops it with SIGTERM)
@@ -61,6 +65,7 @@ func TestHelperDaemon(t *testing.T) {
 	c := &crashingProcessor{Processor: d.watcher.Processor, point: point, want: int32(want)}
 	d.watcher.Processor, d.watcher.BatchSize = c, crashBatch
 	c.Processor.(wakeAfter).Pipeline.AfterBlobs = c.afterBlobs
+	c.Processor.(wakeAfter).Pipeline.BeforeCommit = c.beforeCommit
 	d.Run(ctx)
 	d.Close()
 	os.Exit(0)
@@ -77,12 +82,12 @@ func signalContext() (context.Context, context.CancelFunc) {
 // crashingProcessor kills its process at the point its spec names.
 type crashingProcessor struct {
 	mailbox.Processor
-	point                 string
-	want                  int32
-	read, synced, batches atomic.Int32
+	point                               string
+	want                                int32
+	read, synced, batches, transactions atomic.Int32
 }
 
-func (c *crashingProcessor) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
+func (c *crashingProcessor) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source], turn func(context.Context) error) []intake.Result {
 	batch := c.batches.Add(1)
 	rs := c.Processor.ProcessAll(ctx, func(yield func(intake.Source) bool) {
 		for src := range srcs {
@@ -94,7 +99,7 @@ func (c *crashingProcessor) ProcessAll(ctx context.Context, srcs iter.Seq[intake
 				return
 			}
 		}
-	})
+	}, turn)
 	if c.point == "after-commit" && batch == c.want {
 		die()
 	}
@@ -102,8 +107,14 @@ func (c *crashingProcessor) ProcessAll(ctx context.Context, srcs iter.Seq[intake
 }
 
 func (c *crashingProcessor) afterBlobs() {
-	if c.point == "after-blobs" && c.synced.Add(1) == c.want {
+	if n := c.synced.Add(1); n == c.want && (c.point == "after-blobs" || c.point == "overlap") {
 		die()
+	}
+}
+
+func (c *crashingProcessor) beforeCommit() {
+	if c.point == "overlap" && c.transactions.Add(1) == c.want-1 {
+		select {} // until the next batch's files are durable: afterBlobs kills the process
 	}
 }
 
@@ -152,7 +163,8 @@ func (c *child) wait(t *testing.T, timeout time.Duration) (killed bool) {
 
 // TestE2EKillAndRestart delivers many reports and kills the daemon at
 // several points of its batches — in the middle of a fetch, when a batch's
-// files are durable before its commit, after a commit before the move, in
+// files are durable before its commit, when they are durable while the
+// batch before is being committed, after a commit before the move, in
 // the middle of a pipelined send — restarting it each time. In the end
 // every message has exactly one outcome and every mail was sent: once, or
 // again with the same Message-ID only when the kill came after the SMTP
@@ -171,22 +183,27 @@ func TestE2EKillAndRestart(t *testing.T) {
 	// The SMTP server is down while the daemon dies in intake, so that the
 	// only kill that can catch mail between acceptance and record is the
 	// mid-send one. In batches of 5: the first run dies reading message 3
-	// of 1–5; the second when 1–5 are spooled and synced; the third with
-	// 1–5 committed and not moved; the fourth moves them and dies reading
-	// message 7 of 6–10; the fifth commits 6–10 and 11–12 and dies before
-	// moving 11–12.
+	// of 1–5; the second when 1–5 are spooled and synced; the third when
+	// 6–10 are spooled and synced while the transaction of 1–5 is open;
+	// the fourth with 1–5 committed and not moved; the fifth moves them
+	// and dies reading message 7 of 6–10; the sixth commits 6–10 and
+	// 11–12 and dies before moving 11–12 — and 6–10 too, when the commit
+	// of 11–12 ended before their move (a batch commits once the one
+	// before it is committed; it need not be moved).
 	e.sink.SetDown(true)
 	for _, c := range []struct {
-		crash           string
-		recorded, inbox int
+		crash    string
+		recorded int
+		inbox    []int // one of
 	}{
-		{"mid-fetch:3", 0, 12}, {"after-blobs:1", 0, 12}, {"after-commit:1", 5, 12}, {"mid-fetch:2", 5, 7}, {"after-commit:2", 12, 2},
+		{"mid-fetch:3", 0, []int{12}}, {"after-blobs:1", 0, []int{12}}, {"overlap:2", 0, []int{12}},
+		{"after-commit:1", 5, []int{12}}, {"mid-fetch:2", 5, []int{7}}, {"after-commit:2", 12, []int{2, 7}},
 	} {
 		if !startChild(t, e.config, c.crash).wait(t, time.Minute) {
 			t.Fatalf("%s: the daemon was not killed there", c.crash)
 		}
-		if r, in := recordedMessages(t, e), e.count(e.imap.Config().Mailbox); r != c.recorded || in != c.inbox {
-			t.Fatalf("after the kill %s: %d messages recorded, %d in the inbox; want %d and %d", c.crash, r, in, c.recorded, c.inbox)
+		if r, in := recordedMessages(t, e), e.count(e.imap.Config().Mailbox); r != c.recorded || !slices.Contains(c.inbox, in) {
+			t.Fatalf("after the kill %s: %d messages recorded, %d in the inbox; want %d and %v", c.crash, r, in, c.recorded, c.inbox)
 		}
 	}
 	e.sink.SetDown(false)

@@ -237,8 +237,8 @@ type recorder struct {
 	outcomes map[uint32]intake.Outcome
 }
 
-func (r *recorder) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
-	rs := r.Processor.ProcessAll(ctx, srcs)
+func (r *recorder) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source], turn func(context.Context) error) []intake.Result {
+	rs := r.Processor.ProcessAll(ctx, srcs, turn)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, res := range rs {

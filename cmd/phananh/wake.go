@@ -15,8 +15,8 @@ type wakeAfter struct {
 	worker *mailer.Worker
 }
 
-func (w wakeAfter) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
-	rs := w.Pipeline.ProcessAll(ctx, srcs)
+func (w wakeAfter) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source], turn func(context.Context) error) []intake.Result {
+	rs := w.Pipeline.ProcessAll(ctx, srcs, turn)
 	w.worker.Wake()
 	return rs
 }

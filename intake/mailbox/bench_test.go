@@ -63,8 +63,8 @@ type counting struct {
 	n atomic.Int64
 }
 
-func (c *counting) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
-	rs := c.Processor.ProcessAll(ctx, srcs)
+func (c *counting) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source], turn func(context.Context) error) []intake.Result {
+	rs := c.Processor.ProcessAll(ctx, srcs, turn)
 	for _, r := range rs {
 		if r.Err == nil {
 			c.n.Add(1)

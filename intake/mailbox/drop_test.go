@@ -88,7 +88,7 @@ type uidValidity struct {
 	v atomic.Uint32
 }
 
-func (u *uidValidity) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
+func (u *uidValidity) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source], turn func(context.Context) error) []intake.Result {
 	return u.Processor.ProcessAll(ctx, func(yield func(intake.Source) bool) {
 		for src := range srcs {
 			u.v.Store(src.UIDValidity)
@@ -96,7 +96,7 @@ func (u *uidValidity) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Sourc
 				return
 			}
 		}
-	})
+	}, turn)
 }
 
 // TestConnectionDroppedMidFetch cuts the connection in the middle of a
@@ -211,7 +211,7 @@ type holdFirst struct {
 	third chan struct{}
 }
 
-func (h *holdFirst) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
+func (h *holdFirst) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source], turn func(context.Context) error) []intake.Result {
 	n := h.calls.Add(1)
 	if n == 3 {
 		close(h.third)
@@ -228,7 +228,7 @@ func (h *holdFirst) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]
 			case <-time.After(2 * time.Second):
 			}
 		}
-	})
+	}, turn)
 }
 
 // TestConnectionDroppedWhileCommitting: the connection breaks in the

@@ -39,10 +39,11 @@ const DefaultBatchSize = 200
 // place and tried again next round; it never blocks the ones behind it. A
 // connection failure ends the session.
 //
-// The batches overlap: while one is committed (its files synced, its
-// transaction written), the next is fetched and parsed, so that both cores
-// work while the writer waits. The batches still commit one after the
-// other, in the mailbox's order, each once the one before it is moved.
+// The batches overlap: while one is committed, the next is fetched and
+// parsed and its files are synced, so that both cores work while the
+// writer and the disk wait. The batches still commit one after the other,
+// in the mailbox's order (see batch.committed), and are moved one after
+// the other, each once it is committed.
 func (s *session) processAll(ctx context.Context) error {
 	data, err := s.c.UIDSearch(&imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}}, nil).Wait()
 	if err != nil {
@@ -60,9 +61,7 @@ func (s *session) processAll(ctx context.Context) error {
 		uids = uids[len(chunk):]
 		b := s.read(ctx, chunk, prev)
 		if b.fetchErr != nil && s.broken() {
-			prev.release()
-			prev.wait() // its messages recorded before the next session looks
-			b.wait()
+			b.wait() // its messages, and prev's, recorded before the next session looks
 			return b.fetchErr
 		}
 		if err := s.moveAll(prev); err != nil {
@@ -92,11 +91,11 @@ func (s *session) processAll(ctx context.Context) error {
 type batch struct {
 	dests      map[string][]imap.UID // the messages to move, by folder
 	committing bool                  // messages were read, to commit
-	done       chan struct{}         // closed when the commit has ended
-	results    []intake.Result
-	fetchErr   error
-	moved      chan struct{} // closed when the batch is moved or given up
-	once       sync.Once
+	// done is closed when the batch's commit has ended; for a batch that
+	// commits, once those of the batches before it have ended too.
+	done     chan struct{}
+	results  []intake.Result
+	fetchErr error
 }
 
 // wait returns when the batch's commit has ended; a nil batch has none.
@@ -106,18 +105,44 @@ func (b *batch) wait() {
 	}
 }
 
-// release lets the next batch commit: this one is moved, or will not be.
-func (b *batch) release() {
-	if b != nil {
-		b.once.Do(func() { close(b.moved) })
+// committed is the turn (intake.Pipeline.ProcessAll) of the batch after b:
+// it returns once b's commit has ended — its messages committed, or failed
+// and rolled back — or ctx is done.
+//
+// The next batch's transaction waits for b's commit, not for b's move.
+// That keeps every guarantee of SPEC 4.1 and 8.2:
+//   - the messages are committed in the mailbox's order, each seeing what
+//     those before it became (a report and a command on it, a command and
+//     its replay), as when each was committed alone;
+//   - a message is moved only once its own batch is committed (moveAll
+//     waits for it), by this session's goroutine, batch after batch;
+//   - a kill after the next batch's commit and before b's move leaves
+//     both batches recorded and in the inbox: the state a kill between
+//     one batch's commit and its move leaves. The next session finds
+//     their outcomes recorded (Processor.Recorded) and only moves them:
+//     nothing is fetched, committed or sent twice, and a kill before the
+//     next batch's commit leaves its synced files named by nothing, which
+//     the blob store's sweep removes.
+//
+// Waiting for b's move as well would put the move's round trips between
+// the two transactions, and the next batch's file syncs behind both.
+func (b *batch) committed(ctx context.Context) error {
+	if b == nil {
+		return nil
+	}
+	select {
+	case <-b.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
 // read fetches the messages of uids not processed before and hands them to
 // the processor, and returns once they are read: their commit goes on in
-// the background, once prev is moved.
+// the background, in its turn after prev's.
 func (s *session) read(ctx context.Context, uids []imap.UID, prev *batch) *batch {
-	b := &batch{dests: map[string][]imap.UID{}, done: make(chan struct{}), moved: make(chan struct{})}
+	b := &batch{dests: map[string][]imap.UID{}, done: make(chan struct{})}
 	recorded, err := s.w.Processor.Recorded(ctx, s.w.Mailbox, s.uidValidity, uint32s(uids))
 	if err != nil {
 		s.w.Log.Error("messages left in the mailbox, to try again", "uids", len(uids), "err", err)
@@ -142,14 +167,12 @@ func (s *session) read(ctx context.Context, uids []imap.UID, prev *batch) *batch
 	endFetch := func() { once.Do(func() { close(fetched) }) }
 	go func() {
 		defer close(b.done)
+		defer prev.wait()
 		defer endFetch()
 		b.results = s.w.Processor.ProcessAll(ctx, func(yield func(intake.Source) bool) {
 			s.bodies(todo, &b.fetchErr)(yield)
 			endFetch()
-			if prev != nil {
-				<-prev.moved // the batches commit in the mailbox's order
-			}
-		})
+		}, prev.committed)
 	}()
 	<-fetched
 	return b
@@ -162,7 +185,6 @@ func (s *session) moveAll(b *batch) error {
 	if b == nil {
 		return nil
 	}
-	defer b.release()
 	b.wait()
 	for _, r := range b.results {
 		if r.Err != nil {

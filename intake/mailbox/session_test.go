@@ -5,7 +5,6 @@ import (
 	"io"
 	"iter"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,43 +13,24 @@ import (
 	"haugiang.gov.vn/phananh/intake/imaptest"
 )
 
-// overlapping holds the first batch's commit until the second batch is
-// being read, and counts the inbox when the second batch's commit starts.
+// overlapping holds the first batch's transaction open until the second
+// batch's files are durable, and notes whether the first batch had
+// committed when the second's transaction ran.
 type overlapping struct {
 	Processor
-	inbox               *inbox
-	batches, processed  atomic.Int32
-	secondRead          chan struct{}
-	once                sync.Once
-	mu                  sync.Mutex
-	waited              bool // the first commit waited in vain
-	inboxAtSecondCommit int
+	batches, processed atomic.Int32
+	firstCommitted     atomic.Bool
+	secondSynced       chan struct{}
+	waited             atomic.Bool // the first transaction waited in vain
+	outOfOrder         atomic.Bool // the second transaction ran before the first was committed
 }
 
-func (o *overlapping) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result {
+func (o *overlapping) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source], turn func(context.Context) error) []intake.Result {
 	k := o.batches.Add(1)
-	rs := o.Processor.ProcessAll(ctx, func(yield func(intake.Source) bool) {
-		for src := range srcs {
-			if k == 2 {
-				o.once.Do(func() { close(o.secondRead) })
-			}
-			if !yield(src) {
-				return
-			}
-		}
-		o.mu.Lock()
-		defer o.mu.Unlock()
-		switch k {
-		case 1:
-			select {
-			case <-o.secondRead:
-			case <-time.After(30 * time.Second):
-				o.waited = true
-			}
-		case 2:
-			o.inboxAtSecondCommit = o.inbox.all()
-		}
-	})
+	rs := o.Processor.ProcessAll(ctx, srcs, turn)
+	if k == 1 {
+		o.firstCommitted.Store(true)
+	}
 	for _, r := range rs {
 		if r.Err == nil {
 			o.processed.Add(1)
@@ -59,9 +39,32 @@ func (o *overlapping) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Sourc
 	return rs
 }
 
-// TestBatchesOverlap reads the next batch while one commits, so that the
-// parsing of one and the writing of the other use both cores; still, a
-// batch commits only once the one before it is committed and moved.
+// hook sets the pipeline's hooks that hold and watch the transactions.
+func (o *overlapping) hook(p *intake.Pipeline) {
+	var synced, transactions atomic.Int32
+	p.AfterBlobs = func() {
+		if synced.Add(1) == 2 {
+			close(o.secondSynced)
+		}
+	}
+	p.BeforeCommit = func() {
+		switch transactions.Add(1) {
+		case 1:
+			select {
+			case <-o.secondSynced:
+			case <-time.After(30 * time.Second):
+				o.waited.Store(true)
+			}
+		case 2:
+			o.outOfOrder.Store(!o.firstCommitted.Load())
+		}
+	}
+}
+
+// TestBatchesOverlap reads the next batch and syncs its files while the
+// batch before it is committed, so that the parsing and the fsyncs of one
+// run beside the transaction of the other; still, a batch's transaction
+// runs only once the one before it is committed.
 func TestBatchesOverlap(t *testing.T) {
 	srv, err := imaptest.NewServer(imaptest.Options{})
 	if err != nil {
@@ -71,7 +74,9 @@ func TestBatchesOverlap(t *testing.T) {
 	for i := range 4 {
 		srv.Deliver("INBOX", benchMessage(i, 2000), time.Time{})
 	}
-	o := &overlapping{Processor: newPipeline(t), inbox: dialInbox(t, srv), secondRead: make(chan struct{})}
+	p := newPipeline(t)
+	o := &overlapping{Processor: p, secondSynced: make(chan struct{})}
+	o.hook(p)
 	cfg := srv.Config()
 	w := &Watcher{Addr: cfg.Addr(), TLS: "none", Username: cfg.Username, Password: cfg.Password, Mailbox: "INBOX",
 		Processed: "Processed", Quarantine: "Quarantine", PollInterval: time.Second, BatchSize: 2,
@@ -80,14 +85,13 @@ func TestBatchesOverlap(t *testing.T) {
 	done := make(chan struct{})
 	go func() { w.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
-	eventually(t, "the four messages processed", func() bool { return o.processed.Load() == 4 })
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.waited {
-		t.Error("the second batch was not read while the first committed")
+	box := dialInbox(t, srv)
+	eventually(t, "the four messages processed and moved", func() bool { return o.processed.Load() == 4 && box.all() == 0 })
+	if o.waited.Load() {
+		t.Error("the second batch's files were not synced while the first batch's transaction ran")
 	}
-	if o.inboxAtSecondCommit != 2 {
-		t.Errorf("%d messages in the inbox when the second batch committed, want 2: the first batch moved", o.inboxAtSecondCommit)
+	if o.outOfOrder.Load() {
+		t.Error("the second batch's transaction ran before the first batch was committed")
 	}
 }
 

@@ -30,8 +30,10 @@ type Processor interface {
 	// before (a crash came between the commit and the move).
 	Recorded(ctx context.Context, mailbox string, uidValidity uint32, uids []uint32) (map[uint32]intake.Outcome, error)
 	// ProcessAll reads each message srcs yields to its end and commits
-	// what they became together (see intake.Pipeline.ProcessAll).
-	ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source]) []intake.Result
+	// what they became together, once turn returns nil (see
+	// intake.Pipeline.ProcessAll): the session passes a turn that waits
+	// for the batch before to be committed.
+	ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source], turn func(context.Context) error) []intake.Result
 }
 
 // Watcher reads one mailbox.
