@@ -58,9 +58,10 @@ type sender struct {
 	// verified is set when, besides, our border authenticated the From
 	// domain (verifiedCitizen): the follow-up is the citizen's own.
 	verified bool
-	// asks is set when the follow-up asks to keep the citizen's identity
-	// confidential and its sender is not verified: the report is not made
-	// confidential, and its notice asks a person at the Center to decide.
+	// asks is set when the follow-up asks to keep an identity confidential
+	// and its sender is not verified, on a report not confidential yet:
+	// the report is not made confidential, and its notice asks a person at
+	// the Center to decide.
 	asks bool
 	// held counts the follow-ups to the report that an hourly cap kept
 	// from its holders since the last one they were told of.
@@ -81,10 +82,11 @@ type sender struct {
 // citizen's contact from the agency. Its notice shows the request to
 // whoever holds the report and, when an agency holds it, to the receivers,
 // with the command that grants it (/confidential), so that a person at the
-// Center decides. The sender gets one short answer
-// that it was passed on (or, past the hourly caps, recorded on the
-// report), naming nothing of the report, within the automatic replies a
-// sender may get in an hour.
+// Center decides.
+//
+// The sender gets one short answer that it was passed on (or, past the
+// hourly caps, recorded on the report), naming nothing of the report,
+// within the automatic replies a sender may get in an hour.
 func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, error) {
 	cf, err := loadCase(tx, code)
 	if err != nil {
