@@ -78,6 +78,10 @@ type step struct {
 	// held is set on a follow-up past the hourly caps: recorded on the
 	// report, forwarded to nobody.
 	held bool
+	// requested is set on a follow-up or reply whose sender is not
+	// verified and that asks to keep an identity confidential: its
+	// notices ask the Center to decide (lifecycle.Input.RequestsConfidential).
+	requested bool
 	// citizenMail is the citizen's message the step came in: its event
 	// keeps its Message-ID for the citizen's conversation (see thread.go).
 	citizenMail *parse.Message

@@ -21,7 +21,11 @@ type citizenReplies struct {
 	notices        *notifier
 	addrs          replyAddrs
 	repliesPerHour int
-	log            *slog.Logger
+	// authservID is security.trusted_authserv_id: the border server's
+	// Authentication-Results that show a reply without the citizen's
+	// token is theirs.
+	authservID string
+	log        *slog.Logger
 }
 
 // handle handles a message in a report's thread from anyone but staff
@@ -38,7 +42,10 @@ type citizenReplies struct {
 // is handled by the lifecycle (lifecycle.Reply): after the result, a
 // question for the agency, forwarded to its handlers re-rendered as plain
 // text, with the clarification deadline; before it, the citizen's note
-// added to the report, whoever holds it told.
+// added to the report, whoever holds it told. A request in it to keep the
+// citizen's identity confidential applies at once only when the reply is
+// proven theirs — the token, or our border's authentication of a reply by
+// reference — and is otherwise the Center's to decide (see followUps.handle).
 func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outcome, error) {
 	cf, err := loadCase(tx, code)
 	if err != nil {
@@ -61,7 +68,12 @@ func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outco
 	}
 	li := cr.rules.input(cf.facts, lifecycle.Reply, in.src.ReceivedAt)
 	li.Actor, li.Text = lifecycle.Actor{Role: lifecycle.Citizen}, text
-	li.AsksConfidential = form.Confidential(text)
+	// A request for confidentiality applies at once from the citizen's
+	// token, or from a reference our border authenticated; otherwise the
+	// Center decides, as for a follow-up: our Message-IDs are visible to
+	// staff and travel in forwarded mail.
+	asks, verified := form.Confidential(text), withToken || authenticated(in.msg, cr.authservID)
+	li.AsksConfidential, li.RequestsConfidential = asks && verified, asks && !verified && !cf.r.Confidential
 	if s := cf.facts.State; withToken && (s == lifecycle.Published || s == lifecycle.Closed) {
 		if rating, ok := lifecycle.ParseRating(firstLine(text)); ok {
 			li.Action, li.Rating = lifecycle.Rate, rating
@@ -84,7 +96,8 @@ func (cr *citizenReplies) handle(tx *store.Tx, in *incoming, code string) (Outco
 		out.Reason = "reply refused: " + string(le.Code)
 		return out, nil
 	}
-	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: said, citizenMail: in.msg}
+	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: said, citizenMail: in.msg,
+		requested: li.RequestsConfidential}
 	if li.Action == lifecycle.Reply {
 		for _, a := range files {
 			st.replyFiles = append(st.replyFiles, storeAttachment(a, "reply", 0))

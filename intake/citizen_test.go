@@ -1,10 +1,13 @@
 package intake
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
 	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
 
@@ -243,5 +246,50 @@ func TestConfidentialityAskedInRating(t *testing.T) {
 	}
 	if center := told["citizen-note→"+receiver]; !strings.Contains(center, "không thể thu hồi") {
 		t.Errorf("the receivers' notice:\n%s", center)
+	}
+}
+
+// TestReferenceOnlyReplyAsksConfidentiality: a reply from the citizen's
+// address that only refers to a mail we sent them — without their reply
+// token: our Message-IDs are visible to staff and travel in forwarded mail
+// (SPEC 7.4) — is the citizen's note, but its request for confidentiality
+// flags the report only when our border authenticated it (SPEC 7.3 (c));
+// otherwise the agency holding the report and the receivers are asked to
+// decide, as for an unverified follow-up.
+func TestReferenceOnlyReplyAsksConfidentiality(t *testing.T) {
+	for _, authenticated := range []bool{false, true} {
+		w := newWalker(t)
+		w.ingest(outage)
+		w.command(receiver, "/accept", "forwarded")
+		mark := 0
+		var ours string
+		for _, m := range w.sentSince(&mark) {
+			if m.Kind == "forwarded" {
+				ours = m.MessageID
+			}
+		}
+		h := []string{"From: " + citizen, "To: phananh@haugiang.gov.vn", "Subject: Re: [" + w.code + "] thư thông báo",
+			"Message-ID: <ref-1@example.net>", "In-Reply-To: <" + ours + ">"}
+		if authenticated {
+			h = append(h, citizenAuthenticated)
+		}
+		if out := w.send(eml(h, "Tôi xin giấu tên.\n")); out.Kind != KindReply || out.Reason != "" {
+			t.Fatalf("the reply: %+v", out)
+		}
+		if got := w.report().Confidential; got != authenticated {
+			t.Errorf("authenticated %v: confidential %v", authenticated, got)
+		}
+		sent := w.sentSince(&mark)
+		slices.SortFunc(sent, func(a, b store.Mail) int { return strings.Compare(a.To, b.To) })
+		if got := owed(sent); got != "citizen-note→"+receiver+" citizen-note→"+handler {
+			t.Fatalf("authenticated %v: mail owed %s", authenticated, got)
+		}
+		for _, m := range sent {
+			var n templates.Notice
+			json.Unmarshal(m.Data, &n)
+			if n.ConfidentialRequested == authenticated || n.ConfidentialAsked != authenticated {
+				t.Errorf("authenticated %v: the notice to %s: requested %v, asked %v", authenticated, m.To, n.ConfidentialRequested, n.ConfidentialAsked)
+			}
+		}
 	}
 }

@@ -77,7 +77,7 @@ func (p *Pipeline) handlers(log *slog.Logger) handlers {
 		commands: &commands{staff: staff, escalation: p.EscalationAddress, requireAuth: p.RequireAuth, authservID: p.TrustedAuthservID,
 			rules: rules, writer: writer, answers: answers, addrs: addrs, log: log},
 		replies: &citizenReplies{rules: rules, writer: writer, notices: notices, addrs: addrs,
-			repliesPerHour: p.RepliesPerHour, log: log},
+			repliesPerHour: p.RepliesPerHour, authservID: p.TrustedAuthservID, log: log},
 		followUps: &followUps{rules: rules, writer: writer, addrs: addrs, repliesPerHour: p.RepliesPerHour,
 			perSender: p.FollowUpsPerSender, perReport: p.FollowUpsPerReport, perHour: p.FollowUpsPerHour,
 			authservID: p.TrustedAuthservID, log: log},

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"haugiang.gov.vn/phananh/intake/auth"
 	"haugiang.gov.vn/phananh/intake/form"
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 	"haugiang.gov.vn/phananh/store"
@@ -56,7 +55,7 @@ type sender struct {
 	// citizen is set when the From is the report's own address.
 	citizen bool
 	// verified is set when, besides, our border authenticated the From
-	// domain (verifiedCitizen): the follow-up is the citizen's own.
+	// domain (authenticated): the follow-up is the citizen's own.
 	verified bool
 	// asks is set when the follow-up asks to keep an identity confidential
 	// and its sender is not verified, on a report not confidential yet:
@@ -74,7 +73,7 @@ type sender struct {
 //
 // A follow-up that asks to keep the citizen's identity confidential (SPEC
 // 3: "giấu tên", "giữ bí mật"…) makes the report confidential at once only
-// when it is verifiably the citizen's (verifiedCitizen): SPEC 3 flags a
+// when it is verifiably the citizen's (authenticated): SPEC 3 flags a
 // citizen's request at intake, and such a mail proves its sender as well
 // as a command's authentication does. Any other — a From anyone may forge,
 // with a guessable code — changes nothing: confidentiality cannot be
@@ -100,7 +99,7 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		return out, nil
 	}
 	from := sender{addr: in.msg.From.Addr, citizen: sameAddress(in.msg.From.Addr, cf.r.Citizen.Email)}
-	from.verified = from.citizen && fu.verifiedCitizen(in)
+	from.verified = from.citizen && authenticated(in.msg, fu.authservID)
 	asks := form.Confidential(text)
 	from.asks = asks && !from.verified && !cf.r.Confidential
 	li := fu.rules.input(cf.facts, lifecycle.FollowUp, in.src.ReceivedAt)
@@ -113,7 +112,7 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		}
 		return out, err
 	}
-	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: text, followUp: &from}
+	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: text, followUp: &from, requested: from.asks}
 	held, err := fu.overCap(tx, in, cf.r.ID, from.citizen)
 	if err != nil {
 		return out, err
@@ -144,17 +143,6 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		return fu.answer(tx, in, snap, from, held)
 	})
 	return outcomeOf(out, ch.Facts), nil
-}
-
-// verifiedCitizen says whether a follow-up from the report's own address
-// is verifiably the citizen's: one From, whose domain the Authentication-
-// Results of our border server authenticate as SPEC 7.3 (c) requires of a
-// command — dmarc=pass, or dkim=pass aligned with the From domain, and no
-// dmarc=fail. It asks for that whatever require_authentication_results
-// says: nothing else proves a follow-up's sender.
-func (fu *followUps) verifiedCitizen(in *incoming) bool {
-	m := in.msg
-	return m.FromProblem == "" && auth.Check(m.AuthResults, m.From.Addr, fu.authservID).Status == auth.Pass
 }
 
 // overCap reports whether a follow-up is past the hourly caps: its

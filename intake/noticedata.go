@@ -45,9 +45,9 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		}
 		files, kept = mailFiles(replyFiles)
 		markKept(n.ReplyFiles, kept)
+		n.ConfidentialRequested = st.requested
 		if f := st.followUp; f != nil {
 			n.FollowUp, n.OtherSender, n.HeldFollowUps = true, !f.citizen, f.held
-			n.ConfidentialRequested = f.asks
 			// A sender who asks for confidentiality may speak of
 			// themselves: until the Center decides, only it sees who.
 			if !f.citizen && !n.Hidden && (!f.asks || seesCitizen(rc.role)) {

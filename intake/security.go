@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 
+	"haugiang.gov.vn/phananh/intake/auth"
+	"haugiang.gov.vn/phananh/intake/parse"
 	"haugiang.gov.vn/phananh/store"
 )
 
@@ -36,4 +38,15 @@ func securityEvent(log *slog.Logger, event, reason string, op Operator, code str
 		name = op.logName()
 	}
 	log.Warn("security event", "event", event, "reason", reason, "operator", name, "report", code)
+}
+
+// authenticated says whether a citizen's mail is verifiably from its From
+// address: one From, whose domain the Authentication-Results of our border
+// server (authservID) authenticate as SPEC 7.3 (c) requires of a command —
+// dmarc=pass, or dkim=pass aligned with the From domain, and no
+// dmarc=fail. It is asked of a follow-up, and of a reply with no reply
+// token, before their request for confidentiality applies, whatever
+// require_authentication_results says: nothing else proves their sender.
+func authenticated(m *parse.Message, authservID string) bool {
+	return m.FromProblem == "" && auth.Check(m.AuthResults, m.From.Addr, authservID).Status == auth.Pass
 }

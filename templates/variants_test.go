@@ -53,6 +53,15 @@ func TestGoldenVariants(t *testing.T) {
 	requestedAgency := noticeTo("handler", "forwarded", "return", "resolve", "extend", "note", "status", "help", "codes")()
 	requestedAgency.FollowUp, requestedAgency.ConfidentialRequested, requestedAgency.Confidential = true, true, false
 	requestedAgency.Text = requestedCenter.Text
+	// A reply from the citizen's address without their reply token asks
+	// for it: the agency, which must clarify its result, and the
+	// receivers read that it waits for the Center.
+	requestedReply := noticeTo("handler", "published", "clarify", "note", "status", "help", "codes")()
+	requestedReply.ConfidentialRequested, requestedReply.Confidential = true, false
+	requestedReply.Text = "Xin giữ bí mật danh tính của tôi."
+	requestedReplyCenter := noticeTo("receiver", "published", "escalate", "field", "unit", "confidential", "note", "status", "help", "codes")()
+	requestedReplyCenter.ConfidentialRequested, requestedReplyCenter.Confidential = true, false
+	requestedReplyCenter.Text = requestedReply.Text
 	for name, c := range map[string]struct {
 		kind string
 		data any
@@ -65,6 +74,8 @@ func TestGoldenVariants(t *testing.T) {
 		"citizen-reply.confidential-asked":           {"citizen-reply", askedAgency},
 		"citizen-note.confidential-requested":        {"citizen-note", requestedCenter},
 		"citizen-note.confidential-requested-agency": {"citizen-note", requestedAgency},
+		"citizen-note.confidential-requested-reply":  {"citizen-note", requestedReplyCenter},
+		"citizen-reply.confidential-requested":       {"citizen-reply", requestedReply},
 	} {
 		data, _ := json.Marshal(c.data)
 		r, err := s.Render(c.kind, Vietnamese, data)

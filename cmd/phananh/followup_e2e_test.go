@@ -119,3 +119,34 @@ func TestE2EFollowUpConfidentialityFromTheCitizen(t *testing.T) {
 	e.replyTo(answer, citizen, receivedAt.Add(30*time.Minute), "Tôi là người phản ánh, đề nghị giữ bí mật danh tính của tôi.\n", "")
 	eventually(t, 30*time.Second, "the citizen's reply applied", func() bool { return confidential(second) })
 }
+
+// TestE2EReplyByReferenceAsksConfidentiality: a reply from the citizen's
+// address to our mail's Message-ID but not to the reply address it gave —
+// what anyone who saw a copy of our mail can write — asks for
+// confidentiality. It is the citizen's note (SPEC 7.4), but without our
+// border's authentication its request leaves the report as it is: the
+// receivers read it with the command that grants it.
+func TestE2EReplyByReferenceAsksConfidentiality(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	e.deliver(receivedAt, citizenReport(1, e2eCitizen))
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	code := triage.code()
+	e.replyTo(triage, e2eReceiver, receivedAt.Add(10*time.Minute), "/accept\n", "")
+	forwarded := e.waitMail("forwarded", e2eCitizen, 1)
+
+	e.deliver(receivedAt.Add(30*time.Minute), threadReply(e2eCitizen, "phananh@haugiang.gov.vn", "Re: ["+code+"]",
+		forwarded.header("Message-ID"), "Tôi xin giấu tên.\n", ""))
+	text := e.waitMail("citizen-note", e2eReceiver, 1).text()
+	db := e.openStore()
+	var r store.Report
+	db.Read(context.Background(), func(tx *store.Tx) error { r, _ = tx.Report(code); return nil })
+	if r.Confidential {
+		t.Errorf("a reply by reference without authentication made the report confidential")
+	}
+	for _, s := range []string{"chưa được xác thực", "/confidential", "/baomat", "xin giấu tên"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("the receiver's note lacks %q:\n%s", s, text)
+		}
+	}
+}

@@ -62,11 +62,11 @@ type Input struct {
 	// report is confidential from then on (see askConfidential). The
 	// caller sets it only for mail shown to be the citizen's.
 	AsksConfidential bool
-	// RequestsConfidential is set when a FollowUp whose sender is not
-	// verified asks to keep the citizen's identity confidential: the
-	// report is not made confidential, and the Center, which alone grants
-	// it (/confidential), is told so that a person decides (see
-	// followUp).
+	// RequestsConfidential is set when a FollowUp or Reply whose sender
+	// is not verified asks to keep an identity confidential: the report
+	// is not made confidential, and the Center, which alone grants it
+	// (/confidential), is told so that a person decides (see
+	// requestConfidential).
 	RequestsConfidential bool
 
 	Calendar  *calendar.Calendar
@@ -521,21 +521,27 @@ func (b *builder) reply() {
 			b.start(deadline.Clarification(b.cal, b.in.At))
 		}
 		b.tellAgency(NoticeCitizenReply)
+		b.requestConfidential()
 		return
 	}
 	b.tellHolder(NoticeCitizenNote)
+	b.requestConfidential()
 }
 
 // followUp handles a follow-up: a new mail with the report's tag and no
 // reply token, so its sender is not verified (SPEC 4.2). It is a note for
 // whoever holds the report — after the result, the agency, without the
 // clarification deadline a verified reply opens — and changes nothing else.
-// A request for confidentiality in it (RequestsConfidential) is the
-// Center's to grant: when an agency holds the report, the receivers are
-// told too.
 func (b *builder) followUp() {
 	b.askConfidential()
 	b.tellHolder(NoticeCitizenNote)
+	b.requestConfidential()
+}
+
+// requestConfidential handles a request for confidentiality whose sender
+// is not verified (RequestsConfidential): it is the Center's to grant, so
+// when an agency alone holds the report, the receivers are told too.
+func (b *builder) requestConfidential() {
 	if !b.in.RequestsConfidential || b.f.Confidential {
 		return
 	}

@@ -470,12 +470,13 @@ func TestFollowUp(t *testing.T) {
 // TestFollowUpRequestsConfidential: an unverified follow-up asking for
 // confidentiality leaves the report as it is; whoever holds it is told, and
 // the receivers too when an agency holds it: only the Center grants it
-// (SPEC 3, 4.2). A report already confidential tells no one more.
+// (SPEC 3, 4.2). So does an unverified reply. A report already
+// confidential tells no one more.
 func TestFollowUpRequestsConfidential(t *testing.T) {
 	r := newReport(t, "2026-11-23 08:00", false)
-	requested := func(at string) lifecycle.Change {
+	requestedIn := func(action lifecycle.Action, at string) lifecycle.Change {
 		t.Helper()
-		in := r.input(step{action: lifecycle.FollowUp, actor: citizen, at: at, text: "Xin giấu tên tôi."})
+		in := r.input(step{action: action, actor: citizen, at: at, text: "Xin giấu tên tôi."})
 		in.RequestsConfidential = true
 		ch, err := lifecycle.Apply(in)
 		if err != nil {
@@ -484,6 +485,7 @@ func TestFollowUpRequestsConfidential(t *testing.T) {
 		r.facts = ch.Facts
 		return ch
 	}
+	requested := func(at string) lifecycle.Change { t.Helper(); return requestedIn(lifecycle.FollowUp, at) }
 	for _, tt := range []struct {
 		before      step
 		at, notices string
@@ -504,6 +506,12 @@ func TestFollowUpRequestsConfidential(t *testing.T) {
 		if ch.Facts.Confidential || len(ch.Changed) != 0 || ch.From != ch.To {
 			t.Errorf("in %s the request changed the report: confidential %v, changed %v", ch.From, ch.Facts.Confidential, ch.Changed)
 		}
+	}
+	// A reply that only refers to our mail is the citizen's, with its
+	// clarification deadline after the result; its request is the same.
+	ch := requestedIn(lifecycle.Reply, "2026-11-23 09:35")
+	if got := formatNotices(ch.Notices); got != "citizen-reply→handler:so-gtvt citizen-note→receiver" || ch.Facts.Confidential || len(ch.Open) != 1 {
+		t.Errorf("a reply's request: notices %s, confidential %v, opened %d", got, ch.Facts.Confidential, len(ch.Open))
 	}
 	r.do(step{action: lifecycle.Confidential, actor: receiver, at: "2026-11-23 09:40"})
 	check(t, requested("2026-11-23 09:50"), "", "", "citizen-note→handler:so-gtvt")
