@@ -30,9 +30,9 @@ type answers struct {
 // (SPEC 7.1): the confirmation of what was done with the report's new
 // state and deadlines, or — for a reply that only asked — the status or
 // the help. A /report is answered apart, with the periodic report.
-func (a *answers) applied(tx *store.Tx, in *incoming, s *snapshot, steps []step, ignored []templates.RefusedLine) error {
+func (a *answers) applied(tx *store.Tx, in *incoming, s *snapshot, steps []step, ignored, unread []templates.RefusedLine) error {
 	op := steps[0].op
-	ans := templates.Answer{Role: op.Role, Ignored: ignored}
+	ans := templates.Answer{Role: op.Role, Ignored: ignored, Unread: unread}
 	kind := ""
 	for _, st := range steps {
 		switch st.change.Action {

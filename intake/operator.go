@@ -59,6 +59,7 @@ func (cs *commands) handle(tx *store.Tx, in *incoming, code string) (Outcome, er
 		}
 	}
 	cmds, refused, repeated := command.ParseReply(m.NewText, theirs)
+	unread := refusedLines(command.UnreadLines(m.Text, m.NewText, theirs))
 	verdict, err := cs.authenticate(tx, in, cf)
 	if err != nil {
 		return out, err
@@ -80,9 +81,13 @@ func (cs *commands) handle(tx *store.Tx, in *incoming, code string) (Outcome, er
 		lines = refusedLines(repeated)
 	}
 	if len(lines) > 0 || len(steps) == 0 {
+		if len(unread) > 0 {
+			lines = append(lines, unread...)
+			slices.SortStableFunc(lines, func(a, b templates.RefusedLine) int { return a.Line - b.Line })
+		}
 		return cs.refuseAll(tx, in, ops[0], cf, out, lines)
 	}
-	return cs.accept(in, cf, steps, refusedLines(repeated), out), nil
+	return cs.accept(in, cf, steps, refusedLines(repeated), unread, out), nil
 }
 
 // reproduced is what others wrote on a report, which our notices
@@ -178,7 +183,7 @@ func (cs *commands) check(tx *store.Tx, in *incoming, ops []Operator, cf *caseFi
 
 // accept has the steps of a mail whose commands were all allowed written
 // and answered once the message's row exists, and returns the outcome.
-func (cs *commands) accept(in *incoming, cf *caseFile, steps []step, ignored []templates.RefusedLine, out Outcome) Outcome {
+func (cs *commands) accept(in *incoming, cf *caseFile, steps []step, ignored, unread []templates.RefusedLine, out Outcome) Outcome {
 	if cf == nil {
 		in.after = append(in.after, func(tx *store.Tx, msgID int64) error { return cs.answers.standalone(tx, in, steps, msgID) })
 		return out
@@ -192,7 +197,7 @@ func (cs *commands) accept(in *incoming, cf *caseFile, steps []step, ignored []t
 		if err != nil {
 			return err
 		}
-		return cs.answers.applied(tx, in, s, steps, ignored)
+		return cs.answers.applied(tx, in, s, steps, ignored, unread)
 	})
 	return outcomeOf(out, steps[len(steps)-1].change.Facts)
 }

@@ -229,6 +229,11 @@ type Answer struct {
 	// on the report, or our cheat sheet, as a notice reproduced them: no
 	// commands (command.Theirs), and the operator is told.
 	Ignored []RefusedLine
+	// Unread are the reply's command lines below the part read for
+	// commands — under its quoted history, or under a copy of one of our
+	// notices (command.UnreadLines): not applied, and the operator is told
+	// which, so that a command written there is not believed done.
+	Unread []RefusedLine
 }
 
 // Directory is the answer to /codes (SPEC 7.1): the fields, administrative
@@ -395,6 +400,7 @@ func sampleResult() *Result {
 func sampleAnswer() *Answer {
 	return &Answer{Role: "receiver", Commands: []string{"/accept", "/urgent"}, Applied: []string{"/tiepnhan", "/khancap"},
 		Ignored: []RefusedLine{{Line: 9, Raw: "/reject Nội dung sai sự thật"}},
+		Unread:  []RefusedLine{{Line: 71, Raw: "/ghichu Đã liên hệ người phản ánh."}},
 		Case:    sampleCase(), Help: true, Usable: []string{"accept", "assign", "reject", "call-failed", "escalate", "urgent", "complex",
 			"field", "unit", "confidential", "note", "status", "help", "codes"}, Codes: sampleDirectory()}
 }
