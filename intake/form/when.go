@@ -35,6 +35,12 @@ func MentionsTime(text string) bool {
 		if !p.may(text) {
 			continue
 		}
+		if p.starts != nil {
+			if p.starts.MatchString(text) {
+				return true // no group: no hour that may be a duration
+			}
+			continue
+		}
 		for _, m := range p.re.FindAllStringSubmatchIndex(text, -1) {
 			if !isDuration(text, m, plain) {
 				return true
@@ -50,6 +56,9 @@ func MentionsTime(text string) bool {
 type timePattern struct {
 	re  *regexp.Regexp
 	may func(text string) bool // false only when re cannot match
+	// starts, when set, matches as re does, from the words' starts: a
+	// pattern with no group that starts where a word does.
+	starts *wordStart
 }
 
 // timePatterns are the patterns of dates and hours; w writes their
@@ -71,11 +80,11 @@ func timePatterns(w func(string) string) []timePattern {
 		{`\b\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(?:19|20)?\d{2}\b`, dayMonth},
 		{`\b(?:19|20)\d{2}-\d{1,2}-\d{1,2}\b`, dayMonth},
 		// A day and month after a word that introduces a date.
-		{`(?:^|[^\pL])` + datePrefix + `\s+(?:` + w("ngày") + `\s+)?\d{1,2}\s*[/.\-]\s*\d{1,2}\b`, dayMonth},
+		{afterNonLetter + datePrefix + `\s+(?:` + w("ngày") + `\s+)?\d{1,2}\s*[/.\-]\s*\d{1,2}\b`, dayMonth},
 		// "ngày 23", "ngày 23 tháng 11", "mùng 5".
-		{`(?:^|[^\pL])(?:` + w("ngày|mùng|mồng") + `)\s+\d{1,2}\b`, containsAny(words("ngày|mùng|mồng"))},
+		{afterNonLetter + `(?:` + w("ngày|mùng|mồng") + `)\s+\d{1,2}\b`, containsAny(words("ngày|mùng|mồng"))},
 		// Days named by their distance from today, and their parts.
-		{`(?:^|[^\pL])(?:` + w("hôm nay|hôm qua|hôm kia|bữa nay|bữa qua") + `|(?:` + w("sáng|trưa|chiều|tối|đêm|khuya") +
+		{afterNonLetter + `(?:` + w("hôm nay|hôm qua|hôm kia|bữa nay|bữa qua") + `|(?:` + w("sáng|trưa|chiều|tối|đêm|khuya") +
 			`)\s+(?:` + w("nay|qua|hôm qua|hôm nay|hôm kia") + `))(?:$|[^\pL])`, containsAny(words("nay|qua|kia"))},
 		// Hours: "9h", "9h30", "9 giờ 30", "21g15".
 		{`\b(\d{1,2})\s*(?:h|g|` + w("giờ") + `)(?:\s*\d{1,2}(?:\s*(?:p|` + w("phút") + `|'))?)?(?:$|[^\pL])`,
@@ -90,7 +99,7 @@ func timePatterns(w func(string) string) []timePattern {
 	}
 	out := make([]timePattern, len(patterns))
 	for i, p := range patterns {
-		out[i] = timePattern{regexp.MustCompile(p.re), p.may}
+		out[i] = timePattern{regexp.MustCompile(p.re), p.may, newWordStart(p.re)}
 	}
 	return out
 }

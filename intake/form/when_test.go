@@ -61,6 +61,20 @@ func BenchmarkMentionsTime(b *testing.B) {
 	}
 }
 
+// BenchmarkMentionsTimeLastNight reads the same text that says when:
+// "tối qua", a day named by its distance from today.
+func BenchmarkMentionsTimeLastNight(b *testing.B) {
+	text := "Kính gửi Trung tâm,\n\nHọ tên: Người dân 17\nSố điện thoại: 0912 345 017\nĐịa chỉ: ấp 17, xã Vị Đông, huyện Vị Thủy\n" +
+		"Nội dung: Khu vực ấp 17 bị cúp điện từ sáng đến giờ chưa có lại, mã số 17. Đường dây trước nhà bị đứt sau cơn mưa lớn tối qua, " +
+		"rất nguy hiểm cho người đi đường và trẻ em đi học.\n\nTrân trọng.\n"
+	b.ReportAllocs()
+	for b.Loop() {
+		if !MentionsTime(text) {
+			b.Fatal("no time found")
+		}
+	}
+}
+
 // TestTimePatternGates checks that a pattern's quick test never turns
 // away a text the pattern matches, with diacritics or without: texts
 // that do and do not name a time, and each cut at every byte.

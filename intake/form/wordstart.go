@@ -1,0 +1,114 @@
+package form
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// afterNonLetter begins the patterns that match where a word starts: at
+// the start of the text, or after a rune that is no letter.
+const afterNonLetter = `(?:^|[^\pL])`
+
+// wordStart matches a pattern `(?:^|[^\pL])REST` with no group, as the
+// pattern would, only faster: REST is matched, anchored, at each word
+// start whose first rune a match of REST can begin with. Scanning the
+// whole pattern tries every alternative of REST at every rune of the
+// text, which made the pattern of days named by their distance from today
+// ("tối qua") the dearest part of reading a report that has one.
+type wordStart struct {
+	rest  *regexp.Regexp // ^(?:REST)
+	first []rune         // the ranges, in pairs, that REST's first rune is in
+	known bool           // false: REST's first rune could be any
+}
+
+// newWordStart returns the matcher of pattern, or nil when pattern is no
+// `(?:^|[^\pL])REST` with no group.
+func newWordStart(pattern string) *wordStart {
+	rest, ok := strings.CutPrefix(pattern, afterNonLetter)
+	if !ok || regexp.MustCompile(pattern).NumSubexp() > 0 {
+		return nil
+	}
+	w := &wordStart{rest: regexp.MustCompile(`^(?:` + rest + `)`)}
+	if re, err := syntax.Parse(rest, syntax.Perl); err == nil {
+		w.first, w.known = firstRunes(re.Simplify())
+	}
+	return w
+}
+
+// MatchString reports whether the pattern matches text: whether REST
+// matches from a rune that starts the text or follows a rune that is no
+// letter, decoded as package regexp decodes them (an invalid byte is one
+// rune, no letter).
+func (w *wordStart) MatchString(text string) bool {
+	after := true // at the start of the text, or after a rune that is no letter
+	for i := 0; i <= len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if after && (!w.known || i < len(text) && inRanges(w.first, r)) {
+			if w.rest.MatchString(text[i:]) {
+				return true
+			}
+		}
+		if i == len(text) {
+			break
+		}
+		after = !unicode.IsLetter(r)
+		i += n
+	}
+	return false
+}
+
+// firstRunes returns the ranges, in pairs, that the first rune of every
+// match of re is in; false when re may match from any rune, or match
+// nothing at all, as far as it can tell.
+func firstRunes(re *syntax.Regexp) ([]rune, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 {
+			return nil, false
+		}
+		r := re.Rune[0]
+		ranges := []rune{r, r}
+		if re.Flags&syntax.FoldCase != 0 {
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				ranges = append(ranges, f, f)
+			}
+		}
+		return ranges, true
+	case syntax.OpCharClass:
+		return re.Rune, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return firstRunes(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return firstRunes(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		if len(re.Sub) > 0 {
+			return firstRunes(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var all []rune
+		for _, sub := range re.Sub {
+			ranges, ok := firstRunes(sub)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, ranges...)
+		}
+		return all, true
+	}
+	return nil, false
+}
+
+// inRanges reports whether r is in one of ranges, in pairs.
+func inRanges(ranges []rune, r rune) bool {
+	for i := 0; i+1 < len(ranges); i += 2 {
+		if ranges[i] <= r && r <= ranges[i+1] {
+			return true
+		}
+	}
+	return false
+}
