@@ -123,13 +123,12 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 	} else if from.held, err = tx.HeldSinceForwarded(cf.r.ID); err != nil {
 		return out, err
 	}
-	// Only the citizen's own mail continues their conversation: the next
-	// mail to them would otherwise answer whatever Message-ID and
-	// References a forger wrote.
-	switch {
-	case from.verified:
+	// Only the citizen's own mail is logged as theirs and continues their
+	// conversation: the next mail to them would otherwise answer whatever
+	// Message-ID and References a forger wrote.
+	if from.verified {
 		st.citizenMail = in.msg
-	case !from.citizen:
+	} else {
 		st.actor = "unverified"
 	}
 	for _, a := range files {

@@ -58,7 +58,7 @@ func TestFollowUp(t *testing.T) {
 		t.Errorf("the receiver is not told the sender is unverified:\n%s", text)
 	}
 	es := w.events()
-	if e := es[len(es)-1]; e.Command != "followup" || e.Actor != "citizen" || e.From != e.To {
+	if e := es[len(es)-1]; e.Command != "followup" || e.Actor != "unverified" || e.From != e.To {
 		t.Errorf("event %+v", e)
 	}
 	if files := w.attachments("reply"); len(files) != 1 {
@@ -351,7 +351,8 @@ func TestUnverifiedFollowUpAsksConfidentiality(t *testing.T) {
 // follow-up from the citizen's address that is not verified may be
 // anyone's, with any Message-ID and References: it does not become part
 // of that conversation, so a forger cannot thread our next notice to the
-// citizen under a mail of theirs. A verified one does.
+// citizen under a mail of theirs, and the log names its writer unverified.
+// A verified one is the citizen's.
 func TestUnverifiedFollowUpLeavesTheThread(t *testing.T) {
 	for _, verified := range []bool{false, true} {
 		w := newWalker(t)
@@ -372,6 +373,13 @@ func TestUnverifiedFollowUpLeavesTheThread(t *testing.T) {
 		}
 		if forwarded == nil {
 			t.Fatal("no forwarded notice to the citizen")
+		}
+		actor := "unverified"
+		if verified {
+			actor = "citizen"
+		}
+		if es := w.events(); es[len(es)-2].Command != "followup" || es[len(es)-2].Actor != actor {
+			t.Errorf("verified %v: the follow-up is logged as %+v, want actor %s", verified, es[len(es)-2], actor)
 		}
 		refs := strings.Join(forwarded.References, " ")
 		threaded := forwarded.InReplyTo == "follow-1@example.net"
