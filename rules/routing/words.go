@@ -28,6 +28,10 @@ func words(s string) []string {
 // two letters ("TP. Vị Thanh", "P.1", "H. Châu Thành").
 func split(s string) (ws []string, stop []bool) {
 	s = fold.Tone(norm.NFC.String(strings.ToLower(s)))
+	// Room for the words of a text of short words (a word and the space
+	// after it take four bytes or more): growing the lists word by word
+	// cost routing a tenth of its time.
+	ws, stop = make([]string, 0, len(s)/4+1), make([]bool, 0, len(s)/4+1)
 	inWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
 	punct := false
 	for i := 0; i < len(s); {
