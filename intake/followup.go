@@ -114,6 +114,9 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 	}
 	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: text, followUp: &from, requested: from.asks}
 	held, err := fu.overCap(tx, in, cf.r.ID, from.citizen)
+	if err == nil && held && from.asks {
+		held, err = requestTold(tx, cf.r.ID, in.now)
+	}
 	if err != nil {
 		return out, err
 	}
@@ -142,6 +145,30 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		return fu.answer(tx, in, snap, from, held)
 	})
 	return outcomeOf(out, ch.Facts), nil
+}
+
+// requestTold reports whether the report's holders — the Center's among
+// them — have been told, in the hour before now, of an unverified request
+// for confidentiality on it (templates.Notice.ConfidentialRequested). The
+// hourly caps hold a follow-up with such a request only then: its answer
+// tells the sender that the Center will consider it, so the first one of
+// the hour reaches the Center even past the caps, and a flood of them
+// still tells no one more than once an hour.
+func requestTold(tx *store.Tx, reportID int64, now time.Time) (bool, error) {
+	ms, err := tx.ReportMail(reportID)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range ms {
+		if m.Kind != string(lifecycle.NoticeCitizenNote) || m.CreatedAt.Before(now.Add(-time.Hour)) {
+			continue
+		}
+		var n struct{ ConfidentialRequested bool }
+		if json.Unmarshal(m.Data, &n) == nil && n.ConfidentialRequested {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // overCap reports whether a follow-up is past the hourly caps: its
