@@ -34,8 +34,8 @@ import (
 //	after-blobs:N   when the Nth batch's files are durable, before its
 //	                commit
 //	overlap:N       when the Nth batch's files are durable while the
-//	                transaction of the batch before it is open (held
-//	                open, its messages recorded, until then)
+//	                transaction of the first is open (held open, its
+//	                messages recorded, until then)
 //	after-commit:N  after the Nth batch is committed, before its messages
 //	                are moved out of the inbox
 //	none            never (the parent stops it with SIGTERM)
@@ -113,8 +113,8 @@ func (c *crashingProcessor) afterBlobs() {
 }
 
 func (c *crashingProcessor) beforeCommit() {
-	if c.point == "overlap" && c.transactions.Add(1) == c.want-1 {
-		select {} // until the next batch's files are durable: afterBlobs kills the process
+	if c.point == "overlap" && c.transactions.Add(1) == 1 {
+		select {} // until the Nth batch's files are durable: afterBlobs kills the process
 	}
 }
 
@@ -184,7 +184,8 @@ func TestE2EKillAndRestart(t *testing.T) {
 	// only kill that can catch mail between acceptance and record is the
 	// mid-send one. In batches of 5: the first run dies reading message 3
 	// of 1–5; the second when 1–5 are spooled and synced; the third when
-	// 6–10 are spooled and synced while the transaction of 1–5 is open;
+	// 6–10 and 11–12 are spooled and synced while the transaction of 1–5
+	// is open;
 	// the fourth with 1–5 committed and not moved; the fifth moves them
 	// and dies reading message 7 of 6–10; the sixth commits 6–10 and
 	// 11–12 and dies before moving 11–12 — and 6–10 too, when the commit
@@ -196,7 +197,7 @@ func TestE2EKillAndRestart(t *testing.T) {
 		recorded int
 		inbox    []int // one of
 	}{
-		{"mid-fetch:3", 0, []int{12}}, {"after-blobs:1", 0, []int{12}}, {"overlap:2", 0, []int{12}},
+		{"mid-fetch:3", 0, []int{12}}, {"after-blobs:1", 0, []int{12}}, {"overlap:3", 0, []int{12}},
 		{"after-commit:1", 5, []int{12}}, {"mid-fetch:2", 5, []int{7}}, {"after-commit:2", 12, []int{2, 7}},
 	} {
 		if !startChild(t, e.config, c.crash).wait(t, time.Minute) {

@@ -34,16 +34,23 @@ type session struct {
 // keep a batch's files and parsed messages small.
 const DefaultBatchSize = 200
 
+// unmovedBatches is the most batches read and not yet moved while the
+// session reads the next: one whose transaction is written, and one whose
+// files are synced meanwhile.
+const unmovedBatches = 2
+
 // processAll handles every message in the mailbox not flagged \Deleted,
 // oldest first, in batches. A message whose processing fails is left in
 // place and tried again next round; it never blocks the ones behind it. A
 // connection failure ends the session.
 //
-// The batches overlap: while one is committed, the next is fetched and
-// parsed and its files are synced, so that both cores work while the
-// writer and the disk wait. The batches still commit one after the other,
-// in the mailbox's order (see batch.committed), and are moved one after
-// the other, each once it is committed.
+// The batches overlap: while one is committed, the next has its files
+// synced, and the one after it is fetched and parsed, so that both cores
+// work while the writer and the disk wait. The batches still commit one
+// after the other, in the mailbox's order (see batch.committed), and are
+// moved one after the other, each once it is committed: between two
+// reads, the session moves those whose commit has ended, and waits for
+// the oldest only when unmovedBatches are waiting.
 func (s *session) processAll(ctx context.Context) error {
 	data, err := s.c.UIDSearch(&imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}}, nil).Wait()
 	if err != nil {
@@ -55,29 +62,30 @@ func (s *session) processAll(ctx context.Context) error {
 	if size <= 0 {
 		size = DefaultBatchSize
 	}
-	var prev *batch // read, and committing
+	var unmoved []*batch // read, and not yet moved, in the mailbox's order
+	var last *batch      // the last batch read
 	for len(uids) > 0 && ctx.Err() == nil {
 		chunk := uids[:min(len(uids), size)]
 		uids = uids[len(chunk):]
-		b := s.read(ctx, chunk, prev)
-		if b.fetchErr != nil && s.broken() {
-			b.wait() // its messages, and prev's, recorded before the next session looks
-			return b.fetchErr
+		last = s.read(ctx, chunk, last)
+		unmoved = append(unmoved, last)
+		if last.fetchErr != nil && s.broken() {
+			last.wait() // its messages, and those before, recorded before the next session looks
+			return last.fetchErr
 		}
-		if err := s.moveAll(prev); err != nil {
-			b.wait()
-			return err
-		}
-		prev = b
-		if !b.committing {
-			if err := s.moveAll(b); err != nil {
+		for len(unmoved) > 0 && (len(unmoved) > unmovedBatches || unmoved[0].ended()) {
+			if err := s.moveAll(unmoved[0]); err != nil {
+				last.wait()
 				return err
 			}
-			prev = nil
+			unmoved = unmoved[1:]
 		}
 	}
-	if err := s.moveAll(prev); err != nil {
-		return err
+	for _, b := range unmoved {
+		if err := s.moveAll(b); err != nil {
+			last.wait()
+			return err
+		}
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -89,20 +97,45 @@ func (s *session) processAll(ctx context.Context) error {
 // before (a crash came between the commit and the move), and those read
 // and committed in the background.
 type batch struct {
-	dests      map[string][]imap.UID // the messages to move, by folder
-	committing bool                  // messages were read, to commit
-	// done is closed when the batch's commit has ended; for a batch that
-	// commits, once those of the batches before it have ended too.
+	dests map[string][]imap.UID // the messages to move, by folder
+	// done is closed when the batch's commit has ended, and those of the
+	// batches before it.
 	done     chan struct{}
 	results  []intake.Result
 	fetchErr error
 }
 
-// wait returns when the batch's commit has ended; a nil batch has none.
+// wait returns when the batch's commit, and those of the batches before
+// it, have ended; a nil batch has none.
 func (b *batch) wait() {
 	if b != nil {
 		<-b.done
 	}
+}
+
+// ended reports whether wait would return at once.
+func (b *batch) ended() bool {
+	if b == nil {
+		return true
+	}
+	select {
+	case <-b.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// endAfter closes b's done once prev's commit has ended: b commits nothing.
+func (b *batch) endAfter(prev *batch) {
+	if prev.ended() {
+		close(b.done)
+		return
+	}
+	go func() {
+		prev.wait()
+		close(b.done)
+	}()
 }
 
 // committed is the turn (intake.Pipeline.ProcessAll) of the batch after b:
@@ -146,7 +179,7 @@ func (s *session) read(ctx context.Context, uids []imap.UID, prev *batch) *batch
 	recorded, err := s.w.Processor.Recorded(ctx, s.w.Mailbox, s.uidValidity, uint32s(uids))
 	if err != nil {
 		s.w.Log.Error("messages left in the mailbox, to try again", "uids", len(uids), "err", err)
-		close(b.done)
+		b.endAfter(prev)
 		return b
 	}
 	var todo []imap.UID
@@ -158,10 +191,9 @@ func (s *session) read(ctx context.Context, uids []imap.UID, prev *batch) *batch
 		}
 	}
 	if len(todo) == 0 {
-		close(b.done)
+		b.endAfter(prev)
 		return b
 	}
-	b.committing = true
 	fetched := make(chan struct{})
 	var once sync.Once
 	endFetch := func() { once.Do(func() { close(fetched) }) }

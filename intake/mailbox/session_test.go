@@ -13,23 +13,23 @@ import (
 	"haugiang.gov.vn/phananh/intake/imaptest"
 )
 
-// overlapping holds the first batch's transaction open until the second
-// batch's files are durable, and notes whether the first batch had
-// committed when the second's transaction ran.
+// overlapping holds the first batch's transaction open until the third
+// batch's files are durable, and notes whether each batch's transaction
+// ran once the batch before it had committed.
 type overlapping struct {
 	Processor
 	batches, processed atomic.Int32
-	firstCommitted     atomic.Bool
-	secondSynced       chan struct{}
+	committed          [4]atomic.Bool // by batch, from 1
+	thirdSynced        chan struct{}
 	waited             atomic.Bool // the first transaction waited in vain
-	outOfOrder         atomic.Bool // the second transaction ran before the first was committed
+	outOfOrder         atomic.Bool // a transaction ran before the batch before it was committed
 }
 
 func (o *overlapping) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source], turn func(context.Context) error) []intake.Result {
 	k := o.batches.Add(1)
 	rs := o.Processor.ProcessAll(ctx, srcs, turn)
-	if k == 1 {
-		o.firstCommitted.Store(true)
+	if int(k) < len(o.committed) {
+		o.committed[k].Store(true)
 	}
 	for _, r := range rs {
 		if r.Err == nil {
@@ -43,39 +43,41 @@ func (o *overlapping) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Sourc
 func (o *overlapping) hook(p *intake.Pipeline) {
 	var synced, transactions atomic.Int32
 	p.AfterBlobs = func() {
-		if synced.Add(1) == 2 {
-			close(o.secondSynced)
+		if synced.Add(1) == 3 {
+			close(o.thirdSynced)
 		}
 	}
 	p.BeforeCommit = func() {
-		switch transactions.Add(1) {
-		case 1:
+		k := transactions.Add(1)
+		if k == 1 {
 			select {
-			case <-o.secondSynced:
+			case <-o.thirdSynced:
 			case <-time.After(30 * time.Second):
 				o.waited.Store(true)
 			}
-		case 2:
-			o.outOfOrder.Store(!o.firstCommitted.Load())
+		}
+		if k > 1 && int(k) < len(o.committed) && !o.committed[k-1].Load() {
+			o.outOfOrder.Store(true)
 		}
 	}
 }
 
-// TestBatchesOverlap reads the next batch and syncs its files while the
-// batch before it is committed, so that the parsing and the fsyncs of one
-// run beside the transaction of the other; still, a batch's transaction
-// runs only once the one before it is committed.
+// TestBatchesOverlap reads the batches after one while it is committed —
+// the next has its files synced, the one after it is fetched and parsed —
+// so that the parsing, the fsyncs and the transactions run beside one
+// another; still, a batch's transaction runs only once the one before it
+// is committed.
 func TestBatchesOverlap(t *testing.T) {
 	srv, err := imaptest.NewServer(imaptest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	for i := range 4 {
+	for i := range 6 {
 		srv.Deliver("INBOX", benchMessage(i, 2000), time.Time{})
 	}
 	p := newPipeline(t)
-	o := &overlapping{Processor: p, secondSynced: make(chan struct{})}
+	o := &overlapping{Processor: p, thirdSynced: make(chan struct{})}
 	o.hook(p)
 	cfg := srv.Config()
 	w := &Watcher{Addr: cfg.Addr(), TLS: "none", Username: cfg.Username, Password: cfg.Password, Mailbox: "INBOX",
@@ -86,12 +88,12 @@ func TestBatchesOverlap(t *testing.T) {
 	go func() { w.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
 	box := dialInbox(t, srv)
-	eventually(t, "the four messages processed and moved", func() bool { return o.processed.Load() == 4 && box.all() == 0 })
+	eventually(t, "the six messages processed and moved", func() bool { return o.processed.Load() == 6 && box.all() == 0 })
 	if o.waited.Load() {
-		t.Error("the second batch's files were not synced while the first batch's transaction ran")
+		t.Error("the third batch's files were not synced while the first batch's transaction ran")
 	}
 	if o.outOfOrder.Load() {
-		t.Error("the second batch's transaction ran before the first batch was committed")
+		t.Error("a batch's transaction ran before the batch before it was committed")
 	}
 }
 
