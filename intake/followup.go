@@ -206,8 +206,10 @@ func (fu *followUps) overCap(tx *store.Tx, in *incoming, reportID int64, citizen
 // report where its holders will see it; to an unverified request for
 // confidentiality, that it waits for the Center, and that a reply to our
 // mail makes it at once. From the report's own address it carries the
-// citizen's reply address, so that a reply to it is the citizen's; from
-// any other address it carries none and names nothing of the report.
+// citizen's reply address, so that a reply to it is the citizen's, and
+// answers the follow-up only when it is verified (else it continues the
+// citizen's own conversation); from any other address it carries none and
+// names nothing of the report.
 func (fu *followUps) answer(tx *store.Tx, in *incoming, s *snapshot, from sender, held bool) error {
 	r := s.r
 	if from.addr == "" || in.msg.FromProblem != "" {
@@ -219,9 +221,16 @@ func (fu *followUps) answer(tx *store.Tx, in *incoming, s *snapshot, from sender
 	}
 	m := store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: kindFollowUpAnswer, To: from.addr, Role: "citizen",
 		Lang: lang(in.msg), InReplyTo: in.msg.MessageID, References: in.msg.References, Data: data}
-	if from.citizen {
+	switch {
+	case from.verified:
 		m.Lang, m.ReplyTo = r.Lang, fu.addrs.citizen(r, in.now)
 		m.InReplyTo, m.References = s.answering(in)
+	case from.citizen:
+		// It goes to the citizen's real address, and a forger's Message-ID
+		// and References would thread it with their mail there: it
+		// continues the citizen's own conversation instead.
+		m.Lang, m.ReplyTo = r.Lang, fu.addrs.citizen(r, in.now)
+		m.InReplyTo, m.References = s.citizenThread()
 	}
 	loop, err := looping(tx, from.addr, in.now, fu.repliesPerHour)
 	if err != nil {

@@ -100,8 +100,11 @@ func TestE2EFollowUpAndRating(t *testing.T) {
 	if !strings.Contains(note, "chưa được xác thực") || !strings.Contains(note, "nhiều nhà bị hỏng quạt") {
 		t.Errorf("the receivers' note of the follow-up:\n%s", note)
 	}
+	// No border authenticated the follow-up: its answer continues the
+	// citizen's conversation, and answers no Message-ID a forger may have
+	// chosen.
 	answer := e.waitMail("follow-up", e2eCitizen, 1)
-	if answer.header("In-Reply-To") != "<follow-51@mail.example.com>" || strings.Contains(answer.text(), "Điện") {
+	if answer.header("In-Reply-To") != "<report-51@mail.example.com>" || strings.Contains(answer.text(), "Điện") {
 		t.Errorf("the answer to the follow-up: In-Reply-To %q\n%s", answer.header("In-Reply-To"), answer.text())
 	}
 

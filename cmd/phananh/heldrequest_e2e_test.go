@@ -61,3 +61,29 @@ func TestE2EHeldFollowUpStillAsksConfidentiality(t *testing.T) {
 		t.Errorf("the report %q: confidential %v, want it as it was", r.Code, r.Confidential)
 	}
 }
+
+// TestE2EForgedFollowUpDoesNotThreadOurAnswer: a follow-up in the
+// citizen's name that no border authenticated may be anyone's, with any
+// Message-ID and References — a forger's own mail to the citizen among
+// them. The short answer we owe goes to the citizen's real address, and
+// must not answer that mail or carry those references: the citizen's mail
+// client would show our signed mail in one conversation with the forger's.
+// It continues the citizen's own conversation about the report instead.
+func TestE2EForgedFollowUpDoesNotThreadOurAnswer(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	code := e.reported(91, 1, receivedAt)
+	forged := strings.Replace(followUpMail(1, e2eCitizen, code), "Message-ID: <follow-1@example.net>",
+		"Message-ID: <forged-1@evil.example>\r\nIn-Reply-To: <phish-2@evil.example>\r\nReferences: <phish-1@evil.example> <phish-2@evil.example>", 1)
+	e.deliver(receivedAt.Add(10*time.Minute), forged)
+	answer := e.waitMail("follow-up", e2eCitizen, 1)
+	for _, h := range []string{"In-Reply-To", "References"} {
+		if v := answer.header(h); strings.Contains(v, "evil.example") {
+			t.Errorf("the answer to the forged follow-up has %s: %s", h, v)
+		}
+	}
+	ack := e.waitMail("ack", e2eCitizen, 1)
+	if v := answer.header("References"); !strings.Contains(v, strings.Trim(ack.header("In-Reply-To"), "<>")) {
+		t.Errorf("the answer does not continue the citizen's conversation (References %q, the report's message %q)", v, ack.header("In-Reply-To"))
+	}
+}
