@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
+
 	"haugiang.gov.vn/phananh/config"
 	"haugiang.gov.vn/phananh/intake/mailbox"
 	"haugiang.gov.vn/phananh/mailer"
@@ -495,6 +497,13 @@ func (c *checker) imap(ctx context.Context, cfg *config.Config) {
 		case "connect":
 			c.fail("imap connect", fmt.Sprintf("tls = %q: %v", in.TLS, perr.Err), connectFix("imap", perr.Err))
 		case "login":
+			var refused *imap.Error
+			if !errors.As(perr.Err, &refused) {
+				// No tagged NO or BAD: what answered is not an IMAP server.
+				c.fail("imap connect", fmt.Sprintf("%s (tls = %q): no IMAP server answers there: %v", addr, in.TLS, perr.Err),
+					"check imap.host and imap.port (993 for tls, 143 for starttls)")
+				return
+			}
 			c.fail("imap login", fmt.Sprintf("the server refused %q: %v", in.Username, perr.Err),
 				"check imap.username and the password in "+passwordSource(in.PasswordFile, config.EnvIMAPPassword))
 		default:

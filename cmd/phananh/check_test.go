@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"mime"
 	"net"
 	"net/mail"
@@ -223,6 +224,7 @@ func TestCheckFaults(t *testing.T) {
 	closed, _ := net.Listen("tcp", "127.0.0.1:0")
 	closedPort := closed.Addr().(*net.TCPAddr).Port
 	closed.Close()
+	smtpPort := notIMAP(t, "220 mail.haugiang.gov.vn ESMTP Postfix\r\n")
 
 	tests := []struct {
 		name   string
@@ -247,6 +249,8 @@ func TestCheckFaults(t *testing.T) {
 		{name: "IMAP certificate of an unknown CA", opt: deploymentOptions{folders: true, imap: imaptest.Options{TLS: imaptest.ImplicitTLS},
 			settings: map[string]string{"imap.ca_file": q("")}},
 			check: "imap connect", status: "fail", want: "imap.ca_file must name the CA"},
+		{name: "IMAP port of an SMTP server", opt: deploymentOptions{folders: true, settings: map[string]string{"imap.port": fmt.Sprint(smtpPort)}},
+			check: "imap connect", status: "fail", want: "no IMAP server answers there"},
 		{name: "IMAP TLS on a plain port", opt: deploymentOptions{folders: true, settings: map[string]string{"imap.tls": q("tls")}},
 			check: "imap connect", status: "fail", want: `imap.tls does not match the port`},
 		{name: "no STARTTLS", opt: deploymentOptions{folders: true, smtp: smtptest.Options{TLS: smtptest.TLSNone, Username: "phananh", Password: "p"},
@@ -327,6 +331,32 @@ func TestCheckFaults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// notIMAP listens on loopback for a server of another protocol, which
+// greets each connection with greeting and then reads until it is closed,
+// and returns its port.
+func notIMAP(t *testing.T, greeting string) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.Write([]byte(greeting))
+				io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 // dropHandler removes the handler of an agency from the configuration.
