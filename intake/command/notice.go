@@ -73,9 +73,12 @@ func noticeMark(lines []string, i int) bool {
 	t := strings.Trim(lines[i], " *_")
 	switch {
 	case strings.HasPrefix(t, "Trả lời thư này, mỗi lệnh một dòng ở đầu thư"),
-		strings.HasPrefix(t, "Các lệnh sau đã được thực hiện, theo thứ tự"),
 		t == "Thư này được gửi tự động từ hệ thống tiếp nhận phản ánh hiện trường.":
 		return true
+	case t == "Các lệnh sau đã được thực hiện, theo thứ tự:":
+		// Over a confirmation's list, whose first item is a command; an
+		// operator's result may list the steps done under the same words.
+		return nextIsCommand(lines[i+1:])
 	case !strings.HasPrefix(t, "Mã phản ánh"):
 		return false
 	}
@@ -118,4 +121,15 @@ func folded(line string) string {
 	return strings.Join(strings.FieldsFunc(fold.String(line), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}), " ")
+}
+
+// nextIsCommand reports whether the first line of lines that is not blank
+// is a command line.
+func nextIsCommand(lines []string) bool {
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			return isCommandLine(l)
+		}
+	}
+	return false
 }
