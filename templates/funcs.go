@@ -30,7 +30,7 @@ func (s *Set) funcs(lang string) map[string]any {
 		"when":           func(t time.Time) string { return when(lang, t) },
 		"item":           func(code string) string { return item(lang, code) },
 		"items":          func(codes []string) string { return items(lang, codes) },
-		"size":           func(n int64) string { return size(lang, n) },
+		"size":           func(n int64) string { return Size(lang, n) },
 		"join":           strings.Join,
 		"inc":            func(i int) int { return i + 1 },
 		"month":          month,
@@ -126,10 +126,10 @@ func items(lang string, codes []string) string {
 	return strings.Join(names, ", ")
 }
 
-// size writes a byte count for people in lang: "850 KB", "12,4 MB" in
+// Size writes a byte count for people in lang: "850 KB", "12,4 MB" in
 // Vietnamese, whose decimal mark is a comma (a dot groups thousands),
 // "12.4 MB" in English.
-func size(lang string, n int64) string {
+func Size(lang string, n int64) string {
 	switch {
 	case n < 1000:
 		return fmt.Sprintf("%d B", n)

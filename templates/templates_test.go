@@ -211,8 +211,8 @@ func TestSizeByLanguage(t *testing.T) {
 		{Vietnamese, 241_200_000, "241,2 MB"}, {English, 241_200_000, "241.2 MB"},
 		{Vietnamese, 850_000, "850 KB"}, {Vietnamese, 12, "12 B"},
 	} {
-		if got := size(c.lang, c.n); got != c.want {
-			t.Errorf("size(%s, %d) = %q, want %q", c.lang, c.n, got, c.want)
+		if got := Size(c.lang, c.n); got != c.want {
+			t.Errorf("Size(%s, %d) = %q, want %q", c.lang, c.n, got, c.want)
 		}
 	}
 }

@@ -27,7 +27,8 @@ import (
 // citizen would: the list of results and the report's page render without
 // a console message of level error or warning and without any script,
 // fit the screen's width, the search by code (typed in, Enter pressed)
-// leads to the report's page, and a screenshot of each page is written to
+// leads to the report's page, whose every image shows — the JPEG photo; the
+// iPhone's HEIC photo, which Chromium cannot show, is a link —, and a screenshot of each page is written to
 // $PHANANH_SCREENSHOTS (a temporary folder when unset).
 func TestBrowserPublishedResults(t *testing.T) {
 	e := newEnv(t, envOptions{http: true})
@@ -36,7 +37,7 @@ func TestBrowserPublishedResults(t *testing.T) {
 	e.deliver(at, publicReport())
 	const code = "PA-2026-000001"
 	e.mailAbout("ack", pubCitizen, code)
-	e.walk(code, pubCitizen, &at, "Đã thay dây dẫn hạ thế bị đứt, cấp điện trở lại lúc 10:30 ngày 23/11/2026.", "hien-truong.jpg", true)
+	e.walk(code, pubCitizen, &at, "Đã thay dây dẫn hạ thế bị đứt, cấp điện trở lại lúc 10:30 ngày 23/11/2026.", "hien-truong.jpg|IMG_0042.HEIC", true)
 	base := "http://" + e.daemon.listener.Addr().String()
 
 	shots := os.Getenv("PHANANH_SCREENSHOTS")

@@ -259,7 +259,9 @@ func (e *env) replyTo(m sentMail, from string, at time.Time, text, photo string,
 
 var replies atomic.Int64
 
-// threadReply is a reply in the thread of the message inReplyTo.
+// threadReply is a reply in the thread of the message inReplyTo, with the
+// photos that photo names, separated by "|" (a name may hold spaces): an
+// iPhone's HEIC photo for a name ending in .heic, else a JPEG.
 func threadReply(from, to, subject, inReplyTo, text, photo string, headers ...string) string {
 	var b strings.Builder
 	n := replies.Add(1)
@@ -277,13 +279,20 @@ func threadReply(from, to, subject, inReplyTo, text, photo string, headers ...st
 		b.WriteString(plain)
 		return b.String()
 	}
-	jpg, err := os.ReadFile("testdata/gps.jpg")
-	if err != nil {
-		panic(err)
+	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=\"P\"\r\n\r\n--P\r\n%s\r\n", plain)
+	for _, name := range strings.Split(photo, "|") {
+		file, typ := "testdata/gps.jpg", "image/jpeg"
+		if strings.HasSuffix(strings.ToLower(name), ".heic") {
+			file, typ = "testdata/iphone.heic", "image/heic"
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Fprintf(&b, "--P\r\nContent-Type: %s; name=%q\r\nContent-Disposition: attachment; filename=%q\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n",
+			typ, name, name, base64.StdEncoding.EncodeToString(data))
 	}
-	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=\"P\"\r\n\r\n--P\r\n%s\r\n--P\r\n", plain)
-	fmt.Fprintf(&b, "Content-Type: image/jpeg; name=%q\r\nContent-Disposition: attachment; filename=%q\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n--P--\r\n",
-		photo, photo, base64.StdEncoding.EncodeToString(jpg))
+	b.WriteString("--P--\r\n")
 	return b.String()
 }
 

@@ -40,8 +40,8 @@ func publicReport() string {
 }
 
 // walk takes a report from its triage notice to a result: accepted by the
-// receiver, resolved by the power company with text (and a photo when
-// photo names one), and approved when approve is set. It returns the
+// receiver, resolved by the power company with text (and the photos that
+// photo names, as threadReply reads them), and approved when approve is set. It returns the
 // result notice to the citizen, when approved.
 func (e *env) walk(code, citizen string, at *time.Time, result, photo string, approve bool) sentMail {
 	e.t.Helper()
@@ -85,9 +85,10 @@ func (e *env) mailAbout(kind, to, code string) sentMail {
 // from the daemon's HTTP listener: the pages, the JSON and the Open311
 // answers match their golden files, the Open311 answers hold only GeoReport
 // v2 fields, only the first report is there, no byte holds the citizen's
-// name, phone number, email address or street, the photo comes without its
-// metadata, the search by code finds the report, and `phananh publish`
-// writes the same bytes as the daemon serves.
+// name, phone number, email address or street, the photos come without
+// their metadata, the iPhone's HEIC photo is linked rather than put in an
+// image that only Safari shows, the search by code finds the report, and
+// `phananh publish` writes the same bytes as the daemon serves.
 func TestE2EPublishedResults(t *testing.T) {
 	e := newEnv(t, envOptions{http: true, extra: lifecycleExtra})
 	e.startDaemon()
@@ -104,7 +105,7 @@ func TestE2EPublishedResults(t *testing.T) {
 		e.mailAbout("ack", c.citizen, c.code)
 	}
 	notice := e.walkFrom("/assign dien-luc ubnd-vi-thuy", public, pubCitizen, &at, "Đã thay dây dẫn hạ thế bị đứt, cấp điện trở lại lúc 10:30 ngày 23/11/2026. "+
-		"Đã báo ông "+pubName+" qua số "+pubPhone+".", "hien-truong.jpg", true)
+		"Đã báo ông "+pubName+" qua số "+pubPhone+".", "hien-truong.jpg|IMG_0042.HEIC", true)
 	e.walk(confidential, "binh.tran@example.com", &at, "Đã sửa chữa đường dây; bí mật kết quả.", "", true)
 	e.walk(unapproved, "cuong.le@example.com", &at, "Chưa được duyệt: kết quả nháp.", "", false)
 	e.walk(secret, "dung.pham@example.com", &at, "Kết quả có nội dung mật.", "", true)
@@ -146,6 +147,12 @@ func TestE2EPublishedResults(t *testing.T) {
 	if !bytes.HasPrefix(photo, []byte{0xFF, 0xD8}) || bytes.Contains(photo, []byte("Exif")) || len(photo) >= len(original) {
 		t.Errorf("the published photo keeps its metadata: %d bytes, %d originally", len(photo), len(original))
 	}
+	heic, _ := os.ReadFile("testdata/iphone.heic")
+	checkStrippedHEIC(t, "the published HEIC", fetch("/ket-qua/"+public+"/anh-2.heic", http.StatusOK), heic)
+	const linked = `<a href="` + public + `/anh-2.heic" type="image/heic">anh-2.heic</a> (ảnh định dạng HEIC, 5 KB;`
+	if page := served["/ket-qua/"+public+".html"]; bytes.Contains(page, []byte(`.heic" alt=`)) || !bytes.Contains(page, []byte(linked)) {
+		t.Errorf("the report's page shows the HEIC photo in an image, or does not link it as %s", linked)
+	}
 
 	for _, code := range []string{confidential, unapproved, secret} {
 		fetch("/ket-qua/"+code+".html", http.StatusNotFound)
@@ -186,8 +193,8 @@ func TestE2EPublishedResults(t *testing.T) {
 		}
 		return nil
 	})
-	if files != 12 {
-		t.Errorf("phananh publish wrote %d files, want 12:\n%s", files, stdout.String())
+	if files != 13 {
+		t.Errorf("phananh publish wrote %d files, want 13:\n%s", files, stdout.String())
 	}
 
 	for path, b := range served {

@@ -25,7 +25,15 @@ type resultJSON struct {
 	UpdatedAt   string       `json:"updated_at"`
 	Rating      string       `json:"rating"`
 	RatingName  string       `json:"rating_name"`
-	Photos      []string     `json:"photos"`
+	Photos      []photoJSON  `json:"photos"`
+}
+
+// photoJSON is a photo in the publication's JSON: its address and its
+// MIME type, by which a reader knows, as the pages do (Photo.Shown),
+// whether a browser shows it.
+type photoJSON struct {
+	URL  string `json:"url"`
+	Type string `json:"type"`
 }
 
 // agencyJSON is a co-agency in the publication's JSON.
@@ -46,7 +54,7 @@ func (p *Publication) resultJSON(r Result) resultJSON {
 	out := resultJSON{Code: r.Code, URL: p.url(dirResults + "/" + r.Code + ".html"), ReceivedAt: rfc3339(r.ReceivedAt),
 		Field: r.Field, FieldName: r.FieldName, Unit: r.Unit, UnitName: r.UnitName, Summary: r.Summary,
 		Agency: r.Agency, AgencyName: r.AgencyName, Result: r.Text, CompletedAt: rfc3339(r.CompletedAt),
-		PublishedAt: rfc3339(r.PublishedAt), UpdatedAt: rfc3339(r.UpdatedAt), Rating: string(r.Rating), Photos: []string{},
+		PublishedAt: rfc3339(r.PublishedAt), UpdatedAt: rfc3339(r.UpdatedAt), Rating: string(r.Rating), Photos: []photoJSON{},
 		CoAgencies: []agencyJSON{}}
 	for _, a := range r.CoAgencies {
 		out.CoAgencies = append(out.CoAgencies, agencyJSON{Code: a.Code, Name: a.Name})
@@ -55,7 +63,7 @@ func (p *Publication) resultJSON(r Result) resultJSON {
 		out.RatingName = r.Rating.Label()
 	}
 	for _, ph := range r.Photos {
-		out.Photos = append(out.Photos, p.photoURL(r, ph))
+		out.Photos = append(out.Photos, photoJSON{URL: p.photoURL(r, ph), Type: ph.typ})
 	}
 	return out
 }

@@ -72,8 +72,11 @@ func (p *Publication) Request(r Result) Request {
 	q := Request{ServiceRequestID: r.Code, Status: "closed", StatusNotes: r.Text, ServiceName: r.FieldName, ServiceCode: r.Field,
 		Description: r.Summary, AgencyResponsible: responsible(r), RequestedDatetime: rfc3339(r.ReceivedAt),
 		UpdatedDatetime: rfc3339(r.UpdatedAt), Address: r.UnitName}
-	if len(r.Photos) > 0 {
-		q.MediaURL = p.photoURL(r, r.Photos[0])
+	for _, ph := range r.Photos {
+		if ph.Shown() {
+			q.MediaURL = p.photoURL(r, ph)
+			break
+		}
 	}
 	return q
 }

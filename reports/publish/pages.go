@@ -10,13 +10,13 @@ import (
 	"unicode/utf8"
 
 	"haugiang.gov.vn/phananh/rules/calendar"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 //go:embed pages.html
 var pagesHTML string
 
 var pages = template.Must(template.New("pages").Funcs(template.FuncMap{
-	"inc": func(i int) int { return i + 1 },
 	// head is what the head of a page shows: its title and the Center
 	// whose site it is.
 	"head": func(title, site string) struct{ Title, Site string } {
@@ -125,11 +125,21 @@ func days(results []Result) []day {
 	return out
 }
 
+// photo is a photo as a report's page shows it: in an image, or, when
+// browsers do not show its format (Photo.Shown), as a link named with its
+// format and size.
+type photo struct {
+	N                        int // its position, from 1
+	Name, Type, Format, Size string
+	Shown                    bool
+}
+
 // Page is one report's page.
 func (p *Publication) Page(r Result) ([]byte, error) {
-	var photos []string
-	for _, p := range r.Photos {
-		photos = append(photos, p.Name)
+	var photos []photo
+	for i, ph := range r.Photos {
+		photos = append(photos, photo{N: i + 1, Name: ph.Name, Type: ph.typ, Format: linkedFormat[ph.typ],
+			Size: templates.Size(templates.Vietnamese, ph.size), Shown: ph.Shown()})
 	}
 	rating := ""
 	if r.Rating != "" {
@@ -137,7 +147,7 @@ func (p *Publication) Page(r Result) ([]byte, error) {
 	}
 	return render("report", struct {
 		Site, Code, ReceivedAt, FieldName, UnitName, Summary, AgencyName, CoAgencies, Text, CompletedAt, PublishedAt, Rating string
-		Photos                                                                                                               []string
+		Photos                                                                                                               []photo
 	}{p.Center, r.Code, at(r.ReceivedAt), r.FieldName, r.UnitName, r.Summary, r.AgencyName, r.CoAgencyNames(), r.Text, at(r.CompletedAt),
 		at(r.PublishedAt), rating, photos})
 }

@@ -119,8 +119,22 @@ func (r Result) CoAgencyNames() string {
 type Photo struct {
 	Name    string // anh-1.jpg, anh-2.png …: never the name it was sent with
 	typ     string // a key of photoExt
+	size    int64  // as sent; a HEIF file stripped keeps its length
 	blobKey string
 }
+
+// Type is the photo's MIME type.
+func (ph Photo) Type() string { return ph.typ }
+
+// Shown reports whether browsers show the photo in a page. Current Chrome,
+// Firefox, Edge and Safari show JPEG, PNG, WebP, GIF and AVIF; HEIC and
+// HEIF, an iPhone's photos, only Safari does, and the others show a broken
+// image: the pages link to those, named with their format and size, and
+// Open311's media_url, which clients put in an image, is never one.
+func (ph Photo) Shown() bool { return linkedFormat[ph.typ] == "" }
+
+// linkedFormat names the photo types the pages link to rather than show.
+var linkedFormat = map[string]string{"image/heic": "HEIC", "image/heif": "HEIF"}
 
 // Field is a field of the routing table, an Open311 service.
 type Field struct {
@@ -210,7 +224,7 @@ func result(tx *store.Tx, table *routing.Table, r store.Report) (Result, error) 
 		if a.MessageID == r.ResultMessageID && r.ResultMessageID != 0 && photoExt[a.Type] != "" && strip.Cleans(a.Type) &&
 			a.BlobKey != "" && a.Refused == "" {
 			name := fmt.Sprintf("anh-%d%s", len(res.Photos)+1, photoExt[a.Type])
-			res.Photos = append(res.Photos, Photo{Name: name, typ: a.Type, blobKey: a.BlobKey})
+			res.Photos = append(res.Photos, Photo{Name: name, typ: a.Type, size: a.Size, blobKey: a.BlobKey})
 		}
 	}
 	return res, nil
