@@ -86,6 +86,11 @@ func (c *checker) line(status, name, detail, fix string) {
 }
 
 func (c *checker) run(ctx context.Context, path, sendTo string) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		c.fail("config", path+": no such file", "give --config the configuration's path "+
+			"(the package installs /etc/phananh/config.toml; config.example.toml documents every key)")
+		return
+	}
 	cfg, err := config.Load(path)
 	if err != nil {
 		c.fail("config", err.Error(), "correct the file where named (config.example.toml documents every key)")

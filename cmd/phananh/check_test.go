@@ -395,6 +395,26 @@ func TestCheckBadConfig(t *testing.T) {
 	}
 }
 
+// TestCheckNoConfig: a mistyped --config is named as a path that holds
+// no file, with where the configuration usually is, not as a file to correct.
+func TestCheckNoConfig(t *testing.T) {
+	var out, errOut bytes.Buffer
+	path := filepath.Join(t.TempDir(), "confg.toml")
+	code := check(context.Background(), []string{"--config", path}, &out, &errOut, checkTime)
+	line := lineOf(out.String(), "config")
+	if code != exitFailed || statusOf(out.String(), "config") != "fail" {
+		t.Fatalf("exit %d:\n%s%s", code, out.String(), errOut.String())
+	}
+	for _, want := range []string{path + ": no such file", "fix: give --config the configuration's path", "/etc/phananh/config.toml"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("no %q in %s", want, line)
+		}
+	}
+	if strings.Contains(line, "correct the file") {
+		t.Errorf("a file that does not exist is to be corrected: %s", line)
+	}
+}
+
 // The store is checked without being changed: the key against a database
 // made with another, and a database of a newer release.
 func TestCheckStore(t *testing.T) {
