@@ -94,6 +94,10 @@ CREATE TABLE IF NOT EXISTS destroyed (
 	at INTEGER NOT NULL
 ) STRICT;`
 
+// ErrKeyStoreMissing is returned when a database whose reports have data
+// keys is opened without its key store.
+var ErrKeyStoreMissing = errors.New("missing; the database's data keys are there: restore it from its latest copy (phananh backup --keys)")
+
 // openKeyStore opens the key store at path, creating it when create is
 // set, and checks that the encryption key opens it. It returns the store's
 // id, which the database records so that another installation's key store
@@ -101,7 +105,7 @@ CREATE TABLE IF NOT EXISTS destroyed (
 func openKeyStore(ctx context.Context, path string, k *keys, create bool) (*keyStore, string, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		if !create {
-			return nil, "", fmt.Errorf("key store %s: missing; the database's data keys are there: restore it from its latest copy (phananh backup --keys)", path)
+			return nil, "", fmt.Errorf("key store %s: %w", path, ErrKeyStoreMissing)
 		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, "", fmt.Errorf("key store: %w", err)

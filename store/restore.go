@@ -86,6 +86,10 @@ func Restore(ctx context.Context, src, keys string, opt Options) (Restored, erro
 	r, err = stage(ctx, srcDB, srcBlobs, keys, staged)
 	if err != nil {
 		cleanup()
+		if keys == "" && errors.Is(err, ErrKeyStoreMissing) {
+			err = fmt.Errorf("restore: no key store at %s (store.keys_path), and the backup's reports need their data keys: "+
+				"give the folder of its latest copy with --keys FOLDER (written by phananh backup --keys)", opt.KeysPath)
+		}
 		return r, err
 	}
 	if err := place(staged, opt); err != nil {

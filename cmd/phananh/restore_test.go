@@ -176,6 +176,12 @@ func TestRestoreRefuses(t *testing.T) {
 	if code != exitFailed || !strings.Contains(errOut, "backup --keys") {
 		t.Errorf("restore without a key store: exit %d: %s", code, errOut)
 	}
+	// It names the key store it looked for, where the configuration puts
+	// it, and the flag that gives its copy; not a staging file.
+	keyStore := filepath.Join(elsewhere, "keys", "data-keys.db")
+	if !strings.Contains(errOut, "no key store at "+keyStore+" ") || !strings.Contains(errOut, "--keys FOLDER") || strings.Contains(errOut, ".restoring") {
+		t.Errorf("restore without a key store: %s", errOut)
+	}
 	noLeftovers(t, elsewhere)
 
 	keysBackup := filepath.Join(t.TempDir(), "keys")
