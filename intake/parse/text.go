@@ -99,7 +99,7 @@ func assemble(texts []textPart) (text, fresh string, htmlOnly bool) {
 		all = append(all, t)
 		if tp.html {
 			html = true
-			own = append(own, cleanText(tp.newText))
+			own = append(own, htmlOwn(tp.newText, t))
 		} else {
 			plain = true
 			own = append(own, t)
@@ -110,6 +110,25 @@ func assemble(texts []textPart) (text, fresh string, htmlOnly bool) {
 		return text, norm.NFC.String(strings.Join(own, "\n\n")), true
 	}
 	return text, text, false
+}
+
+// htmlOwn is what an HTML part holds of its writer's own: the text before
+// its first quoted-history element (newText); when there is none and the
+// part quotes (a blockquote made "> " lines) — a reply written under its
+// quote, as Thunderbird and webmail send one in HTML alone — its whole text,
+// from which splitNewText takes what follows the quote, as it does for a
+// plain-text reply written so.
+func htmlOwn(newText, text string) string {
+	own := cleanText(newText)
+	if strings.TrimSpace(own) != "" {
+		return own
+	}
+	for _, l := range strings.Split(text, "\n") {
+		if isQuoted(l) {
+			return text
+		}
+	}
+	return own
 }
 
 // chooseAlternatives returns, for each multipart/alternative holding
