@@ -23,7 +23,7 @@ func TestExampleLoadsAndDocumentsEveryKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.IMAP.Host != "mail.haugiang.gov.vn" || len(cfg.Operators) == 0 {
+	if cfg.IMAP.Host != "mail.haugiang.gov.vn" || len(cfg.Unfilled) == 0 {
 		t.Errorf("example not read: %+v", cfg.IMAP)
 	}
 	example, _ := os.ReadFile("../config.example.toml")
@@ -33,6 +33,27 @@ func TestExampleLoadsAndDocumentsEveryKey(t *testing.T) {
 			!strings.Contains(string(example), "["+name+"]") && !strings.Contains(string(example), "[["+name+"]]") {
 			t.Errorf("config.example.toml does not document %s", key)
 		}
+	}
+}
+
+// TestExampleNamesNoOperator: the example, which the package installs as
+// /etc/phananh/config.toml, shows the [[operators]] tables to fill in and
+// makes nobody an operator: an address left as the example's would get
+// reports' notices and could command them.
+func TestExampleNamesNoOperator(t *testing.T) {
+	cfg, err := Load("../config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Operators) != 0 {
+		t.Errorf("the example makes operators of %v", cfg.Operators)
+	}
+	roles := map[Role]bool{}
+	for _, op := range cfg.Unfilled {
+		roles[op.Role] = true
+	}
+	if !roles["receiver"] || !roles["approver"] || !roles["handler"] {
+		t.Errorf("the example's tables to fill in: %v", cfg.Unfilled)
 	}
 }
 

@@ -336,6 +336,15 @@ func (c *checker) routing(cfg *config.Config) *routing.Table {
 // agency's too is a warning (centerAndAgency), and so is an [[operators]]
 // table whose email is left empty (config.Config.Unfilled).
 func (c *checker) operators(cfg *config.Config, table *routing.Table) {
+	if len(cfg.Operators) == 0 && len(cfg.Unfilled) > 0 {
+		var tables []string
+		for _, op := range cfg.Unfilled {
+			tables = append(tables, cfg.UnfilledWarning(op))
+		}
+		c.fail("operators", "none yet: nobody would be told of a report; "+strings.Join(tables, "; "),
+			"write each person's address in the tables named, the Center's receivers and approvers and each agency's handler and leader")
+		return
+	}
 	if len(cfg.Operators) == 0 {
 		c.fail("operators", "none configured: nobody would be told of a report",
 			"add [[operators]] tables: the Center's receivers and approvers, and a handler for each agency")

@@ -333,6 +333,26 @@ func TestCheckFaults(t *testing.T) {
 	}
 }
 
+// TestCheckOperatorsUnfilled: a configuration whose [[operators]] tables
+// are all still to fill in, as the example's are, fails the operators check
+// naming the line of each, not as one without tables.
+func TestCheckOperatorsUnfilled(t *testing.T) {
+	d := newDeployment(t, deploymentOptions{folders: true})
+	body, _ := os.ReadFile(d.config)
+	body = body[:bytes.Index(body, []byte("[[operators]]"))]
+	body = append(body, "[[operators]]\nemail = \"\"\nrole = \"receiver\"\n"...)
+	d.file("phananh.toml", body, 0o640)
+	out, code := d.check()
+	line := lineOf(out, "operators")
+	want := fmt.Sprintf("%s:%d: an [[operators]] table (receiver) with an empty email", d.config, bytes.Count(body, []byte("\n"))-1) // its email line
+	if code != exitFailed || statusOf(out, "operators") != "fail" || !strings.Contains(line, want) {
+		t.Errorf("exit %d, want fail with %q:\n%s", code, want, out)
+	}
+	if strings.Contains(line, "add [[operators]] tables") {
+		t.Errorf("the fix asks for tables the file has: %s", line)
+	}
+}
+
 // notIMAP listens on loopback for a server of another protocol, which
 // greets each connection with greeting and then reads until it is closed,
 // and returns its port.
