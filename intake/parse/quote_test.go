@@ -50,6 +50,12 @@ func TestHTMLReplies(t *testing.T) {
 		{"thunderbird", `<p>ok</p><div class="moz-cite-prefix">On 2/3 X wrote:</div><blockquote type="cite">old</blockquote>`, "ok"},
 		{"yahoo", `<div>ok</div><div class="yahoo_quoted">old</div>`, "ok"},
 		{"apple", `<div>ok</div><div><br><blockquote type="cite"><div>old</div></blockquote></div>`, "ok"},
+		// Written under the quote: what follows it, as in plain text.
+		{"thunderbird under the quote", `<div class="moz-cite-prefix">On 2/3 X wrote:<br></div><blockquote type="cite">old</blockquote><p>ok</p>`, "ok"},
+		{"gmail under the quote", `<div class="gmail_quote"><div class="gmail_attr">On Mon, X &lt;x@example.vn&gt; wrote:</div><blockquote class="gmail_quote">old</blockquote></div><div>ok</div>`, "ok"},
+		// Nothing written over Outlook's unquoted history: its own
+		// blockquote (a notice's quoted text) is no quote of the writer's.
+		{"outlook, nothing written", `<div id="divRplyFwdMsg"><b>From:</b> Trung tâm<br><b>Sent:</b> Monday</div><div>PHẢN ÁNH MỚI</div><blockquote>text</blockquote><p>TỆP ĐÍNH KÈM</p>`, ""},
 	}
 	for _, tt := range tests {
 		msg := "Subject: r\nContent-Type: text/html; charset=utf-8\n\n" + tt.html + "\n"

@@ -114,19 +114,26 @@ func assemble(texts []textPart) (text, fresh string, htmlOnly bool) {
 
 // htmlOwn is what an HTML part holds of its writer's own: the text before
 // its first quoted-history element (newText); when there is none and the
-// part quotes (a blockquote made "> " lines) — a reply written under its
-// quote, as Thunderbird and webmail send one in HTML alone — its whole text,
-// from which splitNewText takes what follows the quote, as it does for a
-// plain-text reply written so.
+// part opens with its quote — an attribution or a blockquote made "> "
+// lines: a reply written under its quote, as Thunderbird and webmail send
+// one in HTML alone — its whole text, from which splitNewText takes what
+// follows the quote, as it does for a plain-text reply written so. History
+// that opens otherwise (Outlook's header block over the answered mail
+// unquoted, whose own blockquotes are that mail's) gives nothing.
 func htmlOwn(newText, text string) string {
 	own := cleanText(newText)
 	if strings.TrimSpace(own) != "" {
 		return own
 	}
-	for _, l := range strings.Split(text, "\n") {
-		if isQuoted(l) {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if isQuoted(l) || isAttribution(lines, i) > 0 {
 			return text
 		}
+		break
 	}
 	return own
 }
