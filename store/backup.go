@@ -59,10 +59,13 @@ func (db *DB) BackupKeys(ctx context.Context, dest string) error {
 	return db.keystore.backup(ctx, filepath.Join(dest, KeysBackupName))
 }
 
+// emptyDir makes dir, whose parent must exist (a mistyped path is refused
+// rather than a backup left where nobody looks), or checks that it is
+// empty.
 func emptyDir(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return os.MkdirAll(dir, 0o700)
+		return newDir(dir)
 	}
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -92,4 +95,15 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// newDir makes the folder dir, readable by its owner only, in a folder that
+// must exist: a missing parent is named, and nothing is made.
+func newDir(dir string) error {
+	err := os.Mkdir(dir, 0o700)
+	if errors.Is(err, fs.ErrNotExist) {
+		parent := filepath.Dir(filepath.Clean(dir))
+		return fmt.Errorf("the folder %s does not exist: correct the path, or make the folder first (install -d -m 700 %s)", parent, parent)
+	}
+	return err
 }

@@ -36,3 +36,36 @@ func TestCommandsRefuseMissingDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestOutFolderMistyped: backup and export write into a new folder, not a
+// new path: a mistyped parent folder is named and nothing is made, so
+// that a copy is never left where nobody looks; and an export of a code
+// that names no report leaves no empty folder behind.
+func TestOutFolderMistyped(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "phananh.toml", "[security]\nrequire_authentication_results = false\n"+testOperators)
+	report := writeFile(t, dir, "r.eml", citizenReport(1, "an@example.com"))
+	mustRun(t, "ingest", "--config", cfg, "--received", "2026-11-23T08:15:00+07:00", report)
+	missing := filepath.Join(dir, "bakcup")
+	for _, args := range [][]string{
+		{"backup", "--config", cfg, filepath.Join(missing, "phananh-2026-12-07")},
+		{"backup", "--config", cfg, "--keys", filepath.Join(missing, "keys-2026-12-07")},
+		{"export", "--config", cfg, "PA-2026-000001", "--out", filepath.Join(missing, "record"), "--reason", "kiểm tra"},
+	} {
+		_, errOut, code := run(t, args...)
+		if code != exitFailed || !strings.Contains(errOut, "the folder "+missing+" does not exist") {
+			t.Errorf("%s: exit %d: %s", strings.Join(args, " "), code, errOut)
+		}
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Errorf("%s was made", missing)
+	}
+	record := filepath.Join(dir, "record")
+	_, errOut, code := run(t, "export", "--config", cfg, "PA-2026-000009", "--out", record, "--reason", "kiểm tra")
+	if code != exitFailed || !strings.Contains(errOut, "no report PA-2026-000009") {
+		t.Errorf("export of no report: exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(record); err == nil {
+		t.Errorf("the export of no report left %s", record)
+	}
+}

@@ -121,10 +121,10 @@ type exportedDeadline struct {
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("export", `export --config FILE CODE --out DIR --reason TEXT
 
-Writes a report's whole record, decrypted, into DIR (new or empty), for a lawful request (SPEC
-10.4) or a data subject's copy (10.5): record.json (the report, its events, deadlines, messages,
-files and mail), messages/ (the raw messages), attachments/ and mail/ (the mail as sent). Readable
-by its owner only. Recorded, with the reason, in the access log.`, stderr)
+Writes a report's whole record, decrypted, into DIR (a new folder in one that exists, or an empty
+one), for a lawful request (SPEC 10.4) or a data subject's copy (10.5): record.json (the report,
+its events, deadlines, messages, files and mail), messages/ (the raw messages), attachments/ and
+mail/ (the mail as sent). Readable by its owner only. Recorded, with the reason, in the access log.`, stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
 	out := fs.String("out", "", "the `folder` to write")
 	reason := fs.String("reason", "", "the lawful request or the data subject's request it answers; required")
@@ -151,10 +151,11 @@ by its owner only. Recorded, with the reason, in the access log.`, stderr)
 // exportReport records the export in the access log, then writes the
 // record: an export that fails half-way is still on the record.
 func exportReport(ctx context.Context, a *app, code, dir, reason, user string, now time.Time) error {
-	if err := newPrivateDir(dir); err != nil {
+	made, err := newPrivateDir(dir)
+	if err != nil {
 		return err
 	}
-	err := a.db.Write(ctx, func(tx *store.Tx) error {
+	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		r, err := tx.Report(code)
 		if err != nil {
 			return err
@@ -162,6 +163,9 @@ func exportReport(ctx context.Context, a *app, code, dir, reason, user string, n
 		return tx.LogAccess(store.Access{At: now, Action: store.AccessExport, ReportID: r.ID, OSUser: user, Reason: reason})
 	})
 	if err != nil {
+		if made {
+			os.Remove(dir) // nothing was written: a mistyped code leaves no folder
+		}
 		return err
 	}
 	rec := exported{ExportedAt: rfc3339(now), ExportedBy: user, Reason: reason}
@@ -177,20 +181,23 @@ func exportReport(ctx context.Context, a *app, code, dir, reason, user string, n
 	return os.WriteFile(filepath.Join(dir, "record.json"), append(b, '\n'), 0o600)
 }
 
-// newPrivateDir makes dir, or checks that it is empty, readable by its
-// owner only.
-func newPrivateDir(dir string) error {
+// newPrivateDir makes dir in a folder that exists, or checks that it is
+// empty, readable by its owner only; made says whether it made it.
+func newPrivateDir(dir string) (made bool, err error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return os.MkdirAll(dir, 0o700)
+		if err := parentFolder(filepath.Clean(dir)); err != nil {
+			return false, err
+		}
+		return true, os.Mkdir(dir, 0o700)
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(entries) > 0 {
-		return fmt.Errorf("%s is not empty", dir)
+		return false, fmt.Errorf("%s is not empty", dir)
 	}
-	return os.Chmod(dir, 0o700)
+	return false, os.Chmod(dir, 0o700)
 }
 
 // exportWriter writes a record's files.

@@ -23,7 +23,7 @@ func runKeygen(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitUsage
 	}
 	path := fs.Arg(0)
-	err := keyFolder(path)
+	err := parentFolder(path)
 	if err == nil {
 		err = config.WriteKeyFile(path)
 	}
@@ -35,12 +35,13 @@ func runKeygen(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return exitOK
 }
 
-// keyFolder checks that the folder of a new key file exists. keygen makes
+// parentFolder checks that the folder of a new file or folder exists, for
+// keygen and export: a mistyped path is named rather than made. keygen makes
 // none, unlike serve on a new installation, which makes the configured
 // ones: a mistyped path would otherwise leave the key in a folder nobody
 // knows of, and so nobody keeps a copy of — the data it protects is lost
 // with it. The package makes /etc/phananh/keys before it runs keygen.
-func keyFolder(path string) error {
+func parentFolder(path string) error {
 	dir := filepath.Dir(path)
 	info, err := os.Stat(dir)
 	switch {
