@@ -83,6 +83,11 @@ type sender struct {
 // with the command that grants it (/confidential), so that a person at the
 // Center decides.
 //
+// Past the hourly caps a follow-up is recorded and its holders are not
+// told, except of a request for confidentiality: one that makes the report
+// confidential is always told (the receivers learn what an agency already
+// had), and an unverified one once an hour (requestTold).
+//
 // The sender gets one short answer that it was passed on (or, past the
 // hourly caps, recorded on the report), naming nothing of the report,
 // within the automatic replies a sender may get in an hour.
@@ -114,7 +119,13 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 	}
 	st := step{change: ch, at: li.At, actor: "citizen", role: lifecycle.Citizen, text: text, followUp: &from, requested: from.asks}
 	held, err := fu.overCap(tx, in, cf.r.ID, from.citizen)
-	if err == nil && held && from.asks {
+	switch {
+	case err != nil || !held:
+	case ch.Facts.Confidential && !cf.r.Confidential:
+		// Made confidential now, once for good: its notices say so, the
+		// receivers' that what an agency had cannot be recalled.
+		held = false
+	case from.asks:
 		held, err = requestTold(tx, cf.r.ID, in.now)
 	}
 	if err != nil {

@@ -87,3 +87,41 @@ func TestE2EForgedFollowUpDoesNotThreadOurAnswer(t *testing.T) {
 		t.Errorf("the answer does not continue the citizen's conversation (References %q, the report's message %q)", v, ack.header("In-Reply-To"))
 	}
 }
+
+// TestE2EHeldVerifiedFollowUpTellsTheCenter: the citizen, authenticated by
+// our border, sends photos in separate follow-ups until the hourly share
+// is used up, then asks in one more to keep their identity secret. The
+// report becomes confidential at once (SPEC 3), caps or not — and the
+// Center is told as it is of any such request: an agency has had the
+// citizen's identity, which cannot be recalled, and only the receivers'
+// note says so. The agency is told too, masked: from then on it learns
+// nothing of the citizen.
+func TestE2EHeldVerifiedFollowUpTellsTheCenter(t *testing.T) {
+	e := newEnv(t, envOptions{extra: "[intake]\nfollow_ups_per_sender_per_hour = 2\n"})
+	e.startDaemon()
+	const border = "Authentication-Results: mail.haugiang.gov.vn; dkim=pass header.d=example.com; dmarc=pass header.from=example.com"
+	at := receivedAt
+	code, _ := e.forwarded(83, 1, at)
+	at = at.Add(20 * time.Minute)
+	for i, text := range []string{"Gửi thêm ảnh hiện trường.\n", "Gửi thêm ảnh cột điện.\n", "Tôi xin giấu tên, đề nghị giữ bí mật danh tính của tôi.\n"} {
+		at = at.Add(time.Minute)
+		e.deliver(at, threadReply(e2eCitizen, "phananh@haugiang.gov.vn", "["+code+"] bổ sung "+fmt.Sprint(i+1), "", text, "", border))
+	}
+	e.drained(5) // the report, the receiver's reply, three follow-ups
+
+	var r store.Report
+	e.openStore().Read(context.Background(), func(tx *store.Tx) error {
+		r, _ = tx.Report(code)
+		return nil
+	})
+	if !r.Confidential {
+		t.Fatal("the citizen's authenticated request did not make the report confidential")
+	}
+	var told bool
+	for _, m := range e.mailsOf("citizen-note", e2eReceiver) {
+		told = told || strings.Contains(m.text(), "không thể thu hồi")
+	}
+	if !told {
+		t.Errorf("the receivers were not told that the report became confidential after the agency had the identity")
+	}
+}
