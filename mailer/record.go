@@ -15,7 +15,8 @@ import (
 // then every acceptance, retry and failure of the batch is written by one
 // group of transactions. A process stopped before the record sends the
 // batch's accepted mails again, with their Message-IDs (SPEC 8.2): only
-// mails whose acceptance was not yet recorded, at most one batch.
+// mails whose acceptance was not yet recorded, at most two batches (one
+// is recorded while the next is sent).
 type outcomes struct {
 	w     *Worker
 	blobs *store.BlobBatch
@@ -65,9 +66,17 @@ func archiveTo(blobs *store.BlobBatch, body *spill) (string, error) {
 }
 
 // holds reports whether the outcome of the mail with id is among those
-// to record.
+// to record; nil outcomes hold none.
 func (o *outcomes) holds(id int64) bool {
-	return slices.ContainsFunc(o.list, func(r outcome) bool { return r.mail.ID == id })
+	return o != nil && slices.ContainsFunc(o.list, func(r outcome) bool { return r.mail.ID == id })
+}
+
+// size is how many outcomes there are to record.
+func (o *outcomes) size() int {
+	if o == nil {
+		return 0
+	}
+	return len(o.list)
 }
 
 // retry records a failed attempt, to try again after the backoff.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"haugiang.gov.vn/phananh/mailer/smtptest"
 	"haugiang.gov.vn/phananh/store"
@@ -92,6 +93,39 @@ func TestOneSessionForManyMails(t *testing.T) {
 		t.Error("the sink offers no PIPELINING: the pipelined send went untested")
 	}
 	wantAllStates(t, db, "", "sent/1")
+}
+
+// TestBatchRecordedWhileNextSent: while a batch's outcomes wait for the
+// writer to record them, the next batch is sent; each mail is still sent
+// once and recorded as sent.
+func TestBatchRecordedWhileNextSent(t *testing.T) {
+	db := openStore(t)
+	w, sink := newWorker(t, db, io.Discard)
+	defer w.hangUp()
+	ctx := context.Background()
+	acks(t, w, batch+batch/2)
+	held, release := make(chan struct{}), make(chan struct{})
+	go db.Write(ctx, func(*store.Tx) error { close(held); <-release; return nil }) // the writer, busy
+	<-held
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result)
+	go func() { n, err := w.sendDue(ctx); done <- result{n, err} }()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(sink.Messages()) < batch+batch/2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := len(sink.Messages()); got != batch+batch/2 {
+		t.Errorf("%d mails sent while the first batch's records waited for the writer, want %d", got, batch+batch/2)
+	}
+	close(release)
+	if r := <-done; r.err != nil || r.n != batch+batch/2 {
+		t.Fatalf("sent %d, %v", r.n, r.err)
+	}
+	wantAllStates(t, db, "", "sent/1")
+	wantAccepted(t, sink, batch+batch/2)
 }
 
 // TestSessionClosedWhileIdle: the server closes the session while it is

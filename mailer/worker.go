@@ -136,7 +136,10 @@ func (w *Worker) SendDue(ctx context.Context) (int, error) {
 }
 
 // sendDue sends every mail due now, in batches, over the session kept
-// open between calls.
+// open between calls. A batch's outcomes are recorded while the next
+// batch is sent — its archives synced, its records waiting for the
+// writer while the other's mails go out —, and the next batch's are
+// recorded once they are: the records are written in the order sent.
 func (w *Worker) sendDue(ctx context.Context) (int, error) {
 	var unrecorded error
 	if w.unrecorded != nil {
@@ -145,39 +148,43 @@ func (w *Worker) sendDue(ctx context.Context) (int, error) {
 		}
 	}
 	sent := 0
+	var rec *recording // the batch before's outcomes, being recorded
 	for {
+		// Those of the due mails whose outcome is not yet recorded are
+		// left out: read as many more.
 		var due []store.Mail
 		err := w.DB.Read(ctx, func(tx *store.Tx) error {
 			var err error
-			due, err = tx.DueMail(w.now(), batch)
+			due, err = tx.DueMail(w.now(), batch+w.unrecorded.size()+rec.size())
 			return err
 		})
-		if w.unrecorded != nil {
-			due = slices.DeleteFunc(due, func(m store.Mail) bool { return w.unrecorded.holds(m.ID) })
-		}
+		due = slices.DeleteFunc(due, func(m store.Mail) bool { return w.unrecorded.holds(m.ID) || rec.holds(m.ID) })
+		due = due[:min(len(due), batch)]
 		if err != nil || len(due) == 0 {
-			return sent, errors.Join(err, unrecorded)
+			return sent, errors.Join(err, unrecorded, w.recorded(rec))
 		}
-		n, err := w.sendBatch(ctx, due)
+		n, out := w.sendBatch(ctx, due)
 		sent += n
+		err = w.recorded(rec)
+		rec = w.record(ctx, out)
 		if err != nil || n == 0 {
-			return sent, err
+			return sent, errors.Join(err, w.recorded(rec))
 		}
 	}
 }
 
 // sendBatch sends mails one after another on the session, each rendered
-// ahead on another core, and records their outcomes together. A session
+// ahead on another core, and returns their outcomes, to record. A session
 // that cannot be opened delays them all; a refusal delays or fails just
 // that mail.
-func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, error) {
+func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, *outcomes) {
 	out := w.newOutcomes()
 	if err := w.connect(ctx); err != nil {
 		w.Log.Warn("smtp unreachable, mail delayed", "server", w.SMTP.Host, "queued", len(due), "err", err)
 		for _, m := range due {
 			out.retry(m, err)
 		}
-		return 0, w.flush(ctx, out)
+		return 0, out
 	}
 	rr := w.renderAll(due)
 	sent, i := 0, 0
@@ -188,22 +195,58 @@ func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, error) {
 		rr.done(i)
 	}
 	rr.close(i)
-	return sent, w.flush(ctx, out)
+	return sent, out
 }
 
-// flush records a batch's outcomes; those it could not record are kept
-// in w.unrecorded.
-func (w *Worker) flush(ctx context.Context, out *outcomes) error {
-	err := out.flush(ctx)
-	switch {
-	case err == nil:
-	case w.unrecorded == nil:
-		w.unrecorded = out
-	default:
-		w.unrecorded.list = append(w.unrecorded.list, out.list...)
-	}
-	return err
+// recording is a batch's outcomes being recorded in the background.
+type recording struct {
+	out  *outcomes // the flush's until done
+	ids  map[int64]bool
+	err  error
+	done chan struct{}
 }
+
+// record starts recording a batch's outcomes.
+func (w *Worker) record(ctx context.Context, out *outcomes) *recording {
+	r := &recording{out: out, ids: make(map[int64]bool, len(out.list)), done: make(chan struct{})}
+	for _, o := range out.list {
+		r.ids[o.mail.ID] = true
+	}
+	go func() {
+		defer close(r.done)
+		r.err = out.flush(ctx)
+	}()
+	return r
+}
+
+// recorded waits for r's records; those it could not write are kept in
+// w.unrecorded. A nil recording has none.
+func (w *Worker) recorded(r *recording) error {
+	if r == nil {
+		return nil
+	}
+	<-r.done
+	switch {
+	case r.err == nil:
+	case w.unrecorded == nil:
+		w.unrecorded = r.out
+	default:
+		w.unrecorded.list = append(w.unrecorded.list, r.out.list...)
+	}
+	return r.err
+}
+
+// size is how many mails' outcomes r records.
+func (r *recording) size() int {
+	if r == nil {
+		return 0
+	}
+	return len(r.ids)
+}
+
+// holds reports whether r records the outcome of the mail with id: the
+// outbox may still hold it as due.
+func (r *recording) holds(id int64) bool { return r != nil && r.ids[id] }
 
 // needsUTF8 reports whether an envelope address is not all ASCII: only
 // then does a mail ask for SMTPUTF8 (RFC 6531 asks it only of mail that
