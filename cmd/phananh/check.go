@@ -109,6 +109,7 @@ func (c *checker) run(ctx context.Context, path, sendTo string) {
 	c.bodies(cfg, bodies)
 	set := c.templates(cfg, bodies)
 	c.calendar(cfg)
+	c.reports(cfg)
 	c.http(ctx, cfg)
 	c.imap(ctx, cfg)
 	c.smtp(ctx, cfg, set, sendTo, bodies)
@@ -417,6 +418,37 @@ func (c *checker) templates(cfg *config.Config, bodies routing.Bodies) *template
 
 // calendar checks the clock's zone and that the holiday file holds this
 // year's Tết (SPEC 5.1).
+// reports checks that each periodic report with a schedule has someone to
+// go to: without, the daemon sends it to no one and only logs it.
+func (c *checker) reports(cfg *config.Config) {
+	var nobody []string
+	var articles []string
+	for _, kind := range []string{"monthly", "quarterly", "semiannual", "annual"} {
+		if schedule, recipients := cfg.Reports.Kind(kind); schedule != "" && len(recipients) == 0 {
+			nobody = append(nobody, kind)
+			article := "Art 13.4"
+			if kind == "semiannual" {
+				article = "Art 13.5"
+			}
+			if !slices.Contains(articles, article) {
+				articles = append(articles, article)
+			}
+		}
+	}
+	if len(nobody) == 0 {
+		c.ok("reports", "every scheduled periodic report has its recipients")
+		return
+	}
+	list := strings.Join(nobody[:len(nobody)-1], ", ")
+	if list != "" {
+		list += " and "
+	}
+	list += nobody[len(nobody)-1]
+	c.warn("reports", fmt.Sprintf("the %s reports (%s) have no recipient: the daemon would send none of them", list, strings.Join(articles, ", ")),
+		"set [reports] recipients in "+cfg.Path+" (the department and the People's Committee's office the Center reports to), "+
+			"or each kind's own, such as semiannual_recipients (the Dept. of Home Affairs)")
+}
+
 func (c *checker) calendar(cfg *config.Config) {
 	cal, err := calendar.New(cfg.Calendar, cfg.Dir)
 	if err != nil {

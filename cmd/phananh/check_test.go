@@ -74,7 +74,7 @@ func newDeployment(t *testing.T, opt deploymentOptions) *deployment {
 		"smtp.host": q("127.0.0.1"), "smtp.port": fmt.Sprint(d.smtp.Port()), "smtp.tls": q(string(opt.smtp.TLS)),
 		"smtp.from": q("phananh@haugiang.gov.vn"), "http.listen": q("127.0.0.1:0"),
 		"security.token_key_file": q(d.key("token.key")), "security.encryption_key_file": q(d.key("encryption.key")),
-		"process.escalation_address": q("chuyencap@haugiang.gov.vn"),
+		"process.escalation_address": q("chuyencap@haugiang.gov.vn"), "reports.recipients": `["sotttt@haugiang.gov.vn"]`,
 	}
 	if opt.smtpTLS != "" {
 		settings["smtp.tls"] = q(opt.smtpTLS)
@@ -101,7 +101,7 @@ func q(s string) string { return fmt.Sprintf("%q", s) }
 // configTOML writes settings ("table.key" = value) as TOML tables.
 func configTOML(settings map[string]string) string {
 	var b strings.Builder
-	for _, table := range []string{"imap", "smtp", "store", "security", "http", "calendar", "rules", "templates", "process"} {
+	for _, table := range []string{"imap", "smtp", "store", "security", "http", "calendar", "rules", "templates", "process", "reports"} {
 		fmt.Fprintf(&b, "[%s]\n", table)
 		for k, v := range settings {
 			if t, key, _ := strings.Cut(k, "."); t == table && v != "" {
@@ -202,7 +202,7 @@ func TestCheckPasses(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 	for _, name := range []string{"config", "encryption key", "token key", "imap password", "smtp password", "store",
-		"routing table", "operators", "names", "templates", "clock", "holidays", "http", "imap connect", "imap login", "imap mailbox",
+		"routing table", "operators", "names", "templates", "clock", "holidays", "reports", "http", "imap connect", "imap login", "imap mailbox",
 		"imap folders", "imap IDLE", "imap MOVE", "imap UIDPLUS", "smtp connect", "smtp STARTTLS", "smtp AUTH"} {
 		if statusOf(out, name) != "ok" {
 			t.Errorf("no ok line for %q:\n%s", name, out)
@@ -259,6 +259,9 @@ func TestCheckFaults(t *testing.T) {
 			check: "smtp AUTH", status: "fail", want: "check smtp.username and the password in"},
 		{name: "SMTP server down", opt: deploymentOptions{folders: true, settings: map[string]string{"smtp.port": fmt.Sprint(closedPort)}},
 			check: "smtp connect", status: "fail", want: "nothing listens there"},
+		{name: "no recipient of the periodic reports", opt: deploymentOptions{folders: true, settings: map[string]string{
+			"reports.recipients": `[]`, "reports.semiannual_recipients": `["sonoivu@haugiang.gov.vn"]`, "reports.annual_schedule": q("")}},
+			check: "reports", status: "warn", want: "the monthly and quarterly reports (Art 13.4) have no recipient: the daemon would send none of them"},
 		{name: "a holiday that is no date", opt: deploymentOptions{folders: true, settings: map[string]string{"calendar.holidays": `["2026-13-01"]`}},
 			check: "calendar", status: "fail", want: `phananh.toml:`},
 		{name: "password file a folder", opt: deploymentOptions{folders: true},
