@@ -38,8 +38,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 func check(ctx context.Context, args []string, stdout, stderr io.Writer, now time.Time) int {
 	fs := newFlagSet("check", "check --config FILE [--send-test ADDRESS]\n\n"+
 		"Checks a deployment before citizens write: the configuration and its key and password files, the\n"+
-		"database, the routing table and the operators, the templates, the calendar, the HTTP address, the\n"+
-		"IMAP mailbox and the SMTP server. One line per check: ok, warn or fail, with the fix. Exit status 1\n"+
+		"database, the routing table and the operators, the templates, the calendar, the periodic reports'\n"+
+		"recipients, the HTTP address, the IMAP mailbox and the SMTP server. One line per check: ok, warn or fail, with the fix. Exit status 1\n"+
 		"when any check fails. It changes nothing (no file, no folder on the server); --send-test sends one\n"+
 		"test mail to ADDRESS.", stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
