@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -93,6 +94,9 @@ func (d *daemon) setup() error {
 	cfg := d.cfg
 	if cfg.IMAP.Host == "" || cfg.SMTP.Host == "" {
 		return errors.New("imap.host and smtp.host must be set to serve")
+	}
+	if err := noOperatorYet(cfg); err != nil {
+		return err
 	}
 	lock, err := lockDataDir(cfg.Store.DataDir)
 	if err != nil {
@@ -230,6 +234,9 @@ func (d *daemon) reload() error {
 // the operators in use stay. The other settings are read at start only.
 func (d *daemon) reloadOperators() error {
 	cfg, err := config.Load(d.cfg.Path)
+	if err == nil {
+		err = noOperatorYet(cfg)
+	}
 	if err != nil {
 		d.log.Error("configuration refused; the operators in use stay", "err", err)
 		return err
@@ -238,6 +245,23 @@ func (d *daemon) reloadOperators() error {
 	d.log.Info("operators reloaded", "operators", len(cfg.Operators), "note", "other settings take effect at restart")
 	warnUnfilled(d.log, cfg)
 	return nil
+}
+
+// noOperatorYet refuses a configuration whose [[operators]] tables are all
+// still to fill in (the example as shipped, or `phananh operators` pasted
+// and not yet filled in), naming each by file and line: serving it, the
+// citizens would be acknowledged and nobody at the Center told of a report,
+// nor able to command. A configuration without any table is left to
+// `phananh check`, which fails it.
+func noOperatorYet(cfg *config.Config) error {
+	if len(cfg.Operators) > 0 || len(cfg.Unfilled) == 0 {
+		return nil
+	}
+	var tables []string
+	for _, op := range cfg.Unfilled {
+		tables = append(tables, cfg.UnfilledWarning(op))
+	}
+	return fmt.Errorf("no operator filled in: nobody would be told of a report; %s", strings.Join(tables, "; "))
 }
 
 // warnUnfilled warns of each [[operators]] table whose email is left
