@@ -39,9 +39,9 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer, now tim
 	fs := newFlagSet("check", "check --config FILE [--send-test ADDRESS]\n\n"+
 		"Checks a deployment before citizens write: the configuration and its key and password files, the\n"+
 		"database, the routing table and the operators, the templates, the calendar, the periodic reports'\n"+
-		"recipients, the HTTP address, the IMAP mailbox and the SMTP server. One line per check: ok, warn or fail, with the fix. Exit status 1\n"+
-		"when any check fails. It changes nothing (no file, no folder on the server); --send-test sends one\n"+
-		"test mail to ADDRESS.", stderr)
+		"recipients, the HTTP address, the IMAP mailbox and the SMTP server. One line per check: ok, warn or\n"+
+		"fail, with the fix. Exit status 1 when any check fails. It changes nothing (no file, no folder on\n"+
+		"the server); --send-test sends one test mail to ADDRESS.", stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
 	sendTo := fs.String("send-test", "", "send a test mail to `ADDRESS` through the SMTP server")
 	if ok, code := parseFlags(fs, args); !ok {
