@@ -131,7 +131,21 @@ func demo(ctx context.Context, out, table string, keep bool, stdout, stderr io.W
 	if err := printDemo(ctx, stdout, d, rec, names, sink, out); err != nil {
 		return err
 	}
-	return printWalk(ctx, stdout, d, code)
+	if err := printWalk(ctx, stdout, d, code); err != nil {
+		return err
+	}
+	if keep {
+		printKept(stdout, config, code)
+	}
+	return nil
+}
+
+// printKept says how the commands that read reports run on the folder
+// --keep kept, once the demo's servers are gone.
+func printKept(w io.Writer, config, code string) {
+	fmt.Fprintf(w, "\nKept: %s. Its phananh.toml serves the commands that read the reports (show, report,\n"+
+		"stats, export; the servers are gone). From the source, put go run ./cmd/phananh for phananh:\n"+
+		"  phananh show --config %s %s\n", filepath.Dir(config), config, code)
 }
 
 // clearEarlierRun creates out, or removes from it the mail an earlier run

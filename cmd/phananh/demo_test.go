@@ -6,6 +6,7 @@ import (
 	"mime"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -136,5 +137,27 @@ func wantSays(t *testing.T, out string, wants ...string) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the demo does not say %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestDemoKeep: with --keep, the demo says where its folder is and how the
+// commands that read reports are run on it, and the command it shows works.
+func TestDemoKeep(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := dispatch(context.Background(), []string{"demo", "--keep", "--out", t.TempDir()}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	m := regexp.MustCompile(`(?m)^  phananh show --config (\S+) PA-2026-000001$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("the demo does not say how to read its kept folder:\n%s", out)
+	}
+	t.Cleanup(func() { os.RemoveAll(filepath.Dir(m[1])) })
+	if !strings.HasSuffix(strings.TrimSpace(out), m[0][2:]) {
+		t.Errorf("the kept folder's commands are not the demo's last words:\n%s", out)
+	}
+	shown, errOut, code := run(t, "show", "--config", m[1], "PA-2026-000001")
+	if code != exitOK || !strings.Contains(shown, `"state": "closed"`) {
+		t.Errorf("show on the kept folder: exit %d: %s%s", code, shown, errOut)
 	}
 }
