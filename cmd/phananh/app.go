@@ -8,6 +8,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
 	"time"
 
 	"haugiang.gov.vn/phananh/config"
@@ -37,9 +41,21 @@ type app struct {
 // table, and opens the store. On a fresh installation (no database yet) it
 // creates the key files the configuration names; it never replaces a key.
 func openApp(ctx context.Context, configPath string, log *slog.Logger) (*app, error) {
+	return openAppAs(ctx, configPath, log, true)
+}
+
+// openAppAs is openApp; writer is set for serve and ingest, which write
+// files and may start an installation: as root, they refuse the folder of
+// a service that runs as another user (storeOwner).
+func openAppAs(ctx context.Context, configPath string, log *slog.Logger, writer bool) (*app, error) {
 	cfg, err := config.Load(configPath)
 	if err != nil {
 		return nil, err
+	}
+	if writer {
+		if err := storeOwner(cfg); err != nil {
+			return nil, err
+		}
 	}
 	if err := createKeys(cfg, log); err != nil {
 		return nil, err
@@ -115,7 +131,33 @@ func openExistingApp(ctx context.Context, configPath string, log *slog.Logger) (
 		return nil, fmt.Errorf("no database at %s (store.path in %s): correct store.path, or start phananh serve, "+
 			"which creates it, first", cfg.Store.Path, cfg.Path)
 	}
-	return openApp(ctx, configPath, log)
+	return openAppAs(ctx, configPath, log, false)
+}
+
+// storeOwner refuses root the database's folder when another user owns it,
+// as the package's /var/lib/phananh is the service's: the database, key
+// store and files root made there would be root's, mode 0600, and the
+// service could no longer open them.
+func storeOwner(cfg *config.Config) error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	dir := filepath.Dir(cfg.Store.Path)
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil // made by the store, as this user's
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok || st.Uid == 0 {
+		return nil
+	}
+	uid := strconv.FormatUint(uint64(st.Uid), 10)
+	name := uid
+	if u, err := user.LookupId(uid); err == nil {
+		name = u.Username
+	}
+	return fmt.Errorf("%s belongs to %s (uid %s), and this runs as root: what it made there would be root's, which "+
+		"phananh running as %s cannot open; run it as that user: runuser -u %s -- phananh …", dir, name, uid, name, name)
 }
 
 // createKeys writes the missing key files of a new installation: one
