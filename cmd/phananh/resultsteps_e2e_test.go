@@ -27,3 +27,24 @@ func TestE2EResultListingStepsDoneIsKept(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EResultNamingAnotherReportIsKept: a handler's result names the
+// report it was handled with as our notices write one — its code and
+// state on two lines, as the /status answer shows them — and goes on. No
+// notice was copied there: none of its heading, cheat sheet or footer
+// follows. The result is the handler's text whole.
+func TestE2EResultNamingAnotherReportIsKept(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	_, assignment := e.forwarded(96, 1, at)
+	const result = "Đã xử lý chung với phản ánh trước:\nMã phản ánh: PA-2026-000031\nTình trạng: đã công khai kết quả\n" +
+		"Đã thay dây dẫn, cấp điện lại lúc 15:00."
+	e.replyTo(assignment, e2eHandler, at.Add(time.Hour), "/ketqua "+result+"\n\nTrân trọng,\nĐội quản lý điện Vị Thủy\n", "")
+	review := lf(e.waitMail("review", e2eApprover, 1).text())
+	for _, l := range strings.Split(result, "\n") {
+		if !strings.Contains(review, l) {
+			t.Errorf("the result under review lacks %q:\n%s", l, review)
+		}
+	}
+}

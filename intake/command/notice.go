@@ -46,8 +46,9 @@ var noticeCode = regexp.MustCompile(`^PA-\d{4}-\d{6}$`)
 // line that closes every notice — and the
 // notice starts at the first heading of one of our notices above it (the
 // notice's own first line: a heading is a line of its own, word for word),
-// else at that line. It never starts at or above the operator's first
-// command line.
+// else at that line — for the details' first row under a command, only
+// when the rest of a notice follows (copyBelow). It never starts at or
+// above the operator's first command line.
 func noticeStart(lines []string) int {
 	first := -1
 	for i, l := range lines {
@@ -62,9 +63,33 @@ func noticeStart(lines []string) int {
 				return j
 			}
 		}
+		if first >= 0 && detailsRow(lines[i]) && !copyBelow(lines[i+1:]) {
+			continue // the operator's words name a report, as /status shows one
+		}
 		return i
 	}
 	return len(lines)
+}
+
+// detailsRow reports the first row of a report's details ("Mã phản ánh:
+// PA-…"), which an operator may write too: naming another report in a
+// result or a note, as the /status answer shows it.
+func detailsRow(line string) bool {
+	return strings.HasPrefix(strings.Trim(line, " *_"), "Mã phản ánh")
+}
+
+// copyBelow reports whether lines hold a line that only a copy of our
+// notice writes besides the report's details: the cheat sheet's opening
+// line, the line over a confirmation's list, or the footer every notice
+// ends with. Under an operator's command, the details' rows without a
+// notice heading above them end the command's text only then.
+func copyBelow(lines []string) bool {
+	for i, l := range lines {
+		if !detailsRow(l) && noticeMark(lines, i) {
+			return true
+		}
+	}
+	return false
 }
 
 // noticeMark reports a line at i that only our notices write, as they

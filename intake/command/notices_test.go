@@ -116,3 +116,26 @@ func TestNoticesNameRealCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadlessCopyStopsAtDetails: a copy of one of our notices under a
+// command, from the report's details down (a client that lost the
+// heading), still ends the command's text at the details' first row: the
+// rest of the notice follows it. Only rows an operator writes alone, with
+// nothing else of a notice under them, stay theirs (the e2e test of a
+// result naming another report).
+func TestHeadlessCopyStopsAtDetails(t *testing.T) {
+	for name, notice := range staffNotices(t) {
+		i := strings.Index(notice, "Mã phản ánh: PA-")
+		if i < 0 {
+			continue
+		}
+		if rows := strings.SplitN(notice[i:], "\n", 3); len(rows) < 2 ||
+			!strings.HasPrefix(rows[1], "Tình trạng") && !strings.HasPrefix(rows[1], "Thời gian tiếp nhận") {
+			continue // details that a reminder writes otherwise: its heading marks it
+		}
+		cmds, refused, _ := command.ParseReply("/ghichu Đã xem.\n\n"+notice[i:], command.Theirs{})
+		if len(cmds) != 1 || len(refused) != 0 || cmds[0].Text != "Đã xem." {
+			t.Errorf("%s: got %s; want the note alone", name, format(cmds, refused))
+		}
+	}
+}
