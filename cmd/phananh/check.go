@@ -205,7 +205,14 @@ func (c *checker) password(name, setting, path, env string, required bool) {
 		return
 	}
 	info, err := os.Stat(path)
+	dir := filepath.Dir(path)
+	_, dirErr := os.Stat(dir)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && errors.Is(dirErr, fs.ErrNotExist):
+		c.fail(name, fmt.Sprintf("the folder %s does not exist, so neither does the password file", dir),
+			"correct "+setting+", or make the folder and write the password in "+path+" (mode 0600), or set "+env)
+	case errors.Is(err, fs.ErrNotExist):
+		c.fail(name, path+" does not exist", "write the password in "+path+" (mode 0600), or set "+env)
 	case err != nil:
 		c.fail(name, err.Error(), "write the password in "+path+" (mode 0600), or set "+env)
 	case info.Mode().Perm()&0o077 != 0:

@@ -264,6 +264,10 @@ func TestCheckFaults(t *testing.T) {
 			check: "reports", status: "warn", want: "the monthly and quarterly reports (Art 13.4) have no recipient: the daemon would send none of them"},
 		{name: "a holiday that is no date", opt: deploymentOptions{folders: true, settings: map[string]string{"calendar.holidays": `["2026-13-01"]`}},
 			check: "calendar", status: "fail", want: `phananh.toml:`},
+		{name: "password file in a mistyped folder", opt: deploymentOptions{folders: true, settings: map[string]string{"imap.password_file": q("secret/imap.password")}},
+			check: "imap password", status: "fail", want: "/secret does not exist, so neither does the password file — fix: correct imap.password_file"},
+		{name: "password file missing", opt: deploymentOptions{folders: true, settings: map[string]string{"imap.password_file": q("imap.pasword")}},
+			check: "imap password", status: "fail", want: "/imap.pasword does not exist — fix: write the password in "},
 		{name: "password file a folder", opt: deploymentOptions{folders: true},
 			change: func(d *deployment) {
 				path := filepath.Join(d.dir, "imap.password")
