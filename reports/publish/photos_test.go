@@ -20,6 +20,7 @@ import (
 // sentPhoto is a file of a result's reply.
 type sentPhoto struct {
 	name, typ, file string // file: under testdata
+	data            []byte // the file's bytes when file is ""
 }
 
 // addPhotos records the files as the result's of the report code, as a
@@ -36,9 +37,12 @@ func addPhotos(t *testing.T, db *store.DB, code string, photos ...sentPhoto) {
 			return err
 		}
 		for _, ph := range photos {
-			data, err := os.ReadFile(filepath.Join("testdata", ph.file))
-			if err != nil {
-				return err
+			data := ph.data
+			if ph.file != "" {
+				var err error
+				if data, err = os.ReadFile(filepath.Join("testdata", ph.file)); err != nil {
+					return err
+				}
 			}
 			key, _, err := db.Blobs().Put(bytes.NewReader(data))
 			if err != nil {
@@ -68,8 +72,8 @@ var imgHEIF = regexp.MustCompile(`(?i)<img[^>]*\.hei[cf]"`)
 // first photo a browser shows, none when every photo is HEIC.
 func TestHEICPhotoLinked(t *testing.T) {
 	db := seed(t)
-	addPhotos(t, db, "PA-2026-000001", sentPhoto{"IMG_0042.HEIC", "image/heic", "gps.heic"}, sentPhoto{"IMG_0043.jpg", "image/jpeg", "gps.jpg"})
-	addPhotos(t, db, "PA-2026-000002", sentPhoto{"IMG_0044.HEIC", "image/heic", "gps.heic"})
+	addPhotos(t, db, "PA-2026-000001", sentPhoto{"IMG_0042.HEIC", "image/heic", "gps.heic", nil}, sentPhoto{"IMG_0043.jpg", "image/jpeg", "gps.jpg", nil})
+	addPhotos(t, db, "PA-2026-000002", sentPhoto{"IMG_0044.HEIC", "image/heic", "gps.heic", nil})
 	h := &Handler{DB: db, Routing: routing.Default, BaseURL: "https://phananh.haugiang.gov.vn",
 		Now: func() time.Time { return received.Add(24 * time.Hour) }}
 	mux := http.NewServeMux()

@@ -349,41 +349,11 @@ func TestCoAgenciesPublished(t *testing.T) {
 // the Center.
 func TestPublishedPhotos(t *testing.T) {
 	db := seed(t)
-	jpg, _ := os.ReadFile("testdata/gps.jpg")
-	pic, _ := os.ReadFile("testdata/gps.png")
-	webp, _ := os.ReadFile("testdata/gps.webp")
 	heic, _ := os.ReadFile("testdata/gps.heic")
-	err := db.Write(context.Background(), func(tx *store.Tx) error {
-		r, err := tx.Report("PA-2026-000001")
-		if err != nil {
-			return err
-		}
-		msg, err := tx.RecordMessage(store.Message{RawKey: "k", Kind: "command", ReportCode: r.Code, ReceivedAt: received, ProcessedAt: received})
-		if err != nil {
-			return err
-		}
-		for _, f := range []struct {
-			name, typ string
-			data      []byte
-		}{{"IMG_1.jpg", "image/jpeg", jpg}, {"IMG_2.heic", "image/heic", heic},
-			{"IMG_3.mov", "video/quicktime", []byte("\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ")},
-			{"Screenshot.png", "image/png", pic}, {"bien-ban.pdf", "application/pdf", []byte("%PDF-1.4")},
-			{"anh.webp", "image/webp", webp}} {
-			key, _, err := db.Blobs().Put(bytes.NewReader(f.data))
-			if err != nil {
-				return err
-			}
-			a := store.Attachment{MessageID: msg, Role: "result", Name: f.name, Type: f.typ, Size: int64(len(f.data)), BlobKey: key}
-			if _, err := tx.AddAttachment(r.ID, a); err != nil {
-				return err
-			}
-		}
-		r.ResultMessageID = msg
-		return tx.UpdateReport(r, received)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	addPhotos(t, db, "PA-2026-000001", sentPhoto{"IMG_1.jpg", "image/jpeg", "gps.jpg", nil}, sentPhoto{"IMG_2.heic", "image/heic", "gps.heic", nil},
+		sentPhoto{"IMG_3.mov", "video/quicktime", "", []byte("\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ")},
+		sentPhoto{"Screenshot.png", "image/png", "gps.png", nil}, sentPhoto{"bien-ban.pdf", "application/pdf", "", []byte("%PDF-1.4")},
+		sentPhoto{"anh.webp", "image/webp", "gps.webp", nil})
 	res, _ := build(t, db).Result("PA-2026-000001")
 	var names []string
 	for _, ph := range res.Photos {
