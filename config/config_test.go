@@ -244,3 +244,22 @@ func TestSecretErrorsNameLine(t *testing.T) {
 		t.Errorf("missing password file: %v, want %q", err, want)
 	}
 }
+
+// TestConfigValueOfWrongType: a value of the wrong type, as a newcomer
+// writes it (a port in quotes, one address where a list goes, "yes" for
+// true), is named with its line and what the key takes, in words; and a
+// bad retention names its key once.
+func TestConfigValueOfWrongType(t *testing.T) {
+	for body, want := range map[string]string{
+		"[imap]\nport = \"993\"\n":                               ":2: imap.port: wants a whole number, without quotes, not text in quotes",
+		"[reports]\nrecipients = \"so@haugiang.gov.vn\"\n":       `:2: reports.recipients: wants a list in brackets, such as ["a", "b"], not text in quotes`,
+		"[security]\nrequire_authentication_results = \"yes\"\n": ":2: security.require_authentication_results: wants true or false, without quotes, not text in quotes",
+		"[imap]\nhost = 12\n":                                    `:2: imap.host: wants text in quotes, such as "…", not a number`,
+		"[privacy]\nretention = \"5 years\"\n":                   `:2: privacy.retention: not a period like "5y"`,
+	} {
+		_, err := Load(write(t, body))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", body, err, want)
+		}
+	}
+}

@@ -130,10 +130,44 @@ var keyInError = regexp.MustCompile(`^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\]
 // typeError is the decoder's error of a value of the wrong type.
 var typeError = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
+var wrongType = regexp.MustCompile(`^incompatible types: TOML value has type (\S+); destination has type (.+)$`)
+
+// inWords says a decoder's type mismatch as what the key takes and what
+// the file gives, in the words of someone editing the file.
+func inWords(msg string) string {
+	m := wrongType.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	wants := map[string]string{"integer": "a whole number, without quotes", "float": "a number, without quotes",
+		"boolean": "true or false, without quotes", "slice": `a list in brackets, such as ["a", "b"]`,
+		"string": `text in quotes, such as "…"`, "primitive (string-like)": `text in quotes, such as "…"`, "map": "a table"}
+	want, ok := wants[m[2]]
+	if !ok {
+		return msg
+	}
+	var got string
+	switch t := m[1]; {
+	case t == "string":
+		got = "text in quotes"
+	case t == "int64" || t == "float64":
+		got = "a number"
+	case t == "bool":
+		got = "true or false"
+	case strings.HasPrefix(t, "[]"):
+		got = "a list"
+	case strings.HasPrefix(t, "map["):
+		got = "a table"
+	default:
+		got = t
+	}
+	return "wants " + want + ", not " + got
+}
+
 // withLine writes err as path:LINE: err when it names a key the file writes.
 func withLine(path string, lines keyLineMap, err error) error {
 	if m := typeError.FindStringSubmatch(err.Error()); m != nil {
-		return fmt.Errorf("%s:%s: %s: %s", path, m[1], m[2], m[3])
+		return fmt.Errorf("%s:%s: %s: %s", path, m[1], m[2], inWords(m[3]))
 	}
 	if m := keyInError.FindStringSubmatch(err.Error()); m != nil {
 		if n := lines.lineOf(m[1]); n > 0 {

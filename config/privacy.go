@@ -43,7 +43,7 @@ func (r *Retention) UnmarshalText(b []byte) error {
 	unit := s[max(len(s)-1, 0):]
 	n, err := strconv.Atoi(strings.TrimSuffix(s, unit))
 	if err != nil || n <= 0 || (unit != "y" && unit != "d") {
-		return fmt.Errorf("privacy.retention: not a period like \"5y\" (years) or \"90d\" (days), or \"0\" (for ever): %q", b)
+		return fmt.Errorf("not a period like \"5y\" (years) or \"90d\" (days), or \"0\" (for ever): %q", b)
 	}
 	if unit == "y" {
 		*r = Retention{Years: n}
