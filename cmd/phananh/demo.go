@@ -106,7 +106,11 @@ func demo(ctx context.Context, out, table string, keep bool, stdout, stderr io.W
 	defer wg.Wait()
 	defer cancel()
 
-	fmt.Fprintf(stdout, "IMAP server on %s, SMTP sink on %s, database in %s\n", imapSrv.Addr(), sink.Addr(), dir)
+	kept := "(removed at the end: --keep keeps it)"
+	if keep {
+		kept = "(kept)"
+	}
+	fmt.Fprintf(stdout, "IMAP server on %s, SMTP sink on %s, database in %s %s\n", imapSrv.Addr(), sink.Addr(), dir, kept)
 	fmt.Fprintf(stdout, "Routing table: %s (--table appendix1 or 2025)\n", table)
 	if removed > 0 {
 		noun := "mails"

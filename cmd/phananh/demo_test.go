@@ -20,6 +20,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	wantSays(t, stdout.String(),
+		"(removed at the end: --keep keeps it)",
 		"01-mat-dien.eml          report      PA-",
 		"Điện, huyện Vị Thủy → Công ty Điện lực Hậu Giang",
 		"confidential; image/jpeg with GPS",
