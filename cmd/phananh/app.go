@@ -134,10 +134,10 @@ func openExistingApp(ctx context.Context, configPath string, log *slog.Logger) (
 	return openAppAs(ctx, configPath, log, false)
 }
 
-// storeOwner refuses root the database's folder when another user owns it,
-// as the package's /var/lib/phananh is the service's: the database, key
-// store and files root made there would be root's, mode 0600, and the
-// service could no longer open them.
+// storeOwner refuses root (serve, ingest, restore) the database's folder
+// when another user owns it, as the package's /var/lib/phananh is the
+// service's: the database, key store and files root made there would be
+// root's, mode 0600, and the service could no longer open them.
 func storeOwner(cfg *config.Config) error {
 	if os.Geteuid() != 0 {
 		return nil

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestRootRefusesServiceFolder: serve or ingest run by root on the
+// TestRootRefusesServiceFolder: serve, ingest or restore run by root on the
 // service's folder (a try before `systemctl start`, a sudo too many) would
 // make the database, the key store and the files root's, which the service
 // cannot open: it is refused, naming the owner to run as, and nothing is
@@ -30,6 +30,10 @@ func TestRootRefusesServiceFolder(t *testing.T) {
 	_, errOut, code := run(t, "ingest", "--config", cfg, report)
 	if code != exitFailed || !strings.Contains(errOut, state+" belongs to ") || !strings.Contains(errOut, "(uid 65534)") || !strings.Contains(errOut, "runuser -u ") {
 		t.Errorf("ingest as root in another user's folder: exit %d: %s", code, errOut)
+	}
+	_, errOut, code = run(t, "restore", filepath.Join(dir, "backup"), "--config", cfg)
+	if code != exitFailed || !strings.Contains(errOut, "(uid 65534)") || !strings.Contains(errOut, "runuser -u ") {
+		t.Errorf("restore as root into another user's folder: exit %d: %s", code, errOut)
 	}
 	if entries, _ := os.ReadDir(state); len(entries) > 0 {
 		t.Errorf("root made %v in the service's folder", entries)

@@ -43,6 +43,9 @@ func restore(ctx context.Context, dir, keys, path string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := storeOwner(cfg); err != nil {
+		return err
+	}
 	key, err := cfg.EncryptionKey()
 	if err != nil {
 		return fmt.Errorf("%w (put back the key the backup was made with, from its copy)", err)
