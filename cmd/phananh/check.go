@@ -531,7 +531,9 @@ func (c *checker) imap(ctx context.Context, cfg *config.Config) {
 	}
 	password, err := cfg.IMAPPassword()
 	if err != nil || password == "" {
-		return // said by "imap password"
+		c.warn("imap connect", fmt.Sprintf("%s not tried: the login needs the password (imap password above)", config.Addr(in.Host, in.Port)),
+			"run check again once the password is there")
+		return
 	}
 	pool, err := certPool(in.CAFile)
 	if err != nil {

@@ -360,6 +360,18 @@ func TestCheckOperatorsUnfilled(t *testing.T) {
 	}
 }
 
+// TestCheckIMAPWithoutPassword: without the IMAP password the mailbox is
+// not tried, and a line says so, rather than no IMAP line at all.
+func TestCheckIMAPWithoutPassword(t *testing.T) {
+	d := newDeployment(t, deploymentOptions{folders: true})
+	os.Remove(filepath.Join(d.dir, "imap.password"))
+	out, code := d.check()
+	if code != exitFailed || statusOf(out, "imap password") != "fail" || statusOf(out, "imap connect") != "warn" ||
+		!strings.Contains(lineOf(out, "imap connect"), "not tried") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
 // notIMAP listens on loopback for a server of another protocol, which
 // greets each connection with greeting and then reads until it is closed,
 // and returns its port.
