@@ -318,22 +318,35 @@ func (s *session) bodies(uids []imap.UID, ferr *error) iter.Seq[intake.Source] {
 
 func (s *session) source(uid imap.UID, received time.Time, body imap.LiteralReader) intake.Source {
 	return intake.Source{Mailbox: s.w.Mailbox, UIDValidity: s.uidValidity, UID: uint32(uid), ReceivedAt: received,
-		Body: &literal{r: body, left: body.Size()}}
+		Body: &literal{r: body, left: body.Size(), broken: func() { s.c.Close() }}}
 }
 
 // literal reads a message's body to the size the server announced: a
 // connection closed cleanly before its end (the server, or a middlebox,
 // going away in the middle of a FETCH) fails the read rather than ending
 // it, so that the part read is never taken for the whole message.
+//
+// A read that fails before the end calls broken, which closes the
+// connection, before it returns: go-imap's reader goroutine goes on
+// decoding the stream once a body's read fails, while the fetch's next
+// step (FetchMessageData.Next) reads what is left of that body from the
+// same buffer. The client's Close returns once its reader has ended, so
+// that the buffer is read by one goroutine at a time; and a stream cut in
+// the middle of a body cannot be read on anyway.
 type literal struct {
-	r    io.Reader
-	left int64
+	r      io.Reader
+	left   int64
+	broken func()
 }
 
 func (l *literal) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.left -= int64(n)
-	if err == io.EOF && l.left > 0 {
+	if err == nil || err == io.EOF && l.left <= 0 {
+		return n, err
+	}
+	l.broken()
+	if err == io.EOF {
 		err = fmt.Errorf("imap fetch: the connection ended %d bytes before the message's end: %w", l.left, io.ErrUnexpectedEOF)
 	}
 	return n, err
