@@ -148,3 +148,68 @@ func TestSenderRefusedDelaysMail(t *testing.T) {
 	}
 	wantAccepted(t, sink, 3)
 }
+
+// TestRecordRefusedWhileNextBatchSent: the store refuses the records of a
+// batch (the disk is full) while the next batch is sent. Neither batch's
+// accepted mails are sent again while the records stay refused, mail
+// queued since goes once, and once the store works again every mail is
+// recorded as sent, each delivered once.
+func TestRecordRefusedWhileNextBatchSent(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "db")
+	db, err := store.Open(context.Background(), store.Options{Path: path, DataDir: filepath.Join(dir, "data"),
+		Key: bytes.Repeat([]byte{5}, 32), MailDomain: "haugiang.gov.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	w, sink := newWorker(t, db, io.Discard)
+	defer w.hangUp()
+	ctx := context.Background()
+	acks(t, w, batch+batch/2)
+	restore := refuseRecords(t, path)
+	if n, err := w.sendDue(ctx); n != batch+batch/2 || err == nil {
+		t.Fatalf("sent %d, %v: want %d and the records' failure", n, err, batch+batch/2)
+	}
+	if n, err := w.sendDue(ctx); n != 0 || err == nil {
+		t.Errorf("with the records still refused: sent %d, %v; want nothing sent and the failure", n, err)
+	}
+	acks(t, w, 1)
+	if n, err := w.sendDue(ctx); n != 1 || err == nil {
+		t.Fatalf("a mail queued since: sent %d, %v; want it alone sent and the record's failure", n, err)
+	}
+	restore()
+	if n, err := w.sendDue(ctx); n != 0 || err != nil {
+		t.Fatalf("with the store back: sent %d, %v; want nothing more", n, err)
+	}
+	wantAllStates(t, db, "", "sent/1")
+	wantAccepted(t, sink, batch+batch/2+1)
+}
+
+// TestStopWaitsForRecords: the worker is stopped while a batch's records
+// wait for the writer and the next batch has been sent. Run returns only
+// once both batches are recorded: a restart sends none of them again.
+func TestStopWaitsForRecords(t *testing.T) {
+	db := openStore(t)
+	w, sink := newWorker(t, db, io.Discard)
+	acks(t, w, batch+batch/2)
+	held, release := make(chan struct{}), make(chan struct{})
+	go db.Write(context.Background(), func(*store.Tx) error { close(held); <-release; return nil }) // the writer, busy
+	<-held
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	for deadline := time.Now().Add(30 * time.Second); len(sink.Messages()) < batch+batch/2 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+		t.Error("the worker stopped with its records still waiting for the writer")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	<-done
+	wantAllStates(t, db, "once stopped, ", "sent/1")
+	wantAccepted(t, sink, batch+batch/2)
+}
