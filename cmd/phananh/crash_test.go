@@ -210,16 +210,20 @@ func TestE2EKillAndRestart(t *testing.T) {
 	e.sink.SetDown(false)
 	// Mid-send: kill the daemon when the sink has taken its seventh mail,
 	// with the mails before it accepted and perhaps not yet recorded.
-	var c *child
+	// The hook runs on the sink's goroutine: it learns the child from a
+	// channel, the only ordering the race detector sees between its start
+	// and the child's mail.
+	started := make(chan *child, 1)
 	var killed sync.Once
 	accepted := atomic.Int32{}
 	hook := func(smtptest.Received) {
 		if accepted.Add(1) == 7 {
-			killed.Do(func() { c.kill() })
+			killed.Do(func() { (<-started).kill() })
 		}
 	}
 	e.onAccepted.Store(&hook)
-	c = startChild(t, e.config, "none")
+	c := startChild(t, e.config, "none")
+	started <- c
 	if !c.wait(t, time.Minute) {
 		t.Fatal("mid-send: the daemon was not killed")
 	}
