@@ -33,13 +33,10 @@ func refuseRecords(t *testing.T, path string) (restore func()) {
 	return func() { exec(`DROP TRIGGER full_disk`) }
 }
 
-// TestAcceptedMailUnrecordedIsNotSentAgain: the server accepts a batch of
-// mail, and the store cannot record it (the disk is full). Those mails are
-// still queued, as far as the database knows; the worker, which knows
-// better, does not send them again on every round while the disk stays
-// full, and mail queued since goes once. Once the store works again, they
-// are recorded as sent, each delivered once.
-func TestAcceptedMailUnrecordedIsNotSentAgain(t *testing.T) {
+// openFileDB opens a store in a folder of the test's, and returns it and
+// its database file's path (for refuseRecords).
+func openFileDB(t *testing.T) (*store.DB, string) {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "db")
 	db, err := store.Open(context.Background(), store.Options{Path: path, DataDir: filepath.Join(dir, "data"),
@@ -48,6 +45,17 @@ func TestAcceptedMailUnrecordedIsNotSentAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+// TestAcceptedMailUnrecordedIsNotSentAgain: the server accepts a batch of
+// mail, and the store cannot record it (the disk is full). Those mails are
+// still queued, as far as the database knows; the worker, which knows
+// better, does not send them again on every round while the disk stays
+// full, and mail queued since goes once. Once the store works again, they
+// are recorded as sent, each delivered once.
+func TestAcceptedMailUnrecordedIsNotSentAgain(t *testing.T) {
+	db, path := openFileDB(t)
 	w, sink := newWorker(t, db, io.Discard)
 	defer w.hangUp()
 	ctx := context.Background()
@@ -155,14 +163,7 @@ func TestSenderRefusedDelaysMail(t *testing.T) {
 // queued since goes once, and once the store works again every mail is
 // recorded as sent, each delivered once.
 func TestRecordRefusedWhileNextBatchSent(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "db")
-	db, err := store.Open(context.Background(), store.Options{Path: path, DataDir: filepath.Join(dir, "data"),
-		Key: bytes.Repeat([]byte{5}, 32), MailDomain: "haugiang.gov.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, path := openFileDB(t)
 	w, sink := newWorker(t, db, io.Discard)
 	defer w.hangUp()
 	ctx := context.Background()
