@@ -218,12 +218,19 @@ func (s *session) moveAll(b *batch) error {
 		return nil
 	}
 	b.wait()
+	stopped := 0
 	for _, r := range b.results {
-		if r.Err != nil {
+		switch {
+		case errors.Is(r.Err, context.Canceled):
+			stopped++ // the daemon stops: read again at its next start
+		case r.Err != nil:
 			s.w.Log.Error("message left in the mailbox, to try again", "uid", r.UID, "err", r.Err)
-			continue
+		default:
+			b.dests[s.dest(r.Outcome)] = append(b.dests[s.dest(r.Outcome)], imap.UID(r.UID))
 		}
-		b.dests[s.dest(r.Outcome)] = append(b.dests[s.dest(r.Outcome)], imap.UID(r.UID))
+	}
+	if stopped > 0 {
+		s.w.Log.Info("stopping: messages left in the mailbox, to read at the next start", "messages", stopped)
 	}
 	if b.fetchErr != nil {
 		if s.broken() {
