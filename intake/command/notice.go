@@ -92,13 +92,17 @@ func copyBelow(lines []string) bool {
 	return false
 }
 
+// noticeClosing is the line that closes every notice of ours (the
+// templates' footer).
+const noticeClosing = "Thư này được gửi tự động từ hệ thống tiếp nhận phản ánh hiện trường."
+
 // noticeMark reports a line at i that only our notices write, as they
 // write it (a client's conversion of the HTML part to text keeps it).
 func noticeMark(lines []string, i int) bool {
 	t := strings.Trim(lines[i], " *_")
 	switch {
 	case strings.HasPrefix(t, "Trả lời thư này, mỗi lệnh một dòng ở đầu thư"),
-		t == "Thư này được gửi tự động từ hệ thống tiếp nhận phản ánh hiện trường.":
+		t == noticeClosing:
 		return true
 	case t == "Các lệnh sau đã được thực hiện, theo thứ tự:":
 		// Over a confirmation's list, whose first item is a command; an

@@ -16,9 +16,6 @@ const unreadReason = "dòng này nằm dưới phần thư cũ được trích l
 	"nên không được đọc là lệnh: lệnh chỉ được đọc ở đầu thư trả lời, phía trên phần trích; " +
 	"nếu đây là lệnh mới của Quý Ông/Bà, hãy gửi lại ở đầu một thư trả lời"
 
-// noticeClosing is the line that closes every notice of ours.
-const noticeClosing = "Thư này được gửi tự động từ hệ thống tiếp nhận phản ánh hiện trường."
-
 // UnreadLines returns the command lines of a reply's whole text (full,
 // parse.Message.Text) that lie outside the part read for commands (read,
 // the text given to ParseReply): an operator who answers inline, between
