@@ -345,11 +345,7 @@ func (c *checker) routing(cfg *config.Config) *routing.Table {
 // table whose email is left empty (config.Config.Unfilled).
 func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	if len(cfg.Operators) == 0 && len(cfg.Unfilled) > 0 {
-		var tables []string
-		for _, op := range cfg.Unfilled {
-			tables = append(tables, cfg.UnfilledWarning(op))
-		}
-		c.fail("operators", "none yet: nobody would be told of a report; "+strings.Join(tables, "; "),
+		c.fail("operators", "none yet: nobody would be told of a report; "+unfilledTables(cfg),
 			"write each person's address in the tables named, the Center's receivers and approvers and each agency's handler and leader")
 		return
 	}
@@ -367,8 +363,8 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	}
 	notes = append(notes, checkLeaders(cfg.Operators, table)...)
 	notes = append(notes, centerAndAgency(cfg.Operators, table)...)
-	for _, op := range cfg.Unfilled {
-		notes = append(notes, cfg.UnfilledWarning(op))
+	if len(cfg.Unfilled) > 0 {
+		notes = append(notes, unfilledTables(cfg))
 	}
 	note := strings.Join(notes, "; ")
 	tables := "; `phananh operators --config " + cfg.Path + "` lists the agencies' codes and writes the [[operators]] tables to fill in"
@@ -383,6 +379,31 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	default:
 		c.ok("operators", "%d; every agency has a handler and a leader, the Center a receiver and an approver", len(cfg.Operators))
 	}
+}
+
+// unfilledShown is how many [[operators]] tables with an empty email the
+// operators check names by their line; `phananh operators` names them all.
+const unfilledShown = 3
+
+// unfilledTables says which [[operators]] tables of the configuration have
+// their email still empty (config.Config.Unfilled): one is named with its
+// warning, more by their count and the file and line of the first few, so
+// that check's one line stays readable with the dozens of tables that
+// `phananh operators` writes to fill in.
+func unfilledTables(cfg *config.Config) string {
+	if len(cfg.Unfilled) == 1 {
+		return cfg.UnfilledWarning(cfg.Unfilled[0])
+	}
+	var at []string
+	for _, op := range cfg.Unfilled[:min(len(cfg.Unfilled), unfilledShown)] {
+		at = append(at, fmt.Sprintf("%s:%d", cfg.Path, op.Line))
+	}
+	list := strings.Join(at, ", ")
+	if more := len(cfg.Unfilled) - len(at); more > 0 {
+		list += fmt.Sprintf(" and %d more", more)
+	}
+	return fmt.Sprintf("%d [[operators]] tables with an empty email, not yet operators: %s (write each person's address there, "+
+		"or delete the table; `phananh operators` names each)", len(cfg.Unfilled), list)
 }
 
 // bodies says which bodies the mail and the reports name (routing.Bodies),

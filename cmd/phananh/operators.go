@@ -38,7 +38,7 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	table = cfg.Center.Table(table)
 	listOperators(stdout, cfg.Operators)
 	fmt.Fprintln(stdout)
-	listAgencies(stdout, cfg.Operators, table)
+	listAgencies(stdout, cfg, table)
 	problems := slices.Concat(checkOperators(cfg.Operators, table), checkLeaders(cfg.Operators, table), unknownAgencies(cfg.Unfilled, table))
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "%s: %s\n", cfg.Path, p)
@@ -68,12 +68,17 @@ func listOperators(w io.Writer, ops []config.Operator) {
 
 // listAgencies writes every agency of the table with its code, its names
 // in Vietnamese and in English, and the addresses of its handlers and
-// leaders ("none" where it has none), then an [[operators]] table for each
-// handler and each leader an agency but the Center lacks, ready to fill in:
-// the IT team reads here the codes the configuration needs. A table pasted
-// with its email left empty is not yet an operator (config.Config.Unfilled):
-// the configuration still loads, and check, operators and serve warn of it.
-func listAgencies(w io.Writer, ops []config.Operator, table *routing.Table) {
+// leaders ("none" where it has none), then what each handler and each
+// leader an agency but the Center lacks needs: where the configuration
+// already has its [[operators]] table with the email left empty
+// (config.Config.Unfilled), that table's file and line, to write the
+// address there; else a new table ready to fill in, so that the tables
+// written can be pasted as they are, run after run, without making
+// duplicates. The IT team reads here the codes the configuration needs. A
+// table pasted with its email left empty is not yet an operator: the
+// configuration still loads, and check, operators and serve warn of it.
+func listAgencies(w io.Writer, cfg *config.Config, table *routing.Table) {
+	ops := cfg.Operators
 	fmt.Fprintf(w, "Agencies of the routing table %s (%d):\n", table.Title(), len(table.Agencies()))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CODE\tNAME\tNAME IN ENGLISH\tHANDLERS\tLEADERS")
@@ -90,22 +95,30 @@ func listAgencies(w io.Writer, ops []config.Operator, table *routing.Table) {
 	if len(noHandler)+len(noLeader) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nNo handler for %d agencies, no leader for %d (Art 15.3 asks for both). Add these to the "+
-		"configuration, each with the person's address (a table whose email is left empty is not yet an operator: "+
-		"check and serve warn of it):\n", len(noHandler), len(noLeader))
-	lacks := func(list []routing.Agency, code string) bool {
-		return slices.ContainsFunc(list, func(a routing.Agency) bool { return a.Code == code })
-	}
-	missing := []struct {
-		role config.Role
-		of   []routing.Agency
-	}{{config.RoleHandler, noHandler}, {config.RoleLeader, noLeader}}
+	fmt.Fprintf(w, "\nNo handler for %d agencies, no leader for %d (Art 15.3 asks for both).\n", len(noHandler), len(noLeader))
+	var unfilled, tables strings.Builder
 	for _, a := range table.Agencies() {
-		for _, m := range missing {
-			if lacks(m.of, a.Code) {
-				fmt.Fprintf(w, "\n[[operators]]\nemail = \"\"\nrole = %q\nagency = %q # %s\n", m.role, a.Code, a.Name)
+		for _, m := range []struct {
+			role config.Role
+			of   []routing.Agency
+		}{{config.RoleHandler, noHandler}, {config.RoleLeader, noLeader}} {
+			if !slices.ContainsFunc(m.of, func(l routing.Agency) bool { return l.Code == a.Code }) {
+				continue
 			}
+			i := slices.IndexFunc(cfg.Unfilled, func(op config.Operator) bool { return op.Role == m.role && op.Agency == a.Code })
+			if i >= 0 {
+				fmt.Fprintf(&unfilled, "  %s:%d  %s of %s (%s)\n", cfg.Path, cfg.Unfilled[i].Line, m.role, a.Code, a.Name)
+				continue
+			}
+			fmt.Fprintf(&tables, "\n[[operators]]\nemail = \"\"\nrole = %q\nagency = %q # %s\n", m.role, a.Code, a.Name)
 		}
+	}
+	if unfilled.Len() > 0 {
+		fmt.Fprintf(w, "\nThe configuration has these tables, their email still empty: write the person's address on the line named:\n%s", unfilled.String())
+	}
+	if tables.Len() > 0 {
+		fmt.Fprintf(w, "\nAdd these to the configuration, each with the person's address (a table whose email is left empty "+
+			"is not yet an operator: check and serve warn of it):\n%s", tables.String())
 	}
 }
 
