@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"haugiang.gov.vn/phananh/store/folder"
 	"haugiang.gov.vn/phananh/templates"
 )
 
@@ -54,7 +55,8 @@ const (
 	FileChart = "chart.png"
 )
 
-// WriteFiles writes the report into dir, creating it if needed:
+// WriteFiles writes the report into dir, making it if needed in a folder
+// that must exist (folder.Make: a mistyped path is refused, not made):
 // report.html (showing chart.png beside it), report.xlsx, report.csv and
 // chart.png. It returns the paths written.
 func (r *Report) WriteFiles(dir string, set *templates.Set) ([]string, error) {
@@ -66,7 +68,7 @@ func (r *Report) WriteFiles(dir string, set *templates.Set) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := folder.Make(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("reports: %w", err)
 	}
 	var paths []string

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"haugiang.gov.vn/phananh/store/folder"
 )
 
 // Backup writes a consistent copy of the store into dest, which must not
@@ -65,7 +67,7 @@ func (db *DB) BackupKeys(ctx context.Context, dest string) error {
 func emptyDir(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return newDir(dir)
+		return folder.Make(dir, 0o700)
 	}
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -95,15 +97,4 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
-}
-
-// newDir makes the folder dir, readable by its owner only, in a folder that
-// must exist: a missing parent is named, and nothing is made.
-func newDir(dir string) error {
-	err := os.Mkdir(dir, 0o700)
-	if errors.Is(err, fs.ErrNotExist) {
-		parent := filepath.Dir(filepath.Clean(dir))
-		return fmt.Errorf("the folder %s does not exist: correct the path, or make the folder first (install -d -m 700 %s)", parent, parent)
-	}
-	return err
 }

@@ -37,10 +37,11 @@ func TestCommandsRefuseMissingDatabase(t *testing.T) {
 	}
 }
 
-// TestOutFolderMistyped: backup and export write into a new folder, not a
-// new path: a mistyped parent folder is named and nothing is made, so
-// that a copy is never left where nobody looks; and an export of a code
-// that names no report leaves no empty folder behind.
+// TestOutFolderMistyped: backup, export, report, stats and publish write
+// into a new folder, not a new path: a mistyped parent folder is named and
+// nothing is made, so that a copy or a report is never left where nobody
+// looks; and an export of a code that names no report leaves no empty
+// folder behind.
 func TestOutFolderMistyped(t *testing.T) {
 	dir := t.TempDir()
 	cfg := writeFile(t, dir, "phananh.toml", "[security]\nrequire_authentication_results = false\n"+testOperators)
@@ -51,6 +52,9 @@ func TestOutFolderMistyped(t *testing.T) {
 		{"backup", "--config", cfg, filepath.Join(missing, "phananh-2026-12-07")},
 		{"backup", "--config", cfg, "--keys", filepath.Join(missing, "keys-2026-12-07")},
 		{"export", "--config", cfg, "PA-2026-000001", "--out", filepath.Join(missing, "record"), "--reason", "kiểm tra"},
+		{"report", "--config", cfg, "--period", "monthly", "--at", "2026-11", "--out", filepath.Join(missing, "2026-11")},
+		{"stats", "--config", cfg, "--out", filepath.Join(missing, "stats")},
+		{"publish", "--config", cfg, "--out", filepath.Join(missing, "portal")},
 	} {
 		_, errOut, code := run(t, args...)
 		if code != exitFailed || !strings.Contains(errOut, "the folder "+missing+" does not exist") {
@@ -59,6 +63,16 @@ func TestOutFolderMistyped(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); err == nil {
 		t.Errorf("%s was made", missing)
+	}
+	// The folder itself is made on the first run, in a parent that exists.
+	for _, args := range [][]string{
+		{"report", "--config", cfg, "--period", "monthly", "--at", "2026-11", "--out", filepath.Join(dir, "2026-11")},
+		{"stats", "--config", cfg, "--out", filepath.Join(dir, "stats")},
+		{"publish", "--config", cfg, "--out", filepath.Join(dir, "portal")},
+	} {
+		if _, errOut, code := run(t, args...); code != exitOK {
+			t.Errorf("%s: exit %d: %s", strings.Join(args, " "), code, errOut)
+		}
 	}
 	record := filepath.Join(dir, "record")
 	_, errOut, code := run(t, "export", "--config", cfg, "PA-2026-000009", "--out", record, "--reason", "kiểm tra")

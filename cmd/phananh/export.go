@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/store/folder"
 )
 
 // exported is record.json of `phananh export` (SPEC 10.4): the report's
@@ -186,7 +187,7 @@ func exportReport(ctx context.Context, a *app, code, dir, reason, user string, n
 func newPrivateDir(dir string) (made bool, err error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := parentFolder(filepath.Clean(dir)); err != nil {
+		if err := folder.Parent(dir, 0o700); err != nil {
 			return false, err
 		}
 		return true, os.Mkdir(dir, 0o700)

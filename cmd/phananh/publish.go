@@ -18,7 +18,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		"and /open311/v2/. Safe to run while the daemon runs; run it every few minutes to publish within the\n"+
 		"deadline.", stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
-	out := fs.String("out", "", "the `folder` to write the files into")
+	out := fs.String("out", "", "the `folder` to write the files into, made if missing in a folder that exists")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}

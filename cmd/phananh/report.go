@@ -19,7 +19,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	configPath := fs.String("config", "", "the configuration `file`")
 	period := fs.String("period", "", "the `kind` of report: monthly, quarterly, semiannual or annual")
 	month := fs.String("at", "", "the `month` (YYYY-MM) the period ends in")
-	out := fs.String("out", "", "the `folder` to write the files into")
+	out := fs.String("out", "", "the `folder` to write the files into, made if missing in a folder that exists")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}

@@ -16,7 +16,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"administrative unit without personal data or confidential reports, for a web server to publish.\n"+
 		"The daemon serves the same at /stats and /stats.json. Safe to run while the daemon runs.", stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
-	out := fs.String("out", "", "the `folder` to write the files into")
+	out := fs.String("out", "", "the `folder` to write the files into, made if missing in a folder that exists")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}

@@ -10,6 +10,7 @@ import (
 
 	"haugiang.gov.vn/phananh/mailer/strip"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/store/folder"
 )
 
 // CopyPhoto writes a result's photo without its metadata (strip.File: no
@@ -42,8 +43,13 @@ func (r Result) Photo(name string) (Photo, bool) {
 // wrote. Each file is written whole, then renamed into place; files of an
 // earlier run under ket-qua/ and open311/v2/ that this one did not write —
 // a result reopened or marked secret since — are removed. A photo that
-// cannot be read as its type is left out, and named in the error.
+// cannot be read as its type is left out, and named in the error. dir is
+// made on the first run, in a folder that must exist (folder.Make: a
+// mistyped path is refused, not made).
 func (p *Publication) WriteFiles(dir string, blobs *store.Blobs) ([]string, error) {
+	if err := folder.Make(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
 	w := &writer{dir: dir, written: map[string]bool{}}
 	var errs []error
 	for _, f := range p.files() {

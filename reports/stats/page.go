@@ -16,6 +16,7 @@ import (
 
 	"haugiang.gov.vn/phananh/rules/routing"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/store/folder"
 )
 
 //go:embed page.html
@@ -68,8 +69,9 @@ const (
 	FileHTML = "index.html"
 )
 
-// WriteFiles writes stats.json and index.html into dir, creating it if
-// needed, and returns their paths.
+// WriteFiles writes stats.json and index.html into dir, making it if
+// needed in a folder that must exist (folder.Make: a mistyped path is
+// refused, not made), and returns their paths.
 func (s *Stats) WriteFiles(dir string) ([]string, error) {
 	js, err := s.JSON()
 	if err != nil {
@@ -79,7 +81,7 @@ func (s *Stats) WriteFiles(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := folder.Make(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
 	var paths []string
