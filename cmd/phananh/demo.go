@@ -13,10 +13,12 @@ import (
 	"mime"
 	"net/mail"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -56,11 +58,46 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "phananh demo: --table %q: want appendix1 or 2025\n", *table)
 		return exitUsage
 	}
-	if err := demo(ctx, *out, *table, *keep, stdout, stderr); err != nil {
+	// A closed standard output (`phananh demo | head`) fails a write rather
+	// than killing the process with SIGPIPE: the demo then stops, and
+	// removes its temporary folder, as at its end.
+	sigpipe := make(chan os.Signal, 1)
+	signal.Notify(sigpipe, syscall.SIGPIPE)
+	defer signal.Stop(sigpipe)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w := &stopWriter{w: stdout, stop: cancel}
+	err := demo(ctx, *out, *table, *keep, w, stderr)
+	switch {
+	case w.err != nil:
+		fmt.Fprintf(stderr, "phananh demo: stopped, its output closed: %v\n", w.err)
+		return exitFailed
+	case err != nil:
 		fmt.Fprintf(stderr, "phananh demo: %v\n", err)
 		return exitFailed
 	}
 	return exitOK
+}
+
+// stopWriter writes to w until a write fails — the reader is gone — then
+// stops (the demo's context) and fails every later write with that error.
+// The demo writes its output from one goroutine.
+type stopWriter struct {
+	w    io.Writer
+	stop context.CancelFunc
+	err  error
+}
+
+func (s *stopWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	if err != nil {
+		s.err = err
+		s.stop()
+	}
+	return n, err
 }
 
 func demo(ctx context.Context, out, table string, keep bool, stdout, stderr io.Writer) error {

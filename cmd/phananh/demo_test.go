@@ -5,9 +5,11 @@ import (
 	"context"
 	"mime"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -160,5 +162,50 @@ func TestDemoKeep(t *testing.T) {
 	shown, errOut, code := run(t, "show", "--config", m[1], "PA-2026-000001")
 	if code != exitOK || !strings.Contains(shown, `"state": "closed"`) {
 		t.Errorf("show on the kept folder: exit %d: %s%s", code, shown, errOut)
+	}
+}
+
+// envDemoChild runs TestHelperDemo as `phananh demo --out` its value, with
+// the process's own standard output and error.
+const envDemoChild = "PHANANH_TEST_DEMO_OUT"
+
+// TestHelperDemo is the child of TestDemoClosedPipe: the demo in a
+// process of its own, as from a shell.
+func TestHelperDemo(t *testing.T) {
+	out := os.Getenv(envDemoChild)
+	if out == "" {
+		t.Skip("the child of TestDemoClosedPipe")
+	}
+	os.Exit(dispatch(context.Background(), []string{"demo", "--out", out}, os.Stdout, os.Stderr))
+}
+
+// TestDemoClosedPipe: `phananh demo | head` closes the demo's standard
+// output before it is done. The demo then stops as at its end, removing
+// its temporary folder, rather than being killed (SIGPIPE) with its
+// database and data left in /tmp.
+func TestDemoClosedPipe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the demo in a process of its own")
+	}
+	tmp := t.TempDir()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close() // as head, gone before the demo writes
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperDemo$", "-test.v=false")
+	cmd.Env = append(os.Environ(), envDemoChild+"="+filepath.Join(t.TempDir(), "mail"), "TMPDIR="+tmp)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = w, &stderr
+	err = cmd.Run()
+	w.Close()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		t.Errorf("the demo was killed by %v: %s", ws.Signal(), stderr.String())
+	} else if err == nil || !strings.Contains(stderr.String(), "broken pipe") {
+		t.Errorf("the demo does not say its output was closed: %v: %s", err, stderr.String())
+	}
+	left, _ := os.ReadDir(tmp)
+	for _, e := range left {
+		t.Errorf("left in the temporary folder: %s", e.Name())
 	}
 }
