@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -166,19 +167,40 @@ func (t *Tx) contentIndex(content string) []byte {
 }
 
 // nextCode gives out the next PA-YYYY-NNNNNN of the year of t in Vietnam.
+//
+// The year's last number is read once a group of the writer and counted
+// on from there, as nextID counts ids; each report writes its number back
+// with a plain INSERT or UPDATE. An upsert with RETURNING, one statement,
+// would cost more: SQLite runs it in a statement journal of its own, and
+// closing that journal walks the group's whole savepoint journal.
 func (t *Tx) nextCode(received time.Time) (string, error) {
 	year := received.In(calendar.Vietnam).Year()
-	var n int64
-	err := t.queryRow(`INSERT INTO report_seq (year, last) VALUES (?, 1)
-		ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`, year).Scan(&n)
-	if err != nil {
-		return "", fmt.Errorf("store: report code: %w", err)
+	key := seqKey(year)
+	n, ok := t.db.nextIDs[key]
+	if !ok || !t.writable {
+		if err := t.queryRow(`SELECT coalesce(max(last), 0) + 1 FROM report_seq WHERE year = ?`, year).Scan(&n); err != nil {
+			return "", fmt.Errorf("store: report code: %w", err)
+		}
 	}
 	if n > 999999 {
 		return "", fmt.Errorf("store: report code: year %d has used all 999999 numbers", year)
 	}
+	query := `UPDATE report_seq SET last = ? WHERE year = ?`
+	if n == 1 {
+		query = `INSERT INTO report_seq (last, year) VALUES (?, ?)`
+	}
+	if _, err := t.exec(query, n, year); err != nil {
+		return "", fmt.Errorf("store: report code: %w", err)
+	}
+	if t.writable && t.db.nextIDs != nil {
+		t.db.nextIDs[key] = n + 1
+	}
 	return fmt.Sprintf("PA-%04d-%06d", year, n), nil
 }
+
+// seqKey is the key of a year's next report number among a group's
+// counters (DB.nextIDs), which are otherwise keyed by table.
+func seqKey(year int) string { return "report_seq " + strconv.Itoa(year) }
 
 // reportID returns the id of the report with code, or nil for "".
 func (t *Tx) reportID(code string) (any, error) {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -78,6 +79,53 @@ func TestReportCodesPerYear(t *testing.T) {
 		}
 		return err
 	})
+}
+
+// TestReportCodesInOneGroup: the transactions of one group count the
+// year's numbers on from one another, across years, and one that fails
+// gives its number back to the next.
+func TestReportCodesInOneGroup(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	y26, y27 := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), time.Date(2027, 1, 5, 1, 0, 0, 0, time.UTC)
+	if err := db.Write(ctx, func(tx *Tx) error { _, err := tx.CreateReport(sample(y26)); return err }); err != nil {
+		t.Fatal(err)
+	}
+	times := []time.Time{y26, y27, y26, y26, y27, y26}
+	fail := 2
+	codes := make([]string, len(times))
+	fns := make([]func(*Tx) error, len(times))
+	for i, at := range times {
+		fns[i] = func(tx *Tx) error {
+			r, err := tx.CreateReport(sample(at))
+			if err != nil {
+				return err
+			}
+			if i == fail {
+				return errors.New("stop")
+			}
+			codes[i] = r.Code
+			return nil
+		}
+	}
+	errs := db.WriteEach(ctx, fns...)
+	for i, err := range errs {
+		if (err != nil) != (i == fail) {
+			t.Fatalf("transaction %d: %v", i, err)
+		}
+	}
+	want := []string{"PA-2026-000002", "PA-2027-000001", "", "PA-2026-000003", "PA-2027-000002", "PA-2026-000004"}
+	if !slices.Equal(codes, want) {
+		t.Errorf("codes %q, want %q", codes, want)
+	}
+	// The next group counts on from what the last one committed.
+	var next Report
+	if err := db.Write(ctx, func(tx *Tx) (err error) { next, err = tx.CreateReport(sample(y27)); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if next.Code != "PA-2027-000003" {
+		t.Errorf("next group: code %s, want PA-2027-000003", next.Code)
+	}
 }
 
 func TestReportRoundTrip(t *testing.T) {
