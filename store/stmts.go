@@ -23,19 +23,28 @@ type stmtCache struct {
 	want map[string]bool
 }
 
-// groupStmt returns the statement for query that the writer's group
-// prepared on its transaction, preparing it the first time: a group of
-// hundreds of messages would otherwise compile each of its statements for
-// each message, before the cache has it. The transaction closes them when
+// groupStmt returns the statement for query on the writer's group
+// transaction, made the first time the group runs it: the cached
+// statement's form for the transaction, or, when the cache lacks it,
+// prepared on the transaction — a group of hundreds of messages would
+// otherwise compile each of its statements for each message, before the
+// cache has it. Either is made once a group, not once a run of the
+// statement (database/sql's Tx.StmtContext allocates a statement and
+// registers it with the pool each time). The transaction closes them when
 // it ends. It returns nil when query does not prepare: running it reports
 // the error.
 func (db *DB) groupStmt(t *Tx, query string) *sql.Stmt {
 	if st, ok := db.groupStmts[query]; ok {
 		return st
 	}
-	st, err := t.tx.PrepareContext(t.ctx, query)
-	if err != nil {
-		return nil
+	var st *sql.Stmt
+	if cached := db.writeStmts.lookup(query); cached != nil {
+		st = t.tx.StmtContext(t.ctx, cached)
+	} else {
+		var err error
+		if st, err = t.tx.PrepareContext(t.ctx, query); err != nil {
+			return nil
+		}
 	}
 	db.groupStmts[query] = st
 	return st

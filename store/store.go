@@ -403,15 +403,15 @@ func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 // prepared returns the transaction's form of the statement cached for
 // query, or nil when it is not cached (yet: see stmtCache).
 func (t *Tx) prepared(query string) *sql.Stmt {
+	if t.writable && t.db.groupStmts != nil {
+		return t.db.groupStmt(t, query)
+	}
 	cache := &t.db.readStmts
 	if t.writable {
 		cache = &t.db.writeStmts
 	}
 	if st := cache.lookup(query); st != nil {
 		return t.tx.StmtContext(t.ctx, st)
-	}
-	if t.writable && t.db.groupStmts != nil {
-		return t.db.groupStmt(t, query)
 	}
 	return nil
 }

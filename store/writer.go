@@ -287,11 +287,16 @@ func (db *DB) runSavepoint(tx *sql.Tx, r *writeReq, i int) (broken error) {
 
 // execGroup runs one of the savepoint statements on the group's
 // transaction, prepared once (stmts.go) rather than compiled for each
-// transaction of each group.
+// transaction of each group, and made the transaction's once a group.
 func (db *DB) execGroup(tx *sql.Tx, query string) (sql.Result, error) {
 	bg := context.Background()
+	if st, ok := db.groupStmts[query]; ok {
+		return st.ExecContext(bg)
+	}
 	if st := db.writeStmts.lookup(query); st != nil {
-		return tx.StmtContext(bg, st).ExecContext(bg)
+		txst := tx.StmtContext(bg, st)
+		db.groupStmts[query] = txst
+		return txst.ExecContext(bg)
 	}
 	return tx.ExecContext(bg, query)
 }
