@@ -45,6 +45,28 @@ func maskIdentity(text string, c store.Citizen) string {
 	return mask.Identity(text, mask.Citizen(c), hidden)
 }
 
+// masked replaces the contact details an unverified third person's
+// follow-up gives, in the agency's copy (maskStranger).
+const masked = "[đã che]"
+
+// maskStranger masks, in the text of a follow-up from another address than
+// the report's, what could tell who wrote it (mask.Identity: the name,
+// phone numbers, email and street addresses it gives, a signature's
+// included, and the sender's own name and address), for an agency holding
+// a report that is not confidential. SPEC 10.2 lets such an agency see the
+// report's citizen, whose contact it needs; the sender of such a mail is
+// not the citizen, nor verified as anyone — any address may write a
+// report's code — and what it writes of itself is a third person's
+// personal data that the agency's work does not need. The Center's staff
+// read the text whole, with the sender's address, and pass on what the
+// agency must know (/note); the agency's notice says so
+// (templates.Notice.SenderMasked). A follow-up from the report's own
+// address is the citizen's as far as anyone can tell, verified or not:
+// its details are the citizen's, which the agency already sees.
+func maskStranger(text string, from sender) string {
+	return mask.Identity(text, mask.Citizen{Email: from.addr, Name: from.name}, masked)
+}
+
 // hideCitizen masks in the Center's words what the report recorded of its
 // citizen (mask.Recorded).
 func hideCitizen(text string, c store.Citizen) string {

@@ -52,6 +52,8 @@ const (
 // A sender is who wrote a follow-up, as the notices describe them.
 type sender struct {
 	addr string
+	// name is the From's display name, if any.
+	name string
 	// citizen is set when the From is the report's own address.
 	citizen bool
 	// verified is set when, besides, our border authenticated the From
@@ -103,7 +105,7 @@ func (fu *followUps) handle(tx *store.Tx, in *incoming, code string) (Outcome, e
 		out.Reason = "follow-up with nothing new"
 		return out, nil
 	}
-	from := sender{addr: in.msg.From.Addr, citizen: sameAddress(in.msg.From.Addr, cf.r.Citizen.Email)}
+	from := sender{addr: in.msg.From.Addr, name: in.msg.From.Name, citizen: sameAddress(in.msg.From.Addr, cf.r.Citizen.Email)}
 	from.verified = from.citizen && authenticated(in.msg, fu.authservID)
 	asks := form.Confidential(text)
 	from.asks = asks && !from.verified && !cf.r.Confidential

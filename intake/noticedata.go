@@ -48,9 +48,9 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		n.ConfidentialRequested = st.requested
 		if f := st.followUp; f != nil {
 			n.FollowUp, n.OtherSender, n.HeldFollowUps = true, !f.citizen, f.held
-			// A sender who asks for confidentiality may speak of
-			// themselves: until the Center decides, only it sees who.
-			if !f.citizen && !n.Hidden && (!f.asks || seesCitizen(rc.role)) {
+			// Another address than the report's is a third person's,
+			// unverified: only the Center sees who (maskStranger).
+			if !f.citizen && seesCitizen(rc.role) {
 				n.Sender = f.addr
 			}
 		}
@@ -75,6 +75,8 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		n.Text = templates.Reproduced(maskIdentity(st.text, s.r.Citizen))
 	case n.Hidden:
 		n.Text = templates.Reproduced(hideCitizen(st.text, s.r.Citizen))
+	case kind == lifecycle.NoticeCitizenNote && st.followUp != nil && !st.followUp.citizen && !seesCitizen(rc.role):
+		n.Text, n.SenderMasked = templates.Reproduced(maskStranger(st.text, *st.followUp)), true
 	}
 	n.Attached = len(files) > 0
 	return n, files

@@ -100,6 +100,11 @@ type Notice struct {
 	// the citizen.
 	FollowUp, OtherSender bool
 	Sender                string
+	// SenderMasked is set on the agency's notice of a follow-up from
+	// another address than the report's, on a report that is not
+	// confidential: the contact details its text gives — an unverified
+	// third person's — are masked in Text, and only the Center reads them.
+	SenderMasked bool
 	// HeldFollowUps counts, on a follow-up's notice, the follow-ups to
 	// the report since the last one its holders were told of that an
 	// hourly cap kept from them: recorded on the report, not forwarded

@@ -150,3 +150,40 @@ func TestE2EReplyByReferenceAsksConfidentiality(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EFollowUpFromAThirdPerson: a follow-up from another address than
+// the report's — a neighbour, or anyone who writes the code — reaches the
+// agency holding a report that is not confidential with the contact
+// details its text gives (the sender's name, phone, email and street
+// address, in a signature) masked, and a line saying so: SPEC lets the
+// agency see the citizen of such a report, not an unverified third
+// person, whose details only the Center reads. What the text reports
+// stays, and so does the citizen the agency may see.
+func TestE2EFollowUpFromAThirdPerson(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	citizen := "Nguyễn Văn An <" + e2eCitizen + ">"
+	e.deliver(receivedAt, threadReply(citizen, "phananh@haugiang.gov.vn", "Mất điện kéo dài", "",
+		"Khu vực ấp 3, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng.\nTôi là Nguyễn Văn An, số điện thoại 0912 345 678.\n", ""))
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	code := triage.code()
+	e.replyTo(triage, e2eReceiver, receivedAt.Add(10*time.Minute), "/accept\n", "")
+	e.waitMail("assignment", e2eHandler, 1)
+
+	e.deliver(receivedAt.Add(30*time.Minute), threadReply("Trần Thị Bình <binh.tran@example.net>", "phananh@haugiang.gov.vn", "["+code+"]", "",
+		"Ấp 3 vẫn mất điện, dây điện đứt nằm dưới đất gần trạm biến áp.\n\n"+
+			"Trần Thị Bình\nĐT: 0987 654 321\nĐịa chỉ: 12 Nguyễn Trãi, phường 1, Vị Thanh\nbinh.tran@example.net\n", ""))
+	text := e.waitMail("citizen-note", e2eHandler, 1).text()
+	e.waitMail("follow-up", "binh.tran@example.net", 1)
+	for _, leak := range []string{"Trần Thị Bình", "0987", "654 321", "12 Nguyễn Trãi", "binh.tran@"} {
+		if strings.Contains(text, leak) {
+			t.Errorf("the agency reads the unverified sender's %q:\n%s", leak, text)
+		}
+	}
+	for _, want := range []string{"dây điện đứt nằm dưới đất gần trạm biến áp", "[đã che]",
+		"đã được che ([đã che]) vì người gửi không phải người phản ánh", "Trung tâm có nguyên văn thư", "Nguyễn Văn An"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the agency's note lacks %q:\n%s", want, text)
+		}
+	}
+}
