@@ -111,8 +111,9 @@ func code(s string) bool {
 }
 
 // memoizeText replaces the calls worth it (keptCalls) in a plain-text
-// template set, executed from roots with data of type data.
-func memoizeText(t *texttemplate.Template, roots []string, data reflect.Type) {
+// template set, executed from roots with data of type data, and returns
+// the function the replacing calls call.
+func memoizeText(t *texttemplate.Template, roots []string, data reflect.Type) func(string, ...any) (string, error) {
 	m := &memo{execute: t.ExecuteTemplate, kept: map[string]string{}}
 	t.Funcs(texttemplate.FuncMap{memoFunc: m.call})
 	lookup := func(name string) *parse.Tree {
@@ -125,6 +126,7 @@ func memoizeText(t *texttemplate.Template, roots []string, data reflect.Type) {
 	for _, tree := range trees {
 		replaceCalls(tree.Root, calls)
 	}
+	return m.call
 }
 
 // memoizeHTML replaces the calls worth it (keptCalls) in an HTML template
