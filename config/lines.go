@@ -124,6 +124,16 @@ func (l keyLineMap) lineOf(key string) int {
 
 type keyLineMap map[string]int
 
+// At is where the configuration file writes key ("privacy.contact"), for
+// a message: "FILE:LINE", the line of the key or else of the nearest key
+// or table holding it, or FILE alone when the file writes none of them.
+func (c *Config) At(key string) string {
+	if n := c.lines.lineOf(key); n > 0 {
+		return fmt.Sprintf("%s:%d", c.Path, n)
+	}
+	return c.Path
+}
+
 // keyInError is the key an error of Validate starts with ("imap.tls: …").
 var keyInError = regexp.MustCompile(`^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): `)
 

@@ -110,6 +110,7 @@ func (c *checker) run(ctx context.Context, path, sendTo string) {
 	set := c.templates(cfg, bodies)
 	c.calendar(cfg)
 	c.reports(cfg)
+	c.privacy(cfg)
 	c.http(ctx, cfg)
 	c.imap(ctx, cfg)
 	c.smtp(ctx, cfg, set, sendTo, bodies)
@@ -475,6 +476,28 @@ func (c *checker) reports(cfg *config.Config) {
 	c.warn("reports", fmt.Sprintf("the %s reports (%s) have no recipient: the daemon would send none of them", list, strings.Join(articles, ", ")),
 		"set [reports] recipients in "+cfg.Path+" (the department and the People's Committee's office the Center reports to), "+
 			"or each kind's own, such as semiannual_recipients (the Dept. of Home Affairs)")
+}
+
+// privacy checks the data protection unit's contact that the
+// acknowledgements' processing notice names (SPEC 10.5): set in one
+// language only, the acknowledgements in the other name it as written in
+// that one (english_contact empty: Contact, in Vietnamese), or none.
+func (c *checker) privacy(cfg *config.Config) {
+	p := cfg.Privacy
+	switch {
+	case p.Contact != "" && p.EnglishContact == "":
+		c.warn("privacy", fmt.Sprintf("%s: privacy.contact is set and privacy.english_contact is not: the acknowledgements of "+
+			"reports written in English name the data protection unit as written in Vietnamese (%q)", cfg.At("privacy.contact"), p.Contact),
+			"add english_contact = \"…\" under [privacy] in "+cfg.Path+": the unit's name in English, with its phone and email")
+	case p.Contact == "" && p.EnglishContact != "":
+		c.warn("privacy", fmt.Sprintf("%s: privacy.english_contact is set and privacy.contact is not: the acknowledgements in "+
+			"Vietnamese name no data protection unit (they ask the citizen to reply)", cfg.At("privacy.english_contact")),
+			"add contact = \"…\" under [privacy] in "+cfg.Path+": the unit's name, phone and email")
+	case p.Contact == "":
+		c.ok("privacy", "privacy.contact is empty: the acknowledgements' processing notice asks the citizen to reply to them")
+	default:
+		c.ok("privacy", "the acknowledgements name the data protection unit %q, in English %q", p.Contact, p.EnglishContact)
+	}
 }
 
 func (c *checker) calendar(cfg *config.Config) {

@@ -101,7 +101,7 @@ func q(s string) string { return fmt.Sprintf("%q", s) }
 // configTOML writes settings ("table.key" = value) as TOML tables.
 func configTOML(settings map[string]string) string {
 	var b strings.Builder
-	for _, table := range []string{"imap", "smtp", "store", "security", "http", "calendar", "rules", "templates", "process", "reports"} {
+	for _, table := range []string{"imap", "smtp", "store", "security", "http", "calendar", "rules", "templates", "process", "reports", "privacy"} {
 		fmt.Fprintf(&b, "[%s]\n", table)
 		for k, v := range settings {
 			if t, key, _ := strings.Cut(k, "."); t == table && v != "" {
@@ -646,5 +646,33 @@ func TestCheckOrphans(t *testing.T) {
 	}
 	if _, err := os.Stat(orphan); err != nil {
 		t.Errorf("check changed the data folder: %v", err)
+	}
+}
+
+// TestCheckEnglishContact: with [privacy] contact set and english_contact
+// not, the acknowledgements of reports written in English name the data
+// protection unit as written in Vietnamese: check warns, naming the key
+// and the line of the contact; with both set, it says so.
+func TestCheckEnglishContact(t *testing.T) {
+	const contact = "Phòng Hành chính - Tổng hợp, ĐT 0293 3123 456, dulieucanhan@haugiang.gov.vn"
+	d := newDeployment(t, deploymentOptions{folders: true, settings: map[string]string{"privacy.contact": q(contact)}})
+	body, _ := os.ReadFile(d.config)
+	at := 0
+	for n, l := range strings.Split(string(body), "\n") {
+		if strings.HasPrefix(l, "contact = ") {
+			at = n + 1
+		}
+	}
+	out, code := d.check()
+	line := lineOf(out, "privacy")
+	if code != exitOK || statusOf(out, "privacy") != "warn" || !strings.Contains(line, fmt.Sprintf("%s:%d: ", d.config, at)) ||
+		!strings.Contains(line, "privacy.english_contact") || !strings.Contains(line, contact) {
+		t.Errorf("exit %d, want a warning naming privacy.english_contact at %s:%d:\n%s", code, d.config, at, out)
+	}
+
+	d = newDeployment(t, deploymentOptions{folders: true, settings: map[string]string{"privacy.contact": q(contact),
+		"privacy.english_contact": q("Administration Office, tel. +84 293 3123 456, dulieucanhan@haugiang.gov.vn")}})
+	if out, _ := d.check(); statusOf(out, "privacy") != "ok" {
+		t.Errorf("both contacts set:\n%s", out)
 	}
 }
