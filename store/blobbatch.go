@@ -28,9 +28,13 @@ import (
 // their Commit returns; Sync then flushes all of their data, and the
 // folder entries that name them, at once — the file system coalesces the
 // flushes of concurrent fsyncs into a few journal commits, where syncing
-// each file alone waits for one commit per file. Until Sync returns, a
-// crash may lose those files or leave them truncated, so no row may name
-// one before.
+// each file alone waits for one commit per file. A batch's files are
+// named into one folder of blobs/, drawn at random for the batch (a
+// name's first byte is the batch's, the other fifteen the file's own),
+// so that Sync makes one folder's entries durable, and blobs/, rather
+// than a folder for nearly every file. Until Sync returns, a crash may
+// lose those files or leave them truncated, so no row may name one
+// before.
 //
 // A batch's Sub batches share its files and its Sync; each keeps its own
 // small blobs, for the transaction of its own message or mail. A
@@ -42,9 +46,10 @@ type BlobBatch struct {
 	mu    sync.Mutex
 	small []smallBlob // this batch's own
 	// The root's:
-	files []*os.File
-	dirs  map[string]bool
-	room  int // bytes of small blobs the batch may still hold in memory
+	files  []*os.File
+	dirs   map[string]bool
+	room   int    // bytes of small blobs the batch may still hold in memory
+	folder string // the folder of blobs/ the batch's files are named into
 }
 
 type smallBlob struct {
@@ -61,7 +66,7 @@ const syncers = 16
 
 // Batch returns a new, empty batch of blobs.
 func (b *Blobs) Batch() *BlobBatch {
-	g := &BlobBatch{blobs: b, dirs: map[string]bool{}, room: batchMemory}
+	g := &BlobBatch{blobs: b, dirs: map[string]bool{}, room: batchMemory, folder: newBlobName()[:2]}
 	g.root = g
 	return g
 }
@@ -79,13 +84,16 @@ func (g *BlobBatch) Create() (*BlobWriter, error) {
 	return w, nil
 }
 
-// CreateFile starts a blob that is a file whatever its size.
+// CreateFile starts a blob that is a file whatever its size. The file is
+// made once the blob's first chunk is sealed (by Commit, for a blob of one
+// chunk), so that its header and that chunk go in one write.
 func (g *BlobBatch) CreateFile() (*BlobWriter, error) {
-	w, err := g.blobs.Create()
+	w, err := g.Create()
 	if err != nil {
 		return nil, err
 	}
-	w.batch = g
+	w.file = true
+	w.mem = append(getChunk(), w.mem...) // its first chunk's room, given back by toFile
 	return w, nil
 }
 

@@ -159,3 +159,39 @@ func TestHalfWrittenBlob(t *testing.T) {
 		t.Fatalf("the half-written file is still there: %v", err)
 	}
 }
+
+// TestBatchFilesShareAFolder: the files of a batch, attachments and large
+// blobs alike, are named into one folder, so that its Sync makes two
+// folders' entries durable (that folder and blobs/), whatever the number
+// of files; each reads back.
+func TestBatchFilesShareAFolder(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	g := db.Blobs().Batch()
+	content := map[string][]byte{}
+	for i := range 40 {
+		create, data := g.Sub().CreateFile, []byte(strings.Repeat("ảnh ", i+1))
+		if i%10 == 0 {
+			create, data = g.Create, bytes.Repeat([]byte("video "), blobChunkSize/3)
+		}
+		content[put(t, create, data)] = data
+	}
+	folders := map[string]bool{}
+	for ref := range content {
+		r, _ := parseRef(ref)
+		if !isFile(db, ref) {
+			t.Fatalf("blob %.8s… is no file", ref)
+		}
+		folders[r.name[:2]] = true
+	}
+	if len(folders) != 1 || len(g.dirs) != 2 {
+		t.Errorf("the batch's files are in %d folders, %d to sync; want 1 and 2 (it and blobs/)", len(folders), len(g.dirs))
+	}
+	if err := g.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	for ref, want := range content {
+		if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("blob %.8s… reads %d bytes, %v; want %d", ref, len(got), err, len(want))
+		}
+	}
+}

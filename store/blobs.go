@@ -152,7 +152,8 @@ func (b *Blobs) path(name string) string {
 type BlobWriter struct {
 	blobs *Blobs
 	batch *BlobBatch // nil: Commit makes the blob durable itself
-	f     *os.File   // nil while the blob is held in memory (a batch's small blob)
+	file  bool       // a file whatever its size (CreateFile)
+	f     *os.File   // nil while the blob is held in memory (a small blob, or the first chunk of any)
 	fname string     // the file's name, once it is a file
 	mem   []byte     // the blob's bytes while f is nil
 	key   []byte
@@ -215,9 +216,14 @@ func (w *BlobWriter) release() {
 	w.buf = nil
 }
 
-// toFile moves the blob's bytes so far to its file, where the rest goes.
+// toFile moves the blob's bytes so far to its file, where the rest goes:
+// the header and the first chunk in one write. A batch's files are named
+// into the batch's folder.
 func (w *BlobWriter) toFile() error {
 	name := newBlobName()
+	if w.batch != nil {
+		name = w.batch.root.folder + name[2:]
+	}
 	f, err := createIn(w.blobs.path(name))
 	if err != nil {
 		w.err = fmt.Errorf("new blob: %w", err)
@@ -227,6 +233,9 @@ func (w *BlobWriter) toFile() error {
 	if _, err := f.Write(w.mem); err != nil {
 		w.err = fmt.Errorf("blob: %w", err)
 		return w.err
+	}
+	if w.file {
+		putChunk(w.mem)
 	}
 	w.mem = nil
 	return nil
@@ -298,7 +307,7 @@ func (w *BlobWriter) Commit() (string, error) {
 	ref := blobRef{key: w.key, hash: hex.EncodeToString(w.name.Sum(nil))}
 	if w.f == nil {
 		ref.name = newBlobName()
-		if w.batch != nil && w.batch.keepSmall(ref.name, w.mem) {
+		if w.batch != nil && !w.file && w.batch.keepSmall(ref.name, w.mem) {
 			return ref.String(), nil
 		}
 		if err := w.toFile(); err != nil {
