@@ -29,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, no cgo
@@ -80,7 +81,8 @@ type DB struct {
 	stopped  chan struct{}
 	// The checkpointer (checkpoint.go).
 	committed, checkpointed chan struct{}
-	checkpointing           sync.Mutex // one checkpoint at a time in the process
+	checkpointing           sync.Mutex   // one checkpoint at a time in the process
+	walFrames               atomic.Int64 // the frames in the WAL at the last checkpoint
 }
 
 // ErrWrongKey is returned by Open when the key is not the one the database

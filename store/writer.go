@@ -155,6 +155,7 @@ func (db *DB) writeLoop() {
 			close(r.done)
 		}
 		db.writeStmts.prepareWanted(db.w)
+		db.restartWAL()
 	}
 }
 

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -258,6 +260,46 @@ func TestWriterDoesNotCheckpoint(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("the database file holds %d reports, want 3: the WAL is not checkpointed", n)
+	}
+}
+
+// TestWriterRestartsWAL: once the WAL holds restartFrames, the writer
+// checkpoints between two groups, and the next group writes the WAL from
+// its beginning again rather than after the frames before it.
+func TestWriterRestartsWAL(t *testing.T) {
+	dir := t.TempDir()
+	db := openTest(t, dir, testKey)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+	report := func(tx *Tx) error { _, err := tx.CreateReport(sample(at)); return err }
+	// The WAL's last frame, from the header of its index (the -shm file):
+	// mxFrame, after the version, a field unused, the change counter, two
+	// flags and the page size.
+	lastFrame := func() uint32 {
+		shm, err := os.ReadFile(filepath.Join(dir, "phananh.db-shm"))
+		if err != nil || len(shm) < 20 {
+			t.Fatalf("WAL index: %v", err)
+		}
+		return binary.NativeEndian.Uint32(shm[16:20])
+	}
+	many := make([]func(*Tx) error, 50)
+	for i := range many {
+		many[i] = report
+	}
+	for _, err := range db.WriteEach(ctx, many...) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := lastFrame()
+	db.walFrames.Store(restartFrames)
+	for range 2 { // the writer checkpoints after the first, the second starts the WAL over
+		if err := db.Write(ctx, report); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := lastFrame(); after >= before {
+		t.Errorf("the WAL ends at frame %d after one report, at %d after 50: not started over", after, before)
 	}
 }
 
