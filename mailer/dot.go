@@ -104,6 +104,12 @@ func unchanged(b []byte) int {
 
 // Close ends the line, if need be, and the mail, and flushes.
 func (d *dotWriter) Close() error {
+	d.end()
+	return d.w.Flush()
+}
+
+// end ends the line, if need be, and the mail, in the buffer.
+func (d *dotWriter) end() {
 	switch d.state {
 	default:
 		d.w.WriteByte('\r')
@@ -114,5 +120,4 @@ func (d *dotWriter) Close() error {
 	case dotBeginLine:
 		d.w.WriteString(".\r\n")
 	}
-	return d.w.Flush()
 }

@@ -16,10 +16,9 @@ import (
 // goroutine: composed from its template, with its files, written out as
 // the exact bytes the server will be given.
 type rendering struct {
-	mail  store.Mail
-	from  string
-	rcpts []string
-	body  *spill
+	mail store.Mail
+	env  *smtpEnvelope
+	body *spill
 	// err is set when the mail cannot go now; fatal when it never will
 	// (it does not render, or a file it carries is gone).
 	err   error
@@ -54,7 +53,7 @@ func (w *Worker) render(r *rendering) {
 		r.err = fmt.Errorf("mail %d: %w", m.ID, err)
 		return
 	}
-	r.from, r.rcpts = msg.From, msg.Rcpts
+	r.env = &smtpEnvelope{from: msg.From, rcpts: msg.Rcpts, utf8: needsUTF8(w.From.Address, m.To)}
 	r.body = &spill{dir: w.DB.Blobs().TempDir()}
 	if _, err := msg.WriteTo(r.body); err != nil {
 		w.Log.Warn("mail cannot be written out, mail delayed", "mail", m.ID, "kind", m.Kind, "err", err)
@@ -126,6 +125,21 @@ func (rr *renderer) work() {
 func (rr *renderer) next(i int) *rendering {
 	<-rr.rs[i].done
 	return rr.rs[i]
+}
+
+// envelope returns a function that waits for mail i and gives its
+// envelope, nil when it cannot go now or there is no mail i: the mail
+// sent after mail i-1, whose envelope may go ahead of it.
+func (rr *renderer) envelope(i int) func() *smtpEnvelope {
+	if i >= len(rr.rs) {
+		return nil
+	}
+	return func() *smtpEnvelope {
+		if r := rr.next(i); r.err == nil {
+			return r.env
+		}
+		return nil
+	}
 }
 
 // done releases mail i's bytes and makes room for another rendering.

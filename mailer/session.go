@@ -24,6 +24,17 @@ type session struct {
 	// stepwise sends each command after the reply to the one before,
 	// even to a server that offers PIPELINING (tests).
 	stepwise bool
+	// ahead is the envelope sent behind the last mail's data, whose
+	// replies are not read yet: the next mail's.
+	ahead *smtpEnvelope
+}
+
+// smtpEnvelope is what a mail's MAIL and RCPT commands say: its sender, its
+// recipients, and whether it asks for SMTPUTF8.
+type smtpEnvelope struct {
+	from  string
+	rcpts []string
+	utf8  bool
 }
 
 // open connects to the server.
@@ -39,9 +50,11 @@ func (s SMTP) open(ctx context.Context) (*session, error) {
 	return &session{c: c, timeout: cmp(s.Timeout, 30*time.Second), used: time.Now()}, nil
 }
 
-// close ends the session politely when it can.
+// close ends the session politely when it can: not when the server may
+// be reading a mail's data (an envelope sent ahead), where QUIT would be
+// taken for data; closing the connection then drops that mail unsent.
 func (s *session) close() {
-	if !s.broken {
+	if !s.broken && s.ahead == nil {
 		s.c.Quit()
 	}
 	s.c.Close()
@@ -78,21 +91,39 @@ func (e *sendError) unsent() bool {
 }
 
 // send runs one mail transaction and reports the server's acceptance as a
-// nil error; utf8 says whether it asks for SMTPUTF8 (when the server
-// offers it). With PIPELINING (RFC 2920), which submission servers offer,
+// nil error. With PIPELINING (RFC 2920), which submission servers offer,
 // MAIL, RCPT and DATA go out together and their replies are read
-// together: two round trips a mail instead of four. A refused transaction
-// is reset so that the session can go on; a failed connection marks the
-// session broken.
-func (s *session) send(from string, rcpts []string, utf8 bool, body io.Reader) error {
+// together; and the next mail's go out behind this one's data, in the same
+// write as its ending dot, when next gives an envelope (next is called
+// once the data is written, and may wait for the mail to be ready): one
+// round trip a mail, but the first on a session or of a batch, instead of
+// four; a mail's data and the next envelope in two writes. The mail whose
+// envelope went ahead
+// must be the next one sent on the session. A refused transaction is reset
+// so that the session can go on; a failed connection marks the session
+// broken.
+func (s *session) send(env *smtpEnvelope, body io.Reader, next func() *smtpEnvelope) error {
 	if err := s.c.UpdateDeadline(s.timeout); err != nil {
 		return s.fail("mail", err)
 	}
-	var err error
+	pipelined := false
 	if ok, _ := s.c.Extension("PIPELINING"); ok && !s.stepwise {
-		err = s.envelopePipelined(from, rcpts, utf8)
-	} else {
-		err = s.envelope(from, rcpts, utf8)
+		pipelined = true
+	}
+	var err error
+	switch ahead := s.ahead; {
+	case ahead == env:
+		s.ahead = nil
+		err = s.envelopeReplies(len(env.rcpts))
+	case ahead != nil:
+		// The server waits for another mail's data: the session can go no
+		// further, and this mail has not reached it.
+		s.broken = true
+		return &sendError{"mail", errors.New("smtp: the session waits for another mail's data")}
+	case pipelined:
+		err = s.envelopePipelined(env)
+	default:
+		err = s.envelope(env)
 	}
 	if err != nil {
 		return err
@@ -102,7 +133,16 @@ func (s *session) send(from string, rcpts []string, utf8 bool, body io.Reader) e
 		w.Close()
 		return s.fail("data", err)
 	}
-	if err := w.Close(); err != nil {
+	w.end()
+	if pipelined && next != nil {
+		if n := next(); n != nil && s.writeEnvelope(n) == nil {
+			s.ahead = n
+		}
+		if err := s.c.UpdateDeadline(s.timeout); err != nil {
+			return s.fail("data", err)
+		}
+	}
+	if err := s.c.Text.W.Flush(); err != nil {
 		return s.fail("data", err)
 	}
 	if _, _, err := s.c.Text.ReadResponse(250); err != nil {
@@ -114,12 +154,12 @@ func (s *session) send(from string, rcpts []string, utf8 bool, body io.Reader) e
 
 // envelope sends MAIL, RCPT and DATA one at a time, each after the reply
 // to the one before.
-func (s *session) envelope(from string, rcpts []string, utf8 bool) error {
-	s.c.SkipSMTPUTF8(!utf8)
-	if err := s.c.Mail(from); err != nil {
+func (s *session) envelope(env *smtpEnvelope) error {
+	s.c.SkipSMTPUTF8(!env.utf8)
+	if err := s.c.Mail(env.from); err != nil {
 		return s.fail("mail", err)
 	}
-	for _, r := range rcpts {
+	for _, r := range env.rcpts {
 		if err := s.c.Rcpt(r); err != nil {
 			return s.fail("rcpt", err)
 		}
@@ -139,32 +179,47 @@ func (s *session) command(expect int, line string) (int, string, error) {
 }
 
 // envelopePipelined sends MAIL, RCPT and DATA in one write and reads
-// their replies in order; the first refusal is the transaction's.
-func (s *session) envelopePipelined(from string, rcpts []string, utf8 bool) error {
-	for _, a := range append([]string{from}, rcpts...) {
+// their replies.
+func (s *session) envelopePipelined(env *smtpEnvelope) error {
+	if err := s.writeEnvelope(env); err != nil {
+		return s.fail("mail", err)
+	}
+	if err := s.c.Text.W.Flush(); err != nil {
+		return s.fail("mail", err)
+	}
+	return s.envelopeReplies(len(env.rcpts))
+}
+
+// writeEnvelope writes MAIL, RCPT and DATA into the connection's buffer.
+func (s *session) writeEnvelope(env *smtpEnvelope) error {
+	for _, a := range append([]string{env.from}, env.rcpts...) {
 		if strings.ContainsAny(a, "\r\n") {
-			return s.fail("mail", errors.New("smtp: an address holds a line break"))
+			return errors.New("smtp: an address holds a line break")
 		}
 	}
 	var params string
 	if ok, _ := s.c.Extension("8BITMIME"); ok {
 		params += " BODY=8BITMIME"
 	}
-	if ok, _ := s.c.Extension("SMTPUTF8"); ok && utf8 {
+	if ok, _ := s.c.Extension("SMTPUTF8"); ok && env.utf8 {
 		params += " SMTPUTF8"
 	}
 	t := s.c.Text
-	fmt.Fprintf(t.W, "MAIL FROM:%s%s\r\n", from, params)
-	for _, r := range rcpts {
+	fmt.Fprintf(t.W, "MAIL FROM:%s%s\r\n", env.from, params)
+	for _, r := range env.rcpts {
 		fmt.Fprintf(t.W, "RCPT TO:%s\r\n", r)
 	}
 	t.W.WriteString("DATA\r\n")
-	if err := t.W.Flush(); err != nil {
-		return s.fail("mail", err)
-	}
+	return nil
+}
+
+// envelopeReplies reads the replies to MAIL, the n RCPTs and DATA, in
+// order; the first refusal is the transaction's.
+func (s *session) envelopeReplies(n int) error {
+	t := s.c.Text
 	var refused *sendError
 	dataOpen := false
-	replies := append(append([]string{"mail"}, make([]string, len(rcpts))...), "data")
+	replies := append(append([]string{"mail"}, make([]string, n)...), "data")
 	for i, stage := range replies {
 		expect := 250
 		switch {

@@ -189,7 +189,7 @@ func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, *outcome
 	rr := w.renderAll(due)
 	sent, i := 0, 0
 	for ; i < len(due) && ctx.Err() == nil; i++ {
-		if w.deliver(ctx, rr.next(i), out) {
+		if w.deliver(ctx, rr.next(i), rr.envelope(i+1), out) {
 			sent++
 		}
 		rr.done(i)
@@ -264,9 +264,10 @@ func needsUTF8(addrs ...string) bool {
 	return false
 }
 
-// deliver sends one rendered mail and notes its outcome. It reports
+// deliver sends one rendered mail and notes its outcome; next gives the
+// envelope of the mail sent after it, if any (session.send). It reports
 // whether the server accepted it.
-func (w *Worker) deliver(ctx context.Context, r *rendering, out *outcomes) bool {
+func (w *Worker) deliver(ctx context.Context, r *rendering, next func() *smtpEnvelope, out *outcomes) bool {
 	m := r.mail
 	switch {
 	case r.fatal:
@@ -276,7 +277,7 @@ func (w *Worker) deliver(ctx context.Context, r *rendering, out *outcomes) bool 
 		out.retry(m, r.err)
 		return false
 	}
-	err := w.transmit(ctx, r)
+	err := w.transmit(ctx, r, next)
 	var serr *sendError
 	switch {
 	case err == nil:
@@ -302,7 +303,7 @@ func (w *Worker) deliver(ctx context.Context, r *rendering, out *outcomes) bool 
 // last failed. A session the server closed while it was idle is found out
 // by the mail's first command, which it never took: the mail goes again
 // at once on a new session.
-func (w *Worker) transmit(ctx context.Context, r *rendering) error {
+func (w *Worker) transmit(ctx context.Context, r *rendering, next func() *smtpEnvelope) error {
 	for attempt := 0; ; attempt++ {
 		if err := w.connect(ctx); err != nil {
 			return err
@@ -311,7 +312,7 @@ func (w *Worker) transmit(ctx context.Context, r *rendering) error {
 		if err != nil {
 			return err
 		}
-		err = w.sess.send(r.from, r.rcpts, needsUTF8(w.From.Address, r.mail.To), body)
+		err = w.sess.send(r.env, body, next)
 		var serr *sendError
 		if err == nil || attempt > 0 || !errors.As(err, &serr) || !serr.unsent() {
 			return err
