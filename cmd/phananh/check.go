@@ -360,9 +360,12 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	var notes []string
 	if without := withoutHandler(cfg.Operators, table); len(without) > 0 {
 		notes = append(notes, fmt.Sprintf("%d agencies have no handler: their notices go to their leaders and official mailbox: %s",
-			len(without), agencyCodes(without)))
+			len(without), fewCodes(without)))
 	}
-	notes = append(notes, checkLeaders(cfg.Operators, table)...)
+	if without := withoutRole(cfg.Operators, table, config.RoleLeader); len(without) > 0 {
+		notes = append(notes, fmt.Sprintf("no leader for %d agencies (Art 15.3: each agency names a leader, who gets the "+
+			"overdue alerts of its reports): %s", len(without), fewCodes(without)))
+	}
 	notes = append(notes, centerAndAgency(cfg.Operators, table)...)
 	if len(cfg.Unfilled) > 0 {
 		notes = append(notes, unfilledTables(cfg))
@@ -380,6 +383,16 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	default:
 		c.ok("operators", "%d; every agency has a handler and a leader, the Center a receiver and an approver", len(cfg.Operators))
 	}
+}
+
+// fewCodes lists the codes of the first few agencies and counts the
+// others, for check's one line; `phananh operators` lists them all.
+func fewCodes(agencies []routing.Agency) string {
+	const shown = 5
+	if len(agencies) <= shown {
+		return agencyCodes(agencies)
+	}
+	return fmt.Sprintf("%s and %d more", agencyCodes(agencies[:shown]), len(agencies)-shown)
 }
 
 // unfilledShown is how many [[operators]] tables with an empty email the

@@ -238,6 +238,10 @@ func TestOperatorsTablesHalfFilled(t *testing.T) {
 	if !strings.Contains(line, summary) || strings.Contains(line, empty[3]) || len(line) > 1500 {
 		t.Errorf("check's operators line does not give the count and the first three tables (%s):\n%s", summary, line)
 	}
+	// So do its lists of the agencies without a handler or a leader.
+	if last := routing.Default().Agencies(); strings.Contains(line, last[len(last)-1].Code) || !strings.Contains(line, "21 agencies have no handler: their notices go to their leaders and official mailbox: so-gtvt, so-tnmt, so-xd, so-yt, so-gddt and 16 more") {
+		t.Errorf("check's operators line lists every agency without a handler or a leader:\n%s", line)
+	}
 }
 
 // TestOperatorsPointsAtUnfilledTables: the [[operators]] tables `phananh
