@@ -85,16 +85,16 @@ func (m *Message) write(w io.Writer) error {
 			return err
 		}
 	}
-	if err := m.writeAlternatives(w, alternative); err != nil {
+	if err := m.writeAlternatives(w, alternative, &h); err != nil {
 		return err
 	}
 	if related != nil {
-		if err := writeFiles(w, related, "inline", m.embeds); err != nil {
+		if err := writeFiles(w, related, "inline", m.embeds, &h); err != nil {
 			return err
 		}
 	}
 	if mixed != nil {
-		return writeFiles(w, mixed, "attachment", m.attachments)
+		return writeFiles(w, mixed, "attachment", m.attachments, &h)
 	}
 	return nil
 }
@@ -104,20 +104,20 @@ func (m *Message) write(w io.Writer) error {
 var encoded = sync.Pool{New: func() any { return new([]byte) }}
 
 // writeAlternatives writes the plain text and the HTML, quoted-printable,
-// and ends the multipart/alternative body.
-func (m *Message) writeAlternatives(w io.Writer, mp *mimewriter.Multipart) error {
+// and ends the multipart/alternative body; h is the memory of the parts'
+// headers.
+func (m *Message) writeAlternatives(w io.Writer, mp *mimewriter.Multipart, h *mimewriter.Header) error {
 	buf := encoded.Get().(*[]byte)
 	defer func() {
 		if cap(*buf) <= 1<<20 {
 			encoded.Put(buf)
 		}
 	}()
-	var h mimewriter.Header
 	for _, alt := range []struct{ typ, body string }{{"text/plain", m.text}, {"text/html", m.html}} {
 		h.Reset()
 		h.Add("Content-Type", alt.typ+"; charset=UTF-8")
 		h.Add("Content-Transfer-Encoding", "quoted-printable")
-		if err := mp.Part(&h); err != nil {
+		if err := mp.Part(h); err != nil {
 			return err
 		}
 		*buf = mimewriter.AppendQuotedPrintable((*buf)[:0], alt.body)
@@ -129,9 +129,8 @@ func (m *Message) writeAlternatives(w io.Writer, mp *mimewriter.Multipart) error
 }
 
 // writeFiles writes files as the parts of mp, base64, with the
-// disposition given, and ends mp.
-func writeFiles(w io.Writer, mp *mimewriter.Multipart, disposition string, files []file) error {
-	var h mimewriter.Header
+// disposition given, and ends mp; h is the memory of the parts' headers.
+func writeFiles(w io.Writer, mp *mimewriter.Multipart, disposition string, files []file, h *mimewriter.Header) error {
 	for _, f := range files {
 		name, filename := mimewriter.FileParams(fileName(f.name))
 		h.Reset()
@@ -141,7 +140,7 @@ func writeFiles(w io.Writer, mp *mimewriter.Multipart, disposition string, files
 		if f.cid != "" && writable(f.cid) {
 			h.Add("Content-ID", angle(f.cid))
 		}
-		if err := mp.Part(&h); err != nil {
+		if err := mp.Part(h); err != nil {
 			return err
 		}
 		if _, err := mimewriter.WriteBase64(w, f.r); err != nil {

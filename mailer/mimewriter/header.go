@@ -21,7 +21,6 @@
 package mimewriter
 
 import (
-	"mime"
 	"strings"
 	"unicode/utf8"
 )
@@ -31,10 +30,16 @@ import (
 const maxLine = 76
 
 // A Header is a message's or a part's header fields, kept as the bytes
-// they are written as.
+// they are written as, after room for a part's delimiter line (framed).
 type Header struct {
-	b []byte
+	b     []byte
+	front int // the room before the fields: b[front:] are the fields
 }
+
+// front is the room a header keeps before its fields, for a part's
+// delimiter line: "\r\n--" and a boundary NewMultipart makes (at most
+// 13 characters of hash and a subtype), "\r\n".
+const front = 48
 
 // Add adds a structured field (an address, identifiers, a date, a
 // parameter list) as given, folded at its spaces. The value must be
@@ -60,7 +65,12 @@ func (h *Header) AddText(name, value string) {
 // plainText reports whether an unstructured field's value can be written
 // as it is: printable ASCII, no "=?", every word short enough for a line.
 func plainText(name, value string) bool {
-	if mime.QEncoding.Encode("UTF-8", value) != value || strings.Contains(value, "=?") {
+	for i := 0; i < len(value); i++ {
+		if c := value[i]; (c < ' ' || c > '~') && c != '\t' {
+			return false // what mime.QEncoding would encode
+		}
+	}
+	if strings.Contains(value, "=?") {
 		return false
 	}
 	limit := maxLine - len(name) - 2 // the first word, after "Name: "
@@ -133,7 +143,8 @@ func qPlain(c byte) bool {
 // field may break there: the space is no part of its value.
 func (h *Header) fold(name, value string, keepFirst bool) {
 	if h.b == nil {
-		h.b = make([]byte, 0, 512)
+		h.b = make([]byte, front, 1024)
+		h.front = front
 	}
 	h.b = append(h.b, name...)
 	h.b = append(h.b, ':')
@@ -153,15 +164,31 @@ func (h *Header) fold(name, value string, keepFirst bool) {
 }
 
 // Fields returns the fields, each ended by CRLF.
-func (h *Header) Fields() []byte { return h.b }
+func (h *Header) Fields() []byte { return h.b[h.front:] }
 
 // Bytes returns the fields and the empty line that ends them, valid
 // until the header changes.
 func (h *Header) Bytes() []byte {
 	b := append(h.b, "\r\n"...)
 	h.b = b[:len(h.b)]
-	return b
+	return b[h.front:]
+}
+
+// framed returns the fields after a delimiter line and before the empty
+// line that ends them, valid until the header changes: written before
+// the fields when the room kept for it holds it, else with them copied.
+func (h *Header) framed(delimiter string) []byte {
+	fields := h.b[h.front:]
+	if len(delimiter) > h.front {
+		b := make([]byte, 0, len(delimiter)+len(fields)+2)
+		return append(append(append(b, delimiter...), fields...), "\r\n"...)
+	}
+	start := h.front - len(delimiter)
+	copy(h.b[start:], delimiter)
+	b := append(h.b, "\r\n"...)
+	h.b = b[:len(h.b)]
+	return b[start:]
 }
 
 // Reset empties the header, keeping its memory.
-func (h *Header) Reset() { h.b = h.b[:0] }
+func (h *Header) Reset() { h.b = h.b[:h.front] }

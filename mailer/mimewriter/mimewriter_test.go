@@ -138,8 +138,8 @@ func TestMultipart(t *testing.T) {
 	var b bytes.Buffer
 	outer := NewMultipart(&b, "related", "id@example.com")
 	inner := NewMultipart(&b, "alternative", "id@example.com")
-	if outer.boundary == inner.boundary || !strings.HasPrefix(outer.boundary, "=_") {
-		t.Fatalf("boundaries %q, %q", outer.boundary, inner.boundary)
+	if outer.boundary() == inner.boundary() || !strings.HasPrefix(outer.boundary(), "=_") {
+		t.Fatalf("boundaries %q, %q", outer.boundary(), inner.boundary())
 	}
 	var h Header
 	h.Add("Content-Type", inner.ContentType())
@@ -159,7 +159,7 @@ func TestMultipart(t *testing.T) {
 	WriteBase64(&b, strings.NewReader("JPEG"))
 	outer.Close()
 
-	r := multipart.NewReader(&b, outer.boundary)
+	r := multipart.NewReader(&b, outer.boundary())
 	p, err := r.NextPart()
 	if err != nil {
 		t.Fatal(err)
