@@ -5,6 +5,7 @@
 package mailer
 
 import (
+	"bytes"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -42,7 +43,17 @@ func (s Sender) name(lang string) string {
 // package mailer/thread), and has Importance high when the report is
 // urgent.
 func Compose(set *templates.Set, from Sender, m store.Mail) (*Message, error) {
-	r, err := set.Render(m.Kind, m.Lang, m.Data)
+	text, html := buffers.Get().(*bytes.Buffer), buffers.Get().(*bytes.Buffer)
+	msg, err := compose(set, from, m, text, html)
+	if err != nil {
+		putBuffer(text)
+		putBuffer(html)
+	}
+	return msg, err
+}
+
+func compose(set *templates.Set, from Sender, m store.Mail, text, html *bytes.Buffer) (*Message, error) {
+	r, err := set.RenderTo(m.Kind, m.Lang, m.Data, text, html)
 	if err != nil {
 		return nil, fmt.Errorf("mail %d: %w", m.ID, err)
 	}
@@ -54,7 +65,7 @@ func Compose(set *templates.Set, from Sender, m store.Mail) (*Message, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail %d: to: %w", m.ID, err)
 	}
-	msg := &Message{From: envelope(sender), Rcpts: []string{envelope(to)}, id: m.MessageID, text: r.Text, html: r.HTML}
+	msg := &Message{From: envelope(sender), Rcpts: []string{envelope(to)}, id: m.MessageID, text: text, html: html}
 	h := &msg.header
 	h.Add("Date", m.CreatedAt.In(calendar.Vietnam).Format(time.RFC1123Z))
 	h.Add("From", (&mail.Address{Name: from.name(m.Lang), Address: sender.Address}).String())

@@ -1,6 +1,7 @@
 package mailer
 
 import (
+	"bytes"
 	"io"
 	"sync"
 
@@ -15,9 +16,10 @@ type Message struct {
 	From  string   // the envelope sender, "<local@domain>"
 	Rcpts []string // the envelope recipients
 
-	id          string // the Message-ID, which the boundaries are made from
-	header      mimewriter.Header
-	text, html  string
+	id     string // the Message-ID, which the boundaries are made from
+	header mimewriter.Header
+	// text and html are the bodies, from buffers until Release.
+	text, html  *bytes.Buffer
 	embeds      []file // shown in the HTML by their Content-ID
 	attachments []file
 }
@@ -39,6 +41,14 @@ func (m *Message) Embed(name, typ, cid string, r io.Reader) {
 // is written.
 func (m *Message) Attach(name, typ string, r io.Reader) {
 	m.attachments = append(m.attachments, file{name: name, typ: typ, r: r})
+}
+
+// Release gives the memory of the message's bodies back, to be used by
+// another: the message is not to be written after.
+func (m *Message) Release() {
+	putBuffer(m.text)
+	putBuffer(m.html)
+	m.text, m.html = nil, nil
 }
 
 // WriteTo writes the message out, its files read as they are written:
@@ -113,14 +123,21 @@ func (m *Message) writeAlternatives(w io.Writer, mp *mimewriter.Multipart, h *mi
 			encoded.Put(buf)
 		}
 	}()
-	for _, alt := range []struct{ typ, body string }{{"text/plain", m.text}, {"text/html", m.html}} {
+	for _, alt := range []struct {
+		typ  string
+		body *bytes.Buffer
+	}{{"text/plain", m.text}, {"text/html", m.html}} {
 		h.Reset()
 		h.Add("Content-Type", alt.typ+"; charset=UTF-8")
 		h.Add("Content-Transfer-Encoding", "quoted-printable")
 		if err := mp.Part(h); err != nil {
 			return err
 		}
-		*buf = mimewriter.AppendQuotedPrintable((*buf)[:0], alt.body)
+		var body []byte // none for a message not composed
+		if alt.body != nil {
+			body = alt.body.Bytes()
+		}
+		*buf = mimewriter.AppendQuotedPrintable((*buf)[:0], body)
 		if _, err := w.Write(*buf); err != nil {
 			return err
 		}

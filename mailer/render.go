@@ -48,6 +48,7 @@ func (w *Worker) render(r *rendering) {
 		r.err, r.fatal = err, true
 		return
 	}
+	defer msg.Release()
 	if err := attach(msg, files); err != nil {
 		w.Log.Warn("mail's files unreadable, mail delayed", "mail", m.ID, "kind", m.Kind, "err", err)
 		r.err = fmt.Errorf("mail %d: %w", m.ID, err)
@@ -226,11 +227,17 @@ func (s *spill) reader() (io.ReadSeeker, error) {
 
 // free gives the memory back.
 func (s *spill) free() {
-	if s.mem != nil && s.mem.Cap() <= 2*spillAt {
-		s.mem.Reset()
-		buffers.Put(s.mem)
-	}
+	putBuffer(s.mem)
 	s.mem = nil
+}
+
+// putBuffer gives a buffer back to buffers, unless it is nil or has grown
+// past what is worth keeping.
+func putBuffer(b *bytes.Buffer) {
+	if b != nil && b.Cap() <= 2*spillAt {
+		b.Reset()
+		buffers.Put(b)
+	}
 }
 
 func (s *spill) close() {

@@ -82,7 +82,10 @@ func writeGoMessage(w io.Writer, m *Message) error {
 		writers = append(writers, pw)
 	}
 	alt := writers[len(writers)-1]
-	for _, a := range []struct{ typ, body string }{{"text/plain", m.text}, {"text/html", m.html}} {
+	for _, a := range []struct {
+		typ  string
+		body *bytes.Buffer
+	}{{"text/plain", m.text}, {"text/html", m.html}} {
 		var h message.Header
 		h.SetContentType(a.typ, map[string]string{"charset": "UTF-8"})
 		h.Set("Content-Transfer-Encoding", "quoted-printable")
@@ -90,7 +93,7 @@ func writeGoMessage(w io.Writer, m *Message) error {
 		if err != nil {
 			return err
 		}
-		if _, err := io.WriteString(pw, a.body); err != nil {
+		if _, err := pw.Write(a.body.Bytes()); err != nil {
 			return err
 		}
 		if err := pw.Close(); err != nil {

@@ -222,6 +222,21 @@ func read(dir, name string) (string, error) {
 // Render renders the mail of a kind in a language from its data, given as
 // the JSON the outbox keeps.
 func (s *Set) Render(kind, lang string, data json.RawMessage) (Rendered, error) {
+	text, html := getBuffer(), getBuffer()
+	defer putBuffer(text)
+	defer putBuffer(html)
+	r, err := s.RenderTo(kind, lang, data, text, html)
+	if err == nil {
+		r.Text, r.HTML = text.String(), html.String()
+	}
+	return r, err
+}
+
+// RenderTo renders as Render does, but writes the plain text and the
+// HTML at the end of text and html rather than into the Rendered, which
+// has neither: a caller that writes them out, and reuses the buffers,
+// copies neither.
+func (s *Set) RenderTo(kind, lang string, data json.RawMessage, text, html *bytes.Buffer) (Rendered, error) {
 	k, ok := kinds[kind]
 	if !ok {
 		return Rendered{}, fmt.Errorf("templates: no mail kind %q", kind)
@@ -230,7 +245,7 @@ func (s *Set) Render(kind, lang string, data json.RawMessage) (Rendered, error) 
 	if err := json.Unmarshal(data, v); err != nil {
 		return Rendered{}, fmt.Errorf("templates: %s data: %w", kind, err)
 	}
-	r, err := s.render(kind, pickLang(k.langs, lang), v)
+	r, err := s.renderTo(kind, pickLang(k.langs, lang), v, text, html)
 	r.Urgent = urgent(v)
 	return r, err
 }
@@ -256,30 +271,39 @@ func pickLang(langs []string, lang string) string {
 }
 
 func (s *Set) render(kind, lang string, data any) (Rendered, error) {
-	name := kind + "." + lang
-	var subject bytes.Buffer
 	text, html := getBuffer(), getBuffer()
 	defer putBuffer(text)
 	defer putBuffer(html)
+	r, err := s.renderTo(kind, lang, data, text, html)
+	if err == nil {
+		r.Text, r.HTML = text.String(), html.String()
+	}
+	return r, err
+}
+
+// renderTo renders a mail's subject, and its plain text and HTML at the
+// end of text and html.
+func (s *Set) renderTo(kind, lang string, data any, text, html *bytes.Buffer) (Rendered, error) {
+	name := kind + "." + lang
+	var subject bytes.Buffer
 	t, c := s.text[name], s.compiled[name]
 	if !executed(c.subject, &subject, data) {
 		if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {
 			return Rendered{}, fmt.Errorf("templates: %s subject: %w", name, err)
 		}
 	}
+	start := text.Len()
 	if !executed(c.body, text, data) {
 		if err := t.Execute(text, data); err != nil {
 			return Rendered{}, fmt.Errorf("templates: %s.txt: %w", name, err)
 		}
 	}
+	text.Truncate(start + len(tidy(text.Bytes()[start:])))
+	text.WriteByte('\n')
 	if err := s.html[name].ExecuteTemplate(html, "layout.html", data); err != nil {
 		return Rendered{}, fmt.Errorf("templates: %s.html: %w", name, err)
 	}
-	return Rendered{
-		Subject: strings.Join(strings.Fields(subject.String()), " "),
-		Text:    tidy(text.Bytes()),
-		HTML:    html.String(),
-	}, nil
+	return Rendered{Subject: strings.Join(strings.Fields(subject.String()), " ")}, nil
 }
 
 // executed reports whether a compiled template (nil for none) executed
@@ -301,8 +325,9 @@ func executed(p *program, w *bytes.Buffer, data any) bool {
 // sections leave in plain text, in one pass over the text as executed.
 // It tidies s in place, which it may: what it writes never overtakes what
 // it has read, a line at most as long as the line and line end it came
-// from; s is left with the tidied text's bytes, which the string copies.
-func tidy(s []byte) string {
+// from; it returns the tidied text, s's first bytes, but for the line end
+// that ends it, which the caller writes.
+func tidy(s []byte) []byte {
 	b := s[:0]
 	blank, lines := 0, 0
 	for start := 0; start <= len(s); {
@@ -337,5 +362,5 @@ func tidy(s []byte) string {
 	for len(b) > 0 && b[len(b)-1] == '\n' {
 		b = b[:len(b)-1]
 	}
-	return string(append(b, '\n'))
+	return b
 }

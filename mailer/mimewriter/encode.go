@@ -13,7 +13,7 @@ import (
 // encoded, lines broken softly ("=") at 76 characters — but copying each
 // run of bytes that need no encoding at once, where the Writer examines
 // and copies them one at a time.
-func AppendQuotedPrintable(dst []byte, text string) []byte {
+func AppendQuotedPrintable[T string | []byte](dst []byte, text T) []byte {
 	line := 0 // the length of the encoded line so far
 	cr := false
 	for i := 0; i < len(text); {
