@@ -355,7 +355,7 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 			"add [[operators]] tables: the Center's receivers and approvers, and a handler for each agency")
 		return
 	}
-	problems := slices.Concat(unknownAgencies(cfg.Operators, table), unknownAgencies(cfg.Unfilled, table), unreachable(cfg.Operators, table))
+	problems := slices.Concat(unknownTables(cfg, table), unreachable(cfg.Operators, table))
 	problems = append(problems, missingRoles(cfg.Operators)...)
 	var notes []string
 	if without := withoutHandler(cfg.Operators, table); len(without) > 0 {
@@ -395,9 +395,28 @@ func fewCodes(agencies []routing.Agency) string {
 	return fmt.Sprintf("%s and %d more", agencyCodes(agencies[:shown]), len(agencies)-shown)
 }
 
-// unfilledShown is how many [[operators]] tables with an empty email the
-// operators check names by their line; `phananh operators` names them all.
-const unfilledShown = 3
+// tablesShown is how many [[operators]] tables the operators check names
+// by their line, of those with an empty email and of those of an unknown
+// agency; `phananh operators` names them all.
+const tablesShown = 3
+
+// unknownTables names the [[operators]] tables, filled in or not, of an
+// agency the routing table lacks: a few each in a sentence
+// (unknownAgencies), more by their count and the first few's file, line
+// and agency — operators written for another table, as when rules.table
+// changes to the 2025 one, name dozens.
+func unknownTables(cfg *config.Config, table *routing.Table) []string {
+	ops := slices.Concat(unknownOf(cfg.Operators, table), unknownOf(cfg.Unfilled, table))
+	if len(ops) <= tablesShown {
+		return slices.Concat(unknownAgencies(cfg.Operators, table), unknownAgencies(cfg.Unfilled, table))
+	}
+	var at []string
+	for _, op := range ops[:tablesShown] {
+		at = append(at, fmt.Sprintf("%s:%d (%s)", cfg.Path, op.Line, op.Agency))
+	}
+	return []string{fmt.Sprintf("%d [[operators]] tables name an agency the routing table lacks: %s and %d more "+
+		"(written for another table? `phananh operators` names each, and lists this table's codes)", len(ops), strings.Join(at, ", "), len(ops)-len(at))}
+}
 
 // unfilledTables says which [[operators]] tables of the configuration have
 // their email still empty (config.Config.Unfilled): one is named with its
@@ -409,7 +428,7 @@ func unfilledTables(cfg *config.Config) string {
 		return cfg.UnfilledWarning(cfg.Unfilled[0])
 	}
 	var at []string
-	for _, op := range cfg.Unfilled[:min(len(cfg.Unfilled), unfilledShown)] {
+	for _, op := range cfg.Unfilled[:min(len(cfg.Unfilled), tablesShown)] {
 		at = append(at, fmt.Sprintf("%s:%d", cfg.Path, op.Line))
 	}
 	list := strings.Join(at, ", ")

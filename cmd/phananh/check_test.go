@@ -676,3 +676,18 @@ func TestCheckEnglishContact(t *testing.T) {
 		t.Errorf("both contacts set:\n%s", out)
 	}
 }
+
+// TestCheckOperatorsOfAnotherTable: operators written for one routing
+// table, checked against another (rules.table switched to the 2025 one),
+// name dozens of agencies it lacks: check's operators line gives their
+// count and the first three, by file and line, not every one.
+func TestCheckOperatorsOfAnotherTable(t *testing.T) {
+	d := newDeployment(t, deploymentOptions{folders: true, settings: map[string]string{"rules.table": q("2025")}})
+	out, code := d.check()
+	line := lineOf(out, "operators")
+	at := regexp.QuoteMeta(d.config) + `:\d+ \([a-z-]+\)`
+	re := regexp.MustCompile(`\d+ \[\[operators\]\] tables name an agency the routing table lacks: ` + at + `, ` + at + `, ` + at + ` and \d+ more`)
+	if code != exitFailed || !re.MatchString(line) || strings.Count(line, "is not in the routing table") > 0 || len(line) > 1500 {
+		t.Errorf("exit %d; want the count and the first three of the operators of unknown agencies (%s):\n%s", code, re, line)
+	}
+}

@@ -209,6 +209,17 @@ func unknownAgencies(ops []config.Operator, table *routing.Table) []string {
 	return problems
 }
 
+// unknownOf returns the operators of an agency the table lacks.
+func unknownOf(ops []config.Operator, table *routing.Table) []config.Operator {
+	var unknown []config.Operator
+	for _, op := range ops {
+		if _, ok := table.Agency(op.Agency); op.Agency != "" && !ok {
+			unknown = append(unknown, op)
+		}
+	}
+	return unknown
+}
+
 // unreachable names the agencies with no handler, no leader and no
 // official mailbox: nobody would receive their reports.
 func unreachable(ops []config.Operator, table *routing.Table) []string {
