@@ -41,7 +41,13 @@ import (
 //	gc-cpu-ms/report  the CPU time the collector took a report, on every
 //	            core (runtime/metrics: its workers and the allocating
 //	            goroutines' assists)
-//	peak-heap-MB  the most heap memory in use, sampled every 10 ms
+//	peak-heap-MB  the most heap memory in use, sampled every 10 ms: what
+//	            is live and the garbage not yet collected, up to the
+//	            collector's goal (the daemon's GOGC=400: five times what
+//	            is live)
+//	live-heap-MB  the most heap memory that a collection found live
+//	            during the drain: what the daemon, and the test's servers
+//	            and the messages it delivered, hold
 //	ready-cores  the cores' worth of work the process had ready on
 //	            average while it drained: its threads' time running or
 //	            waiting for a processor, over the drain's time (Linux's
@@ -85,7 +91,7 @@ func BenchmarkThroughput(b *testing.B) {
 		b.Fatal(err)
 	}
 	drained, cpu, user, alloc, gc, ready := time.Since(start), cpuTime()-cpu, userTime()-user, allocated()-alloc, gcTime()-gc, readyTime()-ready
-	heap := peak()
+	heap, live := peak()
 	share, split := servers()
 	b.StopTimer()
 	eventually(b, time.Minute, "an empty inbox", func() bool { return e.count(e.imap.Config().Mailbox) == 0 })
@@ -113,6 +119,7 @@ func BenchmarkThroughput(b *testing.B) {
 	b.ReportMetric(float64(alloc>>10)/float64(b.N), "alloc-KB/report")
 	b.ReportMetric(gc.Seconds()*1000/float64(b.N), "gc-cpu-ms/report")
 	b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(live)/(1<<20), "live-heap-MB")
 	if ready > 0 {
 		b.ReportMetric(ready.Seconds()/drained.Seconds(), "ready-cores")
 	}
@@ -207,17 +214,19 @@ func gcTime() time.Duration {
 }
 
 // sampleHeap samples the heap memory in use every 10 ms until the
-// function it returns is called, which returns the most seen.
-func sampleHeap() func() uint64 {
-	done, most := make(chan struct{}), make(chan uint64)
+// function it returns is called, which returns the most seen, and the
+// most that a collection found live.
+func sampleHeap() func() (inUse, live uint64) {
+	done, most := make(chan struct{}), make(chan [2]uint64)
 	go func() {
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		var peak uint64
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
+		var peak [2]uint64
 		t := time.NewTicker(10 * time.Millisecond)
 		defer t.Stop()
 		for {
 			metrics.Read(s)
-			peak = max(peak, s[0].Value.Uint64())
+			peak[0] = max(peak[0], s[0].Value.Uint64())
+			peak[1] = max(peak[1], s[1].Value.Uint64())
 			select {
 			case <-done:
 				most <- peak
@@ -226,7 +235,7 @@ func sampleHeap() func() uint64 {
 			}
 		}
 	}()
-	return func() uint64 { close(done); return <-most }
+	return func() (uint64, uint64) { close(done); p := <-most; return p[0], p[1] }
 }
 
 // benchPhoto is a small photo with its EXIF block, padded to about 3 KB.
