@@ -32,7 +32,7 @@ func (t *Tx) CountRecent(q Recent) (int, error) {
 	args := []any{q.Kind, q.Reason, q.Since.Unix()}
 	if q.Sender != "" {
 		query += ` AND sender_cap = ?`
-		args = append(args, t.db.keys.indexOf(IndexMailbox, q.Sender))
+		args = append(args, t.indexOf(IndexMailbox, q.Sender))
 	}
 	if q.ReportID != 0 {
 		query += ` AND report_id = ?`

@@ -50,7 +50,7 @@ func (t *Tx) RecordMessage(m Message) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	ix := t.db.keys
+	ix := t
 	var mailbox, uidv, uid any
 	if m.Mailbox != "" {
 		mailbox, uidv, uid = m.Mailbox, int64(m.UIDValidity), int64(m.UID)
@@ -83,8 +83,7 @@ func (t *Tx) SeenUID(mailbox string, uidValidity, uid uint32) (Message, error) {
 // ErrNotFound (SPEC 4.1, 7.3). A message kept with no copy (too large) is
 // known by its digest alone.
 func (t *Tx) SeenContent(messageID, rawKey, digest string) (Message, error) {
-	k := t.db.keys
-	idx, dig := k.indexOf(IndexMessageID, messageID), k.indexOf(IndexDigest, digest)
+	idx, dig := t.indexOf(IndexMessageID, messageID), t.indexOf(IndexDigest, digest)
 	return t.scanMessage(t.queryRow(`SELECT `+messageColumns+` FROM messages m LEFT JOIN reports r ON r.id = m.report_id
 		WHERE m.id = (SELECT min(id) FROM (
 			SELECT id, message_id_idx, kind FROM messages WHERE raw_key = ? AND raw_key != ''
@@ -99,8 +98,7 @@ func (t *Tx) SeenContent(messageID, rawKey, digest string) (Message, error) {
 // authenticates) is still the same mail. A message without a Message-ID is
 // never found.
 func (t *Tx) SeenCommand(messageID, sender string) (Message, error) {
-	k := t.db.keys
-	idx, from := k.indexOf(IndexMessageID, messageID), k.indexOf(IndexEmail, sender)
+	idx, from := t.indexOf(IndexMessageID, messageID), t.indexOf(IndexEmail, sender)
 	if idx == nil || from == nil {
 		return Message{}, ErrNotFound
 	}
@@ -113,11 +111,10 @@ func (t *Tx) SeenCommand(messageID, sender string) (Message, error) {
 // field its DKIM signature does not cover, was changed is still the same
 // mail (Message.SignedKeys).
 func (t *Tx) SeenSigned(keys []string) (Message, error) {
-	k := t.db.keys
 	for _, key := range keys {
 		m, err := t.scanMessage(t.queryRow(`SELECT `+messageColumns+` FROM messages m LEFT JOIN reports r ON r.id = m.report_id
 			WHERE m.id = (SELECT min(s.message_id) FROM signed_keys s JOIN messages c ON c.id = s.message_id
-				WHERE s.key_idx = ? AND c.kind = 'command')`, k.indexOf(IndexSigned, key)))
+				WHERE s.key_idx = ? AND c.kind = 'command')`, t.indexOf(IndexSigned, key)))
 		if !errors.Is(err, ErrNotFound) {
 			return m, err
 		}

@@ -111,7 +111,7 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 	}
 	_, err = t.exec(`INSERT INTO outbox (id, report_id, kind, rcpt, rcpt_idx, rcpt_cap, rcpt_role, message_id, thread, lang, data,
 		state, next_at, created_at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, rid, m.Kind, k.seal("outbox", "rcpt", id, m.To), t.db.keys.indexOf(IndexEmail, m.To), t.db.keys.indexOf(IndexMailbox, m.To), m.Role, m.MessageID,
+		id, rid, m.Kind, k.seal("outbox", "rcpt", id, m.To), t.indexOf(IndexEmail, m.To), t.indexOf(IndexMailbox, m.To), m.Role, m.MessageID,
 		k.seal("outbox", "thread", id, string(th)), m.Lang, k.seal("outbox", "data", id, string(m.Data)),
 		m.State, now.Unix(), now.Unix(), files)
 	if err != nil {
@@ -186,7 +186,7 @@ func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error)
 	if len(kinds) == 0 {
 		return 0, nil
 	}
-	args := []any{t.db.keys.indexOf(IndexMailbox, to), since.Unix()}
+	args := []any{t.indexOf(IndexMailbox, to), since.Unix()}
 	for _, kind := range kinds {
 		args = append(args, kind)
 	}

@@ -120,7 +120,7 @@ func (t *Tx) CreateReport(r Report) (Report, error) {
 	if err != nil {
 		return r, err
 	}
-	ix := t.db.keys
+	ix := t
 	s := func(col, v string) []byte { return k.seal("reports", col, id, v) }
 	dup, err := t.reportID(r.DuplicateOf)
 	if err != nil {
@@ -163,8 +163,19 @@ func (t *Tx) createdByID(id int64) *createdReport {
 // contentIndex fingerprints report text for the duplicate check (SPEC 4.7):
 // the same words in the same order, whatever the spacing and case.
 func (t *Tx) contentIndex(content string) []byte {
-	return t.db.keys.indexOf(IndexContent, strings.Join(strings.Fields(content), " "))
+	if t.writable {
+		if idx, ok := t.db.groupIndexes[indexed{indexContentAsWritten, content}]; ok {
+			return idx
+		}
+	}
+	idx := t.indexOf(IndexContent, strings.Join(strings.Fields(content), " "))
+	t.remember(indexContentAsWritten, content, idx)
+	return idx
 }
+
+// indexContentAsWritten keys a group's index of a report's text by the
+// text as written, before its spacing is normalised.
+const indexContentAsWritten IndexKind = "content as written"
 
 // nextCode gives out the next PA-YYYY-NNNNNN of the year of t in Vietnam.
 //
@@ -301,7 +312,7 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 // address with the same content received at or after since, or "" (the
 // duplicate check of SPEC 4.7).
 func (t *Tx) RecentReportBy(email, content string, since time.Time) (string, error) {
-	idx := t.db.keys.indexOf(IndexEmail, email)
+	idx := t.indexOf(IndexEmail, email)
 	if idx == nil {
 		return "", nil
 	}

@@ -194,6 +194,38 @@ func (k *keys) indexOf(kind IndexKind, value string) []byte {
 	return m.Sum(nil)
 }
 
+// indexed is a value of a kind, whose lookup HMAC a group of the writer
+// keeps.
+type indexed struct {
+	kind  IndexKind
+	value string
+}
+
+// indexOf returns the lookup HMAC of a value (keys.indexOf), computed once
+// a group in the writer: a report's transaction looks up and writes its
+// citizen's address and its text several times over, and the reports of a
+// group share their receivers' addresses. The group's HMACs are forgotten
+// when it ends.
+func (t *Tx) indexOf(kind IndexKind, value string) []byte {
+	if t.writable { // the writer's goroutine: see remember
+		if idx, ok := t.db.groupIndexes[indexed{kind, value}]; ok {
+			return idx
+		}
+	}
+	idx := t.db.keys.indexOf(kind, value)
+	t.remember(kind, value, idx)
+	return idx
+}
+
+// remember keeps a value's HMAC for the rest of the writer's group. Only
+// the writer's transactions (writable) touch the group's map, on the
+// writer's goroutine.
+func (t *Tx) remember(kind IndexKind, value string, idx []byte) {
+	if t.writable && t.db.groupIndexes != nil {
+		t.db.groupIndexes[indexed{kind, value}] = idx
+	}
+}
+
 func normalizeIndexed(kind IndexKind, value string) string {
 	switch kind {
 	case IndexPhone:

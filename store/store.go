@@ -73,12 +73,14 @@ type DB struct {
 	writeStmts, readStmts stmtCache
 	groupStmts            map[string]*sql.Stmt
 
-	// The writer goroutine (writer.go), and the next ids of its group.
-	nextIDs  map[string]int64
-	queue    chan *writeReq
-	stop     chan struct{}
-	stopOnce sync.Once
-	stopped  chan struct{}
+	// The writer goroutine (writer.go), the next ids of its group and the
+	// lookup HMACs it computed (Tx.indexOf).
+	nextIDs      map[string]int64
+	groupIndexes map[indexed][]byte
+	queue        chan *writeReq
+	stop         chan struct{}
+	stopOnce     sync.Once
+	stopped      chan struct{}
 	// The checkpointer (checkpoint.go).
 	committed, checkpointed chan struct{}
 	checkpointing           sync.Mutex   // one checkpoint at a time in the process

@@ -173,8 +173,8 @@ func (db *DB) commitGroup(group []*writeReq) {
 		return
 	}
 	defer tx.Rollback()
-	db.nextIDs, db.groupStmts = map[string]int64{}, map[string]*sql.Stmt{}
-	defer func() { db.nextIDs, db.groupStmts = nil, nil }()
+	db.nextIDs, db.groupStmts, db.groupIndexes = map[string]int64{}, map[string]*sql.Stmt{}, map[indexed][]byte{}
+	defer func() { db.nextIDs, db.groupStmts, db.groupIndexes = nil, nil, nil }()
 	run := &run{db: db, tx: tx}
 	for _, r := range group {
 		for i := range r.fns {
