@@ -350,3 +350,50 @@ func TestNewReportDeadlines(t *testing.T) {
 		t.Errorf("deadlines %s, want [superseded open] [open]", got)
 	}
 }
+
+// TestWritesBuildNoListTables: the statements the writer runs for each
+// report build no temporary b-tree of a CHECK constraint's values (SQLite
+// does for `col IN (…)` of three values or more, at every write of the
+// column), and the constraints, written as comparisons, still refuse a
+// value not listed.
+func TestWritesBuildNoListTables(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	statements := map[string]int{
+		`INSERT INTO reports (id, code, state, received_at, lang, updated_at) VALUES (1, 'PA-2026-000001', 'received', 0, 'vi', 0)`: 0,
+		`INSERT INTO messages (id, raw_key, raw_size, kind, received_at, processed_at) VALUES (1, '', 0, 'report', 0, 0)`:           0,
+		`INSERT INTO attachments (report_id, role, name, type, size) VALUES (1, 'report', x'', 'image/jpeg', 0)`:                    0,
+		`INSERT INTO events (report_id, at, actor, command, to_state) VALUES (1, 0, 'citizen', 'ingest', 'received')`:               0,
+		// deadlines_done's WHERE keeps its list, which its queries name.
+		`INSERT INTO deadlines (report_id, kind, start_at, due_at, clock, opened_at) VALUES (1, 'intake', 0, 0, 1, 0)`:                                               1,
+		`INSERT INTO outbox (report_id, kind, rcpt, rcpt_role, message_id, lang, data, next_at, created_at) VALUES (1, 'ack', x'', 'citizen', 'm', 'vi', x'', 0, 0)`: 0,
+		`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = 0, sent = x'' WHERE id = 1`:                                                            0,
+		`INSERT INTO access_log (at, action, role) VALUES (0, 'notice', 'citizen')`:                                                                                  0,
+	}
+	for query, want := range statements {
+		rows, err := db.w.QueryContext(ctx, `EXPLAIN `+query)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		n := 0
+		for rows.Next() {
+			var addr, p1, p2, p3, p5 int64
+			var op string
+			var p4, comment any
+			if err := rows.Scan(&addr, &op, &p1, &p2, &p3, &p4, &p5, &comment); err != nil {
+				t.Fatal(err)
+			}
+			if op == "OpenEphemeral" {
+				n++
+			}
+		}
+		rows.Close()
+		if n != want {
+			t.Errorf("%s: %d temporary tables, want %d", query, n, want)
+		}
+	}
+	_, err := db.w.ExecContext(ctx, `INSERT INTO outbox (kind, rcpt, rcpt_idx, rcpt_role, message_id, lang, data, state, next_at, created_at) VALUES ('ack', x'', x'', 'citizen', 'm', 'vi', x'', 'lost', 0, 0)`)
+	if err == nil || !strings.Contains(err.Error(), "CHECK constraint failed") {
+		t.Errorf("a mail in state lost: %v, want the CHECK constraint's refusal", err)
+	}
+}
