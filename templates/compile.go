@@ -377,7 +377,15 @@ type expr struct {
 	str func(r *run, fr int, dot reflect.Value) string
 }
 
+// mixed is the static type of a value known only as the template runs:
+// what and or or returns from arguments of different types. It has no
+// field, method or kind a compiled template would act on but for printing
+// it, testing its truth and passing it where any value will do, which
+// look at the value itself.
+type mixed struct{}
+
 var (
+	mixedType  = reflect.TypeFor[mixed]()
 	stringType = reflect.TypeFor[string]()
 	timeType   = reflect.TypeFor[time.Time]()
 	errorType  = reflect.TypeFor[error]()
@@ -821,7 +829,7 @@ func builtin(name string, in []expr) (expr, error) {
 		typ := in[0].typ
 		for _, e := range in {
 			if e.typ != typ {
-				return expr{}, errUnsupported
+				typ = mixedType
 			}
 		}
 		or := name == "or"
