@@ -95,7 +95,7 @@ func (r outcome) record(tx *store.Tx) error {
 		if err := tx.KeepBlobs(r.archive); err != nil {
 			return err
 		}
-		return tx.MailSent(r.mail.ID, r.at, r.sentKey)
+		return tx.MailSent(r.mail, r.at, r.sentKey)
 	case r.next.IsZero():
 		return tx.MailFailed(r.mail.ID, r.cause.Error())
 	default:

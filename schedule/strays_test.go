@@ -70,7 +70,7 @@ func TestRetentionErasesStrays(t *testing.T) {
 			}
 			m.SentKey = sent
 			mails[at] = &m
-			return tx.MailSent(m.ID, at, sent)
+			return tx.MailSent(m, at, sent)
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -177,3 +177,36 @@ func TestEraseFinishedAfterACrash(t *testing.T) {
 		t.Error("the erased report's key survived the reconciliation")
 	}
 }
+
+// TestMailSentAfterErasure: a mail the outbox gave out before its report
+// was erased, and accepted after, is recorded as sent, and the access log
+// records that it went out without naming its recipient again — who the
+// mail carries in memory, as the outbox gave it.
+func TestMailSentAfterErasure(t *testing.T) {
+	dir := t.TempDir()
+	db := openTest(t, dir, testKey)
+	ctx := context.Background()
+	r, _ := newReport(t, db, sample(time.Now()), "photo bytes")
+	var due []Mail
+	db.Read(ctx, func(tx *Tx) (err error) { due, err = tx.DueMail(time.Now().Add(time.Hour), 10); return err })
+	if len(due) != 1 || due[0].To != r.Citizen.Email {
+		t.Fatalf("due mail %+v", due)
+	}
+	if _, err := db.Erase(ctx, r.Code, Erasure{At: time.Now(), Cause: ErasureRequest}, allowAll); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Write(ctx, func(tx *Tx) error { return tx.MailSent(due[0], time.Now(), "") }); err != nil {
+		t.Fatal(err)
+	}
+	db.Read(ctx, func(tx *Tx) error {
+		var log []Access
+		tx.AccessLog(AccessFilter{Code: r.Code}, func(x Access) error { log = append(log, x); return nil })
+		if len(log) != 2 || log[1].Action != AccessNotice || log[1].MailID != due[0].ID || log[1].Recipient != "" {
+			t.Errorf("access log %+v: want the erasure, then the notice without its recipient", log)
+		}
+		return nil
+	})
+	for _, f := range scanTree(t, dir, []string{r.Citizen.Email}) {
+		t.Error(f)
+	}
+}

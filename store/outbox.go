@@ -199,46 +199,34 @@ func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error)
 	return n, nil
 }
 
-// MailSent records that the SMTP server accepted a mail, and the blob of
-// the bytes it was given; for a mail about a report, the access log records
-// who received it.
-func (t *Tx) MailSent(id int64, at time.Time, sentKey string) error {
-	// One statement reads what the record needs: the report's key, and the
-	// recipient the access log names.
-	var report int64
-	var role string
-	var rcpt []byte
-	var keyID sql.NullString
-	var erased sql.NullInt64
-	err := t.queryRow(`SELECT coalesce(o.report_id, 0), o.rcpt_role, o.rcpt, r.key_id, r.erased_at
-		FROM outbox o LEFT JOIN reports r ON r.id = o.report_id WHERE o.id = ?`, id).Scan(&report, &role, &rcpt, &keyID, &erased)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: outbox #%d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("store: outbox #%d: %w", id, err)
-	}
-	k := &rowKey{tx: t, general: t.db.keys}
-	if report != 0 {
-		if k, err = t.reportKey(report, keyID.String, erased.Valid); err != nil {
-			return err
-		}
-	}
-	err = t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent = ? WHERE id = ?`,
-		at.Unix(), k.seal("outbox", "sent", id, sentKey), id)
+// MailSent records that the SMTP server accepted m, as the outbox gave it
+// (DueMail), and the blob of the bytes it was given; for a mail about a
+// report, the access log records who received it. A mail's report,
+// recipient and role are those it was written with, and the record takes
+// them from m rather than reading them again: only the report's key is
+// read, once for the mails of a report recorded in one transaction.
+func (t *Tx) MailSent(m Mail, at time.Time, sentKey string) error {
+	k, err := t.keyFor(m.ReportID)
 	if err != nil {
 		return err
 	}
-	if report == 0 {
+	err = t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent = ? WHERE id = ?`,
+		at.Unix(), k.seal("outbox", "sent", m.ID, sentKey), m.ID)
+	if err != nil {
+		return err
+	}
+	if m.ReportID == 0 {
 		return nil // mail about no report: periodic reports, answers to commands
 	}
 	// The access log records that the mail, which carries the report's
-	// personal data, went to its recipient.
-	to, err := k.open("outbox", "rcpt", id, rcpt)
-	if err != nil {
-		return err
+	// personal data, went to its recipient — but not whom, once the
+	// report is erased: the erasure emptied the mail's recipient, and no
+	// record writes it again.
+	to := m.To
+	if k.erased {
+		to = ""
 	}
-	return t.LogAccess(Access{At: at, Action: AccessNotice, ReportID: report, Role: role, Recipient: to, MailID: id})
+	return t.LogAccess(Access{At: at, Action: AccessNotice, ReportID: m.ReportID, Role: m.Role, Recipient: to, MailID: m.ID})
 }
 
 // MailRetry records a failed attempt and when to try again.

@@ -40,7 +40,7 @@ func BenchmarkWriterReport(b *testing.B) {
 			refs[i] = [3]string{keep(b, in[i], random(raw)), keep(b, out[i], random(ack)), keep(b, out[i], random(notice))}
 		}
 		b.StartTimer()
-		mails := make([][2]int64, size)
+		mails := make([][2]store.Mail, size)
 		fns := make([]func(*store.Tx) error, size)
 		for i := range size {
 			fns[i] = func(tx *store.Tx) error {
@@ -89,7 +89,7 @@ func BenchmarkWriterReport(b *testing.B) {
 					if err != nil {
 						return err
 					}
-					mails[i][k] = mail.ID
+					mails[i][k] = mail
 				}
 				return nil
 			}
@@ -104,8 +104,8 @@ func BenchmarkWriterReport(b *testing.B) {
 				if err := tx.KeepBlobs(out[i]); err != nil {
 					return err
 				}
-				for k, id := range mails[i] {
-					if err := tx.MailSent(id, at, refs[i][1+k]); err != nil {
+				for k, m := range mails[i] {
+					if err := tx.MailSent(m, at, refs[i][1+k]); err != nil {
 						return err
 					}
 				}
