@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"mime"
 	"strings"
 	"testing"
@@ -69,6 +70,45 @@ func TestE2ECommandBelowTheQuoteIsNamed(t *testing.T) {
 	})
 	if r := lf(refused.text()); !strings.Contains(r, note) || !strings.Contains(r, told) {
 		t.Errorf("the refusal does not name the line under the copy of the notice:\n%s", r)
+	}
+	if ms := e.mailsOf("note", e2eHandler); len(ms) > 0 {
+		t.Errorf("a note was applied:\n%s", ms[0].text())
+	}
+}
+
+// TestE2ECommandInsideAnUnquotedCopyIsNamed: staff answer the triage
+// notice with a command on top of a copy of it that their client made
+// without quote marks, and type a second command inside the copy, among
+// the report's details. The inner line cannot be told from the notice's
+// own lines, so it is never applied; the confirmation of the command on
+// top names it, with its line, so that nobody believes it done.
+func TestE2ECommandInsideAnUnquotedCopyIsNamed(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	at := receivedAt
+	e.deliver(at, citizenReport(72, e2eCitizen))
+	triage := e.waitMail("triage", e2eReceiver, 1)
+
+	const note = "/ghichu Đã gọi điện cho người phản ánh, hẹn kiểm tra chiều nay."
+	var copied []string
+	line := 0
+	for i, l := range strings.Split(lf(triage.text()), "\n") {
+		copied = append(copied, l)
+		if line == 0 && strings.HasPrefix(l, "Thời gian tiếp nhận:") {
+			copied = append(copied, note)
+			line = 3 + i + 1 // "/phuctap", a blank line, then the copy
+		}
+	}
+	if line == 0 {
+		t.Fatalf("the triage notice has no reception time:\n%s", triage.text())
+	}
+	e.deliver(at.Add(10*time.Minute), topPosted(triage, e2eReceiver, "/phuctap", strings.Join(copied, "\n")))
+	c := lf(e.waitAnswer(e2eReceiver, 1).text())
+	if !strings.Contains(c, "- /phuctap\n") || strings.Contains(c, "- "+note) {
+		t.Errorf("the confirmation does not apply /phuctap alone:\n%s", c)
+	}
+	if !strings.Contains(c, "trong hay dưới bản sao thư thông báo") || !strings.Contains(c, fmt.Sprintf("dòng %d: «%s»", line, note)) {
+		t.Errorf("the confirmation does not name line %d, inside the copy of the notice:\n%s", line, c)
 	}
 	if ms := e.mailsOf("note", e2eHandler); len(ms) > 0 {
 		t.Errorf("a note was applied:\n%s", ms[0].text())
