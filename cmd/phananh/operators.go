@@ -38,7 +38,7 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	table = cfg.Center.Table(table)
 	listOperators(stdout, cfg.Operators)
 	fmt.Fprintln(stdout)
-	listAgencies(stdout, cfg, table)
+	pointed := listAgencies(stdout, cfg, table)
 	problems := slices.Concat(checkOperators(cfg.Operators, table), checkLeaders(cfg.Operators, table), unknownAgencies(cfg.Unfilled, table))
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "%s: %s\n", cfg.Path, p)
@@ -46,8 +46,8 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	for _, w := range centerAndAgency(cfg.Operators, table) {
 		fmt.Fprintf(stderr, "%s: warning: %s\n", cfg.Path, w)
 	}
-	for _, op := range cfg.Unfilled {
-		fmt.Fprintf(stderr, "warning: %s\n", cfg.UnfilledWarning(op))
+	if len(cfg.Unfilled) > 0 {
+		fmt.Fprintf(stderr, "warning: %s\n", unfilledSummary(cfg, pointed))
 	}
 	if len(problems) > 0 {
 		return exitFailed
@@ -77,7 +77,8 @@ func listOperators(w io.Writer, ops []config.Operator) {
 // duplicates. The IT team reads here the codes the configuration needs. A
 // table pasted with its email left empty is not yet an operator: the
 // configuration still loads, and check, operators and serve warn of it.
-func listAgencies(w io.Writer, cfg *config.Config, table *routing.Table) {
+// It returns the lines of the tables it pointed at.
+func listAgencies(w io.Writer, cfg *config.Config, table *routing.Table) (pointed map[int]bool) {
 	ops := cfg.Operators
 	fmt.Fprintf(w, "Agencies of the routing table %s (%d):\n", table.Title(), len(table.Agencies()))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -93,10 +94,11 @@ func listAgencies(w io.Writer, cfg *config.Config, table *routing.Table) {
 	tw.Flush()
 	noHandler, noLeader := withoutHandler(ops, table), withoutRole(ops, table, config.RoleLeader)
 	if len(noHandler)+len(noLeader) == 0 {
-		return
+		return nil
 	}
 	fmt.Fprintf(w, "\nNo handler for %d agencies, no leader for %d (Art 15.3 asks for both).\n", len(noHandler), len(noLeader))
 	var unfilled, tables strings.Builder
+	pointed = map[int]bool{}
 	for _, a := range table.Agencies() {
 		for _, m := range []struct {
 			role config.Role
@@ -108,6 +110,7 @@ func listAgencies(w io.Writer, cfg *config.Config, table *routing.Table) {
 			i := slices.IndexFunc(cfg.Unfilled, func(op config.Operator) bool { return op.Role == m.role && op.Agency == a.Code })
 			if i >= 0 {
 				fmt.Fprintf(&unfilled, "  %s:%d  %s of %s (%s)\n", cfg.Path, cfg.Unfilled[i].Line, m.role, a.Code, a.Name)
+				pointed[cfg.Unfilled[i].Line] = true
 				continue
 			}
 			fmt.Fprintf(&tables, "\n[[operators]]\nemail = \"\"\nrole = %q\nagency = %q # %s\n", m.role, a.Code, a.Name)
@@ -120,6 +123,39 @@ func listAgencies(w io.Writer, cfg *config.Config, table *routing.Table) {
 		fmt.Fprintf(w, "\nAdd these to the configuration, each with the person's address (a table whose email is left empty "+
 			"is not yet an operator: check and serve warn of it):\n%s", tables.String())
 	}
+	return pointed
+}
+
+// unfilledSummary is operators' one warning of the [[operators]] tables
+// whose email is still empty (config.Config.Unfilled): their count, and
+// the file and line of each that the listing did not point at (pointed, by
+// line: a second table for the same agency and role, a Center role's) —
+// the listing names the others, one a line, so that dozens of tables
+// pasted and not yet filled in do not repeat it as dozens of warnings.
+func unfilledSummary(cfg *config.Config, pointed map[int]bool) string {
+	var unlisted []string
+	for _, op := range cfg.Unfilled {
+		if pointed[op.Line] {
+			continue
+		}
+		who := string(op.Role)
+		if op.Agency != "" {
+			who += " of " + op.Agency
+		}
+		unlisted = append(unlisted, fmt.Sprintf("%s:%d (%s)", cfg.Path, op.Line, who))
+	}
+	where := "each is listed above with its line"
+	switch {
+	case len(unlisted) == len(cfg.Unfilled):
+		where = "at " + strings.Join(unlisted, ", ")
+	case len(unlisted) > 0:
+		where = fmt.Sprintf("%d listed above with their lines, and %s", len(cfg.Unfilled)-len(unlisted), strings.Join(unlisted, ", "))
+	}
+	if len(cfg.Unfilled) == 1 {
+		return cfg.UnfilledWarning(cfg.Unfilled[0])
+	}
+	return fmt.Sprintf("%s: %d [[operators]] tables with an empty email, not yet operators: %s; write each person's address "+
+		"there, or delete the table", cfg.Path, len(cfg.Unfilled), where)
 }
 
 // servedBy lists the addresses of the operators of a role serving an

@@ -220,15 +220,24 @@ func TestOperatorsTablesHalfFilled(t *testing.T) {
 	warnUnfilled(slog.New(slog.NewTextHandler(&log, nil)), cfg)
 	var checked bytes.Buffer
 	dispatch(context.Background(), []string{"check", "--config", path}, &checked, &checked)
-	for name, out := range map[string]string{"operators": stderr.String(), "serve's log": log.String()} {
-		for _, at := range empty {
-			if !strings.Contains(out, at) {
-				t.Errorf("%s does not name the empty email at %s:\n%s", name, at, out)
-			}
+	for _, at := range empty {
+		if !strings.Contains(log.String(), at) {
+			t.Errorf("serve's log does not name the empty email at %s:\n%s", at, log.String())
 		}
-		if strings.Count(out, "not yet an operator") != len(empty) {
-			t.Errorf("%s: want %d tables said not yet an operator:\n%s", name, len(empty), out)
+	}
+	if strings.Count(log.String(), "not yet an operator") != len(empty) {
+		t.Errorf("serve's log: want %d tables said not yet an operator:\n%s", len(empty), log.String())
+	}
+	// operators lists each on its stdout, with its line: its stderr says
+	// so once.
+	for _, at := range empty {
+		if !strings.Contains(stdout.String(), strings.TrimSuffix(at, ":")+" ") {
+			t.Errorf("operators does not list the empty email at %s:\n%s", at, stdout.String())
 		}
+	}
+	once := fmt.Sprintf("warning: %s: %d [[operators]] tables with an empty email, not yet operators", path, len(empty))
+	if strings.Count(stderr.String(), "empty email") != 1 || !strings.Contains(stderr.String(), once) {
+		t.Errorf("operators' stderr does not say once that %d tables are not yet operators (%s):\n%s", len(empty), once, stderr.String())
 	}
 	// check's one line stays readable: the count and the first few.
 	line := lineOf(checked.String(), "operators")
@@ -268,6 +277,42 @@ func TestOperatorsPointsAtUnfilledTables(t *testing.T) {
 	for n, line := range strings.Split(body, "\n") {
 		if line == `email = ""` && !strings.Contains(out, fmt.Sprintf("%s:%d ", path, n+1)) {
 			t.Errorf("the table at line %d, its email empty, is not pointed at:\n%s", n+1, out)
+		}
+	}
+}
+
+// TestOperatorsNamesUnlistedUnfilledTables: `phananh operators` warns of
+// the [[operators]] tables with an empty email in one line, which names by
+// file and line those its listing does not point at (a second table for
+// the same agency and role, a receiver's).
+func TestOperatorsNamesUnlistedUnfilledTables(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "phananh.toml")
+	pasted := tablesToFill(t, path, testOperators)
+	first := "[[operators]]" + strings.SplitAfter(pasted, "\n[[operators]]")[1]
+	first = strings.TrimSuffix(first, "\n[[operators]]")
+	body := testOperators + pasted + "\n" + first + "\n[[operators]]\nemail = \"\"\nrole = \"receiver\"\n"
+	os.WriteFile(path, []byte(body), 0o600)
+	lines := strings.Split(body, "\n")
+	var unlisted []string
+	for n := len(lines) - 1; len(unlisted) < 2; n-- {
+		if lines[n] == `email = ""` {
+			unlisted = append([]string{fmt.Sprintf("%s:%d", path, n+1)}, unlisted...)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	dispatch(context.Background(), []string{"operators", "--config", path}, &stdout, &stderr)
+	var line string
+	for _, l := range strings.Split(stderr.String(), "\n") {
+		if strings.Contains(l, "empty email") {
+			line = l
+		}
+	}
+	if strings.Count(stderr.String(), "empty email") != 1 {
+		t.Errorf("more than one line of stderr warns of the empty emails:\n%s", stderr.String())
+	}
+	for _, at := range unlisted {
+		if strings.Contains(stdout.String(), at+" ") || !strings.Contains(line, at) {
+			t.Errorf("the table at %s is listed on stdout, or not named on the warning's line:\n%s", at, line)
 		}
 	}
 }
