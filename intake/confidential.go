@@ -67,6 +67,15 @@ func maskStranger(text string, from sender) string {
 	return mask.Identity(text, mask.Citizen{Email: from.addr, Name: from.name}, masked)
 }
 
+// strangersNote reports whether a notice is an agency's of a follow-up
+// from another address than the report's, on a report that is not
+// confidential: its text is masked (maskStranger) and its files named
+// neutrally (neutralNames), a file's name being often its owner's name or
+// phone.
+func strangersNote(kind lifecycle.NoticeKind, st step, role string) bool {
+	return kind == lifecycle.NoticeCitizenNote && st.followUp != nil && !st.followUp.citizen && !seesCitizen(role)
+}
+
 // hideCitizen masks in the Center's words what the report recorded of its
 // citizen (mask.Recorded).
 func hideCitizen(text string, c store.Citizen) string {
@@ -84,12 +93,24 @@ func hideCitizen(text string, c store.Citizen) string {
 // writes its user's name into a .docx and into the PDF it exports, a
 // camera its owner's into a TIFF.
 func anonymousFiles(as []store.Attachment) []store.Attachment {
+	out := neutralNames(as)
+	for i, a := range out {
+		if withheld(a) {
+			out[i].BlobKey = ""
+		}
+	}
+	return out
+}
+
+// neutralNames renames files by their position ("tep-1.jpg"), keeping the
+// extension their type gives, and nothing else: the names a confidential
+// report's files take (anonymousFiles), and an unverified third person's
+// follow-up's files in the agency's copy (strangersNote). The Center keeps
+// the names sent.
+func neutralNames(as []store.Attachment) []store.Attachment {
 	out := make([]store.Attachment, len(as))
 	for i, a := range as {
 		a.Name = fmt.Sprintf("tep-%d%s", i+1, extension(a))
-		if withheld(a) {
-			a.BlobKey = ""
-		}
 		out[i] = a
 	}
 	return out

@@ -37,10 +37,14 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		}
 	case lifecycle.NoticeCitizenReply, lifecycle.NoticeCitizenNote:
 		replyFiles := st.replyFiles
-		if n.Hidden {
+		switch {
+		case n.Hidden:
 			replyFiles = anonymousFiles(replyFiles)
 			n.ReplyFiles = listAnonymous(replyFiles)
-		} else {
+		case strangersNote(kind, st, rc.role):
+			replyFiles = neutralNames(replyFiles)
+			n.ReplyFiles = listFiles(replyFiles)
+		default:
 			n.ReplyFiles = listFiles(replyFiles)
 		}
 		files, kept = mailFiles(replyFiles)
@@ -75,7 +79,7 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		n.Text = templates.Reproduced(maskIdentity(st.text, s.r.Citizen))
 	case n.Hidden:
 		n.Text = templates.Reproduced(hideCitizen(st.text, s.r.Citizen))
-	case kind == lifecycle.NoticeCitizenNote && st.followUp != nil && !st.followUp.citizen && !seesCitizen(rc.role):
+	case strangersNote(kind, st, rc.role):
 		n.Text, n.SenderMasked = templates.Reproduced(maskStranger(st.text, *st.followUp)), true
 	}
 	n.Attached = len(files) > 0

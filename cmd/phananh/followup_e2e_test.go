@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -185,5 +186,49 @@ func TestE2EFollowUpFromAThirdPerson(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the agency's note lacks %q:\n%s", want, text)
 		}
+	}
+}
+
+// TestE2EFollowUpFromAThirdPersonNamesFilesNeutrally: the files of a
+// third person's follow-up on a report that is not confidential reach the
+// agency under neutral names ("tep-1.jpg"), as a confidential report's do,
+// since a file's name can be its sender's name or phone; the Center keeps
+// the names sent.
+func TestE2EFollowUpFromAThirdPersonNamesFilesNeutrally(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.startDaemon()
+	e.deliver(receivedAt, threadReply("Nguyễn Văn An <"+e2eCitizen+">", "phananh@haugiang.gov.vn", "Mất điện kéo dài", "",
+		"Khu vực ấp 3, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng.\nTôi là Nguyễn Văn An, số điện thoại 0912 345 678.\n", ""))
+	triage := e.waitMail("triage", e2eReceiver, 1)
+	code := triage.code()
+	e.replyTo(triage, e2eReceiver, receivedAt.Add(10*time.Minute), "/accept\n", "")
+	e.waitMail("assignment", e2eHandler, 1)
+
+	const named = "Tran-Thi-Binh-0987654321.jpg"
+	e.deliver(receivedAt.Add(30*time.Minute), threadReply("Trần Thị Bình <binh.tran@example.net>", "phananh@haugiang.gov.vn", "["+code+"]", "",
+		"Ấp 3 vẫn mất điện, dây điện đứt nằm dưới đất gần trạm biến áp.\n", named))
+	agency := e.waitMail("citizen-note", e2eHandler, 1)
+	files := agency.files()
+	if _, ok := files["tep-1.jpg"]; !ok || len(files) != 1 {
+		t.Errorf("the agency's note carries %v, want tep-1.jpg alone", slices.Collect(maps.Keys(files)))
+	}
+	if !strings.Contains(agency.text(), "tệp đính kèm được đặt lại tên") {
+		t.Errorf("the agency's note does not say its files were renamed:\n%s", agency.text())
+	}
+	for _, leak := range []string{"Tran-Thi-Binh", "0987654321"} {
+		if strings.Contains(agency.readable(), leak) {
+			t.Errorf("the agency reads the file's name %q:\n%s", leak, agency.readable())
+		}
+	}
+	var kept []store.Attachment
+	e.openStore().Read(context.Background(), func(tx *store.Tx) error {
+		r, err := tx.Report(code)
+		if err == nil {
+			kept, err = tx.Attachments(r.ID, "")
+		}
+		return err
+	})
+	if !slices.ContainsFunc(kept, func(a store.Attachment) bool { return a.Name == named }) {
+		t.Errorf("the Center does not keep the file's name %s: %v", named, kept)
 	}
 }
