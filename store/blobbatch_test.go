@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -192,6 +194,29 @@ func TestBatchFilesShareAFolder(t *testing.T) {
 	for ref, want := range content {
 		if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, want) {
 			t.Errorf("blob %.8s… reads %d bytes, %v; want %d", ref, len(got), err, len(want))
+		}
+	}
+}
+
+// TestBlobFolderSynced: a blob written alone (Put) into a folder of
+// blobs/ that it made has that folder's entry in blobs/ made durable too,
+// as a batch's Sync does: otherwise a crash could lose the folder, and the
+// file that a row names with it.
+func TestBlobFolderSynced(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	var synced []string
+	defer func(f func(string) error) { syncDir = f }(syncDir)
+	sync := syncDir
+	syncDir = func(dir string) error { synced = append(synced, dir); return sync(dir) }
+	ref, _, err := db.Blobs().Put(strings.NewReader("báo cáo định kỳ"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := parseRef(ref)
+	folder := filepath.Dir(db.blobs.path(r.name))
+	for _, want := range []string{folder, filepath.Dir(folder)} {
+		if !slices.Contains(synced, want) {
+			t.Errorf("%s not synced; synced %q", want, synced)
 		}
 	}
 }

@@ -324,8 +324,12 @@ func (w *BlobWriter) Commit() (string, error) {
 		w.batch.added(w.f, dir)
 		return ref.String(), nil
 	}
-	if err := syncDir(dir); err != nil {
-		return "", err
+	// The file's folder entry, and the folder's own in blobs/: createIn
+	// may have just made it.
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		if err := syncDir(d); err != nil {
+			return "", err
+		}
 	}
 	return ref.String(), nil
 }
@@ -378,7 +382,8 @@ func (w *BlobWriter) Abort() error {
 	return nil
 }
 
-func syncDir(dir string) error {
+// syncDir makes a folder's entries durable (a variable: tests see which).
+var syncDir = func(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("blob: %w", err)
