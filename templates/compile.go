@@ -116,8 +116,15 @@ type bodyKey struct {
 }
 
 // compileText compiles the template root of a plain-text set, whose
-// functions are funcs, for data of type data.
-func compileText(lookup func(string) *parse.Tree, funcs map[string]any, root string, data reflect.Type) (*program, error) {
+// functions are funcs, for data of type data. A template it fails on in
+// any way, a panic included (a tree of an operator's templates it did
+// not foresee), is left to text/template: the Set loads all the same.
+func compileText(lookup func(string) *parse.Tree, funcs map[string]any, root string, data reflect.Type) (p *program, err error) {
+	defer func() {
+		if recover() != nil {
+			p, err = nil, errUnsupported
+		}
+	}()
 	c := &compiler{lookup: lookup, funcs: map[string]reflect.Value{}, bodies: map[bodyKey]*body{}}
 	for name, f := range funcs {
 		c.funcs[name] = reflect.ValueOf(f)

@@ -79,9 +79,10 @@ func TestCompiledAsExecuted(t *testing.T) {
 
 // TestCompiledLeavesToTextTemplate: what compileText does not handle is
 // left to text/template — a map, a method of the pointer only, a
-// comparison of mixed kinds, a builtin it does not compile —, and a
-// compiled template that fails as it runs (an index out of range) fails
-// as text/template does, the Set then executing the template as parsed.
+// comparison of mixed kinds, a builtin it does not compile, a tree it
+// panics on —, and a compiled template that fails as it runs (an index
+// out of range) fails as text/template does, the Set then executing the
+// template as parsed.
 func TestCompiledLeavesToTextTemplate(t *testing.T) {
 	type data struct {
 		M    map[string]string
@@ -122,6 +123,9 @@ func TestCompiledLeavesToTextTemplate(t *testing.T) {
 		if (err != nil) != (wantErr != nil) || err == nil && got.String() != want.String() {
 			t.Errorf("%s: compiled %q, %v; text/template %q, %v", src, got.String(), err, want.String(), wantErr)
 		}
+	}
+	if p, err := compileText(func(string) *parse.Tree { panic("a tree not foreseen") }, nil, "t", reflect.TypeFor[*data]()); p != nil || err == nil {
+		t.Error("a compiler's panic not left to text/template")
 	}
 	p, _ := compile(`{{.S}}`)
 	var b bytes.Buffer
