@@ -21,6 +21,7 @@
 package mimewriter
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -143,8 +144,7 @@ func qPlain(c byte) bool {
 // field may break there: the space is no part of its value.
 func (h *Header) fold(name, value string, keepFirst bool) {
 	if h.b == nil {
-		h.b = make([]byte, front, 1024)
-		h.front = front
+		h.Grow(256) // a part's header: a type, an encoding, a file's name
 	}
 	h.b = append(h.b, name...)
 	h.b = append(h.b, ':')
@@ -161,6 +161,17 @@ func (h *Header) fold(name, value string, keepFirst bool) {
 		first = false
 	}
 	h.b = append(h.b, "\r\n"...)
+}
+
+// Grow makes room for n more bytes of fields (a message's header, say,
+// about a kilobyte), so that adding them allocates no more.
+func (h *Header) Grow(n int) {
+	if h.b == nil {
+		h.b = make([]byte, front, front+n)
+		h.front = front
+		return
+	}
+	h.b = slices.Grow(h.b, n)
 }
 
 // Fields returns the fields, each ended by CRLF.
