@@ -187,7 +187,8 @@ func (t *Tx) StepsBetween(from, to time.Time, fn func(Step) error) error {
 	q := `SELECT ` + statColumns + `, d.kind, d.start_at, d.due_at, d.done_at, d.clock, d.state,
 		CASE WHEN d.kind IN ('return', 'resolve') THEN ` + agencyBefore(`a.at <= d.done_at`) + ` ELSE '' END
 		FROM deadlines d INDEXED BY deadlines_done JOIN reports r ON r.id = d.report_id
-		WHERE d.state IN ('met', 'late', 'excused') AND d.done_at >= ? AND d.done_at < ? ORDER BY d.done_at, d.id`
+		WHERE (d.state = 'met' OR d.state = 'late' OR d.state = 'excused') AND d.done_at >= ? AND d.done_at < ?
+		ORDER BY d.done_at, d.id`
 	return t.each("steps", q, []any{from.Unix(), to.Unix()}, func(rows *sql.Rows) error {
 		var s Step
 		var start, done int64

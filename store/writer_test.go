@@ -360,12 +360,12 @@ func TestWritesBuildNoListTables(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	ctx := context.Background()
 	statements := map[string]int{
-		`INSERT INTO reports (id, code, state, received_at, lang, updated_at) VALUES (1, 'PA-2026-000001', 'received', 0, 'vi', 0)`: 0,
-		`INSERT INTO messages (id, raw_key, raw_size, kind, received_at, processed_at) VALUES (1, '', 0, 'report', 0, 0)`:           0,
-		`INSERT INTO attachments (report_id, role, name, type, size) VALUES (1, 'report', x'', 'image/jpeg', 0)`:                    0,
-		`INSERT INTO events (report_id, at, actor, command, to_state) VALUES (1, 0, 'citizen', 'ingest', 'received')`:               0,
-		// deadlines_done's WHERE keeps its list, which its queries name.
-		`INSERT INTO deadlines (report_id, kind, start_at, due_at, clock, opened_at) VALUES (1, 'intake', 0, 0, 1, 0)`:                                               1,
+		`INSERT INTO reports (id, code, state, received_at, lang, updated_at) VALUES (1, 'PA-2026-000001', 'received', 0, 'vi', 0)`:                                  0,
+		`INSERT INTO messages (id, raw_key, raw_size, kind, received_at, processed_at) VALUES (1, '', 0, 'report', 0, 0)`:                                            0,
+		`INSERT INTO attachments (report_id, role, name, type, size) VALUES (1, 'report', x'', 'image/jpeg', 0)`:                                                     0,
+		`INSERT INTO events (report_id, at, actor, command, to_state) VALUES (1, 0, 'citizen', 'ingest', 'received')`:                                                0,
+		`INSERT INTO deadlines (report_id, kind, start_at, due_at, clock, opened_at) VALUES (1, 'intake', 0, 0, 1, 0)`:                                               0,
+		`UPDATE deadlines SET state = 'met', done_at = 0 WHERE report_id = 1 AND kind = 'intake' AND state = 'open'`:                                                 0,
 		`INSERT INTO outbox (report_id, kind, rcpt, rcpt_role, message_id, lang, data, next_at, created_at) VALUES (1, 'ack', x'', 'citizen', 'm', 'vi', x'', 0, 0)`: 0,
 		`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = 0, sent = x'' WHERE id = 1`:                                                            0,
 		`INSERT INTO access_log (at, action, role) VALUES (0, 'notice', 'citizen')`:                                                                                  0,
