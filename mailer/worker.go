@@ -45,6 +45,11 @@ type Worker struct {
 	Poll time.Duration
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// AfterAccept, when set, is called when the server has accepted a
+	// mail and its acceptance is not recorded yet (the next mail's
+	// envelope may be on its way, sent behind the data): tests stop the
+	// process there.
+	AfterAccept func()
 
 	wake chan struct{}
 	sess *session // kept open between batches, closed when idle
@@ -281,6 +286,9 @@ func (w *Worker) deliver(ctx context.Context, r *rendering, next func() *smtpEnv
 	var serr *sendError
 	switch {
 	case err == nil:
+		if w.AfterAccept != nil {
+			w.AfterAccept()
+		}
 		out.accepted(m, r.body)
 		return true
 	case errors.As(err, &serr) && serr.permanent() && serr.stage == "mail":

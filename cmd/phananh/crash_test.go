@@ -38,6 +38,9 @@ import (
 //	                messages recorded, until then)
 //	after-commit:N  after the Nth batch is committed, before its messages
 //	                are moved out of the inbox
+//	mid-send:N      when the SMTP server has accepted the Nth mail sent,
+//	                before its acceptance is recorded, the next mail's
+//	                envelope sent behind its data
 //	none            never (the parent stops it with SIGTERM)
 //
 // Mid-send deaths are caused by the parent, which kills the child when the
@@ -66,6 +69,13 @@ func TestHelperDaemon(t *testing.T) {
 	d.watcher.Processor, d.watcher.BatchSize = c, crashBatch
 	c.Processor.(wakeAfter).Pipeline.AfterBlobs = c.afterBlobs
 	c.Processor.(wakeAfter).Pipeline.BeforeCommit = c.beforeCommit
+	if point == "mid-send" {
+		d.worker.AfterAccept = func() {
+			if c.accepted.Add(1) == c.want {
+				die()
+			}
+		}
+	}
 	d.Run(ctx)
 	d.Close()
 	os.Exit(0)
@@ -85,6 +95,7 @@ type crashingProcessor struct {
 	point                               string
 	want                                int32
 	read, synced, batches, transactions atomic.Int32
+	accepted                            atomic.Int32 // mails the SMTP server accepted
 }
 
 func (c *crashingProcessor) ProcessAll(ctx context.Context, srcs iter.Seq[intake.Source], turn func(context.Context) error) []intake.Result {
