@@ -252,6 +252,12 @@ func TestUpgradeFromRelease1(t *testing.T) {
 		t.Fatalf("open a release 1 database: %v", err)
 	}
 	defer db.Close()
+	// Migrations that rewrite the schema's text in place (writable_schema)
+	// must leave a database SQLite finds whole, rows and indexes included.
+	var check string
+	if err := db.r.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity check after the upgrade: %q, %v", check, err)
+	}
 	err = db.Read(ctx, func(tx *Tx) error {
 		r, err := tx.Report("PA-2026-000001")
 		if err != nil {
