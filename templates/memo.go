@@ -111,9 +111,8 @@ func code(s string) bool {
 }
 
 // memoizeText replaces the calls worth it (keptCalls) in a plain-text
-// template set, executed from roots with data of type data, and returns
-// the function the replacing calls call.
-func memoizeText(t *texttemplate.Template, roots []string, data reflect.Type) func(string, ...any) (string, error) {
+// template set, executed from roots with data of type data.
+func memoizeText(t *texttemplate.Template, roots []string, data reflect.Type) {
 	m := &memo{execute: t.ExecuteTemplate, kept: map[string]string{}}
 	t.Funcs(texttemplate.FuncMap{memoFunc: m.call})
 	lookup := func(name string) *parse.Tree {
@@ -126,7 +125,6 @@ func memoizeText(t *texttemplate.Template, roots []string, data reflect.Type) fu
 	for _, tree := range trees {
 		replaceCalls(tree.Root, calls)
 	}
-	return m.call
 }
 
 // memoizeHTML replaces the calls worth it (keptCalls) in an HTML template

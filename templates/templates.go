@@ -24,7 +24,6 @@ import (
 	"reflect"
 	"strings"
 	texttemplate "text/template"
-	"text/template/parse"
 
 	"haugiang.gov.vn/phananh/rules/routing"
 )
@@ -48,15 +47,7 @@ type Set struct {
 	thread map[string]string
 	// bodies are the bodies the mail names.
 	bodies routing.Bodies
-	// compiled are the plain-text templates compiled for their data
-	// (compile.go), by "kind.lang"; a template compileText leaves to
-	// text/template has none.
-	compiled map[string]compiledText
 }
-
-// compiledText is a kind's plain text compiled: its subject and its
-// body, each nil when left to text/template.
-type compiledText struct{ subject, body *program }
 
 // Rendered is one mail's subject and bodies.
 type Rendered struct {
@@ -73,7 +64,7 @@ type Rendered struct {
 // the routing table in use.
 func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, thread: map[string]string{},
-		bodies: bodies, compiled: map[string]compiledText{}}
+		bodies: bodies}
 	layout, err := read(dir, "layout.html")
 	if err != nil {
 		return nil, err
@@ -88,46 +79,24 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	for kind, k := range kinds {
-		data := reflect.TypeOf(k.new())
-		for _, lang := range k.langs {
-			name := kind + "." + lang
-			root := files(kind) + "." + lang + ".txt"
-			funcs := s.funcs(lang)
-			if memoized {
-				// The check escaped the HTML: its partials' calls can
-				// now be replaced (memo.go).
-				funcs[memoFunc] = memoizeText(s.text[name], []string{root, "subject"}, data)
+	if memoized {
+		// The check escaped the HTML: its partials' calls can now be
+		// replaced (memo.go).
+		for kind, k := range kinds {
+			data := reflect.TypeOf(k.new())
+			for _, lang := range k.langs {
+				name := kind + "." + lang
+				memoizeText(s.text[name], []string{files(kind) + "." + lang + ".txt", "subject"}, data)
 				memoizeHTML(s.html[name], "layout.html", data)
-			}
-			if compiled {
-				s.compiled[name] = s.compile(name, root, funcs, data)
 			}
 		}
 	}
 	return s, nil
 }
 
-// memoized says whether Load replaces partials' calls (memo.go), and
-// compiled whether it compiles the plain text (compile.go); tests turn
-// them off to compare.
-var memoized, compiled = true, true
-
-// compile compiles the plain text of the mail name (its subject and its
-// root template), with its functions, for data of type data.
-func (s *Set) compile(name, root string, funcs map[string]any, data reflect.Type) compiledText {
-	t := s.text[name]
-	lookup := func(name string) *parse.Tree {
-		if tt := t.Lookup(name); tt != nil {
-			return tt.Tree
-		}
-		return nil
-	}
-	var c compiledText
-	c.subject, _ = compileText(lookup, funcs, "subject", data)
-	c.body, _ = compileText(lookup, funcs, root, data)
-	return c
-}
+// memoized says whether Load replaces partials' calls (memo.go); tests
+// turn it off to compare.
+var memoized = true
 
 func (s *Set) parse(dir, kind, lang, layout string) error {
 	name, file := kind+"."+lang, files(kind)+"."+lang
@@ -286,17 +255,13 @@ func (s *Set) render(kind, lang string, data any) (Rendered, error) {
 func (s *Set) renderTo(kind, lang string, data any, text, html *bytes.Buffer) (Rendered, error) {
 	name := kind + "." + lang
 	var subject bytes.Buffer
-	t, c := s.text[name], s.compiled[name]
-	if !executed(c.subject, &subject, data) {
-		if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {
-			return Rendered{}, fmt.Errorf("templates: %s subject: %w", name, err)
-		}
+	t := s.text[name]
+	if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {
+		return Rendered{}, fmt.Errorf("templates: %s subject: %w", name, err)
 	}
 	start := text.Len()
-	if !executed(c.body, text, data) {
-		if err := t.Execute(text, data); err != nil {
-			return Rendered{}, fmt.Errorf("templates: %s.txt: %w", name, err)
-		}
+	if err := t.Execute(text, data); err != nil {
+		return Rendered{}, fmt.Errorf("templates: %s.txt: %w", name, err)
 	}
 	text.Truncate(start + len(tidy(text.Bytes()[start:])))
 	text.WriteByte('\n')
@@ -304,21 +269,6 @@ func (s *Set) renderTo(kind, lang string, data any, text, html *bytes.Buffer) (R
 		return Rendered{}, fmt.Errorf("templates: %s.html: %w", name, err)
 	}
 	return Rendered{Subject: strings.Join(strings.Fields(subject.String()), " ")}, nil
-}
-
-// executed reports whether a compiled template (nil for none) executed
-// with data into w; when it did not, w is as it was, for text/template to
-// execute the template as parsed.
-func executed(p *program, w *bytes.Buffer, data any) bool {
-	if p == nil {
-		return false
-	}
-	n := w.Len()
-	if p.execute(w, data) != nil {
-		w.Truncate(n)
-		return false
-	}
-	return true
 }
 
 // tidy trims trailing spaces and runs of blank lines that conditional
