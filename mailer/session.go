@@ -130,7 +130,10 @@ func (s *session) send(env *smtpEnvelope, body io.Reader, next func() *smtpEnvel
 	}
 	w := &dotWriter{w: s.c.Text.W}
 	if _, err := io.Copy(w, body); err != nil {
-		w.Close()
+		// The mail is not ended: the server, left waiting for the rest of
+		// its data as the connection closes (the failure, of no reply,
+		// breaks the session), takes nothing of it, where the ending dot
+		// would have it deliver the mail cut short.
 		return s.fail("data", err)
 	}
 	w.end()
