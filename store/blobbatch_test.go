@@ -220,3 +220,42 @@ func TestBlobFolderSynced(t *testing.T) {
 		}
 	}
 }
+
+// TestFileFailingAtCommit: a batch's file whose first write fails at
+// Commit (the disk is full) is closed and removed there, as Abort does,
+// rather than left open and named by nothing: a message retried on a full
+// disk would otherwise hold one more descriptor at every attempt.
+func TestFileFailingAtCommit(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	defer func(f func(string) (*os.File, error)) { createIn = f }(createIn)
+	var made []*os.File
+	create := createIn
+	createIn = func(path string) (*os.File, error) {
+		f, err := create(path)
+		if err != nil {
+			return nil, err
+		}
+		f.Close()
+		if f, err = os.Open(path); err == nil { // read only: its writes fail, as on a full disk
+			made = append(made, f)
+		}
+		return f, err
+	}
+	w, err := db.Blobs().Batch().CreateFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("ảnh chụp hiện trường"))
+	if _, err := w.Commit(); err == nil {
+		t.Fatal("a blob whose file cannot be written committed")
+	}
+	if len(made) != 1 {
+		t.Fatalf("%d files made, want 1", len(made))
+	}
+	if _, err := made[0].Stat(); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("the file is still open: %v", err)
+	}
+	if _, err := os.Stat(made[0].Name()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the file is still there: %v", err)
+	}
+}

@@ -172,6 +172,7 @@ func (b *Blobs) Create() (*BlobWriter, error) {
 		return nil, err
 	}
 	if err := w.toFile(); err != nil {
+		w.Abort()
 		return nil, err
 	}
 	return w, nil
@@ -311,6 +312,7 @@ func (w *BlobWriter) Commit() (string, error) {
 			return ref.String(), nil
 		}
 		if err := w.toFile(); err != nil {
+			w.Abort() // the file toFile made, if any
 			return "", err
 		}
 	}
@@ -343,8 +345,9 @@ func newBlobName() string {
 
 // createIn creates a new file at path, making its folder only when it is
 // missing (for the first blobs of a data folder): making sure of the
-// folder before every file would cost as much as the file.
-func createIn(path string) (*os.File, error) {
+// folder before every file would cost as much as the file. (A variable:
+// tests make files that fail.)
+var createIn = func(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err = os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
