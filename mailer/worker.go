@@ -26,7 +26,14 @@ type SMTP struct {
 	Username string
 	Password string
 	RootCAs  *x509.CertPool // nil: the system's
-	Timeout  time.Duration
+	// Timeout bounds each wait of a session: a connection, a command's
+	// reply, a block of a mail's data written; not a whole mail, which
+	// over a slow link may take longer.
+	Timeout time.Duration
+
+	// dialer opens the connection (net.Dialer's when nil): tests give the
+	// socket a small send buffer.
+	dialer gomail.DialContextFunc
 }
 
 // Worker sends the outbox's due mail, oldest first, on one SMTP session
@@ -403,6 +410,9 @@ func (s SMTP) client(utf8 bool) (*gomail.Client, error) {
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
 	default:
 		return nil, fmt.Errorf("smtp: unknown tls mode %q", s.TLS)
+	}
+	if s.dialer != nil {
+		opts = append(opts, gomail.WithDialContextFunc(s.dialer))
 	}
 	if s.Username != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover), gomail.WithUsername(s.Username), gomail.WithPassword(s.Password))
