@@ -16,6 +16,15 @@ import (
 // for mail after mail: each mail is one transaction (MAIL, RCPT, DATA)
 // with no reset or reconnection between them. The connection is opened,
 // secured and authenticated by go-mail, as the configuration says.
+//
+// The timeout bounds each wait, a stall, not a whole transaction: each
+// command, each reply and each block of a mail's data written is given it
+// anew (RFC 5321 4.5.3.2's per-command and per-block timeouts, Postfix's
+// smtp_data_xfer_timeout), so that a mail of several MB goes through a
+// slow link while a server that stops reading or answering still fails
+// the attempt. go-mail sets the connection's deadline as it opens the
+// session, and its smtp.Client sets none for each command: the session
+// sets it before each wait.
 type session struct {
 	c       *smtp.Client
 	timeout time.Duration
@@ -103,9 +112,6 @@ func (e *sendError) unsent() bool {
 // so that the session can go on; a failed connection marks the session
 // broken.
 func (s *session) send(env *smtpEnvelope, body io.Reader, next func() *smtpEnvelope) error {
-	if err := s.c.UpdateDeadline(s.timeout); err != nil {
-		return s.fail("mail", err)
-	}
 	pipelined := false
 	if ok, _ := s.c.Extension("PIPELINING"); ok && !s.stepwise {
 		pipelined = true
@@ -128,7 +134,7 @@ func (s *session) send(env *smtpEnvelope, body io.Reader, next func() *smtpEnvel
 	if err != nil {
 		return err
 	}
-	w := &dotWriter{w: s.c.Text.W}
+	w := blockWriter{s: s, w: &dotWriter{w: s.c.Text.W}}
 	if _, err := io.Copy(w, body); err != nil {
 		// The mail is not ended: the server, left waiting for the rest of
 		// its data as the connection closes (the failure, of no reply,
@@ -136,17 +142,20 @@ func (s *session) send(env *smtpEnvelope, body io.Reader, next func() *smtpEnvel
 		// would have it deliver the mail cut short.
 		return s.fail("data", err)
 	}
-	w.end()
+	w.w.end()
 	if pipelined && next != nil {
 		if n := next(); n != nil && s.writeEnvelope(n) == nil {
 			s.ahead = n
 		}
-		if err := s.c.UpdateDeadline(s.timeout); err != nil {
-			return s.fail("data", err)
-		}
+	}
+	if err := s.refresh(); err != nil {
+		return s.fail("data", err)
 	}
 	if err := s.c.Text.W.Flush(); err != nil {
 		return s.fail("data", err)
+	}
+	if err := s.refresh(); err != nil {
+		return s.fail("end of data", err)
 	}
 	if _, _, err := s.c.Text.ReadResponse(250); err != nil {
 		return s.fail("end of data", err)
@@ -155,17 +164,58 @@ func (s *session) send(env *smtpEnvelope, body io.Reader, next func() *smtpEnvel
 	return nil
 }
 
+// refresh gives the next wait — a command written, a reply read, a block
+// of data written — the session's timeout.
+func (s *session) refresh() error { return s.c.UpdateDeadline(s.timeout) }
+
+// dataBlock is how much of a mail's data is written under one timeout:
+// with what the connection's buffer holds, at most about 12 KB must reach
+// the server in each timeout, 400 bytes a second at 30 s.
+const dataBlock = 4096
+
+// blockWriter writes a mail's data a block at a time, each block given
+// the session's timeout anew: a write of a whole mail at once (its
+// reader's WriteTo) would have to finish within one.
+type blockWriter struct {
+	s *session
+	w *dotWriter
+}
+
+func (b blockWriter) Write(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if err := b.s.refresh(); err != nil {
+			return n, err
+		}
+		m, err := b.w.Write(p[n:min(len(p), n+dataBlock)])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
 // envelope sends MAIL, RCPT and DATA one at a time, each after the reply
 // to the one before.
 func (s *session) envelope(env *smtpEnvelope) error {
 	s.c.SkipSMTPUTF8(!env.utf8)
+	if err := s.refresh(); err != nil {
+		return s.fail("mail", err)
+	}
 	if err := s.c.Mail(env.from); err != nil {
 		return s.fail("mail", err)
 	}
 	for _, r := range env.rcpts {
+		if err := s.refresh(); err != nil {
+			return s.fail("rcpt", err)
+		}
 		if err := s.c.Rcpt(r); err != nil {
 			return s.fail("rcpt", err)
 		}
+	}
+	if err := s.refresh(); err != nil {
+		return s.fail("data", err)
 	}
 	if _, _, err := s.command(354, "DATA"); err != nil {
 		return s.fail("data", err)
@@ -185,6 +235,9 @@ func (s *session) command(expect int, line string) (int, string, error) {
 // their replies.
 func (s *session) envelopePipelined(env *smtpEnvelope) error {
 	if err := s.writeEnvelope(env); err != nil {
+		return s.fail("mail", err)
+	}
+	if err := s.refresh(); err != nil {
 		return s.fail("mail", err)
 	}
 	if err := s.c.Text.W.Flush(); err != nil {
@@ -231,7 +284,10 @@ func (s *session) envelopeReplies(n int) error {
 		case stage == "data":
 			expect = 354
 		}
-		_, _, err := t.ReadResponse(expect)
+		err := s.refresh()
+		if err == nil {
+			_, _, err = t.ReadResponse(expect)
+		}
 		if err == nil {
 			dataOpen = i == len(replies)-1
 			continue
@@ -262,7 +318,7 @@ func (s *session) fail(stage string, err error) error {
 	e := &sendError{stage, err}
 	if e.code() == 0 || e.code() == 421 {
 		s.broken = true
-	} else if stage != "end of data" && s.c.Reset() != nil {
+	} else if stage != "end of data" && (s.refresh() != nil || s.c.Reset() != nil) {
 		s.broken = true
 	}
 	return e
