@@ -43,7 +43,7 @@ func TestBodyFailingMidData(t *testing.T) {
 	}
 	body := io.MultiReader(strings.NewReader("Subject: =?UTF-8?Q?Th=C3=B4ng_b=C3=A1o?=\r\n\r\nPhần đầu của thư.\r\n"),
 		iotest.ErrReader(errors.New("the spilled mail cannot be read back")))
-	err = s.send(&smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}, body, nil)
+	err = s.send(context.Background(), &smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}, body, nil)
 	s.close()
 	var serr *sendError
 	if !errors.As(err, &serr) || serr.stage != "data" || !s.broken {

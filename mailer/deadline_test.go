@@ -24,7 +24,7 @@ func TestSlowServerTakesLargeMail(t *testing.T) {
 	t.Parallel()
 	srv := newSlowServer(t, -1)
 	s := srv.open(t, 750*time.Millisecond)
-	err := s.send(&smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}, largeMail(600<<10), nil)
+	err := s.send(context.Background(), &smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}, largeMail(600<<10), nil)
 	s.close()
 	if err != nil {
 		t.Errorf("send: %v; want the mail taken", err)
@@ -42,7 +42,7 @@ func TestStalledServerFailsTheAttempt(t *testing.T) {
 	srv := newSlowServer(t, 64<<10)
 	s := srv.open(t, 300*time.Millisecond)
 	start := time.Now()
-	err := s.send(&smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}, largeMail(400<<10), nil)
+	err := s.send(context.Background(), &smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}, largeMail(400<<10), nil)
 	took := time.Since(start)
 	s.close()
 	var serr *sendError
@@ -195,4 +195,104 @@ func (s *slowReader) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p[:min(len(p), 4096)])
 	s.read += n
 	return n, err
+}
+
+// TestServerScanningTheMail: a server that takes longer than the session's
+// timeout to answer a mail's ending dot — it scans the mail first — has
+// the mail taken, once: the answer to the dot is given dataDoneTimeout
+// (RFC 5321 4.5.3.2.6), not the timeout of a command. Given up at the
+// timeout, the attempt failed though the server went on to deliver the
+// mail, and the retry sent it again.
+func TestServerScanningTheMail(t *testing.T) {
+	t.Parallel()
+	addr := scanningServer(t, time.Second)
+	s := openTo(t, addr, 300*time.Millisecond)
+	err := s.send(context.Background(), &smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}, largeMail(4<<10), nil)
+	s.close()
+	if err != nil {
+		t.Errorf("send: %v; want the mail taken after the server's scan", err)
+	}
+}
+
+// TestStopShortensTheScanWait: when the daemon stops while the server has
+// not answered a mail's ending dot, the wait ends within the session's
+// timeout, not dataDoneTimeout's ten minutes; the mail counts as not sent.
+func TestStopShortensTheScanWait(t *testing.T) {
+	t.Parallel()
+	addr := scanningServer(t, -1)
+	s := openTo(t, addr, 300*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	err := s.send(ctx, &smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}, largeMail(4<<10), nil)
+	took := time.Since(start)
+	s.close()
+	var serr *sendError
+	if !errors.As(err, &serr) || serr.stage != "end of data" || !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("send: %v; want a timeout at the end of data", err)
+	}
+	if took > 10*time.Second {
+		t.Errorf("the stop waited %v for the server's answer; want about the timeout (300ms)", took)
+	}
+}
+
+// scanningServer is an SMTP server for one mail that answers its ending
+// dot after delay, or never when delay is negative; it returns its
+// address.
+func scanningServer(t *testing.T, delay time.Duration) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() {
+		close(done)
+		ln.Close()
+	})
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		r := bufio.NewReader(c)
+		fmt.Fprint(c, "220 localhost ESMTP\r\n")
+		data := false
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+			case data && line == ".\r\n":
+				data = false
+				if delay < 0 {
+					<-done
+					return
+				}
+				time.Sleep(delay)
+				fmt.Fprint(c, "250 taken\r\n")
+			case data:
+			case cmd == "DATA":
+				data = true
+				fmt.Fprint(c, "354 go on\r\n")
+			case strings.HasPrefix(cmd, "EHLO"):
+				fmt.Fprint(c, "250-localhost\r\n250 8BITMIME\r\n")
+			default:
+				fmt.Fprint(c, "250 OK\r\n")
+			}
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// openTo opens a session to the server at addr with the timeout.
+func openTo(t *testing.T, addr string, timeout time.Duration) *session {
+	host, port, _ := strings.Cut(addr, ":")
+	p, _ := strconv.Atoi(port)
+	s, err := SMTP{Host: host, Port: p, TLS: "none", Timeout: timeout}.open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

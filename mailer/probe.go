@@ -169,7 +169,7 @@ func SendTest(ctx context.Context, s SMTP, set *templates.Set, from Sender, to s
 		return "", fmt.Errorf("smtp: %s", logSafe(err))
 	}
 	defer sess.close()
-	if err := sess.send(&smtpEnvelope{from: msg.From, rcpts: msg.Rcpts, utf8: needsUTF8(from.Address, to)}, &b, nil); err != nil {
+	if err := sess.send(ctx, &smtpEnvelope{from: msg.From, rcpts: msg.Rcpts, utf8: needsUTF8(from.Address, to)}, &b, nil); err != nil {
 		return "", fmt.Errorf("smtp: %s", logSafe(err))
 	}
 	return m.MessageID, nil

@@ -22,7 +22,8 @@ import (
 // anew (RFC 5321 4.5.3.2's per-command and per-block timeouts, Postfix's
 // smtp_data_xfer_timeout), so that a mail of several MB goes through a
 // slow link while a server that stops reading or answering still fails
-// the attempt. go-mail sets the connection's deadline as it opens the
+// the attempt. The answer to a mail's ending dot is given longer
+// (dataDoneTimeout). go-mail sets the connection's deadline as it opens the
 // session, and its smtp.Client sets none for each command: the session
 // sets it before each wait.
 type session struct {
@@ -111,7 +112,7 @@ func (e *sendError) unsent() bool {
 // must be the next one sent on the session. A refused transaction is reset
 // so that the session can go on; a failed connection marks the session
 // broken.
-func (s *session) send(env *smtpEnvelope, body io.Reader, next func() *smtpEnvelope) error {
+func (s *session) send(ctx context.Context, env *smtpEnvelope, body io.Reader, next func() *smtpEnvelope) error {
 	pipelined := false
 	if ok, _ := s.c.Extension("PIPELINING"); ok && !s.stepwise {
 		pipelined = true
@@ -154,14 +155,32 @@ func (s *session) send(env *smtpEnvelope, body io.Reader, next func() *smtpEnvel
 	if err := s.c.Text.W.Flush(); err != nil {
 		return s.fail("data", err)
 	}
-	if err := s.refresh(); err != nil {
-		return s.fail("end of data", err)
-	}
-	if _, _, err := s.c.Text.ReadResponse(250); err != nil {
+	if err := s.endOfData(ctx); err != nil {
 		return s.fail("end of data", err)
 	}
 	s.used = time.Now()
 	return nil
+}
+
+// dataDoneTimeout is how long the server may take to answer a mail's
+// ending dot: RFC 5321 4.5.3.2.6 gives it 10 minutes, Postfix's client
+// (smtp_data_done_timeout) 600 s, because the server may scan the mail —
+// its photos — before it answers. Given up sooner, a mail the server then
+// delivers would be sent again.
+const dataDoneTimeout = 10 * time.Minute
+
+// endOfData reads the server's answer to a mail's ending dot, waiting the
+// longer of the session's timeout and dataDoneTimeout; when ctx ends (the
+// daemon stops), the wait is shortened to the session's timeout from then,
+// so that a stop is not held for minutes by a server that scans slowly.
+func (s *session) endOfData(ctx context.Context) error {
+	if err := s.c.UpdateDeadline(max(s.timeout, dataDoneTimeout)); err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { s.c.UpdateDeadline(s.timeout) })
+	defer stop()
+	_, _, err := s.c.Text.ReadResponse(250)
+	return err
 }
 
 // refresh gives the next wait — a command written, a reply read, a block

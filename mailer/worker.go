@@ -327,7 +327,7 @@ func (w *Worker) transmit(ctx context.Context, r *rendering, next func() *smtpEn
 		if err != nil {
 			return err
 		}
-		err = w.sess.send(r.env, body, next)
+		err = w.sess.send(ctx, r.env, body, next)
 		var serr *sendError
 		if err == nil || attempt > 0 || !errors.As(err, &serr) || !serr.unsent() {
 			return err
