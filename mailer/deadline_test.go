@@ -296,3 +296,45 @@ func openTo(t *testing.T, addr string, timeout time.Duration) *session {
 	}
 	return s
 }
+
+// TestIdleSessionQuits: a session closed after standing idle longer than
+// its timeout still says QUIT: the deadline of its last wait has passed,
+// and QUIT is given a wait of its own.
+func TestIdleSessionQuits(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	quit := make(chan bool, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			quit <- false
+			return
+		}
+		defer c.Close()
+		r := bufio.NewReader(c)
+		fmt.Fprint(c, "220 localhost ESMTP\r\n")
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				quit <- false
+				return
+			}
+			if strings.EqualFold(strings.TrimSpace(line), "QUIT") {
+				fmt.Fprint(c, "221 bye\r\n")
+				quit <- true
+				return
+			}
+			fmt.Fprint(c, "250 OK\r\n")
+		}
+	}()
+	s := openTo(t, ln.Addr().String(), 200*time.Millisecond)
+	time.Sleep(400 * time.Millisecond) // idle past the timeout
+	s.close()
+	if !<-quit {
+		t.Error("the server saw the connection closed without QUIT")
+	}
+}

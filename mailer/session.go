@@ -63,12 +63,18 @@ func (s SMTP) open(ctx context.Context) (*session, error) {
 // close ends the session politely when it can: not when the server may
 // be reading a mail's data (an envelope sent ahead), where QUIT would be
 // taken for data; closing the connection then drops that mail unsent.
+// QUIT is given quitWait (the deadline of the session's last wait has
+// passed when it was idle), at most the session's timeout, so that a
+// silent server holds a stop for no longer.
 func (s *session) close() {
-	if !s.broken && s.ahead == nil {
+	if !s.broken && s.ahead == nil && s.c.UpdateDeadline(min(s.timeout, quitWait)) == nil {
 		s.c.Quit()
 	}
 	s.c.Close()
 }
+
+// quitWait is how long the server may take to answer QUIT.
+const quitWait = 2 * time.Second
 
 // sendError is a transaction that failed: at which command, and whether
 // the server refused it (a reply) or the connection failed.
