@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -58,8 +59,11 @@ type Worker struct {
 	// process there.
 	AfterAccept func()
 
-	wake chan struct{}
-	sess *session // kept open between batches, closed when idle
+	// wake is made once (wakeOnce), by Run or by the first Wake: intake
+	// and the schedule wake the worker from their own goroutines.
+	wake     chan struct{}
+	wakeOnce sync.Once
+	sess     *session // kept open between batches, closed when idle
 	// unrecorded are the outcomes that could not be recorded (the disk is
 	// full): the outbox still holds those mails as due, and they are not
 	// sent again; their records are written before each round.
@@ -85,9 +89,7 @@ func (w *Worker) Wake() {
 }
 
 func (w *Worker) wakeChan() chan struct{} {
-	if w.wake == nil {
-		w.wake = make(chan struct{}, 1)
-	}
+	w.wakeOnce.Do(func() { w.wake = make(chan struct{}, 1) })
 	return w.wake
 }
 

@@ -338,3 +338,32 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestWakeWhileRunning: the worker is woken from other goroutines than
+// its own — intake's after each batch, the schedule's — from the moment
+// it starts; run with -race, the wake-up channel made on first use by
+// either side was a data race.
+func TestWakeWhileRunning(t *testing.T) {
+	db := openStore(t)
+	w, sink := newWorker(t, db, io.Discard)
+	w.Poll = time.Hour // only a wake-up sends
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	woken := make(chan struct{})
+	go func() { w.Wake(); close(woken) }()
+	<-woken
+	data, _ := json.Marshal(templates.Ack{Code: "PA-2026-000001"})
+	enqueue(t, w, store.Mail{Kind: "ack", To: "dan@example.com", Role: "citizen", Data: data})
+	w.Wake()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(sink.Messages()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		w.Wake()
+	}
+	cancel()
+	<-done
+	if len(sink.Messages()) != 1 {
+		t.Errorf("woken, the worker sent %d mails, want 1", len(sink.Messages()))
+	}
+}
