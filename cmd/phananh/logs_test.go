@@ -78,10 +78,15 @@ var (
 )
 
 // check returns an error naming every log value that holds personal data,
-// or nil.
+// and every data race that a child daemon built with -race reported on its
+// standard error (the race detector writes there; the child, killed or
+// ending, would leave it unread), or nil.
 func (l *jsonLogs) check() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if races := l.races(); len(races) > 0 {
+		return fmt.Errorf("%d data races in the daemons' processes:\n%s", len(races), strings.Join(races, "\n"))
+	}
 	var leaks []string
 	for _, line := range l.lines {
 		var entry map[string]any
@@ -102,6 +107,25 @@ func (l *jsonLogs) check() error {
 		return fmt.Errorf("%d values with personal data:\n%s", len(leaks), strings.Join(leaks, "\n"))
 	}
 	return nil
+}
+
+// races returns the race detector's reports among the lines, each whole:
+// from its "WARNING: DATA RACE" to the line of "=" that ends it.
+func (l *jsonLogs) races() []string {
+	var races []string
+	for i, line := range l.lines {
+		if string(line) != "WARNING: DATA RACE" {
+			continue
+		}
+		report := []string{"=================="}
+		for _, r := range l.lines[i:] {
+			if report = append(report, string(r)); strings.HasPrefix(string(r), "====") {
+				break
+			}
+		}
+		races = append(races, strings.Join(report, "\n"))
+	}
+	return races
 }
 
 // personal says what personal data a logged value holds, or "".
@@ -150,5 +174,18 @@ func TestLogCheck(t *testing.T) {
 		if got := personal(c.key, c.value) != ""; got != c.leak {
 			t.Errorf("%s=%q: personal %v, want %v", c.key, c.value, got, c.leak)
 		}
+	}
+}
+
+// TestLogCheckFindsRaces: a data race that a child daemon built with -race
+// reports on its standard error fails the end-to-end logs' check, with the
+// report.
+func TestLogCheckFindsRaces(t *testing.T) {
+	var l jsonLogs
+	l.Write([]byte(`{"level":"INFO","msg":"message processed"}` + "\n==================\nWARNING: DATA RACE\n" +
+		"Write at 0x00c000123456 by goroutine 7:\n  haugiang.gov.vn/phananh/mailer.(*Worker).wakeChan()\n==================\n"))
+	err := l.check()
+	if err == nil || !strings.Contains(err.Error(), "1 data races") || !strings.Contains(err.Error(), "(*Worker).wakeChan()") {
+		t.Errorf("the check of logs holding a race report: %v", err)
 	}
 }
