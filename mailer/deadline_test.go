@@ -1,14 +1,10 @@
 package mailer
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"net"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,8 +18,8 @@ import (
 // whole transaction failed such a mail at every attempt.
 func TestSlowServerTakesLargeMail(t *testing.T) {
 	t.Parallel()
-	srv := newSlowServer(t, -1)
-	s := srv.open(t, 750*time.Millisecond)
+	srv := serve(t, script{slow: true, stall: -1})
+	s := srv.open(t, 750*time.Millisecond, true)
 	err := s.send(context.Background(), &smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}, largeMail(600<<10), nil)
 	s.close()
 	if err != nil {
@@ -39,8 +35,8 @@ func TestSlowServerTakesLargeMail(t *testing.T) {
 // and the session is given up; the mail is not taken.
 func TestStalledServerFailsTheAttempt(t *testing.T) {
 	t.Parallel()
-	srv := newSlowServer(t, 64<<10)
-	s := srv.open(t, 300*time.Millisecond)
+	srv := serve(t, script{slow: true, stall: 64 << 10})
+	s := srv.open(t, 300*time.Millisecond, true)
 	start := time.Now()
 	err := s.send(context.Background(), &smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}, largeMail(400<<10), nil)
 	took := time.Since(start)
@@ -69,134 +65,6 @@ func largeMail(size int) io.Reader {
 	return strings.NewReader(b.String())
 }
 
-// slowServer is an SMTP server for one mail that reads the mail's data
-// 4 KB every 10 ms, and stops reading after
-// stall bytes of it when stall is not negative.
-type slowServer struct {
-	ln    net.Listener
-	ended chan string   // how the server saw the mail's data end
-	done  chan struct{} // closed when the test ends
-}
-
-func newSlowServer(t *testing.T, stall int) *slowServer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &slowServer{ln: ln, ended: make(chan string, 1), done: make(chan struct{})}
-	t.Cleanup(func() {
-		close(srv.done)
-		ln.Close()
-	})
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			srv.ended <- err.Error()
-			return
-		}
-		defer c.Close()
-		got := serveSlowly(c, stall)
-		srv.ended <- got
-		if got == "stalled" {
-			<-srv.done // the connection stays open, unread
-		}
-	}()
-	return srv
-}
-
-// open opens a session to the server with the timeout, on a socket whose
-// send buffer is small: what the session writes reaches the server's
-// reading soon, as it does over a slow link (on loopback the kernel would
-// otherwise buffer megabytes).
-func (srv *slowServer) open(t *testing.T, timeout time.Duration) *session {
-	host, port, _ := strings.Cut(srv.ln.Addr().String(), ":")
-	p, _ := strconv.Atoi(port)
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := new(net.Dialer).DialContext(ctx, network, addr)
-		if err == nil {
-			err = c.(*net.TCPConn).SetWriteBuffer(8192)
-		}
-		return c, err
-	}
-	s, err := SMTP{Host: host, Port: p, TLS: "none", Timeout: timeout, dialer: dial}.open(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// wait returns how the server saw the mail's data end.
-func (srv *slowServer) wait(t *testing.T) string {
-	select {
-	case got := <-srv.ended:
-		return got
-	case <-time.After(30 * time.Second):
-		t.Fatal("the server still reads the mail")
-		return ""
-	}
-}
-
-// serveSlowly speaks SMTP on c for one mail and reads its data slowly;
-// it says how the data ended: "taken" at the ending dot, "cut" when the
-// connection closed before it, "stalled" when it stopped reading.
-func serveSlowly(c net.Conn, stall int) string {
-	slow := &slowReader{r: c, stall: stall}
-	r := bufio.NewReaderSize(slow, 4096)
-	fmt.Fprint(c, "220 localhost ESMTP\r\n")
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return "before DATA"
-		}
-		switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
-		case strings.HasPrefix(cmd, "EHLO"):
-			fmt.Fprint(c, "250-localhost\r\n250-PIPELINING\r\n250 8BITMIME\r\n")
-		case cmd == "DATA":
-			fmt.Fprint(c, "354 go on\r\n")
-			slow.data = true
-			for {
-				l, err := r.ReadString('\n')
-				if errors.Is(err, errStalled) {
-					return "stalled"
-				}
-				if err != nil {
-					return "cut"
-				}
-				if l == ".\r\n" {
-					fmt.Fprint(c, "250 taken\r\n")
-					return "taken"
-				}
-			}
-		default:
-			fmt.Fprint(c, "250 OK\r\n")
-		}
-	}
-}
-
-var errStalled = errors.New("the server stops reading")
-
-// slowReader reads the mail's data 4 KB at a time, 10 ms apart, and
-// stops after stall bytes when stall is not negative.
-type slowReader struct {
-	r     io.Reader
-	data  bool // the data has begun
-	stall int
-	read  int
-}
-
-func (s *slowReader) Read(p []byte) (int, error) {
-	if !s.data {
-		return s.r.Read(p)
-	}
-	if s.stall >= 0 && s.read >= s.stall {
-		return 0, errStalled
-	}
-	time.Sleep(10 * time.Millisecond)
-	n, err := s.r.Read(p[:min(len(p), 4096)])
-	s.read += n
-	return n, err
-}
-
 // TestServerScanningTheMail: a server that takes longer than the session's
 // timeout to answer a mail's ending dot — it scans the mail first — has
 // the mail taken, once: the answer to the dot is given dataDoneTimeout
@@ -205,8 +73,8 @@ func (s *slowReader) Read(p []byte) (int, error) {
 // mail, and the retry sent it again.
 func TestServerScanningTheMail(t *testing.T) {
 	t.Parallel()
-	addr := scanningServer(t, time.Second)
-	s := openTo(t, addr, 300*time.Millisecond)
+	srv := serve(t, script{stall: -1, dotAnswer: time.Second})
+	s := srv.open(t, 300*time.Millisecond, false)
 	err := s.send(context.Background(), &smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}, largeMail(4<<10), nil)
 	s.close()
 	if err != nil {
@@ -219,8 +87,8 @@ func TestServerScanningTheMail(t *testing.T) {
 // timeout, not dataDoneTimeout's ten minutes; the mail counts as not sent.
 func TestStopShortensTheScanWait(t *testing.T) {
 	t.Parallel()
-	addr := scanningServer(t, -1)
-	s := openTo(t, addr, 300*time.Millisecond)
+	srv := serve(t, script{stall: -1, dotAnswer: -1})
+	s := srv.open(t, 300*time.Millisecond, false)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
 	start := time.Now()
@@ -236,105 +104,18 @@ func TestStopShortensTheScanWait(t *testing.T) {
 	}
 }
 
-// scanningServer is an SMTP server for one mail that answers its ending
-// dot after delay, or never when delay is negative; it returns its
-// address.
-func scanningServer(t *testing.T, delay time.Duration) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	t.Cleanup(func() {
-		close(done)
-		ln.Close()
-	})
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		r := bufio.NewReader(c)
-		fmt.Fprint(c, "220 localhost ESMTP\r\n")
-		data := false
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
-			case data && line == ".\r\n":
-				data = false
-				if delay < 0 {
-					<-done
-					return
-				}
-				time.Sleep(delay)
-				fmt.Fprint(c, "250 taken\r\n")
-			case data:
-			case cmd == "DATA":
-				data = true
-				fmt.Fprint(c, "354 go on\r\n")
-			case strings.HasPrefix(cmd, "EHLO"):
-				fmt.Fprint(c, "250-localhost\r\n250 8BITMIME\r\n")
-			default:
-				fmt.Fprint(c, "250 OK\r\n")
-			}
-		}
-	}()
-	return ln.Addr().String()
-}
-
-// openTo opens a session to the server at addr with the timeout.
-func openTo(t *testing.T, addr string, timeout time.Duration) *session {
-	host, port, _ := strings.Cut(addr, ":")
-	p, _ := strconv.Atoi(port)
-	s, err := SMTP{Host: host, Port: p, TLS: "none", Timeout: timeout}.open(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // TestIdleSessionQuits: a session closed after standing idle longer than
 // its timeout still says QUIT: the deadline of its last wait has passed,
 // and QUIT is given a wait of its own.
 func TestIdleSessionQuits(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	quit := make(chan bool, 1)
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			quit <- false
-			return
-		}
-		defer c.Close()
-		r := bufio.NewReader(c)
-		fmt.Fprint(c, "220 localhost ESMTP\r\n")
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				quit <- false
-				return
-			}
-			if strings.EqualFold(strings.TrimSpace(line), "QUIT") {
-				fmt.Fprint(c, "221 bye\r\n")
-				quit <- true
-				return
-			}
-			fmt.Fprint(c, "250 OK\r\n")
-		}
-	}()
-	s := openTo(t, ln.Addr().String(), 200*time.Millisecond)
+	srv := serve(t, script{stall: -1})
+	s := srv.open(t, 200*time.Millisecond, false)
 	time.Sleep(400 * time.Millisecond) // idle past the timeout
 	s.close()
-	if !<-quit {
+	select {
+	case <-srv.quit:
+	case <-time.After(10 * time.Second):
 		t.Error("the server saw the connection closed without QUIT")
 	}
 }
