@@ -141,3 +141,45 @@ func keep(b *testing.B, g *store.BlobBatch, data []byte) string {
 	}
 	return ref
 }
+
+// BenchmarkMailsSince counts a sender's automatic replies of the last
+// hour, as intake does in the writer before each acknowledgement, in an
+// outbox of 2 000 mails to 1 000 senders and one receiver.
+func BenchmarkMailsSince(b *testing.B) {
+	db := storetest.Open(b)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 23, 1, 10, 0, 0, time.UTC)
+	kinds := []string{"ack", "already-rated", "followup-answer"}
+	const senders = 1000
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		for i := range senders {
+			for _, m := range []store.Mail{{Kind: "ack", To: fmt.Sprintf("dan%d@example.com", i), Role: "citizen"},
+				{Kind: "triage", To: "tiepnhan@haugiang.gov.vn", Role: "receiver"}} {
+				m.Data = []byte(`{}`)
+				if _, err := tx.Enqueue(m, at); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	count := func(n int) error {
+		return db.Write(ctx, func(tx *store.Tx) error {
+			for i := range n {
+				n, err := tx.MailsSince(fmt.Sprintf("dan%d@example.com", i%senders), kinds, at.Add(-time.Hour))
+				if err != nil || n != 1 {
+					return fmt.Errorf("%d mails, %v; want 1", n, err)
+				}
+			}
+			return nil
+		})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := count(b.N); err != nil {
+		b.Fatal(err)
+	}
+}
