@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"regexp"
-	"slices"
 	"sync"
 	"time"
 
@@ -165,15 +164,14 @@ func (w *Worker) sendDue(ctx context.Context) (int, error) {
 	var rec *recording // the batch before's outcomes, being recorded
 	for {
 		// Those of the due mails whose outcome is not yet recorded are
-		// left out: read as many more.
+		// left out, unread.
 		var due []store.Mail
+		held := func(id int64) bool { return w.unrecorded.holds(id) || rec.holds(id) }
 		err := w.DB.Read(ctx, func(tx *store.Tx) error {
 			var err error
-			due, err = tx.DueMail(w.now(), batch+w.unrecorded.size()+rec.size())
+			due, err = tx.DueMailExcept(w.now(), batch, w.unrecorded.size()+rec.size(), held)
 			return err
 		})
-		due = slices.DeleteFunc(due, func(m store.Mail) bool { return w.unrecorded.holds(m.ID) || rec.holds(m.ID) })
-		due = due[:min(len(due), batch)]
 		if err != nil || len(due) == 0 {
 			return sent, errors.Join(err, unrecorded, w.recorded(rec))
 		}

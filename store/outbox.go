@@ -137,7 +137,15 @@ func (db *DB) NewMessageID(code, kind string) string {
 
 // DueMail returns up to limit queued mails whose next attempt is due.
 func (t *Tx) DueMail(now time.Time, limit int) ([]Mail, error) {
-	return t.mails(`o.state = 'queued' AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, now.Unix(), limit)
+	return t.DueMailExcept(now, limit, 0, nil)
+}
+
+// DueMailExcept is DueMail leaving out the mails that skip holds, at most
+// held of them (the mailer's whose outcome it is recording): of those it
+// decrypts nothing.
+func (t *Tx) DueMailExcept(now time.Time, limit, held int, skip func(id int64) bool) ([]Mail, error) {
+	out, err := t.scanMails(skip, `o.state = 'queued' AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, now.Unix(), limit+held)
+	return out[:min(len(out), limit)], err
 }
 
 // NextMailAt returns when the next queued mail is due, or the zero time.
@@ -261,6 +269,12 @@ func (t *Tx) mailUpdate(query string, args ...any) error {
 }
 
 func (t *Tx) mails(where string, args ...any) ([]Mail, error) {
+	return t.scanMails(nil, where, args...)
+}
+
+// scanMails reads the outbox's mails where says, but for those skip
+// holds, which it only scans.
+func (t *Tx) scanMails(skip func(id int64) bool, where string, args ...any) ([]Mail, error) {
 	rows, err := t.query(`SELECT o.id, coalesce(o.report_id, 0), coalesce(r.code, ''), o.kind, o.rcpt, o.rcpt_role,
 		o.message_id, o.thread, o.lang, o.data, o.state, o.attempts, o.next_at, o.last_error, o.created_at, o.sent_at,
 		coalesce(o.sent_key, ''), o.sent, o.attachments FROM outbox o LEFT JOIN reports r ON r.id = o.report_id WHERE `+where, args...)
@@ -270,24 +284,37 @@ func (t *Tx) mails(where string, args ...any) ([]Mail, error) {
 	defer rows.Close()
 	var out []Mail
 	for rows.Next() {
-		m, err := t.scanMail(rows)
+		m, skipped, err := t.scanMail(rows, skip)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, m)
+		if !skipped {
+			out = append(out, m)
+		}
 	}
 	return out, rows.Err()
 }
 
-func (t *Tx) scanMail(rows *sql.Rows) (Mail, error) {
-	var m Mail
-	var rcpt, th, data, lastErr, files, sentRef []byte
+// scanMail reads the mail of the row rows is at, unless skip holds it: the
+// row's bytes are scanned as the driver holds them, valid until the next
+// row, and decrypted only for the mails returned.
+func (t *Tx) scanMail(rows *sql.Rows, skip func(id int64) bool) (m Mail, skipped bool, err error) {
+	var rcpt, th, data, lastErr, files, sentRef sql.RawBytes
 	var next, created int64
 	var sent sql.NullInt64
 	if err := rows.Scan(&m.ID, &m.ReportID, &m.ReportCode, &m.Kind, &rcpt, &m.Role, &m.MessageID, &th, &m.Lang, &data,
 		&m.State, &m.Attempts, &next, &lastErr, &created, &sent, &m.SentKey, &sentRef, &files); err != nil {
-		return m, fmt.Errorf("store: outbox: %w", err)
+		return m, false, fmt.Errorf("store: outbox: %w", err)
 	}
+	if skip != nil && skip(m.ID) {
+		return m, true, nil
+	}
+	m, err = t.openMail(m, rcpt, th, data, lastErr, files, sentRef, next, created, sent)
+	return m, false, err
+}
+
+// openMail fills in a mail scanned with its sealed columns decrypted.
+func (t *Tx) openMail(m Mail, rcpt, th, data, lastErr, files, sentRef []byte, next, created int64, sent sql.NullInt64) (Mail, error) {
 	m.NextAt, m.CreatedAt, m.SentAt = time.Unix(next, 0).UTC(), time.Unix(created, 0).UTC(), fromUnix(sent)
 	k, err := t.keyFor(m.ReportID)
 	if err != nil {
