@@ -277,7 +277,8 @@ func (t *Tx) mails(where string, args ...any) ([]Mail, error) {
 func (t *Tx) scanMails(skip func(id int64) bool, where string, args ...any) ([]Mail, error) {
 	rows, err := t.query(`SELECT o.id, coalesce(o.report_id, 0), coalesce(r.code, ''), o.kind, o.rcpt, o.rcpt_role,
 		o.message_id, o.thread, o.lang, o.data, o.state, o.attempts, o.next_at, o.last_error, o.created_at, o.sent_at,
-		coalesce(o.sent_key, ''), o.sent, o.attachments FROM outbox o LEFT JOIN reports r ON r.id = o.report_id WHERE `+where, args...)
+		coalesce(o.sent_key, ''), o.sent, o.attachments, r.id IS NOT NULL, coalesce(r.key_id, ''), r.erased_at IS NOT NULL
+		FROM outbox o LEFT JOIN reports r ON r.id = o.report_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox: %w", err)
 	}
@@ -302,24 +303,36 @@ func (t *Tx) scanMail(rows *sql.Rows, skip func(id int64) bool) (m Mail, skipped
 	var rcpt, th, data, lastErr, files, sentRef sql.RawBytes
 	var next, created int64
 	var sent sql.NullInt64
+	var report struct {
+		found, erased bool
+		keyID         string
+	}
 	if err := rows.Scan(&m.ID, &m.ReportID, &m.ReportCode, &m.Kind, &rcpt, &m.Role, &m.MessageID, &th, &m.Lang, &data,
-		&m.State, &m.Attempts, &next, &lastErr, &created, &sent, &m.SentKey, &sentRef, &files); err != nil {
+		&m.State, &m.Attempts, &next, &lastErr, &created, &sent, &m.SentKey, &sentRef, &files,
+		&report.found, &report.keyID, &report.erased); err != nil {
 		return m, false, fmt.Errorf("store: outbox: %w", err)
 	}
 	if skip != nil && skip(m.ID) {
 		return m, true, nil
 	}
-	m, err = t.openMail(m, rcpt, th, data, lastErr, files, sentRef, next, created, sent)
+	// The report's key, from the report's row read with the mail.
+	var k *rowKey
+	if m.ReportID != 0 && report.found {
+		k, err = t.reportKey(m.ReportID, report.keyID, report.erased)
+	} else {
+		k, err = t.keyFor(m.ReportID)
+	}
+	if err != nil {
+		return m, false, err
+	}
+	m, err = t.openMail(m, k, rcpt, th, data, lastErr, files, sentRef, next, created, sent)
 	return m, false, err
 }
 
-// openMail fills in a mail scanned with its sealed columns decrypted.
-func (t *Tx) openMail(m Mail, rcpt, th, data, lastErr, files, sentRef []byte, next, created int64, sent sql.NullInt64) (Mail, error) {
+// openMail fills in a mail scanned with its sealed columns opened with k.
+func (t *Tx) openMail(m Mail, k *rowKey, rcpt, th, data, lastErr, files, sentRef []byte, next, created int64, sent sql.NullInt64) (Mail, error) {
+	var err error
 	m.NextAt, m.CreatedAt, m.SentAt = time.Unix(next, 0).UTC(), time.Unix(created, 0).UTC(), fromUnix(sent)
-	k, err := t.keyFor(m.ReportID)
-	if err != nil {
-		return m, err
-	}
 	if sentRef != nil { // else a version 1 blob, named in sent_key
 		if m.SentKey, err = k.open("outbox", "sent", m.ID, sentRef); err != nil {
 			return m, err
