@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -54,5 +55,48 @@ func TestDueMailExcept(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkDueMailExcept reads a batch of 100 due mails, the mailer's,
+// while the 100 before them, sent, wait for their record: two mails of
+// each of 100 reports, the acknowledgement and the triage notice.
+func BenchmarkDueMailExcept(b *testing.B) {
+	db := openTest(b, b.TempDir(), testKey)
+	ctx := context.Background()
+	now := time.Now()
+	held := map[int64]bool{}
+	err := db.Write(ctx, func(tx *Tx) error {
+		for i := range 100 {
+			rep, err := tx.CreateReport(sample(now))
+			if err != nil {
+				return err
+			}
+			for _, kind := range []string{"ack", "triage"} {
+				m, err := tx.Enqueue(Mail{ReportID: rep.ID, ReportCode: rep.Code, Kind: kind, To: "dan@example.com", Role: "citizen",
+					Data: bytes.Repeat([]byte("x"), 1500)}, now)
+				if err != nil {
+					return err
+				}
+				held[m.ID] = i < 50
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		err := db.Read(ctx, func(tx *Tx) error {
+			due, err := tx.DueMailExcept(now, 100, 100, func(id int64) bool { return held[id] })
+			if len(due) != 100 {
+				b.Fatalf("%d mails due", len(due))
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }
