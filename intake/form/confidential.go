@@ -81,6 +81,11 @@ var negators = []string{"khong", "ko", "k", "kg", "chang", "chua", "khoi", "dung
 // asksAnonymity reports a request in free text to stay anonymous that no
 // word before it in its clause negates.
 func asksAnonymity(text string) bool {
+	return mayAskAnonymity(fold.String(text)) && clauseAsksAnonymity(text)
+}
+
+// clauseAsksAnonymity is asksAnonymity read clause by clause.
+func clauseAsksAnonymity(text string) bool {
 	for _, clause := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".,;!?:\n", r) }) {
 		w := words(clause)
 		for i := range w {
@@ -92,6 +97,16 @@ func asksAnonymity(text string) bool {
 		}
 	}
 	return false
+}
+
+// mayAskAnonymity reports whether a folded text holds, somewhere, each
+// word of one of the anonymity phrases: a clause's words are pieces of the
+// whole text folded, so a text that lacks a word of every phrase asks
+// nothing, and its clauses need not be folded and split one by one.
+func mayAskAnonymity(folded string) bool {
+	return slices.ContainsFunc(anonymityPhrases, func(p []string) bool {
+		return !slices.ContainsFunc(p, func(w string) bool { return !strings.Contains(folded, w) })
+	})
 }
 
 // negated reports whether the words before a request negate it: "không",

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 func FuzzFormRead(f *testing.F) {
@@ -40,6 +42,20 @@ func FuzzSummary(f *testing.F) {
 		}
 		if p := Phone(got); p != "" {
 			t.Fatalf("phone number %s in %q (from %q)", p, got, s)
+		}
+	})
+}
+
+// FuzzMayAskAnonymity checks the quick test of asksAnonymity: it turns
+// away no text in which a clause asks to stay anonymous.
+func FuzzMayAskAnonymity(f *testing.F) {
+	for _, s := range []string{"Xin giữ bí mật danh tính.", "Đề nghị giấu tên tôi, tôi sợ bị làm khó.", "Please keep my name confidential.",
+		"xin giu bi mat danh tinh", "Cảm ơn, tôi không cần giấu tên.", "Đừng tiết lộ; ẨN DANH!", "Don't publish my address", "Ｇｉｕ ｋｉｎ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if clauseAsksAnonymity(s) && !mayAskAnonymity(fold.String(s)) {
+			t.Fatalf("%q asks to stay anonymous, and the quick test turns it away", s)
 		}
 	})
 }
