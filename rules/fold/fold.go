@@ -25,6 +25,15 @@ func String(s string) string {
 	if isASCII(s) {
 		return strings.ToLower(s)
 	}
+	if f, ok := latinString(s); ok {
+		return f
+	}
+	return decomposed(s)
+}
+
+// decomposed is String of any text: decomposed (NFKD), its nonspacing
+// marks dropped, "đ" made "d", lower-cased.
+func decomposed(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	it := iters.Get().(*norm.Iter)
@@ -51,6 +60,61 @@ func String(s string) string {
 	}
 	return b.String()
 }
+
+// latinString is String of a text in the Latin letters and marks of
+// latinFolds, each rune folded alone: false, with nothing, when the text
+// has another rune (or an invalid byte). That a text's folding is its
+// runes' foldings end to end holds for these runes since what decomposing
+// them makes is either a starter or a nonspacing mark: decomposing a text
+// only reorders the runes that are neither, within runs of them, and
+// folding drops the marks (TestLatinFoldsDecomposeAlone, FuzzString).
+func latinString(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r < latinEnd:
+			b.WriteString(latinFolds[r-utf8.RuneSelf])
+		case r >= extendedStart && r < extendedEnd:
+			b.WriteString(extendedFolds[r-extendedStart])
+		default:
+			return "", false
+		}
+		i += n
+	}
+	return b.String(), true
+}
+
+// The runes latinString folds alone: U+0080 to U+036F (Latin-1, Latin
+// Extended-A and -B, IPA, the spacing modifiers and the combining
+// diacritical marks) and Latin Extended Additional, where the Vietnamese
+// letters with a tone mark are.
+const (
+	latinEnd      = 0x370
+	extendedStart = 0x1E00
+	extendedEnd   = 0x1F00
+)
+
+// latinFolds and extendedFolds are what decomposed makes of each of those
+// runes alone.
+var latinFolds, extendedFolds = func() (latin, extended []string) {
+	for r := rune(utf8.RuneSelf); r < latinEnd; r++ {
+		latin = append(latin, decomposed(string(r)))
+	}
+	for r := rune(extendedStart); r < extendedEnd; r++ {
+		extended = append(extended, decomposed(string(r)))
+	}
+	return latin, extended
+}()
 
 // iters are the iterators String decomposes text with, used in turn: an
 // iterator holds a buffer of its own, which each call would allocate.

@@ -166,3 +166,34 @@ func FuzzString(f *testing.F) {
 		}
 	})
 }
+
+// TestLatinFoldsDecomposeAlone checks what lets latinString fold a text
+// rune by rune: each of its runes decomposes into starters and nonspacing
+// marks only, which no decomposition of a text reorders past a starter.
+func TestLatinFoldsDecomposeAlone(t *testing.T) {
+	check := func(from, to rune) {
+		for r := from; r < to; r++ {
+			for _, d := range norm.NFKD.String(string(r)) {
+				if norm.NFKD.PropertiesString(string(d)).CCC() != 0 && !unicode.Is(unicode.Mn, d) {
+					t.Errorf("%U decomposes into %U, which is reordered and kept", r, d)
+				}
+			}
+		}
+	}
+	check(utf8.RuneSelf, latinEnd)
+	check(extendedStart, extendedEnd)
+}
+
+// FuzzLatinString checks that String folds as the decomposition of the
+// whole text does, invalid UTF-8 included.
+func FuzzLatinString(f *testing.F) {
+	for _, s := range []string{"Đường Nguyễn Trãi", "Vie\u0302\u0323t", "½ ǅ ŉ ﬁ", "a\u0301\u0316\u0300b", "ｇｍａｉｌ", "Ả\xffB", "ᄀ한국어",
+		"e\u0301\u0345\u0323", "x\U0001D165\U0001D16D\u0301"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := String(s), decomposed(s); got != want {
+			t.Fatalf("String(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
