@@ -9,8 +9,6 @@ package form
 import (
 	"strings"
 
-	"golang.org/x/text/unicode/norm"
-
 	"haugiang.gov.vn/phananh/rules/fold"
 )
 
@@ -94,7 +92,7 @@ var labels = map[string]field{
 // là …" phrase or the signature, and an anonymity request flags the form
 // confidential.
 func Read(text string) Form {
-	text = norm.NFC.String(strings.ReplaceAll(text, "\r\n", "\n"))
+	text = fold.NFC(strings.ReplaceAll(text, "\r\n", "\n"))
 	var (
 		f       Form
 		values  = map[field][]string{}

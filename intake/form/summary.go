@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"haugiang.gov.vn/phananh/rules/fold"
 )
 
@@ -23,7 +21,7 @@ const SummaryRunes = 500
 // SummaryRunes characters, cut at a word with " …". It is "" when the text
 // holds nothing else.
 func Summary(text string) string {
-	text = norm.NFC.String(strings.ReplaceAll(text, "\r\n", "\n"))
+	text = fold.NFC(strings.ReplaceAll(text, "\r\n", "\n"))
 	if f := Read(text); f.Labelled && f.Content != "" {
 		text = f.Content
 	}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
-
 	"haugiang.gov.vn/phananh/rules/fold"
 )
 
@@ -22,7 +20,7 @@ import (
 // routing compares them (SPEC 6.2): exactly when the text has diacritics
 // ("tôi qua nhà" is no "tối qua"), folded when it has none.
 func MentionsTime(text string) bool {
-	text = strings.ToLower(norm.NFC.String(text))
+	text = strings.ToLower(fold.NFC(text))
 	plain := fold.Plain(text)
 	if plain {
 		text = fold.String(text)

@@ -9,14 +9,15 @@ import (
 	"time"
 
 	"github.com/emersion/go-message/textproto"
-	"golang.org/x/text/unicode/norm"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // headerText decodes a header value for display: raw 8-bit bytes (RFC 6532
 // UTF-8, or a legacy charset read as hint's), RFC 2047 encoded words, NFC.
 func headerText(raw, hint string) string {
 	s, _ := repairUTF8(raw, hint)
-	return norm.NFC.String(strings.TrimSpace(decodeWords(s)))
+	return fold.NFC(strings.TrimSpace(decodeWords(s)))
 }
 
 var encodedWord = regexp.MustCompile(`=\?([^?\s]+)\?([bBqQ])\?(.*?)\?=`)

@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // maxNameBytes bounds a sanitised file name (file systems take 255).
@@ -24,7 +24,7 @@ const maxNameBytes = 200
 // "_"; at most maxNameBytes, the extension kept. An empty result becomes
 // "attachment" with an extension for the sniffed type.
 func sanitizeName(name, typ string) string {
-	name = norm.NFC.String(name)
+	name = fold.NFC(name)
 	name = strings.NewReplacer("\\", "/", "／", "/", "∕", "/", "⁄", "/").Replace(name)
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]

@@ -7,7 +7,8 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message/textproto"
-	"golang.org/x/text/unicode/norm"
+
+	"haugiang.gov.vn/phananh/rules/fold"
 )
 
 // textPart is one text part as read, with where it sits among
@@ -105,9 +106,9 @@ func assemble(texts []textPart) (text, fresh string, htmlOnly bool) {
 			own = append(own, t)
 		}
 	}
-	text = norm.NFC.String(strings.Join(all, "\n\n"))
+	text = fold.NFC(strings.Join(all, "\n\n"))
 	if html && !plain {
-		return text, norm.NFC.String(strings.Join(own, "\n\n")), true
+		return text, fold.NFC(strings.Join(own, "\n\n")), true
 	}
 	return text, text, false
 }

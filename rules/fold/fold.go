@@ -116,6 +116,63 @@ var latinFolds, extendedFolds = func() (latin, extended []string) {
 	return latin, extended
 }()
 
+// NFC returns s in Unicode's composed form (NFC), as norm.NFC.String
+// does. A text of ASCII and composed Latin letters — the Vietnamese that
+// mail clients send — is returned as it is once a table says so of each of
+// its runes, without norm's lookups of each rune's properties.
+func NFC(s string) string {
+	if composedLatin(s) {
+		return s
+	}
+	return norm.NFC.String(s)
+}
+
+// composedLatin reports whether s has only runes in ASCII and in the
+// composed table: then s is in NFC.
+func composedLatin(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r < latinEnd:
+			if !composedLatinRunes[r-utf8.RuneSelf] {
+				return false
+			}
+		case r >= extendedStart && r < extendedEnd:
+			if !composedExtendedRunes[r-extendedStart] {
+				return false
+			}
+		default:
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// composedLatinRunes and composedExtendedRunes tell, for the runes of
+// latinFolds and extendedFolds, those that NFC keeps as they are, whatever
+// comes before or after: a starter (combining class 0) that composes with
+// no rune before it and that normalising alone leaves unchanged. A text of
+// them has every rune's quick check "yes" and its combining classes in
+// order, and is so in NFC (UAX #15, the quick check).
+var composedLatinRunes, composedExtendedRunes = func() (latin, extended []bool) {
+	composed := func(r rune) bool {
+		p := norm.NFC.PropertiesString(string(r))
+		return p.CCC() == 0 && p.BoundaryBefore() && norm.NFC.String(string(r)) == string(r)
+	}
+	for r := rune(utf8.RuneSelf); r < latinEnd; r++ {
+		latin = append(latin, composed(r))
+	}
+	for r := rune(extendedStart); r < extendedEnd; r++ {
+		extended = append(extended, composed(r))
+	}
+	return latin, extended
+}()
+
 // iters are the iterators String decomposes text with, used in turn: an
 // iterator holds a buffer of its own, which each call would allocate.
 var iters = sync.Pool{New: func() any { return new(norm.Iter) }}

@@ -52,6 +52,18 @@ func BenchmarkString(b *testing.B) {
 	}
 }
 
+// BenchmarkNFC normalises a report's text that is already in NFC, as the
+// form, the time patterns and routing each do.
+func BenchmarkNFC(b *testing.B) {
+	text := "Kính gửi Trung tâm,\n\nHọ tên: Người dân 12\nSố điện thoại: 0912 345 012\nĐịa chỉ: ấp 12, xã Vị Đông, huyện Vị Thủy\n" +
+		"Nội dung: Khu vực ấp 12 bị cúp điện từ sáng đến giờ chưa có lại. Đường dây trước nhà bị đứt sau cơn mưa lớn tối qua.\n\nTrân trọng."
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		NFC(text)
+	}
+}
+
 func TestTone(t *testing.T) {
 	for in, want := range map[string]string{
 		"hoà":                   "hòa",
@@ -196,4 +208,30 @@ func FuzzLatinString(f *testing.F) {
 			t.Fatalf("String(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// FuzzNFC checks NFC against norm.NFC.String.
+func FuzzNFC(f *testing.F) {
+	for _, s := range []string{"Đường Nguyễn Trãi", "Vie\u0302\u0323t", "a\u0301", "e\u0340", "Ả\xffB", "ᄀ\u1161", "½ ǅ ŉ", "Å \u212B", "\u0345",
+		"A\u030A", "Ω\u2126", "x\u0328\u0301"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := NFC(s), norm.NFC.String(s); got != want {
+			t.Fatalf("NFC(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// TestNFCComposedTable: the composed table holds the Vietnamese letters,
+// and none of the runes that NFC changes alone or joins to the rune before.
+func TestNFCComposedTable(t *testing.T) {
+	if !composedLatin("Đường Nguyễn Trãi, Vị Thủy, ĂÂÊÔƠƯ ăâêôơư ỳỷỹỵ") {
+		t.Error("Vietnamese letters are not in the table")
+	}
+	for _, s := range []string{"a\u0301", "\u0340", "\u0344", "e\u0323", "\u1161", "\xff"} {
+		if composedLatin(s) {
+			t.Errorf("%q is in the table", s)
+		}
+	}
 }

@@ -5,8 +5,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"haugiang.gov.vn/phananh/rules/fold"
 )
 
@@ -27,7 +25,7 @@ func words(s string) []string {
 // is the full stop of an abbreviation: a stop right after a word of one or
 // two letters ("TP. Vị Thanh", "P.1", "H. Châu Thành").
 func split(s string) (ws []string, stop []bool) {
-	s = fold.Tone(norm.NFC.String(strings.ToLower(s)))
+	s = fold.Tone(fold.NFC(strings.ToLower(s)))
 	// Room for the words of a text of short words (a word and the space
 	// after it take four bytes or more): growing the lists word by word
 	// cost routing a tenth of its time.
