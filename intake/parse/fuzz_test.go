@@ -3,10 +3,12 @@ package parse
 import (
 	"bytes"
 	"errors"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -127,6 +129,27 @@ func FuzzFrom(f *testing.F) {
 		}
 		if utf8.ValidString(first) && !strings.Contains(first, from.Addr) {
 			t.Fatalf("%q gave %q, which it does not hold as written", first, from.Addr)
+		}
+	})
+}
+
+// FuzzDateLayout checks parseDate's first try: a Date value that
+// dateLayout reads is read the same by mail.ParseDate.
+func FuzzDateLayout(f *testing.F) {
+	for _, s := range []string{"Mon, 2 Jan 2026 15:04:05 +0700", "Tue, 02 Mar 2026 09:30:00 -0000", "mon, 2 jan 26 15:04:05 +0700",
+		"Wed, 31 Feb 2026 25:61:00 +2400", "Mon, 2 Jan 2026 15:04:05 +0700 (ICT)", "Fri, 9 Oct 2026 1:2:3 +0530"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := time.Parse(dateLayout, s)
+		if err != nil {
+			return
+		}
+		want, err := mail.ParseDate(s)
+		_, gotOffset := got.Zone()
+		_, wantOffset := want.Zone()
+		if err != nil || !got.Equal(want) || gotOffset != wantOffset {
+			t.Fatalf("%q: %v, net/mail %v (%v)", s, got, want, err)
 		}
 	})
 }

@@ -233,12 +233,21 @@ func messageIDs(v string) []string {
 	return out
 }
 
+// dateLayout is the Date field as nearly every client writes it (RFC
+// 5322 with the day of the week, seconds and a numeric zone). A value in
+// it is what mail.ParseDate makes of it, which tries 24 layouts without a
+// day of the week first, each failing with an error it allocates.
+const dateLayout = "Mon, 2 Jan 2006 15:04:05 -0700"
+
 // parseDate reads a Date header: RFC 5322 through net/mail, then common
 // broken forms. It returns the zero time when nothing fits.
 func parseDate(v string) time.Time {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return time.Time{}
+	}
+	if t, err := time.Parse(dateLayout, v); err == nil {
+		return t
 	}
 	if t, err := mail.ParseDate(v); err == nil {
 		return t

@@ -77,7 +77,11 @@ func readHeaderBlock(br *bufio.Reader, lim Limits) (textproto.Header, io.Reader,
 		}
 	}
 	fixed.WriteByte('\n')
-	h, err := textproto.ReadHeader(bufio.NewReader(&fixed))
+	hr := headerReaders.Get().(*bufio.Reader)
+	hr.Reset(&fixed)
+	h, err := textproto.ReadHeader(hr) // the fields are copies of its bytes
+	hr.Reset(nil)
+	headerReaders.Put(hr)
 	if err != nil {
 		// The repaired block is well-formed by construction; keep what
 		// was read if go-message still disagrees.

@@ -78,9 +78,13 @@ func DefaultAllowedTypes() []string {
 	}
 }
 
+// defaultLimits is DefaultLimits without its allow-list, which
+// withDefaults makes only for the limits that lack one.
+var defaultLimits = func() Limits { d := DefaultLimits(); d.AllowedTypes = nil; return d }()
+
 // withDefaults fills the zero fields of l from DefaultLimits.
 func (l Limits) withDefaults() Limits {
-	d := DefaultLimits()
+	d := defaultLimits
 	orDefault(&l.MaxMessageBytes, d.MaxMessageBytes)
 	orDefault(&l.MaxHeaderBytes, d.MaxHeaderBytes)
 	orDefault(&l.MaxHeaderFields, d.MaxHeaderFields)
@@ -92,7 +96,7 @@ func (l Limits) withDefaults() Limits {
 	orDefault(&l.MaxAttachmentsBytes, d.MaxAttachmentsBytes)
 	orDefault(&l.MaxAttachments, d.MaxAttachments)
 	if l.AllowedTypes == nil {
-		l.AllowedTypes = d.AllowedTypes
+		l.AllowedTypes = DefaultAllowedTypes()
 	}
 	return l
 }

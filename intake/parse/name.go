@@ -13,6 +13,9 @@ import (
 // maxNameBytes bounds a sanitised file name (file systems take 255).
 const maxNameBytes = 200
 
+// slashes turns a backslash and the slashes of other scripts into "/".
+var slashes = strings.NewReplacer("\\", "/", "／", "/", "∕", "/", "⁄", "/")
+
 // sanitizeName makes an attachment's file name safe to show and to save
 // (SPEC 4.6, 10.2): NFC; no path parts (either separator, or a slash that
 // looks like one — full-width, division, fraction — so that a name a
@@ -25,7 +28,7 @@ const maxNameBytes = 200
 // "attachment" with an extension for the sniffed type.
 func sanitizeName(name, typ string) string {
 	name = fold.NFC(name)
-	name = strings.NewReplacer("\\", "/", "／", "/", "∕", "/", "⁄", "/").Replace(name)
+	name = slashes.Replace(name)
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
 	}

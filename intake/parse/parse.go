@@ -89,6 +89,9 @@ func (p *parser) message(br *bufio.Reader, depth int) (*Message, error) {
 		return nil, err
 	}
 	p.captured(st)
+	for _, c := range st.captures {
+		c.release()
+	}
 	p.finish(st, h)
 	return st.m, nil
 }
@@ -186,9 +189,12 @@ func (p *parser) multipart(st *state, path []int, e *message.Entity, mt string, 
 			st.report = &DSN{}
 		}
 	}
-	_, goParams, _ := e.Header.ContentType()
-	goSplits := e.MultipartReader() != nil && goParams["boundary"] != ""
-	if goSplits {
+	// go-message gives a multipart reader (e.MultipartReader) to an
+	// entity whose Content-Type, as it parses it, is multipart/*: asking
+	// it would build one to be dropped.
+	goType, goParams, _ := e.Header.ContentType()
+	goMultipart := strings.HasPrefix(goType, "multipart/")
+	if goMultipart && goParams["boundary"] != "" {
 		c := &capture{max: captureBytes}
 		st.captures[key] = c
 		e.Body = io.TeeReader(e.Body, c)
@@ -207,7 +213,7 @@ func (p *parser) multipart(st *state, path []int, e *message.Entity, mt string, 
 		st.note("malformed %s header repaired", mt)
 		err = p.walkChildren(st, ne, path)
 	}
-	if e.MultipartReader() != nil {
+	if goMultipart {
 		// go-message would split the body again with its empty
 		// boundary and fail: give it a multipart without parts.
 		empty, _ := message.NewMultipart(message.Header{}, nil)
@@ -223,16 +229,30 @@ const captureBytes = 64 << 10
 // capture keeps the first bytes of a multipart body until its first part
 // is seen.
 type capture struct {
-	buf  []byte
-	max  int
-	seen bool
+	buf    []byte
+	pooled *[]byte // where buf came from, given back by release
+	max    int
+	seen   bool
 }
 
 func (c *capture) Write(p []byte) (int, error) {
 	if !c.seen && len(c.buf) < c.max {
+		if c.buf == nil {
+			c.pooled = captureBufs.Get().(*[]byte)
+			c.buf = (*c.pooled)[:0]
+		}
 		c.buf = append(c.buf, p[:min(len(p), c.max-len(c.buf))]...)
 	}
 	return len(p), nil
+}
+
+// release gives the capture's buffer back to its pool.
+func (c *capture) release() {
+	if c.pooled != nil {
+		*c.pooled = c.buf[:0]
+		captureBufs.Put(c.pooled)
+	}
+	c.buf, c.pooled = nil, nil
 }
 
 // partSeen tells the capture of the part's container that it has parts.
@@ -241,7 +261,8 @@ func (st *state) partSeen(path []int) {
 		return
 	}
 	if c := st.captures[pathKey(path[:len(path)-1])]; c != nil && !c.seen {
-		c.seen, c.buf = true, nil
+		c.seen = true
+		c.release()
 	}
 }
 
