@@ -114,14 +114,17 @@ func (g *BlobBatch) keepSmall(name string, data []byte) bool {
 	return ok
 }
 
-// added takes a committed blob's open file and folder, to sync.
-func (g *BlobBatch) added(f *os.File, dir string) {
+// added takes a committed blob's open file and folder, to sync, and the
+// folder's own entry in blobs/ when createIn made it.
+func (g *BlobBatch) added(f *os.File, dir string, made bool) {
 	r := g.root
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.files = append(r.files, f)
 	r.dirs[dir] = true
-	r.dirs[filepath.Dir(dir)] = true // the entry of a folder MkdirAll made
+	if made {
+		r.dirs[filepath.Dir(dir)] = true
+	}
 }
 
 // Open returns a reader of a blob's plain content: a small blob of this

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -221,25 +222,53 @@ func TestBlobFolderSynced(t *testing.T) {
 	}
 }
 
+// TestPutSyncsBlobsFolderOnlyWhenMade: a blob written alone syncs its
+// folder's entries, and blobs/ only when its folder was just made.
+func TestPutSyncsBlobsFolderOnlyWhenMade(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	root := filepath.Join(db.dir, "blobs")
+	for i := range 256 {
+		if err := os.MkdirAll(filepath.Join(root, fmt.Sprintf("%02x", i)), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var synced []string
+	defer func(f func(string) error) { syncDir = f }(syncDir)
+	syncDir = func(dir string) error { synced = append(synced, dir); return nil }
+	for range 3 {
+		if _, _, err := db.Blobs().Put(strings.NewReader("báo cáo định kỳ")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range synced {
+		if d == root {
+			t.Fatalf("blobs/ synced for files whose folders were there: %q", synced)
+		}
+	}
+	if len(synced) != 3 {
+		t.Errorf("%d folders synced for 3 files: %q", len(synced), synced)
+	}
+}
+
 // TestFileFailingAtCommit: a batch's file whose first write fails at
 // Commit (the disk is full) is closed and removed there, as Abort does,
 // rather than left open and named by nothing: a message retried on a full
 // disk would otherwise hold one more descriptor at every attempt.
 func TestFileFailingAtCommit(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
-	defer func(f func(string) (*os.File, error)) { createIn = f }(createIn)
+	defer func(f func(string) (*os.File, bool, error)) { createIn = f }(createIn)
 	var made []*os.File
 	create := createIn
-	createIn = func(path string) (*os.File, error) {
-		f, err := create(path)
+	createIn = func(path string) (*os.File, bool, error) {
+		f, dir, err := create(path)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		f.Close()
 		if f, err = os.Open(path); err == nil { // read only: its writes fail, as on a full disk
 			made = append(made, f)
 		}
-		return f, err
+		return f, dir, err
 	}
 	w, err := db.Blobs().Batch().CreateFile()
 	if err != nil {

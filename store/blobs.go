@@ -155,6 +155,7 @@ type BlobWriter struct {
 	file  bool       // a file whatever its size (CreateFile)
 	f     *os.File   // nil while the blob is held in memory (a small blob, or the first chunk of any)
 	fname string     // the file's name, once it is a file
+	made  bool       // createIn made the file's folder
 	mem   []byte     // the blob's bytes while f is nil
 	key   []byte
 	aead  cipher.AEAD
@@ -225,12 +226,12 @@ func (w *BlobWriter) toFile() error {
 	if w.batch != nil {
 		name = w.batch.root.folder + name[2:]
 	}
-	f, err := createIn(w.blobs.path(name))
+	f, made, err := createIn(w.blobs.path(name))
 	if err != nil {
 		w.err = fmt.Errorf("new blob: %w", err)
 		return w.err
 	}
-	w.f, w.fname = f, name
+	w.f, w.fname, w.made = f, name, made
 	if _, err := f.Write(w.mem); err != nil {
 		w.err = fmt.Errorf("blob: %w", err)
 		return w.err
@@ -323,13 +324,16 @@ func (w *BlobWriter) Commit() (string, error) {
 	}
 	dir := filepath.Dir(w.f.Name())
 	if w.batch != nil {
-		w.batch.added(w.f, dir)
+		w.batch.added(w.f, dir, w.made)
 		return ref.String(), nil
 	}
-	// The file's folder entry, and the folder's own in blobs/: createIn
-	// may have just made it.
-	for _, d := range []string{dir, filepath.Dir(dir)} {
-		if err := syncDir(d); err != nil {
+	// The file's folder entry, and the folder's own in blobs/ when
+	// createIn has just made it.
+	if err := syncDir(dir); err != nil {
+		return "", err
+	}
+	if w.made {
+		if err := syncDir(filepath.Dir(dir)); err != nil {
 			return "", err
 		}
 	}
@@ -344,17 +348,19 @@ func newBlobName() string {
 }
 
 // createIn creates a new file at path, making its folder only when it is
-// missing (for the first blobs of a data folder): making sure of the
-// folder before every file would cost as much as the file. (A variable:
-// tests make files that fail.)
-var createIn = func(path string) (*os.File, error) {
+// missing (for the first blobs of a data folder), and says whether it made
+// it: making sure of the folder before every file would cost as much as
+// the file. (A variable: tests make files that fail.)
+var createIn = func(path string) (*os.File, bool, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrNotExist) {
-		if err = os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
-			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return f, false, err
 	}
-	return f, err
+	if err = os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, false, err
+	}
+	f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	return f, err == nil, err
 }
 
 func (w *BlobWriter) finish() error {
