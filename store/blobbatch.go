@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sync"
 )
 
@@ -23,18 +21,16 @@ import (
 // file, no fsync and no folder entry, and is rolled back with that
 // transaction. Creating a file is the dearest thing a small blob would
 // cost; SQLite reads and writes small blobs faster than a file system
-// does. Larger blobs, and the files of CreateFile (attachments: SPEC 4.6
-// keeps them in the data folder), are files, complete and in place when
-// their Commit returns; Sync then flushes all of their data, and the
-// folder entries that name them, at once — the file system coalesces the
-// flushes of concurrent fsyncs into a few journal commits, where syncing
-// each file alone waits for one commit per file. A batch's files are
-// named into one folder of blobs/, drawn at random for the batch (a
-// name's first byte is the batch's, the other fifteen the file's own),
-// so that Sync makes one folder's entries durable, and blobs/, rather
-// than a folder for nearly every file. Until Sync returns, a crash may
-// lose those files or leave them truncated, so no row may name one
-// before.
+// does. Larger blobs, and the blobs of CreateFile (attachments: SPEC 4.6
+// keeps them in the data folder), are written into the batch's packs
+// (pack.go): files of blobs laid end to end, one a batch as a rule, so
+// that the batch costs one file, not one an attachment. A blob is in its
+// place when its Commit returns; Sync then flushes the packs, and the
+// folder entries that name them, at once. A batch's packs are named into
+// one folder of blobs/, drawn at random for the batch (a name's first
+// byte is the batch's, the other fifteen the pack's own). Until Sync
+// returns, a crash may lose those blobs or leave them truncated, so no
+// row may name one before.
 //
 // A batch's Sub batches share its files and its Sync; each keeps its own
 // small blobs, for the transaction of its own message or mail. A
@@ -46,10 +42,10 @@ type BlobBatch struct {
 	mu    sync.Mutex
 	small []smallBlob // this batch's own
 	// The root's:
-	files  []*os.File
-	dirs   map[string]bool
-	room   int    // bytes of small blobs the batch may still hold in memory
-	folder string // the folder of blobs/ the batch's files are named into
+	packs  []*pack
+	dirs   map[string]bool // the folders of the packs, to sync
+	room   int             // bytes of small blobs the batch may still hold in memory
+	folder string          // the folder of blobs/ the batch's files are named into
 }
 
 type smallBlob struct {
@@ -114,19 +110,6 @@ func (g *BlobBatch) keepSmall(name string, data []byte) bool {
 	return ok
 }
 
-// added takes a committed blob's open file and folder, to sync, and the
-// folder's own entry in blobs/ when createIn made it.
-func (g *BlobBatch) added(f *os.File, dir string, made bool) {
-	r := g.root
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.files = append(r.files, f)
-	r.dirs[dir] = true
-	if made {
-		r.dirs[filepath.Dir(dir)] = true
-	}
-}
-
 // Open returns a reader of a blob's plain content: a small blob of this
 // batch not yet kept in the database, or any other.
 func (g *BlobBatch) Open(ref string) (io.ReadCloser, error) {
@@ -164,26 +147,12 @@ func (t *Tx) KeepBlobs(g *BlobBatch) error {
 	return nil
 }
 
-// Sync makes every file of the batch committed so far durable: their
-// data, then their folders' entries. The files are synced through the
+// Sync makes every blob of the batch committed so far durable: the packs'
+// data, then their folders' entries. The packs are synced through the
 // descriptors they were written with, so that a write-back error is never
 // missed.
 func (g *BlobBatch) Sync() error {
-	r := g.root
-	r.mu.Lock()
-	files, dirs := r.files, r.dirs
-	r.files, r.dirs = nil, map[string]bool{}
-	r.mu.Unlock()
-	err := parallel(len(files), func(i int) error {
-		err := files[i].Sync()
-		if cerr := files[i].Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("blob: %w", err)
-		}
-		return nil
-	})
+	dirs, err := g.root.syncPacks()
 	if err != nil {
 		return err
 	}
@@ -194,17 +163,9 @@ func (g *BlobBatch) Sync() error {
 	return parallel(len(names), func(i int) error { return syncDir(names[i]) })
 }
 
-// Close gives up the files not yet synced: they stay in place, named by
+// Close gives up the blobs not yet synced: they stay in place, named by
 // nothing, as after a crash.
-func (g *BlobBatch) Close() {
-	r := g.root
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, f := range r.files {
-		f.Close()
-	}
-	r.files, r.dirs = nil, map[string]bool{}
-}
+func (g *BlobBatch) Close() { g.root.closePacks() }
 
 // small returns the bytes of a small blob kept in the database.
 func (b *Blobs) small(name string) ([]byte, error) {

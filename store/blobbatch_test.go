@@ -163,10 +163,10 @@ func TestHalfWrittenBlob(t *testing.T) {
 	}
 }
 
-// TestBatchFilesShareAFolder: the files of a batch, attachments and large
-// blobs alike, are named into one folder, so that its Sync makes two
-// folders' entries durable (that folder and blobs/), whatever the number
-// of files; each reads back.
+// TestBatchFilesShareAFolder: the files of a batch, the packs of its
+// attachments and large blobs alike, are named into one folder, so that
+// its Sync makes two folders' entries durable (that folder and blobs/),
+// whatever the number of blobs; each reads back.
 func TestBatchFilesShareAFolder(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	g := db.Blobs().Batch()

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,12 +34,15 @@ import (
 // temporary file renamed into place cost a rename and a folder entry
 // more, for nothing the sweep does not do). A small blob written by
 // a batch — a raw message or a mail sent, of one chunk — is kept in the
-// database instead, with the same bytes under the same name (blobbatch.go).
+// database instead, with the same bytes under the same name (blobbatch.go);
+// the batch's other blobs are written end to end into a pack file of the
+// batch, the same bytes at a place of the pack (pack.go).
 //
 // A blob is read back through its reference, "NAME-KEY-HASH" in
 // hexadecimal: the file's name, the blob's key, and a keyed hash
 // (HMAC-SHA-256) of its content, the fingerprint the duplicate check looks
-// up. A reference opens its blob, so the store seals every reference it
+// up; a packed blob's is "NAME-OFF-SIZE-KEY-HASH", NAME its pack's and
+// OFF and SIZE its range there. A reference opens its blob, so the store seals every reference it
 // keeps under the data key of the report the row belongs to (SPEC 10.5):
 // once that key is destroyed, no copy of the data folder opens the report's
 // files. Blobs written before data keys (version 1) were named by the keyed
@@ -98,16 +102,59 @@ func (b *Blobs) cleanTemp() error {
 
 // blobRef is a parsed blob reference.
 type blobRef struct {
-	name string // the file's name, hexadecimal
+	name string // the file's name, hexadecimal: the blob's own, or its pack's
 	key  []byte // nil for a version 1 blob
 	hash string // the keyed content hash, hexadecimal
+	// packed: the blob is the bytes [off, off+size) of the pack file name
+	// (pack.go), not a file of its own.
+	packed    bool
+	off, size int64
 }
 
 func (r blobRef) String() string {
 	if r.key == nil {
 		return r.name
 	}
-	return r.name + "-" + hex.EncodeToString(r.key) + "-" + r.hash
+	return r.place() + "-" + hex.EncodeToString(r.key) + "-" + r.hash
+}
+
+// place names where the blob's bytes are, and nothing more: its file's
+// name, or its pack's and its range there ("NAME-OFF-SIZE", the two in
+// 16 hexadecimal digits). An erasure records the places of a report's
+// blobs, to free them (Blobs.removeName).
+func (r blobRef) place() string {
+	if !r.packed {
+		return r.name
+	}
+	return fmt.Sprintf("%s-%016x-%016x", r.name, r.off, r.size)
+}
+
+// parsePlace reads what place wrote.
+func parsePlace(s string) (blobRef, error) {
+	parts := strings.Split(s, "-")
+	switch {
+	case len(parts) == 1 && (isHex(s, 2*blobNameSize) || isHex(s, legacyBlobName)):
+		return blobRef{name: s}, nil
+	case len(parts) == 3 && isHex(parts[0], 2*blobNameSize):
+		off, err1 := parseOffset(parts[1])
+		size, err2 := parseOffset(parts[2])
+		if err1 == nil && err2 == nil {
+			return blobRef{name: parts[0], packed: true, off: off, size: size}, nil
+		}
+	}
+	return blobRef{}, fmt.Errorf("blob %q: %w", s, ErrNoBlob)
+}
+
+// parseOffset reads an offset or a size of a packed blob's reference.
+func parseOffset(s string) (int64, error) {
+	if !isHex(s, 16) {
+		return 0, ErrNoBlob
+	}
+	n, err := strconv.ParseInt(s, 16, 64)
+	if err != nil || n < 0 {
+		return 0, ErrNoBlob
+	}
+	return n, nil
 }
 
 func isHex(s string, n int) bool {
@@ -118,15 +165,25 @@ func isHex(s string, n int) bool {
 	return err == nil
 }
 
-// parseRef reads a blob reference of either version.
+// parseRef reads a blob reference of any version: a version 1 blob's
+// name, "NAME-KEY-HASH" of a blob file, "NAME-OFF-SIZE-KEY-HASH" of a
+// blob in a pack.
 func parseRef(ref string) (blobRef, error) {
 	if isHex(ref, legacyBlobName) {
 		return blobRef{name: ref, hash: ref}, nil
 	}
-	parts := strings.Split(ref, "-")
-	if len(parts) == 3 && isHex(parts[0], 2*blobNameSize) && isHex(parts[1], 2*blobKeySize) && isHex(parts[2], 64) {
-		key, _ := hex.DecodeString(parts[1])
-		return blobRef{name: parts[0], key: key, hash: parts[2]}, nil
+	i := strings.LastIndexByte(ref, '-')
+	j := -1
+	if i > 0 {
+		j = strings.LastIndexByte(ref[:i], '-')
+	}
+	if j > 0 && isHex(ref[j+1:i], 2*blobKeySize) && isHex(ref[i+1:], 64) {
+		r, err := parsePlace(ref[:j])
+		if err == nil && len(r.name) == 2*blobNameSize {
+			r.key, _ = hex.DecodeString(ref[j+1 : i])
+			r.hash = ref[i+1:]
+			return r, nil
+		}
 	}
 	return blobRef{}, fmt.Errorf("blob reference %.12q…: %w", ref, ErrNoBlob)
 }
@@ -156,7 +213,10 @@ type BlobWriter struct {
 	f     *os.File   // nil while the blob is held in memory (a small blob, or the first chunk of any)
 	fname string     // the file's name, once it is a file
 	made  bool       // createIn made the file's folder
-	mem   []byte     // the blob's bytes while f is nil
+	pack  *pack      // a batch's blob: the pack it is written into, from start
+	start int64
+	n     int64  // bytes written to the file or the pack
+	mem   []byte // the blob's bytes while f is nil
 	key   []byte
 	aead  cipher.AEAD
 	name  hash.Hash
@@ -219,28 +279,43 @@ func (w *BlobWriter) release() {
 }
 
 // toFile moves the blob's bytes so far to its file, where the rest goes:
-// the header and the first chunk in one write. A batch's files are named
-// into the batch's folder.
+// the header and the first chunk in one write. A batch's blobs go into
+// one of the batch's packs instead (pack.go).
 func (w *BlobWriter) toFile() error {
-	name := newBlobName()
 	if w.batch != nil {
-		name = w.batch.root.folder + name[2:]
+		p, err := w.batch.root.takePack()
+		if err != nil {
+			w.err = fmt.Errorf("new blob: %w", err)
+			return w.err
+		}
+		w.pack, w.f, w.start = p, p.f, p.size
+	} else {
+		name := newBlobName()
+		f, made, err := createIn(w.blobs.path(name))
+		if err != nil {
+			w.err = fmt.Errorf("new blob: %w", err)
+			return w.err
+		}
+		w.f, w.fname, w.made = f, name, made
 	}
-	f, made, err := createIn(w.blobs.path(name))
-	if err != nil {
-		w.err = fmt.Errorf("new blob: %w", err)
-		return w.err
-	}
-	w.f, w.fname, w.made = f, name, made
-	if _, err := f.Write(w.mem); err != nil {
-		w.err = fmt.Errorf("blob: %w", err)
-		return w.err
+	if err := w.write(w.mem); err != nil {
+		return err
 	}
 	if w.file {
 		putChunk(w.mem)
 	}
 	w.mem = nil
 	return nil
+}
+
+// write writes p to the blob's file or pack.
+func (w *BlobWriter) write(p []byte) error {
+	n, err := w.f.Write(p)
+	w.n += int64(n)
+	if err != nil {
+		w.err = fmt.Errorf("blob: %w", err)
+	}
+	return w.err
 }
 
 // Write adds p to the blob.
@@ -276,9 +351,8 @@ func (w *BlobWriter) flushChunk(last bool) error {
 	}
 	if w.f == nil {
 		w.mem = append(w.mem, sealed...)
-	} else if _, err := w.f.Write(sealed); err != nil {
-		w.err = fmt.Errorf("blob: %w", err)
-		return w.err
+	} else if err := w.write(sealed); err != nil {
+		return err
 	}
 	w.chunk++
 	w.buf = w.buf[:0]
@@ -317,18 +391,20 @@ func (w *BlobWriter) Commit() (string, error) {
 			return "", err
 		}
 	}
+	if w.pack != nil {
+		ref.name, ref.packed, ref.off, ref.size = w.pack.name, true, w.start, w.n
+		w.batch.root.putPack(w.pack, w.start+w.n)
+		w.pack, w.f = nil, nil
+		return ref.String(), nil
+	}
 	ref.name = w.fname
 	if err := w.finish(); err != nil {
 		w.Abort()
 		return "", err
 	}
-	dir := filepath.Dir(w.f.Name())
-	if w.batch != nil {
-		w.batch.added(w.f, dir, w.made)
-		return ref.String(), nil
-	}
 	// The file's folder entry, and the folder's own in blobs/ when
 	// createIn has just made it.
+	dir := filepath.Dir(w.f.Name())
 	if err := syncDir(dir); err != nil {
 		return "", err
 	}
@@ -364,9 +440,6 @@ var createIn = func(path string) (*os.File, bool, error) {
 }
 
 func (w *BlobWriter) finish() error {
-	if w.batch != nil {
-		return nil // synced and closed by the batch
-	}
 	if err := w.f.Sync(); err != nil {
 		return fmt.Errorf("blob: %w", err)
 	}
@@ -382,6 +455,11 @@ func (w *BlobWriter) Abort() error {
 	w.release()
 	if w.f == nil {
 		w.mem = nil
+		return nil
+	}
+	if w.pack != nil {
+		w.batch.root.dropFromPack(w.pack, w.start)
+		w.pack, w.f = nil, nil
 		return nil
 	}
 	w.f.Close()
@@ -426,7 +504,10 @@ func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
 		return nil, err
 	}
 	f, err := os.Open(b.path(r.name))
-	if errors.Is(err, os.ErrNotExist) {
+	if err == nil && r.packed {
+		return b.read(r, io.NewSectionReader(f, r.off, r.size), f)
+	}
+	if errors.Is(err, os.ErrNotExist) && !r.packed {
 		data, err := b.small(r.name)
 		if err != nil {
 			return nil, err
@@ -472,16 +553,30 @@ func (b *Blobs) header(br *bufio.Reader, r blobRef) (cipher.AEAD, error) {
 	return newAEAD(r.key)
 }
 
-// removeName deletes the blob of a name, a file or a small blob of the
-// database; a blob already gone is no error.
-func (b *Blobs) removeName(name string) error {
-	if !isHex(name, 2*blobNameSize) && !isHex(name, legacyBlobName) {
-		return fmt.Errorf("blob %q: %w", name, ErrNoBlob)
+// removeName deletes the blob of a place (blobRef.place): a file, a small
+// blob of the database, or the range of a pack, freed; a blob already gone
+// is no error.
+func (b *Blobs) removeName(place string) error {
+	r, err := b.free(place)
+	if err != nil || r.packed {
+		return err
 	}
-	if err := os.Remove(b.path(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("blob %s: %w", name, err)
+	return b.removeSmall(r.name)
+}
+
+// free deletes the file of a place, or frees its range of a pack.
+func (b *Blobs) free(place string) (blobRef, error) {
+	r, err := parsePlace(place)
+	if err != nil {
+		return r, err
 	}
-	return b.removeSmall(name)
+	if r.packed {
+		return r, b.freeRange(r)
+	}
+	if err := os.Remove(b.path(r.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return r, fmt.Errorf("blob %s: %w", r.name, err)
+	}
+	return r, nil
 }
 
 type blobReader struct {

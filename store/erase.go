@@ -146,7 +146,8 @@ func emptyValue(table, column string) string {
 	return "NULL"
 }
 
-// reportBlobs returns the names of the blob files of a report's rows.
+// reportBlobs returns the places of the blobs of a report's rows
+// (blobRef.place): the names of their files, the ranges of their packs.
 func (t *Tx) reportBlobs(reportID int64) ([]string, error) {
 	refs, err := t.reportRefs(reportID)
 	if err != nil {
@@ -155,9 +156,9 @@ func (t *Tx) reportBlobs(reportID int64) ([]string, error) {
 	seen := map[string]bool{}
 	var names []string
 	for _, ref := range refs {
-		if r, err := parseRef(ref); err == nil && !seen[r.name] {
-			seen[r.name] = true
-			names = append(names, r.name)
+		if r, err := parseRef(ref); err == nil && !seen[r.place()] {
+			seen[r.place()] = true
+			names = append(names, r.place())
 		}
 	}
 	return names, nil

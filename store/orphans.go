@@ -88,7 +88,9 @@ func (db *DB) orphanFiles(ctx context.Context, cutoff time.Time) ([]string, erro
 				return err
 			}
 			for _, n := range strings.Fields(names) {
-				delete(old, n)
+				if r, err := parsePlace(n); err == nil {
+					delete(old, r.name)
+				}
 			}
 		}
 		return rows.Err()

@@ -2,10 +2,7 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"time"
 )
 
@@ -64,7 +61,7 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 				return err
 			}
 			if r, err := parseRef(ref); err == nil {
-				names = append(names, r.name)
+				names = append(names, r.place())
 				if _, err := tx.exec(`DELETE FROM blob_data WHERE name = ?`, r.name); err != nil {
 					return err
 				}
@@ -89,8 +86,8 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 	if err != nil {
 		return 0, fmt.Errorf("store: erase messages: %w", err)
 	}
-	for _, name := range names {
-		if err := os.Remove(db.blobs.path(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	for _, place := range names {
+		if _, err := db.blobs.free(place); err != nil {
 			return 0, fmt.Errorf("store: erase messages: %w", err)
 		}
 	}
@@ -137,7 +134,7 @@ func (t *Tx) eraseStrayMail(k *rowKey, cutoff time.Time, limit int) ([]string, e
 	names := make([]string, len(ids))
 	for i, id := range ids {
 		if r, err := parseRef(refs[i]); err == nil {
-			names[i] = r.name
+			names[i] = r.place()
 			if _, err := t.exec(`DELETE FROM blob_data WHERE name = ?`, r.name); err != nil {
 				return nil, err
 			}

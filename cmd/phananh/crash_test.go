@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -188,8 +189,12 @@ func TestE2EKillAndRestart(t *testing.T) {
 	const n = 12
 	// Received now, so that no deadline passes while the test runs: the
 	// watch's alerts are not what this test counts.
+	photo, err := os.ReadFile("testdata/gps.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := range n {
-		e.deliver(time.Now(), citizenReport(i, fmt.Sprintf("dan%d@example.com", i)))
+		e.deliver(time.Now(), citizenPhotoReport(i, fmt.Sprintf("dan%d@example.com", i), photo))
 	}
 	// The SMTP server is down while the daemon dies in intake, so that the
 	// only kill that can catch mail between acceptance and record is the
@@ -216,6 +221,13 @@ func TestE2EKillAndRestart(t *testing.T) {
 		}
 		if r, in := recordedMessages(t, e), e.count(e.imap.Config().Mailbox); r != c.recorded || !slices.Contains(c.inbox, in) {
 			t.Fatalf("after the kill %s: %d messages recorded, %d in the inbox; want %d and %v", c.crash, r, in, c.recorded, c.inbox)
+		}
+		if c.crash == "after-blobs:1" {
+			// The batch's photos were synced into its pack, which no row
+			// names: an orphan, once old enough.
+			if o := orphanFiles(t, e); o < 1 {
+				t.Fatalf("after the kill %s: %d orphan files, want the batch's pack", c.crash, o)
+			}
 		}
 	}
 	e.sink.SetDown(false)
@@ -257,6 +269,61 @@ func TestE2EKillAndRestart(t *testing.T) {
 		t.Errorf("outcomes %v, want %d reports and nothing else", counts, n)
 	}
 	checkDeliveries(t, db, e.sink.Messages(), n, unrecorded)
+	checkPhotos(t, db, n, photo)
+}
+
+// citizenPhotoReport is citizenReport with a photo attached.
+func citizenPhotoReport(n int, from string, photo []byte) string {
+	head, text, _ := strings.Cut(citizenReport(n, from), "Content-Type: text/plain")
+	return head + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain" + text +
+		"--b1\r\nContent-Type: image/jpeg; name=\"anh.jpg\"\r\nContent-Disposition: attachment; filename=\"anh.jpg\"\r\n" +
+		"Content-Transfer-Encoding: base64\r\n\r\n" + base64Lines(photo) + "--b1--\r\n"
+}
+
+// orphanFiles counts the blob files no row names, the daemon being
+// stopped, as the sweep would once they are old enough.
+func orphanFiles(t *testing.T, e *env) int {
+	t.Helper()
+	a, err := openApp(context.Background(), e.config, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	o, err := a.db.SweepOrphans(context.Background(), time.Now().Add(2*time.Hour), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.Files
+}
+
+// checkPhotos checks that each of the n reports holds its photo once, and
+// that it reads back.
+func checkPhotos(t *testing.T, db *store.DB, n int, photo []byte) {
+	t.Helper()
+	db.Read(context.Background(), func(tx *store.Tx) error {
+		for i := 1; i <= n; i++ {
+			r, err := tx.Report(fmt.Sprintf("PA-%d-%06d", time.Now().In(calendar.Vietnam).Year(), i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			as, err := tx.Attachments(r.ID, "")
+			if err != nil || len(as) != 1 {
+				t.Errorf("%s has %d attachments (%v), want its photo", r.Code, len(as), err)
+				continue
+			}
+			f, err := db.Blobs().Open(as[0].BlobKey)
+			if err != nil {
+				t.Errorf("%s's photo: %v", r.Code, err)
+				continue
+			}
+			got, err := io.ReadAll(f)
+			f.Close()
+			if err != nil || !bytes.Equal(got, photo) {
+				t.Errorf("%s's photo reads %d bytes, %v; want the %d sent", r.Code, len(got), err, len(photo))
+			}
+		}
+		return nil
+	})
 }
 
 // recordedMessages counts the messages the store has recorded, the daemon

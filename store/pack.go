@@ -1,0 +1,198 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// A pack is one file of a batch's blobs (BlobBatch), laid end to end, as a
+// log-structured mail store packs a folder's messages: the blobs that
+// would each have cost a file — the attachments of CreateFile, and the
+// blobs too large to keep in the database — cost a file a batch instead,
+// made, synced and named in its folder once. Each blob in a pack is sealed
+// exactly as a blob file is (its header, its own random key, its STREAM
+// chunks: the bytes of a blob file), and its reference names the pack and
+// its range there ("NAME-OFF-SIZE-KEY-HASH", blobRef). A pack is only
+// ever appended to, by one blob at a time: a blob streams into a pack that
+// no other blob of the batch is writing, so a multi-megabyte video is
+// never held in memory, and a batch whose parsers stream two large
+// attachments at once writes them into two packs. A blob aborted while
+// written is cut off its pack again.
+//
+// Like a blob file, a pack is named by no row until the batch's Sync has
+// made it durable, with its folder's entry; a crash before leaves an
+// orphan that SweepOrphans removes once it is older than orphanAge (a
+// pack's time of change is its last append) and no row names any blob of
+// it. The range of a blob that no row names although its pack's others
+// are — the attachment of a message whose transaction rolled back alone,
+// to be tried again — is left in place, until no row names any blob of
+// the pack and the sweep removes it whole: it is sealed under a key that
+// only the rolled-back row held, so it opens for no one, and freeing it
+// would cost the sweep a read of every row's range for a rare loss of
+// room. An erasure frees its blobs' ranges (Blobs.removeName).
+type pack struct {
+	f    *os.File
+	name string
+	size int64 // bytes of the blobs committed into it
+	busy bool  // a blob is being written into it
+	// dirty: blobs committed since the last Sync; retired: to be closed
+	// at the next Sync, taking no more blobs (its end is not known).
+	dirty, retired bool
+}
+
+// takePack gives a blob a pack of the batch that no blob is writing,
+// made when there is none.
+func (g *BlobBatch) takePack() (*pack, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, p := range g.packs {
+		if !p.busy && !p.retired {
+			p.busy = true
+			return p, nil
+		}
+	}
+	name := g.folder + newBlobName()[2:]
+	f, made, err := createIn(g.blobs.path(name))
+	if err != nil {
+		return nil, err
+	}
+	p := &pack{f: f, name: name, busy: true}
+	g.packs = append(g.packs, p)
+	dir := filepath.Dir(f.Name())
+	g.dirs[dir] = true
+	if made {
+		g.dirs[filepath.Dir(dir)] = true
+	}
+	return p, nil
+}
+
+// putPack gives back the pack of a blob committed, which ends at end.
+func (g *BlobBatch) putPack(p *pack, end int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p.size, p.busy, p.dirty = end, false, true
+}
+
+// dropFromPack gives back the pack of a blob aborted, cutting the blob
+// off it. A pack that cannot be cut is retired; one that holds no blob
+// then goes.
+func (g *BlobBatch) dropFromPack(p *pack, start int64) {
+	err := p.f.Truncate(start)
+	if err == nil {
+		_, err = p.f.Seek(start, 0)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p.busy = false
+	if err == nil {
+		return
+	}
+	p.retired = true
+	if p.size == 0 {
+		p.f.Close()
+		os.Remove(p.f.Name())
+		g.packs = deletePack(g.packs, p)
+	}
+}
+
+func deletePack(packs []*pack, p *pack) []*pack {
+	for i, q := range packs {
+		if q == p {
+			return append(packs[:i], packs[i+1:]...)
+		}
+	}
+	return packs
+}
+
+// syncPacks makes the blobs committed into the batch's packs durable and
+// closes the packs no blob is writing, which later blobs of the batch do
+// not use: it returns the folders whose entries are still to be synced.
+func (g *BlobBatch) syncPacks() (map[string]bool, error) {
+	g.mu.Lock()
+	var dirty, done []*pack
+	keep := g.packs[:0]
+	for _, p := range g.packs {
+		if p.dirty {
+			dirty = append(dirty, p)
+			p.dirty = false
+		}
+		if p.busy {
+			keep = append(keep, p)
+		} else {
+			done = append(done, p)
+		}
+	}
+	g.packs = keep
+	dirs := g.dirs
+	g.dirs = map[string]bool{}
+	g.mu.Unlock()
+	err := parallel(len(dirty), func(i int) error {
+		if err := dirty[i].f.Sync(); err != nil {
+			return fmt.Errorf("blob pack %s: %w", dirty[i].name, err)
+		}
+		return nil
+	})
+	for _, p := range done {
+		if cerr := p.f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("blob pack %s: %w", p.name, cerr)
+		}
+	}
+	return dirs, err
+}
+
+// closePacks closes the packs no blob is writing, not synced: they stay
+// in place, named by nothing, as after a crash.
+func (g *BlobBatch) closePacks() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	keep := g.packs[:0]
+	for _, p := range g.packs {
+		if p.busy {
+			p.retired = true
+			keep = append(keep, p)
+			continue
+		}
+		p.f.Close()
+	}
+	g.packs = keep
+	g.dirs = map[string]bool{}
+}
+
+// freeRange frees the bytes of a blob in its pack, once an erasure has
+// destroyed the key that opened it: a hole is punched (freeBytes), so
+// that nothing of the blob is left on the disk and its room is given
+// back. A pack already gone is no error.
+func (b *Blobs) freeRange(r blobRef) error {
+	f, err := os.OpenFile(b.path(r.name), os.O_WRONLY, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("blob pack %s: %w", r.name, err)
+	}
+	defer f.Close()
+	if err := freeBytes(f, r.off, r.size); err != nil {
+		return fmt.Errorf("blob pack %s: free %d bytes at %d: %w", r.name, r.size, r.off, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("blob pack %s: %w", r.name, err)
+	}
+	return f.Close()
+}
+
+// zeroBytes overwrites n bytes of f at off with zeros: how freeBytes
+// frees them where the file system punches no holes.
+func zeroBytes(f *os.File, off, n int64) error {
+	zeros := make([]byte, min(n, 64<<10))
+	for n > 0 {
+		k := min(n, int64(len(zeros)))
+		if _, err := f.WriteAt(zeros[:k], off); err != nil {
+			return err
+		}
+		off, n = off+k, n-k
+	}
+	return nil
+}
