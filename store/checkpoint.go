@@ -56,11 +56,13 @@ func (db *DB) checkpointLoop() {
 	}
 }
 
-// checkpoint runs a PASSIVE checkpoint on a connection of pool, and notes
-// how many frames the WAL holds.
-func (db *DB) checkpoint(pool *sql.DB) error {
+// checkpoint runs a PASSIVE checkpoint on a connection, a reader's or the
+// writer's, and notes how many frames the WAL holds.
+func (db *DB) checkpoint(conn interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}) error {
 	var busy, frames, done int
-	err := pool.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &done)
+	err := conn.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &done)
 	if err == nil {
 		db.walFrames.Store(int64(frames))
 	}
@@ -84,11 +86,11 @@ var restartFrames int64 = 8 << 10 // 32 MiB of 4 KiB pages (a variable for the t
 // checkpoint runs (the next group tries again), and the WAL is not
 // restarted while a reader still reads an older snapshot from it.
 func (db *DB) restartWAL() {
-	if db.walFrames.Load() < restartFrames || !db.checkpointing.TryLock() {
+	if db.wconn == nil || db.walFrames.Load() < restartFrames || !db.checkpointing.TryLock() {
 		return
 	}
 	defer db.checkpointing.Unlock()
-	if db.checkpoint(db.w) == nil {
+	if db.checkpoint(db.wconn) == nil {
 		db.walFrames.Store(0)
 	}
 }

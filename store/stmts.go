@@ -6,47 +6,43 @@ import (
 	"sync"
 )
 
-// stmtCache keeps the prepared statements of one connection pool, by
-// their text: SQLite spends more time compiling a short statement than
-// running it. database/sql prepares a cached statement on each connection
-// the first time it is used there and reuses it after.
+// stmtCache keeps the prepared statements of the readers' connection
+// pool, by their text: SQLite spends more time compiling a short statement
+// than running it. database/sql prepares a cached statement on each
+// connection the first time it is used there and reuses it after.
 //
-// A statement is prepared between transactions, never in one: the
-// writer's single connection is busy with its transaction, and preparing
-// would wait for it. A transaction that meets a statement not cached yet
-// asks for it, and runs it unprepared — or, in the writer, prepared on the
-// group's transaction for the rest of the group (groupStmt); prepareWanted
-// prepares the asked statements once the transaction has ended.
+// A statement is prepared between transactions, never in one: a
+// transaction that meets a statement not cached yet asks for it, and runs
+// it unprepared; prepareWanted prepares the asked statements once the
+// transaction has ended.
+//
+// The writer, which has a connection of its own, prepares its statements
+// on it the first time it runs them, in its transaction (writerStmt).
 type stmtCache struct {
 	mu   sync.Mutex
 	m    map[string]*sql.Stmt
 	want map[string]bool
 }
 
-// groupStmt returns the statement for query on the writer's group
-// transaction, made the first time the group runs it: the cached
-// statement's form for the transaction, or, when the cache lacks it,
-// prepared on the transaction — a group of hundreds of messages would
-// otherwise compile each of its statements for each message, before the
-// cache has it. Either is made once a group, not once a run of the
-// statement (database/sql's Tx.StmtContext allocates a statement and
-// registers it with the pool each time). The transaction closes them when
-// it ends. It returns nil when query does not prepare: running it reports
-// the error.
-func (db *DB) groupStmt(t *Tx, query string) *sql.Stmt {
-	if st, ok := db.groupStmts[query]; ok {
+// writerStmt returns the statement for query prepared on the writer's
+// connection, preparing it the first time: a group of hundreds of messages
+// would otherwise compile each of its statements for each message. It
+// returns nil when query does not prepare (running it reports the error),
+// and once maxStmts are prepared: the store's statements are a fixed set,
+// and one past the bound is simply compiled each time. Only the writer's
+// goroutine calls it.
+func (db *DB) writerStmt(query string) *sql.Stmt {
+	if st, ok := db.writeStmts[query]; ok {
 		return st
 	}
-	var st *sql.Stmt
-	if cached := db.writeStmts.lookup(query); cached != nil {
-		st = t.tx.StmtContext(t.ctx, cached)
-	} else {
-		var err error
-		if st, err = t.tx.PrepareContext(t.ctx, query); err != nil {
-			return nil
-		}
+	if len(db.writeStmts) >= maxStmts {
+		return nil
 	}
-	db.groupStmts[query] = st
+	st, err := db.wconn.PrepareContext(context.Background(), query)
+	if err != nil {
+		return nil
+	}
+	db.writeStmts[query] = st
 	return st
 }
 

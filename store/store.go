@@ -10,9 +10,10 @@
 // database (SPEC 10.5; datakeys.go, keystore.go), so that destroying one
 // small key erases a report from the database and every copy of it.
 //
-// One process writes through one connection, with every transaction begun
-// IMMEDIATE, so that `phananh ingest` or `phananh show` can run beside
-// `phananh serve`: the busy timeout makes the second writer wait its turn.
+// One process writes through one connection, the writer's (writer.go),
+// with every transaction begun IMMEDIATE, so that `phananh ingest` or
+// `phananh show` can run beside `phananh serve`: the busy timeout makes the
+// second writer wait its turn.
 package store
 
 import (
@@ -59,7 +60,7 @@ func DefaultKeysPath(path string) string {
 
 // DB is an open store.
 type DB struct {
-	w        *sql.DB // the single writer connection
+	w        *sql.DB // the writer's connection, and one for what runs beside it
 	r        *sql.DB // readers
 	keys     *keys
 	keystore *keyStore
@@ -68,13 +69,14 @@ type DB struct {
 	path     string
 	dir      string
 
-	// Prepared statements, by connection pool (stmts.go), and those the
-	// writer's group prepared for itself while the cache lacked them.
-	writeStmts, readStmts stmtCache
-	groupStmts            map[string]*sql.Stmt
+	// The readers' prepared statements (stmts.go).
+	readStmts stmtCache
 
-	// The writer goroutine (writer.go), the next ids of its group and the
-	// lookup HMACs it computed (Tx.indexOf).
+	// The writer goroutine (writer.go): its connection and the statements
+	// prepared on it, the next ids of its group and the lookup HMACs it
+	// computed (Tx.indexOf).
+	wconn        *sql.Conn
+	writeStmts   map[string]*sql.Stmt
 	nextIDs      map[string]int64
 	groupIndexes map[indexed][]byte
 	queue        chan *writeReq
@@ -107,7 +109,12 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", opt.Path, err)
 	}
-	w.SetMaxOpenConns(1)
+	// The writer holds one connection for its transactions (writer.go);
+	// the other serves what runs outside them — the migrations at start,
+	// the backup's snapshot, the compaction after an upgrade — and waits
+	// for the writer's transaction, through the busy timeout, as another
+	// process's would.
+	w.SetMaxOpenConns(2)
 	w.SetConnMaxIdleTime(0)
 	r, err := sql.Open("sqlite", dsn(opt.Path, false))
 	if err != nil {
@@ -339,7 +346,6 @@ func (db *DB) checkKey(ctx context.Context) error {
 // Close closes the database.
 func (db *DB) Close() error {
 	db.stopWriter()
-	db.writeStmts.close()
 	db.readStmts.close()
 	err := errors.Join(db.w.Close(), db.r.Close())
 	if db.keystore != nil {
@@ -353,8 +359,10 @@ func (db *DB) Blobs() *Blobs { return db.blobs }
 
 // Tx is a transaction; its methods are the store's whole vocabulary.
 type Tx struct {
-	ctx      context.Context
-	tx       *sql.Tx
+	ctx context.Context
+	// rtx is a reader's transaction; a writable one's statements run on
+	// the writer's connection (DB.wconn), in the writer's transaction.
+	rtx      *sql.Tx
 	db       *DB
 	writable bool
 	keys     map[int64]*rowKey // the reports' keys looked up so far
@@ -381,7 +389,7 @@ func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	t := &Tx{ctx: ctx, tx: tx, db: db}
+	t := &Tx{ctx: ctx, rtx: tx, db: db}
 	if err := fn(t); err != nil {
 		return err
 	}
@@ -399,34 +407,41 @@ func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
 	if st := t.prepared(query); st != nil {
 		return st.ExecContext(t.ctx, args...)
 	}
-	return t.tx.ExecContext(t.ctx, query, args...)
+	if t.writable {
+		return t.db.wconn.ExecContext(t.ctx, query, args...)
+	}
+	return t.rtx.ExecContext(t.ctx, query, args...)
 }
 
 // query runs a query whose rows the caller iterates. It is prepared anew
 // each time: a caller may run the same query again while iterating.
 func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.ctx, query, args...)
+	if t.writable {
+		return t.db.wconn.QueryContext(t.ctx, query, args...)
+	}
+	return t.rtx.QueryContext(t.ctx, query, args...)
 }
 
 func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 	if st := t.prepared(query); st != nil {
 		return st.QueryRowContext(t.ctx, args...)
 	}
-	return t.tx.QueryRowContext(t.ctx, query, args...)
+	if t.writable {
+		return t.db.wconn.QueryRowContext(t.ctx, query, args...)
+	}
+	return t.rtx.QueryRowContext(t.ctx, query, args...)
 }
 
-// prepared returns the transaction's form of the statement cached for
-// query, or nil when it is not cached (yet: see stmtCache).
+// prepared returns the statement for query: in the writer, prepared on its
+// connection; in a reader's transaction, the transaction's form of the
+// statement cached for query. It returns nil when query is not prepared
+// (yet: see stmtCache), or does not prepare.
 func (t *Tx) prepared(query string) *sql.Stmt {
-	if t.writable && t.db.groupStmts != nil {
-		return t.db.groupStmt(t, query)
-	}
-	cache := &t.db.readStmts
 	if t.writable {
-		cache = &t.db.writeStmts
+		return t.db.writerStmt(query)
 	}
-	if st := cache.lookup(query); st != nil {
-		return t.tx.StmtContext(t.ctx, st)
+	if st := t.db.readStmts.lookup(query); st != nil {
+		return t.rtx.StmtContext(t.ctx, st)
 	}
 	return nil
 }

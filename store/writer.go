@@ -18,6 +18,14 @@ import (
 // transaction queued while the writer is idle is committed at once,
 // alone: grouping adds no wait.
 //
+// The writer runs its groups on a connection of its own (a *sql.Conn it
+// holds from its first group until Close), with BEGIN IMMEDIATE and COMMIT
+// and the statements prepared on it once, rather than in a *sql.Tx of the
+// pool: database/sql starts a goroutine for each query in a *sql.Tx to
+// watch the transaction's context, and makes a statement the
+// transaction's form of a cached one for each group. Its contexts are
+// never cancelled (see Write), so its queries need no watching.
+//
 // A transaction of Write runs in a savepoint of its own. Those of
 // WriteEach, which may be run again, run one after another in one
 // savepoint (a run): a savepoint costs SQLite a copy of every page that a
@@ -132,6 +140,7 @@ func fill(errs []error, err error) {
 
 func (db *DB) writeLoop() {
 	defer close(db.stopped)
+	defer db.releaseConn()
 	for {
 		var first *writeReq
 		select {
@@ -154,7 +163,6 @@ func (db *DB) writeLoop() {
 		for _, r := range group {
 			close(r.done)
 		}
-		db.writeStmts.prepareWanted(db.w)
 		db.restartWAL()
 	}
 }
@@ -167,15 +175,19 @@ func (db *DB) commitGroup(group []*writeReq) {
 			fill(r.errs, err)
 		}
 	}
-	tx, err := db.w.BeginTx(context.Background(), nil)
-	if err != nil {
+	if err := db.begin(); err != nil {
 		failAll(fmt.Errorf("store: begin: %w", err))
 		return
 	}
-	defer tx.Rollback()
-	db.nextIDs, db.groupStmts, db.groupIndexes = map[string]int64{}, map[string]*sql.Stmt{}, map[indexed][]byte{}
-	defer func() { db.nextIDs, db.groupStmts, db.groupIndexes = nil, nil, nil }()
-	run := &run{db: db, tx: tx}
+	committed := false
+	defer func() {
+		if !committed {
+			db.execGroup(`ROLLBACK`) // an error: the transaction was rolled back already
+		}
+	}()
+	db.nextIDs, db.groupIndexes = map[string]int64{}, map[indexed][]byte{}
+	defer func() { db.nextIDs, db.groupIndexes = nil, nil }()
+	run := &run{db: db}
 	for _, r := range group {
 		for i := range r.fns {
 			if err := r.ctx.Err(); err != nil {
@@ -186,7 +198,7 @@ func (db *DB) commitGroup(group []*writeReq) {
 			if r.again {
 				broken = run.add(r, i)
 			} else if broken = run.end(); broken == nil {
-				broken = db.runSavepoint(tx, r, i)
+				broken = db.runSavepoint(r, i)
 			}
 			if broken != nil {
 				failAll(fmt.Errorf("%w: %w", errGroupFailed, broken))
@@ -198,16 +210,48 @@ func (db *DB) commitGroup(group []*writeReq) {
 		failAll(fmt.Errorf("%w: %w", errGroupFailed, err))
 		return
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := db.execGroup(`COMMIT`); err != nil {
 		failAll(fmt.Errorf("store: commit: %w", err))
+		return
 	}
+	committed = true
+}
+
+// begin begins the group's transaction on the writer's connection, taking
+// it from the pool the first time. A connection that fails to begin is
+// given back, and the next group takes one afresh.
+func (db *DB) begin() error {
+	if db.wconn == nil {
+		conn, err := db.w.Conn(context.Background())
+		if err != nil {
+			return err
+		}
+		db.wconn, db.writeStmts = conn, map[string]*sql.Stmt{}
+	}
+	if _, err := db.execGroup(`BEGIN IMMEDIATE`); err != nil {
+		db.releaseConn()
+		return err
+	}
+	return nil
+}
+
+// releaseConn closes the statements prepared on the writer's connection
+// and gives it back to the pool.
+func (db *DB) releaseConn() {
+	if db.wconn == nil {
+		return
+	}
+	for _, st := range db.writeStmts {
+		st.Close()
+	}
+	db.wconn.Close()
+	db.wconn, db.writeStmts = nil, nil
 }
 
 // A run is the transactions of WriteEach that run one after another in
 // one savepoint (see the top of this file).
 type run struct {
 	db   *DB
-	tx   *sql.Tx
 	open bool    // the run's savepoint is open
 	done []runFn // the transactions run in it so far, all succeeded
 }
@@ -224,12 +268,12 @@ type runFn struct {
 // the database transaction itself is lost.
 func (u *run) add(r *writeReq, i int) (broken error) {
 	if !u.open {
-		if _, err := u.db.execGroup(u.tx, `SAVEPOINT run`); err != nil {
+		if _, err := u.db.execGroup(`SAVEPOINT run`); err != nil {
 			return err
 		}
 		u.open = true
 	}
-	t := &Tx{ctx: context.WithoutCancel(r.ctx), tx: u.tx, db: u.db, writable: true}
+	t := &Tx{ctx: context.WithoutCancel(r.ctx), db: u.db, writable: true}
 	err := call(t, r.fns[i], &r.panicked)
 	r.keepLogs(i, t)
 	if err == nil {
@@ -238,11 +282,11 @@ func (u *run) add(r *writeReq, i int) (broken error) {
 	}
 	r.errs[i] = err
 	clear(u.db.nextIDs) // the ids taken since are free again
-	if _, err := u.db.execGroup(u.tx, `ROLLBACK TO run`); err != nil {
+	if _, err := u.db.execGroup(`ROLLBACK TO run`); err != nil {
 		return err
 	}
 	for _, f := range u.done {
-		if broken := u.db.runSavepoint(u.tx, f.r, f.i); broken != nil {
+		if broken := u.db.runSavepoint(f.r, f.i); broken != nil {
 			return broken
 		}
 	}
@@ -256,7 +300,7 @@ func (u *run) end() error {
 		return nil
 	}
 	u.open, u.done = false, u.done[:0]
-	_, err := u.db.execGroup(u.tx, `RELEASE run`)
+	_, err := u.db.execGroup(`RELEASE run`)
 	return err
 }
 
@@ -265,41 +309,36 @@ func (u *run) end() error {
 // error is left in r.errs[i], its panic in r.panicked, the records it
 // logged in r.logs[i]). broken is set when the database transaction itself
 // is lost.
-func (db *DB) runSavepoint(tx *sql.Tx, r *writeReq, i int) (broken error) {
-	if _, err := db.execGroup(tx, `SAVEPOINT tx`); err != nil {
+func (db *DB) runSavepoint(r *writeReq, i int) (broken error) {
+	if _, err := db.execGroup(`SAVEPOINT tx`); err != nil {
 		r.errs[i] = err
 		return err
 	}
-	t := &Tx{ctx: context.WithoutCancel(r.ctx), tx: tx, db: db, writable: true}
+	t := &Tx{ctx: context.WithoutCancel(r.ctx), db: db, writable: true}
 	err := call(t, r.fns[i], &r.panicked)
 	r.errs[i] = err
 	r.keepLogs(i, t)
 	if err != nil {
 		clear(db.nextIDs) // the ids taken since are free again
-		if _, rerr := db.execGroup(tx, `ROLLBACK TO tx`); rerr != nil {
+		if _, rerr := db.execGroup(`ROLLBACK TO tx`); rerr != nil {
 			return rerr
 		}
 	}
-	if _, rerr := db.execGroup(tx, `RELEASE tx`); rerr != nil {
+	if _, rerr := db.execGroup(`RELEASE tx`); rerr != nil {
 		return rerr
 	}
 	return nil
 }
 
-// execGroup runs one of the savepoint statements on the group's
-// transaction, prepared once (stmts.go) rather than compiled for each
-// transaction of each group, and made the transaction's once a group.
-func (db *DB) execGroup(tx *sql.Tx, query string) (sql.Result, error) {
+// execGroup runs one of the statements that begin, end and divide the
+// group's transaction (BEGIN, COMMIT, the savepoints) on the writer's
+// connection, prepared once.
+func (db *DB) execGroup(query string) (sql.Result, error) {
 	bg := context.Background()
-	if st, ok := db.groupStmts[query]; ok {
+	if st := db.writerStmt(query); st != nil {
 		return st.ExecContext(bg)
 	}
-	if st := db.writeStmts.lookup(query); st != nil {
-		txst := tx.StmtContext(bg, st)
-		db.groupStmts[query] = txst
-		return txst.ExecContext(bg)
-	}
-	return tx.ExecContext(bg, query)
+	return db.wconn.ExecContext(bg, query)
 }
 
 // call calls fn, turning a panic into an error, and returns its error or
