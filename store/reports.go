@@ -136,7 +136,7 @@ func (t *Tx) CreateReport(r Report) (Report, error) {
 		s("citizen_email", r.Citizen.Email), ix.indexOf(IndexEmail, r.Citizen.Email), s("citizen_name", r.Citizen.Name),
 		s("phone", r.Citizen.Phone), ix.indexOf(IndexPhone, r.Citizen.Phone), s("address", r.Citizen.Address),
 		s("workplace", r.Citizen.Workplace), s("location", r.Location), s("incident_time", r.IncidentTime),
-		s("declared_field", r.DeclaredField), s("subject", r.Subject), s("content", r.Content), t.contentIndex(r.Content),
+		s("declared_field", r.DeclaredField), s("subject", r.Subject), s("content", r.Content), t.indexOf(IndexContent, r.Content),
 		r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, s("why", r.Routing.Why), r.Routing.Ruleset,
 		r.Routing.Edition, r.Routing.Former, r.Proposal.Field, r.Proposal.Unit, r.Proposal.Agency,
 		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), strings.Join(r.Missing, ","), dup, r.UpdatedAt.Unix(), keyID)
@@ -159,23 +159,6 @@ func (t *Tx) createdByID(id int64) *createdReport {
 	}
 	return nil
 }
-
-// contentIndex fingerprints report text for the duplicate check (SPEC 4.7):
-// the same words in the same order, whatever the spacing and case.
-func (t *Tx) contentIndex(content string) []byte {
-	if t.writable {
-		if idx, ok := t.db.groupIndexes[indexed{indexContentAsWritten, content}]; ok {
-			return idx
-		}
-	}
-	idx := t.indexOf(IndexContent, strings.Join(strings.Fields(content), " "))
-	t.remember(indexContentAsWritten, content, idx)
-	return idx
-}
-
-// indexContentAsWritten keys a group's index of a report's text by the
-// text as written, before its spacing is normalised.
-const indexContentAsWritten IndexKind = "content as written"
 
 // nextCode gives out the next PA-YYYY-NNNNNN of the year of t in Vietnam.
 //
@@ -318,7 +301,7 @@ func (t *Tx) RecentReportBy(email, content string, since time.Time) (string, err
 	}
 	var code string
 	err := t.queryRow(`SELECT code FROM reports WHERE citizen_idx = ? AND received_at >= ? AND content_idx = ?
-		AND duplicate_of IS NULL ORDER BY received_at DESC LIMIT 1`, idx, since.Unix(), t.contentIndex(content)).Scan(&code)
+		AND duplicate_of IS NULL ORDER BY received_at DESC LIMIT 1`, idx, since.Unix(), t.indexOf(IndexContent, content)).Scan(&code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

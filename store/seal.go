@@ -168,7 +168,7 @@ type IndexKind string
 const (
 	IndexEmail     IndexKind = "email"
 	IndexPhone     IndexKind = "phone"
-	IndexContent   IndexKind = "content"    // report text, for duplicates
+	IndexContent   IndexKind = "content"    // report text, for duplicates: the same words in the same order, whatever the spacing
 	IndexMessageID IndexKind = "message-id" // Message-ID headers we received
 	IndexDigest    IndexKind = "digest"     // messages without their trace fields, for replays
 	IndexSigned    IndexKind = "signed"     // command mails by what DKIM signs, for replays
@@ -178,8 +178,8 @@ const (
 )
 
 // index returns the lookup HMAC of a value: email addresses are compared
-// without ASCII case (fold.Address), phone numbers by their digits. Empty values have no
-// index (nil).
+// without ASCII case (fold.Address), phone numbers by their digits, report
+// texts by their words. Empty values have no index (nil).
 func (k *keys) indexOf(kind IndexKind, value string) []byte {
 	v := normalizeIndexed(kind, value)
 	if v == "" {
@@ -204,33 +204,30 @@ type indexed struct {
 // indexOf returns the lookup HMAC of a value (keys.indexOf), computed once
 // a group in the writer: a report's transaction looks up and writes its
 // citizen's address and its text several times over, and the reports of a
-// group share their receivers' addresses. The group's HMACs are forgotten
-// when it ends.
+// group share their receivers' addresses. The group keeps them by the
+// value as given, so that a value is normalised (normalizeIndexed) only
+// the first time; they are forgotten when it ends. Only the writer's
+// transactions (writable) touch the group's map, on the writer's
+// goroutine.
 func (t *Tx) indexOf(kind IndexKind, value string) []byte {
-	if t.writable { // the writer's goroutine: see remember
-		if idx, ok := t.db.groupIndexes[indexed{kind, value}]; ok {
-			return idx
-		}
+	if !t.writable || t.db.groupIndexes == nil {
+		return t.db.keys.indexOf(kind, value)
+	}
+	if idx, ok := t.db.groupIndexes[indexed{kind, value}]; ok {
+		return idx
 	}
 	idx := t.db.keys.indexOf(kind, value)
-	t.remember(kind, value, idx)
+	t.db.groupIndexes[indexed{kind, value}] = idx
 	return idx
-}
-
-// remember keeps a value's HMAC for the rest of the writer's group. Only
-// the writer's transactions (writable) touch the group's map, on the
-// writer's goroutine.
-func (t *Tx) remember(kind IndexKind, value string, idx []byte) {
-	if t.writable && t.db.groupIndexes != nil {
-		t.db.groupIndexes[indexed{kind, value}] = idx
-	}
 }
 
 func normalizeIndexed(kind IndexKind, value string) string {
 	switch kind {
 	case IndexPhone:
 		return phoneDigits(value)
-	case IndexContent, IndexMessageID, IndexDigest, IndexSigned:
+	case IndexContent:
+		return strings.Join(strings.Fields(value), " ")
+	case IndexMessageID, IndexDigest, IndexSigned:
 		return value
 	case IndexMailbox:
 		return fold.Mailbox(value)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -410,4 +411,40 @@ func listTables(t *testing.T, db *DB, query string, args ...any) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestDuplicateWhateverTheSpacing: a report's text is indexed by its
+// words, in the writer's group (whose HMACs are kept by the text as
+// written) as in a transaction of its own, so that the duplicate check
+// finds the same words however they were spaced.
+func TestDuplicateWhateverTheSpacing(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 23, 1, 10, 0, 0, time.UTC)
+	const written, again = "Khu vực  ấp 3\r\nbị cúp điện. ", "Khu vực ấp 3 bị cúp điện."
+	if a, b := db.keys.indexOf(IndexContent, written), db.keys.indexOf(IndexContent, again); !bytes.Equal(a, b) {
+		t.Errorf("the same words spaced otherwise index apart: %x, %x", a, b)
+	}
+	var code string
+	create := func(tx *Tx) error {
+		r, err := tx.CreateReport(Report{State: "received", ReceivedAt: at, Lang: "vi",
+			Citizen: Citizen{Email: "dan@example.com"}, Content: written})
+		code = r.Code
+		return err
+	}
+	find := func(tx *Tx) error {
+		got, err := tx.RecentReportBy("dan@example.com", again, at.Add(-time.Hour))
+		if err == nil && got != code {
+			err = fmt.Errorf("duplicate of %q, want %q", got, code)
+		}
+		return err
+	}
+	for _, err := range db.WriteEach(ctx, create, find) { // one group
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Read(ctx, find); err != nil {
+		t.Fatal(err)
+	}
 }
