@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -193,6 +195,29 @@ func TestSealedColumnsListed(t *testing.T) {
 	for c := range listed {
 		if _, ok := columns[c]; !ok {
 			t.Errorf("sealed.go lists %s, which the schema lacks", c)
+		}
+	}
+}
+
+// TestSchemaRewritesNamed: every migration that rewrites tables'
+// definitions in place is one after which apply raises the schema version
+// (schemaRewrites), and only those are.
+func TestSchemaRewritesNamed(t *testing.T) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		version, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rewrites := strings.Contains(string(body), "writable_schema"); rewrites != schemaRewrites[version] {
+			t.Errorf("%s: rewrites the schema in place: %v; in schemaRewrites: %v", name, rewrites, schemaRewrites[version])
 		}
 	}
 }
