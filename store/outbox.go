@@ -368,8 +368,18 @@ func (t *Tx) openMail(m Mail, k *rowKey, rcpt, th, data, lastErr, files, sentRef
 // search of the index of its own (its arguments: the recipient's index,
 // the kind and the time, for each kind), and adds the counts: with `kind
 // IN (…)` of three kinds or more, SQLite would build a temporary b-tree of
-// the list at every query — before each acknowledgement.
+// the list at every query — before each acknowledgement. The texts for up
+// to four kinds are made once.
 func mailsSinceQuery(kinds int) string {
+	if kinds < len(mailsSinceQueries) {
+		return mailsSinceQueries[kinds]
+	}
+	return mailsSinceText(kinds)
+}
+
+var mailsSinceQueries = [...]string{1: mailsSinceText(1), 2: mailsSinceText(2), 3: mailsSinceText(3), 4: mailsSinceText(4)}
+
+func mailsSinceText(kinds int) string {
 	const one = `(SELECT count(*) FROM outbox WHERE rcpt_cap = ? AND kind = ? AND created_at >= ? AND state != 'suppressed')`
 	return `SELECT ` + one + strings.Repeat(" + "+one, kinds-1)
 }
