@@ -138,7 +138,7 @@ func parsePlace(s string) (blobRef, error) {
 	case len(parts) == 3 && isHex(parts[0], 2*blobNameSize):
 		off, err1 := parseOffset(parts[1])
 		size, err2 := parseOffset(parts[2])
-		if err1 == nil && err2 == nil {
+		if err1 == nil && err2 == nil && size <= 1<<63-1-off {
 			return blobRef{name: parts[0], packed: true, off: off, size: size}, nil
 		}
 	}

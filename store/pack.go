@@ -183,6 +183,40 @@ func (b *Blobs) freeRange(r blobRef) error {
 	return f.Close()
 }
 
+// holds reports whether the range of a packed blob's reference holds
+// the blob its key sealed: at the range's end the blob's last chunk, which
+// opens under that key at no other place (each blob has a key of its
+// own, and a chunk's nonce its number). An erasure frees only such
+// ranges: a reference forged or damaged to name the bytes of another
+// blob, or the whole pack, frees nothing (its key goes with its row).
+func (b *Blobs) holds(r blobRef) bool {
+	const sealed = blobChunkSize + 16 // a chunk sealed: AES-GCM's overhead added
+	body := r.size - int64(len(blobMagic))
+	k, last := body/sealed, body%sealed
+	if !r.packed || r.key == nil || body < 16 || last < 16 {
+		return false
+	}
+	f, err := os.Open(b.path(r.name))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || r.off > info.Size()-r.size {
+		return false
+	}
+	aead, err := newAEAD(r.key)
+	if err != nil {
+		return false
+	}
+	chunk := getChunk()[:last]
+	defer putChunk(chunk)
+	if _, err := f.ReadAt(chunk, r.off+int64(len(blobMagic))+k*sealed); err != nil {
+		return false
+	}
+	_, err = aead.Open(chunk[:0], chunkNonce(uint64(k), true), chunk, nil)
+	return err == nil
+}
+
 // zeroBytes overwrites n bytes of f at off with zeros: how freeBytes
 // frees them where the file system punches no holes.
 func zeroBytes(f *os.File, off, n int64) error {

@@ -61,7 +61,9 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 				return err
 			}
 			if r, err := parseRef(ref); err == nil {
-				names = append(names, r.place())
+				if !r.packed || tx.db.blobs.holds(r) {
+					names = append(names, r.place())
+				}
 				if _, err := tx.exec(`DELETE FROM blob_data WHERE name = ?`, r.name); err != nil {
 					return err
 				}
@@ -134,7 +136,9 @@ func (t *Tx) eraseStrayMail(k *rowKey, cutoff time.Time, limit int) ([]string, e
 	names := make([]string, len(ids))
 	for i, id := range ids {
 		if r, err := parseRef(refs[i]); err == nil {
-			names[i] = r.place()
+			if !r.packed || t.db.blobs.holds(r) {
+				names[i] = r.place()
+			}
 			if _, err := t.exec(`DELETE FROM blob_data WHERE name = ?`, r.name); err != nil {
 				return nil, err
 			}

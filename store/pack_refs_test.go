@@ -1,0 +1,132 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+)
+
+// forgedRef is ref with its range replaced by [off, off+size).
+func forgedRef(t *testing.T, ref string, off, size int64) string {
+	t.Helper()
+	r, err := parseRef(ref)
+	if err != nil || !r.packed {
+		t.Fatalf("%q is no packed reference: %v", ref, err)
+	}
+	r.off, r.size = off, size
+	return r.String()
+}
+
+// TestForgedRangeRefused: a packed reference whose range is not its
+// blob's — past the pack's end, overflowing, over the next blob's bytes —
+// reads as an error, never as another blob's bytes, and never panics.
+func TestForgedRangeRefused(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	g := db.Blobs().Batch()
+	a, b := photo(3*blobChunkSize+9, 1), photo(5000, 2)
+	refA, refB := put(t, g.CreateFile, a), put(t, g.CreateFile, b)
+	if err := g.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	ra, _ := parseRef(refA)
+	rb, _ := parseRef(refB)
+	const max = 1<<63 - 1
+	for what, ref := range map[string]string{
+		"past the end":       forgedRef(t, refA, rb.off+rb.size+10, ra.size),
+		"overflowing":        forgedRef(t, refA, max-1, max),
+		"all of the pack":    forgedRef(t, refA, 0, max),
+		"over the next blob": forgedRef(t, refA, ra.off, ra.size+rb.size),
+		"the next blob's":    forgedRef(t, refA, rb.off, rb.size),
+		"empty":              forgedRef(t, refA, ra.off, 0),
+	} {
+		if got, err := read(db.Blobs().Open, ref); err == nil {
+			t.Errorf("%s: read %d bytes, no error", what, len(got))
+		}
+	}
+}
+
+// TestEraseForgedRange: erasing a report one of whose rows holds a
+// reference forged or damaged to name a range that is not its blob's —
+// the next blob's bytes with its own, the whole pack, an overflowing
+// range — frees no byte of the other reports' blobs, and the erasure
+// finishes, as do the erasures after it.
+func TestEraseForgedRange(t *testing.T) {
+	const max = 1<<63 - 1
+	for _, c := range []struct {
+		name      string
+		off, size func(ra, rb blobRef) int64
+	}{
+		{"over the next blob", func(ra, rb blobRef) int64 { return ra.off }, func(ra, rb blobRef) int64 { return rb.off + rb.size - ra.off }},
+		{"all of the pack", func(ra, rb blobRef) int64 { return 0 }, func(ra, rb blobRef) int64 { return max }},
+		{"overflowing", func(ra, rb blobRef) int64 { return max - 1 }, func(ra, rb blobRef) int64 { return max }},
+		{"past the end", func(ra, rb blobRef) int64 { return rb.off + rb.size + 1 }, func(ra, rb blobRef) int64 { return 1 << 40 }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := openTest(t, t.TempDir(), testKey)
+			ctx := context.Background()
+			g := db.Blobs().Batch()
+			imgA, imgB, imgC := photo(200_000, 1), photo(5000, 2), photo(7000, 3)
+			rs, refs := packedReports(t, db, g, imgA, imgB, imgC)
+			ra, _ := parseRef(refs[0])
+			rb, _ := parseRef(refs[1])
+			if rb.name != ra.name || rb.off < ra.off+ra.size {
+				t.Fatalf("the photos are not one after the other in one pack: %q, %q", refs[0], refs[1])
+			}
+			forged := forgedRef(t, refs[0], c.off(ra, rb), c.size(ra, rb))
+			err := db.Write(ctx, func(tx *Tx) error {
+				_, err := tx.AddAttachment(rs[0].ID, Attachment{Role: "report", Name: "giả.jpg", Type: "image/jpeg", BlobKey: forged})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range []Report{rs[0], rs[2]} {
+				closeReport(t, db, r.Code, time.Now())
+				if _, err := db.Erase(ctx, r.Code, Erasure{At: time.Now(), Cause: ErasureRequest}, allowAll); err != nil {
+					t.Errorf("erasing %s: %v", r.Code, err)
+				}
+			}
+			if got, err := read(db.Blobs().Open, refs[1]); err != nil || !bytes.Equal(got, imgB) {
+				t.Errorf("the other report's photo reads %d bytes, %v", len(got), err)
+			}
+			if got, err := read(db.Blobs().Open, refs[0]); err == nil {
+				t.Errorf("the erased photo reads %d bytes", len(got))
+			}
+			var pending int
+			db.Read(ctx, func(tx *Tx) error {
+				return tx.queryRow(`SELECT count(*) FROM erasures WHERE done_at IS NULL`).Scan(&pending)
+			})
+			if pending > 0 {
+				t.Errorf("%d erasures left unfinished", pending)
+			}
+		})
+	}
+}
+
+// TestEraseStraysForgedRange: the retention of a message that became no
+// report, whose raw message's reference is forged or damaged to name a
+// report's photo, frees no byte of that photo.
+func TestEraseStraysForgedRange(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	g := db.Blobs().Batch()
+	img := photo(200_000, 1)
+	_, refs := packedReports(t, db, g, img)
+	r, _ := parseRef(refs[0])
+	forged := forgedRef(t, refs[0], r.off, r.size+1)
+	at := time.Now().Add(-time.Hour)
+	err := db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.RecordMessage(Message{RawKey: forged, Sender: "spam@example.com", Kind: "junk", ReceivedAt: at, ProcessedAt: at})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.EraseStrays(ctx, time.Now(), 10); err != nil || n != 1 {
+		t.Fatalf("erased %d strays, %v; want 1", n, err)
+	}
+	if got, err := read(db.Blobs().Open, refs[0]); err != nil || !bytes.Equal(got, img) {
+		t.Errorf("the report's photo reads %d bytes, %v", len(got), err)
+	}
+}
