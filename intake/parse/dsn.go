@@ -104,8 +104,11 @@ func looksLikeBounce(m *Message) bool {
 	name := strings.ToLower(m.From.Name + m.FromText) // FromText: "MAILER-DAEMON <>" has no address
 	system := local == "mailer-daemon" || local == "postmaster" || strings.HasPrefix(name, "mailer-daemon") ||
 		strings.Contains(name, "mail delivery")
-	subject := bounceSubject.MatchString(m.Subject)
 	emptyPath := m.ReturnPathPresent && m.ReturnPath == ""
+	if !system && !emptyPath && m.Forwarded == nil {
+		return false // whatever the subject says
+	}
+	subject := bounceSubject.MatchString(m.Subject)
 	return system && (subject || emptyPath) || subject && (emptyPath || m.Forwarded != nil)
 }
 

@@ -3,12 +3,14 @@ package parse
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -150,6 +152,87 @@ func FuzzDateLayout(f *testing.F) {
 		_, wantOffset := want.Zone()
 		if err != nil || !got.Equal(want) || gotOffset != wantOffset {
 			t.Fatalf("%q: %v, net/mail %v (%v)", s, got, want, err)
+		}
+	})
+}
+
+// FuzzInputLines checks input's line endings and line limit, read in
+// chunks of any size, against a byte at a time.
+func FuzzInputLines(f *testing.F) {
+	for _, s := range []string{"a\r\nb\rc\nd", "\r\r\n\n\r", "long line here\r\n", "x\r", "\n\r\n"} {
+		f.Add(s, uint8(3), uint8(5))
+	}
+	f.Fuzz(func(t *testing.T, s string, chunk, maxLine uint8) {
+		want, wantErr := bytewiseLines(s, int(maxLine))
+		in := &input{r: &chunked{s: s, n: int(chunk%16) + 1}, maxBytes: 1 << 20, maxLine: int(maxLine)}
+		got, err := io.ReadAll(in)
+		if (err != nil) != wantErr || err == nil && string(got) != want {
+			t.Fatalf("%q (chunks of %d, lines of %d): %q, %v; want %q, error %v", s, chunk%16+1, maxLine, got, err, want, wantErr)
+		}
+	})
+}
+
+// bytewiseLines is what input makes of s, converted a byte at a time.
+func bytewiseLines(s string, maxLine int) (string, bool) {
+	var out []byte
+	line, skipLF := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if skipLF {
+			skipLF = false
+			if c == '\n' {
+				continue
+			}
+		}
+		if c == '\r' {
+			c, skipLF = '\n', true
+		}
+		if c == '\n' {
+			line = 0
+		} else if line++; line > maxLine {
+			return "", true
+		}
+		out = append(out, c)
+	}
+	return string(out), false
+}
+
+// chunked reads s n bytes at a time.
+type chunked struct {
+	s string
+	n int
+}
+
+func (c *chunked) Read(p []byte) (int, error) {
+	if c.s == "" {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), c.n)], c.s)
+	c.s = c.s[n:]
+	return n, nil
+}
+
+// FuzzIsEnglish checks isEnglish against its words split from the text
+// lower-cased.
+func FuzzIsEnglish(f *testing.F) {
+	for _, s := range []string{"There is a pothole on Trần Hưng Đạo street", "Đèn đường hỏng", "I can't see 'the' road", "''''''''''''''''''''''''''''''''''the and of",
+		"THE AND OF\xff", "ǅ the Ⅰ of and"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		words, english, vietnamese := 0, 0, 0
+		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+			words++
+			switch {
+			case strings.ContainsFunc(w, func(r rune) bool { return isVietnameseLetter(r) || r > unicode.MaxLatin1 && unicode.IsLetter(r) }):
+				vietnamese++
+			case englishWords[strings.Trim(w, "'")]:
+				english++
+			}
+		}
+		want := words >= 3 && english >= 2 && english*5 >= words && vietnamese*2 < words
+		if got := isEnglish(s); got != want {
+			t.Fatalf("isEnglish(%q) = %v", s, got)
 		}
 	})
 }

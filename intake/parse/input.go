@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"io"
 	"math"
 )
@@ -46,28 +47,41 @@ func (in *input) Read(p []byte) (int, error) {
 	}
 }
 
-// convert rewrites line endings in place and returns the new length.
+// convert rewrites line endings in place and returns the new length. It
+// moves a line's bytes up to its CR or LF at once.
 func (in *input) convert(p []byte) int {
 	w := 0
-	for _, c := range p {
+	for i := 0; i < len(p); {
 		if in.skipLF {
 			in.skipLF = false
-			if c == '\n' {
+			if p[i] == '\n' {
+				i++
 				continue
 			}
 		}
-		if c == '\r' {
-			c = '\n'
-			in.skipLF = true
+		rest := p[i:]
+		n := bytes.IndexByte(rest, '\n')
+		if n < 0 {
+			n = len(rest)
 		}
-		if c == '\n' {
-			in.line = 0
-		} else if in.line++; in.line > in.maxLine {
+		if cr := bytes.IndexByte(rest[:n], '\r'); cr >= 0 {
+			n = cr
+		}
+		if n > in.maxLine-in.line {
 			in.err = limitError("line length", int64(in.maxLine))
 			return w
 		}
-		p[w] = c
-		w++
+		in.line += n
+		if w != i {
+			copy(p[w:], rest[:n])
+		}
+		w, i = w+n, i+n
+		if i == len(p) {
+			break
+		}
+		in.skipLF = p[i] == '\r'
+		p[w] = '\n'
+		w, i, in.line = w+1, i+1, 0
 	}
 	return w
 }

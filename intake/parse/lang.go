@@ -1,8 +1,9 @@
 package parse
 
 import (
-	"strings"
+	"bytes"
 	"unicode"
+	"unicode/utf8"
 )
 
 // englishWords are frequent English function words and words citizens use
@@ -25,14 +26,35 @@ var englishWords = map[string]bool{
 // without diacritics included) is answered in Vietnamese, the default.
 func isEnglish(s string) bool {
 	words, english, vietnamese := 0, 0, 0
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+	var buf [32]byte
+	word := buf[:0] // the word being read, lower-cased
+	inWord, marked := false, false
+	end := func() {
 		words++
 		switch {
-		case strings.ContainsFunc(w, func(r rune) bool { return isVietnameseLetter(r) || r > unicode.MaxLatin1 && unicode.IsLetter(r) }):
+		case marked:
 			vietnamese++
-		case englishWords[strings.Trim(w, "'")]:
+		case englishWords[string(bytes.Trim(word, "'"))]:
 			english++
 		}
+		word, inWord, marked = word[:0], false, false
+	}
+	for _, r := range s {
+		r = unicode.ToLower(r)
+		if !unicode.IsLetter(r) && r != '\'' {
+			if inWord {
+				end()
+			}
+			continue
+		}
+		inWord = true
+		marked = marked || isVietnameseLetter(r) || r > unicode.MaxLatin1 && unicode.IsLetter(r)
+		if !marked {
+			word = utf8.AppendRune(word, r)
+		}
+	}
+	if inWord {
+		end()
 	}
 	return words >= 3 && english >= 2 && english*5 >= words && vietnamese*2 < words
 }
