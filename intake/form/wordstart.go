@@ -3,6 +3,7 @@ package form
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,6 +23,10 @@ type wordStart struct {
 	rest  *regexp.Regexp // ^(?:REST)
 	first []rune         // the ranges, in pairs, that REST's first rune is in
 	known bool           // false: REST's first rune could be any
+	// prefixes, when set, are the texts one of which every match of
+	// REST starts with ("hôm ", "sáng", …): a word start without one is
+	// not tried.
+	prefixes []string
 }
 
 // newWordStart returns the matcher of pattern, or nil when pattern is no
@@ -34,6 +39,9 @@ func newWordStart(pattern string) *wordStart {
 	w := &wordStart{rest: regexp.MustCompile(`^(?:` + rest + `)`)}
 	if re, err := syntax.Parse(rest, syntax.Perl); err == nil {
 		w.first, w.known = firstRunes(re.Simplify())
+		if prefixes, ok := literalPrefixes(re.Simplify()); ok {
+			w.prefixes = prefixes
+		}
 	}
 	return w
 }
@@ -46,7 +54,7 @@ func (w *wordStart) MatchString(text string) bool {
 	after := true // at the start of the text, or after a rune that is no letter
 	for i := 0; i <= len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
-		if after && (!w.known || i < len(text) && inRanges(w.first, r)) {
+		if after && (!w.known || i < len(text) && inRanges(w.first, r)) && w.prefixed(text[i:]) {
 			if w.rest.MatchString(text[i:]) {
 				return true
 			}
@@ -58,6 +66,55 @@ func (w *wordStart) MatchString(text string) bool {
 		i += n
 	}
 	return false
+}
+
+// prefixed reports whether s starts with one of the prefixes, when there
+// are.
+func (w *wordStart) prefixed(s string) bool {
+	if w.prefixes == nil {
+		return true
+	}
+	for _, p := range w.prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// literalPrefixes returns texts one of which every match of re starts
+// with; false when it cannot tell: a part that is no literal, a literal
+// compared without case, or one holding U+FFFD, which matches an invalid
+// byte that no prefix does.
+func literalPrefixes(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 || re.Flags&syntax.FoldCase != 0 || slices.Contains(re.Rune, utf8.RuneError) {
+			return nil, false
+		}
+		return []string{string(re.Rune)}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return literalPrefixes(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return literalPrefixes(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		if len(re.Sub) > 0 {
+			return literalPrefixes(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			prefixes, ok := literalPrefixes(sub)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, prefixes...)
+		}
+		return all, true
+	}
+	return nil, false
 }
 
 // firstRunes returns the ranges, in pairs, that the first rune of every

@@ -26,6 +26,9 @@ func TestWordStartsAsPattern(t *testing.T) {
 			if !p.starts.known {
 				t.Errorf("%s: the runes its words start with are unknown", p.re)
 			}
+			if p.starts.prefixes == nil {
+				t.Errorf("%s: the texts its matches start with are unknown", p.re)
+			}
 			check := func(text string) {
 				t.Helper()
 				if got, want := p.starts.MatchString(text), p.re.MatchString(text); got != want {
