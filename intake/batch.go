@@ -53,6 +53,10 @@ func (p *Pipeline) ProcessAll(ctx context.Context, srcs iter.Seq[Source], turn f
 // the blob store (spool), used in turn rather than allocated for each.
 var spoolBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
+// headBuffers are the buffers a message's start is caught in while it
+// is spooled (see headCatcher), given back once it is.
+var headBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
 // batch is the messages of one ProcessAll.
 type batch struct {
 	p       *Pipeline

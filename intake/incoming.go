@@ -99,7 +99,12 @@ func (p *Pipeline) spool(blobs *store.BlobBatch, body io.Reader) (spooled, error
 	}
 	limit := p.Limits.MaxMessageBytes
 	d, s := newDigester(), newSignedReader()
-	var head headCatcher
+	hb := headBuffers.Get().(*[]byte)
+	head := headCatcher{b: (*hb)[:0]}
+	defer func() {
+		*hb = head.b[:0]
+		headBuffers.Put(hb)
+	}()
 	buf := spoolBuffers.Get().(*[]byte)
 	n, err := io.CopyBuffer(io.MultiWriter(w, d, s, &head), io.LimitReader(body, limit+1), *buf)
 	spoolBuffers.Put(buf)

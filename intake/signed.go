@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"haugiang.gov.vn/phananh/rules/fold"
 )
@@ -241,6 +242,7 @@ type bodyCanon struct {
 	cr      bool             // a CR held back: it may end a line
 	content bool             // the current line has text
 	buf     []byte           // what is to be hashed, in blocks of bufSize
+	pooled  *[]byte          // where buf came from
 	whole   string           // the digest of the whole body, once read
 }
 
@@ -329,7 +331,8 @@ func (b *bodyCanon) write(p []byte) {
 		}
 	}
 	if b.buf == nil {
-		b.buf = make([]byte, 0, bufSize)
+		b.pooled = hashBuffers.Get().(*[]byte)
+		b.buf = (*b.pooled)[:0]
 	}
 	b.buf = append(b.buf, p...)
 }
@@ -344,6 +347,10 @@ func (b *bodyCanon) sum() string {
 // bufSize is the size of the blocks hashed: short writes cost a hash
 // little this way.
 const bufSize = 4096
+
+// hashBuffers are the buffers of the blocks hashed, given back once the
+// whole body is hashed.
+var hashBuffers = sync.Pool{New: func() any { b := make([]byte, 0, bufSize); return &b }}
 
 // digest returns the digest of the first limit octets of the body, or of
 // all of it when limit < 0 or the body is shorter (a signature then fails
@@ -360,6 +367,11 @@ func (b *bodyCanon) digest(limit int64) string {
 			b.emit(crlf)
 		}
 		b.whole = b.sum()
+		if b.pooled != nil {
+			*b.pooled = b.buf[:0]
+			hashBuffers.Put(b.pooled)
+			b.buf, b.pooled = nil, nil
+		}
 	}
 	if d, ok := b.sums[limit]; ok && limit >= 0 {
 		return d
