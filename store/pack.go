@@ -133,7 +133,7 @@ func (g *BlobBatch) syncPacks() (map[string]bool, error) {
 		if err := dirty[i].f.Sync(); err != nil {
 			return fmt.Errorf("blob pack %s: %w", dirty[i].name, err)
 		}
-		return nil
+		return g.blobs.inPlace(dirty[i])
 	})
 	for _, p := range done {
 		if cerr := p.f.Close(); err == nil && cerr != nil {
@@ -141,6 +141,26 @@ func (g *BlobBatch) syncPacks() (map[string]bool, error) {
 		}
 	}
 	return dirs, err
+}
+
+// inPlace checks that a pack is still the file of its name. A batch
+// open for longer than orphanAge since its last append (a process that
+// stalled) may find its pack removed by the sweep of another process, as
+// an orphan: the batch then fails, its blobs to be written again, rather
+// than let rows name bytes no longer on disk.
+func (b *Blobs) inPlace(p *pack) error {
+	mine, err := p.f.Stat()
+	if err != nil {
+		return fmt.Errorf("blob pack %s: %w", p.name, err)
+	}
+	named, err := os.Stat(b.path(p.name))
+	if err == nil && !os.SameFile(mine, named) {
+		err = errors.New("another file has its name")
+	}
+	if err != nil {
+		return fmt.Errorf("blob pack %s: removed while written (an orphan swept): %w", p.name, err)
+	}
+	return nil
 }
 
 // closePacks closes the packs no blob is writing, not synced: they stay

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"os"
 	"testing"
 	"time"
 )
@@ -128,5 +129,27 @@ func TestEraseStraysForgedRange(t *testing.T) {
 	}
 	if got, err := read(db.Blobs().Open, refs[0]); err != nil || !bytes.Equal(got, img) {
 		t.Errorf("the report's photo reads %d bytes, %v", len(got), err)
+	}
+}
+
+// TestSyncPackSwept: a batch open longer than the orphan age — its
+// pack's last append an hour old when the sweep of another process runs
+// — finds at its Sync that its pack was removed, and says so, rather than
+// let rows name blobs no longer on disk.
+func TestSyncPackSwept(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	g := db.Blobs().Batch()
+	ref := put(t, g.Sub().CreateFile, photo(9000, 1))
+	r, _ := parseRef(ref)
+	old := time.Now().Add(-2 * orphanAge)
+	if err := os.Chtimes(db.blobs.path(r.name), old, old); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := db.SweepOrphans(ctx, time.Now(), false); err != nil || o.Files != 1 {
+		t.Fatalf("swept %+v, %v; want the pack", o, err)
+	}
+	if err := g.Sync(); err == nil {
+		t.Errorf("the batch synced a pack the sweep removed: no error")
 	}
 }
