@@ -49,9 +49,10 @@ import (
 // hash of their content, which is their whole reference, and encrypted
 // under a key derived from the encryption key; they are still read.
 type Blobs struct {
-	dir  string
-	keys *keys
-	db   *DB // of the small blobs (blobbatch.go)
+	dir   string
+	keys  *keys
+	db    *DB // of the small blobs (blobbatch.go)
+	packs openPacks
 }
 
 const (
@@ -503,11 +504,15 @@ func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(b.path(r.name))
-	if err == nil && r.packed {
-		return b.read(r, io.NewSectionReader(f, r.off, r.size), f)
+	if r.packed {
+		p, err := b.packs.get(b.path(r.name))
+		if err != nil {
+			return nil, fmt.Errorf("blob %s: %w", r.name, err)
+		}
+		return b.read(r, io.NewSectionReader(p.f, r.off, r.size), packReader{&b.packs, p})
 	}
-	if errors.Is(err, os.ErrNotExist) && !r.packed {
+	f, err := os.Open(b.path(r.name))
+	if errors.Is(err, os.ErrNotExist) {
 		data, err := b.small(r.name)
 		if err != nil {
 			return nil, err

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -360,5 +362,79 @@ func TestBackupWhileAppending(t *testing.T) {
 		if _, err := read(restored.Open, ref); err != nil {
 			t.Errorf("photo %d of the backup: %v", i, err)
 		}
+	}
+}
+
+// openFilesUnder counts this process's descriptors open on files under
+// dir.
+func openFilesUnder(t *testing.T, dir string) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	n := 0
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && strings.HasPrefix(target, dir) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestPacksKeptOpenForReading: the blobs of a pack read at once, or one
+// after the other, share one descriptor of it; at most maxOpenPacks
+// packs are kept open, a pack let go while read closed by its last
+// reader, and closing the store closes them all.
+func TestPacksKeptOpenForReading(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	blobsDir := filepath.Join(db.dir, "blobs")
+	content := map[string][]byte{}
+	var refs []string
+	for i := range 2 * maxOpenPacks {
+		g := db.Blobs().Batch()
+		for j := range 2 {
+			data := photo(5000+i*10+j, byte(i))
+			ref := put(t, g.Sub().CreateFile, data)
+			content[ref] = data
+			refs = append(refs, ref)
+		}
+		if err := g.Sync(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := openFilesUnder(t, blobsDir)
+	a, err := db.Blobs().Open(refs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := db.Blobs().Open(refs[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := openFilesUnder(t, blobsDir) - before; n != 1 {
+		t.Errorf("two blobs of one pack read at once hold %d descriptors, want 1", n)
+	}
+	var readers []io.ReadCloser
+	for _, ref := range refs[2:] { // every other pack, while a and b are read
+		r, err := db.Blobs().Open(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readers = append(readers, r)
+	}
+	for i, r := range append([]io.ReadCloser{a, b}, readers...) {
+		got, err := io.ReadAll(r)
+		if err != nil || !bytes.Equal(got, content[refs[i]]) {
+			t.Errorf("blob %d reads %d bytes, %v", i, len(got), err)
+		}
+		r.Close()
+	}
+	if n := openFilesUnder(t, blobsDir) - before; n != maxOpenPacks {
+		t.Errorf("%d packs open once read, want %d", n, maxOpenPacks)
+	}
+	db.Close()
+	if n := openFilesUnder(t, blobsDir) - before; n != 0 {
+		t.Errorf("%d packs open once the store is closed", n)
 	}
 }

@@ -353,6 +353,9 @@ func (db *DB) Close() error {
 	db.stopWriter()
 	db.readStmts.close()
 	err := errors.Join(db.w.Close(), db.r.Close())
+	if db.blobs != nil {
+		db.blobs.packs.close()
+	}
 	if db.keystore != nil {
 		err = errors.Join(err, db.keystore.close())
 	}
