@@ -213,12 +213,13 @@ func (r *routing) best() bool {
 		return true
 	}
 	r.apply(specific[0])
-	r.d.Keywords = r.keywordsOf(specific[0])
+	var lengths []int
+	r.d.Keywords, lengths = r.keywordsOf(specific[0])
 	var others []string
 	if len(tied) > 1 {
 		others = ids(r.t, slices.DeleteFunc(slices.Clone(tied), func(x int) bool { return x == specific[0] }))
 	}
-	r.why.ruleBest(r.d.Keywords, r.d.Rule, top, others, len(specific) < len(tied))
+	r.why.ruleBest(r.d.Keywords, lengths, r.d.Rule, top, others, len(specific) < len(tied))
 	r.eachUnitNote()
 	r.runners(scores, specific[0])
 	return true
@@ -277,7 +278,8 @@ func (r *routing) rank(rule int) int {
 // same specificity, and the receiver decides.
 func (r *routing) tie(rules []int, score int) {
 	for _, rule := range rules {
-		r.d.Keywords = append(r.d.Keywords, r.keywordsOf(rule)...)
+		found, _ := r.keywordsOf(rule)
+		r.d.Keywords = append(r.d.Keywords, found...)
 	}
 	slices.Sort(r.d.Keywords)
 	r.d.Keywords = slices.Compact(r.d.Keywords)
@@ -376,16 +378,22 @@ func (r *routing) eachUnitNote() {
 	r.why.eachUnitCommittee(r.d.Agency, r.d.Unit)
 }
 
-// keywordsOf returns a rule's keywords found in the report, in its order.
-func (r *routing) keywordsOf(rule int) []string {
-	var out []string
-	all := r.t.rules[rule].allKeywords()
+// keywordsOf returns a rule's keywords found in the report, in its order,
+// and their lengths in words.
+func (r *routing) keywordsOf(rule int) (found []string, lengths []int) {
+	vi, en := r.t.rules[rule].Keywords, r.t.rules[rule].EnglishKeywords
 	for j, id := range r.t.match.ruleKeywords[rule] {
-		if r.found.has(id) {
-			out = append(out, all[j])
+		if !r.found.has(id) {
+			continue
 		}
+		if j < len(vi) {
+			found = append(found, vi[j])
+		} else {
+			found = append(found, en[j-len(vi)])
+		}
+		lengths = append(lengths, r.t.match.keywords.words[id])
 	}
-	return out
+	return found, lengths
 }
 
 // urgent flags the report when an urgent keyword of its field occurs.

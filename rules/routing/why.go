@@ -117,9 +117,9 @@ func (w *reasons) unitAlias(code, alias string, where int, former string) {
 // ruleBest tells why a rule won: its keywords and score, and the rules it
 // tied with when there were (tied: their ids; specific: the tie went to
 // the more specific scope, else to the first of the same agency).
-func (w *reasons) ruleBest(keywords []string, rule string, score int, tied []string, specific bool) {
-	english := fmt.Sprintf("%s %s the best score, %d", quoteScored(keywords), rule, score)
-	vietnamese := fmt.Sprintf("%s: %s có điểm cao nhất, %d", quoteScoredVi(keywords), w.ruleVi(rule), score)
+func (w *reasons) ruleBest(keywords []string, lengths []int, rule string, score int, tied []string, specific bool) {
+	english := fmt.Sprintf("%s %s the best score, %d", quoteScored(keywords, lengths), rule, score)
+	vietnamese := fmt.Sprintf("%s: %s có điểm cao nhất, %d", quoteScoredVi(keywords, lengths), w.ruleVi(rule), score)
 	if len(tied) > 0 {
 		others := make([]string, len(tied))
 		for i, id := range tied {
@@ -228,12 +228,12 @@ func (w *reasons) ruleVi(id string) string {
 	return fmt.Sprintf("quy tắc %s (%s)", w.fieldVi(field), where)
 }
 
-// quoteScored writes keywords with their length in words:
+// quoteScored writes keywords with their lengths in words:
 // "mất điện" (2), "cúp điện" (2).
-func quoteScored(keywords []string) string {
+func quoteScored(keywords []string, lengths []int) string {
 	parts := make([]string, len(keywords))
 	for i, k := range keywords {
-		parts[i] = fmt.Sprintf("%q (%d)", k, len(words(k)))
+		parts[i] = fmt.Sprintf("%q (%d)", k, lengths[i])
 	}
 	if len(parts) == 1 {
 		return "keyword " + parts[0] + " gives"
@@ -242,10 +242,10 @@ func quoteScored(keywords []string) string {
 }
 
 // quoteScoredVi is quoteScored in Vietnamese: từ khóa «mất điện» (2 từ).
-func quoteScoredVi(keywords []string) string {
+func quoteScoredVi(keywords []string, lengths []int) string {
 	parts := make([]string, len(keywords))
 	for i, k := range keywords {
-		parts[i] = fmt.Sprintf("%s (%d từ)", quoteVi(k), len(words(k)))
+		parts[i] = fmt.Sprintf("%s (%d từ)", quoteVi(k), lengths[i])
 	}
 	return "từ khóa " + strings.Join(parts, ", ")
 }
