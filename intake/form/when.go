@@ -20,7 +20,7 @@ import (
 // routing compares them (SPEC 6.2): exactly when the text has diacritics
 // ("tôi qua nhà" is no "tối qua"), folded when it has none.
 func MentionsTime(text string) bool {
-	text = strings.ToLower(fold.NFC(text))
+	text = fold.Lower(fold.NFC(text))
 	plain := fold.Plain(text)
 	if plain {
 		text = fold.String(text)

@@ -116,6 +116,81 @@ var latinFolds, extendedFolds = func() (latin, extended []string) {
 	return latin, extended
 }()
 
+// Lower returns s with its letters in lower case, as strings.ToLower does.
+// A text of ASCII and the Latin runes of latinFolds is lower-cased from a
+// table rather than by unicode.ToLower's search of the case ranges.
+func Lower(s string) string {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				return lowerFrom(s, i)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		l, ok := latinLower(r)
+		if !ok {
+			return strings.ToLower(s)
+		}
+		if l != r {
+			return lowerFrom(s, i)
+		}
+		i += n
+	}
+	return s
+}
+
+// lowerFrom is Lower of s, whose first i bytes stay as they are.
+func lowerFrom(s string, i int) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		l, ok := latinLower(r)
+		if !ok {
+			return strings.ToLower(s)
+		}
+		b.WriteRune(l)
+		i += n
+	}
+	return b.String()
+}
+
+// latinLower is unicode.ToLower of a rune of latinFolds, from a table;
+// false for any other rune.
+func latinLower(r rune) (rune, bool) {
+	switch {
+	case r < utf8.RuneSelf:
+		return unicode.ToLower(r), true
+	case r < latinEnd:
+		return latinLowers[r-utf8.RuneSelf], true
+	case r >= extendedStart && r < extendedEnd:
+		return extendedLowers[r-extendedStart], true
+	}
+	return r, false
+}
+
+var latinLowers, extendedLowers = func() (latin, extended []rune) {
+	for r := rune(utf8.RuneSelf); r < latinEnd; r++ {
+		latin = append(latin, unicode.ToLower(r))
+	}
+	for r := rune(extendedStart); r < extendedEnd; r++ {
+		extended = append(extended, unicode.ToLower(r))
+	}
+	return latin, extended
+}()
+
 // NFC returns s in Unicode's composed form (NFC), as norm.NFC.String
 // does. A text of ASCII and composed Latin letters — the Vietnamese that
 // mail clients send — is returned as it is once a table says so of each of

@@ -235,3 +235,15 @@ func TestNFCComposedTable(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLower checks Lower against strings.ToLower.
+func FuzzLower(f *testing.F) {
+	for _, s := range []string{"Đường Nguyễn Trãi", "ASCII Only", "İSTANBUL", "Ả\xffB", "ǅ ǈ ǋ", "ΑΒΓ Đ", "ẞ", "a\u0301B", "đã xong"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Lower(s), strings.ToLower(s); got != want {
+			t.Fatalf("Lower(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

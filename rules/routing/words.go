@@ -25,7 +25,7 @@ func words(s string) []string {
 // is the full stop of an abbreviation: a stop right after a word of one or
 // two letters ("TP. Vị Thanh", "P.1", "H. Châu Thành").
 func split(s string) (ws []string, stop []bool) {
-	s = fold.Tone(fold.NFC(strings.ToLower(s)))
+	s = fold.Tone(fold.NFC(fold.Lower(s)))
 	// Room for the words of a text of short words (a word and the space
 	// after it take four bytes or more): growing the lists word by word
 	// cost routing a tenth of its time.
