@@ -438,3 +438,50 @@ func TestPacksKeptOpenForReading(t *testing.T) {
 		t.Errorf("%d packs open once the store is closed", n)
 	}
 }
+
+// TestEraseStrayPackedRaw: the retention's erasure of a message that
+// became no report frees its raw copy's range of the batch's pack, and
+// leaves the pack, with the photo of the report beside it, in place.
+func TestEraseStrayPackedRaw(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	g := db.Blobs().Batch()
+	junk := g.Sub()
+	raw := put(t, junk.Create, photo(3*blobChunkSize, 5)) // too large for the database: in the pack
+	_, refs := packedReports(t, db, g, photo(4000, 6))
+	r, s := mustParse(t, raw), mustParse(t, refs[0])
+	if !r.packed || r.name != s.name {
+		t.Fatalf("the junk's raw copy and the photo are not in one pack: %q, %q", raw, refs[0])
+	}
+	old := time.Now().Add(-24 * time.Hour)
+	err := db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.RecordMessage(Message{RawKey: raw, Sender: "spam@example.net", Kind: "junk", Reason: "spam",
+			ReceivedAt: old, ProcessedAt: old})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.EraseStrays(ctx, time.Now(), 10); err != nil || n != 1 {
+		t.Fatalf("erased %d, %v; want the junk", n, err)
+	}
+	data, err := os.ReadFile(db.blobs.path(r.name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rng := data[r.off : r.off+r.size]; !bytes.Equal(rng, make([]byte, len(rng))) {
+		t.Error("the junk's raw copy is still in the pack")
+	}
+	if got, err := read(db.Blobs().Open, refs[0]); err != nil || !bytes.Equal(got, photo(4000, 6)) {
+		t.Errorf("the report's photo beside it reads %d bytes, %v", len(got), err)
+	}
+}
+
+func mustParse(t *testing.T, ref string) blobRef {
+	t.Helper()
+	r, err := parseRef(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -622,14 +622,35 @@ func TestCheckNames(t *testing.T) {
 }
 
 // TestCheckOrphans: a file of the data folder that no row references, left
-// longer ago than the sweep's safe age, is counted, and nothing removed.
+// longer ago than the sweep's safe age, is counted, and nothing removed;
+// so is a batch's pack of photos synced for a transaction that never
+// committed.
 func TestCheckOrphans(t *testing.T) {
 	d := newDeployment(t, deploymentOptions{folders: true})
 	a, err := openApp(context.Background(), d.config, testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	g := a.db.Blobs().Batch()
+	var pack string
+	for _, photo := range []string{"ảnh 1", "ảnh 2"} {
+		w, err := g.CreateFile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(photo))
+		if pack, err = w.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := g.Sync(); err != nil {
+		t.Fatal(err)
+	}
 	a.Close()
+	pack = filepath.Join(d.dir, "data", "blobs", pack[:2], pack[:32])
+	if err := os.Chtimes(pack, checkTime.Add(-2*time.Hour), checkTime.Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	orphan := filepath.Join(d.dir, "data", "blobs", "ab", "ab"+strings.Repeat("0", 30))
 	if err := os.MkdirAll(filepath.Dir(orphan), 0o700); err != nil {
 		t.Fatal(err)
@@ -641,11 +662,13 @@ func TestCheckOrphans(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _ := d.check()
-	if statusOf(out, "orphans") != "warn" || !strings.Contains(lineOf(out, "orphans"), "1 files") {
-		t.Errorf("an orphan file:\n%s", out)
+	if statusOf(out, "orphans") != "warn" || !strings.Contains(lineOf(out, "orphans"), "2 files") {
+		t.Errorf("an orphan file and an orphan pack:\n%s", out)
 	}
-	if _, err := os.Stat(orphan); err != nil {
-		t.Errorf("check changed the data folder: %v", err)
+	for _, f := range []string{orphan, pack} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("check changed the data folder: %v", err)
+		}
 	}
 }
 
