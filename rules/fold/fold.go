@@ -106,15 +106,19 @@ const (
 
 // latinFolds and extendedFolds are what decomposed makes of each of those
 // runes alone.
-var latinFolds, extendedFolds = func() (latin, extended []string) {
+var latinFolds, extendedFolds = latinTables(func(r rune) string { return decomposed(string(r)) })
+
+// latinTables returns f of each of latinString's runes: of U+0080 to
+// latinEnd, and of extendedStart to extendedEnd.
+func latinTables[T any](f func(rune) T) (latin, extended []T) {
 	for r := rune(utf8.RuneSelf); r < latinEnd; r++ {
-		latin = append(latin, decomposed(string(r)))
+		latin = append(latin, f(r))
 	}
 	for r := rune(extendedStart); r < extendedEnd; r++ {
-		extended = append(extended, decomposed(string(r)))
+		extended = append(extended, f(r))
 	}
 	return latin, extended
-}()
+}
 
 // Lower returns s with its letters in lower case, as strings.ToLower does.
 // A text of ASCII and the Latin runes of latinFolds is lower-cased from a
@@ -181,15 +185,8 @@ func latinLower(r rune) (rune, bool) {
 	return r, false
 }
 
-var latinLowers, extendedLowers = func() (latin, extended []rune) {
-	for r := rune(utf8.RuneSelf); r < latinEnd; r++ {
-		latin = append(latin, unicode.ToLower(r))
-	}
-	for r := rune(extendedStart); r < extendedEnd; r++ {
-		extended = append(extended, unicode.ToLower(r))
-	}
-	return latin, extended
-}()
+// latinLowers and extendedLowers are unicode.ToLower of those runes.
+var latinLowers, extendedLowers = latinTables(unicode.ToLower)
 
 // NFC returns s in Unicode's composed form (NFC), as norm.NFC.String
 // does. A text of ASCII and composed Latin letters — the Vietnamese that
@@ -234,19 +231,10 @@ func composedLatin(s string) bool {
 // no rune before it and that normalising alone leaves unchanged. A text of
 // them has every rune's quick check "yes" and its combining classes in
 // order, and is so in NFC (UAX #15, the quick check).
-var composedLatinRunes, composedExtendedRunes = func() (latin, extended []bool) {
-	composed := func(r rune) bool {
-		p := norm.NFC.PropertiesString(string(r))
-		return p.CCC() == 0 && p.BoundaryBefore() && norm.NFC.String(string(r)) == string(r)
-	}
-	for r := rune(utf8.RuneSelf); r < latinEnd; r++ {
-		latin = append(latin, composed(r))
-	}
-	for r := rune(extendedStart); r < extendedEnd; r++ {
-		extended = append(extended, composed(r))
-	}
-	return latin, extended
-}()
+var composedLatinRunes, composedExtendedRunes = latinTables(func(r rune) bool {
+	p := norm.NFC.PropertiesString(string(r))
+	return p.CCC() == 0 && p.BoundaryBefore() && norm.NFC.String(string(r)) == string(r)
+})
 
 // iters are the iterators String decomposes text with, used in turn: an
 // iterator holds a buffer of its own, which each call would allocate.
