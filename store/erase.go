@@ -147,8 +147,8 @@ func emptyValue(table, column string) string {
 }
 
 // reportBlobs returns the places of the blobs of a report's rows
-// (blobRef.place): the names of their files, the ranges of their packs
-// that hold their blobs (Blobs.holds).
+// (blobRef.place): the names of their files, the ranges of their packs,
+// each checked to hold its blob (Blobs.freeable).
 func (t *Tx) reportBlobs(reportID int64) ([]string, error) {
 	refs, err := t.reportRefs(reportID)
 	if err != nil {
@@ -157,7 +157,7 @@ func (t *Tx) reportBlobs(reportID int64) ([]string, error) {
 	seen := map[string]bool{}
 	var names []string
 	for _, ref := range refs {
-		if r, err := parseRef(ref); err == nil && !seen[r.place()] && (!r.packed || t.db.blobs.holds(r)) {
+		if r, err := parseRef(ref); err == nil && !seen[r.place()] && t.db.blobs.freeable(r) {
 			seen[r.place()] = true
 			names = append(names, r.place())
 		}

@@ -203,8 +203,25 @@ func (b *Blobs) freeRange(r blobRef) error {
 	return f.Close()
 }
 
-// holds reports whether the range of a packed blob's reference holds
-// the blob its key sealed: at the range's end the blob's last chunk, which
+// freeable reports whether an erasure may free the place of a reference
+// (blobRef.place): a range of a pack that holds its blob (holds); a file
+// that is its blob whole, not a pack that a reference forged or damaged
+// names as a blob file; a small blob of the database; a version 1 blob,
+// named by its content's hash, which is never a pack.
+func (b *Blobs) freeable(r blobRef) bool {
+	if r.key == nil || r.packed {
+		return r.key == nil || b.holds(r)
+	}
+	info, err := os.Stat(b.path(r.name))
+	if err != nil {
+		return true // a small blob, or a file already gone
+	}
+	r.off, r.size = 0, info.Size()
+	return b.holds(r)
+}
+
+// holds reports whether the range of a blob's reference holds the blob
+// its key sealed: at the range's end the blob's last chunk, which
 // opens under that key at no other place (each blob has a key of its
 // own, and a chunk's nonce its number). An erasure frees only such
 // ranges: a reference forged or damaged to name the bytes of another
@@ -213,7 +230,7 @@ func (b *Blobs) holds(r blobRef) bool {
 	const sealed = blobChunkSize + 16 // a chunk sealed: AES-GCM's overhead added
 	body := r.size - int64(len(blobMagic))
 	k, last := body/sealed, body%sealed
-	if !r.packed || r.key == nil || body < 16 || last < 16 {
+	if r.key == nil || body < 16 || last < 16 {
 		return false
 	}
 	f, err := os.Open(b.path(r.name))

@@ -54,10 +54,12 @@ func TestForgedRangeRefused(t *testing.T) {
 // finishes, as do the erasures after it.
 func TestEraseForgedRange(t *testing.T) {
 	const max = 1<<63 - 1
+	whole := func(ra, rb blobRef) int64 { return -1 } // the pack named as a blob file
 	for _, c := range []struct {
 		name      string
 		off, size func(ra, rb blobRef) int64
 	}{
+		{"the pack as a blob file", whole, whole},
 		{"over the next blob", func(ra, rb blobRef) int64 { return ra.off }, func(ra, rb blobRef) int64 { return rb.off + rb.size - ra.off }},
 		{"all of the pack", func(ra, rb blobRef) int64 { return 0 }, func(ra, rb blobRef) int64 { return max }},
 		{"overflowing", func(ra, rb blobRef) int64 { return max - 1 }, func(ra, rb blobRef) int64 { return max }},
@@ -75,6 +77,11 @@ func TestEraseForgedRange(t *testing.T) {
 				t.Fatalf("the photos are not one after the other in one pack: %q, %q", refs[0], refs[1])
 			}
 			forged := forgedRef(t, refs[0], c.off(ra, rb), c.size(ra, rb))
+			if c.off(ra, rb) < 0 {
+				f := ra
+				f.packed = false
+				forged = f.String()
+			}
 			err := db.Write(ctx, func(tx *Tx) error {
 				_, err := tx.AddAttachment(rs[0].ID, Attachment{Role: "report", Name: "giả.jpg", Type: "image/jpeg", BlobKey: forged})
 				return err

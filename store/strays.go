@@ -61,7 +61,7 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 				return err
 			}
 			if r, err := parseRef(ref); err == nil {
-				if !r.packed || tx.db.blobs.holds(r) {
+				if tx.db.blobs.freeable(r) {
 					names = append(names, r.place())
 				}
 				if _, err := tx.exec(`DELETE FROM blob_data WHERE name = ?`, r.name); err != nil {
@@ -136,7 +136,7 @@ func (t *Tx) eraseStrayMail(k *rowKey, cutoff time.Time, limit int) ([]string, e
 	names := make([]string, len(ids))
 	for i, id := range ids {
 		if r, err := parseRef(refs[i]); err == nil {
-			if !r.packed || t.db.blobs.holds(r) {
+			if t.db.blobs.freeable(r) {
 				names[i] = r.place()
 			}
 			if _, err := t.exec(`DELETE FROM blob_data WHERE name = ?`, r.name); err != nil {
