@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"sync"
 	"testing"
 	"time"
 )
@@ -158,5 +159,87 @@ func TestSyncPackSwept(t *testing.T) {
 	}
 	if err := g.Sync(); err == nil {
 		t.Errorf("the batch synced a pack the sweep removed: no error")
+	}
+}
+
+// TestPackStress: eight parsers stream blobs into one batch at once —
+// some aborted part way, some too small for a file — while the batch is
+// synced again and again (a batch's Sync beside its parsers). Every blob
+// committed reads back once the batch is synced, and no two blobs'
+// ranges overlap in a pack.
+func TestPackStress(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	g := db.Blobs().Batch()
+	var mu sync.Mutex
+	content := map[string][]byte{}
+	opener := map[string]*BlobBatch{} // a small blob reads from its batch, until a transaction keeps it
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	var syncs sync.WaitGroup
+	syncs.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				if err := g.Sync(); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	})
+	for p := range 8 {
+		wg.Go(func() {
+			for i := range 12 {
+				sub := g.Sub()
+				create := sub.CreateFile
+				if i%4 == 1 {
+					create = sub.Create
+				}
+				w, err := create()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				data := photo(1+(p*7919+i*104729)%(3*blobChunkSize), byte(p*16+i))
+				for j := 0; j < len(data); j += 4096 {
+					w.Write(data[j:min(j+4096, len(data))])
+				}
+				if i%5 == 3 {
+					w.Abort()
+					continue
+				}
+				ref, err := w.Commit()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				content[ref], opener[ref] = data, sub
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	syncs.Wait()
+	if err := g.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	type span struct{ off, end int64 }
+	packs := map[string][]span{}
+	for ref, want := range content {
+		r, _ := parseRef(ref)
+		if r.packed {
+			for _, s := range packs[r.name] {
+				if r.off < s.end && s.off < r.off+r.size {
+					t.Errorf("%s: [%d, %d) overlaps [%d, %d)", r.name, r.off, r.off+r.size, s.off, s.end)
+				}
+			}
+			packs[r.name] = append(packs[r.name], span{r.off, r.off + r.size})
+		}
+		if got, err := read(opener[ref].Open, ref); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("blob of %d bytes reads %d, %v", len(want), len(got), err)
+		}
 	}
 }

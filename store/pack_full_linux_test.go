@@ -1,0 +1,83 @@
+package store
+
+import (
+	"bytes"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// openBlobs counts the process's open descriptors of files in dir.
+func openBlobs(t *testing.T, dir string) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip(err)
+	}
+	n := 0
+	for _, fd := range fds {
+		if path, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && strings.HasPrefix(path, dir) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestPackFull: the disk fills up while a batch's third blob is streamed
+// into its pack (a file size limit stands for the full disk: the write
+// fails part way). The blob's write fails, its Abort cuts it off the
+// pack, the blobs before it and a blob written after it read back once
+// the batch is synced, and no descriptor is left open.
+func TestPackFull(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	signal.Ignore(syscall.SIGXFSZ)
+	defer signal.Reset(syscall.SIGXFSZ)
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &lim); err != nil {
+		t.Skip(err)
+	}
+	g := db.Blobs().Batch()
+	content := map[string][]byte{}
+	for i := range 2 {
+		data := photo(3<<20, byte(i))
+		content[put(t, g.Sub().CreateFile, data)] = data
+	}
+	full := lim
+	full.Cur = 8 << 20
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &full); err != nil {
+		t.Skip(err)
+	}
+	w, err := g.Sub().CreateFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var werr error
+	for i := 0; i < 100 && werr == nil; i++ {
+		_, werr = w.Write(photo(100_000, 9))
+	}
+	if werr == nil {
+		_, werr = w.Commit()
+	} else {
+		w.Abort()
+	}
+	small := photo(1000, 7)
+	content[put(t, g.Sub().CreateFile, small)] = small
+	syscall.Setrlimit(syscall.RLIMIT_FSIZE, &lim)
+	if werr == nil {
+		t.Fatal("10 MB written past a limit of 8: no error")
+	}
+	if err := g.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	for ref, want := range content {
+		if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("blob of %d bytes reads %d, %v", len(want), len(got), err)
+		}
+	}
+	if n := openBlobs(t, filepath.Join(db.dir, "blobs")); n != 0 {
+		t.Errorf("%d descriptors of blob files open after the batch", n)
+	}
+}
