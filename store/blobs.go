@@ -637,15 +637,18 @@ func (br *blobReader) next() error {
 	return nil
 }
 
-// Close closes the blob and gives its buffers back.
+// Close closes the blob and gives its buffers back. Closed again, it
+// closes nothing: a pack's descriptor, shared by its readers
+// (packread.go), is given back once.
 func (br *blobReader) Close() error {
-	if br.r != nil {
-		br.r.Reset(nil)
-		readers.Put(br.r)
-		putChunk(br.sealed)
-		br.r, br.sealed, br.plain = nil, nil, nil
-		br.err = errors.New("blob: closed")
+	if br.r == nil {
+		return fs.ErrClosed
 	}
+	br.r.Reset(nil)
+	readers.Put(br.r)
+	putChunk(br.sealed)
+	br.r, br.sealed, br.plain = nil, nil, nil
+	br.err = errors.New("blob: closed")
 	return br.c.Close()
 }
 

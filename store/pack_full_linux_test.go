@@ -72,12 +72,12 @@ func TestPackFull(t *testing.T) {
 	if err := g.Sync(); err != nil {
 		t.Fatal(err)
 	}
+	if n := openBlobs(t, filepath.Join(db.dir, "blobs")); n != 0 {
+		t.Errorf("%d descriptors of blob files open after the batch", n)
+	}
 	for ref, want := range content {
 		if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, want) {
 			t.Errorf("blob of %d bytes reads %d, %v", len(want), len(got), err)
 		}
-	}
-	if n := openBlobs(t, filepath.Join(db.dir, "blobs")); n != 0 {
-		t.Errorf("%d descriptors of blob files open after the batch", n)
 	}
 }

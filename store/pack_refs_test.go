@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"sync"
 	"testing"
@@ -241,5 +242,41 @@ func TestPackStress(t *testing.T) {
 		if got, err := read(opener[ref].Open, ref); err != nil || !bytes.Equal(got, want) {
 			t.Errorf("blob of %d bytes reads %d, %v", len(want), len(got), err)
 		}
+	}
+}
+
+// TestPackReaderClosedTwice: a reader of a packed blob closed twice (a
+// deferred Close after an explicit one) gives its pack's descriptor back
+// once: another reader of the same pack still reads to its end once the
+// pack is let go from the packs kept open.
+func TestPackReaderClosedTwice(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	want := photo(300_000, 1)
+	var refs []string
+	for i := range maxOpenPacks + 1 {
+		g := db.Blobs().Batch()
+		refs = append(refs, put(t, g.CreateFile, photo(300_000, byte(i+1))))
+		if err := g.Sync(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r1, err := db.Blobs().Open(refs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := db.Blobs().Open(refs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	r1.Close()
+	r1.Close()
+	for _, ref := range refs[1:] { // the packs read since: the first is let go
+		if _, err := read(db.Blobs().Open, ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := io.ReadAll(r2); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("the other reader read %d bytes, %v", len(got), err)
 	}
 }
