@@ -91,6 +91,17 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 			}
 		}
 	}
+	if folded {
+		// The check escaped the HTML: the constants' actions can now be
+		// replaced by their text (fold.go).
+		for kind, k := range kinds {
+			for _, lang := range k.langs {
+				name, funcs := kind+"."+lang, s.funcs(lang)
+				foldText(s.text[name], funcs)
+				foldHTML(s.html[name], funcs)
+			}
+		}
+	}
 	return s, nil
 }
 
