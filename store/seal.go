@@ -25,8 +25,9 @@ type keys struct {
 	index []byte      // HMAC index of email addresses and phone numbers
 	blobs []byte      // per-blob keys of the data folder's version 1 blobs
 	names []byte      // keyed content hashes of blobs
-	// indexers are HMACs keyed with index, used in turn: a new one hashes
-	// its key's pads each time, a reset one starts from their saved state.
+	// indexers are HMACs keyed with index, each with the buffer of what
+	// it hashes, used in turn: a new HMAC hashes its key's pads each time,
+	// a reset one starts from their saved state.
 	indexers sync.Pool
 }
 
@@ -49,7 +50,7 @@ func deriveKeys(master []byte) (*keys, error) {
 		blobs: derive(master, "phananh blob encryption v1"),
 		names: derive(master, "phananh blob names v1"),
 	}
-	k.indexers.New = func() any { return hmac.New(sha256.New, k.index) }
+	k.indexers.New = func() any { return &indexer{mac: hmac.New(sha256.New, k.index)} }
 	return k, nil
 }
 
@@ -177,22 +178,34 @@ const (
 	IndexMailbox IndexKind = "mailbox"
 )
 
-// index returns the lookup HMAC of a value: email addresses are compared
-// without ASCII case (fold.Address), phone numbers by their digits, report
-// texts by their words. Empty values have no index (nil).
+// indexOf returns the lookup HMAC of a value, HMAC-SHA-256 of its kind, a
+// zero byte and the value as its kind compares it (appendIndexed). Empty
+// values have no index (nil).
 func (k *keys) indexOf(kind IndexKind, value string) []byte {
-	v := normalizeIndexed(kind, value)
-	if v == "" {
+	x := k.indexers.Get().(*indexer)
+	defer k.indexers.Put(x)
+	head := len(kind) + 1
+	x.buf = appendIndexed(append(append(x.buf[:0], kind...), 0), kind, value)
+	if len(x.buf) == head {
 		return nil
 	}
-	m := k.indexers.Get().(hash.Hash)
-	defer k.indexers.Put(m)
-	m.Reset()
-	m.Write([]byte(kind))
-	m.Write([]byte{0})
-	m.Write([]byte(v))
-	return m.Sum(nil)
+	x.mac.Reset()
+	x.mac.Write(x.buf)
+	if cap(x.buf) > maxIndexed {
+		x.buf = nil // a long text's buffer is not kept
+	}
+	return x.mac.Sum(nil)
 }
+
+// indexer is an HMAC keyed for the lookup index and the buffer of what it
+// hashes.
+type indexer struct {
+	mac hash.Hash
+	buf []byte
+}
+
+// maxIndexed bounds the buffer an indexer keeps.
+const maxIndexed = 16 << 10
 
 // indexed is a value of a kind, whose lookup HMAC a group of the writer
 // keeps.
@@ -205,7 +218,7 @@ type indexed struct {
 // a group in the writer: a report's transaction looks up and writes its
 // citizen's address and its text several times over, and the reports of a
 // group share their receivers' addresses. The group keeps them by the
-// value as given, so that a value is normalised (normalizeIndexed) only
+// value as given, so that a value is normalised (appendIndexed) only
 // the first time; they are forgotten when it ends. Only the writer's
 // transactions (writable) touch the group's map, on the writer's
 // goroutine.
@@ -221,18 +234,29 @@ func (t *Tx) indexOf(kind IndexKind, value string) []byte {
 	return idx
 }
 
-func normalizeIndexed(kind IndexKind, value string) string {
+// appendIndexed appends a value as its kind compares it to b: email
+// addresses without ASCII case (fold.Address), mailboxes as fold.Mailbox
+// folds them, phone numbers by their digits, report texts by their words,
+// each once spaced.
+func appendIndexed(b []byte, kind IndexKind, value string) []byte {
 	switch kind {
 	case IndexPhone:
-		return phoneDigits(value)
+		return append(b, phoneDigits(value)...)
 	case IndexContent:
-		return strings.Join(strings.Fields(value), " ")
+		start := len(b)
+		for word := range strings.FieldsSeq(value) {
+			if len(b) > start {
+				b = append(b, ' ')
+			}
+			b = append(b, word...)
+		}
+		return b
 	case IndexMessageID, IndexDigest, IndexSigned:
-		return value
+		return append(b, value...)
 	case IndexMailbox:
-		return fold.Mailbox(value)
+		return append(b, fold.Mailbox(value)...)
 	default:
-		return fold.Address(value) // ASCII case only (SPEC 7.3)
+		return append(b, fold.Address(value)...) // ASCII case only (SPEC 7.3)
 	}
 }
 
