@@ -333,18 +333,13 @@ func (t *Tx) UpdateReport(r Report, at time.Time) error {
 	if err != nil {
 		return fmt.Errorf("store: update report %s: %w", r.Code, err)
 	}
-	res, err := t.exec(`UPDATE reports SET state = ?, field = ?, unit = ?, agency = ?, rule = ?, why = ?, ruleset = ?,
-		edition = ?, former_unit = ?, co_agencies = ?, urgent = ?, complex = ?, confidential = ?, secret = ?, call_failures = ?, rating = ?,
-		result = ?, result_message_id = ?, resolved_at = ?, published_at = ?, rated_at = ?,
-		extension_requested = ?, extension_days = ?, extension_confirmed = ?, updated_at = ?,
-		closed_at = CASE WHEN ? NOT IN ('published', 'closed', 'rejected') THEN NULL WHEN state = ? THEN closed_at ELSE ? END,
-		hold = ?, held_at = ? WHERE id = ?`,
+	res, err := t.exec(updateReport,
 		r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, k.seal("reports", "why", r.ID, r.Routing.Why),
 		r.Routing.Ruleset, r.Routing.Edition, r.Routing.Former, strings.Join(r.CoAgencies, ","),
 		boolInt(r.Urgent), boolInt(r.Complex), boolInt(r.Confidential), boolInt(r.Secret), r.CallFailures, r.Rating,
 		k.seal("reports", "result", r.ID, r.Result), resultMsg, unix(r.ResolvedAt), unix(r.PublishedAt), unix(r.RatedAt),
 		boolInt(r.Extension.Requested), r.Extension.Days, boolInt(r.Extension.Confirmed), at.Unix(),
-		r.State, r.State, at.Unix(), k.seal("reports", "hold", r.ID, r.Hold), unix(r.HeldAt), r.ID)
+		boolInt(!ended(r.State)), r.State, at.Unix(), k.seal("reports", "hold", r.ID, r.Hold), unix(r.HeldAt), r.ID)
 	if err != nil {
 		return fmt.Errorf("store: update report %s: %w", r.Code, err)
 	}
@@ -352,6 +347,21 @@ func (t *Tx) UpdateReport(r Report, at time.Time) error {
 		return fmt.Errorf("store: update report %s: %w", r.Code, ErrNotFound)
 	}
 	return nil
+}
+
+// updateReport is UpdateReport's statement. Whether the new state is an end
+// is its argument, not `state NOT IN (…)`, for which SQLite would build a
+// temporary b-tree of the list at every update.
+const updateReport = `UPDATE reports SET state = ?, field = ?, unit = ?, agency = ?, rule = ?, why = ?, ruleset = ?,
+		edition = ?, former_unit = ?, co_agencies = ?, urgent = ?, complex = ?, confidential = ?, secret = ?, call_failures = ?, rating = ?,
+		result = ?, result_message_id = ?, resolved_at = ?, published_at = ?, rated_at = ?,
+		extension_requested = ?, extension_days = ?, extension_confirmed = ?, updated_at = ?,
+		closed_at = CASE WHEN ? THEN NULL WHEN state = ? THEN closed_at ELSE ? END,
+		hold = ?, held_at = ? WHERE id = ?`
+
+// ended reports whether a report in state has reached an end.
+func ended(state string) bool {
+	return state == "published" || state == "closed" || state == "rejected"
 }
 
 // splitCodes reads a comma-separated list of codes; nil for "".

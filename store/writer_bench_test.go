@@ -183,3 +183,35 @@ func BenchmarkMailsSince(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkUpdateReport writes a report's change of state, as a command
+// or the watch does through the lifecycle, in the writer.
+func BenchmarkUpdateReport(b *testing.B) {
+	db := storetest.Open(b)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 23, 1, 10, 0, 0, time.UTC)
+	var r store.Report
+	err := db.Write(ctx, func(tx *store.Tx) (err error) {
+		r, err = tx.CreateReport(store.Report{State: "received", ReceivedAt: at, Lang: "vi",
+			Citizen: store.Citizen{Email: "dan@example.com"}, Content: "Khu vực ấp 3 bị cúp điện."})
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	states := []string{"forwarded", "resolved", "published"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		for i := range b.N {
+			r.State = states[i%len(states)]
+			if err := tx.UpdateReport(r, at.Add(time.Duration(i)*time.Minute)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}

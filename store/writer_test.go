@@ -376,6 +376,9 @@ func TestWritesBuildNoListTables(t *testing.T) {
 			t.Errorf("%s: %d temporary tables, want %d", query, n, want)
 		}
 	}
+	if n := listTables(t, db, updateReport, make([]any, strings.Count(updateReport, "?"))...); n != 0 {
+		t.Errorf("UpdateReport: %d temporary tables, want 0", n)
+	}
 	since := mailsSinceQuery(3) // a sender's automatic replies, counted before each acknowledgement
 	if n := listTables(t, db, since, []byte{1}, "ack", 0, []byte{1}, "already-rated", 0, []byte{1}, "followup-answer", 0); n != 0 {
 		t.Errorf("%s: %d temporary tables, want 0", since, n)
