@@ -236,3 +236,26 @@ func FuzzIsEnglish(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCleanText checks cleanText against mapping every rune and trimming
+// every line.
+func FuzzCleanText(f *testing.F) {
+	for _, s := range []string{"a \nb\t\nc", "x\x00y\x7f", "ok\n", "bad \xff byte", "tail \t", "\r\n \n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.Map(func(r rune) rune {
+			if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+				return -1
+			}
+			return r
+		}, s)
+		lines := strings.Split(want, "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(l, " \t")
+		}
+		if got := cleanText(s); got != strings.Join(lines, "\n") {
+			t.Fatalf("cleanText(%q) = %q, want %q", s, got, strings.Join(lines, "\n"))
+		}
+	})
+}

@@ -40,7 +40,11 @@ func isEnglish(s string) bool {
 		word, inWord, marked = word[:0], false, false
 	}
 	for _, r := range s {
-		r = unicode.ToLower(r)
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		} else if r >= utf8.RuneSelf {
+			r = unicode.ToLower(r)
+		}
 		if !unicode.IsLetter(r) && r != '\'' {
 			if inWord {
 				end()

@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message/textproto"
 
@@ -164,17 +165,33 @@ func chooseAlternatives(texts []textPart) map[string]int {
 // cleanText drops NUL bytes and other C0 controls but tab and newline, and
 // trailing white space on each line.
 func cleanText(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
+	if hasControls(s) || !utf8.ValidString(s) { // strings.Map makes a bad byte U+FFFD
+		s = strings.Map(func(r rune) rune {
+			if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	if !strings.Contains(s, " \n") && !strings.Contains(s, "\t\n") && !strings.HasSuffix(s, " ") && !strings.HasSuffix(s, "\t") {
+		return s // no line ends in white space
+	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " \t")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// hasControls reports whether s holds a control character that cleanText
+// drops: each is one byte.
+func hasControls(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // finish fills the message from what the walk read.
