@@ -113,9 +113,11 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	// the other serves what runs outside them — the migrations at start,
 	// the backup's snapshot, the compaction after an upgrade — and waits
 	// for the writer's transaction, through the busy timeout, as another
-	// process's would.
+	// process's would. That one is closed once idle for a minute: a
+	// backup's snapshot reads the whole database through it, and its page
+	// cache (cache_size, below) would stay filled with it.
 	w.SetMaxOpenConns(2)
-	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxIdleTime(time.Minute)
 	r, err := sql.Open("sqlite", dsn(opt.Path, false))
 	if err != nil {
 		w.Close()
