@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -278,5 +279,59 @@ func TestPackReaderClosedTwice(t *testing.T) {
 	}
 	if got, err := io.ReadAll(r2); err != nil || !bytes.Equal(got, want) {
 		t.Errorf("the other reader read %d bytes, %v", len(got), err)
+	}
+}
+
+// TestEraseAfterRelease1: a report of a data folder release 1 wrote —
+// its blobs moved to files of their own by the data-key migration —
+// erased after the upgrade loses its files: an erasure's check of what
+// it removes (Blobs.freeable) takes those files for their blobs.
+func TestEraseAfterRelease1(t *testing.T) {
+	dir := t.TempDir()
+	path, data := filepath.Join(dir, "phananh.db"), filepath.Join(dir, "data")
+	master := bytes.Repeat([]byte{7}, 32)
+	w := newRelease1(t, path, data, master)
+	w.fill()
+	w.db.Close()
+	ctx := context.Background()
+	db, err := Open(ctx, Options{Path: path, DataDir: data, Key: master, MailDomain: "haugiang.gov.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var refs []string
+	err = db.Read(ctx, func(tx *Tx) error {
+		r, err := tx.Report("PA-2026-000001")
+		if err != nil {
+			return err
+		}
+		refs, err = tx.reportRefs(r.ID)
+		return err
+	})
+	if err != nil || len(refs) < 3 {
+		t.Fatalf("report 1's blobs: %q, %v", refs, err)
+	}
+	files := 0
+	for _, ref := range refs {
+		if r, err := parseRef(ref); err == nil {
+			if _, err := os.Stat(db.blobs.path(r.name)); err == nil {
+				files++
+			}
+		}
+	}
+	if files == 0 {
+		t.Fatalf("report 1's blobs %q are no files", refs)
+	}
+	if _, err := db.Erase(ctx, "PA-2026-000001", Erasure{At: time.Now(), Cause: ErasureRequest}, allowAll); err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range refs {
+		r, err := parseRef(ref)
+		if err != nil {
+			continue
+		}
+		if _, err := os.Stat(db.blobs.path(r.name)); err == nil {
+			t.Errorf("blob file %s of the erased report is still there", r.name)
+		}
 	}
 }

@@ -21,14 +21,16 @@ import (
 // emptied the same way, up to limit more, by when it was written
 // (eraseStrayMail); the count returned is of both.
 //
-// The rows are emptied in one transaction; the files are deleted after its
-// commit, and a file a crash left is removed by SweepOrphans, which no row
-// names any more.
+// The rows are emptied in one transaction; the files are deleted, and the
+// ranges of packs freed, after its commit, each only when it holds its
+// blob (Blobs.freeable, read outside the writer's transaction). A file a
+// crash left is removed by SweepOrphans, which no row names any more; a
+// range, with its pack.
 func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int, error) {
-	var names []string
+	var blobs []blobRef
 	n := 0
 	err := db.Write(ctx, func(tx *Tx) error {
-		names, n = nil, 0
+		blobs, n = nil, 0
 		rows, err := tx.query(`SELECT id, raw FROM messages WHERE report_id IS NULL AND processed_at <= ?
 			AND (raw IS NOT NULL OR raw_key != '' OR sender_idx IS NOT NULL OR message_id_idx IS NOT NULL OR digest_idx IS NOT NULL)
 			ORDER BY processed_at, id LIMIT ?`, cutoff.Unix(), limit)
@@ -61,9 +63,7 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 				return err
 			}
 			if r, err := parseRef(ref); err == nil {
-				if tx.db.blobs.freeable(r) {
-					names = append(names, r.place())
-				}
+				blobs = append(blobs, r)
 				if _, err := tx.exec(`DELETE FROM blob_data WHERE name = ?`, r.name); err != nil {
 					return err
 				}
@@ -76,20 +76,19 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 				return err
 			}
 		}
-		mails, err := tx.eraseStrayMail(k, cutoff, limit)
-		n += len(mails)
-		for _, name := range mails {
-			if name != "" {
-				names = append(names, name)
-			}
-		}
+		mails, n2, err := tx.eraseStrayMail(k, cutoff, limit)
+		n += n2
+		blobs = append(blobs, mails...)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: erase messages: %w", err)
 	}
-	for _, place := range names {
-		if _, err := db.blobs.free(place); err != nil {
+	for _, r := range blobs {
+		if !db.blobs.freeable(r) {
+			continue
+		}
+		if _, err := db.blobs.free(r.place()); err != nil {
 			return 0, fmt.Errorf("store: erase messages: %w", err)
 		}
 	}
@@ -103,14 +102,14 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 // messages that became none, help, refused commands, periodic reports —
 // sent (or given up) at or before cutoff: the recipient, its keyed hashes,
 // the thread, the content, the error, the files' and the bytes' references.
-// It returns the names of the blobs of each mail ("" for one without),
-// their small blobs deleted; the files they carried, which no row names any
+// It returns the blobs of the mails and how many mails it emptied, the
+// blobs' small blobs deleted; the files they carried, which no row names any
 // more, are left to SweepOrphans.
-func (t *Tx) eraseStrayMail(k *rowKey, cutoff time.Time, limit int) ([]string, error) {
+func (t *Tx) eraseStrayMail(k *rowKey, cutoff time.Time, limit int) ([]blobRef, int, error) {
 	rows, err := t.query(`SELECT id, sent FROM outbox WHERE report_id IS NULL AND created_at <= ? AND state != 'queued'
 		AND length(rcpt) > 0 ORDER BY created_at, id LIMIT ?`, cutoff.Unix(), limit)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var ids []int64
 	var refs []string
@@ -119,34 +118,32 @@ func (t *Tx) eraseStrayMail(k *rowKey, cutoff time.Time, limit int) ([]string, e
 		var sent []byte
 		if err := rows.Scan(&id, &sent); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, 0, err
 		}
 		ids = append(ids, id)
 		ref, err := k.open("outbox", "sent", id, sent)
 		if err != nil {
 			rows.Close()
-			return nil, err
+			return nil, 0, err
 		}
 		refs = append(refs, ref)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	names := make([]string, len(ids))
+	var blobs []blobRef
 	for i, id := range ids {
 		if r, err := parseRef(refs[i]); err == nil {
-			if t.db.blobs.freeable(r) {
-				names[i] = r.place()
-			}
+			blobs = append(blobs, r)
 			if _, err := t.exec(`DELETE FROM blob_data WHERE name = ?`, r.name); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		}
 		if _, err := t.exec(`UPDATE outbox SET rcpt = x'', rcpt_idx = x'', rcpt_cap = NULL, thread = NULL, data = x'',
 			last_error = NULL, attachments = NULL, sent = NULL, sent_key = NULL WHERE id = ?`, id); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return names, nil
+	return blobs, len(ids), nil
 }
