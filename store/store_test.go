@@ -377,15 +377,17 @@ func TestBackupWhileWriting(t *testing.T) {
 	ctx := context.Background()
 	stop := make(chan struct{})
 	done := make(chan struct{})
+	first := make(chan struct{}) // closed once a report is committed
 	go func() {
 		defer close(done)
+		committed := first
 		for {
 			select {
 			case <-stop:
 				return
 			default:
 			}
-			db.Write(ctx, func(tx *Tx) error {
+			err := db.Write(ctx, func(tx *Tx) error {
 				key, _, err := db.Blobs().Put(strings.NewReader(time.Now().String()))
 				if err != nil {
 					return err
@@ -397,9 +399,23 @@ func TestBackupWhileWriting(t *testing.T) {
 				_, err = tx.AddAttachment(r.ID, Attachment{Role: "report", BlobKey: key})
 				return err
 			})
+			if err == nil && committed != nil {
+				close(committed)
+				committed = nil
+			}
 		}
 	}()
-	time.Sleep(50 * time.Millisecond)
+	// The backup starts once reports are being written, however slowly
+	// the writer's first group starts (under the race detector, or on a
+	// busy machine), rather than after a fixed sleep.
+	select {
+	case <-first:
+	case <-time.After(30 * time.Second):
+		close(stop)
+		<-done
+		t.Fatal("no report committed in 30 s")
+	}
+	time.Sleep(20 * time.Millisecond)
 	dest := filepath.Join(t.TempDir(), "backup")
 	err := db.Backup(ctx, dest)
 	close(stop)
