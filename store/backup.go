@@ -27,7 +27,9 @@ import (
 // synced before the snapshot's transactions committed and a pack's bytes
 // before its end never change (an erasure's hole aside, whose report's
 // key is gone); the blob cut off at the copy's end is named by no row of
-// the snapshot, and is an orphan range of the copy.
+// the snapshot, and is an orphan range of the copy. A file removed while
+// the blobs are copied — an orphan the daemon's sweep removes, the file of
+// a report erased since the snapshot — is left out, not a failed backup.
 func (db *DB) Backup(ctx context.Context, dest string) error {
 	if err := emptyDir(dest); err != nil {
 		return err
@@ -46,7 +48,7 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("backup: database snapshot: %w", err)
 	}
 	afterSnapshot()
-	if err := copyTree(ctx, filepath.Join(db.dir, "blobs"), filepath.Join(dest, "data", "blobs")); err != nil {
+	if err := copyTree(ctx, filepath.Join(db.dir, "blobs"), filepath.Join(dest, "data", "blobs"), true); err != nil {
 		return fmt.Errorf("backup: data folder: %w", err)
 	}
 	return nil

@@ -136,7 +136,7 @@ func stage(ctx context.Context, srcDB, srcBlobs, keys string, staged Options) (R
 			return r, fmt.Errorf("restore: key store: %w", err)
 		}
 	}
-	if err := copyTree(ctx, srcBlobs, filepath.Join(staged.DataDir, "blobs")); err != nil {
+	if err := copyTree(ctx, srcBlobs, filepath.Join(staged.DataDir, "blobs"), false); err != nil {
 		return r, fmt.Errorf("restore: data folder: %w", err)
 	}
 	db, err := Open(ctx, staged)
@@ -273,8 +273,10 @@ func place(staged, opt Options) error {
 	return nil
 }
 
-// copyTree copies the files under src to dst, which it creates.
-func copyTree(ctx context.Context, src, dst string) error {
+// copyTree copies the files under src to dst, which it creates. With
+// live, src is a data folder in use: a file removed between its folder's
+// listing and its copy (by the orphan sweep, an erasure) is left out.
+func copyTree(ctx context.Context, src, dst string, live bool) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -286,6 +288,10 @@ func copyTree(ctx context.Context, src, dst string) error {
 		if d.IsDir() {
 			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
 		}
-		return copyFile(path, filepath.Join(dst, rel))
+		err = copyFile(path, filepath.Join(dst, rel))
+		if live && errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
 	})
 }
