@@ -2,12 +2,14 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // openBlobs counts the process's open descriptors of files in dir.
@@ -79,5 +81,41 @@ func TestPackFull(t *testing.T) {
 		if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, want) {
 			t.Errorf("blob of %d bytes reads %d, %v", len(want), len(got), err)
 		}
+	}
+}
+
+// TestErasePackedBlobDiskFull: on a full disk, where punching a hole in
+// the middle of a pack needs room the file system does not have (ENOSPC:
+// an extent split), the erasure writes zeros over the range instead, and
+// finishes: its key destroyed, the erasures after it not held up.
+func TestErasePackedBlobDiskFull(t *testing.T) {
+	defer func(f func(*os.File, int64, int64) error) { punchHole = f }(punchHole)
+	punchHole = func(*os.File, int64, int64) error { return syscall.ENOSPC }
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	g := db.Blobs().Batch()
+	imgA, imgB := photo(200_000, 1), photo(5000, 2)
+	rs, refs := packedReports(t, db, g, imgA, imgB)
+	ra, _ := parseRef(refs[0])
+	closeReport(t, db, rs[0].Code, time.Now())
+	if _, err := db.Erase(ctx, rs[0].Code, Erasure{At: time.Now(), Cause: ErasureRequest}, allowAll); err != nil {
+		t.Errorf("erasing on a full disk: %v", err)
+	}
+	data, err := os.ReadFile(db.blobs.path(ra.name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rng := data[ra.off : ra.off+ra.size]; !bytes.Equal(rng, make([]byte, len(rng))) {
+		t.Errorf("the erased photo's range holds %d bytes that are not zero", len(bytes.ReplaceAll(rng, []byte{0}, nil)))
+	}
+	var pending int
+	db.Read(ctx, func(tx *Tx) error {
+		return tx.queryRow(`SELECT count(*) FROM erasures WHERE done_at IS NULL`).Scan(&pending)
+	})
+	if pending > 0 {
+		t.Errorf("%d erasures left unfinished", pending)
+	}
+	if got, err := read(db.Blobs().Open, refs[1]); err != nil || !bytes.Equal(got, imgB) {
+		t.Errorf("the other report's photo reads %d bytes, %v", len(got), err)
 	}
 }
