@@ -39,7 +39,8 @@ var ErrErased = errors.New("its personal data is already erased")
 // Erase destroys a report's personal data, after check allows it, in one
 // transaction that records the erasure (and the access of its actor) and
 // empties every sealed column of the report's rows and every index of them;
-// then deletes its files and destroys its data key (FinishErasures). What
+// then destroys its data key and deletes its files (FinishErasures). It
+// fails when its own erasure is left unfinished, not another's. What
 // the statistics read — codes, states, dates, field, unit, agency,
 // deadlines, rating, the events' states — stays. The events' texts stay
 // sealed under the destroyed key: unreadable, as in every backup.
@@ -83,8 +84,19 @@ func (db *DB) Erase(ctx context.Context, code string, e Erasure, check ErasureCh
 	if err != nil {
 		return e, err
 	}
-	_, err = db.FinishErasures(ctx, time.Now())
+	if _, err = db.FinishErasures(ctx, time.Now()); err != nil && db.erasureDone(ctx, e.ID) {
+		err = nil // another erasure's, tried again at start and by the daily job
+	}
 	return e, err
+}
+
+// erasureDone reports whether the erasure with id is finished.
+func (db *DB) erasureDone(ctx context.Context, id int64) bool {
+	var done bool
+	err := db.Read(ctx, func(tx *Tx) error {
+		return tx.queryRow(`SELECT done_at IS NOT NULL FROM erasures WHERE id = ?`, id).Scan(&done)
+	})
+	return err == nil && done
 }
 
 // eraseReport empties a report's sealed and index columns, forgets its data
@@ -223,10 +235,13 @@ func (t *Tx) ReportMessages(reportID int64) ([]Message, error) {
 	return out, rows.Err()
 }
 
-// FinishErasures deletes the files and destroys the data keys of the
+// FinishErasures destroys the data keys and deletes the files of the
 // erasures committed but not finished — after a crash between the two, or
 // when the key store could not be written — and returns how many it
-// finished. It is what makes an erasure complete: run after every erasure,
+// finished. The key goes first: an erasure whose files cannot be deleted
+// (an I/O error) has its key destroyed all the same, and holds up none of
+// the erasures after it; its files are tried again at the next run. It
+// is what makes an erasure complete: run after every erasure,
 // at start and by the daily job. It ends with a truncating checkpoint
 // (truncateWAL), so that the pages the erasures rewrote leave no older copy
 // in the WAL.
@@ -258,24 +273,36 @@ func (db *DB) FinishErasures(ctx context.Context, now time.Time) (int, error) {
 	if len(todo) == 0 {
 		return 0, nil
 	}
-	for i, p := range todo {
-		for _, name := range strings.Fields(p.blobs) {
-			if err := db.blobs.removeName(name); err != nil {
-				return i, err
-			}
-		}
+	n := 0
+	var errs []error
+	for _, p := range todo {
 		if err := db.keystore.destroy(ctx, p.keyID, time.Unix(p.at, 0)); err != nil {
-			return i, err
+			return n, errors.Join(append(errs, err)...)
+		}
+		if err := db.removeNames(p.blobs); err != nil {
+			errs = append(errs, err) // tried again with the next run; the erasures after it go on
+			continue
 		}
 		err := db.Write(ctx, func(tx *Tx) error {
 			_, err := tx.exec(`UPDATE erasures SET done_at = ?, blobs = '' WHERE id = ?`, now.Unix(), p.id)
 			return err
 		})
 		if err != nil {
-			return i, fmt.Errorf("store: erasures: %w", err)
+			return n, errors.Join(append(errs, fmt.Errorf("store: erasures: %w", err))...)
+		}
+		n++
+	}
+	return n, errors.Join(append(errs, db.truncateWAL(ctx))...)
+}
+
+// removeNames deletes the blobs of an erasure's places.
+func (db *DB) removeNames(places string) error {
+	for _, name := range strings.Fields(places) {
+		if err := db.blobs.removeName(name); err != nil {
+			return err
 		}
 	}
-	return len(todo), db.truncateWAL(ctx)
+	return nil
 }
 
 // ReconcileKeys destroys again the data keys of erased reports that the

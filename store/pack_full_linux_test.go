@@ -119,3 +119,54 @@ func TestErasePackedBlobDiskFull(t *testing.T) {
 		t.Errorf("the other report's photo reads %d bytes, %v", len(got), err)
 	}
 }
+
+// TestEraseFreeFails: an erasure whose pack cannot be freed (an I/O
+// error of a damaged disk) still destroys its report's data key — what
+// makes its files unreadable everywhere — and holds up no erasure after
+// it (whose Erase says no error); freeing its range is tried again by
+// the next FinishErasures.
+func TestEraseFreeFails(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	ra, refsA := packedReports(t, db, db.Blobs().Batch(), photo(200_000, 1))
+	rb, _ := packedReports(t, db, db.Blobs().Batch(), photo(5000, 2))
+	a, _ := parseRef(refsA[0])
+	punch := punchHole
+	defer func() { punchHole = punch }()
+	damaged := true
+	punchHole = func(f *os.File, off, n int64) error {
+		if damaged && filepath.Base(f.Name()) == a.name {
+			return syscall.EIO
+		}
+		return punch(f, off, n)
+	}
+	var keyA string
+	db.Read(ctx, func(tx *Tx) error {
+		return tx.queryRow(`SELECT key_id FROM reports WHERE id = ?`, ra[0].ID).Scan(&keyA)
+	})
+	for _, r := range []Report{ra[0], rb[0]} {
+		closeReport(t, db, r.Code, time.Now())
+		_, err := db.Erase(ctx, r.Code, Erasure{At: time.Now(), Cause: ErasureRequest}, allowAll)
+		if failed := r.ID == ra[0].ID; failed != (err != nil) {
+			t.Errorf("erasing %s: %v", r.Code, err)
+		}
+	}
+	if has, err := db.keystore.has(ctx, keyA); err != nil || has {
+		t.Errorf("the data key of the report whose pack could not be freed is kept (%v)", err)
+	}
+	pending := func() (ids []int64) {
+		db.Read(ctx, func(tx *Tx) error {
+			var err error
+			ids, err = tx.ids(`SELECT report_id FROM erasures WHERE done_at IS NULL`)
+			return err
+		})
+		return ids
+	}
+	if p := pending(); len(p) != 1 || p[0] != ra[0].ID {
+		t.Errorf("erasures of reports %v left unfinished, want only %d's", p, ra[0].ID)
+	}
+	damaged = false
+	if _, err := db.FinishErasures(ctx, time.Now()); err != nil || len(pending()) > 0 {
+		t.Errorf("finished again: %v, %v left", err, pending())
+	}
+}
