@@ -120,3 +120,41 @@ func (s *groupServer) serve(c net.Conn) {
 		}
 	}
 }
+
+// TestMailInOneWrite: a mail that fits the session's buffer leaves in one
+// write with its ending dot and the next mail's envelope; the session's
+// other writes are its greeting, the first envelope and QUIT.
+func TestMailInOneWrite(t *testing.T) {
+	db := openStore(t)
+	w, sink := newWorker(t, db, io.Discard)
+	var mu sync.Mutex
+	writes := 0
+	w.SMTP.dialer = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := new(net.Dialer).DialContext(ctx, network, addr)
+		return countingConn{c, func() { mu.Lock(); writes++; mu.Unlock() }}, err
+	}
+	const mails = 5
+	acks(t, w, mails)
+	if n, err := w.SendDue(context.Background()); err != nil || n != mails {
+		t.Fatalf("sent %d, %v; want %d", n, err, mails)
+	}
+	if got := len(sink.Messages()); got != mails {
+		t.Fatalf("the server took %d mails, want %d", got, mails)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := mails + 3; writes > want {
+		t.Errorf("%d writes for %d mails, want at most %d (EHLO, the first envelope, a write a mail, QUIT)", writes, mails, want)
+	}
+}
+
+// countingConn calls wrote at each write.
+type countingConn struct {
+	net.Conn
+	wrote func()
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	c.wrote()
+	return c.Conn.Write(p)
+}

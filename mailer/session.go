@@ -1,6 +1,7 @@
 package mailer
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -27,7 +28,11 @@ import (
 // session, and its smtp.Client sets none for each command: the session
 // sets it before each wait.
 type session struct {
-	c       *smtp.Client
+	c *smtp.Client
+	// w buffers what the session writes ahead of the connection's own
+	// small buffer (net/textproto's 4 KB): a mail of up to sendBuffer
+	// bytes, its ending dot and the next envelope leave in one write.
+	w       *bufio.Writer
 	timeout time.Duration
 	used    time.Time // the end of its last transaction
 	broken  bool      // the connection failed: open another
@@ -57,7 +62,21 @@ func (s SMTP) open(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &session{c: c, timeout: cmp(s.Timeout, 30*time.Second), used: time.Now()}, nil
+	return &session{c: c, w: bufio.NewWriterSize(c.Text.W, sendBuffer), timeout: cmp(s.Timeout, 30*time.Second), used: time.Now()}, nil
+}
+
+// sendBuffer is how much of a mail the session holds before writing: a
+// notice with a photo or two (the acknowledgement and the triage notice
+// are 11 and 15 KB) goes out whole, with its ending dot and the next
+// envelope, in one write; a larger mail goes in writes of this size.
+const sendBuffer = 32 << 10
+
+// flush writes what the session holds to the connection.
+func (s *session) flush() error {
+	if err := s.w.Flush(); err != nil {
+		return err
+	}
+	return s.c.Text.W.Flush()
 }
 
 // close ends the session politely when it can: not when the server may
@@ -113,7 +132,8 @@ func (e *sendError) unsent() bool {
 // write as its ending dot, when next gives an envelope (next is called
 // once the data is written, and may wait for the mail to be ready): one
 // round trip a mail, but the first on a session or of a batch, instead of
-// four; a mail's data and the next envelope in two writes. The mail whose
+// four; a mail's data, its ending dot and the next envelope in one write
+// when the mail fits the session's buffer (sendBuffer). The mail whose
 // envelope went ahead
 // must be the next one sent on the session. A refused transaction is reset
 // so that the session can go on; a failed connection marks the session
@@ -141,7 +161,7 @@ func (s *session) send(ctx context.Context, env *smtpEnvelope, body io.Reader, n
 	if err != nil {
 		return err
 	}
-	w := blockWriter{s: s, w: &dotWriter{w: s.c.Text.W}}
+	w := blockWriter{s: s, w: &dotWriter{w: s.w}}
 	if _, err := io.Copy(w, body); err != nil {
 		// The mail is not ended: the server, left waiting for the rest of
 		// its data as the connection closes (the failure, of no reply,
@@ -158,7 +178,7 @@ func (s *session) send(ctx context.Context, env *smtpEnvelope, body io.Reader, n
 	if err := s.refresh(); err != nil {
 		return s.fail("data", err)
 	}
-	if err := s.c.Text.W.Flush(); err != nil {
+	if err := s.flush(); err != nil {
 		return s.fail("data", err)
 	}
 	if err := s.endOfData(ctx); err != nil {
@@ -194,8 +214,9 @@ func (s *session) endOfData(ctx context.Context) error {
 func (s *session) refresh() error { return s.c.UpdateDeadline(s.timeout) }
 
 // dataBlock is how much of a mail's data is written under one timeout:
-// some 36 KB with what the connection's buffer holds (twice that for a
-// mail all of dots and bare line ends), so that a link slower than about
+// at most 32 KB reach the connection in a block, the session's buffer
+// being of that size too (twice that for a mail all of dots and bare
+// line ends), so that a link slower than about
 // 1.2 KB a second at 30 s is taken for a stall. Blocks of 32 KB, io.Copy's,
 // keep the writes as few as before: 4 KB blocks cost the sending of a 5 MB
 // mail about twice the CPU on loopback.
@@ -268,13 +289,13 @@ func (s *session) envelopePipelined(env *smtpEnvelope) error {
 	if err := s.refresh(); err != nil {
 		return s.fail("mail", err)
 	}
-	if err := s.c.Text.W.Flush(); err != nil {
+	if err := s.flush(); err != nil {
 		return s.fail("mail", err)
 	}
 	return s.envelopeReplies(len(env.rcpts))
 }
 
-// writeEnvelope writes MAIL, RCPT and DATA into the connection's buffer.
+// writeEnvelope writes MAIL, RCPT and DATA into the session's buffer.
 func (s *session) writeEnvelope(env *smtpEnvelope) error {
 	for _, a := range append([]string{env.from}, env.rcpts...) {
 		if strings.ContainsAny(a, "\r\n") {
@@ -288,12 +309,11 @@ func (s *session) writeEnvelope(env *smtpEnvelope) error {
 	if ok, _ := s.c.Extension("SMTPUTF8"); ok && env.utf8 {
 		params += " SMTPUTF8"
 	}
-	t := s.c.Text
-	fmt.Fprintf(t.W, "MAIL FROM:%s%s\r\n", env.from, params)
+	fmt.Fprintf(s.w, "MAIL FROM:%s%s\r\n", env.from, params)
 	for _, r := range env.rcpts {
-		fmt.Fprintf(t.W, "RCPT TO:%s\r\n", r)
+		fmt.Fprintf(s.w, "RCPT TO:%s\r\n", r)
 	}
-	t.W.WriteString("DATA\r\n")
+	s.w.WriteString("DATA\r\n")
 	return nil
 }
 
