@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -213,4 +215,58 @@ func TestStopWaitsForRecords(t *testing.T) {
 	<-done
 	wantAllStates(t, db, "once stopped, ", "sent/1")
 	wantAccepted(t, sink, batch+batch/2)
+}
+
+// TestSentArchiveUnhashed: the bytes of a mail sent are archived without
+// the keyed hash of their content (nothing looks a sent mail up by it),
+// and read back whole through the reference the outbox keeps.
+func TestSentArchiveUnhashed(t *testing.T) {
+	db := openStore(t)
+	w, sink := newWorker(t, db, io.Discard)
+	acks(t, w, 2)
+	if n, err := w.SendDue(context.Background()); err != nil || n != 2 {
+		t.Fatalf("sent %d, %v; want 2", n, err)
+	}
+	got := sink.Messages()
+	for id := int64(1); id <= 2; id++ {
+		var m store.Mail
+		if err := db.Read(context.Background(), func(tx *store.Tx) (err error) { m, err = tx.MailByID(id); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(m.SentKey, "-"+strings.Repeat("0", 64)) {
+			t.Errorf("mail %d archived as %.20q…%q, want no content hash", id, m.SentKey, m.SentKey[max(0, len(m.SentKey)-8):])
+		}
+		r, err := db.Blobs().Open(m.SentKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(got, func(rc smtptest.Received) bool {
+			return bytes.Equal(bytes.ReplaceAll(rc.Data, []byte("\r\n"), []byte("\n")), bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")))
+		}) {
+			t.Errorf("mail %d's archive is not what the server took", id)
+		}
+	}
+}
+
+// BenchmarkArchiveSent archives a sent mail's bytes (a triage notice of
+// 14 KB) as the outbox does, into a batch's memory.
+func BenchmarkArchiveSent(b *testing.B) {
+	db := openStore(b)
+	body := &spill{dir: db.Blobs().TempDir()}
+	body.Write(bytes.Repeat([]byte("Nội dung phản ánh, dòng thư.\r\n"), 14<<10/32))
+	b.ReportAllocs()
+	batch := db.Blobs().Batch()
+	for i := 0; b.Loop(); i++ {
+		if i%100 == 0 {
+			batch = db.Blobs().Batch()
+		}
+		if _, err := archiveTo(batch.Sub(), body); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

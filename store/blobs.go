@@ -42,7 +42,8 @@ import (
 // hexadecimal: the file's name, the blob's key, and a keyed hash
 // (HMAC-SHA-256) of its content, the fingerprint the duplicate check looks
 // up; a packed blob's is "NAME-OFF-SIZE-KEY-HASH", NAME its pack's and
-// OFF and SIZE its range there. A reference opens its blob, so the store seals every reference it
+// OFF and SIZE its range there. A blob written Unhashed — a mail we sent,
+// which nothing looks up by its content — carries zeros for HASH. A reference opens its blob, so the store seals every reference it
 // keeps under the data key of the report the row belongs to (SPEC 10.5):
 // once that key is destroyed, no copy of the data folder opens the report's
 // files. Blobs written before data keys (version 1) were named by the keyed
@@ -220,11 +221,14 @@ type BlobWriter struct {
 	mem   []byte // the blob's bytes while f is nil
 	key   []byte
 	aead  cipher.AEAD
-	name  hash.Hash
+	name  hash.Hash // the keyed content hash, made at the first Write
 	buf   []byte
 	chunk uint64
 	size  int64
 	err   error
+
+	// unhashed: the reference carries noHash, not the content's hash.
+	unhashed bool
 }
 
 // Create starts a new blob.
@@ -251,9 +255,26 @@ func (b *Blobs) newWriter() (*BlobWriter, error) {
 		return nil, err
 	}
 	return &BlobWriter{
-		blobs: b, mem: []byte(blobMagic), key: key, aead: aead,
-		name: hmac.New(sha256.New, b.keys.names), buf: getChunk(),
+		blobs: b, mem: []byte(blobMagic), key: key, aead: aead, buf: getChunk(),
 	}, nil
+}
+
+// noHash is the content hash of an Unhashed blob's reference.
+var noHash = strings.Repeat("0", 2*sha256.Size)
+
+// Unhashed makes the blob's reference carry no hash of its content, the
+// fingerprint the duplicate check looks up (zeros in its place), sparing
+// the keyed hash of every byte: for blobs that nothing looks up by their
+// content, such as the mail we sent. It is called before the first Write.
+func (w *BlobWriter) Unhashed() { w.unhashed = true }
+
+// hashed returns the keyed hash of the content written so far, made
+// when the blob has none yet.
+func (w *BlobWriter) hashed() hash.Hash {
+	if w.name == nil {
+		w.name = hmac.New(sha256.New, w.blobs.keys.names)
+	}
+	return w.name
 }
 
 // chunks are the buffers of one sealed chunk that writers and readers
@@ -325,7 +346,9 @@ func (w *BlobWriter) Write(p []byte) (int, error) {
 		return 0, w.err
 	}
 	n := len(p)
-	w.name.Write(p)
+	if !w.unhashed {
+		w.hashed().Write(p)
+	}
 	w.size += int64(n)
 	for len(p) > 0 {
 		k := min(blobChunkSize-len(w.buf), len(p))
@@ -381,7 +404,10 @@ func (w *BlobWriter) Commit() (string, error) {
 		return "", err
 	}
 	w.release()
-	ref := blobRef{key: w.key, hash: hex.EncodeToString(w.name.Sum(nil))}
+	ref := blobRef{key: w.key, hash: noHash}
+	if !w.unhashed {
+		ref.hash = hex.EncodeToString(w.hashed().Sum(nil))
+	}
 	if w.f == nil {
 		ref.name = newBlobName()
 		if w.batch != nil && !w.file && w.batch.keepSmall(ref.name, w.mem) {
