@@ -6,27 +6,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
-
-// openBlobs counts the process's open descriptors of files in dir.
-func openBlobs(t *testing.T, dir string) int {
-	t.Helper()
-	fds, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skip(err)
-	}
-	n := 0
-	for _, fd := range fds {
-		if path, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && strings.HasPrefix(path, dir) {
-			n++
-		}
-	}
-	return n
-}
 
 // TestPackFull: the disk fills up while a batch's third blob is streamed
 // into its pack (a file size limit stands for the full disk: the write
@@ -74,7 +57,7 @@ func TestPackFull(t *testing.T) {
 	if err := g.Sync(); err != nil {
 		t.Fatal(err)
 	}
-	if n := openBlobs(t, filepath.Join(db.dir, "blobs")); n != 0 {
+	if n := openFilesUnder(t, filepath.Join(db.dir, "blobs")); n != 0 {
 		t.Errorf("%d descriptors of blob files open after the batch", n)
 	}
 	for ref, want := range content {
