@@ -114,9 +114,9 @@ func (b *batch) add(src Source) {
 }
 
 // commit waits for the parsers, makes the batch's files durable, waits
-// for its turn, and commits every message that was read and parsed, with
-// its small blobs. A message whose handling panics is rolled back alone,
-// then committed as quarantined.
+// for its turn, and commits every message that was read and parsed. A
+// message whose handling panics is rolled back alone, then committed as
+// quarantined.
 func (b *batch) commit(ctx context.Context, turn func(context.Context) error) []Result {
 	b.wg.Wait()
 	p := b.p
@@ -177,9 +177,6 @@ func (b *batch) write(ctx context.Context, todo []int, results []Result) (panick
 			// Run again, when another message of the batch fails
 			// (store.DB.WriteEach), it starts afresh.
 			it.in.after, it.in.messageRow = nil, 0
-			if err := tx.KeepBlobs(it.blobs); err != nil {
-				return err
-			}
 			out, err := it.decide(tx, it.in)
 			if err != nil {
 				return err

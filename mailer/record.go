@@ -26,11 +26,10 @@ type outcomes struct {
 // outcome is one mail's record to write.
 type outcome struct {
 	mail    store.Mail
-	archive *store.BlobBatch // holds the archive, when small
-	sentKey string           // the archive of the accepted bytes
-	sent    bool             // accepted, at time at
-	next    time.Time        // retried at next
-	cause   error            // why it was retried or failed
+	sentKey string    // the archive of the accepted bytes
+	sent    bool      // accepted, at time at
+	next    time.Time // retried at next
+	cause   error     // why it was retried or failed
 	at      time.Time
 }
 
@@ -40,13 +39,12 @@ func (w *Worker) newOutcomes() *outcomes {
 
 // accepted archives the bytes the server accepted and records the send.
 func (o *outcomes) accepted(m store.Mail, body *spill) {
-	archive := o.blobs.Sub()
-	key, err := archiveTo(archive, body)
+	key, err := archiveTo(o.blobs, body)
 	if err != nil {
 		o.w.Log.Error("sent mail not archived", "mail", m.ID, "err", err)
 	}
 	o.w.Log.Info("mail sent", "mail", m.ID, "kind", m.Kind, "report", m.ReportCode, "role", m.Role)
-	o.list = append(o.list, outcome{mail: m, sent: true, archive: archive, sentKey: key, at: o.w.now()})
+	o.list = append(o.list, outcome{mail: m, sent: true, sentKey: key, at: o.w.now()})
 }
 
 func archiveTo(blobs *store.BlobBatch, body *spill) (string, error) {
@@ -96,9 +94,6 @@ func (o *outcomes) failed(m store.Mail, cause error) {
 func (r outcome) record(tx *store.Tx) error {
 	switch {
 	case r.sent:
-		if err := tx.KeepBlobs(r.archive); err != nil {
-			return err
-		}
 		return tx.MailSent(r.mail, r.at, r.sentKey)
 	case r.next.IsZero():
 		return tx.MailFailed(r.mail.ID, r.cause.Error())

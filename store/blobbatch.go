@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -14,63 +13,52 @@ import (
 // commits together, the mails the outbox records together — and makes
 // them durable at once, as a group commit does for transactions.
 //
-// A blob that fits in one chunk (a raw message or a mail of up to 64 KiB:
-// nearly every one) and is made with Create is no file: its bytes, the
-// same as a file's would be, are held in memory and written to the
-// database by the transaction that names it (Tx.KeepBlobs), so it costs no
-// file, no fsync and no folder entry, and is rolled back with that
-// transaction. Creating a file is the dearest thing a small blob would
-// cost; SQLite reads and writes small blobs faster than a file system
-// does. Larger blobs, and the blobs of CreateFile (attachments: SPEC 4.6
-// keeps them in the data folder), are written into the batch's packs
-// (pack.go): files of blobs laid end to end, one a batch as a rule, so
-// that the batch costs one file, not one an attachment. A blob is in its
-// place when its Commit returns; Sync then flushes the packs, and the
+// A batch's blobs, small and large, are written end to end into the
+// batch's packs (pack.go): files of blobs laid end to end, one a batch as
+// a rule, so that the batch costs one file, not one a blob. A blob is in
+// its place when its Commit returns; Sync then flushes the packs, and the
 // folder entries that name them, at once. A batch's packs are named into
 // one folder of blobs/, drawn at random for the batch (a name's first
 // byte is the batch's, the other fifteen the pack's own). Until Sync
 // returns, a crash may lose those blobs or leave them truncated, so no
 // row may name one before.
 //
-// A batch's Sub batches share its files and its Sync; each keeps its own
-// small blobs, for the transaction of its own message or mail. A
-// BlobBatch is safe for concurrent use; Sync may be called again for the
-// files written since.
+// The small blobs of a batch (a raw message or a mail sent, of one
+// chunk) were kept in the database's blob_data table, written by the
+// transaction that named them; they go into the pack too, since it costs
+// no file of its own: a blob's pages in the database cost the writer,
+// the WAL and its checkpoint more than its bytes in the pack (README,
+// "Throughput end to end"). The blobs kept in blob_data by earlier
+// versions are still read and erased (Blobs.Open, Blobs.removeName).
+//
+// A batch's Sub batches share its packs and its Sync. A BlobBatch is safe
+// for concurrent use; Sync may be called again for the blobs written
+// since.
 type BlobBatch struct {
 	blobs *Blobs
 	root  *BlobBatch
 	mu    sync.Mutex
-	small []smallBlob // this batch's own
 	// The root's:
 	packs  []*pack
 	dirs   map[string]bool // the folders of the packs, to sync
-	room   int             // bytes of small blobs the batch may still hold in memory
 	folder string          // the folder of blobs/ the batch's files are named into
 }
-
-type smallBlob struct {
-	name string
-	data []byte
-}
-
-// batchMemory bounds the small blobs a batch holds in memory: past it, they
-// are files.
-const batchMemory = 32 << 20
 
 // syncers bounds the fsyncs Sync has in flight at once.
 const syncers = 16
 
 // Batch returns a new, empty batch of blobs.
 func (b *Blobs) Batch() *BlobBatch {
-	g := &BlobBatch{blobs: b, dirs: map[string]bool{}, room: batchMemory, folder: newBlobName()[:2]}
+	g := &BlobBatch{blobs: b, dirs: map[string]bool{}, folder: newBlobName()[:2]}
 	g.root = g
 	return g
 }
 
-// Sub returns a batch of its own small blobs whose files are g's.
+// Sub returns a batch whose packs are g's.
 func (g *BlobBatch) Sub() *BlobBatch { return &BlobBatch{blobs: g.blobs, root: g.root} }
 
-// Create starts a blob, kept in the database when it is small.
+// Create starts a blob, held in memory until it proves larger than a
+// chunk or is committed, and then written into a pack of the batch.
 func (g *BlobBatch) Create() (*BlobWriter, error) {
 	w, err := g.blobs.newWriter()
 	if err != nil {
@@ -93,59 +81,9 @@ func (g *BlobBatch) CreateFile() (*BlobWriter, error) {
 	return w, nil
 }
 
-// keepSmall takes a small blob's bytes, when the batch has room for them.
-func (g *BlobBatch) keepSmall(name string, data []byte) bool {
-	r := g.root
-	r.mu.Lock()
-	ok := r.room >= len(data)
-	if ok {
-		r.room -= len(data)
-	}
-	r.mu.Unlock()
-	if ok {
-		g.mu.Lock()
-		g.small = append(g.small, smallBlob{name, data})
-		g.mu.Unlock()
-	}
-	return ok
-}
-
-// Open returns a reader of a blob's plain content: a small blob of this
-// batch not yet kept in the database, or any other.
-func (g *BlobBatch) Open(ref string) (io.ReadCloser, error) {
-	r, err := parseRef(ref)
-	if err != nil {
-		return nil, err
-	}
-	g.mu.Lock()
-	var data []byte
-	for _, s := range g.small {
-		if s.name == r.name {
-			data = s.data
-		}
-	}
-	g.mu.Unlock()
-	if data == nil {
-		return g.blobs.Open(ref)
-	}
-	rd := bytes.NewReader(data)
-	return g.blobs.read(r, rd, io.NopCloser(rd))
-}
-
-// KeepBlobs writes the small blobs of g in the transaction: they are
-// durable, and open for everyone, when it commits, and gone when it rolls
-// back. The transaction that names a batch's blobs calls it.
-func (t *Tx) KeepBlobs(g *BlobBatch) error {
-	g.mu.Lock()
-	small := g.small
-	g.mu.Unlock()
-	for _, s := range small {
-		if _, err := t.exec(`INSERT INTO blob_data (name, data) VALUES (?, ?)`, s.name, s.data); err != nil {
-			return fmt.Errorf("store: blob %s: %w", s.name, err)
-		}
-	}
-	return nil
-}
+// Open returns a reader of a blob's plain content, of this batch or any
+// other: a blob of the batch opens once its Commit has returned.
+func (g *BlobBatch) Open(ref string) (io.ReadCloser, error) { return g.blobs.Open(ref) }
 
 // Sync makes every blob of the batch committed so far durable: the packs'
 // data, then their folders' entries. The packs are synced through the

@@ -45,92 +45,136 @@ func isFile(db *DB, ref string) bool {
 	return err == nil
 }
 
-// TestSmallBlobs: a batch's small blob is no file. The batch reads it back
-// at once; everyone reads it once the transaction that keeps it commits,
-// no one when that transaction rolls back. A larger blob, or one made with
-// CreateFile, is a file; an erasure deletes a small blob as a file.
+// TestSmallBlobs: a batch's small blob, as its larger ones and those of
+// CreateFile, is a range of the batch's pack, no file of its own and no
+// row of blob_data. The batch reads it back at once, everyone once it is
+// synced; an erasure frees its range.
 func TestSmallBlobs(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
-	ctx := context.Background()
 	g := db.Blobs().Batch()
 	msg := g.Sub()
 	small := []byte(strings.Repeat("Mất điện ấp 3. ", 100))
 	large := bytes.Repeat([]byte("ảnh "), blobChunkSize/4)
-	kept, dropped := put(t, msg.Create, small), put(t, msg.Create, []byte("bị bỏ"))
+	kept := put(t, msg.Create, small)
 	bigRef, fileRef := put(t, msg.Create, large), put(t, msg.CreateFile, small)
-	if isFile(db, kept) || !isFile(db, bigRef) || !isFile(db, fileRef) {
-		t.Errorf("files: small %v, large %v, CreateFile %v; want false, true, true", isFile(db, kept), isFile(db, bigRef), isFile(db, fileRef))
+	for _, ref := range []string{kept, bigRef, fileRef} {
+		if r, _ := parseRef(ref); !r.packed {
+			t.Errorf("blob %.8s… is not in the batch's pack", ref)
+		}
 	}
 	if got, err := read(msg.Open, kept); err != nil || !bytes.Equal(got, small) {
 		t.Fatalf("the batch reads its small blob: %q, %v", got, err)
 	}
-	if _, err := read(db.Blobs().Open, kept); !errors.Is(err, ErrNoBlob) {
-		t.Errorf("a small blob not kept yet opens: %v", err)
-	}
 	if err := g.Sync(); err != nil {
 		t.Fatal(err)
-	}
-	stop := errors.New("stop")
-	errs := db.WriteEach(ctx,
-		func(tx *Tx) error { return tx.KeepBlobs(msg) },
-		func(tx *Tx) error {
-			other := g.Sub()
-			dropped = put(t, other.Create, []byte("bị bỏ"))
-			tx.KeepBlobs(other)
-			return stop
-		})
-	if errs[0] != nil || !errors.Is(errs[1], stop) {
-		t.Fatal(errs)
 	}
 	for ref, want := range map[string][]byte{kept: small, bigRef: large, fileRef: small} {
 		if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, want) {
 			t.Errorf("blob %.8s… reads %d bytes, %v; want %d", ref, len(got), err, len(want))
 		}
 	}
-	if _, err := read(db.Blobs().Open, dropped); !errors.Is(err, ErrNoBlob) {
-		t.Errorf("a small blob whose transaction rolled back opens: %v", err)
+	var n int
+	db.Read(context.Background(), func(tx *Tx) error { return tx.queryRow(`SELECT count(*) FROM blob_data`).Scan(&n) })
+	if n != 0 {
+		t.Errorf("%d small blobs kept in the database", n)
 	}
 	r, _ := parseRef(kept)
-	if err := db.blobs.removeName(r.name); err != nil {
+	if err := db.blobs.removeName(r.place()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := read(db.Blobs().Open, kept); !errors.Is(err, ErrNoBlob) {
-		t.Errorf("a removed small blob opens: %v", err)
+	if _, err := read(db.Blobs().Open, kept); err == nil {
+		t.Error("a freed small blob opens")
+	}
+	if got, err := read(db.Blobs().Open, bigRef); err != nil || !bytes.Equal(got, large) {
+		t.Errorf("the pack's other blob after the small one's erasure: %d bytes, %v", len(got), err)
 	}
 }
 
-// TestEraseSmallBlobs erases a report whose raw message is a small blob:
-// its row goes with the report's files.
-func TestEraseSmallBlobs(t *testing.T) {
-	db := openTest(t, t.TempDir(), testKey)
-	ctx := context.Background()
-	g := db.Blobs().Batch()
-	var code, raw string
-	err := db.Write(ctx, func(tx *Tx) error {
-		r, err := tx.CreateReport(sample(time.Now()))
-		if err != nil {
-			return err
-		}
-		code = r.Code
-		raw = put(t, g.Create, []byte("From: "+r.Citizen.Email+"\r\n\r\n"+r.Content))
-		if err := tx.KeepBlobs(g); err != nil {
-			return err
-		}
-		_, err = tx.RecordMessage(Message{RawKey: raw, Sender: r.Citizen.Email, Kind: "report", ReportCode: code,
-			ReceivedAt: r.ReceivedAt, ProcessedAt: r.ReceivedAt})
+// keptInDatabase moves the bytes of a blob file into blob_data, as the
+// versions that kept a batch's small blobs in the database wrote them.
+func keptInDatabase(t *testing.T, db *DB, ref string) {
+	t.Helper()
+	r, _ := parseRef(ref)
+	data, err := os.ReadFile(db.blobs.path(r.name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(db.blobs.path(r.name)); err != nil {
+		t.Fatal(err)
+	}
+	err = db.Write(context.Background(), func(tx *Tx) error {
+		_, err := tx.exec(`INSERT INTO blob_data (name, data) VALUES (?, ?)`, r.name, data)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	closeReport(t, db, code, time.Now())
-	if _, err := db.Erase(ctx, code, Erasure{At: time.Now(), Cause: ErasureRequest}, allowAll); err != nil {
-		t.Fatal(err)
+}
+
+// TestEraseSmallBlobs erases reports whose raw messages are small blobs:
+// one kept in the database by an earlier version, whose row goes, and one
+// in a batch's pack, whose range is freed.
+func TestEraseSmallBlobs(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	raws := map[string]string{}
+	for i, where := range []string{"database", "pack"} {
+		g := db.Blobs().Batch()
+		var code, raw string
+		err := db.Write(ctx, func(tx *Tx) error {
+			r, err := tx.CreateReport(sample(time.Now()))
+			if err != nil {
+				return err
+			}
+			code = r.Code
+			content := []byte("From: " + r.Citizen.Email + "\r\n\r\n" + r.Content)
+			if where == "database" {
+				raw, _, err = db.Blobs().Put(bytes.NewReader(content))
+				if err != nil {
+					return err
+				}
+			} else {
+				raw = put(t, g.Create, content)
+				if err := g.Sync(); err != nil {
+					return err
+				}
+			}
+			_, err = tx.RecordMessage(Message{RawKey: raw, Sender: r.Citizen.Email, Kind: "report", ReportCode: code,
+				ReceivedAt: r.ReceivedAt, ProcessedAt: r.ReceivedAt})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if where == "database" {
+			keptInDatabase(t, db, raw)
+		}
+		if _, err := read(db.Blobs().Open, raw); err != nil {
+			t.Fatalf("%s: the raw message before the erasure: %v", where, err)
+		}
+		raws[where] = raw
+		closeReport(t, db, code, time.Now().Add(time.Duration(i)*time.Second))
+		if _, err := db.Erase(ctx, code, Erasure{At: time.Now(), Cause: ErasureRequest}, allowAll); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var n int
 	db.Read(ctx, func(tx *Tx) error { return tx.queryRow(`SELECT count(*) FROM blob_data`).Scan(&n) })
 	if n != 0 {
-		t.Errorf("%d small blobs left after the erasure", n)
+		t.Errorf("%d small blobs left in the database after the erasure", n)
+	}
+	r, _ := parseRef(raws["pack"])
+	f, err := os.Open(db.blobs.path(r.name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got := make([]byte, r.size)
+	if _, err := f.ReadAt(got, r.off); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, make([]byte, r.size)) {
+		t.Error("the erased raw message's range of its pack is not freed")
 	}
 }
 

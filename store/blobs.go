@@ -32,11 +32,10 @@ import (
 // changes afterwards; the file a crash left half written is an orphan
 // like any other that no row names, which SweepOrphans removes (a
 // temporary file renamed into place cost a rename and a folder entry
-// more, for nothing the sweep does not do). A small blob written by
-// a batch — a raw message or a mail sent, of one chunk — is kept in the
-// database instead, with the same bytes under the same name (blobbatch.go);
-// the batch's other blobs are written end to end into a pack file of the
-// batch, the same bytes at a place of the pack (pack.go).
+// more, for nothing the sweep does not do). A batch's blobs are written
+// end to end into a pack file of the batch, the same bytes at a place of
+// the pack (pack.go); the small blobs of earlier versions' batches are
+// kept in the database, the same bytes under the same name (blobbatch.go).
 //
 // A blob is read back through its reference, "NAME-KEY-HASH" in
 // hexadecimal: the file's name, the blob's key, and a keyed hash
@@ -408,13 +407,9 @@ func (w *BlobWriter) Commit() (string, error) {
 	if !w.unhashed {
 		ref.hash = hex.EncodeToString(w.hashed().Sum(nil))
 	}
-	if w.f == nil {
-		ref.name = newBlobName()
-		if w.batch != nil && !w.file && w.batch.keepSmall(ref.name, w.mem) {
-			return ref.String(), nil
-		}
+	if w.f == nil { // a batch's blob of one chunk, held until now
 		if err := w.toFile(); err != nil {
-			w.Abort() // the file toFile made, if any
+			w.Abort() // the range toFile wrote into its pack, if any
 			return "", err
 		}
 	}

@@ -10,8 +10,8 @@ import (
 
 // A pack is one file of a batch's blobs (BlobBatch), laid end to end, as a
 // log-structured mail store packs a folder's messages: the blobs that
-// would each have cost a file — the attachments of CreateFile, and the
-// blobs too large to keep in the database — cost a file a batch instead,
+// would each have cost a file — the attachments of CreateFile, the raw
+// messages and the mails sent — cost a file a batch instead,
 // made, synced and named in its folder once. Each blob in a pack is sealed
 // exactly as a blob file is (its header, its own random key, its STREAM
 // chunks: the bytes of a blob file), and its reference names the pack and

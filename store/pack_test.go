@@ -180,9 +180,6 @@ func packedReports(t *testing.T, db *DB, g *BlobBatch, imgs ...[]byte) ([]Report
 				return err
 			}
 			rs = append(rs, r)
-			if err := tx.KeepBlobs(subs[i]); err != nil {
-				return err
-			}
 			if _, err := tx.RecordMessage(Message{RawKey: raws[i], Sender: r.Citizen.Email, Kind: "report",
 				ReportCode: r.Code, ReceivedAt: r.ReceivedAt, ProcessedAt: r.ReceivedAt}); err != nil {
 				return err
