@@ -51,7 +51,7 @@ import (
 type Blobs struct {
 	dir   string
 	keys  *keys
-	db    *DB // of the small blobs (blobbatch.go)
+	db    *DB // of the small blobs of earlier versions (blobbatch.go)
 	packs openPacks
 }
 
@@ -211,7 +211,7 @@ type BlobWriter struct {
 	blobs *Blobs
 	batch *BlobBatch // nil: Commit makes the blob durable itself
 	file  bool       // a file whatever its size (CreateFile)
-	f     *os.File   // nil while the blob is held in memory (a small blob, or the first chunk of any)
+	f     *os.File   // nil while the blob is held in memory (its first chunk)
 	fname string     // the file's name, once it is a file
 	made  bool       // createIn made the file's folder
 	pack  *pack      // a batch's blob: the pack it is written into, from start

@@ -45,7 +45,7 @@ var indexColumns = []sealedTable{
 var notPersonalBlobs = []string{"meta.value", "erasures.reason", "erasures.actor",
 	"access_log.os_user", "access_log.reason", "access_log.recipient", "access_log.query", "requests.note"}
 
-// blobColumns hold the blob store's small blobs (blobbatch.go): encrypted as
+// blobColumns hold the small blobs of earlier versions (blobbatch.go): encrypted as
 // its files are, each under a key that only its sealed reference holds,
 // and deleted with a report's files.
 var blobColumns = []string{"blob_data.data"}
