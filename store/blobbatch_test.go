@@ -332,3 +332,81 @@ func TestFileFailingAtCommit(t *testing.T) {
 		t.Errorf("the file is still there: %v", err)
 	}
 }
+
+// TestSmallBlobsSweptAndBackedUp: a pack that only a raw message names,
+// and one that only a sent mail's archive names, are no orphans; a
+// backup copies them, and the restored store reads both.
+func TestSmallBlobsSweptAndBackedUp(t *testing.T) {
+	dir := t.TempDir()
+	db := openTest(t, dir, testKey)
+	ctx := context.Background()
+	raw, sent := []byte("From: dan@example.vn\r\n\r\nMất điện ấp 3"), []byte(strings.Repeat("Kính gửi ông/bà. ", 500))
+	in := db.Blobs().Batch()
+	rawRef := put(t, in.Create, raw)
+	if err := in.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Write(ctx, func(tx *Tx) error {
+		r, err := tx.CreateReport(sample(time.Now()))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.RecordMessage(Message{RawKey: rawRef, Sender: r.Citizen.Email, Kind: "report",
+			ReportCode: r.Code, ReceivedAt: r.ReceivedAt, ProcessedAt: r.ReceivedAt}); err != nil {
+			return err
+		}
+		_, err = tx.Enqueue(Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: r.Citizen.Email, Role: "citizen",
+			Data: []byte(`{}`)}, r.ReceivedAt)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var due []Mail
+	db.Read(ctx, func(tx *Tx) (err error) { due, err = tx.DueMail(time.Now().Add(time.Hour), 10); return err })
+	if len(due) != 1 {
+		t.Fatalf("due mail %+v", due)
+	}
+	out := db.Blobs().Batch()
+	sentRef := put(t, out.Create, sent)
+	if err := out.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Write(ctx, func(tx *Tx) error { return tx.MailSent(due[0], time.Now(), sentRef) }); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * orphanAge)
+	for _, ref := range []string{rawRef, sentRef} {
+		r, _ := parseRef(ref)
+		if !r.packed {
+			t.Fatalf("blob %.8s… is not packed", ref)
+		}
+		if err := os.Chtimes(db.blobs.path(r.name), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if o, err := db.SweepOrphans(ctx, time.Now(), false); err != nil || o.Files != 0 {
+		t.Fatalf("swept %+v, %v; want no file", o, err)
+	}
+	backup := filepath.Join(t.TempDir(), "backup")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	into := t.TempDir()
+	opt := Options{Path: filepath.Join(into, "phananh.db"), DataDir: filepath.Join(into, "data"), Key: testKey,
+		KeysPath: db.keystore.path}
+	if res, err := Restore(ctx, backup, "", opt); err != nil || res.Reports != 1 {
+		t.Fatalf("restored %+v, %v", res, err)
+	}
+	opt.MailDomain = "haugiang.gov.vn"
+	restored, err := Open(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restored.Close()
+	for ref, want := range map[string][]byte{rawRef: raw, sentRef: sent} {
+		if got, err := read(restored.Blobs().Open, ref); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("restored blob %.8s…: %d bytes, %v; want %d", ref, len(got), err, len(want))
+		}
+	}
+}
