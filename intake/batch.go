@@ -69,7 +69,7 @@ type batch struct {
 // item is one message of a batch.
 type item struct {
 	in     *incoming
-	blobs  *store.BlobBatch // its raw copy and attachments
+	blobs  *store.BlobBatch // the batch's, for its raw copy and attachments
 	decide func(*store.Tx, *incoming) (Outcome, error)
 	err    error
 	out    Outcome
@@ -77,7 +77,7 @@ type item struct {
 
 // add spools a message and starts parsing it.
 func (b *batch) add(src Source) {
-	it := &item{in: &incoming{src: src}, blobs: b.blobs.Sub()}
+	it := &item{in: &incoming{src: src}, blobs: b.blobs}
 	b.items = append(b.items, it)
 	raw, err := b.p.spool(it.blobs, src.Body)
 	if err != nil {

@@ -265,7 +265,7 @@ func BenchmarkArchiveSent(b *testing.B) {
 		if i%100 == 0 {
 			batch = db.Blobs().Batch()
 		}
-		if _, err := archiveTo(batch.Sub(), body); err != nil {
+		if _, err := archiveTo(batch, body); err != nil {
 			b.Fatal(err)
 		}
 	}

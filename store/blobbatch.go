@@ -31,14 +31,12 @@ import (
 // "Throughput end to end"). The blobs kept in blob_data by earlier
 // versions are still read and erased (Blobs.Open, Blobs.removeName).
 //
-// A batch's Sub batches share its packs and its Sync. A BlobBatch is safe
-// for concurrent use; Sync may be called again for the blobs written
-// since.
+// A BlobBatch is safe for concurrent use: the parsers of a batch's
+// messages write into it at once. Sync may be called again for the blobs
+// written since.
 type BlobBatch struct {
-	blobs *Blobs
-	root  *BlobBatch
-	mu    sync.Mutex
-	// The root's:
+	blobs  *Blobs
+	mu     sync.Mutex
 	packs  []*pack
 	dirs   map[string]bool // the folders of the packs, to sync
 	folder string          // the folder of blobs/ the batch's files are named into
@@ -49,13 +47,8 @@ const syncers = 16
 
 // Batch returns a new, empty batch of blobs.
 func (b *Blobs) Batch() *BlobBatch {
-	g := &BlobBatch{blobs: b, dirs: map[string]bool{}, folder: newBlobName()[:2]}
-	g.root = g
-	return g
+	return &BlobBatch{blobs: b, dirs: map[string]bool{}, folder: newBlobName()[:2]}
 }
-
-// Sub returns a batch whose packs are g's.
-func (g *BlobBatch) Sub() *BlobBatch { return &BlobBatch{blobs: g.blobs, root: g.root} }
 
 // Create starts a blob, held in memory until it proves larger than a
 // chunk or is committed, and then written into a pack of the batch.
@@ -90,7 +83,7 @@ func (g *BlobBatch) Open(ref string) (io.ReadCloser, error) { return g.blobs.Ope
 // descriptors they were written with, so that a write-back error is never
 // missed.
 func (g *BlobBatch) Sync() error {
-	dirs, err := g.root.syncPacks()
+	dirs, err := g.syncPacks()
 	if err != nil {
 		return err
 	}
@@ -103,7 +96,7 @@ func (g *BlobBatch) Sync() error {
 
 // Close gives up the blobs not yet synced: they stay in place, named by
 // nothing, as after a crash.
-func (g *BlobBatch) Close() { g.root.closePacks() }
+func (g *BlobBatch) Close() { g.closePacks() }
 
 // small returns the bytes of a small blob kept in the database.
 func (b *Blobs) small(name string) ([]byte, error) {

@@ -52,17 +52,16 @@ func isFile(db *DB, ref string) bool {
 func TestSmallBlobs(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	g := db.Blobs().Batch()
-	msg := g.Sub()
 	small := []byte(strings.Repeat("Mất điện ấp 3. ", 100))
 	large := bytes.Repeat([]byte("ảnh "), blobChunkSize/4)
-	kept := put(t, msg.Create, small)
-	bigRef, fileRef := put(t, msg.Create, large), put(t, msg.CreateFile, small)
+	kept := put(t, g.Create, small)
+	bigRef, fileRef := put(t, g.Create, large), put(t, g.CreateFile, small)
 	for _, ref := range []string{kept, bigRef, fileRef} {
 		if r, _ := parseRef(ref); !r.packed {
 			t.Errorf("blob %.8s… is not in the batch's pack", ref)
 		}
 	}
-	if got, err := read(msg.Open, kept); err != nil || !bytes.Equal(got, small) {
+	if got, err := read(g.Open, kept); err != nil || !bytes.Equal(got, small) {
 		t.Fatalf("the batch reads its small blob: %q, %v", got, err)
 	}
 	if err := g.Sync(); err != nil {
@@ -216,7 +215,7 @@ func TestBatchFilesShareAFolder(t *testing.T) {
 	g := db.Blobs().Batch()
 	content := map[string][]byte{}
 	for i := range 40 {
-		create, data := g.Sub().CreateFile, []byte(strings.Repeat("ảnh ", i+1))
+		create, data := g.CreateFile, []byte(strings.Repeat("ảnh ", i+1))
 		if i%10 == 0 {
 			create, data = g.Create, bytes.Repeat([]byte("video "), blobChunkSize/3)
 		}

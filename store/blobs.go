@@ -304,7 +304,7 @@ func (w *BlobWriter) release() {
 // one of the batch's packs instead (pack.go).
 func (w *BlobWriter) toFile() error {
 	if w.batch != nil {
-		p, err := w.batch.root.takePack()
+		p, err := w.batch.takePack()
 		if err != nil {
 			w.err = fmt.Errorf("new blob: %w", err)
 			return w.err
@@ -415,7 +415,7 @@ func (w *BlobWriter) Commit() (string, error) {
 	}
 	if w.pack != nil {
 		ref.name, ref.packed, ref.off, ref.size = w.pack.name, true, w.start, w.n
-		w.batch.root.putPack(w.pack, w.start+w.n)
+		w.batch.putPack(w.pack, w.start+w.n)
 		w.pack, w.f = nil, nil
 		return ref.String(), nil
 	}
@@ -480,7 +480,7 @@ func (w *BlobWriter) Abort() error {
 		return nil
 	}
 	if w.pack != nil {
-		w.batch.root.dropFromPack(w.pack, w.start)
+		w.batch.dropFromPack(w.pack, w.start)
 		w.pack, w.f = nil, nil
 		return nil
 	}

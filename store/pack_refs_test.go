@@ -150,7 +150,7 @@ func TestSyncPackSwept(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	ctx := context.Background()
 	g := db.Blobs().Batch()
-	ref := put(t, g.Sub().CreateFile, photo(9000, 1))
+	ref := put(t, g.CreateFile, photo(9000, 1))
 	r, _ := parseRef(ref)
 	old := time.Now().Add(-2 * orphanAge)
 	if err := os.Chtimes(db.blobs.path(r.name), old, old); err != nil {
@@ -174,7 +174,6 @@ func TestPackStress(t *testing.T) {
 	g := db.Blobs().Batch()
 	var mu sync.Mutex
 	content := map[string][]byte{}
-	opener := map[string]*BlobBatch{} // a small blob reads from its batch, until a transaction keeps it
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	var syncs sync.WaitGroup
@@ -193,10 +192,9 @@ func TestPackStress(t *testing.T) {
 	for p := range 8 {
 		wg.Go(func() {
 			for i := range 12 {
-				sub := g.Sub()
-				create := sub.CreateFile
+				create := g.CreateFile
 				if i%4 == 1 {
-					create = sub.Create
+					create = g.Create
 				}
 				w, err := create()
 				if err != nil {
@@ -217,7 +215,7 @@ func TestPackStress(t *testing.T) {
 					return
 				}
 				mu.Lock()
-				content[ref], opener[ref] = data, sub
+				content[ref] = data
 				mu.Unlock()
 			}
 		})
@@ -240,7 +238,7 @@ func TestPackStress(t *testing.T) {
 			}
 			packs[r.name] = append(packs[r.name], span{r.off, r.off + r.size})
 		}
-		if got, err := read(opener[ref].Open, ref); err != nil || !bytes.Equal(got, want) {
+		if got, err := read(g.Open, ref); err != nil || !bytes.Equal(got, want) {
 			t.Errorf("blob of %d bytes reads %d, %v", len(want), len(got), err)
 		}
 	}

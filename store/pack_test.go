@@ -49,10 +49,10 @@ func TestBatchBlobsInOnePack(t *testing.T) {
 	g := db.Blobs().Batch()
 	content := map[string][]byte{}
 	for i := range 30 {
-		create, data := g.Sub().CreateFile, photo(570+i, byte(i))
+		create, data := g.CreateFile, photo(570+i, byte(i))
 		switch i % 10 {
 		case 0:
-			create, data = g.Sub().Create, bytes.Repeat([]byte("video "), blobChunkSize/3)
+			create, data = g.Create, bytes.Repeat([]byte("video "), blobChunkSize/3)
 		case 5:
 			data = photo(3<<20+17, byte(i)) // a phone's photo, streamed into the pack
 		}
@@ -94,11 +94,11 @@ func TestPackedBlobsStreamTogether(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	g := db.Blobs().Batch()
 	a, b := photo(300_000, 1), photo(400_000, 2)
-	wa, err := g.Sub().CreateFile()
+	wa, err := g.CreateFile()
 	if err != nil {
 		t.Fatal(err)
 	}
-	wb, err := g.Sub().CreateFile()
+	wb, err := g.CreateFile()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestPackedBlobsStreamTogether(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	small := put(t, g.Sub().CreateFile, []byte("ảnh nhỏ"))
+	small := put(t, g.CreateFile, []byte("ảnh nhỏ"))
 	if err := g.Sync(); err != nil {
 		t.Fatal(err)
 	}
@@ -161,13 +161,10 @@ func TestDamagedPackedBlob(t *testing.T) {
 // photo are blobs of the batch g, synced first.
 func packedReports(t *testing.T, db *DB, g *BlobBatch, imgs ...[]byte) ([]Report, []string) {
 	t.Helper()
-	var subs []*BlobBatch
 	var refs, raws []string
 	for _, img := range imgs {
-		sub := g.Sub()
-		subs = append(subs, sub)
-		refs = append(refs, put(t, sub.CreateFile, img))
-		raws = append(raws, put(t, sub.Create, []byte("From: dan@example.vn\r\n\r\nMất điện")))
+		refs = append(refs, put(t, g.CreateFile, img))
+		raws = append(raws, put(t, g.Create, []byte("From: dan@example.vn\r\n\r\nMất điện")))
 	}
 	if err := g.Sync(); err != nil {
 		t.Fatal(err)
@@ -264,10 +261,10 @@ func TestSweepOrphanPacks(t *testing.T) {
 	g := db.Blobs().Batch()
 	_, kept := packedReports(t, db, g, photo(2000, 1))
 	g2 := db.Blobs().Batch()
-	unnamed := put(t, g2.Sub().CreateFile, photo(3000, 2)) // the batch's other message, rolled back
+	unnamed := put(t, g2.CreateFile, photo(3000, 2)) // the batch's other message, rolled back
 	_, kept2 := packedReports(t, db, g2, photo(2500, 3))
 	g3 := db.Blobs().Batch()
-	orphan := put(t, g3.Sub().CreateFile, photo(4000, 4))
+	orphan := put(t, g3.CreateFile, photo(4000, 4))
 	if err := g3.Sync(); err != nil { // killed here, before the commit
 		t.Fatal(err)
 	}
@@ -392,7 +389,7 @@ func TestPacksKeptOpenForReading(t *testing.T) {
 		g := db.Blobs().Batch()
 		for j := range 2 {
 			data := photo(5000+i*10+j, byte(i))
-			ref := put(t, g.Sub().CreateFile, data)
+			ref := put(t, g.CreateFile, data)
 			content[ref] = data
 			refs = append(refs, ref)
 		}
@@ -443,8 +440,7 @@ func TestEraseStrayPackedRaw(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	ctx := context.Background()
 	g := db.Blobs().Batch()
-	junk := g.Sub()
-	raw := put(t, junk.Create, photo(3*blobChunkSize, 5)) // too large for the database: in the pack
+	raw := put(t, g.Create, photo(3*blobChunkSize, 5)) // too large for the database: in the pack
 	_, refs := packedReports(t, db, g, photo(4000, 6))
 	r, s := mustParse(t, raw), mustParse(t, refs[0])
 	if !r.packed || r.name != s.name {
