@@ -21,6 +21,9 @@ type outcomes struct {
 	w     *Worker
 	blobs *store.BlobBatch
 	list  []outcome
+	// keep, while set (background), takes each outcome noted to the
+	// goroutine that archives and lists them, in the order noted.
+	keep chan func()
 }
 
 // outcome is one mail's record to write.
@@ -37,14 +40,49 @@ func (w *Worker) newOutcomes() *outcomes {
 	return &outcomes{w: w, blobs: w.DB.Blobs().Batch()}
 }
 
-// accepted archives the bytes the server accepted and records the send.
-func (o *outcomes) accepted(m store.Mail, body *spill) {
-	key, err := archiveTo(o.blobs, body)
-	if err != nil {
-		o.w.Log.Error("sent mail not archived", "mail", m.ID, "err", err)
+// background has the outcomes noted from now on kept by a goroutine of
+// their own, in the order noted: an accepted mail's bytes are archived
+// there while the sender goes on with the next mail, on the other core.
+// The function it returns waits until every outcome noted is kept, and
+// ends the goroutine; the outcomes are read only after it.
+func (o *outcomes) background() (wait func()) {
+	o.keep = make(chan func(), renderAhead)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for f := range o.keep {
+			f()
+		}
+	}()
+	return func() {
+		close(o.keep)
+		<-done
+		o.keep = nil
 	}
-	o.w.Log.Info("mail sent", "mail", m.ID, "kind", m.Kind, "report", m.ReportCode, "role", m.Role)
-	o.list = append(o.list, outcome{mail: m, sent: true, sentKey: key, at: o.w.now()})
+}
+
+// note keeps an outcome: in the background when there is one.
+func (o *outcomes) note(f func()) {
+	if o.keep != nil {
+		o.keep <- f
+		return
+	}
+	f()
+}
+
+// accepted archives the bytes the server accepted, then closes them, and
+// records the send.
+func (o *outcomes) accepted(m store.Mail, body *spill) {
+	at := o.w.now()
+	o.note(func() {
+		key, err := archiveTo(o.blobs, body)
+		body.close()
+		if err != nil {
+			o.w.Log.Error("sent mail not archived", "mail", m.ID, "err", err)
+		}
+		o.w.Log.Info("mail sent", "mail", m.ID, "kind", m.Kind, "report", m.ReportCode, "role", m.Role)
+		o.list = append(o.list, outcome{mail: m, sent: true, sentKey: key, at: at})
+	})
 }
 
 func archiveTo(blobs *store.BlobBatch, body *spill) (string, error) {
@@ -83,12 +121,13 @@ func (o *outcomes) size() int {
 
 // retry records a failed attempt, to try again after the backoff.
 func (o *outcomes) retry(m store.Mail, cause error) {
-	o.list = append(o.list, outcome{mail: m, cause: cause, next: o.w.now().Add(Backoff(m.Attempts, o.w.RetryMax))})
+	next := o.w.now().Add(Backoff(m.Attempts, o.w.RetryMax))
+	o.note(func() { o.list = append(o.list, outcome{mail: m, cause: cause, next: next}) })
 }
 
 // failed records that the mail will never go.
 func (o *outcomes) failed(m store.Mail, cause error) {
-	o.list = append(o.list, outcome{mail: m, cause: cause})
+	o.note(func() { o.list = append(o.list, outcome{mail: m, cause: cause}) })
 }
 
 func (r outcome) record(tx *store.Tx) error {

@@ -186,9 +186,10 @@ func (w *Worker) sendDue(ctx context.Context) (int, error) {
 }
 
 // sendBatch sends mails one after another on the session, each rendered
-// ahead on another core, and returns their outcomes, to record. A session
-// that cannot be opened delays them all; a refusal delays or fails just
-// that mail.
+// ahead on another core, and returns their outcomes, to record; an
+// accepted mail's bytes are archived in the background (outcomes.background)
+// while the next mail goes. A session that cannot be opened delays them
+// all; a refusal delays or fails just that mail.
 func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, *outcomes) {
 	out := w.newOutcomes()
 	if err := w.connect(ctx); err != nil {
@@ -199,6 +200,7 @@ func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, *outcome
 		return 0, out
 	}
 	rr := w.renderAll(due)
+	kept := out.background()
 	sent, i := 0, 0
 	for ; i < len(due) && ctx.Err() == nil; i++ {
 		if w.deliver(ctx, rr.next(i), rr.envelope(i+1), out) {
@@ -207,6 +209,7 @@ func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, *outcome
 		rr.done(i)
 	}
 	rr.close(i)
+	kept()
 	return sent, out
 }
 
@@ -297,6 +300,7 @@ func (w *Worker) deliver(ctx context.Context, r *rendering, next func() *smtpEnv
 			w.AfterAccept()
 		}
 		out.accepted(m, r.body)
+		r.body = nil // the outcomes close it once archived
 		return true
 	case errors.As(err, &serr) && serr.permanent() && serr.stage == "mail":
 		// Our sender refused is the same for every mail and nothing of
