@@ -77,8 +77,11 @@ func (w *Worker) compose(m store.Mail, left []templates.LeftOut, carried int) (*
 // renderAhead bounds the mails rendered and not yet sent.
 const renderAhead = 32
 
-// renderer renders a batch's mails in order on every core, at most
-// renderAhead ahead of the sender.
+// renderer renders a batch's mails in order on every core but one, at
+// most renderAhead ahead of the sender: the sender's turns — a mail
+// written, the server's reply read, each a wake-up — are what a batch's
+// pace is bound by, and renderers on every core kept it waiting for a
+// processor, the longest at a batch's start while they filled the window.
 type renderer struct {
 	w      *Worker
 	rs     []*rendering
@@ -94,7 +97,7 @@ func (w *Worker) renderAll(due []store.Mail) *renderer {
 	for i, m := range due {
 		rr.rs[i] = &rendering{mail: m, done: make(chan struct{})}
 	}
-	for range min(runtime.GOMAXPROCS(0), len(due)) {
+	for range min(max(runtime.GOMAXPROCS(0)-1, 1), len(due)) {
 		rr.wg.Go(rr.work)
 	}
 	return rr
