@@ -145,6 +145,16 @@ func gifExtensionBlock(w *bufio.Writer, r *bufio.Reader) error {
 			w.WriteByte(label)
 			return gifSubBlocks(w, r, false)
 		}
+		// Its first block is its identifier, of the size its first byte
+		// says, as image/gif reads it: an identifier of size 0 does not
+		// end the extension, the sub-blocks after it do.
+		n, err := r.ReadByte()
+		if err != nil {
+			return ErrNotGIF
+		}
+		if _, err := r.Discard(int(n)); err != nil {
+			return ErrNotGIF
+		}
 	}
 	return gifSubBlocks(w, r, true)
 }
