@@ -24,7 +24,7 @@ const retentionBatch = 100
 // key not yet destroyed) is finished first, and a data key a restored key
 // store brought back is destroyed again.
 type Retention struct {
-	DB *store.DB
+	DB RetentionStore
 	// Cutoff is the latest closing time past retention at now; the zero
 	// time keeps everything (retention = "0").
 	Cutoff func(now time.Time) time.Time
@@ -34,6 +34,17 @@ type Retention struct {
 	// user.
 	Actor string
 	Log   *slog.Logger
+}
+
+// RetentionStore is what the retention job asks of the store; a
+// *store.DB is one.
+type RetentionStore interface {
+	FinishErasures(ctx context.Context, now time.Time) (int, error)
+	ReconcileKeys(ctx context.Context) (int, error)
+	SweepOrphans(ctx context.Context, now time.Time, dryRun bool) (store.Orphans, error)
+	EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int, error)
+	Erase(ctx context.Context, code string, e store.Erasure, check store.ErasureCheck) (store.Erasure, error)
+	Read(ctx context.Context, fn func(*store.Tx) error) error
 }
 
 // Run erases what is past retention at now and returns how many reports.
