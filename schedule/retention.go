@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -48,29 +49,49 @@ type RetentionStore interface {
 }
 
 // Run erases what is past retention at now and returns how many reports.
+// A step that fails — finishing the erasures a crash left, destroying the
+// keys a restored key store brought back, sweeping the orphans, erasing
+// the strays — is logged and the others still run, so that one bad pack
+// does not keep a night's reports past retention; the errors are returned
+// joined.
 func (r *Retention) Run(ctx context.Context, now time.Time) (int, error) {
+	var errs []error
+	failed := func(step string, err error) {
+		r.Log.Error("retention: step failed", "step", step, "err", err)
+		errs = append(errs, fmt.Errorf("retention: %s: %w", step, err))
+	}
 	if n, err := r.DB.FinishErasures(ctx, now); err != nil {
-		return 0, err
+		failed("finish erasures", err)
 	} else if n > 0 {
 		r.Log.Info("erasures finished", "count", n)
 	}
 	if n, err := r.DB.ReconcileKeys(ctx); err != nil {
-		return 0, err
+		failed("reconcile keys", err)
 	} else if n > 0 {
 		r.Log.Warn("data keys of erased reports found in the key store (restored from an older copy?) and destroyed again", "count", n)
 	}
 	if o, err := r.DB.SweepOrphans(ctx, now, false); err != nil {
-		return 0, err
+		failed("sweep orphans", err)
 	} else if o != (store.Orphans{}) {
 		r.Log.Info("files and data keys a stopped process left unused removed", "files", o.Files, "keys", o.Keys)
 	}
 	cutoff := r.Cutoff(now)
 	if cutoff.IsZero() {
-		return 0, nil
+		return 0, errors.Join(errs...)
 	}
 	if err := r.eraseStrays(ctx, cutoff); err != nil {
-		return 0, err
+		failed("erase strays", err)
 	}
+	erased, err := r.eraseReports(ctx, now, cutoff)
+	if err != nil {
+		failed("erase reports", err)
+	}
+	return erased, errors.Join(errs...)
+}
+
+// eraseReports erases the reports past retention at cutoff, a report a
+// transaction, and returns how many.
+func (r *Retention) eraseReports(ctx context.Context, now, cutoff time.Time) (int, error) {
 	erased, skip := 0, map[string]bool{}
 	for {
 		var codes []string

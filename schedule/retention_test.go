@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -104,5 +105,85 @@ func TestRetentionOncePerReport(t *testing.T) {
 	r.Cutoff = func(time.Time) time.Time { return time.Time{} }
 	if n, _ := r.Run(context.Background(), now); n != 0 {
 		t.Errorf("retention 0 erased %d", n)
+	}
+}
+
+// failingSteps is a store whose step named fail returns errStep, and which
+// records the steps run.
+type failingSteps struct {
+	*store.DB
+	fail string
+	ran  []string
+}
+
+var errStep = errors.New("input/output error")
+
+func (s *failingSteps) step(name string) error {
+	s.ran = append(s.ran, name)
+	if name == s.fail {
+		return errStep
+	}
+	return nil
+}
+
+func (s *failingSteps) FinishErasures(ctx context.Context, now time.Time) (int, error) {
+	if err := s.step("finish erasures"); err != nil {
+		return 0, err
+	}
+	return s.DB.FinishErasures(ctx, now)
+}
+
+func (s *failingSteps) ReconcileKeys(ctx context.Context) (int, error) {
+	if err := s.step("reconcile keys"); err != nil {
+		return 0, err
+	}
+	return s.DB.ReconcileKeys(ctx)
+}
+
+func (s *failingSteps) SweepOrphans(ctx context.Context, now time.Time, dryRun bool) (store.Orphans, error) {
+	if err := s.step("sweep orphans"); err != nil {
+		return store.Orphans{}, err
+	}
+	return s.DB.SweepOrphans(ctx, now, dryRun)
+}
+
+func (s *failingSteps) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int, error) {
+	if err := s.step("erase strays"); err != nil {
+		return 0, err
+	}
+	return s.DB.EraseStrays(ctx, cutoff, limit)
+}
+
+// TestRetentionStepFails: a step of the nightly job that fails (an I/O
+// error finishing an erasure, reconciling the keys, sweeping the orphans
+// or erasing the strays) is logged and the others still run: that night's
+// reports past retention are erased, and the error is returned.
+func TestRetentionStepFails(t *testing.T) {
+	now := time.Date(2031, 12, 1, 19, 0, 0, 0, time.UTC)
+	for _, step := range []string{"finish erasures", "reconcile keys", "sweep orphans", "erase strays"} {
+		t.Run(step, func(t *testing.T) {
+			f := newFixture(t)
+			due := ended(t, f.db, "closed", now.AddDate(-6, 0, 0), false, "")
+			logs := &bytes.Buffer{}
+			s := &failingSteps{DB: f.db, fail: step}
+			job := &Retention{DB: s, Cutoff: func(now time.Time) time.Time { return now.AddDate(-5, 0, 0) },
+				Check: func(store.Report, []store.Deadline) error { return nil }, Actor: "phananh", Log: slog.New(slog.NewTextHandler(logs, nil))}
+			n, err := job.Run(context.Background(), now)
+			if !errors.Is(err, errStep) {
+				t.Errorf("Run returned %v, want the step's error", err)
+			}
+			if n != 1 || erasures(t, f.db, due) != 1 {
+				t.Errorf("erased %d; the report past retention has %d erasures, want 1", n, erasures(t, f.db, due))
+			}
+			if want := []string{"finish erasures", "reconcile keys", "sweep orphans", "erase strays"}; !slices.Equal(s.ran, want) {
+				t.Errorf("steps run %v, want %v", s.ran, want)
+			}
+			if !bytes.Contains(logs.Bytes(), []byte(`step="`+step+`"`)) || !bytes.Contains(logs.Bytes(), []byte(errStep.Error())) {
+				t.Errorf("the failed step is not logged:\n%s", logs)
+			}
+			if bytes.Contains(logs.Bytes(), []byte("an@example.com")) || bytes.Contains(logs.Bytes(), []byte("Nguy")) {
+				t.Errorf("personal data logged:\n%s", logs)
+			}
+		})
 	}
 }
