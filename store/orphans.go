@@ -31,6 +31,10 @@ const keyPoolAge = time.Hour
 // orphanBatch is how many rows one read transaction of the sweep takes.
 const orphanBatch = 1000
 
+// sweepStep is called at each step of a sweep that removes; a test sets
+// it to run a batch between them.
+var sweepStep = func(step string) {}
+
 // Orphans counts what SweepOrphans found.
 type Orphans struct {
 	Files int // blob files that no row references
@@ -55,6 +59,7 @@ func (db *DB) SweepOrphans(ctx context.Context, now time.Time, dryRun bool) (Orp
 	if dryRun {
 		return o, nil
 	}
+	sweepStep("listed")
 	for _, name := range files {
 		if err := os.Remove(db.blobs.path(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return o, fmt.Errorf("store: orphan blob: %w", err)
