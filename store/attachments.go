@@ -32,6 +32,9 @@ type Photo struct {
 
 // AddAttachment records an attachment of a report.
 func (t *Tx) AddAttachment(reportID int64, a Attachment) (int64, error) {
+	if err := t.packInPlace(a.BlobKey); err != nil {
+		return 0, err
+	}
 	id, err := t.nextID("attachments")
 	if err != nil {
 		return 0, err

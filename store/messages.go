@@ -37,6 +37,9 @@ type Message struct {
 
 // RecordMessage records the outcome of one incoming message.
 func (t *Tx) RecordMessage(m Message) (int64, error) {
+	if err := t.packInPlace(m.RawKey); err != nil {
+		return 0, err
+	}
 	rid, err := t.reportID(m.ReportCode)
 	if err != nil {
 		return 0, err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,9 +45,20 @@ type Orphans struct {
 // SweepOrphans removes (or, with dryRun, only counts) the blob files and
 // data keys a crash left behind, older than orphanAge at now. The serve
 // command runs it at start and with the daily job; phananh check counts.
+//
+// A batch of another process stalled for over orphanAge may still sync
+// and commit rows naming a pack the sweep found unnamed. So the sweep sets
+// the files it found aside (renamed, asideSuffix), waits for the write
+// transactions under way to end, and reads the rows again: a transaction
+// that names a pack checks, under the database's write lock, that the
+// pack is in its place (Tx.packInPlace), so that either it named the
+// pack before the pack was set aside, and its rows are read again, or it
+// finds the pack gone and is refused. The files named now are put back;
+// the others are removed. A file a crash left aside is put back by the
+// next sweep, and judged again.
 func (db *DB) SweepOrphans(ctx context.Context, now time.Time, dryRun bool) (Orphans, error) {
 	var o Orphans
-	files, err := db.orphanFiles(ctx, now.Add(-orphanAge))
+	files, err := db.orphanFiles(ctx, now.Add(-orphanAge), !dryRun)
 	if err != nil {
 		return o, err
 	}
@@ -60,54 +72,126 @@ func (db *DB) SweepOrphans(ctx context.Context, now time.Time, dryRun bool) (Orp
 		return o, nil
 	}
 	sweepStep("listed")
-	for _, name := range files {
-		if err := os.Remove(db.blobs.path(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return o, fmt.Errorf("store: orphan blob: %w", err)
-		}
+	if o.Files, err = db.removeOrphanFiles(ctx, files); err != nil {
+		return o, err
 	}
 	return o, db.keystore.deleteUnused(ctx, keys)
 }
 
+// asideSuffix ends the name of a blob file the sweep has set aside.
+const asideSuffix = ".swept"
+
+// removeOrphanFiles sets the files aside, reads the rows again once the
+// write transactions under way have ended, puts back those a row names
+// now and removes the others (SweepOrphans). It returns how many it
+// removed.
+func (db *DB) removeOrphanFiles(ctx context.Context, names []string) (int, error) {
+	aside := map[string]bool{}
+	for _, name := range names {
+		p := db.blobs.path(name)
+		if err := os.Rename(p, p+asideSuffix); err == nil {
+			aside[name] = true
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			db.putBack(aside)
+			return 0, fmt.Errorf("store: orphan blob: %w", err)
+		}
+	}
+	sweepStep("aside")
+	if len(aside) == 0 {
+		return 0, nil
+	}
+	unnamed := maps.Clone(aside)
+	err := db.Write(ctx, func(*Tx) error { return nil })
+	if err == nil {
+		err = db.dropNamed(ctx, unnamed)
+	}
+	if err != nil {
+		db.putBack(aside)
+		return 0, err
+	}
+	for name := range unnamed {
+		delete(aside, name)
+		if err := os.Remove(db.blobs.path(name) + asideSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			db.putBack(aside)
+			return 0, fmt.Errorf("store: orphan blob: %w", err)
+		}
+	}
+	db.putBack(aside)
+	return len(unnamed), nil
+}
+
+// putBack renames the files set aside back to their names.
+func (db *DB) putBack(aside map[string]bool) {
+	for name := range aside {
+		p := db.blobs.path(name)
+		os.Rename(p+asideSuffix, p)
+	}
+}
+
+// packInPlace checks that the pack a blob reference names is in its
+// place, in the transaction that names it: see SweepOrphans. A reference
+// to no pack is not checked.
+func (t *Tx) packInPlace(ref string) error {
+	r, err := parseRef(ref)
+	if err != nil || !r.packed {
+		return nil
+	}
+	if _, err := os.Stat(t.db.blobs.path(r.name)); err != nil {
+		return fmt.Errorf("store: blob pack %s: not in place (an orphan swept): %w", r.name, err)
+	}
+	return nil
+}
+
 // orphanFiles returns the names of the blob files changed before cutoff
-// that no row references.
-func (db *DB) orphanFiles(ctx context.Context, cutoff time.Time) ([]string, error) {
-	old, err := db.blobs.filesBefore(cutoff)
+// that no row references; with restore, the files a crash left aside are
+// put back first.
+func (db *DB) orphanFiles(ctx context.Context, cutoff time.Time, restore bool) ([]string, error) {
+	old, err := db.blobs.filesBefore(cutoff, restore)
 	if err != nil || len(old) == 0 {
 		return nil, err
 	}
-	for _, table := range []string{"messages", "attachments", "outbox"} {
-		if err := db.dropReferenced(ctx, table, old); err != nil {
-			return nil, err
-		}
-	}
-	// The files of an erasure not finished yet are the erasure's to delete.
-	err = db.Read(ctx, func(tx *Tx) error {
-		rows, err := tx.query(`SELECT blobs FROM erasures WHERE done_at IS NULL`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var names string
-			if err := rows.Scan(&names); err != nil {
-				return err
-			}
-			for _, n := range strings.Fields(names) {
-				if r, err := parsePlace(n); err == nil {
-					delete(old, r.name)
-				}
-			}
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: orphans: %w", err)
+	if err := db.dropNamed(ctx, old); err != nil {
+		return nil, err
 	}
 	names := make([]string, 0, len(old))
 	for n := range old {
 		names = append(names, n)
 	}
 	return names, nil
+}
+
+// dropNamed deletes from names the files that a row or an unfinished
+// erasure names.
+func (db *DB) dropNamed(ctx context.Context, names map[string]bool) error {
+	for _, table := range []string{"messages", "attachments", "outbox"} {
+		if err := db.dropReferenced(ctx, table, names); err != nil {
+			return err
+		}
+	}
+	// The files of an erasure not finished yet are the erasure's to delete.
+	err := db.Read(ctx, func(tx *Tx) error {
+		rows, err := tx.query(`SELECT blobs FROM erasures WHERE done_at IS NULL`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var places string
+			if err := rows.Scan(&places); err != nil {
+				return err
+			}
+			for _, n := range strings.Fields(places) {
+				if r, err := parsePlace(n); err == nil {
+					delete(names, r.name)
+				}
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("store: orphans: %w", err)
+	}
+	return nil
 }
 
 // dropReferenced deletes from names those that a row of table references,
@@ -196,8 +280,10 @@ func (t *Tx) blobRefs(table string, after int64) ([]string, int64, error) {
 }
 
 // filesBefore returns the names of the blob files (of this version's
-// names: random, not content hashes) last changed before cutoff.
-func (b *Blobs) filesBefore(cutoff time.Time) (map[string]bool, error) {
+// names: random, not content hashes) last changed before cutoff. A file
+// a sweep set aside counts under its name; with restore, it is renamed
+// back to it.
+func (b *Blobs) filesBefore(cutoff time.Time, restore bool) (map[string]bool, error) {
 	out := map[string]bool{}
 	err := filepath.WalkDir(filepath.Join(b.dir, "blobs"), func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -206,7 +292,8 @@ func (b *Blobs) filesBefore(cutoff time.Time) (map[string]bool, error) {
 			}
 			return err
 		}
-		if d.IsDir() || !isHex(d.Name(), 2*blobNameSize) {
+		name, aside := strings.CutSuffix(d.Name(), asideSuffix)
+		if d.IsDir() || !isHex(name, 2*blobNameSize) {
 			return nil
 		}
 		info, err := d.Info()
@@ -216,8 +303,13 @@ func (b *Blobs) filesBefore(cutoff time.Time) (map[string]bool, error) {
 		if err != nil {
 			return err
 		}
+		if aside && restore {
+			if err := os.Rename(path, b.path(name)); err != nil {
+				return err
+			}
+		}
 		if info.ModTime().Before(cutoff) {
-			out[d.Name()] = true
+			out[name] = true
 		}
 		return nil
 	})

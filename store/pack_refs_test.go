@@ -164,6 +164,102 @@ func TestSyncPackSwept(t *testing.T) {
 	}
 }
 
+// TestSweepBesideStalledBatch: a batch stalled for over an hour syncs its
+// pack and commits the rows that name it while the sweep of another
+// process is between its steps — after it listed the orphans, after it set
+// them aside — or after it. Either the rows are refused, or the pack
+// is kept and their blobs open: no row names a pack removed.
+func TestSweepBesideStalledBatch(t *testing.T) {
+	for _, c := range []struct{ sync, commit string }{
+		{"listed", "listed"}, {"listed", "aside"}, {"listed", "done"}, {"aside", "aside"},
+	} {
+		t.Run(c.sync+"-"+c.commit, func(t *testing.T) {
+			db := openTest(t, t.TempDir(), testKey)
+			ctx := context.Background()
+			g := db.Blobs().Batch()
+			img := photo(9000, 1)
+			ref := put(t, g.CreateFile, img)
+			raw := put(t, g.Create, []byte("From: dan@example.vn\r\n\r\nMất điện"))
+			r, _ := parseRef(ref)
+			old := time.Now().Add(-2 * orphanAge)
+			if err := os.Chtimes(db.blobs.path(r.name), old, old); err != nil {
+				t.Fatal(err)
+			}
+			var synced, tried bool
+			var committed error
+			commit := func() {
+				tried = true
+				committed = db.Write(ctx, func(tx *Tx) error {
+					rp, err := tx.CreateReport(sample(time.Now()))
+					if err != nil {
+						return err
+					}
+					if _, err := tx.RecordMessage(Message{RawKey: raw, Sender: rp.Citizen.Email, Kind: "report",
+						ReportCode: rp.Code, ReceivedAt: rp.ReceivedAt, ProcessedAt: rp.ReceivedAt}); err != nil {
+						return err
+					}
+					_, err = tx.AddAttachment(rp.ID, Attachment{Role: "report", Name: "ảnh.jpg", Type: "image/jpeg", BlobKey: ref})
+					return err
+				})
+			}
+			step := sweepStep
+			defer func() { sweepStep = step }()
+			sweepStep = func(s string) {
+				if s == c.sync {
+					synced = g.Sync() == nil
+				}
+				if s == c.commit && synced {
+					commit()
+				}
+			}
+			if _, err := db.SweepOrphans(ctx, time.Now(), false); err != nil {
+				t.Fatal(err)
+			}
+			if !tried && synced {
+				commit()
+			}
+			if !synced || committed != nil {
+				return // refused: the batch's messages are fetched again
+			}
+			b, err := db.Blobs().Open(ref)
+			if err != nil {
+				t.Fatalf("a committed row names a blob that does not open: %v", err)
+			}
+			defer b.Close()
+			if got, err := io.ReadAll(b); err != nil || !bytes.Equal(got, img) {
+				t.Errorf("the committed photo reads back %d bytes, %v", len(got), err)
+			}
+			if o, err := db.SweepOrphans(ctx, time.Now(), false); err != nil || o.Files != 0 {
+				t.Errorf("a second sweep removed %+v, %v; want nothing", o, err)
+			}
+		})
+	}
+}
+
+// TestSweepPutsBackAside: a pack a sweep set aside when it was killed is
+// put back by the next sweep, which keeps it when a row names it.
+func TestSweepPutsBackAside(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	_, refs := packedReports(t, db, db.Blobs().Batch(), photo(9000, 1))
+	r, _ := parseRef(refs[0])
+	p := db.blobs.path(r.name)
+	old := time.Now().Add(-2 * orphanAge)
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(p, p+asideSuffix); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := db.SweepOrphans(context.Background(), time.Now(), false); err != nil || o.Files != 0 {
+		t.Errorf("swept %+v, %v; want nothing", o, err)
+	}
+	b, err := db.Blobs().Open(refs[0])
+	if err != nil {
+		t.Fatalf("the pack set aside is not put back: %v", err)
+	}
+	b.Close()
+}
+
 // TestPackStress: eight parsers stream blobs into one batch at once —
 // some aborted part way, some too small for a file — while the batch is
 // synced again and again (a batch's Sync beside its parsers). Every blob
