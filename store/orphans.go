@@ -132,12 +132,15 @@ func (db *DB) putBack(aside map[string]bool) {
 // place, in the transaction that names it: see SweepOrphans. A reference
 // to no pack is not checked.
 func (t *Tx) packInPlace(ref string) error {
-	r, err := parseRef(ref)
-	if err != nil || !r.packed {
+	// A packed reference is NAME-OFF-SIZE-KEY-HASH (blobRef); only its
+	// name is read here, since it is read again whole when opened.
+	const packedLen = 2*blobNameSize + 1 + 16 + 1 + 16 + 1 + 2*blobKeySize + 1 + 64
+	if len(ref) != packedLen || ref[2*blobNameSize] != '-' {
 		return nil
 	}
-	if _, err := os.Stat(t.db.blobs.path(r.name)); err != nil {
-		return fmt.Errorf("store: blob pack %s: not in place (an orphan swept): %w", r.name, err)
+	name := ref[:2*blobNameSize]
+	if _, err := os.Stat(t.db.blobs.path(name)); err != nil {
+		return fmt.Errorf("store: blob pack %s: not in place (an orphan swept): %w", name, err)
 	}
 	return nil
 }
