@@ -29,6 +29,8 @@ type incoming struct {
 	// drafted is the report msg would make, drafted while it was parsed,
 	// on another core than the store's writer (see draftReport).
 	drafted *drafted
+	// sink is where its parser writes its attachments.
+	sink *sink
 }
 
 // drafted is a draft made ahead, and what it was made of.
@@ -170,7 +172,8 @@ func (p *Pipeline) parse(blobs *store.BlobBatch, in *incoming) (quarantined, err
 		return quarantined{}, err
 	}
 	defer r.Close()
-	in.msg, err = parse.Read(r, sink{blobs}, p.Limits)
+	in.sink = &sink{blobs: blobs}
+	in.msg, err = parse.Read(r, in.sink, p.Limits)
 	var limit *parse.LimitError
 	switch {
 	case err == nil:
@@ -199,7 +202,31 @@ func readHead(blobs *store.BlobBatch, key string) parse.Head {
 }
 
 // sink lets the parser stream attachments into the blob store, as files
-// (SPEC 4.6).
-type sink struct{ blobs *store.BlobBatch }
+// (SPEC 4.6), one at a time.
+type sink struct {
+	blobs *store.BlobBatch
+}
 
-func (s sink) Create() (parse.Blob, error) { return s.blobs.CreateFile() }
+func (s *sink) Create() (parse.Blob, error) {
+	w, err := s.blobs.CreateFile()
+	if err != nil {
+		return nil, err
+	}
+	return &sinkBlob{BlobWriter: w}, nil
+}
+
+// sinkBlob is an attachment the parser is writing.
+type sinkBlob struct {
+	*store.BlobWriter
+}
+
+// attachmentWrite, when set (by tests), is called with each write of an
+// attachment's bytes, before them.
+var attachmentWrite func(n int)
+
+func (b *sinkBlob) Write(p []byte) (int, error) {
+	if attachmentWrite != nil {
+		attachmentWrite(len(p))
+	}
+	return b.BlobWriter.Write(p)
+}
