@@ -29,8 +29,6 @@ type incoming struct {
 	// drafted is the report msg would make, drafted while it was parsed,
 	// on another core than the store's writer (see draftReport).
 	drafted *drafted
-	// sink is where its parser writes its attachments.
-	sink *sink
 }
 
 // drafted is a draft made ahead, and what it was made of.
@@ -172,8 +170,11 @@ func (p *Pipeline) parse(blobs *store.BlobBatch, in *incoming) (quarantined, err
 		return quarantined{}, err
 	}
 	defer r.Close()
-	in.sink = &sink{blobs: blobs}
-	in.msg, err = parse.Read(r, in.sink, p.Limits)
+	// A parser that panics (parse.Read recovers it, and the message is
+	// quarantined) leaves the attachment it was writing open.
+	s := &sink{blobs: blobs}
+	defer s.abort()
+	in.msg, err = parse.Read(r, s, p.Limits)
 	var limit *parse.LimitError
 	switch {
 	case err == nil:
@@ -202,9 +203,11 @@ func readHead(blobs *store.BlobBatch, key string) parse.Head {
 }
 
 // sink lets the parser stream attachments into the blob store, as files
-// (SPEC 4.6), one at a time.
+// (SPEC 4.6), one at a time. It knows the one being written, which a
+// parser that panicked left open: abort cuts it off its pack.
 type sink struct {
 	blobs *store.BlobBatch
+	open  *sinkBlob
 }
 
 func (s *sink) Create() (parse.Blob, error) {
@@ -212,12 +215,31 @@ func (s *sink) Create() (parse.Blob, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sinkBlob{BlobWriter: w}, nil
+	s.open = &sinkBlob{BlobWriter: w, sink: s}
+	return s.open, nil
+}
+
+// abort aborts the attachment left open, if any.
+func (s *sink) abort() {
+	if s.open != nil {
+		s.open.Abort()
+	}
 }
 
 // sinkBlob is an attachment the parser is writing.
 type sinkBlob struct {
 	*store.BlobWriter
+	sink *sink
+}
+
+func (b *sinkBlob) Commit() (string, error) {
+	b.sink.open = nil
+	return b.BlobWriter.Commit()
+}
+
+func (b *sinkBlob) Abort() error {
+	b.sink.open = nil
+	return b.BlobWriter.Abort()
 }
 
 // attachmentWrite, when set (by tests), is called with each write of an
