@@ -139,9 +139,13 @@ func (t *Tx) packInPlace(ref string) error {
 		return nil
 	}
 	name := ref[:2*blobNameSize]
+	if name == t.placed { // a message's blobs share a pack, as a rule
+		return nil
+	}
 	if _, err := os.Stat(t.db.blobs.path(name)); err != nil {
 		return fmt.Errorf("store: blob pack %s: not in place (an orphan swept): %w", name, err)
 	}
+	t.placed = name
 	return nil
 }
 

@@ -383,6 +383,8 @@ type Tx struct {
 	// logs are the records of its logger (Tx.Logger), written once it
 	// is committed.
 	logs []logged
+	// placed is the last pack found in its place (packInPlace).
+	placed string
 }
 
 // createdReport is a report a transaction made.
