@@ -332,6 +332,25 @@ func TestFileFailingAtCommit(t *testing.T) {
 	}
 }
 
+// backupAndRestore backs db up into a temporary folder and restores the
+// backup into another, beside db's key store, and checks that it restored
+// reports reports. It returns the restored store's options.
+func backupAndRestore(t *testing.T, db *DB, reports int) Options {
+	t.Helper()
+	ctx := context.Background()
+	backup := filepath.Join(t.TempDir(), "backup")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	into := t.TempDir()
+	opt := Options{Path: filepath.Join(into, "phananh.db"), DataDir: filepath.Join(into, "data"), Key: testKey,
+		KeysPath: db.keystore.path}
+	if res, err := Restore(ctx, backup, "", opt); err != nil || res.Reports != reports {
+		t.Fatalf("restored %+v, %v", res, err)
+	}
+	return opt
+}
+
 // TestSmallBlobsSweptAndBackedUp: a pack that only a raw message names,
 // and one that only a sent mail's archive names, are no orphans; a
 // backup copies them, and the restored store reads both.
@@ -387,16 +406,7 @@ func TestSmallBlobsSweptAndBackedUp(t *testing.T) {
 	if o, err := db.SweepOrphans(ctx, time.Now(), false); err != nil || o.Files != 0 {
 		t.Fatalf("swept %+v, %v; want no file", o, err)
 	}
-	backup := filepath.Join(t.TempDir(), "backup")
-	if err := db.Backup(ctx, backup); err != nil {
-		t.Fatal(err)
-	}
-	into := t.TempDir()
-	opt := Options{Path: filepath.Join(into, "phananh.db"), DataDir: filepath.Join(into, "data"), Key: testKey,
-		KeysPath: db.keystore.path}
-	if res, err := Restore(ctx, backup, "", opt); err != nil || res.Reports != 1 {
-		t.Fatalf("restored %+v, %v", res, err)
-	}
+	opt := backupAndRestore(t, db, 1)
 	opt.MailDomain = "haugiang.gov.vn"
 	restored, err := Open(ctx, opt)
 	if err != nil {

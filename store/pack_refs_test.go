@@ -381,20 +381,10 @@ func TestPackReaderClosedTwice(t *testing.T) {
 // erased after the upgrade loses its files: an erasure's check of what
 // it removes (Blobs.freeable) takes those files for their blobs.
 func TestEraseAfterRelease1(t *testing.T) {
-	dir := t.TempDir()
-	path, data := filepath.Join(dir, "phananh.db"), filepath.Join(dir, "data")
-	master := bytes.Repeat([]byte{7}, 32)
-	w := newRelease1(t, path, data, master)
-	w.fill()
-	w.db.Close()
+	db := openRelease1(t)
 	ctx := context.Background()
-	db, err := Open(ctx, Options{Path: path, DataDir: data, Key: master, MailDomain: "haugiang.gov.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var refs []string
-	err = db.Read(ctx, func(tx *Tx) error {
+	err := db.Read(ctx, func(tx *Tx) error {
 		r, err := tx.Report("PA-2026-000001")
 		if err != nil {
 			return err
@@ -437,7 +427,6 @@ func TestEraseAfterRelease1(t *testing.T) {
 // the file listed and gone). The rest is copied; the copy restores.
 func TestBackupBlobGone(t *testing.T) {
 	dir := t.TempDir()
-	ctx := context.Background()
 	db := openTest(t, dir, testKey)
 	g := db.Blobs().Batch()
 	_, refs := packedReports(t, db, g, photo(100_000, 0))
@@ -446,14 +435,5 @@ func TestBackupBlobGone(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "swept"), gone); err != nil {
 		t.Skip(err)
 	}
-	backup := filepath.Join(t.TempDir(), "backup")
-	if err := db.Backup(ctx, backup); err != nil {
-		t.Fatal(err)
-	}
-	into := t.TempDir()
-	opt := Options{Path: filepath.Join(into, "phananh.db"), DataDir: filepath.Join(into, "data"), Key: testKey,
-		KeysPath: db.keystore.path}
-	if res, err := Restore(ctx, backup, "", opt); err != nil || res.Reports != 1 {
-		t.Errorf("restored %+v, %v", res, err)
-	}
+	backupAndRestore(t, db, 1)
 }

@@ -61,6 +61,25 @@ type release1Writer struct {
 	data   string
 }
 
+// openRelease1 makes a data folder as release 1 wrote it, filled with a
+// record of every kind, and opens it with today's store, which migrates
+// it; the store is closed when the test ends.
+func openRelease1(t *testing.T) *DB {
+	t.Helper()
+	dir := t.TempDir()
+	path, data := filepath.Join(dir, "phananh.db"), filepath.Join(dir, "data")
+	master := bytes.Repeat([]byte{7}, 32)
+	w := newRelease1(t, path, data, master)
+	w.fill()
+	w.db.Close()
+	db, err := Open(context.Background(), Options{Path: path, DataDir: data, Key: master, MailDomain: "haugiang.gov.vn"})
+	if err != nil {
+		t.Fatalf("open a release 1 database: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func newRelease1(t *testing.T, path, data string, master []byte) *release1Writer {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path)
@@ -239,26 +258,15 @@ func nullIf(null bool, v int64) any {
 // migration set, with data, and checks that today's store migrates it and
 // reads every kind of record it held, and goes on writing.
 func TestUpgradeFromRelease1(t *testing.T) {
-	dir := t.TempDir()
-	path, data := filepath.Join(dir, "phananh.db"), filepath.Join(dir, "data")
-	master := bytes.Repeat([]byte{7}, 32)
-	w := newRelease1(t, path, data, master)
-	w.fill()
-	w.db.Close()
-
+	db := openRelease1(t)
 	ctx := context.Background()
-	db, err := Open(ctx, Options{Path: path, DataDir: data, Key: master, MailDomain: "haugiang.gov.vn"})
-	if err != nil {
-		t.Fatalf("open a release 1 database: %v", err)
-	}
-	defer db.Close()
 	// Migrations that rewrite the schema's text in place (writable_schema)
 	// must leave a database SQLite finds whole, rows and indexes included.
 	var check string
 	if err := db.r.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
 		t.Fatalf("integrity check after the upgrade: %q, %v", check, err)
 	}
-	err = db.Read(ctx, func(tx *Tx) error {
+	err := db.Read(ctx, func(tx *Tx) error {
 		r, err := tx.Report("PA-2026-000001")
 		if err != nil {
 			return err
