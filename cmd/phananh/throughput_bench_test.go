@@ -9,12 +9,13 @@ import (
 	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/pprof/profile"
+
+	"haugiang.gov.vn/phananh/intake/intaketest"
 )
 
 // BenchmarkThroughput runs the daemon (`phananh serve`, in this process)
@@ -67,10 +68,10 @@ func BenchmarkThroughput(b *testing.B) {
 	e.smtpSection = fmt.Sprintf("[smtp]\nhost = %q\nport = %d\ntls = \"none\"\nfrom = \"phananh@haugiang.gov.vn\"\nretry_max = \"2s\"\n", host, port)
 	e.config = e.writeConfig("", "")
 	ctx := context.Background()
-	photo := benchPhoto(b)
+	photo := intaketest.Photo()
 	start := time.Now()
 	for i := range b.N {
-		e.deliver(time.Now(), benchReport(i, photo))
+		e.deliver(time.Now(), intaketest.Report(i, time.Now(), photo))
 	}
 	b.Logf("%d reports delivered in %v", b.N, time.Since(start).Round(time.Millisecond))
 
@@ -101,7 +102,7 @@ func BenchmarkThroughput(b *testing.B) {
 		time.Sleep(time.Second) // the daemon waits in IDLE
 		want := sink.Count() + 2
 		t := time.Now()
-		e.deliver(time.Now(), benchReport(b.N+i, photo))
+		e.deliver(time.Now(), intaketest.Report(b.N+i, time.Now(), photo))
 		if err := sink.WaitFor(ctx, want); err != nil {
 			b.Fatal(err)
 		}
@@ -236,33 +237,4 @@ func sampleHeap() func() (inUse, live uint64) {
 		}
 	}()
 	return func() (uint64, uint64) { close(done); p := <-most; return p[0], p[1] }
-}
-
-// benchPhoto is a small photo with its EXIF block, padded to about 3 KB.
-func benchPhoto(b *testing.B) []byte {
-	jpeg, err := os.ReadFile("testdata/gps.jpg")
-	if err != nil {
-		b.Fatal(err)
-	}
-	pad := make([]byte, 3<<10-len(jpeg))
-	for i := range pad {
-		pad[i] = byte(i * 7)
-	}
-	return append(jpeg, pad...)
-}
-
-// benchReport is citizen report i, from a sender of its own: about 5 KB,
-// a text with the form's labels and a photo.
-func benchReport(i int, photo []byte) string {
-	var s strings.Builder
-	fmt.Fprintf(&s, "From: Người dân %d <dan%d@example.com>\r\nTo: phananh@haugiang.gov.vn\r\n", i, i)
-	fmt.Fprintf(&s, "Subject: =?UTF-8?Q?M=E1=BA=A5t_=C4=91i=E1=BB=87n_s=E1=BB=91_%d?=\r\n", i)
-	fmt.Fprintf(&s, "Message-ID: <bench-%d@mail.example.com>\r\nDate: %s\r\nMIME-Version: 1.0\r\n", i, time.Now().Format(time.RFC1123Z))
-	s.WriteString("Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-	fmt.Fprintf(&s, "Kính gửi Trung tâm,\r\n\r\nHọ tên: Người dân %d\r\nSố điện thoại: 0912 345 %03d\r\nĐịa chỉ: ấp %d, xã Vị Đông, huyện Vị Thủy\r\n", i, i%1000, i%50)
-	fmt.Fprintf(&s, "Nội dung: Khu vực ấp %d bị cúp điện từ sáng đến giờ chưa có lại, mã số %d. Đường dây trước nhà bị đứt sau cơn mưa lớn tối qua, "+
-		"rất nguy hiểm cho người đi đường và trẻ em đi học.\r\n\r\nTrân trọng.\r\n", i%50, i)
-	s.WriteString("\r\n--b1\r\nContent-Type: image/jpeg; name=\"anh.jpg\"\r\nContent-Disposition: attachment; filename=\"anh.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
-	s.WriteString(base64Lines(photo) + "--b1--\r\n")
-	return s.String()
 }
