@@ -90,8 +90,7 @@ func TestE2EFollowUpAndRating(t *testing.T) {
 	at := receivedAt
 	next := func() time.Time { at = at.Add(10 * time.Minute); return at }
 
-	e.deliver(at, citizenReport(51, e2eCitizen))
-	code := e.waitMail("ack", e2eCitizen, 1).code()
+	code := e.reported(51, 1, at)
 	triage := e.waitMail("triage", e2eReceiver, 1)
 
 	e.deliver(next(), citizenMail("Người dân 51 <"+e2eCitizen+">", "follow-51@mail.example.com", "["+code+"] bổ sung",

@@ -162,6 +162,24 @@ func (e *env) deliver(at time.Time, raws ...string) {
 	}
 }
 
+// reported delivers the citizen's report n, received at at, and returns
+// its code from the citizen's nth acknowledgement (the test's nth report).
+func (e *env) reported(n, nth int, at time.Time) string {
+	e.t.Helper()
+	e.deliver(at, citizenReport(n, e2eCitizen))
+	return e.waitMail("ack", e2eCitizen, nth).code()
+}
+
+// forwarded delivers a report as reported does and has the receiver
+// accept it ten minutes later; it returns the report's code and the
+// handler's assignment.
+func (e *env) forwarded(n, nth int, at time.Time) (string, sentMail) {
+	e.t.Helper()
+	code := e.reported(n, nth, at)
+	e.replyTo(e.mailAbout("triage", e2eReceiver, code), e2eReceiver, at.Add(10*time.Minute), "/tiepnhan\n", "")
+	return code, e.mailAbout("assignment", e2eHandler, code)
+}
+
 func (e *env) count(mailbox string) int {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

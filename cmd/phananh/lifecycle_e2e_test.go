@@ -52,8 +52,7 @@ func TestE2ELifecycle(t *testing.T) {
 	at := receivedAt
 	next := func() time.Time { at = at.Add(20 * time.Minute); return at }
 
-	e.deliver(at, citizenReport(42, e2eCitizen))
-	code := e.waitMail("ack", e2eCitizen, 1).code()
+	code := e.reported(42, 1, at)
 	triage := e.waitMail("triage", e2eReceiver, 1)
 	if body := triage.text(); !strings.Contains(body, "/accept") || !strings.Contains(body, "Hạn tiếp nhận, chuyển xử lý") {
 		t.Errorf("the triage notice has no deadline or cheat sheet:\n%s", body)

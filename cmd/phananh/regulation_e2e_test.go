@@ -25,8 +25,7 @@ func TestE2ESecret(t *testing.T) {
 	e.startDaemon()
 	base := "http://" + e.daemon.listener.Addr().String()
 	at := receivedAt
-	e.deliver(at, citizenReport(7, e2eCitizen))
-	code := e.waitMail("ack", e2eCitizen, 1).code()
+	code := e.reported(7, 1, at)
 	const result = "Đã xử lý theo phương án của Bộ Chỉ huy quân sự tỉnh."
 	e.walk(code, e2eCitizen, &at, result, "hien-truong.jpg", false)
 	e.replyTo(e.mailAbout("review", e2eApprover, code), e2eApprover, at.Add(20*time.Minute), "/bimatnhanuoc\n/duyet\n", "")
@@ -76,8 +75,7 @@ func TestE2EEscalateAfterRating(t *testing.T) {
 	e.startDaemon()
 	at := receivedAt
 	next := func() time.Time { at = at.Add(20 * time.Minute); return at }
-	e.deliver(at, citizenReport(8, e2eCitizen))
-	code := e.waitMail("ack", e2eCitizen, 1).code()
+	code := e.reported(8, 1, at)
 	result := e.walk(code, e2eCitizen, &at, "Đã kéo lại dây dẫn.", "", true)
 
 	e.replyTo(result, e2eCitizen, next(), "Không hài lòng\n\nTối nào điện cũng chập chờn.\n", "")
@@ -207,8 +205,7 @@ func TestE2EDifficulties(t *testing.T) {
 	e.startDaemon()
 	at := receivedAt
 	next := func() time.Time { at = at.Add(20 * time.Minute); return at }
-	e.deliver(at, citizenReport(10, e2eCitizen))
-	code := e.waitMail("ack", e2eCitizen, 1).code()
+	code := e.reported(10, 1, at)
 	e.replyTo(e.waitMail("triage", e2eReceiver, 1), e2eReceiver, next(), "/tiepnhan\n", "")
 	const back = "/tralai\nNguyên nhân: đường dây do xã quản lý.\nCăn cứ: phân cấp quản lý lưới điện.\nĐề xuất: UBND huyện Vị Thủy.\n"
 	e.replyTo(e.waitMail("assignment", e2eHandler, 1), e2eHandler, next(), back, "")
