@@ -102,6 +102,14 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 			}
 		}
 	}
+	if oneEscaped {
+		// After folding, which looks for the escaper's calls (escape.go).
+		for kind, k := range kinds {
+			for _, lang := range k.langs {
+				escapeOne(s.html[kind+"."+lang])
+			}
+		}
+	}
 	return s, nil
 }
 
