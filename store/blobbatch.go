@@ -61,18 +61,10 @@ func (g *BlobBatch) Create() (*BlobWriter, error) {
 	return w, nil
 }
 
-// CreateFile starts a blob that is a file whatever its size. The file is
-// made once the blob's first chunk is sealed (by Commit, for a blob of one
-// chunk), so that its header and that chunk go in one write.
-func (g *BlobBatch) CreateFile() (*BlobWriter, error) {
-	w, err := g.Create()
-	if err != nil {
-		return nil, err
-	}
-	w.file = true
-	w.mem = append(getChunk(), w.mem...) // its first chunk's room, given back by toFile
-	return w, nil
-}
+// CreateFile starts a blob as Create does: held in memory until its first
+// chunk is sealed (by Commit, for a blob of one chunk), so that its header
+// and that chunk go into the batch's pack in one write.
+func (g *BlobBatch) CreateFile() (*BlobWriter, error) { return g.Create() }
 
 // Open returns a reader of a blob's plain content, of this batch or any
 // other: a blob of the batch opens once its Commit has returned.

@@ -210,14 +210,13 @@ func (b *Blobs) path(name string) string {
 type BlobWriter struct {
 	blobs *Blobs
 	batch *BlobBatch // nil: Commit makes the blob durable itself
-	file  bool       // a file whatever its size (CreateFile)
 	f     *os.File   // nil while the blob is held in memory (its first chunk)
 	fname string     // the file's name, once it is a file
 	made  bool       // createIn made the file's folder
 	pack  *pack      // a batch's blob: the pack it is written into, from start
 	start int64
 	n     int64  // bytes written to the file or the pack
-	mem   []byte // the blob's bytes while f is nil
+	mem   []byte // the blob's header and first chunk while f is nil, once sealed
 	key   []byte
 	aead  cipher.AEAD
 	name  hash.Hash // the keyed content hash, made at the first Write
@@ -254,7 +253,7 @@ func (b *Blobs) newWriter() (*BlobWriter, error) {
 		return nil, err
 	}
 	return &BlobWriter{
-		blobs: b, mem: []byte(blobMagic), key: key, aead: aead, buf: getChunk(),
+		blobs: b, key: key, aead: aead, buf: getChunk(),
 	}, nil
 }
 
@@ -276,18 +275,23 @@ func (w *BlobWriter) hashed() hash.Hash {
 	return w.name
 }
 
-// chunks are the buffers of one sealed chunk that writers and readers
-// use in turn: a blob would otherwise allocate, and the collector sweep,
-// 64 KiB or more for a message of a few.
+// chunks are the buffers of one sealed chunk, with room for a blob's
+// header before it, that writers and readers use in turn: a blob would
+// otherwise allocate, and the collector sweep, 64 KiB or more for a
+// message of a few.
 var chunks = sync.Pool{New: func() any {
-	b := make([]byte, 0, blobChunkSize+16) // 16: AES-GCM's overhead
+	b := make([]byte, 0, chunkRoom)
 	return &b
 }}
+
+// chunkRoom is the size of a buffer of chunks: a blob's header and a
+// chunk sealed (16: AES-GCM's overhead).
+const chunkRoom = len(blobMagic) + blobChunkSize + 16
 
 func getChunk() []byte { return (*chunks.Get().(*[]byte))[:0] }
 
 func putChunk(b []byte) {
-	if cap(b) == blobChunkSize+16 {
+	if cap(b) == chunkRoom {
 		b = b[:0]
 		chunks.Put(&b)
 	}
@@ -319,14 +323,13 @@ func (w *BlobWriter) toFile() error {
 		}
 		w.f, w.fname, w.made = f, name, made
 	}
-	if err := w.write(w.mem); err != nil {
-		return err
+	if w.mem == nil { // a blob of no chunk yet (Blobs.Create)
+		w.mem = append(getChunk(), blobMagic...)
 	}
-	if w.file {
-		putChunk(w.mem)
-	}
+	err := w.write(w.mem)
+	putChunk(w.mem)
 	w.mem = nil
-	return nil
+	return err
 }
 
 // write writes p to the blob's file or pack.
@@ -366,20 +369,22 @@ func (w *BlobWriter) Write(p []byte) (int, error) {
 func (w *BlobWriter) Size() int64 { return w.size }
 
 func (w *BlobWriter) flushChunk(last bool) error {
-	sealed := w.aead.Seal(w.buf[:0], chunkNonce(w.chunk, last), w.buf, nil)
-	if w.f == nil && !last {
-		if err := w.toFile(); err != nil {
-			return err
-		}
-	}
-	if w.f == nil {
-		w.mem = append(w.mem, sealed...)
-	} else if err := w.write(sealed); err != nil {
-		return err
-	}
+	nonce := chunkNonce(w.chunk, last)
 	w.chunk++
+	if w.f == nil {
+		// The first chunk, sealed behind the blob's header in a buffer
+		// of the pool, held until the blob's file or pack is known
+		// (Commit, or the next chunk), then written with it in one write.
+		w.mem = w.aead.Seal(append(getChunk(), blobMagic...), nonce, w.buf, nil)
+		w.buf = w.buf[:0]
+		if last {
+			return nil
+		}
+		return w.toFile()
+	}
+	sealed := w.aead.Seal(w.buf[:0], nonce, w.buf, nil)
 	w.buf = w.buf[:0]
-	return nil
+	return w.write(sealed)
 }
 
 func chunkNonce(n uint64, last bool) []byte {
@@ -476,6 +481,7 @@ func (w *BlobWriter) Abort() error {
 	w.err = errors.New("blob: aborted")
 	w.release()
 	if w.f == nil {
+		putChunk(w.mem)
 		w.mem = nil
 		return nil
 	}
