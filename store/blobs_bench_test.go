@@ -99,3 +99,29 @@ func BenchmarkOpenPacked(b *testing.B) {
 		r.Close()
 	}
 }
+
+// BenchmarkPackInPlace is the check that a transaction naming a packed
+// blob makes of its pack (Tx.packInPlace), the pack's name not cached.
+func BenchmarkPackInPlace(b *testing.B) {
+	db := openTest(b, b.TempDir(), testKey)
+	g := db.Blobs().Batch()
+	w, err := g.CreateFile()
+	if err != nil {
+		b.Fatal(err)
+	}
+	w.Write(photo(9000, 1))
+	ref, err := w.Commit()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := g.Sync(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		tx := &Tx{db: db}
+		if err := tx.packInPlace(ref); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
