@@ -70,23 +70,31 @@ func BenchmarkPutAlone(b *testing.B) {
 	b.ReportMetric(float64((u-user+s-sys).Microseconds())/float64(b.N), "cpu-µs/blob")
 }
 
+// packedBlob writes content as an attachment of a batch of its own, syncs
+// the batch and returns the blob's reference.
+func packedBlob(tb testing.TB, db *DB, content []byte) string {
+	tb.Helper()
+	g := db.Blobs().Batch()
+	w, err := g.CreateFile()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w.Write(content)
+	ref, err := w.Commit()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := g.Sync(); err != nil {
+		tb.Fatal(err)
+	}
+	return ref
+}
+
 // BenchmarkOpenPacked reads a 3 KB blob of a pack back whole, as the
 // mailer reads a report's photo to attach it.
 func BenchmarkOpenPacked(b *testing.B) {
 	db := openTest(b, b.TempDir(), testKey)
-	g := db.Blobs().Batch()
-	w, err := g.CreateFile()
-	if err != nil {
-		b.Fatal(err)
-	}
-	w.Write(bytes.Repeat([]byte("ảnh chụp "), 3<<10/len("ảnh chụp ")))
-	ref, err := w.Commit()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := g.Sync(); err != nil {
-		b.Fatal(err)
-	}
+	ref := packedBlob(b, db, bytes.Repeat([]byte("ảnh chụp "), 3<<10/len("ảnh chụp ")))
 	b.ReportAllocs()
 	for b.Loop() {
 		r, err := db.Blobs().Open(ref)
@@ -104,19 +112,7 @@ func BenchmarkOpenPacked(b *testing.B) {
 // blob makes of its pack (Tx.packInPlace), the pack's name not cached.
 func BenchmarkPackInPlace(b *testing.B) {
 	db := openTest(b, b.TempDir(), testKey)
-	g := db.Blobs().Batch()
-	w, err := g.CreateFile()
-	if err != nil {
-		b.Fatal(err)
-	}
-	w.Write(photo(9000, 1))
-	ref, err := w.Commit()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := g.Sync(); err != nil {
-		b.Fatal(err)
-	}
+	ref := packedBlob(b, db, photo(9000, 1))
 	b.ReportAllocs()
 	for b.Loop() {
 		tx := &Tx{db: db}
