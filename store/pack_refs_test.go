@@ -236,6 +236,49 @@ func TestSweepBesideStalledBatch(t *testing.T) {
 	}
 }
 
+// TestMailSentArchiveSwept: the outbox records a mail the server
+// accepted while the sweep has the pack of its archive set aside (an
+// outbox batch stalled an hour): the mail is recorded sent, so that it is
+// never sent again, without an archive naming a pack that may go.
+func TestMailSentArchiveSwept(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	var r Report
+	err := db.Write(ctx, func(tx *Tx) (err error) {
+		if r, err = tx.CreateReport(sample(time.Now())); err != nil {
+			return err
+		}
+		_, err = tx.Enqueue(Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: r.Citizen.Email, Role: "citizen",
+			Data: []byte(`{}`)}, r.ReceivedAt)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var due []Mail
+	db.Read(ctx, func(tx *Tx) (err error) { due, err = tx.DueMail(time.Now().Add(time.Hour), 10); return err })
+	if len(due) != 1 {
+		t.Fatalf("due mail %+v", due)
+	}
+	g := db.Blobs().Batch()
+	sent := put(t, g.Create, []byte("Kính gửi ông/bà."))
+	if err := g.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := parseRef(sent)
+	if err := os.Rename(db.blobs.path(p.name), db.blobs.path(p.name)+asideSuffix); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Write(ctx, func(tx *Tx) error { return tx.MailSent(due[0], time.Now(), sent) }); err != nil {
+		t.Fatalf("the mail is not recorded sent: %v", err)
+	}
+	var mails []Mail
+	db.Read(ctx, func(tx *Tx) (err error) { mails, err = tx.ReportMail(r.ID); return err })
+	if len(mails) != 1 || mails[0].State != "sent" || mails[0].SentKey != "" {
+		t.Errorf("mail recorded %+v; want sent, with no archive", mails)
+	}
+}
+
 // TestSweepPutsBackAside: a pack a sweep set aside when it was killed is
 // put back by the next sweep, which keeps it when a row names it.
 func TestSweepPutsBackAside(t *testing.T) {
