@@ -3,15 +3,14 @@ package intake
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"testing"
 
+	"haugiang.gov.vn/phananh/intake/intaketest"
 	"haugiang.gov.vn/phananh/store"
 )
 
@@ -22,19 +21,12 @@ func photoReport(n, size int) (string, []byte) {
 		panic(err)
 	}
 	photo := append(jpeg, bytes.Repeat([]byte{byte(n)}, size-len(jpeg))...)
-	enc := base64.StdEncoding.EncodeToString(photo)
-	var b strings.Builder
-	for len(enc) > 76 {
-		b.WriteString(enc[:76] + "\r\n")
-		enc = enc[76:]
-	}
-	b.WriteString(enc + "\r\n")
 	raw := eml([]string{fmt.Sprintf("From: dan%d@example.com", n), "To: phananh@haugiang.gov.vn", "Subject: Mất điện ấp " + fmt.Sprint(n),
 		fmt.Sprintf("Message-ID: <photo%d@example.com>", n), "Date: Mon, 23 Nov 2026 08:10:00 +0700", "MIME-Version: 1.0",
 		`Content-Type: multipart/mixed; boundary="b1"`},
 		"--b1\nContent-Type: text/plain; charset=UTF-8\n\n"+outage+"--b1\nContent-Type: image/jpeg; name=\"anh.jpg\"\n"+
 			"Content-Disposition: attachment; filename=\"anh.jpg\"\nContent-Transfer-Encoding: base64\n\n")
-	return raw + b.String() + "--b1--\r\n", photo
+	return raw + intaketest.Base64Lines(photo) + "--b1--\r\n", photo
 }
 
 // TestBatchDiskFull: the disk fills up while a batch's messages and

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"haugiang.gov.vn/phananh/intake"
+	"haugiang.gov.vn/phananh/intake/intaketest"
 	"haugiang.gov.vn/phananh/intake/mailbox"
 	"haugiang.gov.vn/phananh/mailer/smtptest"
 	"haugiang.gov.vn/phananh/rules/calendar"
@@ -277,7 +278,7 @@ func citizenPhotoReport(n int, from string, photo []byte) string {
 	head, text, _ := strings.Cut(citizenReport(n, from), "Content-Type: text/plain")
 	return head + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain" + text +
 		"--b1\r\nContent-Type: image/jpeg; name=\"anh.jpg\"\r\nContent-Disposition: attachment; filename=\"anh.jpg\"\r\n" +
-		"Content-Transfer-Encoding: base64\r\n\r\n" + base64Lines(photo) + "--b1--\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\n" + intaketest.Base64Lines(photo) + "--b1--\r\n"
 }
 
 // orphanFiles counts the blob files no row names, the daemon being

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,6 +19,7 @@ import (
 
 	"haugiang.gov.vn/phananh/intake/imaptest"
 	"haugiang.gov.vn/phananh/intake/imaptest/backend"
+	"haugiang.gov.vn/phananh/intake/intaketest"
 	"haugiang.gov.vn/phananh/mailer/smtptest"
 	"haugiang.gov.vn/phananh/store"
 )
@@ -312,22 +312,9 @@ func reportWithFiles(id, extra string, files ...sentFile) string {
 		e2eCitizen, id, extra)
 	for _, f := range files {
 		fmt.Fprintf(&b, "--b1\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\n"+
-			"Content-Transfer-Encoding: base64\r\n\r\n%s", f.typ, f.name, f.name, base64Lines(f.data))
+			"Content-Transfer-Encoding: base64\r\n\r\n%s", f.typ, f.name, f.name, intaketest.Base64Lines(f.data))
 	}
 	b.WriteString("--b1--\r\n")
-	return b.String()
-}
-
-// base64Lines is data in base64, in lines of 76 characters, each ending
-// with CRLF, as a mail program writes an attachment.
-func base64Lines(data []byte) string {
-	enc := base64.StdEncoding.EncodeToString(data)
-	var b strings.Builder
-	for len(enc) > 76 {
-		b.WriteString(enc[:76] + "\r\n")
-		enc = enc[76:]
-	}
-	b.WriteString(enc + "\r\n")
 	return b.String()
 }
 

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	gomessage "github.com/emersion/go-message"
+
+	"haugiang.gov.vn/phananh/intake/intaketest"
 )
 
 // TestE2ETriageFromTheNoticeAlone: a receiver does the job from the
@@ -81,7 +83,7 @@ func photoReport(t *testing.T, n int, from string) string {
 		"Content-Transfer-Encoding: 8bit\r\n\r\nKhu vực ấp %d, xã Vị Đông, huyện Vị Thủy bị cúp điện từ sáng, cột điện nghiêng.\r\n"+
 		"Số điện thoại: 0912 345 %03d\r\n\r\n--b1\r\nContent-Type: image/jpeg; name=\"hien-truong.jpg\"\r\n"+
 		"Content-Disposition: attachment; filename=\"hien-truong.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n", n, from, n, n, n%1000)
-	b.WriteString(base64Lines(jpg) + "--b1--\r\n")
+	b.WriteString(intaketest.Base64Lines(jpg) + "--b1--\r\n")
 	return b.String()
 }
 

@@ -37,11 +37,19 @@ func Report(i int, date time.Time, photo []byte) string {
 	fmt.Fprintf(&s, "Nội dung: Khu vực ấp %d bị cúp điện từ sáng đến giờ chưa có lại, mã số %d. Đường dây trước nhà bị đứt sau cơn mưa lớn tối qua, "+
 		"rất nguy hiểm cho người đi đường và trẻ em đi học.\r\n\r\nTrân trọng.\r\n", i%50, i)
 	s.WriteString("\r\n--b1\r\nContent-Type: image/jpeg; name=\"anh.jpg\"\r\nContent-Disposition: attachment; filename=\"anh.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
-	enc := base64.StdEncoding.EncodeToString(photo)
+	s.WriteString(Base64Lines(photo) + "--b1--\r\n")
+	return s.String()
+}
+
+// Base64Lines is data in base64, in lines of 76 characters each ended by
+// CRLF, as mail clients write an attachment.
+func Base64Lines(data []byte) string {
+	enc := base64.StdEncoding.EncodeToString(data)
+	var b strings.Builder
 	for len(enc) > 76 {
-		s.WriteString(enc[:76] + "\r\n")
+		b.WriteString(enc[:76] + "\r\n")
 		enc = enc[76:]
 	}
-	s.WriteString(enc + "\r\n--b1--\r\n")
-	return s.String()
+	b.WriteString(enc + "\r\n")
+	return b.String()
 }
