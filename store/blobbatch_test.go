@@ -351,27 +351,22 @@ func backupAndRestore(t *testing.T, db *DB, reports int) Options {
 	return opt
 }
 
-// TestSmallBlobsSweptAndBackedUp: a pack that only a raw message names,
-// and one that only a sent mail's archive names, are no orphans; a
-// backup copies them, and the restored store reads both.
-func TestSmallBlobsSweptAndBackedUp(t *testing.T) {
-	dir := t.TempDir()
-	db := openTest(t, dir, testKey)
+// queuedAck writes a report, with its raw message when rawRef is not
+// empty, and queues its acknowledgement; it returns the report and the
+// acknowledgement as the outbox reads it, due.
+func queuedAck(t *testing.T, db *DB, rawRef string) (Report, Mail) {
+	t.Helper()
 	ctx := context.Background()
-	raw, sent := []byte("From: dan@example.vn\r\n\r\nMất điện ấp 3"), []byte(strings.Repeat("Kính gửi ông/bà. ", 500))
-	in := db.Blobs().Batch()
-	rawRef := put(t, in.Create, raw)
-	if err := in.Sync(); err != nil {
-		t.Fatal(err)
-	}
-	err := db.Write(ctx, func(tx *Tx) error {
-		r, err := tx.CreateReport(sample(time.Now()))
-		if err != nil {
+	var r Report
+	err := db.Write(ctx, func(tx *Tx) (err error) {
+		if r, err = tx.CreateReport(sample(time.Now())); err != nil {
 			return err
 		}
-		if _, err := tx.RecordMessage(Message{RawKey: rawRef, Sender: r.Citizen.Email, Kind: "report",
-			ReportCode: r.Code, ReceivedAt: r.ReceivedAt, ProcessedAt: r.ReceivedAt}); err != nil {
-			return err
+		if rawRef != "" {
+			if _, err := tx.RecordMessage(Message{RawKey: rawRef, Sender: r.Citizen.Email, Kind: "report",
+				ReportCode: r.Code, ReceivedAt: r.ReceivedAt, ProcessedAt: r.ReceivedAt}); err != nil {
+				return err
+			}
 		}
 		_, err = tx.Enqueue(Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: r.Citizen.Email, Role: "citizen",
 			Data: []byte(`{}`)}, r.ReceivedAt)
@@ -385,12 +380,29 @@ func TestSmallBlobsSweptAndBackedUp(t *testing.T) {
 	if len(due) != 1 {
 		t.Fatalf("due mail %+v", due)
 	}
+	return r, due[0]
+}
+
+// TestSmallBlobsSweptAndBackedUp: a pack that only a raw message names,
+// and one that only a sent mail's archive names, are no orphans; a
+// backup copies them, and the restored store reads both.
+func TestSmallBlobsSweptAndBackedUp(t *testing.T) {
+	dir := t.TempDir()
+	db := openTest(t, dir, testKey)
+	ctx := context.Background()
+	raw, sent := []byte("From: dan@example.vn\r\n\r\nMất điện ấp 3"), []byte(strings.Repeat("Kính gửi ông/bà. ", 500))
+	in := db.Blobs().Batch()
+	rawRef := put(t, in.Create, raw)
+	if err := in.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	_, ack := queuedAck(t, db, rawRef)
 	out := db.Blobs().Batch()
 	sentRef := put(t, out.Create, sent)
 	if err := out.Sync(); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Write(ctx, func(tx *Tx) error { return tx.MailSent(due[0], time.Now(), sentRef) }); err != nil {
+	if err := db.Write(ctx, func(tx *Tx) error { return tx.MailSent(ack, time.Now(), sentRef) }); err != nil {
 		t.Fatal(err)
 	}
 	old := time.Now().Add(-2 * orphanAge)

@@ -243,23 +243,7 @@ func TestSweepBesideStalledBatch(t *testing.T) {
 func TestMailSentArchiveSwept(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	ctx := context.Background()
-	var r Report
-	err := db.Write(ctx, func(tx *Tx) (err error) {
-		if r, err = tx.CreateReport(sample(time.Now())); err != nil {
-			return err
-		}
-		_, err = tx.Enqueue(Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: r.Citizen.Email, Role: "citizen",
-			Data: []byte(`{}`)}, r.ReceivedAt)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var due []Mail
-	db.Read(ctx, func(tx *Tx) (err error) { due, err = tx.DueMail(time.Now().Add(time.Hour), 10); return err })
-	if len(due) != 1 {
-		t.Fatalf("due mail %+v", due)
-	}
+	r, ack := queuedAck(t, db, "")
 	g := db.Blobs().Batch()
 	sent := put(t, g.Create, []byte("Kính gửi ông/bà."))
 	if err := g.Sync(); err != nil {
@@ -269,7 +253,7 @@ func TestMailSentArchiveSwept(t *testing.T) {
 	if err := os.Rename(db.blobs.path(p.name), db.blobs.path(p.name)+asideSuffix); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Write(ctx, func(tx *Tx) error { return tx.MailSent(due[0], time.Now(), sent) }); err != nil {
+	if err := db.Write(ctx, func(tx *Tx) error { return tx.MailSent(ack, time.Now(), sent) }); err != nil {
 		t.Fatalf("the mail is not recorded sent: %v", err)
 	}
 	var mails []Mail
