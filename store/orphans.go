@@ -56,8 +56,21 @@ type Orphans struct {
 // finds the pack gone and is refused. The files named now are put back;
 // the others are removed. A file a crash left aside is put back by the
 // next sweep, and judged again.
+//
+// One sweep removes at a time: a sweep started while another is under way
+// in the process (the start-up one of a daemon started just before the
+// nightly job) returns at once, having done nothing, since putting back
+// the files the other has set aside would let a stalled batch name a pack
+// the other has judged unnamed, and then removes. Only serve removes, one
+// serve a store (its lock); phananh check only counts.
 func (db *DB) SweepOrphans(ctx context.Context, now time.Time, dryRun bool) (Orphans, error) {
 	var o Orphans
+	if !dryRun {
+		if !db.sweeping.TryLock() {
+			return o, nil
+		}
+		defer db.sweeping.Unlock()
+	}
 	files, err := db.orphanFiles(ctx, now.Add(-orphanAge), !dryRun)
 	if err != nil {
 		return o, err

@@ -87,6 +87,8 @@ type DB struct {
 	committed, checkpointed chan struct{}
 	checkpointing           sync.Mutex   // one checkpoint at a time in the process
 	walFrames               atomic.Int64 // the frames in the WAL at the last checkpoint
+	// sweeping is held by the orphan sweep that removes (SweepOrphans).
+	sweeping sync.Mutex
 }
 
 // ErrWrongKey is returned by Open when the key is not the one the database
