@@ -143,7 +143,9 @@ func (db *DB) putBack(aside map[string]bool) {
 
 // packInPlace checks that the pack a blob reference names is in its
 // place, in the transaction that names it: see SweepOrphans. A reference
-// to no pack is not checked.
+// to no pack is not checked. Only an error that is fs.ErrNotExist says
+// that the sweep has the pack; any other (an I/O error) says nothing of
+// it, and a transaction refused for it is tried again.
 func (t *Tx) packInPlace(ref string) error {
 	// A packed reference is NAME-OFF-SIZE-KEY-HASH (blobRef); only its
 	// name is read here, since it is read again whole when opened.
@@ -155,8 +157,12 @@ func (t *Tx) packInPlace(ref string) error {
 	if name == t.placed { // a message's blobs share a pack, as a rule
 		return nil
 	}
-	if _, err := os.Stat(t.db.blobs.path(name)); err != nil {
-		return fmt.Errorf("store: blob pack %s: not in place (an orphan swept): %w", name, err)
+	_, err := os.Stat(t.db.blobs.path(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: blob pack %s: not in place (set aside or removed by the orphan sweep): %w", name, err)
+	}
+	if err != nil {
+		return fmt.Errorf("store: blob pack %s: %w", name, err)
 	}
 	t.placed = name
 	return nil

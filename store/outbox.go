@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 )
@@ -214,7 +215,7 @@ func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error)
 // them from m rather than reading them again: only the report's key is
 // read, once for the mails of a report recorded in one transaction.
 func (t *Tx) MailSent(m Mail, at time.Time, sentKey string) error {
-	if t.packInPlace(sentKey) != nil {
+	if err := t.packInPlace(sentKey); errors.Is(err, fs.ErrNotExist) {
 		sentKey = "" // its archive swept (SweepOrphans): the mail is still sent
 	}
 	k, err := t.keyFor(m.ReportID)

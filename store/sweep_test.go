@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"testing"
 	"time"
@@ -59,5 +61,53 @@ func TestSweepBesideSweep(t *testing.T) {
 		if _, err := os.Stat(f); err == nil {
 			t.Errorf("%s is still there", f)
 		}
+	}
+}
+
+// TestMailSentPackUnreadable: a stat of the archive's pack that fails
+// for another reason than its absence (an I/O error, a link loop) says
+// nothing of a sweep: the mail is recorded sent with its archive, which
+// opens once the pack can be read again.
+func TestMailSentPackUnreadable(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	r, ack := queuedAck(t, db, "")
+	g := db.Blobs().Batch()
+	body := []byte("Kính gửi ông/bà.")
+	sent := put(t, g.Create, body)
+	if err := g.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	g.Close()
+	pr, _ := parseRef(sent)
+	p := db.blobs.path(pr.name)
+	if err := os.Rename(p, p+".real"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(p, p); err != nil { // stat: too many links
+		t.Skip(err)
+	}
+	err := db.Write(ctx, func(tx *Tx) error { return tx.MailSent(ack, time.Now(), sent) })
+	if err != nil {
+		t.Fatalf("the mail is not recorded sent: %v", err)
+	}
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(p+".real", p); err != nil {
+		t.Fatal(err)
+	}
+	var mails []Mail
+	db.Read(ctx, func(tx *Tx) (err error) { mails, err = tx.ReportMail(r.ID); return err })
+	if len(mails) != 1 || mails[0].State != "sent" || mails[0].SentKey != sent {
+		t.Fatalf("mail recorded %+v; want sent, with its archive", mails)
+	}
+	b, err := db.Blobs().Open(mails[0].SentKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if got, err := io.ReadAll(b); err != nil || !bytes.Equal(got, body) {
+		t.Errorf("the archive reads %q, %v", got, err)
 	}
 }
