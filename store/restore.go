@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Restored is what Restore brought back.
@@ -276,6 +277,13 @@ func place(staged, opt Options) error {
 // copyTree copies the files under src to dst, which it creates. With
 // live, src is a data folder in use: a file removed between its folder's
 // listing and its copy (by the orphan sweep, an erasure) is left out.
+//
+// A blob file the orphan sweep has set aside (asideSuffix) is copied
+// under its name: a row may name it, since the sweep puts back what a
+// batch that stalled beside it named, and a sweep killed before it did
+// leaves it aside until the next (SweepOrphans). In a live folder a file
+// found neither under the name listed nor under the other was removed;
+// found under both, it is copied once.
 func copyTree(ctx context.Context, src, dst string, live bool) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -288,8 +296,25 @@ func copyTree(ctx context.Context, src, dst string, live bool) error {
 		if d.IsDir() {
 			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
 		}
-		err = copyFile(path, filepath.Join(dst, rel))
-		if live && errors.Is(err, fs.ErrNotExist) {
+		name, aside := strings.CutSuffix(d.Name(), asideSuffix)
+		if !isHex(name, 2*blobNameSize) {
+			name, aside = d.Name(), false
+		}
+		to := filepath.Join(dst, filepath.Dir(rel), name)
+		err = copyFile(path, to)
+		if !live || !errors.Is(err, fs.ErrNotExist) {
+			if aside && errors.Is(err, fs.ErrExist) {
+				return nil
+			}
+			return err
+		}
+		// Set aside, or put back, since the folder was listed.
+		other := path + asideSuffix
+		if aside {
+			other = strings.TrimSuffix(path, asideSuffix)
+		}
+		err = copyFile(other, to)
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrExist) {
 			return nil
 		}
 		return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -109,5 +110,40 @@ func TestMailSentPackUnreadable(t *testing.T) {
 	defer b.Close()
 	if got, err := io.ReadAll(b); err != nil || !bytes.Equal(got, body) {
 		t.Errorf("the archive reads %q, %v", got, err)
+	}
+}
+
+// TestBackupWhileAside: a backup taken while a pack that a row names is
+// set aside — by a sweep beside a stalled batch that committed before its
+// second reading, or one killed before it put the pack back — copies it
+// under its name, and the backup restores; a backup that holds it aside
+// (of an earlier version) is restored with it put back.
+func TestBackupWhileAside(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	_, refs := packedReports(t, db, db.Blobs().Batch(), photo(9000, 1))
+	r, _ := parseRef(refs[0])
+	p := db.blobs.path(r.name)
+	if err := os.Rename(p, p+asideSuffix); err != nil {
+		t.Fatal(err)
+	}
+	opt := backupAndRestore(t, db, 1)
+	if _, err := os.Stat(filepath.Join(opt.DataDir, "blobs", r.name[:2], r.name)); err != nil {
+		t.Errorf("the pack is not restored under its name: %v", err)
+	}
+
+	ctx := context.Background()
+	backup := filepath.Join(t.TempDir(), "backup")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(backup, "data", "blobs", r.name[:2], r.name)
+	if err := os.Rename(copied, copied+asideSuffix); err != nil {
+		t.Fatal(err)
+	}
+	into := t.TempDir()
+	opt = Options{Path: filepath.Join(into, "phananh.db"), DataDir: filepath.Join(into, "data"), Key: testKey,
+		KeysPath: db.keystore.path}
+	if res, err := Restore(ctx, backup, "", opt); err != nil || res.Reports != 1 {
+		t.Errorf("a backup holding the pack aside restored %+v, %v", res, err)
 	}
 }
