@@ -168,6 +168,34 @@ func (t *Tx) packInPlace(ref string) error {
 	return nil
 }
 
+// fileInPlace checks that the file of a blob of its own that a reference
+// names (a reference to a pack or of release 1 is not checked) is in its
+// place, or kept in the database by an earlier version, in the
+// transaction that names it: as packInPlace does for a pack. A mail's
+// files are checked so (Enqueue): a periodic report's are written
+// outside the transaction that queues its mail, and when the clock steps
+// forward an hour in between, or the data folder's server keeps another
+// time, the sweep may take them for orphans.
+func (t *Tx) fileInPlace(ref string) error {
+	const fileLen = 2*blobNameSize + 1 + 2*blobKeySize + 1 + 64
+	if len(ref) != fileLen || ref[2*blobNameSize] != '-' {
+		return nil
+	}
+	name := ref[:2*blobNameSize]
+	_, err := os.Stat(t.db.blobs.path(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		var one int
+		err = t.queryRow(`SELECT 1 FROM blob_data WHERE name = ?`, name).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: blob %s: not in place (set aside or removed by the orphan sweep): %w", name, fs.ErrNotExist)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("store: blob %s: %w", name, err)
+	}
+	return nil
+}
+
 // orphanFiles returns the names of the blob files changed before cutoff
 // that no row references; with restore, the files a crash left aside are
 // put back first.

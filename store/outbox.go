@@ -104,6 +104,14 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 	}
 	var files []byte
 	if len(m.Attachments) > 0 {
+		// A batch's packed files a mail names are named by the rows of
+		// the same transaction (AddAttachment checks them), or by rows
+		// before it.
+		for _, f := range m.Attachments {
+			if err := t.fileInPlace(f.BlobKey); err != nil {
+				return m, err
+			}
+		}
 		b, err := json.Marshal(m.Attachments)
 		if err != nil {
 			return m, err

@@ -3,9 +3,11 @@ package store
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -145,5 +147,47 @@ func TestBackupWhileAside(t *testing.T) {
 		KeysPath: db.keystore.path}
 	if res, err := Restore(ctx, backup, "", opt); err != nil || res.Reports != 1 {
 		t.Errorf("a backup holding the pack aside restored %+v, %v", res, err)
+	}
+}
+
+// TestEnqueueFileAside: a mail whose files are files of their own (a
+// periodic report's, written outside the transaction that queues the
+// mail) is refused while the sweep has one of them set aside — the
+// clock stepped forward an hour between the file's writing and the
+// mail's queueing, or the data folder's server keeps another time — and
+// queued when its files are in place, in the database of an earlier
+// version, or of release 1.
+func TestEnqueueFileAside(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	file := func(content string) string {
+		ref, _, err := db.Blobs().Put(strings.NewReader(content))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ref
+	}
+	enqueue := func(refs ...string) error {
+		var files []MailFile
+		for i, ref := range refs {
+			files = append(files, MailFile{BlobKey: ref, Name: fmt.Sprintf("bao-cao-%d.csv", i), Type: "text/csv"})
+		}
+		return db.Write(ctx, func(tx *Tx) error {
+			_, err := tx.Enqueue(Mail{Kind: "periodic-report", To: "ldvp@haugiang.gov.vn", Role: "reports",
+				Data: []byte(`{}`), Attachments: files}, time.Now())
+			return err
+		})
+	}
+	inPlace, kept, aside := file("a;b\r\n"), file("c;d\r\n"), file("e;f\r\n")
+	keptInDatabase(t, db, kept)
+	r, _ := parseRef(aside)
+	if err := os.Rename(db.blobs.path(r.name), db.blobs.path(r.name)+asideSuffix); err != nil {
+		t.Fatal(err)
+	}
+	if err := enqueue(inPlace, kept, strings.Repeat("5e", legacyBlobName/2)); err != nil {
+		t.Errorf("a mail whose files are in place is refused: %v", err)
+	}
+	if err := enqueue(inPlace, aside); err == nil {
+		t.Error("a mail naming a file set aside is queued")
 	}
 }
