@@ -69,9 +69,17 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	shared := map[string]*partials{}
 	for kind, k := range kinds {
 		for _, lang := range k.langs {
-			if err := s.parse(dir, kind, lang, layout); err != nil {
+			p, ok := shared[lang]
+			if !ok {
+				if p, err = s.parsePartials(dir, lang, layout); err != nil {
+					return nil, err
+				}
+				shared[lang] = p
+			}
+			if err := s.parse(dir, kind, lang, p); err != nil {
 				return nil, err
 			}
 		}
@@ -117,18 +125,63 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 // turn it off to compare.
 var memoized = true
 
-func (s *Set) parse(dir, kind, lang, layout string) error {
+// partials are a language's partials, parsed once and copied for each
+// kind: the plain text's, and the HTML's with the layout.
+type partials struct {
+	text *texttemplate.Template
+	html *htmltemplate.Template
+}
+
+func (s *Set) parsePartials(dir, lang, layout string) (*partials, error) {
+	partialTxt, err := read(dir, "partials."+lang+".txt")
+	if err != nil {
+		return nil, err
+	}
+	t, err := texttemplate.New("partials." + lang + ".txt").Funcs(s.funcs(lang)).Option("missingkey=error").Parse(partialTxt)
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	partialHTML, err := read(dir, "partials."+lang+".html")
+	if err != nil {
+		return nil, err
+	}
+	h, err := htmltemplate.New("layout.html").Funcs(htmltemplate.FuncMap(s.funcs(lang))).Option("missingkey=error").Parse(layout)
+	if err == nil {
+		_, err = h.New("partials." + lang + ".html").Parse(partialHTML)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	if _, ok := s.thread[lang]; !ok && t.Lookup("thread") != nil {
+		var b bytes.Buffer
+		if err := t.ExecuteTemplate(&b, "thread", nil); err != nil {
+			return nil, fmt.Errorf("templates: partials.%s.txt thread: %w", lang, err)
+		}
+		s.thread[lang] = strings.Join(strings.Fields(b.String()), " ")
+	}
+	return &partials{text: t, html: h}, nil
+}
+
+// parse parses a kind's templates in a language into copies of the
+// language's partials: each kind's trees are its own, since loading
+// rewrites them for the kind's data (memo.go, fold.go, escape.go) and
+// html/template escapes them in place.
+func (s *Set) parse(dir, kind, lang string, p *partials) error {
 	name, file := kind+"."+lang, files(kind)+"."+lang
 	txt, err := read(dir, file+".txt")
 	if err != nil {
 		return err
 	}
-	partialTxt, err := read(dir, "partials."+lang+".txt")
+	t, err := p.text.Clone()
 	if err != nil {
-		return err
+		return fmt.Errorf("templates: %w", err)
 	}
-	t, err := texttemplate.New(file + ".txt").Funcs(s.funcs(lang)).Option("missingkey=error").Parse(txt + partialTxt)
-	if err != nil {
+	for _, c := range t.Templates() {
+		if c.Tree != nil {
+			c.Tree = c.Tree.Copy() // text/template's Clone shares them
+		}
+	}
+	if t, err = t.New(file + ".txt").Parse(txt); err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
 	if t.Lookup("subject") == nil {
@@ -138,14 +191,7 @@ func (s *Set) parse(dir, kind, lang, layout string) error {
 	if err != nil {
 		return err
 	}
-	partialHTML, err := read(dir, "partials."+lang+".html")
-	if err != nil {
-		return err
-	}
-	h, err := htmltemplate.New("layout.html").Funcs(htmltemplate.FuncMap(s.funcs(lang))).Option("missingkey=error").Parse(layout)
-	if err == nil {
-		h, err = h.New("partials." + lang + ".html").Parse(partialHTML)
-	}
+	h, err := p.html.Clone() // the trees copied
 	if err == nil {
 		h, err = h.New(file + ".html").Parse(html)
 	}
@@ -153,13 +199,6 @@ func (s *Set) parse(dir, kind, lang, layout string) error {
 		return fmt.Errorf("templates: %w", err)
 	}
 	s.text[name], s.html[name] = t, h
-	if _, ok := s.thread[lang]; !ok && t.Lookup("thread") != nil {
-		var b bytes.Buffer
-		if err := t.ExecuteTemplate(&b, "thread", nil); err != nil {
-			return fmt.Errorf("templates: partials.%s.txt thread: %w", lang, err)
-		}
-		s.thread[lang] = strings.Join(strings.Fields(b.String()), " ")
-	}
 	return nil
 }
 
