@@ -538,7 +538,7 @@ func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
 		}
 		return b.read(r, io.NewSectionReader(p.f, r.off, r.size), packReader{&b.packs, p})
 	}
-	f, err := os.Open(b.path(r.name))
+	f, err := openAside(b.path(r.name))
 	if errors.Is(err, os.ErrNotExist) {
 		data, err := b.small(r.name)
 		if err != nil {
@@ -551,6 +551,21 @@ func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("blob %s: %w", r.name, err)
 	}
 	return b.read(r, f, f)
+}
+
+// openAside opens the file at path, or, when there is none, the file the
+// orphan sweep has set aside under its name: a row may name it until the
+// sweep's second reading puts it back, or until the next sweep after one
+// killed (SweepOrphans), and the outbox takes a mail's file that does not
+// open for gone.
+func openAside(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if a, err2 := os.Open(path + asideSuffix); err2 == nil {
+			return a, nil
+		}
+	}
+	return f, err
 }
 
 // read opens the blob src holds; c closes src.
