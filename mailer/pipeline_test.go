@@ -27,7 +27,7 @@ func TestNextEnvelopeBehindData(t *testing.T) {
 	host, port, _ := strings.Cut(srv.ln.Addr().String(), ":")
 	w.SMTP.Host, w.SMTP.Timeout = host, 2*time.Second
 	w.SMTP.Port, _ = strconv.Atoi(port)
-	acks(t, w, mails)
+	acksTo(t, w, mails, "dan@example.com") // on one session
 	if n, err := w.sendDue(context.Background()); err != nil || n != mails {
 		t.Fatalf("sent %d, %v; want %d", n, err, mails)
 	}
@@ -134,7 +134,7 @@ func TestMailInOneWrite(t *testing.T) {
 		return countingConn{c, func() { mu.Lock(); writes++; mu.Unlock() }}, err
 	}
 	const mails = 5
-	acks(t, w, mails)
+	acksTo(t, w, mails, "dan@example.com") // on one session
 	if n, err := w.SendDue(context.Background()); err != nil || n != mails {
 		t.Fatalf("sent %d, %v; want %d", n, err, mails)
 	}

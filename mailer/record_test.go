@@ -100,7 +100,7 @@ func TestOutageInTheMiddleOfABatch(t *testing.T) {
 			sink.SetDown(true)
 		}
 	}})
-	acks(t, w, 5)
+	acksTo(t, w, 5, "dan@example.com") // on one session, in order
 	if n, err := w.sendDue(context.Background()); n != 1 || err != nil {
 		t.Fatalf("during the outage: sent %d, %v; want 1", n, err)
 	}

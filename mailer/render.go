@@ -24,6 +24,7 @@ type rendering struct {
 	err   error
 	fatal bool
 	done  chan struct{}
+	sent  bool // done with: sent, or noted as not sent (renderer.done)
 }
 
 // render makes one mail ready to send, logging why it cannot be.
@@ -132,10 +133,10 @@ func (rr *renderer) next(i int) *rendering {
 }
 
 // envelope returns a function that waits for mail i and gives its
-// envelope, nil when it cannot go now or there is no mail i: the mail
-// sent after mail i-1, whose envelope may go ahead of it.
+// envelope, nil when it cannot go now or i is -1 (no mail): the mail sent
+// after another on its session, whose envelope may go ahead of it.
 func (rr *renderer) envelope(i int) func() *smtpEnvelope {
-	if i >= len(rr.rs) {
+	if i < 0 || i >= len(rr.rs) {
 		return nil
 	}
 	return func() *smtpEnvelope {
@@ -151,19 +152,20 @@ func (rr *renderer) done(i int) {
 	if b := rr.rs[i].body; b != nil {
 		b.close()
 	}
+	rr.rs[i].sent = true
 	<-rr.ahead
 }
 
-// close stops rendering and releases what was rendered and not sent:
-// from mail from on.
-func (rr *renderer) close(from int) {
+// close stops rendering and releases what was rendered and not sent. The
+// senders are done: it reads what they wrote.
+func (rr *renderer) close() {
 	close(rr.stop)
 	rr.wg.Wait()
 	rr.mu.Lock()
 	handed := rr.handed
 	rr.mu.Unlock()
-	for i := from; i < min(handed, len(rr.rs)); i++ {
-		if b := rr.rs[i].body; b != nil {
+	for _, r := range rr.rs[:min(handed, len(rr.rs))] {
+		if b := r.body; b != nil && !r.sent {
 			b.close()
 		}
 	}

@@ -18,9 +18,18 @@ import (
 // acks queues n acknowledgements to distinct citizens.
 func acks(t *testing.T, w *Worker, n int) {
 	t.Helper()
-	data, _ := json.Marshal(templates.Ack{Code: "PA-2026-000001"})
 	for i := range n {
-		enqueue(t, w, store.Mail{Kind: "ack", To: fmt.Sprintf("dan%d@example.com", i), Role: "citizen", Data: data})
+		acksTo(t, w, 1, fmt.Sprintf("dan%d@example.com", i))
+	}
+}
+
+// acksTo queues n acknowledgements to one address: a batch's mails to one
+// recipient go on one session, in their order.
+func acksTo(t *testing.T, w *Worker, n int, to string) {
+	t.Helper()
+	data, _ := json.Marshal(templates.Ack{Code: "PA-2026-000001"})
+	for range n {
+		enqueue(t, w, store.Mail{Kind: "ack", To: to, Role: "citizen", Data: data})
 	}
 }
 
@@ -73,8 +82,8 @@ func wantAccepted(t *testing.T, sink *smtptest.Server, n int) {
 }
 
 // TestOneSessionForManyMails sends two rounds of mail, as the daemon does
-// when new mail is queued: one SMTP session carries them all, and each
-// mail is recorded as sent once.
+// when new mail is queued: the worker's sessions, each opened once, carry
+// them all, and each mail is recorded as sent once.
 func TestOneSessionForManyMails(t *testing.T) {
 	db := openStore(t)
 	w, sink := newWorker(t, db, io.Discard)
@@ -86,10 +95,10 @@ func TestOneSessionForManyMails(t *testing.T) {
 			t.Fatalf("round %d: sent %d, %v", round, n, err)
 		}
 	}
-	if got := sink.Connections(); got != 1 {
-		t.Errorf("%d connections for 6 mails, want 1", got)
+	if got := sink.Connections(); got != sessions {
+		t.Errorf("%d connections for 6 mails, want %d", got, sessions)
 	}
-	if ok, _ := w.sess.c.Extension("PIPELINING"); !ok {
+	if ok, _ := w.sess[0].c.Extension("PIPELINING"); !ok {
 		t.Error("the sink offers no PIPELINING: the pipelined send went untested")
 	}
 	wantAllStates(t, db, "", "sent/1")
@@ -170,13 +179,13 @@ func testRefusals(t *testing.T, stepwise bool) {
 	w, sink := newWorker(t, db, io.Discard)
 	w.stepwise = stepwise
 	defer w.hangUp()
-	acks(t, w, 5)
+	acksTo(t, w, 5, "dan@example.com") // on one session, in order
 	sink.FailNext(1, 550)
 	if n, err := w.sendDue(context.Background()); err != nil || n != 4 {
 		t.Fatalf("sent %d, %v", n, err)
 	}
 	sink.FailNext(1, 451)
-	acks(t, w, 2)
+	acksTo(t, w, 2, "dan@example.com")
 	if n, err := w.sendDue(context.Background()); err != nil || n != 1 {
 		t.Fatalf("sent %d, %v", n, err)
 	}
@@ -200,7 +209,7 @@ func TestAcceptedButUnheard(t *testing.T) {
 			sink.DropConnections()
 		}
 	}})
-	acks(t, w, 2)
+	acksTo(t, w, 2, "dan@example.com") // on one session, in order
 	if n, err := w.sendDue(context.Background()); err != nil || n != 1 {
 		t.Fatalf("sent %d, %v", n, err)
 	}
@@ -249,8 +258,8 @@ func TestRecipientRefused(t *testing.T) {
 				t.Fatalf("sent %d, %v", n, err)
 			}
 			wantStates(t, db, "", map[int64]string{1: "sent/1", 2: "failed/1", 3: "queued/1", 4: "sent/1"})
-			if sink.Connections() != 1 {
-				t.Errorf("%d connections, want 1", sink.Connections())
+			if sink.Connections() != sessions {
+				t.Errorf("%d connections, want %d: one a session", sink.Connections(), sessions)
 			}
 		})
 	}

@@ -9,7 +9,10 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -36,9 +39,11 @@ type SMTP struct {
 	dialer gomail.DialContextFunc
 }
 
-// Worker sends the outbox's due mail, oldest first, on one SMTP session
-// kept open for mail after mail; each mail is rendered ahead of its send,
-// and the outcomes of a batch are recorded together.
+// Worker sends the outbox's due mail, oldest first, on a few SMTP
+// sessions kept open for mail after mail (sessions): each recipient's
+// mails of a batch go on one session, in their order; each mail is
+// rendered ahead of its send, and the outcomes of a batch are recorded
+// together.
 type Worker struct {
 	DB        *store.DB
 	Templates func() *templates.Set // the current set (reloaded on SIGHUP)
@@ -62,7 +67,9 @@ type Worker struct {
 	// and the schedule wake the worker from their own goroutines.
 	wake     chan struct{}
 	wakeOnce sync.Once
-	sess     *session // kept open between batches, closed when idle
+	// sess are the sessions, one a lane of a batch (lanes), each kept
+	// open between batches and closed when idle; nil when closed.
+	sess [sessions]*session
 	// unrecorded are the outcomes that could not be recorded (the disk is
 	// full): the outbox still holds those mails as due, and they are not
 	// sent again; their records are written before each round.
@@ -74,6 +81,13 @@ type Worker struct {
 
 // batch is the most mails read, sent and recorded together.
 const batch = 100
+
+// sessions is how many SMTP sessions the worker keeps, each with one
+// mail in flight: while one waits for the server's reply to a mail,
+// another's mail goes. Two are within what a relay allows a client
+// (Postfix's smtpd_client_connection_count_limit is 50), and on two cores
+// they keep the sender's turns from waiting for each other.
+const sessions = 2
 
 // idleHangUp is how long the session stays open with nothing to send:
 // less than the five minutes after which servers close idle sessions.
@@ -112,8 +126,10 @@ func (w *Worker) Run(ctx context.Context) error {
 		if err != nil && ctx.Err() == nil {
 			w.Log.Error("outbox", "err", err)
 		}
-		if w.sess != nil && time.Since(w.sess.used) > idleHangUp {
-			w.hangUp()
+		for l, s := range w.sess {
+			if s != nil && time.Since(s.used) > idleHangUp {
+				w.hangUpLane(l)
+			}
 		}
 		wait := poll
 		if next, nerr := w.nextAt(ctx); err == nil && nerr == nil && !next.IsZero() {
@@ -185,14 +201,16 @@ func (w *Worker) sendDue(ctx context.Context) (int, error) {
 	}
 }
 
-// sendBatch sends mails one after another on the session, each rendered
-// ahead on another core, and returns their outcomes, to record; an
-// accepted mail's bytes are archived in the background (outcomes.background)
-// while the next mail goes. A session that cannot be opened delays them
-// all; a refusal delays or fails just that mail.
+// sendBatch sends a batch's mails on the sessions, each session its
+// lane's mails one after another (lanes), each mail rendered ahead on
+// another core, and returns their outcomes, to record; an accepted mail's
+// bytes are archived in the background (outcomes.background) while the
+// next mail goes. A session that cannot be opened delays all its mails (the
+// first, all the batch's: the server is unreachable); a refusal delays or
+// fails just that mail.
 func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, *outcomes) {
 	out := w.newOutcomes()
-	if err := w.connect(ctx); err != nil {
+	if err := w.connect(ctx, 0); err != nil {
 		w.Log.Warn("smtp unreachable, mail delayed", "server", w.SMTP.Host, "queued", len(due), "err", err)
 		for _, m := range due {
 			out.retry(m, err)
@@ -201,16 +219,81 @@ func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, *outcome
 	}
 	rr := w.renderAll(due)
 	kept := out.background()
-	sent, i := 0, 0
-	for ; i < len(due) && ctx.Err() == nil; i++ {
-		if w.deliver(ctx, rr.next(i), rr.envelope(i+1), out) {
+	var sent atomic.Int64
+	var wg sync.WaitGroup
+	for l, lane := range lanes(due, sessions) {
+		if len(lane) > 0 {
+			wg.Go(func() { sent.Add(int64(w.sendLane(ctx, l, lane, rr, out))) })
+		}
+	}
+	wg.Wait()
+	rr.close()
+	kept()
+	return int(sent.Load()), out
+}
+
+// sendLane sends the mails of a lane, the indexes into the batch, on
+// session l, and returns how many the server accepted.
+func (w *Worker) sendLane(ctx context.Context, l int, lane []int, rr *renderer, out *outcomes) int {
+	if err := w.connect(ctx, l); err != nil {
+		w.Log.Warn("smtp session not opened, mail delayed", "server", w.SMTP.Host, "queued", len(lane), "err", err)
+		for _, i := range lane {
+			out.retry(rr.next(i).mail, err)
+			rr.done(i)
+		}
+		return 0
+	}
+	sent := 0
+	for k, i := range lane {
+		if ctx.Err() != nil {
+			break
+		}
+		next := -1
+		if k+1 < len(lane) {
+			next = lane[k+1]
+		}
+		if w.deliver(ctx, l, rr.next(i), rr.envelope(next), out) {
 			sent++
 		}
 		rr.done(i)
 	}
-	rr.close(i)
-	kept()
-	return sent, out
+	return sent
+}
+
+// lanes shares a batch's mails out between n sessions: each recipient's
+// mails in one lane, so that they reach the server in their order (the
+// batches are sent one after the other), the recipients with the most
+// mails first, each to the lane with the fewest so far. A lane lists its
+// mails' indexes in the batch in order: oldest first.
+func lanes(due []store.Mail, n int) [][]int {
+	type group struct{ idx []int }
+	var groups []*group
+	byRcpt := make(map[string]*group)
+	for i, m := range due {
+		k := strings.ToLower(m.To)
+		g := byRcpt[k]
+		if g == nil {
+			g = &group{}
+			byRcpt[k] = g
+			groups = append(groups, g)
+		}
+		g.idx = append(g.idx, i)
+	}
+	slices.SortStableFunc(groups, func(a, b *group) int { return len(b.idx) - len(a.idx) })
+	out := make([][]int, n)
+	for _, g := range groups {
+		l := 0
+		for j := range out {
+			if len(out[j]) < len(out[l]) {
+				l = j
+			}
+		}
+		out[l] = append(out[l], g.idx...)
+	}
+	for _, lane := range out {
+		slices.Sort(lane)
+	}
+	return out
 }
 
 // recording is a batch's outcomes being recorded in the background.
@@ -282,7 +365,7 @@ func needsUTF8(addrs ...string) bool {
 // deliver sends one rendered mail and notes its outcome; next gives the
 // envelope of the mail sent after it, if any (session.send). It reports
 // whether the server accepted it.
-func (w *Worker) deliver(ctx context.Context, r *rendering, next func() *smtpEnvelope, out *outcomes) bool {
+func (w *Worker) deliver(ctx context.Context, l int, r *rendering, next func() *smtpEnvelope, out *outcomes) bool {
 	m := r.mail
 	switch {
 	case r.fatal:
@@ -292,7 +375,7 @@ func (w *Worker) deliver(ctx context.Context, r *rendering, next func() *smtpEnv
 		out.retry(m, r.err)
 		return false
 	}
-	err := w.transmit(ctx, r, next)
+	err := w.transmit(ctx, l, r, next)
 	var serr *sendError
 	switch {
 	case err == nil:
@@ -318,20 +401,20 @@ func (w *Worker) deliver(ctx context.Context, r *rendering, next func() *smtpEnv
 	return false
 }
 
-// transmit sends a mail on the session, opening a new one first when the
+// transmit sends a mail on session l, opening a new one first when the
 // last failed. A session the server closed while it was idle is found out
 // by the mail's first command, which it never took: the mail goes again
 // at once on a new session.
-func (w *Worker) transmit(ctx context.Context, r *rendering, next func() *smtpEnvelope) error {
+func (w *Worker) transmit(ctx context.Context, l int, r *rendering, next func() *smtpEnvelope) error {
 	for attempt := 0; ; attempt++ {
-		if err := w.connect(ctx); err != nil {
+		if err := w.connect(ctx, l); err != nil {
 			return err
 		}
 		body, err := r.body.reader()
 		if err != nil {
 			return err
 		}
-		err = w.sess.send(ctx, r.env, body, next)
+		err = w.sess[l].send(ctx, r.env, body, next)
 		var serr *sendError
 		if err == nil || attempt > 0 || !errors.As(err, &serr) || !serr.unsent() {
 			return err
@@ -339,26 +422,33 @@ func (w *Worker) transmit(ctx context.Context, r *rendering, next func() *smtpEn
 	}
 }
 
-// connect opens a session unless one is open and sound.
-func (w *Worker) connect(ctx context.Context) error {
-	if w.sess != nil && !w.sess.broken {
+// connect opens session l unless it is open and sound.
+func (w *Worker) connect(ctx context.Context, l int) error {
+	if s := w.sess[l]; s != nil && !s.broken {
 		return nil
 	}
-	w.hangUp()
+	w.hangUpLane(l)
 	s, err := w.SMTP.open(ctx)
 	if err != nil {
 		return err
 	}
 	s.stepwise = w.stepwise
-	w.sess = s
+	w.sess[l] = s
 	return nil
 }
 
-// hangUp closes the session, if any.
+// hangUp closes the sessions.
 func (w *Worker) hangUp() {
-	if w.sess != nil {
-		w.sess.close()
-		w.sess = nil
+	for l := range w.sess {
+		w.hangUpLane(l)
+	}
+}
+
+// hangUpLane closes session l, if open.
+func (w *Worker) hangUpLane(l int) {
+	if s := w.sess[l]; s != nil {
+		s.close()
+		w.sess[l] = nil
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -232,17 +231,29 @@ func TestE2EKillAndRestart(t *testing.T) {
 		}
 	}
 	e.sink.SetDown(false)
-	// Mid-send: kill the daemon when the sink has taken its seventh mail,
-	// with the mails before it accepted and perhaps not yet recorded.
-	// The hook runs on the sink's goroutine: it learns the child from a
-	// channel, the only ordering the race detector sees between its start
-	// and the child's mail.
+	// Mid-send: kill the daemon when the sink has taken its seventh mail
+	// and, on the other session, the mail after it, neither answered: two
+	// mails in flight, with the mails before them accepted and perhaps not
+	// yet recorded. The hook runs on the sink's goroutines: it learns the
+	// child from a channel, the only ordering the race detector sees
+	// between its start and the child's mail.
 	started := make(chan *child, 1)
-	var killed sync.Once
+	eighth, dead := make(chan struct{}), make(chan struct{})
+	together := atomic.Bool{}
 	accepted := atomic.Int32{}
 	hook := func(smtptest.Received) {
-		if accepted.Add(1) == 7 {
-			killed.Do(func() { (<-started).kill() })
+		switch accepted.Add(1) {
+		case 7:
+			select {
+			case <-eighth:
+				together.Store(true)
+			case <-time.After(20 * time.Second):
+			}
+			(<-started).kill()
+			close(dead)
+		case 8:
+			close(eighth)
+			<-dead // unanswered until the kill
 		}
 	}
 	e.onAccepted.Store(&hook)
@@ -252,7 +263,13 @@ func TestE2EKillAndRestart(t *testing.T) {
 		t.Fatal("mid-send: the daemon was not killed")
 	}
 	e.onAccepted.Store(nil)
+	if !together.Load() {
+		t.Fatal("mid-send: the sink did not take two mails at once before the kill")
+	}
 	unrecorded := unrecordedMail(t, e)
+	if len(unrecorded) < 2 {
+		t.Fatalf("mid-send: %d mails taken and unrecorded at the kill, want the two in flight at least", len(unrecorded))
+	}
 
 	c = startChild(t, e.config, "none")
 	eventually(t, time.Minute, "an empty inbox", func() bool { return e.count(e.imap.Config().Mailbox) == 0 })
