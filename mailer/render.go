@@ -75,31 +75,40 @@ func (w *Worker) compose(m store.Mail, left []templates.LeftOut, carried int) (*
 	return Compose(w.Templates(), w.From, m)
 }
 
-// renderAhead bounds the mails rendered and not yet sent.
+// renderAhead bounds the mails rendered and not yet sent, those of the
+// batch being sent and of the next one rendered ahead together.
 const renderAhead = 32
 
 // renderer renders a batch's mails in order on every core but one, at
-// most renderAhead ahead of the sender: the sender's turns — a mail
-// written, the server's reply read, each a wake-up — are what a batch's
-// pace is bound by, and renderers on every core kept it waiting for a
-// processor, the longest at a batch's start while they filled the window.
+// most renderAhead ahead of the senders (its window, which the next
+// batch's renderer shares): the senders' turns — a mail written, the
+// server's reply read, each a wake-up — are what a batch's pace is bound
+// by, and renderers on every core kept them waiting for a processor, the
+// longest at a batch's start while they filled the window.
 type renderer struct {
 	w      *Worker
 	rs     []*rendering
-	ahead  chan struct{}
+	ahead  chan struct{} // the window: a token a mail rendered and not sent
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	handed int // the next mail given to a rendering goroutine, under mu
 	mu     sync.Mutex
 }
 
-func (w *Worker) renderAll(due []store.Mail) *renderer {
-	rr := &renderer{w: w, rs: make([]*rendering, len(due)), ahead: make(chan struct{}, renderAhead), stop: make(chan struct{})}
+// renderAll starts rendering due in window; after, when not nil, is the
+// renderer of the batch before, which takes each of its mails first.
+func (w *Worker) renderAll(due []store.Mail, window chan struct{}, after *renderer) *renderer {
+	rr := &renderer{w: w, rs: make([]*rendering, len(due)), ahead: window, stop: make(chan struct{})}
 	for i, m := range due {
 		rr.rs[i] = &rendering{mail: m, done: make(chan struct{})}
 	}
 	for range min(max(runtime.GOMAXPROCS(0)-1, 1), len(due)) {
-		rr.wg.Go(rr.work)
+		rr.wg.Go(func() {
+			if after != nil {
+				after.wg.Wait()
+			}
+			rr.work()
+		})
 	}
 	return rr
 }
@@ -156,8 +165,8 @@ func (rr *renderer) done(i int) {
 	<-rr.ahead
 }
 
-// close stops rendering and releases what was rendered and not sent. The
-// senders are done: it reads what they wrote.
+// close stops rendering and releases what was rendered and not sent, and
+// its room in the window. The senders are done: it reads what they wrote.
 func (rr *renderer) close() {
 	close(rr.stop)
 	rr.wg.Wait()
@@ -165,9 +174,13 @@ func (rr *renderer) close() {
 	handed := rr.handed
 	rr.mu.Unlock()
 	for _, r := range rr.rs[:min(handed, len(rr.rs))] {
-		if b := r.body; b != nil && !r.sent {
+		if r.sent {
+			continue
+		}
+		if b := r.body; b != nil {
 			b.close()
 		}
+		<-rr.ahead
 	}
 }
 

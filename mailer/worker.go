@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -164,11 +165,14 @@ func (w *Worker) SendDue(ctx context.Context) (int, error) {
 	return w.sendDue(ctx)
 }
 
-// sendDue sends every mail due now, in batches, over the session kept
+// sendDue sends every mail due now, in batches, over the sessions kept
 // open between calls. A batch's outcomes are recorded while the next
 // batch is sent — its archives synced, its records waiting for the
 // writer while the other's mails go out —, and the next batch's are
-// recorded once they are: the records are written in the order sent.
+// recorded once they are: the records are written in the order sent, and
+// a batch is sent only once the one before the last is recorded. The
+// next batch is read and rendered while one is sent (prefetch), the mails
+// of both left out of it.
 func (w *Worker) sendDue(ctx context.Context) (int, error) {
 	var unrecorded error
 	if w.unrecorded != nil {
@@ -178,26 +182,103 @@ func (w *Worker) sendDue(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	var rec *recording // the batch before's outcomes, being recorded
+	window := make(chan struct{}, renderAhead)
+	due, err := w.readDue(ctx, w.held(nil, nil), nil)
+	var rr *renderer // due's, when rendered ahead
 	for {
-		// Those of the due mails whose outcome is not yet recorded are
-		// left out, unread.
-		var due []store.Mail
-		held := func(id int64) bool { return w.unrecorded.holds(id) || rec.holds(id) }
-		err := w.DB.Read(ctx, func(tx *store.Tx) error {
-			var err error
-			due, err = tx.DueMailExcept(w.now(), batch, w.unrecorded.size()+rec.size(), held)
-			return err
-		})
 		if err != nil || len(due) == 0 {
 			return sent, errors.Join(err, unrecorded, w.recorded(rec))
 		}
-		n, out := w.sendBatch(ctx, due)
+		var next *prefetch
+		n, out := w.sendBatch(ctx, due, rr, window, func(cur *renderer) {
+			next = w.prefetch(ctx, w.held(rec, due), window, cur)
+		})
 		sent += n
 		err = w.recorded(rec)
 		rec = w.record(ctx, out)
 		if err != nil || n == 0 {
+			next.discard()
 			return sent, errors.Join(err, w.recorded(rec))
 		}
+		due, rr, err = next.wait()
+	}
+}
+
+// held returns the ids of the mails the worker holds, which the outbox
+// may still hold as due: those whose outcome could not be recorded, those
+// of rec, being recorded, and the batch being sent.
+func (w *Worker) held(rec *recording, sending []store.Mail) map[int64]bool {
+	ids := make(map[int64]bool, w.unrecorded.size()+rec.size()+len(sending))
+	if w.unrecorded != nil {
+		for _, o := range w.unrecorded.list {
+			ids[o.mail.ID] = true
+		}
+	}
+	if rec != nil {
+		maps.Copy(ids, rec.ids)
+	}
+	for _, m := range sending {
+		ids[m.ID] = true
+	}
+	return ids
+}
+
+// readDue reads a batch of due mails, oldest first, leaving out those
+// held, unread; after, when not nil, is the last mail of the batch being
+// sent, and the mails before it are not read.
+func (w *Worker) readDue(ctx context.Context, held map[int64]bool, after *store.Mail) ([]store.Mail, error) {
+	var due []store.Mail
+	skip := func(id int64) bool { return held[id] }
+	err := w.DB.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if after != nil {
+			due, err = tx.DueMailAfter(w.now(), *after, batch, len(held), skip)
+		} else {
+			due, err = tx.DueMailExcept(w.now(), batch, len(held), skip)
+		}
+		return err
+	})
+	return due, err
+}
+
+// prefetch is the next batch read and rendered ahead while one is sent.
+type prefetch struct {
+	due  []store.Mail
+	rr   *renderer
+	err  error
+	done chan struct{}
+}
+
+// prefetch reads the next batch — the due mails past the last of the
+// batch being sent, leaving out the mails held — and starts rendering it
+// in the window the batch being sent renders in, once that batch's
+// renderer (after) has taken its last mail. A mail due before the last
+// one sent (the clock set back) waits for the next round.
+func (w *Worker) prefetch(ctx context.Context, held map[int64]bool, window chan struct{}, after *renderer) *prefetch {
+	p := &prefetch{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.due, p.err = w.readDue(ctx, held, &after.rs[len(after.rs)-1].mail)
+		if p.err == nil && len(p.due) > 0 {
+			p.rr = w.renderAll(p.due, window, after)
+		}
+	}()
+	return p
+}
+
+// wait returns the batch read, and its renderer; none for a nil prefetch.
+func (p *prefetch) wait() ([]store.Mail, *renderer, error) {
+	if p == nil {
+		return nil, nil, nil
+	}
+	<-p.done
+	return p.due, p.rr, p.err
+}
+
+// discard drops the batch read, its mails left due.
+func (p *prefetch) discard() {
+	if _, rr, _ := p.wait(); rr != nil {
+		rr.close()
 	}
 }
 
@@ -205,19 +286,27 @@ func (w *Worker) sendDue(ctx context.Context) (int, error) {
 // lane's mails one after another (lanes), each mail rendered ahead on
 // another core, and returns their outcomes, to record; an accepted mail's
 // bytes are archived in the background (outcomes.background) while the
-// next mail goes. A session that cannot be opened delays all its mails (the
+// next mail goes. rr renders the batch when it was rendered ahead; started
+// is called once the first session is open, with the batch's renderer. A
+// session that cannot be opened delays all its mails (the
 // first, all the batch's: the server is unreachable); a refusal delays or
 // fails just that mail.
-func (w *Worker) sendBatch(ctx context.Context, due []store.Mail) (int, *outcomes) {
+func (w *Worker) sendBatch(ctx context.Context, due []store.Mail, rr *renderer, window chan struct{}, started func(*renderer)) (int, *outcomes) {
 	out := w.newOutcomes()
 	if err := w.connect(ctx, 0); err != nil {
 		w.Log.Warn("smtp unreachable, mail delayed", "server", w.SMTP.Host, "queued", len(due), "err", err)
 		for _, m := range due {
 			out.retry(m, err)
 		}
+		if rr != nil {
+			rr.close()
+		}
 		return 0, out
 	}
-	rr := w.renderAll(due)
+	if rr == nil {
+		rr = w.renderAll(due, window, nil)
+	}
+	started(rr)
 	kept := out.background()
 	var sent atomic.Int64
 	var wg sync.WaitGroup

@@ -153,8 +153,22 @@ func (t *Tx) DueMail(now time.Time, limit int) ([]Mail, error) {
 // held of them (the mailer's whose outcome it is recording): of those it
 // decrypts nothing.
 func (t *Tx) DueMailExcept(now time.Time, limit, held int, skip func(id int64) bool) ([]Mail, error) {
-	out, err := t.scanMails(skip, `o.state = 'queued' AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, now.Unix(), limit+held)
-	return out[:min(len(out), limit)], err
+	if limit <= 0 {
+		return nil, nil
+	}
+	return t.scanMailsUpTo(limit, skip, `o.state = 'queued' AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?`, now.Unix(), limit+held)
+}
+
+// DueMailAfter is DueMailExcept reading only the mails past after in the
+// outbox's order (due time, then id): the next batch read while after's
+// is sent, the rows of the mails before it not scanned again.
+func (t *Tx) DueMailAfter(now time.Time, after Mail, limit, held int, skip func(id int64) bool) ([]Mail, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	at := after.NextAt.Unix()
+	return t.scanMailsUpTo(limit, skip, `o.state = 'queued' AND o.next_at <= ? AND o.next_at >= ? AND (o.next_at > ? OR o.id > ?)
+		ORDER BY o.next_at, o.id LIMIT ?`, now.Unix(), at, at, after.ID, limit+held)
 }
 
 // NextMailAt returns when the next queued mail is due, or the zero time.
@@ -287,6 +301,12 @@ func (t *Tx) mails(where string, args ...any) ([]Mail, error) {
 // scanMails reads the outbox's mails where says, but for those skip
 // holds, which it only scans.
 func (t *Tx) scanMails(skip func(id int64) bool, where string, args ...any) ([]Mail, error) {
+	return t.scanMailsUpTo(0, skip, where, args...)
+}
+
+// scanMailsUpTo is scanMails reading no further than the limit-th mail
+// returned (none when 0): a row past it is not decrypted.
+func (t *Tx) scanMailsUpTo(limit int, skip func(id int64) bool, where string, args ...any) ([]Mail, error) {
 	rows, err := t.query(`SELECT o.id, coalesce(o.report_id, 0), coalesce(r.code, ''), o.kind, o.rcpt, o.rcpt_role,
 		o.message_id, o.thread, o.lang, o.data, o.state, o.attempts, o.next_at, o.last_error, o.created_at, o.sent_at,
 		coalesce(o.sent_key, ''), o.sent, o.attachments, r.id IS NOT NULL, coalesce(r.key_id, ''), r.erased_at IS NOT NULL
@@ -296,7 +316,7 @@ func (t *Tx) scanMails(skip func(id int64) bool, where string, args ...any) ([]M
 	}
 	defer rows.Close()
 	var out []Mail
-	for rows.Next() {
+	for (limit == 0 || len(out) < limit) && rows.Next() {
 		m, skipped, err := t.scanMail(rows, skip)
 		if err != nil {
 			return nil, err

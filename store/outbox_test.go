@@ -100,3 +100,47 @@ func BenchmarkDueMailExcept(b *testing.B) {
 		}
 	}
 }
+
+// TestDueMailAfter reads the due mails past a mail in the outbox's order:
+// later due, or due at once with a greater id.
+func TestDueMailAfter(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	now := time.Now().Truncate(time.Second)
+	var ms []Mail
+	err := db.Write(ctx, func(tx *Tx) error {
+		for i, at := range []time.Time{now.Add(-time.Minute), now, now.Add(-2 * time.Minute), now, now.Add(time.Minute)} {
+			m, err := tx.Enqueue(Mail{Kind: "check", To: fmt.Sprintf("it%d@haugiang.gov.vn", i), Role: "admin", Data: []byte(`{}`)}, at)
+			if err != nil {
+				return err
+			}
+			ms = append(ms, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Read(ctx, func(tx *Tx) error {
+		for _, c := range []struct {
+			after int
+			want  []int64
+		}{{2, []int64{ms[0].ID, ms[1].ID, ms[3].ID}}, {0, []int64{ms[1].ID, ms[3].ID}}, {1, []int64{ms[3].ID}}, {3, nil}} {
+			due, err := tx.DueMailAfter(now, ms[c.after], 10, 0, nil)
+			if err != nil {
+				return err
+			}
+			var got []int64
+			for _, m := range due {
+				got = append(got, m.ID)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("after mail %d: got mails %v, want %v", ms[c.after].ID, got, c.want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
