@@ -185,7 +185,7 @@ func newKeyID() string {
 func (ks *keyStore) take(ctx context.Context) (dataKey, error) {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
-	if len(ks.pool) == 0 || time.Since(ks.poolAt) >= keyPoolAge {
+	if len(ks.pool) == 0 || tooOld(ks.poolAt) {
 		if !ks.takeAhead() {
 			if err := ks.fill(ctx); err != nil {
 				return dataKey{}, err
@@ -236,7 +236,7 @@ func (ks *keyStore) takeAhead() bool {
 	if a.err != nil {
 		return false
 	}
-	if len(ks.pool) > 0 || time.Since(a.at) >= keyPoolAge {
+	if len(ks.pool) > 0 || tooOld(a.at) {
 		ks.pool = append(ks.pool, a.keys...)
 		return false
 	}
@@ -268,7 +268,7 @@ func (ks *keyStore) make(ctx context.Context, old []dataKey) ([]dataKey, time.Ti
 			return nil, time.Time{}, fmt.Errorf("key store: %w", err)
 		}
 	}
-	at := time.Now()
+	at := wallNow()
 	now := at.Unix()
 	made := make([]dataKey, 0, keyPool)
 	for range keyPool {
@@ -453,4 +453,16 @@ func (ks *keyStore) backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("key store backup: %w", err)
 	}
 	return nil
+}
+
+// wallNow is the wall clock the key store's making and giving of keys
+// read (a variable: tests step it).
+var wallNow = time.Now
+
+// tooOld reports whether keys made at at are too old to be given: by
+// the time elapsed since, or by the wall clock, which the sweep reads
+// their making by (SweepOrphans) and which may have stepped forward
+// since.
+func tooOld(at time.Time) bool {
+	return time.Since(at) >= keyPoolAge || wallNow().Sub(at.Round(0)) >= keyPoolAge
 }

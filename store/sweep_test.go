@@ -219,3 +219,38 @@ func TestOpenAside(t *testing.T) {
 		b.Close()
 	}
 }
+
+// TestPoolAfterClockStep: the wall clock steps forward two hours (a
+// virtual machine resumed, NTP correcting a clock kept in local time)
+// while another process — phananh ingest beside serve — holds a pool of
+// data keys made just before. The sweep judges keys by their making on
+// the wall clock, and removes those two hours old that no report names;
+// the pool must then give none of them, or a report is committed under a
+// key that is gone, and never opens again.
+func TestPoolAfterClockStep(t *testing.T) {
+	dir := t.TempDir()
+	ingest, serve := openTest(t, dir, testKey), openTest(t, dir, testKey)
+	ctx := context.Background()
+	report := func() Report {
+		t.Helper()
+		var r Report
+		err := ingest.Write(ctx, func(tx *Tx) (err error) { r, err = tx.CreateReport(sample(time.Now())); return err })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	report() // the pool is made
+	wall := wallNow
+	defer func() { wallNow = wall }()
+	stepped := time.Now().Add(2*orphanAge + time.Minute)
+	wallNow = func() time.Time { return stepped }
+	if o, err := serve.SweepOrphans(ctx, stepped, false); err != nil || o.Keys == 0 {
+		t.Fatalf("swept %+v, %v; want the other process's pool", o, err)
+	}
+	r := report()
+	err := serve.Read(ctx, func(tx *Tx) error { _, err := tx.ReportByID(r.ID); return err })
+	if err != nil {
+		t.Errorf("a report made after the clock stepped does not open: %v", err)
+	}
+}
