@@ -254,3 +254,74 @@ func TestPoolAfterClockStep(t *testing.T) {
 		t.Errorf("a report made after the clock stepped does not open: %v", err)
 	}
 }
+
+// TestSweepKilled: a sweep killed after it set aside a pack that a
+// stalled batch named meanwhile, and an orphan pack beside it. Before the
+// next sweep, the named pack's blobs open, and a backup of the store
+// restores; the next sweep puts the named pack back and removes the
+// orphan.
+func TestSweepKilled(t *testing.T) {
+	dir := t.TempDir()
+	db := openTest(t, dir, testKey)
+	ctx := context.Background()
+	orphan := orphanPack(t, db)
+	g := db.Blobs().Batch()
+	img := photo(9000, 1)
+	ref := put(t, g.CreateFile, img)
+	if err := g.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := parseRef(ref)
+	named := db.blobs.path(r.name)
+	old := time.Now().Add(-2 * orphanAge)
+	if err := os.Chtimes(named, old, old); err != nil {
+		t.Fatal(err)
+	}
+	step := sweepStep
+	defer func() { sweepStep = step }()
+	sweepStep = func(s string) {
+		switch s {
+		case "listed": // the stalled batch commits
+			err := db.Write(ctx, func(tx *Tx) error {
+				rp, err := tx.CreateReport(sample(time.Now()))
+				if err != nil {
+					return err
+				}
+				_, err = tx.AddAttachment(rp.ID, Attachment{Role: "report", Name: "ảnh.jpg", Type: "image/jpeg", BlobKey: ref})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		case "aside":
+			panic("killed")
+		}
+	}
+	func() {
+		defer func() { recover() }()
+		db.SweepOrphans(ctx, time.Now(), false)
+	}()
+	sweepStep = step
+	for _, p := range []string{orphan, named} {
+		if _, err := os.Stat(p + asideSuffix); err != nil {
+			t.Fatalf("the killed sweep left nothing aside: %v", err)
+		}
+	}
+	db.Close()
+	db = openTest(t, dir, testKey)
+	if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, img) {
+		t.Errorf("the named photo reads %d bytes, %v", len(got), err)
+	}
+	backupAndRestore(t, db, 1)
+	if o, err := db.SweepOrphans(ctx, time.Now(), false); err != nil || o.Files != 1 {
+		t.Errorf("the next sweep removed %+v, %v; want the orphan", o, err)
+	}
+	if _, err := os.Stat(named); err != nil {
+		t.Errorf("the named pack is not put back: %v", err)
+	}
+	for _, p := range []string{orphan, orphan + asideSuffix, named + asideSuffix} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s is still there", p)
+		}
+	}
+}
