@@ -538,7 +538,7 @@ func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
 		}
 		return b.read(r, io.NewSectionReader(p.f, r.off, r.size), packReader{&b.packs, p})
 	}
-	f, err := openAside(b.path(r.name))
+	f, err := openAside(b.path(r.name), os.O_RDONLY)
 	if errors.Is(err, os.ErrNotExist) {
 		data, err := b.small(r.name)
 		if err != nil {
@@ -557,11 +557,11 @@ func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
 // orphan sweep has set aside under its name: a row may name it until the
 // sweep's second reading puts it back, or until the next sweep after one
 // killed (SweepOrphans), and the outbox takes a mail's file that does not
-// open for gone.
-func openAside(path string) (*os.File, error) {
-	f, err := os.Open(path)
+// open for gone; an erasure frees such a blob as any other.
+func openAside(path string, flag int) (*os.File, error) {
+	f, err := os.OpenFile(path, flag, 0)
 	if errors.Is(err, fs.ErrNotExist) {
-		if a, err2 := os.Open(path + asideSuffix); err2 == nil {
+		if a, err2 := os.OpenFile(path+asideSuffix, flag, 0); err2 == nil {
 			return a, nil
 		}
 	}
@@ -620,8 +620,10 @@ func (b *Blobs) free(place string) (blobRef, error) {
 	if r.packed {
 		return r, b.freeRange(r)
 	}
-	if err := os.Remove(b.path(r.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return r, fmt.Errorf("blob %s: %w", r.name, err)
+	for _, p := range []string{b.path(r.name), b.path(r.name) + asideSuffix} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return r, fmt.Errorf("blob %s: %w", r.name, err)
+		}
 	}
 	return r, nil
 }

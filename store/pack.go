@@ -186,7 +186,7 @@ func (g *BlobBatch) closePacks() {
 // that nothing of the blob is left on the disk and its room is given
 // back. A pack already gone is no error.
 func (b *Blobs) freeRange(r blobRef) error {
-	f, err := os.OpenFile(b.path(r.name), os.O_WRONLY, 0)
+	f, err := openAside(b.path(r.name), os.O_WRONLY)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -233,7 +233,7 @@ func (b *Blobs) holds(r blobRef) bool {
 	if r.key == nil || body < 16 || last < 16 {
 		return false
 	}
-	f, err := os.Open(b.path(r.name))
+	f, err := openAside(b.path(r.name), os.O_RDONLY)
 	if err != nil {
 		return false
 	}

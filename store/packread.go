@@ -41,7 +41,7 @@ func (o *openPacks) get(path string) (*openPack, error) {
 		p.used = o.tick
 		return p, nil
 	}
-	f, err := openAside(path)
+	f, err := openAside(path, os.O_RDONLY)
 	if err != nil {
 		return nil, err
 	}

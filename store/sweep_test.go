@@ -325,3 +325,32 @@ func TestSweepKilled(t *testing.T) {
 		}
 	}
 }
+
+// TestEraseAside: a report erased while the pack of its photo is set
+// aside (a sweep killed beside the batch that named it, and the erasure
+// finished at start, before the next sweep) has the photo's range freed
+// all the same: the pack the next sweep puts back holds nothing of it.
+func TestEraseAside(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	img := photo(9000, 1)
+	rs, refs := packedReports(t, db, db.Blobs().Batch(), img)
+	r, _ := parseRef(refs[0])
+	p := db.blobs.path(r.name)
+	if err := os.Rename(p, p+asideSuffix); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Erase(ctx, rs[0].Code, Erasure{At: time.Now(), Cause: ErasureRequest}, allowAll); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SweepOrphans(ctx, time.Now(), false); err != nil {
+		t.Fatal(err)
+	}
+	pack, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("the pack is not put back: %v", err)
+	}
+	if rng := pack[r.off : r.off+r.size]; !bytes.Equal(rng, make([]byte, len(rng))) {
+		t.Error("the erased photo's range is left in its pack")
+	}
+}
