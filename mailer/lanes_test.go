@@ -112,21 +112,8 @@ type replyServer struct {
 }
 
 func newReplyServer(t *testing.T, scripts map[string][]string) *replyServer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &replyServer{ln: ln, scripts: scripts, taken: map[string]int{}, both: make(chan struct{})}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go s.serve(c)
-		}
-	}()
+	s := &replyServer{scripts: scripts, taken: map[string]int{}, both: make(chan struct{})}
+	s.ln = listen(t, func(c net.Conn) { s.serve(c) })
 	return s
 }
 

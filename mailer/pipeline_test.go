@@ -47,11 +47,19 @@ type groupServer struct {
 }
 
 func newGroupServer(t *testing.T, last int) *groupServer {
+	s := &groupServer{last: last}
+	s.ln = listen(t, func(c net.Conn) { s.serve(c) })
+	return s
+}
+
+// listen listens on the loopback until the test ends, serving each
+// connection on a goroutine of its own.
+func listen(t *testing.T, serve func(net.Conn)) net.Listener {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &groupServer{ln: ln, last: last}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -59,10 +67,10 @@ func newGroupServer(t *testing.T, last int) *groupServer {
 			if err != nil {
 				return
 			}
-			go s.serve(c)
+			go serve(c)
 		}
 	}()
-	return s
+	return ln
 }
 
 func (s *groupServer) taken() int {
