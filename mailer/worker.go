@@ -252,8 +252,9 @@ type prefetch struct {
 // prefetch reads the next batch — the due mails past the last of the
 // batch being sent, leaving out the mails held — and starts rendering it
 // in the window the batch being sent renders in, once that batch's
-// renderer (after) has taken its last mail. A mail due before the last
-// one sent (the clock set back) waits for the next round.
+// renderer (after) has taken its last mail. A mail queued since with a
+// due time before the last one's (a clock set back, or a time taken before
+// a transaction that committed later) is read by the next call of sendDue.
 func (w *Worker) prefetch(ctx context.Context, held map[int64]bool, window chan struct{}, after *renderer) *prefetch {
 	p := &prefetch{done: make(chan struct{})}
 	go func() {
