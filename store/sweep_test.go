@@ -23,11 +23,17 @@ func orphanPack(t *testing.T, db *DB) string {
 	}
 	r, _ := parseRef(ref)
 	p := db.blobs.path(r.name)
+	aged(t, p)
+	return p
+}
+
+// aged sets the time of change of the file at path two orphan ages ago.
+func aged(t *testing.T, path string) {
+	t.Helper()
 	old := time.Now().Add(-2 * orphanAge)
-	if err := os.Chtimes(p, old, old); err != nil {
+	if err := os.Chtimes(path, old, old); err != nil {
 		t.Fatal(err)
 	}
-	return p
 }
 
 // TestSweepBesideSweep: a sweep started while another has its files set
@@ -273,10 +279,7 @@ func TestSweepKilled(t *testing.T) {
 	}
 	r, _ := parseRef(ref)
 	named := db.blobs.path(r.name)
-	old := time.Now().Add(-2 * orphanAge)
-	if err := os.Chtimes(named, old, old); err != nil {
-		t.Fatal(err)
-	}
+	aged(t, named)
 	step := sweepStep
 	defer func() { sweepStep = step }()
 	sweepStep = func(s string) {
