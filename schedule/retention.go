@@ -48,45 +48,63 @@ type RetentionStore interface {
 	Read(ctx context.Context, fn func(*store.Tx) error) error
 }
 
-// Run erases what is past retention at now and returns how many reports.
+// Run erases what is past retention at now and returns how many.
 // A step that fails — finishing the erasures a crash left, destroying the
 // keys a restored key store brought back, sweeping the orphans, erasing
 // the strays — is logged and the others still run, so that one bad pack
 // does not keep a night's reports past retention; the errors are returned
-// joined.
+// joined. Once ctx is done (the daemon stops) no further step runs, and a
+// step it ended is not logged as failed.
 func (r *Retention) Run(ctx context.Context, now time.Time) (int, error) {
+	erased := 0
+	steps := []step{
+		{"finish erasures", func() error {
+			n, err := r.DB.FinishErasures(ctx, now)
+			if n > 0 {
+				r.Log.Info("erasures finished", "count", n)
+			}
+			return err
+		}},
+		{"reconcile keys", func() error {
+			n, err := r.DB.ReconcileKeys(ctx)
+			if n > 0 {
+				r.Log.Warn("data keys of erased reports found in the key store (restored from an older copy?) and destroyed again", "count", n)
+			}
+			return err
+		}},
+		{"sweep orphans", func() error {
+			o, err := r.DB.SweepOrphans(ctx, now, false)
+			if err == nil && o != (store.Orphans{}) {
+				r.Log.Info("files and data keys a stopped process left unused removed", "files", o.Files, "keys", o.Keys)
+			}
+			return err
+		}},
+	}
+	if cutoff := r.Cutoff(now); !cutoff.IsZero() {
+		steps = append(steps,
+			step{"erase strays", func() error { return r.eraseStrays(ctx, cutoff) }},
+			step{"erase reports", func() (err error) { erased, err = r.eraseReports(ctx, now, cutoff); return err }})
+	}
 	var errs []error
-	failed := func(step string, err error) {
-		r.Log.Error("retention: step failed", "step", step, "err", err)
-		errs = append(errs, fmt.Errorf("retention: %s: %w", step, err))
-	}
-	if n, err := r.DB.FinishErasures(ctx, now); err != nil {
-		failed("finish erasures", err)
-	} else if n > 0 {
-		r.Log.Info("erasures finished", "count", n)
-	}
-	if n, err := r.DB.ReconcileKeys(ctx); err != nil {
-		failed("reconcile keys", err)
-	} else if n > 0 {
-		r.Log.Warn("data keys of erased reports found in the key store (restored from an older copy?) and destroyed again", "count", n)
-	}
-	if o, err := r.DB.SweepOrphans(ctx, now, false); err != nil {
-		failed("sweep orphans", err)
-	} else if o != (store.Orphans{}) {
-		r.Log.Info("files and data keys a stopped process left unused removed", "files", o.Files, "keys", o.Keys)
-	}
-	cutoff := r.Cutoff(now)
-	if cutoff.IsZero() {
-		return 0, errors.Join(errs...)
-	}
-	if err := r.eraseStrays(ctx, cutoff); err != nil {
-		failed("erase strays", err)
-	}
-	erased, err := r.eraseReports(ctx, now, cutoff)
-	if err != nil {
-		failed("erase reports", err)
+	for _, st := range steps {
+		err := st.run()
+		if err == nil {
+			continue
+		}
+		if ctx.Err() != nil {
+			// The daemon stops: no step after, and no failure to log.
+			return erased, errors.Join(append(errs, ctx.Err())...)
+		}
+		r.Log.Error("retention: step failed", "step", st.name, "err", err)
+		errs = append(errs, fmt.Errorf("retention: %s: %w", st.name, err))
 	}
 	return erased, errors.Join(errs...)
+}
+
+// step is a step of the retention job: its name, as logged, and its run.
+type step struct {
+	name string
+	run  func() error
 }
 
 // eraseReports erases the reports past retention at cutoff, a report a

@@ -114,12 +114,19 @@ type failingSteps struct {
 	*store.DB
 	fail string
 	ran  []string
+	// stop, when set, is called by the step named fail, which then
+	// fails with context.Canceled: the daemon stopped while it ran.
+	stop func()
 }
 
 var errStep = errors.New("input/output error")
 
 func (s *failingSteps) step(name string) error {
 	s.ran = append(s.ran, name)
+	if name == s.fail && s.stop != nil {
+		s.stop()
+		return context.Canceled
+	}
 	if name == s.fail {
 		return errStep
 	}
@@ -185,5 +192,29 @@ func TestRetentionStepFails(t *testing.T) {
 				t.Errorf("personal data logged:\n%s", logs)
 			}
 		})
+	}
+}
+
+// TestRetentionStopped: the daemon stops while a step of the nightly job
+// runs. The job ends with that step: the next ones would fail with the
+// context too, the sweep only after walking the whole data folder, and
+// none is logged as a failure, for a stop is none.
+func TestRetentionStopped(t *testing.T) {
+	now := time.Date(2031, 12, 1, 19, 0, 0, 0, time.UTC)
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &bytes.Buffer{}
+	s := &failingSteps{DB: f.db, fail: "reconcile keys", stop: cancel}
+	job := &Retention{DB: s, Cutoff: func(now time.Time) time.Time { return now.AddDate(-5, 0, 0) },
+		Check: func(store.Report, []store.Deadline) error { return nil }, Actor: "phananh", Log: slog.New(slog.NewTextHandler(logs, nil))}
+	if _, err := job.Run(ctx, now); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run returned %v, want the context's error", err)
+	}
+	if want := []string{"finish erasures", "reconcile keys"}; !slices.Equal(s.ran, want) {
+		t.Errorf("steps run %v, want %v", s.ran, want)
+	}
+	if bytes.Contains(logs.Bytes(), []byte("failed")) {
+		t.Errorf("a stop is logged as a failure:\n%s", logs)
 	}
 }
