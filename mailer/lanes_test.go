@@ -62,6 +62,7 @@ func TestSeveralMailsInFlight(t *testing.T) {
 		"a@example.com": {"250", "550", "250"},
 		"b@example.com": {"451", "drop", "250"},
 	})
+	srv.pair = true
 	host, port, _ := strings.Cut(srv.ln.Addr().String(), ":")
 	w.SMTP.Host, w.SMTP.Timeout = host, 10*time.Second
 	w.SMTP.Port, _ = strconv.Atoi(port)
@@ -95,26 +96,64 @@ func TestSeveralMailsInFlight(t *testing.T) {
 	})
 }
 
+// TestRelayLimitsConnections: a relay that lets a client open one session
+// at a time greets the second with 421. The batch goes on the first
+// session, every mail sent once, none delayed; the next batch does not ask
+// for a second session again.
+func TestRelayLimitsConnections(t *testing.T) {
+	db := openStore(t)
+	w, _ := newWorker(t, db, io.Discard)
+	defer w.hangUp()
+	srv := newReplyServer(t, nil)
+	srv.limit = 1
+	host, port, _ := strings.Cut(srv.ln.Addr().String(), ":")
+	w.SMTP.Host, w.SMTP.Timeout = host, 10*time.Second
+	w.SMTP.Port, _ = strconv.Atoi(port)
+	for round := range 2 {
+		acks(t, w, 4)
+		if n, err := w.sendDue(context.Background()); err != nil || n != 4 {
+			t.Fatalf("round %d: sent %d, %v; want 4", round, n, err)
+		}
+	}
+	wantAllStates(t, db, "", "sent/1")
+	if got := srv.connections(); got != 2 {
+		t.Errorf("%d connections asked for, want 2: the session, and one more refused once", got)
+	}
+}
+
 // replyServer is an SMTP server, with PIPELINING, that answers each mail's
 // ending dot as its recipient's script says, mail after mail: a reply
 // code, or "drop" (the data taken, the connection closed unanswered);
-// "250" once a script is spent. It answers the first mail's end of each
-// session only when the first mails of two sessions have come, or after
-// a while.
+// "250" once a script is spent. When paired, it answers the first mail's
+// end of each session only when the first mails of two sessions have
+// come, or after a while.
 type replyServer struct {
 	ln      net.Listener
 	mu      sync.Mutex
 	scripts map[string][]string
 	taken   map[string]int // the mails whose data it read, by Message-ID
 	both    chan struct{}  // closed when two sessions have a mail's data in
+	pair    bool           // a session's first mail waits for another's (first)
+	limit   int            // the most sessions open at once; 0: no limit
+	open    int            // sessions open
+	dialed  int            // connections asked for
 	waiting int            // sessions whose first mail waits for another's
 	joined  bool           // two sessions' first mails were in flight together
 }
 
 func newReplyServer(t *testing.T, scripts map[string][]string) *replyServer {
+	if scripts == nil {
+		scripts = map[string][]string{}
+	}
 	s := &replyServer{scripts: scripts, taken: map[string]int{}, both: make(chan struct{})}
 	s.ln = listen(t, func(c net.Conn) { s.serve(c) })
 	return s
+}
+
+func (s *replyServer) connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dialed
 }
 
 func (s *replyServer) together() bool {
@@ -163,6 +202,18 @@ func (s *replyServer) first() {
 
 func (s *replyServer) serve(c net.Conn) {
 	defer c.Close()
+	s.mu.Lock()
+	s.dialed++
+	full := s.limit > 0 && s.open >= s.limit
+	if !full {
+		s.open++
+		defer func() { s.mu.Lock(); s.open--; s.mu.Unlock() }()
+	}
+	s.mu.Unlock()
+	if full {
+		fmt.Fprint(c, "421 4.7.0 too many connections from your address\r\n")
+		return
+	}
 	r, w := bufio.NewReader(c), bufio.NewWriter(c)
 	w.WriteString("220 localhost ESMTP\r\n")
 	w.Flush()
@@ -189,7 +240,7 @@ func (s *replyServer) serve(c net.Conn) {
 			if _, err := io.Copy(io.Discard, data); err != nil {
 				return
 			}
-			if mails++; mails == 1 {
+			if mails++; mails == 1 && s.pair {
 				s.first()
 			}
 			reply := s.next(rcpt, h.Get("Message-Id"))

@@ -71,6 +71,9 @@ type Worker struct {
 	// sess are the sessions, one a lane of a batch (lanes), each kept
 	// open between batches and closed when idle; nil when closed.
 	sess [sessions]*session
+	// oneUntil is when the worker may ask the server for a second session
+	// again, after it opened none.
+	oneUntil time.Time
 	// unrecorded are the outcomes that could not be recorded (the disk is
 	// full): the outbox still holds those mails as due, and they are not
 	// sent again; their records are written before each round.
@@ -289,9 +292,9 @@ func (p *prefetch) discard() {
 // bytes are archived in the background (outcomes.background) while the
 // next mail goes. rr renders the batch when it was rendered ahead; started
 // is called once the first session is open, with the batch's renderer. A
-// session that cannot be opened delays all its mails (the
-// first, all the batch's: the server is unreachable); a refusal delays or
-// fails just that mail.
+// first session that cannot be opened delays all the batch's mails (the
+// server is unreachable); when a second cannot, the batch goes on the
+// first; a refusal delays or fails just that mail.
 func (w *Worker) sendBatch(ctx context.Context, due []store.Mail, rr *renderer, window chan struct{}, started func(*renderer)) (int, *outcomes) {
 	out := w.newOutcomes()
 	if err := w.connect(ctx, 0); err != nil {
@@ -311,7 +314,11 @@ func (w *Worker) sendBatch(ctx context.Context, due []store.Mail, rr *renderer, 
 	kept := out.background()
 	var sent atomic.Int64
 	var wg sync.WaitGroup
-	for l, lane := range lanes(due, sessions) {
+	ls := lanes(due, sessions)
+	if len(ls[1]) > 0 && w.more(ctx) < sessions {
+		ls = lanes(due, 1)
+	}
+	for l, lane := range ls {
 		if len(lane) > 0 {
 			wg.Go(func() { sent.Add(int64(w.sendLane(ctx, l, lane, rr, out))) })
 		}
@@ -322,17 +329,29 @@ func (w *Worker) sendBatch(ctx context.Context, due []store.Mail, rr *renderer, 
 	return int(sent.Load()), out
 }
 
-// sendLane sends the mails of a lane, the indexes into the batch, on
-// session l, and returns how many the server accepted.
-func (w *Worker) sendLane(ctx context.Context, l int, lane []int, rr *renderer, out *outcomes) int {
-	if err := w.connect(ctx, l); err != nil {
-		w.Log.Warn("smtp session not opened, mail delayed", "server", w.SMTP.Host, "queued", len(lane), "err", err)
-		for _, i := range lane {
-			out.retry(rr.next(i).mail, err)
-			rr.done(i)
-		}
-		return 0
+// more opens the sessions after the first, and returns how many are
+// open: all, or one when the server would not open another (a relay that
+// limits its clients' connections), which is not asked again for
+// idleHangUp.
+func (w *Worker) more(ctx context.Context) int {
+	if time.Now().Before(w.oneUntil) {
+		return 1
 	}
+	for l := 1; l < sessions; l++ {
+		if err := w.connect(ctx, l); err != nil {
+			w.Log.Info("the smtp server opened no second session: mail sent on one", "server", w.SMTP.Host, "err", logSafe(err))
+			w.oneUntil = time.Now().Add(idleHangUp)
+			w.hangUpLane(l)
+			return 1
+		}
+	}
+	return sessions
+}
+
+// sendLane sends the mails of a lane, the indexes into the batch, on
+// session l, and returns how many the server accepted; a session that
+// fails is opened again for the next mail, as one mail's failure.
+func (w *Worker) sendLane(ctx context.Context, l int, lane []int, rr *renderer, out *outcomes) int {
 	sent := 0
 	for k, i := range lane {
 		if ctx.Err() != nil {
