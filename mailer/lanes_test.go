@@ -20,10 +20,11 @@ import (
 // the sessions by recipient, each recipient's on one session in their
 // order, the sessions about evenly loaded.
 func TestLanesKeepEachRecipientsOrder(t *testing.T) {
-	to := []string{"a", "B", "c", "b", "a", "d", "A", "b", "e"}
+	to := []string{"a@example.com", "B@example.com", "c@example.com", "b+1@example.com", "Dân <a@example.com>",
+		"d@example.com", "A@Example.com", "b@example.com", "e@example.com"}
 	due := make([]store.Mail, len(to))
 	for i, a := range to {
-		due[i] = store.Mail{ID: int64(i + 1), To: a + "@example.com"}
+		due[i] = store.Mail{ID: int64(i + 1), To: a}
 	}
 	ls := lanes(due, 2)
 	if len(ls) != 2 {
@@ -35,11 +36,27 @@ func TestLanesKeepEachRecipientsOrder(t *testing.T) {
 			if k > 0 && idx[k-1] >= i {
 				t.Errorf("lane %d out of order: %v", l, idx)
 			}
-			rcpt := strings.ToLower(due[i].To)
+			rcpt := mailboxOf(due[i].To)
 			if was, ok := lane[rcpt]; ok && was != l {
 				t.Errorf("%s's mails on lanes %d and %d", rcpt, was, l)
 			}
 			lane[rcpt] = l
+		}
+	}
+	if a, b := mailboxOf("Dân <An+1@Example.com>"), mailboxOf("an@example.com"); a != b {
+		t.Errorf("%q and %q: two mailboxes, want one", a, b)
+	}
+	laneOf := map[int]int{}
+	for l, idx := range ls {
+		for _, i := range idx {
+			laneOf[i] = l
+		}
+	}
+	for _, same := range [][]int{{0, 4, 6}, {1, 3, 7}} { // a@'s mails, b@'s
+		for _, i := range same[1:] {
+			if laneOf[i] != laneOf[same[0]] {
+				t.Errorf("mails to %q and %q on lanes %d and %d, want one", due[same[0]].To, due[i].To, laneOf[same[0]], laneOf[i])
+			}
 		}
 	}
 	if n := len(ls[0]) + len(ls[1]); n != len(due) || len(ls[0]) < 4 || len(ls[1]) < 4 {

@@ -9,15 +9,16 @@ import (
 	"log/slog"
 	"maps"
 	"math/rand/v2"
+	"net/mail"
 	"regexp"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
 
+	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
@@ -369,8 +370,18 @@ func (w *Worker) sendLane(ctx context.Context, l int, lane []int, rr *renderer, 
 	return sent
 }
 
+// mailboxOf is the mailbox an outbox recipient's mail is delivered to
+// (fold.Mailbox: "An+1@x.vn" and "an@x.vn" are one), which lanes keeps
+// in one lane.
+func mailboxOf(to string) string {
+	if a, err := mail.ParseAddress(to); err == nil {
+		to = a.Address
+	}
+	return fold.Mailbox(to)
+}
+
 // lanes shares a batch's mails out between n sessions: each recipient's
-// mails in one lane, so that they reach the server in their order (the
+// mails (each mailbox's: mailboxOf) in one lane, so that they reach the server in their order (the
 // batches are sent one after the other), the recipients with the most
 // mails first, each to the lane with the fewest so far. A lane lists its
 // mails' indexes in the batch in order: oldest first.
@@ -379,7 +390,7 @@ func lanes(due []store.Mail, n int) [][]int {
 	var groups []*group
 	byRcpt := make(map[string]*group)
 	for i, m := range due {
-		k := strings.ToLower(m.To)
+		k := mailboxOf(m.To)
 		g := byRcpt[k]
 		if g == nil {
 			g = &group{}
