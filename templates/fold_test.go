@@ -2,6 +2,7 @@ package templates
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"text/template/parse"
@@ -17,33 +18,8 @@ func TestFoldedAsExecuted(t *testing.T) {
 	odd := routing.Default().Bodies()
 	odd.Center, odd.CenterShort, odd.CenterEnglish = `Trung tâm "A" & <B>`, "Trung tâm A+B", "The A & B Centre"
 	for _, bodies := range []routing.Bodies{routing.Default().Bodies(), odd} {
-		folded = false
-		plain, err := LoadFor("", bodies)
-		folded = true
-		if err != nil {
-			t.Fatal(err)
-		}
-		set, err := LoadFor("", bodies)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for name, k := range kinds {
-			for _, lang := range k.langs {
-				data := must(json.Marshal(sampleIn(k, lang)))
-				want, err := plain.Render(name, lang, data)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := set.Render(name, lang, data)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got != want {
-					t.Errorf("%s.%s, center %q: folded output differs:\n%s\n---\n%s\n%s\n---\n%s", name, lang, bodies.Center,
-						got.Text, want.Text, got.HTML, want.HTML)
-				}
-			}
-		}
+		plain, set := loadWithAndWithout(t, &folded, func() (*Set, error) { return LoadFor("", bodies) })
+		renderSame(t, fmt.Sprintf("folded, center %q", bodies.Center), plain, set, withEveryKind())
 		r, err := set.Render("ack", Vietnamese, must(json.Marshal(sampleAck())))
 		if err != nil {
 			t.Fatal(err)

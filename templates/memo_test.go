@@ -2,6 +2,7 @@ package templates
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -16,16 +17,7 @@ import (
 // they wrote, kept), for its sample and for a triage notice with hostile
 // text in every place a citizen writes, and the other lists of commands.
 func TestMemoizedAsExecuted(t *testing.T) {
-	memoized = false
-	plain, err := load("")
-	memoized = true
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := load("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain, set := loadWithAndWithout(t, &memoized, func() (*Set, error) { return load("") })
 	hostile := sampleTriage()
 	evil := `</p><script>alert("x")</script><a href="javascript:x">{{.Code}}`
 	hostile.Subject, hostile.Content, hostile.Location, hostile.Citizen.Name = evil, Reproduced(evil), evil, evil
@@ -34,31 +26,9 @@ func TestMemoizedAsExecuted(t *testing.T) {
 	hostile.Usable = []string{"accept", evil, "note"}
 	other := sampleTriage()
 	other.Usable = []string{"note", "status"}
-	type mail struct {
-		kind, lang string
-		data       any
-	}
-	mails := []mail{{"triage", Vietnamese, hostile}, {"triage", Vietnamese, other}}
-	for name, k := range kinds {
-		for _, lang := range k.langs {
-			mails = append(mails, mail{name, lang, sampleIn(k, lang)})
-		}
-	}
+	mails := withEveryKind(sampleMail{"triage", Vietnamese, hostile}, sampleMail{"triage", Vietnamese, other})
 	for round := range 2 {
-		for _, m := range mails {
-			data, _ := json.Marshal(m.data)
-			want, err := plain.Render(m.kind, m.lang, data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := set.Render(m.kind, m.lang, data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != want {
-				t.Errorf("round %d, %s.%s: memoized output differs:\n%s\n---\n%s", round+1, m.kind, m.lang, got.HTML, want.HTML)
-			}
-		}
+		renderSame(t, fmt.Sprintf("memoized, round %d", round+1), plain, set, mails)
 	}
 	for _, calls := range []map[string]bool{callsIn(set.text["triage.vi"].Lookup("triage.vi.txt").Tree.Root),
 		callsIn(set.html["triage.vi"].Lookup("body").Tree.Root)} {
