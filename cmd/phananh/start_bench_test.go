@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkNewDaemon times newDaemon, the start of `phananh serve` before
+// it connects: the configuration read, the keys, the calendar and the
+// routing table loaded, the store opened (on a fresh database, its
+// migrations run) and the templates loaded.
+func BenchmarkNewDaemon(b *testing.B) {
+	b.Run("fresh", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			e := newEnv(b, envOptions{})
+			b.StartTimer()
+			d, err := newDaemon(context.Background(), e.config, testLogger(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			d.Close()
+			b.StartTimer()
+		}
+	})
+	b.Run("existing", func(b *testing.B) {
+		e := newEnv(b, envOptions{})
+		d, err := newDaemon(context.Background(), e.config, testLogger(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		d.Close()
+		for b.Loop() {
+			d, err := newDaemon(context.Background(), e.config, testLogger(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			d.Close()
+			b.StartTimer()
+		}
+	})
+}
