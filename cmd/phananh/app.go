@@ -33,6 +33,8 @@ type app struct {
 	calendar *calendar.Calendar
 	routing  *routing.Holder
 	tokens   *token.Keys
+	// key is the encryption key, held from loadApp to openStore only.
+	key []byte
 	// operators are the configured operators in use (see reloadOperators).
 	operators *operators
 }
@@ -48,6 +50,19 @@ func openApp(ctx context.Context, configPath string, log *slog.Logger) (*app, er
 // files and may start an installation: as root, they refuse the folder of
 // a service that runs as another user (storeOwner).
 func openAppAs(ctx context.Context, configPath string, log *slog.Logger, writer bool) (*app, error) {
+	a, err := loadApp(configPath, log, writer)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.openStore(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// loadApp is openAppAs up to the store, which it leaves unopened: the
+// configuration, its keys, the calendar and the routing table.
+func loadApp(configPath string, log *slog.Logger, writer bool) (*app, error) {
 	cfg, err := config.Load(configPath)
 	if err != nil {
 		return nil, err
@@ -81,12 +96,18 @@ func openAppAs(ctx context.Context, configPath string, log *slog.Logger, writer 
 		return nil, err
 	}
 	cfg.Center.NameIn(holder)
-	db, err := store.Open(ctx, store.Options{Path: cfg.Store.Path, DataDir: cfg.Store.DataDir, KeysPath: cfg.Store.KeysPath,
-		Key: key, MailDomain: cfg.MailDomain()})
+	return &app{cfg: cfg, key: key, log: log, calendar: cal, routing: holder, tokens: tokens, operators: newOperators(cfg.Operators)}, nil
+}
+
+// openStore opens the store (on a fresh installation, creating it).
+func (a *app) openStore(ctx context.Context) error {
+	db, err := store.Open(ctx, store.Options{Path: a.cfg.Store.Path, DataDir: a.cfg.Store.DataDir, KeysPath: a.cfg.Store.KeysPath,
+		Key: a.key, MailDomain: a.cfg.MailDomain()})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return &app{cfg: cfg, db: db, log: log, calendar: cal, routing: holder, tokens: tokens, operators: newOperators(cfg.Operators)}, nil
+	a.db, a.key = db, nil
+	return nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

@@ -76,13 +76,24 @@ type daemon struct {
 // newDaemon prepares everything and fails at start on any bad setting,
 // naming it: configuration, keys, secrets, templates, routing table, the
 // HTTP address, and a second daemon on the same data.
+//
+// The templates load on a goroutine of their own while the store opens:
+// loading them is most of the start's work, on one core, and a fresh
+// installation's migrations wait for the disk. A start that fails waits
+// for the loading to end, whichever failed.
 func newDaemon(ctx context.Context, configPath string, log *slog.Logger) (*daemon, error) {
-	a, err := openApp(ctx, configPath, log)
+	a, err := loadApp(configPath, log, true)
 	if err != nil {
 		return nil, err
 	}
+	loading := a.loadTemplatesBeside()
+	if err := a.openStore(ctx); err != nil {
+		loading.wait()
+		return nil, err
+	}
 	d := &daemon{app: a, notifier: newNotifier(), now: time.Now}
-	if err := d.setup(); err != nil {
+	if err := d.setup(loading); err != nil {
+		loading.wait()
 		d.Close()
 		return nil, err
 	}
@@ -90,7 +101,31 @@ func newDaemon(ctx context.Context, configPath string, log *slog.Logger) (*daemo
 	return d, nil
 }
 
-func (d *daemon) setup() error {
+// templatesLoading is the templates' loading on a goroutine of its own.
+type templatesLoading struct {
+	done chan struct{}
+	set  *templates.Set
+	err  error
+}
+
+// loadTemplatesBeside starts loading the templates (loadTemplates) on a
+// goroutine of their own.
+func (a *app) loadTemplatesBeside() *templatesLoading {
+	l := &templatesLoading{done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		l.set, l.err = a.loadTemplates()
+	}()
+	return l
+}
+
+// wait waits for the loading to end and returns what it loaded.
+func (l *templatesLoading) wait() (*templates.Set, error) {
+	<-l.done
+	return l.set, l.err
+}
+
+func (d *daemon) setup(loading *templatesLoading) error {
 	cfg := d.cfg
 	if cfg.IMAP.Host == "" || cfg.SMTP.Host == "" {
 		return errors.New("imap.host and smtp.host must be set to serve")
@@ -103,7 +138,7 @@ func (d *daemon) setup() error {
 		return err
 	}
 	d.lock = lock
-	set, err := d.loadTemplates()
+	set, err := loading.wait()
 	if err != nil {
 		return err
 	}
