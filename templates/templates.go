@@ -19,10 +19,15 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	texttemplate "text/template"
 
 	"haugiang.gov.vn/phananh/rules/routing"
@@ -69,9 +74,10 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	var jobs []loadJob
 	shared := map[string]*partials{}
-	for kind, k := range kinds {
-		for _, lang := range k.langs {
+	for _, kind := range slices.Sorted(maps.Keys(kinds)) {
+		for _, lang := range kinds[kind].langs {
 			p, ok := shared[lang]
 			if !ok {
 				if p, err = s.parsePartials(dir, lang, layout); err != nil {
@@ -79,44 +85,19 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 				}
 				shared[lang] = p
 			}
-			if err := s.parse(dir, kind, lang, p); err != nil {
-				return nil, err
-			}
+			jobs = append(jobs, loadJob{kind: kind, lang: lang, partials: p})
 		}
 	}
-	if err := s.check(); err != nil {
+	// Each kind's templates are its own from their parse on: they are
+	// parsed, checked and rewritten on every core at once.
+	if err := inParallel(len(jobs), func(i int) error { return jobs[i].parse(dir) }); err != nil {
 		return nil, err
 	}
-	if memoized {
-		// The check escaped the HTML: its partials' calls can now be
-		// replaced (memo.go).
-		for kind, k := range kinds {
-			data := reflect.TypeOf(k.new())
-			for _, lang := range k.langs {
-				name := kind + "." + lang
-				memoizeText(s.text[name], []string{files(kind) + "." + lang + ".txt", "subject"}, data)
-				memoizeHTML(s.html[name], "layout.html", data)
-			}
-		}
+	for _, j := range jobs {
+		s.text[j.kind+"."+j.lang], s.html[j.kind+"."+j.lang] = j.text, j.html
 	}
-	if folded {
-		// The check escaped the HTML: the constants' actions can now be
-		// replaced by their text (fold.go).
-		for kind, k := range kinds {
-			for _, lang := range k.langs {
-				name, funcs := kind+"."+lang, s.funcs(lang)
-				foldText(s.text[name], funcs)
-				foldHTML(s.html[name], funcs)
-			}
-		}
-	}
-	if oneEscaped {
-		// After folding, which looks for the escaper's calls (escape.go).
-		for kind, k := range kinds {
-			for _, lang := range k.langs {
-				escapeOne(s.html[kind+"."+lang])
-			}
-		}
+	if err := inParallel(len(jobs), func(i int) error { return s.prepare(jobs[i].kind, jobs[i].lang) }); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -130,6 +111,40 @@ var memoized = true
 type partials struct {
 	text *texttemplate.Template
 	html *htmltemplate.Template
+}
+
+// loadJob is a kind's templates in a language, as LoadFor parses them.
+type loadJob struct {
+	kind, lang string
+	partials   *partials
+	text       *texttemplate.Template
+	html       *htmltemplate.Template
+}
+
+// inParallel runs do(0) … do(n-1) on as many goroutines as there are
+// cores, and returns the error of the first i that failed; once one has
+// failed, the calls not begun are skipped.
+func inParallel(n int, do func(i int) error) error {
+	errs := make([]error, n)
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n && !failed.Load(); i = int(next.Add(1) - 1) {
+				if errs[i] = do(i); errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Set) parsePartials(dir, lang, layout string) (*partials, error) {
@@ -166,8 +181,8 @@ func (s *Set) parsePartials(dir, lang, layout string) (*partials, error) {
 // language's partials: each kind's trees are its own, since loading
 // rewrites them for the kind's data (memo.go, fold.go, escape.go) and
 // html/template escapes them in place.
-func (s *Set) parse(dir, kind, lang string, p *partials) error {
-	name, file := kind+"."+lang, files(kind)+"."+lang
+func (j *loadJob) parse(dir string) error {
+	file, p := files(j.kind)+"."+j.lang, j.partials
 	txt, err := read(dir, file+".txt")
 	if err != nil {
 		return err
@@ -198,7 +213,7 @@ func (s *Set) parse(dir, kind, lang string, p *partials) error {
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
-	s.text[name], s.html[name] = t, h
+	j.text, j.html = t, h
 	return nil
 }
 
@@ -214,15 +229,33 @@ func (s *Set) Thread(lang string) string {
 	return s.thread[Vietnamese]
 }
 
-// check renders every template with its sample data, so that a broken
-// override fails at start rather than at the first mail.
-func (s *Set) check() error {
-	for kind, k := range kinds {
-		for _, lang := range k.langs {
-			if _, err := s.render(kind, lang, k.sample()); err != nil {
-				return err
-			}
-		}
+// prepare makes a kind's templates in a language ready to render: it
+// renders them with the kind's sample data, so that a broken override
+// fails at start rather than at the first mail, and, once html/template
+// has escaped them, rewrites them for speed (memo.go, fold.go, escape.go).
+func (s *Set) prepare(kind, lang string) error {
+	k := kinds[kind]
+	if _, err := s.render(kind, lang, k.sample()); err != nil {
+		return err
+	}
+	name := kind + "." + lang
+	if memoized {
+		// The check escaped the HTML: its partials' calls can now be
+		// replaced (memo.go).
+		data := reflect.TypeOf(k.new())
+		memoizeText(s.text[name], []string{files(kind) + "." + lang + ".txt", "subject"}, data)
+		memoizeHTML(s.html[name], "layout.html", data)
+	}
+	if folded {
+		// The constants' actions can now be replaced by their text
+		// (fold.go).
+		funcs := s.funcs(lang)
+		foldText(s.text[name], funcs)
+		foldHTML(s.html[name], funcs)
+	}
+	if oneEscaped {
+		// After folding, which looks for the escaper's calls (escape.go).
+		escapeOne(s.html[name])
 	}
 	return nil
 }
