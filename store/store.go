@@ -260,12 +260,50 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := db.refuseNewer(ctx, slices.Max(versions)); err != nil {
 		return err
 	}
+	fresh, err := db.noneApplied(ctx)
+	if err != nil {
+		return err
+	}
+	if fresh && oneTransactionFresh {
+		return db.applyAll(ctx, versions, names)
+	}
 	for i, name := range names {
 		if err := db.apply(ctx, versions[i], name); err != nil {
 			return fmt.Errorf("store: migration %s: %w", filepath.Base(name), err)
 		}
 	}
 	return nil
+}
+
+// oneTransactionFresh says whether a fresh database's migrations run in
+// one transaction (applyAll); tests turn it off to compare.
+var oneTransactionFresh = true
+
+// noneApplied reports whether no migration has been applied: a fresh
+// database.
+func (db *DB) noneApplied(ctx context.Context) (bool, error) {
+	var n int
+	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: migrations: %w", err)
+	}
+	return n == 0, nil
+}
+
+// applyAll applies the migrations to a fresh database in one transaction,
+// in the order of their numbers, as apply does each in its own: one commit
+// and its syncs, not one a migration.
+func (db *DB) applyAll(ctx context.Context, versions []int, names []string) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for i, name := range names {
+		if err := applyIn(ctx, tx, versions[i], name); err != nil {
+			return fmt.Errorf("store: migration %s: %w", filepath.Base(name), err)
+		}
+	}
+	return tx.Commit()
 }
 
 // ErrNewerSchema is returned by Open for a database that a newer release
@@ -298,6 +336,14 @@ func (db *DB) apply(ctx context.Context, version int, name string) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := applyIn(ctx, tx, version, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// applyIn applies a migration in tx unless it was applied.
+func applyIn(ctx context.Context, tx *sql.Tx, version int, name string) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
 		return err
@@ -323,10 +369,8 @@ func (db *DB) apply(ctx context.Context, version int, name string) error {
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, time.Now().Unix()); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, time.Now().Unix())
+	return err
 }
 
 // keyProbe is the value sealed in meta.key_check.
