@@ -103,6 +103,7 @@ var ErrKeyStoreMissing = errors.New("missing; the database's data keys are there
 // id, which the database records so that another installation's key store
 // is refused.
 func openKeyStore(ctx context.Context, path string, k *keys, create bool) (*keyStore, string, error) {
+	created := false
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		if !create {
 			return nil, "", fmt.Errorf("key store %s: %w", path, ErrKeyStoreMissing)
@@ -117,6 +118,7 @@ func openKeyStore(ctx context.Context, path string, k *keys, create bool) (*keyS
 			return nil, "", fmt.Errorf("key store: %w", err)
 		}
 		f.Close()
+		created = true
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -130,7 +132,7 @@ func openKeyStore(ctx context.Context, path string, k *keys, create bool) (*keyS
 	}
 	db.SetMaxOpenConns(2)
 	ks := &keyStore{db: db, wrap: k.wrap, path: path, cache: map[string]cachedKey{}, cacheTTL: keyCacheTTL}
-	id, err := ks.init(ctx, k)
+	id, err := ks.init(ctx, k, created)
 	if err != nil {
 		db.Close()
 		return nil, "", fmt.Errorf("key store %s: %w", path, err)
@@ -141,21 +143,47 @@ func openKeyStore(ctx context.Context, path string, k *keys, create bool) (*keyS
 // keyStoreProbe is the value sealed in the key store's meta.key_check.
 const keyStoreProbe = "phananh key store check"
 
-// init creates the tables, and the store's id and key check when new.
-func (ks *keyStore) init(ctx context.Context, k *keys) (string, error) {
-	if _, err := ks.db.ExecContext(ctx, keyStoreSchema); err != nil {
+// init creates the tables, and the store's id and key check when new. A
+// store whose file was just created is made in one transaction: one
+// commit and its syncs, not one a statement; an existing one is only
+// read (its tables' creation changes nothing), as a read-only copy can be.
+func (ks *keyStore) init(ctx context.Context, k *keys, created bool) (string, error) {
+	var q interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	} = ks.db
+	var tx *sql.Tx
+	if created {
+		var err error
+		if tx, err = ks.db.BeginTx(ctx, nil); err != nil {
+			return "", err
+		}
+		defer tx.Rollback()
+		q = tx
+	}
+	if _, err := q.ExecContext(ctx, keyStoreSchema); err != nil {
 		return "", err
 	}
 	var id, check []byte
-	err := ks.db.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'id'), (SELECT value FROM meta WHERE key = 'key_check')`).Scan(&id, &check)
+	made := false
+	err := q.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'id'), (SELECT value FROM meta WHERE key = 'key_check')`).Scan(&id, &check)
 	if err != nil {
 		return "", err
 	}
 	if id == nil {
-		id = []byte(newKeyID())
-		_, err := ks.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('id', ?), ('key_check', ?)`,
-			id, k.seal("meta", "value", 1, keyStoreProbe))
-		return string(id), err
+		id, made = []byte(newKeyID()), true
+		if _, err := q.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('id', ?), ('key_check', ?)`,
+			id, k.seal("meta", "value", 1, keyStoreProbe)); err != nil {
+			return "", err
+		}
+	}
+	if tx != nil {
+		if err := tx.Commit(); err != nil {
+			return "", err
+		}
+	}
+	if made {
+		return string(id), nil
 	}
 	if v, err := k.open("meta", "value", 1, check); err != nil || v != keyStoreProbe {
 		return "", ErrWrongKey
