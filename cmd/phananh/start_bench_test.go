@@ -10,35 +10,28 @@ import (
 // routing table loaded, the store opened (on a fresh database, its
 // migrations run) and the templates loaded.
 func BenchmarkNewDaemon(b *testing.B) {
+	start := func(b *testing.B, config string) {
+		d, err := newDaemon(context.Background(), config, testLogger(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		d.Close()
+		b.StartTimer()
+	}
 	b.Run("fresh", func(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
 			e := newEnv(b, envOptions{})
 			b.StartTimer()
-			d, err := newDaemon(context.Background(), e.config, testLogger(b))
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.StopTimer()
-			d.Close()
-			b.StartTimer()
+			start(b, e.config)
 		}
 	})
 	b.Run("existing", func(b *testing.B) {
 		e := newEnv(b, envOptions{})
-		d, err := newDaemon(context.Background(), e.config, testLogger(b))
-		if err != nil {
-			b.Fatal(err)
-		}
-		d.Close()
+		start(b, e.config)
 		for b.Loop() {
-			d, err := newDaemon(context.Background(), e.config, testLogger(b))
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.StopTimer()
-			d.Close()
-			b.StartTimer()
+			start(b, e.config)
 		}
 	})
 }
