@@ -211,7 +211,7 @@ type sink struct {
 }
 
 func (s *sink) Create() (parse.Blob, error) {
-	w, err := s.blobs.CreateFile()
+	w, err := s.blobs.Create()
 	if err != nil {
 		return nil, err
 	}

@@ -61,11 +61,6 @@ func (g *BlobBatch) Create() (*BlobWriter, error) {
 	return w, nil
 }
 
-// CreateFile starts a blob as Create does: held in memory until its first
-// chunk is sealed (by Commit, for a blob of one chunk), so that its header
-// and that chunk go into the batch's pack in one write.
-func (g *BlobBatch) CreateFile() (*BlobWriter, error) { return g.Create() }
-
 // Open returns a reader of a blob's plain content, of this batch or any
 // other: a blob of the batch opens once its Commit has returned.
 func (g *BlobBatch) Open(ref string) (io.ReadCloser, error) { return g.blobs.Open(ref) }

@@ -45,8 +45,7 @@ func isFile(db *DB, ref string) bool {
 	return err == nil
 }
 
-// TestSmallBlobs: a batch's small blob, as its larger ones and those of
-// CreateFile, is a range of the batch's pack, no file of its own and no
+// TestSmallBlobs: a batch's small blob, as its larger ones, is a range of the batch's pack, no file of its own and no
 // row of blob_data. The batch reads it back at once, everyone once it is
 // synced; an erasure frees its range.
 func TestSmallBlobs(t *testing.T) {
@@ -55,8 +54,8 @@ func TestSmallBlobs(t *testing.T) {
 	small := []byte(strings.Repeat("Mất điện ấp 3. ", 100))
 	large := bytes.Repeat([]byte("ảnh "), blobChunkSize/4)
 	kept := put(t, g.Create, small)
-	bigRef, fileRef := put(t, g.Create, large), put(t, g.CreateFile, small)
-	for _, ref := range []string{kept, bigRef, fileRef} {
+	bigRef := put(t, g.Create, large)
+	for _, ref := range []string{kept, bigRef} {
 		if r, _ := parseRef(ref); !r.packed {
 			t.Errorf("blob %.8s… is not in the batch's pack", ref)
 		}
@@ -67,7 +66,7 @@ func TestSmallBlobs(t *testing.T) {
 	if err := g.Sync(); err != nil {
 		t.Fatal(err)
 	}
-	for ref, want := range map[string][]byte{kept: small, bigRef: large, fileRef: small} {
+	for ref, want := range map[string][]byte{kept: small, bigRef: large} {
 		if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, want) {
 			t.Errorf("blob %.8s… reads %d bytes, %v; want %d", ref, len(got), err, len(want))
 		}
@@ -183,7 +182,7 @@ func TestEraseSmallBlobs(t *testing.T) {
 func TestHalfWrittenBlob(t *testing.T) {
 	dir := t.TempDir()
 	db := openTest(t, dir, testKey)
-	w, err := db.Blobs().Batch().CreateFile()
+	w, err := db.Blobs().Batch().Create()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,11 +214,11 @@ func TestBatchFilesShareAFolder(t *testing.T) {
 	g := db.Blobs().Batch()
 	content := map[string][]byte{}
 	for i := range 40 {
-		create, data := g.CreateFile, []byte(strings.Repeat("ảnh ", i+1))
+		data := []byte(strings.Repeat("ảnh ", i+1))
 		if i%10 == 0 {
-			create, data = g.Create, bytes.Repeat([]byte("video "), blobChunkSize/3)
+			data = bytes.Repeat([]byte("video "), blobChunkSize/3)
 		}
-		content[put(t, create, data)] = data
+		content[put(t, g.Create, data)] = data
 	}
 	folders := map[string]bool{}
 	for ref := range content {
@@ -313,7 +312,7 @@ func TestFileFailingAtCommit(t *testing.T) {
 		}
 		return f, dir, err
 	}
-	w, err := db.Blobs().Batch().CreateFile()
+	w, err := db.Blobs().Batch().Create()
 	if err != nil {
 		t.Fatal(err)
 	}

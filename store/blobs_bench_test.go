@@ -24,7 +24,7 @@ func BenchmarkBatchFiles(b *testing.B) {
 	for range b.N {
 		g := db.Blobs().Batch()
 		for range files {
-			w, err := g.CreateFile()
+			w, err := g.Create()
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -75,7 +75,7 @@ func BenchmarkPutAlone(b *testing.B) {
 func packedBlob(tb testing.TB, db *DB, content []byte) string {
 	tb.Helper()
 	g := db.Blobs().Batch()
-	w, err := g.CreateFile()
+	w, err := g.Create()
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -28,14 +28,14 @@ func TestPackFull(t *testing.T) {
 	content := map[string][]byte{}
 	for i := range 2 {
 		data := photo(3<<20, byte(i))
-		content[put(t, g.CreateFile, data)] = data
+		content[put(t, g.Create, data)] = data
 	}
 	full := lim
 	full.Cur = 8 << 20
 	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &full); err != nil {
 		t.Skip(err)
 	}
-	w, err := g.CreateFile()
+	w, err := g.Create()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestPackFull(t *testing.T) {
 		w.Abort()
 	}
 	small := photo(1000, 7)
-	content[put(t, g.CreateFile, small)] = small
+	content[put(t, g.Create, small)] = small
 	syscall.Setrlimit(syscall.RLIMIT_FSIZE, &lim)
 	if werr == nil {
 		t.Fatal("10 MB written past a limit of 8: no error")

@@ -29,7 +29,7 @@ func TestForgedRangeRefused(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	g := db.Blobs().Batch()
 	a, b := photo(3*blobChunkSize+9, 1), photo(5000, 2)
-	refA, refB := put(t, g.CreateFile, a), put(t, g.CreateFile, b)
+	refA, refB := put(t, g.Create, a), put(t, g.Create, b)
 	if err := g.Sync(); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestSyncPackSwept(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	ctx := context.Background()
 	g := db.Blobs().Batch()
-	ref := put(t, g.CreateFile, photo(9000, 1))
+	ref := put(t, g.Create, photo(9000, 1))
 	r, _ := parseRef(ref)
 	old := time.Now().Add(-2 * orphanAge)
 	if err := os.Chtimes(db.blobs.path(r.name), old, old); err != nil {
@@ -178,7 +178,7 @@ func TestSweepBesideStalledBatch(t *testing.T) {
 			ctx := context.Background()
 			g := db.Blobs().Batch()
 			img := photo(9000, 1)
-			ref := put(t, g.CreateFile, img)
+			ref := put(t, g.Create, img)
 			raw := put(t, g.Create, []byte("From: dan@example.vn\r\n\r\nMất điện"))
 			r, _ := parseRef(ref)
 			old := time.Now().Add(-2 * orphanAge)
@@ -315,11 +315,7 @@ func TestPackStress(t *testing.T) {
 	for p := range 8 {
 		wg.Go(func() {
 			for i := range 12 {
-				create := g.CreateFile
-				if i%4 == 1 {
-					create = g.Create
-				}
-				w, err := create()
+				w, err := g.Create()
 				if err != nil {
 					t.Error(err)
 					return
@@ -377,7 +373,7 @@ func TestPackReaderClosedTwice(t *testing.T) {
 	var refs []string
 	for i := range maxOpenPacks + 1 {
 		g := db.Blobs().Batch()
-		refs = append(refs, put(t, g.CreateFile, photo(300_000, byte(i+1))))
+		refs = append(refs, put(t, g.Create, photo(300_000, byte(i+1))))
 		if err := g.Sync(); err != nil {
 			t.Fatal(err)
 		}

@@ -49,16 +49,16 @@ func TestBatchBlobsInOnePack(t *testing.T) {
 	g := db.Blobs().Batch()
 	content := map[string][]byte{}
 	for i := range 30 {
-		create, data := g.CreateFile, photo(570+i, byte(i))
+		data := photo(570+i, byte(i))
 		switch i % 10 {
 		case 0:
-			create, data = g.Create, bytes.Repeat([]byte("video "), blobChunkSize/3)
+			data = bytes.Repeat([]byte("video "), blobChunkSize/3)
 		case 5:
 			data = photo(3<<20+17, byte(i)) // a phone's photo, streamed into the pack
 		}
-		content[put(t, create, data)] = data
+		content[put(t, g.Create, data)] = data
 	}
-	w, err := g.CreateFile()
+	w, err := g.Create()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,11 +94,11 @@ func TestPackedBlobsStreamTogether(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	g := db.Blobs().Batch()
 	a, b := photo(300_000, 1), photo(400_000, 2)
-	wa, err := g.CreateFile()
+	wa, err := g.Create()
 	if err != nil {
 		t.Fatal(err)
 	}
-	wb, err := g.CreateFile()
+	wb, err := g.Create()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestPackedBlobsStreamTogether(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	small := put(t, g.CreateFile, []byte("ảnh nhỏ"))
+	small := put(t, g.Create, []byte("ảnh nhỏ"))
 	if err := g.Sync(); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestDamagedPackedBlob(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	g := db.Blobs().Batch()
 	want := photo(3*blobChunkSize+5, 3)
-	ref := put(t, g.CreateFile, want)
+	ref := put(t, g.Create, want)
 	if err := g.Sync(); err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func packedReports(t *testing.T, db *DB, g *BlobBatch, imgs ...[]byte) ([]Report
 	t.Helper()
 	var refs, raws []string
 	for _, img := range imgs {
-		refs = append(refs, put(t, g.CreateFile, img))
+		refs = append(refs, put(t, g.Create, img))
 		raws = append(raws, put(t, g.Create, []byte("From: dan@example.vn\r\n\r\nMất điện")))
 	}
 	if err := g.Sync(); err != nil {
@@ -261,10 +261,10 @@ func TestSweepOrphanPacks(t *testing.T) {
 	g := db.Blobs().Batch()
 	_, kept := packedReports(t, db, g, photo(2000, 1))
 	g2 := db.Blobs().Batch()
-	unnamed := put(t, g2.CreateFile, photo(3000, 2)) // the batch's other message, rolled back
+	unnamed := put(t, g2.Create, photo(3000, 2)) // the batch's other message, rolled back
 	_, kept2 := packedReports(t, db, g2, photo(2500, 3))
 	g3 := db.Blobs().Batch()
-	orphan := put(t, g3.CreateFile, photo(4000, 4))
+	orphan := put(t, g3.Create, photo(4000, 4))
 	if err := g3.Sync(); err != nil { // killed here, before the commit
 		t.Fatal(err)
 	}
@@ -312,7 +312,7 @@ func TestBackupWhileAppending(t *testing.T) {
 		_, ref := packedReports(t, db, g, photo(70_000, 7)) // committed after the snapshot
 		refs = append(refs, ref...)
 		var err error
-		if half, err = g.CreateFile(); err != nil {
+		if half, err = g.Create(); err != nil {
 			t.Fatal(err)
 		}
 		half.Write(photo(300_000, 8))
@@ -322,7 +322,7 @@ func TestBackupWhileAppending(t *testing.T) {
 	stop := make(chan struct{})
 	defer close(stop)
 	wg.Go(func() { // a parser streaming a video all along
-		w, err := g.CreateFile()
+		w, err := g.Create()
 		if err != nil {
 			return
 		}
@@ -389,7 +389,7 @@ func TestPacksKeptOpenForReading(t *testing.T) {
 		g := db.Blobs().Batch()
 		for j := range 2 {
 			data := photo(5000+i*10+j, byte(i))
-			ref := put(t, g.CreateFile, data)
+			ref := put(t, g.Create, data)
 			content[ref] = data
 			refs = append(refs, ref)
 		}

@@ -17,7 +17,7 @@ import (
 func orphanPack(t *testing.T, db *DB) string {
 	t.Helper()
 	g := db.Blobs().Batch()
-	ref := put(t, g.CreateFile, photo(9000, 3))
+	ref := put(t, g.Create, photo(9000, 3))
 	if err := g.Sync(); err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func TestSweepKilled(t *testing.T) {
 	orphan := orphanPack(t, db)
 	g := db.Blobs().Batch()
 	img := photo(9000, 1)
-	ref := put(t, g.CreateFile, img)
+	ref := put(t, g.Create, img)
 	if err := g.Sync(); err != nil {
 		t.Fatal(err)
 	}

@@ -634,7 +634,7 @@ func TestCheckOrphans(t *testing.T) {
 	g := a.db.Blobs().Batch()
 	var pack string
 	for _, photo := range []string{"ảnh 1", "ảnh 2"} {
-		w, err := g.CreateFile()
+		w, err := g.Create()
 		if err != nil {
 			t.Fatal(err)
 		}
