@@ -149,20 +149,12 @@ func (db *DB) putBack(aside map[string]bool) {
 func (t *Tx) packInPlace(ref string) error {
 	// A packed reference is NAME-OFF-SIZE-KEY-HASH (blobRef); only its
 	// name is read here, since it is read again whole when opened.
-	const packedLen = 2*blobNameSize + 1 + 16 + 1 + 16 + 1 + 2*blobKeySize + 1 + 64
-	if len(ref) != packedLen || ref[2*blobNameSize] != '-' {
+	name := refName(ref, 2*blobNameSize+1+16+1+16+1+2*blobKeySize+1+64)
+	if name == "" || name == t.placed { // a message's blobs share a pack, as a rule
 		return nil
 	}
-	name := ref[:2*blobNameSize]
-	if name == t.placed { // a message's blobs share a pack, as a rule
-		return nil
-	}
-	_, err := os.Stat(t.db.blobs.path(name))
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("store: blob pack %s: not in place (set aside or removed by the orphan sweep): %w", name, err)
-	}
-	if err != nil {
-		return fmt.Errorf("store: blob pack %s: %w", name, err)
+	if err := t.db.blobs.present("blob pack", name); err != nil {
+		return err
 	}
 	t.placed = name
 	return nil
@@ -177,21 +169,38 @@ func (t *Tx) packInPlace(ref string) error {
 // forward an hour in between, or the data folder's server keeps another
 // time, the sweep may take them for orphans.
 func (t *Tx) fileInPlace(ref string) error {
-	const fileLen = 2*blobNameSize + 1 + 2*blobKeySize + 1 + 64
-	if len(ref) != fileLen || ref[2*blobNameSize] != '-' {
+	name := refName(ref, 2*blobNameSize+1+2*blobKeySize+1+64)
+	if name == "" {
 		return nil
 	}
-	name := ref[:2*blobNameSize]
-	_, err := os.Stat(t.db.blobs.path(name))
+	err := t.db.blobs.present("blob", name)
 	if errors.Is(err, fs.ErrNotExist) {
 		var one int
-		err = t.queryRow(`SELECT 1 FROM blob_data WHERE name = ?`, name).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: blob %s: not in place (set aside or removed by the orphan sweep): %w", name, fs.ErrNotExist)
+		if t.queryRow(`SELECT 1 FROM blob_data WHERE name = ?`, name).Scan(&one) == nil {
+			return nil
 		}
 	}
+	return err
+}
+
+// refName returns the name of the file a blob reference of n characters
+// names (its first field), or "" when ref is not of that length.
+func refName(ref string, n int) string {
+	if len(ref) != n || ref[2*blobNameSize] != '-' {
+		return ""
+	}
+	return ref[:2*blobNameSize]
+}
+
+// present checks that the blob file name (what it is: "blob pack",
+// "blob") is in its place; an error that is fs.ErrNotExist says it is not.
+func (b *Blobs) present(what, name string) error {
+	_, err := os.Stat(b.path(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: %s %s: not in place (set aside or removed by the orphan sweep): %w", what, name, err)
+	}
 	if err != nil {
-		return fmt.Errorf("store: blob %s: %w", name, err)
+		return fmt.Errorf("store: %s %s: %w", what, name, err)
 	}
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 
 // A pack is one file of a batch's blobs (BlobBatch), laid end to end, as a
 // log-structured mail store packs a folder's messages: the blobs that
-// would each have cost a file — the attachments of CreateFile, the raw
+// would each have cost a file — the attachments, the raw
 // messages and the mails sent — cost a file a batch instead,
 // made, synced and named in its folder once. Each blob in a pack is sealed
 // exactly as a blob file is (its header, its own random key, its STREAM
@@ -154,11 +154,13 @@ func (b *Blobs) inPlace(p *pack) error {
 		return fmt.Errorf("blob pack %s: %w", p.name, err)
 	}
 	named, err := os.Stat(b.path(p.name))
-	if err == nil && !os.SameFile(mine, named) {
-		err = errors.New("another file has its name")
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("blob pack %s: removed while written (an orphan swept): %w", p.name, err)
+	case err != nil:
+		return fmt.Errorf("blob pack %s: %w", p.name, err)
+	case !os.SameFile(mine, named):
+		return fmt.Errorf("blob pack %s: removed while written (an orphan swept): another file has its name", p.name)
 	}
 	return nil
 }

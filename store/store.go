@@ -203,7 +203,8 @@ func dsn(path string, writer bool) string {
 		// The page cache holds a whole group's changes (writer.go): a
 		// group of hundreds of messages would otherwise overflow the
 		// default 2 MiB and be spilled to the WAL in the middle of its
-		// transaction, page by page, some pages twice. Pages are allocated as they are used.
+		// transaction, page by page, some pages twice. Pages are
+		// allocated as they are used.
 		q.Add("_pragma", "cache_size(-65536)")
 		q.Set("_txlock", "immediate")
 	} else {
