@@ -110,7 +110,7 @@ type Rules struct {
 
 func (r Rules) validate() error {
 	if r.Table != "" && !slices.Contains(routing.BuiltinNames(), r.Table) {
-		return fmt.Errorf("[rules] table %q: no such built-in table (there are %s)", r.Table, strings.Join(routing.BuiltinNames(), ", "))
+		return fmt.Errorf("rules.table: %q is not a built-in table (there are %s)", r.Table, strings.Join(routing.BuiltinNames(), ", "))
 	}
 	return nil
 }

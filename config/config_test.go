@@ -110,7 +110,7 @@ func TestBadConfigNamesKeyAndProblem(t *testing.T) {
 		"[intake]\nmax_parts = 0\n":                               "intake.max_parts",
 		"[intake]\nspam_marks = [\"X-Spam-Flag YES\"]\n":          "intake.spam_marks[0]",
 		"[process]\ncall_attempts = 0\n":                          "process.call_attempts",
-		"[rules]\ntable = \"2024\"\n":                             `[rules] table "2024": no such built-in table (there are appendix1, 2025)`,
+		"[rules]\ntable = \"2024\"\n":                             `rules.table: "2024" is not a built-in table (there are appendix1, 2025)`,
 		"[imap\nport = 1\n":                                       "phananh.toml:2",
 		"[privacy]\nretention = \"5 years\"\n":                    "privacy.retention",
 		"[privacy]\nretention = \"-1y\"\n":                        "privacy.retention",
@@ -209,6 +209,7 @@ func TestBadConfigNamesLine(t *testing.T) {
 		{"[[operators]]\nemail = \" \"\nrole = \"leader\"\nagency = \"so-xd\"\n", "phananh.toml:2: operators[0].email:"},
 		{"[[operators]]\nemail = \"a@b.vn\"\nrole = \"handler\"\n", "phananh.toml:1: operators[0].agency:"},
 		{"[imap]\nport = \"993\"\n", "phananh.toml:2: imap.port:"},
+		{"[rules]\n# 2025 since the reorganisation\ntable = \"2024\"\n", "phananh.toml:3: rules.table:"},
 	}
 	for _, c := range cases {
 		_, err := Load(write(t, c.body))
