@@ -28,6 +28,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	texttemplate "text/template"
 
 	"haugiang.gov.vn/phananh/rules/routing"
@@ -68,6 +69,9 @@ type Rendered struct {
 // same name in dir when dir is not "", to write the bodies named: those of
 // the routing table in use.
 func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
+	if err := overridesFolder(dir); err != nil {
+		return nil, err
+	}
 	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, thread: map[string]string{},
 		bodies: bodies}
 	layout, err := read(dir, "layout.html")
@@ -256,6 +260,24 @@ func (s *Set) prepare(kind, lang string) error {
 	if oneEscaped {
 		// After folding, which looks for the escaper's calls (escape.go).
 		escapeOne(s.html[name])
+	}
+	return nil
+}
+
+// overridesFolder checks that dir, when not "", is a folder: read finds no
+// override in a folder that is not there, so a mistyped one would
+// otherwise leave every embedded template in use without a word. The
+// error is an *fs.PathError of dir.
+func overridesFolder(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("templates: %w", &fs.PathError{Op: "stat", Path: dir, Err: syscall.ENOTDIR})
 	}
 	return nil
 }

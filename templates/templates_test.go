@@ -2,7 +2,9 @@ package templates
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -104,6 +106,24 @@ func TestBrokenOverrideFailsAtLoad(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
 		if _, err := load(dir); err == nil {
 			t.Errorf("override %s: Load succeeded", name)
+		}
+	}
+}
+
+// An overrides' folder that is not there, or is a file, fails the load
+// naming it, rather than leaving the embedded templates in use unsaid.
+func TestOverridesFolderNotThereFailsAtLoad(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "ack.vi.txt")
+	os.WriteFile(file, []byte(`{{define "subject"}}Khác{{end}}Mã {{.Code}}`), 0o644)
+	for _, c := range []struct{ dir, want string }{
+		{filepath.Join(dir, "mau"), "templates: stat " + filepath.Join(dir, "mau") + ": no such file or directory"},
+		{file, "templates: stat " + file + ": not a directory"},
+	} {
+		_, err := load(c.dir)
+		var pathErr *fs.PathError
+		if err == nil || err.Error() != c.want || !errors.As(err, &pathErr) || pathErr.Path != c.dir {
+			t.Errorf("load(%s): %v, want %q", c.dir, err, c.want)
 		}
 	}
 }
