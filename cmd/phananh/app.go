@@ -93,7 +93,7 @@ func loadApp(configPath string, log *slog.Logger, writer bool) (*app, error) {
 	}
 	holder, err := routing.NewHolder(cfg.Rules.File, cfg.Rules.Table)
 	if err != nil {
-		return nil, err
+		return nil, pathNamed(cfg, "rules.file", cfg.Rules.File, err)
 	}
 	cfg.Center.NameIn(holder)
 	return &app{cfg: cfg, key: key, log: log, calendar: cal, routing: holder, tokens: tokens, operators: newOperators(cfg.Operators)}, nil
@@ -117,9 +117,24 @@ func (a *app) Close() error { return a.db.Close() }
 func (a *app) bodies() routing.Bodies { return a.cfg.Center.Bodies(a.routing.Load().Bodies()) }
 
 // loadTemplates loads the templates, with their overrides, to name the
-// bodies of the routing table in use.
+// bodies of the routing table in use; a templates folder that is not there
+// is named by the configuration's line.
 func (a *app) loadTemplates() (*templates.Set, error) {
-	return templates.LoadFor(a.cfg.Templates.Dir, a.bodies())
+	set, err := templates.LoadFor(a.cfg.Templates.Dir, a.bodies())
+	return set, pathNamed(a.cfg, "templates.dir", a.cfg.Templates.Dir, err)
+}
+
+// pathNamed writes err as the configuration's file, line and key when it
+// is the failure to open path, the file or folder the key names: a
+// mistyped path is the configuration's fault, not the missing file's.
+// Other errors (a table's or a template's own problems, which name their
+// file and line) are returned as they are.
+func pathNamed(cfg *config.Config, key, path string, err error) error {
+	var pathErr *fs.PathError
+	if err == nil || path == "" || !errors.As(err, &pathErr) || pathErr.Path != path {
+		return err
+	}
+	return cfg.Named(fmt.Errorf("%s: %w", key, err))
 }
 
 // withApp opens the app of the configuration for the subcommand name, runs

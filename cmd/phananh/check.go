@@ -328,6 +328,10 @@ func serveRunning(dir string) bool {
 
 func (c *checker) routing(cfg *config.Config) *routing.Table {
 	table, err := routing.Open(cfg.Rules.File, cfg.Rules.Table)
+	if named := pathNamed(cfg, "rules.file", cfg.Rules.File, err); named != err {
+		c.fail("routing table", named.Error(), "correct rules.file, or put the table file where it points")
+		return nil
+	}
 	if err != nil {
 		c.fail("routing table", err.Error(), "correct the table where named (phananh rules check FILE)")
 		return nil
@@ -465,6 +469,10 @@ func (c *checker) bodies(cfg *config.Config, b routing.Bodies) {
 
 func (c *checker) templates(cfg *config.Config, bodies routing.Bodies) *templates.Set {
 	set, err := templates.LoadFor(cfg.Templates.Dir, bodies)
+	if named := pathNamed(cfg, "templates.dir", cfg.Templates.Dir, err); named != err {
+		c.fail("templates", named.Error(), "correct templates.dir, or leave it empty for the embedded templates")
+		return nil
+	}
 	if err != nil {
 		c.fail("templates", err.Error(), "correct or remove the file named in "+cfg.Templates.Dir)
 		return nil

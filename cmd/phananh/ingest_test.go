@@ -166,10 +166,31 @@ func TestUsage(t *testing.T) {
 	}
 }
 
+// A bad value, and a path the configuration names where nothing of that
+// kind is, fail serve's start naming the file, the line and the key: a
+// mistyped table file or templates folder is not left for the built-in
+// ones to stand in for without a word.
 func TestBadConfigFailsAtStart(t *testing.T) {
-	cfg := writeFile(t, t.TempDir(), "phananh.toml", "[imap]\nport = 0\n")
-	_, e, code := run(t, "serve", "--config", cfg)
-	if code != exitFailed || !strings.Contains(e, "imap.port") || !strings.Contains(e, "phananh.toml") {
-		t.Errorf("serve with a bad config: exit %d: %s", code, e)
+	dir := t.TempDir()
+	notFolder := writeFile(t, dir, "mau-thu.txt", "")
+	servers := "[imap]\nhost = \"127.0.0.1\"\ntls = \"none\"\n\n[smtp]\nhost = \"127.0.0.1\"\ntls = \"none\"\n\n"
+	cases := []struct{ name, body, want string }{
+		{"a bad port", "[imap]\nport = 0\n", "phananh.toml:2: imap.port: "},
+		{"an unknown built-in table", "[rules]\ntable = \"2024\"\n", "phananh.toml:2: rules.table: "},
+		{"a table file that is not there", "[rules]\nfile = \"bang-2025.toml\"\n",
+			"phananh.toml:2: rules.file: routing table: open " + filepath.Join(dir, "bang-2025.toml") + ": no such file"},
+		{"a templates folder that is not there", servers + "[templates]\ndir = \"mau-thu\"\n" + testOperators,
+			"phananh.toml:10: templates.dir: templates: stat " + filepath.Join(dir, "mau-thu") + ": no such file"},
+		{"a templates folder that is a file", servers + "[templates]\ndir = " + quote(notFolder) + "\n" + testOperators,
+			"phananh.toml:10: templates.dir: templates: stat " + notFolder + ": not a directory"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := writeFile(t, dir, "phananh.toml", c.body)
+			_, e, code := run(t, "serve", "--config", cfg)
+			if code != exitFailed || !strings.Contains(e, c.want) {
+				t.Errorf("serve: exit %d: %s\nwant %q", code, e, c.want)
+			}
+		})
 	}
 }

@@ -243,6 +243,7 @@ func (d *daemon) reloadOnHangup(ctx context.Context) {
 func (d *daemon) reload() error {
 	var errs []error
 	if err := d.routing.Reload(d.cfg.Rules.File, d.cfg.Rules.Table); err != nil {
+		err = pathNamed(d.cfg, "rules.file", d.cfg.Rules.File, err)
 		d.log.Error("routing table refused; the previous one stays", "err", err)
 		errs = append(errs, err)
 	} else {
