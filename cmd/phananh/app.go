@@ -164,8 +164,8 @@ func openExistingApp(ctx context.Context, configPath string, log *slog.Logger) (
 		return nil, err
 	}
 	if _, err := os.Stat(cfg.Store.Path); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no database at %s (store.path in %s): correct store.path, or start phananh serve, "+
-			"which creates it, first", cfg.Store.Path, cfg.Path)
+		return nil, fmt.Errorf("no database at %s (store.path, %s): correct store.path, or start phananh serve, "+
+			"which creates it, first", cfg.Store.Path, cfg.At("store.path"))
 	}
 	return openAppAs(ctx, configPath, log, false)
 }

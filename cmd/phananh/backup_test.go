@@ -9,8 +9,9 @@ import (
 
 // A command that reads the reports, run where the configuration names no
 // database yet (a new installation, or store.path mistyped), fails naming
-// the path rather than making an empty database and keys and succeeding:
-// a nightly backup of the wrong place must not pass for a backup.
+// the path and the line of store.path rather than making an empty database
+// and keys and succeeding: a nightly backup of the wrong place must not
+// pass for a backup.
 func TestCommandsRefuseMissingDatabase(t *testing.T) {
 	dir := t.TempDir()
 	config := filepath.Join(dir, "phananh.toml")
@@ -25,7 +26,7 @@ func TestCommandsRefuseMissingDatabase(t *testing.T) {
 	} {
 		_, errOut, code := run(t, args...)
 		if code != exitFailed || !strings.Contains(errOut, filepath.Join(dir, "phananh-typo.db")) ||
-			!strings.Contains(errOut, "store.path") {
+			!strings.Contains(errOut, "store.path, "+config+":2") {
 			t.Errorf("%s: exit %d: %s", args[0], code, errOut)
 		}
 	}
