@@ -621,7 +621,7 @@ func (c *checker) imap(ctx context.Context, cfg *config.Config) {
 	}
 	pool, err := certPool(in.CAFile)
 	if err != nil {
-		c.fail("imap connect", "imap.ca_file: "+err.Error(), "name a PEM file of the CA that signed the server's certificate")
+		c.fail("imap connect", cfg.Named(fmt.Errorf("imap.ca_file: %w", err)).Error(), "name a PEM file of the CA that signed the server's certificate")
 		return
 	}
 	addr := config.Addr(in.Host, in.Port)
@@ -709,7 +709,7 @@ func (c *checker) smtp(ctx context.Context, cfg *config.Config, set *templates.S
 	}
 	pool, err := certPool(out.CAFile)
 	if err != nil {
-		c.fail("smtp connect", "smtp.ca_file: "+err.Error(), "name a PEM file of the CA that signed the server's certificate")
+		c.fail("smtp connect", cfg.Named(fmt.Errorf("smtp.ca_file: %w", err)).Error(), "name a PEM file of the CA that signed the server's certificate")
 		return
 	}
 	addr := config.Addr(out.Host, out.Port)

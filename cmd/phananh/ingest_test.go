@@ -173,6 +173,7 @@ func TestUsage(t *testing.T) {
 func TestBadConfigFailsAtStart(t *testing.T) {
 	dir := t.TempDir()
 	notFolder := writeFile(t, dir, "mau-thu.txt", "")
+	password := writeFile(t, dir, "imap.password", "mat-khau")
 	servers := "[imap]\nhost = \"127.0.0.1\"\ntls = \"none\"\n\n[smtp]\nhost = \"127.0.0.1\"\ntls = \"none\"\n\n"
 	cases := []struct{ name, body, want string }{
 		{"a bad port", "[imap]\nport = 0\n", "phananh.toml:2: imap.port: "},
@@ -183,6 +184,9 @@ func TestBadConfigFailsAtStart(t *testing.T) {
 			"phananh.toml:10: templates.dir: templates: stat " + filepath.Join(dir, "mau-thu") + ": no such file"},
 		{"a templates folder that is a file", servers + "[templates]\ndir = " + quote(notFolder) + "\n" + testOperators,
 			"phananh.toml:10: templates.dir: templates: stat " + notFolder + ": not a directory"},
+		{"a CA file that is not there", "[imap]\nhost = \"127.0.0.1\"\ntls = \"none\"\nusername = \"phananh\"\npassword_file = " +
+			quote(password) + "\nca_file = \"ca.pme\"\n\n[smtp]\nhost = \"127.0.0.1\"\ntls = \"none\"\n" + testOperators,
+			"phananh.toml:6: imap.ca_file: open " + filepath.Join(dir, "ca.pme") + ": no such file"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

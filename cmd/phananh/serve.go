@@ -156,11 +156,11 @@ func (d *daemon) setup(loading *templatesLoading) error {
 	}
 	imapCAs, err := certPool(cfg.IMAP.CAFile)
 	if err != nil {
-		return fmt.Errorf("imap.ca_file: %w", err)
+		return cfg.Named(fmt.Errorf("imap.ca_file: %w", err))
 	}
 	smtpCAs, err := certPool(cfg.SMTP.CAFile)
 	if err != nil {
-		return fmt.Errorf("smtp.ca_file: %w", err)
+		return cfg.Named(fmt.Errorf("smtp.ca_file: %w", err))
 	}
 	d.worker = &mailer.Worker{
 		DB: d.db, Templates: d.templates.Load, From: sender(cfg, d.bodies()),
