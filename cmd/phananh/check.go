@@ -705,7 +705,9 @@ func (c *checker) smtp(ctx context.Context, cfg *config.Config, set *templates.S
 	}
 	password, err := cfg.SMTPPassword()
 	if err != nil || (out.Username != "" && password == "") {
-		return // said by "smtp password"
+		c.warn("smtp connect", fmt.Sprintf("%s not tried: the login needs the password (smtp password above)", config.Addr(out.Host, out.Port)),
+			"run check again once the password is there")
+		return
 	}
 	pool, err := certPool(out.CAFile)
 	if err != nil {

@@ -364,15 +364,20 @@ func TestCheckOperatorsUnfilled(t *testing.T) {
 	}
 }
 
-// TestCheckIMAPWithoutPassword: without the IMAP password the mailbox is
-// not tried, and a line says so, rather than no IMAP line at all.
-func TestCheckIMAPWithoutPassword(t *testing.T) {
-	d := newDeployment(t, deploymentOptions{folders: true})
-	os.Remove(filepath.Join(d.dir, "imap.password"))
-	out, code := d.check()
-	if code != exitFailed || statusOf(out, "imap password") != "fail" || statusOf(out, "imap connect") != "warn" ||
-		!strings.Contains(lineOf(out, "imap connect"), "not tried") {
-		t.Errorf("exit %d:\n%s", code, out)
+// TestCheckServerWithoutPassword: without the IMAP or the SMTP password
+// the server is not tried, and a line says so, rather than no line of that
+// server at all.
+func TestCheckServerWithoutPassword(t *testing.T) {
+	for _, server := range []string{"imap", "smtp"} {
+		t.Run(server, func(t *testing.T) {
+			d := newDeployment(t, deploymentOptions{folders: true})
+			os.Remove(filepath.Join(d.dir, server+".password"))
+			out, code := d.check()
+			if code != exitFailed || statusOf(out, server+" password") != "fail" || statusOf(out, server+" connect") != "warn" ||
+				!strings.Contains(lineOf(out, server+" connect"), "not tried") {
+				t.Errorf("exit %d:\n%s", code, out)
+			}
+		})
 	}
 }
 
