@@ -29,7 +29,14 @@ type spooled struct {
 // in mail to the Center's own staff (asReceived) it is attached as the
 // citizen or the agency sent it, never shown inline, and listed as not
 // cleaned of its metadata; in any other mail it is left out rather than
-// sent with what it may hold, and listed as staying at the Center. The
+// sent with what it may hold, and listed as staying at the Center. A file
+// gone from the data folder (store.ErrNoBlob) is left out of any mail and
+// returned in left as Missing, for the notice to name it as unavailable:
+// what the mail says is still owed to its reader (SPEC 8.2), and the file
+// will not come back by waiting. The mail goes even when every file it
+// carries is gone — a periodic report's workbook, CSV and chart among
+// them, since its body holds the figures. Any other error reading a file
+// (an I/O error) is returned: the mail waits and is tried again. The
 // returned function releases the files.
 func (w *Worker) spoolFiles(m store.Mail) (files []spooled, left []templates.LeftOut, release func(), err error) {
 	release = func() {
@@ -38,25 +45,55 @@ func (w *Worker) spoolFiles(m store.Mail) (files []spooled, left []templates.Lef
 		}
 	}
 	for i, file := range m.Attachments {
-		f, err := spool(w.DB.Blobs(), file, strip.File)
-		var unreadable strip.FormatError
-		if errors.As(err, &unreadable) && asReceived(m) {
-			w.Log.Info("file sent as received to the Center's staff: not readable as its type", "mail", m.ID, "kind", m.Kind, "file", i+1, "type", file.Type)
-			left = append(left, templates.LeftOut{Name: file.Name, CID: file.CID, Uncleaned: true})
-			file.Inline, file.CID = false, ""
-			f, err = spool(w.DB.Blobs(), file, copyFile)
-		} else if errors.As(err, &unreadable) {
-			w.Log.Warn("file left out of a mail: not readable as its type", "mail", m.ID, "kind", m.Kind, "file", i+1, "type", file.Type)
-			left = append(left, templates.LeftOut{Name: file.Name, CID: file.CID})
-			continue
-		}
+		f, l, err := w.spoolFile(m, i, file)
 		if err != nil {
 			release()
 			return nil, nil, nil, fmt.Errorf("mail %d: file %d: %w", m.ID, i+1, err)
 		}
-		files = append(files, spooled{file: file, spill: f})
+		if l != nil {
+			left = append(left, *l)
+		}
+		if f != nil {
+			files = append(files, *f)
+		}
 	}
 	return files, left, release, nil
+}
+
+// spoolFile makes file, the i-th of m, ready to add to m (spoolFiles): it
+// returns the file spooled, nil when it is left out, and what the notice
+// says of it, nil when it is sent as listed.
+func (w *Worker) spoolFile(m store.Mail, i int, file store.MailFile) (*spooled, *templates.LeftOut, error) {
+	f, err := spool(w.DB.Blobs(), file, strip.File)
+	var unreadable strip.FormatError
+	var left *templates.LeftOut
+	switch {
+	case errors.As(err, &unreadable) && asReceived(m):
+		w.Log.Info("file sent as received to the Center's staff: not readable as its type", "mail", m.ID, "kind", m.Kind, "file", i+1, "type", file.Type)
+		left = &templates.LeftOut{Name: file.Name, CID: file.CID, Uncleaned: true}
+		file.Inline, file.CID = false, ""
+		f, err = spool(w.DB.Blobs(), file, copyFile)
+	case errors.As(err, &unreadable):
+		w.Log.Warn("file left out of a mail: not readable as its type", "mail", m.ID, "kind", m.Kind, "file", i+1, "type", file.Type)
+		return nil, &templates.LeftOut{Name: file.Name, CID: file.CID}, nil
+	}
+	if errors.Is(err, store.ErrNoBlob) {
+		w.missing(m, i, file)
+		return nil, &templates.LeftOut{Name: file.Name, CID: file.CID, Missing: true}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return &spooled{file: file, spill: f}, left, nil
+}
+
+// missing tells the IT team that a mail's file is gone from the data
+// folder and that the mail goes without it: an error in the log, naming
+// the mail, its report and the file by its position and type, never by its
+// name (a citizen's file name may name them or their street).
+func (w *Worker) missing(m store.Mail, i int, file store.MailFile) {
+	w.Log.Error("mail's file missing from the data folder: mail sent without it, its notice names it unavailable",
+		"mail", m.ID, "kind", m.Kind, "report", m.ReportCode, "file", i+1, "type", file.Type)
 }
 
 // attach adds spooled files to a mail, each read when the mail is

@@ -2,7 +2,6 @@ package mailer
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -20,7 +19,8 @@ type rendering struct {
 	env  *smtpEnvelope
 	body *spill
 	// err is set when the mail cannot go now; fatal when it never will
-	// (it does not render, or a file it carries is gone).
+	// (it does not render). A file gone from the data folder is no such
+	// error: the mail goes without it (spoolFiles).
 	err   error
 	fatal bool
 	done  chan struct{}
@@ -31,11 +31,6 @@ type rendering struct {
 func (w *Worker) render(r *rendering) {
 	m := r.mail
 	files, left, release, err := w.spoolFiles(m)
-	if errors.Is(err, store.ErrNoBlob) {
-		w.Log.Error("mail's file missing from the data folder", "mail", m.ID, "kind", m.Kind, "err", err)
-		r.err, r.fatal = err, true
-		return
-	}
 	if err != nil {
 		w.Log.Warn("mail's files unreadable, mail delayed", "mail", m.ID, "kind", m.Kind, "err", err)
 		r.err = err
@@ -65,7 +60,8 @@ func (w *Worker) render(r *rendering) {
 }
 
 // compose composes a mail whose files left out (spoolFiles) its notice
-// names as kept at the Center; carried is how many it still carries.
+// names as kept at the Center, or as unavailable when gone from the data
+// folder; carried is how many it still carries.
 func (w *Worker) compose(m store.Mail, left []templates.LeftOut, carried int) (*Message, error) {
 	data, err := templates.WithoutFiles(m.Kind, m.Data, left, carried)
 	if err != nil {

@@ -234,8 +234,9 @@ type File struct {
 	// confidential report's document, whose properties may name its
 	// author, listed to an agency), FileUnsafe (at the Center only: it
 	// cannot be read as its type), FileUncleaned (attached as received,
-	// its metadata not removed: mail to the Center's staff only); "" when
-	// it only lists it.
+	// its metadata not removed: mail to the Center's staff only),
+	// FileMissing (gone from the data folder: named as unavailable); ""
+	// when it only lists it.
 	Mail string
 	// CID is the Content-ID of a file shown in the mail's HTML.
 	CID string
@@ -302,6 +303,7 @@ func sampleTriage() *Triage {
 			{Name: "video.mp4", Type: "video/mp4", Size: 48000000, Mail: "kept"},
 			{Name: "anh-loi.jpg", Type: "image/jpeg", Size: 2048, Mail: FileUnsafe},
 			{Name: "camera-hanh-trinh.mov", Type: "video/quicktime", Size: 3000000, Mail: FileUncleaned},
+			{Name: "anh-3.jpg", Type: "image/jpeg", Size: 204800, Mail: FileMissing},
 			{Name: "x.exe", Type: "application/x-msdownload", Size: 10, Refused: "type"}}}
 }
 

@@ -205,9 +205,11 @@ type Result struct {
 	CompletedAt   time.Time // when the agency submitted the result
 	// Files name the documents and photos attached to the mail; Withheld
 	// those kept at the Center: photos whose location data the mailer
-	// cannot remove, and files beyond what one mail can carry.
-	Files    []string
-	Withheld []string
+	// cannot remove, and files beyond what one mail can carry; Unavailable
+	// those gone from the data folder, which the mail could not carry.
+	Files       []string
+	Withheld    []string
+	Unavailable []string
 }
 
 // Answer is the answer to an operator's commands, at the address
@@ -399,7 +401,7 @@ func sampleResult() *Result {
 		ResolveDue: sampleTime.Add(6 * 24 * time.Hour), AgencyName: "Công ty Điện lực Hậu Giang",
 		CoAgencyNames: []string{"Ủy ban nhân dân huyện Vị Thủy", "Sở Công Thương"},
 		Result:        "Đã thay dây dẫn bị đứt.\nĐã cấp điện lại lúc 15:00.", CompletedAt: sampleTime.Add(30 * time.Hour),
-		Files: []string{"anh-sau-xu-ly.jpg", "bien-ban.pdf"}, Withheld: []string{"hien-truong.heic"}}
+		Files: []string{"anh-sau-xu-ly.jpg", "bien-ban.pdf"}, Withheld: []string{"hien-truong.heic"}, Unavailable: []string{"bao-cao-nghiem-thu.docx"}}
 }
 
 func sampleAnswer() *Answer {

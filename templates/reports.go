@@ -31,6 +31,9 @@ type PeriodicReport struct {
 	Chart htmltemplate.URL
 	// Attached names the files attached to the mail (workbook, CSV, chart).
 	Attached []string
+	// Unavailable names the files the mail was to carry and could not:
+	// gone from the data folder (WithoutFiles).
+	Unavailable []string
 	// TetMissing is the year whose Tết the holiday file lacks, 0 when none
 	// (the daily digest's warning in January, SPEC 5.1).
 	TetMissing int
@@ -96,7 +99,8 @@ func samplePeriodicReport() *PeriodicReport {
 				More:    6, Note: "Hạn tính theo giờ làm việc; số ngày quá hạn tính theo ngày lịch."},
 		},
 		Chart: "cid:chart.png", Attached: []string{"bao-cao-thang-2026-03.xlsx", "bao-cao-thang-2026-03.csv", "bieu-do.png"},
-		TetMissing: 2027, Asked: true,
+		Unavailable: []string{"bang-tong-hop-2026-03.xlsx"},
+		TetMissing:  2027, Asked: true,
 		Requests: []SubjectRequest{
 			{ID: 3, Kind: "erasure", ReceivedAt: time.Date(2026, 3, 10, 9, 0, 0, 0, calendar.Vietnam), AckDue: time.Date(2026, 3, 12, 17, 0, 0, 0, calendar.Vietnam),
 				Due: time.Date(2026, 3, 30, 17, 0, 0, 0, calendar.Vietnam), AckState: "met", State: "on-time", Acknowledged: true},
