@@ -65,7 +65,9 @@ const (
 	legacyBlobName = 64 // hexadecimal digits of a version 1 blob's name
 )
 
-// ErrNoBlob is returned by Open for a key the store does not hold.
+// ErrNoBlob is returned by Open for a key the store does not hold: one
+// that is no reference, or whose blob file, pack or small blob's row is
+// gone.
 var ErrNoBlob = errors.New("no such blob")
 
 func newBlobs(dir string, k *keys) (*Blobs, error) {
@@ -525,7 +527,8 @@ func (b *Blobs) Put(r io.Reader) (key string, size int64, err error) {
 }
 
 // Open returns a reader of a blob's plain content. A damaged or truncated
-// blob reads as an error, never as short content.
+// blob reads as an error, never as short content; a blob whose file or
+// pack is gone from the data folder opens as ErrNoBlob.
 func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
 	r, err := parseRef(ref)
 	if err != nil {
@@ -533,6 +536,11 @@ func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
 	}
 	if r.packed {
 		p, err := b.packs.get(b.path(r.name))
+		if errors.Is(err, fs.ErrNotExist) {
+			// The pack is gone, and the blob with it, as a blob file of
+			// its own is when neither it nor a small blob's row is there.
+			return nil, fmt.Errorf("blob %s: %w: %w", r.name, ErrNoBlob, err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("blob %s: %w", r.name, err)
 		}

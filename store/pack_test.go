@@ -157,6 +157,33 @@ func TestDamagedPackedBlob(t *testing.T) {
 	}
 }
 
+// TestOpenGoneBlob: a blob whose file is gone from the data folder — a
+// blob file of its own, or the pack that holds it — opens as ErrNoBlob,
+// the store's word for a blob it does not hold, which the outbox takes
+// for a file it will never read (a mail then goes without it), not as an
+// I/O error to wait out.
+func TestOpenGoneBlob(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		create func(db *DB) func() (*BlobWriter, error)
+	}{
+		{"blob file", func(db *DB) func() (*BlobWriter, error) { return db.Blobs().Create }},
+		{"pack", func(db *DB) func() (*BlobWriter, error) { return db.Blobs().Batch().Create }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openTest(t, t.TempDir(), testKey)
+			ref := put(t, tc.create(db), photo(2*blobChunkSize, 4))
+			r := mustParse(t, ref)
+			if err := os.Remove(db.blobs.path(r.name)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Blobs().Open(ref); !errors.Is(err, ErrNoBlob) {
+				t.Errorf("a blob whose file is gone opens with %v, want ErrNoBlob", err)
+			}
+		})
+	}
+}
+
 // packedReports commits a report for each photo, whose raw message and
 // photo are blobs of the batch g, synced first.
 func packedReports(t *testing.T, db *DB, g *BlobBatch, imgs ...[]byte) ([]Report, []string) {
