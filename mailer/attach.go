@@ -90,8 +90,10 @@ func (w *Worker) spoolFile(m store.Mail, i int, file store.MailFile) (*spooled, 
 // missing tells the IT team that a mail's file is gone from the data
 // folder and that the mail goes without it: an error in the log, naming
 // the mail, its report and the file by its position and type, never by its
-// name (a citizen's file name may name them or their street).
+// name (a citizen's file name may name them or their street), and one more
+// in FilesMissing, which the daemon's metrics expose for an alert.
 func (w *Worker) missing(m store.Mail, i int, file store.MailFile) {
+	w.filesMissing.Add(1)
 	w.Log.Error("mail's file missing from the data folder: mail sent without it, its notice names it unavailable",
 		"mail", m.ID, "kind", m.Kind, "report", m.ReportCode, "file", i+1, "type", file.Type)
 }

@@ -82,7 +82,16 @@ type Worker struct {
 	// stepwise makes sessions wait for each reply (tests of servers
 	// without PIPELINING).
 	stepwise bool
+	// filesMissing counts the files found gone from the data folder as
+	// mails were made ready (FilesMissing).
+	filesMissing atomic.Int64
 }
+
+// FilesMissing is how many files of mail the worker found gone from the
+// data folder since it started, a mail made ready again (after the SMTP
+// server put it off) counting its files again: the figure monitoring
+// alerts on, each mail having gone without its missing files (spoolFiles).
+func (w *Worker) FilesMissing() int64 { return w.filesMissing.Load() }
 
 // batch is the most mails read, sent and recorded together.
 const batch = 100

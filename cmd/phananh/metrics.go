@@ -12,7 +12,9 @@ import (
 
 // metrics serves /metrics in the Prometheus text format: what the store
 // has recorded (read at each scrape, so the figures survive restarts and
-// include what `phananh ingest` did) and the IMAP connection's state.
+// include what `phananh ingest` did), the IMAP connection's state, and the
+// files of outgoing mail found gone from the data folder since the daemon
+// started (counted by the outbox's worker, which alone sends mail).
 func (d *daemon) metrics(w http.ResponseWriter, r *http.Request) {
 	var g store.Gauges
 	now := time.Now()
@@ -26,10 +28,10 @@ func (d *daemon) metrics(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	writeMetrics(w, g, d.watcher.Connected(), now)
+	writeMetrics(w, g, d.watcher.Connected(), d.worker.FilesMissing(), now)
 }
 
-func writeMetrics(w io.Writer, g store.Gauges, connected bool, now time.Time) {
+func writeMetrics(w io.Writer, g store.Gauges, connected bool, filesMissing int64, now time.Time) {
 	family(w, "phananh_messages_total", "counter", "Incoming messages recorded, by what they became.", "kind", g.Messages)
 	family(w, "phananh_mail_total", "counter", "Outgoing mails, by state: sent, failed, queued, suppressed.", "state", g.Mail)
 	family(w, "phananh_reports", "gauge", "Reports, by state.", "state", g.Reports)
@@ -44,6 +46,9 @@ func writeMetrics(w io.Writer, g store.Gauges, connected bool, now time.Time) {
 		up = 1
 	}
 	gauge(w, "phananh_imap_connected", "1 while the IMAP session is open.", up)
+	counter(w, "phananh_mail_files_missing_total",
+		"Files of outgoing mail found gone from the data folder since the daemon started: each mail went without them, naming them unavailable.",
+		float64(filesMissing))
 }
 
 func family(w io.Writer, name, typ, help, label string, values map[string]int) {
@@ -56,6 +61,10 @@ func family(w io.Writer, name, typ, help, label string, values map[string]int) {
 	for _, k := range keys {
 		fmt.Fprintf(w, "%s{%s=%q} %d\n", name, label, k, values[k])
 	}
+}
+
+func counter(w io.Writer, name, help string, v float64) {
+	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n%s %g\n", name, help, name, name, v)
 }
 
 func gauge(w io.Writer, name, help string, v float64) {

@@ -15,13 +15,14 @@ import (
 // folder (its pack removed) between its intake and its triage notice still
 // has its notices sent: the triage notice reaches the receivers without
 // the photo, naming it as unavailable in its text and its HTML, and is
-// recorded sent, as the citizen's acknowledgement is.
+// recorded sent, as the citizen's acknowledgement is; the daemon's metrics
+// count the file missing, for the operators' alert.
 func TestE2EPhotoGoneBeforeTriage(t *testing.T) {
 	photo, err := os.ReadFile("testdata/gps.jpg")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, envOptions{})
+	e := newEnv(t, envOptions{http: true})
 	msg := writeFile(t, e.dir, "r.eml", reportWithFiles("gone@mail.example.com", "", sentFile{"cot-dien.jpg", "image/jpeg", photo}))
 	mustRun(t, "ingest", "--config", e.config, "--received", "2026-11-23T08:15:00+07:00", msg)
 	if n := removeBlobFiles(t, e.dir); n == 0 {
@@ -41,6 +42,10 @@ func TestE2EPhotoGoneBeforeTriage(t *testing.T) {
 		t.Error("the triage notice carries the photo gone")
 	}
 	e.waitMail("ack", e2eCitizen, 1)
+	if m := get(t, "http://"+e.daemon.listener.Addr().String()+"/metrics"); !strings.Contains(m, "\nphananh_mail_files_missing_total ") ||
+		strings.Contains(m, "\nphananh_mail_files_missing_total 0\n") {
+		t.Errorf("the metrics count no file missing:\n%s", m)
+	}
 	db := e.openStore()
 	err = db.Read(context.Background(), func(tx *store.Tx) error {
 		r, err := tx.Report("PA-2026-000001")
