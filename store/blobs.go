@@ -565,7 +565,8 @@ func (b *Blobs) Open(ref string) (io.ReadCloser, error) {
 // orphan sweep has set aside under its name: a row may name it until the
 // sweep's second reading puts it back, or until the next sweep after one
 // killed (SweepOrphans), and the outbox takes a mail's file that does not
-// open for gone; an erasure frees such a blob as any other.
+// open for gone, sending the mail without it; an erasure frees such a blob
+// as any other.
 func openAside(path string, flag int) (*os.File, error) {
 	f, err := os.OpenFile(path, flag, 0)
 	if errors.Is(err, fs.ErrNotExist) {
