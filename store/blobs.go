@@ -118,7 +118,9 @@ func (r blobRef) String() string {
 	if r.key == nil {
 		return r.name
 	}
-	return r.place() + "-" + hex.EncodeToString(r.key) + "-" + r.hash
+	b := make([]byte, 0, len(r.name)+2*(1+16)+1+2*len(r.key)+1+len(r.hash))
+	b = hex.AppendEncode(append(r.appendPlace(b), '-'), r.key)
+	return string(append(append(b, '-'), r.hash...))
 }
 
 // place names where the blob's bytes are, and nothing more: its file's
@@ -129,7 +131,25 @@ func (r blobRef) place() string {
 	if !r.packed {
 		return r.name
 	}
-	return fmt.Sprintf("%s-%016x-%016x", r.name, r.off, r.size)
+	return string(r.appendPlace(make([]byte, 0, len(r.name)+2*(1+16))))
+}
+
+// appendPlace appends what place writes to b, in one go: a blob's
+// reference is written for each blob a batch commits.
+func (r blobRef) appendPlace(b []byte) []byte {
+	b = append(b, r.name...)
+	if r.packed {
+		b = appendOffset(append(b, '-'), r.off)
+		b = appendOffset(append(b, '-'), r.size)
+	}
+	return b
+}
+
+// appendOffset appends n as 16 hexadecimal digits, as %016x writes it.
+func appendOffset(b []byte, n int64) []byte {
+	var d [8]byte
+	binary.BigEndian.PutUint64(d[:], uint64(n))
+	return hex.AppendEncode(b, d[:])
 }
 
 // parsePlace reads what place wrote.
