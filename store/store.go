@@ -79,10 +79,13 @@ type DB struct {
 	writeStmts   map[string]*sql.Stmt
 	nextIDs      map[string]int64
 	groupIndexes map[indexed][]byte
-	queue        chan *writeReq
-	stop         chan struct{}
-	stopOnce     sync.Once
-	stopped      chan struct{}
+	// groupPlaced are the packs found in their place in the group's
+	// transaction (Tx.packInPlace): one look a pack a transaction.
+	groupPlaced map[string]bool
+	queue       chan *writeReq
+	stop        chan struct{}
+	stopOnce    sync.Once
+	stopped     chan struct{}
 	// The checkpointer (checkpoint.go).
 	committed, checkpointed chan struct{}
 	checkpointing           sync.Mutex   // one checkpoint at a time in the process
@@ -430,7 +433,8 @@ type Tx struct {
 	// logs are the records of its logger (Tx.Logger), written once it
 	// is committed.
 	logs []logged
-	// placed is the last pack found in its place (packInPlace).
+	// placed is the last pack found in its place (packInPlace) by a
+	// transaction outside the writer's groups.
 	placed string
 }
 

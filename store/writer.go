@@ -185,8 +185,8 @@ func (db *DB) commitGroup(group []*writeReq) {
 			db.execGroup(`ROLLBACK`) // an error: the transaction was rolled back already
 		}
 	}()
-	db.nextIDs, db.groupIndexes = map[string]int64{}, map[indexed][]byte{}
-	defer func() { db.nextIDs, db.groupIndexes = nil, nil }()
+	db.nextIDs, db.groupIndexes, db.groupPlaced = map[string]int64{}, map[indexed][]byte{}, map[string]bool{}
+	defer func() { db.nextIDs, db.groupIndexes, db.groupPlaced = nil, nil, nil }()
 	run := &run{db: db}
 	for _, r := range group {
 		for i := range r.fns {
