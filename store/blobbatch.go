@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -16,8 +17,11 @@ import (
 // A batch's blobs, small and large, are written end to end into the
 // batch's packs (pack.go): files of blobs laid end to end, one a batch as
 // a rule, so that the batch costs one file, not one a blob. A blob is in
-// its place when its Commit returns; Sync then flushes the packs, and the
-// folder entries that name them, at once. A batch's packs are named into
+// its place when its Commit returns — a blob of one chunk, as most are,
+// among its pack's pending blobs, written with them in one write (pack.go)
+// — and Sync then writes and flushes the packs, and the folder entries
+// that name them, at once. A write of pending blobs that fails (the disk
+// is full) fails the batch's Sync, not the blob's Commit. A batch's packs are named into
 // one folder of blobs/, drawn at random for the batch (a name's first
 // byte is the batch's, the other fifteen the pack's own). Until Sync
 // returns, a crash may lose those blobs or leave them truncated, so no
@@ -62,8 +66,17 @@ func (g *BlobBatch) Create() (*BlobWriter, error) {
 }
 
 // Open returns a reader of a blob's plain content, of this batch or any
-// other: a blob of the batch opens once its Commit has returned.
-func (g *BlobBatch) Open(ref string) (io.ReadCloser, error) { return g.blobs.Open(ref) }
+// other: a blob of the batch opens once its Commit has returned, from
+// memory while it is among its pack's pending blobs.
+func (g *BlobBatch) Open(ref string) (io.ReadCloser, error) {
+	if r, err := parseRef(ref); err == nil && r.packed {
+		if b := g.pending(r); b != nil {
+			rd := bytes.NewReader(b)
+			return g.blobs.read(r, rd, io.NopCloser(rd))
+		}
+	}
+	return g.blobs.Open(ref)
+}
 
 // Sync makes every blob of the batch committed so far durable: the packs'
 // data, then their folders' entries. The packs are synced through the

@@ -292,10 +292,12 @@ func TestPutSyncsBlobsFolderOnlyWhenMade(t *testing.T) {
 	}
 }
 
-// TestFileFailingAtCommit: a batch's file whose first write fails at
-// Commit (the disk is full) is closed and removed there, as Abort does,
-// rather than left open and named by nothing: a message retried on a full
-// disk would otherwise hold one more descriptor at every attempt.
+// TestFileFailingAtCommit: a batch's file whose first write fails (the
+// disk is full) — at the Sync for a blob of one chunk, written with the
+// pack's other pending blobs — fails the Sync, and is closed and removed
+// there, as Abort does, rather than left open and named by nothing: a
+// message retried on a full disk would otherwise hold one more descriptor
+// at every attempt.
 func TestFileFailingAtCommit(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
 	defer func(f func(string) (*os.File, bool, error)) { createIn = f }(createIn)
@@ -312,13 +314,17 @@ func TestFileFailingAtCommit(t *testing.T) {
 		}
 		return f, dir, err
 	}
-	w, err := db.Blobs().Batch().Create()
+	batch := db.Blobs().Batch()
+	w, err := batch.Create()
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.Write([]byte("ảnh chụp hiện trường"))
-	if _, err := w.Commit(); err == nil {
-		t.Fatal("a blob whose file cannot be written committed")
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := batch.Sync(); err == nil {
+		t.Fatal("a blob whose file cannot be written synced")
 	}
 	if len(made) != 1 {
 		t.Fatalf("%d files made, want 1", len(made))

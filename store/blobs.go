@@ -435,10 +435,16 @@ func (w *BlobWriter) Commit() (string, error) {
 		ref.hash = hex.EncodeToString(w.hashed().Sum(nil))
 	}
 	if w.f == nil { // a batch's blob of one chunk, held until now
-		if err := w.toFile(); err != nil {
-			w.Abort() // the range toFile wrote into its pack, if any
-			return "", err
+		p, start, err := w.batch.addWhole(w.mem)
+		w.n = int64(len(w.mem))
+		putChunk(w.mem)
+		w.mem = nil
+		if err != nil {
+			w.err = fmt.Errorf("blob: %w", err)
+			return "", w.err
 		}
+		ref.name, ref.packed, ref.off, ref.size = p.name, true, start, w.n
+		return ref.String(), nil
 	}
 	if w.pack != nil {
 		ref.name, ref.packed, ref.off, ref.size = w.pack.name, true, w.start, w.n

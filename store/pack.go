@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -36,21 +37,97 @@ import (
 type pack struct {
 	f    *os.File
 	name string
-	size int64 // bytes of the blobs committed into it
+	size int64 // bytes of the blobs committed into it, pend's included
 	busy bool  // a blob is being written into it
 	// dirty: blobs committed since the last Sync; retired: to be closed
 	// at the next Sync, taking no more blobs (its end is not known).
 	dirty, retired bool
+	// pend are the blobs of one chunk committed whole (addWhole) and not
+	// yet written: the pack's bytes from its file's end, at written. They
+	// are written together (flush) at the batch's Sync, when they reach
+	// pendMax, or before a blob streams into the pack, rather than with a
+	// write each: a batch's raw messages, attachments and mails sent are
+	// as a rule of one chunk. err is a write of them that failed: those
+	// blobs are lost, and the batch's Sync fails.
+	pend    []byte
+	written int64
+	err     error
+	synced  bool // a Sync has made blobs of it durable: rows may name it
+}
+
+// pendMax is how many bytes of whole blobs a pack holds before writing
+// them.
+const pendMax = 256 << 10
+
+// flush writes the pack's pending blobs to its file.
+func (p *pack) flush() error {
+	if p.err != nil || len(p.pend) == 0 {
+		return p.err
+	}
+	if _, err := p.f.Write(p.pend); err != nil {
+		p.err, p.retired = fmt.Errorf("blob pack %s: %w", p.name, err), true
+		return p.err
+	}
+	p.written += int64(len(p.pend))
+	p.pend = p.pend[:0]
+	return nil
 }
 
 // takePack gives a blob a pack of the batch that no blob is writing,
-// made when there is none.
+// made when there is none, to stream into: its pending blobs written.
 func (g *BlobBatch) takePack() (*pack, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	p, err := g.freePack()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.flush(); err != nil {
+		return nil, err
+	}
+	p.busy = true
+	return p, nil
+}
+
+// addWhole adds a blob of one chunk, sealed whole in b, to a pack of the
+// batch that no blob is writing, among its pending blobs, and returns the
+// pack and where the blob starts in it.
+func (g *BlobBatch) addWhole(b []byte) (*pack, int64, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p, err := g.freePack()
+	if err != nil {
+		return nil, 0, err
+	}
+	start := p.size
+	p.pend = append(p.pend, b...)
+	p.size, p.dirty = start+int64(len(b)), true
+	if len(p.pend) >= pendMax {
+		if err := p.flush(); err != nil {
+			return nil, 0, err
+		}
+	}
+	return p, start, nil
+}
+
+// pending returns a copy of the bytes of a blob of the batch still among
+// its pack's pending blobs, or nil.
+func (g *BlobBatch) pending(r blobRef) []byte {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, p := range g.packs {
+		if p.name == r.name && r.off >= p.written && r.off+r.size <= p.written+int64(len(p.pend)) {
+			return bytes.Clone(p.pend[r.off-p.written : r.off-p.written+r.size])
+		}
+	}
+	return nil
+}
+
+// freePack returns a pack of the batch that no blob is writing, made
+// when there is none. g.mu is held.
+func (g *BlobBatch) freePack() (*pack, error) {
 	for _, p := range g.packs {
 		if !p.busy && !p.retired {
-			p.busy = true
 			return p, nil
 		}
 	}
@@ -59,7 +136,7 @@ func (g *BlobBatch) takePack() (*pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pack{f: f, name: name, busy: true}
+	p := &pack{f: f, name: name}
 	g.packs = append(g.packs, p)
 	dir := filepath.Dir(f.Name())
 	g.dirs[dir] = true
@@ -73,7 +150,7 @@ func (g *BlobBatch) takePack() (*pack, error) {
 func (g *BlobBatch) putPack(p *pack, end int64) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	p.size, p.busy, p.dirty = end, false, true
+	p.size, p.written, p.busy, p.dirty = end, end, false, true
 }
 
 // dropFromPack gives back the pack of a blob aborted, cutting the blob
@@ -88,6 +165,7 @@ func (g *BlobBatch) dropFromPack(p *pack, start int64) {
 	defer g.mu.Unlock()
 	p.busy = false
 	if err == nil {
+		p.written = start
 		return
 	}
 	p.retired = true
@@ -113,8 +191,12 @@ func deletePack(packs []*pack, p *pack) []*pack {
 func (g *BlobBatch) syncPacks() (map[string]bool, error) {
 	g.mu.Lock()
 	var dirty, done []*pack
+	var failed []error
 	keep := g.packs[:0]
 	for _, p := range g.packs {
+		if err := p.flush(); err != nil {
+			failed = append(failed, err)
+		}
 		if p.dirty {
 			dirty = append(dirty, p)
 			p.dirty = false
@@ -129,15 +211,29 @@ func (g *BlobBatch) syncPacks() (map[string]bool, error) {
 	dirs := g.dirs
 	g.dirs = map[string]bool{}
 	g.mu.Unlock()
-	err := parallel(len(dirty), func(i int) error {
-		if err := dirty[i].f.Sync(); err != nil {
-			return fmt.Errorf("blob pack %s: %w", dirty[i].name, err)
+	err := errors.Join(append(failed, parallel(len(dirty), func(i int) error {
+		p := dirty[i]
+		if err := p.f.Sync(); err != nil {
+			return fmt.Errorf("blob pack %s: %w", p.name, err)
 		}
-		return g.blobs.inPlace(dirty[i])
-	})
+		if err := g.blobs.inPlace(p); err != nil {
+			return err
+		}
+		if p.err == nil {
+			g.mu.Lock()
+			p.synced = true
+			g.mu.Unlock()
+		}
+		return nil
+	}))...)
 	for _, p := range done {
 		if cerr := p.f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("blob pack %s: %w", p.name, cerr)
+		}
+		if p.err != nil && !p.synced {
+			// Its pending blobs were never written, and no row names a
+			// blob of it: it goes, as an aborted blob's file does.
+			os.Remove(p.f.Name())
 		}
 	}
 	return dirs, err
