@@ -99,13 +99,15 @@ func TestMissingFileNamedUnavailable(t *testing.T) {
 			mail: func(keys []string) store.Mail {
 				data, _ := json.Marshal(templates.PeriodicReport{Kind: "monthly", KindTitle: "Báo cáo tháng", Title: "Tháng 11/2026",
 					Highlights: []templates.Figure{{Label: "Tiếp nhận", Value: "1.234"}}, Chart: "cid:bieu-do.png",
+					Tables: []templates.ReportTable{{Title: "Phản ánh quá hạn", Columns: []string{"Mã phản ánh", "Số ngày quá hạn"}, Numeric: []bool{false, true},
+						Rows: [][]string{{"PA-2026-000042", "12"}}, More: 6}},
 					Attached: []string{"bao-cao.xlsx", "bao-cao.csv"}})
 				return store.Mail{Kind: "periodic-report", To: "lanhdao@haugiang.gov.vn", Role: "leader", Lang: "vi", Data: data,
 					Attachments: []store.MailFile{{BlobKey: keys[0], Name: "bao-cao.xlsx", Type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 						{BlobKey: keys[1], Name: "bao-cao.csv", Type: "text/csv"}, {BlobKey: keys[2], Name: "bieu-do.png", Type: "image/png", Inline: true}}}
 			},
 			unavailable: []string{"bao-cao.xlsx", "bao-cao.csv", "bieu-do.png"},
-			want:        "không còn trong kho dữ liệu của hệ thống", absent: []string{"cid:bieu-do.png", "Tệp đính kèm:"},
+			want:        "không còn trong kho dữ liệu của hệ thống", absent: []string{"cid:bieu-do.png", "Tệp đính kèm:", "trong tệp đính kèm"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.check(t) })
