@@ -16,7 +16,7 @@ import (
 )
 
 func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("operators", "operators --config FILE\n\nLists the operators, then every agency of the routing table with its code, its names and its\nhandlers and leaders, and checks them: every handler's and leader's agency exists, and every agency\nhas at least one handler and one leader (Art 15.3). The handlers and leaders the agencies lack are\nlisted last as [[operators]] tables to copy into the configuration, each with the person's address filled in.", stderr)
+	fs := newFlagSet("operators", "operators --config FILE\n\nLists the operators, then every agency of the routing table with its code, its names and its\nhandlers and leaders, and checks them: every handler's and leader's agency exists, and every agency\nhas at least one handler and one leader (Art 15.3). The handlers and leaders the agencies lack are\nlisted last as [[operators]] tables to copy into the configuration, each with its email left empty\nfor the person's address (until it is written, the table is not yet an operator); where the\nconfiguration already has such a table, its file and line are named instead.", stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
