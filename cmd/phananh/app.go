@@ -103,6 +103,9 @@ func loadApp(configPath string, log *slog.Logger, writer bool) (*app, error) {
 func (a *app) openStore(ctx context.Context) error {
 	db, err := store.Open(ctx, store.Options{Path: a.cfg.Store.Path, DataDir: a.cfg.Store.DataDir, KeysPath: a.cfg.Store.KeysPath,
 		Key: a.key, MailDomain: a.cfg.MailDomain()})
+	if errors.Is(err, store.ErrWrongKey) {
+		return fmt.Errorf("%s: key of %s: %w", a.cfg.Store.Path, encryptionKeySource(a.cfg), err)
+	}
 	if err != nil {
 		return err
 	}
@@ -111,6 +114,16 @@ func (a *app) openStore(ctx context.Context) error {
 }
 
 func (a *app) Close() error { return a.db.Close() }
+
+// encryptionKeySource says where the encryption key was read from, for an
+// error: the environment variable, or the file and the configuration's
+// line that names it.
+func encryptionKeySource(cfg *config.Config) string {
+	if _, ok := os.LookupEnv(config.EnvEncryptionKey); ok {
+		return config.EnvEncryptionKey
+	}
+	return fmt.Sprintf("%s (security.encryption_key_file, %s)", cfg.Security.EncryptionKeyFile, cfg.At("security.encryption_key_file"))
+}
 
 // bodies are the bodies mail and reports name: the routing table's, with
 // the Center named as the configuration says.

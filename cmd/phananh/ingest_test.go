@@ -198,3 +198,27 @@ func TestBadConfigFailsAtStart(t *testing.T) {
 		})
 	}
 }
+
+// A key that does not open the database is named with the database, the
+// file it was read from and the line of the configuration naming it, by
+// the commands that open the store and by serve.
+func TestWrongKeyNamesDatabaseAndKey(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "phananh.toml", "[security]\nrequire_authentication_results = false\nencryption_key_file = \"keys/encryption.key\"\n"+
+		testOperators)
+	mustRun(t, "ingest", "--config", cfg, writeFile(t, dir, "r.eml", citizenReport(1, "an@example.com")))
+	key := filepath.Join(dir, "keys", "encryption.key")
+	os.Remove(key)
+	mustRun(t, "keygen", key)
+	want := filepath.Join(dir, "phananh.db") + ": key of " + key + " (security.encryption_key_file, " + cfg +
+		":3): the encryption key does not open this database"
+	for _, args := range [][]string{
+		{"show", "--config", cfg, "PA-2026-000001"},
+		{"serve", "--config", cfg},
+	} {
+		_, errOut, code := run(t, args...)
+		if code != exitFailed || !strings.Contains(errOut, want) {
+			t.Errorf("%s: exit %d: %s\nwant %q", args[0], code, errOut, want)
+		}
+	}
+}
