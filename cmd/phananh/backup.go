@@ -19,9 +19,8 @@ rotation: an erasure is complete everywhere once the last key-store copy older t
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *configPath == "" || fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "DESTDIR", 1, "config"); p != "" {
+		return badUsage(fs, p)
 	}
 	return withApp(ctx, "backup", *configPath, stderr, func(a *app) error {
 		what, backup := "backup", a.db.Backup

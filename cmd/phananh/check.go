@@ -47,9 +47,8 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer, now tim
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *configPath == "" || fs.NArg() != 0 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "", 0, "config"); p != "" {
+		return badUsage(fs, p)
 	}
 	c := &checker{w: stdout, now: now, timeout: 30 * time.Second}
 	c.run(ctx, *configPath, *sendTo)

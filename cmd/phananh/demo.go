@@ -50,9 +50,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "", 0); p != "" {
+		return badUsage(fs, p)
 	}
 	if *table != "appendix1" && *table != "2025" {
 		fmt.Fprintf(stderr, "phananh demo: --table %q: want appendix1 or 2025\n", *table)

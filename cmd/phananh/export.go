@@ -133,9 +133,8 @@ mail/ (the mail as sent). Readable by its owner only. Recorded, with the reason,
 	if !ok {
 		return code
 	}
-	if *configPath == "" || len(rest) != 1 || *out == "" || strings.TrimSpace(*reason) == "" {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, rest, "CODE", 1, "config", "out", "reason"); p != "" {
+		return badUsage(fs, p)
 	}
 	return withApp(ctx, "export", *configPath, stderr, func(a *app) error {
 		err := exportReport(ctx, a, rest[0], *out, *reason, osUser(), time.Now())

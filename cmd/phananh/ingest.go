@@ -30,9 +30,8 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *configPath == "" || fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "FILE.eml", oneOrMore, "config"); p != "" {
+		return badUsage(fs, p)
 	}
 	var received time.Time
 	if *receivedFlag != "" {

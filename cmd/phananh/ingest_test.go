@@ -166,6 +166,53 @@ func TestUsage(t *testing.T) {
 	}
 }
 
+// Bad usage says what is wrong before the usage: the flag required and
+// left out, the argument missing or one too many.
+func TestUsageSaysWhatIsWrong(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve"}, "phananh serve: --config is required\nusage: phananh serve"},
+		{[]string{"serve", "--config", "c.toml", "extra"}, `phananh serve: unexpected argument "extra"`},
+		{[]string{"ingest", "--config", "c.toml"}, "phananh ingest: at least one FILE.eml is required"},
+		{[]string{"show", "--config", "c.toml"}, "phananh show: CODE is required"},
+		{[]string{"show", "--config", "c.toml", "PA-2026-000001", "PA-2026-000002"}, `phananh show: unexpected argument "PA-2026-000002"`},
+		{[]string{"export", "--config", "c.toml", "PA-2026-000001", "--out", "ban-sao"}, "phananh export: --reason is required"},
+		{[]string{"export", "--config", "c.toml", "PA-2026-000001", "--reason", "CV 12"}, "phananh export: --out is required"},
+		{[]string{"erase", "--config", "c.toml", "PA-2026-000001", "--reason", " "}, "phananh erase: --reason is required"},
+		{[]string{"hold", "--config", "c.toml", "PA-2026-000001"}, "phananh hold: --reason is required"},
+		{[]string{"subject", "--config", "c.toml"}, "phananh subject: --email or --phone is required"},
+		{[]string{"subject", "--config", "c.toml", "--email", "a@b.vn", "--phone", "0901234567"}, "phananh subject: --email or --phone, not both"},
+		{[]string{"backup", "--config", "c.toml"}, "phananh backup: DESTDIR is required"},
+		{[]string{"restore", "--config", "c.toml"}, "phananh restore: BACKUPDIR is required"},
+		{[]string{"keygen"}, "phananh keygen: FILE is required"},
+		{[]string{"check"}, "phananh check: --config is required"},
+		{[]string{"operators", "--config", "c.toml", "extra"}, `phananh operators: unexpected argument "extra"`},
+		{[]string{"stats", "--config", "c.toml"}, "phananh stats: --out is required"},
+		{[]string{"publish", "--config", "c.toml"}, "phananh publish: --out is required"},
+		{[]string{"report", "--config", "c.toml", "--period", "monthly", "--at", "2026-11"}, "phananh report: --out is required"},
+		{[]string{"report", "--config", "c.toml", "--at", "2026-11", "--out", "r"}, "phananh report: --period is required"},
+		{[]string{"report", "--config", "c.toml", "--period", "daily", "--at", "2026-11", "--out", "r"}, "phananh report: --period: the daily digest has no report"},
+		{[]string{"access-log"}, "phananh access-log: --config is required"},
+		{[]string{"access-log", "--config", "c.toml", "--since", "hôm qua"}, "phananh access-log: --since: "},
+		{[]string{"request", "--config", "c.toml"}, "phananh request: add, list, ack, extend or done is required"},
+		{[]string{"request", "--config", "c.toml", "add", "--kind", "copy"}, "phananh request: add: --note is required"},
+		{[]string{"request", "--config", "c.toml", "add", "--kind", "xem", "--note", "SĐK 12"}, `phananh request: add: --kind: "xem" is not copy, erasure or other`},
+		{[]string{"request", "--config", "c.toml", "ack"}, "phananh request: ack: ID is required"},
+		{[]string{"request", "--config", "c.toml", "ack", "mot"}, `phananh request: ack: "mot" is not a request's ID`},
+		{[]string{"request", "--config", "c.toml", "close", "1"}, `phananh request: "close" is not add, list, ack, extend or done`},
+		{[]string{"version", "extra"}, `phananh version: unexpected argument "extra"`},
+		{[]string{"demo", "extra"}, `phananh demo: unexpected argument "extra"`},
+	}
+	for _, c := range cases {
+		_, errOut, code := run(t, c.args...)
+		if code != exitUsage || !strings.Contains(errOut, c.want) {
+			t.Errorf("%q: exit %d: %s\nwant %q", c.args, code, errOut, c.want)
+		}
+	}
+}
+
 // A bad value, and a path the configuration names where nothing of that
 // kind is, fail serve's start naming the file, the line and the key: a
 // mistyped table file or templates folder is not left for the built-in

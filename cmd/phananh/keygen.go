@@ -15,9 +15,8 @@ func runKeygen(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "FILE", 1); p != "" {
+		return badUsage(fs, p)
 	}
 	path := fs.Arg(0)
 	err := folder.Parent(path, 0o700)

@@ -21,9 +21,8 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *configPath == "" || fs.NArg() != 0 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "", 0, "config"); p != "" {
+		return badUsage(fs, p)
 	}
 	cfg, err := config.Load(*configPath)
 	if err != nil {

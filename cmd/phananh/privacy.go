@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"haugiang.gov.vn/phananh/rules/calendar"
@@ -40,9 +39,14 @@ the access log.`, stderr)
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *configPath == "" || fs.NArg() != 0 || (*email == "") == (*phone == "") {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "", 0, "config"); p != "" {
+		return badUsage(fs, p)
+	}
+	switch {
+	case *email == "" && *phone == "":
+		return badUsage(fs, "--email or --phone is required")
+	case *email != "" && *phone != "":
+		return badUsage(fs, "--email or --phone, not both")
 	}
 	query := "email " + *email
 	if *phone != "" {
@@ -100,9 +104,8 @@ held, with the reason. Recorded, with the reason, in the access log; prints a JS
 	if !ok {
 		return code
 	}
-	if *configPath == "" || len(rest) != 1 || strings.TrimSpace(*reason) == "" {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, rest, "CODE", 1, "config", "reason"); p != "" {
+		return badUsage(fs, p)
 	}
 	return withApp(ctx, "erase", *configPath, stderr, func(a *app) error {
 		e, err := a.db.Erase(ctx, rest[0], store.Erasure{At: time.Now(), Cause: store.ErasureRequest, Reason: *reason, Actor: osUser()}, erasable)
@@ -138,9 +141,12 @@ report's events and in the access log.`, stderr)
 	if !ok {
 		return code
 	}
-	if *configPath == "" || len(rest) != 1 || (!*release && strings.TrimSpace(*reason) == "") {
-		fs.Usage()
-		return exitUsage
+	required := []string{"config"}
+	if !*release {
+		required = append(required, "reason")
+	}
+	if p := usageFault(fs, rest, "CODE", 1, required...); p != "" {
+		return badUsage(fs, p)
 	}
 	return withApp(ctx, "hold", *configPath, stderr, func(a *app) error {
 		err := a.db.Write(ctx, func(tx *store.Tx) error {
@@ -207,13 +213,12 @@ report's personal data with its recipient. DATE is YYYY-MM-DD (Vietnam's time) o
 	if ok, c := parseFlags(fs, args); !ok {
 		return c
 	}
+	if p := usageFault(fs, fs.Args(), "", 0, "config"); p != "" {
+		return badUsage(fs, p)
+	}
 	from, err := parseSince(*since)
-	if *configPath == "" || fs.NArg() != 0 || err != nil {
-		if err != nil {
-			fmt.Fprintf(stderr, "phananh access-log: --since: %v\n", err)
-		}
-		fs.Usage()
-		return exitUsage
+	if err != nil {
+		return badUsage(fs, "--since: "+err.Error())
 	}
 	return withApp(ctx, "access-log", *configPath, stderr, func(a *app) error {
 		enc := json.NewEncoder(stdout)

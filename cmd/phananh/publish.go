@@ -22,9 +22,8 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *configPath == "" || *out == "" || fs.NArg() != 0 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "", 0, "config", "out"); p != "" {
+		return badUsage(fs, p)
 	}
 	return withApp(ctx, "publish", *configPath, stderr, func(a *app) error {
 		var p *publish.Publication

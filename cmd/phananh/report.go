@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -23,16 +24,19 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	kind, kindErr := reports.ParseKind(*period)
-	year, m, monthErr := reports.ParseMonth(*month)
-	if *configPath == "" || *out == "" || fs.NArg() != 0 || kindErr != nil || kind == reports.Daily || monthErr != nil {
-		for _, err := range []error{kindErr, monthErr} {
-			if err != nil && *period != "" && *month != "" {
-				fmt.Fprintf(stderr, "phananh report: %v\n", err)
-			}
-		}
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "", 0, "config", "period", "at", "out"); p != "" {
+		return badUsage(fs, p)
+	}
+	kind, err := reports.ParseKind(*period)
+	if err == nil && kind == reports.Daily {
+		err = errors.New("the daily digest has no report of its own: monthly, quarterly, semiannual or annual")
+	}
+	if err != nil {
+		return badUsage(fs, "--period: "+err.Error())
+	}
+	year, m, err := reports.ParseMonth(*month)
+	if err != nil {
+		return badUsage(fs, "--at: "+err.Error())
 	}
 	return withApp(ctx, "report", *configPath, stderr, func(a *app) error {
 		mode := reports.Mode(a.cfg.Reports.PeriodMode)

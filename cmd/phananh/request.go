@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"haugiang.gov.vn/phananh/rules/calendar"
@@ -47,6 +47,33 @@ deadlines: acknowledged within 2 working days; a copy (phananh export) within 10
 deadlines are in the daily digest. The note names the request (its reference in the register, the
 reports it concerns), not the person. Each command prints the request as a JSON line.`
 
+// requestFault says what is wrong with the arguments and flags of one of
+// request's verbs, args those after it, and returns the ID that ack,
+// extend and done take.
+func requestFault(fs *flag.FlagSet, verb string, args []string, kind string) (id int64, problem string) {
+	var err error
+	switch verb {
+	case "add":
+		if problem = usageFault(fs, args, "", 0, "kind", "note"); problem == "" && privacy.Days(kind) == 0 {
+			problem = fmt.Sprintf("--kind: %q is not copy, erasure or other", kind)
+		}
+	case "list":
+		problem = usageFault(fs, args, "", 0)
+	case "ack", "extend", "done":
+		if problem = usageFault(fs, args, "ID", 1); problem == "" {
+			if id, err = strconv.ParseInt(args[0], 10, 64); err != nil {
+				problem = fmt.Sprintf("%q is not a request's ID", args[0])
+			}
+		}
+	default:
+		return 0, fmt.Sprintf("%q is not add, list, ack, extend or done", verb)
+	}
+	if problem != "" {
+		problem = verb + ": " + problem
+	}
+	return id, problem
+}
+
 func runRequest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("request", requestUsage, stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
@@ -58,45 +85,24 @@ func runRequest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if !ok {
 		return code
 	}
-	if *configPath == "" || len(rest) == 0 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, nil, "", 0, "config"); p != "" {
+		return badUsage(fs, p)
+	}
+	if len(rest) == 0 {
+		return badUsage(fs, "add, list, ack, extend or done is required")
 	}
 	now := time.Now()
 	at := now
 	if *received != "" {
 		var err error
 		if at, err = time.Parse(time.RFC3339, *received); err != nil {
-			fmt.Fprintf(stderr, "phananh request: --received: %v\n", err)
-			return exitUsage
+			return badUsage(fs, "--received: "+err.Error())
 		}
 	}
 	verb := rest[0]
-	var id int64
-	switch verb {
-	case "add":
-		if len(rest) != 1 || privacy.Days(*kind) == 0 || strings.TrimSpace(*note) == "" {
-			fs.Usage()
-			return exitUsage
-		}
-	case "list":
-		if len(rest) != 1 {
-			fs.Usage()
-			return exitUsage
-		}
-	case "ack", "extend", "done":
-		var err error
-		if len(rest) != 2 {
-			fs.Usage()
-			return exitUsage
-		}
-		if id, err = strconv.ParseInt(rest[1], 10, 64); err != nil {
-			fs.Usage()
-			return exitUsage
-		}
-	default:
-		fs.Usage()
-		return exitUsage
+	id, problem := requestFault(fs, verb, rest[1:], *kind)
+	if problem != "" {
+		return badUsage(fs, problem)
 	}
 	return withApp(ctx, "request", *configPath, stderr, func(a *app) error {
 		enc := json.NewEncoder(stdout)

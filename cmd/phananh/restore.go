@@ -24,9 +24,8 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if !ok {
 		return code
 	}
-	if *configPath == "" || len(positional) != 1 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, positional, "BACKUPDIR", 1, "config"); p != "" {
+		return badUsage(fs, p)
 	}
 	if err := restore(ctx, positional[0], *keys, *configPath, stdout); err != nil {
 		fmt.Fprintf(stderr, "phananh restore: %v\n", err)

@@ -36,9 +36,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *configPath == "" || fs.NArg() != 0 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "", 0, "config"); p != "" {
+		return badUsage(fs, p)
 	}
 	log := newLogger(stderr)
 	d, err := newDaemon(ctx, *configPath, log)

@@ -85,9 +85,8 @@ func runShow(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if *configPath == "" || len(rest) != 1 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, rest, "CODE", 1, "config"); p != "" {
+		return badUsage(fs, p)
 	}
 	return withApp(ctx, "show", *configPath, stderr, func(a *app) error {
 		var out shownReport

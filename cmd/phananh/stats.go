@@ -20,9 +20,8 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *configPath == "" || *out == "" || fs.NArg() != 0 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "", 0, "config", "out"); p != "" {
+		return badUsage(fs, p)
 	}
 	return withApp(ctx, "stats", *configPath, stderr, func(a *app) error {
 		var s *stats.Stats

@@ -84,9 +84,8 @@ func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if ok, code := parseFlags(fs, args); !ok {
 		return code
 	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return exitUsage
+	if p := usageFault(fs, fs.Args(), "", 0); p != "" {
+		return badUsage(fs, p)
 	}
 	b := currentBuild()
 	fmt.Fprintln(stdout, b)
