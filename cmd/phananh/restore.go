@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 
 	"haugiang.gov.vn/phananh/config"
 	"haugiang.gov.vn/phananh/store"
@@ -49,17 +52,37 @@ func restore(ctx context.Context, dir, keys, path string, stdout io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("%w (put back the key the backup was made with, from its copy)", err)
 	}
-	lock, err := lockDataDir(cfg.Store.DataDir)
+	unlock, err := lockRestoredDataDir(cfg.Store.DataDir)
 	if err != nil {
 		return err
 	}
-	defer lock.Close()
 	r, err := store.Restore(ctx, dir, keys, store.Options{Path: cfg.Store.Path, DataDir: cfg.Store.DataDir,
 		KeysPath: cfg.Store.KeysPath, Key: key, MailDomain: cfg.MailDomain()})
+	unlock(err == nil)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "restored %s to %s and %s, with the key store %s: %d reports, %d files (%d bytes) read and checked with their keys\n",
 		dir, cfg.Store.Path, cfg.Store.DataDir, r.KeyStore, r.Reports, r.Blobs, r.Bytes)
 	return nil
+}
+
+// lockRestoredDataDir locks the data folder a restore writes, as serve
+// does, so that no daemon starts on it meanwhile. unlock releases the
+// lock; when the restore failed and the folder was made for it, it removes
+// the lock and the folder again: a refused restore leaves nothing behind.
+func lockRestoredDataDir(dir string) (unlock func(restored bool), err error) {
+	_, statErr := os.Stat(dir)
+	made := errors.Is(statErr, fs.ErrNotExist)
+	lock, err := lockDataDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	return func(restored bool) {
+		lock.Close()
+		if !restored && made {
+			os.Remove(lock.Name())
+			os.Remove(dir) // only when nothing else is in it
+		}
+	}, nil
 }

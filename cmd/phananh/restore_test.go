@@ -214,10 +214,14 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 }
 
-// noLeftovers fails when a refused restore left a database, a key store or
-// blobs in dir.
+// noLeftovers fails when a refused restore left a database, a key store,
+// blobs, or the data folder it made (with its lock), in dir, which held
+// none of them.
 func noLeftovers(t *testing.T, dir string) {
 	t.Helper()
+	if _, err := os.Stat(filepath.Join(dir, "restored-data")); err == nil {
+		t.Errorf("a refused restore left the data folder restored-data")
+	}
 	for _, p := range []string{"restored.db", "restored.db.restoring", "keys/data-keys.db", "keys/data-keys.db.restoring", "restored-data.restoring"} {
 		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
 			t.Errorf("a refused restore left %s", p)
