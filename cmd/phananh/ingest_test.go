@@ -231,6 +231,12 @@ func TestBadConfigFailsAtStart(t *testing.T) {
 			"phananh.toml:10: templates.dir: templates: stat " + filepath.Join(dir, "mau-thu") + ": no such file"},
 		{"a templates folder that is a file", servers + "[templates]\ndir = " + quote(notFolder) + "\n" + testOperators,
 			"phananh.toml:10: templates.dir: templates: stat " + notFolder + ": not a directory"},
+		{"no IMAP host", "[imap]\nport = 993\n" + testOperators, "phananh.toml:1: imap.host: must be set to serve"},
+		{"no SMTP host", "[imap]\nhost = \"127.0.0.1\"\ntls = \"none\"\n\n[smtp]\nport = 587\n" + testOperators,
+			"phananh.toml:5: smtp.host: must be set to serve"},
+		{"no IMAP user", servers + testOperators, "phananh.toml:1: imap.username: must be set to serve"},
+		{"no IMAP password", "[imap]\nhost = \"127.0.0.1\"\ntls = \"none\"\nusername = \"phananh\"\n\n[smtp]\nhost = \"127.0.0.1\"\ntls = \"none\"\n" +
+			testOperators, "phananh.toml:1: imap.password_file: must name the password's file (or PHANANH_IMAP_PASSWORD be set) to serve"},
 		{"a CA file that is not there", "[imap]\nhost = \"127.0.0.1\"\ntls = \"none\"\nusername = \"phananh\"\npassword_file = " +
 			quote(password) + "\nca_file = \"ca.pme\"\n\n[smtp]\nhost = \"127.0.0.1\"\ntls = \"none\"\n" + testOperators,
 			"phananh.toml:6: imap.ca_file: open " + filepath.Join(dir, "ca.pme") + ": no such file"},

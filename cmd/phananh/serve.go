@@ -124,10 +124,36 @@ func (l *templatesLoading) wait() (*templates.Set, error) {
 	return l.set, l.err
 }
 
+// noServer names the host serve lacks, with the configuration's line.
+func noServer(cfg *config.Config) error {
+	switch {
+	case cfg.IMAP.Host == "":
+		return cfg.Named(errors.New("imap.host: must be set to serve (the mailbox's server)"))
+	case cfg.SMTP.Host == "":
+		return cfg.Named(errors.New("smtp.host: must be set to serve (the submission server)"))
+	}
+	return nil
+}
+
+// imapLogin returns the mailbox's password, or names the login setting
+// serve lacks, with the configuration's line.
+func imapLogin(cfg *config.Config) (string, error) {
+	password, err := cfg.IMAPPassword()
+	switch {
+	case err != nil:
+		return "", err
+	case cfg.IMAP.Username == "":
+		return "", cfg.Named(errors.New("imap.username: must be set to serve"))
+	case password == "":
+		return "", cfg.Named(fmt.Errorf("imap.password_file: must name the password's file (or %s be set) to serve", config.EnvIMAPPassword))
+	}
+	return password, nil
+}
+
 func (d *daemon) setup(loading *templatesLoading) error {
 	cfg := d.cfg
-	if cfg.IMAP.Host == "" || cfg.SMTP.Host == "" {
-		return errors.New("imap.host and smtp.host must be set to serve")
+	if err := noServer(cfg); err != nil {
+		return err
 	}
 	if err := noOperatorYet(cfg); err != nil {
 		return err
@@ -142,12 +168,9 @@ func (d *daemon) setup(loading *templatesLoading) error {
 		return err
 	}
 	d.templates.Store(set)
-	imapPassword, err := cfg.IMAPPassword()
+	imapPassword, err := imapLogin(cfg)
 	if err != nil {
 		return err
-	}
-	if cfg.IMAP.Username == "" || imapPassword == "" {
-		return fmt.Errorf("imap.username and imap.password_file (or %s) must be set to serve", config.EnvIMAPPassword)
 	}
 	smtpPassword, err := cfg.SMTPPassword()
 	if err != nil {
