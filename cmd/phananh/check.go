@@ -362,12 +362,11 @@ func (c *checker) operators(cfg *config.Config, table *routing.Table) {
 	problems = append(problems, missingRoles(cfg.Operators)...)
 	var notes []string
 	if without := withoutHandler(cfg.Operators, table); len(without) > 0 {
-		notes = append(notes, fmt.Sprintf("%d agencies have no handler: their notices go to their leaders and official mailbox: %s",
-			len(without), fewCodes(without)))
+		notes = append(notes, fmt.Sprintf("%s: %s", noHandlerSentence(len(without)), fewCodes(without)))
 	}
 	if without := withoutRole(cfg.Operators, table, config.RoleLeader); len(without) > 0 {
-		notes = append(notes, fmt.Sprintf("no leader for %d agencies (Art 15.3: each agency names a leader, who gets the "+
-			"overdue alerts of its reports): %s", len(without), fewCodes(without)))
+		notes = append(notes, fmt.Sprintf("no leader for %s (Art 15.3: each agency names a leader, who gets the "+
+			"overdue alerts of its reports): %s", agencies(len(without)), fewCodes(without)))
 	}
 	notes = append(notes, centerAndAgency(cfg.Operators, table)...)
 	if len(cfg.Unfilled) > 0 {

@@ -297,10 +297,10 @@ func TestCheckFaults(t *testing.T) {
 			check: "operators", status: "fail", want: "official mailbox: so-nnmt, so-khcn, ca-tp, ubnd-phuong-vi-thanh, ubnd-phuong-vi-tan and 26 more"},
 		{name: "an agency without a handler, with a mailbox", opt: deploymentOptions{folders: true},
 			change: func(d *deployment) { dropHandler(d, "so-xd") },
-			check:  "operators", status: "warn", want: "their leaders and official mailbox: so-xd"},
+			check:  "operators", status: "warn", want: "1 agency has no handler: its notices go to its leaders and official mailbox: so-xd"},
 		{name: "an agency without a leader", opt: deploymentOptions{folders: true},
 			change: func(d *deployment) { dropLeader(d, "so-xd") },
-			check:  "operators", status: "warn", want: "no leader for 1 agencies (Art 15.3: each agency names a leader, who gets the overdue alerts of its reports): so-xd"},
+			check:  "operators", status: "warn", want: "no leader for 1 agency (Art 15.3: each agency names a leader, who gets the overdue alerts of its reports): so-xd"},
 		{name: "an agency with neither a handler nor a mailbox", opt: deploymentOptions{folders: true, settings: map[string]string{"rules.file": q("table.toml")}},
 			change: func(d *deployment) {
 				table := bytes.Replace(routing.BuiltinFile(routing.DefaultName), []byte(`email = "sxd@haugiang.gov.vn"`+"\n"), nil, 1)

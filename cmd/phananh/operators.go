@@ -95,7 +95,7 @@ func listAgencies(w io.Writer, cfg *config.Config, table *routing.Table) (pointe
 	if len(noHandler)+len(noLeader) == 0 {
 		return nil
 	}
-	fmt.Fprintf(w, "\nNo handler for %d agencies, no leader for %d (Art 15.3 asks for both).\n", len(noHandler), len(noLeader))
+	fmt.Fprintf(w, "\nNo handler for %s, no leader for %d (Art 15.3 asks for both).\n", agencies(len(noHandler)), len(noLeader))
 	var unfilled, tables strings.Builder
 	pointed = map[int]bool{}
 	for _, a := range table.Agencies() {
@@ -178,8 +178,8 @@ func servedBy(ops []config.Operator, agency string, role config.Role) string {
 func checkOperators(ops []config.Operator, table *routing.Table) []string {
 	problems := unknownAgencies(ops, table)
 	if without := withoutHandler(ops, table); len(without) > 0 {
-		problems = append(problems, fmt.Sprintf("no handler for %d agencies (their notices go to their leaders and "+
-			"their official mailbox, email in the routing table): %s", len(without), agencyCodes(without)))
+		problems = append(problems, fmt.Sprintf("no handler for %s (their notices go to their leaders and "+
+			"their official mailbox, email in the routing table): %s", agencies(len(without)), agencyCodes(without)))
 	}
 	problems = append(problems, unreachable(ops, table)...)
 	return append(problems, missingRoles(ops)...)
@@ -287,8 +287,8 @@ func missingRoles(ops []config.Operator) []string {
 // leaders (SPEC 5.5). `phananh operators` fails without one; `serve` warns.
 func checkLeaders(ops []config.Operator, table *routing.Table) []string {
 	if without := withoutRole(ops, table, config.RoleLeader); len(without) > 0 {
-		return []string{fmt.Sprintf("no leader for %d agencies (Art 15.3: each agency names a leader, who gets the "+
-			"overdue alerts of its reports): %s", len(without), agencyCodes(without))}
+		return []string{fmt.Sprintf("no leader for %s (Art 15.3: each agency names a leader, who gets the "+
+			"overdue alerts of its reports): %s", agencies(len(without)), agencyCodes(without))}
 	}
 	return nil
 }
@@ -323,4 +323,21 @@ func agencyCodes(agencies []routing.Agency) string {
 		codes[i] = a.Code
 	}
 	return strings.Join(codes, ", ")
+}
+
+// agencies counts n agencies in words: "1 agency", "21 agencies".
+func agencies(n int) string {
+	if n == 1 {
+		return "1 agency"
+	}
+	return fmt.Sprintf("%d agencies", n)
+}
+
+// noHandlerSentence says that n agencies have no handler and where their
+// notices go instead.
+func noHandlerSentence(n int) string {
+	if n == 1 {
+		return "1 agency has no handler: its notices go to its leaders and official mailbox"
+	}
+	return fmt.Sprintf("%d agencies have no handler: their notices go to their leaders and official mailbox", n)
 }
