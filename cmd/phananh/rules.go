@@ -107,7 +107,7 @@ type explanation struct {
 
 func runRulesExplain(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("rules explain", "rules explain --config FILE [--field CODE] [--unit CODE] < REPORT", stderr)
-	configPath := fs.String("config", "", "the daemon's configuration `FILE`; its [rules] file names the table")
+	configPath := fs.String("config", "", "the daemon's configuration `FILE`; its [rules] table or file names the routing table")
 	field := fs.String("field", "", "a field `CODE` the citizen declared")
 	unit := fs.String("unit", "", "a unit `CODE` already known")
 	if ok, code := parseFlags(fs, args); !ok {
