@@ -191,14 +191,16 @@ func deletePack(packs []*pack, p *pack) []*pack {
 func (g *BlobBatch) syncPacks() (map[string]bool, error) {
 	g.mu.Lock()
 	var dirty, done []*pack
+	var written []bool // of each dirty pack: its pending blobs written now
 	var failed []error
 	keep := g.packs[:0]
 	for _, p := range g.packs {
-		if err := p.flush(); err != nil {
+		err := p.flush()
+		if err != nil {
 			failed = append(failed, err)
 		}
 		if p.dirty {
-			dirty = append(dirty, p)
+			dirty, written = append(dirty, p), append(written, err == nil)
 			p.dirty = false
 		}
 		if p.busy {
@@ -212,19 +214,7 @@ func (g *BlobBatch) syncPacks() (map[string]bool, error) {
 	g.dirs = map[string]bool{}
 	g.mu.Unlock()
 	err := errors.Join(append(failed, parallel(len(dirty), func(i int) error {
-		p := dirty[i]
-		if err := p.f.Sync(); err != nil {
-			return fmt.Errorf("blob pack %s: %w", p.name, err)
-		}
-		if err := g.blobs.inPlace(p); err != nil {
-			return err
-		}
-		if p.err == nil {
-			g.mu.Lock()
-			p.synced = true
-			g.mu.Unlock()
-		}
-		return nil
+		return g.syncDirty(dirty[i], written[i])
 	}))...)
 	for _, p := range done {
 		if cerr := p.f.Close(); err == nil && cerr != nil {
@@ -238,6 +228,32 @@ func (g *BlobBatch) syncPacks() (map[string]bool, error) {
 	}
 	return dirs, err
 }
+
+// syncDirty makes the bytes of a pack that a Sync took durable, and
+// checks that it is in its place. A pack whose pending blobs were all
+// written when the Sync took it (written) is then synced: rows may name
+// its blobs, and the pack stays when a write of blobs committed into it
+// since — by a batch's other goroutines, while the Sync is under way —
+// fails. Whether it was written is known when the Sync takes the pack,
+// under the batch's lock, not after its fsync.
+func (g *BlobBatch) syncDirty(p *pack, written bool) error {
+	if err := syncPack(p.f); err != nil {
+		return fmt.Errorf("blob pack %s: %w", p.name, err)
+	}
+	if err := g.blobs.inPlace(p); err != nil {
+		return err
+	}
+	if written {
+		g.mu.Lock()
+		p.synced = true
+		g.mu.Unlock()
+	}
+	return nil
+}
+
+// syncPack makes a pack's bytes durable (a variable: a test commits
+// blobs while a Sync is under way).
+var syncPack = (*os.File).Sync
 
 // inPlace checks that a pack is still the file of its name. A batch
 // open for longer than orphanAge since its last append (a process that

@@ -153,3 +153,69 @@ func TestEraseFreeFails(t *testing.T) {
 		t.Errorf("finished again: %v, %v left", err, pending())
 	}
 }
+
+// TestPackFullWhileSyncing: the disk fills up while a batch's Sync is
+// under way, and the blobs committed meanwhile into a pack that the Sync
+// is making durable cannot be written (the parsers of a batch commit
+// while it syncs). The Sync succeeds, and its rows may name the blob it
+// made durable; the next Sync fails, for the blobs that were lost, and
+// leaves the pack, and that blob, in place.
+func TestPackFullWhileSyncing(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	signal.Ignore(syscall.SIGXFSZ)
+	defer signal.Reset(syscall.SIGXFSZ)
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &lim); err != nil {
+		t.Skip(err)
+	}
+	g := db.Blobs().Batch()
+	report := []byte("Phản ánh: cống thoát nước bị tắc")
+	ref := put(t, g.Create, report)
+	video, err := g.Create() // streams into the pack, behind the report
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := video.Write(photo(2*blobChunkSize+100, 3)); err != nil {
+		t.Fatal(err)
+	}
+	lost := false
+	defer func(f func(*os.File) error) { syncPack = f }(syncPack)
+	syncPack = func(f *os.File) error {
+		syncPack = (*os.File).Sync
+		if _, err := video.Commit(); err != nil {
+			t.Error(err)
+		}
+		info, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		full := lim
+		full.Cur = uint64(info.Size()) + 1000
+		if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &full); err != nil {
+			return err
+		}
+		defer syscall.Setrlimit(syscall.RLIMIT_FSIZE, &lim)
+		for i := 0; i <= pendMax/blobChunkSize && !lost; i++ {
+			w, err := g.Create()
+			if err != nil {
+				return err
+			}
+			w.Write(photo(blobChunkSize-1, byte(i)))
+			_, err = w.Commit()
+			lost = err != nil // the pending blobs could not be written
+		}
+		return f.Sync()
+	}
+	if err := g.Sync(); err != nil {
+		t.Fatalf("the Sync under way when the disk filled up: %v", err)
+	}
+	if !lost {
+		t.Fatal("every blob written past the limit: the test fills no disk")
+	}
+	if err := g.Sync(); err == nil {
+		t.Error("blobs that could not be written synced")
+	}
+	if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, report) {
+		t.Errorf("the blob made durable by the first Sync reads %q: %v", got, err)
+	}
+}
