@@ -71,8 +71,7 @@ func (g *BlobBatch) Create() (*BlobWriter, error) {
 func (g *BlobBatch) Open(ref string) (io.ReadCloser, error) {
 	if r, err := parseRef(ref); err == nil && r.packed {
 		if b := g.pending(r); b != nil {
-			rd := bytes.NewReader(b)
-			return g.blobs.read(r, rd, io.NopCloser(rd))
+			return g.blobs.read(r, bytes.NewReader(b), chunkCloser(b))
 		}
 	}
 	return g.blobs.Open(ref)
@@ -92,6 +91,14 @@ func (g *BlobBatch) Sync() error {
 		names = append(names, d)
 	}
 	return parallel(len(names), func(i int) error { return syncDir(names[i]) })
+}
+
+// chunkCloser gives a buffer of chunks back when closed.
+type chunkCloser []byte
+
+func (b chunkCloser) Close() error {
+	putChunk(b)
+	return nil
 }
 
 // Close gives up the blobs not yet synced: they stay in place, named by

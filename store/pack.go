@@ -1,12 +1,12 @@
 package store
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // A pack is one file of a batch's blobs (BlobBatch), laid end to end, as a
@@ -59,6 +59,24 @@ type pack struct {
 // them.
 const pendMax = 256 << 10
 
+// pends are the buffers of packs' pending blobs, used in turn: a batch's
+// pack would otherwise grow one, by doubling, for each batch. A buffer
+// holds pendMax bytes and one more blob of one chunk (chunkRoom).
+var pends = sync.Pool{New: func() any {
+	b := make([]byte, 0, pendMax+chunkRoom)
+	return &b
+}}
+
+// release gives the pack's buffer of pending blobs back, when the pack is
+// done with.
+func (p *pack) release() {
+	if p.pend != nil {
+		b := p.pend[:0]
+		pends.Put(&b)
+		p.pend = nil
+	}
+}
+
 // flush writes the pack's pending blobs to its file.
 func (p *pack) flush() error {
 	if p.err != nil || len(p.pend) == 0 {
@@ -100,6 +118,9 @@ func (g *BlobBatch) addWhole(b []byte) (*pack, int64, error) {
 		return nil, 0, err
 	}
 	start := p.size
+	if p.pend == nil {
+		p.pend = *pends.Get().(*[]byte)
+	}
 	p.pend = append(p.pend, b...)
 	p.size, p.dirty = start+int64(len(b)), true
 	if len(p.pend) >= pendMax {
@@ -111,13 +132,14 @@ func (g *BlobBatch) addWhole(b []byte) (*pack, int64, error) {
 }
 
 // pending returns a copy of the bytes of a blob of the batch still among
-// its pack's pending blobs, or nil.
+// its pack's pending blobs, in a buffer of chunks (putChunk gives it
+// back), or nil.
 func (g *BlobBatch) pending(r blobRef) []byte {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, p := range g.packs {
 		if p.name == r.name && r.off >= p.written && r.off+r.size <= p.written+int64(len(p.pend)) {
-			return bytes.Clone(p.pend[r.off-p.written : r.off-p.written+r.size])
+			return append(getChunk(), p.pend[r.off-p.written:r.off-p.written+r.size]...)
 		}
 	}
 	return nil
@@ -217,6 +239,7 @@ func (g *BlobBatch) syncPacks() (map[string]bool, error) {
 		return g.syncDirty(dirty[i], written[i])
 	}))...)
 	for _, p := range done {
+		p.release()
 		if cerr := p.f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("blob pack %s: %w", p.name, cerr)
 		}
@@ -289,6 +312,7 @@ func (g *BlobBatch) closePacks() {
 			keep = append(keep, p)
 			continue
 		}
+		p.release()
 		p.f.Close()
 	}
 	g.packs = keep
