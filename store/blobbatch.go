@@ -44,6 +44,12 @@ type BlobBatch struct {
 	packs  []*pack
 	dirs   map[string]bool // the folders of the packs, to sync
 	folder string          // the folder of blobs/ the batch's files are named into
+	// lost is why blobs committed into the batch were lost (a write of a
+	// pack's pending blobs that failed): each Sync from the one that
+	// found it fails with it, until Close. A caller, or another of the
+	// batch's goroutines, may hold a reference to a blob lost, committed
+	// before its own Sync, which must not return nil for it.
+	lost error
 }
 
 // syncers bounds the fsyncs Sync has in flight at once.
@@ -80,7 +86,8 @@ func (g *BlobBatch) Open(ref string) (io.ReadCloser, error) {
 // Sync makes every blob of the batch committed so far durable: the packs'
 // data, then their folders' entries. The packs are synced through the
 // descriptors they were written with, so that a write-back error is never
-// missed.
+// missed. Once blobs of the batch are lost (their pack's write failed),
+// every Sync fails, until Close gives them up.
 func (g *BlobBatch) Sync() error {
 	dirs, err := g.syncPacks()
 	if err != nil {
@@ -101,8 +108,8 @@ func (b chunkCloser) Close() error {
 	return nil
 }
 
-// Close gives up the blobs not yet synced: they stay in place, named by
-// nothing, as after a crash.
+// Close gives up the blobs not yet synced, and those lost: they stay in
+// place, named by nothing, as after a crash.
 func (g *BlobBatch) Close() { g.closePacks() }
 
 // small returns the bytes of a small blob kept in the database.

@@ -337,6 +337,48 @@ func TestFileFailingAtCommit(t *testing.T) {
 	}
 }
 
+// TestSyncAfterLostBlobs: two goroutines of a batch (its parsers) each
+// commit a blob and Sync. The pack's pending blobs cannot be written (the
+// disk is full) at the first Sync, which fails: the other blob is lost
+// with them, and the second Sync, whose caller holds its reference, fails
+// too rather than let a row name it — until Close gives the batch's blobs
+// up, and the batch takes blobs again.
+func TestSyncAfterLostBlobs(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	defer func(f func(string) (*os.File, bool, error)) { createIn = f }(createIn)
+	create := createIn
+	createIn = func(path string) (*os.File, bool, error) {
+		f, dir, err := create(path)
+		if err != nil {
+			return nil, false, err
+		}
+		f.Close()
+		f, err = os.Open(path) // read only: its writes fail, as on a full disk
+		return f, dir, err
+	}
+	g := db.Blobs().Batch()
+	put(t, g.Create, []byte("Phản ánh: đèn đường hỏng"))
+	other := put(t, g.Create, []byte("Phản ánh: rác thải ven kênh"))
+	if err := g.Sync(); err == nil {
+		t.Fatal("blobs that could not be written synced")
+	}
+	if err := g.Sync(); err == nil {
+		if _, rerr := read(db.Blobs().Open, other); rerr != nil {
+			t.Errorf("a Sync after the blobs were lost succeeded, and a blob committed before it is gone: %v", rerr)
+		}
+	}
+	createIn = create
+	g.Close()
+	later := []byte("Phản ánh: cây đổ chắn đường")
+	ref := put(t, g.Create, later)
+	if err := g.Sync(); err != nil {
+		t.Fatalf("a batch closed after its lost blobs fails its next Sync: %v", err)
+	}
+	if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, later) {
+		t.Errorf("blob reads %q, %v", got, err)
+	}
+}
+
 // backupAndRestore backs db up into a temporary folder and restores the
 // backup into another, beside db's key store, and checks that it restored
 // reports reports. It returns the restored store's options.

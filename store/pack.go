@@ -234,10 +234,14 @@ func (g *BlobBatch) syncPacks() (map[string]bool, error) {
 	g.packs = keep
 	dirs := g.dirs
 	g.dirs = map[string]bool{}
+	if g.lost == nil && len(failed) > 0 {
+		g.lost = errors.Join(failed...)
+	}
+	lost := g.lost
 	g.mu.Unlock()
-	err := errors.Join(append(failed, parallel(len(dirty), func(i int) error {
+	err := errors.Join(lost, parallel(len(dirty), func(i int) error {
 		return g.syncDirty(dirty[i], written[i])
-	}))...)
+	}))
 	for _, p := range done {
 		p.release()
 		if cerr := p.f.Close(); err == nil && cerr != nil {
@@ -301,10 +305,13 @@ func (b *Blobs) inPlace(p *pack) error {
 }
 
 // closePacks closes the packs no blob is writing, not synced: they stay
-// in place, named by nothing, as after a crash.
+// in place, named by nothing, as after a crash. The blobs lost before are
+// given up with them: the batch's next Sync is of the blobs committed
+// from now on.
 func (g *BlobBatch) closePacks() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.lost = nil
 	keep := g.packs[:0]
 	for _, p := range g.packs {
 		if p.busy {
