@@ -26,7 +26,9 @@ import (
 // Like a blob file, a pack is named by no row until the batch's Sync has
 // made it durable, with its folder's entry; a crash before leaves an
 // orphan that SweepOrphans removes once it is older than orphanAge (a
-// pack's time of change is its last append) and no row names any blob of
+// pack's time of change is its last write: of a blob streaming into it,
+// or of its pending blobs, at the Sync as a rule — not of a Commit, which
+// only holds a blob of one chunk among them) and no row names any blob of
 // it. The range of a blob that no row names although its pack's others
 // are — the attachment of a message whose transaction rolled back alone,
 // to be tried again — is left in place, until no row names any blob of
@@ -283,8 +285,9 @@ func (g *BlobBatch) syncDirty(p *pack, written bool) error {
 var syncPack = (*os.File).Sync
 
 // inPlace checks that a pack is still the file of its name. A batch
-// open for longer than orphanAge since its last append (a process that
-// stalled) may find its pack removed by the sweep of another process, as
+// open for longer than orphanAge since its pack's last write (a process
+// that stalled; a pack whose blobs are all pending was last written when
+// it was made) may find its pack removed by the sweep of another process, as
 // an orphan: the batch then fails, its blobs to be written again, rather
 // than let rows name bytes no longer on disk.
 func (b *Blobs) inPlace(p *pack) error {
