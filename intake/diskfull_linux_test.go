@@ -31,10 +31,13 @@ func photoReport(n, size int) (string, []byte) {
 
 // TestBatchDiskFull: the disk fills up while a batch's messages and
 // photos are written into its packs (a file size limit stands for the
-// full disk: a pack's write fails part way). A message whose blob could
-// not be written is left to be tried again, recording nothing; the
-// others are recorded, each photo whole; tried again once there is room,
-// every message is recorded once, with its photo.
+// full disk: a pack's write fails part way). A message whose photo could
+// not be streamed into its pack is left to be tried again, recording
+// nothing; the others are recorded, each photo whole — unless a write of
+// the batch's pending blobs of one chunk (its raw messages) failed too,
+// which fails the batch's Sync and leaves every message of the batch to be
+// tried again; tried again once there is room, every message is recorded
+// once, with its photo.
 func TestBatchDiskFull(t *testing.T) {
 	f := newFixture(t)
 	signal.Ignore(syscall.SIGXFSZ)

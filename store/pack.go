@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 )
 
 // A pack is one file of a batch's blobs (BlobBatch), laid end to end, as a
@@ -27,8 +28,8 @@ import (
 // made it durable, with its folder's entry; a crash before leaves an
 // orphan that SweepOrphans removes once it is older than orphanAge (a
 // pack's time of change is its last write: of a blob streaming into it,
-// or of its pending blobs, at the Sync as a rule — not of a Commit, which
-// only holds a blob of one chunk among them) and no row names any blob of
+// or of its pending blobs, at the Sync as a rule, or at the first Commit
+// after pendAge without a write) and no row names any blob of
 // it. The range of a blob that no row names although its pack's others
 // are — the attachment of a message whose transaction rolled back alone,
 // to be tried again — is left in place, until no row names any blob of
@@ -55,11 +56,21 @@ type pack struct {
 	written int64
 	err     error
 	synced  bool // a Sync has made blobs of it durable: rows may name it
+	// changed is when its file last changed: made, or written.
+	changed time.Time
 }
 
 // pendMax is how many bytes of whole blobs a pack holds before writing
 // them.
 const pendMax = 256 << 10
+
+// pendAge is how long a pack's file may go unchanged while blobs are
+// committed into it before they are written: the orphan sweep judges a
+// pack by its time of change (orphanAge), and a batch kept open for long
+// — the outbox's, while a slow server takes a batch's mails — keeps its
+// pack's time of change within pendAge of its last blob, as when each
+// blob was written at its Commit.
+const pendAge = 10 * time.Minute
 
 // pends are the buffers of packs' pending blobs, used in turn: a batch's
 // pack would otherwise grow one, by doubling, for each batch. A buffer
@@ -90,6 +101,7 @@ func (p *pack) flush() error {
 	}
 	p.written += int64(len(p.pend))
 	p.pend = p.pend[:0]
+	p.changed = time.Now()
 	return nil
 }
 
@@ -125,7 +137,7 @@ func (g *BlobBatch) addWhole(b []byte) (*pack, int64, error) {
 	}
 	p.pend = append(p.pend, b...)
 	p.size, p.dirty = start+int64(len(b)), true
-	if len(p.pend) >= pendMax {
+	if len(p.pend) >= pendMax || time.Since(p.changed) > pendAge {
 		if err := p.flush(); err != nil {
 			return nil, 0, err
 		}
@@ -160,7 +172,7 @@ func (g *BlobBatch) freePack() (*pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pack{f: f, name: name}
+	p := &pack{f: f, name: name, changed: time.Now()}
 	g.packs = append(g.packs, p)
 	dir := filepath.Dir(f.Name())
 	g.dirs[dir] = true
@@ -174,7 +186,7 @@ func (g *BlobBatch) freePack() (*pack, error) {
 func (g *BlobBatch) putPack(p *pack, end int64) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	p.size, p.written, p.busy, p.dirty = end, end, false, true
+	p.size, p.written, p.busy, p.dirty, p.changed = end, end, false, true, time.Now()
 }
 
 // dropFromPack gives back the pack of a blob aborted, cutting the blob

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"testing"
+	"time"
 )
 
 // commitBlob writes data as a blob of batch and returns its reference.
@@ -132,5 +133,30 @@ func TestPendingBeforeAbortedStream(t *testing.T) {
 	r, _ := parseRef(ref)
 	if n := packSize(t, db, ref); n != r.off+r.size {
 		t.Errorf("the pack holds %d bytes, want %d: the aborted blob left behind", n, r.off+r.size)
+	}
+}
+
+// TestPendingWrittenWhenPackUnchanged: a blob committed into a pack whose
+// file has not changed for pendAge is written at once, with the blobs
+// pending before it, so that a batch kept open for long (the outbox's,
+// while a slow server takes its mails) keeps its pack's time of change,
+// which the orphan sweep goes by, near its last blob.
+func TestPendingWrittenWhenPackUnchanged(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	batch := db.Blobs().Batch()
+	defer batch.Close()
+	ref := commitBlob(t, batch, []byte("Thư đã gửi cho công dân"))
+	if n := packSize(t, db, ref); n != 0 {
+		t.Fatalf("the pack holds %d bytes before pendAge", n)
+	}
+	batch.mu.Lock()
+	for _, p := range batch.packs {
+		p.changed = p.changed.Add(-pendAge - time.Second)
+	}
+	batch.mu.Unlock()
+	second := commitBlob(t, batch, []byte("Thông báo chuyển xử lý"))
+	r, _ := parseRef(second)
+	if n := packSize(t, db, ref); n != r.off+r.size {
+		t.Errorf("the pack holds %d bytes, want %d: the blobs committed after pendAge still pending", n, r.off+r.size)
 	}
 }
