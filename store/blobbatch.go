@@ -50,6 +50,10 @@ type BlobBatch struct {
 	// batch's goroutines, may hold a reference to a blob lost, committed
 	// before its own Sync, which must not return nil for it.
 	lost error
+	// syncing is held by a Sync for its whole run: a second Sync waits
+	// for it rather than return while the blobs the first took are still
+	// being made durable.
+	syncing sync.Mutex
 }
 
 // syncers bounds the fsyncs Sync has in flight at once.
@@ -87,8 +91,12 @@ func (g *BlobBatch) Open(ref string) (io.ReadCloser, error) {
 // data, then their folders' entries. The packs are synced through the
 // descriptors they were written with, so that a write-back error is never
 // missed. Once blobs of the batch are lost (their pack's write failed),
-// every Sync fails, until Close gives them up.
+// every Sync fails, until Close gives them up. Syncs called at once from
+// several goroutines run one after the other: each returns once every blob
+// committed before it was called is durable.
 func (g *BlobBatch) Sync() error {
+	g.syncing.Lock()
+	defer g.syncing.Unlock()
 	dirs, err := g.syncPacks()
 	if err != nil {
 		return err

@@ -160,3 +160,37 @@ func TestPendingWrittenWhenPackUnchanged(t *testing.T) {
 		t.Errorf("the pack holds %d bytes, want %d: the blobs committed after pendAge still pending", n, r.off+r.size)
 	}
 }
+
+// TestSyncWaitsForSync: a Sync called while another is making the batch's
+// blobs durable returns only once they are: its caller may name a blob
+// committed before it, which the first Sync took.
+func TestSyncWaitsForSync(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	batch := db.Blobs().Batch()
+	defer batch.Close()
+	commitBlob(t, batch, []byte("Phản ánh: đèn đường hỏng"))
+	syncing, release := make(chan struct{}), make(chan struct{})
+	defer func(f func(*os.File) error) { syncPack = f }(syncPack)
+	syncPack = func(f *os.File) error {
+		close(syncing)
+		<-release
+		return f.Sync()
+	}
+	first := make(chan error)
+	go func() { first <- batch.Sync() }()
+	<-syncing
+	second := make(chan error)
+	go func() { second <- batch.Sync() }()
+	select {
+	case err := <-second:
+		t.Fatalf("a second Sync returned (%v) while the first was making the blob durable", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+}
