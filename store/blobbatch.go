@@ -21,11 +21,11 @@ import (
 // among its pack's pending blobs, written with them in one write (pack.go)
 // — and Sync then writes and flushes the packs, and the folder entries
 // that name them, at once. A write of pending blobs that fails (the disk
-// is full) fails the batch's Sync, not the blob's Commit. A batch's packs are named into
-// one folder of blobs/, drawn at random for the batch (a name's first
-// byte is the batch's, the other fifteen the pack's own). Until Sync
-// returns, a crash may lose those blobs or leave them truncated, so no
-// row may name one before.
+// is full) fails the batch's Sync, not the blob's Commit. A batch's packs
+// are named into one folder of blobs/, drawn at random for the batch (a
+// name's first byte is the batch's, the other fifteen the pack's own).
+// Until Sync returns, a crash may lose those blobs or leave them
+// truncated, so no row may name one before.
 //
 // The small blobs of a batch (a raw message or a mail sent, of one
 // chunk) were kept in the database's blob_data table, written by the
