@@ -300,20 +300,7 @@ func TestPutSyncsBlobsFolderOnlyWhenMade(t *testing.T) {
 // at every attempt.
 func TestFileFailingAtCommit(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
-	defer func(f func(string) (*os.File, bool, error)) { createIn = f }(createIn)
-	var made []*os.File
-	create := createIn
-	createIn = func(path string) (*os.File, bool, error) {
-		f, dir, err := create(path)
-		if err != nil {
-			return nil, false, err
-		}
-		f.Close()
-		if f, err = os.Open(path); err == nil { // read only: its writes fail, as on a full disk
-			made = append(made, f)
-		}
-		return f, dir, err
-	}
+	made, _ := unwritableFiles(t)
 	batch := db.Blobs().Batch()
 	w, err := batch.Create()
 	if err != nil {
@@ -326,13 +313,13 @@ func TestFileFailingAtCommit(t *testing.T) {
 	if err := batch.Sync(); err == nil {
 		t.Fatal("a blob whose file cannot be written synced")
 	}
-	if len(made) != 1 {
-		t.Fatalf("%d files made, want 1", len(made))
+	if len(*made) != 1 {
+		t.Fatalf("%d files made, want 1", len(*made))
 	}
-	if _, err := made[0].Stat(); !errors.Is(err, os.ErrClosed) {
+	if _, err := (*made)[0].Stat(); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("the file is still open: %v", err)
 	}
-	if _, err := os.Stat(made[0].Name()); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat((*made)[0].Name()); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the file is still there: %v", err)
 	}
 }
@@ -345,17 +332,7 @@ func TestFileFailingAtCommit(t *testing.T) {
 // up, and the batch takes blobs again.
 func TestSyncAfterLostBlobs(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
-	defer func(f func(string) (*os.File, bool, error)) { createIn = f }(createIn)
-	create := createIn
-	createIn = func(path string) (*os.File, bool, error) {
-		f, dir, err := create(path)
-		if err != nil {
-			return nil, false, err
-		}
-		f.Close()
-		f, err = os.Open(path) // read only: its writes fail, as on a full disk
-		return f, dir, err
-	}
+	_, writable := unwritableFiles(t)
 	g := db.Blobs().Batch()
 	put(t, g.Create, []byte("Phản ánh: đèn đường hỏng"))
 	other := put(t, g.Create, []byte("Phản ánh: rác thải ven kênh"))
@@ -367,7 +344,7 @@ func TestSyncAfterLostBlobs(t *testing.T) {
 			t.Errorf("a Sync after the blobs were lost succeeded, and a blob committed before it is gone: %v", rerr)
 		}
 	}
-	createIn = create
+	writable()
 	g.Close()
 	later := []byte("Phản ánh: cây đổ chắn đường")
 	ref := put(t, g.Create, later)
@@ -477,4 +454,27 @@ func TestSmallBlobsSweptAndBackedUp(t *testing.T) {
 			t.Errorf("restored blob %.8s…: %d bytes, %v; want %d", ref, len(got), err, len(want))
 		}
 	}
+}
+
+// unwritableFiles makes the files the store creates, until the test ends
+// or it calls writable, open read only, so that their writes fail as on a
+// full disk; made are the files made so.
+func unwritableFiles(t *testing.T) (made *[]*os.File, writable func()) {
+	t.Helper()
+	var files []*os.File
+	create := createIn
+	writable = func() { createIn = create }
+	t.Cleanup(writable)
+	createIn = func(path string) (*os.File, bool, error) {
+		f, dir, err := create(path)
+		if err != nil {
+			return nil, false, err
+		}
+		f.Close()
+		if f, err = os.Open(path); err == nil {
+			files = append(files, f)
+		}
+		return f, dir, err
+	}
+	return &files, writable
 }

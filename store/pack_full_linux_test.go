@@ -18,12 +18,7 @@ import (
 // the batch is synced, and no descriptor is left open.
 func TestPackFull(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
-	signal.Ignore(syscall.SIGXFSZ)
-	defer signal.Reset(syscall.SIGXFSZ)
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &lim); err != nil {
-		t.Skip(err)
-	}
+	lim := fileSizeLimit(t)
 	g := db.Blobs().Batch()
 	content := map[string][]byte{}
 	for i := range 2 {
@@ -162,12 +157,7 @@ func TestEraseFreeFails(t *testing.T) {
 // leaves the pack, and that blob, in place.
 func TestPackFullWhileSyncing(t *testing.T) {
 	db := openTest(t, t.TempDir(), testKey)
-	signal.Ignore(syscall.SIGXFSZ)
-	defer signal.Reset(syscall.SIGXFSZ)
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &lim); err != nil {
-		t.Skip(err)
-	}
+	lim := fileSizeLimit(t)
 	g := db.Blobs().Batch()
 	report := []byte("Phản ánh: cống thoát nước bị tắc")
 	ref := put(t, g.Create, report)
@@ -218,4 +208,18 @@ func TestPackFullWhileSyncing(t *testing.T) {
 	if got, err := read(db.Blobs().Open, ref); err != nil || !bytes.Equal(got, report) {
 		t.Errorf("the blob made durable by the first Sync reads %q: %v", got, err)
 	}
+}
+
+// fileSizeLimit readies the test to stand a file size limit for a full
+// disk — a write past it fails with EFBIG rather than kill the process
+// with SIGXFSZ, until the test ends — and returns the limit in force.
+func fileSizeLimit(t *testing.T) syscall.Rlimit {
+	t.Helper()
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &lim); err != nil {
+		t.Skip(err)
+	}
+	signal.Ignore(syscall.SIGXFSZ)
+	t.Cleanup(func() { signal.Reset(syscall.SIGXFSZ) })
+	return lim
 }
