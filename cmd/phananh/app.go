@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -54,14 +55,16 @@ func openAppAs(ctx context.Context, configPath string, log *slog.Logger, writer 
 	if err != nil {
 		return nil, err
 	}
-	if err := a.openStore(ctx); err != nil {
+	if err := a.install(ctx); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
 // loadApp is openAppAs up to the store, which it leaves unopened: the
-// configuration, its keys, the calendar and the routing table.
+// configuration, the calendar, the routing table and the keys checked.
+// It makes nothing on disk, so that a start it refuses leaves a new
+// installation as it found it: install makes the key files and the store.
 func loadApp(configPath string, log *slog.Logger, writer bool) (*app, error) {
 	cfg, err := config.Load(configPath)
 	if err != nil {
@@ -72,21 +75,6 @@ func loadApp(configPath string, log *slog.Logger, writer bool) (*app, error) {
 			return nil, err
 		}
 	}
-	if err := createKeys(cfg, log); err != nil {
-		return nil, err
-	}
-	key, err := cfg.EncryptionKey()
-	if err != nil {
-		return nil, err
-	}
-	current, previous, err := cfg.TokenKeys()
-	if err != nil {
-		return nil, err
-	}
-	tokens, err := token.NewKeys(current, previous, cfg.Security.TokenTTL.Duration)
-	if err != nil {
-		return nil, err
-	}
 	cal, err := calendar.New(cfg.Calendar, cfg.Dir)
 	if err != nil {
 		return nil, cfg.Named(err)
@@ -96,7 +84,60 @@ func loadApp(configPath string, log *slog.Logger, writer bool) (*app, error) {
 		return nil, pathNamed(cfg, "rules.file", cfg.Rules.File, err)
 	}
 	cfg.Center.NameIn(holder)
-	return &app{cfg: cfg, key: key, log: log, calendar: cal, routing: holder, tokens: tokens, operators: newOperators(cfg.Operators)}, nil
+	if err := checkKeys(cfg); err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, log: log, calendar: cal, routing: holder, operators: newOperators(cfg.Operators)}, nil
+}
+
+// install is what a start does once every check has passed: it makes the
+// key files a new installation lacks (createKeys), reads the keys and
+// opens the store (on a new installation, creating it).
+func (a *app) install(ctx context.Context) error {
+	if err := createKeys(a.cfg, a.log); err != nil {
+		return err
+	}
+	if err := a.readKeys(); err != nil {
+		return err
+	}
+	return a.openStore(ctx)
+}
+
+// readKeys reads the encryption key and the token keys.
+func (a *app) readKeys() error {
+	key, err := a.cfg.EncryptionKey()
+	if err != nil {
+		return err
+	}
+	current, previous, err := a.cfg.TokenKeys()
+	if err != nil {
+		return err
+	}
+	tokens, err := token.NewKeys(current, previous, a.cfg.Security.TokenTTL.Duration)
+	if err != nil {
+		return fmt.Errorf("token keys: %w", err)
+	}
+	a.key, a.tokens = key, tokens
+	return nil
+}
+
+// checkKeys reads the keys as readKeys will, so that a key file that is
+// unreadable, of the wrong length or readable by others refuses the start
+// before anything is made; a key file that a new installation lacks is
+// left to createKeys.
+func checkKeys(cfg *config.Config) error {
+	toMake := newKeyFiles(cfg)
+	if !slices.Contains(toMake, cfg.Security.EncryptionKeyFile) {
+		if _, err := cfg.EncryptionKey(); err != nil {
+			return err
+		}
+	}
+	if !slices.Contains(toMake, cfg.Security.TokenKeyFile) {
+		if _, _, err := cfg.TokenKeys(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // openStore opens the store (on a fresh installation, creating it).
@@ -113,7 +154,13 @@ func (a *app) openStore(ctx context.Context) error {
 	return nil
 }
 
-func (a *app) Close() error { return a.db.Close() }
+// Close closes the store, when it was opened.
+func (a *app) Close() error {
+	if a.db == nil {
+		return nil
+	}
+	return a.db.Close()
+}
 
 // encryptionKeySource says where the encryption key was read from, for an
 // error: the environment variable, or the file and the configuration's
@@ -209,27 +256,37 @@ func storeOwner(cfg *config.Config) error {
 		"phananh running as %s cannot open; run it as that user: runuser -u %s -- phananh …", dir, name, uid, name, name)
 }
 
-// createKeys writes the missing key files of a new installation: one
-// whose database does not exist yet, so that no data can be locked out by
+// newKeyFiles returns the key files a new installation — one whose
+// database does not exist yet — lacks: those the configuration names that
+// are not there and that no environment variable stands in for. No key
+// is made for an existing database, so that no data can be locked out by
 // a key made up later.
-func createKeys(cfg *config.Config, log *slog.Logger) error {
+func newKeyFiles(cfg *config.Config) []string {
 	if _, err := os.Stat(cfg.Store.Path); !errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	var paths []string
 	for _, k := range []struct{ path, env string }{
 		{cfg.Security.EncryptionKeyFile, config.EnvEncryptionKey},
 		{cfg.Security.TokenKeyFile, config.EnvTokenKey},
 	} {
-		if _, ok := os.LookupEnv(k.env); ok {
+		if _, ok := os.LookupEnv(k.env); ok || slices.Contains(paths, k.path) {
 			continue
 		}
-		if _, err := os.Stat(k.path); !errors.Is(err, fs.ErrNotExist) {
-			continue
+		if _, err := os.Stat(k.path); errors.Is(err, fs.ErrNotExist) {
+			paths = append(paths, k.path)
 		}
-		if err := config.WriteKeyFile(k.path); err != nil {
+	}
+	return paths
+}
+
+// createKeys writes the key files a new installation lacks (newKeyFiles).
+func createKeys(cfg *config.Config, log *slog.Logger) error {
+	for _, path := range newKeyFiles(cfg) {
+		if err := config.WriteKeyFile(path); err != nil {
 			return err
 		}
-		log.Warn("new installation: key file created; back it up apart from the data", "file", k.path)
+		log.Warn("new installation: key file created; back it up apart from the data", "file", path)
 	}
 	return nil
 }

@@ -254,11 +254,14 @@ func TestBadConfigFailsAtStart(t *testing.T) {
 
 // A key that does not open the database is named with the database, the
 // file it was read from and the line of the configuration naming it, by
-// the commands that open the store and by serve.
+// the commands that open the store and by serve (given the servers it
+// checks before it opens the store).
 func TestWrongKeyNamesDatabaseAndKey(t *testing.T) {
 	dir := t.TempDir()
-	cfg := writeFile(t, dir, "phananh.toml", "[security]\nrequire_authentication_results = false\nencryption_key_file = \"keys/encryption.key\"\n"+
-		testOperators)
+	writeFile(t, dir, "imap.password", "mat-khau")
+	cfg := writeFile(t, dir, "phananh.toml", "[security]\nrequire_authentication_results = false\nencryption_key_file = \"keys/encryption.key\"\n\n"+
+		"[imap]\nhost = \"127.0.0.1\"\ntls = \"none\"\nusername = \"phananh\"\npassword_file = \"imap.password\"\n\n"+
+		"[smtp]\nhost = \"127.0.0.1\"\ntls = \"none\"\n"+testOperators)
 	mustRun(t, "ingest", "--config", cfg, writeFile(t, dir, "r.eml", citizenReport(1, "an@example.com")))
 	key := filepath.Join(dir, "keys", "encryption.key")
 	os.Remove(key)

@@ -73,31 +73,47 @@ type daemon struct {
 }
 
 // newDaemon prepares everything and fails at start on any bad setting,
-// naming it: configuration, keys, secrets, templates, routing table, the
-// HTTP address, and a second daemon on the same data.
+// naming it: configuration, keys, secrets, templates, routing table,
+// calendar, operators, the HTTP address, and a second daemon on the same
+// data. Every check that a setting, a table or a file of the operator's
+// can fail is made before anything is made on disk (loadApp, preflight),
+// so that a start refused for one of them leaves a new installation as
+// it found it: no database, key file or lock.
 //
 // The templates load on a goroutine of their own while the store opens:
 // loading them is most of the start's work, on one core, and a fresh
-// installation's migrations wait for the disk. A start that fails waits
-// for the loading to end, whichever failed.
+// installation's migrations wait for the disk. The embedded templates,
+// which the project's tests load, are waited for only once the store is
+// open; those of an override folder (templates.dir), which may be refused,
+// are waited for before it. A start that fails waits for the loading to
+// end, whichever failed.
 func newDaemon(ctx context.Context, configPath string, log *slog.Logger) (*daemon, error) {
 	a, err := loadApp(configPath, log, true)
 	if err != nil {
 		return nil, err
 	}
-	loading := a.loadTemplatesBeside()
-	if err := a.openStore(ctx); err != nil {
-		loading.wait()
-		return nil, err
-	}
 	d := &daemon{app: a, notifier: newNotifier(), now: time.Now}
-	if err := d.setup(loading); err != nil {
+	loading := a.loadTemplatesBeside()
+	if err := d.start(ctx, loading); err != nil {
 		loading.wait()
 		d.Close()
 		return nil, err
 	}
 	tuneCollector()
 	return d, nil
+}
+
+// start runs the checks of preflight, then makes what a new installation
+// lacks and opens the store (install), then sets up the daemon's parts.
+func (d *daemon) start(ctx context.Context, loading *templatesLoading) error {
+	conn, err := d.preflight(loading)
+	if err != nil {
+		return err
+	}
+	if err := d.install(ctx); err != nil {
+		return err
+	}
+	return d.setup(loading, conn)
 }
 
 // templatesLoading is the templates' loading on a goroutine of its own.
@@ -150,14 +166,66 @@ func imapLogin(cfg *config.Config) (string, error) {
 	return password, nil
 }
 
-func (d *daemon) setup(loading *templatesLoading) error {
+// connections are the secrets and certificates of the daemon's
+// connections to the IMAP and SMTP servers.
+type connections struct {
+	imapPassword, smtpPassword string
+	imapCAs, smtpCAs           *x509.CertPool
+}
+
+// preflight checks what serve needs beyond loadApp's checks, making
+// nothing on disk: the servers and their login, the operators, the
+// templates of an override folder and the HTTP address, which it takes.
+func (d *daemon) preflight(loading *templatesLoading) (connections, error) {
 	cfg := d.cfg
 	if err := noServer(cfg); err != nil {
-		return err
+		return connections{}, err
 	}
 	if err := noOperatorYet(cfg); err != nil {
-		return err
+		return connections{}, err
 	}
+	if cfg.Templates.Dir != "" {
+		if _, err := loading.wait(); err != nil {
+			return connections{}, err
+		}
+	}
+	conn, err := serverLogins(cfg)
+	if err != nil {
+		return conn, err
+	}
+	if cfg.HTTP.Listen != "" {
+		if d.listener, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {
+			return conn, fmt.Errorf("http.listen: %w", err)
+		}
+	}
+	return conn, nil
+}
+
+// serverLogins reads the settings of the connections to the IMAP and
+// SMTP servers: the login, the passwords and the CA files.
+func serverLogins(cfg *config.Config) (connections, error) {
+	var conn connections
+	var err error
+	if conn.imapPassword, err = imapLogin(cfg); err != nil {
+		return conn, err
+	}
+	if conn.smtpPassword, err = cfg.SMTPPassword(); err != nil {
+		return conn, err
+	}
+	if conn.imapCAs, err = certPool(cfg.IMAP.CAFile); err != nil {
+		return conn, cfg.Named(fmt.Errorf("imap.ca_file: %w", err))
+	}
+	if conn.smtpCAs, err = certPool(cfg.SMTP.CAFile); err != nil {
+		return conn, cfg.Named(fmt.Errorf("smtp.ca_file: %w", err))
+	}
+	return conn, nil
+}
+
+// setup sets up the daemon's parts on the open store: the lock on the data
+// folder, the templates, the mailer, the mailbox's watcher and the timed
+// jobs.
+func (d *daemon) setup(loading *templatesLoading, conn connections) error {
+	cfg := d.cfg
 	lock, err := lockDataDir(cfg.Store.DataDir)
 	if err != nil {
 		return err
@@ -168,45 +236,21 @@ func (d *daemon) setup(loading *templatesLoading) error {
 		return err
 	}
 	d.templates.Store(set)
-	imapPassword, err := imapLogin(cfg)
-	if err != nil {
-		return err
-	}
-	smtpPassword, err := cfg.SMTPPassword()
-	if err != nil {
-		return err
-	}
-	imapCAs, err := certPool(cfg.IMAP.CAFile)
-	if err != nil {
-		return cfg.Named(fmt.Errorf("imap.ca_file: %w", err))
-	}
-	smtpCAs, err := certPool(cfg.SMTP.CAFile)
-	if err != nil {
-		return cfg.Named(fmt.Errorf("smtp.ca_file: %w", err))
-	}
 	d.worker = &mailer.Worker{
 		DB: d.db, Templates: d.templates.Load, From: sender(cfg, d.bodies()),
 		SMTP: mailer.SMTP{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: string(cfg.SMTP.TLS), Username: cfg.SMTP.Username,
-			Password: smtpPassword, RootCAs: smtpCAs, Timeout: cfg.SMTP.Timeout.Duration},
+			Password: conn.smtpPassword, RootCAs: conn.smtpCAs, Timeout: cfg.SMTP.Timeout.Duration},
 		Log: d.log.With("part", "mailer"), RetryMax: cfg.SMTP.RetryMax.Duration,
 	}
 	p := d.pipeline()
 	p.Log = d.log.With("part", "intake")
 	d.watcher = &mailbox.Watcher{
-		Addr: config.Addr(cfg.IMAP.Host, cfg.IMAP.Port), TLS: string(cfg.IMAP.TLS), RootCAs: imapCAs,
-		Username: cfg.IMAP.Username, Password: imapPassword, Mailbox: cfg.IMAP.Mailbox,
+		Addr: config.Addr(cfg.IMAP.Host, cfg.IMAP.Port), TLS: string(cfg.IMAP.TLS), RootCAs: conn.imapCAs,
+		Username: cfg.IMAP.Username, Password: conn.imapPassword, Mailbox: cfg.IMAP.Mailbox,
 		Processed: cfg.IMAP.ProcessedMailbox, Quarantine: cfg.IMAP.QuarantineMailbox,
 		PollInterval: cfg.IMAP.PollInterval.Duration, Processor: wakeAfter{p, d.worker}, Log: d.log.With("part", "imap"),
 	}
-	if err := d.setupSchedule(); err != nil {
-		return err
-	}
-	if cfg.HTTP.Listen != "" {
-		if d.listener, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {
-			return fmt.Errorf("http.listen: %w", err)
-		}
-	}
-	return nil
+	return d.setupSchedule()
 }
 
 // Run runs the daemon's parts until ctx is done, then lets them finish
