@@ -410,7 +410,7 @@ const tablesShown = 3
 func unknownTables(cfg *config.Config, table *routing.Table) []string {
 	ops := slices.Concat(unknownOf(cfg.Operators, table), unknownOf(cfg.Unfilled, table))
 	if len(ops) <= tablesShown {
-		return slices.Concat(unknownAgencies(cfg.Operators, table), unknownAgencies(cfg.Unfilled, table))
+		return slices.Concat(unknownAgencies(cfg.Path, cfg.Operators, table), unknownAgencies(cfg.Path, cfg.Unfilled, table))
 	}
 	var at []string
 	for _, op := range ops[:tablesShown] {

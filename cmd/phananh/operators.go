@@ -38,7 +38,11 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	listOperators(stdout, cfg.Operators)
 	fmt.Fprintln(stdout)
 	pointed := listAgencies(stdout, cfg, table)
-	problems := slices.Concat(checkOperators(cfg.Operators, table), checkLeaders(cfg.Operators, table), unknownAgencies(cfg.Unfilled, table))
+	located := slices.Concat(unknownAgencies(cfg.Path, cfg.Operators, table), unknownAgencies(cfg.Path, cfg.Unfilled, table))
+	for _, p := range located {
+		fmt.Fprintln(stderr, p)
+	}
+	problems := slices.Concat(checkOperators(cfg.Operators, table), checkLeaders(cfg.Operators, table))
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "%s: %s\n", cfg.Path, p)
 	}
@@ -48,7 +52,7 @@ func runOperators(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if len(cfg.Unfilled) > 0 {
 		fmt.Fprintf(stderr, "warning: %s\n", unfilledSummary(cfg, pointed))
 	}
-	if len(problems) > 0 {
+	if len(located)+len(problems) > 0 {
 		return exitFailed
 	}
 	fmt.Fprintf(stdout, "%d operators; every agency of the routing table has a handler and a leader\n", len(cfg.Operators))
@@ -172,11 +176,11 @@ func servedBy(ops []config.Operator, agency string, role config.Role) string {
 	return strings.Join(emails, ", ")
 }
 
-// checkOperators checks the operators against the routing table: agencies
-// they name exist, every agency has a handler, and the Center has a
-// receiver and an approver.
+// checkOperators checks the operators against the routing table: every
+// agency has a handler, and the Center has a receiver and an approver
+// (unknownAgencies checks the agencies they name).
 func checkOperators(ops []config.Operator, table *routing.Table) []string {
-	problems := unknownAgencies(ops, table)
+	var problems []string
 	if without := withoutHandler(ops, table); len(without) > 0 {
 		problems = append(problems, fmt.Sprintf("no handler for %s (their notices go to their leaders and "+
 			"their official mailbox, email in the routing table): %s", agencies(len(without)), agencyCodes(without)))
@@ -222,8 +226,10 @@ func centerAndAgency(ops []config.Operator, table *routing.Table) []string {
 
 // unknownAgencies finds operators of agencies the table lacks, and
 // [[operators]] tables not filled in (config.Config.Unfilled) that name
-// one: a code mistyped there is said before the address is written.
-func unknownAgencies(ops []config.Operator, table *routing.Table) []string {
+// one: a code mistyped there is said before the address is written. Each
+// is named by the file and line of the configuration at path that write
+// it, as config.Config.UnfilledWarning names a table.
+func unknownAgencies(path string, ops []config.Operator, table *routing.Table) []string {
 	var problems []string
 	for i, op := range ops {
 		if op.Agency == "" {
@@ -233,9 +239,9 @@ func unknownAgencies(ops []config.Operator, table *routing.Table) []string {
 			// The index is the table's in the file only without the
 			// tables set aside as not filled in: the line names it.
 			who := cmp.Or(op.Email, "its email not filled in")
-			at := fmt.Sprintf("operators[%d] (%s)", i, who)
+			at := fmt.Sprintf("%s: operators[%d] (%s)", path, i, who)
 			if op.Line > 0 {
-				at = fmt.Sprintf("the operator at line %d (%s)", op.Line, who)
+				at = fmt.Sprintf("%s:%d: the operator (%s)", path, op.Line, who)
 			}
 			problems = append(problems, fmt.Sprintf("%s: agency %q is not in the routing table "+
 				"(`phananh operators` lists its codes)", at, op.Agency))

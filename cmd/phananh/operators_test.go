@@ -165,24 +165,38 @@ func tablesToFill(t *testing.T, path, body string) string {
 	return stdout.String()[i:]
 }
 
-// TestUnknownAgencyNamesLine: an operator's agency code the routing table
-// lacks is named with the line of the configuration that writes it.
+// TestUnknownAgencyNamesLine: an [[operators]] table whose agency code
+// the routing table lacks, filled in or not, is named by the file and the
+// line of the configuration that write it, in `operators` as in `check`:
+// an operator's by the line of its agency, a table not filled in by the
+// line of its empty email (config.Operator.Line).
 func TestUnknownAgencyNamesLine(t *testing.T) {
-	body := testOperators + "\n[[operators]]\nemail = \"x@example.gov.vn\"\nrole = \"leader\"\nagency = \"so-khong-co\"\n"
-	path := filepath.Join(t.TempDir(), "phananh.toml")
-	os.WriteFile(path, []byte(body), 0o600)
-	want := fmt.Sprintf("line %d", strings.Count(body, "\n"))
-	for _, cmd := range []string{"operators", "check"} {
-		var stdout, stderr bytes.Buffer
-		dispatch(context.Background(), []string{cmd, "--config", path}, &stdout, &stderr)
-		out := stdout.String() + stderr.String()
-		i := strings.Index(out, `agency "so-khong-co" is not in the routing table`)
-		if i < 0 || !strings.Contains(out[max(0, i-80):i], want) {
-			t.Errorf("%s: the unknown agency is not named with %s:\n%s", cmd, want, out)
-		}
-		if hint := "phananh operators --config " + path; cmd == "check" && !strings.Contains(out, hint) {
-			t.Errorf("check: the fix does not point to %s:\n%s", hint, out)
-		}
+	tests := []struct {
+		name, table string
+		at          string // the key whose line names the table
+	}{
+		{"an operator", "[[operators]]\nemail = \"x@example.gov.vn\"\nrole = \"leader\"\nagency = \"so-khong-co\"\n", "agency"},
+		{"a table not filled in", "[[operators]]\nemail = \"\"\nrole = \"leader\"\nagency = \"so-khong-co\"\n", "email"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := testOperators + "\n" + tt.table
+			path := filepath.Join(t.TempDir(), "phananh.toml")
+			os.WriteFile(path, []byte(body), 0o600)
+			want := fmt.Sprintf("%s:%d:", path, strings.Count(body[:strings.LastIndex(body, tt.at+" = ")], "\n")+1)
+			for _, cmd := range []string{"operators", "check"} {
+				var stdout, stderr bytes.Buffer
+				dispatch(context.Background(), []string{cmd, "--config", path}, &stdout, &stderr)
+				out := stdout.String() + stderr.String()
+				line := lineWith(out, `agency "so-khong-co" is not in the routing table`)
+				if i := strings.Index(line, `agency "so-khong-co"`); i < 0 || !strings.Contains(line[:i], want) {
+					t.Errorf("%s: the unknown agency is not named with %s:\n%s", cmd, want, out)
+				}
+				if hint := "phananh operators --config " + path; cmd == "check" && !strings.Contains(out, hint) {
+					t.Errorf("check: the fix does not point to %s:\n%s", hint, out)
+				}
+			}
+		})
 	}
 }
 
