@@ -128,12 +128,24 @@ func erasable(r store.Report, open []store.Deadline) error {
 	return privacy.Erasable(p)
 }
 
+// holdLine is what `phananh hold` prints: the report, whether it is held
+// now, and the hold it put or released — when it was put, when it was
+// released ("" while it holds) and its reason.
+type holdLine struct {
+	Code       string `json:"code"`
+	Held       bool   `json:"held"`
+	HeldAt     string `json:"held_at"`
+	ReleasedAt string `json:"released_at"`
+	Reason     string `json:"reason"`
+}
+
 func runHold(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("hold", `hold --config FILE CODE --reason TEXT | --release
 
 Puts an admin's hold on a report (an archive, a dispute): its personal data is kept past the
 retention period, and cannot be erased, until the hold is released with --release. Recorded in the
-report's events and in the access log.`, stderr)
+report's events and in the access log; prints a JSON line: code, held, held_at, released_at and
+the hold's reason.`, stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
 	reason := fs.String("reason", "", "why the report is held")
 	release := fs.Bool("release", false, "release the hold")
@@ -149,44 +161,55 @@ report's events and in the access log.`, stderr)
 		return badUsage(fs, p)
 	}
 	return withApp(ctx, "hold", *configPath, stderr, func(a *app) error {
+		var line holdLine
 		err := a.db.Write(ctx, func(tx *store.Tx) error {
-			return setHold(tx, rest[0], *release, *reason, osUser(), time.Now())
+			var err error
+			line, err = setHold(tx, rest[0], *release, *reason, osUser(), time.Now())
+			return err
 		})
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("no report %s", rest[0])
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(line)
 	})
 }
 
 // setHold puts or releases a report's hold, as the admin's /hold and
-// /release do by mail, with its event and its access-log entry.
-func setHold(tx *store.Tx, code string, release bool, reason, user string, now time.Time) error {
+// /release do by mail, with its event and its access-log entry, and
+// returns the line that says what it did.
+func setHold(tx *store.Tx, code string, release bool, reason, user string, now time.Time) (holdLine, error) {
 	r, err := tx.Report(code)
 	if err != nil {
-		return err
+		return holdLine{}, err
 	}
 	held := !r.HeldAt.IsZero()
+	line := holdLine{Code: r.Code, Held: !release, HeldAt: rfc3339(now), Reason: reason}
 	action, command := store.AccessHold, "/hold "+reason
 	switch {
 	case release && !held:
-		return fmt.Errorf("report %s is not held", code)
+		return holdLine{}, fmt.Errorf("report %s is not held", code)
 	case release:
+		line.HeldAt, line.ReleasedAt, line.Reason = rfc3339(r.HeldAt), rfc3339(now), r.Hold
 		r.Hold, r.HeldAt = "", time.Time{}
 		action, command = store.AccessRelease, "/release"
 	case held:
-		return fmt.Errorf("report %s is already held since %s (%s)", code, rfc3339(r.HeldAt), r.Hold)
+		return holdLine{}, fmt.Errorf("report %s is already held since %s (%s)", code, rfc3339(r.HeldAt), r.Hold)
 	default:
 		r.Hold, r.HeldAt = reason, now
 	}
 	if err := tx.UpdateReport(r, now); err != nil {
-		return err
+		return holdLine{}, err
 	}
 	if err := tx.AppendEvent(r.ID, store.Event{At: now, Actor: "system", Command: command, From: r.State, To: r.State,
 		Agency: r.Routing.Agency}); err != nil {
-		return err
+		return holdLine{}, err
 	}
-	return tx.LogAccess(store.Access{At: now, Action: action, ReportID: r.ID, OSUser: user, Reason: reason})
+	return line, tx.LogAccess(store.Access{At: now, Action: action, ReportID: r.ID, OSUser: user, Reason: reason})
 }
 
 type accessLine struct {

@@ -310,3 +310,59 @@ func TestErasureBeyondRecovery(t *testing.T) {
 		t.Errorf("requests: %v", requests)
 	}
 }
+
+// TestHoldAnswers: `phananh hold` says what it did, as erase and request
+// do: one JSON line with every key — the report, whether it is held now,
+// when the hold was put and released and its reason — and nothing on
+// stdout when it is refused (a hold put twice, a release of no hold),
+// whose reason goes to stderr with exit 1.
+func TestHoldAnswers(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "phananh.toml", "[security]\nrequire_authentication_results = false\n"+testOperators)
+	mustRun(t, "ingest", "--config", cfg, writeFile(t, dir, "r.eml", citizenReport(1, "an@example.com")))
+	const code, reason = "PA-2026-000001", "khiếu nại đang giải quyết"
+	var heldAt string // the hold's time, as the first step printed it
+	tests := []struct {
+		name   string
+		args   []string
+		exit   int
+		held   bool
+		reason string // of the hold, in the line
+		err    string // in stderr, when refused
+	}{
+		{name: "hold", args: []string{"--reason", reason}, held: true, reason: reason},
+		{name: "hold again", args: []string{"--reason", "lần hai"}, exit: exitFailed, err: "is already held since"},
+		{name: "release", args: []string{"--release"}, reason: reason},
+		{name: "release again", args: []string{"--release"}, exit: exitFailed, err: "is not held"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, exit := run(t, append([]string{"hold", "--config", cfg, code}, tt.args...)...)
+			if exit != tt.exit || !strings.Contains(errOut, tt.err) {
+				t.Fatalf("exit %d, want %d with %q: %s", exit, tt.exit, tt.err, errOut)
+			}
+			if tt.exit != exitOK {
+				if out != "" {
+					t.Errorf("a refused hold printed %q", out)
+				}
+				return
+			}
+			lines := jsonLines(t, out)
+			if len(lines) != 1 || len(lines[0]) != 5 {
+				t.Fatalf("want one line of 5 keys: %q", out)
+			}
+			l := lines[0]
+			if l["code"] != code || l["held"] != tt.held || l["reason"] != tt.reason {
+				t.Errorf("line %v, want code %s, held %v, reason %q", l, code, tt.held, tt.reason)
+			}
+			at, _ := l["held_at"].(string)
+			if _, err := time.Parse(time.RFC3339, at); err != nil || !strings.HasSuffix(at, "+07:00") || heldAt != "" && at != heldAt {
+				t.Errorf("held_at %q, want the hold's time in Vietnam's zone (%q)", at, heldAt)
+			}
+			heldAt = at
+			if released, _ := l["released_at"].(string); tt.held != (released == "") {
+				t.Errorf("released_at %q with held %v", released, tt.held)
+			}
+		})
+	}
+}
