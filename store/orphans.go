@@ -150,24 +150,23 @@ func (t *Tx) packInPlace(ref string) error {
 	// A packed reference is NAME-OFF-SIZE-KEY-HASH (blobRef); only its
 	// name is read here, since it is read again whole when opened.
 	name := refName(ref, 2*blobNameSize+1+16+1+16+1+2*blobKeySize+1+64)
-	if name == "" {
-		return nil
-	}
 	// A pack found in its place once in a database transaction need not be
 	// looked at again in it: a sweep that sets it aside later reads the rows
-	// again after the transaction's commit. The writer's group of
-	// transactions is one database transaction (writer.go), whose messages'
-	// blobs share a pack, as a rule.
-	group := t.writable && t.db.groupPlaced != nil
-	if name == t.placed || group && t.db.groupPlaced[name] {
+	// again after the transaction's commit. Every writable transaction runs
+	// in the writer's group, one database transaction (writer.go), whose
+	// messages' blobs share a pack, as a rule.
+	var placed map[string]bool
+	if t.writable {
+		placed = t.db.groupPlaced
+	}
+	if name == "" || placed[name] {
 		return nil
 	}
 	if err := t.db.blobs.present("blob pack", name); err != nil {
 		return err
 	}
-	t.placed = name
-	if group {
-		t.db.groupPlaced[name] = true
+	if placed != nil {
+		placed[name] = true
 	}
 	return nil
 }

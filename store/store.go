@@ -433,9 +433,6 @@ type Tx struct {
 	// logs are the records of its logger (Tx.Logger), written once it
 	// is committed.
 	logs []logged
-	// placed is the last pack found in its place (packInPlace) by a
-	// transaction outside the writer's groups.
-	placed string
 }
 
 // createdReport is a report a transaction made.

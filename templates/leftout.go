@@ -117,11 +117,11 @@ func leaveOut(files []File, left []LeftOut) {
 	}
 }
 
+// notCarried are the File.Mail values of a file its mail does not carry.
+var notCarried = []string{"kept", "withheld", FileUnsafe, FileUncleaned, FileMissing}
+
 // sent reports whether a listed file may be one its mail carries.
-func sent(f File) bool {
-	return f.Refused == "" && f.Mail != "kept" && f.Mail != "withheld" && f.Mail != FileUnsafe && f.Mail != FileUncleaned &&
-		f.Mail != FileMissing
-}
+func sent(f File) bool { return f.Refused == "" && !slices.Contains(notCarried, f.Mail) }
 
 // leaveOut moves the report's files left out — only ever gone from the
 // data folder: its workbook, CSV and chart are ours and read as their

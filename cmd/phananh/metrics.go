@@ -63,10 +63,11 @@ func family(w io.Writer, name, typ, help, label string, values map[string]int) {
 	}
 }
 
-func counter(w io.Writer, name, help string, v float64) {
-	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n%s %g\n", name, help, name, name, v)
-}
+func counter(w io.Writer, name, help string, v float64) { single(w, name, "counter", help, v) }
 
-func gauge(w io.Writer, name, help string, v float64) {
-	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n%s %g\n", name, help, name, name, v)
+func gauge(w io.Writer, name, help string, v float64) { single(w, name, "gauge", help, v) }
+
+// single writes a metric of one value, with no label.
+func single(w io.Writer, name, typ, help string, v float64) {
+	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n%s %g\n", name, help, name, typ, name, v)
 }
