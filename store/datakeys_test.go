@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -214,5 +215,32 @@ func TestTakenKeyCached(t *testing.T) {
 	}
 	if db.keystore.cached(k.id) == nil {
 		t.Error("a key just taken is not in the cache")
+	}
+}
+
+// TestFullKeyCacheKeepsRecentKeys: when the cache is full, the keys
+// remembered last stay in it. A backlog of more reports than the cache
+// holds, committed ahead of their notices, would otherwise have the whole
+// cache emptied under it, and every notice rendered after read its key
+// back from the key store.
+func TestFullKeyCacheKeepsRecentKeys(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ks := db.keystore
+	k, err := ks.take(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, keyCacheSize+1)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("k%05d", i)
+		ks.remember(ids[i], k.aead)
+	}
+	if len(ks.cache) > keyCacheSize {
+		t.Errorf("the cache holds %d keys, past its bound %d", len(ks.cache), keyCacheSize)
+	}
+	for _, id := range ids[len(ids)-keyCacheSize/2:] {
+		if ks.cached(id) == nil {
+			t.Fatalf("key %s, among the last %d remembered, is not in the full cache", id, keyCacheSize/2)
+		}
 	}
 }

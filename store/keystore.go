@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 )
@@ -405,9 +406,40 @@ func (ks *keyStore) remember(id string, aead cipher.AEAD) {
 	ks.cacheMu.Lock()
 	defer ks.cacheMu.Unlock()
 	if len(ks.cache) >= keyCacheSize {
-		clear(ks.cache)
+		ks.evict(time.Now())
 	}
 	ks.cache[id] = cachedKey{aead, time.Now()}
+}
+
+// evict makes room in the full cache: it drops the keys past cacheTTL and,
+// while more than half the bound are left, the ones remembered first. The
+// keys remembered last are those of the reports whose notices are still
+// to be rendered: a backlog of more reports than the cache holds keeps
+// finding its keys here. It runs once for every keyCacheSize/2 keys
+// remembered at most. ks.cacheMu is held.
+func (ks *keyStore) evict(now time.Time) {
+	ats := make([]time.Time, 0, len(ks.cache))
+	for id, c := range ks.cache {
+		if now.Sub(c.at) >= ks.cacheTTL {
+			delete(ks.cache, id)
+			continue
+		}
+		ats = append(ats, c.at)
+	}
+	if len(ats) <= keyCacheSize/2 {
+		return
+	}
+	slices.SortFunc(ats, time.Time.Compare)
+	keep := ats[len(ats)-keyCacheSize/2]
+	for id, c := range ks.cache {
+		if c.at.Before(keep) {
+			delete(ks.cache, id)
+		}
+	}
+	if len(ks.cache) >= keyCacheSize {
+		// Remembered all at the same instant, on a clock that coarse.
+		clear(ks.cache)
+	}
 }
 
 func (ks *keyStore) forget(id string) {
