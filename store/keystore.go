@@ -48,6 +48,9 @@ type keyStore struct {
 	cacheMu  sync.Mutex
 	cache    map[string]cachedKey
 	cacheTTL time.Duration
+
+	stmtMu sync.Mutex
+	read1  *sql.Stmt // reads one key: readStmt
 }
 
 type cachedKey struct {
@@ -194,6 +197,9 @@ func (ks *keyStore) init(ctx context.Context, k *keys, created bool) (string, er
 
 func (ks *keyStore) close() error {
 	ks.makings.Wait()
+	if ks.read1 != nil {
+		ks.read1.Close()
+	}
 	return ks.db.Close()
 }
 
@@ -451,7 +457,11 @@ func (ks *keyStore) forget(id string) {
 // read reads and unwraps a key from the file.
 func (ks *keyStore) read(ctx context.Context, id string) (cipher.AEAD, error) {
 	var wrapped []byte
-	err := ks.db.QueryRowContext(ctx, `SELECT wrapped FROM data_keys WHERE id = ?`, id).Scan(&wrapped)
+	st, err := ks.readStmt()
+	if err != nil {
+		return nil, fmt.Errorf("key store: %w", err)
+	}
+	err = st.QueryRowContext(ctx, id).Scan(&wrapped)
 	if errors.Is(err, sql.ErrNoRows) {
 		var at int64
 		err := ks.db.QueryRowContext(ctx, `SELECT at FROM destroyed WHERE id = ?`, id).Scan(&at)
@@ -471,6 +481,22 @@ func (ks *keyStore) read(ctx context.Context, id string) (cipher.AEAD, error) {
 		return nil, fmt.Errorf("key store: key %s: %w", id, err)
 	}
 	return newAEAD([]byte(raw))
+}
+
+// readStmt returns the statement that reads a key, prepared the first
+// time: SQLite takes longer to compile it than to run it, and a backlog's
+// notices read keys by the thousand.
+func (ks *keyStore) readStmt() (*sql.Stmt, error) {
+	ks.stmtMu.Lock()
+	defer ks.stmtMu.Unlock()
+	if ks.read1 == nil {
+		st, err := ks.db.PrepareContext(context.Background(), `SELECT wrapped FROM data_keys WHERE id = ?`)
+		if err != nil {
+			return nil, err
+		}
+		ks.read1 = st
+	}
+	return ks.read1, nil
 }
 
 // has reports whether the store holds the key with id.
