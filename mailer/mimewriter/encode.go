@@ -2,7 +2,9 @@ package mimewriter
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"io"
+	"slices"
 	"sync"
 )
 
@@ -10,72 +12,106 @@ import (
 // 2045) to dst: byte for byte what mime/quotedprintable's Writer writes
 // in text mode — every line ending made CRLF, '=', control characters
 // and bytes past ASCII as "=XX", a space or tab before a line's end
-// encoded, lines broken softly ("=") at 76 characters — but copying each
-// run of bytes that need no encoding at once, where the Writer examines
-// and copies them one at a time.
+// encoded, lines broken softly ("=") at 76 characters — but without the
+// Writer's buffer and its checks a byte: it grows dst once, to the most
+// text can take (qpMax), and writes each run of bytes, encoded or not,
+// into it by index.
 func AppendQuotedPrintable[T string | []byte](dst []byte, text T) []byte {
-	line := 0 // the length of the encoded line so far
+	dst = slices.Grow(dst, qpMax(len(text)))
+	out := dst[len(dst):cap(dst)]
+	o, line := 0, 0 // the bytes written to out, the encoded line's length
 	cr := false
 	for i := 0; i < len(text); {
 		c := text[i]
 		switch {
-		case c == '\n' || c == '\r':
+		case !plain[c] && c != '\n' && c != '\r':
+			// A run of bytes encoded, as a Vietnamese letter's two or
+			// three bytes of UTF-8 are.
+			for {
+				if line > maxLine-4 {
+					out[o], out[o+1], out[o+2] = '=', '\r', '\n'
+					o, line = o+3, 0
+				}
+				// "=XX" and a byte more, which the next write covers: out
+				// has room for it (qpMax).
+				binary.LittleEndian.PutUint32(out[o:], escapes[c])
+				o, line, i = o+3, line+3, i+1
+				if i == len(text) {
+					break
+				}
+				if c = text[i]; plain[c] || c == '\n' || c == '\r' {
+					break
+				}
+			}
+			cr = false
+		case plain[c]:
+			// A run of bytes written as they are, up to the line's
+			// soft break.
+			if line == maxLine-1 {
+				out[o], out[o+1], out[o+2] = '=', '\r', '\n'
+				o, line = o+3, 0
+			}
+			end := min(len(text), i+maxLine-1-line)
+			j := i
+			for ; j < end && plain[text[j]]; j++ {
+				out[o] = text[j]
+				o++
+			}
+			line += j - i
+			cr = false
+			i = j
+		default: // a line's end
 			if cr && c == '\n' {
 				cr = false
 				i++
 				continue
 			}
 			cr = c == '\r'
-			dst, line = encodeLastSpace(dst, line)
-			dst = append(dst, '\r', '\n')
-			line = 0
-			i++
-		case plain[c]:
-			// A run of bytes written as they are, up to the line's
-			// soft break.
-			j := i + 1
-			for j < len(text) && plain[text[j]] && j-i < maxLine-1-line {
-				j++
-			}
-			if line == maxLine-1 {
-				dst, line = append(dst, '=', '\r', '\n'), 0
-				continue
-			}
-			dst = append(dst, text[i:j]...)
-			line += j - i
-			cr = false
-			i = j
-		default:
-			if maxLine-1-line < 3 {
-				dst, line = append(dst, '=', '\r', '\n'), 0
-			}
-			dst = append(dst, '=', upperhex[c>>4], upperhex[c&0x0f])
-			line += 3
-			cr = false
+			o, line = encodeLastSpace(out, o, line)
+			out[o], out[o+1] = '\r', '\n'
+			o, line = o+2, 0
 			i++
 		}
 	}
-	dst, _ = encodeLastSpace(dst, line)
-	return dst
+	o, _ = encodeLastSpace(out, o, line)
+	return dst[:len(dst)+o]
 }
 
-// encodeLastSpace encodes a space or tab that ends a line.
-func encodeLastSpace(dst []byte, line int) ([]byte, int) {
+// qpMax is the most AppendQuotedPrintable writes for n bytes of text:
+// three a byte ("=XX"; a line's end, or its last space, takes two or
+// three), and a soft break ("=" and CRLF) after every 73 of them at the
+// least.
+func qpMax(n int) int { return 3*n + n/8 + 8 }
+
+// encodeLastSpace encodes a space or tab that ends a line: out[:o] holds
+// what is written, line the length of its last line; it returns them as
+// they are after.
+func encodeLastSpace(out []byte, o, line int) (int, int) {
 	if line == 0 {
-		return dst, line
+		return o, line
 	}
-	c := dst[len(dst)-1]
+	c := out[o-1]
 	if c != ' ' && c != '\t' {
-		return dst, line
+		return o, line
 	}
-	dst, line = dst[:len(dst)-1], line-1
+	o, line = o-1, line-1
 	if maxLine-1-line < 3 {
-		dst, line = append(dst, '=', '\r', '\n'), 0
+		out[o], out[o+1], out[o+2] = '=', '\r', '\n'
+		o, line = o+3, 0
 	}
-	return append(dst, '=', upperhex[c>>4], upperhex[c&0x0f]), line + 3
+	out[o], out[o+1], out[o+2] = '=', upperhex[c>>4], upperhex[c&0x0f]
+	return o + 3, line + 3
 }
 
 const upperhex = "0123456789ABCDEF"
+
+// escapes are each byte written "=XX", as the low three bytes of a word.
+var escapes = func() (e [256]uint32) {
+	for c := range e {
+		e[c] = '=' | uint32(upperhex[c>>4])<<8 | uint32(upperhex[c&0x0f])<<16
+	}
+	return e
+}()
 
 // plain are the bytes quoted-printable writes as they are: printable
 // ASCII but '=', and space and tab (encoded at a line's end).
