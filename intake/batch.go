@@ -77,7 +77,7 @@ type item struct {
 
 // add spools a message and starts parsing it.
 func (b *batch) add(src Source) {
-	it := &item{in: &incoming{src: src}, blobs: b.blobs}
+	it := &item{in: &incoming{src: src, blobs: b.blobs}, blobs: b.blobs}
 	b.items = append(b.items, it)
 	raw, err := b.p.spool(it.blobs, src.Body)
 	if err != nil {

@@ -101,7 +101,11 @@ func sameCommand(tx *store.Tx, in *incoming, v verdict) (verdict, error) {
 	prev, err := tx.SeenCommand(m.MessageID, m.From.Addr)
 	if errors.Is(err, store.ErrNotFound) {
 		reason = "a command mail with the same sender, Date, Subject and signed body was processed before"
-		prev, err = tx.SeenSigned(signedKeys(m.From.Addr, in.raw.signed))
+		var parts []string
+		if parts, err = in.signedParts(); err != nil {
+			return verdict{}, err
+		}
+		prev, err = tx.SeenSigned(signedKeys(m.From.Addr, parts))
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):

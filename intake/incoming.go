@@ -29,6 +29,12 @@ type incoming struct {
 	// drafted is the report msg would make, drafted while it was parsed,
 	// on another core than the store's writer (see draftReport).
 	drafted *drafted
+	// blobs is the batch's blob store, which holds the raw copy.
+	blobs *store.BlobBatch
+	// signed is what the message's signed keys are made of, once
+	// signedParts has read them.
+	signed     []string
+	signedRead bool
 }
 
 // drafted is a draft made ahead, and what it was made of.
@@ -76,12 +82,10 @@ func (in *incoming) afterRecord(tx *store.Tx, id int64) error {
 
 // spooled is the raw message, kept encrypted in the blob store: its key is
 // also the message's content hash; digest is the hash without its trace
-// fields (see digester); signed are the parts of its signed keys besides
-// the sender (see signedReader).
+// fields (see digester).
 type spooled struct {
 	key      string
 	digest   string
-	signed   []string
 	size     int64
 	tooLarge bool
 	// head is what the message's header says of it, read when it is
@@ -98,7 +102,7 @@ func (p *Pipeline) spool(blobs *store.BlobBatch, body io.Reader) (spooled, error
 		return spooled{}, err
 	}
 	limit := p.Limits.MaxMessageBytes
-	d, s := newDigester(), newSignedReader()
+	d := newDigester()
 	hb := headBuffers.Get().(*[]byte)
 	head := headCatcher{b: (*hb)[:0]}
 	defer func() {
@@ -106,7 +110,7 @@ func (p *Pipeline) spool(blobs *store.BlobBatch, body io.Reader) (spooled, error
 		headBuffers.Put(hb)
 	}()
 	buf := spoolBuffers.Get().(*[]byte)
-	n, err := io.CopyBuffer(io.MultiWriter(w, d, s, &head), io.LimitReader(body, limit+1), *buf)
+	n, err := io.CopyBuffer(io.MultiWriter(w, d, &head), io.LimitReader(body, limit+1), *buf)
 	spoolBuffers.Put(buf)
 	if err != nil {
 		w.Abort()
@@ -124,7 +128,33 @@ func (p *Pipeline) spool(blobs *store.BlobBatch, body io.Reader) (spooled, error
 	if err != nil {
 		return spooled{}, err
 	}
-	return spooled{key: key, digest: d.Sum(), signed: s.parts(), size: n}, nil
+	return spooled{key: key, digest: d.Sum(), size: n}, nil
+}
+
+// signedParts returns what the message's signed keys are made of besides
+// its sender (see signedReader), read from its raw copy the first time
+// they are asked for. Only a command mail needs them, and reading every
+// message's body in DKIM's canonical form as it streamed in cost each
+// report as much as its digest. An error is the blob store's: the
+// message is then left to be tried again.
+func (in *incoming) signedParts() ([]string, error) {
+	if in.signedRead {
+		return in.signed, nil
+	}
+	r, err := in.blobs.Open(in.raw.key)
+	if err != nil {
+		return nil, fmt.Errorf("intake: reading the message's signed keys: %w", err)
+	}
+	defer r.Close()
+	s := newSignedReader()
+	buf := spoolBuffers.Get().(*[]byte)
+	_, err = io.CopyBuffer(s, r, *buf)
+	spoolBuffers.Put(buf)
+	if err != nil {
+		return nil, fmt.Errorf("intake: reading the message's signed keys: %w", err)
+	}
+	in.signed, in.signedRead = s.parts(), true
+	return in.signed, nil
 }
 
 // headCatcher keeps the start of a message as it streams in, up to the

@@ -194,7 +194,11 @@ func (p *Pipeline) record(tx *store.Tx, in *incoming, out Outcome) error {
 	} else {
 		m.MessageID, m.Sender = in.msg.MessageID, in.msg.From.Addr
 		if out.Kind == KindCommand {
-			keys := signedKeys(in.msg.From.Addr, in.raw.signed)
+			parts, err := in.signedParts()
+			if err != nil {
+				return err
+			}
+			keys := signedKeys(in.msg.From.Addr, parts)
 			m.SignedKeys = keys[:min(len(keys), maxRecordedKeys)]
 		}
 	}

@@ -49,10 +49,12 @@ const maxRecordedKeys = 16
 // DKIM-Signature field; a longer one is dropped.
 const maxSignedField = 16 << 10
 
-// signedReader reads, as the raw message streams in, what its signed keys
-// are made of: the Date and Subject fields and the body's digests. The
-// header is read field by field; no more than maxSignedField bytes are
-// kept of one field.
+// signedReader reads, from the raw message in writes of any size, what
+// its signed keys are made of: the Date and Subject fields and the body's
+// digests. The header is read field by field; no more than maxSignedField
+// bytes are kept of one field. It reads a command mail's raw copy again
+// when its keys are asked for (incoming.signedParts), not every message
+// as it is spooled.
 type signedReader struct {
 	line    []byte     // the header line being read
 	long    bool       // the line passed maxSignedField

@@ -90,3 +90,42 @@ func BenchmarkSignedReader(b *testing.B) {
 		s.parts()
 	}
 }
+
+// TestSignedPartsFromCopy: the parts a command mail's keys are made of,
+// read from its raw copy in the blob store when they are asked for, are
+// those its bytes give as they stream in; a copy the store cannot read is
+// an error, not a mail without keys.
+func TestSignedPartsFromCopy(t *testing.T) {
+	f := newFixture(t)
+	head := "From: tiepnhan1@example.gov.vn\r\nDate: Mon, 23 Nov 2026 09:00:00 +0700\r\nSubject: Re: [PA-2026-000001]\r\n"
+	body := "/accept\r\n\r\n" + strings.Repeat("Đã liên hệ người dân, xác minh tại chỗ.  \r\n", 2000) + "\r\n\r\n"
+	tests := []struct{ name, raw string }{
+		{"no signature", head + "\r\n" + body},
+		{"relaxed, l=", head + "DKIM-Signature: v=1; c=relaxed/relaxed; l=9; d=a.vn;\r\n b=x\r\n\r\n" + body},
+		{"two signatures", head + "DKIM-Signature: v=1; d=b.vn; b=y\r\nDKIM-Signature: c=relaxed/relaxed; d=a.vn; b=x\r\n\r\n" + body},
+		{"bare line ends", strings.ReplaceAll(head+"DKIM-Signature: v=1; d=b.vn; b=y\r\n\r\n"+body, "\r\n", "\n")},
+		{"no date", "From: tiepnhan1@example.gov.vn\r\n\r\n/accept\r\n"},
+	}
+	for _, tt := range tests {
+		blobs := f.db.Blobs().Batch()
+		raw, err := f.p.spool(blobs, strings.NewReader(tt.raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := blobs.Sync(); err != nil {
+			t.Fatal(err)
+		}
+		s := newSignedReader()
+		s.Write([]byte(tt.raw))
+		in := &incoming{raw: raw, blobs: blobs}
+		got, err := in.signedParts()
+		if err != nil || strings.Join(got, "|") != strings.Join(s.parts(), "|") {
+			t.Errorf("%s: parts %q (%v), want %q", tt.name, got, err, s.parts())
+		}
+		blobs.Close()
+	}
+	in := &incoming{raw: spooled{key: "0000"}, blobs: f.db.Blobs().Batch()}
+	if parts, err := in.signedParts(); err == nil {
+		t.Errorf("a copy the store cannot read gave parts %q", parts)
+	}
+}

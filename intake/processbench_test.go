@@ -1,0 +1,55 @@
+package intake
+
+import (
+	"context"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"haugiang.gov.vn/phananh/intake/intaketest"
+)
+
+// BenchmarkProcessReports is intake's part of BenchmarkThroughput's
+// reports: ProcessAll of batches of 100 citizen reports as the mailbox
+// session hands them over — each spooled, parsed and drafted beside the
+// others, then decided and recorded with the mail it owes, the batch
+// committed by one transaction. It reports the process's CPU time a
+// report (cpu-µs/report: every core, the kernel's included, the files'
+// and the commits' syncs too).
+func BenchmarkProcessReports(b *testing.B) {
+	const batch = 100
+	f := newFixture(b)
+	photo := intaketest.Photo()
+	msgs := make([]string, b.N)
+	for i := range msgs {
+		msgs[i] = intaketest.Report(i, benchDate, photo)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuTime()
+	for done := 0; done < b.N; done += batch {
+		srcs := func(yield func(Source) bool) {
+			for _, m := range msgs[done:min(done+batch, b.N)] {
+				if !yield(Source{ReceivedAt: received, Body: strings.NewReader(m)}) {
+					return
+				}
+			}
+		}
+		for _, r := range f.p.ProcessAll(ctx, srcs, nil) {
+			if r.Err != nil || r.Outcome.Kind != KindReport {
+				b.Fatalf("%+v", r)
+			}
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/report")
+}
+
+// cpuTime is the CPU time the process has used, on every core, the
+// kernel's included.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
