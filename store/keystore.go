@@ -13,7 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,6 +53,10 @@ type keyStore struct {
 
 	stmtMu sync.Mutex
 	read1  *sql.Stmt // reads one key: readStmt
+
+	// reads counts the queries of the file for keys: what the cache and
+	// prefetch save.
+	reads atomic.Int64
 }
 
 type cachedKey struct {
@@ -454,8 +460,55 @@ func (ks *keyStore) forget(id string) {
 	delete(ks.cache, id)
 }
 
+// prefetchChunk is how many keys one query of prefetch reads at most.
+const prefetchChunk = 256
+
+// prefetch reads the keys of ids that the cache lacks from the file, in one
+// query for up to prefetchChunk of them, and caches them: a batch of
+// reports' keys costs one read of the key store rather than one each. A
+// key it does not find or cannot read is left out, for get to report.
+func (ks *keyStore) prefetch(ctx context.Context, ids []string) {
+	var want []any
+	for _, id := range ids {
+		if ks.cached(id) == nil && !slices.Contains(want, any(id)) {
+			want = append(want, id)
+		}
+	}
+	for len(want) > 0 {
+		n := min(len(want), prefetchChunk)
+		ks.readMany(ctx, want[:n])
+		want = want[n:]
+	}
+}
+
+// readMany reads and unwraps the keys of ids from the file, and caches
+// them; it leaves out those it cannot.
+func (ks *keyStore) readMany(ctx context.Context, ids []any) {
+	ks.reads.Add(1)
+	rows, err := ks.db.QueryContext(ctx, `SELECT id, wrapped FROM data_keys WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var wrapped []byte
+		if rows.Scan(&id, &wrapped) != nil {
+			return
+		}
+		raw, err := open(ks.wrap, "data_keys", id, 0, wrapped)
+		if err != nil {
+			continue
+		}
+		if aead, err := newAEAD([]byte(raw)); err == nil {
+			ks.remember(id, aead)
+		}
+	}
+}
+
 // read reads and unwraps a key from the file.
 func (ks *keyStore) read(ctx context.Context, id string) (cipher.AEAD, error) {
+	ks.reads.Add(1)
 	var wrapped []byte
 	st, err := ks.readStmt()
 	if err != nil {

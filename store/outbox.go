@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/rand"
 	"database/sql"
 	"encoding/base32"
@@ -306,6 +307,11 @@ func (t *Tx) scanMails(skip func(id int64) bool, where string, args ...any) ([]M
 
 // scanMailsUpTo is scanMails reading no further than the limit-th mail
 // returned (none when 0): a row past it is not decrypted.
+//
+// A mail whose report's key is not in memory yet (keyAtHand) is opened
+// once the rows are read, after one read of the key store for all such
+// mails (keyStore.prefetch), rather than one read each: the mailer reads
+// the mails of reports whose keys the cache dropped, in a backlog's drain.
 func (t *Tx) scanMailsUpTo(limit int, skip func(id int64) bool, where string, args ...any) ([]Mail, error) {
 	rows, err := t.query(`SELECT o.id, coalesce(o.report_id, 0), coalesce(r.code, ''), o.kind, o.rcpt, o.rcpt_role,
 		o.message_id, o.thread, o.lang, o.data, o.state, o.attempts, o.next_at, o.last_error, o.created_at, o.sent_at,
@@ -316,49 +322,126 @@ func (t *Tx) scanMailsUpTo(limit int, skip func(id int64) bool, where string, ar
 	}
 	defer rows.Close()
 	var out []Mail
+	var later []mailRow // the rows of out's mails whose keys are not at hand, in their order
 	for (limit == 0 || len(out) < limit) && rows.Next() {
-		m, skipped, err := t.scanMail(rows, skip)
-		if err != nil {
-			return nil, err
+		var r mailRow
+		if err = r.scan(rows); err != nil {
+			break
 		}
-		if !skipped {
-			out = append(out, m)
+		if skip != nil && skip(r.m.ID) {
+			continue
 		}
+		if !t.keyAtHand(&r) {
+			r.at = len(out)
+			later = append(later, r.own())
+			out = append(out, Mail{})
+			continue
+		}
+		var m Mail
+		if m, err = t.openRow(&r); err != nil {
+			break
+		}
+		out = append(out, m)
 	}
-	return out, rows.Err()
-}
-
-// scanMail reads the mail of the row rows is at, unless skip holds it: the
-// row's bytes are scanned as the driver holds them, valid until the next
-// row, and decrypted only for the mails returned.
-func (t *Tx) scanMail(rows *sql.Rows, skip func(id int64) bool) (m Mail, skipped bool, err error) {
-	var rcpt, th, data, lastErr, files, sentRef sql.RawBytes
-	var next, created int64
-	var sent sql.NullInt64
-	var report struct {
-		found, erased bool
-		keyID         string
+	if err == nil {
+		err = rows.Err()
 	}
-	if err := rows.Scan(&m.ID, &m.ReportID, &m.ReportCode, &m.Kind, &rcpt, &m.Role, &m.MessageID, &th, &m.Lang, &data,
-		&m.State, &m.Attempts, &next, &lastErr, &created, &sent, &m.SentKey, &sentRef, &files,
-		&report.found, &report.keyID, &report.erased); err != nil {
-		return m, false, fmt.Errorf("store: outbox: %w", err)
-	}
-	if skip != nil && skip(m.ID) {
-		return m, true, nil
-	}
-	// The report's key, from the report's row read with the mail.
-	var k *rowKey
-	if m.ReportID != 0 && report.found {
-		k, err = t.reportKey(m.ReportID, report.keyID, report.erased)
-	} else {
-		k, err = t.keyFor(m.ReportID)
+	// The mails before a failure are opened first: the error returned is
+	// the first mail's in the outbox's order, as when each is opened in
+	// turn.
+	if e := t.openLater(out, later); e != nil {
+		return nil, e
 	}
 	if err != nil {
-		return m, false, err
+		return nil, err
 	}
-	m, err = t.openMail(m, k, rcpt, th, data, lastErr, files, sentRef, next, created, sent)
-	return m, false, err
+	return out, nil
+}
+
+// openLater opens the mails of rows, after one read of the key store for
+// their reports' keys, into their places in out.
+func (t *Tx) openLater(out []Mail, rows []mailRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.keyID
+	}
+	t.db.keystore.prefetch(t.ctx, ids)
+	for i := range rows {
+		m, err := t.openRow(&rows[i])
+		if err != nil {
+			return err
+		}
+		out[rows[i].at] = m
+	}
+	return nil
+}
+
+// mailRow is a row of the outbox as scanMailsUpTo selects it: its sealed
+// columns as they are stored.
+type mailRow struct {
+	m                                       Mail
+	rcpt, th, data, lastErr, files, sentRef sql.RawBytes
+	next, created                           int64
+	sent                                    sql.NullInt64
+	// The mail's report: whether its row was found, its data key and
+	// whether it was erased.
+	found, erased bool
+	keyID         string
+	at            int // its mail's place in the mails returned, when opened later
+}
+
+// scan reads the row rows is at: the sealed columns as the driver holds
+// them, valid until the next row (own copies them).
+func (r *mailRow) scan(rows *sql.Rows) error {
+	m := &r.m
+	if err := rows.Scan(&m.ID, &m.ReportID, &m.ReportCode, &m.Kind, &r.rcpt, &m.Role, &m.MessageID, &r.th, &m.Lang, &r.data,
+		&m.State, &m.Attempts, &r.next, &r.lastErr, &r.created, &r.sent, &m.SentKey, &r.sentRef, &r.files,
+		&r.found, &r.keyID, &r.erased); err != nil {
+		return fmt.Errorf("store: outbox: %w", err)
+	}
+	return nil
+}
+
+// own returns r with its sealed columns copied, to open after the next
+// row is read.
+func (r mailRow) own() mailRow {
+	for _, b := range []*sql.RawBytes{&r.rcpt, &r.th, &r.data, &r.lastErr, &r.files, &r.sentRef} {
+		if *b != nil {
+			*b = bytes.Clone(*b)
+		}
+	}
+	return r
+}
+
+// keyAtHand reports whether the key of r's report is known to the
+// transaction or cached, so that opening r reads nothing more.
+func (t *Tx) keyAtHand(r *mailRow) bool {
+	if r.m.ReportID == 0 || !r.found || r.keyID == "" {
+		return true
+	}
+	if _, ok := t.keys[r.m.ReportID]; ok {
+		return true
+	}
+	return t.db.keystore.cached(r.keyID) != nil
+}
+
+// openRow opens the mail of r with its report's key, found from the
+// report's row read with the mail.
+func (t *Tx) openRow(r *mailRow) (Mail, error) {
+	var k *rowKey
+	var err error
+	if r.m.ReportID != 0 && r.found {
+		k, err = t.reportKey(r.m.ReportID, r.keyID, r.erased)
+	} else {
+		k, err = t.keyFor(r.m.ReportID)
+	}
+	if err != nil {
+		return r.m, err
+	}
+	return t.openMail(r.m, k, r.rcpt, r.th, r.data, r.lastErr, r.files, r.sentRef, r.next, r.created, r.sent)
 }
 
 // openMail fills in a mail scanned with its sealed columns opened with k.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -142,5 +143,76 @@ func TestDueMailAfter(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDueMailKeysReadTogether: the due mails of reports whose keys are not
+// cached are opened after one read of the key store for all their keys,
+// and read as when each key is at hand: in the outbox's order, a mail
+// whose report's key was destroyed (a database older than the erasure) as
+// erased, a mail about no report under the general key.
+func TestDueMailKeysReadTogether(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	now := time.Now()
+	var keys []string
+	for i := range 4 {
+		r := sample(now)
+		r.Citizen.Email = fmt.Sprintf("dan%d@example.com", i)
+		r, _ = newReport(t, db, r, "ảnh")
+		var key string
+		err := db.Write(ctx, func(tx *Tx) error {
+			if i == 1 {
+				if _, err := tx.Enqueue(Mail{Kind: "check", To: "it@haugiang.gov.vn", Role: "admin", Data: []byte(`{}`)}, now); err != nil {
+					return err
+				}
+			}
+			return tx.queryRow(`SELECT key_id FROM reports WHERE id = ?`, r.ID).Scan(&key)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, key)
+	}
+	if err := db.keystore.destroy(ctx, keys[3], now); err != nil {
+		t.Fatal(err)
+	}
+	read := func() ([]Mail, int64) {
+		t.Helper()
+		before := db.keystore.reads.Load()
+		var due []Mail
+		err := db.Read(ctx, func(tx *Tx) error {
+			var err error
+			due, err = tx.DueMail(now.Add(time.Minute), 10)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return due, db.keystore.reads.Load() - before
+	}
+	// Only the first report's key cached: the second's and third's read
+	// together, the fourth's not found then, and read alone to learn that
+	// it was destroyed.
+	db.keystore.cacheMu.Lock()
+	clear(db.keystore.cache)
+	db.keystore.cacheMu.Unlock()
+	if _, err := db.keystore.get(ctx, keys[0]); err != nil {
+		t.Fatal(err)
+	}
+	cold, reads := read()
+	if reads != 2 {
+		t.Errorf("the key store read %d times for 2 keys missing from the cache and 1 destroyed, want 2", reads)
+	}
+	var to []string
+	for _, m := range cold {
+		to = append(to, m.To)
+	}
+	if want := "[dan0@example.com dan1@example.com it@haugiang.gov.vn dan2@example.com ]"; fmt.Sprint(to) != want {
+		t.Errorf("the mails went to %v, want %v", fmt.Sprint(to), want)
+	}
+	warm, _ := read()
+	if !reflect.DeepEqual(cold, warm) {
+		t.Errorf("the mails read with their keys read together:\n%+v\nwith their keys cached:\n%+v", cold, warm)
 	}
 }
