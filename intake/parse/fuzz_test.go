@@ -237,6 +237,10 @@ func FuzzIsEnglish(f *testing.F) {
 	})
 }
 
+// isVietnameseLetter reports the letters only Vietnamese uses among Latin
+// scripts, and the combining marks (a tone mark written apart).
+func isVietnameseLetter(r rune) bool { return vietnameseLetter(r) || unicode.Is(unicode.Mn, r) }
+
 // FuzzCleanText checks cleanText against mapping every rune and trimming
 // every line.
 func FuzzCleanText(f *testing.F) {

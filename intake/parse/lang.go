@@ -40,10 +40,24 @@ func isEnglish(s string) bool {
 		word, inWord, marked = word[:0], false, false
 	}
 	for _, r := range s {
-		if 'A' <= r && r <= 'Z' {
-			r += 'a' - 'A'
-		} else if r >= utf8.RuneSelf {
-			r = unicode.ToLower(r)
+		if r < utf8.RuneSelf { // ASCII: the letters, lower-cased, are a to z
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if ('a' <= r && r <= 'z') || r == '\'' {
+				inWord = true
+				if !marked {
+					word = append(word, byte(r))
+				}
+			} else if inWord {
+				end()
+			}
+			continue
+		}
+		r = unicode.ToLower(r)
+		if vietnameseLetter(r) { // a letter, and one that marks its word
+			inWord, marked = true, true
+			continue
 		}
 		if !unicode.IsLetter(r) && r != '\'' {
 			if inWord {
@@ -52,7 +66,9 @@ func isEnglish(s string) bool {
 			continue
 		}
 		inWord = true
-		marked = marked || isVietnameseLetter(r) || r > unicode.MaxLatin1 && unicode.IsLetter(r)
+		// A letter past Latin-1 marks its word too (a combining mark is
+		// no letter: it ended the word above).
+		marked = marked || r > unicode.MaxLatin1
 		if !marked {
 			word = utf8.AppendRune(word, r)
 		}
@@ -63,13 +79,13 @@ func isEnglish(s string) bool {
 	return words >= 3 && english >= 2 && english*5 >= words && vietnamese*2 < words
 }
 
-// isVietnameseLetter reports the letters only Vietnamese uses among Latin
+// vietnameseLetter reports the letters only Vietnamese uses among Latin
 // scripts: ă â đ ê ô ơ ư and the precomposed tone-marked vowels.
-func isVietnameseLetter(r rune) bool {
+func vietnameseLetter(r rune) bool {
 	switch r {
 	case 'ă', 'â', 'đ', 'ê', 'ô', 'ơ', 'ư', 'Ă', 'Â', 'Đ', 'Ê', 'Ô', 'Ơ', 'Ư', 'à', 'ả', 'ã', 'á', 'ạ', 'ì', 'ỉ', 'ĩ', 'í',
 		'ị', 'ò', 'ỏ', 'õ', 'ó', 'ọ', 'ù', 'ủ', 'ũ', 'ú', 'ụ', 'ỳ', 'ỷ', 'ỹ', 'ý', 'ỵ', 'è', 'ẻ', 'ẽ', 'é', 'ẹ':
 		return true
 	}
-	return r >= 0x1EA0 && r <= 0x1EF9 || unicode.Is(unicode.Mn, r)
+	return r >= 0x1EA0 && r <= 0x1EF9
 }

@@ -84,7 +84,8 @@ var initialsQuote = regexp.MustCompile(`^\s*[\p{Lu}]{1,4}>`)
 // isQuoted reports a quoted line: ">" first, or initials then ">".
 func isQuoted(line string) bool {
 	t := strings.TrimLeft(line, " \t")
-	return strings.HasPrefix(t, ">") || initialsQuote.MatchString(line)
+	// Both want a ">": most lines have none, and no pattern to run.
+	return strings.HasPrefix(t, ">") || strings.IndexByte(line, '>') >= 0 && initialsQuote.MatchString(line)
 }
 
 var (
@@ -100,7 +101,7 @@ var (
 // line is never part of one: Gmail for Android writes the attribution
 // right under the new text, with no blank line between.
 func isAttribution(lines []string, i int) int {
-	if isQuoted(lines[i]) || looksLikeCommand(lines[i]) || !colonEnd(lines, i, 3) {
+	if !colonEnd(lines, i, 3) || isQuoted(lines[i]) || looksLikeCommand(lines[i]) {
 		return 0
 	}
 	joined := ""
