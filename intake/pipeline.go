@@ -149,17 +149,11 @@ func (p *Pipeline) Seen(ctx context.Context, mailbox string, uidValidity, uid ui
 func (p *Pipeline) Recorded(ctx context.Context, mailbox string, uidValidity uint32, uids []uint32) (map[uint32]Outcome, error) {
 	outs := map[uint32]Outcome{}
 	err := p.DB.Read(ctx, func(tx *store.Tx) error {
-		for _, uid := range uids {
-			m, err := tx.SeenUID(mailbox, uidValidity, uid)
-			if errors.Is(err, store.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
+		seen, err := tx.SeenUIDs(mailbox, uidValidity, uids)
+		for uid, m := range seen {
 			outs[uid] = Outcome{Kind: m.Kind, Code: m.ReportCode, Reason: m.Reason, Repeated: true}
 		}
-		return nil
+		return err
 	})
 	return outs, err
 }

@@ -53,3 +53,44 @@ func cpuTime() time.Duration {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkRecorded asks, as the mailbox session does of each batch it
+// fetches, which of 100 UIDs have an outcome recorded, in a store of
+// 1 000 recorded messages: none of them (a new batch), and all of them (a
+// batch committed before a crash, to be only moved). It reports the
+// process's CPU time a UID (cpu-µs/uid).
+func BenchmarkRecorded(b *testing.B) {
+	f := newFixture(b)
+	photo := intaketest.Photo()
+	srcs := func(yield func(Source) bool) {
+		for i := range 1000 {
+			if !yield(Source{Mailbox: "INBOX", UIDValidity: 7, UID: uint32(i + 1), ReceivedAt: received,
+				Body: strings.NewReader(intaketest.Report(i, benchDate, photo))}) {
+				return
+			}
+		}
+	}
+	for _, r := range f.p.ProcessAll(context.Background(), srcs, nil) {
+		if r.Err != nil {
+			b.Fatal(r.Err)
+		}
+	}
+	for _, from := range []uint32{1001, 401} {
+		name := map[uint32]string{1001: "new", 401: "recorded"}[from]
+		b.Run(name, func(b *testing.B) {
+			uids := make([]uint32, 100)
+			for i := range uids {
+				uids[i] = from + uint32(i)
+			}
+			b.ReportAllocs()
+			cpu := cpuTime()
+			for b.Loop() {
+				outs, err := f.p.Recorded(context.Background(), "INBOX", 7, uids)
+				if err != nil || len(outs) != map[uint32]int{1001: 0, 401: 100}[from] {
+					b.Fatal(len(outs), err)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/1e3/float64(b.N*len(uids)), "cpu-µs/uid")
+		})
+	}
+}
