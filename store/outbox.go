@@ -457,7 +457,7 @@ func (t *Tx) openMail(m Mail, k *rowKey, rcpt, th, data, lastErr, files, sentRef
 	fs, e := k.open("outbox", "attachments", m.ID, files)
 	errs[4] = e
 	if fs != "" && e == nil {
-		errs[4] = json.Unmarshal([]byte(fs), &m.Attachments)
+		errs[4] = decodeFiles([]byte(fs), &m.Attachments)
 	}
 	m.To, errs[0] = k.open("outbox", "rcpt", m.ID, rcpt)
 	ths, e := k.open("outbox", "thread", m.ID, th)
@@ -471,7 +471,7 @@ func (t *Tx) openMail(m Mail, k *rowKey, rcpt, th, data, lastErr, files, sentRef
 	}
 	var tr thread
 	if ths != "" {
-		if err := json.Unmarshal([]byte(ths), &tr); err != nil {
+		if err := decodeThread([]byte(ths), &tr); err != nil {
 			return m, fmt.Errorf("store: outbox %d thread: %w", m.ID, err)
 		}
 	}
