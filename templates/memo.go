@@ -111,8 +111,9 @@ func code(s string) bool {
 }
 
 // memoizeText replaces the calls worth it (keptCalls) in a plain-text
-// template set, executed from roots with data of type data.
-func memoizeText(t *texttemplate.Template, roots []string, data reflect.Type) {
+// template set, executed from roots with data of type data; it returns
+// the function the replacing calls call.
+func memoizeText(t *texttemplate.Template, roots []string, data reflect.Type) func(string, ...any) (string, error) {
 	m := &memo{execute: t.ExecuteTemplate, kept: map[string]string{}}
 	t.Funcs(texttemplate.FuncMap{memoFunc: m.call})
 	lookup := func(name string) *parse.Tree {
@@ -125,6 +126,7 @@ func memoizeText(t *texttemplate.Template, roots []string, data reflect.Type) {
 	for _, tree := range trees {
 		replaceCalls(tree.Root, calls)
 	}
+	return m.call
 }
 
 // memoizeHTML replaces the calls worth it (keptCalls) in an HTML template
@@ -136,8 +138,9 @@ func memoizeText(t *texttemplate.Template, roots []string, data reflect.Type) {
 // when executed alone is what it writes at the call, already escaped,
 // and the replacing call's output is written as it is. Every such
 // partial is escaped before any call is replaced, so that html/template
-// never escapes a replacing call's output again.
-func memoizeHTML(h *htmltemplate.Template, root string, data reflect.Type) {
+// never escapes a replacing call's output again. It returns the function
+// the replacing calls call.
+func memoizeHTML(h *htmltemplate.Template, root string, data reflect.Type) func(string, ...any) (string, error) {
 	lookup := func(name string) *parse.Tree {
 		if t := h.Lookup(name); t != nil {
 			return t.Tree
@@ -165,6 +168,7 @@ func memoizeHTML(h *htmltemplate.Template, root string, data reflect.Type) {
 	for _, tree := range trees {
 		replaceCalls(tree.Root, calls)
 	}
+	return m.call
 }
 
 // keptCalls returns the calls worth replacing in the templates that roots

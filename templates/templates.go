@@ -30,6 +30,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	texttemplate "text/template"
+	"text/template/parse"
 
 	"haugiang.gov.vn/phananh/rules/routing"
 )
@@ -53,6 +54,16 @@ type Set struct {
 	thread map[string]string
 	// bodies are the bodies the mail names.
 	bodies routing.Bodies
+	// programs are the kinds' templates compiled (compile.go), by
+	// "kind.lang": a kind not there is executed by text/template. It is
+	// made once every kind is prepared, whose check renders without it.
+	programs map[string]*programs
+}
+
+// programs are a kind's templates in a language compiled for its data:
+// the subject, the plain text and the HTML.
+type programs struct {
+	subject, text, html program
 }
 
 // Rendered is one mail's subject and bodies.
@@ -73,7 +84,7 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 		return nil, err
 	}
 	s := &Set{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, thread: map[string]string{},
-		bodies: bodies}
+		bodies: bodies, programs: map[string]*programs{}}
 	layout, err := read(dir, "layout.html")
 	if err != nil {
 		return nil, err
@@ -100,8 +111,17 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 	for _, j := range jobs {
 		s.text[j.kind+"."+j.lang], s.html[j.kind+"."+j.lang] = j.text, j.html
 	}
-	if err := inParallel(len(jobs), func(i int) error { return s.prepare(jobs[i].kind, jobs[i].lang) }); err != nil {
+	progs := make([]*programs, len(jobs))
+	if err := inParallel(len(jobs), func(i int) (err error) {
+		progs[i], err = s.prepare(jobs[i].kind, jobs[i].lang)
+		return err
+	}); err != nil {
 		return nil, err
+	}
+	for i, j := range jobs {
+		if progs[i] != nil {
+			s.programs[j.kind+"."+j.lang] = progs[i]
+		}
 	}
 	return s, nil
 }
@@ -236,19 +256,22 @@ func (s *Set) Thread(lang string) string {
 // prepare makes a kind's templates in a language ready to render: it
 // renders them with the kind's sample data, so that a broken override
 // fails at start rather than at the first mail, and, once html/template
-// has escaped them, rewrites them for speed (memo.go, fold.go, escape.go).
-func (s *Set) prepare(kind, lang string) error {
+// has escaped them, rewrites them for speed (memo.go, fold.go, escape.go)
+// and compiles them (compile.go): it returns them compiled, nil when they
+// are not.
+func (s *Set) prepare(kind, lang string) (*programs, error) {
 	k := kinds[kind]
 	if _, err := s.render(kind, lang, k.sample()); err != nil {
-		return err
+		return nil, err
 	}
 	name := kind + "." + lang
+	data := reflect.TypeOf(k.new())
+	textFuncs, htmlFuncs := s.funcs(lang), s.funcs(lang)
 	if memoized {
 		// The check escaped the HTML: its partials' calls can now be
 		// replaced (memo.go).
-		data := reflect.TypeOf(k.new())
-		memoizeText(s.text[name], []string{files(kind) + "." + lang + ".txt", "subject"}, data)
-		memoizeHTML(s.html[name], "layout.html", data)
+		textFuncs[memoFunc] = memoizeText(s.text[name], []string{files(kind) + "." + lang + ".txt", "subject"}, data)
+		htmlFuncs[memoFunc] = memoizeHTML(s.html[name], "layout.html", data)
 	}
 	if folded {
 		// The constants' actions can now be replaced by their text
@@ -260,8 +283,45 @@ func (s *Set) prepare(kind, lang string) error {
 	if oneEscaped {
 		// After folding, which looks for the escaper's calls (escape.go).
 		escapeOne(s.html[name])
+		htmlFuncs[htmlEscaperFunc] = htmlEscaper
 	}
-	return nil
+	if compiled {
+		// Last: what is compiled is the trees as they are executed.
+		return s.compile(kind, lang, data, textFuncs, htmlFuncs), nil
+	}
+	return nil, nil
+}
+
+// compile compiles a kind's templates in a language (compile.go) for its
+// data, with the functions of its plain text's and its HTML's sets; nil
+// when one does not compile: the kind is executed by text/template.
+func (s *Set) compile(kind, lang string, data reflect.Type, textFuncs, htmlFuncs map[string]any) *programs {
+	name := kind + "." + lang
+	t, h := s.text[name], s.html[name]
+	textTree := func(n string) *parse.Tree {
+		if tt := t.Lookup(n); tt != nil {
+			return tt.Tree
+		}
+		return nil
+	}
+	htmlTree := func(n string) *parse.Tree {
+		if ht := h.Lookup(n); ht != nil {
+			return ht.Tree
+		}
+		return nil
+	}
+	var p programs
+	var why string
+	if p.subject, why = compileSet(textTree, textFuncs, "subject", data); why != "" {
+		return nil
+	}
+	if p.text, why = compileSet(textTree, textFuncs, t.Name(), data); why != "" {
+		return nil
+	}
+	if p.html, why = compileSet(htmlTree, htmlFuncs, "layout.html", data); why != "" {
+		return nil
+	}
+	return &p
 }
 
 // overridesFolder checks that dir, when not "", is a folder: read finds no
@@ -367,6 +427,15 @@ func (s *Set) render(kind, lang string, data any) (Rendered, error) {
 // end of text and html.
 func (s *Set) renderTo(kind, lang string, data any, text, html *bytes.Buffer) (Rendered, error) {
 	name := kind + "." + lang
+	if p := s.programs[name]; p != nil {
+		textStart, htmlStart := text.Len(), html.Len()
+		if r, err := p.render(data, text, html); err == nil {
+			return r, nil
+		}
+		// Off the compiled path: text/template renders it again.
+		text.Truncate(textStart)
+		html.Truncate(htmlStart)
+	}
 	var subject bytes.Buffer
 	t := s.text[name]
 	if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {
@@ -380,6 +449,27 @@ func (s *Set) renderTo(kind, lang string, data any, text, html *bytes.Buffer) (R
 	text.WriteByte('\n')
 	if err := s.html[name].ExecuteTemplate(html, "layout.html", data); err != nil {
 		return Rendered{}, fmt.Errorf("templates: %s.html: %w", name, err)
+	}
+	return Rendered{Subject: strings.Join(strings.Fields(subject.String()), " ")}, nil
+}
+
+// render renders as renderTo does, with the compiled templates; errSlow
+// when they left the compiled path, and what they wrote is then to be
+// dropped.
+func (p *programs) render(data any, text, html *bytes.Buffer) (Rendered, error) {
+	subject := getBuffer()
+	defer putBuffer(subject)
+	if err := p.subject.run(subject, data); err != nil {
+		return Rendered{}, err
+	}
+	start := text.Len()
+	if err := p.text.run(text, data); err != nil {
+		return Rendered{}, err
+	}
+	text.Truncate(start + len(tidy(text.Bytes()[start:])))
+	text.WriteByte('\n')
+	if err := p.html.run(html, data); err != nil {
+		return Rendered{}, err
 	}
 	return Rendered{Subject: strings.Join(strings.Fields(subject.String()), " ")}, nil
 }
