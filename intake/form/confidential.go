@@ -9,26 +9,30 @@ import (
 )
 
 // Confidential reports whether a text asks to keep its writer's identity
-// confidential, as a report's form or free text would (see confidential):
+// confidential, as a report's form or free text would (see
+// confidentialLines):
 // the citizen may ask it in a later reply or follow-up.
-func Confidential(text string) bool { return confidential(text) }
+func Confidential(text string) bool {
+	lines := strings.Split(text, "\n")
+	return confidentialLines(lines, readLabels(lines))
+}
 
-// confidential reads whether the citizen asks to stay anonymous (SPEC 4.4,
-// Art 6.4). The form's explicit answer wins ("Giữ bí mật: không", with or
-// without the rest of the form); a label left as the form shows it ("có/
-// không") or empty is no answer. Without an answer, a request in the text
-// counts ("xin giấu tên", "đề nghị không công khai", "keep my name
+// confidentialLines reads whether the citizen asks to stay anonymous
+// (SPEC 4.4, Art 6.4), in a text's lines whose labels are labs
+// (readLabels). The form's explicit answer wins ("Giữ bí mật: không", with
+// or without the rest of the form); a label left as the form shows it
+// ("có/ không") or empty is no answer. Without an answer, a request in the
+// text counts ("xin giấu tên", "đề nghị không công khai", "keep my name
 // confidential") unless a word before it in its clause negates it ("tôi
 // không giấu tên", "không cần giữ bí mật", "no need to …").
-func confidential(text string) bool {
+func confidentialLines(lines []string, labs []labelled) bool {
 	var prose []string
-	for _, line := range strings.Split(text, "\n") {
-		fl, value, ok := labelLine(line)
-		if !ok || fl != fieldConfidential {
+	for i, line := range lines {
+		if labs[i].field != fieldConfidential {
 			prose = append(prose, line)
 			continue
 		}
-		if yes, given := answer(value); given {
+		if yes, given := answer(labs[i].value); given {
 			return yes
 		}
 	}

@@ -8,6 +8,7 @@ package form
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"haugiang.gov.vn/phananh/rules/fold"
 )
@@ -100,8 +101,10 @@ func Read(text string) Form {
 		free    []string // lines that belong to no label
 		found   = map[field]bool{}
 	)
-	for _, line := range strings.Split(text, "\n") {
-		if fl, value, ok := labelLine(line); ok {
+	lines := strings.Split(text, "\n")
+	labs := readLabels(lines)
+	for i, line := range lines {
+		if fl, value := labs[i].field, labs[i].value; fl != fieldNone {
 			current = fl
 			found[fl] = true
 			values[fl] = append(values[fl], value)
@@ -115,7 +118,7 @@ func Read(text string) Form {
 	}
 	f.Labelled = len(found) >= 2
 	if !f.Labelled {
-		return freeText(text)
+		return freeText(text, lines, labs)
 	}
 	get := func(fl field) string { return strings.TrimSpace(strings.Join(values[fl], "\n")) }
 	f.Name, f.Address, f.Workplace = oneLine(get(fieldName)), get(fieldAddress), get(fieldWorkplace)
@@ -129,7 +132,7 @@ func Read(text string) Form {
 	if f.Content == "" {
 		f.Content = strings.TrimSpace(strings.Join(free, "\n"))
 	}
-	f.Confidential = confidential(text)
+	f.Confidential = confidentialLines(lines, labs)
 	f.Dated = MentionsTime(text)
 	if f.Phone == "" {
 		f.Phone = Phone(text)
@@ -140,15 +143,34 @@ func Read(text string) Form {
 	return f
 }
 
-// freeText reads a text without a form.
-func freeText(text string) Form {
+// freeText reads a text without a form, of lines whose labels are labs.
+func freeText(text string, lines []string, labs []labelled) Form {
 	return Form{
 		Content:      strings.TrimSpace(text),
 		Phone:        Phone(text),
 		Name:         nameInText(text),
-		Confidential: confidential(text),
+		Confidential: confidentialLines(lines, labs),
 		Dated:        MentionsTime(text),
 	}
+}
+
+// labelled is what labelLine read of a line: the field of the label it
+// starts with (fieldNone without one) and the value after the colon.
+type labelled struct {
+	field field
+	value string
+}
+
+// readLabels reads the label each line starts with, once for the form's
+// fields and its request to stay anonymous both.
+func readLabels(lines []string) []labelled {
+	labs := make([]labelled, len(lines))
+	for i, line := range lines {
+		if fl, value, ok := labelLine(line); ok {
+			labs[i] = labelled{field: fl, value: value}
+		}
+	}
+	return labs
 }
 
 // labelLine reports whether line starts with a label and a colon, and
@@ -163,13 +185,30 @@ func labelLine(line string) (field, string, bool) {
 	if j := strings.IndexByte(label, '('); j > 0 {
 		label = label[:j] // "Số điện thoại (bắt buộc)"
 	}
-	label = strings.Join(strings.Fields(strings.Trim(label, " \t*_")), " ")
+	if label = strings.Trim(label, " \t*_"); !singleSpaced(label) {
+		label = strings.Join(strings.Fields(label), " ")
+	}
 	fl, ok := labels[label]
 	if !ok {
 		return fieldNone, "", false
 	}
 	_, size := firstRune(line[i:])
 	return fl, strings.TrimSpace(line[i+size:]), true
+}
+
+// singleSpaced reports whether s is ASCII, its words one space apart and
+// no space at either end: its words joined by one space are s, and
+// labelLine need not split and join it.
+func singleSpaced(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
+			return false
+		}
+	}
+	return true
 }
 
 func firstRune(s string) (rune, int) {

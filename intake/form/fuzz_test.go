@@ -59,3 +59,16 @@ func FuzzMayAskAnonymity(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSingleSpaced: a label that singleSpaced passes is its words joined
+// by one space, as labelLine would otherwise make it.
+func FuzzSingleSpaced(f *testing.F) {
+	for _, s := range []string{"ho ten", " ho ten", "ho  ten", "ho\tten", "ho ten ", "", "a", "sđt", "ho\u00a0ten", "ho\vten", "ho\u0085ten"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if joined := strings.Join(strings.Fields(s), " "); singleSpaced(s) && joined != s {
+			t.Fatalf("singleSpaced(%q), but its words joined are %q", s, joined)
+		}
+	})
+}
