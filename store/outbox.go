@@ -42,6 +42,11 @@ type Mail struct {
 	// in their conversation about a report; such mail has the
 	// conversation's subject (see package mailer/thread).
 	ThreadIndex string
+
+	// readKey is the data key its report had when the mail was read
+	// (scanMailsUpTo), "" when none or erased: MailSent seals with it
+	// once its update finds the report's row still naming it.
+	readKey string
 }
 
 // Mail states.
@@ -235,20 +240,27 @@ func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error)
 // (DueMail), and the blob of the bytes it was given; for a mail about a
 // report, the access log records who received it. A mail's report,
 // recipient and role are those it was written with, and the record takes
-// them from m rather than reading them again: only the report's key is
-// read, once for the mails of a report recorded in one transaction.
+// them from m rather than reading them again. The report's key is the one
+// m was read with, when the report's row still names it (sentAsRead);
+// otherwise it is read, once for the mails of a report recorded in one
+// transaction.
 func (t *Tx) MailSent(m Mail, at time.Time, sentKey string) error {
 	if err := t.packInPlace(sentKey); errors.Is(err, fs.ErrNotExist) {
 		sentKey = "" // its archive swept (SweepOrphans): the mail is still sent
 	}
-	k, err := t.keyFor(m.ReportID)
+	k, err := t.sentAsRead(m, at, sentKey)
 	if err != nil {
 		return err
 	}
-	err = t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent = ? WHERE id = ?`,
-		at.Unix(), k.seal("outbox", "sent", m.ID, sentKey), m.ID)
-	if err != nil {
-		return err
+	if k == nil {
+		if k, err = t.keyFor(m.ReportID); err != nil {
+			return err
+		}
+		err = t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent = ? WHERE id = ?`,
+			at.Unix(), k.seal("outbox", "sent", m.ID, sentKey), m.ID)
+		if err != nil {
+			return err
+		}
 	}
 	if m.ReportID == 0 {
 		return nil // mail about no report: periodic reports, answers to commands
@@ -262,6 +274,43 @@ func (t *Tx) MailSent(m Mail, at time.Time, sentKey string) error {
 		to = ""
 	}
 	return t.LogAccess(Access{At: at, Action: AccessNotice, ReportID: m.ReportID, Role: m.Role, Recipient: to, MailID: m.ID})
+}
+
+// sentAsRead records m sent, as MailSent does, with the data key its
+// report had when m was read, rather than reading the report's row for it
+// first: the update itself finds the report's row still naming that key,
+// so that an erasure since (which took the key from the row) is not
+// overlooked. It returns the key it sealed with, or nil when it recorded
+// nothing: m's key was not read with it, or is the transaction's already,
+// or is not at hand in the key store's cache, or the report's row names
+// another key or none now, or m is gone — for MailSent to record it as
+// before.
+func (t *Tx) sentAsRead(m Mail, at time.Time, sentKey string) (*rowKey, error) {
+	if m.readKey == "" || m.ReportID == 0 {
+		return nil, nil
+	}
+	if _, ok := t.keys[m.ReportID]; ok {
+		return nil, nil
+	}
+	aead := t.db.keystore.cached(m.readKey)
+	if aead == nil {
+		return nil, nil
+	}
+	k := &rowKey{tx: t, report: m.ReportID, general: t.db.keys, data: aead}
+	res, err := t.exec(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent = ?
+		WHERE id = ? AND (SELECT key_id FROM reports WHERE id = ?) = ?`,
+		at.Unix(), k.seal("outbox", "sent", m.ID, sentKey), m.ID, m.ReportID, m.readKey)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, nil
+	}
+	if t.keys == nil {
+		t.keys = map[int64]*rowKey{}
+	}
+	t.keys[m.ReportID] = k
+	return k, nil
 }
 
 // MailRetry records a failed attempt and when to try again.
@@ -435,6 +484,9 @@ func (t *Tx) openRow(r *mailRow) (Mail, error) {
 	var err error
 	if r.m.ReportID != 0 && r.found {
 		k, err = t.reportKey(r.m.ReportID, r.keyID, r.erased)
+		if !r.erased {
+			r.m.readKey = r.keyID
+		}
 	} else {
 		k, err = t.keyFor(r.m.ReportID)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -214,5 +215,92 @@ func TestDueMailKeysReadTogether(t *testing.T) {
 	warm, _ := read()
 	if !reflect.DeepEqual(cold, warm) {
 		t.Errorf("the mails read with their keys read together:\n%+v\nwith their keys cached:\n%+v", cold, warm)
+	}
+}
+
+// TestMailSentAsRead: a mail recorded sent with the data key its report
+// had when the mail was read is recorded as with the key read again — its
+// archive's reference sealed, its recipient in the access log — unless
+// the report was erased since: then the record finds the report's row no
+// longer naming that key (the key itself may still be cached: another
+// process erased it), and the recipient is not logged.
+func TestMailSentAsRead(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		erase, asRead bool
+		wantTo        string
+	}{
+		{"read", false, true, "dan@example.com"},
+		{"erased since read", true, false, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := openTest(t, t.TempDir(), testKey)
+			ctx := context.Background()
+			now := time.Now().Truncate(time.Second)
+			r := sample(now)
+			r.Citizen.Email = "dan@example.com"
+			r, _ = newReport(t, db, r, "ảnh")
+			archive := packedBlob(t, db, []byte("the mail's bytes"))
+			var due []Mail
+			err := db.Read(ctx, func(tx *Tx) error {
+				var err error
+				due, err = tx.DueMail(now, 10)
+				return err
+			})
+			if err != nil || len(due) != 1 {
+				t.Fatalf("%d mails due: %v", len(due), err)
+			}
+			if c.erase {
+				err := db.Write(ctx, func(tx *Tx) error {
+					var keyID string
+					if err := tx.queryRow(`SELECT key_id FROM reports WHERE id = ?`, r.ID).Scan(&keyID); err != nil {
+						return err
+					}
+					_, err := tx.eraseReport(r.ID, keyID, Erasure{At: now, Cause: ErasureRequest, Actor: "root"})
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			rollback := errors.New("rolled back")
+			err = db.Write(ctx, func(tx *Tx) error {
+				if k, err := tx.sentAsRead(due[0], now, archive); err != nil || (k != nil) != c.asRead {
+					t.Errorf("recorded with the key read: %v (%v), want %v", k != nil, err, c.asRead)
+				}
+				return rollback
+			})
+			if err != rollback {
+				t.Fatal(err)
+			}
+			err = db.Write(ctx, func(tx *Tx) error { return tx.MailSent(due[0], now, archive) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sent Mail
+			var to []string
+			err = db.Read(ctx, func(tx *Tx) error {
+				var err error
+				if sent, err = tx.MailByID(due[0].ID); err != nil {
+					return err
+				}
+				return tx.AccessLog(AccessFilter{}, func(a Access) error {
+					if a.Action == AccessNotice {
+						to = append(to, a.Recipient)
+					}
+					return nil
+				})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(to) != fmt.Sprint([]string{c.wantTo}) {
+				t.Errorf("the access log's notices went to %q, want %q", to, c.wantTo)
+			}
+			if sent.State != MailSent || sent.Attempts != 1 || (!c.erase && sent.SentKey != archive) {
+				t.Errorf("the mail reads %s after %d attempts, archived as %q, want sent after 1, as %q",
+					sent.State, sent.Attempts, sent.SentKey, archive)
+			}
+		})
 	}
 }
