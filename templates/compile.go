@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template/parse"
 	"time"
 )
@@ -61,15 +62,22 @@ type writer interface {
 	WriteString(string) (int, error)
 }
 
+// executions are the states of compiled executions, used in turn.
+var executions = sync.Pool{New: func() any { return &execution{vars: make([]reflect.Value, 0, 16)} }}
+
 // run executes p with data, and reports errSlow when it left the path
 // compiled (or a function it called panicked): what it wrote is then to
 // be dropped.
 func (p program) run(w writer, data any) (err error) {
-	x := &execution{w: w}
+	x := executions.Get().(*execution)
+	x.w = w
 	defer func() {
 		if r := recover(); r != nil {
 			err = errSlow
 		}
+		clear(x.vars)
+		x.vars, x.base, x.w = x.vars[:0], 0, nil
+		executions.Put(x)
 	}()
 	p(x, reflect.ValueOf(data))
 	return nil
