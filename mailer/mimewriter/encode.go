@@ -23,8 +23,8 @@ func AppendQuotedPrintable[T string | []byte](dst []byte, text T) []byte {
 	cr := false
 	for i := 0; i < len(text); {
 		c := text[i]
-		switch {
-		case !plain[c] && c != '\n' && c != '\r':
+		switch class[c] {
+		case encoded:
 			// A run of bytes encoded, as a Vietnamese letter's two or
 			// three bytes of UTF-8 are.
 			for {
@@ -39,12 +39,12 @@ func AppendQuotedPrintable[T string | []byte](dst []byte, text T) []byte {
 				if i == len(text) {
 					break
 				}
-				if c = text[i]; plain[c] || c == '\n' || c == '\r' {
+				if c = text[i]; class[c] != encoded {
 					break
 				}
 			}
 			cr = false
-		case plain[c]:
+		case asIs:
 			// A run of bytes written as they are, up to the line's
 			// soft break.
 			if line == maxLine-1 {
@@ -53,7 +53,7 @@ func AppendQuotedPrintable[T string | []byte](dst []byte, text T) []byte {
 			}
 			end := min(len(text), i+maxLine-1-line)
 			j := i
-			for ; j < end && plain[text[j]]; j++ {
+			for ; j < end && class[text[j]] == asIs; j++ {
 				out[o] = text[j]
 				o++
 			}
@@ -113,14 +113,23 @@ var escapes = func() (e [256]uint32) {
 	return e
 }()
 
-// plain are the bytes quoted-printable writes as they are: printable
-// ASCII but '=', and space and tab (encoded at a line's end).
-var plain = func() (p [256]bool) {
+// Classes of bytes, as quoted-printable writes them.
+const (
+	encoded = iota // as "=XX"
+	asIs           // printable ASCII but '=', and space and tab (encoded at a line's end)
+	lineEnd        // CR, LF
+)
+
+// class is each byte's class.
+var class = func() (cl [256]uint8) {
 	for c := '!'; c <= '~'; c++ {
-		p[c] = c != '='
+		if c != '=' {
+			cl[c] = asIs
+		}
 	}
-	p[' '], p['\t'] = true, true
-	return p
+	cl[' '], cl['\t'] = asIs, asIs
+	cl['\r'], cl['\n'] = lineEnd, lineEnd
+	return cl
 }()
 
 // base64Chunk is the input of one base64 line of 76 characters.
