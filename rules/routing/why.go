@@ -2,6 +2,7 @@ package routing
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"haugiang.gov.vn/phananh/rules/fold"
@@ -110,16 +111,18 @@ func (w *reasons) unitAlias(code, alias string, where int, former string) {
 	if strings.EqualFold(fold.Tone(alias), fold.Tone(name[:len(name)-1])) {
 		name = ""
 	}
-	w.unitNote(say(fmt.Sprintf("unit %s from alias %q%s%s", code, alias, whereAlias[where][en], former),
-		fmt.Sprintf("địa bàn %stheo tên %s%s%s", name, quoteVi(alias), whereAlias[where][vi], former)))
+	// Joined rather than formatted: every report routed to a unit by
+	// its name says so.
+	w.unitNote(say("unit "+code+" from alias "+strconv.Quote(alias)+whereAlias[where][en]+former,
+		"địa bàn "+name+"theo tên "+quoteVi(alias)+whereAlias[where][vi]+former))
 }
 
 // ruleBest tells why a rule won: its keywords and score, and the rules it
 // tied with when there were (tied: their ids; specific: the tie went to
 // the more specific scope, else to the first of the same agency).
 func (w *reasons) ruleBest(keywords []string, lengths []int, rule string, score int, tied []string, specific bool) {
-	english := fmt.Sprintf("%s %s the best score, %d", quoteScored(keywords, lengths), rule, score)
-	vietnamese := fmt.Sprintf("%s: %s có điểm cao nhất, %d", quoteScoredVi(keywords, lengths), w.ruleVi(rule), score)
+	english := quoteScored(keywords, lengths) + " " + rule + " the best score, " + strconv.Itoa(score)
+	vietnamese := quoteScoredVi(keywords, lengths) + ": " + w.ruleVi(rule) + " có điểm cao nhất, " + strconv.Itoa(score)
 	if len(tied) > 0 {
 		others := make([]string, len(tied))
 		for i, id := range tied {
@@ -233,7 +236,7 @@ func (w *reasons) ruleVi(id string) string {
 func quoteScored(keywords []string, lengths []int) string {
 	parts := make([]string, len(keywords))
 	for i, k := range keywords {
-		parts[i] = fmt.Sprintf("%q (%d)", k, lengths[i])
+		parts[i] = strconv.Quote(k) + " (" + strconv.Itoa(lengths[i]) + ")"
 	}
 	if len(parts) == 1 {
 		return "keyword " + parts[0] + " gives"
@@ -245,7 +248,7 @@ func quoteScored(keywords []string, lengths []int) string {
 func quoteScoredVi(keywords []string, lengths []int) string {
 	parts := make([]string, len(keywords))
 	for i, k := range keywords {
-		parts[i] = fmt.Sprintf("%s (%d từ)", quoteVi(k), lengths[i])
+		parts[i] = quoteVi(k) + " (" + strconv.Itoa(lengths[i]) + " từ)"
 	}
 	return "từ khóa " + strings.Join(parts, ", ")
 }
