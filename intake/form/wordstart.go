@@ -51,6 +51,9 @@ func newWordStart(pattern string) *wordStart {
 // letter, decoded as package regexp decodes them (an invalid byte is one
 // rune, no letter).
 func (w *wordStart) MatchString(text string) bool {
+	if w.prefixes != nil {
+		return w.matchPrefixed(text)
+	}
 	after := true // at the start of the text, or after a rune that is no letter
 	for i := 0; i <= len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
@@ -66,6 +69,40 @@ func (w *wordStart) MatchString(text string) bool {
 		i += n
 	}
 	return false
+}
+
+// matchPrefixed is MatchString of a pattern whose every match starts
+// with one of the prefixes: REST is tried only where one of them occurs
+// (found by strings.Index, not rune by rune), at a word start. A prefix
+// begins with an ASCII byte or a rune's first byte, which package regexp
+// never reads as part of the rune before it: where it occurs a rune
+// starts, and the rune before it is the one DecodeLastRuneInString reads.
+func (w *wordStart) matchPrefixed(text string) bool {
+	for _, p := range w.prefixes {
+		for from := 0; from < len(text); {
+			j := strings.Index(text[from:], p)
+			if j < 0 {
+				break
+			}
+			i := from + j
+			if w.startsWord(text, i) && w.rest.MatchString(text[i:]) {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
+}
+
+// startsWord reports whether REST may match from text[i:], a rune's start
+// short of the text's end: the text starts there or the rune before is no
+// letter, and the rune there may begin a match.
+func (w *wordStart) startsWord(text string, i int) bool {
+	if before, _ := utf8.DecodeLastRuneInString(text[:i]); i > 0 && unicode.IsLetter(before) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return !w.known || inRanges(w.first, r)
 }
 
 // prefixed reports whether s starts with one of the prefixes, when there
