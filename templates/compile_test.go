@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	htmltemplate "html/template"
 	"reflect"
 	"testing"
 	texttemplate "text/template"
@@ -154,4 +155,36 @@ func TestCompiledTemplate(t *testing.T) {
 			t.Errorf("%s:\n got %q, %v\nwant %q, %v", c.src, got.String(), err, want.String(), wantErr)
 		}
 	}
+}
+
+// TestCompiledEscapersAsHTMLTemplate: the escapers of attributes and URLs
+// the compiler repeats write what html/template writes, for a URL's
+// attribute and a plain one, or leave the compiled path.
+func TestCompiledEscapersAsHTMLTemplate(t *testing.T) {
+	h := htmltemplate.Must(htmltemplate.New("h").Parse(`<img src="{{.}}" alt="{{.}}">`))
+	inputs := []any{"", "cid:anh-1.PA-2026-000001@haugiang.gov.vn", "javascript:alert(1)", "JavaScript:x", "mailto:a@b.vn",
+		"HTTPS://x.vn/a?b=c&d=e#f", "/a/b:c", "a b", `"'<>&+`, "%41", "%zz", "ảnh.jpg", "data:image/png;base64,AAA",
+		htmltemplate.URL("cid:x"), htmltemplate.URL("javascript:x"), htmltemplate.URL("a b"), htmltemplate.HTML("<b>x</b>"), 42}
+	for _, in := range inputs {
+		var want bytes.Buffer
+		if err := h.Execute(&want, in); err != nil {
+			t.Fatal(err)
+		}
+		got, ok := compiledEscapes(in)
+		if ok && got != want.String() {
+			t.Errorf("%#v:\n got %s\nwant %s", in, got, want.String())
+		}
+	}
+}
+
+// compiledEscapes writes the attributes of TestCompiledEscapersAsHTMLTemplate
+// with the compiler's escapers; false when they leave the compiled path.
+func compiledEscapes(in any) (out string, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok = false
+		}
+	}()
+	src := attrEscaper(urlNormalizer(urlFilter(in)))
+	return `<img src="` + src + `" alt="` + attrEscaper(in) + `">`, true
 }
