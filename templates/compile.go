@@ -876,9 +876,15 @@ func (c *compiler) builtin(name string, es []expr) expr {
 			refuse("eq of %d", len(es))
 		}
 		return expr{typ: boolType, val: func(x *execution, d reflect.Value) reflect.Value {
-			a := es[0].val(x, d)
-			for _, e := range es[1:] {
-				if compare(a, e.val(x, d), false) == 0 {
+			// text/template evaluates every argument before comparing:
+			// one that fails after the first equal one fails eq.
+			var vs [4]reflect.Value
+			args := vs[:0]
+			for _, e := range es {
+				args = append(args, e.val(x, d))
+			}
+			for _, b := range args[1:] {
+				if compare(args[0], b, false) == 0 {
 					return reflect.ValueOf(true)
 				}
 			}

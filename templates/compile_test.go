@@ -114,6 +114,9 @@ func TestCompiledTemplate(t *testing.T) {
 		{`{{multiline .Code}} {{mark .Code}} {{cid .Code}} {{(mark .Code)}} {{.Step}} {{.Role}} {{.Reader.Role}}`, same},
 		{`{{.Ptr.Name}}`, slowed},
 		{`{{eq .Code 1}}`, slowed},
+		// eq evaluates every argument, those after an equal one too.
+		{`{{eq .Code "PA-1" .Ptr.Name}}`, slowed},
+		{`{{if eq .Code "PA-1" (upper .Ptr.Name)}}x{{end}}`, slowed},
 		{`{{lt .Urgent .Urgent}}`, slowed},
 		{`{{len .Files}}`, notBuilt},
 		{`{{.Method}}`, notBuilt},
