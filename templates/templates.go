@@ -31,6 +31,7 @@ import (
 	"syscall"
 	texttemplate "text/template"
 	"text/template/parse"
+	"unicode"
 
 	"haugiang.gov.vn/phananh/rules/routing"
 )
@@ -450,7 +451,7 @@ func (s *Set) renderTo(kind, lang string, data any, text, html *bytes.Buffer) (R
 	if err := s.html[name].ExecuteTemplate(html, "layout.html", data); err != nil {
 		return Rendered{}, fmt.Errorf("templates: %s.html: %w", name, err)
 	}
-	return Rendered{Subject: strings.Join(strings.Fields(subject.String()), " ")}, nil
+	return Rendered{Subject: oneSpaced(subject.String())}, nil
 }
 
 // render renders as renderTo does, with the compiled templates; errSlow
@@ -471,7 +472,28 @@ func (p *programs) render(data any, text, html *bytes.Buffer) (Rendered, error) 
 	if err := p.html.run(html, data); err != nil {
 		return Rendered{}, err
 	}
-	return Rendered{Subject: strings.Join(strings.Fields(subject.String()), " ")}, nil
+	return Rendered{Subject: oneSpaced(subject.String())}, nil
+}
+
+// oneSpaced is s with its words (strings.Fields) joined by one space:
+// s itself, not made again, when its only spaces are single ASCII spaces
+// between words, as a subject's as a rule are.
+func oneSpaced(s string) string {
+	space := true // before the first word, as after a space
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			space = false
+			continue
+		}
+		if r != ' ' || space {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		space = true
+	}
+	if space && s != "" {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	return s
 }
 
 // tidy trims trailing spaces and runs of blank lines that conditional

@@ -300,3 +300,16 @@ func TestPrivacyContactByLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestOneSpaced: a subject's words joined by one space, as
+// strings.Fields and strings.Join make them, for subjects already so and
+// not: spaces doubled, leading, trailing, tabs, line ends and Unicode's
+// spaces.
+func TestOneSpaced(t *testing.T) {
+	for _, s := range []string{"", " ", "  ", "a", "a b", "[PA-1] Phản ánh mới: Điện – huyện Vị Thủy", "a  b", " a", "a ",
+		"a\tb", "a\nb", "a\u00a0b", "\u3000a", "a\u0085b", "a \u2003b", "ĐÃ TIẾP NHẬN", "\xffa b", "a \xff"} {
+		if got, want := oneSpaced(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("%q: %q, want %q", s, got, want)
+		}
+	}
+}
