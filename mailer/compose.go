@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"haugiang.gov.vn/phananh/rules/calendar"
@@ -31,6 +32,37 @@ func (s Sender) name(lang string) string {
 		return s.EnglishName
 	}
 	return s.Name
+}
+
+// senderFields are the envelope sender and the From field of a Sender
+// in a language.
+type senderFields struct {
+	envelope, from string
+}
+
+type senderKey struct {
+	sender Sender
+	lang   string
+}
+
+// senders are the senderFields made, by Sender and language: the same for
+// every mail of a worker, made once rather than parsed again for each.
+var senders sync.Map // senderKey → senderFields
+
+// fields returns the envelope sender and the From field of mail from s in
+// lang; an error when s's address does not parse.
+func (s Sender) fields(lang string) (senderFields, error) {
+	key := senderKey{s, lang}
+	if f, ok := senders.Load(key); ok {
+		return f.(senderFields), nil
+	}
+	a, err := mail.ParseAddress(s.Address)
+	if err != nil {
+		return senderFields{}, err
+	}
+	f := senderFields{envelope: envelope(a), from: (&mail.Address{Name: s.name(lang), Address: a.Address}).String()}
+	senders.Store(key, f)
+	return f, nil
 }
 
 // Compose turns an outbox mail into a message ready to send: UTF-8, plain
@@ -57,7 +89,7 @@ func compose(set *templates.Set, from Sender, m store.Mail, text, html *bytes.Bu
 	if err != nil {
 		return nil, fmt.Errorf("mail %d: %w", m.ID, err)
 	}
-	sender, err := mail.ParseAddress(from.Address)
+	sender, err := from.fields(m.Lang)
 	if err != nil {
 		return nil, fmt.Errorf("mail %d: from: %w", m.ID, err)
 	}
@@ -65,11 +97,11 @@ func compose(set *templates.Set, from Sender, m store.Mail, text, html *bytes.Bu
 	if err != nil {
 		return nil, fmt.Errorf("mail %d: to: %w", m.ID, err)
 	}
-	msg := &Message{From: envelope(sender), Rcpts: []string{envelope(to)}, id: m.MessageID, text: text, html: html}
+	msg := &Message{From: sender.envelope, Rcpts: []string{envelope(to)}, id: m.MessageID, text: text, html: html}
 	h := &msg.header
 	h.Grow(1024) // the fields below: 580 to 700 bytes for a report's two mails
 	h.Add("Date", m.CreatedAt.In(calendar.Vietnam).Format(time.RFC1123Z))
-	h.Add("From", (&mail.Address{Name: from.name(m.Lang), Address: sender.Address}).String())
+	h.Add("From", sender.from)
 	h.Add("To", to.String())
 	if m.ReplyTo != "" {
 		replyTo, err := mail.ParseAddress(m.ReplyTo)
