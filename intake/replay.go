@@ -54,6 +54,18 @@ const (
 
 func newDigester() *digester { return &digester{h: sha256.New()} }
 
+// byteValues holds every byte value at its own index: byteValues[c:c+1]
+// hashes the byte c without a slice allocated for it.
+var byteValues = func() (b [256]byte) {
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return b
+}()
+
+// newline is the line end the digest hashes (a CR is left out).
+var newline = byteValues['\n' : '\n'+1]
+
 // Write hashes p; it never fails.
 func (d *digester) Write(p []byte) (int, error) {
 	for i := 0; i < len(p); i++ {
@@ -74,12 +86,22 @@ func (d *digester) Write(p []byte) (int, error) {
 		case inName:
 			d.inName(c)
 		case inValue:
-			if !d.trace {
-				d.h.Write([]byte{c})
-			}
 			if c == '\n' {
+				if !d.trace {
+					d.h.Write(newline)
+				}
 				d.state = lineStart
+				continue
 			}
+			// The value's run up to its line's end, hashed at once.
+			j := bytes.IndexAny(p[i:], "\r\n")
+			if j < 0 {
+				j = len(p) - i
+			}
+			if !d.trace {
+				d.h.Write(p[i : i+j])
+			}
+			i += j - 1
 		}
 	}
 	return len(p), nil
@@ -88,11 +110,11 @@ func (d *digester) Write(p []byte) (int, error) {
 func (d *digester) lineStart(c byte) {
 	switch c {
 	case '\n': // the blank line: the body follows
-		d.h.Write([]byte{'\n'})
+		d.h.Write(newline)
 		d.state = inBody
 	case ' ', '\t': // a folded line continues the field
 		if !d.trace {
-			d.h.Write([]byte{c})
+			d.h.Write(byteValues[c : c+1])
 		}
 		d.state = inValue
 	default:
@@ -124,7 +146,7 @@ func (d *digester) inName(c byte) {
 func (d *digester) flushName(c byte) {
 	if !d.trace {
 		d.h.Write(d.name)
-		d.h.Write([]byte{c})
+		d.h.Write(byteValues[c : c+1])
 	}
 	d.name = d.name[:0]
 }
