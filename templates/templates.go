@@ -384,8 +384,8 @@ func (s *Set) RenderTo(kind, lang string, data json.RawMessage, text, html *byte
 	if !ok {
 		return Rendered{}, fmt.Errorf("templates: no mail kind %q", kind)
 	}
-	v := k.new()
-	if err := json.Unmarshal(data, v); err != nil {
+	v, err := decodeData(k, data)
+	if err != nil {
 		return Rendered{}, fmt.Errorf("templates: %s data: %w", kind, err)
 	}
 	r, err := s.renderTo(kind, pickLang(k.langs, lang), v, text, html)
