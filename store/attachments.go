@@ -43,6 +43,9 @@ func (t *Tx) AddAttachment(reportID int64, a Attachment) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if k.keepsNothing() {
+		t.dropBlob(a.BlobKey) // a file about an erased report is not kept
+	}
 	var taken any
 	var gps []byte
 	if a.Photo != nil {

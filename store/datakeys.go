@@ -27,13 +27,20 @@ type rowKey struct {
 
 // seal encrypts a value of a row. A report without a data key gets one the
 // first time something is sealed for it; a failure to make one fails the
-// transaction.
+// transaction. A report whose data key was destroyed (erased) gets none:
+// what is written about it afterwards — a mail accepted by the SMTP server
+// while another process erased it, a retry's error, an event — is not
+// kept, and seal returns nil, as for an empty value.
 func (k *rowKey) seal(table, column string, row int64, value string) []byte {
 	if value == "" {
 		return nil
 	}
 	if k.report == 0 {
 		return k.general.seal(table, column, row, value)
+	}
+	if k.keepsNothing() {
+		k.tx.markErased(k)
+		return nil
 	}
 	if k.data == nil {
 		if err := k.tx.newDataKey(k); err != nil {
@@ -42,6 +49,25 @@ func (k *rowKey) seal(table, column string, row int64, value string) []byte {
 		}
 	}
 	return seal(k.data, sealReport, table, column, row, value)
+}
+
+// notNull is a sealed value for a column that must not be NULL (outbox.rcpt
+// and data, a row a batch selects until its value is sealed): an empty one
+// where seal kept nothing, as an erasure leaves it.
+func notNull(sealed []byte) []byte {
+	if sealed == nil {
+		return []byte{}
+	}
+	return sealed
+}
+
+// keepsNothing reports whether k is the key of an erased report that has no
+// data key: nothing sealed for it is kept (seal), and a file written for it
+// is freed once the transaction commits (Tx.dropBlob). A report erased once
+// and given a data key again by an earlier release keeps what is sealed
+// under that key, which its next erasure destroys.
+func (k *rowKey) keepsNothing() bool {
+	return k.report != 0 && k.erased && k.data == nil
 }
 
 // open decrypts a value sealed by seal for the same table, column and row.
@@ -149,9 +175,8 @@ func (t *Tx) keyOfRow(table string, row int64) (*rowKey, error) {
 	return t.keyFor(report.Int64)
 }
 
-// newDataKey gives a report without a data key a new one, recorded in the
-// report's row. A report whose key was destroyed in a newer copy of the
-// database is marked erased as of then.
+// newDataKey gives a report without a data key, and not erased, a new
+// one, recorded in the report's row.
 func (t *Tx) newDataKey(k *rowKey) error {
 	if !t.writable {
 		return fmt.Errorf("store: report #%d: sealing in a read-only transaction", k.report)
@@ -160,12 +185,26 @@ func (t *Tx) newDataKey(k *rowKey) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(`UPDATE reports SET key_id = ?, erased_at = coalesce(erased_at, ?) WHERE id = ?`,
-		dk.id, unix(k.destroyedAt), k.report); err != nil {
+	if _, err := t.exec(`UPDATE reports SET key_id = ? WHERE id = ?`, dk.id, k.report); err != nil {
 		return fmt.Errorf("store: report #%d: data key: %w", k.report, err)
 	}
 	k.data = dk.aead
 	return nil
+}
+
+// markErased marks erased, as of when its key was destroyed, a report
+// whose row still names a key the key store destroyed — a database older
+// than the erasure (restored from a backup) — the first time something is
+// written for it; a failure fails the transaction.
+func (t *Tx) markErased(k *rowKey) {
+	if k.destroyedAt.IsZero() || !t.writable {
+		return
+	}
+	if _, err := t.exec(`UPDATE reports SET erased_at = coalesce(erased_at, ?) WHERE id = ?`, k.destroyedAt.Unix(), k.report); err != nil {
+		t.fail(fmt.Errorf("store: report #%d: erased: %w", k.report, err))
+		return
+	}
+	k.destroyedAt = time.Time{}
 }
 
 // fail records the first error of a transaction that cannot be returned

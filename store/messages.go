@@ -54,6 +54,9 @@ func (t *Tx) RecordMessage(m Message) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if k.keepsNothing() {
+		t.dropBlob(m.RawKey) // a message about an erased report keeps no copy
+	}
 	ix := t
 	var mailbox, uidv, uid any
 	if m.Mailbox != "" {

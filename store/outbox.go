@@ -100,6 +100,13 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 	if err != nil {
 		return m, err
 	}
+	rcptIdx, rcptCap := t.indexOf(IndexEmail, m.To), t.indexOf(IndexMailbox, m.To)
+	if k.keepsNothing() {
+		// An erased report's mail keeps no recipient, no keyed hash of
+		// it and no content (seal): it is recorded as owed, never sent,
+		// as the erasure leaves the mail it finds queued.
+		m.State, rcptIdx, rcptCap = MailSuppressed, []byte{}, nil
+	}
 	th, err := json.Marshal(thread{m.ReplyTo, m.InReplyTo, m.References, m.ThreadIndex})
 	if err != nil {
 		return m, err
@@ -126,8 +133,8 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 	}
 	_, err = t.exec(`INSERT INTO outbox (id, report_id, kind, rcpt, rcpt_idx, rcpt_cap, rcpt_role, message_id, thread, lang, data,
 		state, next_at, created_at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, rid, m.Kind, k.seal("outbox", "rcpt", id, m.To), t.indexOf(IndexEmail, m.To), t.indexOf(IndexMailbox, m.To), m.Role, m.MessageID,
-		k.seal("outbox", "thread", id, string(th)), m.Lang, k.seal("outbox", "data", id, string(m.Data)),
+		id, rid, m.Kind, notNull(k.seal("outbox", "rcpt", id, m.To)), rcptIdx, rcptCap, m.Role, m.MessageID,
+		k.seal("outbox", "thread", id, string(th)), m.Lang, notNull(k.seal("outbox", "data", id, string(m.Data))),
 		m.State, now.Unix(), now.Unix(), files)
 	if err != nil {
 		return m, fmt.Errorf("store: enqueue %s mail: %w", m.Kind, err)
@@ -243,7 +250,10 @@ func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error)
 // them from m rather than reading them again. The report's key is the one
 // m was read with, when the report's row still names it (sentAsRead);
 // otherwise it is read, once for the mails of a report recorded in one
-// transaction.
+// transaction. A mail whose report was erased after it was read is
+// recorded sent all the same — it went — but keeps no reference to the
+// bytes archived, which are freed once the record commits, and its report
+// is given no data key (rowKey.keepsNothing).
 func (t *Tx) MailSent(m Mail, at time.Time, sentKey string) error {
 	if err := t.packInPlace(sentKey); errors.Is(err, fs.ErrNotExist) {
 		sentKey = "" // its archive swept (SweepOrphans): the mail is still sent
@@ -255,6 +265,15 @@ func (t *Tx) MailSent(m Mail, at time.Time, sentKey string) error {
 	if k == nil {
 		if k, err = t.keyFor(m.ReportID); err != nil {
 			return err
+		}
+		if k.keepsNothing() && sentKey != "" {
+			// Its report was erased after the mail was read (another
+			// process, or the retention job): the mail was sent all
+			// the same, and is recorded so, but its archive, written
+			// after the erasure listed the report's files, is named by
+			// no row and freed.
+			t.dropBlob(sentKey)
+			sentKey = ""
 		}
 		err = t.mailUpdate(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent = ? WHERE id = ?`,
 			at.Unix(), k.seal("outbox", "sent", m.ID, sentKey), m.ID)

@@ -433,6 +433,9 @@ type Tx struct {
 	// logs are the records of its logger (Tx.Logger), written once it
 	// is committed.
 	logs []logged
+	// dropped are the blobs written for an erased report that its rows do
+	// not name (Tx.dropBlob), freed once it is committed.
+	dropped []blobRef
 }
 
 // createdReport is a report a transaction made.

@@ -60,10 +60,18 @@ func (r *writeReq) writeLogs() {
 	}
 }
 
-// keepLogs sets the records of fn i to those of its last run, t.
+// keepLogs sets the records of fn i, and the blobs it dropped, to those of
+// its last run, t. The list of dropped blobs is made only when a run
+// dropped one: hardly ever.
 func (r *writeReq) keepLogs(i int, t *Tx) {
 	if r.logs == nil {
 		r.logs = make([][]logged, len(r.fns))
 	}
 	r.logs[i] = t.logs
+	if t.dropped != nil && r.dropped == nil {
+		r.dropped = make([][]blobRef, len(r.fns))
+	}
+	if r.dropped != nil {
+		r.dropped[i] = t.dropped
+	}
 }

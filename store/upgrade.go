@@ -69,7 +69,9 @@ func (db *DB) compact(ctx context.Context) error {
 const upgradeBatch = 500
 
 // sealWhys seals the next batch of clear routing explanations and returns
-// how many it sealed.
+// how many it sealed. An erased report's is not kept (rowKey.seal): its
+// sealed column is left empty, not NULL, so that the next batch does not
+// select it again.
 func sealWhys(tx *Tx) (int, error) {
 	rows, err := tx.textRows(`SELECT id, id, why FROM reports WHERE why != '' AND why_sealed IS NULL ORDER BY id LIMIT ?`)
 	if err != nil {
@@ -80,7 +82,7 @@ func sealWhys(tx *Tx) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if _, err := tx.exec(`UPDATE reports SET why_sealed = ? WHERE id = ?`, k.seal("reports", "why", r.id, r.text), r.id); err != nil {
+		if _, err := tx.exec(`UPDATE reports SET why_sealed = ? WHERE id = ?`, notNull(k.seal("reports", "why", r.id, r.text)), r.id); err != nil {
 			return 0, err
 		}
 	}

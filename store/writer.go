@@ -57,8 +57,10 @@ type writeReq struct {
 	// again is set for transactions that may be run again (WriteEach).
 	again bool
 	// logs are the records of each fn's committed run (Tx.Logger), set
-	// by the writer and written by the caller.
-	logs [][]logged
+	// by the writer and written by the caller; dropped, the blobs each
+	// run dropped (Tx.dropBlob), freed by the caller.
+	logs    [][]logged
+	dropped [][]blobRef
 	// panicked is what a transaction that panicked panicked with: it is
 	// rolled back, and the panic goes on in the caller's goroutine, where
 	// a job's recovery (cron.Recover) or a crash reports it as before.
@@ -124,6 +126,7 @@ func (db *DB) write(ctx context.Context, again bool, fns ...func(*Tx) error) []e
 	}
 	<-req.done
 	req.writeLogs()
+	db.freeDropped(req)
 	if req.panicked != nil {
 		panic(req.panicked)
 	}
