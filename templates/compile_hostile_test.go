@@ -169,3 +169,60 @@ func TestCompiledConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// setStrings sets every string under v, a value of one of the types of
+// the mails' data, to s.
+func setStrings(v reflect.Value, s string) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Struct:
+		if v.Type() == timeType {
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				setStrings(v.Field(i), s)
+			}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			setStrings(v.Elem(), s)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			setStrings(v.Index(i), s)
+		}
+	}
+}
+
+// FuzzCompiledData: every kind's compiled templates write what
+// text/template writes, error included, with every string of its data
+// the text fuzzed, the rest of the data drawn from the seed.
+func FuzzCompiledData(f *testing.F) {
+	for i, s := range []string{"", "javascript:alert(1)", `<a href="x">&amp;'` + "`", "cid:a b%zz", "\xff\x00\r\n/reject",
+		norm.NFD.String("Phản ánh"), "mailto:x@y?a=b&c=%41", "accept"} {
+		f.Add(s, uint64(i))
+	}
+	plain, set := loadWithAndWithout(f, &compiled, func() (*Set, error) { return LoadFor("", routing.Default().Bodies()) })
+	names := slices.Sorted(maps.Keys(kinds))
+	f.Fuzz(func(t *testing.T, s string, seed uint64) {
+		if len(s) > 4000 {
+			return
+		}
+		r := rand.New(rand.NewPCG(seed, 0))
+		for _, name := range names {
+			for _, lang := range kinds[name].langs {
+				v := kinds[name].new()
+				fillHostile(r, reflect.ValueOf(v).Elem(), 0)
+				setStrings(reflect.ValueOf(v).Elem(), s)
+				want, wantErr := plain.render(name, lang, v)
+				got, err := set.render(name, lang, v)
+				if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+					t.Errorf("%s.%s, %q: %v, text/template %v\n%q\n---\n%q", name, lang, s, err, wantErr,
+						got.Text+got.HTML, want.Text+want.HTML)
+				}
+			}
+		}
+	})
+}

@@ -29,7 +29,7 @@ func withEveryKind(mails ...sampleMail) []sampleMail {
 
 // loadWithAndWithout loads the templates through loadSet twice: with the
 // step *on turned off, then on.
-func loadWithAndWithout(t *testing.T, on *bool, loadSet func() (*Set, error)) (without, with *Set) {
+func loadWithAndWithout(t testing.TB, on *bool, loadSet func() (*Set, error)) (without, with *Set) {
 	t.Helper()
 	*on = false
 	without, err := loadSet()
