@@ -91,6 +91,7 @@ func (in Input) Context() Context {
 		Now:                in.At,
 		Rated:              f.Rating != "",
 		Held:               f.Held,
+		ErasedAt:           f.ErasedAt,
 	}
 	if in.Directory != nil {
 		c.Center, c.Bodies = in.Directory.Center().Code, in.Directory.Bodies()

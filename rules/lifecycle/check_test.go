@@ -220,6 +220,13 @@ func TestRefusals(t *testing.T) {
 			mod: withFacts(func(f *lifecycle.Facts) { f.Rating = lifecycle.Satisfied }), want: lifecycle.ErrAlreadyRated},
 		{name: "rate without a rating", action: lifecycle.Rate, from: lifecycle.Published, actor: citizen,
 			mod: func(in *lifecycle.Input) { in.Rating = "4" }, want: lifecycle.ErrNoRating},
+		{name: "hold an erased report", action: lifecycle.Hold, from: lifecycle.Closed, actor: admin,
+			mod: withFacts(func(f *lifecycle.Facts) { f.ErasedAt = at(t, "2026-12-07 02:00").UTC() }), want: lifecycle.ErrErased,
+			msg: "lệnh /hold: dữ liệu cá nhân của phản ánh đã được xóa lúc 02:00 ngày 07/12/2026; không còn gì để giữ lại"},
+		{name: "release on an erased report", action: lifecycle.Release, from: lifecycle.Closed, actor: admin,
+			mod:  withFacts(func(f *lifecycle.Facts) { f.Held, f.Hold, f.ErasedAt = false, "", at(t, "2026-12-07 02:00").UTC() }),
+			want: lifecycle.ErrErased,
+			msg:  "lệnh /release: dữ liệu cá nhân của phản ánh đã được xóa lúc 02:00 ngày 07/12/2026; phản ánh không được giữ lại"},
 		{name: "unknown action", action: "dance", from: lifecycle.Received, actor: receiver, want: lifecycle.ErrUnknownAction},
 		{name: "report for a receiver", action: lifecycle.Report, actor: receiver, want: lifecycle.ErrWrongRole},
 	}

@@ -35,6 +35,7 @@ const (
 	CodeNoRating           Code = "no-rating"            // a rating action without a rating
 	CodeHeld               Code = "held"                 // /hold on a report already held
 	CodeNotHeld            Code = "not-held"             // /release on a report not held
+	CodeErased             Code = "erased"               // /hold, or /release of no hold, on a report whose personal data was erased
 )
 
 // Error is a refusal: nothing changes, and Message — Vietnamese, naming the
@@ -78,6 +79,7 @@ var (
 	ErrNoRating           = &Error{Code: CodeNoRating}
 	ErrHeld               = &Error{Code: CodeHeld}
 	ErrNotHeld            = &Error{Code: CodeNotHeld}
+	ErrErased             = &Error{Code: CodeErased}
 )
 
 func refuse(code Code, format string, args ...any) *Error {

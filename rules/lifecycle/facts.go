@@ -47,6 +47,10 @@ type Facts struct {
 	// past its retention (SPEC 10.5); Hold is the hold's reason.
 	Held bool
 	Hold string
+	// ErasedAt is when the report's personal data was erased (SPEC
+	// 10.5): its data key destroyed, nothing of it left to hold. Zero
+	// while it is kept.
+	ErasedAt time.Time
 	// Deadlines holds the latest deadline of each kind, open or closed, as
 	// store.Tx.Deadlines returns them.
 	Deadlines map[deadline.Kind]Deadline

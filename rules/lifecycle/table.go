@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/routing"
 )
 
@@ -133,6 +134,9 @@ type Context struct {
 	Rated bool
 	// Held is set while an admin's hold keeps the report (SPEC 10.5).
 	Held bool
+	// ErasedAt is when the report's personal data was erased (SPEC
+	// 10.5); zero while it is kept.
+	ErasedAt time.Time
 }
 
 // Check says whether role may do a in state from: nil, or an *Error with
@@ -154,7 +158,9 @@ type Context struct {
 //     text (SPEC 8.3: the Center sends back a result without);
 //   - /extend is allowed before the resolve deadline, at most one request
 //     waiting at a time; /confirm-extension and /deny-extension need one;
-//   - a second rating is refused as already rated.
+//   - a second rating is refused as already rated;
+//   - /hold, and /release of no hold, are refused on a report whose
+//     personal data was erased (SPEC 10.5: nothing is left to hold).
 //
 // Check does not look codes up: Apply does, in the routing table.
 func Check(a Action, from State, role Role, ctx Context) error {
@@ -228,6 +234,8 @@ func guard(a Action, ctx Context) error {
 		return refuse(CodeExtensionPending, "lệnh /extend: đã có đề nghị gia hạn đang chờ Trung tâm xác nhận")
 	case a == Extend && !ctx.ResolveDue.IsZero() && ctx.Now.After(ctx.ResolveDue):
 		return refuse(CodeDeadlinePassed, "lệnh /extend phải gửi trước hạn xử lý (hạn: %s)", when(ctx.ResolveDue, nil))
+	case (a == Hold || a == Release && !ctx.Held) && !ctx.ErasedAt.IsZero():
+		return erasedRefusal(a, ctx.ErasedAt)
 	case a == Hold && ctx.Held:
 		return refuse(CodeHeld, "lệnh /hold: phản ánh đang được giữ lại; gửi /release để bỏ giữ trước")
 	case a == Release && !ctx.Held:
@@ -236,6 +244,18 @@ func guard(a Action, ctx Context) error {
 		return refuse(CodeNoExtensionRequest, "lệnh %s: không có đề nghị gia hạn nào đang chờ xác nhận", a.Command())
 	}
 	return nil
+}
+
+// erasedRefusal refuses a /hold, or a /release of no hold, on a report
+// whose personal data was erased at: a hold keeps a report's data from
+// retention's erasure, and nothing of it is left to keep. A hold an
+// erased report still carries may be released.
+func erasedRefusal(a Action, at time.Time) *Error {
+	what := "không còn gì để giữ lại"
+	if a == Release {
+		what = "phản ánh không được giữ lại"
+	}
+	return refuse(CodeErased, "lệnh %s: dữ liệu cá nhân của phản ánh đã được xóa lúc %s; %s", a.Command(), when(at, calendar.Vietnam), what)
 }
 
 // incompleteReturn refuses a /return that lacks parts, naming them.

@@ -42,7 +42,8 @@ func Usable(role Role, agency string, f Facts, center string) []Action {
 			continue
 		}
 		ctx := Context{ActorAgency: agency, ReportAgency: f.Agency, CoAgencies: f.CoAgencies, Center: center, HasText: true, Files: 1,
-			ResultText: f.Result != "", ExtensionRequested: f.Extension.Requested, Rated: f.Rating != "", Held: f.Held}
+			ResultText: f.Result != "", ExtensionRequested: f.Extension.Requested, Rated: f.Rating != "", Held: f.Held,
+			ErasedAt: f.ErasedAt}
 		if a == Assign || a == Field || a == Unit {
 			ctx.Code = "-" // any code but the Center's
 		}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"haugiang.gov.vn/phananh/rules/lifecycle"
 )
@@ -58,6 +59,8 @@ func TestUsable(t *testing.T) {
 		{"admin", lifecycle.Admin, "", lifecycle.Facts{State: lifecycle.Forwarded, Agency: "dien-luc"}, "/note /hold /status /help /codes"},
 		{"admin, held", lifecycle.Admin, "", lifecycle.Facts{State: lifecycle.Closed, Agency: "dien-luc", Held: true},
 			"/note /release /status /help /codes"},
+		{"admin, erased", lifecycle.Admin, "", lifecycle.Facts{State: lifecycle.Closed, Agency: "dien-luc", ErasedAt: time.Now()},
+			"/note /status /help /codes"},
 		{"handler, no report: every command of the role", lifecycle.Handler, "dien-luc", lifecycle.Facts{},
 			"/return /resolve /extend /clarify /note /status /help /codes"},
 	} {
