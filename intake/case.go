@@ -42,7 +42,7 @@ func factsOf(r store.Report, ds []store.Deadline) lifecycle.Facts {
 		Urgent: r.Urgent, Complex: r.Complex, Confidential: r.Confidential, Secret: r.Secret,
 		CallFailures: r.CallFailures, Rating: lifecycle.Rating(r.Rating), Result: r.Result,
 		Extension: lifecycle.Extension{Requested: r.Extension.Requested, Days: r.Extension.Days, Confirmed: r.Extension.Confirmed},
-		Held:      !r.HeldAt.IsZero(), Hold: r.Hold,
+		Held:      !r.HeldAt.IsZero(), Hold: r.Hold, ErasedAt: r.ErasedAt,
 		Deadlines: map[deadline.Kind]lifecycle.Deadline{},
 	}
 	for _, d := range ds {

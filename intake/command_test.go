@@ -2,6 +2,7 @@ package intake
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/rules/routing"
+	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
 )
 
@@ -318,6 +320,34 @@ func TestAdminHold(t *testing.T) {
 	}
 	if out := w.reply(admin, "/bogiu"); !strings.Contains(out.Reason, "line 1") {
 		t.Errorf("a second /release: %+v", out)
+	}
+}
+
+// TestAdminHoldOnErasedReport: an admin's /hold on a report whose
+// personal data was erased is refused, since nothing of it is left to hold
+// (SPEC 10.5; rules/lifecycle names when it was erased); so is a /release
+// of no hold. The report stays as its erasure left it: not held, with no
+// event of a hold.
+func TestAdminHoldOnErasedReport(t *testing.T) {
+	for _, body := range []string{"/giulai Hồ sơ đang được thanh tra.", "/bogiu"} {
+		t.Run(body, func(t *testing.T) {
+			w := publishedReport(t)
+			allow := func(store.Report, []store.Deadline) error { return nil }
+			e := store.Erasure{At: time.Date(2026, 12, 6, 19, 0, 0, 0, time.UTC), Cause: store.ErasureRequest}
+			if _, err := w.db.Erase(context.Background(), w.code, e, allow); err != nil {
+				t.Fatal(err)
+			}
+			events := len(w.events())
+			if out := w.reply(admin, body); out.Kind != KindCommand || !strings.HasPrefix(out.Reason, "command refused") {
+				t.Errorf("%q on an erased report: %+v, want refused", body, out)
+			}
+			if r := w.report(); !r.HeldAt.IsZero() || r.Hold != "" {
+				t.Errorf("after %q: held at %s, reason %q", body, r.HeldAt, r.Hold)
+			}
+			if es := w.events(); len(es) != events {
+				t.Errorf("after %q: events %+v, want the %d before it", body, es[events:], events)
+			}
+		})
 	}
 }
 
