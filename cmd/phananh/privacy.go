@@ -145,7 +145,7 @@ func runHold(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 Puts an admin's hold on a report (an archive, a dispute): its personal data is kept past the
 retention period, and cannot be erased, until the hold is released with --release. Recorded in the
 report's events and in the access log; prints a JSON line: code, held, held_at, released_at and
-the hold's reason.`, stderr)
+the hold's reason. Refused on a report whose personal data was erased: nothing is left to hold.`, stderr)
 	configPath := fs.String("config", "", "the configuration `file`")
 	reason := fs.String("reason", "", "why the report is held")
 	release := fs.Bool("release", false, "release the hold")
@@ -181,7 +181,8 @@ the hold's reason.`, stderr)
 
 // setHold puts or releases a report's hold, as the admin's /hold and
 // /release do by mail, with its event and its access-log entry, and
-// returns the line that says what it did.
+// returns the line that says what it did. A hold put twice, a release of
+// no hold and a hold on an erased report are refused.
 func setHold(tx *store.Tx, code string, release bool, reason, user string, now time.Time) (holdLine, error) {
 	r, err := tx.Report(code)
 	if err != nil {
@@ -191,6 +192,8 @@ func setHold(tx *store.Tx, code string, release bool, reason, user string, now t
 	line := holdLine{Code: r.Code, Held: !release, HeldAt: rfc3339(now), Reason: reason}
 	action, command := store.AccessHold, "/hold "+reason
 	switch {
+	case !r.ErasedAt.IsZero() && !held:
+		return holdLine{}, erasedHold(r, release)
 	case release && !held:
 		return holdLine{}, fmt.Errorf("report %s is not held", code)
 	case release:
@@ -210,6 +213,17 @@ func setHold(tx *store.Tx, code string, release bool, reason, user string, now t
 		return holdLine{}, err
 	}
 	return line, tx.LogAccess(store.Access{At: now, Action: action, ReportID: r.ID, OSUser: user, Reason: reason})
+}
+
+// erasedHold refuses a hold, or the release of no hold, on a report whose
+// personal data was erased: a hold keeps a report's data from retention's
+// erasure (SPEC 10.5), and nothing of it is left to keep — not even the
+// hold's reason, which could no longer be sealed.
+func erasedHold(r store.Report, release bool) error {
+	if release {
+		return fmt.Errorf("report %s was erased at %s: it is not held, and nothing is left to keep", r.Code, rfc3339(r.ErasedAt))
+	}
+	return fmt.Errorf("report %s was erased at %s: nothing is left to hold", r.Code, rfc3339(r.ErasedAt))
 }
 
 type accessLine struct {

@@ -366,3 +366,49 @@ func TestHoldAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestHoldOnErasedReport: `phananh hold` on a report whose personal data
+// was erased is refused on stderr with exit 1, naming when it was erased,
+// since nothing of it is left to hold (SPEC 10.5); so is a release, the
+// report holding no hold. Nothing is printed, and the report stays
+// unheld, as show says.
+func TestHoldOnErasedReport(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "phananh.toml", "[security]\nrequire_authentication_results = false\n"+testOperators)
+	mustRun(t, "ingest", "--config", cfg, writeFile(t, dir, "r.eml", citizenReport(1, "an@example.com")))
+	const code = "PA-2026-000001"
+	a, err := openApp(t.Context(), cfg, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Erased as retention would once the report ended: the check is not
+	// what this test is about.
+	allow := func(store.Report, []store.Deadline) error { return nil }
+	e := store.Erasure{At: time.Date(2026, 12, 6, 19, 0, 0, 0, time.UTC), Cause: store.ErasureRequest, Reason: "đơn số 2/2026"}
+	_, err = a.db.Erase(t.Context(), code, e, allow)
+	a.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		err  string
+	}{
+		{name: "hold", args: []string{"--reason", "khiếu nại đang giải quyết"},
+			err: "report " + code + " was erased at 2026-12-07T02:00:00+07:00: nothing is left to hold"},
+		{name: "release", args: []string{"--release"},
+			err: "report " + code + " was erased at 2026-12-07T02:00:00+07:00: it is not held, and nothing is left to keep"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, exit := run(t, append([]string{"hold", "--config", cfg, code}, tt.args...)...)
+			if exit != exitFailed || !strings.Contains(errOut, tt.err) || out != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, nothing printed, %q", exit, out, errOut, exitFailed, tt.err)
+			}
+			var s map[string]any
+			if err := json.Unmarshal([]byte(mustRun(t, "show", "--config", cfg, code)), &s); err != nil || s["held"] != false {
+				t.Errorf("show after the refused %s: held %v (%v)", tt.name, s["held"], err)
+			}
+		})
+	}
+}
