@@ -197,3 +197,70 @@ func TestWriteToRestoredErasedReport(t *testing.T) {
 		t.Error(f)
 	}
 }
+
+// TestHoldOnErasedReport: a report whose data key was destroyed reads as
+// erased, as of the key's destruction, even from a database restored from
+// a backup older than the erasure; and a hold put on it is refused with
+// ErrErased rather than stored without its reason, which nothing may seal
+// any more (SPEC 10.5: nothing is left to hold).
+func TestHoldOnErasedReport(t *testing.T) {
+	erasedAt := time.Date(2026, 12, 6, 19, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name string
+		// erase erases the report r of db and returns the database to
+		// hold it in.
+		erase func(t *testing.T, db *DB, dir string, r Report) *DB
+	}{
+		{name: "erased", erase: func(t *testing.T, db *DB, _ string, r Report) *DB {
+			if _, err := db.Erase(context.Background(), r.Code, Erasure{At: erasedAt, Cause: ErasureRequest}, allowAll); err != nil {
+				t.Fatal(err)
+			}
+			return db
+		}},
+		{name: "restored from before the erasure", erase: func(t *testing.T, db *DB, dir string, r Report) *DB {
+			ctx := context.Background()
+			backup := filepath.Join(t.TempDir(), "backup")
+			if err := db.Backup(ctx, backup); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Erase(ctx, r.Code, Erasure{At: erasedAt, Cause: ErasureRequest}, allowAll); err != nil {
+				t.Fatal(err)
+			}
+			old, err := Open(ctx, Options{Path: filepath.Join(backup, "phananh.db"), DataDir: filepath.Join(backup, "data"),
+				KeysPath: filepath.Join(dir, "phananh-keys.db"), Key: testKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { old.Close() })
+			return old
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			db := openTest(t, dir, testKey)
+			r, _ := newReport(t, db, sample(time.Now()), "ảnh")
+			closeReport(t, db, r.Code, time.Now())
+			db = c.erase(t, db, dir, r)
+			ctx := context.Background()
+			err := db.Write(ctx, func(tx *Tx) error {
+				r, err := tx.Report(r.Code)
+				if err != nil {
+					return err
+				}
+				if !r.ErasedAt.Equal(erasedAt) {
+					t.Errorf("the report reads erased at %v, want %v", r.ErasedAt, erasedAt)
+				}
+				r.Hold, r.HeldAt = "khiếu nại đang giải quyết", time.Now()
+				return tx.UpdateReport(r, time.Now())
+			})
+			if !errors.Is(err, ErrErased) {
+				t.Errorf("a hold on the erased report: %v, want ErrErased", err)
+			}
+			var held *int64
+			db.Read(ctx, func(tx *Tx) error { return tx.queryRow(`SELECT held_at FROM reports WHERE id = ?`, r.ID).Scan(&held) })
+			if held != nil {
+				t.Errorf("the erased report is held since %d", *held)
+			}
+		})
+	}
+}

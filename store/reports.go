@@ -60,7 +60,9 @@ type Report struct {
 	// Extension is the state of a complex-case extension (Art 8.3).
 	Extension Extension
 	// ErasedAt is when the report's personal data was last destroyed
-	// (SPEC 10.5): its texts read as "" since. Zero when never.
+	// (SPEC 10.5): its texts read as "" since. Zero when never. A
+	// database restored from a backup older than the erasure reads it
+	// from the key store, which recorded when the key was destroyed.
 	ErasedAt time.Time
 	// ClosedAt is when the report last reached an end — published,
 	// closed or rejected — from which its retention counts; zero while it
@@ -267,6 +269,9 @@ func (t *Tx) scanReport(row *sql.Row, name string) (Report, error) {
 	if err != nil {
 		return r, err
 	}
+	if r.ErasedAt.IsZero() && k.erased {
+		r.ErasedAt = k.destroyedAt // a database older than the erasure: its key is gone all the same
+	}
 	if r.Hold, err = k.open("reports", "hold", r.ID, hold); err != nil {
 		return r, err
 	}
@@ -323,7 +328,8 @@ func (t *Tx) SetUndeliverable(reportID int64, at time.Time) error {
 // and updated_at = at; and closed_at = at when the state reaches an end
 // (published, closed, rejected) from another, none when it leaves the ends.
 // What the citizen sent (text, contact, received time, the intake
-// proposal) never changes.
+// proposal) never changes. A hold put on a report whose personal data was
+// erased fails with ErrErased (SPEC 10.5: nothing is left to hold).
 func (t *Tx) UpdateReport(r Report, at time.Time) error {
 	var resultMsg any
 	if r.ResultMessageID != 0 {
@@ -332,6 +338,10 @@ func (t *Tx) UpdateReport(r Report, at time.Time) error {
 	k, err := t.keyFor(r.ID)
 	if err != nil {
 		return fmt.Errorf("store: update report %s: %w", r.Code, err)
+	}
+	if r.Hold != "" && k.keepsNothing() {
+		// Its reason could not be kept, and there is nothing left to hold.
+		return fmt.Errorf("store: update report %s: hold: %w", r.Code, ErrErased)
 	}
 	res, err := t.exec(updateReport,
 		r.State, r.Routing.Field, r.Routing.Unit, r.Routing.Agency, r.Routing.Rule, k.seal("reports", "why", r.ID, r.Routing.Why),
