@@ -156,6 +156,12 @@ const DefaultAnswersPerHour = 30
 // to their message and, for an answer about a report, in their
 // conversation about it (thread.Answer). Past the hourly cap of answers to one operator (SPEC
 // 7.3: even when authentic) it is recorded as suppressed, not sent.
+//
+// An answer about a report whose personal data was erased goes as mail
+// about no report, in reply to the operator's message only: the operator
+// is answered (SPEC 7.1), and nothing more is kept about the report (SPEC
+// 10.5) — the store records mail about an erased report suppressed, and
+// mail about no report is emptied by its retention.
 func (a *answers) write(tx *store.Tx, in *incoming, op Operator, r *store.Report, kind string, data any, files []store.MailFile) error {
 	b, err := json.Marshal(data)
 	if err != nil {
@@ -163,7 +169,7 @@ func (a *answers) write(tx *store.Tx, in *incoming, op Operator, r *store.Report
 	}
 	m := store.Mail{Kind: kind, To: op.Email, Role: op.Role, Lang: templates.Vietnamese, Data: b, Attachments: files,
 		InReplyTo: in.msg.MessageID, References: in.msg.References}
-	if r != nil {
+	if r != nil && r.ErasedAt.IsZero() {
 		m.ReportID, m.ReportCode = r.ID, r.Code
 		m.ReplyTo = a.addrs.operator(r.ID, op.Email, in.now)
 		prior, err := tx.ReportMail(r.ID)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -346,6 +347,40 @@ func TestAdminHoldOnErasedReport(t *testing.T) {
 			}
 			if es := w.events(); len(es) != events {
 				t.Errorf("after %q: events %+v, want the %d before it", body, es[events:], events)
+			}
+		})
+	}
+}
+
+// TestAnswerAboutErasedReport: an operator's command about a report whose
+// personal data was erased is answered (SPEC 7.1: one reply naming each
+// refused line), though nothing more is kept about the report (SPEC 10.5):
+// the answer goes as mail about no report, which the retention of such
+// mail empties, and the report gets no data key again.
+func TestAnswerAboutErasedReport(t *testing.T) {
+	for _, c := range []struct{ body, kind string }{
+		{"/giulai Hồ sơ đang được thanh tra.", "refused"},
+		{"/tinhtrang", "status"},
+	} {
+		t.Run(c.body, func(t *testing.T) {
+			w := publishedReport(t)
+			allow := func(store.Report, []store.Deadline) error { return nil }
+			e := store.Erasure{At: time.Date(2026, 12, 6, 19, 0, 0, 0, time.UTC), Cause: store.ErasureRequest}
+			if _, err := w.db.Erase(context.Background(), w.code, e, allow); err != nil {
+				t.Fatal(err)
+			}
+			mark := 0
+			w.sentSince(&mark)
+			w.reply(admin, c.body)
+			got := w.sentSince(&mark)
+			if owed(got) != c.kind+"→"+admin {
+				t.Fatalf("%q on an erased report owes %q, want its answer to the operator", c.body, owed(got))
+			}
+			if got[0].ReportID != 0 {
+				t.Errorf("the answer is queued as mail about report #%d, which keeps nothing", got[0].ReportID)
+			}
+			if _, err := w.db.Erase(context.Background(), w.code, e, allow); !errors.Is(err, store.ErrErased) {
+				t.Errorf("erasing the report again: %v, want ErrErased (no new data key)", err)
 			}
 		})
 	}
