@@ -67,7 +67,10 @@ type state struct {
 	texts      []textPart
 	charset    string // charset of the first text part: the hint for raw 8-bit headers
 	report     *DSN   // set inside a multipart/report delivery-status
-	captures   map[string]*capture
+	// split is the boundary by which walkTree reads the parts of the
+	// multipart just visited, "" when it reads none.
+	split    string
+	captures map[string]*capture
 }
 
 func (st *state) note(format string, args ...any) {
@@ -81,7 +84,7 @@ func (p *parser) message(br *bufio.Reader, depth int) (*Message, error) {
 		return nil, err
 	}
 	st := &state{m: &Message{Notes: notes}, depth: depth, containers: map[string]string{}, captures: map[string]*capture{}}
-	ent, entErr := message.New(message.Header{Header: h}, body)
+	ent, entErr := newEntity(h, body)
 	if ent == nil {
 		return nil, fmt.Errorf("reading the message body: %w", entErr)
 	}
@@ -100,14 +103,7 @@ func (p *parser) message(br *bufio.Reader, depth int) (*Message, error) {
 // broken MIME structure ends the walk with a note: the parts read so far
 // are kept.
 func (p *parser) walk(st *state, ent *message.Entity, prefix []int, entErr error) error {
-	root := true
-	err := ent.Walk(func(path []int, e *message.Entity, err error) error {
-		if root {
-			err, root = entErr, false
-		}
-		full := append(append([]int{}, prefix...), path...)
-		return p.part(st, full, e, err)
-	})
+	err := p.walkTree(st, ent, prefix, entErr)
 	switch {
 	case err == nil:
 		return nil
@@ -118,6 +114,49 @@ func (p *parser) walk(st *state, ent *message.Entity, prefix []int, entErr error
 	}
 	st.note("MIME structure broken, later parts lost: %s", shorten(err.Error()))
 	return nil
+}
+
+// walkTree is go-message's Entity.Walk, p.part called on ent and on each
+// of its parts, depth first, with two differences: a part is made by
+// newEntity, and the parts of a multipart are read only when p.part asks
+// for them (state.split), which is where go-message reads them too (see
+// multipart). A failure of the multipart structure is returned; a part's
+// unknown transfer encoding or charset is given to p.part with the part.
+func (p *parser) walkTree(st *state, ent *message.Entity, prefix []int, entErr error) error {
+	var (
+		readers []*textproto.MultipartReader
+		path    []int
+	)
+	e, err := ent, entErr
+	for {
+		if e == nil {
+			if len(readers) == 0 {
+				return nil
+			}
+			part, perr := readers[len(readers)-1].NextPart()
+			if perr == io.EOF { // as go-message compares it
+				readers, path = readers[:len(readers)-1], path[:len(path)-1]
+				continue
+			}
+			if perr != nil {
+				return perr
+			}
+			e, err = newEntity(part.Header, part)
+			path[len(path)-1]++
+		}
+		st.split = ""
+		if err := p.part(st, append(append([]int{}, prefix...), path...), e, err); err != nil {
+			return err
+		}
+		// Read and cleared at once: a walk inside p.part (walkChildren)
+		// sets it for its own parts.
+		if split := st.split; split != "" {
+			st.split = ""
+			readers = append(readers, textproto.NewMultipartReader(e.Body, split))
+			path = append(path, -1)
+		}
+		e = nil
+	}
 }
 
 // ErrSink is wrapped by the error Read returns when the sink fails (a full
@@ -189,15 +228,16 @@ func (p *parser) multipart(st *state, path []int, e *message.Entity, mt string, 
 			st.report = &DSN{}
 		}
 	}
-	// go-message gives a multipart reader (e.MultipartReader) to an
-	// entity whose Content-Type, as it parses it, is multipart/*: asking
-	// it would build one to be dropped.
+	// Split as go-message's Entity.Walk would: when its own parse of
+	// the Content-Type is multipart/* with a boundary (walkTree reads
+	// the parts by st.split).
 	goType, goParams, _ := e.Header.ContentType()
 	goMultipart := strings.HasPrefix(goType, "multipart/")
 	if goMultipart && goParams["boundary"] != "" {
 		c := &capture{max: captureBytes}
 		st.captures[key] = c
 		e.Body = io.TeeReader(e.Body, c)
+		st.split = goParams["boundary"]
 		return nil
 	}
 	boundary := params["boundary"]
@@ -212,12 +252,6 @@ func (p *parser) multipart(st *state, path []int, e *message.Entity, mt string, 
 		ne, _ := message.New(h, e.Body)
 		st.note("malformed %s header repaired", mt)
 		err = p.walkChildren(st, ne, path)
-	}
-	if goMultipart {
-		// go-message would split the body again with its empty
-		// boundary and fail: give it a multipart without parts.
-		empty, _ := message.NewMultipart(message.Header{}, nil)
-		e.Body = empty.Body
 	}
 	return err
 }
