@@ -361,6 +361,7 @@ func TestAnswerAboutErasedReport(t *testing.T) {
 	for _, c := range []struct{ body, kind string }{
 		{"/giulai Hồ sơ đang được thanh tra.", "refused"},
 		{"/tinhtrang", "status"},
+		{"/ghichu Đã kiểm tra lại hiện trường.", "refused"},
 	} {
 		t.Run(c.body, func(t *testing.T) {
 			w := publishedReport(t)
@@ -371,10 +372,14 @@ func TestAnswerAboutErasedReport(t *testing.T) {
 			}
 			mark := 0
 			w.sentSince(&mark)
+			events := len(w.events())
 			w.reply(admin, c.body)
 			got := w.sentSince(&mark)
 			if owed(got) != c.kind+"→"+admin {
 				t.Fatalf("%q on an erased report owes %q, want its answer to the operator", c.body, owed(got))
+			}
+			if c.kind == "refused" && len(w.events()) != events {
+				t.Errorf("%q on an erased report recorded an event: %+v", c.body, w.events()[events:])
 			}
 			if got[0].ReportID != 0 {
 				t.Errorf("the answer is queued as mail about report #%d, which keeps nothing", got[0].ReportID)

@@ -227,6 +227,18 @@ func TestRefusals(t *testing.T) {
 			mod:  withFacts(func(f *lifecycle.Facts) { f.Held, f.Hold, f.ErasedAt = false, "", at(t, "2026-12-07 02:00").UTC() }),
 			want: lifecycle.ErrErased,
 			msg:  "lệnh /release: dữ liệu cá nhân của phản ánh đã được xóa lúc 02:00 ngày 07/12/2026; phản ánh không được giữ lại"},
+		{name: "note on an erased report", action: lifecycle.Note, from: lifecycle.Closed, actor: admin,
+			mod: withFacts(func(f *lifecycle.Facts) { f.ErasedAt = at(t, "2026-12-07 02:00").UTC() }), want: lifecycle.ErrErased,
+			msg: "lệnh /note: dữ liệu cá nhân của phản ánh đã được xóa lúc 02:00 ngày 07/12/2026; không thể lưu thêm nội dung về phản ánh này"},
+		{name: "note without text on an erased report", action: lifecycle.Note, from: lifecycle.Closed, actor: admin,
+			mod: func(in *lifecycle.Input) {
+				in.Text = ""
+				in.Facts.ErasedAt = at(t, "2026-12-07 02:00").UTC()
+			}, want: lifecycle.ErrErased},
+		{name: "clarify an erased report", action: lifecycle.Clarify, from: lifecycle.Published, actor: handler,
+			mod: withFacts(func(f *lifecycle.Facts) { f.ErasedAt = at(t, "2026-12-07 02:00").UTC() }), want: lifecycle.ErrErased},
+		{name: "escalate an erased report", action: lifecycle.Escalate, from: lifecycle.Closed, actor: approver,
+			mod: withFacts(func(f *lifecycle.Facts) { f.ErasedAt = at(t, "2026-12-07 02:00").UTC() }), want: lifecycle.ErrErased},
 		{name: "unknown action", action: "dance", from: lifecycle.Received, actor: receiver, want: lifecycle.ErrUnknownAction},
 		{name: "report for a receiver", action: lifecycle.Report, actor: receiver, want: lifecycle.ErrWrongRole},
 	}

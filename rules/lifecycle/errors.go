@@ -35,7 +35,7 @@ const (
 	CodeNoRating           Code = "no-rating"            // a rating action without a rating
 	CodeHeld               Code = "held"                 // /hold on a report already held
 	CodeNotHeld            Code = "not-held"             // /release on a report not held
-	CodeErased             Code = "erased"               // /hold, or /release of no hold, on a report whose personal data was erased
+	CodeErased             Code = "erased"               // a command with a text, or /release of no hold, on a report whose personal data was erased
 )
 
 // Error is a refusal: nothing changes, and Message — Vietnamese, naming the

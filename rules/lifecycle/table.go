@@ -159,8 +159,10 @@ type Context struct {
 //   - /extend is allowed before the resolve deadline, at most one request
 //     waiting at a time; /confirm-extension and /deny-extension need one;
 //   - a second rating is refused as already rated;
-//   - /hold, and /release of no hold, are refused on a report whose
-//     personal data was erased (SPEC 10.5: nothing is left to hold).
+//   - the commands that carry a text (/note, /clarify, /escalate,
+//     /hold), and /release of no hold, are refused on a report whose
+//     personal data was erased (SPEC 10.5: nothing more is kept about
+//     it, nothing is left to hold).
 //
 // Check does not look codes up: Apply does, in the routing table.
 func Check(a Action, from State, role Role, ctx Context) error {
@@ -213,6 +215,8 @@ func otherAgency(a Action) error {
 
 func guard(a Action, ctx Context) error {
 	switch {
+	case (slices.Contains(textActions, a) || a == Release && !ctx.Held) && !ctx.ErasedAt.IsZero():
+		return erasedRefusal(a, ctx.ErasedAt)
 	case slices.Contains(textActions, a) && !ctx.HasText:
 		return refuse(CodeMissingText, "lệnh %s cần nội dung: ghi sau lệnh, hoặc ở các dòng dưới lệnh", a.Command())
 	case a == Return && len(ctx.ReturnMissing) > 0:
@@ -234,8 +238,6 @@ func guard(a Action, ctx Context) error {
 		return refuse(CodeExtensionPending, "lệnh /extend: đã có đề nghị gia hạn đang chờ Trung tâm xác nhận")
 	case a == Extend && !ctx.ResolveDue.IsZero() && ctx.Now.After(ctx.ResolveDue):
 		return refuse(CodeDeadlinePassed, "lệnh /extend phải gửi trước hạn xử lý (hạn: %s)", when(ctx.ResolveDue, nil))
-	case (a == Hold || a == Release && !ctx.Held) && !ctx.ErasedAt.IsZero():
-		return erasedRefusal(a, ctx.ErasedAt)
 	case a == Hold && ctx.Held:
 		return refuse(CodeHeld, "lệnh /hold: phản ánh đang được giữ lại; gửi /release để bỏ giữ trước")
 	case a == Release && !ctx.Held:
@@ -246,13 +248,18 @@ func guard(a Action, ctx Context) error {
 	return nil
 }
 
-// erasedRefusal refuses a /hold, or a /release of no hold, on a report
-// whose personal data was erased at: a hold keeps a report's data from
-// retention's erasure, and nothing of it is left to keep. A hold an
-// erased report still carries may be released.
+// erasedRefusal refuses, on a report whose personal data was erased at, a
+// command that carries a text (SPEC 10.5: nothing more is kept about the
+// report, and a note, a clarification or an escalation's grounds would
+// be dropped unsaid) or a /release of no hold: a hold keeps a report's
+// data from retention's erasure, and nothing of it is left to keep. A
+// hold an erased report still carries may be released.
 func erasedRefusal(a Action, at time.Time) *Error {
-	what := "không còn gì để giữ lại"
-	if a == Release {
+	what := "không thể lưu thêm nội dung về phản ánh này"
+	switch a {
+	case Hold:
+		what = "không còn gì để giữ lại"
+	case Release:
 		what = "phản ánh không được giữ lại"
 	}
 	return refuse(CodeErased, "lệnh %s: dữ liệu cá nhân của phản ánh đã được xóa lúc %s; %s", a.Command(), when(at, calendar.Vietnam), what)

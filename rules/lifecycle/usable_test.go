@@ -60,7 +60,9 @@ func TestUsable(t *testing.T) {
 		{"admin, held", lifecycle.Admin, "", lifecycle.Facts{State: lifecycle.Closed, Agency: "dien-luc", Held: true},
 			"/note /release /status /help /codes"},
 		{"admin, erased", lifecycle.Admin, "", lifecycle.Facts{State: lifecycle.Closed, Agency: "dien-luc", ErasedAt: time.Now()},
-			"/note /status /help /codes"},
+			"/status /help /codes"},
+		{"handler, published, erased", lifecycle.Handler, "dien-luc",
+			lifecycle.Facts{State: lifecycle.Published, Agency: "dien-luc", ErasedAt: time.Now()}, "/status /help /codes"},
 		{"handler, no report: every command of the role", lifecycle.Handler, "dien-luc", lifecycle.Facts{},
 			"/return /resolve /extend /clarify /note /status /help /codes"},
 	} {
