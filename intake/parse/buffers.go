@@ -14,9 +14,6 @@ var (
 	readers  = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 32<<10) }}
 	heads    = sync.Pool{New: func() any { b := make([]byte, headBytes); return &b }}
 	copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
-	// headerReaders read a repaired header block (see readHeaderBlock),
-	// with bufio's default size.
-	headerReaders = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
 	// captureBufs keep the start of a multipart body (see capture):
 	// go-message's first read of it, its reader's 4 KB.
 	captureBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}

@@ -16,9 +16,14 @@ import (
 // returns the header and the body reader; the body starts right after the
 // blank line, or at the first line that cannot belong to a header when the
 // message has none.
+//
+// The repaired fields are given to the header as they are made (see
+// fieldBlock), not written out and parsed again by textproto.ReadHeader:
+// the header is the one ReadHeader made of the repaired block, field for
+// field, key, value and raw bytes.
 func readHeaderBlock(br *bufio.Reader, lim Limits) (textproto.Header, io.Reader, []string, error) {
 	var (
-		fixed  bytes.Buffer
+		fixed  fieldBlock
 		notes  []string
 		size   int64
 		fields int
@@ -49,20 +54,18 @@ func readHeaderBlock(br *bufio.Reader, lim Limits) (textproto.Header, io.Reader,
 					break
 				}
 				fields++
+				fixed.field(content)
+				break
 			}
-			fixed.Write(content)
-			fixed.WriteByte('\n')
+			fixed.continued(nil, content)
 		case validKey(content):
 			if fields++; fields > lim.MaxHeaderFields {
 				return textproto.Header{}, nil, nil, limitError("header fields", int64(lim.MaxHeaderFields))
 			}
-			fixed.Write(content)
-			fixed.WriteByte('\n')
+			fixed.field(content)
 		case fields > 0:
 			notes = append(notes, "header line without a field name joined to the previous field")
-			fixed.WriteByte(' ')
-			fixed.Write(content)
-			fixed.WriteByte('\n')
+			fixed.continued([]byte(" "), content)
 		default:
 			notes = append(notes, "message without a header")
 			body = io.MultiReader(bytes.NewReader(line), br)
@@ -76,33 +79,65 @@ func readHeaderBlock(br *bufio.Reader, lim Limits) (textproto.Header, io.Reader,
 			break
 		}
 	}
-	fixed.WriteByte('\n')
-	hr := headerReaders.Get().(*bufio.Reader)
-	hr.Reset(&fixed)
-	h, err := textproto.ReadHeader(hr) // the fields are copies of its bytes
-	hr.Reset(nil)
-	headerReaders.Put(hr)
-	if err != nil {
-		// The repaired block is well-formed by construction; keep what
-		// was read if go-message still disagrees.
-		notes = append(notes, "header partly unreadable")
-	}
-	return h, body, notes, nil
+	return fixed.header(), body, notes, nil
 }
 
-// readLine reads one line (with its LF) of at most max bytes.
-func readLine(br *bufio.Reader, max int64) ([]byte, error) {
-	var line []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		line = append(line, chunk...)
-		if int64(len(line)) > max {
-			return line, ErrLimit
-		}
-		if !errors.Is(err, bufio.ErrBufferFull) {
-			return line, err
-		}
+// fieldBlock gathers a repaired header's fields, each as the raw bytes
+// textproto.ReadHeader keeps of a field: its lines, each ended by CRLF, a
+// continuation line starting with a space or a tab. Every line given
+// starts a field (field: a line with a valid key, so with no white space
+// first) or continues one (continued: with white space first), has no
+// line ending and holds no CR (the input's line endings are LF), which is
+// what lets the header be made without reading the lines again.
+type fieldBlock struct {
+	buf    []byte
+	starts []int // where each field starts in buf
+}
+
+// field starts a field with line.
+func (b *fieldBlock) field(line []byte) {
+	b.starts = append(b.starts, len(b.buf))
+	b.buf = append(append(b.buf, line...), '\r', '\n')
+}
+
+// continued adds prefix and line to the last field as a line of its own.
+func (b *fieldBlock) continued(prefix, line []byte) {
+	b.buf = append(append(append(b.buf, prefix...), line...), '\r', '\n')
+}
+
+// header returns the fields as a header: the key and value of each are
+// those ReadHeader reads from its raw bytes (Header.AddRaw), whose bytes
+// are a slice of one buffer, with no room to grow into the next field.
+// They are added last first: a header holds its fields in the reverse of
+// their order in the message, as ReadHeader leaves them.
+func (b *fieldBlock) header() textproto.Header {
+	var h textproto.Header
+	end := len(b.buf)
+	for i := len(b.starts) - 1; i >= 0; i-- {
+		start := b.starts[i]
+		h.AddRaw(b.buf[start:end:end])
+		end = start
 	}
+	return h
+}
+
+// readLine reads one line (with its LF) of at most max bytes. A line
+// that fits br's buffer is returned from it, not copied: it is valid until
+// br is read again.
+func readLine(br *bufio.Reader, max int64) ([]byte, error) {
+	chunk, err := br.ReadSlice('\n')
+	line := chunk
+	for errors.Is(err, bufio.ErrBufferFull) && int64(len(line)) <= max {
+		if len(line) == len(chunk) {
+			line = append([]byte(nil), chunk...)
+		}
+		chunk, err = br.ReadSlice('\n')
+		line = append(line, chunk...)
+	}
+	if int64(len(line)) > max {
+		return line, ErrLimit
+	}
+	return line, err
 }
 
 // validKey reports whether line starts with a header field name and a
