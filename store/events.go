@@ -39,11 +39,7 @@ func (t *Tx) AppendEvent(reportID int64, e Event) error {
 	}
 	var detail []byte
 	if len(e.Detail) > 0 {
-		b, err := json.Marshal(e.Detail)
-		if err != nil {
-			return fmt.Errorf("store: event detail: %w", err)
-		}
-		detail = k.seal("events", "detail", id, string(b))
+		detail = k.seal("events", "detail", id, string(appendDetail(nil, e.Detail)))
 	}
 	var msg any
 	if e.MessageID != 0 {
