@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -267,6 +268,36 @@ func BenchmarkArchiveSent(b *testing.B) {
 		}
 		if _, err := archiveTo(batch, body); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestSentLineAsInfo holds the line logSent writes of a mail sent to the
+// line Logger.Info writes with the same fields, with the text and JSON
+// handlers the daemon logs with, and to nothing at a level above Info.
+func TestSentLineAsInfo(t *testing.T) {
+	m := store.Mail{ID: 42, Kind: "triage", ReportCode: "PA-2026-000001", Role: "receiver"}
+	noTime := func(groups []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey && len(groups) == 0 {
+			return slog.Attr{}
+		}
+		return a
+	}
+	for _, c := range []struct {
+		name string
+		make func(io.Writer, *slog.HandlerOptions) slog.Handler
+	}{
+		{"text", func(w io.Writer, o *slog.HandlerOptions) slog.Handler { return slog.NewTextHandler(w, o) }},
+		{"json", func(w io.Writer, o *slog.HandlerOptions) slog.Handler { return slog.NewJSONHandler(w, o) }},
+	} {
+		for _, level := range []slog.Level{slog.LevelInfo, slog.LevelWarn} {
+			var got, want bytes.Buffer
+			opts := &slog.HandlerOptions{Level: level, ReplaceAttr: noTime}
+			(&Worker{Log: slog.New(c.make(&got, opts))}).logSent(m)
+			slog.New(c.make(&want, opts)).Info("mail sent", "mail", m.ID, "kind", m.Kind, "report", m.ReportCode, "role", m.Role)
+			if got.String() != want.String() {
+				t.Errorf("%s, level %v: %q, want %q", c.name, level, got.String(), want.String())
+			}
 		}
 	}
 }
