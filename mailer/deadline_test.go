@@ -104,6 +104,46 @@ func TestStopShortensTheScanWait(t *testing.T) {
 	}
 }
 
+// TestStopShortensTheScanWaitOfALaterMail: the stop shortens the wait for
+// the answer to a mail's ending dot on a session that has sent mails
+// before under the same context, whether the daemon stops during that
+// wait or before the mail is sent.
+func TestStopShortensTheScanWaitOfALaterMail(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		cancel func(context.CancelFunc) // after the first mail
+	}{
+		{"stop while waiting", func(cancel context.CancelFunc) { time.AfterFunc(200*time.Millisecond, cancel) }},
+		{"stop before the mail", func(cancel context.CancelFunc) { cancel() }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			srv := serve(t, script{stall: -1, dotAnswer: -1, answered: 1})
+			s := srv.open(t, 300*time.Millisecond, false)
+			defer s.close()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			env := &smtpEnvelope{from: "phananh@haugiang.gov.vn", rcpts: []string{"dan@example.com"}}
+			if err := s.send(ctx, env, largeMail(4<<10), nil); err != nil {
+				t.Fatalf("first mail: %v", err)
+			}
+			srv.wait(t)
+			c.cancel(cancel)
+			start := time.Now()
+			err := s.send(ctx, env, largeMail(4<<10), nil)
+			took := time.Since(start)
+			var serr *sendError
+			if !errors.As(err, &serr) || serr.stage != "end of data" || !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Errorf("send: %v; want a timeout at the end of data", err)
+			}
+			if took > 10*time.Second {
+				t.Errorf("the stop waited %v for the server's answer; want about the timeout (300ms)", took)
+			}
+		})
+	}
+}
+
 // TestIdleSessionQuits: a session closed after standing idle longer than
 // its timeout still says QUIT: the deadline of its last wait has passed,
 // and QUIT is given a wait of its own.

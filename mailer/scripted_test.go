@@ -20,8 +20,10 @@ type script struct {
 	slow  bool
 	stall int
 	// dotAnswer is how long the server takes to answer the ending dot (it
-	// scans the mail); negative: it never answers.
+	// scans the mail); negative: it never answers, but for the first
+	// answered mails' (at once).
 	dotAnswer time.Duration
+	answered  int
 }
 
 // scriptedServer is an SMTP server for one session of the session's tests:
@@ -65,7 +67,7 @@ func (srv *scriptedServer) session(c net.Conn, sc script) {
 	slow := &slowReader{r: c, slow: sc.slow, stall: sc.stall}
 	r := bufio.NewReaderSize(slow, 4096)
 	fmt.Fprint(c, "220 localhost ESMTP\r\n")
-	mail := false
+	mail, taken := false, 0
 	for {
 		line, err := r.ReadString('\n')
 		if err != nil {
@@ -87,14 +89,17 @@ func (srv *scriptedServer) session(c net.Conn, sc script) {
 			ended := readData(r)
 			slow.data = false
 			srv.ended <- ended
-			if ended == "stalled" || (ended == "taken" && sc.dotAnswer < 0) {
+			if ended == "taken" {
+				taken++
+			}
+			if ended == "stalled" || (ended == "taken" && sc.dotAnswer < 0 && taken > sc.answered) {
 				<-srv.done // the connection stays open, unread or unanswered
 				return
 			}
 			if ended != "taken" {
 				return
 			}
-			time.Sleep(sc.dotAnswer)
+			time.Sleep(max(sc.dotAnswer, 0))
 			fmt.Fprint(c, "250 taken\r\n")
 		default:
 			fmt.Fprint(c, "250 OK\r\n")

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/textproto"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/wneessen/go-mail/smtp"
@@ -42,6 +44,34 @@ type session struct {
 	// ahead is the envelope sent behind the last mail's data, whose
 	// replies are not read yet: the next mail's.
 	ahead *smtpEnvelope
+	// ext is what the server offers, read from its EHLO reply once
+	// (extensions).
+	ext *extensions
+	// watched is the Done channel of the context whose end shortens the
+	// wait for a mail's ending dot (watch), unwatch its registration's
+	// stop, and ending says that the session waits for that reply.
+	watched <-chan struct{}
+	unwatch func() bool
+	ending  atomic.Bool
+}
+
+// extensions are the SMTP extensions a session uses that the server
+// offers.
+type extensions struct {
+	pipelining, eightBit, utf8 bool
+}
+
+// extensions returns what the server offers, asked of the client once a
+// session: the server's EHLO reply is read when the session opens, and
+// its map would be looked up, with a name made upper case, for every mail.
+func (s *session) extensions() *extensions {
+	if s.ext == nil {
+		s.ext = &extensions{}
+		s.ext.pipelining, _ = s.c.Extension("PIPELINING")
+		s.ext.eightBit, _ = s.c.Extension("8BITMIME")
+		s.ext.utf8, _ = s.c.Extension("SMTPUTF8")
+	}
+	return s.ext
 }
 
 // smtpEnvelope is what a mail's MAIL and RCPT commands say: its sender, its
@@ -86,6 +116,9 @@ func (s *session) flush() error {
 // passed when it was idle), at most the session's timeout, so that a
 // silent server holds a stop for no longer.
 func (s *session) close() {
+	if s.unwatch != nil {
+		s.unwatch()
+	}
 	if !s.broken && s.ahead == nil && s.c.UpdateDeadline(min(s.timeout, quitWait)) == nil {
 		s.c.Quit()
 	}
@@ -139,10 +172,7 @@ func (e *sendError) unsent() bool {
 // so that the session can go on; a failed connection marks the session
 // broken.
 func (s *session) send(ctx context.Context, env *smtpEnvelope, body io.Reader, next func() *smtpEnvelope) error {
-	pipelined := false
-	if ok, _ := s.c.Extension("PIPELINING"); ok && !s.stepwise {
-		pipelined = true
-	}
+	pipelined := s.extensions().pipelining && !s.stepwise
 	var err error
 	switch ahead := s.ahead; {
 	case ahead == env:
@@ -200,13 +230,45 @@ const dataDoneTimeout = 10 * time.Minute
 // daemon stops), the wait is shortened to the session's timeout from then,
 // so that a stop is not held for minutes by a server that scans slowly.
 func (s *session) endOfData(ctx context.Context) error {
+	s.watch(ctx)
+	s.ending.Store(true)
+	defer s.ending.Store(false)
 	if err := s.c.UpdateDeadline(max(s.timeout, dataDoneTimeout)); err != nil {
 		return err
 	}
-	stop := context.AfterFunc(ctx, func() { s.c.UpdateDeadline(s.timeout) })
-	defer stop()
+	// Ended before the wait was made long, the context's watch may have
+	// found nothing to shorten.
+	if ctx.Err() != nil {
+		if err := s.refresh(); err != nil {
+			return err
+		}
+	}
 	_, _, err := s.c.Text.ReadResponse(250)
 	return err
+}
+
+// watch has the session's wait for a mail's ending dot (ending) shortened
+// to its timeout when ctx ends: registered once for a session and a
+// context's end (its Done channel), not once a mail, as each registration
+// takes locks and a goroutine's setting up in the context.
+func (s *session) watch(ctx context.Context) {
+	done := ctx.Done()
+	if done == s.watched && (done == nil || s.unwatch != nil) {
+		return
+	}
+	if s.unwatch != nil {
+		s.unwatch()
+		s.unwatch = nil
+	}
+	s.watched = done
+	if done == nil {
+		return // a context that never ends
+	}
+	s.unwatch = context.AfterFunc(ctx, func() {
+		if s.ending.Load() {
+			s.c.UpdateDeadline(s.timeout)
+		}
+	})
 }
 
 // refresh gives the next wait — a command written, a reply read, a block
@@ -297,21 +359,23 @@ func (s *session) envelopePipelined(env *smtpEnvelope) error {
 
 // writeEnvelope writes MAIL, RCPT and DATA into the session's buffer.
 func (s *session) writeEnvelope(env *smtpEnvelope) error {
-	for _, a := range append([]string{env.from}, env.rcpts...) {
-		if strings.ContainsAny(a, "\r\n") {
-			return errors.New("smtp: an address holds a line break")
-		}
+	if strings.ContainsAny(env.from, "\r\n") || slices.ContainsFunc(env.rcpts, func(a string) bool { return strings.ContainsAny(a, "\r\n") }) {
+		return errors.New("smtp: an address holds a line break")
 	}
-	var params string
-	if ok, _ := s.c.Extension("8BITMIME"); ok {
-		params += " BODY=8BITMIME"
+	ext := s.extensions()
+	s.w.WriteString("MAIL FROM:")
+	s.w.WriteString(env.from)
+	if ext.eightBit {
+		s.w.WriteString(" BODY=8BITMIME")
 	}
-	if ok, _ := s.c.Extension("SMTPUTF8"); ok && env.utf8 {
-		params += " SMTPUTF8"
+	if ext.utf8 && env.utf8 {
+		s.w.WriteString(" SMTPUTF8")
 	}
-	fmt.Fprintf(s.w, "MAIL FROM:%s%s\r\n", env.from, params)
+	s.w.WriteString("\r\n")
 	for _, r := range env.rcpts {
-		fmt.Fprintf(s.w, "RCPT TO:%s\r\n", r)
+		s.w.WriteString("RCPT TO:")
+		s.w.WriteString(r)
+		s.w.WriteString("\r\n")
 	}
 	s.w.WriteString("DATA\r\n")
 	return nil
@@ -323,21 +387,21 @@ func (s *session) envelopeReplies(n int) error {
 	t := s.c.Text
 	var refused *sendError
 	dataOpen := false
-	replies := append(append([]string{"mail"}, make([]string, n)...), "data")
-	for i, stage := range replies {
-		expect := 250
+	// The replies: MAIL's, the n RCPTs', then DATA's.
+	for i := range n + 2 {
+		stage, expect := "mail", 250
 		switch {
-		case stage == "":
+		case i == n+1:
+			stage, expect = "data", 354
+		case i > 0:
 			stage, expect = "rcpt", 25
-		case stage == "data":
-			expect = 354
 		}
 		err := s.refresh()
 		if err == nil {
 			_, _, err = t.ReadResponse(expect)
 		}
 		if err == nil {
-			dataOpen = i == len(replies)-1
+			dataOpen = i == n+1
 			continue
 		}
 		if c := (&sendError{stage, err}).code(); c == 0 || c == 421 {
