@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/textproto"
@@ -13,22 +14,39 @@ import (
 // newEntity is go-message's message.New with its base64 decoding done by
 // base64Decoder: the same bytes and the same errors, at the same points of
 // the stream, without go-message's and encoding/base64's two filtering
-// readers that each test every byte. The entity keeps h as its header.
-func newEntity(h textproto.Header, body io.Reader) (*message.Entity, error) {
+// readers that each test every byte. The entity keeps h as its header. The
+// decoder is returned as well, nil when there is none, to be given back
+// (releaseBase64Decoder) once the entity's body is read no more.
+func newEntity(h textproto.Header, body io.Reader) (*message.Entity, *base64Decoder, error) {
 	if strings.ToLower(h.Get("Content-Transfer-Encoding")) != "base64" ||
 		strings.Contains(strings.ToLower(h.Get("Content-Type")), "multipart") {
 		// message.New leaves a multipart's body as it is, whatever its
 		// transfer encoding: whether go-message takes this one for a
 		// multipart is left to it.
-		return message.New(message.Header{Header: h}, body)
+		e, err := message.New(message.Header{Header: h}, body)
+		return e, nil, err
 	}
 	// Without the field, New decodes nothing, and applies the charset of
 	// a text part over the decoder given.
 	bare := h.Copy()
 	bare.Del("Content-Transfer-Encoding")
-	e, err := message.New(message.Header{Header: bare}, newBase64Decoder(body))
+	d := base64Decoders.Get().(*base64Decoder)
+	d.r.r = body
+	e, err := message.New(message.Header{Header: bare}, d)
 	e.Header = message.Header{Header: h}
-	return e, err
+	return e, d, err
+}
+
+// base64Decoders hold decoders given back, each 1.8 KB.
+var base64Decoders = sync.Pool{New: func() any { return new(base64Decoder) }}
+
+// releaseBase64Decoder gives d (if not nil) back to the pool, holding
+// nothing of what it read.
+func releaseBase64Decoder(d *base64Decoder) {
+	if d != nil {
+		*d = base64Decoder{buf: d.buf}
+		base64Decoders.Put(d)
+	}
 }
 
 // base64Decoder is encoding/base64's stream decoder (NewDecoder with
@@ -45,10 +63,6 @@ type base64Decoder struct {
 	nbuf    int
 	out     []byte // leftover decoded output
 	outbuf  [1024 / 4 * 3]byte
-}
-
-func newBase64Decoder(r io.Reader) *base64Decoder {
-	return &base64Decoder{r: spacelessReader{r: r}}
 }
 
 // Read is encoding/base64's decoder.Read for an encoding with padding.

@@ -60,7 +60,8 @@ func decodedBoth(t *testing.T, header, body string, in, out []int) {
 		t.Fatalf("header: %v", err)
 	}
 	want, wantErr := message.New(message.Header{Header: h}, &chunkReader{data: []byte(body), sizes: in})
-	got, gotErr := newEntity(h, &chunkReader{data: []byte(body), sizes: in})
+	got, dec, gotErr := newEntity(h, &chunkReader{data: []byte(body), sizes: in})
+	defer releaseBase64Decoder(dec)
 	if errString(gotErr) != errString(wantErr) {
 		t.Fatalf("New error %v, want %v", gotErr, wantErr)
 	}

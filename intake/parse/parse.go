@@ -84,11 +84,13 @@ func (p *parser) message(br *bufio.Reader, depth int) (*Message, error) {
 		return nil, err
 	}
 	st := &state{m: &Message{Notes: notes}, depth: depth, containers: map[string]string{}, captures: map[string]*capture{}}
-	ent, entErr := newEntity(h, body)
+	ent, dec, entErr := newEntity(h, body)
 	if ent == nil {
 		return nil, fmt.Errorf("reading the message body: %w", entErr)
 	}
-	if err := p.walk(st, ent, nil, entErr); err != nil {
+	err = p.walk(st, ent, nil, entErr)
+	releaseBase64Decoder(dec)
+	if err != nil {
 		return nil, err
 	}
 	p.captured(st)
@@ -126,8 +128,10 @@ func (p *parser) walkTree(st *state, ent *message.Entity, prefix []int, entErr e
 	var (
 		readers []*textproto.MultipartReader
 		path    []int
+		e       = ent
+		err     = entErr
+		dec     *base64Decoder // e's, given back once e is visited
 	)
-	e, err := ent, entErr
 	for {
 		if e == nil {
 			if len(readers) == 0 {
@@ -141,11 +145,13 @@ func (p *parser) walkTree(st *state, ent *message.Entity, prefix []int, entErr e
 			if perr != nil {
 				return perr
 			}
-			e, err = newEntity(part.Header, part)
+			e, dec, err = newEntity(part.Header, part)
 			path[len(path)-1]++
 		}
 		st.split = ""
-		if err := p.part(st, append(append([]int{}, prefix...), path...), e, err); err != nil {
+		err = p.part(st, append(append([]int{}, prefix...), path...), e, err)
+		releaseBase64Decoder(dec)
+		if err != nil {
 			return err
 		}
 		// Read and cleared at once: a walk inside p.part (walkChildren)
@@ -155,7 +161,7 @@ func (p *parser) walkTree(st *state, ent *message.Entity, prefix []int, entErr e
 			readers = append(readers, textproto.NewMultipartReader(e.Body, split))
 			path = append(path, -1)
 		}
-		e = nil
+		e, dec = nil, nil
 	}
 }
 
