@@ -2,6 +2,7 @@ package mailer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -243,8 +244,53 @@ func (s *session) endOfData(ctx context.Context) error {
 			return err
 		}
 	}
-	_, _, err := s.c.Text.ReadResponse(250)
+	return s.reply(250)
+}
+
+// reply reads the server's reply, as net/textproto's ReadResponse(expect)
+// does, once the caller has given its wait a deadline; its error is
+// ReadResponse's. A reply of one line with the code expected, whole in
+// the connection's buffer — as a server's replies are as a rule — is
+// taken from there, without the strings ReadResponse makes of it.
+func (s *session) reply(expect int) error {
+	if _, err := s.c.Text.R.Peek(1); err != nil {
+		return err
+	}
+	if n := s.bufferedReply(expect); n > 0 {
+		s.c.Text.R.Discard(n)
+		return nil
+	}
+	_, _, err := s.c.Text.ReadResponse(expect)
 	return err
+}
+
+// bufferedReply returns the length of the reply the connection's buffer
+// begins with when it is one line, whole, of a code that expect accepts
+// as ReadResponse does (a code, its first two digits, or its first); 0
+// for any other, left to ReadResponse.
+func (s *session) bufferedReply(expect int) int {
+	r := s.c.Text.R
+	b, _ := r.Peek(r.Buffered())
+	end := bytes.IndexByte(b, '\n')
+	if end < 4 || b[3] != ' ' {
+		return 0
+	}
+	code := 0
+	for _, c := range b[:3] {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		code = code*10 + int(c-'0')
+	}
+	switch {
+	case code < 100:
+		return 0
+	case expect < 10 && code/100 != expect,
+		expect >= 10 && expect < 100 && code/10 != expect,
+		expect >= 100 && code != expect:
+		return 0
+	}
+	return end + 1
 }
 
 // watch has the session's wait for a mail's ending dot (ending) shortened
@@ -384,7 +430,6 @@ func (s *session) writeEnvelope(env *smtpEnvelope) error {
 // envelopeReplies reads the replies to MAIL, the n RCPTs and DATA, in
 // order; the first refusal is the transaction's.
 func (s *session) envelopeReplies(n int) error {
-	t := s.c.Text
 	var refused *sendError
 	dataOpen := false
 	// The replies: MAIL's, the n RCPTs', then DATA's.
@@ -396,9 +441,14 @@ func (s *session) envelopeReplies(n int) error {
 		case i > 0:
 			stage, expect = "rcpt", 25
 		}
-		err := s.refresh()
+		// A reply already buffered is read with no wait, which needs no
+		// deadline of its own.
+		var err error
+		if s.bufferedReply(expect) == 0 {
+			err = s.refresh()
+		}
 		if err == nil {
-			_, _, err = t.ReadResponse(expect)
+			err = s.reply(expect)
 		}
 		if err == nil {
 			dataOpen = i == n+1

@@ -1,14 +1,20 @@
 package mailer
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wneessen/go-mail/smtp"
 
 	"haugiang.gov.vn/phananh/mailer/smtptest"
 	"haugiang.gov.vn/phananh/store"
@@ -263,4 +269,66 @@ func TestRecipientRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReplyAsReadResponse holds what session.reply makes of a server's
+// reply — its error, and what it leaves to read — to what net/textproto's
+// ReadResponse makes of it, for the replies it takes from the buffer and
+// those it leaves to ReadResponse.
+func TestReplyAsReadResponse(t *testing.T) {
+	for _, c := range []struct {
+		reply  string
+		expect int
+	}{
+		{"250 2.0.0 OK\r\n", 250},
+		{"250 2.0.0 OK\r\n250 next\r\n", 250},
+		{"251 2.1.5 forwarded\r\n", 25},
+		{"250 OK\r\n", 25},
+		{"252 OK\r\n", 2},
+		{"354 go on\r\n", 354},
+		{"250 OK\r\n", 354},
+		{"550 5.1.1 no such user\r\n", 25},
+		{"451 4.3.0 try later\r\n250 next\r\n", 250},
+		{"250-first\r\n250 second\r\n", 250},
+		{"250-first\r\n550 second\r\n", 250},
+		{"250 bare line feed\n", 250},
+		{"250\r\n", 250},
+		{"250x\r\n", 250},
+		{"2a0 x\r\n", 250},
+		{"099 x\r\n", 250},
+		{"+50 x\r\n", 250},
+		{"2500 x\r\n", 250},
+		{"250 cut", 250},
+		{"", 250},
+	} {
+		wantRest, wantErr := readResponse(c.reply, c.expect)
+		client, server := net.Pipe()
+		go func() {
+			io.WriteString(server, "220 localhost\r\n"+c.reply)
+			server.Close()
+		}()
+		sc, err := smtp.NewClient(client, "localhost")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &session{c: sc}
+		gotErr := s.reply(c.expect)
+		rest, _ := io.ReadAll(sc.Text.R)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || errors.As(gotErr, new(*textproto.Error)) != errors.As(wantErr, new(*textproto.Error)) {
+			t.Errorf("%q, expecting %d: %v, want %v", c.reply, c.expect, gotErr, wantErr)
+		}
+		if string(rest) != wantRest {
+			t.Errorf("%q, expecting %d: %q left to read, want %q", c.reply, c.expect, rest, wantRest)
+		}
+		sc.Close()
+	}
+}
+
+// readResponse is what net/textproto's ReadResponse(expect) makes of a
+// reply: its error and what it leaves to read.
+func readResponse(reply string, expect int) (string, error) {
+	r := bufio.NewReader(strings.NewReader(reply))
+	_, _, err := textproto.NewReader(r).ReadResponse(expect)
+	rest, _ := io.ReadAll(r)
+	return string(rest), err
 }
