@@ -4,8 +4,9 @@
 // refused by an allow-list and size limits, EXIF read from photos), a
 // forwarded message, and a delivery status report.
 //
-// It is built on go-message's message.Read and Entity.Walk, which go on past
-// a part in an unknown transfer encoding, and it never holds a whole
+// It is built on go-message (its entities and header, and textproto's
+// multipart reader, walked in Entity.Walk's order, which goes on past a
+// part in an unknown transfer encoding), and it never holds a whole
 // message or attachment in memory. Hostile mail is bounded by Limits: a
 // message past one returns an error wrapping ErrLimit. Anything odd that
 // could still be read is recorded in Message.Notes.

@@ -77,7 +77,7 @@ func (st *state) note(format string, args ...any) {
 	st.m.Notes = append(st.m.Notes, fmt.Sprintf(format, args...))
 }
 
-// message reads one message: header, then its parts through Entity.Walk.
+// message reads one message: header, then its parts through walkTree.
 func (p *parser) message(br *bufio.Reader, depth int) (*Message, error) {
 	h, body, notes, err := readHeaderBlock(br, p.lim)
 	if err != nil {
