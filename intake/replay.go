@@ -54,8 +54,8 @@ const (
 
 func newDigester() *digester { return &digester{h: sha256.New()} }
 
-// byteValues holds every byte value at its own index: byteValues[c:c+1]
-// hashes the byte c without a slice allocated for it.
+// byteValues holds every byte value at its own index: byteOf(c) hashes
+// the byte c without a slice allocated for it.
 var byteValues = func() (b [256]byte) {
 	for i := range b {
 		b[i] = byte(i)
@@ -63,8 +63,12 @@ var byteValues = func() (b [256]byte) {
 	return b
 }()
 
+// byteOf is the byte c as a slice of one, from byteValues. Its bounds are
+// ints: c+1 as a byte wraps to 0 for 255.
+func byteOf(c byte) []byte { return byteValues[int(c) : int(c)+1] }
+
 // newline is the line end the digest hashes (a CR is left out).
-var newline = byteValues['\n' : '\n'+1]
+var newline = byteOf('\n')
 
 // Write hashes p; it never fails.
 func (d *digester) Write(p []byte) (int, error) {
@@ -114,7 +118,7 @@ func (d *digester) lineStart(c byte) {
 		d.state = inBody
 	case ' ', '\t': // a folded line continues the field
 		if !d.trace {
-			d.h.Write(byteValues[c : c+1])
+			d.h.Write(byteOf(c))
 		}
 		d.state = inValue
 	default:
@@ -146,7 +150,7 @@ func (d *digester) inName(c byte) {
 func (d *digester) flushName(c byte) {
 	if !d.trace {
 		d.h.Write(d.name)
-		d.h.Write(byteValues[c : c+1])
+		d.h.Write(byteOf(c))
 	}
 	d.name = d.name[:0]
 }

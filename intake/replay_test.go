@@ -242,6 +242,22 @@ func BenchmarkDigest(b *testing.B) {
 	}
 }
 
+// TestDigestEveryByteAfterName: a field's name cut at its longest is
+// hashed with the byte that follows it, whatever that byte (255 made the
+// slice of the byte's value run past its end: a panic on a message's
+// header).
+func TestDigestEveryByteAfterName(t *testing.T) {
+	for c := range 256 {
+		raw := []byte(strings.Repeat("n", maxFieldName) + string(rune(0)) + ": v\n\nbody\n")
+		raw[maxFieldName] = byte(c)
+		d := newDigester()
+		d.Write(raw)
+		if got, want := d.Sum(), byteDigest(raw); got != want {
+			t.Errorf("byte %#x after a name cut: %s, a byte at a time %s", c, got, want)
+		}
+	}
+}
+
 // FuzzDigestByRuns holds the digest, which hashes a field's value a run
 // of bytes at a time, to the digest of the same bytes hashed one at a
 // time (byteDigest), in writes of any size.
@@ -249,6 +265,7 @@ func FuzzDigestByRuns(f *testing.F) {
 	f.Add([]byte("Received: from x\r\n\tby y\r\nFrom: a@b.vn\r\nSubject: x\r\n  folded\r\n\r\n/accept\r\n"), uint8(3))
 	f.Add([]byte("X-Long-Name-"+strings.Repeat("n", 70)+": v\nReceived: r\n\n"), uint8(0))
 	f.Add([]byte("a\rb: c\r\r\nd\n \n\n"), uint8(1))
+	f.Add([]byte(strings.Repeat("0", maxFieldName)+"\xff: v\n\n"), uint8(7)) // a name cut before the byte 0xff
 	f.Fuzz(func(t *testing.T, raw []byte, step uint8) {
 		d := newDigester()
 		for p := raw; len(p) > 0; p = p[min(len(p), int(step)+1):] {
