@@ -79,7 +79,9 @@ func TestSeveralMailsInFlight(t *testing.T) {
 		"a@example.com": {"250", "550", "250"},
 		"b@example.com": {"451", "drop", "250"},
 	})
+	srv.mu.Lock() // a connection may come in already: the listener is open
 	srv.pair = true
+	srv.mu.Unlock()
 	host, port, _ := strings.Cut(srv.ln.Addr().String(), ":")
 	w.SMTP.Host, w.SMTP.Timeout = host, 10*time.Second
 	w.SMTP.Port, _ = strconv.Atoi(port)
@@ -122,7 +124,9 @@ func TestRelayLimitsConnections(t *testing.T) {
 	w, _ := newWorker(t, db, io.Discard)
 	defer w.hangUp()
 	srv := newReplyServer(t, nil)
+	srv.mu.Lock() // a connection may come in already: the listener is open
 	srv.limit = 1
+	srv.mu.Unlock()
 	host, port, _ := strings.Cut(srv.ln.Addr().String(), ":")
 	w.SMTP.Host, w.SMTP.Timeout = host, 10*time.Second
 	w.SMTP.Port, _ = strconv.Atoi(port)
@@ -165,6 +169,12 @@ func newReplyServer(t *testing.T, scripts map[string][]string) *replyServer {
 	s := &replyServer{scripts: scripts, taken: map[string]int{}, both: make(chan struct{})}
 	s.ln = listen(t, func(c net.Conn) { s.serve(c) })
 	return s
+}
+
+func (s *replyServer) paired() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pair
 }
 
 func (s *replyServer) connections() int {
@@ -257,7 +267,7 @@ func (s *replyServer) serve(c net.Conn) {
 			if _, err := io.Copy(io.Discard, data); err != nil {
 				return
 			}
-			if mails++; mails == 1 && s.pair {
+			if mails++; mails == 1 && s.paired() {
 				s.first()
 			}
 			reply := s.next(rcpt, h.Get("Message-Id"))
