@@ -134,7 +134,9 @@ func (s *jsonScan) boolean() (bool, bool) {
 	return false, false
 }
 
-func (s *jsonScan) thread(t *thread) bool {
+// object reads an object, handing each member's key to member, which
+// reads the value after it and reports whether it could.
+func (s *jsonScan) object(member func(key []byte) bool) bool {
 	if !s.next('{') {
 		return false
 	}
@@ -143,9 +145,18 @@ func (s *jsonScan) thread(t *thread) bool {
 	}
 	for more := true; more; {
 		key, ok := s.key()
-		if !ok {
+		if !ok || !member(key) {
 			return false
 		}
+		if more, ok = s.more(); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *jsonScan) thread(t *thread) bool {
+	return s.object(func(key []byte) (ok bool) {
 		switch string(key) {
 		case "reply_to":
 			t.ReplyTo, ok = s.str()
@@ -155,17 +166,9 @@ func (s *jsonScan) thread(t *thread) bool {
 			t.References, ok = s.strs()
 		case "thread_index":
 			t.Index, ok = s.str()
-		default:
-			ok = false
 		}
-		if !ok {
-			return false
-		}
-		if more, ok = s.more(); !ok {
-			return false
-		}
-	}
-	return true
+		return ok
+	})
 }
 
 // files reads a list of one file or more.
@@ -189,17 +192,7 @@ func (s *jsonScan) files(fs *[]MailFile) bool {
 }
 
 func (s *jsonScan) file(f *MailFile) bool {
-	if !s.next('{') {
-		return false
-	}
-	if s.next('}') {
-		return true
-	}
-	for more := true; more; {
-		key, ok := s.key()
-		if !ok {
-			return false
-		}
+	return s.object(func(key []byte) (ok bool) {
 		switch string(key) {
 		case "blob":
 			f.BlobKey, ok = s.str()
@@ -211,15 +204,7 @@ func (s *jsonScan) file(f *MailFile) bool {
 			f.Inline, ok = s.boolean()
 		case "cid":
 			f.CID, ok = s.str()
-		default:
-			ok = false
 		}
-		if !ok {
-			return false
-		}
-		if more, ok = s.more(); !ok {
-			return false
-		}
-	}
-	return true
+		return ok
+	})
 }
