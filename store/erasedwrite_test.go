@@ -158,24 +158,12 @@ func TestWriteToRestoredErasedReport(t *testing.T) {
 	ctx := context.Background()
 	r, _ := newReport(t, db, sample(time.Now()), "ảnh")
 	closeReport(t, db, r.Code, time.Now())
-	backup := filepath.Join(t.TempDir(), "backup")
-	if err := db.Backup(ctx, backup); err != nil {
-		t.Fatal(err)
-	}
 	var keyID string
 	db.Read(ctx, func(tx *Tx) error { return tx.queryRow(`SELECT key_id FROM reports WHERE id = ?`, r.ID).Scan(&keyID) })
 	erasedAt := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
-	if _, err := db.Erase(ctx, r.Code, Erasure{At: erasedAt, Cause: ErasureRequest}, allowAll); err != nil {
-		t.Fatal(err)
-	}
-	old, err := Open(ctx, Options{Path: filepath.Join(backup, "phananh.db"), DataDir: filepath.Join(backup, "data"),
-		KeysPath: filepath.Join(dir, "phananh-keys.db"), Key: testKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer old.Close()
+	old, backup := eraseAfterBackup(t, db, dir, r, erasedAt)
 	const secret = "dan.secret@example.com"
-	err = old.Write(ctx, func(tx *Tx) error {
+	err := old.Write(ctx, func(tx *Tx) error {
 		return tx.AppendEvent(r.ID, Event{At: time.Now(), Actor: secret, Command: "/status", From: "closed", To: "closed"})
 	})
 	if err != nil {
@@ -218,20 +206,7 @@ func TestHoldOnErasedReport(t *testing.T) {
 			return db
 		}},
 		{name: "restored from before the erasure", erase: func(t *testing.T, db *DB, dir string, r Report) *DB {
-			ctx := context.Background()
-			backup := filepath.Join(t.TempDir(), "backup")
-			if err := db.Backup(ctx, backup); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.Erase(ctx, r.Code, Erasure{At: erasedAt, Cause: ErasureRequest}, allowAll); err != nil {
-				t.Fatal(err)
-			}
-			old, err := Open(ctx, Options{Path: filepath.Join(backup, "phananh.db"), DataDir: filepath.Join(backup, "data"),
-				KeysPath: filepath.Join(dir, "phananh-keys.db"), Key: testKey})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { old.Close() })
+			old, _ := eraseAfterBackup(t, db, dir, r, erasedAt)
 			return old
 		}},
 	} {
@@ -263,4 +238,27 @@ func TestHoldOnErasedReport(t *testing.T) {
 			}
 		})
 	}
+}
+
+// eraseAfterBackup backs db (in dir) up, erases r from db at at, and opens
+// the backup — a database restored from before the erasure — with
+// today's key store, which no longer holds r's key. It returns the opened
+// backup, closed at the test's end, and its folder.
+func eraseAfterBackup(t *testing.T, db *DB, dir string, r Report, at time.Time) (*DB, string) {
+	t.Helper()
+	ctx := context.Background()
+	backup := filepath.Join(t.TempDir(), "backup")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Erase(ctx, r.Code, Erasure{At: at, Cause: ErasureRequest}, allowAll); err != nil {
+		t.Fatal(err)
+	}
+	old, err := Open(ctx, Options{Path: filepath.Join(backup, "phananh.db"), DataDir: filepath.Join(backup, "data"),
+		KeysPath: filepath.Join(dir, "phananh-keys.db"), Key: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { old.Close() })
+	return old, backup
 }
