@@ -496,11 +496,7 @@ func (ks *keyStore) readMany(ctx context.Context, ids []any) {
 		if rows.Scan(&id, &wrapped) != nil {
 			return
 		}
-		raw, err := open(ks.wrap, "data_keys", id, 0, wrapped)
-		if err != nil {
-			continue
-		}
-		if aead, err := newAEAD([]byte(raw)); err == nil {
+		if aead, err := ks.unwrap(id, wrapped); err == nil {
 			ks.remember(id, aead)
 		}
 	}
@@ -529,6 +525,11 @@ func (ks *keyStore) read(ctx context.Context, id string) (cipher.AEAD, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key store: %w", err)
 	}
+	return ks.unwrap(id, wrapped)
+}
+
+// unwrap opens the key with id as the file holds it, wrapped.
+func (ks *keyStore) unwrap(id string, wrapped []byte) (cipher.AEAD, error) {
 	raw, err := open(ks.wrap, "data_keys", id, 0, wrapped)
 	if err != nil {
 		return nil, fmt.Errorf("key store: key %s: %w", id, err)
