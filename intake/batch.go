@@ -42,7 +42,8 @@ type Result struct {
 // when the batch before has committed: the files of one are synced while
 // the transaction of the other is written.
 func (p *Pipeline) ProcessAll(ctx context.Context, srcs iter.Seq[Source], turn func(context.Context) error) []Result {
-	b := &batch{p: p, blobs: p.DB.Blobs().Batch(), parsers: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	b := &batch{p: p, blobs: p.DB.Blobs().Batch(), parse: make(chan *item)}
+	defer b.stopParsers()
 	for src := range srcs {
 		b.add(src)
 	}
@@ -59,11 +60,18 @@ var headBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); retur
 
 // batch is the messages of one ProcessAll.
 type batch struct {
-	p       *Pipeline
-	blobs   *store.BlobBatch
-	items   []*item
+	p     *Pipeline
+	blobs *store.BlobBatch
+	items []*item
+	// parse hands a spooled message to the batch's parser goroutines.
+	// They are started as the messages come, at most one a core, and each
+	// parses message after message until the batch commits: a parse needs
+	// a stack of some tens of KB, which a goroutine started for each
+	// message grew from nothing, copying it at each doubling.
+	parse   chan *item
+	parsers int // the parser goroutines started
+	stopped bool
 	wg      sync.WaitGroup
-	parsers chan struct{} // bounds the messages parsed at once
 }
 
 // item is one message of a batch.
@@ -92,25 +100,54 @@ func (b *batch) add(src Source) {
 		})
 		return
 	}
-	b.parsers <- struct{}{}
-	b.wg.Go(func() {
-		defer func() { <-b.parsers }()
-		defer func() {
-			if v := recover(); v != nil {
-				it.decide = b.p.panicked(it, v)
-			}
-		}()
-		q, err := b.p.parse(it.blobs, it.in)
-		switch {
-		case err != nil:
-			it.err = err
-		case q.reason != "":
-			it.decide = b.p.quarantine(it.in, q)
-		default:
-			it.decide = b.p.decide
-			it.in.predraft(b.p.Routing())
+	select {
+	case b.parse <- it:
+		return
+	default:
+	}
+	if b.parsers < runtime.GOMAXPROCS(0) {
+		b.parsers++
+		b.wg.Go(b.parseAll)
+	}
+	b.parse <- it
+}
+
+// parseAll parses the messages handed to it until the batch stops its
+// parsers.
+func (b *batch) parseAll() {
+	for it := range b.parse {
+		b.parseOne(it)
+	}
+}
+
+// parseOne parses a spooled message and drafts its report. A parse that
+// panics quarantines the message.
+func (b *batch) parseOne(it *item) {
+	defer func() {
+		if v := recover(); v != nil {
+			it.decide = b.p.panicked(it, v)
 		}
-	})
+	}()
+	q, err := b.p.parse(it.blobs, it.in)
+	switch {
+	case err != nil:
+		it.err = err
+	case q.reason != "":
+		it.decide = b.p.quarantine(it.in, q)
+	default:
+		it.decide = b.p.decide
+		it.in.predraft(b.p.Routing())
+	}
+}
+
+// stopParsers lets the parser goroutines end once the messages handed to
+// them are parsed, and waits for them. A second call does nothing.
+func (b *batch) stopParsers() {
+	if !b.stopped {
+		b.stopped = true
+		close(b.parse)
+		b.wg.Wait()
+	}
 }
 
 // commit waits for the parsers, makes the batch's files durable, waits
@@ -118,7 +155,7 @@ func (b *batch) add(src Source) {
 // message whose handling panics is rolled back alone, then committed as
 // quarantined.
 func (b *batch) commit(ctx context.Context, turn func(context.Context) error) []Result {
-	b.wg.Wait()
+	b.stopParsers()
 	p := b.p
 	results := make([]Result, len(b.items))
 	for i, it := range b.items {
