@@ -38,6 +38,7 @@ func TestRefusedStartLeavesNothing(t *testing.T) {
 			want:  `holidays.toml:4: holidays: "2026-13-01" is not a date`},
 		{name: "a template that does not parse", command: "serve",
 			extra: fmt.Sprintf("[templates]\ndir = %q\n", filepath.Join(fixtures, "templates")), want: "ack.vi.txt:"},
+		{name: "ingest with operators still to fill in", command: "ingest", unfilled: true},
 		{name: "ingest with a routing table with a fault", command: "ingest",
 			extra: fmt.Sprintf("[rules]\nfile = %q\n", filepath.Join(fixtures, "table.toml")), want: "table.toml:4: agency x: nmae: unknown key"},
 		{name: "ingest with a holiday file with a day that is no date", command: "ingest",
