@@ -9,6 +9,7 @@
 package fold
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"unicode"
@@ -162,10 +163,14 @@ func lowerFrom(s string, i int) string {
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		l, ok := latinLower(r)
-		if !ok {
+		switch {
+		case !ok:
 			return strings.ToLower(s)
+		case l == r: // its bytes as they are, not encoded again
+			b.WriteString(s[i : i+n])
+		default:
+			b.WriteRune(l)
 		}
-		b.WriteRune(l)
 		i += n
 	}
 	return b.String()
@@ -351,6 +356,44 @@ var toned = func() map[rune][2]rune {
 	return m
 }()
 
+// tonedLatin and tonedExtended are toned's vowels of Latin-1 (from
+// U+00C0) and of Latin Extended Additional, where all of them are, by
+// index: a text's every letter with a mark is looked up, and most are
+// none of them.
+var tonedLatin, tonedExtended = func() (l *[0x100 - 0xC0]tonedVowel, e *[extendedEnd - extendedStart]tonedVowel) {
+	l, e = new([0x100 - 0xC0]tonedVowel), new([extendedEnd - extendedStart]tonedVowel)
+	for r, vt := range toned {
+		switch {
+		case r >= 0xC0 && r < 0x100:
+			l[r-0xC0] = tonedVowel{vt, true}
+		case r >= extendedStart && r < extendedEnd:
+			e[r-extendedStart] = tonedVowel{vt, true}
+		default:
+			panic(fmt.Sprintf("fold: toned vowel %U outside the tables", r))
+		}
+	}
+	return l, e
+}()
+
+// tonedVowel is an entry of toned, and whether the rune has one.
+type tonedVowel struct {
+	vt [2]rune
+	ok bool
+}
+
+// tonedOf is toned[r], from the tables.
+func tonedOf(r rune) ([2]rune, bool) {
+	switch {
+	case r >= 0xC0 && r < 0x100:
+		t := tonedLatin[r-0xC0]
+		return t.vt, t.ok
+	case r >= extendedStart && r < extendedEnd:
+		t := tonedExtended[r-extendedStart]
+		return t.vt, t.ok
+	}
+	return [2]rune{}, false
+}
+
 // Tone writes the tone mark of each word of s in one place. Vietnamese has
 // two spellings of the open syllables ending in "oa", "oe" and "uy": the
 // mark on the second vowel ("hoà", "khoẻ", "thuỷ") or on the first ("hòa",
@@ -366,7 +409,7 @@ func Tone(s string) string {
 		if r < 0xC0 {
 			continue
 		}
-		vt, ok := toned[r]
+		vt, ok := tonedOf(r)
 		if !ok {
 			continue
 		}

@@ -247,3 +247,14 @@ func FuzzLower(f *testing.F) {
 		}
 	})
 }
+
+// TestTonedTables holds tonedOf to the toned map for every rune.
+func TestTonedTables(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		vt, ok := tonedOf(r)
+		want, wantOK := toned[r]
+		if vt != want || ok != wantOK {
+			t.Fatalf("tonedOf(%U) = %v %v, want %v %v", r, vt, ok, want, wantOK)
+		}
+	}
+}

@@ -30,10 +30,9 @@ func split(s string) (ws []string, stop []bool) {
 	// after it take four bytes or more): growing the lists word by word
 	// cost routing a tenth of its time.
 	ws, stop = make([]string, 0, len(s)/4+1), make([]bool, 0, len(s)/4+1)
-	inWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
 	punct := false
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := nextRune(s, i)
 		if !inWord(r) {
 			if len(ws) > 0 && !softSeparator(r, ws[len(ws)-1], s[:i]) {
 				punct = true
@@ -43,7 +42,7 @@ func split(s string) (ws []string, stop []bool) {
 		}
 		j := i
 		for j < len(s) {
-			r, size := utf8.DecodeRuneInString(s[j:])
+			r, size := nextRune(s, j)
 			if !inWord(r) {
 				break
 			}
@@ -55,6 +54,47 @@ func split(s string) (ws []string, stop []bool) {
 		i = j
 	}
 	return ws, stop
+}
+
+// nextRune is the rune at s[i] and its size, an ASCII byte read as it is.
+func nextRune(s string, i int) (rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// wordRunes tells, of each rune below U+0370 (ASCII, Latin-1, Latin
+// Extended, the combining marks) and of Latin Extended Additional (where
+// Vietnamese letters with two marks are), whether it is a letter, a digit
+// or a combining mark: what inWord asks, without unicode's searches of
+// its ranges.
+var wordRunes, wordRunesExtended = func() (w *[0x370]bool, e *[0x1F00 - 0x1E00]bool) {
+	w, e = new([0x370]bool), new([0x1F00 - 0x1E00]bool)
+	for r := range rune(len(w)) {
+		w[r] = inWordTables(r)
+	}
+	for r := range rune(len(e)) {
+		e[r] = inWordTables(0x1E00 + r)
+	}
+	return w, e
+}()
+
+// inWord reports whether r belongs to a word: a letter, a digit or a
+// combining mark.
+func inWord(r rune) bool {
+	switch {
+	case r < 0x370:
+		return wordRunes[r]
+	case r >= 0x1E00 && r < 0x1F00:
+		return wordRunesExtended[r-0x1E00]
+	}
+	return inWordTables(r)
+}
+
+// inWordTables is inWord from unicode's tables.
+func inWordTables(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
 
 // softSeparator reports whether r, found after the word last (which ends
