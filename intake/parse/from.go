@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -94,9 +95,35 @@ func displayText(raw, hint string) string {
 	return cleanName(headerText(raw, hint))
 }
 
+// cleanAlready reports whether cleanName leaves s as it is: valid UTF-8
+// without control characters, whose only white space is one ASCII space
+// between two words.
+func cleanAlready(s string) bool {
+	space := true // s starts, or a space was just read
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+		case r < utf8.RuneSelf && r >= 0x20 && r != 0x7f:
+			space = false
+		case r < utf8.RuneSelf || r == utf8.RuneError || unicode.IsControl(r) || unicode.IsSpace(r):
+			return false
+		default:
+			space = false
+		}
+	}
+	return !space || s == ""
+}
+
 // cleanName makes control characters in a decoded name spaces and trims
 // it: an encoded word can carry CR and LF.
 func cleanName(s string) string {
+	if cleanAlready(s) {
+		return s
+	}
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '

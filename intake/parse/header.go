@@ -219,10 +219,7 @@ var msgIDPattern = regexp.MustCompile(`<([^<>\s]+)>`)
 // value, without angle brackets. Ids written without brackets are taken
 // word by word.
 func messageIDs(v string) []string {
-	var out []string
-	for _, m := range msgIDPattern.FindAllStringSubmatch(v, -1) {
-		out = append(out, m[1])
-	}
+	out := bracketedIDs(v)
 	if out == nil {
 		for _, f := range strings.Fields(v) {
 			if strings.Contains(f, "@") {
@@ -232,6 +229,36 @@ func messageIDs(v string) []string {
 	}
 	return out
 }
+
+// bracketedIDs returns what msgIDPattern's submatch is in each of its
+// matches in v, found without the pattern: the text between a "<" and the
+// next ">", when it is not empty and holds no "<" and no white space
+// (RFC 2822's: space, tab, CR, LF, form feed).
+func bracketedIDs(v string) []string {
+	var out []string
+	for i := 0; i < len(v); {
+		lt := strings.IndexByte(v[i:], '<')
+		if lt < 0 {
+			break
+		}
+		start := i + lt + 1
+		end := start
+		for end < len(v) && !idStop[v[end]] {
+			end++
+		}
+		if end < len(v) && v[end] == '>' && end > start {
+			out = append(out, v[start:end])
+			i = end + 1
+		} else {
+			i = start
+		}
+	}
+	return out
+}
+
+// idStop are the bytes an id between angle brackets cannot hold, and its
+// closing bracket: msgIDPattern's [^<>\s].
+var idStop = [256]bool{'<': true, '>': true, ' ': true, '\t': true, '\n': true, '\f': true, '\r': true}
 
 // dateLayout is the Date field as nearly every client writes it (RFC
 // 5322 with the day of the week, seconds and a numeric zone). A value in

@@ -73,6 +73,13 @@ func rawParams(s string) map[string]string {
 
 // quoted reads a quoted string whose opening quote is already consumed.
 func quoted(s string) (string, string) {
+	// A value with no backslash before its closing quote, as nearly all
+	// are, is the text up to it, not copied.
+	if i := strings.IndexAny(s, `\"`); i < 0 {
+		return s, ""
+	} else if s[i] == '"' {
+		return s[:i], s[i+1:]
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {

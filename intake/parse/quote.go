@@ -227,13 +227,35 @@ var (
 	toLabel   = regexp.MustCompile(`(?i)^\s*\*?(to|den|toi|subject|chu de|tieu de|objet|betreff|para|a|asunto|oggetto|кому|тема)\s*:`)
 )
 
+// fromLabels are the words fromLabel reads as a quoted header's "From".
+var fromLabels = []string{"from", "tu", "de", "von", "da", "от", "nguoi gui"}
+
+// isFromLabel is fromLabel.MatchString of a label that ends with its only
+// colon, without the pattern: white space, a "*" or none, one of
+// fromLabels in any case, white space, the colon.
+func isFromLabel(label string) bool {
+	const space = "\t\n\f\r " // the pattern's \s
+	t, ok := strings.CutSuffix(label, ":")
+	if !ok || strings.Contains(t, ":") {
+		return fromLabel.MatchString(label)
+	}
+	t = strings.TrimPrefix(strings.TrimLeft(t, space), "*")
+	t = strings.TrimRight(t, space)
+	for _, w := range fromLabels {
+		if strings.EqualFold(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // isHeaderBlock reports Outlook's quoted header: a "From:" line with a
 // "Sent:"/"Date:" line and a "To:"/"Subject:" line among the next five
 // (English or Vietnamese labels, with or without diacritics, bold or not;
 // the French, German, Spanish, Italian and Russian ones of Outlook and
 // Zimbra in those languages).
 func isHeaderBlock(lines []string, i int) bool {
-	if c := strings.IndexByte(lines[i], ':'); c < 0 || c > 30 || !fromLabel.MatchString(fold.String(lines[i][:c+1])) {
+	if c := strings.IndexByte(lines[i], ':'); c < 0 || c > 30 || !isFromLabel(fold.String(lines[i][:c+1])) {
 		return false
 	}
 	var date, to bool

@@ -1,0 +1,104 @@
+package parse
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// These hold the header and text scanners written without a pattern or
+// a copy to what they replaced, for any input.
+
+var scanSeeds = []string{
+	"", " ", "<a@b>", "<a@b> <c@d>", "<<a@b>>", "<a b@c>", "<>", "a@b", "<a@b", "x<\ty>",
+	"<CAF=x@mail.gmail.com>\r\n <y@z>", "From:", " *From :", "*  from:", "Từ:", "tu :", "NGUOI GUI:",
+	"ОТ:", "\u212Arom:", "from: x:", "Nguyễn Văn An", "An  Bình", " An", "An ", "a\tb", "a\u00a0b",
+	"a\xffb", "\u0085", "quoted \\\"x\\\" y\" rest", "plain\" ; b=c", "no end",
+}
+
+// bracketedIDsWithPattern is what messageIDs took from msgIDPattern.
+func bracketedIDsWithPattern(v string) []string {
+	var out []string
+	for _, m := range msgIDPattern.FindAllStringSubmatch(v, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func FuzzBracketedIDs(f *testing.F) {
+	for _, s := range scanSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if got, want := bracketedIDs(v), bracketedIDsWithPattern(v); !slices.Equal(got, want) {
+			t.Fatalf("bracketedIDs(%q) = %q, want %q", v, got, want)
+		}
+	})
+}
+
+// cleanNameAlways is cleanName without its check of a clean name.
+func cleanNameAlways(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func FuzzCleanName(f *testing.F) {
+	for _, s := range scanSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := cleanName(s), cleanNameAlways(s); got != want {
+			t.Fatalf("cleanName(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func FuzzFromLabel(f *testing.F) {
+	for _, s := range scanSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isFromLabel(s), fromLabel.MatchString(s); got != want {
+			t.Fatalf("isFromLabel(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
+
+// quotedAlways is quoted without its reading of a value with no
+// backslash.
+func quotedAlways(s string) (string, string) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			if i+1 < len(s) {
+				i++
+				b.WriteByte(s[i])
+			}
+		case '"':
+			return b.String(), s[i+1:]
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), ""
+}
+
+func FuzzQuoted(f *testing.F) {
+	for _, s := range scanSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, rest := quoted(s)
+		wantV, wantRest := quotedAlways(s)
+		if v != wantV || rest != wantRest {
+			t.Fatalf("quoted(%q) = %q %q, want %q %q", s, v, rest, wantV, wantRest)
+		}
+	})
+}
