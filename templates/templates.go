@@ -59,6 +59,9 @@ type Set struct {
 	// "kind.lang": a kind not there is executed by text/template. It is
 	// made once every kind is prepared, whose check renders without it.
 	programs map[string]*programs
+	// lines are the starts of the lines of the templates' text
+	// (LineStarts), collected once the HTML is escaped.
+	lines []string
 }
 
 // programs are a kind's templates in a language compiled for its data:
@@ -124,6 +127,7 @@ func LoadFor(dir string, bodies routing.Bodies) (*Set, error) {
 			s.programs[j.kind+"."+j.lang] = progs[i]
 		}
 	}
+	s.lines = s.lineStarts()
 	return s, nil
 }
 

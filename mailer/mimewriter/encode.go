@@ -17,9 +17,19 @@ import (
 // text can take (qpMax), and writes each run of bytes, encoded or not,
 // into it by index.
 func AppendQuotedPrintable[T string | []byte](dst []byte, text T) []byte {
+	dst, line := appendQP(dst, text, 0)
+	return endQP(dst, line)
+}
+
+// appendQP appends text encoded as AppendQuotedPrintable encodes it, but
+// for a space or tab that ends the text, left as it is: from a line line
+// bytes long, the last of dst (none at the start of a line, as after a
+// line's end), with no CR pending; it returns dst and the length of the
+// line it ends with.
+func appendQP[T string | []byte](dst []byte, text T, line int) ([]byte, int) {
 	dst = slices.Grow(dst, qpMax(len(text)))
-	out := dst[len(dst):cap(dst)]
-	o, line := 0, 0 // the bytes written to out, the encoded line's length
+	out := dst[:cap(dst)]
+	o := len(dst) // the bytes of out written; line is the encoded line's length
 	cr := false
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -73,8 +83,14 @@ func AppendQuotedPrintable[T string | []byte](dst []byte, text T) []byte {
 			i++
 		}
 	}
-	o, _ = encodeLastSpace(out, o, line)
-	return dst[:len(dst)+o]
+	return out[:o], line
+}
+
+// endQP ends the text appendQP left dst with, at a line line bytes long:
+// the space or tab it may end with encoded. dst has the room (qpMax).
+func endQP(dst []byte, line int) []byte {
+	o, _ := encodeLastSpace(dst[:cap(dst)], len(dst), line)
+	return dst[:o]
 }
 
 // qpMax is the most AppendQuotedPrintable writes for n bytes of text:
