@@ -10,8 +10,10 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"haugiang.gov.vn/phananh/mailer/mimewriter"
 	"haugiang.gov.vn/phananh/rules/calendar"
 	"haugiang.gov.vn/phananh/store"
 	"haugiang.gov.vn/phananh/templates"
@@ -97,7 +99,8 @@ func compose(set *templates.Set, from Sender, m store.Mail, text, html *bytes.Bu
 	if err != nil {
 		return nil, fmt.Errorf("mail %d: to: %w", m.ID, err)
 	}
-	msg := &Message{From: sender.envelope, Rcpts: []string{envelope(to)}, id: m.MessageID, text: text, html: html}
+	msg := &Message{From: sender.envelope, Rcpts: []string{envelope(to)}, id: m.MessageID, text: text, html: html,
+		lines: linesOf(set)}
 	h := &msg.header
 	h.Grow(1024) // the fields below: 580 to 700 bytes for a report's two mails
 	h.Add("Date", m.CreatedAt.In(calendar.Vietnam).Format(time.RFC1123Z))
@@ -136,6 +139,29 @@ func compose(set *templates.Set, from Sender, m store.Mail, text, html *bytes.Bu
 	h.Add("Content-Language", m.Lang)
 	h.Add("MIME-Version", "1.0")
 	return msg, nil
+}
+
+// setLines are the starts of a template set's lines encoded as
+// quoted-printable.
+type setLines struct {
+	set   *templates.Set
+	lines *mimewriter.QPLines
+}
+
+// lastLines are those of the set last composed with: a worker's, until its
+// templates are loaded again.
+var lastLines atomic.Pointer[setLines]
+
+// linesOf returns the starts of set's lines (templates.Set.LineStarts)
+// encoded as quoted-printable, encoding them when set is not the last one
+// asked about.
+func linesOf(set *templates.Set) *mimewriter.QPLines {
+	if l := lastLines.Load(); l != nil && l.set == set {
+		return l.lines
+	}
+	l := &setLines{set: set, lines: mimewriter.NewQPLines(set.LineStarts())}
+	lastLines.Store(l)
+	return l.lines
 }
 
 // envelope is an address as SMTP's envelope writes it: "<local@domain>".

@@ -149,3 +149,40 @@ func TestMessageShape(t *testing.T) {
 		t.Errorf("no multipart/related with its type:\n%s", raw)
 	}
 }
+
+// TestBodiesWithTemplateLinesAsWithout: a report's two mails written with
+// the encodings of their templates' line starts copied (linesOf) are byte
+// for byte the mails encoded whole, and a line of their templates is
+// among their bodies'.
+func TestBodiesWithTemplateLinesAsWithout(t *testing.T) {
+	db := openStore(t)
+	w, _ := newWorker(t, db, io.Discard)
+	set := w.Templates()
+	if lines := linesOf(set); lines == nil || linesOf(set) != lines {
+		t.Fatal("a set's lines not kept")
+	}
+	for _, m := range reportMails(t, db) {
+		var written [2][]byte
+		for i, lines := range []bool{true, false} {
+			msg, err := Compose(set, w.From, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !lines {
+				msg.lines = nil
+			}
+			var b bytes.Buffer
+			if _, err := msg.WriteTo(&b); err != nil {
+				t.Fatal(err)
+			}
+			msg.Release()
+			written[i] = b.Bytes()
+		}
+		if !bytes.Equal(written[0], written[1]) {
+			t.Errorf("%s: with the lines\n%s\nwithout\n%s", m.Kind, written[0], written[1])
+		}
+		if !bytes.Contains(written[0], []byte("\r\n<table style=3D\"border-collapse: collapse;\">\r\n")) {
+			t.Errorf("%s: a line of the template not written", m.Kind)
+		}
+	}
+}

@@ -22,6 +22,9 @@ type Message struct {
 	text, html  *bytes.Buffer
 	embeds      []file // shown in the HTML by their Content-ID
 	attachments []file
+	// lines are the starts of the lines of the bodies' templates,
+	// encoded once (nil for none).
+	lines *mimewriter.QPLines
 }
 
 // file is a file a message carries.
@@ -137,7 +140,7 @@ func (m *Message) writeAlternatives(w io.Writer, mp *mimewriter.Multipart, h *mi
 		if alt.body != nil {
 			body = alt.body.Bytes()
 		}
-		*buf = mimewriter.AppendQuotedPrintable((*buf)[:0], body)
+		*buf = mimewriter.AppendQuotedPrintableLines((*buf)[:0], body, m.lines)
 		if _, err := w.Write(*buf); err != nil {
 			return err
 		}

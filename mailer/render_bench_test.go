@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"haugiang.gov.vn/phananh/mailer/mimewriter"
 	"haugiang.gov.vn/phananh/mailer/thread"
 	"haugiang.gov.vn/phananh/store"
 )
@@ -16,7 +17,7 @@ import (
 // them for BenchmarkThroughput's report (testdata/bench-*.json): the
 // acknowledgement and the receiver's triage notice, in the conversation
 // about the report, with the citizen's photo (3 KB) inline.
-func reportMails(b *testing.B, db *store.DB) []store.Mail {
+func reportMails(b testing.TB, db *store.DB) []store.Mail {
 	photo, err := os.ReadFile("testdata/gps.jpg")
 	if err != nil {
 		b.Fatal(err)
@@ -85,4 +86,36 @@ func benchReports(b *testing.B, render func(*Worker, *store.DB, store.Mail) (*sp
 	}
 	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/report")
 	b.ReportMetric(float64(size), "bytes/report")
+}
+
+// BenchmarkQuotedPrintableBodies encodes the plain text and the HTML of a
+// report's two mails (reportMails) as quoted-printable, whole and with
+// their templates' lines copied (linesOf). One op is one report; it
+// reports the CPU time of the process a report.
+func BenchmarkQuotedPrintableBodies(b *testing.B) {
+	db := openStore(b)
+	w, _ := newWorker(b, db, io.Discard)
+	var bodies [][]byte
+	for _, m := range reportMails(b, db) {
+		msg, err := Compose(w.Templates(), w.From, m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bodies = append(bodies, msg.text.Bytes(), msg.html.Bytes())
+	}
+	for _, c := range []struct {
+		name  string
+		lines *mimewriter.QPLines
+	}{{"whole", nil}, {"lines", linesOf(w.Templates())}} {
+		b.Run(c.name, func(b *testing.B) {
+			var buf []byte
+			cpu := cpuTime()
+			for b.Loop() {
+				for _, body := range bodies {
+					buf = mimewriter.AppendQuotedPrintableLines(buf[:0], body, c.lines)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/1000/float64(b.N), "cpu-µs/report")
+		})
+	}
 }
