@@ -95,23 +95,23 @@ func compose(set *templates.Set, from Sender, m store.Mail, text, html *bytes.Bu
 	if err != nil {
 		return nil, fmt.Errorf("mail %d: from: %w", m.ID, err)
 	}
-	to, err := mail.ParseAddress(m.To)
+	to, rcpt, err := addressFields(m.To)
 	if err != nil {
 		return nil, fmt.Errorf("mail %d: to: %w", m.ID, err)
 	}
-	msg := &Message{From: sender.envelope, Rcpts: []string{envelope(to)}, id: m.MessageID, text: text, html: html,
+	msg := &Message{From: sender.envelope, Rcpts: []string{rcpt}, id: m.MessageID, text: text, html: html,
 		lines: linesOf(set)}
 	h := &msg.header
 	h.Grow(1024) // the fields below: 580 to 700 bytes for a report's two mails
 	h.Add("Date", m.CreatedAt.In(calendar.Vietnam).Format(time.RFC1123Z))
 	h.Add("From", sender.from)
-	h.Add("To", to.String())
+	h.Add("To", to)
 	if m.ReplyTo != "" {
-		replyTo, err := mail.ParseAddress(m.ReplyTo)
+		replyTo, _, err := addressFields(m.ReplyTo)
 		if err != nil {
 			return nil, fmt.Errorf("mail %d: reply-to: %w", m.ID, err)
 		}
-		h.Add("Reply-To", replyTo.String())
+		h.Add("Reply-To", replyTo)
 	}
 	subject := r.Subject
 	if m.ThreadIndex != "" {
@@ -166,6 +166,62 @@ func linesOf(set *templates.Set) *mimewriter.QPLines {
 
 // envelope is an address as SMTP's envelope writes it: "<local@domain>".
 func envelope(a *mail.Address) string { return (&mail.Address{Address: a.Address}).String() }
+
+// addressFields returns an address as a header field writes it and as
+// SMTP's envelope does, as mail.ParseAddress reads it; an error when it
+// does not. A bare address of the characters an atom holds (a citizen's
+// or a receiver's, our reply address) is both as "<local@domain>",
+// without being parsed (bare).
+func addressFields(s string) (field, env string, err error) {
+	if bare(s) {
+		field = "<" + s + ">"
+		return field, field, nil
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil {
+		return "", "", err
+	}
+	return a.String(), envelope(a), nil
+}
+
+// bare reports whether s is an address that mail.ParseAddress reads as
+// itself, with no name, and that Address.String writes as it is: a local
+// part and a domain of ASCII letters, digits and the atom's other
+// characters (RFC 5322 atext; '-' alone in the domain), each made of
+// atoms joined by single dots (FuzzBareAddress).
+func bare(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at < 0 {
+		return false
+	}
+	return dotAtoms(s[:at], atext) && dotAtoms(s[at+1:], domainText)
+}
+
+// dotAtoms reports whether s is atoms of the characters allowed joined by
+// single dots.
+func dotAtoms(s string, allowed *[256]bool) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !allowed[c] && (c != '.' || s[i-1] == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// atext and domainText are the characters of an address's local part
+// and of its domain, but the dot.
+var atext, domainText = func() (local, domain *[256]bool) {
+	local, domain = new([256]bool), new([256]bool)
+	for c := range 256 {
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		local[c] = letter || strings.IndexByte("!#$%&'*+-/=?^_`{|}~", byte(c)) >= 0
+		domain[c] = letter || c == '-'
+	}
+	return local, domain
+}()
 
 // Subject puts the report's tag before a subject: "[PA-2026-000042] …".
 func Subject(code, subject string) string {

@@ -186,3 +186,73 @@ func TestBodiesWithTemplateLinesAsWithout(t *testing.T) {
 		}
 	}
 }
+
+// parsedFields are an address's fields as mail.ParseAddress makes them.
+func parsedFields(s string) (field, env string, err error) {
+	a, err := mail.ParseAddress(s)
+	if err != nil {
+		return "", "", err
+	}
+	return a.String(), envelope(a), nil
+}
+
+// TestAddressFields: an address's header field and envelope are those
+// mail.ParseAddress reads, whether it is bare or not.
+func TestAddressFields(t *testing.T) {
+	for _, c := range []struct {
+		addr string
+		bare bool
+	}{
+		{"dan7@example.com", true},
+		{"phananh+t.QrStUvWxYzAbCdEf@haugiang.gov.vn", true},
+		{"o'neil_{x}|y~z@mail-1.example.vn", true},
+		{"a@b", true},
+		{"Nguyễn Văn A <a@example.com>", false},
+		{"<a@example.com>", false},
+		{" a@example.com", false},
+		{"a.@example.com", false},
+		{".a@example.com", false},
+		{"a..b@example.com", false},
+		{"a@example..com", false},
+		{"a@example.com.", false},
+		{"a@ex_ample.com", false},
+		{"a@@example.com", false},
+		{"a@", false},
+		{"@example.com", false},
+		{"a", false},
+		{"\"a b\"@example.com", false},
+		{"anh@ví-dụ.vn", false},
+		{"a@[127.0.0.1]", false},
+		{"a@example.com (Anh)", false},
+	} {
+		if got := bare(c.addr); got != c.bare {
+			t.Errorf("%q: bare %v, want %v", c.addr, got, c.bare)
+		}
+		field, env, err := addressFields(c.addr)
+		wantField, wantEnv, wantErr := parsedFields(c.addr)
+		if field != wantField || env != wantEnv || (err == nil) != (wantErr == nil) {
+			t.Errorf("%q: %q, %q, %v; want %q, %q, %v", c.addr, field, env, err, wantField, wantEnv, wantErr)
+		}
+	}
+}
+
+// FuzzBareAddress: a bare address is one mail.ParseAddress reads as
+// itself, with no name, and its fields are those it makes.
+func FuzzBareAddress(f *testing.F) {
+	for _, s := range []string{"dan7@example.com", "a.b+c@d-e.f", "x@y", "a..b@c", "a@b.", "a b@c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !bare(s) {
+			return
+		}
+		a, err := mail.ParseAddress(s)
+		if err != nil || a.Name != "" || a.Address != s {
+			t.Fatalf("%q: bare, but parsed as %+v, %v", s, a, err)
+		}
+		field, env, _ := addressFields(s)
+		if field != a.String() || env != envelope(a) {
+			t.Fatalf("%q: %q, %q; parsed %q, %q", s, field, env, a.String(), envelope(a))
+		}
+	})
+}

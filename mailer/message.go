@@ -127,11 +127,11 @@ func (m *Message) writeAlternatives(w io.Writer, mp *mimewriter.Multipart, h *mi
 		}
 	}()
 	for _, alt := range []struct {
-		typ  string
+		typ  string // with its charset
 		body *bytes.Buffer
-	}{{"text/plain", m.text}, {"text/html", m.html}} {
+	}{{"text/plain; charset=UTF-8", m.text}, {"text/html; charset=UTF-8", m.html}} {
 		h.Reset()
-		h.Add("Content-Type", alt.typ+"; charset=UTF-8")
+		h.Add("Content-Type", alt.typ)
 		h.Add("Content-Transfer-Encoding", "quoted-printable")
 		if err := mp.Part(h); err != nil {
 			return err
