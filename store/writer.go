@@ -35,6 +35,15 @@ import (
 // transactions before the failed one are run again each in a savepoint of
 // its own, and the failed one's error stands: it fails alone, as if each
 // had had its savepoint from the start.
+//
+// A run that begins the group's transaction opens no savepoint: the
+// transaction's start is its rollback point. When one of its transactions
+// fails, the whole database transaction is rolled back and begun again
+// (BEGIN IMMEDIATE), and the transactions before the failed one are run
+// again each in a savepoint, as above. A savepoint's journal keeps a copy
+// of every page of the database that the run changes for the first time;
+// a group's first run — in a drain, intake's batch or the outbox's
+// records, and those queued beside them — keeps none.
 
 // maxGroup bounds the transactions one commit takes, so that a long queue
 // is committed in steps and its first callers are not kept waiting for the
@@ -190,7 +199,7 @@ func (db *DB) commitGroup(group []*writeReq) {
 	}()
 	db.nextIDs, db.groupIndexes, db.groupPlaced = map[string]int64{}, map[indexed][]byte{}, map[string]bool{}
 	defer func() { db.nextIDs, db.groupIndexes, db.groupPlaced = nil, nil, nil }()
-	run := &run{db: db}
+	run := &run{db: db, first: true}
 	for _, r := range group {
 		for i := range r.fns {
 			if err := r.ctx.Err(); err != nil {
@@ -201,6 +210,7 @@ func (db *DB) commitGroup(group []*writeReq) {
 			if r.again {
 				broken = run.add(r, i)
 			} else if broken = run.end(); broken == nil {
+				run.first = false
 				broken = db.runSavepoint(r, i)
 			}
 			if broken != nil {
@@ -255,8 +265,11 @@ func (db *DB) releaseConn() {
 // one savepoint (see the top of this file).
 type run struct {
 	db   *DB
-	open bool    // the run's savepoint is open
-	done []runFn // the transactions run in it so far, all succeeded
+	open bool // the run is open: its savepoint, unless bare
+	// first is set while the group's transaction has run nothing: a run
+	// opened then is bare, with no savepoint of its own.
+	first, bare bool
+	done        []runFn // the transactions run in it so far, all succeeded
 }
 
 // runFn is fn i of a request.
@@ -271,10 +284,9 @@ type runFn struct {
 // the database transaction itself is lost.
 func (u *run) add(r *writeReq, i int) (broken error) {
 	if !u.open {
-		if _, err := u.db.execGroup(`SAVEPOINT run`); err != nil {
+		if err := u.start(); err != nil {
 			return err
 		}
-		u.open = true
 	}
 	t := &Tx{ctx: context.WithoutCancel(r.ctx), db: u.db, writable: true}
 	err := call(t, r.fns[i], &r.panicked)
@@ -284,11 +296,11 @@ func (u *run) add(r *writeReq, i int) (broken error) {
 		return nil
 	}
 	r.errs[i] = err
-	clear(u.db.nextIDs) // the ids taken since are free again
-	if _, err := u.db.execGroup(`ROLLBACK TO run`); err != nil {
+	if err := u.rollback(); err != nil {
 		return err
 	}
 	for _, f := range u.done {
+		u.first = false
 		if broken := u.db.runSavepoint(f.r, f.i); broken != nil {
 			return broken
 		}
@@ -303,8 +315,47 @@ func (u *run) end() error {
 		return nil
 	}
 	u.open, u.done = false, u.done[:0]
+	if u.bare {
+		u.bare = false
+		return nil // the transaction's commit keeps its changes
+	}
 	_, err := u.db.execGroup(`RELEASE run`)
 	return err
+}
+
+// start opens the run: bare when it begins the group's transaction, else
+// in a savepoint.
+func (u *run) start() error {
+	if u.first {
+		u.first, u.open, u.bare = false, true, true
+		return nil
+	}
+	if _, err := u.db.execGroup(`SAVEPOINT run`); err != nil {
+		return err
+	}
+	u.open = true
+	return nil
+}
+
+// rollback undoes every transaction of the run: back to its savepoint, or,
+// for a bare run, the whole database transaction, begun again. The group's
+// packs found in their place are looked at again in the new transaction
+// (Tx.packInPlace).
+func (u *run) rollback() error {
+	clear(u.db.nextIDs) // the ids taken since are free again
+	if !u.bare {
+		_, err := u.db.execGroup(`ROLLBACK TO run`)
+		return err
+	}
+	if _, err := u.db.execGroup(`ROLLBACK`); err != nil {
+		return err
+	}
+	clear(u.db.groupPlaced)
+	if _, err := u.db.execGroup(`BEGIN IMMEDIATE`); err != nil {
+		return fmt.Errorf("store: begin again: %w", err)
+	}
+	u.first = true // until a transaction runs again
+	return nil
 }
 
 // runSavepoint runs a request's fn i, one transaction of a group, in a

@@ -109,6 +109,68 @@ func TestRunFailsAlone(t *testing.T) {
 	}
 }
 
+// TestFirstRunFailsAlone: a run that begins the group's transaction has
+// no savepoint of its own; when one of its transactions fails, wherever it
+// is in the run, the database transaction is rolled back and begun again,
+// the ones before the failed one are run again each alone, and the group
+// goes on — a transaction of Write after it, and another run, with its
+// savepoint, that fails too.
+func TestFirstRunFailsAlone(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+	for _, failAt := range []int{0, 1, 2} {
+		t.Run(fmt.Sprint("failing ", failAt), func(t *testing.T) {
+			db := openTest(t, t.TempDir(), testKey)
+			var runs [6]int
+			create := func(i int) func(*Tx) error {
+				return func(tx *Tx) error {
+					runs[i]++
+					_, err := tx.CreateReport(sample(at))
+					return err
+				}
+			}
+			failing := func(i int) func(*Tx) error {
+				return func(tx *Tx) error {
+					runs[i]++
+					if _, err := tx.CreateReport(sample(at)); err != nil {
+						return err
+					}
+					_, err := tx.exec(`INSERT INTO meta (key, value) VALUES ('key_check', x'00')`) // there already
+					return err
+				}
+			}
+			first := []func(*Tx) error{create(0), create(1), create(2)}
+			first[failAt] = failing(failAt)
+			req := func(again bool, fns ...func(*Tx) error) *writeReq {
+				return &writeReq{ctx: ctx, fns: fns, errs: make([]error, len(fns)), again: again}
+			}
+			group := []*writeReq{req(true, first...), req(false, create(3)), req(true, create(4), failing(5))}
+			db.commitGroup(group)
+			for i, r := range group {
+				for j, err := range r.errs {
+					if wantErr := i == 0 && j == failAt || i == 2 && j == 1; (err != nil) != wantErr {
+						t.Errorf("request %d, transaction %d: %v", i, j, err)
+					}
+				}
+			}
+			want := [6]int{1, 1, 1, 1, 2, 1}
+			for i := range failAt {
+				want[i] = 2 // run again after the failed one
+			}
+			if runs != want {
+				t.Errorf("runs %v, want %v", runs, want)
+			}
+			var n, distinct, last int
+			db.Read(ctx, func(tx *Tx) error {
+				return tx.queryRow(`SELECT count(*), count(DISTINCT code), (SELECT last FROM report_seq) FROM reports`).Scan(&n, &distinct, &last)
+			})
+			if n != 4 || distinct != 4 || last != 4 {
+				t.Errorf("%d reports committed (%d codes, the last number %d), want 4", n, distinct, last)
+			}
+		})
+	}
+}
+
 // TestRunPanics: a transaction of WriteEach that panics is rolled back
 // alone, the others of its run committed, and the panic goes on in the
 // caller.
