@@ -147,32 +147,36 @@ func Lower(s string) string {
 	return s
 }
 
-// lowerFrom is Lower of s, whose first i bytes stay as they are.
+// lowerFrom is Lower of s, whose first i bytes stay as they are. The runs
+// of bytes that lower-casing leaves as they are (all but the capitals, in
+// a text of sentences) are copied a run at a time.
 func lowerFrom(s string, i int) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	b.WriteString(s[:i])
+	done := 0 // s[:done] is in b
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
+				b.WriteString(s[done:i])
+				b.WriteByte(c + 'a' - 'A')
+				done = i + 1
 			}
-			b.WriteByte(c)
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		l, ok := latinLower(r)
-		switch {
-		case !ok:
+		if !ok {
 			return strings.ToLower(s)
-		case l == r: // its bytes as they are, not encoded again
-			b.WriteString(s[i : i+n])
-		default:
+		}
+		if l != r {
+			b.WriteString(s[done:i])
 			b.WriteRune(l)
+			done = i + n
 		}
 		i += n
 	}
+	b.WriteString(s[done:])
 	return b.String()
 }
 

@@ -64,6 +64,18 @@ func BenchmarkNFC(b *testing.B) {
 	}
 }
 
+// BenchmarkLower lower-cases a report's text, with its capitals, as the
+// form, the time patterns and routing each do.
+func BenchmarkLower(b *testing.B) {
+	text := "Kính gửi Trung tâm,\n\nHọ tên: Người dân 12\nSố điện thoại: 0912 345 012\nĐịa chỉ: ấp 12, xã Vị Đông, huyện Vị Thủy\n" +
+		"Nội dung: Khu vực ấp 12 bị cúp điện từ sáng đến giờ chưa có lại. Đường dây trước nhà bị đứt sau cơn mưa lớn tối qua.\n\nTrân trọng."
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Lower(text)
+	}
+}
+
 func TestTone(t *testing.T) {
 	for in, want := range map[string]string{
 		"hoà":                   "hòa",
