@@ -13,6 +13,49 @@ import (
 // they leave to json.Unmarshal, so that every value decodes as
 // json.Unmarshal decodes it (TestMailJSONAsUnmarshal).
 
+// appendThread appends a mail's thread as json.Marshal writes it — each
+// field present only when set, in the struct's order, each string escaped
+// as encoding/json escapes it (appendJSONString) — without reflection:
+// the writer encodes one a mail it queues (TestThreadAsMarshal,
+// FuzzThreadJSON).
+func appendThread(b []byte, t thread) []byte {
+	b = append(b, '{')
+	comma := false
+	field := func(name string) {
+		if comma {
+			b = append(b, ',')
+		}
+		comma = true
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, '"', ':')
+	}
+	if t.ReplyTo != "" {
+		field("reply_to")
+		b = appendJSONString(b, t.ReplyTo)
+	}
+	if t.InReplyTo != "" {
+		field("in_reply_to")
+		b = appendJSONString(b, t.InReplyTo)
+	}
+	if len(t.References) > 0 {
+		field("references")
+		b = append(b, '[')
+		for i, r := range t.References {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, r)
+		}
+		b = append(b, ']')
+	}
+	if t.Index != "" {
+		field("thread_index")
+		b = appendJSONString(b, t.Index)
+	}
+	return append(b, '}')
+}
+
 // decodeThread decodes a mail's thread.
 func decodeThread(b []byte, t *thread) error {
 	if s := (jsonScan{b: b}); s.thread(t) && s.done() {

@@ -67,6 +67,48 @@ func checkMailJSON(t *testing.T, b []byte) {
 	}
 }
 
+// TestThreadAsMarshal holds appendThread to json.Marshal's bytes for the
+// threads Enqueue writes, and for every kind of character Marshal escapes.
+func TestThreadAsMarshal(t *testing.T) {
+	for _, th := range []thread{
+		{},
+		{ReplyTo: "phananh+PA-2026-000001.a1b2@haugiang.gov.vn", InReplyTo: "CAF=x@mail.gmail.com",
+			References: []string{"a@b", "c@d"}, Index: "AdtFyU2P0nZr3Yq5RGm8bWk0k2f6Ag=="},
+		{InReplyTo: "<x@y>"},
+		{References: []string{}},
+		{References: []string{""}},
+		{Index: "AdtF+/=="},
+		{ReplyTo: "quote \" backslash \\ tab \t newline \n <b>a & b</b> \x00\x1f\x7f"},
+		{InReplyTo: "a\xffb\xc3", References: []string{"x\u2028y\u2029z", "😀 Nguyễn"}},
+	} {
+		want, err := json.Marshal(th)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendThread(nil, th); string(got) != string(want) {
+			t.Errorf("%+v:\n got %s\nwant %s", th, got, want)
+		}
+	}
+}
+
+// FuzzThreadJSON holds appendThread to json.Marshal for any thread.
+func FuzzThreadJSON(f *testing.F) {
+	f.Add("phananh+a@haugiang.gov.vn", "<x@y>", "a@b", "", "AdtF")
+	f.Add("", "\xff\u2028", "", "&<>", "")
+	f.Fuzz(func(t *testing.T, replyTo, inReplyTo, ref1, ref2, index string) {
+		for _, refs := range [][]string{nil, {ref1}, {ref1, ref2}} {
+			th := thread{replyTo, inReplyTo, refs, index}
+			want, err := json.Marshal(th)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := appendThread(nil, th); string(got) != string(want) {
+				t.Errorf("%+v:\n got %s\nwant %s", th, got, want)
+			}
+		}
+	})
+}
+
 // BenchmarkMailJSON decodes the thread and the files of a triage notice,
 // as the mailer's reading opens them for each mail: by decodeThread and
 // decodeFiles, and by json.Unmarshal, which they spare.

@@ -107,10 +107,7 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 		// as the erasure leaves the mail it finds queued.
 		m.State, rcptIdx, rcptCap = MailSuppressed, []byte{}, nil
 	}
-	th, err := json.Marshal(thread{m.ReplyTo, m.InReplyTo, m.References, m.ThreadIndex})
-	if err != nil {
-		return m, err
-	}
+	th := appendThread(nil, thread{m.ReplyTo, m.InReplyTo, m.References, m.ThreadIndex})
 	var rid any
 	if m.ReportID != 0 {
 		rid = m.ReportID
@@ -230,10 +227,10 @@ func (t *Tx) MailsSince(to string, kinds []string, since time.Time) (int, error)
 	if len(kinds) == 0 {
 		return 0, nil
 	}
-	rcpt, from := t.indexOf(IndexMailbox, to), since.Unix()
-	args := make([]any, 0, 3*len(kinds))
+	args := make([]any, 2, 2+len(kinds))
+	args[0], args[1] = t.indexOf(IndexMailbox, to), since.Unix()
 	for _, kind := range kinds {
-		args = append(args, rcpt, kind, from)
+		args = append(args, kind)
 	}
 	var n int
 	err := t.queryRow(mailsSinceQuery(len(kinds)), args...).Scan(&n)
@@ -551,11 +548,12 @@ func (t *Tx) openMail(m Mail, k *rowKey, rcpt, th, data, lastErr, files, sentRef
 }
 
 // mailsSinceQuery counts the mails of a number of kinds, each kind's by a
-// search of the index of its own (its arguments: the recipient's index,
-// the kind and the time, for each kind), and adds the counts: with `kind
-// IN (…)` of three kinds or more, SQLite would build a temporary b-tree of
-// the list at every query — before each acknowledgement. The texts for up
-// to four kinds are made once.
+// search of the index of its own, and adds the counts: with `kind IN (…)`
+// of three kinds or more, SQLite would build a temporary b-tree of the
+// list at every query — before each acknowledgement. Its arguments are
+// the recipient's index (?1), the time (?2) and the kinds (?3 on), each
+// bound once however many searches name it: a blob bound is copied for
+// the driver. The texts for up to four kinds are made once.
 func mailsSinceQuery(kinds int) string {
 	if kinds < len(mailsSinceQueries) {
 		return mailsSinceQueries[kinds]
@@ -566,6 +564,13 @@ func mailsSinceQuery(kinds int) string {
 var mailsSinceQueries = [...]string{1: mailsSinceText(1), 2: mailsSinceText(2), 3: mailsSinceText(3), 4: mailsSinceText(4)}
 
 func mailsSinceText(kinds int) string {
-	const one = `(SELECT count(*) FROM outbox WHERE rcpt_cap = ? AND kind = ? AND created_at >= ? AND state != 'suppressed')`
-	return `SELECT ` + one + strings.Repeat(" + "+one, kinds-1)
+	var b strings.Builder
+	b.WriteString(`SELECT `)
+	for i := range kinds {
+		if i > 0 {
+			b.WriteString(` + `)
+		}
+		fmt.Fprintf(&b, `(SELECT count(*) FROM outbox WHERE rcpt_cap = ?1 AND kind = ?%d AND created_at >= ?2 AND state != 'suppressed')`, 3+i)
+	}
+	return b.String()
 }
