@@ -20,6 +20,9 @@ func headerText(raw, hint string) string {
 	return fold.NFC(strings.TrimSpace(decodeWords(s)))
 }
 
+// encodedWord is an RFC 2047 encoded word as decodeWords reads it, which
+// nextEncodedWord finds without running the pattern (FuzzEncodedWords
+// holds the two together).
 var encodedWord = regexp.MustCompile(`=\?([^?\s]+)\?([bBqQ])\?(.*?)\?=`)
 
 // decodeWords decodes RFC 2047 encoded words leniently: words with spaces
@@ -49,7 +52,12 @@ func decodeWords(s string) string {
 		}
 		run, cs, raw = nil, "", ""
 	}
-	for _, m := range encodedWord.FindAllStringSubmatchIndex(s, -1) {
+	for from := 0; ; {
+		m, ok := nextEncodedWord(s, from)
+		if !ok {
+			break
+		}
+		from = m[1]
 		between, word := s[last:m[0]], s[m[0]:m[1]]
 		wcs, enc, text := s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]]
 		last = m[1]
@@ -77,6 +85,50 @@ func decodeWords(s string) string {
 	flush()
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// nextEncodedWord finds the first match of encodedWord in s from the
+// index from, without the pattern: its submatches' indexes as
+// FindAllStringSubmatchIndex gives them, ok false when there is none.
+func nextEncodedWord(s string, from int) (m [8]int, ok bool) {
+	for p := from; p < len(s); p++ {
+		k := strings.Index(s[p:], "=?")
+		if k < 0 {
+			break
+		}
+		p += k
+		if m, ok = encodedWordAt(s, p); ok {
+			return m, true
+		}
+	}
+	return m, false
+}
+
+// encodedWordAt matches encodedWord at s[p:], which starts with "=?": a
+// charset of one or more bytes that are no "?" and no white space, "?",
+// the encoding (b, B, q or Q), "?", then the text up to the first "?="
+// with no line feed before it.
+func encodedWordAt(s string, p int) (m [8]int, ok bool) {
+	cs := p + 2
+	q := cs
+	for q < len(s) && s[q] != '?' && !patternSpace(s[q]) {
+		q++
+	}
+	if q == cs || q+2 >= len(s) || s[q] != '?' || !strings.ContainsRune("bBqQ", rune(s[q+1])) || s[q+2] != '?' {
+		return m, false
+	}
+	text := q + 3
+	end := strings.Index(s[text:], "?=")
+	if end < 0 || strings.IndexByte(s[text:text+end], '\n') >= 0 {
+		return m, false
+	}
+	return [8]int{p, text + end + 2, cs, q, q + 1, q + 2, text, text + end}, true
+}
+
+// patternSpace reports the bytes a pattern's \s matches: space, tab,
+// line feed, form feed, carriage return.
+func patternSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // decodeWordText decodes the text of one encoded word.

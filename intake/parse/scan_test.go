@@ -102,3 +102,35 @@ func FuzzQuoted(f *testing.F) {
 		}
 	})
 }
+
+// encodedWordsWithPattern is what decodeWords took from encodedWord.
+func encodedWordsWithPattern(s string) [][]int {
+	return encodedWord.FindAllStringSubmatchIndex(s, -1)
+}
+
+func FuzzEncodedWords(f *testing.F) {
+	for _, s := range scanSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{
+		"=?UTF-8?Q?M=E1=BA=A5t_=C4=91i=E1=BB=87n?=", "=?utf-8?b?SGVsbG8=?= =?utf-8?B?V29ybGQ=?=", "a=?=?utf-8?q?x?=b",
+		"=?utf-8?q??=", "=?utf-8?q?a\nb?=", "=?utf 8?q?x?=", "=?<x>?Q?y?=", "=?x?z?y?=", "=?x?q?", "=?x?q?a?b?=?=", "==??=?a?q?=?=",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got [][]int
+		for from := 0; ; {
+			m, ok := nextEncodedWord(s, from)
+			if !ok {
+				break
+			}
+			got = append(got, m[:])
+			from = m[1]
+		}
+		want := encodedWordsWithPattern(s)
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("encoded words of %q: %v, want %v", s, got, want)
+		}
+	})
+}
