@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -53,6 +53,7 @@ type keyStore struct {
 
 	stmtMu sync.Mutex
 	read1  *sql.Stmt // reads one key: readStmt
+	readN  *sql.Stmt // reads a list of keys: readManyStmt
 
 	// reads counts the queries of the file for keys: what the cache and
 	// prefetch save.
@@ -205,6 +206,9 @@ func (ks *keyStore) close() error {
 	ks.makings.Wait()
 	if ks.read1 != nil {
 		ks.read1.Close()
+	}
+	if ks.readN != nil {
+		ks.readN.Close()
 	}
 	return ks.db.Close()
 }
@@ -474,11 +478,13 @@ const prefetchChunk = 256
 // reports' keys costs one read of the key store rather than one each. A
 // key it does not find or cannot read is left out, for get to report.
 func (ks *keyStore) prefetch(ctx context.Context, ids []string) {
-	var want []any
+	var want []string
+	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		if ks.cached(id) == nil && !slices.Contains(want, any(id)) {
+		if !seen[id] && ks.cached(id) == nil {
 			want = append(want, id)
 		}
+		seen[id] = true
 	}
 	for len(want) > 0 {
 		n := min(len(want), prefetchChunk)
@@ -488,10 +494,20 @@ func (ks *keyStore) prefetch(ctx context.Context, ids []string) {
 }
 
 // readMany reads and unwraps the keys of ids from the file, and caches
-// them; it leaves out those it cannot.
-func (ks *keyStore) readMany(ctx context.Context, ids []any) {
+// them; it leaves out those it cannot. The ids are bound as one JSON list,
+// so that the statement's text is the same for any number of them and is
+// prepared once (readManyStmt).
+func (ks *keyStore) readMany(ctx context.Context, ids []string) {
 	ks.reads.Add(1)
-	rows, err := ks.db.QueryContext(ctx, `SELECT id, wrapped FROM data_keys WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return
+	}
+	st, err := ks.readManyStmt()
+	if err != nil {
+		return
+	}
+	rows, err := st.QueryContext(ctx, string(list))
 	if err != nil {
 		return
 	}
@@ -557,6 +573,21 @@ func (ks *keyStore) readStmt() (*sql.Stmt, error) {
 		ks.read1 = st
 	}
 	return ks.read1, nil
+}
+
+// readManyStmt returns the statement that reads the keys of a JSON list
+// of ids, prepared the first time.
+func (ks *keyStore) readManyStmt() (*sql.Stmt, error) {
+	ks.stmtMu.Lock()
+	defer ks.stmtMu.Unlock()
+	if ks.readN == nil {
+		st, err := ks.db.PrepareContext(context.Background(), `SELECT id, wrapped FROM data_keys WHERE id IN (SELECT value FROM json_each(?))`)
+		if err != nil {
+			return nil, err
+		}
+		ks.readN = st
+	}
+	return ks.readN, nil
 }
 
 // has reports whether the store holds the key with id.
