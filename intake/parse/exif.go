@@ -329,9 +329,13 @@ func parseEXIF(tiff []byte) *Photo {
 func exifTime(s, offset string) time.Time {
 	s = strings.TrimSpace(s)
 	loc := vietnamTime
-	if o, err := time.Parse("-07:00", strings.TrimSpace(offset)); err == nil {
-		_, secs := o.Zone()
-		loc = time.FixedZone(strings.TrimSpace(offset), secs)
+	// Most photos carry no offset: no parse of "", which fails with an
+	// error it allocates.
+	if offset = strings.TrimSpace(offset); offset != "" {
+		if o, err := time.Parse("-07:00", offset); err == nil {
+			_, secs := o.Zone()
+			loc = time.FixedZone(offset, secs)
+		}
 	}
 	t, err := time.ParseInLocation("2006:01:02 15:04:05", s, loc)
 	if err != nil || t.Year() < 1990 || t.Year() > 2200 {

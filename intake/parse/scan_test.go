@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 )
 
@@ -133,4 +134,31 @@ func FuzzEncodedWords(f *testing.F) {
 			t.Fatalf("encoded words of %q: %v, want %v", s, got, want)
 		}
 	})
+}
+
+// exifTimeParsingEmpty is exifTime as it was, parsing an empty offset too.
+func exifTimeParsingEmpty(s, offset string) time.Time {
+	s = strings.TrimSpace(s)
+	loc := vietnamTime
+	if o, err := time.Parse("-07:00", strings.TrimSpace(offset)); err == nil {
+		_, secs := o.Zone()
+		loc = time.FixedZone(strings.TrimSpace(offset), secs)
+	}
+	t, err := time.ParseInLocation("2006:01:02 15:04:05", s, loc)
+	if err != nil || t.Year() < 1990 || t.Year() > 2200 {
+		return time.Time{}
+	}
+	return t
+}
+
+// TestExifTime holds exifTime to the code that parsed an empty offset.
+func TestExifTime(t *testing.T) {
+	for _, taken := range []string{"2026:11:23 09:30:00", " 2026:11:23 21:05:59 ", "1980:01:01 00:00:00", "2026-11-23 09:30:00", ""} {
+		for _, offset := range []string{"", " ", "+07:00", " +09:00 ", "-05:30", "Z", "+7", "bad"} {
+			got, want := exifTime(taken, offset), exifTimeParsingEmpty(taken, offset)
+			if !got.Equal(want) || got.Location().String() != want.Location().String() {
+				t.Errorf("exifTime(%q, %q) = %v, want %v", taken, offset, got, want)
+			}
+		}
+	}
 }
