@@ -340,7 +340,13 @@ func (u *run) start() error {
 // rollback undoes every transaction of the run: back to its savepoint, or,
 // for a bare run, the whole database transaction, begun again. The group's
 // packs found in their place are looked at again in the new transaction
-// (Tx.packInPlace).
+// (Tx.packInPlace). Between the two, another process (ingest, erase, a
+// hold beside serve) may take the write lock: when it keeps it past the
+// busy timeout, the new transaction cannot begin and the whole group
+// fails (errGroupFailed), where a savepoint's rollback would have kept the
+// rest of it. Its callers retry it, as after a failed commit; a run's
+// first transaction failing, and another process writing at that moment,
+// is rare enough for the savepoint each first run saves.
 func (u *run) rollback() error {
 	clear(u.db.nextIDs) // the ids taken since are free again
 	if !u.bare {
