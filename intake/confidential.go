@@ -69,9 +69,12 @@ func maskStranger(text string, from sender) string {
 
 // strangersNote reports whether a notice is an agency's of a follow-up
 // from another address than the report's, on a report that is not
-// confidential: its text is masked (maskStranger) and its files named
-// neutrally (neutralNames), a file's name being often its owner's name or
-// phone.
+// confidential: its text is masked (maskStranger), and its files go as a
+// confidential report's do (anonymousFiles: renamed by their position, a
+// document kept at the Center), a file's name being often its owner's
+// name or phone, and a document's properties its author's; the agency's
+// work does not need an unverified third person's identity. The Center's
+// own notice carries them as sent.
 func strangersNote(kind lifecycle.NoticeKind, st step, role string) bool {
 	return kind == lifecycle.NoticeCitizenNote && st.followUp != nil && !st.followUp.citizen && !seesCitizen(role)
 }
@@ -103,10 +106,8 @@ func anonymousFiles(as []store.Attachment) []store.Attachment {
 }
 
 // neutralNames renames files by their position ("tep-1.jpg"), keeping the
-// extension their type gives, and nothing else: the names a confidential
-// report's files take (anonymousFiles), and an unverified third person's
-// follow-up's files in the agency's copy (strangersNote). The Center keeps
-// the names sent.
+// extension their type gives, and nothing else: the names anonymousFiles
+// gives. The Center keeps the names sent.
 func neutralNames(as []store.Attachment) []store.Attachment {
 	out := make([]store.Attachment, len(as))
 	for i, a := range as {
@@ -116,19 +117,21 @@ func neutralNames(as []store.Attachment) []store.Attachment {
 	return out
 }
 
-// withheld reports whether a confidential report's file stays at the
-// Center: a kept file whose metadata the mailer does not remove.
+// withheld reports whether a confidential report's file, or a third
+// person's (strangersNote), stays at the Center: a kept file whose
+// metadata the mailer does not remove.
 func withheld(a store.Attachment) bool {
 	return a.Refused == "" && !strip.Cleans(a.Type)
 }
 
-// listAnonymous lists a confidential report's files as anonymousFiles
-// left them, saying which stay at the Center.
-func listAnonymous(as []store.Attachment) []templates.File {
+// listWithheld lists files as anonymousFiles left them, saying which stay
+// at the Center, and why (how: fileWithheld for a confidential report's,
+// fileStranger for a third person's).
+func listWithheld(as []store.Attachment, how string) []templates.File {
 	out := listFiles(as)
 	for i, a := range as {
 		if withheld(a) {
-			out[i].Mail = fileWithheld
+			out[i].Mail = how
 		}
 	}
 	return out

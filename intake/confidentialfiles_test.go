@@ -83,3 +83,58 @@ func assignmentOfAccepted(t *testing.T, w *walker) (types, text string) {
 	t.Fatal("no assignment to the agency's handler")
 	return "", ""
 }
+
+// TestStrangersDocumentsStayAtTheCenter: a follow-up from another address
+// than the report's, on a report that is not confidential, reaches the
+// agency with its photos (renamed, stripped as they are sent) but not its
+// documents: Word and the PDF it exports carry their author's name in their
+// properties, where no renaming reaches, and the agency's work does not
+// need an unverified third person's identity. They stay at the Center,
+// listed to the agency as such; the Center's receivers get them whole.
+func TestStrangersDocumentsStayAtTheCenter(t *testing.T) {
+	w := newWalker(t)
+	w.ingest(outage)
+	w.command(receiver, "/accept", "forwarded")
+	mark := 0
+	w.sentSince(&mark)
+	pdf := "%PDF-1.4\n1 0 obj << /Author (Tran Thi Binh) >> endobj\n%%EOF\n"
+	body := "--M\nContent-Type: text/plain; charset=UTF-8\n\nẤp 3 vẫn mất điện, gửi thêm ảnh và biên bản.\n" +
+		photoPart(t, "M", "anh.jpg") +
+		"--M\nContent-Type: application/pdf; name=\"bien-ban.pdf\"\nContent-Disposition: attachment; filename=\"bien-ban.pdf\"\n" +
+		"Content-Transfer-Encoding: base64\n\n" + base64.StdEncoding.EncodeToString([]byte(pdf)) + "\n--M--\n"
+	w.followUp("Trần Thị Bình <binh.tran@example.net>", body, "MIME-Version: 1.0", `Content-Type: multipart/mixed; boundary="M"`)
+	set, err := templates.LoadFor("", routing.Default().Bodies())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var agency bool
+	for _, m := range w.sentSince(&mark) {
+		if m.Kind != "citizen-note" || m.To != handler {
+			continue
+		}
+		agency = true
+		var types []string
+		for _, f := range m.Attachments {
+			types = append(types, f.Type)
+		}
+		if got := strings.Join(types, " "); got != "image/jpeg" {
+			t.Errorf("the agency's note carries %q, want the photo alone", got)
+		}
+		r, err := set.Render(m.Kind, m.Lang, m.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`tep-2\.pdf[^\n]*lưu tại Trung tâm[^\n]*người gửi không phải người phản ánh`).MatchString(r.Text) {
+			t.Errorf("the agency's note does not say that tep-2.pdf stays at the Center, its sender not the citizen:\n%s", r.Text)
+		}
+		if !regexp.MustCompile(`tep-2\.pdf[^\n]*lưu tại Trung tâm`).MatchString(r.HTML) {
+			t.Errorf("the agency's HTML does not say that tep-2.pdf stays at the Center:\n%s", r.HTML)
+		}
+	}
+	if !agency {
+		t.Fatal("no note to the agency's handler")
+	}
+	if files := w.attachments("reply"); len(files) != 2 {
+		t.Errorf("the Center keeps %d files of the follow-up, want 2", len(files))
+	}
+}

@@ -40,10 +40,10 @@ func noticeData(s *snapshot, st step, kind lifecycle.NoticeKind, rc recipient) (
 		switch {
 		case n.Hidden:
 			replyFiles = anonymousFiles(replyFiles)
-			n.ReplyFiles = listAnonymous(replyFiles)
+			n.ReplyFiles = listWithheld(replyFiles, fileWithheld)
 		case strangersNote(kind, st, rc.role):
-			replyFiles = neutralNames(replyFiles)
-			n.ReplyFiles = listFiles(replyFiles)
+			replyFiles = anonymousFiles(replyFiles)
+			n.ReplyFiles = listWithheld(replyFiles, fileStranger)
 		default:
 			n.ReplyFiles = listFiles(replyFiles)
 		}
@@ -179,7 +179,7 @@ func (s *snapshot) staffCase(role string) templates.Case {
 		ResultFiles: listFiles(s.result), English: r.Lang == templates.English,
 	}
 	if c.Files = listFiles(s.files); c.Hidden {
-		c.Files = listAnonymous(s.citizenFiles(true))
+		c.Files = listWithheld(s.citizenFiles(true), fileWithheld)
 	}
 	if c.Hidden {
 		c.Subject, c.Content = maskIdentity(c.Subject, r.Citizen), templates.Reproduced(maskIdentity(r.Content, r.Citizen))

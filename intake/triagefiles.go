@@ -21,6 +21,7 @@ const (
 	fileAttached = "attached" // attached to the mail
 	fileKept     = "kept"     // at the Center only: the mail carries MaxMailFiles at most
 	fileWithheld = "withheld" // at the Center only: a confidential report's document (anonymousFiles)
+	fileStranger = "stranger" // at the Center only: a third person's document (strangersNote)
 )
 
 // triageFiles are the files the triage notice carries, so that a receiver

@@ -232,7 +232,9 @@ type File struct {
 	// the mail), "attached", "kept" (at the Center only: a mail carries
 	// 15 MB of files at most), "withheld" (at the Center only: a
 	// confidential report's document, whose properties may name its
-	// author, listed to an agency), FileUnsafe (at the Center only: it
+	// author, listed to an agency), "stranger" (at the Center only: such
+	// a document of a follow-up from another address than the report's,
+	// listed to an agency), FileUnsafe (at the Center only: it
 	// cannot be read as its type), FileUncleaned (attached as received,
 	// its metadata not removed: mail to the Center's staff only),
 	// FileMissing (gone from the data folder: named as unavailable); ""

@@ -118,7 +118,7 @@ func leaveOut(files []File, left []LeftOut) {
 }
 
 // notCarried are the File.Mail values of a file its mail does not carry.
-var notCarried = []string{"kept", "withheld", FileUnsafe, FileUncleaned, FileMissing}
+var notCarried = []string{"kept", "withheld", "stranger", FileUnsafe, FileUncleaned, FileMissing}
 
 // sent reports whether a listed file may be one its mail carries.
 func sent(f File) bool { return f.Refused == "" && !slices.Contains(notCarried, f.Mail) }
