@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -191,9 +192,10 @@ func TestE2EFollowUpFromAThirdPerson(t *testing.T) {
 
 // TestE2EFollowUpFromAThirdPersonNamesFilesNeutrally: the files of a
 // third person's follow-up on a report that is not confidential reach the
-// agency under neutral names ("tep-1.jpg"), as a confidential report's do,
-// since a file's name can be its sender's name or phone; the Center keeps
-// the names sent.
+// agency as a confidential report's do: the photos under neutral names
+// ("tep-1.jpg"), since a file's name can be its sender's name or phone,
+// and the documents, whose properties name their author, not at all:
+// listed as kept at the Center. The Center keeps the names sent.
 func TestE2EFollowUpFromAThirdPersonNamesFilesNeutrally(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.startDaemon()
@@ -206,7 +208,7 @@ func TestE2EFollowUpFromAThirdPersonNamesFilesNeutrally(t *testing.T) {
 
 	const named = "Tran-Thi-Binh-0987654321.jpg"
 	e.deliver(receivedAt.Add(30*time.Minute), threadReply("Trần Thị Bình <binh.tran@example.net>", "phananh@haugiang.gov.vn", "["+code+"]", "",
-		"Ấp 3 vẫn mất điện, dây điện đứt nằm dưới đất gần trạm biến áp.\n", named))
+		"Ấp 3 vẫn mất điện, dây điện đứt nằm dưới đất gần trạm biến áp.\n", named+"|Tran-Thi-Binh-bien-ban.pdf"))
 	agency := e.waitMail("citizen-note", e2eHandler, 1)
 	files := agency.files()
 	if _, ok := files["tep-1.jpg"]; !ok || len(files) != 1 {
@@ -215,7 +217,10 @@ func TestE2EFollowUpFromAThirdPersonNamesFilesNeutrally(t *testing.T) {
 	if !strings.Contains(agency.text(), "tệp đính kèm được đặt lại tên") {
 		t.Errorf("the agency's note does not say its files were renamed:\n%s", agency.text())
 	}
-	for _, leak := range []string{"Tran-Thi-Binh", "0987654321"} {
+	if !regexp.MustCompile(`tep-2\.pdf[^\n]*lưu tại Trung tâm`).MatchString(agency.text()) {
+		t.Errorf("the agency's note does not say that tep-2.pdf stays at the Center:\n%s", agency.text())
+	}
+	for _, leak := range []string{"Tran-Thi-Binh", "0987654321", "Tran Thi Binh"} {
 		if strings.Contains(agency.readable(), leak) {
 			t.Errorf("the agency reads the file's name %q:\n%s", leak, agency.readable())
 		}

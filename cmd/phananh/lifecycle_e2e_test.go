@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/mail"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -281,12 +282,18 @@ func threadReply(from, to, subject, inReplyTo, text, photo string, headers ...st
 	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=\"P\"\r\n\r\n--P\r\n%s\r\n", plain)
 	for _, name := range strings.Split(photo, "|") {
 		file, typ := "testdata/gps.jpg", "image/jpeg"
-		if strings.HasSuffix(strings.ToLower(name), ".heic") {
+		switch ext := strings.ToLower(filepath.Ext(name)); ext {
+		case ".heic":
 			file, typ = "testdata/iphone.heic", "image/heic"
+		case ".pdf":
+			file, typ = "", "application/pdf"
 		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			panic(err)
+		data := []byte(authoredPDF)
+		if file != "" {
+			var err error
+			if data, err = os.ReadFile(file); err != nil {
+				panic(err)
+			}
 		}
 		fmt.Fprintf(&b, "--P\r\nContent-Type: %s; name=%q\r\nContent-Disposition: attachment; filename=%q\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n",
 			typ, name, name, base64.StdEncoding.EncodeToString(data))
@@ -294,6 +301,10 @@ func threadReply(from, to, subject, inReplyTo, text, photo string, headers ...st
 	b.WriteString("--P--\r\n")
 	return b.String()
 }
+
+// authoredPDF is the PDF threadReply attaches for a name ending in .pdf:
+// its properties name its author, as Word's export does.
+const authoredPDF = "%PDF-1.4\n1 0 obj << /Author (Tran Thi Binh) /Creator (Microsoft Word) >> endobj\ntrailer << /Info 1 0 R >>\n%%EOF\n"
 
 // sentAt is the Date of the nth mail a test writes: a client writes its
 // own, to the second, on every mail it sends.
