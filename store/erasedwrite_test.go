@@ -262,3 +262,57 @@ func eraseAfterBackup(t *testing.T, db *DB, dir string, r Report, at time.Time) 
 	t.Cleanup(func() { old.Close() })
 	return old, backup
 }
+
+// TestMessagesAboutErasedReportExpire: a message recorded about a report
+// after its erasure (a citizen's reply to its thread, a staff command about
+// it) keeps its keyed hashes — Message-ID, sender, content, digest, signed
+// keys — for duplicate and replay detection, as a message about no report
+// does, and loses them with the strays' retention (EraseStrays): nothing
+// else would empty them, since the report's erasure is over and the report
+// is given no key to erase again.
+func TestMessagesAboutErasedReportExpire(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	r, _ := newReport(t, db, sample(time.Now()), "ảnh")
+	closeReport(t, db, r.Code, time.Now())
+	if _, err := db.Erase(ctx, r.Code, Erasure{At: time.Now(), Cause: ErasureRequest}, allowAll); err != nil {
+		t.Fatal(err)
+	}
+	processed := time.Now().Add(-time.Hour)
+	var id int64
+	err := db.Write(ctx, func(tx *Tx) (err error) {
+		id, err = tx.RecordMessage(Message{Sender: "dan.secret@example.com", MessageID: "<reply-1@example.com>", Digest: "d1",
+			SignedKeys: []string{"k1"}, RawSize: 10, Kind: "reply", ReportCode: r.Code, ReceivedAt: processed, ProcessedAt: processed})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashes := func() (n int) {
+		t.Helper()
+		err := db.Read(ctx, func(tx *Tx) error {
+			return tx.queryRow(`SELECT (message_id_idx IS NOT NULL) + (sender_idx IS NOT NULL) + (sender_cap IS NOT NULL)
+				+ (digest_idx IS NOT NULL) + (SELECT count(key_idx) FROM signed_keys WHERE message_id = m.id)
+				FROM messages m WHERE id = ?`, id).Scan(&n)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := hashes(); n != 5 {
+		t.Fatalf("the message keeps %d of its 5 keyed hashes before its retention, want all", n)
+	}
+	if _, err := db.EraseStrays(ctx, processed.Add(-time.Minute), 10); err != nil {
+		t.Fatal(err)
+	}
+	if n := hashes(); n != 5 {
+		t.Errorf("the strays' retention before the message's end took %d of its 5 keyed hashes", 5-n)
+	}
+	if _, err := db.EraseStrays(ctx, processed, 10); err != nil {
+		t.Fatal(err)
+	}
+	if n := hashes(); n != 0 {
+		t.Errorf("the message keeps %d keyed hashes past its retention, want none", n)
+	}
+}

@@ -11,7 +11,11 @@ import (
 // and replies about no report — processed at or before cutoff, and returns
 // how many. The retention of SPEC 10.5 counts from a report's closing; a
 // message that never became one has no closing, and is kept as long from
-// when it was processed. What is erased: the raw message (its file or small
+// when it was processed. So is a message recorded about a report after the
+// report's erasure (a reply to its thread, a command about it): it kept no
+// copy (Tx.RecordMessage), but its keyed hashes, which the checks for
+// duplicates and replays search, stay until this erases them, as nothing
+// else would: the report's erasure is over. What is erased: the raw message (its file or small
 // blob, and its sealed reference) and every keyed hash of it (Message-ID,
 // sender, content, digest, signed keys). What stays is what the periodic
 // reports and the daily digest count: its kind, reason, times and mailbox
@@ -31,34 +35,18 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 	n := 0
 	err := db.Write(ctx, func(tx *Tx) error {
 		blobs, n = nil, 0
-		rows, err := tx.query(`SELECT id, raw FROM messages WHERE report_id IS NULL AND processed_at <= ?
-			AND (raw IS NOT NULL OR raw_key != '' OR sender_idx IS NOT NULL OR message_id_idx IS NOT NULL OR digest_idx IS NOT NULL)
-			ORDER BY processed_at, id LIMIT ?`, cutoff.Unix(), limit)
+		strays, err := tx.strayMessages(cutoff, limit)
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		var raws [][]byte
-		for rows.Next() {
-			var id int64
-			var raw []byte
-			if err := rows.Scan(&id, &raw); err != nil {
-				rows.Close()
+		n = len(strays)
+		for _, m := range strays {
+			id := m.id
+			k, err := tx.keyFor(m.report) // an erased report's opens nothing
+			if err != nil {
 				return err
 			}
-			ids, raws = append(ids, id), append(raws, raw)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		n = len(ids)
-		k, err := tx.keyFor(0)
-		if err != nil {
-			return err
-		}
-		for i, id := range ids {
-			ref, err := k.open("messages", "raw", id, raws[i])
+			ref, err := k.open("messages", "raw", id, m.raw)
 			if err != nil {
 				return err
 			}
@@ -75,6 +63,10 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 			if _, err := tx.exec(`UPDATE signed_keys SET key_idx = NULL WHERE message_id = ?`, id); err != nil {
 				return err
 			}
+		}
+		k, err := tx.keyFor(0)
+		if err != nil {
+			return err
 		}
 		mails, n2, err := tx.eraseStrayMail(k, cutoff, limit)
 		n += n2
@@ -96,6 +88,45 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 		return 0, nil
 	}
 	return n, db.truncateWAL(ctx)
+}
+
+// strayMessage is a message EraseStrays erases: its id, its report's id
+// (0 for none) and its sealed raw reference.
+type strayMessage struct {
+	id, report int64
+	raw        []byte
+}
+
+// strayMessages returns up to limit messages processed at or before cutoff
+// that still hold something EraseStrays erases: those about no report
+// first, then those recorded about a report after its erasure (found by
+// the index of the reports erased, reports_erased).
+func (t *Tx) strayMessages(cutoff time.Time, limit int) ([]strayMessage, error) {
+	const holds = `(raw IS NOT NULL OR raw_key != '' OR sender_idx IS NOT NULL OR message_id_idx IS NOT NULL OR digest_idx IS NOT NULL)`
+	var out []strayMessage
+	for _, of := range []string{`report_id IS NULL`, `report_id IN (SELECT id FROM reports WHERE erased_at IS NOT NULL)`} {
+		if len(out) == limit {
+			break
+		}
+		rows, err := t.query(`SELECT id, coalesce(report_id, 0), raw FROM messages WHERE `+of+` AND processed_at <= ? AND `+holds+`
+			ORDER BY processed_at, id LIMIT ?`, cutoff.Unix(), limit-len(out))
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var m strayMessage
+			if err := rows.Scan(&m.id, &m.report, &m.raw); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // eraseStrayMail empties up to limit mails about no report — answers to
