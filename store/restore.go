@@ -282,8 +282,9 @@ func place(staged, opt Options) error {
 // under its name: a row may name it, since the sweep puts back what a
 // batch that stalled beside it named, and a sweep killed before it did
 // leaves it aside until the next (SweepOrphans). In a live folder a file
-// found neither under the name listed nor under the other was removed;
-// found under both, it is copied once.
+// found neither under the name listed nor under the other, tried in turn
+// (liveTries: the sweep may have set it aside and put it back meanwhile),
+// was removed; found under both, it is copied once.
 func copyTree(ctx context.Context, src, dst string, live bool) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -301,6 +302,9 @@ func copyTree(ctx context.Context, src, dst string, live bool) error {
 			name, aside = d.Name(), false
 		}
 		to := filepath.Join(dst, filepath.Dir(rel), name)
+		if live {
+			beforeLiveCopy(path)
+		}
 		err = copyFile(path, to)
 		if !live || !errors.Is(err, fs.ErrNotExist) {
 			if aside && errors.Is(err, fs.ErrExist) {
@@ -308,15 +312,30 @@ func copyTree(ctx context.Context, src, dst string, live bool) error {
 			}
 			return err
 		}
-		// Set aside, or put back, since the folder was listed.
-		other := path + asideSuffix
+		// Set aside, or put back, since the folder was listed — or
+		// both, the sweep putting back a file a row names: the two
+		// names are tried in turn. A file removed is under neither.
+		names := [2]string{path + asideSuffix, path}
 		if aside {
-			other = strings.TrimSuffix(path, asideSuffix)
+			names = [2]string{strings.TrimSuffix(path, asideSuffix), path}
 		}
-		err = copyFile(other, to)
+		for i := 0; i < liveTries && errors.Is(err, fs.ErrNotExist); i++ {
+			beforeLiveCopy(names[i%2])
+			err = copyFile(names[i%2], to)
+		}
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrExist) {
 			return nil
 		}
 		return err
 	})
 }
+
+// liveTries is how many more times a live copy tries a file listed that
+// is no longer under the name listed, by its two names in turn: the orphan
+// sweep renames a file at most twice in a pass (aside, then back).
+const liveTries = 4
+
+// beforeLiveCopy is called before each try of a live copy to copy a file
+// by one of its names (a variable: tests set a file aside and put it back
+// there, as the orphan sweep does).
+var beforeLiveCopy = func(path string) {}
