@@ -41,12 +41,11 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 		}
 		n = len(strays)
 		for _, m := range strays {
-			id := m.id
 			k, err := tx.keyFor(m.report) // an erased report's opens nothing
 			if err != nil {
 				return err
 			}
-			ref, err := k.open("messages", "raw", id, m.raw)
+			ref, err := k.open("messages", "raw", m.id, m.raw)
 			if err != nil {
 				return err
 			}
@@ -57,10 +56,10 @@ func (db *DB) EraseStrays(ctx context.Context, cutoff time.Time, limit int) (int
 				}
 			}
 			if _, err := tx.exec(`UPDATE messages SET raw = NULL, raw_key = '', message_id_idx = NULL, sender_idx = NULL,
-				sender_cap = NULL, digest_idx = NULL WHERE id = ?`, id); err != nil {
+				sender_cap = NULL, digest_idx = NULL WHERE id = ?`, m.id); err != nil {
 				return err
 			}
-			if _, err := tx.exec(`UPDATE signed_keys SET key_idx = NULL WHERE message_id = ?`, id); err != nil {
+			if _, err := tx.exec(`UPDATE signed_keys SET key_idx = NULL WHERE message_id = ?`, m.id); err != nil {
 				return err
 			}
 		}
