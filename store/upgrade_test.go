@@ -366,3 +366,51 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 		t.Fatalf("Open of a newer database: %v", err)
 	}
 }
+
+// TestUpgradeKeepsNothingOfAReportErasedBefore: a report erased by a
+// release that had data keys (schema 4) but still kept the routing's
+// explanation in clear. The upgrade that seals those explanations must
+// neither seal it under a key minted for the erased report (its data is
+// gone) nor select it again batch after batch: it ends, and the report
+// keeps no explanation and no key.
+func TestUpgradeKeepsNothingOfAReportErasedBefore(t *testing.T) {
+	dir := t.TempDir()
+	path, data := filepath.Join(dir, "phananh.db"), filepath.Join(dir, "data")
+	master := bytes.Repeat([]byte{7}, 32)
+	w := newRelease1(t, path, data, master)
+	w.fill()
+	schema4, err := migrations.ReadFile("migrations/0004_data_keys.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.exec(string(schema4))
+	w.exec(`INSERT INTO schema_migrations VALUES (4, ?)`, time.Now().Unix())
+	w.exec(`UPDATE reports SET erased_at = ? WHERE id = 2`, r1Received.Add(24*time.Hour).Unix())
+	w.db.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db, err := Open(ctx, Options{Path: path, DataDir: data, Key: master, MailDomain: "haugiang.gov.vn"})
+	if err != nil {
+		t.Fatalf("open a schema 4 database with an erased report: %v", err)
+	}
+	defer db.Close()
+	var why []byte
+	var keyID sql.NullString
+	if err := db.r.QueryRowContext(ctx, `SELECT why, key_id FROM reports WHERE id = 2`).Scan(&why, &keyID); err != nil {
+		t.Fatal(err)
+	}
+	if len(why) != 0 || keyID.Valid {
+		t.Errorf("the erased report after the upgrade: why %d bytes, key %q; want neither", len(why), keyID.String)
+	}
+	err = db.Read(ctx, func(tx *Tx) error {
+		r, err := tx.Report("PA-2026-000001")
+		if err == nil && r.Routing.Why != "cúp điện" {
+			t.Errorf("the other report's explanation = %q", r.Routing.Why)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
