@@ -10,7 +10,6 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"haugiang.gov.vn/phananh/mailer/mimewriter"
@@ -67,6 +66,22 @@ func (s Sender) fields(lang string) (senderFields, error) {
 	return f, nil
 }
 
+// Templates are a set of templates as the Worker composes mail with
+// them: the set, and the starts of its lines (templates.Set.LineStarts)
+// encoded as quoted-printable once (NewTemplates), for the bodies of
+// every mail composed with it to copy. Those made otherwise encode their
+// bodies whole: the bytes are the same.
+type Templates struct {
+	Set   *templates.Set
+	lines *mimewriter.QPLines
+}
+
+// NewTemplates pairs set with the encoding of the starts of its lines:
+// made once when the set is loaded or loaded again, not for each mail.
+func NewTemplates(set *templates.Set) *Templates {
+	return &Templates{Set: set, lines: mimewriter.NewQPLines(set.LineStarts())}
+}
+
 // Compose turns an outbox mail into a message ready to send: UTF-8, plain
 // text and HTML alternatives, the report's tag in the subject, our
 // Message-ID, the thread's In-Reply-To and References, the reply address,
@@ -75,10 +90,17 @@ func (s Sender) fields(lang string) (senderFields, error) {
 // a Thread-Index) has the subject of their conversation about it, the
 // same for every notice, says what happened in its first line (see
 // package mailer/thread), and has Importance high when the report is
-// urgent.
+// urgent. Its bodies are encoded whole (Templates.Compose copies the
+// encodings of the set's line starts).
 func Compose(set *templates.Set, from Sender, m store.Mail) (*Message, error) {
+	return (&Templates{Set: set}).Compose(from, m)
+}
+
+// Compose is the package's Compose with t's set, the bodies copying the
+// encodings of its line starts.
+func (t *Templates) Compose(from Sender, m store.Mail) (*Message, error) {
 	text, html := buffers.Get().(*bytes.Buffer), buffers.Get().(*bytes.Buffer)
-	msg, err := compose(set, from, m, text, html)
+	msg, err := t.compose(from, m, text, html)
 	if err != nil {
 		putBuffer(text)
 		putBuffer(html)
@@ -86,7 +108,8 @@ func Compose(set *templates.Set, from Sender, m store.Mail) (*Message, error) {
 	return msg, err
 }
 
-func compose(set *templates.Set, from Sender, m store.Mail, text, html *bytes.Buffer) (*Message, error) {
+func (t *Templates) compose(from Sender, m store.Mail, text, html *bytes.Buffer) (*Message, error) {
+	set := t.Set
 	r, err := set.RenderTo(m.Kind, m.Lang, m.Data, text, html)
 	if err != nil {
 		return nil, fmt.Errorf("mail %d: %w", m.ID, err)
@@ -100,7 +123,7 @@ func compose(set *templates.Set, from Sender, m store.Mail, text, html *bytes.Bu
 		return nil, fmt.Errorf("mail %d: to: %w", m.ID, err)
 	}
 	msg := &Message{From: sender.envelope, Rcpts: []string{rcpt}, id: m.MessageID, text: text, html: html,
-		lines: linesOf(set)}
+		lines: t.lines}
 	h := &msg.header
 	h.Grow(1024) // the fields below: 580 to 700 bytes for a report's two mails
 	h.Add("Date", m.CreatedAt.In(calendar.Vietnam).Format(time.RFC1123Z))
@@ -139,29 +162,6 @@ func compose(set *templates.Set, from Sender, m store.Mail, text, html *bytes.Bu
 	h.Add("Content-Language", m.Lang)
 	h.Add("MIME-Version", "1.0")
 	return msg, nil
-}
-
-// setLines are the starts of a template set's lines encoded as
-// quoted-printable.
-type setLines struct {
-	set   *templates.Set
-	lines *mimewriter.QPLines
-}
-
-// lastLines are those of the set last composed with: a worker's, until its
-// templates are loaded again.
-var lastLines atomic.Pointer[setLines]
-
-// linesOf returns the starts of set's lines (templates.Set.LineStarts)
-// encoded as quoted-printable, encoding them when set is not the last one
-// asked about.
-func linesOf(set *templates.Set) *mimewriter.QPLines {
-	if l := lastLines.Load(); l != nil && l.set == set {
-		return l.lines
-	}
-	l := &setLines{set: set, lines: mimewriter.NewQPLines(set.LineStarts())}
-	lastLines.Store(l)
-	return l.lines
 }
 
 // envelope is an address as SMTP's envelope writes it: "<local@domain>".

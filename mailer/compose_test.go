@@ -150,21 +150,82 @@ func TestMessageShape(t *testing.T) {
 	}
 }
 
+// TestTemplatesLinesEncodedOnce: the starts of a set's lines are encoded
+// when NewTemplates pairs them with the set, and every mail composed
+// with it copies those, not encodings of its own; a set loaded again
+// gets its own.
+func TestTemplatesLinesEncodedOnce(t *testing.T) {
+	db := openStore(t)
+	w, _ := newWorker(t, db, io.Discard)
+	first := w.Templates()
+	again, err := templates.LoadFor("", routing.Default().Bodies())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reloaded := NewTemplates(again)
+	if first.lines == nil || reloaded.lines == nil || reloaded.lines == first.lines {
+		t.Fatalf("lines %p, reloaded %p: want each set its own", first.lines, reloaded.lines)
+	}
+	for _, m := range reportMails(t, db) {
+		for _, c := range []struct {
+			name string
+			tpl  *Templates
+		}{{"first", first}, {"first again", first}, {"reloaded", reloaded}, {"first after", first}} {
+			msg, err := c.tpl.Compose(w.From, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if msg.lines != c.tpl.lines {
+				t.Errorf("%s, %s: the mail's lines are not its set's", m.Kind, c.name)
+			}
+			msg.Release()
+		}
+	}
+	msg, err := Compose(first.Set, w.From, reportMails(t, db)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg.lines != nil {
+		t.Error("Compose of a bare set copies encoded lines; want its bodies encoded whole")
+	}
+}
+
+// TestSetsInTurnEncodeNoLines: mails composed in turn with two sets of
+// templates (a set and the one loaded again on SIGHUP, or two workers')
+// encode the starts of their lines no more than mails of one set do: a
+// mail of each costs what two of one cost.
+func TestSetsInTurnEncodeNoLines(t *testing.T) {
+	db := openStore(t)
+	first, _ := newWorker(t, db, io.Discard)
+	reloaded, _ := newWorker(t, db, io.Discard)
+	m := reportMails(t, db)[0]
+	compose := func(w *Worker) {
+		msg, err := w.compose(m, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg.Release()
+	}
+	one := testing.AllocsPerRun(20, func() { compose(first); compose(first) })
+	inTurn := testing.AllocsPerRun(20, func() { compose(first); compose(reloaded) })
+	t.Logf("allocations: %.0f one set, %.0f two in turn", one, inTurn)
+	if inTurn > one+one/10 {
+		t.Errorf("two sets in turn: %.0f allocations for two mails, one set: %.0f", inTurn, one)
+	}
+}
+
 // TestBodiesWithTemplateLinesAsWithout: a report's two mails written with
-// the encodings of their templates' line starts copied (linesOf) are byte
-// for byte the mails encoded whole, and a line of their templates is
-// among their bodies'.
+// the encodings of their templates' line starts copied (NewTemplates)
+// are byte for byte the mails encoded whole, and a line of their
+// templates is among their bodies'.
 func TestBodiesWithTemplateLinesAsWithout(t *testing.T) {
 	db := openStore(t)
 	w, _ := newWorker(t, db, io.Discard)
 	set := w.Templates()
-	if lines := linesOf(set); lines == nil || linesOf(set) != lines {
-		t.Fatal("a set's lines not kept")
-	}
 	for _, m := range reportMails(t, db) {
 		var written [2][]byte
 		for i, lines := range []bool{true, false} {
-			msg, err := Compose(set, w.From, m)
+			msg, err := set.Compose(w.From, m)
 			if err != nil {
 				t.Fatal(err)
 			}

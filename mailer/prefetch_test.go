@@ -10,7 +10,6 @@ import (
 
 	"haugiang.gov.vn/phananh/mailer/smtptest"
 	"haugiang.gov.vn/phananh/store"
-	"haugiang.gov.vn/phananh/templates"
 )
 
 // TestNextBatchRenderedAhead: the next batch is read and rendered while a
@@ -23,7 +22,7 @@ func TestNextBatchRenderedAhead(t *testing.T) {
 	defer w.hangUp()
 	set := w.Templates()
 	var rendered atomic.Int32 // the mails whose rendering began
-	w.Templates = func() *templates.Set { rendered.Add(1); return set }
+	w.Templates = func() *Templates { rendered.Add(1); return set }
 	ahead := atomic.Bool{}
 	var accepted atomic.Int32 // on the sessions' goroutines
 	sendTo(t, w, smtptest.Options{OnAccepted: func(smtptest.Received) {

@@ -68,7 +68,7 @@ func (w *Worker) compose(m store.Mail, left []templates.LeftOut, carried int) (*
 		return nil, fmt.Errorf("mail %d: %w", m.ID, err)
 	}
 	m.Data = data
-	return Compose(w.Templates(), w.From, m)
+	return w.Templates().Compose(w.From, m)
 }
 
 // renderAhead bounds the mails rendered and not yet sent, those of the

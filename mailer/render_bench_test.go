@@ -90,14 +90,14 @@ func benchReports(b *testing.B, render func(*Worker, *store.DB, store.Mail) (*sp
 
 // BenchmarkQuotedPrintableBodies encodes the plain text and the HTML of a
 // report's two mails (reportMails) as quoted-printable, whole and with
-// their templates' lines copied (linesOf). One op is one report; it
+// their templates' lines copied (NewTemplates). One op is one report; it
 // reports the CPU time of the process a report.
 func BenchmarkQuotedPrintableBodies(b *testing.B) {
 	db := openStore(b)
 	w, _ := newWorker(b, db, io.Discard)
 	var bodies [][]byte
 	for _, m := range reportMails(b, db) {
-		msg, err := Compose(w.Templates(), w.From, m)
+		msg, err := w.Templates().Compose(w.From, m)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func BenchmarkQuotedPrintableBodies(b *testing.B) {
 	for _, c := range []struct {
 		name  string
 		lines *mimewriter.QPLines
-	}{{"whole", nil}, {"lines", linesOf(w.Templates())}} {
+	}{{"whole", nil}, {"lines", w.Templates().lines}} {
 		b.Run(c.name, func(b *testing.B) {
 			var buf []byte
 			cpu := cpuTime()

@@ -20,7 +20,6 @@ import (
 
 	"haugiang.gov.vn/phananh/rules/fold"
 	"haugiang.gov.vn/phananh/store"
-	"haugiang.gov.vn/phananh/templates"
 )
 
 // SMTP says how to reach the submission server.
@@ -48,7 +47,7 @@ type SMTP struct {
 // together.
 type Worker struct {
 	DB        *store.DB
-	Templates func() *templates.Set // the current set (reloaded on SIGHUP)
+	Templates func() *Templates // the current set (reloaded on SIGHUP), its line starts encoded
 	From      Sender
 	SMTP      SMTP
 	Log       *slog.Logger

@@ -69,10 +69,11 @@ func newWorker(t testing.TB, db *store.DB, log io.Writer) (*Worker, *smtptest.Se
 	if err != nil {
 		t.Fatal(err)
 	}
+	tpl := NewTemplates(set)
 	host, port, _ := strings.Cut(sink.Addr(), ":")
 	p, _ := strconv.Atoi(port)
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	return &Worker{DB: db, Templates: func() *templates.Set { return set }, From: Sender{Address: "phananh@haugiang.gov.vn"},
+	return &Worker{DB: db, Templates: func() *Templates { return tpl }, From: Sender{Address: "phananh@haugiang.gov.vn"},
 		SMTP: SMTP{Host: host, Port: p, TLS: "none", Timeout: 10 * time.Second}, Log: slog.New(slog.NewJSONHandler(log, nil)),
 		RetryMax: time.Minute, Now: func() time.Time { return now }}, sink
 }

@@ -56,7 +56,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // daemon is a running `phananh serve`.
 type daemon struct {
 	*app
-	templates atomic.Pointer[templates.Set]
+	// templates are those the worker composes with, the starts of their
+	// lines encoded once (mailer.NewTemplates); reload replaces them.
+	templates atomic.Pointer[mailer.Templates]
 	watcher   *mailbox.Watcher
 	worker    *mailer.Worker
 	scheduler *schedule.Scheduler
@@ -235,7 +237,7 @@ func (d *daemon) setup(loading *templatesLoading, conn connections) error {
 	if err != nil {
 		return err
 	}
-	d.templates.Store(set)
+	d.templates.Store(mailer.NewTemplates(set))
 	d.worker = &mailer.Worker{
 		DB: d.db, Templates: d.templates.Load, From: sender(cfg, d.bodies()),
 		SMTP: mailer.SMTP{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: string(cfg.SMTP.TLS), Username: cfg.SMTP.Username,
@@ -323,7 +325,7 @@ func (d *daemon) reload() error {
 		d.log.Error("templates refused; the previous ones stay", "err", err)
 		errs = append(errs, err)
 	} else {
-		d.templates.Store(set)
+		d.templates.Store(mailer.NewTemplates(set))
 		d.log.Info("templates reloaded")
 	}
 	return errors.Join(errs...)
