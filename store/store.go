@@ -236,9 +236,26 @@ func createPrivate(path string) error {
 	return nil
 }
 
+// init checks the key and brings the schema up to date. An existing
+// database's key is checked before its migrations run, so that a start
+// refused for the key leaves the schema as it found it (the release that
+// made it still opens it); a new database records its key check once its
+// tables are made.
 func (db *DB) init(ctx context.Context) error {
+	var made int
+	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'`).Scan(&made); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if made > 0 {
+		if err := db.checkKey(ctx); err != nil {
+			return err
+		}
+	}
 	if err := db.migrate(ctx); err != nil {
 		return err
+	}
+	if made > 0 {
+		return nil
 	}
 	return db.checkKey(ctx)
 }

@@ -414,3 +414,27 @@ func TestUpgradeKeepsNothingOfAReportErasedBefore(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestWrongKeyLeavesTheSchema: a start refused because the key is not the
+// database's leaves the database as it found it: the migrations of a newer
+// release are not applied, so the release that made it still opens it.
+func TestWrongKeyLeavesTheSchema(t *testing.T) {
+	dir := t.TempDir()
+	path, data := filepath.Join(dir, "phananh.db"), filepath.Join(dir, "data")
+	w := newRelease1(t, path, data, bytes.Repeat([]byte{7}, 32))
+	w.fill()
+	w.db.Close()
+	_, err := Open(context.Background(), Options{Path: path, DataDir: data, Key: bytes.Repeat([]byte{8}, 32)})
+	if !errors.Is(err, ErrWrongKey) {
+		t.Fatalf("Open with another key: %v, want ErrWrongKey", err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var version int
+	if err := db.QueryRow(`SELECT max(version) FROM schema_migrations`).Scan(&version); err != nil || version != 3 {
+		t.Errorf("schema version after the refused start = %d, %v; want release 1's 3", version, err)
+	}
+}

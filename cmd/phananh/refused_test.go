@@ -28,7 +28,9 @@ func TestRefusedStartLeavesNothing(t *testing.T) {
 		extra   string // more TOML for the configuration
 		// unfilled leaves the [[operators]] tables' emails empty.
 		unfilled bool
-		want     string // in the refusal; "" for the configuration's line of its first operator
+		// held has the data folder's lock held, as a running serve holds it.
+		held bool
+		want string // in the refusal; "" for the configuration's line of its first operator
 	}{
 		{name: "operators still to fill in", command: "serve", unfilled: true},
 		{name: "a routing table with a fault", command: "serve", extra: fmt.Sprintf("[rules]\nfile = %q\n", filepath.Join(fixtures, "table.toml")),
@@ -38,6 +40,7 @@ func TestRefusedStartLeavesNothing(t *testing.T) {
 			want:  `holidays.toml:4: holidays: "2026-13-01" is not a date`},
 		{name: "a template that does not parse", command: "serve",
 			extra: fmt.Sprintf("[templates]\ndir = %q\n", filepath.Join(fixtures, "templates")), want: "ack.vi.txt:"},
+		{name: "another serve running", command: "serve", held: true, want: "another phananh serve is running"},
 		{name: "ingest with operators still to fill in", command: "ingest", unfilled: true},
 		{name: "ingest with a routing table with a fault", command: "ingest",
 			extra: fmt.Sprintf("[rules]\nfile = %q\n", filepath.Join(fixtures, "table.toml")), want: "table.toml:4: agency x: nmae: unknown key"},
@@ -54,6 +57,13 @@ func TestRefusedStartLeavesNothing(t *testing.T) {
 			}
 			if err := os.Mkdir(filepath.Join(e.dir, "data"), 0o700); err != nil {
 				t.Fatal(err)
+			}
+			if tt.held {
+				lock, err := lockDataDir(filepath.Join(e.dir, "data"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer lock.Close()
 			}
 			before := tree(t, e.dir)
 			args := []string{tt.command, "--config", e.config}

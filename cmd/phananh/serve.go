@@ -105,11 +105,17 @@ func newDaemon(ctx context.Context, configPath string, log *slog.Logger) (*daemo
 	return d, nil
 }
 
-// start runs the checks of preflight, then makes what a new installation
-// lacks and opens the store (install), then sets up the daemon's parts.
+// start runs the checks of preflight, takes the data folder's lock, then
+// makes what a new installation lacks and opens the store (install), then
+// sets up the daemon's parts. The lock comes before the store: a second
+// serve, or a newer release started beside a running one, is refused
+// before it migrates or writes anything under the daemon that runs.
 func (d *daemon) start(ctx context.Context, loading *templatesLoading) error {
 	conn, err := d.preflight(loading)
 	if err != nil {
+		return err
+	}
+	if d.lock, err = lockDataDir(d.cfg.Store.DataDir); err != nil {
 		return err
 	}
 	if err := d.install(ctx); err != nil {
@@ -223,16 +229,10 @@ func serverLogins(cfg *config.Config) (connections, error) {
 	return conn, nil
 }
 
-// setup sets up the daemon's parts on the open store: the lock on the data
-// folder, the templates, the mailer, the mailbox's watcher and the timed
-// jobs.
+// setup sets up the daemon's parts on the open store: the templates, the
+// mailer, the mailbox's watcher and the timed jobs.
 func (d *daemon) setup(loading *templatesLoading, conn connections) error {
 	cfg := d.cfg
-	lock, err := lockDataDir(cfg.Store.DataDir)
-	if err != nil {
-		return err
-	}
-	d.lock = lock
 	set, err := loading.wait()
 	if err != nil {
 		return err
