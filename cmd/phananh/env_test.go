@@ -207,11 +207,26 @@ func (e *env) count(mailbox string) int {
 // ends or stop is called.
 func (e *env) startDaemon() (stop func()) {
 	e.t.Helper()
+	return e.openDaemon()()
+}
+
+// openDaemon opens the daemon as startDaemon does — its configuration
+// checked, the store opened (on a new installation, made), the templates
+// loaded — and returns the function that starts it running.
+func (e *env) openDaemon() (run func() (stop func())) {
+	e.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	d, err := newDaemon(ctx, e.config, testLogger(e.t))
 	if err != nil {
+		cancel()
 		e.t.Fatal(err)
 	}
+	return func() func() { return e.runDaemon(ctx, cancel, d) }
+}
+
+// runDaemon runs an opened daemon until the function it returns, or the
+// test's end, stops it.
+func (e *env) runDaemon(ctx context.Context, cancel context.CancelFunc, d *daemon) (stop func()) {
 	now := e.now
 	d.now = func() time.Time { return now }
 	e.daemon = d
