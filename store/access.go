@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -118,7 +117,7 @@ func (t *Tx) AccessLog(f AccessFilter, fn func(Access) error) error {
 	return rows.Err()
 }
 
-func (t *Tx) scanAccess(rows *sql.Rows) (Access, error) {
+func (t *Tx) scanAccess(rows *txRows) (Access, error) {
 	var a Access
 	var at int64
 	var user, reason, recipient, query []byte

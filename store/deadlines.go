@@ -77,7 +77,7 @@ func (t *Tx) Deadlines(reportID int64) ([]Deadline, error) {
 
 const deadlineColumns = `d.id, d.report_id, d.kind, d.start_at, d.due_at, d.soon_at, d.clock, d.state, d.done_at, d.reminded_at, d.alerted_at`
 
-func scanDeadlines(rows *sql.Rows) ([]Deadline, error) {
+func scanDeadlines(rows *txRows) ([]Deadline, error) {
 	defer rows.Close()
 	var out []Deadline
 	for rows.Next() {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -23,7 +22,7 @@ func (t *Tx) EventsWithReason(reason string, from, to time.Time, fn func(Transit
 	q := `SELECT ` + statColumns + `, e.at, e.from_state, e.to_state, ` + agencyBefore(`a.id <= e.id`) + `, e.reason
 		FROM events e INDEXED BY events_reasons JOIN reports r ON r.id = e.report_id
 		WHERE e.reason = ? AND e.reason != '' AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id`
-	return t.each("events", q, []any{reason, from.Unix(), to.Unix()}, func(rows *sql.Rows) error {
+	return t.each("events", q, []any{reason, from.Unix(), to.Unix()}, func(rows *txRows) error {
 		var tr Transition
 		var at int64
 		if err := scanStat(rows, &tr.Report, &at, &tr.From, &tr.To, &tr.Agency, &tr.Reason); err != nil {
@@ -61,7 +60,7 @@ func (t *Tx) ReturnedAgain(from, to time.Time, fn func(Returned) error) error {
 		)
 		SELECT ` + statColumns + `, n.returns, n.last, coalesce(nullif(n.agency, ''), r.agency)
 		FROM n JOIN reports r ON r.id = n.id WHERE n.returns >= 2 ORDER BY r.id`
-	return t.each("returned reports", q, []any{from.Unix(), to.Unix()}, func(rows *sql.Rows) error {
+	return t.each("returned reports", q, []any{from.Unix(), to.Unix()}, func(rows *txRows) error {
 		var ret Returned
 		var last int64
 		if err := scanStat(rows, &ret.Report, &ret.Returns, &last, &ret.Agency); err != nil {

@@ -378,7 +378,7 @@ func (t *Tx) scanMails(skip func(id int64) bool, where string, args ...any) ([]M
 // mails (keyStore.prefetch), rather than one read each: the mailer reads
 // the mails of reports whose keys the cache dropped, in a backlog's drain.
 func (t *Tx) scanMailsUpTo(limit int, skip func(id int64) bool, where string, args ...any) ([]Mail, error) {
-	rows, err := t.queryOwn(`SELECT o.id, coalesce(o.report_id, 0), coalesce(r.code, ''), o.kind, o.rcpt, o.rcpt_role,
+	rows, err := t.query(`SELECT o.id, coalesce(o.report_id, 0), coalesce(r.code, ''), o.kind, o.rcpt, o.rcpt_role,
 		o.message_id, o.thread, o.lang, o.data, o.state, o.attempts, o.next_at, o.last_error, o.created_at, o.sent_at,
 		coalesce(o.sent_key, ''), o.sent, o.attachments, r.id IS NOT NULL, coalesce(r.key_id, ''), r.erased_at IS NOT NULL
 		FROM outbox o LEFT JOIN reports r ON r.id = o.report_id WHERE `+where, args...)
@@ -423,20 +423,6 @@ func (t *Tx) scanMailsUpTo(limit int, skip func(id int64) bool, where string, ar
 	return out, nil
 }
 
-// queryOwn runs a query of the outbox's mails through the statement
-// prepared for its text (Tx.prepared), or compiled when there is none
-// yet: the mailer reads the due mails twice a batch, and SQLite takes
-// about as long to compile the join of 22 columns as to step through a
-// batch's rows. The statement is not run again while its rows are read:
-// scanMailsUpTo only opens them, which queries the key store, not the
-// outbox, and skip only looks an id up.
-func (t *Tx) queryOwn(query string, args ...any) (*sql.Rows, error) {
-	if st := t.prepared(query); st != nil {
-		return st.QueryContext(t.ctx, args...)
-	}
-	return t.query(query, args...)
-}
-
 // openLater opens the mails of rows, after one read of the key store for
 // their reports' keys, into their places in out.
 func (t *Tx) openLater(out []Mail, rows []mailRow) error {
@@ -474,7 +460,7 @@ type mailRow struct {
 
 // scan reads the row rows is at: the sealed columns as the driver holds
 // them, valid until the next row (own copies them).
-func (r *mailRow) scan(rows *sql.Rows) error {
+func (r *mailRow) scan(rows *txRows) error {
 	m := &r.m
 	if err := rows.Scan(&m.ID, &m.ReportID, &m.ReportCode, &m.Kind, &r.rcpt, &m.Role, &m.MessageID, &r.th, &m.Lang, &r.data,
 		&m.State, &m.Attempts, &r.next, &r.lastErr, &r.created, &r.sent, &m.SentKey, &r.sentRef, &r.files,

@@ -131,7 +131,7 @@ func scanStat(s scanner, r *StatReport, more ...any) error {
 }
 
 // each runs query and calls scan on each row; what, for errors.
-func (t *Tx) each(what, query string, args []any, scan func(*sql.Rows) error) error {
+func (t *Tx) each(what, query string, args []any, scan func(*txRows) error) error {
 	rows, err := t.query(query, args...)
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", what, err)
@@ -152,7 +152,7 @@ func (t *Tx) each(what, query string, args []any, scan func(*sql.Rows) error) er
 // order of receipt.
 func (t *Tx) ReceivedBetween(from, to time.Time, fn func(StatReport) error) error {
 	q := `SELECT ` + statColumns + ` FROM reports r WHERE r.received_at >= ? AND r.received_at < ? ORDER BY r.received_at, r.id`
-	return t.each("received reports", q, []any{from.Unix(), to.Unix()}, func(rows *sql.Rows) error {
+	return t.each("received reports", q, []any{from.Unix(), to.Unix()}, func(rows *txRows) error {
 		var r StatReport
 		if err := scanStat(rows, &r); err != nil {
 			return fmt.Errorf("store: received reports: %w", err)
@@ -169,7 +169,7 @@ func (t *Tx) TransitionsBetween(from, to time.Time, fn func(Transition) error) e
 		CASE WHEN e.to_state IN ('received', 'rejected') THEN '' ELSE ` + agencyBefore(`a.id <= e.id`) + ` END, e.reason, e.co_agencies
 		FROM events e INDEXED BY events_moves JOIN reports r ON r.id = e.report_id
 		WHERE e.from_state != e.to_state AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id`
-	return t.each("transitions", q, []any{from.Unix(), to.Unix()}, func(rows *sql.Rows) error {
+	return t.each("transitions", q, []any{from.Unix(), to.Unix()}, func(rows *txRows) error {
 		var tr Transition
 		var at int64
 		var co string
@@ -189,7 +189,7 @@ func (t *Tx) StepsBetween(from, to time.Time, fn func(Step) error) error {
 		FROM deadlines d INDEXED BY deadlines_done JOIN reports r ON r.id = d.report_id
 		WHERE (d.state = 'met' OR d.state = 'late' OR d.state = 'excused') AND d.done_at >= ? AND d.done_at < ?
 		ORDER BY d.done_at, d.id`
-	return t.each("steps", q, []any{from.Unix(), to.Unix()}, func(rows *sql.Rows) error {
+	return t.each("steps", q, []any{from.Unix(), to.Unix()}, func(rows *txRows) error {
 		var s Step
 		var start, done int64
 		var due sql.NullInt64
@@ -230,7 +230,7 @@ var openAtQuery = `WITH cand(id) AS (
 // OpenAt calls fn for each report open at the instant at, with its state,
 // agency and deadline then, in the order of the reports' ids.
 func (t *Tx) OpenAt(at time.Time, fn func(OpenReport) error) error {
-	return t.each("open reports", openAtQuery, []any{at.Unix()}, func(rows *sql.Rows) error {
+	return t.each("open reports", openAtQuery, []any{at.Unix()}, func(rows *txRows) error {
 		var o OpenReport
 		var start, due, done sql.NullInt64
 		var clock int
@@ -251,7 +251,7 @@ func (t *Tx) OpenAt(at time.Time, fn func(OpenReport) error) error {
 func (t *Tx) PublicCounts() ([]PublicCount, error) {
 	var out []PublicCount
 	q := `SELECT field, unit, state, count(*) FROM reports WHERE confidential = 0 GROUP BY field, unit, state ORDER BY field, unit, state`
-	err := t.each("public counts", q, nil, func(rows *sql.Rows) error {
+	err := t.each("public counts", q, nil, func(rows *txRows) error {
 		var c PublicCount
 		if err := rows.Scan(&c.Field, &c.Unit, &c.State, &c.N); err != nil {
 			return fmt.Errorf("store: public counts: %w", err)

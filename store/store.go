@@ -453,6 +453,9 @@ type Tx struct {
 	// dropped are the blobs written for an erased report that its rows do
 	// not name (Tx.dropBlob), freed once it is committed.
 	dropped []blobRef
+	// reading are the queries whose prepared statements have rows open
+	// (Tx.query), each once: run again, their statements would reset them.
+	reading []string
 }
 
 // createdReport is a report a transaction made.
@@ -483,7 +486,7 @@ func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
-	if st := t.prepared(query); st != nil {
+	if st := t.stmt(query); st != nil {
 		return st.ExecContext(t.ctx, args...)
 	}
 	if t.writable {
@@ -492,23 +495,89 @@ func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
 	return t.rtx.ExecContext(t.ctx, query, args...)
 }
 
-// query runs a query whose rows the caller iterates. It is prepared anew
-// each time: a caller may run the same query again while iterating.
-func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
-	if t.writable {
-		return t.db.wconn.QueryContext(t.ctx, query, args...)
+// query runs a query whose rows the caller iterates, through the
+// statement prepared for it (Tx.stmt): SQLite can take as long to compile
+// a query as to step through its rows (the outbox's join of 22 columns,
+// read twice a mailer's batch). A caller may run the same query again
+// while iterating: that run, which the statement would serve by resetting
+// the rows still open (modernc.org/sqlite steps one statement for each of
+// its runs), compiles the query anew.
+func (t *Tx) query(query string, args ...any) (*txRows, error) {
+	if st := t.stmt(query); st != nil {
+		rows, err := st.QueryContext(t.ctx, args...)
+		if err != nil {
+			return nil, err
+		}
+		t.reading = append(t.reading, query)
+		return &txRows{Rows: rows, tx: t, query: query}, nil
 	}
-	return t.rtx.QueryContext(t.ctx, query, args...)
+	var rows *sql.Rows
+	var err error
+	if t.writable {
+		rows, err = t.db.wconn.QueryContext(t.ctx, query, args...)
+	} else {
+		rows, err = t.rtx.QueryContext(t.ctx, query, args...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &txRows{Rows: rows}, nil
+}
+
+// txRows are the rows of a query of a transaction (Tx.query). Those read
+// through its prepared statement hold the statement until they are
+// closed or read to their end: until then, the transaction runs the query
+// without it.
+type txRows struct {
+	*sql.Rows
+	tx    *Tx // nil when the query was compiled for these rows alone
+	query string
+}
+
+// Next is sql.Rows.Next, which closes the rows when none is left: the
+// statement is released then.
+func (r *txRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.release()
+	return false
+}
+
+// Close closes the rows and releases their statement.
+func (r *txRows) Close() error {
+	r.release()
+	return r.Rows.Close()
+}
+
+// release lets the transaction run the rows' statement again.
+func (r *txRows) release() {
+	if r.tx == nil {
+		return
+	}
+	if i := slices.Index(r.tx.reading, r.query); i >= 0 {
+		r.tx.reading = slices.Delete(r.tx.reading, i, i+1)
+	}
+	r.tx = nil
 }
 
 func (t *Tx) queryRow(query string, args ...any) *sql.Row {
-	if st := t.prepared(query); st != nil {
+	if st := t.stmt(query); st != nil {
 		return st.QueryRowContext(t.ctx, args...)
 	}
 	if t.writable {
 		return t.db.wconn.QueryRowContext(t.ctx, query, args...)
 	}
 	return t.rtx.QueryRowContext(t.ctx, query, args...)
+}
+
+// stmt returns the statement prepared for query (Tx.prepared), or nil
+// when rows of it are open in t (Tx.query): the query is compiled anew.
+func (t *Tx) stmt(query string) *sql.Stmt {
+	if slices.Contains(t.reading, query) {
+		return nil
+	}
+	return t.prepared(query)
 }
 
 // prepared returns the statement for query: in the writer, prepared on its
