@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/cipher"
 	"database/sql"
 	"errors"
@@ -32,11 +33,17 @@ type rowKey struct {
 // while another process erased it, a retry's error, an event — is not
 // kept, and seal returns nil, as for an empty value.
 func (k *rowKey) seal(table, column string, row int64, value string) []byte {
-	if value == "" {
+	return sealRow(k, nil, table, column, row, value)
+}
+
+// sealRow is k.seal of a string or of the bytes of one, sealed into *buf
+// as sealInto does (into a buffer of its own when buf is nil).
+func sealRow[T string | []byte](k *rowKey, buf *[]byte, table, column string, row int64, value T) []byte {
+	if len(value) == 0 {
 		return nil
 	}
 	if k.report == 0 {
-		return k.general.seal(table, column, row, value)
+		return sealInto(buf, k.general.field, sealGeneral, table, column, row, value)
 	}
 	if k.keepsNothing() {
 		k.tx.markErased(k)
@@ -48,7 +55,7 @@ func (k *rowKey) seal(table, column string, row int64, value string) []byte {
 			return nil
 		}
 	}
-	return seal(k.data, sealReport, table, column, row, value)
+	return sealInto(buf, k.data, sealReport, table, column, row, value)
 }
 
 // notNull is a sealed value for a column that must not be NULL (outbox.rcpt
@@ -74,24 +81,43 @@ func (k *rowKey) keepsNothing() bool {
 // Values sealed before the database moved to data keys open with the
 // general key.
 func (k *rowKey) open(table, column string, row int64, sealed []byte) (string, error) {
+	var value string
+	err := k.openWith(table, column, row, sealed, func(plain []byte) { value = string(plain) })
+	return value, err
+}
+
+// openBytes is open returning the value's bytes, copied once from the
+// buffer it is decrypted into: a mail's data, which the mailer reads as
+// bytes, is not made a string first. An empty value is empty, not nil,
+// as the conversion of an empty string is.
+func (k *rowKey) openBytes(table, column string, row int64, sealed []byte) ([]byte, error) {
+	value := []byte{}
+	err := k.openWith(table, column, row, sealed, func(plain []byte) { value = bytes.Clone(plain) })
+	return value, err
+}
+
+// openWith opens a value as open does, and hands its bytes to use, which
+// copies what it keeps; an empty value, or one that nothing opens since
+// its key was destroyed, is not handed.
+func (k *rowKey) openWith(table, column string, row int64, sealed []byte, use func(plain []byte)) error {
 	if len(sealed) == 0 {
-		return "", nil
+		return nil
 	}
 	switch {
 	case sealed[0] == sealGeneral:
-		return k.general.open(table, column, row, sealed)
+		return k.general.openWith(table, column, row, sealed, use)
 	case sealed[0] != sealReport:
-		return "", fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
+		return fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
 	case k.data != nil:
-		v, err := open(k.data, table, column, row, sealed)
+		err := openWith(k.data, table, column, row, sealed, use)
 		if err != nil && k.erased {
-			return "", nil // sealed under the key destroyed before this one
+			return nil // sealed under the key destroyed before this one
 		}
-		return v, err
+		return err
 	case k.erased:
-		return "", nil
+		return nil
 	default:
-		return "", fmt.Errorf("%s.%s of row %d: report #%d has no data key: %w", table, column, row, k.report, errOpen)
+		return fmt.Errorf("%s.%s of row %d: report #%d has no data key: %w", table, column, row, k.report, errOpen)
 	}
 }
 

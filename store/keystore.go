@@ -398,7 +398,7 @@ func (ks *keyStore) deleteUnused(ctx context.Context, ids []string) error {
 }
 
 func (ks *keyStore) wrapKey(id string, raw []byte) []byte {
-	return seal(ks.wrap, sealReport, "data_keys", id, 0, string(raw))
+	return seal(ks.wrap, sealReport, "data_keys", id, 0, raw)
 }
 
 // get returns the key with id: errKeyMissing when the store never held it,

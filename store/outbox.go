@@ -128,10 +128,14 @@ func (t *Tx) Enqueue(m Mail, now time.Time) (Mail, error) {
 		}
 		files = k.seal("outbox", "attachments", id, string(b))
 	}
+	// The values are sealed from their bytes into one pooled buffer, given
+	// back once the statement has run.
+	buf := getSealBuffer(sealedSize(len(m.To)) + sealedSize(len(th)) + sealedSize(len(m.Data)))
+	defer putSealBuffer(buf)
 	_, err = t.exec(`INSERT INTO outbox (id, report_id, kind, rcpt, rcpt_idx, rcpt_cap, rcpt_role, message_id, thread, lang, data,
 		state, next_at, created_at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, rid, m.Kind, notNull(k.seal("outbox", "rcpt", id, m.To)), rcptIdx, rcptCap, m.Role, m.MessageID,
-		k.seal("outbox", "thread", id, string(th)), m.Lang, notNull(k.seal("outbox", "data", id, string(m.Data))),
+		id, rid, m.Kind, notNull(sealRow(k, buf, "outbox", "rcpt", id, m.To)), rcptIdx, rcptCap, m.Role, m.MessageID,
+		sealRow(k, buf, "outbox", "thread", id, th), m.Lang, notNull(sealRow(k, buf, "outbox", "data", id, []byte(m.Data))),
 		m.State, now.Unix(), now.Unix(), files)
 	if err != nil {
 		return m, fmt.Errorf("store: enqueue %s mail: %w", m.Kind, err)
@@ -387,9 +391,14 @@ func (t *Tx) scanMailsUpTo(limit int, skip func(id int64) bool, where string, ar
 	}
 	defer rows.Close()
 	var out []Mail
+	if limit > 0 {
+		out = make([]Mail, 0, limit)
+	}
 	var later []mailRow // the rows of out's mails whose keys are not at hand, in their order
+	// One row's place, which Scan is given the fields of, for every row.
+	var r mailRow
 	for (limit == 0 || len(out) < limit) && rows.Next() {
-		var r mailRow
+		r = mailRow{}
 		if err = r.scan(rows); err != nil {
 			break
 		}
@@ -530,9 +539,7 @@ func (t *Tx) openMail(m Mail, k *rowKey, rcpt, th, data, lastErr, files, sentRef
 	m.To, errs[0] = k.open("outbox", "rcpt", m.ID, rcpt)
 	ths, e := k.open("outbox", "thread", m.ID, th)
 	errs[1] = e
-	d, e := k.open("outbox", "data", m.ID, data)
-	errs[2] = e
-	m.Data = json.RawMessage(d)
+	m.Data, errs[2] = k.openBytes("outbox", "data", m.ID, data)
 	m.LastError, errs[3] = k.open("outbox", "last_error", m.ID, lastErr)
 	if err := errors.Join(errs[:]...); err != nil {
 		return m, err

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -85,15 +87,35 @@ var errOpen = errors.New("sealed value does not open (wrong key, or moved or dam
 
 // seal encrypts a column value with AES-256-GCM, bound to its table, column
 // and row so that a value copied elsewhere in the database does not open.
-// The empty string seals to nil (NULL).
-func seal(aead cipher.AEAD, version byte, table, column string, row int64, value string) []byte {
-	if value == "" {
+// The empty value seals to nil (NULL). The value is a string or the bytes
+// of one, sealed as they are: a caller holding bytes (a mail's data, its
+// thread) makes no string of them.
+func seal[T string | []byte](aead cipher.AEAD, version byte, table, column string, row int64, value T) []byte {
+	return sealInto(nil, aead, version, table, column, row, value)
+}
+
+// sealInto is seal into the spare capacity of *buf, grown when it lacks
+// room, the sealed value appended to *buf and returned, its capacity its
+// length; into a buffer of its own when buf is nil. The writer seals
+// several values a row: a statement's values sealed into one buffer of a
+// pool (sealBuffers) allocate nothing, and the buffer holds no clear
+// text, each value encrypted where it lies.
+func sealInto[T string | []byte](buf *[]byte, aead cipher.AEAD, version byte, table, column string, row int64, value T) []byte {
+	if len(value) == 0 {
 		return nil
 	}
 	// One buffer holds the version, the nonce and the value, which is
 	// encrypted where it lies: the writer seals several values a report.
 	ns := aead.NonceSize()
-	out := make([]byte, 1+ns, 1+ns+len(value)+aead.Overhead())
+	size := 1 + ns + len(value) + aead.Overhead()
+	var out []byte
+	if buf == nil {
+		out = make([]byte, 1+ns, size)
+	} else {
+		start := len(*buf)
+		*buf = slices.Grow(*buf, size)
+		out = (*buf)[start : start+1+ns]
+	}
 	out[0] = version
 	nonce := out[1:]
 	if _, err := rand.Read(nonce); err != nil {
@@ -101,7 +123,46 @@ func seal(aead cipher.AEAD, version byte, table, column string, row int64, value
 	}
 	plain := append(out, value...)[len(out):]
 	var ad [bindingSize]byte
-	return aead.Seal(out, nonce, plain, appendBinding(ad[:0], table, column, row))
+	sealed := aead.Seal(out, nonce, plain, appendBinding(ad[:0], table, column, row))
+	if buf != nil {
+		*buf = (*buf)[:len(*buf)+len(sealed)]
+	}
+	return sealed[:len(sealed):len(sealed)]
+}
+
+// sealBuffers hold the values a statement seals (sealInto), given back
+// once it has run: the driver copies what it binds.
+var sealBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxSealBuffer bounds the buffers kept in sealBuffers: a larger one is
+// left to the collector.
+const maxSealBuffer = 64 << 10
+
+// getSealBuffer returns an empty buffer of sealBuffers with room for n
+// bytes.
+func getSealBuffer(n int) *[]byte {
+	buf := sealBuffers.Get().(*[]byte)
+	*buf = slices.Grow((*buf)[:0], n)
+	return buf
+}
+
+// putSealBuffer gives a buffer of getSealBuffer back, once nothing reads
+// the values sealed into it.
+func putSealBuffer(buf *[]byte) {
+	if cap(*buf) <= maxSealBuffer {
+		*buf = (*buf)[:0]
+		sealBuffers.Put(buf)
+	}
+}
+
+// sealedSize is the room seal takes for a value of n bytes: its version
+// byte, and AES-GCM's standard nonce and tag. A buffer grown by it for a
+// statement's values (getSealBuffer) holds them all.
+func sealedSize(n int) int {
+	if n == 0 {
+		return 0
+	}
+	return 1 + 12 + n + 16
 }
 
 // opened are the buffers values are decrypted into before they are
@@ -110,23 +171,39 @@ var opened = sync.Pool{New: func() any { return new([]byte) }}
 
 // open decrypts a value sealed by seal for the same table, column and row.
 func open(aead cipher.AEAD, table, column string, row int64, sealed []byte) (string, error) {
+	var value string
+	err := openWith(aead, table, column, row, sealed, func(plain []byte) { value = string(plain) })
+	return value, err
+}
+
+// openBytes is open returning the value's bytes, copied once.
+func openBytes(aead cipher.AEAD, table, column string, row int64, sealed []byte) ([]byte, error) {
+	var value []byte
+	err := openWith(aead, table, column, row, sealed, func(plain []byte) { value = bytes.Clone(plain) })
+	return value, err
+}
+
+// openWith decrypts a value sealed by seal for the same table, column and
+// row into a pooled buffer, and hands it to use, which copies what it
+// keeps: the buffer is cleared after.
+func openWith(aead cipher.AEAD, table, column string, row int64, sealed []byte, use func(plain []byte)) error {
 	ns := aead.NonceSize()
 	if len(sealed) < 1+ns+aead.Overhead() {
-		return "", fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
+		return fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
 	}
 	buf := opened.Get().(*[]byte)
 	defer opened.Put(buf)
 	var ad [bindingSize]byte
 	plain, err := aead.Open((*buf)[:0], sealed[1:1+ns], sealed[1+ns:], appendBinding(ad[:0], table, column, row))
 	if err != nil {
-		return "", fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
+		return fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
 	}
-	value := string(plain)
+	use(plain)
 	clear(plain) // the buffer keeps no clear text
 	if cap(plain) <= maxOpened {
 		*buf = plain[:0]
 	}
-	return value, nil
+	return nil
 }
 
 // maxOpened bounds the buffers kept for open: a larger value's is left
@@ -147,6 +224,18 @@ func (k *keys) open(table, column string, row int64, sealed []byte) (string, err
 		return "", fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
 	}
 	return open(k.field, table, column, row, sealed)
+}
+
+// openWith opens a value sealed with the general key as open does, and
+// hands its bytes to use (see rowKey.openWith).
+func (k *keys) openWith(table, column string, row int64, sealed []byte, use func(plain []byte)) error {
+	if len(sealed) == 0 {
+		return nil
+	}
+	if sealed[0] != sealGeneral {
+		return fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
+	}
+	return openWith(k.field, table, column, row, sealed, use)
 }
 
 // appendBinding appends what binds a value to its place to b:
