@@ -300,12 +300,13 @@ var transitionsOf = func() map[Action][]Transition {
 }()
 
 func allowedIn(rows []Transition, from State) bool {
-	for _, r := range rows {
-		if r.From == nil || slices.Contains(r.From, from) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(rows, func(r Transition) bool { return r.leaves(from) })
+}
+
+// leaves reports whether the transition may be taken from the state: it
+// names the state among those it leaves, or names none (any state).
+func (t Transition) leaves(from State) bool {
+	return t.From == nil || slices.Contains(t.From, from)
 }
 
 func rolesOf(rows []Transition) []Role {

@@ -23,22 +23,24 @@ func Commands() []Action {
 func Usable(role Role, agency string, f Facts, center string) []Action {
 	var out []Action
 	for _, a := range Commands() {
-		// The transitions of a that the role may take, in the state: without
-		// one, Check refuses a whatever else holds, and is not asked (its
-		// refusal would write a message that no one reads).
-		var mine []Transition
+		// Whether the role may take a transition of a, and one from the
+		// state: without one, Check refuses a whatever else holds, and is
+		// not asked (its refusal would write a message that no one reads).
+		// The transitions are looked at where they are, not copied.
+		mine, allowed := false, false
 		for _, t := range rowsOf(a) {
 			if slices.Contains(t.Roles, role) {
-				mine = append(mine, t)
+				mine = true
+				allowed = allowed || t.leaves(f.State)
 			}
 		}
 		if f.State == "" {
-			if len(mine) > 0 {
+			if mine {
 				out = append(out, a)
 			}
 			continue
 		}
-		if !allowedIn(mine, f.State) {
+		if !allowed {
 			continue
 		}
 		ctx := Context{ActorAgency: agency, ReportAgency: f.Agency, CoAgencies: f.CoAgencies, Center: center, HasText: true, Files: 1,
