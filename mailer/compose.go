@@ -125,6 +125,8 @@ func (t *Templates) compose(from Sender, m store.Mail, text, html *bytes.Buffer)
 	msg := &Message{From: sender.envelope, Rcpts: []string{rcpt}, id: m.MessageID, text: text, html: html,
 		lines: t.lines}
 	h := &msg.header
+	msg.headerMemory = headerBuffers.Get().(*[]byte)
+	h.UseMemory(*msg.headerMemory)
 	h.Grow(1024) // the fields below: 580 to 700 bytes for a report's two mails
 	h.Add("Date", m.CreatedAt.In(calendar.Vietnam).Format(time.RFC1123Z))
 	h.Add("From", sender.from)

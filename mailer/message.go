@@ -18,6 +18,9 @@ type Message struct {
 
 	id     string // the Message-ID, which the boundaries are made from
 	header mimewriter.Header
+	// headerMemory is the buffer of headerBuffers the header's fields
+	// are kept in until Release; nil for the header's own.
+	headerMemory *[]byte
 	// text and html are the bodies, from buffers until Release.
 	text, html  *bytes.Buffer
 	embeds      []file // shown in the HTML by their Content-ID
@@ -52,7 +55,22 @@ func (m *Message) Release() {
 	putBuffer(m.text)
 	putBuffer(m.html)
 	m.text, m.html = nil, nil
+	if m.headerMemory != nil {
+		if b := m.header.TakeMemory(); cap(b) <= maxHeaderMemory {
+			*m.headerMemory = b
+			headerBuffers.Put(m.headerMemory)
+		}
+		m.headerMemory = nil
+	}
 }
+
+// headerBuffers hold the memory of messages' headers, given back by
+// Release: a kilobyte a mail (compose).
+var headerBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxHeaderMemory bounds the headers' memory kept in headerBuffers: a
+// header of a hundred references is left to the collector.
+const maxHeaderMemory = 8 << 10
 
 // WriteTo writes the message out, its files read as they are written:
 // none is held whole in memory.

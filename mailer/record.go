@@ -37,8 +37,11 @@ type outcome struct {
 	at      time.Time
 }
 
-func (w *Worker) newOutcomes() *outcomes {
-	return &outcomes{w: w, blobs: w.DB.Blobs().Batch()}
+// newOutcomes returns the outcomes of a batch of n mails, with room for
+// theirs: each outcome holds its mail, some 400 bytes, and a list grown
+// by doubling would copy the batch's outcomes about twice over.
+func (w *Worker) newOutcomes(n int) *outcomes {
+	return &outcomes{w: w, blobs: w.DB.Blobs().Batch(), list: make([]outcome, 0, n)}
 }
 
 // background has the outcomes noted from now on kept by a goroutine of
@@ -172,25 +175,16 @@ func (o *outcomes) flush(ctx context.Context) error {
 		}
 	}
 	// The records of one report's mails go in one transaction, which looks
-	// up the report's data key once.
-	var groups [][]outcome
-	byReport := map[int64]int{}
-	for _, r := range o.list {
-		i, ok := byReport[r.mail.ReportID]
-		if !ok || r.mail.ReportID == 0 {
-			i = len(groups)
-			byReport[r.mail.ReportID] = i
-			groups = append(groups, nil)
-		}
-		groups[i] = append(groups[i], r)
-	}
+	// up the report's data key once. The groups hold the outcomes' places
+	// in the list, not copies of them.
+	groups := o.groups()
 	fns := make([]func(*store.Tx) error, len(groups))
 	for i, g := range groups {
 		fns[i] = func(tx *store.Tx) error {
-			for _, r := range g {
+			for _, k := range g {
 				// A mail no longer in the outbox (erased) has nothing to
 				// record.
-				if err := r.record(tx); err != nil && !errors.Is(err, store.ErrNotFound) {
+				if err := o.list[k].record(tx); err != nil && !errors.Is(err, store.ErrNotFound) {
 					return err
 				}
 			}
@@ -200,11 +194,32 @@ func (o *outcomes) flush(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	errs := o.w.DB.WriteEach(ctx, fns...)
-	o.list = o.list[:0]
+	var again []outcome // to record again
 	for i, err := range errs {
 		if err != nil {
-			o.list = append(o.list, groups[i]...) // to record again
+			for _, k := range groups[i] {
+				again = append(again, o.list[k])
+			}
 		}
 	}
+	o.list = append(o.list[:0], again...)
 	return errors.Join(errs...)
+}
+
+// groups returns the places in the list of the outcomes of each report's
+// mails, and of each mail about no report alone, in the order of their
+// first outcome.
+func (o *outcomes) groups() [][]int {
+	var groups [][]int
+	byReport := make(map[int64]int, len(o.list))
+	for k, r := range o.list {
+		i, ok := byReport[r.mail.ReportID]
+		if !ok || r.mail.ReportID == 0 {
+			i = len(groups)
+			byReport[r.mail.ReportID] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], k)
+	}
+	return groups
 }

@@ -190,6 +190,31 @@ func TestRecordRefusedWhileNextBatchSent(t *testing.T) {
 	wantAccepted(t, sink, batch+batch/2+1)
 }
 
+// TestOutcomeGroups: a batch's outcomes are recorded a report's mails
+// together, in the order of each report's first outcome, and each mail
+// about no report alone; a group names its outcomes' places in the list.
+func TestOutcomeGroups(t *testing.T) {
+	cases := []struct {
+		reports []int64
+		want    [][]int
+	}{
+		{nil, nil},
+		{[]int64{7}, [][]int{{0}}},
+		{[]int64{7, 7, 8, 8}, [][]int{{0, 1}, {2, 3}}},
+		{[]int64{7, 8, 7, 9, 8}, [][]int{{0, 2}, {1, 4}, {3}}},
+		{[]int64{0, 7, 0, 7}, [][]int{{0}, {1, 3}, {2}}},
+	}
+	for _, c := range cases {
+		o := &outcomes{}
+		for _, r := range c.reports {
+			o.list = append(o.list, outcome{mail: store.Mail{ReportID: r}})
+		}
+		if got := o.groups(); !slices.EqualFunc(got, c.want, slices.Equal) {
+			t.Errorf("reports %v: groups %v, want %v", c.reports, got, c.want)
+		}
+	}
+}
+
 // TestStopWaitsForRecords: the worker is stopped while a batch's records
 // wait for the writer and the next batch has been sent. Run returns only
 // once both batches are recorded: a restart sends none of them again.

@@ -305,7 +305,7 @@ func (p *prefetch) discard() {
 // server is unreachable); when a second cannot, the batch goes on the
 // first; a refusal delays or fails just that mail.
 func (w *Worker) sendBatch(ctx context.Context, due []store.Mail, rr *renderer, window chan struct{}, started func(*renderer)) (int, *outcomes) {
-	out := w.newOutcomes()
+	out := w.newOutcomes(len(due))
 	if err := w.connect(ctx, 0); err != nil {
 		w.Log.Warn("smtp unreachable, mail delayed", "server", w.SMTP.Host, "queued", len(due), "err", err)
 		for _, m := range due {

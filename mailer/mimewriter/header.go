@@ -174,6 +174,24 @@ func (h *Header) Grow(n int) {
 	h.b = slices.Grow(h.b, n)
 }
 
+// UseMemory empties the header and has it keep its fields in b's memory
+// (b's bytes are not kept), grown as Grow and Add need: a buffer of a
+// pool, which TakeMemory gives back once the header is written.
+func (h *Header) UseMemory(b []byte) {
+	h.b = slices.Grow(b[:0], front)[:front]
+	h.front = front
+}
+
+// TakeMemory returns the memory the header keeps its fields in, emptied,
+// and leaves the header without it: the header is not to be read after,
+// and no bytes it returned before (Bytes, Fields) are to be read once
+// the memory is used again.
+func (h *Header) TakeMemory() []byte {
+	b := h.b[:0]
+	h.b, h.front = nil, 0
+	return b
+}
+
 // Fields returns the fields, each ended by CRLF.
 func (h *Header) Fields() []byte { return h.b[h.front:] }
 
