@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
@@ -118,9 +117,19 @@ func (r blobRef) String() string {
 	if r.key == nil {
 		return r.name
 	}
-	b := make([]byte, 0, len(r.name)+2*(1+16)+1+2*len(r.key)+1+len(r.hash))
-	b = hex.AppendEncode(append(r.appendPlace(b), '-'), r.key)
-	return string(append(append(b, '-'), r.hash...))
+	// Made in the builder's one allocation: its parts are encoded on the
+	// stack (a pack's name and range, the key), not into bytes that a
+	// string would copy.
+	var s strings.Builder
+	s.Grow(len(r.name) + 2*(1+16) + 1 + 2*len(r.key) + 1 + len(r.hash))
+	var place [128]byte
+	s.Write(r.appendPlace(place[:0]))
+	s.WriteByte('-')
+	var key [2 * blobKeySize]byte
+	s.Write(hex.AppendEncode(key[:0], r.key))
+	s.WriteByte('-')
+	s.WriteString(r.hash)
+	return s.String()
 }
 
 // place names where the blob's bytes are, and nothing more: its file's
@@ -292,9 +301,19 @@ func (w *BlobWriter) Unhashed() { w.unhashed = true }
 // when the blob has none yet.
 func (w *BlobWriter) hashed() hash.Hash {
 	if w.name == nil {
-		w.name = hmac.New(sha256.New, w.blobs.keys.names)
+		w.name = w.blobs.keys.namers.Get().(hash.Hash)
+		w.name.Reset()
 	}
 	return w.name
+}
+
+// releaseName gives the keyed hash back to the pool it came from, once
+// its sum is taken or the blob aborted.
+func (w *BlobWriter) releaseName() {
+	if w.name != nil {
+		w.blobs.keys.namers.Put(w.name)
+		w.name = nil
+	}
 }
 
 // chunks are the buffers of one sealed chunk, with room for a blob's
@@ -432,8 +451,10 @@ func (w *BlobWriter) Commit() (string, error) {
 	w.release()
 	ref := blobRef{key: w.key, hash: noHash}
 	if !w.unhashed {
-		ref.hash = hex.EncodeToString(w.hashed().Sum(nil))
+		var sum [sha256.Size]byte
+		ref.hash = hex.EncodeToString(w.hashed().Sum(sum[:0]))
 	}
+	w.releaseName()
 	if w.f == nil { // a batch's blob of one chunk, held until now
 		p, start, err := w.batch.addWhole(w.mem)
 		w.n = int64(len(w.mem))
@@ -508,6 +529,7 @@ func (w *BlobWriter) finish() error {
 func (w *BlobWriter) Abort() error {
 	w.err = errors.New("blob: aborted")
 	w.release()
+	w.releaseName()
 	if w.f == nil {
 		putChunk(w.mem)
 		w.mem = nil

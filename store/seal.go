@@ -31,6 +31,10 @@ type keys struct {
 	// it hashes, used in turn: a new HMAC hashes its key's pads each time,
 	// a reset one starts from their saved state.
 	indexers sync.Pool
+	// namers are HMACs keyed with names, reset and used in turn by the
+	// blobs written (BlobWriter.hashed): a new HMAC allocates its two
+	// hashes and its key's pads, some 700 bytes a blob.
+	namers sync.Pool
 }
 
 func deriveKeys(master []byte) (*keys, error) {
@@ -53,6 +57,7 @@ func deriveKeys(master []byte) (*keys, error) {
 		names: derive(master, "phananh blob names v1"),
 	}
 	k.indexers.New = func() any { return &indexer{mac: hmac.New(sha256.New, k.index)} }
+	k.namers.New = func() any { return hmac.New(sha256.New, k.names) }
 	return k, nil
 }
 
