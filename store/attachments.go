@@ -58,10 +58,14 @@ func (t *Tx) AddAttachment(reportID int64, a Attachment) (int64, error) {
 	if a.MessageID != 0 {
 		msg = a.MessageID
 	}
+	// Its name and reference sealed into one pooled buffer, given back
+	// once the statement has run.
+	buf := getSealBuffer(len(a.Name) + len(a.BlobKey) + 2*sealOverhead)
+	defer putSealBuffer(buf)
 	_, err = t.exec(`INSERT INTO attachments (id, report_id, message_id, role, name, type, declared_type, size,
 		blob, refused, inline, taken_at, gps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, reportID, msg, a.Role, k.seal("attachments", "name", id, a.Name), a.Type, a.DeclaredType, a.Size,
-		k.seal("attachments", "blob", id, a.BlobKey), a.Refused, boolInt(a.Inline), taken, gps)
+		id, reportID, msg, a.Role, sealRow(k, buf, "attachments", "name", id, a.Name), a.Type, a.DeclaredType, a.Size,
+		sealRow(k, buf, "attachments", "blob", id, a.BlobKey), a.Refused, boolInt(a.Inline), taken, gps)
 	if err != nil {
 		return 0, fmt.Errorf("store: add attachment: %w", err)
 	}

@@ -37,21 +37,25 @@ func (t *Tx) AppendEvent(reportID int64, e Event) error {
 	if err != nil {
 		return err
 	}
+	actor, address := e.Actor, ""
+	if strings.Contains(actor, "@") {
+		actor, address = ActorOperator, e.Actor
+	}
+	// The columns are sealed into one pooled buffer, given back once the
+	// statement has run; the detail from its encoded bytes.
+	buf := getSealBuffer(len(address) + len(e.Command) + 3*sealOverhead)
+	defer putSealBuffer(buf)
 	var detail []byte
 	if len(e.Detail) > 0 {
-		detail = k.seal("events", "detail", id, string(appendDetail(nil, e.Detail)))
+		detail = sealRow(k, buf, "events", "detail", id, appendDetail(nil, e.Detail))
 	}
 	var msg any
 	if e.MessageID != 0 {
 		msg = e.MessageID
 	}
-	actor, address := e.Actor, ""
-	if strings.Contains(actor, "@") {
-		actor, address = ActorOperator, e.Actor
-	}
 	_, err = t.exec(`INSERT INTO events (id, report_id, at, actor, actor_address, command, message_id, from_state, to_state,
 		detail, agency, reason, co_agencies) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, reportID, e.At.Unix(), actor,
-		k.seal("events", "actor_address", id, address), k.seal("events", "command", id, e.Command), msg,
+		sealRow(k, buf, "events", "actor_address", id, address), sealRow(k, buf, "events", "command", id, e.Command), msg,
 		e.From, e.To, detail, e.Agency, e.Reason, strings.Join(e.CoAgencies, ","))
 	if err != nil {
 		return fmt.Errorf("store: append event: %w", err)

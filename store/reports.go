@@ -123,7 +123,13 @@ func (t *Tx) CreateReport(r Report) (Report, error) {
 		return r, err
 	}
 	ix := t
-	s := func(col, v string) []byte { return k.seal("reports", col, id, v) }
+	// The columns are sealed into one pooled buffer, given back once the
+	// statement has run.
+	buf := getSealBuffer(len(r.Citizen.Email) + len(r.Citizen.Name) + len(r.Citizen.Phone) + len(r.Citizen.Address) +
+		len(r.Citizen.Workplace) + len(r.Location) + len(r.IncidentTime) + len(r.DeclaredField) + len(r.Subject) + len(r.Content) +
+		len(r.Routing.Why) + 11*sealOverhead)
+	defer putSealBuffer(buf)
+	s := func(col, v string) []byte { return sealRow(k, buf, "reports", col, id, v) }
 	dup, err := t.reportID(r.DuplicateOf)
 	if err != nil {
 		return r, err

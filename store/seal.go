@@ -167,8 +167,11 @@ func sealedSize(n int) int {
 	if n == 0 {
 		return 0
 	}
-	return 1 + 12 + n + 16
+	return n + sealOverhead
 }
+
+// sealOverhead is what seal adds to a value that is not empty.
+const sealOverhead = 1 + 12 + 16
 
 // opened are the buffers values are decrypted into before they are
 // copied into their string, used in turn and cleared after each use.
