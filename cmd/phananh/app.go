@@ -44,16 +44,23 @@ type app struct {
 // table, and opens the store. On a fresh installation (no database yet) it
 // creates the key files the configuration names; it never replaces a key.
 func openApp(ctx context.Context, configPath string, log *slog.Logger) (*app, error) {
-	return openAppAs(ctx, configPath, log, true)
+	return openAppAs(ctx, configPath, log, true, nil)
 }
 
 // openAppAs is openApp; writer is set for serve and ingest, which write
 // files and may start an installation: as root, they refuse the folder of
-// a service that runs as another user (storeOwner).
-func openAppAs(ctx context.Context, configPath string, log *slog.Logger, writer bool) (*app, error) {
+// a service that runs as another user (storeOwner). check, when not nil,
+// is a command's own check of the configuration, run once loadApp's have
+// passed and before install: a start it refuses makes nothing on disk.
+func openAppAs(ctx context.Context, configPath string, log *slog.Logger, writer bool, check func(*config.Config) error) (*app, error) {
 	a, err := loadApp(configPath, log, writer)
 	if err != nil {
 		return nil, err
+	}
+	if check != nil {
+		if err := check(a.cfg); err != nil {
+			return nil, err
+		}
 	}
 	if err := a.install(ctx); err != nil {
 		return nil, err
@@ -227,7 +234,7 @@ func openExistingApp(ctx context.Context, configPath string, log *slog.Logger) (
 		return nil, fmt.Errorf("no database at %s (store.path, %s): correct store.path, or start phananh serve, "+
 			"which creates it, first", cfg.Store.Path, cfg.At("store.path"))
 	}
-	return openAppAs(ctx, configPath, log, false)
+	return openAppAs(ctx, configPath, log, false, nil)
 }
 
 // storeOwner refuses root (serve, ingest, restore) the database's folder

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"time"
 
@@ -43,7 +42,10 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		received = t
 	}
-	a, err := openIngest(ctx, *configPath, newLogger(stderr))
+	// Refused, as serve refuses it, is a configuration whose [[operators]]
+	// tables are all still to fill in: the citizens would be acknowledged
+	// and nobody told of their reports.
+	a, err := openAppAs(ctx, *configPath, newLogger(stderr), true, noOperatorYet)
 	if err != nil {
 		fmt.Fprintf(stderr, "phananh ingest: %v\n", err)
 		return exitFailed
@@ -61,24 +63,6 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		enc.Encode(line)
 	}
 	return status
-}
-
-// openIngest opens the app for ingest as openApp does, refusing first, as
-// serve does (noOperatorYet), a configuration whose [[operators]] tables
-// are all still to fill in: the citizens would be acknowledged and nobody
-// told of their reports. A refused start makes nothing on disk.
-func openIngest(ctx context.Context, configPath string, log *slog.Logger) (*app, error) {
-	a, err := loadApp(configPath, log, true)
-	if err != nil {
-		return nil, err
-	}
-	if err := noOperatorYet(a.cfg); err != nil {
-		return nil, err
-	}
-	if err := a.install(ctx); err != nil {
-		return nil, err
-	}
-	return a, nil
 }
 
 // ingestFile runs one file through the pipeline. A quarantined message is

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"haugiang.gov.vn/phananh/config"
 )
 
 // TestRefusedStartLeavesNothing: a start refused for a configuration or
@@ -97,4 +100,48 @@ func tree(t *testing.T, dir string) []string {
 		t.Fatal(err)
 	}
 	return paths
+}
+
+// TestOpenAppCheckBeforeInstall: openAppAs gives its check the loaded
+// configuration before install: a refusal is returned as it is and makes
+// nothing on disk, as ingest's refusal of operators still to fill in
+// does (TestRefusedStartLeavesNothing); a pass opens the store.
+func TestOpenAppCheckBeforeInstall(t *testing.T) {
+	refused := errors.New("refused by the command")
+	for _, c := range []struct {
+		name string
+		err  error
+	}{{"refused", refused}, {"passed", nil}} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, envOptions{})
+			if err := os.Mkdir(filepath.Join(e.dir, "data"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			before := tree(t, e.dir)
+			var given *config.Config
+			a, err := openAppAs(t.Context(), e.config, testLogger(t), true, func(cfg *config.Config) error {
+				given = cfg
+				return c.err
+			})
+			if given == nil || given.Path != e.config {
+				t.Errorf("check given %+v; want the configuration of %s", given, e.config)
+			}
+			if c.err != nil {
+				if !errors.Is(err, c.err) {
+					t.Errorf("open: %v; want the check's refusal", err)
+				}
+				if after := tree(t, e.dir); !slices.Equal(after, before) {
+					t.Errorf("the refused start changed the installation's folder:\nbefore %q\nafter  %q", before, after)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			if _, err := os.Stat(a.cfg.Store.Path); err != nil {
+				t.Errorf("the store was not made: %v", err)
+			}
+		})
+	}
 }
