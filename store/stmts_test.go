@@ -28,22 +28,7 @@ func TestQueryAgainWhileRowsOpen(t *testing.T) {
 		}
 	}
 	const q = `SELECT code FROM reports ORDER BY id`
-	codes := func(tx *Tx) ([]string, error) {
-		rows, err := tx.query(q)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var code string
-			if err := rows.Scan(&code); err != nil {
-				return nil, err
-			}
-			out = append(out, code)
-		}
-		return out, rows.Err()
-	}
+	codes := func(tx *Tx) ([]string, error) { return column(tx, q) }
 	firstCode := func(tx *Tx) ([]string, error) {
 		var code string
 		err := tx.queryRow(q).Scan(&code)
