@@ -20,8 +20,9 @@ type menu struct {
 // and leaders) can use on a report with facts f; f with no state asks for
 // every command of the role.
 func (m menu) usable(role, agency string, f lifecycle.Facts, table *routing.Table) []string {
-	var out []string
-	for _, a := range lifecycle.Usable(lifecycle.Role(role), agency, f, table.Center().Code) {
+	actions := lifecycle.Usable(lifecycle.Role(role), agency, f, table.Center().Code)
+	out := make([]string, 0, len(actions))
+	for _, a := range actions {
 		if a == lifecycle.Escalate && m.escalation == "" || a == lifecycle.Accept && !m.staff.Reachable(f.Agency, table) {
 			continue
 		}

@@ -170,13 +170,17 @@ func Check(a Action, from State, role Role, ctx Context) error {
 	if len(rows) == 0 {
 		return refuse(CodeUnknownAction, "không có lệnh %s", a.Command())
 	}
-	var mine []Transition
+	// Whether the role may take a transition of a, and one from the
+	// state, asked of the rows where they are: the role's rows are copied
+	// out only to name their states in a refusal.
+	mine, allowed := false, false
 	for _, r := range rows {
 		if slices.Contains(r.Roles, role) {
-			mine = append(mine, r)
+			mine = true
+			allowed = allowed || r.leaves(from)
 		}
 	}
-	if len(mine) == 0 {
+	if !mine {
 		return wrongRole(a, rolesOf(rows), role)
 	}
 	if a == Rate && ctx.Rated {
@@ -186,8 +190,8 @@ func Check(a Action, from State, role Role, ctx Context) error {
 	if agencyBound && (ctx.ActorAgency == "" || ctx.ActorAgency != ctx.ReportAgency) && !coAgencyMay(a, ctx) {
 		return otherAgency(a)
 	}
-	if !allowedIn(mine, from) {
-		return wrongState(a, statesOf(mine), from, ctx.Bodies)
+	if !allowed {
+		return wrongState(a, statesOf(rowsFor(rows, role)), from, ctx.Bodies)
 	}
 	if agencyBound && !slices.Contains(agencyStates, from) {
 		return otherAgency(a)
@@ -299,8 +303,15 @@ var transitionsOf = func() map[Action][]Transition {
 	return m
 }()
 
-func allowedIn(rows []Transition, from State) bool {
-	return slices.ContainsFunc(rows, func(r Transition) bool { return r.leaves(from) })
+// rowsFor returns the rows the role may take.
+func rowsFor(rows []Transition, role Role) []Transition {
+	var mine []Transition
+	for _, r := range rows {
+		if slices.Contains(r.Roles, role) {
+			mine = append(mine, r)
+		}
+	}
+	return mine
 }
 
 // leaves reports whether the transition may be taken from the state: it
