@@ -127,7 +127,8 @@ func sealInto[T string | []byte](buf *[]byte, aead cipher.AEAD, version byte, ta
 		panic(fmt.Sprintf("crypto/rand: %v", err)) // never fails on supported systems
 	}
 	plain := append(out, value...)[len(out):]
-	var ad [bindingSize]byte
+	ad := bindings.Get().(*[bindingSize]byte)
+	defer bindings.Put(ad)
 	sealed := aead.Seal(out, nonce, plain, appendBinding(ad[:0], table, column, row))
 	if buf != nil {
 		*buf = (*buf)[:len(*buf)+len(sealed)]
@@ -201,7 +202,8 @@ func openWith(aead cipher.AEAD, table, column string, row int64, sealed []byte, 
 	}
 	buf := opened.Get().(*[]byte)
 	defer opened.Put(buf)
-	var ad [bindingSize]byte
+	ad := bindings.Get().(*[bindingSize]byte)
+	defer bindings.Put(ad)
 	plain, err := aead.Open((*buf)[:0], sealed[1:1+ns], sealed[1+ns:], appendBinding(ad[:0], table, column, row))
 	if err != nil {
 		return fmt.Errorf("%s.%s of row %d: %w", table, column, row, errOpen)
@@ -258,6 +260,12 @@ func appendBinding(b []byte, table, column string, row int64) []byte {
 
 // bindingSize is room enough for nearly every binding.
 const bindingSize = 64
+
+// bindings are the buffers a value's binding is written into to seal or
+// open it, used in turn: AEAD.Seal and Open take it through an interface,
+// so that an array of the function's own would be allocated at each call
+// (several a report's row).
+var bindings = sync.Pool{New: func() any { return new([bindingSize]byte) }}
 
 // IndexKind separates the HMAC index of different kinds of value.
 type IndexKind string
