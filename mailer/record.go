@@ -14,7 +14,9 @@ import (
 // outcomes are the results of a batch's sends, recorded together: the
 // bytes of each accepted mail are archived as blobs made durable at once,
 // then every acceptance, retry and failure of the batch is written by one
-// group of transactions. A process stopped before the record sends the
+// transaction, the acceptances with a statement for many (Tx.MailsSent),
+// or, where that transaction fails, by one transaction a report, each
+// failing alone. A process stopped before the record sends the
 // batch's accepted mails again, with their Message-IDs (SPEC 8.2): only
 // mails whose acceptance was not yet recorded, at most two batches (one
 // is recorded while the next is sent).
@@ -174,10 +176,25 @@ func (o *outcomes) flush(ctx context.Context) error {
 			o.list[i].sentKey = "" // not durable: name nothing
 		}
 	}
-	// The records of one report's mails go in one transaction, which looks
-	// up the report's data key once. The groups hold the outcomes' places
-	// in the list, not copies of them.
+	// The groups hold the outcomes' places in the list, not copies of
+	// them.
 	groups := o.groups()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if errs := o.w.DB.WriteEach(ctx, o.recordTogether(groups)); errs[0] == nil {
+		o.list = o.list[:0]
+		return nil
+	}
+	// Something the records together do not cover (a mail gone from the
+	// outbox, a report erased since it was read), or a failure.
+	return o.recordEach(ctx, groups)
+}
+
+// recordEach writes the records of each group in a transaction of its
+// own, which looks up the report's data key once, so that one failing
+// does not keep the others from being written; the outcomes of the groups
+// that failed stay, for another flush.
+func (o *outcomes) recordEach(ctx context.Context, groups [][]int) error {
 	fns := make([]func(*store.Tx) error, len(groups))
 	for i, g := range groups {
 		fns[i] = func(tx *store.Tx) error {
@@ -191,8 +208,6 @@ func (o *outcomes) flush(ctx context.Context) error {
 			return nil
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
 	errs := o.w.DB.WriteEach(ctx, fns...)
 	var again []outcome // to record again
 	for i, err := range errs {
@@ -204,6 +219,35 @@ func (o *outcomes) flush(ctx context.Context) error {
 	}
 	o.list = append(o.list[:0], again...)
 	return errors.Join(errs...)
+}
+
+// recordTogether is the transaction that writes the records of every
+// group in order, the mails accepted with one statement for many
+// (Tx.MailsSent), which records them only together; a mail's retry or
+// failure is written alone, after the sent mails before it, as record
+// writes it. It fails where the transactions of each group would not all
+// succeed, and then records nothing.
+func (o *outcomes) recordTogether(groups [][]int) func(*store.Tx) error {
+	return func(tx *store.Tx) error {
+		sent := make([]store.Sent, 0, len(o.list))
+		for _, g := range groups {
+			for _, k := range g {
+				r := &o.list[k]
+				if r.sent {
+					sent = append(sent, store.Sent{Mail: r.mail, At: r.at, Key: r.sentKey})
+					continue
+				}
+				if err := tx.MailsSent(sent); err != nil {
+					return err
+				}
+				sent = sent[:0]
+				if err := r.record(tx); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.MailsSent(sent)
+	}
 }
 
 // groups returns the places in the list of the outcomes of each report's

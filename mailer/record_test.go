@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 
 	"haugiang.gov.vn/phananh/mailer/smtptest"
 	"haugiang.gov.vn/phananh/store"
+	"haugiang.gov.vn/phananh/templates"
 )
 
 // refuseRecords makes the database at path refuse, as a full disk does,
@@ -324,5 +327,80 @@ func TestSentLineAsInfo(t *testing.T) {
 				t.Errorf("%s, level %v: %q, want %q", c.name, level, got.String(), want.String())
 			}
 		}
+	}
+}
+
+// TestOneReportsRecordRefused: the store refuses the record of one mail
+// of a batch (a trigger stands for what fails it). The records of the
+// batch, written together, fail with it; those of the other reports are
+// then written a report at a time, and only that report's mails wait for
+// the next round, which records them: each mail recorded sent once, and
+// each notice in the access log once.
+func TestOneReportsRecordRefused(t *testing.T) {
+	db, path := openFileDB(t)
+	w, sink := newWorker(t, db, io.Discard)
+	defer w.hangUp()
+	ctx := context.Background()
+	for i := range 3 {
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			r, err := tx.CreateReport(store.Report{State: "received", ReceivedAt: w.Now(), Lang: "vi",
+				Citizen: store.Citizen{Email: fmt.Sprintf("dan%d@example.com", i), Name: "Nguyễn Văn Dân"}, Content: "Đèn đường hỏng."})
+			if err != nil {
+				return err
+			}
+			data, _ := json.Marshal(templates.Ack{Code: r.Code})
+			for _, to := range []string{r.Citizen.Email, "tiepnhan@haugiang.gov.vn"} {
+				if _, err := tx.Enqueue(store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: to, Role: "citizen", Data: data}, w.Now()); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Exec(`CREATE TRIGGER refused BEFORE UPDATE OF state ON outbox WHEN NEW.id = 4
+		BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.sendDue(ctx); n != 6 || err == nil {
+		t.Fatalf("sent %d, %v: want 6 and the record's failure", n, err)
+	}
+	wantStates(t, db, "with mail 4's record refused: ", map[int64]string{1: "sent/1", 2: "sent/1", 3: "queued/0", 4: "queued/0", 5: "sent/1", 6: "sent/1"})
+	wantNotices(t, db, "with mail 4's record refused: ", 1, 2, 5, 6)
+	if _, err := c.Exec(`DROP TRIGGER refused`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.sendDue(ctx); n != 0 || err != nil {
+		t.Fatalf("with the store back: sent %d, %v; want nothing more", n, err)
+	}
+	wantAllStates(t, db, "", "sent/1")
+	wantNotices(t, db, "", 1, 2, 3, 4, 5, 6)
+	wantAccepted(t, sink, 6)
+}
+
+// wantNotices fails t unless the access log's notices name the mails of
+// ids, each once, in any order (their records' order is their mails'
+// order of sending); when says when. ids is sorted.
+func wantNotices(t *testing.T, db *store.DB, when string, ids ...int64) {
+	t.Helper()
+	var got []int64
+	err := db.Read(context.Background(), func(tx *store.Tx) error {
+		return tx.AccessLog(store.AccessFilter{}, func(a store.Access) error {
+			if a.Action == store.AccessNotice {
+				got = append(got, a.MailID)
+			}
+			return nil
+		})
+	})
+	slices.Sort(got)
+	if err != nil || !slices.Equal(got, ids) {
+		t.Errorf("%snotices of mails %v (%v), want %v", when, got, err, ids)
 	}
 }

@@ -44,36 +44,53 @@ const (
 // the report's data key, so that an erasure takes it too, the rest under
 // the general key, so that the log outlives the data it speaks of.
 func (t *Tx) LogAccess(a Access) error {
-	id, err := t.nextID("access_log")
+	e, err := t.accessEntry(a)
 	if err != nil {
 		return err
-	}
-	g := t.db.keys
-	personal, err := t.keyFor(a.ReportID)
-	if err != nil {
-		return err
-	}
-	var recipient []byte
-	if a.Role == "citizen" {
-		recipient = personal.seal("access_log", "recipient", id, a.Recipient)
-	} else {
-		recipient = g.seal("access_log", "recipient", id, a.Recipient)
-	}
-	var report, mail any
-	if a.ReportID != 0 {
-		report = a.ReportID
-	}
-	if a.MailID != 0 {
-		mail = a.MailID
 	}
 	_, err = t.exec(`INSERT INTO access_log (id, at, action, report_id, os_user, reason, role, recipient, query, mail_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, a.At.Unix(), a.Action, report,
-		g.seal("access_log", "os_user", id, a.OSUser), g.seal("access_log", "reason", id, a.Reason), a.Role, recipient,
-		personal.seal("access_log", "query", id, a.Query), mail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.id, e.at, e.action, e.report, e.osUser, e.reason, e.role, e.recipient, e.query, e.mail)
 	if err != nil {
 		return fmt.Errorf("store: access log: %w", err)
 	}
 	return nil
+}
+
+// accessValues are the values of an entry's row, as LogAccess writes it.
+type accessValues struct {
+	id, at                           int64
+	action, role                     string
+	report, mail                     any // NULL for none
+	osUser, reason, recipient, query []byte
+}
+
+// accessEntry takes the id of a new entry of the access log and returns
+// its row's values, sealed as LogAccess describes.
+func (t *Tx) accessEntry(a Access) (accessValues, error) {
+	id, err := t.nextID("access_log")
+	if err != nil {
+		return accessValues{}, err
+	}
+	g := t.db.keys
+	personal, err := t.keyFor(a.ReportID)
+	if err != nil {
+		return accessValues{}, err
+	}
+	e := accessValues{id: id, at: a.At.Unix(), action: a.Action, role: a.Role}
+	if a.Role == "citizen" {
+		e.recipient = personal.seal("access_log", "recipient", id, a.Recipient)
+	} else {
+		e.recipient = g.seal("access_log", "recipient", id, a.Recipient)
+	}
+	e.osUser, e.reason = g.seal("access_log", "os_user", id, a.OSUser), g.seal("access_log", "reason", id, a.Reason)
+	e.query = personal.seal("access_log", "query", id, a.Query)
+	if a.ReportID != 0 {
+		e.report = a.ReportID
+	}
+	if a.MailID != 0 {
+		e.mail = a.MailID
+	}
+	return e, nil
 }
 
 // AccessFilter selects entries of the access log: of one report (Code) and

@@ -14,7 +14,7 @@ import (
 // acknowledgement to its citizen, the triage notice with its photo to the
 // receiver — queued by a transaction a report, committed in groups of
 // 256; then read back in batches of 100 and recorded sent, a transaction
-// a report, as the mailer's worker does (mailLifeDrain). Each group's
+// a batch, as the mailer's worker does (mailLifeDrain). Each group's
 // reports, with their data keys, are made off the timer just before their
 // mails are queued, as intake makes a report and queues its mails in one
 // transaction; the blobs the mails name (the photo, the archives of the
@@ -200,30 +200,15 @@ func mailLifeRead(b *testing.B, db *DB, held [][]Mail, now time.Time) []Mail {
 	return due
 }
 
-// mailLifeSent records a batch's mails sent, a transaction a report, as
-// the mailer's outcomes are recorded; the archive of the mail with id i
-// is archives[i-1].
+// mailLifeSent records a batch's mails sent, by one transaction, as the
+// mailer's outcomes are recorded (Tx.MailsSent); the archive of the mail
+// with id i is archives[i-1].
 func mailLifeSent(b *testing.B, db *DB, batch []Mail, archives []string, now time.Time) {
-	var fns []func(*Tx) error
-	for len(batch) > 0 {
-		i := 1
-		for i < len(batch) && batch[i].ReportID == batch[0].ReportID {
-			i++
-		}
-		report := batch[:i]
-		batch = batch[i:]
-		fns = append(fns, func(tx *Tx) error {
-			for _, m := range report {
-				if err := tx.MailSent(m, now, archives[m.ID-1]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	sent := make([]Sent, len(batch))
+	for i, m := range batch {
+		sent[i] = Sent{Mail: m, At: now, Key: archives[m.ID-1]}
 	}
-	for _, err := range db.WriteEach(context.Background(), fns...) {
-		if err != nil {
-			b.Fatal(err)
-		}
+	if err := db.WriteEach(context.Background(), func(tx *Tx) error { return tx.MailsSent(sent) })[0]; err != nil {
+		b.Fatal(err)
 	}
 }
