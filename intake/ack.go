@@ -10,9 +10,10 @@ import (
 )
 
 // acknowledge owes the citizen the acknowledgement, unless the sender is
-// looping — they had their share of automatic replies this hour: then it
-// is recorded as suppressed — or gave no address to answer.
-func (rc *reception) acknowledge(tx *store.Tx, in *incoming, r store.Report, table *routing.Table, due time.Time) error {
+// looping — they had their share of automatic replies this hour (replies,
+// counted as looping counts them): then it is recorded as suppressed — or
+// gave no address to answer.
+func (rc *reception) acknowledge(tx *store.Tx, in *incoming, r store.Report, table *routing.Table, due time.Time, replies int) error {
 	if r.Citizen.Email == "" {
 		return nil
 	}
@@ -31,11 +32,7 @@ func (rc *reception) acknowledge(tx *store.Tx, in *incoming, r store.Report, tab
 	mail := store.Mail{ReportID: r.ID, ReportCode: r.Code, Kind: "ack", To: r.Citizen.Email, Role: "citizen", Lang: r.Lang,
 		ReplyTo:   rc.addrs.citizen(r, in.now),
 		InReplyTo: in.report().MessageID, References: in.report().References, Data: data}
-	loop, err := looping(tx, r.Citizen.Email, in.now, rc.repliesPerHour)
-	if err != nil {
-		return err
-	}
-	if loop {
+	if replies >= rc.repliesPerHour {
 		mail.State = store.MailSuppressed
 		rc.log.Warn("automatic reply limit reached: acknowledgement recorded, not sent", "report", r.Code)
 	}

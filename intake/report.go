@@ -35,7 +35,11 @@ func (rc *reception) receive(tx *store.Tx, in *incoming) (Outcome, error) {
 	received := in.src.ReceivedAt
 	r, decision := in.draftReport(table)
 	intake := deadline.Intake(rc.rules.calendar, received, decision.Urgent, false)
-	dup, err := tx.RecentReportBy(r.Citizen.Email, r.Content, received.Add(-rc.duplicateWindow))
+	// The duplicate check, and the sender's automatic replies of the hour
+	// (for the acknowledgement), read by one statement: the report and its
+	// deadline, written between the two, change neither.
+	dup, replies, err := tx.RecentReportAndReplies(r.Citizen.Email, r.Content, received.Add(-rc.duplicateWindow),
+		automaticReplies, in.now.Add(-time.Hour))
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -50,7 +54,7 @@ func (rc *reception) receive(tx *store.Tx, in *incoming) (Outcome, error) {
 	in.after = append(in.after, func(tx *store.Tx, msgID int64) error {
 		return reportRecords(tx, in, r, decision, msgID)
 	})
-	if err := rc.acknowledge(tx, in, r, table, intake.Due); err != nil {
+	if err := rc.acknowledge(tx, in, r, table, intake.Due, replies); err != nil {
 		return Outcome{}, err
 	}
 	if decision.AutoForward && !rc.staff.Reachable(decision.Agency, table) {
