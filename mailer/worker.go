@@ -510,7 +510,7 @@ func (w *Worker) deliver(ctx context.Context, l int, r *rendering, next func() *
 		if w.AfterAccept != nil {
 			w.AfterAccept()
 		}
-		out.accepted(m, r.body)
+		out.accepted(&r.mail, r.body)
 		r.body = nil // the outcomes close it once archived
 		return true
 	case errors.As(err, &serr) && serr.permanent() && serr.stage == "mail":
