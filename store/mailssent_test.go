@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -251,4 +252,23 @@ func eraseOf(tx *Tx, m Mail) error {
 	}
 	_, err := tx.eraseReport(m.ReportID, keyID, Erasure{At: m.CreatedAt, Cause: ErasureRequest, Actor: "root"})
 	return err
+}
+
+// TestSentUpdateSearchesByID: the UPDATE of MailsSent, of each size, finds
+// each mail's row, and its report's, by its id, whatever the outbox holds:
+// it never scans the outbox.
+func TestSentUpdateSearchesByID(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	for n := 1; n <= sentChunk; n *= 2 {
+		args := make([]any, 5*n)
+		for i := range args {
+			args[i] = 1
+		}
+		plan := explain(t, db, sentUpdate(n), args...)
+		for _, want := range []string{"SEARCH outbox USING INTEGER PRIMARY KEY (rowid=?)", "SEARCH reports USING INTEGER PRIMARY KEY (rowid=?)"} {
+			if !strings.Contains(plan, want) || strings.Contains(plan, "SCAN outbox") {
+				t.Errorf("%d mails: plan\n%s\nwithout %q", n, plan, want)
+			}
+		}
+	}
 }
