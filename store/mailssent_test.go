@@ -272,3 +272,48 @@ func TestSentUpdateSearchesByID(t *testing.T) {
 		}
 	}
 }
+
+// TestMailsSentLargeGroupInterleaved records a group of a thousand mails
+// whose reports' mails are not side by side (every report's
+// acknowledgement, then every report's triage notice) together, and the
+// same group a mail at a time in that order, in two stores made alike:
+// what they hold is the same, the access log's ids among it, and no
+// statement binds more parameters than SQLite takes.
+func TestMailsSentLargeGroupInterleaved(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	const reports = 499 // 998 mails and 3 about no report
+	interleave := func(sent []Sent) []Sent {
+		var out []Sent
+		for _, odd := range []int{0, 1} {
+			for i, s := range sent {
+				if i%2 == odd {
+					out = append(out, s)
+				}
+			}
+		}
+		return out
+	}
+	each, eachSent := sentGroup(t, reports, now)
+	eachSent = interleave(eachSent)
+	fns := make([]func(*Tx) error, len(eachSent))
+	for i, s := range eachSent {
+		fns[i] = func(tx *Tx) error { return tx.MailSent(s.Mail, s.At, s.Key) }
+	}
+	for _, err := range each.WriteEach(context.Background(), fns...) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	together, togetherSent := sentGroup(t, reports, now)
+	togetherSent = interleave(togetherSent)
+	err := together.Write(context.Background(), func(tx *Tx) error { return tx.MailsSent(togetherSent) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, got := sentRecords(t, each, eachSent), sentRecords(t, together, togetherSent)
+	for i := range max(len(want), len(got)) {
+		if i >= len(want) || i >= len(got) || want[i] != got[i] {
+			t.Fatalf("recorded together, row %d:\n%v\none at a time:\n%v", i, at(got, i), at(want, i))
+		}
+	}
+}
