@@ -82,10 +82,14 @@ type DB struct {
 	// groupPlaced are the packs found in their place in the group's
 	// transaction (Tx.packInPlace): one look a pack a transaction.
 	groupPlaced map[string]bool
-	queue       chan *writeReq
-	stop        chan struct{}
-	stopOnce    sync.Once
-	stopped     chan struct{}
+	// groupMaps are the three maps above, emptied, between two groups:
+	// made again for each group, they grew entry by entry to some five a
+	// report (groupMaps.take).
+	groupMaps groupMaps
+	queue     chan *writeReq
+	stop      chan struct{}
+	stopOnce  sync.Once
+	stopped   chan struct{}
 	// The checkpointer (checkpoint.go).
 	committed, checkpointed chan struct{}
 	checkpointing           sync.Mutex   // one checkpoint at a time in the process

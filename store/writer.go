@@ -197,8 +197,11 @@ func (db *DB) commitGroup(group []*writeReq) {
 			db.execGroup(`ROLLBACK`) // an error: the transaction was rolled back already
 		}
 	}()
-	db.nextIDs, db.groupIndexes, db.groupPlaced = map[string]int64{}, map[indexed][]byte{}, map[string]bool{}
-	defer func() { db.nextIDs, db.groupIndexes, db.groupPlaced = nil, nil, nil }()
+	db.nextIDs, db.groupIndexes, db.groupPlaced = db.groupMaps.take()
+	defer func() {
+		db.groupMaps.give(db.nextIDs, db.groupIndexes, db.groupPlaced)
+		db.nextIDs, db.groupIndexes, db.groupPlaced = nil, nil, nil
+	}()
 	run := &run{db: db, first: true}
 	for _, r := range group {
 		for i := range r.fns {
@@ -414,4 +417,34 @@ func call(t *Tx, fn func(*Tx) error, panicked *any) (err error) {
 		return err
 	}
 	return t.err
+}
+
+// groupMaps keep a group's maps (DB.nextIDs, groupIndexes, groupPlaced)
+// for the next group, emptied: a map cleared keeps the room it grew to.
+// Only the writer's goroutine uses them.
+type groupMaps struct {
+	nextIDs map[string]int64
+	indexes map[indexed][]byte
+	placed  map[string]bool
+}
+
+// take returns the maps for a group, empty: those of the group before,
+// or new ones.
+func (g *groupMaps) take() (map[string]int64, map[indexed][]byte, map[string]bool) {
+	if g.nextIDs == nil {
+		return map[string]int64{}, map[indexed][]byte{}, map[string]bool{}
+	}
+	ids, idx, placed := g.nextIDs, g.indexes, g.placed
+	*g = groupMaps{}
+	return ids, idx, placed
+}
+
+// give keeps a group's maps for the next, emptied of what the group put
+// in them: its lookup HMACs' values (an address, a report's text) are
+// not held past the group.
+func (g *groupMaps) give(ids map[string]int64, idx map[indexed][]byte, placed map[string]bool) {
+	clear(ids)
+	clear(idx)
+	clear(placed)
+	*g = groupMaps{nextIDs: ids, indexes: idx, placed: placed}
 }

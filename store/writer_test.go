@@ -518,3 +518,31 @@ func TestDuplicateWhateverTheSpacing(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestGroupMapsKeptEmpty: the maps of a group's ids, lookup HMACs and
+// packs found in place are kept for the next group emptied — none of the
+// values indexed (an address, a report's text) is held past its group —
+// and a group's indexes are its own: the next finds none of them.
+func TestGroupMapsKeptEmpty(t *testing.T) {
+	db := openTest(t, t.TempDir(), testKey)
+	ctx := context.Background()
+	for round := range 2 {
+		err := db.Write(ctx, func(tx *Tx) error {
+			if n := len(db.groupIndexes); n != 0 {
+				t.Errorf("round %d: the group starts with %d lookup HMACs", round, n)
+			}
+			_, err := tx.CreateReport(sample(time.Now()))
+			if len(db.groupIndexes) == 0 || len(db.nextIDs) == 0 {
+				t.Errorf("round %d: a report made, the group's maps hold %d HMACs and %d ids", round, len(db.groupIndexes), len(db.nextIDs))
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := db.groupMaps
+		if g.indexes == nil || len(g.indexes)+len(g.nextIDs)+len(g.placed) != 0 {
+			t.Errorf("round %d: kept maps %v, %v, %v; want them empty", round, g.indexes, g.nextIDs, g.placed)
+		}
+	}
+}
